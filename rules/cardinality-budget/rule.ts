@@ -1,0 +1,70 @@
+import picomatch from 'picomatch';
+import { defineRule } from '../../src/engine/define-rule.js';
+import type { Estimate, Location, MetricDef } from '../../src/types.js';
+
+/** Active series cost 1–4 KB each at the backend (index + head chunk). */
+export function memoryRange(series: number): string {
+  const fmt = (kb: number): string => (kb >= 1024 * 1024 ? `${(kb / 1024 / 1024).toFixed(1)} GB` : kb >= 1024 ? `${(kb / 1024).toFixed(1)} MB` : `${kb} KB`);
+  return `${fmt(series)}–${fmt(series * 4)}`;
+}
+
+/** `route 31 × method 9 × 14 per child`: the product `obslint explain` prints. */
+export function productText(estimate: Estimate): string {
+  const factors = estimate.byLabel.map((l) => `${l.label} ${l.count === 'unbounded' ? '∞' : l.count.toLocaleString('en-US')}`);
+  factors.push(`${estimate.seriesPerChild} per child`);
+  if (estimate.replicas > 1) factors.push(`${estimate.replicas} replicas`);
+  return factors.join(' × ');
+}
+
+export default defineRule({
+  id: 'cardinality-budget',
+  meta: {
+    description: 'The estimated series count of a metric, a team (owner paths) or the whole project is over its budget.',
+    defaultSeverity: 'error',
+    scope: 'project',
+    messages: {
+      metric: '`{{metric}}` is estimated at {{series}} series ({{product}}), over its budget of {{budget}} ({{memory}} at the backend): bound or drop the largest label, or raise `metrics.{{metric}}.maxSeries` in obslint.yaml',
+      owner: 'metrics under `{{owner}}` are estimated at {{series}} series, over the team budget of {{budget}}; largest: `{{largest}}` ({{largestSeries}})',
+      total: 'the project\'s metrics are estimated at {{series}} series, over `total.maxSeries` of {{budget}}; largest: `{{largest}}` ({{largestSeries}})',
+    },
+  },
+  defaultOptions: {},
+  check(ctx) {
+    const bounded: { def: MetricDef; series: number }[] = [];
+    for (const def of ctx.catalog.metrics) {
+      const est = ctx.estimate(def.id);
+      if (est.series === 'unbounded') continue;
+      bounded.push({ def, series: est.series });
+      const budget = ctx.config.metrics[def.name]?.maxSeries ?? ctx.config.defaults.maxSeriesPerMetric;
+      if (est.series <= budget) continue;
+      ctx.report({
+        messageId: 'metric',
+        data: { metric: def.name, series: est.series, product: productText(est), budget, memory: memoryRange(est.series) },
+        loc: def.loc,
+        metric: def.name,
+      });
+    }
+    const budgetLoc = (key: string, fallback: Location): Location => {
+      const pos = ctx.config.positions[key];
+      const file = ctx.config.file;
+      if (!pos || !file) return fallback;
+      return { file: ctx.config.fileDisplay ?? file, line: pos.line, column: pos.column, endLine: pos.line, endColumn: pos.column + key.split('.').at(-1)!.length };
+    };
+    const overBudget = (members: typeof bounded, budget: number, messageId: 'owner' | 'total', key: string, owner?: string): void => {
+      const sum = members.reduce((s, m) => s + m.series, 0);
+      if (sum <= budget || members.length === 0) return;
+      const largest = members.reduce((a, b) => (b.series > a.series ? b : a));
+      ctx.report({
+        messageId,
+        data: { series: sum, budget, largest: largest.def.name, largestSeries: largest.series, owner: owner ?? '' },
+        loc: budgetLoc(key, largest.def.loc),
+        cause: key,
+      });
+    };
+    ctx.config.owners.forEach((owner, i) => {
+      const matches = picomatch(owner.paths);
+      overBudget(bounded.filter((m) => matches(m.def.loc.file)), owner.maxSeries, 'owner', `owners.${i}`, owner.name);
+    });
+    if (ctx.config.totalMaxSeries !== undefined) overBudget(bounded, ctx.config.totalMaxSeries, 'total', 'total.maxSeries');
+  },
+});

@@ -1,0 +1,46 @@
+import { defineRule } from '../../src/engine/define-rule.js';
+import type { MetricDef } from '../../src/types.js';
+
+function declaredUnit(def: MetricDef): 'seconds' | 'milliseconds' | undefined {
+  if (/_seconds(_|$)/.test(def.name)) return 'seconds';
+  if (/_(milliseconds|ms)(_|$)/.test(def.name)) return 'milliseconds';
+  return undefined;
+}
+
+export default defineRule({
+  id: 'histogram-unit-mismatch',
+  meta: {
+    description: 'A histogram or summary named in one unit observes values in another (milliseconds into `_seconds`), or its buckets are in the wrong unit.',
+    defaultSeverity: 'warn',
+    scope: 'project',
+    messages: {
+      observed: '`{{metric}}` is in {{declared}} but observes `{{expression}}` in {{actual}} ({{evidence}}): {{fix}}',
+      buckets: '`{{metric}}` is in seconds but its buckets ({{buckets}}) look like milliseconds: every observation lands in the first buckets; divide the boundaries by 1000',
+    },
+  },
+  defaultOptions: {},
+  check(ctx) {
+    for (const obs of ctx.catalog.observations) {
+      const def = ctx.metric(obs.metricId);
+      const declared = declaredUnit(def);
+      if (!declared || obs.unit === 'unknown' || obs.unit === declared) continue;
+      const fix = declared === 'seconds'
+        ? obs.unit === 'milliseconds' ? 'divide by 1000' : obs.unit === 'nanoseconds' ? 'divide by 1e9' : 'divide by 1e6'
+        : obs.unit === 'seconds' ? 'rename the metric to `_seconds` (prom-client timers measure seconds) or multiply by 1000' : 'convert to milliseconds';
+      ctx.report({
+        messageId: 'observed',
+        data: { metric: def.name, declared, actual: obs.unit, expression: obs.expression, evidence: obs.evidence, fix },
+        loc: obs.loc,
+        metric: def.name,
+        cause: obs.expression,
+      });
+    }
+    for (const def of ctx.catalog.metrics) {
+      if (def.kind !== 'histogram' || declaredUnit(def) !== 'seconds' || !def.bucketValues || def.bucketValues.length === 0) continue;
+      const smallest = Math.min(...def.bucketValues);
+      if (smallest >= 1 && Math.max(...def.bucketValues) >= 100) {
+        ctx.report({ messageId: 'buckets', data: { metric: def.name, buckets: def.bucketValues.slice(0, 6).join(', ') + (def.bucketValues.length > 6 ? ', …' : '') }, loc: def.loc, metric: def.name });
+      }
+    }
+  },
+});

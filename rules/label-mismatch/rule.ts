@@ -1,0 +1,36 @@
+import { defineRule } from '../../src/engine/define-rule.js';
+
+export default defineRule({
+  id: 'label-mismatch',
+  meta: {
+    description: 'Labels used that the metric does not declare, or a positional label count that differs from the declaration: prom-client throws at run time.',
+    defaultSeverity: 'error',
+    scope: 'project',
+    messages: {
+      undeclared: '`{{metric}}` has no label `{{label}}` (declared: {{declared}}): prom-client throws "Added label \\"{{label}}\\" is not included in initial labelset"; add it to `labelNames` or drop it here',
+      arity: '`{{metric}}.labels()` gets {{given}} value{{plural}} but the metric declares {{expected}} label{{expectedPlural}} ({{declared}}): prom-client throws "Invalid number of arguments"',
+    },
+  },
+  defaultOptions: {},
+  check(ctx) {
+    for (const call of ctx.catalog.labelCalls) {
+      const def = ctx.metric(call.metricId);
+      if (!def.labelNamesKnown) continue;
+      const declared = def.labelNames.length > 0 ? def.labelNames.join(', ') : 'none';
+      if (call.form === 'object') {
+        for (const label of call.labels) {
+          if (def.labelNames.includes(label)) continue;
+          ctx.report({ messageId: 'undeclared', data: { metric: def.name, label, declared }, loc: call.loc, metric: def.name, label, cause: `${call.loc.line}:${call.loc.column}` });
+        }
+      } else if (call.form === 'positional' && call.labels.length !== def.labelNames.length) {
+        ctx.report({
+          messageId: 'arity',
+          data: { metric: def.name, given: call.labels.length, plural: call.labels.length === 1 ? '' : 's', expected: def.labelNames.length, expectedPlural: def.labelNames.length === 1 ? '' : 's', declared },
+          loc: call.loc,
+          metric: def.name,
+          cause: `${call.loc.line}:${call.loc.column}`,
+        });
+      }
+    }
+  },
+});

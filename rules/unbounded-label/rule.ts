@@ -1,0 +1,63 @@
+import { defineRule } from '../../src/engine/define-rule.js';
+import { union } from '../../src/extract/bounds.js';
+import type { UnboundedCategory } from '../../src/types.js';
+
+const FIX: Partial<Record<UnboundedCategory, string>> = {
+  id: 'drop the label and put the id on a span or log line, or label with a bounded property (plan, tier, region)',
+  email: 'drop the label: an email address is one series per user (and personal data); record it on a span or log line',
+  'request-input': 'map it onto a fixed set of values (an allow-list with an "other" bucket) before labelling, or drop the label',
+  uuid: 'drop the label: a generated id is a new series every time',
+  timestamp: 'drop the label: time belongs in the sample, not in a label',
+  'error-message': 'label with a bounded error class (`err.code`, `err.name`) and log the message',
+  serialized: 'label with one bounded field instead of serialized data',
+  random: 'drop the label: a random value is a new series every time',
+};
+
+export const DEFAULT_UNBOUNDED_NAMES = ['user_id', 'userid', 'customer_id', 'account_id', 'tenant_id', 'order_id', 'email', 'session', 'session_id', 'request_id', 'trace_id', 'span_id', 'ip', 'ip_address', 'url', 'uri', 'path', 'query'];
+
+export default defineRule({
+  id: 'unbounded-label',
+  meta: {
+    description: 'A label takes values with unbounded provenance (ids, emails, request input, timestamps, error messages), or its name promises such values.',
+    defaultSeverity: 'error',
+    scope: 'project',
+    messages: {
+      value: 'label `{{label}}` of `{{metric}}` takes `{{source}}` ({{what}}, unbounded): {{fix}}',
+      name: 'label name `{{label}}` of `{{metric}}` promises one series per {{what}}, and obslint cannot see its values bounded: use a bounded label, or bound it in obslint.yaml (`metrics.{{metric}}.labels.{{label}}`) if it really is',
+    },
+  },
+  defaultOptions: { names: DEFAULT_UNBOUNDED_NAMES },
+  check(ctx) {
+    const reported = new Set<string>();
+    for (const use of ctx.catalog.labelUses) {
+      const b = use.bound;
+      if (b.kind !== 'unbounded' || b.category === 'raw-url' || b.category === 'literal-path') continue;
+      const metric = ctx.metric(use.metricId);
+      const key = `${use.metricId}\u0000${use.label}\u0000${b.source}`;
+      if (reported.has(key) || labelBudgeted(ctx.config, metric.name, use.label)) continue;
+      reported.add(key);
+      ctx.report({
+        messageId: 'value',
+        data: { label: use.label, metric: metric.name, source: b.source, what: b.reason, fix: FIX[b.category] ?? 'drop the label or map it onto a bounded set' },
+        loc: use.loc,
+        metric: metric.name,
+        label: use.label,
+        flow: b.flow,
+        cause: b.source,
+      });
+    }
+    const names = new Set(ctx.options.names.map((n) => n.toLowerCase()));
+    for (const metric of ctx.catalog.metrics) {
+      for (const label of metric.labelNames) {
+        if (!names.has(label.toLowerCase()) || labelBudgeted(ctx.config, metric.name, label)) continue;
+        const bound = union(ctx.catalog.labelUses.filter((u) => u.metricId === metric.id && u.label === label).map((u) => u.bound));
+        if (bound && bound.kind !== 'unknown') continue;
+        ctx.report({ messageId: 'name', data: { label, metric: metric.name, what: label.replace(/_/g, ' ') }, loc: metric.loc, metric: metric.name, label });
+      }
+    }
+  },
+});
+
+function labelBudgeted(config: { labels: Record<string, number>; metrics: Record<string, { labels: Record<string, number> }> }, metric: string, label: string): boolean {
+  return config.metrics[metric]?.labels[label] !== undefined || config.labels[label] !== undefined;
+}

@@ -1,0 +1,54 @@
+import { defineRule } from '../../src/engine/define-rule.js';
+
+const ID_SEGMENT = /^(\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{16,}|[0-9A-Za-z_-]{20,})$/i;
+
+/** `/orders/8412/items` → `/orders/:id/items`, or undefined when no segment looks like an id. */
+export function templatize(path: string): string | undefined {
+  const [pathname = ''] = path.split('?');
+  const segments = pathname.split('/');
+  let changed = false;
+  const templated = segments.map((s) => (s && ID_SEGMENT.test(s) ? ((changed = true), ':id') : s)).join('/');
+  return changed ? templated : undefined;
+}
+
+export default defineRule({
+  id: 'untemplated-route',
+  meta: {
+    description: 'A raw URL or path, or a path with ids in it, used as a label value: one series per URL ever requested.',
+    defaultSeverity: 'error',
+    scope: 'project',
+    messages: {
+      raw: 'label `{{label}}` of `{{metric}}` takes `{{source}}` ({{what}}, unbounded): use the route template `req.route.path` (fastify `request.routeOptions.url`, koa `ctx._matchedRoute`)',
+      built: 'label `{{label}}` of `{{metric}}` takes `{{source}}` ({{what}}, unbounded): use the route template, with the ids as `:params`',
+      literal: 'label `{{label}}` of `{{metric}}` takes the literal path `{{value}}`: use the template `{{template}}`',
+    },
+  },
+  defaultOptions: {},
+  check(ctx) {
+    const reported = new Set<string>();
+    for (const use of ctx.catalog.labelUses) {
+      const metric = ctx.metric(use.metricId);
+      const b = use.bound;
+      if (b.kind === 'unbounded' && (b.category === 'raw-url' || b.category === 'literal-path')) {
+        const key = `${use.metricId}\u0000${use.label}\u0000${b.source}`;
+        if (reported.has(key)) continue;
+        reported.add(key);
+        ctx.report({
+          messageId: b.category === 'raw-url' ? 'raw' : 'built',
+          data: { label: use.label, metric: metric.name, source: b.source, what: b.reason },
+          loc: use.loc,
+          metric: metric.name,
+          label: use.label,
+          flow: b.flow,
+          cause: b.source,
+        });
+      } else if (b.kind === 'finite' || b.kind === 'bounded') {
+        for (const value of b.values) {
+          const template = value.startsWith('/') ? templatize(value) : undefined;
+          if (!template) continue;
+          ctx.report({ messageId: 'literal', data: { label: use.label, metric: metric.name, value, template }, loc: use.loc, metric: metric.name, label: use.label, cause: value });
+        }
+      }
+    }
+  },
+});

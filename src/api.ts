@@ -1,0 +1,63 @@
+import { resolve } from 'node:path';
+import { rules as allRules } from '../rules/index.js';
+import { findConfigFile, loadConfig } from './config/load.js';
+import type { ResolvedConfig } from './config/types.js';
+import { discover } from './discovery/discover.js';
+import type { AnyRule } from './engine/define-rule.js';
+import { runRules } from './engine/run-rules.js';
+import { estimate } from './estimate/estimate.js';
+import { extract } from './extract/extract.js';
+import type { RunResult } from './types.js';
+import { docsUrl, VERSION } from './util/package.js';
+import { displayPath } from './util/paths.js';
+
+export interface AnalyzeOptions {
+  /** Directory paths are shown relative to; defaults to the process's working directory. */
+  cwd?: string;
+  /** Files and directories to analyse; defaults to the working directory. */
+  paths?: string[];
+  /** Budget file; found from the working directory upwards when omitted. */
+  configFile?: string;
+  reportUnusedDirectives?: boolean;
+}
+
+/** The one entry point every front end calls: discovery → extract → estimate → rules. */
+export async function analyze(options: AnalyzeOptions = {}): Promise<RunResult> {
+  const root = resolve(options.cwd ?? process.cwd());
+  const shown = (abs: string): string => displayPath(root, abs);
+  const configFile = options.configFile ? resolve(root, options.configFile) : findConfigFile(root);
+  const config = loadConfig(configFile, shown);
+  const paths = options.paths && options.paths.length > 0 ? options.paths : ['.'];
+  const { files } = await discover(paths, root, config.ignore);
+  const extraction = extract({ root, files, statusCodes: config.defaults.statusCodes });
+  const estimates = estimate(extraction.catalog, config);
+  const rules = allRules;
+  const findings = runRules({
+    rules,
+    catalog: extraction.catalog,
+    estimates,
+    config,
+    directives: extraction.directives,
+    reportUnusedDirectives: options.reportUnusedDirectives ?? false,
+  });
+  const notices = [...extraction.notices];
+  if (files.length === 0) notices.push({ level: 'note', message: `no source files found under ${paths.join(', ')}` });
+  return {
+    schemaVersion: 1,
+    tool: { name: 'obslint', version: VERSION },
+    root,
+    findings,
+    notices,
+    catalog: extraction.catalog,
+    estimates,
+    stats: { filesDiscovered: files.length, filesParsed: extraction.filesParsed, metrics: extraction.catalog.metrics.length },
+    rules: summarizeRules(rules, config),
+  };
+}
+
+function summarizeRules(rules: AnyRule[], config: ResolvedConfig): RunResult['rules'] {
+  return rules.map((r) => ({ id: r.id, description: r.meta.description, severity: config.rules[r.id]?.severity ?? r.meta.defaultSeverity, docsUrl: docsUrl(r.id) }));
+}
+
+export { allRules as rules };
+export type { RunResult, Finding, MetricDef, Estimate, Catalog } from './types.js';

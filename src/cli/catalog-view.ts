@@ -1,0 +1,60 @@
+import { productText } from '../../rules/cardinality-budget/rule.js';
+import { catalogMarkdown, sortBySeries } from '../reporters/markdown.js';
+import type { Estimate, MetricDef, RunResult } from '../types.js';
+
+export const CATALOG_FORMATS = ['table', 'json', 'markdown'] as const;
+export type CatalogFormat = (typeof CATALOG_FORMATS)[number];
+
+interface CatalogEntry {
+  metric: MetricDef;
+  estimate: Estimate;
+}
+
+function entries(result: RunResult): CatalogEntry[] {
+  const defs = new Map(result.catalog.metrics.map((m) => [m.id, m]));
+  return sortBySeries(result.estimates).map((estimate) => ({ metric: defs.get(estimate.metricId)!, estimate }));
+}
+
+/** `obslint catalog`: every metric with its labels, bounds and estimated series. */
+export function renderCatalog(result: RunResult, format: CatalogFormat): string {
+  const list = entries(result);
+  if (format === 'json') {
+    return `${JSON.stringify({ schemaVersion: 1, metrics: list.map(({ metric, estimate }) => ({ ...metric, estimate })) }, null, 2)}\n`;
+  }
+  if (format === 'markdown') return `${catalogMarkdown(result).join('\n')}\n`;
+  if (list.length === 0) return `no metrics found (${result.stats.filesDiscovered} files)\n`;
+  const rows = list.map(({ metric, estimate }) => [
+    metric.name,
+    metric.kind,
+    estimate.byLabel.map((l) => `${l.label}=${l.count === 'unbounded' ? '∞' : l.count}${l.kind === 'unknown' || l.kind === 'unused' ? '?' : ''}`).join(' ') || '-',
+    estimate.series === 'unbounded' ? 'unbounded' : estimate.series.toLocaleString('en-US'),
+    `${metric.loc.file}:${metric.loc.line}`,
+  ]);
+  const header = ['METRIC', 'KIND', 'LABELS (values)', 'SERIES', 'LOCATION'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]): string => cells.map((c, i) => (i === 3 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const total = list.reduce((sum, e) => sum + (e.estimate.series === 'unbounded' ? 0 : e.estimate.series), 0);
+  const unbounded = list.filter((e) => e.estimate.series === 'unbounded').length;
+  return `${[line(header), ...rows.map(line)].join('\n')}\n\n${list.length} metrics, ${total.toLocaleString('en-US')} series estimated${unbounded ? ` + ${unbounded} unbounded` : ''} (? = bound assumed: see \`obslint explain <metric>\`)\n`;
+}
+
+/** `obslint explain <metric>`: the product behind one estimate, factor by factor. */
+export function renderExplain(result: RunResult, name: string): string | undefined {
+  const matches = entries(result).filter((e) => e.metric.name === name);
+  if (matches.length === 0) return undefined;
+  return matches
+    .map(({ metric, estimate }) => {
+      const lines = [`${metric.name} (${metric.kind}, ${metric.loc.file}:${metric.loc.line}:${metric.loc.column})`];
+      if (metric.via) lines.push(`  created by wrapper \`${metric.via.wrapper}\` (${metric.via.loc.file}:${metric.via.loc.line})`);
+      for (const l of estimate.byLabel) {
+        const values = l.values && l.values.length <= 12 ? ` [${l.values.join(', ')}]` : '';
+        lines.push(`  ${l.label.padEnd(20)} ${String(l.count === 'unbounded' ? '∞' : l.count).padStart(8)}  ${l.reason}${values}`);
+      }
+      lines.push(`  ${'per label set'.padEnd(20)} ${String(estimate.seriesPerChild).padStart(8)}  ${estimate.seriesPerChildReason}`);
+      if (estimate.replicas > 1) lines.push(`  ${'replicas'.padEnd(20)} ${String(estimate.replicas).padStart(8)}  defaults.replicas`);
+      const series = estimate.series === 'unbounded' ? 'unbounded' : estimate.series.toLocaleString('en-US');
+      lines.push(`  = ${productText(estimate)} = ${series} series`);
+      return lines.join('\n');
+    })
+    .join('\n\n') + '\n';
+}

@@ -1,0 +1,40 @@
+import type { Severity } from '../types.js';
+
+export type RuleSetting = Severity | 'off';
+
+/** What the user wrote in obslint.yaml; every key optional. */
+export interface BudgetFile {
+  version?: 1;
+  defaults?: { maxSeriesPerMetric?: number; unknownLabelBound?: number; replicas?: number; statusCodes?: number };
+  total?: { maxSeries?: number };
+  labels?: Record<string, number>;
+  metrics?: Record<string, { maxSeries?: number; labels?: Record<string, number> }>;
+  owners?: { name?: string; paths: string[]; maxSeries: number }[];
+  rules?: Record<string, RuleSetting | [RuleSetting, Record<string, unknown>?]>;
+  ignore?: string[];
+  propagation?: { instrumented?: string[]; ignoreHosts?: string[] };
+}
+
+/** Fully defaulted configuration: downstream code never applies defaults itself. */
+export interface ResolvedConfig {
+  /** Absolute path of the budget file, when one was found. */
+  file?: string;
+  /** The budget file's path as reports show it (relative to the run's root). */
+  fileDisplay?: string;
+  defaults: { maxSeriesPerMetric: number; unknownLabelBound: number; replicas: number; statusCodes: number };
+  totalMaxSeries?: number;
+  labels: Record<string, number>;
+  metrics: Record<string, { maxSeries?: number; labels: Record<string, number> }>;
+  owners: { name: string; paths: string[]; maxSeries: number }[];
+  rules: Record<string, { severity: RuleSetting; options: Record<string, unknown> }>;
+  ignore: string[];
+  /** 1-based line of each top-level key path in the budget file, for locating budget findings. */
+  positions: Record<string, { line: number; column: number }>;
+}
+
+export const DEFAULTS: ResolvedConfig['defaults'] = {
+  maxSeriesPerMetric: 10_000,
+  unknownLabelBound: 100,
+  replicas: 1,
+  statusCodes: 20,
+};

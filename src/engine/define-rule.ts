@@ -1,0 +1,46 @@
+import type { ResolvedConfig } from '../config/types.js';
+import type { Catalog, Estimate, FlowStep, Location, MetricDef, Severity } from '../types.js';
+
+export interface RuleMeta<MessageId extends string> {
+  description: string;
+  defaultSeverity: Severity;
+  /** What the rule reads: a single file's facts, or the whole project (budgets, label unions). */
+  scope: 'file' | 'project';
+  messages: Record<MessageId, string>;
+}
+
+export interface Report<MessageId extends string> {
+  messageId: MessageId;
+  data?: Record<string, string | number>;
+  loc: Location;
+  metric?: string;
+  label?: string;
+  flow?: FlowStep[];
+  /** What makes two reports the same cause (besides rule, file, metric and label). */
+  cause?: string;
+}
+
+export interface RuleContext<Options, MessageId extends string> {
+  catalog: Catalog;
+  options: Options;
+  config: ResolvedConfig;
+  metric(id: string): MetricDef;
+  estimate(id: string): Estimate;
+  report(report: Report<MessageId>): void;
+}
+
+export interface Rule<Options = Record<string, never>, MessageId extends string = string> {
+  id: string;
+  meta: RuleMeta<MessageId>;
+  defaultOptions: Options;
+  check(context: RuleContext<Options, MessageId>): void;
+}
+
+/** Identity helper that types a rule's options and message ids. */
+export function defineRule<Options extends object, MessageId extends string>(rule: Rule<Options, MessageId>): Rule<Options, MessageId> {
+  return rule;
+}
+
+// Rules of any option and message types, as the registry holds them.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyRule = Rule<any, string>;

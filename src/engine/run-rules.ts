@@ -1,0 +1,120 @@
+import { createHash } from 'node:crypto';
+import type { ResolvedConfig } from '../config/types.js';
+import type { Directive } from '../extract/directives.js';
+import type { Catalog, Estimate, Finding, Location, MetricDef, Severity } from '../types.js';
+import { compareStrings } from '../util/paths.js';
+import type { AnyRule, Report } from './define-rule.js';
+
+export const UNUSED_DIRECTIVE_RULE_ID = 'unused-disable-directive';
+
+export interface EngineInput {
+  rules: AnyRule[];
+  catalog: Catalog;
+  estimates: Estimate[];
+  config: ResolvedConfig;
+  directives: Map<string, Directive[]>;
+  reportUnusedDirectives: boolean;
+}
+
+export function runRules(input: EngineInput): Finding[] {
+  const { catalog, config } = input;
+  const metrics = new Map(catalog.metrics.map((m) => [m.id, m]));
+  const estimates = new Map(input.estimates.map((e) => [e.metricId, e]));
+  const findings: Finding[] = [];
+  for (const rule of input.rules) {
+    const setting = config.rules[rule.id];
+    const severity = setting?.severity ?? rule.meta.defaultSeverity;
+    if (severity === 'off') continue;
+    rule.check({
+      catalog,
+      config,
+      options: { ...rule.defaultOptions, ...setting?.options },
+      metric: (id) => metrics.get(id)!,
+      estimate: (id) => estimates.get(id)!,
+      report: (report) => findings.push(toFinding(rule, severity, report)),
+    });
+  }
+  const unique = dedupe(findings.sort(compareFindings));
+  const { kept, unused } = applyDirectives(unique, input.directives);
+  if (input.reportUnusedDirectives) kept.push(...unused);
+  return kept.sort(compareFindings);
+}
+
+function toFinding(rule: AnyRule, severity: Severity, report: Report<string>): Finding {
+  const template = rule.meta.messages[report.messageId];
+  if (template === undefined) throw new Error(`rule ${rule.id} reported unknown messageId "${report.messageId}"`);
+  const message = template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, key: string) => {
+    const value = report.data?.[key];
+    if (value === undefined) throw new Error(`rule ${rule.id} message "${report.messageId}" needs data "${key}"`);
+    return typeof value === 'number' ? value.toLocaleString('en-US') : value;
+  });
+  const finding: Finding = {
+    ruleId: rule.id,
+    severity,
+    messageId: report.messageId,
+    message,
+    loc: report.loc,
+    fingerprint: fingerprint([rule.id, report.loc.file, report.metric ?? '', report.label ?? '', report.cause ?? report.messageId]),
+  };
+  if (report.metric !== undefined) finding.metric = report.metric;
+  if (report.label !== undefined) finding.label = report.label;
+  if (report.flow && report.flow.length > 0) finding.flow = report.flow;
+  return finding;
+}
+
+export function fingerprint(parts: string[]): string {
+  return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
+}
+
+/** One cause, one finding: the first location (in sorted order) speaks for the rest. */
+function dedupe(sorted: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return sorted.filter((f) => (seen.has(f.fingerprint) ? false : (seen.add(f.fingerprint), true)));
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return compareLocations(a.loc, b.loc) || compareStrings(a.ruleId, b.ruleId) || compareStrings(a.message, b.message);
+}
+
+function compareLocations(a: Location, b: Location): number {
+  return compareStrings(a.file, b.file) || a.line - b.line || a.column - b.column;
+}
+
+function applyDirectives(findings: Finding[], directives: Map<string, Directive[]>): { kept: Finding[]; unused: Finding[] } {
+  const used = new Set<Directive>();
+  const kept = findings.filter((f) => {
+    const list = directives.get(f.loc.file);
+    if (!list) return true;
+    const suppressor = suppressing(list, f);
+    if (suppressor) used.add(suppressor);
+    return !suppressor;
+  });
+  const unused: Finding[] = [];
+  for (const [file, list] of directives) {
+    for (const d of list) {
+      if (d.kind === 'enable' || used.has(d)) continue;
+      const loc = { file, line: d.line, column: d.column, endLine: d.line, endColumn: d.column + 1 };
+      unused.push({
+        ruleId: UNUSED_DIRECTIVE_RULE_ID,
+        severity: 'warn',
+        messageId: 'unused',
+        message: `unused obslint-${d.kind} directive: no ${d.rules.length > 0 ? d.rules.map((r) => `\`${r}\``).join(' or ') : 'obslint'} finding to suppress here`,
+        loc,
+        fingerprint: fingerprint([UNUSED_DIRECTIVE_RULE_ID, file, String(d.line), d.kind, d.rules.join(',')]),
+      });
+    }
+  }
+  return { kept, unused };
+}
+
+function suppressing(list: Directive[], f: Finding): Directive | undefined {
+  const applies = (d: Directive): boolean => d.rules.length === 0 || d.rules.includes(f.ruleId);
+  let block: Directive | undefined;
+  for (const d of list) {
+    if (d.line > f.loc.line) break;
+    if (d.kind === 'disable' && applies(d)) block = d;
+    if (d.kind === 'enable' && block && (d.rules.length === 0 || block.rules.every((r) => d.rules.includes(r)))) block = undefined;
+  }
+  const line = list.find((d) => ((d.kind === 'disable-next-line' && d.line + 1 === f.loc.line) || (d.kind === 'disable-line' && d.line === f.loc.line)) && applies(d));
+  return line ?? block;
+}

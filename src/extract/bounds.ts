@@ -1,0 +1,90 @@
+import type { Bound, BoundPart, FlowStep, UnboundedCategory } from '../types.js';
+
+/** Product sets larger than this are counted, not listed. */
+const MAX_LISTED_VALUES = 1000;
+
+export function finite(values: Iterable<string>, reason: string): Bound {
+  return { kind: 'finite', values: [...new Set(values)].sort(), reason };
+}
+
+export function boundedPart(source: string, count: number, reason: string): Bound {
+  return { kind: 'bounded', count, reason, parts: [{ source, count, reason }], values: [] };
+}
+
+export function unbounded(category: UnboundedCategory, reason: string, source: string, flow: FlowStep[]): Bound {
+  return { kind: 'unbounded', category, reason, source, flow };
+}
+
+export function unknown(reason: string, source: string, flow: FlowStep[] = []): Bound {
+  return { kind: 'unknown', reason, source, flow };
+}
+
+export function countOf(bound: Bound): number | undefined {
+  if (bound.kind === 'finite') return bound.values.length;
+  if (bound.kind === 'bounded') return bound.count;
+  return undefined;
+}
+
+/**
+ * The bound of a value that is one of several expressions. Unbounded wins over unknown, unknown over
+ * bounded; finite values merge as sets and each bounded source counts once, so two call sites that
+ * both pass `req.method` still mean 9 methods.
+ */
+export function union(bounds: Bound[]): Bound | undefined {
+  if (bounds.length === 0) return undefined;
+  const worst = bounds.find((b) => b.kind === 'unbounded') ?? bounds.find((b) => b.kind === 'unknown');
+  if (worst) return worst;
+  const values = new Set<string>();
+  const parts = new Map<string, BoundPart>();
+  const reasons = new Set<string>();
+  for (const b of bounds) {
+    if (b.kind === 'finite') {
+      b.values.forEach((v) => values.add(v));
+      reasons.add(b.reason);
+    } else if (b.kind === 'bounded') {
+      b.values.forEach((v) => values.add(v));
+      b.parts.forEach((p) => parts.set(p.source, p));
+    }
+  }
+  if (parts.size === 0) return finite(values, [...reasons].join('; '));
+  const partList = [...parts.values()].sort((a, b) => (a.source < b.source ? -1 : 1));
+  const count = values.size + partList.reduce((sum, p) => sum + p.count, 0);
+  const reason = [...partList.map((p) => p.reason), ...(values.size > 0 ? [`${values.size} literal value${values.size === 1 ? '' : 's'}`] : [])].join(' + ');
+  return { kind: 'bounded', count, reason, parts: partList, values: [...values].sort() };
+}
+
+/** The values of a template or concatenation whose parts are each bounded: the product. */
+export function product(parts: Bound[], reason: string): Bound {
+  let combos: string[] = [''];
+  let count = 1;
+  let listed = true;
+  for (const part of parts) {
+    const n = countOf(part);
+    if (n === undefined) throw new Error('product() takes bounded parts only');
+    count *= n;
+    if (part.kind === 'finite' && listed && combos.length * part.values.length <= MAX_LISTED_VALUES) {
+      combos = combos.flatMap((prefix) => part.values.map((v) => prefix + v));
+    } else {
+      listed = false;
+    }
+  }
+  return listed ? finite(combos, reason) : { kind: 'bounded', count, reason, parts: [{ source: `product:${reason}`, count, reason }], values: [] };
+}
+
+export function withStep(bound: Bound, step: FlowStep): Bound {
+  if (bound.kind === 'unbounded' || bound.kind === 'unknown') return { ...bound, flow: [...bound.flow, step] };
+  return bound;
+}
+
+export const CATEGORY_TEXT: Record<UnboundedCategory, string> = {
+  'raw-url': 'raw URL, unbounded',
+  'request-input': 'request input, unbounded',
+  id: 'an identifier, unbounded',
+  email: 'an email address, unbounded',
+  uuid: 'a generated unique id, unbounded',
+  timestamp: 'a timestamp, unbounded',
+  'error-message': 'an error message, unbounded',
+  serialized: 'serialized data, unbounded',
+  random: 'a random value, unbounded',
+  'literal-path': 'a URL path built from values, unbounded',
+};

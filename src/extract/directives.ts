@@ -1,0 +1,27 @@
+/** `obslint-disable…` comments, honoured by the engine for every front end alike. */
+export interface Directive {
+  kind: 'disable-next-line' | 'disable-line' | 'disable' | 'enable';
+  /** Empty means every rule. */
+  rules: string[];
+  line: number;
+  column: number;
+  reason?: string;
+}
+
+const DIRECTIVE = /(\/\/|\/\*)\s*obslint-(disable-next-line|disable-line|disable|enable)\b([^\n]*?)(\*\/|$)/gm;
+
+export function parseDirectives(text: string): Directive[] {
+  if (!text.includes('obslint-')) return [];
+  const lineStarts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineStarts.push(i + 1);
+  const out: Directive[] = [];
+  for (const match of text.matchAll(DIRECTIVE)) {
+    const offset = match.index;
+    let line = lineStarts.length - 1;
+    while (lineStarts[line]! > offset) line--;
+    const [body, reason] = (match[3] ?? '').split(/\s--\s?/, 2);
+    const rules = (body ?? '').split(',').map((r) => r.trim().replace(/^obslint\//, '')).filter(Boolean);
+    out.push({ kind: match[2] as Directive['kind'], rules, line: line + 1, column: offset - lineStarts[line]! + 1, reason: reason?.trim() || undefined });
+  }
+  return out;
+}

@@ -1,0 +1,141 @@
+import { ts } from 'ts-morph';
+import type { Catalog, Notice, RouteFact } from '../types.js';
+import { compareStrings, displayPath } from '../util/paths.js';
+import { parseDirectives, type Directive } from './directives.js';
+import { LabelUseCollector } from './label-uses.js';
+import { MetricResolver } from './metrics.js';
+import { ProjectIndex, resolveRelative } from './project.js';
+import { ProvenanceAnalyzer } from './provenance.js';
+import { routeOf } from './routes.js';
+import { parseSource, readSource } from './source-files.js';
+import { StaticEvaluator } from './static-eval.js';
+
+/** Words that make a file worth parsing: metric libraries, label-setting calls, route registrations. */
+const CANDIDATE = /prom-client|\.labels\s*\(|\.(inc|dec|observe|startTimer|set)\s*\(|\b(Counter|Gauge|Histogram|Summary)\b|getSingleMetric|\.(get|post|put|patch|delete|all|route)\s*\(\s*['"`/]/;
+/** Files that define metrics: their importers may create or use metrics through them. */
+const DEFINES_METRICS = /prom-client/;
+const RELATIVE_IMPORT = /(?:from\s+|require\s*\(\s*|import\s*\(\s*)['"](\.{1,2}\/[^'"]+)['"]/g;
+const IMPORT_CLOSURE_DEPTH = 3;
+
+export interface ExtractOptions {
+  root: string;
+  files: string[];
+  statusCodes: number;
+}
+
+export interface Extraction {
+  catalog: Catalog;
+  notices: Notice[];
+  directives: Map<string, Directive[]>;
+  filesParsed: number;
+}
+
+export function extract(options: ExtractOptions): Extraction {
+  const { root, files } = options;
+  const notices: Notice[] = [];
+  const texts = new Map<string, string>();
+  for (const file of files) {
+    const read = readSource(file, displayPath(root, file));
+    if ('skipped' in read) notices.push(read.skipped);
+    else texts.set(file, read.text);
+  }
+
+  const project = new ProjectIndex(root);
+  const directives = new Map<string, Directive[]>();
+  const newExpressions: ts.NewExpression[] = [];
+  const callExpressions: ts.CallExpression[] = [];
+  const routes: RouteFact[] = [];
+  for (const file of selectCandidates(texts)) {
+    const shownAs = displayPath(root, file);
+    const parsed = parseSource(file, texts.get(file)!, shownAs);
+    if ('problem' in parsed) {
+      notices.push(parsed.problem);
+      continue;
+    }
+    project.add(parsed.sourceFile);
+    const found = parseDirectives(texts.get(file)!);
+    if (found.length > 0) directives.set(shownAs, found);
+    walk(parsed.sourceFile, (node) => {
+      if (ts.isNewExpression(node)) {
+        newExpressions.push(node);
+        project.indexCall(node);
+      } else if (ts.isCallExpression(node)) {
+        callExpressions.push(node);
+        project.indexCall(node);
+        const route = routeOf(node, project);
+        if (route) routes.push(route);
+      }
+    });
+  }
+
+  const evaluator = new StaticEvaluator(project);
+  const resolver = new MetricResolver(project, evaluator);
+  resolver.discover(newExpressions);
+  const routeTemplates = new Set(routes.map((r) => r.template)).size;
+  const provenance = new ProvenanceAnalyzer(project, evaluator, resolver, { routeCount: () => routeTemplates, statusCodes: options.statusCodes });
+  const collector = new LabelUseCollector(project, resolver, provenance, evaluator);
+  for (const call of callExpressions) collector.visit(call);
+
+  const byLocation = <T extends { loc: { file: string; line: number; column: number } }>(a: T, b: T): number =>
+    compareStrings(a.loc.file, b.loc.file) || a.loc.line - b.loc.line || a.loc.column - b.loc.column;
+  return {
+    catalog: {
+      metrics: [...resolver.defs].sort(byLocation),
+      labelUses: collector.facts.uses.sort(byLocation),
+      labelCalls: collector.facts.calls.sort(byLocation),
+      observations: collector.facts.observations.sort(byLocation),
+      routes: routes.sort(byLocation),
+    },
+    notices,
+    directives,
+    filesParsed: project.files.size,
+  };
+}
+
+function walk(node: ts.Node, visit: (node: ts.Node) => void): void {
+  visit(node);
+  ts.forEachChild(node, (child) => walk(child, visit));
+}
+
+/**
+ * The cheap syntactic pass: files that mention metric words; files importing (up to three levels)
+ * a file that defines metrics, since those use metrics or wrappers without naming the library; and
+ * the files those import (types, constants, route tables) up to three levels, where label values come from.
+ */
+function selectCandidates(texts: Map<string, string>): string[] {
+  const selected = new Set<string>();
+  const definers = new Set<string>();
+  const imports = new Map<string, string[]>();
+  const importers = new Map<string, string[]>();
+  for (const [file, text] of texts) {
+    if (CANDIDATE.test(text)) selected.add(file);
+    if (DEFINES_METRICS.test(text)) definers.add(file);
+    const targets: string[] = [];
+    for (const match of text.matchAll(RELATIVE_IMPORT)) {
+      const target = resolveRelative(match[1]!, file, (p) => texts.has(p));
+      if (!target) continue;
+      targets.push(target);
+      let list = importers.get(target);
+      if (!list) importers.set(target, (list = []));
+      list.push(file);
+    }
+    imports.set(file, targets);
+  }
+  closure(definers, importers, selected);
+  closure(new Set(selected), imports, selected);
+  return [...selected].sort();
+}
+
+function closure(start: Set<string>, edges: Map<string, string[]>, into: Set<string>): void {
+  let frontier = start;
+  for (let depth = 0; depth < IMPORT_CLOSURE_DEPTH && frontier.size > 0; depth++) {
+    const next = new Set<string>();
+    for (const file of frontier) {
+      for (const neighbour of edges.get(file) ?? []) {
+        if (!into.has(neighbour)) next.add(neighbour);
+        into.add(neighbour);
+      }
+    }
+    frontier = next;
+  }
+}

@@ -1,0 +1,205 @@
+import { ts } from 'ts-morph';
+import type { Bound, LabelCall, LabelUse, MetricDef, Observation } from '../types.js';
+import { unknown, withStep } from './bounds.js';
+import { PROM_CLIENT } from './libraries/prom-client.js';
+import type { MetricResolver } from './metrics.js';
+import type { ProjectIndex } from './project.js';
+import { chain, text, type ProvenanceAnalyzer } from './provenance.js';
+import { lookup, propertyKey, propertyName, skipOuter } from './scope.js';
+import { scalarText, type StaticEvaluator } from './static-eval.js';
+
+export interface LabelFacts {
+  uses: LabelUse[];
+  calls: LabelCall[];
+  observations: Observation[];
+}
+
+/** Reads every call that sets labels or observes a value on a known metric. */
+export class LabelUseCollector {
+  readonly facts: LabelFacts = { uses: [], calls: [], observations: [] };
+
+  constructor(
+    private readonly project: ProjectIndex,
+    private readonly resolver: MetricResolver,
+    private readonly provenance: ProvenanceAnalyzer,
+    private readonly evaluator: StaticEvaluator,
+  ) {}
+
+  visit(call: ts.CallExpression): void {
+    const callee = skipOuter(call.expression);
+    const method = propertyName(callee);
+    if (!method || !PROM_CLIENT.labelMethods.has(method) || !(ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee))) return;
+    const receiver = skipOuter(callee.expression);
+    // `h.labels(...).observe(v)`: labels were set by the inner call, the value is observed here.
+    const chained = ts.isCallExpression(receiver) && propertyName(skipOuter(receiver.expression)) === 'labels';
+    const metricExpr = chained ? skipOuter((skipOuter(receiver.expression) as ts.PropertyAccessExpression).expression) : receiver;
+    const def = this.resolver.resolve(metricExpr);
+    if (!def) return;
+
+    if (method === 'labels') {
+      this.labelsCall(def, call);
+    } else if (!chained) {
+      const labelArg = labelArgument(method, call.arguments);
+      if (labelArg) this.labelObject(def, method, labelArg);
+    }
+    if (method === 'observe' || (method === 'set' && def.kind === 'histogram')) this.observation(def, call, chained);
+    if (method === 'startTimer') this.timer(def, call);
+  }
+
+  private labelsCall(def: MetricDef, call: ts.CallExpression): void {
+    const args = call.arguments;
+    const first = args[0] && skipOuter(args[0]);
+    if (args.length === 1 && first && !isScalarLike(first)) {
+      this.labelObject(def, 'labels', first);
+      return;
+    }
+    const labels = args.map((_, i) => def.labelNames[i] ?? `#${i + 1}`);
+    this.facts.calls.push({ metricId: def.id, method: 'labels', form: 'positional', labels, loc: this.project.location(call) });
+    args.forEach((arg, i) => {
+      const label = def.labelNames[i];
+      if (label) this.use(def, label, arg);
+    });
+  }
+
+  private labelObject(def: MetricDef, method: string, arg: ts.Expression): void {
+    const literal = this.objectLiteral(arg);
+    if (!literal) {
+      this.facts.calls.push({ metricId: def.id, method, form: 'opaque', labels: [], loc: this.project.location(arg) });
+      return;
+    }
+    const entries = this.entries(literal, 0);
+    this.facts.calls.push({ metricId: def.id, method, form: entries.opaque ? 'opaque' : 'object', labels: entries.props.map((p) => p.key), loc: this.project.location(literal) });
+    for (const { key, value } of entries.props) this.use(def, key, value);
+  }
+
+  /** The object literal a labels argument is, directly or through a `const`. */
+  private objectLiteral(arg: ts.Expression): ts.ObjectLiteralExpression | undefined {
+    const e = skipOuter(arg);
+    if (ts.isObjectLiteralExpression(e)) return e;
+    if (ts.isIdentifier(e)) {
+      const decl = lookup(e.text, e);
+      if (decl?.kind === 'variable' && decl.path.length === 0 && decl.node.initializer) {
+        const init = skipOuter(decl.node.initializer);
+        if (ts.isObjectLiteralExpression(init)) return init;
+      }
+    }
+    return undefined;
+  }
+
+  private entries(literal: ts.ObjectLiteralExpression, depth: number): { props: { key: string; value: ts.Expression }[]; opaque: boolean } {
+    const props: { key: string; value: ts.Expression }[] = [];
+    let opaque = false;
+    for (const prop of literal.properties) {
+      if (ts.isPropertyAssignment(prop)) {
+        const key = propertyKey(prop.name) ?? (ts.isComputedPropertyName(prop.name) ? scalarText(this.evaluator.eval(prop.name.expression)) : undefined);
+        if (key === undefined) opaque = true;
+        else props.push({ key, value: prop.initializer });
+      } else if (ts.isShorthandPropertyAssignment(prop)) {
+        props.push({ key: prop.name.text, value: prop.name });
+      } else if (ts.isSpreadAssignment(prop)) {
+        const inner = depth < 3 ? this.objectLiteral(prop.expression) : undefined;
+        if (!inner) {
+          opaque = true;
+          continue;
+        }
+        const nested = this.entries(inner, depth + 1);
+        opaque ||= nested.opaque;
+        for (const p of nested.props) {
+          const existing = props.findIndex((q) => q.key === p.key);
+          if (existing >= 0) props.splice(existing, 1);
+          props.push(p);
+        }
+      } else {
+        opaque = true;
+      }
+    }
+    return { props, opaque };
+  }
+
+  private use(def: MetricDef, label: string, value: ts.Expression): void {
+    let bound: Bound;
+    try {
+      bound = this.provenance.of(value);
+    } catch {
+      bound = unknown('value could not be analysed', text(value));
+    }
+    bound = withStep(bound, this.provenance.step(value, `label \`${label}\` of \`${def.name}\``));
+    this.facts.uses.push({ metricId: def.id, label, expression: text(value), bound, loc: this.project.location(value) });
+  }
+
+  private observation(def: MetricDef, call: ts.CallExpression, chained: boolean): void {
+    const args = call.arguments;
+    const value = chained || args.length === 1 ? args[0] : args[1];
+    if (!value) return;
+    const unit = unitOf(value);
+    this.facts.observations.push({ metricId: def.id, expression: text(value), unit: unit.unit, evidence: unit.evidence, loc: this.project.location(value) });
+  }
+
+  /** `const end = h.startTimer(labels); … end(moreLabels)`: prom-client timers observe seconds. */
+  private timer(def: MetricDef, call: ts.CallExpression): void {
+    this.facts.observations.push({ metricId: def.id, expression: text(call), unit: 'seconds', evidence: '`startTimer()` observes seconds', loc: this.project.location(call) });
+    const holder = call.parent;
+    if (!holder || !ts.isVariableDeclaration(holder) || !ts.isIdentifier(holder.name)) return;
+    const name = holder.name.text;
+    const scope = holder.parent?.parent?.parent;
+    if (!scope) return;
+    const visit = (node: ts.Node): void => {
+      if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === name) {
+        const decl = lookup(name, node.expression);
+        if (decl?.kind === 'variable' && decl.node === holder && node.arguments[0]) this.labelObject(def, 'end', node.arguments[0]);
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(scope);
+  }
+}
+
+/** For `inc/dec/set/observe/startTimer/remove`: the argument that carries labels, if any. */
+function labelArgument(method: string, args: readonly ts.Expression[]): ts.Expression | undefined {
+  const first = args[0] && skipOuter(args[0]);
+  if (!first) return undefined;
+  if (ts.isObjectLiteralExpression(first)) return first;
+  if (isScalarLike(first)) return undefined;
+  if (method === 'startTimer' || method === 'remove' || method === 'setToCurrentTime') return first;
+  return args.length >= 2 ? first : undefined;
+}
+
+function isScalarLike(e: ts.Expression): boolean {
+  return ts.isNumericLiteral(e) || ts.isStringLiteralLike(e) || ts.isTemplateExpression(e) || ts.isBinaryExpression(e) || ts.isPrefixUnaryExpression(e) || ts.isCallExpression(e);
+}
+
+const MS_NAME = /(^|[^a-z])(ms|millis|milliseconds)$|Ms$|Millis$|Milliseconds$|_ms$/i;
+const S_NAME = /(^|[^a-z])(s|secs?|seconds)$|Secs?$|Seconds$|_s$/;
+
+/** The unit of an observed value, from how it was computed or named. */
+export function unitOf(value: ts.Expression): { unit: Observation['unit']; evidence: string } {
+  const e = skipOuter(value);
+  if (ts.isBinaryExpression(e)) {
+    const op = e.operatorToken.kind;
+    if (op === ts.SyntaxKind.SlashToken) {
+      const divisor = skipOuter(e.right);
+      const n = ts.isNumericLiteral(divisor) ? Number(divisor.text) : undefined;
+      const inner = unitOf(e.left).unit;
+      if (n === 1000 && inner === 'milliseconds') return { unit: 'seconds', evidence: 'milliseconds divided by 1000' };
+      if (n === 1e9 && inner === 'nanoseconds') return { unit: 'seconds', evidence: 'nanoseconds divided by 1e9' };
+      if (n === 1e6 && inner === 'nanoseconds') return { unit: 'milliseconds', evidence: 'nanoseconds divided by 1e6' };
+      if (n === 1000 || n === 1e3) return { unit: 'unknown', evidence: 'divided by 1000' };
+    }
+    if (op === ts.SyntaxKind.AsteriskToken) return { unit: 'unknown', evidence: 'scaled' };
+    if (op === ts.SyntaxKind.MinusToken) {
+      const left = unitOf(e.left);
+      return left.unit !== 'unknown' ? left : unitOf(e.right);
+    }
+  }
+  if (ts.isCallExpression(e)) {
+    const callee = chain(skipOuter(e.expression))?.names.join('.');
+    if (callee === 'Date.now' || callee === 'performance.now') return { unit: 'milliseconds', evidence: `\`${callee}()\` is in milliseconds` };
+    if (callee === 'process.hrtime.bigint') return { unit: 'nanoseconds', evidence: '`process.hrtime.bigint()` is in nanoseconds' };
+    if (callee === 'Number' && e.arguments[0]) return unitOf(e.arguments[0]);
+  }
+  const names = chain(e)?.names;
+  const last = names?.[names.length - 1];
+  if (last && MS_NAME.test(last)) return { unit: 'milliseconds', evidence: `\`${last}\` is named in milliseconds` };
+  if (last && S_NAME.test(last)) return { unit: 'seconds', evidence: `\`${last}\` is named in seconds` };
+  return { unit: 'unknown', evidence: '' };
+}

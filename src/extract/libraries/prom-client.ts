@@ -1,0 +1,58 @@
+import { ts } from 'ts-morph';
+import type { MetricKind } from '../../types.js';
+import type { ProjectIndex } from '../project.js';
+import { lookup, requiredModule, skipOuter, type Declaration } from '../scope.js';
+
+/** What obslint knows about prom-client (v12–v15). */
+export const PROM_CLIENT = {
+  modules: new Set(['prom-client']),
+  classes: { Counter: 'counter', Gauge: 'gauge', Histogram: 'histogram', Summary: 'summary' } as Record<string, MetricKind>,
+  /** prom-client's `defaultBuckets`: [.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10]. */
+  defaultBuckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  /** prom-client's default summary percentiles. */
+  defaultPercentiles: [0.01, 0.05, 0.5, 0.9, 0.95, 0.99, 0.999],
+  /** Methods whose first argument may be a labels object. */
+  labelMethods: new Set(['inc', 'dec', 'set', 'observe', 'startTimer', 'labels', 'remove', 'setToCurrentTime']),
+  /** Methods whose value argument is a measurement (second when labels come first). */
+  observeMethods: new Set(['observe']),
+};
+
+/** Does `expr` denote the prom-client module object (`client` in `client.Counter`)? */
+export function isPromClientModule(expr: ts.Expression, project: ProjectIndex): boolean {
+  const e = skipOuter(expr);
+  const required = requiredModule(e);
+  if (required !== undefined) return PROM_CLIENT.modules.has(required);
+  if (!ts.isIdentifier(e)) return false;
+  const decl = lookup(e.text, e);
+  if (decl?.kind === 'import') return PROM_CLIENT.modules.has(decl.module) && (decl.imported === 'default' || decl.imported === '*');
+  if (decl?.kind === 'variable' && decl.isConst && decl.path.length === 0 && decl.node.initializer) {
+    return isPromClientModule(decl.node.initializer, project);
+  }
+  return false;
+}
+
+/** The metric kind a constructor expression (`Counter`, `client.Histogram`, an alias) stands for. */
+export function promClientMetricClass(expr: ts.Expression, project: ProjectIndex, depth = 0): MetricKind | undefined {
+  if (depth > 5) return undefined;
+  const e = skipOuter(expr);
+  if (ts.isPropertyAccessExpression(e)) {
+    const kind = PROM_CLIENT.classes[e.name.text];
+    return kind && isPromClientModule(e.expression, project) ? kind : undefined;
+  }
+  if (!ts.isIdentifier(e)) return undefined;
+  const decl = lookup(e.text, e);
+  return decl ? classOfDeclaration(decl, project, depth) : undefined;
+}
+
+function classOfDeclaration(decl: Declaration, project: ProjectIndex, depth: number): MetricKind | undefined {
+  if (decl.kind === 'import') {
+    if (PROM_CLIENT.modules.has(decl.module)) return PROM_CLIENT.classes[decl.imported];
+    const target = project.followImport(decl);
+    return target ? classOfDeclaration(target, project, depth + 1) : undefined;
+  }
+  if (decl.kind === 'variable' && decl.node.initializer) {
+    if (decl.path.length === 1 && isPromClientModule(decl.node.initializer, project)) return PROM_CLIENT.classes[decl.path[0]!];
+    if (decl.path.length === 0) return promClientMetricClass(decl.node.initializer, project, depth + 1);
+  }
+  return undefined;
+}

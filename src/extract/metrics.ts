@@ -1,0 +1,392 @@
+import { ts } from 'ts-morph';
+import type { MetricDef, MetricKind } from '../types.js';
+import { PROM_CLIENT, promClientMetricClass } from './libraries/prom-client.js';
+import type { ProjectIndex } from './project.js';
+import { enclosingClass, functionName, lookup, propertyKey, propertyName, skipOuter, type Declaration } from './scope.js';
+import { bindArguments, EMPTY_ENV, scalarText, staticNumbers, staticStrings, type Env, type StaticEvaluator } from './static-eval.js';
+
+const MAX_WRAPPER_DEPTH = 3;
+const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'all', 'use', 'head', 'options', 'route', 'on', 'addListener', 'handle', 'register']);
+const TIMER_CALLS = new Set(['setInterval', 'setTimeout', 'setImmediate', 'forEach', 'map', 'flatMap', 'filter', 'reduce']);
+const HANDLER_PARAMS = /^(req|request|res|response|reply|ctx|context|event|msg|message|job)$/;
+
+/** A `new Counter(...)` (or equivalent) with the arguments of the wrapper calls that reach it. */
+interface Creation {
+  node: ts.NewExpression;
+  kind: MetricKind;
+  env: Env;
+  /** Wrapper call sites, outermost first; the outermost is where the metric is defined. */
+  calls: ts.CallExpression[];
+}
+
+/** Finds metric definitions (direct and through project wrappers) and resolves references to them. */
+export class MetricResolver {
+  readonly defs: MetricDef[] = [];
+  /** The node whose value is the metric: the `new` expression, or the outermost wrapper call. */
+  private readonly byNode = new Map<ts.Node, MetricDef>();
+  private readonly byName = new Map<string, MetricDef>();
+  private readonly memo = new Map<ts.Node, MetricDef | null>();
+
+  constructor(
+    private readonly project: ProjectIndex,
+    private readonly evaluator: StaticEvaluator,
+  ) {}
+
+  discover(newExpressions: ts.NewExpression[]): void {
+    for (const node of newExpressions) {
+      const kind = promClientMetricClass(node.expression, this.project);
+      if (!kind) continue;
+      for (const creation of this.instantiate({ node, kind, env: EMPTY_ENV, calls: [] }, 0)) this.define(creation);
+    }
+  }
+
+  /** Direct definitions resolve to themselves; wrapper templates fan out to one definition per call site. */
+  private instantiate(creation: Creation, depth: number): Creation[] {
+    const config = creation.node.arguments?.[0];
+    const name = config ? this.evaluator.eval(config, creation.env) : undefined;
+    const nameValue = name?.k === 'obj' ? name.props.get('name') : name?.k === 'param' ? name : undefined;
+    if (nameValue?.k !== 'param' || depth >= MAX_WRAPPER_DEPTH) return [creation];
+    const fn = nameValue.decl.parent as ts.SignatureDeclaration;
+    const calls = this.callersOf(fn);
+    if (calls.length === 0) return [creation];
+    return calls.flatMap((call) => {
+      const env = bindArguments(fn, call.arguments, EMPTY_ENV, creation.env);
+      return this.instantiate({ ...creation, env, calls: [call, ...creation.calls] }, depth + 1);
+    });
+  }
+
+  /** Calls in the project whose callee is `fn` (by import/lexical resolution, or by method name). */
+  callersOf(fn: ts.SignatureDeclaration): ts.CallExpression[] {
+    const name = functionName(fn);
+    if (!name) return [];
+    const candidates = this.project.callsByName.get(name) ?? [];
+    return candidates.filter((c): c is ts.CallExpression => ts.isCallExpression(c) && this.calls(c, fn));
+  }
+
+  private calls(call: ts.CallExpression, fn: ts.SignatureDeclaration): boolean {
+    const callee = skipOuter(call.expression);
+    if (ts.isIdentifier(callee)) {
+      const decl = lookup(callee.text, callee);
+      return decl !== undefined && this.declares(decl, fn);
+    }
+    if (ts.isPropertyAccessExpression(callee)) {
+      // Methods: matched by name when the receiver's class cannot be seen (no type checker needed).
+      if (ts.isMethodDeclaration(fn) || ts.isPropertyAssignment(fn.parent) || ts.isPropertyDeclaration(fn.parent)) return call.arguments.length > 0;
+      const base = skipOuter(callee.expression);
+      if (ts.isIdentifier(base)) {
+        const decl = lookup(base.text, base);
+        if (decl?.kind === 'import' && decl.imported === '*') {
+          const file = this.project.importedFile(decl);
+          const target = file && this.project.findExport(file, callee.name.text);
+          return target !== undefined && this.declares(target, fn);
+        }
+      }
+    }
+    return false;
+  }
+
+  private declares(decl: Declaration, fn: ts.SignatureDeclaration): boolean {
+    if (decl.kind === 'function') return decl.node === fn;
+    if (decl.kind === 'variable') return decl.node.initializer !== undefined && skipOuter(decl.node.initializer) === fn;
+    if (decl.kind === 'import') {
+      const target = this.project.followImport(decl);
+      return target !== undefined && this.declares(target, fn);
+    }
+    return false;
+  }
+
+  private define(creation: Creation): void {
+    const { node, kind, env, calls } = creation;
+    const outer = calls[0];
+    const site = outer ?? node;
+    const config = node.arguments?.[0] ? this.evaluator.eval(node.arguments[0], env) : undefined;
+    const props = config?.k === 'obj' ? config.props : new Map();
+    const nameValue = props.get('name');
+    const name = nameValue ? scalarText(nameValue) : undefined;
+    const loc = this.project.location(site);
+    const labels = props.get('labelNames');
+    const labelNames = labels ? staticStrings(labels) : [];
+    const def: MetricDef = {
+      id: `${loc.file}:${loc.line}:${loc.column}`,
+      name: name ?? nameText(node),
+      nameIsDynamic: name === undefined,
+      kind,
+      library: 'prom-client',
+      help: scalarText(props.get('help') ?? { k: 'unknown' }),
+      labelNames: labelNames ?? [],
+      labelNamesKnown: labelNames !== undefined,
+      loc,
+      createdIn: outer ? 'factory' : placement(node),
+    };
+    if (outer) def.via = { wrapper: nameText(outer.expression), loc: this.project.location(node) };
+    if (kind === 'histogram') {
+      const given = props.get('buckets');
+      const values = given ? staticNumbers(given) : undefined;
+      def.bucketValues = values ?? (given ? undefined : PROM_CLIENT.defaultBuckets);
+      def.buckets = def.bucketValues?.length;
+      def.bucketsReason = values ? 'buckets given' : given ? 'buckets not readable' : 'prom-client default buckets';
+    }
+    if (kind === 'summary') {
+      const given = props.get('percentiles');
+      const values = given ? staticNumbers(given) : undefined;
+      def.quantiles = (values ?? (given ? undefined : PROM_CLIENT.defaultPercentiles))?.length;
+    }
+    this.defs.push(def);
+    this.byNode.set(site, def);
+    if (!def.nameIsDynamic && !this.byName.has(def.name)) this.byName.set(def.name, def);
+  }
+
+  /** The metric an expression evaluates to, if obslint can tell. */
+  resolve(expr: ts.Expression, depth = 0): MetricDef | undefined {
+    const e = skipOuter(expr);
+    const cached = this.memo.get(e);
+    if (cached !== undefined) return cached ?? undefined;
+    const found = depth > 8 ? undefined : this.resolveUncached(e, depth);
+    this.memo.set(e, found ?? null);
+    return found;
+  }
+
+  private resolveUncached(e: ts.Expression, depth: number): MetricDef | undefined {
+    const direct = this.byNode.get(e);
+    if (direct) return direct;
+    if (ts.isIdentifier(e)) {
+      const decl = lookup(e.text, e);
+      return decl && this.resolveDeclaration(decl, depth);
+    }
+    if (ts.isCallExpression(e)) {
+      const callee = skipOuter(e.expression);
+      if (propertyName(callee) === 'getSingleMetric' && e.arguments[0]) {
+        const name = scalarText(this.evaluator.eval(e.arguments[0]));
+        return name === undefined ? undefined : this.byName.get(name);
+      }
+      return this.returnedMetric(callee, depth);
+    }
+    const member = propertyName(e);
+    if (member !== undefined && (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e))) {
+      const base = skipOuter(e.expression);
+      if (base.kind === ts.SyntaxKind.ThisKeyword) return this.classMember(e, member, depth);
+      return this.memberOf(base, member, depth);
+    }
+    return undefined;
+  }
+
+  private resolveDeclaration(decl: Declaration, depth: number): MetricDef | undefined {
+    switch (decl.kind) {
+      case 'variable':
+        if (!decl.node.initializer) return this.assignedTo(decl, depth);
+        return decl.path.length === 0
+          ? this.resolve(decl.node.initializer, depth + 1)
+          : decl.path.length === 1
+            ? this.memberOf(decl.node.initializer, decl.path[0]!, depth + 1)
+            : undefined;
+      case 'expression':
+        return this.resolve(decl.node, depth + 1);
+      case 'import': {
+        const target = this.project.followImport(decl);
+        return target && this.resolveDeclaration(target, depth + 1);
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /** `let c; … c = new Counter()`: the first assignment in the declaring scope. */
+  private assignedTo(decl: Extract<Declaration, { kind: 'variable' }>, depth: number): MetricDef | undefined {
+    if (decl.path.length > 0) return undefined;
+    const scope = decl.node.parent?.parent?.parent;
+    let found: MetricDef | undefined;
+    const visit = (node: ts.Node): void => {
+      if (found) return;
+      if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(node.left) && node.left.text === decl.name.text) {
+        found = this.resolve(node.right, depth + 1);
+      }
+      ts.forEachChild(node, visit);
+    };
+    if (scope) visit(scope);
+    return found;
+  }
+
+  /** `obj.member` where obj is an object literal, a module namespace, or a class instance. */
+  private memberOf(base: ts.Expression, member: string, depth: number): MetricDef | undefined {
+    const e = skipOuter(base);
+    if (ts.isObjectLiteralExpression(e)) {
+      for (const prop of e.properties) {
+        if (ts.isPropertyAssignment(prop) && propertyKey(prop.name) === member) return this.resolve(prop.initializer, depth + 1);
+        if (ts.isShorthandPropertyAssignment(prop) && prop.name.text === member) return this.resolve(prop.name, depth + 1);
+      }
+      return undefined;
+    }
+    if (ts.isIdentifier(e)) {
+      const decl = lookup(e.text, e);
+      if (decl?.kind === 'import' && decl.imported === '*') {
+        const file = this.project.importedFile(decl);
+        const target = file && this.project.findExport(file, member);
+        return target && this.resolveDeclaration(target, depth + 1);
+      }
+      if (decl?.kind === 'import') {
+        const target = this.project.followImport(decl);
+        if (target?.kind === 'variable' && target.node.initializer && target.path.length === 0) return this.memberOf(target.node.initializer, member, depth + 1);
+        if (target?.kind === 'expression') return this.memberOf(target.node, member, depth + 1);
+      }
+      if (decl?.kind === 'variable' && decl.node.initializer && decl.path.length === 0) return this.memberOf(decl.node.initializer, member, depth + 1);
+      if (decl?.kind === 'class') return this.staticMember(decl.node, member, depth);
+      return undefined;
+    }
+    if (ts.isNewExpression(e) && ts.isIdentifier(e.expression)) {
+      const decl = lookup(e.expression.text, e.expression);
+      const cls = decl?.kind === 'class' ? decl.node : decl?.kind === 'import' ? this.classOf(this.project.followImport(decl)) : undefined;
+      return cls && this.instanceMember(cls, member, depth);
+    }
+    if (ts.isCallExpression(e)) {
+      const returned = this.returnedExpression(skipOuter(e.expression));
+      return returned && this.memberOf(returned, member, depth + 1);
+    }
+    const inner = propertyName(e);
+    if (inner !== undefined && (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e))) {
+      const objectExpr = this.memberExpression(skipOuter(e.expression), inner, depth + 1);
+      return objectExpr && this.memberOf(objectExpr, member, depth + 1);
+    }
+    return undefined;
+  }
+
+  private classOf(decl: Declaration | undefined): ts.ClassDeclaration | undefined {
+    return decl?.kind === 'class' ? decl.node : undefined;
+  }
+
+  /** The initializer expression of `base.member`, for nested object literals (`metrics.http.requests`). */
+  private memberExpression(base: ts.Expression, member: string, depth: number): ts.Expression | undefined {
+    if (depth > 8) return undefined;
+    let e = skipOuter(base);
+    if (ts.isIdentifier(e)) {
+      const decl = lookup(e.text, e);
+      const target = decl?.kind === 'import' ? this.project.followImport(decl) : decl;
+      if (target?.kind === 'variable' && target.node.initializer && target.path.length === 0) e = skipOuter(target.node.initializer);
+      else if (target?.kind === 'expression') e = skipOuter(target.node);
+    }
+    if (!ts.isObjectLiteralExpression(e)) return undefined;
+    for (const prop of e.properties) {
+      if (ts.isPropertyAssignment(prop) && propertyKey(prop.name) === member) return prop.initializer;
+    }
+    return undefined;
+  }
+
+  private classMember(access: ts.Expression, member: string, depth: number): MetricDef | undefined {
+    const cls = enclosingClass(access);
+    return cls && this.instanceMember(cls, member, depth);
+  }
+
+  /** A class field initialised with a metric, or assigned one (`this.x = new Counter()`) in the class. */
+  private instanceMember(cls: ts.ClassLikeDeclaration, member: string, depth: number): MetricDef | undefined {
+    for (const element of cls.members) {
+      if (ts.isPropertyDeclaration(element) && propertyKey(element.name) === member && element.initializer) {
+        return this.resolve(element.initializer, depth + 1);
+      }
+      if (ts.isGetAccessorDeclaration(element) && propertyKey(element.name) === member && element.body) {
+        const returned = returnExpressions(element.body)[0];
+        return returned && this.resolve(returned, depth + 1);
+      }
+    }
+    let found: MetricDef | undefined;
+    const visit = (node: ts.Node): void => {
+      if (found) return;
+      if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+        const left = skipOuter(node.left);
+        if (ts.isPropertyAccessExpression(left) && left.expression.kind === ts.SyntaxKind.ThisKeyword && left.name.text === member) {
+          found = this.resolve(node.right, depth + 1);
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    cls.members.forEach(visit);
+    if (!found && cls.heritageClauses) {
+      for (const clause of cls.heritageClauses) {
+        for (const type of clause.types) {
+          if (!ts.isIdentifier(type.expression)) continue;
+          const decl = lookup(type.expression.text, type.expression);
+          const parent = decl?.kind === 'class' ? decl.node : decl?.kind === 'import' ? this.classOf(this.project.followImport(decl)) : undefined;
+          if (parent && parent !== cls) return this.instanceMember(parent, member, depth + 1);
+        }
+      }
+    }
+    return found;
+  }
+
+  private staticMember(cls: ts.ClassDeclaration, member: string, depth: number): MetricDef | undefined {
+    for (const element of cls.members) {
+      if (ts.isPropertyDeclaration(element) && propertyKey(element.name) === member && element.initializer) return this.resolve(element.initializer, depth + 1);
+    }
+    return undefined;
+  }
+
+  /** `getCounter()` where the function returns one metric. */
+  private returnedMetric(callee: ts.Expression, depth: number): MetricDef | undefined {
+    const returned = this.returnedExpression(callee);
+    return returned && this.resolve(returned, depth + 1);
+  }
+
+  private returnedExpression(callee: ts.Expression): ts.Expression | undefined {
+    if (!ts.isIdentifier(callee)) return undefined;
+    let decl = lookup(callee.text, callee);
+    if (decl?.kind === 'import') decl = this.project.followImport(decl);
+    let fn: ts.SignatureDeclaration | undefined;
+    if (decl?.kind === 'function') fn = decl.node;
+    else if (decl?.kind === 'variable' && decl.node.initializer) {
+      const init = skipOuter(decl.node.initializer);
+      if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) fn = init;
+    }
+    if (!fn || fn.parameters.length > 0) return undefined;
+    const body = (fn as ts.FunctionLikeDeclaration).body;
+    if (!body) return undefined;
+    if (!ts.isBlock(body)) return body;
+    const returns = returnExpressions(body);
+    return returns.length === 1 ? returns[0] : undefined;
+  }
+}
+
+export function returnExpressions(body: ts.Node): ts.Expression[] {
+  const out: ts.Expression[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isReturnStatement(node) && node.expression) out.push(node.expression);
+    if (ts.isFunctionLike(node)) return;
+    ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(body, visit);
+  return out;
+}
+
+function nameText(node: ts.Node): string {
+  const text = node.getText();
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** Where a metric is constructed: once (module, class) or on every call of something hot. */
+export function placement(node: ts.Node): MetricDef['createdIn'] {
+  for (let n: ts.Node | undefined = node.parent; n; n = n.parent) {
+    if (ts.isIterationStatement(n, false)) return 'loop';
+    if (ts.isPropertyDeclaration(n) || ts.isConstructorDeclaration(n)) return 'class';
+    if (ts.isClassStaticBlockDeclaration(n)) return 'class';
+    if (ts.isFunctionLike(n)) {
+      const fn = n as ts.SignatureDeclaration;
+      const parent = fn.parent;
+      if (parent && ts.isCallExpression(parent) && parent.arguments.includes(fn as unknown as ts.Expression)) {
+        const called = propertyName(parent.expression) ?? (ts.isIdentifier(parent.expression) ? parent.expression.text : '');
+        if (TIMER_CALLS.has(called)) return 'loop';
+        if (ROUTE_METHODS.has(called)) return 'callback';
+      }
+      if (fn.parameters.some((p) => ts.isIdentifier(p.name) && HANDLER_PARAMS.test(p.name.text))) return 'callback';
+      if (returnsCreation(fn, node)) return 'factory';
+      return 'function';
+    }
+  }
+  return 'module';
+}
+
+function returnsCreation(fn: ts.SignatureDeclaration, creation: ts.Node): boolean {
+  const body = (fn as ts.FunctionLikeDeclaration).body;
+  if (!body) return false;
+  if (!ts.isBlock(body)) return skipOuter(body) === creation;
+  const returns = returnExpressions(body).map(skipOuter);
+  if (returns.includes(creation as ts.Expression)) return true;
+  const holder = creation.parent && ts.isVariableDeclaration(creation.parent) && ts.isIdentifier(creation.parent.name) ? creation.parent.name.text : undefined;
+  return holder !== undefined && returns.some((r) => ts.isIdentifier(r) && r.text === holder);
+}

@@ -1,0 +1,138 @@
+import { dirname, join, resolve } from 'node:path';
+import { ts } from 'ts-morph';
+import type { Location } from '../types.js';
+import { displayPath } from '../util/paths.js';
+import { declaredByStatement, lookup, type Declaration } from './scope.js';
+
+const RESOLVE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
+
+/** Resolves `./x`, `./x.js` (for `./x.ts`) and `./x/index.*` against a set of known files. */
+export function resolveRelative(specifier: string, fromFile: string, exists: (path: string) => boolean): string | undefined {
+  if (!specifier.startsWith('.') && !specifier.startsWith('/')) return undefined;
+  const base = resolve(dirname(fromFile), specifier);
+  const stripped = base.replace(/\.(c|m)?js$/, '');
+  const candidates = [base, ...RESOLVE_EXTENSIONS.map((e) => stripped + e), ...RESOLVE_EXTENSIONS.map((e) => join(base, `index${e}`))];
+  return candidates.find(exists);
+}
+
+/** The parsed candidate files of one run and the cross-file lookups over them. */
+export class ProjectIndex {
+  readonly files = new Map<string, ts.SourceFile>();
+  /** Call and `new` expressions keyed by the called name (`f` in `f()`, `a.f()`, `new f()`). */
+  readonly callsByName = new Map<string, (ts.CallExpression | ts.NewExpression)[]>();
+
+  constructor(readonly root: string) {}
+
+  add(sourceFile: ts.SourceFile): void {
+    this.files.set(sourceFile.fileName, sourceFile);
+  }
+
+  indexCall(call: ts.CallExpression | ts.NewExpression): void {
+    const name = calleeName(call.expression);
+    if (!name) return;
+    let list = this.callsByName.get(name);
+    if (!list) this.callsByName.set(name, (list = []));
+    list.push(call);
+  }
+
+  location(node: ts.Node): Location {
+    const sf = node.getSourceFile();
+    const start = sf.getLineAndCharacterOfPosition(node.getStart(sf));
+    const end = sf.getLineAndCharacterOfPosition(node.getEnd());
+    return { file: displayPath(this.root, sf.fileName), line: start.line + 1, column: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1 };
+  }
+
+  /** Resolves a relative module specifier to a parsed project file. Packages resolve to nothing. */
+  resolveModule(specifier: string, fromFile: string): ts.SourceFile | undefined {
+    const path = resolveRelative(specifier, fromFile, (p) => this.files.has(p));
+    return path === undefined ? undefined : this.files.get(path);
+  }
+
+  /** The declaration an exported name refers to, following re-exports. */
+  findExport(file: ts.SourceFile, exported: string, seen = new Set<string>()): Declaration | undefined {
+    const key = `${file.fileName}#${exported}`;
+    if (seen.has(key)) return undefined;
+    seen.add(key);
+    for (const statement of file.statements) {
+      if (exported === 'default' && ts.isExportAssignment(statement)) {
+        return this.declarationOfExpression(statement.expression);
+      }
+      if (ts.isExportDeclaration(statement)) {
+        const from = statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier) ? statement.moduleSpecifier.text : undefined;
+        if (statement.exportClause && ts.isNamedExports(statement.exportClause)) {
+          for (const element of statement.exportClause.elements) {
+            if (element.name.text !== exported) continue;
+            const local = element.propertyName?.text ?? element.name.text;
+            if (from) {
+              const target = this.resolveModule(from, file.fileName);
+              return target ? this.findExport(target, local, seen) : undefined;
+            }
+            return lookup(local, file);
+          }
+        } else if (from && !statement.exportClause) {
+          const target = this.resolveModule(from, file.fileName);
+          const found = target && this.findExport(target, exported, seen);
+          if (found) return found;
+        }
+        continue;
+      }
+      const modifiers = ts.canHaveModifiers(statement) ? ts.getModifiers(statement) : undefined;
+      const isExported = modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+      const isDefault = modifiers?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
+      if (isExported && exported === 'default' && isDefault && (ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement))) {
+        return ts.isFunctionDeclaration(statement) ? { kind: 'function', node: statement } : { kind: 'class', node: statement };
+      }
+      if (isExported) {
+        const found = declaredByStatement(statement, exported);
+        if (found) return found;
+      }
+    }
+    return this.findCommonJsExport(file, exported);
+  }
+
+  /** `module.exports = { a }`, `module.exports.a = …`, `exports.a = …`. */
+  private findCommonJsExport(file: ts.SourceFile, exported: string): Declaration | undefined {
+    for (const statement of file.statements) {
+      if (!ts.isExpressionStatement(statement) || !ts.isBinaryExpression(statement.expression)) continue;
+      const { left, right, operatorToken } = statement.expression;
+      if (operatorToken.kind !== ts.SyntaxKind.EqualsToken) continue;
+      const target = left.getText(file);
+      if (target === 'module.exports') {
+        if (exported === 'default' || exported === '*') return this.declarationOfExpression(right);
+        if (ts.isObjectLiteralExpression(right)) {
+          for (const prop of right.properties) {
+            if (ts.isShorthandPropertyAssignment(prop) && prop.name.text === exported) return lookup(exported, file);
+            if (ts.isPropertyAssignment(prop) && ts.isIdentifier(prop.name) && prop.name.text === exported) return this.declarationOfExpression(prop.initializer);
+          }
+        }
+      }
+      if (target === `module.exports.${exported}` || target === `exports.${exported}`) return this.declarationOfExpression(right);
+    }
+    return undefined;
+  }
+
+  private declarationOfExpression(expr: ts.Expression): Declaration | undefined {
+    if (ts.isIdentifier(expr)) return lookup(expr.text, expr);
+    return { kind: 'expression', node: expr };
+  }
+
+  /** For an import declaration: the declaration in the imported project file, when it is one. */
+  followImport(decl: Extract<Declaration, { kind: 'import' }>): Declaration | undefined {
+    const file = this.resolveModule(decl.module, decl.node.getSourceFile().fileName);
+    if (!file) return undefined;
+    if (decl.imported === '*') return undefined;
+    return this.findExport(file, decl.imported);
+  }
+
+  /** The project file an import refers to, for namespace imports (`import * as m`, `const m = require()`). */
+  importedFile(decl: Extract<Declaration, { kind: 'import' }>): ts.SourceFile | undefined {
+    return this.resolveModule(decl.module, decl.node.getSourceFile().fileName);
+  }
+}
+
+export function calleeName(expr: ts.Expression): string | undefined {
+  if (ts.isIdentifier(expr)) return expr.text;
+  if (ts.isPropertyAccessExpression(expr)) return expr.name.text;
+  if (ts.isElementAccessExpression(expr) && ts.isStringLiteralLike(expr.argumentExpression)) return expr.argumentExpression.text;
+  return undefined;
+}

@@ -1,0 +1,385 @@
+import { ts } from 'ts-morph';
+import type { Bound, FlowStep, UnboundedCategory } from '../types.js';
+import { boundedPart, finite, product, unbounded, union, unknown, withStep } from './bounds.js';
+import { returnExpressions, type MetricResolver } from './metrics.js';
+import type { ProjectIndex } from './project.js';
+import { functionName, lookup, propertyName, skipOuter, type Declaration } from './scope.js';
+import { bindArguments, EMPTY_ENV, enumValues, scalarText, staticStrings, type Env, type StaticEvaluator } from './static-eval.js';
+import { typeBound } from './type-bounds.js';
+
+const MAX_DEPTH = 6;
+
+const REQUEST_ROOTS = new Set(['req', 'request', 'ctx', 'context', 'c', 'event', 'incomingMessage', 'httpRequest']);
+const RESPONSE_ROOTS = new Set(['res', 'response', 'reply', 'ctx', 'context', 'c']);
+const RAW_URL_PROPS = new Set(['url', 'originalUrl', 'path', 'pathname', 'href', 'rawUrl']);
+const REQUEST_INPUT_PROPS = new Set(['params', 'query', 'body', 'headers', 'cookies', 'signedCookies', 'ip', 'ips', 'hostname', 'host', 'search', 'searchParams', 'rawHeaders', 'subdomains', 'header']);
+const ROUTE_TEMPLATE_SUFFIXES = [['route', 'path'], ['routeOptions', 'url'], ['routerPath'], ['routeConfig', 'url'], ['_matchedRoute'], ['routePath'], ['matchedRoute']];
+const UUID_CALLS = new Set(['randomUUID', 'uuid', 'uuidv4', 'uuidv1', 'uuidv7', 'v4', 'v1', 'v7', 'nanoid', 'cuid', 'createId', 'ulid', 'randomBytes', 'objectId']);
+const TIMESTAMP_CALLS = new Set(['now', 'toISOString', 'getTime', 'toUTCString', 'toLocaleString', 'toDateString', 'toLocaleDateString', 'toLocaleTimeString', 'hrtime']);
+const PASSTHROUGH_METHODS = new Set(['toString', 'toLowerCase', 'toUpperCase', 'trim', 'toLocaleLowerCase', 'toLocaleUpperCase', 'valueOf', 'normalize']);
+const REQUEST_INPUT_CALLS = new Set(['get', 'header', 'getHeader', 'param', 'cookie']);
+
+/** Names that promise one value per entity: ids, keys, emails, timestamps. */
+export function categoryOfName(name: string): UnboundedCategory | undefined {
+  if (/^(id|uuid|guid|ulid)$/i.test(name) || /[a-z0-9](Id|ID|Uuid|UUID|Guid)$/.test(name) || /_(id|uuid|guid)$/i.test(name)) return 'id';
+  if (/^(email|e_mail|emailAddress|email_address)$/i.test(name) || /Email$/.test(name)) return 'email';
+  if (/^(timestamp|createdAt|updatedAt|deletedAt|created_at|updated_at|datetime|date|time)$/i.test(name) || /Timestamp$|At$/.test(name) && /^(created|updated|deleted|started|ended|finished|sent|received)At$/.test(name)) return 'timestamp';
+  return undefined;
+}
+
+/** Where a label value comes from, and how many values it can take. */
+export class ProvenanceAnalyzer {
+  private readonly paramMemo = new Map<ts.ParameterDeclaration, Bound>();
+
+  constructor(
+    private readonly project: ProjectIndex,
+    private readonly evaluator: StaticEvaluator,
+    private readonly resolver: MetricResolver,
+    private readonly facts: { routeCount: () => number; statusCodes: number },
+  ) {}
+
+  of(expr: ts.Expression, env: Env = EMPTY_ENV, depth = 0): Bound {
+    if (depth > MAX_DEPTH) return unknown('value followed too far', text(expr));
+    const e = skipOuter(expr);
+
+    if (ts.isStringLiteralLike(e) || ts.isNumericLiteral(e)) return finite([e.text], 'literal');
+    if (e.kind === ts.SyntaxKind.TrueKeyword || e.kind === ts.SyntaxKind.FalseKeyword) return finite([e.getText()], 'literal');
+    if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken) return finite(['true', 'false'], 'boolean');
+    if (ts.isBinaryExpression(e)) return this.binary(e, env, depth);
+    if (ts.isConditionalExpression(e)) {
+      return union([this.of(e.whenTrue, env, depth + 1), this.of(e.whenFalse, env, depth + 1)])!;
+    }
+    if (ts.isTemplateExpression(e)) return this.template(e, env, depth);
+    if (ts.isCallExpression(e)) return this.call(e, env, depth);
+    if (ts.isNewExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'Date') {
+      return unbounded('timestamp', 'a timestamp', text(e), [this.step(e, `\`${text(e)}\` is a timestamp`)]);
+    }
+    if (ts.isIdentifier(e)) return this.identifier(e, env, depth);
+    if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) return this.member(e, env, depth);
+    return unknown('an expression obslint cannot evaluate', text(e));
+  }
+
+  private binary(e: ts.BinaryExpression, env: Env, depth: number): Bound {
+    const op = e.operatorToken.kind;
+    if (op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.BarBarToken) {
+      return union([this.of(e.left, env, depth + 1), this.of(e.right, env, depth + 1)])!;
+    }
+    if (op === ts.SyntaxKind.PlusToken) {
+      const baseUrl = this.routeWithMount(e);
+      if (baseUrl) return baseUrl;
+      return this.concatenation([e.left, e.right], e, env, depth);
+    }
+    if ([ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken, ts.SyntaxKind.LessThanToken, ts.SyntaxKind.GreaterThanToken, ts.SyntaxKind.LessThanEqualsToken, ts.SyntaxKind.GreaterThanEqualsToken, ts.SyntaxKind.InstanceOfKeyword, ts.SyntaxKind.InKeyword].includes(op)) {
+      return finite(['true', 'false'], 'comparison');
+    }
+    return unknown('arithmetic obslint cannot bound', text(e));
+  }
+
+  /** `req.baseUrl + req.route.path` is still a template: the mount prefix is one of the app's routes. */
+  private routeWithMount(e: ts.BinaryExpression): Bound | undefined {
+    const left = chain(skipOuter(e.left));
+    const right = chain(skipOuter(e.right));
+    if (left?.names.at(-1) === 'baseUrl' && right && isRouteTemplate(right.names)) return this.routeTemplate(e);
+    return undefined;
+  }
+
+  private template(e: ts.TemplateExpression, env: Env, depth: number): Bound {
+    const parts: ts.Expression[] = [];
+    const literalParts: string[] = [e.head.text];
+    for (const span of e.templateSpans) {
+      parts.push(span.expression);
+      literalParts.push(span.literal.text);
+    }
+    if (parts.length === 1 && !e.head.text && !e.templateSpans[0]!.literal.text) return this.of(parts[0]!, env, depth + 1);
+    return this.concatenation(parts, e, env, depth, literalParts);
+  }
+
+  private concatenation(exprs: ts.Expression[], whole: ts.Expression, env: Env, depth: number, literals?: string[]): Bound {
+    const bounds = exprs.map((x) => this.of(x, env, depth + 1));
+    const staticText = literals?.join('') ?? exprs.map((x) => scalarText(this.evaluator.eval(x, env))).filter(Boolean).join('');
+    const bad = bounds.find((b) => b.kind === 'unbounded');
+    if (bad && bad.kind === 'unbounded') {
+      const looksLikePath = /^\/|:\/\//.test(literals?.[0] ?? staticText);
+      const category = looksLikePath && bad.category !== 'raw-url' ? 'literal-path' : bad.category;
+      return { ...bad, category, source: text(whole), reason: `${describeWhole(whole)} with ${bad.reason}`, flow: [...bad.flow, this.step(whole, `built into \`${text(whole)}\``)] };
+    }
+    const unsure = bounds.find((b) => b.kind === 'unknown');
+    if (unsure) return withStep(unsure, this.step(whole, `built into \`${text(whole)}\``));
+    const pieces: Bound[] = [];
+    if (literals) {
+      pieces.push(finite([literals[0]!], 'literal'));
+      bounds.forEach((b, i) => pieces.push(b, finite([literals[i + 1]!], 'literal')));
+    } else {
+      pieces.push(...bounds);
+    }
+    return product(pieces, 'template of bounded parts');
+  }
+
+  private call(e: ts.CallExpression, env: Env, depth: number): Bound {
+    const callee = skipOuter(e.expression);
+    const name = ts.isIdentifier(callee) ? callee.text : propertyName(callee);
+    const receiver = ts.isPropertyAccessExpression(callee) ? skipOuter(callee.expression) : undefined;
+    const receiverText = receiver ? text(receiver) : '';
+    if (name === 'String' || name === 'Number' || name === 'Boolean' || name === 'encodeURIComponent' || name === 'decodeURIComponent') {
+      if (name === 'Boolean') return finite(['true', 'false'], 'boolean');
+      return e.arguments[0] ? this.of(e.arguments[0], env, depth + 1) : finite([''], 'literal');
+    }
+    if (name && PASSTHROUGH_METHODS.has(name) && receiver) return this.of(receiver, env, depth + 1);
+    if (name === 'stringify' && receiverText === 'JSON') return unbounded('serialized', 'serialized JSON', text(e), [this.step(e, '`JSON.stringify` output is unbounded')]);
+    if (name === 'random' && receiverText === 'Math') return unbounded('random', 'a random value', text(e), [this.step(e, '`Math.random()` is a random value')]);
+    if (name && UUID_CALLS.has(name)) return unbounded('uuid', 'a generated id', text(e), [this.step(e, `\`${name}()\` generates a unique id`)]);
+    if (name && TIMESTAMP_CALLS.has(name) && (receiverText === 'Date' || receiverText === 'performance' || receiverText === 'process' || name !== 'now')) {
+      return unbounded('timestamp', 'a timestamp', text(e), [this.step(e, `\`${text(e)}\` is a timestamp`)]);
+    }
+    if (name && receiver && REQUEST_INPUT_CALLS.has(name)) {
+      const root = chain(receiver);
+      if (root && REQUEST_ROOTS.has(root.names[0]!) && root.names.length <= 2) {
+        return unbounded('request-input', 'request input', text(e), [this.step(e, `\`${text(e)}\` reads the request`)]);
+      }
+    }
+    return this.returnedBy(e, env, depth);
+  }
+
+  /** A project function's result: the union of what its `return` statements give, for these arguments. */
+  private returnedBy(call: ts.CallExpression, env: Env, depth: number): Bound {
+    const fn = this.calledFunction(skipOuter(call.expression));
+    const body = fn && (fn as ts.FunctionLikeDeclaration).body;
+    if (!fn || !body) return unknown(`the result of \`${text(call.expression)}()\``, text(call));
+    const callEnv = bindArguments(fn, call.arguments, env);
+    const returns = ts.isBlock(body) ? returnExpressions(body) : [body];
+    if (returns.length === 0) return unknown(`\`${text(call.expression)}()\` returns nothing obslint can see`, text(call));
+    const bounds = returns.map((r) => this.of(r, callEnv, depth + 1));
+    const result = union(bounds)!;
+    if (result.kind === 'finite') return finite(result.values, `returned by \`${functionName(fn) ?? text(call.expression)}()\``);
+    return withStep(result, this.step(call, `returned by \`${text(call.expression)}()\``));
+  }
+
+  private calledFunction(callee: ts.Expression): ts.SignatureDeclaration | undefined {
+    if (!ts.isIdentifier(callee)) return undefined;
+    let decl = lookup(callee.text, callee);
+    if (decl?.kind === 'import') decl = this.project.followImport(decl);
+    if (decl?.kind === 'function') return decl.node;
+    if (decl?.kind === 'variable' && decl.node.initializer && decl.path.length === 0) {
+      const init = skipOuter(decl.node.initializer);
+      if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) return init;
+    }
+    return undefined;
+  }
+
+  private identifier(id: ts.Identifier, env: Env, depth: number): Bound {
+    if (id.text === 'undefined') return finite(['undefined'], 'literal');
+    const decl = lookup(id.text, id);
+    if (!decl) return unknown(`\`${id.text}\` is not declared in the project`, id.text);
+    return this.declaration(decl, id, env, depth);
+  }
+
+  private declaration(decl: Declaration, use: ts.Expression, env: Env, depth: number): Bound {
+    const name = text(use);
+    switch (decl.kind) {
+      case 'variable': {
+        const typed = decl.node.type && decl.path.length === 0 ? typeBound(decl.node.type, this.project, this.evaluator) : undefined;
+        if (typed) return typed;
+        if (decl.node.initializer) {
+          const fromInit = decl.path.length === 0 ? this.of(decl.node.initializer, env, depth + 1) : this.pathOf(decl.node.initializer, decl.path, env, depth + 1);
+          if (fromInit.kind === 'unknown') return this.byName(decl.name.text, use) ?? withStep(fromInit, this.step(use, `\`${name}\``));
+          return withStep(fromInit, this.step(decl.name, `\`${decl.name.text}\` = \`${text(decl.node.initializer)}\``));
+        }
+        return this.byName(decl.name.text, use) ?? unknown(`\`${name}\` is assigned where obslint does not follow`, name);
+      }
+      case 'expression':
+        return this.of(decl.node, env, depth + 1);
+      case 'parameter':
+        return this.parameter(decl, use, env, depth);
+      case 'loop':
+        return this.loopVariable(decl, use, env, depth);
+      case 'enum':
+        return finite([...enumValues(decl.node).values()].map(String), `enum \`${decl.node.name.text}\``);
+      case 'catch':
+        return unbounded('error-message', 'an error', name, [this.step(use, `\`${name}\` is a caught error`)]);
+      case 'import': {
+        const target = this.project.followImport(decl);
+        if (target) return this.declaration(target, use, EMPTY_ENV, depth + 1);
+        return unknown(`\`${name}\` is imported from \`${decl.module}\``, name);
+      }
+      default:
+        return unknown(`\`${name}\` is not a value obslint can follow`, name);
+    }
+  }
+
+  private parameter(decl: Extract<Declaration, { kind: 'parameter' }>, use: ts.Expression, env: Env, depth: number): Bound {
+    const name = text(use);
+    const bound = env.get(decl.node);
+    if (bound) {
+      if (!bound.arg) return decl.node.initializer ? this.of(decl.node.initializer, env, depth + 1) : finite(['undefined'], 'omitted argument');
+      const value = decl.path.length === 0 ? this.of(bound.arg, bound.env, depth + 1) : this.pathOf(bound.arg, decl.path, bound.env, depth + 1);
+      return withStep(value, this.step(decl.name, `passed as \`${decl.name.text}\``));
+    }
+    const typed = decl.node.type && decl.path.length === 0 ? typeBound(decl.node.type, this.project, this.evaluator) : undefined;
+    if (typed) return typed;
+    const byName = this.byName(decl.name.text, use);
+    if (byName) return byName;
+    if (decl.path.length === 0 && REQUEST_ROOTS.has(decl.name.text)) return unknown(`\`${name}\` is a request object`, name);
+    return this.fromCallers(decl, use, depth);
+  }
+
+  /** A parameter takes what its callers pass: the union over every call site in the project. */
+  private fromCallers(decl: Extract<Declaration, { kind: 'parameter' }>, use: ts.Expression, depth: number): Bound {
+    const name = decl.name.text;
+    const fnName = functionName(decl.fn);
+    if (decl.path.length === 0) {
+      const memo = this.paramMemo.get(decl.node);
+      if (memo) return memo;
+    }
+    const calls = this.resolver.callersOf(decl.fn);
+    if (calls.length === 0 || depth >= MAX_DEPTH) {
+      return unknown(fnName ? `parameter \`${name}\` of \`${fnName}()\` has no call site obslint can see` : `parameter \`${name}\` of a callback`, name, [this.step(use, `\`${name}\` is a parameter`)]);
+    }
+    const bounds: Bound[] = [];
+    for (const call of calls) {
+      const arg = call.arguments[decl.index];
+      if (!arg) {
+        bounds.push(decl.node.initializer ? this.of(decl.node.initializer, EMPTY_ENV, depth + 1) : finite(['undefined'], 'omitted argument'));
+        continue;
+      }
+      const value = decl.path.length === 0 ? this.of(arg, EMPTY_ENV, depth + 1) : this.pathOf(arg, decl.path, EMPTY_ENV, depth + 1);
+      bounds.push(withStep(value, this.step(decl.name, `passed to \`${fnName ?? 'a function'}(${name})\``)));
+    }
+    const result = union(bounds)!;
+    const named = result.kind === 'finite' ? finite(result.values, `literals passed by ${calls.length} call site${calls.length === 1 ? '' : 's'} of \`${fnName}()\``) : result;
+    if (decl.path.length === 0) this.paramMemo.set(decl.node, named);
+    return named;
+  }
+
+  private loopVariable(decl: Extract<Declaration, { kind: 'loop' }>, use: ts.Expression, env: Env, depth: number): Bound {
+    const name = text(use);
+    if (ts.isForOfStatement(decl.loop) && decl.path.length === 0) {
+      const items = staticStrings(this.evaluator.eval(decl.loop.expression, env));
+      if (items) return finite(items, `elements of \`${text(decl.loop.expression)}\``);
+    }
+    if (ts.isForInStatement(decl.loop)) {
+      const obj = this.evaluator.eval(decl.loop.expression, env);
+      if (obj.k === 'obj') return finite([...obj.props.keys()], `keys of \`${text(decl.loop.expression)}\``);
+    }
+    return this.byName(decl.name.text, use) ?? unknown(`loop variable \`${name}\` over \`${text(decl.loop.expression)}\``, name);
+  }
+
+  /** `const { a } = x` and destructured parameters: the property of the bound value. */
+  private pathOf(base: ts.Expression, path: string[], env: Env, depth: number): Bound {
+    let e = skipOuter(base);
+    for (let i = 0; i < path.length; i++) {
+      if (!ts.isObjectLiteralExpression(e)) {
+        const synthetic = `${text(e)}.${path.slice(i).join('.')}`;
+        const root = chain(e);
+        if (root) return this.classifyChain([...root.names, ...path.slice(i)], e, synthetic) ?? unknown(`\`${synthetic}\``, synthetic);
+        return unknown(`\`${synthetic}\``, synthetic);
+      }
+      const key = path[i]!;
+      const prop = e.properties.find((p) => (ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p)) && ts.isIdentifier(p.name) && p.name.text === key);
+      if (!prop) return unknown(`no \`${key}\` in \`${text(e)}\``, text(e));
+      const value = ts.isPropertyAssignment(prop) ? prop.initializer : (prop as ts.ShorthandPropertyAssignment).name;
+      if (i === path.length - 1) return this.of(value, env, depth + 1);
+      e = skipOuter(value);
+    }
+    return this.of(e, env, depth + 1);
+  }
+
+  private member(e: ts.PropertyAccessExpression | ts.ElementAccessExpression, env: Env, depth: number): Bound {
+    const c = chain(e);
+    if (c) {
+      const classified = this.classifyChain(c.names, e, text(e));
+      if (classified) return classified;
+    }
+    const name = propertyName(e);
+    const evaluated = this.evaluator.eval(e, env);
+    const value = scalarText(evaluated);
+    if (value !== undefined) return finite([value], `constant \`${text(e)}\``);
+    if (name !== undefined) {
+      const byName = this.byName(name, e);
+      if (byName) return byName;
+    }
+    if (ts.isElementAccessExpression(e) && !name) {
+      const keyBound = this.of(e.argumentExpression, env, depth + 1);
+      if (keyBound.kind === 'unbounded') return keyBound;
+    }
+    return unknown(`\`${text(e)}\` is a property obslint cannot bound`, text(e));
+  }
+
+  /** Request, response, error and environment properties recognised by their access path. */
+  private classifyChain(names: string[], node: ts.Expression, source: string): Bound | undefined {
+    const root = names[0]!;
+    const last = names[names.length - 1]!;
+    if (root === 'process' && names[1] === 'env') return boundedPart(`env:${source}`, 1, `\`${source}\` (one value per instance)`);
+    if (isRouteTemplate(names)) return this.routeTemplate(node);
+    const requestRoot = REQUEST_ROOTS.has(root) || names.includes('req') || names.includes('request');
+    if (requestRoot) {
+      if (last === 'method' && names.length <= 3) return boundedPart('http-method', 9, 'HTTP method (9)');
+      const inputIndex = names.findIndex((n, i) => i > 0 && REQUEST_INPUT_PROPS.has(n));
+      if (inputIndex > 0) {
+        return unbounded('request-input', 'request input', source, [this.step(node, `\`${source}\` is request input`)]);
+      }
+      if (RAW_URL_PROPS.has(last)) {
+        return unbounded('raw-url', 'raw URL', source, [this.step(node, `\`${source}\` is the raw request URL`)]);
+      }
+    }
+    if ((last === 'statusCode' || last === 'status') && (RESPONSE_ROOTS.has(root) || names.includes('res') || names.includes('response'))) {
+      return boundedPart('status-code', this.facts.statusCodes, `HTTP status code (${this.facts.statusCodes})`);
+    }
+    if ((last === 'message' || last === 'stack') && names.length >= 2) {
+      return unbounded('error-message', 'an error message', source, [this.step(node, `\`${source}\` is free text`)]);
+    }
+    return undefined;
+  }
+
+  private routeTemplate(node: ts.Node): Bound {
+    const routes = this.facts.routeCount();
+    if (routes === 0) return unknown('a matched route template, but obslint found no route registrations to count', text(node));
+    return boundedPart('route-template', routes + 1, `matched route template (${routes} route${routes === 1 ? '' : 's'} registered + 1 fallback)`);
+  }
+
+  private byName(name: string, node: ts.Node): Bound | undefined {
+    const category = categoryOfName(name);
+    if (!category) return undefined;
+    const what = category === 'id' ? 'an id' : category === 'email' ? 'an email address' : 'a timestamp';
+    return unbounded(category, what, text(node), [this.step(node, `\`${text(node)}\` is ${what}`)]);
+  }
+
+  step(node: ts.Node, message: string): FlowStep {
+    return { loc: this.project.location(node), message };
+  }
+}
+
+function isRouteTemplate(names: string[]): boolean {
+  return ROUTE_TEMPLATE_SUFFIXES.some((suffix) => suffix.length <= names.length - 1 && suffix.every((s, i) => names[names.length - suffix.length + i] === s));
+}
+
+/** `a.b.c` (optional chains and `!` included) as names; undefined for anything else. */
+export function chain(expr: ts.Expression): { names: string[] } | undefined {
+  const names: string[] = [];
+  let e: ts.Expression = skipOuter(expr);
+  for (;;) {
+    if (ts.isPropertyAccessExpression(e)) {
+      names.unshift(e.name.text);
+      e = skipOuter(e.expression);
+    } else if (ts.isElementAccessExpression(e)) {
+      names.unshift(ts.isStringLiteralLike(e.argumentExpression) ? e.argumentExpression.text : '[]');
+      e = skipOuter(e.expression);
+    } else if (ts.isIdentifier(e)) {
+      names.unshift(e.text);
+      return { names };
+    } else if (e.kind === ts.SyntaxKind.ThisKeyword) {
+      names.unshift('this');
+      return { names };
+    } else {
+      return undefined;
+    }
+  }
+}
+
+function describeWhole(e: ts.Expression): string {
+  return ts.isTemplateExpression(e) ? 'a template string' : 'a concatenation';
+}
+
+export function text(node: ts.Node): string {
+  const t = node.getText().replace(/\s+/g, ' ');
+  return t.length > 60 ? `${t.slice(0, 57)}...` : t;
+}

@@ -1,0 +1,207 @@
+import { ts } from 'ts-morph';
+
+/** What an identifier refers to, found lexically (no type checker needed). */
+export type Declaration =
+  | { kind: 'variable'; node: ts.VariableDeclaration; name: ts.Identifier; path: string[]; isConst: boolean }
+  | { kind: 'parameter'; node: ts.ParameterDeclaration; fn: ts.SignatureDeclaration; index: number; name: ts.Identifier; path: string[] }
+  | { kind: 'function'; node: ts.FunctionDeclaration }
+  | { kind: 'class'; node: ts.ClassDeclaration }
+  | { kind: 'enum'; node: ts.EnumDeclaration }
+  | { kind: 'type'; node: ts.TypeAliasDeclaration | ts.InterfaceDeclaration }
+  | { kind: 'import'; node: ts.Node; module: string; imported: string; name: ts.Identifier }
+  | { kind: 'loop'; node: ts.VariableDeclaration; loop: ts.ForOfStatement | ts.ForInStatement; name: ts.Identifier; path: string[] }
+  | { kind: 'catch'; node: ts.CatchClause; name: ts.Identifier }
+  /** `export default <expr>` and `module.exports = <expr>`: the value itself. */
+  | { kind: 'expression'; node: ts.Expression };
+
+/** Finds the declaration of `name` visible from `from`, walking outwards through enclosing scopes. */
+export function lookup(name: string, from: ts.Node): Declaration | undefined {
+  for (let node: ts.Node | undefined = from; node; node = node.parent) {
+    const found = declaredIn(node, name);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function declaredIn(scope: ts.Node, name: string): Declaration | undefined {
+  if (ts.isFunctionLike(scope)) {
+    const fn = scope as ts.SignatureDeclaration;
+    for (let i = 0; i < fn.parameters.length; i++) {
+      const param = fn.parameters[i]!;
+      const hit = bindingPath(param.name, name);
+      if (hit) return { kind: 'parameter', node: param, fn, index: i, name: hit.id, path: hit.path };
+    }
+    if ((ts.isFunctionExpression(scope) || ts.isFunctionDeclaration(scope)) && scope.name?.text === name && ts.isFunctionDeclaration(scope)) {
+      return { kind: 'function', node: scope };
+    }
+  }
+  if (ts.isCatchClause(scope) && scope.variableDeclaration && ts.isIdentifier(scope.variableDeclaration.name) && scope.variableDeclaration.name.text === name) {
+    return { kind: 'catch', node: scope, name: scope.variableDeclaration.name };
+  }
+  if ((ts.isForOfStatement(scope) || ts.isForInStatement(scope)) && ts.isVariableDeclarationList(scope.initializer)) {
+    for (const decl of scope.initializer.declarations) {
+      const hit = bindingPath(decl.name, name);
+      if (hit) return { kind: 'loop', node: decl, loop: scope, name: hit.id, path: hit.path };
+    }
+  }
+  if (ts.isForStatement(scope) && scope.initializer && ts.isVariableDeclarationList(scope.initializer)) {
+    const found = inVariableList(scope.initializer, name);
+    if (found) return found;
+  }
+  const statements = statementsOf(scope);
+  if (!statements) return undefined;
+  for (const statement of statements) {
+    const found = declaredByStatement(statement, name);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function statementsOf(scope: ts.Node): readonly ts.Statement[] | undefined {
+  if (ts.isSourceFile(scope) || ts.isBlock(scope) || ts.isModuleBlock(scope) || ts.isCaseClause(scope) || ts.isDefaultClause(scope)) {
+    return scope.statements;
+  }
+  return undefined;
+}
+
+export function declaredByStatement(statement: ts.Statement, name: string): Declaration | undefined {
+  if (ts.isVariableStatement(statement)) return inVariableList(statement.declarationList, name);
+  if (ts.isFunctionDeclaration(statement) && statement.name?.text === name) return { kind: 'function', node: statement };
+  if (ts.isClassDeclaration(statement) && statement.name?.text === name) return { kind: 'class', node: statement };
+  if (ts.isEnumDeclaration(statement) && statement.name.text === name) return { kind: 'enum', node: statement };
+  if ((ts.isTypeAliasDeclaration(statement) || ts.isInterfaceDeclaration(statement)) && statement.name.text === name) {
+    return { kind: 'type', node: statement };
+  }
+  if (ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier)) {
+    const module = statement.moduleSpecifier.text;
+    const clause = statement.importClause;
+    if (!clause) return undefined;
+    if (clause.name?.text === name) return { kind: 'import', node: statement, module, imported: 'default', name: clause.name };
+    const bindings = clause.namedBindings;
+    if (bindings && ts.isNamespaceImport(bindings) && bindings.name.text === name) {
+      return { kind: 'import', node: statement, module, imported: '*', name: bindings.name };
+    }
+    if (bindings && ts.isNamedImports(bindings)) {
+      for (const element of bindings.elements) {
+        if (element.name.text === name) {
+          const imported = element.propertyName ? moduleExportName(element.propertyName) : name;
+          return { kind: 'import', node: statement, module, imported, name: element.name };
+        }
+      }
+    }
+  }
+  if (ts.isImportEqualsDeclaration(statement) && statement.name.text === name && ts.isExternalModuleReference(statement.moduleReference)) {
+    const ref = statement.moduleReference.expression;
+    if (ts.isStringLiteral(ref)) return { kind: 'import', node: statement, module: ref.text, imported: '*', name: statement.name };
+  }
+  return undefined;
+}
+
+function moduleExportName(name: ts.ModuleExportName): string {
+  return ts.isIdentifier(name) ? name.text : name.text;
+}
+
+function inVariableList(list: ts.VariableDeclarationList, name: string): Declaration | undefined {
+  const isConst = (list.flags & ts.NodeFlags.Const) !== 0;
+  for (const decl of list.declarations) {
+    const hit = bindingPath(decl.name, name);
+    if (!hit) continue;
+    const required = requiredModule(decl.initializer);
+    if (required !== undefined) {
+      // `const x = require('m')` and `const { a: x } = require('m')` are imports.
+      return { kind: 'import', node: decl, module: required, imported: hit.path[0] ?? '*', name: hit.id };
+    }
+    return { kind: 'variable', node: decl, name: hit.id, path: hit.path, isConst };
+  }
+  return undefined;
+}
+
+/** `require('m')` → 'm'. */
+export function requiredModule(expr: ts.Expression | undefined): string | undefined {
+  if (!expr) return undefined;
+  const inner = skipOuter(expr);
+  if (ts.isCallExpression(inner) && ts.isIdentifier(inner.expression) && inner.expression.text === 'require') {
+    const arg = inner.arguments[0];
+    if (arg && ts.isStringLiteralLike(arg)) return arg.text;
+  }
+  return undefined;
+}
+
+/** Where `name` sits inside a binding name: [] for a plain identifier, ['a','b'] for `{ a: { b: name } }`. */
+function bindingPath(binding: ts.BindingName, name: string): { id: ts.Identifier; path: string[] } | undefined {
+  if (ts.isIdentifier(binding)) return binding.text === name ? { id: binding, path: [] } : undefined;
+  if (ts.isObjectBindingPattern(binding)) {
+    for (const element of binding.elements) {
+      const key = element.propertyName
+        ? ts.isIdentifier(element.propertyName) || ts.isStringLiteral(element.propertyName)
+          ? element.propertyName.text
+          : undefined
+        : ts.isIdentifier(element.name)
+          ? element.name.text
+          : undefined;
+      const inner = bindingPath(element.name, name);
+      if (inner) return key === undefined ? undefined : { id: inner.id, path: [key, ...inner.path] };
+    }
+  }
+  if (ts.isArrayBindingPattern(binding)) {
+    for (let i = 0; i < binding.elements.length; i++) {
+      const element = binding.elements[i]!;
+      if (ts.isOmittedExpression(element)) continue;
+      const inner = bindingPath(element.name, name);
+      if (inner) return { id: inner.id, path: [String(i), ...inner.path] };
+    }
+  }
+  return undefined;
+}
+
+/** Strips parentheses, type assertions, `!`, `satisfies` and `await`: they never change a value's provenance. */
+export function skipOuter(expr: ts.Expression): ts.Expression {
+  let e = expr;
+  for (;;) {
+    if (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e) || ts.isAwaitExpression(e)) {
+      e = e.expression;
+    } else {
+      return e;
+    }
+  }
+}
+
+export function enclosingFunction(node: ts.Node): ts.SignatureDeclaration | undefined {
+  for (let n = node.parent; n; n = n.parent) {
+    if (ts.isFunctionLike(n)) return n as ts.SignatureDeclaration;
+  }
+  return undefined;
+}
+
+export function enclosingClass(node: ts.Node): ts.ClassLikeDeclaration | undefined {
+  for (let n = node.parent; n; n = n.parent) {
+    if (ts.isClassLike(n)) return n;
+    // `this` inside a plain function does not refer to the class around it.
+    if (ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n)) return undefined;
+  }
+  return undefined;
+}
+
+/** The name a property is accessed by, for `a.b`, `a?.b`, `a['b']`. */
+export function propertyName(expr: ts.Expression): string | undefined {
+  if (ts.isPropertyAccessExpression(expr)) return expr.name.text;
+  if (ts.isElementAccessExpression(expr) && ts.isStringLiteralLike(expr.argumentExpression)) return expr.argumentExpression.text;
+  return undefined;
+}
+
+export function propertyKey(name: ts.PropertyName): string | undefined {
+  if (ts.isIdentifier(name) || ts.isStringLiteralLike(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name)) return name.text;
+  return undefined;
+}
+
+/** Name of a function for messages and for call-site matching. */
+export function functionName(fn: ts.SignatureDeclaration): string | undefined {
+  if ((ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn) || ts.isFunctionExpression(fn)) && fn.name && ts.isIdentifier(fn.name)) {
+    return fn.name.text;
+  }
+  const parent = fn.parent;
+  if (parent && ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return parent.name.text;
+  if (parent && ts.isPropertyAssignment(parent)) return propertyKey(parent.name);
+  if (parent && ts.isPropertyDeclaration(parent)) return propertyKey(parent.name);
+  return undefined;
+}

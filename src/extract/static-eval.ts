@@ -1,0 +1,274 @@
+import { ts } from 'ts-morph';
+import type { ProjectIndex } from './project.js';
+import { lookup, propertyKey, propertyName, skipOuter, type Declaration } from './scope.js';
+
+/** A value known at analysis time, or the reason it is not. */
+export type Static =
+  | { k: 'str'; v: string }
+  | { k: 'num'; v: number }
+  | { k: 'bool'; v: boolean }
+  | { k: 'arr'; items: Static[] }
+  | { k: 'obj'; props: Map<string, Static>; node?: ts.ObjectLiteralExpression }
+  /** Depends on a parameter of an enclosing function that no call site binds here. */
+  | { k: 'param'; decl: ts.ParameterDeclaration }
+  | { k: 'unknown' };
+
+/** Arguments bound to the parameters of wrapper functions, innermost call first. */
+export type Env = ReadonlyMap<ts.ParameterDeclaration, { arg: ts.Expression | undefined; env: Env }>;
+export const EMPTY_ENV: Env = new Map();
+
+const UNKNOWN: Static = { k: 'unknown' };
+const MAX_DEPTH = 12;
+
+export function bindArguments(fn: ts.SignatureDeclaration, args: readonly ts.Expression[], callerEnv: Env, outer: Env = EMPTY_ENV): Env {
+  const env = new Map(outer);
+  fn.parameters.forEach((param, i) => env.set(param, { arg: args[i], env: callerEnv }));
+  return env;
+}
+
+export class StaticEvaluator {
+  constructor(private readonly project: ProjectIndex) {}
+
+  eval(expr: ts.Expression, env: Env = EMPTY_ENV, depth = 0): Static {
+    if (depth > MAX_DEPTH) return UNKNOWN;
+    const e = skipOuter(expr);
+    if (ts.isStringLiteralLike(e)) return { k: 'str', v: e.text };
+    if (ts.isNumericLiteral(e)) return { k: 'num', v: Number(e.text) };
+    if (e.kind === ts.SyntaxKind.TrueKeyword) return { k: 'bool', v: true };
+    if (e.kind === ts.SyntaxKind.FalseKeyword) return { k: 'bool', v: false };
+    if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.MinusToken) {
+      const inner = this.eval(e.operand, env, depth + 1);
+      return inner.k === 'num' ? { k: 'num', v: -inner.v } : inner.k === 'param' ? inner : UNKNOWN;
+    }
+    if (ts.isTemplateExpression(e)) {
+      let text = e.head.text;
+      for (const span of e.templateSpans) {
+        const part = this.eval(span.expression, env, depth + 1);
+        if (part.k === 'param') return part;
+        const str = scalarText(part);
+        if (str === undefined) return UNKNOWN;
+        text += str + span.literal.text;
+      }
+      return { k: 'str', v: text };
+    }
+    if (ts.isBinaryExpression(e)) return this.binary(e, env, depth);
+    if (ts.isArrayLiteralExpression(e)) {
+      const items: Static[] = [];
+      for (const element of e.elements) {
+        if (ts.isSpreadElement(element)) {
+          const spread = this.eval(element.expression, env, depth + 1);
+          if (spread.k !== 'arr') return spread.k === 'param' ? spread : UNKNOWN;
+          items.push(...spread.items);
+        } else {
+          items.push(this.eval(element, env, depth + 1));
+        }
+      }
+      return { k: 'arr', items };
+    }
+    if (ts.isObjectLiteralExpression(e)) return this.object(e, env, depth);
+    if (ts.isIdentifier(e)) return this.identifier(e, env, depth);
+    if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) {
+      const name = propertyName(e);
+      if (name === undefined) return UNKNOWN;
+      if (name === 'length') {
+        const base = this.eval(e.expression, env, depth + 1);
+        if (base.k === 'arr') return { k: 'num', v: base.items.length };
+      }
+      const enumValue = this.enumMember(e.expression, name);
+      if (enumValue) return enumValue;
+      const base = this.eval(e.expression, env, depth + 1);
+      if (base.k === 'obj') return base.props.get(name) ?? UNKNOWN;
+      if (base.k === 'arr' && /^\d+$/.test(name)) return base.items[Number(name)] ?? UNKNOWN;
+      return base.k === 'param' ? base : UNKNOWN;
+    }
+    if (ts.isCallExpression(e)) return this.call(e, env, depth);
+    if (ts.isConditionalExpression(e)) return UNKNOWN;
+    return UNKNOWN;
+  }
+
+  private binary(e: ts.BinaryExpression, env: Env, depth: number): Static {
+    const op = e.operatorToken.kind;
+    if (op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.BarBarToken) {
+      const left = this.eval(e.left, env, depth + 1);
+      return left.k === 'unknown' || left.k === 'param' ? this.eval(e.right, env, depth + 1) : left;
+    }
+    const left = this.eval(e.left, env, depth + 1);
+    const right = this.eval(e.right, env, depth + 1);
+    if (left.k === 'param') return left;
+    if (right.k === 'param') return right;
+    if (op === ts.SyntaxKind.PlusToken) {
+      if (left.k === 'num' && right.k === 'num') return { k: 'num', v: left.v + right.v };
+      const l = scalarText(left);
+      const r = scalarText(right);
+      return l !== undefined && r !== undefined ? { k: 'str', v: l + r } : UNKNOWN;
+    }
+    if (left.k === 'num' && right.k === 'num') {
+      switch (op) {
+        case ts.SyntaxKind.AsteriskToken: return { k: 'num', v: left.v * right.v };
+        case ts.SyntaxKind.MinusToken: return { k: 'num', v: left.v - right.v };
+        case ts.SyntaxKind.SlashToken: return { k: 'num', v: left.v / right.v };
+        case ts.SyntaxKind.AsteriskAsteriskToken: return { k: 'num', v: left.v ** right.v };
+      }
+    }
+    return UNKNOWN;
+  }
+
+  private object(e: ts.ObjectLiteralExpression, env: Env, depth: number): Static {
+    const props = new Map<string, Static>();
+    for (const prop of e.properties) {
+      if (ts.isPropertyAssignment(prop)) {
+        const key = propertyKey(prop.name) ?? (ts.isComputedPropertyName(prop.name) ? scalarText(this.eval(prop.name.expression, env, depth + 1)) : undefined);
+        if (key !== undefined) props.set(key, this.eval(prop.initializer, env, depth + 1));
+      } else if (ts.isShorthandPropertyAssignment(prop)) {
+        props.set(prop.name.text, this.identifier(prop.name, env, depth + 1));
+      } else if (ts.isSpreadAssignment(prop)) {
+        const spread = this.eval(prop.expression, env, depth + 1);
+        if (spread.k === 'obj') spread.props.forEach((v, k) => props.set(k, v));
+      }
+    }
+    return { k: 'obj', props, node: e };
+  }
+
+  private identifier(id: ts.Identifier, env: Env, depth: number): Static {
+    if (id.text === 'undefined') return UNKNOWN;
+    const decl = lookup(id.text, id);
+    return decl ? this.declaration(decl, env, depth) : UNKNOWN;
+  }
+
+  declaration(decl: Declaration, env: Env, depth: number): Static {
+    switch (decl.kind) {
+      case 'variable': {
+        if (!decl.isConst || !decl.node.initializer) return UNKNOWN;
+        return this.path(this.eval(decl.node.initializer, env, depth + 1), decl.path);
+      }
+      case 'expression':
+        return this.eval(decl.node, env, depth + 1);
+      case 'parameter': {
+        const bound = env.get(decl.node);
+        if (bound) {
+          const value = bound.arg ? this.eval(bound.arg, bound.env, depth + 1) : decl.node.initializer ? this.eval(decl.node.initializer, env, depth + 1) : UNKNOWN;
+          return this.path(value, decl.path);
+        }
+        return { k: 'param', decl: decl.node };
+      }
+      case 'import': {
+        const target = this.project.followImport(decl);
+        if (target) return this.declaration(target, EMPTY_ENV, depth + 1);
+        const file = this.project.importedFile(decl);
+        if (file && decl.imported === '*') return this.moduleObject(file, depth);
+        return UNKNOWN;
+      }
+      default:
+        return UNKNOWN;
+    }
+  }
+
+  private moduleObject(file: ts.SourceFile, depth: number): Static {
+    const props = new Map<string, Static>();
+    for (const statement of file.statements) {
+      if (!ts.isVariableStatement(statement)) continue;
+      if (!ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) continue;
+      for (const d of statement.declarationList.declarations) {
+        if (ts.isIdentifier(d.name) && d.initializer) props.set(d.name.text, this.eval(d.initializer, EMPTY_ENV, depth + 1));
+      }
+    }
+    return { k: 'obj', props };
+  }
+
+  private path(value: Static, path: string[]): Static {
+    let v = value;
+    for (const key of path) {
+      if (v.k === 'obj') v = v.props.get(key) ?? UNKNOWN;
+      else if (v.k === 'arr' && /^\d+$/.test(key)) v = v.items[Number(key)] ?? UNKNOWN;
+      else return v.k === 'param' ? v : UNKNOWN;
+    }
+    return v;
+  }
+
+  private enumMember(base: ts.Expression, name: string): Static | undefined {
+    if (!ts.isIdentifier(base)) return undefined;
+    let decl = lookup(base.text, base);
+    if (decl?.kind === 'import') decl = this.project.followImport(decl);
+    if (decl?.kind !== 'enum') return undefined;
+    const members = enumValues(decl.node);
+    const value = members.get(name);
+    return value === undefined ? undefined : typeof value === 'number' ? { k: 'num', v: value } : { k: 'str', v: value };
+  }
+
+  private call(e: ts.CallExpression, env: Env, depth: number): Static {
+    const callee = e.expression;
+    const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+    const args = e.arguments.map((a) => this.eval(a, env, depth + 1));
+    const nums = args.map((a) => (a.k === 'num' ? a.v : undefined));
+    if (name === 'linearBuckets' && nums.length >= 3 && nums.every((n) => n !== undefined)) {
+      const [start, width, count] = nums as number[];
+      return { k: 'arr', items: Array.from({ length: Math.max(0, count!) }, (_, i) => ({ k: 'num', v: start! + i * width! })) };
+    }
+    if (name === 'exponentialBuckets' && nums.length >= 3 && nums.every((n) => n !== undefined)) {
+      const [start, factor, count] = nums as number[];
+      return { k: 'arr', items: Array.from({ length: Math.max(0, count!) }, (_, i) => ({ k: 'num', v: start! * factor! ** i })) };
+    }
+    if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Object' && args[0]?.k === 'obj') {
+      const obj = args[0];
+      if (name === 'values') return { k: 'arr', items: [...obj.props.values()] };
+      if (name === 'keys') return { k: 'arr', items: [...obj.props.keys()].map((v) => ({ k: 'str', v })) };
+    }
+    if (ts.isPropertyAccessExpression(callee) && (name === 'concat' || name === 'slice')) {
+      const base = this.eval(callee.expression, env, depth + 1);
+      if (base.k === 'arr' && name === 'concat' && args.every((a) => a.k === 'arr')) {
+        return { k: 'arr', items: [...base.items, ...args.flatMap((a) => (a.k === 'arr' ? a.items : []))] };
+      }
+      if (base.k === 'arr' && name === 'slice' && nums.every((n) => n !== undefined)) return { k: 'arr', items: base.items.slice(nums[0], nums[1]) };
+    }
+    return args.find((a) => a.k === 'param') ?? UNKNOWN;
+  }
+}
+
+export function scalarText(v: Static): string | undefined {
+  if (v.k === 'str') return v.v;
+  if (v.k === 'num' || v.k === 'bool') return String(v.v);
+  return undefined;
+}
+
+/** Values of an enum's members, numbering implicit members as TypeScript does. */
+export function enumValues(node: ts.EnumDeclaration): Map<string, string | number> {
+  const values = new Map<string, string | number>();
+  let next = 0;
+  for (const member of node.members) {
+    const key = propertyKey(member.name);
+    if (key === undefined) continue;
+    const init = member.initializer && skipOuter(member.initializer);
+    if (init && ts.isStringLiteralLike(init)) {
+      values.set(key, init.text);
+    } else if (init && ts.isNumericLiteral(init)) {
+      next = Number(init.text);
+      values.set(key, next++);
+    } else if (!init) {
+      values.set(key, next++);
+    } else {
+      values.set(key, `${node.name.text}.${key}`);
+    }
+  }
+  return values;
+}
+
+export function staticStrings(v: Static): string[] | undefined {
+  if (v.k !== 'arr') return undefined;
+  const out: string[] = [];
+  for (const item of v.items) {
+    const text = scalarText(item);
+    if (text === undefined) return undefined;
+    out.push(text);
+  }
+  return out;
+}
+
+export function staticNumbers(v: Static): number[] | undefined {
+  if (v.k !== 'arr') return undefined;
+  const out: number[] = [];
+  for (const item of v.items) {
+    if (item.k !== 'num') return undefined;
+    out.push(item.v);
+  }
+  return out;
+}

@@ -1,0 +1,187 @@
+/** The neutral, serializable catalog and result model shared by every front end. */
+
+export interface Location {
+  /** Posix path relative to the run's root. */
+  file: string;
+  /** 1-based. */
+  line: number;
+  /** 1-based, UTF-16 code units. */
+  column: number;
+  endLine: number;
+  /** 1-based, exclusive. */
+  endColumn: number;
+}
+
+/** One step of a value's journey from where it enters the program to the label that uses it. */
+export interface FlowStep {
+  loc: Location;
+  message: string;
+}
+
+export type MetricKind = 'counter' | 'gauge' | 'histogram' | 'summary';
+export type Library = 'prom-client';
+
+/** Why a label can or cannot be bounded. `count` is the number of distinct values it can take. */
+export type Bound =
+  | { kind: 'finite'; values: string[]; reason: string }
+  | { kind: 'bounded'; count: number; reason: string; parts: BoundPart[]; values: string[] }
+  | { kind: 'unbounded'; category: UnboundedCategory; reason: string; source: string; flow: FlowStep[] }
+  | { kind: 'unknown'; reason: string; source: string; flow: FlowStep[] };
+
+/** A bounded source (HTTP method, status code, route template, …); the same source counts once. */
+export interface BoundPart {
+  source: string;
+  count: number;
+  reason: string;
+}
+
+export type UnboundedCategory =
+  | 'raw-url'
+  | 'request-input'
+  | 'id'
+  | 'email'
+  | 'uuid'
+  | 'timestamp'
+  | 'error-message'
+  | 'serialized'
+  | 'random'
+  | 'literal-path';
+
+export interface MetricDef {
+  /** Stable within a run: file + line + column of the creation site. */
+  id: string;
+  name: string;
+  /** True when the name could not be evaluated statically; `name` is then the source text. */
+  nameIsDynamic: boolean;
+  kind: MetricKind;
+  library: Library;
+  help?: string;
+  labelNames: string[];
+  /** False when `labelNames` is not a literal list obslint could read. */
+  labelNamesKnown: boolean;
+  /** Histogram bucket count (finite boundaries, excluding +Inf). */
+  buckets?: number;
+  bucketValues?: number[];
+  bucketsReason?: string;
+  /** Summary quantile count. */
+  quantiles?: number;
+  loc: Location;
+  /** Where the metric is created on each call (wrapper call site) rather than once. */
+  createdIn: 'module' | 'class' | 'factory' | 'function' | 'loop' | 'callback';
+  /** Set when this definition is an instance of a project wrapper function. */
+  via?: { wrapper: string; loc: Location };
+}
+
+export interface LabelUse {
+  metricId: string;
+  label: string;
+  /** Source text of the value expression. */
+  expression: string;
+  bound: Bound;
+  loc: Location;
+}
+
+/** A call that passes labels, with the names it passes (used for label-set checks). */
+export interface LabelCall {
+  metricId: string;
+  method: string;
+  form: 'object' | 'positional' | 'opaque';
+  labels: string[];
+  loc: Location;
+}
+
+/** An observation whose unit can be inferred from the value expression. */
+export interface Observation {
+  metricId: string;
+  expression: string;
+  unit: 'milliseconds' | 'seconds' | 'microseconds' | 'nanoseconds' | 'unknown';
+  evidence: string;
+  loc: Location;
+}
+
+export interface RouteFact {
+  template: string;
+  loc: Location;
+}
+
+export interface ParseProblem {
+  file: string;
+  message: string;
+  line?: number;
+  column?: number;
+}
+
+export interface Catalog {
+  metrics: MetricDef[];
+  labelUses: LabelUse[];
+  labelCalls: LabelCall[];
+  observations: Observation[];
+  routes: RouteFact[];
+}
+
+export interface LabelEstimate {
+  label: string;
+  /** Number of distinct values, or 'unbounded'. */
+  count: number | 'unbounded';
+  kind: Bound['kind'] | 'budget' | 'unused';
+  reason: string;
+  values?: string[];
+}
+
+export interface Estimate {
+  metricId: string;
+  metric: string;
+  series: number | 'unbounded';
+  seriesPerChild: number;
+  seriesPerChildReason: string;
+  replicas: number;
+  byLabel: LabelEstimate[];
+}
+
+export type Severity = 'error' | 'warn';
+
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  messageId: string;
+  message: string;
+  loc: Location;
+  metric?: string;
+  label?: string;
+  flow?: FlowStep[];
+  /** Stable across line moves: rule, file, metric, label and the cause. */
+  fingerprint: string;
+}
+
+export interface Notice {
+  level: 'warning' | 'note';
+  message: string;
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
+export interface RunStats {
+  filesDiscovered: number;
+  filesParsed: number;
+  metrics: number;
+}
+
+export interface RunResult {
+  schemaVersion: 1;
+  tool: { name: 'obslint'; version: string };
+  root: string;
+  findings: Finding[];
+  notices: Notice[];
+  catalog: Catalog;
+  estimates: Estimate[];
+  stats: RunStats;
+  rules: RuleSummary[];
+}
+
+export interface RuleSummary {
+  id: string;
+  description: string;
+  severity: Severity | 'off';
+  docsUrl: string;
+}

@@ -1,0 +1,15 @@
+import { relative, sep } from 'node:path';
+
+export function toPosix(path: string): string {
+  return sep === '/' ? path : path.split(sep).join('/');
+}
+
+/** Posix path of `file` relative to `root`, as every report shows it. */
+export function displayPath(root: string, file: string): string {
+  const rel = toPosix(relative(root, file));
+  return rel === '' ? '.' : rel;
+}
+
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

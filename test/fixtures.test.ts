@@ -1,0 +1,30 @@
+import { relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FIXTURES, findingKeys, fixtureDirs, readExpected, runFixture } from './helpers/fixtures.js';
+
+/**
+ * Every fixture project (fixtures/rules/<rule>/<case>, fixtures/projects/<scenario>) is analysed and
+ * must produce exactly the findings its expected.json lists: nothing missing, nothing extra.
+ */
+const dirs = [...fixtureDirs(`${FIXTURES}/rules`), ...fixtureDirs(`${FIXTURES}/projects`)];
+
+describe('fixture projects', () => {
+  it('exist', () => {
+    expect(dirs.length).toBeGreaterThan(0);
+  });
+  for (const dir of dirs) {
+    it(relative(FIXTURES, dir), async () => {
+      const expected = readExpected(dir);
+      const result = await runFixture(dir);
+      expect(findingKeys(result)).toEqual(expected.findings.map((f) => `${f.file}:${f.line} ${f.rule}`));
+      for (const f of expected.findings) {
+        if (!f.message) continue;
+        const actual = result.findings.find((x) => x.loc.file === f.file && x.loc.line === f.line && x.ruleId === f.rule);
+        expect(actual?.message).toContain(f.message);
+      }
+      for (const [metric, series] of Object.entries(expected.estimates ?? {})) {
+        expect(result.estimates.find((e) => e.metric === metric)?.series, metric).toEqual(series);
+      }
+    });
+  }
+});

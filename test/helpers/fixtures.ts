@@ -1,0 +1,38 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { analyze } from '../../src/api.js';
+import type { RunResult } from '../../src/types.js';
+
+export const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures');
+
+/** What a fixture expects: every finding, as `file:line ruleId`, plus optional message fragments. */
+export interface Expected {
+  findings: { file: string; line: number; rule: string; message?: string }[];
+  /** Series estimates to check, by metric name. */
+  estimates?: Record<string, number | 'unbounded'>;
+}
+
+/** Fixture directories (those holding an expected.json) under `dir`, sorted. */
+export function fixtureDirs(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const entry of readdirSync(dir).sort()) {
+    const path = join(dir, entry);
+    if (!statSync(path).isDirectory()) continue;
+    if (existsSync(join(path, 'expected.json'))) out.push(path);
+    else out.push(...fixtureDirs(path));
+  }
+  return out;
+}
+
+export function readExpected(dir: string): Expected {
+  return JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as Expected;
+}
+
+export async function runFixture(dir: string): Promise<RunResult> {
+  return analyze({ cwd: dir, paths: ['.'] });
+}
+
+export function findingKeys(result: RunResult): string[] {
+  return result.findings.map((f) => `${f.loc.file}:${f.loc.line} ${f.ruleId}`);
+}
