@@ -44,6 +44,7 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     .description('Static linter for observability: metric label cardinality, series budgets, naming')
     .version(VERSION, '-v, --version')
     .exitOverride()
+    .enablePositionalOptions()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError('(run `obslint --help` for usage)');
 

@@ -84,6 +84,8 @@ function resolveConfig(raw: BudgetFile, file: string | undefined, positions: Res
 
 /** Of ajv's errors, the deepest one says most about what to change. */
 function mostSpecific(errors: ErrorObject[]): ErrorObject {
+  const propertyName = errors.find((e) => e.keyword === 'propertyNames');
+  if (propertyName) return propertyName;
   const meaningful = errors.filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'if');
   const pool = meaningful.length > 0 ? meaningful : errors;
   return pool.reduce((best, e) => (e.instancePath.length > best.instancePath.length ? e : best), pool[0]!);
@@ -97,7 +99,7 @@ function describe(error: ErrorObject, path: string[]): string {
       return `unknown key \`${[...path, key].join('.')}\``;
     }
     case 'propertyNames':
-      return `${where}: unknown rule id \`${(error.params as { propertyName: string }).propertyName}\``;
+      return `${where}: unknown rule id \`${(error.params as { propertyName: string }).propertyName}\` (\`obslint rules\` lists them)`;
     case 'enum':
       return `${where} must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'const':

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { runCli, tempProject } from './helpers/cli.js';
+
+const HAZARD = "import { Counter } from 'prom-client';\nconst orders = new Counter({ name: 'orders_total', help: 'Orders', labelNames: ['customer'] });\nexport function placed(req: { params: { customer: string } }) { orders.inc({ customer: req.params.customer }); }\n";
+
+describe('bad input never crashes and never hides other results', () => {
+  it('reports a file that does not parse with its location, and still analyses the rest', async () => {
+    const dir = tempProject({ 'src/orders.ts': HAZARD, 'src/broken.ts': "import { Counter } from 'prom-client';\nexport function (\n" });
+    const run = await runCli(['.'], { cwd: dir });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/warning {2}src\/broken\.ts:2:\d+: could not parse: .* \(file not analysed\)/);
+    expect(run.stdout).toContain('label `customer` of `orders_total` takes `req.params.customer`');
+  });
+
+  it('a parse error alone does not fail the run', async () => {
+    const dir = tempProject({ 'src/broken.ts': "import { Gauge } from 'prom-client';\nconst = ;\n" });
+    const run = await runCli(['.'], { cwd: dir });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('could not parse');
+  });
+
+  it('skips binary and huge files with a note', async () => {
+    const dir = tempProject({
+      'src/orders.ts': HAZARD,
+      'src/blob.js': Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x00, 0x01, 0x02]),
+      'src/generated.js': `export const table = ${JSON.stringify('x'.repeat(6 * 1024 * 1024))};\n`,
+    });
+    const run = await runCli(['.'], { cwd: dir });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('note  src/blob.js: skipped: binary file');
+    expect(run.stdout).toContain('note  src/generated.js: skipped: 6.0 MB is over the 5 MB limit for source files');
+    expect(run.stdout).toContain('orders_total');
+  });
+
+  it('ignores node_modules, build output, .gitignore entries and tsconfig outDir', async () => {
+    const dir = tempProject({
+      'src/orders.ts': HAZARD,
+      'node_modules/lib/index.js': HAZARD,
+      'dist/orders.js': HAZARD,
+      'generated/orders.ts': HAZARD,
+      'lib/orders.js': HAZARD,
+      '.gitignore': 'generated/\n',
+      'tsconfig.json': '{ "compilerOptions": { "outDir": "lib" } }',
+    });
+    const run = JSON.parse((await runCli(['.', '--format', 'json'], { cwd: dir })).stdout);
+    expect(run.stats.filesDiscovered).toBe(1);
+    expect(run.findings.map((f: { loc: { file: string } }) => f.loc.file)).toEqual(['src/orders.ts']);
+  });
+});

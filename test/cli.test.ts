@@ -1,0 +1,152 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT, runBin, runCli, tempProject } from './helpers/cli.js';
+
+const SERVICE = 'fixtures/projects/inventory-service';
+
+const CLEAN_METRICS = `import { Counter } from 'prom-client';
+export type Outcome = 'paid' | 'declined';
+export const payments = new Counter({ name: 'payments_total', help: 'Payments by outcome', labelNames: ['outcome'] });
+export function recordPayment(outcome: Outcome): void {
+  payments.inc({ outcome });
+}
+`;
+const WARNING_ONLY = `import { Summary } from 'prom-client';
+export const checkout = new Summary({ name: 'checkout_duration_seconds', help: 'Checkout duration' });
+`;
+
+describe('obslint CLI', () => {
+  it('prints findings with file:line:col, rule id and a summary, and exits 1', async () => {
+    const run = await runCli([SERVICE]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('fixtures/projects/inventory-service/src/routes/items.ts');
+    expect(run.stdout).toMatch(/ {2}8:32 {2}error {2}label `path` of `inventory_lookups_total` takes `req\.originalUrl` \(raw URL, unbounded\).* {2}obslint\/untemplated-route/);
+    expect(run.stdout).toMatch(/✖ 6 problems \(4 errors, 2 warnings\)/);
+    expect(run.stdout).toContain('rules/untemplated-route/README.md');
+  });
+
+  it('exits 0 on a clean project and says so', async () => {
+    const dir = tempProject({ 'src/metrics.ts': CLEAN_METRICS });
+    const run = await runCli(['.'], { cwd: dir });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('no problems (1 files, 1 metrics)');
+  });
+
+  it('exits 0 with warnings only, and 1 when they exceed --max-warnings', async () => {
+    const dir = tempProject({ 'src/metrics.ts': WARNING_ONLY });
+    expect((await runCli(['.'], { cwd: dir })).code).toBe(0);
+    expect((await runCli(['.', '--max-warnings', '0'], { cwd: dir })).code).toBe(1);
+    expect((await runCli(['.', '--max-warnings', '1'], { cwd: dir })).code).toBe(0);
+  });
+
+  it('--quiet reports errors only', async () => {
+    const run = await runCli([SERVICE, '--quiet']);
+    expect(run.stdout).not.toMatch(/\d+:\d+ {2}warning/);
+    expect(run.stdout).toContain('4 problems (4 errors, 0 warnings)');
+    const dir = tempProject({ 'src/metrics.ts': WARNING_ONLY });
+    expect((await runCli(['.', '--quiet', '--max-warnings', '0'], { cwd: dir })).code).toBe(0);
+  });
+
+  it('exits 2 on a missing path, naming it, without a stack trace', async () => {
+    const run = await runCli(['does/not/exist']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('obslint: no such file or directory: does/not/exist\n');
+  });
+
+  it('exits 2 on an unknown option or format', async () => {
+    expect((await runCli(['--frobnicate'])).code).toBe(2);
+    const run = await runCli(['--format', 'xml', SERVICE]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("Allowed choices are stylish, json, sarif, github, markdown");
+  });
+
+  it('exits 0 on an empty project and says there was nothing to analyse', async () => {
+    const dir = tempProject({ 'README.md': '# nothing here\n' });
+    const run = await runCli(['.'], { cwd: dir });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('no source files found under .');
+  });
+
+  it('writes the report to --output and nothing to stdout', async () => {
+    const dir = tempProject({ 'src/metrics.ts': CLEAN_METRICS });
+    const run = await runCli(['.', '--format', 'json', '--output', 'report.json'], { cwd: dir });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe('');
+    expect(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')).schemaVersion).toBe(1);
+  });
+
+  it('colours stylish output only on a terminal, never with NO_COLOR, always with --color', async () => {
+    const ansi = /\u001b\[/;
+    expect((await runCli([SERVICE], { isTTY: true })).stdout).toMatch(ansi);
+    expect((await runCli([SERVICE], { isTTY: false })).stdout).not.toMatch(ansi);
+    expect((await runCli([SERVICE], { isTTY: true, env: { NO_COLOR: '1' } })).stdout).not.toMatch(ansi);
+    expect((await runCli([SERVICE, '--no-color'], { isTTY: true })).stdout).not.toMatch(ansi);
+    expect((await runCli([SERVICE, '--color'], { isTTY: false, env: { NO_COLOR: '1' } })).stdout).toMatch(ansi);
+    expect((await runCli([SERVICE, '--format', 'json', '--color'], { isTTY: true })).stdout).not.toMatch(ansi);
+  });
+
+  it('gives byte-identical output for the same input', async () => {
+    const first = await runCli([SERVICE, '--format', 'json']);
+    const second = await runCli([SERVICE, '--format', 'json']);
+    expect(second.stdout).toBe(first.stdout);
+    expect(first.stdout).not.toContain(REPO_ROOT);
+  });
+
+  it('accepts explicit file arguments (as pre-commit and lint-staged pass them)', async () => {
+    const run = await runCli([`${SERVICE}/src/routes/items.ts`, `${SERVICE}/src/metrics.ts`, `${SERVICE}/src/metrics.ts`, '--format', 'json']);
+    const result = JSON.parse(run.stdout);
+    expect(result.stats.filesDiscovered).toBe(2);
+    expect(result.findings.map((f: { ruleId: string }) => f.ruleId)).toContain('untemplated-route');
+  });
+
+  it('the installed bin runs and sets the exit code', async () => {
+    const run = await runBin([SERVICE, '--format', 'json']);
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout).tool.name).toBe('obslint');
+    expect((await runBin(['--version'])).stdout.trim()).toBe(JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).version);
+  });
+});
+
+describe('obslint catalog and explain', () => {
+  it('lists every metric with kind, label bounds, series and location, largest first', async () => {
+    const run = await runCli(['catalog', SERVICE]);
+    expect(run.code).toBe(0);
+    const lines = run.stdout.split('\n');
+    expect(lines[0]).toMatch(/^METRIC +KIND +LABELS \(values\) +SERIES +LOCATION$/);
+    expect(lines[1]).toMatch(/^inventory_deletes_total +counter +sku=∞ +unbounded +fixtures\/projects\/inventory-service\/src\/metrics.ts:25$/);
+    expect(run.stdout).toMatch(/http_request_duration_seconds +histogram +method=9 route=6 status_code=20 +11,880/);
+    expect(run.stdout).toContain('7 metrics, 11,931 series estimated + 3 unbounded');
+  });
+
+  it('prints the catalog as JSON and markdown', async () => {
+    const json = JSON.parse((await runCli(['catalog', SERVICE, '--format', 'json'])).stdout);
+    const histogram = json.metrics.find((m: { name: string }) => m.name === 'http_request_duration_seconds');
+    expect(histogram.kind).toBe('histogram');
+    expect(histogram.labelNames).toEqual(['method', 'route', 'status_code']);
+    expect(histogram.estimate.series).toBe(11880);
+    const markdown = (await runCli(['catalog', SERVICE, '--format', 'markdown'])).stdout;
+    expect(markdown).toContain('| `http_request_duration_seconds` | histogram | 11,880 | method 9 × route 6 × status_code 20 × 11 per child |');
+  });
+
+  it('explains an estimate factor by factor', async () => {
+    const run = await runCli(['explain', 'http_request_duration_seconds', SERVICE]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('method                      9  HTTP method (9)');
+    expect(run.stdout).toContain('status_code                20  HTTP status code (20)');
+    expect(run.stdout).toContain('per label set              11  8 buckets + 1 (+Inf) + 2 (_sum, _count)');
+    expect(run.stdout).toContain('= method 9 × route 6 × status_code 20 × 11 per child = 11,880 series');
+  });
+
+  it('explain exits 2 for an unknown metric and suggests close names', async () => {
+    const run = await runCli(['explain', 'http_request_duration', SERVICE]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('did you mean `http_request_duration_seconds`');
+  });
+
+  it('rules lists every rule with its docs link', async () => {
+    const run = await runCli(['rules']);
+    expect(run.stdout).toMatch(/^cardinality-budget +error/m);
+    expect(run.stdout).toContain('rules/unbounded-label/README.md');
+  });
+});

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../src/config/load.js';
+import { ConfigError } from '../src/config/errors.js';
+import { runCli, tempProject } from './helpers/cli.js';
+
+const METRICS = `import { Counter, Histogram } from 'prom-client';
+export const logins = new Counter({ name: 'logins_total', help: 'Logins', labelNames: ['tenant'] });
+export const latency = new Histogram({ name: 'api_latency_seconds', help: 'API latency', labelNames: ['tenant'] });
+export function login(tenant: string) { logins.inc({ tenant }); latency.observe({ tenant }, 0.2); }
+`;
+
+function configError(text: string): ConfigError {
+  try {
+    parseConfig(text, '/project/obslint.yaml', 'obslint.yaml');
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('budget file', () => {
+  it('applies built-in defaults without a file', async () => {
+    const dir = tempProject({ 'src/auth.ts': METRICS });
+    const json = JSON.parse((await runCli(['.', '--format', 'json'], { cwd: dir })).stdout);
+    // tenant cannot be bounded: defaults.unknownLabelBound (100) applies.
+    expect(json.estimates.map((e: { metric: string; series: number }) => [e.metric, e.series])).toEqual([
+      ['logins_total', 100],
+      ['api_latency_seconds', 1400],
+    ]);
+  });
+
+  it('is found from the working directory and bounds labels by name and per metric', async () => {
+    const dir = tempProject({
+      'src/auth.ts': METRICS,
+      'obslint.yaml': 'version: 1\nlabels:\n  tenant: 40\nmetrics:\n  api_latency_seconds:\n    labels: { tenant: 5 }\n',
+    });
+    const json = JSON.parse((await runCli(['.', '--format', 'json'], { cwd: dir })).stdout);
+    expect(json.estimates.map((e: { series: number }) => e.series)).toEqual([40, 70]);
+    expect(json.estimates[1].byLabel[0].reason).toBe('budget file (metrics.api_latency_seconds.labels.tenant)');
+    expect(json.findings).toEqual([]);
+  });
+
+  it('--config overrides discovery; replicas multiply; rules can be switched off', async () => {
+    const dir = tempProject({
+      'src/auth.ts': METRICS,
+      'obslint.yaml': 'labels: { tenant: 1 }\n',
+      'ci/strict.yaml': 'defaults: { replicas: 3, maxSeriesPerMetric: 50 }\nlabels: { tenant: 10 }\nrules: { summary-quantiles: off }\n',
+    });
+    const run = await runCli(['.', '--config', 'ci/strict.yaml', '--format', 'json'], { cwd: dir });
+    const json = JSON.parse(run.stdout);
+    expect(json.estimates.map((e: { series: number }) => e.series)).toEqual([30, 420]);
+    expect(json.findings.map((f: { ruleId: string; metric: string }) => `${f.ruleId} ${f.metric}`)).toEqual(['cardinality-budget api_latency_seconds']);
+    expect(json.rules.find((r: { id: string }) => r.id === 'summary-quantiles').severity).toBe('off');
+  });
+
+  it('reports a missing --config file with exit 2', async () => {
+    const dir = tempProject({ 'src/auth.ts': METRICS });
+    const run = await runCli(['.', '--config', 'nope.yaml'], { cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('obslint: nope.yaml: cannot read the budget file (ENOENT)\n');
+  });
+
+  it('rejects an invalid file with file:line:col and what is wrong, exit 2', async () => {
+    const dir = tempProject({ 'src/auth.ts': METRICS, 'obslint.yaml': 'version: 1\ndefaults:\n  maxSeriesPerMetric: lots\n' });
+    const run = await runCli(['.'], { cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe('obslint: obslint.yaml:3:23: `defaults.maxSeriesPerMetric` must be integer\n');
+  });
+
+  it('points at unknown keys, unknown rule ids, bad severities and broken YAML', () => {
+    expect(configError('defaults:\n  maxSeries: 10\n').message).toBe('obslint.yaml:2:3: unknown key `defaults.maxSeries`');
+    expect(configError('rules:\n  no-such-rule: error\n').message).toBe('obslint.yaml:2:3: `rules`: unknown rule id `no-such-rule` (`obslint rules` lists them)');
+    expect(configError('rules:\n  metric-naming: loud\n').message).toBe('obslint.yaml:2:18: `rules.metric-naming` must be one of "error", "warn", "off"');
+    expect(configError('labels: { tenant: 40\n').message).toMatch(/^obslint\.yaml:\d+:\d+: invalid YAML: /);
+    expect(configError('version: 2\n').message).toBe('obslint.yaml:1:10: `version` must be 1');
+    expect(configError('labels:\n  tenant: 40\n  tenant: 50\n').message).toMatch(/^obslint\.yaml:3:3: invalid YAML: Map keys must be unique/);
+  });
+});

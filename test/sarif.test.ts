@@ -1,0 +1,70 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT, runCli, tempProject } from './helpers/cli.js';
+
+const VALIDATOR = join(REPO_ROOT, 'node_modules', '.bin', 'sarif-multitool');
+
+/** Microsoft's validator with GitHub's ingestion rules; it exits 0 either way, so its messages are read. */
+function validate(sarif: string): string[] {
+  const file = join(mkdtempSync(join(tmpdir(), 'obslint-sarif-')), 'report.sarif');
+  writeFileSync(file, sarif);
+  const output = execFileSync(VALIDATOR, ['validate', file, '--rule-kind', 'Gh'], { encoding: 'utf8' });
+  expect(output).toContain('Analysis completed successfully');
+  return output.split('\n').filter((line) => /: (error|warning) [A-Z]+\d+:/.test(line));
+}
+
+describe('SARIF reporter', () => {
+  it('passes the SARIF validator with GitHub ingestion rules', async () => {
+    const run = await runCli(['fixtures/projects/inventory-service', '--format', 'sarif']);
+    expect(run.code).toBe(1);
+    expect(validate(run.stdout)).toEqual([]);
+  });
+
+  it('has one run with rules, repo-relative %SRCROOT% uris, fingerprints and code flows', async () => {
+    const log = JSON.parse((await runCli(['fixtures/projects/inventory-service', '--format', 'sarif'])).stdout);
+    expect(log.version).toBe('2.1.0');
+    expect(log.runs).toHaveLength(1);
+    const run = log.runs[0];
+    expect(run.automationDetails.id).toBe('obslint/');
+    const rules = run.tool.driver.rules;
+    for (const rule of rules) {
+      expect(rule.id).toMatch(/^obslint\/[a-z-]+$/);
+      expect(rule.shortDescription.text.length).toBeGreaterThan(0);
+      expect(rule.fullDescription.text.length).toBeGreaterThan(0);
+      expect(rule.help.text.length).toBeGreaterThan(0);
+      expect(rule.helpUri).toContain(`rules/${rule.id.slice('obslint/'.length)}/README.md`);
+    }
+    const route = run.results.find((r: { ruleId: string }) => r.ruleId === 'obslint/untemplated-route');
+    expect(rules[route.ruleIndex].id).toBe('obslint/untemplated-route');
+    expect(route.level).toBe('error');
+    expect(route.locations[0].physicalLocation).toEqual({
+      artifactLocation: { uri: 'fixtures/projects/inventory-service/src/routes/items.ts', uriBaseId: '%SRCROOT%' },
+      region: { startLine: 8, startColumn: 32, endLine: 8, endColumn: 47 },
+    });
+    expect(route.partialFingerprints['obslintFingerprint/v1']).toMatch(/^[0-9a-f]{32}$/);
+    const stockLabel = run.results.find((r: { message: { text: string } }) => r.message.text.includes('req.params.sku') && r.message.text.includes('sku_id'));
+    expect(stockLabel.codeFlows[0].threadFlows[0].locations.map((l: { location: { message: { text: string } } }) => l.location.message.text)).toEqual([
+      '`req.params.sku` is request input',
+      'label `sku_id` of `inventory_stock_level`',
+    ]);
+  });
+
+  it('reports files that do not parse as tool notifications and stays valid', async () => {
+    const dir = tempProject({
+      'src/metrics.ts': "import { Counter } from 'prom-client';\nexport const c = new Counter({ name: 'signups_total', help: 'Signups', labelNames: ['email'] });\nexport function signup(email: string) { c.inc({ email }); }\n",
+      'src/broken.ts': "import { Counter } from 'prom-client';\nexport const = ;\n",
+      'src/weird path/ünïcode.ts': "import { Counter } from 'prom-client';\nexport const d = new Counter({ name: 'logins_total', help: 'Logins', labelNames: ['user_id'] });\nexport function login(userId: string) { d.inc({ user_id: userId }); }\n",
+    });
+    const sarif = (await runCli(['.', '--format', 'sarif'], { cwd: dir })).stdout;
+    expect(validate(sarif)).toEqual([]);
+    const run = JSON.parse(sarif).runs[0];
+    expect(run.invocations[0].toolExecutionNotifications[0].message.text).toMatch(/^src\/broken\.ts:2:\d+: could not parse/);
+    expect(run.results.map((r: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => r.locations[0].physicalLocation.artifactLocation.uri)).toEqual([
+      'src/metrics.ts',
+      'src/weird%20path/%C3%BCn%C3%AFcode.ts',
+    ]);
+  });
+});
