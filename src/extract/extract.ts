@@ -127,12 +127,15 @@ function selectCandidates(texts: Map<string, string>): string[] {
 }
 
 function closure(start: Set<string>, edges: Map<string, string[]>, into: Set<string>): void {
+  const visited = new Set(start);
   let frontier = start;
   for (let depth = 0; depth < IMPORT_CLOSURE_DEPTH && frontier.size > 0; depth++) {
     const next = new Set<string>();
     for (const file of frontier) {
       for (const neighbour of edges.get(file) ?? []) {
-        if (!into.has(neighbour)) next.add(neighbour);
+        if (visited.has(neighbour)) continue;
+        visited.add(neighbour);
+        next.add(neighbour);
         into.add(neighbour);
       }
     }

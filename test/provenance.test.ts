@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { analyze } from '../src/api.js';
+import type { Bound } from '../src/types.js';
+import { tempProject } from './helpers/cli.js';
+
+/**
+ * Each case is a service file whose `track(...)` call labels `checkout_requests_total{value}`;
+ * the bound obslint gives that label is checked against what the code can really produce.
+ */
+async function boundOf(code: string, extraFiles: Record<string, string> = {}): Promise<Bound> {
+  const dir = tempProject({
+    'src/metrics.ts': "import { Counter } from 'prom-client';\nexport const checkouts = new Counter({ name: 'checkout_requests_total', help: 'Checkouts', labelNames: ['value'] });\n",
+    'src/service.ts': `import { checkouts } from './metrics.js';\n${code}\n`,
+    ...extraFiles,
+  });
+  const result = await analyze({ cwd: dir, paths: ['.'] });
+  const uses = result.catalog.labelUses.filter((u) => u.label === 'value');
+  expect(uses.length).toBeGreaterThan(0);
+  const { union } = await import('../src/extract/bounds.js');
+  return union(uses.map((u) => u.bound))!;
+}
+
+const summary = (b: Bound): string => {
+  switch (b.kind) {
+    case 'finite': return `finite ${b.values.join(',')}`;
+    case 'bounded': return `bounded ${b.count}`;
+    case 'unbounded': return `unbounded ${b.category}`;
+    case 'unknown': return 'unknown';
+  }
+};
+
+describe('label value provenance', () => {
+  const cases: [string, string, string][] = [
+    ['string literal', "checkouts.inc({ value: 'card' });", 'finite card'],
+    ['ternary of literals', "export function f(ok: boolean) { checkouts.inc({ value: ok ? 'ok' : 'failed' }); }", 'finite failed,ok'],
+    ['literal union parameter type', "type Method = 'card' | 'paypal' | 'invoice';\nexport function f(m: Method) { checkouts.inc({ value: m }); }", 'finite card,invoice,paypal'],
+    ['enum parameter', "enum Tier { Free = 'free', Pro = 'pro' }\nexport function f(t: Tier) { checkouts.inc({ value: t }); }", 'finite free,pro'],
+    ['boolean parameter', 'export function f(retry: boolean) { checkouts.inc({ value: String(retry) }); }', 'finite false,true'],
+    ['as const tuple element type', "const REGIONS = ['eu', 'us', 'ap'] as const;\ntype Region = (typeof REGIONS)[number];\nexport function f(r: Region) { checkouts.inc({ value: r }); }", 'finite ap,eu,us'],
+    ['keyof typeof object', "const PLANS = { free: 0, team: 10 };\nexport function f(p: keyof typeof PLANS) { checkouts.inc({ value: p }); }", 'finite free,team'],
+    ['template literal type', "type Size = 'small' | 'large';\nexport function f(s: `${Size}-box`) { checkouts.inc({ value: s }); }", 'finite large-box,small-box'],
+    ['for-of over const array', "const STEPS = ['cart', 'address', 'payment'];\nfor (const step of STEPS) checkouts.inc({ value: step });", 'finite address,cart,payment'],
+    ['literals at every call site', "function record(step: string) { checkouts.inc({ value: step }); }\nrecord('cart');\nrecord('payment');", 'finite cart,payment'],
+    ['function returning literals', "function bucket(ms: number) { if (ms < 100) return 'fast'; return ms < 1000 ? 'ok' : 'slow'; }\nexport function f(ms: number) { checkouts.inc({ value: bucket(ms) }); }", 'finite fast,ok,slow'],
+    ['HTTP method', 'export function f(req: any) { checkouts.inc({ value: req.method }); }', 'bounded 9'],
+    ['status code', 'export function f(res: any) { checkouts.inc({ value: res.statusCode }); }', 'bounded 20'],
+    ['process.env', 'checkouts.inc({ value: process.env.REGION });', 'bounded 1'],
+    ['request param', 'export function f(req: any) { checkouts.inc({ value: req.params.cartId }); }', 'unbounded request-input'],
+    ['request header via get()', "export function f(req: any) { checkouts.inc({ value: req.get('user-agent') }); }", 'unbounded request-input'],
+    ['raw url', 'export function f(req: any) { checkouts.inc({ value: req.originalUrl }); }', 'unbounded raw-url'],
+    ['id by name', 'export function f(order: { customerId: string }) { checkouts.inc({ value: order.customerId }); }', 'unbounded id'],
+    ['email by name', 'export function f(user: { email: string }) { checkouts.inc({ value: user.email }); }', 'unbounded email'],
+    ['uuid', "import { randomUUID } from 'node:crypto';\ncheckouts.inc({ value: randomUUID() });", 'unbounded uuid'],
+    ['timestamp', 'checkouts.inc({ value: new Date().toISOString() });', 'unbounded timestamp'],
+    ['error message', 'export function f(err: Error) { checkouts.inc({ value: err.message }); }', 'unbounded error-message'],
+    ['caught error', "try { JSON.parse('x'); } catch (e) { checkouts.inc({ value: String(e) }); }", 'unbounded error-message'],
+    ['JSON.stringify', 'export function f(cart: object) { checkouts.inc({ value: JSON.stringify(cart) }); }', 'unbounded serialized'],
+    ['path built from an id', 'export function f(orderId: string) { checkouts.inc({ value: `/orders/${orderId}` }); }', 'unbounded literal-path'],
+    ['open string parameter with no callers', 'export function f(step: string) { checkouts.inc({ value: step }); }', 'unknown'],
+    ['property of an untyped object', 'export function f(cart: any) { checkouts.inc({ value: cart.kind }); }', 'unknown'],
+  ];
+  for (const [name, code, expected] of cases) {
+    it(name, async () => {
+      expect(summary(await boundOf(code))).toBe(expected);
+    });
+  }
+
+  it('follows a value through a parameter across files, naming the source and each hop', async () => {
+    const bound = await boundOf("export function recordStep(step: string) { checkouts.inc({ value: step }); }", {
+      'src/routes.ts': "import { recordStep } from './service.js';\nexport function handler(req: any) { recordStep(req.query.step); }\n",
+    });
+    expect(bound.kind).toBe('unbounded');
+    if (bound.kind !== 'unbounded') return;
+    expect(bound.source).toBe('req.query.step');
+    expect(bound.flow.map((s) => `${s.loc.file}:${s.loc.line} ${s.message}`)).toEqual([
+      'src/routes.ts:2 `req.query.step` is request input',
+      'src/service.ts:2 passed to `recordStep(step)`',
+      'src/service.ts:2 label `value` of `checkout_requests_total`',
+    ]);
+  });
+
+  it('counts a bounded source once however many call sites repeat it', async () => {
+    const bound = await boundOf('export function a(req: any) { checkouts.inc({ value: req.method }); }\nexport function b(request: any) { checkouts.inc({ value: request.method }); }');
+    expect(summary(bound)).toBe('bounded 9');
+  });
+});
