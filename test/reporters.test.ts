@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { runCli, tempProject } from './helpers/cli.js';
+
+const SERVICE = 'fixtures/projects/inventory-service';
+
+describe('reporters', () => {
+  it('json: versioned, portable, complete', async () => {
+    const json = JSON.parse((await runCli([SERVICE, '--format', 'json'])).stdout);
+    expect(Object.keys(json)).toEqual(['schemaVersion', 'tool', 'findings', 'notices', 'catalog', 'estimates', 'stats', 'rules']);
+    expect(json.schemaVersion).toBe(1);
+    const finding = json.findings.find((f: { ruleId: string }) => f.ruleId === 'untemplated-route');
+    expect(finding).toMatchObject({
+      severity: 'error',
+      messageId: 'raw',
+      metric: 'inventory_lookups_total',
+      label: 'path',
+      loc: { file: 'fixtures/projects/inventory-service/src/routes/items.ts', line: 8, column: 32, endLine: 8, endColumn: 47 },
+    });
+    expect(finding.fingerprint).toMatch(/^[0-9a-f]{32}$/);
+    expect(json.stats).toEqual({ filesDiscovered: 5, filesParsed: 5, metrics: 7 });
+  });
+
+  it('github: one workflow command per finding, with escaped properties', async () => {
+    const out = (await runCli([SERVICE, '--format', 'github'])).stdout;
+    const lines = out.trim().split('\n');
+    expect(lines).toHaveLength(6);
+    expect(lines).toContainEqual(expect.stringMatching(/^::error file=fixtures\/projects\/inventory-service\/src\/routes\/items\.ts,line=8,col=32,endLine=8,title=obslint\/untemplated-route,endColumn=47::label `path`/));
+    expect(lines).toContainEqual(expect.stringMatching(/^::warning file=.*title=obslint\/summary-quantiles/));
+  });
+
+  it('markdown: findings table with docs links and the cardinality table', async () => {
+    const out = (await runCli([SERVICE, '--format', 'markdown'])).stdout;
+    expect(out).toContain('**6** problems (4 errors, 2 warnings).');
+    expect(out).toContain('| `fixtures/projects/inventory-service/src/routes/items.ts:8:32` | error | [untemplated-route](https://github.com/obslint/obslint/blob/main/rules/untemplated-route/README.md) |');
+    expect(out).toContain('| `http_request_duration_seconds` | histogram | 11,880 | method 9 × route 6 × status_code 20 × 11 per child | `fixtures/projects/inventory-service/src/metrics.ts:6` |');
+  });
+
+  it('suppression comments hide findings, and unused ones are reported on request', async () => {
+    const dir = tempProject({
+      'src/orders.ts': [
+        "import { Counter } from 'prom-client';",
+        "const orders = new Counter({ name: 'orders_total', help: 'Orders', labelNames: ['customer'] });",
+        'export function placed(req: { params: { customer: string } }) {',
+        '  // obslint-disable-next-line unbounded-label -- tenants are capped at 20',
+        '  orders.inc({ customer: req.params.customer });',
+        '  /* obslint-disable */',
+        '  orders.inc({ customer: req.params.customer + "!" });',
+        '  /* obslint-enable */',
+        '  // obslint-disable-next-line metric-naming',
+        '  orders.inc({ customer: "internal" });',
+        '}',
+      ].join('\n'),
+    });
+    const quiet = await runCli(['.'], { cwd: dir });
+    expect(quiet.code).toBe(0);
+    const strict = await runCli(['.', '--report-unused-disable-directives'], { cwd: dir });
+    expect(strict.stdout).toContain('9:3  warning  unused obslint-disable-next-line directive: no `metric-naming` finding to suppress here  obslint/unused-disable-directive');
+    expect(strict.stdout).toContain('1 problem (0 errors, 1 warning)');
+  });
+});
