@@ -57,6 +57,8 @@ describe('label value provenance', () => {
     ['JSON.stringify', 'export function f(cart: object) { checkouts.inc({ value: JSON.stringify(cart) }); }', 'unbounded serialized'],
     ['path built from an id', 'export function f(orderId: string) { checkouts.inc({ value: `/orders/${orderId}` }); }', 'unbounded literal-path'],
     ['open string parameter with no callers', 'export function f(step: string) { checkouts.inc({ value: step }); }', 'unknown'],
+    ['interface property type (type checker)', "interface Cart { channel: 'web' | 'app' }\nexport function f(cart: Cart) { checkouts.inc({ value: cart.channel }); }", 'finite app,web'],
+    ['inferred union (type checker)', "export function f(express: boolean) { const speed = express ? 'express' : 'standard'; const label = speed; checkouts.inc({ value: label.valueOf() }); }", 'finite express,standard'],
     ['property of an untyped object', 'export function f(cart: any) { checkouts.inc({ value: cart.kind }); }', 'unknown'],
   ];
   for (const [name, code, expected] of cases) {

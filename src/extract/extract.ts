@@ -9,6 +9,7 @@ import { ProvenanceAnalyzer } from './provenance.js';
 import { routeOf } from './routes.js';
 import { parseSource, readSource } from './source-files.js';
 import { StaticEvaluator } from './static-eval.js';
+import { TypeOracle } from './type-oracle.js';
 
 /** Words that make a file worth parsing: metric libraries, label-setting calls, route registrations. */
 const CANDIDATE = /prom-client|\.labels\s*\(|\.(inc|dec|observe|startTimer|set)\s*\(|\b(Counter|Gauge|Histogram|Summary)\b|getSingleMetric|\.(get|post|put|patch|delete|all|route)\s*\(\s*['"`/]/;
@@ -73,7 +74,7 @@ export function extract(options: ExtractOptions): Extraction {
   resolver.discover(newExpressions);
   const routeTemplates = new Set(routes.map((r) => r.template)).size;
   const provenance = new ProvenanceAnalyzer(project, evaluator, resolver, { routeCount: () => routeTemplates, statusCodes: options.statusCodes });
-  const collector = new LabelUseCollector(project, resolver, provenance, evaluator);
+  const collector = new LabelUseCollector(project, resolver, provenance, evaluator, new TypeOracle(() => project.files.values()));
   for (const call of callExpressions) collector.visit(call);
 
   const byLocation = <T extends { loc: { file: string; line: number; column: number } }>(a: T, b: T): number =>

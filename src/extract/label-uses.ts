@@ -1,12 +1,13 @@
 import { ts } from 'ts-morph';
 import type { Bound, LabelCall, LabelUse, MetricDef, Observation } from '../types.js';
-import { unknown, withStep } from './bounds.js';
+import { finite, unknown, withStep } from './bounds.js';
 import { PROM_CLIENT } from './libraries/prom-client.js';
 import type { MetricResolver } from './metrics.js';
 import type { ProjectIndex } from './project.js';
 import { chain, text, type ProvenanceAnalyzer } from './provenance.js';
 import { lookup, propertyKey, propertyName, skipOuter } from './scope.js';
 import { scalarText, type StaticEvaluator } from './static-eval.js';
+import type { TypeOracle } from './type-oracle.js';
 
 export interface LabelFacts {
   uses: LabelUse[];
@@ -23,6 +24,7 @@ export class LabelUseCollector {
     private readonly resolver: MetricResolver,
     private readonly provenance: ProvenanceAnalyzer,
     private readonly evaluator: StaticEvaluator,
+    private readonly types: TypeOracle,
   ) {}
 
   visit(call: ts.CallExpression): void {
@@ -120,6 +122,10 @@ export class LabelUseCollector {
     let bound: Bound;
     try {
       bound = this.provenance.of(value);
+      if (bound.kind === 'unknown') {
+        const typed = this.types.finiteValues(value);
+        if (typed) bound = finite(typed.values, `type \`${typed.type.length > 60 ? `${typed.type.slice(0, 57)}...` : typed.type}\``);
+      }
     } catch {
       bound = unknown('value could not be analysed', text(value));
     }
