@@ -49,10 +49,19 @@ export class MetricResolver {
     const fn = nameValue.decl.parent as ts.SignatureDeclaration;
     const calls = this.callersOf(fn);
     if (calls.length === 0) return [creation];
+    const byMethodName = isMethodLike(fn);
     return calls.flatMap((call) => {
       const env = bindArguments(fn, call.arguments, EMPTY_ENV, creation.env);
-      return this.instantiate({ ...creation, env, calls: [call, ...creation.calls] }, depth + 1);
+      const instances = this.instantiate({ ...creation, env, calls: [call, ...creation.calls] }, depth + 1);
+      // A method is matched by name only; keep the calls that really pass a metric name.
+      return byMethodName ? instances.filter((i) => this.staticName(i) !== undefined) : instances;
     });
+  }
+
+  private staticName(creation: Creation): string | undefined {
+    const config = creation.node.arguments?.[0] && this.evaluator.eval(creation.node.arguments[0], creation.env);
+    const name = config?.k === 'obj' ? config.props.get('name') : undefined;
+    return name ? scalarText(name) : undefined;
   }
 
   /** Calls in the project whose callee is `fn` (by import/lexical resolution, or by method name). */
@@ -71,7 +80,7 @@ export class MetricResolver {
     }
     if (ts.isPropertyAccessExpression(callee)) {
       // Methods: matched by name when the receiver's class cannot be seen (no type checker needed).
-      if (ts.isMethodDeclaration(fn) || ts.isPropertyAssignment(fn.parent) || ts.isPropertyDeclaration(fn.parent)) return call.arguments.length > 0;
+      if (isMethodLike(fn)) return call.arguments.length > 0;
       const base = skipOuter(callee.expression);
       if (ts.isIdentifier(base)) {
         const decl = lookup(base.text, base);
@@ -341,6 +350,10 @@ export class MetricResolver {
     const returns = returnExpressions(body);
     return returns.length === 1 ? returns[0] : undefined;
   }
+}
+
+function isMethodLike(fn: ts.SignatureDeclaration): boolean {
+  return ts.isMethodDeclaration(fn) || ts.isPropertyAssignment(fn.parent) || ts.isPropertyDeclaration(fn.parent);
 }
 
 export function returnExpressions(body: ts.Node): ts.Expression[] {

@@ -50,6 +50,11 @@ function classOfDeclaration(decl: Declaration, project: ProjectIndex, depth: num
     const target = project.followImport(decl);
     return target ? classOfDeclaration(target, project, depth + 1) : undefined;
   }
+  if (decl.kind === 'class') {
+    // `class TimedHistogram extends Histogram {}` constructs a prom-client metric.
+    const base = decl.node.heritageClauses?.find((c) => c.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
+    return base ? promClientMetricClass(base.expression, project, depth + 1) : undefined;
+  }
   if (decl.kind === 'variable' && decl.node.initializer) {
     if (decl.path.length === 1 && isPromClientModule(decl.node.initializer, project)) return PROM_CLIENT.classes[decl.path[0]!];
     if (decl.path.length === 0) return promClientMetricClass(decl.node.initializer, project, depth + 1);
