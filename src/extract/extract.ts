@@ -70,11 +70,12 @@ export function extract(options: ExtractOptions): Extraction {
   }
 
   const evaluator = new StaticEvaluator(project);
-  const resolver = new MetricResolver(project, evaluator);
+  const types = new TypeOracle(() => project.files.values());
+  const resolver = new MetricResolver(project, evaluator, types);
   resolver.discover(newExpressions);
   const routeTemplates = new Set(routes.map((r) => r.template)).size;
   const provenance = new ProvenanceAnalyzer(project, evaluator, resolver, { routeCount: () => routeTemplates, statusCodes: options.statusCodes });
-  const collector = new LabelUseCollector(project, resolver, provenance, evaluator, new TypeOracle(() => project.files.values()));
+  const collector = new LabelUseCollector(project, resolver, provenance, evaluator, types);
   for (const call of callExpressions) collector.visit(call);
 
   const byLocation = <T extends { loc: { file: string; line: number; column: number } }>(a: T, b: T): number =>

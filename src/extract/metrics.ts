@@ -3,6 +3,7 @@ import type { MetricDef, MetricKind } from '../types.js';
 import { PROM_CLIENT, promClientMetricClass } from './libraries/prom-client.js';
 import type { ProjectIndex } from './project.js';
 import { enclosingClass, functionName, lookup, propertyKey, propertyName, skipOuter, type Declaration } from './scope.js';
+import type { TypeOracle } from './type-oracle.js';
 import { bindArguments, EMPTY_ENV, scalarText, staticNumbers, staticStrings, type Env, type StaticEvaluator } from './static-eval.js';
 
 const MAX_WRAPPER_DEPTH = 3;
@@ -30,6 +31,7 @@ export class MetricResolver {
   constructor(
     private readonly project: ProjectIndex,
     private readonly evaluator: StaticEvaluator,
+    private readonly types: TypeOracle,
   ) {}
 
   discover(newExpressions: ts.NewExpression[]): void {
@@ -44,11 +46,12 @@ export class MetricResolver {
   private instantiate(creation: Creation, depth: number): Creation[] {
     const config = creation.node.arguments?.[0];
     const name = config ? this.evaluator.eval(config, creation.env) : undefined;
-    const nameValue = name?.k === 'obj' ? name.props.get('name') : name?.k === 'param' ? name : undefined;
+    const nameValue = name?.k === 'obj' ? (name.props.get('name') ?? (name.spreadParam ? { k: 'param' as const, decl: name.spreadParam } : undefined)) : name?.k === 'param' ? name : undefined;
     if (nameValue?.k !== 'param' || depth >= MAX_WRAPPER_DEPTH) return [creation];
     const fn = nameValue.decl.parent as ts.SignatureDeclaration;
     const calls = this.callersOf(fn);
-    if (calls.length === 0) return [creation];
+    // A wrapper's body is not a metric of its own: each call site is (none seen: nothing to list).
+    if (calls.length === 0) return [];
     const byMethodName = isMethodLike(fn);
     return calls.flatMap((call) => {
       const env = bindArguments(fn, call.arguments, EMPTY_ENV, creation.env);
@@ -150,9 +153,21 @@ export class MetricResolver {
     const e = skipOuter(expr);
     const cached = this.memo.get(e);
     if (cached !== undefined) return cached ?? undefined;
-    const found = depth > 8 ? undefined : this.resolveUncached(e, depth);
+    const found = depth > 8 ? undefined : (this.resolveUncached(e, depth) ?? (depth === 0 ? this.resolveByType(e) : undefined));
     this.memo.set(e, found ?? null);
     return found;
+  }
+
+  /** Where syntax loses the trail (typed parameters, injected objects), the checker's declaration. */
+  private resolveByType(e: ts.Expression): MetricDef | undefined {
+    if (!ts.isPropertyAccessExpression(e) && !ts.isIdentifier(e)) return undefined;
+    if (this.defs.length === 0) return undefined;
+    for (const decl of this.types.declarations(e, this.project.files)) {
+      const init = ts.isPropertyAssignment(decl) || ts.isPropertyDeclaration(decl) || ts.isVariableDeclaration(decl) ? decl.initializer : undefined;
+      const found = init && this.resolve(init, 1);
+      if (found) return found;
+    }
+    return undefined;
   }
 
   private resolveUncached(e: ts.Expression, depth: number): MetricDef | undefined {
@@ -343,7 +358,7 @@ export class MetricResolver {
       const init = skipOuter(decl.node.initializer);
       if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) fn = init;
     }
-    if (!fn || fn.parameters.length > 0) return undefined;
+    if (!fn) return undefined;
     const body = (fn as ts.FunctionLikeDeclaration).body;
     if (!body) return undefined;
     if (!ts.isBlock(body)) return body;

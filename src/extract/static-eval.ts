@@ -8,7 +8,7 @@ export type Static =
   | { k: 'num'; v: number }
   | { k: 'bool'; v: boolean }
   | { k: 'arr'; items: Static[] }
-  | { k: 'obj'; props: Map<string, Static>; node?: ts.ObjectLiteralExpression }
+  | { k: 'obj'; props: Map<string, Static>; node?: ts.ObjectLiteralExpression; spreadParam?: ts.ParameterDeclaration }
   /** Depends on a parameter of an enclosing function that no call site binds here. */
   | { k: 'param'; decl: ts.ParameterDeclaration }
   | { k: 'unknown' };
@@ -115,6 +115,7 @@ export class StaticEvaluator {
 
   private object(e: ts.ObjectLiteralExpression, env: Env, depth: number): Static {
     const props = new Map<string, Static>();
+    let spreadParam: ts.ParameterDeclaration | undefined;
     for (const prop of e.properties) {
       if (ts.isPropertyAssignment(prop)) {
         const key = propertyKey(prop.name) ?? (ts.isComputedPropertyName(prop.name) ? scalarText(this.eval(prop.name.expression, env, depth + 1)) : undefined);
@@ -124,9 +125,11 @@ export class StaticEvaluator {
       } else if (ts.isSpreadAssignment(prop)) {
         const spread = this.eval(prop.expression, env, depth + 1);
         if (spread.k === 'obj') spread.props.forEach((v, k) => props.set(k, v));
+        // `{ ...config, registers }` in a wrapper: the keys come from whoever calls it.
+        if (spread.k === 'param') spreadParam = spread.decl;
       }
     }
-    return { k: 'obj', props, node: e };
+    return { k: 'obj', props, node: e, spreadParam };
   }
 
   private identifier(id: ts.Identifier, env: Env, depth: number): Static {

@@ -3,6 +3,34 @@ import { Project, ts } from 'ts-morph';
 const MAX_VALUES = 1000;
 
 /**
+ * Stand-in for lib.d.ts: the global types the checker needs and the utility types metric code
+ * uses (`ReturnType<typeof createMetrics>`), without the cost of loading the real libs.
+ */
+const MINIMAL_LIB = `
+interface Array<T> { length: number; [n: number]: T; }
+interface ReadonlyArray<T> { readonly length: number; readonly [n: number]: T; }
+interface Boolean {} interface Function {} interface CallableFunction {} interface NewableFunction {}
+interface IArguments {} interface Number {} interface Object {} interface RegExp {} interface String {}
+interface Symbol {} interface TemplateStringsArray extends ReadonlyArray<string> {}
+interface PromiseLike<T> { then<R>(onfulfilled: (value: T) => R): PromiseLike<R>; }
+interface Promise<T> { then<R>(onfulfilled: (value: T) => R): Promise<R>; }
+type Awaited<T> = T extends PromiseLike<infer U> ? Awaited<U> : T;
+type ReturnType<T extends (...args: any) => any> = T extends (...args: any) => infer R ? R : any;
+type Parameters<T extends (...args: any) => any> = T extends (...args: infer P) => any ? P : never;
+type InstanceType<T extends abstract new (...args: any) => any> = T extends abstract new (...args: any) => infer R ? R : any;
+type Partial<T> = { [P in keyof T]?: T[P] };
+type Required<T> = { [P in keyof T]-?: T[P] };
+type Readonly<T> = { readonly [P in keyof T]: T[P] };
+type Pick<T, K extends keyof T> = { [P in K]: T[P] };
+type Record<K extends keyof any, T> = { [P in K]: T };
+type Exclude<T, U> = T extends U ? never : T;
+type Extract<T, U> = T extends U ? T : never;
+type Omit<T, K extends keyof any> = Pick<T, Exclude<keyof T, K>>;
+type NonNullable<T> = T & {};
+`;
+const MINIMAL_LIB_PATH = '/__obslint__/lib.d.ts';
+
+/**
  * The type checker, for the label values syntax cannot bound (`order.status` typed by an interface,
  * an inferred union). Built once, lazily, over the parsed candidate files only, without lib files or
  * node_modules: literal and enum types need neither, and the check stays cheap.
@@ -23,6 +51,26 @@ export class TypeOracle {
     return values && values.length > 0 && values.length <= MAX_VALUES ? { values, type: checker.typeToString(type) } : undefined;
   }
 
+  /**
+   * Where the checker says a property or variable is declared, as nodes of `files` (the parsed
+   * copies the rest of the extraction holds): `this.metrics.requests` typed by an interface or a
+   * `ReturnType<…>` resolves to the object literal property that created the metric.
+   */
+  declarations(node: ts.Expression, files: ReadonlyMap<string, ts.SourceFile>): ts.Node[] {
+    const { program, checker } = this.ensure();
+    const twin = findTwin(program.getSourceFile(node.getSourceFile().fileName), node);
+    if (!twin) return [];
+    const at = ts.isPropertyAccessExpression(twin) ? twin.name : twin;
+    let symbol = checker.getSymbolAtLocation(at);
+    if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+    const out: ts.Node[] = [];
+    for (const decl of symbol?.declarations ?? []) {
+      const own = findTwin(files.get(decl.getSourceFile().fileName), decl);
+      if (own) out.push(own);
+    }
+    return out;
+  }
+
   private ensure(): { program: ts.Program; checker: ts.TypeChecker } {
     if (!this.program || !this.checker) {
       const project = new Project({
@@ -31,6 +79,7 @@ export class TypeOracle {
         skipFileDependencyResolution: true,
         compilerOptions: { noLib: true, types: [], allowJs: true, checkJs: false, noEmit: true, strict: true, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, target: ts.ScriptTarget.ES2022, jsx: ts.JsxEmit.Preserve },
       });
+      project.createSourceFile(MINIMAL_LIB_PATH, MINIMAL_LIB, { overwrite: true });
       for (const file of this.files()) project.createSourceFile(file.fileName, file.text, { overwrite: true });
       this.program = project.getProgram().compilerObject;
       this.checker = this.program.getTypeChecker();
@@ -40,7 +89,7 @@ export class TypeOracle {
 }
 
 /** The node at the same position in the checker's copy of the file. */
-function findTwin(root: ts.SourceFile | undefined, node: ts.Node): ts.Node | undefined {
+export function findTwin(root: ts.SourceFile | undefined, node: ts.Node): ts.Node | undefined {
   if (!root) return undefined;
   const start = node.getStart();
   const end = node.getEnd();
