@@ -48,7 +48,7 @@ export default defineRule({
         }
         if (/metric/i.test(name)) report('metricWord');
       }
-      if (def.help === '' ) report('noHelp');
+      if (def.help === '') report('noHelp');
       for (const label of def.labelNames) {
         if (!VALID_LABEL.test(label)) report('invalidLabel', { label, why: ' (allowed: `[a-zA-Z_][a-zA-Z0-9_]*`): prom-client throws' });
         else if (label.startsWith('__')) report('invalidLabel', { label, why: ': names starting with `__` are reserved for Prometheus' });

@@ -124,7 +124,8 @@ export class MetricResolver {
       nameIsDynamic: name === undefined,
       kind,
       library: 'prom-client',
-      help: scalarText(props.get('help') ?? { k: 'unknown' }),
+      // '' marks a readable config without `help` (prom-client throws); undefined, one obslint cannot read.
+      help: props.has('help') ? scalarText(props.get('help')!) : config?.k === 'obj' && !config.spreadParam ? '' : undefined,
       labelNames: labelNames ?? [],
       labelNamesKnown: labelNames !== undefined,
       loc,
