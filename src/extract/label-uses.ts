@@ -2,7 +2,7 @@ import { ts } from 'ts-morph';
 import type { Bound, LabelCall, LabelUse, MetricDef, Observation } from '../types.js';
 import { finite, unknown, withStep } from './bounds.js';
 import { PROM_CLIENT } from './libraries/prom-client.js';
-import type { MetricResolver } from './metrics.js';
+import { returnExpressions, type MetricResolver } from './metrics.js';
 import type { ProjectIndex } from './project.js';
 import { chain, text, type ProvenanceAnalyzer } from './provenance.js';
 import { lookup, propertyKey, propertyName, skipOuter } from './scope.js';
@@ -41,26 +41,52 @@ export class LabelUseCollector {
     if (method === 'labels') {
       this.labelsCall(def, call);
     } else if (!chained) {
-      const labelArg = labelArgument(method, call.arguments);
+      const labelArg = this.labelArgument(method, call.arguments);
       if (labelArg) this.labelObject(def, method, labelArg);
     }
     if (method === 'observe' || (method === 'set' && def.kind === 'histogram')) this.observation(def, call, chained);
     if (method === 'startTimer') this.timer(def, call);
   }
 
+  /** For `inc/dec/set/observe/startTimer/remove`: the argument that carries labels, if any. */
+  private labelArgument(method: string, args: readonly ts.Expression[]): ts.Expression | undefined {
+    const first = args[0] && skipOuter(args[0]);
+    if (!first) return undefined;
+    if (this.objectLiteral(first)) return first;
+    if (isScalarLike(first)) return undefined;
+    if (method === 'startTimer' || method === 'remove' || method === 'setToCurrentTime') return first;
+    return args.length >= 2 ? first : undefined;
+  }
+
   private labelsCall(def: MetricDef, call: ts.CallExpression): void {
     const args = call.arguments;
     const first = args[0] && skipOuter(args[0]);
-    if (args.length === 1 && first && !isScalarLike(first)) {
+    if (args.length === 1 && first && this.isLabelsObject(def, first)) {
       this.labelObject(def, 'labels', first);
       return;
     }
     const labels = args.map((_, i) => def.labelNames[i] ?? `#${i + 1}`);
     this.facts.calls.push({ metricId: def.id, method: 'labels', form: 'positional', labels, loc: this.project.location(call) });
+    // prom-client throws on a wrong count: such a call creates no series, and which value was
+    // meant for which label is a guess.
+    if (def.labelNamesKnown && args.length !== def.labelNames.length) return;
     args.forEach((arg, i) => {
       const label = def.labelNames[i];
       if (label) this.use(def, label, arg);
     });
+  }
+
+  /**
+   * Whether a single argument is a labels object rather than one positional value: an object
+   * literal (directly, through a `const`, or returned by a project function), or an opaque value
+   * passed to a metric with several labels.
+   */
+  private isLabelsObject(def: MetricDef, arg: ts.Expression): boolean {
+    if (this.objectLiteral(arg)) return true;
+    if (ts.isStringLiteralLike(arg) || ts.isNumericLiteral(arg) || ts.isTemplateExpression(arg) || ts.isBinaryExpression(arg) || ts.isConditionalExpression(arg)) return false;
+    const typed = this.types.finiteValues(arg);
+    if (typed) return false;
+    return def.labelNames.length !== 1 && /labels?$|attributes$|tags$/i.test(text(arg));
   }
 
   private labelObject(def: MetricDef, method: string, arg: ts.Expression): void {
@@ -70,20 +96,26 @@ export class LabelUseCollector {
       return;
     }
     const entries = this.entries(literal, 0);
-    this.facts.calls.push({ metricId: def.id, method, form: entries.opaque ? 'opaque' : 'object', labels: entries.props.map((p) => p.key), loc: this.project.location(literal) });
-    for (const { key, value } of entries.props) this.use(def, key, value);
+    this.facts.calls.push({ metricId: def.id, method, form: entries.opaque ? 'opaque' : 'object', labels: entries.props.map((p) => p.key), loc: this.project.location(literal === skipOuter(arg) ? literal : arg) });
+    // An undeclared key is label-mismatch's finding; the declared ones still say what the fixed call sets.
+    for (const { key, value } of entries.props) if (!def.labelNamesKnown || def.labelNames.includes(key)) this.use(def, key, value);
   }
 
-  /** The object literal a labels argument is, directly or through a `const`. */
-  private objectLiteral(arg: ts.Expression): ts.ObjectLiteralExpression | undefined {
+  /** The object literal a labels argument is: directly, through a `const`, or returned by a project function. */
+  private objectLiteral(arg: ts.Expression, depth = 0): ts.ObjectLiteralExpression | undefined {
     const e = skipOuter(arg);
     if (ts.isObjectLiteralExpression(e)) return e;
+    if (depth > 3) return undefined;
     if (ts.isIdentifier(e)) {
       const decl = lookup(e.text, e);
-      if (decl?.kind === 'variable' && decl.path.length === 0 && decl.node.initializer) {
-        const init = skipOuter(decl.node.initializer);
-        if (ts.isObjectLiteralExpression(init)) return init;
-      }
+      if (decl?.kind === 'variable' && decl.path.length === 0 && decl.node.initializer) return this.objectLiteral(decl.node.initializer, depth + 1);
+    }
+    if (ts.isCallExpression(e)) {
+      const fn = this.provenance.calledFunction(skipOuter(e.expression));
+      const body = fn && (fn as ts.FunctionLikeDeclaration).body;
+      if (!body) return undefined;
+      const returned = ts.isBlock(body) ? returnExpressions(body) : [body];
+      return returned.length === 1 ? this.objectLiteral(returned[0]!, depth + 1) : undefined;
     }
     return undefined;
   }
@@ -158,16 +190,6 @@ export class LabelUseCollector {
     };
     visit(scope);
   }
-}
-
-/** For `inc/dec/set/observe/startTimer/remove`: the argument that carries labels, if any. */
-function labelArgument(method: string, args: readonly ts.Expression[]): ts.Expression | undefined {
-  const first = args[0] && skipOuter(args[0]);
-  if (!first) return undefined;
-  if (ts.isObjectLiteralExpression(first)) return first;
-  if (isScalarLike(first)) return undefined;
-  if (method === 'startTimer' || method === 'remove' || method === 'setToCurrentTime') return first;
-  return args.length >= 2 ? first : undefined;
 }
 
 function isScalarLike(e: ts.Expression): boolean {

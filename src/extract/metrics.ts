@@ -7,7 +7,7 @@ import type { TypeOracle } from './type-oracle.js';
 import { bindArguments, EMPTY_ENV, scalarText, staticNumbers, staticStrings, type Env, type StaticEvaluator } from './static-eval.js';
 
 const MAX_WRAPPER_DEPTH = 3;
-const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'all', 'use', 'head', 'options', 'route', 'on', 'addListener', 'handle', 'register']);
+const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'all', 'use', 'head', 'options', 'route', 'on', 'addListener', 'subscribe']);
 const TIMER_CALLS = new Set(['setInterval', 'setTimeout', 'setImmediate', 'forEach', 'map', 'flatMap', 'filter', 'reduce']);
 const HANDLER_PARAMS = /^(req|request|res|response|reply|ctx|context|event|msg|message|job)$/;
 
@@ -129,7 +129,7 @@ export class MetricResolver {
       labelNames: labelNames ?? [],
       labelNamesKnown: labelNames !== undefined,
       loc,
-      createdIn: outer ? 'factory' : placement(node),
+      createdIn: this.creationPlacement(site, name !== undefined && !outer ? isStaticName(node) : false),
     };
     if (outer) def.via = { wrapper: nameText(outer.expression), loc: this.project.location(node) };
     if (kind === 'histogram') {
@@ -147,6 +147,21 @@ export class MetricResolver {
     this.defs.push(def);
     this.byNode.set(site, def);
     if (!def.nameIsDynamic && !this.byName.has(def.name)) this.byName.set(def.name, def);
+  }
+
+  /**
+   * Where a metric is created: a plain function counts as hot when a call site of it is (a helper
+   * called from a request handler constructs a metric per request).
+   */
+  private creationPlacement(site: ts.Node, staticName: boolean): MetricDef['createdIn'] {
+    const where = placement(site, staticName);
+    if (where !== 'function') return where;
+    const fn = enclosingFunctionOf(site);
+    for (const call of fn ? this.callersOf(fn) : []) {
+      const caller = placement(call, staticName);
+      if (caller === 'loop' || caller === 'callback') return caller;
+    }
+    return where;
   }
 
   /** The metric an expression evaluates to, if obslint can tell. */
@@ -388,26 +403,63 @@ function nameText(node: ts.Node): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
-/** Where a metric is constructed: once (module, class) or on every call of something hot. */
-export function placement(node: ts.Node): MetricDef['createdIn'] {
+const CALLBACK_KEYS = /^(each(Message|Batch)|on[A-Z]\w*|handler|handle|process|consume)$/;
+
+/**
+ * Where a metric is constructed: once (module, class) or on every call of something hot. A loop at
+ * module scope runs once, so it is hot only when every iteration registers the same name.
+ */
+export function placement(node: ts.Node, staticName: boolean): MetricDef['createdIn'] {
+  if (isGuardedCreation(node)) return 'factory';
+  let loop = false;
   for (let n: ts.Node | undefined = node.parent; n; n = n.parent) {
-    if (ts.isIterationStatement(n, false)) return 'loop';
-    if (ts.isPropertyDeclaration(n) || ts.isConstructorDeclaration(n)) return 'class';
-    if (ts.isClassStaticBlockDeclaration(n)) return 'class';
+    if (ts.isIterationStatement(n, false)) loop = true;
+    if (ts.isPropertyDeclaration(n) || ts.isConstructorDeclaration(n) || ts.isClassStaticBlockDeclaration(n)) return loop ? 'loop' : 'class';
     if (ts.isFunctionLike(n)) {
+      if (loop) return 'loop';
       const fn = n as ts.SignatureDeclaration;
       const parent = fn.parent;
       if (parent && ts.isCallExpression(parent) && parent.arguments.includes(fn as unknown as ts.Expression)) {
         const called = propertyName(parent.expression) ?? (ts.isIdentifier(parent.expression) ? parent.expression.text : '');
         if (TIMER_CALLS.has(called)) return 'loop';
-        if (ROUTE_METHODS.has(called)) return 'callback';
+        // `process.on('SIGTERM', …)` runs once; other listeners run per event.
+        const receiver = ts.isPropertyAccessExpression(parent.expression) ? parent.expression.expression.getText() : '';
+        if (ROUTE_METHODS.has(called) && receiver !== 'process') return 'callback';
       }
-      if (fn.parameters.some((p) => ts.isIdentifier(p.name) && HANDLER_PARAMS.test(p.name.text))) return 'callback';
+      if (parent && ts.isPropertyAssignment(parent) && CALLBACK_KEYS.test(propertyKey(parent.name) ?? '')) return 'callback';
+      if (fn.parameters.some((p) => bindingNames(p.name).some((name) => HANDLER_PARAMS.test(name)))) return 'callback';
       if (returnsCreation(fn, node)) return 'factory';
       return 'function';
     }
   }
-  return 'module';
+  return loop && staticName ? 'loop' : 'module';
+}
+
+/** `cached ??= new Gauge(…)`, `register.getSingleMetric(n) ?? new Counter(…)`: created once. */
+function isGuardedCreation(node: ts.Node): boolean {
+  const parent = node.parent;
+  if (!parent || !ts.isBinaryExpression(parent) || parent.right !== node) return false;
+  const op = parent.operatorToken.kind;
+  if (op === ts.SyntaxKind.QuestionQuestionEqualsToken || op === ts.SyntaxKind.BarBarEqualsToken) return true;
+  return (op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.BarBarToken) && /getSingleMetric\s*\(/.test(parent.left.getText());
+}
+
+function bindingNames(name: ts.BindingName): string[] {
+  if (ts.isIdentifier(name)) return [name.text];
+  return name.elements.flatMap((e) => (ts.isOmittedExpression(e) ? [] : bindingNames(e.name)));
+}
+
+function enclosingFunctionOf(node: ts.Node): ts.SignatureDeclaration | undefined {
+  for (let n = node.parent; n; n = n.parent) if (ts.isFunctionLike(n)) return n as ts.SignatureDeclaration;
+  return undefined;
+}
+
+/** A literal name: constructing it twice registers the same metric twice. */
+function isStaticName(node: ts.NewExpression): boolean {
+  const config = node.arguments?.[0] && skipOuter(node.arguments[0]);
+  if (!config || !ts.isObjectLiteralExpression(config)) return false;
+  const name = config.properties.find((p) => ts.isPropertyAssignment(p) && propertyKey(p.name) === 'name') as ts.PropertyAssignment | undefined;
+  return name !== undefined && ts.isStringLiteralLike(skipOuter(name.initializer));
 }
 
 function returnsCreation(fn: ts.SignatureDeclaration, creation: ts.Node): boolean {

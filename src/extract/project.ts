@@ -65,7 +65,8 @@ export class ProjectIndex {
             const local = element.propertyName?.text ?? element.name.text;
             if (from) {
               const target = this.resolveModule(from, file.fileName);
-              return target ? this.findExport(target, local, seen) : undefined;
+              // `export { Counter } from 'prom-client'`: an import of the package, seen from here.
+              return target ? this.findExport(target, local, seen) : { kind: 'import', node: statement, module: from, imported: local, name: element.name as ts.Identifier };
             }
             return lookup(local, file);
           }

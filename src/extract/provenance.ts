@@ -18,11 +18,14 @@ const UUID_CALLS = new Set(['randomUUID', 'uuid', 'uuidv4', 'uuidv1', 'uuidv7', 
 const TIMESTAMP_CALLS = new Set(['now', 'toISOString', 'getTime', 'toUTCString', 'toLocaleString', 'toDateString', 'toLocaleDateString', 'toLocaleTimeString', 'hrtime']);
 const PASSTHROUGH_METHODS = new Set(['toString', 'toLowerCase', 'toUpperCase', 'trim', 'toLocaleLowerCase', 'toLocaleUpperCase', 'valueOf', 'normalize']);
 const REQUEST_INPUT_CALLS = new Set(['get', 'header', 'getHeader', 'param', 'cookie']);
+/** String and number methods whose result is as unbounded as their receiver. */
+const DERIVING_METHODS = new Set(['split', 'slice', 'substring', 'substr', 'replace', 'replaceAll', 'concat', 'at', 'padStart', 'padEnd', 'trimStart', 'trimEnd', 'toFixed', 'toPrecision', 'join', 'match']);
+const MATH_PASSTHROUGH = new Set(['floor', 'ceil', 'round', 'trunc', 'abs']);
 
 /** Names that promise one value per entity: ids, keys, emails, timestamps. */
 export function categoryOfName(name: string): UnboundedCategory | undefined {
   if (/^(id|uuid|guid|ulid)$/i.test(name) || /[a-z0-9](Id|ID|Uuid|UUID|Guid)$/.test(name) || /_(id|uuid|guid)$/i.test(name)) return 'id';
-  if (/^(email|e_mail|emailAddress|email_address)$/i.test(name) || /Email$/.test(name)) return 'email';
+  if (/^(email|e_mail|emailAddress|email_address)$/i.test(name) || /Email$/.test(name) || /(^|_)email(_|$)/i.test(name)) return 'email';
   if (/^(timestamp|createdAt|updatedAt|deletedAt|created_at|updated_at|datetime|date|time)$/i.test(name) || /Timestamp$|At$/.test(name) && /^(created|updated|deleted|started|ended|finished|sent|received)At$/.test(name)) return 'timestamp';
   return undefined;
 }
@@ -51,6 +54,10 @@ export class ProvenanceAnalyzer {
     }
     if (ts.isTemplateExpression(e)) return this.template(e, env, depth);
     if (ts.isCallExpression(e)) return this.call(e, env, depth);
+    if (ts.isNewExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'URL' && e.arguments?.[0]) {
+      const url = this.of(e.arguments[0], env, depth + 1);
+      if (url.kind === 'unbounded') return withStep(url, this.step(e, `parsed by \`${text(e)}\``));
+    }
     if (ts.isNewExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'Date') {
       return unbounded('timestamp', 'a timestamp', text(e), [this.step(e, `\`${text(e)}\` is a timestamp`)]);
     }
@@ -72,6 +79,10 @@ export class ProvenanceAnalyzer {
     if ([ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken, ts.SyntaxKind.LessThanToken, ts.SyntaxKind.GreaterThanToken, ts.SyntaxKind.LessThanEqualsToken, ts.SyntaxKind.GreaterThanEqualsToken, ts.SyntaxKind.InstanceOfKeyword, ts.SyntaxKind.InKeyword].includes(op)) {
       return finite(['true', 'false'], 'comparison');
     }
+    // Arithmetic on an unbounded value (a timestamp difference, an id times two) stays unbounded.
+    const operands = [this.of(e.left, env, depth + 1), this.of(e.right, env, depth + 1)];
+    const bad = operands.find((b) => b.kind === 'unbounded');
+    if (bad) return withStep(bad, this.step(e, `\`${text(e)}\` is computed from it`));
     return unknown('arithmetic obslint cannot bound', text(e));
   }
 
@@ -125,6 +136,11 @@ export class ProvenanceAnalyzer {
       return e.arguments[0] ? this.of(e.arguments[0], env, depth + 1) : finite([''], 'literal');
     }
     if (name && PASSTHROUGH_METHODS.has(name) && receiver) return this.of(receiver, env, depth + 1);
+    if (name && MATH_PASSTHROUGH.has(name) && receiverText === 'Math' && e.arguments[0]) return this.of(e.arguments[0], env, depth + 1);
+    if (name && DERIVING_METHODS.has(name) && receiver) {
+      const base = this.of(receiver, env, depth + 1);
+      if (base.kind === 'unbounded') return withStep(base, this.step(e, `\`${text(e)}\` is derived from it`));
+    }
     if (name === 'stringify' && receiverText === 'JSON') return unbounded('serialized', 'serialized JSON', text(e), [this.step(e, '`JSON.stringify` output is unbounded')]);
     if (name === 'random' && receiverText === 'Math') return unbounded('random', 'a random value', text(e), [this.step(e, '`Math.random()` is a random value')]);
     if (name && UUID_CALLS.has(name)) return unbounded('uuid', 'a generated id', text(e), [this.step(e, `\`${name}()\` generates a unique id`)]);
@@ -154,7 +170,7 @@ export class ProvenanceAnalyzer {
     return withStep(result, this.step(call, `returned by \`${text(call.expression)}()\``));
   }
 
-  private calledFunction(callee: ts.Expression): ts.SignatureDeclaration | undefined {
+  calledFunction(callee: ts.Expression): ts.SignatureDeclaration | undefined {
     if (!ts.isIdentifier(callee)) return undefined;
     let decl = lookup(callee.text, callee);
     if (decl?.kind === 'import') decl = this.project.followImport(decl);
@@ -270,7 +286,9 @@ export class ProvenanceAnalyzer {
       if (!ts.isObjectLiteralExpression(e)) {
         const synthetic = `${text(e)}.${path.slice(i).join('.')}`;
         const root = chain(e);
-        if (root) return this.classifyChain([...root.names, ...path.slice(i)], e, synthetic) ?? unknown(`\`${synthetic}\``, synthetic);
+        if (root) return this.classifyChain(this.expandAliases([...root.names, ...path.slice(i)], e), e, synthetic) ?? unknown(`\`${synthetic}\``, synthetic);
+        const base = this.of(e, env, depth + 1);
+        if (base.kind === 'unbounded') return withStep(base, this.step(e, `\`${path.slice(i).join('.')}\` is read from it`));
         return unknown(`\`${synthetic}\``, synthetic);
       }
       const key = path[i]!;
@@ -286,8 +304,12 @@ export class ProvenanceAnalyzer {
   private member(e: ts.PropertyAccessExpression | ts.ElementAccessExpression, env: Env, depth: number): Bound {
     const c = chain(e);
     if (c) {
-      const classified = this.classifyChain(c.names, e, text(e));
+      const classified = this.classifyChain(this.expandAliases(c.names, e), e, text(e));
       if (classified) return classified;
+    } else {
+      // `req.originalUrl.split('?')[0]`, `new URL(req.url).pathname`: a part of an unbounded value.
+      const base = this.of(e.expression, env, depth + 1);
+      if (base.kind === 'unbounded') return withStep(base, this.step(e, `\`${text(e)}\` is part of it`));
     }
     const name = propertyName(e);
     const evaluated = this.evaluator.eval(e, env);
@@ -302,6 +324,24 @@ export class ProvenanceAnalyzer {
       if (keyBound.kind === 'unbounded') return keyBound;
     }
     return unknown(`\`${text(e)}\` is a property obslint cannot bound`, text(e));
+  }
+
+  /**
+   * `const { query } = req; query.sort` and `const body = req.body; body.facet`: the access path
+   * with local aliases replaced by what they were read from, so request input is still recognised.
+   */
+  private expandAliases(names: string[], node: ts.Node): string[] {
+    let expanded = names;
+    for (let i = 0; i < 3; i++) {
+      const decl = lookup(expanded[0]!, node);
+      // `app.get('/x', ({ query }, res) => …)`: destructured from the request.
+      if (decl?.kind === 'parameter' && decl.index === 0 && decl.path.length > 0 && isRequestHandler(decl.fn)) return ['req', ...decl.path, ...expanded.slice(1)];
+      if (decl?.kind !== 'variable' || !decl.isConst || !decl.node.initializer) return expanded;
+      const source = chain(skipOuter(decl.node.initializer));
+      if (!source) return expanded;
+      expanded = [...source.names, ...decl.path, ...expanded.slice(1)];
+    }
+    return expanded;
   }
 
   /** Request, response, error and environment properties recognised by their access path. */
@@ -346,6 +386,19 @@ export class ProvenanceAnalyzer {
   step(node: ts.Node, message: string): FlowStep {
     return { loc: this.project.location(node), message };
   }
+}
+
+const ROUTE_REGISTRATIONS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'all', 'use', 'head', 'options']);
+const RESPONSE_PARAMS = new Set(['res', 'response', 'reply']);
+
+/** A function registered as a route handler or middleware, or shaped like one (`(req, res)`). */
+function isRequestHandler(fn: ts.SignatureDeclaration): boolean {
+  const second = fn.parameters[1];
+  if (second && ts.isIdentifier(second.name) && RESPONSE_PARAMS.has(second.name.text)) return true;
+  const parent = fn.parent;
+  if (!parent || !ts.isCallExpression(parent)) return false;
+  const method = propertyName(parent.expression);
+  return method !== undefined && ROUTE_REGISTRATIONS.has(method);
 }
 
 function isRouteTemplate(names: string[]): boolean {

@@ -149,7 +149,9 @@ export class StaticEvaluator {
       case 'parameter': {
         const bound = env.get(decl.node);
         if (bound) {
-          const value = bound.arg ? this.eval(bound.arg, bound.env, depth + 1) : decl.node.initializer ? this.eval(decl.node.initializer, env, depth + 1) : UNKNOWN;
+          // Arguments of an inner wrapper call may use the outer wrapper's parameters, bound later.
+          const callerEnv = bound.env === env || bound.env.size === 0 ? env : new Map([...env, ...bound.env]);
+          const value = bound.arg ? this.eval(bound.arg, callerEnv, depth + 1) : decl.node.initializer ? this.eval(decl.node.initializer, env, depth + 1) : UNKNOWN;
           return this.path(value, decl.path);
         }
         return { k: 'param', decl: decl.node };
