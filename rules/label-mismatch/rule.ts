@@ -7,7 +7,7 @@ export default defineRule({
     defaultSeverity: 'error',
     scope: 'project',
     messages: {
-      undeclared: '`{{metric}}` has no label `{{label}}` (declared: {{declared}}): prom-client throws "Added label \\"{{label}}\\" is not included in initial labelset"; add it to `labelNames` or drop it here',
+      undeclared: '`{{metric}}` has no label `{{label}}` (declared: {{declared}}): prom-client throws `Added label "{{label}}" is not included in initial labelset`; add it to `labelNames` or drop it here',
       arity: '`{{metric}}.labels()` gets {{given}} value{{plural}} but the metric declares {{expected}} label{{expectedPlural}} ({{declared}}): prom-client throws "Invalid number of arguments"',
     },
   },

@@ -2,18 +2,25 @@ import { defineRule } from '../../src/engine/define-rule.js';
 
 /** promlint's non-base units and the base unit to use instead. */
 const NON_BASE_UNITS: [RegExp, string][] = [
-  [/_(milliseconds|millis|ms|microseconds|us|nanoseconds|ns|minutes|hours|days|weeks)(_|$)/, 'seconds'],
-  [/_(kilobytes|megabytes|gigabytes|terabytes|kb|mb|gb|kib|mib|gib|bits)(_|$)/, 'bytes'],
+  [/_(milliseconds|microseconds|nanoseconds|minutes|hours|days|weeks)(_|$)/, 'seconds'],
+  [/_(kilobytes|megabytes|gigabytes|terabytes|petabytes|kibibytes|mebibytes|gibibytes|bits)(_|$)/, 'bytes'],
   [/_(percent|percentage)(_|$)/, 'ratio'],
-  [/_(celsius|fahrenheit)(_|$)/, 'celsius'],
+  [/_(fahrenheit|kelvin)(_|$)/, 'celsius'],
 ];
+/** promlint's abbreviated units (`us` is left out: it is as often a region). */
+const ABBREVIATED_UNITS = /_(ms|ns|sec|secs|s|kb|mb|gb|tb|pb|b|m|h|d|millis|micros|nanos)(_|$)/;
+const TYPE_WORDS = /(^|_)(counter|gauge|histogram|summary)(_|$)/;
 const VALID_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const VALID_LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+function snake(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+}
 
 export default defineRule({
   id: 'metric-naming',
   meta: {
-    description: 'Prometheus naming conventions (promlint\'s checks): snake_case, `_total` on counters only, base units, no reserved suffixes or label names, help text.',
+    description: 'Prometheus naming conventions (promlint\'s checks): snake_case, `_total` on counters only, base units spelled out, no type in the name, no colons, no reserved suffixes or label names, help text.',
     defaultSeverity: 'warn',
     scope: 'file',
     messages: {
@@ -23,10 +30,13 @@ export default defineRule({
       nonCounterTotal: '{{kind}} `{{metric}}` should not end in `_total`: that suffix means a counter',
       reservedSuffix: '{{kind}} `{{metric}}` should not end in `{{suffix}}`: histograms and summaries expose series with that suffix',
       nonBaseUnit: '`{{metric}}` uses `{{unit}}`: use the base unit ({{base}}) and scale the value, so every dashboard agrees',
-      metricWord: '`{{metric}}` should not contain the word "metric"',
+      abbreviatedUnit: '`{{metric}}` abbreviates its unit (`{{unit}}`): spell it out in the base unit (`seconds`, `bytes`)',
+      typeInName: '`{{metric}}` should not include its type (`{{type}}`): the type is metadata, not part of the name',
+      colon: '`{{metric}}` contains a colon: colons are reserved for recording rules',
       noHelp: '`{{metric}}` has no help text: prom-client requires `help`',
       invalidLabel: 'label `{{label}}` of `{{metric}}` is not a valid label name{{why}}',
       reservedLabel: 'label `{{label}}` is reserved on a {{kind}} (`{{metric}}`): prom-client throws',
+      confusingLabel: 'label `{{label}}` of {{kind}} `{{metric}}` is the name Prometheus gives {{owner}} buckets or quantiles: queries and aggregations will confuse them',
     },
   },
   defaultOptions: {},
@@ -37,23 +47,28 @@ export default defineRule({
         ctx.report({ messageId, data: { metric: name, kind: def.kind, ...data }, loc: def.loc, metric: name, cause: messageId + (data.label ?? '') });
       if (!def.nameIsDynamic) {
         if (!VALID_NAME.test(name)) report('invalidName');
-        else if (/[a-z0-9][A-Z]/.test(name)) report('camelCase', { suggestion: name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase() });
-        if (def.kind === 'counter' && !name.endsWith('_total')) report('counterTotal', { suggestion: `${name}_total` });
+        else if (/[a-z0-9][A-Z]/.test(name)) report('camelCase', { suggestion: snake(name) });
+        if (name.includes(':')) report('colon');
+        if (def.kind === 'counter' && !name.endsWith('_total')) report('counterTotal', { suggestion: `${snake(name)}_total` });
         if (def.kind !== 'counter' && name.endsWith('_total')) report('nonCounterTotal');
         const reserved = ['_count', '_sum', '_bucket'].find((s) => name.endsWith(s));
-        if (reserved && def.kind !== 'histogram' && def.kind !== 'summary') report('reservedSuffix', { suffix: reserved });
+        if (reserved && def.kind !== 'histogram' && !(def.kind === 'summary' && reserved !== '_bucket')) report('reservedSuffix', { suffix: reserved });
         for (const [pattern, base] of NON_BASE_UNITS) {
           const unit = pattern.exec(name)?.[1];
           if (unit) report('nonBaseUnit', { unit, base });
         }
-        if (/metric/i.test(name)) report('metricWord');
+        const abbreviation = ABBREVIATED_UNITS.exec(name)?.[1];
+        if (abbreviation) report('abbreviatedUnit', { unit: abbreviation });
+        const type = TYPE_WORDS.exec(name)?.[2];
+        if (type) report('typeInName', { type });
       }
       if (def.help === '') report('noHelp');
       for (const label of def.labelNames) {
         if (!VALID_LABEL.test(label)) report('invalidLabel', { label, why: ' (allowed: `[a-zA-Z_][a-zA-Z0-9_]*`): prom-client throws' });
         else if (label.startsWith('__')) report('invalidLabel', { label, why: ': names starting with `__` are reserved for Prometheus' });
-        else if (/[a-z0-9][A-Z]/.test(label)) report('invalidLabel', { label, why: `: use snake_case (\`${label.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase()}\`)` });
+        else if (/[a-z0-9][A-Z]/.test(label)) report('invalidLabel', { label, why: `: use snake_case (\`${snake(label)}\`)` });
         if ((label === 'le' && def.kind === 'histogram') || (label === 'quantile' && def.kind === 'summary')) report('reservedLabel', { label });
+        else if (label === 'le' || label === 'quantile') report('confusingLabel', { label, owner: label === 'le' ? 'histogram' : 'summary' });
       }
     }
   },

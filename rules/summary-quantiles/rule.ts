@@ -7,14 +7,14 @@ export default defineRule({
     defaultSeverity: 'warn',
     scope: 'file',
     messages: {
-      quantiles: 'summary `{{metric}}` computes {{quantiles}} quantiles per process: a p99 cannot be averaged or summed across instances; use a Histogram and `histogram_quantile()`, or set `percentiles: []` if you only need `_sum` and `_count`',
+      quantiles: 'summary `{{metric}}` computes {{quantiles}} per process: a p99 cannot be averaged or summed across instances; use a Histogram and `histogram_quantile()`, or set `percentiles: []` if you only need `_sum` and `_count`',
     },
   },
   defaultOptions: {},
   check(ctx) {
     for (const def of ctx.catalog.metrics) {
       if (def.kind !== 'summary' || def.quantiles === 0) continue;
-      ctx.report({ messageId: 'quantiles', data: { metric: def.name, quantiles: def.quantiles ?? 'its default' }, loc: def.loc, metric: def.name });
+      ctx.report({ messageId: 'quantiles', data: { metric: def.name, quantiles: def.quantiles === undefined ? 'quantiles (how many obslint cannot read)' : `${def.quantiles} quantile${def.quantiles === 1 ? '' : 's'}` }, loc: def.loc, metric: def.name });
     }
   },
 });

@@ -28,14 +28,11 @@ export default defineRule({
   },
   defaultOptions: { names: DEFAULT_UNBOUNDED_NAMES },
   check(ctx) {
-    const reported = new Set<string>();
     for (const use of ctx.catalog.labelUses) {
       const b = use.bound;
       if (b.kind !== 'unbounded' || b.category === 'raw-url' || b.category === 'literal-path') continue;
       const metric = ctx.metric(use.metricId);
-      const key = `${use.metricId}\u0000${use.label}\u0000${b.source}`;
-      if (reported.has(key) || labelBudgeted(ctx.config, metric.name, use.label)) continue;
-      reported.add(key);
+      if (labelBudgeted(ctx.config, metric.name, use.label)) continue;
       ctx.report({
         messageId: 'value',
         data: { label: use.label, metric: metric.name, source: b.source, what: b.reason, fix: FIX[b.category] ?? 'drop the label or map it onto a bounded set' },

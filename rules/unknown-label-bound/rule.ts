@@ -14,17 +14,24 @@ export default defineRule({
   },
   defaultOptions: {},
   check(ctx) {
-    const unboundedNames = new Set(DEFAULT_UNBOUNDED_NAMES);
+    // The names unbounded-label reports (its `names` option replaces the defaults).
     const unboundedRule = ctx.config.rules['unbounded-label'];
-    if (unboundedRule?.severity !== 'off') {
-      for (const name of (unboundedRule?.options.names as string[] | undefined) ?? []) unboundedNames.add(name.toLowerCase());
-    }
+    const unboundedNames = new Set(
+      unboundedRule?.severity === 'off' ? [] : ((unboundedRule?.options.names as string[] | undefined) ?? DEFAULT_UNBOUNDED_NAMES).map((n) => n.toLowerCase()),
+    );
+    const mismatched = new Set(
+      ctx.catalog.labelCalls
+        .filter((c) => (c.form === 'positional' && c.labels.length !== ctx.metric(c.metricId).labelNames.length) || (c.form === 'object' && c.labels.some((l) => !ctx.metric(c.metricId).labelNames.includes(l))))
+        .map((c) => c.metricId),
+    );
     for (const def of ctx.catalog.metrics) {
       const est = ctx.estimate(def.id);
       for (const label of est.byLabel) {
         if (label.kind !== 'unknown' && label.kind !== 'unused') continue;
         // Reported by unbounded-label instead: one cause, one finding.
-        if (unboundedRule?.severity !== 'off' && unboundedNames.has(label.label.toLowerCase())) continue;
+        if (unboundedNames.has(label.label.toLowerCase())) continue;
+        // A label left unset by a call prom-client rejects is label-mismatch's finding.
+        if (label.kind === 'unused' && mismatched.has(def.id)) continue;
         const firstUnknown = ctx.catalog.labelUses.find((u) => u.metricId === def.id && u.label === label.label && u.bound.kind === 'unknown');
         const reason = firstUnknown?.bound.kind === 'unknown' ? firstUnknown.bound.reason : label.reason;
         ctx.report({

@@ -1,6 +1,7 @@
 import { defineRule } from '../../src/engine/define-rule.js';
 
-const ID_SEGMENT = /^(\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{16,}|[0-9A-Za-z_-]{20,})$/i;
+/** Numbers, uuids, long hex, and long tokens that mix letters and digits (slugs of words are not ids). */
+const ID_SEGMENT = /^(\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{16,}|(?=[^/]*\d)(?=[^/]*[a-z])[0-9a-z_-]{16,})$/i;
 
 /** `/orders/8412/items` → `/orders/:id/items`, or undefined when no segment looks like an id. */
 export function templatize(path: string): string | undefined {
@@ -25,14 +26,11 @@ export default defineRule({
   },
   defaultOptions: {},
   check(ctx) {
-    const reported = new Set<string>();
     for (const use of ctx.catalog.labelUses) {
       const metric = ctx.metric(use.metricId);
       const b = use.bound;
+      if (ctx.config.metrics[metric.name]?.labels[use.label] !== undefined || ctx.config.labels[use.label] !== undefined) continue;
       if (b.kind === 'unbounded' && (b.category === 'raw-url' || b.category === 'literal-path')) {
-        const key = `${use.metricId}\u0000${use.label}\u0000${b.source}`;
-        if (reported.has(key)) continue;
-        reported.add(key);
         ctx.report({
           messageId: b.category === 'raw-url' ? 'raw' : 'built',
           data: { label: use.label, metric: metric.name, source: b.source, what: b.reason },

@@ -34,10 +34,11 @@ export function runRules(input: EngineInput): Finding[] {
       report: (report) => findings.push(toFinding(rule, severity, report)),
     });
   }
-  const unique = dedupe(findings.sort(compareFindings));
-  const { kept, unused } = applyDirectives(unique, input.directives);
-  if (input.reportUnusedDirectives) kept.push(...unused);
-  return kept.sort(compareFindings);
+  // Suppress first, then keep one finding per cause: a suppressed first occurrence must not hide the next.
+  const { kept, unused } = applyDirectives(findings.sort(compareFindings), input.directives);
+  const unique = dedupe(kept);
+  if (input.reportUnusedDirectives) unique.push(...unused);
+  return unique.sort(compareFindings);
 }
 
 function toFinding(rule: AnyRule, severity: Severity, report: Report<string>): Finding {
@@ -66,7 +67,7 @@ export function fingerprint(parts: string[]): string {
   return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
 }
 
-/** One cause, one finding: the first location (in sorted order) speaks for the rest. */
+/** One cause, one finding: the first location in a file (in sorted order) speaks for the rest. */
 function dedupe(sorted: Finding[]): Finding[] {
   const seen = new Set<string>();
   return sorted.filter((f) => (seen.has(f.fingerprint) ? false : (seen.add(f.fingerprint), true)));

@@ -196,8 +196,8 @@ function isScalarLike(e: ts.Expression): boolean {
   return ts.isNumericLiteral(e) || ts.isStringLiteralLike(e) || ts.isTemplateExpression(e) || ts.isBinaryExpression(e) || ts.isPrefixUnaryExpression(e) || ts.isCallExpression(e);
 }
 
-const MS_NAME = /(^|[^a-z])(ms|millis|milliseconds)$|Ms$|Millis$|Milliseconds$|_ms$/i;
-const S_NAME = /(^|[^a-z])(s|secs?|seconds)$|Secs?$|Seconds$|_s$/;
+const MS_NAME = /(^|_)(ms|millis|milliseconds)$|[a-z0-9](Ms|MS|Millis|Milliseconds)$/;
+const S_NAME = /(^|_)(secs?|seconds)$|[a-z0-9](Secs?|Seconds)$/;
 
 /** The unit of an observed value, from how it was computed or named. */
 export function unitOf(value: ts.Expression): { unit: Observation['unit']; evidence: string } {
