@@ -33,6 +33,12 @@ export interface BoundPart {
   source: string;
   count: number;
   reason: string;
+  /** Literal values this source already counts (a literal `'GET'` beside `req.method` adds nothing). */
+  domain?: string[];
+  /** Pattern of the values this source already counts, when they are not listed. */
+  pattern?: string;
+  /** A default that an explicit literal replaces (the "no route matched" value beside `?? 'unmatched'`). */
+  replaceable?: boolean;
 }
 
 export type UnboundedCategory =

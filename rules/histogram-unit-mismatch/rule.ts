@@ -7,6 +7,19 @@ function declaredUnit(def: MetricDef): 'seconds' | 'milliseconds' | undefined {
   return undefined;
 }
 
+/**
+ * Millisecond ladders (5, 10, 25, 50, 100, 250, 500, 1000 …) rather than long-running seconds
+ * (30, 60, 300, 3600): nothing below 1, and the round decimal steps only milliseconds use.
+ */
+function looksLikeMilliseconds(buckets: number[]): boolean {
+  if (Math.min(...buckets) < 1 || Math.max(...buckets) < 1000) return false;
+  const decimalSteps = buckets.filter((b) => [250, 500, 1000, 2500, 5000, 10000].includes(b)).length;
+  const timeSteps = buckets.filter((b) => [60, 120, 300, 600, 900, 1800, 3600, 7200, 86400].includes(b)).length;
+  if (timeSteps > 0) return decimalSteps >= 2 && decimalSteps > timeSteps;
+  // A fine ladder from 1 upwards (`exponentialBuckets(1, 2, 12)`) resolves milliseconds, not hours.
+  return decimalSteps >= 2 || buckets.length >= 8;
+}
+
 export default defineRule({
   id: 'histogram-unit-mismatch',
   meta: {
@@ -37,8 +50,7 @@ export default defineRule({
     }
     for (const def of ctx.catalog.metrics) {
       if (def.kind !== 'histogram' || declaredUnit(def) !== 'seconds' || !def.bucketValues || def.bucketValues.length === 0) continue;
-      const smallest = Math.min(...def.bucketValues);
-      if (smallest >= 1 && Math.max(...def.bucketValues) >= 100) {
+      if (looksLikeMilliseconds(def.bucketValues)) {
         ctx.report({ messageId: 'buckets', data: { metric: def.name, buckets: def.bucketValues.slice(0, 6).join(', ') + (def.bucketValues.length > 6 ? ', …' : '') }, loc: def.loc, metric: def.name });
       }
     }

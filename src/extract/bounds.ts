@@ -7,9 +7,15 @@ export function finite(values: Iterable<string>, reason: string): Bound {
   return { kind: 'finite', values: [...new Set(values)].sort(), reason };
 }
 
-export function boundedPart(source: string, count: number, reason: string): Bound {
-  return { kind: 'bounded', count, reason, parts: [{ source, count, reason }], values: [] };
+export function boundedPart(source: string, count: number, reason: string, extra: Partial<BoundPart> = {}): Bound {
+  return bounded([{ source, count, reason, ...extra }]);
 }
+
+export function bounded(parts: BoundPart[]): Bound {
+  return { kind: 'bounded', count: parts.reduce((sum, p) => sum + p.count, 0), reason: parts.map((p) => p.reason).join(' + '), parts, values: [] };
+}
+
+export const HTTP_METHODS = ['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'TRACE'];
 
 export function unbounded(category: UnboundedCategory, reason: string, source: string, flow: FlowStep[]): Bound {
   return { kind: 'unbounded', category, reason, source, flow };
@@ -47,6 +53,10 @@ export function union(bounds: Bound[]): Bound | undefined {
     }
   }
   if (parts.size === 0) return finite(values, [...reasons].join('; '));
+  const absorbed = (v: string): boolean =>
+    [...parts.values()].some((p) => p.domain?.includes(v) || (p.pattern !== undefined && new RegExp(p.pattern).test(v)));
+  for (const v of [...values]) if (absorbed(v)) values.delete(v);
+  if (values.size > 0) for (const [key, p] of parts) if (p.replaceable) parts.delete(key);
   const partList = [...parts.values()].sort((a, b) => (a.source < b.source ? -1 : 1));
   const count = values.size + partList.reduce((sum, p) => sum + p.count, 0);
   const reason = [...partList.map((p) => p.reason), ...(values.size > 0 ? [`${values.size} literal value${values.size === 1 ? '' : 's'}`] : [])].join(' + ');

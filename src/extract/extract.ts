@@ -6,7 +6,7 @@ import { LabelUseCollector } from './label-uses.js';
 import { MetricResolver } from './metrics.js';
 import { ProjectIndex, resolveRelative } from './project.js';
 import { ProvenanceAnalyzer } from './provenance.js';
-import { routeOf } from './routes.js';
+import { isRouteCall, routeOf } from './routes.js';
 import { parseSource, readSource } from './source-files.js';
 import { StaticEvaluator } from './static-eval.js';
 import { TypeOracle } from './type-oracle.js';
@@ -45,7 +45,7 @@ export function extract(options: ExtractOptions): Extraction {
   const directives = new Map<string, Directive[]>();
   const newExpressions: ts.NewExpression[] = [];
   const callExpressions: ts.CallExpression[] = [];
-  const routes: RouteFact[] = [];
+  const routeCalls: ts.CallExpression[] = [];
   for (const file of selectCandidates(texts)) {
     const shownAs = displayPath(root, file);
     const parsed = parseSource(file, texts.get(file)!, shownAs);
@@ -63,8 +63,7 @@ export function extract(options: ExtractOptions): Extraction {
       } else if (ts.isCallExpression(node)) {
         callExpressions.push(node);
         project.indexCall(node);
-        const route = routeOf(node, project);
-        if (route) routes.push(route);
+        if (isRouteCall(node)) routeCalls.push(node);
       }
     });
   }
@@ -73,8 +72,9 @@ export function extract(options: ExtractOptions): Extraction {
   const types = new TypeOracle(() => project.files.values());
   const resolver = new MetricResolver(project, evaluator, types);
   resolver.discover(newExpressions);
-  const routeTemplates = new Set(routes.map((r) => r.template)).size;
-  const provenance = new ProvenanceAnalyzer(project, evaluator, resolver, { routeCount: () => routeTemplates, statusCodes: options.statusCodes });
+  const routes = routeCalls.map((call) => routeOf(call, project, evaluator)).filter((r): r is RouteFact => r !== undefined);
+  const routeTemplates = [...new Set(routes.map((r) => r.template))].sort();
+  const provenance = new ProvenanceAnalyzer(project, evaluator, resolver, { routeTemplates: () => routeTemplates, statusCodes: options.statusCodes });
   const collector = new LabelUseCollector(project, resolver, provenance, evaluator, types);
   for (const call of callExpressions) collector.visit(call);
 

@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 import type { Bound, FlowStep, UnboundedCategory } from '../types.js';
-import { boundedPart, finite, product, unbounded, union, unknown, withStep } from './bounds.js';
+import { bounded, boundedPart, finite, HTTP_METHODS, product, unbounded, union, unknown, withStep } from './bounds.js';
 import { returnExpressions, type MetricResolver } from './metrics.js';
 import type { ProjectIndex } from './project.js';
 import { functionName, lookup, propertyName, skipOuter, type Declaration } from './scope.js';
@@ -22,8 +22,12 @@ const REQUEST_INPUT_CALLS = new Set(['get', 'header', 'getHeader', 'param', 'coo
 const DERIVING_METHODS = new Set(['split', 'slice', 'substring', 'substr', 'replace', 'replaceAll', 'concat', 'at', 'padStart', 'padEnd', 'trimStart', 'trimEnd', 'toFixed', 'toPrecision', 'join', 'match']);
 const MATH_PASSTHROUGH = new Set(['floor', 'ceil', 'round', 'trunc', 'abs']);
 
+/** Ids of things a service has few of: routes, operations, rules, types, regions. */
+const BOUNDED_ID_NAMES = /^(route|operation|op|rule|type|kind|schema|region|zone|provider|channel|method|status|state|error|reason|locale|currency|country|plan|tier|feature|flag|metric|queue|topic)(Id|ID|_id)$/;
+
 /** Names that promise one value per entity: ids, keys, emails, timestamps. */
 export function categoryOfName(name: string): UnboundedCategory | undefined {
+  if (BOUNDED_ID_NAMES.test(name)) return undefined;
   if (/^(id|uuid|guid|ulid)$/i.test(name) || /[a-z0-9](Id|ID|Uuid|UUID|Guid)$/.test(name) || /_(id|uuid|guid)$/i.test(name)) return 'id';
   if (/^(email|e_mail|emailAddress|email_address)$/i.test(name) || /Email$/.test(name) || /(^|_)email(_|$)/i.test(name)) return 'email';
   if (/^(timestamp|createdAt|updatedAt|deletedAt|created_at|updated_at|datetime|date|time)$/i.test(name) || /Timestamp$|At$/.test(name) && /^(created|updated|deleted|started|ended|finished|sent|received)At$/.test(name)) return 'timestamp';
@@ -38,7 +42,7 @@ export class ProvenanceAnalyzer {
     private readonly project: ProjectIndex,
     private readonly evaluator: StaticEvaluator,
     private readonly resolver: MetricResolver,
-    private readonly facts: { routeCount: () => number; statusCodes: number },
+    private readonly facts: { routeTemplates: () => string[]; statusCodes: number },
   ) {}
 
   of(expr: ts.Expression, env: Env = EMPTY_ENV, depth = 0): Bound {
@@ -194,12 +198,14 @@ export class ProvenanceAnalyzer {
     switch (decl.kind) {
       case 'variable': {
         const typed = decl.node.type && decl.path.length === 0 ? typeBound(decl.node.type, this.project, this.evaluator) : undefined;
-        if (typed) return typed;
         if (decl.node.initializer) {
           const fromInit = decl.path.length === 0 ? this.of(decl.node.initializer, env, depth + 1) : this.pathOf(decl.node.initializer, decl.path, env, depth + 1);
+          // An annotation does not check request input any more than a cast does.
+          if (typed && fromInit.kind !== 'unbounded') return typed;
           if (fromInit.kind === 'unknown') return this.byName(decl.name.text, use) ?? withStep(fromInit, this.step(use, `\`${name}\``));
           return withStep(fromInit, this.step(decl.name, `\`${decl.name.text}\` = \`${text(decl.node.initializer)}\``));
         }
+        if (typed) return typed;
         return this.byName(decl.name.text, use) ?? unknown(`\`${name}\` is assigned where obslint does not follow`, name);
       }
       case 'expression':
@@ -281,8 +287,22 @@ export class ProvenanceAnalyzer {
 
   /** `const { a } = x` and destructured parameters: the property of the bound value. */
   private pathOf(base: ts.Expression, path: string[], env: Env, depth: number): Bound {
+    if (depth > MAX_DEPTH) return unknown('value followed too far', text(base));
     let e = skipOuter(base);
     for (let i = 0; i < path.length; i++) {
+      if (ts.isCallExpression(e)) {
+        // `const { stateId } = pick(x)`: the property of what the function returns.
+        const fn = this.calledFunction(skipOuter(e.expression));
+        const body = fn && (fn as ts.FunctionLikeDeclaration).body;
+        if (fn && body) {
+          const callEnv = bindArguments(fn, e.arguments, env);
+          const returns = ts.isBlock(body) ? returnExpressions(body) : [body];
+          if (returns.length > 0) return union(returns.map((r) => this.pathOf(r, path.slice(i), callEnv, depth + 1)))!;
+        }
+      }
+      if (ts.isConditionalExpression(e)) {
+        return union([this.pathOf(e.whenTrue, path.slice(i), env, depth + 1), this.pathOf(e.whenFalse, path.slice(i), env, depth + 1)])!;
+      }
       if (!ts.isObjectLiteralExpression(e)) {
         const synthetic = `${text(e)}.${path.slice(i).join('.')}`;
         const root = chain(e);
@@ -352,7 +372,7 @@ export class ProvenanceAnalyzer {
     if (isRouteTemplate(names)) return this.routeTemplate(node);
     const requestRoot = REQUEST_ROOTS.has(root) || names.includes('req') || names.includes('request');
     if (requestRoot) {
-      if (last === 'method' && names.length <= 3) return boundedPart('http-method', 9, 'HTTP method (9)');
+      if (last === 'method' && names.length <= 3) return boundedPart('http-method', HTTP_METHODS.length, `HTTP method (${HTTP_METHODS.length})`, { domain: [...HTTP_METHODS, ...HTTP_METHODS.map((m) => m.toLowerCase())] });
       const inputIndex = names.findIndex((n, i) => i > 0 && REQUEST_INPUT_PROPS.has(n));
       if (inputIndex > 0) {
         return unbounded('request-input', 'request input', source, [this.step(node, `\`${source}\` is request input`)]);
@@ -362,7 +382,7 @@ export class ProvenanceAnalyzer {
       }
     }
     if ((last === 'statusCode' || last === 'status') && (RESPONSE_ROOTS.has(root) || names.includes('res') || names.includes('response'))) {
-      return boundedPart('status-code', this.facts.statusCodes, `HTTP status code (${this.facts.statusCodes})`);
+      return boundedPart('status-code', this.facts.statusCodes, `HTTP status code (${this.facts.statusCodes})`, { pattern: '^[1-5][0-9][0-9]$' });
     }
     if ((last === 'message' || last === 'stack') && names.length >= 2) {
       return unbounded('error-message', 'an error message', source, [this.step(node, `\`${source}\` is free text`)]);
@@ -371,9 +391,12 @@ export class ProvenanceAnalyzer {
   }
 
   private routeTemplate(node: ts.Node): Bound {
-    const routes = this.facts.routeCount();
-    if (routes === 0) return unknown('a matched route template, but obslint found no route registrations to count', text(node));
-    return boundedPart('route-template', routes + 1, `matched route template (${routes} route${routes === 1 ? '' : 's'} registered + 1 fallback)`);
+    const routes = this.facts.routeTemplates();
+    if (routes.length === 0) return unknown('a matched route template, but obslint found no route registrations to count', text(node));
+    return bounded([
+      { source: 'route-template', count: routes.length, reason: `matched route template (${routes.length} route${routes.length === 1 ? '' : 's'} registered)`, domain: routes },
+      { source: 'route-unmatched', count: 1, reason: '1 for requests no route matched', replaceable: true },
+    ]);
   }
 
   private byName(name: string, node: ts.Node): Bound | undefined {

@@ -2,6 +2,7 @@ import { ts } from 'ts-morph';
 import type { RouteFact } from '../types.js';
 import type { ProjectIndex } from './project.js';
 import { propertyKey, propertyName, skipOuter } from './scope.js';
+import { scalarText, type StaticEvaluator } from './static-eval.js';
 
 const HTTP_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'all', 'head', 'options']);
 
@@ -9,21 +10,28 @@ const HTTP_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'a
  * Route registrations (express/koa-router `app.get('/x', …)`, `router.route('/x')`,
  * fastify `route({ url })`): the templates a matched-route label can take.
  */
-export function routeOf(call: ts.CallExpression, project: ProjectIndex): RouteFact | undefined {
-  const callee = skipOuter(call.expression);
-  const method = propertyName(callee);
-  if (!method || !ts.isPropertyAccessExpression(callee)) return undefined;
+export function isRouteCall(call: ts.CallExpression): boolean {
+  const method = propertyName(skipOuter(call.expression));
+  return method !== undefined && (method === 'route' || (HTTP_METHODS.has(method) && call.arguments.length >= 2));
+}
+
+/** The template a route call registers; constants (`app.get(ROUTES.invoice, …)`) are evaluated. */
+export function routeOf(call: ts.CallExpression, project: ProjectIndex, evaluator: StaticEvaluator): RouteFact | undefined {
   const first = call.arguments[0] && skipOuter(call.arguments[0]);
   if (!first) return undefined;
-  if ((HTTP_METHODS.has(method) && call.arguments.length >= 2) || method === 'route') {
-    if (ts.isStringLiteralLike(first) && first.text.startsWith('/')) return { template: first.text, loc: project.location(first) };
+  const path = (e: ts.Expression): string | undefined => {
+    const value = scalarText(evaluator.eval(e));
+    return value !== undefined && value.startsWith('/') ? value : undefined;
+  };
+  if (!ts.isObjectLiteralExpression(first)) {
+    const template = path(first);
+    return template === undefined ? undefined : { template, loc: project.location(first) };
   }
-  if (method === 'route' && ts.isObjectLiteralExpression(first)) {
-    for (const prop of first.properties) {
-      if (ts.isPropertyAssignment(prop) && (propertyKey(prop.name) === 'url' || propertyKey(prop.name) === 'path')) {
-        const value = skipOuter(prop.initializer);
-        if (ts.isStringLiteralLike(value)) return { template: value.text, loc: project.location(value) };
-      }
+  if (propertyName(skipOuter(call.expression)) !== 'route') return undefined;
+  for (const prop of first.properties) {
+    if (ts.isPropertyAssignment(prop) && (propertyKey(prop.name) === 'url' || propertyKey(prop.name) === 'path')) {
+      const template = path(prop.initializer);
+      if (template !== undefined) return { template, loc: project.location(prop.initializer) };
     }
   }
   return undefined;
