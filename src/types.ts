@@ -25,8 +25,16 @@ export type Library = 'prom-client';
 export type Bound =
   | { kind: 'finite'; values: string[]; reason: string }
   | { kind: 'bounded'; count: number; reason: string; parts: BoundPart[]; values: string[] }
-  | { kind: 'unbounded'; category: UnboundedCategory; reason: string; source: string; flow: FlowStep[] }
+  | { kind: 'unbounded'; category: UnboundedCategory; reason: string; source: string; flow: FlowStep[]; also?: UnboundedSource[] }
   | { kind: 'unknown'; reason: string; source: string; flow: FlowStep[] };
+
+/** A further unbounded source of the same value (a parameter fed `req.body.note` here and `err.message` there). */
+export interface UnboundedSource {
+  category: UnboundedCategory;
+  reason: string;
+  source: string;
+  flow: FlowStep[];
+}
 
 /** A bounded source (HTTP method, status code, route template, …); the same source counts once. */
 export interface BoundPart {

@@ -1,5 +1,6 @@
 import { defineRule } from '../../src/engine/define-rule.js';
-import { union } from '../../src/extract/bounds.js';
+import { budgetedLabel } from '../../src/config/budget.js';
+import { unboundedSources, union } from '../../src/extract/bounds.js';
 import type { UnboundedCategory } from '../../src/types.js';
 
 const FIX: Partial<Record<UnboundedCategory, string>> = {
@@ -8,7 +9,7 @@ const FIX: Partial<Record<UnboundedCategory, string>> = {
   'request-input': 'map it onto a fixed set of values (an allow-list with an "other" bucket) before labelling, or drop the label',
   uuid: 'drop the label: a generated id is a new series every time',
   timestamp: 'drop the label: time belongs in the sample, not in a label',
-  'error-message': 'label with a bounded error class (`err.code`, `err.name`) and log the message',
+  'error-message': 'label with a bounded error class (map errors onto a union such as `\'timeout\' | \'refused\' | \'other\'`) and log the message',
   serialized: 'label with one bounded field instead of serialized data',
   random: 'drop the label: a random value is a new series every time',
 };
@@ -29,24 +30,25 @@ export default defineRule({
   defaultOptions: { names: DEFAULT_UNBOUNDED_NAMES },
   check(ctx) {
     for (const use of ctx.catalog.labelUses) {
-      const b = use.bound;
-      if (b.kind !== 'unbounded' || b.category === 'raw-url' || b.category === 'literal-path') continue;
       const metric = ctx.metric(use.metricId);
-      if (labelBudgeted(ctx.config, metric.name, use.label)) continue;
-      ctx.report({
-        messageId: 'value',
-        data: { label: use.label, metric: metric.name, source: b.source, what: b.reason, fix: FIX[b.category] ?? 'drop the label or map it onto a bounded set' },
-        loc: use.loc,
-        metric: metric.name,
-        label: use.label,
-        flow: b.flow,
-        cause: b.source,
-      });
+      if (budgetedLabel(ctx.config, metric.name, use.label)) continue;
+      for (const source of unboundedSources(use.bound)) {
+        if (source.category === 'raw-url' || source.category === 'literal-path') continue;
+        ctx.report({
+          messageId: 'value',
+          data: { label: use.label, metric: metric.name, source: source.source, what: source.reason, fix: FIX[source.category] ?? 'drop the label or map it onto a bounded set' },
+          loc: use.loc,
+          metric: metric.name,
+          label: use.label,
+          flow: source.flow,
+          cause: source.source,
+        });
+      }
     }
     const names = new Set(ctx.options.names.map((n) => n.toLowerCase()));
     for (const metric of ctx.catalog.metrics) {
       for (const label of metric.labelNames) {
-        if (!names.has(label.toLowerCase()) || labelBudgeted(ctx.config, metric.name, label)) continue;
+        if (!names.has(label.toLowerCase()) || budgetedLabel(ctx.config, metric.name, label)) continue;
         const bound = union(ctx.catalog.labelUses.filter((u) => u.metricId === metric.id && u.label === label).map((u) => u.bound));
         if (bound && bound.kind !== 'unknown') continue;
         ctx.report({ messageId: 'name', data: { label, metric: metric.name, what: label.replace(/_/g, ' ') }, loc: metric.loc, metric: metric.name, label });
@@ -54,7 +56,3 @@ export default defineRule({
     }
   },
 });
-
-function labelBudgeted(config: { labels: Record<string, number>; metrics: Record<string, { labels: Record<string, number> }> }, metric: string, label: string): boolean {
-  return config.metrics[metric]?.labels[label] !== undefined || config.labels[label] !== undefined;
-}

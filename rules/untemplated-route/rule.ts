@@ -1,4 +1,6 @@
+import { budgetedLabel } from '../../src/config/budget.js';
 import { defineRule } from '../../src/engine/define-rule.js';
+import { unboundedSources } from '../../src/extract/bounds.js';
 
 /** Numbers, uuids, long hex, and long tokens that mix letters and digits (slugs of words are not ids). */
 const ID_SEGMENT = /^(\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{16,}|(?=[^/]*\d)(?=[^/]*[a-z])[0-9a-z_-]{16,})$/i;
@@ -29,17 +31,20 @@ export default defineRule({
     for (const use of ctx.catalog.labelUses) {
       const metric = ctx.metric(use.metricId);
       const b = use.bound;
-      if (ctx.config.metrics[metric.name]?.labels[use.label] !== undefined || ctx.config.labels[use.label] !== undefined) continue;
-      if (b.kind === 'unbounded' && (b.category === 'raw-url' || b.category === 'literal-path')) {
-        ctx.report({
-          messageId: b.category === 'raw-url' ? 'raw' : 'built',
-          data: { label: use.label, metric: metric.name, source: b.source, what: b.reason },
-          loc: use.loc,
-          metric: metric.name,
-          label: use.label,
-          flow: b.flow,
-          cause: b.source,
-        });
+      if (budgetedLabel(ctx.config, metric.name, use.label)) continue;
+      if (b.kind === 'unbounded') {
+        for (const source of unboundedSources(b)) {
+          if (source.category !== 'raw-url' && source.category !== 'literal-path') continue;
+          ctx.report({
+            messageId: source.category === 'raw-url' ? 'raw' : 'built',
+            data: { label: use.label, metric: metric.name, source: source.source, what: source.reason },
+            loc: use.loc,
+            metric: metric.name,
+            label: use.label,
+            flow: source.flow,
+            cause: source.source,
+          });
+        }
       } else if (b.kind === 'finite' || b.kind === 'bounded') {
         for (const value of b.values) {
           const template = value.startsWith('/') ? templatize(value) : undefined;

@@ -1,3 +1,4 @@
+import { budgetedLabel } from '../config/budget.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { union } from '../extract/bounds.js';
 import type { Catalog, Estimate, LabelEstimate, MetricDef } from '../types.js';
@@ -23,11 +24,8 @@ function estimateMetric(def: MetricDef, uses: Catalog['labelUses'], config: Reso
 }
 
 function labelEstimate(def: MetricDef, label: string, uses: Catalog['labelUses'], config: ResolvedConfig): LabelEstimate {
-  const budgeted = config.metrics[def.name]?.labels[label] ?? config.labels[label];
-  if (budgeted !== undefined) {
-    const where = config.metrics[def.name]?.labels[label] !== undefined ? `metrics.${def.name}.labels.${label}` : `labels.${label}`;
-    return { label, count: budgeted, kind: 'budget', reason: `budget file (${where})` };
-  }
+  const budgeted = budgetedLabel(config, def.name, label);
+  if (budgeted) return { label, count: budgeted.count, kind: 'budget', reason: `budget file (${budgeted.key})` };
   const bound = union(uses.map((u) => u.bound));
   if (!bound) {
     return { label, count: config.defaults.unknownLabelBound, kind: 'unused', reason: `no value seen for this label: assumed ${config.defaults.unknownLabelBound} (defaults.unknownLabelBound)` };

@@ -1,4 +1,4 @@
-import type { Bound, BoundPart, FlowStep, UnboundedCategory } from '../types.js';
+import type { Bound, BoundPart, FlowStep, UnboundedCategory, UnboundedSource } from '../types.js';
 
 /** Product sets larger than this are counted, not listed. */
 const MAX_LISTED_VALUES = 1000;
@@ -38,7 +38,14 @@ export function countOf(bound: Bound): number | undefined {
  */
 export function union(bounds: Bound[]): Bound | undefined {
   if (bounds.length === 0) return undefined;
-  const worst = bounds.find((b) => b.kind === 'unbounded') ?? bounds.find((b) => b.kind === 'unknown');
+  const unboundedOnes = bounds.flatMap((b) => (b.kind === 'unbounded' ? [b, ...(b.also ?? []).map((a) => ({ ...a, kind: 'unbounded' as const }))] : []));
+  if (unboundedOnes.length > 0) {
+    const [first, ...rest] = unboundedOnes;
+    const seen = new Set([first!.source]);
+    const also = rest.filter((b) => !seen.has(b.source) && seen.add(b.source)).map(({ category, reason, source, flow }) => ({ category, reason, source, flow }));
+    return also.length > 0 ? { ...first!, also } : { ...first!, also: undefined };
+  }
+  const worst = bounds.find((b) => b.kind === 'unknown');
   if (worst) return worst;
   const values = new Set<string>();
   const parts = new Map<string, BoundPart>();
@@ -82,8 +89,16 @@ export function product(parts: Bound[], reason: string): Bound {
 }
 
 export function withStep(bound: Bound, step: FlowStep): Bound {
-  if (bound.kind === 'unbounded' || bound.kind === 'unknown') return { ...bound, flow: [...bound.flow, step] };
+  if (bound.kind === 'unbounded') return { ...bound, flow: [...bound.flow, step], also: bound.also?.map((a) => ({ ...a, flow: [...a.flow, step] })) };
+  if (bound.kind === 'unknown') return { ...bound, flow: [...bound.flow, step] };
   return bound;
+}
+
+/** Every unbounded source of a value: the first and any others seen beside it. */
+export function unboundedSources(bound: Bound): UnboundedSource[] {
+  if (bound.kind !== 'unbounded') return [];
+  const { category, reason, source, flow } = bound;
+  return [{ category, reason, source, flow }, ...(bound.also ?? [])];
 }
 
 export const CATEGORY_TEXT: Record<UnboundedCategory, string> = {
