@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import picomatch from 'picomatch';
 import { defineRule } from '../../src/engine/define-rule.js';
 import type { Estimate, Location, MetricDef } from '../../src/types.js';
@@ -48,7 +49,7 @@ export default defineRule({
       const pos = ctx.config.positions[key];
       const file = ctx.config.file;
       if (!pos || !file) return fallback;
-      return { file: ctx.config.fileDisplay ?? file, line: pos.line, column: pos.column, endLine: pos.line, endColumn: pos.column + key.split('.').at(-1)!.length };
+      return { file: ctx.config.fileDisplay ?? file, line: pos.line, column: pos.column, endLine: pos.line, endColumn: pos.column + 1 };
     };
     const overBudget = (members: typeof bounded, budget: number, messageId: 'owner' | 'total', key: string, owner?: string): void => {
       const sum = members.reduce((s, m) => s + m.series, 0);
@@ -61,9 +62,11 @@ export default defineRule({
         cause: key,
       });
     };
+    // Owner paths are relative to the budget file's directory, like everything else in it.
+    const configDir = ctx.config.fileDisplay ? posix.dirname(ctx.config.fileDisplay) : '.';
     ctx.config.owners.forEach((owner, i) => {
       const matches = picomatch(owner.paths);
-      overBudget(bounded.filter((m) => matches(m.def.loc.file)), owner.maxSeries, 'owner', `owners.${i}`, owner.name);
+      overBudget(bounded.filter((m) => matches(posix.relative(configDir, m.def.loc.file))), owner.maxSeries, 'owner', `owners.${i}`, owner.name);
     });
     if (ctx.config.totalMaxSeries !== undefined) overBudget(bounded, ctx.config.totalMaxSeries, 'total', 'total.maxSeries');
   },

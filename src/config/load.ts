@@ -132,7 +132,18 @@ function nodeAt(root: YamlNode | null, path: string[], wantKey: boolean): YamlNo
 }
 
 function collectPositions(node: YamlNode | null, path: string[], out: ResolvedConfig['positions'], lc: LineCounter): void {
-  if (!isMap(node) || path.length > 3) return;
+  if (path.length > 3) return;
+  if (isSeq(node)) {
+    node.items.forEach((item, i) => {
+      const range = (item as YamlNode).range;
+      if (!range) return;
+      const pos = lc.linePos(range[0]);
+      out[[...path, String(i)].join('.')] = { line: pos.line, column: pos.col };
+      collectPositions(item as YamlNode, [...path, String(i)], out, lc);
+    });
+    return;
+  }
+  if (!isMap(node)) return;
   for (const pair of node.items) {
     if (!isScalar(pair.key) || !pair.key.range) continue;
     const keyPath = [...path, String(pair.key.value)];

@@ -96,6 +96,7 @@ export class LabelUseCollector {
       return;
     }
     const entries = this.entries(literal, 0);
+    entries.props.push(...this.assignedLater(arg));
     this.facts.calls.push({ metricId: def.id, method, form: entries.opaque ? 'opaque' : 'object', labels: entries.props.map((p) => p.key), loc: this.project.location(literal === skipOuter(arg) ? literal : arg) });
     // An undeclared key is label-mismatch's finding; the declared ones still say what the fixed call sets.
     for (const { key, value } of entries.props) if (!def.labelNamesKnown || def.labelNames.includes(key)) this.use(def, key, value);
@@ -118,6 +119,29 @@ export class LabelUseCollector {
       return returned.length === 1 ? this.objectLiteral(returned[0]!, depth + 1) : undefined;
     }
     return undefined;
+  }
+
+  /** `const labels = { method }; … labels.path = req.path; end(labels)`: keys added after the literal. */
+  private assignedLater(arg: ts.Expression): { key: string; value: ts.Expression }[] {
+    const e = skipOuter(arg);
+    if (!ts.isIdentifier(e)) return [];
+    const decl = lookup(e.text, e);
+    if (decl?.kind !== 'variable' || decl.path.length > 0) return [];
+    const scope = decl.node.parent?.parent?.parent;
+    const found: { key: string; value: ts.Expression }[] = [];
+    const visit = (node: ts.Node): void => {
+      if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+        const target = skipOuter(node.left);
+        const key = propertyName(target);
+        if (key !== undefined && (ts.isPropertyAccessExpression(target) || ts.isElementAccessExpression(target))) {
+          const base = skipOuter(target.expression);
+          if (ts.isIdentifier(base) && base.text === e.text && lookup(base.text, base)?.node === decl.node) found.push({ key, value: node.right });
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    if (scope) visit(scope);
+    return found;
   }
 
   private entries(literal: ts.ObjectLiteralExpression, depth: number): { props: { key: string; value: ts.Expression }[]; opaque: boolean } {

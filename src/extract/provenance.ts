@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 import type { Bound, FlowStep, UnboundedCategory } from '../types.js';
-import { bounded, boundedPart, finite, HTTP_METHODS, product, unbounded, union, unknown, withStep } from './bounds.js';
+import { bounded, boundedPart, countOf, finite, HTTP_METHODS, product, unbounded, union, unknown, withStep } from './bounds.js';
 import { returnExpressions, type MetricResolver } from './metrics.js';
 import type { ProjectIndex } from './project.js';
 import { functionName, lookup, propertyName, skipOuter, type Declaration } from './scope.js';
@@ -87,6 +87,12 @@ export class ProvenanceAnalyzer {
     const operands = [this.of(e.left, env, depth + 1), this.of(e.right, env, depth + 1)];
     const bad = operands.find((b) => b.kind === 'unbounded');
     if (bad) return withStep(bad, this.step(e, `\`${text(e)}\` is computed from it`));
+    // `res.statusCode / 100`: no more results than combinations of its operands.
+    const counts = operands.map(countOf);
+    if (counts.every((c) => c !== undefined)) {
+      const count = counts.reduce((a, b) => a! * b!, 1)!;
+      return boundedPart(`derived:${text(e)}`, count, `at most ${count} results of \`${text(e)}\``);
+    }
     return unknown('arithmetic obslint cannot bound', text(e));
   }
 
