@@ -99,7 +99,8 @@ export interface LabelUse {
 export interface LabelCall {
   metricId: string;
   method: string;
-  form: 'object' | 'positional' | 'opaque';
+  /** `none`: a call that passes no labels (`c.inc()`), which leaves every label empty. */
+  form: 'object' | 'positional' | 'opaque' | 'none';
   labels: string[];
   loc: Location;
 }
@@ -137,7 +138,8 @@ export interface LabelEstimate {
   label: string;
   /** Number of distinct values, or 'unbounded'. */
   count: number | 'unbounded';
-  kind: Bound['kind'] | 'budget' | 'unused';
+  /** `unused`: the metric has no call obslint can see; `never-set`: calls exist but none sets this label. */
+  kind: Bound['kind'] | 'budget' | 'unused' | 'never-set';
   reason: string;
   values?: string[];
 }

@@ -34,7 +34,9 @@ export default defineRule({
     const bounded: { def: MetricDef; series: number }[] = [];
     for (const def of ctx.catalog.metrics) {
       const est = ctx.estimate(def.id);
-      if (est.series === 'unbounded') continue;
+      // Unbounded metrics are reported by the rule that found the cause; a metric with no visible
+      // use has only assumed bounds, which unknown-label-bound reports.
+      if (est.series === 'unbounded' || est.byLabel.some((l) => l.kind === 'unused')) continue;
       bounded.push({ def, series: est.series });
       const budget = ctx.config.metrics[def.name]?.maxSeries ?? ctx.config.defaults.maxSeriesPerMetric;
       if (est.series <= budget) continue;

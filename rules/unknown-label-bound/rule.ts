@@ -9,7 +9,8 @@ export default defineRule({
     scope: 'project',
     messages: {
       unknown: 'label `{{label}}` of `{{metric}}` cannot be bounded ({{reason}}); the estimate assumes {{assumed}} values: give the value a union type (`\'a\' | \'b\'`) or an enum, or set `metrics.{{metric}}.labels.{{label}}` in obslint.yaml',
-      unused: 'no call site obslint can see sets label `{{label}}` of `{{metric}}`; the estimate assumes {{assumed}} values: set `metrics.{{metric}}.labels.{{label}}` in obslint.yaml if the metric is used where obslint cannot follow',
+      unset: 'no call site obslint can see sets label `{{label}}` of `{{metric}}`; the estimate assumes {{assumed}} values: set `metrics.{{metric}}.labels.{{label}}` in obslint.yaml if it is set where obslint cannot follow',
+      unused: 'obslint sees no use of `{{metric}}`, so its label{{plural}} {{labels}} cannot be bounded; the estimate assumes {{assumed}} values each: remove the metric if it is dead, or set `metrics.{{metric}}.labels` in obslint.yaml if it is used where obslint cannot follow',
     },
   },
   defaultOptions: {},
@@ -26,16 +27,29 @@ export default defineRule({
     );
     for (const def of ctx.catalog.metrics) {
       const est = ctx.estimate(def.id);
+      const reported = (label: string): boolean => unboundedNames.has(label.toLowerCase());
+      const unusedLabels = est.byLabel.filter((l) => l.kind === 'unused' && !reported(l.label)).map((l) => l.label);
+      const used = ctx.catalog.labelCalls.some((c) => c.metricId === def.id);
+      // A metric with no visible use is one finding, not one per label; a metric whose only calls
+      // are rejected by prom-client is label-mismatch's finding.
+      if (used && !mismatched.has(def.id)) {
+        for (const label of unusedLabels) {
+          ctx.report({ messageId: 'unset', data: { label, metric: def.name, assumed: ctx.config.defaults.unknownLabelBound }, loc: def.loc, metric: def.name, label });
+        }
+      } else if (unusedLabels.length > 0 && !mismatched.has(def.id)) {
+        ctx.report({
+          messageId: 'unused',
+          data: { metric: def.name, labels: unusedLabels.map((l) => `\`${l}\``).join(', '), plural: unusedLabels.length === 1 ? '' : 's', assumed: ctx.config.defaults.unknownLabelBound },
+          loc: def.loc,
+          metric: def.name,
+        });
+      }
       for (const label of est.byLabel) {
-        if (label.kind !== 'unknown' && label.kind !== 'unused') continue;
-        // Reported by unbounded-label instead: one cause, one finding.
-        if (unboundedNames.has(label.label.toLowerCase())) continue;
-        // A label left unset by a call prom-client rejects is label-mismatch's finding.
-        if (label.kind === 'unused' && mismatched.has(def.id)) continue;
+        if (label.kind !== 'unknown' || reported(label.label)) continue;
         const firstUnknown = ctx.catalog.labelUses.find((u) => u.metricId === def.id && u.label === label.label && u.bound.kind === 'unknown');
         const reason = firstUnknown?.bound.kind === 'unknown' ? firstUnknown.bound.reason : label.reason;
         ctx.report({
-          messageId: label.kind,
+          messageId: 'unknown',
           data: { label: label.label, metric: def.name, reason, assumed: ctx.config.defaults.unknownLabelBound },
           loc: firstUnknown?.loc ?? def.loc,
           metric: def.name,

@@ -26,7 +26,7 @@ export function renderCatalog(result: RunResult, format: CatalogFormat): string 
   const rows = list.map(({ metric, estimate }) => [
     metric.name,
     metric.kind,
-    estimate.byLabel.map((l) => `${l.label}=${l.count === 'unbounded' ? '∞' : l.count}${l.kind === 'unknown' || l.kind === 'unused' ? '?' : ''}`).join(' ') || '-',
+    metric.labelNamesKnown ? estimate.byLabel.map((l) => `${l.label}=${l.count === 'unbounded' ? '∞' : l.count}${l.kind === 'unknown' || l.kind === 'unused' ? '?' : ''}`).join(' ') || '-' : '? (label names not readable)',
     estimate.series === 'unbounded' ? 'unbounded' : estimate.series.toLocaleString('en-US'),
     `${metric.loc.file}:${metric.loc.line}`,
   ]);

@@ -9,6 +9,8 @@ export const SOURCE_EXTENSIONS = ['ts', 'tsx', 'mts', 'cts', 'js', 'jsx', 'mjs',
 
 /** Build output and dependencies: never user source, whatever .gitignore says. */
 const ALWAYS_IGNORED = ['**/node_modules/**', '**/dist/**', '**/build/**', '**/out/**', '**/coverage/**', '**/.git/**', '**/*.d.ts', '**/*.d.mts', '**/*.d.cts', '**/*.min.js'];
+/** Tests create metrics that never reach production; name them explicitly to analyse them. */
+const TEST_FILES = ['**/*.test.*', '**/*.spec.*', '**/__tests__/**', '**/__mocks__/**', '**/test/**', '**/tests/**'];
 
 export interface Discovery {
   /** Absolute paths, sorted by their posix form. */
@@ -45,6 +47,7 @@ export async function discover(paths: string[], root: string, extraIgnores: stri
     const buildDirs = configs.flatMap(outputDirectories).map((d) => toPosix(relative(dir, d))).filter((d) => d && !d.startsWith('..'));
     const ignore = [
       ...ALWAYS_IGNORED,
+      ...TEST_FILES,
       ...buildDirs.map((d) => `${d}/**`),
       ...extraIgnores.map((g) => relativeGlob(g, root, dir)).filter((g): g is string => Boolean(g)),
     ];

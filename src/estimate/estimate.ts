@@ -5,30 +5,59 @@ import type { Catalog, Estimate, LabelEstimate, MetricDef } from '../types.js';
 
 /** series = Π bound(label) × seriesPerChild × replicas, with the reason for every factor. */
 export function estimate(catalog: Catalog, config: ResolvedConfig): Estimate[] {
-  const usesByMetric = new Map<string, Catalog['labelUses']>();
-  for (const use of catalog.labelUses) {
-    let list = usesByMetric.get(use.metricId);
-    if (!list) usesByMetric.set(use.metricId, (list = []));
-    list.push(use);
-  }
-  return catalog.metrics.map((def) => estimateMetric(def, usesByMetric.get(def.id) ?? [], config));
+  const uses = groupBy(catalog.labelUses);
+  const calls = groupBy(catalog.labelCalls);
+  return catalog.metrics.map((def) => estimateMetric(def, uses.get(def.id) ?? [], calls.get(def.id) ?? [], config));
 }
 
-function estimateMetric(def: MetricDef, uses: Catalog['labelUses'], config: ResolvedConfig): Estimate {
+function groupBy<T extends { metricId: string }>(items: T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    let list = out.get(item.metricId);
+    if (!list) out.set(item.metricId, (list = []));
+    list.push(item);
+  }
+  return out;
+}
+
+function estimateMetric(def: MetricDef, uses: Catalog['labelUses'], calls: Catalog['labelCalls'], config: ResolvedConfig): Estimate {
   const perChild = seriesPerChild(def);
   const replicas = config.defaults.replicas;
-  const byLabel = def.labelNames.map((label) => labelEstimate(def, label, uses.filter((u) => u.label === label), config));
+  const byLabel = def.labelNames.map((label, index) => {
+    const estimate = labelEstimate(def, label, uses.filter((u) => u.label === label), calls, config);
+    return leftUnset(def, estimate, label, index, calls);
+  });
   let series: number | 'unbounded' = perChild.count * replicas;
   for (const l of byLabel) series = series === 'unbounded' || l.count === 'unbounded' ? 'unbounded' : series * l.count;
   return { metricId: def.id, metric: def.name, series, seriesPerChild: perChild.count, seriesPerChildReason: perChild.reason, replicas, byLabel };
 }
 
-function labelEstimate(def: MetricDef, label: string, uses: Catalog['labelUses'], config: ResolvedConfig): LabelEstimate {
+/** A call that leaves a label out (`c.inc()`, `{ method }` without `route`) adds the empty value. */
+/** prom-client throws on a positional call with the wrong count: it creates no series. */
+function rejected(def: MetricDef, call: Catalog['labelCalls'][number]): boolean {
+  return def.labelNamesKnown && call.form === 'positional' && call.labels.length !== def.labelNames.length;
+}
+
+function leftUnset(def: MetricDef, estimate: LabelEstimate, label: string, index: number, calls: Catalog['labelCalls']): LabelEstimate {
+  if (estimate.kind === 'budget' || estimate.kind === 'unused' || estimate.kind === 'never-set' || estimate.count === 'unbounded') return estimate;
+  const sets = (c: Catalog['labelCalls'][number]): boolean =>
+    c.form === 'opaque' || (c.form === 'object' && c.labels.includes(label)) || (c.form === 'positional' && index < c.labels.length);
+  // A timer's labels are split between startTimer() and end(): together they set the label.
+  const unset = calls.filter((c) => !sets(c) && c.method !== 'startTimer' && c.method !== 'end' && !rejected(def, c));
+  if (unset.length === 0) return estimate;
+  return { ...estimate, count: estimate.count + 1, reason: `${estimate.reason} + 1 (left unset at ${unset[0]!.loc.file}:${unset[0]!.loc.line})` };
+}
+
+function labelEstimate(def: MetricDef, label: string, uses: Catalog['labelUses'], calls: Catalog['labelCalls'], config: ResolvedConfig): LabelEstimate {
   const budgeted = budgetedLabel(config, def.name, label);
   if (budgeted) return { label, count: budgeted.count, kind: 'budget', reason: `budget file (${budgeted.key})` };
   const bound = union(uses.map((u) => u.bound));
   if (!bound) {
-    return { label, count: config.defaults.unknownLabelBound, kind: 'unused', reason: `no value seen for this label: assumed ${config.defaults.unknownLabelBound} (defaults.unknownLabelBound)` };
+    // A timer's end() may set the label where obslint cannot follow; the other calls say it stays empty.
+    const definitive = calls.filter((c) => c.method !== 'startTimer' && c.method !== 'end' && !rejected(def, c));
+    if (definitive.length > 0) return { label, count: 1, kind: 'never-set', reason: `never set: ${definitive.length} call site${definitive.length === 1 ? '' : 's'} leave it empty` };
+    const why = calls.length > 0 ? 'no call site obslint can see sets it' : 'no use of the metric found';
+    return { label, count: config.defaults.unknownLabelBound, kind: 'unused', reason: `${why}: assumed ${config.defaults.unknownLabelBound} (defaults.unknownLabelBound)` };
   }
   switch (bound.kind) {
     case 'finite':

@@ -43,6 +43,7 @@ export class LabelUseCollector {
     } else if (!chained) {
       const labelArg = this.labelArgument(method, call.arguments);
       if (labelArg) this.labelObject(def, method, labelArg);
+      else if (method !== 'remove') this.facts.calls.push({ metricId: def.id, method, form: 'none', labels: [], loc: this.project.location(call) });
     }
     if (method === 'observe' || (method === 'set' && def.kind === 'histogram')) this.observation(def, call, chained);
     if (method === 'startTimer') this.timer(def, call);
