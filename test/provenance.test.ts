@@ -59,6 +59,8 @@ describe('label value provenance', () => {
     ['open string parameter with no callers', 'export function f(step: string) { checkouts.inc({ value: step }); }', 'unknown'],
     ['interface property type (type checker)', "interface Cart { channel: 'web' | 'app' }\nexport function f(cart: Cart) { checkouts.inc({ value: cart.channel }); }", 'finite app,web'],
     ['inferred union (type checker)', "export function f(express: boolean) { const speed = express ? 'express' : 'standard'; const label = speed; checkouts.inc({ value: label.valueOf() }); }", 'finite express,standard'],
+    ['lookup table indexed by request input', "const REASONS = { 1: 'shutdown', 2: 'fault' } as const;\nexport function f(req: any) { checkouts.inc({ value: REASONS[req.body.code] ?? 'other' }); }", 'finite fault,other,shutdown,undefined'],
+    ['ids of bounded things are not ids', 'export function f(job: { workerId: string }) { checkouts.inc({ value: job.workerId }); }', 'unknown'],
     ['property of an untyped object', 'export function f(cart: any) { checkouts.inc({ value: cart.kind }); }', 'unknown'],
   ];
   for (const [name, code, expected] of cases) {

@@ -23,7 +23,7 @@ const DERIVING_METHODS = new Set(['split', 'slice', 'substring', 'substr', 'repl
 const MATH_PASSTHROUGH = new Set(['floor', 'ceil', 'round', 'trunc', 'abs']);
 
 /** Ids of things a service has few of: routes, operations, rules, types, regions. */
-const BOUNDED_ID_NAMES = /^(route|operation|op|rule|type|kind|schema|region|zone|provider|channel|method|status|state|error|reason|locale|currency|country|plan|tier|feature|flag|metric|queue|topic)(Id|ID|_id)$/;
+const BOUNDED_ID_NAMES = /^(route|operation|op|rule|type|kind|schema|region|zone|provider|channel|method|status|state|error|reason|locale|currency|country|plan|tier|feature|flag|metric|queue|topic|protocol|worker|thread|shard|partition|core|cpu)(Id|ID|_id)$/;
 
 /** Names that promise one value per entity: ids, keys, emails, timestamps. */
 export function categoryOfName(name: string): UnboundedCategory | undefined {
@@ -346,6 +346,10 @@ export class ProvenanceAnalyzer {
       if (byName) return byName;
     }
     if (ts.isElementAccessExpression(e) && !name) {
+      // `CODES[anything]` is one of the table's values (or undefined), whatever the key.
+      const table = this.evaluator.eval(e.expression, env);
+      const values = table.k === 'obj' ? staticStrings({ k: 'arr', items: [...table.props.values()] }) : staticStrings(table);
+      if (values) return finite([...values, 'undefined'], `values of \`${text(e.expression)}\``);
       const keyBound = this.of(e.argumentExpression, env, depth + 1);
       if (keyBound.kind === 'unbounded') return keyBound;
     }
