@@ -7,6 +7,7 @@ import type { AnyRule } from './engine/define-rule.js';
 import { runRules } from './engine/run-rules.js';
 import { estimate } from './estimate/estimate.js';
 import { extract } from './extract/extract.js';
+import { ModuleResolver } from './extract/module-resolver.js';
 import type { RunResult } from './types.js';
 import { docsUrl, VERSION } from './util/package.js';
 import { displayPath } from './util/paths.js';
@@ -28,8 +29,8 @@ export async function analyze(options: AnalyzeOptions = {}): Promise<RunResult> 
   const configFile = options.configFile ? resolve(root, options.configFile) : findConfigFile(root);
   const config = loadConfig(configFile, shown);
   const paths = options.paths && options.paths.length > 0 ? options.paths : ['.'];
-  const { files } = await discover(paths, root, config.ignore);
-  const extraction = extract({ root, files, statusCodes: config.defaults.statusCodes });
+  const { files, packages, aliases } = await discover(paths, root, config.ignore);
+  const extraction = extract({ root, files, statusCodes: config.defaults.statusCodes, modules: new ModuleResolver(packages, aliases) });
   const estimates = estimate(extraction.catalog, config);
   const rules = allRules;
   const findings = runRules({

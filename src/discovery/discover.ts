@@ -1,8 +1,9 @@
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { globby } from 'globby';
 import { ts } from 'ts-morph';
 import { UsageError } from '../config/errors.js';
+import type { PathAlias, WorkspacePackage } from '../extract/module-resolver.js';
 import { toPosix } from '../util/paths.js';
 
 export const SOURCE_EXTENSIONS = ['ts', 'tsx', 'mts', 'cts', 'js', 'jsx', 'mjs', 'cjs'];
@@ -15,8 +16,10 @@ const TEST_FILES = ['**/*.test.*', '**/*.spec.*', '**/__tests__/**', '**/__mocks
 export interface Discovery {
   /** Absolute paths, sorted by their posix form. */
   files: string[];
-  /** tsconfig files found under the inputs (absolute). */
-  tsconfigs: string[];
+  /** The repository's own packages (monorepo workspaces), for resolving imports between them. */
+  packages: WorkspacePackage[];
+  /** tsconfig `paths` aliases. */
+  aliases: PathAlias[];
 }
 
 /**
@@ -40,10 +43,16 @@ export async function discover(paths: string[], root: string, extraIgnores: stri
   }
 
   const files = new Set(explicitFiles);
-  const tsconfigs = new Set<string>();
+  const packages = new Map<string, WorkspacePackage>();
+  const aliases: PathAlias[] = [];
   for (const dir of directories) {
     const configs = await globby(['**/tsconfig*.json'], { cwd: dir, absolute: true, gitignore: true, ignore: ALWAYS_IGNORED, dot: false });
-    configs.forEach((c) => tsconfigs.add(c));
+    configs.sort().forEach((c) => aliases.push(...pathAliases(c)));
+    const manifests = await globby(['**/package.json'], { cwd: dir, absolute: true, gitignore: true, ignore: ALWAYS_IGNORED, dot: false });
+    for (const manifest of manifests.sort()) {
+      const pkg = workspacePackage(manifest);
+      if (pkg && !packages.has(pkg.name)) packages.set(pkg.name, pkg);
+    }
     const buildDirs = configs.flatMap(outputDirectories).map((d) => toPosix(relative(dir, d))).filter((d) => d && !d.startsWith('..'));
     const ignore = [
       ...ALWAYS_IGNORED,
@@ -55,7 +64,28 @@ export async function discover(paths: string[], root: string, extraIgnores: stri
     found.forEach((f) => files.add(resolve(f)));
   }
   const sorted = [...files].sort((a, b) => (toPosix(a) < toPosix(b) ? -1 : toPosix(a) > toPosix(b) ? 1 : 0));
-  return { files: sorted, tsconfigs: [...tsconfigs].sort() };
+  return { files: sorted, packages: [...packages.values()], aliases };
+}
+
+function workspacePackage(manifest: string): WorkspacePackage | undefined {
+  try {
+    const json = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown; main?: unknown; types?: unknown; module?: unknown };
+    if (typeof json.name !== 'string') return undefined;
+    const entries = [json.types, json.module, json.main].filter((e): e is string => typeof e === 'string');
+    return { name: json.name, dir: dirname(manifest), entries };
+  } catch {
+    return undefined; // a broken package.json only costs its imports their resolution
+  }
+}
+
+function pathAliases(tsconfigPath: string): PathAlias[] {
+  const read = ts.readConfigFile(tsconfigPath, ts.sys.readFile);
+  const options = (read.config?.compilerOptions ?? {}) as { paths?: Record<string, unknown>; baseUrl?: string };
+  if (!options.paths || typeof options.paths !== 'object') return [];
+  const baseDir = resolve(dirname(tsconfigPath), options.baseUrl ?? '.');
+  return Object.entries(options.paths)
+    .filter((entry): entry is [string, string[]] => Array.isArray(entry[1]))
+    .map(([pattern, targets]) => ({ pattern, targets: targets.filter((t) => typeof t === 'string'), baseDir }));
 }
 
 /** A tsconfig's emit directories are build output. */

@@ -4,7 +4,8 @@ import { compareStrings, displayPath } from '../util/paths.js';
 import { parseDirectives, type Directive } from './directives.js';
 import { LabelUseCollector } from './label-uses.js';
 import { MetricResolver } from './metrics.js';
-import { ProjectIndex, resolveRelative } from './project.js';
+import type { ModuleResolver } from './module-resolver.js';
+import { ProjectIndex } from './project.js';
 import { ProvenanceAnalyzer } from './provenance.js';
 import { isRouteCall, routeOf } from './routes.js';
 import { parseSource, readSource } from './source-files.js';
@@ -15,13 +16,14 @@ import { TypeOracle } from './type-oracle.js';
 const CANDIDATE = /prom-client|\.labels\s*\(|\.(inc|dec|observe|startTimer|set)\s*\(|\b(Counter|Gauge|Histogram|Summary)\b|getSingleMetric|\.(get|post|put|patch|delete|all|route)\s*\(\s*['"`/]/;
 /** Files that define metrics: their importers may create or use metrics through them. */
 const DEFINES_METRICS = /prom-client/;
-const RELATIVE_IMPORT = /(?:from\s+|require\s*\(\s*|import\s*\(\s*)['"](\.{1,2}\/[^'"]+)['"]/g;
+const IMPORT_SPECIFIER = /(?:from\s+|require\s*\(\s*|import\s*\(\s*)['"]([^'"]+)['"]/g;
 const IMPORT_CLOSURE_DEPTH = 3;
 
 export interface ExtractOptions {
   root: string;
   files: string[];
   statusCodes: number;
+  modules: ModuleResolver;
 }
 
 export interface Extraction {
@@ -41,12 +43,12 @@ export function extract(options: ExtractOptions): Extraction {
     else texts.set(file, read.text);
   }
 
-  const project = new ProjectIndex(root);
+  const project = new ProjectIndex(root, options.modules);
   const directives = new Map<string, Directive[]>();
   const newExpressions: ts.NewExpression[] = [];
   const callExpressions: ts.CallExpression[] = [];
   const routeCalls: ts.CallExpression[] = [];
-  for (const file of selectCandidates(texts)) {
+  for (const file of selectCandidates(texts, options.modules)) {
     const shownAs = displayPath(root, file);
     const parsed = parseSource(file, texts.get(file)!, shownAs);
     if ('problem' in parsed) {
@@ -104,7 +106,7 @@ function walk(node: ts.Node, visit: (node: ts.Node) => void): void {
  * a file that defines metrics, since those use metrics or wrappers without naming the library; and
  * the files those import (types, constants, route tables) up to three levels, where label values come from.
  */
-function selectCandidates(texts: Map<string, string>): string[] {
+function selectCandidates(texts: Map<string, string>, modules: ModuleResolver): string[] {
   const selected = new Set<string>();
   const definers = new Set<string>();
   const imports = new Map<string, string[]>();
@@ -113,8 +115,8 @@ function selectCandidates(texts: Map<string, string>): string[] {
     if (CANDIDATE.test(text)) selected.add(file);
     if (DEFINES_METRICS.test(text)) definers.add(file);
     const targets: string[] = [];
-    for (const match of text.matchAll(RELATIVE_IMPORT)) {
-      const target = resolveRelative(match[1]!, file, (p) => texts.has(p));
+    for (const match of text.matchAll(IMPORT_SPECIFIER)) {
+      const target = modules.resolve(match[1]!, file, (p) => texts.has(p));
       if (!target) continue;
       targets.push(target);
       let list = importers.get(target);

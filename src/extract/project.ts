@@ -1,19 +1,8 @@
-import { dirname, join, resolve } from 'node:path';
 import { ts } from 'ts-morph';
 import type { Location } from '../types.js';
 import { displayPath } from '../util/paths.js';
+import type { ModuleResolver } from './module-resolver.js';
 import { declaredByStatement, lookup, type Declaration } from './scope.js';
-
-const RESOLVE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
-
-/** Resolves `./x`, `./x.js` (for `./x.ts`) and `./x/index.*` against a set of known files. */
-export function resolveRelative(specifier: string, fromFile: string, exists: (path: string) => boolean): string | undefined {
-  if (!specifier.startsWith('.') && !specifier.startsWith('/')) return undefined;
-  const base = resolve(dirname(fromFile), specifier);
-  const stripped = base.replace(/\.(c|m)?js$/, '');
-  const candidates = [base, ...RESOLVE_EXTENSIONS.map((e) => stripped + e), ...RESOLVE_EXTENSIONS.map((e) => join(base, `index${e}`))];
-  return candidates.find(exists);
-}
 
 /** The parsed candidate files of one run and the cross-file lookups over them. */
 export class ProjectIndex {
@@ -21,7 +10,10 @@ export class ProjectIndex {
   /** Call and `new` expressions keyed by the called name (`f` in `f()`, `a.f()`, `new f()`). */
   readonly callsByName = new Map<string, (ts.CallExpression | ts.NewExpression)[]>();
 
-  constructor(readonly root: string) {}
+  constructor(
+    readonly root: string,
+    private readonly modules: ModuleResolver,
+  ) {}
 
   add(sourceFile: ts.SourceFile): void {
     this.files.set(sourceFile.fileName, sourceFile);
@@ -42,9 +34,9 @@ export class ProjectIndex {
     return { file: displayPath(this.root, sf.fileName), line: start.line + 1, column: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1 };
   }
 
-  /** Resolves a relative module specifier to a parsed project file. Packages resolve to nothing. */
+  /** Resolves a module specifier to a parsed project file; third-party packages resolve to nothing. */
   resolveModule(specifier: string, fromFile: string): ts.SourceFile | undefined {
-    const path = resolveRelative(specifier, fromFile, (p) => this.files.has(p));
+    const path = this.modules.resolve(specifier, fromFile, (p) => this.files.has(p));
     return path === undefined ? undefined : this.files.get(path);
   }
 
