@@ -1,15 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT, runCli, tempProject } from './helpers/cli.js';
+import { REPO_ROOT, runCli, tempDir, tempProject } from './helpers/cli.js';
 
 const VALIDATOR = join(REPO_ROOT, 'node_modules', '.bin', 'sarif-multitool');
 
 /** Microsoft's validator with GitHub's ingestion rules; it exits 0 either way, so its messages are read. */
 function validate(sarif: string): string[] {
-  const file = join(mkdtempSync(join(tmpdir(), 'obslint-sarif-')), 'report.sarif');
+  const file = join(tempDir('obslint-sarif-'), 'report.sarif');
   writeFileSync(file, sarif);
   const output = execFileSync(VALIDATOR, ['validate', file, '--rule-kind', 'Gh'], { encoding: 'utf8' });
   expect(output).toContain('Analysis completed successfully');

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -38,9 +38,22 @@ export async function runBin(args: string[], cwd = REPO_ROOT, env: NodeJS.Proces
   }
 }
 
+const created: string[] = [];
+
+/** A fresh directory under the OS temp dir, removed after the test file (see test/setup.ts). */
+export function tempDir(prefix = 'obslint-test-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  created.push(dir);
+  return dir;
+}
+
+export function removeTempDirs(): void {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
 /** Writes a throwaway project: `{ 'src/a.ts': '…' }`. */
 export function tempProject(files: Record<string, string | Buffer>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'obslint-test-'));
+  const dir = tempDir();
   for (const [path, content] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), content);
