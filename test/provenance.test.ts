@@ -83,6 +83,21 @@ describe('label value provenance', () => {
     ]);
   });
 
+  it('links `this.set(...)` inside a collect() callback to its metric', async () => {
+    const dir = tempProject({
+      'src/queues.ts': [
+        "import { Gauge } from 'prom-client';",
+        "const QUEUES = ['email', 'sms'] as const;",
+        'const depth = new Map<string, number>();',
+        "new Gauge({ name: 'notify_queue_depth', help: 'Jobs waiting', labelNames: ['queue'], collect() {",
+        '  for (const queue of QUEUES) this.set({ queue }, depth.get(queue) ?? 0);',
+        '} });',
+      ].join('\n'),
+    });
+    const result = await analyze({ cwd: dir, paths: ['.'] });
+    expect(result.estimates.map((e) => [e.metric, e.series])).toEqual([['notify_queue_depth', 2]]);
+  });
+
   it('counts a bounded source once however many call sites repeat it', async () => {
     const bound = await boundOf('export function a(req: any) { checkouts.inc({ value: req.method }); }\nexport function b(request: any) { checkouts.inc({ value: request.method }); }');
     expect(summary(bound)).toBe('bounded 9');

@@ -189,6 +189,7 @@ export class MetricResolver {
   private resolveUncached(e: ts.Expression, depth: number): MetricDef | undefined {
     const direct = this.byNode.get(e);
     if (direct) return direct;
+    if (e.kind === ts.SyntaxKind.ThisKeyword) return this.collectOwner(e);
     if (ts.isIdentifier(e)) {
       const decl = lookup(e.text, e);
       return decl && this.resolveDeclaration(decl, depth);
@@ -208,6 +209,18 @@ export class MetricResolver {
       return this.memberOf(base, member, depth);
     }
     return undefined;
+  }
+
+  /** `new Gauge({ collect() { this.set(…) } })`: `this` in the config's `collect` is the metric. */
+  private collectOwner(thisNode: ts.Node): MetricDef | undefined {
+    let fn: ts.Node | undefined = thisNode.parent;
+    while (fn && !(ts.isFunctionLike(fn) && !ts.isArrowFunction(fn))) fn = fn.parent;
+    if (!fn) return undefined;
+    const holder = ts.isMethodDeclaration(fn) ? fn : ts.isFunctionExpression(fn) && ts.isPropertyAssignment(fn.parent) ? fn.parent : undefined;
+    if (!holder || propertyKey(holder.name) !== 'collect') return undefined;
+    const config = holder.parent;
+    const creation = config && ts.isObjectLiteralExpression(config) ? config.parent : undefined;
+    return creation && ts.isNewExpression(creation) ? this.byNode.get(creation) : undefined;
   }
 
   private resolveDeclaration(decl: Declaration, depth: number): MetricDef | undefined {
