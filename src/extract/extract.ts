@@ -12,8 +12,11 @@ import { parseSource, readSource } from './source-files.js';
 import { StaticEvaluator } from './static-eval.js';
 import { TypeOracle } from './type-oracle.js';
 
-/** Words that make a file worth parsing: metric libraries, label-setting calls, route registrations. */
-const CANDIDATE = /prom-client|\.labels\s*\(|\.(inc|dec|observe|startTimer|set)\s*\(|\b(Counter|Gauge|Histogram|Summary)\b|getSingleMetric|\.(get|post|put|patch|delete|all|route)\s*\(\s*['"`/]/;
+/**
+ * Words that make a file worth parsing: metric libraries and words, label-setting calls, route
+ * registrations. `.set(` alone is not one (every Map has it); gauge users import a metrics module.
+ */
+const CANDIDATE = /prom-client|metric|\.labels\s*\(|\.(inc|dec|observe|startTimer)\s*\(|\b(Counter|Gauge|Histogram|Summary)\b|\.(get|post|put|patch|delete|all|route)\s*\(\s*['"`/]/i;
 /** Files that define metrics: their importers may create or use metrics through them. */
 const DEFINES_METRICS = /prom-client/;
 const IMPORT_SPECIFIER = /(?:from\s+|require\s*\(\s*|import\s*\(\s*)['"]([^'"]+)['"]/g;

@@ -174,10 +174,31 @@ export class MetricResolver {
     return found;
   }
 
+  private holders?: Set<string>;
+
+  /** Names of the variables, fields and properties that metric definitions are stored in. */
+  private holderNames(): Set<string> {
+    if (this.holders) return this.holders;
+    this.holders = new Set();
+    for (const site of this.byNode.keys()) {
+      const parent = site.parent;
+      if (!parent) continue;
+      if ((ts.isVariableDeclaration(parent) || ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent)) && parent.name && !ts.isComputedPropertyName(parent.name)) {
+        const name = ts.isIdentifier(parent.name) || ts.isStringLiteral(parent.name) || ts.isPrivateIdentifier(parent.name) ? parent.name.text : undefined;
+        if (name) this.holders.add(name);
+      } else if (ts.isBinaryExpression(parent) && parent.right === site) {
+        const name = propertyName(skipOuter(parent.left)) ?? (ts.isIdentifier(parent.left) ? parent.left.text : undefined);
+        if (name) this.holders.add(name);
+      }
+    }
+    return this.holders;
+  }
+
   /** Where syntax loses the trail (typed parameters, injected objects), the checker's declaration. */
   private resolveByType(e: ts.Expression): MetricDef | undefined {
     if (!ts.isPropertyAccessExpression(e) && !ts.isIdentifier(e)) return undefined;
-    if (this.defs.length === 0) return undefined;
+    // The checker is asked only about names that hold a metric somewhere (not every `cache.set`).
+    if (!this.holderNames().has(ts.isIdentifier(e) ? e.text : e.name.text)) return undefined;
     for (const decl of this.types.declarations(e, this.project.files)) {
       const init = ts.isPropertyAssignment(decl) || ts.isPropertyDeclaration(decl) || ts.isVariableDeclaration(decl) ? decl.initializer : undefined;
       const found = init && this.resolve(init, 1);
