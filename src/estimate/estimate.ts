@@ -54,8 +54,8 @@ function labelEstimate(def: MetricDef, label: string, uses: Catalog['labelUses']
   const bound = union(uses.map((u) => u.bound));
   if (!bound) {
     // A timer's end() may set the label where obslint cannot follow; the other calls say it stays empty.
-    const definitive = calls.filter((c) => c.method !== 'startTimer' && c.method !== 'end' && !rejected(def, c));
-    if (definitive.length > 0) return { label, count: 1, kind: 'never-set', reason: `never set: ${definitive.length} call site${definitive.length === 1 ? '' : 's'} leave it empty` };
+    const definitive = calls.filter((c) => c.method !== 'startTimer' && c.method !== 'end' && c.form !== 'opaque' && !rejected(def, c));
+    if (definitive.length > 0) return { label, count: 1, kind: 'never-set', reason: `never set: ${definitive.length === 1 ? 'the one call site leaves' : `all ${definitive.length} call sites leave`} it empty` };
     const why = calls.length > 0 ? 'no call site obslint can see sets it' : 'no use of the metric found';
     return { label, count: config.defaults.unknownLabelBound, kind: 'unused', reason: `${why}: assumed ${config.defaults.unknownLabelBound} (defaults.unknownLabelBound)` };
   }

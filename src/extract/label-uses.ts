@@ -53,10 +53,11 @@ export class LabelUseCollector {
   private labelArgument(method: string, args: readonly ts.Expression[]): ts.Expression | undefined {
     const first = args[0] && skipOuter(args[0]);
     if (!first) return undefined;
-    if (this.objectLiteral(first)) return first;
+    if (this.objectLiterals(first).length > 0) return first;
     if (isScalarLike(first)) return undefined;
     if (method === 'startTimer' || method === 'remove' || method === 'setToCurrentTime') return first;
-    return args.length >= 2 ? first : undefined;
+    // `inc(labels)` alone: the checker tells a labels object from a number.
+    return args.length >= 2 || this.types.isObjectType(first) ? first : undefined;
   }
 
   private labelsCall(def: MetricDef, call: ts.CallExpression): void {
@@ -83,43 +84,53 @@ export class LabelUseCollector {
    * passed to a metric with several labels.
    */
   private isLabelsObject(def: MetricDef, arg: ts.Expression): boolean {
-    if (this.objectLiteral(arg)) return true;
+    if (this.objectLiterals(arg).length > 0) return true;
     if (ts.isStringLiteralLike(arg) || ts.isNumericLiteral(arg) || ts.isTemplateExpression(arg) || ts.isBinaryExpression(arg) || ts.isConditionalExpression(arg)) return false;
-    const typed = this.types.finiteValues(arg);
-    if (typed) return false;
-    return def.labelNames.length !== 1 && /labels?$|attributes$|tags$/i.test(text(arg));
+    return this.types.isObjectType(arg) || (def.labelNames.length !== 1 && /labels?$|attributes$|tags$/i.test(text(arg)));
   }
 
   private labelObject(def: MetricDef, method: string, arg: ts.Expression): void {
-    const literal = this.objectLiteral(arg);
-    if (!literal) {
+    const literals = this.objectLiterals(arg);
+    if (literals.length === 0) {
       this.facts.calls.push({ metricId: def.id, method, form: 'opaque', labels: [], loc: this.project.location(arg) });
+      this.opaqueUses(def, arg);
       return;
     }
-    const entries = this.entries(literal, 0);
-    entries.props.push(...this.assignedLater(arg));
-    this.facts.calls.push({ metricId: def.id, method, form: entries.opaque ? 'opaque' : 'object', labels: entries.props.map((p) => p.key), loc: this.project.location(literal === skipOuter(arg) ? literal : arg) });
-    // An undeclared key is label-mismatch's finding; the declared ones still say what the fixed call sets.
-    for (const { key, value } of entries.props) if (!def.labelNamesKnown || def.labelNames.includes(key)) this.use(def, key, value);
+    const direct = literals.length === 1 && literals[0] === skipOuter(arg);
+    for (const literal of literals) {
+      const entries = this.entries(literal, 0);
+      entries.props.push(...this.assignedLater(arg));
+      this.facts.calls.push({ metricId: def.id, method, form: entries.opaque ? 'opaque' : 'object', labels: entries.props.map((p) => p.key), loc: this.project.location(direct ? literal : arg) });
+      // An undeclared key is label-mismatch's finding; the declared ones still say what the fixed call sets.
+      for (const { key, value } of entries.props) if (!def.labelNamesKnown || def.labelNames.includes(key)) this.use(def, key, value);
+    }
   }
 
-  /** The object literal a labels argument is: directly, through a `const`, or returned by a project function. */
-  private objectLiteral(arg: ts.Expression, depth = 0): ts.ObjectLiteralExpression | undefined {
+  /**
+   * The object literals a labels argument can be: the literal itself, a `const`'s initializer, what
+   * a project function returns, or what every caller passes for a parameter.
+   */
+  private objectLiterals(arg: ts.Expression, depth = 0): ts.ObjectLiteralExpression[] {
     const e = skipOuter(arg);
-    if (ts.isObjectLiteralExpression(e)) return e;
-    if (depth > 3) return undefined;
+    if (ts.isObjectLiteralExpression(e)) return [e];
+    if (depth > 3) return [];
     if (ts.isIdentifier(e)) {
       const decl = lookup(e.text, e);
-      if (decl?.kind === 'variable' && decl.path.length === 0 && decl.node.initializer) return this.objectLiteral(decl.node.initializer, depth + 1);
+      if (decl?.kind === 'variable' && decl.path.length === 0 && decl.node.initializer) return this.objectLiterals(decl.node.initializer, depth + 1);
+      if (decl?.kind === 'parameter' && decl.path.length === 0) {
+        const passed = this.resolver.callersOf(decl.fn).map((call) => call.arguments[decl.index]);
+        const literals = passed.map((a) => (a ? this.objectLiterals(a, depth + 1) : []));
+        return literals.length > 0 && literals.every((l) => l.length > 0) ? literals.flat() : [];
+      }
     }
     if (ts.isCallExpression(e)) {
       const fn = this.provenance.calledFunction(skipOuter(e.expression));
       const body = fn && (fn as ts.FunctionLikeDeclaration).body;
-      if (!body) return undefined;
+      if (!body) return [];
       const returned = ts.isBlock(body) ? returnExpressions(body) : [body];
-      return returned.length === 1 ? this.objectLiteral(returned[0]!, depth + 1) : undefined;
+      return returned.length === 1 ? this.objectLiterals(returned[0]!, depth + 1) : [];
     }
-    return undefined;
+    return [];
   }
 
   /** `const labels = { method }; … labels.path = req.path; end(labels)`: keys added after the literal. */
@@ -156,7 +167,7 @@ export class LabelUseCollector {
       } else if (ts.isShorthandPropertyAssignment(prop)) {
         props.push({ key: prop.name.text, value: prop.name });
       } else if (ts.isSpreadAssignment(prop)) {
-        const inner = depth < 3 ? this.objectLiteral(prop.expression) : undefined;
+        const inner = depth < 3 ? this.objectLiterals(prop.expression)[0] : undefined;
         if (!inner) {
           opaque = true;
           continue;
@@ -173,6 +184,16 @@ export class LabelUseCollector {
       }
     }
     return { props, opaque };
+  }
+
+  /** A labels object obslint cannot see into: each label is what its property's type allows. */
+  private opaqueUses(def: MetricDef, arg: ts.Expression): void {
+    for (const label of def.labelNames) {
+      const typed = this.types.propertyValues(arg, label);
+      const expression = `${text(arg)}.${label}`;
+      const bound = typed ? finite(typed.values, `type \`${typed.type.length > 60 ? `${typed.type.slice(0, 57)}...` : typed.type}\``) : unknown(`\`${expression}\` of a labels object obslint cannot see into`, expression, [this.provenance.step(arg, `label \`${label}\` of \`${def.name}\``)]);
+      this.facts.uses.push({ metricId: def.id, label, expression, bound, loc: this.project.location(arg) });
+    }
   }
 
   private use(def: MetricDef, label: string, value: ts.Expression): void {

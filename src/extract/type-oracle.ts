@@ -71,6 +71,28 @@ export class TypeOracle {
     return out;
   }
 
+  /** The finite values of property `name` of the expression's (object) type, e.g. a typed labels object. */
+  propertyValues(node: ts.Expression, name: string): { values: string[]; type: string } | undefined {
+    const { program, checker } = this.ensure();
+    const twin = findTwin(program.getSourceFile(node.getSourceFile().fileName), node);
+    if (!twin) return undefined;
+    const property = checker.getNonNullableType(checker.getTypeAtLocation(twin)).getProperty(name);
+    if (!property) return undefined;
+    const type = checker.getTypeOfSymbolAtLocation(property, twin);
+    const values = literalValues(type);
+    return values && values.length > 0 && values.length <= MAX_VALUES ? { values, type: checker.typeToString(type) } : undefined;
+  }
+
+  /** Whether the expression's type is an object (a labels object) rather than a number or string. */
+  isObjectType(node: ts.Expression): boolean {
+    const { program, checker } = this.ensure();
+    const twin = findTwin(program.getSourceFile(node.getSourceFile().fileName), node);
+    if (!twin) return false;
+    const type = checker.getNonNullableType(checker.getTypeAtLocation(twin));
+    const members = type.isUnion() ? type.types : [type];
+    return members.length > 0 && members.every((t) => (t.flags & ts.TypeFlags.Object) !== 0);
+  }
+
   private ensure(): { program: ts.Program; checker: ts.TypeChecker } {
     if (!this.program || !this.checker) {
       const project = new Project({
