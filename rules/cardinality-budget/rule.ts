@@ -17,6 +17,11 @@ export function productText(estimate: Estimate): string {
   return factors.join(' × ');
 }
 
+/** The estimate with every assumed label bound (unknown, unused) counted as a single value. */
+export function knownSeries(estimate: Estimate): number {
+  return estimate.byLabel.reduce((n, l) => n * (l.kind === 'unknown' || l.kind === 'unused' || typeof l.count !== 'number' ? 1 : l.count), estimate.seriesPerChild * estimate.replicas);
+}
+
 export default defineRule({
   id: 'cardinality-budget',
   meta: {
@@ -34,14 +39,12 @@ export default defineRule({
     const bounded: { def: MetricDef; series: number }[] = [];
     for (const def of ctx.catalog.metrics) {
       const est = ctx.estimate(def.id);
-      // Unbounded metrics are reported by the rule that found the cause; a metric with no visible
-      // use has only assumed bounds, which unknown-label-bound reports.
-      if (est.series === 'unbounded' || est.byLabel.some((l) => l.kind === 'unused')) continue;
-      bounded.push({ def, series: est.series });
+      // Unbounded metrics are reported by the rule that found the cause.
+      if (est.series === 'unbounded') continue;
+      // Bounds obslint assumed are unknown-label-bound's findings: budgets speak of what is known.
+      const known = knownSeries(est);
+      bounded.push({ def, series: known });
       const budget = ctx.config.metrics[def.name]?.maxSeries ?? ctx.config.defaults.maxSeriesPerMetric;
-      if (est.series <= budget) continue;
-      // Over only because of assumed bounds: unknown-label-bound reports those, with how to bound them.
-      const known = est.byLabel.reduce((n, l) => n * (l.kind === 'unknown' || typeof l.count !== 'number' ? 1 : l.count), est.seriesPerChild * est.replicas);
       if (known <= budget) continue;
       ctx.report({
         messageId: 'metric',

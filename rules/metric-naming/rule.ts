@@ -59,7 +59,7 @@ export default defineRule({
         }
         const abbreviation = ABBREVIATED_UNITS.exec(name)?.[1];
         if (abbreviation) report('abbreviatedUnit', { unit: abbreviation });
-        const type = TYPE_WORDS.exec(name)?.[2];
+        const type = TYPE_WORDS.exec(snake(name))?.[2];
         if (type) report('typeInName', { type });
       }
       if (def.help === '') report('noHelp');

@@ -51,6 +51,8 @@ export default defineRule({
         if (!names.has(label.toLowerCase()) || budgetedLabel(ctx.config, metric.name, label)) continue;
         const bound = union(ctx.catalog.labelUses.filter((u) => u.metricId === metric.id && u.label === label).map((u) => u.bound));
         if (bound && bound.kind !== 'unknown') continue;
+        // Every call leaves it empty: one value, whatever its name promises.
+        if (ctx.estimate(metric.id).byLabel.find((l) => l.label === label)?.kind === 'never-set') continue;
         ctx.report({ messageId: 'name', data: { label, metric: metric.name, what: label.replace(/_/g, ' ') }, loc: metric.loc, metric: metric.name, label });
       }
     }

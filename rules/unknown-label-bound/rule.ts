@@ -1,5 +1,12 @@
 import { defineRule } from '../../src/engine/define-rule.js';
+import type { LabelCall, MetricDef } from '../../src/types.js';
 import { DEFAULT_UNBOUNDED_NAMES } from '../unbounded-label/rule.js';
+
+function rejected(def: MetricDef, call: LabelCall): boolean {
+  if (!def.labelNamesKnown) return false;
+  if (call.form === 'positional') return call.labels.length !== def.labelNames.length;
+  return call.form === 'object' && call.labels.some((l) => !def.labelNames.includes(l));
+}
 
 export default defineRule({
   id: 'unknown-label-bound',
@@ -10,7 +17,7 @@ export default defineRule({
     messages: {
       unknown: 'label `{{label}}` of `{{metric}}` cannot be bounded ({{reason}}); the estimate assumes {{assumed}} values: give the value a union type (`\'a\' | \'b\'`) or an enum, or set `metrics.{{metric}}.labels.{{label}}` in obslint.yaml',
       unset: 'no call site obslint can see sets label `{{label}}` of `{{metric}}`; the estimate assumes {{assumed}} values: set `metrics.{{metric}}.labels.{{label}}` in obslint.yaml if it is set where obslint cannot follow',
-      unused: 'obslint sees no use of `{{metric}}`, so its label{{plural}} {{labels}} cannot be bounded; the estimate assumes {{assumed}} values each: remove the metric if it is dead, or set `metrics.{{metric}}.labels` in obslint.yaml if it is used where obslint cannot follow',
+      unused: 'obslint sees no use of `{{metric}}`, so its label{{plural}} {{labels}} cannot be bounded; the estimate assumes {{assumed}} values{{each}}: remove the metric if it is dead, or set `metrics.{{metric}}.labels` in obslint.yaml if it is used where obslint cannot follow',
     },
   },
   defaultOptions: {},
@@ -20,11 +27,9 @@ export default defineRule({
     const unboundedNames = new Set(
       unboundedRule?.severity === 'off' ? [] : ((unboundedRule?.options.names as string[] | undefined) ?? DEFAULT_UNBOUNDED_NAMES).map((n) => n.toLowerCase()),
     );
-    const mismatched = new Set(
-      ctx.catalog.labelCalls
-        .filter((c) => (c.form === 'positional' && c.labels.length !== ctx.metric(c.metricId).labelNames.length) || (c.form === 'object' && c.labels.some((l) => !ctx.metric(c.metricId).labelNames.includes(l))))
-        .map((c) => c.metricId),
-    );
+    // Metrics whose every call is rejected by prom-client: their empty labels are label-mismatch's finding.
+    const accepted = new Set(ctx.catalog.labelCalls.filter((c) => !rejected(ctx.metric(c.metricId), c)).map((c) => c.metricId));
+    const mismatched = new Set(ctx.catalog.labelCalls.map((c) => c.metricId).filter((id) => !accepted.has(id)));
     for (const def of ctx.catalog.metrics) {
       const est = ctx.estimate(def.id);
       const reported = (label: string): boolean => unboundedNames.has(label.toLowerCase());
@@ -39,7 +44,7 @@ export default defineRule({
       } else if (unusedLabels.length > 0 && !mismatched.has(def.id)) {
         ctx.report({
           messageId: 'unused',
-          data: { metric: def.name, labels: unusedLabels.map((l) => `\`${l}\``).join(', '), plural: unusedLabels.length === 1 ? '' : 's', assumed: ctx.config.defaults.unknownLabelBound },
+          data: { metric: def.name, labels: unusedLabels.map((l) => `\`${l}\``).join(', '), plural: unusedLabels.length === 1 ? '' : 's', each: unusedLabels.length === 1 ? '' : ' each', assumed: ctx.config.defaults.unknownLabelBound },
           loc: def.loc,
           metric: def.name,
         });

@@ -79,7 +79,7 @@ function seriesPerChild(def: MetricDef): { count: number; reason: string } {
     }
     case 'summary': {
       const quantiles = def.quantiles ?? 7;
-      return { count: quantiles + 2, reason: `${quantiles} quantiles + 2 (_sum, _count)` };
+      return { count: quantiles + 2, reason: `${quantiles} quantiles + 2 (_sum, _count)${def.quantiles === undefined ? ', percentiles not readable: prom-client default assumed' : ''}` };
     }
     default:
       return { count: 1, reason: `1 series per label set (${def.kind})` };

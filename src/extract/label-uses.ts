@@ -251,7 +251,7 @@ export function unitOf(value: ts.Expression, depth = 0): { unit: Observation['un
   if (ts.isIdentifier(e) && depth < 4) {
     // `const elapsed = Date.now() - start; h.observe(elapsed)`
     const decl = lookup(e.text, e);
-    if (decl?.kind === 'variable' && decl.path.length === 0 && decl.node.initializer) {
+    if (decl?.kind === 'variable' && decl.isConst && decl.path.length === 0 && decl.node.initializer) {
       const fromInit = unitOf(decl.node.initializer, depth + 1);
       if (fromInit.unit !== 'unknown') return fromInit;
     }

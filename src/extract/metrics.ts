@@ -155,7 +155,8 @@ export class MetricResolver {
    */
   private creationPlacement(site: ts.Node, staticName: boolean): MetricDef['createdIn'] {
     const where = placement(site, staticName);
-    if (where !== 'function') return where;
+    // A factory of a fixed name throws on its second call just like a plain helper.
+    if (where !== 'function' && !(where === 'factory' && staticName)) return where;
     const fn = enclosingFunctionOf(site);
     for (const call of fn ? this.callersOf(fn) : []) {
       const caller = placement(call, staticName);
@@ -444,13 +445,14 @@ const CALLBACK_KEYS = /^(each(Message|Batch)|on[A-Z]\w*|handler|handle|process|c
  * module scope runs once, so it is hot only when every iteration registers the same name.
  */
 export function placement(node: ts.Node, staticName: boolean): MetricDef['createdIn'] {
-  if (isGuardedCreation(node)) return 'factory';
+  if (isGuardedCreation(node)) return 'module';
   let loop = false;
   for (let n: ts.Node | undefined = node.parent; n; n = n.parent) {
     if (ts.isIterationStatement(n, false)) loop = true;
-    if (ts.isPropertyDeclaration(n) || ts.isConstructorDeclaration(n) || ts.isClassStaticBlockDeclaration(n)) return loop ? 'loop' : 'class';
+    if (ts.isPropertyDeclaration(n) || ts.isConstructorDeclaration(n) || ts.isClassStaticBlockDeclaration(n)) return loop && staticName ? 'loop' : 'class';
     if (ts.isFunctionLike(n)) {
-      if (loop) return 'loop';
+      // A loop registering one name per iteration is as hot as the function it is in.
+      if (loop && staticName) return 'loop';
       const fn = n as ts.SignatureDeclaration;
       const parent = fn.parent;
       if (parent && ts.isCallExpression(parent) && parent.arguments.includes(fn as unknown as ts.Expression)) {
