@@ -46,4 +46,20 @@ describe('bad input never crashes and never hides other results', () => {
     expect(run.stats.filesDiscovered).toBe(1);
     expect(run.findings.map((f: { loc: { file: string } }) => f.loc.file)).toEqual(['src/orders.ts']);
   });
+
+  it('survives code nested deeper than the stack, alias cycles and inheritance cycles', async () => {
+    const operands = Array.from({ length: 5000 }, (_, i) => `'part${i}'`).join(' + ');
+    const dir = tempProject({
+      'src/orders.ts': HAZARD,
+      'src/generated.ts': `import { Counter } from 'prom-client';\nexport const banner = ${operands};\nexport const c = new Counter({ name: 'banner_renders_total', help: banner });\n`,
+      'src/a.ts': "import { b } from './b';\nexport const a = b;\na.requests.inc();\n",
+      'src/b.ts': "import { a } from './a';\nexport const b = a;\n",
+      'src/classes.js': 'class A extends B { run() { this.hits.inc(); } }\nclass B extends A {}\nvar metrics = metrics;\nmetrics.requests.inc();\n',
+    });
+    const run = await runCli(['.', '--format', 'json'], { cwd: dir });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(1);
+    const result = JSON.parse(run.stdout);
+    expect(result.findings.map((f: { ruleId: string; metric: string }) => `${f.ruleId} ${f.metric}`)).toContain('unbounded-label orders_total');
+  });
 });

@@ -84,22 +84,20 @@ function resolveConfig(raw: BudgetFile, file: string | undefined, positions: Res
 
 /** Of ajv's errors, the deepest one says most about what to change. */
 function mostSpecific(errors: ErrorObject[]): ErrorObject {
-  const propertyName = errors.find((e) => e.keyword === 'propertyNames');
-  if (propertyName) return propertyName;
   const meaningful = errors.filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'if');
   const pool = meaningful.length > 0 ? meaningful : errors;
   return pool.reduce((best, e) => (e.instancePath.length > best.instancePath.length ? e : best), pool[0]!);
 }
 
 function describe(error: ErrorObject, path: string[]): string {
-  const where = path.length > 0 ? `\`${path.join('.')}\`` : 'the file';
+  const where = path[0] === 'rules' && path.length >= 4 ? `option \`${path.slice(3).join('.')}\` of rule \`${path[1]}\`` : path.length > 0 ? `\`${path.join('.')}\`` : 'the file';
   switch (error.keyword) {
     case 'additionalProperties': {
       const key = (error.params as { additionalProperty: string }).additionalProperty;
+      if (path.length === 1 && path[0] === 'rules') return `${where}: unknown rule id \`${key}\` (\`obslint rules\` lists them)`;
+      if (path.length === 3 && path[0] === 'rules') return `unknown option \`${key}\` for rule \`${path[1]}\``;
       return `unknown key \`${[...path, key].join('.')}\``;
     }
-    case 'propertyNames':
-      return `${where}: unknown rule id \`${(error.params as { propertyName: string }).propertyName}\` (\`obslint rules\` lists them)`;
     case 'enum':
       return `${where} must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'const':

@@ -46,9 +46,9 @@ export async function discover(paths: string[], root: string, extraIgnores: stri
   const packages = new Map<string, WorkspacePackage>();
   const aliases: PathAlias[] = [];
   for (const dir of directories) {
-    const configs = await globby(['**/tsconfig*.json'], { cwd: dir, absolute: true, gitignore: true, ignore: ALWAYS_IGNORED, dot: false });
+    const configs = await globby(['**/tsconfig*.json'], { cwd: dir, absolute: true, gitignore: true, ignore: ALWAYS_IGNORED, dot: false, suppressErrors: true });
     configs.sort().forEach((c) => aliases.push(...pathAliases(c)));
-    const manifests = await globby(['**/package.json'], { cwd: dir, absolute: true, gitignore: true, ignore: ALWAYS_IGNORED, dot: false });
+    const manifests = await globby(['**/package.json'], { cwd: dir, absolute: true, gitignore: true, ignore: ALWAYS_IGNORED, dot: false, suppressErrors: true });
     for (const manifest of manifests.sort()) {
       const pkg = workspacePackage(manifest);
       if (pkg && !packages.has(pkg.name)) packages.set(pkg.name, pkg);
@@ -60,7 +60,7 @@ export async function discover(paths: string[], root: string, extraIgnores: stri
       ...buildDirs.map((d) => `${d}/**`),
       ...extraIgnores.map((g) => relativeGlob(g, root, dir)).filter((g): g is string => Boolean(g)),
     ];
-    const found = await globby([`**/*.{${SOURCE_EXTENSIONS.join(',')}}`], { cwd: dir, absolute: true, gitignore: true, ignore, dot: false, followSymbolicLinks: false });
+    const found = await globby([`**/*.{${SOURCE_EXTENSIONS.join(',')}}`], { cwd: dir, absolute: true, gitignore: true, ignore, dot: false, followSymbolicLinks: false, suppressErrors: true });
     found.forEach((f) => files.add(resolve(f)));
   }
   const sorted = [...files].sort((a, b) => (toPosix(a) < toPosix(b) ? -1 : toPosix(a) > toPosix(b) ? 1 : 0));

@@ -11,6 +11,7 @@ import { isRouteCall, routeOf } from './routes.js';
 import { parseSource, readSource } from './source-files.js';
 import { StaticEvaluator } from './static-eval.js';
 import { TypeOracle } from './type-oracle.js';
+import { forEachDescendant } from './walk.js';
 
 /**
  * Words that make a file worth parsing: metric libraries and words, label-setting calls, route
@@ -61,7 +62,7 @@ export function extract(options: ExtractOptions): Extraction {
     project.add(parsed.sourceFile);
     const found = parseDirectives(texts.get(file)!);
     if (found.length > 0) directives.set(shownAs, found);
-    walk(parsed.sourceFile, (node) => {
+    forEachDescendant(parsed.sourceFile, (node) => {
       if (ts.isNewExpression(node)) {
         newExpressions.push(node);
         project.indexCall(node);
@@ -76,12 +77,12 @@ export function extract(options: ExtractOptions): Extraction {
   const evaluator = new StaticEvaluator(project);
   const types = new TypeOracle(() => project.files.values());
   const resolver = new MetricResolver(project, evaluator, types);
-  resolver.discover(newExpressions);
+  for (const node of newExpressions) guarded(node, notices, root, () => resolver.discover(node));
   const routes = routeCalls.map((call) => routeOf(call, project, evaluator)).filter((r): r is RouteFact => r !== undefined);
   const routeTemplates = [...new Set(routes.map((r) => r.template))].sort();
   const provenance = new ProvenanceAnalyzer(project, evaluator, resolver, { routeTemplates: () => routeTemplates, statusCodes: options.statusCodes });
   const collector = new LabelUseCollector(project, resolver, provenance, evaluator, types);
-  for (const call of callExpressions) collector.visit(call);
+  for (const call of callExpressions) guarded(call, notices, root, () => collector.visit(call));
 
   const byLocation = <T extends { loc: { file: string; line: number; column: number } }>(a: T, b: T): number =>
     compareStrings(a.loc.file, b.loc.file) || a.loc.line - b.loc.line || a.loc.column - b.loc.column;
@@ -99,9 +100,19 @@ export function extract(options: ExtractOptions): Extraction {
   };
 }
 
-function walk(node: ts.Node, visit: (node: ts.Node) => void): void {
-  visit(node);
-  ts.forEachChild(node, (child) => walk(child, visit));
+/**
+ * Runs one step of the analysis; a failure (a construct nested too deep for the stack, a bug) costs
+ * that one node, reported with its location, never the run.
+ */
+function guarded(node: ts.Node, notices: Notice[], root: string, step: () => void): void {
+  try {
+    step();
+  } catch (error) {
+    const sf = node.getSourceFile();
+    const { line, character } = sf.getLineAndCharacterOfPosition(node.getStart(sf));
+    const why = error instanceof RangeError ? 'too deeply nested to analyse' : `internal error (${error instanceof Error ? error.message : String(error)}), please report it`;
+    notices.push({ level: 'warning', file: displayPath(root, sf.fileName), line: line + 1, column: character + 1, message: `skipped this expression: ${why}` });
+  }
 }
 
 /**

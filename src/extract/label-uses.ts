@@ -1,5 +1,5 @@
 import { ts } from 'ts-morph';
-import type { Bound, LabelCall, LabelUse, MetricDef, Observation } from '../types.js';
+import type { LabelCall, LabelUse, MetricDef, Observation } from '../types.js';
 import { finite, unknown, withStep } from './bounds.js';
 import { PROM_CLIENT } from './libraries/prom-client.js';
 import { returnExpressions, type MetricResolver } from './metrics.js';
@@ -8,6 +8,7 @@ import { chain, text, type ProvenanceAnalyzer } from './provenance.js';
 import { lookup, propertyKey, propertyName, skipOuter } from './scope.js';
 import { scalarText, type StaticEvaluator } from './static-eval.js';
 import type { TypeOracle } from './type-oracle.js';
+import { forEachDescendant } from './walk.js';
 
 export interface LabelFacts {
   uses: LabelUse[];
@@ -141,7 +142,8 @@ export class LabelUseCollector {
     if (decl?.kind !== 'variable' || decl.path.length > 0) return [];
     const scope = decl.node.parent?.parent?.parent;
     const found: { key: string; value: ts.Expression }[] = [];
-    const visit = (node: ts.Node): void => {
+    if (!scope) return found;
+    forEachDescendant(scope, (node) => {
       if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
         const target = skipOuter(node.left);
         const key = propertyName(target);
@@ -150,9 +152,7 @@ export class LabelUseCollector {
           if (ts.isIdentifier(base) && base.text === e.text && lookup(base.text, base)?.node === decl.node) found.push({ key, value: node.right });
         }
       }
-      ts.forEachChild(node, visit);
-    };
-    if (scope) visit(scope);
+    });
     return found;
   }
 
@@ -197,15 +197,10 @@ export class LabelUseCollector {
   }
 
   private use(def: MetricDef, label: string, value: ts.Expression): void {
-    let bound: Bound;
-    try {
-      bound = this.provenance.of(value);
-      if (bound.kind === 'unknown') {
-        const typed = this.types.finiteValues(value);
-        if (typed) bound = finite(typed.values, `type \`${typed.type.length > 60 ? `${typed.type.slice(0, 57)}...` : typed.type}\``);
-      }
-    } catch {
-      bound = unknown('value could not be analysed', text(value));
+    let bound = this.provenance.of(value);
+    if (bound.kind === 'unknown') {
+      const typed = this.types.finiteValues(value);
+      if (typed) bound = finite(typed.values, `type \`${typed.type.length > 60 ? `${typed.type.slice(0, 57)}...` : typed.type}\``);
     }
     bound = withStep(bound, this.provenance.step(value, `label \`${label}\` of \`${def.name}\``));
     this.facts.uses.push({ metricId: def.id, label, expression: text(value), bound, loc: this.project.location(value) });
@@ -227,14 +222,12 @@ export class LabelUseCollector {
     const name = holder.name.text;
     const scope = holder.parent?.parent?.parent;
     if (!scope) return;
-    const visit = (node: ts.Node): void => {
+    forEachDescendant(scope, (node) => {
       if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === name) {
         const decl = lookup(name, node.expression);
         if (decl?.kind === 'variable' && decl.node === holder && node.arguments[0]) this.labelObject(def, 'end', node.arguments[0]);
       }
-      ts.forEachChild(node, visit);
-    };
-    visit(scope);
+    });
   }
 }
 

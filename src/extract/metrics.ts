@@ -4,6 +4,7 @@ import { PROM_CLIENT, promClientMetricClass } from './libraries/prom-client.js';
 import type { ProjectIndex } from './project.js';
 import { enclosingClass, functionName, lookup, propertyKey, propertyName, skipOuter, type Declaration } from './scope.js';
 import type { TypeOracle } from './type-oracle.js';
+import { forEachDescendant } from './walk.js';
 import { bindArguments, EMPTY_ENV, scalarText, staticNumbers, staticStrings, type Env, type StaticEvaluator } from './static-eval.js';
 
 const MAX_WRAPPER_DEPTH = 3;
@@ -34,12 +35,11 @@ export class MetricResolver {
     private readonly types: TypeOracle,
   ) {}
 
-  discover(newExpressions: ts.NewExpression[]): void {
-    for (const node of newExpressions) {
-      const kind = promClientMetricClass(node.expression, this.project);
-      if (!kind) continue;
-      for (const creation of this.instantiate({ node, kind, env: EMPTY_ENV, calls: [] }, 0)) this.define(creation);
-    }
+  /** Defines the metric(s) a `new` expression creates, if it constructs a prom-client metric. */
+  discover(node: ts.NewExpression): void {
+    const kind = promClientMetricClass(node.expression, this.project);
+    if (!kind) return;
+    for (const creation of this.instantiate({ node, kind, env: EMPTY_ENV, calls: [] }, 0)) this.define(creation);
   }
 
   /** Direct definitions resolve to themselves; wrapper templates fan out to one definition per call site. */
@@ -168,9 +168,11 @@ export class MetricResolver {
   /** The metric an expression evaluates to, if obslint can tell. */
   resolve(expr: ts.Expression, depth = 0): MetricDef | undefined {
     const e = skipOuter(expr);
-    const cached = this.memo.get(e);
-    if (cached !== undefined) return cached ?? undefined;
-    const found = depth > 8 ? undefined : (this.resolveUncached(e, depth) ?? (depth === 0 ? this.resolveByType(e) : undefined));
+    if (this.memo.has(e)) return this.memo.get(e) ?? undefined;
+    if (depth > 8) return undefined;
+    // Marked before resolving: an alias cycle (`const a = b; const b = a`) ends here.
+    this.memo.set(e, null);
+    const found = this.resolveUncached(e, depth) ?? (depth === 0 ? this.resolveByType(e) : undefined);
     this.memo.set(e, found ?? null);
     return found;
   }
@@ -270,19 +272,20 @@ export class MetricResolver {
     if (decl.path.length > 0) return undefined;
     const scope = decl.node.parent?.parent?.parent;
     let found: MetricDef | undefined;
-    const visit = (node: ts.Node): void => {
-      if (found) return;
-      if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(node.left) && node.left.text === decl.name.text) {
-        found = this.resolve(node.right, depth + 1);
-      }
-      ts.forEachChild(node, visit);
-    };
-    if (scope) visit(scope);
+    if (scope) {
+      forEachDescendant(scope, (node) => {
+        if (found) return false;
+        if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(node.left) && node.left.text === decl.name.text) {
+          found = this.resolve(node.right, depth + 1);
+        }
+      });
+    }
     return found;
   }
 
   /** `obj.member` where obj is an object literal, a module namespace, or a class instance. */
   private memberOf(base: ts.Expression, member: string, depth: number): MetricDef | undefined {
+    if (depth > 8) return undefined;
     const e = skipOuter(base);
     if (ts.isObjectLiteralExpression(e)) {
       for (const prop of e.properties) {
@@ -352,6 +355,7 @@ export class MetricResolver {
 
   /** A class field initialised with a metric, or assigned one (`this.x = new Counter()`) in the class. */
   private instanceMember(cls: ts.ClassLikeDeclaration, member: string, depth: number): MetricDef | undefined {
+    if (depth > 8) return undefined;
     for (const element of cls.members) {
       if (ts.isPropertyDeclaration(element) && propertyKey(element.name) === member && element.initializer) {
         return this.resolve(element.initializer, depth + 1);
@@ -362,24 +366,24 @@ export class MetricResolver {
       }
     }
     let found: MetricDef | undefined;
-    const visit = (node: ts.Node): void => {
-      if (found) return;
-      if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
-        const left = skipOuter(node.left);
-        if (ts.isPropertyAccessExpression(left) && left.expression.kind === ts.SyntaxKind.ThisKeyword && left.name.text === member) {
-          found = this.resolve(node.right, depth + 1);
+    for (const element of cls.members) {
+      forEachDescendant(element, (node) => {
+        if (found) return false;
+        if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+          const left = skipOuter(node.left);
+          if (ts.isPropertyAccessExpression(left) && left.expression.kind === ts.SyntaxKind.ThisKeyword && left.name.text === member) {
+            found = this.resolve(node.right, depth + 1);
+          }
         }
-      }
-      ts.forEachChild(node, visit);
-    };
-    cls.members.forEach(visit);
+      });
+    }
     if (!found && cls.heritageClauses) {
       for (const clause of cls.heritageClauses) {
         for (const type of clause.types) {
           if (!ts.isIdentifier(type.expression)) continue;
           const decl = lookup(type.expression.text, type.expression);
           const parent = decl?.kind === 'class' ? decl.node : decl?.kind === 'import' ? this.classOf(this.project.followImport(decl)) : undefined;
-          if (parent && parent !== cls) return this.instanceMember(parent, member, depth + 1);
+          if (parent) return this.instanceMember(parent, member, depth + 1);
         }
       }
     }
@@ -424,12 +428,10 @@ function isMethodLike(fn: ts.SignatureDeclaration): boolean {
 
 export function returnExpressions(body: ts.Node): ts.Expression[] {
   const out: ts.Expression[] = [];
-  const visit = (node: ts.Node): void => {
+  forEachDescendant(body, (node) => {
+    if (node !== body && ts.isFunctionLike(node)) return false;
     if (ts.isReturnStatement(node) && node.expression) out.push(node.expression);
-    if (ts.isFunctionLike(node)) return;
-    ts.forEachChild(node, visit);
-  };
-  ts.forEachChild(body, visit);
+  });
   return out;
 }
 

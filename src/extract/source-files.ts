@@ -17,10 +17,8 @@ export function readSource(file: string, shownAs: string): ReadOutcome {
   if (size > MAX_FILE_BYTES) {
     return { skipped: { level: 'note', file: shownAs, message: `skipped: ${(size / 1024 / 1024).toFixed(1)} MB is over the 5 MB limit for source files` } };
   }
-  if (looksBinary(file)) {
-    return { skipped: { level: 'note', file: shownAs, message: 'skipped: binary file' } };
-  }
   try {
+    if (looksBinary(file)) return { skipped: { level: 'note', file: shownAs, message: 'skipped: binary file' } };
     return { text: readFileSync(file, 'utf8') };
   } catch (error) {
     return { skipped: { level: 'warning', file: shownAs, message: `cannot read file (${(error as NodeJS.ErrnoException).code ?? 'error'})` } };
