@@ -76,7 +76,7 @@ describe('budget file', () => {
     expect(configError('labels: { tenant: 40\n').message).toMatch(/^obslint\.yaml:\d+:\d+: invalid YAML: /);
     expect(configError('version: 2\n').message).toBe('obslint.yaml:1:10: `version` must be 1');
     expect(configError('rules:\n  unbounded-label: [error, { names: user_id }]\n').message).toBe('obslint.yaml:2:37: option `names` of rule `unbounded-label` must be array');
-    expect(configError('rules:\n  unbounded-label: [error, { nmes: [user_id] }]\n').message).toBe('obslint.yaml:2:29: unknown option `nmes` for rule `unbounded-label`');
+    expect(configError('rules:\n  unbounded-label: [error, { nmes: [user_id] }]\n').message).toBe('obslint.yaml:2:30: unknown option `nmes` for rule `unbounded-label`');
     expect(configError('rules:\n  metric-naming: [warn, { strict: true }]\n').message).toMatch(/^obslint\.yaml:2:\d+: /);
     expect(configError('labels:\n  tenant: 40\n  tenant: 50\n').message).toMatch(/^obslint\.yaml:3:3: invalid YAML: Map keys must be unique/);
   });
