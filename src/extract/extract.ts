@@ -75,7 +75,7 @@ export function extract(options: ExtractOptions): Extraction {
   }
 
   const evaluator = new StaticEvaluator(project);
-  const types = new TypeOracle(() => project.files.values());
+  const types = new TypeOracle(project.files, options.modules);
   const resolver = new MetricResolver(project, evaluator, types);
   for (const node of newExpressions) guarded(node, notices, root, () => resolver.discover(node));
   const routes = routeCalls.map((call) => routeOf(call, project, evaluator)).filter((r): r is RouteFact => r !== undefined);

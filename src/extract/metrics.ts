@@ -202,7 +202,7 @@ export class MetricResolver {
     if (!ts.isPropertyAccessExpression(e) && !ts.isIdentifier(e)) return undefined;
     // The checker is asked only about names that hold a metric somewhere (not every `cache.set`).
     if (!this.holderNames().has(ts.isIdentifier(e) ? e.text : e.name.text)) return undefined;
-    for (const decl of this.types.declarations(e, this.project.files)) {
+    for (const decl of this.types.declarations(e)) {
       const init = ts.isPropertyAssignment(decl) || ts.isPropertyDeclaration(decl) || ts.isVariableDeclaration(decl) ? decl.initializer : undefined;
       const found = init && this.resolve(init, 1);
       if (found) return found;

@@ -1,4 +1,5 @@
-import { Project, ts } from 'ts-morph';
+import { ts } from 'ts-morph';
+import type { ModuleResolver } from './module-resolver.js';
 
 const MAX_VALUES = 1000;
 
@@ -7,8 +8,8 @@ const MAX_VALUES = 1000;
  * uses (`ReturnType<typeof createMetrics>`), without the cost of loading the real libs.
  */
 const MINIMAL_LIB = `
-interface Array<T> { length: number; [n: number]: T; }
-interface ReadonlyArray<T> { readonly length: number; readonly [n: number]: T; }
+interface Array<T> { length: number; [n: number]: T; forEach(cb: (value: T, index: number) => void): void; map<U>(cb: (value: T, index: number) => U): U[]; filter(cb: (value: T) => unknown): T[]; }
+interface ReadonlyArray<T> { readonly length: number; readonly [n: number]: T; forEach(cb: (value: T, index: number) => void): void; map<U>(cb: (value: T, index: number) => U): U[]; filter(cb: (value: T) => unknown): T[]; }
 interface Boolean {} interface Function {} interface CallableFunction {} interface NewableFunction {}
 interface IArguments {} interface Number {} interface Object {} interface RegExp {} interface String {}
 interface Symbol {} interface TemplateStringsArray extends ReadonlyArray<string> {}
@@ -30,98 +31,99 @@ type NonNullable<T> = T & {};
 `;
 const MINIMAL_LIB_PATH = '/__obslint__/lib.d.ts';
 
+const OPTIONS: ts.CompilerOptions = {
+  noLib: true,
+  types: [],
+  allowJs: true,
+  checkJs: false,
+  noEmit: true,
+  strict: true,
+  module: ts.ModuleKind.ESNext,
+  moduleResolution: ts.ModuleResolutionKind.Bundler,
+  target: ts.ScriptTarget.ES2022,
+  jsx: ts.JsxEmit.Preserve,
+};
+
 /**
- * The type checker, for the label values syntax cannot bound (`order.status` typed by an interface,
- * an inferred union). Built once, lazily, over the parsed candidate files only, without lib files or
- * node_modules: literal and enum types need neither, and the check stays cheap.
+ * The type checker, for what syntax cannot decide (`order.status` typed by an interface, a metric
+ * object passed around as `ReturnType<typeof createMetrics>`). Built once, lazily, over the source
+ * files extraction already parsed (no second parse: its nodes are the extraction's nodes), with
+ * obslint's own module resolution, without lib files or node_modules: literal and enum types need
+ * neither, and the check stays cheap.
  */
 export class TypeOracle {
   private checker?: ts.TypeChecker;
-  private program?: ts.Program;
 
-  constructor(private readonly files: () => Iterable<ts.SourceFile>) {}
+  constructor(
+    private readonly files: ReadonlyMap<string, ts.SourceFile>,
+    private readonly modules: ModuleResolver,
+  ) {}
 
   /** The finite set of values the expression's type allows, or undefined when the type is open. */
   finiteValues(node: ts.Expression): { values: string[]; type: string } | undefined {
-    const { program, checker } = this.ensure();
-    const twin = findTwin(program.getSourceFile(node.getSourceFile().fileName), node);
-    if (!twin) return undefined;
-    const type = checker.getTypeAtLocation(twin);
-    const values = literalValues(type);
-    return values && values.length > 0 && values.length <= MAX_VALUES ? { values, type: checker.typeToString(type) } : undefined;
-  }
-
-  /**
-   * Where the checker says a property or variable is declared, as nodes of `files` (the parsed
-   * copies the rest of the extraction holds): `this.metrics.requests` typed by an interface or a
-   * `ReturnType<…>` resolves to the object literal property that created the metric.
-   */
-  declarations(node: ts.Expression, files: ReadonlyMap<string, ts.SourceFile>): ts.Node[] {
-    const { program, checker } = this.ensure();
-    const twin = findTwin(program.getSourceFile(node.getSourceFile().fileName), node);
-    if (!twin) return [];
-    const at = ts.isPropertyAccessExpression(twin) ? twin.name : twin;
-    let symbol = checker.getSymbolAtLocation(at);
-    if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
-    const out: ts.Node[] = [];
-    for (const decl of symbol?.declarations ?? []) {
-      const own = findTwin(files.get(decl.getSourceFile().fileName), decl);
-      if (own) out.push(own);
-    }
-    return out;
+    const checker = this.ensure();
+    return finiteOf(checker, checker.getTypeAtLocation(node));
   }
 
   /** The finite values of property `name` of the expression's (object) type, e.g. a typed labels object. */
   propertyValues(node: ts.Expression, name: string): { values: string[]; type: string } | undefined {
-    const { program, checker } = this.ensure();
-    const twin = findTwin(program.getSourceFile(node.getSourceFile().fileName), node);
-    if (!twin) return undefined;
-    const property = checker.getNonNullableType(checker.getTypeAtLocation(twin)).getProperty(name);
-    if (!property) return undefined;
-    const type = checker.getTypeOfSymbolAtLocation(property, twin);
-    const values = literalValues(type);
-    return values && values.length > 0 && values.length <= MAX_VALUES ? { values, type: checker.typeToString(type) } : undefined;
+    const checker = this.ensure();
+    const property = checker.getNonNullableType(checker.getTypeAtLocation(node)).getProperty(name);
+    return property ? finiteOf(checker, checker.getTypeOfSymbolAtLocation(property, node)) : undefined;
+  }
+
+  /** Where the checker says a property or variable is declared. */
+  declarations(node: ts.Expression): ts.Node[] {
+    const checker = this.ensure();
+    const at = ts.isPropertyAccessExpression(node) ? node.name : node;
+    let symbol = checker.getSymbolAtLocation(at);
+    if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+    return [...(symbol?.declarations ?? [])];
   }
 
   /** Whether the expression's type is an object (a labels object) rather than a number or string. */
   isObjectType(node: ts.Expression): boolean {
-    const { program, checker } = this.ensure();
-    const twin = findTwin(program.getSourceFile(node.getSourceFile().fileName), node);
-    if (!twin) return false;
-    const type = checker.getNonNullableType(checker.getTypeAtLocation(twin));
+    const checker = this.ensure();
+    const type = checker.getNonNullableType(checker.getTypeAtLocation(node));
     const members = type.isUnion() ? type.types : [type];
     return members.length > 0 && members.every((t) => (t.flags & ts.TypeFlags.Object) !== 0);
   }
 
-  private ensure(): { program: ts.Program; checker: ts.TypeChecker } {
-    if (!this.program || !this.checker) {
-      const project = new Project({
-        useInMemoryFileSystem: true,
-        skipAddingFilesFromTsConfig: true,
-        skipFileDependencyResolution: true,
-        compilerOptions: { noLib: true, types: [], allowJs: true, checkJs: false, noEmit: true, strict: true, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, target: ts.ScriptTarget.ES2022, jsx: ts.JsxEmit.Preserve },
-      });
-      project.createSourceFile(MINIMAL_LIB_PATH, MINIMAL_LIB, { overwrite: true });
-      for (const file of this.files()) project.createSourceFile(file.fileName, file.text, { overwrite: true });
-      this.program = project.getProgram().compilerObject;
-      this.checker = this.program.getTypeChecker();
-    }
-    return { program: this.program, checker: this.checker };
+  private ensure(): ts.TypeChecker {
+    if (this.checker) return this.checker;
+    const lib = ts.createSourceFile(MINIMAL_LIB_PATH, MINIMAL_LIB, ts.ScriptTarget.Latest, true);
+    const exists = (path: string): boolean => this.files.has(path);
+    const host: ts.CompilerHost = {
+      getSourceFile: (name) => (name === MINIMAL_LIB_PATH ? lib : this.files.get(name)),
+      getDefaultLibFileName: () => MINIMAL_LIB_PATH,
+      writeFile: () => undefined,
+      getCurrentDirectory: () => '/',
+      getCanonicalFileName: (name) => name,
+      useCaseSensitiveFileNames: () => true,
+      getNewLine: () => '\n',
+      fileExists: (name) => name === MINIMAL_LIB_PATH || exists(name),
+      readFile: () => undefined,
+      resolveModuleNameLiterals: (literals, containingFile) =>
+        literals.map((literal) => {
+          const resolved = this.modules.resolve(literal.text, containingFile, exists);
+          return { resolvedModule: resolved ? { resolvedFileName: resolved, extension: extensionOf(resolved), isExternalLibraryImport: false } : undefined };
+        }),
+    };
+    const program = ts.createProgram({ rootNames: [MINIMAL_LIB_PATH, ...this.files.keys()], options: OPTIONS, host });
+    this.checker = program.getTypeChecker();
+    return this.checker;
   }
 }
 
-/** The node at the same position in the checker's copy of the file. */
-export function findTwin(root: ts.SourceFile | undefined, node: ts.Node): ts.Node | undefined {
-  if (!root) return undefined;
-  const start = node.getStart();
-  const end = node.getEnd();
-  let current: ts.Node = root;
-  for (;;) {
-    if (current.getStart() === start && current.getEnd() === end && current.kind === node.kind) return current;
-    const next: ts.Node | undefined = ts.forEachChild(current, (child) => (child.pos <= start && child.end >= end ? child : undefined));
-    if (!next) return undefined;
-    current = next;
-  }
+function extensionOf(file: string): ts.Extension {
+  const match = /\.(d\.ts|tsx|ts|mts|cts|jsx|js|mjs|cjs)$/.exec(file)?.[1];
+  const byName: Record<string, ts.Extension> = { 'd.ts': ts.Extension.Dts, tsx: ts.Extension.Tsx, ts: ts.Extension.Ts, mts: ts.Extension.Mts, cts: ts.Extension.Cts, jsx: ts.Extension.Jsx, js: ts.Extension.Js, mjs: ts.Extension.Mjs, cjs: ts.Extension.Cjs };
+  return byName[match ?? 'ts'] ?? ts.Extension.Ts;
+}
+
+function finiteOf(checker: ts.TypeChecker, type: ts.Type): { values: string[]; type: string } | undefined {
+  const values = literalValues(type);
+  return values && values.length > 0 && values.length <= MAX_VALUES ? { values, type: checker.typeToString(type) } : undefined;
 }
 
 function literalValues(type: ts.Type): string[] | undefined {
