@@ -40,6 +40,7 @@ describe('label value provenance', () => {
     ['keyof typeof object', "const PLANS = { free: 0, team: 10 };\nexport function f(p: keyof typeof PLANS) { checkouts.inc({ value: p }); }", 'finite free,team'],
     ['template literal type', "type Size = 'small' | 'large';\nexport function f(s: `${Size}-box`) { checkouts.inc({ value: s }); }", 'finite large-box,small-box'],
     ['for-of over const array', "const STEPS = ['cart', 'address', 'payment'];\nfor (const step of STEPS) checkouts.inc({ value: step });", 'finite address,cart,payment'],
+    ['forEach over a const array', "const QUEUES = ['mail', 'sms'] as const;\nQUEUES.forEach((queue) => checkouts.inc({ value: queue }, 0));", 'finite mail,sms'],
     ['literals at every call site', "function record(step: string) { checkouts.inc({ value: step }); }\nrecord('cart');\nrecord('payment');", 'finite cart,payment'],
     ['function returning literals', "function bucket(ms: number) { if (ms < 100) return 'fast'; return ms < 1000 ? 'ok' : 'slow'; }\nexport function f(ms: number) { checkouts.inc({ value: bucket(ms) }); }", 'finite fast,ok,slow'],
     ['HTTP method', 'export function f(req: any) { checkouts.inc({ value: req.method }); }', 'bounded 9'],
@@ -96,6 +97,28 @@ describe('label value provenance', () => {
     });
     const result = await analyze({ cwd: dir, paths: ['.'] });
     expect(result.estimates.map((e) => [e.metric, e.series])).toEqual([['notify_queue_depth', 2]]);
+  });
+
+  it('follows a recursive function without losing the literals its outer callers pass', async () => {
+    const bound = await boundOf("function retry(op: string, attempt: number): void { checkouts.inc({ value: op }); if (attempt < 3) retry(op, attempt + 1); }\nretry('reserve', 0);\nretry('capture', 0);");
+    expect(summary(bound)).toBe('finite capture,reserve');
+  });
+
+  it('a class whose constructor takes the metric name defines one metric per `new`', async () => {
+    const dir = tempProject({
+      'src/named.ts': [
+        "import { Counter } from 'prom-client';",
+        'export class NamedCounter {',
+        '  private readonly counter: Counter;',
+        "  constructor(name: string) { this.counter = new Counter({ name, help: `${name} events`, labelNames: ['outcome'] }); }",
+        "  record(outcome: 'ok' | 'failed'): void { this.counter.inc({ outcome }); }",
+        '}',
+        "export const logins = new NamedCounter('logins_total');",
+        "export const signups = new NamedCounter('signups_total');",
+      ].join('\n'),
+    });
+    const result = await analyze({ cwd: dir, paths: ['.'] });
+    expect(result.catalog.metrics.map((m) => `${m.name} ${m.loc.line}`)).toEqual(['logins_total 7', 'signups_total 8']);
   });
 
   it('counts a bounded source once however many call sites repeat it', async () => {

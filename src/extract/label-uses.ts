@@ -119,7 +119,7 @@ export class LabelUseCollector {
       const decl = lookup(e.text, e);
       if (decl?.kind === 'variable' && decl.path.length === 0 && decl.node.initializer) return this.objectLiterals(decl.node.initializer, depth + 1);
       if (decl?.kind === 'parameter' && decl.path.length === 0) {
-        const passed = this.resolver.callersOf(decl.fn).map((call) => call.arguments[decl.index]);
+        const passed = this.resolver.callersOf(decl.fn).map((call) => call.arguments?.[decl.index]);
         const literals = passed.map((a) => (a ? this.objectLiterals(a, depth + 1) : []));
         return literals.length > 0 && literals.every((l) => l.length > 0) ? literals.flat() : [];
       }

@@ -13,12 +13,15 @@ const TIMER_CALLS = new Set(['setInterval', 'setTimeout', 'setImmediate', 'forEa
 const HANDLER_PARAMS = /^(req|request|res|response|reply|ctx|context|event|msg|message|job)$/;
 
 /** A `new Counter(...)` (or equivalent) with the arguments of the wrapper calls that reach it. */
+/** A call site of a project function, or a `new` of a project class. */
+export type Caller = ts.CallExpression | ts.NewExpression;
+
 interface Creation {
   node: ts.NewExpression;
   kind: MetricKind;
   env: Env;
   /** Wrapper call sites, outermost first; the outermost is where the metric is defined. */
-  calls: ts.CallExpression[];
+  calls: Caller[];
 }
 
 /** Finds metric definitions (direct and through project wrappers) and resolves references to them. */
@@ -54,7 +57,7 @@ export class MetricResolver {
     if (calls.length === 0) return [];
     const byMethodName = isMethodLike(fn);
     return calls.flatMap((call) => {
-      const env = bindArguments(fn, call.arguments, EMPTY_ENV, creation.env);
+      const env = bindArguments(fn, call.arguments ?? [], EMPTY_ENV, creation.env);
       const instances = this.instantiate({ ...creation, env, calls: [call, ...creation.calls] }, depth + 1);
       // A method is matched by name only; keep the calls that really pass a metric name.
       return byMethodName ? instances.filter((i) => this.staticName(i) !== undefined) : instances;
@@ -67,44 +70,60 @@ export class MetricResolver {
     return name ? scalarText(name) : undefined;
   }
 
-  /** Calls in the project whose callee is `fn` (by import/lexical resolution, or by method name). */
-  callersOf(fn: ts.SignatureDeclaration): ts.CallExpression[] {
+  /**
+   * Calls in the project whose callee is `fn`: functions by import and lexical resolution,
+   * constructors by the `new` expressions of their class, methods by name (the receiver's class is
+   * not known without types). Each name's calls are resolved once, then grouped by target.
+   */
+  callersOf(fn: ts.SignatureDeclaration): Caller[] {
     const name = functionName(fn);
     if (!name) return [];
-    const candidates = this.project.callsByName.get(name) ?? [];
-    return candidates.filter((c): c is ts.CallExpression => ts.isCallExpression(c) && this.calls(c, fn));
+    const group = this.callerGroup(name);
+    if (isMethodLike(fn)) return group.byMethodName;
+    return group.byTarget.get(fn) ?? [];
   }
 
-  private calls(call: ts.CallExpression, fn: ts.SignatureDeclaration): boolean {
-    const callee = skipOuter(call.expression);
-    if (ts.isIdentifier(callee)) {
-      const decl = lookup(callee.text, callee);
-      return decl !== undefined && this.declares(decl, fn);
-    }
-    if (ts.isPropertyAccessExpression(callee)) {
-      // Methods: matched by name when the receiver's class cannot be seen (no type checker needed).
-      if (isMethodLike(fn)) return call.arguments.length > 0;
-      const base = skipOuter(callee.expression);
-      if (ts.isIdentifier(base)) {
-        const decl = lookup(base.text, base);
-        if (decl?.kind === 'import' && decl.imported === '*') {
-          const file = this.project.importedFile(decl);
-          const target = file && this.project.findExport(file, callee.name.text);
-          return target !== undefined && this.declares(target, fn);
-        }
+  private readonly callerGroups = new Map<string, { byTarget: Map<ts.Node, Caller[]>; byMethodName: Caller[] }>();
+
+  private callerGroup(name: string): { byTarget: Map<ts.Node, Caller[]>; byMethodName: Caller[] } {
+    let group = this.callerGroups.get(name);
+    if (group) return group;
+    group = { byTarget: new Map(), byMethodName: [] };
+    for (const call of this.project.callsByName.get(name) ?? []) {
+      const target = this.calleeFunction(call);
+      if (target) {
+        let list = group.byTarget.get(target);
+        if (!list) group.byTarget.set(target, (list = []));
+        list.push(call);
       }
+      if (ts.isCallExpression(call) && ts.isPropertyAccessExpression(skipOuter(call.expression)) && call.arguments.length > 0) group.byMethodName.push(call);
     }
-    return false;
+    this.callerGroups.set(name, group);
+    return group;
   }
 
-  private declares(decl: Declaration, fn: ts.SignatureDeclaration): boolean {
-    if (decl.kind === 'function') return decl.node === fn;
-    if (decl.kind === 'variable') return decl.node.initializer !== undefined && skipOuter(decl.node.initializer) === fn;
-    if (decl.kind === 'import') {
-      const target = this.project.followImport(decl);
-      return target !== undefined && this.declares(target, fn);
+  /** The function (or class constructor, for `new`) a call invokes, when syntax can tell. */
+  private calleeFunction(call: Caller): ts.Node | undefined {
+    const callee = skipOuter(call.expression);
+    let decl: Declaration | undefined;
+    if (ts.isIdentifier(callee)) {
+      decl = lookup(callee.text, callee);
+    } else if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(skipOuter(callee.expression))) {
+      const base = skipOuter(callee.expression) as ts.Identifier;
+      const ns = lookup(base.text, base);
+      const file = ns?.kind === 'import' && ns.imported === '*' ? this.project.importedFile(ns) : undefined;
+      decl = file && this.project.findExport(file, callee.name.text);
     }
-    return false;
+    for (let depth = 0; decl && depth < 5; depth++) {
+      if (decl.kind === 'function') return decl.node;
+      if (decl.kind === 'class') return ts.isNewExpression(call) ? decl.node.members.find(ts.isConstructorDeclaration) : undefined;
+      if (decl.kind === 'variable' && decl.path.length === 0 && decl.node.initializer) {
+        const init = skipOuter(decl.node.initializer);
+        return ts.isArrowFunction(init) || ts.isFunctionExpression(init) ? init : undefined;
+      }
+      decl = decl.kind === 'import' ? this.project.followImport(decl) : undefined;
+    }
+    return undefined;
   }
 
   private define(creation: Creation): void {
@@ -158,7 +177,8 @@ export class MetricResolver {
     // A factory of a fixed name throws on its second call just like a plain helper.
     if (where !== 'function' && !(where === 'factory' && staticName)) return where;
     const fn = enclosingFunctionOf(site);
-    for (const call of fn ? this.callersOf(fn) : []) {
+    // Methods are matched to calls by name only: too weak to call a metric hot.
+    for (const call of fn && !isMethodLike(fn) ? this.callersOf(fn) : []) {
       const caller = placement(call, staticName);
       if (caller === 'loop' || caller === 'callback') return caller;
     }

@@ -8,6 +8,8 @@ import { bindArguments, EMPTY_ENV, enumValues, scalarText, staticStrings, type E
 import { typeBound } from './type-bounds.js';
 
 const MAX_DEPTH = 6;
+const TOO_FAR = 'value followed too far';
+const ITERATING_METHODS = new Set(['forEach', 'map', 'flatMap', 'filter', 'some', 'every', 'find']);
 
 const REQUEST_ROOTS = new Set(['req', 'request', 'ctx', 'context', 'c', 'event', 'incomingMessage', 'httpRequest']);
 const RESPONSE_ROOTS = new Set(['res', 'response', 'reply', 'ctx', 'context', 'c']);
@@ -37,6 +39,7 @@ export function categoryOfName(name: string): UnboundedCategory | undefined {
 /** Where a label value comes from, and how many values it can take. */
 export class ProvenanceAnalyzer {
   private readonly paramMemo = new Map<ts.ParameterDeclaration, Bound>();
+  private readonly inProgress = new Set<ts.ParameterDeclaration>();
 
   constructor(
     private readonly project: ProjectIndex,
@@ -46,7 +49,7 @@ export class ProvenanceAnalyzer {
   ) {}
 
   of(expr: ts.Expression, env: Env = EMPTY_ENV, depth = 0): Bound {
-    if (depth > MAX_DEPTH) return unknown('value followed too far', text(expr));
+    if (depth > MAX_DEPTH) return unknown(TOO_FAR, text(expr));
     const e = skipOuter(expr);
 
     if (ts.isStringLiteralLike(e) || ts.isNumericLiteral(e)) return finite([e.text], 'literal');
@@ -254,28 +257,46 @@ export class ProvenanceAnalyzer {
   private fromCallers(decl: Extract<Declaration, { kind: 'parameter' }>, use: ts.Expression, depth: number): Bound {
     const name = decl.name.text;
     const fnName = functionName(decl.fn);
-    if (decl.path.length === 0) {
-      const memo = this.paramMemo.get(decl.node);
-      if (memo) return memo;
-    }
+    const memo = this.paramMemo.get(decl.node);
+    if (memo && decl.path.length === 0) return memo;
+    // A recursive call passes on what the outer calls passed: it adds no value of its own.
+    if (this.inProgress.has(decl.node)) return finite([], 'recursive call');
+    const iterated = this.iteratedValues(decl);
+    if (iterated) return iterated;
     const calls = this.resolver.callersOf(decl.fn);
     if (calls.length === 0 || depth >= MAX_DEPTH) {
       return unknown(fnName ? `parameter \`${name}\` of \`${fnName}()\` has no call site obslint can see` : `parameter \`${name}\` of a callback`, name, [this.step(use, `\`${name}\` is a parameter`)]);
     }
+    this.inProgress.add(decl.node);
     const bounds: Bound[] = [];
-    for (const call of calls) {
-      const arg = call.arguments[decl.index];
-      if (!arg) {
-        bounds.push(decl.node.initializer ? this.of(decl.node.initializer, EMPTY_ENV, depth + 1) : finite(['undefined'], 'omitted argument'));
-        continue;
+    try {
+      for (const call of calls) {
+        const arg = call.arguments?.[decl.index];
+        if (!arg) {
+          bounds.push(decl.node.initializer ? this.of(decl.node.initializer, EMPTY_ENV, depth + 1) : finite(['undefined'], 'omitted argument'));
+          continue;
+        }
+        const value = decl.path.length === 0 ? this.of(arg, EMPTY_ENV, depth + 1) : this.pathOf(arg, decl.path, EMPTY_ENV, depth + 1);
+        bounds.push(withStep(value, this.step(decl.name, `passed to \`${fnName ?? 'a function'}(${name})\``)));
       }
-      const value = decl.path.length === 0 ? this.of(arg, EMPTY_ENV, depth + 1) : this.pathOf(arg, decl.path, EMPTY_ENV, depth + 1);
-      bounds.push(withStep(value, this.step(decl.name, `passed to \`${fnName ?? 'a function'}(${name})\``)));
+    } finally {
+      this.inProgress.delete(decl.node);
     }
     const result = union(bounds)!;
     const named = result.kind === 'finite' ? finite(result.values, `literals passed by ${calls.length} call site${calls.length === 1 ? '' : 's'} of \`${fnName}()\``) : result;
-    if (decl.path.length === 0) this.paramMemo.set(decl.node, named);
+    // Results cut short by the depth limit depend on where the walk started: not reusable.
+    const cutShort = bounds.some((b) => b.kind === 'unknown' && b.reason === TOO_FAR);
+    if (decl.path.length === 0 && !cutShort) this.paramMemo.set(decl.node, named);
     return named;
+  }
+
+  /** `STEPS.forEach((step) => …)`: the callback's first parameter takes the array's elements. */
+  private iteratedValues(decl: Extract<Declaration, { kind: 'parameter' }>): Bound | undefined {
+    const call = decl.fn.parent;
+    if (decl.index !== 0 || decl.path.length > 0 || !call || !ts.isCallExpression(call) || !ts.isPropertyAccessExpression(call.expression)) return undefined;
+    if (!ITERATING_METHODS.has(call.expression.name.text) || call.arguments[0] !== (decl.fn as unknown as ts.Expression)) return undefined;
+    const items = staticStrings(this.evaluator.eval(call.expression.expression));
+    return items ? finite(items, `elements of \`${text(call.expression.expression)}\``) : undefined;
   }
 
   private loopVariable(decl: Extract<Declaration, { kind: 'loop' }>, use: ts.Expression, env: Env, depth: number): Bound {
@@ -293,7 +314,7 @@ export class ProvenanceAnalyzer {
 
   /** `const { a } = x` and destructured parameters: the property of the bound value. */
   private pathOf(base: ts.Expression, path: string[], env: Env, depth: number): Bound {
-    if (depth > MAX_DEPTH) return unknown('value followed too far', text(base));
+    if (depth > MAX_DEPTH) return unknown(TOO_FAR, text(base));
     let e = skipOuter(base);
     for (let i = 0; i < path.length; i++) {
       if (ts.isCallExpression(e)) {

@@ -196,6 +196,7 @@ export function propertyKey(name: ts.PropertyName): string | undefined {
 
 /** Name of a function for messages and for call-site matching. */
 export function functionName(fn: ts.SignatureDeclaration): string | undefined {
+  if (ts.isConstructorDeclaration(fn)) return fn.parent.name?.text;
   if ((ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn) || ts.isFunctionExpression(fn)) && fn.name && ts.isIdentifier(fn.name)) {
     return fn.name.text;
   }
