@@ -13,11 +13,10 @@ import { StaticEvaluator } from './static-eval.js';
 import { TypeOracle } from './type-oracle.js';
 import { forEachDescendant } from './walk.js';
 
-/**
- * Words that make a file worth parsing: metric libraries and words, label-setting calls, route
- * registrations. `.set(` alone is not one (every Map has it); gauge users import a metrics module.
- */
-const CANDIDATE = /prom-client|metric|\.labels\s*\(|\.(inc|dec|observe|startTimer)\s*\(|\b(Counter|Gauge|Histogram|Summary)\b|\.(get|post|put|patch|delete|all|route)\s*\(\s*['"`/]/i;
+/** Metric words: libraries, metric classes and holders, label-setting calls. `.set(` alone is not one (every Map has it). */
+const METRIC_WORDS = /prom-client|[mM]etric|\.labels\s*\(|\.(inc|dec|observe|startTimer)\s*\(|\b(Counter|Gauge|Histogram|Summary)\b/;
+/** Route registrations, which bound route-template labels. */
+const ROUTE_WORDS = /\.(get|post|put|patch|delete|all|route)\s*\(\s*(['"`]\/|[A-Z][A-Z0-9_]*\.|\{)/;
 /** Files that define metrics: their importers may create or use metrics through them. */
 const DEFINES_METRICS = /prom-client/;
 const IMPORT_SPECIFIER = /(?:from\s+|require\s*\(\s*|import\s*\(\s*)['"]([^'"]+)['"]/g;
@@ -122,11 +121,14 @@ function guarded(node: ts.Node, notices: Notice[], root: string, step: () => voi
  */
 function selectCandidates(texts: Map<string, string>, modules: ModuleResolver): string[] {
   const selected = new Set<string>();
+  const metricFiles = new Set<string>();
+  const routeFiles = new Set<string>();
   const definers = new Set<string>();
   const imports = new Map<string, string[]>();
   const importers = new Map<string, string[]>();
   for (const [file, text] of texts) {
-    if (CANDIDATE.test(text)) selected.add(file);
+    if (METRIC_WORDS.test(text)) metricFiles.add(file);
+    else if (ROUTE_WORDS.test(text)) routeFiles.add(file);
     if (DEFINES_METRICS.test(text)) definers.add(file);
     const targets: string[] = [];
     for (const match of text.matchAll(IMPORT_SPECIFIER)) {
@@ -139,15 +141,19 @@ function selectCandidates(texts: Map<string, string>, modules: ModuleResolver): 
     }
     imports.set(file, targets);
   }
-  closure(definers, importers, selected);
-  closure(new Set(selected), imports, selected);
+  metricFiles.forEach((f) => selected.add(f));
+  routeFiles.forEach((f) => selected.add(f));
+  closure(definers, importers, selected, IMPORT_CLOSURE_DEPTH);
+  // What metric code imports holds label values (types, constants); route files, their route tables.
+  closure(new Set(selected), imports, selected, IMPORT_CLOSURE_DEPTH, (f) => !routeFiles.has(f) || metricFiles.has(f));
+  closure(routeFiles, imports, selected, 1);
   return [...selected].sort();
 }
 
-function closure(start: Set<string>, edges: Map<string, string[]>, into: Set<string>): void {
+function closure(start: Set<string>, edges: Map<string, string[]>, into: Set<string>, depth: number, from: (file: string) => boolean = () => true): void {
   const visited = new Set(start);
-  let frontier = start;
-  for (let depth = 0; depth < IMPORT_CLOSURE_DEPTH && frontier.size > 0; depth++) {
+  let frontier = new Set([...start].filter(from));
+  for (let level = 0; level < depth && frontier.size > 0; level++) {
     const next = new Set<string>();
     for (const file of frontier) {
       for (const neighbour of edges.get(file) ?? []) {

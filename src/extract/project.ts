@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { ts } from 'ts-morph';
 import type { Location } from '../types.js';
 import { displayPath } from '../util/paths.js';
@@ -36,15 +37,28 @@ export class ProjectIndex {
 
   /** Resolves a module specifier to a parsed project file; third-party packages resolve to nothing. */
   resolveModule(specifier: string, fromFile: string): ts.SourceFile | undefined {
-    const path = this.modules.resolve(specifier, fromFile, (p) => this.files.has(p));
+    const key = `${dirname(fromFile)}\u0000${specifier}`;
+    if (!this.resolved.has(key)) this.resolved.set(key, this.modules.resolve(specifier, fromFile, (p) => this.files.has(p)));
+    const path = this.resolved.get(key);
     return path === undefined ? undefined : this.files.get(path);
   }
+
+  private readonly resolved = new Map<string, string | undefined>();
+  private readonly exports = new Map<string, Declaration | undefined>();
 
   /** The declaration an exported name refers to, following re-exports. */
   findExport(file: ts.SourceFile, exported: string, seen = new Set<string>()): Declaration | undefined {
     const key = `${file.fileName}#${exported}`;
+    if (seen.size === 0 && this.exports.has(key)) return this.exports.get(key);
     if (seen.has(key)) return undefined;
+    const top = seen.size === 0;
     seen.add(key);
+    const found = this.findExportUncached(file, exported, seen);
+    if (top) this.exports.set(key, found);
+    return found;
+  }
+
+  private findExportUncached(file: ts.SourceFile, exported: string, seen: Set<string>): Declaration | undefined {
     for (const statement of file.statements) {
       if (exported === 'default' && ts.isExportAssignment(statement)) {
         return this.declarationOfExpression(statement.expression);
