@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { rules as allRules } from '../rules/index.js';
 import { findConfigFile, loadConfig } from './config/load.js';
 import type { ResolvedConfig } from './config/types.js';
@@ -29,11 +29,14 @@ export async function analyze(options: AnalyzeOptions = {}): Promise<RunResult> 
   const configFile = options.configFile ? resolve(root, options.configFile) : findConfigFile(root);
   const config = loadConfig(configFile, shown);
   const paths = options.paths && options.paths.length > 0 ? options.paths : ['.'];
-  const { files, packages, aliases } = await discover(paths, root, config.ignore);
+  // `ignore` globs are relative to the budget file, like everything in it.
+  const { files, targets, packages, aliases, notices: discoveryNotices, wholeProject } = await discover(paths, root, config.ignore, configFile ? dirname(configFile) : root);
   const extraction = extract({ root, files, statusCodes: config.defaults.statusCodes, modules: new ModuleResolver(packages, aliases) });
+  const reported = new Set([...targets].map(shown));
+  if (wholeProject && config.fileDisplay) reported.add(config.fileDisplay);
   const estimates = estimate(extraction.catalog, config);
   const rules = allRules;
-  const findings = runRules({
+  const allFindings = runRules({
     rules,
     catalog: extraction.catalog,
     estimates,
@@ -41,8 +44,9 @@ export async function analyze(options: AnalyzeOptions = {}): Promise<RunResult> 
     directives: extraction.directives,
     reportUnusedDirectives: options.reportUnusedDirectives ?? false,
   });
-  const notices = [...extraction.notices];
-  if (files.length === 0) notices.push({ level: 'note', message: `no source files found under ${paths.join(', ')}` });
+  const findings = allFindings.filter((f) => reported.has(f.loc.file));
+  const notices = [...discoveryNotices, ...extraction.notices.filter((n) => !n.file || reported.has(n.file))];
+  if (targets.size === 0) notices.push({ level: 'note', message: `no source files found under ${paths.join(', ')}` });
   return {
     schemaVersion: 1,
     tool: { name: 'obslint', version: VERSION },

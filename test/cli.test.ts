@@ -93,11 +93,17 @@ describe('obslint CLI', () => {
     expect(first.stdout).not.toContain(REPO_ROOT);
   });
 
-  it('accepts explicit file arguments (as pre-commit and lint-staged pass them)', async () => {
-    const run = await runCli([`${SERVICE}/src/routes/items.ts`, `${SERVICE}/src/metrics.ts`, `${SERVICE}/src/metrics.ts`, '--format', 'json']);
+  it('reports only the files it is given, with the whole project as context (as pre-commit and lint-staged pass them)', async () => {
+    const cwd = join(REPO_ROOT, SERVICE);
+    const run = await runCli(['src/routes/items.ts', 'src/routes/items.ts', 'README.md', '--format', 'json'], { cwd });
     const result = JSON.parse(run.stdout);
-    expect(result.stats.filesDiscovered).toBe(2);
-    expect(result.findings.map((f: { ruleId: string }) => f.ruleId)).toContain('untemplated-route');
+    expect(result.findings.map((f: { loc: { file: string; line: number }; ruleId: string }) => `${f.loc.file}:${f.loc.line} ${f.ruleId}`)).toEqual([
+      'src/routes/items.ts:8 untemplated-route',
+      'src/routes/items.ts:15 unbounded-label',
+      'src/routes/items.ts:15 unbounded-label',
+    ]);
+    expect(result.notices).toEqual([{ level: 'note', file: 'README.md', message: 'skipped: not a JavaScript or TypeScript source file' }]);
+    expect(result.stats.metrics).toBe(7);
   });
 
   it('the installed bin runs and sets the exit code', async () => {

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load.js';
 import { ConfigError } from '../src/config/errors.js';
@@ -52,6 +53,20 @@ describe('budget file', () => {
     expect(json.estimates.map((e: { series: number }) => e.series)).toEqual([30, 420]);
     expect(json.findings.map((f: { ruleId: string; metric: string }) => `${f.ruleId} ${f.metric}`)).toEqual(['cardinality-budget api_latency_seconds']);
     expect(json.rules.find((r: { id: string }) => r.id === 'summary-quantiles').severity).toBe('off');
+  });
+
+  it('ignore globs are relative to the budget file, wherever obslint runs', async () => {
+    const dir = tempProject({
+      'obslint.yaml': 'ignore: ["packages/api/scripts/**"]\n',
+      'package.json': '{"name":"shop","private":true}',
+      'packages/api/package.json': '{"name":"@shop/api"}',
+      'packages/api/src/auth.ts': METRICS,
+      'packages/api/scripts/seed.ts': "import { Counter } from 'prom-client';\nconst seeded = new Counter({ name: 'seeded', help: 'x' });\nseeded.inc();\n",
+    });
+    for (const cwd of [dir, join(dir, 'packages/api')]) {
+      const json = JSON.parse((await runCli(['.', '--format', 'json'], { cwd })).stdout);
+      expect(json.catalog.metrics.map((m: { name: string }) => m.name)).toEqual(['logins_total', 'api_latency_seconds']);
+    }
   });
 
   it('reports a missing --config file with exit 2', async () => {

@@ -1,10 +1,11 @@
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { globby } from 'globby';
 import { ts } from 'ts-morph';
 import { UsageError } from '../config/errors.js';
 import type { PathAlias, WorkspacePackage } from '../extract/module-resolver.js';
-import { toPosix } from '../util/paths.js';
+import type { Notice } from '../types.js';
+import { compareStrings, toPosix } from '../util/paths.js';
 
 export const SOURCE_EXTENSIONS = ['ts', 'tsx', 'mts', 'cts', 'js', 'jsx', 'mjs', 'cjs'];
 
@@ -14,22 +15,29 @@ const ALWAYS_IGNORED = ['**/node_modules/**', '**/dist/**', '**/build/**', '**/o
 const TEST_FILES = ['**/*.test.*', '**/*.spec.*', '**/__tests__/**', '**/__mocks__/**', '**/test/**', '**/tests/**'];
 
 export interface Discovery {
-  /** Absolute paths, sorted by their posix form. */
+  /** Every file to analyse, absolute, sorted by posix form. */
   files: string[];
+  /** The files whose findings are reported: those named and those under named directories. */
+  targets: Set<string>;
   /** The repository's own packages (monorepo workspaces), for resolving imports between them. */
   packages: WorkspacePackage[];
   /** tsconfig `paths` aliases. */
   aliases: PathAlias[];
+  notices: Notice[];
+  /** Whether a directory was named (then project-wide findings, such as budgets in obslint.yaml, are reported too). */
+  wholeProject: boolean;
 }
 
 /**
  * The file set: every source file under the given paths, minus .gitignore'd files, dependencies,
- * build output (including each tsconfig's `outDir`), and the budget file's `ignore` globs.
- * Explicit file arguments are always analysed, even when ignored.
+ * build output (including each tsconfig's `outDir`), test files and the budget file's `ignore`
+ * globs. Named files are always analysed, even when ignored; their project (the working directory,
+ * or the nearest package root above them) is analysed too, for context, and only they are reported.
  */
-export async function discover(paths: string[], root: string, extraIgnores: string[]): Promise<Discovery> {
-  const explicitFiles: string[] = [];
+export async function discover(paths: string[], root: string, extraIgnores: string[], ignoreBase = root): Promise<Discovery> {
+  const namedFiles: string[] = [];
   const directories: string[] = [];
+  const notices: Notice[] = [];
   for (const input of paths) {
     const abs = resolve(root, input);
     let stat;
@@ -39,13 +47,17 @@ export async function discover(paths: string[], root: string, extraIgnores: stri
       throw new UsageError(`no such file or directory: ${input}`);
     }
     if (stat.isDirectory()) directories.push(abs);
-    else explicitFiles.push(abs);
+    else if (SOURCE_EXTENSIONS.some((e) => abs.endsWith(`.${e}`))) namedFiles.push(abs);
+    else notices.push({ level: 'note', file: toPosix(relative(root, abs)), message: 'skipped: not a JavaScript or TypeScript source file' });
   }
 
-  const files = new Set(explicitFiles);
+  const targets = new Set(namedFiles);
+  const contextDirs = new Set(directories);
+  for (const file of namedFiles) contextDirs.add(isInside(file, root) ? root : projectRootOf(file));
+  const files = new Set(namedFiles);
   const packages = new Map<string, WorkspacePackage>();
   const aliases: PathAlias[] = [];
-  for (const dir of directories) {
+  for (const dir of [...contextDirs].sort()) {
     const configs = await globby(['**/tsconfig*.json'], { cwd: dir, absolute: true, gitignore: true, ignore: ALWAYS_IGNORED, dot: false, suppressErrors: true });
     configs.sort().forEach((c) => aliases.push(...pathAliases(c)));
     const manifests = await globby(['**/package.json'], { cwd: dir, absolute: true, gitignore: true, ignore: ALWAYS_IGNORED, dot: false, suppressErrors: true });
@@ -58,13 +70,30 @@ export async function discover(paths: string[], root: string, extraIgnores: stri
       ...ALWAYS_IGNORED,
       ...TEST_FILES,
       ...buildDirs.map((d) => `${d}/**`),
-      ...extraIgnores.map((g) => relativeGlob(g, root, dir)).filter((g): g is string => Boolean(g)),
+      ...extraIgnores.map((g) => relativeGlob(g, ignoreBase, dir)).filter((g): g is string => Boolean(g)),
     ];
     const found = await globby([`**/*.{${SOURCE_EXTENSIONS.join(',')}}`], { cwd: dir, absolute: true, gitignore: true, ignore, dot: false, followSymbolicLinks: false, suppressErrors: true });
-    found.forEach((f) => files.add(resolve(f)));
+    for (const f of found) {
+      const abs = resolve(f);
+      files.add(abs);
+      if (directories.some((d) => isInside(abs, d))) targets.add(abs);
+    }
   }
-  const sorted = [...files].sort((a, b) => (toPosix(a) < toPosix(b) ? -1 : toPosix(a) > toPosix(b) ? 1 : 0));
-  return { files: sorted, packages: [...packages.values()], aliases };
+  const sorted = [...files].sort((a, b) => compareStrings(toPosix(a), toPosix(b)));
+  return { files: sorted, targets, packages: [...packages.values()], aliases, notices, wholeProject: directories.length > 0 };
+}
+
+function isInside(file: string, dir: string): boolean {
+  const rel = relative(dir, file);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+/** The nearest directory above a file holding a package.json or a .git: the project it belongs to. */
+function projectRootOf(file: string): string {
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json')) || existsSync(join(dir, '.git'))) return dir;
+    if (dirname(dir) === dir) return dirname(file);
+  }
 }
 
 function workspacePackage(manifest: string): WorkspacePackage | undefined {
@@ -97,11 +126,12 @@ function outputDirectories(tsconfigPath: string): string[] {
     .map((d) => (isAbsolute(d) ? d : join(dirname(tsconfigPath), d)));
 }
 
-/** Budget-file globs are relative to the project root; globby wants them relative to the scanned dir. */
-function relativeGlob(glob: string, root: string, dir: string): string | undefined {
-  const prefix = toPosix(relative(root, dir));
-  if (!prefix) return glob;
+/** Budget-file globs are relative to the budget file's directory; globby wants them relative to the scanned dir. */
+function relativeGlob(glob: string, base: string, dir: string): string | undefined {
   if (glob.startsWith('**/')) return glob;
-  if (glob.startsWith(`${prefix}/`)) return glob.slice(prefix.length + 1);
-  return prefix.startsWith('..') ? glob : undefined;
+  const down = toPosix(relative(base, dir));
+  if (!down) return glob;
+  if (!down.startsWith('..')) return glob.startsWith(`${down}/`) ? glob.slice(down.length + 1) : undefined;
+  const up = toPosix(relative(dir, base));
+  return up.startsWith('..') ? undefined : `${up}/${glob}`;
 }
