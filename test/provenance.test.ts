@@ -121,6 +121,26 @@ describe('label value provenance', () => {
     expect(result.catalog.metrics.map((m) => `${m.name} ${m.loc.line}`)).toEqual(['logins_total 7', 'signups_total 8']);
   });
 
+  it('a factory returning several metrics defines each, and each keeps its own label uses', async () => {
+    const dir = tempProject({
+      'src/http.ts': [
+        "import { Counter, Histogram } from 'prom-client';",
+        'function httpMetrics(prefix: string) {',
+        '  return {',
+        "    requests: new Counter({ name: `${prefix}_requests_total`, help: 'Requests', labelNames: ['method'] }),",
+        "    latency: new Histogram({ name: `${prefix}_duration_seconds`, help: 'Latency', labelNames: ['method', 'route'] }),",
+        '  };',
+        '}',
+        "export const api = httpMetrics('api');",
+        "api.requests.inc({ method: 'GET' });",
+        "api.latency.observe({ method: 'GET', route: '/orders' }, 0.1);",
+      ].join('\n'),
+    });
+    const result = await analyze({ cwd: dir, paths: ['.'] });
+    expect(result.estimates.map((e) => `${e.metric} ${e.series}`)).toEqual(['api_requests_total 1', 'api_duration_seconds 14']);
+    expect(result.findings).toEqual([]);
+  });
+
   it('counts a bounded source once however many call sites repeat it', async () => {
     const bound = await boundOf('export function a(req: any) { checkouts.inc({ value: req.method }); }\nexport function b(request: any) { checkouts.inc({ value: request.method }); }');
     expect(summary(bound)).toBe('bounded 9');

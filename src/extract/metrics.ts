@@ -30,6 +30,8 @@ export class MetricResolver {
   /** The node whose value is the metric: the `new` expression, or the outermost wrapper call. */
   private readonly byNode = new Map<ts.Node, MetricDef>();
   private readonly byName = new Map<string, MetricDef>();
+  /** Wrapper call → the metrics it creates, by the `new` expression inside the wrapper. */
+  private readonly instances = new Map<ts.Node, Map<ts.NewExpression, MetricDef>>();
   private readonly memo = new Map<ts.Node, MetricDef | null>();
 
   constructor(
@@ -138,7 +140,8 @@ export class MetricResolver {
     const labels = props.get('labelNames');
     const labelNames = labels ? staticStrings(labels) : [];
     const def: MetricDef = {
-      id: `${loc.file}:${loc.line}:${loc.column}`,
+      // A wrapper call can create several metrics (`httpMetrics('api')` → requests, latency).
+      id: outer ? `${loc.file}:${loc.line}:${loc.column}#${node.getStart()}` : `${loc.file}:${loc.line}:${loc.column}`,
       name: name ?? nameText(node),
       nameIsDynamic: name === undefined,
       kind,
@@ -164,7 +167,16 @@ export class MetricResolver {
       def.quantiles = (values ?? (given ? undefined : PROM_CLIENT.defaultPercentiles))?.length;
     }
     this.defs.push(def);
-    this.byNode.set(site, def);
+    if (outer) {
+      let perCall = this.instances.get(site);
+      if (!perCall) this.instances.set(site, (perCall = new Map()));
+      perCall.set(node, def);
+      // The call's value is the metric only when the wrapper creates exactly one.
+      if (perCall.size === 1) this.byNode.set(site, def);
+      else this.byNode.delete(site);
+    } else {
+      this.byNode.set(site, def);
+    }
     if (!def.nameIsDynamic && !this.byName.has(def.name)) this.byName.set(def.name, def);
   }
 
@@ -337,12 +349,30 @@ export class MetricResolver {
     }
     if (ts.isCallExpression(e)) {
       const returned = this.returnedExpression(skipOuter(e.expression));
-      return returned && this.memberOf(returned, member, depth + 1);
+      const created = returned && this.instances.get(e)?.get(this.creationIn(returned, member)!);
+      return created ?? (returned && this.memberOf(returned, member, depth + 1));
     }
     const inner = propertyName(e);
     if (inner !== undefined && (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e))) {
       const objectExpr = this.memberExpression(skipOuter(e.expression), inner, depth + 1);
       return objectExpr && this.memberOf(objectExpr, member, depth + 1);
+    }
+    return undefined;
+  }
+
+  /** The `new` expression behind `member` of a returned object literal (`{ requests: new Counter() }`). */
+  private creationIn(returned: ts.Expression, member: string): ts.NewExpression | undefined {
+    const object = skipOuter(returned);
+    if (!ts.isObjectLiteralExpression(object)) return undefined;
+    for (const prop of object.properties) {
+      const value = ts.isPropertyAssignment(prop) && propertyKey(prop.name) === member ? prop.initializer : ts.isShorthandPropertyAssignment(prop) && prop.name.text === member ? prop.name : undefined;
+      if (!value) continue;
+      let e = skipOuter(value);
+      if (ts.isIdentifier(e)) {
+        const decl = lookup(e.text, e);
+        if (decl?.kind === 'variable' && decl.node.initializer) e = skipOuter(decl.node.initializer);
+      }
+      return ts.isNewExpression(e) ? e : undefined;
     }
     return undefined;
   }
