@@ -31,4 +31,37 @@ describe('labels objects that are not literals at the call', () => {
     expect(findings).toEqual([]);
     expect(estimates).toEqual({ cache_lookups_total: 4 });
   });
+
+  it('spreads a static array into positional labels', async () => {
+    const { findings, estimates } = await run(
+      [
+        "const lookups = new Counter({ name: 'cache_lookups_total', help: 'Lookups', labelNames: ['cache', 'result'] });",
+        "const HIT = ['session', 'hit'] as const;",
+        'lookups.labels(...HIT).inc();',
+      ].join('\n'),
+    );
+    expect(findings).toEqual([]);
+    expect(estimates).toEqual({ cache_lookups_total: 1 });
+  });
+
+  it('requests made with an HTTP client are not routes the service registers', async () => {
+    const dir = tempProject({
+      'src/app.ts': [
+        "import express from 'express';",
+        "import axios from 'axios';",
+        "import { Counter } from 'prom-client';",
+        "const requests = new Counter({ name: 'http_requests_total', help: 'Requests', labelNames: ['route'] });",
+        'const app = express();',
+        "app.get('/orders/:id', async (req, res) => {",
+        "  await axios.get('/internal/inventory', { timeout: 500 });",
+        "  await axios.post('/internal/reservations', { id: req.params.id });",
+        '  requests.inc({ route: req.route.path });',
+        '  res.end();',
+        '});',
+      ].join('\n'),
+    });
+    const result = await analyze({ cwd: dir, paths: ['.'] });
+    expect(result.catalog.routes.map((r) => r.template)).toEqual(['/orders/:id']);
+    expect(result.estimates[0]!.series).toBe(2);
+  });
 });

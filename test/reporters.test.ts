@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempProject } from './helpers/cli.js';
 
@@ -56,5 +58,34 @@ describe('reporters', () => {
     const strict = await runCli(['.', '--report-unused-disable-directives'], { cwd: dir });
     expect(strict.stdout).toContain('9:3  warning  unused obslint-disable-next-line directive: no `metric-naming` finding to suppress here  obslint/unused-disable-directive');
     expect(strict.stdout).toContain('1 problem (0 errors, 1 warning)');
+  });
+
+  it('obslint-enable for one rule leaves the other rules of a bare disable block suppressed', async () => {
+    const dir = tempProject({
+      'src/metrics.ts': [
+        "import { Summary, Counter } from 'prom-client';",
+        '/* obslint-disable */',
+        "export const s = new Summary({ name: 'render_seconds', help: 'Render time' });",
+        '/* obslint-enable metric-naming */',
+        "export const t = new Summary({ name: 'paint_seconds', help: 'Paint time' });",
+        "export const c = new Counter({ name: 'renders', help: 'Renders' });",
+      ].join('\n'),
+    });
+    const run = await runCli(['.', '--format', 'json'], { cwd: dir });
+    expect(JSON.parse(run.stdout).findings.map((f: { loc: { line: number }; ruleId: string }) => `${f.loc.line} ${f.ruleId}`)).toEqual(['6 metric-naming']);
+  });
+
+  it('fingerprints do not change when code moves', async () => {
+    const code = (padding: string) => `import { Counter } from 'prom-client';\n${padding}const c = new Counter({ name: 'orders_total', help: 'Orders', labelNames: ['status'] });\nc.inc({ state: 'open' });\n`;
+    const before = JSON.parse((await runCli(['.', '--format', 'json'], { cwd: tempProject({ 'src/a.ts': code('') }) })).stdout).findings;
+    const after = JSON.parse((await runCli(['.', '--format', 'json'], { cwd: tempProject({ 'src/a.ts': code('\n\n// moved down\n') }) })).stdout).findings;
+    expect(after.map((f: { loc: { line: number } }) => f.loc.line)).not.toEqual(before.map((f: { loc: { line: number } }) => f.loc.line));
+    expect(after.map((f: { fingerprint: string }) => f.fingerprint)).toEqual(before.map((f: { fingerprint: string }) => f.fingerprint));
+  });
+
+  it('a report written to a file has no colour, even from a terminal', async () => {
+    const dir = tempProject({ 'src/metrics.ts': "import { Summary } from 'prom-client';\nexport const s = new Summary({ name: 'render_seconds', help: 'x' });\n" });
+    await runCli(['.', '-o', 'report.txt'], { cwd: dir, isTTY: true });
+    expect(readFileSync(join(dir, 'report.txt'), 'utf8')).not.toMatch(/\u001b\[/);
   });
 });

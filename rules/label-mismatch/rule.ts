@@ -20,7 +20,7 @@ export default defineRule({
       if (call.form === 'object') {
         for (const label of call.labels) {
           if (def.labelNames.includes(label)) continue;
-          ctx.report({ messageId: 'undeclared', data: { metric: def.name, label, declared }, loc: call.loc, metric: def.name, label, cause: `${call.loc.line}:${call.loc.column}` });
+          ctx.report({ messageId: 'undeclared', data: { metric: def.name, label, declared }, loc: call.loc, metric: def.name, label, cause: `undeclared:${call.method}` });
         }
       } else if (call.form === 'positional' && call.labels.length !== def.labelNames.length) {
         ctx.report({
@@ -28,7 +28,7 @@ export default defineRule({
           data: { metric: def.name, given: call.labels.length, plural: call.labels.length === 1 ? '' : 's', expected: def.labelNames.length, expectedPlural: def.labelNames.length === 1 ? '' : 's', declared },
           loc: call.loc,
           metric: def.name,
-          cause: `${call.loc.line}:${call.loc.column}`,
+          cause: `arity:${call.labels.length}`,
         });
       }
     }

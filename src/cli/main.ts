@@ -123,9 +123,10 @@ function parseInteger(value: string): number {
   return n;
 }
 
-/** `--color`/`--no-color` win; then NO_COLOR and FORCE_COLOR; otherwise colour only on a terminal. */
+/** `--color`/`--no-color` win; a report written to a file has none; then NO_COLOR, FORCE_COLOR, and a terminal. */
 function useColor(io: CliIO, options: CommonOptions): boolean {
   if (options.color !== undefined) return options.color;
+  if (options.output) return false;
   if (io.env.NO_COLOR) return false;
   if (io.env.FORCE_COLOR === '0' || io.env.FORCE_COLOR === 'false') return false;
   if (io.env.FORCE_COLOR) return true;

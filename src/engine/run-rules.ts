@@ -110,11 +110,12 @@ function applyDirectives(findings: Finding[], directives: Map<string, Directive[
 
 function suppressing(list: Directive[], f: Finding): Directive | undefined {
   const applies = (d: Directive): boolean => d.rules.length === 0 || d.rules.includes(f.ruleId);
+  // The disable block in force for this rule: `/* obslint-enable x */` ends it for x only.
   let block: Directive | undefined;
   for (const d of list) {
     if (d.line > f.loc.line) break;
     if (d.kind === 'disable' && applies(d)) block = d;
-    if (d.kind === 'enable' && block && (d.rules.length === 0 || block.rules.every((r) => d.rules.includes(r)))) block = undefined;
+    if (d.kind === 'enable' && block && applies(d)) block = undefined;
   }
   const line = list.find((d) => ((d.kind === 'disable-next-line' && d.line + 1 === f.loc.line) || (d.kind === 'disable-line' && d.line === f.loc.line)) && applies(d));
   return line ?? block;

@@ -50,6 +50,26 @@ export class LabelUseCollector {
     if (method === 'startTimer') this.timer(def, call);
   }
 
+  /** `labels(...LABELS)` with a static array: its elements as arguments; undefined when unknown. */
+  private spreadArguments(args: readonly ts.Expression[]): readonly ts.Expression[] | undefined {
+    if (!args.some(ts.isSpreadElement)) return args;
+    const out: ts.Expression[] = [];
+    for (const arg of args) {
+      if (!ts.isSpreadElement(arg)) {
+        out.push(arg);
+        continue;
+      }
+      let array = skipOuter(arg.expression);
+      if (ts.isIdentifier(array)) {
+        const decl = lookup(array.text, array);
+        if (decl?.kind === 'variable' && decl.node.initializer) array = skipOuter(decl.node.initializer);
+      }
+      if (!ts.isArrayLiteralExpression(array) || array.elements.some(ts.isSpreadElement)) return undefined;
+      out.push(...array.elements);
+    }
+    return out;
+  }
+
   /** For `inc/dec/set/observe/startTimer/remove`: the argument that carries labels, if any. */
   private labelArgument(method: string, args: readonly ts.Expression[]): ts.Expression | undefined {
     const first = args[0] && skipOuter(args[0]);
@@ -62,7 +82,11 @@ export class LabelUseCollector {
   }
 
   private labelsCall(def: MetricDef, call: ts.CallExpression): void {
-    const args = call.arguments;
+    const args = this.spreadArguments(call.arguments);
+    if (!args) {
+      this.facts.calls.push({ metricId: def.id, method: 'labels', form: 'opaque', labels: [], loc: this.project.location(call) });
+      return;
+    }
     const first = args[0] && skipOuter(args[0]);
     if (args.length === 1 && first && this.isLabelsObject(def, first)) {
       this.labelObject(def, 'labels', first);

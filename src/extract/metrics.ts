@@ -142,7 +142,7 @@ export class MetricResolver {
     const def: MetricDef = {
       // A wrapper call can create several metrics (`httpMetrics('api')` → requests, latency).
       id: outer ? `${loc.file}:${loc.line}:${loc.column}#${node.getStart()}` : `${loc.file}:${loc.line}:${loc.column}`,
-      name: name ?? nameText(node),
+      name: name ?? nameText(nameExpression(node) ?? node),
       nameIsDynamic: name === undefined,
       kind,
       library: 'prom-client',
@@ -485,8 +485,19 @@ export function returnExpressions(body: ts.Node): ts.Expression[] {
   return out;
 }
 
+/** The expression given as `name` in a metric's configuration literal. */
+function nameExpression(node: ts.NewExpression): ts.Expression | undefined {
+  const config = node.arguments?.[0] && skipOuter(node.arguments[0]);
+  if (!config || !ts.isObjectLiteralExpression(config)) return undefined;
+  for (const prop of config.properties) {
+    if (ts.isPropertyAssignment(prop) && propertyKey(prop.name) === 'name') return prop.initializer;
+    if (ts.isShorthandPropertyAssignment(prop) && prop.name.text === 'name') return prop.name;
+  }
+  return undefined;
+}
+
 function nameText(node: ts.Node): string {
-  const text = node.getText();
+  const text = node.getText().replace(/\s+/g, ' ');
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
@@ -515,8 +526,8 @@ export function placement(node: ts.Node, staticName: boolean): MetricDef['create
         if (ROUTE_METHODS.has(called) && receiver !== 'process') return 'callback';
       }
       if (parent && ts.isPropertyAssignment(parent) && CALLBACK_KEYS.test(propertyKey(parent.name) ?? '')) return 'callback';
-      if (fn.parameters.some((p) => bindingNames(p.name).some((name) => HANDLER_PARAMS.test(name)))) return 'callback';
       if (returnsCreation(fn, node)) return 'factory';
+      if (fn.parameters.some((p) => bindingNames(p.name).some((name) => HANDLER_PARAMS.test(name)))) return 'callback';
       return 'function';
     }
   }

@@ -12,6 +12,7 @@ const TOO_FAR = 'value followed too far';
 const ITERATING_METHODS = new Set(['forEach', 'map', 'flatMap', 'filter', 'some', 'every', 'find']);
 
 const REQUEST_ROOTS = new Set(['req', 'request', 'ctx', 'context', 'c', 'event', 'incomingMessage', 'httpRequest']);
+const AMBIGUOUS_ROOTS = new Set(['c', 'context', 'ctx', 'event']);
 const RESPONSE_ROOTS = new Set(['res', 'response', 'reply', 'ctx', 'context', 'c']);
 const RAW_URL_PROPS = new Set(['url', 'originalUrl', 'path', 'pathname', 'href', 'rawUrl']);
 const REQUEST_INPUT_PROPS = new Set(['params', 'query', 'body', 'headers', 'cookies', 'signedCookies', 'ip', 'ips', 'hostname', 'host', 'search', 'searchParams', 'rawHeaders', 'subdomains', 'header']);
@@ -32,7 +33,7 @@ export function categoryOfName(name: string): UnboundedCategory | undefined {
   if (BOUNDED_ID_NAMES.test(name)) return undefined;
   if (/^(id|uuid|guid|ulid)$/i.test(name) || /[a-z0-9](Id|ID|Uuid|UUID|Guid)$/.test(name) || /_(id|uuid|guid)$/i.test(name)) return 'id';
   if (/^(email|e_mail|emailAddress|email_address)$/i.test(name) || /Email$/.test(name) || /(^|_)email(_|$)/i.test(name)) return 'email';
-  if (/^(timestamp|createdAt|updatedAt|deletedAt|created_at|updated_at|datetime|date|time)$/i.test(name) || /Timestamp$|At$/.test(name) && /^(created|updated|deleted|started|ended|finished|sent|received)At$/.test(name)) return 'timestamp';
+  if (/^(timestamp|createdAt|updatedAt|deletedAt|created_at|updated_at|datetime|date|time)$/i.test(name) || /[a-z0-9]Timestamp$/.test(name) || /^(created|updated|deleted|started|ended|finished|sent|received)At$/.test(name)) return 'timestamp';
   return undefined;
 }
 
@@ -349,6 +350,9 @@ export class ProvenanceAnalyzer {
   }
 
   private member(e: ts.PropertyAccessExpression | ts.ElementAccessExpression, env: Env, depth: number): Bound {
+    // A constant is a constant, whatever its path looks like (`KIND.message`, `config.host`).
+    const constant = scalarText(this.evaluator.eval(e, env));
+    if (constant !== undefined) return finite([constant], `constant \`${text(e)}\``);
     const c = chain(e);
     if (c) {
       const classified = this.classifyChain(this.expandAliases(c.names, e), e, text(e));
@@ -399,6 +403,8 @@ export class ProvenanceAnalyzer {
   private classifyChain(names: string[], node: ts.Expression, source: string): Bound | undefined {
     const root = names[0]!;
     const last = names[names.length - 1]!;
+    // Short names (`c`, `context`, `event`) are a request only as a handler's parameter.
+    if (AMBIGUOUS_ROOTS.has(root) && lookup(root, node)?.kind !== 'parameter') return undefined;
     if (root === 'process' && names[1] === 'env') return boundedPart(`env:${source}`, 1, `\`${source}\` (one value per instance)`);
     if (isRouteTemplate(names)) return this.routeTemplate(node);
     const requestRoot = REQUEST_ROOTS.has(root) || names.includes('req') || names.includes('request');

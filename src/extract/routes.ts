@@ -10,9 +10,16 @@ const HTTP_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'a
  * Route registrations (express/koa-router `app.get('/x', …)`, `router.route('/x')`,
  * fastify `route({ url })`): the templates a matched-route label can take.
  */
+/** Receivers that make requests rather than serve them (`axios.get('/x', config)`). */
+const HTTP_CLIENTS = /^(axios|http|https|got|ky|fetch|superagent|request|client|api|httpClient|apiClient|agent|instance)$/i;
+
 export function isRouteCall(call: ts.CallExpression): boolean {
-  const method = propertyName(skipOuter(call.expression));
-  return method !== undefined && (method === 'route' || (HTTP_METHODS.has(method) && call.arguments.length >= 2));
+  const callee = skipOuter(call.expression);
+  const method = propertyName(callee);
+  if (method === undefined || !(method === 'route' || (HTTP_METHODS.has(method) && call.arguments.length >= 2))) return false;
+  const receiver = ts.isPropertyAccessExpression(callee) ? skipOuter(callee.expression) : undefined;
+  const receiverName = receiver && (ts.isIdentifier(receiver) ? receiver.text : ts.isPropertyAccessExpression(receiver) ? receiver.name.text : undefined);
+  return !(receiverName && HTTP_CLIENTS.test(receiverName));
 }
 
 /** The template a route call registers; constants (`app.get(ROUTES.invoice, …)`) are evaluated. */
