@@ -114,7 +114,7 @@ function pathAliases(tsconfigPath: string): PathAlias[] {
   const baseDir = resolve(dirname(tsconfigPath), options.baseUrl ?? '.');
   return Object.entries(options.paths)
     .filter((entry): entry is [string, string[]] => Array.isArray(entry[1]))
-    .map(([pattern, targets]) => ({ pattern, targets: targets.filter((t) => typeof t === 'string'), baseDir }));
+    .map(([pattern, targets]) => ({ pattern, targets: targets.filter((t) => typeof t === 'string'), baseDir, scope: dirname(tsconfigPath) }));
 }
 
 /** A tsconfig's emit directories are build output. */

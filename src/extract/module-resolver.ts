@@ -1,4 +1,4 @@
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 
 const EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 
@@ -10,11 +10,12 @@ export interface WorkspacePackage {
   entries: string[];
 }
 
-/** A tsconfig `paths` alias: `@app/*` → `<baseDir>/src/*`. */
+/** A tsconfig `paths` alias: `@app/*` → `<baseDir>/src/*`, for the files under `scope` (the tsconfig's directory). */
 export interface PathAlias {
   pattern: string;
   targets: string[];
   baseDir: string;
+  scope: string;
 }
 
 /**
@@ -29,7 +30,10 @@ export class ModuleResolver {
 
   resolve(specifier: string, fromFile: string, exists: (path: string) => boolean): string | undefined {
     if (specifier.startsWith('.') || specifier.startsWith('/')) return probe(resolve(dirname(fromFile), specifier), exists);
+    // The nearest tsconfig above the importing file decides what its aliases mean.
+    const scope = this.aliases.map((a) => a.scope).filter((dir) => fromFile.startsWith(`${dir}${sep}`)).sort((a, b) => b.length - a.length)[0];
     for (const alias of this.aliases) {
+      if (alias.scope !== scope) continue;
       const star = alias.pattern.indexOf('*');
       const matched = star < 0 ? (specifier === alias.pattern ? '' : undefined) : specifier.startsWith(alias.pattern.slice(0, star)) && specifier.endsWith(alias.pattern.slice(star + 1)) ? specifier.slice(star, specifier.length - (alias.pattern.length - star - 1)) : undefined;
       if (matched === undefined) continue;
