@@ -4,7 +4,7 @@ import { findConfigFile, loadConfig } from './config/load.js';
 import type { ResolvedConfig } from './config/types.js';
 import { discover } from './discovery/discover.js';
 import type { AnyRule } from './engine/define-rule.js';
-import { runRules } from './engine/run-rules.js';
+import { runRules, severityOf } from './engine/run-rules.js';
 import { estimate } from './estimate/estimate.js';
 import { extract } from './extract/extract.js';
 import { ModuleResolver } from './extract/module-resolver.js';
@@ -35,9 +35,8 @@ export async function analyze(options: AnalyzeOptions = {}): Promise<RunResult> 
   const reported = new Set([...targets].map(shown));
   if (wholeProject && config.fileDisplay) reported.add(config.fileDisplay);
   const estimates = estimate(extraction.catalog, config);
-  const rules = allRules;
   const allFindings = runRules({
-    rules,
+    rules: allRules,
     catalog: extraction.catalog,
     estimates,
     config,
@@ -56,12 +55,12 @@ export async function analyze(options: AnalyzeOptions = {}): Promise<RunResult> 
     catalog: extraction.catalog,
     estimates,
     stats: { filesDiscovered: files.length, filesParsed: extraction.filesParsed, metrics: extraction.catalog.metrics.length },
-    rules: summarizeRules(rules, config),
+    rules: summarizeRules(allRules, config),
   };
 }
 
 function summarizeRules(rules: AnyRule[], config: ResolvedConfig): RunResult['rules'] {
-  return rules.map((r) => ({ id: r.id, description: r.meta.description, severity: config.rules[r.id]?.severity ?? r.meta.defaultSeverity, docsUrl: docsUrl(r.id) }));
+  return rules.map((r) => ({ id: r.id, description: r.meta.description, severity: severityOf(r, config), docsUrl: docsUrl(r.id) }));
 }
 
 export { allRules as rules };

@@ -119,12 +119,6 @@ export interface RouteFact {
   loc: Location;
 }
 
-export interface ParseProblem {
-  file: string;
-  message: string;
-  line?: number;
-  column?: number;
-}
 
 export interface Catalog {
   metrics: MetricDef[];

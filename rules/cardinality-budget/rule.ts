@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import picomatch from 'picomatch';
 import { defineRule } from '../../src/engine/define-rule.js';
+import { productText } from '../../src/estimate/explain.js';
 import type { Estimate, Location, MetricDef } from '../../src/types.js';
 
 /** Active series cost 1–4 KB each at the backend (index + head chunk). */
@@ -9,13 +10,6 @@ export function memoryRange(series: number): string {
   return `${fmt(series)}–${fmt(series * 4)}`;
 }
 
-/** `route 31 × method 9 × 14 per child`: the product `obslint explain` prints. */
-export function productText(estimate: Estimate): string {
-  const factors = estimate.byLabel.map((l) => `${l.label} ${l.count === 'unbounded' ? '∞' : l.count.toLocaleString('en-US')}`);
-  factors.push(`${estimate.seriesPerChild} per child`);
-  if (estimate.replicas > 1) factors.push(`${estimate.replicas} replicas`);
-  return factors.join(' × ');
-}
 
 /** The estimate with every assumed label bound (unknown, unused) counted as a single value. */
 export function knownSeries(estimate: Estimate): number {

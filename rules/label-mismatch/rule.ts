@@ -1,4 +1,5 @@
 import { defineRule } from '../../src/engine/define-rule.js';
+import { isPositionalMismatch, undeclaredLabels } from '../../src/extract/label-calls.js';
 
 export default defineRule({
   id: 'label-mismatch',
@@ -15,14 +16,11 @@ export default defineRule({
   check(ctx) {
     for (const call of ctx.catalog.labelCalls) {
       const def = ctx.metric(call.metricId);
-      if (!def.labelNamesKnown) continue;
       const declared = def.labelNames.length > 0 ? def.labelNames.join(', ') : 'none';
-      if (call.form === 'object') {
-        for (const label of call.labels) {
-          if (def.labelNames.includes(label)) continue;
-          ctx.report({ messageId: 'undeclared', data: { metric: def.name, label, declared }, loc: call.loc, metric: def.name, label, cause: `undeclared:${call.method}` });
-        }
-      } else if (call.form === 'positional' && call.labels.length !== def.labelNames.length) {
+      for (const label of undeclaredLabels(def, call)) {
+        ctx.report({ messageId: 'undeclared', data: { metric: def.name, label, declared }, loc: call.loc, metric: def.name, label, cause: `undeclared:${call.method}` });
+      }
+      if (isPositionalMismatch(def, call)) {
         ctx.report({
           messageId: 'arity',
           data: { metric: def.name, given: call.labels.length, plural: call.labels.length === 1 ? '' : 's', expected: def.labelNames.length, expectedPlural: def.labelNames.length === 1 ? '' : 's', declared },

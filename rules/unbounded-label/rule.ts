@@ -1,4 +1,5 @@
 import { defineRule } from '../../src/engine/define-rule.js';
+import { DEFAULT_UNBOUNDED_NAMES } from '../../src/engine/label-names.js';
 import { budgetedLabel } from '../../src/config/budget.js';
 import { unboundedSources, union } from '../../src/extract/bounds.js';
 import type { UnboundedCategory } from '../../src/types.js';
@@ -14,7 +15,6 @@ const FIX: Partial<Record<UnboundedCategory, string>> = {
   random: 'drop the label: a random value is a new series every time',
 };
 
-export const DEFAULT_UNBOUNDED_NAMES = ['user_id', 'userid', 'customer_id', 'account_id', 'tenant_id', 'order_id', 'email', 'session', 'session_id', 'request_id', 'trace_id', 'span_id', 'ip', 'ip_address', 'url', 'uri', 'path', 'query'];
 
 export default defineRule({
   id: 'unbounded-label',

@@ -1,12 +1,7 @@
 import { defineRule } from '../../src/engine/define-rule.js';
-import type { LabelCall, MetricDef } from '../../src/types.js';
-import { DEFAULT_UNBOUNDED_NAMES } from '../unbounded-label/rule.js';
+import { isRejected } from '../../src/extract/label-calls.js';
+import { DEFAULT_UNBOUNDED_NAMES } from '../../src/engine/label-names.js';
 
-function rejected(def: MetricDef, call: LabelCall): boolean {
-  if (!def.labelNamesKnown) return false;
-  if (call.form === 'positional') return call.labels.length !== def.labelNames.length;
-  return call.form === 'object' && call.labels.some((l) => !def.labelNames.includes(l));
-}
 
 export default defineRule({
   id: 'unknown-label-bound',
@@ -28,7 +23,7 @@ export default defineRule({
       unboundedRule?.severity === 'off' ? [] : ((unboundedRule?.options.names as string[] | undefined) ?? DEFAULT_UNBOUNDED_NAMES).map((n) => n.toLowerCase()),
     );
     // Metrics whose every call is rejected by prom-client: their empty labels are label-mismatch's finding.
-    const accepted = new Set(ctx.catalog.labelCalls.filter((c) => !rejected(ctx.metric(c.metricId), c)).map((c) => c.metricId));
+    const accepted = new Set(ctx.catalog.labelCalls.filter((c) => !isRejected(ctx.metric(c.metricId), c)).map((c) => c.metricId));
     const mismatched = new Set(ctx.catalog.labelCalls.map((c) => c.metricId).filter((id) => !accepted.has(id)));
     for (const def of ctx.catalog.metrics) {
       const est = ctx.estimate(def.id);

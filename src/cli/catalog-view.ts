@@ -1,4 +1,4 @@
-import { productText } from '../../rules/cardinality-budget/rule.js';
+import { productText } from '../estimate/explain.js';
 import { catalogMarkdown, sortBySeries } from '../reporters/markdown.js';
 import type { Estimate, MetricDef, RunResult } from '../types.js';
 

@@ -23,7 +23,7 @@ export function runRules(input: EngineInput): Finding[] {
   const findings: Finding[] = [];
   for (const rule of input.rules) {
     const setting = config.rules[rule.id];
-    const severity = setting?.severity ?? rule.meta.defaultSeverity;
+    const severity = severityOf(rule, config);
     if (severity === 'off') continue;
     rule.check({
       catalog,
@@ -39,6 +39,11 @@ export function runRules(input: EngineInput): Finding[] {
   const unique = dedupe(kept);
   if (input.reportUnusedDirectives) unique.push(...unused);
   return unique.sort(compareFindings);
+}
+
+/** The severity a run uses for a rule: the budget file's, or the rule's default. */
+export function severityOf(rule: AnyRule, config: ResolvedConfig): Severity | 'off' {
+  return config.rules[rule.id]?.severity ?? rule.meta.defaultSeverity;
 }
 
 function toFinding(rule: AnyRule, severity: Severity, report: Report<string>): Finding {

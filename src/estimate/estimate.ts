@@ -1,6 +1,7 @@
 import { budgetedLabel } from '../config/budget.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { union } from '../extract/bounds.js';
+import { isPositionalMismatch } from '../extract/label-calls.js';
 import type { Catalog, Estimate, LabelEstimate, MetricDef } from '../types.js';
 
 /** series = Π bound(label) × seriesPerChild × replicas, with the reason for every factor. */
@@ -33,17 +34,12 @@ function estimateMetric(def: MetricDef, uses: Catalog['labelUses'], calls: Catal
 }
 
 /** A call that leaves a label out (`c.inc()`, `{ method }` without `route`) adds the empty value. */
-/** prom-client throws on a positional call with the wrong count: it creates no series. */
-function rejected(def: MetricDef, call: Catalog['labelCalls'][number]): boolean {
-  return def.labelNamesKnown && call.form === 'positional' && call.labels.length !== def.labelNames.length;
-}
-
 function leftUnset(def: MetricDef, estimate: LabelEstimate, label: string, index: number, calls: Catalog['labelCalls']): LabelEstimate {
   if (estimate.kind === 'budget' || estimate.kind === 'unused' || estimate.kind === 'never-set' || estimate.count === 'unbounded') return estimate;
   const sets = (c: Catalog['labelCalls'][number]): boolean =>
     c.form === 'opaque' || (c.form === 'object' && c.labels.includes(label)) || (c.form === 'positional' && index < c.labels.length);
   // A timer's labels are split between startTimer() and end(): together they set the label.
-  const unset = calls.filter((c) => !sets(c) && c.method !== 'startTimer' && c.method !== 'end' && !rejected(def, c));
+  const unset = calls.filter((c) => !sets(c) && c.method !== 'startTimer' && c.method !== 'end' && !isPositionalMismatch(def, c));
   if (unset.length === 0) return estimate;
   return { ...estimate, count: estimate.count + 1, reason: `${estimate.reason} + 1 (left unset at ${unset[0]!.loc.file}:${unset[0]!.loc.line})` };
 }
@@ -54,7 +50,7 @@ function labelEstimate(def: MetricDef, label: string, uses: Catalog['labelUses']
   const bound = union(uses.map((u) => u.bound));
   if (!bound) {
     // A timer's end() may set the label where obslint cannot follow; the other calls say it stays empty.
-    const definitive = calls.filter((c) => c.method !== 'startTimer' && c.method !== 'end' && c.form !== 'opaque' && !rejected(def, c));
+    const definitive = calls.filter((c) => c.method !== 'startTimer' && c.method !== 'end' && c.form !== 'opaque' && !isPositionalMismatch(def, c));
     if (definitive.length > 0) return { label, count: 1, kind: 'never-set', reason: `never set: ${definitive.length === 1 ? 'the one call site leaves' : `all ${definitive.length} call sites leave`} it empty` };
     const why = calls.length > 0 ? 'no call site obslint can see sets it' : 'no use of the metric found';
     return { label, count: config.defaults.unknownLabelBound, kind: 'unused', reason: `${why}: assumed ${config.defaults.unknownLabelBound} (defaults.unknownLabelBound)` };

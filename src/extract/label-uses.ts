@@ -2,7 +2,8 @@ import { ts } from 'ts-morph';
 import type { LabelCall, LabelUse, MetricDef, Observation } from '../types.js';
 import { finite, unknown, withStep } from './bounds.js';
 import { PROM_CLIENT } from './libraries/prom-client.js';
-import { returnExpressions, type MetricResolver } from './metrics.js';
+import { calledFunction, returnedValues } from './functions.js';
+import type { MetricResolver } from './metrics.js';
 import type { ProjectIndex } from './project.js';
 import { chain, text, type ProvenanceAnalyzer } from './provenance.js';
 import { lookup, propertyKey, propertyName, skipOuter } from './scope.js';
@@ -149,10 +150,8 @@ export class LabelUseCollector {
       }
     }
     if (ts.isCallExpression(e)) {
-      const fn = this.provenance.calledFunction(skipOuter(e.expression));
-      const body = fn && (fn as ts.FunctionLikeDeclaration).body;
-      if (!body) return [];
-      const returned = ts.isBlock(body) ? returnExpressions(body) : [body];
+      const fn = calledFunction(e.expression, this.project);
+      const returned = fn ? returnedValues(fn) : [];
       return returned.length === 1 ? this.objectLiterals(returned[0]!, depth + 1) : [];
     }
     return [];

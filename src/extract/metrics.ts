@@ -3,12 +3,15 @@ import type { MetricDef, MetricKind } from '../types.js';
 import { PROM_CLIENT, promClientMetricClass } from './libraries/prom-client.js';
 import type { ProjectIndex } from './project.js';
 import { enclosingClass, functionName, lookup, propertyKey, propertyName, skipOuter, type Declaration } from './scope.js';
+import { calledFunction, returnExpressions, returnedValues } from './functions.js';
+import { ROUTE_METHODS } from './routes.js';
 import type { TypeOracle } from './type-oracle.js';
 import { forEachDescendant } from './walk.js';
 import { bindArguments, EMPTY_ENV, scalarText, staticNumbers, staticStrings, type Env, type StaticEvaluator } from './static-eval.js';
 
 const MAX_WRAPPER_DEPTH = 3;
-const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'all', 'use', 'head', 'options', 'route', 'on', 'addListener', 'subscribe']);
+/** Calls whose function argument runs once per request or event. */
+const PER_EVENT_REGISTRARS = new Set([...ROUTE_METHODS, 'use', 'route', 'on', 'addListener', 'subscribe']);
 const TIMER_CALLS = new Set(['setInterval', 'setTimeout', 'setImmediate', 'forEach', 'map', 'flatMap', 'filter', 'reduce']);
 const HANDLER_PARAMS = /^(req|request|res|response|reply|ctx|context|event|msg|message|job)$/;
 
@@ -453,21 +456,10 @@ export class MetricResolver {
     return returned && this.resolve(returned, depth + 1);
   }
 
+  /** The single value a function returns, for `getCounter()` and `createMetrics().requests`. */
   private returnedExpression(callee: ts.Expression): ts.Expression | undefined {
-    if (!ts.isIdentifier(callee)) return undefined;
-    let decl = lookup(callee.text, callee);
-    if (decl?.kind === 'import') decl = this.project.followImport(decl);
-    let fn: ts.SignatureDeclaration | undefined;
-    if (decl?.kind === 'function') fn = decl.node;
-    else if (decl?.kind === 'variable' && decl.node.initializer) {
-      const init = skipOuter(decl.node.initializer);
-      if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) fn = init;
-    }
-    if (!fn) return undefined;
-    const body = (fn as ts.FunctionLikeDeclaration).body;
-    if (!body) return undefined;
-    if (!ts.isBlock(body)) return body;
-    const returns = returnExpressions(body);
+    const fn = calledFunction(callee, this.project);
+    const returns = fn ? returnedValues(fn) : [];
     return returns.length === 1 ? returns[0] : undefined;
   }
 }
@@ -476,14 +468,6 @@ function isMethodLike(fn: ts.SignatureDeclaration): boolean {
   return ts.isMethodDeclaration(fn) || ts.isPropertyAssignment(fn.parent) || ts.isPropertyDeclaration(fn.parent);
 }
 
-export function returnExpressions(body: ts.Node): ts.Expression[] {
-  const out: ts.Expression[] = [];
-  forEachDescendant(body, (node) => {
-    if (node !== body && ts.isFunctionLike(node)) return false;
-    if (ts.isReturnStatement(node) && node.expression) out.push(node.expression);
-  });
-  return out;
-}
 
 /** The expression given as `name` in a metric's configuration literal. */
 function nameExpression(node: ts.NewExpression): ts.Expression | undefined {
@@ -523,7 +507,7 @@ export function placement(node: ts.Node, staticName: boolean): MetricDef['create
         if (TIMER_CALLS.has(called)) return 'loop';
         // `process.on('SIGTERM', …)` runs once; other listeners run per event.
         const receiver = ts.isPropertyAccessExpression(parent.expression) ? parent.expression.expression.getText() : '';
-        if (ROUTE_METHODS.has(called) && receiver !== 'process') return 'callback';
+        if (PER_EVENT_REGISTRARS.has(called) && receiver !== 'process') return 'callback';
       }
       if (parent && ts.isPropertyAssignment(parent) && CALLBACK_KEYS.test(propertyKey(parent.name) ?? '')) return 'callback';
       if (returnsCreation(fn, node)) return 'factory';

@@ -1,10 +1,12 @@
 import { ts } from 'ts-morph';
 import type { Bound, FlowStep, UnboundedCategory } from '../types.js';
 import { bounded, boundedPart, countOf, finite, HTTP_METHODS, product, unbounded, union, unknown, withStep } from './bounds.js';
-import { returnExpressions, type MetricResolver } from './metrics.js';
+import { calledFunction, returnedValues } from './functions.js';
+import type { MetricResolver } from './metrics.js';
 import type { ProjectIndex } from './project.js';
 import { functionName, lookup, propertyName, skipOuter, type Declaration } from './scope.js';
 import { bindArguments, EMPTY_ENV, enumValues, scalarText, staticStrings, type Env, type StaticEvaluator } from './static-eval.js';
+import { ROUTE_METHODS } from './routes.js';
 import { typeBound } from './type-bounds.js';
 
 const MAX_DEPTH = 6;
@@ -172,28 +174,15 @@ export class ProvenanceAnalyzer {
 
   /** A project function's result: the union of what its `return` statements give, for these arguments. */
   private returnedBy(call: ts.CallExpression, env: Env, depth: number): Bound {
-    const fn = this.calledFunction(skipOuter(call.expression));
-    const body = fn && (fn as ts.FunctionLikeDeclaration).body;
-    if (!fn || !body) return unknown(`the result of \`${text(call.expression)}()\``, text(call));
+    const fn = calledFunction(call.expression, this.project);
+    if (!fn || !(fn as ts.FunctionLikeDeclaration).body) return unknown(`the result of \`${text(call.expression)}()\``, text(call));
     const callEnv = bindArguments(fn, call.arguments, env);
-    const returns = ts.isBlock(body) ? returnExpressions(body) : [body];
+    const returns = returnedValues(fn);
     if (returns.length === 0) return unknown(`\`${text(call.expression)}()\` returns nothing obslint can see`, text(call));
     const bounds = returns.map((r) => this.of(r, callEnv, depth + 1));
     const result = union(bounds)!;
     if (result.kind === 'finite') return finite(result.values, `returned by \`${functionName(fn) ?? text(call.expression)}()\``);
     return withStep(result, this.step(call, `returned by \`${text(call.expression)}()\``));
-  }
-
-  calledFunction(callee: ts.Expression): ts.SignatureDeclaration | undefined {
-    if (!ts.isIdentifier(callee)) return undefined;
-    let decl = lookup(callee.text, callee);
-    if (decl?.kind === 'import') decl = this.project.followImport(decl);
-    if (decl?.kind === 'function') return decl.node;
-    if (decl?.kind === 'variable' && decl.node.initializer && decl.path.length === 0) {
-      const init = skipOuter(decl.node.initializer);
-      if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) return init;
-    }
-    return undefined;
   }
 
   private identifier(id: ts.Identifier, env: Env, depth: number): Bound {
@@ -320,11 +309,10 @@ export class ProvenanceAnalyzer {
     for (let i = 0; i < path.length; i++) {
       if (ts.isCallExpression(e)) {
         // `const { stateId } = pick(x)`: the property of what the function returns.
-        const fn = this.calledFunction(skipOuter(e.expression));
-        const body = fn && (fn as ts.FunctionLikeDeclaration).body;
-        if (fn && body) {
+        const fn = calledFunction(e.expression, this.project);
+        if (fn) {
           const callEnv = bindArguments(fn, e.arguments, env);
-          const returns = ts.isBlock(body) ? returnExpressions(body) : [body];
+          const returns = returnedValues(fn);
           if (returns.length > 0) return union(returns.map((r) => this.pathOf(r, path.slice(i), callEnv, depth + 1)))!;
         }
       }
@@ -448,7 +436,6 @@ export class ProvenanceAnalyzer {
   }
 }
 
-const ROUTE_REGISTRATIONS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'all', 'use', 'head', 'options']);
 const RESPONSE_PARAMS = new Set(['res', 'response', 'reply']);
 
 /** A function registered as a route handler or middleware, or shaped like one (`(req, res)`). */
@@ -458,7 +445,7 @@ function isRequestHandler(fn: ts.SignatureDeclaration): boolean {
   const parent = fn.parent;
   if (!parent || !ts.isCallExpression(parent)) return false;
   const method = propertyName(parent.expression);
-  return method !== undefined && ROUTE_REGISTRATIONS.has(method);
+  return method !== undefined && (ROUTE_METHODS.has(method) || method === 'use');
 }
 
 function isRouteTemplate(names: string[]): boolean {

@@ -4,7 +4,8 @@ import type { ProjectIndex } from './project.js';
 import { propertyKey, propertyName, skipOuter } from './scope.js';
 import { scalarText, type StaticEvaluator } from './static-eval.js';
 
-const HTTP_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'all', 'head', 'options']);
+/** Router methods that register a handler for a path (express, koa-router, fastify shorthands). */
+export const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'all', 'head', 'options']);
 
 /**
  * Route registrations (express/koa-router `app.get('/x', …)`, `router.route('/x')`,
@@ -16,7 +17,7 @@ const HTTP_CLIENTS = /^(axios|http|https|got|ky|fetch|superagent|request|client|
 export function isRouteCall(call: ts.CallExpression): boolean {
   const callee = skipOuter(call.expression);
   const method = propertyName(callee);
-  if (method === undefined || !(method === 'route' || (HTTP_METHODS.has(method) && call.arguments.length >= 2))) return false;
+  if (method === undefined || !(method === 'route' || (ROUTE_METHODS.has(method) && call.arguments.length >= 2))) return false;
   const receiver = ts.isPropertyAccessExpression(callee) ? skipOuter(callee.expression) : undefined;
   const receiverName = receiver && (ts.isIdentifier(receiver) ? receiver.text : ts.isPropertyAccessExpression(receiver) ? receiver.name.text : undefined);
   return !(receiverName && HTTP_CLIENTS.test(receiverName));

@@ -84,7 +84,7 @@ export function declaredByStatement(statement: ts.Statement, name: string): Decl
     if (bindings && ts.isNamedImports(bindings)) {
       for (const element of bindings.elements) {
         if (element.name.text === name) {
-          const imported = element.propertyName ? moduleExportName(element.propertyName) : name;
+          const imported = element.propertyName?.text ?? name;
           return { kind: 'import', node: statement, module, imported, name: element.name };
         }
       }
@@ -97,9 +97,6 @@ export function declaredByStatement(statement: ts.Statement, name: string): Decl
   return undefined;
 }
 
-function moduleExportName(name: ts.ModuleExportName): string {
-  return ts.isIdentifier(name) ? name.text : name.text;
-}
 
 function inVariableList(list: ts.VariableDeclarationList, name: string): Declaration | undefined {
   const isConst = (list.flags & ts.NodeFlags.Const) !== 0;
@@ -166,12 +163,6 @@ export function skipOuter(expr: ts.Expression): ts.Expression {
   }
 }
 
-export function enclosingFunction(node: ts.Node): ts.SignatureDeclaration | undefined {
-  for (let n = node.parent; n; n = n.parent) {
-    if (ts.isFunctionLike(n)) return n as ts.SignatureDeclaration;
-  }
-  return undefined;
-}
 
 export function enclosingClass(node: ts.Node): ts.ClassLikeDeclaration | undefined {
   for (let n = node.parent; n; n = n.parent) {

@@ -8,7 +8,7 @@ export type Static =
   | { k: 'num'; v: number }
   | { k: 'bool'; v: boolean }
   | { k: 'arr'; items: Static[] }
-  | { k: 'obj'; props: Map<string, Static>; node?: ts.ObjectLiteralExpression; spreadParam?: ts.ParameterDeclaration }
+  | { k: 'obj'; props: Map<string, Static>; spreadParam?: ts.ParameterDeclaration }
   /** Depends on a parameter of an enclosing function that no call site binds here. */
   | { k: 'param'; decl: ts.ParameterDeclaration }
   | { k: 'unknown' };
@@ -82,7 +82,6 @@ export class StaticEvaluator {
       return base.k === 'param' ? base : UNKNOWN;
     }
     if (ts.isCallExpression(e)) return this.call(e, env, depth);
-    if (ts.isConditionalExpression(e)) return UNKNOWN;
     return UNKNOWN;
   }
 
@@ -129,7 +128,7 @@ export class StaticEvaluator {
         if (spread.k === 'param') spreadParam = spread.decl;
       }
     }
-    return { k: 'obj', props, node: e, spreadParam };
+    return { k: 'obj', props, spreadParam };
   }
 
   private identifier(id: ts.Identifier, env: Env, depth: number): Static {

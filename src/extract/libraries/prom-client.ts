@@ -13,8 +13,6 @@ export const PROM_CLIENT = {
   defaultPercentiles: [0.01, 0.05, 0.5, 0.9, 0.95, 0.99, 0.999],
   /** Methods whose first argument may be a labels object. */
   labelMethods: new Set(['inc', 'dec', 'set', 'observe', 'startTimer', 'labels', 'remove', 'setToCurrentTime']),
-  /** Methods whose value argument is a measurement (second when labels come first). */
-  observeMethods: new Set(['observe']),
 };
 
 /** Does `expr` denote the prom-client module object (`client` in `client.Counter`)? */

@@ -1,0 +1,34 @@
+import { ts } from 'ts-morph';
+import type { ProjectIndex } from './project.js';
+import { lookup, skipOuter } from './scope.js';
+import { forEachDescendant } from './walk.js';
+
+/** The project function a call's callee names (`f`, an imported `f`, `const f = () => …`). */
+export function calledFunction(callee: ts.Expression, project: ProjectIndex): ts.SignatureDeclaration | undefined {
+  const e = skipOuter(callee);
+  if (!ts.isIdentifier(e)) return undefined;
+  let decl = lookup(e.text, e);
+  if (decl?.kind === 'import') decl = project.followImport(decl);
+  if (decl?.kind === 'function') return decl.node;
+  if (decl?.kind === 'variable' && decl.node.initializer && decl.path.length === 0) {
+    const init = skipOuter(decl.node.initializer);
+    if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) return init;
+  }
+  return undefined;
+}
+
+/** What a function can return: its `return` expressions, or an arrow function's expression body. */
+export function returnedValues(fn: ts.SignatureDeclaration): ts.Expression[] {
+  const body = (fn as ts.FunctionLikeDeclaration).body;
+  if (!body) return [];
+  return ts.isBlock(body) ? returnExpressions(body) : [body];
+}
+
+export function returnExpressions(body: ts.Node): ts.Expression[] {
+  const out: ts.Expression[] = [];
+  forEachDescendant(body, (node) => {
+    if (node !== body && ts.isFunctionLike(node)) return false;
+    if (ts.isReturnStatement(node) && node.expression) out.push(node.expression);
+  });
+  return out;
+}
