@@ -49,7 +49,7 @@ export default defineRule({
     for (const metric of ctx.catalog.metrics) {
       for (const label of metric.labelNames) {
         if (!names.has(label.toLowerCase()) || budgetedLabel(ctx.config, metric.name, label)) continue;
-        const bound = union(ctx.catalog.labelUses.filter((u) => u.metricId === metric.id && u.label === label).map((u) => u.bound));
+        const bound = union(ctx.usesOf(metric.id).filter((u) => u.label === label).map((u) => u.bound));
         if (bound && bound.kind !== 'unknown') continue;
         // Every call leaves it empty: one value, whatever its name promises.
         if (ctx.estimate(metric.id).byLabel.find((l) => l.label === label)?.kind === 'never-set') continue;

@@ -29,7 +29,7 @@ export default defineRule({
       const est = ctx.estimate(def.id);
       const reported = (label: string): boolean => unboundedNames.has(label.toLowerCase());
       const unusedLabels = est.byLabel.filter((l) => l.kind === 'unused' && !reported(l.label)).map((l) => l.label);
-      const used = ctx.catalog.labelCalls.some((c) => c.metricId === def.id);
+      const used = ctx.callsOf(def.id).length > 0;
       // A metric with no visible use is one finding, not one per label; a metric whose only calls
       // are rejected by prom-client is label-mismatch's finding.
       if (used && !mismatched.has(def.id)) {
@@ -46,7 +46,7 @@ export default defineRule({
       }
       for (const label of est.byLabel) {
         if (label.kind !== 'unknown' || reported(label.label)) continue;
-        const firstUnknown = ctx.catalog.labelUses.find((u) => u.metricId === def.id && u.label === label.label && u.bound.kind === 'unknown');
+        const firstUnknown = ctx.usesOf(def.id).find((u) => u.label === label.label && u.bound.kind === 'unknown');
         const reason = firstUnknown?.bound.kind === 'unknown' ? firstUnknown.bound.reason : label.reason;
         ctx.report({
           messageId: 'unknown',

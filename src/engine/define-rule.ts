@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from '../config/types.js';
-import type { Catalog, Estimate, FlowStep, Location, MetricDef, Severity } from '../types.js';
+import type { Catalog, Estimate, FlowStep, LabelCall, LabelUse, Location, MetricDef, Severity } from '../types.js';
 
 export interface RuleMeta<MessageId extends string> {
   description: string;
@@ -26,6 +26,9 @@ export interface RuleContext<Options, MessageId extends string> {
   config: ResolvedConfig;
   metric(id: string): MetricDef;
   estimate(id: string): Estimate;
+  /** The label uses and label-setting calls of one metric (indexed: rules need not scan the catalog). */
+  usesOf(metricId: string): LabelUse[];
+  callsOf(metricId: string): LabelCall[];
   report(report: Report<MessageId>): void;
 }
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ResolvedConfig } from '../config/types.js';
 import type { Directive } from '../extract/directives.js';
 import type { Catalog, Estimate, Finding, Location, MetricDef, Severity } from '../types.js';
+import { groupByMetric } from '../util/group.js';
 import { compareStrings } from '../util/paths.js';
 import type { AnyRule, Report } from './define-rule.js';
 
@@ -20,6 +21,8 @@ export function runRules(input: EngineInput): Finding[] {
   const { catalog, config } = input;
   const metrics = new Map(catalog.metrics.map((m) => [m.id, m]));
   const estimates = new Map(input.estimates.map((e) => [e.metricId, e]));
+  const uses = groupByMetric(catalog.labelUses);
+  const calls = groupByMetric(catalog.labelCalls);
   const findings: Finding[] = [];
   for (const rule of input.rules) {
     const setting = config.rules[rule.id];
@@ -31,6 +34,8 @@ export function runRules(input: EngineInput): Finding[] {
       options: { ...rule.defaultOptions, ...setting?.options },
       metric: (id) => metrics.get(id)!,
       estimate: (id) => estimates.get(id)!,
+      usesOf: (id) => uses.get(id) ?? [],
+      callsOf: (id) => calls.get(id) ?? [],
       report: (report) => findings.push(toFinding(rule, severity, report)),
     });
   }
@@ -40,6 +45,7 @@ export function runRules(input: EngineInput): Finding[] {
   if (input.reportUnusedDirectives) unique.push(...unused);
   return unique.sort(compareFindings);
 }
+
 
 /** The severity a run uses for a rule: the budget file's, or the rule's default. */
 export function severityOf(rule: AnyRule, config: ResolvedConfig): Severity | 'off' {

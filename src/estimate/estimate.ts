@@ -1,25 +1,17 @@
 import { budgetedLabel } from '../config/budget.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { union } from '../extract/bounds.js';
+import { groupByMetric } from '../util/group.js';
 import { isPositionalMismatch } from '../extract/label-calls.js';
 import type { Catalog, Estimate, LabelEstimate, MetricDef } from '../types.js';
 
 /** series = Π bound(label) × seriesPerChild × replicas, with the reason for every factor. */
 export function estimate(catalog: Catalog, config: ResolvedConfig): Estimate[] {
-  const uses = groupBy(catalog.labelUses);
-  const calls = groupBy(catalog.labelCalls);
+  const uses = groupByMetric(catalog.labelUses);
+  const calls = groupByMetric(catalog.labelCalls);
   return catalog.metrics.map((def) => estimateMetric(def, uses.get(def.id) ?? [], calls.get(def.id) ?? [], config));
 }
 
-function groupBy<T extends { metricId: string }>(items: T[]): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const item of items) {
-    let list = out.get(item.metricId);
-    if (!list) out.set(item.metricId, (list = []));
-    list.push(item);
-  }
-  return out;
-}
 
 function estimateMetric(def: MetricDef, uses: Catalog['labelUses'], calls: Catalog['labelCalls'], config: ResolvedConfig): Estimate {
   const perChild = seriesPerChild(def);
