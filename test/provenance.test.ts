@@ -144,6 +144,31 @@ describe('label value provenance', () => {
     expect(result.findings).toEqual([]);
   });
 
+  it('follows a config spread through a registry method into a class that derives several gauges', async () => {
+    const dir = tempProject({
+      'src/stats.ts': [
+        "import { Gauge, Registry, type GaugeConfiguration } from 'prom-client';",
+        'export class MinMaxGauges {',
+        '  readonly min: Gauge;',
+        '  readonly max: Gauge;',
+        '  constructor(config: GaugeConfiguration<string>) {',
+        '    this.min = new Gauge({ ...config, name: `${config.name}_min` });',
+        '    this.max = new Gauge({ ...config, name: `${config.name}_max` });',
+        '  }',
+        '}',
+        'export class StatsRegistry extends Registry {',
+        '  minMax(config: GaugeConfiguration<string>): MinMaxGauges {',
+        '    return new MinMaxGauges({ ...config, registers: [this] });',
+        '  }',
+        '}',
+        'const registry = new StatsRegistry();',
+        "export const queueLatency = registry.minMax({ name: 'queue_latency_seconds', help: 'Queue latency' });",
+      ].join('\n'),
+    });
+    const result = await analyze({ cwd: dir, paths: ['.'] });
+    expect(result.catalog.metrics.map((m) => m.name)).toEqual(['queue_latency_seconds_min', 'queue_latency_seconds_max']);
+  });
+
   it('counts a bounded source once however many call sites repeat it', async () => {
     const bound = await boundOf('export function a(req: any) { checkouts.inc({ value: req.method }); }\nexport function b(request: any) { checkouts.inc({ value: request.method }); }');
     expect(summary(bound)).toBe('bounded 9');

@@ -77,7 +77,7 @@ export class StaticEvaluator {
       const enumValue = this.enumMember(e.expression, name);
       if (enumValue) return enumValue;
       const base = this.eval(e.expression, env, depth + 1);
-      if (base.k === 'obj') return base.props.get(name) ?? UNKNOWN;
+      if (base.k === 'obj') return base.props.get(name) ?? spreadFrom(base);
       if (base.k === 'arr' && /^\d+$/.test(name)) return base.items[Number(name)] ?? UNKNOWN;
       return base.k === 'param' ? base : UNKNOWN;
     }
@@ -182,7 +182,7 @@ export class StaticEvaluator {
   private path(value: Static, path: string[]): Static {
     let v = value;
     for (const key of path) {
-      if (v.k === 'obj') v = v.props.get(key) ?? UNKNOWN;
+      if (v.k === 'obj') v = v.props.get(key) ?? spreadFrom(v);
       else if (v.k === 'arr' && /^\d+$/.test(key)) v = v.items[Number(key)] ?? UNKNOWN;
       else return v.k === 'param' ? v : UNKNOWN;
     }
@@ -226,6 +226,11 @@ export class StaticEvaluator {
     }
     return args.find((a) => a.k === 'param') ?? UNKNOWN;
   }
+}
+
+/** A key missing from `{ ...config, registers }` comes from whoever passes `config`. */
+function spreadFrom(obj: Extract<Static, { k: 'obj' }>): Static {
+  return obj.spreadParam ? { k: 'param', decl: obj.spreadParam } : UNKNOWN;
 }
 
 export function scalarText(v: Static): string | undefined {
