@@ -40,6 +40,7 @@ describe('label value provenance', () => {
     ['keyof typeof object', "const PLANS = { free: 0, team: 10 };\nexport function f(p: keyof typeof PLANS) { checkouts.inc({ value: p }); }", 'finite free,team'],
     ['template literal type', "type Size = 'small' | 'large';\nexport function f(s: `${Size}-box`) { checkouts.inc({ value: s }); }", 'finite large-box,small-box'],
     ['for-of over const array', "const STEPS = ['cart', 'address', 'payment'];\nfor (const step of STEPS) checkouts.inc({ value: step });", 'finite address,cart,payment'],
+    ['for-of over Object.values of an enum', "enum Channel { Email = 'email', Sms = 'sms' }\nfor (const channel of Object.values(Channel)) checkouts.inc({ value: channel }, 0);", 'finite email,sms'],
     ['forEach over a const array', "const QUEUES = ['mail', 'sms'] as const;\nQUEUES.forEach((queue) => checkouts.inc({ value: queue }, 0));", 'finite mail,sms'],
     ['literals at every call site', "function record(step: string) { checkouts.inc({ value: step }); }\nrecord('cart');\nrecord('payment');", 'finite cart,payment'],
     ['function returning literals', "function bucket(ms: number) { if (ms < 100) return 'fast'; return ms < 1000 ? 'ok' : 'slow'; }\nexport function f(ms: number) { checkouts.inc({ value: bucket(ms) }); }", 'finite fast,ok,slow'],

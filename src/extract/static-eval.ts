@@ -162,6 +162,12 @@ export class StaticEvaluator {
         if (file && decl.imported === '*') return this.moduleObject(file, depth);
         return UNKNOWN;
       }
+      case 'enum': {
+        // `Object.values(GossipType)`, `for (const t of Object.values(Kind))`: an enum is an object of its members.
+        const props = new Map<string, Static>();
+        enumValues(decl.node).forEach((v, k) => props.set(k, typeof v === 'number' ? { k: 'num', v } : { k: 'str', v }));
+        return { k: 'obj', props };
+      }
       default:
         return UNKNOWN;
     }
