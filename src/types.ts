@@ -18,8 +18,8 @@ export interface FlowStep {
   message: string;
 }
 
-export type MetricKind = 'counter' | 'gauge' | 'histogram' | 'summary';
-export type Library = 'prom-client';
+export type MetricKind = 'counter' | 'gauge' | 'histogram' | 'summary' | 'updowncounter';
+export type Library = 'prom-client' | 'opentelemetry';
 
 /** Why a label can or cannot be bounded. `count` is the number of distinct values it can take. */
 export type Bound =
@@ -70,6 +70,11 @@ export interface MetricDef {
   kind: MetricKind;
   library: Library;
   help?: string;
+  /** OpenTelemetry's `unit` option (`s`, `ms`, `By` …). */
+  unit?: string;
+  /** The call that creates it, for OpenTelemetry (`createObservableGauge` …). */
+  instrument?: string;
+  /** prom-client: the declared `labelNames`; OpenTelemetry: the attribute keys seen at its uses. */
   labelNames: string[];
   /** False when `labelNames` is not a literal list obslint could read. */
   labelNamesKnown: boolean;

@@ -2,6 +2,7 @@ import { defineRule } from '../../src/engine/define-rule.js';
 import type { MetricDef } from '../../src/types.js';
 
 function declaredUnit(def: MetricDef): 'seconds' | 'milliseconds' | undefined {
+  if (def.library === 'opentelemetry') return def.unit === 's' ? 'seconds' : def.unit === 'ms' ? 'milliseconds' : undefined;
   if (/_seconds(_|$)/.test(def.name)) return 'seconds';
   if (/_(milliseconds|ms)(_|$)/.test(def.name)) return 'milliseconds';
   return undefined;
@@ -39,7 +40,7 @@ export default defineRule({
       if (!declared || obs.unit === 'unknown' || obs.unit === declared) continue;
       const fix = declared === 'seconds'
         ? obs.unit === 'milliseconds' ? 'divide by 1000' : obs.unit === 'nanoseconds' ? 'divide by 1e9' : 'divide by 1e6'
-        : obs.unit === 'seconds' ? 'rename the metric to `_seconds` (prom-client timers measure seconds) or multiply by 1000' : 'convert to milliseconds';
+        : obs.unit === 'seconds' ? (def.library === 'opentelemetry' ? 'set `unit: \'s\'` or multiply by 1000' : 'rename the metric to `_seconds` (prom-client timers measure seconds) or multiply by 1000') : 'convert to milliseconds';
       ctx.report({
         messageId: 'observed',
         data: { metric: def.name, declared, actual: obs.unit, expression: obs.expression, evidence: obs.evidence, fix },
@@ -49,7 +50,8 @@ export default defineRule({
       });
     }
     for (const def of ctx.catalog.metrics) {
-      if (def.kind !== 'histogram' || declaredUnit(def) !== 'seconds' || !def.bucketValues || def.bucketValues.length === 0) continue;
+      // OpenTelemetry's default boundaries are unit-agnostic: only given buckets say anything.
+      if (def.kind !== 'histogram' || declaredUnit(def) !== 'seconds' || !def.bucketValues || def.bucketValues.length === 0 || def.bucketsReason === 'OpenTelemetry default boundaries') continue;
       if (looksLikeMilliseconds(def.bucketValues)) {
         ctx.report({ messageId: 'buckets', data: { metric: def.name, buckets: def.bucketValues.slice(0, 6).join(', ') + (def.bucketValues.length > 6 ? ', …' : '') }, loc: def.loc, metric: def.name });
       }

@@ -10,13 +10,14 @@ export default defineRule({
     scope: 'file',
     messages: {
       hot: '`{{metric}}` is constructed {{where}}: the second construction throws "A metric with the name {{metric}} has already been registered"; create it once at module scope and use it here',
+      hotInstrument: 'instrument `{{metric}}` is created {{where}}: the SDK looks it up (and warns of duplicates) on every call; create it once at module scope and use it here',
     },
   },
   defaultOptions: {},
   check(ctx) {
     for (const def of ctx.catalog.metrics) {
       if (def.createdIn !== 'loop' && def.createdIn !== 'callback') continue;
-      ctx.report({ messageId: 'hot', data: { metric: def.name, where: WHERE[def.createdIn] }, loc: def.loc, metric: def.name });
+      ctx.report({ messageId: def.library === 'opentelemetry' ? 'hotInstrument' : 'hot', data: { metric: def.name, where: WHERE[def.createdIn] }, loc: def.loc, metric: def.name });
     }
   },
 });

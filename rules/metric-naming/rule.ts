@@ -13,6 +13,19 @@ const TYPE_WORDS = /(^|_)(counter|gauge|histogram|summary)(_|$)/;
 const VALID_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const VALID_LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
+/** Unit words and their UCUM code for OpenTelemetry's `unit` option. */
+const OTEL_UNITS: Record<string, string> = { seconds: 's', second: 's', secs: 's', sec: 's', milliseconds: 'ms', millis: 'ms', ms: 'ms', microseconds: 'us', nanoseconds: 'ns', ns: 'ns', bytes: 'By', kilobytes: 'kBy', megabytes: 'MBy', percent: '%', ratio: '1' };
+
+/** OpenTelemetry's naming rules and semantic-convention guidance, instead of promlint's. */
+function checkOpenTelemetryName(name: string, report: (id: 'otelInvalid' | 'otelCase' | 'otelTotal' | 'otelUnitInName', data?: Record<string, string>) => void): void {
+  if (!/^[A-Za-z][A-Za-z0-9_.\-/]{0,254}$/.test(name)) report('otelInvalid');
+  else if (/[A-Z]/.test(name)) report('otelCase', { suggestion: snake(name).replace(/_/g, '.') });
+  const total = /([._])total$/.exec(name);
+  if (total) report('otelTotal', { suffix: `${total[1]}total` });
+  const unit = /[._](seconds|second|secs|sec|milliseconds|millis|ms|microseconds|nanoseconds|ns|bytes|kilobytes|megabytes|percent|ratio)$/.exec(name)?.[1];
+  if (unit) report('otelUnitInName', { unit, ucum: OTEL_UNITS[unit]! });
+}
+
 function snake(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 }
@@ -20,7 +33,7 @@ function snake(name: string): string {
 export default defineRule({
   id: 'metric-naming',
   meta: {
-    description: 'Prometheus naming conventions (promlint\'s checks): snake_case, `_total` on counters only, base units spelled out, no type in the name, no colons, no reserved suffixes or label names, help text.',
+    description: 'Metric naming: Prometheus conventions (promlint\'s checks) for prom-client, OpenTelemetry\'s for OTel instruments: snake_case, `_total` on counters only, base units spelled out, no type in the name, no colons, no reserved suffixes or label names, help text.',
     defaultSeverity: 'warn',
     scope: 'file',
     messages: {
@@ -36,6 +49,10 @@ export default defineRule({
       noHelp: '`{{metric}}` has no help text: prom-client requires `help`',
       invalidLabel: 'label `{{label}}` of `{{metric}}` is not a valid label name{{why}}',
       reservedLabel: 'label `{{label}}` is reserved on a {{kind}} (`{{metric}}`): prom-client throws',
+      otelInvalid: 'instrument name `{{metric}}` is not valid OpenTelemetry (allowed: a letter, then letters, digits, `_`, `.`, `-`, `/`; at most 255): the SDK drops the instrument',
+      otelCase: 'instrument name `{{metric}}` should be lowercase, with dotted namespaces: `{{suggestion}}`',
+      otelTotal: 'instrument name `{{metric}}` should not end in `{{suffix}}`: exporters add `_total` to counters themselves',
+      otelUnitInName: 'instrument name `{{metric}}` carries its unit (`{{unit}}`): put it in the `unit` option (`{{ucum}}`) and drop it from the name',
       confusingLabel: 'label `{{label}}` of {{kind}} `{{metric}}` is the name Prometheus gives {{owner}} buckets or quantiles: queries and aggregations will confuse them',
     },
   },
@@ -45,6 +62,10 @@ export default defineRule({
       const name = def.name;
       const report = (messageId: Parameters<typeof ctx.report>[0]['messageId'], data: Record<string, string> = {}): void =>
         ctx.report({ messageId, data: { metric: name, kind: def.kind, ...data }, loc: def.loc, metric: name, cause: messageId + (data.label ?? '') });
+      if (def.library === 'opentelemetry') {
+        if (!def.nameIsDynamic) checkOpenTelemetryName(name, report);
+        continue;
+      }
       if (!def.nameIsDynamic) {
         if (!VALID_NAME.test(name)) report('invalidName');
         else if (/[a-z0-9][A-Z]/.test(name)) report('camelCase', { suggestion: snake(name) });

@@ -1,8 +1,9 @@
 import { ts } from 'ts-morph';
-import type { Catalog, Notice, RouteFact } from '../types.js';
+import type { Catalog, LabelCall, MetricDef, Notice, RouteFact } from '../types.js';
 import { compareStrings, displayPath } from '../util/paths.js';
 import { parseDirectives, type Directive } from './directives.js';
 import { LabelUseCollector } from './label-uses.js';
+import { OTEL } from './libraries/opentelemetry.js';
 import { MetricResolver } from './metrics.js';
 import type { ModuleResolver } from './module-resolver.js';
 import { ProjectIndex } from './project.js';
@@ -14,11 +15,11 @@ import { TypeOracle } from './type-oracle.js';
 import { forEachDescendant } from './walk.js';
 
 /** Metric words: libraries, metric classes and holders, label-setting calls. `.set(` alone is not one (every Map has it). */
-const METRIC_WORDS = /prom-client|[mM]etric|\.labels\s*\(|\.(inc|dec|observe|startTimer)\s*\(|\b(Counter|Gauge|Histogram|Summary)\b/;
+const METRIC_WORDS = /prom-client|@opentelemetry|[mM]etric|[mM]eter\b|\.labels\s*\(|\.(inc|dec|observe|startTimer)\s*\(|\b(Counter|Gauge|Histogram|Summary)\b/;
 /** Route registrations, which bound route-template labels. */
 const ROUTE_WORDS = /\.(get|post|put|patch|delete|all|route)\s*\(\s*(['"`]\/|[A-Z][A-Z0-9_]*\.|\{)/;
 /** Files that define metrics: their importers may create or use metrics through them. */
-const DEFINES_METRICS = /prom-client/;
+const DEFINES_METRICS = /prom-client|@opentelemetry\/api|getMeter\s*\(/;
 const IMPORT_SPECIFIER = /(?:from\s+|require\s*\(\s*|import\s*\(\s*)['"]([^'"]+)['"]/g;
 const IMPORT_CLOSURE_DEPTH = 3;
 
@@ -77,11 +78,13 @@ export function extract(options: ExtractOptions): Extraction {
   const types = new TypeOracle(project.files, options.modules);
   const resolver = new MetricResolver(project, evaluator, types);
   for (const node of newExpressions) guarded(node, notices, root, () => resolver.discover(node));
+  for (const call of callExpressions) if (isInstrumentCall(call)) guarded(call, notices, root, () => resolver.discover(call));
   const routes = routeCalls.map((call) => routeOf(call, project, evaluator)).filter((r): r is RouteFact => r !== undefined);
   const routeTemplates = [...new Set(routes.map((r) => r.template))].sort();
   const provenance = new ProvenanceAnalyzer(project, evaluator, resolver, { routeTemplates: () => routeTemplates, statusCodes: options.statusCodes });
   const collector = new LabelUseCollector(project, resolver, provenance, evaluator, types);
   for (const call of callExpressions) guarded(call, notices, root, () => collector.visit(call));
+  attributeKeysAsLabels(resolver.defs, collector.facts.calls);
 
   const byLocation = <T extends { loc: { file: string; line: number; column: number } }>(a: T, b: T): number =>
     compareStrings(a.loc.file, b.loc.file) || a.loc.line - b.loc.line || a.loc.column - b.loc.column;
@@ -103,6 +106,26 @@ export function extract(options: ExtractOptions): Extraction {
  * Runs one step of the analysis; a failure (a construct nested too deep for the stack, a bug) costs
  * that one node, reported with its location, never the run.
  */
+/** OpenTelemetry instruments declare no label names: their attributes are the keys their uses pass. */
+function attributeKeysAsLabels(defs: MetricDef[], calls: LabelCall[]): void {
+  const keys = new Map<string, Set<string>>();
+  for (const call of calls) {
+    let set = keys.get(call.metricId);
+    if (!set) keys.set(call.metricId, (set = new Set()));
+    call.labels.forEach((l) => set.add(l));
+  }
+  for (const def of defs) {
+    if (def.library !== 'opentelemetry') continue;
+    def.labelNames = [...(keys.get(def.id) ?? [])].sort();
+    def.labelNamesKnown = !calls.some((c) => c.metricId === def.id && c.form === 'opaque');
+  }
+}
+
+function isInstrumentCall(call: ts.CallExpression): boolean {
+  const method = ts.isPropertyAccessExpression(call.expression) ? call.expression.name.text : undefined;
+  return method !== undefined && method in OTEL.instruments;
+}
+
 function guarded(node: ts.Node, notices: Notice[], root: string, step: () => void): void {
   try {
     step();

@@ -1,6 +1,7 @@
 import { ts } from 'ts-morph';
 import type { LabelCall, LabelUse, MetricDef, Observation } from '../types.js';
 import { finite, unknown, withStep } from './bounds.js';
+import { OTEL } from './libraries/opentelemetry.js';
 import { PROM_CLIENT } from './libraries/prom-client.js';
 import { calledFunction, returnedValues } from './functions.js';
 import type { MetricResolver } from './metrics.js';
@@ -32,7 +33,12 @@ export class LabelUseCollector {
   visit(call: ts.CallExpression): void {
     const callee = skipOuter(call.expression);
     const method = propertyName(callee);
-    if (!method || !PROM_CLIENT.labelMethods.has(method) || !(ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee))) return;
+    if (!method || !(ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee))) return;
+    if (OTEL.recordMethods.has(method) || method === 'observe') {
+      const recorded = this.otelRecording(call, method, skipOuter(callee.expression));
+      if (recorded) return this.otelUse(recorded.def, call, method, recorded.value, recorded.attributes);
+    }
+    if (!PROM_CLIENT.labelMethods.has(method)) return;
     const receiver = skipOuter(callee.expression);
     // `h.labels(...).observe(v)`: labels were set by the inner call, the value is observed here.
     const chained = ts.isCallExpression(receiver) && propertyName(skipOuter(receiver.expression)) === 'labels';
@@ -49,6 +55,41 @@ export class LabelUseCollector {
     }
     if (method === 'observe' || (method === 'set' && def.kind === 'histogram')) this.observation(def, call, chained);
     if (method === 'startTimer') this.timer(def, call);
+  }
+
+  /**
+   * An OpenTelemetry measurement: `counter.add(v, attrs)`, `histogram.record(v, attrs)`, and the
+   * `result.observe(v, attrs)` / `observer.observe(instrument, v, attrs)` of observable callbacks.
+   */
+  private otelRecording(call: ts.CallExpression, method: string, receiver: ts.Expression): { def: MetricDef; value?: ts.Expression; attributes?: ts.Expression } | undefined {
+    const args = call.arguments;
+    if (method !== 'observe') {
+      const def = this.resolver.resolve(receiver);
+      return def?.library === 'opentelemetry' ? { def, value: args[0], attributes: args[1] } : undefined;
+    }
+    if (!ts.isIdentifier(receiver)) return undefined;
+    const decl = lookup(receiver.text, receiver);
+    const registration = decl?.kind === 'parameter' && decl.index === 0 ? decl.fn.parent : undefined;
+    if (!registration || !ts.isCallExpression(registration) || !ts.isPropertyAccessExpression(registration.expression)) return undefined;
+    const registrar = registration.expression.name.text;
+    if (registrar === 'addCallback') {
+      const def = this.resolver.resolve(registration.expression.expression);
+      return def?.library === 'opentelemetry' ? { def, value: args[0], attributes: args[1] } : undefined;
+    }
+    if (registrar === 'addBatchObservableCallback' && args[0]) {
+      const def = this.resolver.resolve(args[0]);
+      return def?.library === 'opentelemetry' ? { def, value: args[1], attributes: args[2] } : undefined;
+    }
+    return undefined;
+  }
+
+  private otelUse(def: MetricDef, call: ts.CallExpression, method: string, value: ts.Expression | undefined, attributes: ts.Expression | undefined): void {
+    if (attributes) this.labelObject(def, method, attributes);
+    else this.facts.calls.push({ metricId: def.id, method, form: 'none', labels: [], loc: this.project.location(call) });
+    if (def.kind === 'histogram' && value) {
+      const unit = unitOf(value);
+      this.facts.observations.push({ metricId: def.id, expression: text(value), unit: unit.unit, evidence: unit.evidence, loc: this.project.location(value) });
+    }
   }
 
   /** `labels(...LABELS)` with a static array: its elements as arguments; undefined when unknown. */

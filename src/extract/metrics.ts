@@ -1,5 +1,6 @@
 import { ts } from 'ts-morph';
-import type { MetricDef, MetricKind } from '../types.js';
+import type { Library, MetricDef, MetricKind } from '../types.js';
+import { OTEL, otelInstrument } from './libraries/opentelemetry.js';
 import { PROM_CLIENT, promClientMetricClass } from './libraries/prom-client.js';
 import type { ProjectIndex } from './project.js';
 import { enclosingClass, functionName, lookup, propertyKey, propertyName, skipOuter, type Declaration } from './scope.js';
@@ -7,7 +8,7 @@ import { calledFunction, returnExpressions, returnedValues } from './functions.j
 import { ROUTE_METHODS } from './routes.js';
 import type { TypeOracle } from './type-oracle.js';
 import { forEachDescendant } from './walk.js';
-import { bindArguments, EMPTY_ENV, scalarText, staticNumbers, staticStrings, type Env, type StaticEvaluator } from './static-eval.js';
+import { bindArguments, EMPTY_ENV, scalarText, staticNumbers, staticStrings, type Env, type Static, type StaticEvaluator } from './static-eval.js';
 
 const MAX_WRAPPER_DEPTH = 3;
 /** Calls whose function argument runs once per request or event. */
@@ -20,7 +21,9 @@ const HANDLER_PARAMS = /^(req|request|res|response|reply|ctx|context|event|msg|m
 export type Caller = ts.CallExpression | ts.NewExpression;
 
 interface Creation {
-  node: ts.NewExpression;
+  /** `new Counter({...})` (prom-client) or `meter.createCounter(name, {...})` (OpenTelemetry). */
+  node: ts.NewExpression | ts.CallExpression;
+  library: Library;
   kind: MetricKind;
   env: Env;
   /** Wrapper call sites, outermost first; the outermost is where the metric is defined. */
@@ -34,7 +37,7 @@ export class MetricResolver {
   private readonly byNode = new Map<ts.Node, MetricDef>();
   private readonly byName = new Map<string, MetricDef>();
   /** Wrapper call → the metrics it creates, by the `new` expression inside the wrapper. */
-  private readonly instances = new Map<ts.Node, Map<ts.NewExpression, MetricDef>>();
+  private readonly instances = new Map<ts.Node, Map<ts.Node, MetricDef>>();
   private readonly memo = new Map<ts.Node, MetricDef | null>();
 
   constructor(
@@ -43,18 +46,33 @@ export class MetricResolver {
     private readonly types: TypeOracle,
   ) {}
 
-  /** Defines the metric(s) a `new` expression creates, if it constructs a prom-client metric. */
-  discover(node: ts.NewExpression): void {
-    const kind = promClientMetricClass(node.expression, this.project);
+  /** Defines the metric(s) a `new Counter()` or `meter.createCounter()` creates, if it is one. */
+  discover(node: ts.NewExpression | ts.CallExpression): void {
+    const prom = ts.isNewExpression(node) ? promClientMetricClass(node.expression, this.project) : undefined;
+    const otel = ts.isCallExpression(node) ? otelInstrument(node, this.project) : undefined;
+    const kind = prom ?? otel;
     if (!kind) return;
-    for (const creation of this.instantiate({ node, kind, env: EMPTY_ENV, calls: [] }, 0)) this.define(creation);
+    const library: Library = prom ? 'prom-client' : 'opentelemetry';
+    for (const creation of this.instantiate({ node, library, kind, env: EMPTY_ENV, calls: [] }, 0)) this.define(creation);
+  }
+
+  /** The name and options of a creation, evaluated with the wrapper arguments bound so far. */
+  private configOf(creation: Creation): { name: Static | undefined; props: Map<string, Static>; readable: boolean; spreadParam?: ts.ParameterDeclaration } {
+    const args = creation.node.arguments ?? [];
+    if (creation.library === 'opentelemetry') {
+      const options = args[1] ? this.evaluator.eval(args[1], creation.env) : undefined;
+      return { name: args[0] ? this.evaluator.eval(args[0], creation.env) : undefined, props: options?.k === 'obj' ? options.props : new Map(), readable: true };
+    }
+    const config = args[0] ? this.evaluator.eval(args[0], creation.env) : undefined;
+    if (config?.k === 'param') return { name: config, props: new Map(), readable: false };
+    if (config?.k !== 'obj') return { name: undefined, props: new Map(), readable: false };
+    const name = config.props.get('name') ?? (config.spreadParam ? { k: 'param' as const, decl: config.spreadParam } : undefined);
+    return { name, props: config.props, readable: !config.spreadParam, spreadParam: config.spreadParam };
   }
 
   /** Direct definitions resolve to themselves; wrapper templates fan out to one definition per call site. */
   private instantiate(creation: Creation, depth: number): Creation[] {
-    const config = creation.node.arguments?.[0];
-    const name = config ? this.evaluator.eval(config, creation.env) : undefined;
-    const nameValue = name?.k === 'obj' ? (name.props.get('name') ?? (name.spreadParam ? { k: 'param' as const, decl: name.spreadParam } : undefined)) : name?.k === 'param' ? name : undefined;
+    const nameValue = this.configOf(creation).name;
     if (nameValue?.k !== 'param' || depth >= MAX_WRAPPER_DEPTH) return [creation];
     const fn = nameValue.decl.parent as ts.SignatureDeclaration;
     const calls = this.callersOf(fn);
@@ -70,8 +88,7 @@ export class MetricResolver {
   }
 
   private staticName(creation: Creation): string | undefined {
-    const config = creation.node.arguments?.[0] && this.evaluator.eval(creation.node.arguments[0], creation.env);
-    const name = config?.k === 'obj' ? config.props.get('name') : undefined;
+    const name = this.configOf(creation).name;
     return name ? scalarText(name) : undefined;
   }
 
@@ -132,37 +149,46 @@ export class MetricResolver {
   }
 
   private define(creation: Creation): void {
-    const { node, kind, env, calls } = creation;
+    const { node, kind, calls, library } = creation;
     const outer = calls[0];
     const site = outer ?? node;
-    const config = node.arguments?.[0] ? this.evaluator.eval(node.arguments[0], env) : undefined;
-    const props = config?.k === 'obj' ? config.props : new Map();
-    const nameValue = props.get('name');
-    const name = nameValue ? scalarText(nameValue) : undefined;
+    const config = this.configOf(creation);
+    const props = config.props;
+    const name = config.name ? scalarText(config.name) : undefined;
     const loc = this.project.location(site);
-    const labels = props.get('labelNames');
+    const labels = library === 'prom-client' ? props.get('labelNames') : undefined;
     const labelNames = labels ? staticStrings(labels) : [];
+    const nameNode = library === 'opentelemetry' ? node.arguments?.[0] : nameExpression(node);
     const def: MetricDef = {
       // A wrapper call can create several metrics (`httpMetrics('api')` → requests, latency).
       id: outer ? `${loc.file}:${loc.line}:${loc.column}#${node.getStart()}` : `${loc.file}:${loc.line}:${loc.column}`,
-      name: name ?? nameText(nameExpression(node) ?? node),
+      name: name ?? nameText(nameNode ?? node),
       nameIsDynamic: name === undefined,
       kind,
-      library: 'prom-client',
-      // '' marks a readable config without `help` (prom-client throws); undefined, one obslint cannot read.
-      help: props.has('help') ? scalarText(props.get('help')!) : config?.k === 'obj' && !config.spreadParam ? '' : undefined,
+      library,
       labelNames: labelNames ?? [],
-      labelNamesKnown: labelNames !== undefined,
+      // OpenTelemetry declares no attribute keys: they are read from the uses (see extract.ts).
+      labelNamesKnown: library === 'prom-client' && labelNames !== undefined,
       loc,
       createdIn: this.creationPlacement(site, name !== undefined && !outer ? isStaticName(node) : false),
     };
+    if (library === 'prom-client') {
+      // '' marks a readable config without `help` (prom-client throws); undefined, one obslint cannot read.
+      def.help = props.has('help') ? scalarText(props.get('help')!) : config.readable ? '' : undefined;
+    } else {
+      def.help = props.has('description') ? scalarText(props.get('description')!) : undefined;
+      def.unit = props.has('unit') ? scalarText(props.get('unit')!) : undefined;
+      def.instrument = propertyName(skipOuter(node.expression));
+    }
     if (outer) def.via = { wrapper: nameText(outer.expression), loc: this.project.location(node) };
     if (kind === 'histogram') {
-      const given = props.get('buckets');
+      const advice = props.get('advice');
+      const given = library === 'prom-client' ? props.get('buckets') : advice?.k === 'obj' ? advice.props.get('explicitBucketBoundaries') : undefined;
       const values = given ? staticNumbers(given) : undefined;
-      def.bucketValues = values ?? (given ? undefined : PROM_CLIENT.defaultBuckets);
+      const defaults = library === 'prom-client' ? PROM_CLIENT.defaultBuckets : OTEL.defaultBoundaries;
+      def.bucketValues = values ?? (given ? undefined : defaults);
       def.buckets = def.bucketValues?.length;
-      def.bucketsReason = values ? 'buckets given' : given ? 'buckets not readable' : 'prom-client default buckets';
+      def.bucketsReason = values ? (library === 'prom-client' ? 'buckets given' : 'advice.explicitBucketBoundaries') : given ? 'buckets not readable' : library === 'prom-client' ? 'prom-client default buckets' : 'OpenTelemetry default boundaries';
     }
     if (kind === 'summary') {
       const given = props.get('percentiles');
@@ -364,7 +390,7 @@ export class MetricResolver {
   }
 
   /** The `new` expression behind `member` of a returned object literal (`{ requests: new Counter() }`). */
-  private creationIn(returned: ts.Expression, member: string): ts.NewExpression | undefined {
+  private creationIn(returned: ts.Expression, member: string): ts.Node | undefined {
     const object = skipOuter(returned);
     if (!ts.isObjectLiteralExpression(object)) return undefined;
     for (const prop of object.properties) {
@@ -375,7 +401,7 @@ export class MetricResolver {
         const decl = lookup(e.text, e);
         if (decl?.kind === 'variable' && decl.node.initializer) e = skipOuter(decl.node.initializer);
       }
-      return ts.isNewExpression(e) ? e : undefined;
+      return ts.isNewExpression(e) || ts.isCallExpression(e) ? e : undefined;
     }
     return undefined;
   }
@@ -470,7 +496,7 @@ function isMethodLike(fn: ts.SignatureDeclaration): boolean {
 
 
 /** The expression given as `name` in a metric's configuration literal. */
-function nameExpression(node: ts.NewExpression): ts.Expression | undefined {
+function nameExpression(node: ts.NewExpression | ts.CallExpression): ts.Expression | undefined {
   const config = node.arguments?.[0] && skipOuter(node.arguments[0]);
   if (!config || !ts.isObjectLiteralExpression(config)) return undefined;
   for (const prop of config.properties) {
@@ -538,11 +564,9 @@ function enclosingFunctionOf(node: ts.Node): ts.SignatureDeclaration | undefined
 }
 
 /** A literal name: constructing it twice registers the same metric twice. */
-function isStaticName(node: ts.NewExpression): boolean {
-  const config = node.arguments?.[0] && skipOuter(node.arguments[0]);
-  if (!config || !ts.isObjectLiteralExpression(config)) return false;
-  const name = config.properties.find((p) => ts.isPropertyAssignment(p) && propertyKey(p.name) === 'name') as ts.PropertyAssignment | undefined;
-  return name !== undefined && ts.isStringLiteralLike(skipOuter(name.initializer));
+function isStaticName(node: ts.NewExpression | ts.CallExpression): boolean {
+  const name = ts.isCallExpression(node) ? node.arguments[0] : nameExpression(node);
+  return name !== undefined && ts.isStringLiteralLike(skipOuter(name));
 }
 
 function returnsCreation(fn: ts.SignatureDeclaration, creation: ts.Node): boolean {

@@ -1,0 +1,58 @@
+import { ts } from 'ts-morph';
+import type { MetricKind } from '../../types.js';
+import type { ProjectIndex } from '../project.js';
+import { lookup, propertyName, skipOuter, type Declaration } from '../scope.js';
+
+/** What obslint knows about the OpenTelemetry metrics API (@opentelemetry/api 1.x, sdk-metrics 1.x/2.x). */
+export const OTEL = {
+  instruments: {
+    createCounter: 'counter',
+    createUpDownCounter: 'updowncounter',
+    createHistogram: 'histogram',
+    createGauge: 'gauge',
+    createObservableCounter: 'counter',
+    createObservableUpDownCounter: 'updowncounter',
+    createObservableGauge: 'gauge',
+  } as Record<string, MetricKind>,
+  /** sdk-metrics' default explicit-bucket histogram boundaries. */
+  defaultBoundaries: [0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000],
+  /** Methods that record a value with attributes as the second argument. */
+  recordMethods: new Set(['add', 'record']),
+};
+
+/**
+ * Whether an expression is an OpenTelemetry meter: a `getMeter()` call (on `metrics` or a
+ * MeterProvider), a variable or field holding one, or a parameter typed `Meter`.
+ */
+export function isMeter(expr: ts.Expression, project: ProjectIndex, depth = 0): boolean {
+  if (depth > 6) return false;
+  const e = skipOuter(expr);
+  if (ts.isCallExpression(e)) return propertyName(skipOuter(e.expression)) === 'getMeter';
+  if (ts.isIdentifier(e)) {
+    const decl = lookup(e.text, e);
+    return decl !== undefined && declaresMeter(decl, project, depth);
+  }
+  // `this.meter`, `deps.meter`: a field whose name says what it holds.
+  const name = propertyName(e);
+  return name !== undefined && /meter$/i.test(name);
+}
+
+function declaresMeter(decl: Declaration, project: ProjectIndex, depth: number): boolean {
+  if (decl.kind === 'variable') return decl.node.initializer !== undefined && decl.path.length === 0 && isMeter(decl.node.initializer, project, depth + 1);
+  if (decl.kind === 'parameter') return decl.node.type !== undefined && /\bMeter\b/.test(decl.node.type.getText());
+  if (decl.kind === 'import') {
+    const target = project.followImport(decl);
+    return target !== undefined && declaresMeter(target, project, depth + 1);
+  }
+  if (decl.kind === 'expression') return isMeter(decl.node, project, depth + 1);
+  return false;
+}
+
+/** The instrument kind a `meter.createX(...)` call creates, if it is one. */
+export function otelInstrument(call: ts.CallExpression, project: ProjectIndex): MetricKind | undefined {
+  const callee = skipOuter(call.expression);
+  const method = propertyName(callee);
+  const kind = method ? OTEL.instruments[method] : undefined;
+  if (!kind || !ts.isPropertyAccessExpression(callee)) return undefined;
+  return isMeter(callee.expression, project) ? kind : undefined;
+}
