@@ -119,6 +119,17 @@ export interface Observation {
   loc: Location;
 }
 
+/** An OpenTelemetry View: what it selects and how it changes the exported series. */
+export interface ViewFact {
+  instrumentName: string;
+  cardinalityLimit?: number;
+  /** Attribute allow-list: other attributes are dropped before aggregation. */
+  attributeKeys?: string[];
+  /** Explicit bucket boundaries replacing the instrument's. */
+  boundaries?: number;
+  loc: Location;
+}
+
 export interface RouteFact {
   template: string;
   loc: Location;
@@ -131,6 +142,7 @@ export interface Catalog {
   labelCalls: LabelCall[];
   observations: Observation[];
   routes: RouteFact[];
+  views: ViewFact[];
 }
 
 export interface LabelEstimate {
@@ -138,7 +150,7 @@ export interface LabelEstimate {
   /** Number of distinct values, or 'unbounded'. */
   count: number | 'unbounded';
   /** `unused`: the metric has no call obslint can see; `never-set`: calls exist but none sets this label. */
-  kind: Bound['kind'] | 'budget' | 'unused' | 'never-set';
+  kind: Bound['kind'] | 'budget' | 'unused' | 'never-set' | 'dropped';
   reason: string;
   values?: string[];
 }
@@ -151,6 +163,8 @@ export interface Estimate {
   seriesPerChildReason: string;
   replicas: number;
   byLabel: LabelEstimate[];
+  /** A cap on attribute sets (OpenTelemetry `aggregationCardinalityLimit`) that the product hit. */
+  cap?: { limit: number; reason: string };
 }
 
 export type Severity = 'error' | 'warn';

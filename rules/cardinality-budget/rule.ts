@@ -13,7 +13,8 @@ export function memoryRange(series: number): string {
 
 /** The estimate with every assumed label bound (unknown, unused) counted as a single value. */
 export function knownSeries(estimate: Estimate): number {
-  return estimate.byLabel.reduce((n, l) => n * (l.kind === 'unknown' || l.kind === 'unused' || typeof l.count !== 'number' ? 1 : l.count), estimate.seriesPerChild * estimate.replicas);
+  const sets = estimate.byLabel.reduce((n, l) => n * (l.kind === 'unknown' || l.kind === 'unused' || typeof l.count !== 'number' ? 1 : l.count), 1);
+  return Math.min(sets, estimate.cap?.limit ?? Number.POSITIVE_INFINITY) * estimate.seriesPerChild * estimate.replicas;
 }
 
 export default defineRule({

@@ -1,4 +1,5 @@
 import { defineRule } from '../../src/engine/define-rule.js';
+import { isDropped } from '../../src/estimate/explain.js';
 import { DEFAULT_UNBOUNDED_NAMES } from '../../src/engine/label-names.js';
 import { budgetedLabel } from '../../src/config/budget.js';
 import { unboundedSources, union } from '../../src/extract/bounds.js';
@@ -31,7 +32,8 @@ export default defineRule({
   check(ctx) {
     for (const use of ctx.catalog.labelUses) {
       const metric = ctx.metric(use.metricId);
-      if (budgetedLabel(ctx.config, metric.name, use.label)) continue;
+      // Bounded in the budget file, or dropped by an OpenTelemetry View before aggregation.
+      if (budgetedLabel(ctx.config, metric.name, use.label) || isDropped(ctx.estimate(metric.id), use.label)) continue;
       for (const source of unboundedSources(use.bound)) {
         if (source.category === 'raw-url' || source.category === 'literal-path') continue;
         ctx.report({

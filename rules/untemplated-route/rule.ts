@@ -1,5 +1,6 @@
 import { budgetedLabel } from '../../src/config/budget.js';
 import { defineRule } from '../../src/engine/define-rule.js';
+import { isDropped } from '../../src/estimate/explain.js';
 import { unboundedSources } from '../../src/extract/bounds.js';
 
 /** Numbers, uuids, long hex, and long tokens that mix letters and digits (slugs of words are not ids). */
@@ -31,7 +32,8 @@ export default defineRule({
     for (const use of ctx.catalog.labelUses) {
       const metric = ctx.metric(use.metricId);
       const b = use.bound;
-      if (budgetedLabel(ctx.config, metric.name, use.label)) continue;
+      // Bounded in the budget file, or dropped by an OpenTelemetry View before aggregation.
+      if (budgetedLabel(ctx.config, metric.name, use.label) || isDropped(ctx.estimate(metric.id), use.label)) continue;
       if (b.kind === 'unbounded') {
         for (const source of unboundedSources(b)) {
           if (source.category !== 'raw-url' && source.category !== 'literal-path') continue;

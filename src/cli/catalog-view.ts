@@ -50,6 +50,7 @@ export function renderExplain(result: RunResult, name: string): string | undefin
         const values = l.values && l.values.length <= 12 ? ` [${l.values.join(', ')}]` : '';
         lines.push(`  ${l.label.padEnd(20)} ${String(l.count === 'unbounded' ? '∞' : l.count).padStart(8)}  ${l.reason}${values}`);
       }
+      if (estimate.cap) lines.push(`  ${'capped at'.padEnd(20)} ${String(estimate.cap.limit).padStart(8)}  ${estimate.cap.reason}`);
       lines.push(`  ${'per label set'.padEnd(20)} ${String(estimate.seriesPerChild).padStart(8)}  ${estimate.seriesPerChildReason}`);
       if (estimate.replicas > 1) lines.push(`  ${'replicas'.padEnd(20)} ${String(estimate.replicas).padStart(8)}  defaults.replicas`);
       const series = estimate.series === 'unbounded' ? 'unbounded' : estimate.series.toLocaleString('en-US');

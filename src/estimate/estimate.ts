@@ -3,26 +3,45 @@ import type { ResolvedConfig } from '../config/types.js';
 import { union } from '../extract/bounds.js';
 import { groupByMetric } from '../util/group.js';
 import { isPositionalMismatch } from '../extract/label-calls.js';
-import type { Catalog, Estimate, LabelEstimate, MetricDef } from '../types.js';
+import { viewMatches } from '../extract/views.js';
+import type { Catalog, Estimate, LabelEstimate, MetricDef, ViewFact } from '../types.js';
 
 /** series = Π bound(label) × seriesPerChild × replicas, with the reason for every factor. */
 export function estimate(catalog: Catalog, config: ResolvedConfig): Estimate[] {
   const uses = groupByMetric(catalog.labelUses);
   const calls = groupByMetric(catalog.labelCalls);
-  return catalog.metrics.map((def) => estimateMetric(def, uses.get(def.id) ?? [], calls.get(def.id) ?? [], config));
+  return catalog.metrics.map((def) => estimateMetric(def, uses.get(def.id) ?? [], calls.get(def.id) ?? [], catalog.views, config));
 }
 
 
-function estimateMetric(def: MetricDef, uses: Catalog['labelUses'], calls: Catalog['labelCalls'], config: ResolvedConfig): Estimate {
-  const perChild = seriesPerChild(def);
+function estimateMetric(def: MetricDef, uses: Catalog['labelUses'], calls: Catalog['labelCalls'], views: ViewFact[], config: ResolvedConfig): Estimate {
+  const matching = def.library === 'opentelemetry' ? views.filter((v) => viewMatches(v, def.name)) : [];
+  const allowList = matching.find((v) => v.attributeKeys);
+  const rebucketed = matching.find((v) => v.boundaries !== undefined);
+  const perChild = rebucketed && def.kind === 'histogram'
+    ? { count: rebucketed.boundaries! + 3, reason: `${rebucketed.boundaries} boundaries from the View at ${rebucketed.loc.file}:${rebucketed.loc.line} + 1 (+Inf) + 2 (_sum, _count)` }
+    : seriesPerChild(def);
   const replicas = config.defaults.replicas;
-  const byLabel = def.labelNames.map((label, index) => {
+  const byLabel = def.labelNames.map((label, index): LabelEstimate => {
+    if (allowList && !allowList.attributeKeys!.includes(label)) {
+      return { label, count: 1, kind: 'dropped', reason: `dropped by the View at ${allowList.loc.file}:${allowList.loc.line} (attribute allow-list)` };
+    }
     const estimate = labelEstimate(def, label, uses.filter((u) => u.label === label), calls, config);
     return leftUnset(def, estimate, label, index, calls);
   });
-  let series: number | 'unbounded' = perChild.count * replicas;
-  for (const l of byLabel) series = series === 'unbounded' || l.count === 'unbounded' ? 'unbounded' : series * l.count;
-  return { metricId: def.id, metric: def.name, series, seriesPerChild: perChild.count, seriesPerChildReason: perChild.reason, replicas, byLabel };
+  let sets: number | 'unbounded' = 1;
+  for (const l of byLabel) sets = sets === 'unbounded' || l.count === 'unbounded' ? 'unbounded' : sets * l.count;
+  // The SDK keeps at most `aggregationCardinalityLimit` attribute sets (the last one for overflow).
+  const limited = matching.find((v) => v.cardinalityLimit !== undefined);
+  let cap: Estimate['cap'];
+  if (limited && (sets === 'unbounded' || sets > limited.cardinalityLimit!)) {
+    sets = limited.cardinalityLimit!;
+    cap = { limit: limited.cardinalityLimit!, reason: `aggregationCardinalityLimit ${limited.cardinalityLimit} (View at ${limited.loc.file}:${limited.loc.line})` };
+  }
+  const series = sets === 'unbounded' ? 'unbounded' : sets * perChild.count * replicas;
+  const estimate: Estimate = { metricId: def.id, metric: def.name, series, seriesPerChild: perChild.count, seriesPerChildReason: perChild.reason, replicas, byLabel };
+  if (cap) estimate.cap = cap;
+  return estimate;
 }
 
 /** A call that leaves a label out (`c.inc()`, `{ method }` without `route`) adds the empty value. */

@@ -9,6 +9,8 @@ import type { ModuleResolver } from './module-resolver.js';
 import { ProjectIndex } from './project.js';
 import { ProvenanceAnalyzer } from './provenance.js';
 import { isRouteCall, routeOf } from './routes.js';
+import { propertyKey } from './scope.js';
+import { viewsIn } from './views.js';
 import { parseSource, readSource } from './source-files.js';
 import { StaticEvaluator } from './static-eval.js';
 import { TypeOracle } from './type-oracle.js';
@@ -52,6 +54,7 @@ export function extract(options: ExtractOptions): Extraction {
   const newExpressions: ts.NewExpression[] = [];
   const callExpressions: ts.CallExpression[] = [];
   const routeCalls: ts.CallExpression[] = [];
+  const viewNodes: ts.Node[] = [];
   for (const file of selectCandidates(texts, options.modules)) {
     const shownAs = displayPath(root, file);
     const parsed = parseSource(file, texts.get(file)!, shownAs);
@@ -63,7 +66,9 @@ export function extract(options: ExtractOptions): Extraction {
     const found = parseDirectives(texts.get(file)!);
     if (found.length > 0) directives.set(shownAs, found);
     forEachDescendant(parsed.sourceFile, (node) => {
+      if (ts.isPropertyAssignment(node) && propertyKey(node.name) === 'views') viewNodes.push(node);
       if (ts.isNewExpression(node)) {
+        if (ts.isIdentifier(node.expression) && node.expression.text === 'View') viewNodes.push(node);
         newExpressions.push(node);
         project.indexCall(node);
       } else if (ts.isCallExpression(node)) {
@@ -95,6 +100,7 @@ export function extract(options: ExtractOptions): Extraction {
       labelCalls: collector.facts.calls.sort(byLocation),
       observations: collector.facts.observations.sort(byLocation),
       routes: routes.sort(byLocation),
+      views: viewNodes.flatMap((node) => viewsIn(node, project, evaluator)).sort(byLocation),
     },
     notices,
     directives,

@@ -1,0 +1,76 @@
+import { ts } from 'ts-morph';
+import type { ViewFact } from '../types.js';
+import type { ProjectIndex } from './project.js';
+import { propertyKey, propertyName, skipOuter } from './scope.js';
+import { scalarText, staticNumbers, staticStrings, type Static, type StaticEvaluator } from './static-eval.js';
+
+/**
+ * OpenTelemetry Views that change what an instrument exports: `new View({...})` (sdk-metrics 1.x)
+ * and the view objects of `new MeterProvider({ views: [...] })` (2.x).
+ */
+export function viewsIn(node: ts.Node, project: ProjectIndex, evaluator: StaticEvaluator): ViewFact[] {
+  const configs: ts.Expression[] = [];
+  if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'View' && node.arguments?.[0]) configs.push(node.arguments[0]);
+  if (ts.isPropertyAssignment(node) && propertyKey(node.name) === 'views') {
+    const list = skipOuter(node.initializer);
+    if (ts.isArrayLiteralExpression(list)) configs.push(...list.elements.filter((e) => ts.isObjectLiteralExpression(skipOuter(e))));
+  }
+  const views: ViewFact[] = [];
+  for (const config of configs) {
+    const literal = skipOuter(config);
+    if (!ts.isObjectLiteralExpression(literal)) continue;
+    const value = evaluator.eval(literal);
+    if (value.k !== 'obj') continue;
+    const instrumentName = scalarText(value.props.get('instrumentName') ?? { k: 'unknown' }) ?? '*';
+    const view: ViewFact = { instrumentName, loc: project.location(literal) };
+    const limit = value.props.get('aggregationCardinalityLimit');
+    if (limit?.k === 'num') view.cardinalityLimit = limit.v;
+    const keys = value.props.get('attributeKeys');
+    const allowed = (keys && staticStrings(keys)) ?? allowListOf(literal, evaluator);
+    if (allowed) view.attributeKeys = allowed;
+    const boundaries = boundariesOf(literal, value, evaluator);
+    if (boundaries) view.boundaries = boundaries.length;
+    views.push(view);
+  }
+  return views;
+}
+
+/** `attributesProcessors: [createAllowListAttributesProcessor(['route'])]`. */
+function allowListOf(literal: ts.ObjectLiteralExpression, evaluator: StaticEvaluator): string[] | undefined {
+  for (const prop of literal.properties) {
+    if (!ts.isPropertyAssignment(prop) || propertyKey(prop.name) !== 'attributesProcessors') continue;
+    const list = skipOuter(prop.initializer);
+    if (!ts.isArrayLiteralExpression(list)) continue;
+    for (const element of list.elements) {
+      const call = skipOuter(element);
+      if (ts.isCallExpression(call) && /AllowList/.test(propertyName(call.expression) ?? (ts.isIdentifier(call.expression) ? call.expression.text : '')) && call.arguments[0]) {
+        return staticStrings(evaluator.eval(call.arguments[0]));
+      }
+    }
+  }
+  return undefined;
+}
+
+/** `aggregation: new ExplicitBucketHistogramAggregation([...])` or `{ options: { boundaries: [...] } }`. */
+function boundariesOf(literal: ts.ObjectLiteralExpression, value: Extract<Static, { k: 'obj' }>, evaluator: StaticEvaluator): number[] | undefined {
+  const aggregation = value.props.get('aggregation');
+  if (aggregation?.k === 'obj') {
+    const options = aggregation.props.get('options');
+    const boundaries = options?.k === 'obj' ? options.props.get('boundaries') : undefined;
+    return boundaries ? staticNumbers(boundaries) : undefined;
+  }
+  for (const prop of literal.properties) {
+    if (!ts.isPropertyAssignment(prop) || propertyKey(prop.name) !== 'aggregation') continue;
+    const created = skipOuter(prop.initializer);
+    if (ts.isNewExpression(created) && /ExplicitBucketHistogramAggregation$/.test(created.expression.getText()) && created.arguments?.[0]) {
+      return staticNumbers(evaluator.eval(created.arguments[0]));
+    }
+  }
+  return undefined;
+}
+
+/** `http.server.*` style instrument-name selectors. */
+export function viewMatches(view: ViewFact, instrument: string): boolean {
+  const pattern = new RegExp(`^${view.instrumentName.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return pattern.test(instrument);
+}
