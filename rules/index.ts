@@ -5,6 +5,8 @@ import histogramUnitMismatch from './histogram-unit-mismatch/rule.js';
 import labelMismatch from './label-mismatch/rule.js';
 import metricInHotPath from './metric-in-hot-path/rule.js';
 import metricNaming from './metric-naming/rule.js';
+import spanNameCardinality from './span-name-cardinality/rule.js';
+import spanNotEnded from './span-not-ended/rule.js';
 import summaryQuantiles from './summary-quantiles/rule.js';
 import unboundedLabel from './unbounded-label/rule.js';
 import unknownLabelBound from './unknown-label-bound/rule.js';
@@ -16,6 +18,8 @@ export const rules: AnyRule[] = [
   labelMismatch,
   metricInHotPath,
   metricNaming,
+  spanNameCardinality,
+  spanNotEnded,
   summaryQuantiles,
   unboundedLabel,
   unknownLabelBound,

@@ -25,7 +25,7 @@ export type Library = 'prom-client' | 'opentelemetry';
 export type Bound =
   | { kind: 'finite'; values: string[]; reason: string }
   | { kind: 'bounded'; count: number; reason: string; parts: BoundPart[]; values: string[] }
-  | { kind: 'unbounded'; category: UnboundedCategory; reason: string; source: string; flow: FlowStep[]; also?: UnboundedSource[] }
+  | { kind: 'unbounded'; category: UnboundedCategory; reason: string; source: string; flow: FlowStep[]; also?: UnboundedSource[]; origin?: string }
   | { kind: 'unknown'; reason: string; source: string; flow: FlowStep[] };
 
 /** A further unbounded source of the same value (a parameter fed `req.body.note` here and `err.message` there). */
@@ -34,6 +34,8 @@ export interface UnboundedSource {
   reason: string;
   source: string;
   flow: FlowStep[];
+  /** For a value built from parts (a template string): the unbounded part it was built from. */
+  origin?: string;
 }
 
 /** A bounded source (HTTP method, status code, route template, …); the same source counts once. */
@@ -130,6 +132,24 @@ export interface ViewFact {
   loc: Location;
 }
 
+/** A span, tracer or meter name, and for started spans whether they are ended on every path. */
+export interface SpanFact {
+  call: 'startSpan' | 'startActiveSpan' | 'updateName' | 'getTracer' | 'getMeter';
+  /** Source text of the name expression. */
+  name: string;
+  bound: Bound;
+  loc: Location;
+  lifecycle?: SpanLifecycle;
+}
+
+export interface SpanLifecycle {
+  /** `escapes`: returned or handed elsewhere, so obslint cannot tell. */
+  status: 'ended' | 'escapes' | 'never' | 'early-exit' | 'try-without-finally';
+  variable?: string;
+  /** Where the span leaks: the early exit, or the catch that does not end it. */
+  loc?: Location;
+}
+
 export interface RouteFact {
   template: string;
   loc: Location;
@@ -143,6 +163,7 @@ export interface Catalog {
   observations: Observation[];
   routes: RouteFact[];
   views: ViewFact[];
+  spans: SpanFact[];
 }
 
 export interface LabelEstimate {

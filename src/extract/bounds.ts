@@ -42,7 +42,7 @@ export function union(bounds: Bound[]): Bound | undefined {
   if (unboundedOnes.length > 0) {
     const [first, ...rest] = unboundedOnes;
     const seen = new Set([first!.source]);
-    const also = rest.filter((b) => !seen.has(b.source) && seen.add(b.source)).map(({ category, reason, source, flow }) => ({ category, reason, source, flow }));
+    const also = rest.filter((b) => !seen.has(b.source) && seen.add(b.source)).map(({ category, reason, source, flow, origin }) => ({ category, reason, source, flow, origin }));
     return also.length > 0 ? { ...first!, also } : { ...first!, also: undefined };
   }
   const worst = bounds.find((b) => b.kind === 'unknown');
@@ -97,8 +97,8 @@ export function withStep(bound: Bound, step: FlowStep): Bound {
 /** Every unbounded source of a value: the first and any others seen beside it. */
 export function unboundedSources(bound: Bound): UnboundedSource[] {
   if (bound.kind !== 'unbounded') return [];
-  const { category, reason, source, flow } = bound;
-  return [{ category, reason, source, flow }, ...(bound.also ?? [])];
+  const { category, reason, source, flow, origin } = bound;
+  return [{ category, reason, source, flow, origin }, ...(bound.also ?? [])];
 }
 
 export const CATEGORY_TEXT: Record<UnboundedCategory, string> = {

@@ -1,5 +1,5 @@
 import { ts } from 'ts-morph';
-import type { Catalog, LabelCall, MetricDef, Notice, RouteFact } from '../types.js';
+import type { Catalog, LabelCall, MetricDef, Notice, RouteFact, SpanFact } from '../types.js';
 import { compareStrings, displayPath } from '../util/paths.js';
 import { parseDirectives, type Directive } from './directives.js';
 import { LabelUseCollector } from './label-uses.js';
@@ -10,6 +10,7 @@ import { ProjectIndex } from './project.js';
 import { ProvenanceAnalyzer } from './provenance.js';
 import { isRouteCall, routeOf } from './routes.js';
 import { propertyKey } from './scope.js';
+import { isSpanCall, spanFact } from './spans.js';
 import { viewsIn } from './views.js';
 import { parseSource, readSource } from './source-files.js';
 import { StaticEvaluator } from './static-eval.js';
@@ -17,7 +18,7 @@ import { TypeOracle } from './type-oracle.js';
 import { forEachDescendant } from './walk.js';
 
 /** Metric words: libraries, metric classes and holders, label-setting calls. `.set(` alone is not one (every Map has it). */
-const METRIC_WORDS = /prom-client|@opentelemetry|[mM]etric|[mM]eter\b|\.labels\s*\(|\.(inc|dec|observe|startTimer)\s*\(|\b(Counter|Gauge|Histogram|Summary)\b/;
+const METRIC_WORDS = /prom-client|@opentelemetry|startSpan|startActiveSpan|[tT]racer\b|[mM]etric|[mM]eter\b|\.labels\s*\(|\.(inc|dec|observe|startTimer)\s*\(|\b(Counter|Gauge|Histogram|Summary)\b/;
 /** Route registrations, which bound route-template labels. */
 const ROUTE_WORDS = /\.(get|post|put|patch|delete|all|route)\s*\(\s*(['"`]\/|[A-Z][A-Z0-9_]*\.|\{)/;
 /** Files that define metrics: their importers may create or use metrics through them. */
@@ -90,6 +91,14 @@ export function extract(options: ExtractOptions): Extraction {
   const collector = new LabelUseCollector(project, resolver, provenance, evaluator, types);
   for (const call of callExpressions) guarded(call, notices, root, () => collector.visit(call));
   attributeKeysAsLabels(resolver.defs, collector.facts.calls);
+  const spans: SpanFact[] = [];
+  for (const call of callExpressions) {
+    if (!isSpanCall(call)) continue;
+    guarded(call, notices, root, () => {
+      const fact = spanFact(call, project, provenance);
+      if (fact) spans.push(fact);
+    });
+  }
 
   const byLocation = <T extends { loc: { file: string; line: number; column: number } }>(a: T, b: T): number =>
     compareStrings(a.loc.file, b.loc.file) || a.loc.line - b.loc.line || a.loc.column - b.loc.column;
@@ -101,6 +110,7 @@ export function extract(options: ExtractOptions): Extraction {
       observations: collector.facts.observations.sort(byLocation),
       routes: routes.sort(byLocation),
       views: viewNodes.flatMap((node) => viewsIn(node, project, evaluator)).sort(byLocation),
+      spans: spans.sort(byLocation),
     },
     notices,
     directives,

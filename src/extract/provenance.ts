@@ -128,7 +128,7 @@ export class ProvenanceAnalyzer {
     if (bad && bad.kind === 'unbounded') {
       const looksLikePath = /^\/|:\/\//.test(literals?.[0] ?? staticText);
       const category = looksLikePath && bad.category !== 'raw-url' ? 'literal-path' : bad.category;
-      return { ...bad, category, source: text(whole), reason: `${describeWhole(whole)} with ${bad.reason}`, flow: [...bad.flow, this.step(whole, `built into \`${text(whole)}\``)] };
+      return { ...bad, category, source: text(whole), origin: bad.origin ?? bad.source, reason: `${describeWhole(whole)} with ${bad.reason}`, flow: [...bad.flow, this.step(whole, `built into \`${text(whole)}\``)] };
     }
     const unsure = bounds.find((b) => b.kind === 'unknown');
     if (unsure) return withStep(unsure, this.step(whole, `built into \`${text(whole)}\``));

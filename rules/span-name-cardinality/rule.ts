@@ -1,0 +1,65 @@
+import { defineRule } from '../../src/engine/define-rule.js';
+import { unboundedSources } from '../../src/extract/bounds.js';
+import { templatize } from '../untemplated-route/rule.js';
+
+const WHAT = {
+  startSpan: 'span name',
+  startActiveSpan: 'span name',
+  updateName: 'span name',
+  getTracer: 'tracer name',
+  getMeter: 'meter name',
+} as const;
+
+const REASON: Record<string, string> = {
+  'raw-url': 'the raw URL',
+  'request-input': 'request input',
+  id: 'an id',
+  email: 'an email address',
+  uuid: 'a generated id',
+  timestamp: 'a timestamp',
+  'error-message': 'an error message',
+  serialized: 'serialized data',
+  random: 'a random value',
+  'literal-path': 'a path built from values',
+};
+
+/** A template literal's text without its backticks, so the message can quote it. */
+function displayName(name: string): string {
+  return name.startsWith('`') && name.endsWith('`') ? name.slice(1, -1) : name;
+}
+
+export default defineRule({
+  id: 'span-name-cardinality',
+  meta: {
+    description: 'A span, tracer or meter name built from unbounded values (ids, raw URLs, request input): span names are grouped and indexed like metric labels.',
+    defaultSeverity: 'error',
+    scope: 'file',
+    messages: {
+      span: '{{what}} `{{name}}` is built from `{{source}}` ({{reason}}, unbounded): use a fixed name (the operation or route template) and put the value in an attribute, `span.setAttribute(...)`',
+      instance: '{{what}} `{{name}}` is built from `{{source}}` ({{reason}}, unbounded): name it after the library or component, once; a new {{noun}} per value leaks memory and splits its telemetry',
+      literal: '{{what}} `{{name}}` is the literal path `{{value}}`: use the template `{{template}}` and put the id in an attribute',
+    },
+  },
+  defaultOptions: {},
+  check(ctx) {
+    for (const span of ctx.catalog.spans) {
+      const what = WHAT[span.call];
+      const perInstance = span.call === 'getTracer' || span.call === 'getMeter';
+      for (const source of unboundedSources(span.bound)) {
+        ctx.report({
+          messageId: perInstance ? 'instance' : 'span',
+          data: { what, name: displayName(span.name), source: source.origin ?? source.source, reason: source.origin ? REASON[source.category] : source.reason, noun: span.call === 'getTracer' ? 'tracer' : 'meter' },
+          loc: span.loc,
+          flow: source.flow,
+          cause: `${span.call}:${source.source}`,
+        });
+      }
+      if (span.bound.kind === 'finite' || span.bound.kind === 'bounded') {
+        for (const value of span.bound.values) {
+          const template = /^(GET |POST |PUT |PATCH |DELETE )?\//.test(value) ? templatize(value.replace(/^[A-Z]+ /, '')) : undefined;
+          if (template) ctx.report({ messageId: 'literal', data: { what, name: displayName(span.name), value, template }, loc: span.loc, cause: value });
+        }
+      }
+    }
+  },
+});

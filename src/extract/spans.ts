@@ -1,0 +1,168 @@
+import { ts } from 'ts-morph';
+import type { SpanFact, SpanLifecycle } from '../types.js';
+import type { ProjectIndex } from './project.js';
+import { text, type ProvenanceAnalyzer } from './provenance.js';
+import { lookup, propertyName, skipOuter, type Declaration } from './scope.js';
+import { forEachDescendant } from './walk.js';
+
+const SPAN_NAMING_CALLS = new Set(['startSpan', 'startActiveSpan', 'updateName', 'getTracer', 'getMeter']);
+
+/** Calls that name a span, tracer or meter, and what they name it with. */
+export function isSpanCall(call: ts.CallExpression): boolean {
+  const method = propertyName(skipOuter(call.expression));
+  return method !== undefined && SPAN_NAMING_CALLS.has(method) && call.arguments.length > 0;
+}
+
+export function spanFact(call: ts.CallExpression, project: ProjectIndex, provenance: ProvenanceAnalyzer): SpanFact | undefined {
+  const callee = skipOuter(call.expression);
+  const method = propertyName(callee) as SpanFact['call'];
+  if (!ts.isPropertyAccessExpression(callee)) return undefined;
+  const receiver = skipOuter(callee.expression);
+  // `startSpan` and `updateName` are common words: the receiver must look like a tracer or a span.
+  if (method === 'startSpan' && !isTracer(receiver)) return undefined;
+  if (method === 'updateName' && !/span/i.test(text(receiver))) return undefined;
+  const name = call.arguments[0]!;
+  const fact: SpanFact = { call: method, name: text(name), bound: provenance.of(name), loc: project.location(name) };
+  if (method === 'startSpan' || method === 'startActiveSpan') fact.lifecycle = lifecycle(call, method, project);
+  return fact;
+}
+
+function isTracer(expr: ts.Expression, depth = 0): boolean {
+  if (depth > 4) return false;
+  const e = skipOuter(expr);
+  if (ts.isCallExpression(e)) return propertyName(skipOuter(e.expression)) === 'getTracer';
+  if (/tracer$/i.test(propertyName(e) ?? (ts.isIdentifier(e) ? e.text : ''))) return true;
+  if (ts.isIdentifier(e)) {
+    const decl = lookup(e.text, e);
+    return decl?.kind === 'variable' && decl.path.length === 0 && decl.node.initializer !== undefined && isTracer(decl.node.initializer, depth + 1);
+  }
+  return false;
+}
+
+/**
+ * Whether a started span is ended on every path, read from the syntax of the function that starts
+ * it: an `end()` in `finally` ends it always; `end()` only in `try` leaks it when the try throws; a
+ * `return` or `throw` after the start with no `end()` before it leaks it on that path.
+ */
+function lifecycle(call: ts.CallExpression, method: 'startSpan' | 'startActiveSpan', project: ProjectIndex): SpanLifecycle {
+  let spanName: ts.Identifier | undefined;
+  let scope: ts.Node | undefined;
+  if (method === 'startActiveSpan') {
+    const callback = [...call.arguments].reverse().find((a) => ts.isArrowFunction(a) || ts.isFunctionExpression(a)) as ts.ArrowFunction | ts.FunctionExpression | undefined;
+    const param = callback?.parameters[0];
+    if (!callback || !param || !ts.isIdentifier(param.name)) return { status: 'escapes' };
+    spanName = param.name;
+    scope = callback.body;
+  } else {
+    const holder = skipParents(call);
+    if (ts.isExpressionStatement(holder)) return { status: 'never', variable: '(discarded)' };
+    if (!ts.isVariableDeclaration(holder) || !ts.isIdentifier(holder.name)) return { status: 'escapes' };
+    spanName = holder.name;
+    scope = functionBodyOf(holder);
+  }
+  const decl = lookup(spanName.text, spanName);
+  const ends: ts.CallExpression[] = [];
+  let escapes = false;
+  forEachDescendant(scope, (node) => {
+    if (!ts.isIdentifier(node) || node.text !== spanName!.text || node === spanName || !sameDeclaration(lookup(node.text, node), decl)) return;
+    const parent = node.parent;
+    if (ts.isPropertyAccessExpression(parent) && parent.expression === node) {
+      if (parent.name.text === 'end' && ts.isCallExpression(parent.parent) && parent.parent.expression === parent) ends.push(parent.parent);
+      return;
+    }
+    // Returned, stored, or handed to a function other than context helpers: ended elsewhere, maybe.
+    if (ts.isCallExpression(parent) && /^(setSpan|setSpanContext|with|bind)$/.test(propertyName(parent.expression) ?? '')) return;
+    escapes = true;
+  });
+  const variable = spanName.text;
+  if (escapes) return { status: 'escapes', variable };
+  if (ends.length === 0) return { status: 'never', variable };
+  if (ends.some((end) => inFinally(end, scope!))) return { status: 'ended', variable };
+  const leakingTry = ends.every((end) => insideTryBlock(end, scope!)) ? tryWithoutEnd(ends, scope) : undefined;
+  if (leakingTry) return { status: 'try-without-finally', variable, loc: project.location(leakingTry) };
+  const start = call.getEnd();
+  const lastEnd = Math.max(...ends.map((e) => e.getStart()));
+  let exit: ts.Node | undefined;
+  forEachDescendant(scope, (node) => {
+    if (exit || (node !== scope && ts.isFunctionLike(node))) return false;
+    if ((ts.isReturnStatement(node) || ts.isThrowStatement(node)) && node.getStart() > start && node.getStart() < lastEnd && !endedBefore(node, ends)) exit = node;
+  });
+  if (exit) return { status: 'early-exit', variable, loc: project.location(exit) };
+  return { status: 'ended', variable };
+}
+
+function skipParents(node: ts.Node): ts.Node {
+  let n = node.parent;
+  while (n && (ts.isAwaitExpression(n) || ts.isParenthesizedExpression(n) || ts.isAsExpression(n) || ts.isNonNullExpression(n))) n = n.parent;
+  return n;
+}
+
+function functionBodyOf(node: ts.Node): ts.Node {
+  for (let n = node.parent; n; n = n.parent) {
+    if (ts.isFunctionLike(n) && (n as ts.FunctionLikeDeclaration).body) return (n as ts.FunctionLikeDeclaration).body!;
+    if (ts.isSourceFile(n)) return n;
+  }
+  return node.getSourceFile();
+}
+
+function sameDeclaration(a: Declaration | undefined, b: Declaration | undefined): boolean {
+  return a !== undefined && b !== undefined && a.kind === b.kind && (a as { node: ts.Node }).node === (b as { node: ts.Node }).node;
+}
+
+function ancestors(node: ts.Node, scope: ts.Node): ts.Node[] {
+  const out: ts.Node[] = [];
+  for (let n = node.parent; n && n !== scope; n = n.parent) out.push(n);
+  return out;
+}
+
+function inFinally(node: ts.Node, scope: ts.Node): boolean {
+  let child: ts.Node = node;
+  for (const n of ancestors(node, scope)) {
+    if (ts.isTryStatement(n) && n.finallyBlock === child) return true;
+    child = n;
+  }
+  return false;
+}
+
+function insideTryBlock(node: ts.Node, scope: ts.Node): boolean {
+  let child: ts.Node = node;
+  for (const n of ancestors(node, scope)) {
+    if (ts.isTryStatement(n) && n.tryBlock === child) return true;
+    child = n;
+  }
+  return false;
+}
+
+/**
+ * Where a span ended only inside `try { … }` leaks: the catch clause that does not end it, or the
+ * try itself when there is no catch (the exception propagates past every `end()`).
+ */
+function tryWithoutEnd(ends: ts.CallExpression[], scope: ts.Node): ts.Node | undefined {
+  for (const end of ends) {
+    let child: ts.Node = end;
+    for (const n of ancestors(end, scope)) {
+      if (ts.isTryStatement(n) && n.tryBlock === child) {
+        const handler = n.catchClause;
+        if (!handler) return n;
+        if (!ends.some((e) => e.pos >= handler.pos && e.end <= handler.end)) return handler;
+        break;
+      }
+      child = n;
+    }
+  }
+  return undefined;
+}
+
+/** An `end()` that runs before this exit: earlier in the source, in a block that contains the exit. */
+function endedBefore(exit: ts.Node, ends: ts.CallExpression[]): boolean {
+  return ends.some((end) => {
+    if (end.getStart() > exit.getStart()) return false;
+    const block = enclosingBlock(end);
+    return block !== undefined && exit.pos >= block.pos && exit.end <= block.end;
+  });
+}
+
+function enclosingBlock(node: ts.Node): ts.Node | undefined {
+  for (let n = node.parent; n; n = n.parent) if (ts.isBlock(n) || ts.isSourceFile(n) || ts.isCaseClause(n)) return n;
+  return undefined;
+}
