@@ -5,6 +5,7 @@ import histogramUnitMismatch from './histogram-unit-mismatch/rule.js';
 import labelMismatch from './label-mismatch/rule.js';
 import metricInHotPath from './metric-in-hot-path/rule.js';
 import metricNaming from './metric-naming/rule.js';
+import missingTracePropagation from './missing-trace-propagation/rule.js';
 import spanNameCardinality from './span-name-cardinality/rule.js';
 import spanNotEnded from './span-not-ended/rule.js';
 import summaryQuantiles from './summary-quantiles/rule.js';
@@ -18,6 +19,7 @@ export const rules: AnyRule[] = [
   labelMismatch,
   metricInHotPath,
   metricNaming,
+  missingTracePropagation,
   spanNameCardinality,
   spanNotEnded,
   summaryQuantiles,

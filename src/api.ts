@@ -31,7 +31,8 @@ export async function analyze(options: AnalyzeOptions = {}): Promise<RunResult> 
   const paths = options.paths && options.paths.length > 0 ? options.paths : ['.'];
   // `ignore` globs are relative to the budget file, like everything in it.
   const { files, targets, packages, aliases, notices: discoveryNotices, wholeProject } = await discover(paths, root, config.ignore, configFile ? dirname(configFile) : root);
-  const extraction = extract({ root, files, statusCodes: config.defaults.statusCodes, modules: new ModuleResolver(packages, aliases) });
+  const manifests = { scripts: packages.flatMap((p) => p.scripts), dependencies: Object.assign({}, ...packages.map((p) => p.dependencies)) as Record<string, string> };
+  const extraction = extract({ root, files, statusCodes: config.defaults.statusCodes, modules: new ModuleResolver(packages, aliases), manifests });
   const reported = new Set([...targets].map(shown));
   if (wholeProject && config.fileDisplay) reported.add(config.fileDisplay);
   const estimates = estimate(extraction.catalog, config);

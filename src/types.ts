@@ -150,6 +150,30 @@ export interface SpanLifecycle {
   loc?: Location;
 }
 
+export type Client =
+  | 'fetch' | 'undici' | 'http' | 'https' | 'axios' | 'got' | 'node-fetch' | 'ky' | 'superagent'
+  | 'kafkajs' | 'amqplib' | 'sqs' | 'pubsub' | 'bullmq' | 'nats' | 'pg-boss';
+
+/** An outbound request or message (send), or a message consumer (receive). */
+export interface OutboundCall {
+  client: Client;
+  direction: 'send' | 'receive';
+  loc: Location;
+  /** Host of a literal absolute URL, when there is one. */
+  host?: string;
+  /** How trace context reaches it (`propagation.inject`, a `traceparent` header …), when it does. */
+  evidence?: string;
+}
+
+/** Whether the project sets up tracing, and which clients registered instrumentation covers. */
+export interface TracingFacts {
+  setup?: { what: string; loc?: Location };
+  /** Client → what instruments it (`@opentelemetry/auto-instrumentations-node` …). */
+  instrumented: Partial<Record<Client, string>>;
+  /** Hosts an instrumentation's ignore-outgoing hook names. */
+  ignoredHosts: string[];
+}
+
 export interface RouteFact {
   template: string;
   loc: Location;
@@ -164,6 +188,8 @@ export interface Catalog {
   routes: RouteFact[];
   views: ViewFact[];
   spans: SpanFact[];
+  outbound: OutboundCall[];
+  tracing: TracingFacts;
 }
 
 export interface LabelEstimate {

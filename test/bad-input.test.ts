@@ -62,4 +62,22 @@ describe('bad input never crashes and never hides other results', () => {
     const result = JSON.parse(run.stdout);
     expect(result.findings.map((f: { ruleId: string; metric: string }) => `${f.ruleId} ${f.metric}`)).toContain('unbounded-label orders_total');
   });
+
+  it('names that exist on every object (constructor, toString) are not mistaken for known APIs', async () => {
+    const dir = tempProject({
+      'src/orders.ts': HAZARD,
+      'src/proto.ts': [
+        "import { metrics } from '@opentelemetry/api';",
+        "const meter = metrics.getMeter('orders');",
+        'class Registry { constructor() {} }',
+        'export const text = meter.toString() + meter.constructor.name;',
+        'export const r = new Registry();',
+        'r.constructor();',
+        'export function valueOf() { return toString(); }',
+      ].join('\n'),
+    });
+    const run = await runCli(['.', '--format', 'json'], { cwd: dir });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout).findings.map((f: { ruleId: string }) => f.ruleId)).toEqual(['unbounded-label']);
+  });
 });

@@ -78,6 +78,7 @@ function resolveConfig(raw: BudgetFile, file: string | undefined, positions: Res
     owners: (raw.owners ?? []).map((o, i) => ({ name: o.name ?? `owners[${i}]`, paths: o.paths, maxSeries: o.maxSeries })),
     rules,
     ignore: raw.ignore ?? [],
+    propagation: { instrumented: raw.propagation?.instrumented ?? [], ignoreHosts: (raw.propagation?.ignoreHosts ?? []).map((h) => h.toLowerCase()) },
     positions,
   };
 }

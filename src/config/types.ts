@@ -28,6 +28,7 @@ export interface ResolvedConfig {
   owners: { name: string; paths: string[]; maxSeries: number }[];
   rules: Record<string, { severity: RuleSetting; options: Record<string, unknown> }>;
   ignore: string[];
+  propagation: { instrumented: string[]; ignoreHosts: string[] };
   /** 1-based line of each top-level key path in the budget file, for locating budget findings. */
   positions: Record<string, { line: number; column: number }>;
 }

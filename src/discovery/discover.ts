@@ -98,10 +98,12 @@ function projectRootOf(file: string): string {
 
 function workspacePackage(manifest: string): WorkspacePackage | undefined {
   try {
-    const json = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown; main?: unknown; types?: unknown; module?: unknown };
-    if (typeof json.name !== 'string') return undefined;
+    const json = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown; main?: unknown; types?: unknown; module?: unknown; scripts?: unknown; dependencies?: unknown; devDependencies?: unknown };
     const entries = [json.types, json.module, json.main].filter((e): e is string => typeof e === 'string');
-    return { name: json.name, dir: dirname(manifest), entries };
+    const strings = (value: unknown): Record<string, string> =>
+      value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string')) : {};
+    const name = typeof json.name === 'string' ? json.name : `(unnamed:${manifest})`;
+    return { name, dir: dirname(manifest), entries, scripts: Object.values(strings(json.scripts)), dependencies: { ...strings(json.devDependencies), ...strings(json.dependencies) } };
   } catch {
     return undefined; // a broken package.json only costs its imports their resolution
   }

@@ -18,6 +18,8 @@ export interface Report<MessageId extends string> {
   flow?: FlowStep[];
   /** What makes two reports the same cause (besides rule, file, metric and label). */
   cause?: string;
+  /** Lowers an error rule's finding to a warning (e.g. missing propagation where nothing traces yet). */
+  downgrade?: boolean;
 }
 
 export interface RuleContext<Options, MessageId extends string> {

@@ -62,7 +62,7 @@ function toFinding(rule: AnyRule, severity: Severity, report: Report<string>): F
   });
   const finding: Finding = {
     ruleId: rule.id,
-    severity,
+    severity: report.downgrade ? 'warn' : severity,
     messageId: report.messageId,
     message,
     loc: report.loc,

@@ -10,6 +10,7 @@ import { ProjectIndex } from './project.js';
 import { ProvenanceAnalyzer } from './provenance.js';
 import { isRouteCall, routeOf } from './routes.js';
 import { propertyKey } from './scope.js';
+import { outboundCalls, tracingFacts, type ManifestFacts } from './propagation.js';
 import { isSpanCall, spanFact } from './spans.js';
 import { viewsIn } from './views.js';
 import { parseSource, readSource } from './source-files.js';
@@ -19,6 +20,8 @@ import { forEachDescendant } from './walk.js';
 
 /** Metric words: libraries, metric classes and holders, label-setting calls. `.set(` alone is not one (every Map has it). */
 const METRIC_WORDS = /prom-client|@opentelemetry|startSpan|startActiveSpan|[tT]racer\b|[mM]etric|[mM]eter\b|\.labels\s*\(|\.(inc|dec|observe|startTimer)\s*\(|\b(Counter|Gauge|Histogram|Summary)\b/;
+/** Outbound clients, messaging, tracing setup and propagation: what missing-trace-propagation reads. */
+const TRACE_WORDS = /\bfetch\s*\(|axios|\bgot\b|undici|node-fetch|\bky\b|superagent|https?\.(request|get)\s*\(|kafkajs|amqplib|client-sqs|@google-cloud\/pubsub|bullmq|['"]nats['"]|pg-boss|dd-trace|@sentry\/node|@vercel\/otel|propagation|traceparent|Instrumentation\b|NodeSDK/;
 /** Route registrations, which bound route-template labels. */
 const ROUTE_WORDS = /\.(get|post|put|patch|delete|all|route)\s*\(\s*(['"`]\/|[A-Z][A-Z0-9_]*\.|\{)/;
 /** Files that define metrics: their importers may create or use metrics through them. */
@@ -31,6 +34,7 @@ export interface ExtractOptions {
   files: string[];
   statusCodes: number;
   modules: ModuleResolver;
+  manifests: ManifestFacts;
 }
 
 export interface Extraction {
@@ -100,6 +104,10 @@ export function extract(options: ExtractOptions): Extraction {
     });
   }
 
+  const everyCall = [...callExpressions, ...newExpressions];
+  const outbound = outboundCalls(everyCall, project);
+  const tracing = tracingFacts(everyCall, project.files.values(), project, options.manifests);
+
   const byLocation = <T extends { loc: { file: string; line: number; column: number } }>(a: T, b: T): number =>
     compareStrings(a.loc.file, b.loc.file) || a.loc.line - b.loc.line || a.loc.column - b.loc.column;
   return {
@@ -111,6 +119,8 @@ export function extract(options: ExtractOptions): Extraction {
       routes: routes.sort(byLocation),
       views: viewNodes.flatMap((node) => viewsIn(node, project, evaluator)).sort(byLocation),
       spans: spans.sort(byLocation),
+      outbound: outbound.sort(byLocation),
+      tracing,
     },
     notices,
     directives,
@@ -166,7 +176,7 @@ function selectCandidates(texts: Map<string, string>, modules: ModuleResolver): 
   const imports = new Map<string, string[]>();
   const importers = new Map<string, string[]>();
   for (const [file, text] of texts) {
-    if (METRIC_WORDS.test(text)) metricFiles.add(file);
+    if (METRIC_WORDS.test(text) || TRACE_WORDS.test(text)) metricFiles.add(file);
     else if (ROUTE_WORDS.test(text)) routeFiles.add(file);
     if (DEFINES_METRICS.test(text)) definers.add(file);
     const targets: string[] = [];

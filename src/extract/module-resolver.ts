@@ -8,6 +8,9 @@ export interface WorkspacePackage {
   dir: string;
   /** `main`/`types`/`module` entries, relative to `dir`. */
   entries: string[];
+  /** Its npm scripts (an instrumentation can be registered with `--require` there). */
+  scripts: string[];
+  dependencies: Record<string, string>;
 }
 
 /** A tsconfig `paths` alias: `@app/*` → `<baseDir>/src/*`, for the files under `scope` (the tsconfig's directory). */

@@ -1,11 +1,12 @@
 import { ts } from 'ts-morph';
 import type { MetricKind } from '../../types.js';
+import { table } from '../../util/table.js';
 import type { ProjectIndex } from '../project.js';
 import { lookup, propertyName, skipOuter, type Declaration } from '../scope.js';
 
 /** What obslint knows about the OpenTelemetry metrics API (@opentelemetry/api 1.x, sdk-metrics 1.x/2.x). */
 export const OTEL = {
-  instruments: {
+  instruments: table<MetricKind>({
     createCounter: 'counter',
     createUpDownCounter: 'updowncounter',
     createHistogram: 'histogram',
@@ -13,7 +14,7 @@ export const OTEL = {
     createObservableCounter: 'counter',
     createObservableUpDownCounter: 'updowncounter',
     createObservableGauge: 'gauge',
-  } as Record<string, MetricKind>,
+  }),
   /** sdk-metrics' default explicit-bucket histogram boundaries. */
   defaultBoundaries: [0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000],
   /** Methods that record a value with attributes as the second argument. */

@@ -1,12 +1,13 @@
 import { ts } from 'ts-morph';
 import type { MetricKind } from '../../types.js';
+import { table } from '../../util/table.js';
 import type { ProjectIndex } from '../project.js';
 import { lookup, requiredModule, skipOuter, type Declaration } from '../scope.js';
 
 /** What obslint knows about prom-client (v12–v15). */
 export const PROM_CLIENT = {
   modules: new Set(['prom-client']),
-  classes: { Counter: 'counter', Gauge: 'gauge', Histogram: 'histogram', Summary: 'summary' } as Record<string, MetricKind>,
+  classes: table<MetricKind>({ Counter: 'counter', Gauge: 'gauge', Histogram: 'histogram', Summary: 'summary' }),
   /** prom-client's `defaultBuckets`: [.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10]. */
   defaultBuckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
   /** prom-client's default summary percentiles. */

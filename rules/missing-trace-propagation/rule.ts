@@ -1,0 +1,44 @@
+import { defineRule } from '../../src/engine/define-rule.js';
+import { INSTRUMENTATION_FOR } from '../../src/extract/propagation.js';
+import type { Client } from '../../src/types.js';
+
+const MESSAGING = new Set<Client>(['kafkajs', 'amqplib', 'sqs', 'pubsub', 'bullmq', 'nats', 'pg-boss']);
+
+export default defineRule({
+  id: 'missing-trace-propagation',
+  meta: {
+    description: 'An outbound HTTP call or message that carries no W3C trace context, or a consumer that does not extract it: the trace breaks at that hop.',
+    defaultSeverity: 'error',
+    scope: 'project',
+    messages: {
+      send: '{{what}} {{target}}does not carry W3C trace context ({{why}}): register {{instrumentation}} in your tracing setup, or inject it with `propagation.inject(context.active(), {{carrier}})`',
+      receive: '{{what}} starts work from a message without restoring its trace context ({{why}}): register {{instrumentation}}, or `propagation.extract(context.active(), {{carrier}})` and run the handler in that context',
+    },
+  },
+  defaultOptions: {},
+  check(ctx) {
+    const { tracing } = ctx.catalog;
+    const instrumented = new Set(ctx.config.propagation.instrumented);
+    const ignoredHosts = new Set([...ctx.config.propagation.ignoreHosts, ...tracing.ignoredHosts]);
+    for (const call of ctx.catalog.outbound) {
+      if (call.evidence || tracing.instrumented[call.client] || instrumented.has(call.client)) continue;
+      if (call.host && [...ignoredHosts].some((h) => call.host === h || call.host!.endsWith(`.${h}`))) continue;
+      const messaging = MESSAGING.has(call.client);
+      const what = call.direction === 'receive' ? `\`${call.client}\` consumer` : messaging ? `\`${call.client}\` message` : `\`${call.client}\` request`;
+      ctx.report({
+        messageId: call.direction,
+        data: {
+          what,
+          target: call.host ? `to \`${call.host}\` ` : '',
+          why: tracing.setup ? `the project traces (${tracing.setup.what}) but no instrumentation covers ${call.client}` : 'the project sets up no tracing yet',
+          instrumentation: `\`${INSTRUMENTATION_FOR[call.client]}\``,
+          carrier: messaging ? 'message.headers' : 'headers',
+        },
+        loc: call.loc,
+        cause: `${call.client}:${call.direction}:${call.loc.line}`,
+        // Where nothing traces yet, a dropped context costs nothing today: a warning, not an error.
+        downgrade: !tracing.setup,
+      });
+    }
+  },
+});

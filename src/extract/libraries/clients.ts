@@ -1,0 +1,231 @@
+import { ts } from 'ts-morph';
+import type { Client } from '../../types.js';
+import { table } from '../../util/table.js';
+import type { ProjectIndex } from '../project.js';
+import { lookup, skipOuter, type Declaration } from '../scope.js';
+
+/** HTTP client packages, by module specifier. */
+const HTTP_MODULES = table<Client>({
+  'node-fetch': 'node-fetch',
+  undici: 'undici',
+  axios: 'axios',
+  got: 'got',
+  ky: 'ky',
+  superagent: 'superagent',
+  http: 'http',
+  'node:http': 'http',
+  https: 'https',
+  'node:https': 'https',
+});
+const VERB_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'head', 'options', 'request']);
+/** Calls on a client package that make a request, per package (`http.get`, `undici.request`…). */
+const REQUEST_METHODS: Partial<Record<Client, Set<string>>> = {
+  http: new Set(['request', 'get']),
+  https: new Set(['request', 'get']),
+  undici: new Set(['request', 'fetch', 'stream']),
+};
+/** Calls that make a configured client instance (`axios.create()`, `got.extend()`). */
+const INSTANCE_FACTORIES = new Set(['create', 'extend']);
+
+/** Messaging packages: a file importing one makes its producer/consumer methods recognisable. */
+const MESSAGING_MODULES = table<Client>({
+  kafkajs: 'kafkajs',
+  amqplib: 'amqplib',
+  'amqplib/callback_api': 'amqplib',
+  '@aws-sdk/client-sqs': 'sqs',
+  '@google-cloud/pubsub': 'pubsub',
+  bullmq: 'bullmq',
+  nats: 'nats',
+  'pg-boss': 'pg-boss',
+});
+const PRODUCER_METHODS: Partial<Record<Client, Set<string>>> = {
+  kafkajs: new Set(['send', 'sendBatch']),
+  amqplib: new Set(['publish', 'sendToQueue']),
+  pubsub: new Set(['publishMessage', 'publish', 'publishJSON']),
+  bullmq: new Set(['add', 'addBulk']),
+  nats: new Set(['publish', 'request']),
+  'pg-boss': new Set(['send', 'publish', 'sendAfter', 'sendThrottled']),
+};
+const CONSUMER_METHODS: Partial<Record<Client, Set<string>>> = {
+  kafkajs: new Set(['run']),
+  amqplib: new Set(['consume']),
+  nats: new Set(['subscribe']),
+  'pg-boss': new Set(['work']),
+};
+const SQS_COMMANDS = table<'send' | 'receive'>({ SendMessageCommand: 'send', SendMessageBatchCommand: 'send', ReceiveMessageCommand: 'receive' });
+
+export interface ClientCall {
+  client: Client;
+  direction: 'send' | 'receive';
+  /** The argument holding the message handler, for consumers. */
+  handler?: ts.Expression;
+}
+
+/** Which messaging packages a file imports. */
+export function messagingClientsOf(file: ts.SourceFile): Set<Client> {
+  const clients = new Set<Client>();
+  for (const statement of file.statements) {
+    const specifier = ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier) ? statement.moduleSpecifier.text : undefined;
+    if (specifier && MESSAGING_MODULES[specifier]) clients.add(MESSAGING_MODULES[specifier]);
+  }
+  const text = file.text;
+  for (const [module, client] of Object.entries(MESSAGING_MODULES)) if (text.includes(`require('${module}')`) || text.includes(`require("${module}")`)) clients.add(client);
+  return clients;
+}
+
+/** The outbound client a call uses, resolved by import (a `fetch` you declared yourself is not one). */
+export function clientCall(call: ts.CallExpression | ts.NewExpression, project: ProjectIndex, messaging: Set<Client>): ClientCall | undefined {
+  const callee = skipOuter(call.expression);
+  if (ts.isNewExpression(call)) {
+    if (ts.isIdentifier(callee) && SQS_COMMANDS[callee.text] && importedFrom(callee, '@aws-sdk/client-sqs')) return { client: 'sqs', direction: SQS_COMMANDS[callee.text]! };
+    if (ts.isIdentifier(callee) && callee.text === 'Worker' && importedFrom(callee, 'bullmq')) return { client: 'bullmq', direction: 'receive', handler: call.arguments?.[1] };
+    return undefined;
+  }
+  if (ts.isIdentifier(callee)) {
+    if (callee.text === 'fetch' && !lookup('fetch', callee)) return { client: 'fetch', direction: 'send' };
+    const module = moduleOf(callee, project);
+    const client = module ? HTTP_MODULES[module] : undefined;
+    if (!client) return undefined;
+    const imported = importedName(callee);
+    if (REQUEST_METHODS[client]) return REQUEST_METHODS[client]!.has(imported ?? '') ? { client, direction: 'send' } : undefined;
+    return { client, direction: 'send' };
+  }
+  if (!ts.isPropertyAccessExpression(callee)) return undefined;
+  const method = callee.name.text;
+  const receiver = skipOuter(callee.expression);
+  const viaPackage = clientOfReceiver(receiver, project);
+  if (viaPackage) {
+    const allowed = REQUEST_METHODS[viaPackage] ?? VERB_METHODS;
+    return allowed.has(method) ? { client: viaPackage, direction: 'send' } : undefined;
+  }
+  for (const client of messaging) {
+    const producer = PRODUCER_METHODS[client]?.has(method);
+    const consumer = CONSUMER_METHODS[client]?.has(method);
+    if ((!producer && !consumer) || !isClientObject(client, receiver)) continue;
+    return producer ? { client, direction: 'send' } : { client, direction: 'receive', handler: consumerHandler(client, call) };
+  }
+  if (messaging.has('pubsub') && method === 'on' && ts.isStringLiteralLike(call.arguments[0] ?? ts.factory.createNull()) && (call.arguments[0] as ts.StringLiteral).text === 'message') {
+    return { client: 'pubsub', direction: 'receive', handler: call.arguments[1] };
+  }
+  return undefined;
+}
+
+/** What each messaging client's producer/consumer object is created by, and named like when that cannot be seen. */
+const CLIENT_OBJECTS: Partial<Record<Client, { created: (origin: ts.Expression) => boolean; named: RegExp }>> = {
+  kafkajs: { created: (o) => callTo(o, ['producer', 'consumer']), named: /producer|consumer/i },
+  amqplib: { created: (o) => callTo(o, ['createChannel', 'createConfirmChannel']), named: /channel|^ch$/i },
+  nats: { created: (o) => callTo(o, ['connect']) && fromModule(o, 'nats'), named: /nats|^nc$/i },
+  'pg-boss': { created: (o) => ts.isNewExpression(o) && fromModule(o, 'pg-boss'), named: /boss/i },
+  bullmq: { created: (o) => ts.isNewExpression(o) && fromModule(o, 'bullmq'), named: /queue/i },
+  pubsub: { created: (o) => callTo(o, ['topic', 'subscription']), named: /topic|subscription/i },
+};
+
+/** `new PgBoss()`, `connect()`: the constructor or function is imported from that package. */
+function fromModule(expr: ts.Expression, module: string): boolean {
+  const e = skipOuter(expr);
+  const callee = ts.isCallExpression(e) || ts.isNewExpression(e) ? skipOuter(e.expression) : undefined;
+  return callee !== undefined && ts.isIdentifier(callee) && importedFrom(callee, module);
+}
+
+function callTo(expr: ts.Expression, names: string[]): boolean {
+  const e = skipOuter(expr);
+  if (!ts.isCallExpression(e)) return false;
+  const callee = skipOuter(e.expression);
+  const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
+  return names.includes(name);
+}
+
+/** Whether a receiver is that client's producer or consumer, by what created it (or its name). */
+function isClientObject(client: Client, receiver: ts.Expression): boolean {
+  const known = CLIENT_OBJECTS[client];
+  if (!known) return false;
+  const origin = originOf(receiver);
+  if (origin) return known.created(origin);
+  const name = ts.isIdentifier(receiver) ? receiver.text : ts.isPropertyAccessExpression(receiver) ? receiver.name.text : '';
+  return known.named.test(name);
+}
+
+/** The expression a receiver was created by: itself when it is a call, or its variable's or field's initializer. */
+function originOf(receiver: ts.Expression, depth = 0): ts.Expression | undefined {
+  const e = skipOuter(receiver);
+  if (ts.isCallExpression(e) || ts.isNewExpression(e)) return e;
+  if (depth > 3) return undefined;
+  if (ts.isIdentifier(e)) {
+    const decl = lookup(e.text, e);
+    const init = decl?.kind === 'variable' && decl.path.length === 0 ? decl.node.initializer : undefined;
+    return init ? originOf(init, depth + 1) : undefined;
+  }
+  if (ts.isPropertyAccessExpression(e) && e.expression.kind === ts.SyntaxKind.ThisKeyword) {
+    const field = classOf(e)?.members.find((m) => ts.isPropertyDeclaration(m) && m.name.getText() === e.name.text) as ts.PropertyDeclaration | undefined;
+    return field?.initializer ? originOf(field.initializer, depth + 1) : undefined;
+  }
+  return undefined;
+}
+
+function consumerHandler(client: Client, call: ts.CallExpression): ts.Expression | undefined {
+  if (client === 'kafkajs') {
+    const config = call.arguments[0] && skipOuter(call.arguments[0]);
+    if (config && ts.isObjectLiteralExpression(config)) {
+      const prop = config.properties.find((p) => ts.isPropertyAssignment(p) && ['eachMessage', 'eachBatch'].includes(p.name.getText()));
+      if (prop && ts.isPropertyAssignment(prop)) return prop.initializer;
+      const method = config.properties.find((p) => ts.isMethodDeclaration(p) && ['eachMessage', 'eachBatch'].includes(p.name.getText()));
+      return method as unknown as ts.Expression | undefined;
+    }
+    return undefined;
+  }
+  return call.arguments[call.arguments.length - 1];
+}
+
+/** The client package a receiver is (`axios`, `got`), or an instance made from one (`axios.create()`). */
+function clientOfReceiver(receiver: ts.Expression, project: ProjectIndex, depth = 0): Client | undefined {
+  if (depth > 4) return undefined;
+  if (ts.isIdentifier(receiver)) {
+    const module = moduleOf(receiver, project);
+    if (module && HTTP_MODULES[module]) return HTTP_MODULES[module];
+    const decl = lookup(receiver.text, receiver);
+    const init = decl?.kind === 'variable' && decl.path.length === 0 ? decl.node.initializer : undefined;
+    return init ? instanceOf(init, project, depth) : undefined;
+  }
+  if (ts.isPropertyAccessExpression(receiver) && receiver.expression.kind === ts.SyntaxKind.ThisKeyword) {
+    // `this.http = axios.create(...)` in the class.
+    const cls = classOf(receiver);
+    const field = cls?.members.find((m) => ts.isPropertyDeclaration(m) && m.name.getText() === receiver.name.text) as ts.PropertyDeclaration | undefined;
+    return field?.initializer ? instanceOf(field.initializer, project, depth) : undefined;
+  }
+  return undefined;
+}
+
+function instanceOf(init: ts.Expression, project: ProjectIndex, depth: number): Client | undefined {
+  const e = skipOuter(init);
+  if (!ts.isCallExpression(e)) return undefined;
+  const callee = skipOuter(e.expression);
+  if (ts.isPropertyAccessExpression(callee) && INSTANCE_FACTORIES.has(callee.name.text)) return clientOfReceiver(skipOuter(callee.expression), project, depth + 1);
+  return undefined;
+}
+
+function classOf(node: ts.Node): ts.ClassLikeDeclaration | undefined {
+  for (let n = node.parent; n; n = n.parent) if (ts.isClassLike(n)) return n;
+  return undefined;
+}
+
+/** The package an identifier is imported from (following project re-exports). */
+export function moduleOf(id: ts.Identifier, project: ProjectIndex): string | undefined {
+  let decl: Declaration | undefined = lookup(id.text, id);
+  for (let i = 0; decl && i < 4; i++) {
+    if (decl.kind !== 'import') return undefined;
+    if (!decl.module.startsWith('.')) return decl.module;
+    decl = project.followImport(decl);
+  }
+  return undefined;
+}
+
+function importedName(id: ts.Identifier): string | undefined {
+  const decl = lookup(id.text, id);
+  return decl?.kind === 'import' ? decl.imported : undefined;
+}
+
+function importedFrom(id: ts.Identifier, module: string): boolean {
+  const decl = lookup(id.text, id);
+  return decl?.kind === 'import' && decl.module === module;
+}
+

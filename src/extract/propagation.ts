@@ -1,0 +1,271 @@
+import { ts } from 'ts-morph';
+import type { Client, OutboundCall, TracingFacts } from '../types.js';
+import { calledFunction } from './functions.js';
+import { clientCall, messagingClientsOf } from './libraries/clients.js';
+import type { ProjectIndex } from './project.js';
+import { lookup, propertyKey, propertyName, skipOuter } from './scope.js';
+import { table } from '../util/table.js';
+import { forEachDescendant } from './walk.js';
+
+const HTTP_BASED: Client[] = ['http', 'https', 'axios', 'got', 'node-fetch', 'superagent'];
+const FETCH_BASED: Client[] = ['fetch', 'undici', 'ky'];
+/** What `@opentelemetry/auto-instrumentations-node` instruments among the clients obslint knows. */
+const AUTO: Client[] = [...HTTP_BASED, ...FETCH_BASED, 'kafkajs', 'amqplib', 'sqs'];
+
+/** Instrumentations and agents, by the class or call that registers them, and the clients they cover. */
+const INSTRUMENTATIONS = table<{ covers: Client[]; what: string }>({
+  getNodeAutoInstrumentations: { covers: AUTO, what: '@opentelemetry/auto-instrumentations-node' },
+  HttpInstrumentation: { covers: HTTP_BASED, what: '@opentelemetry/instrumentation-http' },
+  UndiciInstrumentation: { covers: FETCH_BASED, what: '@opentelemetry/instrumentation-undici' },
+  KafkaJsInstrumentation: { covers: ['kafkajs'], what: '@opentelemetry/instrumentation-kafkajs' },
+  AmqplibInstrumentation: { covers: ['amqplib'], what: '@opentelemetry/instrumentation-amqplib' },
+  AwsInstrumentation: { covers: ['sqs'], what: '@opentelemetry/instrumentation-aws-sdk' },
+  registerOTel: { covers: [...HTTP_BASED, ...FETCH_BASED], what: '@vercel/otel' },
+});
+const TRACER_SETUP = new Set(['NodeSDK', 'NodeTracerProvider', 'BasicTracerProvider', 'WebTracerProvider', 'registerOTel', 'registerInstrumentations', 'getNodeAutoInstrumentations']);
+
+/** The instrumentation package to suggest for a client that is not instrumented. */
+export const INSTRUMENTATION_FOR: Record<Client, string> = {
+  fetch: '@opentelemetry/instrumentation-undici',
+  undici: '@opentelemetry/instrumentation-undici',
+  ky: '@opentelemetry/instrumentation-undici',
+  http: '@opentelemetry/instrumentation-http',
+  https: '@opentelemetry/instrumentation-http',
+  axios: '@opentelemetry/instrumentation-http',
+  got: '@opentelemetry/instrumentation-http',
+  'node-fetch': '@opentelemetry/instrumentation-http',
+  superagent: '@opentelemetry/instrumentation-http',
+  kafkajs: '@opentelemetry/instrumentation-kafkajs',
+  amqplib: '@opentelemetry/instrumentation-amqplib',
+  sqs: '@opentelemetry/instrumentation-aws-sdk',
+  pubsub: "the client's `enableOpenTelemetryTracing: true` option",
+  bullmq: "BullMQ's `telemetry` option (bullmq-otel)",
+  nats: 'propagation.inject into the message headers',
+  'pg-boss': 'propagation.inject into the job data',
+};
+
+export interface ManifestFacts {
+  /** `scripts` of every package.json, for `--require …/register` style setups. */
+  scripts: string[];
+  /** Declared dependencies with their ranges (for agents whose tracing depends on the major). */
+  dependencies: Record<string, string>;
+}
+
+/** Whether the project sets up tracing, and which clients its instrumentation covers. */
+export function tracingFacts(calls: (ts.CallExpression | ts.NewExpression)[], files: Iterable<ts.SourceFile>, project: ProjectIndex, manifests: ManifestFacts): TracingFacts {
+  const facts: TracingFacts = { instrumented: {}, ignoredHosts: [] };
+  const cover = (clients: Client[], what: string): void => {
+    for (const c of clients) facts.instrumented[c] ??= what;
+  };
+  for (const call of calls) {
+    const callee = skipOuter(call.expression);
+    const name = ts.isIdentifier(callee) ? callee.text : propertyName(callee);
+    if (!name) continue;
+    if (TRACER_SETUP.has(name) && !facts.setup) facts.setup = { what: name, loc: project.location(call) };
+    if (name === 'getTracer' && !facts.setup) facts.setup = { what: 'trace.getTracer', loc: project.location(call) };
+    const instrumentation = INSTRUMENTATIONS[name];
+    if (instrumentation) {
+      if (name === 'HttpInstrumentation' && ignoresAllOutgoing(call)) continue;
+      cover(instrumentation.covers, instrumentation.what);
+      facts.ignoredHosts.push(...ignoredHostsOf(call));
+    }
+    // `new PubSub({ enableOpenTelemetryTracing: true })`, BullMQ `{ telemetry: … }`.
+    if (ts.isNewExpression(call) && (name === 'PubSub' || name === 'Queue' || name === 'Worker')) {
+      const options = [...(call.arguments ?? [])].map(skipOuter).find(ts.isObjectLiteralExpression);
+      const keys = options?.properties.map((p) => (p.name ? propertyKey(p.name as ts.PropertyName) : undefined)) ?? [];
+      if (name === 'PubSub' && keys.includes('enableOpenTelemetryTracing')) cover(['pubsub'], 'enableOpenTelemetryTracing');
+      if (name !== 'PubSub' && keys.includes('telemetry')) cover(['bullmq'], 'BullMQ telemetry');
+    }
+  }
+  for (const file of files) {
+    for (const statement of file.statements) {
+      const module = ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier) ? statement.moduleSpecifier.text : undefined;
+      if (module === 'dd-trace' || module === 'dd-trace/init') {
+        cover([...AUTO, 'pubsub'], 'dd-trace');
+        facts.setup ??= { what: 'dd-trace', loc: project.location(statement) };
+      }
+    }
+    if (/require\(\s*['"]dd-trace(\/init)?['"]\s*\)/.test(file.text)) {
+      cover([...AUTO, 'pubsub'], 'dd-trace');
+      facts.setup ??= { what: 'dd-trace' };
+    }
+  }
+  for (const script of manifests.scripts) {
+    if (/(--require|--import|-r)[ =]+\S*auto-instrumentations-node\/register/.test(script)) {
+      cover(AUTO, '--require @opentelemetry/auto-instrumentations-node/register (package.json)');
+      facts.setup ??= { what: 'auto-instrumentations-node/register' };
+    }
+    if (/(--require|--import|-r)[ =]+dd-trace\/init/.test(script)) {
+      cover([...AUTO, 'pubsub'], 'dd-trace/init (package.json)');
+      facts.setup ??= { what: 'dd-trace' };
+    }
+  }
+  const sentry = manifests.dependencies['@sentry/node'];
+  if (sentry && Number(/\d+/.exec(sentry)?.[0] ?? 0) >= 8) {
+    cover([...HTTP_BASED, ...FETCH_BASED], '@sentry/node 8+');
+    facts.setup ??= { what: '@sentry/node' };
+  }
+  facts.ignoredHosts = [...new Set(facts.ignoredHosts)].sort();
+  return facts;
+}
+
+/** `new HttpInstrumentation({ ignoreOutgoingRequestHook: () => true })` instruments nothing outbound. */
+function ignoresAllOutgoing(call: ts.CallExpression | ts.NewExpression): boolean {
+  const hook = hookOf(call);
+  if (!hook || !(ts.isArrowFunction(hook) || ts.isFunctionExpression(hook))) return false;
+  const body = hook.body;
+  return body.kind === ts.SyntaxKind.TrueKeyword || (ts.isBlock(body) && body.statements.length === 1 && ts.isReturnStatement(body.statements[0]!) && body.statements[0].expression?.kind === ts.SyntaxKind.TrueKeyword);
+}
+
+/** Hosts named in an ignore-outgoing hook: calls to them are not traced, by the project's choice. */
+function ignoredHostsOf(call: ts.CallExpression | ts.NewExpression): string[] {
+  const hook = hookOf(call);
+  const hosts: string[] = [];
+  if (hook) forEachDescendant(hook, (n) => {
+    if (ts.isStringLiteralLike(n) && /^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(n.text)) hosts.push(n.text.toLowerCase());
+  });
+  return hosts;
+}
+
+function hookOf(call: ts.CallExpression | ts.NewExpression): ts.Expression | undefined {
+  const options = call.arguments?.[0] && skipOuter(call.arguments[0]);
+  if (!options || !ts.isObjectLiteralExpression(options)) return undefined;
+  for (const prop of options.properties) {
+    if (ts.isPropertyAssignment(prop) && propertyKey(prop.name) === 'ignoreOutgoingRequestHook') return skipOuter(prop.initializer);
+    if (ts.isMethodDeclaration(prop) && propertyKey(prop.name) === 'ignoreOutgoingRequestHook') return prop as unknown as ts.Expression;
+  }
+  return undefined;
+}
+
+/** Every outbound call and message consumer in the parsed files, with its propagation evidence. */
+export function outboundCalls(calls: (ts.CallExpression | ts.NewExpression)[], project: ProjectIndex): OutboundCall[] {
+  const messagingByFile = new Map<ts.SourceFile, Set<Client>>();
+  const out: OutboundCall[] = [];
+  for (const call of calls) {
+    const file = call.getSourceFile();
+    let messaging = messagingByFile.get(file);
+    if (!messaging) messagingByFile.set(file, (messaging = messagingClientsOf(file)));
+    const found = clientCall(call, project, messaging);
+    if (!found) continue;
+    const outbound: OutboundCall = { client: found.client, direction: found.direction, loc: project.location(call.expression), host: hostOf(call) };
+    const evidence = found.direction === 'send' ? injected(call, project) : extracted(found.handler, project);
+    if (evidence) outbound.evidence = evidence;
+    out.push(outbound);
+  }
+  return out;
+}
+
+/** The host of a literal absolute URL among the arguments (`https://api.stripe.com/v1/…`). */
+function hostOf(call: ts.CallExpression | ts.NewExpression): string | undefined {
+  let host: string | undefined;
+  for (const arg of call.arguments ?? []) {
+    forEachDescendant(arg, (n) => {
+      if (host) return false;
+      const text = ts.isStringLiteralLike(n) ? n.text : ts.isTemplateExpression(n) ? n.head.text : undefined;
+      const match = text && /^https?:\/\/([^/:?#]+)/i.exec(text);
+      if (match) host = match[1]!.toLowerCase();
+    });
+  }
+  return host;
+}
+
+/**
+ * Trace context reaching an outbound call: a `traceparent` key in what it sends, a carrier that
+ * `propagation.inject` filled in the same function, a helper (or axios interceptor) that injects.
+ */
+function injected(call: ts.CallExpression | ts.NewExpression, project: ProjectIndex): string | undefined {
+  const args = [...(call.arguments ?? [])];
+  if (args.some((a) => mentionsTraceparent(a))) return 'traceparent header';
+  const carriers = injectedCarriers(enclosingScope(call));
+  if (args.some((a) => mentionsAny(a, carriers))) return 'propagation.inject';
+  if (args.some((a) => callsInjectingHelper(a, project))) return 'propagation.inject (helper)';
+  const receiver = ts.isPropertyAccessExpression(skipOuter(call.expression)) ? skipOuter((skipOuter(call.expression) as ts.PropertyAccessExpression).expression) : undefined;
+  if (receiver && interceptorInjects(receiver)) return 'axios interceptor';
+  return undefined;
+}
+
+/** A consumer's handler that extracts the context from the message it receives. */
+function extracted(handler: ts.Expression | undefined, project: ProjectIndex): string | undefined {
+  if (!handler) return undefined;
+  let fn: ts.Node | undefined = skipOuter(handler);
+  if (ts.isIdentifier(fn)) fn = calledFunction(fn, project);
+  if (!fn) return undefined;
+  let found: string | undefined;
+  forEachDescendant(fn, (n) => {
+    if (found) return false;
+    if (ts.isCallExpression(n) && propertyName(skipOuter(n.expression)) === 'extract' && /propagation/.test(n.expression.getText())) found = 'propagation.extract';
+    else if (ts.isCallExpression(n)) {
+      const helper = calledFunction(n.expression, project);
+      if (helper && /propagation\s*\.\s*extract\s*\(/.test(helper.getText())) found = 'propagation.extract (helper)';
+    }
+  });
+  return found;
+}
+
+function mentionsTraceparent(node: ts.Node): boolean {
+  let found = false;
+  forEachDescendant(node, (n) => {
+    if (found) return false;
+    if ((ts.isStringLiteralLike(n) || ts.isIdentifier(n)) && n.text.toLowerCase() === 'traceparent') found = true;
+  });
+  return found;
+}
+
+function mentionsAny(node: ts.Node, names: Set<string>): boolean {
+  if (names.size === 0) return false;
+  let found = false;
+  forEachDescendant(node, (n) => {
+    if (found) return false;
+    if (ts.isIdentifier(n) && names.has(n.text)) found = true;
+  });
+  return found;
+}
+
+/** Names of the carriers `propagation.inject(ctx, carrier)` fills in this scope. */
+function injectedCarriers(scope: ts.Node): Set<string> {
+  const names = new Set<string>();
+  forEachDescendant(scope, (n) => {
+    if (ts.isCallExpression(n) && propertyName(skipOuter(n.expression)) === 'inject' && /propagation/.test(n.expression.getText())) {
+      const carrier = n.arguments[1] && skipOuter(n.arguments[1]);
+      if (carrier && ts.isIdentifier(carrier)) names.add(carrier.text);
+      if (carrier && ts.isPropertyAccessExpression(carrier)) names.add(carrier.name.text);
+    }
+  });
+  return names;
+}
+
+function callsInjectingHelper(node: ts.Node, project: ProjectIndex): boolean {
+  let found = false;
+  forEachDescendant(node, (n) => {
+    if (found) return false;
+    if (ts.isCallExpression(n)) {
+      const helper = calledFunction(n.expression, project);
+      if (helper && /propagation\s*\.\s*inject\s*\(|traceparent/i.test(helper.getText())) found = true;
+    }
+  });
+  return found;
+}
+
+/** `client.interceptors.request.use((config) => { propagation.inject(…, config.headers) … })` anywhere in the file. */
+function interceptorInjects(receiver: ts.Expression): boolean {
+  const name = ts.isIdentifier(receiver) ? receiver.text : propertyName(receiver);
+  if (!name) return false;
+  const decl = ts.isIdentifier(receiver) ? lookup(name, receiver) : undefined;
+  let found = false;
+  forEachDescendant(receiver.getSourceFile(), (n) => {
+    if (found) return false;
+    if (!ts.isCallExpression(n) || propertyName(n.expression) !== 'use') return;
+    const text = n.expression.getText();
+    if (!new RegExp(`\\b${name}\\s*\\.\\s*interceptors\\s*\\.\\s*request\\s*\\.\\s*use$`).test(text)) return;
+    const base = n.expression.getText().split('.')[0]!.trim();
+    if (decl && base === name && lookup(name, n) !== decl && lookup(name, n)?.kind !== decl.kind) return;
+    if (/propagation\s*\.\s*inject\s*\(|traceparent/i.test(n.getText())) found = true;
+  });
+  return found;
+}
+
+function enclosingScope(node: ts.Node): ts.Node {
+  for (let n = node.parent; n; n = n.parent) if (ts.isFunctionLike(n) || ts.isSourceFile(n)) return n;
+  return node.getSourceFile();
+}
+
