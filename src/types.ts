@@ -148,6 +148,7 @@ export interface SpanLifecycle {
   variable?: string;
   /** Where the span leaks: the early exit, or the catch that does not end it. */
   loc?: Location;
+  exit?: 'return' | 'throw' | 'catch' | 'try';
 }
 
 export type Client =

@@ -29,6 +29,7 @@ export default defineRule({
     scope: 'project',
     messages: {
       observed: '`{{metric}}` is in {{declared}} but observes `{{expression}}` in {{actual}} ({{evidence}}): {{fix}}',
+      recorded: '`{{metric}}` is in {{declared}} (unit `{{unit}}`) but records `{{expression}}` in {{actual}} ({{evidence}}): {{fix}}',
       buckets: '`{{metric}}` is in seconds but its buckets ({{buckets}}) look like milliseconds: every observation lands in the first buckets; divide the boundaries by 1000',
     },
   },
@@ -42,8 +43,8 @@ export default defineRule({
         ? obs.unit === 'milliseconds' ? 'divide by 1000' : obs.unit === 'nanoseconds' ? 'divide by 1e9' : 'divide by 1e6'
         : obs.unit === 'seconds' ? (def.library === 'opentelemetry' ? 'set `unit: \'s\'` or multiply by 1000' : 'rename the metric to `_seconds` (prom-client timers measure seconds) or multiply by 1000') : 'convert to milliseconds';
       ctx.report({
-        messageId: 'observed',
-        data: { metric: def.name, declared, actual: obs.unit, expression: obs.expression, evidence: obs.evidence, fix },
+        messageId: def.library === 'opentelemetry' ? 'recorded' : 'observed',
+        data: { metric: def.name, declared, unit: def.unit ?? '', actual: obs.unit, expression: obs.expression, evidence: obs.evidence, fix },
         loc: obs.loc,
         metric: def.name,
         cause: obs.expression,

@@ -19,11 +19,12 @@ const OTEL_UNITS: Record<string, string> = { seconds: 's', second: 's', secs: 's
 /** OpenTelemetry's naming rules and semantic-convention guidance, instead of promlint's. */
 function checkOpenTelemetryName(name: string, report: (id: 'otelInvalid' | 'otelCase' | 'otelTotal' | 'otelUnitInName', data?: Record<string, string>) => void): void {
   if (!/^[A-Za-z][A-Za-z0-9_.\-/]{0,254}$/.test(name)) report('otelInvalid');
-  else if (/[A-Z]/.test(name)) report('otelCase', { suggestion: snake(name).replace(/_/g, '.') });
+  // Semantic conventions: words inside a dot-delimited component are separated by underscores.
+  else if (/[A-Z]/.test(name)) report('otelCase', { suggestion: snake(name) });
   const total = /([._])total$/.exec(name);
-  if (total) report('otelTotal', { suffix: `${total[1]}total` });
-  const unit = /[._](seconds|second|secs|sec|milliseconds|millis|ms|microseconds|nanoseconds|ns|bytes|kilobytes|megabytes|percent|ratio)$/.exec(name)?.[1];
-  if (unit) report('otelUnitInName', { unit, ucum: OTEL_UNITS[unit]! });
+  if (total) report('otelTotal', { suffix: `${total[1]}total`, suggestion: name.slice(0, total.index) });
+  const unit = /[._](seconds|second|secs|sec|milliseconds|millis|ms|microseconds|nanoseconds|ns|bytes|kilobytes|megabytes|percent|ratio)$/.exec(name);
+  if (unit) report('otelUnitInName', { unit: unit[1]!, ucum: OTEL_UNITS[unit[1]!]!, suggestion: name.slice(0, unit.index) });
 }
 
 function snake(name: string): string {
@@ -51,8 +52,8 @@ export default defineRule({
       reservedLabel: 'label `{{label}}` is reserved on a {{kind}} (`{{metric}}`): prom-client throws',
       otelInvalid: 'instrument name `{{metric}}` is not valid OpenTelemetry (allowed: a letter, then letters, digits, `_`, `.`, `-`, `/`; at most 255): the SDK drops the instrument',
       otelCase: 'instrument name `{{metric}}` should be lowercase, with dotted namespaces: `{{suggestion}}`',
-      otelTotal: 'instrument name `{{metric}}` should not end in `{{suffix}}`: exporters add `_total` to counters themselves',
-      otelUnitInName: 'instrument name `{{metric}}` carries its unit (`{{unit}}`): put it in the `unit` option (`{{ucum}}`) and drop it from the name',
+      otelTotal: 'instrument name `{{metric}}` should not end in `{{suffix}}`: exporters add `_total` to counters themselves; name it `{{suggestion}}`',
+      otelUnitInName: 'instrument name `{{metric}}` carries its unit (`{{unit}}`): name it `{{suggestion}}`, with `unit: \'{{ucum}}\'`',
       confusingLabel: 'label `{{label}}` of {{kind}} `{{metric}}` is the name Prometheus gives {{owner}} buckets or quantiles: queries and aggregations will confuse them',
     },
   },

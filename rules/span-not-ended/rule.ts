@@ -1,4 +1,5 @@
 import { defineRule } from '../../src/engine/define-rule.js';
+import type { Bound } from '../../src/types.js';
 
 export default defineRule({
   id: 'span-not-ended',
@@ -7,10 +8,11 @@ export default defineRule({
     defaultSeverity: 'warn',
     scope: 'file',
     messages: {
-      never: 'span `{{variable}}` is started here but never ended: it is never exported; call `{{variable}}.end()` in a `finally` block',
-      discarded: 'the span started here is not kept, so it can never be ended: keep it (`const span = …`) and call `span.end()` in a `finally` block',
-      earlyExit: 'span `{{variable}}` is not ended on the path that leaves at line {{line}}: end it in a `finally` block so every return and throw ends it',
-      tryWithoutFinally: 'span `{{variable}}` is ended only inside `try`: when the try throws (line {{line}}) it leaks; move `{{variable}}.end()` into `finally`',
+      never: 'span `{{span}}` is started here but never ended: it is never exported; call `{{variable}}.end()` in a `finally` block',
+      discarded: 'span `{{span}}` is started here but not kept, so it can never be ended: keep it (`const span = …`) and call `span.end()` in a `finally` block',
+      earlyExit: 'span `{{span}}` is not ended on the `{{exit}}` at line {{line}}: end it in a `finally` block so every return and throw ends it',
+      catchLeaks: 'span `{{span}}` is ended only inside `try`: when the try throws, the `catch` at line {{line}} leaves it open; move `{{variable}}.end()` into `finally`',
+      tryLeaks: 'span `{{span}}` is ended only inside `try`: when the try (line {{line}}) throws, it leaks; move `{{variable}}.end()` into `finally`',
     },
   },
   defaultOptions: {},
@@ -19,12 +21,15 @@ export default defineRule({
       const life = span.lifecycle;
       if (!life || life.status === 'ended' || life.status === 'escapes') continue;
       const variable = life.variable ?? 'span';
-      const line = String(life.loc?.line ?? span.loc.line);
-      if (life.status === 'never') {
-        ctx.report({ messageId: variable === '(discarded)' ? 'discarded' : 'never', data: { variable }, loc: span.loc, cause: variable });
-      } else {
-        ctx.report({ messageId: life.status === 'early-exit' ? 'earlyExit' : 'tryWithoutFinally', data: { variable, line }, loc: span.loc, cause: `${life.status}:${variable}` });
-      }
+      const data = { span: spanName(span.name, span.bound), variable, line: String(life.loc?.line ?? span.loc.line), exit: life.exit ?? 'return' };
+      const messageId = life.status === 'never' ? (variable === '(discarded)' ? 'discarded' : 'never') : life.status === 'early-exit' ? 'earlyExit' : life.exit === 'catch' ? 'catchLeaks' : 'tryLeaks';
+      ctx.report({ messageId, data, loc: span.loc, cause: `${life.status}:${span.name}` });
     }
   },
 });
+
+/** A span's name as users know it: the literal's value, or the name expression's text. */
+function spanName(text: string, bound: Bound): string {
+  if (bound.kind === 'finite' && bound.values.length === 1) return bound.values[0]!;
+  return text.startsWith('`') && text.endsWith('`') ? text.slice(1, -1) : text;
+}

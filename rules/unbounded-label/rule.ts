@@ -1,6 +1,6 @@
 import { defineRule } from '../../src/engine/define-rule.js';
 import { isDropped } from '../../src/estimate/explain.js';
-import { DEFAULT_UNBOUNDED_NAMES } from '../../src/engine/label-names.js';
+import { DEFAULT_UNBOUNDED_NAMES, labelWord } from '../../src/engine/label-names.js';
 import { budgetedLabel } from '../../src/config/budget.js';
 import { unboundedSources, union } from '../../src/extract/bounds.js';
 import type { UnboundedCategory } from '../../src/types.js';
@@ -17,6 +17,11 @@ const FIX: Partial<Record<UnboundedCategory, string>> = {
 };
 
 
+/** The fix text in the metric library's words: OpenTelemetry records attributes, not labels. */
+function inWords(fix: string, word: 'label' | 'attribute'): string {
+  return word === 'label' ? fix : fix.replace(/\blabelling\b/g, 'recording it').replace(/\blabel\b/g, 'attribute');
+}
+
 export default defineRule({
   id: 'unbounded-label',
   meta: {
@@ -24,7 +29,7 @@ export default defineRule({
     defaultSeverity: 'error',
     scope: 'project',
     messages: {
-      value: 'label `{{label}}` of `{{metric}}` takes `{{source}}` ({{what}}, unbounded): {{fix}}',
+      value: '{{word}} `{{label}}` of `{{metric}}` takes `{{source}}` ({{what}}, unbounded): {{fix}}',
       name: 'label name `{{label}}` of `{{metric}}` promises one series per {{what}}, and obslint cannot see its values bounded: use a bounded label, or bound it in obslint.yaml (`metrics.{{metric}}.labels.{{label}}`) if it really is',
     },
   },
@@ -38,7 +43,7 @@ export default defineRule({
         if (source.category === 'raw-url' || source.category === 'literal-path') continue;
         ctx.report({
           messageId: 'value',
-          data: { label: use.label, metric: metric.name, source: source.source, what: source.reason, fix: FIX[source.category] ?? 'drop the label or map it onto a bounded set' },
+          data: { word: labelWord(metric), label: use.label, metric: metric.name, source: source.source, what: source.reason, fix: inWords(FIX[source.category] ?? 'drop the label or map it onto a bounded set', labelWord(metric)) },
           loc: use.loc,
           metric: metric.name,
           label: use.label,

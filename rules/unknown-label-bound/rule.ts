@@ -1,6 +1,6 @@
 import { defineRule } from '../../src/engine/define-rule.js';
 import { isRejected } from '../../src/extract/label-calls.js';
-import { DEFAULT_UNBOUNDED_NAMES } from '../../src/engine/label-names.js';
+import { DEFAULT_UNBOUNDED_NAMES, labelWord } from '../../src/engine/label-names.js';
 
 
 export default defineRule({
@@ -10,8 +10,8 @@ export default defineRule({
     defaultSeverity: 'warn',
     scope: 'project',
     messages: {
-      unknown: 'label `{{label}}` of `{{metric}}` cannot be bounded ({{reason}}); the estimate assumes {{assumed}} values: give the value a union type (`\'a\' | \'b\'`) or an enum, or set `metrics.{{metric}}.labels.{{label}}` in obslint.yaml',
-      unset: 'no call site obslint can see sets label `{{label}}` of `{{metric}}`; the estimate assumes {{assumed}} values: set `metrics.{{metric}}.labels.{{label}}` in obslint.yaml if it is set where obslint cannot follow',
+      unknown: '{{word}} `{{label}}` of `{{metric}}` cannot be bounded ({{reason}}); the estimate assumes {{assumed}} values: give the value a union type (`\'a\' | \'b\'`) or an enum, or set `metrics.{{metric}}.labels.{{label}}` in obslint.yaml',
+      unset: 'no call site obslint can see sets {{word}} `{{label}}` of `{{metric}}`; the estimate assumes {{assumed}} values: set `metrics.{{metric}}.labels.{{label}}` in obslint.yaml if it is set where obslint cannot follow',
       unused: 'obslint sees no use of `{{metric}}`, so its label{{plural}} {{labels}} cannot be bounded; the estimate assumes {{assumed}} values{{each}}: remove the metric if it is dead, or set `metrics.{{metric}}.labels` in obslint.yaml if it is used where obslint cannot follow',
     },
   },
@@ -34,7 +34,7 @@ export default defineRule({
       // are rejected by prom-client is label-mismatch's finding.
       if (used && !mismatched.has(def.id)) {
         for (const label of unusedLabels) {
-          ctx.report({ messageId: 'unset', data: { label, metric: def.name, assumed: ctx.config.defaults.unknownLabelBound }, loc: def.loc, metric: def.name, label });
+          ctx.report({ messageId: 'unset', data: { word: labelWord(def), label, metric: def.name, assumed: ctx.config.defaults.unknownLabelBound }, loc: def.loc, metric: def.name, label });
         }
       } else if (unusedLabels.length > 0 && !mismatched.has(def.id)) {
         ctx.report({
@@ -50,7 +50,7 @@ export default defineRule({
         const reason = firstUnknown?.bound.kind === 'unknown' ? firstUnknown.bound.reason : label.reason;
         ctx.report({
           messageId: 'unknown',
-          data: { label: label.label, metric: def.name, reason, assumed: ctx.config.defaults.unknownLabelBound },
+          data: { word: labelWord(def), label: label.label, metric: def.name, reason, assumed: ctx.config.defaults.unknownLabelBound },
           loc: firstUnknown?.loc ?? def.loc,
           metric: def.name,
           label: label.label,

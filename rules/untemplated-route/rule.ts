@@ -1,5 +1,6 @@
 import { budgetedLabel } from '../../src/config/budget.js';
 import { defineRule } from '../../src/engine/define-rule.js';
+import { labelWord } from '../../src/engine/label-names.js';
 import { isDropped } from '../../src/estimate/explain.js';
 import { unboundedSources } from '../../src/extract/bounds.js';
 
@@ -22,9 +23,9 @@ export default defineRule({
     defaultSeverity: 'error',
     scope: 'project',
     messages: {
-      raw: 'label `{{label}}` of `{{metric}}` takes `{{source}}` ({{what}}, unbounded): use the route template `req.route.path` (fastify `request.routeOptions.url`, koa `ctx._matchedRoute`)',
-      built: 'label `{{label}}` of `{{metric}}` takes `{{source}}` ({{what}}, unbounded): use the route template, with the ids as `:params`',
-      literal: 'label `{{label}}` of `{{metric}}` takes the literal path `{{value}}`: use the template `{{template}}`',
+      raw: '{{word}} `{{label}}` of `{{metric}}` takes `{{source}}` ({{what}}, unbounded): use the route template `req.route.path` (fastify `request.routeOptions.url`, koa `ctx._matchedRoute`)',
+      built: '{{word}} `{{label}}` of `{{metric}}` takes `{{source}}` ({{what}}, unbounded): use the route template, with the ids as `:params`',
+      literal: '{{word}} `{{label}}` of `{{metric}}` takes the literal path `{{value}}`: use the template `{{template}}`',
     },
   },
   defaultOptions: {},
@@ -39,7 +40,7 @@ export default defineRule({
           if (source.category !== 'raw-url' && source.category !== 'literal-path') continue;
           ctx.report({
             messageId: source.category === 'raw-url' ? 'raw' : 'built',
-            data: { label: use.label, metric: metric.name, source: source.source, what: source.reason },
+            data: { word: labelWord(metric), label: use.label, metric: metric.name, source: source.source, what: source.reason },
             loc: use.loc,
             metric: metric.name,
             label: use.label,
@@ -51,7 +52,7 @@ export default defineRule({
         for (const value of b.values) {
           const template = value.startsWith('/') ? templatize(value) : undefined;
           if (!template) continue;
-          ctx.report({ messageId: 'literal', data: { label: use.label, metric: metric.name, value, template }, loc: use.loc, metric: metric.name, label: use.label, cause: value });
+          ctx.report({ messageId: 'literal', data: { word: labelWord(metric), label: use.label, metric: metric.name, value, template }, loc: use.loc, metric: metric.name, label: use.label, cause: value });
         }
       }
     }

@@ -79,15 +79,16 @@ function lifecycle(call: ts.CallExpression, method: 'startSpan' | 'startActiveSp
   if (ends.length === 0) return { status: 'never', variable };
   if (ends.some((end) => inFinally(end, scope!))) return { status: 'ended', variable };
   const leakingTry = ends.every((end) => insideTryBlock(end, scope!)) ? tryWithoutEnd(ends, scope) : undefined;
-  if (leakingTry) return { status: 'try-without-finally', variable, loc: project.location(leakingTry) };
-  const start = call.getEnd();
+  if (leakingTry) return { status: 'try-without-finally', variable, loc: project.location(leakingTry), exit: ts.isCatchClause(leakingTry) ? 'catch' : 'try' };
+  // The span is live from the start call on; for startActiveSpan, from the top of its callback.
+  const start = method === 'startActiveSpan' ? scope.getStart() : call.getEnd();
   const lastEnd = Math.max(...ends.map((e) => e.getStart()));
   let exit: ts.Node | undefined;
   forEachDescendant(scope, (node) => {
     if (exit || (node !== scope && ts.isFunctionLike(node))) return false;
     if ((ts.isReturnStatement(node) || ts.isThrowStatement(node)) && node.getStart() > start && node.getStart() < lastEnd && !endedBefore(node, ends)) exit = node;
   });
-  if (exit) return { status: 'early-exit', variable, loc: project.location(exit) };
+  if (exit) return { status: 'early-exit', variable, loc: project.location(exit), exit: ts.isReturnStatement(exit) ? 'return' : 'throw' };
   return { status: 'ended', variable };
 }
 
