@@ -1,6 +1,6 @@
 import { defineRule } from '../../src/engine/define-rule.js';
 import { INSTRUMENTATION_FOR } from '../../src/extract/propagation.js';
-import type { Client } from '../../src/types.js';
+import type { Client, OutboundCall } from '../../src/types.js';
 
 const MESSAGING = new Set<Client>(['kafkajs', 'amqplib', 'sqs', 'pubsub', 'bullmq', 'nats', 'pg-boss']);
 
@@ -11,8 +11,8 @@ export default defineRule({
     defaultSeverity: 'error',
     scope: 'project',
     messages: {
-      send: '{{what}} {{target}}does not carry W3C trace context ({{why}}): register {{instrumentation}} in your tracing setup, or inject it with `propagation.inject(context.active(), {{carrier}})`',
-      receive: '{{what}} starts work from a message without restoring its trace context ({{why}}): register {{instrumentation}}, or `propagation.extract(context.active(), {{carrier}})` and run the handler in that context',
+      send: '{{what}} {{target}}does not carry W3C trace context ({{why}}){{more}}: register {{instrumentation}} in your tracing setup, or inject it with `propagation.inject(context.active(), {{carrier}})`',
+      receive: '{{what}} starts work from a message without restoring its trace context ({{why}}){{more}}: register {{instrumentation}}, or `propagation.extract(context.active(), {{carrier}})` and run the handler in that context',
     },
   },
   defaultOptions: {},
@@ -20,9 +20,18 @@ export default defineRule({
     const { tracing } = ctx.catalog;
     const instrumented = new Set(ctx.config.propagation.instrumented);
     const ignoredHosts = new Set([...ctx.config.propagation.ignoreHosts, ...tracing.ignoredHosts]);
+    // One cause, one finding: the calls of one client in one file share their missing instrumentation.
+    const groups = new Map<string, OutboundCall[]>();
     for (const call of ctx.catalog.outbound) {
       if (call.evidence || tracing.instrumented[call.client] || instrumented.has(call.client)) continue;
       if (call.host && [...ignoredHosts].some((h) => call.host === h || call.host!.endsWith(`.${h}`))) continue;
+      const key = `${call.loc.file}\u0000${call.client}\u0000${call.direction}`;
+      const group = groups.get(key);
+      if (group) group.push(call);
+      else groups.set(key, [call]);
+    }
+    for (const [first, ...rest] of groups.values()) {
+      const call = first!;
       const messaging = MESSAGING.has(call.client);
       const what = call.direction === 'receive' ? `\`${call.client}\` consumer` : messaging ? `\`${call.client}\` message` : `\`${call.client}\` request`;
       ctx.report({
@@ -31,11 +40,12 @@ export default defineRule({
           what,
           target: call.host ? `to \`${call.host}\` ` : '',
           why: tracing.setup ? `the project traces (${tracing.setup.what}) but no instrumentation covers ${call.client}` : 'the project sets up no tracing yet',
+          more: rest.length > 0 ? `; so do ${rest.length} more in this file (lines ${rest.map((r) => r.loc.line).join(', ')})` : '',
           instrumentation: `\`${INSTRUMENTATION_FOR[call.client]}\``,
           carrier: messaging ? 'message.headers' : 'headers',
         },
         loc: call.loc,
-        cause: `${call.client}:${call.direction}:${call.loc.line}`,
+        cause: `${call.client}:${call.direction}`,
         // Where nothing traces yet, a dropped context costs nothing today: a warning, not an error.
         downgrade: !tracing.setup,
       });
