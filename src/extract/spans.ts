@@ -116,23 +116,18 @@ function ancestors(node: ts.Node, scope: ts.Node): ts.Node[] {
   return out;
 }
 
-function inFinally(node: ts.Node, scope: ts.Node): boolean {
+/** The nearest try statement whose `part` (its try block or finally block) holds the node. */
+function enclosingTry(node: ts.Node, scope: ts.Node, part: 'tryBlock' | 'finallyBlock'): ts.TryStatement | undefined {
   let child: ts.Node = node;
   for (const n of ancestors(node, scope)) {
-    if (ts.isTryStatement(n) && n.finallyBlock === child) return true;
+    if (ts.isTryStatement(n) && n[part] === child) return n;
     child = n;
   }
-  return false;
+  return undefined;
 }
 
-function insideTryBlock(node: ts.Node, scope: ts.Node): boolean {
-  let child: ts.Node = node;
-  for (const n of ancestors(node, scope)) {
-    if (ts.isTryStatement(n) && n.tryBlock === child) return true;
-    child = n;
-  }
-  return false;
-}
+const inFinally = (node: ts.Node, scope: ts.Node): boolean => enclosingTry(node, scope, 'finallyBlock') !== undefined;
+const insideTryBlock = (node: ts.Node, scope: ts.Node): boolean => enclosingTry(node, scope, 'tryBlock') !== undefined;
 
 /**
  * Where a span ended only inside `try { … }` leaks: the catch clause that does not end it, or the
@@ -140,16 +135,11 @@ function insideTryBlock(node: ts.Node, scope: ts.Node): boolean {
  */
 function tryWithoutEnd(ends: ts.CallExpression[], scope: ts.Node): ts.Node | undefined {
   for (const end of ends) {
-    let child: ts.Node = end;
-    for (const n of ancestors(end, scope)) {
-      if (ts.isTryStatement(n) && n.tryBlock === child) {
-        const handler = n.catchClause;
-        if (!handler) return n;
-        if (!ends.some((e) => e.pos >= handler.pos && e.end <= handler.end)) return handler;
-        break;
-      }
-      child = n;
-    }
+    const statement = enclosingTry(end, scope, 'tryBlock');
+    if (!statement) continue;
+    const handler = statement.catchClause;
+    if (!handler) return statement;
+    if (!ends.some((e) => e.pos >= handler.pos && e.end <= handler.end)) return handler;
   }
   return undefined;
 }
