@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ResolvedConfig } from '../config/types.js';
 import type { Directive } from '../extract/directives.js';
-import type { Catalog, Estimate, Finding, Location, MetricDef, Severity } from '../types.js';
+import type { Catalog, Estimate, Finding, Location, Severity } from '../types.js';
 import { groupByMetric } from '../util/group.js';
 import { compareStrings } from '../util/paths.js';
 import type { AnyRule, Report } from './define-rule.js';

@@ -212,7 +212,7 @@ export class ProvenanceAnalyzer {
       case 'parameter':
         return this.parameter(decl, use, env, depth);
       case 'loop':
-        return this.loopVariable(decl, use, env, depth);
+        return this.loopVariable(decl, use, env);
       case 'enum':
         return finite([...enumValues(decl.node).values()].map(String), `enum \`${decl.node.name.text}\``);
       case 'catch':
@@ -289,7 +289,7 @@ export class ProvenanceAnalyzer {
     return items ? finite(items, `elements of \`${text(call.expression.expression)}\``) : undefined;
   }
 
-  private loopVariable(decl: Extract<Declaration, { kind: 'loop' }>, use: ts.Expression, env: Env, depth: number): Bound {
+  private loopVariable(decl: Extract<Declaration, { kind: 'loop' }>, use: ts.Expression, env: Env): Bound {
     const name = text(use);
     if (ts.isForOfStatement(decl.loop) && decl.path.length === 0) {
       const items = staticStrings(this.evaluator.eval(decl.loop.expression, env));
