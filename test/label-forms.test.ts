@@ -64,4 +64,24 @@ describe('labels objects that are not literals at the call', () => {
     expect(result.catalog.routes.map((r) => r.template)).toEqual(['/orders/:id']);
     expect(result.estimates[0]!.series).toBe(2);
   });
+
+  it('OpenTelemetry instruments created through a registering callback, or into a field by a method, keep their uses', async () => {
+    const dir = tempProject({
+      'src/jobs.ts': [
+        "import { metrics, type Counter, type Meter } from '@opentelemetry/api';",
+        'class JobCollector {',
+        '  private completed?: Counter;',
+        "  init(meter: Meter): void { this.completed = meter.createCounter('jobs.completed'); }",
+        "  done(queue: 'email' | 'sms'): void { this.completed?.add(1, { queue }); }",
+        '}',
+        'export const collector = new JobCollector();',
+        'function registered<T>(name: string, create: () => T): T { return create(); }',
+        "const meter = metrics.getMeter('jobs');",
+        "export const latency = registered('jobs.latency', () => meter.createHistogram('jobs.latency', { unit: 's' }));",
+        "export function timed(seconds: number, queue: 'email' | 'sms'): void { latency.record(seconds, { queue }); }",
+      ].join('\n'),
+    });
+    const result = await analyze({ cwd: dir, paths: ['.'] });
+    expect(result.estimates.map((e) => `${e.metric} ${e.series}`)).toEqual(['jobs.completed 2', 'jobs.latency 36']);
+  });
 });

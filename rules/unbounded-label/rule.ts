@@ -6,7 +6,7 @@ import { unboundedSources, union } from '../../src/extract/bounds.js';
 import type { UnboundedCategory } from '../../src/types.js';
 
 const FIX: Partial<Record<UnboundedCategory, string>> = {
-  id: 'drop the label and put the id on a span or log line, or label with a bounded property (plan, tier, region)',
+  id: 'drop the label and put the id on a span or log line, or use a bounded property (plan, tier, region) instead',
   email: 'drop the label: an email address is one series per user (and personal data); record it on a span or log line',
   'request-input': 'map it onto a fixed set of values (an allow-list with an "other" bucket) before labelling, or drop the label',
   uuid: 'drop the label: a generated id is a new series every time',

@@ -285,7 +285,7 @@ export class MetricResolver {
         const name = scalarText(this.evaluator.eval(e.arguments[0]));
         return name === undefined ? undefined : this.byName.get(name);
       }
-      return this.returnedMetric(callee, depth);
+      return this.returnedMetric(callee, depth) ?? this.fromCallbackArgument(e, depth);
     }
     const member = propertyName(e);
     if (member !== undefined && (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e))) {
@@ -480,6 +480,23 @@ export class MetricResolver {
   private returnedMetric(callee: ts.Expression, depth: number): MetricDef | undefined {
     const returned = this.returnedExpression(callee);
     return returned && this.resolve(returned, depth + 1);
+  }
+
+  /**
+   * `register('latency', () => meter.createHistogram('latency'))` where `register` returns `f()`:
+   * the metric is what the callback passed at this call site returns.
+   */
+  private fromCallbackArgument(call: ts.CallExpression, depth: number): MetricDef | undefined {
+    const fn = calledFunction(call.expression, this.project);
+    const returns = fn ? returnedValues(fn) : [];
+    const invoked = returns.length === 1 ? skipOuter(returns[0]!) : undefined;
+    if (!fn || !invoked || !ts.isCallExpression(invoked) || !ts.isIdentifier(invoked.expression)) return undefined;
+    const decl = lookup(invoked.expression.text, invoked.expression);
+    if (decl?.kind !== 'parameter' || decl.fn !== fn || decl.path.length > 0) return undefined;
+    const callback = call.arguments[decl.index] && skipOuter(call.arguments[decl.index]!);
+    if (!callback || !(ts.isArrowFunction(callback) || ts.isFunctionExpression(callback))) return undefined;
+    const produced = returnedValues(callback);
+    return produced.length === 1 ? this.resolve(produced[0]!, depth + 1) : undefined;
   }
 
   /** The single value a function returns, for `getCounter()` and `createMetrics().requests`. */
