@@ -191,6 +191,8 @@ export interface Catalog {
   spans: SpanFact[];
   outbound: OutboundCall[];
   tracing: TracingFacts;
+  /** OpenTelemetry metric exporters the project sets up (`prometheus` for `new PrometheusExporter()`). */
+  exporters: string[];
 }
 
 export interface LabelEstimate {

@@ -17,10 +17,11 @@ const VALID_LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const OTEL_UNITS: Record<string, string> = { seconds: 's', second: 's', secs: 's', sec: 's', milliseconds: 'ms', millis: 'ms', ms: 'ms', microseconds: 'us', nanoseconds: 'ns', ns: 'ns', bytes: 'By', kilobytes: 'kBy', megabytes: 'MBy', percent: '%', ratio: '1' };
 
 /** OpenTelemetry's naming rules and semantic-convention guidance, instead of promlint's. */
-function checkOpenTelemetryName(name: string, report: (id: 'otelInvalid' | 'otelCase' | 'otelTotal' | 'otelUnitInName', data?: Record<string, string>) => void): void {
+function checkOpenTelemetryName(name: string, report: (id: 'otelInvalid' | 'otelCase' | 'otelTotal' | 'otelUnitInName', data?: Record<string, string>) => void, prometheusExport: boolean): void {
   if (!/^[A-Za-z][A-Za-z0-9_.\-/]{0,254}$/.test(name)) report('otelInvalid');
   // Semantic conventions: words inside a dot-delimited component are separated by underscores.
   else if (/[A-Z]/.test(name)) report('otelCase', { suggestion: snake(name) });
+  if (prometheusExport) return;
   const total = /([._])total$/.exec(name);
   if (total) report('otelTotal', { suffix: `${total[1]}total`, suggestion: name.slice(0, total.index) });
   const unit = /[._](seconds|second|secs|sec|milliseconds|millis|ms|microseconds|nanoseconds|ns|bytes|kilobytes|megabytes|percent|ratio)$/.exec(name);
@@ -59,12 +60,15 @@ export default defineRule({
   },
   defaultOptions: {},
   check(ctx) {
+    // opentelemetry-js's Prometheus exporter adds no unit suffix: there `_seconds` in the name is
+    // what keeps the exported name conventional, and `_total` is kept as it is.
+    const prometheusExport = ctx.catalog.exporters.includes('prometheus');
     for (const def of ctx.catalog.metrics) {
       const name = def.name;
       const report = (messageId: Parameters<typeof ctx.report>[0]['messageId'], data: Record<string, string> = {}): void =>
         ctx.report({ messageId, data: { metric: name, kind: def.kind, ...data }, loc: def.loc, metric: name, cause: messageId + (data.label ?? '') });
       if (def.library === 'opentelemetry') {
-        if (!def.nameIsDynamic) checkOpenTelemetryName(name, report);
+        if (!def.nameIsDynamic) checkOpenTelemetryName(name, report, prometheusExport);
         continue;
       }
       if (!def.nameIsDynamic) {

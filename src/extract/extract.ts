@@ -121,6 +121,7 @@ export function extract(options: ExtractOptions): Extraction {
       spans: spans.sort(byLocation),
       outbound: outbound.sort(byLocation),
       tracing,
+      exporters: newExpressions.some((n) => ts.isIdentifier(n.expression) && n.expression.text === 'PrometheusExporter') ? ['prometheus'] : [],
     },
     notices,
     directives,
