@@ -171,8 +171,8 @@ export interface TracingFacts {
   setup?: { what: string; loc?: Location };
   /** Client → what instruments it (`@opentelemetry/auto-instrumentations-node` …). */
   instrumented: Partial<Record<Client, string>>;
-  /** Hosts an instrumentation's ignore-outgoing hook names. */
-  ignoredHosts: string[];
+  /** Hosts an instrumentation's ignore hook names, and the clients that instrumentation covers. */
+  ignoredHosts: { host: string; clients: Client[] }[];
 }
 
 export interface RouteFact {

@@ -19,12 +19,16 @@ export default defineRule({
   check(ctx) {
     const { tracing } = ctx.catalog;
     const instrumented = new Set(ctx.config.propagation.instrumented);
-    const ignoredHosts = new Set([...ctx.config.propagation.ignoreHosts, ...tracing.ignoredHosts]);
+    const matches = (host: string, pattern: string): boolean => host === pattern || host.endsWith(`.${pattern}`);
+    // Budget-file hosts apply to every client; an instrumentation's ignore hook only to its clients.
+    const ignored = (call: OutboundCall): boolean =>
+      call.host !== undefined &&
+      (ctx.config.propagation.ignoreHosts.some((h) => matches(call.host!, h)) || tracing.ignoredHosts.some((i) => i.clients.includes(call.client) && matches(call.host!, i.host)));
     // One cause, one finding: the calls of one client in one file share their missing instrumentation.
     const groups = new Map<string, OutboundCall[]>();
     for (const call of ctx.catalog.outbound) {
       if (call.evidence || tracing.instrumented[call.client] || instrumented.has(call.client)) continue;
-      if (call.host && [...ignoredHosts].some((h) => call.host === h || call.host!.endsWith(`.${h}`))) continue;
+      if (ignored(call)) continue;
       const key = `${call.loc.file}\u0000${call.client}\u0000${call.direction}`;
       const group = groups.get(key);
       if (group) group.push(call);

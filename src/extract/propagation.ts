@@ -64,10 +64,20 @@ export function tracingFacts(calls: (ts.CallExpression | ts.NewExpression)[], fi
     if (TRACER_SETUP.has(name) && !facts.setup) facts.setup = { what: name, loc: project.location(call) };
     if (name === 'getTracer' && !facts.setup) facts.setup = { what: 'trace.getTracer', loc: project.location(call) };
     const instrumentation = INSTRUMENTATIONS[name];
-    if (instrumentation) {
-      if (name === 'HttpInstrumentation' && ignoresAllOutgoing(call)) continue;
+    const options = call.arguments?.[0] && skipOuter(call.arguments[0]);
+    const optionsLiteral = options && ts.isObjectLiteralExpression(options) ? options : undefined;
+    if (name === 'getNodeAutoInstrumentations') {
+      // `{ '@opentelemetry/instrumentation-undici': { enabled: false } }` switches one part off.
+      for (const [module, clients] of Object.entries(AUTO_PARTS)) {
+        const part = optionsLiteral && objectProperty(optionsLiteral, module);
+        if (part && (disabled(part) || (module.endsWith('-http') && ignoresAllOutgoing(part)))) continue;
+        cover(clients, instrumentation!.what);
+        if (part) ignore(facts, ignoredHostsOf(part), clients);
+      }
+    } else if (instrumentation) {
+      if (optionsLiteral && (disabled(optionsLiteral) || (name === 'HttpInstrumentation' && ignoresAllOutgoing(optionsLiteral)))) continue;
       cover(instrumentation.covers, instrumentation.what);
-      facts.ignoredHosts.push(...ignoredHostsOf(call));
+      if (optionsLiteral) ignore(facts, ignoredHostsOf(optionsLiteral), instrumentation.covers);
     }
     // `new PubSub({ enableOpenTelemetryTracing: true })`, BullMQ `{ telemetry: … }`.
     if (ts.isNewExpression(call) && (name === 'PubSub' || name === 'Queue' || name === 'Worker')) {
@@ -105,21 +115,47 @@ export function tracingFacts(calls: (ts.CallExpression | ts.NewExpression)[], fi
     cover([...HTTP_BASED, ...FETCH_BASED], '@sentry/node 8+');
     facts.setup ??= { what: '@sentry/node' };
   }
-  facts.ignoredHosts = [...new Set(facts.ignoredHosts)].sort();
+  facts.ignoredHosts.sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
   return facts;
 }
 
-/** `new HttpInstrumentation({ ignoreOutgoingRequestHook: () => true })` instruments nothing outbound. */
-function ignoresAllOutgoing(call: ts.CallExpression | ts.NewExpression): boolean {
-  const hook = hookOf(call);
-  if (!hook || !(ts.isArrowFunction(hook) || ts.isFunctionExpression(hook))) return false;
+/** The parts of the auto-instrumentations bundle obslint's clients depend on, by package name. */
+const AUTO_PARTS: Record<string, Client[]> = {
+  '@opentelemetry/instrumentation-http': HTTP_BASED,
+  '@opentelemetry/instrumentation-undici': FETCH_BASED,
+  '@opentelemetry/instrumentation-kafkajs': ['kafkajs'],
+  '@opentelemetry/instrumentation-amqplib': ['amqplib'],
+  '@opentelemetry/instrumentation-aws-sdk': ['sqs'],
+};
+
+function ignore(facts: TracingFacts, hosts: string[], clients: Client[]): void {
+  for (const host of hosts) facts.ignoredHosts.push({ host, clients });
+}
+
+function objectProperty(literal: ts.ObjectLiteralExpression, key: string): ts.ObjectLiteralExpression | undefined {
+  for (const prop of literal.properties) {
+    if (!ts.isPropertyAssignment(prop) || propertyKey(prop.name) !== key) continue;
+    const value = skipOuter(prop.initializer);
+    return ts.isObjectLiteralExpression(value) ? value : undefined;
+  }
+  return undefined;
+}
+
+function disabled(options: ts.ObjectLiteralExpression): boolean {
+  return options.properties.some((p) => ts.isPropertyAssignment(p) && propertyKey(p.name) === 'enabled' && skipOuter(p.initializer).kind === ts.SyntaxKind.FalseKeyword);
+}
+
+/** `{ ignoreOutgoingRequestHook: () => true }`: the HTTP instrumentation traces nothing outbound. */
+function ignoresAllOutgoing(options: ts.ObjectLiteralExpression): boolean {
+  const hook = hookOf(options);
+  if (!hook || !(ts.isArrowFunction(hook) || ts.isFunctionExpression(hook) || ts.isMethodDeclaration(hook)) || !hook.body) return false;
   const body = hook.body;
   return body.kind === ts.SyntaxKind.TrueKeyword || (ts.isBlock(body) && body.statements.length === 1 && ts.isReturnStatement(body.statements[0]!) && body.statements[0].expression?.kind === ts.SyntaxKind.TrueKeyword);
 }
 
-/** Hosts named in an ignore-outgoing hook: calls to them are not traced, by the project's choice. */
-function ignoredHostsOf(call: ts.CallExpression | ts.NewExpression): string[] {
-  const hook = hookOf(call);
+/** Hosts named in an ignore hook: calls to them are not traced, by the project's choice. */
+function ignoredHostsOf(options: ts.ObjectLiteralExpression): string[] {
+  const hook = hookOf(options);
   const hosts: string[] = [];
   if (hook) forEachDescendant(hook, (n) => {
     if (ts.isStringLiteralLike(n) && /^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(n.text)) hosts.push(n.text.toLowerCase());
@@ -127,12 +163,12 @@ function ignoredHostsOf(call: ts.CallExpression | ts.NewExpression): string[] {
   return hosts;
 }
 
-function hookOf(call: ts.CallExpression | ts.NewExpression): ts.Expression | undefined {
-  const options = call.arguments?.[0] && skipOuter(call.arguments[0]);
-  if (!options || !ts.isObjectLiteralExpression(options)) return undefined;
+const IGNORE_HOOKS = new Set(['ignoreOutgoingRequestHook', 'ignoreRequestHook']);
+
+function hookOf(options: ts.ObjectLiteralExpression): ts.Node | undefined {
   for (const prop of options.properties) {
-    if (ts.isPropertyAssignment(prop) && propertyKey(prop.name) === 'ignoreOutgoingRequestHook') return skipOuter(prop.initializer);
-    if (ts.isMethodDeclaration(prop) && propertyKey(prop.name) === 'ignoreOutgoingRequestHook') return prop as unknown as ts.Expression;
+    if (ts.isPropertyAssignment(prop) && IGNORE_HOOKS.has(propertyKey(prop.name) ?? '')) return skipOuter(prop.initializer);
+    if (ts.isMethodDeclaration(prop) && IGNORE_HOOKS.has(propertyKey(prop.name) ?? '')) return prop;
   }
   return undefined;
 }
