@@ -22,7 +22,7 @@ const INSTRUMENTATIONS = table<{ covers: Client[]; what: string }>({
   AwsInstrumentation: { covers: ['sqs'], what: '@opentelemetry/instrumentation-aws-sdk' },
   registerOTel: { covers: [...HTTP_BASED, ...FETCH_BASED], what: '@vercel/otel' },
 });
-const TRACER_SETUP = new Set(['NodeSDK', 'NodeTracerProvider', 'BasicTracerProvider', 'WebTracerProvider', 'registerOTel', 'registerInstrumentations', 'getNodeAutoInstrumentations']);
+const SETUP_RANK = ['NodeSDK', 'NodeTracerProvider', 'BasicTracerProvider', 'WebTracerProvider', 'registerOTel', 'registerInstrumentations', 'getNodeAutoInstrumentations', 'getTracer'];
 
 /** The instrumentation package to suggest for a client that is not instrumented. */
 export const INSTRUMENTATION_FOR: Record<Client, string> = {
@@ -54,6 +54,7 @@ export interface ManifestFacts {
 /** Whether the project sets up tracing, and which clients its instrumentation covers. */
 export function tracingFacts(calls: (ts.CallExpression | ts.NewExpression)[], files: Iterable<ts.SourceFile>, project: ProjectIndex, manifests: ManifestFacts): TracingFacts {
   const facts: TracingFacts = { instrumented: {}, ignoredHosts: [] };
+  let setupRank = -1;
   const cover = (clients: Client[], what: string): void => {
     for (const c of clients) facts.instrumented[c] ??= what;
   };
@@ -61,8 +62,12 @@ export function tracingFacts(calls: (ts.CallExpression | ts.NewExpression)[], fi
     const callee = skipOuter(call.expression);
     const name = ts.isIdentifier(callee) ? callee.text : propertyName(callee);
     if (!name) continue;
-    if (TRACER_SETUP.has(name) && !facts.setup) facts.setup = { what: name, loc: project.location(call) };
-    if (name === 'getTracer' && !facts.setup) facts.setup = { what: 'trace.getTracer', loc: project.location(call) };
+    // The setup named in messages: an SDK or provider before an instrumentation list before a tracer.
+    const rank = SETUP_RANK.indexOf(name);
+    if (rank >= 0 && (setupRank < 0 || rank < setupRank)) {
+      setupRank = rank;
+      facts.setup = { what: name === 'getTracer' ? 'trace.getTracer' : name, loc: project.location(call) };
+    }
     const instrumentation = INSTRUMENTATIONS[name];
     const options = call.arguments?.[0] && skipOuter(call.arguments[0]);
     const optionsLiteral = options && ts.isObjectLiteralExpression(options) ? options : undefined;
