@@ -76,6 +76,8 @@ export interface MetricDef {
   unit?: string;
   /** The call that creates it, for OpenTelemetry (`createObservableGauge` …). */
   instrument?: string;
+  /** OpenTelemetry: the name of the meter that creates it, when readable. */
+  meter?: string;
   /** prom-client: the declared `labelNames`; OpenTelemetry: the attribute keys seen at its uses. */
   labelNames: string[];
   /** False when `labelNames` is not a literal list obslint could read. */
@@ -124,6 +126,8 @@ export interface Observation {
 /** An OpenTelemetry View: what it selects and how it changes the exported series. */
 export interface ViewFact {
   instrumentName: string;
+  /** Only instruments of this meter are selected. */
+  meterName?: string;
   cardinalityLimit?: number;
   /** Attribute allow-list: other attributes are dropped before aggregation. */
   attributeKeys?: string[];

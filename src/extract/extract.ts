@@ -71,7 +71,7 @@ export function extract(options: ExtractOptions): Extraction {
     const found = parseDirectives(texts.get(file)!);
     if (found.length > 0) directives.set(shownAs, found);
     forEachDescendant(parsed.sourceFile, (node) => {
-      if (ts.isPropertyAssignment(node) && propertyKey(node.name) === 'views') viewNodes.push(node);
+      if ((ts.isPropertyAssignment(node) || ts.isShorthandPropertyAssignment(node)) && propertyKey(node.name) === 'views') viewNodes.push(node);
       if (ts.isNewExpression(node)) {
         if (ts.isIdentifier(node.expression) && node.expression.text === 'View') viewNodes.push(node);
         newExpressions.push(node);

@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 import type { Library, MetricDef, MetricKind } from '../types.js';
-import { OTEL, otelInstrument } from './libraries/opentelemetry.js';
+import { meterName, OTEL, otelInstrument } from './libraries/opentelemetry.js';
 import { PROM_CLIENT, promClientMetricClass } from './libraries/prom-client.js';
 import type { ProjectIndex } from './project.js';
 import { enclosingClass, functionName, lookup, propertyKey, propertyName, skipOuter, type Declaration } from './scope.js';
@@ -179,6 +179,8 @@ export class MetricResolver {
       def.help = props.has('description') ? scalarText(props.get('description')!) : undefined;
       def.unit = props.has('unit') ? scalarText(props.get('unit')!) : undefined;
       def.instrument = propertyName(skipOuter(node.expression));
+      const callee = skipOuter(node.expression);
+      def.meter = ts.isPropertyAccessExpression(callee) ? meterName(callee.expression) : undefined;
     }
     if (outer) def.via = { wrapper: nameText(outer.expression), loc: this.project.location(node) };
     if (kind === 'histogram') {

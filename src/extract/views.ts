@@ -1,7 +1,7 @@
 import { ts } from 'ts-morph';
 import type { ViewFact } from '../types.js';
 import type { ProjectIndex } from './project.js';
-import { propertyKey, propertyName, skipOuter } from './scope.js';
+import { lookup, propertyKey, propertyName, skipOuter } from './scope.js';
 import { scalarText, staticNumbers, staticStrings, type Static, type StaticEvaluator } from './static-eval.js';
 
 /**
@@ -11,8 +11,13 @@ import { scalarText, staticNumbers, staticStrings, type Static, type StaticEvalu
 export function viewsIn(node: ts.Node, project: ProjectIndex, evaluator: StaticEvaluator): ViewFact[] {
   const configs: ts.Expression[] = [];
   if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'View' && node.arguments?.[0]) configs.push(node.arguments[0]);
-  if (ts.isPropertyAssignment(node) && propertyKey(node.name) === 'views') {
-    const list = skipOuter(node.initializer);
+  if ((ts.isPropertyAssignment(node) || ts.isShorthandPropertyAssignment(node)) && propertyKey(node.name) === 'views') {
+    // `views: [...]`, `views: VIEWS` or `{ views }` with a const array.
+    let list: ts.Expression = ts.isPropertyAssignment(node) ? skipOuter(node.initializer) : node.name;
+    if (ts.isIdentifier(list)) {
+      const decl = lookup(list.text, list);
+      if (decl?.kind === 'variable' && decl.path.length === 0 && decl.node.initializer) list = skipOuter(decl.node.initializer);
+    }
     if (ts.isArrayLiteralExpression(list)) configs.push(...list.elements.filter((e) => ts.isObjectLiteralExpression(skipOuter(e))));
   }
   const views: ViewFact[] = [];
@@ -23,6 +28,8 @@ export function viewsIn(node: ts.Node, project: ProjectIndex, evaluator: StaticE
     if (value.k !== 'obj') continue;
     const instrumentName = scalarText(value.props.get('instrumentName') ?? { k: 'unknown' }) ?? '*';
     const view: ViewFact = { instrumentName, loc: project.location(literal) };
+    const meterName = value.props.get('meterName');
+    if (meterName) view.meterName = scalarText(meterName) ?? '(unreadable)';
     const limit = value.props.get('aggregationCardinalityLimit');
     if (limit?.k === 'num') view.cardinalityLimit = limit.v;
     const keys = value.props.get('attributeKeys');
@@ -69,8 +76,12 @@ function boundariesOf(literal: ts.ObjectLiteralExpression, value: Extract<Static
   return undefined;
 }
 
-/** `http.server.*` style instrument-name selectors. */
-export function viewMatches(view: ViewFact, instrument: string): boolean {
-  const pattern = new RegExp(`^${view.instrumentName.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
-  return pattern.test(instrument);
+/** `http.server.*` style instrument-name selectors, and the meter a view is limited to. */
+export function viewMatches(view: ViewFact, instrument: string, meter: string | undefined): boolean {
+  if (view.meterName !== undefined && view.meterName !== meter) return false;
+  return glob(view.instrumentName).test(instrument);
+}
+
+function glob(pattern: string): RegExp {
+  return new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
 }

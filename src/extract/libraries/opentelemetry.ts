@@ -57,3 +57,16 @@ export function otelInstrument(call: ts.CallExpression, project: ProjectIndex): 
   if (!kind || !ts.isPropertyAccessExpression(callee)) return undefined;
   return isMeter(callee.expression, project) ? kind : undefined;
 }
+
+/** The name a meter was created with (`metrics.getMeter('checkout')`), when syntax can tell. */
+export function meterName(expr: ts.Expression, depth = 0): string | undefined {
+  if (depth > 6) return undefined;
+  const e = skipOuter(expr);
+  if (ts.isCallExpression(e)) {
+    const name = e.arguments[0] && skipOuter(e.arguments[0]);
+    return propertyName(skipOuter(e.expression)) === 'getMeter' && name && ts.isStringLiteralLike(name) ? name.text : undefined;
+  }
+  if (!ts.isIdentifier(e)) return undefined;
+  const decl = lookup(e.text, e);
+  return decl?.kind === 'variable' && decl.path.length === 0 && decl.node.initializer ? meterName(decl.node.initializer, depth + 1) : undefined;
+}
