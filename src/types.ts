@@ -128,6 +128,8 @@ export interface ViewFact {
   instrumentName: string;
   /** Only instruments of this meter are selected. */
   meterName?: string;
+  /** Only instruments of this kind (`HISTOGRAM`, `COUNTER` …) are selected. */
+  instrumentType?: string;
   cardinalityLimit?: number;
   /** Attribute allow-list: other attributes are dropped before aggregation. */
   attributeKeys?: string[];

@@ -30,7 +30,7 @@ describe('obslint CLI', () => {
     const dir = tempProject({ 'src/metrics.ts': CLEAN_METRICS });
     const run = await runCli(['.'], { cwd: dir });
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('no problems (1 files, 1 metrics)');
+    expect(run.stdout).toContain('no problems (1 file, 1 metric)');
   });
 
   it('exits 0 with warnings only, and 1 when they exceed --max-warnings', async () => {

@@ -13,8 +13,9 @@ export function memoryRange(series: number): string {
 
 /** The estimate with every assumed label bound (unknown, unused) counted as a single value. */
 export function knownSeries(estimate: Estimate): number {
-  const sets = estimate.byLabel.reduce((n, l) => n * (l.kind === 'unknown' || l.kind === 'unused' || typeof l.count !== 'number' ? 1 : l.count), 1);
-  return Math.min(sets, estimate.cap?.limit ?? Number.POSITIVE_INFINITY) * estimate.seriesPerChild * estimate.replicas;
+  // A cap the product hit is what the SDK keeps, whatever the labels behind it.
+  const sets = estimate.cap ? estimate.cap.limit : estimate.byLabel.reduce((n, l) => n * (l.kind === 'unknown' || l.kind === 'unused' || typeof l.count !== 'number' ? 1 : l.count), 1);
+  return sets * estimate.seriesPerChild * estimate.replicas;
 }
 
 export default defineRule({

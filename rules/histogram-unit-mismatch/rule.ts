@@ -30,6 +30,7 @@ export default defineRule({
     messages: {
       observed: '`{{metric}}` is in {{declared}} but observes `{{expression}}` in {{actual}} ({{evidence}}): {{fix}}',
       recorded: '`{{metric}}` is in {{declared}} (unit `{{unit}}`) but records `{{expression}}` in {{actual}} ({{evidence}}): {{fix}}',
+      otelDefaultBuckets: '`{{metric}}` is in seconds (unit `s`) but keeps the default boundaries (0 to 10,000, made for milliseconds): every observation lands in the first buckets; set `advice.explicitBucketBoundaries` (e.g. [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10])',
       buckets: '`{{metric}}` is in seconds but its buckets ({{buckets}}) look like milliseconds: every observation lands in the first buckets; divide the boundaries by 1000',
     },
   },
@@ -51,8 +52,11 @@ export default defineRule({
       });
     }
     for (const def of ctx.catalog.metrics) {
-      // OpenTelemetry's default boundaries are unit-agnostic: only given buckets say anything.
-      if (def.kind !== 'histogram' || declaredUnit(def) !== 'seconds' || !def.bucketValues || def.bucketValues.length === 0 || def.bucketsReason === 'OpenTelemetry default boundaries') continue;
+      if (def.kind !== 'histogram' || declaredUnit(def) !== 'seconds' || !def.bucketValues || def.bucketValues.length === 0) continue;
+      if (def.bucketsReason === 'OpenTelemetry default boundaries') {
+        ctx.report({ messageId: 'otelDefaultBuckets', data: { metric: def.name }, loc: def.loc, metric: def.name });
+        continue;
+      }
       if (looksLikeMilliseconds(def.bucketValues)) {
         ctx.report({ messageId: 'buckets', data: { metric: def.name, buckets: def.bucketValues.slice(0, 6).join(', ') + (def.bucketValues.length > 6 ? ', …' : '') }, loc: def.loc, metric: def.name });
       }

@@ -10,7 +10,7 @@ export default defineRule({
     scope: 'file',
     messages: {
       hot: '`{{metric}}` is constructed {{where}}: the second construction throws "A metric with the name {{metric}} has already been registered"; create it once at module scope and use it here',
-      hotInstrument: 'instrument `{{metric}}` is created {{where}}: the SDK looks it up (and warns of duplicates) on every call; create it once at module scope and use it here',
+      hotInstrument: 'instrument `{{metric}}` is created {{where}}: the SDK looks it up on every call (and warns when its description or unit differ); create it once at module scope and use it here',
     },
   },
   defaultOptions: {},

@@ -51,7 +51,7 @@ export default defineRule({
       noHelp: '`{{metric}}` has no help text: prom-client requires `help`',
       invalidLabel: 'label `{{label}}` of `{{metric}}` is not a valid label name{{why}}',
       reservedLabel: 'label `{{label}}` is reserved on a {{kind}} (`{{metric}}`): prom-client throws',
-      otelInvalid: 'instrument name `{{metric}}` is not valid OpenTelemetry (allowed: a letter, then letters, digits, `_`, `.`, `-`, `/`; at most 255): the SDK drops the instrument',
+      otelInvalid: 'instrument name `{{metric}}` is not valid OpenTelemetry (allowed: a letter, then letters, digits, `_`, `.`, `-`, `/`; at most 255): the SDK warns, and exporters and backends may reject or rewrite it',
       otelCase: 'instrument name `{{metric}}` should be lowercase, with dotted namespaces: `{{suggestion}}`',
       otelTotal: 'instrument name `{{metric}}` should not end in `{{suffix}}`: exporters add `_total` to counters themselves; name it `{{suggestion}}`',
       otelUnitInName: 'instrument name `{{metric}}` carries its unit (`{{unit}}`): name it `{{suggestion}}`, with `unit: \'{{ucum}}\'`',

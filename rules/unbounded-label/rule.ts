@@ -30,7 +30,7 @@ export default defineRule({
     scope: 'project',
     messages: {
       value: '{{word}} `{{label}}` of `{{metric}}` takes `{{source}}` ({{what}}, unbounded): {{fix}}',
-      name: 'label name `{{label}}` of `{{metric}}` promises one series per {{what}}, and obslint cannot see its values bounded: use a bounded label, or bound it in obslint.yaml (`metrics.{{metric}}.labels.{{label}}`) if it really is',
+      name: '{{word}} name `{{label}}` of `{{metric}}` promises one series per {{what}}, and obslint cannot see its values bounded: use a bounded {{word}}, or bound it in obslint.yaml (`metrics.{{metric}}.labels.{{label}}`) if it really is',
     },
   },
   defaultOptions: { names: DEFAULT_UNBOUNDED_NAMES },
@@ -55,12 +55,12 @@ export default defineRule({
     const names = new Set(ctx.options.names.map((n) => n.toLowerCase()));
     for (const metric of ctx.catalog.metrics) {
       for (const label of metric.labelNames) {
-        if (!names.has(label.toLowerCase()) || budgetedLabel(ctx.config, metric.name, label)) continue;
+        if (!names.has(label.toLowerCase()) || budgetedLabel(ctx.config, metric.name, label) || isDropped(ctx.estimate(metric.id), label)) continue;
         const bound = union(ctx.usesOf(metric.id).filter((u) => u.label === label).map((u) => u.bound));
         if (bound && bound.kind !== 'unknown') continue;
         // Every call leaves it empty: one value, whatever its name promises.
         if (ctx.estimate(metric.id).byLabel.find((l) => l.label === label)?.kind === 'never-set') continue;
-        ctx.report({ messageId: 'name', data: { label, metric: metric.name, what: label.replace(/_/g, ' ') }, loc: metric.loc, metric: metric.name, label });
+        ctx.report({ messageId: 'name', data: { word: labelWord(metric), label, metric: metric.name, what: label.replace(/[_.]/g, ' ') }, loc: metric.loc, metric: metric.name, label });
       }
     }
   },

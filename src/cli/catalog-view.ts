@@ -46,13 +46,15 @@ export function renderExplain(result: RunResult, name: string): string | undefin
     .map(({ metric, estimate }) => {
       const lines = [`${metric.name} (${metric.kind}, ${metric.loc.file}:${metric.loc.line}:${metric.loc.column})`];
       if (metric.via) lines.push(`  created by wrapper \`${metric.via.wrapper}\` (${metric.via.loc.file}:${metric.via.loc.line})`);
+      const width = Math.max(20, ...estimate.byLabel.map((l) => l.label.length));
+      const row = (name: string, count: string | number, reason: string): string => `  ${name.padEnd(width)} ${String(count).padStart(8)}  ${reason}`;
       for (const l of estimate.byLabel) {
         const values = l.values && l.values.length <= 12 ? ` [${l.values.join(', ')}]` : '';
-        lines.push(`  ${l.label.padEnd(20)} ${String(l.count === 'unbounded' ? '∞' : l.count).padStart(8)}  ${l.reason}${values}`);
+        lines.push(row(l.label, l.count === 'unbounded' ? '∞' : l.count, `${l.reason}${values}`));
       }
-      if (estimate.cap) lines.push(`  ${'capped at'.padEnd(20)} ${String(estimate.cap.limit).padStart(8)}  ${estimate.cap.reason}`);
-      lines.push(`  ${'per label set'.padEnd(20)} ${String(estimate.seriesPerChild).padStart(8)}  ${estimate.seriesPerChildReason}`);
-      if (estimate.replicas > 1) lines.push(`  ${'replicas'.padEnd(20)} ${String(estimate.replicas).padStart(8)}  defaults.replicas`);
+      if (estimate.cap) lines.push(row('capped at', estimate.cap.limit, estimate.cap.reason));
+      lines.push(row('per label set', estimate.seriesPerChild, estimate.seriesPerChildReason));
+      if (estimate.replicas > 1) lines.push(row('replicas', estimate.replicas, 'defaults.replicas'));
       const series = estimate.series === 'unbounded' ? 'unbounded' : estimate.series.toLocaleString('en-US');
       lines.push(`  = ${productText(estimate)} = ${series} series`);
       return lines.join('\n');

@@ -15,7 +15,7 @@ export function estimate(catalog: Catalog, config: ResolvedConfig): Estimate[] {
 
 
 function estimateMetric(def: MetricDef, uses: Catalog['labelUses'], calls: Catalog['labelCalls'], views: ViewFact[], config: ResolvedConfig): Estimate {
-  const matching = def.library === 'opentelemetry' ? views.filter((v) => viewMatches(v, def.name, def.meter)) : [];
+  const matching = def.library === 'opentelemetry' ? views.filter((v) => viewMatches(v, def.name, def.meter, def.instrument)) : [];
   const allowList = matching.find((v) => v.attributeKeys);
   const rebucketed = matching.find((v) => v.boundaries !== undefined);
   const perChild = rebucketed && def.kind === 'histogram'

@@ -28,6 +28,9 @@ export function viewsIn(node: ts.Node, project: ProjectIndex, evaluator: StaticE
     if (value.k !== 'obj') continue;
     const instrumentName = scalarText(value.props.get('instrumentName') ?? { k: 'unknown' }) ?? '*';
     const view: ViewFact = { instrumentName, loc: project.location(literal) };
+    // `instrumentType: InstrumentType.HISTOGRAM`: only instruments of that kind.
+    const type = literal.properties.find((p) => ts.isPropertyAssignment(p) && propertyKey(p.name) === 'instrumentType') as ts.PropertyAssignment | undefined;
+    if (type) view.instrumentType = (propertyName(skipOuter(type.initializer)) ?? scalarText(evaluator.eval(type.initializer)) ?? '(unreadable)').toUpperCase();
     const meterName = value.props.get('meterName');
     if (meterName) view.meterName = scalarText(meterName) ?? '(unreadable)';
     const limit = value.props.get('aggregationCardinalityLimit');
@@ -77,10 +80,22 @@ function boundariesOf(literal: ts.ObjectLiteralExpression, value: Extract<Static
 }
 
 /** `http.server.*` style instrument-name selectors, and the meter a view is limited to. */
-export function viewMatches(view: ViewFact, instrument: string, meter: string | undefined): boolean {
+export function viewMatches(view: ViewFact, instrument: string, meter: string | undefined, kind: string | undefined): boolean {
   if (view.meterName !== undefined && view.meterName !== meter) return false;
+  if (view.instrumentType !== undefined && view.instrumentType !== INSTRUMENT_TYPES[kind ?? '']) return false;
   return glob(view.instrumentName).test(instrument);
 }
+
+/** sdk-metrics' InstrumentType names, by the creating call. */
+const INSTRUMENT_TYPES: Record<string, string> = {
+  createCounter: 'COUNTER',
+  createUpDownCounter: 'UP_DOWN_COUNTER',
+  createHistogram: 'HISTOGRAM',
+  createGauge: 'GAUGE',
+  createObservableCounter: 'OBSERVABLE_COUNTER',
+  createObservableUpDownCounter: 'OBSERVABLE_UP_DOWN_COUNTER',
+  createObservableGauge: 'OBSERVABLE_GAUGE',
+};
 
 function glob(pattern: string): RegExp {
   return new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);

@@ -29,9 +29,9 @@ export const stylish: Reporter = (result, { color, quiet }) => {
   const warnings = findings.length - errors;
   lines.push('');
   if (findings.length === 0) {
-    lines.push(c.green(`✔ no problems (${result.stats.filesDiscovered} files, ${result.stats.metrics} metrics)`));
+    lines.push(c.green(`✔ no problems (${counted(result)})`));
   } else {
-    const summary = `✖ ${findings.length} problem${findings.length === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}) in ${result.stats.filesDiscovered} files, ${result.stats.metrics} metrics`;
+    const summary = `✖ ${findings.length} problem${findings.length === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}) in ${counted(result)}`;
     lines.push(errors > 0 ? c.red.bold(summary) : c.yellow.bold(summary));
     const documented = new Map(result.rules.map((r) => [r.id, r.docsUrl]));
     const urls = [...new Set(findings.map((f) => documented.get(f.ruleId)).filter((u): u is string => u !== undefined))].sort();
@@ -39,6 +39,11 @@ export const stylish: Reporter = (result, { color, quiet }) => {
   }
   return `${lines.join('\n').replace(/^\n/, '')}\n`;
 };
+
+function counted(result: Parameters<Reporter>[0]): string {
+  const { filesDiscovered: files, metrics } = result.stats;
+  return `${files} file${files === 1 ? '' : 's'}, ${metrics} metric${metrics === 1 ? '' : 's'}`;
+}
 
 function noticeWhere(n: Notice): string {
   if (!n.file) return '';
