@@ -4,6 +4,26 @@ import type { Client, OutboundCall } from '../../src/types.js';
 
 const MESSAGING = new Set<Client>(['kafkajs', 'amqplib', 'sqs', 'pubsub', 'bullmq', 'nats', 'pg-boss']);
 
+/** Where each client carries context: the carrier to inject into (or extract from), and what it is. */
+const CARRIER: Record<Client, { code: string; where: string }> = {
+  fetch: { code: 'headers', where: 'the request headers' },
+  undici: { code: 'headers', where: 'the request headers' },
+  http: { code: 'headers', where: 'the request headers' },
+  https: { code: 'headers', where: 'the request headers' },
+  axios: { code: 'headers', where: 'the request headers' },
+  got: { code: 'headers', where: 'the request headers' },
+  'node-fetch': { code: 'headers', where: 'the request headers' },
+  ky: { code: 'headers', where: 'the request headers' },
+  superagent: { code: 'headers', where: 'the request headers' },
+  kafkajs: { code: 'message.headers', where: 'the message headers' },
+  amqplib: { code: 'options.headers', where: 'the message headers' },
+  sqs: { code: 'MessageAttributes', where: 'the message attributes' },
+  pubsub: { code: 'message.attributes', where: 'the message attributes' },
+  bullmq: { code: 'job.data', where: 'the job data' },
+  nats: { code: 'msgHeaders', where: 'the message headers (`headers()`, passed as `{ headers }`)' },
+  'pg-boss': { code: 'job.data', where: 'the job data' },
+};
+
 export default defineRule({
   id: 'missing-trace-propagation',
   meta: {
@@ -12,6 +32,8 @@ export default defineRule({
     scope: 'project',
     messages: {
       send: '{{what}} {{target}}does not carry W3C trace context ({{why}}){{more}}: register {{instrumentation}} in your tracing setup, or inject it with `propagation.inject(context.active(), {{carrier}})`',
+      sendManual: '{{what}} {{target}}does not carry W3C trace context{{more}}: no instrumentation exists for {{client}}; inject it into {{where}} with `propagation.inject(context.active(), {{carrier}})`',
+      receiveManual: '{{what}} starts work from a message without restoring its trace context{{more}}: no instrumentation exists for {{client}}; extract it from {{where}} with `propagation.extract(context.active(), {{carrier}})` and run the handler in that context',
       receive: '{{what}} starts work from a message without restoring its trace context ({{why}}){{more}}: register {{instrumentation}}, or `propagation.extract(context.active(), {{carrier}})` and run the handler in that context',
     },
   },
@@ -38,15 +60,18 @@ export default defineRule({
       const call = first!;
       const messaging = MESSAGING.has(call.client);
       const what = call.direction === 'receive' ? `\`${call.client}\` consumer` : messaging ? `\`${call.client}\` message` : `\`${call.client}\` request`;
+      const manual = INSTRUMENTATION_FOR[call.client] === undefined;
       ctx.report({
-        messageId: call.direction,
+        messageId: manual ? (call.direction === 'send' ? 'sendManual' : 'receiveManual') : call.direction,
         data: {
+          client: call.client,
           what,
           target: call.host ? `to \`${call.host}\` ` : '',
           why: tracing.setup ? `the project traces (${tracing.setup.what}) but no instrumentation covers ${call.client}` : 'the project sets up no tracing yet',
           more: rest.length > 0 ? `; so do ${rest.length} more in this file (lines ${rest.map((r) => r.loc.line).join(', ')})` : '',
-          instrumentation: `\`${INSTRUMENTATION_FOR[call.client]}\``,
-          carrier: messaging ? 'message.headers' : 'headers',
+          instrumentation: `\`${INSTRUMENTATION_FOR[call.client] ?? ''}\``,
+          carrier: CARRIER[call.client].code,
+          where: CARRIER[call.client].where,
         },
         loc: call.loc,
         cause: `${call.client}:${call.direction}`,

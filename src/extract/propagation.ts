@@ -25,7 +25,7 @@ const INSTRUMENTATIONS = table<{ covers: Client[]; what: string }>({
 const SETUP_RANK = ['NodeSDK', 'NodeTracerProvider', 'BasicTracerProvider', 'WebTracerProvider', 'registerOTel', 'registerInstrumentations', 'getNodeAutoInstrumentations', 'getTracer'];
 
 /** The instrumentation package to suggest for a client that is not instrumented. */
-export const INSTRUMENTATION_FOR: Record<Client, string> = {
+export const INSTRUMENTATION_FOR: Partial<Record<Client, string>> = {
   fetch: '@opentelemetry/instrumentation-undici',
   undici: '@opentelemetry/instrumentation-undici',
   ky: '@opentelemetry/instrumentation-undici',
@@ -40,8 +40,6 @@ export const INSTRUMENTATION_FOR: Record<Client, string> = {
   sqs: '@opentelemetry/instrumentation-aws-sdk',
   pubsub: "the client's `enableOpenTelemetryTracing: true` option",
   bullmq: "BullMQ's `telemetry` option (bullmq-otel)",
-  nats: 'propagation.inject into the message headers',
-  'pg-boss': 'propagation.inject into the job data',
 };
 
 export interface ManifestFacts {
@@ -226,9 +224,9 @@ function injected(call: ts.CallExpression | ts.NewExpression, project: ProjectIn
 }
 
 /** A consumer's handler that extracts the context from the message it receives. */
-function extracted(handler: ts.Expression | undefined, project: ProjectIndex): string | undefined {
+function extracted(handler: ts.Node | undefined, project: ProjectIndex): string | undefined {
   if (!handler) return undefined;
-  let fn: ts.Node | undefined = skipOuter(handler);
+  let fn: ts.Node | undefined = ts.isExpression(handler) ? skipOuter(handler) : handler;
   if (ts.isIdentifier(fn)) fn = calledFunction(fn, project);
   if (!fn) return undefined;
   let found: string | undefined;

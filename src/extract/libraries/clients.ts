@@ -44,21 +44,21 @@ const PRODUCER_METHODS: Partial<Record<Client, Set<string>>> = {
   pubsub: new Set(['publishMessage', 'publish', 'publishJSON']),
   bullmq: new Set(['add', 'addBulk']),
   nats: new Set(['publish', 'request']),
-  'pg-boss': new Set(['send', 'publish', 'sendAfter', 'sendThrottled']),
+  'pg-boss': new Set(['send', 'publish', 'sendAfter', 'sendThrottled', 'insert']),
 };
 const CONSUMER_METHODS: Partial<Record<Client, Set<string>>> = {
   kafkajs: new Set(['run']),
   amqplib: new Set(['consume']),
   nats: new Set(['subscribe']),
-  'pg-boss': new Set(['work']),
+  'pg-boss': new Set(['work', 'fetch']),
 };
 const SQS_COMMANDS = table<'send' | 'receive'>({ SendMessageCommand: 'send', SendMessageBatchCommand: 'send', ReceiveMessageCommand: 'receive' });
 
 export interface ClientCall {
   client: Client;
   direction: 'send' | 'receive';
-  /** The argument holding the message handler, for consumers. */
-  handler?: ts.Expression;
+  /** The message handler (an argument, or the function around a polling call), for consumers. */
+  handler?: ts.Node;
 }
 
 /** Which messaging packages a file imports. */
@@ -162,7 +162,9 @@ function originOf(receiver: ts.Expression, depth = 0): ts.Expression | undefined
   return undefined;
 }
 
-function consumerHandler(client: Client, call: ts.CallExpression): ts.Expression | undefined {
+function consumerHandler(client: Client, call: ts.CallExpression): ts.Node | undefined {
+  // `const jobs = await boss.fetch(queue)`: the code around the call handles the jobs.
+  if (client === 'pg-boss' && (call.expression as ts.PropertyAccessExpression).name.text === 'fetch') return enclosingFunction(call);
   if (client === 'kafkajs') {
     const config = call.arguments[0] && skipOuter(call.arguments[0]);
     if (config && ts.isObjectLiteralExpression(config)) {
@@ -200,6 +202,11 @@ function instanceOf(init: ts.Expression, project: ProjectIndex, depth: number): 
   if (!ts.isCallExpression(e)) return undefined;
   const callee = skipOuter(e.expression);
   if (ts.isPropertyAccessExpression(callee) && INSTANCE_FACTORIES.has(callee.name.text)) return clientOfReceiver(skipOuter(callee.expression), project, depth + 1);
+  return undefined;
+}
+
+function enclosingFunction(node: ts.Node): ts.Node | undefined {
+  for (let n = node.parent; n; n = n.parent) if (ts.isFunctionLike(n)) return n;
   return undefined;
 }
 
