@@ -125,6 +125,12 @@ describe('obslint catalog and explain', () => {
     expect(run.stdout).toContain('7 metrics, 11,931 series estimated + 3 unbounded');
   });
 
+  it('says when an instrument has no uses to read its labels from', async () => {
+    const dir = tempProject({ 'src/m.ts': "import { metrics } from '@opentelemetry/api';\nexport const jobs = metrics.getMeter('jobs').createCounter('jobs.started');\n" });
+    const run = await runCli(['catalog', '.'], { cwd: dir });
+    expect(run.stdout).toMatch(/^jobs\.started +counter +\? \(no uses found\) +1 +src\/m\.ts:2$/m);
+  });
+
   it('prints the catalog as JSON and markdown', async () => {
     const json = JSON.parse((await runCli(['catalog', SERVICE, '--format', 'json'])).stdout);
     const histogram = json.metrics.find((m: { name: string }) => m.name === 'http_request_duration_seconds');

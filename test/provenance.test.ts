@@ -64,6 +64,7 @@ describe('label value provenance', () => {
     ['a constant whose path looks like an error message', "const KIND = { message: 'message' } as const;\ncheckouts.inc({ value: KIND.message });", 'finite message'],
     ['a constant object named like a request context', "const c = { host: 'db-primary' } as const;\ncheckouts.inc({ value: c.host });", 'finite db-primary'],
     ['a timestamp by name', 'export function f(event: { eventTimestamp: number }) { checkouts.inc({ value: event.eventTimestamp }); }', 'unbounded timestamp'],
+    ['logical and of booleans', 'export function f(before: boolean, after: boolean) { checkouts.inc({ value: String(!before && after) }); }', 'finite false,true'],
     ['lookup table indexed by request input', "const REASONS = { 1: 'shutdown', 2: 'fault' } as const;\nexport function f(req: any) { checkouts.inc({ value: REASONS[req.body.code] ?? 'other' }); }", 'finite fault,other,shutdown,undefined'],
     ['ids of bounded things are not ids', 'export function f(job: { workerId: string }) { checkouts.inc({ value: job.workerId }); }', 'unknown'],
     ['property of an untyped object', 'export function f(cart: any) { checkouts.inc({ value: cart.kind }); }', 'unknown'],
@@ -168,6 +169,16 @@ describe('label value provenance', () => {
     });
     const result = await analyze({ cwd: dir, paths: ['.'] });
     expect(result.catalog.metrics.map((m) => m.name)).toEqual(['queue_latency_seconds_min', 'queue_latency_seconds_max']);
+  });
+
+  it("a method's `this.x()` callers are in its own class, not in another class with a method of the same name", async () => {
+    const bound = await boundOf(
+      [
+        "export class Orders { protected run(query: string) { checkouts.inc({ value: query }); } list() { this.run('orders.list'); } get() { this.run('orders.get'); } }",
+        'export class Connection { private run(statement: string, values: unknown[]) { return [statement, values]; } query(sql: string) { return this.run(sql, []); } }',
+      ].join('\n'),
+    );
+    expect(summary(bound)).toBe('finite orders.get,orders.list');
   });
 
   it('counts a bounded source once however many call sites repeat it', async () => {

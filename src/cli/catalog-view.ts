@@ -23,10 +23,17 @@ export function renderCatalog(result: RunResult, format: CatalogFormat): string 
   }
   if (format === 'markdown') return `${catalogMarkdown(result).join('\n')}\n`;
   if (list.length === 0) return `no metrics found (${result.stats.filesDiscovered} files)\n`;
+  const used = new Set(result.catalog.labelCalls.map((c) => c.metricId));
+  const labelsColumn = (metric: MetricDef, estimate: Estimate): string => {
+    // An OpenTelemetry instrument's labels are its uses' attributes: without uses, nothing is known.
+    if (!used.has(metric.id) && (metric.library === 'opentelemetry' || metric.labelNames.length === 0)) return '? (no uses found)';
+    if (!metric.labelNamesKnown) return '? (label names not readable)';
+    return estimate.byLabel.map((l) => `${l.label}=${l.count === 'unbounded' ? '∞' : l.count}${l.kind === 'unknown' || l.kind === 'unused' ? '?' : ''}`).join(' ') || '-';
+  };
   const rows = list.map(({ metric, estimate }) => [
     metric.name,
     metric.kind,
-    metric.labelNamesKnown ? estimate.byLabel.map((l) => `${l.label}=${l.count === 'unbounded' ? '∞' : l.count}${l.kind === 'unknown' || l.kind === 'unused' ? '?' : ''}`).join(' ') || '-' : '? (label names not readable)',
+    labelsColumn(metric, estimate),
     estimate.series === 'unbounded' ? 'unbounded' : estimate.series.toLocaleString('en-US'),
     `${metric.loc.file}:${metric.loc.line}`,
   ]);

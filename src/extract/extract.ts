@@ -89,6 +89,7 @@ export function extract(options: ExtractOptions): Extraction {
   const resolver = new MetricResolver(project, evaluator, types);
   for (const node of newExpressions) guarded(node, notices, root, () => resolver.discover(node));
   for (const call of callExpressions) if (isInstrumentCall(call)) guarded(call, notices, root, () => resolver.discover(call));
+  resolver.finishDiscovery();
   const routes = routeCalls.map((call) => routeOf(call, project, evaluator)).filter((r): r is RouteFact => r !== undefined);
   const routeTemplates = [...new Set(routes.map((r) => r.template))].sort();
   const provenance = new ProvenanceAnalyzer(project, evaluator, resolver, { routeTemplates: () => routeTemplates, statusCodes: options.statusCodes });

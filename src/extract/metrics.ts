@@ -46,6 +46,15 @@ export class MetricResolver {
     private readonly types: TypeOracle,
   ) {}
 
+  private discovered = false;
+
+  /** Every creation has been seen: references can now be resolved (and memoized) for good. */
+  finishDiscovery(): void {
+    this.discovered = true;
+    this.memo.clear();
+    this.holders = undefined;
+  }
+
   /** Defines the metric(s) a `new Counter()` or `meter.createCounter()` creates, if it is one. */
   discover(node: ts.NewExpression | ts.CallExpression): void {
     const prom = ts.isNewExpression(node) ? promClientMetricClass(node.expression, this.project) : undefined;
@@ -101,8 +110,16 @@ export class MetricResolver {
     const name = functionName(fn);
     if (!name) return [];
     const group = this.callerGroup(name);
-    if (isMethodLike(fn)) return group.byMethodName;
-    return group.byTarget.get(fn) ?? [];
+    if (!isMethodLike(fn)) return group.byTarget.get(fn) ?? [];
+    // `this.run(...)` calls a method of its own class; other receivers are matched by name.
+    const owner = ts.isClassLike(fn.parent) ? fn.parent : undefined;
+    return group.byMethodName.filter((call) => {
+      const receiver = skipOuter((skipOuter(call.expression) as ts.PropertyAccessExpression).expression);
+      if (receiver.kind === ts.SyntaxKind.ThisKeyword) return !owner || enclosingClassOf(call) === owner;
+      // `histogram.record(1, …)` records a metric; it does not call a project method named `record`.
+      // (Only once every metric is known: resolving earlier would memoize a partial answer.)
+      return !this.discovered || this.resolve(receiver) === undefined;
+    });
   }
 
   private readonly callerGroups = new Map<string, { byTarget: Map<ts.Node, Caller[]>; byMethodName: Caller[] }>();
@@ -575,6 +592,11 @@ function isGuardedCreation(node: ts.Node): boolean {
 function bindingNames(name: ts.BindingName): string[] {
   if (ts.isIdentifier(name)) return [name.text];
   return name.elements.flatMap((e) => (ts.isOmittedExpression(e) ? [] : bindingNames(e.name)));
+}
+
+function enclosingClassOf(node: ts.Node): ts.ClassLikeDeclaration | undefined {
+  for (let n = node.parent; n; n = n.parent) if (ts.isClassLike(n)) return n;
+  return undefined;
 }
 
 function enclosingFunctionOf(node: ts.Node): ts.SignatureDeclaration | undefined {

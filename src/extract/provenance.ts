@@ -78,7 +78,8 @@ export class ProvenanceAnalyzer {
 
   private binary(e: ts.BinaryExpression, env: Env, depth: number): Bound {
     const op = e.operatorToken.kind;
-    if (op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.BarBarToken) {
+    // `a ?? b`, `a || b`, `a && b`: one of the operands.
+    if (op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.AmpersandAmpersandToken) {
       return union([this.of(e.left, env, depth + 1), this.of(e.right, env, depth + 1)])!;
     }
     if (op === ts.SyntaxKind.PlusToken) {
