@@ -135,6 +135,8 @@ export interface ViewFact {
   attributeKeys?: string[];
   /** Explicit bucket boundaries replacing the instrument's. */
   boundaries?: number;
+  /** A drop aggregation: the selected instruments export nothing. */
+  drop?: boolean;
   loc: Location;
 }
 
@@ -221,6 +223,8 @@ export interface Estimate {
   byLabel: LabelEstimate[];
   /** A cap on attribute sets (OpenTelemetry `aggregationCardinalityLimit`) that the product hit. */
   cap?: { limit: number; reason: string };
+  /** The OpenTelemetry View whose explicit boundaries replace the histogram's own. */
+  rebucketedBy?: Location;
 }
 
 export type Severity = 'error' | 'warn';

@@ -39,4 +39,26 @@ describe('OpenTelemetry Views', () => {
       "cardinality-budget: the project's metrics are estimated at 500 series, over `total.maxSeries` of 300",
     );
   });
+
+  it('a drop aggregation exports nothing, and View boundaries replace the defaults a seconds histogram had', async () => {
+    const dir = tempProject({
+      'src/telemetry.ts': [
+        "import { metrics } from '@opentelemetry/api';",
+        "import { AggregationType, MeterProvider } from '@opentelemetry/sdk-metrics';",
+        'const seconds = { type: AggregationType.EXPLICIT_BUCKET_HISTOGRAM, options: { boundaries: [0.01, 0.1, 1, 10] } } as const;',
+        'const views = [',
+        "  { instrumentName: 'jobs.duration', aggregation: seconds },",
+        "  { instrumentName: 'jobs.debug.*', aggregation: { type: AggregationType.DROP } },",
+        '];',
+        'new MeterProvider({ views });',
+        "const meter = metrics.getMeter('jobs');",
+        "const duration = meter.createHistogram('jobs.duration', { unit: 's' });",
+        "const debug = meter.createCounter('jobs.debug.calls');",
+        "export function done(seconds: number, jobId: string) { duration.record(seconds); debug.add(1, { 'job.id': jobId }); }",
+      ].join('\n'),
+    });
+    const result = await analyze({ cwd: dir, paths: ['.'] });
+    expect(result.estimates.map((e) => `${e.metric} ${e.series}`)).toEqual(['jobs.duration 7', 'jobs.debug.calls 0']);
+    expect(result.findings).toEqual([]);
+  });
 });

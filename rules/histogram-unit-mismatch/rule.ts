@@ -53,7 +53,7 @@ export default defineRule({
     }
     for (const def of ctx.catalog.metrics) {
       if (def.kind !== 'histogram' || declaredUnit(def) !== 'seconds' || !def.bucketValues || def.bucketValues.length === 0) continue;
-      if (def.bucketsReason === 'OpenTelemetry default boundaries') {
+      if (def.bucketsReason === 'OpenTelemetry default boundaries' && !ctx.estimate(def.id).rebucketedBy) {
         ctx.report({ messageId: 'otelDefaultBuckets', data: { metric: def.name }, loc: def.loc, metric: def.name });
         continue;
       }

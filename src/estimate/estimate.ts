@@ -38,9 +38,17 @@ function estimateMetric(def: MetricDef, uses: Catalog['labelUses'], calls: Catal
     sets = limited.cardinalityLimit!;
     cap = { limit: limited.cardinalityLimit!, reason: `aggregationCardinalityLimit ${limited.cardinalityLimit} (View at ${limited.loc.file}:${limited.loc.line})` };
   }
+  const dropped = matching.find((v) => v.drop);
+  if (dropped) {
+    // A drop aggregation exports nothing, whatever the labels.
+    const reason = `dropped by the View at ${dropped.loc.file}:${dropped.loc.line} (drop aggregation)`;
+    const none = byLabel.map((l): LabelEstimate => ({ label: l.label, count: 1, kind: 'dropped', reason }));
+    return { metricId: def.id, metric: def.name, series: 0, seriesPerChild: 0, seriesPerChildReason: reason, replicas, byLabel: none };
+  }
   const series = sets === 'unbounded' ? 'unbounded' : sets * perChild.count * replicas;
   const estimate: Estimate = { metricId: def.id, metric: def.name, series, seriesPerChild: perChild.count, seriesPerChildReason: perChild.reason, replicas, byLabel };
   if (cap) estimate.cap = cap;
+  if (rebucketed && def.kind === 'histogram') estimate.rebucketedBy = rebucketed.loc;
   return estimate;
 }
 

@@ -38,11 +38,26 @@ export function viewsIn(node: ts.Node, project: ProjectIndex, evaluator: StaticE
     const keys = value.props.get('attributeKeys');
     const allowed = (keys && staticStrings(keys)) ?? allowListOf(literal, evaluator);
     if (allowed) view.attributeKeys = allowed;
+    const aggregation = literal.properties.find((p) => ts.isPropertyAssignment(p) && propertyKey(p.name) === 'aggregation') as ts.PropertyAssignment | undefined;
+    if (aggregation && isDrop(aggregation.initializer)) view.drop = true;
     const boundaries = boundariesOf(literal, value, evaluator);
     if (boundaries) view.boundaries = boundaries.length;
     views.push(view);
   }
   return views;
+}
+
+/** `{ type: AggregationType.DROP }` (directly or through a const) or `new DropAggregation()`. */
+function isDrop(expr: ts.Expression, depth = 0): boolean {
+  const e = skipOuter(expr);
+  if (ts.isNewExpression(e)) return /DropAggregation$/.test(e.expression.getText());
+  if (ts.isIdentifier(e) && depth < 3) {
+    const decl = lookup(e.text, e);
+    return decl?.kind === 'variable' && decl.node.initializer !== undefined && isDrop(decl.node.initializer, depth + 1);
+  }
+  if (!ts.isObjectLiteralExpression(e)) return false;
+  const type = e.properties.find((p) => ts.isPropertyAssignment(p) && propertyKey(p.name) === 'type') as ts.PropertyAssignment | undefined;
+  return type !== undefined && propertyName(skipOuter(type.initializer)) === 'DROP';
 }
 
 /** `attributesProcessors: [createAllowListAttributesProcessor(['route'])]`. */
