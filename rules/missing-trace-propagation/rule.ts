@@ -5,16 +5,17 @@ import type { Client, OutboundCall } from '../../src/types.js';
 const MESSAGING = new Set<Client>(['kafkajs', 'amqplib', 'sqs', 'pubsub', 'bullmq', 'nats', 'pg-boss']);
 
 /** Where each client carries context: the carrier to inject into (or extract from), and what it is. */
+const REQUEST_HEADERS = { code: 'headers', where: 'the request headers' };
 const CARRIER: Record<Client, { code: string; where: string }> = {
-  fetch: { code: 'headers', where: 'the request headers' },
-  undici: { code: 'headers', where: 'the request headers' },
-  http: { code: 'headers', where: 'the request headers' },
-  https: { code: 'headers', where: 'the request headers' },
-  axios: { code: 'headers', where: 'the request headers' },
-  got: { code: 'headers', where: 'the request headers' },
-  'node-fetch': { code: 'headers', where: 'the request headers' },
-  ky: { code: 'headers', where: 'the request headers' },
-  superagent: { code: 'headers', where: 'the request headers' },
+  fetch: REQUEST_HEADERS,
+  undici: REQUEST_HEADERS,
+  http: REQUEST_HEADERS,
+  https: REQUEST_HEADERS,
+  axios: REQUEST_HEADERS,
+  got: REQUEST_HEADERS,
+  'node-fetch': REQUEST_HEADERS,
+  ky: REQUEST_HEADERS,
+  superagent: REQUEST_HEADERS,
   kafkajs: { code: 'message.headers', where: 'the message headers' },
   amqplib: { code: 'options.headers', where: 'the message headers' },
   sqs: { code: 'MessageAttributes', where: 'the message attributes' },
