@@ -8,6 +8,7 @@ import { functionName, lookup, propertyName, skipOuter, type Declaration } from 
 import { bindArguments, EMPTY_ENV, enumValues, scalarText, staticStrings, type Env, type StaticEvaluator } from './static-eval.js';
 import { ROUTE_METHODS } from './routes.js';
 import { typeBound } from './type-bounds.js';
+import { forEachDescendant } from './walk.js';
 
 const MAX_DEPTH = 6;
 const TOO_FAR = 'value followed too far';
@@ -198,6 +199,10 @@ export class ProvenanceAnalyzer {
     switch (decl.kind) {
       case 'variable': {
         const typed = decl.node.type && decl.path.length === 0 ? typeBound(decl.node.type, this.project, this.evaluator) : undefined;
+        // A `let` that is written again (`i++`, `x = …`) is not its initializer: only its type can bound it.
+        if (!decl.isConst && isReassigned(decl)) {
+          return typed ?? this.byName(decl.name.text, use) ?? unknown(`\`${decl.name.text}\` is reassigned`, name, [this.step(use, `\`${name}\` changes after its declaration`)]);
+        }
         if (decl.node.initializer) {
           const fromInit = decl.path.length === 0 ? this.of(decl.node.initializer, env, depth + 1) : this.pathOf(decl.node.initializer, decl.path, env, depth + 1);
           // An annotation does not check request input any more than a cast does.
@@ -447,6 +452,30 @@ function isRequestHandler(fn: ts.SignatureDeclaration): boolean {
   if (!parent || !ts.isCallExpression(parent)) return false;
   const method = propertyName(parent.expression);
   return method !== undefined && (ROUTE_METHODS.has(method) || method === 'use');
+}
+
+const COMPOUND_ASSIGNMENTS = new Set([
+  ts.SyntaxKind.EqualsToken, ts.SyntaxKind.PlusEqualsToken, ts.SyntaxKind.MinusEqualsToken, ts.SyntaxKind.AsteriskEqualsToken,
+  ts.SyntaxKind.SlashEqualsToken, ts.SyntaxKind.QuestionQuestionEqualsToken, ts.SyntaxKind.BarBarEqualsToken, ts.SyntaxKind.AmpersandAmpersandEqualsToken,
+]);
+
+/** Whether a variable is written after its declaration (assignment, `++`/`--`) anywhere in its scope. */
+function isReassigned(decl: Extract<Declaration, { kind: 'variable' }>): boolean {
+  const list = decl.node.parent;
+  const scope = list?.parent?.parent ?? decl.node.getSourceFile();
+  const writes = (target: ts.Expression): boolean => {
+    const e = skipOuter(target);
+    if (ts.isIdentifier(e)) return e.text === decl.name.text && lookup(e.text, e)?.node === decl.node;
+    if (ts.isObjectLiteralExpression(e) || ts.isArrayLiteralExpression(e)) return e.getText().includes(decl.name.text);
+    return false;
+  };
+  let found = false;
+  forEachDescendant(scope, (node) => {
+    if (found) return false;
+    if (ts.isBinaryExpression(node) && COMPOUND_ASSIGNMENTS.has(node.operatorToken.kind) && writes(node.left)) found = true;
+    else if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken) && writes(node.operand)) found = true;
+  });
+  return found;
 }
 
 function isRouteTemplate(names: string[]): boolean {
