@@ -262,9 +262,12 @@ export class LabelUseCollector {
 
   private use(def: MetricDef, label: string, value: ts.Expression): void {
     let bound = this.provenance.of(value);
-    if (bound.kind === 'unknown') {
+    // The type outranks known sources (DESIGN §4): `method: 'GET' | 'POST'` is 2 values, not every HTTP method.
+    if (bound.kind === 'unknown' || bound.kind === 'bounded') {
       const typed = this.types.finiteValues(value);
-      if (typed) bound = finite(typed.values, `type \`${typed.type.length > 60 ? `${typed.type.slice(0, 57)}...` : typed.type}\``);
+      if (typed && (bound.kind === 'unknown' || typed.values.length < bound.count)) {
+        bound = finite(typed.values, `type \`${typed.type.length > 60 ? `${typed.type.slice(0, 57)}...` : typed.type}\``);
+      }
     }
     bound = withStep(bound, this.provenance.step(value, `label \`${label}\` of \`${def.name}\``));
     this.facts.uses.push({ metricId: def.id, label, expression: text(value), bound, loc: this.project.location(value) });
