@@ -80,6 +80,8 @@ export interface MetricDef {
   meter?: string;
   /** prom-client: the declared `labelNames`; OpenTelemetry: the attribute keys seen at its uses. */
   labelNames: string[];
+  /** Label domains a generic type argument declares (`register.gauge<{ topic: GossipType }>`). */
+  labelTypes?: Record<string, string[]>;
   /** False when `labelNames` is not a literal list obslint could read. */
   labelNamesKnown: boolean;
   /** Histogram bucket count (finite boundaries, excluding +Inf). */

@@ -84,4 +84,29 @@ describe('labels objects that are not literals at the call', () => {
     const result = await analyze({ cwd: dir, paths: ['.'] });
     expect(result.estimates.map((e) => `${e.metric} ${e.series}`)).toEqual(['jobs.completed 2', 'jobs.latency 36']);
   });
+
+  it('a generic type argument declares label domains (register.gauge<{ topic: Topic }>)', async () => {
+    const dir = tempProject({
+      'src/registry.ts': [
+        "import { Gauge, Registry, type GaugeConfiguration } from 'prom-client';",
+        'export class Metrics extends Registry {',
+        '  gauge<T extends Record<string, unknown>>(config: GaugeConfiguration<Extract<keyof T, string>>): Gauge<Extract<keyof T, string>> {',
+        '    return new Gauge({ ...config, registers: [this] });',
+        '  }',
+        '}',
+      ].join('\n'),
+      'src/gossip.ts': [
+        "import { Metrics } from './registry.js';",
+        "export enum Topic { Block = 'block', Attestation = 'attestation', Aggregate = 'aggregate' }",
+        'const register = new Metrics();',
+        "const queueLength = register.gauge<{ topic: Topic }>({ name: 'gossip_queue_length', help: 'Queue length', labelNames: ['topic'] });",
+        'export function onQueue(message: { topic: string }, length: number): void {',
+        '  queueLength.set({ topic: message.topic }, length);',
+        '}',
+      ].join('\n'),
+    });
+    const result = await analyze({ cwd: dir, paths: ['.'] });
+    expect(result.estimates.map((e) => `${e.metric} ${e.series} ${e.byLabel[0]!.reason}`)).toEqual(["gossip_queue_length 3 declared by the metric's type argument"]);
+    expect(result.findings).toEqual([]);
+  });
 });

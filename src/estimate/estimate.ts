@@ -66,7 +66,12 @@ function leftUnset(def: MetricDef, estimate: LabelEstimate, label: string, index
 function labelEstimate(def: MetricDef, label: string, uses: Catalog['labelUses'], calls: Catalog['labelCalls'], config: ResolvedConfig): LabelEstimate {
   const budgeted = budgetedLabel(config, def.name, label);
   if (budgeted) return { label, count: budgeted.count, kind: 'budget', reason: `budget file (${budgeted.key})` };
+  const declared = def.labelTypes?.[label];
   const bound = union(uses.map((u) => u.bound));
+  // The metric's type argument declares the label's domain: it bounds what the uses cannot.
+  if (declared && (!bound || bound.kind === 'unknown' || (bound.kind !== 'unbounded' && (bound.kind === 'finite' ? bound.values.length : bound.count) > declared.length))) {
+    return { label, count: declared.length, kind: 'finite', reason: `declared by the metric's type argument`, values: declared };
+  }
   if (!bound) {
     // A timer's end() may set the label where obslint cannot follow; the other calls say it stays empty.
     const definitive = calls.filter((c) => c.method !== 'startTimer' && c.method !== 'end' && c.form !== 'opaque' && !isPositionalMismatch(def, c));

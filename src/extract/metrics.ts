@@ -7,6 +7,7 @@ import { enclosingClass, functionName, lookup, propertyKey, propertyName, skipOu
 import { calledFunction, returnExpressions, returnedValues } from './functions.js';
 import { ROUTE_METHODS } from './routes.js';
 import type { TypeOracle } from './type-oracle.js';
+import { typeBound } from './type-bounds.js';
 import { forEachDescendant } from './walk.js';
 import { bindArguments, EMPTY_ENV, scalarText, staticNumbers, staticStrings, type Env, type Static, type StaticEvaluator } from './static-eval.js';
 
@@ -200,6 +201,8 @@ export class MetricResolver {
       def.meter = ts.isPropertyAccessExpression(callee) ? meterName(callee.expression) : undefined;
     }
     if (outer) def.via = { wrapper: nameText(outer.expression), loc: this.project.location(node) };
+    const labelTypes = this.labelTypesOf(outer ?? node);
+    if (labelTypes) def.labelTypes = labelTypes;
     if (kind === 'histogram') {
       const advice = props.get('advice');
       const given = library === 'prom-client' ? props.get('buckets') : advice?.k === 'obj' ? advice.props.get('explicitBucketBoundaries') : undefined;
@@ -226,6 +229,23 @@ export class MetricResolver {
       this.byNode.set(site, def);
     }
     if (!def.nameIsDynamic && !this.byName.has(def.name)) this.byName.set(def.name, def);
+  }
+
+  /**
+   * Label domains from an object type argument: `register.gauge<{ topic: GossipType }>(…)` and
+   * `new Gauge<{ topic: GossipType }>(…)`. (prom-client's own string type argument names labels only.)
+   */
+  private labelTypesOf(site: ts.Node): Record<string, string[]> | undefined {
+    const typeArgument = (ts.isCallExpression(site) || ts.isNewExpression(site)) ? site.typeArguments?.[0] : undefined;
+    if (!typeArgument || !ts.isTypeLiteralNode(typeArgument)) return undefined;
+    const out: Record<string, string[]> = {};
+    for (const member of typeArgument.members) {
+      if (!ts.isPropertySignature(member) || !member.type) continue;
+      const key = propertyKey(member.name);
+      const bound = key !== undefined ? typeBound(member.type, this.project, this.evaluator) : undefined;
+      if (key !== undefined && bound?.kind === 'finite') out[key] = bound.values;
+    }
+    return Object.keys(out).length > 0 ? out : undefined;
   }
 
   /**
