@@ -182,6 +182,14 @@ describe('label value provenance', () => {
     expect(summary(bound)).toBe('finite orders.get,orders.list');
   });
 
+  it('counts mount + route per router file: the same local path under two mounts is two values', async () => {
+    const bound = await boundOf("export function f(req: any) { checkouts.inc({ value: req.baseUrl + req.route.path }); }", {
+      'src/items.ts': "import { Router } from 'express';\nexport const items = Router();\nitems.get('/', (req, res) => res.end());\nitems.get('/:sku', (req, res) => res.end());\n",
+      'src/orders.ts': "import { Router } from 'express';\nexport const orders = Router();\norders.get('/', (req, res) => res.end());\n",
+    });
+    expect(summary(bound)).toBe('bounded 4');
+  });
+
   it('counts a bounded source once however many call sites repeat it', async () => {
     const bound = await boundOf('export function a(req: any) { checkouts.inc({ value: req.method }); }\nexport function b(request: any) { checkouts.inc({ value: request.method }); }');
     expect(summary(bound)).toBe('bounded 9');

@@ -92,7 +92,9 @@ export function extract(options: ExtractOptions): Extraction {
   resolver.finishDiscovery();
   const routes = routeCalls.map((call) => routeOf(call, project, evaluator)).filter((r): r is RouteFact => r !== undefined);
   const routeTemplates = [...new Set(routes.map((r) => r.template))].sort();
-  const provenance = new ProvenanceAnalyzer(project, evaluator, resolver, { routeTemplates: () => routeTemplates, statusCodes: options.statusCodes });
+  // Routers in different files can be mounted under different prefixes: their templates are distinct values.
+  const mountedRoutes = new Set(routes.map((r) => `${r.loc.file}\u0000${r.template}`)).size;
+  const provenance = new ProvenanceAnalyzer(project, evaluator, resolver, { routeTemplates: () => routeTemplates, mountedRoutes: () => mountedRoutes, statusCodes: options.statusCodes });
   const collector = new LabelUseCollector(project, resolver, provenance, evaluator, types);
   for (const call of callExpressions) guarded(call, notices, root, () => collector.visit(call));
   attributeKeysAsLabels(resolver.defs, collector.facts.calls);

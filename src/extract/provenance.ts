@@ -49,7 +49,7 @@ export class ProvenanceAnalyzer {
     private readonly project: ProjectIndex,
     private readonly evaluator: StaticEvaluator,
     private readonly resolver: MetricResolver,
-    private readonly facts: { routeTemplates: () => string[]; statusCodes: number },
+    private readonly facts: { routeTemplates: () => string[]; mountedRoutes: () => number; statusCodes: number },
   ) {}
 
   of(expr: ts.Expression, env: Env = EMPTY_ENV, depth = 0): Bound {
@@ -104,12 +104,20 @@ export class ProvenanceAnalyzer {
     return unknown('arithmetic obslint cannot bound', text(e));
   }
 
-  /** `req.baseUrl + req.route.path` is still a template: the mount prefix is one of the app's routes. */
+  /**
+   * `req.baseUrl + req.route.path` is still a template, but one per mount and route: the same
+   * router-local path (`/`) under two mounts is two values, so every registration file counts.
+   */
   private routeWithMount(e: ts.BinaryExpression): Bound | undefined {
     const left = chain(skipOuter(e.left));
     const right = chain(skipOuter(e.right));
-    if (left?.names.at(-1) === 'baseUrl' && right && isRouteTemplate(right.names)) return this.routeTemplate(e);
-    return undefined;
+    if (left?.names.at(-1) !== 'baseUrl' || !right || !isRouteTemplate(right.names)) return undefined;
+    const routes = this.facts.mountedRoutes();
+    if (routes === 0) return unknown('a mounted route template, but obslint found no route registrations to count', text(e));
+    return bounded([
+      { source: 'mounted-route-template', count: routes, reason: `mount + route template (${routes} registration${routes === 1 ? '' : 's'}, counted per router file)` },
+      { source: 'route-unmatched', count: 1, reason: '1 for requests no route matched', replaceable: true },
+    ]);
   }
 
   private template(e: ts.TemplateExpression, env: Env, depth: number): Bound {
