@@ -65,6 +65,7 @@ describe('label value provenance', () => {
     ['a constant object named like a request context', "const c = { host: 'db-primary' } as const;\ncheckouts.inc({ value: c.host });", 'finite db-primary'],
     ['a timestamp by name', 'export function f(event: { eventTimestamp: number }) { checkouts.inc({ value: event.eventTimestamp }); }', 'unbounded timestamp'],
     ['logical and of booleans', 'export function f(before: boolean, after: boolean) { checkouts.inc({ value: String(!before && after) }); }', 'finite false,true'],
+    ['a function whose return type is a union maps anything onto it', "type Plan = 'free' | 'team';\nfunction toPlan(raw: string): Plan { return raw === 'team' ? raw : 'free'; }\nexport function f(req: any) { checkouts.inc({ value: toPlan(req.body.plan) }); }", 'finite free,team'],
     ['a let counter is not its initializer', "export function f(n: number) { for (let i = 0; i < n; i++) checkouts.inc({ value: `attempt-${i}` }); }", 'unknown'],
     ['lookup table indexed by request input', "const REASONS = { 1: 'shutdown', 2: 'fault' } as const;\nexport function f(req: any) { checkouts.inc({ value: REASONS[req.body.code] ?? 'other' }); }", 'finite fault,other,shutdown,undefined'],
     ['ids of bounded things are not ids', 'export function f(job: { workerId: string }) { checkouts.inc({ value: job.workerId }); }', 'unknown'],

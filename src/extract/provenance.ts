@@ -185,6 +185,9 @@ export class ProvenanceAnalyzer {
   /** A project function's result: the union of what its `return` statements give, for these arguments. */
   private returnedBy(call: ts.CallExpression, env: Env, depth: number): Bound {
     const fn = calledFunction(call.expression, this.project);
+    // A declared return type is the function's contract: `toPlan(raw): Plan` maps anything onto Plan.
+    const declared = fn?.type ? typeBound(fn.type, this.project, this.evaluator) : undefined;
+    if (declared) return finite((declared as Extract<Bound, { kind: 'finite' }>).values, `return type of \`${functionName(fn!) ?? text(call.expression)}()\``);
     if (!fn || !(fn as ts.FunctionLikeDeclaration).body) return unknown(`the result of \`${text(call.expression)}()\``, text(call));
     const callEnv = bindArguments(fn, call.arguments, env);
     const returns = returnedValues(fn);
