@@ -109,4 +109,30 @@ describe('labels objects that are not literals at the call', () => {
     expect(result.estimates.map((e) => `${e.metric} ${e.series} ${e.byLabel[0]!.reason}`)).toEqual(["gossip_queue_length 3 declared by the metric's type argument"]);
     expect(result.findings).toEqual([]);
   });
+
+  it('a metrics object injected through an interface reaches the one metric stored under that name', async () => {
+    const dir = tempProject({
+      'src/metrics.ts': [
+        "import { Counter, Histogram } from 'prom-client';",
+        'export function createMetrics() {',
+        '  return {',
+        "    rpcRequests: new Counter({ name: 'rpc_requests_total', help: 'RPC requests', labelNames: ['route_id'] }),",
+        "    rpcTime: new Histogram({ name: 'rpc_duration_seconds', help: 'RPC time', labelNames: ['route_id'] }),",
+        '  };',
+        '}',
+      ].join('\n'),
+      'src/client.ts': [
+        "import type { Counter, Histogram } from 'prom-client';",
+        'export interface RpcMetrics { rpcRequests: Counter<string>; rpcTime: Histogram<string> }',
+        'export class RpcClient {',
+        '  constructor(private readonly metrics: RpcMetrics | null) {}',
+        '  call(req: { params: { method: string } }): void {',
+        '    this.metrics?.rpcRequests.inc({ route_id: req.params.method });',
+        '  }',
+        '}',
+      ].join('\n'),
+    });
+    const result = await analyze({ cwd: dir, paths: ['.'] });
+    expect(result.findings.map((f) => `${f.loc.file}:${f.loc.line} ${f.ruleId} ${f.metric}`)).toContain('src/client.ts:6 unbounded-label rpc_requests_total');
+  });
 });

@@ -48,6 +48,7 @@ describe('label value provenance', () => {
     ['status code', 'export function f(res: any) { checkouts.inc({ value: res.statusCode }); }', 'bounded 20'],
     ['process.env', 'checkouts.inc({ value: process.env.REGION });', 'bounded 1'],
     ['request param', 'export function f(req: any) { checkouts.inc({ value: req.params.cartId }); }', 'unbounded request-input'],
+    ['a request parameter named method', 'export function f(req: any) { checkouts.inc({ value: req.params.method }); }', 'unbounded request-input'],
     ['request header via get()', "export function f(req: any) { checkouts.inc({ value: req.get('user-agent') }); }", 'unbounded request-input'],
     ['raw url', 'export function f(req: any) { checkouts.inc({ value: req.originalUrl }); }', 'unbounded raw-url'],
     ['id by name', 'export function f(order: { customerId: string }) { checkouts.inc({ value: order.customerId }); }', 'unbounded id'],

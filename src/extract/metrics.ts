@@ -54,6 +54,7 @@ export class MetricResolver {
     this.discovered = true;
     this.memo.clear();
     this.holders = undefined;
+    this.holderIndex = undefined;
   }
 
   /** Defines the metric(s) a `new Counter()` or `meter.createCounter()` creates, if it is one. */
@@ -284,15 +285,8 @@ export class MetricResolver {
     if (this.holders) return this.holders;
     this.holders = new Set();
     for (const site of this.byNode.keys()) {
-      const parent = site.parent;
-      if (!parent) continue;
-      if ((ts.isVariableDeclaration(parent) || ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent)) && parent.name && !ts.isComputedPropertyName(parent.name)) {
-        const name = ts.isIdentifier(parent.name) || ts.isStringLiteral(parent.name) || ts.isPrivateIdentifier(parent.name) ? parent.name.text : undefined;
-        if (name) this.holders.add(name);
-      } else if (ts.isBinaryExpression(parent) && parent.right === site) {
-        const name = propertyName(skipOuter(parent.left)) ?? (ts.isIdentifier(parent.left) ? parent.left.text : undefined);
-        if (name) this.holders.add(name);
-      }
+      const name = holderName(site);
+      if (name) this.holders.add(name);
     }
     return this.holders;
   }
@@ -302,12 +296,36 @@ export class MetricResolver {
     if (!ts.isPropertyAccessExpression(e) && !ts.isIdentifier(e)) return undefined;
     // The checker is asked only about names that hold a metric somewhere (not every `cache.set`).
     if (!this.holderNames().has(ts.isIdentifier(e) ? e.text : e.name.text)) return undefined;
+    const name = ts.isIdentifier(e) ? e.text : e.name.text;
     for (const decl of this.types.declarations(e)) {
       const init = ts.isPropertyAssignment(decl) || ts.isPropertyDeclaration(decl) || ts.isVariableDeclaration(decl) ? decl.initializer : undefined;
       const found = init && this.resolve(init, 1);
       if (found) return found;
+      // Declared by an interface (an injected `Metrics` object): structural typing joins it to the
+      // object that created the metric, which obslint can name only when one metric has that holder.
+      if (ts.isPropertySignature(decl) && /\b(Counter|Gauge|Histogram|Summary|UpDownCounter|ObservableGauge|ObservableCounter)\b/.test(decl.type?.getText() ?? '')) {
+        const candidates = this.holdersNamed(name);
+        if (candidates.length === 1) return candidates[0];
+      }
     }
     return undefined;
+  }
+
+  private holderIndex?: Map<string, MetricDef[]>;
+
+  /** The metrics stored under a property or variable of this name, anywhere in the project. */
+  private holdersNamed(name: string): MetricDef[] {
+    if (!this.holderIndex) {
+      this.holderIndex = new Map();
+      for (const [site, def] of this.byNode) {
+        const holder = holderName(site);
+        if (!holder) continue;
+        const list = this.holderIndex.get(holder) ?? [];
+        if (!list.includes(def)) list.push(def);
+        this.holderIndex.set(holder, list);
+      }
+    }
+    return this.holderIndex.get(name) ?? [];
   }
 
   private resolveUncached(e: ts.Expression, depth: number): MetricDef | undefined {
@@ -612,6 +630,17 @@ function isGuardedCreation(node: ts.Node): boolean {
 function bindingNames(name: ts.BindingName): string[] {
   if (ts.isIdentifier(name)) return [name.text];
   return name.elements.flatMap((e) => (ts.isOmittedExpression(e) ? [] : bindingNames(e.name)));
+}
+
+/** The variable, field or property a metric is stored in (`const x = …`, `{ x: … }`, `this.x = …`). */
+function holderName(site: ts.Node): string | undefined {
+  const parent = site.parent;
+  if (!parent) return undefined;
+  if ((ts.isVariableDeclaration(parent) || ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent)) && parent.name && !ts.isComputedPropertyName(parent.name)) {
+    return ts.isIdentifier(parent.name) || ts.isStringLiteral(parent.name) || ts.isPrivateIdentifier(parent.name) ? parent.name.text : undefined;
+  }
+  if (ts.isBinaryExpression(parent) && parent.right === site) return propertyName(skipOuter(parent.left)) ?? (ts.isIdentifier(parent.left) ? parent.left.text : undefined);
+  return undefined;
 }
 
 function enclosingClassOf(node: ts.Node): ts.ClassLikeDeclaration | undefined {

@@ -414,11 +414,12 @@ export class ProvenanceAnalyzer {
     if (isRouteTemplate(names)) return this.routeTemplate(node);
     const requestRoot = REQUEST_ROOTS.has(root) || names.includes('req') || names.includes('request');
     if (requestRoot) {
-      if (last === 'method' && names.length <= 3) return boundedPart('http-method', HTTP_METHODS.length, `HTTP method (${HTTP_METHODS.length})`, { domain: [...HTTP_METHODS, ...HTTP_METHODS.map((m) => m.toLowerCase())] });
       const inputIndex = names.findIndex((n, i) => i > 0 && REQUEST_INPUT_PROPS.has(n));
       if (inputIndex > 0) {
         return unbounded('request-input', 'request input', source, [this.step(node, `\`${source}\` is request input`)]);
       }
+      // `req.method`, `ctx.request.method` (but `req.params.method` is request input, above).
+      if (last === 'method' && names.length <= 3) return boundedPart('http-method', HTTP_METHODS.length, `HTTP method (${HTTP_METHODS.length})`, { domain: [...HTTP_METHODS, ...HTTP_METHODS.map((m) => m.toLowerCase())] });
       if (RAW_URL_PROPS.has(last)) {
         return unbounded('raw-url', 'raw URL', source, [this.step(node, `\`${source}\` is the raw request URL`)]);
       }
