@@ -3,7 +3,7 @@ import type { Library, MetricDef, MetricKind } from '../types.js';
 import { meterName, OTEL, otelInstrument } from './libraries/opentelemetry.js';
 import { PROM_CLIENT, promClientMetricClass } from './libraries/prom-client.js';
 import type { ProjectIndex } from './project.js';
-import { enclosingClass, functionName, lookup, propertyKey, propertyName, skipOuter, type Declaration } from './scope.js';
+import { enclosingClass, enclosingClassLike, enclosingFunction, functionName, lookup, propertyKey, propertyName, skipOuter, type Declaration } from './scope.js';
 import { calledFunction, returnExpressions, returnedValues } from './functions.js';
 import { ROUTE_METHODS } from './routes.js';
 import type { TypeOracle } from './type-oracle.js';
@@ -53,7 +53,6 @@ export class MetricResolver {
   finishDiscovery(): void {
     this.discovered = true;
     this.memo.clear();
-    this.holders = undefined;
     this.holderIndex = undefined;
   }
 
@@ -117,7 +116,7 @@ export class MetricResolver {
     const owner = ts.isClassLike(fn.parent) ? fn.parent : undefined;
     return group.byMethodName.filter((call) => {
       const receiver = skipOuter((skipOuter(call.expression) as ts.PropertyAccessExpression).expression);
-      if (receiver.kind === ts.SyntaxKind.ThisKeyword) return !owner || enclosingClassOf(call) === owner;
+      if (receiver.kind === ts.SyntaxKind.ThisKeyword) return !owner || enclosingClassLike(call) === owner;
       // `histogram.record(1, …)` records a metric; it does not call a project method named `record`.
       // (Only once every metric is known: resolving earlier would memoize a partial answer.)
       return !this.discovered || this.resolve(receiver) === undefined;
@@ -257,7 +256,7 @@ export class MetricResolver {
     const where = placement(site, staticName);
     // A factory of a fixed name throws on its second call just like a plain helper.
     if (where !== 'function' && !(where === 'factory' && staticName)) return where;
-    const fn = enclosingFunctionOf(site);
+    const fn = enclosingFunction(site);
     // Methods are matched to calls by name only: too weak to call a metric hot.
     for (const call of fn && !isMethodLike(fn) ? this.callersOf(fn) : []) {
       const caller = placement(call, staticName);
@@ -278,17 +277,20 @@ export class MetricResolver {
     return found;
   }
 
-  private holders?: Set<string>;
 
   /** Names of the variables, fields and properties that metric definitions are stored in. */
-  private holderNames(): Set<string> {
-    if (this.holders) return this.holders;
-    this.holders = new Set();
-    for (const site of this.byNode.keys()) {
-      const name = holderName(site);
-      if (name) this.holders.add(name);
+  private holderNames(): ReadonlyMap<string, MetricDef[]> {
+    if (!this.holderIndex) {
+      this.holderIndex = new Map();
+      for (const [site, def] of this.byNode) {
+        const holder = holderName(site);
+        if (!holder) continue;
+        const list = this.holderIndex.get(holder) ?? [];
+        if (!list.includes(def)) list.push(def);
+        this.holderIndex.set(holder, list);
+      }
     }
-    return this.holders;
+    return this.holderIndex;
   }
 
   /** Where syntax loses the trail (typed parameters, injected objects), the checker's declaration. */
@@ -304,7 +306,7 @@ export class MetricResolver {
       // Declared by an interface (an injected `Metrics` object): structural typing joins it to the
       // object that created the metric, which obslint can name only when one metric has that holder.
       if (ts.isPropertySignature(decl) && /\b(Counter|Gauge|Histogram|Summary|UpDownCounter|ObservableGauge|ObservableCounter)\b/.test(decl.type?.getText() ?? '')) {
-        const candidates = this.holdersNamed(name);
+        const candidates = this.holderNames().get(name) ?? [];
         if (candidates.length === 1) return candidates[0];
       }
     }
@@ -313,20 +315,6 @@ export class MetricResolver {
 
   private holderIndex?: Map<string, MetricDef[]>;
 
-  /** The metrics stored under a property or variable of this name, anywhere in the project. */
-  private holdersNamed(name: string): MetricDef[] {
-    if (!this.holderIndex) {
-      this.holderIndex = new Map();
-      for (const [site, def] of this.byNode) {
-        const holder = holderName(site);
-        if (!holder) continue;
-        const list = this.holderIndex.get(holder) ?? [];
-        if (!list.includes(def)) list.push(def);
-        this.holderIndex.set(holder, list);
-      }
-    }
-    return this.holderIndex.get(name) ?? [];
-  }
 
   private resolveUncached(e: ts.Expression, depth: number): MetricDef | undefined {
     const direct = this.byNode.get(e);
@@ -640,16 +628,6 @@ function holderName(site: ts.Node): string | undefined {
     return ts.isIdentifier(parent.name) || ts.isStringLiteral(parent.name) || ts.isPrivateIdentifier(parent.name) ? parent.name.text : undefined;
   }
   if (ts.isBinaryExpression(parent) && parent.right === site) return propertyName(skipOuter(parent.left)) ?? (ts.isIdentifier(parent.left) ? parent.left.text : undefined);
-  return undefined;
-}
-
-function enclosingClassOf(node: ts.Node): ts.ClassLikeDeclaration | undefined {
-  for (let n = node.parent; n; n = n.parent) if (ts.isClassLike(n)) return n;
-  return undefined;
-}
-
-function enclosingFunctionOf(node: ts.Node): ts.SignatureDeclaration | undefined {
-  for (let n = node.parent; n; n = n.parent) if (ts.isFunctionLike(n)) return n as ts.SignatureDeclaration;
   return undefined;
 }
 

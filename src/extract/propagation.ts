@@ -3,7 +3,7 @@ import type { Client, OutboundCall, TracingFacts } from '../types.js';
 import { calledFunction } from './functions.js';
 import { clientCall, messagingClientsOf } from './libraries/clients.js';
 import type { ProjectIndex } from './project.js';
-import { lookup, propertyKey, propertyName, skipOuter } from './scope.js';
+import { enclosingFunction, lookup, propertyKey, propertyName, skipOuter } from './scope.js';
 import { table } from '../util/table.js';
 import { forEachDescendant } from './walk.js';
 
@@ -215,7 +215,7 @@ function hostOf(call: ts.CallExpression | ts.NewExpression): string | undefined 
 function injected(call: ts.CallExpression | ts.NewExpression, project: ProjectIndex): string | undefined {
   const args = [...(call.arguments ?? [])];
   if (args.some((a) => mentionsTraceparent(a))) return 'traceparent header';
-  const carriers = injectedCarriers(enclosingScope(call));
+  const carriers = injectedCarriers(enclosingFunction(call) ?? call.getSourceFile());
   if (args.some((a) => mentionsAny(a, carriers))) return 'propagation.inject';
   if (args.some((a) => callsInjectingHelper(a, project))) return 'propagation.inject (helper)';
   const receiver = ts.isPropertyAccessExpression(skipOuter(call.expression)) ? skipOuter((skipOuter(call.expression) as ts.PropertyAccessExpression).expression) : undefined;
@@ -303,8 +303,4 @@ function interceptorInjects(receiver: ts.Expression): boolean {
   return found;
 }
 
-function enclosingScope(node: ts.Node): ts.Node {
-  for (let n = node.parent; n; n = n.parent) if (ts.isFunctionLike(n) || ts.isSourceFile(n)) return n;
-  return node.getSourceFile();
-}
 

@@ -164,6 +164,19 @@ export function skipOuter(expr: ts.Expression): ts.Expression {
 }
 
 
+/** The nearest function around a node (arrow functions and methods included). */
+export function enclosingFunction(node: ts.Node): ts.SignatureDeclaration | undefined {
+  for (let n = node.parent; n; n = n.parent) if (ts.isFunctionLike(n)) return n as ts.SignatureDeclaration;
+  return undefined;
+}
+
+/** The nearest class around a node, whatever functions lie between. */
+export function enclosingClassLike(node: ts.Node): ts.ClassLikeDeclaration | undefined {
+  for (let n = node.parent; n; n = n.parent) if (ts.isClassLike(n)) return n;
+  return undefined;
+}
+
+/** The class `this` refers to at a node: not past a plain function, which has its own `this`. */
 export function enclosingClass(node: ts.Node): ts.ClassLikeDeclaration | undefined {
   for (let n = node.parent; n; n = n.parent) {
     if (ts.isClassLike(n)) return n;

@@ -2,7 +2,7 @@ import { ts } from 'ts-morph';
 import type { Client } from '../../types.js';
 import { table } from '../../util/table.js';
 import type { ProjectIndex } from '../project.js';
-import { lookup, skipOuter, type Declaration } from '../scope.js';
+import { enclosingClassLike, enclosingFunction, lookup, skipOuter, type Declaration } from '../scope.js';
 
 /** HTTP client packages, by module specifier. */
 const HTTP_MODULES = table<Client>({
@@ -156,7 +156,7 @@ function originOf(receiver: ts.Expression, depth = 0): ts.Expression | undefined
     return init ? originOf(init, depth + 1) : undefined;
   }
   if (ts.isPropertyAccessExpression(e) && e.expression.kind === ts.SyntaxKind.ThisKeyword) {
-    const field = classOf(e)?.members.find((m) => ts.isPropertyDeclaration(m) && m.name.getText() === e.name.text) as ts.PropertyDeclaration | undefined;
+    const field = enclosingClassLike(e)?.members.find((m) => ts.isPropertyDeclaration(m) && m.name.getText() === e.name.text) as ts.PropertyDeclaration | undefined;
     return field?.initializer ? originOf(field.initializer, depth + 1) : undefined;
   }
   return undefined;
@@ -190,7 +190,7 @@ function clientOfReceiver(receiver: ts.Expression, project: ProjectIndex, depth 
   }
   if (ts.isPropertyAccessExpression(receiver) && receiver.expression.kind === ts.SyntaxKind.ThisKeyword) {
     // `this.http = axios.create(...)` in the class.
-    const cls = classOf(receiver);
+    const cls = enclosingClassLike(receiver);
     const field = cls?.members.find((m) => ts.isPropertyDeclaration(m) && m.name.getText() === receiver.name.text) as ts.PropertyDeclaration | undefined;
     return field?.initializer ? instanceOf(field.initializer, project, depth) : undefined;
   }
@@ -202,16 +202,6 @@ function instanceOf(init: ts.Expression, project: ProjectIndex, depth: number): 
   if (!ts.isCallExpression(e)) return undefined;
   const callee = skipOuter(e.expression);
   if (ts.isPropertyAccessExpression(callee) && INSTANCE_FACTORIES.has(callee.name.text)) return clientOfReceiver(skipOuter(callee.expression), project, depth + 1);
-  return undefined;
-}
-
-function enclosingFunction(node: ts.Node): ts.Node | undefined {
-  for (let n = node.parent; n; n = n.parent) if (ts.isFunctionLike(n)) return n;
-  return undefined;
-}
-
-function classOf(node: ts.Node): ts.ClassLikeDeclaration | undefined {
-  for (let n = node.parent; n; n = n.parent) if (ts.isClassLike(n)) return n;
   return undefined;
 }
 
