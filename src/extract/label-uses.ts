@@ -36,16 +36,18 @@ export class LabelUseCollector {
     if (!method || !(ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee))) return;
     if (OTEL.recordMethods.has(method) || method === 'observe') {
       const recorded = this.otelRecording(call, method, skipOuter(callee.expression));
-      if (recorded) return this.otelUse(recorded.def, call, method, recorded.value, recorded.attributes);
+      if (recorded.length > 0) return recorded.forEach((r) => this.otelUse(r.def, call, method, r.value, r.attributes));
     }
     if (!PROM_CLIENT.labelMethods.has(method)) return;
     const receiver = skipOuter(callee.expression);
     // `h.labels(...).observe(v)`: labels were set by the inner call, the value is observed here.
     const chained = ts.isCallExpression(receiver) && propertyName(skipOuter(receiver.expression)) === 'labels';
     const metricExpr = chained ? skipOuter((skipOuter(receiver.expression) as ts.PropertyAccessExpression).expression) : receiver;
-    const def = this.resolver.resolve(metricExpr);
-    if (!def) return;
+    // An injected metrics object built in several places: the call feeds each of its metrics.
+    for (const def of this.resolver.resolveAll(metricExpr)) this.promUse(def, call, method, chained);
+  }
 
+  private promUse(def: MetricDef, call: ts.CallExpression, method: string, chained: boolean): void {
     if (method === 'labels') {
       this.labelsCall(def, call);
     } else if (!chained) {
@@ -61,12 +63,15 @@ export class LabelUseCollector {
    * An OpenTelemetry measurement: `counter.add(v, attrs)`, `histogram.record(v, attrs)`, and the
    * `result.observe(v, attrs)` / `observer.observe(instrument, v, attrs)` of observable callbacks.
    */
-  private otelRecording(call: ts.CallExpression, method: string, receiver: ts.Expression): { def: MetricDef; value?: ts.Expression; attributes?: ts.Expression } | undefined {
+  private otelRecording(call: ts.CallExpression, method: string, receiver: ts.Expression): { def: MetricDef; value?: ts.Expression; attributes?: ts.Expression }[] {
     const args = call.arguments;
     if (method !== 'observe') {
-      const def = this.resolver.resolve(receiver);
-      return def?.library === 'opentelemetry' ? { def, value: args[0], attributes: args[1] } : undefined;
+      return this.resolver.resolveAll(receiver).filter((def) => def.library === 'opentelemetry').map((def) => ({ def, value: args[0], attributes: args[1] }));
     }
+    return [this.observableRecording(args, receiver)].filter((r) => r !== undefined);
+  }
+
+  private observableRecording(args: ts.NodeArray<ts.Expression>, receiver: ts.Expression): { def: MetricDef; value?: ts.Expression; attributes?: ts.Expression } | undefined {
     if (!ts.isIdentifier(receiver)) return undefined;
     const decl = lookup(receiver.text, receiver);
     const registration = decl?.kind === 'parameter' && decl.index === 0 ? decl.fn.parent : undefined;

@@ -6,6 +6,7 @@ import type { ProjectIndex } from './project.js';
 import { enclosingClass, enclosingClassLike, enclosingFunction, functionName, lookup, propertyKey, propertyName, skipOuter, type Declaration } from './scope.js';
 import { calledFunction, returnExpressions, returnedValues } from './functions.js';
 import { ROUTE_METHODS } from './routes.js';
+import { InjectionTracer } from './injection.js';
 import type { TypeOracle } from './type-oracle.js';
 import { typeBound } from './type-bounds.js';
 import { forEachDescendant } from './walk.js';
@@ -53,6 +54,7 @@ export class MetricResolver {
   finishDiscovery(): void {
     this.discovered = true;
     this.memo.clear();
+    this.typeMemo.clear();
     this.holderIndex = undefined;
   }
 
@@ -265,14 +267,40 @@ export class MetricResolver {
     return where;
   }
 
+  /**
+   * Every metric an expression may be: one where syntax or the checker decides, several where an
+   * injected metrics object is built in more than one place (`new Client({ metrics: m.eth1 })`).
+   */
+  resolveAll(expr: ts.Expression): MetricDef[] {
+    const e = skipOuter(expr);
+    const syntactic = this.resolveSyntactic(e, 0);
+    if (syntactic) return [syntactic];
+    const member = propertyName(e);
+    // Only names that hold a metric somewhere are worth following (not every `cache.set`).
+    if (member === undefined || !this.holderNames().has(member)) return [];
+    this.injection ??= new InjectionTracer(this.project, this.types, (fn) => this.callersOf(fn));
+    const found = new Set<MetricDef>();
+    for (const origin of this.injection.origins(e)) {
+      const def = origin.path.length === 0 ? this.resolve(origin.expr, 1) : origin.path.length === 1 ? this.memberOf(origin.expr, origin.path[0]!, 1) : undefined;
+      if (def) found.add(def);
+    }
+    return found.size > 0 ? [...found] : this.typedDefs(e);
+  }
+
+  private injection?: InjectionTracer;
+
   /** The metric an expression evaluates to, if obslint can tell. */
   resolve(expr: ts.Expression, depth = 0): MetricDef | undefined {
     const e = skipOuter(expr);
+    return this.resolveSyntactic(e, depth) ?? (depth === 0 ? this.resolveByType(e) : undefined);
+  }
+
+  private resolveSyntactic(e: ts.Expression, depth: number): MetricDef | undefined {
     if (this.memo.has(e)) return this.memo.get(e) ?? undefined;
     if (depth > 8) return undefined;
     // Marked before resolving: an alias cycle (`const a = b; const b = a`) ends here.
     this.memo.set(e, null);
-    const found = this.resolveUncached(e, depth) ?? (depth === 0 ? this.resolveByType(e) : undefined);
+    const found = this.resolveUncached(e, depth);
     this.memo.set(e, found ?? null);
     return found;
   }
@@ -293,24 +321,32 @@ export class MetricResolver {
     return this.holderIndex;
   }
 
-  /** Where syntax loses the trail (typed parameters, injected objects), the checker's declaration. */
+  /** Where syntax loses the trail (typed parameters, injected objects): the checker's one answer. */
   private resolveByType(e: ts.Expression): MetricDef | undefined {
-    if (!ts.isPropertyAccessExpression(e) && !ts.isIdentifier(e)) return undefined;
-    // The checker is asked only about names that hold a metric somewhere (not every `cache.set`).
-    if (!this.holderNames().has(ts.isIdentifier(e) ? e.text : e.name.text)) return undefined;
+    let found = this.typeMemo.get(e);
+    if (!found) this.typeMemo.set(e, (found = this.typedDefs(e)));
+    return found.length === 1 ? found[0] : undefined;
+  }
+
+  private readonly typeMemo = new Map<ts.Node, MetricDef[]>();
+
+  /** The metrics the checker's declarations of `e` hold (several for a union: `for (const g of [m.a, m.b])`). */
+  private typedDefs(e: ts.Expression): MetricDef[] {
+    if (!ts.isPropertyAccessExpression(e) && !ts.isIdentifier(e)) return [];
     const name = ts.isIdentifier(e) ? e.text : e.name.text;
+    // The checker is asked only about names that hold a metric somewhere (not every `cache.set`).
+    const candidates = this.holderNames().get(name);
+    if (!candidates) return [];
+    const found = new Set<MetricDef>();
     for (const decl of this.types.declarations(e)) {
       const init = ts.isPropertyAssignment(decl) || ts.isPropertyDeclaration(decl) || ts.isVariableDeclaration(decl) ? decl.initializer : undefined;
-      const found = init && this.resolve(init, 1);
-      if (found) return found;
+      const def = init && this.resolve(init, 1);
+      if (def) found.add(def);
       // Declared by an interface (an injected `Metrics` object): structural typing joins it to the
       // object that created the metric, which obslint can name only when one metric has that holder.
-      if (ts.isPropertySignature(decl) && /\b(Counter|Gauge|Histogram|Summary|UpDownCounter|ObservableGauge|ObservableCounter)\b/.test(decl.type?.getText() ?? '')) {
-        const candidates = this.holderNames().get(name) ?? [];
-        if (candidates.length === 1) return candidates[0];
-      }
+      else if (ts.isPropertySignature(decl) && candidates.length === 1 && /\b(Counter|Gauge|Histogram|Summary|UpDownCounter|ObservableGauge|ObservableCounter)\b/.test(decl.type?.getText() ?? '')) found.add(candidates[0]!);
     }
-    return undefined;
+    return [...found];
   }
 
   private holderIndex?: Map<string, MetricDef[]>;

@@ -131,6 +131,16 @@ export class ProjectIndex {
     return this.findExport(file, decl.imported);
   }
 
+  /** The class `extends X` names, when X is a class of the project. */
+  baseClass(cls: ts.ClassLikeDeclaration): ts.ClassLikeDeclaration | undefined {
+    const clause = cls.heritageClauses?.find((c) => c.token === ts.SyntaxKind.ExtendsKeyword);
+    const base = clause?.types[0]?.expression;
+    if (!base || !ts.isIdentifier(base)) return undefined;
+    let decl = lookup(base.text, base);
+    if (decl?.kind === 'import') decl = this.followImport(decl);
+    return decl?.kind === 'class' ? decl.node : undefined;
+  }
+
   /** The project file an import refers to, for namespace imports (`import * as m`, `const m = require()`). */
   importedFile(decl: Extract<Declaration, { kind: 'import' }>): ts.SourceFile | undefined {
     return this.resolveModule(decl.module, decl.node.getSourceFile().fileName);
@@ -139,6 +149,7 @@ export class ProjectIndex {
 
 export function calleeName(expr: ts.Expression): string | undefined {
   if (ts.isIdentifier(expr)) return expr.text;
+  if (expr.kind === ts.SyntaxKind.SuperKeyword) return 'super';
   if (ts.isPropertyAccessExpression(expr)) return expr.name.text;
   if (ts.isElementAccessExpression(expr) && ts.isStringLiteralLike(expr.argumentExpression)) return expr.argumentExpression.text;
   return undefined;

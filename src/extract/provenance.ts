@@ -29,7 +29,7 @@ const DERIVING_METHODS = new Set(['split', 'slice', 'substring', 'substr', 'repl
 const MATH_PASSTHROUGH = new Set(['floor', 'ceil', 'round', 'trunc', 'abs']);
 
 /** Ids of things a service has few of: routes, operations, rules, types, regions. */
-const BOUNDED_ID_NAMES = /^(route|operation|op|rule|type|kind|schema|region|zone|provider|channel|method|status|state|error|reason|locale|currency|country|plan|tier|feature|flag|metric|queue|topic|protocol|worker|thread|shard|partition|core|cpu)(Id|ID|_id)$/;
+const BOUNDED_ID_NAMES = /^(route|operation|op|rule|type|kind|schema|region|zone|provider|channel|method|status|state|error|reason|locale|currency|country|plan|tier|feature|flag|metric|queue|topic|protocol|worker|thread|shard|partition|core|cpu|bucket|table|collection|category|service|cluster|pool|env|environment)(Id|ID|_id)$/;
 
 /** Names that promise one value per entity: ids, keys, emails, timestamps. */
 export function categoryOfName(name: string): UnboundedCategory | undefined {
@@ -212,7 +212,7 @@ export class ProvenanceAnalyzer {
         const typed = decl.node.type && decl.path.length === 0 ? typeBound(decl.node.type, this.project, this.evaluator) : undefined;
         // A `let` that is written again (`i++`, `x = …`) is not its initializer: only its type can bound it.
         if (!decl.isConst && isReassigned(decl)) {
-          return typed ?? this.byName(decl.name.text, use) ?? unknown(`\`${decl.name.text}\` is reassigned`, name, [this.step(use, `\`${name}\` changes after its declaration`)]);
+          return typed ?? this.loopCounter(decl) ?? this.byName(decl.name.text, use) ?? unknown(`\`${decl.name.text}\` is reassigned`, name, [this.step(use, `\`${name}\` changes after its declaration`)]);
         }
         if (decl.node.initializer) {
           const fromInit = decl.path.length === 0 ? this.of(decl.node.initializer, env, depth + 1) : this.pathOf(decl.node.initializer, decl.path, env, depth + 1);
@@ -295,6 +295,25 @@ export class ProvenanceAnalyzer {
     const cutShort = bounds.some((b) => b.kind === 'unknown' && b.reason === TOO_FAR);
     if (decl.path.length === 0 && !cutShort) this.paramMemo.set(decl.node, named);
     return named;
+  }
+
+  /** `for (let i = 0; i < SUBNETS; i++)`: the counter takes each value from start to limit. */
+  private loopCounter(decl: Extract<Declaration, { kind: 'variable' }>): Bound | undefined {
+    const loop = decl.node.parent?.parent;
+    if (!loop || !ts.isForStatement(loop) || loop.initializer !== decl.node.parent || !decl.node.initializer || !loop.condition || !loop.incrementor) return undefined;
+    const name = decl.name.text;
+    const step = skipOuter(loop.incrementor);
+    const increments = (ts.isPostfixUnaryExpression(step) || ts.isPrefixUnaryExpression(step)) && step.operator === ts.SyntaxKind.PlusPlusToken && ts.isIdentifier(step.operand) && step.operand.text === name;
+    const condition = skipOuter(loop.condition);
+    if (!increments || !ts.isBinaryExpression(condition) || !ts.isIdentifier(condition.left) || condition.left.text !== name) return undefined;
+    const inclusive = condition.operatorToken.kind === ts.SyntaxKind.LessThanEqualsToken;
+    if (!inclusive && condition.operatorToken.kind !== ts.SyntaxKind.LessThanToken) return undefined;
+    const start = Number(scalarText(this.evaluator.eval(decl.node.initializer)));
+    const limit = Number(scalarText(this.evaluator.eval(condition.right)));
+    const end = inclusive ? limit + 1 : limit;
+    // The body may also write the counter: then the loop header does not bound it.
+    if (!Number.isInteger(start) || !Number.isInteger(end) || end - start > 1000 || writesInside(loop.statement, decl)) return undefined;
+    return finite(Array.from({ length: Math.max(0, end - start) }, (_, i) => String(start + i)), `loop counter \`${name}\` from ${start} to ${end - 1}`);
   }
 
   /** `STEPS.forEach((step) => …)`: the callback's first parameter takes the array's elements. */
@@ -474,7 +493,11 @@ const COMPOUND_ASSIGNMENTS = new Set([
 /** Whether a variable is written after its declaration (assignment, `++`/`--`) anywhere in its scope. */
 function isReassigned(decl: Extract<Declaration, { kind: 'variable' }>): boolean {
   const list = decl.node.parent;
-  const scope = list?.parent?.parent ?? decl.node.getSourceFile();
+  return writesInside(list?.parent?.parent ?? decl.node.getSourceFile(), decl);
+}
+
+/** Whether anything under `scope` writes the variable (assignment, `++`/`--`). */
+function writesInside(scope: ts.Node, decl: Extract<Declaration, { kind: 'variable' }>): boolean {
   const writes = (target: ts.Expression): boolean => {
     const e = skipOuter(target);
     if (ts.isIdentifier(e)) return e.text === decl.name.text && lookup(e.text, e)?.node === decl.node;
