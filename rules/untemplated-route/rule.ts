@@ -16,6 +16,13 @@ export function templatize(path: string): string | undefined {
   return changed ? templated : undefined;
 }
 
+/** The matched-route accessor of the framework the raw value was read from. */
+function templateAccessor(source: string): string {
+  if (/^c\.req\./.test(source)) return '`c.req.routePath` (Hono)';
+  if (/^ctx\./.test(source)) return '`ctx._matchedRoute` (koa-router)';
+  return '`req.route.path` (express; fastify `request.routeOptions.url`, koa `ctx._matchedRoute`, Hono `c.req.routePath`)';
+}
+
 export default defineRule({
   id: 'untemplated-route',
   meta: {
@@ -23,7 +30,7 @@ export default defineRule({
     defaultSeverity: 'error',
     scope: 'project',
     messages: {
-      raw: '{{word}} `{{label}}` of `{{metric}}` takes `{{source}}` ({{what}}, unbounded): use the route template `req.route.path` (fastify `request.routeOptions.url`, koa `ctx._matchedRoute`)',
+      raw: '{{word}} `{{label}}` of `{{metric}}` takes `{{source}}` ({{what}}, unbounded): use the route template {{template}}',
       built: '{{word}} `{{label}}` of `{{metric}}` takes `{{source}}` ({{what}}, unbounded): use the route template, with the ids as `:params`',
       literal: '{{word}} `{{label}}` of `{{metric}}` takes the literal path `{{value}}`: use the template `{{template}}`',
     },
@@ -40,7 +47,7 @@ export default defineRule({
           if (source.category !== 'raw-url' && source.category !== 'literal-path') continue;
           ctx.report({
             messageId: source.category === 'raw-url' ? 'raw' : 'built',
-            data: { word: labelWord(metric), label: use.label, metric: metric.name, source: source.source, what: source.reason },
+            data: { word: labelWord(metric), label: use.label, metric: metric.name, source: source.source, what: source.reason, template: templateAccessor(source.source) },
             loc: use.loc,
             metric: metric.name,
             label: use.label,

@@ -8,7 +8,7 @@ import { MetricResolver } from './metrics.js';
 import type { ModuleResolver } from './module-resolver.js';
 import { ProjectIndex } from './project.js';
 import { ProvenanceAnalyzer } from './provenance.js';
-import { isRouteCall, routeOf } from './routes.js';
+import { isRouteCall, nestRoutes, routeOf } from './routes.js';
 import { propertyKey } from './scope.js';
 import { outboundCalls, tracingFacts, type ManifestFacts } from './propagation.js';
 import { isSpanCall, spanFact } from './spans.js';
@@ -23,7 +23,7 @@ const METRIC_WORDS = /prom-client|@opentelemetry|startSpan|startActiveSpan|[tT]r
 /** Outbound clients, messaging, tracing setup and propagation: what missing-trace-propagation reads. */
 const TRACE_WORDS = /\bfetch\s*\(|axios|\bgot\b|undici|node-fetch|\bky\b|superagent|https?\.(request|get)\s*\(|kafkajs|amqplib|client-sqs|@google-cloud\/pubsub|bullmq|['"]nats['"]|pg-boss|dd-trace|@sentry\/node|@vercel\/otel|propagation|traceparent|Instrumentation\b|NodeSDK/;
 /** Route registrations, which bound route-template labels. */
-const ROUTE_WORDS = /\.(get|post|put|patch|delete|all|route)\s*\(\s*(['"`]\/|[A-Z][A-Z0-9_]*\.|\{)/;
+const ROUTE_WORDS = /\.(get|post|put|patch|delete|all|route)\s*\(\s*(['"`]\/|[A-Z][A-Z0-9_]*\.|\{)|@Controller\s*\(/;
 /** Files that define metrics: their importers may create or use metrics through them. */
 const DEFINES_METRICS = /prom-client|@opentelemetry\/api|getMeter\s*\(/;
 const IMPORT_SPECIFIER = /(?:from\s+|require\s*\(\s*|import\s*\(\s*)['"]([^'"]+)['"]/g;
@@ -59,6 +59,7 @@ export function extract(options: ExtractOptions): Extraction {
   const newExpressions: ts.NewExpression[] = [];
   const callExpressions: ts.CallExpression[] = [];
   const routeCalls: ts.CallExpression[] = [];
+  const controllers: ts.ClassDeclaration[] = [];
   const viewNodes: ts.Node[] = [];
   for (const file of selectCandidates(texts, options.modules)) {
     const shownAs = displayPath(root, file);
@@ -72,6 +73,7 @@ export function extract(options: ExtractOptions): Extraction {
     if (found.length > 0) directives.set(shownAs, found);
     forEachDescendant(parsed.sourceFile, (node) => {
       if ((ts.isPropertyAssignment(node) || ts.isShorthandPropertyAssignment(node)) && propertyKey(node.name) === 'views') viewNodes.push(node);
+      if (ts.isClassDeclaration(node) && ts.getDecorators(node)) controllers.push(node);
       if (ts.isNewExpression(node)) {
         if (ts.isIdentifier(node.expression) && node.expression.text === 'View') viewNodes.push(node);
         newExpressions.push(node);
@@ -90,11 +92,14 @@ export function extract(options: ExtractOptions): Extraction {
   for (const node of newExpressions) guarded(node, notices, root, () => resolver.discover(node));
   for (const call of callExpressions) if (isInstrumentCall(call)) guarded(call, notices, root, () => resolver.discover(call));
   resolver.finishDiscovery();
-  const routes = routeCalls.map((call) => routeOf(call, project, evaluator)).filter((r): r is RouteFact => r !== undefined);
+  const routes = [
+    ...routeCalls.map((call) => routeOf(call, project, evaluator)).filter((r): r is RouteFact => r !== undefined),
+    ...controllers.flatMap((cls) => nestRoutes(cls, project, evaluator)),
+  ];
   const routeTemplates = [...new Set(routes.map((r) => r.template))].sort();
   // Routers in different files can be mounted under different prefixes: their templates are distinct values.
   const mountedRoutes = new Set(routes.map((r) => `${r.loc.file}\u0000${r.template}`)).size;
-  const provenance = new ProvenanceAnalyzer(project, evaluator, resolver, { routeTemplates: () => routeTemplates, mountedRoutes: () => mountedRoutes, statusCodes: options.statusCodes });
+  const provenance = new ProvenanceAnalyzer(project, evaluator, resolver, { routeTemplates: () => routeTemplates, mountedRoutes: () => mountedRoutes, routeRegistrations: () => routes.length, statusCodes: options.statusCodes });
   const collector = new LabelUseCollector(project, resolver, provenance, evaluator, types);
   for (const call of callExpressions) guarded(call, notices, root, () => collector.visit(call));
   attributeKeysAsLabels(resolver.defs, collector.facts.calls);

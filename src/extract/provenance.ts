@@ -23,7 +23,7 @@ const ROUTE_TEMPLATE_SUFFIXES = [['route', 'path'], ['routeOptions', 'url'], ['r
 const UUID_CALLS = new Set(['randomUUID', 'uuid', 'uuidv4', 'uuidv1', 'uuidv7', 'v4', 'v1', 'v7', 'nanoid', 'cuid', 'createId', 'ulid', 'randomBytes', 'objectId']);
 const TIMESTAMP_CALLS = new Set(['now', 'toISOString', 'getTime', 'toUTCString', 'toLocaleString', 'toDateString', 'toLocaleDateString', 'toLocaleTimeString', 'hrtime']);
 const PASSTHROUGH_METHODS = new Set(['toString', 'toLowerCase', 'toUpperCase', 'trim', 'toLocaleLowerCase', 'toLocaleUpperCase', 'valueOf', 'normalize']);
-const REQUEST_INPUT_CALLS = new Set(['get', 'header', 'getHeader', 'param', 'cookie']);
+const REQUEST_INPUT_CALLS = new Set(['get', 'header', 'getHeader', 'param', 'cookie', 'query', 'queries']);
 /** String and number methods whose result is as unbounded as their receiver. */
 const DERIVING_METHODS = new Set(['split', 'slice', 'substring', 'substr', 'replace', 'replaceAll', 'concat', 'at', 'padStart', 'padEnd', 'trimStart', 'trimEnd', 'toFixed', 'toPrecision', 'join', 'match']);
 const MATH_PASSTHROUGH = new Set(['floor', 'ceil', 'round', 'trunc', 'abs']);
@@ -49,7 +49,7 @@ export class ProvenanceAnalyzer {
     private readonly project: ProjectIndex,
     private readonly evaluator: StaticEvaluator,
     private readonly resolver: MetricResolver,
-    private readonly facts: { routeTemplates: () => string[]; mountedRoutes: () => number; statusCodes: number },
+    private readonly facts: { routeTemplates: () => string[]; mountedRoutes: () => number; routeRegistrations: () => number; statusCodes: number },
   ) {}
 
   of(expr: ts.Expression, env: Env = EMPTY_ENV, depth = 0): Bound {
@@ -431,6 +431,7 @@ export class ProvenanceAnalyzer {
     if (AMBIGUOUS_ROOTS.has(root) && lookup(root, node)?.kind !== 'parameter') return undefined;
     if (root === 'process' && names[1] === 'env') return boundedPart(`env:${source}`, 1, `\`${source}\` (one value per instance)`);
     if (isRouteTemplate(names)) return this.routeTemplate(node);
+    if (last === 'operationId' && names.some((n) => n === 'routeSchema' || n === 'schema' || n === 'routeOptions' || n === 'routeConfig')) return this.routeOperation(node);
     const requestRoot = REQUEST_ROOTS.has(root) || names.includes('req') || names.includes('request');
     if (requestRoot) {
       const inputIndex = names.findIndex((n, i) => i > 0 && REQUEST_INPUT_PROPS.has(n));
@@ -458,6 +459,16 @@ export class ProvenanceAnalyzer {
     return bounded([
       { source: 'route-template', count: routes.length, reason: `matched route template (${routes.length} route${routes.length === 1 ? '' : 's'} registered)`, domain: routes },
       { source: 'route-unmatched', count: 1, reason: '1 for requests no route matched', replaceable: true },
+    ]);
+  }
+
+  /** fastify `request.routeOptions.schema.operationId`: at most one per registered route. */
+  private routeOperation(node: ts.Node): Bound {
+    const routes = this.facts.routeRegistrations();
+    if (routes === 0) return unknown('a route operationId, but obslint found no route registrations to count', text(node));
+    return bounded([
+      { source: 'route-operation', count: routes, reason: `route operationId (at most one per registration, ${routes} registration${routes === 1 ? '' : 's'})` },
+      { source: 'route-unmatched', count: 1, reason: '1 for routes without one', replaceable: true },
     ]);
   }
 

@@ -1,8 +1,8 @@
 import { ts } from 'ts-morph';
 import type { RouteFact } from '../types.js';
 import type { ProjectIndex } from './project.js';
-import { propertyKey, propertyName, skipOuter } from './scope.js';
-import { scalarText, type StaticEvaluator } from './static-eval.js';
+import { lookup, propertyKey, propertyName, skipOuter } from './scope.js';
+import { scalarText, staticStrings, type StaticEvaluator } from './static-eval.js';
 
 /** Router methods that register a handler for a path (express, koa-router, fastify shorthands). */
 export const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'all', 'head', 'options']);
@@ -32,8 +32,14 @@ export function routeOf(call: ts.CallExpression, project: ProjectIndex, evaluato
     return value !== undefined && value.startsWith('/') ? value : undefined;
   };
   if (!ts.isObjectLiteralExpression(first)) {
-    const template = path(first);
-    return template === undefined ? undefined : { template, loc: project.location(first) };
+    // koa-router names a route first: `router.get('order', '/orders/:id', …)`.
+    const second = call.arguments[1] && skipOuter(call.arguments[1]);
+    const named = path(first) === undefined && second && ts.isStringLiteralLike(first) ? second : undefined;
+    const template = path(named ?? first);
+    if (template === undefined) return undefined;
+    // koa-router's matched route carries the router's prefix: `new Router({ prefix: '/orders' })`.
+    const prefix = routerPrefix(call, evaluator);
+    return { template: prefix ? joinPaths(prefix, template) : template, loc: project.location(named ?? first) };
   }
   if (propertyName(skipOuter(call.expression)) !== 'route') return undefined;
   for (const prop of first.properties) {
@@ -43,4 +49,65 @@ export function routeOf(call: ts.CallExpression, project: ProjectIndex, evaluato
     }
   }
   return undefined;
+}
+
+/** `prefix` of the `new Router({ prefix })` a route is registered on, if any. */
+function routerPrefix(call: ts.CallExpression, evaluator: StaticEvaluator): string {
+  const callee = skipOuter(call.expression);
+  const receiver = ts.isPropertyAccessExpression(callee) ? skipOuter(callee.expression) : undefined;
+  const decl = receiver && ts.isIdentifier(receiver) ? lookup(receiver.text, receiver) : undefined;
+  const init = decl?.kind === 'variable' && decl.path.length === 0 && decl.node.initializer ? skipOuter(decl.node.initializer) : undefined;
+  if (!init || !ts.isNewExpression(init) || !/Router$/.test(init.expression.getText())) return '';
+  const options = init.arguments?.[0] && skipOuter(init.arguments[0]);
+  if (!options || !ts.isObjectLiteralExpression(options)) return '';
+  const prefix = options.properties.find((p) => ts.isPropertyAssignment(p) && propertyKey(p.name) === 'prefix') as ts.PropertyAssignment | undefined;
+  return (prefix && scalarText(evaluator.eval(prefix.initializer))) ?? '';
+}
+
+const NEST_METHODS = new Set(['Get', 'Post', 'Put', 'Patch', 'Delete', 'All', 'Options', 'Head', 'Search']);
+
+/**
+ * NestJS routes: `@Controller('orders')` on the class, `@Get(':id')` on each handler; the
+ * template is the two joined (`/orders/:id`), which is what `req.route.path` reports.
+ */
+export function nestRoutes(cls: ts.ClassDeclaration, project: ProjectIndex, evaluator: StaticEvaluator): RouteFact[] {
+  const controller = decoratorCall(cls, 'Controller');
+  if (!controller) return [];
+  const prefixes = decoratorPaths(controller, evaluator);
+  const routes: RouteFact[] = [];
+  for (const member of cls.members) {
+    if (!ts.isMethodDeclaration(member)) continue;
+    for (const decorator of ts.getDecorators(member) ?? []) {
+      const call = skipOuter(decorator.expression);
+      if (!ts.isCallExpression(call) || !ts.isIdentifier(call.expression) || !NEST_METHODS.has(call.expression.text)) continue;
+      for (const prefix of prefixes) {
+        for (const path of decoratorPaths(call, evaluator)) routes.push({ template: joinPaths(prefix, path) || '/', loc: project.location(decorator) });
+      }
+    }
+  }
+  return routes;
+}
+
+function decoratorCall(node: ts.HasDecorators, name: string): ts.CallExpression | undefined {
+  for (const decorator of ts.getDecorators(node) ?? []) {
+    const call = skipOuter(decorator.expression);
+    if (ts.isCallExpression(call) && ts.isIdentifier(call.expression) && call.expression.text === name) return call;
+  }
+  return undefined;
+}
+
+/** `('orders')`, `(['a', 'b'])`, `({ path: 'orders' })` or `()`: the paths a Nest decorator names. */
+function decoratorPaths(call: ts.CallExpression, evaluator: StaticEvaluator): string[] {
+  const arg = call.arguments[0] && skipOuter(call.arguments[0]);
+  if (!arg) return [''];
+  let value = evaluator.eval(arg);
+  if (value.k === 'obj') value = value.props.get('path') ?? { k: 'str', v: '' };
+  const many = staticStrings(value);
+  return many ?? [scalarText(value) ?? ':unknown'];
+}
+
+/** `/api` + `orders/:id` → `/api/orders/:id`, without doubled or trailing slashes. */
+function joinPaths(prefix: string, path: string): string {
+  const joined = `/${prefix}/${path}`.replace(/\/{2,}/g, '/');
+  return joined.length > 1 ? joined.replace(/\/$/, '') : joined;
 }
