@@ -16,6 +16,8 @@ export interface Location {
 export interface FlowStep {
   loc: Location;
   message: string;
+  /** The value crosses into a called function here (an argument, an emitted event); not reported. */
+  call?: true;
 }
 
 export type MetricKind = 'counter' | 'gauge' | 'histogram' | 'summary' | 'updowncounter';

@@ -1,4 +1,4 @@
-import { defineRule } from '../../src/engine/define-rule.js';
+import { defineRule, hazardLocation } from '../../src/engine/define-rule.js';
 import { unboundedSources } from '../../src/extract/bounds.js';
 import { templatize } from '../untemplated-route/rule.js';
 
@@ -49,7 +49,7 @@ export default defineRule({
         ctx.report({
           messageId: perInstance ? 'instance' : 'span',
           data: { what, name: displayName(span.name), source: source.origin ?? source.source, reason: source.origin ? REASON[source.category] : source.reason, noun: span.call === 'getTracer' ? 'tracer' : 'meter' },
-          loc: span.loc,
+          loc: hazardLocation(span.loc, source.flow),
           flow: source.flow,
           cause: `${span.call}:${source.source}`,
         });

@@ -1,4 +1,4 @@
-import { defineRule } from '../../src/engine/define-rule.js';
+import { defineRule, hazardLocation } from '../../src/engine/define-rule.js';
 import { isDropped } from '../../src/estimate/explain.js';
 import { DEFAULT_UNBOUNDED_NAMES, labelWord } from '../../src/engine/label-names.js';
 import { budgetedLabel } from '../../src/config/budget.js';
@@ -44,7 +44,7 @@ export default defineRule({
         ctx.report({
           messageId: 'value',
           data: { word: labelWord(metric), label: use.label, metric: metric.name, source: source.source, what: source.reason, fix: inWords(FIX[source.category] ?? 'drop the label or map it onto a bounded set', labelWord(metric)) },
-          loc: use.loc,
+          loc: hazardLocation(use.loc, source.flow),
           metric: metric.name,
           label: use.label,
           flow: source.flow,

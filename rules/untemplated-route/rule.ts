@@ -1,5 +1,5 @@
 import { budgetedLabel } from '../../src/config/budget.js';
-import { defineRule } from '../../src/engine/define-rule.js';
+import { defineRule, hazardLocation } from '../../src/engine/define-rule.js';
 import { labelWord } from '../../src/engine/label-names.js';
 import { isDropped } from '../../src/estimate/explain.js';
 import { unboundedSources } from '../../src/extract/bounds.js';
@@ -48,7 +48,7 @@ export default defineRule({
           ctx.report({
             messageId: source.category === 'raw-url' ? 'raw' : 'built',
             data: { word: labelWord(metric), label: use.label, metric: metric.name, source: source.source, what: source.reason, template: templateAccessor(source.source) },
-            loc: use.loc,
+            loc: hazardLocation(use.loc, source.flow),
             metric: metric.name,
             label: use.label,
             flow: source.flow,

@@ -49,3 +49,12 @@ export function defineRule<Options extends object, MessageId extends string>(rul
 // Rules of any option and message types, as the registry holds them.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyRule = Rule<any, string>;
+
+/**
+ * Where a hazard is reported: at the label, unless the value was passed in from another function
+ * (`recordCancellation(req.body.feedback)`, `bus.emit('placed', order)`). Then it is reported where
+ * it enters, the caller's line: that is what a pull request changes and a reviewer can fix.
+ */
+export function hazardLocation(labelLoc: Location, flow: readonly FlowStep[]): Location {
+  return flow.some((step) => step.call) && flow[0] ? flow[0].loc : labelLoc;
+}

@@ -70,7 +70,7 @@ function toFinding(rule: AnyRule, severity: Severity, report: Report<string>): F
   };
   if (report.metric !== undefined) finding.metric = report.metric;
   if (report.label !== undefined) finding.label = report.label;
-  if (report.flow && report.flow.length > 0) finding.flow = report.flow;
+  if (report.flow && report.flow.length > 0) finding.flow = report.flow.map(({ loc, message }) => ({ loc, message }));
   return finding;
 }
 

@@ -26,6 +26,11 @@ const TRACE_WORDS = /\bfetch\s*\(|axios|\bgot\b|undici|node-fetch|\bky\b|superag
 const ROUTE_WORDS = /\.(get|post|put|patch|delete|all|route)\s*\(\s*(['"`]\/|[A-Z][A-Z0-9_]*\.|\{)|@Controller\s*\(/;
 /** Files that define metrics: their importers may create or use metrics through them. */
 const DEFINES_METRICS = /prom-client|@opentelemetry\/api|getMeter\s*\(/;
+/** An event name, literal or constant (`'order.placed'`, `Events.ORDER_PLACED`). */
+const LISTENED_EVENT = /\.(?:on|once|addListener|prependListener)\s*\(\s*(?:(['"`])([^'"`]+)\1|([A-Za-z_$][\w$]*\.[\w$.]+))/g;
+const EMITTED_EVENT = /\.emit\s*\(\s*(?:(['"`])([^'"`]+)\1|([A-Za-z_$][\w$]*\.[\w$.]+))/g;
+/** Stream and socket events: emitted by libraries, everywhere; no reason to parse more files. */
+const LIBRARY_EVENTS = new Set(['data', 'end', 'error', 'close', 'finish', 'message', 'connect', 'connection', 'drain', 'readable', 'exit', 'ready', 'listening', 'request', 'response', 'timeout', 'open']);
 const IMPORT_SPECIFIER = /(?:from\s+|require\s*\(\s*|import\s*\(\s*)['"]([^'"]+)['"]/g;
 const IMPORT_CLOSURE_DEPTH = 3;
 
@@ -201,6 +206,14 @@ function selectCandidates(texts: Map<string, string>, modules: ModuleResolver): 
   }
   metricFiles.forEach((f) => selected.add(f));
   routeFiles.forEach((f) => selected.add(f));
+  // Metric code that listens for an event takes its values from wherever that event is emitted.
+  const eventName = (m: RegExpMatchArray): string => m[2] ?? m[3]!;
+  const events = new Set([...metricFiles].flatMap((f) => [...texts.get(f)!.matchAll(LISTENED_EVENT)].map(eventName)).filter((e) => !LIBRARY_EVENTS.has(e)));
+  if (events.size > 0) {
+    for (const [file, text] of texts) {
+      if (!selected.has(file) && text.includes('.emit') && [...text.matchAll(EMITTED_EVENT)].some((m) => events.has(eventName(m)))) selected.add(file);
+    }
+  }
   closure(definers, importers, selected, IMPORT_CLOSURE_DEPTH);
   // What metric code imports holds label values (types, constants); route files, their route tables.
   closure(new Set(selected), imports, selected, IMPORT_CLOSURE_DEPTH, (f) => !routeFiles.has(f) || metricFiles.has(f));

@@ -270,6 +270,8 @@ export class ProvenanceAnalyzer {
     if (this.inProgress.has(decl.node)) return finite([], 'recursive call');
     const iterated = this.iteratedValues(decl);
     if (iterated) return iterated;
+    const emitted = this.emittedValues(decl, depth);
+    if (emitted) return emitted;
     const calls = this.resolver.callersOf(decl.fn);
     if (calls.length === 0 || depth >= MAX_DEPTH) {
       return unknown(fnName ? `parameter \`${name}\` of \`${fnName}()\` has no call site obslint can see` : `parameter \`${name}\` of a callback`, name, [this.step(use, `\`${name}\` is a parameter`)]);
@@ -284,7 +286,7 @@ export class ProvenanceAnalyzer {
           continue;
         }
         const value = decl.path.length === 0 ? this.of(arg, EMPTY_ENV, depth + 1) : this.pathOf(arg, decl.path, EMPTY_ENV, depth + 1);
-        bounds.push(withStep(value, this.step(decl.name, `passed to \`${fnName ?? 'a function'}(${name})\``)));
+        bounds.push(withStep(value, { ...this.step(decl.name, `passed to \`${fnName ?? 'a function'}(${name})\``), call: true }));
       }
     } finally {
       this.inProgress.delete(decl.node);
@@ -314,6 +316,33 @@ export class ProvenanceAnalyzer {
     // The body may also write the counter: then the loop header does not bound it.
     if (!Number.isInteger(start) || !Number.isInteger(end) || end - start > 1000 || writesInside(loop.statement, decl)) return undefined;
     return finite(Array.from({ length: Math.max(0, end - start) }, (_, i) => String(start + i)), `loop counter \`${name}\` from ${start} to ${end - 1}`);
+  }
+
+  /**
+   * `bus.on('order.placed', (order) => …)`: the listener's parameters take what every
+   * `emit('order.placed', …)` in the project passes after the event name.
+   */
+  private emittedValues(decl: Extract<Declaration, { kind: 'parameter' }>, depth: number): Bound | undefined {
+    const registration = decl.fn.parent;
+    if (!registration || !ts.isCallExpression(registration) || registration.arguments[1] !== (decl.fn as unknown as ts.Expression)) return undefined;
+    if (!LISTENER_METHODS.has(propertyName(skipOuter(registration.expression)) ?? '')) return undefined;
+    const event = registration.arguments[0] && scalarText(this.evaluator.eval(registration.arguments[0]));
+    if (event === undefined) return undefined;
+    const emits = (this.project.callsByName.get('emit') ?? []).filter((call): call is ts.CallExpression => ts.isCallExpression(call) && call.arguments[0] !== undefined && scalarText(this.evaluator.eval(call.arguments[0])) === event);
+    if (emits.length === 0) return unknown(`listener of \`${event}\`, which nothing in the project emits`, decl.name.text);
+    this.inProgress.add(decl.node);
+    try {
+      const bounds = emits.map((call) => {
+        const arg = call.arguments[decl.index + 1];
+        if (!arg) return finite(['undefined'], 'omitted argument');
+        const value = decl.path.length === 0 ? this.of(arg, EMPTY_ENV, depth + 1) : this.pathOf(arg, decl.path, EMPTY_ENV, depth + 1);
+        return withStep(value, { ...this.step(call, `emitted as \`${event}\``), call: true });
+      });
+      const result = union(bounds)!;
+      return result.kind === 'finite' ? finite(result.values, `values emitted as \`${event}\``) : result;
+    } finally {
+      this.inProgress.delete(decl.node);
+    }
   }
 
   /** `STEPS.forEach((step) => …)`: the callback's first parameter takes the array's elements. */
@@ -385,6 +414,15 @@ export class ProvenanceAnalyzer {
       // `req.originalUrl.split('?')[0]`, `new URL(req.url).pathname`: a part of an unbounded value.
       const base = this.of(e.expression, env, depth + 1);
       if (base.kind === 'unbounded') return withStep(base, this.step(e, `\`${text(e)}\` is part of it`));
+    }
+    // `order.customer` on a parameter: the property of what its callers (or emitters) pass.
+    const base = skipOuter(e.expression);
+    if (ts.isPropertyAccessExpression(e) && ts.isIdentifier(base)) {
+      const decl = lookup(base.text, base);
+      if (decl?.kind === 'parameter' && !REQUEST_ROOTS.has(decl.name.text)) {
+        const passed = this.parameter({ ...decl, path: [...decl.path, e.name.text] }, e, env, depth + 1);
+        if (passed.kind !== 'unknown') return passed;
+      }
     }
     const name = propertyName(e);
     const evaluated = this.evaluator.eval(e, env);
@@ -485,6 +523,7 @@ export class ProvenanceAnalyzer {
 }
 
 const RESPONSE_PARAMS = new Set(['res', 'response', 'reply']);
+const LISTENER_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
 
 /** A function registered as a route handler or middleware, or shaped like one (`(req, res)`). */
 function isRequestHandler(fn: ts.SignatureDeclaration): boolean {
