@@ -106,6 +106,8 @@ export interface LabelUse {
   expression: string;
   bound: Bound;
   loc: Location;
+  /** The call feeds several metrics (an injected metrics object built in several places). */
+  shared?: true;
 }
 
 /** A call that passes labels, with the names it passes (used for label-set checks). */

@@ -71,6 +71,14 @@ describe('label value provenance', () => {
     ['lookup table indexed by request input', "const REASONS = { 1: 'shutdown', 2: 'fault' } as const;\nexport function f(req: any) { checkouts.inc({ value: REASONS[req.body.code] ?? 'other' }); }", 'finite fault,other,shutdown,undefined'],
     ['ids of bounded things are not ids', 'export function f(job: { workerId: string }) { checkouts.inc({ value: job.workerId }); }', 'unknown'],
     ['property of an untyped object', 'export function f(cart: any) { checkouts.inc({ value: cart.kind }); }', 'unknown'],
+    ['property of an object built with a spread', "export function f(request: { path: string }, req: any) { const h = { ...req, type: 'http' }; checkouts.inc({ value: h.path }); }", 'unbounded raw-url'],
+    ['property of a parameter, from its callers', "function f(job: { kind: string }) { checkouts.inc({ value: job.kind }); }\nf({ kind: 'sync' });\nf({ kind: 'async' });", 'finite async,sync'],
+    ['literals passed outrank an id-like parameter name', "function failed(id: string) { checkouts.inc({ value: id }); }\nfailed('missingBlock');\nfailed('timeout');", 'finite missingBlock,timeout'],
+    ['an id-like name with no caller is an id', 'export function failed(id: string) { checkouts.inc({ value: id }); }', 'unbounded id'],
+    ['process constants are one value per instance', 'checkouts.inc({ value: `${process.platform}-${process.arch}-${process.version}` });', 'bounded 1'],
+    ['counter of a loop with a constant limit', 'const SHARDS = 4;\nfor (let shard = 0; shard < SHARDS; shard++) checkouts.inc({ value: String(shard) });', 'finite 0,1,2,3'],
+    ['counter written in the loop body is not bounded by the header', 'for (let i = 0; i < 4; i++) { i += Math.random() > 0.5 ? 1 : 0; checkouts.inc({ value: String(i) }); }', 'unknown'],
+    ['listener parameter takes what the event is emitted with', "import { EventEmitter } from 'node:events';\nconst bus = new EventEmitter();\nbus.on('paid', (method: string) => checkouts.inc({ value: method }));\nbus.emit('paid', 'card');\nbus.emit('paid', 'sepa');", 'finite card,sepa'],
   ];
   for (const [name, code, expected] of cases) {
     it(name, async () => {
@@ -190,6 +198,24 @@ describe('label value provenance', () => {
       'src/orders.ts': "import { Router } from 'express';\nexport const orders = Router();\norders.get('/', (req, res) => res.end());\n",
     });
     expect(summary(bound)).toBe('bounded 4');
+  });
+
+  it('a base-class method called as `this.x()` from a subclass takes the subclass call sites', async () => {
+    const bound = await boundOf("class Transport { send(method: string) { checkouts.inc({ value: method }); } }\nexport class Beacon extends Transport { status() { this.send('status'); } ping() { this.send('ping'); } }");
+    expect(summary(bound)).toBe('finite ping,status');
+  });
+
+  it('counts a server route registered on a receiver named like a client when it passes a handler, and not a Hono mount', async () => {
+    const dir = tempProject({
+      'src/routes.ts': [
+        "import { Counter } from 'prom-client';",
+        "const hits = new Counter({ name: 'api_hits_total', help: 'Hits', labelNames: ['route'] });",
+        "export async function adminRoutes(api: any) { api.get('/admin/cache/:chainId', { schema: {} }, async (request: any) => { hits.inc({ route: request.routeOptions.url }); }); }",
+        "export function mount(app: any, sub: any, client: any) { app.route('/api', sub); client.get('/remote', { timeout: 1 }); }",
+      ].join('\n'),
+    });
+    const result = await analyze({ cwd: dir, paths: ['.'] });
+    expect(result.catalog.routes.map((r) => r.template)).toEqual(['/admin/cache/:chainId']);
   });
 
   it('counts a bounded source once however many call sites repeat it', async () => {

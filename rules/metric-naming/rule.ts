@@ -50,6 +50,7 @@ export default defineRule({
       colon: '`{{metric}}` contains a colon: colons are reserved for recording rules',
       noHelp: '`{{metric}}` has no help text: prom-client requires `help`',
       invalidLabel: 'label `{{label}}` of `{{metric}}` is not a valid label name{{why}}',
+      labelCase: 'label `{{label}}` of `{{metric}}` is not snake_case: use `{{suggestion}}` (Prometheus naming convention)',
       reservedLabel: 'label `{{label}}` is reserved on a {{kind}} (`{{metric}}`): prom-client throws',
       otelInvalid: 'instrument name `{{metric}}` is not valid OpenTelemetry (allowed: a letter, then letters, digits, `_`, `.`, `-`, `/`; at most 255): the SDK warns, and exporters and backends may reject or rewrite it',
       otelCase: 'instrument name `{{metric}}` should be lowercase, with dotted namespaces: `{{suggestion}}`',
@@ -92,7 +93,7 @@ export default defineRule({
       for (const label of def.labelNames) {
         if (!VALID_LABEL.test(label)) report('invalidLabel', { label, why: ' (allowed: `[a-zA-Z_][a-zA-Z0-9_]*`): prom-client throws' });
         else if (label.startsWith('__')) report('invalidLabel', { label, why: ': names starting with `__` are reserved for Prometheus' });
-        else if (/[a-z0-9][A-Z]/.test(label)) report('invalidLabel', { label, why: `: use snake_case (\`${snake(label)}\`)` });
+        else if (/[a-z0-9][A-Z]/.test(label)) report('labelCase', { label, suggestion: snake(label) });
         if ((label === 'le' && def.kind === 'histogram') || (label === 'quantile' && def.kind === 'summary')) report('reservedLabel', { label });
         else if (label === 'le' || label === 'quantile') report('confusingLabel', { label, owner: label === 'le' ? 'histogram' : 'summary' });
       }

@@ -49,7 +49,7 @@ export default defineRule({
         ctx.report({
           messageId: perInstance ? 'instance' : 'span',
           data: { what, name: displayName(span.name), source: source.origin ?? source.source, reason: source.origin ? REASON[source.category] : source.reason, noun: span.call === 'getTracer' ? 'tracer' : 'meter' },
-          loc: hazardLocation(span.loc, source.flow),
+          loc: hazardLocation(span, source.flow),
           flow: source.flow,
           cause: `${span.call}:${source.source}`,
         });

@@ -44,7 +44,7 @@ export default defineRule({
         ctx.report({
           messageId: 'value',
           data: { word: labelWord(metric), label: use.label, metric: metric.name, source: source.source, what: source.reason, fix: inWords(FIX[source.category] ?? 'drop the label or map it onto a bounded set', labelWord(metric)) },
-          loc: hazardLocation(use.loc, source.flow),
+          loc: hazardLocation(use, source.flow),
           metric: metric.name,
           label: use.label,
           flow: source.flow,

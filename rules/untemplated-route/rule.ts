@@ -48,7 +48,7 @@ export default defineRule({
           ctx.report({
             messageId: source.category === 'raw-url' ? 'raw' : 'built',
             data: { word: labelWord(metric), label: use.label, metric: metric.name, source: source.source, what: source.reason, template: templateAccessor(source.source) },
-            loc: hazardLocation(use.loc, source.flow),
+            loc: hazardLocation(use, source.flow),
             metric: metric.name,
             label: use.label,
             flow: source.flow,

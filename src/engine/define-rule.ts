@@ -55,6 +55,8 @@ export type AnyRule = Rule<any, string>;
  * (`recordCancellation(req.body.feedback)`, `bus.emit('placed', order)`). Then it is reported where
  * it enters, the caller's line: that is what a pull request changes and a reviewer can fix.
  */
-export function hazardLocation(labelLoc: Location, flow: readonly FlowStep[]): Location {
-  return flow.some((step) => step.call) && flow[0] ? flow[0].loc : labelLoc;
+export function hazardLocation(site: { loc: Location; shared?: true }, flow: readonly FlowStep[]): Location {
+  // A call shared by several metrics (one client class, two injected metric groups): which caller
+  // feeds which metric is not known, so the finding stays at the label.
+  return !site.shared && flow.some((step) => step.call) && flow[0] ? flow[0].loc : site.loc;
 }

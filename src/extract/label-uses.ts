@@ -36,7 +36,7 @@ export class LabelUseCollector {
     if (!method || !(ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee))) return;
     if (OTEL.recordMethods.has(method) || method === 'observe') {
       const recorded = this.otelRecording(call, method, skipOuter(callee.expression));
-      if (recorded.length > 0) return recorded.forEach((r) => this.otelUse(r.def, call, method, r.value, r.attributes));
+      if (recorded.length > 0) return this.shared(recorded.length, () => recorded.forEach((r) => this.otelUse(r.def, call, method, r.value, r.attributes)));
     }
     if (!PROM_CLIENT.labelMethods.has(method)) return;
     const receiver = skipOuter(callee.expression);
@@ -44,7 +44,15 @@ export class LabelUseCollector {
     const chained = ts.isCallExpression(receiver) && propertyName(skipOuter(receiver.expression)) === 'labels';
     const metricExpr = chained ? skipOuter((skipOuter(receiver.expression) as ts.PropertyAccessExpression).expression) : receiver;
     // An injected metrics object built in several places: the call feeds each of its metrics.
-    for (const def of this.resolver.resolveAll(metricExpr)) this.promUse(def, call, method, chained);
+    const defs = this.resolver.resolveAll(metricExpr);
+    this.shared(defs.length, () => defs.forEach((def) => this.promUse(def, call, method, chained)));
+  }
+
+  /** Marks the uses one call adds when it feeds more than one metric. */
+  private shared(metrics: number, record: () => void): void {
+    const before = this.facts.uses.length;
+    record();
+    if (metrics > 1) for (const use of this.facts.uses.slice(before)) use.shared = true;
   }
 
   private promUse(def: MetricDef, call: ts.CallExpression, method: string, chained: boolean): void {

@@ -118,11 +118,17 @@ export class MetricResolver {
     const owner = ts.isClassLike(fn.parent) ? fn.parent : undefined;
     return group.byMethodName.filter((call) => {
       const receiver = skipOuter((skipOuter(call.expression) as ts.PropertyAccessExpression).expression);
-      if (receiver.kind === ts.SyntaxKind.ThisKeyword) return !owner || enclosingClassLike(call) === owner;
+      if (receiver.kind === ts.SyntaxKind.ThisKeyword) return !owner || this.inheritsFrom(enclosingClassLike(call), owner);
       // `histogram.record(1, …)` records a metric; it does not call a project method named `record`.
       // (Only once every metric is known: resolving earlier would memoize a partial answer.)
       return !this.discovered || this.resolve(receiver) === undefined;
     });
+  }
+
+  /** `this.send()` in a subclass calls the base class's `send`. */
+  private inheritsFrom(cls: ts.ClassLikeDeclaration | undefined, owner: ts.ClassLikeDeclaration): boolean {
+    for (let c = cls, hops = 0; c && hops < 8; c = this.project.baseClass(c), hops++) if (c === owner) return true;
+    return false;
   }
 
   private readonly callerGroups = new Map<string, { byTarget: Map<ts.Node, Caller[]>; byMethodName: Caller[] }>();

@@ -254,10 +254,10 @@ export class ProvenanceAnalyzer {
     }
     const typed = decl.node.type && decl.path.length === 0 ? typeBound(decl.node.type, this.project, this.evaluator) : undefined;
     if (typed) return typed;
-    const byName = this.byName(decl.name.text, use);
-    if (byName) return byName;
     if (decl.path.length === 0 && REQUEST_ROOTS.has(decl.name.text)) return unknown(`\`${name}\` is a request object`, name);
-    return this.fromCallers(decl, use, depth);
+    // What the callers pass outranks what the name promises (`emit('failed', 'missingBlock')` to `id`).
+    const passed = this.fromCallers(decl, use, depth);
+    return passed.kind === 'unknown' ? (this.byName(decl.name.text, use) ?? passed) : passed;
   }
 
   /** A parameter takes what its callers pass: the union over every call site in the project. */
@@ -394,7 +394,12 @@ export class ProvenanceAnalyzer {
       }
       const key = path[i]!;
       const prop = e.properties.find((p) => (ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p)) && ts.isIdentifier(p.name) && p.name.text === key);
-      if (!prop) return unknown(`no \`${key}\` in \`${text(e)}\``, text(e));
+      if (!prop) {
+        // `{ ...request, type: 'http' }.path`: the spread object's property (the last spread wins).
+        const spread = [...e.properties].reverse().find(ts.isSpreadAssignment);
+        if (spread) return this.pathOf(spread.expression, path.slice(i), env, depth + 1);
+        return unknown(`no \`${key}\` in \`${text(e)}\``, text(e));
+      }
       const value = ts.isPropertyAssignment(prop) ? prop.initializer : (prop as ts.ShorthandPropertyAssignment).name;
       if (i === path.length - 1) return this.of(value, env, depth + 1);
       e = skipOuter(value);
@@ -422,6 +427,11 @@ export class ProvenanceAnalyzer {
       if (decl?.kind === 'parameter' && !REQUEST_ROOTS.has(decl.name.text)) {
         const passed = this.parameter({ ...decl, path: [...decl.path, e.name.text] }, e, env, depth + 1);
         if (passed.kind !== 'unknown') return passed;
+      }
+      // `const h = { ...request, type: 'http' }; h.path`: the property of the object it was built as.
+      if (decl?.kind === 'variable' && decl.isConst && decl.node.initializer && ts.isObjectLiteralExpression(skipOuter(decl.node.initializer))) {
+        const built = this.pathOf(decl.node.initializer, [...decl.path, e.name.text], env, depth + 1);
+        if (built.kind !== 'unknown') return built;
       }
     }
     const name = propertyName(e);
@@ -467,7 +477,7 @@ export class ProvenanceAnalyzer {
     const last = names[names.length - 1]!;
     // Short names (`c`, `context`, `event`) are a request only as a handler's parameter.
     if (AMBIGUOUS_ROOTS.has(root) && lookup(root, node)?.kind !== 'parameter') return undefined;
-    if (root === 'process' && names[1] === 'env') return boundedPart(`env:${source}`, 1, `\`${source}\` (one value per instance)`);
+    if (root === 'process' && (names[1] === 'env' || PROCESS_CONSTANTS.has(names[1]!))) return boundedPart(`env:${source}`, 1, `\`${source}\` (one value per instance)`);
     if (isRouteTemplate(names)) return this.routeTemplate(node);
     if (last === 'operationId' && names.some((n) => n === 'routeSchema' || n === 'schema' || n === 'routeOptions' || n === 'routeConfig')) return this.routeOperation(node);
     const requestRoot = REQUEST_ROOTS.has(root) || names.includes('req') || names.includes('request');
@@ -523,6 +533,8 @@ export class ProvenanceAnalyzer {
 }
 
 const RESPONSE_PARAMS = new Set(['res', 'response', 'reply']);
+/** Fixed for the life of a process: one value per instance, like its environment. */
+const PROCESS_CONSTANTS = new Set(['version', 'platform', 'arch', 'pid', 'title', 'execPath', 'versions', 'release', 'argv0']);
 const LISTENER_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
 
 /** A function registered as a route handler or middleware, or shaped like one (`(req, res)`). */

@@ -18,9 +18,17 @@ export function isRouteCall(call: ts.CallExpression): boolean {
   const callee = skipOuter(call.expression);
   const method = propertyName(callee);
   if (method === undefined || !(method === 'route' || (ROUTE_METHODS.has(method) && call.arguments.length >= 2))) return false;
+  // Hono `app.route('/api', subApp)` mounts an app: its routes are registered on their own.
+  if (method === 'route' && call.arguments.length >= 2 && !isHandler(call.arguments[1]!)) return false;
   const receiver = ts.isPropertyAccessExpression(callee) ? skipOuter(callee.expression) : undefined;
   const receiverName = receiver && (ts.isIdentifier(receiver) ? receiver.text : ts.isPropertyAccessExpression(receiver) ? receiver.name.text : undefined);
-  return !(receiverName && HTTP_CLIENTS.test(receiverName));
+  // A client's `api.get('/x', config)` passes no handler; a server's `api.get('/x', opts, async (req) => …)` does.
+  return !(receiverName && HTTP_CLIENTS.test(receiverName)) || isHandler(call.arguments[call.arguments.length - 1]!);
+}
+
+function isHandler(arg: ts.Expression): boolean {
+  const e = skipOuter(arg);
+  return ts.isArrowFunction(e) || ts.isFunctionExpression(e);
 }
 
 /** The template a route call registers; constants (`app.get(ROUTES.invoice, …)`) are evaluated. */
