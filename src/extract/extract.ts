@@ -4,6 +4,7 @@ import { compareStrings, displayPath } from '../util/paths.js';
 import { parseDirectives, type Directive } from './directives.js';
 import { LabelUseCollector } from './label-uses.js';
 import { OTEL } from './libraries/opentelemetry.js';
+import { NEST_PROMETHEUS } from './libraries/prom-client.js';
 import { MetricResolver } from './metrics.js';
 import type { ModuleResolver } from './module-resolver.js';
 import { ProjectIndex } from './project.js';
@@ -19,13 +20,13 @@ import { TypeOracle } from './type-oracle.js';
 import { forEachDescendant } from './walk.js';
 
 /** Metric words: libraries, metric classes and holders, label-setting calls. `.set(` alone is not one (every Map has it). */
-const METRIC_WORDS = /prom-client|@opentelemetry|startSpan|startActiveSpan|[tT]racer\b|[mM]etric|[mM]eter\b|\.labels\s*\(|\.(inc|dec|observe|startTimer)\s*\(|\b(Counter|Gauge|Histogram|Summary)\b/;
+const METRIC_WORDS = /prom-client|nestjs-prometheus|@opentelemetry|startSpan|startActiveSpan|[tT]racer\b|[mM]etric|[mM]eter\b|\.labels\s*\(|\.(inc|dec|observe|startTimer)\s*\(|\b(Counter|Gauge|Histogram|Summary)\b/;
 /** Outbound clients, messaging, tracing setup and propagation: what missing-trace-propagation reads. */
 const TRACE_WORDS = /\bfetch\s*\(|axios|\bgot\b|undici|node-fetch|\bky\b|superagent|https?\.(request|get)\s*\(|kafkajs|amqplib|client-sqs|@google-cloud\/pubsub|bullmq|['"]nats['"]|pg-boss|dd-trace|@sentry\/node|@vercel\/otel|propagation|traceparent|Instrumentation\b|NodeSDK/;
 /** Route registrations, which bound route-template labels. */
 const ROUTE_WORDS = /\.(get|post|put|patch|delete|all|route)\s*\(\s*(['"`]\/|[A-Z][A-Z0-9_]*\.|\{)|@Controller\s*\(/;
 /** Files that define metrics: their importers may create or use metrics through them. */
-const DEFINES_METRICS = /prom-client|@opentelemetry\/api|getMeter\s*\(/;
+const DEFINES_METRICS = /prom-client|nestjs-prometheus|@opentelemetry\/api|getMeter\s*\(/;
 /** An event name, literal or constant (`'order.placed'`, `Events.ORDER_PLACED`). */
 const LISTENED_EVENT = /\.(?:on|once|addListener|prependListener)\s*\(\s*(?:(['"`])([^'"`]+)\1|([A-Za-z_$][\w$]*\.[\w$.]+))/g;
 const EMITTED_EVENT = /\.emit\s*\(\s*(?:(['"`])([^'"`]+)\1|([A-Za-z_$][\w$]*\.[\w$.]+))/g;
@@ -95,7 +96,7 @@ export function extract(options: ExtractOptions): Extraction {
   const types = new TypeOracle(project.files, options.modules);
   const resolver = new MetricResolver(project, evaluator, types);
   for (const node of newExpressions) guarded(node, notices, root, () => resolver.discover(node));
-  for (const call of callExpressions) if (isInstrumentCall(call)) guarded(call, notices, root, () => resolver.discover(call));
+  for (const call of callExpressions) if (isInstrumentCall(call) || isProviderCall(call)) guarded(call, notices, root, () => resolver.discover(call));
   resolver.finishDiscovery();
   const routes = [
     ...routeCalls.map((call) => routeOf(call, project, evaluator)).filter((r): r is RouteFact => r !== undefined),
@@ -159,6 +160,11 @@ function attributeKeysAsLabels(defs: MetricDef[], calls: LabelCall[]): void {
     def.labelNames = [...(keys.get(def.id) ?? [])].sort();
     def.labelNamesKnown = !calls.some((c) => c.metricId === def.id && c.form === 'opaque');
   }
+}
+
+/** `makeCounterProvider(…)` and its kin (NestJS): checked against their import by `discover`. */
+function isProviderCall(call: ts.CallExpression): boolean {
+  return ts.isIdentifier(call.expression) && call.expression.text in NEST_PROMETHEUS.providers;
 }
 
 function isInstrumentCall(call: ts.CallExpression): boolean {

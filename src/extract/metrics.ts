@@ -1,7 +1,7 @@
 import { ts } from 'ts-morph';
 import type { Library, MetricDef, MetricKind } from '../types.js';
 import { meterName, OTEL, otelInstrument } from './libraries/opentelemetry.js';
-import { PROM_CLIENT, promClientMetricClass } from './libraries/prom-client.js';
+import { injectedMetricName, nestProviderKind, PROM_CLIENT, promClientMetricClass } from './libraries/prom-client.js';
 import type { ProjectIndex } from './project.js';
 import { enclosingClass, enclosingClassLike, enclosingFunction, functionName, lookup, propertyKey, propertyName, skipOuter, type Declaration } from './scope.js';
 import { calledFunction, returnExpressions, returnedValues } from './functions.js';
@@ -60,7 +60,7 @@ export class MetricResolver {
 
   /** Defines the metric(s) a `new Counter()` or `meter.createCounter()` creates, if it is one. */
   discover(node: ts.NewExpression | ts.CallExpression): void {
-    const prom = ts.isNewExpression(node) ? promClientMetricClass(node.expression, this.project) : undefined;
+    const prom = ts.isNewExpression(node) ? promClientMetricClass(node.expression, this.project) : nestProviderKind(node);
     const otel = ts.isCallExpression(node) ? otelInstrument(node, this.project) : undefined;
     const kind = prom ?? otel;
     if (!kind) return;
@@ -406,6 +406,10 @@ export class MetricResolver {
             : undefined;
       case 'expression':
         return this.resolve(decl.node, depth + 1);
+      case 'parameter': {
+        const injected = decl.path.length === 0 ? injectedMetricName(decl.node) : undefined;
+        return injected === undefined ? undefined : this.byName.get(injected);
+      }
       case 'import': {
         const target = this.project.followImport(decl);
         return target && this.resolveDeclaration(target, depth + 1);
@@ -523,6 +527,12 @@ export class MetricResolver {
   private instanceMember(cls: ts.ClassLikeDeclaration, member: string, depth: number): MetricDef | undefined {
     if (depth > 8) return undefined;
     for (const element of cls.members) {
+      // `constructor(@InjectMetric('http_requests_total') private requests: Counter)`.
+      if (ts.isConstructorDeclaration(element)) {
+        const param = element.parameters.find((p) => ts.isIdentifier(p.name) && p.name.text === member);
+        const injected = param && injectedMetricName(param);
+        if (injected !== undefined) return this.byName.get(injected);
+      }
       if (ts.isPropertyDeclaration(element) && propertyKey(element.name) === member && element.initializer) {
         return this.resolve(element.initializer, depth + 1);
       }

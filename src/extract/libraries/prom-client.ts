@@ -16,6 +16,35 @@ export const PROM_CLIENT = {
   labelMethods: new Set(['inc', 'dec', 'set', 'observe', 'startTimer', 'labels', 'remove', 'setToCurrentTime']),
 };
 
+/**
+ * @willsoto/nestjs-prometheus: `makeCounterProvider({ name, help, labelNames })` in a module's
+ * providers defines a prom-client metric; `@InjectMetric('name')` hands it to a constructor.
+ */
+export const NEST_PROMETHEUS = {
+  modules: new Set(['@willsoto/nestjs-prometheus']),
+  providers: table<MetricKind>({ makeCounterProvider: 'counter', makeGaugeProvider: 'gauge', makeHistogramProvider: 'histogram', makeSummaryProvider: 'summary' }),
+  inject: 'InjectMetric',
+};
+
+/** The metric kind a `makeCounterProvider(...)`-style call defines, if it is one. */
+export function nestProviderKind(call: ts.CallExpression): MetricKind | undefined {
+  const callee = skipOuter(call.expression);
+  if (!ts.isIdentifier(callee)) return undefined;
+  const decl = lookup(callee.text, callee);
+  return decl?.kind === 'import' && NEST_PROMETHEUS.modules.has(decl.module) ? NEST_PROMETHEUS.providers[decl.imported] : undefined;
+}
+
+/** The metric name in `@InjectMetric('name')` on a constructor parameter, if any. */
+export function injectedMetricName(param: ts.ParameterDeclaration): string | undefined {
+  for (const decorator of ts.getDecorators(param) ?? []) {
+    const call = skipOuter(decorator.expression);
+    if (!ts.isCallExpression(call) || !ts.isIdentifier(call.expression) || call.expression.text !== NEST_PROMETHEUS.inject) continue;
+    const arg = call.arguments[0] && skipOuter(call.arguments[0]);
+    if (arg && ts.isStringLiteralLike(arg)) return arg.text;
+  }
+  return undefined;
+}
+
 /** Does `expr` denote the prom-client module object (`client` in `client.Counter`)? */
 export function isPromClientModule(expr: ts.Expression, project: ProjectIndex): boolean {
   const e = skipOuter(expr);
