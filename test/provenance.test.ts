@@ -74,6 +74,8 @@ describe('label value provenance', () => {
     ['property of an object built with a spread', "export function f(request: { path: string }, req: any) { const h = { ...req, type: 'http' }; checkouts.inc({ value: h.path }); }", 'unbounded raw-url'],
     ['property of a parameter, from its callers', "function f(job: { kind: string }) { checkouts.inc({ value: job.kind }); }\nf({ kind: 'sync' });\nf({ kind: 'async' });", 'finite async,sync'],
     ['literals passed outrank an id-like parameter name', "function failed(id: string) { checkouts.inc({ value: id }); }\nfailed('missingBlock');\nfailed('timeout');", 'finite missingBlock,timeout'],
+    ['a module constant obslint cannot read is one value', "import { networks } from './networks.js';\nconst CHAIN_ID = networks.acala;\ncheckouts.inc({ value: CHAIN_ID });", 'bounded 1'],
+    ['a generated module constant still changes every start', "import { randomUUID } from 'node:crypto';\nconst BOOT_ID = randomUUID();\ncheckouts.inc({ value: BOOT_ID });", 'unbounded uuid'],
     ['an id-like name with no caller is an id', 'export function failed(id: string) { checkouts.inc({ value: id }); }', 'unbounded id'],
     ['process constants are one value per instance', 'checkouts.inc({ value: `${process.platform}-${process.arch}-${process.version}` });', 'bounded 1'],
     ['counter of a loop with a constant limit', 'const SHARDS = 4;\nfor (let shard = 0; shard < SHARDS; shard++) checkouts.inc({ value: String(shard) });', 'finite 0,1,2,3'],

@@ -115,13 +115,29 @@ export class MetricResolver {
     const group = this.callerGroup(name);
     if (!isMethodLike(fn)) return group.byTarget.get(fn) ?? [];
     // `this.run(...)` calls a method of its own class; other receivers are matched by name.
-    const owner = ts.isClassLike(fn.parent) ? fn.parent : undefined;
+    const owner = enclosingClassLike(fn);
     return group.byMethodName.filter((call) => {
       const receiver = skipOuter((skipOuter(call.expression) as ts.PropertyAccessExpression).expression);
       if (receiver.kind === ts.SyntaxKind.ThisKeyword) return !owner || this.inheritsFrom(enclosingClassLike(call), owner);
       // `histogram.record(1, …)` records a metric; it does not call a project method named `record`.
       // (Only once every metric is known: resolving earlier would memoize a partial answer.)
       return !this.discovered || this.resolve(receiver) === undefined;
+    });
+  }
+
+  /**
+   * Callers for value flow, where a wrong caller is a false finding: a method's callers by name,
+   * less those whose receiver the checker places in another type (`agent.query(body)` on an
+   * interface is not `Repository.query(id)`). Receivers of unknown type stay.
+   */
+  confirmedCallersOf(fn: ts.SignatureDeclaration): Caller[] {
+    const calls = this.callersOf(fn);
+    if (!isMethodLike(fn)) return calls;
+    return calls.filter((call) => {
+      const callee = skipOuter(call.expression);
+      if (!ts.isPropertyAccessExpression(callee) || skipOuter(callee.expression).kind === ts.SyntaxKind.ThisKeyword) return true;
+      const declared = this.types.declarations(callee);
+      return declared.length === 0 || declared.some((d) => d === fn || d === fn.parent);
     });
   }
 

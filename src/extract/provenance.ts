@@ -29,7 +29,7 @@ const DERIVING_METHODS = new Set(['split', 'slice', 'substring', 'substr', 'repl
 const MATH_PASSTHROUGH = new Set(['floor', 'ceil', 'round', 'trunc', 'abs']);
 
 /** Ids of things a service has few of: routes, operations, rules, types, regions. */
-const BOUNDED_ID_NAMES = /^(route|operation|op|rule|type|kind|schema|region|zone|provider|channel|method|status|state|error|reason|locale|currency|country|plan|tier|feature|flag|metric|queue|topic|protocol|worker|thread|shard|partition|core|cpu|bucket|table|collection|category|service|cluster|pool|env|environment)(Id|ID|_id)$/;
+const BOUNDED_ID_NAMES = /^(route|operation|op|rule|type|kind|schema|region|zone|provider|channel|method|status|state|error|reason|locale|currency|country|plan|tier|feature|flag|metric|queue|topic|protocol|worker|thread|shard|partition|core|cpu|bucket|table|collection|category|service|cluster|pool|env|environment|chain|network|net)(Id|ID|_id)$/;
 
 /** Names that promise one value per entity: ids, keys, emails, timestamps. */
 export function categoryOfName(name: string): UnboundedCategory | undefined {
@@ -218,6 +218,11 @@ export class ProvenanceAnalyzer {
           const fromInit = decl.path.length === 0 ? this.of(decl.node.initializer, env, depth + 1) : this.pathOf(decl.node.initializer, decl.path, env, depth + 1);
           // An annotation does not check request input any more than a cast does.
           if (typed && fromInit.kind !== 'unbounded') return typed;
+          // A module-level constant obslint cannot read is evaluated once: one value per instance
+          // (`CHAIN_ID = networks.acala`). A generated one (`randomUUID()`) still changes every start.
+          if (fromInit.kind === 'unknown' && decl.isConst && isModuleLevel(decl.node)) {
+            return boundedPart(`const:${this.project.location(decl.name).file}:${decl.name.text}`, 1, `module constant \`${decl.name.text}\` (one value per instance)`);
+          }
           if (fromInit.kind === 'unknown') return this.byName(decl.name.text, use) ?? withStep(fromInit, this.step(use, `\`${name}\``));
           return withStep(fromInit, this.step(decl.name, `\`${decl.name.text}\` = \`${text(decl.node.initializer)}\``));
         }
@@ -272,7 +277,7 @@ export class ProvenanceAnalyzer {
     if (iterated) return iterated;
     const emitted = this.emittedValues(decl, depth);
     if (emitted) return emitted;
-    const calls = this.resolver.callersOf(decl.fn);
+    const calls = this.resolver.confirmedCallersOf(decl.fn);
     if (calls.length === 0 || depth >= MAX_DEPTH) {
       return unknown(fnName ? `parameter \`${name}\` of \`${fnName}()\` has no call site obslint can see` : `parameter \`${name}\` of a callback`, name, [this.step(use, `\`${name}\` is a parameter`)]);
     }
@@ -553,6 +558,12 @@ const COMPOUND_ASSIGNMENTS = new Set([
 ]);
 
 /** Whether a variable is written after its declaration (assignment, `++`/`--`) anywhere in its scope. */
+/** A declaration at the top of a module (`export const CHAIN_ID = networks.acala`). */
+function isModuleLevel(node: ts.VariableDeclaration): boolean {
+  const statement = node.parent?.parent;
+  return statement !== undefined && ts.isVariableStatement(statement) && ts.isSourceFile(statement.parent);
+}
+
 function isReassigned(decl: Extract<Declaration, { kind: 'variable' }>): boolean {
   const list = decl.node.parent;
   return writesInside(list?.parent?.parent ?? decl.node.getSourceFile(), decl);
