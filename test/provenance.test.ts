@@ -207,6 +207,11 @@ describe('label value provenance', () => {
     expect(summary(bound)).toBe('finite ping,status');
   });
 
+  it("takes a method's callers by name only where the receiver can be that class", async () => {
+    const bound = await boundOf("class OrderRepository { find(state: string) { checkouts.inc({ value: state }); } }\ninterface Agent { find(q: unknown): void }\nexport function handle(orderRepo: any, agent: Agent, search: any, req: any) { orderRepo.find('open'); agent.find(req.body); search.find(req.query.q); }");
+    expect(summary(bound)).toBe('finite open');
+  });
+
   it('counts a server route registered on a receiver named like a client when it passes a handler, and not a Hono mount', async () => {
     const dir = tempProject({
       'src/routes.ts': [

@@ -133,11 +133,14 @@ export class MetricResolver {
   confirmedCallersOf(fn: ts.SignatureDeclaration): Caller[] {
     const calls = this.callersOf(fn);
     if (!isMethodLike(fn)) return calls;
+    const owner = enclosingClassLike(fn);
     return calls.filter((call) => {
       const callee = skipOuter(call.expression);
       if (!ts.isPropertyAccessExpression(callee) || skipOuter(callee.expression).kind === ts.SyntaxKind.ThisKeyword) return true;
       const declared = this.types.declarations(callee);
-      return declared.length === 0 || declared.some((d) => d === fn || d === fn.parent);
+      if (declared.length > 0) return declared.some((d) => d === fn || d === fn.parent);
+      // Of unknown type: a receiver named after the class (`repo.query()` for `OrderRepository`).
+      return !owner?.name || namesAgree(owner.name.text, propertyName(skipOuter(callee.expression)) ?? skipOuter(callee.expression).getText());
     });
   }
 
@@ -686,6 +689,13 @@ function isGuardedCreation(node: ts.Node): boolean {
 function bindingNames(name: ts.BindingName): string[] {
   if (ts.isIdentifier(name)) return [name.text];
   return name.elements.flatMap((e) => (ts.isOmittedExpression(e) ? [] : bindingNames(e.name)));
+}
+
+/** Whether a receiver's name shares a word with a class name (`orderRepo` and `OrderRepository`). */
+function namesAgree(className: string, receiver: string): boolean {
+  const words = (name: string): string[] => name.replace(/[#_$]/g, ' ').replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(/\s+/).filter((w) => w.length >= 3);
+  const receiverWords = words(receiver);
+  return words(className).some((w) => receiverWords.some((r) => r.startsWith(w.slice(0, 4)) || w.startsWith(r.slice(0, 4))));
 }
 
 /** The variable, field or property a metric is stored in (`const x = …`, `{ x: … }`, `this.x = …`). */
