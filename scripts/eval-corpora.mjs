@@ -8,7 +8,7 @@ import { analyze } from '../dist/src/api.js';
 import { discover } from '../dist/src/discovery/discover.js';
 
 /** Definitions a grep finds: library constructors and calls, and the wrapper calls real code uses. */
-const DEFINITIONS = /new\s+(?:[\w.]+\.)?(?:Counter|Gauge|Histogram|Summary)\s*[<(]|\.create(?:Counter|UpDownCounter|Histogram|Gauge|ObservableCounter|ObservableUpDownCounter|ObservableGauge)\s*[<(]|\bregister\.(?:gauge|histogram|counter|avgMinMax|static)\s*[<(]/g;
+const DEFINITIONS = /new\s+(?:[\w.]+\.)?(?:Counter|Gauge|Histogram|Summary)\s*[<(]|\.create(?:Counter|UpDownCounter|Histogram|Gauge|ObservableCounter|ObservableUpDownCounter|ObservableGauge)\s*[<(]|\bregister\.(?:gauge|histogram|counter|avgMinMax|static)\s*[<(]|\bmake(?:Counter|Gauge|Histogram|Summary)Provider\s*\(/g;
 
 const dirs = process.argv.slice(2);
 if (dirs.length === 0) {
