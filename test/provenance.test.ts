@@ -212,6 +212,24 @@ describe('label value provenance', () => {
     expect(summary(bound)).toBe('finite open');
   });
 
+  it('a bare startTimer() whose every end() is bare never sets a label; a timer handed on may', async () => {
+    const dir = tempProject({
+      'src/loop.ts': [
+        "import { Histogram } from 'prom-client';",
+        "const loop = new Histogram({ name: 'loop_seconds', help: 'Loop', labelNames: ['worker'], buckets: [1, 2] });",
+        "const step = new Histogram({ name: 'step_seconds', help: 'Step', labelNames: ['worker'], buckets: [1, 2] });",
+        'export async function tick(run: (done: () => void) => Promise<void>) {',
+        '  const end = loop.startTimer();',
+        '  try { await run(() => undefined); } finally { end(); }',
+        '  const stop = step.startTimer();',
+        '  await run(stop);',
+        '}',
+      ].join('\n'),
+    });
+    const result = await analyze({ cwd: dir, paths: ['.'] });
+    expect(result.estimates.map((e) => [e.metric, e.series]).sort()).toEqual([['loop_seconds', 5], ['step_seconds', 500]]);
+  });
+
   it('counts a server route registered on a receiver named like a client when it passes a handler, and not a Hono mount', async () => {
     const dir = tempProject({
       'src/routes.ts': [

@@ -64,7 +64,7 @@ export class LabelUseCollector {
       else if (method !== 'remove') this.facts.calls.push({ metricId: def.id, method, form: 'none', labels: [], loc: this.project.location(call) });
     }
     if (method === 'observe' || (method === 'set' && def.kind === 'histogram')) this.observation(def, call, chained);
-    if (method === 'startTimer') this.timer(def, call);
+    if (method === 'startTimer') this.timer(def, call, chained);
   }
 
   /**
@@ -295,19 +295,30 @@ export class LabelUseCollector {
   }
 
   /** `const end = h.startTimer(labels); … end(moreLabels)`: prom-client timers observe seconds. */
-  private timer(def: MetricDef, call: ts.CallExpression): void {
+  private timer(def: MetricDef, call: ts.CallExpression, chained: boolean): void {
     this.facts.observations.push({ metricId: def.id, expression: text(call), unit: 'seconds', evidence: '`startTimer()` observes seconds', loc: this.project.location(call) });
     const holder = call.parent;
     if (!holder || !ts.isVariableDeclaration(holder) || !ts.isIdentifier(holder.name)) return;
     const name = holder.name.text;
     const scope = holder.parent?.parent?.parent;
     if (!scope) return;
+    // Whether every use of the timer is a bare `end()`: then, with a bare `startTimer()`, no label is ever set.
+    let bare = !chained && call.arguments.length === 0;
     forEachDescendant(scope, (node) => {
-      if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === name) {
-        const decl = lookup(name, node.expression);
-        if (decl?.kind === 'variable' && decl.node === holder && node.arguments[0]) this.labelObject(def, 'end', node.arguments[0]);
+      if (!ts.isIdentifier(node) || node.text !== name || node === holder.name) return;
+      const decl = lookup(name, node);
+      if (decl?.kind !== 'variable' || decl.node !== holder) return;
+      const parent = node.parent;
+      if (parent && ts.isCallExpression(parent) && parent.expression === node) {
+        if (parent.arguments[0]) {
+          bare = false;
+          this.labelObject(def, 'end', parent.arguments[0]);
+        }
+      } else {
+        bare = false; // handed on: its labels may be set elsewhere
       }
     });
+    if (bare) this.facts.calls.push({ metricId: def.id, method: 'timer', form: 'none', labels: [], loc: this.project.location(call) });
   }
 }
 
