@@ -76,6 +76,8 @@ describe('label value provenance', () => {
     ['literals passed outrank an id-like parameter name', "function failed(id: string) { checkouts.inc({ value: id }); }\nfailed('missingBlock');\nfailed('timeout');", 'finite missingBlock,timeout'],
     ['a module constant obslint cannot read is one value', "import { networks } from './networks.js';\nconst CHAIN_ID = networks.acala;\ncheckouts.inc({ value: CHAIN_ID });", 'bounded 1'],
     ['a generated module constant still changes every start', "import { randomUUID } from 'node:crypto';\nconst BOOT_ID = randomUUID();\ncheckouts.inc({ value: BOOT_ID });", 'unbounded uuid'],
+    ['statusCode is a status code whatever holds it', 'export function f(upstream: any) { checkouts.inc({ value: upstream.statusCode }); }', 'bounded 20'],
+    ['a listener parameter is not an id by its name', "import { EventEmitter } from 'node:events';\nconst bus = new EventEmitter();\nbus.on('failed', (id: string) => checkouts.inc({ value: id }));", 'unknown'],
     ['an id-like name with no caller is an id', 'export function failed(id: string) { checkouts.inc({ value: id }); }', 'unbounded id'],
     ['process constants are one value per instance', 'checkouts.inc({ value: `${process.platform}-${process.arch}-${process.version}` });', 'bounded 1'],
     ['counter of a loop with a constant limit', 'const SHARDS = 4;\nfor (let shard = 0; shard < SHARDS; shard++) checkouts.inc({ value: String(shard) });', 'finite 0,1,2,3'],
@@ -228,6 +230,14 @@ describe('label value provenance', () => {
     });
     const result = await analyze({ cwd: dir, paths: ['.'] });
     expect(result.estimates.map((e) => [e.metric, e.series]).sort()).toEqual([['loop_seconds', 5], ['step_seconds', 500]]);
+  });
+
+  it('a label named like an id on a metric nothing uses is left to unknown-label-bound', async () => {
+    const dir = tempProject({
+      'src/metrics.ts': "import { Counter } from 'prom-client';\nexport const dead = new Counter({ name: 'provisioning_requests_total', help: 'Requests', labelNames: ['path'] });\nexport const live = new Counter({ name: 'provisioning_calls_total', help: 'Calls', labelNames: ['path'] });\nexport function f(p: any) { live.inc({ path: p.path }); }\n",
+    });
+    const result = await analyze({ cwd: dir, paths: ['.'] });
+    expect(result.findings.map((f) => `${f.ruleId} ${f.metric}`).sort()).toEqual(['unbounded-label provisioning_calls_total', 'unknown-label-bound provisioning_requests_total']);
   });
 
   it('counts a server route registered on a receiver named like a client when it passes a handler, and not a Hono mount', async () => {

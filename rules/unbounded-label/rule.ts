@@ -56,6 +56,8 @@ export default defineRule({
     for (const metric of ctx.catalog.metrics) {
       for (const label of metric.labelNames) {
         if (!names.has(label.toLowerCase()) || budgetedLabel(ctx.config, metric.name, label) || isDropped(ctx.estimate(metric.id), label)) continue;
+        // A metric nothing uses has no values at all: unknown-label-bound reports it as unused.
+        if (ctx.usesOf(metric.id).length === 0 && ctx.callsOf(metric.id).length === 0) continue;
         const bound = union(ctx.usesOf(metric.id).filter((u) => u.label === label).map((u) => u.bound));
         if (bound && bound.kind !== 'unknown') continue;
         // Every call leaves it empty: one value, whatever its name promises.

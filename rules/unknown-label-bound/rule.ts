@@ -27,9 +27,10 @@ export default defineRule({
     const mismatched = new Set(ctx.catalog.labelCalls.map((c) => c.metricId).filter((id) => !accepted.has(id)));
     for (const def of ctx.catalog.metrics) {
       const est = ctx.estimate(def.id);
-      const reported = (label: string): boolean => unboundedNames.has(label.toLowerCase());
-      const unusedLabels = est.byLabel.filter((l) => l.kind === 'unused' && !reported(l.label)).map((l) => l.label);
       const used = ctx.callsOf(def.id).length > 0;
+      // unbounded-label reports those names, on metrics something uses.
+      const reported = (label: string): boolean => used && unboundedNames.has(label.toLowerCase());
+      const unusedLabels = est.byLabel.filter((l) => l.kind === 'unused' && !reported(l.label)).map((l) => l.label);
       // A metric with no visible use is one finding, not one per label; a metric whose only calls
       // are rejected by prom-client is label-mismatch's finding.
       if (used && !mismatched.has(def.id)) {

@@ -260,9 +260,11 @@ export class ProvenanceAnalyzer {
     const typed = decl.node.type && decl.path.length === 0 ? typeBound(decl.node.type, this.project, this.evaluator) : undefined;
     if (typed) return typed;
     if (decl.path.length === 0 && REQUEST_ROOTS.has(decl.name.text)) return unknown(`\`${name}\` is a request object`, name);
-    // What the callers pass outranks what the name promises (`emit('failed', 'missingBlock')` to `id`).
+    // What the callers pass outranks what the name promises (`failed('missingBlock')` to `id`). An
+    // event listener's parameter names are the emitter's, not the value's: no name heuristic there.
     const passed = this.fromCallers(decl, use, depth);
-    return passed.kind === 'unknown' ? (this.byName(decl.name.text, use) ?? passed) : passed;
+    if (passed.kind !== 'unknown' || this.listenedEvent(decl) !== undefined) return passed;
+    return this.byName(decl.name.text, use) ?? passed;
   }
 
   /** A parameter takes what its callers pass: the union over every call site in the project. */
@@ -328,10 +330,7 @@ export class ProvenanceAnalyzer {
    * `emit('order.placed', …)` in the project passes after the event name.
    */
   private emittedValues(decl: Extract<Declaration, { kind: 'parameter' }>, depth: number): Bound | undefined {
-    const registration = decl.fn.parent;
-    if (!registration || !ts.isCallExpression(registration) || registration.arguments[1] !== (decl.fn as unknown as ts.Expression)) return undefined;
-    if (!LISTENER_METHODS.has(propertyName(skipOuter(registration.expression)) ?? '')) return undefined;
-    const event = registration.arguments[0] && scalarText(this.evaluator.eval(registration.arguments[0]));
+    const event = this.listenedEvent(decl);
     if (event === undefined) return undefined;
     const emits = (this.project.callsByName.get('emit') ?? []).filter((call): call is ts.CallExpression => ts.isCallExpression(call) && call.arguments[0] !== undefined && scalarText(this.evaluator.eval(call.arguments[0])) === event);
     if (emits.length === 0) return unknown(`listener of \`${event}\`, which nothing in the project emits`, decl.name.text);
@@ -348,6 +347,14 @@ export class ProvenanceAnalyzer {
     } finally {
       this.inProgress.delete(decl.node);
     }
+  }
+
+  /** The event a listener parameter's function is registered for (`bus.on('placed', (order) => …)`). */
+  private listenedEvent(decl: Extract<Declaration, { kind: 'parameter' }>): string | undefined {
+    const registration = decl.fn.parent;
+    if (!registration || !ts.isCallExpression(registration) || registration.arguments[1] !== (decl.fn as unknown as ts.Expression)) return undefined;
+    if (!LISTENER_METHODS.has(propertyName(skipOuter(registration.expression)) ?? '')) return undefined;
+    return registration.arguments[0] && scalarText(this.evaluator.eval(registration.arguments[0]));
   }
 
   /** `STEPS.forEach((step) => …)`: the callback's first parameter takes the array's elements. */
@@ -497,7 +504,8 @@ export class ProvenanceAnalyzer {
         return unbounded('raw-url', 'raw URL', source, [this.step(node, `\`${source}\` is the raw request URL`)]);
       }
     }
-    if ((last === 'statusCode' || last === 'status') && (RESPONSE_ROOTS.has(root) || names.includes('res') || names.includes('response'))) {
+    // `statusCode` is a status code whatever holds it (`reply`, `res`, `err`, `upstream`).
+    if (last === 'statusCode' || (last === 'status' && (RESPONSE_ROOTS.has(root) || names.includes('res') || names.includes('response')))) {
       return boundedPart('status-code', this.facts.statusCodes, `HTTP status code (${this.facts.statusCodes})`, { pattern: '^[1-5][0-9][0-9]$' });
     }
     if ((last === 'message' || last === 'stack') && names.length >= 2) {
