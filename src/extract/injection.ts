@@ -1,7 +1,7 @@
 import { ts } from 'ts-morph';
 import type { Caller } from './metrics.js';
 import type { ProjectIndex } from './project.js';
-import { enclosingClass, lookup, propertyKey, propertyName, skipOuter, type Declaration } from './scope.js';
+import { enclosingClass, forEachThisAssignment, lookup, propertyKey, propertyName, skipOuter, type Declaration } from './scope.js';
 import type { TypeOracle } from './type-oracle.js';
 
 /** A value an expression may hold: `expr`, then the members in `path` read from it. */
@@ -147,7 +147,7 @@ export class InjectionTracer {
         });
       }
     }
-    forEachAssignment(cls, member, (value) => found.push(...this.origins(value, depth + 1)));
+    forEachThisAssignment(cls, member, (value) => void found.push(...this.origins(value, depth + 1)));
     return found;
   }
 
@@ -187,20 +187,6 @@ export class InjectionTracer {
       }
     }
     return found;
-  }
-}
-
-/** Every `this.<member> = value` in a class (constructors, methods, initialisers). */
-function forEachAssignment(cls: ts.ClassLikeDeclaration, member: string, visit: (value: ts.Expression) => void): void {
-  const stack: ts.Node[] = [...cls.members];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
-      const left = skipOuter(node.left);
-      if (ts.isPropertyAccessExpression(left) && left.expression.kind === ts.SyntaxKind.ThisKeyword && left.name.text === member) visit(node.right);
-    }
-    // A nested class has its own `this`.
-    if (!ts.isClassLike(node)) ts.forEachChild(node, (child) => void stack.push(child));
   }
 }
 

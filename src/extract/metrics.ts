@@ -3,7 +3,7 @@ import type { Library, MetricDef, MetricKind } from '../types.js';
 import { meterName, OTEL, otelInstrument } from './libraries/opentelemetry.js';
 import { injectedMetricName, nestProviderKind, PROM_CLIENT, promClientMetricClass } from './libraries/prom-client.js';
 import type { ProjectIndex } from './project.js';
-import { enclosingClass, enclosingClassLike, enclosingFunction, functionName, lookup, propertyKey, propertyName, skipOuter, type Declaration } from './scope.js';
+import { enclosingClass, enclosingClassLike, enclosingFunction, forEachThisAssignment, functionName, lookup, propertyKey, propertyName, skipOuter, type Declaration } from './scope.js';
 import { calledFunction, returnExpressions, returnedValues } from './functions.js';
 import { ROUTE_METHODS } from './routes.js';
 import { InjectionTracer } from './injection.js';
@@ -348,8 +348,7 @@ export class MetricResolver {
 
   /** Where syntax loses the trail (typed parameters, injected objects): the checker's one answer. */
   private resolveByType(e: ts.Expression): MetricDef | undefined {
-    let found = this.typeMemo.get(e);
-    if (!found) this.typeMemo.set(e, (found = this.typedDefs(e)));
+    const found = this.typedDefs(e);
     return found.length === 1 ? found[0] : undefined;
   }
 
@@ -357,6 +356,12 @@ export class MetricResolver {
 
   /** The metrics the checker's declarations of `e` hold (several for a union: `for (const g of [m.a, m.b])`). */
   private typedDefs(e: ts.Expression): MetricDef[] {
+    let found = this.typeMemo.get(e);
+    if (!found) this.typeMemo.set(e, (found = this.typedDefsUncached(e)));
+    return found;
+  }
+
+  private typedDefsUncached(e: ts.Expression): MetricDef[] {
     if (!ts.isPropertyAccessExpression(e) && !ts.isIdentifier(e)) return [];
     const name = ts.isIdentifier(e) ? e.text : e.name.text;
     // The checker is asked only about names that hold a metric somewhere (not every `cache.set`).
@@ -561,27 +566,9 @@ export class MetricResolver {
       }
     }
     let found: MetricDef | undefined;
-    for (const element of cls.members) {
-      forEachDescendant(element, (node) => {
-        if (found) return false;
-        if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
-          const left = skipOuter(node.left);
-          if (ts.isPropertyAccessExpression(left) && left.expression.kind === ts.SyntaxKind.ThisKeyword && left.name.text === member) {
-            found = this.resolve(node.right, depth + 1);
-          }
-        }
-      });
-    }
-    if (!found && cls.heritageClauses) {
-      for (const clause of cls.heritageClauses) {
-        for (const type of clause.types) {
-          if (!ts.isIdentifier(type.expression)) continue;
-          const decl = lookup(type.expression.text, type.expression);
-          const parent = decl?.kind === 'class' ? decl.node : decl?.kind === 'import' ? this.classOf(this.project.followImport(decl)) : undefined;
-          if (parent) return this.instanceMember(parent, member, depth + 1);
-        }
-      }
-    }
+    forEachThisAssignment(cls, member, (value) => (found = this.resolve(value, depth + 1)) !== undefined);
+    const parent = found ? undefined : this.project.baseClass(cls);
+    if (parent) return this.instanceMember(parent, member, depth + 1);
     return found;
   }
 

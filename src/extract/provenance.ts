@@ -1,5 +1,5 @@
 import { ts } from 'ts-morph';
-import type { Bound, FlowStep, UnboundedCategory } from '../types.js';
+import type { Bound, BoundPart, FlowStep, UnboundedCategory } from '../types.js';
 import { bounded, boundedPart, countOf, finite, HTTP_METHODS, product, unbounded, union, unknown, withStep } from './bounds.js';
 import { calledFunction, returnedValues } from './functions.js';
 import type { MetricResolver } from './metrics.js';
@@ -113,11 +113,7 @@ export class ProvenanceAnalyzer {
     const right = chain(skipOuter(e.right));
     if (left?.names.at(-1) !== 'baseUrl' || !right || !isRouteTemplate(right.names)) return undefined;
     const routes = this.facts.mountedRoutes();
-    if (routes === 0) return unknown('a mounted route template, but obslint found no route registrations to count', text(e));
-    return bounded([
-      { source: 'mounted-route-template', count: routes, reason: `mount + route template (${routes} registration${routes === 1 ? '' : 's'}, counted per router file)` },
-      { source: 'route-unmatched', count: 1, reason: '1 for requests no route matched', replaceable: true },
-    ]);
+    return this.perRoute(e, 'a mounted route template', { source: 'mounted-route-template', count: routes, reason: `mount + route template (${routes} registration${routes === 1 ? '' : 's'}, counted per router file)` });
   }
 
   private template(e: ts.TemplateExpression, env: Env, depth: number): Bound {
@@ -215,7 +211,7 @@ export class ProvenanceAnalyzer {
           return typed ?? this.loopCounter(decl) ?? this.byName(decl.name.text, use) ?? unknown(`\`${decl.name.text}\` is reassigned`, name, [this.step(use, `\`${name}\` changes after its declaration`)]);
         }
         if (decl.node.initializer) {
-          const fromInit = decl.path.length === 0 ? this.of(decl.node.initializer, env, depth + 1) : this.pathOf(decl.node.initializer, decl.path, env, depth + 1);
+          const fromInit = this.valueAt(decl.node.initializer, decl.path, env, depth + 1);
           // An annotation does not check request input any more than a cast does.
           if (typed && fromInit.kind !== 'unbounded') return typed;
           // A module-level constant obslint cannot read is evaluated once: one value per instance
@@ -254,7 +250,7 @@ export class ProvenanceAnalyzer {
     const bound = env.get(decl.node);
     if (bound) {
       if (!bound.arg) return decl.node.initializer ? this.of(decl.node.initializer, env, depth + 1) : finite(['undefined'], 'omitted argument');
-      const value = decl.path.length === 0 ? this.of(bound.arg, bound.env, depth + 1) : this.pathOf(bound.arg, decl.path, bound.env, depth + 1);
+      const value = this.valueAt(bound.arg, decl.path, bound.env, depth + 1);
       return withStep(value, this.step(decl.name, `passed as \`${decl.name.text}\``));
     }
     const typed = decl.node.type && decl.path.length === 0 ? typeBound(decl.node.type, this.project, this.evaluator) : undefined;
@@ -292,7 +288,7 @@ export class ProvenanceAnalyzer {
           bounds.push(decl.node.initializer ? this.of(decl.node.initializer, EMPTY_ENV, depth + 1) : finite(['undefined'], 'omitted argument'));
           continue;
         }
-        const value = decl.path.length === 0 ? this.of(arg, EMPTY_ENV, depth + 1) : this.pathOf(arg, decl.path, EMPTY_ENV, depth + 1);
+        const value = this.valueAt(arg, decl.path, EMPTY_ENV, depth + 1);
         bounds.push(withStep(value, { ...this.step(decl.name, `passed to \`${fnName ?? 'a function'}(${name})\``), call: true }));
       }
     } finally {
@@ -339,7 +335,7 @@ export class ProvenanceAnalyzer {
       const bounds = emits.map((call) => {
         const arg = call.arguments[decl.index + 1];
         if (!arg) return finite(['undefined'], 'omitted argument');
-        const value = decl.path.length === 0 ? this.of(arg, EMPTY_ENV, depth + 1) : this.pathOf(arg, decl.path, EMPTY_ENV, depth + 1);
+        const value = this.valueAt(arg, decl.path, EMPTY_ENV, depth + 1);
         return withStep(value, { ...this.step(call, `emitted as \`${event}\``), call: true });
       });
       const result = union(bounds)!;
@@ -377,6 +373,11 @@ export class ProvenanceAnalyzer {
       if (obj.k === 'obj') return finite([...obj.props.keys()], `keys of \`${text(decl.loop.expression)}\``);
     }
     return this.byName(decl.name.text, use) ?? unknown(`loop variable \`${name}\` over \`${text(decl.loop.expression)}\``, name);
+  }
+
+  /** The value of `expr`, or of the property `path` reads from it (a destructured binding). */
+  private valueAt(expr: ts.Expression, path: string[], env: Env, depth: number): Bound {
+    return path.length === 0 ? this.of(expr, env, depth) : this.pathOf(expr, path, env, depth);
   }
 
   /** `const { a } = x` and destructured parameters: the property of the bound value. */
@@ -516,21 +517,20 @@ export class ProvenanceAnalyzer {
 
   private routeTemplate(node: ts.Node): Bound {
     const routes = this.facts.routeTemplates();
-    if (routes.length === 0) return unknown('a matched route template, but obslint found no route registrations to count', text(node));
-    return bounded([
-      { source: 'route-template', count: routes.length, reason: `matched route template (${routes.length} route${routes.length === 1 ? '' : 's'} registered)`, domain: routes },
-      { source: 'route-unmatched', count: 1, reason: '1 for requests no route matched', replaceable: true },
-    ]);
+    return this.perRoute(node, 'a matched route template', { source: 'route-template', count: routes.length, reason: `matched route template (${routes.length} route${routes.length === 1 ? '' : 's'} registered)`, domain: routes });
   }
 
   /** fastify `request.routeOptions.schema.operationId`: at most one per registered route. */
   private routeOperation(node: ts.Node): Bound {
     const routes = this.facts.routeRegistrations();
-    if (routes === 0) return unknown('a route operationId, but obslint found no route registrations to count', text(node));
-    return bounded([
-      { source: 'route-operation', count: routes, reason: `route operationId (at most one per registration, ${routes} registration${routes === 1 ? '' : 's'})` },
-      { source: 'route-unmatched', count: 1, reason: '1 for routes without one', replaceable: true },
-    ]);
+    const part = { source: 'route-operation', count: routes, reason: `route operationId (at most one per registration, ${routes} registration${routes === 1 ? '' : 's'})` };
+    return this.perRoute(node, 'a route operationId', part, '1 for routes without one');
+  }
+
+  /** A bound counted from the project's route registrations, plus one value for requests none serves. */
+  private perRoute(node: ts.Node, what: string, part: BoundPart, unmatched = '1 for requests no route matched'): Bound {
+    if (part.count === 0) return unknown(`${what}, but obslint found no route registrations to count`, text(node));
+    return bounded([part, { source: 'route-unmatched', count: 1, reason: unmatched, replaceable: true }]);
   }
 
   private byName(name: string, node: ts.Node): Bound | undefined {
@@ -565,13 +565,13 @@ const COMPOUND_ASSIGNMENTS = new Set([
   ts.SyntaxKind.SlashEqualsToken, ts.SyntaxKind.QuestionQuestionEqualsToken, ts.SyntaxKind.BarBarEqualsToken, ts.SyntaxKind.AmpersandAmpersandEqualsToken,
 ]);
 
-/** Whether a variable is written after its declaration (assignment, `++`/`--`) anywhere in its scope. */
 /** A declaration at the top of a module (`export const CHAIN_ID = networks.acala`). */
 function isModuleLevel(node: ts.VariableDeclaration): boolean {
   const statement = node.parent?.parent;
   return statement !== undefined && ts.isVariableStatement(statement) && ts.isSourceFile(statement.parent);
 }
 
+/** Whether a variable is written after its declaration (assignment, `++`/`--`) anywhere in its scope. */
 function isReassigned(decl: Extract<Declaration, { kind: 'variable' }>): boolean {
   const list = decl.node.parent;
   return writesInside(list?.parent?.parent ?? decl.node.getSourceFile(), decl);

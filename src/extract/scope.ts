@@ -1,4 +1,5 @@
 import { ts } from 'ts-morph';
+import { forEachDescendant } from './walk.js';
 
 /** What an identifier refers to, found lexically (no type checker needed). */
 export type Declaration =
@@ -209,4 +210,22 @@ export function functionName(fn: ts.SignatureDeclaration): string | undefined {
   if (parent && ts.isPropertyAssignment(parent)) return propertyKey(parent.name);
   if (parent && ts.isPropertyDeclaration(parent)) return propertyKey(parent.name);
   return undefined;
+}
+
+/**
+ * Every `this.<member> = value` in a class (constructors, methods, initialisers), in source order;
+ * a nested class has its own `this`. `visit` returns true to stop.
+ */
+export function forEachThisAssignment(cls: ts.ClassLikeDeclaration, member: string, visit: (value: ts.Expression) => boolean | void): void {
+  let done = false;
+  for (const element of cls.members) {
+    forEachDescendant(element, (node) => {
+      if (done || (node !== element && ts.isClassLike(node))) return false;
+      if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+        const left = skipOuter(node.left);
+        if (ts.isPropertyAccessExpression(left) && left.expression.kind === ts.SyntaxKind.ThisKeyword && left.name.text === member) done = visit(node.right) === true;
+      }
+    });
+    if (done) return;
+  }
 }
