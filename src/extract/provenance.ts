@@ -328,7 +328,7 @@ export class ProvenanceAnalyzer {
   private emittedValues(decl: Extract<Declaration, { kind: 'parameter' }>, depth: number): Bound | undefined {
     const event = this.listenedEvent(decl);
     if (event === undefined) return undefined;
-    const emits = (this.project.callsByName.get('emit') ?? []).filter((call): call is ts.CallExpression => ts.isCallExpression(call) && call.arguments[0] !== undefined && scalarText(this.evaluator.eval(call.arguments[0])) === event);
+    const emits = this.emitsOf(event);
     if (emits.length === 0) return unknown(`listener of \`${event}\`, which nothing in the project emits`, decl.name.text);
     this.inProgress.add(decl.node);
     try {
@@ -344,6 +344,23 @@ export class ProvenanceAnalyzer {
       this.inProgress.delete(decl.node);
     }
   }
+
+  /** The `emit(event, …)` calls of the project, grouped by event name once. */
+  private emitsOf(event: string): ts.CallExpression[] {
+    if (!this.emitsByEvent) {
+      this.emitsByEvent = new Map();
+      for (const call of this.project.callsByName.get('emit') ?? []) {
+        const name = ts.isCallExpression(call) && call.arguments[0] ? scalarText(this.evaluator.eval(call.arguments[0])) : undefined;
+        if (name === undefined) continue;
+        const list = this.emitsByEvent.get(name) ?? [];
+        list.push(call as ts.CallExpression);
+        this.emitsByEvent.set(name, list);
+      }
+    }
+    return this.emitsByEvent.get(event) ?? [];
+  }
+
+  private emitsByEvent?: Map<string, ts.CallExpression[]>;
 
   /** The event a listener parameter's function is registered for (`bus.on('placed', (order) => …)`). */
   private listenedEvent(decl: Extract<Declaration, { kind: 'parameter' }>): string | undefined {
