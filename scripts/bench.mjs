@@ -20,7 +20,7 @@ function generateCorpus(files = 3000, metricShare = 0.03) {
     const withMetrics = i % Math.round(1 / metricShare) === 0;
     const body = withMetrics
       ? `import { Counter, Histogram } from 'prom-client';\ntype Outcome = 'ok' | 'error';\nexport const requests${i} = new Counter({ name: 'svc${i}_requests_total', help: 'Requests', labelNames: ['outcome', 'route'] });\nexport const latency${i} = new Histogram({ name: 'svc${i}_latency_seconds', help: 'Latency', labelNames: ['route'] });\nexport function handle${i}(req: { route: { path: string }; params: { id: string } }, outcome: Outcome) {\n  requests${i}.inc({ outcome, route: req.route.path });\n  latency${i}.observe({ route: req.params.id }, 0.1);\n}\n`
-      : `export interface Order${i} { id: string; total: number; lines: { sku: string; qty: number }[] }\nexport function total${i}(order: Order${i}): number {\n  let sum = 0;\n  for (const line of order.lines) sum += line.qty * ${i % 7 + 1};\n  return sum + order.total;\n}\nexport class Repository${i} {\n  private readonly cache = new Map<string, Order${i}>();\n  get(id: string): Order${i} | undefined { return this.cache.get(id); }\n  put(order: Order${i}): void { this.cache.set(order.id, order); }\n}\n`;
+      : `export interface Order${i} { id: string; total: number; lines: { sku: string; qty: number }[] }\nexport function total${i}(order: Order${i}): number {\n  let sum = 0;\n  for (const line of order.lines) sum += line.qty * ${(i % 7) + 1};\n  return sum + order.total;\n}\nexport class Repository${i} {\n  private readonly cache = new Map<string, Order${i}>();\n  get(id: string): Order${i} | undefined { return this.cache.get(id); }\n  put(order: Order${i}): void { this.cache.set(order.id, order); }\n}\n`;
     writeFileSync(join(root, pkg, `module-${i}.ts`), body);
   }
   return root;
@@ -59,9 +59,13 @@ for (const dir of generated ? [generated] : targets) {
   }
   const b = median(baseline.map((m) => m.ms));
   const o = median(obslint.map((m) => m.ms));
-  console.log(`${generated ? 'generated corpus' : dir}: ${files.length} files, ${last.result.stats.filesParsed} parsed by obslint, ${last.result.stats.metrics} metrics, ${last.result.findings.length} findings`);
+  console.log(
+    `${generated ? 'generated corpus' : dir}: ${files.length} files, ${last.result.stats.filesParsed} parsed by obslint, ${last.result.stats.metrics} metrics, ${last.result.findings.length} findings`,
+  );
   console.log(`  baseline (read + parse every file): ${b.toFixed(0)} ms`);
-  console.log(`  obslint analyze():                  ${o.toFixed(0)} ms  = ${(o / b).toFixed(2)}× baseline (median of ${RUNS})`);
+  console.log(
+    `  obslint analyze():                  ${o.toFixed(0)} ms  = ${(o / b).toFixed(2)}× baseline (median of ${RUNS})`,
+  );
   console.log(`  peak RSS: ${(Math.max(...obslint.map((m) => m.peak)) / 1024 / 1024).toFixed(0)} MiB`);
 }
 if (generated) rmSync(generated, { recursive: true, force: true });

@@ -30,9 +30,25 @@ export async function analyze(options: AnalyzeOptions = {}): Promise<RunResult> 
   const config = loadConfig(configFile, shown);
   const paths = options.paths && options.paths.length > 0 ? options.paths : ['.'];
   // `ignore` globs are relative to the budget file, like everything in it.
-  const { files, targets, packages, aliases, notices: discoveryNotices, wholeProject } = await discover(paths, root, config.ignore, configFile ? dirname(configFile) : root);
-  const manifests = { scripts: packages.flatMap((p) => p.scripts), dependencies: Object.assign({}, ...packages.map((p) => p.dependencies)) as Record<string, string> };
-  const extraction = extract({ root, files, statusCodes: config.defaults.statusCodes, modules: new ModuleResolver(packages, aliases), manifests });
+  const {
+    files,
+    targets,
+    packages,
+    aliases,
+    notices: discoveryNotices,
+    wholeProject,
+  } = await discover(paths, root, config.ignore, configFile ? dirname(configFile) : root);
+  const manifests = {
+    scripts: packages.flatMap((p) => p.scripts),
+    dependencies: Object.assign({}, ...packages.map((p) => p.dependencies)) as Record<string, string>,
+  };
+  const extraction = extract({
+    root,
+    files,
+    statusCodes: config.defaults.statusCodes,
+    modules: new ModuleResolver(packages, aliases),
+    manifests,
+  });
   const reported = new Set([...targets].map(shown));
   if (wholeProject && config.fileDisplay) reported.add(config.fileDisplay);
   const estimates = estimate(extraction.catalog, config);
@@ -55,13 +71,22 @@ export async function analyze(options: AnalyzeOptions = {}): Promise<RunResult> 
     notices,
     catalog: extraction.catalog,
     estimates,
-    stats: { filesDiscovered: files.length, filesParsed: extraction.filesParsed, metrics: extraction.catalog.metrics.length },
+    stats: {
+      filesDiscovered: files.length,
+      filesParsed: extraction.filesParsed,
+      metrics: extraction.catalog.metrics.length,
+    },
     rules: summarizeRules(allRules, config),
   };
 }
 
 function summarizeRules(rules: AnyRule[], config: ResolvedConfig): RunResult['rules'] {
-  return rules.map((r) => ({ id: r.id, description: r.meta.description, severity: severityOf(r, config), docsUrl: docsUrl(r.id) }));
+  return rules.map((r) => ({
+    id: r.id,
+    description: r.meta.description,
+    severity: severityOf(r, config),
+    docsUrl: docsUrl(r.id),
+  }));
 }
 
 export { allRules as rules };

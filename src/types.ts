@@ -27,7 +27,15 @@ export type Library = 'prom-client' | 'opentelemetry';
 export type Bound =
   | { kind: 'finite'; values: string[]; reason: string }
   | { kind: 'bounded'; count: number; reason: string; parts: BoundPart[]; values: string[] }
-  | { kind: 'unbounded'; category: UnboundedCategory; reason: string; source: string; flow: FlowStep[]; also?: UnboundedSource[]; origin?: string }
+  | {
+      kind: 'unbounded';
+      category: UnboundedCategory;
+      reason: string;
+      source: string;
+      flow: FlowStep[];
+      also?: UnboundedSource[];
+      origin?: string;
+    }
   | { kind: 'unknown'; reason: string; source: string; flow: FlowStep[] };
 
 /** A further unbounded source of the same value (a parameter fed `req.body.note` here and `err.message` there). */
@@ -166,8 +174,22 @@ export interface SpanLifecycle {
 }
 
 export type Client =
-  | 'fetch' | 'undici' | 'http' | 'https' | 'axios' | 'got' | 'node-fetch' | 'ky' | 'superagent'
-  | 'kafkajs' | 'amqplib' | 'sqs' | 'pubsub' | 'bullmq' | 'nats' | 'pg-boss';
+  | 'fetch'
+  | 'undici'
+  | 'http'
+  | 'https'
+  | 'axios'
+  | 'got'
+  | 'node-fetch'
+  | 'ky'
+  | 'superagent'
+  | 'kafkajs'
+  | 'amqplib'
+  | 'sqs'
+  | 'pubsub'
+  | 'bullmq'
+  | 'nats'
+  | 'pg-boss';
 
 /** An outbound request or message (send), or a message consumer (receive). */
 export interface OutboundCall {
@@ -193,7 +215,6 @@ export interface RouteFact {
   template: string;
   loc: Location;
 }
-
 
 export interface Catalog {
   metrics: MetricDef[];

@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { runCli, tempProject } from './helpers/cli.js';
 
-const HAZARD = "import { Counter } from 'prom-client';\nconst orders = new Counter({ name: 'orders_total', help: 'Orders', labelNames: ['customer'] });\nexport function placed(req: { params: { customer: string } }) { orders.inc({ customer: req.params.customer }); }\n";
+const HAZARD =
+  "import { Counter } from 'prom-client';\nconst orders = new Counter({ name: 'orders_total', help: 'Orders', labelNames: ['customer'] });\nexport function placed(req: { params: { customer: string } }) { orders.inc({ customer: req.params.customer }); }\n";
 
 describe('bad input never crashes and never hides other results', () => {
   it('reports a file that does not parse with its location, and still analyses the rest', async () => {
-    const dir = tempProject({ 'src/orders.ts': HAZARD, 'src/broken.ts': "import { Counter } from 'prom-client';\nexport function (\n" });
+    const dir = tempProject({
+      'src/orders.ts': HAZARD,
+      'src/broken.ts': "import { Counter } from 'prom-client';\nexport function (\n",
+    });
     const run = await runCli(['.'], { cwd: dir });
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/warning {2}src\/broken\.ts:2:\d+: could not parse: .* \(file not analysed\)/);
@@ -54,13 +58,16 @@ describe('bad input never crashes and never hides other results', () => {
       'src/generated.ts': `import { Counter } from 'prom-client';\nexport const banner = ${operands};\nexport const c = new Counter({ name: 'banner_renders_total', help: banner });\n`,
       'src/a.ts': "import { b } from './b';\nexport const a = b;\na.requests.inc();\n",
       'src/b.ts': "import { a } from './a';\nexport const b = a;\n",
-      'src/classes.js': 'class A extends B { run() { this.hits.inc(); } }\nclass B extends A {}\nvar metrics = metrics;\nmetrics.requests.inc();\n',
+      'src/classes.js':
+        'class A extends B { run() { this.hits.inc(); } }\nclass B extends A {}\nvar metrics = metrics;\nmetrics.requests.inc();\n',
     });
     const run = await runCli(['.', '--format', 'json'], { cwd: dir });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(1);
     const result = JSON.parse(run.stdout);
-    expect(result.findings.map((f: { ruleId: string; metric: string }) => `${f.ruleId} ${f.metric}`)).toContain('unbounded-label orders_total');
+    expect(result.findings.map((f: { ruleId: string; metric: string }) => `${f.ruleId} ${f.metric}`)).toContain(
+      'unbounded-label orders_total',
+    );
   });
 
   it('names that exist on every object (constructor, toString) are not mistaken for known APIs', async () => {

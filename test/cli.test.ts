@@ -21,7 +21,9 @@ describe('obslint CLI', () => {
     const run = await runCli([SERVICE]);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('fixtures/projects/inventory-service/src/routes/items.ts');
-    expect(run.stdout).toMatch(/ {2}8:32 {2}error {2}label `path` of `inventory_lookups_total` takes `req\.originalUrl` \(raw URL, unbounded\).* {2}obslint\/untemplated-route/);
+    expect(run.stdout).toMatch(
+      / {2}8:32 {2}error {2}label `path` of `inventory_lookups_total` takes `req\.originalUrl` \(raw URL, unbounded\).* {2}obslint\/untemplated-route/,
+    );
     expect(run.stdout).toMatch(/✖ 6 problems \(4 errors, 2 warnings\)/);
     expect(run.stdout).toContain('rules/untemplated-route/README.md');
   });
@@ -58,7 +60,7 @@ describe('obslint CLI', () => {
     expect((await runCli(['--frobnicate'])).code).toBe(2);
     const run = await runCli(['--format', 'xml', SERVICE]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain("Allowed choices are stylish, json, sarif, github, markdown");
+    expect(run.stderr).toContain('Allowed choices are stylish, json, sarif, github, markdown');
   });
 
   it('exits 0 on an empty project and says there was nothing to analyse', async () => {
@@ -97,12 +99,18 @@ describe('obslint CLI', () => {
     const cwd = join(REPO_ROOT, SERVICE);
     const run = await runCli(['src/routes/items.ts', 'src/routes/items.ts', 'README.md', '--format', 'json'], { cwd });
     const result = JSON.parse(run.stdout);
-    expect(result.findings.map((f: { loc: { file: string; line: number }; ruleId: string }) => `${f.loc.file}:${f.loc.line} ${f.ruleId}`)).toEqual([
+    expect(
+      result.findings.map(
+        (f: { loc: { file: string; line: number }; ruleId: string }) => `${f.loc.file}:${f.loc.line} ${f.ruleId}`,
+      ),
+    ).toEqual([
       'src/routes/items.ts:8 untemplated-route',
       'src/routes/items.ts:15 unbounded-label',
       'src/routes/items.ts:15 unbounded-label',
     ]);
-    expect(result.notices).toEqual([{ level: 'note', file: 'README.md', message: 'skipped: not a JavaScript or TypeScript source file' }]);
+    expect(result.notices).toEqual([
+      { level: 'note', file: 'README.md', message: 'skipped: not a JavaScript or TypeScript source file' },
+    ]);
     expect(result.stats.metrics).toBe(7);
   });
 
@@ -110,7 +118,9 @@ describe('obslint CLI', () => {
     const run = await runBin([SERVICE, '--format', 'json']);
     expect(run.code).toBe(1);
     expect(JSON.parse(run.stdout).tool.name).toBe('obslint');
-    expect((await runBin(['--version'])).stdout.trim()).toBe(JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).version);
+    expect((await runBin(['--version'])).stdout.trim()).toBe(
+      JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).version,
+    );
   });
 });
 
@@ -120,13 +130,18 @@ describe('obslint catalog and explain', () => {
     expect(run.code).toBe(0);
     const lines = run.stdout.split('\n');
     expect(lines[0]).toMatch(/^METRIC +KIND +LABELS \(values\) +SERIES +LOCATION$/);
-    expect(lines[1]).toMatch(/^inventory_deletes_total +counter +sku=∞ +unbounded +fixtures\/projects\/inventory-service\/src\/metrics.ts:25$/);
+    expect(lines[1]).toMatch(
+      /^inventory_deletes_total +counter +sku=∞ +unbounded +fixtures\/projects\/inventory-service\/src\/metrics.ts:25$/,
+    );
     expect(run.stdout).toMatch(/http_request_duration_seconds +histogram +method=9 route=6 status_code=20 +11,880/);
     expect(run.stdout).toContain('7 metrics, 11,931 series estimated + 3 unbounded');
   });
 
   it('says when an instrument has no uses to read its labels from', async () => {
-    const dir = tempProject({ 'src/m.ts': "import { metrics } from '@opentelemetry/api';\nexport const jobs = metrics.getMeter('jobs').createCounter('jobs.started');\n" });
+    const dir = tempProject({
+      'src/m.ts':
+        "import { metrics } from '@opentelemetry/api';\nexport const jobs = metrics.getMeter('jobs').createCounter('jobs.started');\n",
+    });
     const run = await runCli(['catalog', '.'], { cwd: dir });
     expect(run.stdout).toMatch(/^jobs\.started +counter +\? \(no uses found\) +1 +src\/m\.ts:2$/m);
   });
@@ -138,7 +153,9 @@ describe('obslint catalog and explain', () => {
     expect(histogram.labelNames).toEqual(['method', 'route', 'status_code']);
     expect(histogram.estimate.series).toBe(11880);
     const markdown = (await runCli(['catalog', SERVICE, '--format', 'markdown'])).stdout;
-    expect(markdown).toContain('| `http_request_duration_seconds` | histogram | 11,880 | method 9 × route 6 × status_code 20 × 11 per child |');
+    expect(markdown).toContain(
+      '| `http_request_duration_seconds` | histogram | 11,880 | method 9 × route 6 × status_code 20 × 11 per child |',
+    );
   });
 
   it('explains an estimate factor by factor', async () => {

@@ -34,7 +34,8 @@ describe('budget file', () => {
   it('is found from the working directory and bounds labels by name and per metric', async () => {
     const dir = tempProject({
       'src/auth.ts': METRICS,
-      'obslint.yaml': 'version: 1\nlabels:\n  tenant: 40\nmetrics:\n  api_latency_seconds:\n    labels: { tenant: 5 }\n',
+      'obslint.yaml':
+        'version: 1\nlabels:\n  tenant: 40\nmetrics:\n  api_latency_seconds:\n    labels: { tenant: 5 }\n',
     });
     const json = JSON.parse((await runCli(['.', '--format', 'json'], { cwd: dir })).stdout);
     expect(json.estimates.map((e: { series: number }) => e.series)).toEqual([40, 70]);
@@ -46,12 +47,15 @@ describe('budget file', () => {
     const dir = tempProject({
       'src/auth.ts': METRICS,
       'obslint.yaml': 'labels: { tenant: 1 }\n',
-      'ci/strict.yaml': 'defaults: { replicas: 3, maxSeriesPerMetric: 50 }\nlabels: { tenant: 10 }\nrules: { summary-quantiles: off }\n',
+      'ci/strict.yaml':
+        'defaults: { replicas: 3, maxSeriesPerMetric: 50 }\nlabels: { tenant: 10 }\nrules: { summary-quantiles: off }\n',
     });
     const run = await runCli(['.', '--config', 'ci/strict.yaml', '--format', 'json'], { cwd: dir });
     const json = JSON.parse(run.stdout);
     expect(json.estimates.map((e: { series: number }) => e.series)).toEqual([30, 420]);
-    expect(json.findings.map((f: { ruleId: string; metric: string }) => `${f.ruleId} ${f.metric}`)).toEqual(['cardinality-budget api_latency_seconds']);
+    expect(json.findings.map((f: { ruleId: string; metric: string }) => `${f.ruleId} ${f.metric}`)).toEqual([
+      'cardinality-budget api_latency_seconds',
+    ]);
     expect(json.rules.find((r: { id: string }) => r.id === 'summary-quantiles').severity).toBe('off');
   });
 
@@ -61,11 +65,15 @@ describe('budget file', () => {
       'package.json': '{"name":"shop","private":true}',
       'packages/api/package.json': '{"name":"@shop/api"}',
       'packages/api/src/auth.ts': METRICS,
-      'packages/api/scripts/seed.ts': "import { Counter } from 'prom-client';\nconst seeded = new Counter({ name: 'seeded', help: 'x' });\nseeded.inc();\n",
+      'packages/api/scripts/seed.ts':
+        "import { Counter } from 'prom-client';\nconst seeded = new Counter({ name: 'seeded', help: 'x' });\nseeded.inc();\n",
     });
     for (const cwd of [dir, join(dir, 'packages/api')]) {
       const json = JSON.parse((await runCli(['.', '--format', 'json'], { cwd })).stdout);
-      expect(json.catalog.metrics.map((m: { name: string }) => m.name)).toEqual(['logins_total', 'api_latency_seconds']);
+      expect(json.catalog.metrics.map((m: { name: string }) => m.name)).toEqual([
+        'logins_total',
+        'api_latency_seconds',
+      ]);
     }
   });
 
@@ -77,7 +85,10 @@ describe('budget file', () => {
   });
 
   it('rejects an invalid file with file:line:col and what is wrong, exit 2', async () => {
-    const dir = tempProject({ 'src/auth.ts': METRICS, 'obslint.yaml': 'version: 1\ndefaults:\n  maxSeriesPerMetric: lots\n' });
+    const dir = tempProject({
+      'src/auth.ts': METRICS,
+      'obslint.yaml': 'version: 1\ndefaults:\n  maxSeriesPerMetric: lots\n',
+    });
     const run = await runCli(['.'], { cwd: dir });
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
@@ -85,14 +96,28 @@ describe('budget file', () => {
   });
 
   it('points at unknown keys, unknown rule ids, bad severities and broken YAML', () => {
-    expect(configError('defaults:\n  maxSeries: 10\n').message).toBe('obslint.yaml:2:3: unknown key `defaults.maxSeries`');
-    expect(configError('rules:\n  no-such-rule: error\n').message).toBe('obslint.yaml:2:3: `rules`: unknown rule id `no-such-rule` (`obslint rules` lists them)');
-    expect(configError('rules:\n  metric-naming: loud\n').message).toBe('obslint.yaml:2:18: `rules.metric-naming` must be one of "error", "warn", "off"');
+    expect(configError('defaults:\n  maxSeries: 10\n').message).toBe(
+      'obslint.yaml:2:3: unknown key `defaults.maxSeries`',
+    );
+    expect(configError('rules:\n  no-such-rule: error\n').message).toBe(
+      'obslint.yaml:2:3: `rules`: unknown rule id `no-such-rule` (`obslint rules` lists them)',
+    );
+    expect(configError('rules:\n  metric-naming: loud\n').message).toBe(
+      'obslint.yaml:2:18: `rules.metric-naming` must be one of "error", "warn", "off"',
+    );
     expect(configError('labels: { tenant: 40\n').message).toMatch(/^obslint\.yaml:\d+:\d+: invalid YAML: /);
     expect(configError('version: 2\n').message).toBe('obslint.yaml:1:10: `version` must be 1');
-    expect(configError('rules:\n  unbounded-label: [error, { names: user_id }]\n').message).toBe('obslint.yaml:2:37: option `names` of rule `unbounded-label` must be array');
-    expect(configError('rules:\n  unbounded-label: [error, { nmes: [user_id] }]\n').message).toBe('obslint.yaml:2:30: unknown option `nmes` for rule `unbounded-label`');
-    expect(configError('rules:\n  metric-naming: [warn, { strict: true }]\n').message).toMatch(/^obslint\.yaml:2:\d+: /);
-    expect(configError('labels:\n  tenant: 40\n  tenant: 50\n').message).toMatch(/^obslint\.yaml:3:3: invalid YAML: Map keys must be unique/);
+    expect(configError('rules:\n  unbounded-label: [error, { names: user_id }]\n').message).toBe(
+      'obslint.yaml:2:37: option `names` of rule `unbounded-label` must be array',
+    );
+    expect(configError('rules:\n  unbounded-label: [error, { nmes: [user_id] }]\n').message).toBe(
+      'obslint.yaml:2:30: unknown option `nmes` for rule `unbounded-label`',
+    );
+    expect(configError('rules:\n  metric-naming: [warn, { strict: true }]\n').message).toMatch(
+      /^obslint\.yaml:2:\d+: /,
+    );
+    expect(configError('labels:\n  tenant: 40\n  tenant: 50\n').message).toMatch(
+      /^obslint\.yaml:3:3: invalid YAML: Map keys must be unique/,
+    );
   });
 });

@@ -15,7 +15,9 @@ import { FIXTURES } from './helpers/fixtures.js';
  * unbounded); series are counted as a Prometheus server stores them.
  */
 const DIR = join(FIXTURES, 'fidelity');
-const modules = readdirSync(join(DIR, 'src')).filter((f) => f.endsWith('.ts')).sort();
+const modules = readdirSync(join(DIR, 'src'))
+  .filter((f) => f.endsWith('.ts'))
+  .sort();
 
 class ManualReader extends MetricReader {
   protected override async onForceFlush(): Promise<void> {}
@@ -36,7 +38,9 @@ async function realSeries(file: string, distinct: number): Promise<Map<string, n
   // A first import reads the module's MeterProvider options (its Views); then a fresh one records.
   const source = (await import(`${pathToFileURL(join(DIR, 'src', file)).href}?options`)) as Driven;
   register.clear();
-  otelMetrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader], views: source.providerOptions?.views ?? [] }));
+  otelMetrics.setGlobalMeterProvider(
+    new MeterProvider({ readers: [reader], views: source.providerOptions?.views ?? [] }),
+  );
   vi.resetModules();
   const module = (await import(`${pathToFileURL(join(DIR, 'src', file)).href}?run=${distinct}`)) as Driven;
   await module.drive(distinct);
@@ -49,7 +53,10 @@ async function realSeries(file: string, distinct: number): Promise<Map<string, n
         const value = point.value as { buckets?: { boundaries: number[] } };
         return value.buckets ? value.buckets.boundaries.length + 3 : 1;
       };
-      series.set(metric.descriptor.name, (metric.dataPoints as { value: unknown }[]).reduce((sum, p) => sum + perPoint(p), 0));
+      series.set(
+        metric.descriptor.name,
+        (metric.dataPoints as { value: unknown }[]).reduce((sum, p) => sum + perPoint(p), 0),
+      );
     }
   }
   return series;
@@ -68,7 +75,11 @@ beforeAll(async () => {
 
 afterAll(() => {
   if (!process.env.OBSLINT_FIDELITY_TABLE) return;
-  const lines = ['metric | estimate | real | ratio', '--- | ---: | ---: | ---:', ...rows.map((r) => `${r.metric} | ${r.estimate} | ${r.real} | ${r.ratio}`)];
+  const lines = [
+    'metric | estimate | real | ratio',
+    '--- | ---: | ---: | ---:',
+    ...rows.map((r) => `${r.metric} | ${r.estimate} | ${r.real} | ${r.ratio}`),
+  ];
   process.stdout.write(`\n${lines.join('\n')}\n\n${rows.length} metrics\n`);
 });
 
@@ -86,10 +97,18 @@ describe('estimates hold against real prom-client and OpenTelemetry output', () 
           rows.push({ metric, estimate: `${estimate!.series} (assumed)`, real: large.get(metric)!, ratio: '-' });
         } else if (estimate!.series === 'unbounded') {
           rows.push({ metric, estimate: 'unbounded', real: large.get(metric)!, ratio: '-' });
-          expect(large.get(metric)!, `${metric}: obslint calls it unbounded, so more inputs must mean more series`).toBeGreaterThan(real);
+          expect(
+            large.get(metric)!,
+            `${metric}: obslint calls it unbounded, so more inputs must mean more series`,
+          ).toBeGreaterThan(real);
         } else {
           const bound = estimate!.series;
-          rows.push({ metric, estimate: String(bound), real: large.get(metric)!, ratio: (bound / large.get(metric)!).toFixed(2) });
+          rows.push({
+            metric,
+            estimate: String(bound),
+            real: large.get(metric)!,
+            ratio: (bound / large.get(metric)!).toFixed(2),
+          });
           expect(large.get(metric), `${metric}: a bounded metric must not grow with more inputs`).toBe(real);
           expect(bound, `${metric}: estimate below the real count (an unsound bound)`).toBeGreaterThanOrEqual(real);
           expect(bound, `${metric}: estimate more than twice the real count`).toBeLessThanOrEqual(2 * real);

@@ -19,7 +19,9 @@ describe('fixture projects', () => {
       expect(findingKeys(result)).toEqual(expected.findings.map((f) => `${f.file}:${f.line} ${f.rule}`));
       for (const f of expected.findings) {
         if (!f.message) continue;
-        const messages = result.findings.filter((x) => x.loc.file === f.file && x.loc.line === f.line && x.ruleId === f.rule).map((x) => x.message);
+        const messages = result.findings
+          .filter((x) => x.loc.file === f.file && x.loc.line === f.line && x.ruleId === f.rule)
+          .map((x) => x.message);
         expect(messages).toContainEqual(expect.stringContaining(f.message));
       }
       for (const [metric, series] of Object.entries(expected.estimates ?? {})) {

@@ -5,7 +5,10 @@ import { tempProject } from './helpers/cli.js';
 async function run(code: string) {
   const dir = tempProject({ 'src/auth.ts': `import { Counter } from 'prom-client';\n${code}\n` });
   const result = await analyze({ cwd: dir, paths: ['.'] });
-  return { findings: result.findings.map((f) => `${f.loc.line} ${f.ruleId}: ${f.message.split(':')[0]}`), estimates: Object.fromEntries(result.estimates.map((e) => [e.metric, e.series])) };
+  return {
+    findings: result.findings.map((f) => `${f.loc.line} ${f.ruleId}: ${f.message.split(':')[0]}`),
+    estimates: Object.fromEntries(result.estimates.map((e) => [e.metric, e.series])),
+  };
 }
 
 describe('labels objects that are not literals at the call', () => {
@@ -17,7 +20,9 @@ describe('labels objects that are not literals at the call', () => {
         'export function onLogin(req: { body: { tenant: string } }) { record({ tenant: req.body.tenant }); }',
       ].join('\n'),
     );
-    expect(findings).toEqual(['4 unbounded-label: label `tenant` of `logins_total` takes `req.body.tenant` (request input, unbounded)']);
+    expect(findings).toEqual([
+      '4 unbounded-label: label `tenant` of `logins_total` takes `req.body.tenant` (request input, unbounded)',
+    ]);
     expect(estimates).toEqual({ logins_total: 'unbounded' });
   });
 
@@ -106,7 +111,9 @@ describe('labels objects that are not literals at the call', () => {
       ].join('\n'),
     });
     const result = await analyze({ cwd: dir, paths: ['.'] });
-    expect(result.estimates.map((e) => `${e.metric} ${e.series} ${e.byLabel[0]!.reason}`)).toEqual(["gossip_queue_length 3 declared by the metric's type argument"]);
+    expect(result.estimates.map((e) => `${e.metric} ${e.series} ${e.byLabel[0]!.reason}`)).toEqual([
+      "gossip_queue_length 3 declared by the metric's type argument",
+    ]);
     expect(result.findings).toEqual([]);
   });
 
@@ -133,6 +140,8 @@ describe('labels objects that are not literals at the call', () => {
       ].join('\n'),
     });
     const result = await analyze({ cwd: dir, paths: ['.'] });
-    expect(result.findings.map((f) => `${f.loc.file}:${f.loc.line} ${f.ruleId} ${f.metric}`)).toContain('src/client.ts:6 unbounded-label rpc_requests_total');
+    expect(result.findings.map((f) => `${f.loc.file}:${f.loc.line} ${f.ruleId} ${f.metric}`)).toContain(
+      'src/client.ts:6 unbounded-label rpc_requests_total',
+    );
   });
 });

@@ -42,13 +42,48 @@ function toPlan(value: string): Plan {
 `;
 
 const MUTANTS: { name: string; from: string; to: string; rule: string }[] = [
-  { name: 'an id as a label', from: 'signups.inc({ plan: toPlan(plan) });', to: 'signups.inc({ plan: req.params.id });', rule: 'unbounded-label' },
-  { name: 'a raw URL instead of the route template', from: "end({ route: req.route.path });", to: "end({ route: req.originalUrl });", rule: 'untemplated-route' },
-  { name: 'a dropped traceparent', from: "{ method: 'POST', headers, body", to: "{ method: 'POST', body", rule: 'missing-trace-propagation' },
-  { name: 'a renamed label', from: "end({ route: req.route.path });", to: "end({ path: req.route.path });", rule: 'label-mismatch' },
-  { name: 'an id in a span name', from: "startActiveSpan('accounts.upgrade',", to: "startActiveSpan(`accounts.upgrade ${req.params.id}`,", rule: 'span-name-cardinality' },
-  { name: 'a span ended only in try', from: '    } finally {\n      span.end();\n    }', to: '      span.end();\n    } catch {\n      // ignored\n    }', rule: 'span-not-ended' },
-  { name: 'a metric built per request', from: '  const end = latency.startTimer', to: "  new Counter({ name: 'accounts_upgrades_total', help: 'Upgrades' }).inc();\n  const end = latency.startTimer", rule: 'metric-in-hot-path' },
+  {
+    name: 'an id as a label',
+    from: 'signups.inc({ plan: toPlan(plan) });',
+    to: 'signups.inc({ plan: req.params.id });',
+    rule: 'unbounded-label',
+  },
+  {
+    name: 'a raw URL instead of the route template',
+    from: 'end({ route: req.route.path });',
+    to: 'end({ route: req.originalUrl });',
+    rule: 'untemplated-route',
+  },
+  {
+    name: 'a dropped traceparent',
+    from: "{ method: 'POST', headers, body",
+    to: "{ method: 'POST', body",
+    rule: 'missing-trace-propagation',
+  },
+  {
+    name: 'a renamed label',
+    from: 'end({ route: req.route.path });',
+    to: 'end({ path: req.route.path });',
+    rule: 'label-mismatch',
+  },
+  {
+    name: 'an id in a span name',
+    from: "startActiveSpan('accounts.upgrade',",
+    to: 'startActiveSpan(`accounts.upgrade ${req.params.id}`,',
+    rule: 'span-name-cardinality',
+  },
+  {
+    name: 'a span ended only in try',
+    from: '    } finally {\n      span.end();\n    }',
+    to: '      span.end();\n    } catch {\n      // ignored\n    }',
+    rule: 'span-not-ended',
+  },
+  {
+    name: 'a metric built per request',
+    from: '  const end = latency.startTimer',
+    to: "  new Counter({ name: 'accounts_upgrades_total', help: 'Upgrades' }).inc();\n  const end = latency.startTimer",
+    rule: 'metric-in-hot-path',
+  },
 ];
 
 async function findings(source: string): Promise<string[]> {

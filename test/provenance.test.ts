@@ -9,7 +9,8 @@ import { tempProject } from './helpers/cli.js';
  */
 async function boundOf(code: string, extraFiles: Record<string, string> = {}): Promise<Bound> {
   const dir = tempProject({
-    'src/metrics.ts': "import { Counter } from 'prom-client';\nexport const checkouts = new Counter({ name: 'checkout_requests_total', help: 'Checkouts', labelNames: ['value'] });\n",
+    'src/metrics.ts':
+      "import { Counter } from 'prom-client';\nexport const checkouts = new Counter({ name: 'checkout_requests_total', help: 'Checkouts', labelNames: ['value'] });\n",
     'src/service.ts': `import { checkouts } from './metrics.js';\n${code}\n`,
     ...extraFiles,
   });
@@ -22,67 +23,251 @@ async function boundOf(code: string, extraFiles: Record<string, string> = {}): P
 
 const summary = (b: Bound): string => {
   switch (b.kind) {
-    case 'finite': return `finite ${b.values.join(',')}`;
-    case 'bounded': return `bounded ${b.count}`;
-    case 'unbounded': return `unbounded ${b.category}`;
-    case 'unknown': return 'unknown';
+    case 'finite':
+      return `finite ${b.values.join(',')}`;
+    case 'bounded':
+      return `bounded ${b.count}`;
+    case 'unbounded':
+      return `unbounded ${b.category}`;
+    case 'unknown':
+      return 'unknown';
   }
 };
 
 describe('label value provenance', () => {
   const cases: [string, string, string][] = [
     ['string literal', "checkouts.inc({ value: 'card' });", 'finite card'],
-    ['ternary of literals', "export function f(ok: boolean) { checkouts.inc({ value: ok ? 'ok' : 'failed' }); }", 'finite failed,ok'],
-    ['literal union parameter type', "type Method = 'card' | 'paypal' | 'invoice';\nexport function f(m: Method) { checkouts.inc({ value: m }); }", 'finite card,invoice,paypal'],
-    ['enum parameter', "enum Tier { Free = 'free', Pro = 'pro' }\nexport function f(t: Tier) { checkouts.inc({ value: t }); }", 'finite free,pro'],
-    ['boolean parameter', 'export function f(retry: boolean) { checkouts.inc({ value: String(retry) }); }', 'finite false,true'],
-    ['as const tuple element type', "const REGIONS = ['eu', 'us', 'ap'] as const;\ntype Region = (typeof REGIONS)[number];\nexport function f(r: Region) { checkouts.inc({ value: r }); }", 'finite ap,eu,us'],
-    ['keyof typeof object', "const PLANS = { free: 0, team: 10 };\nexport function f(p: keyof typeof PLANS) { checkouts.inc({ value: p }); }", 'finite free,team'],
-    ['template literal type', "type Size = 'small' | 'large';\nexport function f(s: `${Size}-box`) { checkouts.inc({ value: s }); }", 'finite large-box,small-box'],
-    ['for-of over const array', "const STEPS = ['cart', 'address', 'payment'];\nfor (const step of STEPS) checkouts.inc({ value: step });", 'finite address,cart,payment'],
-    ['for-of over Object.values of an enum', "enum Channel { Email = 'email', Sms = 'sms' }\nfor (const channel of Object.values(Channel)) checkouts.inc({ value: channel }, 0);", 'finite email,sms'],
-    ['forEach over a const array', "const QUEUES = ['mail', 'sms'] as const;\nQUEUES.forEach((queue) => checkouts.inc({ value: queue }, 0));", 'finite mail,sms'],
-    ['literals at every call site', "function record(step: string) { checkouts.inc({ value: step }); }\nrecord('cart');\nrecord('payment');", 'finite cart,payment'],
-    ['function returning literals', "function bucket(ms: number) { if (ms < 100) return 'fast'; return ms < 1000 ? 'ok' : 'slow'; }\nexport function f(ms: number) { checkouts.inc({ value: bucket(ms) }); }", 'finite fast,ok,slow'],
+    [
+      'ternary of literals',
+      "export function f(ok: boolean) { checkouts.inc({ value: ok ? 'ok' : 'failed' }); }",
+      'finite failed,ok',
+    ],
+    [
+      'literal union parameter type',
+      "type Method = 'card' | 'paypal' | 'invoice';\nexport function f(m: Method) { checkouts.inc({ value: m }); }",
+      'finite card,invoice,paypal',
+    ],
+    [
+      'enum parameter',
+      "enum Tier { Free = 'free', Pro = 'pro' }\nexport function f(t: Tier) { checkouts.inc({ value: t }); }",
+      'finite free,pro',
+    ],
+    [
+      'boolean parameter',
+      'export function f(retry: boolean) { checkouts.inc({ value: String(retry) }); }',
+      'finite false,true',
+    ],
+    [
+      'as const tuple element type',
+      "const REGIONS = ['eu', 'us', 'ap'] as const;\ntype Region = (typeof REGIONS)[number];\nexport function f(r: Region) { checkouts.inc({ value: r }); }",
+      'finite ap,eu,us',
+    ],
+    [
+      'keyof typeof object',
+      'const PLANS = { free: 0, team: 10 };\nexport function f(p: keyof typeof PLANS) { checkouts.inc({ value: p }); }',
+      'finite free,team',
+    ],
+    [
+      'template literal type',
+      "type Size = 'small' | 'large';\nexport function f(s: `${Size}-box`) { checkouts.inc({ value: s }); }",
+      'finite large-box,small-box',
+    ],
+    [
+      'for-of over const array',
+      "const STEPS = ['cart', 'address', 'payment'];\nfor (const step of STEPS) checkouts.inc({ value: step });",
+      'finite address,cart,payment',
+    ],
+    [
+      'for-of over Object.values of an enum',
+      "enum Channel { Email = 'email', Sms = 'sms' }\nfor (const channel of Object.values(Channel)) checkouts.inc({ value: channel }, 0);",
+      'finite email,sms',
+    ],
+    [
+      'forEach over a const array',
+      "const QUEUES = ['mail', 'sms'] as const;\nQUEUES.forEach((queue) => checkouts.inc({ value: queue }, 0));",
+      'finite mail,sms',
+    ],
+    [
+      'literals at every call site',
+      "function record(step: string) { checkouts.inc({ value: step }); }\nrecord('cart');\nrecord('payment');",
+      'finite cart,payment',
+    ],
+    [
+      'function returning literals',
+      "function bucket(ms: number) { if (ms < 100) return 'fast'; return ms < 1000 ? 'ok' : 'slow'; }\nexport function f(ms: number) { checkouts.inc({ value: bucket(ms) }); }",
+      'finite fast,ok,slow',
+    ],
     ['HTTP method', 'export function f(req: any) { checkouts.inc({ value: req.method }); }', 'bounded 9'],
     ['status code', 'export function f(res: any) { checkouts.inc({ value: res.statusCode }); }', 'bounded 20'],
     ['process.env', 'checkouts.inc({ value: process.env.REGION });', 'bounded 1'],
-    ['request param', 'export function f(req: any) { checkouts.inc({ value: req.params.cartId }); }', 'unbounded request-input'],
-    ['a request parameter named method', 'export function f(req: any) { checkouts.inc({ value: req.params.method }); }', 'unbounded request-input'],
-    ['request header via get()', "export function f(req: any) { checkouts.inc({ value: req.get('user-agent') }); }", 'unbounded request-input'],
+    [
+      'request param',
+      'export function f(req: any) { checkouts.inc({ value: req.params.cartId }); }',
+      'unbounded request-input',
+    ],
+    [
+      'a request parameter named method',
+      'export function f(req: any) { checkouts.inc({ value: req.params.method }); }',
+      'unbounded request-input',
+    ],
+    [
+      'request header via get()',
+      "export function f(req: any) { checkouts.inc({ value: req.get('user-agent') }); }",
+      'unbounded request-input',
+    ],
     ['raw url', 'export function f(req: any) { checkouts.inc({ value: req.originalUrl }); }', 'unbounded raw-url'],
-    ['id by name', 'export function f(order: { customerId: string }) { checkouts.inc({ value: order.customerId }); }', 'unbounded id'],
-    ['email by name', 'export function f(user: { email: string }) { checkouts.inc({ value: user.email }); }', 'unbounded email'],
+    [
+      'id by name',
+      'export function f(order: { customerId: string }) { checkouts.inc({ value: order.customerId }); }',
+      'unbounded id',
+    ],
+    [
+      'email by name',
+      'export function f(user: { email: string }) { checkouts.inc({ value: user.email }); }',
+      'unbounded email',
+    ],
     ['uuid', "import { randomUUID } from 'node:crypto';\ncheckouts.inc({ value: randomUUID() });", 'unbounded uuid'],
     ['timestamp', 'checkouts.inc({ value: new Date().toISOString() });', 'unbounded timestamp'],
-    ['error message', 'export function f(err: Error) { checkouts.inc({ value: err.message }); }', 'unbounded error-message'],
-    ['caught error', "try { JSON.parse('x'); } catch (e) { checkouts.inc({ value: String(e) }); }", 'unbounded error-message'],
-    ['JSON.stringify', 'export function f(cart: object) { checkouts.inc({ value: JSON.stringify(cart) }); }', 'unbounded serialized'],
-    ['path built from an id', 'export function f(orderId: string) { checkouts.inc({ value: `/orders/${orderId}` }); }', 'unbounded literal-path'],
-    ['open string parameter with no callers', 'export function f(step: string) { checkouts.inc({ value: step }); }', 'unknown'],
-    ['interface property type (type checker)', "interface Cart { channel: 'web' | 'app' }\nexport function f(cart: Cart) { checkouts.inc({ value: cart.channel }); }", 'finite app,web'],
-    ['inferred union (type checker)', "export function f(express: boolean) { const speed = express ? 'express' : 'standard'; const label = speed; checkouts.inc({ value: label.valueOf() }); }", 'finite express,standard'],
-    ['a constant whose path looks like an error message', "const KIND = { message: 'message' } as const;\ncheckouts.inc({ value: KIND.message });", 'finite message'],
-    ['a constant object named like a request context', "const c = { host: 'db-primary' } as const;\ncheckouts.inc({ value: c.host });", 'finite db-primary'],
-    ['a timestamp by name', 'export function f(event: { eventTimestamp: number }) { checkouts.inc({ value: event.eventTimestamp }); }', 'unbounded timestamp'],
-    ['logical and of booleans', 'export function f(before: boolean, after: boolean) { checkouts.inc({ value: String(!before && after) }); }', 'finite false,true'],
-    ['a function whose return type is a union maps anything onto it', "type Plan = 'free' | 'team';\nfunction toPlan(raw: string): Plan { return raw === 'team' ? raw : 'free'; }\nexport function f(req: any) { checkouts.inc({ value: toPlan(req.body.plan) }); }", 'finite free,team'],
-    ['a let counter is not its initializer', "export function f(n: number) { for (let i = 0; i < n; i++) checkouts.inc({ value: `attempt-${i}` }); }", 'unknown'],
-    ['lookup table indexed by request input', "const REASONS = { 1: 'shutdown', 2: 'fault' } as const;\nexport function f(req: any) { checkouts.inc({ value: REASONS[req.body.code] ?? 'other' }); }", 'finite fault,other,shutdown,undefined'],
-    ['ids of bounded things are not ids', 'export function f(job: { workerId: string }) { checkouts.inc({ value: job.workerId }); }', 'unknown'],
-    ['property of an untyped object', 'export function f(cart: any) { checkouts.inc({ value: cart.kind }); }', 'unknown'],
-    ['property of an object built with a spread', "export function f(request: { path: string }, req: any) { const h = { ...req, type: 'http' }; checkouts.inc({ value: h.path }); }", 'unbounded raw-url'],
-    ['property of a parameter, from its callers', "function f(job: { kind: string }) { checkouts.inc({ value: job.kind }); }\nf({ kind: 'sync' });\nf({ kind: 'async' });", 'finite async,sync'],
-    ['literals passed outrank an id-like parameter name', "function failed(id: string) { checkouts.inc({ value: id }); }\nfailed('missingBlock');\nfailed('timeout');", 'finite missingBlock,timeout'],
-    ['a module constant obslint cannot read is one value', "import { networks } from './networks.js';\nconst CHAIN_ID = networks.acala;\ncheckouts.inc({ value: CHAIN_ID });", 'bounded 1'],
-    ['a generated module constant still changes every start', "import { randomUUID } from 'node:crypto';\nconst BOOT_ID = randomUUID();\ncheckouts.inc({ value: BOOT_ID });", 'unbounded uuid'],
-    ['statusCode is a status code whatever holds it', 'export function f(upstream: any) { checkouts.inc({ value: upstream.statusCode }); }', 'bounded 20'],
-    ['a listener parameter is not an id by its name', "import { EventEmitter } from 'node:events';\nconst bus = new EventEmitter();\nbus.on('failed', (id: string) => checkouts.inc({ value: id }));", 'unknown'],
-    ['an id-like name with no caller is an id', 'export function failed(id: string) { checkouts.inc({ value: id }); }', 'unbounded id'],
-    ['process constants are one value per instance', 'checkouts.inc({ value: `${process.platform}-${process.arch}-${process.version}` });', 'bounded 1'],
-    ['counter of a loop with a constant limit', 'const SHARDS = 4;\nfor (let shard = 0; shard < SHARDS; shard++) checkouts.inc({ value: String(shard) });', 'finite 0,1,2,3'],
-    ['counter written in the loop body is not bounded by the header', 'for (let i = 0; i < 4; i++) { i += Math.random() > 0.5 ? 1 : 0; checkouts.inc({ value: String(i) }); }', 'unknown'],
-    ['listener parameter takes what the event is emitted with', "import { EventEmitter } from 'node:events';\nconst bus = new EventEmitter();\nbus.on('paid', (method: string) => checkouts.inc({ value: method }));\nbus.emit('paid', 'card');\nbus.emit('paid', 'sepa');", 'finite card,sepa'],
+    [
+      'error message',
+      'export function f(err: Error) { checkouts.inc({ value: err.message }); }',
+      'unbounded error-message',
+    ],
+    [
+      'caught error',
+      "try { JSON.parse('x'); } catch (e) { checkouts.inc({ value: String(e) }); }",
+      'unbounded error-message',
+    ],
+    [
+      'JSON.stringify',
+      'export function f(cart: object) { checkouts.inc({ value: JSON.stringify(cart) }); }',
+      'unbounded serialized',
+    ],
+    [
+      'path built from an id',
+      'export function f(orderId: string) { checkouts.inc({ value: `/orders/${orderId}` }); }',
+      'unbounded literal-path',
+    ],
+    [
+      'open string parameter with no callers',
+      'export function f(step: string) { checkouts.inc({ value: step }); }',
+      'unknown',
+    ],
+    [
+      'interface property type (type checker)',
+      "interface Cart { channel: 'web' | 'app' }\nexport function f(cart: Cart) { checkouts.inc({ value: cart.channel }); }",
+      'finite app,web',
+    ],
+    [
+      'inferred union (type checker)',
+      "export function f(express: boolean) { const speed = express ? 'express' : 'standard'; const label = speed; checkouts.inc({ value: label.valueOf() }); }",
+      'finite express,standard',
+    ],
+    [
+      'a constant whose path looks like an error message',
+      "const KIND = { message: 'message' } as const;\ncheckouts.inc({ value: KIND.message });",
+      'finite message',
+    ],
+    [
+      'a constant object named like a request context',
+      "const c = { host: 'db-primary' } as const;\ncheckouts.inc({ value: c.host });",
+      'finite db-primary',
+    ],
+    [
+      'a timestamp by name',
+      'export function f(event: { eventTimestamp: number }) { checkouts.inc({ value: event.eventTimestamp }); }',
+      'unbounded timestamp',
+    ],
+    [
+      'logical and of booleans',
+      'export function f(before: boolean, after: boolean) { checkouts.inc({ value: String(!before && after) }); }',
+      'finite false,true',
+    ],
+    [
+      'a function whose return type is a union maps anything onto it',
+      "type Plan = 'free' | 'team';\nfunction toPlan(raw: string): Plan { return raw === 'team' ? raw : 'free'; }\nexport function f(req: any) { checkouts.inc({ value: toPlan(req.body.plan) }); }",
+      'finite free,team',
+    ],
+    [
+      'a let counter is not its initializer',
+      'export function f(n: number) { for (let i = 0; i < n; i++) checkouts.inc({ value: `attempt-${i}` }); }',
+      'unknown',
+    ],
+    [
+      'lookup table indexed by request input',
+      "const REASONS = { 1: 'shutdown', 2: 'fault' } as const;\nexport function f(req: any) { checkouts.inc({ value: REASONS[req.body.code] ?? 'other' }); }",
+      'finite fault,other,shutdown,undefined',
+    ],
+    [
+      'ids of bounded things are not ids',
+      'export function f(job: { workerId: string }) { checkouts.inc({ value: job.workerId }); }',
+      'unknown',
+    ],
+    [
+      'property of an untyped object',
+      'export function f(cart: any) { checkouts.inc({ value: cart.kind }); }',
+      'unknown',
+    ],
+    [
+      'property of an object built with a spread',
+      "export function f(request: { path: string }, req: any) { const h = { ...req, type: 'http' }; checkouts.inc({ value: h.path }); }",
+      'unbounded raw-url',
+    ],
+    [
+      'property of a parameter, from its callers',
+      "function f(job: { kind: string }) { checkouts.inc({ value: job.kind }); }\nf({ kind: 'sync' });\nf({ kind: 'async' });",
+      'finite async,sync',
+    ],
+    [
+      'literals passed outrank an id-like parameter name',
+      "function failed(id: string) { checkouts.inc({ value: id }); }\nfailed('missingBlock');\nfailed('timeout');",
+      'finite missingBlock,timeout',
+    ],
+    [
+      'a module constant obslint cannot read is one value',
+      "import { networks } from './networks.js';\nconst CHAIN_ID = networks.acala;\ncheckouts.inc({ value: CHAIN_ID });",
+      'bounded 1',
+    ],
+    [
+      'a generated module constant still changes every start',
+      "import { randomUUID } from 'node:crypto';\nconst BOOT_ID = randomUUID();\ncheckouts.inc({ value: BOOT_ID });",
+      'unbounded uuid',
+    ],
+    [
+      'statusCode is a status code whatever holds it',
+      'export function f(upstream: any) { checkouts.inc({ value: upstream.statusCode }); }',
+      'bounded 20',
+    ],
+    [
+      'a listener parameter is not an id by its name',
+      "import { EventEmitter } from 'node:events';\nconst bus = new EventEmitter();\nbus.on('failed', (id: string) => checkouts.inc({ value: id }));",
+      'unknown',
+    ],
+    [
+      'an id-like name with no caller is an id',
+      'export function failed(id: string) { checkouts.inc({ value: id }); }',
+      'unbounded id',
+    ],
+    [
+      'process constants are one value per instance',
+      'checkouts.inc({ value: `${process.platform}-${process.arch}-${process.version}` });',
+      'bounded 1',
+    ],
+    [
+      'counter of a loop with a constant limit',
+      'const SHARDS = 4;\nfor (let shard = 0; shard < SHARDS; shard++) checkouts.inc({ value: String(shard) });',
+      'finite 0,1,2,3',
+    ],
+    [
+      'counter written in the loop body is not bounded by the header',
+      'for (let i = 0; i < 4; i++) { i += Math.random() > 0.5 ? 1 : 0; checkouts.inc({ value: String(i) }); }',
+      'unknown',
+    ],
+    [
+      'listener parameter takes what the event is emitted with',
+      "import { EventEmitter } from 'node:events';\nconst bus = new EventEmitter();\nbus.on('paid', (method: string) => checkouts.inc({ value: method }));\nbus.emit('paid', 'card');\nbus.emit('paid', 'sepa');",
+      'finite card,sepa',
+    ],
   ];
   for (const [name, code, expected] of cases) {
     it(name, async () => {
@@ -91,8 +276,9 @@ describe('label value provenance', () => {
   }
 
   it('follows a value through a parameter across files, naming the source and each hop', async () => {
-    const bound = await boundOf("export function recordStep(step: string) { checkouts.inc({ value: step }); }", {
-      'src/routes.ts': "import { recordStep } from './service.js';\nexport function handler(req: any) { recordStep(req.query.step); }\n",
+    const bound = await boundOf('export function recordStep(step: string) { checkouts.inc({ value: step }); }', {
+      'src/routes.ts':
+        "import { recordStep } from './service.js';\nexport function handler(req: any) { recordStep(req.query.step); }\n",
     });
     expect(bound.kind).toBe('unbounded');
     if (bound.kind !== 'unbounded') return;
@@ -120,7 +306,9 @@ describe('label value provenance', () => {
   });
 
   it('follows a recursive function without losing the literals its outer callers pass', async () => {
-    const bound = await boundOf("function retry(op: string, attempt: number): void { checkouts.inc({ value: op }); if (attempt < 3) retry(op, attempt + 1); }\nretry('reserve', 0);\nretry('capture', 0);");
+    const bound = await boundOf(
+      "function retry(op: string, attempt: number): void { checkouts.inc({ value: op }); if (attempt < 3) retry(op, attempt + 1); }\nretry('reserve', 0);\nretry('capture', 0);",
+    );
     expect(summary(bound)).toBe('finite capture,reserve');
   });
 
@@ -157,7 +345,10 @@ describe('label value provenance', () => {
       ].join('\n'),
     });
     const result = await analyze({ cwd: dir, paths: ['.'] });
-    expect(result.estimates.map((e) => `${e.metric} ${e.series}`)).toEqual(['api_requests_total 1', 'api_duration_seconds 14']);
+    expect(result.estimates.map((e) => `${e.metric} ${e.series}`)).toEqual([
+      'api_requests_total 1',
+      'api_duration_seconds 14',
+    ]);
     expect(result.findings).toEqual([]);
   });
 
@@ -183,7 +374,10 @@ describe('label value provenance', () => {
       ].join('\n'),
     });
     const result = await analyze({ cwd: dir, paths: ['.'] });
-    expect(result.catalog.metrics.map((m) => m.name)).toEqual(['queue_latency_seconds_min', 'queue_latency_seconds_max']);
+    expect(result.catalog.metrics.map((m) => m.name)).toEqual([
+      'queue_latency_seconds_min',
+      'queue_latency_seconds_max',
+    ]);
   });
 
   it("a method's `this.x()` callers are in its own class, not in another class with a method of the same name", async () => {
@@ -197,20 +391,29 @@ describe('label value provenance', () => {
   });
 
   it('counts mount + route per router file: the same local path under two mounts is two values', async () => {
-    const bound = await boundOf("export function f(req: any) { checkouts.inc({ value: req.baseUrl + req.route.path }); }", {
-      'src/items.ts': "import { Router } from 'express';\nexport const items = Router();\nitems.get('/', (req, res) => res.end());\nitems.get('/:sku', (req, res) => res.end());\n",
-      'src/orders.ts': "import { Router } from 'express';\nexport const orders = Router();\norders.get('/', (req, res) => res.end());\n",
-    });
+    const bound = await boundOf(
+      'export function f(req: any) { checkouts.inc({ value: req.baseUrl + req.route.path }); }',
+      {
+        'src/items.ts':
+          "import { Router } from 'express';\nexport const items = Router();\nitems.get('/', (req, res) => res.end());\nitems.get('/:sku', (req, res) => res.end());\n",
+        'src/orders.ts':
+          "import { Router } from 'express';\nexport const orders = Router();\norders.get('/', (req, res) => res.end());\n",
+      },
+    );
     expect(summary(bound)).toBe('bounded 4');
   });
 
   it('a base-class method called as `this.x()` from a subclass takes the subclass call sites', async () => {
-    const bound = await boundOf("class Transport { send(method: string) { checkouts.inc({ value: method }); } }\nexport class Beacon extends Transport { status() { this.send('status'); } ping() { this.send('ping'); } }");
+    const bound = await boundOf(
+      "class Transport { send(method: string) { checkouts.inc({ value: method }); } }\nexport class Beacon extends Transport { status() { this.send('status'); } ping() { this.send('ping'); } }",
+    );
     expect(summary(bound)).toBe('finite ping,status');
   });
 
   it("takes a method's callers by name only where the receiver can be that class", async () => {
-    const bound = await boundOf("class OrderRepository { find(state: string) { checkouts.inc({ value: state }); } }\ninterface Agent { find(q: unknown): void }\nexport function handle(orderRepo: any, agent: Agent, search: any, req: any) { orderRepo.find('open'); agent.find(req.body); search.find(req.query.q); }");
+    const bound = await boundOf(
+      "class OrderRepository { find(state: string) { checkouts.inc({ value: state }); } }\ninterface Agent { find(q: unknown): void }\nexport function handle(orderRepo: any, agent: Agent, search: any, req: any) { orderRepo.find('open'); agent.find(req.body); search.find(req.query.q); }",
+    );
     expect(summary(bound)).toBe('finite open');
   });
 
@@ -229,15 +432,22 @@ describe('label value provenance', () => {
       ].join('\n'),
     });
     const result = await analyze({ cwd: dir, paths: ['.'] });
-    expect(result.estimates.map((e) => [e.metric, e.series]).sort()).toEqual([['loop_seconds', 5], ['step_seconds', 500]]);
+    expect(result.estimates.map((e) => [e.metric, e.series]).sort()).toEqual([
+      ['loop_seconds', 5],
+      ['step_seconds', 500],
+    ]);
   });
 
   it('a label named like an id on a metric nothing uses is left to unknown-label-bound', async () => {
     const dir = tempProject({
-      'src/metrics.ts': "import { Counter } from 'prom-client';\nexport const dead = new Counter({ name: 'provisioning_requests_total', help: 'Requests', labelNames: ['path'] });\nexport const live = new Counter({ name: 'provisioning_calls_total', help: 'Calls', labelNames: ['path'] });\nexport function f(p: any) { live.inc({ path: p.path }); }\n",
+      'src/metrics.ts':
+        "import { Counter } from 'prom-client';\nexport const dead = new Counter({ name: 'provisioning_requests_total', help: 'Requests', labelNames: ['path'] });\nexport const live = new Counter({ name: 'provisioning_calls_total', help: 'Calls', labelNames: ['path'] });\nexport function f(p: any) { live.inc({ path: p.path }); }\n",
     });
     const result = await analyze({ cwd: dir, paths: ['.'] });
-    expect(result.findings.map((f) => `${f.ruleId} ${f.metric}`).sort()).toEqual(['unbounded-label provisioning_calls_total', 'unknown-label-bound provisioning_requests_total']);
+    expect(result.findings.map((f) => `${f.ruleId} ${f.metric}`).sort()).toEqual([
+      'unbounded-label provisioning_calls_total',
+      'unknown-label-bound provisioning_requests_total',
+    ]);
   });
 
   it('counts a server route registered on a receiver named like a client when it passes a handler, and not a Hono mount', async () => {
@@ -254,7 +464,9 @@ describe('label value provenance', () => {
   });
 
   it('counts a bounded source once however many call sites repeat it', async () => {
-    const bound = await boundOf('export function a(req: any) { checkouts.inc({ value: req.method }); }\nexport function b(request: any) { checkouts.inc({ value: request.method }); }');
+    const bound = await boundOf(
+      'export function a(req: any) { checkouts.inc({ value: req.method }); }\nexport function b(request: any) { checkouts.inc({ value: request.method }); }',
+    );
     expect(summary(bound)).toBe('bounded 9');
   });
 });

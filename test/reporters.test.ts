@@ -8,7 +8,16 @@ const SERVICE = 'fixtures/projects/inventory-service';
 describe('reporters', () => {
   it('json: versioned, portable, complete', async () => {
     const json = JSON.parse((await runCli([SERVICE, '--format', 'json'])).stdout);
-    expect(Object.keys(json)).toEqual(['schemaVersion', 'tool', 'findings', 'notices', 'catalog', 'estimates', 'stats', 'rules']);
+    expect(Object.keys(json)).toEqual([
+      'schemaVersion',
+      'tool',
+      'findings',
+      'notices',
+      'catalog',
+      'estimates',
+      'stats',
+      'rules',
+    ]);
     expect(json.schemaVersion).toBe(1);
     const finding = json.findings.find((f: { ruleId: string }) => f.ruleId === 'untemplated-route');
     expect(finding).toMatchObject({
@@ -16,7 +25,13 @@ describe('reporters', () => {
       messageId: 'raw',
       metric: 'inventory_lookups_total',
       label: 'path',
-      loc: { file: 'fixtures/projects/inventory-service/src/routes/items.ts', line: 8, column: 32, endLine: 8, endColumn: 47 },
+      loc: {
+        file: 'fixtures/projects/inventory-service/src/routes/items.ts',
+        line: 8,
+        column: 32,
+        endLine: 8,
+        endColumn: 47,
+      },
     });
     expect(finding.fingerprint).toMatch(/^[0-9a-f]{32}$/);
     expect(json.stats).toEqual({ filesDiscovered: 5, filesParsed: 5, metrics: 7 });
@@ -26,15 +41,23 @@ describe('reporters', () => {
     const out = (await runCli([SERVICE, '--format', 'github'])).stdout;
     const lines = out.trim().split('\n');
     expect(lines).toHaveLength(6);
-    expect(lines).toContainEqual(expect.stringMatching(/^::error file=fixtures\/projects\/inventory-service\/src\/routes\/items\.ts,line=8,col=32,endLine=8,title=obslint\/untemplated-route,endColumn=47::label `path`/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^::error file=fixtures\/projects\/inventory-service\/src\/routes\/items\.ts,line=8,col=32,endLine=8,title=obslint\/untemplated-route,endColumn=47::label `path`/,
+      ),
+    );
     expect(lines).toContainEqual(expect.stringMatching(/^::warning file=.*title=obslint\/summary-quantiles/));
   });
 
   it('markdown: findings table with docs links and the cardinality table', async () => {
     const out = (await runCli([SERVICE, '--format', 'markdown'])).stdout;
     expect(out).toContain('**6** problems (4 errors, 2 warnings).');
-    expect(out).toContain('| `fixtures/projects/inventory-service/src/routes/items.ts:8:32` | error | [untemplated-route](https://github.com/obslint/obslint/blob/main/rules/untemplated-route/README.md) |');
-    expect(out).toContain('| `http_request_duration_seconds` | histogram | 11,880 | method 9 × route 6 × status_code 20 × 11 per child | `fixtures/projects/inventory-service/src/metrics.ts:6` |');
+    expect(out).toContain(
+      '| `fixtures/projects/inventory-service/src/routes/items.ts:8:32` | error | [untemplated-route](https://github.com/obslint/obslint/blob/main/rules/untemplated-route/README.md) |',
+    );
+    expect(out).toContain(
+      '| `http_request_duration_seconds` | histogram | 11,880 | method 9 × route 6 × status_code 20 × 11 per child | `fixtures/projects/inventory-service/src/metrics.ts:6` |',
+    );
   });
 
   it('suppression comments hide findings, and unused ones are reported on request', async () => {
@@ -56,7 +79,9 @@ describe('reporters', () => {
     const quiet = await runCli(['.'], { cwd: dir });
     expect(quiet.code).toBe(0);
     const strict = await runCli(['.', '--report-unused-disable-directives'], { cwd: dir });
-    expect(strict.stdout).toContain('9:3  warning  unused obslint-disable-next-line directive: no `metric-naming` finding to suppress here  obslint/unused-disable-directive');
+    expect(strict.stdout).toContain(
+      '9:3  warning  unused obslint-disable-next-line directive: no `metric-naming` finding to suppress here  obslint/unused-disable-directive',
+    );
     expect(strict.stdout).toContain('1 problem (0 errors, 1 warning)');
   });
 
@@ -72,19 +97,36 @@ describe('reporters', () => {
       ].join('\n'),
     });
     const run = await runCli(['.', '--format', 'json'], { cwd: dir });
-    expect(JSON.parse(run.stdout).findings.map((f: { loc: { line: number }; ruleId: string }) => `${f.loc.line} ${f.ruleId}`)).toEqual(['6 metric-naming']);
+    expect(
+      JSON.parse(run.stdout).findings.map(
+        (f: { loc: { line: number }; ruleId: string }) => `${f.loc.line} ${f.ruleId}`,
+      ),
+    ).toEqual(['6 metric-naming']);
   });
 
   it('fingerprints do not change when code moves', async () => {
-    const code = (padding: string) => `import { Counter } from 'prom-client';\n${padding}const c = new Counter({ name: 'orders_total', help: 'Orders', labelNames: ['status'] });\nc.inc({ state: 'open' });\n`;
-    const before = JSON.parse((await runCli(['.', '--format', 'json'], { cwd: tempProject({ 'src/a.ts': code('') }) })).stdout).findings;
-    const after = JSON.parse((await runCli(['.', '--format', 'json'], { cwd: tempProject({ 'src/a.ts': code('\n\n// moved down\n') }) })).stdout).findings;
-    expect(after.map((f: { loc: { line: number } }) => f.loc.line)).not.toEqual(before.map((f: { loc: { line: number } }) => f.loc.line));
-    expect(after.map((f: { fingerprint: string }) => f.fingerprint)).toEqual(before.map((f: { fingerprint: string }) => f.fingerprint));
+    const code = (padding: string) =>
+      `import { Counter } from 'prom-client';\n${padding}const c = new Counter({ name: 'orders_total', help: 'Orders', labelNames: ['status'] });\nc.inc({ state: 'open' });\n`;
+    const before = JSON.parse(
+      (await runCli(['.', '--format', 'json'], { cwd: tempProject({ 'src/a.ts': code('') }) })).stdout,
+    ).findings;
+    const after = JSON.parse(
+      (await runCli(['.', '--format', 'json'], { cwd: tempProject({ 'src/a.ts': code('\n\n// moved down\n') }) }))
+        .stdout,
+    ).findings;
+    expect(after.map((f: { loc: { line: number } }) => f.loc.line)).not.toEqual(
+      before.map((f: { loc: { line: number } }) => f.loc.line),
+    );
+    expect(after.map((f: { fingerprint: string }) => f.fingerprint)).toEqual(
+      before.map((f: { fingerprint: string }) => f.fingerprint),
+    );
   });
 
   it('a report written to a file has no colour, even from a terminal', async () => {
-    const dir = tempProject({ 'src/metrics.ts': "import { Summary } from 'prom-client';\nexport const s = new Summary({ name: 'render_seconds', help: 'x' });\n" });
+    const dir = tempProject({
+      'src/metrics.ts':
+        "import { Summary } from 'prom-client';\nexport const s = new Summary({ name: 'render_seconds', help: 'x' });\n",
+    });
     await runCli(['.', '-o', 'report.txt'], { cwd: dir, isTTY: true });
     expect(readFileSync(join(dir, 'report.txt'), 'utf8')).not.toMatch(/\u001b\[/);
   });

@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { analyze } from '../src/api.js';
 import { tempProject } from './helpers/cli.js';
 
-const metrics = (app: string) => `import { Counter } from 'prom-client';\nexport const requests = new Counter({ name: '${app}_requests_total', help: 'Requests', labelNames: ['page'] });\n`;
-const handler = (page: string) => `import { requests } from '@/metrics';\nexport function render() { requests.inc({ page: '${page}' }); }\n`;
+const metrics = (app: string) =>
+  `import { Counter } from 'prom-client';\nexport const requests = new Counter({ name: '${app}_requests_total', help: 'Requests', labelNames: ['page'] });\n`;
+const handler = (page: string) =>
+  `import { requests } from '@/metrics';\nexport function render() { requests.inc({ page: '${page}' }); }\n`;
 
 describe('import resolution without node_modules', () => {
   it('scopes tsconfig paths aliases to the files under their tsconfig', async () => {
@@ -17,6 +19,9 @@ describe('import resolution without node_modules', () => {
       'apps/web/src/handler.ts': handler('home'),
     });
     const result = await analyze({ cwd: dir, paths: ['.'] });
-    expect(result.estimates.map((e) => `${e.metric} ${e.byLabel[0]!.values?.join(',')}`)).toEqual(['api_requests_total orders', 'web_requests_total home']);
+    expect(result.estimates.map((e) => `${e.metric} ${e.byLabel[0]!.values?.join(',')}`)).toEqual([
+      'api_requests_total orders',
+      'web_requests_total home',
+    ]);
   });
 });

@@ -5,8 +5,19 @@ import { rules } from '../rules/index.js';
 import { REPO_ROOT } from './helpers/cli.js';
 
 const RULES_DIR = join(REPO_ROOT, 'rules');
-const REQUIRED_SECTIONS = ['What it finds', 'Why it costs', 'Examples', 'Options', 'Budget interaction', 'How to bound or suppress', 'When not to use it'];
-const ruleDirs = readdirSync(RULES_DIR, { withFileTypes: true }).filter((d) => d.isDirectory() && !d.name.startsWith('_')).map((d) => d.name).sort();
+const REQUIRED_SECTIONS = [
+  'What it finds',
+  'Why it costs',
+  'Examples',
+  'Options',
+  'Budget interaction',
+  'How to bound or suppress',
+  'When not to use it',
+];
+const ruleDirs = readdirSync(RULES_DIR, { withFileTypes: true })
+  .filter((d) => d.isDirectory() && !d.name.startsWith('_'))
+  .map((d) => d.name)
+  .sort();
 
 describe('rule registry and docs', () => {
   it('the generated registry lists exactly the rule directories, sorted', () => {
@@ -17,7 +28,10 @@ describe('rule registry and docs', () => {
     const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
     const schema = JSON.parse(readFileSync(join(REPO_ROOT, 'schema', 'obslint.schema.json'), 'utf8'));
     for (const rule of rules) {
-      expect(readme).toContain(`| [${rule.id}](rules/${rule.id}/README.md) | ${rule.meta.defaultSeverity} |`);
+      // Table cells are padded by the formatter, so match the row by its cells.
+      expect(readme).toMatch(
+        new RegExp(`\\| \\[${rule.id}\\]\\(rules/${rule.id}/README\\.md\\) +\\| ${rule.meta.defaultSeverity} +\\|`),
+      );
       expect(Object.keys(schema.properties.rules.properties)).toContain(rule.id);
     }
   });
@@ -28,7 +42,10 @@ describe('rule registry and docs', () => {
       expect(existsSync(path), path).toBe(true);
       const text = readFileSync(path, 'utf8');
       expect(text.split('\n')[0]).toBe(`# obslint/${id}`);
-      const headings = text.split('\n').filter((l) => l.startsWith('## ')).map((l) => l.slice(3).trim());
+      const headings = text
+        .split('\n')
+        .filter((l) => l.startsWith('## '))
+        .map((l) => l.slice(3).trim());
       expect(headings).toEqual(REQUIRED_SECTIONS);
       expect(text).toMatch(/❌/);
       expect(text).toMatch(/✅/);

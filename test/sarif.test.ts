@@ -44,26 +44,36 @@ describe('SARIF reporter', () => {
       region: { startLine: 8, startColumn: 32, endLine: 8, endColumn: 47 },
     });
     expect(route.partialFingerprints['obslintFingerprint/v1']).toMatch(/^[0-9a-f]{32}$/);
-    const stockLabel = run.results.find((r: { message: { text: string } }) => r.message.text.includes('req.params.sku') && r.message.text.includes('sku_id'));
-    expect(stockLabel.codeFlows[0].threadFlows[0].locations.map((l: { location: { message: { text: string } } }) => l.location.message.text)).toEqual([
-      '`req.params.sku` is request input',
-      'label `sku_id` of `inventory_stock_level`',
-    ]);
+    const stockLabel = run.results.find(
+      (r: { message: { text: string } }) =>
+        r.message.text.includes('req.params.sku') && r.message.text.includes('sku_id'),
+    );
+    expect(
+      stockLabel.codeFlows[0].threadFlows[0].locations.map(
+        (l: { location: { message: { text: string } } }) => l.location.message.text,
+      ),
+    ).toEqual(['`req.params.sku` is request input', 'label `sku_id` of `inventory_stock_level`']);
   });
 
   it('reports files that do not parse as tool notifications and stays valid', async () => {
     const dir = tempProject({
-      'src/metrics.ts': "import { Counter } from 'prom-client';\nexport const c = new Counter({ name: 'signups_total', help: 'Signups', labelNames: ['email'] });\nexport function signup(email: string) { c.inc({ email }); }\n",
+      'src/metrics.ts':
+        "import { Counter } from 'prom-client';\nexport const c = new Counter({ name: 'signups_total', help: 'Signups', labelNames: ['email'] });\nexport function signup(email: string) { c.inc({ email }); }\n",
       'src/broken.ts': "import { Counter } from 'prom-client';\nexport const = ;\n",
-      'src/weird path/ünïcode.ts': "import { Counter } from 'prom-client';\nexport const d = new Counter({ name: 'logins_total', help: 'Logins', labelNames: ['user_id'] });\nexport function login(userId: string) { d.inc({ user_id: userId }); }\n",
+      'src/weird path/ünïcode.ts':
+        "import { Counter } from 'prom-client';\nexport const d = new Counter({ name: 'logins_total', help: 'Logins', labelNames: ['user_id'] });\nexport function login(userId: string) { d.inc({ user_id: userId }); }\n",
     });
     const sarif = (await runCli(['.', '--format', 'sarif'], { cwd: dir })).stdout;
     expect(validate(sarif)).toEqual([]);
     const run = JSON.parse(sarif).runs[0];
-    expect(run.invocations[0].toolExecutionNotifications[0].message.text).toMatch(/^src\/broken\.ts:2:\d+: could not parse/);
-    expect(run.results.map((r: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => r.locations[0].physicalLocation.artifactLocation.uri)).toEqual([
-      'src/metrics.ts',
-      'src/weird%20path/%C3%BCn%C3%AFcode.ts',
-    ]);
+    expect(run.invocations[0].toolExecutionNotifications[0].message.text).toMatch(
+      /^src\/broken\.ts:2:\d+: could not parse/,
+    );
+    expect(
+      run.results.map(
+        (r: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) =>
+          r.locations[0].physicalLocation.artifactLocation.uri,
+      ),
+    ).toEqual(['src/metrics.ts', 'src/weird%20path/%C3%BCn%C3%AFcode.ts']);
   });
 });

@@ -19,8 +19,13 @@ describe('OpenTelemetry Views', () => {
       ].join('\n'),
     });
     const result = await analyze({ cwd: dir, paths: ['.'] });
-    expect(result.findings.map((f) => `${f.loc.line} ${f.ruleId} ${f.metric}`)).toEqual(['8 unbounded-label shop.orders']);
-    expect(result.estimates.map((e) => `${e.metric} ${e.series}`)).toEqual(['shop.orders unbounded', 'shop.latency 36']);
+    expect(result.findings.map((f) => `${f.loc.line} ${f.ruleId} ${f.metric}`)).toEqual([
+      '8 unbounded-label shop.orders',
+    ]);
+    expect(result.estimates.map((e) => `${e.metric} ${e.series}`)).toEqual([
+      'shop.orders unbounded',
+      'shop.latency 36',
+    ]);
   });
 
   it('a capped metric counts at its cap in the project total', async () => {

@@ -2,7 +2,8 @@ import { defineRule } from '../../src/engine/define-rule.js';
 import type { MetricDef } from '../../src/types.js';
 
 function declaredUnit(def: MetricDef): 'seconds' | 'milliseconds' | undefined {
-  if (def.library === 'opentelemetry') return def.unit === 's' ? 'seconds' : def.unit === 'ms' ? 'milliseconds' : undefined;
+  if (def.library === 'opentelemetry')
+    return def.unit === 's' ? 'seconds' : def.unit === 'ms' ? 'milliseconds' : undefined;
   if (/_seconds(_|$)/.test(def.name)) return 'seconds';
   if (/_(milliseconds|ms)(_|$)/.test(def.name)) return 'milliseconds';
   return undefined;
@@ -24,14 +25,18 @@ function looksLikeMilliseconds(buckets: number[]): boolean {
 export default defineRule({
   id: 'histogram-unit-mismatch',
   meta: {
-    description: 'A histogram or summary named in one unit observes values in another (milliseconds into `_seconds`), or its buckets are in the wrong unit.',
+    description:
+      'A histogram or summary named in one unit observes values in another (milliseconds into `_seconds`), or its buckets are in the wrong unit.',
     defaultSeverity: 'warn',
     scope: 'project',
     messages: {
       observed: '`{{metric}}` is in {{declared}} but observes `{{expression}}` in {{actual}} ({{evidence}}): {{fix}}',
-      recorded: '`{{metric}}` is in {{declared}} (unit `{{unit}}`) but records `{{expression}}` in {{actual}} ({{evidence}}): {{fix}}',
-      otelDefaultBuckets: '`{{metric}}` is in seconds (unit `s`) but keeps the default boundaries (0 to 10,000, made for milliseconds): every observation lands in the first buckets; set `advice.explicitBucketBoundaries` (e.g. [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10])',
-      buckets: '`{{metric}}` is in seconds but its buckets ({{buckets}}) look like milliseconds: every observation lands in the first buckets; divide the boundaries by 1000',
+      recorded:
+        '`{{metric}}` is in {{declared}} (unit `{{unit}}`) but records `{{expression}}` in {{actual}} ({{evidence}}): {{fix}}',
+      otelDefaultBuckets:
+        '`{{metric}}` is in seconds (unit `s`) but keeps the default boundaries (0 to 10,000, made for milliseconds): every observation lands in the first buckets; set `advice.explicitBucketBoundaries` (e.g. [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10])',
+      buckets:
+        '`{{metric}}` is in seconds but its buckets ({{buckets}}) look like milliseconds: every observation lands in the first buckets; divide the boundaries by 1000',
     },
   },
   defaultOptions: {},
@@ -40,25 +45,56 @@ export default defineRule({
       const def = ctx.metric(obs.metricId);
       const declared = declaredUnit(def);
       if (!declared || obs.unit === 'unknown' || obs.unit === declared) continue;
-      const fix = declared === 'seconds'
-        ? obs.unit === 'milliseconds' ? 'divide by 1000' : obs.unit === 'nanoseconds' ? 'divide by 1e9' : 'divide by 1e6'
-        : obs.unit === 'seconds' ? (def.library === 'opentelemetry' ? 'set `unit: \'s\'` or multiply by 1000' : 'rename the metric to `_seconds` (prom-client timers measure seconds) or multiply by 1000') : 'convert to milliseconds';
+      const fix =
+        declared === 'seconds'
+          ? obs.unit === 'milliseconds'
+            ? 'divide by 1000'
+            : obs.unit === 'nanoseconds'
+              ? 'divide by 1e9'
+              : 'divide by 1e6'
+          : obs.unit === 'seconds'
+            ? def.library === 'opentelemetry'
+              ? "set `unit: 's'` or multiply by 1000"
+              : 'rename the metric to `_seconds` (prom-client timers measure seconds) or multiply by 1000'
+            : 'convert to milliseconds';
       ctx.report({
         messageId: def.library === 'opentelemetry' ? 'recorded' : 'observed',
-        data: { metric: def.name, declared, unit: def.unit ?? '', actual: obs.unit, expression: obs.expression, evidence: obs.evidence, fix },
+        data: {
+          metric: def.name,
+          declared,
+          unit: def.unit ?? '',
+          actual: obs.unit,
+          expression: obs.expression,
+          evidence: obs.evidence,
+          fix,
+        },
         loc: obs.loc,
         metric: def.name,
         cause: obs.expression,
       });
     }
     for (const def of ctx.catalog.metrics) {
-      if (def.kind !== 'histogram' || declaredUnit(def) !== 'seconds' || !def.bucketValues || def.bucketValues.length === 0) continue;
+      if (
+        def.kind !== 'histogram' ||
+        declaredUnit(def) !== 'seconds' ||
+        !def.bucketValues ||
+        def.bucketValues.length === 0
+      )
+        continue;
       if (def.bucketsReason === 'OpenTelemetry default boundaries' && !ctx.estimate(def.id).rebucketedBy) {
         ctx.report({ messageId: 'otelDefaultBuckets', data: { metric: def.name }, loc: def.loc, metric: def.name });
         continue;
       }
       if (looksLikeMilliseconds(def.bucketValues)) {
-        ctx.report({ messageId: 'buckets', data: { metric: def.name, buckets: def.bucketValues.slice(0, 6).join(', ') + (def.bucketValues.length > 6 ? ', …' : '') }, loc: def.loc, metric: def.name });
+        ctx.report({
+          messageId: 'buckets',
+          data: {
+            metric: def.name,
+            buckets: def.bucketValues.slice(0, 6).join(', ') + (def.bucketValues.length > 6 ? ', …' : ''),
+          },
+          loc: def.loc,
+          metric: def.name,
+        });
       }
     }
   },

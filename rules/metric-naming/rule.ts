@@ -14,18 +14,42 @@ const VALID_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const VALID_LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 /** Unit words and their UCUM code for OpenTelemetry's `unit` option. */
-const OTEL_UNITS: Record<string, string> = { seconds: 's', second: 's', secs: 's', sec: 's', milliseconds: 'ms', millis: 'ms', ms: 'ms', microseconds: 'us', nanoseconds: 'ns', ns: 'ns', bytes: 'By', kilobytes: 'kBy', megabytes: 'MBy', percent: '%', ratio: '1' };
+const OTEL_UNITS: Record<string, string> = {
+  seconds: 's',
+  second: 's',
+  secs: 's',
+  sec: 's',
+  milliseconds: 'ms',
+  millis: 'ms',
+  ms: 'ms',
+  microseconds: 'us',
+  nanoseconds: 'ns',
+  ns: 'ns',
+  bytes: 'By',
+  kilobytes: 'kBy',
+  megabytes: 'MBy',
+  percent: '%',
+  ratio: '1',
+};
 
 /** OpenTelemetry's naming rules and semantic-convention guidance, instead of promlint's. */
-function checkOpenTelemetryName(name: string, report: (id: 'otelInvalid' | 'otelCase' | 'otelTotal' | 'otelUnitInName', data?: Record<string, string>) => void, prometheusExport: boolean): void {
+function checkOpenTelemetryName(
+  name: string,
+  report: (id: 'otelInvalid' | 'otelCase' | 'otelTotal' | 'otelUnitInName', data?: Record<string, string>) => void,
+  prometheusExport: boolean,
+): void {
   if (!/^[A-Za-z][A-Za-z0-9_.\-/]{0,254}$/.test(name)) report('otelInvalid');
   // Semantic conventions: words inside a dot-delimited component are separated by underscores.
   else if (/[A-Z]/.test(name)) report('otelCase', { suggestion: snake(name) });
   if (prometheusExport) return;
   const total = /([._])total$/.exec(name);
   if (total) report('otelTotal', { suffix: `${total[1]}total`, suggestion: name.slice(0, total.index) });
-  const unit = /[._](seconds|second|secs|sec|milliseconds|millis|ms|microseconds|nanoseconds|ns|bytes|kilobytes|megabytes|percent|ratio)$/.exec(name);
-  if (unit) report('otelUnitInName', { unit: unit[1]!, ucum: OTEL_UNITS[unit[1]!]!, suggestion: name.slice(0, unit.index) });
+  const unit =
+    /[._](seconds|second|secs|sec|milliseconds|millis|ms|microseconds|nanoseconds|ns|bytes|kilobytes|megabytes|percent|ratio)$/.exec(
+      name,
+    );
+  if (unit)
+    report('otelUnitInName', { unit: unit[1]!, ucum: OTEL_UNITS[unit[1]!]!, suggestion: name.slice(0, unit.index) });
 }
 
 function snake(name: string): string {
@@ -35,28 +59,38 @@ function snake(name: string): string {
 export default defineRule({
   id: 'metric-naming',
   meta: {
-    description: 'Metric naming: Prometheus conventions (promlint\'s checks) for prom-client, OpenTelemetry\'s for OTel instruments: snake_case, `_total` on counters only, base units spelled out, no type in the name, no colons, no reserved suffixes or label names, help text.',
+    description:
+      "Metric naming: Prometheus conventions (promlint's checks) for prom-client, OpenTelemetry's for OTel instruments: snake_case, `_total` on counters only, base units spelled out, no type in the name, no colons, no reserved suffixes or label names, help text.",
     defaultSeverity: 'warn',
     scope: 'file',
     messages: {
-      invalidName: '`{{metric}}` is not a valid Prometheus metric name (allowed: `[a-zA-Z_:][a-zA-Z0-9_:]*`): prom-client throws',
+      invalidName:
+        '`{{metric}}` is not a valid Prometheus metric name (allowed: `[a-zA-Z_:][a-zA-Z0-9_:]*`): prom-client throws',
       camelCase: '`{{metric}}` should be snake_case, not camelCase: `{{suggestion}}`',
       counterTotal: 'counter `{{metric}}` should end in `_total`: `{{suggestion}}`',
       nonCounterTotal: '{{kind}} `{{metric}}` should not end in `_total`: that suffix means a counter',
-      reservedSuffix: '{{kind}} `{{metric}}` should not end in `{{suffix}}`: histograms and summaries expose series with that suffix',
-      nonBaseUnit: '`{{metric}}` uses `{{unit}}`: use the base unit ({{base}}) and scale the value, so every dashboard agrees',
-      abbreviatedUnit: '`{{metric}}` abbreviates its unit (`{{unit}}`): spell it out in the base unit (`seconds`, `bytes`)',
+      reservedSuffix:
+        '{{kind}} `{{metric}}` should not end in `{{suffix}}`: histograms and summaries expose series with that suffix',
+      nonBaseUnit:
+        '`{{metric}}` uses `{{unit}}`: use the base unit ({{base}}) and scale the value, so every dashboard agrees',
+      abbreviatedUnit:
+        '`{{metric}}` abbreviates its unit (`{{unit}}`): spell it out in the base unit (`seconds`, `bytes`)',
       typeInName: '`{{metric}}` should not include its type (`{{type}}`): the type is metadata, not part of the name',
       colon: '`{{metric}}` contains a colon: colons are reserved for recording rules',
       noHelp: '`{{metric}}` has no help text: prom-client requires `help`',
       invalidLabel: 'label `{{label}}` of `{{metric}}` is not a valid label name{{why}}',
-      labelCase: 'label `{{label}}` of `{{metric}}` is not snake_case: use `{{suggestion}}` (Prometheus naming convention)',
+      labelCase:
+        'label `{{label}}` of `{{metric}}` is not snake_case: use `{{suggestion}}` (Prometheus naming convention)',
       reservedLabel: 'label `{{label}}` is reserved on a {{kind}} (`{{metric}}`): prom-client throws',
-      otelInvalid: 'instrument name `{{metric}}` is not valid OpenTelemetry (allowed: a letter, then letters, digits, `_`, `.`, `-`, `/`; at most 255): the SDK warns, and exporters and backends may reject or rewrite it',
+      otelInvalid:
+        'instrument name `{{metric}}` is not valid OpenTelemetry (allowed: a letter, then letters, digits, `_`, `.`, `-`, `/`; at most 255): the SDK warns, and exporters and backends may reject or rewrite it',
       otelCase: 'instrument name `{{metric}}` should be lowercase, with dotted namespaces: `{{suggestion}}`',
-      otelTotal: 'instrument name `{{metric}}` should not end in `{{suffix}}`: exporters add `_total` to counters themselves; name it `{{suggestion}}`',
-      otelUnitInName: 'instrument name `{{metric}}` carries its unit (`{{unit}}`): name it `{{suggestion}}`, with `unit: \'{{ucum}}\'`',
-      confusingLabel: 'label `{{label}}` of {{kind}} `{{metric}}` is the name Prometheus gives {{owner}} buckets or quantiles: queries and aggregations will confuse them',
+      otelTotal:
+        'instrument name `{{metric}}` should not end in `{{suffix}}`: exporters add `_total` to counters themselves; name it `{{suggestion}}`',
+      otelUnitInName:
+        "instrument name `{{metric}}` carries its unit (`{{unit}}`): name it `{{suggestion}}`, with `unit: '{{ucum}}'`",
+      confusingLabel:
+        'label `{{label}}` of {{kind}} `{{metric}}` is the name Prometheus gives {{owner}} buckets or quantiles: queries and aggregations will confuse them',
     },
   },
   defaultOptions: {},
@@ -66,8 +100,17 @@ export default defineRule({
     const prometheusExport = ctx.catalog.exporters.includes('prometheus');
     for (const def of ctx.catalog.metrics) {
       const name = def.name;
-      const report = (messageId: Parameters<typeof ctx.report>[0]['messageId'], data: Record<string, string> = {}): void =>
-        ctx.report({ messageId, data: { metric: name, kind: def.kind, ...data }, loc: def.loc, metric: name, cause: messageId + (data.label ?? '') });
+      const report = (
+        messageId: Parameters<typeof ctx.report>[0]['messageId'],
+        data: Record<string, string> = {},
+      ): void =>
+        ctx.report({
+          messageId,
+          data: { metric: name, kind: def.kind, ...data },
+          loc: def.loc,
+          metric: name,
+          cause: messageId + (data.label ?? ''),
+        });
       if (def.library === 'opentelemetry') {
         if (!def.nameIsDynamic) checkOpenTelemetryName(name, report, prometheusExport);
         continue;
@@ -76,10 +119,12 @@ export default defineRule({
         if (!VALID_NAME.test(name)) report('invalidName');
         else if (/[a-z0-9][A-Z]/.test(name)) report('camelCase', { suggestion: snake(name) });
         if (name.includes(':')) report('colon');
-        if (def.kind === 'counter' && !name.endsWith('_total')) report('counterTotal', { suggestion: `${snake(name)}_total` });
+        if (def.kind === 'counter' && !name.endsWith('_total'))
+          report('counterTotal', { suggestion: `${snake(name)}_total` });
         if (def.kind !== 'counter' && name.endsWith('_total')) report('nonCounterTotal');
         const reserved = ['_count', '_sum', '_bucket'].find((s) => name.endsWith(s));
-        if (reserved && def.kind !== 'histogram' && !(def.kind === 'summary' && reserved !== '_bucket')) report('reservedSuffix', { suffix: reserved });
+        if (reserved && def.kind !== 'histogram' && !(def.kind === 'summary' && reserved !== '_bucket'))
+          report('reservedSuffix', { suffix: reserved });
         for (const [pattern, base] of NON_BASE_UNITS) {
           const unit = pattern.exec(name)?.[1];
           if (unit) report('nonBaseUnit', { unit, base });
@@ -91,11 +136,15 @@ export default defineRule({
       }
       if (def.help === '') report('noHelp');
       for (const label of def.labelNames) {
-        if (!VALID_LABEL.test(label)) report('invalidLabel', { label, why: ' (allowed: `[a-zA-Z_][a-zA-Z0-9_]*`): prom-client throws' });
-        else if (label.startsWith('__')) report('invalidLabel', { label, why: ': names starting with `__` are reserved for Prometheus' });
+        if (!VALID_LABEL.test(label))
+          report('invalidLabel', { label, why: ' (allowed: `[a-zA-Z_][a-zA-Z0-9_]*`): prom-client throws' });
+        else if (label.startsWith('__'))
+          report('invalidLabel', { label, why: ': names starting with `__` are reserved for Prometheus' });
         else if (/[a-z0-9][A-Z]/.test(label)) report('labelCase', { label, suggestion: snake(label) });
-        if ((label === 'le' && def.kind === 'histogram') || (label === 'quantile' && def.kind === 'summary')) report('reservedLabel', { label });
-        else if (label === 'le' || label === 'quantile') report('confusingLabel', { label, owner: label === 'le' ? 'histogram' : 'summary' });
+        if ((label === 'le' && def.kind === 'histogram') || (label === 'quantile' && def.kind === 'summary'))
+          report('reservedLabel', { label });
+        else if (label === 'le' || label === 'quantile')
+          report('confusingLabel', { label, owner: label === 'le' ? 'histogram' : 'summary' });
       }
     }
   },

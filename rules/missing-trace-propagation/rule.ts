@@ -28,14 +28,18 @@ const CARRIER: Record<Client, { code: string; where: string }> = {
 export default defineRule({
   id: 'missing-trace-propagation',
   meta: {
-    description: 'An outbound HTTP call or message that carries no W3C trace context, or a consumer that does not extract it: the trace breaks at that hop.',
+    description:
+      'An outbound HTTP call or message that carries no W3C trace context, or a consumer that does not extract it: the trace breaks at that hop.',
     defaultSeverity: 'error',
     scope: 'project',
     messages: {
       send: '{{what}} {{target}}does not carry W3C trace context ({{why}}){{more}}: register {{instrumentation}} in your tracing setup, or inject it with `propagation.inject(context.active(), {{carrier}})`',
-      sendManual: '{{what}} {{target}}does not carry W3C trace context{{more}}: no instrumentation exists for {{client}}; inject it into {{where}} with `propagation.inject(context.active(), {{carrier}})`',
-      receiveManual: '{{what}} starts work from a message without restoring its trace context{{more}}: no instrumentation exists for {{client}}; extract it from {{where}} with `propagation.extract(context.active(), {{carrier}})` and run the handler in that context',
-      receive: '{{what}} starts work from a message without restoring its trace context ({{why}}){{more}}: register {{instrumentation}}, or `propagation.extract(context.active(), {{carrier}})` and run the handler in that context',
+      sendManual:
+        '{{what}} {{target}}does not carry W3C trace context{{more}}: no instrumentation exists for {{client}}; inject it into {{where}} with `propagation.inject(context.active(), {{carrier}})`',
+      receiveManual:
+        '{{what}} starts work from a message without restoring its trace context{{more}}: no instrumentation exists for {{client}}; extract it from {{where}} with `propagation.extract(context.active(), {{carrier}})` and run the handler in that context',
+      receive:
+        '{{what}} starts work from a message without restoring its trace context ({{why}}){{more}}: register {{instrumentation}}, or `propagation.extract(context.active(), {{carrier}})` and run the handler in that context',
     },
   },
   defaultOptions: {},
@@ -46,7 +50,8 @@ export default defineRule({
     // Budget-file hosts apply to every client; an instrumentation's ignore hook only to its clients.
     const ignored = (call: OutboundCall): boolean =>
       call.host !== undefined &&
-      (ctx.config.propagation.ignoreHosts.some((h) => matches(call.host!, h)) || tracing.ignoredHosts.some((i) => i.clients.includes(call.client) && matches(call.host!, i.host)));
+      (ctx.config.propagation.ignoreHosts.some((h) => matches(call.host!, h)) ||
+        tracing.ignoredHosts.some((i) => i.clients.includes(call.client) && matches(call.host!, i.host)));
     // One cause, one finding: the calls of one client in one file share their missing instrumentation.
     const groups = new Map<string, OutboundCall[]>();
     for (const call of ctx.catalog.outbound) {
@@ -60,7 +65,12 @@ export default defineRule({
     for (const [first, ...rest] of groups.values()) {
       const call = first!;
       const messaging = MESSAGING.has(call.client);
-      const what = call.direction === 'receive' ? `\`${call.client}\` consumer` : messaging ? `\`${call.client}\` message` : `\`${call.client}\` request`;
+      const what =
+        call.direction === 'receive'
+          ? `\`${call.client}\` consumer`
+          : messaging
+            ? `\`${call.client}\` message`
+            : `\`${call.client}\` request`;
       const manual = INSTRUMENTATION_FOR[call.client] === undefined;
       ctx.report({
         messageId: manual ? (call.direction === 'send' ? 'sendManual' : 'receiveManual') : call.direction,
@@ -68,8 +78,13 @@ export default defineRule({
           client: call.client,
           what,
           target: call.host ? `to \`${call.host}\` ` : '',
-          why: tracing.setup ? `the project traces (${tracing.setup.what}) but no instrumentation covers ${call.client}` : 'the project sets up no tracing yet',
-          more: rest.length > 0 ? `; so do ${rest.length} more in this file (lines ${rest.map((r) => r.loc.line).join(', ')})` : '',
+          why: tracing.setup
+            ? `the project traces (${tracing.setup.what}) but no instrumentation covers ${call.client}`
+            : 'the project sets up no tracing yet',
+          more:
+            rest.length > 0
+              ? `; so do ${rest.length} more in this file (lines ${rest.map((r) => r.loc.line).join(', ')})`
+              : '',
           instrumentation: `\`${INSTRUMENTATION_FOR[call.client] ?? ''}\``,
           carrier: CARRIER[call.client].code,
           where: CARRIER[call.client].where,

@@ -31,13 +31,16 @@ function displayName(name: string): string {
 export default defineRule({
   id: 'span-name-cardinality',
   meta: {
-    description: 'A span, tracer or meter name built from unbounded values (ids, raw URLs, request input): span names are grouped and indexed like metric labels.',
+    description:
+      'A span, tracer or meter name built from unbounded values (ids, raw URLs, request input): span names are grouped and indexed like metric labels.',
     defaultSeverity: 'error',
     scope: 'file',
     messages: {
       span: '{{what}} `{{name}}` is built from `{{source}}` ({{reason}}, unbounded): use a fixed name (the operation or route template) and put the value in an attribute, `span.setAttribute(...)`',
-      instance: '{{what}} `{{name}}` is built from `{{source}}` ({{reason}}, unbounded): name it after the library or component, once; a new {{noun}} per value leaks memory and splits its telemetry',
-      literal: '{{what}} `{{name}}` is the literal path `{{value}}`: use the template `{{template}}` and put the id in an attribute',
+      instance:
+        '{{what}} `{{name}}` is built from `{{source}}` ({{reason}}, unbounded): name it after the library or component, once; a new {{noun}} per value leaks memory and splits its telemetry',
+      literal:
+        '{{what}} `{{name}}` is the literal path `{{value}}`: use the template `{{template}}` and put the id in an attribute',
     },
   },
   defaultOptions: {},
@@ -48,7 +51,13 @@ export default defineRule({
       for (const source of unboundedSources(span.bound)) {
         ctx.report({
           messageId: perInstance ? 'instance' : 'span',
-          data: { what, name: displayName(span.name), source: source.origin ?? source.source, reason: source.origin ? REASON[source.category] : source.reason, noun: span.call === 'getTracer' ? 'tracer' : 'meter' },
+          data: {
+            what,
+            name: displayName(span.name),
+            source: source.origin ?? source.source,
+            reason: source.origin ? REASON[source.category] : source.reason,
+            noun: span.call === 'getTracer' ? 'tracer' : 'meter',
+          },
           loc: hazardLocation(span, source.flow),
           flow: source.flow,
           cause: `${span.call}:${source.source}`,
@@ -56,8 +65,16 @@ export default defineRule({
       }
       if (span.bound.kind === 'finite' || span.bound.kind === 'bounded') {
         for (const value of span.bound.values) {
-          const template = /^(GET |POST |PUT |PATCH |DELETE )?\//.test(value) ? templatize(value.replace(/^[A-Z]+ /, '')) : undefined;
-          if (template) ctx.report({ messageId: 'literal', data: { what, name: displayName(span.name), value, template }, loc: span.loc, cause: value });
+          const template = /^(GET |POST |PUT |PATCH |DELETE )?\//.test(value)
+            ? templatize(value.replace(/^[A-Z]+ /, ''))
+            : undefined;
+          if (template)
+            ctx.report({
+              messageId: 'literal',
+              data: { what, name: displayName(span.name), value, template },
+              loc: span.loc,
+              cause: value,
+            });
         }
       }
     }

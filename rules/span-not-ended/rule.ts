@@ -4,15 +4,21 @@ import type { Bound } from '../../src/types.js';
 export default defineRule({
   id: 'span-not-ended',
   meta: {
-    description: 'A span started with startSpan/startActiveSpan that is not ended on every path: it is never exported, and its children hang off nothing.',
+    description:
+      'A span started with startSpan/startActiveSpan that is not ended on every path: it is never exported, and its children hang off nothing.',
     defaultSeverity: 'warn',
     scope: 'file',
     messages: {
-      never: 'span `{{span}}` is started here but never ended: it is never exported; call `{{variable}}.end()` in a `finally` block',
-      discarded: 'span `{{span}}` is started here but not kept, so it can never be ended: keep it (`const span = …`) and call `span.end()` in a `finally` block',
-      earlyExit: 'span `{{span}}` is not ended on the `{{exit}}` at line {{line}}: end it in a `finally` block so every return and throw ends it',
-      catchLeaks: 'span `{{span}}` is ended only inside `try`: when the try throws, the `catch` at line {{line}} leaves it open; move `{{variable}}.end()` into `finally`',
-      tryLeaks: 'span `{{span}}` is ended only inside `try`: when the try (line {{line}}) throws, it leaks; move `{{variable}}.end()` into `finally`',
+      never:
+        'span `{{span}}` is started here but never ended: it is never exported; call `{{variable}}.end()` in a `finally` block',
+      discarded:
+        'span `{{span}}` is started here but not kept, so it can never be ended: keep it (`const span = …`) and call `span.end()` in a `finally` block',
+      earlyExit:
+        'span `{{span}}` is not ended on the `{{exit}}` at line {{line}}: end it in a `finally` block so every return and throw ends it',
+      catchLeaks:
+        'span `{{span}}` is ended only inside `try`: when the try throws, the `catch` at line {{line}} leaves it open; move `{{variable}}.end()` into `finally`',
+      tryLeaks:
+        'span `{{span}}` is ended only inside `try`: when the try (line {{line}}) throws, it leaks; move `{{variable}}.end()` into `finally`',
     },
   },
   defaultOptions: {},
@@ -21,8 +27,22 @@ export default defineRule({
       const life = span.lifecycle;
       if (!life || life.status === 'ended' || life.status === 'escapes') continue;
       const variable = life.variable ?? 'span';
-      const data = { span: spanName(span.name, span.bound), variable, line: String(life.loc?.line ?? span.loc.line), exit: life.exit ?? 'return' };
-      const messageId = life.status === 'never' ? (variable === '(discarded)' ? 'discarded' : 'never') : life.status === 'early-exit' ? 'earlyExit' : life.exit === 'catch' ? 'catchLeaks' : 'tryLeaks';
+      const data = {
+        span: spanName(span.name, span.bound),
+        variable,
+        line: String(life.loc?.line ?? span.loc.line),
+        exit: life.exit ?? 'return',
+      };
+      const messageId =
+        life.status === 'never'
+          ? variable === '(discarded)'
+            ? 'discarded'
+            : 'never'
+          : life.status === 'early-exit'
+            ? 'earlyExit'
+            : life.exit === 'catch'
+              ? 'catchLeaks'
+              : 'tryLeaks';
       ctx.report({ messageId, data, loc: span.loc, cause: `${life.status}:${span.name}` });
     }
   },

@@ -8,14 +8,15 @@ import type { UnboundedCategory } from '../../src/types.js';
 const FIX: Partial<Record<UnboundedCategory, string>> = {
   id: 'drop the label and put the id on a span or log line, or use a bounded property (plan, tier, region) instead',
   email: 'drop the label: an email address is one series per user (and personal data); record it on a span or log line',
-  'request-input': 'map it onto a fixed set of values (an allow-list with an "other" bucket) before labelling, or drop the label',
+  'request-input':
+    'map it onto a fixed set of values (an allow-list with an "other" bucket) before labelling, or drop the label',
   uuid: 'drop the label: a generated id is a new series every time',
   timestamp: 'drop the label: time belongs in the sample, not in a label',
-  'error-message': 'label with a bounded error class (map errors onto a union such as `\'timeout\' | \'refused\' | \'other\'`) and log the message',
+  'error-message':
+    "label with a bounded error class (map errors onto a union such as `'timeout' | 'refused' | 'other'`) and log the message",
   serialized: 'label with one bounded field instead of serialized data',
   random: 'drop the label: a random value is a new series every time',
 };
-
 
 /** The fix text in the metric library's words: OpenTelemetry records attributes, not labels. */
 function inWords(fix: string, word: 'label' | 'attribute'): string {
@@ -25,7 +26,8 @@ function inWords(fix: string, word: 'label' | 'attribute'): string {
 export default defineRule({
   id: 'unbounded-label',
   meta: {
-    description: 'A label takes values with unbounded provenance (ids, emails, request input, timestamps, error messages), or its name promises such values.',
+    description:
+      'A label takes values with unbounded provenance (ids, emails, request input, timestamps, error messages), or its name promises such values.',
     defaultSeverity: 'error',
     scope: 'project',
     messages: {
@@ -43,7 +45,14 @@ export default defineRule({
         if (source.category === 'raw-url' || source.category === 'literal-path') continue;
         ctx.report({
           messageId: 'value',
-          data: { word: labelWord(metric), label: use.label, metric: metric.name, source: source.source, what: source.reason, fix: inWords(FIX[source.category] ?? 'drop the label or map it onto a bounded set', labelWord(metric)) },
+          data: {
+            word: labelWord(metric),
+            label: use.label,
+            metric: metric.name,
+            source: source.source,
+            what: source.reason,
+            fix: inWords(FIX[source.category] ?? 'drop the label or map it onto a bounded set', labelWord(metric)),
+          },
           loc: hazardLocation(use, source.flow),
           metric: metric.name,
           label: use.label,
@@ -55,14 +64,30 @@ export default defineRule({
     const names = new Set(ctx.options.names.map((n) => n.toLowerCase()));
     for (const metric of ctx.catalog.metrics) {
       for (const label of metric.labelNames) {
-        if (!names.has(label.toLowerCase()) || budgetedLabel(ctx.config, metric.name, label) || isDropped(ctx.estimate(metric.id), label)) continue;
+        if (
+          !names.has(label.toLowerCase()) ||
+          budgetedLabel(ctx.config, metric.name, label) ||
+          isDropped(ctx.estimate(metric.id), label)
+        )
+          continue;
         // A metric nothing uses has no values at all: unknown-label-bound reports it as unused.
         if (ctx.usesOf(metric.id).length === 0 && ctx.callsOf(metric.id).length === 0) continue;
-        const bound = union(ctx.usesOf(metric.id).filter((u) => u.label === label).map((u) => u.bound));
+        const bound = union(
+          ctx
+            .usesOf(metric.id)
+            .filter((u) => u.label === label)
+            .map((u) => u.bound),
+        );
         if (bound && bound.kind !== 'unknown') continue;
         // Every call leaves it empty: one value, whatever its name promises.
         if (ctx.estimate(metric.id).byLabel.find((l) => l.label === label)?.kind === 'never-set') continue;
-        ctx.report({ messageId: 'name', data: { word: labelWord(metric), label, metric: metric.name, what: label.replace(/[_.]/g, ' ') }, loc: metric.loc, metric: metric.name, label });
+        ctx.report({
+          messageId: 'name',
+          data: { word: labelWord(metric), label, metric: metric.name, what: label.replace(/[_.]/g, ' ') },
+          loc: metric.loc,
+          metric: metric.name,
+          label,
+        });
       }
     }
   },

@@ -2,17 +2,20 @@ import { defineRule } from '../../src/engine/define-rule.js';
 import { isRejected } from '../../src/extract/label-calls.js';
 import { DEFAULT_UNBOUNDED_NAMES, labelWord } from '../../src/engine/label-names.js';
 
-
 export default defineRule({
   id: 'unknown-label-bound',
   meta: {
-    description: 'obslint cannot bound a label\'s values; the estimate assumes defaults.unknownLabelBound. Says how to bound it.',
+    description:
+      "obslint cannot bound a label's values; the estimate assumes defaults.unknownLabelBound. Says how to bound it.",
     defaultSeverity: 'warn',
     scope: 'project',
     messages: {
-      unknown: '{{word}} `{{label}}` of `{{metric}}` cannot be bounded ({{reason}}); the estimate assumes {{assumed}} values: give the value a union type (`\'a\' | \'b\'`) or an enum, or set `metrics.{{metric}}.labels.{{label}}` in obslint.yaml',
-      unset: 'no call site obslint can see sets {{word}} `{{label}}` of `{{metric}}`; the estimate assumes {{assumed}} values: set `metrics.{{metric}}.labels.{{label}}` in obslint.yaml if it is set where obslint cannot follow',
-      unused: 'obslint sees no use of `{{metric}}`, so its label{{plural}} {{labels}} cannot be bounded; the estimate assumes {{assumed}} values{{each}}: remove the metric if it is dead, or set `metrics.{{metric}}.labels` in obslint.yaml if it is used where obslint cannot follow',
+      unknown:
+        "{{word}} `{{label}}` of `{{metric}}` cannot be bounded ({{reason}}); the estimate assumes {{assumed}} values: give the value a union type (`'a' | 'b'`) or an enum, or set `metrics.{{metric}}.labels.{{label}}` in obslint.yaml",
+      unset:
+        'no call site obslint can see sets {{word}} `{{label}}` of `{{metric}}`; the estimate assumes {{assumed}} values: set `metrics.{{metric}}.labels.{{label}}` in obslint.yaml if it is set where obslint cannot follow',
+      unused:
+        'obslint sees no use of `{{metric}}`, so its label{{plural}} {{labels}} cannot be bounded; the estimate assumes {{assumed}} values{{each}}: remove the metric if it is dead, or set `metrics.{{metric}}.labels` in obslint.yaml if it is used where obslint cannot follow',
     },
   },
   defaultOptions: {},
@@ -20,10 +23,16 @@ export default defineRule({
     // The names unbounded-label reports (its `names` option replaces the defaults).
     const unboundedRule = ctx.config.rules['unbounded-label'];
     const unboundedNames = new Set(
-      unboundedRule?.severity === 'off' ? [] : ((unboundedRule?.options.names as string[] | undefined) ?? DEFAULT_UNBOUNDED_NAMES).map((n) => n.toLowerCase()),
+      unboundedRule?.severity === 'off'
+        ? []
+        : ((unboundedRule?.options.names as string[] | undefined) ?? DEFAULT_UNBOUNDED_NAMES).map((n) =>
+            n.toLowerCase(),
+          ),
     );
     // Metrics whose every call is rejected by prom-client: their empty labels are label-mismatch's finding.
-    const accepted = new Set(ctx.catalog.labelCalls.filter((c) => !isRejected(ctx.metric(c.metricId), c)).map((c) => c.metricId));
+    const accepted = new Set(
+      ctx.catalog.labelCalls.filter((c) => !isRejected(ctx.metric(c.metricId), c)).map((c) => c.metricId),
+    );
     const mismatched = new Set(ctx.catalog.labelCalls.map((c) => c.metricId).filter((id) => !accepted.has(id)));
     for (const def of ctx.catalog.metrics) {
       const est = ctx.estimate(def.id);
@@ -35,12 +44,24 @@ export default defineRule({
       // are rejected by prom-client is label-mismatch's finding.
       if (used && !mismatched.has(def.id)) {
         for (const label of unusedLabels) {
-          ctx.report({ messageId: 'unset', data: { word: labelWord(def), label, metric: def.name, assumed: ctx.config.defaults.unknownLabelBound }, loc: def.loc, metric: def.name, label });
+          ctx.report({
+            messageId: 'unset',
+            data: { word: labelWord(def), label, metric: def.name, assumed: ctx.config.defaults.unknownLabelBound },
+            loc: def.loc,
+            metric: def.name,
+            label,
+          });
         }
       } else if (unusedLabels.length > 0 && !mismatched.has(def.id)) {
         ctx.report({
           messageId: 'unused',
-          data: { metric: def.name, labels: unusedLabels.map((l) => `\`${l}\``).join(', '), plural: unusedLabels.length === 1 ? '' : 's', each: unusedLabels.length === 1 ? '' : ' each', assumed: ctx.config.defaults.unknownLabelBound },
+          data: {
+            metric: def.name,
+            labels: unusedLabels.map((l) => `\`${l}\``).join(', '),
+            plural: unusedLabels.length === 1 ? '' : 's',
+            each: unusedLabels.length === 1 ? '' : ' each',
+            assumed: ctx.config.defaults.unknownLabelBound,
+          },
           loc: def.loc,
           metric: def.name,
         });
@@ -51,7 +72,13 @@ export default defineRule({
         const reason = firstUnknown?.bound.kind === 'unknown' ? firstUnknown.bound.reason : label.reason;
         ctx.report({
           messageId: 'unknown',
-          data: { word: labelWord(def), label: label.label, metric: def.name, reason, assumed: ctx.config.defaults.unknownLabelBound },
+          data: {
+            word: labelWord(def),
+            label: label.label,
+            metric: def.name,
+            reason,
+            assumed: ctx.config.defaults.unknownLabelBound,
+          },
           loc: firstUnknown?.loc ?? def.loc,
           metric: def.name,
           label: label.label,

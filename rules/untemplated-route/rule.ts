@@ -5,7 +5,8 @@ import { isDropped } from '../../src/estimate/explain.js';
 import { unboundedSources } from '../../src/extract/bounds.js';
 
 /** Numbers, uuids, long hex, and long tokens that mix letters and digits (slugs of words are not ids). */
-const ID_SEGMENT = /^(\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{16,}|(?=[^/]*\d)(?=[^/]*[a-z])[0-9a-z_-]{16,})$/i;
+const ID_SEGMENT =
+  /^(\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{16,}|(?=[^/]*\d)(?=[^/]*[a-z])[0-9a-z_-]{16,})$/i;
 
 /** `/orders/8412/items` → `/orders/:id/items`, or undefined when no segment looks like an id. */
 export function templatize(path: string): string | undefined {
@@ -26,13 +27,16 @@ function templateAccessor(source: string): string {
 export default defineRule({
   id: 'untemplated-route',
   meta: {
-    description: 'A raw URL or path, or a path with ids in it, used as a label value: one series per URL ever requested.',
+    description:
+      'A raw URL or path, or a path with ids in it, used as a label value: one series per URL ever requested.',
     defaultSeverity: 'error',
     scope: 'project',
     messages: {
       raw: '{{word}} `{{label}}` of `{{metric}}` takes `{{source}}` ({{what}}, unbounded): use the route template {{template}}',
-      built: '{{word}} `{{label}}` of `{{metric}}` takes `{{source}}` ({{what}}, unbounded): use the route template, with the ids as `:params`',
-      literal: '{{word}} `{{label}}` of `{{metric}}` takes the literal path `{{value}}`: use the template `{{template}}`',
+      built:
+        '{{word}} `{{label}}` of `{{metric}}` takes `{{source}}` ({{what}}, unbounded): use the route template, with the ids as `:params`',
+      literal:
+        '{{word}} `{{label}}` of `{{metric}}` takes the literal path `{{value}}`: use the template `{{template}}`',
     },
   },
   defaultOptions: {},
@@ -47,7 +51,14 @@ export default defineRule({
           if (source.category !== 'raw-url' && source.category !== 'literal-path') continue;
           ctx.report({
             messageId: source.category === 'raw-url' ? 'raw' : 'built',
-            data: { word: labelWord(metric), label: use.label, metric: metric.name, source: source.source, what: source.reason, template: templateAccessor(source.source) },
+            data: {
+              word: labelWord(metric),
+              label: use.label,
+              metric: metric.name,
+              source: source.source,
+              what: source.reason,
+              template: templateAccessor(source.source),
+            },
             loc: hazardLocation(use, source.flow),
             metric: metric.name,
             label: use.label,
@@ -59,7 +70,14 @@ export default defineRule({
         for (const value of b.values) {
           const template = value.startsWith('/') ? templatize(value) : undefined;
           if (!template) continue;
-          ctx.report({ messageId: 'literal', data: { word: labelWord(metric), label: use.label, metric: metric.name, value, template }, loc: use.loc, metric: metric.name, label: use.label, cause: value });
+          ctx.report({
+            messageId: 'literal',
+            data: { word: labelWord(metric), label: use.label, metric: metric.name, value, template },
+            loc: use.loc,
+            metric: metric.name,
+            label: use.label,
+            cause: value,
+          });
         }
       }
     }

@@ -26,9 +26,17 @@ export function renderCatalog(result: RunResult, format: CatalogFormat): string 
   const used = new Set(result.catalog.labelCalls.map((c) => c.metricId));
   const labelsColumn = (metric: MetricDef, estimate: Estimate): string => {
     // An OpenTelemetry instrument's labels are its uses' attributes: without uses, nothing is known.
-    if (!used.has(metric.id) && (metric.library === 'opentelemetry' || metric.labelNames.length === 0)) return '? (no uses found)';
+    if (!used.has(metric.id) && (metric.library === 'opentelemetry' || metric.labelNames.length === 0))
+      return '? (no uses found)';
     if (!metric.labelNamesKnown) return '? (label names not readable)';
-    return estimate.byLabel.map((l) => `${l.label}=${l.count === 'unbounded' ? '∞' : l.count}${l.kind === 'unknown' || l.kind === 'unused' ? '?' : ''}`).join(' ') || '-';
+    return (
+      estimate.byLabel
+        .map(
+          (l) =>
+            `${l.label}=${l.count === 'unbounded' ? '∞' : l.count}${l.kind === 'unknown' || l.kind === 'unused' ? '?' : ''}`,
+        )
+        .join(' ') || '-'
+    );
   };
   const rows = list.map(({ metric, estimate }) => [
     metric.name,
@@ -39,7 +47,11 @@ export function renderCatalog(result: RunResult, format: CatalogFormat): string 
   ]);
   const header = ['METRIC', 'KIND', 'LABELS (values)', 'SERIES', 'LOCATION'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]): string => cells.map((c, i) => (i === 3 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => (i === 3 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   const total = list.reduce((sum, e) => sum + (e.estimate.series === 'unbounded' ? 0 : e.estimate.series), 0);
   const unbounded = list.filter((e) => e.estimate.series === 'unbounded').length;
   return `${[line(header), ...rows.map(line)].join('\n')}\n\n${list.length} metrics, ${total.toLocaleString('en-US')} series estimated${unbounded ? ` + ${unbounded} unbounded` : ''} (? = bound assumed: see \`obslint explain <metric>\`)\n`;
@@ -49,22 +61,26 @@ export function renderCatalog(result: RunResult, format: CatalogFormat): string 
 export function renderExplain(result: RunResult, name: string): string | undefined {
   const matches = entries(result).filter((e) => e.metric.name === name);
   if (matches.length === 0) return undefined;
-  return matches
-    .map(({ metric, estimate }) => {
-      const lines = [`${metric.name} (${metric.kind}, ${metric.loc.file}:${metric.loc.line}:${metric.loc.column})`];
-      if (metric.via) lines.push(`  created by wrapper \`${metric.via.wrapper}\` (${metric.via.loc.file}:${metric.via.loc.line})`);
-      const width = Math.max(20, ...estimate.byLabel.map((l) => l.label.length));
-      const row = (name: string, count: string | number, reason: string): string => `  ${name.padEnd(width)} ${String(count).padStart(8)}  ${reason}`;
-      for (const l of estimate.byLabel) {
-        const values = l.values && l.values.length <= 12 ? ` [${l.values.join(', ')}]` : '';
-        lines.push(row(l.label, l.count === 'unbounded' ? '∞' : l.count, `${l.reason}${values}`));
-      }
-      if (estimate.cap) lines.push(row('capped at', estimate.cap.limit, estimate.cap.reason));
-      lines.push(row('per label set', estimate.seriesPerChild, estimate.seriesPerChildReason));
-      if (estimate.replicas > 1) lines.push(row('replicas', estimate.replicas, 'defaults.replicas'));
-      const series = estimate.series === 'unbounded' ? 'unbounded' : estimate.series.toLocaleString('en-US');
-      lines.push(`  = ${productText(estimate)} = ${series} series`);
-      return lines.join('\n');
-    })
-    .join('\n\n') + '\n';
+  return (
+    matches
+      .map(({ metric, estimate }) => {
+        const lines = [`${metric.name} (${metric.kind}, ${metric.loc.file}:${metric.loc.line}:${metric.loc.column})`];
+        if (metric.via)
+          lines.push(`  created by wrapper \`${metric.via.wrapper}\` (${metric.via.loc.file}:${metric.via.loc.line})`);
+        const width = Math.max(20, ...estimate.byLabel.map((l) => l.label.length));
+        const row = (name: string, count: string | number, reason: string): string =>
+          `  ${name.padEnd(width)} ${String(count).padStart(8)}  ${reason}`;
+        for (const l of estimate.byLabel) {
+          const values = l.values && l.values.length <= 12 ? ` [${l.values.join(', ')}]` : '';
+          lines.push(row(l.label, l.count === 'unbounded' ? '∞' : l.count, `${l.reason}${values}`));
+        }
+        if (estimate.cap) lines.push(row('capped at', estimate.cap.limit, estimate.cap.reason));
+        lines.push(row('per label set', estimate.seriesPerChild, estimate.seriesPerChildReason));
+        if (estimate.replicas > 1) lines.push(row('replicas', estimate.replicas, 'defaults.replicas'));
+        const series = estimate.series === 'unbounded' ? 'unbounded' : estimate.series.toLocaleString('en-US');
+        lines.push(`  = ${productText(estimate)} = ${series} series`);
+        return lines.join('\n');
+      })
+      .join('\n\n') + '\n'
+  );
 }

@@ -62,7 +62,12 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     .option('--quiet', 'report errors only')
     .option('--report-unused-disable-directives', 'report obslint-disable comments that suppress nothing')
     .action(async (paths: string[], options: LintOptions) => {
-      const result = await analyze({ cwd: io.cwd, paths, configFile: options.config, reportUnusedDirectives: options.reportUnusedDisableDirectives });
+      const result = await analyze({
+        cwd: io.cwd,
+        paths,
+        configFile: options.config,
+        reportUnusedDirectives: options.reportUnusedDisableDirectives,
+      });
       const reporter = await loadReporter(options.format);
       emit(io, options.output, reporter(result, { color: useColor(io, options), quiet: Boolean(options.quiet) }));
       exitCode = exitCodeOf(result, options);
@@ -88,7 +93,9 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
       if (!text) {
         const names = result.catalog.metrics.map((m) => m.name);
         const close = names.filter((n) => n.includes(metric) || metric.includes(n)).slice(0, 5);
-        throw new UsageError(`no metric named \`${metric}\` found${close.length ? ` (did you mean ${close.map((n) => `\`${n}\``).join(', ')}?)` : ` (${names.length} metrics found: run \`obslint catalog\`)`}`);
+        throw new UsageError(
+          `no metric named \`${metric}\` found${close.length ? ` (did you mean ${close.map((n) => `\`${n}\``).join(', ')}?)` : ` (${names.length} metrics found: run \`obslint catalog\`)`}`,
+        );
       }
       emit(io, options.output, text);
     });
@@ -98,7 +105,14 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     .description('list the rules with their default severity and docs')
     .action(() => {
       const width = Math.max(...rules.map((r) => r.id.length));
-      io.stdout(rules.map((r) => `${r.id.padEnd(width)}  ${r.meta.defaultSeverity.padEnd(5)}  ${r.meta.description}\n${' '.repeat(width + 9)}${docsUrl(r.id)}`).join('\n') + '\n');
+      io.stdout(
+        rules
+          .map(
+            (r) =>
+              `${r.id.padEnd(width)}  ${r.meta.defaultSeverity.padEnd(5)}  ${r.meta.description}\n${' '.repeat(width + 9)}${docsUrl(r.id)}`,
+          )
+          .join('\n') + '\n',
+      );
     });
 
   try {
@@ -106,13 +120,17 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
-      return error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : 2;
+      return error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version'
+        ? 0
+        : 2;
     }
     if (error instanceof UserError) {
       io.stderr(`obslint: ${error.message}\n`);
       return 2;
     }
-    io.stderr(`obslint: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\nPlease report this with the command you ran.\n`);
+    io.stderr(
+      `obslint: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\nPlease report this with the command you ran.\n`,
+    );
     return 2;
   }
 }
@@ -146,7 +164,8 @@ function emit(io: CliIO, output: string | undefined, text: string): void {
 }
 
 function printNotices(io: CliIO, result: RunResult): void {
-  for (const n of result.notices) io.stderr(`${n.level}: ${n.file ? `${n.file}${n.line ? `:${n.line}:${n.column ?? 1}` : ''}: ` : ''}${n.message}\n`);
+  for (const n of result.notices)
+    io.stderr(`${n.level}: ${n.file ? `${n.file}${n.line ? `:${n.line}:${n.column ?? 1}` : ''}: ` : ''}${n.message}\n`);
 }
 
 function exitCodeOf(result: RunResult, options: LintOptions): number {

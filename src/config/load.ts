@@ -31,7 +31,10 @@ export function loadConfig(file: string | undefined, displayPath: (abs: string) 
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new ConfigError(`cannot read the budget file (${(error as NodeJS.ErrnoException).code ?? String(error)})`, displayPath(file));
+    throw new ConfigError(
+      `cannot read the budget file (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+      displayPath(file),
+    );
   }
   return { ...parseConfig(text, file, displayPath(file)), fileDisplay: displayPath(file) };
 }
@@ -50,7 +53,10 @@ export function parseConfig(text: string, file: string | undefined, shownAs = fi
   if (!validate(data)) {
     const error = mostSpecific(validate.errors ?? []);
     const path = error.instancePath.split('/').slice(1).map(unescapePointer);
-    const extra = error.keyword === 'additionalProperties' ? (error.params as { additionalProperty: string }).additionalProperty : undefined;
+    const extra =
+      error.keyword === 'additionalProperties'
+        ? (error.params as { additionalProperty: string }).additionalProperty
+        : undefined;
     const node = nodeAt(doc.contents as YamlNode | null, extra ? [...path, extra] : path, Boolean(extra));
     const pos = node?.range ? lineCounter.linePos(node.range[0]) : { line: 1, col: 1 };
     throw new ConfigError(describe(error, path), shownAs, pos.line, pos.col);
@@ -60,7 +66,11 @@ export function parseConfig(text: string, file: string | undefined, shownAs = fi
   return resolveConfig(data as BudgetFile, file, positions);
 }
 
-function resolveConfig(raw: BudgetFile, file: string | undefined, positions: ResolvedConfig['positions']): ResolvedConfig {
+function resolveConfig(
+  raw: BudgetFile,
+  file: string | undefined,
+  positions: ResolvedConfig['positions'],
+): ResolvedConfig {
   const rules: ResolvedConfig['rules'] = {};
   for (const [id, setting] of Object.entries(raw.rules ?? {})) {
     rules[id] = Array.isArray(setting)
@@ -75,10 +85,17 @@ function resolveConfig(raw: BudgetFile, file: string | undefined, positions: Res
     metrics: Object.fromEntries(
       Object.entries(raw.metrics ?? {}).map(([name, m]) => [name, { maxSeries: m.maxSeries, labels: { ...m.labels } }]),
     ),
-    owners: (raw.owners ?? []).map((o, i) => ({ name: o.name ?? `owners[${i}]`, paths: o.paths, maxSeries: o.maxSeries })),
+    owners: (raw.owners ?? []).map((o, i) => ({
+      name: o.name ?? `owners[${i}]`,
+      paths: o.paths,
+      maxSeries: o.maxSeries,
+    })),
     rules,
     ignore: raw.ignore ?? [],
-    propagation: { instrumented: raw.propagation?.instrumented ?? [], ignoreHosts: (raw.propagation?.ignoreHosts ?? []).map((h) => h.toLowerCase()) },
+    propagation: {
+      instrumented: raw.propagation?.instrumented ?? [],
+      ignoreHosts: (raw.propagation?.ignoreHosts ?? []).map((h) => h.toLowerCase()),
+    },
     positions,
   };
 }
@@ -91,11 +108,17 @@ function mostSpecific(errors: ErrorObject[]): ErrorObject {
 }
 
 function describe(error: ErrorObject, path: string[]): string {
-  const where = path[0] === 'rules' && path.length >= 4 ? `option \`${path.slice(3).join('.')}\` of rule \`${path[1]}\`` : path.length > 0 ? `\`${path.join('.')}\`` : 'the file';
+  const where =
+    path[0] === 'rules' && path.length >= 4
+      ? `option \`${path.slice(3).join('.')}\` of rule \`${path[1]}\``
+      : path.length > 0
+        ? `\`${path.join('.')}\``
+        : 'the file';
   switch (error.keyword) {
     case 'additionalProperties': {
       const key = (error.params as { additionalProperty: string }).additionalProperty;
-      if (path.length === 1 && path[0] === 'rules') return `${where}: unknown rule id \`${key}\` (\`obslint rules\` lists them)`;
+      if (path.length === 1 && path[0] === 'rules')
+        return `${where}: unknown rule id \`${key}\` (\`obslint rules\` lists them)`;
       if (path.length === 3 && path[0] === 'rules') return `unknown option \`${key}\` for rule \`${path[1]}\``;
       return `unknown key \`${[...path, key].join('.')}\``;
     }
@@ -130,7 +153,12 @@ function nodeAt(root: YamlNode | null, path: string[], wantKey: boolean): YamlNo
   return node ?? undefined;
 }
 
-function collectPositions(node: YamlNode | null, path: string[], out: ResolvedConfig['positions'], lc: LineCounter): void {
+function collectPositions(
+  node: YamlNode | null,
+  path: string[],
+  out: ResolvedConfig['positions'],
+  lc: LineCounter,
+): void {
   if (path.length > 3) return;
   if (isSeq(node)) {
     node.items.forEach((item, i) => {

@@ -10,9 +10,28 @@ import { compareStrings, toPosix } from '../util/paths.js';
 export const SOURCE_EXTENSIONS = ['ts', 'tsx', 'mts', 'cts', 'js', 'jsx', 'mjs', 'cjs'];
 
 /** Build output and dependencies: never user source, whatever .gitignore says. */
-const ALWAYS_IGNORED = ['**/node_modules/**', '**/dist/**', '**/build/**', '**/out/**', '**/coverage/**', '**/.git/**', '**/*.d.ts', '**/*.d.mts', '**/*.d.cts', '**/*.min.js'];
+const ALWAYS_IGNORED = [
+  '**/node_modules/**',
+  '**/dist/**',
+  '**/build/**',
+  '**/out/**',
+  '**/coverage/**',
+  '**/.git/**',
+  '**/*.d.ts',
+  '**/*.d.mts',
+  '**/*.d.cts',
+  '**/*.min.js',
+];
 /** Tests create metrics that never reach production; name them explicitly to analyse them. */
-const TEST_FILES = ['**/*.test.*', '**/*.spec.*', '**/__tests__/**', '**/__mocks__/**', '**/test/**', '**/tests/**', '**/spec/**'];
+const TEST_FILES = [
+  '**/*.test.*',
+  '**/*.spec.*',
+  '**/__tests__/**',
+  '**/__mocks__/**',
+  '**/test/**',
+  '**/tests/**',
+  '**/spec/**',
+];
 
 export interface Discovery {
   /** Every file to analyse, absolute, sorted by posix form. */
@@ -34,7 +53,12 @@ export interface Discovery {
  * globs. Named files are always analysed, even when ignored; their project (the working directory,
  * or the nearest package root above them) is analysed too, for context, and only they are reported.
  */
-export async function discover(paths: string[], root: string, extraIgnores: string[], ignoreBase = root): Promise<Discovery> {
+export async function discover(
+  paths: string[],
+  root: string,
+  extraIgnores: string[],
+  ignoreBase = root,
+): Promise<Discovery> {
   const namedFiles: string[] = [];
   const directories: string[] = [];
   const notices: Notice[] = [];
@@ -48,7 +72,12 @@ export async function discover(paths: string[], root: string, extraIgnores: stri
     }
     if (stat.isDirectory()) directories.push(abs);
     else if (SOURCE_EXTENSIONS.some((e) => abs.endsWith(`.${e}`))) namedFiles.push(abs);
-    else notices.push({ level: 'note', file: toPosix(relative(root, abs)), message: 'skipped: not a JavaScript or TypeScript source file' });
+    else
+      notices.push({
+        level: 'note',
+        file: toPosix(relative(root, abs)),
+        message: 'skipped: not a JavaScript or TypeScript source file',
+      });
   }
 
   const targets = new Set(namedFiles);
@@ -58,21 +87,46 @@ export async function discover(paths: string[], root: string, extraIgnores: stri
   const packages = new Map<string, WorkspacePackage>();
   const aliases: PathAlias[] = [];
   for (const dir of [...contextDirs].sort()) {
-    const configs = await globby(['**/tsconfig*.json'], { cwd: dir, absolute: true, gitignore: true, ignore: ALWAYS_IGNORED, dot: false, suppressErrors: true });
+    const configs = await globby(['**/tsconfig*.json'], {
+      cwd: dir,
+      absolute: true,
+      gitignore: true,
+      ignore: ALWAYS_IGNORED,
+      dot: false,
+      suppressErrors: true,
+    });
     configs.sort().forEach((c) => aliases.push(...pathAliases(c)));
-    const manifests = await globby(['**/package.json'], { cwd: dir, absolute: true, gitignore: true, ignore: ALWAYS_IGNORED, dot: false, suppressErrors: true });
+    const manifests = await globby(['**/package.json'], {
+      cwd: dir,
+      absolute: true,
+      gitignore: true,
+      ignore: ALWAYS_IGNORED,
+      dot: false,
+      suppressErrors: true,
+    });
     for (const manifest of manifests.sort()) {
       const pkg = workspacePackage(manifest);
       if (pkg && !packages.has(pkg.name)) packages.set(pkg.name, pkg);
     }
-    const buildDirs = configs.flatMap(outputDirectories).map((d) => toPosix(relative(dir, d))).filter((d) => d && !d.startsWith('..'));
+    const buildDirs = configs
+      .flatMap(outputDirectories)
+      .map((d) => toPosix(relative(dir, d)))
+      .filter((d) => d && !d.startsWith('..'));
     const ignore = [
       ...ALWAYS_IGNORED,
       ...TEST_FILES,
       ...buildDirs.map((d) => `${d}/**`),
       ...extraIgnores.map((g) => relativeGlob(g, ignoreBase, dir)).filter((g): g is string => Boolean(g)),
     ];
-    const found = await globby([`**/*.{${SOURCE_EXTENSIONS.join(',')}}`], { cwd: dir, absolute: true, gitignore: true, ignore, dot: false, followSymbolicLinks: false, suppressErrors: true });
+    const found = await globby([`**/*.{${SOURCE_EXTENSIONS.join(',')}}`], {
+      cwd: dir,
+      absolute: true,
+      gitignore: true,
+      ignore,
+      dot: false,
+      followSymbolicLinks: false,
+      suppressErrors: true,
+    });
     for (const f of found) {
       const abs = resolve(f);
       files.add(abs);
@@ -80,7 +134,14 @@ export async function discover(paths: string[], root: string, extraIgnores: stri
     }
   }
   const sorted = [...files].sort((a, b) => compareStrings(toPosix(a), toPosix(b)));
-  return { files: sorted, targets, packages: [...packages.values()], aliases, notices, wholeProject: directories.length > 0 };
+  return {
+    files: sorted,
+    targets,
+    packages: [...packages.values()],
+    aliases,
+    notices,
+    wholeProject: directories.length > 0,
+  };
 }
 
 function isInside(file: string, dir: string): boolean {
@@ -98,12 +159,28 @@ function projectRootOf(file: string): string {
 
 function workspacePackage(manifest: string): WorkspacePackage | undefined {
   try {
-    const json = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown; main?: unknown; types?: unknown; module?: unknown; scripts?: unknown; dependencies?: unknown; devDependencies?: unknown };
+    const json = JSON.parse(readFileSync(manifest, 'utf8')) as {
+      name?: unknown;
+      main?: unknown;
+      types?: unknown;
+      module?: unknown;
+      scripts?: unknown;
+      dependencies?: unknown;
+      devDependencies?: unknown;
+    };
     const entries = [json.types, json.module, json.main].filter((e): e is string => typeof e === 'string');
     const strings = (value: unknown): Record<string, string> =>
-      value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string')) : {};
+      value && typeof value === 'object'
+        ? Object.fromEntries(Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string'))
+        : {};
     const name = typeof json.name === 'string' ? json.name : `(unnamed:${manifest})`;
-    return { name, dir: dirname(manifest), entries, scripts: Object.values(strings(json.scripts)), dependencies: { ...strings(json.devDependencies), ...strings(json.dependencies) } };
+    return {
+      name,
+      dir: dirname(manifest),
+      entries,
+      scripts: Object.values(strings(json.scripts)),
+      dependencies: { ...strings(json.devDependencies), ...strings(json.dependencies) },
+    };
   } catch {
     return undefined; // a broken package.json only costs its imports their resolution
   }
@@ -116,7 +193,12 @@ function pathAliases(tsconfigPath: string): PathAlias[] {
   const baseDir = resolve(dirname(tsconfigPath), options.baseUrl ?? '.');
   return Object.entries(options.paths)
     .filter((entry): entry is [string, string[]] => Array.isArray(entry[1]))
-    .map(([pattern, targets]) => ({ pattern, targets: targets.filter((t) => typeof t === 'string'), baseDir, scope: dirname(tsconfigPath) }));
+    .map(([pattern, targets]) => ({
+      pattern,
+      targets: targets.filter((t) => typeof t === 'string'),
+      baseDir,
+      scope: dirname(tsconfigPath),
+    }));
 }
 
 /** A tsconfig's emit directories are build output. */

@@ -42,7 +42,9 @@ export interface Rule<Options = Record<string, never>, MessageId extends string 
 }
 
 /** Identity helper that types a rule's options and message ids. */
-export function defineRule<Options extends object, MessageId extends string>(rule: Rule<Options, MessageId>): Rule<Options, MessageId> {
+export function defineRule<Options extends object, MessageId extends string>(
+  rule: Rule<Options, MessageId>,
+): Rule<Options, MessageId> {
   return rule;
 }
 

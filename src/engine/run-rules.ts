@@ -46,7 +46,6 @@ export function runRules(input: EngineInput): Finding[] {
   return unique.sort(compareFindings);
 }
 
-
 /** The severity a run uses for a rule: the budget file's, or the rule's default. */
 export function severityOf(rule: AnyRule, config: ResolvedConfig): Severity | 'off' {
   return config.rules[rule.id]?.severity ?? rule.meta.defaultSeverity;
@@ -66,7 +65,13 @@ function toFinding(rule: AnyRule, severity: Severity, report: Report<string>): F
     messageId: report.messageId,
     message,
     loc: report.loc,
-    fingerprint: fingerprint([rule.id, report.loc.file, report.metric ?? '', report.label ?? '', report.cause ?? report.messageId]),
+    fingerprint: fingerprint([
+      rule.id,
+      report.loc.file,
+      report.metric ?? '',
+      report.label ?? '',
+      report.cause ?? report.messageId,
+    ]),
   };
   if (report.metric !== undefined) finding.metric = report.metric;
   if (report.label !== undefined) finding.label = report.label;
@@ -92,7 +97,10 @@ function compareLocations(a: Location, b: Location): number {
   return compareStrings(a.file, b.file) || a.line - b.line || a.column - b.column;
 }
 
-function applyDirectives(findings: Finding[], directives: Map<string, Directive[]>): { kept: Finding[]; unused: Finding[] } {
+function applyDirectives(
+  findings: Finding[],
+  directives: Map<string, Directive[]>,
+): { kept: Finding[]; unused: Finding[] } {
   const used = new Set<Directive>();
   const kept = findings.filter((f) => {
     const list = directives.get(f.loc.file);
@@ -128,6 +136,11 @@ function suppressing(list: Directive[], f: Finding): Directive | undefined {
     if (d.kind === 'disable' && applies(d)) block = d;
     if (d.kind === 'enable' && block && applies(d)) block = undefined;
   }
-  const line = list.find((d) => ((d.kind === 'disable-next-line' && d.line + 1 === f.loc.line) || (d.kind === 'disable-line' && d.line === f.loc.line)) && applies(d));
+  const line = list.find(
+    (d) =>
+      ((d.kind === 'disable-next-line' && d.line + 1 === f.loc.line) ||
+        (d.kind === 'disable-line' && d.line === f.loc.line)) &&
+      applies(d),
+  );
   return line ?? block;
 }

@@ -10,23 +10,46 @@ import type { Catalog, Estimate, LabelEstimate, MetricDef, ViewFact } from '../t
 export function estimate(catalog: Catalog, config: ResolvedConfig): Estimate[] {
   const uses = groupByMetric(catalog.labelUses);
   const calls = groupByMetric(catalog.labelCalls);
-  return catalog.metrics.map((def) => estimateMetric(def, uses.get(def.id) ?? [], calls.get(def.id) ?? [], catalog.views, config));
+  return catalog.metrics.map((def) =>
+    estimateMetric(def, uses.get(def.id) ?? [], calls.get(def.id) ?? [], catalog.views, config),
+  );
 }
 
-
-function estimateMetric(def: MetricDef, uses: Catalog['labelUses'], calls: Catalog['labelCalls'], views: ViewFact[], config: ResolvedConfig): Estimate {
-  const matching = def.library === 'opentelemetry' ? views.filter((v) => viewMatches(v, def.name, def.meter, def.instrument)) : [];
+function estimateMetric(
+  def: MetricDef,
+  uses: Catalog['labelUses'],
+  calls: Catalog['labelCalls'],
+  views: ViewFact[],
+  config: ResolvedConfig,
+): Estimate {
+  const matching =
+    def.library === 'opentelemetry' ? views.filter((v) => viewMatches(v, def.name, def.meter, def.instrument)) : [];
   const allowList = matching.find((v) => v.attributeKeys);
   const rebucketed = matching.find((v) => v.boundaries !== undefined);
-  const perChild = rebucketed && def.kind === 'histogram'
-    ? { count: rebucketed.boundaries! + 3, reason: `${rebucketed.boundaries} boundaries from the View at ${rebucketed.loc.file}:${rebucketed.loc.line} + 1 (+Inf) + 2 (_sum, _count)` }
-    : seriesPerChild(def);
+  const perChild =
+    rebucketed && def.kind === 'histogram'
+      ? {
+          count: rebucketed.boundaries! + 3,
+          reason: `${rebucketed.boundaries} boundaries from the View at ${rebucketed.loc.file}:${rebucketed.loc.line} + 1 (+Inf) + 2 (_sum, _count)`,
+        }
+      : seriesPerChild(def);
   const replicas = config.defaults.replicas;
   const byLabel = def.labelNames.map((label, index): LabelEstimate => {
     if (allowList && !allowList.attributeKeys!.includes(label)) {
-      return { label, count: 1, kind: 'dropped', reason: `dropped by the View at ${allowList.loc.file}:${allowList.loc.line} (attribute allow-list)` };
+      return {
+        label,
+        count: 1,
+        kind: 'dropped',
+        reason: `dropped by the View at ${allowList.loc.file}:${allowList.loc.line} (attribute allow-list)`,
+      };
     }
-    const estimate = labelEstimate(def, label, uses.filter((u) => u.label === label), calls, config);
+    const estimate = labelEstimate(
+      def,
+      label,
+      uses.filter((u) => u.label === label),
+      calls,
+      config,
+    );
     return leftUnset(def, estimate, label, index, calls);
   });
   let sets: number | 'unbounded' = 1;
@@ -36,58 +59,144 @@ function estimateMetric(def: MetricDef, uses: Catalog['labelUses'], calls: Catal
   let cap: Estimate['cap'];
   if (limited && (sets === 'unbounded' || sets > limited.cardinalityLimit!)) {
     sets = limited.cardinalityLimit!;
-    cap = { limit: limited.cardinalityLimit!, reason: `aggregationCardinalityLimit ${limited.cardinalityLimit} (View at ${limited.loc.file}:${limited.loc.line})` };
+    cap = {
+      limit: limited.cardinalityLimit!,
+      reason: `aggregationCardinalityLimit ${limited.cardinalityLimit} (View at ${limited.loc.file}:${limited.loc.line})`,
+    };
   }
   const dropped = matching.find((v) => v.drop);
   if (dropped) {
     // A drop aggregation exports nothing, whatever the labels.
     const reason = `dropped by the View at ${dropped.loc.file}:${dropped.loc.line} (drop aggregation)`;
     const none = byLabel.map((l): LabelEstimate => ({ label: l.label, count: 1, kind: 'dropped', reason }));
-    return { metricId: def.id, metric: def.name, series: 0, seriesPerChild: 0, seriesPerChildReason: reason, replicas, byLabel: none };
+    return {
+      metricId: def.id,
+      metric: def.name,
+      series: 0,
+      seriesPerChild: 0,
+      seriesPerChildReason: reason,
+      replicas,
+      byLabel: none,
+    };
   }
   const series = sets === 'unbounded' ? 'unbounded' : sets * perChild.count * replicas;
-  const estimate: Estimate = { metricId: def.id, metric: def.name, series, seriesPerChild: perChild.count, seriesPerChildReason: perChild.reason, replicas, byLabel };
+  const estimate: Estimate = {
+    metricId: def.id,
+    metric: def.name,
+    series,
+    seriesPerChild: perChild.count,
+    seriesPerChildReason: perChild.reason,
+    replicas,
+    byLabel,
+  };
   if (cap) estimate.cap = cap;
   if (rebucketed && def.kind === 'histogram') estimate.rebucketedBy = rebucketed.loc;
   return estimate;
 }
 
 /** A call that leaves a label out (`c.inc()`, `{ method }` without `route`) adds the empty value. */
-function leftUnset(def: MetricDef, estimate: LabelEstimate, label: string, index: number, calls: Catalog['labelCalls']): LabelEstimate {
-  if (estimate.kind === 'budget' || estimate.kind === 'unused' || estimate.kind === 'never-set' || estimate.count === 'unbounded') return estimate;
+function leftUnset(
+  def: MetricDef,
+  estimate: LabelEstimate,
+  label: string,
+  index: number,
+  calls: Catalog['labelCalls'],
+): LabelEstimate {
+  if (
+    estimate.kind === 'budget' ||
+    estimate.kind === 'unused' ||
+    estimate.kind === 'never-set' ||
+    estimate.count === 'unbounded'
+  )
+    return estimate;
   const sets = (c: Catalog['labelCalls'][number]): boolean =>
-    c.form === 'opaque' || (c.form === 'object' && c.labels.includes(label)) || (c.form === 'positional' && index < c.labels.length);
+    c.form === 'opaque' ||
+    (c.form === 'object' && c.labels.includes(label)) ||
+    (c.form === 'positional' && index < c.labels.length);
   // A timer's labels are split between startTimer() and end(): together they set the label.
-  const unset = calls.filter((c) => !sets(c) && c.method !== 'startTimer' && c.method !== 'end' && !isPositionalMismatch(def, c));
+  const unset = calls.filter(
+    (c) => !sets(c) && c.method !== 'startTimer' && c.method !== 'end' && !isPositionalMismatch(def, c),
+  );
   if (unset.length === 0) return estimate;
-  return { ...estimate, count: estimate.count + 1, reason: `${estimate.reason} + 1 (left unset at ${unset[0]!.loc.file}:${unset[0]!.loc.line})` };
+  return {
+    ...estimate,
+    count: estimate.count + 1,
+    reason: `${estimate.reason} + 1 (left unset at ${unset[0]!.loc.file}:${unset[0]!.loc.line})`,
+  };
 }
 
-function labelEstimate(def: MetricDef, label: string, uses: Catalog['labelUses'], calls: Catalog['labelCalls'], config: ResolvedConfig): LabelEstimate {
+function labelEstimate(
+  def: MetricDef,
+  label: string,
+  uses: Catalog['labelUses'],
+  calls: Catalog['labelCalls'],
+  config: ResolvedConfig,
+): LabelEstimate {
   const budgeted = budgetedLabel(config, def.name, label);
   if (budgeted) return { label, count: budgeted.count, kind: 'budget', reason: `budget file (${budgeted.key})` };
   const declared = def.labelTypes?.[label];
   const bound = union(uses.map((u) => u.bound));
   // The metric's type argument declares the label's domain: it bounds what the uses cannot.
-  if (declared && (!bound || bound.kind === 'unknown' || (bound.kind !== 'unbounded' && (bound.kind === 'finite' ? bound.values.length : bound.count) > declared.length))) {
-    return { label, count: declared.length, kind: 'finite', reason: `declared by the metric's type argument`, values: declared };
+  if (
+    declared &&
+    (!bound ||
+      bound.kind === 'unknown' ||
+      (bound.kind !== 'unbounded' && (bound.kind === 'finite' ? bound.values.length : bound.count) > declared.length))
+  ) {
+    return {
+      label,
+      count: declared.length,
+      kind: 'finite',
+      reason: `declared by the metric's type argument`,
+      values: declared,
+    };
   }
   if (!bound) {
     // A timer's end() may set the label where obslint cannot follow; the other calls say it stays empty.
-    const definitive = calls.filter((c) => c.method !== 'startTimer' && c.method !== 'end' && c.form !== 'opaque' && !isPositionalMismatch(def, c));
-    if (definitive.length > 0) return { label, count: 1, kind: 'never-set', reason: `never set: ${definitive.length === 1 ? 'the one call site leaves' : `all ${definitive.length} call sites leave`} it empty` };
+    const definitive = calls.filter(
+      (c) => c.method !== 'startTimer' && c.method !== 'end' && c.form !== 'opaque' && !isPositionalMismatch(def, c),
+    );
+    if (definitive.length > 0)
+      return {
+        label,
+        count: 1,
+        kind: 'never-set',
+        reason: `never set: ${definitive.length === 1 ? 'the one call site leaves' : `all ${definitive.length} call sites leave`} it empty`,
+      };
     const why = calls.length > 0 ? 'no call site obslint can see sets it' : 'no use of the metric found';
-    return { label, count: config.defaults.unknownLabelBound, kind: 'unused', reason: `${why}: assumed ${config.defaults.unknownLabelBound} (defaults.unknownLabelBound)` };
+    return {
+      label,
+      count: config.defaults.unknownLabelBound,
+      kind: 'unused',
+      reason: `${why}: assumed ${config.defaults.unknownLabelBound} (defaults.unknownLabelBound)`,
+    };
   }
   switch (bound.kind) {
     case 'finite':
-      return { label, count: Math.max(1, bound.values.length), kind: 'finite', reason: bound.reason, values: bound.values };
+      return {
+        label,
+        count: Math.max(1, bound.values.length),
+        kind: 'finite',
+        reason: bound.reason,
+        values: bound.values,
+      };
     case 'bounded':
-      return { label, count: bound.count, kind: 'bounded', reason: bound.reason, values: bound.values.length > 0 ? bound.values : undefined };
+      return {
+        label,
+        count: bound.count,
+        kind: 'bounded',
+        reason: bound.reason,
+        values: bound.values.length > 0 ? bound.values : undefined,
+      };
     case 'unbounded':
       return { label, count: 'unbounded', kind: 'unbounded', reason: bound.reason };
     case 'unknown':
-      return { label, count: config.defaults.unknownLabelBound, kind: 'unknown', reason: `${bound.reason}: assumed ${config.defaults.unknownLabelBound} (defaults.unknownLabelBound)` };
+      return {
+        label,
+        count: config.defaults.unknownLabelBound,
+        kind: 'unknown',
+        reason: `${bound.reason}: assumed ${config.defaults.unknownLabelBound} (defaults.unknownLabelBound)`,
+      };
   }
 }
 
@@ -95,11 +204,17 @@ function seriesPerChild(def: MetricDef): { count: number; reason: string } {
   switch (def.kind) {
     case 'histogram': {
       const buckets = def.buckets ?? 11;
-      return { count: buckets + 3, reason: `${buckets} buckets + 1 (+Inf) + 2 (_sum, _count)${def.buckets === undefined ? ', buckets not readable: prom-client default assumed' : ''}` };
+      return {
+        count: buckets + 3,
+        reason: `${buckets} buckets + 1 (+Inf) + 2 (_sum, _count)${def.buckets === undefined ? ', buckets not readable: prom-client default assumed' : ''}`,
+      };
     }
     case 'summary': {
       const quantiles = def.quantiles ?? 7;
-      return { count: quantiles + 2, reason: `${quantiles} quantiles + 2 (_sum, _count)${def.quantiles === undefined ? ', percentiles not readable: prom-client default assumed' : ''}` };
+      return {
+        count: quantiles + 2,
+        reason: `${quantiles} quantiles + 2 (_sum, _count)${def.quantiles === undefined ? ', percentiles not readable: prom-client default assumed' : ''}`,
+      };
     }
     default:
       return { count: 1, reason: `1 series per label set (${def.kind})` };

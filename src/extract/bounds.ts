@@ -12,7 +12,13 @@ export function boundedPart(source: string, count: number, reason: string, extra
 }
 
 export function bounded(parts: BoundPart[]): Bound {
-  return { kind: 'bounded', count: parts.reduce((sum, p) => sum + p.count, 0), reason: parts.map((p) => p.reason).join(' + '), parts, values: [] };
+  return {
+    kind: 'bounded',
+    count: parts.reduce((sum, p) => sum + p.count, 0),
+    reason: parts.map((p) => p.reason).join(' + '),
+    parts,
+    values: [],
+  };
 }
 
 export const HTTP_METHODS = ['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'TRACE'];
@@ -38,11 +44,15 @@ export function countOf(bound: Bound): number | undefined {
  */
 export function union(bounds: Bound[]): Bound | undefined {
   if (bounds.length === 0) return undefined;
-  const unboundedOnes = bounds.flatMap((b) => (b.kind === 'unbounded' ? [b, ...(b.also ?? []).map((a) => ({ ...a, kind: 'unbounded' as const }))] : []));
+  const unboundedOnes = bounds.flatMap((b) =>
+    b.kind === 'unbounded' ? [b, ...(b.also ?? []).map((a) => ({ ...a, kind: 'unbounded' as const }))] : [],
+  );
   if (unboundedOnes.length > 0) {
     const [first, ...rest] = unboundedOnes;
     const seen = new Set([first!.source]);
-    const also = rest.filter((b) => !seen.has(b.source) && seen.add(b.source)).map(({ category, reason, source, flow, origin }) => ({ category, reason, source, flow, origin }));
+    const also = rest
+      .filter((b) => !seen.has(b.source) && seen.add(b.source))
+      .map(({ category, reason, source, flow, origin }) => ({ category, reason, source, flow, origin }));
     return also.length > 0 ? { ...first!, also } : { ...first!, also: undefined };
   }
   const worst = bounds.find((b) => b.kind === 'unknown');
@@ -61,12 +71,17 @@ export function union(bounds: Bound[]): Bound | undefined {
   }
   if (parts.size === 0) return finite(values, [...reasons].join('; '));
   const absorbed = (v: string): boolean =>
-    [...parts.values()].some((p) => p.domain?.includes(v) || (p.pattern !== undefined && new RegExp(p.pattern).test(v)));
+    [...parts.values()].some(
+      (p) => p.domain?.includes(v) || (p.pattern !== undefined && new RegExp(p.pattern).test(v)),
+    );
   for (const v of [...values]) if (absorbed(v)) values.delete(v);
   if (values.size > 0) for (const [key, p] of parts) if (p.replaceable) parts.delete(key);
   const partList = [...parts.values()].sort((a, b) => (a.source < b.source ? -1 : 1));
   const count = values.size + partList.reduce((sum, p) => sum + p.count, 0);
-  const reason = [...partList.map((p) => p.reason), ...(values.size > 0 ? [`${values.size} literal value${values.size === 1 ? '' : 's'}`] : [])].join(' + ');
+  const reason = [
+    ...partList.map((p) => p.reason),
+    ...(values.size > 0 ? [`${values.size} literal value${values.size === 1 ? '' : 's'}`] : []),
+  ].join(' + ');
   return { kind: 'bounded', count, reason, parts: partList, values: [...values].sort() };
 }
 
@@ -85,11 +100,14 @@ export function product(parts: Bound[], reason: string): Bound {
       listed = false;
     }
   }
-  return listed ? finite(combos, reason) : { kind: 'bounded', count, reason, parts: [{ source: `product:${reason}`, count, reason }], values: [] };
+  return listed
+    ? finite(combos, reason)
+    : { kind: 'bounded', count, reason, parts: [{ source: `product:${reason}`, count, reason }], values: [] };
 }
 
 export function withStep(bound: Bound, step: FlowStep): Bound {
-  if (bound.kind === 'unbounded') return { ...bound, flow: [...bound.flow, step], also: bound.also?.map((a) => ({ ...a, flow: [...a.flow, step] })) };
+  if (bound.kind === 'unbounded')
+    return { ...bound, flow: [...bound.flow, step], also: bound.also?.map((a) => ({ ...a, flow: [...a.flow, step] })) };
   if (bound.kind === 'unknown') return { ...bound, flow: [...bound.flow, step] };
   return bound;
 }

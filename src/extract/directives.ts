@@ -20,8 +20,17 @@ export function parseDirectives(text: string): Directive[] {
     let line = lineStarts.length - 1;
     while (lineStarts[line]! > offset) line--;
     const [body, reason] = (match[3] ?? '').split(/\s--\s?/, 2);
-    const rules = (body ?? '').split(',').map((r) => r.trim().replace(/^obslint\//, '')).filter(Boolean);
-    out.push({ kind: match[2] as Directive['kind'], rules, line: line + 1, column: offset - lineStarts[line]! + 1, reason: reason?.trim() || undefined });
+    const rules = (body ?? '')
+      .split(',')
+      .map((r) => r.trim().replace(/^obslint\//, ''))
+      .filter(Boolean);
+    out.push({
+      kind: match[2] as Directive['kind'],
+      rules,
+      line: line + 1,
+      column: offset - lineStarts[line]! + 1,
+      reason: reason?.trim() || undefined,
+    });
   }
   return out;
 }

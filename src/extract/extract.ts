@@ -20,18 +20,39 @@ import { TypeOracle } from './type-oracle.js';
 import { forEachDescendant } from './walk.js';
 
 /** Metric words: libraries, metric classes and holders, label-setting calls. `.set(` alone is not one (every Map has it). */
-const METRIC_WORDS = /prom-client|nestjs-prometheus|@opentelemetry|startSpan|startActiveSpan|[tT]racer\b|[mM]etric|[mM]eter\b|\.labels\s*\(|\.(inc|dec|observe|startTimer)\s*\(|\b(Counter|Gauge|Histogram|Summary)\b/;
+const METRIC_WORDS =
+  /prom-client|nestjs-prometheus|@opentelemetry|startSpan|startActiveSpan|[tT]racer\b|[mM]etric|[mM]eter\b|\.labels\s*\(|\.(inc|dec|observe|startTimer)\s*\(|\b(Counter|Gauge|Histogram|Summary)\b/;
 /** Outbound clients, messaging, tracing setup and propagation: what missing-trace-propagation reads. */
-const TRACE_WORDS = /\bfetch\s*\(|axios|\bgot\b|undici|node-fetch|\bky\b|superagent|https?\.(request|get)\s*\(|kafkajs|amqplib|client-sqs|@google-cloud\/pubsub|bullmq|['"]nats['"]|pg-boss|dd-trace|@sentry\/node|@vercel\/otel|propagation|traceparent|Instrumentation\b|NodeSDK/;
+const TRACE_WORDS =
+  /\bfetch\s*\(|axios|\bgot\b|undici|node-fetch|\bky\b|superagent|https?\.(request|get)\s*\(|kafkajs|amqplib|client-sqs|@google-cloud\/pubsub|bullmq|['"]nats['"]|pg-boss|dd-trace|@sentry\/node|@vercel\/otel|propagation|traceparent|Instrumentation\b|NodeSDK/;
 /** Route registrations, which bound route-template labels. */
 const ROUTE_WORDS = /\.(get|post|put|patch|delete|all|route)\s*\(\s*(['"`]\/|[A-Z][A-Z0-9_]*\.|\{)|@Controller\s*\(/;
 /** Files that define metrics: their importers may create or use metrics through them. */
 const DEFINES_METRICS = /prom-client|nestjs-prometheus|@opentelemetry\/api|getMeter\s*\(/;
 /** An event name, literal or constant (`'order.placed'`, `Events.ORDER_PLACED`). */
-const LISTENED_EVENT = /\.(?:on|once|addListener|prependListener)\s*\(\s*(?:(['"`])([^'"`]+)\1|([A-Za-z_$][\w$]*\.[\w$.]+))/g;
+const LISTENED_EVENT =
+  /\.(?:on|once|addListener|prependListener)\s*\(\s*(?:(['"`])([^'"`]+)\1|([A-Za-z_$][\w$]*\.[\w$.]+))/g;
 const EMITTED_EVENT = /\.emit\s*\(\s*(?:(['"`])([^'"`]+)\1|([A-Za-z_$][\w$]*\.[\w$.]+))/g;
 /** Stream and socket events: emitted by libraries, everywhere; no reason to parse more files. */
-const LIBRARY_EVENTS = new Set(['data', 'end', 'error', 'close', 'finish', 'message', 'connect', 'connection', 'drain', 'readable', 'exit', 'ready', 'listening', 'request', 'response', 'timeout', 'open']);
+const LIBRARY_EVENTS = new Set([
+  'data',
+  'end',
+  'error',
+  'close',
+  'finish',
+  'message',
+  'connect',
+  'connection',
+  'drain',
+  'readable',
+  'exit',
+  'ready',
+  'listening',
+  'request',
+  'response',
+  'timeout',
+  'open',
+]);
 const IMPORT_SPECIFIER = /(?:from\s+|require\s*\(\s*|import\s*\(\s*)['"]([^'"]+)['"]/g;
 const IMPORT_CLOSURE_DEPTH = 3;
 
@@ -78,7 +99,11 @@ export function extract(options: ExtractOptions): Extraction {
     const found = parseDirectives(texts.get(file)!);
     if (found.length > 0) directives.set(shownAs, found);
     forEachDescendant(parsed.sourceFile, (node) => {
-      if ((ts.isPropertyAssignment(node) || ts.isShorthandPropertyAssignment(node)) && propertyKey(node.name) === 'views') viewNodes.push(node);
+      if (
+        (ts.isPropertyAssignment(node) || ts.isShorthandPropertyAssignment(node)) &&
+        propertyKey(node.name) === 'views'
+      )
+        viewNodes.push(node);
       if (ts.isClassDeclaration(node) && ts.getDecorators(node)) controllers.push(node);
       if (ts.isNewExpression(node)) {
         if (ts.isIdentifier(node.expression) && node.expression.text === 'View') viewNodes.push(node);
@@ -96,7 +121,8 @@ export function extract(options: ExtractOptions): Extraction {
   const types = new TypeOracle(project.files, options.modules);
   const resolver = new MetricResolver(project, evaluator, types);
   for (const node of newExpressions) guarded(node, notices, root, () => resolver.discover(node));
-  for (const call of callExpressions) if (isInstrumentCall(call) || isProviderCall(call)) guarded(call, notices, root, () => resolver.discover(call));
+  for (const call of callExpressions)
+    if (isInstrumentCall(call) || isProviderCall(call)) guarded(call, notices, root, () => resolver.discover(call));
   resolver.finishDiscovery();
   const routes = [
     ...routeCalls.map((call) => routeOf(call, project, evaluator)).filter((r): r is RouteFact => r !== undefined),
@@ -105,7 +131,12 @@ export function extract(options: ExtractOptions): Extraction {
   const routeTemplates = [...new Set(routes.map((r) => r.template))].sort();
   // Routers in different files can be mounted under different prefixes: their templates are distinct values.
   const mountedRoutes = new Set(routes.map((r) => `${r.loc.file}\u0000${r.template}`)).size;
-  const provenance = new ProvenanceAnalyzer(project, evaluator, resolver, { routeTemplates: () => routeTemplates, mountedRoutes: () => mountedRoutes, routeRegistrations: () => routes.length, statusCodes: options.statusCodes });
+  const provenance = new ProvenanceAnalyzer(project, evaluator, resolver, {
+    routeTemplates: () => routeTemplates,
+    mountedRoutes: () => mountedRoutes,
+    routeRegistrations: () => routes.length,
+    statusCodes: options.statusCodes,
+  });
   const collector = new LabelUseCollector(project, resolver, provenance, evaluator, types);
   for (const call of callExpressions) guarded(call, notices, root, () => collector.visit(call));
   attributeKeysAsLabels(resolver.defs, collector.facts.calls);
@@ -135,7 +166,9 @@ export function extract(options: ExtractOptions): Extraction {
       spans: spans.sort(byLocation),
       outbound: outbound.sort(byLocation),
       tracing,
-      exporters: newExpressions.some((n) => ts.isIdentifier(n.expression) && n.expression.text === 'PrometheusExporter') ? ['prometheus'] : [],
+      exporters: newExpressions.some((n) => ts.isIdentifier(n.expression) && n.expression.text === 'PrometheusExporter')
+        ? ['prometheus']
+        : [],
     },
     notices,
     directives,
@@ -178,8 +211,17 @@ function guarded(node: ts.Node, notices: Notice[], root: string, step: () => voi
   } catch (error) {
     const sf = node.getSourceFile();
     const { line, character } = sf.getLineAndCharacterOfPosition(node.getStart(sf));
-    const why = error instanceof RangeError ? 'too deeply nested to analyse' : `internal error (${error instanceof Error ? error.message : String(error)}), please report it`;
-    notices.push({ level: 'warning', file: displayPath(root, sf.fileName), line: line + 1, column: character + 1, message: `skipped this expression: ${why}` });
+    const why =
+      error instanceof RangeError
+        ? 'too deeply nested to analyse'
+        : `internal error (${error instanceof Error ? error.message : String(error)}), please report it`;
+    notices.push({
+      level: 'warning',
+      file: displayPath(root, sf.fileName),
+      line: line + 1,
+      column: character + 1,
+      message: `skipped this expression: ${why}`,
+    });
   }
 }
 
@@ -214,10 +256,19 @@ function selectCandidates(texts: Map<string, string>, modules: ModuleResolver): 
   routeFiles.forEach((f) => selected.add(f));
   // Metric code that listens for an event takes its values from wherever that event is emitted.
   const eventName = (m: RegExpMatchArray): string => m[2] ?? m[3]!;
-  const events = new Set([...metricFiles].flatMap((f) => [...texts.get(f)!.matchAll(LISTENED_EVENT)].map(eventName)).filter((e) => !LIBRARY_EVENTS.has(e)));
+  const events = new Set(
+    [...metricFiles]
+      .flatMap((f) => [...texts.get(f)!.matchAll(LISTENED_EVENT)].map(eventName))
+      .filter((e) => !LIBRARY_EVENTS.has(e)),
+  );
   if (events.size > 0) {
     for (const [file, text] of texts) {
-      if (!selected.has(file) && text.includes('.emit') && [...text.matchAll(EMITTED_EVENT)].some((m) => events.has(eventName(m)))) selected.add(file);
+      if (
+        !selected.has(file) &&
+        text.includes('.emit') &&
+        [...text.matchAll(EMITTED_EVENT)].some((m) => events.has(eventName(m)))
+      )
+        selected.add(file);
     }
   }
   closure(definers, importers, selected, IMPORT_CLOSURE_DEPTH);
@@ -227,7 +278,13 @@ function selectCandidates(texts: Map<string, string>, modules: ModuleResolver): 
   return [...selected].sort();
 }
 
-function closure(start: Set<string>, edges: Map<string, string[]>, into: Set<string>, depth: number, from: (file: string) => boolean = () => true): void {
+function closure(
+  start: Set<string>,
+  edges: Map<string, string[]>,
+  into: Set<string>,
+  depth: number,
+  from: (file: string) => boolean = () => true,
+): void {
   const visited = new Set(start);
   let frontier = new Set([...start].filter(from));
   for (let level = 0; level < depth && frontier.size > 0; level++) {

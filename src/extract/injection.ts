@@ -1,7 +1,15 @@
 import { ts } from 'ts-morph';
 import type { Caller } from './metrics.js';
 import type { ProjectIndex } from './project.js';
-import { enclosingClass, forEachThisAssignment, lookup, propertyKey, propertyName, skipOuter, type Declaration } from './scope.js';
+import {
+  enclosingClass,
+  forEachThisAssignment,
+  lookup,
+  propertyKey,
+  propertyName,
+  skipOuter,
+  type Declaration,
+} from './scope.js';
 import type { TypeOracle } from './type-oracle.js';
 
 /** A value an expression may hold: `expr`, then the members in `path` read from it. */
@@ -69,11 +77,13 @@ export class InjectionTracer {
     if (e.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(e) && e.text === 'undefined')) return [];
     if (ts.isBinaryExpression(e)) {
       const op = e.operatorToken.kind;
-      if (op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.BarBarToken) return [...this.origins(e.left, depth + 1), ...this.origins(e.right, depth + 1)];
+      if (op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.BarBarToken)
+        return [...this.origins(e.left, depth + 1), ...this.origins(e.right, depth + 1)];
       if (op === ts.SyntaxKind.AmpersandAmpersandToken) return this.origins(e.right, depth + 1);
       return [];
     }
-    if (ts.isConditionalExpression(e)) return [...this.origins(e.whenTrue, depth + 1), ...this.origins(e.whenFalse, depth + 1)];
+    if (ts.isConditionalExpression(e))
+      return [...this.origins(e.whenTrue, depth + 1), ...this.origins(e.whenFalse, depth + 1)];
     if (ts.isIdentifier(e)) {
       const decl = lookup(e.text, e);
       return decl ? this.declared(decl, depth) : [];
@@ -94,7 +104,9 @@ export class InjectionTracer {
   private declared(decl: Declaration, depth: number): Origin[] {
     switch (decl.kind) {
       case 'variable':
-        return decl.node.initializer ? this.members(this.origins(decl.node.initializer, depth + 1), decl.path, depth) : [];
+        return decl.node.initializer
+          ? this.members(this.origins(decl.node.initializer, depth + 1), decl.path, depth)
+          : [];
       case 'parameter':
         return this.passed(decl.fn, decl.index, decl.path, depth);
       case 'import': {
@@ -107,7 +119,9 @@ export class InjectionTracer {
         // `for (const { metrics } of [{ metrics: m.mesh }, { metrics: m.topic }])`: each element.
         const items = ts.isForOfStatement(decl.loop) ? skipOuter(decl.loop.expression) : undefined;
         if (!items || !ts.isArrayLiteralExpression(items)) return [];
-        return items.elements.flatMap((item) => (ts.isSpreadElement(item) ? [] : this.members(this.origins(item, depth + 1), decl.path, depth + 1)));
+        return items.elements.flatMap((item) =>
+          ts.isSpreadElement(item) ? [] : this.members(this.origins(item, depth + 1), decl.path, depth + 1),
+        );
       }
       default:
         return [];
@@ -140,10 +154,12 @@ export class InjectionTracer {
     if (!cls) return [];
     const found: Origin[] = [];
     for (const element of cls.members) {
-      if (ts.isPropertyDeclaration(element) && propertyKey(element.name) === member && element.initializer) found.push(...this.origins(element.initializer, depth + 1));
+      if (ts.isPropertyDeclaration(element) && propertyKey(element.name) === member && element.initializer)
+        found.push(...this.origins(element.initializer, depth + 1));
       if (ts.isConstructorDeclaration(element)) {
         element.parameters.forEach((param, i) => {
-          if (ts.isIdentifier(param.name) && param.name.text === member && ts.getModifiers(param)?.length) found.push(...this.passed(element, i, [], depth));
+          if (ts.isIdentifier(param.name) && param.name.text === member && ts.getModifiers(param)?.length)
+            found.push(...this.passed(element, i, [], depth));
         });
       }
     }
@@ -155,11 +171,15 @@ export class InjectionTracer {
    * `m?.eth1HttpClient` typed by `ReturnType<typeof createMetrics>`: the checker names the property
    * of the object that created it. Interface members declare no value, so they are left to the flow.
    */
-  private declaredByChecker(e: ts.PropertyAccessExpression | ts.ElementAccessExpression, depth: number): Origin[] | undefined {
+  private declaredByChecker(
+    e: ts.PropertyAccessExpression | ts.ElementAccessExpression,
+    depth: number,
+  ): Origin[] | undefined {
     if (!ts.isPropertyAccessExpression(e)) return undefined;
     const found: Origin[] = [];
     for (const decl of this.types.declarations(e)) {
-      if ((ts.isPropertyAssignment(decl) || ts.isPropertyDeclaration(decl)) && decl.initializer) found.push(...this.origins(decl.initializer, depth + 1));
+      if ((ts.isPropertyAssignment(decl) || ts.isPropertyDeclaration(decl)) && decl.initializer)
+        found.push(...this.origins(decl.initializer, depth + 1));
       else if (ts.isShorthandPropertyAssignment(decl)) found.push(...this.origins(decl.name, depth + 1));
     }
     return found.length > 0 ? found : undefined;
@@ -181,9 +201,12 @@ export class InjectionTracer {
       }
       const [member, ...rest] = path as [string, ...string[]];
       for (const prop of object.properties) {
-        if (ts.isPropertyAssignment(prop) && propertyKey(prop.name) === member) found.push(...this.members(this.origins(prop.initializer, depth + 1), rest, depth + 1));
-        else if (ts.isShorthandPropertyAssignment(prop) && prop.name.text === member) found.push(...this.members(this.origins(prop.name, depth + 1), rest, depth + 1));
-        else if (ts.isSpreadAssignment(prop)) found.push(...this.members(this.origins(prop.expression, depth + 1), path, depth + 1));
+        if (ts.isPropertyAssignment(prop) && propertyKey(prop.name) === member)
+          found.push(...this.members(this.origins(prop.initializer, depth + 1), rest, depth + 1));
+        else if (ts.isShorthandPropertyAssignment(prop) && prop.name.text === member)
+          found.push(...this.members(this.origins(prop.name, depth + 1), rest, depth + 1));
+        else if (ts.isSpreadAssignment(prop))
+          found.push(...this.members(this.origins(prop.expression, depth + 1), path, depth + 1));
       }
     }
     return found;

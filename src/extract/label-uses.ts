@@ -36,13 +36,18 @@ export class LabelUseCollector {
     if (!method || !(ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee))) return;
     if (OTEL.recordMethods.has(method) || method === 'observe') {
       const recorded = this.otelRecording(call, method, skipOuter(callee.expression));
-      if (recorded.length > 0) return this.shared(recorded.length, () => recorded.forEach((r) => this.otelUse(r.def, call, method, r.value, r.attributes)));
+      if (recorded.length > 0)
+        return this.shared(recorded.length, () =>
+          recorded.forEach((r) => this.otelUse(r.def, call, method, r.value, r.attributes)),
+        );
     }
     if (!PROM_CLIENT.labelMethods.has(method)) return;
     const receiver = skipOuter(callee.expression);
     // `h.labels(...).observe(v)`: labels were set by the inner call, the value is observed here.
     const chained = ts.isCallExpression(receiver) && propertyName(skipOuter(receiver.expression)) === 'labels';
-    const metricExpr = chained ? skipOuter((skipOuter(receiver.expression) as ts.PropertyAccessExpression).expression) : receiver;
+    const metricExpr = chained
+      ? skipOuter((skipOuter(receiver.expression) as ts.PropertyAccessExpression).expression)
+      : receiver;
     // An injected metrics object built in several places: the call feeds each of its metrics.
     const defs = this.resolver.resolveAll(metricExpr);
     this.shared(defs.length, () => defs.forEach((def) => this.promUse(def, call, method, chained)));
@@ -61,7 +66,8 @@ export class LabelUseCollector {
     } else if (!chained) {
       const labelArg = this.labelArgument(method, call.arguments);
       if (labelArg) this.labelObject(def, method, labelArg);
-      else if (method !== 'remove') this.facts.calls.push({ metricId: def.id, method, form: 'none', labels: [], loc: this.project.location(call) });
+      else if (method !== 'remove')
+        this.facts.calls.push({ metricId: def.id, method, form: 'none', labels: [], loc: this.project.location(call) });
     }
     if (method === 'observe' || (method === 'set' && def.kind === 'histogram')) this.observation(def, call, chained);
     if (method === 'startTimer') this.timer(def, call, chained);
@@ -71,19 +77,30 @@ export class LabelUseCollector {
    * An OpenTelemetry measurement: `counter.add(v, attrs)`, `histogram.record(v, attrs)`, and the
    * `result.observe(v, attrs)` / `observer.observe(instrument, v, attrs)` of observable callbacks.
    */
-  private otelRecording(call: ts.CallExpression, method: string, receiver: ts.Expression): { def: MetricDef; value?: ts.Expression; attributes?: ts.Expression }[] {
+  private otelRecording(
+    call: ts.CallExpression,
+    method: string,
+    receiver: ts.Expression,
+  ): { def: MetricDef; value?: ts.Expression; attributes?: ts.Expression }[] {
     const args = call.arguments;
     if (method !== 'observe') {
-      return this.resolver.resolveAll(receiver).filter((def) => def.library === 'opentelemetry').map((def) => ({ def, value: args[0], attributes: args[1] }));
+      return this.resolver
+        .resolveAll(receiver)
+        .filter((def) => def.library === 'opentelemetry')
+        .map((def) => ({ def, value: args[0], attributes: args[1] }));
     }
     return [this.observableRecording(args, receiver)].filter((r) => r !== undefined);
   }
 
-  private observableRecording(args: ts.NodeArray<ts.Expression>, receiver: ts.Expression): { def: MetricDef; value?: ts.Expression; attributes?: ts.Expression } | undefined {
+  private observableRecording(
+    args: ts.NodeArray<ts.Expression>,
+    receiver: ts.Expression,
+  ): { def: MetricDef; value?: ts.Expression; attributes?: ts.Expression } | undefined {
     if (!ts.isIdentifier(receiver)) return undefined;
     const decl = lookup(receiver.text, receiver);
     const registration = decl?.kind === 'parameter' && decl.index === 0 ? decl.fn.parent : undefined;
-    if (!registration || !ts.isCallExpression(registration) || !ts.isPropertyAccessExpression(registration.expression)) return undefined;
+    if (!registration || !ts.isCallExpression(registration) || !ts.isPropertyAccessExpression(registration.expression))
+      return undefined;
     const registrar = registration.expression.name.text;
     if (registrar === 'addCallback') {
       const def = this.resolver.resolve(registration.expression.expression);
@@ -96,12 +113,25 @@ export class LabelUseCollector {
     return undefined;
   }
 
-  private otelUse(def: MetricDef, call: ts.CallExpression, method: string, value: ts.Expression | undefined, attributes: ts.Expression | undefined): void {
+  private otelUse(
+    def: MetricDef,
+    call: ts.CallExpression,
+    method: string,
+    value: ts.Expression | undefined,
+    attributes: ts.Expression | undefined,
+  ): void {
     if (attributes) this.labelObject(def, method, attributes);
-    else this.facts.calls.push({ metricId: def.id, method, form: 'none', labels: [], loc: this.project.location(call) });
+    else
+      this.facts.calls.push({ metricId: def.id, method, form: 'none', labels: [], loc: this.project.location(call) });
     if (def.kind === 'histogram' && value) {
       const unit = unitOf(value);
-      this.facts.observations.push({ metricId: def.id, expression: text(value), unit: unit.unit, evidence: unit.evidence, loc: this.project.location(value) });
+      this.facts.observations.push({
+        metricId: def.id,
+        expression: text(value),
+        unit: unit.unit,
+        evidence: unit.evidence,
+        loc: this.project.location(value),
+      });
     }
   }
 
@@ -139,7 +169,13 @@ export class LabelUseCollector {
   private labelsCall(def: MetricDef, call: ts.CallExpression): void {
     const args = this.spreadArguments(call.arguments);
     if (!args) {
-      this.facts.calls.push({ metricId: def.id, method: 'labels', form: 'opaque', labels: [], loc: this.project.location(call) });
+      this.facts.calls.push({
+        metricId: def.id,
+        method: 'labels',
+        form: 'opaque',
+        labels: [],
+        loc: this.project.location(call),
+      });
       return;
     }
     const first = args[0] && skipOuter(args[0]);
@@ -148,7 +184,13 @@ export class LabelUseCollector {
       return;
     }
     const labels = args.map((_, i) => def.labelNames[i] ?? `#${i + 1}`);
-    this.facts.calls.push({ metricId: def.id, method: 'labels', form: 'positional', labels, loc: this.project.location(call) });
+    this.facts.calls.push({
+      metricId: def.id,
+      method: 'labels',
+      form: 'positional',
+      labels,
+      loc: this.project.location(call),
+    });
     // prom-client throws on a wrong count: such a call creates no series, and which value was
     // meant for which label is a guess.
     if (def.labelNamesKnown && args.length !== def.labelNames.length) return;
@@ -165,8 +207,17 @@ export class LabelUseCollector {
    */
   private isLabelsObject(def: MetricDef, arg: ts.Expression): boolean {
     if (this.objectLiterals(arg).length > 0) return true;
-    if (ts.isStringLiteralLike(arg) || ts.isNumericLiteral(arg) || ts.isTemplateExpression(arg) || ts.isBinaryExpression(arg) || ts.isConditionalExpression(arg)) return false;
-    return this.types.isObjectType(arg) || (def.labelNames.length !== 1 && /labels?$|attributes$|tags$/i.test(text(arg)));
+    if (
+      ts.isStringLiteralLike(arg) ||
+      ts.isNumericLiteral(arg) ||
+      ts.isTemplateExpression(arg) ||
+      ts.isBinaryExpression(arg) ||
+      ts.isConditionalExpression(arg)
+    )
+      return false;
+    return (
+      this.types.isObjectType(arg) || (def.labelNames.length !== 1 && /labels?$|attributes$|tags$/i.test(text(arg)))
+    );
   }
 
   private labelObject(def: MetricDef, method: string, arg: ts.Expression): void {
@@ -180,9 +231,16 @@ export class LabelUseCollector {
     for (const literal of literals) {
       const entries = this.entries(literal, 0);
       entries.props.push(...this.assignedLater(arg));
-      this.facts.calls.push({ metricId: def.id, method, form: entries.opaque ? 'opaque' : 'object', labels: entries.props.map((p) => p.key), loc: this.project.location(direct ? literal : arg) });
+      this.facts.calls.push({
+        metricId: def.id,
+        method,
+        form: entries.opaque ? 'opaque' : 'object',
+        labels: entries.props.map((p) => p.key),
+        loc: this.project.location(direct ? literal : arg),
+      });
       // An undeclared key is label-mismatch's finding; the declared ones still say what the fixed call sets.
-      for (const { key, value } of entries.props) if (!def.labelNamesKnown || def.labelNames.includes(key)) this.use(def, key, value);
+      for (const { key, value } of entries.props)
+        if (!def.labelNamesKnown || def.labelNames.includes(key)) this.use(def, key, value);
     }
   }
 
@@ -196,7 +254,8 @@ export class LabelUseCollector {
     if (depth > 3) return [];
     if (ts.isIdentifier(e)) {
       const decl = lookup(e.text, e);
-      if (decl?.kind === 'variable' && decl.path.length === 0 && decl.node.initializer) return this.objectLiterals(decl.node.initializer, depth + 1);
+      if (decl?.kind === 'variable' && decl.path.length === 0 && decl.node.initializer)
+        return this.objectLiterals(decl.node.initializer, depth + 1);
       if (decl?.kind === 'parameter' && decl.path.length === 0) {
         const passed = this.resolver.callersOf(decl.fn).map((call) => call.arguments?.[decl.index]);
         const literals = passed.map((a) => (a ? this.objectLiterals(a, depth + 1) : []));
@@ -226,19 +285,25 @@ export class LabelUseCollector {
         const key = propertyName(target);
         if (key !== undefined && (ts.isPropertyAccessExpression(target) || ts.isElementAccessExpression(target))) {
           const base = skipOuter(target.expression);
-          if (ts.isIdentifier(base) && base.text === e.text && lookup(base.text, base)?.node === decl.node) found.push({ key, value: node.right });
+          if (ts.isIdentifier(base) && base.text === e.text && lookup(base.text, base)?.node === decl.node)
+            found.push({ key, value: node.right });
         }
       }
     });
     return found;
   }
 
-  private entries(literal: ts.ObjectLiteralExpression, depth: number): { props: { key: string; value: ts.Expression }[]; opaque: boolean } {
+  private entries(
+    literal: ts.ObjectLiteralExpression,
+    depth: number,
+  ): { props: { key: string; value: ts.Expression }[]; opaque: boolean } {
     const props: { key: string; value: ts.Expression }[] = [];
     let opaque = false;
     for (const prop of literal.properties) {
       if (ts.isPropertyAssignment(prop)) {
-        const key = propertyKey(prop.name) ?? (ts.isComputedPropertyName(prop.name) ? scalarText(this.evaluator.eval(prop.name.expression)) : undefined);
+        const key =
+          propertyKey(prop.name) ??
+          (ts.isComputedPropertyName(prop.name) ? scalarText(this.evaluator.eval(prop.name.expression)) : undefined);
         if (key === undefined) opaque = true;
         else props.push({ key, value: prop.initializer });
       } else if (ts.isShorthandPropertyAssignment(prop)) {
@@ -268,7 +333,11 @@ export class LabelUseCollector {
     for (const label of def.labelNames) {
       const typed = this.types.propertyValues(arg, label);
       const expression = `${text(arg)}.${label}`;
-      const bound = typed ? finite(typed.values, `type \`${typed.type.length > 60 ? `${typed.type.slice(0, 57)}...` : typed.type}\``) : unknown(`\`${expression}\` of a labels object obslint cannot see into`, expression, [this.provenance.step(arg, `label \`${label}\` of \`${def.name}\``)]);
+      const bound = typed
+        ? finite(typed.values, `type \`${typed.type.length > 60 ? `${typed.type.slice(0, 57)}...` : typed.type}\``)
+        : unknown(`\`${expression}\` of a labels object obslint cannot see into`, expression, [
+            this.provenance.step(arg, `label \`${label}\` of \`${def.name}\``),
+          ]);
       this.facts.uses.push({ metricId: def.id, label, expression, bound, loc: this.project.location(arg) });
     }
   }
@@ -279,11 +348,20 @@ export class LabelUseCollector {
     if (bound.kind === 'unknown' || bound.kind === 'bounded') {
       const typed = this.types.finiteValues(value);
       if (typed && (bound.kind === 'unknown' || typed.values.length < bound.count)) {
-        bound = finite(typed.values, `type \`${typed.type.length > 60 ? `${typed.type.slice(0, 57)}...` : typed.type}\``);
+        bound = finite(
+          typed.values,
+          `type \`${typed.type.length > 60 ? `${typed.type.slice(0, 57)}...` : typed.type}\``,
+        );
       }
     }
     bound = withStep(bound, this.provenance.step(value, `label \`${label}\` of \`${def.name}\``));
-    this.facts.uses.push({ metricId: def.id, label, expression: text(value), bound, loc: this.project.location(value) });
+    this.facts.uses.push({
+      metricId: def.id,
+      label,
+      expression: text(value),
+      bound,
+      loc: this.project.location(value),
+    });
   }
 
   private observation(def: MetricDef, call: ts.CallExpression, chained: boolean): void {
@@ -291,12 +369,24 @@ export class LabelUseCollector {
     const value = chained || args.length === 1 ? args[0] : args[1];
     if (!value) return;
     const unit = unitOf(value);
-    this.facts.observations.push({ metricId: def.id, expression: text(value), unit: unit.unit, evidence: unit.evidence, loc: this.project.location(value) });
+    this.facts.observations.push({
+      metricId: def.id,
+      expression: text(value),
+      unit: unit.unit,
+      evidence: unit.evidence,
+      loc: this.project.location(value),
+    });
   }
 
   /** `const end = h.startTimer(labels); … end(moreLabels)`: prom-client timers observe seconds. */
   private timer(def: MetricDef, call: ts.CallExpression, chained: boolean): void {
-    this.facts.observations.push({ metricId: def.id, expression: text(call), unit: 'seconds', evidence: '`startTimer()` observes seconds', loc: this.project.location(call) });
+    this.facts.observations.push({
+      metricId: def.id,
+      expression: text(call),
+      unit: 'seconds',
+      evidence: '`startTimer()` observes seconds',
+      loc: this.project.location(call),
+    });
     const holder = call.parent;
     if (!holder || !ts.isVariableDeclaration(holder) || !ts.isIdentifier(holder.name)) return;
     const name = holder.name.text;
@@ -318,12 +408,26 @@ export class LabelUseCollector {
         bare = false; // handed on: its labels may be set elsewhere
       }
     });
-    if (bare) this.facts.calls.push({ metricId: def.id, method: 'timer', form: 'none', labels: [], loc: this.project.location(call) });
+    if (bare)
+      this.facts.calls.push({
+        metricId: def.id,
+        method: 'timer',
+        form: 'none',
+        labels: [],
+        loc: this.project.location(call),
+      });
   }
 }
 
 function isScalarLike(e: ts.Expression): boolean {
-  return ts.isNumericLiteral(e) || ts.isStringLiteralLike(e) || ts.isTemplateExpression(e) || ts.isBinaryExpression(e) || ts.isPrefixUnaryExpression(e) || ts.isCallExpression(e);
+  return (
+    ts.isNumericLiteral(e) ||
+    ts.isStringLiteralLike(e) ||
+    ts.isTemplateExpression(e) ||
+    ts.isBinaryExpression(e) ||
+    ts.isPrefixUnaryExpression(e) ||
+    ts.isCallExpression(e)
+  );
 }
 
 const MS_NAME = /(^|_)(ms|millis|milliseconds)$|[a-z0-9](Ms|MS|Millis|Milliseconds)$/;
@@ -359,8 +463,10 @@ export function unitOf(value: ts.Expression, depth = 0): { unit: Observation['un
   }
   if (ts.isCallExpression(e)) {
     const callee = chain(skipOuter(e.expression))?.names.join('.');
-    if (callee === 'Date.now' || callee === 'performance.now') return { unit: 'milliseconds', evidence: `\`${callee}()\` is in milliseconds` };
-    if (callee === 'process.hrtime.bigint') return { unit: 'nanoseconds', evidence: '`process.hrtime.bigint()` is in nanoseconds' };
+    if (callee === 'Date.now' || callee === 'performance.now')
+      return { unit: 'milliseconds', evidence: `\`${callee}()\` is in milliseconds` };
+    if (callee === 'process.hrtime.bigint')
+      return { unit: 'nanoseconds', evidence: '`process.hrtime.bigint()` is in nanoseconds' };
     if (callee === 'Number' && e.arguments[0]) return unitOf(e.arguments[0], depth + 1);
   }
   const names = chain(e)?.names;

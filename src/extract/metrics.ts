@@ -3,19 +3,48 @@ import type { Library, MetricDef, MetricKind } from '../types.js';
 import { meterName, OTEL, otelInstrument } from './libraries/opentelemetry.js';
 import { injectedMetricName, nestProviderKind, PROM_CLIENT, promClientMetricClass } from './libraries/prom-client.js';
 import type { ProjectIndex } from './project.js';
-import { enclosingClass, enclosingClassLike, enclosingFunction, forEachThisAssignment, functionName, lookup, propertyKey, propertyName, skipOuter, type Declaration } from './scope.js';
+import {
+  enclosingClass,
+  enclosingClassLike,
+  enclosingFunction,
+  forEachThisAssignment,
+  functionName,
+  lookup,
+  propertyKey,
+  propertyName,
+  skipOuter,
+  type Declaration,
+} from './scope.js';
 import { calledFunction, returnExpressions, returnedValues } from './functions.js';
 import { ROUTE_METHODS } from './routes.js';
 import { InjectionTracer } from './injection.js';
 import type { TypeOracle } from './type-oracle.js';
 import { typeBound } from './type-bounds.js';
 import { forEachDescendant } from './walk.js';
-import { bindArguments, EMPTY_ENV, scalarText, staticNumbers, staticStrings, type Env, type Static, type StaticEvaluator } from './static-eval.js';
+import {
+  bindArguments,
+  EMPTY_ENV,
+  scalarText,
+  staticNumbers,
+  staticStrings,
+  type Env,
+  type Static,
+  type StaticEvaluator,
+} from './static-eval.js';
 
 const MAX_WRAPPER_DEPTH = 3;
 /** Calls whose function argument runs once per request or event. */
 const PER_EVENT_REGISTRARS = new Set([...ROUTE_METHODS, 'use', 'route', 'on', 'addListener', 'subscribe']);
-const TIMER_CALLS = new Set(['setInterval', 'setTimeout', 'setImmediate', 'forEach', 'map', 'flatMap', 'filter', 'reduce']);
+const TIMER_CALLS = new Set([
+  'setInterval',
+  'setTimeout',
+  'setImmediate',
+  'forEach',
+  'map',
+  'flatMap',
+  'filter',
+  'reduce',
+]);
 const HANDLER_PARAMS = /^(req|request|res|response|reply|ctx|context|event|msg|message|job)$/;
 
 /** A `new Counter(...)` (or equivalent) with the arguments of the wrapper calls that reach it. */
@@ -60,25 +89,38 @@ export class MetricResolver {
 
   /** Defines the metric(s) a `new Counter()` or `meter.createCounter()` creates, if it is one. */
   discover(node: ts.NewExpression | ts.CallExpression): void {
-    const prom = ts.isNewExpression(node) ? promClientMetricClass(node.expression, this.project) : nestProviderKind(node);
+    const prom = ts.isNewExpression(node)
+      ? promClientMetricClass(node.expression, this.project)
+      : nestProviderKind(node);
     const otel = ts.isCallExpression(node) ? otelInstrument(node, this.project) : undefined;
     const kind = prom ?? otel;
     if (!kind) return;
     const library: Library = prom ? 'prom-client' : 'opentelemetry';
-    for (const creation of this.instantiate({ node, library, kind, env: EMPTY_ENV, calls: [] }, 0)) this.define(creation);
+    for (const creation of this.instantiate({ node, library, kind, env: EMPTY_ENV, calls: [] }, 0))
+      this.define(creation);
   }
 
   /** The name and options of a creation, evaluated with the wrapper arguments bound so far. */
-  private configOf(creation: Creation): { name: Static | undefined; props: Map<string, Static>; readable: boolean; spreadParam?: ts.ParameterDeclaration } {
+  private configOf(creation: Creation): {
+    name: Static | undefined;
+    props: Map<string, Static>;
+    readable: boolean;
+    spreadParam?: ts.ParameterDeclaration;
+  } {
     const args = creation.node.arguments ?? [];
     if (creation.library === 'opentelemetry') {
       const options = args[1] ? this.evaluator.eval(args[1], creation.env) : undefined;
-      return { name: args[0] ? this.evaluator.eval(args[0], creation.env) : undefined, props: options?.k === 'obj' ? options.props : new Map(), readable: true };
+      return {
+        name: args[0] ? this.evaluator.eval(args[0], creation.env) : undefined,
+        props: options?.k === 'obj' ? options.props : new Map(),
+        readable: true,
+      };
     }
     const config = args[0] ? this.evaluator.eval(args[0], creation.env) : undefined;
     if (config?.k === 'param') return { name: config, props: new Map(), readable: false };
     if (config?.k !== 'obj') return { name: undefined, props: new Map(), readable: false };
-    const name = config.props.get('name') ?? (config.spreadParam ? { k: 'param' as const, decl: config.spreadParam } : undefined);
+    const name =
+      config.props.get('name') ?? (config.spreadParam ? { k: 'param' as const, decl: config.spreadParam } : undefined);
     return { name, props: config.props, readable: !config.spreadParam, spreadParam: config.spreadParam };
   }
 
@@ -118,7 +160,8 @@ export class MetricResolver {
     const owner = enclosingClassLike(fn);
     return group.byMethodName.filter((call) => {
       const receiver = skipOuter((skipOuter(call.expression) as ts.PropertyAccessExpression).expression);
-      if (receiver.kind === ts.SyntaxKind.ThisKeyword) return !owner || this.inheritsFrom(enclosingClassLike(call), owner);
+      if (receiver.kind === ts.SyntaxKind.ThisKeyword)
+        return !owner || this.inheritsFrom(enclosingClassLike(call), owner);
       // `histogram.record(1, …)` records a metric; it does not call a project method named `record`.
       // (Only once every metric is known: resolving earlier would memoize a partial answer.)
       return !this.discovered || this.resolve(receiver) === undefined;
@@ -136,11 +179,18 @@ export class MetricResolver {
     const owner = enclosingClassLike(fn);
     return calls.filter((call) => {
       const callee = skipOuter(call.expression);
-      if (!ts.isPropertyAccessExpression(callee) || skipOuter(callee.expression).kind === ts.SyntaxKind.ThisKeyword) return true;
+      if (!ts.isPropertyAccessExpression(callee) || skipOuter(callee.expression).kind === ts.SyntaxKind.ThisKeyword)
+        return true;
       const declared = this.types.declarations(callee);
       if (declared.length > 0) return declared.some((d) => d === fn || d === fn.parent);
       // Of unknown type: a receiver named after the class (`repo.query()` for `OrderRepository`).
-      return !owner?.name || namesAgree(owner.name.text, propertyName(skipOuter(callee.expression)) ?? skipOuter(callee.expression).getText());
+      return (
+        !owner?.name ||
+        namesAgree(
+          owner.name.text,
+          propertyName(skipOuter(callee.expression)) ?? skipOuter(callee.expression).getText(),
+        )
+      );
     });
   }
 
@@ -163,7 +213,12 @@ export class MetricResolver {
         if (!list) group.byTarget.set(target, (list = []));
         list.push(call);
       }
-      if (ts.isCallExpression(call) && ts.isPropertyAccessExpression(skipOuter(call.expression)) && call.arguments.length > 0) group.byMethodName.push(call);
+      if (
+        ts.isCallExpression(call) &&
+        ts.isPropertyAccessExpression(skipOuter(call.expression)) &&
+        call.arguments.length > 0
+      )
+        group.byMethodName.push(call);
     }
     this.callerGroups.set(name, group);
     return group;
@@ -183,7 +238,8 @@ export class MetricResolver {
     }
     for (let depth = 0; decl && depth < 5; depth++) {
       if (decl.kind === 'function') return decl.node;
-      if (decl.kind === 'class') return ts.isNewExpression(call) ? decl.node.members.find(ts.isConstructorDeclaration) : undefined;
+      if (decl.kind === 'class')
+        return ts.isNewExpression(call) ? decl.node.members.find(ts.isConstructorDeclaration) : undefined;
       if (decl.kind === 'variable' && decl.path.length === 0 && decl.node.initializer) {
         const init = skipOuter(decl.node.initializer);
         return ts.isArrowFunction(init) || ts.isFunctionExpression(init) ? init : undefined;
@@ -232,12 +288,25 @@ export class MetricResolver {
     if (labelTypes) def.labelTypes = labelTypes;
     if (kind === 'histogram') {
       const advice = props.get('advice');
-      const given = library === 'prom-client' ? props.get('buckets') : advice?.k === 'obj' ? advice.props.get('explicitBucketBoundaries') : undefined;
+      const given =
+        library === 'prom-client'
+          ? props.get('buckets')
+          : advice?.k === 'obj'
+            ? advice.props.get('explicitBucketBoundaries')
+            : undefined;
       const values = given ? staticNumbers(given) : undefined;
       const defaults = library === 'prom-client' ? PROM_CLIENT.defaultBuckets : OTEL.defaultBoundaries;
       def.bucketValues = values ?? (given ? undefined : defaults);
       def.buckets = def.bucketValues?.length;
-      def.bucketsReason = values ? (library === 'prom-client' ? 'buckets given' : 'advice.explicitBucketBoundaries') : given ? 'buckets not readable' : library === 'prom-client' ? 'prom-client default buckets' : 'OpenTelemetry default boundaries';
+      def.bucketsReason = values
+        ? library === 'prom-client'
+          ? 'buckets given'
+          : 'advice.explicitBucketBoundaries'
+        : given
+          ? 'buckets not readable'
+          : library === 'prom-client'
+            ? 'prom-client default buckets'
+            : 'OpenTelemetry default boundaries';
     }
     if (kind === 'summary') {
       const given = props.get('percentiles');
@@ -263,7 +332,7 @@ export class MetricResolver {
    * `new Gauge<{ topic: GossipType }>(…)`. (prom-client's own string type argument names labels only.)
    */
   private labelTypesOf(site: ts.Node): Record<string, string[]> | undefined {
-    const typeArgument = (ts.isCallExpression(site) || ts.isNewExpression(site)) ? site.typeArguments?.[0] : undefined;
+    const typeArgument = ts.isCallExpression(site) || ts.isNewExpression(site) ? site.typeArguments?.[0] : undefined;
     if (!typeArgument || !ts.isTypeLiteralNode(typeArgument)) return undefined;
     const out: Record<string, string[]> = {};
     for (const member of typeArgument.members) {
@@ -306,7 +375,12 @@ export class MetricResolver {
     this.injection ??= new InjectionTracer(this.project, this.types, (fn) => this.callersOf(fn));
     const found = new Set<MetricDef>();
     for (const origin of this.injection.origins(e)) {
-      const def = origin.path.length === 0 ? this.resolve(origin.expr, 1) : origin.path.length === 1 ? this.memberOf(origin.expr, origin.path[0]!, 1) : undefined;
+      const def =
+        origin.path.length === 0
+          ? this.resolve(origin.expr, 1)
+          : origin.path.length === 1
+            ? this.memberOf(origin.expr, origin.path[0]!, 1)
+            : undefined;
       if (def) found.add(def);
     }
     return found.size > 0 ? [...found] : this.typedDefs(e);
@@ -329,7 +403,6 @@ export class MetricResolver {
     this.memo.set(e, found ?? null);
     return found;
   }
-
 
   /** Names of the variables, fields and properties that metric definitions are stored in. */
   private holderNames(): ReadonlyMap<string, MetricDef[]> {
@@ -369,18 +442,27 @@ export class MetricResolver {
     if (!candidates) return [];
     const found = new Set<MetricDef>();
     for (const decl of this.types.declarations(e)) {
-      const init = ts.isPropertyAssignment(decl) || ts.isPropertyDeclaration(decl) || ts.isVariableDeclaration(decl) ? decl.initializer : undefined;
+      const init =
+        ts.isPropertyAssignment(decl) || ts.isPropertyDeclaration(decl) || ts.isVariableDeclaration(decl)
+          ? decl.initializer
+          : undefined;
       const def = init && this.resolve(init, 1);
       if (def) found.add(def);
       // Declared by an interface (an injected `Metrics` object): structural typing joins it to the
       // object that created the metric, which obslint can name only when one metric has that holder.
-      else if (ts.isPropertySignature(decl) && candidates.length === 1 && /\b(Counter|Gauge|Histogram|Summary|UpDownCounter|ObservableGauge|ObservableCounter)\b/.test(decl.type?.getText() ?? '')) found.add(candidates[0]!);
+      else if (
+        ts.isPropertySignature(decl) &&
+        candidates.length === 1 &&
+        /\b(Counter|Gauge|Histogram|Summary|UpDownCounter|ObservableGauge|ObservableCounter)\b/.test(
+          decl.type?.getText() ?? '',
+        )
+      )
+        found.add(candidates[0]!);
     }
     return [...found];
   }
 
   private holderIndex?: Map<string, MetricDef[]>;
-
 
   private resolveUncached(e: ts.Expression, depth: number): MetricDef | undefined {
     const direct = this.byNode.get(e);
@@ -412,7 +494,11 @@ export class MetricResolver {
     let fn: ts.Node | undefined = thisNode.parent;
     while (fn && !(ts.isFunctionLike(fn) && !ts.isArrowFunction(fn))) fn = fn.parent;
     if (!fn) return undefined;
-    const holder = ts.isMethodDeclaration(fn) ? fn : ts.isFunctionExpression(fn) && ts.isPropertyAssignment(fn.parent) ? fn.parent : undefined;
+    const holder = ts.isMethodDeclaration(fn)
+      ? fn
+      : ts.isFunctionExpression(fn) && ts.isPropertyAssignment(fn.parent)
+        ? fn.parent
+        : undefined;
     if (!holder || propertyKey(holder.name) !== 'collect') return undefined;
     const config = holder.parent;
     const creation = config && ts.isObjectLiteralExpression(config) ? config.parent : undefined;
@@ -451,7 +537,12 @@ export class MetricResolver {
     if (scope) {
       forEachDescendant(scope, (node) => {
         if (found) return false;
-        if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(node.left) && node.left.text === decl.name.text) {
+        if (
+          ts.isBinaryExpression(node) &&
+          node.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+          ts.isIdentifier(node.left) &&
+          node.left.text === decl.name.text
+        ) {
           found = this.resolve(node.right, depth + 1);
         }
       });
@@ -465,8 +556,10 @@ export class MetricResolver {
     const e = skipOuter(base);
     if (ts.isObjectLiteralExpression(e)) {
       for (const prop of e.properties) {
-        if (ts.isPropertyAssignment(prop) && propertyKey(prop.name) === member) return this.resolve(prop.initializer, depth + 1);
-        if (ts.isShorthandPropertyAssignment(prop) && prop.name.text === member) return this.resolve(prop.name, depth + 1);
+        if (ts.isPropertyAssignment(prop) && propertyKey(prop.name) === member)
+          return this.resolve(prop.initializer, depth + 1);
+        if (ts.isShorthandPropertyAssignment(prop) && prop.name.text === member)
+          return this.resolve(prop.name, depth + 1);
       }
       return undefined;
     }
@@ -479,16 +572,23 @@ export class MetricResolver {
       }
       if (decl?.kind === 'import') {
         const target = this.project.followImport(decl);
-        if (target?.kind === 'variable' && target.node.initializer && target.path.length === 0) return this.memberOf(target.node.initializer, member, depth + 1);
+        if (target?.kind === 'variable' && target.node.initializer && target.path.length === 0)
+          return this.memberOf(target.node.initializer, member, depth + 1);
         if (target?.kind === 'expression') return this.memberOf(target.node, member, depth + 1);
       }
-      if (decl?.kind === 'variable' && decl.node.initializer && decl.path.length === 0) return this.memberOf(decl.node.initializer, member, depth + 1);
+      if (decl?.kind === 'variable' && decl.node.initializer && decl.path.length === 0)
+        return this.memberOf(decl.node.initializer, member, depth + 1);
       if (decl?.kind === 'class') return this.staticMember(decl.node, member, depth);
       return undefined;
     }
     if (ts.isNewExpression(e) && ts.isIdentifier(e.expression)) {
       const decl = lookup(e.expression.text, e.expression);
-      const cls = decl?.kind === 'class' ? decl.node : decl?.kind === 'import' ? this.classOf(this.project.followImport(decl)) : undefined;
+      const cls =
+        decl?.kind === 'class'
+          ? decl.node
+          : decl?.kind === 'import'
+            ? this.classOf(this.project.followImport(decl))
+            : undefined;
       return cls && this.instanceMember(cls, member, depth);
     }
     if (ts.isCallExpression(e)) {
@@ -509,7 +609,12 @@ export class MetricResolver {
     const object = skipOuter(returned);
     if (!ts.isObjectLiteralExpression(object)) return undefined;
     for (const prop of object.properties) {
-      const value = ts.isPropertyAssignment(prop) && propertyKey(prop.name) === member ? prop.initializer : ts.isShorthandPropertyAssignment(prop) && prop.name.text === member ? prop.name : undefined;
+      const value =
+        ts.isPropertyAssignment(prop) && propertyKey(prop.name) === member
+          ? prop.initializer
+          : ts.isShorthandPropertyAssignment(prop) && prop.name.text === member
+            ? prop.name
+            : undefined;
       if (!value) continue;
       let e = skipOuter(value);
       if (ts.isIdentifier(e)) {
@@ -532,7 +637,8 @@ export class MetricResolver {
     if (ts.isIdentifier(e)) {
       const decl = lookup(e.text, e);
       const target = decl?.kind === 'import' ? this.project.followImport(decl) : decl;
-      if (target?.kind === 'variable' && target.node.initializer && target.path.length === 0) e = skipOuter(target.node.initializer);
+      if (target?.kind === 'variable' && target.node.initializer && target.path.length === 0)
+        e = skipOuter(target.node.initializer);
       else if (target?.kind === 'expression') e = skipOuter(target.node);
     }
     if (!ts.isObjectLiteralExpression(e)) return undefined;
@@ -574,7 +680,8 @@ export class MetricResolver {
 
   private staticMember(cls: ts.ClassDeclaration, member: string, depth: number): MetricDef | undefined {
     for (const element of cls.members) {
-      if (ts.isPropertyDeclaration(element) && propertyKey(element.name) === member && element.initializer) return this.resolve(element.initializer, depth + 1);
+      if (ts.isPropertyDeclaration(element) && propertyKey(element.name) === member && element.initializer)
+        return this.resolve(element.initializer, depth + 1);
     }
     return undefined;
   }
@@ -614,7 +721,6 @@ function isMethodLike(fn: ts.SignatureDeclaration): boolean {
   return ts.isMethodDeclaration(fn) || ts.isPropertyAssignment(fn.parent) || ts.isPropertyDeclaration(fn.parent);
 }
 
-
 /** The expression given as `name` in a metric's configuration literal. */
 function nameExpression(node: ts.NewExpression | ts.CallExpression): ts.Expression | undefined {
   const config = node.arguments?.[0] && skipOuter(node.arguments[0]);
@@ -642,20 +748,23 @@ export function placement(node: ts.Node, staticName: boolean): MetricDef['create
   let loop = false;
   for (let n: ts.Node | undefined = node.parent; n; n = n.parent) {
     if (ts.isIterationStatement(n, false)) loop = true;
-    if (ts.isPropertyDeclaration(n) || ts.isConstructorDeclaration(n) || ts.isClassStaticBlockDeclaration(n)) return loop && staticName ? 'loop' : 'class';
+    if (ts.isPropertyDeclaration(n) || ts.isConstructorDeclaration(n) || ts.isClassStaticBlockDeclaration(n))
+      return loop && staticName ? 'loop' : 'class';
     if (ts.isFunctionLike(n)) {
       // A loop registering one name per iteration is as hot as the function it is in.
       if (loop && staticName) return 'loop';
       const fn = n as ts.SignatureDeclaration;
       const parent = fn.parent;
       if (parent && ts.isCallExpression(parent) && parent.arguments.includes(fn as unknown as ts.Expression)) {
-        const called = propertyName(parent.expression) ?? (ts.isIdentifier(parent.expression) ? parent.expression.text : '');
+        const called =
+          propertyName(parent.expression) ?? (ts.isIdentifier(parent.expression) ? parent.expression.text : '');
         if (TIMER_CALLS.has(called)) return 'loop';
         // `process.on('SIGTERM', …)` runs once; other listeners run per event.
         const receiver = ts.isPropertyAccessExpression(parent.expression) ? parent.expression.expression.getText() : '';
         if (PER_EVENT_REGISTRARS.has(called) && receiver !== 'process') return 'callback';
       }
-      if (parent && ts.isPropertyAssignment(parent) && CALLBACK_KEYS.test(propertyKey(parent.name) ?? '')) return 'callback';
+      if (parent && ts.isPropertyAssignment(parent) && CALLBACK_KEYS.test(propertyKey(parent.name) ?? ''))
+        return 'callback';
       if (returnsCreation(fn, node)) return 'factory';
       if (fn.parameters.some((p) => bindingNames(p.name).some((name) => HANDLER_PARAMS.test(name)))) return 'callback';
       return 'function';
@@ -670,7 +779,10 @@ function isGuardedCreation(node: ts.Node): boolean {
   if (!parent || !ts.isBinaryExpression(parent) || parent.right !== node) return false;
   const op = parent.operatorToken.kind;
   if (op === ts.SyntaxKind.QuestionQuestionEqualsToken || op === ts.SyntaxKind.BarBarEqualsToken) return true;
-  return (op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.BarBarToken) && /getSingleMetric\s*\(/.test(parent.left.getText());
+  return (
+    (op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.BarBarToken) &&
+    /getSingleMetric\s*\(/.test(parent.left.getText())
+  );
 }
 
 function bindingNames(name: ts.BindingName): string[] {
@@ -680,19 +792,34 @@ function bindingNames(name: ts.BindingName): string[] {
 
 /** Whether a receiver's name shares a word with a class name (`orderRepo` and `OrderRepository`). */
 function namesAgree(className: string, receiver: string): boolean {
-  const words = (name: string): string[] => name.replace(/[#_$]/g, ' ').replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(/\s+/).filter((w) => w.length >= 3);
+  const words = (name: string): string[] =>
+    name
+      .replace(/[#_$]/g, ' ')
+      .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+      .toLowerCase()
+      .split(/\s+/)
+      .filter((w) => w.length >= 3);
   const receiverWords = words(receiver);
-  return words(className).some((w) => receiverWords.some((r) => r.startsWith(w.slice(0, 4)) || w.startsWith(r.slice(0, 4))));
+  return words(className).some((w) =>
+    receiverWords.some((r) => r.startsWith(w.slice(0, 4)) || w.startsWith(r.slice(0, 4))),
+  );
 }
 
 /** The variable, field or property a metric is stored in (`const x = …`, `{ x: … }`, `this.x = …`). */
 function holderName(site: ts.Node): string | undefined {
   const parent = site.parent;
   if (!parent) return undefined;
-  if ((ts.isVariableDeclaration(parent) || ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent)) && parent.name && !ts.isComputedPropertyName(parent.name)) {
-    return ts.isIdentifier(parent.name) || ts.isStringLiteral(parent.name) || ts.isPrivateIdentifier(parent.name) ? parent.name.text : undefined;
+  if (
+    (ts.isVariableDeclaration(parent) || ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent)) &&
+    parent.name &&
+    !ts.isComputedPropertyName(parent.name)
+  ) {
+    return ts.isIdentifier(parent.name) || ts.isStringLiteral(parent.name) || ts.isPrivateIdentifier(parent.name)
+      ? parent.name.text
+      : undefined;
   }
-  if (ts.isBinaryExpression(parent) && parent.right === site) return propertyName(skipOuter(parent.left)) ?? (ts.isIdentifier(parent.left) ? parent.left.text : undefined);
+  if (ts.isBinaryExpression(parent) && parent.right === site)
+    return propertyName(skipOuter(parent.left)) ?? (ts.isIdentifier(parent.left) ? parent.left.text : undefined);
   return undefined;
 }
 
@@ -708,6 +835,9 @@ function returnsCreation(fn: ts.SignatureDeclaration, creation: ts.Node): boolea
   if (!ts.isBlock(body)) return skipOuter(body) === creation;
   const returns = returnExpressions(body).map(skipOuter);
   if (returns.includes(creation as ts.Expression)) return true;
-  const holder = creation.parent && ts.isVariableDeclaration(creation.parent) && ts.isIdentifier(creation.parent.name) ? creation.parent.name.text : undefined;
+  const holder =
+    creation.parent && ts.isVariableDeclaration(creation.parent) && ts.isIdentifier(creation.parent.name)
+      ? creation.parent.name.text
+      : undefined;
   return holder !== undefined && returns.some((r) => ts.isIdentifier(r) && r.text === holder);
 }

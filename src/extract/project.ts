@@ -32,13 +32,23 @@ export class ProjectIndex {
     const sf = node.getSourceFile();
     const start = sf.getLineAndCharacterOfPosition(node.getStart(sf));
     const end = sf.getLineAndCharacterOfPosition(node.getEnd());
-    return { file: displayPath(this.root, sf.fileName), line: start.line + 1, column: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1 };
+    return {
+      file: displayPath(this.root, sf.fileName),
+      line: start.line + 1,
+      column: start.character + 1,
+      endLine: end.line + 1,
+      endColumn: end.character + 1,
+    };
   }
 
   /** Resolves a module specifier to a parsed project file; third-party packages resolve to nothing. */
   resolveModule(specifier: string, fromFile: string): ts.SourceFile | undefined {
     const key = `${dirname(fromFile)}\u0000${specifier}`;
-    if (!this.resolved.has(key)) this.resolved.set(key, this.modules.resolve(specifier, fromFile, (p) => this.files.has(p)));
+    if (!this.resolved.has(key))
+      this.resolved.set(
+        key,
+        this.modules.resolve(specifier, fromFile, (p) => this.files.has(p)),
+      );
     const path = this.resolved.get(key);
     return path === undefined ? undefined : this.files.get(path);
   }
@@ -64,7 +74,10 @@ export class ProjectIndex {
         return this.declarationOfExpression(statement.expression);
       }
       if (ts.isExportDeclaration(statement)) {
-        const from = statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier) ? statement.moduleSpecifier.text : undefined;
+        const from =
+          statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier)
+            ? statement.moduleSpecifier.text
+            : undefined;
         if (statement.exportClause && ts.isNamedExports(statement.exportClause)) {
           for (const element of statement.exportClause.elements) {
             if (element.name.text !== exported) continue;
@@ -72,7 +85,15 @@ export class ProjectIndex {
             if (from) {
               const target = this.resolveModule(from, file.fileName);
               // `export { Counter } from 'prom-client'`: an import of the package, seen from here.
-              return target ? this.findExport(target, local, seen) : { kind: 'import', node: statement, module: from, imported: local, name: element.name as ts.Identifier };
+              return target
+                ? this.findExport(target, local, seen)
+                : {
+                    kind: 'import',
+                    node: statement,
+                    module: from,
+                    imported: local,
+                    name: element.name as ts.Identifier,
+                  };
             }
             return lookup(local, file);
           }
@@ -86,8 +107,15 @@ export class ProjectIndex {
       const modifiers = ts.canHaveModifiers(statement) ? ts.getModifiers(statement) : undefined;
       const isExported = modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
       const isDefault = modifiers?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
-      if (isExported && exported === 'default' && isDefault && (ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement))) {
-        return ts.isFunctionDeclaration(statement) ? { kind: 'function', node: statement } : { kind: 'class', node: statement };
+      if (
+        isExported &&
+        exported === 'default' &&
+        isDefault &&
+        (ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement))
+      ) {
+        return ts.isFunctionDeclaration(statement)
+          ? { kind: 'function', node: statement }
+          : { kind: 'class', node: statement };
       }
       if (isExported) {
         const found = declaredByStatement(statement, exported);
@@ -109,11 +137,13 @@ export class ProjectIndex {
         if (ts.isObjectLiteralExpression(right)) {
           for (const prop of right.properties) {
             if (ts.isShorthandPropertyAssignment(prop) && prop.name.text === exported) return lookup(exported, file);
-            if (ts.isPropertyAssignment(prop) && ts.isIdentifier(prop.name) && prop.name.text === exported) return this.declarationOfExpression(prop.initializer);
+            if (ts.isPropertyAssignment(prop) && ts.isIdentifier(prop.name) && prop.name.text === exported)
+              return this.declarationOfExpression(prop.initializer);
           }
         }
       }
-      if (target === `module.exports.${exported}` || target === `exports.${exported}`) return this.declarationOfExpression(right);
+      if (target === `module.exports.${exported}` || target === `exports.${exported}`)
+        return this.declarationOfExpression(right);
     }
     return undefined;
   }
@@ -151,6 +181,7 @@ export function calleeName(expr: ts.Expression): string | undefined {
   if (ts.isIdentifier(expr)) return expr.text;
   if (expr.kind === ts.SyntaxKind.SuperKeyword) return 'super';
   if (ts.isPropertyAccessExpression(expr)) return expr.name.text;
-  if (ts.isElementAccessExpression(expr) && ts.isStringLiteralLike(expr.argumentExpression)) return expr.argumentExpression.text;
+  if (ts.isElementAccessExpression(expr) && ts.isStringLiteralLike(expr.argumentExpression))
+    return expr.argumentExpression.text;
   return undefined;
 }

@@ -22,7 +22,16 @@ const INSTRUMENTATIONS = table<{ covers: Client[]; what: string }>({
   AwsInstrumentation: { covers: ['sqs'], what: '@opentelemetry/instrumentation-aws-sdk' },
   registerOTel: { covers: [...HTTP_BASED, ...FETCH_BASED], what: '@vercel/otel' },
 });
-const SETUP_RANK = ['NodeSDK', 'NodeTracerProvider', 'BasicTracerProvider', 'WebTracerProvider', 'registerOTel', 'registerInstrumentations', 'getNodeAutoInstrumentations', 'getTracer'];
+const SETUP_RANK = [
+  'NodeSDK',
+  'NodeTracerProvider',
+  'BasicTracerProvider',
+  'WebTracerProvider',
+  'registerOTel',
+  'registerInstrumentations',
+  'getNodeAutoInstrumentations',
+  'getTracer',
+];
 
 /** The instrumentation package to suggest for a client that is not instrumented. */
 export const INSTRUMENTATION_FOR: Partial<Record<Client, string>> = {
@@ -50,7 +59,12 @@ export interface ManifestFacts {
 }
 
 /** Whether the project sets up tracing, and which clients its instrumentation covers. */
-export function tracingFacts(calls: (ts.CallExpression | ts.NewExpression)[], files: Iterable<ts.SourceFile>, project: ProjectIndex, manifests: ManifestFacts): TracingFacts {
+export function tracingFacts(
+  calls: (ts.CallExpression | ts.NewExpression)[],
+  files: Iterable<ts.SourceFile>,
+  project: ProjectIndex,
+  manifests: ManifestFacts,
+): TracingFacts {
   const facts: TracingFacts = { instrumented: {}, ignoredHosts: [] };
   let setupRank = -1;
   const cover = (clients: Client[], what: string): void => {
@@ -78,7 +92,11 @@ export function tracingFacts(calls: (ts.CallExpression | ts.NewExpression)[], fi
         if (part) ignore(facts, ignoredHostsOf(part), clients);
       }
     } else if (instrumentation) {
-      if (optionsLiteral && (disabled(optionsLiteral) || (name === 'HttpInstrumentation' && ignoresAllOutgoing(optionsLiteral)))) continue;
+      if (
+        optionsLiteral &&
+        (disabled(optionsLiteral) || (name === 'HttpInstrumentation' && ignoresAllOutgoing(optionsLiteral)))
+      )
+        continue;
       cover(instrumentation.covers, instrumentation.what);
       if (optionsLiteral) ignore(facts, ignoredHostsOf(optionsLiteral), instrumentation.covers);
     }
@@ -86,13 +104,17 @@ export function tracingFacts(calls: (ts.CallExpression | ts.NewExpression)[], fi
     if (ts.isNewExpression(call) && (name === 'PubSub' || name === 'Queue' || name === 'Worker')) {
       const options = [...(call.arguments ?? [])].map(skipOuter).find(ts.isObjectLiteralExpression);
       const keys = options?.properties.map((p) => (p.name ? propertyKey(p.name as ts.PropertyName) : undefined)) ?? [];
-      if (name === 'PubSub' && keys.includes('enableOpenTelemetryTracing')) cover(['pubsub'], 'enableOpenTelemetryTracing');
+      if (name === 'PubSub' && keys.includes('enableOpenTelemetryTracing'))
+        cover(['pubsub'], 'enableOpenTelemetryTracing');
       if (name !== 'PubSub' && keys.includes('telemetry')) cover(['bullmq'], 'BullMQ telemetry');
     }
   }
   for (const file of files) {
     for (const statement of file.statements) {
-      const module = ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier) ? statement.moduleSpecifier.text : undefined;
+      const module =
+        ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier)
+          ? statement.moduleSpecifier.text
+          : undefined;
       if (module === 'dd-trace' || module === 'dd-trace/init') {
         cover([...AUTO, 'pubsub'], 'dd-trace');
         facts.setup ??= { what: 'dd-trace', loc: project.location(statement) };
@@ -145,24 +167,41 @@ function objectProperty(literal: ts.ObjectLiteralExpression, key: string): ts.Ob
 }
 
 function disabled(options: ts.ObjectLiteralExpression): boolean {
-  return options.properties.some((p) => ts.isPropertyAssignment(p) && propertyKey(p.name) === 'enabled' && skipOuter(p.initializer).kind === ts.SyntaxKind.FalseKeyword);
+  return options.properties.some(
+    (p) =>
+      ts.isPropertyAssignment(p) &&
+      propertyKey(p.name) === 'enabled' &&
+      skipOuter(p.initializer).kind === ts.SyntaxKind.FalseKeyword,
+  );
 }
 
 /** `{ ignoreOutgoingRequestHook: () => true }`: the HTTP instrumentation traces nothing outbound. */
 function ignoresAllOutgoing(options: ts.ObjectLiteralExpression): boolean {
   const hook = hookOf(options);
-  if (!hook || !(ts.isArrowFunction(hook) || ts.isFunctionExpression(hook) || ts.isMethodDeclaration(hook)) || !hook.body) return false;
+  if (
+    !hook ||
+    !(ts.isArrowFunction(hook) || ts.isFunctionExpression(hook) || ts.isMethodDeclaration(hook)) ||
+    !hook.body
+  )
+    return false;
   const body = hook.body;
-  return body.kind === ts.SyntaxKind.TrueKeyword || (ts.isBlock(body) && body.statements.length === 1 && ts.isReturnStatement(body.statements[0]!) && body.statements[0].expression?.kind === ts.SyntaxKind.TrueKeyword);
+  return (
+    body.kind === ts.SyntaxKind.TrueKeyword ||
+    (ts.isBlock(body) &&
+      body.statements.length === 1 &&
+      ts.isReturnStatement(body.statements[0]!) &&
+      body.statements[0].expression?.kind === ts.SyntaxKind.TrueKeyword)
+  );
 }
 
 /** Hosts named in an ignore hook: calls to them are not traced, by the project's choice. */
 function ignoredHostsOf(options: ts.ObjectLiteralExpression): string[] {
   const hook = hookOf(options);
   const hosts: string[] = [];
-  if (hook) forEachDescendant(hook, (n) => {
-    if (ts.isStringLiteralLike(n) && /^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(n.text)) hosts.push(n.text.toLowerCase());
-  });
+  if (hook)
+    forEachDescendant(hook, (n) => {
+      if (ts.isStringLiteralLike(n) && /^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(n.text)) hosts.push(n.text.toLowerCase());
+    });
   return hosts;
 }
 
@@ -170,7 +209,8 @@ const IGNORE_HOOKS = new Set(['ignoreOutgoingRequestHook', 'ignoreRequestHook'])
 
 function hookOf(options: ts.ObjectLiteralExpression): ts.Node | undefined {
   for (const prop of options.properties) {
-    if (ts.isPropertyAssignment(prop) && IGNORE_HOOKS.has(propertyKey(prop.name) ?? '')) return skipOuter(prop.initializer);
+    if (ts.isPropertyAssignment(prop) && IGNORE_HOOKS.has(propertyKey(prop.name) ?? ''))
+      return skipOuter(prop.initializer);
     if (ts.isMethodDeclaration(prop) && IGNORE_HOOKS.has(propertyKey(prop.name) ?? '')) return prop;
   }
   return undefined;
@@ -186,7 +226,12 @@ export function outboundCalls(calls: (ts.CallExpression | ts.NewExpression)[], p
     if (!messaging) messagingByFile.set(file, (messaging = messagingClientsOf(file)));
     const found = clientCall(call, project, messaging);
     if (!found) continue;
-    const outbound: OutboundCall = { client: found.client, direction: found.direction, loc: project.location(call.expression), host: hostOf(call) };
+    const outbound: OutboundCall = {
+      client: found.client,
+      direction: found.direction,
+      loc: project.location(call.expression),
+      host: hostOf(call),
+    };
     const evidence = found.direction === 'send' ? injected(call, project) : extracted(found.handler, project);
     if (evidence) outbound.evidence = evidence;
     out.push(outbound);
@@ -218,7 +263,9 @@ function injected(call: ts.CallExpression | ts.NewExpression, project: ProjectIn
   const carriers = injectedCarriers(enclosingFunction(call) ?? call.getSourceFile());
   if (args.some((a) => mentionsAny(a, carriers))) return 'propagation.inject';
   if (args.some((a) => callsInjectingHelper(a, project))) return 'propagation.inject (helper)';
-  const receiver = ts.isPropertyAccessExpression(skipOuter(call.expression)) ? skipOuter((skipOuter(call.expression) as ts.PropertyAccessExpression).expression) : undefined;
+  const receiver = ts.isPropertyAccessExpression(skipOuter(call.expression))
+    ? skipOuter((skipOuter(call.expression) as ts.PropertyAccessExpression).expression)
+    : undefined;
   if (receiver && interceptorInjects(receiver)) return 'axios interceptor';
   return undefined;
 }
@@ -232,7 +279,12 @@ function extracted(handler: ts.Node | undefined, project: ProjectIndex): string 
   let found: string | undefined;
   forEachDescendant(fn, (n) => {
     if (found) return false;
-    if (ts.isCallExpression(n) && propertyName(skipOuter(n.expression)) === 'extract' && /propagation/.test(n.expression.getText())) found = 'propagation.extract';
+    if (
+      ts.isCallExpression(n) &&
+      propertyName(skipOuter(n.expression)) === 'extract' &&
+      /propagation/.test(n.expression.getText())
+    )
+      found = 'propagation.extract';
     else if (ts.isCallExpression(n)) {
       const helper = calledFunction(n.expression, project);
       if (helper && /propagation\s*\.\s*extract\s*\(/.test(helper.getText())) found = 'propagation.extract (helper)';
@@ -264,7 +316,11 @@ function mentionsAny(node: ts.Node, names: Set<string>): boolean {
 function injectedCarriers(scope: ts.Node): Set<string> {
   const names = new Set<string>();
   forEachDescendant(scope, (n) => {
-    if (ts.isCallExpression(n) && propertyName(skipOuter(n.expression)) === 'inject' && /propagation/.test(n.expression.getText())) {
+    if (
+      ts.isCallExpression(n) &&
+      propertyName(skipOuter(n.expression)) === 'inject' &&
+      /propagation/.test(n.expression.getText())
+    ) {
       const carrier = n.arguments[1] && skipOuter(n.arguments[1]);
       if (carrier && ts.isIdentifier(carrier)) names.add(carrier.text);
       if (carrier && ts.isPropertyAccessExpression(carrier)) names.add(carrier.name.text);
@@ -302,5 +358,3 @@ function interceptorInjects(receiver: ts.Expression): boolean {
   });
   return found;
 }
-
-

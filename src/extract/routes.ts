@@ -12,16 +12,24 @@ export const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', '
  * fastify `route({ url })`): the templates a matched-route label can take.
  */
 /** Receivers that make requests rather than serve them (`axios.get('/x', config)`). */
-const HTTP_CLIENTS = /^(axios|http|https|got|ky|fetch|superagent|request|client|api|httpClient|apiClient|agent|instance)$/i;
+const HTTP_CLIENTS =
+  /^(axios|http|https|got|ky|fetch|superagent|request|client|api|httpClient|apiClient|agent|instance)$/i;
 
 export function isRouteCall(call: ts.CallExpression): boolean {
   const callee = skipOuter(call.expression);
   const method = propertyName(callee);
-  if (method === undefined || !(method === 'route' || (ROUTE_METHODS.has(method) && call.arguments.length >= 2))) return false;
+  if (method === undefined || !(method === 'route' || (ROUTE_METHODS.has(method) && call.arguments.length >= 2)))
+    return false;
   // Hono `app.route('/api', subApp)` mounts an app: its routes are registered on their own.
   if (method === 'route' && call.arguments.length >= 2 && !isHandler(call.arguments[1]!)) return false;
   const receiver = ts.isPropertyAccessExpression(callee) ? skipOuter(callee.expression) : undefined;
-  const receiverName = receiver && (ts.isIdentifier(receiver) ? receiver.text : ts.isPropertyAccessExpression(receiver) ? receiver.name.text : undefined);
+  const receiverName =
+    receiver &&
+    (ts.isIdentifier(receiver)
+      ? receiver.text
+      : ts.isPropertyAccessExpression(receiver)
+        ? receiver.name.text
+        : undefined);
   // A client's `api.get('/x', config)` passes no handler; a server's `api.get('/x', opts, async (req) => …)` does.
   return !(receiverName && HTTP_CLIENTS.test(receiverName)) || isHandler(call.arguments[call.arguments.length - 1]!);
 }
@@ -32,7 +40,11 @@ function isHandler(arg: ts.Expression): boolean {
 }
 
 /** The template a route call registers; constants (`app.get(ROUTES.invoice, …)`) are evaluated. */
-export function routeOf(call: ts.CallExpression, project: ProjectIndex, evaluator: StaticEvaluator): RouteFact | undefined {
+export function routeOf(
+  call: ts.CallExpression,
+  project: ProjectIndex,
+  evaluator: StaticEvaluator,
+): RouteFact | undefined {
   const first = call.arguments[0] && skipOuter(call.arguments[0]);
   if (!first) return undefined;
   const path = (e: ts.Expression): string | undefined => {
@@ -64,11 +76,15 @@ function routerPrefix(call: ts.CallExpression, evaluator: StaticEvaluator): stri
   const callee = skipOuter(call.expression);
   const receiver = ts.isPropertyAccessExpression(callee) ? skipOuter(callee.expression) : undefined;
   const decl = receiver && ts.isIdentifier(receiver) ? lookup(receiver.text, receiver) : undefined;
-  const init = decl?.kind === 'variable' && decl.path.length === 0 && decl.node.initializer ? skipOuter(decl.node.initializer) : undefined;
+  const init =
+    decl?.kind === 'variable' && decl.path.length === 0 && decl.node.initializer
+      ? skipOuter(decl.node.initializer)
+      : undefined;
   if (!init || !ts.isNewExpression(init) || !/Router$/.test(init.expression.getText())) return '';
   const options = init.arguments?.[0] && skipOuter(init.arguments[0]);
   if (!options || !ts.isObjectLiteralExpression(options)) return '';
-  const prefix = options.properties.find((p) => ts.isPropertyAssignment(p) && propertyKey(p.name) === 'prefix') as ts.PropertyAssignment | undefined;
+  const prefix = options.properties.find((p) => ts.isPropertyAssignment(p) && propertyKey(p.name) === 'prefix') as
+    ts.PropertyAssignment | undefined;
   return (prefix && scalarText(evaluator.eval(prefix.initializer))) ?? '';
 }
 
@@ -87,9 +103,11 @@ export function nestRoutes(cls: ts.ClassDeclaration, project: ProjectIndex, eval
     if (!ts.isMethodDeclaration(member)) continue;
     for (const decorator of ts.getDecorators(member) ?? []) {
       const call = skipOuter(decorator.expression);
-      if (!ts.isCallExpression(call) || !ts.isIdentifier(call.expression) || !NEST_METHODS.has(call.expression.text)) continue;
+      if (!ts.isCallExpression(call) || !ts.isIdentifier(call.expression) || !NEST_METHODS.has(call.expression.text))
+        continue;
       for (const prefix of prefixes) {
-        for (const path of decoratorPaths(call, evaluator)) routes.push({ template: joinPaths(prefix, path) || '/', loc: project.location(decorator) });
+        for (const path of decoratorPaths(call, evaluator))
+          routes.push({ template: joinPaths(prefix, path) || '/', loc: project.location(decorator) });
       }
     }
   }

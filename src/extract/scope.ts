@@ -4,13 +4,26 @@ import { forEachDescendant } from './walk.js';
 /** What an identifier refers to, found lexically (no type checker needed). */
 export type Declaration =
   | { kind: 'variable'; node: ts.VariableDeclaration; name: ts.Identifier; path: string[]; isConst: boolean }
-  | { kind: 'parameter'; node: ts.ParameterDeclaration; fn: ts.SignatureDeclaration; index: number; name: ts.Identifier; path: string[] }
+  | {
+      kind: 'parameter';
+      node: ts.ParameterDeclaration;
+      fn: ts.SignatureDeclaration;
+      index: number;
+      name: ts.Identifier;
+      path: string[];
+    }
   | { kind: 'function'; node: ts.FunctionDeclaration }
   | { kind: 'class'; node: ts.ClassDeclaration }
   | { kind: 'enum'; node: ts.EnumDeclaration }
   | { kind: 'type'; node: ts.TypeAliasDeclaration | ts.InterfaceDeclaration }
   | { kind: 'import'; node: ts.Node; module: string; imported: string; name: ts.Identifier }
-  | { kind: 'loop'; node: ts.VariableDeclaration; loop: ts.ForOfStatement | ts.ForInStatement; name: ts.Identifier; path: string[] }
+  | {
+      kind: 'loop';
+      node: ts.VariableDeclaration;
+      loop: ts.ForOfStatement | ts.ForInStatement;
+      name: ts.Identifier;
+      path: string[];
+    }
   | { kind: 'catch'; node: ts.CatchClause; name: ts.Identifier }
   /** `export default <expr>` and `module.exports = <expr>`: the value itself. */
   | { kind: 'expression'; node: ts.Expression };
@@ -32,11 +45,20 @@ function declaredIn(scope: ts.Node, name: string): Declaration | undefined {
       const hit = bindingPath(param.name, name);
       if (hit) return { kind: 'parameter', node: param, fn, index: i, name: hit.id, path: hit.path };
     }
-    if ((ts.isFunctionExpression(scope) || ts.isFunctionDeclaration(scope)) && scope.name?.text === name && ts.isFunctionDeclaration(scope)) {
+    if (
+      (ts.isFunctionExpression(scope) || ts.isFunctionDeclaration(scope)) &&
+      scope.name?.text === name &&
+      ts.isFunctionDeclaration(scope)
+    ) {
       return { kind: 'function', node: scope };
     }
   }
-  if (ts.isCatchClause(scope) && scope.variableDeclaration && ts.isIdentifier(scope.variableDeclaration.name) && scope.variableDeclaration.name.text === name) {
+  if (
+    ts.isCatchClause(scope) &&
+    scope.variableDeclaration &&
+    ts.isIdentifier(scope.variableDeclaration.name) &&
+    scope.variableDeclaration.name.text === name
+  ) {
     return { kind: 'catch', node: scope, name: scope.variableDeclaration.name };
   }
   if ((ts.isForOfStatement(scope) || ts.isForInStatement(scope)) && ts.isVariableDeclarationList(scope.initializer)) {
@@ -59,7 +81,13 @@ function declaredIn(scope: ts.Node, name: string): Declaration | undefined {
 }
 
 function statementsOf(scope: ts.Node): readonly ts.Statement[] | undefined {
-  if (ts.isSourceFile(scope) || ts.isBlock(scope) || ts.isModuleBlock(scope) || ts.isCaseClause(scope) || ts.isDefaultClause(scope)) {
+  if (
+    ts.isSourceFile(scope) ||
+    ts.isBlock(scope) ||
+    ts.isModuleBlock(scope) ||
+    ts.isCaseClause(scope) ||
+    ts.isDefaultClause(scope)
+  ) {
     return scope.statements;
   }
   return undefined;
@@ -67,7 +95,8 @@ function statementsOf(scope: ts.Node): readonly ts.Statement[] | undefined {
 
 export function declaredByStatement(statement: ts.Statement, name: string): Declaration | undefined {
   if (ts.isVariableStatement(statement)) return inVariableList(statement.declarationList, name);
-  if (ts.isFunctionDeclaration(statement) && statement.name?.text === name) return { kind: 'function', node: statement };
+  if (ts.isFunctionDeclaration(statement) && statement.name?.text === name)
+    return { kind: 'function', node: statement };
   if (ts.isClassDeclaration(statement) && statement.name?.text === name) return { kind: 'class', node: statement };
   if (ts.isEnumDeclaration(statement) && statement.name.text === name) return { kind: 'enum', node: statement };
   if ((ts.isTypeAliasDeclaration(statement) || ts.isInterfaceDeclaration(statement)) && statement.name.text === name) {
@@ -77,7 +106,8 @@ export function declaredByStatement(statement: ts.Statement, name: string): Decl
     const module = statement.moduleSpecifier.text;
     const clause = statement.importClause;
     if (!clause) return undefined;
-    if (clause.name?.text === name) return { kind: 'import', node: statement, module, imported: 'default', name: clause.name };
+    if (clause.name?.text === name)
+      return { kind: 'import', node: statement, module, imported: 'default', name: clause.name };
     const bindings = clause.namedBindings;
     if (bindings && ts.isNamespaceImport(bindings) && bindings.name.text === name) {
       return { kind: 'import', node: statement, module, imported: '*', name: bindings.name };
@@ -91,13 +121,17 @@ export function declaredByStatement(statement: ts.Statement, name: string): Decl
       }
     }
   }
-  if (ts.isImportEqualsDeclaration(statement) && statement.name.text === name && ts.isExternalModuleReference(statement.moduleReference)) {
+  if (
+    ts.isImportEqualsDeclaration(statement) &&
+    statement.name.text === name &&
+    ts.isExternalModuleReference(statement.moduleReference)
+  ) {
     const ref = statement.moduleReference.expression;
-    if (ts.isStringLiteral(ref)) return { kind: 'import', node: statement, module: ref.text, imported: '*', name: statement.name };
+    if (ts.isStringLiteral(ref))
+      return { kind: 'import', node: statement, module: ref.text, imported: '*', name: statement.name };
   }
   return undefined;
 }
-
 
 function inVariableList(list: ts.VariableDeclarationList, name: string): Declaration | undefined {
   const isConst = (list.flags & ts.NodeFlags.Const) !== 0;
@@ -156,14 +190,20 @@ function bindingPath(binding: ts.BindingName, name: string): { id: ts.Identifier
 export function skipOuter(expr: ts.Expression): ts.Expression {
   let e = expr;
   for (;;) {
-    if (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e) || ts.isAwaitExpression(e)) {
+    if (
+      ts.isParenthesizedExpression(e) ||
+      ts.isAsExpression(e) ||
+      ts.isNonNullExpression(e) ||
+      ts.isSatisfiesExpression(e) ||
+      ts.isTypeAssertionExpression(e) ||
+      ts.isAwaitExpression(e)
+    ) {
       e = e.expression;
     } else {
       return e;
     }
   }
 }
-
 
 /** The nearest function around a node (arrow functions and methods included). */
 export function enclosingFunction(node: ts.Node): ts.SignatureDeclaration | undefined {
@@ -190,19 +230,30 @@ export function enclosingClass(node: ts.Node): ts.ClassLikeDeclaration | undefin
 /** The name a property is accessed by, for `a.b`, `a?.b`, `a['b']`. */
 export function propertyName(expr: ts.Expression): string | undefined {
   if (ts.isPropertyAccessExpression(expr)) return expr.name.text;
-  if (ts.isElementAccessExpression(expr) && ts.isStringLiteralLike(expr.argumentExpression)) return expr.argumentExpression.text;
+  if (ts.isElementAccessExpression(expr) && ts.isStringLiteralLike(expr.argumentExpression))
+    return expr.argumentExpression.text;
   return undefined;
 }
 
 export function propertyKey(name: ts.PropertyName): string | undefined {
-  if (ts.isIdentifier(name) || ts.isStringLiteralLike(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name)) return name.text;
+  if (
+    ts.isIdentifier(name) ||
+    ts.isStringLiteralLike(name) ||
+    ts.isNumericLiteral(name) ||
+    ts.isPrivateIdentifier(name)
+  )
+    return name.text;
   return undefined;
 }
 
 /** Name of a function for messages and for call-site matching. */
 export function functionName(fn: ts.SignatureDeclaration): string | undefined {
   if (ts.isConstructorDeclaration(fn)) return fn.parent.name?.text;
-  if ((ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn) || ts.isFunctionExpression(fn)) && fn.name && ts.isIdentifier(fn.name)) {
+  if (
+    (ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn) || ts.isFunctionExpression(fn)) &&
+    fn.name &&
+    ts.isIdentifier(fn.name)
+  ) {
     return fn.name.text;
   }
   const parent = fn.parent;
@@ -216,14 +267,23 @@ export function functionName(fn: ts.SignatureDeclaration): string | undefined {
  * Every `this.<member> = value` in a class (constructors, methods, initialisers), in source order;
  * a nested class has its own `this`. `visit` returns true to stop.
  */
-export function forEachThisAssignment(cls: ts.ClassLikeDeclaration, member: string, visit: (value: ts.Expression) => boolean | void): void {
+export function forEachThisAssignment(
+  cls: ts.ClassLikeDeclaration,
+  member: string,
+  visit: (value: ts.Expression) => boolean | void,
+): void {
   let done = false;
   for (const element of cls.members) {
     forEachDescendant(element, (node) => {
       if (done || (node !== element && ts.isClassLike(node))) return false;
       if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
         const left = skipOuter(node.left);
-        if (ts.isPropertyAccessExpression(left) && left.expression.kind === ts.SyntaxKind.ThisKeyword && left.name.text === member) done = visit(node.right) === true;
+        if (
+          ts.isPropertyAccessExpression(left) &&
+          left.expression.kind === ts.SyntaxKind.ThisKeyword &&
+          left.name.text === member
+        )
+          done = visit(node.right) === true;
       }
     });
     if (done) return;

@@ -12,16 +12,34 @@ export function readSource(file: string, shownAs: string): ReadOutcome {
   try {
     size = statSync(file).size;
   } catch (error) {
-    return { skipped: { level: 'warning', file: shownAs, message: `cannot read file (${(error as NodeJS.ErrnoException).code ?? 'error'})` } };
+    return {
+      skipped: {
+        level: 'warning',
+        file: shownAs,
+        message: `cannot read file (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      },
+    };
   }
   if (size > MAX_FILE_BYTES) {
-    return { skipped: { level: 'note', file: shownAs, message: `skipped: ${(size / 1024 / 1024).toFixed(1)} MB is over the 5 MB limit for source files` } };
+    return {
+      skipped: {
+        level: 'note',
+        file: shownAs,
+        message: `skipped: ${(size / 1024 / 1024).toFixed(1)} MB is over the 5 MB limit for source files`,
+      },
+    };
   }
   try {
     if (looksBinary(file)) return { skipped: { level: 'note', file: shownAs, message: 'skipped: binary file' } };
     return { text: readFileSync(file, 'utf8') };
   } catch (error) {
-    return { skipped: { level: 'warning', file: shownAs, message: `cannot read file (${(error as NodeJS.ErrnoException).code ?? 'error'})` } };
+    return {
+      skipped: {
+        level: 'warning',
+        file: shownAs,
+        message: `cannot read file (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      },
+    };
   }
 }
 
@@ -51,7 +69,8 @@ export type ParseOutcome = { sourceFile: ts.SourceFile } | { problem: Notice };
  */
 export function parseSource(file: string, text: string, shownAs: string): ParseOutcome {
   const sourceFile = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKind(file));
-  const diagnostics = (sourceFile as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+  const diagnostics =
+    (sourceFile as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
   const first = diagnostics[0];
   if (first) {
     const { line, character } = sourceFile.getLineAndCharacterOfPosition(first.start);

@@ -13,7 +13,11 @@ export function isSpanCall(call: ts.CallExpression): boolean {
   return method !== undefined && SPAN_NAMING_CALLS.has(method) && call.arguments.length > 0;
 }
 
-export function spanFact(call: ts.CallExpression, project: ProjectIndex, provenance: ProvenanceAnalyzer): SpanFact | undefined {
+export function spanFact(
+  call: ts.CallExpression,
+  project: ProjectIndex,
+  provenance: ProvenanceAnalyzer,
+): SpanFact | undefined {
   const callee = skipOuter(call.expression);
   const method = propertyName(callee) as SpanFact['call'];
   if (!ts.isPropertyAccessExpression(callee)) return undefined;
@@ -34,7 +38,12 @@ function isTracer(expr: ts.Expression, depth = 0): boolean {
   if (/tracer$/i.test(propertyName(e) ?? (ts.isIdentifier(e) ? e.text : ''))) return true;
   if (ts.isIdentifier(e)) {
     const decl = lookup(e.text, e);
-    return decl?.kind === 'variable' && decl.path.length === 0 && decl.node.initializer !== undefined && isTracer(decl.node.initializer, depth + 1);
+    return (
+      decl?.kind === 'variable' &&
+      decl.path.length === 0 &&
+      decl.node.initializer !== undefined &&
+      isTracer(decl.node.initializer, depth + 1)
+    );
   }
   return false;
 }
@@ -44,11 +53,16 @@ function isTracer(expr: ts.Expression, depth = 0): boolean {
  * it: an `end()` in `finally` ends it always; `end()` only in `try` leaks it when the try throws; a
  * `return` or `throw` after the start with no `end()` before it leaks it on that path.
  */
-function lifecycle(call: ts.CallExpression, method: 'startSpan' | 'startActiveSpan', project: ProjectIndex): SpanLifecycle {
+function lifecycle(
+  call: ts.CallExpression,
+  method: 'startSpan' | 'startActiveSpan',
+  project: ProjectIndex,
+): SpanLifecycle {
   let spanName: ts.Identifier | undefined;
   let scope: ts.Node | undefined;
   if (method === 'startActiveSpan') {
-    const callback = [...call.arguments].reverse().find((a) => ts.isArrowFunction(a) || ts.isFunctionExpression(a)) as ts.ArrowFunction | ts.FunctionExpression | undefined;
+    const callback = [...call.arguments].reverse().find((a) => ts.isArrowFunction(a) || ts.isFunctionExpression(a)) as
+      ts.ArrowFunction | ts.FunctionExpression | undefined;
     const param = callback?.parameters[0];
     if (!callback || !param || !ts.isIdentifier(param.name)) return { status: 'escapes' };
     spanName = param.name;
@@ -64,14 +78,25 @@ function lifecycle(call: ts.CallExpression, method: 'startSpan' | 'startActiveSp
   const ends: ts.CallExpression[] = [];
   let escapes = false;
   forEachDescendant(scope, (node) => {
-    if (!ts.isIdentifier(node) || node.text !== spanName!.text || node === spanName || !sameDeclaration(lookup(node.text, node), decl)) return;
+    if (
+      !ts.isIdentifier(node) ||
+      node.text !== spanName!.text ||
+      node === spanName ||
+      !sameDeclaration(lookup(node.text, node), decl)
+    )
+      return;
     const parent = node.parent;
     if (ts.isPropertyAccessExpression(parent) && parent.expression === node) {
-      if (parent.name.text === 'end' && ts.isCallExpression(parent.parent) && parent.parent.expression === parent) ends.push(parent.parent);
+      if (parent.name.text === 'end' && ts.isCallExpression(parent.parent) && parent.parent.expression === parent)
+        ends.push(parent.parent);
       return;
     }
     // Returned, stored, or handed to a function other than context helpers: ended elsewhere, maybe.
-    if (ts.isCallExpression(parent) && /^(setSpan|setSpanContext|with|bind)$/.test(propertyName(parent.expression) ?? '')) return;
+    if (
+      ts.isCallExpression(parent) &&
+      /^(setSpan|setSpanContext|with|bind)$/.test(propertyName(parent.expression) ?? '')
+    )
+      return;
     escapes = true;
   });
   const variable = spanName.text;
@@ -79,22 +104,44 @@ function lifecycle(call: ts.CallExpression, method: 'startSpan' | 'startActiveSp
   if (ends.length === 0) return { status: 'never', variable };
   if (ends.some((end) => inFinally(end, scope!))) return { status: 'ended', variable };
   const leakingTry = ends.every((end) => insideTryBlock(end, scope!)) ? tryWithoutEnd(ends, scope) : undefined;
-  if (leakingTry) return { status: 'try-without-finally', variable, loc: project.location(leakingTry), exit: ts.isCatchClause(leakingTry) ? 'catch' : 'try' };
+  if (leakingTry)
+    return {
+      status: 'try-without-finally',
+      variable,
+      loc: project.location(leakingTry),
+      exit: ts.isCatchClause(leakingTry) ? 'catch' : 'try',
+    };
   // The span is live from the start call on; for startActiveSpan, from the top of its callback.
   const start = method === 'startActiveSpan' ? scope.getStart() : call.getEnd();
   const lastEnd = Math.max(...ends.map((e) => e.getStart()));
   let exit: ts.Node | undefined;
   forEachDescendant(scope, (node) => {
     if (exit || (node !== scope && ts.isFunctionLike(node))) return false;
-    if ((ts.isReturnStatement(node) || ts.isThrowStatement(node)) && node.getStart() > start && node.getStart() < lastEnd && !endedBefore(node, ends)) exit = node;
+    if (
+      (ts.isReturnStatement(node) || ts.isThrowStatement(node)) &&
+      node.getStart() > start &&
+      node.getStart() < lastEnd &&
+      !endedBefore(node, ends)
+    )
+      exit = node;
   });
-  if (exit) return { status: 'early-exit', variable, loc: project.location(exit), exit: ts.isReturnStatement(exit) ? 'return' : 'throw' };
+  if (exit)
+    return {
+      status: 'early-exit',
+      variable,
+      loc: project.location(exit),
+      exit: ts.isReturnStatement(exit) ? 'return' : 'throw',
+    };
   return { status: 'ended', variable };
 }
 
 function skipParents(node: ts.Node): ts.Node {
   let n = node.parent;
-  while (n && (ts.isAwaitExpression(n) || ts.isParenthesizedExpression(n) || ts.isAsExpression(n) || ts.isNonNullExpression(n))) n = n.parent;
+  while (
+    n &&
+    (ts.isAwaitExpression(n) || ts.isParenthesizedExpression(n) || ts.isAsExpression(n) || ts.isNonNullExpression(n))
+  )
+    n = n.parent;
   return n;
 }
 
@@ -107,7 +154,12 @@ function functionBodyOf(node: ts.Node): ts.Node {
 }
 
 function sameDeclaration(a: Declaration | undefined, b: Declaration | undefined): boolean {
-  return a !== undefined && b !== undefined && a.kind === b.kind && (a as { node: ts.Node }).node === (b as { node: ts.Node }).node;
+  return (
+    a !== undefined &&
+    b !== undefined &&
+    a.kind === b.kind &&
+    (a as { node: ts.Node }).node === (b as { node: ts.Node }).node
+  );
 }
 
 function ancestors(node: ts.Node, scope: ts.Node): ts.Node[] {

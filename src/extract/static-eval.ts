@@ -20,7 +20,12 @@ export const EMPTY_ENV: Env = new Map();
 const UNKNOWN: Static = { k: 'unknown' };
 const MAX_DEPTH = 12;
 
-export function bindArguments(fn: ts.SignatureDeclaration, args: readonly ts.Expression[], callerEnv: Env, outer: Env = EMPTY_ENV): Env {
+export function bindArguments(
+  fn: ts.SignatureDeclaration,
+  args: readonly ts.Expression[],
+  callerEnv: Env,
+  outer: Env = EMPTY_ENV,
+): Env {
   const env = new Map(outer);
   fn.parameters.forEach((param, i) => env.set(param, { arg: args[i], env: callerEnv }));
   return env;
@@ -103,10 +108,14 @@ export class StaticEvaluator {
     }
     if (left.k === 'num' && right.k === 'num') {
       switch (op) {
-        case ts.SyntaxKind.AsteriskToken: return { k: 'num', v: left.v * right.v };
-        case ts.SyntaxKind.MinusToken: return { k: 'num', v: left.v - right.v };
-        case ts.SyntaxKind.SlashToken: return { k: 'num', v: left.v / right.v };
-        case ts.SyntaxKind.AsteriskAsteriskToken: return { k: 'num', v: left.v ** right.v };
+        case ts.SyntaxKind.AsteriskToken:
+          return { k: 'num', v: left.v * right.v };
+        case ts.SyntaxKind.MinusToken:
+          return { k: 'num', v: left.v - right.v };
+        case ts.SyntaxKind.SlashToken:
+          return { k: 'num', v: left.v / right.v };
+        case ts.SyntaxKind.AsteriskAsteriskToken:
+          return { k: 'num', v: left.v ** right.v };
       }
     }
     return UNKNOWN;
@@ -117,7 +126,11 @@ export class StaticEvaluator {
     let spreadParam: ts.ParameterDeclaration | undefined;
     for (const prop of e.properties) {
       if (ts.isPropertyAssignment(prop)) {
-        const key = propertyKey(prop.name) ?? (ts.isComputedPropertyName(prop.name) ? scalarText(this.eval(prop.name.expression, env, depth + 1)) : undefined);
+        const key =
+          propertyKey(prop.name) ??
+          (ts.isComputedPropertyName(prop.name)
+            ? scalarText(this.eval(prop.name.expression, env, depth + 1))
+            : undefined);
         if (key !== undefined) props.set(key, this.eval(prop.initializer, env, depth + 1));
       } else if (ts.isShorthandPropertyAssignment(prop)) {
         props.set(prop.name.text, this.identifier(prop.name, env, depth + 1));
@@ -150,7 +163,11 @@ export class StaticEvaluator {
         if (bound) {
           // Arguments of an inner wrapper call may use the outer wrapper's parameters, bound later.
           const callerEnv = bound.env === env || bound.env.size === 0 ? env : new Map([...env, ...bound.env]);
-          const value = bound.arg ? this.eval(bound.arg, callerEnv, depth + 1) : decl.node.initializer ? this.eval(decl.node.initializer, env, depth + 1) : UNKNOWN;
+          const value = bound.arg
+            ? this.eval(bound.arg, callerEnv, depth + 1)
+            : decl.node.initializer
+              ? this.eval(decl.node.initializer, env, depth + 1)
+              : UNKNOWN;
           return this.path(value, decl.path);
         }
         return { k: 'param', decl: decl.node };
@@ -165,7 +182,9 @@ export class StaticEvaluator {
       case 'enum': {
         // `Object.values(GossipType)`, `for (const t of Object.values(Kind))`: an enum is an object of its members.
         const props = new Map<string, Static>();
-        enumValues(decl.node).forEach((v, k) => props.set(k, typeof v === 'number' ? { k: 'num', v } : { k: 'str', v }));
+        enumValues(decl.node).forEach((v, k) =>
+          props.set(k, typeof v === 'number' ? { k: 'num', v } : { k: 'str', v }),
+        );
         return { k: 'obj', props };
       }
       default:
@@ -179,7 +198,8 @@ export class StaticEvaluator {
       if (!ts.isVariableStatement(statement)) continue;
       if (!ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) continue;
       for (const d of statement.declarationList.declarations) {
-        if (ts.isIdentifier(d.name) && d.initializer) props.set(d.name.text, this.eval(d.initializer, EMPTY_ENV, depth + 1));
+        if (ts.isIdentifier(d.name) && d.initializer)
+          props.set(d.name.text, this.eval(d.initializer, EMPTY_ENV, depth + 1));
       }
     }
     return { k: 'obj', props };
@@ -202,23 +222,42 @@ export class StaticEvaluator {
     if (decl?.kind !== 'enum') return undefined;
     const members = enumValues(decl.node);
     const value = members.get(name);
-    return value === undefined ? undefined : typeof value === 'number' ? { k: 'num', v: value } : { k: 'str', v: value };
+    return value === undefined
+      ? undefined
+      : typeof value === 'number'
+        ? { k: 'num', v: value }
+        : { k: 'str', v: value };
   }
 
   private call(e: ts.CallExpression, env: Env, depth: number): Static {
     const callee = e.expression;
-    const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
+    const name = ts.isIdentifier(callee)
+      ? callee.text
+      : ts.isPropertyAccessExpression(callee)
+        ? callee.name.text
+        : undefined;
     const args = e.arguments.map((a) => this.eval(a, env, depth + 1));
     const nums = args.map((a) => (a.k === 'num' ? a.v : undefined));
     if (name === 'linearBuckets' && nums.length >= 3 && nums.every((n) => n !== undefined)) {
       const [start, width, count] = nums as number[];
-      return { k: 'arr', items: Array.from({ length: Math.max(0, count!) }, (_, i) => ({ k: 'num', v: start! + i * width! })) };
+      return {
+        k: 'arr',
+        items: Array.from({ length: Math.max(0, count!) }, (_, i) => ({ k: 'num', v: start! + i * width! })),
+      };
     }
     if (name === 'exponentialBuckets' && nums.length >= 3 && nums.every((n) => n !== undefined)) {
       const [start, factor, count] = nums as number[];
-      return { k: 'arr', items: Array.from({ length: Math.max(0, count!) }, (_, i) => ({ k: 'num', v: start! * factor! ** i })) };
+      return {
+        k: 'arr',
+        items: Array.from({ length: Math.max(0, count!) }, (_, i) => ({ k: 'num', v: start! * factor! ** i })),
+      };
     }
-    if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === 'Object' && args[0]?.k === 'obj') {
+    if (
+      ts.isPropertyAccessExpression(callee) &&
+      ts.isIdentifier(callee.expression) &&
+      callee.expression.text === 'Object' &&
+      args[0]?.k === 'obj'
+    ) {
       const obj = args[0];
       if (name === 'values') return { k: 'arr', items: [...obj.props.values()] };
       if (name === 'keys') return { k: 'arr', items: [...obj.props.keys()].map((v) => ({ k: 'str', v })) };
@@ -228,7 +267,8 @@ export class StaticEvaluator {
       if (base.k === 'arr' && name === 'concat' && args.every((a) => a.k === 'arr')) {
         return { k: 'arr', items: [...base.items, ...args.flatMap((a) => (a.k === 'arr' ? a.items : []))] };
       }
-      if (base.k === 'arr' && name === 'slice' && nums.every((n) => n !== undefined)) return { k: 'arr', items: base.items.slice(nums[0], nums[1]) };
+      if (base.k === 'arr' && name === 'slice' && nums.every((n) => n !== undefined))
+        return { k: 'arr', items: base.items.slice(nums[0], nums[1]) };
     }
     return args.find((a) => a.k === 'param') ?? UNKNOWN;
   }

@@ -17,7 +17,12 @@ export function typeBound(type: ts.TypeNode, project: ProjectIndex, evaluator: S
   return values ? finite(values, `type \`${type.getText().replace(/\s+/g, ' ').slice(0, 60)}\``) : undefined;
 }
 
-function typeValues(type: ts.TypeNode, project: ProjectIndex, evaluator: StaticEvaluator, depth: number): string[] | undefined {
+function typeValues(
+  type: ts.TypeNode,
+  project: ProjectIndex,
+  evaluator: StaticEvaluator,
+  depth: number,
+): string[] | undefined {
   if (depth > MAX_DEPTH) return undefined;
   if (ts.isParenthesizedTypeNode(type)) return typeValues(type.type, project, evaluator, depth + 1);
   if (ts.isLiteralTypeNode(type)) {
@@ -32,7 +37,11 @@ function typeValues(type: ts.TypeNode, project: ProjectIndex, evaluator: StaticE
   if (ts.isUnionTypeNode(type)) {
     const all: string[] = [];
     for (const member of type.types) {
-      if (member.kind === ts.SyntaxKind.UndefinedKeyword || (ts.isLiteralTypeNode(member) && member.literal.kind === ts.SyntaxKind.NullKeyword)) continue;
+      if (
+        member.kind === ts.SyntaxKind.UndefinedKeyword ||
+        (ts.isLiteralTypeNode(member) && member.literal.kind === ts.SyntaxKind.NullKeyword)
+      )
+        continue;
       const values = typeValues(member, project, evaluator, depth + 1);
       if (!values) return undefined;
       all.push(...values);

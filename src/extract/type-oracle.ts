@@ -106,7 +106,11 @@ export class TypeOracle {
       resolveModuleNameLiterals: (literals, containingFile) =>
         literals.map((literal) => {
           const resolved = this.modules.resolve(literal.text, containingFile, exists);
-          return { resolvedModule: resolved ? { resolvedFileName: resolved, extension: extensionOf(resolved), isExternalLibraryImport: false } : undefined };
+          return {
+            resolvedModule: resolved
+              ? { resolvedFileName: resolved, extension: extensionOf(resolved), isExternalLibraryImport: false }
+              : undefined,
+          };
         }),
     };
     const program = ts.createProgram({ rootNames: [MINIMAL_LIB_PATH, ...this.files.keys()], options: OPTIONS, host });
@@ -117,13 +121,25 @@ export class TypeOracle {
 
 function extensionOf(file: string): ts.Extension {
   const match = /\.(d\.ts|tsx|ts|mts|cts|jsx|js|mjs|cjs)$/.exec(file)?.[1];
-  const byName: Record<string, ts.Extension> = { 'd.ts': ts.Extension.Dts, tsx: ts.Extension.Tsx, ts: ts.Extension.Ts, mts: ts.Extension.Mts, cts: ts.Extension.Cts, jsx: ts.Extension.Jsx, js: ts.Extension.Js, mjs: ts.Extension.Mjs, cjs: ts.Extension.Cjs };
+  const byName: Record<string, ts.Extension> = {
+    'd.ts': ts.Extension.Dts,
+    tsx: ts.Extension.Tsx,
+    ts: ts.Extension.Ts,
+    mts: ts.Extension.Mts,
+    cts: ts.Extension.Cts,
+    jsx: ts.Extension.Jsx,
+    js: ts.Extension.Js,
+    mjs: ts.Extension.Mjs,
+    cjs: ts.Extension.Cjs,
+  };
   return byName[match ?? 'ts'] ?? ts.Extension.Ts;
 }
 
 function finiteOf(checker: ts.TypeChecker, type: ts.Type): { values: string[]; type: string } | undefined {
   const values = literalValues(type);
-  return values && values.length > 0 && values.length <= MAX_VALUES ? { values, type: checker.typeToString(type) } : undefined;
+  return values && values.length > 0 && values.length <= MAX_VALUES
+    ? { values, type: checker.typeToString(type) }
+    : undefined;
 }
 
 function literalValues(type: ts.Type): string[] | undefined {
@@ -133,7 +149,8 @@ function literalValues(type: ts.Type): string[] | undefined {
     if (t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Null)) continue;
     if (t.isStringLiteral()) values.push(t.value);
     else if (t.isNumberLiteral()) values.push(String(t.value));
-    else if (t.flags & ts.TypeFlags.BooleanLiteral) values.push((t as unknown as { intrinsicName: string }).intrinsicName);
+    else if (t.flags & ts.TypeFlags.BooleanLiteral)
+      values.push((t as unknown as { intrinsicName: string }).intrinsicName);
     else return undefined;
   }
   return [...new Set(values)].sort();

@@ -10,15 +10,23 @@ import { scalarText, staticNumbers, staticStrings, type Static, type StaticEvalu
  */
 export function viewsIn(node: ts.Node, project: ProjectIndex, evaluator: StaticEvaluator): ViewFact[] {
   const configs: ts.Expression[] = [];
-  if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'View' && node.arguments?.[0]) configs.push(node.arguments[0]);
+  if (
+    ts.isNewExpression(node) &&
+    ts.isIdentifier(node.expression) &&
+    node.expression.text === 'View' &&
+    node.arguments?.[0]
+  )
+    configs.push(node.arguments[0]);
   if ((ts.isPropertyAssignment(node) || ts.isShorthandPropertyAssignment(node)) && propertyKey(node.name) === 'views') {
     // `views: [...]`, `views: VIEWS` or `{ views }` with a const array.
     let list: ts.Expression = ts.isPropertyAssignment(node) ? skipOuter(node.initializer) : node.name;
     if (ts.isIdentifier(list)) {
       const decl = lookup(list.text, list);
-      if (decl?.kind === 'variable' && decl.path.length === 0 && decl.node.initializer) list = skipOuter(decl.node.initializer);
+      if (decl?.kind === 'variable' && decl.path.length === 0 && decl.node.initializer)
+        list = skipOuter(decl.node.initializer);
     }
-    if (ts.isArrayLiteralExpression(list)) configs.push(...list.elements.filter((e) => ts.isObjectLiteralExpression(skipOuter(e))));
+    if (ts.isArrayLiteralExpression(list))
+      configs.push(...list.elements.filter((e) => ts.isObjectLiteralExpression(skipOuter(e))));
   }
   const views: ViewFact[] = [];
   for (const config of configs) {
@@ -29,8 +37,15 @@ export function viewsIn(node: ts.Node, project: ProjectIndex, evaluator: StaticE
     const instrumentName = scalarText(value.props.get('instrumentName') ?? { k: 'unknown' }) ?? '*';
     const view: ViewFact = { instrumentName, loc: project.location(literal) };
     // `instrumentType: InstrumentType.HISTOGRAM`: only instruments of that kind.
-    const type = literal.properties.find((p) => ts.isPropertyAssignment(p) && propertyKey(p.name) === 'instrumentType') as ts.PropertyAssignment | undefined;
-    if (type) view.instrumentType = (propertyName(skipOuter(type.initializer)) ?? scalarText(evaluator.eval(type.initializer)) ?? '(unreadable)').toUpperCase();
+    const type = literal.properties.find(
+      (p) => ts.isPropertyAssignment(p) && propertyKey(p.name) === 'instrumentType',
+    ) as ts.PropertyAssignment | undefined;
+    if (type)
+      view.instrumentType = (
+        propertyName(skipOuter(type.initializer)) ??
+        scalarText(evaluator.eval(type.initializer)) ??
+        '(unreadable)'
+      ).toUpperCase();
     const meterName = value.props.get('meterName');
     if (meterName) view.meterName = scalarText(meterName) ?? '(unreadable)';
     const limit = value.props.get('aggregationCardinalityLimit');
@@ -38,7 +53,9 @@ export function viewsIn(node: ts.Node, project: ProjectIndex, evaluator: StaticE
     const keys = value.props.get('attributeKeys');
     const allowed = (keys && staticStrings(keys)) ?? allowListOf(literal, evaluator);
     if (allowed) view.attributeKeys = allowed;
-    const aggregation = literal.properties.find((p) => ts.isPropertyAssignment(p) && propertyKey(p.name) === 'aggregation') as ts.PropertyAssignment | undefined;
+    const aggregation = literal.properties.find(
+      (p) => ts.isPropertyAssignment(p) && propertyKey(p.name) === 'aggregation',
+    ) as ts.PropertyAssignment | undefined;
     if (aggregation && isDrop(aggregation.initializer)) view.drop = true;
     const boundaries = boundariesOf(literal, value, evaluator);
     if (boundaries) view.boundaries = boundaries.length;
@@ -56,7 +73,8 @@ function isDrop(expr: ts.Expression, depth = 0): boolean {
     return decl?.kind === 'variable' && decl.node.initializer !== undefined && isDrop(decl.node.initializer, depth + 1);
   }
   if (!ts.isObjectLiteralExpression(e)) return false;
-  const type = e.properties.find((p) => ts.isPropertyAssignment(p) && propertyKey(p.name) === 'type') as ts.PropertyAssignment | undefined;
+  const type = e.properties.find((p) => ts.isPropertyAssignment(p) && propertyKey(p.name) === 'type') as
+    ts.PropertyAssignment | undefined;
   return type !== undefined && propertyName(skipOuter(type.initializer)) === 'DROP';
 }
 
@@ -68,7 +86,13 @@ function allowListOf(literal: ts.ObjectLiteralExpression, evaluator: StaticEvalu
     if (!ts.isArrayLiteralExpression(list)) continue;
     for (const element of list.elements) {
       const call = skipOuter(element);
-      if (ts.isCallExpression(call) && /AllowList/.test(propertyName(call.expression) ?? (ts.isIdentifier(call.expression) ? call.expression.text : '')) && call.arguments[0]) {
+      if (
+        ts.isCallExpression(call) &&
+        /AllowList/.test(
+          propertyName(call.expression) ?? (ts.isIdentifier(call.expression) ? call.expression.text : ''),
+        ) &&
+        call.arguments[0]
+      ) {
         return staticStrings(evaluator.eval(call.arguments[0]));
       }
     }
@@ -77,7 +101,11 @@ function allowListOf(literal: ts.ObjectLiteralExpression, evaluator: StaticEvalu
 }
 
 /** `aggregation: new ExplicitBucketHistogramAggregation([...])` or `{ options: { boundaries: [...] } }`. */
-function boundariesOf(literal: ts.ObjectLiteralExpression, value: Extract<Static, { k: 'obj' }>, evaluator: StaticEvaluator): number[] | undefined {
+function boundariesOf(
+  literal: ts.ObjectLiteralExpression,
+  value: Extract<Static, { k: 'obj' }>,
+  evaluator: StaticEvaluator,
+): number[] | undefined {
   const aggregation = value.props.get('aggregation');
   if (aggregation?.k === 'obj') {
     const options = aggregation.props.get('options');
@@ -87,7 +115,11 @@ function boundariesOf(literal: ts.ObjectLiteralExpression, value: Extract<Static
   for (const prop of literal.properties) {
     if (!ts.isPropertyAssignment(prop) || propertyKey(prop.name) !== 'aggregation') continue;
     const created = skipOuter(prop.initializer);
-    if (ts.isNewExpression(created) && /ExplicitBucketHistogramAggregation$/.test(created.expression.getText()) && created.arguments?.[0]) {
+    if (
+      ts.isNewExpression(created) &&
+      /ExplicitBucketHistogramAggregation$/.test(created.expression.getText()) &&
+      created.arguments?.[0]
+    ) {
       return staticNumbers(evaluator.eval(created.arguments[0]));
     }
   }
@@ -95,7 +127,12 @@ function boundariesOf(literal: ts.ObjectLiteralExpression, value: Extract<Static
 }
 
 /** `http.server.*` style instrument-name selectors, and the meter a view is limited to. */
-export function viewMatches(view: ViewFact, instrument: string, meter: string | undefined, kind: string | undefined): boolean {
+export function viewMatches(
+  view: ViewFact,
+  instrument: string,
+  meter: string | undefined,
+  kind: string | undefined,
+): boolean {
   if (view.meterName !== undefined && view.meterName !== meter) return false;
   if (view.instrumentType !== undefined && view.instrumentType !== INSTRUMENT_TYPES[kind ?? '']) return false;
   return glob(view.instrumentName).test(instrument);
@@ -113,5 +150,10 @@ const INSTRUMENT_TYPES: Record<string, string> = {
 };
 
 function glob(pattern: string): RegExp {
-  return new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return new RegExp(
+    `^${pattern
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
 }

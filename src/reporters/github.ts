@@ -5,7 +5,13 @@ export const github: Reporter = (result, { quiet }) => {
   const findings = quiet ? result.findings.filter((f) => f.severity === 'error') : result.findings;
   const lines = findings.map((f) => {
     const level = f.severity === 'error' ? 'error' : 'warning';
-    const props = [`file=${escapeProperty(f.loc.file)}`, `line=${f.loc.line}`, `col=${f.loc.column}`, `endLine=${f.loc.endLine}`, `title=${escapeProperty(`obslint/${f.ruleId}`)}`];
+    const props = [
+      `file=${escapeProperty(f.loc.file)}`,
+      `line=${f.loc.line}`,
+      `col=${f.loc.column}`,
+      `endLine=${f.loc.endLine}`,
+      `title=${escapeProperty(`obslint/${f.ruleId}`)}`,
+    ];
     if (f.loc.endLine === f.loc.line) props.push(`endColumn=${f.loc.endColumn}`);
     return `::${level} ${props.join(',')}::${escapeData(f.message)}`;
   });

@@ -6,7 +6,12 @@ export const markdown: Reporter = (result, { quiet }) => {
   const findings = quiet ? result.findings.filter((f) => f.severity === 'error') : result.findings;
   const lines: string[] = ['## obslint', ''];
   const errors = findings.filter((f) => f.severity === 'error').length;
-  lines.push(findings.length === 0 ? 'No problems found.' : `**${findings.length}** problem${findings.length === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${findings.length - errors} warning${findings.length - errors === 1 ? '' : 's'}).`, '');
+  lines.push(
+    findings.length === 0
+      ? 'No problems found.'
+      : `**${findings.length}** problem${findings.length === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${findings.length - errors} warning${findings.length - errors === 1 ? '' : 's'}).`,
+    '',
+  );
   if (findings.length > 0) {
     lines.push('| Location | Severity | Rule | Message |', '| --- | --- | --- | --- |');
     const docs = new Map(result.rules.map((r) => [r.id, r.docsUrl]));
@@ -27,14 +32,23 @@ export function catalogMarkdown(result: Parameters<Reporter>[0]): string[] {
   lines.push('| Metric | Kind | Series | Product | Defined at |', '| --- | --- | ---: | --- | --- |');
   for (const est of sortBySeries(result.estimates)) {
     const def = defs.get(est.metricId)!;
-    lines.push(`| \`${cell(def.name)}\` | ${def.kind} | ${est.series === 'unbounded' ? '**unbounded**' : est.series.toLocaleString('en-US')} | ${cell(productText(est))} | \`${def.loc.file}:${def.loc.line}\` |`);
+    lines.push(
+      `| \`${cell(def.name)}\` | ${def.kind} | ${est.series === 'unbounded' ? '**unbounded**' : est.series.toLocaleString('en-US')} | ${cell(productText(est))} | \`${def.loc.file}:${def.loc.line}\` |`,
+    );
   }
   return [...lines, ''];
 }
 
-export function sortBySeries<T extends { series: number | 'unbounded'; metric: string; metricId: string }>(estimates: T[]): T[] {
+export function sortBySeries<T extends { series: number | 'unbounded'; metric: string; metricId: string }>(
+  estimates: T[],
+): T[] {
   const rank = (s: number | 'unbounded'): number => (s === 'unbounded' ? Number.POSITIVE_INFINITY : s);
-  return [...estimates].sort((a, b) => rank(b.series) - rank(a.series) || (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0) || (a.metricId < b.metricId ? -1 : 1));
+  return [...estimates].sort(
+    (a, b) =>
+      rank(b.series) - rank(a.series) ||
+      (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0) ||
+      (a.metricId < b.metricId ? -1 : 1),
+  );
 }
 
 function cell(text: string): string {

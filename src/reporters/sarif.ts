@@ -16,10 +16,20 @@ export const sarif: Reporter = (result, { quiet }) => {
     name: pascal(r.id),
     shortDescription: { text: firstSentence(r.description) },
     fullDescription: { text: r.description },
-    help: { text: `${r.description} See ${r.docsUrl}`, markdown: `${r.description}\n\n[Rule documentation](${r.docsUrl})` },
+    help: {
+      text: `${r.description} See ${r.docsUrl}`,
+      markdown: `${r.description}\n\n[Rule documentation](${r.docsUrl})`,
+    },
     helpUri: r.docsUrl,
-    defaultConfiguration: { level: r.severity === 'error' ? 'error' : r.severity === 'warn' ? 'warning' : 'none', enabled: r.severity !== 'off' },
-    properties: { tags: ['observability', 'cardinality'], precision: 'high', 'problem.severity': r.severity === 'error' ? 'error' : 'warning' },
+    defaultConfiguration: {
+      level: r.severity === 'error' ? 'error' : r.severity === 'warn' ? 'warning' : 'none',
+      enabled: r.severity !== 'off',
+    },
+    properties: {
+      tags: ['observability', 'cardinality'],
+      precision: 'high',
+      'problem.severity': r.severity === 'error' ? 'error' : 'warning',
+    },
   }));
   if (findings.some((f) => f.ruleId === UNUSED_DIRECTIVE_RULE_ID)) {
     const text = 'An obslint-disable comment that suppresses nothing.';
@@ -39,16 +49,37 @@ export const sarif: Reporter = (result, { quiet }) => {
   const notifications = result.notices.map((n) => ({
     level: n.level === 'warning' ? 'warning' : 'note',
     message: { text: n.file ? `${n.file}${n.line ? `:${n.line}:${n.column ?? 1}` : ''}: ${n.message}` : n.message },
-    ...(n.file ? { locations: [{ physicalLocation: { artifactLocation: artifact(n.file), ...(n.line ? { region: { startLine: n.line, startColumn: n.column ?? 1 } } : {}) } }] } : {}),
+    ...(n.file
+      ? {
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: artifact(n.file),
+                ...(n.line ? { region: { startLine: n.line, startColumn: n.column ?? 1 } } : {}),
+              },
+            },
+          ],
+        }
+      : {}),
   }));
   const log = {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: 'obslint', semanticVersion: result.tool.version, version: result.tool.version, informationUri: HOMEPAGE, rules: descriptors } },
+        tool: {
+          driver: {
+            name: 'obslint',
+            semanticVersion: result.tool.version,
+            version: result.tool.version,
+            informationUri: HOMEPAGE,
+            rules: descriptors,
+          },
+        },
         automationDetails: { id: 'obslint/' },
-        originalUriBaseIds: { '%SRCROOT%': { description: { text: 'The directory obslint ran in (the repository root in CI).' } } },
+        originalUriBaseIds: {
+          '%SRCROOT%': { description: { text: 'The directory obslint ran in (the repository root in CI).' } },
+        },
         columnKind: 'utf16CodeUnits',
         invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications }],
         results,
@@ -68,7 +99,17 @@ function toResult(f: Finding, ruleIndex: number): object {
     partialFingerprints: { 'obslintFingerprint/v1': f.fingerprint },
   };
   if (f.flow && f.flow.length > 1) {
-    result.codeFlows = [{ threadFlows: [{ locations: f.flow.slice(0, 1000).map((s: FlowStep) => ({ location: { ...physical(s.loc), message: { text: s.message } } })) }] }];
+    result.codeFlows = [
+      {
+        threadFlows: [
+          {
+            locations: f.flow
+              .slice(0, 1000)
+              .map((s: FlowStep) => ({ location: { ...physical(s.loc), message: { text: s.message } } })),
+          },
+        ],
+      },
+    ];
   }
   return result;
 }

@@ -17,13 +17,16 @@ export const stylish: Reporter = (result, { color, quiet }) => {
     lines.push('', c.underline(file));
     for (const f of list) {
       const severity = f.severity === 'error' ? c.red('error') : c.yellow('warning');
-      lines.push(`  ${c.dim(`${f.loc.line}:${f.loc.column}`)}  ${severity}  ${f.message}  ${c.dim(`obslint/${f.ruleId}`)}`);
+      lines.push(
+        `  ${c.dim(`${f.loc.line}:${f.loc.column}`)}  ${severity}  ${f.message}  ${c.dim(`obslint/${f.ruleId}`)}`,
+      );
     }
   }
   const notices = result.notices.filter((n) => !quiet || n.level === 'warning');
   if (notices.length > 0) {
     lines.push('');
-    for (const n of notices) lines.push(`${n.level === 'warning' ? c.yellow('warning') : c.dim('note')}  ${noticeWhere(n)}${n.message}`);
+    for (const n of notices)
+      lines.push(`${n.level === 'warning' ? c.yellow('warning') : c.dim('note')}  ${noticeWhere(n)}${n.message}`);
   }
   const errors = findings.filter((f) => f.severity === 'error').length;
   const warnings = findings.length - errors;
@@ -34,7 +37,9 @@ export const stylish: Reporter = (result, { color, quiet }) => {
     const summary = `✖ ${findings.length} problem${findings.length === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}) in ${counted(result)}`;
     lines.push(errors > 0 ? c.red.bold(summary) : c.yellow.bold(summary));
     const documented = new Map(result.rules.map((r) => [r.id, r.docsUrl]));
-    const urls = [...new Set(findings.map((f) => documented.get(f.ruleId)).filter((u): u is string => u !== undefined))].sort();
+    const urls = [
+      ...new Set(findings.map((f) => documented.get(f.ruleId)).filter((u): u is string => u !== undefined)),
+    ].sort();
     for (const url of urls) lines.push(c.dim(`  ${url}`));
   }
   return `${lines.join('\n').replace(/^\n/, '')}\n`;

@@ -14,7 +14,10 @@ export interface CliRun {
 }
 
 /** Runs the CLI in-process with captured output. */
-export async function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; isTTY?: boolean } = {}): Promise<CliRun> {
+export async function runCli(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; isTTY?: boolean } = {},
+): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const code = await main(args, {
@@ -30,7 +33,11 @@ export async function runCli(args: string[], options: { cwd?: string; env?: Node
 /** Runs the real `bin/obslint.js` (built by `npm test`'s pretest) as a child process. */
 export async function runBin(args: string[], cwd = REPO_ROOT, env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [join(REPO_ROOT, 'bin', 'obslint.js'), ...args], { cwd, env: { PATH: process.env.PATH, ...env }, maxBuffer: 64 * 1024 * 1024 });
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      [join(REPO_ROOT, 'bin', 'obslint.js'), ...args],
+      { cwd, env: { PATH: process.env.PATH, ...env }, maxBuffer: 64 * 1024 * 1024 },
+    );
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };

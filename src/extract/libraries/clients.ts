@@ -52,7 +52,11 @@ const CONSUMER_METHODS: Partial<Record<Client, Set<string>>> = {
   nats: new Set(['subscribe']),
   'pg-boss': new Set(['work', 'fetch']),
 };
-const SQS_COMMANDS = table<'send' | 'receive'>({ SendMessageCommand: 'send', SendMessageBatchCommand: 'send', ReceiveMessageCommand: 'receive' });
+const SQS_COMMANDS = table<'send' | 'receive'>({
+  SendMessageCommand: 'send',
+  SendMessageBatchCommand: 'send',
+  ReceiveMessageCommand: 'receive',
+});
 
 export interface ClientCall {
   client: Client;
@@ -65,20 +69,30 @@ export interface ClientCall {
 export function messagingClientsOf(file: ts.SourceFile): Set<Client> {
   const clients = new Set<Client>();
   for (const statement of file.statements) {
-    const specifier = ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier) ? statement.moduleSpecifier.text : undefined;
+    const specifier =
+      ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier)
+        ? statement.moduleSpecifier.text
+        : undefined;
     if (specifier && MESSAGING_MODULES[specifier]) clients.add(MESSAGING_MODULES[specifier]);
   }
   const text = file.text;
-  for (const [module, client] of Object.entries(MESSAGING_MODULES)) if (text.includes(`require('${module}')`) || text.includes(`require("${module}")`)) clients.add(client);
+  for (const [module, client] of Object.entries(MESSAGING_MODULES))
+    if (text.includes(`require('${module}')`) || text.includes(`require("${module}")`)) clients.add(client);
   return clients;
 }
 
 /** The outbound client a call uses, resolved by import (a `fetch` you declared yourself is not one). */
-export function clientCall(call: ts.CallExpression | ts.NewExpression, project: ProjectIndex, messaging: Set<Client>): ClientCall | undefined {
+export function clientCall(
+  call: ts.CallExpression | ts.NewExpression,
+  project: ProjectIndex,
+  messaging: Set<Client>,
+): ClientCall | undefined {
   const callee = skipOuter(call.expression);
   if (ts.isNewExpression(call)) {
-    if (ts.isIdentifier(callee) && SQS_COMMANDS[callee.text] && importedFrom(callee, '@aws-sdk/client-sqs')) return { client: 'sqs', direction: SQS_COMMANDS[callee.text]! };
-    if (ts.isIdentifier(callee) && callee.text === 'Worker' && importedFrom(callee, 'bullmq')) return { client: 'bullmq', direction: 'receive', handler: call.arguments?.[1] };
+    if (ts.isIdentifier(callee) && SQS_COMMANDS[callee.text] && importedFrom(callee, '@aws-sdk/client-sqs'))
+      return { client: 'sqs', direction: SQS_COMMANDS[callee.text]! };
+    if (ts.isIdentifier(callee) && callee.text === 'Worker' && importedFrom(callee, 'bullmq'))
+      return { client: 'bullmq', direction: 'receive', handler: call.arguments?.[1] };
     return undefined;
   }
   if (ts.isIdentifier(callee)) {
@@ -87,7 +101,8 @@ export function clientCall(call: ts.CallExpression | ts.NewExpression, project: 
     const client = module ? HTTP_MODULES[module] : undefined;
     if (!client) return undefined;
     const imported = importedName(callee);
-    if (REQUEST_METHODS[client]) return REQUEST_METHODS[client]!.has(imported ?? '') ? { client, direction: 'send' } : undefined;
+    if (REQUEST_METHODS[client])
+      return REQUEST_METHODS[client]!.has(imported ?? '') ? { client, direction: 'send' } : undefined;
     return { client, direction: 'send' };
   }
   if (!ts.isPropertyAccessExpression(callee)) return undefined;
@@ -102,9 +117,16 @@ export function clientCall(call: ts.CallExpression | ts.NewExpression, project: 
     const producer = PRODUCER_METHODS[client]?.has(method);
     const consumer = CONSUMER_METHODS[client]?.has(method);
     if ((!producer && !consumer) || !isClientObject(client, receiver)) continue;
-    return producer ? { client, direction: 'send' } : { client, direction: 'receive', handler: consumerHandler(client, call) };
+    return producer
+      ? { client, direction: 'send' }
+      : { client, direction: 'receive', handler: consumerHandler(client, call) };
   }
-  if (messaging.has('pubsub') && method === 'on' && ts.isStringLiteralLike(call.arguments[0] ?? ts.factory.createNull()) && (call.arguments[0] as ts.StringLiteral).text === 'message') {
+  if (
+    messaging.has('pubsub') &&
+    method === 'on' &&
+    ts.isStringLiteralLike(call.arguments[0] ?? ts.factory.createNull()) &&
+    (call.arguments[0] as ts.StringLiteral).text === 'message'
+  ) {
     return { client: 'pubsub', direction: 'receive', handler: call.arguments[1] };
   }
   return undefined;
@@ -141,7 +163,11 @@ function isClientObject(client: Client, receiver: ts.Expression): boolean {
   if (!known) return false;
   const origin = originOf(receiver);
   if (origin) return known.created(origin);
-  const name = ts.isIdentifier(receiver) ? receiver.text : ts.isPropertyAccessExpression(receiver) ? receiver.name.text : '';
+  const name = ts.isIdentifier(receiver)
+    ? receiver.text
+    : ts.isPropertyAccessExpression(receiver)
+      ? receiver.name.text
+      : '';
   return known.named.test(name);
 }
 
@@ -156,7 +182,9 @@ function originOf(receiver: ts.Expression, depth = 0): ts.Expression | undefined
     return init ? originOf(init, depth + 1) : undefined;
   }
   if (ts.isPropertyAccessExpression(e) && e.expression.kind === ts.SyntaxKind.ThisKeyword) {
-    const field = enclosingClassLike(e)?.members.find((m) => ts.isPropertyDeclaration(m) && m.name.getText() === e.name.text) as ts.PropertyDeclaration | undefined;
+    const field = enclosingClassLike(e)?.members.find(
+      (m) => ts.isPropertyDeclaration(m) && m.name.getText() === e.name.text,
+    ) as ts.PropertyDeclaration | undefined;
     return field?.initializer ? originOf(field.initializer, depth + 1) : undefined;
   }
   return undefined;
@@ -164,13 +192,18 @@ function originOf(receiver: ts.Expression, depth = 0): ts.Expression | undefined
 
 function consumerHandler(client: Client, call: ts.CallExpression): ts.Node | undefined {
   // `const jobs = await boss.fetch(queue)`: the code around the call handles the jobs.
-  if (client === 'pg-boss' && (call.expression as ts.PropertyAccessExpression).name.text === 'fetch') return enclosingFunction(call);
+  if (client === 'pg-boss' && (call.expression as ts.PropertyAccessExpression).name.text === 'fetch')
+    return enclosingFunction(call);
   if (client === 'kafkajs') {
     const config = call.arguments[0] && skipOuter(call.arguments[0]);
     if (config && ts.isObjectLiteralExpression(config)) {
-      const prop = config.properties.find((p) => ts.isPropertyAssignment(p) && ['eachMessage', 'eachBatch'].includes(p.name.getText()));
+      const prop = config.properties.find(
+        (p) => ts.isPropertyAssignment(p) && ['eachMessage', 'eachBatch'].includes(p.name.getText()),
+      );
       if (prop && ts.isPropertyAssignment(prop)) return prop.initializer;
-      const method = config.properties.find((p) => ts.isMethodDeclaration(p) && ['eachMessage', 'eachBatch'].includes(p.name.getText()));
+      const method = config.properties.find(
+        (p) => ts.isMethodDeclaration(p) && ['eachMessage', 'eachBatch'].includes(p.name.getText()),
+      );
       return method as unknown as ts.Expression | undefined;
     }
     return undefined;
@@ -191,7 +224,8 @@ function clientOfReceiver(receiver: ts.Expression, project: ProjectIndex, depth 
   if (ts.isPropertyAccessExpression(receiver) && receiver.expression.kind === ts.SyntaxKind.ThisKeyword) {
     // `this.http = axios.create(...)` in the class.
     const cls = enclosingClassLike(receiver);
-    const field = cls?.members.find((m) => ts.isPropertyDeclaration(m) && m.name.getText() === receiver.name.text) as ts.PropertyDeclaration | undefined;
+    const field = cls?.members.find((m) => ts.isPropertyDeclaration(m) && m.name.getText() === receiver.name.text) as
+      ts.PropertyDeclaration | undefined;
     return field?.initializer ? instanceOf(field.initializer, project, depth) : undefined;
   }
   return undefined;
@@ -201,7 +235,8 @@ function instanceOf(init: ts.Expression, project: ProjectIndex, depth: number): 
   const e = skipOuter(init);
   if (!ts.isCallExpression(e)) return undefined;
   const callee = skipOuter(e.expression);
-  if (ts.isPropertyAccessExpression(callee) && INSTANCE_FACTORIES.has(callee.name.text)) return clientOfReceiver(skipOuter(callee.expression), project, depth + 1);
+  if (ts.isPropertyAccessExpression(callee) && INSTANCE_FACTORIES.has(callee.name.text))
+    return clientOfReceiver(skipOuter(callee.expression), project, depth + 1);
   return undefined;
 }
 
@@ -225,4 +260,3 @@ function importedFrom(id: ts.Identifier, module: string): boolean {
   const decl = lookup(id.text, id);
   return decl?.kind === 'import' && decl.module === module;
 }
-

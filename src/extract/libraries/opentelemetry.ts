@@ -39,7 +39,12 @@ export function isMeter(expr: ts.Expression, project: ProjectIndex, depth = 0): 
 }
 
 function declaresMeter(decl: Declaration, project: ProjectIndex, depth: number): boolean {
-  if (decl.kind === 'variable') return decl.node.initializer !== undefined && decl.path.length === 0 && isMeter(decl.node.initializer, project, depth + 1);
+  if (decl.kind === 'variable')
+    return (
+      decl.node.initializer !== undefined &&
+      decl.path.length === 0 &&
+      isMeter(decl.node.initializer, project, depth + 1)
+    );
   if (decl.kind === 'parameter') return decl.node.type !== undefined && /\bMeter\b/.test(decl.node.type.getText());
   if (decl.kind === 'import') {
     const target = project.followImport(decl);
@@ -64,9 +69,13 @@ export function meterName(expr: ts.Expression, depth = 0): string | undefined {
   const e = skipOuter(expr);
   if (ts.isCallExpression(e)) {
     const name = e.arguments[0] && skipOuter(e.arguments[0]);
-    return propertyName(skipOuter(e.expression)) === 'getMeter' && name && ts.isStringLiteralLike(name) ? name.text : undefined;
+    return propertyName(skipOuter(e.expression)) === 'getMeter' && name && ts.isStringLiteralLike(name)
+      ? name.text
+      : undefined;
   }
   if (!ts.isIdentifier(e)) return undefined;
   const decl = lookup(e.text, e);
-  return decl?.kind === 'variable' && decl.path.length === 0 && decl.node.initializer ? meterName(decl.node.initializer, depth + 1) : undefined;
+  return decl?.kind === 'variable' && decl.path.length === 0 && decl.node.initializer
+    ? meterName(decl.node.initializer, depth + 1)
+    : undefined;
 }

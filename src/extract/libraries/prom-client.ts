@@ -22,7 +22,12 @@ export const PROM_CLIENT = {
  */
 export const NEST_PROMETHEUS = {
   modules: new Set(['@willsoto/nestjs-prometheus']),
-  providers: table<MetricKind>({ makeCounterProvider: 'counter', makeGaugeProvider: 'gauge', makeHistogramProvider: 'histogram', makeSummaryProvider: 'summary' }),
+  providers: table<MetricKind>({
+    makeCounterProvider: 'counter',
+    makeGaugeProvider: 'gauge',
+    makeHistogramProvider: 'histogram',
+    makeSummaryProvider: 'summary',
+  }),
   inject: 'InjectMetric',
 };
 
@@ -31,14 +36,21 @@ export function nestProviderKind(call: ts.CallExpression): MetricKind | undefine
   const callee = skipOuter(call.expression);
   if (!ts.isIdentifier(callee)) return undefined;
   const decl = lookup(callee.text, callee);
-  return decl?.kind === 'import' && NEST_PROMETHEUS.modules.has(decl.module) ? NEST_PROMETHEUS.providers[decl.imported] : undefined;
+  return decl?.kind === 'import' && NEST_PROMETHEUS.modules.has(decl.module)
+    ? NEST_PROMETHEUS.providers[decl.imported]
+    : undefined;
 }
 
 /** The metric name in `@InjectMetric('name')` on a constructor parameter, if any. */
 export function injectedMetricName(param: ts.ParameterDeclaration): string | undefined {
   for (const decorator of ts.getDecorators(param) ?? []) {
     const call = skipOuter(decorator.expression);
-    if (!ts.isCallExpression(call) || !ts.isIdentifier(call.expression) || call.expression.text !== NEST_PROMETHEUS.inject) continue;
+    if (
+      !ts.isCallExpression(call) ||
+      !ts.isIdentifier(call.expression) ||
+      call.expression.text !== NEST_PROMETHEUS.inject
+    )
+      continue;
     const arg = call.arguments[0] && skipOuter(call.arguments[0]);
     if (arg && ts.isStringLiteralLike(arg)) return arg.text;
   }
@@ -52,7 +64,8 @@ export function isPromClientModule(expr: ts.Expression, project: ProjectIndex): 
   if (required !== undefined) return PROM_CLIENT.modules.has(required);
   if (!ts.isIdentifier(e)) return false;
   const decl = lookup(e.text, e);
-  if (decl?.kind === 'import') return PROM_CLIENT.modules.has(decl.module) && (decl.imported === 'default' || decl.imported === '*');
+  if (decl?.kind === 'import')
+    return PROM_CLIENT.modules.has(decl.module) && (decl.imported === 'default' || decl.imported === '*');
   if (decl?.kind === 'variable' && decl.isConst && decl.path.length === 0 && decl.node.initializer) {
     return isPromClientModule(decl.node.initializer, project);
   }
@@ -84,7 +97,8 @@ function classOfDeclaration(decl: Declaration, project: ProjectIndex, depth: num
     return base ? promClientMetricClass(base.expression, project, depth + 1) : undefined;
   }
   if (decl.kind === 'variable' && decl.node.initializer) {
-    if (decl.path.length === 1 && isPromClientModule(decl.node.initializer, project)) return PROM_CLIENT.classes[decl.path[0]!];
+    if (decl.path.length === 1 && isPromClientModule(decl.node.initializer, project))
+      return PROM_CLIENT.classes[decl.path[0]!];
     if (decl.path.length === 0) return promClientMetricClass(decl.node.initializer, project, depth + 1);
   }
   return undefined;
