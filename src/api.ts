@@ -3,11 +3,12 @@ import { rules as allRules } from '../rules/index.js';
 import { findConfigFile, loadConfig } from './config/load.js';
 import type { ResolvedConfig } from './config/types.js';
 import { discover } from './discovery/discover.js';
+import { readSources } from './discovery/read-sources.js';
 import type { AnyRule } from './engine/define-rule.js';
 import { runRules, severityOf } from './engine/run-rules.js';
 import { estimate } from './estimate/estimate.js';
 import { extract } from './extract/extract.js';
-import { ModuleResolver } from './extract/module-resolver.js';
+import { ModuleResolver } from './extract/syntax/module-resolver.js';
 import type { RunResult } from './types.js';
 import { docsUrl, VERSION } from './util/package.js';
 import { displayPath } from './util/paths.js';
@@ -42,9 +43,10 @@ export async function analyze(options: AnalyzeOptions = {}): Promise<RunResult> 
     scripts: packages.flatMap((p) => p.scripts),
     dependencies: Object.assign({}, ...packages.map((p) => p.dependencies)) as Record<string, string>,
   };
+  const { texts, notices: readNotices } = readSources(files, root);
   const extraction = extract({
     root,
-    files,
+    texts,
     statusCodes: config.defaults.statusCodes,
     modules: new ModuleResolver(packages, aliases),
     manifests,
@@ -61,7 +63,10 @@ export async function analyze(options: AnalyzeOptions = {}): Promise<RunResult> 
     reportUnusedDirectives: options.reportUnusedDirectives ?? false,
   });
   const findings = allFindings.filter((f) => reported.has(f.loc.file));
-  const notices = [...discoveryNotices, ...extraction.notices.filter((n) => !n.file || reported.has(n.file))];
+  const notices = [
+    ...discoveryNotices,
+    ...[...readNotices, ...extraction.notices].filter((n) => !n.file || reported.has(n.file)),
+  ];
   if (targets.size === 0) notices.push({ level: 'note', message: `no source files found under ${paths.join(', ')}` });
   return {
     schemaVersion: 1,

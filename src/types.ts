@@ -256,6 +256,19 @@ export interface Estimate {
 
 export type Severity = 'error' | 'warn';
 
+/** `obslint-disable…` comments, honoured by the engine for every front end alike. */
+export interface Directive {
+  kind: 'disable-next-line' | 'disable-line' | 'disable' | 'enable';
+  /** Empty means every rule. */
+  rules: string[];
+  line: number;
+  column: number;
+  reason?: string;
+}
+
+/** The pseudo-rule under which `--report-unused-disable-directives` reports. */
+export const UNUSED_DIRECTIVE_RULE_ID = 'unused-disable-directive';
+
 export interface Finding {
   ruleId: string;
   severity: Severity;

@@ -79,7 +79,7 @@ describe('obslint CLI', () => {
   });
 
   it('colours stylish output only on a terminal, never with NO_COLOR, always with --color', async () => {
-    const ansi = /\u001b\[/;
+    const ansi = new RegExp(`${String.fromCharCode(27)}\\[`);
     expect((await runCli([SERVICE], { isTTY: true })).stdout).toMatch(ansi);
     expect((await runCli([SERVICE], { isTTY: false })).stdout).not.toMatch(ansi);
     expect((await runCli([SERVICE], { isTTY: true, env: { NO_COLOR: '1' } })).stdout).not.toMatch(ansi);

@@ -67,7 +67,7 @@ describe('labels objects that are not literals at the call', () => {
     });
     const result = await analyze({ cwd: dir, paths: ['.'] });
     expect(result.catalog.routes.map((r) => r.template)).toEqual(['/orders/:id']);
-    expect(result.estimates[0]!.series).toBe(2);
+    expect(result.estimates[0].series).toBe(2);
   });
 
   it('OpenTelemetry instruments created through a registering callback, or into a field by a method, keep their uses', async () => {
@@ -111,7 +111,7 @@ describe('labels objects that are not literals at the call', () => {
       ].join('\n'),
     });
     const result = await analyze({ cwd: dir, paths: ['.'] });
-    expect(result.estimates.map((e) => `${e.metric} ${e.series} ${e.byLabel[0]!.reason}`)).toEqual([
+    expect(result.estimates.map((e) => `${e.metric} ${e.series} ${e.byLabel[0].reason}`)).toEqual([
       "gossip_queue_length 3 declared by the metric's type argument",
     ]);
     expect(result.findings).toEqual([]);

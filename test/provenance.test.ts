@@ -17,7 +17,7 @@ async function boundOf(code: string, extraFiles: Record<string, string> = {}): P
   const result = await analyze({ cwd: dir, paths: ['.'] });
   const uses = result.catalog.labelUses.filter((u) => u.label === 'value');
   expect(uses.length).toBeGreaterThan(0);
-  const { union } = await import('../src/extract/bounds.js');
+  const { union } = await import('../src/model/bounds.js');
   return union(uses.map((u) => u.bound))!;
 }
 

@@ -128,6 +128,6 @@ describe('reporters', () => {
         "import { Summary } from 'prom-client';\nexport const s = new Summary({ name: 'render_seconds', help: 'x' });\n",
     });
     await runCli(['.', '-o', 'report.txt'], { cwd: dir, isTTY: true });
-    expect(readFileSync(join(dir, 'report.txt'), 'utf8')).not.toMatch(/\u001b\[/);
+    expect(readFileSync(join(dir, 'report.txt'), 'utf8')).not.toMatch(new RegExp(`${String.fromCharCode(27)}\\[`));
   });
 });

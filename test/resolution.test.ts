@@ -19,7 +19,7 @@ describe('import resolution without node_modules', () => {
       'apps/web/src/handler.ts': handler('home'),
     });
     const result = await analyze({ cwd: dir, paths: ['.'] });
-    expect(result.estimates.map((e) => `${e.metric} ${e.byLabel[0]!.values?.join(',')}`)).toEqual([
+    expect(result.estimates.map((e) => `${e.metric} ${e.byLabel[0].values?.join(',')}`)).toEqual([
       'api_requests_total orders',
       'web_requests_total home',
     ]);

@@ -1,7 +1,6 @@
+import { defineRule, productText } from '../../src/engine/rule-api.js';
 import { posix } from 'node:path';
 import picomatch from 'picomatch';
-import { defineRule } from '../../src/engine/define-rule.js';
-import { productText } from '../../src/estimate/explain.js';
 import type { Estimate, Location, MetricDef } from '../../src/types.js';
 
 /** Active series cost 1–4 KB each at the backend (index + head chunk). */

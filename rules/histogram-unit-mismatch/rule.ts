@@ -1,4 +1,4 @@
-import { defineRule } from '../../src/engine/define-rule.js';
+import { defineRule } from '../../src/engine/rule-api.js';
 import type { MetricDef } from '../../src/types.js';
 
 function declaredUnit(def: MetricDef): 'seconds' | 'milliseconds' | undefined {

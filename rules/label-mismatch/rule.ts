@@ -1,5 +1,4 @@
-import { defineRule } from '../../src/engine/define-rule.js';
-import { isPositionalMismatch, undeclaredLabels } from '../../src/extract/label-calls.js';
+import { defineRule, isPositionalMismatch, undeclaredLabels } from '../../src/engine/rule-api.js';
 
 export default defineRule({
   id: 'label-mismatch',

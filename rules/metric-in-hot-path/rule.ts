@@ -1,4 +1,4 @@
-import { defineRule } from '../../src/engine/define-rule.js';
+import { defineRule } from '../../src/engine/rule-api.js';
 
 const WHERE = { loop: 'inside a loop or a repeated callback', callback: 'inside a request or event handler' } as const;
 

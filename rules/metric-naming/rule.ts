@@ -1,4 +1,4 @@
-import { defineRule } from '../../src/engine/define-rule.js';
+import { defineRule } from '../../src/engine/rule-api.js';
 
 /** promlint's non-base units and the base unit to use instead. */
 const NON_BASE_UNITS: [RegExp, string][] = [
@@ -49,7 +49,7 @@ function checkOpenTelemetryName(
       name,
     );
   if (unit)
-    report('otelUnitInName', { unit: unit[1]!, ucum: OTEL_UNITS[unit[1]!]!, suggestion: name.slice(0, unit.index) });
+    report('otelUnitInName', { unit: unit[1], ucum: OTEL_UNITS[unit[1]], suggestion: name.slice(0, unit.index) });
 }
 
 function snake(name: string): string {
@@ -103,7 +103,7 @@ export default defineRule({
       const report = (
         messageId: Parameters<typeof ctx.report>[0]['messageId'],
         data: Record<string, string> = {},
-      ): void =>
+      ): void => {
         ctx.report({
           messageId,
           data: { metric: name, kind: def.kind, ...data },
@@ -111,6 +111,7 @@ export default defineRule({
           metric: name,
           cause: messageId + (data.label ?? ''),
         });
+      };
       if (def.library === 'opentelemetry') {
         if (!def.nameIsDynamic) checkOpenTelemetryName(name, report, prometheusExport);
         continue;

@@ -1,5 +1,4 @@
-import { defineRule } from '../../src/engine/define-rule.js';
-import { INSTRUMENTATION_FOR } from '../../src/extract/propagation.js';
+import { defineRule, INSTRUMENTATION_FOR } from '../../src/engine/rule-api.js';
 import type { Client, OutboundCall } from '../../src/types.js';
 
 const MESSAGING = new Set<Client>(['kafkajs', 'amqplib', 'sqs', 'pubsub', 'bullmq', 'nats', 'pg-boss']);
@@ -63,7 +62,7 @@ export default defineRule({
       else groups.set(key, [call]);
     }
     for (const [first, ...rest] of groups.values()) {
-      const call = first!;
+      const call = first;
       const messaging = MESSAGING.has(call.client);
       const what =
         call.direction === 'receive'

@@ -1,6 +1,4 @@
-import { defineRule, hazardLocation } from '../../src/engine/define-rule.js';
-import { unboundedSources } from '../../src/extract/bounds.js';
-import { templatize } from '../untemplated-route/rule.js';
+import { defineRule, hazardLocation, templatize, unboundedSources } from '../../src/engine/rule-api.js';
 
 const WHAT = {
   startSpan: 'span name',

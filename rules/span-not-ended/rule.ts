@@ -1,4 +1,4 @@
-import { defineRule } from '../../src/engine/define-rule.js';
+import { defineRule } from '../../src/engine/rule-api.js';
 import type { Bound } from '../../src/types.js';
 
 export default defineRule({
@@ -50,6 +50,6 @@ export default defineRule({
 
 /** A span's name as users know it: the literal's value, or the name expression's text. */
 function spanName(text: string, bound: Bound): string {
-  if (bound.kind === 'finite' && bound.values.length === 1) return bound.values[0]!;
+  if (bound.kind === 'finite' && bound.values.length === 1) return bound.values[0];
   return text.startsWith('`') && text.endsWith('`') ? text.slice(1, -1) : text;
 }

@@ -1,8 +1,13 @@
-import { defineRule, hazardLocation } from '../../src/engine/define-rule.js';
+import {
+  DEFAULT_UNBOUNDED_NAMES,
+  defineRule,
+  hazardLocation,
+  labelWord,
+  unboundedSources,
+  union,
+} from '../../src/engine/rule-api.js';
 import { isDropped } from '../../src/estimate/explain.js';
-import { DEFAULT_UNBOUNDED_NAMES, labelWord } from '../../src/engine/label-names.js';
-import { budgetedLabel } from '../../src/config/budget.js';
-import { unboundedSources, union } from '../../src/extract/bounds.js';
+import { budgetedLabel } from '../../src/estimate/budget.js';
 import type { UnboundedCategory } from '../../src/types.js';
 
 const FIX: Partial<Record<UnboundedCategory, string>> = {

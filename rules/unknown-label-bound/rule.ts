@@ -1,6 +1,4 @@
-import { defineRule } from '../../src/engine/define-rule.js';
-import { isRejected } from '../../src/extract/label-calls.js';
-import { DEFAULT_UNBOUNDED_NAMES, labelWord } from '../../src/engine/label-names.js';
+import { DEFAULT_UNBOUNDED_NAMES, defineRule, isRejected, labelWord } from '../../src/engine/rule-api.js';
 
 export default defineRule({
   id: 'unknown-label-bound',

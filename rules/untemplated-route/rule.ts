@@ -1,21 +1,6 @@
-import { budgetedLabel } from '../../src/config/budget.js';
-import { defineRule, hazardLocation } from '../../src/engine/define-rule.js';
-import { labelWord } from '../../src/engine/label-names.js';
+import { defineRule, hazardLocation, labelWord, templatize, unboundedSources } from '../../src/engine/rule-api.js';
+import { budgetedLabel } from '../../src/estimate/budget.js';
 import { isDropped } from '../../src/estimate/explain.js';
-import { unboundedSources } from '../../src/extract/bounds.js';
-
-/** Numbers, uuids, long hex, and long tokens that mix letters and digits (slugs of words are not ids). */
-const ID_SEGMENT =
-  /^(\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{16,}|(?=[^/]*\d)(?=[^/]*[a-z])[0-9a-z_-]{16,})$/i;
-
-/** `/orders/8412/items` → `/orders/:id/items`, or undefined when no segment looks like an id. */
-export function templatize(path: string): string | undefined {
-  const [pathname = ''] = path.split('?');
-  const segments = pathname.split('/');
-  let changed = false;
-  const templated = segments.map((s) => (s && ID_SEGMENT.test(s) ? ((changed = true), ':id') : s)).join('/');
-  return changed ? templated : undefined;
-}
 
 /** The matched-route accessor of the framework the raw value was read from. */
 function templateAccessor(source: string): string {

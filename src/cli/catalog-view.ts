@@ -1,4 +1,4 @@
-import { productText } from '../estimate/explain.js';
+import { productText } from '../util/product-text.js';
 import { catalogMarkdown, sortBySeries } from '../reporters/markdown.js';
 import type { Estimate, MetricDef, RunResult } from '../types.js';
 
@@ -46,10 +46,10 @@ export function renderCatalog(result: RunResult, format: CatalogFormat): string 
     `${metric.loc.file}:${metric.loc.line}`,
   ]);
   const header = ['METRIC', 'KIND', 'LABELS (values)', 'SERIES', 'LOCATION'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]): string =>
     cells
-      .map((c, i) => (i === 3 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .map((c, i) => (i === 3 ? c.padStart(widths[i]) : c.padEnd(widths[i])))
       .join('  ')
       .trimEnd();
   const total = list.reduce((sum, e) => sum + (e.estimate.series === 'unbounded' ? 0 : e.estimate.series), 0);

@@ -32,7 +32,8 @@ export interface CliIO {
 const defaultIO = (): CliIO => ({
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
-  isTTY: Boolean(process.stdout.isTTY),
+  // Undefined, not false, when stdout is a pipe, whatever the typings say.
+  isTTY: Boolean(process.stdout.isTTY as boolean | undefined),
   env: process.env,
   cwd: process.cwd(),
 });

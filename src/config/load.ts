@@ -57,12 +57,12 @@ export function parseConfig(text: string, file: string | undefined, shownAs = fi
       error.keyword === 'additionalProperties'
         ? (error.params as { additionalProperty: string }).additionalProperty
         : undefined;
-    const node = nodeAt(doc.contents as YamlNode | null, extra ? [...path, extra] : path, Boolean(extra));
+    const node = nodeAt(doc.contents, extra ? [...path, extra] : path, Boolean(extra));
     const pos = node?.range ? lineCounter.linePos(node.range[0]) : { line: 1, col: 1 };
     throw new ConfigError(describe(error, path), shownAs, pos.line, pos.col);
   }
   const positions: ResolvedConfig['positions'] = {};
-  collectPositions(doc.contents as YamlNode | null, [], positions, lineCounter);
+  collectPositions(doc.contents, [], positions, lineCounter);
   return resolveConfig(data as BudgetFile, file, positions);
 }
 
@@ -104,7 +104,7 @@ function resolveConfig(
 function mostSpecific(errors: ErrorObject[]): ErrorObject {
   const meaningful = errors.filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'if');
   const pool = meaningful.length > 0 ? meaningful : errors;
-  return pool.reduce((best, e) => (e.instancePath.length > best.instancePath.length ? e : best), pool[0]!);
+  return pool.reduce((best, e) => (e.instancePath.length > best.instancePath.length ? e : best), pool[0]);
 }
 
 function describe(error: ErrorObject, path: string[]): string {
@@ -138,7 +138,7 @@ function unescapePointer(segment: string): string {
 function nodeAt(root: YamlNode | null, path: string[], wantKey: boolean): YamlNode | undefined {
   let node: YamlNode | null | undefined = root;
   for (let i = 0; i < path.length; i++) {
-    const segment = path[i]!;
+    const segment = path[i];
     if (isMap(node)) {
       const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === segment);
       if (!pair) return node;

@@ -3,7 +3,7 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { globby } from 'globby';
 import { ts } from 'ts-morph';
 import { UsageError } from '../config/errors.js';
-import type { PathAlias, WorkspacePackage } from '../extract/module-resolver.js';
+import type { PathAlias, WorkspacePackage } from '../extract/syntax/module-resolver.js';
 import type { Notice } from '../types.js';
 import { compareStrings, toPosix } from '../util/paths.js';
 
@@ -186,9 +186,15 @@ function workspacePackage(manifest: string): WorkspacePackage | undefined {
   }
 }
 
+/** A tsconfig's own `compilerOptions`, as written (not merged with what it extends). */
+function compilerOptionsOf(tsconfigPath: string): Record<string, unknown> {
+  const read = ts.readConfigFile(tsconfigPath, (path) => ts.sys.readFile(path));
+  const config = read.config as { compilerOptions?: Record<string, unknown> } | undefined;
+  return config?.compilerOptions ?? {};
+}
+
 function pathAliases(tsconfigPath: string): PathAlias[] {
-  const read = ts.readConfigFile(tsconfigPath, ts.sys.readFile);
-  const options = (read.config?.compilerOptions ?? {}) as { paths?: Record<string, unknown>; baseUrl?: string };
+  const options = compilerOptionsOf(tsconfigPath) as { paths?: Record<string, unknown>; baseUrl?: string };
   if (!options.paths || typeof options.paths !== 'object') return [];
   const baseDir = resolve(dirname(tsconfigPath), options.baseUrl ?? '.');
   return Object.entries(options.paths)
@@ -203,8 +209,7 @@ function pathAliases(tsconfigPath: string): PathAlias[] {
 
 /** A tsconfig's emit directories are build output. */
 function outputDirectories(tsconfigPath: string): string[] {
-  const read = ts.readConfigFile(tsconfigPath, ts.sys.readFile);
-  const options = (read.config?.compilerOptions ?? {}) as { outDir?: string; declarationDir?: string };
+  const options = compilerOptionsOf(tsconfigPath) as { outDir?: string; declarationDir?: string };
   return [options.outDir, options.declarationDir]
     .filter((d): d is string => typeof d === 'string' && d.length > 0 && d !== '.' && d !== './')
     .map((d) => (isAbsolute(d) ? d : join(dirname(tsconfigPath), d)));

@@ -50,7 +50,7 @@ export function defineRule<Options extends object, MessageId extends string>(
 
 // Rules of any option and message types, as the registry holds them.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyRule = Rule<any, string>;
+export type AnyRule = Rule<any>;
 
 /**
  * Where a hazard is reported: at the label, unless the value was passed in from another function

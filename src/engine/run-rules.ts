@@ -1,12 +1,17 @@
 import { createHash } from 'node:crypto';
 import type { ResolvedConfig } from '../config/types.js';
-import type { Directive } from '../extract/directives.js';
-import type { Catalog, Estimate, Finding, Location, Severity } from '../types.js';
+import {
+  UNUSED_DIRECTIVE_RULE_ID,
+  type Catalog,
+  type Directive,
+  type Estimate,
+  type Finding,
+  type Location,
+  type Severity,
+} from '../types.js';
 import { groupByMetric } from '../util/group.js';
 import { compareStrings } from '../util/paths.js';
 import type { AnyRule, Report } from './define-rule.js';
-
-export const UNUSED_DIRECTIVE_RULE_ID = 'unused-disable-directive';
 
 export interface EngineInput {
   rules: AnyRule[];
@@ -31,7 +36,7 @@ export function runRules(input: EngineInput): Finding[] {
     rule.check({
       catalog,
       config,
-      options: { ...rule.defaultOptions, ...setting?.options },
+      options: { ...(rule.defaultOptions as object), ...setting?.options },
       metric: (id) => metrics.get(id)!,
       estimate: (id) => estimates.get(id)!,
       usesOf: (id) => uses.get(id) ?? [],

@@ -1,9 +1,9 @@
-import { budgetedLabel } from '../config/budget.js';
+import { budgetedLabel } from './budget.js';
 import type { ResolvedConfig } from '../config/types.js';
-import { union } from '../extract/bounds.js';
+import { union } from '../model/bounds.js';
 import { groupByMetric } from '../util/group.js';
-import { isPositionalMismatch } from '../extract/label-calls.js';
-import { viewMatches } from '../extract/views.js';
+import { isPositionalMismatch } from '../model/label-calls.js';
+import { viewMatches } from '../model/views.js';
 import type { Catalog, Estimate, LabelEstimate, MetricDef, ViewFact } from '../types.js';
 
 /** series = Π bound(label) × seriesPerChild × replicas, with the reason for every factor. */
@@ -121,7 +121,7 @@ function leftUnset(
   return {
     ...estimate,
     count: estimate.count + 1,
-    reason: `${estimate.reason} + 1 (left unset at ${unset[0]!.loc.file}:${unset[0]!.loc.line})`,
+    reason: `${estimate.reason} + 1 (left unset at ${unset[0].loc.file}:${unset[0].loc.line})`,
   };
 }
 

@@ -1,19 +1,5 @@
 import type { Estimate } from '../types.js';
 
-/** `route 31 × method 9 × 14 per child`: the product `obslint explain` prints. */
-export function productText(estimate: Estimate): string {
-  const labels = estimate.byLabel.map(
-    (l) => `${l.label} ${l.count === 'unbounded' ? '∞' : l.count.toLocaleString('en-US')}`,
-  );
-  // A cardinality limit replaces the product of the labels it caps.
-  const factors = estimate.cap
-    ? [`min(${labels.join(' × ') || '1'}, ${estimate.cap.limit.toLocaleString('en-US')} attribute sets)`]
-    : labels;
-  factors.push(`${estimate.seriesPerChild} per child`);
-  if (estimate.replicas > 1) factors.push(`${estimate.replicas} replicas`);
-  return factors.join(' × ');
-}
-
 /** A label an OpenTelemetry View removes before aggregation: it costs no series. */
 export function isDropped(estimate: Estimate, label: string): boolean {
   return estimate.byLabel.some((l) => l.label === label && l.kind === 'dropped');

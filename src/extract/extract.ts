@@ -1,23 +1,24 @@
 import { ts } from 'ts-morph';
-import type { Catalog, LabelCall, MetricDef, Notice, RouteFact, SpanFact } from '../types.js';
+import type { Catalog, Directive, LabelCall, MetricDef, Notice, RouteFact, SpanFact } from '../types.js';
 import { compareStrings, displayPath } from '../util/paths.js';
-import { parseDirectives, type Directive } from './directives.js';
-import { LabelUseCollector } from './label-uses.js';
+import { parseDirectives } from './syntax/directives.js';
+import { LabelUseCollector } from './facts/label-uses.js';
 import { OTEL } from './libraries/opentelemetry.js';
 import { NEST_PROMETHEUS } from './libraries/prom-client.js';
-import { MetricResolver } from './metrics.js';
-import type { ModuleResolver } from './module-resolver.js';
-import { ProjectIndex } from './project.js';
-import { ProvenanceAnalyzer } from './provenance.js';
-import { isRouteCall, nestRoutes, routeOf } from './routes.js';
-import { propertyKey } from './scope.js';
-import { outboundCalls, tracingFacts, type ManifestFacts } from './propagation.js';
-import { isSpanCall, spanFact } from './spans.js';
-import { viewsIn } from './views.js';
-import { parseSource, readSource } from './source-files.js';
-import { StaticEvaluator } from './static-eval.js';
-import { TypeOracle } from './type-oracle.js';
-import { forEachDescendant } from './walk.js';
+import { MetricResolver } from './facts/metrics.js';
+import { CallGraph } from './flow/call-graph.js';
+import type { ModuleResolver } from './syntax/module-resolver.js';
+import { ProjectIndex } from './syntax/project-index.js';
+import { ProvenanceAnalyzer } from './flow/provenance.js';
+import { isRouteCall, nestRoutes, routeOf } from './facts/routes.js';
+import { propertyKey } from './syntax/scope.js';
+import { outboundCalls, tracingFacts, type ManifestFacts } from './facts/propagation.js';
+import { isSpanCall, spanFact } from './facts/spans.js';
+import { viewsIn } from './facts/views.js';
+import { parseSource } from './syntax/parse.js';
+import { StaticEvaluator } from './flow/static-eval.js';
+import { TypeOracle } from './flow/type-oracle.js';
+import { forEachDescendant } from './syntax/walk.js';
 
 /** Metric words: libraries, metric classes and holders, label-setting calls. `.set(` alone is not one (every Map has it). */
 const METRIC_WORDS =
@@ -58,7 +59,8 @@ const IMPORT_CLOSURE_DEPTH = 3;
 
 export interface ExtractOptions {
   root: string;
-  files: string[];
+  /** The text of every discovered file that could be read, by absolute path, in discovery order. */
+  texts: ReadonlyMap<string, string>;
   statusCodes: number;
   modules: ModuleResolver;
   manifests: ManifestFacts;
@@ -72,14 +74,8 @@ export interface Extraction {
 }
 
 export function extract(options: ExtractOptions): Extraction {
-  const { root, files } = options;
+  const { root, texts } = options;
   const notices: Notice[] = [];
-  const texts = new Map<string, string>();
-  for (const file of files) {
-    const read = readSource(file, displayPath(root, file));
-    if ('skipped' in read) notices.push(read.skipped);
-    else texts.set(file, read.text);
-  }
 
   const project = new ProjectIndex(root, options.modules);
   const directives = new Map<string, Directive[]>();
@@ -119,10 +115,17 @@ export function extract(options: ExtractOptions): Extraction {
 
   const evaluator = new StaticEvaluator(project);
   const types = new TypeOracle(project.files, options.modules);
-  const resolver = new MetricResolver(project, evaluator, types);
-  for (const node of newExpressions) guarded(node, notices, root, () => resolver.discover(node));
+  const calls = new CallGraph(project, types);
+  const resolver = new MetricResolver(project, evaluator, types, calls);
+  for (const node of newExpressions)
+    guarded(node, notices, root, () => {
+      resolver.discover(node);
+    });
   for (const call of callExpressions)
-    if (isInstrumentCall(call) || isProviderCall(call)) guarded(call, notices, root, () => resolver.discover(call));
+    if (isInstrumentCall(call) || isProviderCall(call))
+      guarded(call, notices, root, () => {
+        resolver.discover(call);
+      });
   resolver.finishDiscovery();
   const routes = [
     ...routeCalls.map((call) => routeOf(call, project, evaluator)).filter((r): r is RouteFact => r !== undefined),
@@ -131,14 +134,17 @@ export function extract(options: ExtractOptions): Extraction {
   const routeTemplates = [...new Set(routes.map((r) => r.template))].sort();
   // Routers in different files can be mounted under different prefixes: their templates are distinct values.
   const mountedRoutes = new Set(routes.map((r) => `${r.loc.file}\u0000${r.template}`)).size;
-  const provenance = new ProvenanceAnalyzer(project, evaluator, resolver, {
+  const provenance = new ProvenanceAnalyzer(project, evaluator, calls, {
     routeTemplates: () => routeTemplates,
     mountedRoutes: () => mountedRoutes,
     routeRegistrations: () => routes.length,
     statusCodes: options.statusCodes,
   });
-  const collector = new LabelUseCollector(project, resolver, provenance, evaluator, types);
-  for (const call of callExpressions) guarded(call, notices, root, () => collector.visit(call));
+  const collector = new LabelUseCollector(project, resolver, provenance, evaluator, types, calls);
+  for (const call of callExpressions)
+    guarded(call, notices, root, () => {
+      collector.visit(call);
+    });
   attributeKeysAsLabels(resolver.defs, collector.facts.calls);
   const spans: SpanFact[] = [];
   for (const call of callExpressions) {
@@ -230,7 +236,7 @@ function guarded(node: ts.Node, notices: Notice[], root: string, step: () => voi
  * a file that defines metrics, since those use metrics or wrappers without naming the library; and
  * the files those import (types, constants, route tables) up to three levels, where label values come from.
  */
-function selectCandidates(texts: Map<string, string>, modules: ModuleResolver): string[] {
+function selectCandidates(texts: ReadonlyMap<string, string>, modules: ModuleResolver): string[] {
   const selected = new Set<string>();
   const metricFiles = new Set<string>();
   const routeFiles = new Set<string>();
@@ -243,7 +249,7 @@ function selectCandidates(texts: Map<string, string>, modules: ModuleResolver): 
     if (DEFINES_METRICS.test(text)) definers.add(file);
     const targets: string[] = [];
     for (const match of text.matchAll(IMPORT_SPECIFIER)) {
-      const target = modules.resolve(match[1]!, file, (p) => texts.has(p));
+      const target = modules.resolve(match[1], file, (p) => texts.has(p));
       if (!target) continue;
       targets.push(target);
       let list = importers.get(target);
@@ -255,7 +261,7 @@ function selectCandidates(texts: Map<string, string>, modules: ModuleResolver): 
   metricFiles.forEach((f) => selected.add(f));
   routeFiles.forEach((f) => selected.add(f));
   // Metric code that listens for an event takes its values from wherever that event is emitted.
-  const eventName = (m: RegExpMatchArray): string => m[2] ?? m[3]!;
+  const eventName = (m: RegExpMatchArray): string => m[2] ?? m[3];
   const events = new Set(
     [...metricFiles]
       .flatMap((f) => [...texts.get(f)!.matchAll(LISTENED_EVENT)].map(eventName))

@@ -1,4 +1,4 @@
-import { productText } from '../estimate/explain.js';
+import { productText } from '../util/product-text.js';
 import type { Reporter } from './types.js';
 
 /** For pull-request comments and job summaries: findings, then the cardinality table. */

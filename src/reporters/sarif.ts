@@ -1,5 +1,5 @@
 import type { Finding, FlowStep, Location } from '../types.js';
-import { UNUSED_DIRECTIVE_RULE_ID } from '../engine/run-rules.js';
+import { UNUSED_DIRECTIVE_RULE_ID } from '../types.js';
 import { HOMEPAGE } from '../util/package.js';
 import type { Reporter } from './types.js';
 

@@ -1,8 +1,8 @@
 import { ts } from 'ts-morph';
 import type { Client } from '../../types.js';
 import { table } from '../../util/table.js';
-import type { ProjectIndex } from '../project.js';
-import { enclosingClassLike, enclosingFunction, lookup, skipOuter, type Declaration } from '../scope.js';
+import type { ProjectIndex } from '../syntax/project-index.js';
+import { enclosingClassLike, enclosingFunction, lookup, skipOuter, type Declaration } from '../syntax/scope.js';
 
 /** HTTP client packages, by module specifier. */
 const HTTP_MODULES = table<Client>({
@@ -90,7 +90,7 @@ export function clientCall(
   const callee = skipOuter(call.expression);
   if (ts.isNewExpression(call)) {
     if (ts.isIdentifier(callee) && SQS_COMMANDS[callee.text] && importedFrom(callee, '@aws-sdk/client-sqs'))
-      return { client: 'sqs', direction: SQS_COMMANDS[callee.text]! };
+      return { client: 'sqs', direction: SQS_COMMANDS[callee.text] };
     if (ts.isIdentifier(callee) && callee.text === 'Worker' && importedFrom(callee, 'bullmq'))
       return { client: 'bullmq', direction: 'receive', handler: call.arguments?.[1] };
     return undefined;
@@ -102,7 +102,7 @@ export function clientCall(
     if (!client) return undefined;
     const imported = importedName(callee);
     if (REQUEST_METHODS[client])
-      return REQUEST_METHODS[client]!.has(imported ?? '') ? { client, direction: 'send' } : undefined;
+      return REQUEST_METHODS[client].has(imported ?? '') ? { client, direction: 'send' } : undefined;
     return { client, direction: 'send' };
   }
   if (!ts.isPropertyAccessExpression(callee)) return undefined;
@@ -204,7 +204,7 @@ function consumerHandler(client: Client, call: ts.CallExpression): ts.Node | und
       const method = config.properties.find(
         (p) => ts.isMethodDeclaration(p) && ['eachMessage', 'eachBatch'].includes(p.name.getText()),
       );
-      return method as unknown as ts.Expression | undefined;
+      return method;
     }
     return undefined;
   }

@@ -1,8 +1,8 @@
 import { ts } from 'ts-morph';
 import type { MetricKind } from '../../types.js';
 import { table } from '../../util/table.js';
-import type { ProjectIndex } from '../project.js';
-import { lookup, propertyName, skipOuter, type Declaration } from '../scope.js';
+import type { ProjectIndex } from '../syntax/project-index.js';
+import { lookup, propertyName, skipOuter, type Declaration } from '../syntax/scope.js';
 
 /** What obslint knows about the OpenTelemetry metrics API (@opentelemetry/api 1.x, sdk-metrics 1.x/2.x). */
 export const OTEL = {

@@ -1,8 +1,8 @@
 import { ts } from 'ts-morph';
 import type { MetricKind } from '../../types.js';
 import { table } from '../../util/table.js';
-import type { ProjectIndex } from '../project.js';
-import { lookup, requiredModule, skipOuter, type Declaration } from '../scope.js';
+import type { ProjectIndex } from '../syntax/project-index.js';
+import { lookup, requiredModule, skipOuter, type Declaration } from '../syntax/scope.js';
 
 /** What obslint knows about prom-client (v12–v15). */
 export const PROM_CLIENT = {
@@ -98,7 +98,7 @@ function classOfDeclaration(decl: Declaration, project: ProjectIndex, depth: num
   }
   if (decl.kind === 'variable' && decl.node.initializer) {
     if (decl.path.length === 1 && isPromClientModule(decl.node.initializer, project))
-      return PROM_CLIENT.classes[decl.path[0]!];
+      return PROM_CLIENT.classes[decl.path[0]];
     if (decl.path.length === 0) return promClientMetricClass(decl.node.initializer, project, depth + 1);
   }
   return undefined;

@@ -1,5 +1,5 @@
 import { ts } from 'ts-morph';
-import type { Bound, BoundPart, FlowStep, UnboundedCategory } from '../types.js';
+import type { Bound, BoundPart, FlowStep, UnboundedCategory } from '../../types.js';
 import {
   bounded,
   boundedPart,
@@ -11,11 +11,11 @@ import {
   union,
   unknown,
   withStep,
-} from './bounds.js';
+} from '../../model/bounds.js';
 import { calledFunction, returnedValues } from './functions.js';
-import type { MetricResolver } from './metrics.js';
-import type { ProjectIndex } from './project.js';
-import { functionName, lookup, propertyName, skipOuter, type Declaration } from './scope.js';
+import type { CallGraph } from './call-graph.js';
+import type { ProjectIndex } from '../syntax/project-index.js';
+import { functionName, lookup, propertyName, skipOuter, type Declaration } from '../syntax/scope.js';
 import {
   bindArguments,
   EMPTY_ENV,
@@ -25,9 +25,9 @@ import {
   type Env,
   type StaticEvaluator,
 } from './static-eval.js';
-import { ROUTE_METHODS } from './routes.js';
+import { ROUTE_METHODS } from '../libraries/web-frameworks.js';
 import { typeBound } from './type-bounds.js';
-import { forEachDescendant } from './walk.js';
+import { forEachDescendant } from '../syntax/walk.js';
 
 const MAX_DEPTH = 6;
 const TOO_FAR = 'value followed too far';
@@ -154,7 +154,7 @@ export class ProvenanceAnalyzer {
   constructor(
     private readonly project: ProjectIndex,
     private readonly evaluator: StaticEvaluator,
-    private readonly resolver: MetricResolver,
+    private readonly calls: CallGraph,
     private readonly facts: {
       routeTemplates: () => string[];
       mountedRoutes: () => number;
@@ -228,7 +228,7 @@ export class ProvenanceAnalyzer {
     // `res.statusCode / 100`: no more results than combinations of its operands.
     const counts = operands.map(countOf);
     if (counts.every((c) => c !== undefined)) {
-      const count = counts.reduce((a, b) => a! * b!, 1)!;
+      const count = counts.reduce((a, b) => a * b, 1);
       return boundedPart(`derived:${text(e)}`, count, `at most ${count} results of \`${text(e)}\``);
     }
     return unknown('arithmetic obslint cannot bound', text(e));
@@ -257,8 +257,8 @@ export class ProvenanceAnalyzer {
       parts.push(span.expression);
       literalParts.push(span.literal.text);
     }
-    if (parts.length === 1 && !e.head.text && !e.templateSpans[0]!.literal.text)
-      return this.of(parts[0]!, env, depth + 1);
+    if (parts.length === 1 && !e.head.text && !e.templateSpans[0].literal.text)
+      return this.of(parts[0], env, depth + 1);
     return this.concatenation(parts, e, env, depth, literalParts);
   }
 
@@ -293,8 +293,8 @@ export class ProvenanceAnalyzer {
     if (unsure) return withStep(unsure, this.step(whole, `built into \`${text(whole)}\``));
     const pieces: Bound[] = [];
     if (literals) {
-      pieces.push(finite([literals[0]!], 'literal'));
-      bounds.forEach((b, i) => pieces.push(b, finite([literals[i + 1]!], 'literal')));
+      pieces.push(finite([literals[0]], 'literal'));
+      bounds.forEach((b, i) => pieces.push(b, finite([literals[i + 1]], 'literal')));
     } else {
       pieces.push(...bounds);
     }
@@ -340,7 +340,7 @@ export class ProvenanceAnalyzer {
     }
     if (name && receiver && REQUEST_INPUT_CALLS.has(name)) {
       const root = chain(receiver);
-      if (root && REQUEST_ROOTS.has(root.names[0]!) && root.names.length <= 2) {
+      if (root && REQUEST_ROOTS.has(root.names[0]) && root.names.length <= 2) {
         return unbounded('request-input', 'request input', text(e), [this.step(e, `\`${text(e)}\` reads the request`)]);
       }
     }
@@ -478,7 +478,7 @@ export class ProvenanceAnalyzer {
     if (iterated) return iterated;
     const emitted = this.emittedValues(decl, depth);
     if (emitted) return emitted;
-    const calls = this.resolver.confirmedCallersOf(decl.fn);
+    const calls = this.calls.confirmedCallersOf(decl.fn);
     if (calls.length === 0 || depth >= MAX_DEPTH) {
       return unknown(
         fnName
@@ -696,7 +696,7 @@ export class ProvenanceAnalyzer {
           return withStep(base, this.step(e, `\`${path.slice(i).join('.')}\` is read from it`));
         return unknown(`\`${synthetic}\``, synthetic);
       }
-      const key = path[i]!;
+      const key = path[i];
       const prop = e.properties.find(
         (p) =>
           (ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p)) &&
@@ -775,7 +775,7 @@ export class ProvenanceAnalyzer {
   private expandAliases(names: string[], node: ts.Node): string[] {
     let expanded = names;
     for (let i = 0; i < 3; i++) {
-      const decl = lookup(expanded[0]!, node);
+      const decl = lookup(expanded[0], node);
       // `app.get('/x', ({ query }, res) => …)`: destructured from the request.
       if (decl?.kind === 'parameter' && decl.index === 0 && decl.path.length > 0 && isRequestHandler(decl.fn))
         return ['req', ...decl.path, ...expanded.slice(1)];
@@ -789,11 +789,11 @@ export class ProvenanceAnalyzer {
 
   /** Request, response, error and environment properties recognised by their access path. */
   private classifyChain(names: string[], node: ts.Expression, source: string): Bound | undefined {
-    const root = names[0]!;
-    const last = names[names.length - 1]!;
+    const root = names[0];
+    const last = names[names.length - 1];
     // Short names (`c`, `context`, `event`) are a request only as a handler's parameter.
     if (AMBIGUOUS_ROOTS.has(root) && lookup(root, node)?.kind !== 'parameter') return undefined;
-    if (root === 'process' && (names[1] === 'env' || PROCESS_CONSTANTS.has(names[1]!)))
+    if (root === 'process' && (names[1] === 'env' || PROCESS_CONSTANTS.has(names[1])))
       return boundedPart(`env:${source}`, 1, `\`${source}\` (one value per instance)`);
     if (isRouteTemplate(names)) return this.routeTemplate(node);
     if (

@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import { ts } from 'ts-morph';
-import type { Location } from '../types.js';
-import { displayPath } from '../util/paths.js';
+import type { Location } from '../../types.js';
+import { displayPath } from '../../util/paths.js';
 import type { ModuleResolver } from './module-resolver.js';
 import { declaredByStatement, lookup, type Declaration } from './scope.js';
 

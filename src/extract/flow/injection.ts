@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
-import type { Caller } from './metrics.js';
-import type { ProjectIndex } from './project.js';
+import type { Caller } from './call-graph.js';
+import type { ProjectIndex } from '../syntax/project-index.js';
 import {
   enclosingClass,
   forEachThisAssignment,
@@ -9,7 +9,7 @@ import {
   propertyName,
   skipOuter,
   type Declaration,
-} from './scope.js';
+} from '../syntax/scope.js';
 import type { TypeOracle } from './type-oracle.js';
 
 /** A value an expression may hold: `expr`, then the members in `path` read from it. */

@@ -1,16 +1,17 @@
 import { ts } from 'ts-morph';
-import type { LabelCall, LabelUse, MetricDef, Observation } from '../types.js';
-import { finite, unknown, withStep } from './bounds.js';
-import { OTEL } from './libraries/opentelemetry.js';
-import { PROM_CLIENT } from './libraries/prom-client.js';
-import { calledFunction, returnedValues } from './functions.js';
+import type { LabelCall, LabelUse, MetricDef, Observation } from '../../types.js';
+import { finite, unknown, withStep } from '../../model/bounds.js';
+import { OTEL } from '../libraries/opentelemetry.js';
+import { PROM_CLIENT } from '../libraries/prom-client.js';
+import { calledFunction, returnedValues } from '../flow/functions.js';
 import type { MetricResolver } from './metrics.js';
-import type { ProjectIndex } from './project.js';
-import { chain, text, type ProvenanceAnalyzer } from './provenance.js';
-import { lookup, propertyKey, propertyName, skipOuter } from './scope.js';
-import { scalarText, type StaticEvaluator } from './static-eval.js';
-import type { TypeOracle } from './type-oracle.js';
-import { forEachDescendant } from './walk.js';
+import type { ProjectIndex } from '../syntax/project-index.js';
+import { chain, text, type ProvenanceAnalyzer } from '../flow/provenance.js';
+import { lookup, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
+import { scalarText, type StaticEvaluator } from '../flow/static-eval.js';
+import type { CallGraph } from '../flow/call-graph.js';
+import type { TypeOracle } from '../flow/type-oracle.js';
+import { forEachDescendant } from '../syntax/walk.js';
 
 export interface LabelFacts {
   uses: LabelUse[];
@@ -28,6 +29,7 @@ export class LabelUseCollector {
     private readonly provenance: ProvenanceAnalyzer,
     private readonly evaluator: StaticEvaluator,
     private readonly types: TypeOracle,
+    private readonly calls: CallGraph,
   ) {}
 
   visit(call: ts.CallExpression): void {
@@ -36,10 +38,14 @@ export class LabelUseCollector {
     if (!method || !(ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee))) return;
     if (OTEL.recordMethods.has(method) || method === 'observe') {
       const recorded = this.otelRecording(call, method, skipOuter(callee.expression));
-      if (recorded.length > 0)
-        return this.shared(recorded.length, () =>
-          recorded.forEach((r) => this.otelUse(r.def, call, method, r.value, r.attributes)),
-        );
+      if (recorded.length > 0) {
+        this.shared(recorded.length, () => {
+          recorded.forEach((r) => {
+            this.otelUse(r.def, call, method, r.value, r.attributes);
+          });
+        });
+        return;
+      }
     }
     if (!PROM_CLIENT.labelMethods.has(method)) return;
     const receiver = skipOuter(callee.expression);
@@ -50,7 +56,11 @@ export class LabelUseCollector {
       : receiver;
     // An injected metrics object built in several places: the call feeds each of its metrics.
     const defs = this.resolver.resolveAll(metricExpr);
-    this.shared(defs.length, () => defs.forEach((def) => this.promUse(def, call, method, chained)));
+    this.shared(defs.length, () => {
+      defs.forEach((def) => {
+        this.promUse(def, call, method, chained);
+      });
+    });
   }
 
   /** Marks the uses one call adds when it feeds more than one metric. */
@@ -257,7 +267,7 @@ export class LabelUseCollector {
       if (decl?.kind === 'variable' && decl.path.length === 0 && decl.node.initializer)
         return this.objectLiterals(decl.node.initializer, depth + 1);
       if (decl?.kind === 'parameter' && decl.path.length === 0) {
-        const passed = this.resolver.callersOf(decl.fn).map((call) => call.arguments?.[decl.index]);
+        const passed = this.calls.callersOf(decl.fn).map((call) => call.arguments?.[decl.index]);
         const literals = passed.map((a) => (a ? this.objectLiterals(a, depth + 1) : []));
         return literals.length > 0 && literals.every((l) => l.length > 0) ? literals.flat() : [];
       }
@@ -265,7 +275,7 @@ export class LabelUseCollector {
     if (ts.isCallExpression(e)) {
       const fn = calledFunction(e.expression, this.project);
       const returned = fn ? returnedValues(fn) : [];
-      return returned.length === 1 ? this.objectLiterals(returned[0]!, depth + 1) : [];
+      return returned.length === 1 ? this.objectLiterals(returned[0], depth + 1) : [];
     }
     return [];
   }

@@ -4,7 +4,7 @@ import { ts } from 'ts-morph';
  * Visits `root` and its descendants in source order without recursion, so deeply nested code (a
  * 5,000-operand concatenation) cannot overflow the stack. `visit` returns false to skip children.
  */
-export function forEachDescendant(root: ts.Node, visit: (node: ts.Node) => boolean | void): void {
+export function forEachDescendant(root: ts.Node, visit: (node: ts.Node) => unknown): void {
   const stack: ts.Node[] = [root];
   const children: ts.Node[] = [];
   while (stack.length > 0) {
@@ -14,6 +14,6 @@ export function forEachDescendant(root: ts.Node, visit: (node: ts.Node) => boole
     ts.forEachChild(node, (child) => {
       children.push(child);
     });
-    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
   }
 }

@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
-import type { ProjectIndex } from './project.js';
-import { lookup, propertyKey, propertyName, skipOuter, type Declaration } from './scope.js';
+import type { ProjectIndex } from '../syntax/project-index.js';
+import { lookup, propertyKey, propertyName, skipOuter, type Declaration } from '../syntax/scope.js';
 
 /** A value known at analysis time, or the reason it is not. */
 export type Static =
@@ -239,17 +239,17 @@ export class StaticEvaluator {
     const args = e.arguments.map((a) => this.eval(a, env, depth + 1));
     const nums = args.map((a) => (a.k === 'num' ? a.v : undefined));
     if (name === 'linearBuckets' && nums.length >= 3 && nums.every((n) => n !== undefined)) {
-      const [start, width, count] = nums as number[];
+      const [start, width, count] = nums;
       return {
         k: 'arr',
-        items: Array.from({ length: Math.max(0, count!) }, (_, i) => ({ k: 'num', v: start! + i * width! })),
+        items: Array.from({ length: Math.max(0, count) }, (_, i) => ({ k: 'num', v: start + i * width })),
       };
     }
     if (name === 'exponentialBuckets' && nums.length >= 3 && nums.every((n) => n !== undefined)) {
-      const [start, factor, count] = nums as number[];
+      const [start, factor, count] = nums;
       return {
         k: 'arr',
-        items: Array.from({ length: Math.max(0, count!) }, (_, i) => ({ k: 'num', v: start! * factor! ** i })),
+        items: Array.from({ length: Math.max(0, count) }, (_, i) => ({ k: 'num', v: start * factor ** i })),
       };
     }
     if (

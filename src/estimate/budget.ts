@@ -1,4 +1,4 @@
-import type { ResolvedConfig } from './types.js';
+import type { ResolvedConfig } from '../config/types.js';
 
 /** The bound the budget file gives a metric's label, and the key that gives it. */
 export function budgetedLabel(

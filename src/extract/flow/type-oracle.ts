@@ -1,5 +1,5 @@
 import { ts } from 'ts-morph';
-import type { ModuleResolver } from './module-resolver.js';
+import type { ModuleResolver } from '../syntax/module-resolver.js';
 
 const MAX_VALUES = 1000;
 

@@ -1,12 +1,4 @@
-/** `obslint-disable…` comments, honoured by the engine for every front end alike. */
-export interface Directive {
-  kind: 'disable-next-line' | 'disable-line' | 'disable' | 'enable';
-  /** Empty means every rule. */
-  rules: string[];
-  line: number;
-  column: number;
-  reason?: string;
-}
+import type { Directive } from '../../types.js';
 
 const DIRECTIVE = /(\/\/|\/\*)\s*obslint-(disable-next-line|disable-line|disable|enable)\b([^\n]*?)(\*\/|$)/gm;
 
@@ -18,7 +10,7 @@ export function parseDirectives(text: string): Directive[] {
   for (const match of text.matchAll(DIRECTIVE)) {
     const offset = match.index;
     let line = lineStarts.length - 1;
-    while (lineStarts[line]! > offset) line--;
+    while (lineStarts[line] > offset) line--;
     const [body, reason] = (match[3] ?? '').split(/\s--\s?/, 2);
     const rules = (body ?? '')
       .split(',')
@@ -28,7 +20,7 @@ export function parseDirectives(text: string): Directive[] {
       kind: match[2] as Directive['kind'],
       rules,
       line: line + 1,
-      column: offset - lineStarts[line]! + 1,
+      column: offset - lineStarts[line] + 1,
       reason: reason?.trim() || undefined,
     });
   }

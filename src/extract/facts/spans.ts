@@ -1,9 +1,9 @@
 import { ts } from 'ts-morph';
-import type { SpanFact, SpanLifecycle } from '../types.js';
-import type { ProjectIndex } from './project.js';
-import { text, type ProvenanceAnalyzer } from './provenance.js';
-import { lookup, propertyName, skipOuter, type Declaration } from './scope.js';
-import { forEachDescendant } from './walk.js';
+import type { SpanFact, SpanLifecycle } from '../../types.js';
+import type { ProjectIndex } from '../syntax/project-index.js';
+import { text, type ProvenanceAnalyzer } from '../flow/provenance.js';
+import { lookup, propertyName, skipOuter, type Declaration } from '../syntax/scope.js';
+import { forEachDescendant } from '../syntax/walk.js';
 
 const SPAN_NAMING_CALLS = new Set(['startSpan', 'startActiveSpan', 'updateName', 'getTracer', 'getMeter']);
 
@@ -25,7 +25,7 @@ export function spanFact(
   // `startSpan` and `updateName` are common words: the receiver must look like a tracer or a span.
   if (method === 'startSpan' && !isTracer(receiver)) return undefined;
   if (method === 'updateName' && !/span/i.test(text(receiver))) return undefined;
-  const name = call.arguments[0]!;
+  const name = call.arguments[0];
   const fact: SpanFact = { call: method, name: text(name), bound: provenance.of(name), loc: project.location(name) };
   if (method === 'startSpan' || method === 'startActiveSpan') fact.lifecycle = lifecycle(call, method, project);
   return fact;
@@ -61,8 +61,9 @@ function lifecycle(
   let spanName: ts.Identifier | undefined;
   let scope: ts.Node | undefined;
   if (method === 'startActiveSpan') {
-    const callback = [...call.arguments].reverse().find((a) => ts.isArrowFunction(a) || ts.isFunctionExpression(a)) as
-      ts.ArrowFunction | ts.FunctionExpression | undefined;
+    const callback = [...call.arguments]
+      .reverse()
+      .find((a): a is ts.ArrowFunction | ts.FunctionExpression => ts.isArrowFunction(a) || ts.isFunctionExpression(a));
     const param = callback?.parameters[0];
     if (!callback || !param || !ts.isIdentifier(param.name)) return { status: 'escapes' };
     spanName = param.name;
@@ -80,7 +81,7 @@ function lifecycle(
   forEachDescendant(scope, (node) => {
     if (
       !ts.isIdentifier(node) ||
-      node.text !== spanName!.text ||
+      node.text !== spanName.text ||
       node === spanName ||
       !sameDeclaration(lookup(node.text, node), decl)
     )
@@ -102,8 +103,8 @@ function lifecycle(
   const variable = spanName.text;
   if (escapes) return { status: 'escapes', variable };
   if (ends.length === 0) return { status: 'never', variable };
-  if (ends.some((end) => inFinally(end, scope!))) return { status: 'ended', variable };
-  const leakingTry = ends.every((end) => insideTryBlock(end, scope!)) ? tryWithoutEnd(ends, scope) : undefined;
+  if (ends.some((end) => inFinally(end, scope))) return { status: 'ended', variable };
+  const leakingTry = ends.every((end) => insideTryBlock(end, scope)) ? tryWithoutEnd(ends, scope) : undefined;
   if (leakingTry)
     return {
       status: 'try-without-finally',

@@ -1,13 +1,13 @@
 import { closeSync, openSync, readSync, statSync, readFileSync } from 'node:fs';
-import { ts } from 'ts-morph';
 import type { Notice } from '../types.js';
+import { displayPath } from '../util/paths.js';
 
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
 
-export type ReadOutcome = { text: string } | { skipped: Notice };
+type ReadOutcome = { text: string } | { skipped: Notice };
 
 /** Reads a source file unless it is huge or binary; both are skipped with a note, never fatal. */
-export function readSource(file: string, shownAs: string): ReadOutcome {
+function readSource(file: string, shownAs: string): ReadOutcome {
   let size: number;
   try {
     size = statSync(file).size;
@@ -54,35 +54,14 @@ function looksBinary(file: string): boolean {
   }
 }
 
-function scriptKind(file: string): ts.ScriptKind {
-  if (file.endsWith('.tsx')) return ts.ScriptKind.TSX;
-  if (file.endsWith('.jsx')) return ts.ScriptKind.JSX;
-  if (/\.[cm]?js$/.test(file)) return ts.ScriptKind.JS;
-  return ts.ScriptKind.TS;
-}
-
-export type ParseOutcome = { sourceFile: ts.SourceFile } | { problem: Notice };
-
-/**
- * Parses with TypeScript's own parser. The parser recovers from any error, but facts read from a
- * recovered tree are guesses, so a file with syntax errors is reported and left out.
- */
-export function parseSource(file: string, text: string, shownAs: string): ParseOutcome {
-  const sourceFile = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKind(file));
-  const diagnostics =
-    (sourceFile as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
-  const first = diagnostics[0];
-  if (first) {
-    const { line, character } = sourceFile.getLineAndCharacterOfPosition(first.start);
-    return {
-      problem: {
-        level: 'warning',
-        file: shownAs,
-        line: line + 1,
-        column: character + 1,
-        message: `could not parse: ${ts.flattenDiagnosticMessageText(first.messageText, ' ')} (file not analysed)`,
-      },
-    };
+/** The text of every file that can be analysed, in the order given; the rest become notices. */
+export function readSources(files: readonly string[], root: string): { texts: Map<string, string>; notices: Notice[] } {
+  const texts = new Map<string, string>();
+  const notices: Notice[] = [];
+  for (const file of files) {
+    const read = readSource(file, displayPath(root, file));
+    if ('skipped' in read) notices.push(read.skipped);
+    else texts.set(file, read.text);
   }
-  return { sourceFile };
+  return { texts, notices };
 }

@@ -39,9 +39,9 @@ export function lookup(name: string, from: ts.Node): Declaration | undefined {
 
 function declaredIn(scope: ts.Node, name: string): Declaration | undefined {
   if (ts.isFunctionLike(scope)) {
-    const fn = scope as ts.SignatureDeclaration;
+    const fn = scope;
     for (let i = 0; i < fn.parameters.length; i++) {
-      const param = fn.parameters[i]!;
+      const param = fn.parameters[i];
       const hit = bindingPath(param.name, name);
       if (hit) return { kind: 'parameter', node: param, fn, index: i, name: hit.id, path: hit.path };
     }
@@ -177,7 +177,7 @@ function bindingPath(binding: ts.BindingName, name: string): { id: ts.Identifier
   }
   if (ts.isArrayBindingPattern(binding)) {
     for (let i = 0; i < binding.elements.length; i++) {
-      const element = binding.elements[i]!;
+      const element = binding.elements[i];
       if (ts.isOmittedExpression(element)) continue;
       const inner = bindingPath(element.name, name);
       if (inner) return { id: inner.id, path: [String(i), ...inner.path] };
@@ -207,7 +207,7 @@ export function skipOuter(expr: ts.Expression): ts.Expression {
 
 /** The nearest function around a node (arrow functions and methods included). */
 export function enclosingFunction(node: ts.Node): ts.SignatureDeclaration | undefined {
-  for (let n = node.parent; n; n = n.parent) if (ts.isFunctionLike(n)) return n as ts.SignatureDeclaration;
+  for (let n = node.parent; n; n = n.parent) if (ts.isFunctionLike(n)) return n;
   return undefined;
 }
 
@@ -270,7 +270,7 @@ export function functionName(fn: ts.SignatureDeclaration): string | undefined {
 export function forEachThisAssignment(
   cls: ts.ClassLikeDeclaration,
   member: string,
-  visit: (value: ts.Expression) => boolean | void,
+  visit: (value: ts.Expression) => unknown,
 ): void {
   let done = false;
   for (const element of cls.members) {

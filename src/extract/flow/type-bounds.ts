@@ -1,8 +1,8 @@
 import { ts } from 'ts-morph';
-import type { Bound } from '../types.js';
-import { finite, product } from './bounds.js';
-import type { ProjectIndex } from './project.js';
-import { lookup, type Declaration } from './scope.js';
+import type { Bound } from '../../types.js';
+import { finite, product } from '../../model/bounds.js';
+import type { ProjectIndex } from '../syntax/project-index.js';
+import { lookup, type Declaration } from '../syntax/scope.js';
 import { enumValues, staticStrings, type StaticEvaluator } from './static-eval.js';
 
 const MAX_DEPTH = 8;
@@ -109,5 +109,5 @@ function resolveType(name: string, from: ts.Node, project: ProjectIndex): Declar
 /** `typeof a.b` names an expression; rebuild it so the static evaluator can read it. */
 function entityExpression(name: ts.EntityName): ts.Expression {
   // The identifiers in a type query live in the same file, so lexical lookup from them works.
-  return (ts.isIdentifier(name) ? name : name.right) as unknown as ts.Expression;
+  return ts.isIdentifier(name) ? name : name.right;
 }

@@ -1,11 +1,9 @@
 import { ts } from 'ts-morph';
-import type { RouteFact } from '../types.js';
-import type { ProjectIndex } from './project.js';
-import { lookup, propertyKey, propertyName, skipOuter } from './scope.js';
-import { scalarText, staticStrings, type StaticEvaluator } from './static-eval.js';
-
-/** Router methods that register a handler for a path (express, koa-router, fastify shorthands). */
-export const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'all', 'head', 'options']);
+import type { RouteFact } from '../../types.js';
+import type { ProjectIndex } from '../syntax/project-index.js';
+import { lookup, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
+import { ROUTE_METHODS } from '../libraries/web-frameworks.js';
+import { scalarText, staticStrings, type StaticEvaluator } from '../flow/static-eval.js';
 
 /**
  * Route registrations (express/koa-router `app.get('/x', …)`, `router.route('/x')`,
@@ -21,7 +19,7 @@ export function isRouteCall(call: ts.CallExpression): boolean {
   if (method === undefined || !(method === 'route' || (ROUTE_METHODS.has(method) && call.arguments.length >= 2)))
     return false;
   // Hono `app.route('/api', subApp)` mounts an app: its routes are registered on their own.
-  if (method === 'route' && call.arguments.length >= 2 && !isHandler(call.arguments[1]!)) return false;
+  if (method === 'route' && call.arguments.length >= 2 && !isHandler(call.arguments[1])) return false;
   const receiver = ts.isPropertyAccessExpression(callee) ? skipOuter(callee.expression) : undefined;
   const receiverName =
     receiver &&
@@ -31,7 +29,7 @@ export function isRouteCall(call: ts.CallExpression): boolean {
         ? receiver.name.text
         : undefined);
   // A client's `api.get('/x', config)` passes no handler; a server's `api.get('/x', opts, async (req) => …)` does.
-  return !(receiverName && HTTP_CLIENTS.test(receiverName)) || isHandler(call.arguments[call.arguments.length - 1]!);
+  return !(receiverName && HTTP_CLIENTS.test(receiverName)) || isHandler(call.arguments[call.arguments.length - 1]);
 }
 
 function isHandler(arg: ts.Expression): boolean {

@@ -1,11 +1,11 @@
 import { ts } from 'ts-morph';
-import type { Client, OutboundCall, TracingFacts } from '../types.js';
-import { calledFunction } from './functions.js';
-import { clientCall, messagingClientsOf } from './libraries/clients.js';
-import type { ProjectIndex } from './project.js';
-import { enclosingFunction, lookup, propertyKey, propertyName, skipOuter } from './scope.js';
-import { table } from '../util/table.js';
-import { forEachDescendant } from './walk.js';
+import type { Client, OutboundCall, TracingFacts } from '../../types.js';
+import { calledFunction } from '../flow/functions.js';
+import { clientCall, messagingClientsOf } from '../libraries/clients.js';
+import type { ProjectIndex } from '../syntax/project-index.js';
+import { enclosingFunction, lookup, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
+import { table } from '../../util/table.js';
+import { forEachDescendant } from '../syntax/walk.js';
 
 const HTTP_BASED: Client[] = ['http', 'https', 'axios', 'got', 'node-fetch', 'superagent'];
 const FETCH_BASED: Client[] = ['fetch', 'undici', 'ky'];
@@ -32,24 +32,6 @@ const SETUP_RANK = [
   'getNodeAutoInstrumentations',
   'getTracer',
 ];
-
-/** The instrumentation package to suggest for a client that is not instrumented. */
-export const INSTRUMENTATION_FOR: Partial<Record<Client, string>> = {
-  fetch: '@opentelemetry/instrumentation-undici',
-  undici: '@opentelemetry/instrumentation-undici',
-  ky: '@opentelemetry/instrumentation-undici',
-  http: '@opentelemetry/instrumentation-http',
-  https: '@opentelemetry/instrumentation-http',
-  axios: '@opentelemetry/instrumentation-http',
-  got: '@opentelemetry/instrumentation-http',
-  'node-fetch': '@opentelemetry/instrumentation-http',
-  superagent: '@opentelemetry/instrumentation-http',
-  kafkajs: '@opentelemetry/instrumentation-kafkajs',
-  amqplib: '@opentelemetry/instrumentation-amqplib',
-  sqs: '@opentelemetry/instrumentation-aws-sdk',
-  pubsub: "the client's `enableOpenTelemetryTracing: true` option",
-  bullmq: "BullMQ's `telemetry` option (bullmq-otel)",
-};
 
 export interface ManifestFacts {
   /** `scripts` of every package.json, for `--require …/register` style setups. */
@@ -88,7 +70,7 @@ export function tracingFacts(
       for (const [module, clients] of Object.entries(AUTO_PARTS)) {
         const part = optionsLiteral && objectProperty(optionsLiteral, module);
         if (part && (disabled(part) || (module.endsWith('-http') && ignoresAllOutgoing(part)))) continue;
-        cover(clients, instrumentation!.what);
+        cover(clients, instrumentation.what);
         if (part) ignore(facts, ignoredHostsOf(part), clients);
       }
     } else if (instrumentation) {
@@ -103,7 +85,7 @@ export function tracingFacts(
     // `new PubSub({ enableOpenTelemetryTracing: true })`, BullMQ `{ telemetry: … }`.
     if (ts.isNewExpression(call) && (name === 'PubSub' || name === 'Queue' || name === 'Worker')) {
       const options = [...(call.arguments ?? [])].map(skipOuter).find(ts.isObjectLiteralExpression);
-      const keys = options?.properties.map((p) => (p.name ? propertyKey(p.name as ts.PropertyName) : undefined)) ?? [];
+      const keys = options?.properties.map((p) => (p.name ? propertyKey(p.name) : undefined)) ?? [];
       if (name === 'PubSub' && keys.includes('enableOpenTelemetryTracing'))
         cover(['pubsub'], 'enableOpenTelemetryTracing');
       if (name !== 'PubSub' && keys.includes('telemetry')) cover(['bullmq'], 'BullMQ telemetry');
@@ -189,7 +171,7 @@ function ignoresAllOutgoing(options: ts.ObjectLiteralExpression): boolean {
     body.kind === ts.SyntaxKind.TrueKeyword ||
     (ts.isBlock(body) &&
       body.statements.length === 1 &&
-      ts.isReturnStatement(body.statements[0]!) &&
+      ts.isReturnStatement(body.statements[0]) &&
       body.statements[0].expression?.kind === ts.SyntaxKind.TrueKeyword)
   );
 }
@@ -247,7 +229,7 @@ function hostOf(call: ts.CallExpression | ts.NewExpression): string | undefined 
       if (host) return false;
       const text = ts.isStringLiteralLike(n) ? n.text : ts.isTemplateExpression(n) ? n.head.text : undefined;
       const match = text && /^https?:\/\/([^/:?#]+)/i.exec(text);
-      if (match) host = match[1]!.toLowerCase();
+      if (match) host = match[1].toLowerCase();
     });
   }
   return host;
@@ -352,7 +334,7 @@ function interceptorInjects(receiver: ts.Expression): boolean {
     if (!ts.isCallExpression(n) || propertyName(n.expression) !== 'use') return;
     const text = n.expression.getText();
     if (!new RegExp(`\\b${name}\\s*\\.\\s*interceptors\\s*\\.\\s*request\\s*\\.\\s*use$`).test(text)) return;
-    const base = n.expression.getText().split('.')[0]!.trim();
+    const base = n.expression.getText().split('.')[0].trim();
     if (decl && base === name && lookup(name, n) !== decl && lookup(name, n)?.kind !== decl.kind) return;
     if (/propagation\s*\.\s*inject\s*\(|traceparent/i.test(n.getText())) found = true;
   });

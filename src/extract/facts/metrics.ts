@@ -1,26 +1,25 @@
 import { ts } from 'ts-morph';
-import type { Library, MetricDef, MetricKind } from '../types.js';
-import { meterName, OTEL, otelInstrument } from './libraries/opentelemetry.js';
-import { injectedMetricName, nestProviderKind, PROM_CLIENT, promClientMetricClass } from './libraries/prom-client.js';
-import type { ProjectIndex } from './project.js';
+import type { Library, MetricDef, MetricKind } from '../../types.js';
+import { meterName, OTEL, otelInstrument } from '../libraries/opentelemetry.js';
+import { injectedMetricName, nestProviderKind, PROM_CLIENT, promClientMetricClass } from '../libraries/prom-client.js';
+import type { ProjectIndex } from '../syntax/project-index.js';
 import {
   enclosingClass,
-  enclosingClassLike,
   enclosingFunction,
   forEachThisAssignment,
-  functionName,
   lookup,
   propertyKey,
   propertyName,
   skipOuter,
   type Declaration,
-} from './scope.js';
-import { calledFunction, returnExpressions, returnedValues } from './functions.js';
-import { ROUTE_METHODS } from './routes.js';
-import { InjectionTracer } from './injection.js';
-import type { TypeOracle } from './type-oracle.js';
-import { typeBound } from './type-bounds.js';
-import { forEachDescendant } from './walk.js';
+} from '../syntax/scope.js';
+import { calledFunction, returnExpressions, returnedValues } from '../flow/functions.js';
+import { ROUTE_METHODS } from '../libraries/web-frameworks.js';
+import { isMethodLike, type CallGraph, type Caller } from '../flow/call-graph.js';
+import { InjectionTracer } from '../flow/injection.js';
+import type { TypeOracle } from '../flow/type-oracle.js';
+import { typeBound } from '../flow/type-bounds.js';
+import { forEachDescendant } from '../syntax/walk.js';
 import {
   bindArguments,
   EMPTY_ENV,
@@ -30,7 +29,7 @@ import {
   type Env,
   type Static,
   type StaticEvaluator,
-} from './static-eval.js';
+} from '../flow/static-eval.js';
 
 const MAX_WRAPPER_DEPTH = 3;
 /** Calls whose function argument runs once per request or event. */
@@ -49,8 +48,6 @@ const HANDLER_PARAMS = /^(req|request|res|response|reply|ctx|context|event|msg|m
 
 /** A `new Counter(...)` (or equivalent) with the arguments of the wrapper calls that reach it. */
 /** A call site of a project function, or a `new` of a project class. */
-export type Caller = ts.CallExpression | ts.NewExpression;
-
 interface Creation {
   /** `new Counter({...})` (prom-client) or `meter.createCounter(name, {...})` (OpenTelemetry). */
   node: ts.NewExpression | ts.CallExpression;
@@ -75,13 +72,12 @@ export class MetricResolver {
     private readonly project: ProjectIndex,
     private readonly evaluator: StaticEvaluator,
     private readonly types: TypeOracle,
+    private readonly calls: CallGraph,
   ) {}
-
-  private discovered = false;
 
   /** Every creation has been seen: references can now be resolved (and memoized) for good. */
   finishDiscovery(): void {
-    this.discovered = true;
+    this.calls.isMetric = (receiver) => this.resolve(receiver) !== undefined;
     this.memo.clear();
     this.typeMemo.clear();
     this.holderIndex = undefined;
@@ -112,7 +108,7 @@ export class MetricResolver {
       const options = args[1] ? this.evaluator.eval(args[1], creation.env) : undefined;
       return {
         name: args[0] ? this.evaluator.eval(args[0], creation.env) : undefined,
-        props: options?.k === 'obj' ? options.props : new Map(),
+        props: options?.k === 'obj' ? options.props : new Map<string, Static>(),
         readable: true,
       };
     }
@@ -128,8 +124,8 @@ export class MetricResolver {
   private instantiate(creation: Creation, depth: number): Creation[] {
     const nameValue = this.configOf(creation).name;
     if (nameValue?.k !== 'param' || depth >= MAX_WRAPPER_DEPTH) return [creation];
-    const fn = nameValue.decl.parent as ts.SignatureDeclaration;
-    const calls = this.callersOf(fn);
+    const fn = nameValue.decl.parent;
+    const calls = this.calls.callersOf(fn);
     // A wrapper's body is not a metric of its own: each call site is (none seen: nothing to list).
     if (calls.length === 0) return [];
     const byMethodName = isMethodLike(fn);
@@ -144,109 +140,6 @@ export class MetricResolver {
   private staticName(creation: Creation): string | undefined {
     const name = this.configOf(creation).name;
     return name ? scalarText(name) : undefined;
-  }
-
-  /**
-   * Calls in the project whose callee is `fn`: functions by import and lexical resolution,
-   * constructors by the `new` expressions of their class, methods by name (the receiver's class is
-   * not known without types). Each name's calls are resolved once, then grouped by target.
-   */
-  callersOf(fn: ts.SignatureDeclaration): Caller[] {
-    const name = functionName(fn);
-    if (!name) return [];
-    const group = this.callerGroup(name);
-    if (!isMethodLike(fn)) return group.byTarget.get(fn) ?? [];
-    // `this.run(...)` calls a method of its own class; other receivers are matched by name.
-    const owner = enclosingClassLike(fn);
-    return group.byMethodName.filter((call) => {
-      const receiver = skipOuter((skipOuter(call.expression) as ts.PropertyAccessExpression).expression);
-      if (receiver.kind === ts.SyntaxKind.ThisKeyword)
-        return !owner || this.inheritsFrom(enclosingClassLike(call), owner);
-      // `histogram.record(1, …)` records a metric; it does not call a project method named `record`.
-      // (Only once every metric is known: resolving earlier would memoize a partial answer.)
-      return !this.discovered || this.resolve(receiver) === undefined;
-    });
-  }
-
-  /**
-   * Callers for value flow, where a wrong caller is a false finding: a method's callers by name,
-   * less those whose receiver the checker places in another type (`agent.query(body)` on an
-   * interface is not `Repository.query(id)`). Receivers of unknown type stay.
-   */
-  confirmedCallersOf(fn: ts.SignatureDeclaration): Caller[] {
-    const calls = this.callersOf(fn);
-    if (!isMethodLike(fn)) return calls;
-    const owner = enclosingClassLike(fn);
-    return calls.filter((call) => {
-      const callee = skipOuter(call.expression);
-      if (!ts.isPropertyAccessExpression(callee) || skipOuter(callee.expression).kind === ts.SyntaxKind.ThisKeyword)
-        return true;
-      const declared = this.types.declarations(callee);
-      if (declared.length > 0) return declared.some((d) => d === fn || d === fn.parent);
-      // Of unknown type: a receiver named after the class (`repo.query()` for `OrderRepository`).
-      return (
-        !owner?.name ||
-        namesAgree(
-          owner.name.text,
-          propertyName(skipOuter(callee.expression)) ?? skipOuter(callee.expression).getText(),
-        )
-      );
-    });
-  }
-
-  /** `this.send()` in a subclass calls the base class's `send`. */
-  private inheritsFrom(cls: ts.ClassLikeDeclaration | undefined, owner: ts.ClassLikeDeclaration): boolean {
-    for (let c = cls, hops = 0; c && hops < 8; c = this.project.baseClass(c), hops++) if (c === owner) return true;
-    return false;
-  }
-
-  private readonly callerGroups = new Map<string, { byTarget: Map<ts.Node, Caller[]>; byMethodName: Caller[] }>();
-
-  private callerGroup(name: string): { byTarget: Map<ts.Node, Caller[]>; byMethodName: Caller[] } {
-    let group = this.callerGroups.get(name);
-    if (group) return group;
-    group = { byTarget: new Map(), byMethodName: [] };
-    for (const call of this.project.callsByName.get(name) ?? []) {
-      const target = this.calleeFunction(call);
-      if (target) {
-        let list = group.byTarget.get(target);
-        if (!list) group.byTarget.set(target, (list = []));
-        list.push(call);
-      }
-      if (
-        ts.isCallExpression(call) &&
-        ts.isPropertyAccessExpression(skipOuter(call.expression)) &&
-        call.arguments.length > 0
-      )
-        group.byMethodName.push(call);
-    }
-    this.callerGroups.set(name, group);
-    return group;
-  }
-
-  /** The function (or class constructor, for `new`) a call invokes, when syntax can tell. */
-  private calleeFunction(call: Caller): ts.Node | undefined {
-    const callee = skipOuter(call.expression);
-    let decl: Declaration | undefined;
-    if (ts.isIdentifier(callee)) {
-      decl = lookup(callee.text, callee);
-    } else if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(skipOuter(callee.expression))) {
-      const base = skipOuter(callee.expression) as ts.Identifier;
-      const ns = lookup(base.text, base);
-      const file = ns?.kind === 'import' && ns.imported === '*' ? this.project.importedFile(ns) : undefined;
-      decl = file && this.project.findExport(file, callee.name.text);
-    }
-    for (let depth = 0; decl && depth < 5; depth++) {
-      if (decl.kind === 'function') return decl.node;
-      if (decl.kind === 'class')
-        return ts.isNewExpression(call) ? decl.node.members.find(ts.isConstructorDeclaration) : undefined;
-      if (decl.kind === 'variable' && decl.path.length === 0 && decl.node.initializer) {
-        const init = skipOuter(decl.node.initializer);
-        return ts.isArrowFunction(init) || ts.isFunctionExpression(init) ? init : undefined;
-      }
-      decl = decl.kind === 'import' ? this.project.followImport(decl) : undefined;
-    }
-    return undefined;
   }
 
   private define(creation: Creation): void {
@@ -316,7 +209,7 @@ export class MetricResolver {
     this.defs.push(def);
     if (outer) {
       let perCall = this.instances.get(site);
-      if (!perCall) this.instances.set(site, (perCall = new Map()));
+      if (!perCall) this.instances.set(site, (perCall = new Map<ts.Node, MetricDef>()));
       perCall.set(node, def);
       // The call's value is the metric only when the wrapper creates exactly one.
       if (perCall.size === 1) this.byNode.set(site, def);
@@ -354,7 +247,7 @@ export class MetricResolver {
     if (where !== 'function' && !(where === 'factory' && staticName)) return where;
     const fn = enclosingFunction(site);
     // Methods are matched to calls by name only: too weak to call a metric hot.
-    for (const call of fn && !isMethodLike(fn) ? this.callersOf(fn) : []) {
+    for (const call of fn && !isMethodLike(fn) ? this.calls.callersOf(fn) : []) {
       const caller = placement(call, staticName);
       if (caller === 'loop' || caller === 'callback') return caller;
     }
@@ -372,14 +265,14 @@ export class MetricResolver {
     const member = propertyName(e);
     // Only names that hold a metric somewhere are worth following (not every `cache.set`).
     if (member === undefined || !this.holderNames().has(member)) return [];
-    this.injection ??= new InjectionTracer(this.project, this.types, (fn) => this.callersOf(fn));
+    this.injection ??= new InjectionTracer(this.project, this.types, (fn) => this.calls.callersOf(fn));
     const found = new Set<MetricDef>();
     for (const origin of this.injection.origins(e)) {
       const def =
         origin.path.length === 0
           ? this.resolve(origin.expr, 1)
           : origin.path.length === 1
-            ? this.memberOf(origin.expr, origin.path[0]!, 1)
+            ? this.memberOf(origin.expr, origin.path[0], 1)
             : undefined;
       if (def) found.add(def);
     }
@@ -457,7 +350,7 @@ export class MetricResolver {
           decl.type?.getText() ?? '',
         )
       )
-        found.add(candidates[0]!);
+        found.add(candidates[0]);
     }
     return [...found];
   }
@@ -512,7 +405,7 @@ export class MetricResolver {
         return decl.path.length === 0
           ? this.resolve(decl.node.initializer, depth + 1)
           : decl.path.length === 1
-            ? this.memberOf(decl.node.initializer, decl.path[0]!, depth + 1)
+            ? this.memberOf(decl.node.initializer, decl.path[0], depth + 1)
             : undefined;
       case 'expression':
         return this.resolve(decl.node, depth + 1);
@@ -699,14 +592,14 @@ export class MetricResolver {
   private fromCallbackArgument(call: ts.CallExpression, depth: number): MetricDef | undefined {
     const fn = calledFunction(call.expression, this.project);
     const returns = fn ? returnedValues(fn) : [];
-    const invoked = returns.length === 1 ? skipOuter(returns[0]!) : undefined;
+    const invoked = returns.length === 1 ? skipOuter(returns[0]) : undefined;
     if (!fn || !invoked || !ts.isCallExpression(invoked) || !ts.isIdentifier(invoked.expression)) return undefined;
     const decl = lookup(invoked.expression.text, invoked.expression);
     if (decl?.kind !== 'parameter' || decl.fn !== fn || decl.path.length > 0) return undefined;
-    const callback = call.arguments[decl.index] && skipOuter(call.arguments[decl.index]!);
+    const callback = call.arguments[decl.index] && skipOuter(call.arguments[decl.index]);
     if (!callback || !(ts.isArrowFunction(callback) || ts.isFunctionExpression(callback))) return undefined;
     const produced = returnedValues(callback);
-    return produced.length === 1 ? this.resolve(produced[0]!, depth + 1) : undefined;
+    return produced.length === 1 ? this.resolve(produced[0], depth + 1) : undefined;
   }
 
   /** The single value a function returns, for `getCounter()` and `createMetrics().requests`. */
@@ -715,10 +608,6 @@ export class MetricResolver {
     const returns = fn ? returnedValues(fn) : [];
     return returns.length === 1 ? returns[0] : undefined;
   }
-}
-
-function isMethodLike(fn: ts.SignatureDeclaration): boolean {
-  return ts.isMethodDeclaration(fn) || ts.isPropertyAssignment(fn.parent) || ts.isPropertyDeclaration(fn.parent);
 }
 
 /** The expression given as `name` in a metric's configuration literal. */
@@ -753,7 +642,7 @@ export function placement(node: ts.Node, staticName: boolean): MetricDef['create
     if (ts.isFunctionLike(n)) {
       // A loop registering one name per iteration is as hot as the function it is in.
       if (loop && staticName) return 'loop';
-      const fn = n as ts.SignatureDeclaration;
+      const fn = n;
       const parent = fn.parent;
       if (parent && ts.isCallExpression(parent) && parent.arguments.includes(fn as unknown as ts.Expression)) {
         const called =
@@ -788,21 +677,6 @@ function isGuardedCreation(node: ts.Node): boolean {
 function bindingNames(name: ts.BindingName): string[] {
   if (ts.isIdentifier(name)) return [name.text];
   return name.elements.flatMap((e) => (ts.isOmittedExpression(e) ? [] : bindingNames(e.name)));
-}
-
-/** Whether a receiver's name shares a word with a class name (`orderRepo` and `OrderRepository`). */
-function namesAgree(className: string, receiver: string): boolean {
-  const words = (name: string): string[] =>
-    name
-      .replace(/[#_$]/g, ' ')
-      .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-      .toLowerCase()
-      .split(/\s+/)
-      .filter((w) => w.length >= 3);
-  const receiverWords = words(receiver);
-  return words(className).some((w) =>
-    receiverWords.some((r) => r.startsWith(w.slice(0, 4)) || w.startsWith(r.slice(0, 4))),
-  );
 }
 
 /** The variable, field or property a metric is stored in (`const x = …`, `{ x: … }`, `this.x = …`). */

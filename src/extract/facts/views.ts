@@ -1,8 +1,8 @@
 import { ts } from 'ts-morph';
-import type { ViewFact } from '../types.js';
-import type { ProjectIndex } from './project.js';
-import { lookup, propertyKey, propertyName, skipOuter } from './scope.js';
-import { scalarText, staticNumbers, staticStrings, type Static, type StaticEvaluator } from './static-eval.js';
+import type { ViewFact } from '../../types.js';
+import type { ProjectIndex } from '../syntax/project-index.js';
+import { lookup, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
+import { scalarText, staticNumbers, staticStrings, type Static, type StaticEvaluator } from '../flow/static-eval.js';
 
 /**
  * OpenTelemetry Views that change what an instrument exports: `new View({...})` (sdk-metrics 1.x)
@@ -124,36 +124,4 @@ function boundariesOf(
     }
   }
   return undefined;
-}
-
-/** `http.server.*` style instrument-name selectors, and the meter a view is limited to. */
-export function viewMatches(
-  view: ViewFact,
-  instrument: string,
-  meter: string | undefined,
-  kind: string | undefined,
-): boolean {
-  if (view.meterName !== undefined && view.meterName !== meter) return false;
-  if (view.instrumentType !== undefined && view.instrumentType !== INSTRUMENT_TYPES[kind ?? '']) return false;
-  return glob(view.instrumentName).test(instrument);
-}
-
-/** sdk-metrics' InstrumentType names, by the creating call. */
-const INSTRUMENT_TYPES: Record<string, string> = {
-  createCounter: 'COUNTER',
-  createUpDownCounter: 'UP_DOWN_COUNTER',
-  createHistogram: 'HISTOGRAM',
-  createGauge: 'GAUGE',
-  createObservableCounter: 'OBSERVABLE_COUNTER',
-  createObservableUpDownCounter: 'OBSERVABLE_UP_DOWN_COUNTER',
-  createObservableGauge: 'OBSERVABLE_GAUGE',
-};
-
-function glob(pattern: string): RegExp {
-  return new RegExp(
-    `^${pattern
-      .split('*')
-      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-      .join('.*')}$`,
-  );
 }

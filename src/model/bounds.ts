@@ -49,11 +49,11 @@ export function union(bounds: Bound[]): Bound | undefined {
   );
   if (unboundedOnes.length > 0) {
     const [first, ...rest] = unboundedOnes;
-    const seen = new Set([first!.source]);
+    const seen = new Set([first.source]);
     const also = rest
       .filter((b) => !seen.has(b.source) && seen.add(b.source))
       .map(({ category, reason, source, flow, origin }) => ({ category, reason, source, flow, origin }));
-    return also.length > 0 ? { ...first!, also } : { ...first!, also: undefined };
+    return also.length > 0 ? { ...first, also } : { ...first, also: undefined };
   }
   const worst = bounds.find((b) => b.kind === 'unknown');
   if (worst) return worst;

@@ -1,0 +1,11 @@
+/**
+ * Everything a rule may use besides the catalog types (`src/types.ts`) and the estimates
+ * (`src/estimate/`): rules read facts, never the extraction that produced them.
+ */
+export { defineRule, hazardLocation, type AnyRule, type Report, type Rule, type RuleContext } from './define-rule.js';
+export { unboundedSources, union } from '../model/bounds.js';
+export { INSTRUMENTATION_FOR } from '../model/instrumentation.js';
+export { isPositionalMismatch, isRejected, undeclaredLabels } from '../model/label-calls.js';
+export { DEFAULT_UNBOUNDED_NAMES, labelWord } from '../model/label-names.js';
+export { templatize } from '../model/paths.js';
+export { productText } from '../util/product-text.js';

@@ -1,0 +1,148 @@
+import { ts } from 'ts-morph';
+import type { ProjectIndex } from '../syntax/project-index.js';
+import {
+  enclosingClassLike,
+  functionName,
+  lookup,
+  propertyName,
+  skipOuter,
+  type Declaration,
+} from '../syntax/scope.js';
+import type { TypeOracle } from './type-oracle.js';
+
+export type Caller = ts.CallExpression | ts.NewExpression;
+
+/** Who calls a function: the call sites value flow follows from a parameter back to its arguments. */
+export class CallGraph {
+  /**
+   * Set once every metric is known (resolving earlier would memoize a partial answer): a call on a
+   * metric (`histogram.record(1, …)`) is not a call of a project method named `record`.
+   */
+  isMetric?: (receiver: ts.Expression) => boolean;
+
+  constructor(
+    private readonly project: ProjectIndex,
+    private readonly types: TypeOracle,
+  ) {}
+
+  /**
+   * Calls in the project whose callee is `fn`: functions by import and lexical resolution,
+   * constructors by the `new` expressions of their class, methods by name (the receiver's class is
+   * not known without types). Each name's calls are resolved once, then grouped by target.
+   */
+  callersOf(fn: ts.SignatureDeclaration): Caller[] {
+    const name = functionName(fn);
+    if (!name) return [];
+    const group = this.callerGroup(name);
+    if (!isMethodLike(fn)) return group.byTarget.get(fn) ?? [];
+    // `this.run(...)` calls a method of its own class; other receivers are matched by name.
+    const owner = enclosingClassLike(fn);
+    return group.byMethodName.filter((call) => {
+      const receiver = skipOuter((skipOuter(call.expression) as ts.PropertyAccessExpression).expression);
+      if (receiver.kind === ts.SyntaxKind.ThisKeyword)
+        return !owner || this.inheritsFrom(enclosingClassLike(call), owner);
+      // `histogram.record(1, …)` records a metric; it does not call a project method named `record`.
+      return !this.isMetric?.(receiver);
+    });
+  }
+
+  /**
+   * Callers for value flow, where a wrong caller is a false finding: a method's callers by name,
+   * less those whose receiver the checker places in another type (`agent.query(body)` on an
+   * interface is not `Repository.query(id)`). Receivers of unknown type stay.
+   */
+  confirmedCallersOf(fn: ts.SignatureDeclaration): Caller[] {
+    const calls = this.callersOf(fn);
+    if (!isMethodLike(fn)) return calls;
+    const owner = enclosingClassLike(fn);
+    return calls.filter((call) => {
+      const callee = skipOuter(call.expression);
+      if (!ts.isPropertyAccessExpression(callee) || skipOuter(callee.expression).kind === ts.SyntaxKind.ThisKeyword)
+        return true;
+      const declared = this.types.declarations(callee);
+      if (declared.length > 0) return declared.some((d) => d === fn || d === fn.parent);
+      // Of unknown type: a receiver named after the class (`repo.query()` for `OrderRepository`).
+      return (
+        !owner?.name ||
+        namesAgree(
+          owner.name.text,
+          propertyName(skipOuter(callee.expression)) ?? skipOuter(callee.expression).getText(),
+        )
+      );
+    });
+  }
+
+  /** `this.send()` in a subclass calls the base class's `send`. */
+  private inheritsFrom(cls: ts.ClassLikeDeclaration | undefined, owner: ts.ClassLikeDeclaration): boolean {
+    for (let c = cls, hops = 0; c && hops < 8; c = this.project.baseClass(c), hops++) if (c === owner) return true;
+    return false;
+  }
+
+  private readonly callerGroups = new Map<string, { byTarget: Map<ts.Node, Caller[]>; byMethodName: Caller[] }>();
+
+  private callerGroup(name: string): { byTarget: Map<ts.Node, Caller[]>; byMethodName: Caller[] } {
+    let group = this.callerGroups.get(name);
+    if (group) return group;
+    group = { byTarget: new Map(), byMethodName: [] };
+    for (const call of this.project.callsByName.get(name) ?? []) {
+      const target = this.calleeFunction(call);
+      if (target) {
+        let list = group.byTarget.get(target);
+        if (!list) group.byTarget.set(target, (list = []));
+        list.push(call);
+      }
+      if (
+        ts.isCallExpression(call) &&
+        ts.isPropertyAccessExpression(skipOuter(call.expression)) &&
+        call.arguments.length > 0
+      )
+        group.byMethodName.push(call);
+    }
+    this.callerGroups.set(name, group);
+    return group;
+  }
+
+  /** The function (or class constructor, for `new`) a call invokes, when syntax can tell. */
+  private calleeFunction(call: Caller): ts.Node | undefined {
+    const callee = skipOuter(call.expression);
+    let decl: Declaration | undefined;
+    if (ts.isIdentifier(callee)) {
+      decl = lookup(callee.text, callee);
+    } else if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(skipOuter(callee.expression))) {
+      const base = skipOuter(callee.expression) as ts.Identifier;
+      const ns = lookup(base.text, base);
+      const file = ns?.kind === 'import' && ns.imported === '*' ? this.project.importedFile(ns) : undefined;
+      decl = file && this.project.findExport(file, callee.name.text);
+    }
+    for (let depth = 0; decl && depth < 5; depth++) {
+      if (decl.kind === 'function') return decl.node;
+      if (decl.kind === 'class')
+        return ts.isNewExpression(call) ? decl.node.members.find(ts.isConstructorDeclaration) : undefined;
+      if (decl.kind === 'variable' && decl.path.length === 0 && decl.node.initializer) {
+        const init = skipOuter(decl.node.initializer);
+        return ts.isArrowFunction(init) || ts.isFunctionExpression(init) ? init : undefined;
+      }
+      decl = decl.kind === 'import' ? this.project.followImport(decl) : undefined;
+    }
+    return undefined;
+  }
+}
+
+export function isMethodLike(fn: ts.SignatureDeclaration): boolean {
+  return ts.isMethodDeclaration(fn) || ts.isPropertyAssignment(fn.parent) || ts.isPropertyDeclaration(fn.parent);
+}
+
+/** Whether a receiver's name shares a word with a class name (`orderRepo` and `OrderRepository`). */
+function namesAgree(className: string, receiver: string): boolean {
+  const words = (name: string): string[] =>
+    name
+      .replace(/[#_$]/g, ' ')
+      .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+      .toLowerCase()
+      .split(/\s+/)
+      .filter((w) => w.length >= 3);
+  const receiverWords = words(receiver);
+  return words(className).some((w) =>
+    receiverWords.some((r) => r.startsWith(w.slice(0, 4)) || w.startsWith(r.slice(0, 4))),
+  );
+}
