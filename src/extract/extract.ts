@@ -5,7 +5,8 @@ import { parseDirectives } from './syntax/directives.js';
 import { LabelUseCollector } from './facts/label-uses.js';
 import { OTEL } from './libraries/opentelemetry.js';
 import { NEST_PROMETHEUS } from './libraries/prom-client.js';
-import { MetricResolver } from './facts/metrics.js';
+import { MetricDefinitions } from './facts/metric-definitions.js';
+import { MetricResolver } from './facts/metric-resolver.js';
 import { CallGraph } from './flow/call-graph.js';
 import type { ModuleResolver } from './syntax/module-resolver.js';
 import { ProjectIndex } from './syntax/project-index.js';
@@ -116,17 +117,18 @@ export function extract(options: ExtractOptions): Extraction {
   const evaluator = new StaticEvaluator(project);
   const types = new TypeOracle(project.files, options.modules);
   const calls = new CallGraph(project, types);
-  const resolver = new MetricResolver(project, evaluator, types, calls);
+  const definitions = new MetricDefinitions(project, evaluator, calls);
   for (const node of newExpressions)
     guarded(node, notices, root, () => {
-      resolver.discover(node);
+      definitions.discover(node);
     });
   for (const call of callExpressions)
     if (isInstrumentCall(call) || isProviderCall(call))
       guarded(call, notices, root, () => {
-        resolver.discover(call);
+        definitions.discover(call);
       });
-  resolver.finishDiscovery();
+  // Every creation has been seen: references can now be resolved (and memoized) for good.
+  const resolver = new MetricResolver(definitions, project, evaluator, types, calls);
   const routes = [
     ...routeCalls.map((call) => routeOf(call, project, evaluator)).filter((r): r is RouteFact => r !== undefined),
     ...controllers.flatMap((cls) => nestRoutes(cls, project, evaluator)),
@@ -145,7 +147,7 @@ export function extract(options: ExtractOptions): Extraction {
     guarded(call, notices, root, () => {
       collector.visit(call);
     });
-  attributeKeysAsLabels(resolver.defs, collector.facts.calls);
+  attributeKeysAsLabels(definitions.defs, collector.facts.calls);
   const spans: SpanFact[] = [];
   for (const call of callExpressions) {
     if (!isSpanCall(call)) continue;
@@ -163,7 +165,7 @@ export function extract(options: ExtractOptions): Extraction {
     compareStrings(a.loc.file, b.loc.file) || a.loc.line - b.loc.line || a.loc.column - b.loc.column;
   return {
     catalog: {
-      metrics: [...resolver.defs].sort(byLocation),
+      metrics: [...definitions.defs].sort(byLocation),
       labelUses: collector.facts.uses.sort(byLocation),
       labelCalls: collector.facts.calls.sort(byLocation),
       observations: collector.facts.observations.sort(byLocation),

@@ -1,7 +1,8 @@
 import { ts } from 'ts-morph';
 import type { SpanFact, SpanLifecycle } from '../../types.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
-import { text, type ProvenanceAnalyzer } from '../flow/provenance.js';
+import type { ProvenanceAnalyzer } from '../flow/provenance.js';
+import { text } from '../flow/sources.js';
 import { lookup, propertyName, skipOuter, type Declaration } from '../syntax/scope.js';
 import { forEachDescendant } from '../syntax/walk.js';
 

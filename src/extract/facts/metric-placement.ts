@@ -1,0 +1,87 @@
+import { ts } from 'ts-morph';
+import type { MetricDef } from '../../types.js';
+import { returnExpressions } from '../flow/functions.js';
+import { ROUTE_METHODS } from '../libraries/web-frameworks.js';
+import { propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
+
+/** Calls whose function argument runs once per request or event. */
+const PER_EVENT_REGISTRARS = new Set([...ROUTE_METHODS, 'use', 'route', 'on', 'addListener', 'subscribe']);
+
+const TIMER_CALLS = new Set([
+  'setInterval',
+  'setTimeout',
+  'setImmediate',
+  'forEach',
+  'map',
+  'flatMap',
+  'filter',
+  'reduce',
+]);
+
+const HANDLER_PARAMS = /^(req|request|res|response|reply|ctx|context|event|msg|message|job)$/;
+
+const CALLBACK_KEYS = /^(each(Message|Batch)|on[A-Z]\w*|handler|handle|process|consume)$/;
+
+/**
+ * Where a metric is constructed: once (module, class) or on every call of something hot. A loop at
+ * module scope runs once, so it is hot only when every iteration registers the same name.
+ */
+export function placement(node: ts.Node, staticName: boolean): MetricDef['createdIn'] {
+  if (isGuardedCreation(node)) return 'module';
+  let loop = false;
+  for (let n: ts.Node | undefined = node.parent; n; n = n.parent) {
+    if (ts.isIterationStatement(n, false)) loop = true;
+    if (ts.isPropertyDeclaration(n) || ts.isConstructorDeclaration(n) || ts.isClassStaticBlockDeclaration(n))
+      return loop && staticName ? 'loop' : 'class';
+    if (ts.isFunctionLike(n)) {
+      // A loop registering one name per iteration is as hot as the function it is in.
+      if (loop && staticName) return 'loop';
+      const fn = n;
+      const parent = fn.parent;
+      if (parent && ts.isCallExpression(parent) && parent.arguments.includes(fn as unknown as ts.Expression)) {
+        const called =
+          propertyName(parent.expression) ?? (ts.isIdentifier(parent.expression) ? parent.expression.text : '');
+        if (TIMER_CALLS.has(called)) return 'loop';
+        // `process.on('SIGTERM', …)` runs once; other listeners run per event.
+        const receiver = ts.isPropertyAccessExpression(parent.expression) ? parent.expression.expression.getText() : '';
+        if (PER_EVENT_REGISTRARS.has(called) && receiver !== 'process') return 'callback';
+      }
+      if (parent && ts.isPropertyAssignment(parent) && CALLBACK_KEYS.test(propertyKey(parent.name) ?? ''))
+        return 'callback';
+      if (returnsCreation(fn, node)) return 'factory';
+      if (fn.parameters.some((p) => bindingNames(p.name).some((name) => HANDLER_PARAMS.test(name)))) return 'callback';
+      return 'function';
+    }
+  }
+  return loop && staticName ? 'loop' : 'module';
+}
+
+/** `cached ??= new Gauge(…)`, `register.getSingleMetric(n) ?? new Counter(…)`: created once. */
+function isGuardedCreation(node: ts.Node): boolean {
+  const parent = node.parent;
+  if (!parent || !ts.isBinaryExpression(parent) || parent.right !== node) return false;
+  const op = parent.operatorToken.kind;
+  if (op === ts.SyntaxKind.QuestionQuestionEqualsToken || op === ts.SyntaxKind.BarBarEqualsToken) return true;
+  return (
+    (op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.BarBarToken) &&
+    /getSingleMetric\s*\(/.test(parent.left.getText())
+  );
+}
+
+function bindingNames(name: ts.BindingName): string[] {
+  if (ts.isIdentifier(name)) return [name.text];
+  return name.elements.flatMap((e) => (ts.isOmittedExpression(e) ? [] : bindingNames(e.name)));
+}
+
+function returnsCreation(fn: ts.SignatureDeclaration, creation: ts.Node): boolean {
+  const body = (fn as ts.FunctionLikeDeclaration).body;
+  if (!body) return false;
+  if (!ts.isBlock(body)) return skipOuter(body) === creation;
+  const returns = returnExpressions(body).map(skipOuter);
+  if (returns.includes(creation as ts.Expression)) return true;
+  const holder =
+    creation.parent && ts.isVariableDeclaration(creation.parent) && ts.isIdentifier(creation.parent.name)
+      ? creation.parent.name.text
+      : undefined;
+  return holder !== undefined && returns.some((r) => ts.isIdentifier(r) && r.text === holder);
+}

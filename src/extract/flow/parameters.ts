@@ -1,0 +1,278 @@
+import { ts } from 'ts-morph';
+import type { Bound } from '../../types.js';
+import { finite, union, unknown, withStep } from '../../model/bounds.js';
+import type { ProjectIndex } from '../syntax/project-index.js';
+import { functionName, lookup, propertyName, skipOuter, type Declaration } from '../syntax/scope.js';
+import { forEachDescendant } from '../syntax/walk.js';
+import type { CallGraph } from './call-graph.js';
+import { MAX_DEPTH, TOO_FAR } from './limits.js';
+import { text, type KnownSources } from './sources.js';
+import { EMPTY_ENV, scalarText, staticStrings, type Env, type StaticEvaluator } from './static-eval.js';
+
+const ITERATING_METHODS = new Set(['forEach', 'map', 'flatMap', 'filter', 'some', 'every', 'find']);
+
+/** The walk a parameter's values are read with (the provenance analyzer). */
+export interface ValueWalker {
+  of(expr: ts.Expression, env?: Env, depth?: number): Bound;
+  valueAt(expr: ts.Expression, path: string[], env: Env, depth: number): Bound;
+}
+
+/**
+ * What a parameter or loop variable takes: the arguments of every call site, the values emitted
+ * for a listened event, the elements iterated, a loop counter's range.
+ */
+export class ParameterValues {
+  private readonly paramMemo = new Map<ts.ParameterDeclaration, Bound>();
+  private readonly inProgress = new Set<ts.ParameterDeclaration>();
+
+  constructor(
+    private readonly project: ProjectIndex,
+    private readonly evaluator: StaticEvaluator,
+    private readonly calls: CallGraph,
+    private readonly sources: KnownSources,
+    private readonly walker: ValueWalker,
+  ) {}
+
+  /** A parameter takes what its callers pass: the union over every call site in the project. */
+  fromCallers(decl: Extract<Declaration, { kind: 'parameter' }>, use: ts.Expression, depth: number): Bound {
+    const name = decl.name.text;
+    const fnName = functionName(decl.fn);
+    const memo = this.paramMemo.get(decl.node);
+    if (memo && decl.path.length === 0) return memo;
+    // A recursive call passes on what the outer calls passed: it adds no value of its own.
+    if (this.inProgress.has(decl.node)) return finite([], 'recursive call');
+    const iterated = this.iteratedValues(decl);
+    if (iterated) return iterated;
+    const emitted = this.emittedValues(decl, depth);
+    if (emitted) return emitted;
+    const calls = this.calls.confirmedCallersOf(decl.fn);
+    if (calls.length === 0 || depth >= MAX_DEPTH) {
+      return unknown(
+        fnName
+          ? `parameter \`${name}\` of \`${fnName}()\` has no call site obslint can see`
+          : `parameter \`${name}\` of a callback`,
+        name,
+        [this.sources.step(use, `\`${name}\` is a parameter`)],
+      );
+    }
+    this.inProgress.add(decl.node);
+    const bounds: Bound[] = [];
+    try {
+      for (const call of calls) {
+        const arg = call.arguments?.[decl.index];
+        if (!arg) {
+          bounds.push(
+            decl.node.initializer
+              ? this.walker.of(decl.node.initializer, EMPTY_ENV, depth + 1)
+              : finite(['undefined'], 'omitted argument'),
+          );
+          continue;
+        }
+        const value = this.walker.valueAt(arg, decl.path, EMPTY_ENV, depth + 1);
+        bounds.push(
+          withStep(value, {
+            ...this.sources.step(decl.name, `passed to \`${fnName ?? 'a function'}(${name})\``),
+            call: true,
+          }),
+        );
+      }
+    } finally {
+      this.inProgress.delete(decl.node);
+    }
+    const result = union(bounds)!;
+    const named =
+      result.kind === 'finite'
+        ? finite(
+            result.values,
+            `literals passed by ${calls.length} call site${calls.length === 1 ? '' : 's'} of \`${fnName}()\``,
+          )
+        : result;
+    // Results cut short by the depth limit depend on where the walk started: not reusable.
+    const cutShort = bounds.some((b) => b.kind === 'unknown' && b.reason === TOO_FAR);
+    if (decl.path.length === 0 && !cutShort) this.paramMemo.set(decl.node, named);
+    return named;
+  }
+
+  /** `for (let i = 0; i < SUBNETS; i++)`: the counter takes each value from start to limit. */
+  loopCounter(decl: Extract<Declaration, { kind: 'variable' }>): Bound | undefined {
+    const loop = decl.node.parent?.parent;
+    if (
+      !loop ||
+      !ts.isForStatement(loop) ||
+      loop.initializer !== decl.node.parent ||
+      !decl.node.initializer ||
+      !loop.condition ||
+      !loop.incrementor
+    )
+      return undefined;
+    const name = decl.name.text;
+    const step = skipOuter(loop.incrementor);
+    const increments =
+      (ts.isPostfixUnaryExpression(step) || ts.isPrefixUnaryExpression(step)) &&
+      step.operator === ts.SyntaxKind.PlusPlusToken &&
+      ts.isIdentifier(step.operand) &&
+      step.operand.text === name;
+    const condition = skipOuter(loop.condition);
+    if (
+      !increments ||
+      !ts.isBinaryExpression(condition) ||
+      !ts.isIdentifier(condition.left) ||
+      condition.left.text !== name
+    )
+      return undefined;
+    const inclusive = condition.operatorToken.kind === ts.SyntaxKind.LessThanEqualsToken;
+    if (!inclusive && condition.operatorToken.kind !== ts.SyntaxKind.LessThanToken) return undefined;
+    const start = Number(scalarText(this.evaluator.eval(decl.node.initializer)));
+    const limit = Number(scalarText(this.evaluator.eval(condition.right)));
+    const end = inclusive ? limit + 1 : limit;
+    // The body may also write the counter: then the loop header does not bound it.
+    if (!Number.isInteger(start) || !Number.isInteger(end) || end - start > 1000 || writesInside(loop.statement, decl))
+      return undefined;
+    return finite(
+      Array.from({ length: Math.max(0, end - start) }, (_, i) => String(start + i)),
+      `loop counter \`${name}\` from ${start} to ${end - 1}`,
+    );
+  }
+
+  /**
+   * `bus.on('order.placed', (order) => …)`: the listener's parameters take what every
+   * `emit('order.placed', …)` in the project passes after the event name.
+   */
+  private emittedValues(decl: Extract<Declaration, { kind: 'parameter' }>, depth: number): Bound | undefined {
+    const event = this.listenedEvent(decl);
+    if (event === undefined) return undefined;
+    const emits = this.emitsOf(event);
+    if (emits.length === 0)
+      return unknown(`listener of \`${event}\`, which nothing in the project emits`, decl.name.text);
+    this.inProgress.add(decl.node);
+    try {
+      const bounds = emits.map((call) => {
+        const arg = call.arguments[decl.index + 1];
+        if (!arg) return finite(['undefined'], 'omitted argument');
+        const value = this.walker.valueAt(arg, decl.path, EMPTY_ENV, depth + 1);
+        return withStep(value, { ...this.sources.step(call, `emitted as \`${event}\``), call: true });
+      });
+      const result = union(bounds)!;
+      return result.kind === 'finite' ? finite(result.values, `values emitted as \`${event}\``) : result;
+    } finally {
+      this.inProgress.delete(decl.node);
+    }
+  }
+
+  /** The `emit(event, …)` calls of the project, grouped by event name once. */
+  private emitsOf(event: string): ts.CallExpression[] {
+    if (!this.emitsByEvent) {
+      this.emitsByEvent = new Map();
+      for (const call of this.project.callsByName.get('emit') ?? []) {
+        const name =
+          ts.isCallExpression(call) && call.arguments[0]
+            ? scalarText(this.evaluator.eval(call.arguments[0]))
+            : undefined;
+        if (name === undefined) continue;
+        const list = this.emitsByEvent.get(name) ?? [];
+        list.push(call as ts.CallExpression);
+        this.emitsByEvent.set(name, list);
+      }
+    }
+    return this.emitsByEvent.get(event) ?? [];
+  }
+
+  /** The event a listener parameter's function is registered for (`bus.on('placed', (order) => …)`). */
+  listenedEvent(decl: Extract<Declaration, { kind: 'parameter' }>): string | undefined {
+    const registration = decl.fn.parent;
+    if (
+      !registration ||
+      !ts.isCallExpression(registration) ||
+      registration.arguments[1] !== (decl.fn as unknown as ts.Expression)
+    )
+      return undefined;
+    if (!LISTENER_METHODS.has(propertyName(skipOuter(registration.expression)) ?? '')) return undefined;
+    return registration.arguments[0] && scalarText(this.evaluator.eval(registration.arguments[0]));
+  }
+
+  /** `STEPS.forEach((step) => …)`: the callback's first parameter takes the array's elements. */
+  private iteratedValues(decl: Extract<Declaration, { kind: 'parameter' }>): Bound | undefined {
+    const call = decl.fn.parent;
+    if (
+      decl.index !== 0 ||
+      decl.path.length > 0 ||
+      !call ||
+      !ts.isCallExpression(call) ||
+      !ts.isPropertyAccessExpression(call.expression)
+    )
+      return undefined;
+    if (
+      !ITERATING_METHODS.has(call.expression.name.text) ||
+      call.arguments[0] !== (decl.fn as unknown as ts.Expression)
+    )
+      return undefined;
+    const items = staticStrings(this.evaluator.eval(call.expression.expression));
+    return items ? finite(items, `elements of \`${text(call.expression.expression)}\``) : undefined;
+  }
+
+  loopVariable(decl: Extract<Declaration, { kind: 'loop' }>, use: ts.Expression, env: Env): Bound {
+    const name = text(use);
+    if (ts.isForOfStatement(decl.loop) && decl.path.length === 0) {
+      const items = staticStrings(this.evaluator.eval(decl.loop.expression, env));
+      if (items) return finite(items, `elements of \`${text(decl.loop.expression)}\``);
+    }
+    if (ts.isForInStatement(decl.loop)) {
+      const obj = this.evaluator.eval(decl.loop.expression, env);
+      if (obj.k === 'obj') return finite([...obj.props.keys()], `keys of \`${text(decl.loop.expression)}\``);
+    }
+    return (
+      this.sources.byName(decl.name.text, use) ??
+      unknown(`loop variable \`${name}\` over \`${text(decl.loop.expression)}\``, name)
+    );
+  }
+
+  private emitsByEvent?: Map<string, ts.CallExpression[]>;
+}
+
+const LISTENER_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
+
+const COMPOUND_ASSIGNMENTS = new Set([
+  ts.SyntaxKind.EqualsToken,
+  ts.SyntaxKind.PlusEqualsToken,
+  ts.SyntaxKind.MinusEqualsToken,
+  ts.SyntaxKind.AsteriskEqualsToken,
+  ts.SyntaxKind.SlashEqualsToken,
+  ts.SyntaxKind.QuestionQuestionEqualsToken,
+  ts.SyntaxKind.BarBarEqualsToken,
+  ts.SyntaxKind.AmpersandAmpersandEqualsToken,
+]);
+
+/** A declaration at the top of a module (`export const CHAIN_ID = networks.acala`). */
+export function isModuleLevel(node: ts.VariableDeclaration): boolean {
+  const statement = node.parent?.parent;
+  return statement !== undefined && ts.isVariableStatement(statement) && ts.isSourceFile(statement.parent);
+}
+
+/** Whether a variable is written after its declaration (assignment, `++`/`--`) anywhere in its scope. */
+export function isReassigned(decl: Extract<Declaration, { kind: 'variable' }>): boolean {
+  const list = decl.node.parent;
+  return writesInside(list?.parent?.parent ?? decl.node.getSourceFile(), decl);
+}
+
+/** Whether anything under `scope` writes the variable (assignment, `++`/`--`). */
+function writesInside(scope: ts.Node, decl: Extract<Declaration, { kind: 'variable' }>): boolean {
+  const writes = (target: ts.Expression): boolean => {
+    const e = skipOuter(target);
+    if (ts.isIdentifier(e)) return e.text === decl.name.text && lookup(e.text, e)?.node === decl.node;
+    if (ts.isObjectLiteralExpression(e) || ts.isArrayLiteralExpression(e)) return e.getText().includes(decl.name.text);
+    return false;
+  };
+  let found = false;
+  forEachDescendant(scope, (node) => {
+    if (found) return false;
+    if (ts.isBinaryExpression(node) && COMPOUND_ASSIGNMENTS.has(node.operatorToken.kind) && writes(node.left))
+      found = true;
+    else if (
+      (ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) &&
+      (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken) &&
+      writes(node.operand)
+    )
+      found = true;
+  });
+  return found;
+}

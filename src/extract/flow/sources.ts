@@ -1,0 +1,363 @@
+import { ts } from 'ts-morph';
+import type { Bound, BoundPart, FlowStep, UnboundedCategory } from '../../types.js';
+import { bounded, boundedPart, HTTP_METHODS, unbounded, unknown } from '../../model/bounds.js';
+import { ROUTE_METHODS } from '../libraries/web-frameworks.js';
+import type { ProjectIndex } from '../syntax/project-index.js';
+import { lookup, propertyName, skipOuter } from '../syntax/scope.js';
+
+export const REQUEST_ROOTS = new Set([
+  'req',
+  'request',
+  'ctx',
+  'context',
+  'c',
+  'event',
+  'incomingMessage',
+  'httpRequest',
+]);
+
+const AMBIGUOUS_ROOTS = new Set(['c', 'context', 'ctx', 'event']);
+
+const RESPONSE_ROOTS = new Set(['res', 'response', 'reply', 'ctx', 'context', 'c']);
+
+const RAW_URL_PROPS = new Set(['url', 'originalUrl', 'path', 'pathname', 'href', 'rawUrl']);
+
+const REQUEST_INPUT_PROPS = new Set([
+  'params',
+  'query',
+  'body',
+  'headers',
+  'cookies',
+  'signedCookies',
+  'ip',
+  'ips',
+  'hostname',
+  'host',
+  'search',
+  'searchParams',
+  'rawHeaders',
+  'subdomains',
+  'header',
+]);
+
+const ROUTE_TEMPLATE_SUFFIXES = [
+  ['route', 'path'],
+  ['routeOptions', 'url'],
+  ['routerPath'],
+  ['routeConfig', 'url'],
+  ['_matchedRoute'],
+  ['routePath'],
+  ['matchedRoute'],
+];
+
+const UUID_CALLS = new Set([
+  'randomUUID',
+  'uuid',
+  'uuidv4',
+  'uuidv1',
+  'uuidv7',
+  'v4',
+  'v1',
+  'v7',
+  'nanoid',
+  'cuid',
+  'createId',
+  'ulid',
+  'randomBytes',
+  'objectId',
+]);
+
+const TIMESTAMP_CALLS = new Set([
+  'now',
+  'toISOString',
+  'getTime',
+  'toUTCString',
+  'toLocaleString',
+  'toDateString',
+  'toLocaleDateString',
+  'toLocaleTimeString',
+  'hrtime',
+]);
+
+export const PASSTHROUGH_METHODS = new Set([
+  'toString',
+  'toLowerCase',
+  'toUpperCase',
+  'trim',
+  'toLocaleLowerCase',
+  'toLocaleUpperCase',
+  'valueOf',
+  'normalize',
+]);
+
+const REQUEST_INPUT_CALLS = new Set(['get', 'header', 'getHeader', 'param', 'cookie', 'query', 'queries']);
+
+/** String and number methods whose result is as unbounded as their receiver. */
+export const DERIVING_METHODS = new Set([
+  'split',
+  'slice',
+  'substring',
+  'substr',
+  'replace',
+  'replaceAll',
+  'concat',
+  'at',
+  'padStart',
+  'padEnd',
+  'trimStart',
+  'trimEnd',
+  'toFixed',
+  'toPrecision',
+  'join',
+  'match',
+]);
+
+export const MATH_PASSTHROUGH = new Set(['floor', 'ceil', 'round', 'trunc', 'abs']);
+
+/** Ids of things a service has few of: routes, operations, rules, types, regions. */
+const BOUNDED_ID_NAMES =
+  /^(route|operation|op|rule|type|kind|schema|region|zone|provider|channel|method|status|state|error|reason|locale|currency|country|plan|tier|feature|flag|metric|queue|topic|protocol|worker|thread|shard|partition|core|cpu|bucket|table|collection|category|service|cluster|pool|env|environment|chain|network|net)(Id|ID|_id)$/;
+
+/** Names that promise one value per entity: ids, keys, emails, timestamps. */
+export function categoryOfName(name: string): UnboundedCategory | undefined {
+  if (BOUNDED_ID_NAMES.test(name)) return undefined;
+  if (
+    /^(id|uuid|guid|ulid)$/i.test(name) ||
+    /[a-z0-9](Id|ID|Uuid|UUID|Guid)$/.test(name) ||
+    /_(id|uuid|guid)$/i.test(name)
+  )
+    return 'id';
+  if (/^(email|e_mail|emailAddress|email_address)$/i.test(name) || /Email$/.test(name) || /(^|_)email(_|$)/i.test(name))
+    return 'email';
+  if (
+    /^(timestamp|createdAt|updatedAt|deletedAt|created_at|updated_at|datetime|date|time)$/i.test(name) ||
+    /[a-z0-9]Timestamp$/.test(name) ||
+    /^(created|updated|deleted|started|ended|finished|sent|received)At$/.test(name)
+  )
+    return 'timestamp';
+  return undefined;
+}
+
+/** What the project's routes tell about route-template labels, and the configured status codes. */
+export interface RouteFacts {
+  routeTemplates: () => string[];
+  mountedRoutes: () => number;
+  routeRegistrations: () => number;
+  statusCodes: number;
+}
+
+/**
+ * Values recognised by what they are, not by where they flow: request input, raw URLs, route
+ * templates, HTTP methods and status codes, generated ids, timestamps, error text, names that
+ * promise one value per entity.
+ */
+export class KnownSources {
+  constructor(
+    private readonly project: ProjectIndex,
+    private readonly facts: RouteFacts,
+  ) {}
+
+  /** A call whose result is unbounded by nature: serialized JSON, random values, ids, timestamps, request input. */
+  generatedBy(e: ts.CallExpression, name: string, receiver: ts.Expression | undefined): Bound | undefined {
+    const receiverText = receiver ? text(receiver) : '';
+    if (name === 'stringify' && receiverText === 'JSON')
+      return unbounded('serialized', 'serialized JSON', text(e), [
+        this.step(e, '`JSON.stringify` output is unbounded'),
+      ]);
+    if (name === 'random' && receiverText === 'Math')
+      return unbounded('random', 'a random value', text(e), [this.step(e, '`Math.random()` is a random value')]);
+    if (UUID_CALLS.has(name))
+      return unbounded('uuid', 'a generated id', text(e), [this.step(e, `\`${name}()\` generates a unique id`)]);
+    if (
+      name &&
+      TIMESTAMP_CALLS.has(name) &&
+      (receiverText === 'Date' || receiverText === 'performance' || receiverText === 'process' || name !== 'now')
+    ) {
+      return unbounded('timestamp', 'a timestamp', text(e), [this.step(e, `\`${text(e)}\` is a timestamp`)]);
+    }
+    if (receiver && REQUEST_INPUT_CALLS.has(name)) {
+      const root = chain(receiver);
+      if (root && REQUEST_ROOTS.has(root.names[0]) && root.names.length <= 2) {
+        return unbounded('request-input', 'request input', text(e), [this.step(e, `\`${text(e)}\` reads the request`)]);
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * `req.baseUrl + req.route.path` is still a template, but one per mount and route: the same
+   * router-local path (`/`) under two mounts is two values, so every registration file counts.
+   */
+  routeWithMount(e: ts.BinaryExpression): Bound | undefined {
+    const left = chain(skipOuter(e.left));
+    const right = chain(skipOuter(e.right));
+    if (left?.names.at(-1) !== 'baseUrl' || !right || !isRouteTemplate(right.names)) return undefined;
+    const routes = this.facts.mountedRoutes();
+    return this.perRoute(e, 'a mounted route template', {
+      source: 'mounted-route-template',
+      count: routes,
+      reason: `mount + route template (${routes} registration${routes === 1 ? '' : 's'}, counted per router file)`,
+    });
+  }
+
+  /**
+   * `const { query } = req; query.sort` and `const body = req.body; body.facet`: the access path
+   * with local aliases replaced by what they were read from, so request input is still recognised.
+   */
+  expandAliases(names: string[], node: ts.Node): string[] {
+    let expanded = names;
+    for (let i = 0; i < 3; i++) {
+      const decl = lookup(expanded[0], node);
+      // `app.get('/x', ({ query }, res) => …)`: destructured from the request.
+      if (decl?.kind === 'parameter' && decl.index === 0 && decl.path.length > 0 && isRequestHandler(decl.fn))
+        return ['req', ...decl.path, ...expanded.slice(1)];
+      if (decl?.kind !== 'variable' || !decl.isConst || !decl.node.initializer) return expanded;
+      const source = chain(skipOuter(decl.node.initializer));
+      if (!source) return expanded;
+      expanded = [...source.names, ...decl.path, ...expanded.slice(1)];
+    }
+    return expanded;
+  }
+
+  /** Request, response, error and environment properties recognised by their access path. */
+  classifyChain(names: string[], node: ts.Expression, source: string): Bound | undefined {
+    const root = names[0];
+    const last = names[names.length - 1];
+    // Short names (`c`, `context`, `event`) are a request only as a handler's parameter.
+    if (AMBIGUOUS_ROOTS.has(root) && lookup(root, node)?.kind !== 'parameter') return undefined;
+    if (root === 'process' && (names[1] === 'env' || PROCESS_CONSTANTS.has(names[1])))
+      return boundedPart(`env:${source}`, 1, `\`${source}\` (one value per instance)`);
+    if (isRouteTemplate(names)) return this.routeTemplate(node);
+    if (
+      last === 'operationId' &&
+      names.some((n) => n === 'routeSchema' || n === 'schema' || n === 'routeOptions' || n === 'routeConfig')
+    )
+      return this.routeOperation(node);
+    const requestRoot = REQUEST_ROOTS.has(root) || names.includes('req') || names.includes('request');
+    if (requestRoot) {
+      const inputIndex = names.findIndex((n, i) => i > 0 && REQUEST_INPUT_PROPS.has(n));
+      if (inputIndex > 0) {
+        return unbounded('request-input', 'request input', source, [this.step(node, `\`${source}\` is request input`)]);
+      }
+      // `req.method`, `ctx.request.method` (but `req.params.method` is request input, above).
+      if (last === 'method' && names.length <= 3)
+        return boundedPart('http-method', HTTP_METHODS.length, `HTTP method (${HTTP_METHODS.length})`, {
+          domain: [...HTTP_METHODS, ...HTTP_METHODS.map((m) => m.toLowerCase())],
+        });
+      if (RAW_URL_PROPS.has(last)) {
+        return unbounded('raw-url', 'raw URL', source, [this.step(node, `\`${source}\` is the raw request URL`)]);
+      }
+    }
+    // `statusCode` is a status code whatever holds it (`reply`, `res`, `err`, `upstream`).
+    if (
+      last === 'statusCode' ||
+      (last === 'status' && (RESPONSE_ROOTS.has(root) || names.includes('res') || names.includes('response')))
+    ) {
+      return boundedPart('status-code', this.facts.statusCodes, `HTTP status code (${this.facts.statusCodes})`, {
+        pattern: '^[1-5][0-9][0-9]$',
+      });
+    }
+    if ((last === 'message' || last === 'stack') && names.length >= 2) {
+      return unbounded('error-message', 'an error message', source, [this.step(node, `\`${source}\` is free text`)]);
+    }
+    return undefined;
+  }
+
+  private routeTemplate(node: ts.Node): Bound {
+    const routes = this.facts.routeTemplates();
+    return this.perRoute(node, 'a matched route template', {
+      source: 'route-template',
+      count: routes.length,
+      reason: `matched route template (${routes.length} route${routes.length === 1 ? '' : 's'} registered)`,
+      domain: routes,
+    });
+  }
+
+  /** fastify `request.routeOptions.schema.operationId`: at most one per registered route. */
+  private routeOperation(node: ts.Node): Bound {
+    const routes = this.facts.routeRegistrations();
+    const part = {
+      source: 'route-operation',
+      count: routes,
+      reason: `route operationId (at most one per registration, ${routes} registration${routes === 1 ? '' : 's'})`,
+    };
+    return this.perRoute(node, 'a route operationId', part, '1 for routes without one');
+  }
+
+  /** A bound counted from the project's route registrations, plus one value for requests none serves. */
+  private perRoute(node: ts.Node, what: string, part: BoundPart, unmatched = '1 for requests no route matched'): Bound {
+    if (part.count === 0) return unknown(`${what}, but obslint found no route registrations to count`, text(node));
+    return bounded([part, { source: 'route-unmatched', count: 1, reason: unmatched, replaceable: true }]);
+  }
+
+  byName(name: string, node: ts.Node): Bound | undefined {
+    const category = categoryOfName(name);
+    if (!category) return undefined;
+    const what = category === 'id' ? 'an id' : category === 'email' ? 'an email address' : 'a timestamp';
+    return unbounded(category, what, text(node), [this.step(node, `\`${text(node)}\` is ${what}`)]);
+  }
+
+  step(node: ts.Node, message: string): FlowStep {
+    return { loc: this.project.location(node), message };
+  }
+}
+
+const RESPONSE_PARAMS = new Set(['res', 'response', 'reply']);
+
+/** Fixed for the life of a process: one value per instance, like its environment. */
+const PROCESS_CONSTANTS = new Set([
+  'version',
+  'platform',
+  'arch',
+  'pid',
+  'title',
+  'execPath',
+  'versions',
+  'release',
+  'argv0',
+]);
+
+/** A function registered as a route handler or middleware, or shaped like one (`(req, res)`). */
+export function isRequestHandler(fn: ts.SignatureDeclaration): boolean {
+  const second = fn.parameters[1];
+  if (second && ts.isIdentifier(second.name) && RESPONSE_PARAMS.has(second.name.text)) return true;
+  const parent = fn.parent;
+  if (!parent || !ts.isCallExpression(parent)) return false;
+  const method = propertyName(parent.expression);
+  return method !== undefined && (ROUTE_METHODS.has(method) || method === 'use');
+}
+
+function isRouteTemplate(names: string[]): boolean {
+  return ROUTE_TEMPLATE_SUFFIXES.some(
+    (suffix) =>
+      suffix.length <= names.length - 1 && suffix.every((s, i) => names[names.length - suffix.length + i] === s),
+  );
+}
+
+/** `a.b.c` (optional chains and `!` included) as names; undefined for anything else. */
+export function chain(expr: ts.Expression): { names: string[] } | undefined {
+  const names: string[] = [];
+  let e: ts.Expression = skipOuter(expr);
+  for (;;) {
+    if (ts.isPropertyAccessExpression(e)) {
+      names.unshift(e.name.text);
+      e = skipOuter(e.expression);
+    } else if (ts.isElementAccessExpression(e)) {
+      names.unshift(ts.isStringLiteralLike(e.argumentExpression) ? e.argumentExpression.text : '[]');
+      e = skipOuter(e.expression);
+    } else if (ts.isIdentifier(e)) {
+      names.unshift(e.text);
+      return { names };
+    } else if (e.kind === ts.SyntaxKind.ThisKeyword) {
+      names.unshift('this');
+      return { names };
+    } else {
+      return undefined;
+    }
+  }
+}
+
+export function text(node: ts.Node): string {
+  const t = node.getText().replace(/\s+/g, ' ');
+  return t.length > 60 ? `${t.slice(0, 57)}...` : t;
+}
