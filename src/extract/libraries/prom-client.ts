@@ -41,22 +41,6 @@ export function nestProviderKind(call: ts.CallExpression): MetricKind | undefine
     : undefined;
 }
 
-/** The metric name in `@InjectMetric('name')` on a constructor parameter, if any. */
-export function injectedMetricName(param: ts.ParameterDeclaration): string | undefined {
-  for (const decorator of ts.getDecorators(param) ?? []) {
-    const call = skipOuter(decorator.expression);
-    if (
-      !ts.isCallExpression(call) ||
-      !ts.isIdentifier(call.expression) ||
-      call.expression.text !== NEST_PROMETHEUS.inject
-    )
-      continue;
-    const arg = call.arguments[0] && skipOuter(call.arguments[0]);
-    if (arg && ts.isStringLiteralLike(arg)) return arg.text;
-  }
-  return undefined;
-}
-
 /** Does `expr` denote the prom-client module object (`client` in `client.Counter`)? */
 export function isPromClientModule(expr: ts.Expression, project: ProjectIndex): boolean {
   const e = skipOuter(expr);

@@ -1,0 +1,573 @@
+import { ts } from 'ts-morph';
+import type { ProjectIndex } from '../syntax/project-index.js';
+import {
+  enclosingClass,
+  enclosingClassLike,
+  forEachThisAssignment,
+  lookup,
+  propertyKey,
+  propertyName,
+  skipOuter,
+  type Declaration,
+} from '../syntax/scope.js';
+import { forEachDescendant } from '../syntax/walk.js';
+import type { Caller } from './call-graph.js';
+import { returnedValues, calledFunction } from './functions.js';
+import { scalarText, type StaticEvaluator } from './static-eval.js';
+import type { TypeOracle } from './type-oracle.js';
+
+/**
+ * Where a value may come from: an expression obslint does not follow further (a `new`, a call into
+ * a library, a literal, a request object), with the members still to be read from it.
+ */
+export interface Origin {
+  expr: ts.Expression;
+  path: string[];
+}
+
+/** A value injected by a DI container under a token obslint can read (`@InjectMetric('orders_total')`). */
+export interface InjectedOrigin {
+  token: string;
+  /** The decorator's name (`InjectMetric`, `Inject`). */
+  by: string;
+  node: ts.Node;
+  path: string[];
+}
+
+export type Source = Origin | InjectedOrigin;
+
+export const isInjected = (source: Source): source is InjectedOrigin => 'token' in source;
+
+const MAX_DEPTH = 16;
+const MAX_ORIGINS = 64;
+/** Per query: a question whose answer fans out over the whole project is given up, and says so. */
+const MAX_STEPS = 600;
+/** Decorators that inject by token, and the argument that names it. */
+const INJECTORS = new Set(['InjectMetric', 'Inject']);
+const CONTAINER_READS = new Set(['get']);
+const CONTAINER_WRITES = new Set(['set']);
+
+/**
+ * The one answer to "where does this value come from", for metric objects and the objects label
+ * values are read from alike: through variables (a module `let` assigned in an init function
+ * included), destructuring, object literals and their spreads, element access with constant keys,
+ * `Map#set`/`get` and records written by key, class fields and parameter properties, static
+ * fields (per subclass through `this.constructor`), parameters from every call site and `super()`
+ * call, values returned by project functions, `??`/`||`/ternaries, and DI tokens. Where syntax
+ * stops, the checker's declaration of a property. Memoized; a walk that runs over its step budget
+ * is cut short and reported through {@link ValueFlow.wasCut}.
+ */
+export class ValueFlow {
+  private readonly memo = new Map<ts.Node, Source[]>();
+  private readonly active = new Set<ts.Node>();
+  /** Bumped whenever a walk is cut short: such a result depends on where it started, so is not kept. */
+  private cuts = 0;
+  private steps = 0;
+  private readonly queryMemo = new Map<ts.Node, Source[]>();
+  private readonly assignments = new Map<ts.Node, ts.Expression[]>();
+  private readonly containerWrites = new Map<string, { key: string | undefined; value: ts.Expression }[]>();
+
+  constructor(
+    private readonly project: ProjectIndex,
+    private readonly evaluator: StaticEvaluator,
+    private readonly types: TypeOracle,
+    private readonly callersOf: (fn: ts.SignatureDeclaration) => Caller[],
+  ) {}
+
+  /** The values `expr` may evaluate to, each as far as obslint could follow it. */
+  origins(expr: ts.Expression): Source[] {
+    this.steps = 0;
+    this.queryMemo.clear();
+    this.lastCut = false;
+    const before = this.cuts;
+    const found = this.follow(expr, 0);
+    this.lastCut = this.cuts !== before;
+    return found;
+  }
+
+  private lastCut = false;
+
+  /** Whether the last query was cut short (too deep, too wide): its answer may be incomplete. */
+  wasCut(): boolean {
+    return this.lastCut;
+  }
+
+  private follow(expr: ts.Expression, depth: number): Source[] {
+    const e = skipOuter(expr);
+    const cached = this.memo.get(e) ?? this.queryMemo.get(e);
+    if (cached) return cached;
+    // A cycle (a field assigned from itself, mutual constructors) adds nothing new; a query that
+    // fans out over the whole project is given up rather than allowed to dominate the run.
+    if (depth > MAX_DEPTH || this.active.has(e) || ++this.steps > MAX_STEPS) {
+      this.cuts++;
+      return [];
+    }
+    const cutsBefore = this.cuts;
+    this.active.add(e);
+    let found: Source[];
+    try {
+      found = dedupe(this.uncached(e, depth)).slice(0, MAX_ORIGINS);
+    } finally {
+      this.active.delete(e);
+    }
+    // A result cut short depends on where the walk started: kept for this query only.
+    (this.cuts === cutsBefore ? this.memo : this.queryMemo).set(e, found);
+    return found;
+  }
+
+  private uncached(e: ts.Expression, depth: number): Source[] {
+    if (e.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(e) && e.text === 'undefined')) return [];
+    if (ts.isBinaryExpression(e)) {
+      const op = e.operatorToken.kind;
+      if (op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.BarBarToken)
+        return [...this.follow(e.left, depth + 1), ...this.follow(e.right, depth + 1)];
+      if (op === ts.SyntaxKind.AmpersandAmpersandToken) return this.follow(e.right, depth + 1);
+      // `x ??= new Counter(…)`, `a = b = c`: the assigned value.
+      if (
+        op === ts.SyntaxKind.EqualsToken ||
+        op === ts.SyntaxKind.QuestionQuestionEqualsToken ||
+        op === ts.SyntaxKind.BarBarEqualsToken
+      )
+        return [
+          ...this.follow(e.right, depth + 1),
+          ...(op === ts.SyntaxKind.EqualsToken ? [] : this.follow(e.left, depth + 1)),
+        ];
+      return [{ expr: e, path: [] }];
+    }
+    if (ts.isConditionalExpression(e))
+      return [...this.follow(e.whenTrue, depth + 1), ...this.follow(e.whenFalse, depth + 1)];
+    if (ts.isIdentifier(e)) {
+      const decl = lookup(e.text, e);
+      return decl ? this.declared(decl, e, depth) : [{ expr: e, path: [] }];
+    }
+    if (ts.isCallExpression(e)) return this.called(e, depth);
+    if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) return this.member(e, depth);
+    return [{ expr: e, path: [] }];
+  }
+
+  private member(e: ts.PropertyAccessExpression | ts.ElementAccessExpression, depth: number): Source[] {
+    const keys = this.keysOf(e);
+    const base = skipOuter(e.expression);
+    // A container filled by key (`metrics[name] = new Counter(…)`, `this.metrics.set(name, …)`).
+    const stored = this.storedIn(base, keys, depth);
+    if (!keys) return stored.length > 0 ? stored : [{ expr: e, path: [] }];
+    // `this.constructor.queueName`: the static field of this class and of every subclass.
+    if (
+      ts.isPropertyAccessExpression(base) &&
+      base.name.text === 'constructor' &&
+      skipOuter(base.expression).kind === ts.SyntaxKind.ThisKeyword
+    )
+      return keys.flatMap((key) => this.staticFieldPerSubclass(e, key, depth));
+    if (base.kind === ts.SyntaxKind.ThisKeyword) {
+      const cls = enclosingClassLike(e);
+      return cls ? keys.flatMap((key) => this.instanceField(cls, key, depth)) : [];
+    }
+    // The flow first: structurally equal types (`m.mesh` and `m.topics`) are one type to the
+    // checker, which then names only one of them. The checker where the flow stops short.
+    const flowed = [...keys.flatMap((key) => this.members(this.follow(base, depth + 1), [key], depth)), ...stored];
+    if (flowed.some((o) => isInjected(o) || o.path.length === 0)) return flowed;
+    return (keys.length === 1 && this.declaredByChecker(e, depth)) || flowed;
+  }
+
+  /** The member names an access reads: `a.b`, `a['b']`, `a[KEY]` and `a[key]` with `key` fed constants. */
+  private keysOf(e: ts.PropertyAccessExpression | ts.ElementAccessExpression): string[] | undefined {
+    const name = propertyName(e);
+    if (name !== undefined) return [name];
+    if (!ts.isElementAccessExpression(e)) return undefined;
+    const key = this.evaluator.eval(e.argumentExpression);
+    const constant = scalarText(key);
+    if (constant !== undefined) return [constant];
+    // `this.metrics[name]` in `get(name)`: the constants its callers pass.
+    const arg = skipOuter(e.argumentExpression);
+    if (ts.isIdentifier(arg)) {
+      const decl = lookup(arg.text, arg);
+      if (decl?.kind === 'parameter' && decl.path.length === 0) {
+        const passed = this.callersOf(decl.fn).map((call) => call.arguments?.[decl.index]);
+        const values = passed.map((p) => (p ? scalarText(this.evaluator.eval(p)) : undefined));
+        if (values.length > 0 && values.every((v) => v !== undefined)) return [...new Set(values)];
+      }
+    }
+    return undefined;
+  }
+
+  private declared(decl: Declaration, use: ts.Identifier, depth: number): Source[] {
+    switch (decl.kind) {
+      case 'variable': {
+        const init = decl.node.initializer;
+        const written = decl.isConst ? [] : this.assignedTo(decl);
+        const values = [...(init ? [init] : []), ...written];
+        return values.flatMap((v) => this.members(this.follow(v, depth + 1), decl.path, depth));
+      }
+      case 'parameter': {
+        const injected = decl.path.length === 0 ? injectionToken(decl.node, this.evaluator) : undefined;
+        if (injected) return [{ ...injected, node: decl.node, path: [] }];
+        return this.passed(decl.fn, decl.index, decl.path, depth);
+      }
+      case 'import': {
+        const target = this.project.followImport(decl);
+        if (target) return this.declared(target, use, depth + 1);
+        return [{ expr: use, path: [] }];
+      }
+      case 'expression':
+        return this.follow(decl.node, depth + 1);
+      case 'loop': {
+        // `for (const { metrics } of [{ metrics: m.mesh }, { metrics: m.topic }])`: each element.
+        const items = ts.isForOfStatement(decl.loop) ? skipOuter(decl.loop.expression) : undefined;
+        if (!items || !ts.isArrayLiteralExpression(items)) return [];
+        return items.elements.flatMap((item) =>
+          ts.isSpreadElement(item) ? [] : this.members(this.follow(item, depth + 1), decl.path, depth + 1),
+        );
+      }
+      default:
+        return [{ expr: use, path: [] }];
+    }
+  }
+
+  /** Every value assigned to a `let`/`var` after its declaration, anywhere in its scope. */
+  private assignedTo(decl: Extract<Declaration, { kind: 'variable' }>): ts.Expression[] {
+    const cached = this.assignments.get(decl.node);
+    if (cached) return cached;
+    const found: ts.Expression[] = [];
+    const list = decl.node.parent;
+    const scope = list?.parent?.parent ?? decl.node.getSourceFile();
+    forEachDescendant(scope, (node) => {
+      if (
+        ts.isBinaryExpression(node) &&
+        (node.operatorToken.kind === ts.SyntaxKind.EqualsToken ||
+          node.operatorToken.kind === ts.SyntaxKind.QuestionQuestionEqualsToken ||
+          node.operatorToken.kind === ts.SyntaxKind.BarBarEqualsToken)
+      ) {
+        const left = skipOuter(node.left);
+        if (ts.isIdentifier(left) && left.text === decl.name.text && lookup(left.text, left)?.node === decl.node)
+          found.push(node.right);
+      }
+    });
+    this.assignments.set(decl.node, found);
+    return found;
+  }
+
+  /** What every call site passes as parameter `index` of `fn` (`new Client(urls, { metrics })`). */
+  private passed(fn: ts.SignatureDeclaration, index: number, path: string[], depth: number): Source[] {
+    const found: Source[] = [];
+    for (const call of [...this.callersOf(fn), ...this.superCalls(fn)]) {
+      const arg = call.arguments?.[index];
+      if (arg && !ts.isSpreadElement(arg)) found.push(...this.members(this.follow(arg, depth + 1), path, depth));
+    }
+    return found;
+  }
+
+  /** `super(opts, modules)` in the subclasses of a constructor's class. */
+  private superCalls(fn: ts.SignatureDeclaration): ts.CallExpression[] {
+    if (!ts.isConstructorDeclaration(fn)) return [];
+    const calls = (this.project.callsByName.get('super') ?? []) as ts.CallExpression[];
+    return calls.filter((call) => {
+      const subclass = enclosingClass(call);
+      return subclass !== undefined && this.project.baseClass(subclass) === fn.parent;
+    });
+  }
+
+  /** `f()`: what a project function returns; `map.get(k)`: what was `set` under that key. */
+  private called(e: ts.CallExpression, depth: number): Source[] {
+    const callee = skipOuter(e.expression);
+    const method = propertyName(callee);
+    if (method !== undefined && CONTAINER_READS.has(method) && ts.isPropertyAccessExpression(callee)) {
+      const stored = this.containerRead(callee.expression, e.arguments[0], depth);
+      if (stored) return stored;
+    }
+    const fn = calledFunction(callee, this.project);
+    const returns = fn ? returnedValues(fn) : [];
+    if (returns.length === 0) return [{ expr: e, path: [] }];
+    // The call itself stays an origin: a wrapper call is where the metrics it creates are defined.
+    return [{ expr: e, path: [] }, ...returns.flatMap((r) => this.follow(r, depth + 1))];
+  }
+
+  /**
+   * `registry.get('orders')` on a `Map` (or a record) the project fills with `set(key, value)` or
+   * `registry[key] = value`: the values stored under that key (every value when the key is not
+   * constant). Undefined when the container is not one obslint can see being filled.
+   */
+  private containerRead(
+    container: ts.Expression,
+    keyExpr: ts.Expression | undefined,
+    depth: number,
+  ): Source[] | undefined {
+    const key = keyExpr ? scalarText(this.evaluator.eval(keyExpr)) : undefined;
+    const stored = this.storedIn(container, key === undefined ? undefined : [key], depth);
+    return stored.length > 0 ? stored : undefined;
+  }
+
+  /** Values written into a container under one of `keys` (any key when they are not known). */
+  private storedIn(container: ts.Expression, keys: string[] | undefined, depth: number): Source[] {
+    return this.writesOf(container)
+      .filter((w) => !keys || w.key === undefined || keys.includes(w.key))
+      .flatMap((w) => this.follow(w.value, depth + 1));
+  }
+
+  /**
+   * `set(key, value)` calls, `[key] = value` and `.key = value` writes on one container (a variable
+   * or a class field), keyed when the key is constant, and the entries of a `new Map([...])`.
+   */
+  private writesOf(container: ts.Expression): { key: string | undefined; value: ts.Expression }[] {
+    const c = skipOuter(container);
+    let scope: ts.Node;
+    let id: string;
+    let denotes: (expr: ts.Expression) => boolean;
+    let init: ts.Expression | undefined;
+    if (ts.isIdentifier(c)) {
+      const decl = lookup(c.text, c);
+      if (decl?.kind !== 'variable' || decl.path.length > 0) return [];
+      scope = decl.node.getSourceFile();
+      id = `${scope.getSourceFile().fileName}:${decl.node.pos}`;
+      denotes = (x) => ts.isIdentifier(x) && x.text === c.text && lookup(x.text, x)?.node === decl.node;
+      init = decl.node.initializer;
+    } else if (ts.isPropertyAccessExpression(c) && skipOuter(c.expression).kind === ts.SyntaxKind.ThisKeyword) {
+      const cls = enclosingClassLike(c);
+      if (!cls) return [];
+      const field = c.name.text;
+      scope = cls;
+      id = `${cls.getSourceFile().fileName}:${cls.pos}#${field}`;
+      denotes = (x) =>
+        ts.isPropertyAccessExpression(x) &&
+        skipOuter(x.expression).kind === ts.SyntaxKind.ThisKeyword &&
+        x.name.text === field &&
+        enclosingClassLike(x) === cls;
+      const declared = cls.members.find((m) => ts.isPropertyDeclaration(m) && propertyKey(m.name) === field);
+      init = declared && ts.isPropertyDeclaration(declared) ? declared.initializer : undefined;
+    } else {
+      return [];
+    }
+    const cached = this.containerWrites.get(id);
+    if (cached) return cached;
+    const found: { key: string | undefined; value: ts.Expression }[] = [];
+    forEachDescendant(scope, (node) => {
+      if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
+        if (
+          CONTAINER_WRITES.has(node.expression.name.text) &&
+          node.arguments.length >= 2 &&
+          denotes(skipOuter(node.expression.expression))
+        )
+          found.push({ key: scalarText(this.evaluator.eval(node.arguments[0])), value: node.arguments[1] });
+      } else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+        const left = skipOuter(node.left);
+        if (ts.isElementAccessExpression(left) && denotes(skipOuter(left.expression)))
+          found.push({ key: scalarText(this.evaluator.eval(left.argumentExpression)), value: node.right });
+        else if (ts.isPropertyAccessExpression(left) && denotes(skipOuter(left.expression)))
+          found.push({ key: left.name.text, value: node.right });
+      }
+    });
+    // `new Map([['a', x], ['b', y]])`: entries given at construction.
+    const created = init && skipOuter(init);
+    if (created && ts.isNewExpression(created) && created.arguments?.[0]) {
+      const entries = skipOuter(created.arguments[0]);
+      if (ts.isArrayLiteralExpression(entries))
+        for (const entry of entries.elements)
+          if (ts.isArrayLiteralExpression(entry) && entry.elements.length === 2)
+            found.push({ key: scalarText(this.evaluator.eval(entry.elements[0])), value: entry.elements[1] });
+    }
+    this.containerWrites.set(id, found);
+    return found;
+  }
+
+  /** `this.metrics`: its initializer, every `this.metrics = …` in the class and its bases, or a parameter property. */
+  private instanceField(cls: ts.ClassLikeDeclaration, member: string, depth: number, hops = 0): Source[] {
+    const found: Source[] = [];
+    for (const element of cls.members) {
+      const named = element.name && propertyKey(element.name) === member;
+      if (ts.isPropertyDeclaration(element) && named) {
+        const injected = injectionToken(element, this.evaluator);
+        if (injected) found.push({ ...injected, node: element, path: [] });
+        else if (element.initializer) found.push(...this.follow(element.initializer, depth + 1));
+      }
+      if (ts.isGetAccessorDeclaration(element) && named && element.body)
+        for (const returned of returnedValues(element)) found.push(...this.follow(returned, depth + 1));
+      if (ts.isConstructorDeclaration(element)) {
+        element.parameters.forEach((param, i) => {
+          if (!ts.isIdentifier(param.name) || param.name.text !== member || !ts.getModifiers(param)?.length) return;
+          const injected = injectionToken(param, this.evaluator);
+          if (injected) found.push({ ...injected, node: param, path: [] });
+          else found.push(...this.passed(element, i, [], depth));
+        });
+      }
+    }
+    forEachThisAssignment(cls, member, (value) => void found.push(...this.follow(value, depth + 1)));
+    const base = found.length === 0 && hops < 8 ? this.project.baseClass(cls) : undefined;
+    return base ? this.instanceField(base, member, depth + 1, hops + 1) : found;
+  }
+
+  /** A static field read through `this.constructor`: the class's own and each subclass's override. */
+  private staticFieldPerSubclass(e: ts.Expression, member: string, depth: number): Source[] {
+    const cls = enclosingClassLike(e);
+    if (!cls) return [];
+    const found: Source[] = [];
+    for (const c of [cls, ...this.subclassesOf(cls)]) {
+      const field = c.members.find(
+        (m) =>
+          ts.isPropertyDeclaration(m) &&
+          propertyKey(m.name) === member &&
+          ts.getModifiers(m)?.some((x) => x.kind === ts.SyntaxKind.StaticKeyword),
+      ) as ts.PropertyDeclaration | undefined;
+      if (field?.initializer) found.push(...this.follow(field.initializer, depth + 1));
+    }
+    return found;
+  }
+
+  private subclassIndex?: Map<ts.ClassLikeDeclaration, ts.ClassLikeDeclaration[]>;
+
+  /** Every project class that extends `cls`, directly or not. */
+  private subclassesOf(cls: ts.ClassLikeDeclaration): ts.ClassLikeDeclaration[] {
+    if (!this.subclassIndex) {
+      this.subclassIndex = new Map();
+      for (const file of this.project.files.values())
+        forEachDescendant(file, (node) => {
+          if (!ts.isClassLike(node)) return;
+          const base = this.project.baseClass(node);
+          if (!base) return;
+          const list = this.subclassIndex!.get(base) ?? [];
+          list.push(node);
+          this.subclassIndex!.set(base, list);
+        });
+    }
+    const out: ts.ClassLikeDeclaration[] = [];
+    const queue = [cls];
+    while (queue.length > 0 && out.length < 200) {
+      for (const sub of this.subclassIndex.get(queue.shift()!) ?? []) {
+        if (out.includes(sub)) continue;
+        out.push(sub);
+        queue.push(sub);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * `m?.eth1HttpClient` typed by `ReturnType<typeof createMetrics>`: the checker names the property
+   * of the object that created it. Interface members declare no value, so they are left to the flow.
+   */
+  private declaredByChecker(
+    e: ts.PropertyAccessExpression | ts.ElementAccessExpression,
+    depth: number,
+  ): Source[] | undefined {
+    if (!ts.isPropertyAccessExpression(e)) return undefined;
+    const found: Source[] = [];
+    for (const decl of this.types.declarations(e)) {
+      if ((ts.isPropertyAssignment(decl) || ts.isPropertyDeclaration(decl)) && decl.initializer)
+        found.push(...this.follow(decl.initializer, depth + 1));
+      else if (ts.isShorthandPropertyAssignment(decl)) found.push(...this.follow(decl.name, depth + 1));
+    }
+    return found.length > 0 ? found : undefined;
+  }
+
+  /**
+   * `path` read from each origin: into object literals and their spreads, module namespaces,
+   * classes (static fields) and instances of project classes, and what project functions return.
+   */
+  private members(origins: Source[], path: string[], depth: number): Source[] {
+    if (path.length === 0) return origins;
+    if (depth > MAX_DEPTH) {
+      this.cuts++;
+      return [];
+    }
+    const found: Source[] = [];
+    const [member, ...rest] = path as [string, ...string[]];
+    for (const origin of origins) {
+      if (isInjected(origin) || origin.path.length > 0) {
+        found.push({ ...origin, path: [...origin.path, ...path] });
+        continue;
+      }
+      const object = skipOuter(origin.expr);
+      const read = this.memberOf(object, member, depth);
+      if (read) found.push(...this.members(read, rest, depth + 1));
+      else found.push({ expr: origin.expr, path: [...path] });
+    }
+    return found;
+  }
+
+  /** The values `member` of one object may hold, or undefined when obslint cannot look inside it. */
+  private memberOf(object: ts.Expression, member: string, depth: number): Source[] | undefined {
+    if (ts.isObjectLiteralExpression(object)) {
+      const found: Source[] = [];
+      for (const prop of object.properties) {
+        if (ts.isPropertyAssignment(prop) && propertyKey(prop.name) === member)
+          found.push(...this.follow(prop.initializer, depth + 1));
+        else if (ts.isShorthandPropertyAssignment(prop) && prop.name.text === member)
+          found.push(...this.follow(prop.name, depth + 1));
+        else if (
+          (ts.isMethodDeclaration(prop) || ts.isGetAccessorDeclaration(prop)) &&
+          propertyKey(prop.name) === member
+        )
+          found.push({ expr: object, path: [member] });
+        else if (ts.isSpreadAssignment(prop))
+          found.push(...this.members(this.follow(prop.expression, depth + 1), [member], depth + 1));
+      }
+      return found;
+    }
+    if (ts.isIdentifier(object)) {
+      const decl = lookup(object.text, object);
+      // `import * as metrics from './metrics'`: the module's export.
+      if (decl?.kind === 'import' && decl.imported === '*') {
+        const file = this.project.importedFile(decl);
+        const target = file && this.project.findExport(file, member);
+        return target ? this.declared(target, object, depth + 1) : undefined;
+      }
+      const cls =
+        decl?.kind === 'class'
+          ? decl.node
+          : decl?.kind === 'import'
+            ? classOf(this.project.followImport(decl))
+            : undefined;
+      if (cls) return this.staticField(cls, member, depth);
+      return undefined;
+    }
+    if (ts.isNewExpression(object)) {
+      const callee = skipOuter(object.expression);
+      const decl = ts.isIdentifier(callee) ? lookup(callee.text, callee) : undefined;
+      const cls =
+        decl?.kind === 'class'
+          ? decl.node
+          : decl?.kind === 'import'
+            ? classOf(this.project.followImport(decl))
+            : undefined;
+      return cls ? this.instanceField(cls, member, depth) : undefined;
+    }
+    // A record filled by key (`const metrics = {}; metrics[name] = new Counter(…)`) is read in `follow`.
+    return undefined;
+  }
+
+  private staticField(cls: ts.ClassDeclaration, member: string, depth: number): Source[] | undefined {
+    for (const element of cls.members)
+      if (ts.isPropertyDeclaration(element) && propertyKey(element.name) === member && element.initializer)
+        return this.follow(element.initializer, depth + 1);
+    return undefined;
+  }
+}
+
+/** `@InjectMetric(NAME)` / `@Inject(TOKEN)` on a parameter or property: the token, when constant. */
+function injectionToken(
+  node: ts.ParameterDeclaration | ts.PropertyDeclaration,
+  evaluator: StaticEvaluator,
+): { token: string; by: string } | undefined {
+  for (const decorator of ts.getDecorators(node) ?? []) {
+    const call = skipOuter(decorator.expression);
+    if (!ts.isCallExpression(call) || !ts.isIdentifier(call.expression) || !INJECTORS.has(call.expression.text))
+      continue;
+    const arg = call.arguments[0];
+    const token = arg ? scalarText(evaluator.eval(arg)) : undefined;
+    if (token !== undefined) return { token, by: call.expression.text };
+  }
+  return undefined;
+}
+
+function classOf(decl: Declaration | undefined): ts.ClassDeclaration | undefined {
+  return decl?.kind === 'class' ? decl.node : undefined;
+}
+
+function dedupe(origins: Source[]): Source[] {
+  const seen = new Set<string>();
+  return origins.filter((o) => {
+    const node = isInjected(o) ? o.node : o.expr;
+    const key = `${node.pos}:${node.getSourceFile().fileName}:${o.path.join('.')}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
