@@ -112,7 +112,7 @@ describe('SARIF within GitHub limits', () => {
     expect(run.invocations[0].toolExecutionNotifications[0]).toEqual({
       level: 'warning',
       message: {
-        text: '5,000 of 30,000 results were left out: GitHub code scanning accepts at most 25,000 per run, so the errors are kept first, then the warnings. Run obslint locally for the full report.',
+        text: "5,000 of 30,000 results were left out to stay within GitHub code scanning's upload limits (25,000 results per run, 10 MB gzipped): the errors are kept first, then the warnings. Run obslint locally for the full report.",
       },
     });
     expect(gzipSync(out.text).length).toBeLessThan(10 * 1024 * 1024);

@@ -1,6 +1,6 @@
 import { Chalk } from 'chalk';
 import type { MetricDiff, MetricSide, RunDiff } from '../types.js';
-import { code, foldedTable } from '../util/markdown.js';
+import { code, foldedTable, rowsNeeded } from '../util/markdown.js';
 import { memoryRange, signed } from '../util/memory.js';
 
 export const DIFF_FORMATS = ['stylish', 'markdown', 'json'] as const;
@@ -79,11 +79,16 @@ export interface DiffMarkdownOptions {
   heading: string;
   /** A link for a location in the working tree (the job summary links to the commit). */
   link?: (file: string, line: number) => string;
+  /** How to name the base (`main`); its short SHA follows. */
+  baseName?: string;
 }
 
 /** The delta table and the breaking changes, for `diff --format markdown`, job summaries and comments. */
 export function diffMarkdown(diff: RunDiff, options: DiffMarkdownOptions): string[] {
-  const lines = [`${options.heading} Series delta against ${code(baseName(diff))}`, ''];
+  const against = options.baseName
+    ? `${code(options.baseName)} (${code(short(diff.base.commit))})`
+    : code(baseName(diff));
+  const lines = [`${options.heading} Series delta against ${against}`, ''];
   lines.push(
     `**${totalLine(diff)}** · ${counts(diff)} metric${diff.metrics.length + diff.unchanged === 1 ? '' : 's'}`,
     '',
@@ -96,7 +101,7 @@ export function diffMarkdown(diff: RunDiff, options: DiffMarkdownOptions): strin
       const text = code(`${side.loc.file}:${side.loc.line}`);
       return options.link ? `[${text}](${options.link(side.loc.file, side.loc.line)})` : text;
     };
-    const rows = diff.metrics.map((d) => {
+    const rows = diff.metrics.slice(0, rowsNeeded(diff.metrics.length, options)).map((d) => {
       const memory = d.delta !== null && d.delta !== 0 ? `${d.delta > 0 ? '+' : ''}${memoryRange(d.delta)}` : '';
       const labels = labelsText(d).map((l) => code(l));
       return [
@@ -127,6 +132,7 @@ export function diffMarkdown(diff: RunDiff, options: DiffMarkdownOptions): strin
           align: ['left', 'left', 'left', 'left', 'right', 'right', 'right', 'left'],
           shown: options.shown,
           folded: options.folded,
+          total: diff.metrics.length,
           noun: 'changed metrics',
           rest: `run \`obslint diff --base ${diff.base.commit}\` to see them all`,
         },

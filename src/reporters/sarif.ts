@@ -95,7 +95,7 @@ export function renderSarif(result: Parameters<Reporter>[0], options: SarifOptio
     notifications.unshift({
       level: 'warning',
       message: {
-        text: `${dropped.toLocaleString('en-US')} of ${reported.length.toLocaleString('en-US')} results were left out: GitHub code scanning accepts at most ${maxResults.toLocaleString('en-US')} per run, so the errors are kept first, then the warnings. Run obslint locally for the full report.`,
+        text: `${dropped.toLocaleString('en-US')} of ${reported.length.toLocaleString('en-US')} results were left out to stay within GitHub code scanning's upload limits (25,000 results per run, 10 MB gzipped): the errors are kept first, then the warnings. Run obslint locally for the full report.`,
       },
     });
   const log = {
