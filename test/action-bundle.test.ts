@@ -63,4 +63,25 @@ describe('action.yml', () => {
     expect(Object.keys(yml.outputs)).toEqual(Object.keys(OUTPUTS));
     for (const [name, description] of Object.entries(OUTPUTS)) expect(yml.outputs[name]).toEqual({ description });
   });
+
+  it('is documented in the README: every input and output, the permissions, fork behaviour', () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    for (const name of [...Object.keys(INPUTS), ...Object.keys(OUTPUTS)]) expect(readme).toContain(`| \`${name}\``);
+    for (const text of ['pull-requests: write', 'security-events: write', 'fetch-depth: 0', 'upload-sarif@v4', 'fork'])
+      expect(readme).toContain(text);
+  });
+
+  it('runs on obslint’s own pull requests', () => {
+    const workflow = parse(readFileSync(join(REPO_ROOT, '.github', 'workflows', 'obslint.yml'), 'utf8')) as {
+      on: Record<string, unknown>;
+      jobs: Record<
+        string,
+        { permissions?: Record<string, string>; steps: { uses?: string; with?: Record<string, unknown> }[] }
+      >;
+    };
+    expect(Object.keys(workflow.on)).toContain('pull_request');
+    const steps = Object.values(workflow.jobs).flatMap((j) => j.steps);
+    expect(steps.find((s) => s.uses?.startsWith('actions/checkout@'))?.with).toMatchObject({ 'fetch-depth': 0 });
+    expect(steps.some((s) => s.uses === './')).toBe(true);
+  });
 });
