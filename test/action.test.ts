@@ -293,6 +293,20 @@ describe('the GitHub Action (committed bundle, Node 24)', () => {
     expect(existsSync(marker)).toBe(false);
   });
 
+  it('turns a job summary it cannot write into a warning, and still sets the outputs', async () => {
+    const repo = fixtureRepo('checkout-service');
+    const run = await runAction({
+      node: node24(),
+      workspace: repo.dir,
+      event: pullRequestEvent({ number: 15, baseSha: repo.base, headSha: repo.head }),
+      inputs: { comment: 'false', 'fail-on': 'never' },
+      env: { GITHUB_STEP_SUMMARY: tempDir() },
+    });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^::warning::obslint: could not write the job summary: EISDIR/m);
+    expect(run.outputs.errors).toBe('1');
+  });
+
   it('on a push (no pull request), annotates every finding, writes no delta and makes no comment', async () => {
     const repo = fixtureRepo('checkout-service');
     const before = api.requests.length;

@@ -19,6 +19,7 @@ export function gitHubClient(apiUrl: string, token: string): GitHubClient {
     async request<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T> {
       let response: Response;
       try {
+        // obslint-disable-next-line missing-trace-propagation -- GitHub's API is a third party: trace context stops here
         response = await fetch(`${apiUrl}${path}`, {
           method,
           headers: {

@@ -86,7 +86,12 @@ async function runAction(): Promise<void> {
     failOn: inputs.failOn,
   };
   if (process.env.GITHUB_STEP_SUMMARY) {
-    await core.summary.addRaw(jobSummary(report)).write();
+    try {
+      await core.summary.addRaw(jobSummary(report)).write();
+    } catch (error) {
+      core.warning(`obslint: could not write the job summary: ${(error as Error).message}`);
+      warningsIssued++;
+    }
   } else {
     core.info('obslint: GITHUB_STEP_SUMMARY is not set: no job summary written');
   }

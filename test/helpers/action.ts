@@ -174,6 +174,8 @@ export async function runAction(options: {
   api?: FakeGitHub;
   runId?: string;
   sha?: string;
+  /** Replaces any of the variables set here. */
+  env?: Record<string, string>;
 }): Promise<ActionRun> {
   const dir = tempDir('obslint-runner-');
   const eventPath = join(dir, 'event.json');
@@ -201,6 +203,7 @@ export async function runAction(options: {
     GITHUB_SHA: options.sha ?? '',
     RUNNER_TEMP: tempDir('obslint-runner-temp-'),
     ...Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value])),
+    ...options.env,
   };
   const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
     execFile(
