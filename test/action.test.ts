@@ -79,7 +79,7 @@ describe('the GitHub Action (committed bundle, Node 24)', () => {
       const s = first.summary;
       expect(s).toContain('## obslint');
       expect(s).toContain(
-        '❌ **1 error**, 1 warning in 2 files and 4 metrics (1 on lines this pull request changes). **4,963** series estimated + 1 unbounded metric, -1,627 against the base.',
+        '❌ **1 error**, 1 warning in 2 files and 4 metrics (1 on lines this pull request changes). **4,963** series estimated + 1 unbounded metric, -1,627 against `main`.',
       );
       expect(s).toContain(`### Series delta against \`main\` (\`${repo.base.slice(0, 7)}\`)`);
       const link = (file: string, line: number): string =>

@@ -78,7 +78,9 @@ function headline(input: ReportInput): string {
   const onChanged = changed ? ` (${changed.length.toLocaleString('en-US')} on lines this pull request changes)` : '';
   const total = diff?.total.after ?? seriesTotal(result);
   const unbounded = total.unbounded > 0 ? ` + ${plural(total.unbounded, 'unbounded metric')}` : '';
-  const delta = diff ? `, ${signed(diff.total.delta)} against the base` : '';
+  const delta = diff
+    ? `, ${signed(diff.total.delta)} against ${code(input.baseName ?? diff.base.commit.slice(0, 7))}`
+    : '';
   return `${icon} ${problems}${onChanged}. **${total.series.toLocaleString('en-US')}** series estimated${unbounded}${delta}.`;
 }
 
