@@ -53,6 +53,14 @@ module.exports = {
       to: { path: '^src/cli/' },
     },
     {
+      name: 'nothing-imports-the-action',
+      severity: 'error',
+      comment:
+        'The GitHub Action is a front end like the CLI: the core never depends on it (action.yml runs its bundle).',
+      from: { pathNot: '^(src/action|test)/' },
+      to: { path: '^src/action/' },
+    },
+    {
       name: 'model-is-a-leaf',
       severity: 'error',
       comment: 'src/model/ holds pure helpers over the catalog types; it depends on nothing but them and util.',

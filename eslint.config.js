@@ -8,7 +8,7 @@ import tseslint from 'typescript-eslint';
 export default defineConfig(
   {
     // Fixtures are the code under test and hold the very mistakes obslint reports; dist is built.
-    ignores: ['dist/**', 'fixtures/**', 'node_modules/**', 'coverage/**', '.vitest/**'],
+    ignores: ['dist/**', 'action/dist/**', 'fixtures/**', 'node_modules/**', 'coverage/**', '.vitest/**'],
   },
   js.configs.recommended,
   tseslint.configs.strictTypeChecked,

@@ -2,6 +2,7 @@ import { dirname, resolve } from 'node:path';
 import { rules as allRules } from '../rules/index.js';
 import { findConfigFile, loadConfig } from './config/load.js';
 import type { ResolvedConfig } from './config/types.js';
+import { diffRevisions, type DiffOptions } from './diff/run.js';
 import { discover } from './discovery/discover.js';
 import { readSources } from './discovery/read-sources.js';
 import type { AnyRule } from './engine/define-rule.js';
@@ -9,7 +10,7 @@ import { runRules, severityOf } from './engine/run-rules.js';
 import { estimate } from './estimate/estimate.js';
 import { extract } from './extract/extract.js';
 import { ModuleResolver } from './extract/syntax/module-resolver.js';
-import type { RunResult } from './types.js';
+import type { RunDiff, RunResult } from './types.js';
 import { docsUrl, VERSION } from './util/package.js';
 import { displayPath } from './util/paths.js';
 
@@ -94,5 +95,24 @@ function summarizeRules(rules: AnyRule[], config: ResolvedConfig): RunResult['ru
   }));
 }
 
+/**
+ * The catalog at a base revision (read from git objects, never checked out) against the working
+ * tree: metrics and labels added, removed and renamed, series per metric and in total, budgets.
+ */
+export function diff(options: DiffOptions): Promise<RunDiff> {
+  return diffRevisions(options, analyze);
+}
+
 export { allRules as rules };
-export type { RunResult, Finding, MetricDef, Estimate, Catalog } from './types.js';
+export type { DiffOptions } from './diff/run.js';
+export type {
+  RunResult,
+  Finding,
+  MetricDef,
+  Estimate,
+  Catalog,
+  RunDiff,
+  MetricDiff,
+  BreakingChange,
+  SeriesTotal,
+} from './types.js';

@@ -314,3 +314,66 @@ export interface RuleSummary {
   severity: Severity | 'off';
   docsUrl: string;
 }
+
+/** One revision's view of a metric in `obslint diff` (definitions sharing a name are summed). */
+export interface MetricSide {
+  kind: MetricKind;
+  library: Library;
+  /** Sorted label names (prom-client `labelNames`, OpenTelemetry attribute keys). */
+  labels: string[];
+  /** False when some definition's label names could not be read: label changes are then not claimed. */
+  labelsKnown: boolean;
+  series: number | 'unbounded';
+  /** A `cardinality-budget` finding names this metric. */
+  overBudget: boolean;
+  /** The first definition, relative to that revision's working directory. */
+  loc: Location;
+}
+
+export interface MetricDiff {
+  metric: string;
+  change: 'added' | 'removed' | 'renamed' | 'changed';
+  before?: MetricSide;
+  after?: MetricSide;
+  /** For `renamed`: the name at the base revision. */
+  renamedFrom?: string;
+  labelsAdded: string[];
+  labelsRemoved: string[];
+  /** Series after minus before (an absent side counts 0); null when either side is unbounded. */
+  delta: number | null;
+}
+
+/** A change that breaks the dashboards, alerts and recording rules that query a metric. */
+export interface BreakingChange {
+  kind: 'metric-removed' | 'metric-renamed' | 'label-removed' | 'kind-changed';
+  metric: string;
+  label?: string;
+  /** The new name (`metric-renamed`) or kind (`kind-changed`). */
+  to?: string;
+  message: string;
+  /** Where the metric was defined at the base revision. */
+  loc: Location;
+}
+
+/** Series over every bounded metric, and how many metrics are unbounded or over budget. */
+export interface SeriesTotal {
+  series: number;
+  metrics: number;
+  unbounded: number;
+  overBudget: number;
+  /** A `total.maxSeries` finding. */
+  totalOverBudget: boolean;
+}
+
+/** `obslint diff`: the catalog at a base revision against the working tree. */
+export interface RunDiff {
+  schemaVersion: 1;
+  tool: { name: 'obslint'; version: string };
+  /** `ref` as given; `commit` the one compared with (the merge base of `ref` and HEAD, as `git diff ref...`). */
+  base: { ref: string; commit: string };
+  /** Changed metrics: the largest growth first, then by name. */
+  metrics: MetricDiff[];
+  unchanged: number;
+  total: { before: SeriesTotal; after: SeriesTotal; delta: number };
+  breaking: BreakingChange[];
+}

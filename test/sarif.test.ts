@@ -1,7 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { analyze } from '../src/api.js';
+import { renderSarif, sarif } from '../src/reporters/sarif.js';
+import type { Finding } from '../src/types.js';
 import { REPO_ROOT, runCli, tempDir, tempProject } from './helpers/cli.js';
 
 const VALIDATOR = join(REPO_ROOT, 'node_modules', '.bin', 'sarif-multitool');
@@ -10,7 +14,10 @@ const VALIDATOR = join(REPO_ROOT, 'node_modules', '.bin', 'sarif-multitool');
 function validate(sarif: string): string[] {
   const file = join(tempDir('obslint-sarif-'), 'report.sarif');
   writeFileSync(file, sarif);
-  const output = execFileSync(VALIDATOR, ['validate', file, '--rule-kind', 'Gh'], { encoding: 'utf8' });
+  // Files over 10 MB are skipped unless the limit is raised (25,000 results are about 25 MB).
+  const output = execFileSync(VALIDATOR, ['validate', file, '--rule-kind', 'Gh', '--max-file-size-in-kb', '102400'], {
+    encoding: 'utf8',
+  });
   expect(output).toContain('Analysis completed successfully');
   return output.split('\n').filter((line) => /: (error|warning) [A-Z]+\d+:/.test(line));
 }
@@ -75,5 +82,44 @@ describe('SARIF reporter', () => {
           r.locations[0].physicalLocation.artifactLocation.uri,
       ),
     ).toEqual(['src/metrics.ts', 'src/weird%20path/%C3%BCn%C3%AFcode.ts']);
+  });
+});
+
+describe('SARIF within GitHub limits', () => {
+  it('keeps the worst 25,000 of more results, says how many it left out, and stays valid', async () => {
+    const real = await analyze({ cwd: join(REPO_ROOT, 'fixtures/projects/inventory-service') });
+    const [error, warning] = [
+      real.findings.find((f) => f.severity === 'error')!,
+      real.findings.find((f) => f.severity === 'warn')!,
+    ];
+    // 26,000 warnings and 4,000 errors, interleaved in report order.
+    const findings = Array.from({ length: 30_000 }, (_, i): Finding => {
+      const template = i % 15 === 7 ? error : warning;
+      const line = 1 + (i % 900);
+      return {
+        ...template,
+        loc: { ...template.loc, line, endLine: line },
+        fingerprint: i.toString(16).padStart(32, '0'),
+      };
+    });
+    const errors = findings.filter((f) => f.severity === 'error').length;
+    expect(errors).toBe(2000);
+    const out = renderSarif({ ...real, findings }, { quiet: false });
+    expect(out).toMatchObject({ written: 25_000, dropped: 5_000 });
+    const run = JSON.parse(out.text).runs[0];
+    expect(run.results).toHaveLength(25_000);
+    expect(run.results.filter((r: { level: string }) => r.level === 'error')).toHaveLength(errors);
+    expect(run.invocations[0].toolExecutionNotifications[0]).toEqual({
+      level: 'warning',
+      message: {
+        text: "5,000 of 30,000 results were left out to stay within GitHub code scanning's upload limits (25,000 results per run, 10 MB gzipped): the errors are kept first, then the warnings. Run obslint locally for the full report.",
+      },
+    });
+    expect(gzipSync(out.text).length).toBeLessThan(10 * 1024 * 1024);
+    expect(validate(out.text)).toEqual([]);
+    // The reporter the CLI uses applies the same limit.
+    expect(JSON.parse(sarif({ ...real, findings }, { quiet: false, color: false })).runs[0].results).toHaveLength(
+      25_000,
+    );
   });
 });

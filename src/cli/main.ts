@@ -1,8 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { analyze, rules } from '../api.js';
+import { analyze, diff, rules } from '../api.js';
 import { UserError, UsageError } from '../config/errors.js';
+import { DIFF_FORMATS, renderDiff, type DiffFormat } from '../reporters/diff.js';
 import { FORMATS, loadReporter, type Format } from '../reporters/index.js';
 import type { RunResult } from '../types.js';
 import { docsUrl, VERSION } from '../util/package.js';
@@ -99,6 +100,16 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
         );
       }
       emit(io, options.output, text);
+    });
+
+  common(program.command('diff'))
+    .description('compare the metrics of the working tree with a git revision: series delta, breaking changes')
+    .requiredOption('--base <ref>', 'revision to compare with (branch, tag, SHA); its merge base with HEAD is used')
+    .argument('[paths...]', 'files and directories to analyse', [])
+    .addOption(new Option('-f, --format <format>', 'output format').choices(DIFF_FORMATS).default('stylish'))
+    .action(async (paths: string[], options: CommonOptions & { base: string; format: DiffFormat }) => {
+      const result = await diff({ cwd: io.cwd, base: options.base, paths, configFile: options.config });
+      emit(io, options.output, renderDiff(result, options.format, { color: useColor(io, options) }));
     });
 
   program

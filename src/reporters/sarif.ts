@@ -5,12 +5,41 @@ import type { Reporter } from './types.js';
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 
+/** What GitHub code scanning accepts in one run; an upload over a limit is rejected whole. */
+export const GITHUB_SARIF_LIMITS = { results: 25_000, threadFlowLocations: 10_000 } as const;
+
+/** GitHub shows the first 1,000 steps of a code flow (and accepts 10,000); flows here are a few steps long. */
+const SHOWN_FLOW_STEPS = 1000;
+
+export interface SarifOptions {
+  quiet: boolean;
+  /** Results kept, the worst first; the rest are left out and counted in a notification. */
+  maxResults?: number;
+}
+
+export interface SarifOutput {
+  text: string;
+  /** Results written, and results left out to stay within `maxResults`. */
+  written: number;
+  dropped: number;
+}
+
 /**
  * SARIF 2.1.0 for GitHub code scanning: one run (category `obslint/`), repo-relative URIs under
  * `%SRCROOT%`, stable partial fingerprints, and a code flow from an unbounded source to its label.
  */
-export const sarif: Reporter = (result, { quiet }) => {
-  const findings = quiet ? result.findings.filter((f) => f.severity === 'error') : result.findings;
+export const sarif: Reporter = (result, { quiet }) => renderSarif(result, { quiet }).text;
+
+/**
+ * The SARIF log, within GitHub's limits: over `maxResults` (25,000 by default) the errors are kept
+ * before the warnings, each in report order, and a tool notification says how many were left out.
+ */
+export function renderSarif(result: Parameters<Reporter>[0], options: SarifOptions): SarifOutput {
+  const { quiet } = options;
+  const maxResults = Math.max(0, options.maxResults ?? GITHUB_SARIF_LIMITS.results);
+  const reported = quiet ? result.findings.filter((f) => f.severity === 'error') : result.findings;
+  const findings = worstFirst(reported, maxResults);
+  const dropped = reported.length - findings.length;
   const descriptors = result.rules.map((r) => ({
     id: `obslint/${r.id}`,
     name: pascal(r.id),
@@ -46,7 +75,7 @@ export const sarif: Reporter = (result, { quiet }) => {
   }
   const ruleIndex = new Map(descriptors.map((d, i) => [d.id, i]));
   const results = findings.map((f) => toResult(f, ruleIndex.get(`obslint/${f.ruleId}`)!));
-  const notifications = result.notices.map((n) => ({
+  const notifications: object[] = result.notices.map((n) => ({
     level: n.level === 'warning' ? 'warning' : 'note',
     message: { text: n.file ? `${n.file}${n.line ? `:${n.line}:${n.column ?? 1}` : ''}: ${n.message}` : n.message },
     ...(n.file
@@ -62,6 +91,13 @@ export const sarif: Reporter = (result, { quiet }) => {
         }
       : {}),
   }));
+  if (dropped > 0)
+    notifications.unshift({
+      level: 'warning',
+      message: {
+        text: `${dropped.toLocaleString('en-US')} of ${reported.length.toLocaleString('en-US')} results were left out to stay within GitHub code scanning's upload limits (25,000 results per run, 10 MB gzipped): the errors are kept first, then the warnings. Run obslint locally for the full report.`,
+      },
+    });
   const log = {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
@@ -86,8 +122,18 @@ export const sarif: Reporter = (result, { quiet }) => {
       },
     ],
   };
-  return `${JSON.stringify(log, null, 2)}\n`;
-};
+  return { text: `${JSON.stringify(log, null, 2)}\n`, written: findings.length, dropped };
+}
+
+/** The first `limit` findings by severity (errors, then warnings), back in report order. */
+function worstFirst(findings: Finding[], limit: number): Finding[] {
+  if (findings.length <= limit) return findings;
+  const order = findings.map((f, i) => ({ f, i }));
+  const kept = order
+    .sort((a, b) => (a.f.severity === b.f.severity ? a.i - b.i : a.f.severity === 'error' ? -1 : 1))
+    .slice(0, limit);
+  return kept.sort((a, b) => a.i - b.i).map((k) => k.f);
+}
 
 function toResult(f: Finding, ruleIndex: number): object {
   const result: Record<string, unknown> = {
@@ -104,7 +150,7 @@ function toResult(f: Finding, ruleIndex: number): object {
         threadFlows: [
           {
             locations: f.flow
-              .slice(0, 1000)
+              .slice(0, SHOWN_FLOW_STEPS)
               .map((s: FlowStep) => ({ location: { ...physical(s.loc), message: { text: s.message } } })),
           },
         ],
