@@ -51,6 +51,7 @@ export async function analyze(options: AnalyzeOptions = {}): Promise<RunResult> 
     statusCodes: config.defaults.statusCodes,
     modules: new ModuleResolver(packages, aliases),
     manifests,
+    wrappers: config.wrappers,
   });
   const reported = new Set([...targets].map(shown));
   if (wholeProject && config.fileDisplay) reported.add(config.fileDisplay);

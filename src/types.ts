@@ -21,7 +21,30 @@ export interface FlowStep {
 }
 
 export type MetricKind = 'counter' | 'gauge' | 'histogram' | 'summary' | 'updowncounter';
-export type Library = 'prom-client' | 'opentelemetry';
+export type Library = 'prom-client' | 'opentelemetry' | 'statsd';
+
+/** Where an argument of a wrapper call holds something: its index, or `index.option.path`. */
+export type ArgumentPath = number | string;
+
+/**
+ * A metric factory obslint cannot read or infer (a helper in an installed package, a DI container),
+ * declared under `wrappers:` in the budget file or built in as a preset.
+ */
+export interface WrapperSpec {
+  /** `module#export.path`; `()` after a segment is the result of calling or constructing it. */
+  callee: string;
+  /** The metric kind, or `arg:N` for an argument naming it (`'Gauge'`). */
+  kind: MetricKind | `arg:${number}`;
+  name: ArgumentPath;
+  help?: ArgumentPath;
+  labelNames?: ArgumentPath;
+  buckets?: ArgumentPath;
+  /** Calls with the same name get one metric (registered once) instead of defining another. */
+  getOrCreate?: boolean;
+  /** `arg:N`: the label values (a record, or `"key:value"` strings) are passed at this call. */
+  labels?: `arg:${number}`;
+  library?: Library;
+}
 
 /** Why a label can or cannot be bounded. `count` is the number of distinct values it can take. */
 export type Bound =
@@ -105,6 +128,8 @@ export interface MetricDef {
   createdIn: 'module' | 'class' | 'factory' | 'function' | 'loop' | 'callback';
   /** Set when this definition is an instance of a project wrapper function. */
   via?: { wrapper: string; loc: Location };
+  /** Further call sites of a get-or-create helper that get this same metric by name. */
+  alsoAt?: Location[];
 }
 
 export interface LabelUse {

@@ -2,6 +2,8 @@ import { defineRule } from '../../src/engine/rule-api.js';
 import type { MetricDef } from '../../src/types.js';
 
 function declaredUnit(def: MetricDef): 'seconds' | 'milliseconds' | undefined {
+  // StatsD timings are milliseconds by convention, whatever their name.
+  if (def.library === 'statsd') return undefined;
   if (def.library === 'opentelemetry')
     return def.unit === 's' ? 'seconds' : def.unit === 'ms' ? 'milliseconds' : undefined;
   if (/_seconds(_|$)/.test(def.name)) return 'seconds';

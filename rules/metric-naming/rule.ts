@@ -112,6 +112,8 @@ export default defineRule({
           cause: messageId + (data.label ?? ''),
         });
       };
+      // StatsD names are the backend's (dotted, free-form): Prometheus and OpenTelemetry rules do not apply.
+      if (def.library === 'statsd') continue;
       if (def.library === 'opentelemetry') {
         if (!def.nameIsDynamic) checkOpenTelemetryName(name, report, prometheusExport);
         continue;

@@ -23,9 +23,9 @@ const FIX: Partial<Record<UnboundedCategory, string>> = {
   random: 'drop the label: a random value is a new series every time',
 };
 
-/** The fix text in the metric library's words: OpenTelemetry records attributes, not labels. */
-function inWords(fix: string, word: 'label' | 'attribute'): string {
-  return word === 'label' ? fix : fix.replace(/\blabelling\b/g, 'recording it').replace(/\blabel\b/g, 'attribute');
+/** The fix text in the metric library's words: OpenTelemetry records attributes, StatsD tags. */
+function inWords(fix: string, word: 'label' | 'attribute' | 'tag'): string {
+  return word === 'label' ? fix : fix.replace(/\blabelling\b/g, `recording it`).replace(/\blabel\b/g, word);
 }
 
 export default defineRule({

@@ -96,6 +96,7 @@ function resolveConfig(
       instrumented: raw.propagation?.instrumented ?? [],
       ignoreHosts: (raw.propagation?.ignoreHosts ?? []).map((h) => h.toLowerCase()),
     },
+    wrappers: raw.wrappers ?? [],
     positions,
   };
 }

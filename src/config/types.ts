@@ -1,4 +1,4 @@
-import type { Severity } from '../types.js';
+import type { Severity, WrapperSpec } from '../types.js';
 
 export type RuleSetting = Severity | 'off';
 
@@ -13,6 +13,7 @@ export interface BudgetFile {
   rules?: Record<string, RuleSetting | [RuleSetting, Record<string, unknown>?]>;
   ignore?: string[];
   propagation?: { instrumented?: string[]; ignoreHosts?: string[] };
+  wrappers?: WrapperSpec[];
 }
 
 /** Fully defaulted configuration: downstream code never applies defaults itself. */
@@ -29,6 +30,8 @@ export interface ResolvedConfig {
   rules: Record<string, { severity: RuleSetting; options: Record<string, unknown> }>;
   ignore: string[];
   propagation: { instrumented: string[]; ignoreHosts: string[] };
+  /** Declared metric factories, in the budget file's order. */
+  wrappers: WrapperSpec[];
   /** 1-based line of each top-level key path in the budget file, for locating budget findings. */
   positions: Record<string, { line: number; column: number }>;
 }

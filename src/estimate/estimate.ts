@@ -201,6 +201,9 @@ function labelEstimate(
 }
 
 function seriesPerChild(def: MetricDef): { count: number; reason: string } {
+  // DogStatsD aggregates a histogram or timing into avg, count, median, 95th percentile and max.
+  if (def.library === 'statsd' && def.kind === 'histogram')
+    return { count: 5, reason: '5 aggregates (avg, count, median, 95percentile, max: DogStatsD histogram)' };
   switch (def.kind) {
     case 'histogram': {
       const buckets = def.buckets ?? 11;

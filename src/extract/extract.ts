@@ -1,5 +1,5 @@
 import { ts } from 'ts-morph';
-import type { Catalog, Directive, LabelCall, MetricDef, Notice, RouteFact, SpanFact } from '../types.js';
+import type { Catalog, Directive, LabelCall, MetricDef, Notice, RouteFact, SpanFact, WrapperSpec } from '../types.js';
 import { compareStrings, displayPath } from '../util/paths.js';
 import { parseDirectives } from './syntax/directives.js';
 import { LabelUseCollector } from './facts/label-uses.js';
@@ -8,6 +8,8 @@ import { NEST_PROMETHEUS } from './libraries/prom-client.js';
 import { MetricDefinitions } from './facts/metric-definitions.js';
 import { MetricResolver } from './facts/metric-resolver.js';
 import { CallGraph } from './flow/call-graph.js';
+import { ValueFlow } from './flow/value-flow.js';
+import { WrapperIndex } from './libraries/wrappers.js';
 import type { ModuleResolver } from './syntax/module-resolver.js';
 import { ProjectIndex } from './syntax/project-index.js';
 import { ProvenanceAnalyzer } from './flow/provenance.js';
@@ -65,6 +67,8 @@ export interface ExtractOptions {
   statusCodes: number;
   modules: ModuleResolver;
   manifests: ManifestFacts;
+  /** Declared metric factories (the budget file's `wrappers:`); presets are added here. */
+  wrappers: readonly WrapperSpec[];
 }
 
 export interface Extraction {
@@ -79,13 +83,14 @@ export function extract(options: ExtractOptions): Extraction {
   const notices: Notice[] = [];
 
   const project = new ProjectIndex(root, options.modules);
+  const wrappers = new WrapperIndex(options.wrappers);
   const directives = new Map<string, Directive[]>();
   const newExpressions: ts.NewExpression[] = [];
   const callExpressions: ts.CallExpression[] = [];
   const routeCalls: ts.CallExpression[] = [];
   const controllers: ts.ClassDeclaration[] = [];
   const viewNodes: ts.Node[] = [];
-  for (const file of selectCandidates(texts, options.modules)) {
+  for (const file of selectCandidates(texts, options.modules, wrappers.modules)) {
     const shownAs = displayPath(root, file);
     const parsed = parseSource(file, texts.get(file)!, shownAs);
     if ('problem' in parsed) {
@@ -117,18 +122,19 @@ export function extract(options: ExtractOptions): Extraction {
   const evaluator = new StaticEvaluator(project);
   const types = new TypeOracle(project.files, options.modules);
   const calls = new CallGraph(project, types);
-  const definitions = new MetricDefinitions(project, evaluator, calls);
+  const flow = new ValueFlow(project, evaluator, types, (fn) => calls.callersOf(fn));
+  const definitions = new MetricDefinitions(project, evaluator, calls, flow, wrappers);
   for (const node of newExpressions)
     guarded(node, notices, root, () => {
       definitions.discover(node);
     });
   for (const call of callExpressions)
-    if (isInstrumentCall(call) || isProviderCall(call))
+    if (isInstrumentCall(call) || isProviderCall(call) || definitions.mayBeWrapper(call))
       guarded(call, notices, root, () => {
         definitions.discover(call);
       });
   // Every creation has been seen: references can now be resolved (and memoized) for good.
-  const resolver = new MetricResolver(definitions, project, evaluator, types, calls);
+  const resolver = new MetricResolver(definitions, project, evaluator, types, calls, flow);
   const routes = [
     ...routeCalls.map((call) => routeOf(call, project, evaluator)).filter((r): r is RouteFact => r !== undefined),
     ...controllers.flatMap((cls) => nestRoutes(cls, project, evaluator)),
@@ -142,7 +148,7 @@ export function extract(options: ExtractOptions): Extraction {
     routeRegistrations: () => routes.length,
     statusCodes: options.statusCodes,
   });
-  const collector = new LabelUseCollector(project, resolver, provenance, evaluator, types, calls);
+  const collector = new LabelUseCollector(project, resolver, definitions, provenance, evaluator, types, flow);
   for (const call of callExpressions)
     guarded(call, notices, root, () => {
       collector.visit(call);
@@ -188,7 +194,7 @@ export function extract(options: ExtractOptions): Extraction {
  * Runs one step of the analysis; a failure (a construct nested too deep for the stack, a bug) costs
  * that one node, reported with its location, never the run.
  */
-/** OpenTelemetry instruments declare no label names: their attributes are the keys their uses pass. */
+/** OpenTelemetry instruments and StatsD metrics declare no label names: they are the keys their uses pass. */
 function attributeKeysAsLabels(defs: MetricDef[], calls: LabelCall[]): void {
   const keys = new Map<string, Set<string>>();
   for (const call of calls) {
@@ -197,7 +203,7 @@ function attributeKeysAsLabels(defs: MetricDef[], calls: LabelCall[]): void {
     call.labels.forEach((l) => set.add(l));
   }
   for (const def of defs) {
-    if (def.library !== 'opentelemetry') continue;
+    if (def.library === 'prom-client') continue;
     def.labelNames = [...(keys.get(def.id) ?? [])].sort();
     def.labelNamesKnown = !calls.some((c) => c.metricId === def.id && c.form === 'opaque');
   }
@@ -238,7 +244,14 @@ function guarded(node: ts.Node, notices: Notice[], root: string, step: () => voi
  * a file that defines metrics, since those use metrics or wrappers without naming the library; and
  * the files those import (types, constants, route tables) up to three levels, where label values come from.
  */
-function selectCandidates(texts: ReadonlyMap<string, string>, modules: ModuleResolver): string[] {
+function selectCandidates(
+  texts: ReadonlyMap<string, string>,
+  modules: ModuleResolver,
+  wrapperModules: ReadonlySet<string>,
+): string[] {
+  // A file importing a metrics helper package defines or uses metrics through it.
+  const wrapperImport = (text: string): boolean =>
+    [...text.matchAll(IMPORT_SPECIFIER)].some((m) => wrapperModules.has(m[1]));
   const selected = new Set<string>();
   const metricFiles = new Set<string>();
   const routeFiles = new Set<string>();
@@ -246,9 +259,10 @@ function selectCandidates(texts: ReadonlyMap<string, string>, modules: ModuleRes
   const imports = new Map<string, string[]>();
   const importers = new Map<string, string[]>();
   for (const [file, text] of texts) {
-    if (METRIC_WORDS.test(text) || TRACE_WORDS.test(text)) metricFiles.add(file);
+    const helper = wrapperImport(text);
+    if (METRIC_WORDS.test(text) || TRACE_WORDS.test(text) || helper) metricFiles.add(file);
     else if (ROUTE_WORDS.test(text)) routeFiles.add(file);
-    if (DEFINES_METRICS.test(text)) definers.add(file);
+    if (DEFINES_METRICS.test(text) || helper) definers.add(file);
     const targets: string[] = [];
     for (const match of text.matchAll(IMPORT_SPECIFIER)) {
       const target = modules.resolve(match[1], file, (p) => texts.has(p));

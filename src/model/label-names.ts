@@ -20,7 +20,7 @@ export const DEFAULT_UNBOUNDED_NAMES = [
   'query',
 ];
 
-/** OpenTelemetry calls its labels attributes; messages use the word of the metric's library. */
-export function labelWord(metric: { library: string }): 'label' | 'attribute' {
-  return metric.library === 'opentelemetry' ? 'attribute' : 'label';
+/** OpenTelemetry calls its labels attributes, StatsD tags; messages use the word of the metric's library. */
+export function labelWord(metric: { library: string }): 'label' | 'attribute' | 'tag' {
+  return metric.library === 'opentelemetry' ? 'attribute' : metric.library === 'statsd' ? 'tag' : 'label';
 }

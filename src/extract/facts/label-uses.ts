@@ -3,7 +3,7 @@ import type { LabelCall, LabelUse, MetricDef, Observation } from '../../types.js
 import { finite, unknown, withStep } from '../../model/bounds.js';
 import { OTEL } from '../libraries/opentelemetry.js';
 import { PROM_CLIENT } from '../libraries/prom-client.js';
-import { calledFunction, returnedValues } from '../flow/functions.js';
+import type { MetricDefinitions } from './metric-definitions.js';
 import type { MetricResolver } from './metric-resolver.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
 import type { ProvenanceAnalyzer } from '../flow/provenance.js';
@@ -11,8 +11,8 @@ import { text } from '../flow/sources.js';
 import { unitOf } from './observed-units.js';
 import { lookup, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
 import { scalarText, type StaticEvaluator } from '../flow/static-eval.js';
-import type { CallGraph } from '../flow/call-graph.js';
 import type { TypeOracle } from '../flow/type-oracle.js';
+import { isInjected, type ValueFlow } from '../flow/value-flow.js';
 import { forEachDescendant } from '../syntax/walk.js';
 
 export interface LabelFacts {
@@ -28,13 +28,22 @@ export class LabelUseCollector {
   constructor(
     private readonly project: ProjectIndex,
     private readonly resolver: MetricResolver,
+    private readonly definitions: MetricDefinitions,
     private readonly provenance: ProvenanceAnalyzer,
     private readonly evaluator: StaticEvaluator,
     private readonly types: TypeOracle,
-    private readonly calls: CallGraph,
+    private readonly flow: ValueFlow,
   ) {}
 
   visit(call: ts.CallExpression): void {
+    // A StatsD-style call defines its metric by name and passes the label values (tags) itself.
+    const passed = this.definitions.labelsPassedAt(call);
+    if (passed.length > 0) {
+      this.shared(passed.length, () => {
+        for (const { def, argument } of passed) this.passedLabels(def, call, argument);
+      });
+      return;
+    }
     const callee = skipOuter(call.expression);
     const method = propertyName(callee);
     if (!method || !(ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee))) return;
@@ -63,6 +72,49 @@ export class LabelUseCollector {
         this.promUse(def, call, method, chained);
       });
     });
+  }
+
+  /** Tags passed with a StatsD-style call: a record, or `"key:value"` strings. */
+  private passedLabels(def: MetricDef, call: ts.CallExpression, argument: ts.Expression | undefined): void {
+    if (!argument) {
+      this.facts.calls.push({
+        metricId: def.id,
+        method: 'tags',
+        form: 'none',
+        labels: [],
+        loc: this.project.location(call),
+      });
+      return;
+    }
+    const e = skipOuter(argument);
+    if (!ts.isArrayLiteralExpression(e)) {
+      this.labelObject(def, 'tags', argument);
+      return;
+    }
+    const props: { key: string; value: ts.Expression }[] = [];
+    let opaque = false;
+    for (const element of e.elements) {
+      const tag = skipOuter(element);
+      // `'env:prod'` is a constant; `` `route:${route}` `` takes what `route` takes.
+      if (ts.isStringLiteralLike(tag) && tag.text.includes(':'))
+        props.push({ key: tag.text.split(':')[0], value: tag });
+      else if (
+        ts.isTemplateExpression(tag) &&
+        tag.head.text.endsWith(':') &&
+        tag.templateSpans.length === 1 &&
+        tag.templateSpans[0].literal.text === ''
+      )
+        props.push({ key: tag.head.text.slice(0, -1), value: tag.templateSpans[0].expression });
+      else opaque = true;
+    }
+    this.facts.calls.push({
+      metricId: def.id,
+      method: 'tags',
+      form: opaque ? 'opaque' : 'object',
+      labels: props.map((p) => p.key),
+      loc: this.project.location(e),
+    });
+    for (const { key, value } of props) this.use(def, key, value);
   }
 
   /** Marks the uses one call adds when it feeds more than one metric. */
@@ -257,29 +309,20 @@ export class LabelUseCollector {
   }
 
   /**
-   * The object literals a labels argument can be: the literal itself, a `const`'s initializer, what
-   * a project function returns, or what every caller passes for a parameter.
+   * The object literals a labels argument can be, found by following its value (a `const`, a
+   * field, what a function returns, what every caller passes): empty unless every origin is one.
    */
-  private objectLiterals(arg: ts.Expression, depth = 0): ts.ObjectLiteralExpression[] {
+  private objectLiterals(arg: ts.Expression): ts.ObjectLiteralExpression[] {
     const e = skipOuter(arg);
     if (ts.isObjectLiteralExpression(e)) return [e];
-    if (depth > 3) return [];
-    if (ts.isIdentifier(e)) {
-      const decl = lookup(e.text, e);
-      if (decl?.kind === 'variable' && decl.path.length === 0 && decl.node.initializer)
-        return this.objectLiterals(decl.node.initializer, depth + 1);
-      if (decl?.kind === 'parameter' && decl.path.length === 0) {
-        const passed = this.calls.callersOf(decl.fn).map((call) => call.arguments?.[decl.index]);
-        const literals = passed.map((a) => (a ? this.objectLiterals(a, depth + 1) : []));
-        return literals.length > 0 && literals.every((l) => l.length > 0) ? literals.flat() : [];
-      }
+    const literals: ts.ObjectLiteralExpression[] = [];
+    for (const source of this.flow.origins(e)) {
+      if (!isInjected(source) && source.expanded) continue;
+      const origin = isInjected(source) || source.path.length > 0 ? undefined : skipOuter(source.expr);
+      if (!origin || !ts.isObjectLiteralExpression(origin)) return [];
+      literals.push(origin);
     }
-    if (ts.isCallExpression(e)) {
-      const fn = calledFunction(e.expression, this.project);
-      const returned = fn ? returnedValues(fn) : [];
-      return returned.length === 1 ? this.objectLiterals(returned[0], depth + 1) : [];
-    }
-    return [];
+    return literals;
   }
 
   /** `const labels = { method }; … labels.path = req.path; end(labels)`: keys added after the literal. */
@@ -321,18 +364,19 @@ export class LabelUseCollector {
       } else if (ts.isShorthandPropertyAssignment(prop)) {
         props.push({ key: prop.name.text, value: prop.name });
       } else if (ts.isSpreadAssignment(prop)) {
-        const inner = depth < 3 ? this.objectLiterals(prop.expression)[0] : undefined;
-        if (!inner) {
+        const inner = depth < 3 ? this.objectLiterals(prop.expression) : [];
+        if (inner.length === 0) {
           opaque = true;
           continue;
         }
-        const nested = this.entries(inner, depth + 1);
-        opaque ||= nested.opaque;
-        for (const p of nested.props) {
-          const existing = props.findIndex((q) => q.key === p.key);
-          if (existing >= 0) props.splice(existing, 1);
-          props.push(p);
-        }
+        // The spread object may be any of its literals: every key of each replaces an earlier one.
+        const earlier = props.splice(0);
+        const spread = inner.flatMap((literal) => {
+          const nested = this.entries(literal, depth + 1);
+          opaque ||= nested.opaque;
+          return nested.props;
+        });
+        props.push(...earlier.filter((p) => !spread.some((q) => q.key === p.key)), ...spread);
       } else {
         opaque = true;
       }

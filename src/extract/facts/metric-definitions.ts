@@ -1,5 +1,5 @@
 import { ts } from 'ts-morph';
-import type { Library, MetricDef, MetricKind } from '../../types.js';
+import type { ArgumentPath, Library, MetricDef, MetricKind, WrapperSpec } from '../../types.js';
 import { isMethodLike, type CallGraph, type Caller } from '../flow/call-graph.js';
 import {
   bindArguments,
@@ -11,11 +11,15 @@ import {
   type Static,
   type StaticEvaluator,
 } from '../flow/static-eval.js';
+import { libraryPaths } from '../flow/library-path.js';
 import { typeBound } from '../flow/type-bounds.js';
+import type { ValueFlow } from '../flow/value-flow.js';
 import { meterName, OTEL, otelInstrument } from '../libraries/opentelemetry.js';
 import { nestProviderKind, PROM_CLIENT, promClientMetricClass } from '../libraries/prom-client.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
 import { enclosingFunction, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
+import type { WrapperIndex } from '../libraries/wrappers.js';
+import { calleeName } from '../syntax/project-index.js';
 import { placement } from './metric-placement.js';
 
 const MAX_WRAPPER_DEPTH = 3;
@@ -30,7 +34,27 @@ interface Creation {
   env: Env;
   /** Wrapper call sites, outermost first; the outermost is where the metric is defined. */
   calls: Caller[];
+  /** A declared or preset wrapper (`Metrics.getHistogram(name, help, labels)`) rather than the library. */
+  wrapper?: { spec: WrapperSpec; declared: boolean };
 }
+
+/** Where a call passes label values for the metric it defines (StatsD tags), with its arguments bound. */
+export interface PassedLabels {
+  def: MetricDef;
+  /**
+   * The argument holding the labels, with wrapper parameters replaced by what the call site passed;
+   * undefined where the call site passes none.
+   */
+  argument: ts.Expression | undefined;
+}
+
+const KIND_WORDS: Record<string, MetricKind> = {
+  counter: 'counter',
+  gauge: 'gauge',
+  histogram: 'histogram',
+  summary: 'summary',
+  updowncounter: 'updowncounter',
+};
 
 /** The expression given as `name` in a metric's configuration literal. */
 function nameExpression(node: ts.NewExpression | ts.CallExpression): ts.Expression | undefined {
@@ -63,11 +87,21 @@ export class MetricDefinitions {
   /** Wrapper call → the metrics it creates, by the `new` expression inside the wrapper. */
   private readonly instances = new Map<ts.Node, Map<ts.Node, MetricDef>>();
 
+  /** Calls that pass label values for the metric they define, by call. */
+  private readonly passed = new Map<ts.Node, PassedLabels[]>();
+
   constructor(
     private readonly project: ProjectIndex,
     private readonly evaluator: StaticEvaluator,
     private readonly calls: CallGraph,
+    private readonly flow: ValueFlow,
+    private readonly wrappers: WrapperIndex,
   ) {}
+
+  /** The label values a call passes for the metrics it defines (a StatsD call's tags). */
+  labelsPassedAt(call: ts.Node): readonly PassedLabels[] {
+    return this.passed.get(call) ?? [];
+  }
 
   /** The metric whose value `node` is (a `new` expression or the outermost wrapper call). */
   atNode(node: ts.Node): MetricDef | undefined {
@@ -96,10 +130,96 @@ export class MetricDefinitions {
       : nestProviderKind(node);
     const otel = ts.isCallExpression(node) ? otelInstrument(node, this.project) : undefined;
     const kind = prom ?? otel;
-    if (!kind) return;
-    const library: Library = prom ? 'prom-client' : 'opentelemetry';
-    for (const creation of this.instantiate({ node, library, kind, env: EMPTY_ENV, calls: [] }, 0))
+    if (kind) {
+      const library: Library = prom ? 'prom-client' : 'opentelemetry';
+      for (const creation of this.instantiate({ node, library, kind, env: EMPTY_ENV, calls: [] }, 0))
+        this.define(creation);
+      return;
+    }
+    const wrapper = this.wrapperAt(node);
+    if (!wrapper) return;
+    const library = wrapper.spec.library ?? 'prom-client';
+    // The kind of an `arg:N` wrapper is read per instance, once its arguments are bound.
+    const wrapperKind = wrapper.spec.kind.startsWith('arg:') ? 'gauge' : (wrapper.spec.kind as MetricKind);
+    for (const creation of this.instantiate(
+      { node, library, kind: wrapperKind, env: EMPTY_ENV, calls: [], wrapper },
+      0,
+    ))
       this.define(creation);
+  }
+
+  /** Whether some declared or preset wrapper may be called here (cheap: by the called name). */
+  mayBeWrapper(node: ts.CallExpression | ts.NewExpression): boolean {
+    const name = calleeName(skipOuter(node.expression));
+    return name !== undefined && this.wrappers.mayMatch(name);
+  }
+
+  /** The declared or preset wrapper a call invokes, found by following its callee to a package. */
+  private wrapperAt(node: ts.NewExpression | ts.CallExpression): Creation['wrapper'] {
+    if (!ts.isCallExpression(node) || !this.mayBeWrapper(node)) return undefined;
+    for (const path of libraryPaths(node.expression, this.flow)) {
+      const found = this.wrappers.match(path.module, path.path);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  /** The value at an argument path of a wrapper call (`1`, `0.name`), evaluated with the bound arguments. */
+  private argumentAt(creation: Creation, path: ArgumentPath): Static | undefined {
+    const [index, ...keys] = String(path).split('.');
+    const arg = creation.node.arguments?.[Number(index)];
+    let value: Static | undefined = arg ? this.evaluator.eval(arg, creation.env) : undefined;
+    for (const key of keys) {
+      if (value?.k !== 'obj') return value?.k === 'param' ? value : undefined;
+      value = value.props.get(key) ?? (value.spreadParam ? { k: 'param', decl: value.spreadParam } : undefined);
+    }
+    return value;
+  }
+
+  /** A wrapper call's name and options, mapped onto the library's own option names. */
+  private wrapperConfig(creation: Creation, spec: WrapperSpec): ReturnType<MetricDefinitions['configOf']> {
+    const at = (path: ArgumentPath | undefined): Static | undefined =>
+      path === undefined ? undefined : this.argumentAt(creation, path);
+    const props = new Map<string, Static>();
+    const put = (key: string, value: Static | undefined): void => {
+      if (value) props.set(key, value);
+    };
+    if (creation.library === 'opentelemetry') {
+      put('description', at(spec.help));
+      const buckets = at(spec.buckets);
+      if (buckets) props.set('advice', { k: 'obj', props: new Map([['explicitBucketBoundaries', buckets]]) });
+    } else {
+      put('help', at(spec.help));
+      put('labelNames', at(spec.labelNames));
+      put('buckets', at(spec.buckets));
+    }
+    return { name: at(spec.name), props, readable: true };
+  }
+
+  /** The kind of a wrapper instance: fixed by the spec, or named by an argument (`'Gauge'`). */
+  private wrapperKind(creation: Creation, spec: WrapperSpec): MetricKind | undefined {
+    if (!spec.kind.startsWith('arg:')) return spec.kind as MetricKind;
+    const named = this.argumentAt(creation, Number(spec.kind.slice(4)));
+    const word = named ? scalarText(named)?.toLowerCase() : undefined;
+    return word === undefined ? undefined : KIND_WORDS[word];
+  }
+
+  /**
+   * A wrapper parameter replaced by what this instance's call site passed (`tags` → `{ projectId }`),
+   * undefined when it passed nothing; a parameter bound nowhere stays itself.
+   */
+  private bound(expr: ts.Expression, env: Env): ts.Expression | undefined {
+    let e = skipOuter(expr);
+    for (let i = 0; i < 4 && ts.isIdentifier(e); i++) {
+      const name = e.text;
+      const param = [...env.keys()].find((p) => ts.isIdentifier(p.name) && p.name.text === name);
+      if (!param) break;
+      const arg = env.get(param)?.arg;
+      if (!arg) return undefined;
+      env = env.get(param)!.env;
+      e = skipOuter(arg);
+    }
+    return e;
   }
 
   /** The name and options of a creation, evaluated with the wrapper arguments bound so far. */
@@ -109,6 +229,7 @@ export class MetricDefinitions {
     readable: boolean;
     spreadParam?: ts.ParameterDeclaration;
   } {
+    if (creation.wrapper) return this.wrapperConfig(creation, creation.wrapper.spec);
     const args = creation.node.arguments ?? [];
     if (creation.library === 'opentelemetry') {
       const options = args[1] ? this.evaluator.eval(args[1], creation.env) : undefined;
@@ -149,16 +270,26 @@ export class MetricDefinitions {
   }
 
   private define(creation: Creation): void {
-    const { node, kind, calls, library } = creation;
+    const { node, calls, library, wrapper } = creation;
+    const kind = wrapper ? this.wrapperKind(creation, wrapper.spec) : creation.kind;
+    if (!kind) return;
     const outer = calls[0];
     const site = outer ?? node;
     const config = this.configOf(creation);
     const props = config.props;
     const name = config.name ? scalarText(config.name) : undefined;
     const loc = this.project.location(site);
+    // Get-or-create by name: a further call gets the metric the first one registered.
+    const existing = wrapper?.spec.getOrCreate && name !== undefined ? this.byName.get(name) : undefined;
+    if (existing && existing.library === library) {
+      (existing.alsoAt ??= []).push(loc);
+      this.record(existing, creation, site);
+      return;
+    }
     const labels = library === 'prom-client' ? props.get('labelNames') : undefined;
+    const getOrCreate = wrapper?.spec.getOrCreate === true;
     const labelNames = labels ? staticStrings(labels) : [];
-    const nameNode = library === 'opentelemetry' ? node.arguments?.[0] : nameExpression(node);
+    const nameNode = library !== 'prom-client' || wrapper ? node.arguments?.[0] : nameExpression(node);
     const def: MetricDef = {
       // A wrapper call can create several metrics (`httpMetrics('api')` → requests, latency).
       id: outer ? `${loc.file}:${loc.line}:${loc.column}#${node.getStart()}` : `${loc.file}:${loc.line}:${loc.column}`,
@@ -170,12 +301,15 @@ export class MetricDefinitions {
       // OpenTelemetry declares no attribute keys: they are read from the uses (see extract.ts).
       labelNamesKnown: library === 'prom-client' && labelNames !== undefined,
       loc,
-      createdIn: this.creationPlacement(site, name !== undefined && !outer ? isStaticName(node) : false),
+      // Getting a metric by name is safe anywhere: only the first call registers it.
+      createdIn: getOrCreate
+        ? 'module'
+        : this.creationPlacement(site, name !== undefined && !outer ? isStaticName(node) : false),
     };
     if (library === 'prom-client') {
       // '' marks a readable config without `help` (prom-client throws); undefined, one obslint cannot read.
       def.help = props.has('help') ? scalarText(props.get('help')!) : config.readable ? '' : undefined;
-    } else {
+    } else if (library === 'opentelemetry') {
       def.help = props.has('description') ? scalarText(props.get('description')!) : undefined;
       def.unit = props.has('unit') ? scalarText(props.get('unit')!) : undefined;
       def.instrument = propertyName(skipOuter(node.expression));
@@ -183,6 +317,7 @@ export class MetricDefinitions {
       def.meter = ts.isPropertyAccessExpression(callee) ? meterName(callee.expression) : undefined;
     }
     if (outer) def.via = { wrapper: nameText(outer.expression), loc: this.project.location(node) };
+    else if (wrapper) def.via = { wrapper: wrapper.spec.callee, loc };
     const labelTypes = this.labelTypesOf(outer ?? node);
     if (labelTypes) def.labelTypes = labelTypes;
     if (kind === 'histogram') {
@@ -213,6 +348,14 @@ export class MetricDefinitions {
       def.quantiles = (values ?? (given ? undefined : PROM_CLIENT.defaultPercentiles))?.length;
     }
     this.defs.push(def);
+    this.record(def, creation, site);
+    if (!def.nameIsDynamic && !this.byName.has(def.name)) this.byName.set(def.name, def);
+  }
+
+  /** Where a defined metric is reachable: its creating node, wrapper call instances, passed labels. */
+  private record(def: MetricDef, creation: Creation, site: ts.Node): void {
+    const { node, calls, env, wrapper } = creation;
+    const outer = calls[0];
     if (outer) {
       let perCall = this.instances.get(site);
       if (!perCall) this.instances.set(site, (perCall = new Map<ts.Node, MetricDef>()));
@@ -223,7 +366,13 @@ export class MetricDefinitions {
     } else {
       this.byNode.set(site, def);
     }
-    if (!def.nameIsDynamic && !this.byName.has(def.name)) this.byName.set(def.name, def);
+    const labels = wrapper?.spec.labels;
+    if (labels) {
+      const argument = node.arguments?.[Number(labels.slice(4))];
+      const list = this.passed.get(node) ?? [];
+      list.push({ def, argument: argument && this.bound(argument, env) });
+      this.passed.set(node, list);
+    }
   }
 
   /**

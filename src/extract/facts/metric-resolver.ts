@@ -4,7 +4,7 @@ import type { CallGraph } from '../flow/call-graph.js';
 import { calledFunction, returnedValues } from '../flow/functions.js';
 import { scalarText, type StaticEvaluator } from '../flow/static-eval.js';
 import type { TypeOracle } from '../flow/type-oracle.js';
-import { isInjected, ValueFlow, type Source } from '../flow/value-flow.js';
+import { isInjected, type Source, type ValueFlow } from '../flow/value-flow.js';
 import { NEST_PROMETHEUS } from '../libraries/prom-client.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
 import { lookup, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
@@ -13,7 +13,6 @@ import type { MetricDefinitions } from './metric-definitions.js';
 
 /** Resolves references to metrics: which definitions an expression may hold, by following its value. */
 export class MetricResolver {
-  private readonly flow: ValueFlow;
   private readonly memo = new Map<ts.Node, MetricDef[]>();
 
   /** Resolves references once every definition is known (`definitions` is complete). */
@@ -23,8 +22,10 @@ export class MetricResolver {
     private readonly evaluator: StaticEvaluator,
     private readonly types: TypeOracle,
     calls: CallGraph,
+    private readonly flow: ValueFlow,
   ) {
-    this.flow = new ValueFlow(project, evaluator, types, (fn) => calls.callersOf(fn));
+    // Origins followed while definitions were still being found may have counted metric calls as callers.
+    flow.forget();
     calls.isMetric = (receiver) => this.resolve(receiver) !== undefined;
   }
 

@@ -23,6 +23,8 @@ import type { TypeOracle } from './type-oracle.js';
 export interface Origin {
   expr: ts.Expression;
   path: string[];
+  /** A call of a project function whose returned values are origins too (listed beside it). */
+  expanded?: true;
 }
 
 /** A value injected by a DI container under a token obslint can read (`@InjectMetric('orders_total')`). */
@@ -73,6 +75,16 @@ export class ValueFlow {
     private readonly types: TypeOracle,
     private readonly callersOf: (fn: ts.SignatureDeclaration) => Caller[],
   ) {}
+
+  /** Drops what was learnt so far (the call graph's answers change once every metric is known). */
+  forget(): void {
+    this.memo.clear();
+  }
+
+  /** Whether an import names an installed package rather than a project file. */
+  isPackage(decl: Extract<Declaration, { kind: 'import' }>): boolean {
+    return this.project.importedFile(decl) === undefined;
+  }
 
   /** The values `expr` may evaluate to, each as far as obslint could follow it. */
   origins(expr: ts.Expression): Source[] {
@@ -274,11 +286,53 @@ export class ValueFlow {
       const stored = this.containerRead(callee.expression, e.arguments[0], depth);
       if (stored) return stored;
     }
-    const fn = calledFunction(callee, this.project);
+    const fn = calledFunction(callee, this.project) ?? this.calledMethod(callee, depth);
     const returns = fn ? returnedValues(fn) : [];
     if (returns.length === 0) return [{ expr: e, path: [] }];
     // The call itself stays an origin: a wrapper call is where the metrics it creates are defined.
-    return [{ expr: e, path: [] }, ...returns.flatMap((r) => this.follow(r, depth + 1))];
+    return [{ expr: e, path: [], expanded: true }, ...returns.flatMap((r) => this.follow(r, depth + 1))];
+  }
+
+  /** `registry.counter(…)` where `registry` is an instance of a project class: that class's method. */
+  private calledMethod(callee: ts.Expression, depth: number): ts.SignatureDeclaration | undefined {
+    if (!ts.isPropertyAccessExpression(callee)) return undefined;
+    const method = callee.name.text;
+    const receiver = skipOuter(callee.expression);
+    const classes: ts.ClassLikeDeclaration[] = [];
+    if (receiver.kind === ts.SyntaxKind.ThisKeyword) {
+      const cls = enclosingClassLike(receiver);
+      if (cls) classes.push(cls);
+    } else {
+      for (const source of this.follow(receiver, depth + 1)) {
+        if (isInjected(source) || source.path.length > 0) continue;
+        const created = skipOuter(source.expr);
+        const cls = ts.isNewExpression(created) ? this.classNamed(created.expression) : undefined;
+        if (cls) classes.push(cls);
+      }
+    }
+    for (const start of classes)
+      for (
+        let cls: ts.ClassLikeDeclaration | undefined = start, hops = 0;
+        cls && hops < 8;
+        cls = this.project.baseClass(cls), hops++
+      ) {
+        const found = cls.members.find(
+          (m): m is ts.MethodDeclaration =>
+            ts.isMethodDeclaration(m) && propertyKey(m.name) === method && m.body !== undefined,
+        );
+        if (found) return found;
+      }
+    return undefined;
+  }
+
+  private classNamed(expr: ts.Expression): ts.ClassDeclaration | undefined {
+    const callee = skipOuter(expr);
+    const decl = ts.isIdentifier(callee) ? lookup(callee.text, callee) : undefined;
+    return decl?.kind === 'class'
+      ? decl.node
+      : decl?.kind === 'import'
+        ? classOf(this.project.followImport(decl))
+        : undefined;
   }
 
   /**

@@ -1,0 +1,173 @@
+import type { MetricKind, WrapperSpec } from '../../types.js';
+
+/** Methods of a StatsD client: which metric kind each records. */
+const STATSD_METHODS: readonly (readonly [string, MetricKind])[] = [
+  ['increment', 'counter'],
+  ['decrement', 'counter'],
+  ['incr', 'counter'],
+  ['decr', 'counter'],
+  ['gauge', 'gauge'],
+  ['histogram', 'histogram'],
+  ['distribution', 'histogram'],
+  ['timing', 'histogram'],
+];
+
+function statsd(receiver: string, tagsArgument: number): WrapperSpec[] {
+  return STATSD_METHODS.map(([method, kind]) => ({
+    callee: `${receiver}${method}`,
+    kind,
+    name: 0,
+    getOrCreate: true,
+    labels: `arg:${tagsArgument}`,
+    library: 'statsd',
+  }));
+}
+
+/**
+ * Metric helpers many projects share, which obslint cannot read (they live in installed packages)
+ * but whose shape is known: each call defines a metric (or gets the one already registered under
+ * that name). A budget file's `wrappers:` entries have the same shape and come first.
+ */
+export const WRAPPER_PRESETS: readonly WrapperSpec[] = [
+  // @willsoto/nestjs-prometheus: the get-or-create function behind the make*Provider helpers.
+  {
+    callee: '@willsoto/nestjs-prometheus#getOrCreateMetric',
+    kind: 'arg:0',
+    name: '1.name',
+    help: '1.help',
+    labelNames: '1.labelNames',
+    buckets: '1.buckets',
+    getOrCreate: true,
+  },
+  // @promster/metrics (and re-exported by @promster/hapi): get-or-create on the global registry.
+  ...(['Counter', 'Gauge', 'Histogram', 'Summary'] as const).flatMap((kind) =>
+    ['@promster/metrics', '@promster/hapi'].map((module): WrapperSpec => ({
+      callee: `${module}#create${kind}`,
+      kind: kind.toLowerCase() as MetricKind,
+      name: '0.name',
+      help: '0.help',
+      labelNames: '0.labelNames',
+      buckets: '0.buckets',
+      getOrCreate: true,
+    })),
+  ),
+  // matrix-appservice-bridge's PrometheusMetrics (`bridge.getPrometheusMetrics()`): prom-client underneath.
+  ...(
+    [
+      ['addCounter', 'counter'],
+      ['addGauge', 'gauge'],
+      ['addTimer', 'histogram'],
+    ] as const
+  ).flatMap(([method, kind]) =>
+    ['PrometheusMetrics().', 'Bridge().getPrometheusMetrics().'].map((receiver): WrapperSpec => ({
+      callee: `matrix-appservice-bridge#${receiver}${method}`,
+      kind,
+      name: '0.name',
+      help: '0.help',
+      labelNames: '0.labels',
+      getOrCreate: false,
+    })),
+  ),
+  // Mojaloop's shared metrics helper: get-or-create by name on the default registry.
+  ...(
+    [
+      ['getHistogram', 'histogram'],
+      ['getCounter', 'counter'],
+      ['getGauge', 'gauge'],
+      ['getSummary', 'summary'],
+    ] as const
+  ).map(([method, kind]): WrapperSpec => ({
+    callee: `@mojaloop/central-services-metrics#${method}`,
+    kind,
+    name: 0,
+    help: 1,
+    labelNames: 2,
+    getOrCreate: true,
+  })),
+  // nestjs-otel's MetricService (injected): OpenTelemetry instruments, get-or-create by name.
+  ...(
+    [
+      ['getCounter', 'counter'],
+      ['getUpDownCounter', 'updowncounter'],
+      ['getHistogram', 'histogram'],
+      ['getGauge', 'gauge'],
+      ['getObservableGauge', 'gauge'],
+      ['getObservableCounter', 'counter'],
+    ] as const
+  ).map(([method, kind]): WrapperSpec => ({
+    callee: `nestjs-otel#MetricService().${method}`,
+    kind,
+    name: 0,
+    help: '1.description',
+    buckets: '1.advice.explicitBucketBoundaries',
+    getOrCreate: true,
+    library: 'opentelemetry',
+  })),
+  // DogStatsD / StatsD clients: the call is the definition (by name) and the use; tags are labels.
+  ...statsd('hot-shots#StatsD().', 2),
+  ...statsd('hot-shots#default().', 2),
+  ...statsd('dd-trace#dogstatsd.', 2),
+  ...statsd('dd-trace#init().dogstatsd.', 2),
+  ...statsd('datadog-metrics#', 2),
+  ...statsd('node-statsd#default().', 3),
+  ...statsd('statsd-client#default().', 2),
+];
+
+/** A wrapper's callee, split: `hot-shots#StatsD().increment` → module `hot-shots`, path `StatsD () increment`. */
+export interface CalleePattern {
+  module: string;
+  path: string[];
+}
+
+export function parseCallee(callee: string): CalleePattern | undefined {
+  const hash = callee.lastIndexOf('#');
+  if (hash <= 0) return undefined;
+  const module = callee.slice(0, hash);
+  const path = callee
+    .slice(hash + 1)
+    .split('.')
+    .filter((s) => s.length > 0)
+    .flatMap((segment) => (segment.endsWith('()') ? [segment.slice(0, -2), '()'].filter(Boolean) : [segment]));
+  // `default` is the module object itself (`import x from 'm'`, `require('m')`).
+  return { module, path: path[0] === 'default' ? path.slice(1) : path };
+}
+
+/** Wrapper specs by the name of the method or function that is called last, for a cheap first check. */
+export class WrapperIndex {
+  private readonly byLast = new Map<string, { spec: WrapperSpec; pattern: CalleePattern; declared: boolean }[]>();
+  readonly modules = new Set<string>();
+
+  constructor(declared: readonly WrapperSpec[]) {
+    for (const [specs, isDeclared] of [
+      [declared, true],
+      [WRAPPER_PRESETS, false],
+    ] as const) {
+      for (const spec of specs) {
+        const pattern = parseCallee(spec.callee);
+        const last = pattern?.path.at(-1);
+        if (!pattern || !last || last === '()') continue;
+        const list = this.byLast.get(last) ?? [];
+        list.push({ spec, pattern, declared: isDeclared });
+        this.byLast.set(last, list);
+        this.modules.add(pattern.module);
+      }
+    }
+  }
+
+  /** Whether some wrapper's callee ends in `name`. */
+  mayMatch(name: string): boolean {
+    return this.byLast.has(name);
+  }
+
+  /** The wrapper a library path is, declared ones first. */
+  match(module: string, path: readonly string[]): { spec: WrapperSpec; declared: boolean } | undefined {
+    const normalized = path[0] === 'default' ? path.slice(1) : path;
+    const candidates = this.byLast.get(normalized.at(-1) ?? '') ?? [];
+    return candidates.find(
+      (c) =>
+        c.pattern.module === module &&
+        c.pattern.path.length === normalized.length &&
+        c.pattern.path.every((s, i) => s === normalized[i]),
+    );
+  }
+}
