@@ -37,6 +37,7 @@ export async function analyze(options: AnalyzeOptions = {}): Promise<RunResult> 
     targets,
     packages,
     aliases,
+    subpathImports,
     notices: discoveryNotices,
     wholeProject,
   } = await discover(paths, root, config.ignore, configFile ? dirname(configFile) : root);
@@ -49,7 +50,7 @@ export async function analyze(options: AnalyzeOptions = {}): Promise<RunResult> 
     root,
     texts,
     statusCodes: config.defaults.statusCodes,
-    modules: new ModuleResolver(packages, aliases),
+    modules: new ModuleResolver(packages, aliases, subpathImports),
     manifests,
     wrappers: config.wrappers,
   });

@@ -87,4 +87,46 @@ describe('bad input never crashes and never hides other results', () => {
     expect(run.stderr).toBe('');
     expect(JSON.parse(run.stdout).findings.map((f: { ruleId: string }) => f.ruleId)).toEqual(['unbounded-label']);
   });
+
+  it('reports broken tsconfig and package.json files with their location and analyses the rest', async () => {
+    const dir = tempProject({
+      'src/orders.ts': HAZARD,
+      // Truncated: the `{` of compilerOptions is never closed; its outDir is still read.
+      'tsconfig.json': '{\n  "compilerOptions": {\n    "outDir": "lib"\n',
+      'lib/orders.js': HAZARD,
+      'packages/billing/package.json': '{\n  "name": "@shop/billing",\n  "version": "1.0.0",\n}\n',
+      'packages/billing/tsconfig.json': '{\n  "extends": "./tsconfig.shared.json"\n}\n',
+      'packages/billing/src/invoices.ts': HAZARD.replaceAll('orders', 'invoices'),
+      'packages/search/package.json': '',
+      'packages/search/tsconfig.json': '{ "extends": ["../../tsconfig.json", "./tsconfig.dev.json"] }',
+      'packages/search/tsconfig.dev.json': '{ "extends": "./tsconfig.json" }',
+      'packages/search/src/query.ts': HAZARD.replaceAll('orders', 'queries'),
+    });
+    const run = await runCli(['.'], { cwd: dir });
+    expect(run.code).toBe(1);
+    const notices = run.stdout.split('\n').filter((l) => /^(warning|note) /.test(l));
+    expect(notices).toEqual([
+      "warning  packages/billing/package.json:3:21: invalid JSON: a trailing comma (JSON allows none); this package's name, imports and dependencies are not used",
+      'warning  packages/billing/tsconfig.json:2:14: `extends` names packages/billing/tsconfig.shared.json, which does not exist; obslint reads this config without it (its paths, baseUrl and outDir are not used)',
+      "warning  packages/search/package.json:1:1: invalid JSON: the file is empty; this package's name, imports and dependencies are not used",
+      'warning  packages/search/tsconfig.json:1:38: circular `extends`: packages/search/tsconfig.dev.json → packages/search/tsconfig.json → packages/search/tsconfig.dev.json; obslint uses the settings read before the loop',
+      'warning  tsconfig.json:2:22: invalid JSON: this `{` is never closed with `}`; obslint reads what it can of this config (paths, baseUrl, outDir)',
+    ]);
+    for (const metric of ['orders_total', 'invoices_total', 'queries_total'])
+      expect(run.stdout).toContain(`label \`customer\` of \`${metric}\` takes \`req.params.customer\``);
+    expect(run.stdout).not.toContain('lib/orders.js');
+  });
+
+  it('notes an extended config package that is missing only where dependencies are installed', async () => {
+    const files = {
+      'src/orders.ts': HAZARD,
+      'tsconfig.json': '{\n  "extends": "@tsconfig/node22/tsconfig.json"\n}\n',
+    };
+    const notInstalled = await runCli(['.'], { cwd: tempProject(files) });
+    expect(notInstalled.stdout).not.toMatch(/^(note|warning) /m);
+    const installed = await runCli(['.'], { cwd: tempProject({ ...files, 'node_modules/.package-lock.json': '{}' }) });
+    expect(installed.stdout).toContain(
+      'note  tsconfig.json:2:14: `extends` names @tsconfig/node22/tsconfig.json, which is not installed; obslint reads this config without it (install the dependencies if it defines paths or baseUrl)',
+    );
+  });
 });

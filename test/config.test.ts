@@ -120,4 +120,82 @@ describe('budget file', () => {
       /^obslint\.yaml:3:3: invalid YAML: Map keys must be unique/,
     );
   });
+
+  const runWith = async (yaml: string) => {
+    const dir = tempProject({ 'src/auth.ts': METRICS, 'obslint.yaml': yaml });
+    return runCli(['.'], { cwd: dir });
+  };
+
+  it('stops a YAML alias bomb with exit 2 naming the file, never an internal error', async () => {
+    const levels = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]'];
+    for (const name of 'bcdefghi') {
+      const previous = levels[levels.length - 1][0];
+      levels.push(`${name}: &${name} [${Array.from({ length: 9 }, () => `*${previous}`).join(', ')}]`);
+    }
+    const run = await runWith(`version: 1\n${levels.join('\n')}\n`);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(
+      'obslint: obslint.yaml:3:8: invalid YAML: its aliases expand to more than 100 copies (an alias bomb?); write the values out instead of `*alias` references\n',
+    );
+  });
+
+  it('still reads a file with a few aliases', async () => {
+    const run = await runWith('labels: &bounds { tenant: 40 }\nmetrics:\n  api_latency_seconds: { labels: *bounds }\n');
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+  });
+
+  it('rejects a number that overflows to infinity in every numeric field, with file:line:col', async () => {
+    const fields: [string, string][] = [
+      ['defaults:\n  maxSeriesPerMetric: 1e400\n', '2:23: `defaults.maxSeriesPerMetric`'],
+      ['defaults:\n  unknownLabelBound: 1e400\n', '2:22: `defaults.unknownLabelBound`'],
+      ['defaults:\n  replicas: 1e400\n', '2:13: `defaults.replicas`'],
+      ['defaults:\n  statusCodes: 1e400\n', '2:16: `defaults.statusCodes`'],
+      ['total:\n  maxSeries: 1e400\n', '2:14: `total.maxSeries`'],
+      ['labels:\n  tenant: 1e400\n', '2:11: `labels.tenant`'],
+      ['metrics:\n  logins_total:\n    maxSeries: 1e400\n', '3:16: `metrics.logins_total.maxSeries`'],
+      ['metrics:\n  logins_total:\n    labels: { tenant: 1e400 }\n', '3:23: `metrics.logins_total.labels.tenant`'],
+      ['owners:\n  - { paths: ["src/**"], maxSeries: 1e400 }\n', '2:37: `owners.0.maxSeries`'],
+    ];
+    for (const [yaml, where] of fields) {
+      const run = await runWith(yaml);
+      expect(run.code, yaml).toBe(2);
+      expect(run.stderr, yaml).toBe(
+        `obslint: obslint.yaml:${where}: \`1e400\` overflows (it reads as infinity, which would switch the check off); write a finite number\n`,
+      );
+    }
+    expect((await runWith('total: { maxSeries: .inf }\n')).stderr).toBe(
+      'obslint: obslint.yaml:1:21: `total.maxSeries`: `.inf` is infinite; write a finite number\n',
+    );
+    expect((await runWith('labels: { tenant: .nan }\n')).stderr).toBe(
+      'obslint: obslint.yaml:1:19: `labels.tenant`: `.nan` is not a number; write a finite number\n',
+    );
+  });
+
+  it('points a YAML syntax error at where the unclosed construct opens, not at the end of the file', async () => {
+    const cases: [string, string][] = [
+      [
+        'version: 1\nlabels: { tenant: 40,\n  region: 3\nrules:\n  metric-naming: off\n',
+        '2:9: invalid YAML: this `{` is never closed with `}` (flow mapping)',
+      ],
+      [
+        'ignore: ["scripts/**",\n  "tools/**"\ndefaults:\n  replicas: 3\n',
+        '1:9: invalid YAML: this `[` is never closed with `]` (flow sequence)',
+      ],
+      [
+        'version: 1\nignore:\n  - "packages/*/scripts/**\n  - tools/**\nlabels:\n  tenant: 40\n',
+        '3:5: invalid YAML: this `"` string is never closed',
+      ],
+      [
+        "labels:\n  tenant: 40\nrules: { metric-naming: 'off }\n",
+        "3:25: invalid YAML: this `'` string is never closed",
+      ],
+    ];
+    for (const [yaml, message] of cases) {
+      const run = await runWith(yaml);
+      expect(run.code, yaml).toBe(2);
+      expect(run.stderr, yaml).toBe(`obslint: obslint.yaml:${message}\n`);
+    }
+  });
 });

@@ -24,4 +24,45 @@ describe('import resolution without node_modules', () => {
       'web_requests_total home',
     ]);
   });
+
+  const shared = JSON.stringify({ compilerOptions: { strict: true, paths: { '@/*': ['${configDir}/src/*'] } } });
+  const series = async (dir: string) =>
+    (await analyze({ cwd: dir, paths: ['.'] })).estimates.map((e) => `${e.metric} ${e.byLabel[0].values?.join(',')}`);
+
+  it('reads paths from a config package in node_modules that a tsconfig extends', async () => {
+    const dir = tempProject({
+      'node_modules/@acme/tsconfig/package.json': '{"name":"@acme/tsconfig","version":"1.0.0"}',
+      'node_modules/@acme/tsconfig/service.json': shared,
+      'tsconfig.json': JSON.stringify({ extends: '@acme/tsconfig/service.json', include: ['src'] }),
+      'src/metrics.ts': metrics('api'),
+      'src/handler.ts': handler('orders'),
+    });
+    expect(await series(dir)).toEqual(['api_requests_total orders']);
+  });
+
+  it('reads a config package of the workspace from its sources when dependencies are not installed', async () => {
+    const dir = tempProject({
+      'package.json': '{"name":"acme","private":true,"workspaces":["apps/*","packages/*"]}',
+      'packages/tsconfig/package.json': '{"name":"@acme/tsconfig","version":"1.0.0"}',
+      'packages/tsconfig/service.json': shared,
+      'apps/web/package.json': '{"name":"@acme/web"}',
+      'apps/web/tsconfig.json': JSON.stringify({ extends: '@acme/tsconfig/service' }),
+      'apps/web/src/metrics.ts': metrics('web'),
+      'apps/web/src/handler.ts': handler('home'),
+    });
+    expect(await series(dir)).toEqual(['web_requests_total home']);
+  });
+
+  it('tries the longest paths pattern first and baseUrl last', async () => {
+    const dir = tempProject({
+      'tsconfig.json': JSON.stringify({
+        compilerOptions: { baseUrl: 'src', paths: { '@/*': ['legacy/*'], '@/metrics': ['metrics'] } },
+      }),
+      'src/metrics.ts': metrics('new'),
+      'src/legacy/metrics.ts': metrics('legacy'),
+      'src/handler.ts': handler('checkout'),
+      'src/other.ts': `import { requests } from 'legacy/metrics';\nexport function other() { requests.inc({ page: 'cart' }); }\n`,
+    });
+    expect(await series(dir)).toEqual(['legacy_requests_total cart', 'new_requests_total checkout']);
+  });
 });

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { CST, isMap, isScalar, isSeq, LineCounter, Parser, parseDocument, visit, type Node as YamlNode } from 'yaml';
 import { ConfigError } from './errors.js';
 import { CONFIG_SCHEMA_PATH } from '../util/package.js';
 import { DEFAULTS, type BudgetFile, type ResolvedConfig } from './types.js';
@@ -44,10 +44,39 @@ export function parseConfig(text: string, file: string | undefined, shownAs = fi
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const firstError = doc.errors[0];
   if (firstError) {
-    const pos = lineCounter.linePos(firstError.pos[0]);
-    throw new ConfigError(`invalid YAML: ${firstError.message.split('\n')[0]}`, shownAs, pos.line, pos.col);
+    // The parser notices an unclosed `{`, `[` or quote where the file ends; the user needs where it opened.
+    const unclosed = unclosedConstruct(text, firstError.pos[0]);
+    const pos = lineCounter.linePos(unclosed?.offset ?? firstError.pos[0]);
+    throw new ConfigError(
+      `invalid YAML: ${unclosed?.message ?? firstError.message.split('\n')[0]}`,
+      shownAs,
+      pos.line,
+      pos.col,
+    );
   }
-  const data = (doc.toJS() ?? {}) as unknown;
+  let data: unknown;
+  try {
+    data = (doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {}) as unknown;
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    // A "billion laughs" file: aliases that expand exponentially.
+    let first: YamlNode | undefined;
+    visit(doc, {
+      Alias: (_, node) => {
+        first = node;
+        return visit.BREAK;
+      },
+    });
+    const pos = first?.range ? lineCounter.linePos(first.range[0]) : { line: 1, col: 1 };
+    throw new ConfigError(
+      `invalid YAML: its aliases expand to more than ${String(MAX_ALIAS_COUNT)} copies (an alias bomb?); write the values out instead of \`*alias\` references`,
+      shownAs,
+      pos.line,
+      pos.col,
+    );
+  }
+  const infinite = nonFiniteNumber(doc.contents, [], lineCounter);
+  if (infinite) throw new ConfigError(infinite.message, shownAs, infinite.line, infinite.col);
   const ajv = new Ajv({ allErrors: true, strict: false });
   const validate = ajv.compile(schema);
   if (!validate(data)) {
@@ -99,6 +128,84 @@ function resolveConfig(
     wrappers: raw.wrappers ?? [],
     positions,
   };
+}
+
+/** The `yaml` package's own default: enough for any real budget file, far below what a bomb expands to. */
+const MAX_ALIAS_COUNT = 100;
+
+/**
+ * A number YAML reads as infinite (`1e400`, `.inf`) or not a number (`.nan`) would silently switch a
+ * budget off; every numeric field must be finite.
+ */
+function nonFiniteNumber(
+  node: YamlNode | null,
+  path: string[],
+  lc: LineCounter,
+): { message: string; line: number; col: number } | undefined {
+  if (isScalar(node)) {
+    if (typeof node.value !== 'number' || Number.isFinite(node.value)) return undefined;
+    const pos = node.range ? lc.linePos(node.range[0]) : { line: 1, col: 1 };
+    const where = path.length > 0 ? `\`${path.join('.')}\`` : 'the file';
+    const written = `\`${node.source ?? String(node.value)}\``;
+    const message = Number.isNaN(node.value)
+      ? `${where}: ${written} is not a number; write a finite number`
+      : `${where}: ${written} ${/inf/i.test(node.source ?? '') ? 'is infinite' : 'overflows (it reads as infinity, which would switch the check off)'}; write a finite number`;
+    return { message, ...pos };
+  }
+  if (isSeq(node)) {
+    for (const [i, item] of node.items.entries()) {
+      const found = nonFiniteNumber(item as YamlNode, [...path, String(i)], lc);
+      if (found) return found;
+    }
+  }
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : '?';
+      const found =
+        nonFiniteNumber(pair.key as YamlNode, path, lc) ?? nonFiniteNumber(pair.value as YamlNode, [...path, key], lc);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+const CLOSERS: Record<string, string> = { '{': '}', '[': ']' };
+
+/**
+ * The innermost flow collection (`{`, `[`) or quoted string that opens before `errorOffset` and is
+ * never closed, from the parser's concrete syntax tree.
+ */
+function unclosedConstruct(text: string, errorOffset: number): { offset: number; message: string } | undefined {
+  let found: { offset: number; message: string } | undefined;
+  const consider = (token: CST.Token | undefined): void => {
+    if (!token || token.offset > errorOffset || (found && found.offset >= token.offset)) return;
+    if (token.type === 'flow-collection') {
+      const open = token.start.source;
+      const closer = CLOSERS[open];
+      if (closer && !token.end.some((t) => t.source === closer))
+        found = {
+          offset: token.offset,
+          message: `this \`${open}\` is never closed with \`${closer}\` (${open === '{' ? 'flow mapping' : 'flow sequence'})`,
+        };
+    } else if (token.type === 'double-quoted-scalar' || token.type === 'single-quoted-scalar') {
+      const quote = token.source[0];
+      const body = token.source.slice(1);
+      const closed =
+        quote === '"'
+          ? /(^|[^\\])(\\\\)*"$/.test(body)
+          : body.endsWith("'") && (body.length - body.replace(/'+$/, '').length) % 2 === 1;
+      if (!closed) found = { offset: token.offset, message: `this \`${quote}\` string is never closed` };
+    }
+  };
+  for (const token of new Parser().parse(text)) {
+    if (token.type !== 'document') continue;
+    consider(token.value);
+    CST.visit(token, (item) => {
+      consider(item.key ?? undefined);
+      consider(item.value ?? undefined);
+    });
+  }
+  return found;
 }
 
 /** Of ajv's errors, the deepest one says most about what to change. */

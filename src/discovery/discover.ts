@@ -1,11 +1,12 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { globby } from 'globby';
-import { ts } from 'ts-morph';
 import { UsageError } from '../config/errors.js';
-import type { PathAlias, WorkspacePackage } from '../extract/syntax/module-resolver.js';
+import type { PathAlias, SubpathImports, WorkspacePackage } from '../extract/syntax/module-resolver.js';
 import type { Notice } from '../types.js';
-import { compareStrings, toPosix } from '../util/paths.js';
+import { compareStrings, displayPath, toPosix } from '../util/paths.js';
+import { lineColumn, unclosedJson } from './json-text.js';
+import { ProjectConfigReader } from './tsconfig.js';
 
 export const SOURCE_EXTENSIONS = ['ts', 'tsx', 'mts', 'cts', 'js', 'jsx', 'mjs', 'cjs'];
 
@@ -40,8 +41,10 @@ export interface Discovery {
   targets: Set<string>;
   /** The repository's own packages (monorepo workspaces), for resolving imports between them. */
   packages: WorkspacePackage[];
-  /** tsconfig `paths` aliases. */
+  /** tsconfig/jsconfig `paths` aliases and `baseUrl`s, after `extends`. */
   aliases: PathAlias[];
+  /** package.json `imports` maps (`#internal/*`). */
+  subpathImports: SubpathImports[];
   notices: Notice[];
   /** Whether a directory was named (then project-wide findings, such as budgets in obslint.yaml, are reported too). */
   wholeProject: boolean;
@@ -86,16 +89,11 @@ export async function discover(
   const files = new Set(namedFiles);
   const packages = new Map<string, WorkspacePackage>();
   const aliases: PathAlias[] = [];
+  const subpathImports = new Map<string, SubpathImports>();
+  const readManifests = new Set<string>();
+  const projectConfigs = new ProjectConfigReader(root, packages);
+  const readConfigs = new Map<string, string[]>();
   for (const dir of [...contextDirs].sort()) {
-    const configs = await globby(['**/tsconfig*.json'], {
-      cwd: dir,
-      absolute: true,
-      gitignore: true,
-      ignore: ALWAYS_IGNORED,
-      dot: false,
-      suppressErrors: true,
-    });
-    configs.sort().forEach((c) => aliases.push(...pathAliases(c)));
     const manifests = await globby(['**/package.json'], {
       cwd: dir,
       absolute: true,
@@ -105,13 +103,36 @@ export async function discover(
       suppressErrors: true,
     });
     for (const manifest of manifests.sort()) {
-      const pkg = workspacePackage(manifest);
-      if (pkg && !packages.has(pkg.name)) packages.set(pkg.name, pkg);
+      if (readManifests.has(manifest)) continue;
+      readManifests.add(manifest);
+      const read = readManifest(manifest, root);
+      if ('notice' in read) {
+        notices.push(read.notice);
+        continue;
+      }
+      const pkg = read.pkg;
+      if (!packages.has(pkg.name)) packages.set(pkg.name, pkg);
+      subpathImports.set(pkg.dir, { dir: pkg.dir, imports: read.imports });
     }
-    const buildDirs = configs
-      .flatMap(outputDirectories)
-      .map((d) => toPosix(relative(dir, d)))
-      .filter((d) => d && !d.startsWith('..'));
+    const configs = await globby(['**/{tsconfig,jsconfig}*.json'], {
+      cwd: dir,
+      absolute: true,
+      gitignore: true,
+      ignore: ALWAYS_IGNORED,
+      dot: false,
+      suppressErrors: true,
+    });
+    const outputDirs: string[] = [];
+    for (const config of configs.sort()) {
+      let dirs = readConfigs.get(config);
+      if (!dirs) {
+        const read = projectConfigs.read(config);
+        aliases.push(...read.aliases);
+        readConfigs.set(config, (dirs = read.outputDirectories));
+      }
+      outputDirs.push(...dirs);
+    }
+    const buildDirs = outputDirs.map((d) => toPosix(relative(dir, d))).filter((d) => d && !d.startsWith('..'));
     const ignore = [
       ...ALWAYS_IGNORED,
       ...TEST_FILES,
@@ -139,7 +160,13 @@ export async function discover(
     targets,
     packages: [...packages.values()],
     aliases,
-    notices,
+    subpathImports: [...subpathImports.values()],
+    notices: [...notices, ...projectConfigs.notices].sort(
+      (a, b) =>
+        compareStrings(a.file ?? '', b.file ?? '') ||
+        (a.line ?? 0) - (b.line ?? 0) ||
+        (a.column ?? 0) - (b.column ?? 0),
+    ),
     wholeProject: directories.length > 0,
   };
 }
@@ -157,62 +184,78 @@ function projectRootOf(file: string): string {
   }
 }
 
-function workspacePackage(manifest: string): WorkspacePackage | undefined {
+type ManifestRead = { pkg: WorkspacePackage; imports: Record<string, unknown> } | { notice: Notice };
+
+/** A package.json: the workspace package it declares and its `imports`; a broken one is a notice. */
+function readManifest(manifest: string, root: string): ManifestRead {
+  let text: string;
+  let json: unknown;
   try {
-    const json = JSON.parse(readFileSync(manifest, 'utf8')) as {
-      name?: unknown;
-      main?: unknown;
-      types?: unknown;
-      module?: unknown;
-      scripts?: unknown;
-      dependencies?: unknown;
-      devDependencies?: unknown;
-    };
-    const entries = [json.types, json.module, json.main].filter((e): e is string => typeof e === 'string');
-    const strings = (value: unknown): Record<string, string> =>
-      value && typeof value === 'object'
-        ? Object.fromEntries(Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string'))
-        : {};
-    const name = typeof json.name === 'string' ? json.name : `(unnamed:${manifest})`;
+    text = readFileSync(manifest, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    return { notice: { level: 'warning', file: displayPath(root, manifest), message: `cannot read (${code})` } };
+  }
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
     return {
+      notice: { level: 'warning', ...jsonErrorAt(text, (error as Error).message, displayPath(root, manifest)) },
+    };
+  }
+  if (!json || typeof json !== 'object' || Array.isArray(json))
+    return {
+      notice: {
+        level: 'warning',
+        file: displayPath(root, manifest),
+        line: 1,
+        column: 1,
+        message: 'package.json is not a JSON object; its name, imports and dependencies are not used',
+      },
+    };
+  const fields = json as Record<string, unknown>;
+  const entries = [fields.types, fields.module, fields.main].filter((e): e is string => typeof e === 'string');
+  const strings = (value: unknown): Record<string, string> =>
+    value && typeof value === 'object'
+      ? Object.fromEntries(Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string'))
+      : {};
+  const name = typeof fields.name === 'string' ? fields.name : `(unnamed:${manifest})`;
+  const imports =
+    fields.imports && typeof fields.imports === 'object' && !Array.isArray(fields.imports)
+      ? (fields.imports as Record<string, unknown>)
+      : {};
+  return {
+    pkg: {
       name,
       dir: dirname(manifest),
       entries,
-      scripts: Object.values(strings(json.scripts)),
-      dependencies: { ...strings(json.devDependencies), ...strings(json.dependencies) },
-    };
-  } catch {
-    return undefined; // a broken package.json only costs its imports their resolution
-  }
+      scripts: Object.values(strings(fields.scripts)),
+      dependencies: { ...strings(fields.devDependencies), ...strings(fields.dependencies) },
+    },
+    imports,
+  };
 }
 
-/** A tsconfig's own `compilerOptions`, as written (not merged with what it extends). */
-function compilerOptionsOf(tsconfigPath: string): Record<string, unknown> {
-  const read = ts.readConfigFile(tsconfigPath, (path) => ts.sys.readFile(path));
-  const config = read.config as { compilerOptions?: Record<string, unknown> } | undefined;
-  return config?.compilerOptions ?? {};
-}
-
-function pathAliases(tsconfigPath: string): PathAlias[] {
-  const options = compilerOptionsOf(tsconfigPath) as { paths?: Record<string, unknown>; baseUrl?: string };
-  if (!options.paths || typeof options.paths !== 'object') return [];
-  const baseDir = resolve(dirname(tsconfigPath), options.baseUrl ?? '.');
-  return Object.entries(options.paths)
-    .filter((entry): entry is [string, string[]] => Array.isArray(entry[1]))
-    .map(([pattern, targets]) => ({
-      pattern,
-      targets: targets.filter((t) => typeof t === 'string'),
-      baseDir,
-      scope: dirname(tsconfigPath),
-    }));
-}
-
-/** A tsconfig's emit directories are build output. */
-function outputDirectories(tsconfigPath: string): string[] {
-  const options = compilerOptionsOf(tsconfigPath) as { outDir?: string; declarationDir?: string };
-  return [options.outDir, options.declarationDir]
-    .filter((d): d is string => typeof d === 'string' && d.length > 0 && d !== '.' && d !== './')
-    .map((d) => (isAbsolute(d) ? d : join(dirname(tsconfigPath), d)));
+/** Where a package.json stops being JSON: an unclosed bracket or string where it opens, else where JSON.parse stopped. */
+function jsonErrorAt(text: string, message: string, file: string): Omit<Notice, 'level'> {
+  const unclosed = unclosedJson(text, false);
+  const position = /at position (\d+)/.exec(message)?.[1];
+  let offset =
+    unclosed?.offset ??
+    (position !== undefined ? Number(position) : /end of JSON/.test(message) ? text.trimEnd().length : 0);
+  // `"version": "1.0.0",\n}`: JSON.parse stops at the `}`; the comma before it is what to delete.
+  const comma = unclosed ? undefined : /,\s*$/.exec(text.slice(0, offset));
+  if (comma && /^[}\]]/.test(text.slice(offset))) offset = comma.index;
+  const reason =
+    unclosed?.message ??
+    (comma && text[offset] === ',' ? 'a trailing comma (JSON allows none)' : undefined) ??
+    (text.trim() === '' ? 'the file is empty' : undefined) ??
+    message.replace(/, ".*" is not valid JSON$/s, '').replace(/ in JSON at position \d+$/, '');
+  return {
+    file,
+    ...lineColumn(text, offset),
+    message: `invalid JSON: ${reason}; this package's name, imports and dependencies are not used`,
+  };
 }
 
 /** Budget-file globs are relative to the budget file's directory; globby wants them relative to the scanned dir. */

@@ -13,7 +13,10 @@ export interface WorkspacePackage {
   dependencies: Record<string, string>;
 }
 
-/** A tsconfig `paths` alias: `@app/*` → `<baseDir>/src/*`, for the files under `scope` (the tsconfig's directory). */
+/**
+ * A tsconfig `paths` alias: `@app/*` → `<baseDir>/src/*`, for the files under `scope` (the tsconfig's
+ * directory). A `baseUrl` is the alias `*` → `<baseUrl>/*`, tried after every longer pattern.
+ */
 export interface PathAlias {
   pattern: string;
   targets: string[];
@@ -21,41 +24,127 @@ export interface PathAlias {
   scope: string;
 }
 
+/** A package.json's `imports` map (`#internal/*` subpath imports) for the files under `dir`. */
+export interface SubpathImports {
+  dir: string;
+  imports: Record<string, unknown>;
+}
+
+/** Conditions a server-side build does not take; tried only when no other condition resolves. */
+const FOREIGN_CONDITIONS = new Set(['browser', 'react-native', 'deno', 'worker', 'workerd', 'electron']);
+
 /**
  * Resolves import specifiers to project files without node_modules: relative paths (`./x.js` for
- * `./x.ts`), tsconfig `paths` aliases, and workspace packages of a monorepo mapped to their sources.
+ * `./x.ts`), tsconfig `paths` aliases and `baseUrl`, package.json `imports` (`#internal/x`), and
+ * workspace packages of a monorepo mapped to their sources.
  */
 export class ModuleResolver {
   constructor(
     private readonly packages: WorkspacePackage[] = [],
     private readonly aliases: PathAlias[] = [],
+    /** Every package.json of the repository, nearest first decides (Node's package scope). */
+    private readonly subpathImports: SubpathImports[] = [],
   ) {}
 
   resolve(specifier: string, fromFile: string, exists: (path: string) => boolean): string | undefined {
     if (specifier.startsWith('.') || specifier.startsWith('/'))
       return probe(resolve(dirname(fromFile), specifier), exists);
+    // tsconfig `paths` come first, for `#x` too, as in TypeScript.
+    return (
+      this.resolveAliased(specifier, fromFile, exists) ??
+      (specifier.startsWith('#')
+        ? this.resolveSubpathImport(specifier, fromFile, exists)
+        : this.resolvePackage(specifier, exists))
+    );
+  }
+
+  private resolveAliased(specifier: string, fromFile: string, exists: (path: string) => boolean): string | undefined {
     // The nearest tsconfig above the importing file decides what its aliases mean.
     const scope = this.aliases
       .map((a) => a.scope)
       .filter((dir) => fromFile.startsWith(`${dir}${sep}`))
       .sort((a, b) => b.length - a.length)[0];
-    for (const alias of this.aliases) {
-      if (alias.scope !== scope) continue;
-      const star = alias.pattern.indexOf('*');
-      const matched =
-        star < 0
-          ? specifier === alias.pattern
-            ? ''
-            : undefined
-          : specifier.startsWith(alias.pattern.slice(0, star)) && specifier.endsWith(alias.pattern.slice(star + 1))
-            ? specifier.slice(star, specifier.length - (alias.pattern.length - star - 1))
-            : undefined;
-      if (matched === undefined) continue;
+    // Like TypeScript: the pattern with the longest prefix first; `baseUrl` (`*`) last.
+    const matches = this.aliases
+      .filter((alias) => alias.scope === scope)
+      .map((alias) => ({ alias, matched: matchPattern(alias.pattern, specifier) }))
+      .filter((m): m is { alias: PathAlias; matched: string } => m.matched !== undefined)
+      .sort((a, b) => prefixLength(b.alias.pattern) - prefixLength(a.alias.pattern));
+    for (const { alias, matched } of matches)
       for (const target of alias.targets) {
         const found = probe(resolve(alias.baseDir, target.replace('*', matched)), exists);
         if (found) return found;
       }
+    return undefined;
+  }
+
+  /** `#internal/x` through the `imports` of the nearest package.json above the importing file. */
+  private resolveSubpathImport(
+    specifier: string,
+    fromFile: string,
+    exists: (path: string) => boolean,
+  ): string | undefined {
+    const scope = this.subpathImports
+      .filter((s) => fromFile.startsWith(`${s.dir}${sep}`))
+      .sort((a, b) => b.dir.length - a.dir.length)[0];
+    if (!scope) return undefined;
+    const keys = Object.keys(scope.imports);
+    let key = keys.includes(specifier) ? specifier : undefined;
+    let matched = '';
+    if (key === undefined) {
+      // Node's order: the longest prefix before `*`, then the longest key.
+      const best = keys
+        .filter((k) => k.split('*').length === 2 && matchPattern(k, specifier) !== undefined)
+        .sort((a, b) => prefixLength(b) - prefixLength(a) || b.length - a.length)[0];
+      if (best === undefined) return undefined;
+      key = best;
+      matched = matchPattern(best, specifier) ?? '';
     }
+    return this.resolveImportTarget(scope.imports[key], matched, scope.dir, fromFile, exists, 0);
+  }
+
+  private resolveImportTarget(
+    target: unknown,
+    matched: string,
+    dir: string,
+    fromFile: string,
+    exists: (path: string) => boolean,
+    depth: number,
+  ): string | undefined {
+    if (depth > 8) return undefined;
+    if (typeof target === 'string') {
+      const path = target.replaceAll('*', matched);
+      if (!path.startsWith('./')) return path.startsWith('#') ? undefined : this.resolve(path, fromFile, exists);
+      // A target in build output (`./dist/db.js`) is read from its source (`./src/db.ts`).
+      return (
+        probe(resolve(dir, path), exists) ??
+        probe(resolve(dir, path.replace(/^\.\/(lib|dist|build)\//, './src/')), exists)
+      );
+    }
+    const next = (t: unknown): string | undefined =>
+      this.resolveImportTarget(t, matched, dir, fromFile, exists, depth + 1);
+    if (Array.isArray(target)) {
+      for (const t of target as unknown[]) {
+        const found = next(t);
+        if (found) return found;
+      }
+      return undefined;
+    }
+    if (!target || typeof target !== 'object') return undefined;
+    // Conditions in the order the package lists them; browser-only builds last.
+    const entries = Object.entries(target);
+    for (const [condition, t] of [
+      ...entries.filter(([c]) => !FOREIGN_CONDITIONS.has(c)),
+      ...entries.filter(([c]) => FOREIGN_CONDITIONS.has(c)),
+    ]) {
+      if (condition === 'types') continue;
+      const found = next(t);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  private resolvePackage(specifier: string, exists: (path: string) => boolean): string | undefined {
     const pkg = this.packages.find((p) => specifier === p.name || specifier.startsWith(`${p.name}/`));
     if (!pkg) return undefined;
     const subpath = specifier.slice(pkg.name.length + 1);
@@ -77,6 +166,22 @@ export class ModuleResolver {
     }
     return undefined;
   }
+}
+
+/** What `*` stands for when `specifier` matches `pattern` (`''` for an exact match), or undefined. */
+function matchPattern(pattern: string, specifier: string): string | undefined {
+  const star = pattern.indexOf('*');
+  if (star < 0) return specifier === pattern ? '' : undefined;
+  const prefix = pattern.slice(0, star);
+  const suffix = pattern.slice(star + 1);
+  return specifier.length >= prefix.length + suffix.length && specifier.startsWith(prefix) && specifier.endsWith(suffix)
+    ? specifier.slice(prefix.length, specifier.length - suffix.length)
+    : undefined;
+}
+
+function prefixLength(pattern: string): number {
+  const star = pattern.indexOf('*');
+  return star < 0 ? Number.MAX_SAFE_INTEGER : star;
 }
 
 function probe(base: string, exists: (path: string) => boolean): string | undefined {
