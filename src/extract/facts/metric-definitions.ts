@@ -250,8 +250,14 @@ export class MetricDefinitions {
   /** Direct definitions resolve to themselves; wrapper templates fan out to one definition per call site. */
   private instantiate(creation: Creation, depth: number): Creation[] {
     const nameValue = this.configOf(creation).name;
-    if (nameValue?.k !== 'param' || depth >= MAX_WRAPPER_DEPTH) return [creation];
-    const fn = nameValue.decl.parent;
+    // A wrapper passes on the name, or the kind (`getOrCreateMetric(type, options)`), it is given.
+    const kindValue =
+      creation.wrapper?.spec.kind.startsWith('arg:') === true
+        ? this.argumentAt(creation, Number(creation.wrapper.spec.kind.slice(4)))
+        : undefined;
+    const param = nameValue?.k === 'param' ? nameValue : kindValue?.k === 'param' ? kindValue : undefined;
+    if (!param || depth >= MAX_WRAPPER_DEPTH) return [creation];
+    const fn = param.decl.parent;
     const calls = this.calls.callersOf(fn);
     // A wrapper's body is not a metric of its own: each call site is (none seen: nothing to list).
     if (calls.length === 0) return [];
@@ -260,8 +266,39 @@ export class MetricDefinitions {
       const env = bindArguments(fn, call.arguments ?? [], EMPTY_ENV, creation.env);
       const instances = this.instantiate({ ...creation, env, calls: [call, ...creation.calls] }, depth + 1);
       // A method is matched by name only; keep the calls that really pass a metric name.
-      return byMethodName ? instances.filter((i) => this.staticName(i) !== undefined) : instances;
+      return byMethodName ? instances.filter((i) => this.readableName(i) !== undefined) : instances;
     });
+  }
+
+  /** The name as far as it is constant (`{APP_NAME}_build_info`), for wrappers matched by method name. */
+  private readableName(creation: Creation): string | undefined {
+    const name = this.staticName(creation);
+    if (name !== undefined) return name;
+    const expr = this.nameArgument(creation);
+    return expr ? this.evaluator.pattern(expr, creation.env) : undefined;
+  }
+
+  /** The expression that gives a creation its name (a wrapper's name argument path, `name:` of a config). */
+  private nameArgument(creation: Creation): ts.Expression | undefined {
+    const spec = creation.wrapper?.spec;
+    if (!spec) return creation.library === 'prom-client' ? nameExpression(creation.node) : creation.node.arguments?.[0];
+    const [index, ...keys] = String(spec.name).split('.');
+    let e: ts.Expression | undefined = creation.node.arguments?.[Number(index)];
+    for (const key of keys) {
+      const object = e && skipOuter(e);
+      if (!object || !ts.isObjectLiteralExpression(object)) return undefined;
+      const prop = object.properties.find(
+        (p) => (ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p)) && propertyKey(p.name) === key,
+      );
+      e =
+        prop &&
+        (ts.isPropertyAssignment(prop)
+          ? prop.initializer
+          : ts.isShorthandPropertyAssignment(prop)
+            ? prop.name
+            : undefined);
+    }
+    return e;
   }
 
   private staticName(creation: Creation): string | undefined {
@@ -293,7 +330,7 @@ export class MetricDefinitions {
     const def: MetricDef = {
       // A wrapper call can create several metrics (`httpMetrics('api')` → requests, latency).
       id: outer ? `${loc.file}:${loc.line}:${loc.column}#${node.getStart()}` : `${loc.file}:${loc.line}:${loc.column}`,
-      name: name ?? nameText(nameNode ?? node),
+      name: name ?? this.readableName(creation) ?? nameText(nameNode ?? node),
       nameIsDynamic: name === undefined,
       kind,
       library,

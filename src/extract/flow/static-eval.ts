@@ -1,6 +1,14 @@
 import { ts } from 'ts-morph';
 import type { ProjectIndex } from '../syntax/project-index.js';
-import { lookup, propertyKey, propertyName, skipOuter, type Declaration } from '../syntax/scope.js';
+import {
+  enclosingClassLike,
+  forEachThisAssignment,
+  lookup,
+  propertyKey,
+  propertyName,
+  skipOuter,
+  type Declaration,
+} from '../syntax/scope.js';
 
 /** A value known at analysis time, or the reason it is not. */
 export type Static =
@@ -81,6 +89,7 @@ export class StaticEvaluator {
       }
       const enumValue = this.enumMember(e.expression, name);
       if (enumValue) return enumValue;
+      if (skipOuter(e.expression).kind === ts.SyntaxKind.ThisKeyword) return this.constantField(e, name, env, depth);
       const base = this.eval(e.expression, env, depth + 1);
       if (base.k === 'obj') return base.props.get(name) ?? spreadFrom(base);
       if (base.k === 'arr' && /^\d+$/.test(name)) return base.items[Number(name)] ?? UNKNOWN;
@@ -88,6 +97,60 @@ export class StaticEvaluator {
     }
     if (ts.isCallExpression(e)) return this.call(e, env, depth);
     return UNKNOWN;
+  }
+
+  /**
+   * A name as far as it can be read: constant parts as they are, the rest as `{expression}`
+   * (`{APP_NAME}_build_info`). Undefined when nothing of it is constant.
+   */
+  pattern(expr: ts.Expression, env: Env = EMPTY_ENV, depth = 0): string | undefined {
+    const parts = this.patternParts(expr, env, depth);
+    return parts.some((p) => !p.startsWith('{') && p.length > 0) ? parts.join('') : undefined;
+  }
+
+  private patternParts(expr: ts.Expression, env: Env, depth: number): string[] {
+    const e = skipOuter(expr);
+    const whole = scalarText(this.eval(e, env, depth));
+    if (whole !== undefined) return [whole];
+    if (depth > MAX_DEPTH) return [`{${e.getText()}}`];
+    if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken)
+      return [...this.patternParts(e.left, env, depth + 1), ...this.patternParts(e.right, env, depth + 1)];
+    if (ts.isTemplateExpression(e))
+      return [
+        e.head.text,
+        ...e.templateSpans.flatMap((s) => [...this.patternParts(s.expression, env, depth + 1), s.literal.text]),
+      ];
+    if (ts.isIdentifier(e)) {
+      const decl = lookup(e.text, e);
+      if (decl?.kind === 'variable' && decl.isConst && decl.path.length === 0 && decl.node.initializer)
+        return this.patternParts(decl.node.initializer, env, depth + 1);
+      if (decl?.kind === 'import') {
+        const target = this.project.followImport(decl);
+        if (target?.kind === 'variable' && target.isConst && target.node.initializer)
+          return this.patternParts(target.node.initializer, EMPTY_ENV, depth + 1);
+      }
+      if (decl?.kind === 'parameter' && decl.path.length === 0) {
+        const bound = env.get(decl.node);
+        if (bound?.arg) return this.patternParts(bound.arg, bound.env, depth + 1);
+      }
+    }
+    if (ts.isPropertyAccessExpression(e) && skipOuter(e.expression).kind === ts.SyntaxKind.ThisKeyword) {
+      const cls = enclosingClassLike(e);
+      const field = cls?.members.find((m) => ts.isPropertyDeclaration(m) && propertyKey(m.name) === e.name.text);
+      if (field && ts.isPropertyDeclaration(field) && field.initializer)
+        return this.patternParts(field.initializer, env, depth + 1);
+    }
+    return [`{${e.getText().replace(/\s+/g, ' ')}}`];
+  }
+
+  /** `this.prefix` where the field is initialised once and never assigned again. */
+  private constantField(e: ts.Expression, name: string, env: Env, depth: number): Static {
+    const cls = enclosingClassLike(e);
+    const field = cls?.members.find((m) => ts.isPropertyDeclaration(m) && propertyKey(m.name) === name);
+    if (!cls || !field || !ts.isPropertyDeclaration(field) || !field.initializer) return UNKNOWN;
+    let assigned = false;
+    forEachThisAssignment(cls, name, () => (assigned = true));
+    return assigned ? UNKNOWN : this.eval(field.initializer, env, depth + 1);
   }
 
   private binary(e: ts.BinaryExpression, env: Env, depth: number): Static {
