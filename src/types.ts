@@ -151,6 +151,8 @@ export interface LabelCall {
   form: 'object' | 'positional' | 'opaque' | 'none';
   labels: string[];
   loc: Location;
+  /** The call feeds several metrics: which labels object goes with which metric is not known. */
+  shared?: true;
 }
 
 /** An observation whose unit can be inferred from the value expression. */

@@ -1,4 +1,5 @@
 import { DEFAULT_UNBOUNDED_NAMES, defineRule, isRejected, labelWord } from '../../src/engine/rule-api.js';
+import type { FlowStep, Location, MetricDef } from '../../src/types.js';
 
 export default defineRule({
   id: 'unknown-label-bound',
@@ -10,6 +11,8 @@ export default defineRule({
     messages: {
       unknown:
         "{{word}} `{{label}}` of `{{metric}}` cannot be bounded ({{reason}}); the estimate assumes {{assumed}} values: give the value a union type (`'a' | 'b'`) or an enum, or set `metrics.{{metric}}.labels.{{label}}` in obslint.yaml",
+      unknownShared:
+        "{{word}} `{{label}}` of `{{metric}}` and {{others}} more metric{{plural}} set here cannot be bounded ({{reason}}); the estimates assume {{assumed}} values: give the value a union type (`'a' | 'b'`) or an enum, or set `labels.{{label}}` in obslint.yaml",
       unset:
         'no call site obslint can see sets {{word}} `{{label}}` of `{{metric}}`; the estimate assumes {{assumed}} values: set `metrics.{{metric}}.labels.{{label}}` in obslint.yaml if it is set where obslint cannot follow',
       unused:
@@ -32,6 +35,10 @@ export default defineRule({
       ctx.catalog.labelCalls.filter((c) => !isRejected(ctx.metric(c.metricId), c)).map((c) => c.metricId),
     );
     const mismatched = new Set(ctx.catalog.labelCalls.map((c) => c.metricId).filter((id) => !accepted.has(id)));
+    const causes = new Map<
+      string,
+      { metrics: MetricDef[]; label: string; reason: string; loc: Location; flow: FlowStep[] | undefined }
+    >();
     for (const def of ctx.catalog.metrics) {
       const est = ctx.estimate(def.id);
       const used = ctx.callsOf(def.id).length > 0;
@@ -68,21 +75,40 @@ export default defineRule({
         if (label.kind !== 'unknown' || reported(label.label)) continue;
         const firstUnknown = ctx.usesOf(def.id).find((u) => u.label === label.label && u.bound.kind === 'unknown');
         const reason = firstUnknown?.bound.kind === 'unknown' ? firstUnknown.bound.reason : label.reason;
-        ctx.report({
-          messageId: 'unknown',
-          data: {
-            word: labelWord(def),
+        const loc = firstUnknown?.loc ?? def.loc;
+        // One cause, one finding: a helper that sets the same label for many metrics is one place to fix.
+        const key = `${loc.file}:${loc.line}:${loc.column}\u0000${label.label}\u0000${reason}`;
+        const cause = causes.get(key);
+        if (cause) cause.metrics.push(def);
+        else
+          causes.set(key, {
+            metrics: [def],
             label: label.label,
-            metric: def.name,
             reason,
-            assumed: ctx.config.defaults.unknownLabelBound,
-          },
-          loc: firstUnknown?.loc ?? def.loc,
-          metric: def.name,
-          label: label.label,
-          flow: firstUnknown?.bound.kind === 'unknown' ? firstUnknown.bound.flow : undefined,
-        });
+            loc,
+            flow: firstUnknown?.bound.kind === 'unknown' ? firstUnknown.bound.flow : undefined,
+          });
       }
+    }
+    for (const { metrics, label, reason, loc, flow } of causes.values()) {
+      const [first] = metrics;
+      const data = {
+        word: labelWord(first),
+        label,
+        metric: first.name,
+        reason,
+        assumed: ctx.config.defaults.unknownLabelBound,
+      };
+      if (metrics.length === 1) ctx.report({ messageId: 'unknown', data, loc, metric: first.name, label, flow });
+      else
+        ctx.report({
+          messageId: 'unknownShared',
+          data: { ...data, others: metrics.length - 1, plural: metrics.length === 2 ? '' : 's' },
+          loc,
+          metric: first.name,
+          label,
+          flow,
+        });
     }
   },
 });

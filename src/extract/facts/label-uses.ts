@@ -119,9 +119,12 @@ export class LabelUseCollector {
 
   /** Marks the uses one call adds when it feeds more than one metric. */
   private shared(metrics: number, record: () => void): void {
-    const before = this.facts.uses.length;
+    const uses = this.facts.uses.length;
+    const calls = this.facts.calls.length;
     record();
-    if (metrics > 1) for (const use of this.facts.uses.slice(before)) use.shared = true;
+    if (metrics <= 1) return;
+    for (const use of this.facts.uses.slice(uses)) use.shared = true;
+    for (const call of this.facts.calls.slice(calls)) call.shared = true;
   }
 
   private promUse(def: MetricDef, call: ts.CallExpression, method: string, chained: boolean): void {

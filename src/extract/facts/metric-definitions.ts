@@ -266,8 +266,18 @@ export class MetricDefinitions {
       const env = bindArguments(fn, call.arguments ?? [], EMPTY_ENV, creation.env);
       const instances = this.instantiate({ ...creation, env, calls: [call, ...creation.calls] }, depth + 1);
       // A method is matched by name only; keep the calls that really pass a metric name.
-      return byMethodName ? instances.filter((i) => this.readableName(i) !== undefined) : instances;
+      return byMethodName ? instances.filter((i) => this.callerNames(creation, i)) : instances;
     });
+  }
+
+  /**
+   * Whether a call matched by method name only really passes a metric name: the instance's name is
+   * constant, or has constant parts the wrapper alone does not (`this.getOrCreateMetric(…, { name: 'x' })`).
+   */
+  private callerNames(template: Creation, instance: Creation): boolean {
+    if (this.staticName(instance) !== undefined) return true;
+    const constant = (name: string | undefined): number => (name ?? '').replace(/\{[^}]*\}/g, '').length;
+    return constant(this.readableName(instance)) > constant(this.readableName(template));
   }
 
   /** The name as far as it is constant (`{APP_NAME}_build_info`), for wrappers matched by method name. */

@@ -28,6 +28,9 @@ import {
 } from './static-eval.js';
 import { typeBound } from './type-bounds.js';
 
+/** Parts of a parsed URL that name its server, not the resource. */
+const HOST_PARTS = new Set(['hostname', 'host', 'origin', 'protocol', 'port']);
+
 /** Where a label value comes from, and how many values it can take. */
 export class ProvenanceAnalyzer implements ValueWalker {
   private readonly sources: KnownSources;
@@ -394,6 +397,9 @@ export class ProvenanceAnalyzer implements ValueWalker {
     } else {
       // `req.originalUrl.split('?')[0]`, `new URL(req.url).pathname`: a part of an unbounded value.
       const base = this.of(e.expression, env, depth + 1);
+      // `new URL(url).hostname`: a host, of which a service talks to few; not the raw URL.
+      if (base.kind === 'unbounded' && base.category === 'raw-url' && HOST_PARTS.has(propertyName(e) ?? ''))
+        return unknown(`the host of \`${base.source}\``, text(e), [this.sources.step(e, `\`${text(e)}\` is a host`)]);
       if (base.kind === 'unbounded') return withStep(base, this.sources.step(e, `\`${text(e)}\` is part of it`));
     }
     // `order.customer` on a parameter: the property of what its callers (or emitters) pass.

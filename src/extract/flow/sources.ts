@@ -224,7 +224,12 @@ export class KnownSources {
     const root = names[0];
     const last = names[names.length - 1];
     // Short names (`c`, `context`, `event`) are a request only as a handler's parameter.
-    if (AMBIGUOUS_ROOTS.has(root) && lookup(root, node)?.kind !== 'parameter') return undefined;
+    // Short names (`c`, `ctx`, `event`) are a request only as a handler's parameter: the first one
+    // (Hono, koa, Lambda) or any of a registered handler's; not a fetch middleware's `(next, ctx)`.
+    if (AMBIGUOUS_ROOTS.has(root)) {
+      const decl = lookup(root, node);
+      if (decl?.kind !== 'parameter' || (decl.index !== 0 && !isRequestHandler(decl.fn))) return undefined;
+    }
     if (root === 'process' && (names[1] === 'env' || PROCESS_CONSTANTS.has(names[1])))
       return boundedPart(`env:${source}`, 1, `\`${source}\` (one value per instance)`);
     if (isRouteTemplate(names)) return this.routeTemplate(node);

@@ -287,10 +287,40 @@ export class ValueFlow {
       if (stored) return stored;
     }
     const fn = calledFunction(callee, this.project) ?? this.calledMethod(callee, depth);
-    const returns = fn ? returnedValues(fn) : [];
+    const returns = fn
+      ? returnedValues(fn).flatMap((r) => this.invokedArgument(fn, r, e) ?? [r])
+      : this.passedFunctions(callee, depth).flatMap(returnedValues);
     if (returns.length === 0) return [{ expr: e, path: [] }];
     // The call itself stays an origin: a wrapper call is where the metrics it creates are defined.
     return [{ expr: e, path: [], expanded: true }, ...returns.flatMap((r) => this.follow(r, depth + 1))];
+  }
+
+  /**
+   * `register(name, () => meter.createCounter(name))` where `register` returns `factory()`: what
+   * the function passed at this call site returns, not what every caller's does.
+   */
+  private invokedArgument(
+    fn: ts.SignatureDeclaration,
+    returned: ts.Expression,
+    call: ts.CallExpression,
+  ): ts.Expression[] | undefined {
+    const invoked = skipOuter(returned);
+    if (!ts.isCallExpression(invoked) || !ts.isIdentifier(invoked.expression)) return undefined;
+    const decl = lookup(invoked.expression.text, invoked.expression);
+    if (decl?.kind !== 'parameter' || decl.fn !== fn || decl.path.length > 0) return undefined;
+    const passed = call.arguments[decl.index] && skipOuter(call.arguments[decl.index]);
+    return passed && (ts.isArrowFunction(passed) || ts.isFunctionExpression(passed))
+      ? returnedValues(passed)
+      : undefined;
+  }
+
+  /** `labels(operator)` where `labels` is a parameter: the functions the callers pass for it. */
+  private passedFunctions(callee: ts.Expression, depth: number): ts.SignatureDeclaration[] {
+    if (!ts.isIdentifier(callee) || lookup(callee.text, callee)?.kind !== 'parameter') return [];
+    return this.follow(callee, depth + 1).flatMap((source) => {
+      const fn = isInjected(source) || source.path.length > 0 ? undefined : skipOuter(source.expr);
+      return fn && (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) ? [fn] : [];
+    });
   }
 
   /** `registry.counter(…)` where `registry` is an instance of a project class: that class's method. */
