@@ -130,6 +130,8 @@ export interface MetricDef {
   via?: { wrapper: string; loc: Location };
   /** Further call sites of a get-or-create helper that get this same metric by name. */
   alsoAt?: Location[];
+  /** Where obslint stops following the metric object (exported, passed on, injected), if it does. */
+  trailLost?: { how: string; loc: Location };
 }
 
 export interface LabelUse {

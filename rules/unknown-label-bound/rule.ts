@@ -16,7 +16,9 @@ export default defineRule({
       unset:
         'no call site obslint can see sets {{word}} `{{label}}` of `{{metric}}`; the estimate assumes {{assumed}} values: set `metrics.{{metric}}.labels.{{label}}` in obslint.yaml if it is set where obslint cannot follow',
       unused:
-        'obslint sees no use of `{{metric}}`, so its label{{plural}} {{labels}} cannot be bounded; the estimate assumes {{assumed}} values{{each}}: remove the metric if it is dead, or set `metrics.{{metric}}.labels` in obslint.yaml if it is used where obslint cannot follow',
+        'nothing in the project uses `{{metric}}`, so its label{{plural}} {{labels}} cannot be bounded; the estimate assumes {{assumed}} values{{each}}: remove the metric if it is dead, or set `metrics.{{metric}}.labels` in obslint.yaml if it is used where obslint cannot follow',
+      untraced:
+        'obslint sees no use of `{{metric}}`: it stops following it where it is {{how}} (line {{line}}), so its label{{plural}} {{labels}} cannot be bounded and the estimate assumes {{assumed}} values{{each}}: give what receives it a type obslint can follow, declare the wrapper that uses it under `wrappers:` in obslint.yaml, or set `metrics.{{metric}}.labels` there',
     },
   },
   defaultOptions: {},
@@ -58,14 +60,17 @@ export default defineRule({
           });
         }
       } else if (unusedLabels.length > 0 && !mismatched.has(def.id)) {
+        // "Nothing uses it" only where obslint followed the metric everywhere it can go.
         ctx.report({
-          messageId: 'unused',
+          messageId: def.trailLost ? 'untraced' : 'unused',
           data: {
             metric: def.name,
             labels: unusedLabels.map((l) => `\`${l}\``).join(', '),
             plural: unusedLabels.length === 1 ? '' : 's',
             each: unusedLabels.length === 1 ? '' : ' each',
             assumed: ctx.config.defaults.unknownLabelBound,
+            how: def.trailLost?.how ?? '',
+            line: def.trailLost?.loc.line ?? def.loc.line,
           },
           loc: def.loc,
           metric: def.name,

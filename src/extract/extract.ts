@@ -7,6 +7,7 @@ import { OTEL } from './libraries/opentelemetry.js';
 import { NEST_PROMETHEUS } from './libraries/prom-client.js';
 import { MetricDefinitions } from './facts/metric-definitions.js';
 import { MetricResolver } from './facts/metric-resolver.js';
+import { trailLoss } from './facts/metric-reach.js';
 import { CallGraph } from './flow/call-graph.js';
 import { ValueFlow } from './flow/value-flow.js';
 import { WrapperIndex } from './libraries/wrappers.js';
@@ -135,6 +136,11 @@ export function extract(options: ExtractOptions): Extraction {
       });
   // Every creation has been seen: references can now be resolved (and memoized) for good.
   const resolver = new MetricResolver(definitions, project, evaluator, types, calls, flow);
+  for (const [site, def] of definitions.sites()) {
+    if (def.trailLost !== undefined) continue;
+    const lost = trailLoss(site, def, project);
+    if (lost) def.trailLost = lost;
+  }
   const routes = [
     ...routeCalls.map((call) => routeOf(call, project, evaluator)).filter((r): r is RouteFact => r !== undefined),
     ...controllers.flatMap((cls) => nestRoutes(cls, project, evaluator)),

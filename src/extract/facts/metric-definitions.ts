@@ -15,7 +15,7 @@ import { libraryPaths } from '../flow/library-path.js';
 import { typeBound } from '../flow/type-bounds.js';
 import type { ValueFlow } from '../flow/value-flow.js';
 import { meterName, OTEL, otelInstrument } from '../libraries/opentelemetry.js';
-import { nestProviderKind, PROM_CLIENT, promClientMetricClass } from '../libraries/prom-client.js';
+import { nestProviderKind, PROM_CLIENT, promClientClassAt, promClientMetricClass } from '../libraries/prom-client.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
 import { enclosingFunction, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
 import type { WrapperIndex } from '../libraries/wrappers.js';
@@ -126,7 +126,7 @@ export class MetricDefinitions {
   /** Defines the metric(s) a `new Counter()` or `meter.createCounter()` creates, if it is one. */
   discover(node: ts.NewExpression | ts.CallExpression): void {
     const prom = ts.isNewExpression(node)
-      ? promClientMetricClass(node.expression, this.project)
+      ? (promClientMetricClass(node.expression, this.project) ?? this.promClientClassByValue(node))
       : nestProviderKind(node);
     const otel = ts.isCallExpression(node) ? otelInstrument(node, this.project) : undefined;
     const kind = prom ?? otel;
@@ -146,6 +146,17 @@ export class MetricDefinitions {
       0,
     ))
       this.define(creation);
+  }
+
+  /** `new metrics.client.Counter(…)` where `metrics.client` is prom-client handed over by a package or a caller. */
+  private promClientClassByValue(node: ts.NewExpression): MetricKind | undefined {
+    const callee = skipOuter(node.expression);
+    if (!ts.isPropertyAccessExpression(callee) || !(callee.name.text in PROM_CLIENT.classes)) return undefined;
+    for (const path of libraryPaths(callee, this.flow)) {
+      const kind = promClientClassAt(path.module, path.path);
+      if (kind) return kind;
+    }
+    return undefined;
   }
 
   /** Whether some declared or preset wrapper may be called here (cheap: by the called name). */
@@ -260,7 +271,9 @@ export class MetricDefinitions {
     const fn = param.decl.parent;
     const calls = this.calls.callersOf(fn);
     // A wrapper's body is not a metric of its own: each call site is (none seen: nothing to list).
-    if (calls.length === 0) return [];
+    // A call site whose name still depends on its own caller, none of which obslint sees, is one
+    // metric with a partly known name (`indexer_ok_{networkIdentifier}`).
+    if (calls.length === 0) return depth === 0 ? [] : [creation];
     const byMethodName = isMethodLike(fn);
     return calls.flatMap((call) => {
       const env = bindArguments(fn, call.arguments ?? [], EMPTY_ENV, creation.env);

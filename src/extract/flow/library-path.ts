@@ -23,6 +23,7 @@ export function libraryPaths(expr: ts.Expression, flow: ValueFlow, depth = 0): L
   if (direct.length > 0) return direct;
   const out: LibraryPath[] = [];
   for (const source of flow.origins(e)) out.push(...pathsOfSource(source, flow, depth));
+  // Where the value cannot be followed to a package (a parameter fed from afar), its declared type.
   if (out.length === 0) out.push(...declaredType(e, flow));
   return dedupe(out).slice(0, MAX_PATHS);
 }

@@ -6,7 +6,8 @@ import { lookup, requiredModule, skipOuter, type Declaration } from '../syntax/s
 
 /** What obslint knows about prom-client (v12–v15). */
 export const PROM_CLIENT = {
-  modules: new Set(['prom-client']),
+  // prom-client was renamed @prometheus-io/client; @platformatic/prom-client is a fork with its API.
+  modules: new Set(['prom-client', '@prometheus-io/client', '@platformatic/prom-client']),
   classes: table<MetricKind>({ Counter: 'counter', Gauge: 'gauge', Histogram: 'histogram', Summary: 'summary' }),
   /** prom-client's `defaultBuckets`: [.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10]. */
   defaultBuckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
@@ -15,6 +16,35 @@ export const PROM_CLIENT = {
   /** Methods whose first argument may be a labels object. */
   labelMethods: new Set(['inc', 'dec', 'set', 'observe', 'startTimer', 'labels', 'remove', 'setToCurrentTime']),
 };
+
+/**
+ * Packages that hand prom-client's module object to their users: `new Prometheus.Counter(...)`
+ * from @promster, `promClient` from express-prom-bundle, `metrics.client` of The Graph's
+ * common-ts (`createMetrics()`, or an injected `Metrics`).
+ */
+const PROM_CLIENT_NAMESPACES: readonly { module: string; path: readonly string[] }[] = [
+  ...['@promster/express', '@promster/fastify', '@promster/hapi', '@promster/metrics'].map((module) => ({
+    module,
+    path: ['Prometheus'],
+  })),
+  { module: 'express-prom-bundle', path: ['promClient'] },
+  { module: 'swagger-stats', path: ['getPromClient', '()'] },
+  { module: '@graphprotocol/common-ts', path: ['createMetrics', '()', 'client'] },
+  { module: '@graphprotocol/common-ts', path: ['Metrics', '()', 'client'] },
+];
+
+/** The prom-client metric class a package path names (`prom-client` `Counter`, `@promster/express` `Prometheus Counter`). */
+export function promClientClassAt(module: string, path: readonly string[]): MetricKind | undefined {
+  const kind = PROM_CLIENT.classes[path.at(-1) ?? ''];
+  if (!kind) return undefined;
+  const namespace = path.slice(0, -1);
+  if (PROM_CLIENT.modules.has(module)) return namespace.length === 0 ? kind : undefined;
+  return PROM_CLIENT_NAMESPACES.some(
+    (n) => n.module === module && n.path.length === namespace.length && n.path.every((s, i) => s === namespace[i]),
+  )
+    ? kind
+    : undefined;
+}
 
 /**
  * @willsoto/nestjs-prometheus: `makeCounterProvider({ name, help, labelNames })` in a module's

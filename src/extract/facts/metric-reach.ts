@@ -1,0 +1,138 @@
+import { ts } from 'ts-morph';
+import type { MetricDef } from '../../types.js';
+import type { ProjectIndex } from '../syntax/project-index.js';
+import { lookup, skipOuter } from '../syntax/scope.js';
+import { forEachDescendant } from '../syntax/walk.js';
+
+/**
+ * Where obslint loses a metric's trail, when it does: where the metric object is handed to code
+ * obslint does not follow (exported, returned, passed on, stored in an object that is, injected).
+ * A metric whose trail is not lost and that nothing uses is really unused; one whose trail is
+ * lost may be used where obslint cannot see.
+ */
+export function trailLoss(site: ts.Node, def: MetricDef, project: ProjectIndex): MetricDef['trailLost'] {
+  if (def.via) return { how: `created by \`${def.via.wrapper}\``, loc: def.loc };
+  if (ts.isCallExpression(site) && /Provider$/.test(site.expression.getText()))
+    return { how: `registered as a provider by \`${site.expression.getText()}\` and injected`, loc: def.loc };
+  let node = site;
+  // `new Counter(…)` inside `cached ??= …`, `x || …`, parentheses: the expression that holds it.
+  while (
+    node.parent &&
+    (ts.isBinaryExpression(node.parent) || ts.isParenthesizedExpression(node.parent) || ts.isAsExpression(node.parent))
+  )
+    node = node.parent;
+  const parent = node.parent;
+  const at = (n: ts.Node, how: string): MetricDef['trailLost'] => ({ how, loc: project.location(n) });
+  if (!parent) return undefined;
+  if (ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) {
+    const statement = parent.parent?.parent;
+    // Exported and imported by another file that obslint then loses; exported and imported by no file
+    // of the project is followed everywhere it goes.
+    if (
+      statement &&
+      ts.isVariableStatement(statement) &&
+      exported(statement) &&
+      importedElsewhere(parent.name, project)
+    )
+      return at(parent.name, `exported as \`${parent.name.text}\``);
+    return escapingReference(parent.name, project);
+  }
+  if (ts.isPropertyDeclaration(parent)) {
+    const isPrivate =
+      ts.getModifiers(parent)?.some((m) => m.kind === ts.SyntaxKind.PrivateKeyword) ||
+      ts.isPrivateIdentifier(parent.name);
+    return isPrivate ? undefined : at(parent.name, `the public field \`${parent.name.getText()}\``);
+  }
+  if (ts.isPropertyAssignment(parent) || ts.isShorthandPropertyAssignment(parent))
+    return at(parent.name, `stored in an object as \`${parent.name.getText()}\``);
+  if (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+    const target = skipOuter(parent.left);
+    if (ts.isIdentifier(target)) return escapingReference(target, project);
+    return at(target, `assigned to \`${target.getText()}\``);
+  }
+  if (ts.isReturnStatement(parent) || ts.isArrowFunction(parent)) return at(node, 'returned');
+  if (ts.isCallExpression(parent) || ts.isNewExpression(parent))
+    return at(parent, `passed to \`${parent.expression.getText()}\``);
+  if (ts.isArrayLiteralExpression(parent)) return at(parent, 'stored in an array');
+  if (ts.isExportAssignment(parent)) return at(parent, 'exported');
+  return undefined;
+}
+
+/** A variable holding a metric: the first reference that hands it on (argument, return, export, object). */
+function escapingReference(name: ts.Identifier, project: ProjectIndex): MetricDef['trailLost'] {
+  const declaration = lookup(name.text, name)?.node;
+  let found: MetricDef['trailLost'];
+  forEachDescendant(name.getSourceFile(), (node) => {
+    if (found) return false;
+    if (!ts.isIdentifier(node) || node === name || node.text !== name.text) return;
+    if (lookup(node.text, node)?.node !== declaration) return;
+    let use: ts.Node = node;
+    while (
+      use.parent &&
+      (ts.isParenthesizedExpression(use.parent) || ts.isAsExpression(use.parent) || ts.isNonNullExpression(use.parent))
+    )
+      use = use.parent;
+    const parent = use.parent;
+    const at = (how: string): MetricDef['trailLost'] => ({ how, loc: project.location(node) });
+    if (!parent) return;
+    if ((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.arguments?.includes(use as ts.Expression))
+      found = at(`passed to \`${parent.expression.getText()}\``);
+    else if (ts.isReturnStatement(parent) || (ts.isArrowFunction(parent) && parent.body === use))
+      found = at('returned');
+    else if (
+      ts.isShorthandPropertyAssignment(parent) ||
+      (ts.isPropertyAssignment(parent) && parent.initializer === use)
+    )
+      found = at('stored in an object');
+    else if (ts.isExportSpecifier(parent) || ts.isExportAssignment(parent)) found = at('exported');
+    else if (ts.isArrayLiteralExpression(parent)) found = at('stored in an array');
+    else if (
+      ts.isBinaryExpression(parent) &&
+      parent.right === use &&
+      parent.operatorToken.kind === ts.SyntaxKind.EqualsToken
+    )
+      found = at(`assigned to \`${parent.left.getText()}\``);
+    else if (ts.isPropertyAccessExpression(parent) && parent.expression.getText() === 'module.exports')
+      found = at('exported');
+  });
+  if (found) return found;
+  // CommonJS: `module.exports = { counter }` is caught above; `exports.counter = counter` too.
+  return undefined;
+}
+
+/** Whether another project file imports this module and names the export. */
+function importedElsewhere(name: ts.Identifier, project: ProjectIndex): boolean {
+  const home = name.getSourceFile();
+  for (const file of project.files.values()) {
+    if (file === home || !file.text.includes(name.text)) continue;
+    for (const statement of file.statements) {
+      const specifier =
+        ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier)
+          ? statement.moduleSpecifier.text
+          : undefined;
+      if (specifier !== undefined && project.resolveModule(specifier, file.fileName) === home) return true;
+    }
+    // CommonJS `require('./metrics')` anywhere in the file.
+    if (/require\s*\(/.test(file.text)) {
+      let required = false;
+      forEachDescendant(file, (node) => {
+        if (required) return false;
+        if (
+          ts.isCallExpression(node) &&
+          ts.isIdentifier(node.expression) &&
+          node.expression.text === 'require' &&
+          node.arguments[0] &&
+          ts.isStringLiteral(node.arguments[0]) &&
+          project.resolveModule(node.arguments[0].text, file.fileName) === home
+        )
+          required = true;
+      });
+      if (required) return true;
+    }
+  }
+  return false;
+}
+
+function exported(statement: ts.VariableStatement): boolean {
+  return ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) === true;
+}
