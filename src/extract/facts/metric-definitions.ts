@@ -275,12 +275,14 @@ export class MetricDefinitions {
     // metric with a partly known name (`indexer_ok_{networkIdentifier}`).
     if (calls.length === 0) return depth === 0 ? [] : [creation];
     const byMethodName = isMethodLike(fn);
-    return calls.flatMap((call) => {
+    const instances = calls.flatMap((call) => {
       const env = bindArguments(fn, call.arguments ?? [], EMPTY_ENV, creation.env);
-      const instances = this.instantiate({ ...creation, env, calls: [call, ...creation.calls] }, depth + 1);
+      const found = this.instantiate({ ...creation, env, calls: [call, ...creation.calls] }, depth + 1);
       // A method is matched by name only; keep the calls that really pass a metric name.
-      return byMethodName ? instances.filter((i) => this.callerNames(creation, i)) : instances;
+      return byMethodName ? found.filter((i) => this.callerNames(creation, i)) : found;
     });
+    // A call site (depth > 0) is a metric even when no caller of its own function passes a name.
+    return instances.length === 0 && depth > 0 ? [creation] : instances;
   }
 
   /**

@@ -474,8 +474,47 @@ export class ValueFlow {
       }
     }
     forEachThisAssignment(cls, member, (value) => void found.push(...this.follow(value, depth + 1)));
+    // `const collector = new Collector(); collector.metrics = createMetrics()`: written from outside.
+    for (const write of this.memberWritesOf(member)) {
+      const target = skipOuter(write.left) as ts.PropertyAccessExpression;
+      const instances = this.follow(target.expression, depth + 1);
+      if (instances.some((o) => !isInjected(o) && o.path.length === 0 && this.isInstanceOf(o.expr, cls)))
+        found.push(...this.follow(write.right, depth + 1));
+    }
     const base = found.length === 0 && hops < 8 ? this.project.baseClass(cls) : undefined;
     return base ? this.instanceField(base, member, depth + 1, hops + 1) : found;
+  }
+
+  private memberWrites?: Map<string, ts.BinaryExpression[]>;
+
+  /** `x.member = value` anywhere in the project, other than `this.member = value`. */
+  private memberWritesOf(member: string): ts.BinaryExpression[] {
+    if (!this.memberWrites) {
+      this.memberWrites = new Map();
+      for (const file of this.project.files.values())
+        forEachDescendant(file, (node) => {
+          if (!ts.isBinaryExpression(node) || node.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return;
+          const left = skipOuter(node.left);
+          if (!ts.isPropertyAccessExpression(left) || skipOuter(left.expression).kind === ts.SyntaxKind.ThisKeyword)
+            return;
+          const list = this.memberWrites!.get(left.name.text) ?? [];
+          list.push(node);
+          this.memberWrites!.set(left.name.text, list);
+        });
+    }
+    return this.memberWrites.get(member) ?? [];
+  }
+
+  private isInstanceOf(expr: ts.Expression, cls: ts.ClassLikeDeclaration): boolean {
+    const e = skipOuter(expr);
+    if (!ts.isNewExpression(e)) return false;
+    for (
+      let c: ts.ClassLikeDeclaration | undefined = this.classNamed(e.expression), hops = 0;
+      c && hops < 8;
+      c = this.project.baseClass(c), hops++
+    )
+      if (c === cls) return true;
+    return false;
   }
 
   /** A static field read through `this.constructor`: the class's own and each subclass's override. */
