@@ -17,7 +17,8 @@ import type { ValueFlow } from '../flow/value-flow.js';
 import { meterName, OTEL, otelInstrument } from '../libraries/opentelemetry.js';
 import { nestProviderKind, PROM_CLIENT, promClientClassAt, promClientMetricClass } from '../libraries/prom-client.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
-import { enclosingFunction, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
+import { enclosingFunction, lookup, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
+import { forEachDescendant } from '../syntax/walk.js';
 import type { WrapperIndex } from '../libraries/wrappers.js';
 import { calleeName } from '../syntax/project-index.js';
 import { placement } from './metric-placement.js';
@@ -47,6 +48,9 @@ export interface PassedLabels {
    */
   argument: ts.Expression | undefined;
 }
+
+/** Parameter names that carry label values through a wrapper. */
+const LABEL_PARAMETERS = /^(tags|labels|dimensions|attributes|attrs)$/i;
 
 const KIND_WORDS: Record<string, MetricKind> = {
   counter: 'counter',
@@ -215,12 +219,31 @@ export class MetricDefinitions {
     return word === undefined ? undefined : KIND_WORDS[word];
   }
 
+  /** The wrapper parameters (bound at this instance) an expression reads. */
+  private boundParameters(expr: ts.Expression, env: Env): ts.ParameterDeclaration[] {
+    const found = new Set<ts.ParameterDeclaration>();
+    forEachDescendant(expr, (node) => {
+      if (!ts.isIdentifier(node)) return;
+      const decl = lookup(node.text, node);
+      if (decl?.kind === 'parameter' && decl.path.length === 0 && env.has(decl.node)) found.add(decl.node);
+    });
+    return [...found];
+  }
+
   /**
    * A wrapper parameter replaced by what this instance's call site passed (`tags` → `{ projectId }`),
    * undefined when it passed nothing; a parameter bound nowhere stays itself.
    */
   private bound(expr: ts.Expression, env: Env): ts.Expression | undefined {
     let e = skipOuter(expr);
+    // `applyPolicy(name, tags) ?? {}`: the labels are what the call site passed as the wrapper's
+    // labels parameter, however the wrapper transforms them (following the transformation would
+    // mix every call site's labels).
+    if (!ts.isIdentifier(e) && !ts.isObjectLiteralExpression(e) && !ts.isArrayLiteralExpression(e)) {
+      const params = this.boundParameters(e, env);
+      const labels = params.length === 1 ? params : params.filter((p) => LABEL_PARAMETERS.test(p.name.getText()));
+      if (labels.length === 1) e = labels[0].name as ts.Identifier;
+    }
     for (let i = 0; i < 4 && ts.isIdentifier(e); i++) {
       const name = e.text;
       const param = [...env.keys()].find((p) => ts.isIdentifier(p.name) && p.name.text === name);

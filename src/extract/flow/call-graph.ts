@@ -110,7 +110,9 @@ export class CallGraph {
       decl = lookup(callee.text, callee);
     } else if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(skipOuter(callee.expression))) {
       const base = skipOuter(callee.expression) as ts.Identifier;
-      const ns = lookup(base.text, base);
+      let ns = lookup(base.text, base);
+      // `import { metrics } from '@acme/utils'` where utils has `export * as metrics from './metrics'`.
+      if (ns?.kind === 'import' && ns.imported !== '*') ns = this.project.followImport(ns) ?? ns;
       const file = ns?.kind === 'import' && ns.imported === '*' ? this.project.importedFile(ns) : undefined;
       decl = file && this.project.findExport(file, callee.name.text);
     }

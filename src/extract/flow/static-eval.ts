@@ -237,6 +237,11 @@ export class StaticEvaluator {
       }
       case 'import': {
         const target = this.project.followImport(decl);
+        // A namespace re-exported by name (`export * as metrics from …`) is its module object.
+        if (target?.kind === 'import' && target.imported === '*') {
+          const file = this.project.importedFile(target);
+          return file ? this.moduleObject(file, depth) : UNKNOWN;
+        }
         if (target) return this.declaration(target, EMPTY_ENV, depth + 1);
         const file = this.project.importedFile(decl);
         if (file && decl.imported === '*') return this.moduleObject(file, depth);
@@ -258,8 +263,15 @@ export class StaticEvaluator {
   private moduleObject(file: ts.SourceFile, depth: number): Static {
     const props = new Map<string, Static>();
     for (const statement of file.statements) {
-      if (!ts.isVariableStatement(statement)) continue;
-      if (!ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) continue;
+      const exported = ts.canHaveModifiers(statement)
+        ? ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)
+        : false;
+      // `export enum Types { … }` read as `metrics.Types.ACCOUNT_CREATED` through a namespace.
+      if (exported && ts.isEnumDeclaration(statement)) {
+        props.set(statement.name.text, this.declaration({ kind: 'enum', node: statement }, EMPTY_ENV, depth + 1));
+        continue;
+      }
+      if (!ts.isVariableStatement(statement) || !exported) continue;
       for (const d of statement.declarationList.declarations) {
         if (ts.isIdentifier(d.name) && d.initializer)
           props.set(d.name.text, this.eval(d.initializer, EMPTY_ENV, depth + 1));

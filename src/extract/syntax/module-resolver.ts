@@ -152,12 +152,19 @@ export class ModuleResolver {
       return (
         probe(join(pkg.dir, 'src', subpath), exists) ??
         probe(join(pkg.dir, subpath), exists) ??
-        probe(join(pkg.dir, subpath.replace(/^(lib|dist|build)\//, 'src/')), exists)
+        probe(join(pkg.dir, subpath.replace(/^(lib|dist|build)\//, 'src/')), exists) ??
+        probe(join(pkg.dir, subpath.replace(/^(dist|build)\//, 'lib/')), exists)
       );
-    // Built entry points (`lib/index.js`) are read from their sources (`src/index.ts`).
+    // Built entry points (`dist/index.js`) are read from their sources (`src/index.ts`, or
+    // `lib/index.ts` where the package compiles lib/ into dist/).
     const candidates = [
-      ...pkg.entries.flatMap((e) => [e.replace(/^(\.\/)?(lib|dist|build)\//, 'src/').replace(/\.d\.ts$/, '.ts'), e]),
+      ...pkg.entries.flatMap((e) => [
+        e.replace(/^(\.\/)?(lib|dist|build)\//, 'src/').replace(/\.d\.ts$/, '.ts'),
+        e.replace(/^(\.\/)?(dist|build)\//, 'lib/').replace(/\.d\.ts$/, '.ts'),
+        e,
+      ]),
       'src/index',
+      'lib/index',
       'index',
     ];
     for (const entry of candidates) {

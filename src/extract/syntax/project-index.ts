@@ -97,6 +97,16 @@ export class ProjectIndex {
             }
             return lookup(local, file);
           }
+        } else if (from && statement.exportClause && ts.isNamespaceExport(statement.exportClause)) {
+          // `export * as metrics from './telemetry/metrics'`: the module object, seen from here.
+          if (statement.exportClause.name.text === exported)
+            return {
+              kind: 'import',
+              node: statement,
+              module: from,
+              imported: '*',
+              name: statement.exportClause.name as ts.Identifier,
+            };
         } else if (from && !statement.exportClause) {
           const target = this.resolveModule(from, file.fileName);
           const found = target && this.findExport(target, exported, seen);
