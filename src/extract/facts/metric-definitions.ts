@@ -7,6 +7,8 @@ import {
   scalarText,
   staticNumbers,
   staticStrings,
+  truthiness,
+  constantArrayElements,
   type Env,
   type Static,
   type StaticEvaluator,
@@ -37,6 +39,8 @@ interface Creation {
   calls: Caller[];
   /** A declared or preset wrapper (`Metrics.getHistogram(name, help, labels)`) rather than the library. */
   wrapper?: { spec: WrapperSpec; declared: boolean };
+  /** The element of a constant array the creation's loop was bound to (one metric per element). */
+  element?: ts.Expression;
 }
 
 /** Where a call passes label values for the metric it defines (StatsD tags), with its arguments bound. */
@@ -88,6 +92,8 @@ export class MetricDefinitions {
   /** The node whose value is the metric: the `new` expression, or the outermost wrapper call. */
   private readonly byNode = new Map<ts.Node, MetricDef>();
   private readonly byName = new Map<string, MetricDef>();
+  /** A creation in a loop over a constant array → the metric it creates per element. */
+  private readonly byElement = new Map<ts.Node, Map<ts.Expression, MetricDef>>();
   /** Wrapper call → the metrics it creates, by the `new` expression inside the wrapper. */
   private readonly instances = new Map<ts.Node, Map<ts.Node, MetricDef>>();
 
@@ -110,6 +116,11 @@ export class MetricDefinitions {
   /** The metric whose value `node` is (a `new` expression or the outermost wrapper call). */
   atNode(node: ts.Node): MetricDef | undefined {
     return this.byNode.get(node);
+  }
+
+  /** The metric `node` creates in a loop over a constant array, for one element of it. */
+  atElement(node: ts.Node, element: ts.Expression): MetricDef | undefined {
+    return this.byElement.get(node)?.get(element);
   }
 
   /** The first metric defined under a static name. */
@@ -291,6 +302,7 @@ export class MetricDefinitions {
         : undefined;
     const param = nameValue?.k === 'param' ? nameValue : kindValue?.k === 'param' ? kindValue : undefined;
     if (!param || depth >= MAX_WRAPPER_DEPTH) return [creation];
+    if (ts.isVariableDeclaration(param.decl)) return this.perElement(creation, param.decl, depth);
     const fn = param.decl.parent;
     const calls = this.calls.callersOf(fn);
     // A wrapper's body is not a metric of its own: each call site is (none seen: nothing to list).
@@ -306,6 +318,44 @@ export class MetricDefinitions {
     });
     // A call site (depth > 0) is a metric even when no caller of its own function passes a name.
     return instances.length === 0 && depth > 0 ? [creation] : instances;
+  }
+
+  /**
+   * `for (const metric of METRICS) if (metric.type === 'counter') newCounter(metric.name, …)`: one
+   * metric per element of a constant array, where the branch the creation is in is taken for it.
+   */
+  private perElement(creation: Creation, binding: ts.VariableDeclaration, depth: number): Creation[] {
+    const loop = binding.parent.parent;
+    if (!ts.isForOfStatement(loop)) return [];
+    const elements = constantArrayElements(loop.expression, this.project);
+    if (!elements) return depth === 0 ? [] : [creation];
+    const site = creation.calls[0] ?? creation.node;
+    return elements.flatMap((element) => {
+      const env = new Map(creation.env);
+      env.set(binding, { arg: element, env: EMPTY_ENV });
+      if (!this.branchTaken(site, loop, env)) return [];
+      return this.instantiate({ ...creation, env, element }, depth + 1);
+    });
+  }
+
+  /**
+   * Whether, with what is bound, every `if` between `node` and `boundary` (a loop, a wrapper
+   * function) lets it through: `if (metric.type === 'counter')`, `if (buckets) … else …`.
+   */
+  private branchTaken(node: ts.Node, boundary: ts.Node, env: Env): boolean {
+    for (
+      let child = node, parent = node.parent;
+      parent && parent !== boundary;
+      child = parent, parent = parent.parent
+    ) {
+      if (ts.isFunctionLike(parent)) break;
+      if (!ts.isIfStatement(parent)) continue;
+      const taken = truthiness(this.evaluator.eval(parent.expression, env));
+      if (taken === undefined) continue;
+      if (child === parent.thenStatement && !taken) return false;
+      if (child === parent.elseStatement && taken) return false;
+    }
+    return true;
   }
 
   /**
@@ -358,12 +408,15 @@ export class MetricDefinitions {
     const { node, calls, library, wrapper } = creation;
     const kind = wrapper ? this.wrapperKind(creation, wrapper.spec) : creation.kind;
     if (!kind) return;
+    // A wrapper instance whose arguments rule out the branch the creation is in creates nothing there.
+    if (creation.calls.length > 0 && !this.branchTaken(node, node.getSourceFile(), creation.env)) return;
     const outer = calls[0];
     const site = outer ?? node;
     const config = this.configOf(creation);
     const props = config.props;
     const name = config.name ? scalarText(config.name) : undefined;
-    const loc = this.project.location(site);
+    // A metric declared as an element of a constant array is defined where the element is.
+    const loc = this.project.location(creation.element ?? site);
     // Get-or-create by name: a further call gets the metric the first one registered.
     const existing = wrapper?.spec.getOrCreate && name !== undefined ? this.byName.get(name) : undefined;
     if (existing && existing.library === library) {
@@ -377,7 +430,10 @@ export class MetricDefinitions {
     const nameNode = library !== 'prom-client' || wrapper ? node.arguments?.[0] : nameExpression(node);
     const def: MetricDef = {
       // A wrapper call can create several metrics (`httpMetrics('api')` → requests, latency).
-      id: outer ? `${loc.file}:${loc.line}:${loc.column}#${node.getStart()}` : `${loc.file}:${loc.line}:${loc.column}`,
+      id:
+        outer || creation.element
+          ? `${loc.file}:${loc.line}:${loc.column}#${node.getStart()}`
+          : `${loc.file}:${loc.line}:${loc.column}`,
       name: name ?? this.readableName(creation) ?? nameText(nameNode ?? node),
       nameIsDynamic: name === undefined,
       kind,
@@ -441,7 +497,13 @@ export class MetricDefinitions {
   private record(def: MetricDef, creation: Creation, site: ts.Node): void {
     const { node, calls, env, wrapper } = creation;
     const outer = calls[0];
-    if (outer) {
+    // One call inside a loop creates a metric per element: its value is none of them in particular.
+    if (creation.element) {
+      this.byNode.delete(site);
+      let perElement = this.byElement.get(site);
+      if (!perElement) this.byElement.set(site, (perElement = new Map<ts.Expression, MetricDef>()));
+      perElement.set(creation.element, def);
+    } else if (outer) {
       let perCall = this.instances.get(site);
       if (!perCall) this.instances.set(site, (perCall = new Map<ts.Node, MetricDef>()));
       perCall.set(node, def);

@@ -65,7 +65,7 @@ export class MetricResolver {
       return created ? [created] : [];
     }
     if (source.path.length > 0) return [];
-    const direct = this.definitions.atNode(e);
+    const direct = source.element ? this.definitions.atElement(e, source.element) : this.definitions.atNode(e);
     if (direct) return [direct];
     if (e.kind === ts.SyntaxKind.ThisKeyword) return optional(this.collectOwner(e));
     if (ts.isCallExpression(e)) {

@@ -1,5 +1,6 @@
 import { ts } from 'ts-morph';
 import type { ProjectIndex } from '../syntax/project-index.js';
+import { calledFunction, returnedValues } from './functions.js';
 import {
   enclosingClassLike,
   forEachThisAssignment,
@@ -17,12 +18,18 @@ export type Static =
   | { k: 'bool'; v: boolean }
   | { k: 'arr'; items: Static[] }
   | { k: 'obj'; props: Map<string, Static>; spreadParam?: ts.ParameterDeclaration }
-  /** Depends on a parameter of an enclosing function that no call site binds here. */
-  | { k: 'param'; decl: ts.ParameterDeclaration }
+  /**
+   * Depends on a parameter of an enclosing function that no call site binds here, or on the
+   * element a `for (const x of items)` loop binds (a `VariableDeclaration`).
+   */
+  | { k: 'param'; decl: Binding }
   | { k: 'unknown' };
 
-/** Arguments bound to the parameters of wrapper functions, innermost call first. */
-export type Env = ReadonlyMap<ts.ParameterDeclaration, { arg: ts.Expression | undefined; env: Env }>;
+/** What a wrapper call or a loop binds: a function parameter, or a `for…of` loop variable. */
+export type Binding = ts.ParameterDeclaration | ts.VariableDeclaration;
+
+/** Arguments bound to the parameters of wrapper functions (and loop variables to elements), innermost first. */
+export type Env = ReadonlyMap<Binding, { arg: ts.Expression | undefined; env: Env }>;
 export const EMPTY_ENV: Env = new Map();
 
 const UNKNOWN: Static = { k: 'unknown' };
@@ -55,9 +62,12 @@ export class StaticEvaluator {
     }
     if (ts.isTemplateExpression(e)) {
       let text = e.head.text;
-      for (const span of e.templateSpans) {
-        const part = this.eval(span.expression, env, depth + 1);
-        if (part.k === 'param') return part;
+      const parts = e.templateSpans.map((span) => this.eval(span.expression, env, depth + 1));
+      // A part a caller or a loop element decides makes the whole depend on it, whatever the rest.
+      const symbolic = parts.find((p) => p.k === 'param');
+      if (symbolic) return symbolic;
+      for (const [i, span] of e.templateSpans.entries()) {
+        const part = parts[i];
         const str = scalarText(part);
         if (str === undefined) return UNKNOWN;
         text += str + span.literal.text;
@@ -129,10 +139,19 @@ export class StaticEvaluator {
         if (target?.kind === 'variable' && target.isConst && target.node.initializer)
           return this.patternParts(target.node.initializer, EMPTY_ENV, depth + 1);
       }
-      if (decl?.kind === 'parameter' && decl.path.length === 0) {
+      if ((decl?.kind === 'parameter' || decl?.kind === 'loop') && decl.path.length === 0) {
         const bound = env.get(decl.node);
-        if (bound?.arg) return this.patternParts(bound.arg, bound.env, depth + 1);
+        // As in `declaration`: a caller bound at the top level sees what is bound around it (a loop element).
+        const callerEnv = bound && (bound.env.size === 0 ? env : new Map([...env, ...bound.env]));
+        if (bound?.arg && callerEnv) return this.patternParts(bound.arg, callerEnv, depth + 1);
       }
+    }
+    if (ts.isCallExpression(e)) {
+      // `appendPrefix(metric.name)`: the function's one returned value, with this call's arguments.
+      const fn = calledFunction(e.expression, this.project);
+      const returns = fn ? returnedValues(fn) : [];
+      if (fn && returns.length === 1)
+        return this.patternParts(returns[0], bindArguments(fn, e.arguments, env, env), depth + 1);
     }
     if (ts.isPropertyAccessExpression(e) && skipOuter(e.expression).kind === ts.SyntaxKind.ThisKeyword) {
       const cls = enclosingClassLike(e);
@@ -163,6 +182,19 @@ export class StaticEvaluator {
     const right = this.eval(e.right, env, depth + 1);
     if (left.k === 'param') return left;
     if (right.k === 'param') return right;
+    if (
+      op === ts.SyntaxKind.EqualsEqualsEqualsToken ||
+      op === ts.SyntaxKind.EqualsEqualsToken ||
+      op === ts.SyntaxKind.ExclamationEqualsEqualsToken ||
+      op === ts.SyntaxKind.ExclamationEqualsToken
+    ) {
+      const l = scalarText(left);
+      const r = scalarText(right);
+      if (l === undefined || r === undefined) return UNKNOWN;
+      const equal = l === r;
+      const negated = op === ts.SyntaxKind.ExclamationEqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsToken;
+      return { k: 'bool', v: negated ? !equal : equal };
+    }
     if (op === ts.SyntaxKind.PlusToken) {
       if (left.k === 'num' && right.k === 'num') return { k: 'num', v: left.v + right.v };
       const l = scalarText(left);
@@ -201,7 +233,7 @@ export class StaticEvaluator {
         const spread = this.eval(prop.expression, env, depth + 1);
         if (spread.k === 'obj') spread.props.forEach((v, k) => props.set(k, v));
         // `{ ...config, registers }` in a wrapper: the keys come from whoever calls it.
-        if (spread.k === 'param') spreadParam = spread.decl;
+        if (spread.k === 'param' && ts.isParameter(spread.decl)) spreadParam = spread.decl;
       }
     }
     return { k: 'obj', props, spreadParam };
@@ -254,6 +286,12 @@ export class StaticEvaluator {
           props.set(k, typeof v === 'number' ? { k: 'num', v } : { k: 'str', v }),
         );
         return { k: 'obj', props };
+      }
+      case 'loop': {
+        // `for (const metric of METRICS)`: the element this instance is bound to, else symbolic.
+        const bound = env.get(decl.node);
+        if (bound?.arg) return this.path(this.eval(bound.arg, bound.env, depth + 1), decl.path);
+        return ts.isForOfStatement(decl.loop) && decl.path.length === 0 ? { k: 'param', decl: decl.node } : UNKNOWN;
       }
       default:
         return UNKNOWN;
@@ -352,6 +390,36 @@ export class StaticEvaluator {
 /** A key missing from `{ ...config, registers }` comes from whoever passes `config`. */
 function spreadFrom(obj: Extract<Static, { k: 'obj' }>): Static {
   return obj.spreadParam ? { k: 'param', decl: obj.spreadParam } : UNKNOWN;
+}
+
+/** The element expressions of a constant array literal, through `const` declarations and imports. */
+export function constantArrayElements(expr: ts.Expression, project: ProjectIndex): ts.Expression[] | undefined {
+  let e = skipOuter(expr);
+  for (let i = 0; i < 4 && ts.isIdentifier(e); i++) {
+    let decl = lookup(e.text, e);
+    if (decl?.kind === 'import') decl = project.followImport(decl);
+    if (decl?.kind !== 'variable' || decl.path.length > 0 || !decl.node.initializer) return undefined;
+    e = skipOuter(decl.node.initializer);
+  }
+  if (!ts.isArrayLiteralExpression(e) || e.elements.some(ts.isSpreadElement)) return undefined;
+  return [...e.elements];
+}
+
+/** Whether a value is truthy, when that is known (`if (buckets)` with `buckets` bound). */
+export function truthiness(v: Static): boolean | undefined {
+  switch (v.k) {
+    case 'bool':
+      return v.v;
+    case 'str':
+      return v.v.length > 0;
+    case 'num':
+      return v.v !== 0;
+    case 'arr':
+    case 'obj':
+      return true;
+    default:
+      return undefined;
+  }
 }
 
 export function scalarText(v: Static): string | undefined {
