@@ -88,6 +88,21 @@ describe('label value provenance', () => {
       'finite mail,sms',
     ],
     [
+      'for…of over Object.entries, destructured',
+      "const QUEUES = { mail: 'mail-out', sms: 'sms-out' };\nfor (const [name, topic] of Object.entries(QUEUES)) checkouts.inc({ value: name }, topic.length);",
+      'finite mail,sms',
+    ],
+    [
+      'forEach over Object.entries, destructured',
+      "const QUEUES = { mail: 'mail-out', sms: 'sms-out' };\nObject.entries(QUEUES).forEach(([, topic]) => checkouts.inc({ value: topic }, 0));",
+      'finite mail-out,sms-out',
+    ],
+    [
+      'for…of over constant records, destructured by name',
+      "const STEPS = [{ id: 'cart' }, { id: 'pay' }];\nfor (const { id } of STEPS) checkouts.inc({ value: id });",
+      'finite cart,pay',
+    ],
+    [
       'literals at every call site',
       "function record(step: string) { checkouts.inc({ value: step }); }\nrecord('cart');\nrecord('payment');",
       'finite cart,payment',

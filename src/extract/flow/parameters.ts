@@ -193,27 +193,24 @@ export class ParameterValues {
   /** `STEPS.forEach((step) => …)`: the callback's first parameter takes the array's elements. */
   private iteratedValues(decl: Extract<Declaration, { kind: 'parameter' }>): Bound | undefined {
     const call = decl.fn.parent;
-    if (
-      decl.index !== 0 ||
-      decl.path.length > 0 ||
-      !call ||
-      !ts.isCallExpression(call) ||
-      !ts.isPropertyAccessExpression(call.expression)
-    )
+    if (decl.index !== 0 || !call || !ts.isCallExpression(call) || !ts.isPropertyAccessExpression(call.expression))
       return undefined;
     if (
       !ITERATING_METHODS.has(call.expression.name.text) ||
       call.arguments[0] !== (decl.fn as unknown as ts.Expression)
     )
       return undefined;
-    const items = staticStrings(this.evaluator.eval(call.expression.expression));
+    const elements = this.evaluator.elementsAt(this.evaluator.eval(call.expression.expression), decl.path);
+    const items = elements && staticStrings(elements);
     return items ? finite(items, `elements of \`${text(call.expression.expression)}\``) : undefined;
   }
 
   loopVariable(decl: Extract<Declaration, { kind: 'loop' }>, use: ts.Expression, env: Env): Bound {
     const name = text(use);
-    if (ts.isForOfStatement(decl.loop) && decl.path.length === 0) {
-      const items = staticStrings(this.evaluator.eval(decl.loop.expression, env));
+    if (ts.isForOfStatement(decl.loop)) {
+      // `for (const [queue, url] of Object.entries(QUEUES))`: each element at the destructured path.
+      const elements = this.evaluator.elementsAt(this.evaluator.eval(decl.loop.expression, env), decl.path);
+      const items = elements && staticStrings(elements);
       if (items) return finite(items, `elements of \`${text(decl.loop.expression)}\``);
     }
     if (ts.isForInStatement(decl.loop)) {

@@ -318,7 +318,12 @@ export class StaticEvaluator {
     return { k: 'obj', props };
   }
 
-  private path(value: Static, path: string[]): Static {
+  /** The values an iterated array's elements take at a destructuring path (`[key, value]`, `{ name }`). */
+  elementsAt(iterated: Static, path: readonly string[]): Static | undefined {
+    return iterated.k === 'arr' ? { k: 'arr', items: iterated.items.map((item) => this.path(item, path)) } : undefined;
+  }
+
+  private path(value: Static, path: readonly string[]): Static {
     let v = value;
     for (const key of path) {
       if (v.k === 'obj') v = v.props.get(key) ?? spreadFrom(v);
@@ -374,6 +379,8 @@ export class StaticEvaluator {
       const obj = args[0];
       if (name === 'values') return { k: 'arr', items: [...obj.props.values()] };
       if (name === 'keys') return { k: 'arr', items: [...obj.props.keys()].map((v) => ({ k: 'str', v })) };
+      if (name === 'entries')
+        return { k: 'arr', items: [...obj.props].map(([k, v]) => ({ k: 'arr', items: [{ k: 'str', v: k }, v] })) };
     }
     if (ts.isPropertyAccessExpression(callee) && (name === 'concat' || name === 'slice')) {
       const base = this.eval(callee.expression, env, depth + 1);
