@@ -283,6 +283,11 @@ describe('label value provenance', () => {
       "import { EventEmitter } from 'node:events';\nconst bus = new EventEmitter();\nbus.on('paid', (method: string) => checkouts.inc({ value: method }));\nbus.emit('paid', 'card');\nbus.emit('paid', 'sepa');",
       'finite card,sepa',
     ],
+    [
+      'listener of an event emitted through a helper that takes the event name, per event',
+      "import { EventEmitter } from 'node:events';\nconst bus = new EventEmitter();\nfunction publish(event: string, payload: { method: string }) { bus.emit(event, payload); }\nbus.on('paid', (p: { method: string }) => checkouts.inc({ value: p.method }));\nexport const card = () => publish('paid', { method: 'card' });\nexport const sepa = () => publish('paid', { method: 'sepa' });\nexport const signup = (email: string) => publish('signup', { method: email });",
+      'finite card,sepa',
+    ],
   ];
   for (const [name, code, expected] of cases) {
     it(name, async () => {

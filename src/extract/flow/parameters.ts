@@ -7,7 +7,7 @@ import { forEachDescendant } from '../syntax/walk.js';
 import type { CallGraph } from './call-graph.js';
 import { MAX_DEPTH, TOO_FAR } from './limits.js';
 import { text, type KnownSources } from './sources.js';
-import { EMPTY_ENV, scalarText, staticStrings, type Env, type StaticEvaluator } from './static-eval.js';
+import { bindArguments, EMPTY_ENV, scalarText, staticStrings, type Env, type StaticEvaluator } from './static-eval.js';
 
 const ITERATING_METHODS = new Set(['forEach', 'map', 'flatMap', 'filter', 'some', 'every', 'find']);
 
@@ -146,11 +146,11 @@ export class ParameterValues {
       return unknown(`listener of \`${event}\`, which nothing in the project emits`, decl.name.text);
     this.inProgress.add(decl.node);
     try {
-      const bounds = emits.map((call) => {
+      const bounds = emits.map(({ call, env, site }) => {
         const arg = call.arguments[decl.index + 1];
         if (!arg) return finite(['undefined'], 'omitted argument');
-        const value = this.walker.valueAt(arg, decl.path, EMPTY_ENV, depth + 1);
-        return withStep(value, { ...this.sources.step(call, `emitted as \`${event}\``), call: true });
+        const value = this.walker.valueAt(arg, decl.path, env, depth + 1);
+        return withStep(value, { ...this.sources.step(site, `emitted as \`${event}\``), call: true });
       });
       const result = union(bounds)!;
       return result.kind === 'finite' ? finite(result.values, `values emitted as \`${event}\``) : result;
@@ -159,20 +159,31 @@ export class ParameterValues {
     }
   }
 
-  /** The `emit(event, …)` calls of the project, grouped by event name once. */
-  private emitsOf(event: string): ts.CallExpression[] {
+  /**
+   * The `emit(event, …)` calls of the project, grouped by event name once. An emit inside a helper
+   * that takes the event name (`publish(event, payload) { bus.emit(event, payload) }`) counts once
+   * per call of the helper, with that call's arguments bound.
+   */
+  private emitsOf(event: string): EmitSite[] {
     if (!this.emitsByEvent) {
-      this.emitsByEvent = new Map();
+      const byEvent = new Map<string, EmitSite[]>();
+      const add = (name: string | undefined, emit: EmitSite): void => {
+        if (name !== undefined) byEvent.set(name, [...(byEvent.get(name) ?? []), emit]);
+      };
       for (const call of this.project.callsByName.get('emit') ?? []) {
-        const name =
-          ts.isCallExpression(call) && call.arguments[0]
-            ? scalarText(this.evaluator.eval(call.arguments[0]))
-            : undefined;
-        if (name === undefined) continue;
-        const list = this.emitsByEvent.get(name) ?? [];
-        list.push(call as ts.CallExpression);
-        this.emitsByEvent.set(name, list);
+        if (!ts.isCallExpression(call) || !call.arguments[0]) continue;
+        const eventName = this.evaluator.eval(call.arguments[0]);
+        if (eventName.k !== 'param' || !ts.isParameter(eventName.decl)) {
+          add(scalarText(eventName), { call, env: EMPTY_ENV, site: call });
+          continue;
+        }
+        const helper = eventName.decl.parent;
+        for (const caller of this.calls.confirmedCallersOf(helper)) {
+          const env = bindArguments(helper, caller.arguments ?? [], EMPTY_ENV);
+          add(scalarText(this.evaluator.eval(call.arguments[0], env)), { call, env, site: caller });
+        }
       }
+      this.emitsByEvent = byEvent;
     }
     return this.emitsByEvent.get(event) ?? [];
   }
@@ -223,7 +234,15 @@ export class ParameterValues {
     );
   }
 
-  private emitsByEvent?: Map<string, ts.CallExpression[]>;
+  private emitsByEvent?: Map<string, EmitSite[]>;
+}
+
+/** An `emit` call and, when it sits in a helper that takes the event name, one call of the helper. */
+interface EmitSite {
+  call: ts.CallExpression;
+  env: Env;
+  /** Where the value enters: the emit, or the helper's call. */
+  site: ts.Node;
 }
 
 const LISTENER_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);

@@ -350,6 +350,15 @@ export class ProvenanceAnalyzer implements ValueWalker {
           this.pathOf(e.whenFalse, path.slice(i), env, depth + 1),
         ])!;
       }
+      if (ts.isIdentifier(e)) {
+        // `payload.queue` where `payload` is a parameter: the property of what this call (or every
+        // call) passes; a constant object's property.
+        const decl = lookup(e.text, e);
+        if (decl?.kind === 'parameter' && !REQUEST_ROOTS.has(decl.name.text))
+          return this.parameter({ ...decl, path: [...decl.path, ...path.slice(i)] }, e, env, depth + 1);
+        if (decl?.kind === 'variable' && decl.isConst && decl.path.length === 0 && decl.node.initializer)
+          return this.pathOf(decl.node.initializer, path.slice(i), env, depth + 1);
+      }
       if (!ts.isObjectLiteralExpression(e)) {
         const synthetic = `${text(e)}.${path.slice(i).join('.')}`;
         const root = chain(e);
