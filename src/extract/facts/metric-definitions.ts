@@ -8,7 +8,9 @@ import {
   staticNumbers,
   staticStrings,
   truthiness,
-  constantArrayElements,
+  iterations,
+  type Binding,
+  type Iteration,
   type Env,
   type Static,
   type StaticEvaluator,
@@ -39,8 +41,8 @@ interface Creation {
   calls: Caller[];
   /** A declared or preset wrapper (`Metrics.getHistogram(name, help, labels)`) rather than the library. */
   wrapper?: { spec: WrapperSpec; declared: boolean };
-  /** The element of a constant array the creation's loop was bound to (one metric per element). */
-  element?: ts.Expression;
+  /** The turn of a loop over a constant collection the creation was bound to (one metric per element). */
+  element?: { index: number; node?: ts.Expression; loop: ts.Node };
 }
 
 /** Where a call passes label values for the metric it defines (StatsD tags), with its arguments bound. */
@@ -93,7 +95,7 @@ export class MetricDefinitions {
   private readonly byNode = new Map<ts.Node, MetricDef>();
   private readonly byName = new Map<string, MetricDef>();
   /** A creation in a loop over a constant array → the metric it creates per element. */
-  private readonly byElement = new Map<ts.Node, Map<ts.Expression, MetricDef>>();
+  private readonly byElement = new Map<ts.Node, Map<number, MetricDef>>();
   /** Wrapper call → the metrics it creates, by the `new` expression inside the wrapper. */
   private readonly instances = new Map<ts.Node, Map<ts.Node, MetricDef>>();
 
@@ -119,7 +121,7 @@ export class MetricDefinitions {
   }
 
   /** The metric `node` creates in a loop over a constant array, for one element of it. */
-  atElement(node: ts.Node, element: ts.Expression): MetricDef | undefined {
+  atElement(node: ts.Node, element: number): MetricDef | undefined {
     return this.byElement.get(node)?.get(element);
   }
 
@@ -302,7 +304,9 @@ export class MetricDefinitions {
         : undefined;
     const param = nameValue?.k === 'param' ? nameValue : kindValue?.k === 'param' ? kindValue : undefined;
     if (!param || depth >= MAX_WRAPPER_DEPTH) return [creation];
-    if (ts.isVariableDeclaration(param.decl)) return this.perElement(creation, param.decl, depth);
+    const turns = iterations(param.decl, this.evaluator, this.project);
+    if (turns) return this.perElement(creation, param.decl, turns, depth);
+    if (ts.isVariableDeclaration(param.decl)) return depth === 0 ? [] : [creation];
     const fn = param.decl.parent;
     const calls = this.calls.callersOf(fn);
     // A wrapper's body is not a metric of its own: each call site is (none seen: nothing to list).
@@ -324,17 +328,15 @@ export class MetricDefinitions {
    * `for (const metric of METRICS) if (metric.type === 'counter') newCounter(metric.name, …)`: one
    * metric per element of a constant array, where the branch the creation is in is taken for it.
    */
-  private perElement(creation: Creation, binding: ts.VariableDeclaration, depth: number): Creation[] {
-    const loop = binding.parent.parent;
-    if (!ts.isForOfStatement(loop)) return [];
-    const elements = constantArrayElements(loop.expression, this.project);
-    if (!elements) return depth === 0 ? [] : [creation];
+  private perElement(creation: Creation, binding: Binding, turns: Iteration[], depth: number): Creation[] {
     const site = creation.calls[0] ?? creation.node;
-    return elements.flatMap((element) => {
+    // The loop statement, or the iterating callback: the `if`s that select a kind are inside it.
+    const boundary = ts.isVariableDeclaration(binding) ? binding.parent.parent : binding.parent;
+    return turns.flatMap(({ bound, node }, index) => {
       const env = new Map(creation.env);
-      env.set(binding, { arg: element, env: EMPTY_ENV });
-      if (!this.branchTaken(site, loop, env)) return [];
-      return this.instantiate({ ...creation, env, element }, depth + 1);
+      env.set(binding, bound);
+      if (!this.branchTaken(site, boundary, env)) return [];
+      return this.instantiate({ ...creation, env, element: { index, node, loop: boundary } }, depth + 1);
     });
   }
 
@@ -416,7 +418,7 @@ export class MetricDefinitions {
     const props = config.props;
     const name = config.name ? scalarText(config.name) : undefined;
     // A metric declared as an element of a constant array is defined where the element is.
-    const loc = this.project.location(creation.element ?? site);
+    const loc = this.project.location(creation.element?.node ?? site);
     // Get-or-create by name: a further call gets the metric the first one registered.
     const existing = wrapper?.spec.getOrCreate && name !== undefined ? this.byName.get(name) : undefined;
     if (existing && existing.library === library) {
@@ -432,7 +434,7 @@ export class MetricDefinitions {
       // A wrapper call can create several metrics (`httpMetrics('api')` → requests, latency).
       id:
         outer || creation.element
-          ? `${loc.file}:${loc.line}:${loc.column}#${node.getStart()}`
+          ? `${loc.file}:${loc.line}:${loc.column}#${node.getStart()}${creation.element?.node ? '' : `@${creation.element?.index ?? ''}`}`
           : `${loc.file}:${loc.line}:${loc.column}`,
       name: name ?? this.readableName(creation) ?? nameText(nameNode ?? node),
       nameIsDynamic: name === undefined,
@@ -443,9 +445,12 @@ export class MetricDefinitions {
       labelNamesKnown: library === 'prom-client' && labelNames !== undefined,
       loc,
       // Getting a metric by name is safe anywhere: only the first call registers it.
+      // One metric per element of a constant collection: the loop over it runs where the loop is.
       createdIn: getOrCreate
         ? 'module'
-        : this.creationPlacement(site, name !== undefined && !outer ? isStaticName(node) : false),
+        : creation.element
+          ? this.creationPlacement(creation.element.loop, false)
+          : this.creationPlacement(site, name !== undefined && !outer ? isStaticName(node) : false),
     };
     if (library === 'prom-client') {
       // '' marks a readable config without `help` (prom-client throws); undefined, one obslint cannot read.
@@ -501,8 +506,8 @@ export class MetricDefinitions {
     if (creation.element) {
       this.byNode.delete(site);
       let perElement = this.byElement.get(site);
-      if (!perElement) this.byElement.set(site, (perElement = new Map<ts.Expression, MetricDef>()));
-      perElement.set(creation.element, def);
+      if (!perElement) this.byElement.set(site, (perElement = new Map<number, MetricDef>()));
+      perElement.set(creation.element.index, def);
     } else if (outer) {
       let perCall = this.instances.get(site);
       if (!perCall) this.instances.set(site, (perCall = new Map<ts.Node, MetricDef>()));

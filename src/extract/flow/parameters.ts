@@ -7,9 +7,15 @@ import { forEachDescendant } from '../syntax/walk.js';
 import type { CallGraph } from './call-graph.js';
 import { MAX_DEPTH, TOO_FAR } from './limits.js';
 import { text, type KnownSources } from './sources.js';
-import { bindArguments, EMPTY_ENV, scalarText, staticStrings, type Env, type StaticEvaluator } from './static-eval.js';
-
-const ITERATING_METHODS = new Set(['forEach', 'map', 'flatMap', 'filter', 'some', 'every', 'find']);
+import {
+  bindArguments,
+  EMPTY_ENV,
+  ITERATING_METHODS,
+  scalarText,
+  staticStrings,
+  type Env,
+  type StaticEvaluator,
+} from './static-eval.js';
 
 /** The walk a parameter's values are read with (the provenance analyzer). */
 export interface ValueWalker {

@@ -28,8 +28,18 @@ export type Static =
 /** What a wrapper call or a loop binds: a function parameter, or a `for…of` loop variable. */
 export type Binding = ts.ParameterDeclaration | ts.VariableDeclaration;
 
+/**
+ * What a binding is bound to: an argument expression (read in its caller's env), or a value
+ * computed here (an element of `Object.entries(KINDS)`, which no expression in the code is).
+ */
+export interface Bound {
+  arg: ts.Expression | undefined;
+  env: Env;
+  value?: Static;
+}
+
 /** Arguments bound to the parameters of wrapper functions (and loop variables to elements), innermost first. */
-export type Env = ReadonlyMap<Binding, { arg: ts.Expression | undefined; env: Env }>;
+export type Env = ReadonlyMap<Binding, Bound>;
 export const EMPTY_ENV: Env = new Map();
 
 const UNKNOWN: Static = { k: 'unknown' };
@@ -141,6 +151,8 @@ export class StaticEvaluator {
       }
       if ((decl?.kind === 'parameter' || decl?.kind === 'loop') && decl.path.length === 0) {
         const bound = env.get(decl.node);
+        const known = bound?.value && scalarText(bound.value);
+        if (known !== undefined) return [known];
         // As in `declaration`: a caller bound at the top level sees what is bound around it (a loop element).
         const callerEnv = bound && (bound.env.size === 0 ? env : new Map([...env, ...bound.env]));
         if (bound?.arg && callerEnv) return this.patternParts(bound.arg, callerEnv, depth + 1);
@@ -255,6 +267,7 @@ export class StaticEvaluator {
         return this.eval(decl.node, env, depth + 1);
       case 'parameter': {
         const bound = env.get(decl.node);
+        if (bound?.value) return this.path(bound.value, decl.path);
         if (bound) {
           // Arguments of an inner wrapper call may use the outer wrapper's parameters, bound later.
           const callerEnv = bound.env === env || bound.env.size === 0 ? env : new Map([...env, ...bound.env]);
@@ -290,8 +303,9 @@ export class StaticEvaluator {
       case 'loop': {
         // `for (const metric of METRICS)`: the element this instance is bound to, else symbolic.
         const bound = env.get(decl.node);
+        if (bound?.value) return this.path(bound.value, decl.path);
         if (bound?.arg) return this.path(this.eval(bound.arg, bound.env, depth + 1), decl.path);
-        return ts.isForOfStatement(decl.loop) && decl.path.length === 0 ? { k: 'param', decl: decl.node } : UNKNOWN;
+        return ts.isForOfStatement(decl.loop) ? { k: 'param', decl: decl.node } : UNKNOWN;
       }
       default:
         return UNKNOWN;
@@ -410,6 +424,50 @@ export function constantArrayElements(expr: ts.Expression, project: ProjectIndex
   }
   if (!ts.isArrayLiteralExpression(e) || e.elements.some(ts.isSpreadElement)) return undefined;
   return [...e.elements];
+}
+
+/** Array methods whose callback's first parameter takes each element in turn. */
+export const ITERATING_METHODS = new Set(['forEach', 'map', 'flatMap', 'filter', 'some', 'every', 'find']);
+
+/** One turn of a loop over a constant collection: what it binds, and the element's own expression if any. */
+export interface Iteration {
+  bound: Bound;
+  /** The array literal's element (`{ name: 'jobs_total', … }`), when the element is written in the code. */
+  node?: ts.Expression;
+}
+
+/**
+ * The turns of the loop a binding belongs to, when it iterates a constant collection:
+ * `for (const m of METRICS)`, `for (const [k, v] of Object.entries(KINDS))`,
+ * `Object.values(KINDS).forEach((kind) => …)`. Undefined when the collection is not constant.
+ */
+export function iterations(
+  binding: Binding,
+  evaluator: StaticEvaluator,
+  project: ProjectIndex,
+): Iteration[] | undefined {
+  let collection: ts.Expression | undefined;
+  if (ts.isVariableDeclaration(binding)) {
+    const loop = binding.parent.parent;
+    if (ts.isForOfStatement(loop)) collection = loop.expression;
+  } else {
+    const fn = binding.parent;
+    const call = fn.parent;
+    if (
+      fn.parameters[0] === binding &&
+      ts.isCallExpression(call) &&
+      call.arguments[0] === (fn as ts.Node) &&
+      ts.isPropertyAccessExpression(call.expression) &&
+      ITERATING_METHODS.has(call.expression.name.text)
+    )
+      collection = call.expression.expression;
+  }
+  if (!collection) return undefined;
+  const written = constantArrayElements(collection, project);
+  if (written) return written.map((node) => ({ bound: { arg: node, env: EMPTY_ENV }, node }));
+  const value = evaluator.eval(collection);
+  if (value.k !== 'arr') return undefined;
+  return value.items.map((item) => ({ bound: { arg: undefined, env: EMPTY_ENV, value: item } }));
 }
 
 /** Whether a value is truthy, when that is known (`if (buckets)` with `buckets` bound). */

@@ -13,7 +13,7 @@ import {
 import { forEachDescendant } from '../syntax/walk.js';
 import type { Caller } from './call-graph.js';
 import { returnedValues, calledFunction } from './functions.js';
-import { constantArrayElements, EMPTY_ENV, scalarText, type StaticEvaluator } from './static-eval.js';
+import { iterations, scalarText, type StaticEvaluator } from './static-eval.js';
 import type { TypeOracle } from './type-oracle.js';
 
 /**
@@ -25,8 +25,8 @@ export interface Origin {
   path: string[];
   /** A call of a project function whose returned values are origins too (listed beside it). */
   expanded?: true;
-  /** Written in a loop over a constant array: the element the loop was at (one metric per element). */
-  element?: ts.Expression;
+  /** Written in a loop over a constant collection: the turn it was written in (one metric per element). */
+  element?: number;
 }
 
 /** A value injected by a DI container under a token obslint can read (`@InjectMetric('orders_total')`). */
@@ -44,7 +44,7 @@ export type Source = Origin | InjectedOrigin;
 interface ContainerWrite {
   key: string | undefined;
   value: ts.Expression;
-  element?: ts.Expression;
+  element?: number;
 }
 
 export const isInjected = (source: Source): source is InjectedOrigin => 'token' in source;
@@ -396,7 +396,7 @@ export class ValueFlow {
       .flatMap((w) => {
         const found = this.follow(w.value, depth + 1);
         const { element } = w;
-        return element ? found.map((o) => (isInjected(o) ? o : { ...o, element })) : found;
+        return element === undefined ? found : found.map((o) => (isInjected(o) ? o : { ...o, element }));
       });
   }
 
@@ -407,14 +407,12 @@ export class ValueFlow {
   private keyedWrites(key: ts.Expression, value: ts.Expression): ContainerWrite[] {
     const evaluated = this.evaluator.eval(key);
     const constant = scalarText(evaluated);
-    if (constant !== undefined || evaluated.k !== 'param' || !ts.isVariableDeclaration(evaluated.decl))
-      return [{ key: constant, value }];
+    if (constant !== undefined || evaluated.k !== 'param') return [{ key: constant, value }];
     const binding = evaluated.decl;
-    const loop = binding.parent.parent;
-    const elements = ts.isForOfStatement(loop) ? constantArrayElements(loop.expression, this.project) : undefined;
-    if (!elements) return [{ key: undefined, value }];
-    return elements.map((element) => ({
-      key: scalarText(this.evaluator.eval(key, new Map([[binding, { arg: element, env: EMPTY_ENV }]]))),
+    const turns = iterations(binding, this.evaluator, this.project);
+    if (!turns) return [{ key: undefined, value }];
+    return turns.map(({ bound }, element) => ({
+      key: scalarText(this.evaluator.eval(key, new Map([[binding, bound]]))),
       value,
       element,
     }));
@@ -721,7 +719,7 @@ function dedupe(origins: Source[]): Source[] {
   const seen = new Set<string>();
   return origins.filter((o) => {
     const node = isInjected(o) ? o.node : o.expr;
-    const element = !isInjected(o) && o.element ? `@${o.element.pos}` : '';
+    const element = !isInjected(o) && o.element !== undefined ? `@${o.element}` : '';
     const key = `${node.pos}:${node.getSourceFile().fileName}:${o.path.join('.')}${element}`;
     if (seen.has(key)) return false;
     seen.add(key);
