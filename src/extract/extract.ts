@@ -134,6 +134,7 @@ export function extract(options: ExtractOptions): Extraction {
       guarded(call, notices, root, () => {
         definitions.discover(call);
       });
+  definitions.finish();
   // Every creation has been seen: references can now be resolved (and memoized) for good.
   const resolver = new MetricResolver(definitions, project, evaluator, types, calls, flow);
   for (const [site, def] of definitions.sites()) {

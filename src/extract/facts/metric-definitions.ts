@@ -16,6 +16,7 @@ import {
   type StaticEvaluator,
 } from '../flow/static-eval.js';
 import { libraryPaths } from '../flow/library-path.js';
+import { labelCallsOn, lookupGuard } from './lookup-guard.js';
 import { typeBound } from '../flow/type-bounds.js';
 import type { ValueFlow } from '../flow/value-flow.js';
 import { meterName, OTEL, otelInstrument } from '../libraries/opentelemetry.js';
@@ -27,7 +28,7 @@ import type { WrapperIndex } from '../libraries/wrappers.js';
 import { calleeName } from '../syntax/project-index.js';
 import { placement } from './metric-placement.js';
 
-const MAX_WRAPPER_DEPTH = 3;
+const MAX_WRAPPER_DEPTH = 4;
 
 /** A `new Counter(...)` (or equivalent) with the arguments of the wrapper calls that reach it. */
 /** A call site of a project function, or a `new` of a project class. */
@@ -257,14 +258,14 @@ export class MetricDefinitions {
       const labels = params.length === 1 ? params : params.filter((p) => LABEL_PARAMETERS.test(p.name.getText()));
       if (labels.length === 1) e = labels[0].name as ts.Identifier;
     }
-    for (let i = 0; i < 4 && ts.isIdentifier(e); i++) {
-      const name = e.text;
-      const param = [...env.keys()].find((p) => ts.isIdentifier(p.name) && p.name.text === name);
-      if (!param) break;
-      const arg = env.get(param)?.arg;
-      if (!arg) return undefined;
-      env = env.get(param)!.env;
-      e = skipOuter(arg);
+    // Wrapper levels bind into one environment: an argument may name a parameter of the level above.
+    for (let i = 0; i <= MAX_WRAPPER_DEPTH && ts.isIdentifier(e); i++) {
+      const decl = lookup(e.text, e);
+      const bound = decl?.kind === 'parameter' && decl.path.length === 0 ? env.get(decl.node) : undefined;
+      if (!bound) break;
+      if (!bound.arg) return decl?.kind === 'parameter' ? decl.node.initializer : undefined;
+      if (bound.env.size > 0) env = new Map([...env, ...bound.env]);
+      e = skipOuter(bound.arg);
     }
     return e;
   }
@@ -406,10 +407,34 @@ export class MetricDefinitions {
     return name ? scalarText(name) : undefined;
   }
 
+  /** Get-or-create instances wait until every plainly created metric is known (see `finish`). */
+  private readonly deferred: Creation[] = [];
+  private finishing = false;
+
+  /** Defines the get-or-create instances, each merged into a metric already created under its name. */
+  finish(): void {
+    this.finishing = true;
+    for (const creation of this.deferred.splice(0)) this.define(creation);
+  }
+
+  /** The lookup a creation (or one of the wrapper calls leading to it) runs only after, if any. */
+  private guardOf(creation: Creation): { holder: ts.Expression | undefined; at: ts.Node } | undefined {
+    for (const at of [creation.node, ...[...creation.calls].reverse()]) {
+      const guard = lookupGuard(at);
+      if (guard) return { ...guard, at };
+    }
+    return undefined;
+  }
+
   private define(creation: Creation): void {
     const { node, calls, library, wrapper } = creation;
     const kind = wrapper ? this.wrapperKind(creation, wrapper.spec) : creation.kind;
     if (!kind) return;
+    const guard = this.guardOf(creation);
+    if (guard && !this.finishing) {
+      this.deferred.push(creation);
+      return;
+    }
     // A wrapper instance whose arguments rule out the branch the creation is in creates nothing there.
     if (creation.calls.length > 0 && !this.branchTaken(node, node.getSourceFile(), creation.env)) return;
     const outer = calls[0];
@@ -420,21 +445,21 @@ export class MetricDefinitions {
     // A metric declared as an element of a constant array is defined where the element is.
     const loc = this.project.location(creation.element?.node ?? site);
     // Get-or-create by name: a further call gets the metric the first one registered.
-    const existing = wrapper?.spec.getOrCreate && name !== undefined ? this.byName.get(name) : undefined;
+    const getOrCreate = wrapper?.spec.getOrCreate === true || guard !== undefined;
+    const existing = getOrCreate && name !== undefined ? this.byName.get(name) : undefined;
     if (existing && existing.library === library) {
       (existing.alsoAt ??= []).push(loc);
-      this.record(existing, creation, site);
+      this.record(existing, creation, site, guard);
       return;
     }
     const labels = library === 'prom-client' ? props.get('labelNames') : undefined;
-    const getOrCreate = wrapper?.spec.getOrCreate === true;
     const labelNames = labels ? staticStrings(labels) : [];
     const nameNode = library !== 'prom-client' || wrapper ? node.arguments?.[0] : nameExpression(node);
     const def: MetricDef = {
       // A wrapper call can create several metrics (`httpMetrics('api')` → requests, latency).
       id:
         outer || creation.element
-          ? `${loc.file}:${loc.line}:${loc.column}#${node.getStart()}${creation.element?.node ? '' : `@${creation.element?.index ?? ''}`}`
+          ? `${loc.file}:${loc.line}:${loc.column}#${node.getStart()}${creation.element && !creation.element.node ? `@${creation.element.index}` : ''}`
           : `${loc.file}:${loc.line}:${loc.column}`,
       name: name ?? this.readableName(creation) ?? nameText(nameNode ?? node),
       nameIsDynamic: name === undefined,
@@ -494,12 +519,17 @@ export class MetricDefinitions {
       def.quantiles = (values ?? (given ? undefined : PROM_CLIENT.defaultPercentiles))?.length;
     }
     this.defs.push(def);
-    this.record(def, creation, site);
+    this.record(def, creation, site, guard);
     if (!def.nameIsDynamic && !this.byName.has(def.name)) this.byName.set(def.name, def);
   }
 
   /** Where a defined metric is reachable: its creating node, wrapper call instances, passed labels. */
-  private record(def: MetricDef, creation: Creation, site: ts.Node): void {
+  private record(
+    def: MetricDef,
+    creation: Creation,
+    site: ts.Node,
+    guard?: { holder: ts.Expression | undefined; at: ts.Node },
+  ): void {
     const { node, calls, env, wrapper } = creation;
     const outer = calls[0];
     // One call inside a loop creates a metric per element: its value is none of them in particular.
@@ -518,6 +548,14 @@ export class MetricDefinitions {
     } else {
       this.byNode.set(site, def);
     }
+    // `metric.inc(tags, delta)` after the lookup: the labels are what this instance's call site passed.
+    const within = guard?.holder && enclosingFunction(guard.at);
+    if (guard?.holder && within)
+      for (const use of labelCallsOn(guard.holder, within)) {
+        const list = this.passed.get(use.call) ?? [];
+        list.push({ def, argument: this.bound(use.labels, env) });
+        this.passed.set(use.call, list);
+      }
     const labels = wrapper?.spec.labels;
     if (labels) {
       const argument = node.arguments?.[Number(labels.slice(4))];

@@ -404,6 +404,15 @@ export class StaticEvaluator {
       if (base.k === 'arr' && name === 'slice' && nums.every((n) => n !== undefined))
         return { k: 'arr', items: base.items.slice(nums[0], nums[1]) };
     }
+    // `appendPrefix(name)`: a project function with one returned value, with this call's arguments.
+    if (depth < MAX_DEPTH / 2) {
+      const fn = calledFunction(callee, this.project);
+      const returns = fn && !(fn as ts.FunctionLikeDeclaration).asteriskToken && !isAsync(fn) ? returnedValues(fn) : [];
+      if (fn && returns.length === 1) {
+        const value = this.eval(returns[0], bindArguments(fn, e.arguments, env, env), depth + 1);
+        if (value.k !== 'unknown') return value;
+      }
+    }
     return args.find((a) => a.k === 'param') ?? UNKNOWN;
   }
 }
@@ -468,6 +477,10 @@ export function iterations(
   const value = evaluator.eval(collection);
   if (value.k !== 'arr') return undefined;
   return value.items.map((item) => ({ bound: { arg: undefined, env: EMPTY_ENV, value: item } }));
+}
+
+function isAsync(fn: ts.SignatureDeclaration): boolean {
+  return ts.getModifiers(fn as ts.FunctionLikeDeclaration)?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword) === true;
 }
 
 /** Whether a value is truthy, when that is known (`if (buckets)` with `buckets` bound). */
