@@ -367,8 +367,7 @@ export class MetricDefinitions {
    */
   private callerNames(template: Creation, instance: Creation): boolean {
     if (this.staticName(instance) !== undefined) return true;
-    const constant = (name: string | undefined): number => (name ?? '').replace(/\{[^}]*\}/g, '').length;
-    return constant(this.readableName(instance)) > constant(this.readableName(template));
+    return constantLength(this.readableName(instance)) > constantLength(this.readableName(template));
   }
 
   /** The name as far as it is constant (`{APP_NAME}_build_info`), for wrappers matched by method name. */
@@ -598,4 +597,16 @@ export class MetricDefinitions {
     }
     return where;
   }
+}
+
+/** The characters of a readable name outside its `{expression}` parts (which may hold braces). */
+function constantLength(name: string | undefined): number {
+  let depth = 0;
+  let length = 0;
+  for (const ch of name ?? '') {
+    if (ch === '{') depth++;
+    else if (ch === '}') depth = Math.max(0, depth - 1);
+    else if (depth === 0) length++;
+  }
+  return length;
 }
