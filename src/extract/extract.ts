@@ -91,7 +91,8 @@ export function extract(options: ExtractOptions): Extraction {
   const routeCalls: ts.CallExpression[] = [];
   const controllers: ts.ClassDeclaration[] = [];
   const viewNodes: ts.Node[] = [];
-  for (const file of selectCandidates(texts, options.modules, wrappers.modules)) {
+  const imported = new Set<string>();
+  for (const file of selectCandidates(texts, options.modules, wrappers.modules, imported)) {
     const shownAs = displayPath(root, file);
     const parsed = parseSource(file, texts.get(file)!, shownAs);
     if ('problem' in parsed) {
@@ -124,6 +125,7 @@ export function extract(options: ExtractOptions): Extraction {
   const types = new TypeOracle(project.files, options.modules);
   const calls = new CallGraph(project, types);
   const flow = new ValueFlow(project, evaluator, types, (fn) => calls.callersOf(fn));
+  wrappers.keepImported(imported);
   const definitions = new MetricDefinitions(project, evaluator, calls, flow, wrappers);
   for (const node of newExpressions)
     guarded(node, notices, root, () => {
@@ -255,10 +257,14 @@ function selectCandidates(
   texts: ReadonlyMap<string, string>,
   modules: ModuleResolver,
   wrapperModules: ReadonlySet<string>,
+  importedWrapperModules: Set<string>,
 ): string[] {
   // A file importing a metrics helper package defines or uses metrics through it.
-  const wrapperImport = (text: string): boolean =>
-    [...text.matchAll(IMPORT_SPECIFIER)].some((m) => wrapperModules.has(m[1]));
+  const wrapperImport = (text: string): boolean => {
+    const found = [...text.matchAll(IMPORT_SPECIFIER)].filter((m) => wrapperModules.has(m[1]));
+    found.forEach((m) => importedWrapperModules.add(m[1]));
+    return found.length > 0;
+  };
   const selected = new Set<string>();
   const metricFiles = new Set<string>();
   const routeFiles = new Set<string>();
