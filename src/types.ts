@@ -292,11 +292,17 @@ export interface Directive {
   rules: string[];
   line: number;
   column: number;
+  /** The text after `--` (without a leading `until <date>`). */
   reason?: string;
+  /** `-- until 2027-03-01 …`: the date as written; the suppression ends after that day (UTC). */
+  until?: string;
 }
 
 /** The pseudo-rule under which `--report-unused-disable-directives` reports. */
 export const UNUSED_DIRECTIVE_RULE_ID = 'unused-disable-directive';
+
+/** The pseudo-rule under which `--require-reason` reports a suppression that gives no reason. */
+export const MISSING_REASON_RULE_ID = 'missing-disable-reason';
 
 export interface Finding {
   ruleId: string;
@@ -309,6 +315,31 @@ export interface Finding {
   flow?: FlowStep[];
   /** Stable across line moves: rule, file, metric, label and the cause. */
   fingerprint: string;
+}
+
+/**
+ * `obslint-baseline.json`: the findings a project had when it adopted obslint, so that only new ones
+ * fail. ESLint's bulk-suppressions model: counted per file and rule (and, for findings about a
+ * metric, per metric and label), never per line, so that moving code within a file keeps it valid.
+ */
+export interface Baseline {
+  version: 1;
+  /** Keyed by posix path relative to the baseline file's directory. */
+  files: Record<string, BaselineEntry[]>;
+}
+
+export interface BaselineEntry {
+  rule: string;
+  metric?: string;
+  label?: string;
+  /** How many such findings the file may have. */
+  count: number;
+}
+
+/** An entry that now matches fewer findings than it allows: fixed findings that could come back unnoticed. */
+export interface StaleEntry extends BaselineEntry {
+  file: string;
+  found: number;
 }
 
 export interface Notice {
@@ -335,6 +366,8 @@ export interface RunResult {
   estimates: Estimate[];
   stats: RunStats;
   rules: RuleSummary[];
+  /** The baseline the run applied, when it found one: how many findings it hid, and its stale entries. */
+  baseline?: { file: string; suppressed: number; stale: StaleEntry[] };
 }
 
 export interface RuleSummary {

@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { analyze, diff, rules } from '../api.js';
+import { analyze, baseline, diff, rules } from '../api.js';
+import { BASELINE_FILE_NAME } from '../config/baseline.js';
 import { UserError, UsageError } from '../config/errors.js';
 import { DIFF_FORMATS, renderDiff, type DiffFormat } from '../reporters/diff.js';
 import { FORMATS, loadReporter, type Format } from '../reporters/index.js';
@@ -20,6 +21,8 @@ interface LintOptions extends CommonOptions {
   format: Format;
   maxWarnings: number;
   quiet?: boolean;
+  requireReason?: boolean;
+  baseline?: string | false;
 }
 
 export interface CliIO {
@@ -63,17 +66,63 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     .option('--max-warnings <n>', 'exit 1 when there are more warnings than this (-1: no limit)', parseInteger, -1)
     .option('--quiet', 'report errors only')
     .option('--report-unused-disable-directives', 'report obslint-disable comments that suppress nothing')
+    .option('--require-reason', 'report obslint-disable comments that give no reason (`-- why`)')
+    .option('--baseline <file>', `known findings not to report (default: ${BASELINE_FILE_NAME} found from here up)`)
+    .option('--no-baseline', 'report every finding, ignoring the baseline')
     .action(async (paths: string[], options: LintOptions) => {
       const result = await analyze({
         cwd: io.cwd,
         paths,
         configFile: options.config,
         reportUnusedDirectives: options.reportUnusedDisableDirectives,
+        requireReason: options.requireReason,
+        baseline: options.baseline,
       });
       const reporter = await loadReporter(options.format);
       emit(io, options.output, reporter(result, { color: useColor(io, options), quiet: Boolean(options.quiet) }));
       exitCode = exitCodeOf(result, options);
     });
+
+  program
+    .command('baseline')
+    .description(`record today's findings in ${BASELINE_FILE_NAME}: later runs report only new ones`)
+    .argument('[paths...]', 'files and directories to analyse', [])
+    .option('-c, --config <file>', 'budget file (default: obslint.yaml found from the working directory up)')
+    .option(
+      '--baseline <file>',
+      `baseline to write (default: the ${BASELINE_FILE_NAME} found from here up, or a new one here)`,
+    )
+    .option('--prune', 'also drop entries whose findings are fixed, and lower counts to what is found')
+    .option('--require-reason', 'record suppressions without a reason too (as `obslint --require-reason` reports them)')
+    .action(
+      async (
+        paths: string[],
+        options: { config?: string; baseline?: string; prune?: boolean; requireReason?: boolean },
+      ) => {
+        const update = await baseline({
+          cwd: io.cwd,
+          paths,
+          configFile: options.config,
+          baselineFile: options.baseline,
+          prune: options.prune,
+          requireReason: options.requireReason,
+        });
+        const files = Object.keys(update.baseline.files).length;
+        const n = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
+        io.stderr(
+          `${update.file}: ${n(update.recorded, 'finding')} recorded (${update.added} new); the baseline holds ${n(
+            Object.values(update.baseline.files).reduce((sum, list) => sum + list.reduce((s, e) => s + e.count, 0), 0),
+            'finding',
+          )} in ${n(files, 'file')}\n`,
+        );
+        if (update.stale.length > 0)
+          io.stderr(
+            options.prune
+              ? `pruned ${n(update.stale.length, 'stale entry').replace('entrys', 'entries')} whose findings are fixed\n`
+              : `kept ${n(update.stale.length, 'stale entry').replace('entrys', 'entries')} whose findings are fixed: run \`obslint baseline --prune\` to drop them\n`,
+          );
+      },
+    );
 
   common(program.command('catalog'))
     .description('list every metric with its labels, bounds and estimated series')
