@@ -342,6 +342,28 @@ export interface StaleEntry extends BaselineEntry {
   found: number;
 }
 
+/** `obslint-catalog.lock.json`: the metrics a project commits to, written by `obslint catalog --lock`. */
+export interface CatalogLock {
+  version: 1;
+  /** Keyed by metric name, sorted. */
+  metrics: Record<string, LockedMetric>;
+}
+
+export interface LockedMetric {
+  kind: MetricKind;
+  /** Sorted label names (attribute keys for OpenTelemetry). */
+  labels: string[];
+  /** False when some label names could not be read: label changes are then not claimed. */
+  labelsComplete?: false;
+  /** Histogram bucket boundaries, when obslint could read them. */
+  buckets?: number[];
+  /** Histogram bucket count, when only the count is known. */
+  bucketCount?: number;
+  quantiles?: number;
+  /** The estimate's band: `0-1`, `2-10`, `11-100`, … or `unbounded`. */
+  series: string;
+}
+
 export interface Notice {
   level: 'warning' | 'note';
   message: string;

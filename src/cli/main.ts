@@ -3,11 +3,14 @@ import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { analyze, baseline, diff, rules } from '../api.js';
 import { BASELINE_FILE_NAME } from '../config/baseline.js';
+import { LOCKFILE_NAME, readCatalogLock, writeCatalogLock } from '../config/catalog-lock.js';
+import { catalogLock, compareLock, renderLockChanges } from '../diff/catalog-lock.js';
 import { UserError, UsageError } from '../config/errors.js';
 import { DIFF_FORMATS, renderDiff, type DiffFormat } from '../reporters/diff.js';
 import { FORMATS, loadReporter, type Format } from '../reporters/index.js';
 import type { RunResult } from '../types.js';
 import { docsUrl, VERSION } from '../util/package.js';
+import { displayPath } from '../util/paths.js';
 import { CATALOG_FORMATS, renderCatalog, renderExplain, type CatalogFormat } from './catalog-view.js';
 
 interface CommonOptions {
@@ -128,18 +131,48 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     .description('list every metric with its labels, bounds and estimated series')
     .argument('[paths...]', 'files and directories to analyse', [])
     .addOption(new Option('-f, --format <format>', 'output format').choices(CATALOG_FORMATS).default('table'))
-    .action(async (paths: string[], options: CommonOptions & { format: CatalogFormat }) => {
-      const result = await analyze({ cwd: io.cwd, paths, configFile: options.config });
-      emit(io, options.output, renderCatalog(result, options.format));
-      printNotices(io, result);
-    });
+    .addOption(
+      new Option('--lock', `write the catalog to the lockfile (${LOCKFILE_NAME}) to commit`).conflicts('check'),
+    )
+    .option('--check', 'exit 1 and print the difference when the code no longer matches the lockfile')
+    .option('--lockfile <file>', `lockfile to write or check (default: ${LOCKFILE_NAME} in the working directory)`)
+    .action(
+      async (
+        paths: string[],
+        options: CommonOptions & { format: CatalogFormat; lock?: boolean; check?: boolean; lockfile?: string },
+      ) => {
+        // The catalog is about metrics, not findings: the baseline has nothing to say here.
+        const result = await analyze({ cwd: io.cwd, paths, configFile: options.config, baseline: false });
+        printNotices(io, result);
+        if (!options.lock && !options.check) {
+          emit(io, options.output, renderCatalog(result, options.format));
+          return;
+        }
+        const file = resolve(io.cwd, options.lockfile ?? LOCKFILE_NAME);
+        const shownAs = displayPath(io.cwd, file);
+        const current = catalogLock(result);
+        const count = Object.keys(current.metrics).length;
+        if (options.lock) {
+          writeCatalogLock(file, shownAs, current);
+          io.stderr(`wrote ${shownAs} (${count} metric${count === 1 ? '' : 's'})\n`);
+          return;
+        }
+        const changes = compareLock(readCatalogLock(file, shownAs), current);
+        if (changes.length === 0) {
+          emit(io, options.output, `${shownAs}: the ${count} metric${count === 1 ? '' : 's'} match the lockfile\n`);
+          return;
+        }
+        emit(io, options.output, renderLockChanges(changes, shownAs));
+        exitCode = 1;
+      },
+    );
 
   common(program.command('explain'))
     .description('show how the series estimate of a metric is computed')
     .argument('<metric>', 'metric name')
     .argument('[paths...]', 'files and directories to analyse', [])
     .action(async (metric: string, paths: string[], options: CommonOptions) => {
-      const result = await analyze({ cwd: io.cwd, paths, configFile: options.config });
+      const result = await analyze({ cwd: io.cwd, paths, configFile: options.config, baseline: false });
       const text = renderExplain(result, metric);
       if (!text) {
         const names = result.catalog.metrics.map((m) => m.name);
