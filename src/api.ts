@@ -28,8 +28,8 @@ export interface AnalyzeOptions {
   cwd?: string;
   /** Files and directories to analyse; defaults to the working directory. */
   paths?: string[];
-  /** Budget file; found from the working directory upwards when omitted. */
-  configFile?: string;
+  /** Budget file; found from the working directory upwards when omitted; `false` for the defaults. */
+  configFile?: string | false;
   reportUnusedDirectives?: boolean;
   /** Report suppressions that give no reason. */
   requireReason?: boolean;
@@ -46,7 +46,12 @@ export interface AnalyzeOptions {
 export async function analyze(options: AnalyzeOptions = {}): Promise<RunResult> {
   const root = resolve(options.cwd ?? process.cwd());
   const shown = (abs: string): string => displayPath(root, abs);
-  const configFile = options.configFile ? resolve(root, options.configFile) : findConfigFile(root);
+  const configFile =
+    options.configFile === false
+      ? undefined
+      : options.configFile
+        ? resolve(root, options.configFile)
+        : findConfigFile(root);
   const config = loadConfig(configFile, shown);
   const paths = options.paths && options.paths.length > 0 ? options.paths : ['.'];
   // `ignore` globs are relative to the budget file, like everything in it.

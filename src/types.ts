@@ -245,6 +245,23 @@ export interface RouteFact {
   loc: Location;
 }
 
+/**
+ * A call of a helper in an installed package that seems to define a metric but that obslint cannot
+ * read (`createTimer('ledger_sync_seconds', …)` from `@acme/telemetry`): a `wrappers:` entry would teach it.
+ */
+export interface UnreadHelper {
+  /** `module#export.path`, as a `wrappers:` entry names it. */
+  callee: string;
+  /** Guessed from the called name (`createTimer` → histogram), when it names one. */
+  kind?: MetricKind;
+  name: ArgumentPath;
+  help?: ArgumentPath;
+  labelNames?: ArgumentPath;
+  /** The metric name at the first call seen. */
+  example: string;
+  loc: Location;
+}
+
 export interface Catalog {
   metrics: MetricDef[];
   labelUses: LabelUse[];
@@ -257,6 +274,8 @@ export interface Catalog {
   tracing: TracingFacts;
   /** OpenTelemetry metric exporters the project sets up (`prometheus` for `new PrometheusExporter()`). */
   exporters: string[];
+  /** Helpers from installed packages that seem to define metrics obslint cannot read (first call of each). */
+  unreadHelpers: UnreadHelper[];
 }
 
 export interface LabelEstimate {

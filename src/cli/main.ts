@@ -1,16 +1,19 @@
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { analyze, baseline, diff, rules } from '../api.js';
 import { BASELINE_FILE_NAME } from '../config/baseline.js';
 import { LOCKFILE_NAME, readCatalogLock, writeCatalogLock } from '../config/catalog-lock.js';
 import { catalogLock, compareLock, renderLockChanges } from '../diff/catalog-lock.js';
 import { UserError, UsageError } from '../config/errors.js';
+import { CONFIG_FILE_NAMES, parseConfig } from '../config/load.js';
+import { DEFAULTS } from '../config/types.js';
+import { renderStarterBudget } from '../reporters/budget.js';
 import { DIFF_FORMATS, renderDiff, type DiffFormat } from '../reporters/diff.js';
 import { FORMATS, loadReporter, type Format } from '../reporters/index.js';
 import type { RunResult } from '../types.js';
 import { docsUrl, VERSION } from '../util/package.js';
-import { displayPath } from '../util/paths.js';
+import { displayPath, toPosix } from '../util/paths.js';
 import { CATALOG_FORMATS, renderCatalog, renderExplain, type CatalogFormat } from './catalog-view.js';
 
 interface CommonOptions {
@@ -127,6 +130,36 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
       },
     );
 
+  program
+    .command('init')
+    .description("write a starter obslint.yaml from today's code: budgets with headroom, TODOs, wrapper stubs")
+    .argument('[paths...]', 'files and directories to analyse', [])
+    .option('-o, --output <file>', 'budget file to write', 'obslint.yaml')
+    .option('--force', 'overwrite an existing budget file')
+    .action(async (paths: string[], options: { output: string; force?: boolean }) => {
+      const file = resolve(io.cwd, options.output);
+      const shownAs = displayPath(io.cwd, file);
+      // Another name the lookup would find in that directory counts as existing too.
+      const existing = [file, ...CONFIG_FILE_NAMES.map((n) => join(dirname(file), n))].find((f) => existsSync(f));
+      if (existing && !options.force)
+        throw new UsageError(
+          `${displayPath(io.cwd, existing)} already exists: obslint init never overwrites a budget file without --force`,
+        );
+      // Today's code under the defaults: an existing budget file would colour the estimates.
+      const result = await analyze({ cwd: io.cwd, paths, configFile: false, baseline: false });
+      const starter = renderStarterBudget(result, {
+        schema: schemaReference(dirname(file), io.cwd),
+        defaultMaxSeries: DEFAULTS.maxSeriesPerMetric,
+      });
+      // What init writes must load: a file the next run refuses would be a poor start.
+      parseConfig(starter.text, file, shownAs);
+      emit(io, options.output, starter.text);
+      const n = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
+      io.stderr(
+        `wrote ${shownAs}: ${n(starter.budgets, 'metric budget')}, ${n(starter.todos, 'label')} to bound (TODO), ${n(starter.unbounded, 'unbounded metric')} without a budget, ${n(starter.wrappers, 'wrapper stub')} to check\n`,
+      );
+    });
+
   common(program.command('catalog'))
     .description('list every metric with its labels, bounds and estimated series')
     .argument('[paths...]', 'files and directories to analyse', [])
@@ -227,6 +260,12 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     );
     return 2;
   }
+}
+
+/** Where editors find the schema from the budget file: the installed package, relative to the file. */
+function schemaReference(fileDir: string, cwd: string): string {
+  const modules = toPosix(relative(fileDir, join(cwd, 'node_modules')));
+  return `${modules.startsWith('.') ? modules : `./${modules}`}/obslint/schema/obslint.schema.json`;
 }
 
 function parseInteger(value: string): number {
