@@ -18,6 +18,7 @@ import { isRouteCall, nestRoutes, routeOf } from './facts/routes.js';
 import { propertyKey } from './syntax/scope.js';
 import { outboundCalls, tracingFacts, type ManifestFacts } from './facts/propagation.js';
 import { isSpanCall, spanFact } from './facts/spans.js';
+import { unreadHelpers } from './facts/unread-helpers.js';
 import { viewsIn } from './facts/views.js';
 import { parseSource } from './syntax/parse.js';
 import { StaticEvaluator } from './flow/static-eval.js';
@@ -192,6 +193,13 @@ export function extract(options: ExtractOptions): Extraction {
       exporters: newExpressions.some((n) => ts.isIdentifier(n.expression) && n.expression.text === 'PrometheusExporter')
         ? ['prometheus']
         : [],
+      unreadHelpers: unreadHelpers(
+        callExpressions,
+        new Set([...definitions.sites()].map(([site]) => site)),
+        project,
+        flow,
+        evaluator,
+      ).sort(byLocation),
     },
     notices,
     directives,
