@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { globby } from 'globby';
 import { UsageError } from '../config/errors.js';
@@ -66,15 +66,18 @@ export async function discover(
   const directories: string[] = [];
   const notices: Notice[] = [];
   for (const input of paths) {
-    const abs = resolve(root, input);
+    const abs = sameTreeAs(root, resolve(root, input));
     let stat;
     try {
       stat = statSync(abs);
     } catch {
-      throw new UsageError(`no such file or directory: ${input}`);
+      // pre-commit and lint-staged may pass a file the commit deletes or renames: nothing to lint there.
+      if (!isSourceFile(abs)) throw new UsageError(`no such file or directory: ${input}`);
+      notices.push({ level: 'note', file: toPosix(relative(root, abs)), message: 'skipped: no such file (deleted?)' });
+      continue;
     }
     if (stat.isDirectory()) directories.push(abs);
-    else if (SOURCE_EXTENSIONS.some((e) => abs.endsWith(`.${e}`))) namedFiles.push(abs);
+    else if (isSourceFile(abs)) namedFiles.push(abs);
     else
       notices.push({
         level: 'note',
@@ -169,6 +172,26 @@ export async function discover(
     ),
     wholeProject: directories.length > 0,
   };
+}
+
+function isSourceFile(path: string): boolean {
+  return SOURCE_EXTENSIONS.some((e) => path.endsWith(`.${e}`));
+}
+
+/**
+ * A path under the root as the root spells it. Git hooks pass absolute paths from
+ * `git rev-parse --show-toplevel`, which resolves symlinks; the working directory may not
+ * (macOS's /var → /private/var): the same file must not look like one outside the project.
+ */
+function sameTreeAs(root: string, abs: string): string {
+  if (isInside(abs, root)) return abs;
+  try {
+    const realRoot = realpathSync(root);
+    const rel = relative(realRoot, realpathSync(abs));
+    return !rel.startsWith('..') && !isAbsolute(rel) ? join(root, rel) : abs;
+  } catch {
+    return abs;
+  }
 }
 
 function isInside(file: string, dir: string): boolean {
