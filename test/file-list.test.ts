@@ -1,37 +1,12 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempProject } from './helpers/cli.js';
+import { ORDERS_API as PROJECT } from './helpers/hook-project.js';
 
 /**
  * File-list mode, as git hooks call it (pre-commit, lint-staged): only the named files are reported,
  * while the whole project (its budget file, tsconfig aliases, other files' metrics) is analysed.
  */
-const PROJECT = {
-  'package.json': '{ "name": "orders-api", "private": true, "dependencies": { "prom-client": "^15.1.3" } }\n',
-  'tsconfig.json': '{ "compilerOptions": { "baseUrl": ".", "paths": { "@app/*": ["lib/*"] }, "strict": true } }\n',
-  'obslint.yaml': 'version: 1\nlabels: { tenant: 12 }\n',
-  'lib/metrics.ts': `import { Counter } from 'prom-client';
-
-export const requests = new Counter({
-  name: 'orders_requests_total',
-  help: 'Requests by route and tenant',
-  labelNames: ['route', 'tenant'],
-});
-`,
-  'src/http/handler.ts': `import { requests } from '@app/metrics';
-
-export function handle(req: { originalUrl: string; headers: Record<string, string> }): void {
-  requests.inc({ route: req.originalUrl, tenant: req.headers['x-tenant'] });
-}
-`,
-  'src/http/admin.ts': `import { requests } from '@app/metrics';
-
-export function audit(req: { url: string }, tenant: 'eu' | 'us'): void {
-  requests.inc({ route: req.url, tenant });
-}
-`,
-  'src/clean.ts': 'export const answer = 42;\n',
-};
 
 interface JsonResult {
   findings: { ruleId: string; loc: { file: string; line: number } }[];
