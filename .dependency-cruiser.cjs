@@ -91,9 +91,10 @@ module.exports = {
     {
       name: 'no-dev-dependencies-at-run-time',
       severity: 'error',
-      comment: 'What src/ and rules/ import ships: it must be a dependency, not a devDependency.',
+      comment:
+        "What src/ and rules/ import ships: it must be a dependency, not a devDependency (or an optional peer the user installs: the ESLint plugin's eslint and parser).",
       from: { path: '^(src|rules)/', pathNot: '\\.test\\.ts$' },
-      to: { dependencyTypes: ['npm-dev'] },
+      to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['npm-peer'] },
     },
     {
       name: 'no-unresolvable',

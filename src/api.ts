@@ -3,7 +3,7 @@ import { rules as allRules } from '../rules/index.js';
 import { findConfigFile, loadConfig } from './config/load.js';
 import type { ResolvedConfig } from './config/types.js';
 import { diffRevisions, type DiffOptions } from './diff/run.js';
-import { discover } from './discovery/discover.js';
+import { discoverSync } from './discovery/discover.js';
 import { readSources } from './discovery/read-sources.js';
 import type { AnyRule } from './engine/define-rule.js';
 import { runRules, severityOf } from './engine/run-rules.js';
@@ -22,10 +22,24 @@ export interface AnalyzeOptions {
   /** Budget file; found from the working directory upwards when omitted. */
   configFile?: string;
   reportUnusedDirectives?: boolean;
+  /** Texts to analyse instead of what is on disk (an editor's unsaved buffer), by absolute path. */
+  sourceTexts?: ReadonlyMap<string, string>;
 }
 
 /** The one entry point every front end calls: discovery → extract → estimate → rules. */
-export async function analyze(options: AnalyzeOptions = {}): Promise<RunResult> {
+export function analyze(options: AnalyzeOptions = {}): Promise<RunResult> {
+  // Errors reject the promise, as they did when discovery awaited its globs.
+  return Promise.resolve().then(() => analyzeProject(options).result);
+}
+
+export interface ProjectAnalysis {
+  result: RunResult;
+  /** Every file the analysis read (absolute), and the budget file: what a memo must watch for changes. */
+  inputs: string[];
+}
+
+/** `analyze`, synchronously, with the files it read: for the ESLint plugin, whose rules cannot wait. */
+export function analyzeProject(options: AnalyzeOptions = {}): ProjectAnalysis {
   const root = resolve(options.cwd ?? process.cwd());
   const shown = (abs: string): string => displayPath(root, abs);
   const configFile = options.configFile ? resolve(root, options.configFile) : findConfigFile(root);
@@ -40,12 +54,13 @@ export async function analyze(options: AnalyzeOptions = {}): Promise<RunResult> 
     subpathImports,
     notices: discoveryNotices,
     wholeProject,
-  } = await discover(paths, root, config.ignore, configFile ? dirname(configFile) : root);
+  } = discoverSync(paths, root, config.ignore, configFile ? dirname(configFile) : root);
   const manifests = {
     scripts: packages.flatMap((p) => p.scripts),
     dependencies: Object.assign({}, ...packages.map((p) => p.dependencies)) as Record<string, string>,
   };
   const { texts, notices: readNotices } = readSources(files, root);
+  for (const [file, text] of options.sourceTexts ?? []) if (texts.has(file)) texts.set(file, text);
   const extraction = extract({
     root,
     texts,
@@ -71,7 +86,7 @@ export async function analyze(options: AnalyzeOptions = {}): Promise<RunResult> 
     ...[...readNotices, ...extraction.notices].filter((n) => !n.file || reported.has(n.file)),
   ];
   if (targets.size === 0) notices.push({ level: 'note', message: `no source files found under ${paths.join(', ')}` });
-  return {
+  const result: RunResult = {
     schemaVersion: 1,
     tool: { name: 'obslint', version: VERSION },
     root,
@@ -86,6 +101,7 @@ export async function analyze(options: AnalyzeOptions = {}): Promise<RunResult> 
     },
     rules: summarizeRules(allRules, config),
   };
+  return { result, inputs: configFile ? [...files, configFile] : files };
 }
 
 function summarizeRules(rules: AnyRule[], config: ResolvedConfig): RunResult['rules'] {

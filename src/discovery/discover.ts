@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { globby } from 'globby';
+import { globbySync } from 'globby';
 import { UsageError } from '../config/errors.js';
 import type { PathAlias, SubpathImports, WorkspacePackage } from '../extract/syntax/module-resolver.js';
 import type { Notice } from '../types.js';
@@ -56,12 +56,12 @@ export interface Discovery {
  * globs. Named files are always analysed, even when ignored; their project (the working directory,
  * or the nearest package root above them) is analysed too, for context, and only they are reported.
  */
-export async function discover(
-  paths: string[],
-  root: string,
-  extraIgnores: string[],
-  ignoreBase = root,
-): Promise<Discovery> {
+export function discover(paths: string[], root: string, extraIgnores: string[], ignoreBase = root): Promise<Discovery> {
+  return Promise.resolve().then(() => discoverSync(paths, root, extraIgnores, ignoreBase));
+}
+
+/** `discover`, synchronously: ESLint rules cannot wait for a promise. */
+export function discoverSync(paths: string[], root: string, extraIgnores: string[], ignoreBase = root): Discovery {
   const namedFiles: string[] = [];
   const directories: string[] = [];
   const notices: Notice[] = [];
@@ -97,7 +97,7 @@ export async function discover(
   const projectConfigs = new ProjectConfigReader(root, packages);
   const readConfigs = new Map<string, string[]>();
   for (const dir of [...contextDirs].sort()) {
-    const manifests = await globby(['**/package.json'], {
+    const manifests = globbySync(['**/package.json'], {
       cwd: dir,
       absolute: true,
       gitignore: true,
@@ -117,7 +117,7 @@ export async function discover(
       if (!packages.has(pkg.name)) packages.set(pkg.name, pkg);
       subpathImports.set(pkg.dir, { dir: pkg.dir, imports: read.imports });
     }
-    const configs = await globby(['**/{tsconfig,jsconfig}*.json'], {
+    const configs = globbySync(['**/{tsconfig,jsconfig}*.json'], {
       cwd: dir,
       absolute: true,
       gitignore: true,
@@ -142,7 +142,7 @@ export async function discover(
       ...buildDirs.map((d) => `${d}/**`),
       ...extraIgnores.map((g) => relativeGlob(g, ignoreBase, dir)).filter((g): g is string => Boolean(g)),
     ];
-    const found = await globby([`**/*.{${SOURCE_EXTENSIONS.join(',')}}`], {
+    const found = globbySync([`**/*.{${SOURCE_EXTENSIONS.join(',')}}`], {
       cwd: dir,
       absolute: true,
       gitignore: true,
