@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RuleTester } from '@typescript-eslint/rule-tester';
 import { ESLint } from 'eslint';
@@ -27,6 +27,12 @@ const cliFinding = (file: string, ruleId: string) => {
   if (!found) throw new Error(`the CLI has no ${ruleId} finding in ${file}`);
   return found;
 };
+const HEALTH = `import { requests } from '@app/metrics';
+
+export function health(req: { headers: Record<string, string> }): void {
+  requests.inc({ route: '/health', tenant: req.headers['x-tenant'] });
+}
+`;
 const admin = ORDERS_API['src/http/admin.ts'];
 const adminFinding = cliFinding('src/http/admin.ts', 'untemplated-route');
 
@@ -127,6 +133,46 @@ describe('the plugin object', () => {
     expect(result.messages.map((m) => `${m.line}:${m.column} ${m.ruleId} ${m.message}`)).toEqual([
       `${adminFinding.loc.line}:${adminFinding.loc.column} observability/untemplated-route ${adminFinding.message}`,
     ]);
+  });
+});
+
+describe('the memoised project analysis', () => {
+  it('re-analyses when a file it read changes on disk (here the budget file), not only the linted one', async () => {
+    const dir = tempProject({ ...ORDERS_API, 'src/http/health.ts': HEALTH });
+    const eslint = new ESLint({
+      cwd: dir,
+      overrideConfigFile: true,
+      overrideConfig: [
+        ...plugin.configs.recommended,
+        { languageOptions: { parserOptions: { projectService: false } } },
+      ],
+    });
+    const lint = async () =>
+      (await eslint.lintText(HEALTH, { filePath: join(dir, 'src/http/health.ts') }))[0].messages.map(
+        (m) => `${m.line}:${m.column} ${m.ruleId}`,
+      );
+    expect(await lint()).toEqual([]);
+    writeFileSync(join(dir, 'obslint.yaml'), 'version: 1\n');
+    // The disk is checked at most once a second: an `eslint .` run lints many files in that time.
+    await new Promise((done) => setTimeout(done, 1100));
+    expect(await lint()).toEqual(['4:44 obslint/unbounded-label']);
+  });
+});
+
+describe('a broken budget file', () => {
+  it("stops the lint with the CLI's message and location", async () => {
+    const dir = tempProject({ ...ORDERS_API, 'obslint.yaml': 'version: 1\nlabels: [oops\n' });
+    const eslint = new ESLint({
+      cwd: dir,
+      overrideConfigFile: true,
+      overrideConfig: [
+        ...plugin.configs.recommended,
+        { languageOptions: { parserOptions: { projectService: false } } },
+      ],
+    });
+    await expect(eslint.lintFiles(['src/clean.ts'])).rejects.toThrow(
+      'obslint.yaml:2:9: invalid YAML: this `[` is never closed with `]` (flow sequence)',
+    );
   });
 });
 
