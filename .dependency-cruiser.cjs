@@ -61,6 +61,14 @@ module.exports = {
       to: { path: '^src/action/' },
     },
     {
+      name: 'eslint-plugin-without-cli-dependencies',
+      severity: 'error',
+      comment:
+        "The ESLint plugin runs inside the user's ESLint: it never loads the CLI's commander or chalk, directly or through the core.",
+      from: { path: '^src/eslint-plugin/' },
+      to: { path: ['node_modules/(commander|chalk)/', '^src/(cli|reporters)/'], reachable: true },
+    },
+    {
       name: 'model-is-a-leaf',
       severity: 'error',
       comment: 'src/model/ holds pure helpers over the catalog types; it depends on nothing but them and util.',
