@@ -41,17 +41,13 @@ export async function analyze(options: AnalyzeOptions = {}): Promise<RunResult> 
     notices: discoveryNotices,
     wholeProject,
   } = await discover(paths, root, config.ignore, configFile ? dirname(configFile) : root);
-  const manifests = {
-    scripts: packages.flatMap((p) => p.scripts),
-    dependencies: Object.assign({}, ...packages.map((p) => p.dependencies)) as Record<string, string>,
-  };
   const { texts, notices: readNotices } = readSources(files, root);
   const extraction = extract({
     root,
     texts,
     statusCodes: config.defaults.statusCodes,
     modules: new ModuleResolver(packages, aliases, subpathImports),
-    manifests,
+    packages,
     wrappers: config.wrappers,
   });
   const reported = new Set([...targets].map(shown));
