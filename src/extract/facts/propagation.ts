@@ -58,15 +58,14 @@ export function tracingByPackage(
   packages: PackageIndex,
 ): Record<string, TracingFacts> {
   const callsOf = new Map<string, (ts.CallExpression | ts.NewExpression)[]>();
-  for (const call of calls) {
-    const key = packages.of(call.getSourceFile().fileName).key;
-    callsOf.set(key, [...(callsOf.get(key) ?? []), call]);
-  }
   const filesOf = new Map<string, ts.SourceFile[]>();
-  for (const file of files) {
-    const key = packages.of(file.fileName).key;
-    filesOf.set(key, [...(filesOf.get(key) ?? []), file]);
-  }
+  const add = <T>(into: Map<string, T[]>, key: string, item: T): void => {
+    const list = into.get(key);
+    if (list) list.push(item);
+    else into.set(key, [item]);
+  };
+  for (const call of calls) add(callsOf, packages.of(call.getSourceFile().fileName).key, call);
+  for (const file of files) add(filesOf, packages.of(file.fileName).key, file);
   const own = new Map<string, TracingFacts>();
   for (const scope of packages.all())
     own.set(
@@ -302,8 +301,8 @@ function isClientComponent(file: ts.SourceFile): boolean {
 
 /**
  * The host of a literal absolute URL the call sends to: among the arguments
- * (`https://api.stripe.com/v1/…`), in a constant passed as the URL, or in the base URL of the
- * instance called (`axios.create({ baseURL })`, `got.extend({ prefixUrl })`).
+ * (`https://api.stripe.com/v1/…`, `{ hostname: 'api.github.com' }`), in a constant passed as the
+ * URL, or in the base URL of the instance called (`axios.create({ baseURL })`, `got.extend({ prefixUrl })`).
  */
 function hostOf(call: ts.CallExpression | ts.NewExpression): string | undefined {
   let host: string | undefined;
@@ -311,6 +310,11 @@ function hostOf(call: ts.CallExpression | ts.NewExpression): string | undefined 
     forEachDescendant(arg, (n) => {
       if (host) return false;
       host = literalHost(n);
+      if (!host && ts.isPropertyAssignment(n) && ['host', 'hostname'].includes(propertyKey(n.name) ?? '')) {
+        const value = skipOuter(n.initializer);
+        if (ts.isStringLiteralLike(value) && /^[a-z0-9.-]+(:\d+)?$/i.test(value.text))
+          host = value.text.replace(/:\d+$/, '').toLowerCase();
+      }
     });
   }
   const first = call.arguments?.[0] && skipOuter(call.arguments[0]);

@@ -40,6 +40,7 @@ export class PackageIndex {
   private readonly scopes: (PackageScope & { manifest: WorkspacePackage })[];
   private readonly byName = new Map<string, PackageScope>();
   private readonly rootScope: PackageScope;
+  private readonly byFile = new Map<string, PackageScope>();
 
   constructor(
     private readonly root: string,
@@ -65,8 +66,13 @@ export class PackageIndex {
 
   /** The package a file (absolute path) belongs to. */
   of(fileName: string): PackageScope {
-    const key = this.keyOf(fileName);
-    return this.scopes.find((s) => s.key === '.' || key === s.key || key.startsWith(`${s.key}/`)) ?? this.rootScope;
+    let scope = this.byFile.get(fileName);
+    if (!scope) {
+      const key = this.keyOf(fileName);
+      scope = this.scopes.find((s) => s.key === '.' || key.startsWith(`${s.key}/`)) ?? this.rootScope;
+      this.byFile.set(fileName, scope);
+    }
+    return scope;
   }
 
   /**
