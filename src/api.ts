@@ -78,10 +78,6 @@ export function analyzeProject(options: AnalyzeOptions = {}): ProjectAnalysis {
     notices: discoveryNotices,
     wholeProject,
   } = discoverSync(paths, root, config.ignore, configFile ? dirname(configFile) : root);
-  const manifests = {
-    scripts: packages.flatMap((p) => p.scripts),
-    dependencies: Object.assign({}, ...packages.map((p) => p.dependencies)) as Record<string, string>,
-  };
   const { texts, notices: readNotices } = readSources(files, root);
   for (const [file, text] of options.sourceTexts ?? []) if (texts.has(file)) texts.set(file, text);
   const extraction = extract({
@@ -89,7 +85,7 @@ export function analyzeProject(options: AnalyzeOptions = {}): ProjectAnalysis {
     texts,
     statusCodes: config.defaults.statusCodes,
     modules: new ModuleResolver(packages, aliases, subpathImports),
-    manifests,
+    packages,
     wrappers: config.wrappers,
   });
   const reported = new Set([...targets].map(shown));

@@ -18,11 +18,12 @@ describe('fixture projects', () => {
       const result = await runFixture(dir);
       expect(findingKeys(result)).toEqual(expected.findings.map((f) => `${f.file}:${f.line} ${f.rule}`));
       for (const f of expected.findings) {
+        const found = result.findings.filter(
+          (x) => x.loc.file === f.file && x.loc.line === f.line && x.ruleId === f.rule,
+        );
+        if (f.severity) expect(found.map((x) => x.severity)).toContain(f.severity);
         if (!f.message) continue;
-        const messages = result.findings
-          .filter((x) => x.loc.file === f.file && x.loc.line === f.line && x.ruleId === f.rule)
-          .map((x) => x.message);
-        expect(messages).toContainEqual(expect.stringContaining(f.message));
+        expect(found.map((x) => x.message)).toContainEqual(expect.stringContaining(f.message));
       }
       for (const [metric, series] of Object.entries(expected.estimates ?? {})) {
         expect(result.estimates.find((e) => e.metric === metric)?.series, metric).toEqual(series);

@@ -254,6 +254,7 @@ function readManifest(manifest: string, root: string): ManifestRead {
       entries,
       scripts: Object.values(strings(fields.scripts)),
       dependencies: { ...strings(fields.devDependencies), ...strings(fields.dependencies) },
+      ...(fields.browser !== undefined && fields.browser !== false ? { browser: true } : {}),
     },
     imports,
   };

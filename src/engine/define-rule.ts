@@ -18,8 +18,8 @@ export interface Report<MessageId extends string> {
   flow?: FlowStep[];
   /** What makes two reports the same cause (besides rule, file, metric and label). */
   cause?: string;
-  /** Lowers an error rule's finding to a warning (e.g. missing propagation where nothing traces yet). */
-  downgrade?: boolean;
+  /** Lowers the finding to a note: information, not a problem today (e.g. calls where nothing traces yet). */
+  note?: boolean;
 }
 
 export interface RuleContext<Options, MessageId extends string> {
