@@ -13,6 +13,7 @@ import { ModuleResolver } from './extract/syntax/module-resolver.js';
 import type { RunDiff, RunResult } from './types.js';
 import { docsUrl, VERSION } from './util/package.js';
 import { displayPath } from './util/paths.js';
+import { PhaseTimer } from './util/phase-timer.js';
 
 export interface AnalyzeOptions {
   /** Directory paths are shown relative to; defaults to the process's working directory. */
@@ -22,14 +23,17 @@ export interface AnalyzeOptions {
   /** Budget file; found from the working directory upwards when omitted. */
   configFile?: string;
   reportUnusedDirectives?: boolean;
+  /** Collects where the run's time goes (`--timing`). */
+  timer?: PhaseTimer;
 }
 
 /** The one entry point every front end calls: discovery → extract → estimate → rules. */
 export async function analyze(options: AnalyzeOptions = {}): Promise<RunResult> {
+  const timer = options.timer ?? new PhaseTimer();
   const root = resolve(options.cwd ?? process.cwd());
   const shown = (abs: string): string => displayPath(root, abs);
   const configFile = options.configFile ? resolve(root, options.configFile) : findConfigFile(root);
-  const config = loadConfig(configFile, shown);
+  const config = timer.time('discovery', () => loadConfig(configFile, shown));
   const paths = options.paths && options.paths.length > 0 ? options.paths : ['.'];
   // `ignore` globs are relative to the budget file, like everything in it.
   const {
@@ -40,30 +44,38 @@ export async function analyze(options: AnalyzeOptions = {}): Promise<RunResult> 
     subpathImports,
     notices: discoveryNotices,
     wholeProject,
-  } = await discover(paths, root, config.ignore, configFile ? dirname(configFile) : root);
+  } = await timer.timeAsync('discovery', () =>
+    discover(paths, root, config.ignore, configFile ? dirname(configFile) : root),
+  );
   const manifests = {
     scripts: packages.flatMap((p) => p.scripts),
     dependencies: Object.assign({}, ...packages.map((p) => p.dependencies)) as Record<string, string>,
   };
-  const { texts, notices: readNotices } = readSources(files, root);
-  const extraction = extract({
-    root,
-    texts,
-    statusCodes: config.defaults.statusCodes,
-    modules: new ModuleResolver(packages, aliases, subpathImports),
-    manifests,
-    wrappers: config.wrappers,
-  });
+  const { texts, notices: readNotices } = timer.time('read', () => readSources(files, root));
+  const extraction = timer.time('extract', () =>
+    extract({
+      root,
+      texts,
+      statusCodes: config.defaults.statusCodes,
+      modules: new ModuleResolver(packages, aliases, subpathImports),
+      manifests,
+      wrappers: config.wrappers,
+      timer,
+    }),
+  );
   const reported = new Set([...targets].map(shown));
   if (wholeProject && config.fileDisplay) reported.add(config.fileDisplay);
-  const estimates = estimate(extraction.catalog, config);
-  const allFindings = runRules({
-    rules: allRules,
-    catalog: extraction.catalog,
-    estimates,
-    config,
-    directives: extraction.directives,
-    reportUnusedDirectives: options.reportUnusedDirectives ?? false,
+  const { estimates, allFindings } = timer.time('rules', () => {
+    const estimates = estimate(extraction.catalog, config);
+    const allFindings = runRules({
+      rules: allRules,
+      catalog: extraction.catalog,
+      estimates,
+      config,
+      directives: extraction.directives,
+      reportUnusedDirectives: options.reportUnusedDirectives ?? false,
+    });
+    return { estimates, allFindings };
   });
   const findings = allFindings.filter((f) => reported.has(f.loc.file));
   const notices = [

@@ -7,6 +7,7 @@ import { DIFF_FORMATS, renderDiff, type DiffFormat } from '../reporters/diff.js'
 import { FORMATS, loadReporter, type Format } from '../reporters/index.js';
 import type { RunResult } from '../types.js';
 import { docsUrl, VERSION } from '../util/package.js';
+import { formatTiming, PhaseTimer } from '../util/phase-timer.js';
 import { CATALOG_FORMATS, renderCatalog, renderExplain, type CatalogFormat } from './catalog-view.js';
 
 interface CommonOptions {
@@ -20,6 +21,7 @@ interface LintOptions extends CommonOptions {
   format: Format;
   maxWarnings: number;
   quiet?: boolean;
+  timing?: boolean;
 }
 
 export interface CliIO {
@@ -63,15 +65,21 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     .option('--max-warnings <n>', 'exit 1 when there are more warnings than this (-1: no limit)', parseInteger, -1)
     .option('--quiet', 'report errors only')
     .option('--report-unused-disable-directives', 'report obslint-disable comments that suppress nothing')
+    .option('--timing', 'print where the run spent its time (per phase) to stderr')
     .action(async (paths: string[], options: LintOptions) => {
+      const timer = new PhaseTimer();
       const result = await analyze({
         cwd: io.cwd,
         paths,
         configFile: options.config,
         reportUnusedDirectives: options.reportUnusedDisableDirectives,
+        timer,
       });
-      const reporter = await loadReporter(options.format);
-      emit(io, options.output, reporter(result, { color: useColor(io, options), quiet: Boolean(options.quiet) }));
+      await timer.timeAsync('report', async () => {
+        const reporter = await loadReporter(options.format);
+        emit(io, options.output, reporter(result, { color: useColor(io, options), quiet: Boolean(options.quiet) }));
+      });
+      if (options.timing) io.stderr(formatTiming(timer));
       exitCode = exitCodeOf(result, options);
     });
 

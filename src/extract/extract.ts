@@ -23,6 +23,7 @@ import { parseSource } from './syntax/parse.js';
 import { StaticEvaluator } from './flow/static-eval.js';
 import { TypeOracle } from './flow/type-oracle.js';
 import { forEachDescendant } from './syntax/walk.js';
+import { PhaseTimer } from '../util/phase-timer.js';
 
 /** Metric words: libraries, metric classes and holders, label-setting calls. `.set(` alone is not one (every Map has it). */
 const METRIC_WORDS =
@@ -70,6 +71,8 @@ export interface ExtractOptions {
   manifests: ManifestFacts;
   /** Declared metric factories (the budget file's `wrappers:`); presets are added here. */
   wrappers: readonly WrapperSpec[];
+  /** Charged with prefilter, parse, index and checker time; the rest of extraction is the caller's. */
+  timer?: PhaseTimer;
 }
 
 export interface Extraction {
@@ -81,6 +84,7 @@ export interface Extraction {
 
 export function extract(options: ExtractOptions): Extraction {
   const { root, texts } = options;
+  const timer = options.timer ?? new PhaseTimer();
   const notices: Notice[] = [];
 
   const project = new ProjectIndex(root, options.modules);
@@ -91,13 +95,17 @@ export function extract(options: ExtractOptions): Extraction {
   const routeCalls: ts.CallExpression[] = [];
   const controllers: ts.ClassDeclaration[] = [];
   const viewNodes: ts.Node[] = [];
-  for (const file of selectCandidates(texts, options.modules, wrappers.modules)) {
+  const candidates = timer.time('prefilter', () => selectCandidates(texts, options.modules, wrappers.modules));
+  timer.count('discovered', texts.size);
+  timer.count('parsed', candidates.length);
+  for (const file of candidates) {
     const shownAs = displayPath(root, file);
-    const parsed = parseSource(file, texts.get(file)!, shownAs);
+    const parsed = timer.time('parse', () => parseSource(file, texts.get(file)!, shownAs));
     if ('problem' in parsed) {
       notices.push(parsed.problem);
       continue;
     }
+    timer.start('index');
     project.add(parsed.sourceFile);
     const found = parseDirectives(texts.get(file)!);
     if (found.length > 0) directives.set(shownAs, found);
@@ -118,10 +126,11 @@ export function extract(options: ExtractOptions): Extraction {
         if (isRouteCall(node)) routeCalls.push(node);
       }
     });
+    timer.stop();
   }
 
   const evaluator = new StaticEvaluator(project);
-  const types = new TypeOracle(project.files, options.modules);
+  const types = new TypeOracle(project.files, options.modules, timer);
   const calls = new CallGraph(project, types);
   const flow = new ValueFlow(project, evaluator, types, (fn) => calls.callersOf(fn));
   const definitions = new MetricDefinitions(project, evaluator, calls, flow, wrappers);
