@@ -5,6 +5,7 @@ import { UsageError } from '../config/errors.js';
 import type { PathAlias, SubpathImports, WorkspacePackage } from '../extract/syntax/module-resolver.js';
 import type { Notice } from '../types.js';
 import { compareStrings, displayPath, toPosix } from '../util/paths.js';
+import { GitIgnore } from './gitignore.js';
 import { lineColumn, unclosedJson } from './json-text.js';
 import { ProjectConfigReader } from './tsconfig.js';
 
@@ -94,15 +95,15 @@ export async function discover(
   const projectConfigs = new ProjectConfigReader(root, packages);
   const readConfigs = new Map<string, string[]>();
   for (const dir of [...contextDirs].sort()) {
+    const gitignore = await GitIgnore.load(dir, ALWAYS_IGNORED);
     const manifests = await globby(['**/package.json'], {
       cwd: dir,
       absolute: true,
-      gitignore: true,
       ignore: ALWAYS_IGNORED,
       dot: false,
       suppressErrors: true,
     });
-    for (const manifest of manifests.sort()) {
+    for (const manifest of manifests.filter((f) => !gitignore.ignores(f)).sort()) {
       if (readManifests.has(manifest)) continue;
       readManifests.add(manifest);
       const read = readManifest(manifest, root);
@@ -117,13 +118,12 @@ export async function discover(
     const configs = await globby(['**/{tsconfig,jsconfig}*.json'], {
       cwd: dir,
       absolute: true,
-      gitignore: true,
       ignore: ALWAYS_IGNORED,
       dot: false,
       suppressErrors: true,
     });
     const outputDirs: string[] = [];
-    for (const config of configs.sort()) {
+    for (const config of configs.filter((f) => !gitignore.ignores(f)).sort()) {
       let dirs = readConfigs.get(config);
       if (!dirs) {
         const read = projectConfigs.read(config);
@@ -142,7 +142,6 @@ export async function discover(
     const found = await globby([`**/*.{${SOURCE_EXTENSIONS.join(',')}}`], {
       cwd: dir,
       absolute: true,
-      gitignore: true,
       ignore,
       dot: false,
       followSymbolicLinks: false,
@@ -150,6 +149,7 @@ export async function discover(
     });
     for (const f of found) {
       const abs = resolve(f);
+      if (gitignore.ignores(abs)) continue;
       files.add(abs);
       if (directories.some((d) => isInside(abs, d))) targets.add(abs);
     }

@@ -95,8 +95,10 @@ export function extract(options: ExtractOptions): Extraction {
   const routeCalls: ts.CallExpression[] = [];
   const controllers: ts.ClassDeclaration[] = [];
   const viewNodes: ts.Node[] = [];
-  const candidates = timer.time('prefilter', () => selectCandidates(texts, options.modules, wrappers.modules));
   timer.count('discovered', texts.size);
+  const candidates = timer.time('prefilter', () =>
+    selectCandidates(texts, options.modules, wrappers.modules, (reason, n) => timer.count(`admitted: ${reason}`, n)),
+  );
   timer.count('parsed', candidates.length);
   for (const file of candidates) {
     const shownAs = displayPath(root, file);
@@ -263,6 +265,7 @@ function selectCandidates(
   texts: ReadonlyMap<string, string>,
   modules: ModuleResolver,
   wrapperModules: ReadonlySet<string>,
+  admitted: (reason: string, files: number) => void,
 ): string[] {
   // A file importing a metrics helper package defines or uses metrics through it.
   const wrapperImport = (text: string): boolean =>
@@ -275,8 +278,18 @@ function selectCandidates(
   const importers = new Map<string, string[]>();
   for (const [file, text] of texts) {
     const helper = wrapperImport(text);
-    if (METRIC_WORDS.test(text) || TRACE_WORDS.test(text) || helper) metricFiles.add(file);
-    else if (ROUTE_WORDS.test(text)) routeFiles.add(file);
+    const reason = METRIC_WORDS.test(text)
+      ? 'metric words'
+      : TRACE_WORDS.test(text)
+        ? 'outbound and tracing words'
+        : helper
+          ? 'imports a metrics helper package'
+          : ROUTE_WORDS.test(text)
+            ? 'route words'
+            : undefined;
+    if (reason) admitted(reason, 1);
+    if (reason && reason !== 'route words') metricFiles.add(file);
+    else if (reason) routeFiles.add(file);
     if (DEFINES_METRICS.test(text) || helper) definers.add(file);
     const targets: string[] = [];
     for (const match of text.matchAll(IMPORT_SPECIFIER)) {
@@ -292,6 +305,11 @@ function selectCandidates(
   metricFiles.forEach((f) => selected.add(f));
   routeFiles.forEach((f) => selected.add(f));
   // Metric code that listens for an event takes its values from wherever that event is emitted.
+  let before = selected.size;
+  const step = (reason: string): void => {
+    admitted(reason, selected.size - before);
+    before = selected.size;
+  };
   const eventName = (m: RegExpMatchArray): string => m[2] ?? m[3];
   const events = new Set(
     [...metricFiles]
@@ -308,10 +326,14 @@ function selectCandidates(
         selected.add(file);
     }
   }
+  step('emits an event metric code listens for');
   closure(definers, importers, selected, IMPORT_CLOSURE_DEPTH);
+  step('imports a file that defines metrics (3 levels)');
   // What metric code imports holds label values (types, constants); route files, their route tables.
   closure(new Set(selected), imports, selected, IMPORT_CLOSURE_DEPTH, (f) => !routeFiles.has(f) || metricFiles.has(f));
+  step('imported by metric code (3 levels)');
   closure(routeFiles, imports, selected, 1);
+  step('imported by a route file');
   return [...selected].sort();
 }
 
