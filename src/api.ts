@@ -1,5 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { rules as allRules } from '../rules/index.js';
+import { ExtractionCache } from './cache/extraction-cache.js';
 import { findConfigFile, loadConfig } from './config/load.js';
 import type { ResolvedConfig } from './config/types.js';
 import { diffRevisions, type DiffOptions } from './diff/run.js';
@@ -8,7 +9,7 @@ import { readSources } from './discovery/read-sources.js';
 import type { AnyRule } from './engine/define-rule.js';
 import { runRules, severityOf } from './engine/run-rules.js';
 import { estimate } from './estimate/estimate.js';
-import { extract } from './extract/extract.js';
+import { extract, type Extraction } from './extract/extract.js';
 import { ModuleResolver } from './extract/syntax/module-resolver.js';
 import type { RunDiff, RunResult } from './types.js';
 import { docsUrl, VERSION } from './util/package.js';
@@ -25,6 +26,8 @@ export interface AnalyzeOptions {
   reportUnusedDirectives?: boolean;
   /** Collects where the run's time goes (`--timing`). */
   timer?: PhaseTimer;
+  /** Directory of the extraction cache (the CLI's default: node_modules/.cache/obslint); none when omitted. */
+  cacheLocation?: string;
 }
 
 /** The one entry point every front end calls: discovery → extract → estimate → rules. */
@@ -52,17 +55,36 @@ export async function analyze(options: AnalyzeOptions = {}): Promise<RunResult> 
     dependencies: Object.assign({}, ...packages.map((p) => p.dependencies)) as Record<string, string>,
   };
   const { texts, notices: readNotices } = timer.time('read', () => readSources(files, root));
-  const extraction = timer.time('extract', () =>
-    extract({
+  const extractOptions = {
+    root,
+    texts,
+    statusCodes: config.defaults.statusCodes,
+    modules: new ModuleResolver(packages, aliases, subpathImports),
+    manifests,
+    wrappers: config.wrappers,
+    timer,
+  };
+  const run = (): Extraction => timer.time('extract', () => extract(extractOptions));
+  let extraction: Extraction;
+  if (options.cacheLocation) {
+    const cache = new ExtractionCache<Extraction>(options.cacheLocation, root);
+    const shape = {
       root,
-      texts,
-      statusCodes: config.defaults.statusCodes,
-      modules: new ModuleResolver(packages, aliases, subpathImports),
+      packages,
+      aliases,
+      subpathImports,
       manifests,
-      wrappers: config.wrappers,
-      timer,
-    }),
-  );
+      config: [config.defaults.statusCodes, config.wrappers],
+    };
+    const key = timer.time('cache', () => ExtractionCache.key(texts, shape));
+    const cached = timer.time('cache', () => cache.read(key));
+    if (cached) timer.count('read from the cache', texts.size);
+    extraction = cached ?? run();
+    if (!cached)
+      timer.time('cache', () => {
+        cache.write(key, extraction);
+      });
+  } else extraction = run();
   const reported = new Set([...targets].map(shown));
   if (wholeProject && config.fileDisplay) reported.add(config.fileDisplay);
   const { estimates, allFindings } = timer.time('rules', () => {

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { analyze, diff, rules } from '../api.js';
+import { defaultCacheLocation } from '../cache/extraction-cache.js';
 import { UserError, UsageError } from '../config/errors.js';
 import { DIFF_FORMATS, renderDiff, type DiffFormat } from '../reporters/diff.js';
 import { FORMATS, loadReporter, type Format } from '../reporters/index.js';
@@ -22,6 +23,8 @@ interface LintOptions extends CommonOptions {
   maxWarnings: number;
   quiet?: boolean;
   timing?: boolean;
+  cache: boolean;
+  cacheLocation?: string;
 }
 
 export interface CliIO {
@@ -66,6 +69,8 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     .option('--quiet', 'report errors only')
     .option('--report-unused-disable-directives', 'report obslint-disable comments that suppress nothing')
     .option('--timing', 'print where the run spent its time (per phase) to stderr')
+    .option('--no-cache', 'analyse every file again instead of reading the cache')
+    .option('--cache-location <dir>', 'where the cache lives (default: node_modules/.cache/obslint)')
     .action(async (paths: string[], options: LintOptions) => {
       const timer = new PhaseTimer();
       const result = await analyze({
@@ -74,6 +79,9 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
         configFile: options.config,
         reportUnusedDirectives: options.reportUnusedDisableDirectives,
         timer,
+        cacheLocation: options.cache
+          ? resolve(io.cwd, options.cacheLocation ?? defaultCacheLocation(io.cwd))
+          : undefined,
       });
       await timer.timeAsync('report', async () => {
         const reporter = await loadReporter(options.format);
