@@ -3,7 +3,7 @@
 // times are noise on a shared machine; the ratios are the result.
 //   npm run bench                         generated monorepos of 1k, 3k and 10k files
 //   npm run bench -- /path/a /path/b      real codebases (e.g. the 16k set built with `fetch`)
-// Options (after `--`): --runs N (default 2, the median is reported), --sizes 1000,3000,
+// Options (after `--`): --runs N (default 2, the median is reported), --sizes 1000,3000, --no-warm,
 // --obslint-args "--no-cache" (passed on to every obslint run), --keep (keep generated corpora).
 // Each obslint run's JSON report is hashed: the same hash before and after a change means the
 // same findings, byte for byte.
@@ -20,13 +20,15 @@ const here = dirname(fileURLToPath(import.meta.url));
 const child = join(here, 'bench-child.mjs');
 
 function parseArgs(argv) {
-  const options = { roots: [], runs: 2, sizes: [1000, 3000, 10000], obslintArgs: [], keep: false };
+  const options = { roots: [], runs: 2, sizes: [1000, 3000, 10000], obslintArgs: [], keep: false, warm: true };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--runs') options.runs = Number(argv[++i]);
     else if (arg === '--sizes') options.sizes = argv[++i].split(',').map(Number);
     else if (arg === '--obslint-args') options.obslintArgs = argv[++i].split(/\s+/).filter(Boolean);
     else if (arg === '--keep') options.keep = true;
+    // For builds without the cache (comparing with an older obslint): cold runs only, no --no-cache.
+    else if (arg === '--no-warm') options.warm = false;
     else options.roots.push(resolve(arg));
   }
   return options;
@@ -65,9 +67,18 @@ async function bench(name, root, options, work) {
   writeFileSync(list, JSON.stringify(files));
   const parse = [];
   const obslint = [];
+  const warm = [];
+  const cache = join(work, 'cache');
+  rmSync(cache, { recursive: true, force: true });
   for (let i = 0; i < options.runs; i++) {
     parse.push(run(['parse', list], work));
-    obslint.push(run(['obslint', root, ...options.obslintArgs], work));
+    obslint.push(run(['obslint', root, ...(options.warm ? ['--no-cache'] : []), ...options.obslintArgs], work));
+  }
+  if (options.warm) {
+    // The first run with the cache fills it; the next ones are served from it, nothing changed.
+    run(['obslint', root, '--cache-location', cache, ...options.obslintArgs], work);
+    for (let i = 0; i < options.runs; i++)
+      warm.push(run(['obslint', root, '--cache-location', cache, ...options.obslintArgs], work));
   }
   const last = obslint.at(-1);
   const result = last.report ? JSON.parse(last.report) : undefined;
@@ -90,6 +101,13 @@ async function bench(name, root, options, work) {
     obslint: { ...o, rss: Math.max(...obslint.map((r) => r.maxRssKiB)) },
     ratio: o.wall / p.wall,
     cpuRatio: o.cpu / p.cpu,
+    warm: warm.length
+      ? {
+          wall: median(warm.map((r) => r.wallMs)),
+          cpu: median(warm.map((r) => r.cpuMs)),
+          rss: Math.max(...warm.map((r) => r.maxRssKiB)),
+        }
+      : undefined,
     hash: [...hashes].join(' ≠ '),
   };
 }
@@ -119,12 +137,14 @@ console.log(
 );
 console.log('');
 console.log(
-  '| root | files | parsed | findings | parse wall | parse CPU | parse RSS | obslint wall | obslint CPU | obslint RSS | wall ratio | CPU ratio | report hash |',
+  '| root | files | parsed | findings | parse wall | parse CPU | parse RSS | obslint wall | obslint CPU | obslint RSS | wall ratio | CPU ratio | warm wall | warm CPU | warm RSS | warm wall ratio | warm CPU ratio | report hash |',
 );
-console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+console.log(
+  '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+);
 for (const r of rows)
   console.log(
-    `| ${r.name} | ${r.files} | ${r.parsed ?? '?'} | ${r.findings ?? '?'} | ${seconds(r.parse.wall)} | ${seconds(r.parse.cpu)} | ${mib(r.parse.rss)} | ${seconds(r.obslint.wall)} | ${seconds(r.obslint.cpu)} | ${mib(r.obslint.rss)} | **${r.ratio.toFixed(2)}×** | ${r.cpuRatio.toFixed(2)}× | ${r.hash} |`,
+    `| ${r.name} | ${r.files} | ${r.parsed ?? '?'} | ${r.findings ?? '?'} | ${seconds(r.parse.wall)} | ${seconds(r.parse.cpu)} | ${mib(r.parse.rss)} | ${seconds(r.obslint.wall)} | ${seconds(r.obslint.cpu)} | ${mib(r.obslint.rss)} | **${r.ratio.toFixed(2)}×** | ${r.cpuRatio.toFixed(2)}× | ${r.warm ? `${seconds(r.warm.wall)} | ${seconds(r.warm.cpu)} | ${mib(r.warm.rss)} | **${(r.warm.wall / r.parse.wall).toFixed(2)}×** | ${(r.warm.cpu / r.parse.cpu).toFixed(2)}×` : '– | – | – | – | –'} | ${r.hash} |`,
   );
 if (!options.keep) rmSync(work, { recursive: true, force: true });
 else console.error(`corpora kept in ${work}`);

@@ -32,7 +32,7 @@ export interface AnalyzeOptions {
 
 /** The one entry point every front end calls: discovery → extract → estimate → rules. */
 export async function analyze(options: AnalyzeOptions = {}): Promise<RunResult> {
-  const timer = options.timer ?? new PhaseTimer();
+  const timer = options.timer ?? PhaseTimer.off();
   const root = resolve(options.cwd ?? process.cwd());
   const shown = (abs: string): string => displayPath(root, abs);
   const configFile = options.configFile ? resolve(root, options.configFile) : findConfigFile(root);

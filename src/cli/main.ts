@@ -72,7 +72,7 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     .option('--no-cache', 'analyse every file again instead of reading the cache')
     .option('--cache-location <dir>', 'where the cache lives (default: node_modules/.cache/obslint)')
     .action(async (paths: string[], options: LintOptions) => {
-      const timer = new PhaseTimer();
+      const timer = options.timing ? new PhaseTimer() : PhaseTimer.off();
       const result = await analyze({
         cwd: io.cwd,
         paths,

@@ -84,7 +84,7 @@ export interface Extraction {
 
 export function extract(options: ExtractOptions): Extraction {
   const { root, texts } = options;
-  const timer = options.timer ?? new PhaseTimer();
+  const timer = options.timer ?? PhaseTimer.off();
   const notices: Notice[] = [];
 
   const project = new ProjectIndex(root, options.modules);
