@@ -97,7 +97,9 @@ export function extract(options: ExtractOptions): Extraction {
   const viewNodes: ts.Node[] = [];
   timer.count('discovered', texts.size);
   const candidates = timer.time('prefilter', () =>
-    selectCandidates(texts, options.modules, wrappers.modules, (reason, n) => timer.count(`admitted: ${reason}`, n)),
+    selectCandidates(texts, options.modules, wrappers.modules, (reason, n) => {
+      timer.count(`admitted: ${reason}`, n);
+    }),
   );
   timer.count('parsed', candidates.length);
   for (const file of candidates) {
