@@ -1,5 +1,6 @@
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { rules as allRules } from '../rules/index.js';
+import { ExtractionCache } from './cache/extraction-cache.js';
 import { BASELINE_FILE_NAME, findBaselineFile, readBaseline, writeBaseline } from './config/baseline.js';
 import { findConfigFile, loadConfig } from './config/load.js';
 import type { ResolvedConfig } from './config/types.js';
@@ -17,11 +18,12 @@ import {
 import type { AnyRule } from './engine/define-rule.js';
 import { runRules, severityOf } from './engine/run-rules.js';
 import { estimate } from './estimate/estimate.js';
-import { extract } from './extract/extract.js';
+import { extract, type Extraction } from './extract/extract.js';
 import { ModuleResolver } from './extract/syntax/module-resolver.js';
 import type { Notice, RunDiff, RunResult } from './types.js';
 import { docsUrl, VERSION } from './util/package.js';
 import { displayPath, toPosix } from './util/paths.js';
+import { PhaseTimer } from './util/phase-timer.js';
 
 export interface AnalyzeOptions {
   /** Directory paths are shown relative to; defaults to the process's working directory. */
@@ -42,6 +44,10 @@ export interface AnalyzeOptions {
   today?: string;
   /** Texts to analyse instead of what is on disk (an editor's unsaved buffer), by absolute path. */
   sourceTexts?: ReadonlyMap<string, string>;
+  /** Collects where the run's time goes (`--timing`). */
+  timer?: PhaseTimer;
+  /** Directory of the extraction cache (the CLI's default: node_modules/.cache/obslint); none when omitted. */
+  cacheLocation?: string;
 }
 
 /** The one entry point every front end calls: discovery → extract → estimate → rules. */
@@ -58,6 +64,7 @@ export interface ProjectAnalysis {
 
 /** `analyze`, synchronously, with the files it read: for the ESLint plugin, whose rules cannot wait. */
 export function analyzeProject(options: AnalyzeOptions = {}): ProjectAnalysis {
+  const timer = options.timer ?? PhaseTimer.off();
   const root = resolve(options.cwd ?? process.cwd());
   const shown = (abs: string): string => displayPath(root, abs);
   const configFile =
@@ -66,7 +73,7 @@ export function analyzeProject(options: AnalyzeOptions = {}): ProjectAnalysis {
       : options.configFile
         ? resolve(root, options.configFile)
         : findConfigFile(root);
-  const config = loadConfig(configFile, shown);
+  const config = timer.time('discovery', () => loadConfig(configFile, shown));
   const paths = options.paths && options.paths.length > 0 ? options.paths : ['.'];
   // `ignore` globs are relative to the budget file, like everything in it.
   const {
@@ -77,29 +84,47 @@ export function analyzeProject(options: AnalyzeOptions = {}): ProjectAnalysis {
     subpathImports,
     notices: discoveryNotices,
     wholeProject,
-  } = discoverSync(paths, root, config.ignore, configFile ? dirname(configFile) : root);
-  const { texts, notices: readNotices } = readSources(files, root);
+  } = timer.time('discovery', () => discoverSync(paths, root, config.ignore, configFile ? dirname(configFile) : root));
+  const { texts, notices: readNotices } = timer.time('read', () => readSources(files, root));
   for (const [file, text] of options.sourceTexts ?? []) if (texts.has(file)) texts.set(file, text);
-  const extraction = extract({
+  const extractOptions = {
     root,
     texts,
     statusCodes: config.defaults.statusCodes,
     modules: new ModuleResolver(packages, aliases, subpathImports),
     packages,
     wrappers: config.wrappers,
-  });
+    timer,
+  };
+  const run = (): Extraction => timer.time('extract', () => extract(extractOptions));
+  let extraction: Extraction;
+  if (options.cacheLocation) {
+    const cache = new ExtractionCache<Extraction>(options.cacheLocation, root);
+    const shape = { root, packages, aliases, subpathImports, config: [config.defaults.statusCodes, config.wrappers] };
+    const key = timer.time('cache', () => ExtractionCache.key(texts, shape));
+    const cached = timer.time('cache', () => cache.read(key));
+    if (cached) timer.count('read from the cache', texts.size);
+    extraction = cached ?? run();
+    if (!cached)
+      timer.time('cache', () => {
+        cache.write(key, extraction);
+      });
+  } else extraction = run();
   const reported = new Set([...targets].map(shown));
   if (wholeProject && config.fileDisplay) reported.add(config.fileDisplay);
-  const estimates = estimate(extraction.catalog, config);
-  const allFindings = runRules({
-    rules: allRules,
-    catalog: extraction.catalog,
-    estimates,
-    config,
-    directives: extraction.directives,
-    reportUnusedDirectives: options.reportUnusedDirectives ?? false,
-    requireReason: options.requireReason ?? false,
-    today: options.today ?? new Date().toISOString().slice(0, 10),
+  const { estimates, allFindings } = timer.time('rules', () => {
+    const estimates = estimate(extraction.catalog, config);
+    const allFindings = runRules({
+      rules: allRules,
+      catalog: extraction.catalog,
+      estimates,
+      config,
+      directives: extraction.directives,
+      reportUnusedDirectives: options.reportUnusedDirectives ?? false,
+      requireReason: options.requireReason ?? false,
+      today: options.today ?? new Date().toISOString().slice(0, 10),
+    });
+    return { estimates, allFindings };
   });
   let findings = allFindings.filter((f) => reported.has(f.loc.file));
   const notices: Notice[] = [

@@ -2,6 +2,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { analyze, baseline, diff, rules } from '../api.js';
+import { defaultCacheLocation } from '../cache/extraction-cache.js';
 import { BASELINE_FILE_NAME } from '../config/baseline.js';
 import { LOCKFILE_NAME, readCatalogLock, writeCatalogLock } from '../config/catalog-lock.js';
 import { catalogLock, compareLock, renderLockChanges } from '../diff/catalog-lock.js';
@@ -14,6 +15,7 @@ import { FORMATS, loadReporter, type Format } from '../reporters/index.js';
 import type { RunResult } from '../types.js';
 import { docsUrl, VERSION } from '../util/package.js';
 import { displayPath, toPosix } from '../util/paths.js';
+import { formatTiming, PhaseTimer } from '../util/phase-timer.js';
 import { CATALOG_FORMATS, renderCatalog, renderExplain, type CatalogFormat } from './catalog-view.js';
 
 interface CommonOptions {
@@ -29,6 +31,9 @@ interface LintOptions extends CommonOptions {
   quiet?: boolean;
   requireReason?: boolean;
   baseline?: string | false;
+  timing?: boolean;
+  cache: boolean;
+  cacheLocation?: string;
 }
 
 export interface CliIO {
@@ -75,7 +80,11 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     .option('--require-reason', 'report obslint-disable comments that give no reason (`-- why`)')
     .option('--baseline <file>', `known findings not to report (default: ${BASELINE_FILE_NAME} found from here up)`)
     .option('--no-baseline', 'report every finding, ignoring the baseline')
+    .option('--timing', 'print where the run spent its time (per phase) to stderr')
+    .option('--no-cache', 'analyse every file again instead of reading the cache')
+    .option('--cache-location <dir>', 'where the cache lives (default: node_modules/.cache/obslint)')
     .action(async (paths: string[], options: LintOptions) => {
+      const timer = options.timing ? new PhaseTimer() : PhaseTimer.off();
       const result = await analyze({
         cwd: io.cwd,
         paths,
@@ -83,9 +92,16 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
         reportUnusedDirectives: options.reportUnusedDisableDirectives,
         requireReason: options.requireReason,
         baseline: options.baseline,
+        timer,
+        cacheLocation: options.cache
+          ? resolve(io.cwd, options.cacheLocation ?? defaultCacheLocation(io.cwd))
+          : undefined,
       });
-      const reporter = await loadReporter(options.format);
-      emit(io, options.output, reporter(result, { color: useColor(io, options), quiet: Boolean(options.quiet) }));
+      await timer.timeAsync('report', async () => {
+        const reporter = await loadReporter(options.format);
+        emit(io, options.output, reporter(result, { color: useColor(io, options), quiet: Boolean(options.quiet) }));
+      });
+      if (options.timing) io.stderr(formatTiming(timer));
       exitCode = exitCodeOf(result, options);
     });
 

@@ -5,6 +5,7 @@ import { UsageError } from '../config/errors.js';
 import type { PathAlias, SubpathImports, WorkspacePackage } from '../extract/syntax/module-resolver.js';
 import type { Notice } from '../types.js';
 import { compareStrings, displayPath, toPosix } from '../util/paths.js';
+import { GitIgnore } from './gitignore.js';
 import { lineColumn, unclosedJson } from './json-text.js';
 import { ProjectConfigReader } from './tsconfig.js';
 
@@ -97,15 +98,15 @@ export function discoverSync(paths: string[], root: string, extraIgnores: string
   const projectConfigs = new ProjectConfigReader(root, packages);
   const readConfigs = new Map<string, string[]>();
   for (const dir of [...contextDirs].sort()) {
+    const gitignore = GitIgnore.load(dir, ALWAYS_IGNORED);
     const manifests = globbySync(['**/package.json'], {
       cwd: dir,
       absolute: true,
-      gitignore: true,
       ignore: ALWAYS_IGNORED,
       dot: false,
       suppressErrors: true,
     });
-    for (const manifest of manifests.sort()) {
+    for (const manifest of manifests.filter((f) => !gitignore.ignores(f)).sort()) {
       if (readManifests.has(manifest)) continue;
       readManifests.add(manifest);
       const read = readManifest(manifest, root);
@@ -120,13 +121,12 @@ export function discoverSync(paths: string[], root: string, extraIgnores: string
     const configs = globbySync(['**/{tsconfig,jsconfig}*.json'], {
       cwd: dir,
       absolute: true,
-      gitignore: true,
       ignore: ALWAYS_IGNORED,
       dot: false,
       suppressErrors: true,
     });
     const outputDirs: string[] = [];
-    for (const config of configs.sort()) {
+    for (const config of configs.filter((f) => !gitignore.ignores(f)).sort()) {
       let dirs = readConfigs.get(config);
       if (!dirs) {
         const read = projectConfigs.read(config);
@@ -145,7 +145,6 @@ export function discoverSync(paths: string[], root: string, extraIgnores: string
     const found = globbySync([`**/*.{${SOURCE_EXTENSIONS.join(',')}}`], {
       cwd: dir,
       absolute: true,
-      gitignore: true,
       ignore,
       dot: false,
       followSymbolicLinks: false,
@@ -153,6 +152,7 @@ export function discoverSync(paths: string[], root: string, extraIgnores: string
     });
     for (const f of found) {
       const abs = resolve(f);
+      if (gitignore.ignores(abs)) continue;
       files.add(abs);
       if (directories.some((d) => isInside(abs, d))) targets.add(abs);
     }

@@ -25,6 +25,7 @@ import { parseSource } from './syntax/parse.js';
 import { StaticEvaluator } from './flow/static-eval.js';
 import { TypeOracle } from './flow/type-oracle.js';
 import { forEachDescendant } from './syntax/walk.js';
+import { PhaseTimer } from '../util/phase-timer.js';
 
 /** Metric words: libraries, metric classes and holders, label-setting calls. `.set(` alone is not one (every Map has it). */
 const METRIC_WORDS =
@@ -73,6 +74,8 @@ export interface ExtractOptions {
   packages: readonly WorkspacePackage[];
   /** Declared metric factories (the budget file's `wrappers:`); presets are added here. */
   wrappers: readonly WrapperSpec[];
+  /** Charged with prefilter, parse, index and checker time; the rest of extraction is the caller's. */
+  timer?: PhaseTimer;
 }
 
 export interface Extraction {
@@ -84,6 +87,7 @@ export interface Extraction {
 
 export function extract(options: ExtractOptions): Extraction {
   const { root, texts } = options;
+  const timer = options.timer ?? PhaseTimer.off();
   const notices: Notice[] = [];
 
   const project = new ProjectIndex(root, options.modules);
@@ -94,14 +98,22 @@ export function extract(options: ExtractOptions): Extraction {
   const routeCalls: ts.CallExpression[] = [];
   const controllers: ts.ClassDeclaration[] = [];
   const viewNodes: ts.Node[] = [];
+  timer.count('discovered', texts.size);
   const imported = new Set<string>();
-  for (const file of selectCandidates(texts, options.modules, wrappers.modules, imported)) {
+  const candidates = timer.time('prefilter', () =>
+    selectCandidates(texts, options.modules, wrappers.modules, imported, (reason, n) => {
+      timer.count(`admitted: ${reason}`, n);
+    }),
+  );
+  timer.count('parsed', candidates.length);
+  for (const file of candidates) {
     const shownAs = displayPath(root, file);
-    const parsed = parseSource(file, texts.get(file)!, shownAs);
+    const parsed = timer.time('parse', () => parseSource(file, texts.get(file)!, shownAs));
     if ('problem' in parsed) {
       notices.push(parsed.problem);
       continue;
     }
+    timer.start('index');
     project.add(parsed.sourceFile);
     const found = parseDirectives(texts.get(file)!);
     if (found.length > 0) directives.set(shownAs, found);
@@ -122,10 +134,11 @@ export function extract(options: ExtractOptions): Extraction {
         if (isRouteCall(node)) routeCalls.push(node);
       }
     });
+    timer.stop();
   }
 
   const evaluator = new StaticEvaluator(project);
-  const types = new TypeOracle(project.files, options.modules);
+  const types = new TypeOracle(project.files, options.modules, timer);
   const calls = new CallGraph(project, types);
   const flow = new ValueFlow(project, evaluator, types, (fn) => calls.callersOf(fn));
   wrappers.keepImported(imported);
@@ -269,6 +282,7 @@ function selectCandidates(
   modules: ModuleResolver,
   wrapperModules: ReadonlySet<string>,
   importedWrapperModules: Set<string>,
+  admitted: (reason: string, files: number) => void,
 ): string[] {
   // A file importing a metrics helper package defines or uses metrics through it.
   const wrapperImport = (text: string): boolean => {
@@ -284,8 +298,18 @@ function selectCandidates(
   const importers = new Map<string, string[]>();
   for (const [file, text] of texts) {
     const helper = wrapperImport(text);
-    if (METRIC_WORDS.test(text) || TRACE_WORDS.test(text) || helper) metricFiles.add(file);
-    else if (ROUTE_WORDS.test(text)) routeFiles.add(file);
+    const reason = METRIC_WORDS.test(text)
+      ? 'metric words'
+      : TRACE_WORDS.test(text)
+        ? 'outbound and tracing words'
+        : helper
+          ? 'imports a metrics helper package'
+          : ROUTE_WORDS.test(text)
+            ? 'route words'
+            : undefined;
+    if (reason) admitted(reason, 1);
+    if (reason && reason !== 'route words') metricFiles.add(file);
+    else if (reason) routeFiles.add(file);
     if (DEFINES_METRICS.test(text) || helper) definers.add(file);
     const targets: string[] = [];
     for (const match of text.matchAll(IMPORT_SPECIFIER)) {
@@ -301,6 +325,11 @@ function selectCandidates(
   metricFiles.forEach((f) => selected.add(f));
   routeFiles.forEach((f) => selected.add(f));
   // Metric code that listens for an event takes its values from wherever that event is emitted.
+  let before = selected.size;
+  const step = (reason: string): void => {
+    admitted(reason, selected.size - before);
+    before = selected.size;
+  };
   const eventName = (m: RegExpMatchArray): string => m[2] ?? m[3];
   const events = new Set(
     [...metricFiles]
@@ -317,10 +346,14 @@ function selectCandidates(
         selected.add(file);
     }
   }
+  step('emits an event metric code listens for');
   closure(definers, importers, selected, IMPORT_CLOSURE_DEPTH);
+  step('imports a file that defines metrics (3 levels)');
   // What metric code imports holds label values (types, constants); route files, their route tables.
   closure(new Set(selected), imports, selected, IMPORT_CLOSURE_DEPTH, (f) => !routeFiles.has(f) || metricFiles.has(f));
+  step('imported by metric code (3 levels)');
   closure(routeFiles, imports, selected, 1);
+  step('imported by a route file');
   return [...selected].sort();
 }
 

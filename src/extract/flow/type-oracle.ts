@@ -1,4 +1,5 @@
 import { ts } from 'ts-morph';
+import type { PhaseTimer } from '../../util/phase-timer.js';
 import type { ModuleResolver } from '../syntax/module-resolver.js';
 
 const MAX_VALUES = 1000;
@@ -57,36 +58,44 @@ export class TypeOracle {
   constructor(
     private readonly files: ReadonlyMap<string, ts.SourceFile>,
     private readonly modules: ModuleResolver,
+    private readonly timer?: PhaseTimer,
   ) {}
 
   /** The finite set of values the expression's type allows, or undefined when the type is open. */
   finiteValues(node: ts.Expression): { values: string[]; type: string } | undefined {
-    const checker = this.ensure();
-    return finiteOf(checker, checker.getTypeAtLocation(node));
+    return this.ask((checker) => finiteOf(checker, checker.getTypeAtLocation(node)));
   }
 
   /** The finite values of property `name` of the expression's (object) type, e.g. a typed labels object. */
   propertyValues(node: ts.Expression, name: string): { values: string[]; type: string } | undefined {
-    const checker = this.ensure();
-    const property = checker.getNonNullableType(checker.getTypeAtLocation(node)).getProperty(name);
-    return property ? finiteOf(checker, checker.getTypeOfSymbolAtLocation(property, node)) : undefined;
+    return this.ask((checker) => {
+      const property = checker.getNonNullableType(checker.getTypeAtLocation(node)).getProperty(name);
+      return property ? finiteOf(checker, checker.getTypeOfSymbolAtLocation(property, node)) : undefined;
+    });
   }
 
   /** Where the checker says a property or variable is declared. */
   declarations(node: ts.Expression): ts.Node[] {
-    const checker = this.ensure();
-    const at = ts.isPropertyAccessExpression(node) ? node.name : node;
-    let symbol = checker.getSymbolAtLocation(at);
-    if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
-    return [...(symbol?.declarations ?? [])];
+    return this.ask((checker) => {
+      const at = ts.isPropertyAccessExpression(node) ? node.name : node;
+      let symbol = checker.getSymbolAtLocation(at);
+      if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+      return [...(symbol?.declarations ?? [])];
+    });
   }
 
   /** Whether the expression's type is an object (a labels object) rather than a number or string. */
   isObjectType(node: ts.Expression): boolean {
-    const checker = this.ensure();
-    const type = checker.getNonNullableType(checker.getTypeAtLocation(node));
-    const members = type.isUnion() ? type.types : [type];
-    return members.length > 0 && members.every((t) => (t.flags & ts.TypeFlags.Object) !== 0);
+    return this.ask((checker) => {
+      const type = checker.getNonNullableType(checker.getTypeAtLocation(node));
+      const members = type.isUnion() ? type.types : [type];
+      return members.length > 0 && members.every((t) => (t.flags & ts.TypeFlags.Object) !== 0);
+    });
+  }
+
+  /** Building the program and every question to the checker are charged to the checker phase. */
+  private ask<T>(question: (checker: ts.TypeChecker) => T): T {
+    return this.timer ? this.timer.time('checker', () => question(this.ensure())) : question(this.ensure());
   }
 
   private ensure(): ts.TypeChecker {

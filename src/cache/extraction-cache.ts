@@ -1,0 +1,99 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { deserialize, serialize } from 'node:v8';
+import { VERSION } from '../util/package.js';
+
+const FORMAT = 'obslint-extraction-cache/1';
+
+/** Where CI caches usually live (ESLint's and Babel's caches sit beside it). */
+export function defaultCacheLocation(root: string): string {
+  return join(root, 'node_modules', '.cache', 'obslint');
+}
+
+/**
+ * The extraction of one project, kept on disk between runs. Extraction is a pure function of the
+ * file texts and the project's shape (packages, aliases, manifests, the budget file's wrappers and
+ * status codes), so a run whose inputs hash the same reads the catalog back instead of parsing:
+ * the output is byte-identical by construction. One entry per project root, overwritten when
+ * anything changes; an entry that is corrupt, of another format, obslint version or build, or
+ * keyed differently is ignored, never trusted.
+ */
+export class ExtractionCache<T> {
+  constructor(
+    private readonly location: string,
+    private readonly root: string,
+  ) {}
+
+  /** A digest of everything extraction reads: each file's path and content hash, then the project's shape. */
+  static key(texts: ReadonlyMap<string, string>, shape: unknown): string {
+    const hash = createHash('sha256');
+    hash.update(`${FORMAT}\u0000${VERSION}\u0000${codeFingerprint()}\u0000`);
+    hash.update(JSON.stringify(shape));
+    for (const [file, text] of texts) {
+      hash.update(`\u0000${file}\u0000`);
+      hash.update(createHash('sha1').update(text).digest());
+    }
+    return hash.digest('hex');
+  }
+
+  read(key: string): T | undefined {
+    let entry: unknown;
+    try {
+      entry = deserialize(readFileSync(this.file()));
+    } catch {
+      return undefined;
+    }
+    if (!entry || typeof entry !== 'object') return undefined;
+    const { format, version, build, key: stored, value } = entry as Record<string, unknown>;
+    if (format !== FORMAT || version !== VERSION || build !== codeFingerprint() || stored !== key) return undefined;
+    return value as T;
+  }
+
+  /** Best effort: a cache that cannot be written (read-only checkout) only costs the next run time. */
+  write(key: string, value: T): void {
+    try {
+      mkdirSync(this.location, { recursive: true });
+      const tmp = `${this.file()}.${process.pid}.tmp`;
+      writeFileSync(tmp, serialize({ format: FORMAT, version: VERSION, build: codeFingerprint(), key, value }));
+      renameSync(tmp, this.file());
+    } catch {
+      // Nothing to do: the run's result does not depend on the cache.
+    }
+  }
+
+  private file(): string {
+    return join(this.location, `extraction-${createHash('sha256').update(this.root).digest('hex').slice(0, 16)}.v8`);
+  }
+}
+
+let fingerprint: string | undefined;
+
+/**
+ * obslint's own code: a build with other extraction logic but the same version number (a
+ * development build, a patched install) must not read another build's entries.
+ */
+function codeFingerprint(): string {
+  if (fingerprint !== undefined) return fingerprint;
+  const hash = createHash('sha256');
+  const walk = (dir: string): void => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory() && entry.name !== 'node_modules') walk(path);
+      else if (/\.(js|ts)$/.test(entry.name) && !entry.name.endsWith('.d.ts')) {
+        hash.update(path);
+        hash.update(readFileSync(path));
+      }
+    }
+  };
+  // The tree of the running code: dist/src when installed, src in development, the action's bundle.
+  walk(dirname(dirname(fileURLToPath(import.meta.url))));
+  return (fingerprint = hash.digest('hex'));
+}

@@ -1,0 +1,101 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import { globbySync } from 'globby';
+import ignore, { type Ignore } from 'ignore';
+import { toPosix } from '../util/paths.js';
+
+/**
+ * `.gitignore` as git applies it: each file's rules hold for paths under its directory, a deeper
+ * file's matching rule wins over a shallower one's, and nothing under an ignored directory comes
+ * back. Every rule of every file is asked only about the paths under that file's directory: globby's
+ * `gitignore: true` asks all the rules of all the files about every path, which cost 30 s of
+ * CPU on 16k files under 180 .gitignore files (a plain walk takes under 1 s).
+ */
+export class GitIgnore {
+  private readonly rules = new Map<string, Ignore>();
+  private readonly ignoredDirectories = new Map<string, boolean>();
+
+  private constructor(private readonly cwd: string) {}
+
+  /** Reads the .gitignore files from the repository root (the nearest `.git` above) down through `cwd`. */
+  static load(cwd: string, skip: readonly string[]): GitIgnore {
+    const matcher = new GitIgnore(cwd);
+    for (const dir of ancestorsInRepository(cwd)) matcher.read(join(dir, '.gitignore'));
+    const nested = globbySync(['**/.gitignore'], {
+      cwd,
+      absolute: true,
+      dot: true,
+      ignore: skip as string[],
+      followSymbolicLinks: false,
+      suppressErrors: true,
+    });
+    for (const file of nested.sort()) matcher.read(file);
+    return matcher;
+  }
+
+  /** Whether the file (absolute, under `cwd`) is ignored, by its own name or an ignored directory above it. */
+  ignores(file: string): boolean {
+    const rel = relative(this.cwd, file);
+    if (rel === '' || rel.startsWith('..')) return false;
+    const parts = rel.split(sep);
+    let dir = this.cwd;
+    for (const part of parts.slice(0, -1)) {
+      dir = join(dir, part);
+      if (this.directoryIgnored(dir)) return true;
+    }
+    return this.decide(file, false);
+  }
+
+  private directoryIgnored(dir: string): boolean {
+    let known = this.ignoredDirectories.get(dir);
+    if (known === undefined) this.ignoredDirectories.set(dir, (known = this.decide(dir, true)));
+    return known;
+  }
+
+  /** The last rule that matches, from the outermost .gitignore to the innermost, decides. */
+  private decide(path: string, isDirectory: boolean): boolean {
+    let ignored = false;
+    for (const [base, rules] of this.applicable(path)) {
+      const rel = toPosix(relative(base, path)) + (isDirectory ? '/' : '');
+      const { ignored: out, unignored: back } = rules.test(rel);
+      if (out) ignored = true;
+      else if (back) ignored = false;
+    }
+    return ignored;
+  }
+
+  /** The rule sets whose directory holds the path, outermost first. */
+  private *applicable(path: string): Generator<[string, Ignore]> {
+    const chain: string[] = [];
+    for (let dir = dirname(path); ; dir = dirname(dir)) {
+      chain.push(dir);
+      if (dirname(dir) === dir) break;
+    }
+    for (const dir of chain.reverse()) {
+      const rules = this.rules.get(dir);
+      if (rules) yield [dir, rules];
+    }
+  }
+
+  private read(file: string): void {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      return;
+    }
+    const dir = dirname(file);
+    if (!this.rules.has(dir)) this.rules.set(dir, ignore().add(text.replace(/^\uFEFF/, '')));
+  }
+}
+
+/** The directories from the repository root (the nearest `.git` above `cwd`) down to `cwd`'s parent; none outside a repository. */
+function ancestorsInRepository(cwd: string): string[] {
+  if (existsSync(join(cwd, '.git'))) return [];
+  const above: string[] = [];
+  for (let dir = dirname(cwd); ; dir = dirname(dir)) {
+    above.push(dir);
+    if (existsSync(join(dir, '.git'))) return above.reverse();
+    if (dirname(dir) === dir) return [];
+  }
+}

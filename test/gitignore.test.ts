@@ -1,0 +1,57 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { discover } from '../src/discovery/discover.js';
+import { GitIgnore } from '../src/discovery/gitignore.js';
+import { tempProject } from './helpers/cli.js';
+
+const SOURCE = 'export const x = 1;\n';
+
+describe('.gitignore', () => {
+  it('applies each file to the paths under its directory, deeper files winning, ignored directories closed', async () => {
+    const dir = tempProject({
+      '.gitignore': '*.gen.ts\nscratch/\n/top-only.ts\n',
+      'top-only.ts': SOURCE,
+      'src/top-only.ts': SOURCE,
+      'src/a.gen.ts': SOURCE,
+      'src/keep.ts': SOURCE,
+      'scratch/notes.ts': SOURCE,
+      'packages/api/.gitignore': '!*.gen.ts\ngenerated/\n',
+      'packages/api/src/routes.gen.ts': SOURCE,
+      'packages/api/generated/client.ts': SOURCE,
+      'packages/api/src/other/.gitignore': 'local.ts\n',
+      'packages/api/src/other/local.ts': SOURCE,
+      'packages/api/src/local.ts': SOURCE,
+      // A negation cannot bring back a file whose directory is ignored (as in git).
+      'packages/web/.gitignore': 'cache/\n!cache/keep.ts\n',
+      'packages/web/cache/keep.ts': SOURCE,
+    });
+    const { files } = await discover(['.'], dir, []);
+    expect(files.map((f) => f.slice(dir.length + 1))).toEqual([
+      'packages/api/src/local.ts',
+      'packages/api/src/routes.gen.ts',
+      'src/keep.ts',
+      'src/top-only.ts',
+    ]);
+  });
+
+  it('reads the .gitignore files of the repository above the analysed directory', () => {
+    const repo = tempProject({
+      '.gitignore': 'legacy/\n',
+      'services/.gitignore': '*.local.ts\n',
+      'services/billing/src/a.ts': SOURCE,
+      'services/billing/src/b.local.ts': SOURCE,
+      'services/billing/legacy/c.ts': SOURCE,
+    });
+    mkdirSync(join(repo, '.git'));
+    const cwd = join(repo, 'services', 'billing');
+    const matcher = GitIgnore.load(cwd, []);
+    expect(matcher.ignores(join(cwd, 'src/a.ts'))).toBe(false);
+    expect(matcher.ignores(join(cwd, 'src/b.local.ts'))).toBe(true);
+    expect(matcher.ignores(join(cwd, 'legacy/c.ts'))).toBe(true);
+    // Outside a repository, only the .gitignore files at and under the directory count.
+    const alone = tempProject({ 'sub/.gitignore': 'x.ts\n', 'sub/x.ts': SOURCE, 'sub/y.ts': SOURCE });
+    const sub = GitIgnore.load(join(alone, 'sub'), []);
+    expect([sub.ignores(join(alone, 'sub/x.ts')), sub.ignores(join(alone, 'sub/y.ts'))]).toEqual([true, false]);
+  });
+});
