@@ -84,7 +84,17 @@ export class CallGraph {
       if (!ts.isPropertyAccessExpression(callee) || skipOuter(callee.expression).kind === ts.SyntaxKind.ThisKeyword)
         return true;
       const declared = this.types.declarations(callee);
-      return declared.length === 0 || declared.some((d) => d === fn || d === fn.parent);
+      // Kept unless the checker places it in another class or in a library's declarations; an
+      // interface of the project (`register: MetricsRegister`) may be implemented by the wrapper.
+      return (
+        declared.length === 0 ||
+        declared.some(
+          (d) =>
+            d === fn ||
+            d === fn.parent ||
+            (!d.getSourceFile().isDeclarationFile && (ts.isMethodSignature(d) || ts.isPropertySignature(d))),
+        )
+      );
     });
   }
 
