@@ -132,6 +132,12 @@ export interface MetricDef {
   alsoAt?: Location[];
   /** Where obslint stops following the metric object (exported, passed on, injected), if it does. */
   trailLost?: { how: string; loc: Location };
+  /**
+   * prom-client: the other definitions that register this name (or, for names built at run time, a
+   * name with the same constant parts) in the same registry, in files that load together: the
+   * second registration throws. `name` is the other definition's name as obslint reads it.
+   */
+  registeredAlsoAt?: { name: string; loc: Location }[];
 }
 
 export interface LabelUse {
@@ -298,6 +304,12 @@ export interface Directive {
 /** The pseudo-rule under which `--report-unused-disable-directives` reports. */
 export const UNUSED_DIRECTIVE_RULE_ID = 'unused-disable-directive';
 
+/** A place a finding refers to besides its own location (the metric definition of a budget finding). */
+export interface RelatedLocation {
+  loc: Location;
+  message: string;
+}
+
 export interface Finding {
   ruleId: string;
   severity: Severity;
@@ -307,6 +319,8 @@ export interface Finding {
   metric?: string;
   label?: string;
   flow?: FlowStep[];
+  /** Places the finding refers to (SARIF `relatedLocations`). */
+  related?: RelatedLocation[];
   /** Stable across line moves: rule, file, metric, label and the cause. */
   fingerprint: string;
 }

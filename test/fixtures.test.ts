@@ -18,11 +18,11 @@ describe('fixture projects', () => {
       const result = await runFixture(dir);
       expect(findingKeys(result)).toEqual(expected.findings.map((f) => `${f.file}:${f.line} ${f.rule}`));
       for (const f of expected.findings) {
-        if (!f.message) continue;
-        const messages = result.findings
-          .filter((x) => x.loc.file === f.file && x.loc.line === f.line && x.ruleId === f.rule)
-          .map((x) => x.message);
-        expect(messages).toContainEqual(expect.stringContaining(f.message));
+        const at = result.findings.filter((x) => x.loc.file === f.file && x.loc.line === f.line && x.ruleId === f.rule);
+        if (f.message) expect(at.map((x) => x.message)).toContainEqual(expect.stringContaining(f.message));
+        if (f.severity) expect(at.map((x) => x.severity)).toContain(f.severity);
+        if (f.related)
+          expect(at.map((x) => (x.related ?? []).map((r) => `${r.loc.file}:${r.loc.line}`))).toContainEqual(f.related);
       }
       for (const [metric, series] of Object.entries(expected.estimates ?? {})) {
         expect(result.estimates.find((e) => e.metric === metric)?.series, metric).toEqual(series);

@@ -1,5 +1,15 @@
 import type { ResolvedConfig } from '../config/types.js';
-import type { Catalog, Estimate, FlowStep, LabelCall, LabelUse, Location, MetricDef, Severity } from '../types.js';
+import type {
+  Catalog,
+  Estimate,
+  FlowStep,
+  LabelCall,
+  LabelUse,
+  Location,
+  MetricDef,
+  RelatedLocation,
+  Severity,
+} from '../types.js';
 
 export interface RuleMeta<MessageId extends string> {
   description: string;
@@ -16,6 +26,8 @@ export interface Report<MessageId extends string> {
   metric?: string;
   label?: string;
   flow?: FlowStep[];
+  /** Places the finding refers to besides its location (the definition of a metric reported at a use). */
+  related?: RelatedLocation[];
   /** What makes two reports the same cause (besides rule, file, metric and label). */
   cause?: string;
   /** Lowers an error rule's finding to a warning (e.g. missing propagation where nothing traces yet). */

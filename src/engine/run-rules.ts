@@ -81,6 +81,8 @@ function toFinding(rule: AnyRule, severity: Severity, report: Report<string>): F
   if (report.metric !== undefined) finding.metric = report.metric;
   if (report.label !== undefined) finding.label = report.label;
   if (report.flow && report.flow.length > 0) finding.flow = report.flow.map(({ loc, message }) => ({ loc, message }));
+  if (report.related && report.related.length > 0)
+    finding.related = report.related.map(({ loc, message }) => ({ loc, message }));
   return finding;
 }
 

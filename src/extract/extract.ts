@@ -8,6 +8,7 @@ import { NEST_PROMETHEUS } from './libraries/prom-client.js';
 import { MetricDefinitions } from './facts/metric-definitions.js';
 import { MetricResolver } from './facts/metric-resolver.js';
 import { trailLoss } from './facts/metric-reach.js';
+import { markDuplicateRegistrations } from './facts/registrations.js';
 import { CallGraph } from './flow/call-graph.js';
 import { ValueFlow } from './flow/value-flow.js';
 import { WrapperIndex } from './libraries/wrappers.js';
@@ -91,7 +92,8 @@ export function extract(options: ExtractOptions): Extraction {
   const routeCalls: ts.CallExpression[] = [];
   const controllers: ts.ClassDeclaration[] = [];
   const viewNodes: ts.Node[] = [];
-  for (const file of selectCandidates(texts, options.modules, wrappers.modules)) {
+  const candidates = selectCandidates(texts, options.modules, wrappers.modules);
+  for (const file of candidates.files) {
     const shownAs = displayPath(root, file);
     const parsed = parseSource(file, texts.get(file)!, shownAs);
     if ('problem' in parsed) {
@@ -134,6 +136,7 @@ export function extract(options: ExtractOptions): Extraction {
       guarded(call, notices, root, () => {
         definitions.discover(call);
       });
+  markDuplicateRegistrations(definitions.registrations, candidates.importers);
   // Every creation has been seen: references can now be resolved (and memoized) for good.
   const resolver = new MetricResolver(definitions, project, evaluator, types, calls, flow);
   for (const [site, def] of definitions.sites()) {
@@ -254,7 +257,7 @@ function selectCandidates(
   texts: ReadonlyMap<string, string>,
   modules: ModuleResolver,
   wrapperModules: ReadonlySet<string>,
-): string[] {
+): { files: string[]; importers: ReadonlyMap<string, readonly string[]> } {
   // A file importing a metrics helper package defines or uses metrics through it.
   const wrapperImport = (text: string): boolean =>
     [...text.matchAll(IMPORT_SPECIFIER)].some((m) => wrapperModules.has(m[1]));
@@ -303,7 +306,8 @@ function selectCandidates(
   // What metric code imports holds label values (types, constants); route files, their route tables.
   closure(new Set(selected), imports, selected, IMPORT_CLOSURE_DEPTH, (f) => !routeFiles.has(f) || metricFiles.has(f));
   closure(routeFiles, imports, selected, 1);
-  return [...selected].sort();
+  // Every file's importers, parsed or not: which files a process loads together.
+  return { files: [...selected].sort(), importers };
 }
 
 function closure(

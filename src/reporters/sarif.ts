@@ -26,7 +26,8 @@ export interface SarifOutput {
 
 /**
  * SARIF 2.1.0 for GitHub code scanning: one run (category `obslint/`), repo-relative URIs under
- * `%SRCROOT%`, stable partial fingerprints, and a code flow from an unbounded source to its label.
+ * `%SRCROOT%`, stable partial fingerprints, a code flow from an unbounded source to its label, and
+ * related locations (the metric definition of a finding placed elsewhere).
  */
 export const sarif: Reporter = (result, { quiet }) => renderSarif(result, { quiet }).text;
 
@@ -144,6 +145,13 @@ function toResult(f: Finding, ruleIndex: number): object {
     locations: [physical(f.loc)],
     partialFingerprints: { 'obslintFingerprint/v1': f.fingerprint },
   };
+  // SARIF ids of related locations are non-negative integers, unique within the result.
+  if (f.related && f.related.length > 0)
+    result.relatedLocations = f.related.map((r, i) => ({
+      id: i + 1,
+      ...physical(r.loc),
+      message: { text: r.message },
+    }));
   if (f.flow && f.flow.length > 1) {
     result.codeFlows = [
       {

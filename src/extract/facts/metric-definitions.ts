@@ -22,6 +22,7 @@ import { forEachDescendant } from '../syntax/walk.js';
 import type { WrapperIndex } from '../libraries/wrappers.js';
 import { calleeName } from '../syntax/project-index.js';
 import { placement } from './metric-placement.js';
+import { registersOnce, registriesOf, type Registration } from './registrations.js';
 
 const MAX_WRAPPER_DEPTH = 3;
 
@@ -93,6 +94,9 @@ export class MetricDefinitions {
 
   /** Calls that pass label values for the metric they define, by call. */
   private readonly passed = new Map<ts.Node, PassedLabels[]>();
+
+  /** prom-client definitions that register themselves once, where obslint can tell in which registries. */
+  readonly registrations: Registration[] = [];
 
   constructor(
     private readonly project: ProjectIndex,
@@ -433,8 +437,28 @@ export class MetricDefinitions {
       def.quantiles = (values ?? (given ? undefined : PROM_CLIENT.defaultPercentiles))?.length;
     }
     this.defs.push(def);
+    this.noteRegistration(def, creation, site, config);
     this.record(def, creation, site);
     if (!def.nameIsDynamic && !this.byName.has(def.name)) this.byName.set(def.name, def);
+  }
+
+  /**
+   * A `new Counter(…)` of prom-client, directly or through a project wrapper, created once (module
+   * scope or a class) and not guarded by a get-or-create: it registers its name when it is built.
+   */
+  private noteRegistration(
+    def: MetricDef,
+    creation: Creation,
+    site: ts.Node,
+    config: ReturnType<MetricDefinitions['configOf']>,
+  ): void {
+    const { node, library, wrapper } = creation;
+    if (library !== 'prom-client' || wrapper || !ts.isNewExpression(node)) return;
+    if (def.createdIn !== 'module' && def.createdIn !== 'class') return;
+    if (registersOnce(node) || (site !== node && registersOnce(site))) return;
+    const registries = registriesOf(node, config.props, config.readable, this.project);
+    if (!registries || registries.length === 0) return;
+    this.registrations.push({ def, file: site.getSourceFile().fileName, registries });
   }
 
   /** Where a defined metric is reachable: its creating node, wrapper call instances, passed labels. */
