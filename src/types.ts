@@ -124,6 +124,12 @@ export interface MetricDef {
   /** Summary quantile count. */
   quantiles?: number;
   loc: Location;
+  /** Where the name is written (the literal or template a change to the name touches), when obslint sees it. */
+  nameLoc?: Location;
+  /** Where each declared label name is written (its `labelNames` entry), where obslint sees it. */
+  labelLocs?: Record<string, Location>;
+  /** Where buckets (`buckets`, `advice.explicitBucketBoundaries`) or percentiles are set, if they are. */
+  childrenLoc?: Location;
   /** Where the metric is created on each call (wrapper call site) rather than once. */
   createdIn: 'module' | 'class' | 'factory' | 'function' | 'loop' | 'callback';
   /** Set when this definition is an instance of a project wrapper function. */

@@ -34,7 +34,10 @@ export default defineRule({
       if (def.library !== 'prom-client') continue;
       const at = (where: { name: string; loc: { file: string; line: number } }[]): string =>
         where.map((w) => `${w.loc.file}:${w.loc.line}`).join(', ');
-      const base = { loc: def.loc, metric: def.name };
+      // On the line a change to the name or the label touches: GitHub shows an alert in a pull
+      // request only when every line of its region changed, and a definition spans several.
+      const base = { loc: def.nameLoc ?? def.loc, metric: def.name };
+      const labelAt = (label: string) => ({ loc: def.labelLocs?.[label] ?? def.loc, metric: def.name });
       if (def.registeredAlsoAt) {
         const others = def.registeredAlsoAt;
         const pattern = def.nameIsDynamic || others.some((o) => o.name !== def.name);
@@ -51,13 +54,13 @@ export default defineRule({
       }
       if (!def.nameIsDynamic && !VALID_NAME.test(def.name))
         ctx.report({ ...base, messageId: 'invalidName', data: { metric: def.name } });
-      if (def.help === '') ctx.report({ ...base, messageId: 'noHelp', data: { metric: def.name } });
+      if (def.help === '') ctx.report({ ...base, loc: def.loc, messageId: 'noHelp', data: { metric: def.name } });
       for (const label of def.labelNames) {
         if (!VALID_LABEL.test(label))
-          ctx.report({ ...base, messageId: 'invalidLabel', data: { metric: def.name, label }, label });
+          ctx.report({ ...labelAt(label), messageId: 'invalidLabel', data: { metric: def.name, label }, label });
         else if ((label === 'le' && def.kind === 'histogram') || (label === 'quantile' && def.kind === 'summary'))
           ctx.report({
-            ...base,
+            ...labelAt(label),
             messageId: 'reservedLabel',
             data: { metric: def.name, label, kind: def.kind },
             label,

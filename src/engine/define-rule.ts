@@ -30,6 +30,11 @@ export interface Report<MessageId extends string> {
   related?: RelatedLocation[];
   /** What makes two reports the same cause (besides rule, file, metric and label). */
   cause?: string;
+  /**
+   * The file that identifies the finding across runs, when it is not the location's: a budget
+   * finding follows its largest factor from file to file, its metric's definition stays.
+   */
+  identityFile?: string;
   /** Lowers an error rule's finding to a warning (e.g. missing propagation where nothing traces yet). */
   downgrade?: boolean;
 }

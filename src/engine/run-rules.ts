@@ -72,7 +72,7 @@ function toFinding(rule: AnyRule, severity: Severity, report: Report<string>): F
     loc: report.loc,
     fingerprint: fingerprint([
       rule.id,
-      report.loc.file,
+      report.identityFile ?? report.loc.file,
       report.metric ?? '',
       report.label ?? '',
       report.cause ?? report.messageId,
@@ -110,11 +110,17 @@ function applyDirectives(
 ): { kept: Finding[]; unused: Finding[] } {
   const used = new Set<Directive>();
   const kept = findings.filter((f) => {
-    const list = directives.get(f.loc.file);
-    if (!list) return true;
-    const suppressor = suppressing(list, f);
-    if (suppressor) used.add(suppressor);
-    return !suppressor;
+    // A finding placed away from its metric (a budget at its largest factor) can also be suppressed
+    // at the definition it points to, where such comments were written before it moved.
+    for (const loc of [f.loc, ...(f.related ?? []).map((r) => r.loc)]) {
+      const list = directives.get(loc.file);
+      const suppressor = list && suppressing(list, f.ruleId, loc.line);
+      if (suppressor) {
+        used.add(suppressor);
+        return false;
+      }
+    }
+    return true;
   });
   const unused: Finding[] = [];
   for (const [file, list] of directives) {
@@ -134,20 +140,19 @@ function applyDirectives(
   return { kept, unused };
 }
 
-function suppressing(list: Directive[], f: Finding): Directive | undefined {
-  const applies = (d: Directive): boolean => d.rules.length === 0 || d.rules.includes(f.ruleId);
+function suppressing(list: Directive[], ruleId: string, line: number): Directive | undefined {
+  const applies = (d: Directive): boolean => d.rules.length === 0 || d.rules.includes(ruleId);
   // The disable block in force for this rule: `/* obslint-enable x */` ends it for x only.
   let block: Directive | undefined;
   for (const d of list) {
-    if (d.line > f.loc.line) break;
+    if (d.line > line) break;
     if (d.kind === 'disable' && applies(d)) block = d;
     if (d.kind === 'enable' && block && applies(d)) block = undefined;
   }
-  const line = list.find(
+  const onLine = list.find(
     (d) =>
-      ((d.kind === 'disable-next-line' && d.line + 1 === f.loc.line) ||
-        (d.kind === 'disable-line' && d.line === f.loc.line)) &&
+      ((d.kind === 'disable-next-line' && d.line + 1 === line) || (d.kind === 'disable-line' && d.line === line)) &&
       applies(d),
   );
-  return line ?? block;
+  return onLine ?? block;
 }

@@ -1,5 +1,5 @@
 import { ts } from 'ts-morph';
-import type { ArgumentPath, Library, MetricDef, MetricKind, WrapperSpec } from '../../types.js';
+import type { ArgumentPath, Library, Location, MetricDef, MetricKind, WrapperSpec } from '../../types.js';
 import { isMethodLike, type CallGraph, type Caller } from '../flow/call-graph.js';
 import {
   bindArguments,
@@ -436,10 +436,50 @@ export class MetricDefinitions {
       const values = given ? staticNumbers(given) : undefined;
       def.quantiles = (values ?? (given ? undefined : PROM_CLIENT.defaultPercentiles))?.length;
     }
+    this.locateFactors(def, creation, site);
     this.defs.push(def);
     this.noteRegistration(def, creation, site, config);
     this.record(def, creation, site);
     if (!def.nameIsDynamic && !this.byName.has(def.name)) this.byName.set(def.name, def);
+  }
+
+  /**
+   * Where the factors of the metric's series are written: each `labelNames` entry, and the
+   * `buckets` (or percentiles) option. A budget finding sits on the largest factor, the line a
+   * change that grew the metric touched. The call site is searched before a wrapper's body.
+   */
+  private locateFactors(def: MetricDef, creation: Creation, site: ts.Node): void {
+    const places = site === creation.node ? [site] : [site, creation.node];
+    // The literal that names it (at the wrapper call site first), or the name expression of the config.
+    let name: ts.Node | undefined;
+    for (const place of places)
+      forEachDescendant(place, (n) => {
+        if (!name && ts.isStringLiteralLike(n) && n.text === def.name) name = n;
+      });
+    name ??= site === creation.node && creation.library === 'prom-client' ? nameExpression(creation.node) : undefined;
+    if (name) def.nameLoc = this.project.location(name);
+    const labels: Record<string, Location> = {};
+    const wanted = new Set(def.labelNames);
+    for (const place of places)
+      forEachDescendant(place, (n) => {
+        if (!ts.isStringLiteralLike(n) || !wanted.has(n.text) || labels[n.text]) return;
+        if (n.parent && ts.isArrayLiteralExpression(n.parent)) labels[n.text] = this.project.location(n);
+      });
+    if (Object.keys(labels).length > 0) def.labelLocs = labels;
+    if (def.kind !== 'histogram' && def.kind !== 'summary') return;
+    const keys = def.kind === 'histogram' ? ['buckets', 'explicitBucketBoundaries'] : ['percentiles'];
+    const bucketsArgument = creation.wrapper?.spec.buckets;
+    const direct =
+      typeof bucketsArgument === 'number' && def.kind === 'histogram'
+        ? creation.node.arguments?.[bucketsArgument]
+        : undefined;
+    let found: ts.Node | undefined = direct;
+    for (const place of places)
+      forEachDescendant(place, (n) => {
+        if (!found && ts.isPropertyAssignment(n) && keys.includes(propertyKey(n.name) ?? '')) found = n;
+      });
+    // The option's key: a region GitHub shows only when every line of it changed must stay on one line.
+    if (found) def.childrenLoc = this.project.location(ts.isPropertyAssignment(found) ? found.name : found);
   }
 
   /**

@@ -130,7 +130,8 @@ export function markDuplicateRegistrations(
       for (const b of group) {
         if (a.def === b.def || !loadedTogether(loadersOf(a.file), loadersOf(b.file))) continue;
         const also = (a.def.registeredAlsoAt ??= []);
-        if (!also.some((x) => x.loc === b.def.loc)) also.push({ name: b.def.name, loc: b.def.loc });
+        const loc = b.def.nameLoc ?? b.def.loc;
+        if (!also.some((x) => x.loc === loc)) also.push({ name: b.def.name, loc });
       }
     }
   }
