@@ -60,6 +60,9 @@ describe('SARIF reporter', () => {
         (l: { location: { message: { text: string } } }) => l.location.message.text,
       ),
     ).toEqual(['`req.params.sku` is request input', 'label `sku_id` of `inventory_stock_level`']);
+    // A finding over several lines (a summary's definition) keeps only its first line's region.
+    const summary = run.results.find((r: { ruleId: string }) => r.ruleId === 'obslint/summary-quantiles');
+    expect(summary.locations[0].physicalLocation.region).toEqual({ startLine: 44, startColumn: 29 });
     // A budget finding sits on its largest factor (the status_code value) and points at the definition.
     const budget = run.results.find((r: { ruleId: string }) => r.ruleId === 'obslint/cardinality-budget');
     expect(budget.locations[0].physicalLocation.artifactLocation.uri).toBe(

@@ -169,12 +169,13 @@ function toResult(f: Finding, ruleIndex: number): object {
 }
 
 function physical(loc: Location): { physicalLocation: object } {
-  return {
-    physicalLocation: {
-      artifactLocation: artifact(loc.file),
-      region: { startLine: loc.line, startColumn: loc.column, endLine: loc.endLine, endColumn: loc.endColumn },
-    },
-  };
+  // GitHub shows an alert in a pull request only when every line of its region changed: a region
+  // over several lines (a whole metric definition) is cut to its first, the rest of that line.
+  const region =
+    loc.endLine > loc.line
+      ? { startLine: loc.line, startColumn: loc.column }
+      : { startLine: loc.line, startColumn: loc.column, endLine: loc.endLine, endColumn: loc.endColumn };
+  return { physicalLocation: { artifactLocation: artifact(loc.file), region } };
 }
 
 function artifact(file: string): { uri: string; uriBaseId: string } {
