@@ -146,6 +146,14 @@ describe('obslint catalog and explain', () => {
     expect(run.stdout).toMatch(/^jobs\.started +counter +\? \(no uses found\) +1 +src\/m\.ts:2$/m);
   });
 
+  it('names the wrapper that created each metric, declared or in the project', async () => {
+    const run = await runCli(['catalog', '.'], { cwd: join(REPO_ROOT, 'fixtures/projects/declared-wrappers') });
+    expect(run.stdout.split('\n')[0]).toMatch(/ LOCATION +CREATED BY$/);
+    expect(run.stdout).toMatch(
+      /^transfer_prepare_seconds .* src\/transfers\.js:4 +@acme\/metrics#Metrics\.getHistogram$/m,
+    );
+  });
+
   it('prints the catalog as JSON and markdown', async () => {
     const json = JSON.parse((await runCli(['catalog', SERVICE, '--format', 'json'])).stdout);
     const histogram = json.metrics.find((m: { name: string }) => m.name === 'http_request_duration_seconds');

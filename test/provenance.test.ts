@@ -88,6 +88,21 @@ describe('label value provenance', () => {
       'finite mail,sms',
     ],
     [
+      'for…of over Object.entries, destructured',
+      "const QUEUES = { mail: 'mail-out', sms: 'sms-out' };\nfor (const [name, topic] of Object.entries(QUEUES)) checkouts.inc({ value: name }, topic.length);",
+      'finite mail,sms',
+    ],
+    [
+      'forEach over Object.entries, destructured',
+      "const QUEUES = { mail: 'mail-out', sms: 'sms-out' };\nObject.entries(QUEUES).forEach(([, topic]) => checkouts.inc({ value: topic }, 0));",
+      'finite mail-out,sms-out',
+    ],
+    [
+      'for…of over constant records, destructured by name',
+      "const STEPS = [{ id: 'cart' }, { id: 'pay' }];\nfor (const { id } of STEPS) checkouts.inc({ value: id });",
+      'finite cart,pay',
+    ],
+    [
       'literals at every call site',
       "function record(step: string) { checkouts.inc({ value: step }); }\nrecord('cart');\nrecord('payment');",
       'finite cart,payment',
@@ -266,6 +281,11 @@ describe('label value provenance', () => {
     [
       'listener parameter takes what the event is emitted with',
       "import { EventEmitter } from 'node:events';\nconst bus = new EventEmitter();\nbus.on('paid', (method: string) => checkouts.inc({ value: method }));\nbus.emit('paid', 'card');\nbus.emit('paid', 'sepa');",
+      'finite card,sepa',
+    ],
+    [
+      'listener of an event emitted through a helper that takes the event name, per event',
+      "import { EventEmitter } from 'node:events';\nconst bus = new EventEmitter();\nfunction publish(event: string, payload: { method: string }) { bus.emit(event, payload); }\nbus.on('paid', (p: { method: string }) => checkouts.inc({ value: p.method }));\nexport const card = () => publish('paid', { method: 'card' });\nexport const sepa = () => publish('paid', { method: 'sepa' });\nexport const signup = (email: string) => publish('signup', { method: email });",
       'finite card,sepa',
     ],
   ];

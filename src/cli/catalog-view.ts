@@ -38,14 +38,17 @@ export function renderCatalog(result: RunResult, format: CatalogFormat): string 
         .join(' ') || '-'
     );
   };
+  // Which wrapper (a project function, a declared or built-in one) made a metric, when any did.
+  const viaColumn = list.some(({ metric }) => metric.via);
   const rows = list.map(({ metric, estimate }) => [
     metric.name,
     metric.kind,
     labelsColumn(metric, estimate),
     estimate.series === 'unbounded' ? 'unbounded' : estimate.series.toLocaleString('en-US'),
     `${metric.loc.file}:${metric.loc.line}`,
+    ...(viaColumn ? [metric.via?.wrapper ?? '-'] : []),
   ]);
-  const header = ['METRIC', 'KIND', 'LABELS (values)', 'SERIES', 'LOCATION'];
+  const header = ['METRIC', 'KIND', 'LABELS (values)', 'SERIES', 'LOCATION', ...(viaColumn ? ['CREATED BY'] : [])];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]): string =>
     cells

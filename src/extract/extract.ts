@@ -136,6 +136,7 @@ export function extract(options: ExtractOptions): Extraction {
       guarded(call, notices, root, () => {
         definitions.discover(call);
       });
+  definitions.finish();
   markDuplicateRegistrations(definitions.registrations, candidates.importers);
   // Every creation has been seen: references can now be resolved (and memoized) for good.
   const resolver = new MetricResolver(definitions, project, evaluator, types, calls, flow);

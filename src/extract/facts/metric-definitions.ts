@@ -7,11 +7,16 @@ import {
   scalarText,
   staticNumbers,
   staticStrings,
+  truthiness,
+  iterations,
+  type Binding,
+  type Iteration,
   type Env,
   type Static,
   type StaticEvaluator,
 } from '../flow/static-eval.js';
 import { libraryPaths } from '../flow/library-path.js';
+import { labelCallsOn, lookupGuard } from './lookup-guard.js';
 import { typeBound } from '../flow/type-bounds.js';
 import type { ValueFlow } from '../flow/value-flow.js';
 import { meterName, OTEL, otelInstrument } from '../libraries/opentelemetry.js';
@@ -24,7 +29,7 @@ import { calleeName } from '../syntax/project-index.js';
 import { placement } from './metric-placement.js';
 import { registersOnce, registriesOf, type Registration } from './registrations.js';
 
-const MAX_WRAPPER_DEPTH = 3;
+const MAX_WRAPPER_DEPTH = 4;
 
 /** A `new Counter(...)` (or equivalent) with the arguments of the wrapper calls that reach it. */
 /** A call site of a project function, or a `new` of a project class. */
@@ -38,6 +43,8 @@ interface Creation {
   calls: Caller[];
   /** A declared or preset wrapper (`Metrics.getHistogram(name, help, labels)`) rather than the library. */
   wrapper?: { spec: WrapperSpec; declared: boolean };
+  /** The turn of a loop over a constant collection the creation was bound to (one metric per element). */
+  element?: { index: number; node?: ts.Expression; loop: ts.Node };
 }
 
 /** Where a call passes label values for the metric it defines (StatsD tags), with its arguments bound. */
@@ -89,6 +96,8 @@ export class MetricDefinitions {
   /** The node whose value is the metric: the `new` expression, or the outermost wrapper call. */
   private readonly byNode = new Map<ts.Node, MetricDef>();
   private readonly byName = new Map<string, MetricDef>();
+  /** A creation in a loop over a constant array → the metric it creates per element. */
+  private readonly byElement = new Map<ts.Node, Map<number, MetricDef>>();
   /** Wrapper call → the metrics it creates, by the `new` expression inside the wrapper. */
   private readonly instances = new Map<ts.Node, Map<ts.Node, MetricDef>>();
 
@@ -114,6 +123,11 @@ export class MetricDefinitions {
   /** The metric whose value `node` is (a `new` expression or the outermost wrapper call). */
   atNode(node: ts.Node): MetricDef | undefined {
     return this.byNode.get(node);
+  }
+
+  /** The metric `node` creates in a loop over a constant array, for one element of it. */
+  atElement(node: ts.Node, element: number): MetricDef | undefined {
+    return this.byElement.get(node)?.get(element);
   }
 
   /** The first metric defined under a static name. */
@@ -248,14 +262,14 @@ export class MetricDefinitions {
       const labels = params.length === 1 ? params : params.filter((p) => LABEL_PARAMETERS.test(p.name.getText()));
       if (labels.length === 1) e = labels[0].name as ts.Identifier;
     }
-    for (let i = 0; i < 4 && ts.isIdentifier(e); i++) {
-      const name = e.text;
-      const param = [...env.keys()].find((p) => ts.isIdentifier(p.name) && p.name.text === name);
-      if (!param) break;
-      const arg = env.get(param)?.arg;
-      if (!arg) return undefined;
-      env = env.get(param)!.env;
-      e = skipOuter(arg);
+    // Wrapper levels bind into one environment: an argument may name a parameter of the level above.
+    for (let i = 0; i <= MAX_WRAPPER_DEPTH && ts.isIdentifier(e); i++) {
+      const decl = lookup(e.text, e);
+      const bound = decl?.kind === 'parameter' && decl.path.length === 0 ? env.get(decl.node) : undefined;
+      if (!bound) break;
+      if (!bound.arg) return decl?.kind === 'parameter' ? decl.node.initializer : undefined;
+      if (bound.env.size > 0) env = new Map([...env, ...bound.env]);
+      e = skipOuter(bound.arg);
     }
     return e;
   }
@@ -295,6 +309,9 @@ export class MetricDefinitions {
         : undefined;
     const param = nameValue?.k === 'param' ? nameValue : kindValue?.k === 'param' ? kindValue : undefined;
     if (!param || depth >= MAX_WRAPPER_DEPTH) return [creation];
+    const turns = iterations(param.decl, this.evaluator, this.project);
+    if (turns) return this.perElement(creation, param.decl, turns, depth);
+    if (ts.isVariableDeclaration(param.decl)) return depth === 0 ? [] : [creation];
     const fn = param.decl.parent;
     const calls = this.calls.callersOf(fn);
     // A wrapper's body is not a metric of its own: each call site is (none seen: nothing to list).
@@ -313,13 +330,48 @@ export class MetricDefinitions {
   }
 
   /**
+   * `for (const metric of METRICS) if (metric.type === 'counter') newCounter(metric.name, …)`: one
+   * metric per element of a constant array, where the branch the creation is in is taken for it.
+   */
+  private perElement(creation: Creation, binding: Binding, turns: Iteration[], depth: number): Creation[] {
+    const site = creation.calls[0] ?? creation.node;
+    // The loop statement, or the iterating callback: the `if`s that select a kind are inside it.
+    const boundary = ts.isVariableDeclaration(binding) ? binding.parent.parent : binding.parent;
+    return turns.flatMap(({ bound, node }, index) => {
+      const env = new Map(creation.env);
+      env.set(binding, bound);
+      if (!this.branchTaken(site, boundary, env)) return [];
+      return this.instantiate({ ...creation, env, element: { index, node, loop: boundary } }, depth + 1);
+    });
+  }
+
+  /**
+   * Whether, with what is bound, every `if` between `node` and `boundary` (a loop, a wrapper
+   * function) lets it through: `if (metric.type === 'counter')`, `if (buckets) … else …`.
+   */
+  private branchTaken(node: ts.Node, boundary: ts.Node, env: Env): boolean {
+    for (
+      let child = node, parent = node.parent;
+      parent && parent !== boundary;
+      child = parent, parent = parent.parent
+    ) {
+      if (ts.isFunctionLike(parent)) break;
+      if (!ts.isIfStatement(parent)) continue;
+      const taken = truthiness(this.evaluator.eval(parent.expression, env));
+      if (taken === undefined) continue;
+      if (child === parent.thenStatement && !taken) return false;
+      if (child === parent.elseStatement && taken) return false;
+    }
+    return true;
+  }
+
+  /**
    * Whether a call matched by method name only really passes a metric name: the instance's name is
    * constant, or has constant parts the wrapper alone does not (`this.getOrCreateMetric(…, { name: 'x' })`).
    */
   private callerNames(template: Creation, instance: Creation): boolean {
     if (this.staticName(instance) !== undefined) return true;
-    const constant = (name: string | undefined): number => (name ?? '').replace(/\{[^}]*\}/g, '').length;
-    return constant(this.readableName(instance)) > constant(this.readableName(template));
+    return constantLength(this.readableName(instance)) > constantLength(this.readableName(template));
   }
 
   /** The name as far as it is constant (`{APP_NAME}_build_info`), for wrappers matched by method name. */
@@ -358,30 +410,60 @@ export class MetricDefinitions {
     return name ? scalarText(name) : undefined;
   }
 
+  /** Get-or-create instances wait until every plainly created metric is known (see `finish`). */
+  private readonly deferred: Creation[] = [];
+  private finishing = false;
+
+  /** Defines the get-or-create instances, each merged into a metric already created under its name. */
+  finish(): void {
+    this.finishing = true;
+    for (const creation of this.deferred.splice(0)) this.define(creation);
+  }
+
+  /** The lookup a creation (or one of the wrapper calls leading to it) runs only after, if any. */
+  private guardOf(creation: Creation): { holder: ts.Expression | undefined; at: ts.Node } | undefined {
+    for (const at of [creation.node, ...[...creation.calls].reverse()]) {
+      const guard = lookupGuard(at);
+      if (guard) return { ...guard, at };
+    }
+    return undefined;
+  }
+
   private define(creation: Creation): void {
     const { node, calls, library, wrapper } = creation;
     const kind = wrapper ? this.wrapperKind(creation, wrapper.spec) : creation.kind;
     if (!kind) return;
+    const guard = this.guardOf(creation);
+    if (guard && !this.finishing) {
+      this.deferred.push(creation);
+      return;
+    }
+    // A wrapper instance whose arguments rule out the branch the creation is in creates nothing there.
+    if (creation.calls.length > 0 && !this.branchTaken(node, node.getSourceFile(), creation.env)) return;
     const outer = calls[0];
     const site = outer ?? node;
     const config = this.configOf(creation);
     const props = config.props;
     const name = config.name ? scalarText(config.name) : undefined;
-    const loc = this.project.location(site);
+    // A metric declared as an element of a constant array is defined where the element is.
+    const loc = this.project.location(creation.element?.node ?? site);
     // Get-or-create by name: a further call gets the metric the first one registered.
-    const existing = wrapper?.spec.getOrCreate && name !== undefined ? this.byName.get(name) : undefined;
+    const getOrCreate = wrapper?.spec.getOrCreate === true || guard !== undefined;
+    const existing = getOrCreate && name !== undefined ? this.byName.get(name) : undefined;
     if (existing && existing.library === library) {
       (existing.alsoAt ??= []).push(loc);
-      this.record(existing, creation, site);
+      this.record(existing, creation, site, guard);
       return;
     }
     const labels = library === 'prom-client' ? props.get('labelNames') : undefined;
-    const getOrCreate = wrapper?.spec.getOrCreate === true;
     const labelNames = labels ? staticStrings(labels) : [];
     const nameNode = library !== 'prom-client' || wrapper ? node.arguments?.[0] : nameExpression(node);
     const def: MetricDef = {
       // A wrapper call can create several metrics (`httpMetrics('api')` → requests, latency).
-      id: outer ? `${loc.file}:${loc.line}:${loc.column}#${node.getStart()}` : `${loc.file}:${loc.line}:${loc.column}`,
+      id:
+        outer || creation.element
+          ? `${loc.file}:${loc.line}:${loc.column}#${node.getStart()}${creation.element && !creation.element.node ? `@${creation.element.index}` : ''}`
+          : `${loc.file}:${loc.line}:${loc.column}`,
       name: name ?? this.readableName(creation) ?? nameText(nameNode ?? node),
       nameIsDynamic: name === undefined,
       kind,
@@ -391,9 +473,12 @@ export class MetricDefinitions {
       labelNamesKnown: library === 'prom-client' && labelNames !== undefined,
       loc,
       // Getting a metric by name is safe anywhere: only the first call registers it.
+      // One metric per element of a constant collection: the loop over it runs where the loop is.
       createdIn: getOrCreate
         ? 'module'
-        : this.creationPlacement(site, name !== undefined && !outer ? isStaticName(node) : false),
+        : creation.element
+          ? this.creationPlacement(creation.element.loop, false)
+          : this.creationPlacement(site, name !== undefined && !outer ? isStaticName(node) : false),
     };
     if (library === 'prom-client') {
       // '' marks a readable config without `help` (prom-client throws); undefined, one obslint cannot read.
@@ -438,8 +523,9 @@ export class MetricDefinitions {
     }
     this.locateFactors(def, creation, site);
     this.defs.push(def);
-    this.noteRegistration(def, creation, site, config);
-    this.record(def, creation, site);
+    // A get-or-create (guarded by a lookup of its name) registers only when nothing holds the name.
+    if (!guard) this.noteRegistration(def, creation, site, config);
+    this.record(def, creation, site, guard);
     if (!def.nameIsDynamic && !this.byName.has(def.name)) this.byName.set(def.name, def);
   }
 
@@ -449,7 +535,11 @@ export class MetricDefinitions {
    * change that grew the metric touched. The call site is searched before a wrapper's body.
    */
   private locateFactors(def: MetricDef, creation: Creation, site: ts.Node): void {
-    const places = site === creation.node ? [site] : [site, creation.node];
+    // A metric declared as an element of a constant array is written where the element is.
+    const places = [
+      ...(creation.element?.node ? [creation.element.node] : []),
+      ...(site === creation.node ? [site] : [site, creation.node]),
+    ];
     // The literal that names it (at the wrapper call site first), or the name expression of the config.
     let name: ts.Node | undefined;
     for (const place of places)
@@ -502,10 +592,21 @@ export class MetricDefinitions {
   }
 
   /** Where a defined metric is reachable: its creating node, wrapper call instances, passed labels. */
-  private record(def: MetricDef, creation: Creation, site: ts.Node): void {
+  private record(
+    def: MetricDef,
+    creation: Creation,
+    site: ts.Node,
+    guard?: { holder: ts.Expression | undefined; at: ts.Node },
+  ): void {
     const { node, calls, env, wrapper } = creation;
     const outer = calls[0];
-    if (outer) {
+    // One call inside a loop creates a metric per element: its value is none of them in particular.
+    if (creation.element) {
+      this.byNode.delete(site);
+      let perElement = this.byElement.get(site);
+      if (!perElement) this.byElement.set(site, (perElement = new Map<number, MetricDef>()));
+      perElement.set(creation.element.index, def);
+    } else if (outer) {
       let perCall = this.instances.get(site);
       if (!perCall) this.instances.set(site, (perCall = new Map<ts.Node, MetricDef>()));
       perCall.set(node, def);
@@ -515,6 +616,14 @@ export class MetricDefinitions {
     } else {
       this.byNode.set(site, def);
     }
+    // `metric.inc(tags, delta)` after the lookup: the labels are what this instance's call site passed.
+    const within = guard?.holder && enclosingFunction(guard.at);
+    if (guard?.holder && within)
+      for (const use of labelCallsOn(guard.holder, within)) {
+        const list = this.passed.get(use.call) ?? [];
+        list.push({ def, argument: this.bound(use.labels, env) });
+        this.passed.set(use.call, list);
+      }
     const labels = wrapper?.spec.labels;
     if (labels) {
       const argument = node.arguments?.[Number(labels.slice(4))];
@@ -557,4 +666,16 @@ export class MetricDefinitions {
     }
     return where;
   }
+}
+
+/** The characters of a readable name outside its `{expression}` parts (which may hold braces). */
+function constantLength(name: string | undefined): number {
+  let depth = 0;
+  let length = 0;
+  for (const ch of name ?? '') {
+    if (ch === '{') depth++;
+    else if (ch === '}') depth = Math.max(0, depth - 1);
+    else if (depth === 0) length++;
+  }
+  return length;
 }

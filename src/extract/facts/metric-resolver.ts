@@ -65,7 +65,8 @@ export class MetricResolver {
       return created ? [created] : [];
     }
     if (source.path.length > 0) return [];
-    const direct = this.definitions.atNode(e);
+    const direct =
+      source.element === undefined ? this.definitions.atNode(e) : this.definitions.atElement(e, source.element);
     if (direct) return [direct];
     if (e.kind === ts.SyntaxKind.ThisKeyword) return optional(this.collectOwner(e));
     if (ts.isCallExpression(e)) {

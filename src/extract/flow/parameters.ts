@@ -7,9 +7,15 @@ import { forEachDescendant } from '../syntax/walk.js';
 import type { CallGraph } from './call-graph.js';
 import { MAX_DEPTH, TOO_FAR } from './limits.js';
 import { text, type KnownSources } from './sources.js';
-import { EMPTY_ENV, scalarText, staticStrings, type Env, type StaticEvaluator } from './static-eval.js';
-
-const ITERATING_METHODS = new Set(['forEach', 'map', 'flatMap', 'filter', 'some', 'every', 'find']);
+import {
+  bindArguments,
+  EMPTY_ENV,
+  ITERATING_METHODS,
+  scalarText,
+  staticStrings,
+  type Env,
+  type StaticEvaluator,
+} from './static-eval.js';
 
 /** The walk a parameter's values are read with (the provenance analyzer). */
 export interface ValueWalker {
@@ -146,11 +152,11 @@ export class ParameterValues {
       return unknown(`listener of \`${event}\`, which nothing in the project emits`, decl.name.text);
     this.inProgress.add(decl.node);
     try {
-      const bounds = emits.map((call) => {
+      const bounds = emits.map(({ call, env, site }) => {
         const arg = call.arguments[decl.index + 1];
         if (!arg) return finite(['undefined'], 'omitted argument');
-        const value = this.walker.valueAt(arg, decl.path, EMPTY_ENV, depth + 1);
-        return withStep(value, { ...this.sources.step(call, `emitted as \`${event}\``), call: true });
+        const value = this.walker.valueAt(arg, decl.path, env, depth + 1);
+        return withStep(value, { ...this.sources.step(site, `emitted as \`${event}\``), call: true });
       });
       const result = union(bounds)!;
       return result.kind === 'finite' ? finite(result.values, `values emitted as \`${event}\``) : result;
@@ -159,20 +165,31 @@ export class ParameterValues {
     }
   }
 
-  /** The `emit(event, …)` calls of the project, grouped by event name once. */
-  private emitsOf(event: string): ts.CallExpression[] {
+  /**
+   * The `emit(event, …)` calls of the project, grouped by event name once. An emit inside a helper
+   * that takes the event name (`publish(event, payload) { bus.emit(event, payload) }`) counts once
+   * per call of the helper, with that call's arguments bound.
+   */
+  private emitsOf(event: string): EmitSite[] {
     if (!this.emitsByEvent) {
-      this.emitsByEvent = new Map();
+      const byEvent = new Map<string, EmitSite[]>();
+      const add = (name: string | undefined, emit: EmitSite): void => {
+        if (name !== undefined) byEvent.set(name, [...(byEvent.get(name) ?? []), emit]);
+      };
       for (const call of this.project.callsByName.get('emit') ?? []) {
-        const name =
-          ts.isCallExpression(call) && call.arguments[0]
-            ? scalarText(this.evaluator.eval(call.arguments[0]))
-            : undefined;
-        if (name === undefined) continue;
-        const list = this.emitsByEvent.get(name) ?? [];
-        list.push(call as ts.CallExpression);
-        this.emitsByEvent.set(name, list);
+        if (!ts.isCallExpression(call) || !call.arguments[0]) continue;
+        const eventName = this.evaluator.eval(call.arguments[0]);
+        if (eventName.k !== 'param' || !ts.isParameter(eventName.decl)) {
+          add(scalarText(eventName), { call, env: EMPTY_ENV, site: call });
+          continue;
+        }
+        const helper = eventName.decl.parent;
+        for (const caller of this.calls.confirmedCallersOf(helper)) {
+          const env = bindArguments(helper, caller.arguments ?? [], EMPTY_ENV);
+          add(scalarText(this.evaluator.eval(call.arguments[0], env)), { call, env, site: caller });
+        }
       }
+      this.emitsByEvent = byEvent;
     }
     return this.emitsByEvent.get(event) ?? [];
   }
@@ -193,27 +210,24 @@ export class ParameterValues {
   /** `STEPS.forEach((step) => …)`: the callback's first parameter takes the array's elements. */
   private iteratedValues(decl: Extract<Declaration, { kind: 'parameter' }>): Bound | undefined {
     const call = decl.fn.parent;
-    if (
-      decl.index !== 0 ||
-      decl.path.length > 0 ||
-      !call ||
-      !ts.isCallExpression(call) ||
-      !ts.isPropertyAccessExpression(call.expression)
-    )
+    if (decl.index !== 0 || !call || !ts.isCallExpression(call) || !ts.isPropertyAccessExpression(call.expression))
       return undefined;
     if (
       !ITERATING_METHODS.has(call.expression.name.text) ||
       call.arguments[0] !== (decl.fn as unknown as ts.Expression)
     )
       return undefined;
-    const items = staticStrings(this.evaluator.eval(call.expression.expression));
+    const elements = this.evaluator.elementsAt(this.evaluator.eval(call.expression.expression), decl.path);
+    const items = elements && staticStrings(elements);
     return items ? finite(items, `elements of \`${text(call.expression.expression)}\``) : undefined;
   }
 
   loopVariable(decl: Extract<Declaration, { kind: 'loop' }>, use: ts.Expression, env: Env): Bound {
     const name = text(use);
-    if (ts.isForOfStatement(decl.loop) && decl.path.length === 0) {
-      const items = staticStrings(this.evaluator.eval(decl.loop.expression, env));
+    if (ts.isForOfStatement(decl.loop)) {
+      // `for (const [queue, url] of Object.entries(QUEUES))`: each element at the destructured path.
+      const elements = this.evaluator.elementsAt(this.evaluator.eval(decl.loop.expression, env), decl.path);
+      const items = elements && staticStrings(elements);
       if (items) return finite(items, `elements of \`${text(decl.loop.expression)}\``);
     }
     if (ts.isForInStatement(decl.loop)) {
@@ -226,7 +240,15 @@ export class ParameterValues {
     );
   }
 
-  private emitsByEvent?: Map<string, ts.CallExpression[]>;
+  private emitsByEvent?: Map<string, EmitSite[]>;
+}
+
+/** An `emit` call and, when it sits in a helper that takes the event name, one call of the helper. */
+interface EmitSite {
+  call: ts.CallExpression;
+  env: Env;
+  /** Where the value enters: the emit, or the helper's call. */
+  site: ts.Node;
 }
 
 const LISTENER_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);

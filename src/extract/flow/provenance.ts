@@ -353,14 +353,23 @@ export class ProvenanceAnalyzer implements ValueWalker {
       if (!ts.isObjectLiteralExpression(e)) {
         const synthetic = `${text(e)}.${path.slice(i).join('.')}`;
         const root = chain(e);
-        if (root)
-          return (
-            this.sources.classifyChain(
-              this.sources.expandAliases([...root.names, ...path.slice(i)], e),
-              e,
-              synthetic,
-            ) ?? unknown(`\`${synthetic}\``, synthetic)
-          );
+        const classified =
+          root &&
+          this.sources.classifyChain(this.sources.expandAliases([...root.names, ...path.slice(i)], e), e, synthetic);
+        if (classified) return classified;
+        // `payload.queue` where `payload` is a parameter: the property of what this call (or every
+        // call) passes; a constant object's property.
+        if (ts.isIdentifier(e)) {
+          const decl = lookup(e.text, e);
+          const passed =
+            decl?.kind === 'parameter' && !REQUEST_ROOTS.has(decl.name.text)
+              ? this.parameter({ ...decl, path: [...decl.path, ...path.slice(i)] }, e, env, depth + 1)
+              : decl?.kind === 'variable' && decl.isConst && decl.path.length === 0 && decl.node.initializer
+                ? this.pathOf(decl.node.initializer, path.slice(i), env, depth + 1)
+                : undefined;
+          if (passed && passed.kind !== 'unknown') return passed;
+        }
+        if (root) return unknown(`\`${synthetic}\``, synthetic);
         const base = this.of(e, env, depth + 1);
         if (base.kind === 'unbounded')
           return withStep(base, this.sources.step(e, `\`${path.slice(i).join('.')}\` is read from it`));

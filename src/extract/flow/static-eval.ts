@@ -1,5 +1,6 @@
 import { ts } from 'ts-morph';
 import type { ProjectIndex } from '../syntax/project-index.js';
+import { calledFunction, returnedValues } from './functions.js';
 import {
   enclosingClassLike,
   forEachThisAssignment,
@@ -17,12 +18,28 @@ export type Static =
   | { k: 'bool'; v: boolean }
   | { k: 'arr'; items: Static[] }
   | { k: 'obj'; props: Map<string, Static>; spreadParam?: ts.ParameterDeclaration }
-  /** Depends on a parameter of an enclosing function that no call site binds here. */
-  | { k: 'param'; decl: ts.ParameterDeclaration }
+  /**
+   * Depends on a parameter of an enclosing function that no call site binds here, or on the
+   * element a `for (const x of items)` loop binds (a `VariableDeclaration`).
+   */
+  | { k: 'param'; decl: Binding }
   | { k: 'unknown' };
 
-/** Arguments bound to the parameters of wrapper functions, innermost call first. */
-export type Env = ReadonlyMap<ts.ParameterDeclaration, { arg: ts.Expression | undefined; env: Env }>;
+/** What a wrapper call or a loop binds: a function parameter, or a `for…of` loop variable. */
+export type Binding = ts.ParameterDeclaration | ts.VariableDeclaration;
+
+/**
+ * What a binding is bound to: an argument expression (read in its caller's env), or a value
+ * computed here (an element of `Object.entries(KINDS)`, which no expression in the code is).
+ */
+export interface Bound {
+  arg: ts.Expression | undefined;
+  env: Env;
+  value?: Static;
+}
+
+/** Arguments bound to the parameters of wrapper functions (and loop variables to elements), innermost first. */
+export type Env = ReadonlyMap<Binding, Bound>;
 export const EMPTY_ENV: Env = new Map();
 
 const UNKNOWN: Static = { k: 'unknown' };
@@ -55,9 +72,12 @@ export class StaticEvaluator {
     }
     if (ts.isTemplateExpression(e)) {
       let text = e.head.text;
-      for (const span of e.templateSpans) {
-        const part = this.eval(span.expression, env, depth + 1);
-        if (part.k === 'param') return part;
+      const parts = e.templateSpans.map((span) => this.eval(span.expression, env, depth + 1));
+      // A part a caller or a loop element decides makes the whole depend on it, whatever the rest.
+      const symbolic = parts.find((p) => p.k === 'param');
+      if (symbolic) return symbolic;
+      for (const [i, span] of e.templateSpans.entries()) {
+        const part = parts[i];
         const str = scalarText(part);
         if (str === undefined) return UNKNOWN;
         text += str + span.literal.text;
@@ -129,10 +149,21 @@ export class StaticEvaluator {
         if (target?.kind === 'variable' && target.isConst && target.node.initializer)
           return this.patternParts(target.node.initializer, EMPTY_ENV, depth + 1);
       }
-      if (decl?.kind === 'parameter' && decl.path.length === 0) {
+      if ((decl?.kind === 'parameter' || decl?.kind === 'loop') && decl.path.length === 0) {
         const bound = env.get(decl.node);
-        if (bound?.arg) return this.patternParts(bound.arg, bound.env, depth + 1);
+        const known = bound?.value && scalarText(bound.value);
+        if (known !== undefined) return [known];
+        // As in `declaration`: a caller bound at the top level sees what is bound around it (a loop element).
+        const callerEnv = bound && (bound.env.size === 0 ? env : new Map([...env, ...bound.env]));
+        if (bound?.arg && callerEnv) return this.patternParts(bound.arg, callerEnv, depth + 1);
       }
+    }
+    if (ts.isCallExpression(e)) {
+      // `appendPrefix(metric.name)`: the function's one returned value, with this call's arguments.
+      const fn = calledFunction(e.expression, this.project);
+      const returns = fn ? returnedValues(fn) : [];
+      if (fn && returns.length === 1)
+        return this.patternParts(returns[0], bindArguments(fn, e.arguments, env, env), depth + 1);
     }
     if (ts.isPropertyAccessExpression(e) && skipOuter(e.expression).kind === ts.SyntaxKind.ThisKeyword) {
       const cls = enclosingClassLike(e);
@@ -163,6 +194,19 @@ export class StaticEvaluator {
     const right = this.eval(e.right, env, depth + 1);
     if (left.k === 'param') return left;
     if (right.k === 'param') return right;
+    if (
+      op === ts.SyntaxKind.EqualsEqualsEqualsToken ||
+      op === ts.SyntaxKind.EqualsEqualsToken ||
+      op === ts.SyntaxKind.ExclamationEqualsEqualsToken ||
+      op === ts.SyntaxKind.ExclamationEqualsToken
+    ) {
+      const l = scalarText(left);
+      const r = scalarText(right);
+      if (l === undefined || r === undefined) return UNKNOWN;
+      const equal = l === r;
+      const negated = op === ts.SyntaxKind.ExclamationEqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsToken;
+      return { k: 'bool', v: negated ? !equal : equal };
+    }
     if (op === ts.SyntaxKind.PlusToken) {
       if (left.k === 'num' && right.k === 'num') return { k: 'num', v: left.v + right.v };
       const l = scalarText(left);
@@ -201,7 +245,7 @@ export class StaticEvaluator {
         const spread = this.eval(prop.expression, env, depth + 1);
         if (spread.k === 'obj') spread.props.forEach((v, k) => props.set(k, v));
         // `{ ...config, registers }` in a wrapper: the keys come from whoever calls it.
-        if (spread.k === 'param') spreadParam = spread.decl;
+        if (spread.k === 'param' && ts.isParameter(spread.decl)) spreadParam = spread.decl;
       }
     }
     return { k: 'obj', props, spreadParam };
@@ -223,6 +267,7 @@ export class StaticEvaluator {
         return this.eval(decl.node, env, depth + 1);
       case 'parameter': {
         const bound = env.get(decl.node);
+        if (bound?.value) return this.path(bound.value, decl.path);
         if (bound) {
           // Arguments of an inner wrapper call may use the outer wrapper's parameters, bound later.
           const callerEnv = bound.env === env || bound.env.size === 0 ? env : new Map([...env, ...bound.env]);
@@ -255,6 +300,13 @@ export class StaticEvaluator {
         );
         return { k: 'obj', props };
       }
+      case 'loop': {
+        // `for (const metric of METRICS)`: the element this instance is bound to, else symbolic.
+        const bound = env.get(decl.node);
+        if (bound?.value) return this.path(bound.value, decl.path);
+        if (bound?.arg) return this.path(this.eval(bound.arg, bound.env, depth + 1), decl.path);
+        return ts.isForOfStatement(decl.loop) ? { k: 'param', decl: decl.node } : UNKNOWN;
+      }
       default:
         return UNKNOWN;
     }
@@ -280,7 +332,12 @@ export class StaticEvaluator {
     return { k: 'obj', props };
   }
 
-  private path(value: Static, path: string[]): Static {
+  /** The values an iterated array's elements take at a destructuring path (`[key, value]`, `{ name }`). */
+  elementsAt(iterated: Static, path: readonly string[]): Static | undefined {
+    return iterated.k === 'arr' ? { k: 'arr', items: iterated.items.map((item) => this.path(item, path)) } : undefined;
+  }
+
+  private path(value: Static, path: readonly string[]): Static {
     let v = value;
     for (const key of path) {
       if (v.k === 'obj') v = v.props.get(key) ?? spreadFrom(v);
@@ -336,6 +393,8 @@ export class StaticEvaluator {
       const obj = args[0];
       if (name === 'values') return { k: 'arr', items: [...obj.props.values()] };
       if (name === 'keys') return { k: 'arr', items: [...obj.props.keys()].map((v) => ({ k: 'str', v })) };
+      if (name === 'entries')
+        return { k: 'arr', items: [...obj.props].map(([k, v]) => ({ k: 'arr', items: [{ k: 'str', v: k }, v] })) };
     }
     if (ts.isPropertyAccessExpression(callee) && (name === 'concat' || name === 'slice')) {
       const base = this.eval(callee.expression, env, depth + 1);
@@ -345,6 +404,15 @@ export class StaticEvaluator {
       if (base.k === 'arr' && name === 'slice' && nums.every((n) => n !== undefined))
         return { k: 'arr', items: base.items.slice(nums[0], nums[1]) };
     }
+    // `appendPrefix(name)`: a project function with one returned value, with this call's arguments.
+    if (depth < MAX_DEPTH / 2) {
+      const fn = calledFunction(callee, this.project);
+      const returns = fn && !(fn as ts.FunctionLikeDeclaration).asteriskToken && !isAsync(fn) ? returnedValues(fn) : [];
+      if (fn && returns.length === 1) {
+        const value = this.eval(returns[0], bindArguments(fn, e.arguments, env, env), depth + 1);
+        if (value.k !== 'unknown') return value;
+      }
+    }
     return args.find((a) => a.k === 'param') ?? UNKNOWN;
   }
 }
@@ -352,6 +420,84 @@ export class StaticEvaluator {
 /** A key missing from `{ ...config, registers }` comes from whoever passes `config`. */
 function spreadFrom(obj: Extract<Static, { k: 'obj' }>): Static {
   return obj.spreadParam ? { k: 'param', decl: obj.spreadParam } : UNKNOWN;
+}
+
+/** The element expressions of a constant array literal, through `const` declarations and imports. */
+export function constantArrayElements(expr: ts.Expression, project: ProjectIndex): ts.Expression[] | undefined {
+  let e = skipOuter(expr);
+  for (let i = 0; i < 4 && ts.isIdentifier(e); i++) {
+    let decl = lookup(e.text, e);
+    if (decl?.kind === 'import') decl = project.followImport(decl);
+    if (decl?.kind !== 'variable' || decl.path.length > 0 || !decl.node.initializer) return undefined;
+    e = skipOuter(decl.node.initializer);
+  }
+  if (!ts.isArrayLiteralExpression(e) || e.elements.some(ts.isSpreadElement)) return undefined;
+  return [...e.elements];
+}
+
+/** Array methods whose callback's first parameter takes each element in turn. */
+export const ITERATING_METHODS = new Set(['forEach', 'map', 'flatMap', 'filter', 'some', 'every', 'find']);
+
+/** One turn of a loop over a constant collection: what it binds, and the element's own expression if any. */
+export interface Iteration {
+  bound: Bound;
+  /** The array literal's element (`{ name: 'jobs_total', … }`), when the element is written in the code. */
+  node?: ts.Expression;
+}
+
+/**
+ * The turns of the loop a binding belongs to, when it iterates a constant collection:
+ * `for (const m of METRICS)`, `for (const [k, v] of Object.entries(KINDS))`,
+ * `Object.values(KINDS).forEach((kind) => …)`. Undefined when the collection is not constant.
+ */
+export function iterations(
+  binding: Binding,
+  evaluator: StaticEvaluator,
+  project: ProjectIndex,
+): Iteration[] | undefined {
+  let collection: ts.Expression | undefined;
+  if (ts.isVariableDeclaration(binding)) {
+    const loop = binding.parent.parent;
+    if (ts.isForOfStatement(loop)) collection = loop.expression;
+  } else {
+    const fn = binding.parent;
+    const call = fn.parent;
+    if (
+      fn.parameters[0] === binding &&
+      ts.isCallExpression(call) &&
+      call.arguments[0] === (fn as ts.Node) &&
+      ts.isPropertyAccessExpression(call.expression) &&
+      ITERATING_METHODS.has(call.expression.name.text)
+    )
+      collection = call.expression.expression;
+  }
+  if (!collection) return undefined;
+  const written = constantArrayElements(collection, project);
+  if (written) return written.map((node) => ({ bound: { arg: node, env: EMPTY_ENV }, node }));
+  const value = evaluator.eval(collection);
+  if (value.k !== 'arr') return undefined;
+  return value.items.map((item) => ({ bound: { arg: undefined, env: EMPTY_ENV, value: item } }));
+}
+
+function isAsync(fn: ts.SignatureDeclaration): boolean {
+  return ts.getModifiers(fn as ts.FunctionLikeDeclaration)?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword) === true;
+}
+
+/** Whether a value is truthy, when that is known (`if (buckets)` with `buckets` bound). */
+export function truthiness(v: Static): boolean | undefined {
+  switch (v.k) {
+    case 'bool':
+      return v.v;
+    case 'str':
+      return v.v.length > 0;
+    case 'num':
+      return v.v !== 0;
+    case 'arr':
+    case 'obj':
+      return true;
+    default:
+      return undefined;
+  }
 }
 
 export function scalarText(v: Static): string | undefined {

@@ -13,7 +13,7 @@ import {
 import { forEachDescendant } from '../syntax/walk.js';
 import type { Caller } from './call-graph.js';
 import { returnedValues, calledFunction } from './functions.js';
-import { scalarText, type StaticEvaluator } from './static-eval.js';
+import { iterations, scalarText, type StaticEvaluator } from './static-eval.js';
 import type { TypeOracle } from './type-oracle.js';
 
 /**
@@ -25,6 +25,8 @@ export interface Origin {
   path: string[];
   /** A call of a project function whose returned values are origins too (listed beside it). */
   expanded?: true;
+  /** Written in a loop over a constant collection: the turn it was written in (one metric per element). */
+  element?: number;
 }
 
 /** A value injected by a DI container under a token obslint can read (`@InjectMetric('orders_total')`). */
@@ -37,6 +39,13 @@ export interface InjectedOrigin {
 }
 
 export type Source = Origin | InjectedOrigin;
+
+/** A value written into a container (`map.set(k, v)`, `obj[k] = v`), under its key when known. */
+interface ContainerWrite {
+  key: string | undefined;
+  value: ts.Expression;
+  element?: number;
+}
 
 export const isInjected = (source: Source): source is InjectedOrigin => 'token' in source;
 
@@ -384,14 +393,36 @@ export class ValueFlow {
   private storedIn(container: ts.Expression, keys: string[] | undefined, depth: number): Source[] {
     return this.writesOf(container)
       .filter((w) => !keys || w.key === undefined || keys.includes(w.key))
-      .flatMap((w) => this.follow(w.value, depth + 1));
+      .flatMap((w) => {
+        const found = this.follow(w.value, depth + 1);
+        const { element } = w;
+        return element === undefined ? found : found.map((o) => (isInjected(o) ? o : { ...o, element }));
+      });
+  }
+
+  /**
+   * A write's key: constant, or per element when it is read from the element of a loop over a
+   * constant array (`for (const m of METRICS) this.metrics[m.name] = new Counter(…)`).
+   */
+  private keyedWrites(key: ts.Expression, value: ts.Expression): ContainerWrite[] {
+    const evaluated = this.evaluator.eval(key);
+    const constant = scalarText(evaluated);
+    if (constant !== undefined || evaluated.k !== 'param') return [{ key: constant, value }];
+    const binding = evaluated.decl;
+    const turns = iterations(binding, this.evaluator, this.project);
+    if (!turns) return [{ key: undefined, value }];
+    return turns.map(({ bound }, element) => ({
+      key: scalarText(this.evaluator.eval(key, new Map([[binding, bound]]))),
+      value,
+      element,
+    }));
   }
 
   /**
    * `set(key, value)` calls, `[key] = value` and `.key = value` writes on one container (a variable
    * or a class field), keyed when the key is constant, and the entries of a `new Map([...])`.
    */
-  private writesOf(container: ts.Expression): { key: string | undefined; value: ts.Expression }[] {
+  private writesOf(container: ts.Expression): ContainerWrite[] {
     const c = skipOuter(container);
     let scope: ts.Node;
     let id: string;
@@ -422,7 +453,7 @@ export class ValueFlow {
     }
     const cached = this.containerWrites.get(id);
     if (cached) return cached;
-    const found: { key: string | undefined; value: ts.Expression }[] = [];
+    const found: ContainerWrite[] = [];
     forEachDescendant(scope, (node) => {
       if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
         if (
@@ -430,11 +461,11 @@ export class ValueFlow {
           node.arguments.length >= 2 &&
           denotes(skipOuter(node.expression.expression))
         )
-          found.push({ key: scalarText(this.evaluator.eval(node.arguments[0])), value: node.arguments[1] });
+          found.push(...this.keyedWrites(node.arguments[0], node.arguments[1]));
       } else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
         const left = skipOuter(node.left);
         if (ts.isElementAccessExpression(left) && denotes(skipOuter(left.expression)))
-          found.push({ key: scalarText(this.evaluator.eval(left.argumentExpression)), value: node.right });
+          found.push(...this.keyedWrites(left.argumentExpression, node.right));
         else if (ts.isPropertyAccessExpression(left) && denotes(skipOuter(left.expression)))
           found.push({ key: left.name.text, value: node.right });
       }
@@ -688,7 +719,8 @@ function dedupe(origins: Source[]): Source[] {
   const seen = new Set<string>();
   return origins.filter((o) => {
     const node = isInjected(o) ? o.node : o.expr;
-    const key = `${node.pos}:${node.getSourceFile().fileName}:${o.path.join('.')}`;
+    const element = !isInjected(o) && o.element !== undefined ? `@${o.element}` : '';
+    const key = `${node.pos}:${node.getSourceFile().fileName}:${o.path.join('.')}${element}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

@@ -1,0 +1,86 @@
+import { ts } from 'ts-morph';
+import { PROM_CLIENT } from '../libraries/prom-client.js';
+import { lookup, propertyName, skipOuter } from '../syntax/scope.js';
+import { forEachDescendant } from '../syntax/walk.js';
+
+/**
+ * Get-or-create by name, written by hand: the creation runs only when a lookup found nothing.
+ *   let metric = registry.getSingleMetric(name); if (!metric) metric = newCounter(name, …);
+ *   this.metrics[name] ??= new Counter({ name, … });
+ *   if (!this.counters.has(name)) this.counters.set(name, new Counter(…));
+ * Returns the expression the metric is then used through (`metric`), when there is one.
+ */
+export function lookupGuard(node: ts.Node): { holder: ts.Expression | undefined } | undefined {
+  for (
+    let child = node, parent = node.parent;
+    parent && !ts.isFunctionLike(parent);
+    child = parent, parent = parent.parent
+  ) {
+    if (ts.isBinaryExpression(parent) && parent.right === child) {
+      const op = parent.operatorToken.kind;
+      if (op === ts.SyntaxKind.QuestionQuestionEqualsToken || op === ts.SyntaxKind.BarBarEqualsToken)
+        return { holder: parent.left };
+    }
+    if (ts.isIfStatement(parent) && parent.thenStatement === child) {
+      const missing = missingLookup(parent.expression);
+      if (missing) return { holder: missing.kind === ts.SyntaxKind.CallExpression ? undefined : missing };
+    }
+  }
+  return undefined;
+}
+
+/** `!metric` where `metric` holds a lookup, `!map.has(name)`, `metric === undefined`: what was looked up. */
+function missingLookup(condition: ts.Expression): ts.Expression | undefined {
+  const c = skipOuter(condition);
+  let looked: ts.Expression | undefined;
+  if (ts.isPrefixUnaryExpression(c) && c.operator === ts.SyntaxKind.ExclamationToken) looked = skipOuter(c.operand);
+  else if (ts.isBinaryExpression(c) && EQUALITY.has(c.operatorToken.kind)) {
+    const nullish = (e: ts.Expression): boolean =>
+      e.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(e) && e.text === 'undefined');
+    looked = nullish(skipOuter(c.right))
+      ? skipOuter(c.left)
+      : nullish(skipOuter(c.left))
+        ? skipOuter(c.right)
+        : undefined;
+  }
+  if (!looked) return undefined;
+  if (ts.isCallExpression(looked)) return isLookupCall(looked) ? looked : undefined;
+  if (ts.isElementAccessExpression(looked)) return looked;
+  if (ts.isIdentifier(looked)) {
+    const decl = lookup(looked.text, looked);
+    const init = decl?.kind === 'variable' && decl.path.length === 0 ? decl.node.initializer : undefined;
+    const value = init && skipOuter(init);
+    if (value && ((ts.isCallExpression(value) && isLookupCall(value)) || ts.isElementAccessExpression(value)))
+      return looked;
+  }
+  return undefined;
+}
+
+const EQUALITY = new Set([ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken]);
+
+/** `registry.getSingleMetric(name)`, `metrics.get(name)`, `map.has(name)`, `this.getMetric(name)`. */
+function isLookupCall(call: ts.CallExpression): boolean {
+  const name = propertyName(skipOuter(call.expression)) ?? '';
+  return /^(get|has)([A-Z]\w*)?$/.test(name) && call.arguments.length >= 1;
+}
+
+/**
+ * The label calls on a looked-up metric in the function that creates it when missing
+ * (`metric.inc(tags, delta)`, `metric.observe(tags, v)`), with the argument holding the labels.
+ */
+export function labelCallsOn(
+  holder: ts.Expression,
+  within: ts.Node,
+): { call: ts.CallExpression; labels: ts.Expression }[] {
+  const text = skipOuter(holder).getText();
+  const found: { call: ts.CallExpression; labels: ts.Expression }[] = [];
+  forEachDescendant(within, (node) => {
+    if (!ts.isCallExpression(node) || !ts.isPropertyAccessExpression(node.expression)) return;
+    if (!PROM_CLIENT.labelMethods.has(node.expression.name.text)) return;
+    if (skipOuter(node.expression.expression).getText() !== text) return;
+    const first = node.arguments[0];
+    // `metric.inc(5)`: a value, no labels.
+    if (first && !ts.isNumericLiteral(skipOuter(first))) found.push({ call: node, labels: first });
+  });
+  return found;
+}
