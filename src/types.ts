@@ -141,9 +141,10 @@ export interface MetricDef {
   /**
    * prom-client: the other definitions that register this name (or, for names built at run time, a
    * name with the same constant parts) in the same registry, in files that load together: the
-   * second registration throws. `name` is the other definition's name as obslint reads it.
+   * second registration throws. `name` is the other definition's name as obslint reads it;
+   * `uncertain`: both names are built at run time from different expressions, equal only if their values are.
    */
-  registeredAlsoAt?: { name: string; loc: Location }[];
+  registeredAlsoAt?: { name: string; loc: Location; uncertain?: boolean }[];
 }
 
 export interface LabelUse {

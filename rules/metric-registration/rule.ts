@@ -40,9 +40,9 @@ export default defineRule({
       const labelAt = (label: string) => ({ loc: def.labelLocs?.[label] ?? def.loc, metric: def.name });
       if (def.registeredAlsoAt) {
         const others = def.registeredAlsoAt;
-        const pattern = def.nameIsDynamic || others.some((o) => o.name !== def.name);
+        const pattern = def.nameIsDynamic;
         // Names built at run time may differ: certain only when the same expressions build them.
-        const sameParts = others.every((o) => o.name === def.name);
+        const sameParts = others.every((o) => !o.uncertain);
         ctx.report({
           ...base,
           messageId: !pattern ? 'duplicate' : sameParts ? 'duplicateBuilt' : 'duplicatePattern',

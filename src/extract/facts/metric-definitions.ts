@@ -22,7 +22,7 @@ import type { ValueFlow } from '../flow/value-flow.js';
 import { meterName, OTEL, otelInstrument } from '../libraries/opentelemetry.js';
 import { nestProviderKind, PROM_CLIENT, promClientClassAt, promClientMetricClass } from '../libraries/prom-client.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
-import { enclosingFunction, lookup, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
+import { enclosingFunction, lookup, propertyKey, propertyName, skipOuter, type Declaration } from '../syntax/scope.js';
 import { forEachDescendant } from '../syntax/walk.js';
 import type { WrapperIndex } from '../libraries/wrappers.js';
 import { calleeName } from '../syntax/project-index.js';
@@ -588,7 +588,23 @@ export class MetricDefinitions {
     if (registersOnce(node) || (site !== node && registersOnce(site))) return;
     const registries = registriesOf(node, config.props, config.readable, this.project);
     if (!registries || registries.length === 0) return;
-    this.registrations.push({ def, file: site.getSourceFile().fileName, registries });
+    const registration: Registration = { def, file: site.getSourceFile().fileName, registries };
+    const expr = def.nameIsDynamic && site === node ? nameExpression(node) : undefined;
+    if (expr) registration.built = this.construction(expr);
+    this.registrations.push(registration);
+  }
+
+  /** How a name is built: its text, with the declaration every identifier in it refers to. */
+  private construction(expr: ts.Expression): string {
+    const parts = [expr.getText().replace(/\s+/g, ' ')];
+    forEachDescendant(expr, (n) => {
+      if (!ts.isIdentifier(n) || (n.parent && ts.isPropertyAccessExpression(n.parent) && n.parent.name === n)) return;
+      let decl: Declaration | undefined = lookup(n.text, n);
+      if (decl?.kind === 'import') decl = this.project.followImport(decl) ?? decl;
+      const at = decl && 'node' in decl ? decl.node : undefined;
+      parts.push(at ? `${at.getSourceFile().fileName}:${at.getStart()}` : `?${n.text}`);
+    });
+    return parts.join('|');
   }
 
   /** Where a defined metric is reachable: its creating node, wrapper call instances, passed labels. */

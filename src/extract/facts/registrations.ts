@@ -15,6 +15,8 @@ export interface Registration {
   file: string;
   /** The registries it registers in: `default`, or the declaration of a `new Registry()`. */
   registries: string[];
+  /** For a name built at run time: its text and the declarations it reads (equal: the same name). */
+  built?: string;
 }
 
 /**
@@ -131,7 +133,10 @@ export function markDuplicateRegistrations(
         if (a.def === b.def || !loadedTogether(loadersOf(a.file), loadersOf(b.file))) continue;
         const also = (a.def.registeredAlsoAt ??= []);
         const loc = b.def.nameLoc ?? b.def.loc;
-        if (!also.some((x) => x.loc === loc)) also.push({ name: b.def.name, loc });
+        if (also.some((x) => x.loc === loc)) continue;
+        // Built from other expressions (or other declarations of the same names): equal only if their values are.
+        const uncertain = a.def.nameIsDynamic && (a.built === undefined || a.built !== b.built);
+        also.push(uncertain ? { name: b.def.name, loc, uncertain } : { name: b.def.name, loc });
       }
     }
   }
