@@ -1,34 +1,57 @@
-import { dirname, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { rules as allRules } from '../rules/index.js';
+import { BASELINE_FILE_NAME, findBaselineFile, readBaseline, writeBaseline } from './config/baseline.js';
 import { findConfigFile, loadConfig } from './config/load.js';
 import type { ResolvedConfig } from './config/types.js';
 import { diffRevisions, type DiffOptions } from './diff/run.js';
 import { discover } from './discovery/discover.js';
 import { readSources } from './discovery/read-sources.js';
+import {
+  applyBaseline,
+  describeEntry,
+  recordBaseline,
+  serializeBaseline,
+  type BaselineScope,
+  type BaselineUpdate,
+} from './engine/baseline.js';
 import type { AnyRule } from './engine/define-rule.js';
 import { runRules, severityOf } from './engine/run-rules.js';
 import { estimate } from './estimate/estimate.js';
 import { extract } from './extract/extract.js';
 import { ModuleResolver } from './extract/syntax/module-resolver.js';
-import type { RunDiff, RunResult } from './types.js';
+import type { Notice, RunDiff, RunResult } from './types.js';
 import { docsUrl, VERSION } from './util/package.js';
-import { displayPath } from './util/paths.js';
+import { displayPath, toPosix } from './util/paths.js';
 
 export interface AnalyzeOptions {
   /** Directory paths are shown relative to; defaults to the process's working directory. */
   cwd?: string;
   /** Files and directories to analyse; defaults to the working directory. */
   paths?: string[];
-  /** Budget file; found from the working directory upwards when omitted. */
-  configFile?: string;
+  /** Budget file; found from the working directory upwards when omitted; `false` for the defaults. */
+  configFile?: string | false;
   reportUnusedDirectives?: boolean;
+  /** Report suppressions that give no reason. */
+  requireReason?: boolean;
+  /**
+   * Baseline of known findings to leave out: a file, or `false` for none; by default the
+   * `obslint-baseline.json` found from the working directory upwards (up to the repository root).
+   */
+  baseline?: string | false;
+  /** Today (UTC, `YYYY-MM-DD`), when `-- until <date>` suppressions expire; the clock's date by default. */
+  today?: string;
 }
 
 /** The one entry point every front end calls: discovery → extract → estimate → rules. */
 export async function analyze(options: AnalyzeOptions = {}): Promise<RunResult> {
   const root = resolve(options.cwd ?? process.cwd());
   const shown = (abs: string): string => displayPath(root, abs);
-  const configFile = options.configFile ? resolve(root, options.configFile) : findConfigFile(root);
+  const configFile =
+    options.configFile === false
+      ? undefined
+      : options.configFile
+        ? resolve(root, options.configFile)
+        : findConfigFile(root);
   const config = loadConfig(configFile, shown);
   const paths = options.paths && options.paths.length > 0 ? options.paths : ['.'];
   // `ignore` globs are relative to the budget file, like everything in it.
@@ -64,14 +87,33 @@ export async function analyze(options: AnalyzeOptions = {}): Promise<RunResult> 
     config,
     directives: extraction.directives,
     reportUnusedDirectives: options.reportUnusedDirectives ?? false,
+    requireReason: options.requireReason ?? false,
+    today: options.today ?? new Date().toISOString().slice(0, 10),
   });
-  const findings = allFindings.filter((f) => reported.has(f.loc.file));
-  const notices = [
+  let findings = allFindings.filter((f) => reported.has(f.loc.file));
+  const notices: Notice[] = [
     ...discoveryNotices,
     ...[...readNotices, ...extraction.notices].filter((n) => !n.file || reported.has(n.file)),
   ];
   if (targets.size === 0) notices.push({ level: 'note', message: `no source files found under ${paths.join(', ')}` });
-  return {
+  const baselineFile =
+    options.baseline === false
+      ? undefined
+      : options.baseline !== undefined
+        ? resolve(root, options.baseline)
+        : findBaselineFile(root);
+  let baselineSummary: RunResult['baseline'];
+  if (baselineFile) {
+    const applied = applyBaseline(
+      findings,
+      readBaseline(baselineFile, shown(baselineFile)),
+      baselineScope(root, paths, baselineFile),
+    );
+    findings = applied.kept;
+    baselineSummary = { file: shown(baselineFile), suppressed: applied.suppressed, stale: applied.stale };
+    notices.push(...baselineNotices(baselineSummary));
+  }
+  const result: RunResult = {
     schemaVersion: 1,
     tool: { name: 'obslint', version: VERSION },
     root,
@@ -86,6 +128,65 @@ export async function analyze(options: AnalyzeOptions = {}): Promise<RunResult> 
     },
     rules: summarizeRules(allRules, config),
   };
+  if (baselineSummary) result.baseline = baselineSummary;
+  return result;
+}
+
+/**
+ * Baseline keys are relative to its directory. Only a run over that whole directory can tell that a
+ * finding is gone (a run over part of it misses context that findings elsewhere need): other runs
+ * neither report stale entries nor prune them.
+ */
+function baselineScope(root: string, paths: string[], baselineFile: string): BaselineScope {
+  const base = dirname(baselineFile);
+  const within = (abs: string, dir: string): boolean =>
+    abs === dir || abs.startsWith(dir.endsWith(sep) ? dir : dir + sep);
+  const whole = paths.some((p) => within(base, resolve(root, p)));
+  return {
+    keyOf: (file) => toPosix(relative(base, resolve(root, file))),
+    covers: () => whole,
+  };
+}
+
+function baselineNotices(summary: NonNullable<RunResult['baseline']>): Notice[] {
+  const out: Notice[] = [];
+  if (summary.suppressed > 0)
+    out.push({
+      level: 'note',
+      message: `${summary.suppressed} known finding${summary.suppressed === 1 ? ' is' : 's are'} in the baseline ${summary.file} and not reported`,
+    });
+  for (const e of summary.stale)
+    out.push({
+      level: 'warning',
+      file: summary.file,
+      message: `stale baseline entry ${describeEntry(e)}: ${e.count} allowed, ${e.found} found (fixed findings could come back unnoticed): run \`obslint baseline --prune\``,
+    });
+  return out;
+}
+
+export interface BaselineOptions extends Omit<AnalyzeOptions, 'baseline'> {
+  /** Where to write it; by default the one found from the working directory upwards, or a new one there. */
+  baselineFile?: string;
+  /** Lower the counts of entries that now match fewer findings, and drop those that match none. */
+  prune?: boolean;
+}
+
+/**
+ * `obslint baseline`: records every finding of the run in the baseline (entries of files the run did
+ * not look at are kept), so that later runs report only new findings.
+ */
+export async function baseline(options: BaselineOptions = {}): Promise<BaselineUpdate & { file: string }> {
+  const root = resolve(options.cwd ?? process.cwd());
+  const file = options.baselineFile
+    ? resolve(root, options.baselineFile)
+    : (findBaselineFile(root) ?? join(root, BASELINE_FILE_NAME));
+  const shownAs = displayPath(root, file);
+  const previous = readBaseline(file, shownAs, true);
+  const result = await analyze({ ...options, baseline: false });
+  const paths = options.paths && options.paths.length > 0 ? options.paths : ['.'];
+  const update = recordBaseline(previous, result.findings, baselineScope(root, paths, file), options.prune ?? false);
+  writeBaseline(file, shownAs, serializeBaseline(update.baseline));
+  return { ...update, file: shownAs };
 }
 
 function summarizeRules(rules: AnyRule[], config: ResolvedConfig): RunResult['rules'] {
@@ -107,8 +208,11 @@ export function diff(options: DiffOptions): Promise<RunDiff> {
 
 export { allRules as rules };
 export type { DiffOptions } from './diff/run.js';
+export type { BaselineUpdate } from './engine/baseline.js';
 export type {
   RunResult,
+  Baseline,
+  StaleEntry,
   Finding,
   MetricDef,
   Estimate,

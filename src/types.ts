@@ -258,6 +258,23 @@ export interface RouteFact {
   loc: Location;
 }
 
+/**
+ * A call of a helper in an installed package that seems to define a metric but that obslint cannot
+ * read (`createTimer('ledger_sync_seconds', …)` from `@acme/telemetry`): a `wrappers:` entry would teach it.
+ */
+export interface UnreadHelper {
+  /** `module#export.path`, as a `wrappers:` entry names it. */
+  callee: string;
+  /** Guessed from the called name (`createTimer` → histogram), when it names one. */
+  kind?: MetricKind;
+  name: ArgumentPath;
+  help?: ArgumentPath;
+  labelNames?: ArgumentPath;
+  /** The metric name at the first call seen. */
+  example: string;
+  loc: Location;
+}
+
 export interface Catalog {
   metrics: MetricDef[];
   labelUses: LabelUse[];
@@ -270,6 +287,8 @@ export interface Catalog {
   tracing: TracingFacts;
   /** OpenTelemetry metric exporters the project sets up (`prometheus` for `new PrometheusExporter()`). */
   exporters: string[];
+  /** Helpers from installed packages that seem to define metrics obslint cannot read (first call of each). */
+  unreadHelpers: UnreadHelper[];
 }
 
 export interface LabelEstimate {
@@ -305,11 +324,17 @@ export interface Directive {
   rules: string[];
   line: number;
   column: number;
+  /** The text after `--` (without a leading `until <date>`). */
   reason?: string;
+  /** `-- until 2027-03-01 …`: the date as written; the suppression ends after that day (UTC). */
+  until?: string;
 }
 
 /** The pseudo-rule under which `--report-unused-disable-directives` reports. */
 export const UNUSED_DIRECTIVE_RULE_ID = 'unused-disable-directive';
+
+/** The pseudo-rule under which `--require-reason` reports a suppression that gives no reason. */
+export const MISSING_REASON_RULE_ID = 'missing-disable-reason';
 
 /** A place a finding refers to besides its own location (the metric definition of a budget finding). */
 export interface RelatedLocation {
@@ -330,6 +355,53 @@ export interface Finding {
   related?: RelatedLocation[];
   /** Stable across line moves: rule, file, metric, label and the cause. */
   fingerprint: string;
+}
+
+/**
+ * `obslint-baseline.json`: the findings a project had when it adopted obslint, so that only new ones
+ * fail. ESLint's bulk-suppressions model: counted per file and rule (and, for findings about a
+ * metric, per metric and label), never per line, so that moving code within a file keeps it valid.
+ */
+export interface Baseline {
+  version: 1;
+  /** Keyed by posix path relative to the baseline file's directory. */
+  files: Record<string, BaselineEntry[]>;
+}
+
+export interface BaselineEntry {
+  rule: string;
+  metric?: string;
+  label?: string;
+  /** How many such findings the file may have. */
+  count: number;
+}
+
+/** An entry that now matches fewer findings than it allows: fixed findings that could come back unnoticed. */
+export interface StaleEntry extends BaselineEntry {
+  file: string;
+  found: number;
+}
+
+/** `obslint-catalog.lock.json`: the metrics a project commits to, written by `obslint catalog --lock`. */
+export interface CatalogLock {
+  version: 1;
+  /** Keyed by metric name, sorted. */
+  metrics: Record<string, LockedMetric>;
+}
+
+export interface LockedMetric {
+  kind: MetricKind;
+  /** Sorted label names (attribute keys for OpenTelemetry). */
+  labels: string[];
+  /** False when some label names could not be read: label changes are then not claimed. */
+  labelsComplete?: false;
+  /** Histogram bucket boundaries, when obslint could read them. */
+  buckets?: number[];
+  /** Histogram bucket count, when only the count is known. */
+  bucketCount?: number;
+  quantiles?: number;
+  /** The estimate's band: `0-1`, `2-10`, `11-100`, … or `unbounded`. */
+  series: string;
 }
 
 export interface Notice {
@@ -356,6 +428,8 @@ export interface RunResult {
   estimates: Estimate[];
   stats: RunStats;
   rules: RuleSummary[];
+  /** The baseline the run applied, when it found one: how many findings it hid, and its stale entries. */
+  baseline?: { file: string; suppressed: number; stale: StaleEntry[] };
 }
 
 export interface RuleSummary {

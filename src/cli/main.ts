@@ -1,12 +1,19 @@
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { analyze, diff, rules } from '../api.js';
+import { analyze, baseline, diff, rules } from '../api.js';
+import { BASELINE_FILE_NAME } from '../config/baseline.js';
+import { LOCKFILE_NAME, readCatalogLock, writeCatalogLock } from '../config/catalog-lock.js';
+import { catalogLock, compareLock, renderLockChanges } from '../diff/catalog-lock.js';
 import { UserError, UsageError } from '../config/errors.js';
+import { CONFIG_FILE_NAMES, parseConfig } from '../config/load.js';
+import { DEFAULTS } from '../config/types.js';
+import { renderStarterBudget } from '../reporters/budget.js';
 import { DIFF_FORMATS, renderDiff, type DiffFormat } from '../reporters/diff.js';
 import { FORMATS, loadReporter, type Format } from '../reporters/index.js';
 import type { RunResult } from '../types.js';
 import { docsUrl, VERSION } from '../util/package.js';
+import { displayPath, toPosix } from '../util/paths.js';
 import { CATALOG_FORMATS, renderCatalog, renderExplain, type CatalogFormat } from './catalog-view.js';
 
 interface CommonOptions {
@@ -20,6 +27,8 @@ interface LintOptions extends CommonOptions {
   format: Format;
   maxWarnings: number;
   quiet?: boolean;
+  requireReason?: boolean;
+  baseline?: string | false;
 }
 
 export interface CliIO {
@@ -63,34 +72,140 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     .option('--max-warnings <n>', 'exit 1 when there are more warnings than this (-1: no limit)', parseInteger, -1)
     .option('--quiet', 'report errors only')
     .option('--report-unused-disable-directives', 'report obslint-disable comments that suppress nothing')
+    .option('--require-reason', 'report obslint-disable comments that give no reason (`-- why`)')
+    .option('--baseline <file>', `known findings not to report (default: ${BASELINE_FILE_NAME} found from here up)`)
+    .option('--no-baseline', 'report every finding, ignoring the baseline')
     .action(async (paths: string[], options: LintOptions) => {
       const result = await analyze({
         cwd: io.cwd,
         paths,
         configFile: options.config,
         reportUnusedDirectives: options.reportUnusedDisableDirectives,
+        requireReason: options.requireReason,
+        baseline: options.baseline,
       });
       const reporter = await loadReporter(options.format);
       emit(io, options.output, reporter(result, { color: useColor(io, options), quiet: Boolean(options.quiet) }));
       exitCode = exitCodeOf(result, options);
     });
 
+  program
+    .command('baseline')
+    .description(`record today's findings in ${BASELINE_FILE_NAME}: later runs report only new ones`)
+    .argument('[paths...]', 'files and directories to analyse', [])
+    .option('-c, --config <file>', 'budget file (default: obslint.yaml found from the working directory up)')
+    .option(
+      '--baseline <file>',
+      `baseline to write (default: the ${BASELINE_FILE_NAME} found from here up, or a new one here)`,
+    )
+    .option('--prune', 'also drop entries whose findings are fixed, and lower counts to what is found')
+    .option('--require-reason', 'record suppressions without a reason too (as `obslint --require-reason` reports them)')
+    .action(
+      async (
+        paths: string[],
+        options: { config?: string; baseline?: string; prune?: boolean; requireReason?: boolean },
+      ) => {
+        const update = await baseline({
+          cwd: io.cwd,
+          paths,
+          configFile: options.config,
+          baselineFile: options.baseline,
+          prune: options.prune,
+          requireReason: options.requireReason,
+        });
+        const files = Object.keys(update.baseline.files).length;
+        const n = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
+        io.stderr(
+          `${update.file}: ${n(update.recorded, 'finding')} recorded (${update.added} new); the baseline holds ${n(
+            Object.values(update.baseline.files).reduce((sum, list) => sum + list.reduce((s, e) => s + e.count, 0), 0),
+            'finding',
+          )} in ${n(files, 'file')}\n`,
+        );
+        if (update.stale.length > 0)
+          io.stderr(
+            options.prune
+              ? `pruned ${n(update.stale.length, 'stale entry').replace('entrys', 'entries')} whose findings are fixed\n`
+              : `kept ${n(update.stale.length, 'stale entry').replace('entrys', 'entries')} whose findings are fixed: run \`obslint baseline --prune\` to drop them\n`,
+          );
+      },
+    );
+
+  program
+    .command('init')
+    .description("write a starter obslint.yaml from today's code: budgets with headroom, TODOs, wrapper stubs")
+    .argument('[paths...]', 'files and directories to analyse', [])
+    .option('-o, --output <file>', 'budget file to write', 'obslint.yaml')
+    .option('--force', 'overwrite an existing budget file')
+    .action(async (paths: string[], options: { output: string; force?: boolean }) => {
+      const file = resolve(io.cwd, options.output);
+      const shownAs = displayPath(io.cwd, file);
+      // Another name the lookup would find in that directory counts as existing too.
+      const existing = [file, ...CONFIG_FILE_NAMES.map((n) => join(dirname(file), n))].find((f) => existsSync(f));
+      if (existing && !options.force)
+        throw new UsageError(
+          `${displayPath(io.cwd, existing)} already exists: obslint init never overwrites a budget file without --force`,
+        );
+      // Today's code under the defaults: an existing budget file would colour the estimates.
+      const result = await analyze({ cwd: io.cwd, paths, configFile: false, baseline: false });
+      const starter = renderStarterBudget(result, {
+        schema: schemaReference(dirname(file), io.cwd),
+        defaultMaxSeries: DEFAULTS.maxSeriesPerMetric,
+      });
+      // What init writes must load: a file the next run refuses would be a poor start.
+      parseConfig(starter.text, file, shownAs);
+      emit(io, options.output, starter.text);
+      const n = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 's'}`;
+      io.stderr(
+        `wrote ${shownAs}: ${n(starter.budgets, 'metric budget')}, ${n(starter.todos, 'label')} to bound (TODO), ${n(starter.unbounded, 'unbounded metric')} without a budget, ${n(starter.wrappers, 'wrapper stub')} to check\n`,
+      );
+    });
+
   common(program.command('catalog'))
     .description('list every metric with its labels, bounds and estimated series')
     .argument('[paths...]', 'files and directories to analyse', [])
     .addOption(new Option('-f, --format <format>', 'output format').choices(CATALOG_FORMATS).default('table'))
-    .action(async (paths: string[], options: CommonOptions & { format: CatalogFormat }) => {
-      const result = await analyze({ cwd: io.cwd, paths, configFile: options.config });
-      emit(io, options.output, renderCatalog(result, options.format));
-      printNotices(io, result);
-    });
+    .addOption(
+      new Option('--lock', `write the catalog to the lockfile (${LOCKFILE_NAME}) to commit`).conflicts('check'),
+    )
+    .option('--check', 'exit 1 and print the difference when the code no longer matches the lockfile')
+    .option('--lockfile <file>', `lockfile to write or check (default: ${LOCKFILE_NAME} in the working directory)`)
+    .action(
+      async (
+        paths: string[],
+        options: CommonOptions & { format: CatalogFormat; lock?: boolean; check?: boolean; lockfile?: string },
+      ) => {
+        // The catalog is about metrics, not findings: the baseline has nothing to say here.
+        const result = await analyze({ cwd: io.cwd, paths, configFile: options.config, baseline: false });
+        printNotices(io, result);
+        if (!options.lock && !options.check) {
+          emit(io, options.output, renderCatalog(result, options.format));
+          return;
+        }
+        const file = resolve(io.cwd, options.lockfile ?? LOCKFILE_NAME);
+        const shownAs = displayPath(io.cwd, file);
+        const current = catalogLock(result);
+        const count = Object.keys(current.metrics).length;
+        if (options.lock) {
+          writeCatalogLock(file, shownAs, current);
+          io.stderr(`wrote ${shownAs} (${count} metric${count === 1 ? '' : 's'})\n`);
+          return;
+        }
+        const changes = compareLock(readCatalogLock(file, shownAs), current);
+        if (changes.length === 0) {
+          emit(io, options.output, `${shownAs}: the ${count} metric${count === 1 ? '' : 's'} match the lockfile\n`);
+          return;
+        }
+        emit(io, options.output, renderLockChanges(changes, shownAs));
+        exitCode = 1;
+      },
+    );
 
   common(program.command('explain'))
     .description('show how the series estimate of a metric is computed')
     .argument('<metric>', 'metric name')
     .argument('[paths...]', 'files and directories to analyse', [])
     .action(async (metric: string, paths: string[], options: CommonOptions) => {
-      const result = await analyze({ cwd: io.cwd, paths, configFile: options.config });
+      const result = await analyze({ cwd: io.cwd, paths, configFile: options.config, baseline: false });
       const text = renderExplain(result, metric);
       if (!text) {
         const names = result.catalog.metrics.map((m) => m.name);
@@ -145,6 +260,12 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     );
     return 2;
   }
+}
+
+/** Where editors find the schema from the budget file: the installed package, relative to the file. */
+function schemaReference(fileDir: string, cwd: string): string {
+  const modules = toPosix(relative(fileDir, join(cwd, 'node_modules')));
+  return `${modules.startsWith('.') ? modules : `./${modules}`}/obslint/schema/obslint.schema.json`;
 }
 
 function parseInteger(value: string): number {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ResolvedConfig } from '../config/types.js';
 import {
+  MISSING_REASON_RULE_ID,
   UNUSED_DIRECTIVE_RULE_ID,
   type Catalog,
   type Directive,
@@ -20,6 +21,10 @@ export interface EngineInput {
   config: ResolvedConfig;
   directives: Map<string, Directive[]>;
   reportUnusedDirectives: boolean;
+  /** Report suppressions that give no reason (`-- why`). */
+  requireReason?: boolean;
+  /** Today's date (UTC, `YYYY-MM-DD`), for `-- until <date>` suppressions; none expire without it. */
+  today?: string;
 }
 
 export function runRules(input: EngineInput): Finding[] {
@@ -45,9 +50,10 @@ export function runRules(input: EngineInput): Finding[] {
     });
   }
   // Suppress first, then keep one finding per cause: a suppressed first occurrence must not hide the next.
-  const { kept, unused } = applyDirectives(findings.sort(compareFindings), input.directives);
+  const { kept, unused } = applyDirectives(findings.sort(compareFindings), input.directives, input.today);
   const unique = dedupe(kept);
   if (input.reportUnusedDirectives) unique.push(...unused);
+  if (input.requireReason) unique.push(...withoutReason(input.directives));
   return unique.sort(compareFindings);
 }
 
@@ -107,32 +113,38 @@ function compareLocations(a: Location, b: Location): number {
 function applyDirectives(
   findings: Finding[],
   directives: Map<string, Directive[]>,
+  today: string | undefined,
 ): { kept: Finding[]; unused: Finding[] } {
   const used = new Set<Directive>();
   const kept = findings.filter((f) => {
     // A finding placed away from its metric (a budget at its largest factor) can also be suppressed
     // at the definition it points to, where such comments were written before it moved.
+    let suppressor: Directive | undefined;
+    let expired: Directive | undefined;
     for (const loc of [f.loc, ...(f.related ?? []).map((r) => r.loc)]) {
       const list = directives.get(loc.file);
-      const suppressor = list && suppressing(list, f.ruleId, loc.line);
-      if (suppressor) {
-        used.add(suppressor);
-        return false;
-      }
+      const found = list ? suppressing(list, f.ruleId, loc.line, today) : {};
+      expired ??= found.expired;
+      if ((suppressor = found.suppressor)) break;
     }
-    return true;
+    if (suppressor) used.add(suppressor);
+    else if (expired) {
+      // The finding is back, and says which suppression stopped hiding it.
+      used.add(expired);
+      f.message += ` (${expiryNote(expired)})`;
+    }
+    return !suppressor;
   });
   const unused: Finding[] = [];
   for (const [file, list] of directives) {
     for (const d of list) {
       if (d.kind === 'enable' || used.has(d)) continue;
-      const loc = { file, line: d.line, column: d.column, endLine: d.line, endColumn: d.column + 1 };
       unused.push({
         ruleId: UNUSED_DIRECTIVE_RULE_ID,
         severity: 'warn',
         messageId: 'unused',
         message: `unused obslint-${d.kind} directive: no ${d.rules.length > 0 ? d.rules.map((r) => `\`${r}\``).join(' or ') : 'obslint'} finding to suppress here`,
-        loc,
+        loc: directiveLocation(file, d),
         fingerprint: fingerprint([UNUSED_DIRECTIVE_RULE_ID, file, String(d.line), d.kind, d.rules.join(',')]),
       });
     }
@@ -140,7 +152,54 @@ function applyDirectives(
   return { kept, unused };
 }
 
-function suppressing(list: Directive[], ruleId: string, line: number): Directive | undefined {
+/** `--require-reason`: every suppression says why (`-- reason`); an `enable` needs none. */
+function withoutReason(directives: Map<string, Directive[]>): Finding[] {
+  const out: Finding[] = [];
+  for (const [file, list] of directives)
+    for (const d of list) {
+      if (d.kind === 'enable' || d.reason) continue;
+      out.push({
+        ruleId: MISSING_REASON_RULE_ID,
+        severity: 'error',
+        messageId: 'missing',
+        message: `obslint-${d.kind} directive without a reason: say why after \`--\` (\`-- until YYYY-MM-DD why\` for a temporary exception)`,
+        loc: directiveLocation(file, d),
+        fingerprint: fingerprint([MISSING_REASON_RULE_ID, file, d.kind, d.rules.join(',')]),
+      });
+    }
+  return out;
+}
+
+function directiveLocation(file: string, d: Directive): Location {
+  return { file, line: d.line, column: d.column, endLine: d.line, endColumn: d.column + 1 };
+}
+
+/** Whether an `until` suppression has run out: after its day, or never valid when the date is not one. */
+function hasExpired(d: Directive, today: string | undefined): boolean {
+  if (d.until === undefined) return false;
+  if (!isDate(d.until)) return true;
+  return today !== undefined && today > d.until;
+}
+
+function isDate(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(text);
+}
+
+function expiryNote(d: Directive): string {
+  const written = `obslint-${d.kind}${d.rules.length > 0 ? ` ${d.rules.join(', ')}` : ''} -- until ${d.until}`;
+  return isDate(d.until!)
+    ? `the suppression \`${written}\` on line ${d.line} expired on ${d.until}`
+    : `the suppression \`${written}\` on line ${d.line} is ignored: \`${d.until}\` is not a date (YYYY-MM-DD)`;
+}
+
+function suppressing(
+  list: Directive[],
+  ruleId: string,
+  line: number,
+  today: string | undefined,
+): { suppressor?: Directive; expired?: Directive } {
   const applies = (d: Directive): boolean => d.rules.length === 0 || d.rules.includes(ruleId);
   // The disable block in force for this rule: `/* obslint-enable x */` ends it for x only.
   let block: Directive | undefined;
@@ -149,10 +208,12 @@ function suppressing(list: Directive[], ruleId: string, line: number): Directive
     if (d.kind === 'disable' && applies(d)) block = d;
     if (d.kind === 'enable' && block && applies(d)) block = undefined;
   }
-  const onLine = list.find(
+  const lines = list.filter(
     (d) =>
       ((d.kind === 'disable-next-line' && d.line + 1 === line) || (d.kind === 'disable-line' && d.line === line)) &&
       applies(d),
   );
-  return onLine ?? block;
+  const candidates = [...lines, ...(block ? [block] : [])];
+  const suppressor = candidates.find((d) => !hasExpired(d, today));
+  return suppressor ? { suppressor } : { expired: candidates[0] };
 }

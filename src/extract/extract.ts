@@ -19,6 +19,7 @@ import { isRouteCall, nestRoutes, routeOf } from './facts/routes.js';
 import { propertyKey } from './syntax/scope.js';
 import { outboundCalls, tracingFacts, type ManifestFacts } from './facts/propagation.js';
 import { isSpanCall, spanFact } from './facts/spans.js';
+import { unreadHelpers } from './facts/unread-helpers.js';
 import { viewsIn } from './facts/views.js';
 import { parseSource } from './syntax/parse.js';
 import { StaticEvaluator } from './flow/static-eval.js';
@@ -92,7 +93,8 @@ export function extract(options: ExtractOptions): Extraction {
   const routeCalls: ts.CallExpression[] = [];
   const controllers: ts.ClassDeclaration[] = [];
   const viewNodes: ts.Node[] = [];
-  const candidates = selectCandidates(texts, options.modules, wrappers.modules);
+  const imported = new Set<string>();
+  const candidates = selectCandidates(texts, options.modules, wrappers.modules, imported);
   for (const file of candidates.files) {
     const shownAs = displayPath(root, file);
     const parsed = parseSource(file, texts.get(file)!, shownAs);
@@ -126,6 +128,7 @@ export function extract(options: ExtractOptions): Extraction {
   const types = new TypeOracle(project.files, options.modules);
   const calls = new CallGraph(project, types);
   const flow = new ValueFlow(project, evaluator, types, (fn) => calls.callersOf(fn));
+  wrappers.keepImported(imported);
   const definitions = new MetricDefinitions(project, evaluator, calls, flow, wrappers);
   for (const node of newExpressions)
     guarded(node, notices, root, () => {
@@ -193,6 +196,13 @@ export function extract(options: ExtractOptions): Extraction {
       exporters: newExpressions.some((n) => ts.isIdentifier(n.expression) && n.expression.text === 'PrometheusExporter')
         ? ['prometheus']
         : [],
+      unreadHelpers: unreadHelpers(
+        callExpressions,
+        new Set([...definitions.sites()].map(([site]) => site)),
+        project,
+        flow,
+        evaluator,
+      ).sort(byLocation),
     },
     notices,
     directives,
@@ -258,10 +268,14 @@ function selectCandidates(
   texts: ReadonlyMap<string, string>,
   modules: ModuleResolver,
   wrapperModules: ReadonlySet<string>,
+  importedWrapperModules: Set<string>,
 ): { files: string[]; importers: ReadonlyMap<string, readonly string[]> } {
   // A file importing a metrics helper package defines or uses metrics through it.
-  const wrapperImport = (text: string): boolean =>
-    [...text.matchAll(IMPORT_SPECIFIER)].some((m) => wrapperModules.has(m[1]));
+  const wrapperImport = (text: string): boolean => {
+    const found = [...text.matchAll(IMPORT_SPECIFIER)].filter((m) => wrapperModules.has(m[1]));
+    found.forEach((m) => importedWrapperModules.add(m[1]));
+    return found.length > 0;
+  };
   const selected = new Set<string>();
   const metricFiles = new Set<string>();
   const routeFiles = new Set<string>();

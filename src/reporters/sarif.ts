@@ -1,5 +1,5 @@
 import type { Finding, FlowStep, Location } from '../types.js';
-import { UNUSED_DIRECTIVE_RULE_ID } from '../types.js';
+import { MISSING_REASON_RULE_ID, UNUSED_DIRECTIVE_RULE_ID } from '../types.js';
 import { HOMEPAGE } from '../util/package.js';
 import type { Reporter } from './types.js';
 
@@ -72,6 +72,19 @@ export function renderSarif(result: Parameters<Reporter>[0], options: SarifOptio
       helpUri: `${HOMEPAGE}#suppressing-findings`,
       defaultConfiguration: { level: 'warning', enabled: true },
       properties: { tags: ['observability', 'maintainability'], precision: 'very-high', 'problem.severity': 'warning' },
+    });
+  }
+  if (findings.some((f) => f.ruleId === MISSING_REASON_RULE_ID)) {
+    const text = 'An obslint-disable comment that does not say why (`--require-reason`).';
+    descriptors.push({
+      id: `obslint/${MISSING_REASON_RULE_ID}`,
+      name: pascal(MISSING_REASON_RULE_ID),
+      shortDescription: { text },
+      fullDescription: { text: `${text} Add \`-- reason\`, and \`until YYYY-MM-DD\` for a temporary exception.` },
+      help: { text: `${text} Add a reason after \`--\`.`, markdown: `${text} Add a reason after \`--\`.` },
+      helpUri: `${HOMEPAGE}#suppressing-findings`,
+      defaultConfiguration: { level: 'error', enabled: true },
+      properties: { tags: ['observability', 'maintainability'], precision: 'very-high', 'problem.severity': 'error' },
     });
   }
   const ruleIndex = new Map(descriptors.map((d, i) => [d.id, i]));

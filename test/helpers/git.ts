@@ -51,3 +51,13 @@ export function fixtureRepo(name: string, trees?: { base: string; head: string }
   const head = commit(trees?.head ?? join(GIT_FIXTURES, name, 'head'), 'head');
   return { dir, base, head };
 }
+
+/** A git repository on branch `main` with one commit holding a copy of `fixtures/adoption/<name>`. */
+export function adoptionRepo(name: string): string {
+  const dir = tempDir('obslint-adopt-');
+  gitIn(dir, ['init', '--quiet', '--initial-branch=main']);
+  replaceTree(dir, join(import.meta.dirname, '..', '..', 'fixtures', 'adoption', name));
+  gitIn(dir, ['add', '--all']);
+  gitIn(dir, ['commit', '--quiet', '-m', 'adopt obslint']);
+  return dir;
+}

@@ -226,11 +226,16 @@ export class LabelUseCollector {
   private labelArgument(method: string, args: readonly ts.Expression[]): ts.Expression | undefined {
     const first = args[0] && skipOuter(args[0]);
     if (!first) return undefined;
-    if (this.objectLiterals(first).length > 0) return first;
+    if (ts.isObjectLiteralExpression(first)) return first;
+    // `inc(labelsFor(req))`: labels when the helper returns an object literal.
+    if (ts.isCallExpression(first)) return this.objectLiterals(first).length > 0 ? first : undefined;
     if (isScalarLike(first)) return undefined;
+    // `inc(labels, 1)`: no need to follow the value to know it holds labels.
+    if (args.length >= 2) return first;
     if (method === 'startTimer' || method === 'remove' || method === 'setToCurrentTime') return first;
+    if (this.objectLiterals(first).length > 0) return first;
     // `inc(labels)` alone: the checker tells a labels object from a number.
-    return args.length >= 2 || this.types.isObjectType(first) ? first : undefined;
+    return this.types.isObjectType(first) ? first : undefined;
   }
 
   private labelsCall(def: MetricDef, call: ts.CallExpression): void {

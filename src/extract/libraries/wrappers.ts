@@ -154,6 +154,18 @@ export class WrapperIndex {
     }
   }
 
+  /**
+   * Forget the presets of packages no file imports: their method names (`gauge`, `increment`,
+   * `get`) are common, and each call that may be one is followed by value.
+   */
+  keepImported(imported: ReadonlySet<string>): void {
+    for (const [last, list] of this.byLast) {
+      const kept = list.filter((w) => w.declared || imported.has(w.pattern.module));
+      if (kept.length > 0) this.byLast.set(last, kept);
+      else this.byLast.delete(last);
+    }
+  }
+
   /** Whether some wrapper's callee ends in `name`. */
   mayMatch(name: string): boolean {
     return this.byLast.has(name);

@@ -1,0 +1,89 @@
+import { ts } from 'ts-morph';
+import type { MetricKind, UnreadHelper } from '../../types.js';
+import { libraryPaths } from '../flow/library-path.js';
+import { scalarText, type StaticEvaluator } from '../flow/static-eval.js';
+import type { ValueFlow } from '../flow/value-flow.js';
+import { calleeName, type ProjectIndex } from '../syntax/project-index.js';
+import { propertyKey, skipOuter } from '../syntax/scope.js';
+
+/** Called names that promise a metric: `createTimer`, `getCounter`, `histogram`, `registerGauge`. */
+const FACTORY_WORD = /(counter|gauge|histogram|summary|timer|metric)/i;
+const KIND_OF_WORD: [RegExp, MetricKind][] = [
+  [/counter/i, 'counter'],
+  [/gauge/i, 'gauge'],
+  [/histogram|timer/i, 'histogram'],
+  [/summary/i, 'summary'],
+];
+/** Packages obslint reads itself (or knows the helpers of): their calls are never unread helpers. */
+const KNOWN_PACKAGE =
+  /^(prom-client|@opentelemetry\/|hot-shots|node-statsd|statsd-client|node:|@willsoto\/nestjs-prometheus)/;
+/** What a Prometheus or OpenTelemetry metric name looks like, with at least one separator. */
+const METRIC_NAME = /^[a-zA-Z][a-zA-Z0-9]*([_.:][a-zA-Z0-9]+)+$/;
+
+/**
+ * Calls of a helper in an installed package that look like they define a metric (a factory word,
+ * a metric-like name as an argument) but that obslint cannot read: `createTimer('ledger_sync_seconds')`
+ * from `@acme/telemetry`. They become `wrappers:` stubs in `obslint init`.
+ */
+export function unreadHelpers(
+  calls: readonly ts.CallExpression[],
+  defined: ReadonlySet<ts.Node>,
+  project: ProjectIndex,
+  flow: ValueFlow,
+  evaluator: StaticEvaluator,
+): UnreadHelper[] {
+  const found = new Map<string, UnreadHelper>();
+  for (const call of calls) {
+    if (defined.has(call)) continue;
+    const word = calleeName(skipOuter(call.expression));
+    if (word === undefined || !FACTORY_WORD.test(word)) continue;
+    const shape = argumentShape(call, evaluator);
+    if (!shape) continue;
+    const path = libraryPaths(call.expression, flow).find((p) => !KNOWN_PACKAGE.test(p.module) && p.path.length > 0);
+    if (!path) continue;
+    const callee = `${path.module}#${path.path.join('.').replace(/\.\(\)/g, '()')}`;
+    if (found.has(callee)) continue;
+    found.set(callee, {
+      callee,
+      kind: KIND_OF_WORD.find(([re]) => re.test(word))?.[1],
+      ...shape,
+      loc: project.location(call),
+    });
+  }
+  return [...found.values()];
+}
+
+/** Where the name, help and label names are: positional arguments, or the options object's keys. */
+function argumentShape(
+  call: ts.CallExpression,
+  evaluator: StaticEvaluator,
+): Pick<UnreadHelper, 'name' | 'example' | 'help' | 'labelNames'> | undefined {
+  const args = call.arguments.map((a) => skipOuter(a));
+  const first = args[0];
+  if (first === undefined) return undefined;
+  if (ts.isObjectLiteralExpression(first)) {
+    const prop = (key: string): ts.Expression | undefined => {
+      const p = first.properties.find((q) => ts.isPropertyAssignment(q) && propertyKey(q.name) === key);
+      return p && ts.isPropertyAssignment(p) ? p.initializer : undefined;
+    };
+    const nameExpr = prop('name');
+    const example = nameExpr ? scalarText(evaluator.eval(nameExpr)) : undefined;
+    if (example === undefined || !METRIC_NAME.test(example)) return undefined;
+    return {
+      name: '0.name',
+      example,
+      ...(prop('help') ? { help: '0.help' } : {}),
+      ...(prop('labelNames') ? { labelNames: '0.labelNames' } : {}),
+    };
+  }
+  const example = scalarText(evaluator.eval(first));
+  if (example === undefined || !METRIC_NAME.test(example)) return undefined;
+  const shape: Pick<UnreadHelper, 'name' | 'example' | 'help' | 'labelNames'> = { name: 0, example };
+  const help = args.findIndex((a, i) => i > 0 && ts.isStringLiteralLike(a));
+  if (help > 0) shape.help = help;
+  const labels = args.findIndex(
+    (a, i) => i > 0 && ts.isArrayLiteralExpression(a) && a.elements.every((e) => ts.isStringLiteralLike(e)),
+  );
+  if (labels > 0) shape.labelNames = labels;
+  return shape;
+}
