@@ -87,9 +87,7 @@ export function registersOnce(node: ts.Node): boolean {
     if (test && n !== test && (GET_OR_REMOVE.test(test.getText()) || /\bhas\w*\(/.test(test.getText()))) return true;
     if (ts.isBlock(parent) || ts.isSourceFile(parent)) {
       // `register.removeSingleMetric(n); new Counter(…)`: re-created on purpose (hot reload, tests).
-      const index = parent.statements.indexOf(n as ts.Statement);
-      if (parent.statements.slice(0, index).some((s) => /removeSingleMetric\s*\(|\.clear\s*\(\)/.test(s.getText())))
-        return true;
+      if (parent.statements.indexOf(n as ts.Statement) > firstRemoval(parent)) return true;
     }
     if (ts.isFunctionLike(parent) || ts.isClassLike(parent)) break;
   }
@@ -97,6 +95,19 @@ export function registersOnce(node: ts.Node): boolean {
 }
 
 const GET_OR_REMOVE = /getSingleMetric\s*\(|removeSingleMetric\s*\(/;
+const REMOVAL = /removeSingleMetric\s*\(|\.clear\s*\(\)/;
+
+/** Index of the first statement of a block that removes metrics from a registry (once per block: files hold thousands). */
+const removals = new WeakMap<ts.Block | ts.SourceFile, number>();
+function firstRemoval(block: ts.Block | ts.SourceFile): number {
+  let index = removals.get(block);
+  if (index === undefined) {
+    index = REMOVAL.test(block.getText()) ? block.statements.findIndex((s) => REMOVAL.test(s.getText())) : -1;
+    if (index < 0) index = Infinity;
+    removals.set(block, index);
+  }
+  return index;
+}
 
 /**
  * Marks definitions that register the same name in the same registry, in files a running process
