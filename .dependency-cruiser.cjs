@@ -61,6 +61,14 @@ module.exports = {
       to: { path: '^src/action/' },
     },
     {
+      name: 'eslint-plugin-without-cli-dependencies',
+      severity: 'error',
+      comment:
+        "The ESLint plugin runs inside the user's ESLint: it never loads the CLI's commander or chalk, directly or through the core.",
+      from: { path: '^src/eslint-plugin/' },
+      to: { path: ['node_modules/(commander|chalk)/', '^src/(cli|reporters)/'], reachable: true },
+    },
+    {
       name: 'model-is-a-leaf',
       severity: 'error',
       comment: 'src/model/ holds pure helpers over the catalog types; it depends on nothing but them and util.',
@@ -91,9 +99,10 @@ module.exports = {
     {
       name: 'no-dev-dependencies-at-run-time',
       severity: 'error',
-      comment: 'What src/ and rules/ import ships: it must be a dependency, not a devDependency.',
+      comment:
+        "What src/ and rules/ import ships: it must be a dependency, not a devDependency (or an optional peer the user installs: the ESLint plugin's eslint and parser).",
       from: { path: '^(src|rules)/', pathNot: '\\.test\\.ts$' },
-      to: { dependencyTypes: ['npm-dev'] },
+      to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['npm-peer'] },
     },
     {
       name: 'no-unresolvable',

@@ -4,7 +4,7 @@ import { BASELINE_FILE_NAME, findBaselineFile, readBaseline, writeBaseline } fro
 import { findConfigFile, loadConfig } from './config/load.js';
 import type { ResolvedConfig } from './config/types.js';
 import { diffRevisions, type DiffOptions } from './diff/run.js';
-import { discover } from './discovery/discover.js';
+import { discoverSync } from './discovery/discover.js';
 import { readSources } from './discovery/read-sources.js';
 import {
   applyBaseline,
@@ -40,10 +40,24 @@ export interface AnalyzeOptions {
   baseline?: string | false;
   /** Today (UTC, `YYYY-MM-DD`), when `-- until <date>` suppressions expire; the clock's date by default. */
   today?: string;
+  /** Texts to analyse instead of what is on disk (an editor's unsaved buffer), by absolute path. */
+  sourceTexts?: ReadonlyMap<string, string>;
 }
 
 /** The one entry point every front end calls: discovery → extract → estimate → rules. */
-export async function analyze(options: AnalyzeOptions = {}): Promise<RunResult> {
+export function analyze(options: AnalyzeOptions = {}): Promise<RunResult> {
+  // Errors reject the promise, as they did when discovery awaited its globs.
+  return Promise.resolve().then(() => analyzeProject(options).result);
+}
+
+export interface ProjectAnalysis {
+  result: RunResult;
+  /** Every file the analysis read (absolute), and the budget file: what a memo must watch for changes. */
+  inputs: string[];
+}
+
+/** `analyze`, synchronously, with the files it read: for the ESLint plugin, whose rules cannot wait. */
+export function analyzeProject(options: AnalyzeOptions = {}): ProjectAnalysis {
   const root = resolve(options.cwd ?? process.cwd());
   const shown = (abs: string): string => displayPath(root, abs);
   const configFile =
@@ -63,18 +77,15 @@ export async function analyze(options: AnalyzeOptions = {}): Promise<RunResult> 
     subpathImports,
     notices: discoveryNotices,
     wholeProject,
-  } = await discover(paths, root, config.ignore, configFile ? dirname(configFile) : root);
-  const manifests = {
-    scripts: packages.flatMap((p) => p.scripts),
-    dependencies: Object.assign({}, ...packages.map((p) => p.dependencies)) as Record<string, string>,
-  };
+  } = discoverSync(paths, root, config.ignore, configFile ? dirname(configFile) : root);
   const { texts, notices: readNotices } = readSources(files, root);
+  for (const [file, text] of options.sourceTexts ?? []) if (texts.has(file)) texts.set(file, text);
   const extraction = extract({
     root,
     texts,
     statusCodes: config.defaults.statusCodes,
     modules: new ModuleResolver(packages, aliases, subpathImports),
-    manifests,
+    packages,
     wrappers: config.wrappers,
   });
   const reported = new Set([...targets].map(shown));
@@ -129,7 +140,7 @@ export async function analyze(options: AnalyzeOptions = {}): Promise<RunResult> 
     rules: summarizeRules(allRules, config),
   };
   if (baselineSummary) result.baseline = baselineSummary;
-  return result;
+  return { result, inputs: configFile ? [...files, configFile] : files };
 }
 
 /**

@@ -242,11 +242,23 @@ export interface OutboundCall {
   host?: string;
   /** How trace context reaches it (`propagation.inject`, a `traceparent` header …), when it does. */
   evidence?: string;
+  /** The workspace package the call is in: its directory relative to the root (`.` for the root). */
+  package: string;
+  /** Browser code (a `'use client'` file, a package built for the browser). */
+  browser?: true;
 }
 
-/** Whether the project sets up tracing, and which clients registered instrumentation covers. */
+/**
+ * Whether a workspace package's code runs traced, and which clients registered instrumentation
+ * covers: its own setup, that of the packages it depends on, and that of the packages that depend
+ * on it (its code runs in their processes).
+ */
 export interface TracingFacts {
+  /** The package's name (package.json `name`), when it has one. */
+  name?: string;
   setup?: { what: string; loc?: Location };
+  /** It sets up web tracing (`@opentelemetry/sdk-trace-web`): its browser code is in scope. */
+  web?: true;
   /** Client → what instruments it (`@opentelemetry/auto-instrumentations-node` …). */
   instrumented: Partial<Record<Client, string>>;
   /** Hosts an instrumentation's ignore hook names, and the clients that instrumentation covers. */
@@ -284,7 +296,8 @@ export interface Catalog {
   views: ViewFact[];
   spans: SpanFact[];
   outbound: OutboundCall[];
-  tracing: TracingFacts;
+  /** By workspace package directory (`OutboundCall.package`). */
+  tracing: Record<string, TracingFacts>;
   /** OpenTelemetry metric exporters the project sets up (`prometheus` for `new PrometheusExporter()`). */
   exporters: string[];
   /** Helpers from installed packages that seem to define metrics obslint cannot read (first call of each). */
@@ -317,6 +330,12 @@ export interface Estimate {
 
 export type Severity = 'error' | 'warn';
 
+/**
+ * A finding's level: a rule's severity, or `note` for information that is no problem today (calls
+ * in a package that traces nothing): shown, never failing a run nor counted against `--max-warnings`.
+ */
+export type FindingSeverity = Severity | 'note';
+
 /** `obslint-disable…` comments, honoured by the engine for every front end alike. */
 export interface Directive {
   kind: 'disable-next-line' | 'disable-line' | 'disable' | 'enable';
@@ -344,7 +363,7 @@ export interface RelatedLocation {
 
 export interface Finding {
   ruleId: string;
-  severity: Severity;
+  severity: FindingSeverity;
   messageId: string;
   message: string;
   loc: Location;

@@ -8,6 +8,7 @@ import { INPUTS, readInputs } from '../src/action/inputs.js';
 import {
   COMMENT_LIMIT_CHARS,
   COMMENT_MARKER,
+  failing,
   jobSummary,
   pullRequestComment,
   SUMMARY_LIMIT_BYTES,
@@ -90,7 +91,7 @@ describe('run context', () => {
 });
 
 describe('annotations', () => {
-  const finding = (severity: 'error' | 'warn', file: string, line: number): Finding => ({
+  const finding = (severity: Finding['severity'], file: string, line: number): Finding => ({
     ruleId: 'unbounded-label',
     severity,
     messageId: 'm',
@@ -111,6 +112,16 @@ describe('annotations', () => {
     expect(plan.errors.map((f) => f.fingerprint)).toEqual(['a.ts:1', 'a.ts:5']);
     expect(plan.warnings.map((f) => f.fingerprint)).toEqual(['a.ts:2']);
     expect(plan.more).toBe(2);
+  });
+
+  it('leaves notes out of the annotations and out of fail-on: warning', () => {
+    const note = finding('note', 'a.ts', 3);
+    const plan = planAnnotations([note, finding('warn', 'a.ts', 4)], { errors: 10, warnings: 10 });
+    expect(plan.warnings.map((f) => f.fingerprint)).toEqual(['a.ts:4']);
+    expect(plan.more).toBe(1);
+    const result = { findings: [note] } as RunResult;
+    expect(failing(result, 'warning')).toBe(false);
+    expect(failing({ findings: [note, finding('warn', 'a.ts', 4)] } as RunResult, 'warning')).toBe(true);
   });
 });
 

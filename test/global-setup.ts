@@ -8,6 +8,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** Path of a Node 24 binary (what GitHub runs `using: node24` actions with), or why there is none. */
     node24: { path: string } | { error: string };
+    /** Path of the `pre-commit` command (installed by scripts/ensure-pre-commit.sh when missing), or why there is none. */
+    preCommit: { path: string } | { error: string };
   }
 }
 
@@ -37,7 +39,19 @@ async function ensureNode24(): Promise<string> {
   return NODE24;
 }
 
+/** The pre-commit framework, for the hook's round trip: installed by the project's script when missing. */
+async function ensurePreCommit(): Promise<string> {
+  const script = join(import.meta.dirname, '..', 'scripts', 'ensure-pre-commit.sh');
+  const { stdout } = await run('bash', [script], { maxBuffer: 16 * 1024 * 1024 });
+  return stdout.trim().split('\n').pop()!;
+}
+
 export default async function setup(project: TestProject): Promise<void> {
+  try {
+    project.provide('preCommit', { path: await ensurePreCommit() });
+  } catch (error) {
+    project.provide('preCommit', { error: `could not install pre-commit: ${(error as Error).message}` });
+  }
   try {
     project.provide('node24', { path: await ensureNode24() });
   } catch (error) {

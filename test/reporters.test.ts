@@ -130,4 +130,20 @@ describe('reporters', () => {
     await runCli(['.', '-o', 'report.txt'], { cwd: dir, isTTY: true });
     expect(readFileSync(join(dir, 'report.txt'), 'utf8')).not.toMatch(new RegExp(`${String.fromCharCode(27)}\\[`));
   });
+
+  it('notes (a package that traces nothing) show in every format but fail no run and count as no warning', async () => {
+    const NOTIFIER = 'fixtures/rules/missing-trace-propagation/invalid-no-tracing';
+    const stylish = await runCli([NOTIFIER, '--max-warnings', '0']);
+    expect(stylish.code).toBe(0);
+    expect(stylish.stdout).toMatch(/ {2}9:\d+ {2}note {2}package `notifier` sets up no tracing yet/);
+    expect(stylish.stdout).toContain('✔ no problems (1 note;');
+    const github = (await runCli([NOTIFIER, '--format', 'github'])).stdout;
+    expect(github).toMatch(/^::notice file=.*title=obslint\/missing-trace-propagation/);
+    const sarif = JSON.parse((await runCli([NOTIFIER, '--format', 'sarif'])).stdout);
+    expect(sarif.runs[0].results.map((r: { level: string }) => r.level)).toEqual(['note']);
+    const markdown = (await runCli([NOTIFIER, '--format', 'markdown'])).stdout;
+    expect(markdown).toContain('No problems found (1 note).');
+    expect(markdown).toMatch(/\| note \| \[missing-trace-propagation\]/);
+    expect(JSON.parse((await runCli([NOTIFIER, '--format', 'json', '--quiet'])).stdout).findings).toEqual([]);
+  });
 });

@@ -12,6 +12,17 @@ function declaredUnit(def: MetricDef): 'seconds' | 'milliseconds' | undefined {
 }
 
 /**
+ * Quantities that take seconds to hours (a CI pipeline run, a batch job, a user session): the
+ * OpenTelemetry default boundaries (0 to 10,000) read in seconds fit them, up to 2 h 45 min.
+ */
+const LONG_RUNNING =
+  /(^|[^a-z])(pipelines?|jobs?|builds?|deploy(s|ments?)?|sessions?|batch(es)?|workflows?|backups?|migrations?|cron|runs?|uptime|lifetime)([^a-z]|$)/i;
+
+function longRunning(def: MetricDef): boolean {
+  return LONG_RUNNING.test(def.name) || (def.help !== undefined && LONG_RUNNING.test(def.help));
+}
+
+/**
  * Millisecond ladders (5, 10, 25, 50, 100, 250, 500, 1000 …) rather than long-running seconds
  * (30, 60, 300, 3600): nothing below 1, and the round decimal steps only milliseconds use.
  */
@@ -36,7 +47,7 @@ export default defineRule({
       recorded:
         '`{{metric}}` is in {{declared}} (unit `{{unit}}`) but records `{{expression}}` in {{actual}} ({{evidence}}): {{fix}}',
       otelDefaultBuckets:
-        '`{{metric}}` is in seconds (unit `s`) but keeps the default boundaries (0 to 10,000, made for milliseconds): every observation lands in the first buckets; set `advice.explicitBucketBoundaries` (e.g. [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10])',
+        '`{{metric}}` is in seconds (unit `s`) but keeps the default boundaries (0 to 10,000, made for milliseconds): everything under 5 s lands in one bucket; set `advice.explicitBucketBoundaries` (e.g. [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10])',
       buckets:
         '`{{metric}}` is in seconds but its buckets ({{buckets}}) look like milliseconds: every observation lands in the first buckets; divide the boundaries by 1000',
     },
@@ -84,6 +95,8 @@ export default defineRule({
       )
         continue;
       if (def.bucketsReason === 'OpenTelemetry default boundaries' && !ctx.estimate(def.id).rebucketedBy) {
+        // 0 to 10,000 s resolves runs of seconds to hours well: no claim for them.
+        if (longRunning(def)) continue;
         ctx.report({ messageId: 'otelDefaultBuckets', data: { metric: def.name }, loc: def.loc, metric: def.name });
         continue;
       }

@@ -1,14 +1,62 @@
 import { defineRule } from '../../src/engine/rule-api.js';
 
-/** promlint's non-base units and the base unit to use instead. */
-const NON_BASE_UNITS: [RegExp, string][] = [
-  [/_(milliseconds|microseconds|nanoseconds|minutes|hours|days|weeks)(_|$)/, 'seconds'],
-  [/_(kilobytes|megabytes|gigabytes|terabytes|petabytes|kibibytes|mebibytes|gibibytes|bits)(_|$)/, 'bytes'],
-  [/_(percent|percentage)(_|$)/, 'ratio'],
-  [/_(fahrenheit|kelvin)(_|$)/, 'celsius'],
+/** promlint's unit table: each unit word and the base unit to use (a base unit maps to itself). */
+const UNITS = new Map<string, string>([
+  // Base units; celsius is allowed because it is what most temperature metrics use.
+  ...['amperes', 'bytes', 'celsius', 'grams', 'joules', 'kelvin', 'meters', 'metres', 'seconds', 'volts'].map(
+    (u): [string, string] => [u, u],
+  ),
+  ...['minutes', 'hours', 'days', 'weeks'].map((u): [string, string] => [u, 'seconds']),
+  ['kelvins', 'kelvin'],
+  ['fahrenheit', 'celsius'],
+  ['rankine', 'celsius'],
+  ...['inches', 'yards', 'miles'].map((u): [string, string] => [u, 'meters']),
+  ['bits', 'bytes'],
+  ['calories', 'joules'],
+  ['pounds', 'grams'],
+  ['ounces', 'grams'],
+  // Not promlint's: Prometheus' naming guidance prefers ratios (0 to 1) to percentages.
+  ['percent', 'ratio'],
+  ['percentage', 'ratio'],
+]);
+/** SI and binary prefixes a unit word may carry (promlint's, plus `mebi` beside its `mibi`). */
+const UNIT_PREFIXES = [
+  'pico',
+  'nano',
+  'micro',
+  'milli',
+  'centi',
+  'deci',
+  'deca',
+  'hecto',
+  'kilo',
+  'kibi',
+  'mega',
+  'mebi',
+  'mibi',
+  'giga',
+  'gibi',
+  'tera',
+  'tebi',
+  'peta',
+  'pebi',
 ];
-/** promlint's abbreviated units (`us` is left out: it is as often a region). */
-const ABBREVIATED_UNITS = /_(ms|ns|sec|secs|s|kb|mb|gb|tb|pb|b|m|h|d|millis|micros|nanos)(_|$)/;
+
+/** The first unit word of a name, as promlint reads it (`x_kilometers_total` → kilometers, base meters). */
+function unitOf(name: string): { unit: string; base: string } | undefined {
+  for (const word of name.toLowerCase().split('_')) {
+    const base = UNITS.get(word);
+    if (base) return { unit: word, base };
+    for (const prefix of UNIT_PREFIXES) {
+      const prefixed = word.startsWith(prefix) ? UNITS.get(word.slice(prefix.length)) : undefined;
+      if (prefixed) return { unit: word, base: prefixed };
+    }
+  }
+  return undefined;
+}
+
+/** promlint's abbreviated units (matched case-insensitively), and the `millis` family besides. */
+const ABBREVIATED_UNITS = /_(ms|us|ns|sec|secs|s|kb|mb|gb|tb|pb|b|m|h|d|millis|micros|nanos)(_|$)/i;
 const TYPE_WORDS = /(^|_)(counter|gauge|histogram|summary)(_|$)/;
 // Names and labels prom-client rejects are metric-registration's (an error): here, valid ones only.
 const VALID_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
@@ -125,10 +173,9 @@ export default defineRule({
         const reserved = ['_count', '_sum', '_bucket'].find((s) => name.endsWith(s));
         if (reserved && def.kind !== 'histogram' && !(def.kind === 'summary' && reserved !== '_bucket'))
           report('reservedSuffix', { suffix: reserved });
-        for (const [pattern, base] of NON_BASE_UNITS) {
-          const unit = pattern.exec(name)?.[1];
-          if (unit) report('nonBaseUnit', { unit, base });
-        }
+        // As promlint: the first unit word decides; a base unit there is fine.
+        const unit = unitOf(name);
+        if (unit && unit.unit !== unit.base) report('nonBaseUnit', unit);
         const abbreviation = ABBREVIATED_UNITS.exec(name)?.[1];
         if (abbreviation) report('abbreviatedUnit', { unit: abbreviation });
         const type = TYPE_WORDS.exec(snake(name))?.[2];

@@ -1,5 +1,11 @@
-import { defineRule, INSTRUMENTATION_FOR } from '../../src/engine/rule-api.js';
-import type { Client, OutboundCall } from '../../src/types.js';
+import {
+  defineRule,
+  hostMatches,
+  INSTRUMENTATION_FOR,
+  isInternalHost,
+  WEB_INSTRUMENTATION_FOR,
+} from '../../src/engine/rule-api.js';
+import type { Client, OutboundCall, TracingFacts } from '../../src/types.js';
 
 const MESSAGING = new Set<Client>(['kafkajs', 'amqplib', 'sqs', 'pubsub', 'bullmq', 'nats', 'pg-boss']);
 
@@ -39,27 +45,56 @@ export default defineRule({
         '{{what}} starts work from a message without restoring its trace context{{more}}: no instrumentation exists for {{client}}; extract it from {{where}} with `propagation.extract(context.active(), {{carrier}})` and run the handler in that context',
       receive:
         '{{what}} starts work from a message without restoring its trace context ({{why}}){{more}}: register {{instrumentation}}, or `propagation.extract(context.active(), {{carrier}})` and run the handler in that context',
+      untraced:
+        '{{package}} sets up no tracing yet, so its {{calls}} ({{clients}}; {{where}}) {{carry}} no W3C trace context and no trace breaks today; when it starts tracing, {{fix}}',
     },
   },
   defaultOptions: {},
   check(ctx) {
-    const { tracing } = ctx.catalog;
-    const instrumented = new Set(ctx.config.propagation.instrumented);
-    const matches = (host: string, pattern: string): boolean => host === pattern || host.endsWith(`.${pattern}`);
+    const { propagation } = ctx.config;
+    const instrumented = new Set(propagation.instrumented);
+    const tracingOf = (call: OutboundCall): TracingFacts => ctx.catalog.tracing[call.package] ?? NO_TRACING;
     // Budget-file hosts apply to every client; an instrumentation's ignore hook only to its clients.
     const ignored = (call: OutboundCall): boolean =>
       call.host !== undefined &&
-      (ctx.config.propagation.ignoreHosts.some((h) => matches(call.host!, h)) ||
-        tracing.ignoredHosts.some((i) => i.clients.includes(call.client) && matches(call.host!, i.host)));
-    // One cause, one finding: the calls of one client in one file share their missing instrumentation.
+      (propagation.ignoreHosts.some((h) => hostMatches(call.host!, h)) ||
+        tracingOf(call).ignoredHosts.some((i) => i.clients.includes(call.client) && hostMatches(call.host!, i.host)));
+    // traceparent does not cross into a third party's API; a broker's host says nothing of the consumer.
+    const thirdParty = (call: OutboundCall): boolean =>
+      call.host !== undefined &&
+      call.direction === 'send' &&
+      !MESSAGING.has(call.client) &&
+      !isInternalHost(call.host, propagation.internalHosts);
+    // One cause, one finding: the calls of one client in one file share their missing instrumentation;
+    // where a package traces nothing, all its calls share that.
     const groups = new Map<string, OutboundCall[]>();
+    const untraced = new Map<string, OutboundCall[]>();
     for (const call of ctx.catalog.outbound) {
+      const tracing = tracingOf(call);
       if (call.evidence || tracing.instrumented[call.client] || instrumented.has(call.client)) continue;
-      if (ignored(call)) continue;
-      const key = `${call.loc.file}\u0000${call.client}\u0000${call.direction}`;
-      const group = groups.get(key);
+      if (ignored(call) || thirdParty(call) || (call.browser && !tracing.web)) continue;
+      const key = tracing.setup ? `${call.loc.file}\u0000${call.client}\u0000${call.direction}` : call.package;
+      const into = tracing.setup ? groups : untraced;
+      const group = into.get(key);
       if (group) group.push(call);
-      else groups.set(key, [call]);
+      else into.set(key, [call]);
+    }
+    for (const [pkg, calls] of untraced) {
+      const tracing = ctx.catalog.tracing[pkg] ?? NO_TRACING;
+      ctx.report({
+        messageId: 'untraced',
+        data: {
+          package: !tracing.name && pkg === '.' ? 'this project' : packageName(pkg, tracing),
+          calls: callCount(calls),
+          carry: calls.length === 1 ? 'carries' : 'carry',
+          clients: clientList(calls),
+          where: whereList(calls),
+          fix: fixFor(calls),
+        },
+        loc: calls[0].loc,
+        cause: `untraced:${pkg}`,
+        note: true,
+      });
     }
     for (const [first, ...rest] of groups.values()) {
       const call = first;
@@ -77,22 +112,73 @@ export default defineRule({
           client: call.client,
           what,
           target: call.host ? `to \`${call.host}\` ` : '',
-          why: tracing.setup
-            ? `the project traces (${tracing.setup.what}) but no instrumentation covers ${call.client}`
-            : 'the project sets up no tracing yet',
+          why: `${call.package === '.' ? 'the project' : packageName(call.package, tracingOf(call))} traces (${tracingOf(call).setup!.what}) but no instrumentation covers ${call.client}`,
           more:
             rest.length > 0
               ? `; so do ${rest.length} more in this file (lines ${rest.map((r) => r.loc.line).join(', ')})`
               : '',
-          instrumentation: `\`${INSTRUMENTATION_FOR[call.client] ?? ''}\``,
+          instrumentation: `\`${(call.browser ? WEB_INSTRUMENTATION_FOR : INSTRUMENTATION_FOR)[call.client] ?? ''}\``,
           carrier: CARRIER[call.client].code,
           where: CARRIER[call.client].where,
         },
         loc: call.loc,
         cause: `${call.client}:${call.direction}`,
-        // Where nothing traces yet, a dropped context costs nothing today: a warning, not an error.
-        downgrade: !tracing.setup,
       });
     }
   },
 });
+
+const NO_TRACING: TracingFacts = { instrumented: {}, ignoredHosts: [] };
+
+function packageName(pkg: string, tracing: TracingFacts): string {
+  return `package \`${tracing.name ?? pkg}\``;
+}
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** `4 outbound calls and 1 message consumer`. */
+function callCount(calls: OutboundCall[]): string {
+  const consumers = calls.filter((c) => c.direction === 'receive').length;
+  const sends = calls.length - consumers;
+  return [sends > 0 ? plural(sends, 'outbound call') : '', consumers > 0 ? plural(consumers, 'message consumer') : '']
+    .filter(Boolean)
+    .join(' and ');
+}
+
+/** `axios, fetch ×2, bullmq`: clients in order of first use. */
+function clientList(calls: OutboundCall[]): string {
+  const counts = new Map<Client, number>();
+  for (const c of calls) counts.set(c.client, (counts.get(c.client) ?? 0) + 1);
+  return [...counts].map(([client, n]) => (n > 1 ? `${client} ×${n}` : client)).join(', ');
+}
+
+/** `src/notify.ts lines 9, 10; src/jobs.ts line 4`, at most four files. */
+function whereList(calls: OutboundCall[]): string {
+  const lines = new Map<string, number[]>();
+  for (const c of calls) lines.set(c.loc.file, [...(lines.get(c.loc.file) ?? []), c.loc.line]);
+  const files = [...lines].map(([file, l]) => `${file} line${l.length === 1 ? '' : 's'} ${l.join(', ')}`);
+  return files.length > 4
+    ? `${files.slice(0, 4).join('; ')}; and ${plural(files.length - 4, 'more file')}`
+    : files.join('; ');
+}
+
+/** What tracing these clients takes: their instrumentations, and hand-made propagation where none exists. */
+function fixFor(calls: OutboundCall[]): string {
+  const clients = [...new Set(calls.map((c) => c.client))];
+  const instrumentations = [
+    ...new Set(clients.map((c) => INSTRUMENTATION_FOR[c]).filter((i): i is string => i !== undefined)),
+  ];
+  const manual = clients.filter((c) => INSTRUMENTATION_FOR[c] === undefined);
+  const named = instrumentations.map((i) => (i.startsWith('@') ? `\`${i}\`` : i));
+  const parts = [
+    named.length > 0 ? `register ${and(named)} in its tracing setup` : '',
+    manual.length > 0
+      ? `inject and extract the context by hand for ${and(manual)} (\`propagation.inject\`, \`propagation.extract\`)`
+      : '',
+  ];
+  return parts.filter(Boolean).join(', and ');
+}
+
+function and(items: string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}

@@ -54,7 +54,7 @@ async function runAction(): Promise<void> {
   core.info(`obslint: analysing ${paths.join(', ')}${configFile ? ` with ${inputs.config}` : ''}`);
   const result = await analyze({ cwd, paths, configFile });
   const errors = result.findings.filter((f) => f.severity === 'error').length;
-  const warnings = result.findings.length - errors;
+  const warnings = result.findings.filter((f) => f.severity === 'warn').length;
   core.info(
     `obslint: ${result.stats.filesDiscovered} files, ${result.stats.metrics} metrics, ${counted(errors, warnings)}`,
   );

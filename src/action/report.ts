@@ -60,7 +60,7 @@ function fit(
 export function failing(result: RunResult, failOn: FailOn): boolean {
   const errors = result.findings.filter((f) => f.severity === 'error').length;
   if (failOn === 'never') return false;
-  return failOn === 'warning' ? result.findings.length > 0 : errors > 0;
+  return failOn === 'warning' ? result.findings.some((f) => f.severity !== 'note') : errors > 0;
 }
 
 const plural = (n: number, word: string): string => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
@@ -68,11 +68,11 @@ const plural = (n: number, word: string): string => `${n.toLocaleString('en-US')
 function headline(input: ReportInput): string {
   const { result, diff, changed } = input;
   const errors = result.findings.filter((f) => f.severity === 'error').length;
-  const warnings = result.findings.length - errors;
-  const icon = failing(result, input.failOn) ? '❌' : result.findings.length > 0 ? '⚠️' : '✅';
+  const warnings = result.findings.filter((f) => f.severity === 'warn').length;
+  const icon = failing(result, input.failOn) ? '❌' : errors + warnings > 0 ? '⚠️' : '✅';
   const files = `${plural(result.stats.filesDiscovered, 'file')} and ${plural(result.stats.metrics, 'metric')}`;
   const problems =
-    result.findings.length === 0
+    errors + warnings === 0
       ? `No problems in ${files}`
       : `**${plural(errors, 'error')}**, ${plural(warnings, 'warning')} in ${files}`;
   const onChanged = changed ? ` (${changed.length.toLocaleString('en-US')} on lines this pull request changes)` : '';
@@ -91,11 +91,12 @@ function where(input: ReportInput, file: string, line: number): string {
 
 function findingRows(input: ReportInput, findings: Finding[], count: number): string[][] {
   const docs = new Map(input.result.rules.map((r) => [r.id, r.docsUrl]));
-  const ordered = [...findings].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
+  const rank = { error: 0, warn: 1, note: 2 };
+  const ordered = [...findings].sort((a, b) => rank[a.severity] - rank[b.severity]);
   return ordered
     .slice(0, count)
     .map((f) => [
-      f.severity === 'error' ? 'error' : 'warning',
+      f.severity === 'error' ? 'error' : f.severity === 'warn' ? 'warning' : 'note',
       where(input, f.loc.file, f.loc.line),
       docs.has(f.ruleId) ? `[${f.ruleId}](${docs.get(f.ruleId)})` : f.ruleId,
       cell(f.message),
@@ -121,7 +122,8 @@ function byRule(input: ReportInput): string[] {
   const rows = ids.map((id) => {
     const of = result.findings.filter((f) => f.ruleId === id);
     const errors = of.filter((f) => f.severity === 'error').length;
-    const row = [docs.has(id) ? `[${id}](${docs.get(id)})` : id, String(errors), String(of.length - errors)];
+    const warnings = of.filter((f) => f.severity === 'warn').length;
+    const row = [docs.has(id) ? `[${id}](${docs.get(id)})` : id, String(errors), String(warnings)];
     if (changed) row.push(String(changed.filter((f) => f.ruleId === id).length));
     return row;
   });

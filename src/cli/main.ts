@@ -303,7 +303,7 @@ function printNotices(io: CliIO, result: RunResult): void {
 
 function exitCodeOf(result: RunResult, options: LintOptions): number {
   const errors = result.findings.filter((f) => f.severity === 'error').length;
-  const warnings = options.quiet ? 0 : result.findings.length - errors;
+  const warnings = options.quiet ? 0 : result.findings.filter((f) => f.severity === 'warn').length;
   if (errors > 0) return 1;
   if (options.maxWarnings >= 0 && warnings > options.maxWarnings) return 1;
   return 0;

@@ -123,6 +123,7 @@ function resolveConfig(
     ignore: raw.ignore ?? [],
     propagation: {
       instrumented: raw.propagation?.instrumented ?? [],
+      internalHosts: (raw.propagation?.internalHosts ?? []).map((h) => h.toLowerCase()),
       ignoreHosts: (raw.propagation?.ignoreHosts ?? []).map((h) => h.toLowerCase()),
     },
     wrappers: raw.wrappers ?? [],

@@ -12,7 +12,7 @@ export interface BudgetFile {
   owners?: { name?: string; paths: string[]; maxSeries: number }[];
   rules?: Record<string, RuleSetting | [RuleSetting, Record<string, unknown>?]>;
   ignore?: string[];
-  propagation?: { instrumented?: string[]; ignoreHosts?: string[] };
+  propagation?: { instrumented?: string[]; internalHosts?: string[]; ignoreHosts?: string[] };
   wrappers?: WrapperSpec[];
 }
 
@@ -29,7 +29,7 @@ export interface ResolvedConfig {
   owners: { name: string; paths: string[]; maxSeries: number }[];
   rules: Record<string, { severity: RuleSetting; options: Record<string, unknown> }>;
   ignore: string[];
-  propagation: { instrumented: string[]; ignoreHosts: string[] };
+  propagation: { instrumented: string[]; internalHosts: string[]; ignoreHosts: string[] };
   /** Declared metric factories, in the budget file's order. */
   wrappers: WrapperSpec[];
   /** 1-based line of each top-level key path in the budget file, for locating budget findings. */

@@ -1,6 +1,6 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { globby } from 'globby';
+import { globbySync } from 'globby';
 import { UsageError } from '../config/errors.js';
 import type { PathAlias, SubpathImports, WorkspacePackage } from '../extract/syntax/module-resolver.js';
 import type { Notice } from '../types.js';
@@ -56,25 +56,28 @@ export interface Discovery {
  * globs. Named files are always analysed, even when ignored; their project (the working directory,
  * or the nearest package root above them) is analysed too, for context, and only they are reported.
  */
-export async function discover(
-  paths: string[],
-  root: string,
-  extraIgnores: string[],
-  ignoreBase = root,
-): Promise<Discovery> {
+export function discover(paths: string[], root: string, extraIgnores: string[], ignoreBase = root): Promise<Discovery> {
+  return Promise.resolve().then(() => discoverSync(paths, root, extraIgnores, ignoreBase));
+}
+
+/** `discover`, synchronously: ESLint rules cannot wait for a promise. */
+export function discoverSync(paths: string[], root: string, extraIgnores: string[], ignoreBase = root): Discovery {
   const namedFiles: string[] = [];
   const directories: string[] = [];
   const notices: Notice[] = [];
   for (const input of paths) {
-    const abs = resolve(root, input);
+    const abs = sameTreeAs(root, resolve(root, input));
     let stat;
     try {
       stat = statSync(abs);
     } catch {
-      throw new UsageError(`no such file or directory: ${input}`);
+      // pre-commit and lint-staged may pass a file the commit deletes or renames: nothing to lint there.
+      if (!isSourceFile(abs)) throw new UsageError(`no such file or directory: ${input}`);
+      notices.push({ level: 'note', file: toPosix(relative(root, abs)), message: 'skipped: no such file (deleted?)' });
+      continue;
     }
     if (stat.isDirectory()) directories.push(abs);
-    else if (SOURCE_EXTENSIONS.some((e) => abs.endsWith(`.${e}`))) namedFiles.push(abs);
+    else if (isSourceFile(abs)) namedFiles.push(abs);
     else
       notices.push({
         level: 'note',
@@ -94,7 +97,7 @@ export async function discover(
   const projectConfigs = new ProjectConfigReader(root, packages);
   const readConfigs = new Map<string, string[]>();
   for (const dir of [...contextDirs].sort()) {
-    const manifests = await globby(['**/package.json'], {
+    const manifests = globbySync(['**/package.json'], {
       cwd: dir,
       absolute: true,
       gitignore: true,
@@ -114,7 +117,7 @@ export async function discover(
       if (!packages.has(pkg.name)) packages.set(pkg.name, pkg);
       subpathImports.set(pkg.dir, { dir: pkg.dir, imports: read.imports });
     }
-    const configs = await globby(['**/{tsconfig,jsconfig}*.json'], {
+    const configs = globbySync(['**/{tsconfig,jsconfig}*.json'], {
       cwd: dir,
       absolute: true,
       gitignore: true,
@@ -139,7 +142,7 @@ export async function discover(
       ...buildDirs.map((d) => `${d}/**`),
       ...extraIgnores.map((g) => relativeGlob(g, ignoreBase, dir)).filter((g): g is string => Boolean(g)),
     ];
-    const found = await globby([`**/*.{${SOURCE_EXTENSIONS.join(',')}}`], {
+    const found = globbySync([`**/*.{${SOURCE_EXTENSIONS.join(',')}}`], {
       cwd: dir,
       absolute: true,
       gitignore: true,
@@ -169,6 +172,26 @@ export async function discover(
     ),
     wholeProject: directories.length > 0,
   };
+}
+
+function isSourceFile(path: string): boolean {
+  return SOURCE_EXTENSIONS.some((e) => path.endsWith(`.${e}`));
+}
+
+/**
+ * A path under the root as the root spells it. Git hooks pass absolute paths from
+ * `git rev-parse --show-toplevel`, which resolves symlinks; the working directory may not
+ * (macOS's /var → /private/var): the same file must not look like one outside the project.
+ */
+function sameTreeAs(root: string, abs: string): string {
+  if (isInside(abs, root)) return abs;
+  try {
+    const realRoot = realpathSync(root);
+    const rel = relative(realRoot, realpathSync(abs));
+    return !rel.startsWith('..') && !isAbsolute(rel) ? join(root, rel) : abs;
+  } catch {
+    return abs;
+  }
 }
 
 function isInside(file: string, dir: string): boolean {
@@ -231,6 +254,7 @@ function readManifest(manifest: string, root: string): ManifestRead {
       entries,
       scripts: Object.values(strings(fields.scripts)),
       dependencies: { ...strings(fields.devDependencies), ...strings(fields.dependencies) },
+      ...(fields.browser !== undefined && fields.browser !== false ? { browser: true } : {}),
     },
     imports,
   };

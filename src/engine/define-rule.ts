@@ -35,8 +35,10 @@ export interface Report<MessageId extends string> {
    * finding follows its largest factor from file to file, its metric's definition stays.
    */
   identityFile?: string;
-  /** Lowers an error rule's finding to a warning (e.g. missing propagation where nothing traces yet). */
+  /** Lowers an error rule's finding to a warning (a duplicate obslint cannot be sure of). */
   downgrade?: boolean;
+  /** Lowers the finding to a note: information, not a problem today (e.g. calls where nothing traces yet). */
+  note?: boolean;
 }
 
 export interface RuleContext<Options, MessageId extends string> {

@@ -72,7 +72,7 @@ function toFinding(rule: AnyRule, severity: Severity, report: Report<string>): F
   });
   const finding: Finding = {
     ruleId: rule.id,
-    severity: report.downgrade ? 'warn' : severity,
+    severity: report.note ? 'note' : report.downgrade && severity === 'error' ? 'warn' : severity,
     messageId: report.messageId,
     message,
     loc: report.loc,

@@ -12,14 +12,15 @@ import { markDuplicateRegistrations } from './facts/registrations.js';
 import { CallGraph } from './flow/call-graph.js';
 import { ValueFlow } from './flow/value-flow.js';
 import { WrapperIndex } from './libraries/wrappers.js';
-import type { ModuleResolver } from './syntax/module-resolver.js';
+import type { ModuleResolver, WorkspacePackage } from './syntax/module-resolver.js';
 import { ProjectIndex } from './syntax/project-index.js';
 import { ProvenanceAnalyzer } from './flow/provenance.js';
 import { isRouteCall, nestRoutes, routeOf } from './facts/routes.js';
 import { propertyKey } from './syntax/scope.js';
-import { outboundCalls, tracingFacts, type ManifestFacts } from './facts/propagation.js';
+import { outboundCalls, tracingByPackage } from './facts/propagation.js';
 import { isSpanCall, spanFact } from './facts/spans.js';
 import { unreadHelpers } from './facts/unread-helpers.js';
+import { PackageIndex } from './facts/workspace-packages.js';
 import { viewsIn } from './facts/views.js';
 import { parseSource } from './syntax/parse.js';
 import { StaticEvaluator } from './flow/static-eval.js';
@@ -69,7 +70,8 @@ export interface ExtractOptions {
   texts: ReadonlyMap<string, string>;
   statusCodes: number;
   modules: ModuleResolver;
-  manifests: ManifestFacts;
+  /** The repository's packages: tracing is decided per package, by its own dependencies and setup. */
+  packages: readonly WorkspacePackage[];
   /** Declared metric factories (the budget file's `wrappers:`); presets are added here. */
   wrappers: readonly WrapperSpec[];
 }
@@ -177,8 +179,9 @@ export function extract(options: ExtractOptions): Extraction {
   }
 
   const everyCall = [...callExpressions, ...newExpressions];
-  const outbound = outboundCalls(everyCall, project);
-  const tracing = tracingFacts(everyCall, project.files.values(), project, options.manifests);
+  const packages = new PackageIndex(root, options.packages);
+  const outbound = outboundCalls(everyCall, project, packages);
+  const tracing = tracingByPackage(everyCall, project.files.values(), project, packages);
 
   const byLocation = <T extends { loc: { file: string; line: number; column: number } }>(a: T, b: T): number =>
     compareStrings(a.loc.file, b.loc.file) || a.loc.line - b.loc.line || a.loc.column - b.loc.column;

@@ -17,3 +17,11 @@ export const INSTRUMENTATION_FOR: Partial<Record<Client, string>> = {
   pubsub: "the client's `enableOpenTelemetryTracing: true` option",
   bullmq: "BullMQ's `telemetry` option (bullmq-otel)",
 };
+
+/** In the browser: what instruments a client there (`fetch`, and XMLHttpRequest under axios and superagent). */
+export const WEB_INSTRUMENTATION_FOR: Partial<Record<Client, string>> = {
+  fetch: '@opentelemetry/instrumentation-fetch',
+  ky: '@opentelemetry/instrumentation-fetch',
+  axios: '@opentelemetry/instrumentation-xml-http-request',
+  superagent: '@opentelemetry/instrumentation-xml-http-request',
+};

@@ -6,10 +6,13 @@ export const markdown: Reporter = (result, { quiet }) => {
   const findings = quiet ? result.findings.filter((f) => f.severity === 'error') : result.findings;
   const lines: string[] = ['## obslint', ''];
   const errors = findings.filter((f) => f.severity === 'error').length;
+  const warnings = findings.filter((f) => f.severity === 'warn').length;
+  const notes = findings.length - errors - warnings;
+  const noted = notes > 0 ? `${notes} note${notes === 1 ? '' : 's'}` : '';
   lines.push(
-    findings.length === 0
-      ? 'No problems found.'
-      : `**${findings.length}** problem${findings.length === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${findings.length - errors} warning${findings.length - errors === 1 ? '' : 's'}).`,
+    errors + warnings === 0
+      ? `No problems found${noted ? ` (${noted})` : ''}.`
+      : `**${errors + warnings}** problem${errors + warnings === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}${noted ? `, ${noted}` : ''}).`,
     '',
   );
   if (findings.length > 0) {

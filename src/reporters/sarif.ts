@@ -139,13 +139,13 @@ export function renderSarif(result: Parameters<Reporter>[0], options: SarifOptio
   return { text: `${JSON.stringify(log, null, 2)}\n`, written: findings.length, dropped };
 }
 
-/** The first `limit` findings by severity (errors, then warnings), back in report order. */
+const RANK = { error: 0, warn: 1, note: 2 };
+
+/** The first `limit` findings by severity (errors, then warnings, then notes), back in report order. */
 function worstFirst(findings: Finding[], limit: number): Finding[] {
   if (findings.length <= limit) return findings;
   const order = findings.map((f, i) => ({ f, i }));
-  const kept = order
-    .sort((a, b) => (a.f.severity === b.f.severity ? a.i - b.i : a.f.severity === 'error' ? -1 : 1))
-    .slice(0, limit);
+  const kept = order.sort((a, b) => RANK[a.f.severity] - RANK[b.f.severity] || a.i - b.i).slice(0, limit);
   return kept.sort((a, b) => a.i - b.i).map((k) => k.f);
 }
 
@@ -153,7 +153,7 @@ function toResult(f: Finding, ruleIndex: number): object {
   const result: Record<string, unknown> = {
     ruleId: `obslint/${f.ruleId}`,
     ruleIndex,
-    level: f.severity === 'error' ? 'error' : 'warning',
+    level: f.severity === 'error' ? 'error' : f.severity === 'warn' ? 'warning' : 'note',
     message: { text: f.message },
     locations: [physical(f.loc)],
     partialFingerprints: { 'obslintFingerprint/v1': f.fingerprint },

@@ -16,7 +16,8 @@ export const stylish: Reporter = (result, { color, quiet }) => {
   for (const [file, list] of byFile) {
     lines.push('', c.underline(file));
     for (const f of list) {
-      const severity = f.severity === 'error' ? c.red('error') : c.yellow('warning');
+      const severity =
+        f.severity === 'error' ? c.red('error') : f.severity === 'warn' ? c.yellow('warning') : c.dim('note');
       lines.push(
         `  ${c.dim(`${f.loc.line}:${f.loc.column}`)}  ${severity}  ${f.message}  ${c.dim(`obslint/${f.ruleId}`)}`,
       );
@@ -29,13 +30,18 @@ export const stylish: Reporter = (result, { color, quiet }) => {
       lines.push(`${n.level === 'warning' ? c.yellow('warning') : c.dim('note')}  ${noticeWhere(n)}${n.message}`);
   }
   const errors = findings.filter((f) => f.severity === 'error').length;
-  const warnings = findings.length - errors;
+  const warnings = findings.filter((f) => f.severity === 'warn').length;
+  const notes = findings.length - errors - warnings;
+  const noted = notes > 0 ? `, ${notes} note${notes === 1 ? '' : 's'}` : '';
   lines.push('');
-  if (findings.length === 0) {
-    lines.push(c.green(`✔ no problems (${counted(result)})`));
+  if (errors + warnings === 0) {
+    lines.push(c.green(`✔ no problems (${noted.slice(2)}${noted ? '; ' : ''}${counted(result)})`));
   } else {
-    const summary = `✖ ${findings.length} problem${findings.length === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}) in ${counted(result)}`;
+    const problems = errors + warnings;
+    const summary = `✖ ${problems} problem${problems === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}${noted}) in ${counted(result)}`;
     lines.push(errors > 0 ? c.red.bold(summary) : c.yellow.bold(summary));
+  }
+  if (findings.length > 0) {
     const documented = new Map(result.rules.map((r) => [r.id, r.docsUrl]));
     const urls = [
       ...new Set(findings.map((f) => documented.get(f.ruleId)).filter((u): u is string => u !== undefined)),

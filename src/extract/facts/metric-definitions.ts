@@ -313,7 +313,8 @@ export class MetricDefinitions {
     if (turns) return this.perElement(creation, param.decl, turns, depth);
     if (ts.isVariableDeclaration(param.decl)) return depth === 0 ? [] : [creation];
     const fn = param.decl.parent;
-    const calls = this.calls.callersOf(fn);
+    // A method is matched to calls by name: not where the checker places the receiver elsewhere (`classList.add`).
+    const calls = this.calls.possibleCallersOf(fn);
     // A wrapper's body is not a metric of its own: each call site is (none seen: nothing to list).
     // A call site whose name still depends on its own caller, none of which obslint sees, is one
     // metric with a partly known name (`indexer_ok_{networkIdentifier}`).
@@ -356,6 +357,35 @@ export class MetricDefinitions {
       child = parent, parent = parent.parent
     ) {
       if (ts.isFunctionLike(parent)) break;
+      // `switch (type) { case 'counter': … }`: the clause whose value the bound argument has.
+      if (ts.isCaseBlock(parent) && ts.isCaseOrDefaultClause(child)) {
+        const selected = scalarText(this.evaluator.eval(parent.parent.expression, env));
+        if (selected === undefined) continue;
+        const matches = (clause: ts.CaseOrDefaultClause): boolean | undefined => {
+          if (!ts.isCaseClause(clause)) return undefined;
+          const value = scalarText(this.evaluator.eval(clause.expression, env));
+          return value === undefined ? undefined : value === selected;
+        };
+        const clauses = parent.clauses;
+        // Falling through: a clause is reached from any earlier clause without a break that matches.
+        const reached = (index: number): boolean | undefined => {
+          const own = ts.isDefaultClause(clauses[index])
+            ? clauses.every((c) => matches(c) === false || ts.isDefaultClause(c))
+              ? true
+              : clauses.some((c) => matches(c) === true)
+                ? false
+                : undefined
+            : matches(clauses[index]);
+          if (own !== false || index === 0) return own;
+          const previous = clauses[index - 1];
+          const fallsThrough = !previous.statements.some(
+            (st) => ts.isBreakStatement(st) || ts.isReturnStatement(st) || ts.isThrowStatement(st),
+          );
+          return fallsThrough ? reached(index - 1) : false;
+        };
+        if (reached(clauses.indexOf(child)) === false) return false;
+        continue;
+      }
       if (!ts.isIfStatement(parent)) continue;
       const taken = truthiness(this.evaluator.eval(parent.expression, env));
       if (taken === undefined) continue;
@@ -439,7 +469,12 @@ export class MetricDefinitions {
       return;
     }
     // A wrapper instance whose arguments rule out the branch the creation is in creates nothing there.
-    if (creation.calls.length > 0 && !this.branchTaken(node, node.getSourceFile(), creation.env)) return;
+    // Each level of a wrapper chain may choose by its arguments (`metric(type, name)` → `switch (type)`).
+    if (
+      creation.calls.length > 0 &&
+      ![node, ...creation.calls].every((level) => this.branchTaken(level, level.getSourceFile(), creation.env))
+    )
+      return;
     const outer = calls[0];
     const site = outer ?? node;
     const config = this.configOf(creation);

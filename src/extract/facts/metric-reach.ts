@@ -62,10 +62,10 @@ export function trailLoss(site: ts.Node, def: MetricDef, project: ProjectIndex):
 function escapingReference(name: ts.Identifier, project: ProjectIndex): MetricDef['trailLost'] {
   const declaration = lookup(name.text, name)?.node;
   let found: MetricDef['trailLost'];
-  forEachDescendant(name.getSourceFile(), (node) => {
-    if (found) return false;
-    if (!ts.isIdentifier(node) || node === name || node.text !== name.text) return;
-    if (lookup(node.text, node)?.node !== declaration) return;
+  for (const node of identifiersNamed(name.getSourceFile(), name.text)) {
+    if (found) break;
+    if (node === name) continue;
+    if (lookup(node.text, node)?.node !== declaration) continue;
     let use: ts.Node = node;
     while (
       use.parent &&
@@ -74,7 +74,7 @@ function escapingReference(name: ts.Identifier, project: ProjectIndex): MetricDe
       use = use.parent;
     const parent = use.parent;
     const at = (how: string): MetricDef['trailLost'] => ({ how, loc: project.location(node) });
-    if (!parent) return;
+    if (!parent) continue;
     if ((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.arguments?.includes(use as ts.Expression))
       found = at(`passed to \`${parent.expression.getText()}\``);
     else if (ts.isReturnStatement(parent) || (ts.isArrowFunction(parent) && parent.body === use))
@@ -94,7 +94,7 @@ function escapingReference(name: ts.Identifier, project: ProjectIndex): MetricDe
       found = at(`assigned to \`${parent.left.getText()}\``);
     else if (ts.isPropertyAccessExpression(parent) && parent.expression.getText() === 'module.exports')
       found = at('exported');
-  });
+  }
   if (found) return found;
   // CommonJS: `module.exports = { counter }` is caught above; `exports.counter = counter` too.
   return undefined;
@@ -113,24 +113,51 @@ function importedElsewhere(name: ts.Identifier, project: ProjectIndex): boolean 
       if (specifier !== undefined && project.resolveModule(specifier, file.fileName) === home) return true;
     }
     // CommonJS `require('./metrics')` anywhere in the file.
-    if (/require\s*\(/.test(file.text)) {
-      let required = false;
-      forEachDescendant(file, (node) => {
-        if (required) return false;
-        if (
-          ts.isCallExpression(node) &&
-          ts.isIdentifier(node.expression) &&
-          node.expression.text === 'require' &&
-          node.arguments[0] &&
-          ts.isStringLiteral(node.arguments[0]) &&
-          project.resolveModule(node.arguments[0].text, file.fileName) === home
-        )
-          required = true;
-      });
-      if (required) return true;
-    }
+    if (requiredSpecifiers(file).some((specifier) => project.resolveModule(specifier, file.fileName) === home))
+      return true;
   }
   return false;
+}
+
+/** A file's identifiers by name, in source order: one walk per file, not one per metric. */
+const identifierIndex = new WeakMap<ts.SourceFile, Map<string, ts.Identifier[]>>();
+
+function identifiersNamed(file: ts.SourceFile, name: string): readonly ts.Identifier[] {
+  let index = identifierIndex.get(file);
+  if (!index) {
+    const built = new Map<string, ts.Identifier[]>();
+    forEachDescendant(file, (node) => {
+      if (!ts.isIdentifier(node)) return;
+      const list = built.get(node.text);
+      if (list) list.push(node);
+      else built.set(node.text, [node]);
+    });
+    identifierIndex.set(file, (index = built));
+  }
+  return index.get(name) ?? [];
+}
+
+const requireIndex = new WeakMap<ts.SourceFile, string[]>();
+
+/** The module specifiers a file passes to `require(…)`. */
+function requiredSpecifiers(file: ts.SourceFile): string[] {
+  let specifiers = requireIndex.get(file);
+  if (!specifiers) {
+    const found: string[] = [];
+    if (/require\s*\(/.test(file.text))
+      for (const node of identifiersNamed(file, 'require')) {
+        const call = node.parent;
+        if (
+          ts.isCallExpression(call) &&
+          call.expression === node &&
+          call.arguments[0] &&
+          ts.isStringLiteral(call.arguments[0])
+        )
+          found.push(call.arguments[0].text);
+      }
+    requireIndex.set(file, (specifiers = found));
+  }
+  return specifiers;
 }
 
 function exported(statement: ts.VariableStatement): boolean {

@@ -6,6 +6,7 @@ import type { ProjectIndex } from '../syntax/project-index.js';
 import { enclosingFunction, lookup, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
 import { table } from '../../util/table.js';
 import { forEachDescendant } from '../syntax/walk.js';
+import { builtForBrowser, type PackageIndex } from './workspace-packages.js';
 
 const HTTP_BASED: Client[] = ['http', 'https', 'axios', 'got', 'node-fetch', 'superagent'];
 const FETCH_BASED: Client[] = ['fetch', 'undici', 'ky'];
@@ -21,6 +22,12 @@ const INSTRUMENTATIONS = table<{ covers: Client[]; what: string }>({
   AmqplibInstrumentation: { covers: ['amqplib'], what: '@opentelemetry/instrumentation-amqplib' },
   AwsInstrumentation: { covers: ['sqs'], what: '@opentelemetry/instrumentation-aws-sdk' },
   registerOTel: { covers: [...HTTP_BASED, ...FETCH_BASED], what: '@vercel/otel' },
+  // In the browser: fetch, and XMLHttpRequest under axios and superagent.
+  FetchInstrumentation: { covers: ['fetch', 'ky'], what: '@opentelemetry/instrumentation-fetch' },
+  XMLHttpRequestInstrumentation: {
+    covers: ['axios', 'superagent'],
+    what: '@opentelemetry/instrumentation-xml-http-request',
+  },
 });
 const SETUP_RANK = [
   'NodeSDK',
@@ -33,15 +40,68 @@ const SETUP_RANK = [
   'getTracer',
 ];
 
-export interface ManifestFacts {
-  /** `scripts` of every package.json, for `--require …/register` style setups. */
+interface ManifestFacts {
+  /** `scripts` of the package.json, for `--require …/register` style setups. */
   scripts: string[];
   /** Declared dependencies with their ranges (for agents whose tracing depends on the major). */
   dependencies: Record<string, string>;
 }
 
-/** Whether the project sets up tracing, and which clients its instrumentation covers. */
-export function tracingFacts(
+/**
+ * Tracing per workspace package: what each sets up itself (in its files, scripts and
+ * dependencies), merged over the packages that share its processes.
+ */
+export function tracingByPackage(
+  calls: (ts.CallExpression | ts.NewExpression)[],
+  files: Iterable<ts.SourceFile>,
+  project: ProjectIndex,
+  packages: PackageIndex,
+): Record<string, TracingFacts> {
+  const callsOf = new Map<string, (ts.CallExpression | ts.NewExpression)[]>();
+  const filesOf = new Map<string, ts.SourceFile[]>();
+  const add = <T>(into: Map<string, T[]>, key: string, item: T): void => {
+    const list = into.get(key);
+    if (list) list.push(item);
+    else into.set(key, [item]);
+  };
+  for (const call of calls) add(callsOf, packages.of(call.getSourceFile().fileName).key, call);
+  for (const file of files) add(filesOf, packages.of(file.fileName).key, file);
+  const own = new Map<string, TracingFacts>();
+  for (const scope of packages.all())
+    own.set(
+      scope.key,
+      tracingFacts(callsOf.get(scope.key) ?? [], filesOf.get(scope.key) ?? [], project, {
+        scripts: scope.manifest?.scripts ?? [],
+        dependencies: scope.manifest?.dependencies ?? {},
+      }),
+    );
+  const out: Record<string, TracingFacts> = {};
+  for (const scope of packages.all()) {
+    const merged = mergeTracing(packages.related(scope).map((s) => own.get(s.key)!));
+    const name = scope.manifest?.name;
+    out[scope.key] = name && !name.startsWith('(unnamed:') ? { name, ...merged } : merged;
+  }
+  return out;
+}
+
+/** The tracing of code that runs with all of these packages: the first setup, every instrumentation. */
+function mergeTracing(parts: TracingFacts[]): TracingFacts {
+  const merged: TracingFacts = { instrumented: {}, ignoredHosts: [] };
+  const hosts = new Map<string, { host: string; clients: Client[] }>();
+  for (const part of parts) {
+    merged.setup ??= part.setup;
+    if (part.web) merged.web = true;
+    for (const [client, what] of Object.entries(part.instrumented) as [Client, string][])
+      merged.instrumented[client] ??= what;
+    for (const ignored of part.ignoredHosts) hosts.set(`${ignored.host}\u0000${ignored.clients.join()}`, ignored);
+  }
+  merged.ignoredHosts = [...hosts.values()].sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
+  if (!merged.setup) delete merged.setup;
+  return merged;
+}
+
+/** Whether a package sets up tracing, and which clients its instrumentation covers. */
+function tracingFacts(
   calls: (ts.CallExpression | ts.NewExpression)[],
   files: Iterable<ts.SourceFile>,
   project: ProjectIndex,
@@ -62,6 +122,7 @@ export function tracingFacts(
       setupRank = rank;
       facts.setup = { what: name === 'getTracer' ? 'trace.getTracer' : name, loc: project.location(call) };
     }
+    if (name === 'WebTracerProvider') facts.web = true;
     const instrumentation = INSTRUMENTATIONS[name];
     const options = call.arguments?.[0] && skipOuter(call.arguments[0]);
     const optionsLiteral = options && ts.isObjectLiteralExpression(options) ? options : undefined;
@@ -117,6 +178,7 @@ export function tracingFacts(
       facts.setup ??= { what: 'dd-trace' };
     }
   }
+  if (manifests.dependencies['@opentelemetry/sdk-trace-web'] !== undefined) facts.web = true;
   const sentry = manifests.dependencies['@sentry/node'];
   if (sentry && Number(/\d+/.exec(sentry)?.[0] ?? 0) >= 8) {
     cover([...HTTP_BASED, ...FETCH_BASED], '@sentry/node 8+');
@@ -199,7 +261,11 @@ function hookOf(options: ts.ObjectLiteralExpression): ts.Node | undefined {
 }
 
 /** Every outbound call and message consumer in the parsed files, with its propagation evidence. */
-export function outboundCalls(calls: (ts.CallExpression | ts.NewExpression)[], project: ProjectIndex): OutboundCall[] {
+export function outboundCalls(
+  calls: (ts.CallExpression | ts.NewExpression)[],
+  project: ProjectIndex,
+  packages: PackageIndex,
+): OutboundCall[] {
   const messagingByFile = new Map<ts.SourceFile, Set<Client>>();
   const out: OutboundCall[] = [];
   for (const call of calls) {
@@ -208,12 +274,15 @@ export function outboundCalls(calls: (ts.CallExpression | ts.NewExpression)[], p
     if (!messaging) messagingByFile.set(file, (messaging = messagingClientsOf(file)));
     const found = clientCall(call, project, messaging);
     if (!found) continue;
+    const scope = packages.of(file.fileName);
     const outbound: OutboundCall = {
       client: found.client,
       direction: found.direction,
       loc: project.location(call.expression),
       host: hostOf(call),
+      package: scope.key,
     };
+    if (isClientComponent(file) || builtForBrowser(scope.manifest)) outbound.browser = true;
     const evidence = found.direction === 'send' ? injected(call, project) : extracted(found.handler, project);
     if (evidence) outbound.evidence = evidence;
     out.push(outbound);
@@ -221,18 +290,68 @@ export function outboundCalls(calls: (ts.CallExpression | ts.NewExpression)[], p
   return out;
 }
 
-/** The host of a literal absolute URL among the arguments (`https://api.stripe.com/v1/…`). */
+/** A React Server Components `'use client'` module: it runs in the browser. */
+function isClientComponent(file: ts.SourceFile): boolean {
+  for (const statement of file.statements) {
+    if (!ts.isExpressionStatement(statement) || !ts.isStringLiteral(statement.expression)) return false;
+    if (statement.expression.text === 'use client') return true;
+  }
+  return false;
+}
+
+/**
+ * The host of a literal absolute URL the call sends to: among the arguments
+ * (`https://api.stripe.com/v1/…`, `{ hostname: 'api.github.com' }`), in a constant passed as the
+ * URL, or in the base URL of the instance called (`axios.create({ baseURL })`, `got.extend({ prefixUrl })`).
+ */
 function hostOf(call: ts.CallExpression | ts.NewExpression): string | undefined {
   let host: string | undefined;
   for (const arg of call.arguments ?? []) {
     forEachDescendant(arg, (n) => {
       if (host) return false;
-      const text = ts.isStringLiteralLike(n) ? n.text : ts.isTemplateExpression(n) ? n.head.text : undefined;
-      const match = text && /^https?:\/\/([^/:?#]+)/i.exec(text);
-      if (match) host = match[1].toLowerCase();
+      host = literalHost(n);
+      if (!host && ts.isPropertyAssignment(n) && ['host', 'hostname'].includes(propertyKey(n.name) ?? '')) {
+        const value = skipOuter(n.initializer);
+        if (ts.isStringLiteralLike(value) && /^[a-z0-9.-]+(:\d+)?$/i.test(value.text))
+          host = value.text.replace(/:\d+$/, '').toLowerCase();
+      }
     });
   }
-  return host;
+  const first = call.arguments?.[0] && skipOuter(call.arguments[0]);
+  if (!host && first && ts.isIdentifier(first)) host = literalHost(constantInitializer(first));
+  return host ?? instanceHost(call);
+}
+
+function literalHost(node: ts.Node | undefined): string | undefined {
+  if (!node) return undefined;
+  const text = ts.isStringLiteralLike(node) ? node.text : ts.isTemplateExpression(node) ? node.head.text : undefined;
+  const match = text && /^https?:\/\/([^/:?#]+)/i.exec(text);
+  return match ? match[1].toLowerCase() : undefined;
+}
+
+/** The initializer of a `const` the identifier names, in its own file. */
+function constantInitializer(id: ts.Identifier): ts.Expression | undefined {
+  const decl = lookup(id.text, id);
+  return decl?.kind === 'variable' && decl.isConst && decl.path.length === 0 && decl.node.initializer
+    ? skipOuter(decl.node.initializer)
+    : undefined;
+}
+
+const BASE_URL_OPTIONS = new Set(['baseURL', 'baseUrl', 'prefixUrl', 'prefixURL']);
+
+/** `const github = axios.create({ baseURL: 'https://api.github.com' }); github.get(…)`. */
+function instanceHost(call: ts.CallExpression | ts.NewExpression): string | undefined {
+  const callee = skipOuter(call.expression);
+  const receiver = ts.isPropertyAccessExpression(callee) ? skipOuter(callee.expression) : undefined;
+  const init = receiver && ts.isIdentifier(receiver) ? constantInitializer(receiver) : undefined;
+  if (!init || !ts.isCallExpression(init) || !['create', 'extend'].includes(propertyName(init.expression) ?? ''))
+    return undefined;
+  const options = init.arguments[0] && skipOuter(init.arguments[0]);
+  if (!options || !ts.isObjectLiteralExpression(options)) return undefined;
+  for (const prop of options.properties)
+    if (ts.isPropertyAssignment(prop) && BASE_URL_OPTIONS.has(propertyKey(prop.name) ?? ''))
+      return literalHost(skipOuter(prop.initializer));
+  return undefined;
 }
 
 /**

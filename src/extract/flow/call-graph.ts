@@ -72,6 +72,22 @@ export class CallGraph {
     });
   }
 
+  /**
+   * The calls of a method by name, less those the checker places in another type (`classList.add`
+   * is no call of a project `add`); a receiver of unknown type is kept.
+   */
+  possibleCallersOf(fn: ts.SignatureDeclaration): Caller[] {
+    const calls = this.callersOf(fn);
+    if (!isMethodLike(fn)) return calls;
+    return calls.filter((call) => {
+      const callee = skipOuter(call.expression);
+      if (!ts.isPropertyAccessExpression(callee) || skipOuter(callee.expression).kind === ts.SyntaxKind.ThisKeyword)
+        return true;
+      const declared = this.types.declarations(callee);
+      return declared.length === 0 || declared.some((d) => d === fn || d === fn.parent);
+    });
+  }
+
   /** `this.send()` in a subclass calls the base class's `send`. */
   private inheritsFrom(cls: ts.ClassLikeDeclaration | undefined, owner: ts.ClassLikeDeclaration): boolean {
     for (let c = cls, hops = 0; c && hops < 8; c = this.project.baseClass(c), hops++) if (c === owner) return true;

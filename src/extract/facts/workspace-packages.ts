@@ -1,0 +1,125 @@
+import { compareStrings, displayPath } from '../../util/paths.js';
+import type { WorkspacePackage } from '../syntax/module-resolver.js';
+
+/** UI frameworks: a package that renders in the browser. */
+const BROWSER_FRAMEWORKS = ['react-dom', 'vue', 'svelte', '@angular/core', 'solid-js', 'preact', 'lit'];
+/** Servers and full-stack frameworks: their presence means the package also runs on a server. */
+const SERVER_FRAMEWORKS = [
+  'express',
+  'fastify',
+  'koa',
+  '@hapi/hapi',
+  'hapi',
+  '@nestjs/core',
+  'hono',
+  'next',
+  'nuxt',
+  '@remix-run/node',
+  '@react-router/node',
+  '@sveltejs/kit',
+  'astro',
+  'h3',
+  'restify',
+  '@apollo/server',
+  'apollo-server',
+  'electron',
+];
+
+/** One package of the repository: the directory its package.json sits in, or the root without one. */
+export interface PackageScope {
+  /** The directory relative to the root, posix (`.` for the root). */
+  key: string;
+  manifest?: WorkspacePackage;
+}
+
+/**
+ * Which workspace package each file belongs to (the nearest package.json above it, Node's package
+ * scope), and how packages depend on each other by name.
+ */
+export class PackageIndex {
+  private readonly scopes: (PackageScope & { manifest: WorkspacePackage })[];
+  private readonly byName = new Map<string, PackageScope>();
+  private readonly rootScope: PackageScope;
+  private readonly byFile = new Map<string, PackageScope>();
+
+  constructor(
+    private readonly root: string,
+    packages: readonly WorkspacePackage[],
+  ) {
+    this.scopes = packages
+      .map((manifest) => ({ key: this.keyOf(manifest.dir), manifest }))
+      .filter((s) => !s.key.startsWith('..'))
+      // Deepest first, the root last: the first that contains a file is its nearest package.json.
+      .sort(
+        (a, b) =>
+          Number(a.key === '.') - Number(b.key === '.') || b.key.length - a.key.length || compareStrings(a.key, b.key),
+      );
+    for (const s of this.scopes) if (!this.byName.has(s.manifest.name)) this.byName.set(s.manifest.name, s);
+    this.rootScope = this.scopes.find((s) => s.key === '.') ?? { key: '.' };
+  }
+
+  /** Every package, the root included, in directory order. */
+  all(): PackageScope[] {
+    const all = this.scopes.some((s) => s.key === '.') ? [...this.scopes] : [...this.scopes, this.rootScope];
+    return all.sort((a, b) => compareStrings(a.key, b.key));
+  }
+
+  /** The package a file (absolute path) belongs to. */
+  of(fileName: string): PackageScope {
+    let scope = this.byFile.get(fileName);
+    if (!scope) {
+      const key = this.keyOf(fileName);
+      scope = this.scopes.find((s) => s.key === '.' || key.startsWith(`${s.key}/`)) ?? this.rootScope;
+      this.byFile.set(fileName, scope);
+    }
+    return scope;
+  }
+
+  /**
+   * The packages whose code runs in the same processes as `scope`'s: itself, what it depends on,
+   * and the packages that depend on it with their own dependencies (a library runs inside the
+   * services that import it).
+   */
+  related(scope: PackageScope): PackageScope[] {
+    const dependents = [...this.closure([scope], (s) => this.dependentsOf(s))];
+    const related = this.closure(dependents, (s) => this.dependenciesOf(s));
+    return [scope, ...[...related].filter((s) => s !== scope).sort((a, b) => compareStrings(a.key, b.key))];
+  }
+
+  private dependenciesOf(scope: PackageScope): PackageScope[] {
+    const deps = Object.keys(scope.manifest?.dependencies ?? {});
+    return deps.map((d) => this.byName.get(d)).filter((s): s is PackageScope => s !== undefined);
+  }
+
+  private dependentsOf(scope: PackageScope): PackageScope[] {
+    const name = scope.manifest?.name;
+    return name === undefined ? [] : this.scopes.filter((s) => s.manifest?.dependencies[name] !== undefined);
+  }
+
+  private closure(start: PackageScope[], next: (s: PackageScope) => PackageScope[]): Set<PackageScope> {
+    const seen = new Set(start);
+    const queue = [...start];
+    for (let s = queue.shift(); s; s = queue.shift())
+      for (const n of next(s))
+        if (!seen.has(n)) {
+          seen.add(n);
+          queue.push(n);
+        }
+    return seen;
+  }
+
+  private keyOf(abs: string): string {
+    return displayPath(this.root, abs);
+  }
+}
+
+/**
+ * A package built for the browser: a package.json `browser` field, or a UI framework without any
+ * server framework (a Vite or webpack single-page app).
+ */
+export function builtForBrowser(manifest: WorkspacePackage | undefined): boolean {
+  if (!manifest) return false;
+  if (manifest.browser) return true;
+  const deps = manifest.dependencies;
+  return BROWSER_FRAMEWORKS.some((d) => deps[d] !== undefined) && !SERVER_FRAMEWORKS.some((d) => deps[d] !== undefined);
+}
