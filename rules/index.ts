@@ -5,6 +5,7 @@ import histogramUnitMismatch from './histogram-unit-mismatch/rule.js';
 import labelMismatch from './label-mismatch/rule.js';
 import metricInHotPath from './metric-in-hot-path/rule.js';
 import metricNaming from './metric-naming/rule.js';
+import metricRegistration from './metric-registration/rule.js';
 import missingTracePropagation from './missing-trace-propagation/rule.js';
 import spanNameCardinality from './span-name-cardinality/rule.js';
 import spanNotEnded from './span-not-ended/rule.js';
@@ -19,6 +20,7 @@ export const rules: AnyRule[] = [
   labelMismatch,
   metricInHotPath,
   metricNaming,
+  metricRegistration,
   missingTracePropagation,
   spanNameCardinality,
   spanNotEnded,

@@ -124,6 +124,12 @@ export interface MetricDef {
   /** Summary quantile count. */
   quantiles?: number;
   loc: Location;
+  /** Where the name is written (the literal or template a change to the name touches), when obslint sees it. */
+  nameLoc?: Location;
+  /** Where each declared label name is written (its `labelNames` entry), where obslint sees it. */
+  labelLocs?: Record<string, Location>;
+  /** Where buckets (`buckets`, `advice.explicitBucketBoundaries`) or percentiles are set, if they are. */
+  childrenLoc?: Location;
   /** Where the metric is created on each call (wrapper call site) rather than once. */
   createdIn: 'module' | 'class' | 'factory' | 'function' | 'loop' | 'callback';
   /** Set when this definition is an instance of a project wrapper function. */
@@ -132,6 +138,13 @@ export interface MetricDef {
   alsoAt?: Location[];
   /** Where obslint stops following the metric object (exported, passed on, injected), if it does. */
   trailLost?: { how: string; loc: Location };
+  /**
+   * prom-client: the other definitions that register this name (or, for names built at run time, a
+   * name with the same constant parts) in the same registry, in files that load together: the
+   * second registration throws. `name` is the other definition's name as obslint reads it;
+   * `uncertain`: both names are built at run time from different expressions, equal only if their values are.
+   */
+  registeredAlsoAt?: { name: string; loc: Location; uncertain?: boolean }[];
 }
 
 export interface LabelUse {
@@ -342,6 +355,12 @@ export const UNUSED_DIRECTIVE_RULE_ID = 'unused-disable-directive';
 /** The pseudo-rule under which `--require-reason` reports a suppression that gives no reason. */
 export const MISSING_REASON_RULE_ID = 'missing-disable-reason';
 
+/** A place a finding refers to besides its own location (the metric definition of a budget finding). */
+export interface RelatedLocation {
+  loc: Location;
+  message: string;
+}
+
 export interface Finding {
   ruleId: string;
   severity: FindingSeverity;
@@ -351,6 +370,8 @@ export interface Finding {
   metric?: string;
   label?: string;
   flow?: FlowStep[];
+  /** Places the finding refers to (SARIF `relatedLocations`). */
+  related?: RelatedLocation[];
   /** Stable across line moves: rule, file, metric, label and the cause. */
   fingerprint: string;
 }

@@ -22,6 +22,10 @@ describe('fixture projects', () => {
           (x) => x.loc.file === f.file && x.loc.line === f.line && x.ruleId === f.rule,
         );
         if (f.severity) expect(found.map((x) => x.severity)).toContain(f.severity);
+        if (f.related)
+          expect(found.map((x) => (x.related ?? []).map((r) => `${r.loc.file}:${r.loc.line}`))).toContainEqual(
+            f.related,
+          );
         if (!f.message) continue;
         expect(found.map((x) => x.message)).toContainEqual(expect.stringContaining(f.message));
       }

@@ -60,6 +60,24 @@ describe('SARIF reporter', () => {
         (l: { location: { message: { text: string } } }) => l.location.message.text,
       ),
     ).toEqual(['`req.params.sku` is request input', 'label `sku_id` of `inventory_stock_level`']);
+    // A finding over several lines (a summary's definition) keeps only its first line's region.
+    const summary = run.results.find((r: { ruleId: string }) => r.ruleId === 'obslint/summary-quantiles');
+    expect(summary.locations[0].physicalLocation.region).toEqual({ startLine: 44, startColumn: 29 });
+    // A budget finding sits on its largest factor (the status_code value) and points at the definition.
+    const budget = run.results.find((r: { ruleId: string }) => r.ruleId === 'obslint/cardinality-budget');
+    expect(budget.locations[0].physicalLocation.artifactLocation.uri).toBe(
+      'fixtures/projects/inventory-service/src/app.ts',
+    );
+    expect(budget.relatedLocations).toEqual([
+      {
+        id: 1,
+        physicalLocation: {
+          artifactLocation: { uri: 'fixtures/projects/inventory-service/src/metrics.ts', uriBaseId: '%SRCROOT%' },
+          region: expect.objectContaining({ startLine: 6 }),
+        },
+        message: { text: '`http_request_duration_seconds` is defined here' },
+      },
+    ]);
   });
 
   it('reports files that do not parse as tool notifications and stays valid', async () => {

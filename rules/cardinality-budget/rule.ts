@@ -1,7 +1,7 @@
 import { defineRule, productText } from '../../src/engine/rule-api.js';
 import { posix } from 'node:path';
 import picomatch from 'picomatch';
-import type { Estimate, Location, MetricDef } from '../../src/types.js';
+import type { Bound, Estimate, LabelUse, Location, MetricDef } from '../../src/types.js';
 
 /** Active series cost 1–4 KB each at the backend (index + head chunk). */
 export function memoryRange(series: number): string {
@@ -26,6 +26,56 @@ export function knownSeries(estimate: Estimate): number {
   return sets * estimate.seriesPerChild * estimate.replicas;
 }
 
+/** Values one use of a label can take, as far as obslint knows (0: unknown or unbounded). */
+function valuesAt(bound: Bound): number {
+  return bound.kind === 'finite' ? bound.values.length : bound.kind === 'bounded' ? bound.count : 0;
+}
+
+/**
+ * The largest factor of a bounded estimate and where it is written: the label use that brings the
+ * most values (or the label's `labelNames` entry), or the buckets (percentiles) of a histogram
+ * (summary), or of the View that replaced them. That is the line a change that grew the metric
+ * touched; undefined when obslint sees no such place (default buckets, labels it cannot find).
+ */
+export function largestFactor(
+  def: MetricDef,
+  est: Estimate,
+  uses: readonly LabelUse[],
+): { text: string; loc: Location | undefined } {
+  // Under a cardinality cap the labels multiply no further than the cap.
+  const labels = est.cap
+    ? []
+    : est.byLabel.filter(
+        (l): l is typeof l & { count: number } =>
+          typeof l.count === 'number' && l.kind !== 'unknown' && l.kind !== 'unused',
+      );
+  const label = labels.reduce<(typeof labels)[number] | undefined>(
+    (a, b) => (a && a.count >= b.count ? a : b),
+    undefined,
+  );
+  const perChild = def.kind === 'histogram' || def.kind === 'summary' ? est.seriesPerChild : 1;
+  if (!label || perChild > label.count) {
+    if (perChild > 1)
+      return {
+        text: `the ${def.kind === 'summary' ? 'quantiles' : 'buckets'} (${perChild} series per label set): use fewer`,
+        loc: est.rebucketedBy ?? def.childrenLoc,
+      };
+    return est.cap
+      ? {
+          text: `the View's cardinality limit (${est.cap.limit.toLocaleString('en-US')} attribute sets)`,
+          loc: undefined,
+        }
+      : { text: `\`defaults.replicas\` (${est.replicas})`, loc: undefined };
+  }
+  const candidates = uses.filter((u) => u.label === label.label);
+  const widest = candidates.reduce<LabelUse | undefined>(
+    (a, b) => (a && valuesAt(a.bound) >= valuesAt(b.bound) ? a : b),
+    undefined,
+  );
+  const loc = widest && valuesAt(widest.bound) > 0 ? widest.loc : (def.labelLocs?.[label.label] ?? widest?.loc);
+  return { text: `\`${label.label}\` (${label.count.toLocaleString('en-US')} values): bound or drop it`, loc };
+}
+
 export default defineRule({
   id: 'cardinality-budget',
   meta: {
@@ -35,7 +85,7 @@ export default defineRule({
     scope: 'project',
     messages: {
       metric:
-        '`{{metric}}` is estimated at {{series}} series ({{product}}), over its budget of {{budget}} ({{memory}} at the backend): bound or drop the largest label, or raise `metrics.{{metric}}.maxSeries` in obslint.yaml',
+        '`{{metric}}` is estimated at {{series}} series ({{product}}), over its budget of {{budget}} ({{memory}} at the backend): the largest factor is {{largest}}; or raise `metrics.{{metric}}.maxSeries` in obslint.yaml',
       owner:
         'metrics under `{{owner}}` are estimated at {{series}} series, over the team budget of {{budget}}; largest: `{{largest}}` ({{largestSeries}})',
       total:
@@ -54,6 +104,9 @@ export default defineRule({
       bounded.push({ def, series: known });
       const budget = ctx.config.metrics[def.name]?.maxSeries ?? ctx.config.defaults.maxSeriesPerMetric;
       if (known <= budget) continue;
+      // On the line that grew the metric, which a pull request changed; the definition beside it.
+      const largest = largestFactor(def, est, ctx.usesOf(def.id));
+      const loc = largest.loc ?? def.loc;
       ctx.report({
         messageId: 'metric',
         data: {
@@ -62,9 +115,12 @@ export default defineRule({
           product: productText(est),
           budget,
           memory: memoryRange(est.series),
+          largest: largest.text,
         },
-        loc: def.loc,
+        loc,
         metric: def.name,
+        identityFile: def.loc.file,
+        related: loc === def.loc ? [] : [{ loc: def.loc, message: `\`${def.name}\` is defined here` }],
       });
     }
     const budgetLoc = (key: string, fallback: Location): Location => {

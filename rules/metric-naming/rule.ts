@@ -58,6 +58,7 @@ function unitOf(name: string): { unit: string; base: string } | undefined {
 /** promlint's abbreviated units (matched case-insensitively), and the `millis` family besides. */
 const ABBREVIATED_UNITS = /_(ms|us|ns|sec|secs|s|kb|mb|gb|tb|pb|b|m|h|d|millis|micros|nanos)(_|$)/i;
 const TYPE_WORDS = /(^|_)(counter|gauge|histogram|summary)(_|$)/;
+// Names and labels prom-client rejects are metric-registration's (an error): here, valid ones only.
 const VALID_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const VALID_LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
@@ -108,12 +109,10 @@ export default defineRule({
   id: 'metric-naming',
   meta: {
     description:
-      "Metric naming: Prometheus conventions (promlint's checks) for prom-client, OpenTelemetry's for OTel instruments: snake_case, `_total` on counters only, base units spelled out, no type in the name, no colons, no reserved suffixes or label names, help text.",
+      "Metric naming: Prometheus conventions (promlint's checks) for prom-client, OpenTelemetry's for OTel instruments: snake_case, `_total` on counters only, base units spelled out, no type in the name, no colons, no reserved suffixes, no `__` labels or bucket and quantile label names where they confuse. Names prom-client rejects are metric-registration's.",
     defaultSeverity: 'warn',
     scope: 'file',
     messages: {
-      invalidName:
-        '`{{metric}}` is not a valid Prometheus metric name (allowed: `[a-zA-Z_:][a-zA-Z0-9_:]*`): prom-client throws',
       camelCase: '`{{metric}}` should be snake_case, not camelCase: `{{suggestion}}`',
       counterTotal: 'counter `{{metric}}` should end in `_total`: `{{suggestion}}`',
       nonCounterTotal: '{{kind}} `{{metric}}` should not end in `_total`: that suffix means a counter',
@@ -125,11 +124,10 @@ export default defineRule({
         '`{{metric}}` abbreviates its unit (`{{unit}}`): spell it out in the base unit (`seconds`, `bytes`)',
       typeInName: '`{{metric}}` should not include its type (`{{type}}`): the type is metadata, not part of the name',
       colon: '`{{metric}}` contains a colon: colons are reserved for recording rules',
-      noHelp: '`{{metric}}` has no help text: prom-client requires `help`',
-      invalidLabel: 'label `{{label}}` of `{{metric}}` is not a valid label name{{why}}',
+      invalidLabel:
+        'label `{{label}}` of `{{metric}}` starts with `__`: such names are reserved for Prometheus itself (prom-client accepts them, but relabelling and queries may treat them as internal)',
       labelCase:
         'label `{{label}}` of `{{metric}}` is not snake_case: use `{{suggestion}}` (Prometheus naming convention)',
-      reservedLabel: 'label `{{label}}` is reserved on a {{kind}} (`{{metric}}`): prom-client throws',
       otelInvalid:
         'instrument name `{{metric}}` is not valid OpenTelemetry (allowed: a letter, then letters, digits, `_`, `.`, `-`, `/`; at most 255): the SDK warns, and exporters and backends may reject or rewrite it',
       otelCase: 'instrument name `{{metric}}` should be lowercase, with dotted namespaces: `{{suggestion}}`',
@@ -167,8 +165,7 @@ export default defineRule({
         continue;
       }
       if (!def.nameIsDynamic) {
-        if (!VALID_NAME.test(name)) report('invalidName');
-        else if (/[a-z0-9][A-Z]/.test(name)) report('camelCase', { suggestion: snake(name) });
+        if (VALID_NAME.test(name) && /[a-z0-9][A-Z]/.test(name)) report('camelCase', { suggestion: snake(name) });
         if (name.includes(':')) report('colon');
         if (def.kind === 'counter' && !name.endsWith('_total'))
           report('counterTotal', { suggestion: `${snake(name)}_total` });
@@ -184,16 +181,12 @@ export default defineRule({
         const type = TYPE_WORDS.exec(snake(name))?.[2];
         if (type) report('typeInName', { type });
       }
-      if (def.help === '') report('noHelp');
       for (const label of def.labelNames) {
-        if (!VALID_LABEL.test(label))
-          report('invalidLabel', { label, why: ' (allowed: `[a-zA-Z_][a-zA-Z0-9_]*`): prom-client throws' });
-        else if (label.startsWith('__'))
-          report('invalidLabel', { label, why: ': names starting with `__` are reserved for Prometheus' });
+        if (!VALID_LABEL.test(label)) continue;
+        if (label.startsWith('__')) report('invalidLabel', { label });
         else if (/[a-z0-9][A-Z]/.test(label)) report('labelCase', { label, suggestion: snake(label) });
-        if ((label === 'le' && def.kind === 'histogram') || (label === 'quantile' && def.kind === 'summary'))
-          report('reservedLabel', { label });
-        else if (label === 'le' || label === 'quantile')
+        if ((label === 'le' && def.kind === 'histogram') || (label === 'quantile' && def.kind === 'summary')) continue;
+        if (label === 'le' || label === 'quantile')
           report('confusingLabel', { label, owner: label === 'le' ? 'histogram' : 'summary' });
       }
     }

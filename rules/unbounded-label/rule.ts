@@ -89,7 +89,8 @@ export default defineRule({
         ctx.report({
           messageId: 'name',
           data: { word: labelWord(metric), label, metric: metric.name, what: label.replace(/[_.]/g, ' ') },
-          loc: metric.loc,
+          // On the `labelNames` entry, the line that added the label.
+          loc: metric.labelLocs?.[label] ?? metric.loc,
           metric: metric.name,
           label,
         });

@@ -1,5 +1,15 @@
 import type { ResolvedConfig } from '../config/types.js';
-import type { Catalog, Estimate, FlowStep, LabelCall, LabelUse, Location, MetricDef, Severity } from '../types.js';
+import type {
+  Catalog,
+  Estimate,
+  FlowStep,
+  LabelCall,
+  LabelUse,
+  Location,
+  MetricDef,
+  RelatedLocation,
+  Severity,
+} from '../types.js';
 
 export interface RuleMeta<MessageId extends string> {
   description: string;
@@ -16,8 +26,17 @@ export interface Report<MessageId extends string> {
   metric?: string;
   label?: string;
   flow?: FlowStep[];
+  /** Places the finding refers to besides its location (the definition of a metric reported at a use). */
+  related?: RelatedLocation[];
   /** What makes two reports the same cause (besides rule, file, metric and label). */
   cause?: string;
+  /**
+   * The file that identifies the finding across runs, when it is not the location's: a budget
+   * finding follows its largest factor from file to file, its metric's definition stays.
+   */
+  identityFile?: string;
+  /** Lowers an error rule's finding to a warning (a duplicate obslint cannot be sure of). */
+  downgrade?: boolean;
   /** Lowers the finding to a note: information, not a problem today (e.g. calls where nothing traces yet). */
   note?: boolean;
 }

@@ -72,13 +72,13 @@ function toFinding(rule: AnyRule, severity: Severity, report: Report<string>): F
   });
   const finding: Finding = {
     ruleId: rule.id,
-    severity: report.note ? 'note' : severity,
+    severity: report.note ? 'note' : report.downgrade && severity === 'error' ? 'warn' : severity,
     messageId: report.messageId,
     message,
     loc: report.loc,
     fingerprint: fingerprint([
       rule.id,
-      report.loc.file,
+      report.identityFile ?? report.loc.file,
       report.metric ?? '',
       report.label ?? '',
       report.cause ?? report.messageId,
@@ -87,6 +87,8 @@ function toFinding(rule: AnyRule, severity: Severity, report: Report<string>): F
   if (report.metric !== undefined) finding.metric = report.metric;
   if (report.label !== undefined) finding.label = report.label;
   if (report.flow && report.flow.length > 0) finding.flow = report.flow.map(({ loc, message }) => ({ loc, message }));
+  if (report.related && report.related.length > 0)
+    finding.related = report.related.map(({ loc, message }) => ({ loc, message }));
   return finding;
 }
 
@@ -115,11 +117,18 @@ function applyDirectives(
 ): { kept: Finding[]; unused: Finding[] } {
   const used = new Set<Directive>();
   const kept = findings.filter((f) => {
-    const list = directives.get(f.loc.file);
-    if (!list) return true;
-    const { suppressor, expired } = suppressing(list, f, today);
+    // A finding placed away from its metric (a budget at its largest factor) can also be suppressed
+    // at the definition it points to, where such comments were written before it moved.
+    let suppressor: Directive | undefined;
+    let expired: Directive | undefined;
+    for (const loc of [f.loc, ...(f.related ?? []).map((r) => r.loc)]) {
+      const list = directives.get(loc.file);
+      const found = list ? suppressing(list, f.ruleId, loc.line, today) : {};
+      expired ??= found.expired;
+      if ((suppressor = found.suppressor)) break;
+    }
     if (suppressor) used.add(suppressor);
-    if (expired) {
+    else if (expired) {
       // The finding is back, and says which suppression stopped hiding it.
       used.add(expired);
       f.message += ` (${expiryNote(expired)})`;
@@ -187,21 +196,21 @@ function expiryNote(d: Directive): string {
 
 function suppressing(
   list: Directive[],
-  f: Finding,
+  ruleId: string,
+  line: number,
   today: string | undefined,
 ): { suppressor?: Directive; expired?: Directive } {
-  const applies = (d: Directive): boolean => d.rules.length === 0 || d.rules.includes(f.ruleId);
+  const applies = (d: Directive): boolean => d.rules.length === 0 || d.rules.includes(ruleId);
   // The disable block in force for this rule: `/* obslint-enable x */` ends it for x only.
   let block: Directive | undefined;
   for (const d of list) {
-    if (d.line > f.loc.line) break;
+    if (d.line > line) break;
     if (d.kind === 'disable' && applies(d)) block = d;
     if (d.kind === 'enable' && block && applies(d)) block = undefined;
   }
   const lines = list.filter(
     (d) =>
-      ((d.kind === 'disable-next-line' && d.line + 1 === f.loc.line) ||
-        (d.kind === 'disable-line' && d.line === f.loc.line)) &&
+      ((d.kind === 'disable-next-line' && d.line + 1 === line) || (d.kind === 'disable-line' && d.line === line)) &&
       applies(d),
   );
   const candidates = [...lines, ...(block ? [block] : [])];

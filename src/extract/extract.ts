@@ -8,6 +8,7 @@ import { NEST_PROMETHEUS } from './libraries/prom-client.js';
 import { MetricDefinitions } from './facts/metric-definitions.js';
 import { MetricResolver } from './facts/metric-resolver.js';
 import { trailLoss } from './facts/metric-reach.js';
+import { markDuplicateRegistrations } from './facts/registrations.js';
 import { CallGraph } from './flow/call-graph.js';
 import { ValueFlow } from './flow/value-flow.js';
 import { WrapperIndex } from './libraries/wrappers.js';
@@ -105,8 +106,8 @@ export function extract(options: ExtractOptions): Extraction {
       timer.count(`admitted: ${reason}`, n);
     }),
   );
-  timer.count('parsed', candidates.length);
-  for (const file of candidates) {
+  timer.count('parsed', candidates.files.length);
+  for (const file of candidates.files) {
     const shownAs = displayPath(root, file);
     const parsed = timer.time('parse', () => parseSource(file, texts.get(file)!, shownAs));
     if ('problem' in parsed) {
@@ -153,6 +154,7 @@ export function extract(options: ExtractOptions): Extraction {
         definitions.discover(call);
       });
   definitions.finish();
+  markDuplicateRegistrations(definitions.registrations, candidates.importers);
   // Every creation has been seen: references can now be resolved (and memoized) for good.
   const resolver = new MetricResolver(definitions, project, evaluator, types, calls, flow);
   for (const [site, def] of definitions.sites()) {
@@ -283,7 +285,7 @@ function selectCandidates(
   wrapperModules: ReadonlySet<string>,
   importedWrapperModules: Set<string>,
   admitted: (reason: string, files: number) => void,
-): string[] {
+): { files: string[]; importers: ReadonlyMap<string, readonly string[]> } {
   // A file importing a metrics helper package defines or uses metrics through it.
   const wrapperImport = (text: string): boolean => {
     const found = [...text.matchAll(IMPORT_SPECIFIER)].filter((m) => wrapperModules.has(m[1]));
@@ -354,7 +356,8 @@ function selectCandidates(
   step('imported by metric code (3 levels)');
   closure(routeFiles, imports, selected, 1);
   step('imported by a route file');
-  return [...selected].sort();
+  // Every file's importers, parsed or not: which files a process loads together.
+  return { files: [...selected].sort(), importers };
 }
 
 function closure(

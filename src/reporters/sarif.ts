@@ -26,7 +26,8 @@ export interface SarifOutput {
 
 /**
  * SARIF 2.1.0 for GitHub code scanning: one run (category `obslint/`), repo-relative URIs under
- * `%SRCROOT%`, stable partial fingerprints, and a code flow from an unbounded source to its label.
+ * `%SRCROOT%`, stable partial fingerprints, a code flow from an unbounded source to its label, and
+ * related locations (the metric definition of a finding placed elsewhere).
  */
 export const sarif: Reporter = (result, { quiet }) => renderSarif(result, { quiet }).text;
 
@@ -157,6 +158,13 @@ function toResult(f: Finding, ruleIndex: number): object {
     locations: [physical(f.loc)],
     partialFingerprints: { 'obslintFingerprint/v1': f.fingerprint },
   };
+  // SARIF ids of related locations are non-negative integers, unique within the result.
+  if (f.related && f.related.length > 0)
+    result.relatedLocations = f.related.map((r, i) => ({
+      id: i + 1,
+      ...physical(r.loc),
+      message: { text: r.message },
+    }));
   if (f.flow && f.flow.length > 1) {
     result.codeFlows = [
       {
@@ -174,12 +182,13 @@ function toResult(f: Finding, ruleIndex: number): object {
 }
 
 function physical(loc: Location): { physicalLocation: object } {
-  return {
-    physicalLocation: {
-      artifactLocation: artifact(loc.file),
-      region: { startLine: loc.line, startColumn: loc.column, endLine: loc.endLine, endColumn: loc.endColumn },
-    },
-  };
+  // GitHub shows an alert in a pull request only when every line of its region changed: a region
+  // over several lines (a whole metric definition) is cut to its first, the rest of that line.
+  const region =
+    loc.endLine > loc.line
+      ? { startLine: loc.line, startColumn: loc.column }
+      : { startLine: loc.line, startColumn: loc.column, endLine: loc.endLine, endColumn: loc.endColumn };
+  return { physicalLocation: { artifactLocation: artifact(loc.file), region } };
 }
 
 function artifact(file: string): { uri: string; uriBaseId: string } {

@@ -8,7 +8,15 @@ export const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures');
 /** What a fixture expects: every finding, as `file:line ruleId`, plus optional message fragments. */
 export interface Expected {
   /** `severity` is checked when given (`note` for information that is no problem). */
-  findings: { file: string; line: number; rule: string; message?: string; severity?: 'error' | 'warn' | 'note' }[];
+  findings: {
+    file: string;
+    line: number;
+    rule: string;
+    message?: string;
+    severity?: 'error' | 'warn' | 'note';
+    /** The finding's related locations, as `file:line`, in order. */
+    related?: string[];
+  }[];
   /** Series estimates to check, by metric name. */
   estimates?: Record<string, number | 'unbounded'>;
 }

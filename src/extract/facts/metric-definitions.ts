@@ -1,5 +1,5 @@
 import { ts } from 'ts-morph';
-import type { ArgumentPath, Library, MetricDef, MetricKind, WrapperSpec } from '../../types.js';
+import type { ArgumentPath, Library, Location, MetricDef, MetricKind, WrapperSpec } from '../../types.js';
 import { isMethodLike, type CallGraph, type Caller } from '../flow/call-graph.js';
 import {
   bindArguments,
@@ -22,11 +22,12 @@ import type { ValueFlow } from '../flow/value-flow.js';
 import { meterName, OTEL, otelInstrument } from '../libraries/opentelemetry.js';
 import { nestProviderKind, PROM_CLIENT, promClientClassAt, promClientMetricClass } from '../libraries/prom-client.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
-import { enclosingFunction, lookup, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
+import { enclosingFunction, lookup, propertyKey, propertyName, skipOuter, type Declaration } from '../syntax/scope.js';
 import { forEachDescendant } from '../syntax/walk.js';
 import type { WrapperIndex } from '../libraries/wrappers.js';
 import { calleeName } from '../syntax/project-index.js';
 import { placement } from './metric-placement.js';
+import { registersOnce, registriesOf, type Registration } from './registrations.js';
 
 const MAX_WRAPPER_DEPTH = 4;
 
@@ -102,6 +103,9 @@ export class MetricDefinitions {
 
   /** Calls that pass label values for the metric they define, by call. */
   private readonly passed = new Map<ts.Node, PassedLabels[]>();
+
+  /** prom-client definitions that register themselves once, where obslint can tell in which registries. */
+  readonly registrations: Registration[] = [];
 
   constructor(
     private readonly project: ProjectIndex,
@@ -552,9 +556,90 @@ export class MetricDefinitions {
       const values = given ? staticNumbers(given) : undefined;
       def.quantiles = (values ?? (given ? undefined : PROM_CLIENT.defaultPercentiles))?.length;
     }
+    this.locateFactors(def, creation, site);
     this.defs.push(def);
+    // A get-or-create (guarded by a lookup of its name) registers only when nothing holds the name.
+    if (!guard) this.noteRegistration(def, creation, site, config);
     this.record(def, creation, site, guard);
     if (!def.nameIsDynamic && !this.byName.has(def.name)) this.byName.set(def.name, def);
+  }
+
+  /**
+   * Where the factors of the metric's series are written: each `labelNames` entry, and the
+   * `buckets` (or percentiles) option. A budget finding sits on the largest factor, the line a
+   * change that grew the metric touched. The call site is searched before a wrapper's body.
+   */
+  private locateFactors(def: MetricDef, creation: Creation, site: ts.Node): void {
+    // A metric declared as an element of a constant array is written where the element is.
+    const places = [
+      ...(creation.element?.node ? [creation.element.node] : []),
+      ...(site === creation.node ? [site] : [site, creation.node]),
+    ];
+    // The literal that names it (at the wrapper call site first), or the name expression of the config.
+    let name: ts.Node | undefined;
+    for (const place of places)
+      forEachDescendant(place, (n) => {
+        if (!name && ts.isStringLiteralLike(n) && n.text === def.name) name = n;
+      });
+    name ??= site === creation.node && creation.library === 'prom-client' ? nameExpression(creation.node) : undefined;
+    if (name) def.nameLoc = this.project.location(name);
+    const labels: Record<string, Location> = {};
+    const wanted = new Set(def.labelNames);
+    for (const place of places)
+      forEachDescendant(place, (n) => {
+        if (!ts.isStringLiteralLike(n) || !wanted.has(n.text) || labels[n.text]) return;
+        if (n.parent && ts.isArrayLiteralExpression(n.parent)) labels[n.text] = this.project.location(n);
+      });
+    if (Object.keys(labels).length > 0) def.labelLocs = labels;
+    if (def.kind !== 'histogram' && def.kind !== 'summary') return;
+    const keys = def.kind === 'histogram' ? ['buckets', 'explicitBucketBoundaries'] : ['percentiles'];
+    const bucketsArgument = creation.wrapper?.spec.buckets;
+    const direct =
+      typeof bucketsArgument === 'number' && def.kind === 'histogram'
+        ? creation.node.arguments?.[bucketsArgument]
+        : undefined;
+    let found: ts.Node | undefined = direct;
+    for (const place of places)
+      forEachDescendant(place, (n) => {
+        if (!found && ts.isPropertyAssignment(n) && keys.includes(propertyKey(n.name) ?? '')) found = n;
+      });
+    // The option's key: a region GitHub shows only when every line of it changed must stay on one line.
+    if (found) def.childrenLoc = this.project.location(ts.isPropertyAssignment(found) ? found.name : found);
+  }
+
+  /**
+   * A `new Counter(…)` of prom-client, directly or through a project wrapper, created once (module
+   * scope or a class) and not guarded by a get-or-create: it registers its name when it is built.
+   */
+  private noteRegistration(
+    def: MetricDef,
+    creation: Creation,
+    site: ts.Node,
+    config: ReturnType<MetricDefinitions['configOf']>,
+  ): void {
+    const { node, library, wrapper } = creation;
+    if (library !== 'prom-client' || wrapper || !ts.isNewExpression(node)) return;
+    if (def.createdIn !== 'module' && def.createdIn !== 'class') return;
+    if (registersOnce(node) || (site !== node && registersOnce(site))) return;
+    const registries = registriesOf(node, config.props, config.readable, this.project);
+    if (!registries || registries.length === 0) return;
+    const registration: Registration = { def, file: site.getSourceFile().fileName, registries };
+    const expr = def.nameIsDynamic && site === node ? nameExpression(node) : undefined;
+    if (expr) registration.built = this.construction(expr);
+    this.registrations.push(registration);
+  }
+
+  /** How a name is built: its text, with the declaration every identifier in it refers to. */
+  private construction(expr: ts.Expression): string {
+    const parts = [expr.getText().replace(/\s+/g, ' ')];
+    forEachDescendant(expr, (n) => {
+      if (!ts.isIdentifier(n) || (n.parent && ts.isPropertyAccessExpression(n.parent) && n.parent.name === n)) return;
+      let decl: Declaration | undefined = lookup(n.text, n);
+      if (decl?.kind === 'import') decl = this.project.followImport(decl) ?? decl;
+      const at = decl && 'node' in decl ? decl.node : undefined;
+      parts.push(at ? `${at.getSourceFile().fileName}:${at.getStart()}` : `?${n.text}`);
+    });
+    return parts.join('|');
   }
 
   /** Where a defined metric is reachable: its creating node, wrapper call instances, passed labels. */

@@ -1,0 +1,71 @@
+import { defineRule } from '../../src/engine/rule-api.js';
+
+/** prom-client's own checks (lib/validation.js): names outside these throw in the constructor. */
+const VALID_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const VALID_LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+export default defineRule({
+  id: 'metric-registration',
+  meta: {
+    description:
+      'A prom-client metric that throws when it is created, so the module that defines it fails to load: its name registered twice in one registry, an invalid metric or label name, a reserved label (`le` on a histogram, `quantile` on a summary), or no help text.',
+    defaultSeverity: 'error',
+    // Duplicates are found across files.
+    scope: 'project',
+    messages: {
+      duplicate:
+        '`{{metric}}` is registered again at {{others}}, in the same registry and loaded by the same process: prom-client throws `A metric with the name {{metric}} has already been registered.`; rename one, or define it once and import it',
+      duplicateBuilt:
+        '`{{metric}}` is built the same way at {{others}}, in the same registry and loaded by the same process: prom-client throws `A metric with the name … has already been registered.` unless the parts built at run time differ; rename one, or define it once and import it',
+      duplicatePattern:
+        '`{{metric}}` has the same constant parts as `{{otherName}}` at {{others}}, in the same registry and loaded by the same process: if the parts built at run time are equal, prom-client throws `A metric with the name … has already been registered.`',
+      invalidName:
+        '`{{metric}}` is not a valid Prometheus metric name (allowed: `[a-zA-Z_:][a-zA-Z0-9_:]*`): prom-client throws `Invalid metric name`',
+      invalidLabel:
+        'label `{{label}}` of `{{metric}}` is not a valid label name (allowed: `[a-zA-Z_][a-zA-Z0-9_]*`): prom-client throws `Invalid label name`',
+      reservedLabel:
+        'label `{{label}}` is reserved on a {{kind}} (`{{metric}}`): prom-client throws `{{label}} is a reserved label keyword`',
+      noHelp: '`{{metric}}` has no help text: prom-client throws `Missing mandatory help parameter`',
+    },
+  },
+  defaultOptions: {},
+  check(ctx) {
+    for (const def of ctx.catalog.metrics) {
+      if (def.library !== 'prom-client') continue;
+      const at = (where: { name: string; loc: { file: string; line: number } }[]): string =>
+        where.map((w) => `${w.loc.file}:${w.loc.line}`).join(', ');
+      // On the line a change to the name or the label touches: GitHub shows an alert in a pull
+      // request only when every line of its region changed, and a definition spans several.
+      const base = { loc: def.nameLoc ?? def.loc, metric: def.name };
+      const labelAt = (label: string) => ({ loc: def.labelLocs?.[label] ?? def.loc, metric: def.name });
+      if (def.registeredAlsoAt) {
+        const others = def.registeredAlsoAt;
+        const pattern = def.nameIsDynamic;
+        // Names built at run time may differ: certain only when the same expressions build them.
+        const sameParts = others.every((o) => !o.uncertain);
+        ctx.report({
+          ...base,
+          messageId: !pattern ? 'duplicate' : sameParts ? 'duplicateBuilt' : 'duplicatePattern',
+          data: { metric: def.name, others: at(others), otherName: others[0].name },
+          related: others.map((o) => ({ loc: o.loc, message: `\`${o.name}\` registered here too` })),
+          cause: 'duplicate',
+          downgrade: pattern && !sameParts,
+        });
+      }
+      if (!def.nameIsDynamic && !VALID_NAME.test(def.name))
+        ctx.report({ ...base, messageId: 'invalidName', data: { metric: def.name } });
+      if (def.help === '') ctx.report({ ...base, loc: def.loc, messageId: 'noHelp', data: { metric: def.name } });
+      for (const label of def.labelNames) {
+        if (!VALID_LABEL.test(label))
+          ctx.report({ ...labelAt(label), messageId: 'invalidLabel', data: { metric: def.name, label }, label });
+        else if ((label === 'le' && def.kind === 'histogram') || (label === 'quantile' && def.kind === 'summary'))
+          ctx.report({
+            ...labelAt(label),
+            messageId: 'reservedLabel',
+            data: { metric: def.name, label, kind: def.kind },
+            label,
+          });
+      }
+    }
+  },
+});
