@@ -77,11 +77,21 @@ export function tracingByPackage(
     );
   const out: Record<string, TracingFacts> = {};
   for (const scope of packages.all()) {
-    const merged = mergeTracing(packages.related(scope).map((s) => own.get(s.key)!));
+    const [self, ...others] = packages.related(scope).map((s) => own.get(s.key)!);
+    // A library that only asks for a tracer (`trace.getTracer`) starts nothing: it makes the processes
+    // that load it traced no more than they already are, and they make it traced only by starting an SDK.
+    const merged = mergeTracing([self, ...others.map(startedTracing)]);
     const name = scope.manifest?.name;
     out[scope.key] = name && !name.startsWith('(unnamed:') ? { name, ...merged } : merged;
   }
   return out;
+}
+
+/** What another package contributes to a process's tracing: its SDK set-up, not its own tracer calls. */
+function startedTracing(facts: TracingFacts): TracingFacts {
+  if (facts.setup?.what !== 'trace.getTracer') return facts;
+  const { setup: _apiOnly, ...rest } = facts;
+  return rest;
 }
 
 /** The tracing of code that runs with all of these packages: the first setup, every instrumentation. */
