@@ -153,7 +153,8 @@ export default defineRule({
         ctx.report({
           messageId,
           data: { metric: name, kind: def.kind, ...data },
-          loc: def.loc,
+          // On the line a pull request changes: the name, or the label's entry.
+          loc: data.label ? (def.labelLocs?.[data.label] ?? def.loc) : (def.nameLoc ?? def.loc),
           metric: name,
           cause: messageId + (data.label ?? ''),
         });
