@@ -157,7 +157,7 @@ export function extract(options: ExtractOptions): Extraction {
   markDuplicateRegistrations(definitions.registrations, candidates.importers);
   // Every creation has been seen: references can now be resolved (and memoized) for good.
   const resolver = new MetricResolver(definitions, project, evaluator, types, calls, flow);
-  for (const [site, def] of definitions.sites()) {
+  for (const [site, def] of [...definitions.sites(), ...definitions.elementSites()]) {
     if (def.trailLost !== undefined) continue;
     const lost = trailLoss(site, def, project);
     if (lost) def.trailLost = lost;

@@ -145,6 +145,11 @@ export class MetricDefinitions {
     return this.byNode.entries();
   }
 
+  /** Every metric created per element of a constant collection, with the node that creates it. */
+  *elementSites(): Generator<[ts.Node, MetricDef]> {
+    for (const [site, perElement] of this.byElement) for (const def of perElement.values()) yield [site, def];
+  }
+
   /** Defines the metric(s) a `new Counter()` or `meter.createCounter()` creates, if it is one. */
   discover(node: ts.NewExpression | ts.CallExpression): void {
     const prom = ts.isNewExpression(node)

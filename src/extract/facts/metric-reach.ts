@@ -18,7 +18,9 @@ export function trailLoss(site: ts.Node, def: MetricDef, project: ProjectIndex):
   // `new Counter(…)` inside `cached ??= …`, `x || …`, parentheses: the expression that holds it.
   while (
     node.parent &&
-    (ts.isBinaryExpression(node.parent) || ts.isParenthesizedExpression(node.parent) || ts.isAsExpression(node.parent))
+    ((ts.isBinaryExpression(node.parent) && node.parent.operatorToken.kind !== ts.SyntaxKind.EqualsToken) ||
+      ts.isParenthesizedExpression(node.parent) ||
+      ts.isAsExpression(node.parent))
   )
     node = node.parent;
   const parent = node.parent;
@@ -48,6 +50,9 @@ export function trailLoss(site: ts.Node, def: MetricDef, project: ProjectIndex):
   if (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
     const target = skipOuter(parent.left);
     if (ts.isIdentifier(target)) return escapingReference(target, project);
+    // `this.requests = new Counter(…)`: value flow follows a class's fields to every use.
+    if (ts.isPropertyAccessExpression(target) && skipOuter(target.expression).kind === ts.SyntaxKind.ThisKeyword)
+      return undefined;
     return at(target, `assigned to \`${target.getText()}\``);
   }
   if (ts.isReturnStatement(parent) || ts.isArrowFunction(parent)) return at(node, 'returned');
