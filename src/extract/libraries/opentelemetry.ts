@@ -1,4 +1,5 @@
 import { ts } from 'ts-morph';
+import { forEachDescendant } from '../syntax/walk.js';
 import type { MetricKind } from '../../types.js';
 import { table } from '../../util/table.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
@@ -28,7 +29,8 @@ export const OTEL = {
 export function isMeter(expr: ts.Expression, project: ProjectIndex, depth = 0): boolean {
   if (depth > 6) return false;
   const e = skipOuter(expr);
-  if (ts.isCallExpression(e)) return propertyName(skipOuter(e.expression)) === 'getMeter';
+  if (ts.isCallExpression(e))
+    return propertyName(skipOuter(e.expression)) === 'getMeter' || meterFactory(e, project, depth);
   if (ts.isIdentifier(e)) {
     const decl = lookup(e.text, e);
     return decl !== undefined && declaresMeter(decl, project, depth);
@@ -36,6 +38,30 @@ export function isMeter(expr: ts.Expression, project: ProjectIndex, depth = 0): 
   // `this.meter`, `deps.meter`: a field whose name says what it holds.
   const name = propertyName(e);
   return name !== undefined && /meter$/i.test(name);
+}
+
+/** `getMeter()` of the project (`export function getMeter() { return metrics.getMeter('app') }`). */
+function meterFactory(call: ts.CallExpression, project: ProjectIndex, depth: number): boolean {
+  const callee = skipOuter(call.expression);
+  if (!ts.isIdentifier(callee)) return false;
+  let decl = lookup(callee.text, callee);
+  if (decl?.kind === 'import') decl = project.followImport(decl);
+  const init = decl?.kind === 'variable' && decl.path.length === 0 ? decl.node.initializer : undefined;
+  const fn =
+    decl?.kind === 'function'
+      ? decl.node
+      : init && (ts.isArrowFunction(skipOuter(init)) || ts.isFunctionExpression(skipOuter(init)))
+        ? (skipOuter(init) as ts.ArrowFunction | ts.FunctionExpression)
+        : undefined;
+  const body = fn?.body;
+  if (!body) return false;
+  if (!ts.isBlock(body)) return isMeter(body, project, depth + 1);
+  let found = false;
+  forEachDescendant(body, (node) => {
+    if (found || (node !== body && ts.isFunctionLike(node))) return false;
+    if (ts.isReturnStatement(node) && node.expression && isMeter(node.expression, project, depth + 1)) found = true;
+  });
+  return found;
 }
 
 function declaresMeter(decl: Declaration, project: ProjectIndex, depth: number): boolean {
