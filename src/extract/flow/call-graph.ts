@@ -84,15 +84,17 @@ export class CallGraph {
       if (!ts.isPropertyAccessExpression(callee) || skipOuter(callee.expression).kind === ts.SyntaxKind.ThisKeyword)
         return true;
       const declared = this.types.declarations(callee);
-      // Kept unless the checker places it in another class or in a library's declarations; an
-      // interface of the project (`register: MetricsRegister`) may be implemented by the wrapper.
+      // Kept unless the checker places it in another class or in a library's declarations: an
+      // interface of the project (`register: MetricsRegister`) or a module's export object
+      // (`module.exports = { counter }`) may lead to the wrapper.
       return (
         declared.length === 0 ||
         declared.some(
           (d) =>
             d === fn ||
             d === fn.parent ||
-            (!d.getSourceFile().isDeclarationFile && (ts.isMethodSignature(d) || ts.isPropertySignature(d))),
+            (!d.getSourceFile().isDeclarationFile &&
+              !((ts.isMethodDeclaration(d) || ts.isPropertyDeclaration(d)) && d.parent !== fn.parent)),
         )
       );
     });
