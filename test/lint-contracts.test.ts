@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from './helpers/cli.js';
 
 const REPO = join(import.meta.dirname, '..');
 const BIN = join(REPO, 'node_modules', '.bin');
@@ -11,7 +11,7 @@ const run = promisify(execFile);
 
 /** A scratch tree with the repository's own lint configuration, holding `files`. */
 function scratch(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'obslint-lint-'));
+  const dir = tempDir('obslint-lint-');
   for (const config of ['.dependency-cruiser.cjs', '.prettierrc.json'])
     copyFileSync(join(REPO, config), join(dir, config));
   writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'NodeNext', strict: true } }));

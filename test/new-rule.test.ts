@@ -1,16 +1,15 @@
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from './helpers/cli.js';
+import { REPO_ROOT, tempDir } from './helpers/cli.js';
 
 const run = promisify(execFile);
 
 /** A copy of the parts of the repository the scaffold edits. */
 function scratchRepo(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'obslint-new-rule-'));
+  const dir = tempDir('obslint-new-rule-');
   for (const part of ['rules', 'schema', 'README.md', '.prettierrc.json'])
     cpSync(join(REPO_ROOT, part), join(dir, part), { recursive: true });
   mkdirSync(join(dir, 'fixtures', 'rules'), { recursive: true });
