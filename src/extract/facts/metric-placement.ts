@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 import type { MetricDef } from '../../types.js';
-import { returnExpressions } from '../flow/functions.js';
+import { returnExpressions } from '../syntax/functions.js';
 import { ROUTE_METHODS } from '../libraries/web-frameworks.js';
 import { propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
 

@@ -1,7 +1,7 @@
 import { ts } from 'ts-morph';
 import type { MetricDef } from '../../types.js';
 import type { CallGraph } from '../flow/call-graph.js';
-import { calledFunction, returnedValues } from '../flow/functions.js';
+import { calledFunction, returnedValues } from '../syntax/functions.js';
 import { scalarText, type StaticEvaluator } from '../flow/static-eval.js';
 import type { TypeOracle } from '../flow/type-oracle.js';
 import { isInjected, type Source, type ValueFlow } from '../flow/value-flow.js';

@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 import type { Client, OutboundCall, TracingFacts } from '../../types.js';
-import { calledFunction } from '../flow/functions.js';
+import { calledFunction } from '../syntax/functions.js';
 import { clientCall, messagingClientsOf } from '../libraries/clients.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
 import { enclosingFunction, lookup, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';

@@ -4,7 +4,7 @@ import { boundedPart, countOf, finite, product, unbounded, union, unknown, withS
 import type { ProjectIndex } from '../syntax/project-index.js';
 import { functionName, lookup, propertyName, skipOuter, type Declaration } from '../syntax/scope.js';
 import type { CallGraph } from './call-graph.js';
-import { calledFunction, returnedValues } from './functions.js';
+import { calledFunction, returnedValues } from '../syntax/functions.js';
 import { MAX_DEPTH, TOO_FAR } from './limits.js';
 import { isModuleLevel, isReassigned, ParameterValues, type ValueWalker } from './parameters.js';
 import {

@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 import type { ProjectIndex } from '../syntax/project-index.js';
-import { calledFunction, returnedValues } from './functions.js';
+import { calledFunction, returnedValues } from '../syntax/functions.js';
 import {
   enclosingClassLike,
   forEachThisAssignment,

@@ -12,7 +12,7 @@ import {
 } from '../syntax/scope.js';
 import { forEachDescendant } from '../syntax/walk.js';
 import type { Caller } from './call-graph.js';
-import { returnedValues, calledFunction } from './functions.js';
+import { returnedValues, calledFunction } from '../syntax/functions.js';
 import { iterations, scalarText, type StaticEvaluator } from './static-eval.js';
 import type { TypeOracle } from './type-oracle.js';
 

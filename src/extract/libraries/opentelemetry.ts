@@ -1,5 +1,5 @@
 import { ts } from 'ts-morph';
-import { forEachDescendant } from '../syntax/walk.js';
+import { calledFunction, returnedValues } from '../syntax/functions.js';
 import type { MetricKind } from '../../types.js';
 import { table } from '../../util/table.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
@@ -42,26 +42,8 @@ export function isMeter(expr: ts.Expression, project: ProjectIndex, depth = 0): 
 
 /** `getMeter()` of the project (`export function getMeter() { return metrics.getMeter('app') }`). */
 function meterFactory(call: ts.CallExpression, project: ProjectIndex, depth: number): boolean {
-  const callee = skipOuter(call.expression);
-  if (!ts.isIdentifier(callee)) return false;
-  let decl = lookup(callee.text, callee);
-  if (decl?.kind === 'import') decl = project.followImport(decl);
-  const init = decl?.kind === 'variable' && decl.path.length === 0 ? decl.node.initializer : undefined;
-  const fn =
-    decl?.kind === 'function'
-      ? decl.node
-      : init && (ts.isArrowFunction(skipOuter(init)) || ts.isFunctionExpression(skipOuter(init)))
-        ? (skipOuter(init) as ts.ArrowFunction | ts.FunctionExpression)
-        : undefined;
-  const body = fn?.body;
-  if (!body) return false;
-  if (!ts.isBlock(body)) return isMeter(body, project, depth + 1);
-  let found = false;
-  forEachDescendant(body, (node) => {
-    if (found || (node !== body && ts.isFunctionLike(node))) return false;
-    if (ts.isReturnStatement(node) && node.expression && isMeter(node.expression, project, depth + 1)) found = true;
-  });
-  return found;
+  const fn = calledFunction(call.expression, project);
+  return fn !== undefined && returnedValues(fn).some((returned) => isMeter(returned, project, depth + 1));
 }
 
 function declaresMeter(decl: Declaration, project: ProjectIndex, depth: number): boolean {

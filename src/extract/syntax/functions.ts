@@ -1,7 +1,7 @@
 import { ts } from 'ts-morph';
-import type { ProjectIndex } from '../syntax/project-index.js';
-import { lookup, skipOuter } from '../syntax/scope.js';
-import { forEachDescendant } from '../syntax/walk.js';
+import type { ProjectIndex } from './project-index.js';
+import { lookup, skipOuter } from './scope.js';
+import { forEachDescendant } from './walk.js';
 
 /** The project function a call's callee names (`f`, an imported `f`, `const f = () => …`). */
 export function calledFunction(callee: ts.Expression, project: ProjectIndex): ts.SignatureDeclaration | undefined {
