@@ -52,23 +52,11 @@ export class CallGraph {
    * interface is not `Repository.query(id)`). Receivers of unknown type stay.
    */
   confirmedCallersOf(fn: ts.SignatureDeclaration): Caller[] {
-    const calls = this.callersOf(fn);
-    if (!isMethodLike(fn)) return calls;
     const owner = enclosingClassLike(fn);
-    return calls.filter((call) => {
-      const callee = skipOuter(call.expression);
-      if (!ts.isPropertyAccessExpression(callee) || skipOuter(callee.expression).kind === ts.SyntaxKind.ThisKeyword)
-        return true;
-      const declared = this.types.declarations(callee);
+    return this.methodCallersWhere(fn, (declared, receiver) => {
       if (declared.length > 0) return declared.some((d) => d === fn || d === fn.parent);
       // Of unknown type: a receiver named after the class (`repo.query()` for `OrderRepository`).
-      return (
-        !owner?.name ||
-        namesAgree(
-          owner.name.text,
-          propertyName(skipOuter(callee.expression)) ?? skipOuter(callee.expression).getText(),
-        )
-      );
+      return !owner?.name || namesAgree(owner.name.text, propertyName(receiver) ?? receiver.getText());
     });
   }
 
@@ -77,17 +65,12 @@ export class CallGraph {
    * is no call of a project `add`); a receiver of unknown type is kept.
    */
   possibleCallersOf(fn: ts.SignatureDeclaration): Caller[] {
-    const calls = this.callersOf(fn);
-    if (!isMethodLike(fn)) return calls;
-    return calls.filter((call) => {
-      const callee = skipOuter(call.expression);
-      if (!ts.isPropertyAccessExpression(callee) || skipOuter(callee.expression).kind === ts.SyntaxKind.ThisKeyword)
-        return true;
-      const declared = this.types.declarations(callee);
-      // Kept unless the checker places it in another class or in a library's declarations: an
-      // interface of the project (`register: MetricsRegister`) or a module's export object
-      // (`module.exports = { counter }`) may lead to the wrapper.
-      return (
+    // Kept unless the checker places it in another class or in a library's declarations: an
+    // interface of the project (`register: MetricsRegister`) or a module's export object
+    // (`module.exports = { counter }`) may lead to the wrapper.
+    return this.methodCallersWhere(
+      fn,
+      (declared) =>
         declared.length === 0 ||
         declared.some(
           (d) =>
@@ -95,8 +78,25 @@ export class CallGraph {
             d === fn.parent ||
             (!d.getSourceFile().isDeclarationFile &&
               !((ts.isMethodDeclaration(d) || ts.isPropertyDeclaration(d)) && d.parent !== fn.parent)),
-        )
-      );
+        ),
+    );
+  }
+
+  /**
+   * A method's callers by name, kept where `keep` accepts what the checker declares the callee to
+   * be; calls on `this` and calls that are not `receiver.method()` always stay. Functions: every caller.
+   */
+  private methodCallersWhere(
+    fn: ts.SignatureDeclaration,
+    keep: (declared: ts.Node[], receiver: ts.Expression) => boolean,
+  ): Caller[] {
+    const calls = this.callersOf(fn);
+    if (!isMethodLike(fn)) return calls;
+    return calls.filter((call) => {
+      const callee = skipOuter(call.expression);
+      if (!ts.isPropertyAccessExpression(callee)) return true;
+      const receiver = skipOuter(callee.expression);
+      return receiver.kind === ts.SyntaxKind.ThisKeyword || keep(this.types.declarations(callee), receiver);
     });
   }
 
