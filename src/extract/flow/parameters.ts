@@ -10,7 +10,7 @@ import { text, type KnownSources } from './sources.js';
 import {
   bindArguments,
   EMPTY_ENV,
-  ITERATING_METHODS,
+  iteratedCollection,
   scalarText,
   staticStrings,
   type Env,
@@ -209,17 +209,11 @@ export class ParameterValues {
 
   /** `STEPS.forEach((step) => …)`: the callback's first parameter takes the array's elements. */
   private iteratedValues(decl: Extract<Declaration, { kind: 'parameter' }>): Bound | undefined {
-    const call = decl.fn.parent;
-    if (decl.index !== 0 || !call || !ts.isCallExpression(call) || !ts.isPropertyAccessExpression(call.expression))
-      return undefined;
-    if (
-      !ITERATING_METHODS.has(call.expression.name.text) ||
-      call.arguments[0] !== (decl.fn as unknown as ts.Expression)
-    )
-      return undefined;
-    const elements = this.evaluator.elementsAt(this.evaluator.eval(call.expression.expression), decl.path);
+    const collection = iteratedCollection(decl.node);
+    if (!collection) return undefined;
+    const elements = this.evaluator.elementsAt(this.evaluator.eval(collection), decl.path);
     const items = elements && staticStrings(elements);
-    return items ? finite(items, `elements of \`${text(call.expression.expression)}\``) : undefined;
+    return items ? finite(items, `elements of \`${text(collection)}\``) : undefined;
   }
 
   loopVariable(decl: Extract<Declaration, { kind: 'loop' }>, use: ts.Expression, env: Env): Bound {

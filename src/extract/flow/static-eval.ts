@@ -160,10 +160,8 @@ export class StaticEvaluator {
     }
     if (ts.isCallExpression(e)) {
       // `appendPrefix(metric.name)`: the function's one returned value, with this call's arguments.
-      const fn = calledFunction(e.expression, this.project);
-      const returns = fn ? returnedValues(fn) : [];
-      if (fn && returns.length === 1)
-        return this.patternParts(returns[0], bindArguments(fn, e.arguments, env, env), depth + 1);
+      const returned = this.returnedByCall(e, env);
+      if (returned) return this.patternParts(returned.value, returned.env, depth + 1);
     }
     if (ts.isPropertyAccessExpression(e) && skipOuter(e.expression).kind === ts.SyntaxKind.ThisKeyword) {
       const cls = enclosingClassLike(e);
@@ -404,16 +402,29 @@ export class StaticEvaluator {
       if (base.k === 'arr' && name === 'slice' && nums.every((n) => n !== undefined))
         return { k: 'arr', items: base.items.slice(nums[0], nums[1]) };
     }
-    // `appendPrefix(name)`: a project function with one returned value, with this call's arguments.
-    if (depth < MAX_DEPTH / 2) {
-      const fn = calledFunction(callee, this.project);
-      const returns = fn && !(fn as ts.FunctionLikeDeclaration).asteriskToken && !isAsync(fn) ? returnedValues(fn) : [];
-      if (fn && returns.length === 1) {
-        const value = this.eval(returns[0], bindArguments(fn, e.arguments, env, env), depth + 1);
-        if (value.k !== 'unknown') return value;
-      }
+    // `appendPrefix(name)`: a project function with one returned value (not a promise or an
+    // iterator of it), with this call's arguments.
+    const returned = depth < MAX_DEPTH / 2 ? this.returnedByCall(e, env) : undefined;
+    if (returned && !returned.deferred) {
+      const value = this.eval(returned.value, returned.env, depth + 1);
+      if (value.k !== 'unknown') return value;
     }
     return args.find((a) => a.k === 'param') ?? UNKNOWN;
+  }
+
+  /**
+   * The one value a project function a call names returns, with the call's arguments bound;
+   * `deferred` when the function is async or a generator (the call gives a promise or an iterator).
+   */
+  private returnedByCall(
+    call: ts.CallExpression,
+    env: Env,
+  ): { value: ts.Expression; env: Env; deferred: boolean } | undefined {
+    const fn = calledFunction(call.expression, this.project);
+    const returns = fn ? returnedValues(fn) : [];
+    if (!fn || returns.length !== 1) return undefined;
+    const deferred = (fn as ts.FunctionLikeDeclaration).asteriskToken !== undefined || isAsync(fn);
+    return { value: returns[0], env: bindArguments(fn, call.arguments, env, env), deferred };
   }
 }
 
@@ -436,7 +447,27 @@ export function constantArrayElements(expr: ts.Expression, project: ProjectIndex
 }
 
 /** Array methods whose callback's first parameter takes each element in turn. */
-export const ITERATING_METHODS = new Set(['forEach', 'map', 'flatMap', 'filter', 'some', 'every', 'find']);
+const ITERATING_METHODS = new Set(['forEach', 'map', 'flatMap', 'filter', 'some', 'every', 'find']);
+
+/**
+ * The collection whose elements a binding takes in turn: `for (const x of items)`, or the first
+ * parameter of a callback passed to `items.forEach(…)` (`map`, `filter`, …).
+ */
+export function iteratedCollection(binding: Binding): ts.Expression | undefined {
+  if (ts.isVariableDeclaration(binding)) {
+    const loop = binding.parent.parent;
+    return ts.isForOfStatement(loop) ? loop.expression : undefined;
+  }
+  const fn = binding.parent;
+  const call = fn.parent;
+  return fn.parameters[0] === binding &&
+    ts.isCallExpression(call) &&
+    call.arguments[0] === (fn as ts.Node) &&
+    ts.isPropertyAccessExpression(call.expression) &&
+    ITERATING_METHODS.has(call.expression.name.text)
+    ? call.expression.expression
+    : undefined;
+}
 
 /** One turn of a loop over a constant collection: what it binds, and the element's own expression if any. */
 export interface Iteration {
@@ -455,22 +486,7 @@ export function iterations(
   evaluator: StaticEvaluator,
   project: ProjectIndex,
 ): Iteration[] | undefined {
-  let collection: ts.Expression | undefined;
-  if (ts.isVariableDeclaration(binding)) {
-    const loop = binding.parent.parent;
-    if (ts.isForOfStatement(loop)) collection = loop.expression;
-  } else {
-    const fn = binding.parent;
-    const call = fn.parent;
-    if (
-      fn.parameters[0] === binding &&
-      ts.isCallExpression(call) &&
-      call.arguments[0] === (fn as ts.Node) &&
-      ts.isPropertyAccessExpression(call.expression) &&
-      ITERATING_METHODS.has(call.expression.name.text)
-    )
-      collection = call.expression.expression;
-  }
+  const collection = iteratedCollection(binding);
   if (!collection) return undefined;
   const written = constantArrayElements(collection, project);
   if (written) return written.map((node) => ({ bound: { arg: node, env: EMPTY_ENV }, node }));
