@@ -100,9 +100,8 @@ export function extract(options: ExtractOptions): Extraction {
   const controllers: ts.ClassDeclaration[] = [];
   const viewNodes: ts.Node[] = [];
   timer.count('discovered', texts.size);
-  const imported = new Set<string>();
   const candidates = timer.time('prefilter', () =>
-    selectCandidates(texts, options.modules, wrappers.modules, imported, (reason, n) => {
+    selectCandidates(texts, options.modules, wrappers.modules, (reason, n) => {
       timer.count(`admitted: ${reason}`, n);
     }),
   );
@@ -142,7 +141,7 @@ export function extract(options: ExtractOptions): Extraction {
   const types = new TypeOracle(project.files, options.modules, timer);
   const calls = new CallGraph(project, types);
   const flow = new ValueFlow(project, evaluator, types, (fn) => calls.callersOf(fn));
-  wrappers.keepImported(imported);
+  wrappers.keepImported(candidates.importedWrapperModules);
   const definitions = new MetricDefinitions(project, evaluator, calls, flow, wrappers);
   for (const node of newExpressions)
     guarded(node, notices, root, () => {
@@ -283,9 +282,14 @@ function selectCandidates(
   texts: ReadonlyMap<string, string>,
   modules: ModuleResolver,
   wrapperModules: ReadonlySet<string>,
-  importedWrapperModules: Set<string>,
   admitted: (reason: string, files: number) => void,
-): { files: string[]; importers: ReadonlyMap<string, readonly string[]> } {
+): {
+  files: string[];
+  importers: ReadonlyMap<string, readonly string[]>;
+  /** The metric helper packages (declared wrappers and presets) some file imports. */
+  importedWrapperModules: ReadonlySet<string>;
+} {
+  const importedWrapperModules = new Set<string>();
   // A file importing a metrics helper package defines or uses metrics through it.
   const wrapperImport = (text: string): boolean => {
     const found = [...text.matchAll(IMPORT_SPECIFIER)].filter((m) => wrapperModules.has(m[1]));
@@ -357,7 +361,7 @@ function selectCandidates(
   closure(routeFiles, imports, selected, 1);
   step('imported by a route file');
   // Every file's importers, parsed or not: which files a process loads together.
-  return { files: [...selected].sort(), importers };
+  return { files: [...selected].sort(), importers, importedWrapperModules };
 }
 
 function closure(
