@@ -675,18 +675,19 @@ export class MetricDefinitions {
     // `metric.inc(tags, delta)` after the lookup: the labels are what this instance's call site passed.
     const within = guard?.holder && enclosingFunction(guard.at);
     if (guard?.holder && within)
-      for (const use of labelCallsOn(guard.holder, within)) {
-        const list = this.passed.get(use.call) ?? [];
-        list.push({ def, argument: this.bound(use.labels, env) });
-        this.passed.set(use.call, list);
-      }
+      for (const use of labelCallsOn(guard.holder, within)) this.pass(use.call, def, this.bound(use.labels, env));
     const labels = wrapper?.spec.labels;
     if (labels) {
       const argument = node.arguments?.[Number(labels.slice(4))];
-      const list = this.passed.get(node) ?? [];
-      list.push({ def, argument: argument && this.bound(argument, env) });
-      this.passed.set(node, list);
+      this.pass(node, def, argument && this.bound(argument, env));
     }
+  }
+
+  /** Records that `call` passes label values (`argument`) for `def`. */
+  private pass(call: ts.Node, def: MetricDef, argument: ts.Expression | undefined): void {
+    const list = this.passed.get(call);
+    if (list) list.push({ def, argument });
+    else this.passed.set(call, [{ def, argument }]);
   }
 
   /**
