@@ -1,6 +1,7 @@
 import { Ajv, type ErrorObject } from 'ajv';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { ConfigError } from './errors.js';
+import { nodeAt, unescapePointer } from './yaml-path.js';
 
 /**
  * A JSON file obslint writes and reads back (the baseline, the catalog lockfile): parsed, checked
@@ -26,7 +27,7 @@ export function parseJsonFile(text: string, shownAs: string, schema: object, hin
   const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
   if (validate(data)) return data;
   const error = deepest(validate.errors ?? []);
-  const path = error.instancePath.split('/').slice(1).map(unescape);
+  const path = error.instancePath.split('/').slice(1).map(unescapePointer);
   const doc = parseDocument(text, { lineCounter });
   const node = nodeAt(doc.contents, path);
   const pos = node?.range ? lineCounter.linePos(node.range[0]) : { line: 1, col: 1 };
@@ -40,24 +41,4 @@ export function parseJsonFile(text: string, shownAs: string, schema: object, hin
 
 function deepest(errors: ErrorObject[]): ErrorObject {
   return errors.reduce((best, e) => (e.instancePath.length > best.instancePath.length ? e : best), errors[0]);
-}
-
-function unescape(segment: string): string {
-  return segment.replace(/~1/g, '/').replace(/~0/g, '~');
-}
-
-function nodeAt(root: YamlNode | null, path: string[]): YamlNode | undefined {
-  let node: YamlNode | null | undefined = root;
-  for (const segment of path) {
-    if (isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === segment);
-      if (!pair) return node;
-      node = pair.value as YamlNode;
-    } else if (isSeq(node)) {
-      node = node.items[Number(segment)] as YamlNode;
-    } else {
-      return node ?? undefined;
-    }
-  }
-  return node ?? undefined;
 }

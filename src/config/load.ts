@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { CST, isMap, isScalar, isSeq, LineCounter, Parser, parseDocument, visit, type Node as YamlNode } from 'yaml';
 import { ConfigError } from './errors.js';
+import { nodeAt, unescapePointer } from './yaml-path.js';
 import { CONFIG_SCHEMA_PATH } from '../util/package.js';
 import { DEFAULTS, type BudgetFile, type ResolvedConfig } from './types.js';
 
@@ -238,28 +239,6 @@ function describe(error: ErrorObject, path: string[]): string {
     default:
       return `${where} ${error.message ?? 'is invalid'}`;
   }
-}
-
-function unescapePointer(segment: string): string {
-  return segment.replace(/~1/g, '/').replace(/~0/g, '~');
-}
-
-function nodeAt(root: YamlNode | null, path: string[], wantKey: boolean): YamlNode | undefined {
-  let node: YamlNode | null | undefined = root;
-  for (let i = 0; i < path.length; i++) {
-    const segment = path[i];
-    if (isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === segment);
-      if (!pair) return node;
-      if (wantKey && i === path.length - 1) return pair.key as YamlNode;
-      node = pair.value as YamlNode;
-    } else if (isSeq(node)) {
-      node = node.items[Number(segment)] as YamlNode;
-    } else {
-      return node ?? undefined;
-    }
-  }
-  return node ?? undefined;
 }
 
 function collectPositions(
