@@ -36,6 +36,23 @@ describe('bad input never crashes and never hides other results', () => {
     expect(run.stdout).toContain('orders_total');
   });
 
+  it('skips minified bundles and generated data modules with one note, and analyses the rest', async () => {
+    const bundle = `var a=require("prom-client");${'new a.Counter({name:"x_"+n,labelNames:["user_id"]});'.repeat(60)}\n`;
+    const dir = tempProject({
+      'src/orders.ts': HAZARD,
+      'public/vendor/charts.min.bundle.js': bundle,
+      'src/data/fixtures.js': `export const rows = ${JSON.stringify(Array.from({ length: 400 }, (_, i) => `row-${i}`))};\n`,
+      '.yarn/releases/yarn-4.0.0.cjs': HAZARD,
+    });
+    const run = await runCli(['.'], { cwd: dir });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(
+      'note  public/vendor/charts.min.bundle.js: skipped 2 files that look minified or generated (lines averaging over 300 characters): public/vendor/charts.min.bundle.js, src/data/fixtures.js',
+    );
+    expect(run.stdout).toContain('orders_total');
+    expect(run.stdout).not.toContain('.yarn');
+  });
+
   it('ignores node_modules, build output, .gitignore entries and tsconfig outDir', async () => {
     const dir = tempProject({
       'src/orders.ts': HAZARD,
@@ -52,7 +69,7 @@ describe('bad input never crashes and never hides other results', () => {
   });
 
   it('survives code nested deeper than the stack, alias cycles and inheritance cycles', async () => {
-    const operands = Array.from({ length: 5000 }, (_, i) => `'part${i}'`).join(' + ');
+    const operands = Array.from({ length: 5000 }, (_, i) => `'part${i}'`).join(' +\n  ');
     const dir = tempProject({
       'src/orders.ts': HAZARD,
       'src/generated.ts': `import { Counter } from 'prom-client';\nexport const banner = ${operands};\nexport const c = new Counter({ name: 'banner_renders_total', help: banner });\n`,

@@ -19,6 +19,8 @@ const ALWAYS_IGNORED = [
   '**/out/**',
   '**/coverage/**',
   '**/.git/**',
+  // Yarn's own release and plugins, and its zip cache: never the project's code.
+  '**/.yarn/**',
   '**/*.d.ts',
   '**/*.d.mts',
   '**/*.d.cts',

@@ -7,6 +7,7 @@ import { enclosingFunction, lookup, propertyKey, propertyName, skipOuter } from 
 import { table } from '../../util/table.js';
 import { forEachDescendant } from '../syntax/walk.js';
 import { builtForBrowser, type PackageIndex } from './workspace-packages.js';
+import { startsWith, tracingStarters } from './tracing-starters.js';
 
 const HTTP_BASED: Client[] = ['http', 'https', 'axios', 'got', 'node-fetch', 'superagent'];
 const FETCH_BASED: Client[] = ['fetch', 'undici', 'ky'];
@@ -38,6 +39,19 @@ const SETUP_RANK = [
   'registerInstrumentations',
   'getNodeAutoInstrumentations',
   'getTracer',
+];
+
+/** `node -r <module>`, `--require=<module>`, `--import <module>`, quoted or not. */
+const PRELOAD = /(?:--require|--import|-r)[ =]+['"]?([^\s'"]+)/g;
+/**
+ * Modules whose preload starts an OpenTelemetry distribution with the Node auto-instrumentations
+ * (HTTP, undici, Kafka, AMQP, AWS): the process is traced before any of its code runs.
+ */
+const PRELOADED_DISTRIBUTIONS = [
+  '@opentelemetry/auto-instrumentations-node/register',
+  '@hyperdx/node-opentelemetry',
+  '@splunk/otel/instrument',
+  '@elastic/opentelemetry-node',
 ];
 
 interface ManifestFacts {
@@ -75,9 +89,13 @@ export function tracingByPackage(
         dependencies: scope.manifest?.dependencies ?? {},
       }),
     );
+  const starters = tracingStarters(calls.filter(startsTracing), calls, project, packages);
   const out: Record<string, TracingFacts> = {};
   for (const scope of packages.all()) {
-    const [self, ...others] = packages.related(scope).map((s) => own.get(s.key)!);
+    const related = packages.related(scope);
+    const [self, ...others] = related.map((s) =>
+      startsWith(starters, s, related) ? own.get(s.key)! : notStarted(own.get(s.key)!),
+    );
     // A library that only asks for a tracer (`trace.getTracer`) starts nothing: it makes the processes
     // that load it traced no more than they already are, and they make it traced only by starting an SDK.
     const merged = mergeTracing([self, ...others.map(startedTracing)]);
@@ -85,6 +103,23 @@ export function tracingByPackage(
     out[scope.key] = name && !name.startsWith('(unnamed:') ? { name, ...merged } : merged;
   }
   return out;
+}
+
+/** A call that sets up tracing or an instrumentation (not one that only asks for a tracer). */
+function startsTracing(call: ts.CallExpression | ts.NewExpression): boolean {
+  const callee = skipOuter(call.expression);
+  const name = ts.isIdentifier(callee) ? callee.text : propertyName(callee);
+  return (
+    name !== undefined && name !== 'getTracer' && (SETUP_RANK.includes(name) || INSTRUMENTATIONS[name] !== undefined)
+  );
+}
+
+/** A package whose set-up runs in other processes than these: only its own tracer calls remain. */
+function notStarted(facts: TracingFacts): TracingFacts {
+  const kept: TracingFacts = { instrumented: {}, ignoredHosts: [] };
+  if (facts.setup?.what === 'trace.getTracer') kept.setup = facts.setup;
+  if (facts.web) kept.web = true;
+  return kept;
 }
 
 /** What another package contributes to a process's tracing: its SDK set-up, not its own tracer calls. */
@@ -179,9 +214,11 @@ function tracingFacts(
     }
   }
   for (const script of manifests.scripts) {
-    if (/(--require|--import|-r)[ =]+\S*auto-instrumentations-node\/register/.test(script)) {
-      cover(AUTO, '--require @opentelemetry/auto-instrumentations-node/register (package.json)');
-      facts.setup ??= { what: 'auto-instrumentations-node/register' };
+    for (const preload of script.matchAll(PRELOAD)) {
+      const distribution = PRELOADED_DISTRIBUTIONS.find((d) => preload[1].startsWith(d));
+      if (!distribution) continue;
+      cover(AUTO, `--require ${distribution} (package.json)`);
+      facts.setup ??= { what: distribution.replace(/^@opentelemetry\//, '') };
     }
     if (/(--require|--import|-r)[ =]+dd-trace\/init/.test(script)) {
       cover([...AUTO, 'pubsub'], 'dd-trace/init (package.json)');
