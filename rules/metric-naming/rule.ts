@@ -1,4 +1,5 @@
-import { defineRule } from '../../src/engine/rule-api.js';
+import { defineRule, type Report } from '../../src/engine/rule-api.js';
+import type { Location } from '../../src/types.js';
 
 /** promlint's unit table: each unit word and the base unit to use (a base unit maps to itself). */
 const UNITS = new Map<string, string>([
@@ -105,6 +106,33 @@ function snake(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 }
 
+const MESSAGES = {
+  camelCase: '`{{metric}}` should be snake_case, not camelCase: `{{suggestion}}`',
+  counterTotal: 'counter `{{metric}}` should end in `_total`: `{{suggestion}}`',
+  nonCounterTotal: '{{kind}} `{{metric}}` should not end in `_total`: that suffix means a counter',
+  reservedSuffix:
+    '{{kind}} `{{metric}}` should not end in `{{suffix}}`: histograms and summaries expose series with that suffix',
+  nonBaseUnit:
+    '`{{metric}}` uses `{{unit}}`: use the base unit ({{base}}) and scale the value, so every dashboard agrees',
+  abbreviatedUnit: '`{{metric}}` abbreviates its unit (`{{unit}}`): spell it out in the base unit (`seconds`, `bytes`)',
+  typeInName: '`{{metric}}` should not include its type (`{{type}}`): the type is metadata, not part of the name',
+  colon: '`{{metric}}` contains a colon: colons are reserved for recording rules',
+  invalidLabel:
+    'label `{{label}}` of `{{metric}}` starts with `__`: such names are reserved for Prometheus itself (prom-client accepts them, but relabelling and queries may treat them as internal)',
+  labelCase: 'label `{{label}}` of `{{metric}}` is not snake_case: use `{{suggestion}}` (Prometheus naming convention)',
+  otelInvalid:
+    'instrument name `{{metric}}` is not valid OpenTelemetry (allowed: a letter, then letters, digits, `_`, `.`, `-`, `/`; at most 255): the SDK warns, and exporters and backends may reject or rewrite it',
+  otelCase: 'instrument name `{{metric}}` should be lowercase, with dotted namespaces: `{{suggestion}}`',
+  otelTotal:
+    'instrument name `{{metric}}` should not end in `{{suffix}}`: exporters add `_total` to counters themselves; name it `{{suggestion}}`',
+  otelUnitInName:
+    "instrument name `{{metric}}` carries its unit (`{{unit}}`): name it `{{suggestion}}`, with `unit: '{{ucum}}'`",
+  confusingLabel:
+    'label `{{label}}` of {{kind}} `{{metric}}` is the name Prometheus gives {{owner}} buckets or quantiles: queries and aggregations will confuse them',
+  houseStyle:
+    "`{{metric}}` and {{more}} more metrics {{style}}: the project's house style, reported once (renaming existing metrics breaks their dashboards and alerts; name new ones by the convention)",
+};
+
 export default defineRule({
   id: 'metric-naming',
   meta: {
@@ -112,45 +140,18 @@ export default defineRule({
       "Metric naming: Prometheus conventions (promlint's checks) for prom-client, OpenTelemetry's for OTel instruments: snake_case, `_total` on counters only, base units spelled out, no type in the name, no colons, no reserved suffixes, no `__` labels or bucket and quantile label names where they confuse. Names prom-client rejects are metric-registration's.",
     defaultSeverity: 'warn',
     scope: 'file',
-    messages: {
-      camelCase: '`{{metric}}` should be snake_case, not camelCase: `{{suggestion}}`',
-      counterTotal: 'counter `{{metric}}` should end in `_total`: `{{suggestion}}`',
-      nonCounterTotal: '{{kind}} `{{metric}}` should not end in `_total`: that suffix means a counter',
-      reservedSuffix:
-        '{{kind}} `{{metric}}` should not end in `{{suffix}}`: histograms and summaries expose series with that suffix',
-      nonBaseUnit:
-        '`{{metric}}` uses `{{unit}}`: use the base unit ({{base}}) and scale the value, so every dashboard agrees',
-      abbreviatedUnit:
-        '`{{metric}}` abbreviates its unit (`{{unit}}`): spell it out in the base unit (`seconds`, `bytes`)',
-      typeInName: '`{{metric}}` should not include its type (`{{type}}`): the type is metadata, not part of the name',
-      colon: '`{{metric}}` contains a colon: colons are reserved for recording rules',
-      invalidLabel:
-        'label `{{label}}` of `{{metric}}` starts with `__`: such names are reserved for Prometheus itself (prom-client accepts them, but relabelling and queries may treat them as internal)',
-      labelCase:
-        'label `{{label}}` of `{{metric}}` is not snake_case: use `{{suggestion}}` (Prometheus naming convention)',
-      otelInvalid:
-        'instrument name `{{metric}}` is not valid OpenTelemetry (allowed: a letter, then letters, digits, `_`, `.`, `-`, `/`; at most 255): the SDK warns, and exporters and backends may reject or rewrite it',
-      otelCase: 'instrument name `{{metric}}` should be lowercase, with dotted namespaces: `{{suggestion}}`',
-      otelTotal:
-        'instrument name `{{metric}}` should not end in `{{suffix}}`: exporters add `_total` to counters themselves; name it `{{suggestion}}`',
-      otelUnitInName:
-        "instrument name `{{metric}}` carries its unit (`{{unit}}`): name it `{{suggestion}}`, with `unit: '{{ucum}}'`",
-      confusingLabel:
-        'label `{{label}}` of {{kind}} `{{metric}}` is the name Prometheus gives {{owner}} buckets or quantiles: queries and aggregations will confuse them',
-    },
+    messages: MESSAGES,
   },
   defaultOptions: {},
   check(ctx) {
     // opentelemetry-js's Prometheus exporter adds no unit suffix: there `_seconds` in the name is
     // what keeps the exported name conventional, and `_total` is kept as it is.
     const prometheusExport = ctx.catalog.exporters.includes('prometheus');
+    const reports: NamingReport[] = [];
     for (const def of ctx.catalog.metrics) {
       const name = def.name;
-      const report = (
-        messageId: Parameters<typeof ctx.report>[0]['messageId'],
-        data: Record<string, string> = {},
-      ): void => {
-        ctx.report({
+      const report = (messageId: MessageId, data: Record<string, string> = {}): void => {
+        reports.push({
           messageId,
           data: { metric: name, kind: def.kind, ...data },
           // On the line a pull request changes: the name, or the label's entry.
@@ -191,5 +192,55 @@ export default defineRule({
           report('confusingLabel', { label, owner: label === 'le' ? 'histogram' : 'summary' });
       }
     }
+    const checked = ctx.catalog.metrics.filter((d) => d.library !== 'statsd' && !d.nameIsDynamic).length;
+    for (const r of withHouseStyles(reports, checked)) ctx.report(r);
   },
 });
+
+type MessageId = keyof typeof MESSAGES;
+type NamingReport = Report<MessageId> & { data: Record<string, string> };
+
+/** Checks a project may break on purpose, everywhere: its own naming style rather than a slip. */
+const HOUSE_STYLES: Partial<Record<MessageId, string>> = {
+  camelCase: 'have camelCase names (Prometheus convention: snake_case)',
+  counterTotal: 'are counters without the `_total` suffix',
+  labelCase: 'have camelCase label names (Prometheus convention: snake_case)',
+  otelCase: 'have instrument names with upper-case letters (OpenTelemetry convention: lowercase)',
+};
+const HOUSE_STYLE_MIN = 5;
+
+/**
+ * A convention broken by most of a project's metrics is its house style: renaming them all breaks
+ * every dashboard and alert for a cosmetic gain, so it is one finding (the others as related
+ * locations) rather than one per metric that nobody would act on.
+ */
+function withHouseStyles(reports: NamingReport[], checkedMetrics: number): Report<MessageId>[] {
+  const out: Report<MessageId>[] = [];
+  const byCheck = new Map<MessageId, NamingReport[]>();
+  for (const r of reports) {
+    if (!HOUSE_STYLES[r.messageId]) out.push(r);
+    else byCheck.set(r.messageId, [...(byCheck.get(r.messageId) ?? []), r]);
+  }
+  for (const [messageId, group] of byCheck) {
+    const metrics = new Set(group.map((r) => r.metric));
+    if (metrics.size < HOUSE_STYLE_MIN || metrics.size * 2 < checkedMetrics) {
+      out.push(...group);
+      continue;
+    }
+    const sorted = [...group].sort((a, b) => compareLocations(a.loc, b.loc));
+    const [first, ...rest] = sorted;
+    out.push({
+      messageId: 'houseStyle',
+      data: { metric: first.data.metric, more: String(metrics.size - 1), style: HOUSE_STYLES[messageId]! },
+      loc: first.loc,
+      metric: first.metric,
+      cause: `houseStyle-${messageId}`,
+      related: rest.slice(0, 20).map((r) => ({ loc: r.loc, message: `\`${r.data.metric}\`` })),
+    });
+  }
+  return out;
+}
+
+function compareLocations(a: Location, b: Location): number {
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column;
+}
