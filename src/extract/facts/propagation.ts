@@ -8,6 +8,7 @@ import { table } from '../../util/table.js';
 import { forEachDescendant } from '../syntax/walk.js';
 import { builtForBrowser, type PackageIndex } from './workspace-packages.js';
 import { startsWith, tracingStarters } from './tracing-starters.js';
+import { runsInBrowser } from './browser-code.js';
 
 const HTTP_BASED: Client[] = ['http', 'https', 'axios', 'got', 'node-fetch', 'superagent'];
 const FETCH_BASED: Client[] = ['fetch', 'undici', 'ky'];
@@ -329,7 +330,8 @@ export function outboundCalls(
       host: hostOf(call),
       package: scope.key,
     };
-    if (isClientComponent(file) || builtForBrowser(scope.manifest)) outbound.browser = true;
+    if (isClientComponent(file) || builtForBrowser(scope.manifest) || runsInBrowser(call, scope))
+      outbound.browser = true;
     const evidence = found.direction === 'send' ? injected(call, project) : extracted(found.handler, project);
     if (evidence) outbound.evidence = evidence;
     out.push(outbound);

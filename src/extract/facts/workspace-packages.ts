@@ -120,6 +120,10 @@ export class PackageIndex {
 export function builtForBrowser(manifest: WorkspacePackage | undefined): boolean {
   if (!manifest) return false;
   if (manifest.browser) return true;
-  const deps = manifest.dependencies;
-  return BROWSER_FRAMEWORKS.some((d) => deps[d] !== undefined) && !SERVER_FRAMEWORKS.some((d) => deps[d] !== undefined);
+  return BROWSER_FRAMEWORKS.some((d) => manifest.dependencies[d] !== undefined) && !runsServer(manifest);
+}
+
+/** Whether a package runs a server (or may: without a package.json nobody can tell). */
+export function runsServer(manifest: WorkspacePackage | undefined): boolean {
+  return !manifest || SERVER_FRAMEWORKS.some((d) => manifest.dependencies[d] !== undefined);
 }

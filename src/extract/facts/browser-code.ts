@@ -1,0 +1,59 @@
+import { ts } from 'ts-morph';
+import { propertyName, skipOuter } from '../syntax/scope.js';
+import { forEachDescendant } from '../syntax/walk.js';
+import { runsServer, type PackageScope } from './workspace-packages.js';
+
+const HOOK_NAME = /^use[A-Z0-9]/;
+
+/**
+ * Whether an outbound call runs in the user's browser, where a server's tracing does not reach:
+ * a request to a path of the page's own origin (`fetch('/api/…')`, which Node cannot resolve), a
+ * call inside a React hook or a callback handed to one, or a component file (JSX) of a package
+ * that runs no server.
+ */
+export function runsInBrowser(call: ts.CallExpression | ts.NewExpression, scope: PackageScope): boolean {
+  return sameOriginPath(call) || insideReactHook(call) || (hasJsx(call.getSourceFile()) && !runsServer(scope.manifest));
+}
+
+function sameOriginPath(call: ts.CallExpression | ts.NewExpression): boolean {
+  const callee = skipOuter(call.expression);
+  if (!ts.isIdentifier(callee) || callee.text !== 'fetch') return false;
+  const url = call.arguments?.[0] && skipOuter(call.arguments[0]);
+  const text =
+    url && (ts.isStringLiteralLike(url) ? url.text : ts.isTemplateExpression(url) ? url.head.text : undefined);
+  return text !== undefined && text.startsWith('/') && !text.startsWith('//');
+}
+
+function insideReactHook(node: ts.Node): boolean {
+  for (let n = node.parent; n; n = n.parent) {
+    if (ts.isFunctionDeclaration(n) && n.name && HOOK_NAME.test(n.name.text)) return true;
+    if (
+      (ts.isArrowFunction(n) || ts.isFunctionExpression(n)) &&
+      ts.isVariableDeclaration(n.parent) &&
+      ts.isIdentifier(n.parent.name) &&
+      HOOK_NAME.test(n.parent.name.text)
+    )
+      return true;
+    if (ts.isCallExpression(n) && n !== node) {
+      const callee = skipOuter(n.expression);
+      const name = ts.isIdentifier(callee) ? callee.text : propertyName(callee);
+      if (name && HOOK_NAME.test(name)) return true;
+    }
+  }
+  return false;
+}
+
+const jsxFiles = new WeakMap<ts.SourceFile, boolean>();
+
+function hasJsx(file: ts.SourceFile): boolean {
+  if (!/\.[jt]sx$/.test(file.fileName)) return false;
+  let found = jsxFiles.get(file);
+  if (found === undefined) {
+    found = false;
+    forEachDescendant(file, (n) => {
+      if (ts.isJsxElement(n) || ts.isJsxSelfClosingElement(n) || ts.isJsxFragment(n)) found = true;
+    });
+    jsxFiles.set(file, found);
+  }
+  return found;
+}
