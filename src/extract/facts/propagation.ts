@@ -9,6 +9,7 @@ import { forEachDescendant } from '../syntax/walk.js';
 import { builtForBrowser, type PackageIndex } from './workspace-packages.js';
 import { startsWith, tracingStarters } from './tracing-starters.js';
 import { runsInBrowser } from './browser-code.js';
+import { ScheduledQueues } from './scheduled-jobs.js';
 
 const HTTP_BASED: Client[] = ['http', 'https', 'axios', 'got', 'node-fetch', 'superagent'];
 const FETCH_BASED: Client[] = ['fetch', 'undici', 'ky'];
@@ -308,6 +309,10 @@ function hookOf(options: ts.ObjectLiteralExpression): ts.Node | undefined {
   return undefined;
 }
 
+function scheduledOnly(call: ts.CallExpression | ts.NewExpression, queues: ScheduledQueues): boolean {
+  return ts.isNewExpression(call) ? queues.onlyScheduled(call) : ScheduledQueues.isScheduling(call);
+}
+
 /** Every outbound call and message consumer in the parsed files, with its propagation evidence. */
 export function outboundCalls(
   calls: (ts.CallExpression | ts.NewExpression)[],
@@ -315,13 +320,18 @@ export function outboundCalls(
   packages: PackageIndex,
 ): OutboundCall[] {
   const messagingByFile = new Map<ts.SourceFile, Set<Client>>();
-  const out: OutboundCall[] = [];
-  for (const call of calls) {
+  const clientCalls = calls.flatMap((call) => {
     const file = call.getSourceFile();
     let messaging = messagingByFile.get(file);
     if (!messaging) messagingByFile.set(file, (messaging = messagingClientsOf(file)));
-    const found = clientCall(call, project, messaging);
-    if (!found) continue;
+    const client = clientCall(call, project, messaging);
+    return client ? [{ call, client }] : [];
+  });
+  // Every `x.add(…)`: a queue's producers include calls whose receiver obslint cannot tie to BullMQ.
+  const queues = new ScheduledQueues(calls.filter(ts.isCallExpression));
+  const out: OutboundCall[] = [];
+  for (const { call, client: found } of clientCalls) {
+    const file = call.getSourceFile();
     const scope = packages.of(file.fileName);
     const outbound: OutboundCall = {
       client: found.client,
@@ -332,7 +342,12 @@ export function outboundCalls(
     };
     if (isClientComponent(file) || builtForBrowser(scope.manifest) || runsInBrowser(call, scope))
       outbound.browser = true;
-    const evidence = found.direction === 'send' ? injected(call, project) : extracted(found.handler, project);
+    const evidence =
+      found.client === 'bullmq' && scheduledOnly(call, queues)
+        ? 'a repeatable job the application schedules itself (no request trace to carry)'
+        : found.direction === 'send'
+          ? injected(call, project)
+          : extracted(found.handler, project);
     if (evidence) outbound.evidence = evidence;
     out.push(outbound);
   }

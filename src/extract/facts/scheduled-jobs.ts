@@ -1,0 +1,67 @@
+import { ts } from 'ts-morph';
+import { enclosingClassLike, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
+
+/**
+ * BullMQ queues that only receive repeatable jobs the application schedules itself
+ * (`queue.add('cron', data, { repeat: { pattern } })`, `queue.upsertJobScheduler(…)`): no request
+ * is behind such a job, so there is no trace to carry into it or to restore from it.
+ */
+export class ScheduledQueues {
+  private readonly producers = new Map<string, { scheduled: number; other: number }>();
+
+  constructor(calls: readonly ts.CallExpression[]) {
+    for (const call of calls) {
+      const callee = skipOuter(call.expression);
+      if (!ts.isPropertyAccessExpression(callee) || !PRODUCER_METHODS.has(callee.name.text)) continue;
+      const method = callee.name.text;
+      const key = queueKey(callee.expression);
+      if (!key) continue;
+      const counts = this.producers.get(key) ?? { scheduled: 0, other: 0 };
+      if (isScheduling(call, method)) counts.scheduled++;
+      else counts.other++;
+      this.producers.set(key, counts);
+    }
+  }
+
+  /** Whether a send is the scheduling of a repeatable job. */
+  static isScheduling(call: ts.CallExpression): boolean {
+    const method = propertyName(skipOuter(call.expression));
+    return method !== undefined && isScheduling(call, method);
+  }
+
+  /** Whether the queue a `new Worker(queue.name | 'name', …)` consumes only gets scheduled jobs. */
+  onlyScheduled(worker: ts.NewExpression): boolean {
+    const first = worker.arguments?.[0] && skipOuter(worker.arguments[0]);
+    if (!first || !ts.isPropertyAccessExpression(first) || first.name.text !== 'name') return false;
+    const key = queueKey(first.expression);
+    const counts = key ? this.producers.get(key) : undefined;
+    return counts !== undefined && counts.scheduled > 0 && counts.other === 0;
+  }
+}
+
+const PRODUCER_METHODS = new Set(['add', 'addBulk', 'upsertJobScheduler']);
+
+function isScheduling(call: ts.CallExpression, method: string): boolean {
+  if (method === 'upsertJobScheduler') return true;
+  if (method !== 'add') return false;
+  const options = call.arguments[2] && skipOuter(call.arguments[2]);
+  return (
+    options !== undefined &&
+    ts.isObjectLiteralExpression(options) &&
+    options.properties.some((p) => p.name !== undefined && propertyKey(p.name) === 'repeat')
+  );
+}
+
+/** `PruneQueue.q`, `this.q` inside `class PruneQueue` (both `PruneQueue.q`), or a variable's name. */
+function queueKey(receiver: ts.Expression): string | undefined {
+  const e = skipOuter(receiver);
+  if (ts.isIdentifier(e)) return e.text;
+  if (!ts.isPropertyAccessExpression(e)) return undefined;
+  const owner = skipOuter(e.expression);
+  if (owner.kind === ts.SyntaxKind.ThisKeyword) {
+    const cls = enclosingClassLike(e);
+    return cls?.name ? `${cls.name.text}.${e.name.text}` : undefined;
+  }
+  const ownerKey = queueKey(owner);
+  return ownerKey ? `${ownerKey}.${e.name.text}` : undefined;
+}
