@@ -65,6 +65,8 @@ export interface ClientCall {
   handler?: ts.Node;
 }
 
+const MESSAGING_CLIENTS = [...new Set(Object.values(MESSAGING_MODULES))];
+
 /** Which messaging packages a file imports. */
 export function messagingClientsOf(file: ts.SourceFile): Set<Client> {
   const clients = new Set<Client>();
@@ -113,10 +115,17 @@ export function clientCall(
     const allowed = REQUEST_METHODS[viaPackage] ?? VERB_METHODS;
     return allowed.has(method) ? { client: viaPackage, direction: 'send' } : undefined;
   }
-  for (const client of messaging) {
+  const origin = originOf(receiver, project);
+  for (const client of MESSAGING_CLIENTS) {
     const producer = PRODUCER_METHODS[client]?.has(method);
     const consumer = CONSUMER_METHODS[client]?.has(method);
-    if ((!producer && !consumer) || !isClientObject(client, receiver)) continue;
+    // By what made the receiver, wherever that is; by its name only in a file importing the package.
+    if (!producer && !consumer) continue;
+    const isClient = origin
+      ? CLIENT_OBJECTS[client]?.created(origin) === true &&
+        (messaging.has(client) || messagingClientsOf(origin.getSourceFile()).has(client))
+      : messaging.has(client) && isClientObject(client, receiver);
+    if (!isClient) continue;
     return producer
       ? { client, direction: 'send' }
       : { client, direction: 'receive', handler: consumerHandler(client, call) };
@@ -161,8 +170,6 @@ function callTo(expr: ts.Expression, names: string[]): boolean {
 function isClientObject(client: Client, receiver: ts.Expression): boolean {
   const known = CLIENT_OBJECTS[client];
   if (!known) return false;
-  const origin = originOf(receiver);
-  if (origin) return known.created(origin);
   const name = ts.isIdentifier(receiver)
     ? receiver.text
     : ts.isPropertyAccessExpression(receiver)
@@ -172,22 +179,29 @@ function isClientObject(client: Client, receiver: ts.Expression): boolean {
 }
 
 /** The expression a receiver was created by: itself when it is a call, or its variable's or field's initializer. */
-function originOf(receiver: ts.Expression, depth = 0): ts.Expression | undefined {
+function originOf(receiver: ts.Expression, project?: ProjectIndex, depth = 0): ts.Expression | undefined {
   const e = skipOuter(receiver);
   if (ts.isCallExpression(e) || ts.isNewExpression(e)) return e;
   if (depth > 3) return undefined;
   if (ts.isIdentifier(e)) {
-    const decl = lookup(e.text, e);
+    let decl = lookup(e.text, e);
+    // A queue or producer made in a module of its own and imported where it is used.
+    if (decl?.kind === 'import' && project) decl = project.followImport(decl);
     const init = decl?.kind === 'variable' && decl.path.length === 0 ? decl.node.initializer : undefined;
-    return init ? originOf(init, depth + 1) : undefined;
+    return init ? originOf(init, project, depth + 1) : undefined;
   }
-  if (ts.isPropertyAccessExpression(e) && e.expression.kind === ts.SyntaxKind.ThisKeyword) {
-    const field = enclosingClassLike(e)?.members.find(
-      (m) => ts.isPropertyDeclaration(m) && m.name.getText() === e.name.text,
-    ) as ts.PropertyDeclaration | undefined;
-    return field?.initializer ? originOf(field.initializer, depth + 1) : undefined;
+  if (!ts.isPropertyAccessExpression(e)) return undefined;
+  // `this.queue`, or `Queues.invoices` (a static field of a class, imported or not).
+  let owner: ts.ClassLikeDeclaration | undefined;
+  if (e.expression.kind === ts.SyntaxKind.ThisKeyword) owner = enclosingClassLike(e);
+  else if (ts.isIdentifier(e.expression)) {
+    let decl = lookup(e.expression.text, e.expression);
+    if (decl?.kind === 'import' && project) decl = project.followImport(decl);
+    if (decl?.kind === 'class') owner = decl.node;
   }
-  return undefined;
+  const field = owner?.members.find((m) => ts.isPropertyDeclaration(m) && m.name.getText() === e.name.text) as
+    ts.PropertyDeclaration | undefined;
+  return field?.initializer ? originOf(field.initializer, project, depth + 1) : undefined;
 }
 
 function consumerHandler(client: Client, call: ts.CallExpression): ts.Node | undefined {
