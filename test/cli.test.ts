@@ -187,3 +187,28 @@ describe('obslint catalog and explain', () => {
     expect(run.stdout).toContain('rules/unbounded-label/README.md');
   });
 });
+
+describe('progress line', () => {
+  // A clock that moves a second each time it is read: every phase comes after the 2 s threshold.
+  const slowClock = (): (() => number) => {
+    let t = 0;
+    return () => (t += 1000);
+  };
+
+  it('says what a long run is doing on a terminal, then clears the line before the report', async () => {
+    const run = await runCli([SERVICE], { stderrIsTTY: true, now: slowClock() });
+    expect(run.stderr).toMatch(/\r\x1b\[2Kobslint: (finding files|reading files|parsing|following values)… \(\d+ s\)/);
+    expect(run.stderr.endsWith('\r\x1b[2K')).toBe(true);
+    expect(run.stdout).not.toContain('obslint: ');
+  });
+
+  it('stays silent in CI, with machine formats, off a terminal and for short runs', async () => {
+    const quiet = [
+      await runCli([SERVICE], { stderrIsTTY: true, now: slowClock(), env: { CI: 'true' } }),
+      await runCli([SERVICE, '--format', 'json'], { stderrIsTTY: true, now: slowClock() }),
+      await runCli([SERVICE], { stderrIsTTY: false, now: slowClock() }),
+      await runCli([SERVICE], { stderrIsTTY: true, now: () => 0 }),
+    ];
+    for (const run of quiet) expect(run.stderr).toBe('');
+  });
+});

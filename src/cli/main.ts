@@ -16,6 +16,7 @@ import type { RunResult } from '../types.js';
 import { docsUrl, VERSION } from '../util/package.js';
 import { displayPath, toPosix } from '../util/paths.js';
 import { formatTiming, PhaseTimer } from '../util/phase-timer.js';
+import { ProgressLine, wantsProgress } from './progress.js';
 import { CATALOG_FORMATS, renderCatalog, renderExplain, type CatalogFormat } from './catalog-view.js';
 
 interface CommonOptions {
@@ -40,6 +41,10 @@ export interface CliIO {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   isTTY: boolean;
+  /** Whether stderr is a terminal: where a long run's progress line goes. */
+  stderrIsTTY: boolean;
+  /** The wall clock in milliseconds (tests pass their own). */
+  now?: () => number;
   env: NodeJS.ProcessEnv;
   cwd: string;
 }
@@ -49,6 +54,7 @@ const defaultIO = (): CliIO => ({
   stderr: (t) => process.stderr.write(t),
   // Undefined, not false, when stdout is a pipe, whatever the typings say.
   isTTY: Boolean(process.stdout.isTTY as boolean | undefined),
+  stderrIsTTY: Boolean(process.stderr.isTTY as boolean | undefined),
   env: process.env,
   cwd: process.cwd(),
 });
@@ -85,6 +91,10 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     .option('--cache-location <dir>', 'where the cache lives (default: node_modules/.cache/obslint)')
     .action(async (paths: string[], options: LintOptions) => {
       const timer = options.timing ? new PhaseTimer() : PhaseTimer.off();
+      const progress = wantsProgress(io.stderrIsTTY, io.env, options.format)
+        ? new ProgressLine(io.stderr, io.now)
+        : undefined;
+      if (progress) timer.onPhase((phase) => progress.phase(phase));
       const result = await analyze({
         cwd: io.cwd,
         paths,
@@ -97,6 +107,7 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
           ? resolve(io.cwd, options.cacheLocation ?? defaultCacheLocation(io.cwd))
           : undefined,
       });
+      progress?.clear();
       await timer.timeAsync('report', async () => {
         const reporter = await loadReporter(options.format);
         emit(io, options.output, reporter(result, { color: useColor(io, options), quiet: Boolean(options.quiet) }));

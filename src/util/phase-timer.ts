@@ -41,8 +41,23 @@ export class PhaseTimer {
   }
 
   private enabled = true;
+  private listener?: (phase: Phase) => void;
+  private announced?: Phase;
+
+  /** Calls `listener` as the run enters each outermost phase (for a progress line); costs no clock reading. */
+  onPhase(listener: (phase: Phase) => void): this {
+    this.listener = listener;
+    return this;
+  }
+
+  private announce(phase: Phase): void {
+    if (!this.listener || phase === this.announced || (phase === 'checker' && this.announced === 'extract')) return;
+    this.announced = phase;
+    this.listener(phase);
+  }
 
   time<T>(phase: Phase, step: () => T): T {
+    this.announce(phase);
     if (!this.enabled) return step();
     this.start(phase);
     try {
@@ -53,6 +68,7 @@ export class PhaseTimer {
   }
 
   async timeAsync<T>(phase: Phase, step: () => Promise<T>): Promise<T> {
+    this.announce(phase);
     if (!this.enabled) return step();
     this.start(phase);
     try {
@@ -74,6 +90,7 @@ export class PhaseTimer {
 
   /** For a phase that does not fit a callback (a loop body); pair with `stop()`. */
   start(phase: Phase): void {
+    this.announce(phase);
     if (!this.enabled) return;
     const now = this.now();
     const cpu = this.cpu();

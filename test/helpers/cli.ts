@@ -16,7 +16,13 @@ export interface CliRun {
 /** Runs the CLI in-process with captured output. */
 export async function runCli(
   args: string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; isTTY?: boolean } = {},
+  options: {
+    cwd?: string;
+    env?: NodeJS.ProcessEnv;
+    isTTY?: boolean;
+    stderrIsTTY?: boolean;
+    now?: () => number;
+  } = {},
 ): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
@@ -24,6 +30,8 @@ export async function runCli(
     stdout: (t) => (stdout += t),
     stderr: (t) => (stderr += t),
     isTTY: options.isTTY ?? false,
+    stderrIsTTY: options.stderrIsTTY ?? false,
+    now: options.now,
     env: options.env ?? {},
     cwd: options.cwd ?? REPO_ROOT,
   });
