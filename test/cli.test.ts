@@ -197,8 +197,10 @@ describe('progress line', () => {
 
   it('says what a long run is doing on a terminal, then clears the line before the report', async () => {
     const run = await runCli([SERVICE], { stderrIsTTY: true, now: slowClock() });
-    expect(run.stderr).toMatch(/\r\x1b\[2Kobslint: (finding files|reading files|parsing|following values)… \(\d+ s\)/);
-    expect(run.stderr.endsWith('\r\x1b[2K')).toBe(true);
+    const erase = '\r\u001b[2K';
+    expect(run.stderr.startsWith(`${erase}obslint: `)).toBe(true);
+    expect(run.stderr).toMatch(/obslint: (finding files|reading files|parsing|following values)… \(\d+ s\)/);
+    expect(run.stderr.endsWith(erase)).toBe(true);
     expect(run.stdout).not.toContain('obslint: ');
   });
 

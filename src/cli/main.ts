@@ -94,7 +94,10 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
       const progress = wantsProgress(io.stderrIsTTY, io.env, options.format)
         ? new ProgressLine(io.stderr, io.now)
         : undefined;
-      if (progress) timer.onPhase((phase) => progress.phase(phase));
+      if (progress)
+        timer.onPhase((phase) => {
+          progress.phase(phase);
+        });
       const result = await analyze({
         cwd: io.cwd,
         paths,
