@@ -1,5 +1,5 @@
 import { defineRule, type Report } from '../../src/engine/rule-api.js';
-import type { Location } from '../../src/types.js';
+import type { Location, MetricDef } from '../../src/types.js';
 
 /** promlint's unit table: each unit word and the base unit to use (a base unit maps to itself). */
 const UNITS = new Map<string, string>([
@@ -129,6 +129,8 @@ const MESSAGES = {
     "instrument name `{{metric}}` carries its unit (`{{unit}}`): name it `{{suggestion}}`, with `unit: '{{ucum}}'`",
   confusingLabel:
     'label `{{label}}` of {{kind}} `{{metric}}` is the name Prometheus gives {{owner}} buckets or quantiles: queries and aggregations will confuse them',
+  sharedLabelStyle:
+    "label `{{label}}` is not snake_case, and `{{metric}}` and {{more}} more metrics {{style}}: the project's house vocabulary, reported once (renaming it breaks their dashboards and alerts; name new labels by the convention)",
   houseStyle:
     "`{{metric}}` and {{more}} more metrics {{style}}: the project's house style, reported once (renaming existing metrics breaks their dashboards and alerts; name new ones by the convention)",
 };
@@ -192,8 +194,11 @@ export default defineRule({
           report('confusingLabel', { label, owner: label === 'le' ? 'histogram' : 'summary' });
       }
     }
-    const checked = ctx.catalog.metrics.filter((d) => d.library !== 'statsd' && !d.nameIsDynamic).length;
-    for (const r of withHouseStyles(reports, checked)) ctx.report(r);
+    const eligible = (messageId: MessageId): number =>
+      ctx.catalog.metrics.filter(
+        (d) => d.library !== 'statsd' && !d.nameIsDynamic && HOUSE_STYLES[messageId]?.applies(d),
+      ).length;
+    for (const r of withHouseStyles(reports, eligible)) ctx.report(r);
   },
 });
 
@@ -201,45 +206,75 @@ type MessageId = keyof typeof MESSAGES;
 type NamingReport = Report<MessageId> & { data: Record<string, string> };
 
 /** Checks a project may break on purpose, everywhere: its own naming style rather than a slip. */
-const HOUSE_STYLES: Partial<Record<MessageId, string>> = {
-  camelCase: 'have camelCase names (Prometheus convention: snake_case)',
-  counterTotal: 'are counters without the `_total` suffix',
-  labelCase: 'have camelCase label names (Prometheus convention: snake_case)',
-  otelCase: 'have instrument names with upper-case letters (OpenTelemetry convention: lowercase)',
+const HOUSE_STYLES: Partial<Record<MessageId, { style: string; applies: (d: MetricDef) => boolean }>> = {
+  camelCase: {
+    style: 'have camelCase names (Prometheus convention: snake_case)',
+    applies: (d) => d.library === 'prom-client',
+  },
+  counterTotal: {
+    style: 'are counters without the `_total` suffix',
+    applies: (d) => d.library === 'prom-client' && d.kind === 'counter',
+  },
+  otelCase: {
+    style: 'have instrument names with upper-case letters (OpenTelemetry convention: lowercase)',
+    applies: (d) => d.library === 'opentelemetry',
+  },
 };
+/** A label name the project gives many metrics is its vocabulary: `tenantId` everywhere is one finding. */
+const SHARED_LABEL_STYLE = 'have it (Prometheus convention: snake_case)';
 const HOUSE_STYLE_MIN = 5;
 
 /**
- * A convention broken by most of a project's metrics is its house style: renaming them all breaks
- * every dashboard and alert for a cosmetic gain, so it is one finding (the others as related
- * locations) rather than one per metric that nobody would act on.
+ * A convention broken by most of a project's metrics (or a label name shared by many) is its house
+ * style: renaming them all breaks every dashboard and alert for a cosmetic gain, so it is one
+ * finding (the others as related locations) rather than one per metric that nobody would act on.
  */
-function withHouseStyles(reports: NamingReport[], checkedMetrics: number): Report<MessageId>[] {
+function withHouseStyles(reports: NamingReport[], eligible: (messageId: MessageId) => number): Report<MessageId>[] {
   const out: Report<MessageId>[] = [];
-  const byCheck = new Map<MessageId, NamingReport[]>();
+  const groups = new Map<string, NamingReport[]>();
   for (const r of reports) {
-    if (!HOUSE_STYLES[r.messageId]) out.push(r);
-    else byCheck.set(r.messageId, [...(byCheck.get(r.messageId) ?? []), r]);
+    const label = r.messageId === 'labelCase' ? r.data.label : undefined;
+    if (!HOUSE_STYLES[r.messageId] && label === undefined) out.push(r);
+    else {
+      const key = `${r.messageId}\u0000${label ?? ''}`;
+      groups.set(key, [...(groups.get(key) ?? []), r]);
+    }
   }
-  for (const [messageId, group] of byCheck) {
+  for (const group of groups.values()) {
+    const { messageId, data } = group[0];
     const metrics = new Set(group.map((r) => r.metric));
-    if (metrics.size < HOUSE_STYLE_MIN || metrics.size * 2 < checkedMetrics) {
+    const shared = messageId === 'labelCase';
+    if (metrics.size < HOUSE_STYLE_MIN || (!shared && metrics.size * 2 < eligible(messageId))) {
       out.push(...group);
       continue;
     }
-    const sorted = [...group].sort((a, b) => compareLocations(a.loc, b.loc));
-    const [first, ...rest] = sorted;
+    const [first, ...rest] = [...group].sort((a, b) => compareLocations(a.loc, b.loc));
     out.push({
-      messageId: 'houseStyle',
-      data: { metric: first.data.metric, more: String(metrics.size - 1), style: HOUSE_STYLES[messageId]! },
+      messageId: shared ? 'sharedLabelStyle' : 'houseStyle',
+      data: {
+        metric: first.data.metric,
+        more: String(metrics.size - 1),
+        label: data.label ?? '',
+        style: shared ? SHARED_LABEL_STYLE : HOUSE_STYLES[messageId]!.style,
+      },
       loc: first.loc,
       metric: first.metric,
-      cause: `houseStyle-${messageId}`,
-      related: rest.slice(0, 20).map((r) => ({ loc: r.loc, message: `\`${r.data.metric}\`` })),
+      cause: `houseStyle-${messageId}${data.label ?? ''}`,
+      related: distinctPlaces(first, rest)
+        .slice(0, 20)
+        .map((r) => ({ loc: r.loc, message: `\`${r.data.metric}\`` })),
     });
   }
   return out;
 }
+
+/** The other reports at places of their own (a label declared once in a helper is one place). */
+function distinctPlaces(first: NamingReport, rest: NamingReport[]): NamingReport[] {
+  const seen = new Set([placeOf(first.loc)]);
+  return rest.filter((r) => !seen.has(placeOf(r.loc)) && Boolean(seen.add(placeOf(r.loc))));
+}
+
+const placeOf = (loc: Location): string => `${loc.file}:${loc.line}:${loc.column}`;
 
 function compareLocations(a: Location, b: Location): number {
   return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column;
