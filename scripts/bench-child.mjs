@@ -2,6 +2,7 @@
 // process.resourceUsage, so the whole process, start-up included) to BENCH_RESULT on exit.
 //   node scripts/bench-child.mjs parse <file-list.json>       read + ts.createSourceFile, nothing else
 //   node scripts/bench-child.mjs obslint <root> [cli args…]    the obslint CLI, JSON report to BENCH_OUTPUT
+//   node scripts/bench-child.mjs eslint <file-list.json> <root>  ESLint + typescript-eslint's parser, no types, one rule
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const [mode, target, ...rest] = process.argv.slice(2);
@@ -45,7 +46,25 @@ if (mode === 'parse') {
     cwd: target,
   });
   detail = { code, stderr: stderr.join('') };
+} else if (mode === 'eslint') {
+  // What an editor or CI lint pass costs over the same files: parse to ESTree and run one cheap rule.
+  const { Linter } = await import('eslint');
+  const parser = await import('@typescript-eslint/parser');
+  const files = JSON.parse(readFileSync(target, 'utf8'));
+  const linter = new Linter({ cwd: rest[0] });
+  const config = [
+    {
+      files: ['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}'],
+      languageOptions: { parser, parserOptions: { ecmaFeatures: { jsx: true } } },
+      rules: { 'no-debugger': 'error' },
+    },
+  ];
+  let messages = 0;
+  for (const file of files) messages += linter.verify(readFileSync(file, 'utf8'), config, { filename: file }).length;
+  detail = { files: files.length, messages };
 } else {
-  console.error('usage: bench-child.mjs parse <file-list.json> | obslint <root> [args…]');
+  console.error(
+    'usage: bench-child.mjs parse <file-list.json> | obslint <root> [args…] | eslint <file-list.json> <root>',
+  );
   process.exit(2);
 }

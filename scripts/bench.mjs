@@ -4,7 +4,8 @@
 //   npm run bench                         generated monorepos of 1k, 3k and 10k files
 //   npm run bench -- /path/a /path/b      real codebases (e.g. the 16k set built with `fetch`)
 // Options (after `--`): --runs N (default 2, the median is reported), --sizes 1000,3000, --no-warm,
-// --obslint-args "--no-cache" (passed on to every obslint run), --keep (keep generated corpora).
+// --obslint-args "--no-cache" (passed on to every obslint run), --keep (keep generated corpora),
+// --eslint (also ESLint with typescript-eslint's parser, no types, one rule, over the same files).
 // Each obslint run's JSON report is hashed: the same hash before and after a change means the
 // same findings, byte for byte.
 import { spawnSync } from 'node:child_process';
@@ -20,13 +21,22 @@ const here = dirname(fileURLToPath(import.meta.url));
 const child = join(here, 'bench-child.mjs');
 
 function parseArgs(argv) {
-  const options = { roots: [], runs: 2, sizes: [1000, 3000, 10000], obslintArgs: [], keep: false, warm: true };
+  const options = {
+    roots: [],
+    runs: 2,
+    sizes: [1000, 3000, 10000],
+    obslintArgs: [],
+    keep: false,
+    warm: true,
+    eslint: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--runs') options.runs = Number(argv[++i]);
     else if (arg === '--sizes') options.sizes = argv[++i].split(',').map(Number);
     else if (arg === '--obslint-args') options.obslintArgs = argv[++i].split(/\s+/).filter(Boolean);
     else if (arg === '--keep') options.keep = true;
+    else if (arg === '--eslint') options.eslint = true;
     // For builds without the cache (comparing with an older obslint): cold runs only, no --no-cache.
     else if (arg === '--no-warm') options.warm = false;
     else options.roots.push(resolve(arg));
@@ -68,11 +78,13 @@ async function bench(name, root, options, work) {
   const parse = [];
   const obslint = [];
   const warm = [];
+  const eslint = [];
   const cache = join(work, 'cache');
   rmSync(cache, { recursive: true, force: true });
   for (let i = 0; i < options.runs; i++) {
     parse.push(run(['parse', list], work));
     obslint.push(run(['obslint', root, ...(options.warm ? ['--no-cache'] : []), ...options.obslintArgs], work));
+    if (options.eslint) eslint.push(run(['eslint', list, root], work));
   }
   if (options.warm) {
     // The first run with the cache fills it; the next ones are served from it, nothing changed.
@@ -108,6 +120,9 @@ async function bench(name, root, options, work) {
           rss: Math.max(...warm.map((r) => r.maxRssKiB)),
         }
       : undefined,
+    eslint: eslint.length
+      ? { wall: median(eslint.map((r) => r.wallMs)), rss: Math.max(...eslint.map((r) => r.maxRssKiB)) }
+      : undefined,
     hash: [...hashes].join(' ≠ '),
   };
 }
@@ -137,14 +152,14 @@ console.log(
 );
 console.log('');
 console.log(
-  '| root | files | parsed | findings | parse wall | parse CPU | parse RSS | obslint wall | obslint CPU | obslint RSS | wall ratio | CPU ratio | warm wall | warm CPU | warm RSS | warm wall ratio | warm CPU ratio | report hash |',
+  '| root | files | parsed | findings | parse wall | parse CPU | parse RSS | obslint wall | obslint CPU | obslint RSS | wall ratio | CPU ratio | warm wall | warm CPU | warm RSS | warm wall ratio | warm CPU ratio | ESLint wall | ESLint RSS | ESLint wall ratio | report hash |',
 );
 console.log(
-  '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+  '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
 );
 for (const r of rows)
   console.log(
-    `| ${r.name} | ${r.files} | ${r.parsed ?? '?'} | ${r.findings ?? '?'} | ${seconds(r.parse.wall)} | ${seconds(r.parse.cpu)} | ${mib(r.parse.rss)} | ${seconds(r.obslint.wall)} | ${seconds(r.obslint.cpu)} | ${mib(r.obslint.rss)} | **${r.ratio.toFixed(2)}×** | ${r.cpuRatio.toFixed(2)}× | ${r.warm ? `${seconds(r.warm.wall)} | ${seconds(r.warm.cpu)} | ${mib(r.warm.rss)} | **${(r.warm.wall / r.parse.wall).toFixed(2)}×** | ${(r.warm.cpu / r.parse.cpu).toFixed(2)}×` : '– | – | – | – | –'} | ${r.hash} |`,
+    `| ${r.name} | ${r.files} | ${r.parsed ?? '?'} | ${r.findings ?? '?'} | ${seconds(r.parse.wall)} | ${seconds(r.parse.cpu)} | ${mib(r.parse.rss)} | ${seconds(r.obslint.wall)} | ${seconds(r.obslint.cpu)} | ${mib(r.obslint.rss)} | **${r.ratio.toFixed(2)}×** | ${r.cpuRatio.toFixed(2)}× | ${r.warm ? `${seconds(r.warm.wall)} | ${seconds(r.warm.cpu)} | ${mib(r.warm.rss)} | **${(r.warm.wall / r.parse.wall).toFixed(2)}×** | ${(r.warm.cpu / r.parse.cpu).toFixed(2)}×` : '– | – | – | – | –'} | ${r.eslint ? `${seconds(r.eslint.wall)} | ${mib(r.eslint.rss)} | ${(r.eslint.wall / r.parse.wall).toFixed(2)}×` : '– | – | –'} | ${r.hash} |`,
   );
 if (!options.keep) rmSync(work, { recursive: true, force: true });
 else console.error(`corpora kept in ${work}`);
