@@ -100,6 +100,8 @@ export class MetricDefinitions {
   private readonly byElement = new Map<ts.Node, Map<number, MetricDef>>();
   /** Wrapper call → the metrics it creates, by the `new` expression inside the wrapper. */
   private readonly instances = new Map<ts.Node, Map<ts.Node, MetricDef>>();
+  /** The `new Counter(…)` (or library call) → every metric it creates, whoever calls its wrapper. */
+  private readonly byCreation = new Map<ts.Node, MetricDef[]>();
 
   /** Calls that pass label values for the metric they define, by call. */
   private readonly passed = new Map<ts.Node, PassedLabels[]>();
@@ -133,6 +135,14 @@ export class MetricDefinitions {
   /** The first metric defined under a static name. */
   named(name: string): MetricDef | undefined {
     return this.byName.get(name);
+  }
+
+  /**
+   * The metric named `name` among those `node` (a `new Counter(…)` inside a factory) creates: a
+   * registry keyed by name hands out the one stored under that name.
+   */
+  createdNamed(node: ts.Node, name: string): MetricDef | undefined {
+    return this.byCreation.get(node)?.find((def) => !def.nameIsDynamic && def.name === name);
   }
 
   /** The metrics one wrapper call creates, by the creating node inside the wrapper. */
@@ -485,8 +495,8 @@ export class MetricDefinitions {
     const config = this.configOf(creation);
     const props = config.props;
     const name = config.name ? scalarText(config.name) : undefined;
-    // A metric declared as an element of a constant array is defined where the element is.
-    const loc = this.project.location(creation.element?.node ?? site);
+    // A metric declared as an element of a constant array is defined where the element names it.
+    const loc = this.project.location(namedAt(creation.element?.node) ?? site);
     // Get-or-create by name: a further call gets the metric the first one registered.
     const getOrCreate = wrapper?.spec.getOrCreate === true || guard !== undefined;
     const existing = getOrCreate && name !== undefined ? this.byName.get(name) : undefined;
@@ -656,6 +666,9 @@ export class MetricDefinitions {
   ): void {
     const { node, calls, env, wrapper } = creation;
     const outer = calls[0];
+    const created = this.byCreation.get(node);
+    if (!created) this.byCreation.set(node, [def]);
+    else if (!created.includes(def)) created.push(def);
     // One call inside a loop creates a metric per element: its value is none of them in particular.
     if (creation.element) {
       this.byNode.delete(site);
@@ -723,6 +736,13 @@ export class MetricDefinitions {
     }
     return where;
   }
+}
+
+/** An element `{ name: 'jobs_total', … }` of a metric list: its `name` entry, else the whole element. */
+function namedAt(element: ts.Expression | undefined): ts.Node | undefined {
+  const e = element && skipOuter(element);
+  if (!e || !ts.isObjectLiteralExpression(e)) return element;
+  return e.properties.find((p) => ts.isPropertyAssignment(p) && propertyKey(p.name) === 'name') ?? element;
 }
 
 /** The characters of a readable name outside its `{expression}` parts (which may hold braces). */

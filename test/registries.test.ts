@@ -1,0 +1,51 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FIXTURES, runFixture } from './helpers/fixtures.js';
+
+/** Metrics a registry keeps by name, and the uses that look them up by that name. */
+describe('registries keyed by name', () => {
+  it('defines each listed metric at its entry, created by the factory, and links every lookup by name', async () => {
+    const result = await runFixture(join(FIXTURES, 'projects', 'registry-by-name'));
+    const { metrics, labelCalls } = result.catalog;
+    const uses = (id: string): string[] =>
+      labelCalls.filter((c) => c.metricId === id).map((c) => `${c.loc.file}:${c.loc.line}`);
+    expect(
+      metrics.map((m) => ({
+        name: m.name,
+        kind: m.kind,
+        at: `${m.loc.file}:${m.loc.line}`,
+        via: m.via?.loc.line,
+        uses: uses(m.id),
+      })),
+    ).toEqual([
+      {
+        name: 'tracker_http_requests_total',
+        kind: 'counter',
+        at: 'src/metric-config.ts:14',
+        via: 18,
+        uses: ['src/metrics-server.ts:41'],
+      },
+      {
+        name: 'tracker_request_duration_seconds',
+        kind: 'histogram',
+        at: 'src/metric-config.ts:19',
+        via: 27,
+        uses: ['src/metrics-server.ts:43', 'src/metrics-server.ts:45'],
+      },
+      {
+        name: 'tracker_parcels_scanned',
+        kind: 'histogram',
+        at: 'src/metric-config.ts:26',
+        via: 27,
+        uses: ['src/scans.ts:12'],
+      },
+      {
+        name: 'tracker_scan_errors_total',
+        kind: 'counter',
+        at: 'src/metric-config.ts:33',
+        via: 18,
+        uses: ['src/scans.ts:16'],
+      },
+    ]);
+  });
+});
