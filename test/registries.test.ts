@@ -23,14 +23,14 @@ describe('registries keyed by name', () => {
         kind: 'counter',
         at: 'src/metric-config.ts:14',
         via: 18,
-        uses: ['src/metrics-server.ts:41'],
+        uses: ['src/metrics-server.ts:47'],
       },
       {
         name: 'tracker_request_duration_seconds',
         kind: 'histogram',
         at: 'src/metric-config.ts:19',
         via: 27,
-        uses: ['src/metrics-server.ts:43', 'src/metrics-server.ts:45'],
+        uses: ['src/metrics-server.ts:49', 'src/metrics-server.ts:51'],
       },
       {
         name: 'tracker_parcels_scanned',
@@ -46,6 +46,20 @@ describe('registries keyed by name', () => {
         via: 18,
         uses: ['src/scans.ts:16'],
       },
+      {
+        name: 'tracker_carrier_events_total',
+        kind: 'counter',
+        at: 'src/metric-config.ts:39',
+        via: 18,
+        uses: [],
+      },
     ]);
+    // Stored under a built key and looked up with one: the trail stops at the lookup, not at "no use".
+    const carrier = metrics.find((m) => m.name === 'tracker_carrier_events_total');
+    expect(carrier?.trailLost).toMatchObject({
+      how: 'stored in `this.metrics` under a key built at run time',
+      loc: { file: 'src/metrics-server.ts', line: 24 },
+      readAt: { file: 'src/metrics-server.ts', line: 41 },
+    });
   });
 });

@@ -102,6 +102,7 @@ export class MetricDefinitions {
   private readonly instances = new Map<ts.Node, Map<ts.Node, MetricDef>>();
   /** The `new Counter(…)` (or library call) → every metric it creates, whoever calls its wrapper. */
   private readonly byCreation = new Map<ts.Node, MetricDef[]>();
+  private readonly creations = new Map<MetricDef, ts.Node>();
 
   /** Calls that pass label values for the metric they define, by call. */
   private readonly passed = new Map<ts.Node, PassedLabels[]>();
@@ -143,6 +144,11 @@ export class MetricDefinitions {
    */
   createdNamed(node: ts.Node, name: string): MetricDef | undefined {
     return this.byCreation.get(node)?.find((def) => !def.nameIsDynamic && def.name === name);
+  }
+
+  /** The `new Counter(…)` (or library call) that creates a metric, inside its factory when it has one. */
+  creationOf(def: MetricDef): ts.Node | undefined {
+    return this.creations.get(def);
   }
 
   /** The metrics one wrapper call creates, by the creating node inside the wrapper. */
@@ -669,6 +675,7 @@ export class MetricDefinitions {
     const created = this.byCreation.get(node);
     if (!created) this.byCreation.set(node, [def]);
     else if (!created.includes(def)) created.push(def);
+    if (!this.creations.has(def)) this.creations.set(def, node);
     // One call inside a loop creates a metric per element: its value is none of them in particular.
     if (creation.element) {
       this.byNode.delete(site);
