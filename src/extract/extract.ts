@@ -12,6 +12,7 @@ import { markDuplicateRegistrations } from './facts/registrations.js';
 import { CallGraph } from './flow/call-graph.js';
 import { ValueFlow } from './flow/value-flow.js';
 import { WrapperIndex } from './libraries/wrappers.js';
+import { METRICS_LIBRARY_IMPORT } from './libraries/injected-statsd.js';
 import type { ModuleResolver, WorkspacePackage } from './syntax/module-resolver.js';
 import { ProjectIndex } from './syntax/project-index.js';
 import { ProvenanceAnalyzer } from './flow/provenance.js';
@@ -151,6 +152,12 @@ export function extract(options: ExtractOptions): Extraction {
     if (isInstrumentCall(call) || isProviderCall(call) || definitions.mayBeWrapper(call))
       guarded(call, notices, root, () => {
         definitions.discover(call);
+      });
+  // A StatsD client handed over by a framework, in a project that imports no metrics library.
+  if (![...texts.values()].some((text) => METRICS_LIBRARY_IMPORT.test(text)))
+    for (const call of callExpressions)
+      guarded(call, notices, root, () => {
+        definitions.discoverInjected(call);
       });
   definitions.finish();
   markDuplicateRegistrations(definitions.registrations, candidates.importers);

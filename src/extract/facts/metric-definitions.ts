@@ -18,7 +18,8 @@ import {
 import { libraryPaths } from '../flow/library-path.js';
 import { labelCallsOn, lookupGuard } from './lookup-guard.js';
 import { typeBound } from '../flow/type-bounds.js';
-import type { ValueFlow } from '../flow/value-flow.js';
+import { isInjected, type ValueFlow } from '../flow/value-flow.js';
+import { injectedStatsdCall } from '../libraries/injected-statsd.js';
 import { meterName, OTEL, otelInstrument } from '../libraries/opentelemetry.js';
 import { nestProviderKind, PROM_CLIENT, promClientClassAt, promClientMetricClass } from '../libraries/prom-client.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
@@ -191,6 +192,47 @@ export class MetricDefinitions {
       this.define(creation);
   }
 
+  /**
+   * `hyper.metrics.increment(name)`: a StatsD-style client the framework hands over (see
+   * injected-statsd.ts). Only where the value flow finds nothing the project builds behind the
+   * holder (a class, an object literal, a function): then it comes from outside, as a client would.
+   */
+  discoverInjected(node: ts.CallExpression): void {
+    const found = injectedStatsdCall(node);
+    if (!found) return;
+    const origins = this.flow.origins(found.holder);
+    // Values that could be a client the project builds itself; a string or a number cannot (a
+    // method matched to calls by name sees the arguments of unrelated calls).
+    const built = origins.some((o) => {
+      if (isInjected(o)) return false;
+      const e = skipOuter(o.expr);
+      return (
+        ts.isObjectLiteralExpression(e) ||
+        ts.isNewExpression(e) ||
+        ts.isCallExpression(e) ||
+        ts.isFunctionLike(e) ||
+        ts.isClassExpression(e)
+      );
+    });
+    if (built) return;
+    const { spec } = found;
+    const first = skipOuter(node.arguments[0]);
+    // StatsD clients take one name or a list of names (service-runner's `endTiming([name], start)`).
+    if (ts.isArrayLiteralExpression(first) && first.elements.length === 1) spec.name = '0.0';
+    const creation: Creation = {
+      node,
+      library: 'statsd',
+      kind: spec.kind as MetricKind,
+      env: EMPTY_ENV,
+      calls: [],
+      wrapper: { spec, declared: false },
+    };
+    // A name built from the calling function's parameters is that call's metric, partly known,
+    // when no caller that passes the rest can be seen (the framework calls the handler).
+    const instances = this.instantiate(creation, 0);
+    for (const instance of instances.length > 0 ? instances : [creation]) this.define(instance);
+  }
+
   /** `new metrics.client.Counter(…)` where `metrics.client` is prom-client handed over by a package or a caller. */
   private promClientClassByValue(node: ts.NewExpression): MetricKind | undefined {
     const callee = skipOuter(node.expression);
@@ -224,6 +266,11 @@ export class MetricDefinitions {
     const arg = creation.node.arguments?.[Number(index)];
     let value: Static | undefined = arg ? this.evaluator.eval(arg, creation.env) : undefined;
     for (const key of keys) {
+      // `endTiming(['jobs_delay'], start)`: an element of an array argument.
+      if (value?.k === 'arr' && /^\d+$/.test(key)) {
+        value = value.items[Number(key)];
+        continue;
+      }
       if (value?.k !== 'obj') return value?.k === 'param' ? value : undefined;
       value = value.props.get(key) ?? (value.spreadParam ? { k: 'param', decl: value.spreadParam } : undefined);
     }
@@ -441,6 +488,10 @@ export class MetricDefinitions {
     let e: ts.Expression | undefined = creation.node.arguments?.[Number(index)];
     for (const key of keys) {
       const object = e && skipOuter(e);
+      if (object && ts.isArrayLiteralExpression(object) && /^\d+$/.test(key)) {
+        e = object.elements[Number(key)];
+        continue;
+      }
       if (!object || !ts.isObjectLiteralExpression(object)) return undefined;
       const prop = object.properties.find(
         (p) => (ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p)) && propertyKey(p.name) === key,
