@@ -23,33 +23,41 @@ describe('registries keyed by name', () => {
         kind: 'counter',
         at: 'src/metric-config.ts:14',
         via: 18,
-        uses: ['src/metrics-server.ts:47'],
+        uses: ['src/metrics-server.ts:52'],
       },
       {
         name: 'tracker_request_duration_seconds',
         kind: 'histogram',
         at: 'src/metric-config.ts:19',
         via: 27,
-        uses: ['src/metrics-server.ts:49', 'src/metrics-server.ts:51'],
+        uses: ['src/metrics-server.ts:54', 'src/metrics-server.ts:56'],
       },
       {
         name: 'tracker_parcels_scanned',
         kind: 'histogram',
         at: 'src/metric-config.ts:26',
         via: 27,
-        uses: ['src/scans.ts:12'],
+        uses: ['src/scans.ts:13'],
       },
       {
         name: 'tracker_scan_errors_total',
         kind: 'counter',
         at: 'src/metric-config.ts:33',
         via: 18,
-        uses: ['src/scans.ts:16'],
+        uses: ['src/scans.ts:17'],
+      },
+      {
+        // Looked up by a name built from the stage its one caller passes.
+        name: 'tracker_label_errors_total',
+        kind: 'counter',
+        at: 'src/metric-config.ts:39',
+        via: 18,
+        uses: ['src/metrics-server.ts:41'],
       },
       {
         name: 'tracker_carrier_events_total',
         kind: 'counter',
-        at: 'src/metric-config.ts:39',
+        at: 'src/metric-config.ts:45',
         via: 18,
         uses: [],
       },
@@ -59,7 +67,7 @@ describe('registries keyed by name', () => {
     expect(carrier?.trailLost).toMatchObject({
       how: 'stored in `this.metrics` under a key built at run time',
       loc: { file: 'src/metrics-server.ts', line: 24 },
-      readAt: { file: 'src/metrics-server.ts', line: 41 },
+      readAt: { file: 'src/metrics-server.ts', line: 46 },
     });
   });
 });

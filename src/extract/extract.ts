@@ -165,7 +165,7 @@ export function extract(options: ExtractOptions): Extraction {
   const resolver = new MetricResolver(definitions, project, evaluator, types, calls, flow);
   for (const [site, def] of [...definitions.sites(), ...definitions.elementSites()]) {
     if (def.trailLost !== undefined) continue;
-    const lost = trailLoss(site, def, project, definitions.creationOf(def));
+    const lost = trailLoss(site, def, project, definitions.creationOf(def), flow);
     if (lost) def.trailLost = lost;
   }
   const routes = [

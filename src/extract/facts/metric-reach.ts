@@ -1,5 +1,6 @@
 import { ts } from 'ts-morph';
 import type { MetricDef } from '../../types.js';
+import type { ValueFlow } from '../flow/value-flow.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
 import { enclosingClassLike, enclosingFunction, lookup, skipOuter } from '../syntax/scope.js';
 import { forEachDescendant } from '../syntax/walk.js';
@@ -15,9 +16,12 @@ export function trailLoss(
   def: MetricDef,
   project: ProjectIndex,
   creation?: ts.Node,
+  flow?: ValueFlow,
 ): MetricDef['trailLost'] {
   if (def.via)
-    return (creation && storedByKey(creation, project)) ?? { how: `created by \`${def.via.wrapper}\``, loc: def.loc };
+    return (
+      (creation && storedByKey(creation, project, flow)) ?? { how: `created by \`${def.via.wrapper}\``, loc: def.loc }
+    );
   if (ts.isCallExpression(site) && /Provider$/.test(site.expression.getText()))
     return { how: `registered as a provider by \`${site.expression.getText()}\` and injected`, loc: def.loc };
   let node = site;
@@ -75,7 +79,7 @@ export function trailLoss(
  * when the container is read outside the factory, the first such read (its keys are not ones
  * obslint could match to the metric's name, or the use would be linked).
  */
-function storedByKey(creation: ts.Node, project: ProjectIndex): MetricDef['trailLost'] {
+function storedByKey(creation: ts.Node, project: ProjectIndex, flow: ValueFlow | undefined): MetricDef['trailLost'] {
   const write = keyedWriteOf(creation);
   if (!write) return undefined;
   const { container, at } = write;
@@ -93,8 +97,10 @@ function storedByKey(creation: ts.Node, project: ProjectIndex): MetricDef['trail
     // Another write (`this.metrics = {}`) is not a read; `key in this.metrics` reads no metric.
     if (ts.isBinaryExpression(parent) && (parent.left === node || parent.right === node)) return;
     const key = keyRead(node);
+    // A lookup whose keys obslint can tell was linked to the metrics of those names already.
+    const told = ts.isElementAccessExpression(parent) && flow?.keysRead(parent) !== undefined;
     if (key === undefined) handedOnAt ??= node;
-    else if (key !== null && !isConstantKey(key)) lookupAt = node;
+    else if (key !== null && !isConstantKey(key) && !told) lookupAt = node;
   });
   const readAt = lookupAt ?? handedOnAt;
   const how = `stored in \`${text}\` under a key built at run time`;

@@ -13,7 +13,7 @@ import {
 import { forEachDescendant } from '../syntax/walk.js';
 import type { Caller } from './call-graph.js';
 import { returnedValues, calledFunction } from '../syntax/functions.js';
-import { iterations, scalarText, type StaticEvaluator } from './static-eval.js';
+import { bindArguments, EMPTY_ENV, iterations, scalarText, type StaticEvaluator } from './static-eval.js';
 import type { TypeOracle } from './type-oracle.js';
 
 /**
@@ -269,6 +269,11 @@ export class ValueFlow {
     return (keys.length === 1 && this.declaredByChecker(e, depth)) || flowed;
   }
 
+  /** The keys a lookup `c[key]` reads, when obslint can tell them (constants, or built from constants callers pass). */
+  keysRead(e: ts.ElementAccessExpression): string[] | undefined {
+    return this.keysOf(e);
+  }
+
   /** The member names an access reads: `a.b`, `a['b']`, `a[KEY]` and `a[key]` with `key` fed constants. */
   private keysOf(e: ts.PropertyAccessExpression | ts.ElementAccessExpression): string[] | undefined {
     const name = propertyName(e);
@@ -286,8 +291,29 @@ export class ValueFlow {
         const values = passed.map((p) => (p ? scalarText(this.evaluator.eval(p)) : undefined));
         if (values.length > 0 && values.every((v) => v !== undefined)) return [...new Set(values)];
       }
+      return undefined;
     }
-    return undefined;
+    // `this.metrics[`app_${kind}_total`]` in `count(kind)`: the key built from what each caller passes.
+    const fn = this.parameterOwner(arg);
+    if (!fn) return undefined;
+    const values = this.callersOf(fn).map((call) =>
+      scalarText(this.evaluator.eval(arg, bindArguments(fn, call.arguments ?? [], EMPTY_ENV))),
+    );
+    return values.length > 0 && values.every((v) => v !== undefined) ? [...new Set(values)] : undefined;
+  }
+
+  /** The one function whose parameters an expression reads, if it reads any and only those. */
+  private parameterOwner(expr: ts.Expression): ts.SignatureDeclaration | undefined {
+    let owner: ts.SignatureDeclaration | undefined;
+    let other = false;
+    forEachDescendant(expr, (node) => {
+      if (!ts.isIdentifier(node) || (ts.isPropertyAccessExpression(node.parent) && node.parent.name === node)) return;
+      const decl = lookup(node.text, node);
+      if (decl?.kind !== 'parameter') return;
+      if (owner && owner !== decl.fn) other = true;
+      owner = decl.fn;
+    });
+    return other ? undefined : owner;
   }
 
   private declared(decl: Declaration, use: ts.Identifier, depth: number): Source[] {
