@@ -136,8 +136,12 @@ export interface MetricDef {
   via?: { wrapper: string; loc: Location };
   /** Further call sites of a get-or-create helper that get this same metric by name. */
   alsoAt?: Location[];
-  /** Where obslint stops following the metric object (exported, passed on, injected), if it does. */
-  trailLost?: { how: string; loc: Location };
+  /**
+   * Where obslint stops following the metric object (exported, passed on, injected), if it does.
+   * `readAt`: it is stored in a container under a key built at run time, and the container is
+   * read there with keys obslint cannot match to this metric's name (so it may well be used).
+   */
+  trailLost?: { how: string; loc: Location; readAt?: Location };
   /**
    * prom-client: the other definitions that register this name (or, for names built at run time, a
    * name with the same constant parts) in the same registry, in files that load together: the

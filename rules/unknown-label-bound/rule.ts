@@ -17,6 +17,8 @@ export default defineRule({
         'no call site obslint can see sets {{word}} `{{label}}` of `{{metric}}`; the estimate assumes {{assumed}} values: set `metrics.{{metric}}.labels.{{label}}` in obslint.yaml if it is set where obslint cannot follow',
       unused:
         'nothing in the project uses `{{metric}}`, so its label{{plural}} {{labels}} cannot be bounded; the estimate assumes {{assumed}} values{{each}}: remove the metric if it is dead, or set `metrics.{{metric}}.labels` in obslint.yaml if it is used where obslint cannot follow',
+      unmatched:
+        "obslint cannot tell which uses are `{{metric}}`'s: it is {{how}} ({{storedAt}}), and the lookups there ({{readAt}}) use keys obslint cannot match to that name, so its label{{plural}} {{labels}} cannot be bounded and the estimate assumes {{assumed}} values{{each}}: look it up by its name as a constant (or a parameter its callers pass constants to), or set `metrics.{{metric}}.labels` in obslint.yaml",
       untraced:
         'obslint sees no use of `{{metric}}`: it stops following it where it is {{how}} (line {{line}}), so its label{{plural}} {{labels}} cannot be bounded and the estimate assumes {{assumed}} values{{each}}: give what receives it a type obslint can follow, declare the wrapper that uses it under `wrappers:` in obslint.yaml, or set `metrics.{{metric}}.labels` there',
     },
@@ -62,7 +64,7 @@ export default defineRule({
       } else if (unusedLabels.length > 0 && !mismatched.has(def.id)) {
         // "Nothing uses it" only where obslint followed the metric everywhere it can go.
         ctx.report({
-          messageId: def.trailLost ? 'untraced' : 'unused',
+          messageId: def.trailLost?.readAt ? 'unmatched' : def.trailLost ? 'untraced' : 'unused',
           data: {
             metric: def.name,
             labels: unusedLabels.map((l) => `\`${l}\``).join(', '),
@@ -71,6 +73,8 @@ export default defineRule({
             assumed: ctx.config.defaults.unknownLabelBound,
             how: def.trailLost?.how ?? '',
             line: def.trailLost?.loc.line ?? def.loc.line,
+            storedAt: def.trailLost ? where(def.trailLost.loc, def.loc) : '',
+            readAt: def.trailLost?.readAt ? where(def.trailLost.readAt, def.loc) : '',
           },
           loc: def.loc,
           metric: def.name,
@@ -117,3 +121,8 @@ export default defineRule({
     }
   },
 });
+
+/** `line 12` in the definition's file, `src/metrics.ts line 12` elsewhere. */
+function where(loc: Location, from: Location): string {
+  return loc.file === from.file ? `line ${loc.line}` : `${loc.file} line ${loc.line}`;
+}

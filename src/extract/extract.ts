@@ -12,6 +12,7 @@ import { markDuplicateRegistrations } from './facts/registrations.js';
 import { CallGraph } from './flow/call-graph.js';
 import { ValueFlow } from './flow/value-flow.js';
 import { WrapperIndex } from './libraries/wrappers.js';
+import { METRICS_LIBRARY_IMPORT } from './libraries/injected-statsd.js';
 import type { ModuleResolver, WorkspacePackage } from './syntax/module-resolver.js';
 import { ProjectIndex } from './syntax/project-index.js';
 import { ProvenanceAnalyzer } from './flow/provenance.js';
@@ -152,13 +153,19 @@ export function extract(options: ExtractOptions): Extraction {
       guarded(call, notices, root, () => {
         definitions.discover(call);
       });
+  // A StatsD client handed over by a framework, in a project that imports no metrics library.
+  if (![...texts.values()].some((text) => METRICS_LIBRARY_IMPORT.test(text)))
+    for (const call of callExpressions)
+      guarded(call, notices, root, () => {
+        definitions.discoverInjected(call);
+      });
   definitions.finish();
   markDuplicateRegistrations(definitions.registrations, candidates.importers);
   // Every creation has been seen: references can now be resolved (and memoized) for good.
   const resolver = new MetricResolver(definitions, project, evaluator, types, calls, flow);
   for (const [site, def] of [...definitions.sites(), ...definitions.elementSites()]) {
     if (def.trailLost !== undefined) continue;
-    const lost = trailLoss(site, def, project);
+    const lost = trailLoss(site, def, project, definitions.creationOf(def), flow);
     if (lost) def.trailLost = lost;
   }
   const routes = [

@@ -18,7 +18,8 @@ import {
 import { libraryPaths } from '../flow/library-path.js';
 import { labelCallsOn, lookupGuard } from './lookup-guard.js';
 import { typeBound } from '../flow/type-bounds.js';
-import type { ValueFlow } from '../flow/value-flow.js';
+import { isInjected, type ValueFlow } from '../flow/value-flow.js';
+import { injectedStatsdCall } from '../libraries/injected-statsd.js';
 import { meterName, OTEL, otelInstrument } from '../libraries/opentelemetry.js';
 import { nestProviderKind, PROM_CLIENT, promClientClassAt, promClientMetricClass } from '../libraries/prom-client.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
@@ -100,6 +101,9 @@ export class MetricDefinitions {
   private readonly byElement = new Map<ts.Node, Map<number, MetricDef>>();
   /** Wrapper call → the metrics it creates, by the `new` expression inside the wrapper. */
   private readonly instances = new Map<ts.Node, Map<ts.Node, MetricDef>>();
+  /** The `new Counter(…)` (or library call) → every metric it creates, whoever calls its wrapper. */
+  private readonly byCreation = new Map<ts.Node, MetricDef[]>();
+  private readonly creations = new Map<MetricDef, ts.Node>();
 
   /** Calls that pass label values for the metric they define, by call. */
   private readonly passed = new Map<ts.Node, PassedLabels[]>();
@@ -133,6 +137,19 @@ export class MetricDefinitions {
   /** The first metric defined under a static name. */
   named(name: string): MetricDef | undefined {
     return this.byName.get(name);
+  }
+
+  /**
+   * The metric named `name` among those `node` (a `new Counter(…)` inside a factory) creates: a
+   * registry keyed by name hands out the one stored under that name.
+   */
+  createdNamed(node: ts.Node, name: string): MetricDef | undefined {
+    return this.byCreation.get(node)?.find((def) => !def.nameIsDynamic && def.name === name);
+  }
+
+  /** The `new Counter(…)` (or library call) that creates a metric, inside its factory when it has one. */
+  creationOf(def: MetricDef): ts.Node | undefined {
+    return this.creations.get(def);
   }
 
   /** The metrics one wrapper call creates, by the creating node inside the wrapper. */
@@ -175,6 +192,47 @@ export class MetricDefinitions {
       this.define(creation);
   }
 
+  /**
+   * `hyper.metrics.increment(name)`: a StatsD-style client the framework hands over (see
+   * injected-statsd.ts). Only where the value flow finds nothing the project builds behind the
+   * holder (a class, an object literal, a function): then it comes from outside, as a client would.
+   */
+  discoverInjected(node: ts.CallExpression): void {
+    const found = injectedStatsdCall(node);
+    if (!found) return;
+    const origins = this.flow.origins(found.holder);
+    // Values that could be a client the project builds itself; a string or a number cannot (a
+    // method matched to calls by name sees the arguments of unrelated calls).
+    const built = origins.some((o) => {
+      if (isInjected(o)) return false;
+      const e = skipOuter(o.expr);
+      return (
+        ts.isObjectLiteralExpression(e) ||
+        ts.isNewExpression(e) ||
+        ts.isCallExpression(e) ||
+        ts.isFunctionLike(e) ||
+        ts.isClassExpression(e)
+      );
+    });
+    if (built) return;
+    const { spec } = found;
+    const first = skipOuter(node.arguments[0]);
+    // StatsD clients take one name or a list of names (service-runner's `endTiming([name], start)`).
+    if (ts.isArrayLiteralExpression(first) && first.elements.length === 1) spec.name = '0.0';
+    const creation: Creation = {
+      node,
+      library: 'statsd',
+      kind: spec.kind as MetricKind,
+      env: EMPTY_ENV,
+      calls: [],
+      wrapper: { spec, declared: false },
+    };
+    // A name built from the calling function's parameters is that call's metric, partly known,
+    // when no caller that passes the rest can be seen (the framework calls the handler).
+    const instances = this.instantiate(creation, 0);
+    for (const instance of instances.length > 0 ? instances : [creation]) this.define(instance);
+  }
+
   /** `new metrics.client.Counter(…)` where `metrics.client` is prom-client handed over by a package or a caller. */
   private promClientClassByValue(node: ts.NewExpression): MetricKind | undefined {
     const callee = skipOuter(node.expression);
@@ -208,6 +266,11 @@ export class MetricDefinitions {
     const arg = creation.node.arguments?.[Number(index)];
     let value: Static | undefined = arg ? this.evaluator.eval(arg, creation.env) : undefined;
     for (const key of keys) {
+      // `endTiming(['jobs_delay'], start)`: an element of an array argument.
+      if (value?.k === 'arr' && /^\d+$/.test(key)) {
+        value = value.items[Number(key)];
+        continue;
+      }
       if (value?.k !== 'obj') return value?.k === 'param' ? value : undefined;
       value = value.props.get(key) ?? (value.spreadParam ? { k: 'param', decl: value.spreadParam } : undefined);
     }
@@ -425,6 +488,10 @@ export class MetricDefinitions {
     let e: ts.Expression | undefined = creation.node.arguments?.[Number(index)];
     for (const key of keys) {
       const object = e && skipOuter(e);
+      if (object && ts.isArrayLiteralExpression(object) && /^\d+$/.test(key)) {
+        e = object.elements[Number(key)];
+        continue;
+      }
       if (!object || !ts.isObjectLiteralExpression(object)) return undefined;
       const prop = object.properties.find(
         (p) => (ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p)) && propertyKey(p.name) === key,
@@ -485,8 +552,8 @@ export class MetricDefinitions {
     const config = this.configOf(creation);
     const props = config.props;
     const name = config.name ? scalarText(config.name) : undefined;
-    // A metric declared as an element of a constant array is defined where the element is.
-    const loc = this.project.location(creation.element?.node ?? site);
+    // A metric declared as an element of a constant array is defined where the element names it.
+    const loc = this.project.location(namedAt(creation.element?.node) ?? site);
     // Get-or-create by name: a further call gets the metric the first one registered.
     const getOrCreate = wrapper?.spec.getOrCreate === true || guard !== undefined;
     const existing = getOrCreate && name !== undefined ? this.byName.get(name) : undefined;
@@ -656,6 +723,10 @@ export class MetricDefinitions {
   ): void {
     const { node, calls, env, wrapper } = creation;
     const outer = calls[0];
+    const created = this.byCreation.get(node);
+    if (!created) this.byCreation.set(node, [def]);
+    else if (!created.includes(def)) created.push(def);
+    if (!this.creations.has(def)) this.creations.set(def, node);
     // One call inside a loop creates a metric per element: its value is none of them in particular.
     if (creation.element) {
       this.byNode.delete(site);
@@ -723,6 +794,13 @@ export class MetricDefinitions {
     }
     return where;
   }
+}
+
+/** An element `{ name: 'jobs_total', … }` of a metric list: its `name` entry, else the whole element. */
+function namedAt(element: ts.Expression | undefined): ts.Node | undefined {
+  const e = element && skipOuter(element);
+  if (!e || !ts.isObjectLiteralExpression(e)) return element;
+  return e.properties.find((p) => ts.isPropertyAssignment(p) && propertyKey(p.name) === 'name') ?? element;
 }
 
 /** The characters of a readable name outside its `{expression}` parts (which may hold braces). */

@@ -1,7 +1,8 @@
 import { ts } from 'ts-morph';
 import type { MetricDef } from '../../types.js';
+import type { ValueFlow } from '../flow/value-flow.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
-import { lookup, skipOuter } from '../syntax/scope.js';
+import { enclosingClassLike, enclosingFunction, lookup, skipOuter } from '../syntax/scope.js';
 import { forEachDescendant } from '../syntax/walk.js';
 
 /**
@@ -10,8 +11,17 @@ import { forEachDescendant } from '../syntax/walk.js';
  * A metric whose trail is not lost and that nothing uses is really unused; one whose trail is
  * lost may be used where obslint cannot see.
  */
-export function trailLoss(site: ts.Node, def: MetricDef, project: ProjectIndex): MetricDef['trailLost'] {
-  if (def.via) return { how: `created by \`${def.via.wrapper}\``, loc: def.loc };
+export function trailLoss(
+  site: ts.Node,
+  def: MetricDef,
+  project: ProjectIndex,
+  creation?: ts.Node,
+  flow?: ValueFlow,
+): MetricDef['trailLost'] {
+  if (def.via)
+    return (
+      (creation && storedByKey(creation, project, flow)) ?? { how: `created by \`${def.via.wrapper}\``, loc: def.loc }
+    );
   if (ts.isCallExpression(site) && /Provider$/.test(site.expression.getText()))
     return { how: `registered as a provider by \`${site.expression.getText()}\` and injected`, loc: def.loc };
   let node = site;
@@ -61,6 +71,101 @@ export function trailLoss(site: ts.Node, def: MetricDef, project: ProjectIndex):
   if (ts.isArrayLiteralExpression(parent)) return at(parent, 'stored in an array');
   if (ts.isExportAssignment(parent)) return at(parent, 'exported');
   return undefined;
+}
+
+/**
+ * A factory that keeps what it creates in a record or Map under a key built at run time
+ * (`this.metrics[prefix + name] = counter`, `registry.set(key, counter)`): where it is stored and,
+ * when the container is read outside the factory, the first such read (its keys are not ones
+ * obslint could match to the metric's name, or the use would be linked).
+ */
+function storedByKey(creation: ts.Node, project: ProjectIndex, flow: ValueFlow | undefined): MetricDef['trailLost'] {
+  const write = keyedWriteOf(creation);
+  if (!write) return undefined;
+  const { container, at } = write;
+  const text = container.getText();
+  const factory = enclosingFunction(at);
+  const cls = text.startsWith('this.') ? enclosingClassLike(at) : undefined;
+  const scope = cls ?? at.getSourceFile();
+  // A lookup by a key built at run time first; else where the container is handed on.
+  let lookupAt: ts.Node | undefined;
+  let handedOnAt: ts.Node | undefined;
+  forEachDescendant(scope, (node) => {
+    if (lookupAt || !ts.isExpression(node) || node === container || node.getText() !== text) return;
+    if (factory && isWithin(node, factory)) return;
+    const parent = node.parent;
+    // Another write (`this.metrics = {}`) is not a read; `key in this.metrics` reads no metric.
+    if (ts.isBinaryExpression(parent) && (parent.left === node || parent.right === node)) return;
+    const key = keyRead(node);
+    // A lookup whose keys obslint can tell was linked to the metrics of those names already.
+    const told = ts.isElementAccessExpression(parent) && flow?.keysRead(parent) !== undefined;
+    if (key === undefined) handedOnAt ??= node;
+    else if (key !== null && !isConstantKey(key) && !told) lookupAt = node;
+  });
+  const readAt = lookupAt ?? handedOnAt;
+  const how = `stored in \`${text}\` under a key built at run time`;
+  return readAt
+    ? { how, loc: project.location(at), readAt: project.location(readAt) }
+    : { how, loc: project.location(at) };
+}
+
+/** `c[key] = x` or `c.set(key, x)` where `x` is the creation or the variable holding it. */
+function keyedWriteOf(creation: ts.Node): { container: ts.Expression; at: ts.Node } | undefined {
+  let node: ts.Node = creation;
+  while (node.parent && (ts.isParenthesizedExpression(node.parent) || ts.isAsExpression(node.parent)))
+    node = node.parent;
+  const holders: ts.Node[] = [node];
+  const parent = node.parent;
+  if (parent && ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) {
+    const declaration = parent;
+    const fn = enclosingFunction(parent) ?? parent.getSourceFile();
+    forEachDescendant(fn, (n) => {
+      if (ts.isIdentifier(n) && n !== declaration.name && n.text === declaration.name.getText())
+        if (lookup(n.text, n)?.node === declaration) holders.push(n);
+    });
+  }
+  for (const holder of holders) {
+    const p = holder.parent;
+    if (!p) continue;
+    if (ts.isBinaryExpression(p) && p.right === holder && p.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      const left = skipOuter(p.left);
+      if (ts.isElementAccessExpression(left) && !isConstantKey(left.argumentExpression))
+        return { container: left.expression, at: p };
+    }
+    if (
+      ts.isCallExpression(p) &&
+      p.arguments[1] === holder &&
+      ts.isPropertyAccessExpression(p.expression) &&
+      p.expression.name.text === 'set' &&
+      !isConstantKey(p.arguments[0])
+    )
+      return { container: p.expression.expression, at: p };
+  }
+  return undefined;
+}
+
+/**
+ * The key a container reference is read with (`c[key]`, `c.get(key)`); null for any other member
+ * use (`c.set(…)`, `c.size`); undefined when the container itself is handed on.
+ */
+function keyRead(node: ts.Expression): ts.Expression | null | undefined {
+  const parent = node.parent;
+  if (ts.isElementAccessExpression(parent) && parent.expression === node) return parent.argumentExpression;
+  if (ts.isPropertyAccessExpression(parent) && parent.expression === node) {
+    const call = parent.parent;
+    return parent.name.text === 'get' && ts.isCallExpression(call) && call.arguments[0] ? call.arguments[0] : null;
+  }
+  return undefined;
+}
+
+function isConstantKey(key: ts.Expression): boolean {
+  const k = skipOuter(key);
+  return ts.isStringLiteralLike(k) || ts.isNumericLiteral(k);
+}
+
+function isWithin(node: ts.Node, ancestor: ts.Node): boolean {
+  for (let n: ts.Node | undefined = node; n; n = n.parent) if (n === ancestor) return true;
+  return false;
 }
 
 /** A variable holding a metric: the first reference that hands it on (argument, return, export, object). */

@@ -65,6 +65,9 @@ export class MetricResolver {
       return created ? [created] : [];
     }
     if (source.path.length > 0) return [];
+    // `this.metrics['sas_requests']` where the factory stored each metric under its built name.
+    const named = source.key === undefined ? undefined : this.definitions.createdNamed(e, source.key);
+    if (named) return [named];
     const direct =
       source.element === undefined ? this.definitions.atNode(e) : this.definitions.atElement(e, source.element);
     if (direct) return [direct];

@@ -436,14 +436,34 @@ function spreadFrom(obj: Extract<Static, { k: 'obj' }>): Static {
 /** The element expressions of a constant array literal, through `const` declarations and imports. */
 export function constantArrayElements(expr: ts.Expression, project: ProjectIndex): ts.Expression[] | undefined {
   let e = skipOuter(expr);
-  for (let i = 0; i < 4 && ts.isIdentifier(e); i++) {
-    let decl = lookup(e.text, e);
-    if (decl?.kind === 'import') decl = project.followImport(decl);
-    if (decl?.kind !== 'variable' || decl.path.length > 0 || !decl.node.initializer) return undefined;
-    e = skipOuter(decl.node.initializer);
+  for (let i = 0; i < 4 && (ts.isIdentifier(e) || ts.isPropertyAccessExpression(e)); i++) {
+    const next = ts.isIdentifier(e) ? constantInitializer(e, project) : namespaceMember(e, project);
+    if (!next) return undefined;
+    e = next;
   }
   if (!ts.isArrayLiteralExpression(e) || e.elements.some(ts.isSpreadElement)) return undefined;
   return [...e.elements];
+}
+
+/** The initializer of the `const` an identifier names (through an import), if it has one. */
+function constantInitializer(id: ts.Identifier, project: ProjectIndex): ts.Expression | undefined {
+  let decl = lookup(id.text, id);
+  if (decl?.kind === 'import') decl = project.followImport(decl);
+  if (decl?.kind !== 'variable' || decl.path.length > 0 || !decl.node.initializer) return undefined;
+  return skipOuter(decl.node.initializer);
+}
+
+/** `config.METRICS` where `config` is a module namespace (`import * as config`): the initializer of that export. */
+function namespaceMember(access: ts.PropertyAccessExpression, project: ProjectIndex): ts.Expression | undefined {
+  const base = skipOuter(access.expression);
+  let decl = ts.isIdentifier(base) ? lookup(base.text, base) : undefined;
+  // `import { config } from '.'` where the index does `export * as config from './config'`.
+  if (decl?.kind === 'import' && decl.imported !== '*') decl = project.followImport(decl);
+  if (decl?.kind !== 'import' || decl.imported !== '*') return undefined;
+  const file = project.importedFile(decl);
+  const target = file && project.findExport(file, access.name.text);
+  if (target?.kind !== 'variable' || target.path.length > 0 || !target.node.initializer) return undefined;
+  return skipOuter(target.node.initializer);
 }
 
 /** Array methods whose callback's first parameter takes each element in turn. */

@@ -13,7 +13,7 @@ import {
 import { forEachDescendant } from '../syntax/walk.js';
 import type { Caller } from './call-graph.js';
 import { returnedValues, calledFunction } from '../syntax/functions.js';
-import { iterations, scalarText, type StaticEvaluator } from './static-eval.js';
+import { bindArguments, EMPTY_ENV, iterations, scalarText, type StaticEvaluator } from './static-eval.js';
 import type { TypeOracle } from './type-oracle.js';
 
 /**
@@ -27,6 +27,12 @@ export interface Origin {
   expanded?: true;
   /** Written in a loop over a constant collection: the turn it was written in (one metric per element). */
   element?: number;
+  /**
+   * Read from a container under this constant key where the writes' keys are built at run time
+   * (`this.metrics[prefix + name] = m`, read as `this.metrics['sas_requests']`): a registry keyed
+   * by name, so the value is the metric of that name among those the write may hold.
+   */
+  key?: string;
 }
 
 /** A value injected by a DI container under a token obslint can read (`@InjectMetric('orders_total')`). */
@@ -49,6 +55,75 @@ interface ContainerWrite {
 
 export const isInjected = (source: Source): source is InjectedOrigin => 'token' in source;
 
+/** A variable or a class field that values are written into by key: where to look and how to know it. */
+interface Container {
+  id: string;
+  scope: ts.Node;
+  denotes: (expr: ts.Expression) => boolean;
+  init: ts.Expression | undefined;
+}
+
+function variableContainer(decl: ts.VariableDeclaration): Container | undefined {
+  if (!ts.isIdentifier(decl.name)) return undefined;
+  const name = decl.name.text;
+  const scope = decl.getSourceFile();
+  return {
+    id: `${scope.fileName}:${decl.pos}`,
+    scope,
+    denotes: (x) => ts.isIdentifier(x) && x.text === name && lookup(x.text, x)?.node === decl,
+    init: decl.initializer,
+  };
+}
+
+function fieldContainer(cls: ts.ClassLikeDeclaration, field: string): Container {
+  const declared = cls.members.find((m) => ts.isPropertyDeclaration(m) && propertyKey(m.name) === field);
+  return {
+    id: `${cls.getSourceFile().fileName}:${cls.pos}#${field}`,
+    scope: cls,
+    denotes: (x) =>
+      ts.isPropertyAccessExpression(x) &&
+      skipOuter(x.expression).kind === ts.SyntaxKind.ThisKeyword &&
+      x.name.text === field &&
+      enclosingClassLike(x) === cls,
+    init: declared && ts.isPropertyDeclaration(declared) ? declared.initializer : undefined,
+  };
+}
+
+/**
+ * The container an empty record or map starts out as: `const metrics = {}`, a field
+ * `metrics = new Map()`, or `this.metrics = {}` in a constructor. The value flow reaches the
+ * `{}` through aliases (`res.locals.metrics = { registry: this.metrics }`); the writes are on the
+ * variable or field.
+ */
+function containerCreatedBy(created: ts.Expression): Container | undefined {
+  const e = skipOuter(created);
+  if (!ts.isObjectLiteralExpression(e) && !ts.isNewExpression(e)) return undefined;
+  let at: ts.Node = e;
+  while (
+    at.parent &&
+    (ts.isParenthesizedExpression(at.parent) ||
+      ts.isAsExpression(at.parent) ||
+      ts.isSatisfiesExpression(at.parent) ||
+      ts.isTypeAssertionExpression(at.parent) ||
+      ts.isNonNullExpression(at.parent))
+  )
+    at = at.parent;
+  const holder = at.parent;
+  if (!holder) return undefined;
+  if (ts.isVariableDeclaration(holder) && holder.initializer === at) return variableContainer(holder);
+  if (ts.isPropertyDeclaration(holder) && holder.initializer === at) {
+    const field = propertyKey(holder.name);
+    return field === undefined ? undefined : fieldContainer(holder.parent, field);
+  }
+  if (ts.isBinaryExpression(holder) && holder.right === at && holder.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+    const left = skipOuter(holder.left);
+    const cls = enclosingClassLike(holder);
+    if (ts.isPropertyAccessExpression(left) && skipOuter(left.expression).kind === ts.SyntaxKind.ThisKeyword && cls)
+      return fieldContainer(cls, left.name.text);
+  }
+  return undefined;
+}
+
 const MAX_DEPTH = 16;
 const MAX_ORIGINS = 64;
 /** Per query: a question whose answer fans out over the whole project is given up, and says so. */
@@ -57,6 +132,8 @@ const MAX_STEPS = 600;
 const INJECTORS = new Set(['InjectMetric', 'Inject']);
 const CONTAINER_READS = new Set(['get']);
 const CONTAINER_WRITES = new Set(['set']);
+/** Per-request bags a framework hands to every handler: Express `res.locals` (and `app.locals`). */
+const REQUEST_BAGS = new Set(['locals']);
 
 /**
  * The one answer to "where does this value come from", for metric objects and the objects label
@@ -170,7 +247,7 @@ export class ValueFlow {
     const keys = this.keysOf(e);
     const base = skipOuter(e.expression);
     // A container filled by key (`metrics[name] = new Counter(…)`, `this.metrics.set(name, …)`).
-    const stored = this.storedIn(base, keys, depth);
+    const stored = this.storedIn(this.containerAt(base), keys, depth);
     if (!keys) return stored.length > 0 ? stored : [{ expr: e, path: [] }];
     // `this.constructor.queueName`: the static field of this class and of every subclass.
     if (
@@ -183,11 +260,18 @@ export class ValueFlow {
       const cls = enclosingClassLike(e);
       return cls ? keys.flatMap((key) => this.instanceField(cls, key, depth)) : [];
     }
+    const bagged = this.putInRequestBag(base, keys, depth);
+    if (bagged.length > 0) return bagged;
     // The flow first: structurally equal types (`m.mesh` and `m.topics`) are one type to the
     // checker, which then names only one of them. The checker where the flow stops short.
     const flowed = [...keys.flatMap((key) => this.members(this.follow(base, depth + 1), [key], depth)), ...stored];
     if (flowed.some((o) => isInjected(o) || o.path.length === 0)) return flowed;
     return (keys.length === 1 && this.declaredByChecker(e, depth)) || flowed;
+  }
+
+  /** The keys a lookup `c[key]` reads, when obslint can tell them (constants, or built from constants callers pass). */
+  keysRead(e: ts.ElementAccessExpression): string[] | undefined {
+    return this.keysOf(e);
   }
 
   /** The member names an access reads: `a.b`, `a['b']`, `a[KEY]` and `a[key]` with `key` fed constants. */
@@ -207,8 +291,29 @@ export class ValueFlow {
         const values = passed.map((p) => (p ? scalarText(this.evaluator.eval(p)) : undefined));
         if (values.length > 0 && values.every((v) => v !== undefined)) return [...new Set(values)];
       }
+      return undefined;
     }
-    return undefined;
+    // `this.metrics[`app_${kind}_total`]` in `count(kind)`: the key built from what each caller passes.
+    const fn = this.parameterOwner(arg);
+    if (!fn) return undefined;
+    const values = this.callersOf(fn).map((call) =>
+      scalarText(this.evaluator.eval(arg, bindArguments(fn, call.arguments ?? [], EMPTY_ENV))),
+    );
+    return values.length > 0 && values.every((v) => v !== undefined) ? [...new Set(values)] : undefined;
+  }
+
+  /** The one function whose parameters an expression reads, if it reads any and only those. */
+  private parameterOwner(expr: ts.Expression): ts.SignatureDeclaration | undefined {
+    let owner: ts.SignatureDeclaration | undefined;
+    let other = false;
+    forEachDescendant(expr, (node) => {
+      if (!ts.isIdentifier(node) || (ts.isPropertyAccessExpression(node.parent) && node.parent.name === node)) return;
+      const decl = lookup(node.text, node);
+      if (decl?.kind !== 'parameter') return;
+      if (owner && owner !== decl.fn) other = true;
+      owner = decl.fn;
+    });
+    return other ? undefined : owner;
   }
 
   private declared(decl: Declaration, use: ts.Identifier, depth: number): Source[] {
@@ -385,18 +490,32 @@ export class ValueFlow {
     depth: number,
   ): Source[] | undefined {
     const key = keyExpr ? scalarText(this.evaluator.eval(keyExpr)) : undefined;
-    const stored = this.storedIn(container, key === undefined ? undefined : [key], depth);
+    const keys = key === undefined ? undefined : [key];
+    const named = this.containerAt(container);
+    // `registry.get('x')` where `registry` holds a Map created elsewhere (`this.metrics`, passed on).
+    const stored = named
+      ? this.storedIn(named, keys, depth)
+      : this.follow(container, depth + 1).flatMap((o) =>
+          isInjected(o) || o.path.length > 0 ? [] : this.storedIn(containerCreatedBy(o.expr), keys, depth),
+        );
     return stored.length > 0 ? stored : undefined;
   }
 
   /** Values written into a container under one of `keys` (any key when they are not known). */
-  private storedIn(container: ts.Expression, keys: string[] | undefined, depth: number): Source[] {
+  private storedIn(container: Container | undefined, keys: string[] | undefined, depth: number): Source[] {
     return this.writesOf(container)
       .filter((w) => !keys || w.key === undefined || keys.includes(w.key))
       .flatMap((w) => {
         const found = this.follow(w.value, depth + 1);
         const { element } = w;
-        return element === undefined ? found : found.map((o) => (isInjected(o) ? o : { ...o, element }));
+        // A write under a key built at run time, read under a constant one: the key tells which.
+        const key = w.key === undefined && keys?.length === 1 ? keys[0] : undefined;
+        if (element === undefined && key === undefined) return found;
+        return found.map((o) =>
+          isInjected(o)
+            ? o
+            : { ...o, ...(element === undefined ? {} : { element }), ...(key === undefined ? {} : { key }) },
+        );
       });
   }
 
@@ -418,39 +537,29 @@ export class ValueFlow {
     }));
   }
 
+  /** The container an expression names: a variable (imported or not) or a field of `this`. */
+  private containerAt(container: ts.Expression): Container | undefined {
+    const c = skipOuter(container);
+    if (ts.isIdentifier(c)) {
+      let decl = lookup(c.text, c);
+      if (decl?.kind === 'import') decl = this.project.followImport(decl);
+      if (decl?.kind !== 'variable' || decl.path.length > 0) return undefined;
+      return variableContainer(decl.node);
+    }
+    if (ts.isPropertyAccessExpression(c) && skipOuter(c.expression).kind === ts.SyntaxKind.ThisKeyword) {
+      const cls = enclosingClassLike(c);
+      return cls ? fieldContainer(cls, c.name.text) : undefined;
+    }
+    return undefined;
+  }
+
   /**
    * `set(key, value)` calls, `[key] = value` and `.key = value` writes on one container (a variable
    * or a class field), keyed when the key is constant, and the entries of a `new Map([...])`.
    */
-  private writesOf(container: ts.Expression): ContainerWrite[] {
-    const c = skipOuter(container);
-    let scope: ts.Node;
-    let id: string;
-    let denotes: (expr: ts.Expression) => boolean;
-    let init: ts.Expression | undefined;
-    if (ts.isIdentifier(c)) {
-      const decl = lookup(c.text, c);
-      if (decl?.kind !== 'variable' || decl.path.length > 0) return [];
-      scope = decl.node.getSourceFile();
-      id = `${scope.getSourceFile().fileName}:${decl.node.pos}`;
-      denotes = (x) => ts.isIdentifier(x) && x.text === c.text && lookup(x.text, x)?.node === decl.node;
-      init = decl.node.initializer;
-    } else if (ts.isPropertyAccessExpression(c) && skipOuter(c.expression).kind === ts.SyntaxKind.ThisKeyword) {
-      const cls = enclosingClassLike(c);
-      if (!cls) return [];
-      const field = c.name.text;
-      scope = cls;
-      id = `${cls.getSourceFile().fileName}:${cls.pos}#${field}`;
-      denotes = (x) =>
-        ts.isPropertyAccessExpression(x) &&
-        skipOuter(x.expression).kind === ts.SyntaxKind.ThisKeyword &&
-        x.name.text === field &&
-        enclosingClassLike(x) === cls;
-      const declared = cls.members.find((m) => ts.isPropertyDeclaration(m) && propertyKey(m.name) === field);
-      init = declared && ts.isPropertyDeclaration(declared) ? declared.initializer : undefined;
-    } else {
-      return [];
-    }
+  private writesOf(container: Container | undefined): ContainerWrite[] {
+    if (!container) return [];
+    const { id, scope, denotes, init } = container;
     const cached = this.containerWrites.get(id);
     if (cached) return cached;
     const found: ContainerWrite[] = [];
@@ -514,6 +623,21 @@ export class ValueFlow {
     }
     const base = found.length === 0 && hops < 8 ? this.project.baseClass(cls) : undefined;
     return base ? this.instanceField(base, member, depth + 1, hops + 1) : found;
+  }
+
+  /**
+   * `res.locals.metrics` (Express's per-request bag): what any middleware puts there under that
+   * name (`res.locals.metrics = { registry: this.metrics }`). The request object reaches the
+   * handler from the framework, so the flow cannot follow it there.
+   */
+  private putInRequestBag(base: ts.Expression, keys: string[], depth: number): Source[] {
+    if (!ts.isPropertyAccessExpression(base) || !REQUEST_BAGS.has(base.name.text)) return [];
+    const isBag = (x: ts.Expression): boolean => ts.isPropertyAccessExpression(x) && REQUEST_BAGS.has(x.name.text);
+    return keys.flatMap((key) =>
+      this.memberWritesOf(key)
+        .filter((w) => isBag(skipOuter((skipOuter(w.left) as ts.PropertyAccessExpression).expression)))
+        .flatMap((w) => this.follow(w.right, depth + 1)),
+    );
   }
 
   private memberWrites?: Map<string, ts.BinaryExpression[]>;
@@ -653,6 +777,8 @@ export class ValueFlow {
         else if (ts.isSpreadAssignment(prop))
           found.push(...this.members(this.follow(prop.expression, depth + 1), [member], depth + 1));
       }
+      // `{}` that a variable or field starts as and is filled by key later (`res.locals.registry['x']`).
+      if (found.length === 0) found.push(...this.storedIn(containerCreatedBy(object), [member], depth));
       return found;
     }
     if (ts.isIdentifier(object)) {
@@ -720,7 +846,8 @@ function dedupe(origins: Source[]): Source[] {
   return origins.filter((o) => {
     const node = isInjected(o) ? o.node : o.expr;
     const element = !isInjected(o) && o.element !== undefined ? `@${o.element}` : '';
-    const key = `${node.pos}:${node.getSourceFile().fileName}:${o.path.join('.')}${element}`;
+    const named = !isInjected(o) && o.key !== undefined ? `[${o.key}]` : '';
+    const key = `${node.pos}:${node.getSourceFile().fileName}:${o.path.join('.')}${element}${named}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

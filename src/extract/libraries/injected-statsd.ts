@@ -1,0 +1,53 @@
+import { ts } from 'ts-morph';
+import type { MetricKind, WrapperSpec } from '../../types.js';
+import { propertyName, skipOuter } from '../syntax/scope.js';
+
+/**
+ * A StatsD-style client a framework hands to the code (`hyper.metrics.increment(name)`,
+ * `ctx.statsd.timing(name, ms)`): nothing imports a StatsD package, so no preset matches it. It is
+ * recognised by the property that holds it and StatsD's method names, and only in a project that
+ * imports no metrics library at all (where `metrics.increment` is far more likely something else).
+ */
+const HOLDERS = new Set(['metrics', 'statsd', 'stats', 'dogstatsd']);
+
+/** StatsD methods and the metric kind each records (`set`, `timer` and `unique` collide with Maps and timers). */
+const METHODS: Readonly<Record<string, MetricKind>> = {
+  increment: 'counter',
+  decrement: 'counter',
+  gauge: 'gauge',
+  histogram: 'histogram',
+  distribution: 'histogram',
+  timing: 'histogram',
+  // service-runner / hyperswitch: `endTiming(name, startTime)` records the time since `startTime`.
+  endTiming: 'histogram',
+};
+
+/** Imports that show the project records metrics through a library obslint reads. */
+export const METRICS_LIBRARY_IMPORT =
+  /(?:from\s+|require\s*\(\s*)['"](?:prom-client|@opentelemetry\/api|@opentelemetry\/sdk-metrics|@willsoto\/nestjs-prometheus|hot-shots|node-statsd|statsd-client|dd-trace|datadog-metrics|lynx|node-dogstatsd)['"]/;
+
+/**
+ * The spec of an injected StatsD call, read from its shape alone: `<x>.metrics.<method>(name, …)`
+ * Whether the holder really comes from outside the project is for the value flow to say.
+ */
+export function injectedStatsdCall(call: ts.CallExpression): { spec: WrapperSpec; holder: ts.Expression } | undefined {
+  const callee = skipOuter(call.expression);
+  if (!ts.isPropertyAccessExpression(callee)) return undefined;
+  const kind = Object.hasOwn(METHODS, callee.name.text) ? METHODS[callee.name.text] : undefined;
+  const holder = skipOuter(callee.expression);
+  const held = propertyName(holder);
+  if (!kind || held === undefined || !HOLDERS.has(held) || call.arguments.length === 0) return undefined;
+  if (!ts.isPropertyAccessExpression(holder) && !ts.isElementAccessExpression(holder)) return undefined;
+  return {
+    spec: {
+      callee: `${held}.${callee.name.text}`,
+      kind,
+      name: 0,
+      getOrCreate: true,
+      // As hot-shots: `increment(name, value, tags)`; the call is the metric's use.
+      labels: 'arg:2',
+      library: 'statsd',
+    },
+    holder,
+  };
+}
