@@ -3,6 +3,7 @@ import type { ArgumentPath, Library, Location, MetricDef, MetricKind, WrapperSpe
 import { isMethodLike, type CallGraph, type Caller } from '../flow/call-graph.js';
 import {
   bindArguments,
+  constructorParameterField,
   EMPTY_ENV,
   scalarText,
   staticNumbers,
@@ -16,13 +17,21 @@ import {
   type StaticEvaluator,
 } from '../flow/static-eval.js';
 import { libraryPaths } from '../flow/library-path.js';
-import { labelCallsOn, lookupGuard } from './lookup-guard.js';
+import { labelCallsOn, labelCallsOnValue, lookupGuard } from './lookup-guard.js';
 import { typeBound } from '../flow/type-bounds.js';
 import type { ValueFlow } from '../flow/value-flow.js';
 import { meterName, OTEL, otelInstrument } from '../libraries/opentelemetry.js';
 import { nestProviderKind, PROM_CLIENT, promClientClassAt, promClientMetricClass } from '../libraries/prom-client.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
-import { enclosingFunction, lookup, propertyKey, propertyName, skipOuter, type Declaration } from '../syntax/scope.js';
+import {
+  enclosingClassLike,
+  enclosingFunction,
+  lookup,
+  propertyKey,
+  propertyName,
+  skipOuter,
+  type Declaration,
+} from '../syntax/scope.js';
 import { forEachDescendant } from '../syntax/walk.js';
 import type { WrapperIndex } from '../libraries/wrappers.js';
 import { calleeName } from '../syntax/project-index.js';
@@ -258,7 +267,7 @@ export class MetricDefinitions {
    * undefined when it passed nothing; a parameter bound nowhere stays itself.
    */
   private bound(expr: ts.Expression, env: Env): ts.Expression | undefined {
-    let e = skipOuter(expr);
+    let e = this.fieldParameter(skipOuter(expr), env);
     // `applyPolicy(name, tags) ?? {}`: the labels are what the call site passed as the wrapper's
     // labels parameter, however the wrapper transforms them (following the transformation would
     // mix every call site's labels).
@@ -270,13 +279,24 @@ export class MetricDefinitions {
     // Wrapper levels bind into one environment: an argument may name a parameter of the level above.
     for (let i = 0; i <= MAX_WRAPPER_DEPTH && ts.isIdentifier(e); i++) {
       const decl = lookup(e.text, e);
-      const bound = decl?.kind === 'parameter' && decl.path.length === 0 ? env.get(decl.node) : undefined;
-      if (!bound) break;
-      if (!bound.arg) return decl?.kind === 'parameter' ? decl.node.initializer : undefined;
+      const bound = decl?.kind === 'parameter' ? env.get(decl.node) : undefined;
+      if (!bound || decl?.kind !== 'parameter') break;
+      if (!bound.arg) return decl.path.length === 0 ? decl.node.initializer : undefined;
+      // `static({ name, value })` called with `{ name: 'x', value: { version } }`: that property.
+      const passed = literalProperty(skipOuter(bound.arg), decl.path);
+      if (!passed) break;
       if (bound.env.size > 0) env = new Map([...env, ...bound.env]);
-      e = skipOuter(bound.arg);
+      e = this.fieldParameter(passed, env);
     }
     return e;
+  }
+
+  /** `this.labels` of a `new Timer(key, labels)`: the constructor's parameter, when this instance binds it. */
+  private fieldParameter(e: ts.Expression, env: Env): ts.Expression {
+    if (!ts.isPropertyAccessExpression(e) || skipOuter(e.expression).kind !== ts.SyntaxKind.ThisKeyword) return e;
+    const cls = enclosingClassLike(e);
+    const param = cls && constructorParameterField(cls, e.name.text);
+    return param && env.has(param) ? (param.name as ts.Identifier) : e;
   }
 
   /** The name and options of a creation, evaluated with the wrapper arguments bound so far. */
@@ -676,6 +696,16 @@ export class MetricDefinitions {
     const within = guard?.holder && enclosingFunction(guard.at);
     if (guard?.holder && within)
       for (const use of labelCallsOn(guard.holder, within)) this.pass(use.call, def, this.bound(use.labels, env));
+    // A facade whose call is the recording (`Metrics.inc('x', { status })` runs
+    // `registry.metric('counter', key).inc(labels)`): each call site is a use, with the labels it passes.
+    if (outer && !wrapper)
+      for (const level of [...calls.slice(1), node])
+        for (const use of labelCallsOnValue(level)) {
+          const passed = this.bound(use.labels, env);
+          // No labels given (the wrapper's `labels = {}`): a use without labels, at the call site.
+          const none = passed && ts.isObjectLiteralExpression(passed) && passed.properties.length === 0;
+          this.pass(outer, def, none ? undefined : passed);
+        }
     const labels = wrapper?.spec.labels;
     if (labels) {
       const argument = node.arguments?.[Number(labels.slice(4))];
@@ -723,6 +753,20 @@ export class MetricDefinitions {
     }
     return where;
   }
+}
+
+/** The expression at `path` inside object literals (`{ value: { version } }`, ['value']), if written there. */
+function literalProperty(expr: ts.Expression, path: readonly string[]): ts.Expression | undefined {
+  let e = expr;
+  for (const key of path) {
+    if (!ts.isObjectLiteralExpression(e)) return undefined;
+    const prop = e.properties.find(
+      (p) => (ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p)) && propertyKey(p.name) === key,
+    );
+    if (!prop) return undefined;
+    e = skipOuter(ts.isPropertyAssignment(prop) ? prop.initializer : (prop as ts.ShorthandPropertyAssignment).name);
+  }
+  return e;
 }
 
 /** The characters of a readable name outside its `{expression}` parts (which may hold braces). */

@@ -140,8 +140,9 @@ export class CallGraph {
       const base = skipOuter(callee.expression) as ts.Identifier;
       let ns = lookup(base.text, base);
       // `import { metrics } from '@acme/utils'` where utils has `export * as metrics from './metrics'`.
-      if (ns?.kind === 'import' && ns.imported !== '*') ns = this.project.followImport(ns) ?? ns;
-      const file = ns?.kind === 'import' && ns.imported === '*' ? this.project.importedFile(ns) : undefined;
+      // A default import of a CommonJS module exporting property by property is its module object.
+      if (ns?.kind === 'import' && !this.project.namespaceFile(ns)) ns = this.project.followImport(ns) ?? ns;
+      const file = ns?.kind === 'import' ? this.project.namespaceFile(ns) : undefined;
       decl = file && this.project.findExport(file, callee.name.text);
     }
     for (let depth = 0; decl && depth < 5; depth++) {
