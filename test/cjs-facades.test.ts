@@ -39,6 +39,14 @@ describe('a CommonJS metrics facade used from ESM and CommonJS services', async 
         at: 'services/billing/app/refunds.mjs:10',
         alsoAt: [],
       },
+      // `Broadcaster.publish(client, 'deliveries', …)` forwards a name part to the facade; the
+      // `client.publish('audit', '')` beside it is ioredis's own method of that name, no metric.
+      {
+        name: 'mailer_published_bytes_deliveries',
+        kind: 'gauge',
+        at: 'services/mailer/lib/notify.js:6',
+        alsoAt: [],
+      },
       // `require('./metrics')` where that module is `module.exports = require('@postbox/metrics')`.
       {
         name: 'mailer_sent_total',
@@ -69,6 +77,7 @@ describe('a CommonJS metrics facade used from ESM and CommonJS services', async 
       billing_backlog_invoices: ['services/billing/app/invoices.mjs:17'],
       billing_refunds_total: ['services/billing/app/refunds.mjs:17 reason'],
       billing_refund_amount_dollars: ['services/billing/app/refunds.mjs:18'],
+      mailer_published_bytes_deliveries: ['services/mailer/lib/notify.js:6'],
       mailer_sent_total: ['services/mailer/lib/retry.js:4 provider', 'services/mailer/lib/sender.js:10 provider'],
       mailer_deliver_seconds: ['services/mailer/lib/sender.js:9'],
       mailer_bounces_total: ['services/mailer/lib/sender.js:15 recipient'],

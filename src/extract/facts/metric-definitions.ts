@@ -17,6 +17,7 @@ import {
   type StaticEvaluator,
 } from '../flow/static-eval.js';
 import { libraryPaths } from '../flow/library-path.js';
+import { mayBeCalledOn } from '../flow/method-receiver.js';
 import { labelCallsOn, labelCallsOnValue, lookupGuard } from './lookup-guard.js';
 import { typeBound } from '../flow/type-bounds.js';
 import type { ValueFlow } from '../flow/value-flow.js';
@@ -348,8 +349,11 @@ export class MetricDefinitions {
     const instances = calls.flatMap((call) => {
       const env = bindArguments(fn, call.arguments ?? [], EMPTY_ENV, creation.env);
       const found = this.instantiate({ ...creation, env, calls: [call, ...creation.calls] }, depth + 1);
-      // A method is matched by name only; keep the calls that really pass a metric name.
-      return byMethodName ? found.filter((i) => this.callerNames(creation, i)) : found;
+      if (!byMethodName) return found;
+      // A method is matched by name only; keep the calls that really pass a metric name, on a
+      // receiver that may hold the method (`res.set('Connection', 'close')` is no call of a facade's `set`).
+      const named = found.filter((i) => this.callerNames(creation, i));
+      return named.length > 0 && mayBeCalledOn(call, fn, this.flow) ? named : [];
     });
     // A call site (depth > 0) is a metric even when no caller of its own function passes a name.
     return instances.length === 0 && depth > 0 ? [creation] : instances;
