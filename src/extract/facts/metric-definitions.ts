@@ -37,6 +37,7 @@ import { forEachDescendant } from '../syntax/walk.js';
 import type { WrapperIndex } from '../libraries/wrappers.js';
 import { calleeName } from '../syntax/project-index.js';
 import { placement } from './metric-placement.js';
+import { compareStrings } from '../../util/paths.js';
 import { registersOnce, registriesOf, type Registration } from './registrations.js';
 
 const MAX_WRAPPER_DEPTH = 4;
@@ -476,7 +477,18 @@ export class MetricDefinitions {
   /** Defines the get-or-create instances, each merged into a metric already created under its name. */
   finish(): void {
     this.finishing = true;
-    for (const creation of this.deferred.splice(0)) this.define(creation);
+    // In source order, so a name is defined at its first call site (others become `alsoAt`).
+    const site = (c: Creation): ts.Node => c.calls[0] ?? c.node;
+    const deferred = this.deferred
+      .splice(0)
+      .map((creation, index) => ({ creation, index, at: site(creation) }))
+      .sort(
+        (a, b) =>
+          compareStrings(a.at.getSourceFile().fileName, b.at.getSourceFile().fileName) ||
+          a.at.getStart() - b.at.getStart() ||
+          a.index - b.index,
+      );
+    for (const { creation } of deferred) this.define(creation);
   }
 
   /** The lookup a creation (or one of the wrapper calls leading to it) runs only after, if any. */
