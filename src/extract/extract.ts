@@ -182,7 +182,7 @@ export function extract(options: ExtractOptions): Extraction {
     statusCodes: options.statusCodes,
   });
   const collector = new LabelUseCollector(project, resolver, definitions, provenance, evaluator, types, flow);
-  for (const call of callExpressions)
+  for (const call of [...callExpressions, ...newExpressions])
     guarded(call, notices, root, () => {
       collector.visit(call);
     });

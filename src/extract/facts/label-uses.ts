@@ -35,8 +35,9 @@ export class LabelUseCollector {
     private readonly flow: ValueFlow,
   ) {}
 
-  visit(call: ts.CallExpression): void {
-    // A StatsD-style call defines its metric by name and passes the label values (tags) itself.
+  visit(call: ts.CallExpression | ts.NewExpression): void {
+    // A StatsD-style call defines its metric by name and passes the label values (tags) itself;
+    // so does `new Metrics.Timer(key, labels)`, which records when it is done.
     const passed = this.definitions.labelsPassedAt(call);
     if (passed.length > 0) {
       this.shared(passed.length, () => {
@@ -44,6 +45,7 @@ export class LabelUseCollector {
       });
       return;
     }
+    if (ts.isNewExpression(call)) return;
     const callee = skipOuter(call.expression);
     const method = propertyName(callee);
     if (!method || !(ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee))) return;
@@ -75,7 +77,11 @@ export class LabelUseCollector {
   }
 
   /** Tags passed with a StatsD-style call: a record, or `"key:value"` strings. */
-  private passedLabels(def: MetricDef, call: ts.CallExpression, argument: ts.Expression | undefined): void {
+  private passedLabels(
+    def: MetricDef,
+    call: ts.CallExpression | ts.NewExpression,
+    argument: ts.Expression | undefined,
+  ): void {
     if (!argument) {
       this.facts.calls.push({
         metricId: def.id,

@@ -20,6 +20,9 @@ export function lookupGuard(node: ts.Node): { holder: ts.Expression | undefined 
       const op = parent.operatorToken.kind;
       if (op === ts.SyntaxKind.QuestionQuestionEqualsToken || op === ts.SyntaxKind.BarBarEqualsToken)
         return { holder: parent.left };
+      // `metrics.get(name) || new MetricWrapper(name)`, `this.metrics[name] ?? create(name)`.
+      if ((op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.QuestionQuestionToken) && isLookup(parent.left))
+        return { holder: heldIn(parent) };
     }
     if (ts.isIfStatement(parent) && parent.thenStatement === child) {
       const missing = missingLookup(parent.expression);
@@ -56,6 +59,20 @@ function missingLookup(condition: ts.Expression): ts.Expression | undefined {
   return undefined;
 }
 
+/** A lookup by key: `metrics.get(name)`, `this.metrics[name]`. */
+function isLookup(expr: ts.Expression): boolean {
+  const e = skipOuter(expr);
+  return (ts.isCallExpression(e) && isLookupCall(e)) || ts.isElementAccessExpression(e);
+}
+
+/** The variable a get-or-create expression is stored in (`const metric = … || …`), if any. */
+function heldIn(expr: ts.Expression): ts.Identifier | undefined {
+  let e: ts.Node = expr;
+  while (ts.isParenthesizedExpression(e.parent)) e = e.parent;
+  const decl = e.parent;
+  return ts.isVariableDeclaration(decl) && decl.initializer === e && ts.isIdentifier(decl.name) ? decl.name : undefined;
+}
+
 const EQUALITY = new Set([ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken]);
 
 /** `registry.getSingleMetric(name)`, `metrics.get(name)`, `map.has(name)`, `this.getMetric(name)`. */
@@ -83,4 +100,29 @@ export function labelCallsOn(
     if (first && !ts.isNumericLiteral(skipOuter(first))) found.push({ call: node, labels: first });
   });
   return found;
+}
+
+/**
+ * The label calls made on the value of `expr` right where it is computed: `metric(name).inc(labels)`,
+ * or through the constant it is stored in (`const m = metric(name); m.observe(labels, v)`).
+ */
+export function labelCallsOnValue(expr: ts.Expression): { call: ts.CallExpression; labels: ts.Expression }[] {
+  let e: ts.Node = expr;
+  while (ts.isParenthesizedExpression(e.parent) || ts.isNonNullExpression(e.parent)) e = e.parent;
+  const access = e.parent;
+  if (ts.isPropertyAccessExpression(access) && access.expression === e) {
+    const call = access.parent;
+    if (!ts.isCallExpression(call) || call.expression !== access) return [];
+    if (!PROM_CLIENT.labelMethods.has(access.name.text)) return [];
+    const first = call.arguments[0];
+    return first && !ts.isNumericLiteral(skipOuter(first)) ? [{ call, labels: first }] : [];
+  }
+  const holder = heldIn(e as ts.Expression);
+  const within = holder && enclosingBody(holder);
+  return holder && within ? labelCallsOn(holder, within) : [];
+}
+
+function enclosingBody(node: ts.Node): ts.Node | undefined {
+  for (let n: ts.Node | undefined = node.parent; n; n = n.parent) if (ts.isFunctionLike(n)) return n;
+  return undefined;
 }

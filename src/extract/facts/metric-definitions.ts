@@ -3,6 +3,7 @@ import type { ArgumentPath, Library, Location, MetricDef, MetricKind, WrapperSpe
 import { isMethodLike, type CallGraph, type Caller } from '../flow/call-graph.js';
 import {
   bindArguments,
+  constructorParameterField,
   EMPTY_ENV,
   scalarText,
   staticNumbers,
@@ -16,18 +17,28 @@ import {
   type StaticEvaluator,
 } from '../flow/static-eval.js';
 import { libraryPaths } from '../flow/library-path.js';
-import { labelCallsOn, lookupGuard } from './lookup-guard.js';
+import { mayBeCalledOn } from '../flow/method-receiver.js';
+import { labelCallsOn, labelCallsOnValue, lookupGuard } from './lookup-guard.js';
 import { typeBound } from '../flow/type-bounds.js';
 import { isInjected, type ValueFlow } from '../flow/value-flow.js';
 import { injectedStatsdCall } from '../libraries/injected-statsd.js';
 import { meterName, OTEL, otelInstrument } from '../libraries/opentelemetry.js';
 import { nestProviderKind, PROM_CLIENT, promClientClassAt, promClientMetricClass } from '../libraries/prom-client.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
-import { enclosingFunction, lookup, propertyKey, propertyName, skipOuter, type Declaration } from '../syntax/scope.js';
+import {
+  enclosingClassLike,
+  enclosingFunction,
+  lookup,
+  propertyKey,
+  propertyName,
+  skipOuter,
+  type Declaration,
+} from '../syntax/scope.js';
 import { forEachDescendant } from '../syntax/walk.js';
 import type { WrapperIndex } from '../libraries/wrappers.js';
 import { calleeName } from '../syntax/project-index.js';
 import { placement } from './metric-placement.js';
+import { compareStrings } from '../../util/paths.js';
 import { registersOnce, registriesOf, type Registration } from './registrations.js';
 
 const MAX_WRAPPER_DEPTH = 4;
@@ -321,7 +332,7 @@ export class MetricDefinitions {
    * undefined when it passed nothing; a parameter bound nowhere stays itself.
    */
   private bound(expr: ts.Expression, env: Env): ts.Expression | undefined {
-    let e = skipOuter(expr);
+    let e = this.fieldParameter(skipOuter(expr), env);
     // `applyPolicy(name, tags) ?? {}`: the labels are what the call site passed as the wrapper's
     // labels parameter, however the wrapper transforms them (following the transformation would
     // mix every call site's labels).
@@ -333,13 +344,24 @@ export class MetricDefinitions {
     // Wrapper levels bind into one environment: an argument may name a parameter of the level above.
     for (let i = 0; i <= MAX_WRAPPER_DEPTH && ts.isIdentifier(e); i++) {
       const decl = lookup(e.text, e);
-      const bound = decl?.kind === 'parameter' && decl.path.length === 0 ? env.get(decl.node) : undefined;
-      if (!bound) break;
-      if (!bound.arg) return decl?.kind === 'parameter' ? decl.node.initializer : undefined;
+      const bound = decl?.kind === 'parameter' ? env.get(decl.node) : undefined;
+      if (!bound || decl?.kind !== 'parameter') break;
+      if (!bound.arg) return decl.path.length === 0 ? decl.node.initializer : undefined;
+      // `static({ name, value })` called with `{ name: 'x', value: { version } }`: that property.
+      const passed = literalProperty(skipOuter(bound.arg), decl.path);
+      if (!passed) break;
       if (bound.env.size > 0) env = new Map([...env, ...bound.env]);
-      e = skipOuter(bound.arg);
+      e = this.fieldParameter(passed, env);
     }
     return e;
+  }
+
+  /** `this.labels` of a `new Timer(key, labels)`: the constructor's parameter, when this instance binds it. */
+  private fieldParameter(e: ts.Expression, env: Env): ts.Expression {
+    if (!ts.isPropertyAccessExpression(e) || skipOuter(e.expression).kind !== ts.SyntaxKind.ThisKeyword) return e;
+    const cls = enclosingClassLike(e);
+    const param = cls && constructorParameterField(cls, e.name.text);
+    return param && env.has(param) ? (param.name as ts.Identifier) : e;
   }
 
   /** The name and options of a creation, evaluated with the wrapper arguments bound so far. */
@@ -391,8 +413,11 @@ export class MetricDefinitions {
     const instances = calls.flatMap((call) => {
       const env = bindArguments(fn, call.arguments ?? [], EMPTY_ENV, creation.env);
       const found = this.instantiate({ ...creation, env, calls: [call, ...creation.calls] }, depth + 1);
-      // A method is matched by name only; keep the calls that really pass a metric name.
-      return byMethodName ? found.filter((i) => this.callerNames(creation, i)) : found;
+      if (!byMethodName) return found;
+      // A method is matched by name only; keep the calls that really pass a metric name, on a
+      // receiver that may hold the method (`res.set('Connection', 'close')` is no call of a facade's `set`).
+      const named = found.filter((i) => this.callerNames(creation, i));
+      return named.length > 0 && mayBeCalledOn(call, fn, this.flow) ? named : [];
     });
     // A call site (depth > 0) is a metric even when no caller of its own function passes a name.
     return instances.length === 0 && depth > 0 ? [creation] : instances;
@@ -519,7 +544,18 @@ export class MetricDefinitions {
   /** Defines the get-or-create instances, each merged into a metric already created under its name. */
   finish(): void {
     this.finishing = true;
-    for (const creation of this.deferred.splice(0)) this.define(creation);
+    // In source order, so a name is defined at its first call site (others become `alsoAt`).
+    const site = (c: Creation): ts.Node => c.calls[0] ?? c.node;
+    const deferred = this.deferred
+      .splice(0)
+      .map((creation, index) => ({ creation, index, at: site(creation) }))
+      .sort(
+        (a, b) =>
+          compareStrings(a.at.getSourceFile().fileName, b.at.getSourceFile().fileName) ||
+          a.at.getStart() - b.at.getStart() ||
+          a.index - b.index,
+      );
+    for (const { creation } of deferred) this.define(creation);
   }
 
   /** The lookup a creation (or one of the wrapper calls leading to it) runs only after, if any. */
@@ -747,6 +783,16 @@ export class MetricDefinitions {
     const within = guard?.holder && enclosingFunction(guard.at);
     if (guard?.holder && within)
       for (const use of labelCallsOn(guard.holder, within)) this.pass(use.call, def, this.bound(use.labels, env));
+    // A facade whose call is the recording (`Metrics.inc('x', { status })` runs
+    // `registry.metric('counter', key).inc(labels)`): each call site is a use, with the labels it passes.
+    if (outer && !wrapper)
+      for (const level of [...calls.slice(1), node])
+        for (const use of labelCallsOnValue(level)) {
+          const passed = this.bound(use.labels, env);
+          // No labels given (the wrapper's `labels = {}`): a use without labels, at the call site.
+          const none = passed && ts.isObjectLiteralExpression(passed) && passed.properties.length === 0;
+          this.pass(outer, def, none ? undefined : passed);
+        }
     const labels = wrapper?.spec.labels;
     if (labels) {
       const argument = node.arguments?.[Number(labels.slice(4))];
@@ -801,6 +847,20 @@ function namedAt(element: ts.Expression | undefined): ts.Node | undefined {
   const e = element && skipOuter(element);
   if (!e || !ts.isObjectLiteralExpression(e)) return element;
   return e.properties.find((p) => ts.isPropertyAssignment(p) && propertyKey(p.name) === 'name') ?? element;
+}
+
+/** The expression at `path` inside object literals (`{ value: { version } }`, ['value']), if written there. */
+function literalProperty(expr: ts.Expression, path: readonly string[]): ts.Expression | undefined {
+  let e = expr;
+  for (const key of path) {
+    if (!ts.isObjectLiteralExpression(e)) return undefined;
+    const prop = e.properties.find(
+      (p) => (ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p)) && propertyKey(p.name) === key,
+    );
+    if (!prop) return undefined;
+    e = skipOuter(ts.isPropertyAssignment(prop) ? prop.initializer : (prop as ts.ShorthandPropertyAssignment).name);
+  }
+  return e;
 }
 
 /** The characters of a readable name outside its `{expression}` parts (which may hold braces). */

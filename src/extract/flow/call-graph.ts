@@ -4,6 +4,7 @@ import {
   enclosingClassLike,
   functionName,
   lookup,
+  propertyKey,
   propertyName,
   skipOuter,
   type Declaration,
@@ -140,9 +141,13 @@ export class CallGraph {
       const base = skipOuter(callee.expression) as ts.Identifier;
       let ns = lookup(base.text, base);
       // `import { metrics } from '@acme/utils'` where utils has `export * as metrics from './metrics'`.
-      if (ns?.kind === 'import' && ns.imported !== '*') ns = this.project.followImport(ns) ?? ns;
-      const file = ns?.kind === 'import' && ns.imported === '*' ? this.project.importedFile(ns) : undefined;
+      // A default import of a CommonJS module exporting property by property is its module object.
+      if (ns?.kind === 'import' && !this.project.namespaceFile(ns)) ns = this.project.followImport(ns) ?? ns;
+      const file = ns?.kind === 'import' ? this.project.namespaceFile(ns) : undefined;
       decl = file && this.project.findExport(file, callee.name.text);
+      // `import stats from './stats'` where stats.js is `module.exports = { counter }`.
+      if (ns?.kind === 'expression' && ts.isObjectLiteralExpression(skipOuter(ns.node)))
+        decl = memberOfLiteral(skipOuter(ns.node) as ts.ObjectLiteralExpression, callee.name.text);
     }
     for (let depth = 0; decl && depth < 5; depth++) {
       if (decl.kind === 'function') return decl.node;
@@ -156,6 +161,18 @@ export class CallGraph {
     }
     return undefined;
   }
+}
+
+/** The declaration an object literal's member refers to (`{ counter }`, `{ counter: count }`, `{ counter() {} }`). */
+function memberOfLiteral(object: ts.ObjectLiteralExpression, member: string): Declaration | undefined {
+  for (const prop of object.properties) {
+    if (ts.isSpreadAssignment(prop) || propertyKey(prop.name) !== member) continue;
+    if (ts.isShorthandPropertyAssignment(prop)) return lookup(prop.name.text, prop);
+    if (ts.isPropertyAssignment(prop) && ts.isIdentifier(skipOuter(prop.initializer)))
+      return lookup((skipOuter(prop.initializer) as ts.Identifier).text, prop);
+    return undefined;
+  }
+  return undefined;
 }
 
 export function isMethodLike(fn: ts.SignatureDeclaration): boolean {

@@ -3,6 +3,7 @@ import type { ProjectIndex } from '../syntax/project-index.js';
 import { calledFunction, returnedValues } from '../syntax/functions.js';
 import {
   enclosingClassLike,
+  enclosingFunction,
   forEachThisAssignment,
   lookup,
   propertyKey,
@@ -176,10 +177,18 @@ export class StaticEvaluator {
   private constantField(e: ts.Expression, name: string, env: Env, depth: number): Static {
     const cls = enclosingClassLike(e);
     const field = cls?.members.find((m) => ts.isPropertyDeclaration(m) && propertyKey(m.name) === name);
-    if (!cls || !field || !ts.isPropertyDeclaration(field) || !field.initializer) return UNKNOWN;
+    if (!cls) return UNKNOWN;
+    if (!field || !ts.isPropertyDeclaration(field) || !field.initializer)
+      return this.constructorField(cls, name, env, depth);
     let assigned = false;
     forEachThisAssignment(cls, name, () => (assigned = true));
     return assigned ? UNKNOWN : this.eval(field.initializer, env, depth + 1);
+  }
+
+  /** `this.key` set once in the constructor from its parameter: what the `new` expression passed. */
+  private constructorField(cls: ts.ClassLikeDeclaration, name: string, env: Env, depth: number): Static {
+    const param = constructorParameterField(cls, name);
+    return param ? this.eval(param.name as ts.Identifier, env, depth + 1) : UNKNOWN;
   }
 
   private binary(e: ts.BinaryExpression, env: Env, depth: number): Static {
@@ -279,6 +288,8 @@ export class StaticEvaluator {
         return { k: 'param', decl: decl.node };
       }
       case 'import': {
+        const namespace = this.project.namespaceFile(decl);
+        if (namespace) return this.moduleObject(namespace, depth);
         const target = this.project.followImport(decl);
         // A namespace re-exported by name (`export * as metrics from …`) is its module object.
         if (target?.kind === 'import' && target.imported === '*') {
@@ -286,8 +297,6 @@ export class StaticEvaluator {
           return file ? this.moduleObject(file, depth) : UNKNOWN;
         }
         if (target) return this.declaration(target, EMPTY_ENV, depth + 1);
-        const file = this.project.importedFile(decl);
-        if (file && decl.imported === '*') return this.moduleObject(file, depth);
         return UNKNOWN;
       }
       case 'enum': {
@@ -583,4 +592,31 @@ export function staticNumbers(v: Static): number[] | undefined {
     out.push(item.v);
   }
   return out;
+}
+
+/**
+ * The constructor parameter a field holds, when that is the field's only assignment (`this.key =
+ * key` in the constructor, or a parameter property): a name given to `new Timer(key)` reaches the
+ * method that records under it.
+ */
+export function constructorParameterField(
+  cls: ts.ClassLikeDeclaration,
+  name: string,
+): ts.ParameterDeclaration | undefined {
+  const ctor = cls.members.find(ts.isConstructorDeclaration);
+  if (!ctor) return undefined;
+  const property = ctor.parameters.find(
+    (p) =>
+      ts.isIdentifier(p.name) &&
+      p.name.text === name &&
+      ts.canHaveModifiers(p) &&
+      (ts.getModifiers(p)?.length ?? 0) > 0,
+  );
+  if (property) return property;
+  const values: ts.Expression[] = [];
+  forEachThisAssignment(cls, name, (value) => values.push(value));
+  const value = values.length === 1 ? skipOuter(values[0]) : undefined;
+  if (!value || !ts.isIdentifier(value) || enclosingFunction(value) !== ctor) return undefined;
+  const decl = lookup(value.text, value);
+  return decl?.kind === 'parameter' && decl.fn === ctor && decl.path.length === 0 ? decl.node : undefined;
 }

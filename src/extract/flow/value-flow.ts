@@ -331,6 +331,9 @@ export class ValueFlow {
       }
       case 'import': {
         const target = this.project.followImport(decl);
+        // A package the imported module re-exports (`module.exports.prom = promClient`) is
+        // followed from where that module imports it.
+        if (target?.kind === 'import' && this.isPackage(target)) return [{ expr: target.name, path: [] }];
         if (target) return this.declared(target, use, depth + 1);
         return [{ expr: use, path: [] }];
       }
@@ -784,9 +787,12 @@ export class ValueFlow {
     if (ts.isIdentifier(object)) {
       const decl = lookup(object.text, object);
       // `import * as metrics from './metrics'`: the module's export.
-      if (decl?.kind === 'import' && decl.imported === '*') {
-        const file = this.project.importedFile(decl);
-        const target = file && this.project.findExport(file, member);
+      // `import Metrics from '@acme/metrics'` of a module exporting property by property, alike.
+      const file = decl?.kind === 'import' ? this.project.namespaceFile(decl) : undefined;
+      if (file) {
+        const target = this.project.findExport(file, member);
+        // `Metrics.prom.Counter`, where the module re-exports a package: where it imports it.
+        if (target?.kind === 'import' && this.isPackage(target)) return [{ expr: target.name, path: [] }];
         return target ? this.declared(target, object, depth + 1) : undefined;
       }
       const cls =

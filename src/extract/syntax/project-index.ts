@@ -3,7 +3,7 @@ import { ts } from 'ts-morph';
 import type { Location } from '../../types.js';
 import { displayPath } from '../../util/paths.js';
 import type { ModuleResolver } from './module-resolver.js';
-import { declaredByStatement, lookup, type Declaration } from './scope.js';
+import { declaredByStatement, lookup, requiredModule, type Declaration } from './scope.js';
 
 /** The parsed candidate files of one run and the cross-file lookups over them. */
 export class ProjectIndex {
@@ -132,17 +132,22 @@ export class ProjectIndex {
         if (found) return found;
       }
     }
-    return this.findCommonJsExport(file, exported);
+    return this.findCommonJsExport(file, exported, seen);
   }
 
-  /** `module.exports = { a }`, `module.exports.a = …`, `exports.a = …`. */
-  private findCommonJsExport(file: ts.SourceFile, exported: string): Declaration | undefined {
+  /** `module.exports = { a }`, `module.exports.a = …`, `exports.a = …`, `module.exports = require('./a')`. */
+  private findCommonJsExport(file: ts.SourceFile, exported: string, seen: Set<string>): Declaration | undefined {
     for (const statement of file.statements) {
       if (!ts.isExpressionStatement(statement) || !ts.isBinaryExpression(statement.expression)) continue;
       const { left, right, operatorToken } = statement.expression;
       if (operatorToken.kind !== ts.SyntaxKind.EqualsToken) continue;
       const target = left.getText(file);
       if (target === 'module.exports') {
+        // A module that is another module (`module.exports = require('@acme/metrics')`): its exports.
+        const required = requiredModule(right);
+        const reexported = required !== undefined ? this.resolveModule(required, file.fileName) : undefined;
+        if (reexported && exported !== 'default' && exported !== '*')
+          return this.findExport(reexported, exported, seen);
         if (exported === 'default' || exported === '*') return this.declarationOfExpression(right);
         if (ts.isObjectLiteralExpression(right)) {
           for (const prop of right.properties) {
@@ -181,6 +186,28 @@ export class ProjectIndex {
     return decl?.kind === 'class' ? decl.node : undefined;
   }
 
+  /**
+   * The project file whose module object an import denotes: `import * as m` and `const m =
+   * require()`, and also the default import of a CommonJS module that exports property by property
+   * (`module.exports.inc = inc`, which has no default of its own); a module that is another module
+   * (`module.exports = require('@acme/metrics')`) stands for that one.
+   */
+  namespaceFile(decl: Extract<Declaration, { kind: 'import' }>): ts.SourceFile | undefined {
+    if (decl.imported !== '*' && decl.imported !== 'default') return undefined;
+    let file = this.importedFile(decl);
+    let namespace = decl.imported === '*';
+    for (let hops = 0; file && hops < 5; hops++) {
+      const whole = wholeExport(file);
+      const required = whole ? requiredModule(whole) : undefined;
+      const next = required !== undefined ? this.resolveModule(required, file.fileName) : undefined;
+      if (!next) break;
+      file = next;
+      namespace = true;
+    }
+    if (!file || namespace) return file;
+    return wholeExport(file) === undefined && exportsPropertyByProperty(file) ? file : undefined;
+  }
+
   /** The project file an import refers to, for namespace imports (`import * as m`, `const m = require()`). */
   importedFile(decl: Extract<Declaration, { kind: 'import' }>): ts.SourceFile | undefined {
     return this.resolveModule(decl.module, decl.node.getSourceFile().fileName);
@@ -194,4 +221,36 @@ export function calleeName(expr: ts.Expression): string | undefined {
   if (ts.isElementAccessExpression(expr) && ts.isStringLiteralLike(expr.argumentExpression))
     return expr.argumentExpression.text;
   return undefined;
+}
+
+/**
+ * The value a module exports as a whole: `module.exports = X` or `export default X`; null for a
+ * default declaration (`export default class …`), undefined for none.
+ */
+function wholeExport(file: ts.SourceFile): ts.Expression | null | undefined {
+  for (const statement of file.statements) {
+    if (ts.isExportAssignment(statement)) return statement.expression;
+    const modifiers = ts.canHaveModifiers(statement) ? ts.getModifiers(statement) : undefined;
+    if (modifiers?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword)) return null;
+    if (
+      ts.isExpressionStatement(statement) &&
+      ts.isBinaryExpression(statement.expression) &&
+      statement.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+      statement.expression.left.getText(file) === 'module.exports'
+    )
+      return statement.expression.right;
+  }
+  return undefined;
+}
+
+/** `module.exports.inc = inc` or `exports.inc = inc` at the top of the module. */
+function exportsPropertyByProperty(file: ts.SourceFile): boolean {
+  return file.statements.some((statement) => {
+    if (!ts.isExpressionStatement(statement) || !ts.isBinaryExpression(statement.expression)) return false;
+    const left = statement.expression.left;
+    if (statement.expression.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return false;
+    if (!ts.isPropertyAccessExpression(left)) return false;
+    const object = left.expression.getText(file);
+    return object === 'exports' || object === 'module.exports';
+  });
 }
