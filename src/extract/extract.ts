@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { ts } from 'ts-morph';
 import type { Catalog, Directive, LabelCall, MetricDef, Notice, RouteFact, SpanFact, WrapperSpec } from '../types.js';
 import { compareStrings, displayPath } from '../util/paths.js';
@@ -314,6 +315,7 @@ function selectCandidates(
   const definers = new Set<string>();
   const imports = new Map<string, string[]>();
   const importers = new Map<string, string[]>();
+  const resolutions = new Map<string, string | undefined>();
   for (const [file, text] of texts) {
     const helper = wrapperImport(text);
     const reason = METRIC_WORDS.test(text)
@@ -331,7 +333,14 @@ function selectCandidates(
     if (DEFINES_METRICS.test(text) || helper) definers.add(file);
     const targets: string[] = [];
     for (const match of text.matchAll(IMPORT_SPECIFIER)) {
-      const target = modules.resolve(match[1], file, (p) => texts.has(p));
+      // The same specifier from the same directory resolves alike: resolve it once.
+      const key = `${dirname(file)}\u0000${match[1]}`;
+      if (!resolutions.has(key))
+        resolutions.set(
+          key,
+          modules.resolve(match[1], file, (p) => texts.has(p)),
+        );
+      const target = resolutions.get(key);
       if (!target) continue;
       targets.push(target);
       let list = importers.get(target);
