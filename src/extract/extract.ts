@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { ts } from 'ts-morph';
 import type { Catalog, Directive, LabelCall, MetricDef, Notice, RouteFact, SpanFact, WrapperSpec } from '../types.js';
 import { compareStrings, displayPath } from '../util/paths.js';
@@ -107,6 +108,9 @@ export function extract(options: ExtractOptions): Extraction {
     }),
   );
   timer.count('parsed', candidates.files.length);
+  // Every file's calls, for the project-wide facts; the ones above leave out files only imported by metric code.
+  const allCalls: ts.CallExpression[] = [];
+  const allNews: ts.NewExpression[] = [];
   for (const file of candidates.files) {
     const shownAs = displayPath(root, file);
     const parsed = timer.time('parse', () => parseSource(file, texts.get(file)!, shownAs));
@@ -118,6 +122,10 @@ export function extract(options: ExtractOptions): Extraction {
     project.add(parsed.sourceFile);
     const found = parseDirectives(texts.get(file)!);
     if (found.length > 0) directives.set(shownAs, found);
+    // Files only imported by metric code hold no metric or label code of their own to look for (no
+    // metric words), but the project-wide facts do: callers, routes (the route label's domain), views,
+    // outbound calls, helpers obslint cannot read.
+    const analysed = !candidates.imported.has(file);
     forEachDescendant(parsed.sourceFile, (node) => {
       if (
         (ts.isPropertyAssignment(node) || ts.isShorthandPropertyAssignment(node)) &&
@@ -127,10 +135,12 @@ export function extract(options: ExtractOptions): Extraction {
       if (ts.isClassDeclaration(node) && ts.getDecorators(node)) controllers.push(node);
       if (ts.isNewExpression(node)) {
         if (ts.isIdentifier(node.expression) && node.expression.text === 'View') viewNodes.push(node);
-        newExpressions.push(node);
+        allNews.push(node);
+        if (analysed) newExpressions.push(node);
         project.indexCall(node);
       } else if (ts.isCallExpression(node)) {
-        callExpressions.push(node);
+        allCalls.push(node);
+        if (analysed) callExpressions.push(node);
         project.indexCall(node);
         if (isRouteCall(node)) routeCalls.push(node);
       }
@@ -196,7 +206,7 @@ export function extract(options: ExtractOptions): Extraction {
     });
   }
 
-  const everyCall = [...callExpressions, ...newExpressions];
+  const everyCall = [...allCalls, ...allNews];
   const packages = new PackageIndex(root, options.packages);
   const outbound = outboundCalls(everyCall, project, packages);
   const tracing = tracingByPackage(everyCall, project.files.values(), project, packages);
@@ -218,7 +228,7 @@ export function extract(options: ExtractOptions): Extraction {
         ? ['prometheus']
         : [],
       unreadHelpers: unreadHelpers(
-        callExpressions,
+        allCalls,
         new Set([...definitions.sites()].map(([site]) => site)),
         project,
         flow,
@@ -282,8 +292,9 @@ function guarded(node: ts.Node, notices: Notice[], root: string, step: () => voi
 
 /**
  * The cheap syntactic pass: files that mention metric words; files importing (up to three levels)
- * a file that defines metrics, since those use metrics or wrappers without naming the library; and
- * the files those import (types, constants, route tables) up to three levels, where label values come from.
+ * a file that defines metrics, since those use metrics or wrappers without naming the library; the
+ * files those import (types, constants, route tables) up to three levels, where label values come
+ * from: parsed, but only for what the analysis of the others reads there.
  */
 function selectCandidates(
   texts: ReadonlyMap<string, string>,
@@ -292,6 +303,8 @@ function selectCandidates(
   admitted: (reason: string, files: number) => void,
 ): {
   files: string[];
+  /** Of the files, those only imported by metric code: parsed for declarations and callers, not analysed. */
+  imported: ReadonlySet<string>;
   importers: ReadonlyMap<string, readonly string[]>;
   /** The metric helper packages (declared wrappers and presets) some file imports. */
   importedWrapperModules: ReadonlySet<string>;
@@ -309,6 +322,7 @@ function selectCandidates(
   const definers = new Set<string>();
   const imports = new Map<string, string[]>();
   const importers = new Map<string, string[]>();
+  const resolutions = new Map<string, string | undefined>();
   for (const [file, text] of texts) {
     const helper = wrapperImport(text);
     const reason = METRIC_WORDS.test(text)
@@ -326,7 +340,14 @@ function selectCandidates(
     if (DEFINES_METRICS.test(text) || helper) definers.add(file);
     const targets: string[] = [];
     for (const match of text.matchAll(IMPORT_SPECIFIER)) {
-      const target = modules.resolve(match[1], file, (p) => texts.has(p));
+      // The same specifier from the same directory resolves alike: resolve it once.
+      const key = `${dirname(file)}\u0000${match[1]}`;
+      if (!resolutions.has(key))
+        resolutions.set(
+          key,
+          modules.resolve(match[1], file, (p) => texts.has(p)),
+        );
+      const target = resolutions.get(key);
       if (!target) continue;
       targets.push(target);
       let list = importers.get(target);
@@ -362,13 +383,17 @@ function selectCandidates(
   step('emits an event metric code listens for');
   closure(definers, importers, selected, IMPORT_CLOSURE_DEPTH);
   step('imports a file that defines metrics (3 levels)');
-  // What metric code imports holds label values (types, constants); route files, their route tables.
-  closure(new Set(selected), imports, selected, IMPORT_CLOSURE_DEPTH, (f) => !routeFiles.has(f) || metricFiles.has(f));
-  step('imported by metric code (3 levels)');
+  // What metric code imports holds label values (types, enums, constants) and calls of its
+  // functions: parsed for declarations and callers; no metric code of its own is looked for there.
+  const imported = new Set<string>();
+  closure(new Set(selected), imports, imported, IMPORT_CLOSURE_DEPTH, (f) => !routeFiles.has(f) || metricFiles.has(f));
+  // Route files: their route tables.
   closure(routeFiles, imports, selected, 1);
   step('imported by a route file');
+  selected.forEach((f) => imported.delete(f));
+  admitted('imported by metric code (3 levels), read for declarations and callers', imported.size);
   // Every file's importers, parsed or not: which files a process loads together.
-  return { files: [...selected].sort(), importers, importedWrapperModules };
+  return { files: [...selected, ...imported].sort(), imported, importers, importedWrapperModules };
 }
 
 function closure(

@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { ts } from 'ts-morph';
 import type { PhaseTimer } from '../../util/phase-timer.js';
 import type { ModuleResolver } from '../syntax/module-resolver.js';
@@ -102,6 +103,7 @@ export class TypeOracle {
     if (this.checker) return this.checker;
     const lib = ts.createSourceFile(MINIMAL_LIB_PATH, MINIMAL_LIB, ts.ScriptTarget.Latest, true);
     const exists = (path: string): boolean => this.files.has(path);
+    const resolutions = new Map<string, string | undefined>();
     const host: ts.CompilerHost = {
       getSourceFile: (name) => (name === MINIMAL_LIB_PATH ? lib : this.files.get(name)),
       getDefaultLibFileName: () => MINIMAL_LIB_PATH,
@@ -114,7 +116,11 @@ export class TypeOracle {
       readFile: () => undefined,
       resolveModuleNameLiterals: (literals, containingFile) =>
         literals.map((literal) => {
-          const resolved = this.modules.resolve(literal.text, containingFile, exists);
+          // A specifier means the same from every file of a directory: thousands of files import the
+          // same few modules, and each resolution probes every extension (and every alias).
+          const key = `${dirname(containingFile)}\u0000${literal.text}`;
+          if (!resolutions.has(key)) resolutions.set(key, this.modules.resolve(literal.text, containingFile, exists));
+          const resolved = resolutions.get(key);
           return {
             resolvedModule: resolved
               ? { resolvedFileName: resolved, extension: extensionOf(resolved), isExternalLibraryImport: false }
