@@ -1,4 +1,5 @@
-import { defineRule } from '../../src/engine/rule-api.js';
+import { defineRule, type Rule } from '../../src/engine/rule-api.js';
+import type { Location, MetricDef } from '../../src/types.js';
 
 export default defineRule({
   id: 'summary-quantiles',
@@ -10,24 +11,49 @@ export default defineRule({
     messages: {
       quantiles:
         'summary `{{metric}}` computes {{quantiles}} per process: a p99 cannot be averaged or summed across instances; use a Histogram and `histogram_quantile()`, or set `percentiles: []` if you only need `_sum` and `_count`',
+      quantilesShared:
+        '`{{wrapper}}` creates summaries (`{{metric}}` and {{more}} more) that compute {{quantiles}} per process: a p99 cannot be averaged or summed across instances; make it create Histograms (`histogram_quantile()`), or set `percentiles: []` if you only need `_sum` and `_count`',
     },
   },
   defaultOptions: {},
   check(ctx) {
-    for (const def of ctx.catalog.metrics) {
-      if (def.kind !== 'summary' || def.quantiles === 0) continue;
-      ctx.report({
-        messageId: 'quantiles',
-        data: {
-          metric: def.name,
-          quantiles:
-            def.quantiles === undefined
-              ? 'quantiles (how many obslint cannot read)'
-              : `${def.quantiles} quantile${def.quantiles === 1 ? '' : 's'}`,
-        },
-        loc: def.loc,
-        metric: def.name,
-      });
+    const summaries = ctx.catalog.metrics.filter((d) => d.kind === 'summary' && d.quantiles !== 0);
+    // Summaries a wrapper creates share its options: one finding where they are set, not one per call site.
+    const byWrapper = new Map<string, MetricDef[]>();
+    for (const def of summaries) {
+      const key = def.via ? `${def.via.loc.file}:${def.via.loc.line}:${def.via.loc.column}` : '';
+      if (!def.via) report(ctx, def, [], def.loc);
+      else byWrapper.set(key, [...(byWrapper.get(key) ?? []), def]);
+    }
+    for (const group of byWrapper.values()) {
+      if (group.length === 1) report(ctx, group[0], [], group[0].loc);
+      else {
+        const [first, ...rest] = [...group].sort((a, b) => compareLocations(a.loc, b.loc));
+        report(ctx, first, rest, first.via!.loc);
+      }
     }
   },
 });
+
+type Context = Parameters<Rule<Record<string, never>, 'quantiles' | 'quantilesShared'>['check']>[0];
+
+function report(ctx: Context, def: MetricDef, others: MetricDef[], loc: Location): void {
+  const quantiles =
+    def.quantiles === undefined
+      ? 'quantiles (how many obslint cannot read)'
+      : `${def.quantiles} quantile${def.quantiles === 1 ? '' : 's'}`;
+  ctx.report({
+    messageId: others.length > 0 ? 'quantilesShared' : 'quantiles',
+    data: { metric: def.name, quantiles, more: others.length, wrapper: def.via?.wrapper ?? '' },
+    loc,
+    metric: def.name,
+    related:
+      others.length > 0
+        ? [def, ...others].slice(0, 20).map((d) => ({ loc: d.loc, message: `\`${d.name}\`` }))
+        : undefined,
+  });
+}
+
+function compareLocations(a: Location, b: Location): number {
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column;
+}
