@@ -305,7 +305,9 @@ export class MetricDefinitions {
       put('labelNames', at(spec.labelNames));
       put('buckets', at(spec.buckets));
     }
-    return { name: at(spec.name), props, readable: true };
+    // What the helper passes to the library when an argument is left out is its own business (Mojaloop's
+    // `getCounter(name)` fills in a help text): a missing help is unknown, never "prom-client throws".
+    return { name: at(spec.name), props, readable: false };
   }
 
   /** The kind of a wrapper instance: fixed by the spec, or named by an argument (`'Gauge'`). */
