@@ -309,6 +309,13 @@ function hookOf(options: ts.ObjectLiteralExpression): ts.Node | undefined {
   return undefined;
 }
 
+/**
+ * Developer tooling (`scripts/`, `tools/`, `examples/`, `benchmarks/`, `e2e/`): each file runs as a
+ * process of its own, started by hand, which loads none of the service's tracing set-up and has no
+ * request trace to pass on.
+ */
+const TOOLING_DIRECTORY = /\/(scripts?|tools|examples?|benchmarks?|bench|e2e)\//;
+
 function scheduledOnly(call: ts.CallExpression | ts.NewExpression, queues: ScheduledQueues): boolean {
   return ts.isNewExpression(call) ? queues.onlyScheduled(call) : ScheduledQueues.isScheduling(call);
 }
@@ -332,11 +339,13 @@ export function outboundCalls(
   const out: OutboundCall[] = [];
   for (const { call, client: found } of clientCalls) {
     const file = call.getSourceFile();
+    const loc = project.location(call.expression);
+    if (TOOLING_DIRECTORY.test(`/${loc.file}`)) continue;
     const scope = packages.of(file.fileName);
     const outbound: OutboundCall = {
       client: found.client,
       direction: found.direction,
-      loc: project.location(call.expression),
+      loc,
       host: hostOf(call),
       package: scope.key,
     };

@@ -1,9 +1,10 @@
 import { ts } from 'ts-morph';
 import type { Bound, BoundPart, FlowStep, UnboundedCategory } from '../../types.js';
-import { bounded, boundedPart, HTTP_METHODS, unbounded, unknown } from '../../model/bounds.js';
+import { bounded, boundedPart, finite, HTTP_METHODS, unbounded, unknown } from '../../model/bounds.js';
 import { ROUTE_METHODS } from '../libraries/web-frameworks.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
-import { lookup, propertyName, skipOuter } from '../syntax/scope.js';
+import { enclosingClass, lookup, propertyName, skipOuter } from '../syntax/scope.js';
+import { forEachDescendant } from '../syntax/walk.js';
 
 export const REQUEST_ROOTS = new Set([
   'req',
@@ -233,6 +234,8 @@ export class KnownSources {
     if (root === 'process' && (names[1] === 'env' || PROCESS_CONSTANTS.has(names[1])))
       return boundedPart(`env:${source}`, 1, `\`${source}\` (one value per instance)`);
     if (isRouteTemplate(names)) return this.routeTemplate(node);
+    if (names.length === 3 && root === 'this' && names[1] === 'constructor' && last === 'name')
+      return this.className(node);
     if (
       last === 'operationId' &&
       names.some((n) => n === 'routeSchema' || n === 'schema' || n === 'routeOptions' || n === 'routeConfig')
@@ -266,6 +269,31 @@ export class KnownSources {
       return unbounded('error-message', 'an error message', source, [this.step(node, `\`${source}\` is free text`)]);
     }
     return undefined;
+  }
+
+  private classes?: ts.ClassLikeDeclaration[];
+
+  /** `this.constructor.name`: the name of the class, or of one of the project's classes extending it. */
+  private className(node: ts.Node): Bound | undefined {
+    const own = enclosingClass(node);
+    if (!own?.name) return undefined;
+    if (!this.classes) {
+      const classes: ts.ClassLikeDeclaration[] = [];
+      for (const file of this.project.files.values())
+        forEachDescendant(file, (n) => {
+          if (ts.isClassLike(n) && n.name) classes.push(n);
+        });
+      this.classes = classes;
+    }
+    const names = new Set<string>();
+    for (const cls of this.classes)
+      for (
+        let c: ts.ClassLikeDeclaration | undefined = cls, hops = 0;
+        c && hops < 8;
+        c = this.project.baseClass(c), hops++
+      )
+        if (c === own) names.add(cls.name!.text);
+    return finite([...names].sort(), `the class name (\`${own.name.text}\` or a class extending it)`);
   }
 
   private routeTemplate(node: ts.Node): Bound {
