@@ -10,6 +10,7 @@ import {
   staticStrings,
   truthiness,
   iterations,
+  iteratedCollection,
   type Binding,
   type Iteration,
   type Env,
@@ -403,6 +404,9 @@ export class MetricDefinitions {
     if (!param || depth >= MAX_WRAPPER_DEPTH) return [creation];
     const turns = iterations(param.decl, this.evaluator, this.project);
     if (turns) return this.perElement(creation, param.decl, turns, depth);
+    // Over a collection obslint cannot list (imported queues, a split environment variable): one
+    // metric whose name varies per element.
+    if (iteratedCollection(param.decl)) return [creation];
     if (ts.isVariableDeclaration(param.decl)) return depth === 0 ? [] : [creation];
     const fn = param.decl.parent;
     // A method is matched to calls by name: not where the checker places the receiver elsewhere (`classList.add`).
@@ -433,12 +437,17 @@ export class MetricDefinitions {
     const site = creation.calls[0] ?? creation.node;
     // The loop statement, or the iterating callback: the `if`s that select a kind are inside it.
     const boundary = ts.isVariableDeclaration(binding) ? binding.parent.parent : binding.parent;
-    return turns.flatMap(({ bound, node }, index) => {
+    const instances = turns.flatMap(({ bound, node }, index) => {
       const env = new Map(creation.env);
       env.set(binding, bound);
       if (!this.branchTaken(site, boundary, env)) return [];
       return this.instantiate({ ...creation, env, element: { index, node, loop: boundary } }, depth + 1);
     });
+    // Elements whose names obslint cannot read (`${queue.name}_waiting`) are not one name registered
+    // again and again: they are one metric whose name varies per element.
+    const names = new Set(instances.map((i) => this.readableName(i)));
+    const [only] = names;
+    return instances.length > 1 && names.size === 1 && only?.includes('{') ? [creation] : instances;
   }
 
   /**

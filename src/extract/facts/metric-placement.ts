@@ -7,16 +7,9 @@ import { propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
 /** Calls whose function argument runs once per request or event. */
 const PER_EVENT_REGISTRARS = new Set([...ROUTE_METHODS, 'use', 'route', 'on', 'addListener', 'subscribe']);
 
-const TIMER_CALLS = new Set([
-  'setInterval',
-  'setTimeout',
-  'setImmediate',
-  'forEach',
-  'map',
-  'flatMap',
-  'filter',
-  'reduce',
-]);
+const TIMER_CALLS = new Set(['setInterval', 'setTimeout', 'setImmediate']);
+/** Callbacks run once per element: like a loop, hot only when every element registers the same name. */
+const ITERATION_CALLS = new Set(['forEach', 'map', 'flatMap', 'filter', 'reduce']);
 
 const HANDLER_PARAMS = /^(req|request|res|response|reply|ctx|context|event|msg|message|job)$/;
 
@@ -42,6 +35,11 @@ export function placement(node: ts.Node, staticName: boolean): MetricDef['create
         const called =
           propertyName(parent.expression) ?? (ts.isIdentifier(parent.expression) ? parent.expression.text : '');
         if (TIMER_CALLS.has(called)) return 'loop';
+        if (ITERATION_CALLS.has(called)) {
+          if (staticName) return 'loop';
+          loop = true;
+          continue;
+        }
         // `process.on('SIGTERM', …)` runs once; other listeners run per event.
         const receiver = ts.isPropertyAccessExpression(parent.expression) ? parent.expression.expression.getText() : '';
         if (PER_EVENT_REGISTRARS.has(called) && receiver !== 'process') return 'callback';
