@@ -86,6 +86,7 @@ export class StaticEvaluator {
       return { k: 'str', v: text };
     }
     if (ts.isBinaryExpression(e)) return this.binary(e, env, depth);
+    if (ts.isConditionalExpression(e)) return this.conditional(e, env, depth);
     if (ts.isArrayLiteralExpression(e)) {
       const items: Static[] = [];
       for (const element of e.elements) {
@@ -159,6 +160,10 @@ export class StaticEvaluator {
         if (bound?.arg && callerEnv) return this.patternParts(bound.arg, callerEnv, depth + 1);
       }
     }
+    if (ts.isConditionalExpression(e)) {
+      const picked = truthiness(this.eval(e.condition, env, depth + 1));
+      if (picked !== undefined) return this.patternParts(picked ? e.whenTrue : e.whenFalse, env, depth + 1);
+    }
     if (ts.isCallExpression(e)) {
       // `appendPrefix(metric.name)`: the function's one returned value, with this call's arguments.
       const returned = this.returnedByCall(e, env);
@@ -189,6 +194,19 @@ export class StaticEvaluator {
   private constructorField(cls: ts.ClassLikeDeclaration, name: string, env: Env, depth: number): Static {
     const param = constructorParameterField(cls, name);
     return param ? this.eval(param.name as ts.Identifier, env, depth + 1) : UNKNOWN;
+  }
+
+  /**
+   * `options.prefix ? this.prefix + options.name : options.name`: the branch the condition picks;
+   * when a caller decides the condition, the whole depends on that caller.
+   */
+  private conditional(e: ts.ConditionalExpression, env: Env, depth: number): Static {
+    const condition = this.eval(e.condition, env, depth + 1);
+    const picked = truthiness(condition);
+    if (picked !== undefined) return this.eval(picked ? e.whenTrue : e.whenFalse, env, depth + 1);
+    if (condition.k === 'param') return condition;
+    const branches = [this.eval(e.whenTrue, env, depth + 1), this.eval(e.whenFalse, env, depth + 1)];
+    return branches.find((b) => b.k === 'param') ?? UNKNOWN;
   }
 
   private binary(e: ts.BinaryExpression, env: Env, depth: number): Static {
