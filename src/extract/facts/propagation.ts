@@ -310,11 +310,18 @@ function hookOf(options: ts.ObjectLiteralExpression): ts.Node | undefined {
 }
 
 /**
- * Developer tooling (`scripts/`, `tools/`, `examples/`, `benchmarks/`, `e2e/`): each file runs as a
- * process of its own, started by hand, which loads none of the service's tracing set-up and has no
- * request trace to pass on.
+ * Developer tooling at the top of a package (`scripts/`, `tools/`, `examples/`, `benchmarks/`,
+ * `e2e/`): each file runs as a process of its own, started by hand, which loads none of the
+ * service's tracing set-up and has no request trace to pass on. Deeper down such a name is the
+ * product's own (`nodes/tools/` of an agent builder).
  */
-const TOOLING_DIRECTORY = /\/(scripts?|tools|examples?|benchmarks?|bench|e2e)\//;
+const TOOLING_DIRECTORY = /^(scripts?|tools|examples?|benchmarks?|bench|e2e)\//;
+
+function isTooling(file: string, packageKey: string): boolean {
+  const inPackage =
+    packageKey === '.' ? file : file.startsWith(`${packageKey}/`) ? file.slice(packageKey.length + 1) : file;
+  return TOOLING_DIRECTORY.test(inPackage);
+}
 
 function scheduledOnly(call: ts.CallExpression | ts.NewExpression, queues: ScheduledQueues): boolean {
   return ts.isNewExpression(call) ? queues.onlyScheduled(call) : ScheduledQueues.isScheduling(call);
@@ -340,8 +347,8 @@ export function outboundCalls(
   for (const { call, client: found } of clientCalls) {
     const file = call.getSourceFile();
     const loc = project.location(call.expression);
-    if (TOOLING_DIRECTORY.test(`/${loc.file}`)) continue;
     const scope = packages.of(file.fileName);
+    if (isTooling(loc.file, scope.key)) continue;
     const outbound: OutboundCall = {
       client: found.client,
       direction: found.direction,
