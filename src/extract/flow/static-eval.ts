@@ -198,13 +198,13 @@ export class StaticEvaluator {
 
   /**
    * `options.prefix ? this.prefix + options.name : options.name`: the branch the condition picks;
-   * when a caller decides the condition, the whole depends on that caller.
+   * when a branch depends on a caller, the whole does.
    */
   private conditional(e: ts.ConditionalExpression, env: Env, depth: number): Static {
     const condition = this.eval(e.condition, env, depth + 1);
     const picked = truthiness(condition);
     if (picked !== undefined) return this.eval(picked ? e.whenTrue : e.whenFalse, env, depth + 1);
-    if (condition.k === 'param') return condition;
+    // Two constants under a condition nobody passes (`isFX ? 'fx_quotes' : 'quotes'`) stay unknown here.
     const branches = [this.eval(e.whenTrue, env, depth + 1), this.eval(e.whenFalse, env, depth + 1)];
     return branches.find((b) => b.k === 'param') ?? UNKNOWN;
   }
