@@ -203,10 +203,18 @@ export class StaticEvaluator {
   private conditional(e: ts.ConditionalExpression, env: Env, depth: number): Static {
     const condition = this.eval(e.condition, env, depth + 1);
     const picked = truthiness(condition);
-    if (picked !== undefined) return this.eval(picked ? e.whenTrue : e.whenFalse, env, depth + 1);
+    // Scalars only (a name, a kind): a list or an object picked by a condition (`labels ? Object.keys(labels)
+    // : []`) would make label names appear whose values the overloads around them hide.
+    if (picked !== undefined) {
+      const value = this.eval(picked ? e.whenTrue : e.whenFalse, env, depth + 1);
+      return value.k === 'arr' || value.k === 'obj' ? UNKNOWN : value;
+    }
     // Two constants under a condition nobody passes (`isFX ? 'fx_quotes' : 'quotes'`) stay unknown here.
+    // A name, renamed or not by the caller's choice: both branches a caller's or a string. Anything
+    // else (`labels ? Object.keys(labels) : []`) stays unknown, as the shape it takes is not one.
     const branches = [this.eval(e.whenTrue, env, depth + 1), this.eval(e.whenFalse, env, depth + 1)];
-    return branches.find((b) => b.k === 'param') ?? UNKNOWN;
+    const symbolic = branches.find((b) => b.k === 'param');
+    return symbolic && branches.every((b) => b.k === 'param' || b.k === 'str') ? symbolic : UNKNOWN;
   }
 
   private binary(e: ts.BinaryExpression, env: Env, depth: number): Static {
