@@ -37,3 +37,40 @@ describe('unread metric helpers (the wrappers: stubs of obslint init)', () => {
     ]);
   });
 });
+
+describe('a run that meets helpers it cannot read', () => {
+  it('names a facade object from a package (ServiceMetrics.count) and says once that its metrics are not counted', async () => {
+    const dir = tempProject({
+      'package.json': '{ "name": "anchor-service", "dependencies": { "@acme/observability": "2.0.0" } }',
+      'src/anchor.ts': [
+        "import { ServiceMetrics as Metrics } from '@acme/observability';",
+        "const ANCHOR_FAILED = 'anchor_request_failed';",
+        "const QUEUE_SIZE = 'anchor_queue_size';",
+        'export async function anchor(send: () => Promise<void>, pending: number): Promise<void> {',
+        "  Metrics.startSpan('anchor_request_sent');",
+        '  Metrics.observe(QUEUE_SIZE, pending);',
+        '  try {',
+        '    await send();',
+        '  } catch {',
+        '    Metrics.count(ANCHOR_FAILED, 1);',
+        '  }',
+        '}',
+      ].join('\n'),
+    });
+    const result = await analyze({ cwd: dir });
+    expect(result.catalog.unreadHelpers.map((h) => `${h.callee} ${h.example} ${h.loc.line}`)).toEqual([
+      '@acme/observability#ServiceMetrics.observe anchor_queue_size 6',
+      '@acme/observability#ServiceMetrics.count anchor_request_failed 10',
+    ]);
+    expect(result.notices).toContainEqual(
+      expect.objectContaining({
+        level: 'note',
+        file: 'src/anchor.ts',
+        line: 6,
+        message: expect.stringContaining(
+          'metrics defined through `@acme/observability#ServiceMetrics.observe` and 1 more are not counted',
+        ),
+      }),
+    );
+  });
+});

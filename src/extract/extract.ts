@@ -21,7 +21,7 @@ import { isRouteCall, nestRoutes, routeOf } from './facts/routes.js';
 import { propertyKey } from './syntax/scope.js';
 import { outboundCalls, tracingByPackage } from './facts/propagation.js';
 import { isSpanCall, spanFact } from './facts/spans.js';
-import { unreadHelpers } from './facts/unread-helpers.js';
+import { unreadHelpers, unreadHelpersNotice } from './facts/unread-helpers.js';
 import { PackageIndex } from './facts/workspace-packages.js';
 import { viewsIn } from './facts/views.js';
 import { parseSource } from './syntax/parse.js';
@@ -213,6 +213,14 @@ export function extract(options: ExtractOptions): Extraction {
 
   const byLocation = <T extends { loc: { file: string; line: number; column: number } }>(a: T, b: T): number =>
     compareStrings(a.loc.file, b.loc.file) || a.loc.line - b.loc.line || a.loc.column - b.loc.column;
+  const helpers = unreadHelpers(
+    allCalls,
+    new Set([...definitions.sites()].map(([site]) => site)),
+    project,
+    flow,
+    evaluator,
+  ).sort(byLocation);
+  const helpersNotice = unreadHelpersNotice(helpers);
   return {
     catalog: {
       metrics: [...definitions.defs].sort(byLocation),
@@ -227,15 +235,9 @@ export function extract(options: ExtractOptions): Extraction {
       exporters: newExpressions.some((n) => ts.isIdentifier(n.expression) && n.expression.text === 'PrometheusExporter')
         ? ['prometheus']
         : [],
-      unreadHelpers: unreadHelpers(
-        allCalls,
-        new Set([...definitions.sites()].map(([site]) => site)),
-        project,
-        flow,
-        evaluator,
-      ).sort(byLocation),
+      unreadHelpers: helpers,
     },
-    notices,
+    notices: [...notices, ...(helpersNotice ? [helpersNotice] : [])],
     directives,
     filesParsed: project.files.size,
   };

@@ -1,5 +1,5 @@
 import { ts } from 'ts-morph';
-import type { MetricKind, UnreadHelper } from '../../types.js';
+import type { MetricKind, Notice, UnreadHelper } from '../../types.js';
 import { libraryPaths } from '../flow/library-path.js';
 import { scalarText, type StaticEvaluator } from '../flow/static-eval.js';
 import type { ValueFlow } from '../flow/value-flow.js';
@@ -8,6 +8,8 @@ import { propertyKey, skipOuter } from '../syntax/scope.js';
 
 /** Called names that promise a metric: `createTimer`, `getCounter`, `histogram`, `registerGauge`. */
 const FACTORY_WORD = /(counter|gauge|histogram|summary|timer|metric)/i;
+/** Tracing and logging helpers of an observability package take names too; they define no metric. */
+const TRACING_WORD = /(span|trace|log|event)/i;
 const KIND_OF_WORD: [RegExp, MetricKind][] = [
   [/counter/i, 'counter'],
   [/gauge/i, 'gauge'],
@@ -21,9 +23,10 @@ const KNOWN_PACKAGE =
 const METRIC_NAME = /^[a-zA-Z][a-zA-Z0-9]*([_.:][a-zA-Z0-9]+)+$/;
 
 /**
- * Calls of a helper in an installed package that look like they define a metric (a factory word,
- * a metric-like name as an argument) but that obslint cannot read: `createTimer('ledger_sync_seconds')`
- * from `@acme/telemetry`. They become `wrappers:` stubs in `obslint init`.
+ * Calls of a helper in an installed package that look like they define a metric (a factory word in
+ * the call or in what it is called on, a metric-like name as an argument) but that obslint cannot
+ * read: `createTimer('ledger_sync_seconds')` from `@acme/telemetry`, `ServiceMetrics.count(NAME, 1)`.
+ * They become `wrappers:` stubs in `obslint init`, and a run says that their metrics are not counted.
  */
 export function unreadHelpers(
   calls: readonly ts.CallExpression[],
@@ -36,11 +39,12 @@ export function unreadHelpers(
   for (const call of calls) {
     if (defined.has(call)) continue;
     const word = calleeName(skipOuter(call.expression));
-    if (word === undefined || !FACTORY_WORD.test(word)) continue;
+    if (word === undefined || TRACING_WORD.test(word)) continue;
     const shape = argumentShape(call, evaluator);
     if (!shape) continue;
     const path = libraryPaths(call.expression, flow).find((p) => !KNOWN_PACKAGE.test(p.module) && p.path.length > 0);
-    if (!path) continue;
+    // The call's own name promises a metric (`getCounter`), or what it is called on does (`ServiceMetrics.count`).
+    if (!path || !(FACTORY_WORD.test(word) || path.path.slice(0, -1).some((part) => FACTORY_WORD.test(part)))) continue;
     const callee = `${path.module}#${path.path.join('.').replace(/\.\(\)/g, '()')}`;
     if (found.has(callee)) continue;
     found.set(callee, {
@@ -86,4 +90,18 @@ function argumentShape(
   );
   if (labels > 0) shape.labelNames = labels;
   return shape;
+}
+
+/** One note for a run that met helpers it cannot read: why their metrics are missing, and what to do. */
+export function unreadHelpersNotice(helpers: readonly UnreadHelper[]): Notice | undefined {
+  const [first] = helpers;
+  if (!first) return undefined;
+  const more = helpers.length > 1 ? ` and ${helpers.length - 1} more` : '';
+  return {
+    level: 'note',
+    file: first.loc.file,
+    line: first.loc.line,
+    column: first.loc.column,
+    message: `metrics defined through \`${first.callee}\`${more} are not counted: obslint cannot read that module (an installed package, or one it cannot resolve); declare it under \`wrappers:\` in obslint.yaml (\`obslint init\` writes the stubs)`,
+  };
 }
