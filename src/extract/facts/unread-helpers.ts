@@ -40,6 +40,8 @@ export function unreadHelpers(
     if (defined.has(call)) continue;
     const word = calleeName(skipOuter(call.expression));
     if (word === undefined || TRACING_WORD.test(word)) continue;
+    // Following the callee to its package costs: only for a call whose text promises a metric.
+    if (!FACTORY_WORD.test(word) && !FACTORY_WORD.test(skipOuter(call.expression).getText())) continue;
     const shape = argumentShape(call, evaluator);
     if (!shape) continue;
     const path = libraryPaths(call.expression, flow).find((p) => !KNOWN_PACKAGE.test(p.module) && p.path.length > 0);

@@ -55,6 +55,27 @@ interface ContainerWrite {
 
 export const isInjected = (source: Source): source is InjectedOrigin => 'token' in source;
 
+/** Appends without spreading: an object assembled from many spreads may hold more origins than a call takes arguments. */
+function append(into: Source[], items: readonly Source[]): void {
+  for (const item of items) into.push(item);
+}
+
+/** Each origin once: the same object reached through several spreads is one origin, not one per path to it. */
+function distinct(sources: Source[]): Source[] {
+  const seen = new Map<ts.Node, Set<string>>();
+  return sources.filter((source) => {
+    const node = isInjected(source) ? source.node : source.expr;
+    const key = isInjected(source)
+      ? `${source.token}\u0000${source.path.join('.')}`
+      : `${source.path.join('.')}\u0000${source.element ?? ''}\u0000${source.key ?? ''}\u0000${source.expanded ?? ''}`;
+    let keys = seen.get(node);
+    if (!keys) seen.set(node, (keys = new Set()));
+    if (keys.has(key)) return false;
+    keys.add(key);
+    return true;
+  });
+}
+
 /** A variable or a class field that values are written into by key: where to look and how to know it. */
 interface Container {
   id: string;
@@ -757,10 +778,10 @@ export class ValueFlow {
       }
       const object = skipOuter(origin.expr);
       const read = this.memberOf(object, member, depth);
-      if (read) found.push(...this.members(read, rest, depth + 1));
+      if (read) append(found, this.members(read, rest, depth + 1));
       else found.push({ expr: origin.expr, path: [...path] });
     }
-    return found;
+    return distinct(found);
   }
 
   /** The values `member` of one object may hold, or undefined when obslint cannot look inside it. */
@@ -769,20 +790,20 @@ export class ValueFlow {
       const found: Source[] = [];
       for (const prop of object.properties) {
         if (ts.isPropertyAssignment(prop) && propertyKey(prop.name) === member)
-          found.push(...this.follow(prop.initializer, depth + 1));
+          append(found, this.follow(prop.initializer, depth + 1));
         else if (ts.isShorthandPropertyAssignment(prop) && prop.name.text === member)
-          found.push(...this.follow(prop.name, depth + 1));
+          append(found, this.follow(prop.name, depth + 1));
         else if (
           (ts.isMethodDeclaration(prop) || ts.isGetAccessorDeclaration(prop)) &&
           propertyKey(prop.name) === member
         )
           found.push({ expr: object, path: [member] });
         else if (ts.isSpreadAssignment(prop))
-          found.push(...this.members(this.follow(prop.expression, depth + 1), [member], depth + 1));
+          append(found, this.members(this.follow(prop.expression, depth + 1), [member], depth + 1));
       }
       // `{}` that a variable or field starts as and is filled by key later (`res.locals.registry['x']`).
-      if (found.length === 0) found.push(...this.storedIn(containerCreatedBy(object), [member], depth));
-      return found;
+      if (found.length === 0) append(found, this.storedIn(containerCreatedBy(object), [member], depth));
+      return distinct(found);
     }
     if (ts.isIdentifier(object)) {
       const decl = lookup(object.text, object);
