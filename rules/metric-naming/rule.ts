@@ -1,4 +1,4 @@
-import { defineRule, type Report } from '../../src/engine/rule-api.js';
+import { compareLocations, defineRule, type Report } from '../../src/engine/rule-api.js';
 import type { Location, MetricDef } from '../../src/types.js';
 
 /** promlint's unit table: each unit word and the base unit to use (a base unit maps to itself). */
@@ -275,7 +275,3 @@ function distinctPlaces(first: NamingReport, rest: NamingReport[]): NamingReport
 }
 
 const placeOf = (loc: Location): string => `${loc.file}:${loc.line}:${loc.column}`;
-
-function compareLocations(a: Location, b: Location): number {
-  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column;
-}

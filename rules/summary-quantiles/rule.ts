@@ -1,4 +1,4 @@
-import { defineRule, type Rule } from '../../src/engine/rule-api.js';
+import { compareLocations, defineRule, type Rule } from '../../src/engine/rule-api.js';
 import type { Location, MetricDef } from '../../src/types.js';
 
 export default defineRule({
@@ -52,8 +52,4 @@ function report(ctx: Context, def: MetricDef, others: MetricDef[], loc: Location
         ? [def, ...others].slice(0, 20).map((d) => ({ loc: d.loc, message: `\`${d.name}\`` }))
         : undefined,
   });
-}
-
-function compareLocations(a: Location, b: Location): number {
-  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column;
 }

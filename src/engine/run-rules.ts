@@ -11,7 +11,7 @@ import {
   type Severity,
 } from '../types.js';
 import { groupByMetric } from '../util/group.js';
-import { compareStrings } from '../util/paths.js';
+import { compareLocations, compareStrings } from '../util/paths.js';
 import type { AnyRule, Report } from './define-rule.js';
 
 export interface EngineInput {
@@ -104,10 +104,6 @@ function dedupe(sorted: Finding[]): Finding[] {
 
 export function compareFindings(a: Finding, b: Finding): number {
   return compareLocations(a.loc, b.loc) || compareStrings(a.ruleId, b.ruleId) || compareStrings(a.message, b.message);
-}
-
-function compareLocations(a: Location, b: Location): number {
-  return compareStrings(a.file, b.file) || a.line - b.line || a.column - b.column;
 }
 
 function applyDirectives(

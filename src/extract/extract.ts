@@ -1,7 +1,17 @@
 import { dirname } from 'node:path';
 import { ts } from 'ts-morph';
-import type { Catalog, Directive, LabelCall, MetricDef, Notice, RouteFact, SpanFact, WrapperSpec } from '../types.js';
-import { compareStrings, displayPath } from '../util/paths.js';
+import type {
+  Catalog,
+  Directive,
+  LabelCall,
+  Location,
+  MetricDef,
+  Notice,
+  RouteFact,
+  SpanFact,
+  WrapperSpec,
+} from '../types.js';
+import { compareLocations, displayPath } from '../util/paths.js';
 import { parseDirectives } from './syntax/directives.js';
 import { LabelUseCollector } from './facts/label-uses.js';
 import { OTEL } from './libraries/opentelemetry.js';
@@ -211,8 +221,7 @@ export function extract(options: ExtractOptions): Extraction {
   const outbound = outboundCalls(everyCall, project, packages);
   const tracing = tracingByPackage(everyCall, project.files.values(), project, packages);
 
-  const byLocation = <T extends { loc: { file: string; line: number; column: number } }>(a: T, b: T): number =>
-    compareStrings(a.loc.file, b.loc.file) || a.loc.line - b.loc.line || a.loc.column - b.loc.column;
+  const byLocation = (a: { loc: Location }, b: { loc: Location }): number => compareLocations(a.loc, b.loc);
   const helpers = unreadHelpers(
     allCalls,
     new Set([...definitions.sites()].map(([site]) => site)),

@@ -1,3 +1,4 @@
+import type { Location } from '../types.js';
 import { relative, sep } from 'node:path';
 
 export function toPosix(path: string): string {
@@ -12,4 +13,9 @@ export function displayPath(root: string, file: string): string {
 
 export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Source order: file, then line, then column. */
+export function compareLocations(a: Location, b: Location): number {
+  return compareStrings(a.file, b.file) || a.line - b.line || a.column - b.column;
 }
