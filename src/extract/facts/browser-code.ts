@@ -1,5 +1,6 @@
 import { ts } from 'ts-morph';
-import { propertyName, skipOuter } from '../syntax/scope.js';
+import { calleeName } from '../syntax/project-index.js';
+import { skipOuter } from '../syntax/scope.js';
 import { forEachDescendant } from '../syntax/walk.js';
 import { runsServer, type PackageScope } from './workspace-packages.js';
 
@@ -35,8 +36,7 @@ function insideReactHook(node: ts.Node): boolean {
     )
       return true;
     if (ts.isCallExpression(n) && n !== node) {
-      const callee = skipOuter(n.expression);
-      const name = ts.isIdentifier(callee) ? callee.text : propertyName(callee);
+      const name = calleeName(skipOuter(n.expression));
       if (name && HOOK_NAME.test(name)) return true;
     }
   }

@@ -2,7 +2,7 @@ import { ts } from 'ts-morph';
 import type { Client, OutboundCall, TracingFacts } from '../../types.js';
 import { calledFunction } from '../syntax/functions.js';
 import { clientCall, messagingClientsOf } from '../libraries/clients.js';
-import type { ProjectIndex } from '../syntax/project-index.js';
+import { calleeName, type ProjectIndex } from '../syntax/project-index.js';
 import { enclosingFunction, lookup, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
 import { table } from '../../util/table.js';
 import { forEachDescendant } from '../syntax/walk.js';
@@ -91,7 +91,7 @@ export function tracingByPackage(
         dependencies: scope.manifest?.dependencies ?? {},
       }),
     );
-  const starters = tracingStarters(calls.filter(startsTracing), calls, project, packages);
+  const starters = tracingStarters(calls.filter(startsTracing), project, packages);
   const out: Record<string, TracingFacts> = {};
   for (const scope of packages.all()) {
     const related = packages.related(scope);
@@ -109,8 +109,7 @@ export function tracingByPackage(
 
 /** A call that sets up tracing or an instrumentation (not one that only asks for a tracer). */
 function startsTracing(call: ts.CallExpression | ts.NewExpression): boolean {
-  const callee = skipOuter(call.expression);
-  const name = ts.isIdentifier(callee) ? callee.text : propertyName(callee);
+  const name = calleeName(skipOuter(call.expression));
   return (
     name !== undefined && name !== 'getTracer' && (SETUP_RANK.includes(name) || INSTRUMENTATIONS[name] !== undefined)
   );
@@ -160,8 +159,7 @@ function tracingFacts(
     for (const c of clients) facts.instrumented[c] ??= what;
   };
   for (const call of calls) {
-    const callee = skipOuter(call.expression);
-    const name = ts.isIdentifier(callee) ? callee.text : propertyName(callee);
+    const name = calleeName(skipOuter(call.expression));
     if (!name) continue;
     // The setup named in messages: an SDK or provider before an instrumentation list before a tracer.
     const rank = SETUP_RANK.indexOf(name);
@@ -333,12 +331,8 @@ export function outboundCalls(
   project: ProjectIndex,
   packages: PackageIndex,
 ): OutboundCall[] {
-  const messagingByFile = new Map<ts.SourceFile, Set<Client>>();
   const clientCalls = calls.flatMap((call) => {
-    const file = call.getSourceFile();
-    let messaging = messagingByFile.get(file);
-    if (!messaging) messagingByFile.set(file, (messaging = messagingClientsOf(file)));
-    const client = clientCall(call, project, messaging);
+    const client = clientCall(call, project, messagingClientsOf(call.getSourceFile()));
     return client ? [{ call, client }] : [];
   });
   // Every `x.add(…)`: a queue's producers include calls whose receiver obslint cannot tie to BullMQ.

@@ -13,40 +13,28 @@ import type { PackageIndex, PackageScope } from './workspace-packages.js';
  */
 export function tracingStarters(
   setupCalls: readonly (ts.CallExpression | ts.NewExpression)[],
-  everyCall: readonly (ts.CallExpression | ts.NewExpression)[],
   project: ProjectIndex,
   packages: PackageIndex,
 ): Map<string, Set<string>> {
-  const wrappersOf = new Map<string, Set<ts.SignatureDeclaration>>();
+  const wrappersOf = new Map<string, Map<ts.SignatureDeclaration, NamedFunction>>();
   const startsOnLoad = new Set<string>();
   for (const call of setupCalls) {
     const key = packages.of(call.getSourceFile().fileName).key;
     const wrapper = outermostNamedFunction(call);
     if (!wrapper) startsOnLoad.add(key);
     else {
-      let set = wrappersOf.get(key);
-      if (!set) wrappersOf.set(key, (set = new Set()));
-      set.add(wrapper);
+      let own = wrappersOf.get(key);
+      if (!own) wrappersOf.set(key, (own = new Map<ts.SignatureDeclaration, NamedFunction>()));
+      own.set(wrapper.fn, wrapper);
     }
   }
   if (wrappersOf.size === 0) return new Map();
-  const callersOf = new Map<ts.SignatureDeclaration, Set<string>>();
-  for (const call of everyCall) {
-    if (!ts.isCallExpression(call)) continue;
-    const target = calledFunction(call.expression, project);
-    if (!target) continue;
-    const owner = [...wrappersOf.values()].some((s) => s.has(target));
-    if (!owner) continue;
-    let callers = callersOf.get(target);
-    if (!callers) callersOf.set(target, (callers = new Set()));
-    callers.add(packages.of(call.getSourceFile().fileName).key);
-  }
   const starters = new Map<string, Set<string>>();
   for (const [key, wrappers] of wrappersOf) {
     const found = new Set<string>();
     let unplaced = startsOnLoad.has(key);
-    for (const wrapper of wrappers) {
-      const callers = callersOf.get(wrapper);
+    for (const wrapper of wrappers.values()) {
+      const callers = callingPackages(wrapper, project, packages);
       // A set-up function nobody in the project calls is called by a framework (Next.js `register`)
       // or by code obslint does not see: it starts with its own package, as before.
       if (!callers) unplaced = true;
@@ -56,6 +44,20 @@ export function tracingStarters(
     starters.set(key, found);
   }
   return starters;
+}
+
+/** The packages whose code calls a set-up function (looked up among the calls of its name), if any does. */
+function callingPackages(
+  wrapper: NamedFunction,
+  project: ProjectIndex,
+  packages: PackageIndex,
+): Set<string> | undefined {
+  const callers = (project.callsByName.get(wrapper.name) ?? []).filter(
+    (call) => ts.isCallExpression(call) && calledFunction(call.expression, project) === wrapper.fn,
+  );
+  return callers.length > 0
+    ? new Set(callers.map((call) => packages.of(call.getSourceFile().fileName).key))
+    : undefined;
 }
 
 /** Whether a package's tracing runs in the processes of `scope`: one of its starters is among them. */
@@ -68,18 +70,27 @@ export function startsWith(
   return !from || related.some((s) => from.has(s.key));
 }
 
+interface NamedFunction {
+  fn: ts.SignatureDeclaration;
+  /** The name its callers call it by. */
+  name: string;
+}
+
 /** The outermost function declaration (or const-bound function) around a node, when every function on the way is one. */
-function outermostNamedFunction(node: ts.Node): ts.SignatureDeclaration | undefined {
-  let outer: ts.SignatureDeclaration | undefined;
+function outermostNamedFunction(node: ts.Node): NamedFunction | undefined {
+  let outer: NamedFunction | undefined;
   for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
-    const named =
-      (ts.isFunctionDeclaration(fn) && fn.name !== undefined) ||
-      ((ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) &&
-        ts.isVariableDeclaration(fn.parent) &&
-        ts.isIdentifier(fn.parent.name));
+    const name =
+      ts.isFunctionDeclaration(fn) && fn.name
+        ? fn.name.text
+        : (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) &&
+            ts.isVariableDeclaration(fn.parent) &&
+            ts.isIdentifier(fn.parent.name)
+          ? fn.parent.name.text
+          : undefined;
     // Inside a method, a callback or an anonymous function obslint cannot tell when it runs.
-    if (!named) return undefined;
-    outer = fn;
+    if (name === undefined) return undefined;
+    outer = { fn, name };
   }
   return outer;
 }

@@ -67,9 +67,15 @@ export interface ClientCall {
 
 const MESSAGING_CLIENTS = [...new Set(Object.values(MESSAGING_MODULES))];
 
+/** Asked for every call of a file, and for the files receivers come from: read each file once. */
+const messagingByFile = new WeakMap<ts.SourceFile, Set<Client>>();
+
 /** Which messaging packages a file imports. */
-export function messagingClientsOf(file: ts.SourceFile): Set<Client> {
+export function messagingClientsOf(file: ts.SourceFile): ReadonlySet<Client> {
+  const known = messagingByFile.get(file);
+  if (known) return known;
   const clients = new Set<Client>();
+  messagingByFile.set(file, clients);
   for (const statement of file.statements) {
     const specifier =
       ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier)
@@ -87,7 +93,7 @@ export function messagingClientsOf(file: ts.SourceFile): Set<Client> {
 export function clientCall(
   call: ts.CallExpression | ts.NewExpression,
   project: ProjectIndex,
-  messaging: Set<Client>,
+  messaging: ReadonlySet<Client>,
 ): ClientCall | undefined {
   const callee = skipOuter(call.expression);
   if (ts.isNewExpression(call)) {
