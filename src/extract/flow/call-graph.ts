@@ -41,7 +41,7 @@ export class CallGraph {
     return group.byMethodName.filter((call) => {
       const receiver = skipOuter((skipOuter(call.expression) as ts.PropertyAccessExpression).expression);
       if (receiver.kind === ts.SyntaxKind.ThisKeyword)
-        return !owner || this.inheritsFrom(enclosingClassLike(call), owner);
+        return !owner || this.project.inheritsFrom(enclosingClassLike(call), owner);
       // `histogram.record(1, …)` records a metric; it does not call a project method named `record`.
       return !this.isMetric?.(receiver);
     });
@@ -99,12 +99,6 @@ export class CallGraph {
       const receiver = skipOuter(callee.expression);
       return receiver.kind === ts.SyntaxKind.ThisKeyword || keep(this.types.declarations(callee), receiver);
     });
-  }
-
-  /** `this.send()` in a subclass calls the base class's `send`. */
-  private inheritsFrom(cls: ts.ClassLikeDeclaration | undefined, owner: ts.ClassLikeDeclaration): boolean {
-    for (let c = cls, hops = 0; c && hops < 8; c = this.project.baseClass(c), hops++) if (c === owner) return true;
-    return false;
   }
 
   private readonly callerGroups = new Map<string, { byTarget: Map<ts.Node, Caller[]>; byMethodName: Caller[] }>();

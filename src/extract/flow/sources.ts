@@ -286,13 +286,7 @@ export class KnownSources {
       this.classes = classes;
     }
     const names = new Set<string>();
-    for (const cls of this.classes)
-      for (
-        let c: ts.ClassLikeDeclaration | undefined = cls, hops = 0;
-        c && hops < 8;
-        c = this.project.baseClass(c), hops++
-      )
-        if (c === own) names.add(cls.name!.text);
+    for (const cls of this.classes) if (this.project.inheritsFrom(cls, own)) names.add(cls.name!.text);
     return finite([...names].sort(), `the class name (\`${own.name.text}\` or a class extending it)`);
   }
 

@@ -186,6 +186,12 @@ export class ProjectIndex {
     return decl?.kind === 'class' ? decl.node : undefined;
   }
 
+  /** Whether `cls` is `owner` or extends it (a few hops: inheritance cycles end). */
+  inheritsFrom(cls: ts.ClassLikeDeclaration | undefined, owner: ts.ClassLikeDeclaration): boolean {
+    for (let c = cls, hops = 0; c && hops < 8; c = this.baseClass(c), hops++) if (c === owner) return true;
+    return false;
+  }
+
   /**
    * The project file whose module object an import denotes: `import * as m` and `const m =
    * require()`, and also the default import of a CommonJS module that exports property by property
