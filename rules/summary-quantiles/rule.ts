@@ -1,4 +1,4 @@
-import { compareLocations, defineRule, type Rule } from '../../src/engine/rule-api.js';
+import { compareLocations, defineRule, type RuleContext } from '../../src/engine/rule-api.js';
 import type { Location, MetricDef } from '../../src/types.js';
 
 export default defineRule({
@@ -21,9 +21,12 @@ export default defineRule({
     // Summaries a wrapper creates share its options: one finding where they are set, not one per call site.
     const byWrapper = new Map<string, MetricDef[]>();
     for (const def of summaries) {
-      const key = def.via ? `${def.via.loc.file}:${def.via.loc.line}:${def.via.loc.column}` : '';
-      if (!def.via) report(ctx, def, [], def.loc);
-      else byWrapper.set(key, [...(byWrapper.get(key) ?? []), def]);
+      if (!def.via) {
+        report(ctx, def, [], def.loc);
+        continue;
+      }
+      const key = `${def.via.loc.file}:${def.via.loc.line}:${def.via.loc.column}`;
+      byWrapper.set(key, [...(byWrapper.get(key) ?? []), def]);
     }
     for (const group of byWrapper.values()) {
       if (group.length === 1) report(ctx, group[0], [], group[0].loc);
@@ -35,7 +38,7 @@ export default defineRule({
   },
 });
 
-type Context = Parameters<Rule<Record<string, never>, 'quantiles' | 'quantilesShared'>['check']>[0];
+type Context = RuleContext<Record<string, never>, 'quantiles' | 'quantilesShared'>;
 
 function report(ctx: Context, def: MetricDef, others: MetricDef[], loc: Location): void {
   const quantiles =
