@@ -14,7 +14,7 @@ const SAYS: Record<Phase, string> = {
 };
 
 /** A run shorter than this shows no progress at all. */
-export const PROGRESS_AFTER_MS = 2000;
+const PROGRESS_AFTER_MS = 2000;
 
 /**
  * One self-overwriting line on stderr saying what a long run is doing, for a person at a terminal
