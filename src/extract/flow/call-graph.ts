@@ -1,6 +1,8 @@
 import { ts } from 'ts-morph';
 import type { ProjectIndex } from '../syntax/project-index.js';
 import {
+  assignedHook,
+  enclosingClass,
   enclosingClassLike,
   functionName,
   lookup,
@@ -35,6 +37,7 @@ export class CallGraph {
     const name = functionName(fn);
     if (!name) return [];
     const group = this.callerGroup(name);
+    if (ts.isConstructorDeclaration(fn)) return [...(group.byTarget.get(fn) ?? []), ...this.superCallsOf(fn)];
     if (!isMethodLike(fn)) return group.byTarget.get(fn) ?? [];
     // `this.run(...)` calls a method of its own class; other receivers are matched by name.
     const owner = enclosingClassLike(fn);
@@ -44,6 +47,15 @@ export class CallGraph {
         return !owner || this.project.inheritsFrom(enclosingClassLike(call), owner);
       // `histogram.record(1, …)` records a metric; it does not call a project method named `record`.
       return !this.isMetric?.(receiver);
+    });
+  }
+
+  /** `super({ channel: 'sms' })` in the subclasses of a constructor's class: calls of that constructor too. */
+  private superCallsOf(fn: ts.ConstructorDeclaration): ts.CallExpression[] {
+    const calls = (this.project.callsByName.get('super') ?? []) as ts.CallExpression[];
+    return calls.filter((call) => {
+      const subclass = enclosingClass(call);
+      return subclass !== undefined && this.project.baseClass(subclass) === fn.parent;
     });
   }
 
@@ -170,7 +182,12 @@ function memberOfLiteral(object: ts.ObjectLiteralExpression, member: string): De
 }
 
 export function isMethodLike(fn: ts.SignatureDeclaration): boolean {
-  return ts.isMethodDeclaration(fn) || ts.isPropertyAssignment(fn.parent) || ts.isPropertyDeclaration(fn.parent);
+  return (
+    ts.isMethodDeclaration(fn) ||
+    ts.isPropertyAssignment(fn.parent) ||
+    ts.isPropertyDeclaration(fn.parent) ||
+    assignedHook(fn) !== undefined
+  );
 }
 
 /** Whether a receiver's name shares a word with a class name (`orderRepo` and `OrderRepository`). */

@@ -2,7 +2,16 @@ import { ts } from 'ts-morph';
 import type { Bound, FlowStep } from '../../types.js';
 import { boundedPart, countOf, finite, product, unbounded, union, unknown, withStep } from '../../model/bounds.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
-import { functionName, lookup, propertyName, skipOuter, type Declaration } from '../syntax/scope.js';
+import {
+  enclosingClassLike,
+  forEachThisAssignment,
+  functionName,
+  lookup,
+  propertyKey,
+  propertyName,
+  skipOuter,
+  type Declaration,
+} from '../syntax/scope.js';
 import type { CallGraph } from './call-graph.js';
 import { calledFunction, returnedValues } from '../syntax/functions.js';
 import { MAX_DEPTH, TOO_FAR } from './limits.js';
@@ -12,6 +21,7 @@ import {
   DERIVING_METHODS,
   KnownSources,
   MATH_PASSTHROUGH,
+  namedAsRequest,
   PASSTHROUGH_METHODS,
   REQUEST_ROOTS,
   text,
@@ -362,7 +372,7 @@ export class ProvenanceAnalyzer implements ValueWalker {
         if (ts.isIdentifier(e)) {
           const decl = lookup(e.text, e);
           const passed =
-            decl?.kind === 'parameter' && !REQUEST_ROOTS.has(decl.name.text)
+            decl?.kind === 'parameter' && !namedAsRequest(decl)
               ? this.parameter({ ...decl, path: [...decl.path, ...path.slice(i)] }, e, env, depth + 1)
               : decl?.kind === 'variable' && decl.isConst && decl.path.length === 0 && decl.node.initializer
                 ? this.pathOf(decl.node.initializer, path.slice(i), env, depth + 1)
@@ -395,6 +405,16 @@ export class ProvenanceAnalyzer implements ValueWalker {
     return this.of(e, env, depth + 1);
   }
 
+  private instanceField(e: ts.PropertyAccessExpression, depth: number): Bound | undefined {
+    const cls = enclosingClassLike(e);
+    const name = e.name.text;
+    if (!cls || name === 'constructor') return undefined;
+    const writes = fieldWrites(this.project, cls, name);
+    if (writes.length === 0) return undefined;
+    const step = this.sources.step(e, `\`${text(e)}\` is set by its class`);
+    return withStep(union(writes.map((w) => this.of(w, EMPTY_ENV, depth + 1)))!, step);
+  }
+
   private member(e: ts.PropertyAccessExpression | ts.ElementAccessExpression, env: Env, depth: number): Bound {
     // A constant is a constant, whatever its path looks like (`KIND.message`, `config.host`).
     const constant = scalarText(this.evaluator.eval(e, env));
@@ -411,11 +431,15 @@ export class ProvenanceAnalyzer implements ValueWalker {
         return unknown(`the host of \`${base.source}\``, text(e), [this.sources.step(e, `\`${text(e)}\` is a host`)]);
       if (base.kind === 'unbounded') return withStep(base, this.sources.step(e, `\`${text(e)}\` is part of it`));
     }
-    // `order.customer` on a parameter: the property of what its callers (or emitters) pass.
     const base = skipOuter(e.expression);
+    if (ts.isPropertyAccessExpression(e) && base.kind === ts.SyntaxKind.ThisKeyword) {
+      const field = this.instanceField(e, depth);
+      if (field && field.kind !== 'unknown') return field;
+    }
+    // `order.customer` on a parameter: the property of what its callers (or emitters) pass.
     if (ts.isPropertyAccessExpression(e) && ts.isIdentifier(base)) {
       const decl = lookup(base.text, base);
-      if (decl?.kind === 'parameter' && !REQUEST_ROOTS.has(decl.name.text)) {
+      if (decl?.kind === 'parameter' && !namedAsRequest(decl)) {
         const passed = this.parameter({ ...decl, path: [...decl.path, e.name.text] }, e, env, depth + 1);
         if (passed.kind !== 'unknown') return passed;
       }
@@ -449,6 +473,29 @@ export class ProvenanceAnalyzer implements ValueWalker {
     }
     return unknown(`\`${text(e)}\` is a property obslint cannot bound`, text(e));
   }
+}
+
+/**
+ * `this.channel`: every value the class (its bases and subclasses included) stores there, from a
+ * field initialiser, a parameter property or `this.channel = …`, each followed to where it comes
+ * from (`options.channel` to what each `new` or `super({ channel: 'sms' })` passes).
+ */
+function fieldWrites(project: ProjectIndex, cls: ts.ClassLikeDeclaration, name: string): ts.Expression[] {
+  const family = new Set(project.classesExtending(cls));
+  for (let c = project.baseClass(cls), hops = 0; c && hops < 8; c = project.baseClass(c), hops++) family.add(c);
+  const writes: ts.Expression[] = [];
+  for (const c of family) {
+    for (const member of c.members) {
+      if (ts.isPropertyDeclaration(member) && member.initializer && propertyKey(member.name) === name)
+        writes.push(member.initializer);
+      if (ts.isConstructorDeclaration(member))
+        for (const param of member.parameters)
+          if (ts.isIdentifier(param.name) && param.name.text === name && ts.getModifiers(param)?.length)
+            writes.push(param.name);
+    }
+    forEachThisAssignment(c, name, (value) => void writes.push(value));
+  }
+  return writes;
 }
 
 function describeWhole(e: ts.Expression): string {

@@ -3,8 +3,7 @@ import type { Bound, BoundPart, FlowStep, UnboundedCategory } from '../../types.
 import { bounded, boundedPart, finite, HTTP_METHODS, unbounded, unknown } from '../../model/bounds.js';
 import { ROUTE_METHODS } from '../libraries/web-frameworks.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
-import { enclosingClass, lookup, propertyName, skipOuter } from '../syntax/scope.js';
-import { forEachDescendant } from '../syntax/walk.js';
+import { enclosingClass, lookup, propertyName, skipOuter, type Declaration } from '../syntax/scope.js';
 
 export const REQUEST_ROOTS = new Set([
   'req',
@@ -18,6 +17,15 @@ export const REQUEST_ROOTS = new Set([
 ]);
 
 const AMBIGUOUS_ROOTS = new Set(['c', 'context', 'ctx', 'event']);
+
+/**
+ * Whether a parameter is taken for the request it is named after. `event` or `ctx` of a function
+ * that is no handler (`report(event)`, a hook's `(ctx) => …`) is whatever its callers pass.
+ */
+export function namedAsRequest(decl: Extract<Declaration, { kind: 'parameter' }>): boolean {
+  const name = decl.name.text;
+  return REQUEST_ROOTS.has(name) && (!AMBIGUOUS_ROOTS.has(name) || isRequestHandler(decl.fn));
+}
 
 const RESPONSE_ROOTS = new Set(['res', 'response', 'reply', 'ctx', 'context', 'c']);
 
@@ -271,22 +279,11 @@ export class KnownSources {
     return undefined;
   }
 
-  private classes?: ts.ClassLikeDeclaration[];
-
   /** `this.constructor.name`: the name of the class, or of one of the project's classes extending it. */
   private className(node: ts.Node): Bound | undefined {
     const own = enclosingClass(node);
     if (!own?.name) return undefined;
-    if (!this.classes) {
-      const classes: ts.ClassLikeDeclaration[] = [];
-      for (const file of this.project.files.values())
-        forEachDescendant(file, (n) => {
-          if (ts.isClassLike(n) && n.name) classes.push(n);
-        });
-      this.classes = classes;
-    }
-    const names = new Set<string>();
-    for (const cls of this.classes) if (this.project.inheritsFrom(cls, own)) names.add(cls.name!.text);
+    const names = new Set(this.project.classesExtending(own).map((cls) => cls.name!.text));
     return finite([...names].sort(), `the class name (\`${own.name.text}\` or a class extending it)`);
   }
 

@@ -1,7 +1,6 @@
 import { ts } from 'ts-morph';
 import type { ProjectIndex } from '../syntax/project-index.js';
 import {
-  enclosingClass,
   enclosingClassLike,
   forEachThisAssignment,
   lookup,
@@ -399,21 +398,11 @@ export class ValueFlow {
   /** What every call site passes as parameter `index` of `fn` (`new Client(urls, { metrics })`). */
   private passed(fn: ts.SignatureDeclaration, index: number, path: string[], depth: number): Source[] {
     const found: Source[] = [];
-    for (const call of [...this.callersOf(fn), ...this.superCalls(fn)]) {
+    for (const call of this.callersOf(fn)) {
       const arg = call.arguments?.[index];
       if (arg && !ts.isSpreadElement(arg)) found.push(...this.members(this.follow(arg, depth + 1), path, depth));
     }
     return found;
-  }
-
-  /** `super(opts, modules)` in the subclasses of a constructor's class. */
-  private superCalls(fn: ts.SignatureDeclaration): ts.CallExpression[] {
-    if (!ts.isConstructorDeclaration(fn)) return [];
-    const calls = (this.project.callsByName.get('super') ?? []) as ts.CallExpression[];
-    return calls.filter((call) => {
-      const subclass = enclosingClass(call);
-      return subclass !== undefined && this.project.baseClass(subclass) === fn.parent;
-    });
   }
 
   /** `f()`: what a project function returns; `map.get(k)`: what was `set` under that key. */

@@ -4,6 +4,7 @@ import type { Location } from '../../types.js';
 import { displayPath } from '../../util/paths.js';
 import type { ModuleResolver } from './module-resolver.js';
 import { declaredByStatement, lookup, requiredModule, type Declaration } from './scope.js';
+import { forEachDescendant } from './walk.js';
 
 /** The parsed candidate files of one run and the cross-file lookups over them. */
 export class ProjectIndex {
@@ -184,6 +185,21 @@ export class ProjectIndex {
     let decl = lookup(base.text, base);
     if (decl?.kind === 'import') decl = this.followImport(decl);
     return decl?.kind === 'class' ? decl.node : undefined;
+  }
+
+  private namedClasses?: ts.ClassLikeDeclaration[];
+
+  /** The project's named classes that are `owner` or extend it, in file order. */
+  classesExtending(owner: ts.ClassLikeDeclaration): ts.ClassLikeDeclaration[] {
+    if (!this.namedClasses) {
+      const classes: ts.ClassLikeDeclaration[] = [];
+      for (const file of this.files.values())
+        forEachDescendant(file, (n) => {
+          if (ts.isClassLike(n) && n.name) classes.push(n);
+        });
+      this.namedClasses = classes;
+    }
+    return this.namedClasses.filter((cls) => this.inheritsFrom(cls, owner));
   }
 
   /** Whether `cls` is `owner` or extends it (a few hops: inheritance cycles end). */

@@ -274,7 +274,29 @@ export function functionName(fn: ts.SignatureDeclaration): string | undefined {
   if (parent && ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return parent.name.text;
   if (parent && ts.isPropertyAssignment(parent)) return propertyKey(parent.name);
   if (parent && ts.isPropertyDeclaration(parent)) return propertyKey(parent.name);
+  const hook = assignedHook(fn);
+  if (hook) return hook.name.text;
   return undefined;
+}
+
+/**
+ * `dispatcher.onDone = (event) => …`: a function stored in a property, called as a method by that
+ * name (`this.onDone?.(event)`).
+ */
+export function assignedHook(fn: ts.SignatureDeclaration): ts.PropertyAccessExpression | undefined {
+  let node: ts.Node = fn;
+  while (node.parent && ts.isParenthesizedExpression(node.parent)) node = node.parent;
+  const parent = node.parent;
+  if (
+    !parent ||
+    !ts.isBinaryExpression(parent) ||
+    parent.operatorToken.kind !== ts.SyntaxKind.EqualsToken ||
+    parent.right !== node ||
+    !(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn))
+  )
+    return undefined;
+  const target = skipOuter(parent.left);
+  return ts.isPropertyAccessExpression(target) && ts.isIdentifier(target.name) ? target : undefined;
 }
 
 /**
