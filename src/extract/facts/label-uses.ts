@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 import type { LabelCall, LabelUse, MetricDef, Observation } from '../../types.js';
-import { finite, unknown, withStep } from '../../model/bounds.js';
+import { boundedPart, finite, unknown, withStep } from '../../model/bounds.js';
 import { OTEL } from '../libraries/opentelemetry.js';
 import { PROM_CLIENT } from '../libraries/prom-client.js';
 import type { MetricDefinitions } from './metric-definitions.js';
@@ -424,6 +424,14 @@ export class LabelUseCollector {
         );
       }
     }
+    // `info.labels(config.get('version')).set(1)` when the module loads: one value per process,
+    // whatever it is (an unbounded source, a timestamp, still churns a series per restart).
+    if (bound.kind === 'unknown' && runsOncePerProcess(value))
+      bound = boundedPart(
+        `once:${text(value)}`,
+        1,
+        `\`${text(value)}\`, set once when the module loads (one value per instance)`,
+      );
     bound = withStep(bound, this.provenance.step(value, `label \`${label}\` of \`${def.name}\``));
     this.facts.uses.push({
       metricId: def.id,
@@ -498,4 +506,13 @@ function isScalarLike(e: ts.Expression): boolean {
     ts.isPrefixUnaryExpression(e) ||
     ts.isCallExpression(e)
   );
+}
+
+/** Module-level code outside any loop: it runs once, when the module is first loaded. */
+function runsOncePerProcess(node: ts.Node): boolean {
+  for (let n = node.parent; n; n = n.parent) {
+    if (ts.isSourceFile(n)) return true;
+    if (ts.isFunctionLike(n) || ts.isClassLike(n) || ts.isIterationStatement(n, false)) return false;
+  }
+  return false;
 }
