@@ -288,6 +288,56 @@ describe('label value provenance', () => {
       "import { EventEmitter } from 'node:events';\nconst bus = new EventEmitter();\nfunction publish(event: string, payload: { method: string }) { bus.emit(event, payload); }\nbus.on('paid', (p: { method: string }) => checkouts.inc({ value: p.method }));\nexport const card = () => publish('paid', { method: 'card' });\nexport const sepa = () => publish('paid', { method: 'sepa' });\nexport const signup = (email: string) => publish('signup', { method: email });",
       'finite card,sepa',
     ],
+    [
+      'loop variable over an array literal passed down',
+      "export function watch(methods: string[]) { for (const m of methods) checkouts.inc({ value: m }); }\nwatch(['card', 'sepa']);",
+      'finite card,sepa',
+    ],
+    [
+      'loop variable over an array the code appends to is not the literal',
+      "export function watch(extra: string) { const methods = ['card']; methods.push(extra); for (const m of methods) checkouts.inc({ value: m }); }",
+      'unknown',
+    ],
+    [
+      'kafkajs eachMessage topic is a subscribed topic',
+      "import { Kafka } from 'kafkajs';\nexport async function run(kafka: Kafka) { const consumer = kafka.consumer({ groupId: 'g' }); await consumer.subscribe({ topics: ['card', 'sepa'] }); await consumer.run({ eachMessage: async ({ topic }) => { checkouts.inc({ value: topic }); } }); }",
+      'finite card,sepa',
+    ],
+    [
+      'kafkajs topic of a consumer subscribed by pattern stays unknown',
+      "import { Kafka } from 'kafkajs';\nexport async function run(kafka: Kafka) { const consumer = kafka.consumer({ groupId: 'g' }); await consumer.subscribe({ topics: [/^payments\\./] }); await consumer.run({ eachMessage: async ({ topic }) => { checkouts.inc({ value: topic }); } }); }",
+      'unknown',
+    ],
+    [
+      'a hook assigned to a property takes what the class calls it with',
+      "class Gateway { onPaid: ((p: { method: string }) => void) | null = null; pay(method: string) { this.onPaid?.({ method }); } }\nconst g = new Gateway();\ng.onPaid = (p) => checkouts.inc({ value: p.method });\nexport const card = () => g.pay('card');\nexport const sepa = () => g.pay('sepa');",
+      'finite card,sepa',
+    ],
+    [
+      'a field set from the option each subclass passes to super()',
+      "abstract class Method { readonly name: string; constructor(o: { name: string }) { this.name = o.name; } charge() { checkouts.inc({ value: this.name }); } }\nexport class Card extends Method { constructor() { super({ name: 'card' }); } }\nexport class Sepa extends Method { constructor() { super({ name: 'sepa' }); } }",
+      'finite card,sepa',
+    ],
+    [
+      'a field also set from request input is unbounded',
+      "import type { Request } from 'express';\nexport class Method { name = 'card'; constructor(req: Request) { this.name = req.params.method; } charge() { checkouts.inc({ value: this.name }); } }",
+      'unbounded request-input',
+    ],
+    [
+      'an `event` parameter of a function that is no handler takes what its callers pass',
+      "function record(event: { channel: string }) { checkouts.inc({ value: event.channel }); }\nexport const card = () => record({ channel: 'card' });",
+      'finite card',
+    ],
+    [
+      'set once when the module loads, an unknown value is one value per instance',
+      "import { readFileSync } from 'node:fs';\nconst settings = JSON.parse(readFileSync('settings.json', 'utf8'));\ncheckouts.inc({ value: settings.region });",
+      'bounded 1',
+    ],
+    [
+      'set in a loop when the module loads, an unknown value stays unknown',
+      "import { readFileSync } from 'node:fs';\nconst settings = JSON.parse(readFileSync('settings.json', 'utf8'));\nfor (const r of settings.regions) checkouts.inc({ value: r });",
+      'unknown',
+    ],
   ];
   for (const [name, code, expected] of cases) {
     it(name, async () => {

@@ -195,12 +195,18 @@ export function extract(options: ExtractOptions): Extraction {
   const routeTemplates = [...new Set(routes.map((r) => r.template))].sort();
   // Routers in different files can be mounted under different prefixes: their templates are distinct values.
   const mountedRoutes = new Set(routes.map((r) => `${r.loc.file}\u0000${r.template}`)).size;
-  const provenance = new ProvenanceAnalyzer(project, evaluator, calls, {
-    routeTemplates: () => routeTemplates,
-    mountedRoutes: () => mountedRoutes,
-    routeRegistrations: () => routes.length,
-    statusCodes: options.statusCodes,
-  });
+  const provenance = new ProvenanceAnalyzer(
+    project,
+    evaluator,
+    calls,
+    {
+      routeTemplates: () => routeTemplates,
+      mountedRoutes: () => mountedRoutes,
+      routeRegistrations: () => routes.length,
+      statusCodes: options.statusCodes,
+    },
+    flow,
+  );
   const collector = new LabelUseCollector(project, resolver, definitions, provenance, evaluator, types, flow);
   for (const call of [...callExpressions, ...newExpressions])
     guarded(call, notices, root, () => {

@@ -21,6 +21,8 @@ import {
 export interface ValueWalker {
   of(expr: ts.Expression, env?: Env, depth?: number): Bound;
   valueAt(expr: ts.Expression, path: string[], env: Env, depth: number): Bound;
+  arrayElements(expr: ts.Expression): ts.Expression[] | undefined;
+  grows(expr: ts.Expression): boolean;
 }
 
 /**
@@ -216,13 +218,23 @@ export class ParameterValues {
     return items ? finite(items, `elements of \`${text(collection)}\``) : undefined;
   }
 
-  loopVariable(decl: Extract<Declaration, { kind: 'loop' }>, use: ts.Expression, env: Env): Bound {
+  loopVariable(decl: Extract<Declaration, { kind: 'loop' }>, use: ts.Expression, env: Env, depth: number): Bound {
     const name = text(use);
-    if (ts.isForOfStatement(decl.loop)) {
+    if (ts.isForOfStatement(decl.loop) && !this.walker.grows(decl.loop.expression)) {
       // `for (const [queue, url] of Object.entries(QUEUES))`: each element at the destructured path.
       const elements = this.evaluator.elementsAt(this.evaluator.eval(decl.loop.expression, env), decl.path);
       const items = elements && staticStrings(elements);
       if (items) return finite(items, `elements of \`${text(decl.loop.expression)}\``);
+      // `for (const topic of topics)` where `topics` is passed down as `[orders(), refunds()]`.
+      const literal = this.walker.arrayElements(decl.loop.expression);
+      if (literal) {
+        const bound = union(literal.map((e) => this.walker.valueAt(e, decl.path, EMPTY_ENV, depth + 1)))!;
+        if (bound.kind !== 'unknown')
+          return withStep(
+            bound,
+            this.sources.step(decl.name, `\`${name}\` is an element of \`${text(decl.loop.expression)}\``),
+          );
+      }
     }
     if (ts.isForInStatement(decl.loop)) {
       const obj = this.evaluator.eval(decl.loop.expression, env);

@@ -37,6 +37,11 @@ import {
   type StaticEvaluator,
 } from './static-eval.js';
 import { typeBound } from './type-bounds.js';
+import { isInjected, type ValueFlow } from './value-flow.js';
+import { subscriptionsFor } from '../libraries/kafkajs.js';
+
+/** Array methods that add elements in place. */
+const GROWING_METHODS = new Set(['push', 'unshift', 'splice']);
 
 /** Parts of a parsed URL that name its server, not the resource. */
 const HOST_PARTS = new Set(['hostname', 'host', 'origin', 'protocol', 'port']);
@@ -51,6 +56,7 @@ export class ProvenanceAnalyzer implements ValueWalker {
     private readonly evaluator: StaticEvaluator,
     calls: CallGraph,
     facts: RouteFacts,
+    private readonly flow: ValueFlow,
   ) {
     this.sources = new KnownSources(project, facts);
     this.parameters = new ParameterValues(project, evaluator, calls, this.sources, this);
@@ -292,7 +298,7 @@ export class ProvenanceAnalyzer implements ValueWalker {
       case 'parameter':
         return this.parameter(decl, use, env, depth);
       case 'loop':
-        return this.parameters.loopVariable(decl, use, env);
+        return this.parameters.loopVariable(decl, use, env, depth);
       case 'enum':
         return finite([...enumValues(decl.node).values()].map(String), `enum \`${decl.node.name.text}\``);
       case 'catch':
@@ -328,11 +334,73 @@ export class ProvenanceAnalyzer implements ValueWalker {
     if (typed) return typed;
     if (decl.path.length === 0 && REQUEST_ROOTS.has(decl.name.text))
       return unknown(`\`${name}\` is a request object`, name);
+    const subscribed = this.subscribedTopic(decl, depth);
+    if (subscribed) return subscribed;
     // What the callers pass outranks what the name promises (`failed('missingBlock')` to `id`). An
     // event listener's parameter names are the emitter's, not the value's: no name heuristic there.
     const passed = this.parameters.fromCallers(decl, use, depth);
     if (passed.kind !== 'unknown' || this.parameters.listenedEvent(decl) !== undefined) return passed;
     return this.sources.byName(decl.name.text, use) ?? passed;
+  }
+
+  /** A kafkajs handler's `topic`: one of the topics its consumer subscribed to. */
+  private subscribedTopic(decl: Extract<Declaration, { kind: 'parameter' }>, depth: number): Bound | undefined {
+    const subscriptions = subscriptionsFor(decl, this.project);
+    if (!subscriptions) return undefined;
+    const bounds = subscriptions.map(({ topic, topics, call }) => {
+      const step = this.sources.step(call, `\`${text(decl.name)}\` is a topic this consumer subscribed to`);
+      if (topic) return withStep(this.of(topic, EMPTY_ENV, depth + 1), step);
+      const elements = this.arrayElements(topics!);
+      return elements
+        ? withStep(union(elements.map((e) => this.of(e, EMPTY_ENV, depth + 1)))!, step)
+        : unknown(`the topics \`${text(topics!)}\` the consumer subscribed to`, text(topics!));
+    });
+    return union(bounds);
+  }
+
+  /**
+   * The elements of the array literals `expr` may be (`topics` passed down from `[orders(),
+   * refunds()]`); undefined when one of its origins is no array literal, has spreads or holes, or
+   * is a variable the code appends to.
+   */
+  arrayElements(expr: ts.Expression): ts.Expression[] | undefined {
+    const origins = this.flow.origins(expr).filter((o) => isInjected(o) || !o.expanded);
+    if (origins.length === 0 || this.flow.wasCut()) return undefined;
+    const elements: ts.Expression[] = [];
+    for (const origin of origins) {
+      const array = isInjected(origin) || origin.path.length > 0 ? undefined : skipOuter(origin.expr);
+      if (
+        !array ||
+        !ts.isArrayLiteralExpression(array) ||
+        array.elements.length === 0 ||
+        array.elements.some((e) => ts.isSpreadElement(e) || ts.isOmittedExpression(e)) ||
+        this.appendedTo(array.parent)
+      )
+        return undefined;
+      elements.push(...array.elements);
+    }
+    return elements;
+  }
+
+  /** `topics` where `const topics = ['a']; topics.push(extra)`: more than its initializer. */
+  grows(expr: ts.Expression): boolean {
+    const e = skipOuter(expr);
+    if (!ts.isIdentifier(e)) return false;
+    const decl = lookup(e.text, e);
+    return decl?.kind === 'variable' && decl.path.length === 0 && this.appendedTo(decl.node);
+  }
+
+  /** `const topics = ['a']; topics.push(extra)`: the literal is only where the array starts. */
+  private appendedTo(holder: ts.Node): boolean {
+    if (!ts.isVariableDeclaration(holder) || !ts.isIdentifier(holder.name)) return false;
+    return [...GROWING_METHODS].some((method) =>
+      (this.project.callsByName.get(method) ?? []).some((call) => {
+        const callee = skipOuter(call.expression);
+        if (!ts.isPropertyAccessExpression(callee)) return false;
+        const receiver = skipOuter(callee.expression);
+        return ts.isIdentifier(receiver) && lookup(receiver.text, receiver)?.node === holder;
+      }),
+    );
   }
 
   /** The value of `expr`, or of the property `path` reads from it (a destructured binding). */
