@@ -2,7 +2,14 @@ import { ts } from 'ts-morph';
 import type { Client } from '../../types.js';
 import { table } from '../../util/table.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
-import { enclosingClassLike, enclosingFunction, lookup, skipOuter, type Declaration } from '../syntax/scope.js';
+import {
+  enclosingClassLike,
+  enclosingFunction,
+  forEachThisAssignment,
+  lookup,
+  skipOuter,
+  type Declaration,
+} from '../syntax/scope.js';
 
 /** HTTP client packages, by module specifier. */
 const HTTP_MODULES = table<Client>({
@@ -242,11 +249,16 @@ function clientOfReceiver(receiver: ts.Expression, project: ProjectIndex, depth 
     return init ? instanceOf(init, project, depth) : undefined;
   }
   if (ts.isPropertyAccessExpression(receiver) && receiver.expression.kind === ts.SyntaxKind.ThisKeyword) {
-    // `this.http = axios.create(...)` in the class.
+    // `http = axios.create(...)` as a field, or `this.http = axios.create(...)` in the class.
     const cls = enclosingClassLike(receiver);
-    const field = cls?.members.find((m) => ts.isPropertyDeclaration(m) && m.name.getText() === receiver.name.text) as
+    if (!cls) return undefined;
+    const field = cls.members.find((m) => ts.isPropertyDeclaration(m) && m.name.getText() === receiver.name.text) as
       ts.PropertyDeclaration | undefined;
-    return field?.initializer ? instanceOf(field.initializer, project, depth) : undefined;
+    let client = field?.initializer ? instanceOf(field.initializer, project, depth) : undefined;
+    forEachThisAssignment(cls, receiver.name.text, (value) => {
+      client ??= instanceOf(value, project, depth);
+    });
+    return client;
   }
   return undefined;
 }
