@@ -8,7 +8,7 @@ import {
 } from '../../src/engine/rule-api.js';
 import { isDropped } from '../../src/estimate/explain.js';
 import { budgetedLabel } from '../../src/estimate/budget.js';
-import type { UnboundedCategory } from '../../src/types.js';
+import type { Location, MetricDef, UnboundedCategory, UnboundedSource } from '../../src/types.js';
 
 const FIX: Partial<Record<UnboundedCategory, string>> = {
   id: 'drop the label and put the id on a span or log line, or use a bounded property (plan, tier, region) instead',
@@ -23,6 +23,13 @@ const FIX: Partial<Record<UnboundedCategory, string>> = {
   random: 'drop the label: a random value is a new series every time',
 };
 
+interface Cause {
+  loc: Location;
+  label: string;
+  metrics: MetricDef[];
+  sources: UnboundedSource[];
+}
+
 /** The fix text in the metric library's words: OpenTelemetry records attributes, StatsD tags. */
 function inWords(fix: string, word: 'label' | 'attribute' | 'tag'): string {
   return word === 'label' ? fix : fix.replace(/\blabelling\b/g, `recording it`).replace(/\blabel\b/g, word);
@@ -36,35 +43,60 @@ export default defineRule({
     defaultSeverity: 'error',
     scope: 'project',
     messages: {
-      value: '{{word}} `{{label}}` of `{{metric}}` takes `{{source}}` ({{what}}, unbounded): {{fix}}',
+      value: '{{word}} `{{label}}` of `{{metric}}` takes `{{source}}` ({{what}}, unbounded){{more}}: {{fix}}',
+      valueShared:
+        '{{word}} `{{label}}` of `{{metric}}` and {{others}} more metric{{plural}} set here takes `{{source}}` ({{what}}, unbounded){{more}}: {{fix}}',
       name: '{{word}} name `{{label}}` of `{{metric}}` promises one series per {{what}}, and obslint cannot see its values bounded: use a bounded {{word}}, or bound it in obslint.yaml (`metrics.{{metric}}.labels.{{label}}`) if it really is',
     },
   },
   defaultOptions: { names: DEFAULT_UNBOUNDED_NAMES },
   check(ctx) {
+    // One cause, one finding: the sources that enter at one place, for every metric set there.
+    const causes = new Map<string, Cause>();
     for (const use of ctx.catalog.labelUses) {
       const metric = ctx.metric(use.metricId);
       // Bounded in the budget file, or dropped by an OpenTelemetry View before aggregation.
       if (budgetedLabel(ctx.config, metric.name, use.label) || isDropped(ctx.estimate(metric.id), use.label)) continue;
       for (const source of unboundedSources(use.bound)) {
         if (source.category === 'raw-url' || source.category === 'literal-path') continue;
-        ctx.report({
-          messageId: 'value',
-          data: {
-            word: labelWord(metric),
-            label: use.label,
-            metric: metric.name,
-            source: source.source,
-            what: source.reason,
-            fix: inWords(FIX[source.category] ?? 'drop the label or map it onto a bounded set', labelWord(metric)),
-          },
-          loc: hazardLocation(use, source.flow),
-          metric: metric.name,
-          label: use.label,
-          flow: source.flow,
-          cause: source.source,
-        });
+        const loc = hazardLocation(use, source.flow);
+        const key = `${loc.file}:${loc.line}:${loc.column}\u0000${use.label}`;
+        const cause = causes.get(key);
+        if (!cause) causes.set(key, { loc, label: use.label, metrics: [metric], sources: [source] });
+        else {
+          if (!cause.metrics.includes(metric)) cause.metrics.push(metric);
+          if (!cause.sources.some((s) => s.source === source.source)) cause.sources.push(source);
+        }
       }
+    }
+    for (const { loc, label, metrics, sources } of causes.values()) {
+      const [metric, ...others] = metrics;
+      const [source, ...moreSources] = sources;
+      ctx.report({
+        messageId: others.length > 0 ? 'valueShared' : 'value',
+        data: {
+          word: labelWord(metric),
+          label,
+          metric: metric.name,
+          others: others.length,
+          plural: others.length === 1 ? '' : 's',
+          source: source.source,
+          what: source.reason,
+          more:
+            moreSources.length > 0
+              ? `, and ${moreSources.length} more unbounded source${moreSources.length === 1 ? '' : 's'} (${moreSources
+                  .slice(0, 3)
+                  .map((s) => `\`${s.source}\``)
+                  .join(', ')}${moreSources.length > 3 ? ', …' : ''})`
+              : '',
+          fix: inWords(FIX[source.category] ?? 'drop the label or map it onto a bounded set', labelWord(metric)),
+        },
+        loc,
+        metric: metric.name,
+        label,
+        flow: source.flow,
+        cause: source.source,
+      });
     }
     const names = new Set(ctx.options.names.map((n) => n.toLowerCase()));
     for (const metric of ctx.catalog.metrics) {
