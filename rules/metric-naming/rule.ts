@@ -215,11 +215,28 @@ const HOUSE_STYLES: Partial<Record<MessageId, { style: string; applies: (d: Metr
     style: 'are counters without the `_total` suffix',
     applies: (d) => d.library === 'prom-client' && d.kind === 'counter',
   },
+  abbreviatedUnit: {
+    style: 'abbreviate their unit as `{unit}` (Prometheus convention: the base unit spelled out, `_seconds`, `_bytes`)',
+    applies: (d) => d.library === 'prom-client' && namesAUnit(d.name),
+  },
+  nonBaseUnit: {
+    style: 'are in `{unit}` (Prometheus convention: the base unit, {base}, with values scaled to it)',
+    applies: (d) => d.library === 'prom-client' && namesAUnit(d.name),
+  },
+  nonCounterTotal: {
+    style: 'are gauges or histograms ending in `_total` (Prometheus convention: that suffix means a counter)',
+    applies: (d) => d.library === 'prom-client' && d.kind !== 'counter',
+  },
   otelCase: {
     style: 'have instrument names with upper-case letters (OpenTelemetry convention: lowercase)',
     applies: (d) => d.library === 'opentelemetry',
   },
 };
+/** A name that says its unit, spelled out or abbreviated: where a unit convention applies. */
+function namesAUnit(name: string): boolean {
+  return unitOf(name) !== undefined || ABBREVIATED_UNITS.test(name);
+}
+
 /** A label name the project gives many metrics is its vocabulary: `tenantId` everywhere is one finding. */
 const SHARED_LABEL_STYLE = 'have it (Prometheus convention: snake_case)';
 const HOUSE_STYLE_MIN = 5;
@@ -236,7 +253,8 @@ function withHouseStyles(reports: NamingReport[], eligible: (messageId: MessageI
     const label = r.messageId === 'labelCase' ? r.data.label : undefined;
     if (!HOUSE_STYLES[r.messageId] && label === undefined) out.push(r);
     else {
-      const key = `${r.messageId}\u0000${label ?? ''}`;
+      // One convention: `_ms` everywhere is a house style, a different unit on each metric is not.
+      const key = `${r.messageId}\u0000${label ?? ''}\u0000${r.data.unit?.toLowerCase() ?? ''}`;
       groups.set(key, [...(groups.get(key) ?? []), r]);
     }
   }
@@ -255,11 +273,13 @@ function withHouseStyles(reports: NamingReport[], eligible: (messageId: MessageI
         metric: first.data.metric,
         more: String(metrics.size - 1),
         label: data.label ?? '',
-        style: shared ? SHARED_LABEL_STYLE : HOUSE_STYLES[messageId]!.style,
+        style: shared
+          ? SHARED_LABEL_STYLE
+          : HOUSE_STYLES[messageId]!.style.replace('{unit}', data.unit ?? '').replace('{base}', data.base ?? ''),
       },
       loc: first.loc,
       metric: first.metric,
-      cause: `houseStyle-${messageId}${data.label ?? ''}`,
+      cause: `houseStyle-${messageId}${data.label ?? ''}${data.unit?.toLowerCase() ?? ''}`,
       related: distinctPlaces(first, rest)
         .slice(0, 20)
         .map((r) => ({ loc: r.loc, message: `\`${r.data.metric}\`` })),
