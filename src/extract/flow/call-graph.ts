@@ -50,13 +50,20 @@ export class CallGraph {
     });
   }
 
+  private superCallsByBase?: Map<ts.ClassLikeDeclaration, ts.CallExpression[]>;
+
   /** `super({ channel: 'sms' })` in the subclasses of a constructor's class: calls of that constructor too. */
   private superCallsOf(fn: ts.ConstructorDeclaration): ts.CallExpression[] {
-    const calls = (this.project.callsByName.get('super') ?? []) as ts.CallExpression[];
-    return calls.filter((call) => {
-      const subclass = enclosingClass(call);
-      return subclass !== undefined && this.project.baseClass(subclass) === fn.parent;
-    });
+    if (!this.superCallsByBase) {
+      this.superCallsByBase = new Map();
+      for (const call of this.project.callsByName.get('super') ?? []) {
+        const subclass = ts.isCallExpression(call) ? enclosingClass(call) : undefined;
+        const base = subclass && this.project.baseClass(subclass);
+        if (base)
+          this.superCallsByBase.set(base, [...(this.superCallsByBase.get(base) ?? []), call as ts.CallExpression]);
+      }
+    }
+    return this.superCallsByBase.get(fn.parent) ?? [];
   }
 
   /**

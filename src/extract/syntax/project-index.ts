@@ -199,8 +199,12 @@ export class ProjectIndex {
         });
       this.namedClasses = classes;
     }
-    return this.namedClasses.filter((cls) => this.inheritsFrom(cls, owner));
+    let family = this.families.get(owner);
+    if (!family) this.families.set(owner, (family = this.namedClasses.filter((cls) => this.inheritsFrom(cls, owner))));
+    return family;
   }
+
+  private readonly families = new Map<ts.ClassLikeDeclaration, ts.ClassLikeDeclaration[]>();
 
   /** Whether `cls` is `owner` or extends it (a few hops: inheritance cycles end). */
   inheritsFrom(cls: ts.ClassLikeDeclaration | undefined, owner: ts.ClassLikeDeclaration): boolean {
