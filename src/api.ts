@@ -6,7 +6,6 @@ import { findConfigFile, loadConfig } from './config/load.js';
 import type { ResolvedConfig } from './config/types.js';
 import { diffRevisions, type DiffOptions } from './diff/run.js';
 import { discoverSync } from './discovery/discover.js';
-import { filesChangedSince, type ChangedFiles } from './git/changed-files.js';
 import { readSources } from './discovery/read-sources.js';
 import {
   applyBaseline,
@@ -21,6 +20,7 @@ import { runRules, severityOf } from './engine/run-rules.js';
 import { estimate } from './estimate/estimate.js';
 import { extract, type Extraction } from './extract/extract.js';
 import { ModuleResolver } from './extract/syntax/module-resolver.js';
+import { filesChangedSince, type ChangedFiles } from './git/changed-files.js';
 import type { Notice, RunDiff, RunResult } from './types.js';
 import { docsUrl, VERSION } from './util/package.js';
 import { displayPath, toPosix } from './util/paths.js';
@@ -170,7 +170,7 @@ export function analyzeProject(
     const applied = applyBaseline(
       findings,
       readBaseline(baselineFile, shown(baselineFile)),
-      baselineScope(root, paths, baselineFile, changed && ((abs) => isReported(abs))),
+      baselineScope(root, paths, baselineFile, changed ? isReported : undefined),
     );
     findings = applied.kept;
     baselineSummary = { file: shown(baselineFile), suppressed: applied.suppressed, stale: applied.stale };
