@@ -236,13 +236,13 @@ if (rows.some((r) => r.partial)) {
   console.log('Warm runs that report part of the project (whole project analysed, served from the cache):');
   console.log('');
   console.log(
-    '| root | parse wall | warm `.` wall | 10 named files wall | ratio | findings | --changed-since (1 file) wall | ratio | findings | changed file |',
+    '| root | parse wall | parse CPU | warm `.` wall | 10 named files wall | wall ratio | CPU ratio | findings | --changed-since (1 file) wall | wall ratio | CPU ratio | findings | changed file |',
   );
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
   for (const r of rows.filter((row) => row.partial)) {
     const { named, changed } = r.partial;
     console.log(
-      `| ${r.name} | ${seconds(r.parse.wall)} | ${seconds(r.warm.wall)} | ${seconds(named.wall)} | **${(named.wall / r.parse.wall).toFixed(2)}×** | ${named.findings ?? '?'} | ${seconds(changed.wall)} | **${(changed.wall / r.parse.wall).toFixed(2)}×** | ${changed.findings ?? '?'} | ${changed.file} |`,
+      `| ${r.name} | ${seconds(r.parse.wall)} | ${seconds(r.parse.cpu)} | ${seconds(r.warm.wall)} | ${seconds(named.wall)} | **${(named.wall / r.parse.wall).toFixed(2)}×** | ${(named.cpu / r.parse.cpu).toFixed(2)}× | ${named.findings ?? '?'} | ${seconds(changed.wall)} | **${(changed.wall / r.parse.wall).toFixed(2)}×** | ${(changed.cpu / r.parse.cpu).toFixed(2)}× | ${changed.findings ?? '?'} | ${changed.file} |`,
     );
   }
 }
