@@ -38,7 +38,9 @@ if (mode === 'parse') {
 } else if (mode === 'obslint') {
   const { main } = await import('../dist/src/cli/main.js');
   const stderr = [];
-  const code = await main(['--format', 'json', '--output', process.env.BENCH_OUTPUT, ...rest, '.'], {
+  // BENCH_PATHS: a JSON list of paths to pass instead of `.` (the named-files rows).
+  const paths = process.env.BENCH_PATHS ? JSON.parse(readFileSync(process.env.BENCH_PATHS, 'utf8')) : ['.'];
+  const code = await main(['--format', 'json', '--output', process.env.BENCH_OUTPUT, ...rest, ...paths], {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => stderr.push(t),
     isTTY: false,

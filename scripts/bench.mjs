@@ -5,14 +5,17 @@
 //   npm run bench -- /path/a /path/b      real codebases (e.g. the 16k set built with `fetch`)
 // Options (after `--`): --runs N (default 2, the median is reported), --sizes 1000,3000, --no-warm,
 // --obslint-args "--no-cache" (passed on to every obslint run), --keep (keep generated corpora),
-// --eslint (also ESLint with typescript-eslint's parser, no types, one rule, over the same files).
+// --eslint (also ESLint with typescript-eslint's parser, no types, one rule, over the same files),
+// --partial (warm runs that report part of the project: 10 named files, as pre-commit passes them,
+// and `--changed-since` with one changed file; the root is committed to a throwaway git directory
+// outside it, and the revision compared with differs from it in one file: the root is not touched).
 // Each obslint run's JSON report is hashed: the same hash before and after a change means the
 // same findings, byte for byte.
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { discover } from '../dist/src/discovery/discover.js';
 import { generateMonorepo } from './bench-corpus.mjs';
@@ -29,6 +32,7 @@ function parseArgs(argv) {
     keep: false,
     warm: true,
     eslint: false,
+    partial: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -37,6 +41,7 @@ function parseArgs(argv) {
     else if (arg === '--obslint-args') options.obslintArgs = argv[++i].split(/\s+/).filter(Boolean);
     else if (arg === '--keep') options.keep = true;
     else if (arg === '--eslint') options.eslint = true;
+    else if (arg === '--partial') options.partial = true;
     // For builds without the cache (comparing with an older obslint): cold runs only, no --no-cache.
     else if (arg === '--no-warm') options.warm = false;
     else options.roots.push(resolve(arg));
@@ -45,13 +50,13 @@ function parseArgs(argv) {
 }
 
 /** One whole process: wall from spawn to exit (here), CPU and peak RSS (reported by the child). */
-function run(args, work) {
+function run(args, work, env = {}) {
   const result = join(work, 'result.json');
   const output = join(work, 'report.json');
   rmSync(result, { force: true });
   const start = performance.now();
   const proc = spawnSync(process.execPath, [child, ...args], {
-    env: { ...process.env, BENCH_RESULT: result, BENCH_OUTPUT: output },
+    env: { ...process.env, BENCH_RESULT: result, BENCH_OUTPUT: output, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const wallMs = performance.now() - start;
@@ -94,6 +99,10 @@ async function bench(name, root, options, work) {
   }
   const last = obslint.at(-1);
   const result = last.report ? JSON.parse(last.report) : undefined;
+  const partial =
+    options.warm && options.partial
+      ? partialRuns(root, files, result?.findings[0]?.loc.file, options, work, cache)
+      : undefined;
   const hashes = new Set(
     obslint.map((o) =>
       createHash('sha256')
@@ -123,8 +132,69 @@ async function bench(name, root, options, work) {
     eslint: eslint.length
       ? { wall: median(eslint.map((r) => r.wallMs)), rss: Math.max(...eslint.map((r) => r.maxRssKiB)) }
       : undefined,
+    partial,
     hash: [...hashes].join(' ≠ '),
   };
+}
+
+/**
+ * Warm runs that report part of the project (the cache is the whole run's, filled above). The
+ * named files are spread evenly over the file list. For `--changed-since`, the root is committed
+ * to a git directory in `work` (GIT_DIR and GIT_WORK_TREE, so the root is not written to), and a
+ * commit compared with holds one file (the first with a finding) with a line more: in the work
+ * tree that file is the one changed.
+ */
+function partialRuns(root, files, withFinding, options, work, cache) {
+  const named = Array.from({ length: Math.min(10, files.length) }, (_, i) =>
+    relative(root, files[Math.floor((i * files.length) / Math.min(10, files.length))]),
+  );
+  const pathsFile = join(work, 'named.json');
+  writeFileSync(pathsFile, JSON.stringify(named));
+  const gitEnv = {
+    GIT_DIR: join(work, 'git'),
+    GIT_WORK_TREE: root,
+    GIT_AUTHOR_NAME: 'bench',
+    GIT_AUTHOR_EMAIL: 'bench@obslint.invalid',
+    GIT_COMMITTER_NAME: 'bench',
+    GIT_COMMITTER_EMAIL: 'bench@obslint.invalid',
+  };
+  const git = (args, input, index) =>
+    execFileSync('git', args, {
+      cwd: root,
+      env: { ...process.env, ...gitEnv, ...(index ? { GIT_INDEX_FILE: index } : {}) },
+      input,
+      encoding: 'utf8',
+    }).trim();
+  rmSync(gitEnv.GIT_DIR, { recursive: true, force: true });
+  git(['init', '--quiet']);
+  git(['add', '--all']);
+  const tree = git(['write-tree']);
+  const changed = withFinding ?? named[0].split('\\').join('/');
+  const blob = git(['hash-object', '-w', '--stdin'], `${readFileSync(join(root, changed), 'utf8')}\n// before\n`);
+  // The base first (the root with one file edited), then the root as it is on top of it: the
+  // merge base of the two is the base, as for a branch that changed one file.
+  git(['read-tree', tree], undefined, join(work, 'base-index'));
+  git(['update-index', '--cacheinfo', `100644,${blob},${changed}`], undefined, join(work, 'base-index'));
+  const base = git(['commit-tree', git(['write-tree'], undefined, join(work, 'base-index')), '-m', 'base']);
+  git(['update-ref', 'HEAD', git(['commit-tree', tree, '-p', base, '-m', 'head'])]);
+  const args = ['--cache-location', cache, ...options.obslintArgs];
+  const namedRuns = [];
+  const changedRuns = [];
+  for (let i = 0; i < options.runs; i++) {
+    namedRuns.push(run(['obslint', root, ...args], work, { BENCH_PATHS: pathsFile }));
+    changedRuns.push(run(['obslint', root, ...args, '--changed-since', base], work, gitEnv));
+  }
+  const summary = (runs) => {
+    const report = runs.at(-1).report ? JSON.parse(runs.at(-1).report) : undefined;
+    return {
+      wall: median(runs.map((r) => r.wallMs)),
+      cpu: median(runs.map((r) => r.cpuMs)),
+      rss: Math.max(...runs.map((r) => r.maxRssKiB)),
+      findings: report?.findings.length,
+    };
+  };
+  rmSync(gitEnv.GIT_DIR, { recursive: true, force: true });
+  return { named: summary(namedRuns), changed: { ...summary(changedRuns), file: changed } };
 }
 
 const options = parseArgs(process.argv.slice(2));
@@ -161,5 +231,20 @@ for (const r of rows)
   console.log(
     `| ${r.name} | ${r.files} | ${r.parsed ?? '?'} | ${r.findings ?? '?'} | ${seconds(r.parse.wall)} | ${seconds(r.parse.cpu)} | ${mib(r.parse.rss)} | ${seconds(r.obslint.wall)} | ${seconds(r.obslint.cpu)} | ${mib(r.obslint.rss)} | **${r.ratio.toFixed(2)}×** | ${r.cpuRatio.toFixed(2)}× | ${r.warm ? `${seconds(r.warm.wall)} | ${seconds(r.warm.cpu)} | ${mib(r.warm.rss)} | **${(r.warm.wall / r.parse.wall).toFixed(2)}×** | ${(r.warm.cpu / r.parse.cpu).toFixed(2)}×` : '– | – | – | – | –'} | ${r.eslint ? `${seconds(r.eslint.wall)} | ${mib(r.eslint.rss)} | ${(r.eslint.wall / r.parse.wall).toFixed(2)}×` : '– | – | –'} | ${r.hash} |`,
   );
+if (rows.some((r) => r.partial)) {
+  console.log('');
+  console.log('Warm runs that report part of the project (whole project analysed, served from the cache):');
+  console.log('');
+  console.log(
+    '| root | parse wall | parse CPU | warm `.` wall | 10 named files wall | wall ratio | CPU ratio | findings | --changed-since (1 file) wall | wall ratio | CPU ratio | findings | changed file |',
+  );
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+  for (const r of rows.filter((row) => row.partial)) {
+    const { named, changed } = r.partial;
+    console.log(
+      `| ${r.name} | ${seconds(r.parse.wall)} | ${seconds(r.parse.cpu)} | ${seconds(r.warm.wall)} | ${seconds(named.wall)} | **${(named.wall / r.parse.wall).toFixed(2)}×** | ${(named.cpu / r.parse.cpu).toFixed(2)}× | ${named.findings ?? '?'} | ${seconds(changed.wall)} | **${(changed.wall / r.parse.wall).toFixed(2)}×** | ${(changed.cpu / r.parse.cpu).toFixed(2)}× | ${changed.findings ?? '?'} | ${changed.file} |`,
+    );
+  }
+}
 if (!options.keep) rmSync(work, { recursive: true, force: true });
 else console.error(`corpora kept in ${work}`);

@@ -20,6 +20,7 @@ import { runRules, severityOf } from './engine/run-rules.js';
 import { estimate } from './estimate/estimate.js';
 import { extract, type Extraction } from './extract/extract.js';
 import { ModuleResolver } from './extract/syntax/module-resolver.js';
+import { filesChangedSince, type ChangedFiles } from './git/changed-files.js';
 import type { Notice, RunDiff, RunResult } from './types.js';
 import { docsUrl, VERSION } from './util/package.js';
 import { displayPath, toPosix } from './util/paths.js';
@@ -48,12 +49,25 @@ export interface AnalyzeOptions {
   timer?: PhaseTimer;
   /** Directory of the extraction cache (the CLI's default: node_modules/.cache/obslint); none when omitted. */
   cacheLocation?: string;
+  /**
+   * A git revision: report only the files changed since the branch left it (committed, staged,
+   * unstaged and untracked), among those the paths name. The whole project is still analysed:
+   * budgets and other files' metrics bound the changed files as in a full run.
+   */
+  changedSince?: string;
 }
 
 /** The one entry point every front end calls: discovery → extract → estimate → rules. */
-export function analyze(options: AnalyzeOptions = {}): Promise<RunResult> {
-  // Errors reject the promise, as they did when discovery awaited its globs.
-  return Promise.resolve().then(() => analyzeProject(options).result);
+export async function analyze(options: AnalyzeOptions = {}): Promise<RunResult> {
+  const { changedSince } = options;
+  // Asking git which files changed is part of choosing the files: `--timing` charges it to discovery.
+  const changed =
+    changedSince === undefined
+      ? undefined
+      : await (options.timer ?? PhaseTimer.off()).timeAsync('discovery', () =>
+          filesChangedSince(resolve(options.cwd ?? process.cwd()), changedSince),
+        );
+  return analyzeProject(options, changed).result;
 }
 
 export interface ProjectAnalysis {
@@ -62,8 +76,14 @@ export interface ProjectAnalysis {
   inputs: string[];
 }
 
-/** `analyze`, synchronously, with the files it read: for the ESLint plugin, whose rules cannot wait. */
-export function analyzeProject(options: AnalyzeOptions = {}): ProjectAnalysis {
+/**
+ * `analyze`, synchronously, with the files it read: for the ESLint plugin, whose rules cannot wait.
+ * `changed` (what `changedSince` names, asked of git beforehand) narrows the files reported.
+ */
+export function analyzeProject(
+  options: Omit<AnalyzeOptions, 'changedSince'> = {},
+  changed?: ChangedFiles,
+): ProjectAnalysis {
   const timer = options.timer ?? PhaseTimer.off();
   const root = resolve(options.cwd ?? process.cwd());
   const shown = (abs: string): string => displayPath(root, abs);
@@ -110,8 +130,10 @@ export function analyzeProject(options: AnalyzeOptions = {}): ProjectAnalysis {
         cache.write(key, extraction);
       });
   } else extraction = run();
-  const reported = new Set([...targets].map(shown));
-  if (wholeProject && config.fileDisplay) reported.add(config.fileDisplay);
+  const isReported = (abs: string): boolean => !changed || changed.files.has(abs);
+  const reported = new Set([...targets].filter(isReported).map(shown));
+  // Project-wide findings (total and owner budgets) sit on the budget file.
+  if (wholeProject && configFile && config.fileDisplay && isReported(configFile)) reported.add(config.fileDisplay);
   const { estimates, allFindings } = timer.time('rules', () => {
     const estimates = estimate(extraction.catalog, config);
     const allFindings = runRules({
@@ -132,6 +154,11 @@ export function analyzeProject(options: AnalyzeOptions = {}): ProjectAnalysis {
     ...[...readNotices, ...extraction.notices].filter((n) => !n.file || reported.has(n.file)),
   ];
   if (targets.size === 0) notices.push({ level: 'note', message: `no source files found under ${paths.join(', ')}` });
+  else if (changed && reported.size === 0)
+    notices.push({
+      level: 'note',
+      message: `no changed files since ${changed.ref}${options.paths?.length ? ` under ${paths.join(', ')}` : ''}`,
+    });
   const baselineFile =
     options.baseline === false
       ? undefined
@@ -143,7 +170,7 @@ export function analyzeProject(options: AnalyzeOptions = {}): ProjectAnalysis {
     const applied = applyBaseline(
       findings,
       readBaseline(baselineFile, shown(baselineFile)),
-      baselineScope(root, paths, baselineFile),
+      baselineScope(root, paths, baselineFile, changed ? isReported : undefined),
     );
     findings = applied.kept;
     baselineSummary = { file: shown(baselineFile), suppressed: applied.suppressed, stale: applied.stale };
@@ -173,14 +200,20 @@ export function analyzeProject(options: AnalyzeOptions = {}): ProjectAnalysis {
  * finding is gone (a run over part of it misses context that findings elsewhere need): other runs
  * neither report stale entries nor prune them.
  */
-function baselineScope(root: string, paths: string[], baselineFile: string): BaselineScope {
+function baselineScope(
+  root: string,
+  paths: string[],
+  baselineFile: string,
+  reports?: (abs: string) => boolean,
+): BaselineScope {
   const base = dirname(baselineFile);
   const within = (abs: string, dir: string): boolean =>
     abs === dir || abs.startsWith(dir.endsWith(sep) ? dir : dir + sep);
   const whole = paths.some((p) => within(base, resolve(root, p)));
   return {
     keyOf: (file) => toPosix(relative(base, resolve(root, file))),
-    covers: () => whole,
+    // `--changed-since` reports a file's every finding, but only for the files it changed.
+    covers: (key) => whole && (!reports || reports(resolve(base, key))),
   };
 }
 
@@ -200,7 +233,7 @@ function baselineNotices(summary: NonNullable<RunResult['baseline']>): Notice[] 
   return out;
 }
 
-export interface BaselineOptions extends Omit<AnalyzeOptions, 'baseline'> {
+export interface BaselineOptions extends Omit<AnalyzeOptions, 'baseline' | 'changedSince'> {
   /** Where to write it; by default the one found from the working directory upwards, or a new one there. */
   baselineFile?: string;
   /** Lower the counts of entries that now match fewer findings, and drop those that match none. */

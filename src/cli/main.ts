@@ -7,6 +7,7 @@ import { BASELINE_FILE_NAME } from '../config/baseline.js';
 import { LOCKFILE_NAME, readCatalogLock, writeCatalogLock } from '../config/catalog-lock.js';
 import { catalogLock, compareLock, renderLockChanges } from '../diff/catalog-lock.js';
 import { UserError, UsageError } from '../config/errors.js';
+import { GitError } from '../git/git.js';
 import { CONFIG_FILE_NAMES, parseConfig } from '../config/load.js';
 import { DEFAULTS } from '../config/types.js';
 import { renderStarterBudget } from '../reporters/budget.js';
@@ -35,6 +36,7 @@ interface LintOptions extends CommonOptions {
   timing?: boolean;
   cache: boolean;
   cacheLocation?: string;
+  changedSince?: string;
 }
 
 export interface CliIO {
@@ -89,6 +91,10 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     .option('--timing', 'print where the run spent its time (per phase) to stderr')
     .option('--no-cache', 'analyse every file again instead of reading the cache')
     .option('--cache-location <dir>', 'where the cache lives (default: node_modules/.cache/obslint)')
+    .option(
+      '--changed-since <ref>',
+      'report only files changed since the merge base of <ref> and HEAD, and untracked files (the whole project is still analysed)',
+    )
     .action(async (paths: string[], options: LintOptions) => {
       const timer = options.timing ? new PhaseTimer() : PhaseTimer.off();
       const progress = wantsProgress(io.stderrIsTTY, io.env, options.format)
@@ -109,6 +115,10 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
         cacheLocation: options.cache
           ? resolve(io.cwd, options.cacheLocation ?? defaultCacheLocation(io.cwd))
           : undefined,
+        changedSince: options.changedSince,
+      }).catch((error: unknown) => {
+        // Only --changed-since asks git anything here: say which option failed.
+        throw error instanceof GitError ? new GitError(`--changed-since: ${error.message}`) : error;
       });
       progress?.clear();
       await timer.timeAsync('report', async () => {
