@@ -329,6 +329,11 @@ describe('label value provenance', () => {
       'finite card',
     ],
     [
+      'a property of a parameter nobody calls with, by its declared union type',
+      "export function handle(job: { kind: 'card' | 'sepa'; ref: string }) { record(job.kind); }\nfunction record(method: string) { checkouts.inc({ value: method }); }",
+      'finite card,sepa',
+    ],
+    [
       'set once when the module loads, an unknown value is one value per instance',
       "import { readFileSync } from 'node:fs';\nconst settings = JSON.parse(readFileSync('settings.json', 'utf8'));\ncheckouts.inc({ value: settings.region });",
       'bounded 1',

@@ -206,6 +206,7 @@ export function extract(options: ExtractOptions): Extraction {
       statusCodes: options.statusCodes,
     },
     flow,
+    types,
   );
   const collector = new LabelUseCollector(project, resolver, definitions, provenance, evaluator, types, flow);
   for (const call of [...callExpressions, ...newExpressions])

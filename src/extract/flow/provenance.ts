@@ -37,6 +37,7 @@ import {
   type StaticEvaluator,
 } from './static-eval.js';
 import { typeBound } from './type-bounds.js';
+import type { TypeOracle } from './type-oracle.js';
 import { isInjected, type ValueFlow } from './value-flow.js';
 import { subscriptionsFor } from '../libraries/kafkajs.js';
 
@@ -57,6 +58,7 @@ export class ProvenanceAnalyzer implements ValueWalker {
     calls: CallGraph,
     facts: RouteFacts,
     private readonly flow: ValueFlow,
+    private readonly types: TypeOracle,
   ) {
     this.sources = new KnownSources(project, facts);
     this.parameters = new ParameterValues(project, evaluator, calls, this.sources, this);
@@ -539,6 +541,10 @@ export class ProvenanceAnalyzer implements ValueWalker {
       const keyBound = this.of(e.argumentExpression, env, depth + 1);
       if (keyBound.kind === 'unbounded') return keyBound;
     }
+    // `query.method` where `query: { method: 'balanceOf' | 'owner' }`: the property's type is the bound.
+    const typed = this.types.finiteValues(e);
+    if (typed)
+      return finite(typed.values, `type \`${typed.type.length > 60 ? `${typed.type.slice(0, 57)}...` : typed.type}\``);
     return unknown(`\`${text(e)}\` is a property obslint cannot bound`, text(e));
   }
 }

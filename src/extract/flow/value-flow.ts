@@ -829,11 +829,17 @@ export class ValueFlow {
     return undefined;
   }
 
+  /** `Metrics.requests`: the static field's initializer, or what `Metrics.requests = …` stores (a lazy singleton). */
   private staticField(cls: ts.ClassDeclaration, member: string, depth: number): Source[] | undefined {
     for (const element of cls.members)
       if (ts.isPropertyDeclaration(element) && propertyKey(element.name) === member && element.initializer)
         return this.follow(element.initializer, depth + 1);
-    return undefined;
+    const found: Source[] = [];
+    for (const write of this.memberWritesOf(member)) {
+      const owner = skipOuter((skipOuter(write.left) as ts.PropertyAccessExpression).expression);
+      if (ts.isIdentifier(owner) && this.classNamed(owner) === cls) append(found, this.follow(write.right, depth + 1));
+    }
+    return found.length > 0 ? found : undefined;
   }
 }
 
