@@ -402,6 +402,9 @@ describe('label value provenance', () => {
     });
     const result = await analyze({ cwd: dir, paths: ['.'] });
     expect(result.catalog.metrics.map((m) => `${m.name} ${m.loc.line}`)).toEqual(['logins_total 7', 'signups_total 8']);
+    // The class's own `this.counter.inc(…)` is a use of every instance's metric, not of none.
+    expect(result.findings.filter((f) => f.ruleId === 'unknown-label-bound')).toEqual([]);
+    expect(result.estimates.map((e) => `${e.metric} ${e.series}`).sort()).toEqual(['logins_total 2', 'signups_total 2']);
   });
 
   it('a factory returning several metrics defines each, and each keeps its own label uses', async () => {

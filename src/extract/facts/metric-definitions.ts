@@ -141,6 +141,14 @@ export class MetricDefinitions {
     return this.byNode.get(node);
   }
 
+  /**
+   * Every metric one `new Counter(…)` creates, whoever calls the function or class it is in: what a
+   * use next to the creation (`this.counter.inc()` in the class) may be, instance by instance.
+   */
+  createdBy(node: ts.Node): readonly MetricDef[] {
+    return this.byCreation.get(node) ?? [];
+  }
+
   /** The metric `node` creates in a loop over a constant array, for one element of it. */
   atElement(node: ts.Node, element: number): MetricDef | undefined {
     return this.byElement.get(node)?.get(element);

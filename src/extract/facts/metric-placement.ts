@@ -2,7 +2,8 @@ import { ts } from 'ts-morph';
 import type { MetricDef } from '../../types.js';
 import { returnExpressions } from '../syntax/functions.js';
 import { ROUTE_METHODS } from '../libraries/web-frameworks.js';
-import { propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
+import { lookup, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
+import { forEachDescendant } from '../syntax/walk.js';
 
 /** Calls whose function argument runs once per request or event. */
 const PER_EVENT_REGISTRARS = new Set([...ROUTE_METHODS, 'use', 'route', 'on', 'addListener', 'subscribe']);
@@ -30,6 +31,7 @@ export function placement(node: ts.Node, staticName: boolean): MetricDef['create
       // A loop registering one name per iteration is as hot as the function it is in.
       if (loop && staticName) return 'loop';
       const fn = n;
+      if (isMemoised(fn)) return 'module';
       const parent = fn.parent;
       if (parent && ts.isCallExpression(parent) && parent.arguments.includes(fn as unknown as ts.Expression)) {
         const called =
@@ -64,6 +66,51 @@ function isGuardedCreation(node: ts.Node): boolean {
     (op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.BarBarToken) &&
     /getSingleMetric\s*\(/.test(parent.left.getText())
   );
+}
+
+/**
+ * `if (cached !== undefined) return cached; … cached = metrics; return cached;`: a function that
+ * returns what an earlier call stored outside it creates its metrics once.
+ */
+function isMemoised(fn: ts.SignatureDeclaration): boolean {
+  const body = (fn as ts.FunctionLikeDeclaration).body;
+  if (!body || !ts.isBlock(body)) return false;
+  for (const statement of body.statements) {
+    if (!ts.isIfStatement(statement)) continue;
+    const then = ts.isBlock(statement.thenStatement)
+      ? statement.thenStatement.statements.length === 1
+        ? statement.thenStatement.statements[0]
+        : undefined
+      : statement.thenStatement;
+    const returned = then && ts.isReturnStatement(then) && then.expression ? skipOuter(then.expression) : undefined;
+    if (!returned || !(ts.isIdentifier(returned) || ts.isPropertyAccessExpression(returned))) continue;
+    const held = returned.getText();
+    if (!statement.expression.getText().includes(held) || declaredInside(returned, fn)) continue;
+    if (storesInto(body, held)) return true;
+  }
+  return false;
+}
+
+/** `cached` declared in the function itself: a local, not a cache kept between calls. */
+function declaredInside(held: ts.Expression, fn: ts.SignatureDeclaration): boolean {
+  if (!ts.isIdentifier(held)) return false;
+  const decl = lookup(held.text, held);
+  for (let n: ts.Node | undefined = decl?.node; n; n = n.parent) if (n === fn) return true;
+  return decl === undefined;
+}
+
+function storesInto(body: ts.Block, held: string): boolean {
+  let found = false;
+  forEachDescendant(body, (node) => {
+    if (found || (node !== body && ts.isFunctionLike(node))) return false;
+    if (
+      ts.isBinaryExpression(node) &&
+      node.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+      skipOuter(node.left).getText() === held
+    )
+      found = true;
+  });
+  return found;
 }
 
 function bindingNames(name: ts.BindingName): string[] {

@@ -7,7 +7,7 @@ import type { TypeOracle } from '../flow/type-oracle.js';
 import { isInjected, type Source, type ValueFlow } from '../flow/value-flow.js';
 import { NEST_PROMETHEUS } from '../libraries/prom-client.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
-import { lookup, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
+import { enclosingClassLike, lookup, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
 import { forEachDescendant } from '../syntax/walk.js';
 import type { MetricDefinitions } from './metric-definitions.js';
 
@@ -40,7 +40,7 @@ export class MetricResolver {
       // Marked before resolving: a receiver met again while resolving itself holds no metric.
       this.memo.set(e, []);
       const defs = new Set<MetricDef>();
-      for (const source of this.flow.origins(e)) for (const def of this.metricsAt(source)) defs.add(def);
+      for (const source of this.flow.origins(e)) for (const def of this.metricsAt(source, e)) defs.add(def);
       found = defs.size > 0 ? [...defs] : this.typedDefs(e);
       this.memo.set(e, found);
     }
@@ -54,7 +54,7 @@ export class MetricResolver {
   }
 
   /** The metrics one origin of a value is. */
-  private metricsAt(source: Source): MetricDef[] {
+  private metricsAt(source: Source, use?: ts.Expression): MetricDef[] {
     if (isInjected(source)) return source.path.length === 0 ? this.injected(source.token, source.by) : [];
     const e = skipOuter(source.expr);
     if (source.path.length === 1) {
@@ -71,6 +71,9 @@ export class MetricResolver {
     const direct =
       source.element === undefined ? this.definitions.atNode(e) : this.definitions.atElement(e, source.element);
     if (direct) return [direct];
+    // `this.counter.inc()` in a class whose every `new` creates a metric of its own: each of them.
+    const perInstance = use && this.perInstance(e, use);
+    if (perInstance) return perInstance;
     if (e.kind === ts.SyntaxKind.ThisKeyword) return optional(this.collectOwner(e));
     if (ts.isCallExpression(e)) {
       const callee = skipOuter(e.expression);
@@ -81,6 +84,23 @@ export class MetricResolver {
       return optional(this.fromCallbackArgument(e));
     }
     return [];
+  }
+
+  /**
+   * The metrics a constructor (or field initializer) creates for each instance, when the use is in
+   * that class (or a subclass): each instance's metric is used there.
+   */
+  private perInstance(creation: ts.Expression, use: ts.Expression): MetricDef[] | undefined {
+    const defs = this.definitions.createdBy(creation);
+    if (defs.length === 0) return undefined;
+    let owner: ts.ClassLikeDeclaration | undefined;
+    for (let n: ts.Node | undefined = creation.parent; n && !owner; n = n.parent) {
+      if (ts.isConstructorDeclaration(n) || ts.isPropertyDeclaration(n)) owner = n.parent;
+      else if (ts.isFunctionLike(n) || ts.isClassLike(n)) return undefined;
+    }
+    if (!owner || !this.project.inheritsFrom(enclosingClassLike(use), owner) || forwardsParameter(use))
+      return undefined;
+    return [...defs];
   }
 
   /** `@InjectMetric('orders_total')`: the metric of that name; `@Inject(TOKEN)`: what the provider gives. */
@@ -249,4 +269,21 @@ function holderName(site: ts.Node): string | undefined {
   if (ts.isBinaryExpression(parent) && parent.right === site)
     return propertyName(skipOuter(parent.left)) ?? (ts.isIdentifier(parent.left) ? parent.left.text : undefined);
   return undefined;
+}
+
+/**
+ * `inc(labels, value) { this.metric.inc(labels, value) }`: a facade method handing on what its
+ * callers pass, whose calls are the metric's uses (with their labels), not this forwarding call.
+ */
+function forwardsParameter(receiver: ts.Expression): boolean {
+  const access = receiver.parent;
+  if (!access || !ts.isPropertyAccessExpression(access)) return false;
+  const call = access.parent;
+  if (!ts.isCallExpression(call) || call.expression !== access) return false;
+  // The labels come first when a value follows them (`inc(labels, 1)`), or alone in `labels(…)`.
+  const first = call.arguments[0] && skipOuter(call.arguments[0]);
+  const labelsFirst = call.arguments.length >= 2 || access.name.text === 'labels';
+  return (
+    labelsFirst && first !== undefined && ts.isIdentifier(first) && lookup(first.text, first)?.kind === 'parameter'
+  );
 }

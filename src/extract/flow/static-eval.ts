@@ -221,7 +221,16 @@ export class StaticEvaluator {
     const op = e.operatorToken.kind;
     if (op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.BarBarToken) {
       const left = this.eval(e.left, env, depth + 1);
-      return left.k === 'unknown' || left.k === 'param' ? this.eval(e.right, env, depth + 1) : left;
+      if (left.k !== 'unknown' && left.k !== 'param') return left;
+      // `spec.labelNames || []`: the empty fallback says nothing of what the unknown side holds.
+      const fallback = skipOuter(e.right);
+      if (
+        left.k === 'unknown' &&
+        ((ts.isArrayLiteralExpression(fallback) && fallback.elements.length === 0) ||
+          (ts.isObjectLiteralExpression(fallback) && fallback.properties.length === 0))
+      )
+        return UNKNOWN;
+      return this.eval(e.right, env, depth + 1);
     }
     const left = this.eval(e.left, env, depth + 1);
     const right = this.eval(e.right, env, depth + 1);
