@@ -329,6 +329,21 @@ describe('label value provenance', () => {
       'finite card',
     ],
     [
+      'a let reassigned only with literals takes each of them',
+      "export function f(stream: boolean, client: boolean) { let kind = 'unary'; if (stream) kind = client ? 'bidi' : 'server'; checkouts.inc({ value: kind }); }",
+      'finite bidi,server,unary',
+    ],
+    [
+      'a let also reassigned from request input is unbounded',
+      "import type { Request } from 'express';\nexport function f(req: Request) { let kind = 'unary'; if (req.query.k) kind = String(req.query.k); checkouts.inc({ value: kind }); }",
+      'unbounded request-input',
+    ],
+    [
+      'a let counted up stays what its type allows',
+      'export function f() { let attempt = 0; attempt += 1; checkouts.inc({ value: String(attempt) }); }',
+      'unknown',
+    ],
+    [
       'a property of a parameter nobody calls with, by its declared union type',
       "export function handle(job: { kind: 'card' | 'sepa'; ref: string }) { record(job.kind); }\nfunction record(method: string) { checkouts.inc({ value: method }); }",
       'finite card,sepa',
@@ -404,7 +419,10 @@ describe('label value provenance', () => {
     expect(result.catalog.metrics.map((m) => `${m.name} ${m.loc.line}`)).toEqual(['logins_total 7', 'signups_total 8']);
     // The class's own `this.counter.inc(…)` is a use of every instance's metric, not of none.
     expect(result.findings.filter((f) => f.ruleId === 'unknown-label-bound')).toEqual([]);
-    expect(result.estimates.map((e) => `${e.metric} ${e.series}`).sort()).toEqual(['logins_total 2', 'signups_total 2']);
+    expect(result.estimates.map((e) => `${e.metric} ${e.series}`).sort()).toEqual([
+      'logins_total 2',
+      'signups_total 2',
+    ]);
   });
 
   it('a factory returning several metrics defines each, and each keeps its own label uses', async () => {

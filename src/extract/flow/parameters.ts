@@ -282,8 +282,33 @@ export function isReassigned(decl: Extract<Declaration, { kind: 'variable' }>): 
   return writesInside(list?.parent?.parent ?? decl.node.getSourceFile(), decl);
 }
 
+/**
+ * `let kind = 'unknown'; … kind = 'unary';`: every value a `let` is given, its initializer first,
+ * when each write is a plain `=` of the variable itself; undefined for `++`, `+=`, destructuring.
+ */
+export function assignedValues(decl: Extract<Declaration, { kind: 'variable' }>): ts.Expression[] | undefined {
+  if (decl.path.length > 0) return undefined;
+  const scope = decl.node.parent?.parent?.parent ?? decl.node.getSourceFile();
+  const values: ts.Expression[] = decl.node.initializer ? [decl.node.initializer] : [];
+  let plain = true;
+  forEachDescendant(scope, (node) => {
+    if (!plain) return false;
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      const left = skipOuter(node.left);
+      if (ts.isIdentifier(left) && left.text === decl.name.text && lookup(left.text, left)?.node === decl.node)
+        values.push(node.right);
+    }
+  });
+  plain = !writesInside(scope, decl, true);
+  return plain && values.length > 0 ? values : undefined;
+}
+
 /** Whether anything under `scope` writes the variable (assignment, `++`/`--`). */
-function writesInside(scope: ts.Node, decl: Extract<Declaration, { kind: 'variable' }>): boolean {
+function writesInside(
+  scope: ts.Node,
+  decl: Extract<Declaration, { kind: 'variable' }>,
+  otherThanPlain = false,
+): boolean {
   const writes = (target: ts.Expression): boolean => {
     const e = skipOuter(target);
     if (ts.isIdentifier(e)) return e.text === decl.name.text && lookup(e.text, e)?.node === decl.node;
@@ -293,7 +318,16 @@ function writesInside(scope: ts.Node, decl: Extract<Declaration, { kind: 'variab
   let found = false;
   forEachDescendant(scope, (node) => {
     if (found) return false;
-    if (ts.isBinaryExpression(node) && COMPOUND_ASSIGNMENTS.has(node.operatorToken.kind) && writes(node.left))
+    if (
+      ts.isBinaryExpression(node) &&
+      COMPOUND_ASSIGNMENTS.has(node.operatorToken.kind) &&
+      writes(node.left) &&
+      !(
+        otherThanPlain &&
+        node.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+        ts.isIdentifier(skipOuter(node.left))
+      )
+    )
       found = true;
     else if (
       (ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) &&

@@ -15,7 +15,7 @@ import {
 import type { CallGraph } from './call-graph.js';
 import { calledFunction, returnedValues } from '../syntax/functions.js';
 import { MAX_DEPTH, TOO_FAR } from './limits.js';
-import { isModuleLevel, isReassigned, ParameterValues, type ValueWalker } from './parameters.js';
+import { assignedValues, isModuleLevel, isReassigned, ParameterValues, type ValueWalker } from './parameters.js';
 import {
   chain,
   DERIVING_METHODS,
@@ -258,6 +258,10 @@ export class ProvenanceAnalyzer implements ValueWalker {
             : undefined;
         // A `let` that is written again (`i++`, `x = …`) is not its initializer: only its type can bound it.
         if (!decl.isConst && isReassigned(decl)) {
+          const assigned = assignedValues(decl);
+          const values = assigned && union(assigned.map((v) => this.of(v, env, depth + 1)));
+          if (values && values.kind !== 'unknown')
+            return withStep(values, this.sources.step(use, `\`${name}\` is each value assigned to it`));
           return (
             typed ??
             this.parameters.loopCounter(decl) ??
