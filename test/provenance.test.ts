@@ -329,6 +329,16 @@ describe('label value provenance', () => {
       'finite card',
     ],
     [
+      'the name of a numeric enum member, by reverse mapping',
+      "enum Code { Ok = 0, Unimplemented = 12 }\nexport function f() { checkouts.inc({ value: Code[Code.Unimplemented] }); }",
+      'finite Unimplemented',
+    ],
+    [
+      'a static readonly table of literals read by key',
+      "export class Cache { static readonly methods = { GET: 'get', SET: 'set' } as const; }\nexport function f() { checkouts.inc({ value: Cache.methods.GET }); }",
+      'finite get',
+    ],
+    [
       'a let reassigned only with literals takes each of them',
       "export function f(stream: boolean, client: boolean) { let kind = 'unary'; if (stream) kind = client ? 'bidi' : 'server'; checkouts.inc({ value: kind }); }",
       'finite bidi,server,unary',

@@ -489,6 +489,21 @@ export class ProvenanceAnalyzer implements ValueWalker {
     return withStep(union(writes.map((w) => this.of(w, EMPTY_ENV, depth + 1)))!, step);
   }
 
+  /** `Code[code]` on a numeric enum is a member's name: that one when the key is known, else any. */
+  private enumMemberName(e: ts.ElementAccessExpression, env: Env): Bound | undefined {
+    const table = skipOuter(e.expression);
+    const decl = ts.isIdentifier(table) ? lookup(table.text, table) : undefined;
+    const enumDecl = decl?.kind === 'import' ? this.project.followImport(decl) : decl;
+    if (enumDecl?.kind !== 'enum') return undefined;
+    const numeric = [...enumValues(enumDecl.node)].filter(([, v]) => typeof v === 'number');
+    if (numeric.length === 0) return undefined;
+    const key = scalarText(this.evaluator.eval(e.argumentExpression, env));
+    const named = numeric.filter(([, v]) => key === undefined || String(v) === key).map(([k]) => k);
+    return named.length > 0
+      ? finite(named, `member name${named.length === 1 ? '' : 's'} of enum \`${enumDecl.node.name.text}\``)
+      : undefined;
+  }
+
   private member(e: ts.PropertyAccessExpression | ts.ElementAccessExpression, env: Env, depth: number): Bound {
     // A constant is a constant, whatever its path looks like (`KIND.message`, `config.host`).
     const constant = scalarText(this.evaluator.eval(e, env));
@@ -536,6 +551,8 @@ export class ProvenanceAnalyzer implements ValueWalker {
       const byName = this.sources.byName(name, e);
       if (byName) return byName;
     }
+    const reverse = ts.isElementAccessExpression(e) ? this.enumMemberName(e, env) : undefined;
+    if (reverse) return reverse;
     if (ts.isElementAccessExpression(e) && !name) {
       // `CODES[anything]` is one of the table's values (or undefined), whatever the key.
       const table = this.evaluator.eval(e.expression, env);
