@@ -339,6 +339,11 @@ describe('label value provenance', () => {
       'finite get',
     ],
     [
+      'an `event` string parameter of a method that is no handler takes what its callers pass',
+      "class Push { send(event: string) { checkouts.inc({ value: event }); } }\nconst push = new Push();\nexport const a = () => push.send('block');\nexport const b = () => push.send('mempool');",
+      'finite block,mempool',
+    ],
+    [
       'a let reassigned only with literals takes each of them',
       "export function f(stream: boolean, client: boolean) { let kind = 'unary'; if (stream) kind = client ? 'bidi' : 'server'; checkouts.inc({ value: kind }); }",
       'finite bidi,server,unary',

@@ -23,7 +23,6 @@ import {
   MATH_PASSTHROUGH,
   namedAsRequest,
   PASSTHROUGH_METHODS,
-  REQUEST_ROOTS,
   text,
   type RouteFacts,
 } from './sources.js';
@@ -338,7 +337,7 @@ export class ProvenanceAnalyzer implements ValueWalker {
     const typed =
       decl.node.type && decl.path.length === 0 ? typeBound(decl.node.type, this.project, this.evaluator) : undefined;
     if (typed) return typed;
-    if (decl.path.length === 0 && REQUEST_ROOTS.has(decl.name.text))
+    if (decl.path.length === 0 && namedAsRequest(decl))
       return unknown(`\`${name}\` is a request object`, name);
     const subscribed = this.subscribedTopic(decl, depth);
     if (subscribed) return subscribed;
