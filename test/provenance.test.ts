@@ -344,6 +344,11 @@ describe('label value provenance', () => {
       'finite block,mempool',
     ],
     [
+      'a static field with a literal, never reassigned, passed by callers',
+      "export class Eth { static ethCall = 'eth_call'; static ethGetBalance = 'eth_getBalance'; }\nfunction count(method: string) { checkouts.inc({ value: method }); }\nexport const a = () => count(Eth.ethCall);\nexport const b = () => count(Eth.ethGetBalance);",
+      'finite eth_call,eth_getBalance',
+    ],
+    [
       'a let reassigned only with literals takes each of them',
       "export function f(stream: boolean, client: boolean) { let kind = 'unary'; if (stream) kind = client ? 'bidi' : 'server'; checkouts.inc({ value: kind }); }",
       'finite bidi,server,unary',

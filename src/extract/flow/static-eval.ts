@@ -1,6 +1,7 @@
 import { ts } from 'ts-morph';
 import type { ProjectIndex } from '../syntax/project-index.js';
 import { calledFunction, returnedValues } from '../syntax/functions.js';
+import { forEachDescendant } from '../syntax/walk.js';
 import {
   enclosingClassLike,
   enclosingFunction,
@@ -342,6 +343,20 @@ export class StaticEvaluator {
         );
         return { k: 'obj', props };
       }
+      case 'class': {
+        // `EthImpl.ethCall` where `static ethCall = 'eth_call'`: static fields nothing assigns again.
+        const props = new Map<string, Static>();
+        for (const member of decl.node.members) {
+          if (!ts.isPropertyDeclaration(member) || !member.initializer) continue;
+          const modifiers = ts.getModifiers(member) ?? [];
+          const key = propertyKey(member.name);
+          if (key === undefined || !modifiers.some((m) => m.kind === ts.SyntaxKind.StaticKeyword)) continue;
+          const readonly = modifiers.some((m) => m.kind === ts.SyntaxKind.ReadonlyKeyword);
+          if (readonly || !this.assignedMembers().has(key))
+            props.set(key, this.eval(member.initializer, env, depth + 1));
+        }
+        return { k: 'obj', props };
+      }
       case 'loop': {
         // `for (const metric of METRICS)`: the element this instance is bound to, else symbolic.
         const bound = env.get(decl.node);
@@ -352,6 +367,24 @@ export class StaticEvaluator {
       default:
         return UNKNOWN;
     }
+  }
+
+  private assignedMemberNames?: Set<string>;
+
+  /** Every member name the project assigns somewhere (`x.name = …`): such a field is no constant. */
+  private assignedMembers(): Set<string> {
+    if (!this.assignedMemberNames) {
+      const names = new Set<string>();
+      for (const file of this.project.files.values())
+        forEachDescendant(file, (node) => {
+          if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+            const left = skipOuter(node.left);
+            if (ts.isPropertyAccessExpression(left)) names.add(left.name.text);
+          }
+        });
+      this.assignedMemberNames = names;
+    }
+    return this.assignedMemberNames;
   }
 
   private moduleObject(file: ts.SourceFile, depth: number): Static {
