@@ -330,7 +330,7 @@ describe('label value provenance', () => {
     ],
     [
       'the name of a numeric enum member, by reverse mapping',
-      "enum Code { Ok = 0, Unimplemented = 12 }\nexport function f() { checkouts.inc({ value: Code[Code.Unimplemented] }); }",
+      'enum Code { Ok = 0, Unimplemented = 12 }\nexport function f() { checkouts.inc({ value: Code[Code.Unimplemented] }); }',
       'finite Unimplemented',
     ],
     [
@@ -347,6 +347,26 @@ describe('label value provenance', () => {
       'a static field with a literal, never reassigned, passed by callers',
       "export class Eth { static ethCall = 'eth_call'; static ethGetBalance = 'eth_getBalance'; }\nfunction count(method: string) { checkouts.inc({ value: method }); }\nexport const a = () => count(Eth.ethCall);\nexport const b = () => count(Eth.ethGetBalance);",
       'finite eth_call,eth_getBalance',
+    ],
+    [
+      'inside `if ([..].includes(x))` the value is one of the listed',
+      "const PAYING = ['card', 'sepa'];\nexport function f(method: string) { if (PAYING.includes(method)) { checkouts.inc({ value: method }); } }",
+      'finite card,sepa',
+    ],
+    [
+      'inside `if (x === a || x === b)` the value is one of the two',
+      "import type { Request } from 'express';\nexport function f(req: Request) { if (req.query.m === 'card' || req.query.m === 'sepa') checkouts.inc({ value: req.query.m }); }",
+      'finite card,sepa',
+    ],
+    [
+      'in a switch case the value is that case',
+      "export function f(method: string) { switch (method) { case 'card': case 'sepa': checkouts.inc({ value: method }); break; default: break; } }",
+      'finite card,sepa',
+    ],
+    [
+      'outside the guarded branch the value is not narrowed',
+      "import type { Request } from 'express';\nexport function f(req: Request) { if (req.query.m === 'card') return; checkouts.inc({ value: String(req.query.m) }); }",
+      'unbounded request-input',
     ],
     [
       'a let reassigned only with literals takes each of them',
