@@ -79,11 +79,60 @@ function declaredType(e: ts.Expression, flow: ValueFlow): LibraryPath[] {
         for (const param of member.parameters)
           if (ts.isIdentifier(param.name) && param.name.text === e.name.text) typeNode = param.type;
     }
+  } else if (ts.isPropertyAccessExpression(e)) {
+    // `hub.statsd?.increment(…)` where `hub: Hub` and the interface declares `statsd?: StatsD`.
+    const owner = declaredTypeOf(skipOuter(e.expression));
+    typeNode = owner && memberType(owner, e.name.text, flow);
   }
+  typeNode = typeNode && withoutUndefined(typeNode);
   if (!typeNode || !ts.isTypeReferenceNode(typeNode) || !ts.isIdentifier(typeNode.typeName)) return [];
   const decl = lookup(typeNode.typeName.text, typeNode);
   if (decl?.kind !== 'import' || !flow.isPackage(decl) || decl.imported === '*') return [];
   return [{ module: decl.module, path: decl.imported === 'default' ? ['()'] : [decl.imported, '()'] }];
+}
+
+/** The type annotation of a parameter or variable (`server: Hub`, `let hub: Hub | undefined`). */
+function declaredTypeOf(e: ts.Expression): ts.TypeNode | undefined {
+  if (!ts.isIdentifier(e)) return undefined;
+  const decl = lookup(e.text, e);
+  if ((decl?.kind !== 'parameter' && decl?.kind !== 'variable') || decl.path.length > 0) return undefined;
+  return decl.node.type && withoutUndefined(decl.node.type);
+}
+
+/** The declared type of property `name` in the project interface, type literal or class `owner` names. */
+function memberType(owner: ts.TypeNode, name: string, flow: ValueFlow): ts.TypeNode | undefined {
+  if (!ts.isTypeReferenceNode(owner) || !ts.isIdentifier(owner.typeName)) return undefined;
+  let decl = lookup(owner.typeName.text, owner);
+  if (decl?.kind === 'import') decl = flow.followImport(decl);
+  const members =
+    decl?.kind === 'type'
+      ? ts.isInterfaceDeclaration(decl.node)
+        ? decl.node.members
+        : ts.isTypeLiteralNode(decl.node.type)
+          ? decl.node.type.members
+          : undefined
+      : decl?.kind === 'class'
+        ? decl.node.members
+        : undefined;
+  for (const member of members ?? [])
+    if (
+      (ts.isPropertySignature(member) || ts.isPropertyDeclaration(member)) &&
+      member.name &&
+      propertyKey(member.name) === name
+    )
+      return member.type;
+  return undefined;
+}
+
+/** `StatsD | undefined`, `StatsD | null`: the type itself. */
+function withoutUndefined(type: ts.TypeNode): ts.TypeNode {
+  if (!ts.isUnionTypeNode(type)) return type;
+  const defined = type.types.filter(
+    (t) =>
+      t.kind !== ts.SyntaxKind.UndefinedKeyword &&
+      !(ts.isLiteralTypeNode(t) && t.literal.kind === ts.SyntaxKind.NullKeyword),
+  );
+  return defined.length === 1 ? defined[0] : type;
 }
 
 function dedupe(paths: LibraryPath[]): LibraryPath[] {

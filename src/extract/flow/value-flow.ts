@@ -187,6 +187,11 @@ export class ValueFlow {
     this.memo.clear();
   }
 
+  /** What an import of a project file names there (types included). */
+  followImport(decl: Extract<Declaration, { kind: 'import' }>): Declaration | undefined {
+    return this.project.followImport(decl);
+  }
+
   /** Whether an import names an installed package rather than a project file. */
   isPackage(decl: Extract<Declaration, { kind: 'import' }>): boolean {
     return this.project.importedFile(decl) === undefined;
