@@ -62,6 +62,7 @@ function append(into: Source[], items: readonly Source[]): void {
 
 /** Each origin once: the same object reached through several spreads is one origin, not one per path to it. */
 function distinct(sources: Source[]): Source[] {
+  if (sources.length < 2) return sources;
   const seen = new Map<ts.Node, Set<string>>();
   return sources.filter((source) => {
     const node = isInjected(source) ? source.node : source.expr;
