@@ -513,7 +513,7 @@ export class ValueFlow {
     fn: ts.SignatureDeclaration,
     returned: ts.Expression,
     call: ts.CallExpression,
-  ): ts.Expression[] | undefined {
+  ): readonly ts.Expression[] | undefined {
     const invoked = skipOuter(returned);
     if (!ts.isCallExpression(invoked) || !ts.isIdentifier(invoked.expression)) return undefined;
     const decl = lookup(invoked.expression.text, invoked.expression);
