@@ -10,7 +10,7 @@ import {
   type Declaration,
 } from '../syntax/scope.js';
 import { forEachDescendant } from '../syntax/walk.js';
-import type { Caller } from './call-graph.js';
+import { isMethodLike, type Caller } from './call-graph.js';
 import { returnedValues, calledFunction } from '../syntax/functions.js';
 import { bindArguments, EMPTY_ENV, iterations, scalarText, type StaticEvaluator } from './static-eval.js';
 import type { TypeOracle } from './type-oracle.js';
@@ -61,6 +61,7 @@ function append(into: Source[], items: readonly Source[]): void {
 
 /** Each origin once: the same object reached through several spreads is one origin, not one per path to it. */
 function distinct(sources: Source[]): Source[] {
+  if (sources.length < 2) return sources;
   const seen = new Map<ts.Node, Set<string>>();
   return sources.filter((source) => {
     const node = isInjected(source) ? source.node : source.expr;
@@ -172,6 +173,17 @@ export class ValueFlow {
   private cuts = 0;
   private steps = 0;
   private readonly queryMemo = new Map<ts.Node, Source[]>();
+  /** Bumped on a read of {@link queryMemo}: a result built from a partial one is partial too. */
+  private partialReads = 0;
+  /**
+   * Bumped on each call-site lookup of a method: its callers are filtered by which receivers hold
+   * metrics, an answer that changes while metrics are being resolved.
+   */
+  private volatileReads = 0;
+  /** The deepest depth a `members` walk checked against {@link MAX_DEPTH} so far, for {@link remembered}. */
+  private deepest = -Infinity;
+  /** What a member of an object, a field of a class, a parameter takes: see {@link remembered}. */
+  private readonly remembers = new Map<ts.Node, Map<string, Remembered>>();
   private readonly assignments = new Map<ts.Node, ts.Expression[]>();
   private readonly containerWrites = new Map<string, { key: string | undefined; value: ts.Expression }[]>();
 
@@ -185,6 +197,7 @@ export class ValueFlow {
   /** Drops what was learnt so far (the call graph's answers change once every metric is known). */
   forget(): void {
     this.memo.clear();
+    this.remembers.clear();
   }
 
   /** What an import of a project file names there (types included). */
@@ -215,10 +228,58 @@ export class ValueFlow {
     return this.lastCut;
   }
 
+  /**
+   * A sub-answer asked again under many queries (the fields of one big metrics object, what every
+   * caller passes to one parameter), kept once it is what recomputing it would give: no cut (cycle,
+   * depth, step budget) anywhere under it, so every value it followed is in {@link memo} for good;
+   * no partial answer of the current query read, and no method's callers looked up, by its own
+   * steps (those of values followed and kept count as the kept value: asked again, they are that
+   * value). Only the depth it started at matters still, for the depth checks of its own `members`
+   * walks: it is reused from a depth that leaves them the room they had. Partial answers are never
+   * kept: each query works them out again, as without this memo.
+   */
+  private remembered<T>(node: ts.Node, key: string, depth: number, compute: () => T): T {
+    let table = this.remembers.get(node);
+    const kept = table?.get(key);
+    if (kept && depth + kept.reach <= MAX_DEPTH) {
+      this.deepest = Math.max(this.deepest, depth + kept.reach);
+      return kept.value as T;
+    }
+    const cuts = this.cuts;
+    const partialReads = this.partialReads;
+    const volatileReads = this.volatileReads;
+    const outer = this.deepest;
+    this.deepest = -Infinity;
+    let value: T;
+    let reach: number;
+    try {
+      value = compute();
+    } finally {
+      reach = this.deepest - depth;
+      this.deepest = Math.max(outer, this.deepest);
+    }
+    if (cuts === this.cuts && partialReads === this.partialReads && volatileReads === this.volatileReads) {
+      if (!table) this.remembers.set(node, (table = new Map<string, Remembered>()));
+      table.set(key, { value, reach });
+    }
+    return value;
+  }
+
+  /** The call sites of a function; a method's are marked as an answer that may change (see {@link remembered}). */
+  private callSites(fn: ts.SignatureDeclaration): Caller[] {
+    if (isMethodLike(fn)) this.volatileReads++;
+    return this.callersOf(fn);
+  }
+
   private follow(expr: ts.Expression, depth: number): Source[] {
     const e = skipOuter(expr);
-    const cached = this.memo.get(e) ?? this.queryMemo.get(e);
+    const cached = this.memo.get(e);
     if (cached) return cached;
+    const partial = this.queryMemo.get(e);
+    if (partial) {
+      this.partialReads++;
+      return partial;
+    }
     // A cycle (a field assigned from itself, mutual constructors) adds nothing new; a query that
     // fans out over the whole project is given up rather than allowed to dominate the run.
     if (depth > MAX_DEPTH || this.active.has(e) || ++this.steps > MAX_STEPS) {
@@ -226,6 +287,7 @@ export class ValueFlow {
       return [];
     }
     const cutsBefore = this.cuts;
+    const { partialReads, volatileReads, deepest } = this;
     this.active.add(e);
     let found: Source[];
     try {
@@ -234,7 +296,15 @@ export class ValueFlow {
       this.active.delete(e);
     }
     // A result cut short depends on where the walk started: kept for this query only.
-    (this.cuts === cutsBefore ? this.memo : this.queryMemo).set(e, found);
+    if (this.cuts !== cutsBefore) {
+      this.queryMemo.set(e, found);
+      return found;
+    }
+    this.memo.set(e, found);
+    // Kept for good: asked again, from any depth, it is this answer, whatever it was built from.
+    this.partialReads = partialReads;
+    this.volatileReads = volatileReads;
+    this.deepest = deepest;
     return found;
   }
 
@@ -312,7 +382,7 @@ export class ValueFlow {
     if (ts.isIdentifier(arg)) {
       const decl = lookup(arg.text, arg);
       if (decl?.kind === 'parameter' && decl.path.length === 0) {
-        const passed = this.callersOf(decl.fn).map((call) => call.arguments?.[decl.index]);
+        const passed = this.callSites(decl.fn).map((call) => call.arguments?.[decl.index]);
         const values = passed.map((p) => (p ? scalarText(this.evaluator.eval(p)) : undefined));
         if (values.length > 0 && values.every((v) => v !== undefined)) return [...new Set(values)];
       }
@@ -321,7 +391,7 @@ export class ValueFlow {
     // `this.metrics[`app_${kind}_total`]` in `count(kind)`: the key built from what each caller passes.
     const fn = this.parameterOwner(arg);
     if (!fn) return undefined;
-    const values = this.callersOf(fn).map((call) =>
+    const values = this.callSites(fn).map((call) =>
       scalarText(this.evaluator.eval(arg, bindArguments(fn, call.arguments ?? [], EMPTY_ENV))),
     );
     return values.length > 0 && values.every((v) => v !== undefined) ? [...new Set(values)] : undefined;
@@ -402,12 +472,14 @@ export class ValueFlow {
 
   /** What every call site passes as parameter `index` of `fn` (`new Client(urls, { metrics })`). */
   private passed(fn: ts.SignatureDeclaration, index: number, path: string[], depth: number): Source[] {
-    const found: Source[] = [];
-    for (const call of this.callersOf(fn)) {
-      const arg = call.arguments?.[index];
-      if (arg && !ts.isSpreadElement(arg)) found.push(...this.members(this.follow(arg, depth + 1), path, depth));
-    }
-    return found;
+    return this.remembered(fn, ['passed', index, ...path].join('\u0000'), depth, () => {
+      const found: Source[] = [];
+      for (const call of this.callSites(fn)) {
+        const arg = call.arguments?.[index];
+        if (arg && !ts.isSpreadElement(arg)) found.push(...this.members(this.follow(arg, depth + 1), path, depth));
+      }
+      return found;
+    });
   }
 
   /** `f()`: what a project function returns; `map.get(k)`: what was `set` under that key. */
@@ -435,7 +507,7 @@ export class ValueFlow {
     fn: ts.SignatureDeclaration,
     returned: ts.Expression,
     call: ts.CallExpression,
-  ): ts.Expression[] | undefined {
+  ): readonly ts.Expression[] | undefined {
     const invoked = skipOuter(returned);
     if (!ts.isCallExpression(invoked) || !ts.isIdentifier(invoked.expression)) return undefined;
     const decl = lookup(invoked.expression.text, invoked.expression);
@@ -521,6 +593,12 @@ export class ValueFlow {
 
   /** Values written into a container under one of `keys` (any key when they are not known). */
   private storedIn(container: Container | undefined, keys: string[] | undefined, depth: number): Source[] {
+    if (!container) return [];
+    const key = ['stored', container.id, ...(keys ? ['', ...keys] : [])].join('\u0000');
+    return this.remembered(container.scope, key, depth, () => this.storedUnder(container, keys, depth));
+  }
+
+  private storedUnder(container: Container, keys: string[] | undefined, depth: number): Source[] {
     return this.writesOf(container)
       .filter((w) => !keys || w.key === undefined || keys.includes(w.key))
       .flatMap((w) => {
@@ -612,6 +690,12 @@ export class ValueFlow {
 
   /** `this.metrics`: its initializer, every `this.metrics = …` in the class and its bases, or a parameter property. */
   private instanceField(cls: ts.ClassLikeDeclaration, member: string, depth: number, hops = 0): Source[] {
+    return this.remembered(cls, `field\u0000${hops}\u0000${member}`, depth, () =>
+      this.fieldValues(cls, member, depth, hops),
+    );
+  }
+
+  private fieldValues(cls: ts.ClassLikeDeclaration, member: string, depth: number, hops: number): Source[] {
     const found: Source[] = [];
     for (const element of cls.members) {
       const named = element.name && propertyKey(element.name) === member;
@@ -631,7 +715,7 @@ export class ValueFlow {
         });
       }
     }
-    forEachThisAssignment(cls, member, (value) => void found.push(...this.follow(value, depth + 1)));
+    for (const value of this.thisAssignments(cls, member)) found.push(...this.follow(value, depth + 1));
     // `const collector = new Collector(); collector.metrics = createMetrics()`: written from outside.
     for (const write of this.memberWritesOf(member)) {
       const target = skipOuter(write.left) as ts.PropertyAccessExpression;
@@ -656,6 +740,21 @@ export class ValueFlow {
         .filter((w) => isBag(skipOuter((skipOuter(w.left) as ts.PropertyAccessExpression).expression)))
         .flatMap((w) => this.follow(w.right, depth + 1)),
     );
+  }
+
+  private readonly thisWrites = new Map<ts.ClassLikeDeclaration, Map<string, ts.Expression[]>>();
+
+  /** `this.member = value` in a class, found once per class and member: a class is walked whole. */
+  private thisAssignments(cls: ts.ClassLikeDeclaration, member: string): ts.Expression[] {
+    let byMember = this.thisWrites.get(cls);
+    if (!byMember) this.thisWrites.set(cls, (byMember = new Map<string, ts.Expression[]>()));
+    let values = byMember.get(member);
+    if (!values) {
+      const found: ts.Expression[] = [];
+      forEachThisAssignment(cls, member, (value) => void found.push(value));
+      byMember.set(member, (values = found));
+    }
+    return values;
   }
 
   private memberWrites?: Map<string, ts.BinaryExpression[]>;
@@ -759,6 +858,7 @@ export class ValueFlow {
    */
   private members(origins: Source[], path: string[], depth: number): Source[] {
     if (path.length === 0) return origins;
+    this.deepest = Math.max(this.deepest, depth);
     if (depth > MAX_DEPTH) {
       this.cuts++;
       return [];
@@ -780,6 +880,10 @@ export class ValueFlow {
 
   /** The values `member` of one object may hold, or undefined when obslint cannot look inside it. */
   private memberOf(object: ts.Expression, member: string, depth: number): Source[] | undefined {
+    return this.remembered(object, `member\u0000${member}`, depth, () => this.readMember(object, member, depth));
+  }
+
+  private readMember(object: ts.Expression, member: string, depth: number): Source[] | undefined {
     if (ts.isObjectLiteralExpression(object)) {
       const found: Source[] = [];
       for (const prop of object.properties) {
@@ -864,17 +968,28 @@ function injectionToken(
   return undefined;
 }
 
+/** A sub-answer of {@link ValueFlow} kept across queries, and how far below its start depth it looked. */
+interface Remembered {
+  value: unknown;
+  reach: number;
+}
+
 function classOf(decl: Declaration | undefined): ts.ClassDeclaration | undefined {
   return decl?.kind === 'class' ? decl.node : undefined;
 }
+
+/** `pos:file` per node, for {@link dedupe}: finding a node's file walks up the whole tree. */
+const placeOf = new WeakMap<ts.Node, string>();
 
 function dedupe(origins: Source[]): Source[] {
   const seen = new Set<string>();
   return origins.filter((o) => {
     const node = isInjected(o) ? o.node : o.expr;
+    let place = placeOf.get(node);
+    if (place === undefined) placeOf.set(node, (place = `${node.pos}:${node.getSourceFile().fileName}`));
     const element = !isInjected(o) && o.element !== undefined ? `@${o.element}` : '';
     const named = !isInjected(o) && o.key !== undefined ? `[${o.key}]` : '';
-    const key = `${node.pos}:${node.getSourceFile().fileName}:${o.path.join('.')}${element}${named}`;
+    const key = `${place}:${o.path.join('.')}${element}${named}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

@@ -18,17 +18,23 @@ export function calledFunction(callee: ts.Expression, project: ProjectIndex): ts
 }
 
 /** What a function can return: its `return` expressions, or an arrow function's expression body. */
-export function returnedValues(fn: ts.SignatureDeclaration): ts.Expression[] {
+export function returnedValues(fn: ts.SignatureDeclaration): readonly ts.Expression[] {
   const body = (fn as ts.FunctionLikeDeclaration).body;
   if (!body) return [];
   return ts.isBlock(body) ? returnExpressions(body) : [body];
 }
 
-export function returnExpressions(body: ts.Node): ts.Expression[] {
+/** Each body's `return` expressions, found once: value flow and metric placement ask for them again and again. */
+const returnsOf = new WeakMap<ts.Node, readonly ts.Expression[]>();
+
+export function returnExpressions(body: ts.Node): readonly ts.Expression[] {
+  const known = returnsOf.get(body);
+  if (known) return known;
   const out: ts.Expression[] = [];
   forEachDescendant(body, (node) => {
     if (node !== body && ts.isFunctionLike(node)) return false;
     if (ts.isReturnStatement(node) && node.expression) out.push(node.expression);
   });
+  returnsOf.set(body, out);
   return out;
 }
