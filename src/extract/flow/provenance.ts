@@ -35,6 +35,7 @@ import {
   type Env,
   type StaticEvaluator,
 } from './static-eval.js';
+import { narrowed } from './narrowing.js';
 import { typeBound } from './type-bounds.js';
 import type { TypeOracle } from './type-oracle.js';
 import { isInjected, type ValueFlow } from './value-flow.js';
@@ -242,79 +243,11 @@ export class ProvenanceAnalyzer implements ValueWalker {
 
   private identifier(id: ts.Identifier, env: Env, depth: number): Bound {
     if (id.text === 'undefined') return finite(['undefined'], 'literal');
-    const guarded = this.narrowed(id, env);
+    const guarded = narrowed(id, this.evaluator, env);
     if (guarded) return guarded;
     const decl = lookup(id.text, id);
     if (!decl) return unknown(`\`${id.text}\` is not declared in the project`, id.text);
     return this.declaration(decl, id, env, depth);
-  }
-
-  /**
-   * `if ([PREPARE, FX_PREPARE].includes(action)) … action`, `if (kind === 'a' || kind === 'b')`,
-   * `case 'a': case 'b': … kind`: inside the branch, the value is one the check lets through.
-   */
-  private narrowed(e: ts.Expression, env: Env): Bound | undefined {
-    const subject = e.getText();
-    for (let child: ts.Node = e, n = e.parent; n && !ts.isFunctionLike(n); child = n, n = n.parent) {
-      let values: string[] | undefined;
-      if (ts.isIfStatement(n) && n.thenStatement === child) values = this.allowedBy(n.expression, subject, env);
-      if (ts.isCaseClause(n) && skipOuter(n.parent.parent.expression).getText() === subject) {
-        // Empty clauses before this one fall through into it.
-        const clauses = n.parent.clauses;
-        const cases: ts.CaseClause[] = [];
-        for (let i = clauses.indexOf(n); i >= 0; i--) {
-          const clause = clauses[i];
-          if (!ts.isCaseClause(clause) || (i !== clauses.indexOf(n) && clause.statements.length > 0)) break;
-          cases.push(clause);
-        }
-        const literals = cases.map((c) => scalarText(this.evaluator.eval(c.expression, env)));
-        if (literals.every((l) => l !== undefined)) values = literals;
-      }
-      if (values)
-        return finite(
-          [...new Set(values)].sort(),
-          `narrowed by \`${text(ts.isCaseClause(n) ? n : (n as ts.IfStatement).expression)}\``,
-        );
-    }
-    return undefined;
-  }
-
-  /** The values a condition lets `subject` through with, when it names them all. */
-  private allowedBy(condition: ts.Expression, subject: string, env: Env): string[] | undefined {
-    const c = skipOuter(condition);
-    if (ts.isBinaryExpression(c)) {
-      const op = c.operatorToken.kind;
-      if (op === ts.SyntaxKind.BarBarToken) {
-        const left = this.allowedBy(c.left, subject, env);
-        const right = left && this.allowedBy(c.right, subject, env);
-        return left && right ? [...left, ...right] : undefined;
-      }
-      if (op === ts.SyntaxKind.AmpersandAmpersandToken)
-        return this.allowedBy(c.left, subject, env) ?? this.allowedBy(c.right, subject, env);
-      if (op === ts.SyntaxKind.EqualsEqualsEqualsToken || op === ts.SyntaxKind.EqualsEqualsToken) {
-        const other =
-          skipOuter(c.left).getText() === subject
-            ? c.right
-            : skipOuter(c.right).getText() === subject
-              ? c.left
-              : undefined;
-        const value = other && scalarText(this.evaluator.eval(other, env));
-        return value === undefined ? undefined : [value];
-      }
-      return undefined;
-    }
-    // `[A, B].includes(subject)`, `ALLOWED.includes(subject)`.
-    if (
-      ts.isCallExpression(c) &&
-      propertyName(c.expression) === 'includes' &&
-      ts.isPropertyAccessExpression(skipOuter(c.expression)) &&
-      c.arguments[0] &&
-      skipOuter(c.arguments[0]).getText() === subject
-    )
-      return staticStrings(
-        this.evaluator.eval((skipOuter(c.expression) as ts.PropertyAccessExpression).expression, env),
-      );
-    return undefined;
   }
 
   private declaration(decl: Declaration, use: ts.Expression, env: Env, depth: number): Bound {
@@ -576,7 +509,7 @@ export class ProvenanceAnalyzer implements ValueWalker {
     // A constant is a constant, whatever its path looks like (`KIND.message`, `config.host`).
     const constant = scalarText(this.evaluator.eval(e, env));
     if (constant !== undefined) return finite([constant], `constant \`${text(e)}\``);
-    const guarded = this.narrowed(e, env);
+    const guarded = narrowed(e, this.evaluator, env);
     if (guarded) return guarded;
     const c = chain(e);
     if (c) {
