@@ -137,6 +137,7 @@ export function extract(options: ExtractOptions): Extraction {
     // outbound calls, helpers obslint cannot read.
     const analysed = !candidates.imported.has(file);
     forEachDescendant(parsed.sourceFile, (node) => {
+      project.indexNode(node);
       if (
         (ts.isPropertyAssignment(node) || ts.isShorthandPropertyAssignment(node)) &&
         propertyKey(node.name) === 'views'
@@ -147,11 +148,9 @@ export function extract(options: ExtractOptions): Extraction {
         if (ts.isIdentifier(node.expression) && node.expression.text === 'View') viewNodes.push(node);
         allNews.push(node);
         if (analysed) newExpressions.push(node);
-        project.indexCall(node);
       } else if (ts.isCallExpression(node)) {
         allCalls.push(node);
         if (analysed) callExpressions.push(node);
-        project.indexCall(node);
         if (isRouteCall(node)) routeCalls.push(node);
       }
     });

@@ -1,7 +1,6 @@
 import { ts } from 'ts-morph';
 import type { ProjectIndex } from '../syntax/project-index.js';
 import { calledFunction, returnedValues } from '../syntax/functions.js';
-import { forEachDescendant } from '../syntax/walk.js';
 import {
   enclosingClassLike,
   enclosingFunction,
@@ -352,7 +351,7 @@ export class StaticEvaluator {
           const key = propertyKey(member.name);
           if (key === undefined || !modifiers.some((m) => m.kind === ts.SyntaxKind.StaticKeyword)) continue;
           const readonly = modifiers.some((m) => m.kind === ts.SyntaxKind.ReadonlyKeyword);
-          if (readonly || !this.assignedMembers().has(key))
+          if (readonly || this.project.memberAssignments(key).length === 0)
             props.set(key, this.eval(member.initializer, env, depth + 1));
         }
         return { k: 'obj', props };
@@ -367,24 +366,6 @@ export class StaticEvaluator {
       default:
         return UNKNOWN;
     }
-  }
-
-  private assignedMemberNames?: Set<string>;
-
-  /** Every member name the project assigns somewhere (`x.name = …`): such a field is no constant. */
-  private assignedMembers(): Set<string> {
-    if (!this.assignedMemberNames) {
-      const names = new Set<string>();
-      for (const file of this.project.files.values())
-        forEachDescendant(file, (node) => {
-          if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
-            const left = skipOuter(node.left);
-            if (ts.isPropertyAccessExpression(left)) names.add(left.name.text);
-          }
-        });
-      this.assignedMemberNames = names;
-    }
-    return this.assignedMemberNames;
   }
 
   private moduleObject(file: ts.SourceFile, depth: number): Static {

@@ -757,24 +757,15 @@ export class ValueFlow {
     return values;
   }
 
-  private memberWrites?: Map<string, ts.BinaryExpression[]>;
-
   /** `x.member = value` anywhere in the project, other than `this.member = value`. */
   private memberWritesOf(member: string): ts.BinaryExpression[] {
-    if (!this.memberWrites) {
-      this.memberWrites = new Map();
-      for (const file of this.project.files.values())
-        forEachDescendant(file, (node) => {
-          if (!ts.isBinaryExpression(node) || node.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return;
-          const left = skipOuter(node.left);
-          if (!ts.isPropertyAccessExpression(left) || skipOuter(left.expression).kind === ts.SyntaxKind.ThisKeyword)
-            return;
-          const list = this.memberWrites!.get(left.name.text) ?? [];
-          list.push(node);
-          this.memberWrites!.set(left.name.text, list);
-        });
-    }
-    return this.memberWrites.get(member) ?? [];
+    return this.project
+      .memberAssignments(member)
+      .filter(
+        (write) =>
+          skipOuter((skipOuter(write.left) as ts.PropertyAccessExpression).expression).kind !==
+          ts.SyntaxKind.ThisKeyword,
+      );
   }
 
   private isInstanceOf(expr: ts.Expression, cls: ts.ClassLikeDeclaration): boolean {

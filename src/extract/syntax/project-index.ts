@@ -3,8 +3,7 @@ import { ts } from 'ts-morph';
 import type { Location } from '../../types.js';
 import { displayPath } from '../../util/paths.js';
 import type { ModuleResolver } from './module-resolver.js';
-import { declaredByStatement, lookup, requiredModule, type Declaration } from './scope.js';
-import { forEachDescendant } from './walk.js';
+import { declaredByStatement, lookup, requiredModule, skipOuter, type Declaration } from './scope.js';
 
 /** The parsed candidate files of one run and the cross-file lookups over them. */
 export class ProjectIndex {
@@ -21,7 +20,29 @@ export class ProjectIndex {
     this.files.set(sourceFile.fileName, sourceFile);
   }
 
-  indexCall(call: ts.CallExpression | ts.NewExpression): void {
+  /** Every `x.member = value` (`this.member = value` included), by member name. */
+  private readonly assignmentsByMember = new Map<string, ts.BinaryExpression[]>();
+  private readonly namedClasses: ts.ClassLikeDeclaration[] = [];
+
+  /** Indexes one node of a parsed file: calls by name, member assignments, named classes. */
+  indexNode(node: ts.Node): void {
+    if (ts.isCallExpression(node) || ts.isNewExpression(node)) this.indexCall(node);
+    else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      const left = skipOuter(node.left);
+      if (ts.isPropertyAccessExpression(left)) {
+        let list = this.assignmentsByMember.get(left.name.text);
+        if (!list) this.assignmentsByMember.set(left.name.text, (list = []));
+        list.push(node);
+      }
+    } else if (ts.isClassLike(node) && node.name) this.namedClasses.push(node);
+  }
+
+  /** `x.member = value` anywhere in the project, in file order. */
+  memberAssignments(member: string): readonly ts.BinaryExpression[] {
+    return this.assignmentsByMember.get(member) ?? [];
+  }
+
+  private indexCall(call: ts.CallExpression | ts.NewExpression): void {
     const name = calleeName(call.expression);
     if (!name) return;
     let list = this.callsByName.get(name);
@@ -187,18 +208,8 @@ export class ProjectIndex {
     return decl?.kind === 'class' ? decl.node : undefined;
   }
 
-  private namedClasses?: ts.ClassLikeDeclaration[];
-
   /** The project's named classes that are `owner` or extend it, in file order. */
   classesExtending(owner: ts.ClassLikeDeclaration): ts.ClassLikeDeclaration[] {
-    if (!this.namedClasses) {
-      const classes: ts.ClassLikeDeclaration[] = [];
-      for (const file of this.files.values())
-        forEachDescendant(file, (n) => {
-          if (ts.isClassLike(n) && n.name) classes.push(n);
-        });
-      this.namedClasses = classes;
-    }
     let family = this.families.get(owner);
     if (!family) this.families.set(owner, (family = this.namedClasses.filter((cls) => this.inheritsFrom(cls, owner))));
     return family;
