@@ -23,7 +23,9 @@ function engine(files: Record<string, string>): {
   for (const [name, text] of Object.entries(files)) {
     const file = ts.createSourceFile(`/memo/${name}`, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
     project.add(file);
-    forEachDescendant(file, (node) => { project.indexNode(node); });
+    forEachDescendant(file, (node) => {
+      project.indexNode(node);
+    });
   }
   const types = new TypeOracle(project.files, modules);
   const calls = new CallGraph(project, types);
