@@ -74,7 +74,7 @@ export class MetricResolver {
     // `this.counter.inc()` in a class whose every `new` creates a metric of its own: each of them.
     const perInstance = use && this.perInstance(e, use);
     if (perInstance) return perInstance;
-    if (e.kind === ts.SyntaxKind.ThisKeyword) return optional(this.collectOwner(e));
+    if (e.kind === ts.SyntaxKind.ThisKeyword) return this.collectOwner(e);
     if (ts.isCallExpression(e)) {
       const callee = skipOuter(e.expression);
       if (propertyName(callee) === 'getSingleMetric' && e.arguments[0]) {
@@ -189,19 +189,22 @@ export class MetricResolver {
   }
 
   /** `new Gauge({ collect() { this.set(…) } })`: `this` in the config's `collect` is the metric. */
-  private collectOwner(thisNode: ts.Node): MetricDef | undefined {
+  private collectOwner(thisNode: ts.Node): MetricDef[] {
     let fn: ts.Node | undefined = thisNode.parent;
     while (fn && !(ts.isFunctionLike(fn) && !ts.isArrowFunction(fn))) fn = fn.parent;
-    if (!fn) return undefined;
+    if (!fn) return [];
     const holder = ts.isMethodDeclaration(fn)
       ? fn
       : ts.isFunctionExpression(fn) && ts.isPropertyAssignment(fn.parent)
         ? fn.parent
         : undefined;
-    if (!holder || propertyKey(holder.name) !== 'collect') return undefined;
+    if (!holder || propertyKey(holder.name) !== 'collect') return [];
     const config = holder.parent;
     const creation = config && ts.isObjectLiteralExpression(config) ? config.parent : undefined;
-    return creation && ts.isNewExpression(creation) ? this.definitions.atNode(creation) : undefined;
+    if (!creation || !ts.isNewExpression(creation)) return [];
+    // A gauge a helper creates per call (`usageGauge('cpu')`): its `collect` serves each of them.
+    const direct = this.definitions.atNode(creation);
+    return direct ? [direct] : [...this.definitions.createdBy(creation)];
   }
 
   /**

@@ -103,7 +103,14 @@ export class StaticEvaluator {
     if (ts.isObjectLiteralExpression(e)) return this.object(e, env, depth);
     if (ts.isIdentifier(e)) return this.identifier(e, env, depth);
     if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) {
-      const name = propertyName(e);
+      // `SPECS[title]` where `title` is a constant here (a literal, or what this call passes); a
+      // parameter not bound yet keeps the value symbolic, so each call site can bind it.
+      let name = propertyName(e);
+      if (name === undefined && ts.isElementAccessExpression(e)) {
+        const key = this.eval(e.argumentExpression, env, depth + 1);
+        if (key.k === 'param') return key;
+        name = scalarText(key);
+      }
       if (name === undefined) return UNKNOWN;
       if (name === 'length') {
         const base = this.eval(e.expression, env, depth + 1);
