@@ -442,6 +442,32 @@ describe('label value provenance', () => {
     expect(summary(bound)).toBe('finite capture,reserve');
   });
 
+  it("a getter returning `this[title]` hands out the field its caller's title names, not every field", async () => {
+    const dir = tempProject({
+      'src/registry.ts': [
+        "import { Histogram } from 'prom-client';",
+        'export class SocketMetrics {',
+        '  private connection: Histogram<string>;',
+        '  private message: Histogram<string>;',
+        '  constructor() {',
+        "    this.connection = new Histogram({ name: 'ws_connection_seconds', help: 'h', labelNames: ['server'] });",
+        "    this.message = new Histogram({ name: 'ws_message_seconds', help: 'h', labelNames: ['method'] });",
+        '  }',
+        "  get(title: 'connection' | 'message'): Histogram<string> { return this[title]; }",
+        '}',
+        'export const metrics = new SocketMetrics();',
+        "export const closed = (seconds: number) => metrics.get('connection').labels('main').observe(seconds);",
+        "export const handled = (seconds: number) => metrics.get('message').labels('eth_call').observe(seconds);",
+      ].join('\n'),
+    });
+    const result = await analyze({ cwd: dir, paths: ['.'] });
+    const names = new Map(result.catalog.metrics.map((m) => [m.id, m.name]));
+    expect(result.catalog.labelUses.map((u) => `${names.get(u.metricId)} ${u.label}`).sort()).toEqual([
+      'ws_connection_seconds server',
+      'ws_message_seconds method',
+    ]);
+  });
+
   it('a class whose constructor takes the metric name defines one metric per `new`', async () => {
     const dir = tempProject({
       'src/named.ts': [

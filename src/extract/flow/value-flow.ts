@@ -496,7 +496,32 @@ export class ValueFlow {
       : this.passedFunctions(callee, depth).flatMap(returnedValues);
     if (returns.length === 0) return [{ expr: e, path: [] }];
     // The call itself stays an origin: a wrapper call is where the metrics it creates are defined.
-    return [{ expr: e, path: [], expanded: true }, ...returns.flatMap((r) => this.follow(r, depth + 1))];
+    return [
+      { expr: e, path: [], expanded: true },
+      ...returns.flatMap((r) => (fn && this.fieldNamedByArgument(fn, r, e, depth)) ?? this.follow(r, depth + 1)),
+    ];
+  }
+
+  /**
+   * `getHistogram(title) { return this[title] }` called as `getHistogram('connectionDuration')`: the
+   * field that call names, not every field of the class.
+   */
+  private fieldNamedByArgument(
+    fn: ts.SignatureDeclaration,
+    returned: ts.Expression,
+    call: ts.CallExpression,
+    depth: number,
+  ): Source[] | undefined {
+    const read = skipOuter(returned);
+    if (!ts.isElementAccessExpression(read) || skipOuter(read.expression).kind !== ts.SyntaxKind.ThisKeyword)
+      return undefined;
+    const key = skipOuter(read.argumentExpression);
+    const decl = ts.isIdentifier(key) ? lookup(key.text, key) : undefined;
+    if (decl?.kind !== 'parameter' || decl.fn !== fn || decl.path.length > 0) return undefined;
+    const arg = call.arguments[decl.index];
+    const name = arg && scalarText(this.evaluator.eval(arg));
+    const cls = enclosingClassLike(read);
+    return name !== undefined && cls ? this.instanceField(cls, name, depth + 1) : undefined;
   }
 
   /**
