@@ -118,6 +118,8 @@ export class StaticEvaluator {
       }
       const enumValue = this.enumMember(e.expression, name);
       if (enumValue) return enumValue;
+      const staticValue = this.staticMember(e.expression, name, env, depth);
+      if (staticValue) return staticValue;
       if (skipOuter(e.expression).kind === ts.SyntaxKind.ThisKeyword) return this.constantField(e, name, env, depth);
       const base = this.eval(e.expression, env, depth + 1);
       if (base.k === 'obj') return base.props.get(name) ?? spreadFrom(base);
@@ -349,20 +351,6 @@ export class StaticEvaluator {
         );
         return { k: 'obj', props };
       }
-      case 'class': {
-        // `EthImpl.ethCall` where `static ethCall = 'eth_call'`: static fields nothing assigns again.
-        const props = new Map<string, Static>();
-        for (const member of decl.node.members) {
-          if (!ts.isPropertyDeclaration(member) || !member.initializer) continue;
-          const modifiers = ts.getModifiers(member) ?? [];
-          const key = propertyKey(member.name);
-          if (key === undefined || !modifiers.some((m) => m.kind === ts.SyntaxKind.StaticKeyword)) continue;
-          const readonly = modifiers.some((m) => m.kind === ts.SyntaxKind.ReadonlyKeyword);
-          if (readonly || this.project.memberAssignments(key).length === 0)
-            props.set(key, this.eval(member.initializer, env, depth + 1));
-        }
-        return { k: 'obj', props };
-      }
       case 'loop': {
         // `for (const metric of METRICS)`: the element this instance is bound to, else symbolic.
         const bound = env.get(decl.node);
@@ -422,6 +410,24 @@ export class StaticEvaluator {
       : typeof value === 'number'
         ? { k: 'num', v: value }
         : { k: 'str', v: value };
+  }
+
+  /** `EthImpl.ethCall` where `static ethCall = 'eth_call'` and nothing assigns the field again. */
+  private staticMember(base: ts.Expression, name: string, env: Env, depth: number): Static | undefined {
+    if (!ts.isIdentifier(base)) return undefined;
+    let decl = lookup(base.text, base);
+    if (decl?.kind === 'import') decl = this.project.followImport(decl);
+    if (decl?.kind !== 'class') return undefined;
+    const field = decl.node.members.find(
+      (m): m is ts.PropertyDeclaration =>
+        ts.isPropertyDeclaration(m) && propertyKey(m.name) === name && m.initializer !== undefined,
+    );
+    const modifiers = (field && ts.getModifiers(field)) ?? [];
+    if (!field || !modifiers.some((m) => m.kind === ts.SyntaxKind.StaticKeyword)) return undefined;
+    const readonly = modifiers.some((m) => m.kind === ts.SyntaxKind.ReadonlyKeyword);
+    return readonly || this.project.memberAssignments(name).length === 0
+      ? this.eval(field.initializer!, env, depth + 1)
+      : undefined;
   }
 
   private call(e: ts.CallExpression, env: Env, depth: number): Static {
