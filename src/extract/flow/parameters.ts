@@ -288,53 +288,55 @@ export function isReassigned(decl: Extract<Declaration, { kind: 'variable' }>): 
  */
 export function assignedValues(decl: Extract<Declaration, { kind: 'variable' }>): ts.Expression[] | undefined {
   if (decl.path.length > 0) return undefined;
-  const scope = decl.node.parent?.parent?.parent ?? decl.node.getSourceFile();
   const values: ts.Expression[] = decl.node.initializer ? [decl.node.initializer] : [];
-  let plain = true;
-  forEachDescendant(scope, (node) => {
-    if (!plain) return false;
-    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
-      const left = skipOuter(node.left);
-      if (ts.isIdentifier(left) && left.text === decl.name.text && lookup(left.text, left)?.node === decl.node)
-        values.push(node.right);
-    }
+  let other = false;
+  forEachDescendant(decl.node.parent?.parent?.parent ?? decl.node.getSourceFile(), (node) => {
+    if (other) return false;
+    const assigned = plainAssignment(node, decl);
+    if (assigned) values.push(assigned);
+    else other = otherWrite(node, decl);
   });
-  plain = !writesInside(scope, decl, true);
-  return plain && values.length > 0 ? values : undefined;
+  return !other && values.length > 0 ? values : undefined;
 }
 
 /** Whether anything under `scope` writes the variable (assignment, `++`/`--`). */
-function writesInside(
-  scope: ts.Node,
-  decl: Extract<Declaration, { kind: 'variable' }>,
-  otherThanPlain = false,
-): boolean {
-  const writes = (target: ts.Expression): boolean => {
-    const e = skipOuter(target);
-    if (ts.isIdentifier(e)) return e.text === decl.name.text && lookup(e.text, e)?.node === decl.node;
-    if (ts.isObjectLiteralExpression(e) || ts.isArrayLiteralExpression(e)) return e.getText().includes(decl.name.text);
-    return false;
-  };
+function writesInside(scope: ts.Node, decl: Extract<Declaration, { kind: 'variable' }>): boolean {
   let found = false;
   forEachDescendant(scope, (node) => {
     if (found) return false;
-    if (
-      ts.isBinaryExpression(node) &&
-      COMPOUND_ASSIGNMENTS.has(node.operatorToken.kind) &&
-      writes(node.left) &&
-      !(
-        otherThanPlain &&
-        node.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
-        ts.isIdentifier(skipOuter(node.left))
-      )
-    )
-      found = true;
-    else if (
-      (ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) &&
-      (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken) &&
-      writes(node.operand)
-    )
-      found = true;
+    found = plainAssignment(node, decl) !== undefined || otherWrite(node, decl);
   });
   return found;
+}
+
+/** `x = value` of the variable itself: the value. */
+function plainAssignment(node: ts.Node, decl: Extract<Declaration, { kind: 'variable' }>): ts.Expression | undefined {
+  if (!ts.isBinaryExpression(node) || node.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return undefined;
+  const left = skipOuter(node.left);
+  return ts.isIdentifier(left) && isVariable(left, decl) ? node.right : undefined;
+}
+
+/** Any other write of the variable: `x += 1`, `x ??= …`, `x++`, `[x] = …`, `({ x } = …)`. */
+function otherWrite(node: ts.Node, decl: Extract<Declaration, { kind: 'variable' }>): boolean {
+  if (ts.isBinaryExpression(node) && COMPOUND_ASSIGNMENTS.has(node.operatorToken.kind)) {
+    const target = skipOuter(node.left);
+    if (ts.isIdentifier(target))
+      return node.operatorToken.kind !== ts.SyntaxKind.EqualsToken && isVariable(target, decl);
+    return (
+      (ts.isObjectLiteralExpression(target) || ts.isArrayLiteralExpression(target)) &&
+      target.getText().includes(decl.name.text)
+    );
+  }
+  if (
+    (ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) &&
+    (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken)
+  ) {
+    const operand = skipOuter(node.operand);
+    return ts.isIdentifier(operand) && isVariable(operand, decl);
+  }
+  return false;
+}
+
+function isVariable(id: ts.Identifier, decl: Extract<Declaration, { kind: 'variable' }>): boolean {
+  return id.text === decl.name.text && lookup(id.text, id)?.node === decl.node;
 }
