@@ -397,17 +397,22 @@ export class ProvenanceAnalyzer implements ValueWalker {
     return decl?.kind === 'variable' && decl.path.length === 0 && this.appendedTo(decl.node);
   }
 
+  private grownVariables?: Set<ts.Node>;
+
   /** `const topics = ['a']; topics.push(extra)`: the literal is only where the array starts. */
   private appendedTo(holder: ts.Node): boolean {
-    if (!ts.isVariableDeclaration(holder) || !ts.isIdentifier(holder.name)) return false;
-    return [...GROWING_METHODS].some((method) =>
-      (this.project.callsByName.get(method) ?? []).some((call) => {
-        const callee = skipOuter(call.expression);
-        if (!ts.isPropertyAccessExpression(callee)) return false;
-        const receiver = skipOuter(callee.expression);
-        return ts.isIdentifier(receiver) && lookup(receiver.text, receiver)?.node === holder;
-      }),
-    );
+    if (!this.grownVariables) {
+      // Every variable the project appends to, found once: each loop variable asks.
+      this.grownVariables = new Set();
+      for (const method of GROWING_METHODS)
+        for (const call of this.project.callsByName.get(method) ?? []) {
+          const callee = skipOuter(call.expression);
+          const receiver = ts.isPropertyAccessExpression(callee) ? skipOuter(callee.expression) : undefined;
+          const decl = receiver && ts.isIdentifier(receiver) ? lookup(receiver.text, receiver) : undefined;
+          if (decl?.kind === 'variable' && decl.path.length === 0) this.grownVariables.add(decl.node);
+        }
+    }
+    return this.grownVariables.has(holder);
   }
 
   /** The value of `expr`, or of the property `path` reads from it (a destructured binding). */
