@@ -1,4 +1,4 @@
-import { compareLocations, defineRule, type Report } from '../../src/engine/rule-api.js';
+import { compareLocations, defineRule, groupBy, type Report } from '../../src/engine/rule-api.js';
 import type { Location, MetricDef } from '../../src/types.js';
 
 /** promlint's unit table: each unit word and the base unit to use (a base unit maps to itself). */
@@ -248,16 +248,13 @@ const HOUSE_STYLE_MIN = 5;
  */
 function withHouseStyles(reports: NamingReport[], eligible: (messageId: MessageId) => number): Report<MessageId>[] {
   const out: Report<MessageId>[] = [];
-  const groups = new Map<string, NamingReport[]>();
-  for (const r of reports) {
-    const label = r.messageId === 'labelCase' ? r.data.label : undefined;
-    if (!HOUSE_STYLES[r.messageId] && label === undefined) out.push(r);
-    else {
-      // One convention: `_ms` everywhere is a house style, a different unit on each metric is not.
-      const key = `${r.messageId}\u0000${label ?? ''}\u0000${r.data.unit?.toLowerCase() ?? ''}`;
-      groups.set(key, [...(groups.get(key) ?? []), r]);
-    }
-  }
+  const groupable = (r: NamingReport): boolean =>
+    HOUSE_STYLES[r.messageId] !== undefined || r.messageId === 'labelCase';
+  out.push(...reports.filter((r) => !groupable(r)));
+  // One convention: `_ms` everywhere is a house style, a different unit on each metric is not.
+  const groups = groupBy(reports.filter(groupable), (r) =>
+    [r.messageId, r.messageId === 'labelCase' ? r.data.label : '', r.data.unit?.toLowerCase() ?? ''].join('\u0000'),
+  );
   for (const group of groups.values()) {
     const { messageId, data } = group[0];
     const metrics = new Set(group.map((r) => r.metric));

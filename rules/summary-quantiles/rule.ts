@@ -1,4 +1,4 @@
-import { compareLocations, defineRule, type RuleContext } from '../../src/engine/rule-api.js';
+import { compareLocations, defineRule, groupBy, type RuleContext } from '../../src/engine/rule-api.js';
 import type { Location, MetricDef } from '../../src/types.js';
 
 export default defineRule({
@@ -18,16 +18,11 @@ export default defineRule({
   defaultOptions: {},
   check(ctx) {
     const summaries = ctx.catalog.metrics.filter((d) => d.kind === 'summary' && d.quantiles !== 0);
+    for (const def of summaries) if (!def.via) report(ctx, def, [], def.loc);
     // Summaries a wrapper creates share its options: one finding where they are set, not one per call site.
-    const byWrapper = new Map<string, MetricDef[]>();
-    for (const def of summaries) {
-      if (!def.via) {
-        report(ctx, def, [], def.loc);
-        continue;
-      }
-      const key = `${def.via.loc.file}:${def.via.loc.line}:${def.via.loc.column}`;
-      byWrapper.set(key, [...(byWrapper.get(key) ?? []), def]);
-    }
+    const byWrapper = groupBy(summaries, (def) =>
+      def.via ? `${def.via.loc.file}:${def.via.loc.line}:${def.via.loc.column}` : undefined,
+    );
     for (const group of byWrapper.values()) {
       if (group.length === 1) report(ctx, group[0], [], group[0].loc);
       else {

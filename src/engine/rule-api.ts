@@ -9,5 +9,6 @@ export { INSTRUMENTATION_FOR, WEB_INSTRUMENTATION_FOR } from '../model/instrumen
 export { isPositionalMismatch, isRejected, undeclaredLabels } from '../model/label-calls.js';
 export { DEFAULT_UNBOUNDED_NAMES, labelWord } from '../model/label-names.js';
 export { templatize } from '../model/paths.js';
+export { groupBy } from '../util/group.js';
 export { compareLocations } from '../util/paths.js';
 export { productText } from '../util/product-text.js';

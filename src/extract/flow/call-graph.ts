@@ -1,5 +1,6 @@
 import { ts } from 'ts-morph';
 import type { ProjectIndex } from '../syntax/project-index.js';
+import { groupBy } from '../../util/group.js';
 import {
   assignedHook,
   enclosingClass,
@@ -54,15 +55,13 @@ export class CallGraph {
 
   /** `super({ channel: 'sms' })` in the subclasses of a constructor's class: calls of that constructor too. */
   private superCallsOf(fn: ts.ConstructorDeclaration): ts.CallExpression[] {
-    if (!this.superCallsByBase) {
-      this.superCallsByBase = new Map();
-      for (const call of this.project.callsByName.get('super') ?? []) {
-        const subclass = ts.isCallExpression(call) ? enclosingClass(call) : undefined;
-        const base = subclass && this.project.baseClass(subclass);
-        if (base)
-          this.superCallsByBase.set(base, [...(this.superCallsByBase.get(base) ?? []), call as ts.CallExpression]);
-      }
-    }
+    this.superCallsByBase ??= groupBy(
+      (this.project.callsByName.get('super') ?? []).filter(ts.isCallExpression),
+      (call) => {
+        const subclass = enclosingClass(call);
+        return subclass && this.project.baseClass(subclass);
+      },
+    );
     return this.superCallsByBase.get(fn.parent) ?? [];
   }
 
