@@ -2,6 +2,7 @@ import { ts } from 'ts-morph';
 import type { Client } from '../../types.js';
 import { table } from '../../util/table.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
+import { KAFKAJS_HANDLERS } from './kafkajs.js';
 import {
   enclosingClassLike,
   enclosingFunction,
@@ -224,13 +225,9 @@ function consumerHandler(client: Client, call: ts.CallExpression): ts.Node | und
   if (client === 'kafkajs') {
     const config = call.arguments[0] && skipOuter(call.arguments[0]);
     if (config && ts.isObjectLiteralExpression(config)) {
-      const prop = config.properties.find(
-        (p) => ts.isPropertyAssignment(p) && ['eachMessage', 'eachBatch'].includes(p.name.getText()),
-      );
+      const prop = config.properties.find((p) => ts.isPropertyAssignment(p) && KAFKAJS_HANDLERS.has(p.name.getText()));
       if (prop && ts.isPropertyAssignment(prop)) return prop.initializer;
-      const method = config.properties.find(
-        (p) => ts.isMethodDeclaration(p) && ['eachMessage', 'eachBatch'].includes(p.name.getText()),
-      );
+      const method = config.properties.find((p) => ts.isMethodDeclaration(p) && KAFKAJS_HANDLERS.has(p.name.getText()));
       return method;
     }
     return undefined;

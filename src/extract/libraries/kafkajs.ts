@@ -8,6 +8,9 @@ import { enclosingClassLike, lookup, propertyKey, propertyName, skipOuter, type 
  */
 const TOPIC_PATHS: Record<string, string[]> = { eachMessage: ['topic'], eachBatch: ['batch', 'topic'] };
 
+/** The options of `consumer.run({ … })` that hold the handler of each message or batch. */
+export const KAFKAJS_HANDLERS: ReadonlySet<string> = new Set(Object.keys(TOPIC_PATHS));
+
 /** What one `consumer.subscribe({ topic })` or `subscribe({ topics })` names. */
 export interface Subscription {
   topic?: ts.Expression;
