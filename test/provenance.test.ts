@@ -398,6 +398,31 @@ describe('label value provenance', () => {
       "import { readFileSync } from 'node:fs';\nconst settings = JSON.parse(readFileSync('settings.json', 'utf8'));\nfor (const r of settings.regions) checkouts.inc({ value: r });",
       'unknown',
     ],
+    [
+      'a key of Object.entries over an object whose type declares its keys',
+      'type Latency = { p50: number | null; p99: number | null };\nexport function f(byQueue: Record<string, Latency>, q: string) { Object.entries(byQueue[q]).forEach(([p, v]) => checkouts.inc({ value: p }, v ?? 0)); }',
+      'finite p50,p99',
+    ],
+    [
+      'a key of a for-of over Object.keys of a typed object',
+      'export function f(totals: { card: number; sepa: number }) { for (const k of Object.keys(totals)) checkouts.inc({ value: k }); }',
+      'finite card,sepa',
+    ],
+    [
+      'a key of a for-in over a typed object',
+      'export function f(totals: { card: number; sepa: number }) { for (const k in totals) checkouts.inc({ value: k }); }',
+      'finite card,sepa',
+    ],
+    [
+      'a key of a Record<string, …> stays unknown',
+      'export function f(totals: Record<string, number>) { Object.keys(totals).forEach((k) => checkouts.inc({ value: k })); }',
+      'unknown',
+    ],
+    [
+      'a property narrowed by a type guard to a union of literal codes',
+      "const Codes = { NOT_FOUND: 404 as const, CONFLICT: 409 as const };\ntype Code = (typeof Codes)[keyof typeof Codes];\nfunction hasCode(e: unknown): e is Error & { code: Code } { return typeof (e as any)?.code === 'number'; }\nexport function f(run: () => void) { try { run(); } catch (e) { if (hasCode(e)) checkouts.inc({ value: String(e.code) }); } }",
+      'finite 404,409',
+    ],
   ];
   for (const [name, code, expected] of cases) {
     it(name, async () => {

@@ -5,6 +5,7 @@ import type { ProjectIndex } from '../syntax/project-index.js';
 import { functionName, lookup, propertyName, skipOuter, type Declaration } from '../syntax/scope.js';
 import { forEachDescendant } from '../syntax/walk.js';
 import type { CallGraph } from './call-graph.js';
+import type { TypeOracle } from './type-oracle.js';
 import { MAX_DEPTH, TOO_FAR } from './limits.js';
 import { text, type KnownSources } from './sources.js';
 import {
@@ -39,6 +40,7 @@ export class ParameterValues {
     private readonly calls: CallGraph,
     private readonly sources: KnownSources,
     private readonly walker: ValueWalker,
+    private readonly types: TypeOracle,
   ) {}
 
   /** A parameter takes what its callers pass: the union over every call site in the project. */
@@ -215,7 +217,29 @@ export class ParameterValues {
     if (!collection) return undefined;
     const elements = this.evaluator.elementsAt(this.evaluator.eval(collection), decl.path);
     const items = elements && staticStrings(elements);
-    return items ? finite(items, `elements of \`${text(collection)}\``) : undefined;
+    return items ? finite(items, `elements of \`${text(collection)}\``) : this.typedKeys(collection, decl.path);
+  }
+
+  /**
+   * `Object.entries(stats).forEach(([p]) => …)` where `stats: { p25; p50 }`: a key the object's type
+   * declares. A `Record<string, …>` or an untyped object declares none.
+   */
+  private typedKeys(collection: ts.Expression, path: readonly string[]): Bound | undefined {
+    const call = skipOuter(collection);
+    if (!ts.isCallExpression(call) || !call.arguments[0]) return undefined;
+    const callee = skipOuter(call.expression);
+    if (!ts.isPropertyAccessExpression(callee) || skipOuter(callee.expression).getText() !== 'Object') return undefined;
+    const method = callee.name.text;
+    const readsKey = (method === 'keys' && path.length === 0) || (method === 'entries' && path.join('.') === '0');
+    return readsKey ? this.keysOfType(call.arguments[0]) : undefined;
+  }
+
+  private keysOfType(object: ts.Expression): Bound | undefined {
+    const keys = this.types.keyNames(object);
+    return (
+      keys &&
+      finite(keys.values, `keys of type \`${keys.type.length > 60 ? `${keys.type.slice(0, 57)}...` : keys.type}\``)
+    );
   }
 
   loopVariable(decl: Extract<Declaration, { kind: 'loop' }>, use: ts.Expression, env: Env, depth: number): Bound {
@@ -225,6 +249,8 @@ export class ParameterValues {
       const elements = this.evaluator.elementsAt(this.evaluator.eval(decl.loop.expression, env), decl.path);
       const items = elements && staticStrings(elements);
       if (items) return finite(items, `elements of \`${text(decl.loop.expression)}\``);
+      const typed = this.typedKeys(decl.loop.expression, decl.path);
+      if (typed) return typed;
       // `for (const topic of topics)` where `topics` is passed down as `[orders(), refunds()]`.
       const literal = this.walker.arrayElements(decl.loop.expression);
       if (literal) {
@@ -239,6 +265,8 @@ export class ParameterValues {
     if (ts.isForInStatement(decl.loop)) {
       const obj = this.evaluator.eval(decl.loop.expression, env);
       if (obj.k === 'obj') return finite([...obj.props.keys()], `keys of \`${text(decl.loop.expression)}\``);
+      const typed = this.keysOfType(decl.loop.expression);
+      if (typed) return typed;
     }
     return (
       this.sources.byName(decl.name.text, use) ??

@@ -61,7 +61,7 @@ export class ProvenanceAnalyzer implements ValueWalker {
     private readonly types: TypeOracle,
   ) {
     this.sources = new KnownSources(project, facts);
-    this.parameters = new ParameterValues(project, evaluator, calls, this.sources, this);
+    this.parameters = new ParameterValues(project, evaluator, calls, this.sources, this, types);
   }
 
   /** One step of a value's flow, at `node`. */

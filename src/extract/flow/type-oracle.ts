@@ -14,6 +14,7 @@ interface Array<T> { length: number; [n: number]: T; forEach(cb: (value: T, inde
 interface ReadonlyArray<T> { readonly length: number; readonly [n: number]: T; forEach(cb: (value: T, index: number) => void): void; map<U>(cb: (value: T, index: number) => U): U[]; filter(cb: (value: T) => unknown): T[]; }
 interface Boolean {} interface Function {} interface CallableFunction {} interface NewableFunction {}
 interface IArguments {} interface Number {} interface Object {} interface RegExp {} interface String {}
+interface Error { name: string; message: string; stack?: string; }
 interface Symbol {} interface TemplateStringsArray extends ReadonlyArray<string> {}
 interface PromiseLike<T> { then<R>(onfulfilled: (value: T) => R): PromiseLike<R>; }
 interface Promise<T> { then<R>(onfulfilled: (value: T) => R): Promise<R>; }
@@ -72,6 +73,24 @@ export class TypeOracle {
     return this.ask((checker) => {
       const property = checker.getNonNullableType(checker.getTypeAtLocation(node)).getProperty(name);
       return property ? finiteOf(checker, checker.getTypeOfSymbolAtLocation(property, node)) : undefined;
+    });
+  }
+
+  /**
+   * The property names of the expression's type when they are all it can hold: `{ p25; p50 }` or a
+   * union of such; undefined for an index signature (`Record<string, …>`), `any` or a primitive.
+   */
+  keyNames(node: ts.Expression): { values: string[]; type: string } | undefined {
+    return this.ask((checker) => {
+      const type = checker.getNonNullableType(checker.getTypeAtLocation(node));
+      const names = new Set<string>();
+      for (const t of type.isUnion() ? type.types : [type]) {
+        if (!(t.flags & ts.TypeFlags.Object) || checker.getIndexInfosOfType(t).length > 0) return undefined;
+        for (const property of checker.getPropertiesOfType(t)) names.add(property.name);
+      }
+      return names.size > 0 && names.size <= MAX_VALUES
+        ? { values: [...names].sort(), type: checker.typeToString(type) }
+        : undefined;
     });
   }
 
