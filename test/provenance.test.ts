@@ -423,6 +423,16 @@ describe('label value provenance', () => {
       "const Codes = { NOT_FOUND: 404 as const, CONFLICT: 409 as const };\ntype Code = (typeof Codes)[keyof typeof Codes];\nfunction hasCode(e: unknown): e is Error & { code: Code } { return typeof (e as any)?.code === 'number'; }\nexport function f(run: () => void) { try { run(); } catch (e) { if (hasCode(e)) checkouts.inc({ value: String(e.code) }); } }",
       'finite 404,409',
     ],
+    [
+      'a method called through an interface its class implements takes those callers',
+      "interface Recorder { record(status: string): void }\nclass CheckoutRecorder implements Recorder { record(status: string) { checkouts.inc({ value: status }); } }\nexport function f(r: Recorder, ok: boolean) { r.record(ok ? '2xx' : '5xx'); }\nexport const recorder: Recorder = new CheckoutRecorder();",
+      'finite 2xx,5xx',
+    ],
+    [
+      'a same-named method of an interface the class does not implement is no caller',
+      "interface Recorder { record(status: string): void }\ninterface Audit { record(status: string): void }\nclass CheckoutRecorder implements Recorder { record(status: string) { checkouts.inc({ value: status }); } }\nexport function f(r: Recorder, a: Audit, id: string) { r.record('2xx'); a.record(id); }\nexport const recorder: Recorder = new CheckoutRecorder();",
+      'finite 2xx',
+    ],
   ];
   for (const [name, code, expected] of cases) {
     it(name, async () => {

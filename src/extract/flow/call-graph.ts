@@ -73,10 +73,21 @@ export class CallGraph {
   confirmedCallersOf(fn: ts.SignatureDeclaration): Caller[] {
     const owner = enclosingClassLike(fn);
     return this.methodCallersWhere(fn, (declared, receiver) => {
-      if (declared.length > 0) return declared.some((d) => d === fn || d === fn.parent);
+      // `metrics.recordStatus(…)` on a `metrics: MetricsClient` calls each class implementing it.
+      if (declared.length > 0)
+        return declared.some((d) => d === fn || d === fn.parent || this.declaredByInterfaceOf(d, owner));
       // Of unknown type: a receiver named after the class (`repo.query()` for `OrderRepository`).
       return !owner?.name || namesAgree(owner.name.text, propertyName(receiver) ?? receiver.getText());
     });
+  }
+
+  private declaredByInterfaceOf(member: ts.Node, owner: ts.ClassLikeDeclaration | undefined): boolean {
+    return (
+      owner !== undefined &&
+      (ts.isMethodSignature(member) || ts.isPropertySignature(member)) &&
+      ts.isInterfaceDeclaration(member.parent) &&
+      this.project.implementsInterface(owner, member.parent)
+    );
   }
 
   /**

@@ -208,6 +208,33 @@ export class ProjectIndex {
     return decl?.kind === 'class' ? decl.node : undefined;
   }
 
+  /**
+   * Whether `cls` (or a class it extends) declares `implements I` for the project interface `iface`,
+   * directly or through interfaces that extend it.
+   */
+  implementsInterface(cls: ts.ClassLikeDeclaration, iface: ts.InterfaceDeclaration): boolean {
+    const seen = new Set<ts.Node>();
+    const reaches = (clauses: ts.NodeArray<ts.HeritageClause> | undefined): boolean =>
+      (clauses ?? []).some((clause) =>
+        clause.types.some((t) => {
+          const named = this.interfaceNamed(t.expression);
+          if (!named || seen.has(named)) return false;
+          seen.add(named);
+          return named === iface || reaches(named.heritageClauses);
+        }),
+      );
+    for (let c: ts.ClassLikeDeclaration | undefined = cls, hops = 0; c && hops < 8; c = this.baseClass(c), hops++)
+      if (reaches(c.heritageClauses)) return true;
+    return false;
+  }
+
+  private interfaceNamed(expr: ts.Expression): ts.InterfaceDeclaration | undefined {
+    if (!ts.isIdentifier(expr)) return undefined;
+    let decl = lookup(expr.text, expr);
+    if (decl?.kind === 'import') decl = this.followImport(decl);
+    return decl?.kind === 'type' && ts.isInterfaceDeclaration(decl.node) ? decl.node : undefined;
+  }
+
   /** The project's named classes that are `owner` or extend it, in file order. */
   classesExtending(owner: ts.ClassLikeDeclaration): ts.ClassLikeDeclaration[] {
     let family = this.families.get(owner);
