@@ -433,6 +433,36 @@ describe('label value provenance', () => {
       "interface Recorder { record(status: string): void }\ninterface Audit { record(status: string): void }\nclass CheckoutRecorder implements Recorder { record(status: string) { checkouts.inc({ value: status }); } }\nexport function f(r: Recorder, a: Audit, id: string) { r.record('2xx'); a.record(id); }\nexport const recorder: Recorder = new CheckoutRecorder();",
       'finite 2xx',
     ],
+    [
+      '_.uniqueId() in start-up code called once is one value per instance',
+      "import _ from 'lodash';\nasync function runWorker() { const workerId = _.uniqueId('w_'); while (true) { checkouts.inc({ value: workerId }); await new Promise((r) => setTimeout(r, 1000)); } }\nif (require.main === module) { (async () => { await runWorker(); })(); }",
+      'bounded 1',
+    ],
+    [
+      '_.uniqueId() in a function a loop calls is a new id each time',
+      "import _ from 'lodash';\nfunction track() { checkouts.inc({ value: _.uniqueId('job_') }); }\nfor (const _job of [1, 2, 3]) track();",
+      'unbounded uuid',
+    ],
+    [
+      '_.uniqueId() in a constructor of a class built once at start-up',
+      "import _ from 'lodash';\nclass Validator { private readonly workerId: string; constructor() { this.workerId = _.uniqueId('v_'); } static create() { return new Validator(); } check() { checkouts.inc({ value: this.workerId }); } }\nfunction main() { const v = Validator.create(); v.check(); }\nmain();",
+      'bounded 1',
+    ],
+    [
+      '_.uniqueId() in a constructor of a class built per request is a new id each time',
+      "import _ from 'lodash';\nclass Job { private readonly jobRef: string; constructor() { this.jobRef = _.uniqueId('j_'); } run() { checkouts.inc({ value: this.jobRef }); } }\nexport function handle(app: any) { app.post('/jobs', () => new Job().run()); }",
+      'unbounded uuid',
+    ],
+    [
+      'a value obslint cannot read, computed in start-up code, is one value per instance',
+      "import { loadSettings } from './settings-loader';\nasync function start() { const zone = await loadSettings(); checkouts.inc({ value: zone }); }\nstart();",
+      'bounded 1',
+    ],
+    [
+      'a function also handed on as a callback does not run once',
+      "import { loadSettings } from './settings-loader';\nasync function tick() { const zone = await loadSettings(); checkouts.inc({ value: zone }); }\ntick();\nsetInterval(tick, 1000);",
+      'unknown',
+    ],
   ];
   for (const [name, code, expected] of cases) {
     it(name, async () => {

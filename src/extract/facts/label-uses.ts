@@ -424,13 +424,13 @@ export class LabelUseCollector {
         );
       }
     }
-    // `info.labels(config.get('version')).set(1)` when the module loads: one value per process,
-    // whatever it is (an unbounded source, a timestamp, still churns a series per restart).
-    if (bound.kind === 'unknown' && runsOncePerProcess(value))
+    // `info.labels(config.get('version')).set(1)` when the module loads or in start-up code: one
+    // value per process, whatever it is (an unbounded source, a timestamp, still churns a series per restart).
+    if (bound.kind === 'unknown' && this.provenance.once.runsOnce(value))
       bound = boundedPart(
         `once:${text(value)}`,
         1,
-        `\`${text(value)}\`, set once when the module loads (one value per instance)`,
+        `\`${text(value)}\`, set once ${isModuleCode(value) ? 'when the module loads' : 'per process'} (one value per instance)`,
       );
     bound = withStep(bound, this.provenance.step(value, `label \`${label}\` of \`${def.name}\``));
     this.facts.uses.push({
@@ -508,11 +508,10 @@ function isScalarLike(e: ts.Expression): boolean {
   );
 }
 
-/** Module-level code outside any loop: it runs once, when the module is first loaded. */
-function runsOncePerProcess(node: ts.Node): boolean {
+function isModuleCode(node: ts.Node): boolean {
   for (let n = node.parent; n; n = n.parent) {
     if (ts.isSourceFile(n)) return true;
-    if (ts.isFunctionLike(n) || ts.isClassLike(n) || ts.isIterationStatement(n, false)) return false;
+    if (ts.isFunctionLike(n) || ts.isClassLike(n)) return false;
   }
   return false;
 }

@@ -34,7 +34,7 @@ export class CallGraph {
    * constructors by the `new` expressions of their class, methods by name (the receiver's class is
    * not known without types). Each name's calls are resolved once, then grouped by target.
    */
-  callersOf(fn: ts.SignatureDeclaration): Caller[] {
+  callersOf(fn: ts.SignatureDeclaration, withBareCalls = false): Caller[] {
     const name = functionName(fn);
     if (!name) return [];
     const group = this.callerGroup(name);
@@ -42,7 +42,7 @@ export class CallGraph {
     if (!isMethodLike(fn)) return group.byTarget.get(fn) ?? [];
     // `this.run(...)` calls a method of its own class; other receivers are matched by name.
     const owner = enclosingClassLike(fn);
-    return group.byMethodName.filter((call) => {
+    return (withBareCalls ? group.byMethodNameBare : group.byMethodName).filter((call) => {
       const receiver = skipOuter((skipOuter(call.expression) as ts.PropertyAccessExpression).expression);
       if (receiver.kind === ts.SyntaxKind.ThisKeyword)
         return !owner || this.project.inheritsFrom(enclosingClassLike(call), owner);
@@ -70,9 +70,9 @@ export class CallGraph {
    * less those whose receiver the checker places in another type (`agent.query(body)` on an
    * interface is not `Repository.query(id)`). Receivers of unknown type stay.
    */
-  confirmedCallersOf(fn: ts.SignatureDeclaration): Caller[] {
+  confirmedCallersOf(fn: ts.SignatureDeclaration, withBareCalls = false): Caller[] {
     const owner = enclosingClassLike(fn);
-    return this.methodCallersWhere(fn, (declared, receiver) => {
+    return this.methodCallersWhere(fn, withBareCalls, (declared, receiver) => {
       // `metrics.recordStatus(…)` on a `metrics: MetricsClient` calls each class implementing it.
       if (declared.length > 0)
         return declared.some((d) => d === fn || d === fn.parent || this.declaredByInterfaceOf(d, owner));
@@ -100,6 +100,7 @@ export class CallGraph {
     // (`module.exports = { counter }`) may lead to the wrapper.
     return this.methodCallersWhere(
       fn,
+      false,
       (declared) =>
         declared.length === 0 ||
         declared.some(
@@ -118,9 +119,10 @@ export class CallGraph {
    */
   private methodCallersWhere(
     fn: ts.SignatureDeclaration,
+    withBareCalls: boolean,
     keep: (declared: ts.Node[], receiver: ts.Expression) => boolean,
   ): Caller[] {
-    const calls = this.callersOf(fn);
+    const calls = this.callersOf(fn, withBareCalls);
     if (!isMethodLike(fn)) return calls;
     return calls.filter((call) => {
       const callee = skipOuter(call.expression);
@@ -130,12 +132,12 @@ export class CallGraph {
     });
   }
 
-  private readonly callerGroups = new Map<string, { byTarget: Map<ts.Node, Caller[]>; byMethodName: Caller[] }>();
+  private readonly callerGroups = new Map<string, CallerGroup>();
 
-  private callerGroup(name: string): { byTarget: Map<ts.Node, Caller[]>; byMethodName: Caller[] } {
+  private callerGroup(name: string): CallerGroup {
     let group = this.callerGroups.get(name);
     if (group) return group;
-    group = { byTarget: new Map(), byMethodName: [] };
+    group = { byTarget: new Map(), byMethodName: [], byMethodNameBare: [] };
     for (const call of this.project.callsByName.get(name) ?? []) {
       const target = this.calleeFunction(call);
       if (target) {
@@ -143,12 +145,10 @@ export class CallGraph {
         if (!list) group.byTarget.set(target, (list = []));
         list.push(call);
       }
-      if (
-        ts.isCallExpression(call) &&
-        ts.isPropertyAccessExpression(skipOuter(call.expression)) &&
-        call.arguments.length > 0
-      )
-        group.byMethodName.push(call);
+      if (ts.isCallExpression(call) && ts.isPropertyAccessExpression(skipOuter(call.expression))) {
+        group.byMethodNameBare.push(call);
+        if (call.arguments.length > 0) group.byMethodName.push(call);
+      }
     }
     this.callerGroups.set(name, group);
     return group;
@@ -184,6 +184,14 @@ export class CallGraph {
     }
     return undefined;
   }
+}
+
+interface CallerGroup {
+  byTarget: Map<ts.Node, Caller[]>;
+  /** `x.name(…)` calls that pass arguments: the ones a parameter's value can come from. */
+  byMethodName: Caller[];
+  /** Every `x.name()` call, those without arguments too: the ones that run the method. */
+  byMethodNameBare: Caller[];
 }
 
 /** The declaration an object literal's member refers to (`{ counter }`, `{ counter: count }`, `{ counter() {} }`). */

@@ -36,6 +36,7 @@ import {
   type StaticEvaluator,
 } from './static-eval.js';
 import { narrowed } from './narrowing.js';
+import { OncePerProcess } from './once-per-process.js';
 import { typeBound } from './type-bounds.js';
 import type { TypeOracle } from './type-oracle.js';
 import { isInjected, type ValueFlow } from './value-flow.js';
@@ -51,6 +52,7 @@ const HOST_PARTS = new Set(['hostname', 'host', 'origin', 'protocol', 'port']);
 export class ProvenanceAnalyzer implements ValueWalker {
   private readonly sources: KnownSources;
   private readonly parameters: ParameterValues;
+  readonly once: OncePerProcess;
 
   constructor(
     private readonly project: ProjectIndex,
@@ -61,6 +63,7 @@ export class ProvenanceAnalyzer implements ValueWalker {
     private readonly types: TypeOracle,
   ) {
     this.sources = new KnownSources(project, facts);
+    this.once = new OncePerProcess(calls);
     this.parameters = new ParameterValues(project, evaluator, calls, this.sources, this, types);
   }
 
@@ -215,7 +218,22 @@ export class ProvenanceAnalyzer implements ValueWalker {
     }
     const generated = name ? this.sources.generatedBy(e, name, receiver) : undefined;
     if (generated) return generated;
+    if (name === 'uniqueId') return this.uniqueId(e);
     return this.returnedBy(e, env, depth);
+  }
+
+  /** `_.uniqueId('w_')` counts up per call: one value where it runs once per process, else a new one each time. */
+  private uniqueId(e: ts.CallExpression): Bound {
+    if (this.once.runsOnce(e)) return this.oncePerProcess(e, `\`${text(e)}\`, evaluated once per process`);
+    return unbounded('uuid', 'a generated id', text(e), [
+      this.sources.step(e, `\`${text(e)}\` generates a new id on every call`),
+    ]);
+  }
+
+  /** A value computed once per process, whatever it is: one value per instance. */
+  private oncePerProcess(at: ts.Node, what: string): Bound {
+    const { file, line, column } = this.project.location(at);
+    return boundedPart(`once:${file}:${line}:${column}`, 1, `${what} (one value per instance)`);
   }
 
   /** A project function's result: the union of what its `return` statements give, for these arguments. */
@@ -286,6 +304,9 @@ export class ProvenanceAnalyzer implements ValueWalker {
               `module constant \`${decl.name.text}\` (one value per instance)`,
             );
           }
+          // `const region = await lookupRegion()` in start-up code that runs once.
+          if (fromInit.kind === 'unknown' && decl.isConst && this.once.runsOnce(decl.node))
+            return this.oncePerProcess(decl.name, `\`${decl.name.text}\`, computed once per process`);
           if (fromInit.kind === 'unknown')
             return (
               this.sources.byName(decl.name.text, use) ?? withStep(fromInit, this.sources.step(use, `\`${name}\``))
@@ -492,7 +513,14 @@ export class ProvenanceAnalyzer implements ValueWalker {
     const writes = fieldWrites(this.project, cls, name);
     if (writes.length === 0) return undefined;
     const step = this.sources.step(e, `\`${text(e)}\` is set by its class`);
-    return withStep(union(writes.map((w) => this.of(w, EMPTY_ENV, depth + 1)))!, step);
+    const values = writes.map((w) => {
+      const value = this.of(w, EMPTY_ENV, depth + 1);
+      // `this.errorCodes = config.get('codes')` in a constructor start-up code calls once.
+      return value.kind === 'unknown' && this.once.runsOnce(w)
+        ? this.oncePerProcess(w, `\`${text(e)}\`, set once per process`)
+        : value;
+    });
+    return withStep(union(values)!, step);
   }
 
   /** `Code[code]` on a numeric enum is a member's name: that one when the key is known, else any. */
