@@ -133,6 +133,8 @@ const MESSAGES = {
     "label `{{label}}` is not snake_case, and `{{metric}}` and {{more}} more metrics {{style}}: the project's house vocabulary, reported once (renaming it breaks their dashboards and alerts; name new labels by the convention)",
   houseStyle:
     "`{{metric}}` and {{more}} more metrics {{style}}: the project's house style, reported once (renaming existing metrics breaks their dashboards and alerts; name new ones by the convention)",
+  labelHouseStyle:
+    "{{labels}} of {{metrics}} metrics: camelCase is the project's label vocabulary (most of its multi-word labels use it; Prometheus convention: snake_case), reported once (renaming them breaks their dashboards and alerts; name new labels by the convention)",
 };
 
 export default defineRule({
@@ -198,7 +200,13 @@ export default defineRule({
       ctx.catalog.metrics.filter(
         (d) => d.library !== 'statsd' && !d.nameIsDynamic && HOUSE_STYLES[messageId]?.applies(d),
       ).length;
-    for (const r of withHouseStyles(reports, eligible)) ctx.report(r);
+    const multiWordLabels = new Set(
+      ctx.catalog.metrics
+        .filter((d) => d.library === 'prom-client')
+        .flatMap((d) => d.labelNames)
+        .filter((l) => VALID_LABEL.test(l) && !l.startsWith('__') && /[a-z0-9](_|[A-Z])[a-zA-Z0-9]/.test(l)),
+    );
+    for (const r of withHouseStyles(withLabelHouseStyle(reports, multiWordLabels.size), eligible)) ctx.report(r);
   },
 });
 
@@ -283,6 +291,34 @@ function withHouseStyles(reports: NamingReport[], eligible: (messageId: MessageI
     });
   }
   return out;
+}
+
+/**
+ * camelCase labels that are most of a project's multi-word label names (`statusCode`, `shardId`,
+ * `isPartOfBatch`) are its vocabulary, not a slip: one finding for all of them.
+ */
+function withLabelHouseStyle(reports: NamingReport[], multiWordLabels: number): NamingReport[] {
+  const camel = reports.filter((r) => r.messageId === 'labelCase');
+  const names = new Set(camel.map((r) => r.data.label));
+  if (camel.length < 2 || names.size * 2 <= multiWordLabels) return reports;
+  const [first, ...rest] = [...camel].sort((a, b) => compareLocations(a.loc, b.loc));
+  const grouped: NamingReport = {
+    messageId: 'labelHouseStyle',
+    data: {
+      labels:
+        names.size === 1
+          ? `label \`${first.data.label}\``
+          : `label \`${first.data.label}\` and ${names.size - 1} more camelCase label${names.size === 2 ? '' : 's'}`,
+      metrics: String(new Set(camel.map((r) => r.metric)).size),
+    },
+    loc: first.loc,
+    metric: first.metric,
+    cause: 'houseStyle-labelCase',
+    related: distinctPlaces(first, rest)
+      .slice(0, 20)
+      .map((r) => ({ loc: r.loc, message: `\`${r.data.label}\` of \`${r.data.metric}\`` })),
+  };
+  return [...reports.filter((r) => r.messageId !== 'labelCase'), grouped];
 }
 
 /** The other reports at places of their own (a label declared once in a helper is one place). */
