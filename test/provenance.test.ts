@@ -463,6 +463,16 @@ describe('label value provenance', () => {
       "import { loadSettings } from './settings-loader';\nasync function tick() { const zone = await loadSettings(); checkouts.inc({ value: zone }); }\ntick();\nsetInterval(tick, 1000);",
       'unknown',
     ],
+    [
+      'the text before the separator of keys built with a literal prefix',
+      "const userKey = (id: string) => 'user:' + id;\nconst teamKey = (id: string) => `team:${id}`;\nfunction timed(cacheKey: string) { const group = cacheKey.split(':')[0]; checkouts.inc({ value: group }); }\nexport function load(req: any) { timed(userKey(req.params.id)); timed(teamKey(req.params.team)); }",
+      'finite team,user',
+    ],
+    [
+      'the text before the separator of a key with no literal prefix stays unbounded',
+      "function timed(cacheKey: string) { const group = cacheKey.split(':')[0]; checkouts.inc({ value: group }); }\nexport function load(req: any) { timed(req.params.id + ':x'); }",
+      'unbounded request-input',
+    ],
   ];
   for (const [name, code, expected] of cases) {
     it(name, async () => {

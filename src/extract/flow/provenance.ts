@@ -538,12 +538,48 @@ export class ProvenanceAnalyzer implements ValueWalker {
       : undefined;
   }
 
+  /**
+   * `cacheKey.split(':')[0]` where every key is built as `'user:' + id`: the text before the
+   * separator, whatever follows it.
+   */
+  private splitHead(e: ts.ElementAccessExpression): Bound | undefined {
+    const index = skipOuter(e.argumentExpression);
+    const call = skipOuter(e.expression);
+    if (!ts.isNumericLiteral(index) || index.text !== '0' || !ts.isCallExpression(call) || !call.arguments[0])
+      return undefined;
+    const callee = skipOuter(call.expression);
+    if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'split') return undefined;
+    const separator = scalarText(this.evaluator.eval(call.arguments[0]));
+    if (!separator) return undefined;
+    const origins = this.flow.origins(callee.expression).filter((o) => isInjected(o) || !o.expanded);
+    if (origins.length === 0 || this.flow.wasCut()) return undefined;
+    const heads = new Set<string>();
+    for (const origin of origins) {
+      const head = isInjected(origin) || origin.path.length > 0 ? undefined : this.literalHead(origin.expr);
+      if (head === undefined || !head.includes(separator)) return undefined;
+      heads.add(head.split(separator)[0]);
+    }
+    return finite([...heads], `the text before \`${separator}\` in \`${text(callee.expression)}\``);
+  }
+
+  /** The text a string expression is known to start with: `'user:' + id`, `` `job:${id}` ``. */
+  private literalHead(expr: ts.Expression): string | undefined {
+    const e = skipOuter(expr);
+    if (ts.isStringLiteralLike(e)) return e.text;
+    if (ts.isTemplateExpression(e)) return e.head.text || undefined;
+    if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken)
+      return scalarText(this.evaluator.eval(e.left)) ?? this.literalHead(e.left);
+    return undefined;
+  }
+
   private member(e: ts.PropertyAccessExpression | ts.ElementAccessExpression, env: Env, depth: number): Bound {
     // A constant is a constant, whatever its path looks like (`KIND.message`, `config.host`).
     const constant = scalarText(this.evaluator.eval(e, env));
     if (constant !== undefined) return finite([constant], `constant \`${text(e)}\``);
     const guarded = narrowed(e, this.evaluator, env);
     if (guarded) return guarded;
+    const head = ts.isElementAccessExpression(e) ? this.splitHead(e) : undefined;
+    if (head) return head;
     const c = chain(e);
     if (c) {
       const classified = this.sources.classifyChain(this.sources.expandAliases(c.names, e), e, text(e));
