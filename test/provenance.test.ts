@@ -473,6 +473,11 @@ describe('label value provenance', () => {
       "function timed(cacheKey: string) { const group = cacheKey.split(':')[0]; checkouts.inc({ value: group }); }\nexport function load(req: any) { timed(req.params.id + ':x'); }",
       'unbounded request-input',
     ],
+    [
+      'a property of an object a class stores in a field and passes on',
+      "class Store { get(key: string, opts?: { bucket: string }) { checkouts.inc({ value: opts?.bucket ?? 'none' }); return key; } }\nconst store = new Store();\nclass Repository { private readonly opts: { bucket: string }; constructor(bucket: string) { this.opts = { bucket }; } read(id: string) { return store.get(id, this.opts); } }\nexport const blocks = new Repository('blocks');\nexport const states = new Repository('states');",
+      'finite blocks,none,states',
+    ],
   ];
   for (const [name, code, expected] of cases) {
     it(name, async () => {

@@ -480,6 +480,14 @@ export class ProvenanceAnalyzer implements ValueWalker {
                 : undefined;
           if (passed && passed.kind !== 'unknown') return passed;
         }
+        // `this.dbReqOpts.bucketId`: the property of each object the class stores in that field.
+        if (ts.isPropertyAccessExpression(e) && skipOuter(e.expression).kind === ts.SyntaxKind.ThisKeyword) {
+          const cls = enclosingClassLike(e);
+          const writes = cls ? fieldWrites(this.project, cls, e.name.text) : [];
+          const stored =
+            writes.length > 0 && union(writes.map((w) => this.pathOf(w, path.slice(i), EMPTY_ENV, depth + 1)))!;
+          if (stored && stored.kind !== 'unknown') return stored;
+        }
         if (root) return unknown(`\`${synthetic}\``, synthetic);
         const base = this.of(e, env, depth + 1);
         if (base.kind === 'unbounded')
