@@ -1,4 +1,11 @@
-import { DEFAULT_UNBOUNDED_NAMES, defineRule, isRejected, labelWord } from '../../src/engine/rule-api.js';
+import {
+  compareLocations,
+  DEFAULT_UNBOUNDED_NAMES,
+  defineRule,
+  groupBy,
+  isRejected,
+  labelWord,
+} from '../../src/engine/rule-api.js';
 import type { FlowStep, Location, MetricDef } from '../../src/types.js';
 
 export default defineRule({
@@ -21,6 +28,12 @@ export default defineRule({
         "obslint cannot tell which uses are `{{metric}}`'s: it is {{how}} ({{storedAt}}), and the lookups there ({{readAt}}) use keys obslint cannot match to that name, so its label{{plural}} {{labels}} cannot be bounded and the estimate assumes {{assumed}} values{{each}}: look it up by its name as a constant (or a parameter its callers pass constants to), or set `metrics.{{metric}}.labels` in obslint.yaml",
       untraced:
         'obslint sees no use of `{{metric}}`: it stops following it where it is {{how}} (line {{line}}), so its label{{plural}} {{labels}} cannot be bounded and the estimate assumes {{assumed}} values{{each}}: give what receives it a type obslint can follow, declare the wrapper that uses it under `wrappers:` in obslint.yaml, or set `metrics.{{metric}}.labels` there',
+      unusedShared:
+        'nothing in the project uses `{{metric}}` or {{others}} more metric{{plural}} defined in this file, so their labels cannot be bounded; the estimates assume {{assumed}} values each: remove the metrics that are dead, or set `metrics.<name>.labels` in obslint.yaml for those used where obslint cannot follow',
+      unmatchedShared:
+        "obslint cannot tell which uses are `{{metric}}`'s or those of {{others}} more metric{{plural}}: they are {{how}} ({{storedAt}}), and the lookups there ({{readAt}}) use keys obslint cannot match to their names, so their labels cannot be bounded and the estimates assume {{assumed}} values each: look them up by their names as constants (or parameters their callers pass constants to), or set `metrics.<name>.labels` in obslint.yaml",
+      untracedShared:
+        'obslint sees no use of `{{metric}}` or {{others}} more metric{{plural}}: it stops following them where they are {{how}} (line {{line}}), so their labels cannot be bounded and the estimates assume {{assumed}} values each: give what receives them a type obslint can follow, declare the wrapper that uses them under `wrappers:` in obslint.yaml, or set `metrics.<name>.labels` there',
     },
   },
   defaultOptions: {},
@@ -39,6 +52,12 @@ export default defineRule({
       ctx.catalog.labelCalls.filter((c) => !isRejected(ctx.metric(c.metricId), c)).map((c) => c.metricId),
     );
     const mismatched = new Set(ctx.catalog.labelCalls.map((c) => c.metricId).filter((id) => !accepted.has(id)));
+    const lost: {
+      key: string;
+      def: MetricDef;
+      messageId: 'unmatched' | 'untraced' | 'unused';
+      data: Record<string, string | number>;
+    }[] = [];
     const causes = new Map<
       string,
       { metrics: MetricDef[]; label: string; reason: string; loc: Location; flow: FlowStep[] | undefined }
@@ -63,8 +82,16 @@ export default defineRule({
         }
       } else if (unusedLabels.length > 0 && !mismatched.has(def.id)) {
         // "Nothing uses it" only where obslint followed the metric everywhere it can go.
-        ctx.report({
-          messageId: def.trailLost?.readAt ? 'unmatched' : def.trailLost ? 'untraced' : 'unused',
+        const messageId = def.trailLost?.readAt ? 'unmatched' : def.trailLost ? 'untraced' : 'unused';
+        // One way obslint lost the trail in one file (a registry, a class of public fields, a dead
+        // metrics module) is one finding.
+        const place = def.trailLost
+          ? `${def.trailLost.loc.file}\u0000${def.trailLost.how.replace(/`[^`]*`/g, '``')}`
+          : def.loc.file;
+        lost.push({
+          key: `${messageId}\u0000${place}`,
+          def,
+          messageId,
           data: {
             metric: def.name,
             labels: unusedLabels.map((l) => `\`${l}\``).join(', '),
@@ -76,8 +103,6 @@ export default defineRule({
             storedAt: def.trailLost ? where(def.trailLost.loc, def.loc) : '',
             readAt: def.trailLost?.readAt ? where(def.trailLost.readAt, def.loc) : '',
           },
-          loc: def.loc,
-          metric: def.name,
         });
       }
       for (const label of est.byLabel) {
@@ -98,6 +123,26 @@ export default defineRule({
             flow: firstUnknown?.bound.kind === 'unknown' ? firstUnknown.bound.flow : undefined,
           });
       }
+    }
+    for (const group of groupBy(lost, (l) => l.key).values()) {
+      const [first, ...rest] = [...group].sort((a, b) => compareLocations(a.def.loc, b.def.loc));
+      if (rest.length === 0) {
+        ctx.report({ messageId: first.messageId, data: first.data, loc: first.def.loc, metric: first.def.name });
+        continue;
+      }
+      const places = new Set(group.map((l) => l.data.line)).size;
+      ctx.report({
+        messageId: `${first.messageId}Shared`,
+        data: {
+          ...first.data,
+          others: rest.length,
+          plural: rest.length === 1 ? '' : 's',
+          line: `${first.data.line}${places > 1 ? ` and ${places - 1} more like it` : ''}`,
+        },
+        loc: first.def.loc,
+        metric: first.def.name,
+        related: rest.slice(0, 20).map((l) => ({ loc: l.def.loc, message: `\`${l.def.name}\`` })),
+      });
     }
     for (const { metrics, label, reason, loc, flow } of causes.values()) {
       const [first] = metrics;
