@@ -478,6 +478,11 @@ describe('label value provenance', () => {
       "class Store { get(key: string, opts?: { bucket: string }) { checkouts.inc({ value: opts?.bucket ?? 'none' }); return key; } }\nconst store = new Store();\nclass Repository { private readonly opts: { bucket: string }; constructor(bucket: string) { this.opts = { bucket }; } read(id: string) { return store.get(id, this.opts); } }\nexport const blocks = new Repository('blocks');\nexport const states = new Repository('states');",
       'finite blocks,none,states',
     ],
+    [
+      "a Map's get() is no call of a project method named get",
+      "class KeyCache { get(cacheKey: string) { checkouts.inc({ value: cacheKey.split(':')[0] }); } }\nconst keyCache = new KeyCache();\nconst cachedTokens = new Map<string, string>();\nexport function load(req: any) { keyCache.get('user:' + req.params.id); return cachedTokens.get(req.params.token); }",
+      'finite user',
+    ],
   ];
   for (const [name, code, expected] of cases) {
     it(name, async () => {

@@ -53,6 +53,7 @@ export class ProvenanceAnalyzer implements ValueWalker {
   private readonly sources: KnownSources;
   private readonly parameters: ParameterValues;
   readonly once: OncePerProcess;
+  private readonly calls: CallGraph;
 
   constructor(
     private readonly project: ProjectIndex,
@@ -64,6 +65,7 @@ export class ProvenanceAnalyzer implements ValueWalker {
   ) {
     this.sources = new KnownSources(project, facts);
     this.once = new OncePerProcess(calls);
+    this.calls = calls;
     this.parameters = new ParameterValues(project, evaluator, calls, this.sources, this, types);
   }
 
@@ -559,25 +561,49 @@ export class ProvenanceAnalyzer implements ValueWalker {
     if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'split') return undefined;
     const separator = scalarText(this.evaluator.eval(call.arguments[0]));
     if (!separator) return undefined;
-    const origins = this.flow.origins(callee.expression).filter((o) => isInjected(o) || !o.expanded);
-    if (origins.length === 0 || this.flow.wasCut()) return undefined;
-    const heads = new Set<string>();
-    for (const origin of origins) {
-      const head = isInjected(origin) || origin.path.length > 0 ? undefined : this.literalHead(origin.expr);
-      if (head === undefined || !head.includes(separator)) return undefined;
-      heads.add(head.split(separator)[0]);
-    }
-    return finite([...heads], `the text before \`${separator}\` in \`${text(callee.expression)}\``);
+    const heads = this.literalHeads(callee.expression, 0);
+    if (!heads || heads.some((h) => !h.includes(separator))) return undefined;
+    const parts = [...new Set(heads.map((h) => h.split(separator)[0]))];
+    return finite(parts, `the text before \`${separator}\` in \`${text(callee.expression)}\``);
   }
 
-  /** The text a string expression is known to start with: `'user:' + id`, `` `job:${id}` ``. */
-  private literalHead(expr: ts.Expression): string | undefined {
+  /**
+   * The texts a string expression is known to start with, one per way it is built: `'user:' + id`,
+   * `` `job:${id}` ``, through constants, parameters (each caller's argument) and returned values.
+   */
+  private literalHeads(expr: ts.Expression, depth: number): string[] | undefined {
+    if (depth > MAX_DEPTH) return undefined;
     const e = skipOuter(expr);
-    if (ts.isStringLiteralLike(e)) return e.text;
-    if (ts.isTemplateExpression(e)) return e.head.text || undefined;
-    if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken)
-      return scalarText(this.evaluator.eval(e.left)) ?? this.literalHead(e.left);
-    return undefined;
+    if (ts.isStringLiteralLike(e)) return [e.text];
+    if (ts.isTemplateExpression(e)) return e.head.text ? [e.head.text] : undefined;
+    if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) {
+      const left = scalarText(this.evaluator.eval(e.left));
+      return left ? [left] : this.literalHeads(e.left, depth + 1);
+    }
+    if (ts.isCallExpression(e)) {
+      const fn = calledFunction(e.expression, this.project);
+      const returns = fn ? returnedValues(fn) : [];
+      return returns.length > 0 ? this.allHeads(returns, depth) : undefined;
+    }
+    if (!ts.isIdentifier(e)) return undefined;
+    const decl = lookup(e.text, e);
+    if (decl?.kind === 'variable' && decl.isConst && decl.path.length === 0 && decl.node.initializer)
+      return this.literalHeads(decl.node.initializer, depth + 1);
+    if (decl?.kind !== 'parameter' || decl.path.length > 0) return undefined;
+    const args = this.calls.confirmedCallersOf(decl.fn).map((call) => call.arguments?.[decl.index]);
+    return args.length > 0 && args.every((a) => a !== undefined)
+      ? this.allHeads(args as ts.Expression[], depth)
+      : undefined;
+  }
+
+  private allHeads(exprs: readonly ts.Expression[], depth: number): string[] | undefined {
+    const heads: string[] = [];
+    for (const x of exprs) {
+      const found = this.literalHeads(x, depth + 1);
+      if (!found) return undefined;
+      heads.push(...found);
+    }
+    return heads;
   }
 
   private member(e: ts.PropertyAccessExpression | ts.ElementAccessExpression, env: Env, depth: number): Bound {

@@ -15,6 +15,14 @@ interface ReadonlyArray<T> { readonly length: number; readonly [n: number]: T; f
 interface Boolean {} interface Function {} interface CallableFunction {} interface NewableFunction {}
 interface IArguments {} interface Number {} interface Object {} interface RegExp {} interface String {}
 interface Error { name: string; message: string; stack?: string; }
+interface Map<K, V> { get(key: K): V | undefined; set(key: K, value: V): this; has(key: K): boolean; delete(key: K): boolean; clear(): void; forEach(cb: (value: V, key: K) => void): void; readonly size: number; }
+interface ReadonlyMap<K, V> { get(key: K): V | undefined; has(key: K): boolean; forEach(cb: (value: V, key: K) => void): void; readonly size: number; }
+interface Set<T> { add(value: T): this; has(value: T): boolean; delete(value: T): boolean; clear(): void; forEach(cb: (value: T) => void): void; readonly size: number; }
+interface ReadonlySet<T> { has(value: T): boolean; forEach(cb: (value: T) => void): void; readonly size: number; }
+interface WeakMap<K extends object, V> { get(key: K): V | undefined; set(key: K, value: V): this; has(key: K): boolean; delete(key: K): boolean; }
+declare var Map: new <K = any, V = any>(entries?: readonly (readonly [K, V])[] | null) => Map<K, V>;
+declare var Set: new <T = any>(values?: readonly T[] | null) => Set<T>;
+declare var WeakMap: new <K extends object = object, V = any>() => WeakMap<K, V>;
 interface Symbol {} interface TemplateStringsArray extends ReadonlyArray<string> {}
 interface PromiseLike<T> { then<R>(onfulfilled: (value: T) => R): PromiseLike<R>; }
 interface Promise<T> { then<R>(onfulfilled: (value: T) => R): Promise<R>; }
