@@ -483,6 +483,16 @@ describe('label value provenance', () => {
       "class KeyCache { get(cacheKey: string) { checkouts.inc({ value: cacheKey.split(':')[0] }); } }\nconst keyCache = new KeyCache();\nconst cachedTokens = new Map<string, string>();\nexport function load(req: any) { keyCache.get('user:' + req.params.id); return cachedTokens.get(req.params.token); }",
       'finite user',
     ],
+    [
+      'only the callers whose constant arguments pass the check guarding the use',
+      "function record(system: string, func: string) { if (system === 'vm.query') checkouts.inc({ value: func }); }\nexport function f(req: any) { record('vm.query', 'getPairs'); record('vm.query', 'getTokens'); record('api', req.url); }",
+      'finite getPairs,getTokens',
+    ],
+    [
+      'a caller whose guarded argument is not constant still counts',
+      "function record(system: string, func: string) { switch (system) { case 'vm.query': checkouts.inc({ value: func }); } }\nexport function f(req: any, system: string) { record('vm.query', 'getPairs'); record(system, req.url); }",
+      'unbounded raw-url',
+    ],
   ];
   for (const [name, code, expected] of cases) {
     it(name, async () => {

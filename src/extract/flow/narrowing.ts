@@ -3,7 +3,7 @@ import type { Bound } from '../../types.js';
 import { finite } from '../../model/bounds.js';
 import { propertyName, skipOuter } from '../syntax/scope.js';
 import { text } from './sources.js';
-import { scalarText, staticStrings, type Env, type StaticEvaluator } from './static-eval.js';
+import { EMPTY_ENV, scalarText, staticStrings, type Env, type StaticEvaluator } from './static-eval.js';
 
 /**
  * `if ([PREPARE, FX_PREPARE].includes(action)) … action`, `if (kind === 'a' || kind === 'b')`,
@@ -12,25 +12,58 @@ import { scalarText, staticStrings, type Env, type StaticEvaluator } from './sta
 export function narrowed(e: ts.Expression, evaluator: StaticEvaluator, env: Env): Bound | undefined {
   const subject = e.getText();
   for (let child: ts.Node = e, n = e.parent; n && !ts.isFunctionLike(n); child = n, n = n.parent) {
-    let values: string[] | undefined;
-    if (ts.isIfStatement(n) && n.thenStatement === child) values = allowedBy(n.expression, subject, evaluator, env);
-    if (ts.isCaseClause(n) && skipOuter(n.parent.parent.expression).getText() === subject) {
-      // Empty clauses before this one fall through into it.
-      const clauses = n.parent.clauses;
-      const cases: ts.CaseClause[] = [];
-      for (let i = clauses.indexOf(n); i >= 0; i--) {
-        const clause = clauses[i];
-        if (!ts.isCaseClause(clause) || (i !== clauses.indexOf(n) && clause.statements.length > 0)) break;
-        cases.push(clause);
-      }
-      const literals = cases.map((c) => scalarText(evaluator.eval(c.expression, env)));
-      if (literals.every((l) => l !== undefined)) values = literals;
-    }
+    const values = branchValues(n, child, subject, evaluator, env);
     if (values)
       return finite(
         [...new Set(values)].sort(),
         `narrowed by \`${text(ts.isCaseClause(n) ? n : (n as ts.IfStatement).expression)}\``,
       );
+  }
+  return undefined;
+}
+
+/**
+ * `if (system === 'vm.query') { … func … }`: the values the function's other parameters must have
+ * for `use` to run, by parameter index. A caller passing `'redis'` as `system` never reaches it.
+ */
+export function parameterGuards(
+  use: ts.Node,
+  fn: ts.SignatureDeclaration,
+  evaluator: StaticEvaluator,
+): Map<number, Set<string>> {
+  const guards = new Map<number, Set<string>>();
+  for (let child: ts.Node = use, n = use.parent; n && n !== fn; child = n, n = n.parent) {
+    fn.parameters.forEach((param, index) => {
+      if (!ts.isIdentifier(param.name)) return;
+      const values = branchValues(n, child, param.name.text, evaluator, EMPTY_ENV);
+      if (!values) return;
+      const before = guards.get(index);
+      guards.set(index, new Set(before ? values.filter((v) => before.has(v)) : values));
+    });
+  }
+  return guards;
+}
+
+/** The values `subject` may have where `child` runs under `n` (a branch or a case), when the check names them. */
+function branchValues(
+  n: ts.Node,
+  child: ts.Node,
+  subject: string,
+  evaluator: StaticEvaluator,
+  env: Env,
+): string[] | undefined {
+  if (ts.isIfStatement(n) && n.thenStatement === child) return allowedBy(n.expression, subject, evaluator, env);
+  if (ts.isCaseClause(n) && skipOuter(n.parent.parent.expression).getText() === subject) {
+    // Empty clauses before this one fall through into it.
+    const clauses = n.parent.clauses;
+    const cases: ts.CaseClause[] = [];
+    for (let i = clauses.indexOf(n); i >= 0; i--) {
+      const clause = clauses[i];
+      if (!ts.isCaseClause(clause) || (i !== clauses.indexOf(n) && clause.statements.length > 0)) break;
+      cases.push(clause);
+    }
+    const literals = cases.map((c) => scalarText(evaluator.eval(c.expression, env)));
+    if (literals.every((l) => l !== undefined)) return literals;
   }
   return undefined;
 }

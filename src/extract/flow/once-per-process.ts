@@ -42,7 +42,7 @@ export class OncePerProcess {
     // Recursion (or a cycle of callers) may run it any number of times.
     if (this.inProgress.has(fn)) return false;
     this.inProgress.add(fn);
-    let once = false;
+    let once: boolean;
     try {
       once = this.decide(fn, hops);
     } finally {

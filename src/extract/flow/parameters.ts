@@ -7,6 +7,7 @@ import { forEachDescendant } from '../syntax/walk.js';
 import type { CallGraph } from './call-graph.js';
 import type { TypeOracle } from './type-oracle.js';
 import { MAX_DEPTH, TOO_FAR } from './limits.js';
+import { parameterGuards } from './narrowing.js';
 import { text, type KnownSources } from './sources.js';
 import {
   bindArguments,
@@ -47,7 +48,9 @@ export class ParameterValues {
   fromCallers(decl: Extract<Declaration, { kind: 'parameter' }>, use: ts.Expression, depth: number): Bound {
     const name = decl.name.text;
     const fnName = functionName(decl.fn);
-    const memo = this.paramMemo.get(decl.node);
+    // Only the callers that can reach the use count; the memo holds unguarded answers.
+    const guards = parameterGuards(use, decl.fn, this.evaluator);
+    const memo = guards.size === 0 ? this.paramMemo.get(decl.node) : undefined;
     if (memo && decl.path.length === 0) return memo;
     // A recursive call passes on what the outer calls passed: it adds no value of its own.
     if (this.inProgress.has(decl.node)) return finite([], 'recursive call');
@@ -55,7 +58,7 @@ export class ParameterValues {
     if (iterated) return iterated;
     const emitted = this.emittedValues(decl, depth);
     if (emitted) return emitted;
-    const calls = this.calls.confirmedCallersOf(decl.fn);
+    const calls = this.calls.confirmedCallersOf(decl.fn).filter((call) => this.reaches(call, decl, guards));
     if (calls.length === 0 || depth >= MAX_DEPTH) {
       return unknown(
         fnName
@@ -99,8 +102,22 @@ export class ParameterValues {
         : result;
     // Results cut short by the depth limit depend on where the walk started: not reusable.
     const cutShort = bounds.some((b) => b.kind === 'unknown' && b.reason === TOO_FAR);
-    if (decl.path.length === 0 && !cutShort) this.paramMemo.set(decl.node, named);
+    if (decl.path.length === 0 && !cutShort && guards.size === 0) this.paramMemo.set(decl.node, named);
     return named;
+  }
+
+  /** Whether a call's constant arguments let it past the checks guarding the use (`system === 'vm.query'`). */
+  private reaches(
+    call: ts.CallExpression | ts.NewExpression,
+    decl: Extract<Declaration, { kind: 'parameter' }>,
+    guards: Map<number, Set<string>>,
+  ): boolean {
+    for (const [index, allowed] of guards) {
+      const arg = call.arguments?.[index] ?? decl.fn.parameters[index]?.initializer;
+      const value = arg ? scalarText(this.evaluator.eval(arg)) : 'undefined';
+      if (value !== undefined && !allowed.has(value)) return false;
+    }
+    return true;
   }
 
   /** `for (let i = 0; i < SUBNETS; i++)`: the counter takes each value from start to limit. */

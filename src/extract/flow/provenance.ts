@@ -591,9 +591,7 @@ export class ProvenanceAnalyzer implements ValueWalker {
       return this.literalHeads(decl.node.initializer, depth + 1);
     if (decl?.kind !== 'parameter' || decl.path.length > 0) return undefined;
     const args = this.calls.confirmedCallersOf(decl.fn).map((call) => call.arguments?.[decl.index]);
-    return args.length > 0 && args.every((a) => a !== undefined)
-      ? this.allHeads(args as ts.Expression[], depth)
-      : undefined;
+    return args.length > 0 && args.every((a) => a !== undefined) ? this.allHeads(args, depth) : undefined;
   }
 
   private allHeads(exprs: readonly ts.Expression[], depth: number): string[] | undefined {
