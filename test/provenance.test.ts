@@ -493,6 +493,11 @@ describe('label value provenance', () => {
       "function record(system: string, func: string) { switch (system) { case 'vm.query': checkouts.inc({ value: func }); } }\nexport function f(req: any, system: string) { record('vm.query', 'getPairs'); record(system, req.url); }",
       'unbounded raw-url',
     ],
+    [
+      "a class's name is a constant, in a label and in a guarded caller's argument",
+      "class ApiClient {}\nfunction record(system: string, func: string) { if (system === 'vm.query') checkouts.inc({ value: func }); checkouts.inc({ value: system }); }\nexport function f(req: any) { record('vm.query', 'getPairs'); record(ApiClient.name, req.url); }",
+      'finite ApiClient,getPairs,vm.query',
+    ],
   ];
   for (const [name, code, expected] of cases) {
     it(name, async () => {

@@ -118,6 +118,8 @@ export class StaticEvaluator {
       }
       const enumValue = this.enumMember(e.expression, name);
       if (enumValue) return enumValue;
+      const declaredName = name === 'name' ? this.declaredName(e.expression) : undefined;
+      if (declaredName) return { k: 'str', v: declaredName };
       const staticValue = this.staticMember(e.expression, name, env, depth);
       if (staticValue) return staticValue;
       if (skipOuter(e.expression).kind === ts.SyntaxKind.ThisKeyword) return this.constantField(e, name, env, depth);
@@ -396,6 +398,19 @@ export class StaticEvaluator {
       else return v.k === 'param' ? v : UNKNOWN;
     }
     return v;
+  }
+
+  /** `MXApiService.name`: the name a project class or function is declared with (no static `name` of its own). */
+  private declaredName(base: ts.Expression): string | undefined {
+    const e = skipOuter(base);
+    if (!ts.isIdentifier(e)) return undefined;
+    let decl = lookup(e.text, e);
+    if (decl?.kind === 'import') decl = this.project.followImport(decl);
+    if (decl?.kind === 'class') {
+      const ownName = decl.node.members.some((m) => m.name && propertyKey(m.name) === 'name');
+      return ownName ? undefined : decl.node.name?.text;
+    }
+    return decl?.kind === 'function' ? decl.node.name?.text : undefined;
   }
 
   private enumMember(base: ts.Expression, name: string): Static | undefined {
