@@ -18,6 +18,11 @@ const FETCH_BASED: Client[] = ['fetch', 'undici', 'ky'];
 const AUTO: Client[] = [...HTTP_BASED, ...FETCH_BASED, 'kafkajs', 'amqplib', 'sqs', 'grpc'];
 /** dd-trace's integrations: the above, Pub/Sub, and HTTP/2 (under Connect's gRPC transport). */
 const DD_TRACE: Client[] = [...AUTO, 'pubsub', 'connect'];
+/** APM agents started by loading them (`require('newrelic')`, `elastic-apm-node/start`), and what they instrument. */
+const AGENTS: { module: RegExp; what: string; covers: Client[] }[] = [
+  { module: /^newrelic$/, what: 'newrelic', covers: [...HTTP_BASED, ...FETCH_BASED, 'grpc', 'amqplib'] },
+  { module: /^elastic-apm-node\/start$/, what: 'elastic-apm-node', covers: [...HTTP_BASED, ...FETCH_BASED] },
+];
 /**
  * OpenTracing set-ups: a Jaeger tracer made and registered as the global tracer. They instrument no
  * client; the code injects the context itself (`tracer.inject(span.context(), FORMAT_HTTP_HEADERS, carrier)`).
@@ -261,6 +266,11 @@ function tracingFacts(
       cover(DD_TRACE, 'dd-trace');
       facts.setup ??= { what: 'dd-trace' };
     }
+    for (const agent of AGENTS) {
+      if (!loadsAgent(file, agent.module)) continue;
+      cover(agent.covers, agent.what);
+      facts.setup ??= { what: agent.what };
+    }
   }
   for (const script of manifests.scripts) {
     for (const preload of script.matchAll(PRELOAD)) {
@@ -273,6 +283,12 @@ function tracingFacts(
       cover(DD_TRACE, 'dd-trace/init (package.json)');
       facts.setup ??= { what: 'dd-trace' };
     }
+    for (const preload of script.matchAll(PRELOAD))
+      for (const agent of AGENTS) {
+        if (!agent.module.test(preload[1])) continue;
+        cover(agent.covers, `--require ${preload[1]} (package.json)`);
+        facts.setup ??= { what: agent.what };
+      }
   }
   if (manifests.dependencies['@opentelemetry/sdk-trace-web'] !== undefined) facts.web = true;
   const sentry = manifests.dependencies['@sentry/node'];
@@ -282,6 +298,28 @@ function tracingFacts(
   }
   facts.ignoredHosts.sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
   return facts;
+}
+
+/**
+ * A file that starts an agent by loading it: `import 'newrelic'`, `require('elastic-apm-node/start')`,
+ * or `require('elastic-apm-node').start()` (Elastic's agent starts only when told to).
+ */
+function loadsAgent(file: ts.SourceFile, module: RegExp): boolean {
+  for (const statement of file.statements) {
+    const specifier =
+      ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier)
+        ? statement.moduleSpecifier.text
+        : undefined;
+    if (specifier && module.test(specifier)) return true;
+  }
+  const required = [...file.text.matchAll(/require\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1]);
+  if (required.some((r) => module.test(r))) return true;
+  // `apm.start()` on the agent imported as a whole.
+  return (
+    module.test('elastic-apm-node/start') &&
+    /['"]elastic-apm-node['"]/.test(file.text) &&
+    /\.start\s*\(/.test(file.text)
+  );
 }
 
 /** The parts of the auto-instrumentations bundle obslint's clients depend on, by package name. */
