@@ -403,10 +403,13 @@ function hookOf(options: ts.ObjectLiteralExpression): ts.Node | undefined {
  */
 const TOOLING_DIRECTORY = /^(scripts?|tools|examples?|benchmarks?|bench|e2e)\//;
 
+/** A demo or example program beside the code it shows (`src/demo.ts`): run by hand, like tooling. */
+const DEMO_FILE = /(?:^|\/)(?:demo|examples?)\.[cm]?[jt]sx?$/;
+
 function isTooling(file: string, packageKey: string): boolean {
   const inPackage =
     packageKey === '.' ? file : file.startsWith(`${packageKey}/`) ? file.slice(packageKey.length + 1) : file;
-  return TOOLING_DIRECTORY.test(inPackage);
+  return TOOLING_DIRECTORY.test(inPackage) || DEMO_FILE.test(inPackage);
 }
 
 function scheduledOnly(call: ts.CallExpression | ts.NewExpression, queues: ScheduledQueues): boolean {
