@@ -328,16 +328,38 @@ function importedClient(
   r: Reader,
 ): Omit<GrpcCall, 'origin'> | undefined {
   if (!/.Client$/.test(name)) return undefined;
-  const client = generatedModule(decl, r);
+  const client = generatedModule(decl, name, r);
   return client ? { client, service: serviceName(name) } : undefined;
 }
 
+/**
+ * Whether a module's text makes `name` a generated client: a grpc-js constructor
+ * (`XClient = makeGenericClientConstructor(…)`, `class XClient extends grpc.Client`), or an
+ * interface beside its service definition (ts-proto's `XServiceDefinition`, grpc-tools'
+ * `XServiceService`). A project module that imports a gRPC runtime may export other clients too.
+ */
+function definesClient(text: string, name: string): boolean {
+  // `$` is an identifier character and a pattern one.
+  const escape = (id: string): string => id.replace(/\$/g, '\\$');
+  const [client, service] = [escape(name), escape(serviceName(name))];
+  return new RegExp(
+    `\\b${client}\\s*=\\s*(?:\\w+\\.)?makeGenericClientConstructor\\b|\\b(?:class|interface)\\s+${client}\\b[^{]*\\bextends\\s+(?:\\w+\\.)?Client\\b|\\b${service}(?:Definition|Service)\\b`,
+  ).test(text);
+}
+
 /** Which runtime a generated module of the project's own services uses, if it is one. */
-function generatedModule(decl: Extract<Declaration, { kind: 'import' }>, r: Reader): GrpcClient | undefined {
+function generatedModule(
+  decl: Extract<Declaration, { kind: 'import' }>,
+  name: string,
+  r: Reader,
+): GrpcClient | undefined {
   const specifier = decl.module;
   if (GRPC_JS.has(specifier) || CONNECT.has(specifier) || NICE_GRPC.has(specifier)) return undefined;
   const file = r.project.importedFile(decl);
-  if (file) return CONNECT_RUNTIME.test(file.text) ? 'connect' : GRPC_RUNTIME.test(file.text) ? 'grpc' : undefined;
+  if (file) {
+    if (!definesClient(file.text, name)) return undefined;
+    return CONNECT_RUNTIME.test(file.text) ? 'connect' : GRPC_RUNTIME.test(file.text) ? 'grpc' : undefined;
+  }
   const own = specifier.startsWith('.') || r.own(specifier);
   if (!own) return undefined;
   return GENERATED_CONNECT_MODULE.test(specifier)
