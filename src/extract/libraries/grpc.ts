@@ -76,7 +76,7 @@ export function usesGrpc(files: Iterable<ts.SourceFile>): boolean {
  * what a variable, parameter or field holds is found once.
  */
 export class GrpcClients {
-  readonly reader: Reader;
+  private readonly reader: Reader;
 
   constructor(project: ProjectIndex, own: OwnPackage) {
     this.reader = new Reader(project, own);
