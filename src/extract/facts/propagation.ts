@@ -429,6 +429,7 @@ export function outboundCalls(
     const rpc = grpc && ts.isCallExpression(call) ? grpc.callOf(call) : undefined;
     return rpc ? [{ call, client: { client: rpc.client, direction: 'send' }, rpc }] : [];
   });
+  const injectedAtBinding = grpc ? servicesBuiltInjecting(grpc, project) : new Map<string, string>();
   // Every `x.add(…)`: a queue's producers include calls whose receiver obslint cannot tie to BullMQ.
   const queues = new ScheduledQueues(calls.filter(ts.isCallExpression));
   const out: OutboundCall[] = [];
@@ -451,7 +452,8 @@ export function outboundCalls(
       found.client === 'bullmq' && scheduledOnly(call, queues)
         ? 'a repeatable job the application schedules itself (no request trace to carry)'
         : found.direction === 'send'
-          ? (injected(call, project) ?? (rpc && clientInjects(rpc, project)))
+          ? (injected(call, project) ??
+            (rpc && (clientInjects(rpc, project) ?? (rpc.origin ? undefined : injectedAtBinding.get(serviceKey(rpc))))))
           : extracted(found.handler, project);
     if (evidence) outbound.evidence = evidence;
     out.push(outbound);
@@ -675,6 +677,28 @@ function clientInjects(rpc: GrpcCall, project: ProjectIndex): string | undefined
     }
   });
   return found;
+}
+
+const serviceKey = (rpc: GrpcCall): string => `${rpc.client}:${rpc.service}`;
+
+/**
+ * Services whose every client the project builds carries the context (an injecting interceptor or
+ * middleware at each `new`, `createClient` or factory): a client known only by its type (injected
+ * into a constructor) is one of those. A service also built without one may be that one.
+ */
+function servicesBuiltInjecting(grpc: GrpcClients, project: ProjectIndex): Map<string, string> {
+  const verdicts = new Map<string, string | undefined>();
+  for (const built of grpc.constructions()) {
+    const key = serviceKey(built);
+    const how = clientInjects(built, project);
+    const where =
+      how &&
+      `${how} where it is built (${project.location(built.origin!).file}:${project.location(built.origin!).line})`;
+    verdicts.set(key, verdicts.has(key) && verdicts.get(key) === undefined ? undefined : where);
+  }
+  const out = new Map<string, string>();
+  for (const [key, how] of verdicts) if (how) out.set(key, how);
+  return out;
 }
 
 /** The address of a client built with a literal one (`new InventoryClient('inventory:50051', creds)`). */

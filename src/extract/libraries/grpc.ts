@@ -88,6 +88,24 @@ export class GrpcClients {
     if (!ts.isPropertyAccessExpression(callee) || NOT_RPC.has(callee.name.text)) return undefined;
     return clientOf(skipOuter(callee.expression), this.reader, 0);
   }
+
+  /**
+   * Every place the project builds a client (`new FooServiceClient(…)`, `createClient(…)`,
+   * `createClientFactory()…create(…)`), called on or not: a client handed over by dependency
+   * injection is built at its binding, which no call on it shows.
+   */
+  constructions(): GrpcCall[] {
+    const out: GrpcCall[] = [];
+    for (const [name, calls] of this.reader.project.callsByName) {
+      const factory = CLIENT_FACTORIES[name] !== undefined || name === 'create';
+      if (!factory && !/.Client$/.test(name)) continue;
+      for (const call of calls) {
+        const made = factory === ts.isCallExpression(call) ? builtClient(call, this.reader, 0) : undefined;
+        if (made?.origin) out.push(made);
+      }
+    }
+    return out;
+  }
 }
 
 class Reader {
