@@ -235,7 +235,9 @@ export type Client =
   | 'pubsub'
   | 'bullmq'
   | 'nats'
-  | 'pg-boss';
+  | 'pg-boss'
+  | 'grpc'
+  | 'connect';
 
 /** An outbound request or message (send), or a message consumer (receive). */
 export interface OutboundCall {
@@ -244,6 +246,8 @@ export interface OutboundCall {
   loc: Location;
   /** Host of a literal absolute URL, when there is one. */
   host?: string;
+  /** The gRPC service called (`UsageService`), for `grpc` and `connect` calls. */
+  service?: string;
   /** How trace context reaches it (`propagation.inject`, a `traceparent` header …), when it does. */
   evidence?: string;
   /** The workspace package the call is in: its directory relative to the root (`.` for the root). */
@@ -260,7 +264,11 @@ export interface OutboundCall {
 export interface TracingFacts {
   /** The package's name (package.json `name`), when it has one. */
   name?: string;
-  setup?: { what: string; loc?: Location };
+  /**
+   * `api: 'opentracing'`: an OpenTracing tracer (jaeger-client), which instruments no client: every
+   * hop is propagated by hand (`tracer.inject`).
+   */
+  setup?: { what: string; loc?: Location; api?: 'opentracing' };
   /** It sets up web tracing (`@opentelemetry/sdk-trace-web`): its browser code is in scope. */
   web?: true;
   /** Client → what instruments it (`@opentelemetry/auto-instrumentations-node` …). */

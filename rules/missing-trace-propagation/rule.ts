@@ -28,19 +28,26 @@ const CARRIER: Record<Client, { code: string; where: string }> = {
   bullmq: { code: 'job.data', where: 'the job data' },
   nats: { code: 'msgHeaders', where: 'the message headers (`headers()`, passed as `{ headers }`)' },
   'pg-boss': { code: 'job.data', where: 'the job data' },
+  grpc: { code: 'metadata, { set: (m, k, v) => m.set(k, v) }', where: "the call's metadata" },
+  connect: {
+    code: 'req.header, { set: (h, k, v) => h.set(k, v) }',
+    where: 'the request headers (in an interceptor on its transport)',
+  },
 };
 
 export default defineRule({
   id: 'missing-trace-propagation',
   meta: {
     description:
-      'An outbound HTTP call or message that carries no W3C trace context, or a consumer that does not extract it: the trace breaks at that hop.',
+      'An outbound HTTP or gRPC call or message that carries no W3C trace context, or a consumer that does not extract it: the trace breaks at that hop.',
     defaultSeverity: 'error',
     scope: 'project',
     messages: {
       send: '{{what}} {{target}}does not carry W3C trace context ({{why}}){{more}}: register {{instrumentation}} in your tracing setup, or inject it with `propagation.inject(context.active(), {{carrier}})`',
       sendManual:
         '{{what}} {{target}}does not carry W3C trace context{{more}}: no instrumentation exists for {{client}}; inject it into {{where}} with `propagation.inject(context.active(), {{carrier}})`',
+      sendOpenTracing:
+        '{{what}} {{target}}does not carry trace context ({{why}}){{more}}: inject the active span with `tracer.inject(span.context(), FORMAT_HTTP_HEADERS, carrier)` and copy the carrier into {{where}}',
       receiveManual:
         '{{what}} starts work from a message without restoring its trace context{{more}}: no instrumentation exists for {{client}}; extract it from {{where}} with `propagation.extract(context.active(), {{carrier}})` and run the handler in that context',
       receive:
@@ -65,6 +72,11 @@ export default defineRule({
       call.direction === 'send' &&
       !MESSAGING.has(call.client) &&
       !isInternalHost(call.host, propagation.internalHosts);
+    // The call reaches a service of the project: a gRPC service it defines, an internal host, a message.
+    const knownOwn = (call: OutboundCall): boolean =>
+      call.service !== undefined ||
+      MESSAGING.has(call.client) ||
+      (call.host !== undefined && isInternalHost(call.host, propagation.internalHosts));
     // One cause, one finding: the calls of one client in one file share their missing instrumentation;
     // where a package traces nothing, all its calls share that.
     const groups = new Map<string, OutboundCall[]>();
@@ -73,7 +85,12 @@ export default defineRule({
       const tracing = tracingOf(call);
       if (call.evidence || tracing.instrumented[call.client] || instrumented.has(call.client)) continue;
       if (ignored(call) || thirdParty(call) || (call.browser && !tracing.web)) continue;
-      const key = tracing.setup ? `${call.loc.file}\u0000${call.client}\u0000${call.direction}` : call.package;
+      // An OpenTracing tracer instruments no client: every call needs code of its own, so only a call
+      // known to reach the project's own service is worth one (a host obslint cannot read may be anyone's).
+      if (tracing.setup?.api === 'opentracing' && !knownOwn(call)) continue;
+      const key = tracing.setup
+        ? `${call.loc.file}\u0000${call.client}\u0000${call.direction}\u0000${call.service ?? ''}`
+        : call.package;
       const into = tracing.setup ? groups : untraced;
       const group = into.get(key);
       if (group) group.push(call);
@@ -104,15 +121,28 @@ export default defineRule({
           ? `\`${call.client}\` consumer`
           : messaging
             ? `\`${call.client}\` message`
-            : `\`${call.client}\` request`;
+            : call.service
+              ? `\`${call.client}\` call to \`${call.service}\``
+              : `\`${call.client}\` request`;
       const manual = INSTRUMENTATION_FOR[call.client] === undefined;
+      const setup = tracingOf(call).setup!;
+      const who = call.package === '.' ? 'the project' : packageName(call.package, tracingOf(call));
+      const openTracing = setup.api === 'opentracing' && call.direction === 'send';
       ctx.report({
-        messageId: manual ? (call.direction === 'send' ? 'sendManual' : 'receiveManual') : call.direction,
+        messageId: openTracing
+          ? 'sendOpenTracing'
+          : manual
+            ? call.direction === 'send'
+              ? 'sendManual'
+              : 'receiveManual'
+            : call.direction,
         data: {
           client: call.client,
           what,
-          target: call.host ? `to \`${call.host}\` ` : '',
-          why: `${call.package === '.' ? 'the project' : packageName(call.package, tracingOf(call))} traces (${tracingOf(call).setup!.what}) but no instrumentation covers ${call.client}`,
+          target: call.host ? `${call.service ? 'at' : 'to'} \`${call.host}\` ` : '',
+          why: openTracing
+            ? `${who} traces with ${setup.what} (OpenTracing), which instruments no client`
+            : `${who} traces (${setup.what}) but no instrumentation covers ${call.client}`,
           more:
             rest.length > 0
               ? `; so do ${rest.length} more in this file (lines ${rest.map((r) => r.loc.line).join(', ')})`
@@ -122,7 +152,7 @@ export default defineRule({
           where: CARRIER[call.client].where,
         },
         loc: call.loc,
-        cause: `${call.client}:${call.direction}`,
+        cause: `${call.client}:${call.direction}${call.service ? `:${call.service}` : ''}`,
       });
     }
   },

@@ -16,6 +16,7 @@ export const INSTRUMENTATION_FOR: Partial<Record<Client, string>> = {
   sqs: '@opentelemetry/instrumentation-aws-sdk',
   pubsub: "the client's `enableOpenTelemetryTracing: true` option",
   bullmq: "BullMQ's `telemetry` option (bullmq-otel)",
+  grpc: '@opentelemetry/instrumentation-grpc',
 };
 
 /** In the browser: what instruments a client there (`fetch`, and XMLHttpRequest under axios and superagent). */

@@ -1,7 +1,8 @@
 import { ts } from 'ts-morph';
 import type { Client, OutboundCall, TracingFacts } from '../../types.js';
 import { calledFunction } from '../syntax/functions.js';
-import { clientCall, messagingClientsOf } from '../libraries/clients.js';
+import { clientCall, messagingClientsOf, moduleOf, type ClientCall } from '../libraries/clients.js';
+import { GrpcClients, usesGrpc, type GrpcCall } from '../libraries/grpc.js';
 import { calleeName, type ProjectIndex } from '../syntax/project-index.js';
 import { enclosingFunction, lookup, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
 import { table } from '../../util/table.js';
@@ -14,12 +15,30 @@ import { ScheduledQueues } from './scheduled-jobs.js';
 const HTTP_BASED: Client[] = ['http', 'https', 'axios', 'got', 'node-fetch', 'superagent'];
 const FETCH_BASED: Client[] = ['fetch', 'undici', 'ky'];
 /** What `@opentelemetry/auto-instrumentations-node` instruments among the clients obslint knows. */
-const AUTO: Client[] = [...HTTP_BASED, ...FETCH_BASED, 'kafkajs', 'amqplib', 'sqs'];
+const AUTO: Client[] = [...HTTP_BASED, ...FETCH_BASED, 'kafkajs', 'amqplib', 'sqs', 'grpc'];
+/** dd-trace's integrations: the above, Pub/Sub, and HTTP/2 (under Connect's gRPC transport). */
+const DD_TRACE: Client[] = [...AUTO, 'pubsub', 'connect'];
+/** APM agents started by loading them (`require('newrelic')`, `elastic-apm-node/start`), and what they instrument. */
+const AGENTS: { module: RegExp; what: string; covers: Client[] }[] = [
+  { module: /^newrelic$/, what: 'newrelic', covers: [...HTTP_BASED, ...FETCH_BASED, 'grpc', 'amqplib'] },
+  { module: /^elastic-apm-node\/start$/, what: 'elastic-apm-node', covers: [...HTTP_BASED, ...FETCH_BASED] },
+];
+/**
+ * OpenTracing set-ups: a Jaeger tracer made and registered as the global tracer. They instrument no
+ * client; the code injects the context itself (`tracer.inject(span.context(), FORMAT_HTTP_HEADERS, carrier)`).
+ */
+const OPENTRACING_SETUPS = table<string>({
+  initTracerFromEnv: 'jaeger-client',
+  initTracer: 'jaeger-client',
+  initGlobalTracer: 'opentracing',
+});
+const OPENTRACING_MODULES = new Set(['jaeger-client', 'opentracing']);
 
 /** Instrumentations and agents, by the class or call that registers them, and the clients they cover. */
 const INSTRUMENTATIONS = table<{ covers: Client[]; what: string }>({
   getNodeAutoInstrumentations: { covers: AUTO, what: '@opentelemetry/auto-instrumentations-node' },
   HttpInstrumentation: { covers: HTTP_BASED, what: '@opentelemetry/instrumentation-http' },
+  GrpcInstrumentation: { covers: ['grpc'], what: '@opentelemetry/instrumentation-grpc' },
   UndiciInstrumentation: { covers: FETCH_BASED, what: '@opentelemetry/instrumentation-undici' },
   KafkaJsInstrumentation: { covers: ['kafkajs'], what: '@opentelemetry/instrumentation-kafkajs' },
   AmqplibInstrumentation: { covers: ['amqplib'], what: '@opentelemetry/instrumentation-amqplib' },
@@ -40,6 +59,9 @@ const SETUP_RANK = [
   'registerOTel',
   'registerInstrumentations',
   'getNodeAutoInstrumentations',
+  'initTracerFromEnv',
+  'initTracer',
+  'initGlobalTracer',
   'getTracer',
 ];
 
@@ -91,7 +113,11 @@ export function tracingByPackage(
         dependencies: scope.manifest?.dependencies ?? {},
       }),
     );
-  const starters = tracingStarters(calls.filter(startsTracing), project, packages);
+  const starters = tracingStarters(
+    calls.filter((call) => startsTracing(call, project)),
+    project,
+    packages,
+  );
   const out: Record<string, TracingFacts> = {};
   for (const scope of packages.all()) {
     const related = packages.related(scope);
@@ -108,24 +134,42 @@ export function tracingByPackage(
 }
 
 /** A call that sets up tracing or an instrumentation (not one that only asks for a tracer). */
-function startsTracing(call: ts.CallExpression | ts.NewExpression): boolean {
+function startsTracing(call: ts.CallExpression | ts.NewExpression, project: ProjectIndex): boolean {
   const name = calleeName(skipOuter(call.expression));
+  if (name !== undefined && OPENTRACING_SETUPS[name]) return openTracingModule(call, project) !== undefined;
   return (
     name !== undefined && name !== 'getTracer' && (SETUP_RANK.includes(name) || INSTRUMENTATIONS[name] !== undefined)
   );
 }
 
+/** `jaeger-client` or `opentracing`, when the called function (or its namespace) is imported from one (`initTracer` is a common name). */
+function openTracingModule(call: ts.CallExpression | ts.NewExpression, project: ProjectIndex): string | undefined {
+  const callee = skipOuter(call.expression);
+  const id = ts.isIdentifier(callee)
+    ? callee
+    : ts.isPropertyAccessExpression(callee) && ts.isIdentifier(skipOuter(callee.expression))
+      ? (skipOuter(callee.expression) as ts.Identifier)
+      : undefined;
+  const module = id && moduleOf(id, project);
+  return module && OPENTRACING_MODULES.has(module) ? module : undefined;
+}
+
+/** A set-up that only asks for a tracer: it traces its own package, not the processes that load it. */
+function apiOnly(setup: TracingFacts['setup']): boolean {
+  return setup?.what === 'trace.getTracer' || setup?.what === 'opentracing.globalTracer';
+}
+
 /** A package whose set-up runs in other processes than these: only its own tracer calls remain. */
 function notStarted(facts: TracingFacts): TracingFacts {
   const kept: TracingFacts = { instrumented: {}, ignoredHosts: [] };
-  if (facts.setup?.what === 'trace.getTracer') kept.setup = facts.setup;
+  if (apiOnly(facts.setup)) kept.setup = facts.setup;
   if (facts.web) kept.web = true;
   return kept;
 }
 
 /** What another package contributes to a process's tracing: its SDK set-up, not its own tracer calls. */
 function startedTracing(facts: TracingFacts): TracingFacts {
-  if (facts.setup?.what !== 'trace.getTracer') return facts;
+  if (!apiOnly(facts.setup)) return facts;
   const { setup: _apiOnly, ...rest } = facts;
   return rest;
 }
@@ -161,11 +205,21 @@ function tracingFacts(
   for (const call of calls) {
     const name = calleeName(skipOuter(call.expression));
     if (!name) continue;
+    const openTracing =
+      OPENTRACING_SETUPS[name] || name === 'globalTracer' ? openTracingModule(call, project) : undefined;
+    if ((OPENTRACING_SETUPS[name] || name === 'globalTracer') && !openTracing) continue;
     // The setup named in messages: an SDK or provider before an instrumentation list before a tracer.
-    const rank = SETUP_RANK.indexOf(name);
+    const rank = SETUP_RANK.indexOf(name === 'globalTracer' ? 'getTracer' : name);
     if (rank >= 0 && (setupRank < 0 || rank < setupRank)) {
       setupRank = rank;
-      facts.setup = { what: name === 'getTracer' ? 'trace.getTracer' : name, loc: project.location(call) };
+      const loc = project.location(call);
+      facts.setup = openTracing
+        ? {
+            what: name === 'globalTracer' ? 'opentracing.globalTracer' : OPENTRACING_SETUPS[name],
+            loc,
+            api: 'opentracing',
+          }
+        : { what: name === 'getTracer' ? 'trace.getTracer' : name, loc };
     }
     if (name === 'WebTracerProvider') facts.web = true;
     const instrumentation = INSTRUMENTATIONS[name];
@@ -204,13 +258,18 @@ function tracingFacts(
           ? statement.moduleSpecifier.text
           : undefined;
       if (module === 'dd-trace' || module === 'dd-trace/init') {
-        cover([...AUTO, 'pubsub'], 'dd-trace');
+        cover(DD_TRACE, 'dd-trace');
         facts.setup ??= { what: 'dd-trace', loc: project.location(statement) };
       }
     }
     if (/require\(\s*['"]dd-trace(\/init)?['"]\s*\)/.test(file.text)) {
-      cover([...AUTO, 'pubsub'], 'dd-trace');
+      cover(DD_TRACE, 'dd-trace');
       facts.setup ??= { what: 'dd-trace' };
+    }
+    for (const agent of AGENTS) {
+      if (!loadsAgent(file, agent.module)) continue;
+      cover(agent.covers, agent.what);
+      facts.setup ??= { what: agent.what };
     }
   }
   for (const script of manifests.scripts) {
@@ -221,9 +280,15 @@ function tracingFacts(
       facts.setup ??= { what: distribution.replace(/^@opentelemetry\//, '') };
     }
     if (/(--require|--import|-r)[ =]+dd-trace\/init/.test(script)) {
-      cover([...AUTO, 'pubsub'], 'dd-trace/init (package.json)');
+      cover(DD_TRACE, 'dd-trace/init (package.json)');
       facts.setup ??= { what: 'dd-trace' };
     }
+    for (const preload of script.matchAll(PRELOAD))
+      for (const agent of AGENTS) {
+        if (!agent.module.test(preload[1])) continue;
+        cover(agent.covers, `--require ${preload[1]} (package.json)`);
+        facts.setup ??= { what: agent.what };
+      }
   }
   if (manifests.dependencies['@opentelemetry/sdk-trace-web'] !== undefined) facts.web = true;
   const sentry = manifests.dependencies['@sentry/node'];
@@ -235,6 +300,28 @@ function tracingFacts(
   return facts;
 }
 
+/**
+ * A file that starts an agent by loading it: `import 'newrelic'`, `require('elastic-apm-node/start')`,
+ * or `require('elastic-apm-node').start()` (Elastic's agent starts only when told to).
+ */
+function loadsAgent(file: ts.SourceFile, module: RegExp): boolean {
+  for (const statement of file.statements) {
+    const specifier =
+      ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier)
+        ? statement.moduleSpecifier.text
+        : undefined;
+    if (specifier && module.test(specifier)) return true;
+  }
+  const required = [...file.text.matchAll(/require\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1]);
+  if (required.some((r) => module.test(r))) return true;
+  // `apm.start()` on the agent imported as a whole.
+  return (
+    module.test('elastic-apm-node/start') &&
+    /['"]elastic-apm-node['"]/.test(file.text) &&
+    /\.start\s*\(/.test(file.text)
+  );
+}
+
 /** The parts of the auto-instrumentations bundle obslint's clients depend on, by package name. */
 const AUTO_PARTS: Record<string, Client[]> = {
   '@opentelemetry/instrumentation-http': HTTP_BASED,
@@ -242,6 +329,7 @@ const AUTO_PARTS: Record<string, Client[]> = {
   '@opentelemetry/instrumentation-kafkajs': ['kafkajs'],
   '@opentelemetry/instrumentation-amqplib': ['amqplib'],
   '@opentelemetry/instrumentation-aws-sdk': ['sqs'],
+  '@opentelemetry/instrumentation-grpc': ['grpc'],
 };
 
 function ignore(facts: TracingFacts, hosts: string[], clients: Client[]): void {
@@ -315,10 +403,13 @@ function hookOf(options: ts.ObjectLiteralExpression): ts.Node | undefined {
  */
 const TOOLING_DIRECTORY = /^(scripts?|tools|examples?|benchmarks?|bench|e2e)\//;
 
+/** A demo or example program beside the code it shows (`src/demo.ts`): run by hand, like tooling. */
+const DEMO_FILE = /(?:^|\/)(?:demo|examples?)\.[cm]?[jt]sx?$/;
+
 function isTooling(file: string, packageKey: string): boolean {
   const inPackage =
     packageKey === '.' ? file : file.startsWith(`${packageKey}/`) ? file.slice(packageKey.length + 1) : file;
-  return TOOLING_DIRECTORY.test(inPackage);
+  return TOOLING_DIRECTORY.test(inPackage) || DEMO_FILE.test(inPackage);
 }
 
 function scheduledOnly(call: ts.CallExpression | ts.NewExpression, queues: ScheduledQueues): boolean {
@@ -331,14 +422,18 @@ export function outboundCalls(
   project: ProjectIndex,
   packages: PackageIndex,
 ): OutboundCall[] {
-  const clientCalls = calls.flatMap((call) => {
+  const grpc = usesGrpc(project.files.values()) ? new GrpcClients(project, ownPackages(packages)) : undefined;
+  const clientCalls = calls.flatMap((call): { call: typeof call; client: ClientCall; rpc?: GrpcCall }[] => {
     const client = clientCall(call, project, messagingClientsOf(call.getSourceFile()));
-    return client ? [{ call, client }] : [];
+    if (client) return [{ call, client }];
+    const rpc = grpc && ts.isCallExpression(call) ? grpc.callOf(call) : undefined;
+    return rpc ? [{ call, client: { client: rpc.client, direction: 'send' }, rpc }] : [];
   });
+  const injectedAtBinding = grpc ? servicesBuiltInjecting(grpc, project) : new Map<string, string>();
   // Every `x.add(…)`: a queue's producers include calls whose receiver obslint cannot tie to BullMQ.
   const queues = new ScheduledQueues(calls.filter(ts.isCallExpression));
   const out: OutboundCall[] = [];
-  for (const { call, client: found } of clientCalls) {
+  for (const { call, client: found, rpc } of clientCalls) {
     const file = call.getSourceFile();
     const loc = project.location(call.expression);
     const scope = packages.of(file.fileName);
@@ -347,16 +442,18 @@ export function outboundCalls(
       client: found.client,
       direction: found.direction,
       loc,
-      host: hostOf(call),
+      host: rpc ? rpcHost(rpc) : hostOf(call),
       package: scope.key,
     };
+    if (rpc) outbound.service = rpc.service;
     if (isClientComponent(file) || builtForBrowser(scope.manifest) || runsInBrowser(call, scope))
       outbound.browser = true;
     const evidence =
       found.client === 'bullmq' && scheduledOnly(call, queues)
         ? 'a repeatable job the application schedules itself (no request trace to carry)'
         : found.direction === 'send'
-          ? injected(call, project)
+          ? (injected(call, project) ??
+            (rpc && (clientInjects(rpc, project) ?? (rpc.origin ? undefined : injectedAtBinding.get(serviceKey(rpc))))))
           : extracted(found.handler, project);
     if (evidence) outbound.evidence = evidence;
     out.push(outbound);
@@ -435,7 +532,7 @@ function instanceHost(call: ts.CallExpression | ts.NewExpression): string | unde
 function injected(call: ts.CallExpression | ts.NewExpression, project: ProjectIndex): string | undefined {
   const args = [...(call.arguments ?? [])];
   if (args.some((a) => mentionsTraceparent(a))) return 'traceparent header';
-  const carriers = injectedCarriers(enclosingFunction(call) ?? call.getSourceFile());
+  const carriers = injectedCarriers(outerFunction(call) ?? call.getSourceFile());
   if (args.some((a) => mentionsAny(a, carriers))) return 'propagation.inject';
   if (args.some((a) => callsInjectingHelper(a, project))) return 'propagation.inject (helper)';
   const receiver = ts.isPropertyAccessExpression(skipOuter(call.expression))
@@ -443,6 +540,17 @@ function injected(call: ts.CallExpression | ts.NewExpression, project: ProjectIn
     : undefined;
   if (receiver && interceptorInjects(receiver)) return 'axios interceptor';
   return undefined;
+}
+
+/**
+ * The function a call's carrier is filled in: the outermost of the functions around it (a callback
+ * passed to `new Promise` sends what its enclosing function filled), a few levels up.
+ */
+function outerFunction(node: ts.Node): ts.SignatureDeclaration | undefined {
+  let outer = enclosingFunction(node);
+  for (let hops = 0, fn = outer && enclosingFunction(outer); fn && hops < 3; fn = enclosingFunction(fn), hops++)
+    outer = fn;
+  return outer;
 }
 
 /** A consumer's handler that extracts the context from the message it receives. */
@@ -468,11 +576,14 @@ function extracted(handler: ts.Node | undefined, project: ProjectIndex): string 
   return found;
 }
 
+/** W3C's header, and Jaeger's (what jaeger-client injects unless told to use W3C). */
+const TRACE_HEADERS = new Set(['traceparent', 'uber-trace-id']);
+
 function mentionsTraceparent(node: ts.Node): boolean {
   let found = false;
   forEachDescendant(node, (n) => {
     if (found) return false;
-    if ((ts.isStringLiteralLike(n) || ts.isIdentifier(n)) && n.text.toLowerCase() === 'traceparent') found = true;
+    if ((ts.isStringLiteralLike(n) || ts.isIdentifier(n)) && TRACE_HEADERS.has(n.text.toLowerCase())) found = true;
   });
   return found;
 }
@@ -495,13 +606,31 @@ function injectedCarriers(scope: ts.Node): Set<string> {
       ts.isCallExpression(n) &&
       propertyName(skipOuter(n.expression)) === 'inject' &&
       /propagation/.test(n.expression.getText())
-    ) {
-      const carrier = n.arguments[1] && skipOuter(n.arguments[1]);
-      if (carrier && ts.isIdentifier(carrier)) names.add(carrier.text);
-      if (carrier && ts.isPropertyAccessExpression(carrier)) names.add(carrier.name.text);
-    }
+    )
+      addCarrier(names, n.arguments[1]);
+    // OpenTracing: `tracer.inject(span.context(), FORMAT_HTTP_HEADERS, carrier)`.
+    else if (
+      ts.isCallExpression(n) &&
+      propertyName(skipOuter(n.expression)) === 'inject' &&
+      n.arguments.length >= 3 &&
+      OPENTRACING_FORMAT.test(n.arguments[1].getText())
+    )
+      addCarrier(names, n.arguments[2]);
+  });
+  // gRPC metadata the context is copied into: `metadata.set('traceparent', …)`, `metadata.set(k, carrier[k])`.
+  forEachDescendant(scope, (n) => {
+    if (!ts.isCallExpression(n) || !['set', 'add'].includes(propertyName(skipOuter(n.expression)) ?? '')) return;
+    const target = skipOuter((skipOuter(n.expression) as ts.PropertyAccessExpression).expression);
+    if (!ts.isIdentifier(target) || names.has(target.text)) return;
+    if (n.arguments.some((a) => mentionsTraceparent(a) || mentionsAny(a, names))) names.add(target.text);
   });
   return names;
+}
+
+function addCarrier(names: Set<string>, arg: ts.Expression | undefined): void {
+  const carrier = arg && skipOuter(arg);
+  if (carrier && ts.isIdentifier(carrier)) names.add(carrier.text);
+  if (carrier && ts.isPropertyAccessExpression(carrier)) names.add(carrier.name.text);
 }
 
 function callsInjectingHelper(node: ts.Node, project: ProjectIndex): boolean {
@@ -510,10 +639,98 @@ function callsInjectingHelper(node: ts.Node, project: ProjectIndex): boolean {
     if (found) return false;
     if (ts.isCallExpression(n)) {
       const helper = calledFunction(n.expression, project);
-      if (helper && /propagation\s*\.\s*inject\s*\(|traceparent/i.test(helper.getText())) found = true;
+      if (helper && INJECTS.test(helper.getText())) found = true;
     }
   });
   return found;
+}
+
+/**
+ * Code that puts trace context into what it sends: OpenTelemetry's `propagation.inject`, an
+ * OpenTracing `tracer.inject(span, FORMAT_HTTP_HEADERS | FORMAT_TEXT_MAP, carrier)`, a
+ * `traceparent` or Jaeger `uber-trace-id` key, nice-grpc's OpenTelemetry client middleware.
+ */
+const INJECTS =
+  /propagation\s*\.\s*inject\s*\(|traceparent|uber-trace-id|\.inject\s*\([^;]*FORMAT_(?:HTTP_HEADERS|TEXT_MAP)|openTelemetryClientMiddleware/i;
+const OPENTRACING_FORMAT = /FORMAT_(?:HTTP_HEADERS|TEXT_MAP)$|^['"](?:http_headers|text_map)['"]$/;
+
+/**
+ * A gRPC client built with an interceptor or middleware that injects (`interceptors: [tracing]`,
+ * `createClientFactory().use(openTelemetryClientMiddleware())`): every call on it carries the context.
+ */
+function clientInjects(rpc: GrpcCall, project: ProjectIndex): string | undefined {
+  if (!rpc.origin) return undefined;
+  let found: string | undefined;
+  forEachDescendant(rpc.origin, (n) => {
+    if (found) return false;
+    if (!ts.isIdentifier(n)) return;
+    if (n.text === 'openTelemetryClientMiddleware') found = 'nice-grpc-opentelemetry middleware';
+    else if (ts.isCallExpression(n.parent) && n.parent.expression === n) {
+      const helper = calledFunction(n, project);
+      if (helper && INJECTS.test(helper.getText())) found = 'client interceptor';
+    } else {
+      let decl = lookup(n.text, n);
+      if (decl?.kind === 'import') decl = project.followImport(decl);
+      const value =
+        decl?.kind === 'function' ? decl.node : decl?.kind === 'variable' ? decl.node.initializer : undefined;
+      if (value && INJECTS.test(value.getText())) found = 'client interceptor';
+    }
+  });
+  return found;
+}
+
+const serviceKey = (rpc: GrpcCall): string => `${rpc.client}:${rpc.service}`;
+
+/**
+ * Services whose every client the project builds carries the context (an injecting interceptor or
+ * middleware at each `new`, `createClient` or factory): a client known only by its type (injected
+ * into a constructor) is one of those. A service also built without one may be that one.
+ */
+function servicesBuiltInjecting(grpc: GrpcClients, project: ProjectIndex): Map<string, string> {
+  const verdicts = new Map<string, string | undefined>();
+  for (const built of grpc.constructions()) {
+    const key = serviceKey(built);
+    const how = clientInjects(built, project);
+    const where =
+      how &&
+      `${how} where it is built (${project.location(built.origin!).file}:${project.location(built.origin!).line})`;
+    verdicts.set(key, verdicts.has(key) && verdicts.get(key) === undefined ? undefined : where);
+  }
+  const out = new Map<string, string>();
+  for (const [key, how] of verdicts) if (how) out.set(key, how);
+  return out;
+}
+
+/** The address of a client built with a literal one (`new InventoryClient('inventory:50051', creds)`). */
+function rpcHost(rpc: GrpcCall): string | undefined {
+  const args =
+    rpc.origin && (ts.isCallExpression(rpc.origin) || ts.isNewExpression(rpc.origin))
+      ? rpc.origin.arguments
+      : undefined;
+  let host: string | undefined;
+  for (const arg of args ?? [])
+    forEachDescendant(arg, (n) => {
+      if (host) return false;
+      if (!ts.isStringLiteralLike(n)) return;
+      const match = /^(?:dns:\/{0,3}|https?:\/\/)?([a-z0-9-]+(?:\.[a-z0-9-]+)*)(?::\d+)?\/?$/i.exec(n.text);
+      if (match && (/:\d+\/?$/.test(n.text) || /^(?:dns|https?):/.test(n.text))) host = match[1].toLowerCase();
+    });
+  return host;
+}
+
+/** Whether a bare specifier is a package of the organisation: a workspace package, or one in its npm scope. */
+function ownPackages(packages: PackageIndex): (specifier: string) => boolean {
+  const names: string[] = [];
+  const scopes = new Set<string>();
+  for (const scope of packages.all()) {
+    const name = scope.manifest?.name;
+    if (!name || name.startsWith('(unnamed:')) continue;
+    names.push(name);
+    if (name.startsWith('@')) scopes.add(name.split('/')[0]);
+  }
+  return (specifier) =>
+    names.some((n) => specifier === n || specifier.startsWith(`${n}/`)) ||
+    (specifier.startsWith('@') && scopes.has(specifier.split('/')[0]));
 }
 
 /** `client.interceptors.request.use((config) => { propagation.inject(…, config.headers) … })` anywhere in the file. */
@@ -529,7 +746,7 @@ function interceptorInjects(receiver: ts.Expression): boolean {
     if (!new RegExp(`\\b${name}\\s*\\.\\s*interceptors\\s*\\.\\s*request\\s*\\.\\s*use$`).test(text)) return;
     const base = n.expression.getText().split('.')[0].trim();
     if (decl && base === name && lookup(name, n) !== decl && lookup(name, n)?.kind !== decl.kind) return;
-    if (/propagation\s*\.\s*inject\s*\(|traceparent/i.test(n.getText())) found = true;
+    if (INJECTS.test(n.getText())) found = true;
   });
   return found;
 }
