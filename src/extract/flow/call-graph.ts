@@ -20,9 +20,22 @@ export type Caller = ts.CallExpression | ts.NewExpression;
 export class CallGraph {
   /**
    * Set once every metric is known (resolving earlier would memoize a partial answer): a call on a
-   * metric (`histogram.record(1, …)`) is not a call of a project method named `record`.
+   * metric (`histogram.record(1, …)`) is not a call of a project method named `record`. Undefined
+   * for a receiver whose resolution is under way (asked from inside it): its call is kept for now.
    */
-  isMetric?: (receiver: ts.Expression) => boolean;
+  private isMetric?: (receiver: ts.Expression) => boolean | undefined;
+
+  /**
+   * A method's callers by name, once every receiver's answer was final: a name like `set` has
+   * thousands of calls, and value flow asks for the same method's callers again and again.
+   */
+  private readonly methodCallers = new Map<ts.SignatureDeclaration, Caller[]>();
+
+  /** Every metric is known: from now on a call on a metric is no caller (see {@link isMetric}). */
+  knowMetrics(isMetric: (receiver: ts.Expression) => boolean | undefined): void {
+    this.isMetric = isMetric;
+    this.methodCallers.clear();
+  }
 
   constructor(
     private readonly project: ProjectIndex,
@@ -40,15 +53,22 @@ export class CallGraph {
     const group = this.callerGroup(name);
     if (ts.isConstructorDeclaration(fn)) return [...(group.byTarget.get(fn) ?? []), ...this.superCallsOf(fn)];
     if (!isMethodLike(fn)) return group.byTarget.get(fn) ?? [];
+    const known = this.methodCallers.get(fn);
+    if (known) return known;
     // `this.run(...)` calls a method of its own class; other receivers are matched by name.
     const owner = enclosingClassLike(fn);
-    return group.byMethodName.filter((call) => {
+    let final = true;
+    const callers = group.byMethodName.filter((call) => {
       const receiver = skipOuter((skipOuter(call.expression) as ts.PropertyAccessExpression).expression);
       if (receiver.kind === ts.SyntaxKind.ThisKeyword)
         return !owner || this.project.inheritsFrom(enclosingClassLike(call), owner);
       // `histogram.record(1, …)` records a metric; it does not call a project method named `record`.
-      return !this.isMetric?.(receiver);
+      const metric = this.isMetric?.(receiver);
+      if (metric === undefined && this.isMetric) final = false;
+      return !metric;
     });
+    if (final) this.methodCallers.set(fn, callers);
+    return callers;
   }
 
   private superCallsByBase?: Map<ts.ClassLikeDeclaration, ts.CallExpression[]>;
