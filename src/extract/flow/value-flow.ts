@@ -62,18 +62,26 @@ function append(into: Source[], items: readonly Source[]): void {
 /** Each origin once: the same object reached through several spreads is one origin, not one per path to it. */
 function distinct(sources: Source[]): Source[] {
   if (sources.length < 2) return sources;
-  const seen = new Map<ts.Node, Set<string>>();
+  // Keys are built only for origins of one node: most lists name each node once.
+  const seen = new Map<ts.Node, Source[]>();
   return sources.filter((source) => {
     const node = isInjected(source) ? source.node : source.expr;
-    const key = isInjected(source)
-      ? `${source.token}\u0000${source.path.join('.')}`
-      : `${source.path.join('.')}\u0000${source.element ?? ''}\u0000${source.key ?? ''}\u0000${source.expanded ?? ''}`;
-    let keys = seen.get(node);
-    if (!keys) seen.set(node, (keys = new Set()));
-    if (keys.has(key)) return false;
-    keys.add(key);
+    const others = seen.get(node);
+    if (!others) {
+      seen.set(node, [source]);
+      return true;
+    }
+    const key = distinctKey(source);
+    if (others.some((other) => distinctKey(other) === key)) return false;
+    others.push(source);
     return true;
   });
+}
+
+function distinctKey(source: Source): string {
+  return isInjected(source)
+    ? `${source.token}\u0000${source.path.join('.')}`
+    : `${source.path.join('.')}\u0000${source.element ?? ''}\u0000${source.key ?? ''}\u0000${source.expanded ?? ''}`;
 }
 
 /** A variable or a class field that values are written into by key: where to look and how to know it. */
@@ -291,7 +299,7 @@ export class ValueFlow {
     this.active.add(e);
     let found: Source[];
     try {
-      found = dedupe(this.uncached(e, depth)).slice(0, MAX_ORIGINS);
+      found = dedupe(this.uncached(e, depth), MAX_ORIGINS);
     } finally {
       this.active.delete(e);
     }
@@ -997,17 +1005,39 @@ function classOf(decl: Declaration | undefined): ts.ClassDeclaration | undefined
 /** `pos:file` per node, for {@link dedupe}: finding a node's file walks up the whole tree. */
 const placeOf = new WeakMap<ts.Node, string>();
 
-function dedupe(origins: Source[]): Source[] {
-  const seen = new Set<string>();
-  return origins.filter((o) => {
-    const node = isInjected(o) ? o.node : o.expr;
-    let place = placeOf.get(node);
-    if (place === undefined) placeOf.set(node, (place = `${node.pos}:${node.getSourceFile().fileName}`));
-    const element = !isInjected(o) && o.element !== undefined ? `@${o.element}` : '';
-    const named = !isInjected(o) && o.key !== undefined ? `[${o.key}]` : '';
-    const key = `${place}:${o.path.join('.')}${element}${named}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+function place(o: Source): string {
+  const node = isInjected(o) ? o.node : o.expr;
+  let at = placeOf.get(node);
+  if (at === undefined) placeOf.set(node, (at = `${node.pos}:${node.getSourceFile().fileName}`));
+  return at;
+}
+
+/** What tells two origins at the same place apart. */
+function detail(o: Source): string {
+  const element = !isInjected(o) && o.element !== undefined ? `@${o.element}` : '';
+  const named = !isInjected(o) && o.key !== undefined ? `[${o.key}]` : '';
+  return `${o.path.join('.')}${element}${named}`;
+}
+
+/**
+ * The first `limit` origins that differ by place, path, element and key. Lists run to thousands
+ * (every caller's arguments): the details are compared only between origins at one place, and the
+ * scan stops at the limit.
+ */
+function dedupe(origins: Source[], limit: number): Source[] {
+  const kept: Source[] = [];
+  const atPlace = new Map<string, Source[]>();
+  for (const o of origins) {
+    if (kept.length >= limit) break;
+    const at = place(o);
+    const others = atPlace.get(at);
+    if (!others) atPlace.set(at, [o]);
+    else {
+      const own = detail(o);
+      if (others.some((other) => detail(other) === own)) continue;
+      others.push(o);
+    }
+    kept.push(o);
+  }
+  return kept;
 }
