@@ -318,20 +318,32 @@ export function forEachThisAssignment(
   member: string,
   visit: (value: ts.Expression) => unknown,
 ): void {
-  let done = false;
+  for (const value of thisAssignments(cls).get(member) ?? []) if (visit(value) === true) return;
+}
+
+/**
+ * Every `this.<member> = value` of a class by member, in source order: asked per class and member
+ * from several analyses, and walking the whole class each time was a visible share of a run.
+ */
+const thisAssignmentsByClass = new WeakMap<ts.ClassLikeDeclaration, Map<string, ts.Expression[]>>();
+
+function thisAssignments(cls: ts.ClassLikeDeclaration): Map<string, ts.Expression[]> {
+  let byMember = thisAssignmentsByClass.get(cls);
+  if (byMember) return byMember;
+  const found = new Map<string, ts.Expression[]>();
   for (const element of cls.members) {
     forEachDescendant(element, (node) => {
-      if (done || (node !== element && ts.isClassLike(node))) return false;
+      if (node !== element && ts.isClassLike(node)) return false;
       if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
         const left = skipOuter(node.left);
-        if (
-          ts.isPropertyAccessExpression(left) &&
-          left.expression.kind === ts.SyntaxKind.ThisKeyword &&
-          left.name.text === member
-        )
-          done = visit(node.right) === true;
+        if (ts.isPropertyAccessExpression(left) && left.expression.kind === ts.SyntaxKind.ThisKeyword) {
+          let values = found.get(left.name.text);
+          if (!values) found.set(left.name.text, (values = []));
+          values.push(node.right);
+        }
       }
     });
-    if (done) return;
   }
+  thisAssignmentsByClass.set(cls, (byMember = found));
+  return byMember;
 }
