@@ -30,12 +30,21 @@ export type Declaration =
 
 /** Finds the declaration of `name` visible from `from`, walking outwards through enclosing scopes. */
 export function lookup(name: string, from: ts.Node): Declaration | undefined {
-  for (let node: ts.Node | undefined = from; node; node = node.parent) {
-    const found = declaredIn(node, name);
-    if (found) return found;
+  // An identifier looking up its own name (nearly every lookup): asked again and again by value
+  // flow, whose queries revisit the same code, so the walk outwards is done once per identifier.
+  const own = ts.isIdentifier(from) && from.text === name;
+  if (own) {
+    const known = ownDeclarations.get(from);
+    if (known !== undefined) return known ?? undefined;
   }
-  return undefined;
+  let found: Declaration | undefined;
+  for (let node: ts.Node | undefined = from; node && !found; node = node.parent) found = declaredIn(node, name);
+  if (own) ownDeclarations.set(from, found ?? null);
+  return found;
 }
+
+/** What {@link lookup} found for an identifier's own name; null for nothing. Nobody changes a Declaration. */
+const ownDeclarations = new WeakMap<ts.Node, Declaration | null>();
 
 function declaredIn(scope: ts.Node, name: string): Declaration | undefined {
   if (ts.isFunctionLike(scope)) {
