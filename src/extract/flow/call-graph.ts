@@ -92,7 +92,7 @@ export class CallGraph {
    */
   confirmedCallersOf(fn: ts.SignatureDeclaration): Caller[] {
     const owner = enclosingClassLike(fn);
-    return this.methodCallersWhere(fn, (declared, receiver) => {
+    return this.methodCallersWhere(fn, this.confirmed, (declared, receiver) => {
       if (declared.length > 0) return declared.some((d) => d === fn || d === fn.parent);
       // Of unknown type: a receiver named after the class (`repo.query()` for `OrderRepository`).
       return !owner?.name || namesAgree(owner.name.text, propertyName(receiver) ?? receiver.getText());
@@ -109,6 +109,7 @@ export class CallGraph {
     // (`module.exports = { counter }`) may lead to the wrapper.
     return this.methodCallersWhere(
       fn,
+      this.possible,
       (declared) =>
         declared.length === 0 ||
         declared.some(
@@ -127,17 +128,27 @@ export class CallGraph {
    */
   private methodCallersWhere(
     fn: ts.SignatureDeclaration,
-    keep: (declared: ts.Node[], receiver: ts.Expression) => boolean,
+    memo: Map<ts.SignatureDeclaration, { from: Caller[]; callers: Caller[] }>,
+    keep: (declared: readonly ts.Node[], receiver: ts.Expression) => boolean,
   ): Caller[] {
     const calls = this.callersOf(fn);
     if (!isMethodLike(fn)) return calls;
-    return calls.filter((call) => {
+    // `keep` is a pure test per call: the filtered list holds as long as the list it filtered.
+    const known = memo.get(fn);
+    if (known?.from === calls) return known.callers;
+    const callers = calls.filter((call) => {
       const callee = skipOuter(call.expression);
       if (!ts.isPropertyAccessExpression(callee)) return true;
       const receiver = skipOuter(callee.expression);
       return receiver.kind === ts.SyntaxKind.ThisKeyword || keep(this.types.declarations(callee), receiver);
     });
+    if (this.methodCallers.get(fn) === calls) memo.set(fn, { from: calls, callers });
+    return callers;
   }
+
+  /** {@link confirmedCallersOf} and {@link possibleCallersOf} per method, for a final list of callers by name. */
+  private readonly confirmed = new Map<ts.SignatureDeclaration, { from: Caller[]; callers: Caller[] }>();
+  private readonly possible = new Map<ts.SignatureDeclaration, { from: Caller[]; callers: Caller[] }>();
 
   private readonly callerGroups = new Map<string, { byTarget: Map<ts.Node, Caller[]>; byMethodName: Caller[] }>();
 
