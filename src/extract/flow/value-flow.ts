@@ -92,7 +92,28 @@ interface Container {
   init: ts.Expression | undefined;
 }
 
+/**
+ * Containers are looked up for every member read value flow follows: each is described once (its
+ * id, its test and its initializer), not once per read.
+ */
+const variableContainers = new WeakMap<ts.VariableDeclaration, Container | null>();
+const fieldContainers = new WeakMap<ts.ClassLikeDeclaration, Map<string, Container>>();
+
 function variableContainer(decl: ts.VariableDeclaration): Container | undefined {
+  let container = variableContainers.get(decl);
+  if (container === undefined) variableContainers.set(decl, (container = describeVariable(decl) ?? null));
+  return container ?? undefined;
+}
+
+function fieldContainer(cls: ts.ClassLikeDeclaration, field: string): Container {
+  let byField = fieldContainers.get(cls);
+  if (!byField) fieldContainers.set(cls, (byField = new Map<string, Container>()));
+  let container = byField.get(field);
+  if (!container) byField.set(field, (container = describeField(cls, field)));
+  return container;
+}
+
+function describeVariable(decl: ts.VariableDeclaration): Container | undefined {
   if (!ts.isIdentifier(decl.name)) return undefined;
   const name = decl.name.text;
   const scope = decl.getSourceFile();
@@ -104,7 +125,7 @@ function variableContainer(decl: ts.VariableDeclaration): Container | undefined 
   };
 }
 
-function fieldContainer(cls: ts.ClassLikeDeclaration, field: string): Container {
+function describeField(cls: ts.ClassLikeDeclaration, field: string): Container {
   const declared = cls.members.find((m) => ts.isPropertyDeclaration(m) && propertyKey(m.name) === field);
   return {
     id: `${cls.getSourceFile().fileName}:${cls.pos}#${field}`,
