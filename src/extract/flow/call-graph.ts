@@ -71,6 +71,14 @@ export class CallGraph {
     return callers;
   }
 
+  /**
+   * Whether `callersOf(fn)` is the final answer: a function's callers always are; a method's by
+   * name once none of the receivers it asked about was still being resolved.
+   */
+  callersSettled(fn: ts.SignatureDeclaration): boolean {
+    return !isMethodLike(fn) || this.methodCallers.has(fn);
+  }
+
   private superCallsByBase?: Map<ts.ClassLikeDeclaration, ts.CallExpression[]>;
 
   /** `super({ channel: 'sms' })` in the subclasses of a constructor's class: calls of that constructor too. */

@@ -221,6 +221,8 @@ export class ValueFlow {
     private readonly evaluator: StaticEvaluator,
     private readonly types: TypeOracle,
     private readonly callersOf: (fn: ts.SignatureDeclaration) => Caller[],
+    /** Whether `callersOf(fn)` can no longer change (the call graph's `callersSettled`). */
+    private readonly callersSettled: (fn: ts.SignatureDeclaration) => boolean = () => false,
   ) {}
 
   /** Drops what was learnt so far (the call graph's answers change once every metric is known). */
@@ -294,10 +296,15 @@ export class ValueFlow {
     return value;
   }
 
-  /** The call sites of a function; a method's are marked as an answer that may change (see {@link remembered}). */
+  /**
+   * The call sites of a function; a method's are marked as an answer that may change (see
+   * {@link remembered}) until the call graph says they are final: a method with thousands of
+   * callers by name was otherwise walked again under every query.
+   */
   private callSites(fn: ts.SignatureDeclaration): Caller[] {
-    if (isMethodLike(fn)) this.volatileReads++;
-    return this.callersOf(fn);
+    const calls = this.callersOf(fn);
+    if (isMethodLike(fn) && !this.callersSettled(fn)) this.volatileReads++;
+    return calls;
   }
 
   private follow(expr: ts.Expression, depth: number): Source[] {
