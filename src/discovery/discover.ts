@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { globbySync } from 'globby';
 import { UsageError } from '../config/errors.js';
 import type { PathAlias, SubpathImports, WorkspacePackage } from '../extract/syntax/module-resolver.js';
@@ -101,13 +101,16 @@ export function discoverSync(paths: string[], root: string, extraIgnores: string
   const readConfigs = new Map<string, string[]>();
   for (const dir of [...contextDirs].sort()) {
     const gitignore = GitIgnore.load(dir, ALWAYS_IGNORED);
-    const manifests = globbySync(['**/package.json'], {
+    // Manifests and project configs in one walk of the tree (each walk reads every directory).
+    const settings = globbySync(['**/package.json', '**/{tsconfig,jsconfig}*.json'], {
       cwd: dir,
       absolute: true,
       ignore: ALWAYS_IGNORED,
       dot: false,
       suppressErrors: true,
     });
+    const isManifest = (f: string): boolean => basename(f) === 'package.json';
+    const manifests = settings.filter(isManifest);
     for (const manifest of manifests.filter((f) => !gitignore.ignores(f)).sort()) {
       if (readManifests.has(manifest)) continue;
       readManifests.add(manifest);
@@ -120,13 +123,7 @@ export function discoverSync(paths: string[], root: string, extraIgnores: string
       if (!packages.has(pkg.name)) packages.set(pkg.name, pkg);
       subpathImports.set(pkg.dir, { dir: pkg.dir, imports: read.imports });
     }
-    const configs = globbySync(['**/{tsconfig,jsconfig}*.json'], {
-      cwd: dir,
-      absolute: true,
-      ignore: ALWAYS_IGNORED,
-      dot: false,
-      suppressErrors: true,
-    });
+    const configs = settings.filter((f) => !isManifest(f));
     const outputDirs: string[] = [];
     for (const config of configs.filter((f) => !gitignore.ignores(f)).sort()) {
       let dirs = readConfigs.get(config);

@@ -160,7 +160,13 @@ export function extract(options: ExtractOptions): Extraction {
   const evaluator = new StaticEvaluator(project);
   const types = new TypeOracle(project.files, options.modules, timer);
   const calls = new CallGraph(project, types);
-  const flow = new ValueFlow(project, evaluator, types, (fn) => calls.callersOf(fn));
+  const flow = new ValueFlow(
+    project,
+    evaluator,
+    types,
+    (fn) => calls.callersOf(fn),
+    (fn) => calls.callersSettled(fn),
+  );
   wrappers.keepImported(candidates.importedWrapperModules);
   const definitions = new MetricDefinitions(project, evaluator, calls, flow, wrappers);
   for (const node of newExpressions)

@@ -14,6 +14,8 @@ import type { MetricDefinitions } from './metric-definitions.js';
 /** Resolves references to metrics: which definitions an expression may hold, by following its value. */
 export class MetricResolver {
   private readonly memo = new Map<ts.Node, MetricDef[]>();
+  /** The expressions being resolved now: their memo entry is a placeholder, not the answer. */
+  private readonly resolving = new Set<ts.Node>();
 
   /** Resolves references once every definition is known (`definitions` is complete). */
   constructor(
@@ -26,7 +28,9 @@ export class MetricResolver {
   ) {
     // Origins followed while definitions were still being found may have counted metric calls as callers.
     flow.forget();
-    calls.isMetric = (receiver) => this.resolve(receiver) !== undefined;
+    calls.knowMetrics((receiver) =>
+      this.resolving.has(skipOuter(receiver)) ? undefined : this.resolve(receiver) !== undefined,
+    );
   }
 
   /**
@@ -39,9 +43,14 @@ export class MetricResolver {
     if (!found) {
       // Marked before resolving: a receiver met again while resolving itself holds no metric.
       this.memo.set(e, []);
-      const defs = new Set<MetricDef>();
-      for (const source of this.flow.origins(e)) for (const def of this.metricsAt(source, e)) defs.add(def);
-      found = defs.size > 0 ? [...defs] : this.typedDefs(e);
+      this.resolving.add(e);
+      try {
+        const defs = new Set<MetricDef>();
+        for (const source of this.flow.origins(e)) for (const def of this.metricsAt(source, e)) defs.add(def);
+        found = defs.size > 0 ? [...defs] : this.typedDefs(e);
+      } finally {
+        this.resolving.delete(e);
+      }
       this.memo.set(e, found);
     }
     return found;

@@ -20,9 +20,22 @@ export type Caller = ts.CallExpression | ts.NewExpression;
 export class CallGraph {
   /**
    * Set once every metric is known (resolving earlier would memoize a partial answer): a call on a
-   * metric (`histogram.record(1, …)`) is not a call of a project method named `record`.
+   * metric (`histogram.record(1, …)`) is not a call of a project method named `record`. Undefined
+   * for a receiver whose resolution is under way (asked from inside it): its call is kept for now.
    */
-  isMetric?: (receiver: ts.Expression) => boolean;
+  private isMetric?: (receiver: ts.Expression) => boolean | undefined;
+
+  /**
+   * A method's callers by name, once every receiver's answer was final: a name like `set` has
+   * thousands of calls, and value flow asks for the same method's callers again and again.
+   */
+  private readonly methodCallers = new Map<ts.SignatureDeclaration, Caller[]>();
+
+  /** Every metric is known: from now on a call on a metric is no caller (see {@link isMetric}). */
+  knowMetrics(isMetric: (receiver: ts.Expression) => boolean | undefined): void {
+    this.isMetric = isMetric;
+    this.methodCallers.clear();
+  }
 
   constructor(
     private readonly project: ProjectIndex,
@@ -40,15 +53,31 @@ export class CallGraph {
     const group = this.callerGroup(name);
     if (ts.isConstructorDeclaration(fn)) return [...(group.byTarget.get(fn) ?? []), ...this.superCallsOf(fn)];
     if (!isMethodLike(fn)) return group.byTarget.get(fn) ?? [];
+    // Calls without arguments run the method but pass nothing: a list of their own, not remembered.
+    const known = withBareCalls ? undefined : this.methodCallers.get(fn);
+    if (known) return known;
     // `this.run(...)` calls a method of its own class; other receivers are matched by name.
     const owner = enclosingClassLike(fn);
-    return (withBareCalls ? group.byMethodNameBare : group.byMethodName).filter((call) => {
+    let final = true;
+    const callers = (withBareCalls ? group.byMethodNameBare : group.byMethodName).filter((call) => {
       const receiver = skipOuter((skipOuter(call.expression) as ts.PropertyAccessExpression).expression);
       if (receiver.kind === ts.SyntaxKind.ThisKeyword)
         return !owner || this.project.inheritsFrom(enclosingClassLike(call), owner);
       // `histogram.record(1, …)` records a metric; it does not call a project method named `record`.
-      return !this.isMetric?.(receiver);
+      const metric = this.isMetric?.(receiver);
+      if (metric === undefined && this.isMetric) final = false;
+      return !metric;
     });
+    if (final && !withBareCalls) this.methodCallers.set(fn, callers);
+    return callers;
+  }
+
+  /**
+   * Whether `callersOf(fn)` is the final answer: a function's callers always are; a method's by
+   * name once none of the receivers it asked about was still being resolved.
+   */
+  callersSettled(fn: ts.SignatureDeclaration): boolean {
+    return !isMethodLike(fn) || this.methodCallers.has(fn);
   }
 
   private superCallsByBase?: Map<ts.ClassLikeDeclaration, ts.CallExpression[]>;
@@ -72,13 +101,18 @@ export class CallGraph {
    */
   confirmedCallersOf(fn: ts.SignatureDeclaration, withBareCalls = false): Caller[] {
     const owner = enclosingClassLike(fn);
-    return this.methodCallersWhere(fn, withBareCalls, (declared, receiver) => {
-      // `metrics.recordStatus(…)` on a `metrics: MetricsClient` calls each class implementing it.
-      if (declared.length > 0)
-        return declared.some((d) => d === fn || d === fn.parent || this.declaredByInterfaceOf(d, owner));
-      // Of unknown type: a receiver named after the class (`repo.query()` for `OrderRepository`).
-      return !owner?.name || namesAgree(owner.name.text, propertyName(receiver) ?? receiver.getText());
-    });
+    return this.methodCallersWhere(
+      fn,
+      this.confirmed,
+      (declared, receiver) => {
+        // `metrics.recordStatus(…)` on a `metrics: MetricsClient` calls each class implementing it.
+        if (declared.length > 0)
+          return declared.some((d) => d === fn || d === fn.parent || this.declaredByInterfaceOf(d, owner));
+        // Of unknown type: a receiver named after the class (`repo.query()` for `OrderRepository`).
+        return !owner?.name || namesAgree(owner.name.text, propertyName(receiver) ?? receiver.getText());
+      },
+      withBareCalls,
+    );
   }
 
   private declaredByInterfaceOf(member: ts.Node, owner: ts.ClassLikeDeclaration | undefined): boolean {
@@ -100,7 +134,7 @@ export class CallGraph {
     // (`module.exports = { counter }`) may lead to the wrapper.
     return this.methodCallersWhere(
       fn,
-      false,
+      this.possible,
       (declared) =>
         declared.length === 0 ||
         declared.some(
@@ -119,18 +153,28 @@ export class CallGraph {
    */
   private methodCallersWhere(
     fn: ts.SignatureDeclaration,
-    withBareCalls: boolean,
-    keep: (declared: ts.Node[], receiver: ts.Expression) => boolean,
+    memo: Map<ts.SignatureDeclaration, { from: Caller[]; callers: Caller[] }>,
+    keep: (declared: readonly ts.Node[], receiver: ts.Expression) => boolean,
+    withBareCalls = false,
   ): Caller[] {
     const calls = this.callersOf(fn, withBareCalls);
     if (!isMethodLike(fn)) return calls;
-    return calls.filter((call) => {
+    // `keep` is a pure test per call: the filtered list holds as long as the list it filtered.
+    const known = memo.get(fn);
+    if (known?.from === calls) return known.callers;
+    const callers = calls.filter((call) => {
       const callee = skipOuter(call.expression);
       if (!ts.isPropertyAccessExpression(callee)) return true;
       const receiver = skipOuter(callee.expression);
       return receiver.kind === ts.SyntaxKind.ThisKeyword || keep(this.types.declarations(callee), receiver);
     });
+    if (this.methodCallers.get(fn) === calls) memo.set(fn, { from: calls, callers });
+    return callers;
   }
+
+  /** {@link confirmedCallersOf} and {@link possibleCallersOf} per method, for a final list of callers by name. */
+  private readonly confirmed = new Map<ts.SignatureDeclaration, { from: Caller[]; callers: Caller[] }>();
+  private readonly possible = new Map<ts.SignatureDeclaration, { from: Caller[]; callers: Caller[] }>();
 
   private readonly callerGroups = new Map<string, CallerGroup>();
 

@@ -102,15 +102,26 @@ export class TypeOracle {
     });
   }
 
-  /** Where the checker says a property or variable is declared. */
-  declarations(node: ts.Expression): ts.Node[] {
-    return this.ask((checker) => {
-      const at = ts.isPropertyAccessExpression(node) ? node.name : node;
-      let symbol = checker.getSymbolAtLocation(at);
-      if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
-      return [...(symbol?.declarations ?? [])];
-    });
+  /**
+   * Where the checker says a property or variable is declared. Kept per node: value flow and the
+   * call graph ask about the same receivers under many queries, and the checker's answer for a
+   * node does not change (it keeps the symbol it resolved).
+   */
+  declarations(node: ts.Expression): readonly ts.Node[] {
+    let found = this.declared.get(node);
+    if (!found) {
+      found = this.ask((checker) => {
+        const at = ts.isPropertyAccessExpression(node) ? node.name : node;
+        let symbol = checker.getSymbolAtLocation(at);
+        if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+        return [...(symbol?.declarations ?? [])];
+      });
+      this.declared.set(node, found);
+    }
+    return found;
   }
+
+  private readonly declared = new Map<ts.Expression, readonly ts.Node[]>();
 
   /** Whether the expression's type is an object (a labels object) rather than a number or string. */
   isObjectType(node: ts.Expression): boolean {

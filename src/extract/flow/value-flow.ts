@@ -62,18 +62,26 @@ function append(into: Source[], items: readonly Source[]): void {
 /** Each origin once: the same object reached through several spreads is one origin, not one per path to it. */
 function distinct(sources: Source[]): Source[] {
   if (sources.length < 2) return sources;
-  const seen = new Map<ts.Node, Set<string>>();
+  // Keys are built only for origins of one node: most lists name each node once.
+  const seen = new Map<ts.Node, Source[]>();
   return sources.filter((source) => {
     const node = isInjected(source) ? source.node : source.expr;
-    const key = isInjected(source)
-      ? `${source.token}\u0000${source.path.join('.')}`
-      : `${source.path.join('.')}\u0000${source.element ?? ''}\u0000${source.key ?? ''}\u0000${source.expanded ?? ''}`;
-    let keys = seen.get(node);
-    if (!keys) seen.set(node, (keys = new Set()));
-    if (keys.has(key)) return false;
-    keys.add(key);
+    const others = seen.get(node);
+    if (!others) {
+      seen.set(node, [source]);
+      return true;
+    }
+    const key = distinctKey(source);
+    if (others.some((other) => distinctKey(other) === key)) return false;
+    others.push(source);
     return true;
   });
+}
+
+function distinctKey(source: Source): string {
+  return isInjected(source)
+    ? `${source.token}\u0000${source.path.join('.')}`
+    : `${source.path.join('.')}\u0000${source.element ?? ''}\u0000${source.key ?? ''}\u0000${source.expanded ?? ''}`;
 }
 
 /** A variable or a class field that values are written into by key: where to look and how to know it. */
@@ -84,7 +92,28 @@ interface Container {
   init: ts.Expression | undefined;
 }
 
+/**
+ * Containers are looked up for every member read value flow follows: each is described once (its
+ * id, its test and its initializer), not once per read.
+ */
+const variableContainers = new WeakMap<ts.VariableDeclaration, Container | null>();
+const fieldContainers = new WeakMap<ts.ClassLikeDeclaration, Map<string, Container>>();
+
 function variableContainer(decl: ts.VariableDeclaration): Container | undefined {
+  let container = variableContainers.get(decl);
+  if (container === undefined) variableContainers.set(decl, (container = describeVariable(decl) ?? null));
+  return container ?? undefined;
+}
+
+function fieldContainer(cls: ts.ClassLikeDeclaration, field: string): Container {
+  let byField = fieldContainers.get(cls);
+  if (!byField) fieldContainers.set(cls, (byField = new Map<string, Container>()));
+  let container = byField.get(field);
+  if (!container) byField.set(field, (container = describeField(cls, field)));
+  return container;
+}
+
+function describeVariable(decl: ts.VariableDeclaration): Container | undefined {
   if (!ts.isIdentifier(decl.name)) return undefined;
   const name = decl.name.text;
   const scope = decl.getSourceFile();
@@ -96,7 +125,7 @@ function variableContainer(decl: ts.VariableDeclaration): Container | undefined 
   };
 }
 
-function fieldContainer(cls: ts.ClassLikeDeclaration, field: string): Container {
+function describeField(cls: ts.ClassLikeDeclaration, field: string): Container {
   const declared = cls.members.find((m) => ts.isPropertyDeclaration(m) && propertyKey(m.name) === field);
   return {
     id: `${cls.getSourceFile().fileName}:${cls.pos}#${field}`,
@@ -192,6 +221,8 @@ export class ValueFlow {
     private readonly evaluator: StaticEvaluator,
     private readonly types: TypeOracle,
     private readonly callersOf: (fn: ts.SignatureDeclaration) => Caller[],
+    /** Whether `callersOf(fn)` can no longer change (the call graph's `callersSettled`). */
+    private readonly callersSettled: (fn: ts.SignatureDeclaration) => boolean = () => false,
   ) {}
 
   /** Drops what was learnt so far (the call graph's answers change once every metric is known). */
@@ -265,10 +296,15 @@ export class ValueFlow {
     return value;
   }
 
-  /** The call sites of a function; a method's are marked as an answer that may change (see {@link remembered}). */
+  /**
+   * The call sites of a function; a method's are marked as an answer that may change (see
+   * {@link remembered}) until the call graph says they are final: a method with thousands of
+   * callers by name was otherwise walked again under every query.
+   */
   private callSites(fn: ts.SignatureDeclaration): Caller[] {
-    if (isMethodLike(fn)) this.volatileReads++;
-    return this.callersOf(fn);
+    const calls = this.callersOf(fn);
+    if (isMethodLike(fn) && !this.callersSettled(fn)) this.volatileReads++;
+    return calls;
   }
 
   private follow(expr: ts.Expression, depth: number): Source[] {
@@ -291,7 +327,7 @@ export class ValueFlow {
     this.active.add(e);
     let found: Source[];
     try {
-      found = dedupe(this.uncached(e, depth)).slice(0, MAX_ORIGINS);
+      found = dedupe(this.uncached(e, depth), MAX_ORIGINS);
     } finally {
       this.active.delete(e);
     }
@@ -997,17 +1033,39 @@ function classOf(decl: Declaration | undefined): ts.ClassDeclaration | undefined
 /** `pos:file` per node, for {@link dedupe}: finding a node's file walks up the whole tree. */
 const placeOf = new WeakMap<ts.Node, string>();
 
-function dedupe(origins: Source[]): Source[] {
-  const seen = new Set<string>();
-  return origins.filter((o) => {
-    const node = isInjected(o) ? o.node : o.expr;
-    let place = placeOf.get(node);
-    if (place === undefined) placeOf.set(node, (place = `${node.pos}:${node.getSourceFile().fileName}`));
-    const element = !isInjected(o) && o.element !== undefined ? `@${o.element}` : '';
-    const named = !isInjected(o) && o.key !== undefined ? `[${o.key}]` : '';
-    const key = `${place}:${o.path.join('.')}${element}${named}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+function place(o: Source): string {
+  const node = isInjected(o) ? o.node : o.expr;
+  let at = placeOf.get(node);
+  if (at === undefined) placeOf.set(node, (at = `${node.pos}:${node.getSourceFile().fileName}`));
+  return at;
+}
+
+/** What tells two origins at the same place apart. */
+function detail(o: Source): string {
+  const element = !isInjected(o) && o.element !== undefined ? `@${o.element}` : '';
+  const named = !isInjected(o) && o.key !== undefined ? `[${o.key}]` : '';
+  return `${o.path.join('.')}${element}${named}`;
+}
+
+/**
+ * The first `limit` origins that differ by place, path, element and key. Lists run to thousands
+ * (every caller's arguments): the details are compared only between origins at one place, and the
+ * scan stops at the limit.
+ */
+function dedupe(origins: Source[], limit: number): Source[] {
+  const kept: Source[] = [];
+  const atPlace = new Map<string, Source[]>();
+  for (const o of origins) {
+    if (kept.length >= limit) break;
+    const at = place(o);
+    const others = atPlace.get(at);
+    if (!others) atPlace.set(at, [o]);
+    else {
+      const own = detail(o);
+      if (others.some((other) => detail(other) === own)) continue;
+      others.push(o);
+    }
+    kept.push(o);
+  }
+  return kept;
 }

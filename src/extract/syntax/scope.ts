@@ -30,12 +30,21 @@ export type Declaration =
 
 /** Finds the declaration of `name` visible from `from`, walking outwards through enclosing scopes. */
 export function lookup(name: string, from: ts.Node): Declaration | undefined {
-  for (let node: ts.Node | undefined = from; node; node = node.parent) {
-    const found = declaredIn(node, name);
-    if (found) return found;
+  // An identifier looking up its own name (nearly every lookup): asked again and again by value
+  // flow, whose queries revisit the same code, so the walk outwards is done once per identifier.
+  const own = ts.isIdentifier(from) && from.text === name;
+  if (own) {
+    const known = ownDeclarations.get(from);
+    if (known !== undefined) return known ?? undefined;
   }
-  return undefined;
+  let found: Declaration | undefined;
+  for (let node: ts.Node | undefined = from; node && !found; node = node.parent) found = declaredIn(node, name);
+  if (own) ownDeclarations.set(from, found ?? null);
+  return found;
 }
+
+/** What {@link lookup} found for an identifier's own name; null for nothing. Nobody changes a Declaration. */
+const ownDeclarations = new WeakMap<ts.Node, Declaration | null>();
 
 function declaredIn(scope: ts.Node, name: string): Declaration | undefined {
   if (ts.isFunctionLike(scope)) {
@@ -200,23 +209,33 @@ function bindingPath(binding: ts.BindingName, name: string): { id: ts.Identifier
   return undefined;
 }
 
+/**
+ * The wrappers {@link skipOuter} strips, by kind: it runs on nearly every node the analysis looks
+ * at, and six `ts.is…` calls (each a lookup on the large `ts` namespace) per node were a visible
+ * share of a run.
+ */
+const OUTER_KINDS = new Set<ts.SyntaxKind>([
+  ts.SyntaxKind.ParenthesizedExpression,
+  ts.SyntaxKind.AsExpression,
+  ts.SyntaxKind.NonNullExpression,
+  ts.SyntaxKind.SatisfiesExpression,
+  ts.SyntaxKind.TypeAssertionExpression,
+  ts.SyntaxKind.AwaitExpression,
+]);
+
+type OuterExpression =
+  | ts.ParenthesizedExpression
+  | ts.AsExpression
+  | ts.NonNullExpression
+  | ts.SatisfiesExpression
+  | ts.TypeAssertion
+  | ts.AwaitExpression;
+
 /** Strips parentheses, type assertions, `!`, `satisfies` and `await`: they never change a value's provenance. */
 export function skipOuter(expr: ts.Expression): ts.Expression {
   let e = expr;
-  for (;;) {
-    if (
-      ts.isParenthesizedExpression(e) ||
-      ts.isAsExpression(e) ||
-      ts.isNonNullExpression(e) ||
-      ts.isSatisfiesExpression(e) ||
-      ts.isTypeAssertionExpression(e) ||
-      ts.isAwaitExpression(e)
-    ) {
-      e = e.expression;
-    } else {
-      return e;
-    }
-  }
+  while (OUTER_KINDS.has(e.kind)) e = (e as OuterExpression).expression;
+  return e;
 }
 
 /** The nearest function around a node (arrow functions and methods included). */
@@ -308,20 +327,32 @@ export function forEachThisAssignment(
   member: string,
   visit: (value: ts.Expression) => unknown,
 ): void {
-  let done = false;
+  for (const value of thisAssignments(cls).get(member) ?? []) if (visit(value) === true) return;
+}
+
+/**
+ * Every `this.<member> = value` of a class by member, in source order: asked per class and member
+ * from several analyses, and walking the whole class each time was a visible share of a run.
+ */
+const thisAssignmentsByClass = new WeakMap<ts.ClassLikeDeclaration, Map<string, ts.Expression[]>>();
+
+function thisAssignments(cls: ts.ClassLikeDeclaration): Map<string, ts.Expression[]> {
+  let byMember = thisAssignmentsByClass.get(cls);
+  if (byMember) return byMember;
+  const found = new Map<string, ts.Expression[]>();
   for (const element of cls.members) {
     forEachDescendant(element, (node) => {
-      if (done || (node !== element && ts.isClassLike(node))) return false;
+      if (node !== element && ts.isClassLike(node)) return false;
       if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
         const left = skipOuter(node.left);
-        if (
-          ts.isPropertyAccessExpression(left) &&
-          left.expression.kind === ts.SyntaxKind.ThisKeyword &&
-          left.name.text === member
-        )
-          done = visit(node.right) === true;
+        if (ts.isPropertyAccessExpression(left) && left.expression.kind === ts.SyntaxKind.ThisKeyword) {
+          let values = found.get(left.name.text);
+          if (!values) found.set(left.name.text, (values = []));
+          values.push(node.right);
+        }
       }
     });
-    if (done) return;
   }
+  thisAssignmentsByClass.set(cls, (byMember = found));
+  return byMember;
 }
