@@ -53,19 +53,17 @@ export class ProvenanceAnalyzer implements ValueWalker {
   private readonly sources: KnownSources;
   private readonly parameters: ParameterValues;
   readonly once: OncePerProcess;
-  private readonly calls: CallGraph;
 
   constructor(
     private readonly project: ProjectIndex,
     private readonly evaluator: StaticEvaluator,
-    calls: CallGraph,
+    private readonly calls: CallGraph,
     facts: RouteFacts,
     private readonly flow: ValueFlow,
     private readonly types: TypeOracle,
   ) {
     this.sources = new KnownSources(project, facts);
     this.once = new OncePerProcess(calls);
-    this.calls = calls;
     this.parameters = new ParameterValues(project, evaluator, calls, this.sources, this, types);
   }
 
@@ -525,7 +523,7 @@ export class ProvenanceAnalyzer implements ValueWalker {
     const step = this.sources.step(e, `\`${text(e)}\` is set by its class`);
     const values = writes.map((w) => {
       const value = this.of(w, EMPTY_ENV, depth + 1);
-      // `this.errorCodes = config.get('codes')` in a constructor start-up code calls once.
+      // `this.errorCodes = config.get('codes')` in a constructor only start-up code calls.
       return value.kind === 'unknown' && this.once.runsOnce(w)
         ? this.oncePerProcess(w, `\`${text(e)}\`, set once per process`)
         : value;
