@@ -7,6 +7,8 @@ import { lookup, propertyName, skipOuter, type Declaration } from '../syntax/sco
 import { forEachDescendant } from '../syntax/walk.js';
 
 const SPAN_NAMING_CALLS = new Set(['startSpan', 'startActiveSpan', 'updateName', 'getTracer', 'getMeter']);
+/** OpenTelemetry spans end with `end()`; OpenTracing's and dd-trace's with `finish()`. */
+const END_METHODS = new Set(['end', 'finish']);
 
 /** Calls that name a span, tracer or meter, and what they name it with. */
 export function isSpanCall(call: ts.CallExpression): boolean {
@@ -89,7 +91,11 @@ function lifecycle(
       return;
     const parent = node.parent;
     if (ts.isPropertyAccessExpression(parent) && parent.expression === node) {
-      if (parent.name.text === 'end' && ts.isCallExpression(parent.parent) && parent.parent.expression === parent)
+      if (
+        END_METHODS.has(parent.name.text) &&
+        ts.isCallExpression(parent.parent) &&
+        parent.parent.expression === parent
+      )
         ends.push(parent.parent);
       return;
     }
