@@ -129,7 +129,9 @@ function lifecycle(
       (ts.isReturnStatement(node) || ts.isThrowStatement(node)) &&
       node.getStart() > start &&
       node.getStart() < lastEnd &&
-      !endedBefore(node, ends)
+      !endedBefore(node, ends) &&
+      // `return promise.then(() => span.finish(), …)`: what it returns ends the span.
+      !ends.some((end) => end.pos >= node.pos && end.end <= node.end)
     )
       exit = node;
   });
