@@ -278,19 +278,12 @@ function constructedClient(ctor: ts.Expression, r: Reader): Omit<GrpcCall, 'orig
     return undefined;
   }
   if (!ts.isPropertyAccessExpression(ctor)) return undefined;
-  // `new proto.shop.Inventory(address, creds)`, `new pb.InventoryClient(…)`.
+  // `new pb.InventoryClient(…)` from a generated module; `new proto.shop.Inventory(address, creds)`
+  // from a loaded package definition, as a variable's value is read.
   const root = rootIdentifier(ctor);
-  if (!root) return undefined;
-  const decl = lookup(root.text, root);
+  const decl = root && lookup(root.text, root);
   if (decl?.kind === 'import') return decl.imported === '*' ? importedClient(decl, ctor.name.text, r) : undefined;
-  if (
-    decl?.kind === 'variable' &&
-    decl.path.length === 0 &&
-    decl.node.initializer &&
-    loadsProtoDefinition(decl.node.initializer)
-  )
-    return { client: 'grpc', service: serviceName(ctor.name.text) };
-  return undefined;
+  return constructorValue(ctor);
 }
 
 /** `const Inventory = makeGenericClientConstructor(InventoryService, 'Inventory')`, or a loaded package's service. */
