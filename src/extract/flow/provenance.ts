@@ -534,8 +534,7 @@ export class ProvenanceAnalyzer implements ValueWalker {
   /** `Code[code]` on a numeric enum is a member's name: that one when the key is known, else any. */
   private enumMemberName(e: ts.ElementAccessExpression, env: Env): Bound | undefined {
     const table = skipOuter(e.expression);
-    const decl = ts.isIdentifier(table) ? lookup(table.text, table) : undefined;
-    const enumDecl = decl?.kind === 'import' ? this.project.followImport(decl) : decl;
+    const enumDecl = ts.isIdentifier(table) ? this.project.declarationOf(table) : undefined;
     if (enumDecl?.kind !== 'enum') return undefined;
     const numeric = [...enumValues(enumDecl.node)].filter(([, v]) => typeof v === 'number');
     if (numeric.length === 0) return undefined;

@@ -404,8 +404,7 @@ export class StaticEvaluator {
   private declaredName(base: ts.Expression): string | undefined {
     const e = skipOuter(base);
     if (!ts.isIdentifier(e)) return undefined;
-    let decl = lookup(e.text, e);
-    if (decl?.kind === 'import') decl = this.project.followImport(decl);
+    const decl = this.project.declarationOf(e);
     if (decl?.kind === 'class') {
       const ownName = decl.node.members.some((m) => m.name && propertyKey(m.name) === 'name');
       return ownName ? undefined : decl.node.name?.text;
@@ -415,8 +414,7 @@ export class StaticEvaluator {
 
   private enumMember(base: ts.Expression, name: string): Static | undefined {
     if (!ts.isIdentifier(base)) return undefined;
-    let decl = lookup(base.text, base);
-    if (decl?.kind === 'import') decl = this.project.followImport(decl);
+    const decl = this.project.declarationOf(base);
     if (decl?.kind !== 'enum') return undefined;
     const members = enumValues(decl.node);
     const value = members.get(name);
@@ -430,8 +428,7 @@ export class StaticEvaluator {
   /** `EthImpl.ethCall` where `static ethCall = 'eth_call'` and nothing assigns the field again. */
   private staticMember(base: ts.Expression, name: string, env: Env, depth: number): Static | undefined {
     if (!ts.isIdentifier(base)) return undefined;
-    let decl = lookup(base.text, base);
-    if (decl?.kind === 'import') decl = this.project.followImport(decl);
+    const decl = this.project.declarationOf(base);
     if (decl?.kind !== 'class') return undefined;
     const field = decl.node.members.find(
       (m): m is ts.PropertyDeclaration =>
@@ -533,8 +530,7 @@ export function constantArrayElements(expr: ts.Expression, project: ProjectIndex
 
 /** The initializer of the `const` an identifier names (through an import), if it has one. */
 function constantInitializer(id: ts.Identifier, project: ProjectIndex): ts.Expression | undefined {
-  let decl = lookup(id.text, id);
-  if (decl?.kind === 'import') decl = project.followImport(decl);
+  const decl = project.declarationOf(id);
   if (decl?.kind !== 'variable' || decl.path.length > 0 || !decl.node.initializer) return undefined;
   return skipOuter(decl.node.initializer);
 }

@@ -2,7 +2,6 @@ import { ts } from 'ts-morph';
 import type { Bound } from '../../types.js';
 import { finite, product } from '../../model/bounds.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
-import { lookup, type Declaration } from '../syntax/scope.js';
 import { enumValues, staticStrings, type StaticEvaluator } from './static-eval.js';
 
 const MAX_DEPTH = 8;
@@ -49,7 +48,7 @@ function typeValues(
     return [...new Set(all)];
   }
   if (ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName)) {
-    const decl = resolveType(type.typeName.text, type, project);
+    const decl = project.declarationOf(type.typeName);
     if (decl?.kind === 'enum') return [...enumValues(decl.node).values()].map(String);
     if (decl?.kind === 'type' && ts.isTypeAliasDeclaration(decl.node) && !decl.node.typeParameters) {
       return typeValues(decl.node.type, project, evaluator, depth + 1);
@@ -58,7 +57,7 @@ function typeValues(
   }
   if (ts.isTypeReferenceNode(type) && ts.isQualifiedName(type.typeName) && ts.isIdentifier(type.typeName.left)) {
     // `Enum.Member` as a type
-    const decl = resolveType(type.typeName.left.text, type, project);
+    const decl = project.declarationOf(type.typeName.left);
     if (decl?.kind === 'enum') {
       const value = enumValues(decl.node).get(type.typeName.right.text);
       return value === undefined ? undefined : [String(value)];
@@ -99,11 +98,6 @@ function typeValues(
 
 function unparen(type: ts.TypeNode): ts.TypeNode {
   return ts.isParenthesizedTypeNode(type) ? unparen(type.type) : type;
-}
-
-function resolveType(name: string, from: ts.Node, project: ProjectIndex): Declaration | undefined {
-  const decl = lookup(name, from);
-  return decl?.kind === 'import' ? project.followImport(decl) : decl;
 }
 
 /** `typeof a.b` names an expression; rebuild it so the static evaluator can read it. */

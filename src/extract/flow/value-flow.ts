@@ -698,8 +698,7 @@ export class ValueFlow {
   private containerAt(container: ts.Expression): Container | undefined {
     const c = skipOuter(container);
     if (ts.isIdentifier(c)) {
-      let decl = lookup(c.text, c);
-      if (decl?.kind === 'import') decl = this.project.followImport(decl);
+      const decl = this.project.declarationOf(c);
       if (decl?.kind !== 'variable' || decl.path.length > 0) return undefined;
       return variableContainer(decl.node);
     }

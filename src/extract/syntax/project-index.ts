@@ -198,13 +198,18 @@ export class ProjectIndex {
     return this.findExport(file, decl.imported);
   }
 
+  /** What an identifier names: its declaration, or for an import the declaration in the imported project file. */
+  declarationOf(id: ts.Identifier): Declaration | undefined {
+    const decl = lookup(id.text, id);
+    return decl?.kind === 'import' ? this.followImport(decl) : decl;
+  }
+
   /** The class `extends X` names, when X is a class of the project. */
   baseClass(cls: ts.ClassLikeDeclaration): ts.ClassLikeDeclaration | undefined {
     const clause = cls.heritageClauses?.find((c) => c.token === ts.SyntaxKind.ExtendsKeyword);
     const base = clause?.types[0]?.expression;
     if (!base || !ts.isIdentifier(base)) return undefined;
-    let decl = lookup(base.text, base);
-    if (decl?.kind === 'import') decl = this.followImport(decl);
+    const decl = this.declarationOf(base);
     return decl?.kind === 'class' ? decl.node : undefined;
   }
 
@@ -230,8 +235,7 @@ export class ProjectIndex {
 
   private interfaceNamed(expr: ts.Expression): ts.InterfaceDeclaration | undefined {
     if (!ts.isIdentifier(expr)) return undefined;
-    let decl = lookup(expr.text, expr);
-    if (decl?.kind === 'import') decl = this.followImport(decl);
+    const decl = this.declarationOf(expr);
     return decl?.kind === 'type' && ts.isInterfaceDeclaration(decl.node) ? decl.node : undefined;
   }
 
