@@ -271,7 +271,7 @@ function withHouseStyles(reports: NamingReport[], eligible: (messageId: MessageI
       out.push(...group);
       continue;
     }
-    const [first, ...rest] = [...group].sort((a, b) => compareLocations(a.loc, b.loc));
+    const { first, related } = firstWithRelated(group, (r) => `\`${r.data.metric}\``);
     out.push({
       messageId: shared ? 'sharedLabelStyle' : 'houseStyle',
       data: {
@@ -285,9 +285,7 @@ function withHouseStyles(reports: NamingReport[], eligible: (messageId: MessageI
       loc: first.loc,
       metric: first.metric,
       cause: `houseStyle-${messageId}${data.label ?? ''}${data.unit?.toLowerCase() ?? ''}`,
-      related: distinctPlaces(first, rest)
-        .slice(0, 20)
-        .map((r) => ({ loc: r.loc, message: `\`${r.data.metric}\`` })),
+      related,
     });
   }
   return out;
@@ -301,7 +299,7 @@ function withLabelHouseStyle(reports: NamingReport[], multiWordLabels: number): 
   const camel = reports.filter((r) => r.messageId === 'labelCase');
   const names = new Set(camel.map((r) => r.data.label));
   if (camel.length < 2 || names.size * 2 <= multiWordLabels) return reports;
-  const [first, ...rest] = [...camel].sort((a, b) => compareLocations(a.loc, b.loc));
+  const { first, related } = firstWithRelated(camel, (r) => `\`${r.data.label}\` of \`${r.data.metric}\``);
   const grouped: NamingReport = {
     messageId: 'labelHouseStyle',
     data: {
@@ -314,17 +312,26 @@ function withLabelHouseStyle(reports: NamingReport[], multiWordLabels: number): 
     loc: first.loc,
     metric: first.metric,
     cause: 'houseStyle-labelCase',
-    related: distinctPlaces(first, rest)
-      .slice(0, 20)
-      .map((r) => ({ loc: r.loc, message: `\`${r.data.label}\` of \`${r.data.metric}\`` })),
+    related,
   };
   return [...reports.filter((r) => r.messageId !== 'labelCase'), grouped];
 }
 
-/** The other reports at places of their own (a label declared once in a helper is one place). */
-function distinctPlaces(first: NamingReport, rest: NamingReport[]): NamingReport[] {
+/**
+ * A group's first report, where the grouped finding stands, and up to 20 of the others as related
+ * locations, one per place (a label declared once in a helper is one place).
+ */
+function firstWithRelated(
+  group: NamingReport[],
+  describe: (r: NamingReport) => string,
+): { first: NamingReport; related: { loc: Location; message: string }[] } {
+  const [first, ...rest] = [...group].sort((a, b) => compareLocations(a.loc, b.loc));
   const seen = new Set([placeOf(first.loc)]);
-  return rest.filter((r) => !seen.has(placeOf(r.loc)) && Boolean(seen.add(placeOf(r.loc))));
+  const related = rest
+    .filter((r) => !seen.has(placeOf(r.loc)) && Boolean(seen.add(placeOf(r.loc))))
+    .slice(0, 20)
+    .map((r) => ({ loc: r.loc, message: describe(r) }));
+  return { first, related };
 }
 
 const placeOf = (loc: Location): string => `${loc.file}:${loc.line}:${loc.column}`;
