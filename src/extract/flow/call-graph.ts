@@ -68,8 +68,11 @@ export class CallGraph {
       if (metric === undefined && this.isMetric) final = false;
       return !metric;
     });
-    if (final && !withBareCalls) this.methodCallers.set(fn, callers);
-    return callers;
+    // A function in an exported object is called by name too, once imported on its own (`const { track } = require(…)`).
+    const direct = group.byTarget.get(fn)?.filter((call) => !callers.includes(call)) ?? [];
+    const all = direct.length > 0 ? [...callers, ...direct] : callers;
+    if (final && !withBareCalls) this.methodCallers.set(fn, all);
+    return all;
   }
 
   /**
@@ -223,6 +226,11 @@ export class CallGraph {
       if (decl.kind === 'variable' && decl.path.length === 0 && decl.node.initializer) {
         const init = skipOuter(decl.node.initializer);
         return ts.isArrowFunction(init) || ts.isFunctionExpression(init) ? init : undefined;
+      }
+      // `const { track } = require('./stats')` where stats.js is `module.exports = { track: (…) => … }`.
+      if (decl.kind === 'expression') {
+        const fn = skipOuter(decl.node);
+        return ts.isArrowFunction(fn) || ts.isFunctionExpression(fn) ? fn : undefined;
       }
       decl = decl.kind === 'import' ? this.project.followImport(decl) : undefined;
     }

@@ -136,6 +136,14 @@ export class StaticEvaluator {
    * A name as far as it can be read: constant parts as they are, the rest as `{expression}`
    * (`{APP_NAME}_build_info`). Undefined when nothing of it is constant.
    */
+  /** A property's name, computed ones included when they are constants (`[NAMES.ERRORS]: new Counter(…)`). */
+  keyOf(name: ts.PropertyName, env: Env = EMPTY_ENV, depth = 0): string | undefined {
+    return (
+      propertyKey(name) ??
+      (ts.isComputedPropertyName(name) ? scalarText(this.eval(name.expression, env, depth)) : undefined)
+    );
+  }
+
   pattern(expr: ts.Expression, env: Env = EMPTY_ENV, depth = 0): string | undefined {
     const parts = this.patternParts(expr, env, depth);
     return parts.some((p) => !p.startsWith('{') && p.length > 0) ? parts.join('') : undefined;
@@ -286,11 +294,7 @@ export class StaticEvaluator {
     let spreadParam: ts.ParameterDeclaration | undefined;
     for (const prop of e.properties) {
       if (ts.isPropertyAssignment(prop)) {
-        const key =
-          propertyKey(prop.name) ??
-          (ts.isComputedPropertyName(prop.name)
-            ? scalarText(this.eval(prop.name.expression, env, depth + 1))
-            : undefined);
+        const key = this.keyOf(prop.name, env, depth + 1);
         if (key !== undefined) props.set(key, this.eval(prop.initializer, env, depth + 1));
       } else if (ts.isShorthandPropertyAssignment(prop)) {
         props.set(prop.name.text, this.identifier(prop.name, env, depth + 1));

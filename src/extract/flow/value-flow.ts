@@ -400,6 +400,20 @@ export class ValueFlow {
     return (keys.length === 1 && this.declaredByChecker(e, depth)) || flowed;
   }
 
+  /**
+   * What `base[key]` holds for one key a caller chose (`this.metrics[name]` in `inc(name, labels)`,
+   * called as `agent.inc(NAMES.ERRORS, …)`): the container's value under that key.
+   */
+  originsUnder(access: ts.ElementAccessExpression, key: string): Source[] {
+    this.steps = 0;
+    this.queryMemo.clear();
+    const base = skipOuter(access.expression);
+    return dedupe(
+      [...this.members(this.follow(base, 1), [key], 1), ...this.storedIn(this.containerAt(base), [key], 1)],
+      MAX_ORIGINS,
+    );
+  }
+
   /** The keys a lookup `c[key]` reads, when obslint can tell them (constants, or built from constants callers pass). */
   keysRead(e: ts.ElementAccessExpression): string[] | undefined {
     return this.keysOf(e);
@@ -931,14 +945,30 @@ export class ValueFlow {
 
   /** The values `member` of one object may hold, or undefined when obslint cannot look inside it. */
   private memberOf(object: ts.Expression, member: string, depth: number): Source[] | undefined {
-    return this.remembered(object, `member\u0000${member}`, depth, () => this.readMember(object, member, depth));
+    // `this.metrics = { ...this.metrics, ...more }` reads its own member again: the cycle adds
+    // nothing, and walking it down to the depth limit used up the step budget before `more`.
+    const key = `member\u0000${member}`;
+    let reading = this.readingMembers.get(object);
+    if (reading?.has(key)) {
+      this.cuts++;
+      return [];
+    }
+    if (!reading) this.readingMembers.set(object, (reading = new Set()));
+    reading.add(key);
+    try {
+      return this.remembered(object, key, depth, () => this.readMember(object, member, depth));
+    } finally {
+      reading.delete(key);
+    }
   }
+
+  private readonly readingMembers = new Map<ts.Node, Set<string>>();
 
   private readMember(object: ts.Expression, member: string, depth: number): Source[] | undefined {
     if (ts.isObjectLiteralExpression(object)) {
       const found: Source[] = [];
       for (const prop of object.properties) {
-        if (ts.isPropertyAssignment(prop) && propertyKey(prop.name) === member)
+        if (ts.isPropertyAssignment(prop) && this.evaluator.keyOf(prop.name) === member)
           append(found, this.follow(prop.initializer, depth + 1));
         else if (ts.isShorthandPropertyAssignment(prop) && prop.name.text === member)
           append(found, this.follow(prop.name, depth + 1));
