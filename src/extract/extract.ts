@@ -213,7 +213,7 @@ export function extract(options: ExtractOptions): Extraction {
     flow,
     types,
   );
-  const collector = new LabelUseCollector(project, resolver, definitions, provenance, evaluator, types, flow);
+  const collector = new LabelUseCollector(project, resolver, definitions, provenance, evaluator, types, flow, calls);
   for (const call of [...callExpressions, ...newExpressions])
     guarded(call, notices, root, () => {
       collector.visit(call);

@@ -9,8 +9,10 @@ import type { ProjectIndex } from '../syntax/project-index.js';
 import type { ProvenanceAnalyzer } from '../flow/provenance.js';
 import { text } from '../flow/sources.js';
 import { unitOf } from './observed-units.js';
-import { lookup, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
+import { lookup, propertyName, skipOuter } from '../syntax/scope.js';
 import { scalarText, type StaticEvaluator } from '../flow/static-eval.js';
+import type { CallGraph, Caller } from '../flow/call-graph.js';
+import { argumentsAt, keyedRecorder, type KeyedRecorder } from './keyed-recorder.js';
 import type { TypeOracle } from '../flow/type-oracle.js';
 import { isInjected, type ValueFlow } from '../flow/value-flow.js';
 import { forEachDescendant } from '../syntax/walk.js';
@@ -33,6 +35,7 @@ export class LabelUseCollector {
     private readonly evaluator: StaticEvaluator,
     private readonly types: TypeOracle,
     private readonly flow: ValueFlow,
+    private readonly calls: CallGraph,
   ) {}
 
   visit(call: ts.CallExpression | ts.NewExpression): void {
@@ -67,6 +70,8 @@ export class LabelUseCollector {
     const metricExpr = chained
       ? skipOuter((skipOuter(receiver.expression) as ts.PropertyAccessExpression).expression)
       : receiver;
+    const recorder = method === 'labels' || chained ? undefined : keyedRecorder(metricExpr);
+    if (recorder && this.recordByKey(recorder, call, method)) return;
     // An injected metrics object built in several places: the call feeds each of its metrics.
     const defs = this.resolver.resolveAll(metricExpr);
     this.shared(defs.length, () => {
@@ -74,6 +79,24 @@ export class LabelUseCollector {
         this.promUse(def, call, method, chained);
       });
     });
+  }
+
+  /**
+   * A recording inside a recorder by key: each caller that names a metric by a constant key uses
+   * that metric, with the labels and value it passes. False when no caller does (the call is then
+   * read as any other).
+   */
+  private recordByKey(recorder: KeyedRecorder, call: ts.CallExpression, method: string): boolean {
+    const uses: { caller: Caller; def: MetricDef }[] = [];
+    for (const caller of this.calls.possibleCallersOf(recorder.fn)) {
+      const keyArg = caller.arguments?.[recorder.keyIndex];
+      const key = keyArg && !ts.isSpreadElement(keyArg) ? scalarText(this.evaluator.eval(keyArg)) : undefined;
+      const def = key === undefined ? undefined : this.resolver.resolveUnder(recorder.access, key);
+      if (def) uses.push({ caller, def });
+    }
+    for (const { caller, def } of uses)
+      this.promUse(def, call, method, false, argumentsAt(call.arguments, recorder, caller), caller);
+    return uses.length > 0;
   }
 
   /** Tags passed with a StatsD-style call: a record, or `"key:value"` strings. */
@@ -133,16 +156,27 @@ export class LabelUseCollector {
     for (const call of this.facts.calls.slice(calls)) call.shared = true;
   }
 
-  private promUse(def: MetricDef, call: ts.CallExpression, method: string, chained: boolean): void {
+  /**
+   * `args` and `at`: the call's arguments and place, or, for a recorder by key, those its caller
+   * gives (see {@link recordByKey}).
+   */
+  private promUse(
+    def: MetricDef,
+    call: ts.CallExpression,
+    method: string,
+    chained: boolean,
+    args: readonly (ts.Expression | undefined)[] = call.arguments,
+    at: ts.Node = call,
+  ): void {
     if (method === 'labels') {
       this.labelsCall(def, call);
     } else if (!chained) {
-      const labelArg = this.labelArgument(method, call.arguments);
+      const labelArg = this.labelArgument(method, args);
       if (labelArg) this.labelObject(def, method, labelArg);
       else if (method !== 'remove')
-        this.facts.calls.push({ metricId: def.id, method, form: 'none', labels: [], loc: this.project.location(call) });
+        this.facts.calls.push({ metricId: def.id, method, form: 'none', labels: [], loc: this.project.location(at) });
     }
-    if (method === 'observe' || (method === 'set' && def.kind === 'histogram')) this.observation(def, call, chained);
+    if (method === 'observe' || (method === 'set' && def.kind === 'histogram')) this.observation(def, args, chained);
     if (method === 'startTimer') this.timer(def, call, chained);
   }
 
@@ -229,7 +263,7 @@ export class LabelUseCollector {
   }
 
   /** For `inc/dec/set/observe/startTimer/remove`: the argument that carries labels, if any. */
-  private labelArgument(method: string, args: readonly ts.Expression[]): ts.Expression | undefined {
+  private labelArgument(method: string, args: readonly (ts.Expression | undefined)[]): ts.Expression | undefined {
     const first = args[0] && skipOuter(args[0]);
     if (!first) return undefined;
     if (ts.isObjectLiteralExpression(first)) return first;
@@ -370,9 +404,7 @@ export class LabelUseCollector {
     let opaque = false;
     for (const prop of literal.properties) {
       if (ts.isPropertyAssignment(prop)) {
-        const key =
-          propertyKey(prop.name) ??
-          (ts.isComputedPropertyName(prop.name) ? scalarText(this.evaluator.eval(prop.name.expression)) : undefined);
+        const key = this.evaluator.keyOf(prop.name);
         if (key === undefined) opaque = true;
         else props.push({ key, value: prop.initializer });
       } else if (ts.isShorthandPropertyAssignment(prop)) {
@@ -442,8 +474,7 @@ export class LabelUseCollector {
     });
   }
 
-  private observation(def: MetricDef, call: ts.CallExpression, chained: boolean): void {
-    const args = call.arguments;
+  private observation(def: MetricDef, args: readonly (ts.Expression | undefined)[], chained: boolean): void {
     const value = chained || args.length === 1 ? args[0] : args[1];
     if (!value) return;
     const unit = unitOf(value);

@@ -56,6 +56,19 @@ export class MetricResolver {
     return found;
   }
 
+  /** The metric stored under `key` where `access` reads (`this.metrics[name]`, for the name one caller passes). */
+  resolveUnder(access: ts.ElementAccessExpression, key: string): MetricDef | undefined {
+    const memoKey = `${access.pos}\u0000${access.getSourceFile().fileName}\u0000${key}`;
+    if (!this.underKey.has(memoKey)) {
+      const defs = new Set<MetricDef>();
+      for (const source of this.flow.originsUnder(access, key)) for (const def of this.metricsAt(source)) defs.add(def);
+      this.underKey.set(memoKey, defs.size === 1 ? [...defs][0] : undefined);
+    }
+    return this.underKey.get(memoKey);
+  }
+
+  private readonly underKey = new Map<string, MetricDef | undefined>();
+
   /** The metric an expression evaluates to, when it is exactly one. */
   resolve(expr: ts.Expression): MetricDef | undefined {
     const all = this.resolveAll(expr);
