@@ -380,6 +380,15 @@ export class StaticEvaluator {
         props.set(statement.name.text, this.declaration({ kind: 'enum', node: statement }, EMPTY_ENV, depth + 1));
         continue;
       }
+      // CommonJS: `module.exports = { … }` (or what a call returns), `exports.KIND = 'audio'`.
+      if (ts.isExpressionStatement(statement)) {
+        const assigned = commonJsExport(statement.expression);
+        if (!assigned) continue;
+        const value = this.eval(assigned.value, EMPTY_ENV, depth + 1);
+        if (assigned.member !== undefined) props.set(assigned.member, value);
+        else if (value.k === 'obj') value.props.forEach((v, k) => props.set(k, v));
+        continue;
+      }
       if (!ts.isVariableStatement(statement) || !exported) continue;
       for (const d of statement.declarationList.declarations) {
         if (ts.isIdentifier(d.name) && d.initializer)
@@ -696,4 +705,13 @@ export function constructorParameterField(
   if (!value || !ts.isIdentifier(value) || enclosingFunction(value) !== ctor) return undefined;
   const decl = lookup(value.text, value);
   return decl?.kind === 'parameter' && decl.fn === ctor && decl.path.length === 0 ? decl.node : undefined;
+}
+
+/** `module.exports = value` (no member) or `module.exports.member = value` / `exports.member = value`. */
+function commonJsExport(e: ts.Expression): { member?: string; value: ts.Expression } | undefined {
+  if (!ts.isBinaryExpression(e) || e.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return undefined;
+  const target = e.left.getText().replace(/\s+/g, '');
+  if (target === 'module.exports') return { value: e.right };
+  const member = /^(?:module\.)?exports\.([A-Za-z_$][\w$]*)$/.exec(target)?.[1];
+  return member === undefined ? undefined : { member, value: e.right };
 }
