@@ -1,6 +1,7 @@
 import { ts } from 'ts-morph';
 import type { Caller } from '../flow/call-graph.js';
-import { lookup, skipOuter } from '../syntax/scope.js';
+import { returnedValues } from '../syntax/functions.js';
+import { enclosingClassLike, lookup, propertyKey, skipOuter } from '../syntax/scope.js';
 
 /**
  * A function that records on the metric its caller names: `inc(name, labels) { this.metrics[name]?.inc(labels) }`
@@ -15,7 +16,10 @@ export interface KeyedRecorder {
   keyIndex: number;
 }
 
-/** The recorder a metric call is in, when its receiver is a lookup keyed by a parameter (directly or through a `const`). */
+/**
+ * The recorder a metric call is in, when its receiver is a lookup keyed by a parameter: directly,
+ * through a `const`, or through a getter of the same class that returns the lookup.
+ */
 export function keyedRecorder(receiver: ts.Expression): KeyedRecorder | undefined {
   let e = skipOuter(receiver);
   if (ts.isIdentifier(e)) {
@@ -23,12 +27,41 @@ export function keyedRecorder(receiver: ts.Expression): KeyedRecorder | undefine
     if (decl?.kind !== 'variable' || !decl.isConst || decl.path.length > 0 || !decl.node.initializer) return undefined;
     e = skipOuter(decl.node.initializer);
   }
+  // `const metric = this.getMetric(name)`, where `getMetric(name) { return this.metrics[name]; }`.
+  if (ts.isCallExpression(e)) {
+    const getter = ownMethod(e);
+    const returned = getter ? returnedValues(getter) : [];
+    const access = returned.length === 1 ? keyedAccess(returned[0]) : undefined;
+    const passed = access?.fn === getter && access ? e.arguments[access.keyIndex] : undefined;
+    const outer = passed && keyedBy(passed);
+    return access && outer ? { ...outer, access: access.access } : undefined;
+  }
+  return keyedAccess(e);
+}
+
+function keyedAccess(expr: ts.Expression): KeyedRecorder | undefined {
+  const e = skipOuter(expr);
   if (!ts.isElementAccessExpression(e)) return undefined;
-  const key = skipOuter(e.argumentExpression);
-  if (!ts.isIdentifier(key)) return undefined;
-  const decl = lookup(key.text, key);
-  if (decl?.kind !== 'parameter' || decl.path.length > 0) return undefined;
-  return { fn: decl.fn, access: e, keyIndex: decl.index };
+  const outer = keyedBy(e.argumentExpression);
+  return outer && { ...outer, access: e };
+}
+
+/** The function whose parameter a key is, and which parameter. */
+function keyedBy(key: ts.Expression): { fn: ts.SignatureDeclaration; keyIndex: number } | undefined {
+  const e = skipOuter(key);
+  const decl = ts.isIdentifier(e) ? lookup(e.text, e) : undefined;
+  return decl?.kind === 'parameter' && decl.path.length === 0 ? { fn: decl.fn, keyIndex: decl.index } : undefined;
+}
+
+/** `this.getMetric(…)`: the method of the caller's own class. */
+function ownMethod(call: ts.CallExpression): ts.MethodDeclaration | undefined {
+  const callee = skipOuter(call.expression);
+  if (!ts.isPropertyAccessExpression(callee) || skipOuter(callee.expression).kind !== ts.SyntaxKind.ThisKeyword)
+    return undefined;
+  return enclosingClassLike(call)?.members.find(
+    (m): m is ts.MethodDeclaration =>
+      ts.isMethodDeclaration(m) && m.body !== undefined && propertyKey(m.name) === callee.name.text,
+  );
 }
 
 /**
