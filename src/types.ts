@@ -43,6 +43,11 @@ export interface WrapperSpec {
   getOrCreate?: boolean;
   /** `arg:N`: the label values (a record, or `"key:value"` strings) are passed at this call. */
   labels?: `arg:${number}`;
+  /** The metric is named `<namespace>_<name>`: where the namespace is, and the one used when it is left out. */
+  namespace?: ArgumentPath;
+  defaultNamespace?: string;
+  /** The call records on the metric another call registered under this name (`incCounter(name, labels)`); it defines none. */
+  recordsOnly?: boolean;
   library?: Library;
 }
 

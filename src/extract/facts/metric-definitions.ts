@@ -316,7 +316,7 @@ export class MetricDefinitions {
     }
     // What the helper passes to the library when an argument is left out is its own business (Mojaloop's
     // `getCounter(name)` fills in a help text): a missing help is unknown, never "prom-client throws".
-    return { name: at(spec.name), props, readable: false };
+    return { name: namespaced(at(spec.name), at(spec.namespace), spec), props, readable: false };
   }
 
   /** The kind of a wrapper instance: fixed by the spec, or named by an argument (`'Gauge'`). */
@@ -612,6 +612,12 @@ export class MetricDefinitions {
     // Get-or-create by name: a further call gets the metric the first one registered.
     const getOrCreate = wrapper?.spec.getOrCreate === true || guard !== undefined;
     const existing = getOrCreate && name !== undefined ? this.byName.get(name) : undefined;
+    // `incCounter(name, labels)`: a use of the metric registered under that name, if any.
+    if (wrapper?.spec.recordsOnly) {
+      const registered = name === undefined ? undefined : this.byName.get(name);
+      if (registered?.library === library) this.record(registered, creation, site);
+      return;
+    }
     if (existing && existing.library === library) {
       (existing.alsoAt ??= []).push(loc);
       this.record(existing, creation, site, guard);
@@ -892,4 +898,13 @@ function constantLength(name: string | undefined): number {
     else if (depth === 0) length++;
   }
   return length;
+}
+
+/** A wrapper's metric name with its namespace (`bridge_` + `received_messages`); unknown when either part is. */
+function namespaced(name: Static | undefined, namespace: Static | undefined, spec: WrapperSpec): Static | undefined {
+  // A name a caller passes stays a parameter: each call site is an instance with its own name.
+  if ((spec.namespace === undefined && spec.defaultNamespace === undefined) || name?.k === 'param') return name;
+  const base = name && scalarText(name);
+  const prefix = namespace ? scalarText(namespace) : spec.defaultNamespace;
+  return base === undefined || prefix === undefined ? { k: 'unknown' } : { k: 'str', v: `${prefix}_${base}` };
 }

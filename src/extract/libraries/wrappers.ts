@@ -23,6 +23,9 @@ function statsd(receiver: string, tagsArgument: number): WrapperSpec[] {
   }));
 }
 
+/** How a matrix-appservice-bridge project reaches its PrometheusMetrics. */
+const MATRIX_BRIDGE_METRICS = ['PrometheusMetrics().', 'Bridge().getPrometheusMetrics().'];
+
 /**
  * Metric helpers many projects share, which obslint cannot read (they live in installed packages)
  * but whose shape is known: each call defines a metric (or gets the one already registered under
@@ -51,23 +54,40 @@ export const WRAPPER_PRESETS: readonly WrapperSpec[] = [
       getOrCreate: true,
     })),
   ),
-  // matrix-appservice-bridge's PrometheusMetrics (`bridge.getPrometheusMetrics()`): prom-client underneath.
-  ...(
-    [
-      ['addCounter', 'counter'],
-      ['addGauge', 'gauge'],
-      ['addTimer', 'histogram'],
-    ] as const
-  ).flatMap(([method, kind]) =>
-    ['PrometheusMetrics().', 'Bridge().getPrometheusMetrics().'].map((receiver): WrapperSpec => ({
+  // matrix-appservice-bridge's PrometheusMetrics (`bridge.getPrometheusMetrics()`): prom-client underneath,
+  // each metric named `<namespace or "bridge">_<name>`; `incCounter(name, labels)` and
+  // `startTimer(name, labels)` record on the counter or timer added under that name.
+  ...MATRIX_BRIDGE_METRICS.flatMap((receiver): WrapperSpec[] => [
+    ...(
+      [
+        ['addCounter', 'counter'],
+        ['addGauge', 'gauge'],
+        ['addTimer', 'histogram'],
+      ] as const
+    ).map(([method, kind]): WrapperSpec => ({
       callee: `matrix-appservice-bridge#${receiver}${method}`,
       kind,
       name: '0.name',
+      namespace: '0.namespace',
+      defaultNamespace: 'bridge',
       help: '0.help',
       labelNames: '0.labels',
       getOrCreate: false,
     })),
-  ),
+    ...(
+      [
+        ['incCounter', 'counter'],
+        ['startTimer', 'histogram'],
+      ] as const
+    ).map(([method, kind]): WrapperSpec => ({
+      callee: `matrix-appservice-bridge#${receiver}${method}`,
+      kind,
+      name: 0,
+      defaultNamespace: 'bridge',
+      labels: 'arg:1',
+      recordsOnly: true,
+    })),
+  ]),
   // Mojaloop's shared metrics helper: get-or-create by name on the default registry.
   ...(
     [
