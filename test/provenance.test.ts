@@ -725,6 +725,15 @@ describe('label value provenance', () => {
     expect(result.catalog.routes.map((r) => r.template)).toEqual(['/admin/cache/:chainId']);
   });
 
+  it('a `let` assigned a value obslint cannot bound gives that value as the reason, not "reassigned"', async () => {
+    const bound = await boundOf(
+      "export function f(config: any) { let tier = 'standard'; if (config.premium) tier = config.tierName; checkouts.inc({ value: tier }); }",
+    );
+    expect(bound.kind).toBe('unknown');
+    expect(bound.reason).toContain('config.tierName');
+    expect(bound.reason).not.toContain('reassigned');
+  });
+
   it('counts a bounded source once however many call sites repeat it', async () => {
     const bound = await boundOf(
       'export function a(req: any) { checkouts.inc({ value: req.method }); }\nexport function b(request: any) { checkouts.inc({ value: request.method }); }',

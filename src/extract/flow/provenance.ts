@@ -286,9 +286,12 @@ export class ProvenanceAnalyzer implements ValueWalker {
             typed ??
             this.parameters.loopCounter(decl) ??
             this.sources.byName(decl.name.text, use) ??
-            unknown(`\`${decl.name.text}\` is reassigned`, name, [
-              this.sources.step(use, `\`${name}\` changes after its declaration`),
-            ])
+            // Every write is a plain assignment: the one obslint cannot bound is the reason to give.
+            (values
+              ? withStep(values, this.sources.step(use, `\`${name}\` is each value assigned to it`))
+              : unknown(`\`${decl.name.text}\` is reassigned`, name, [
+                  this.sources.step(use, `\`${name}\` changes after its declaration`),
+                ]))
           );
         }
         if (decl.node.initializer) {
