@@ -10,9 +10,9 @@ import type { ProvenanceAnalyzer } from '../flow/provenance.js';
 import { text } from '../flow/sources.js';
 import { unitOf } from './observed-units.js';
 import { lookup, propertyName, skipOuter } from '../syntax/scope.js';
-import { scalarText, type StaticEvaluator } from '../flow/static-eval.js';
-import type { CallGraph, Caller } from '../flow/call-graph.js';
-import { argumentsAt, keyedRecorder, type KeyedRecorder } from './keyed-recorder.js';
+import type { StaticEvaluator } from '../flow/static-eval.js';
+import type { CallGraph } from '../flow/call-graph.js';
+import { argumentsAt, constantKeys, keyedRecorder, type KeyedRecorder } from './keyed-recorder.js';
 import type { TypeOracle } from '../flow/type-oracle.js';
 import { isInjected, type ValueFlow } from '../flow/value-flow.js';
 import { forEachDescendant } from '../syntax/walk.js';
@@ -87,16 +87,21 @@ export class LabelUseCollector {
    * read as any other).
    */
   private recordByKey(recorder: KeyedRecorder, call: ts.CallExpression, method: string): boolean {
-    const uses: { caller: Caller; def: MetricDef }[] = [];
+    let found = false;
     for (const caller of this.calls.possibleCallersOf(recorder.fn)) {
       const keyArg = caller.arguments?.[recorder.keyIndex];
-      const key = keyArg && !ts.isSpreadElement(keyArg) ? scalarText(this.evaluator.eval(keyArg)) : undefined;
-      const def = key === undefined ? undefined : this.resolver.resolveUnder(recorder.access, key);
-      if (def) uses.push({ caller, def });
+      const keys = keyArg && !ts.isSpreadElement(keyArg) ? constantKeys(keyArg, this.evaluator) : [];
+      const defs = [...new Set(keys.map((key) => this.resolver.resolveUnder(recorder.access, key)))].filter(
+        (def): def is MetricDef => def !== undefined,
+      );
+      found ||= defs.length > 0;
+      // `observe(held ? NAMES.HOLD : NAMES.UNHOLD, s)`: the call feeds each metric its key can name.
+      this.shared(defs.length, () => {
+        for (const def of defs)
+          this.promUse(def, call, method, false, argumentsAt(call.arguments, recorder, caller), caller);
+      });
     }
-    for (const { caller, def } of uses)
-      this.promUse(def, call, method, false, argumentsAt(call.arguments, recorder, caller), caller);
-    return uses.length > 0;
+    return found;
   }
 
   /** Tags passed with a StatsD-style call: a record, or `"key:value"` strings. */
