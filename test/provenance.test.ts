@@ -734,6 +734,17 @@ describe('label value provenance', () => {
     expect(bound.reason).not.toContain('reassigned');
   });
 
+  it.each([
+    ['the map itself', 'for (const [kind, n] of counts) checkouts.inc({ value: kind }, n);'],
+    ['its entries()', 'for (const [kind, n] of counts.entries()) checkouts.inc({ value: kind }, n);'],
+    ['its keys()', 'for (const kind of counts.keys()) checkouts.inc({ value: kind });'],
+  ])('a key of a Map typed by a union, iterated over %s, takes the union', async (_, loop) => {
+    const bound = await boundOf(
+      `type Method = 'card' | 'paypal';\nexport function f(counts: Map<Method, number>) { ${loop} }`,
+    );
+    expect(summary(bound)).toBe('finite card,paypal');
+  });
+
   it('counts a bounded source once however many call sites repeat it', async () => {
     const bound = await boundOf(
       'export function a(req: any) { checkouts.inc({ value: req.method }); }\nexport function b(request: any) { checkouts.inc({ value: request.method }); }',

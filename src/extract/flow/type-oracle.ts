@@ -7,23 +7,29 @@ const MAX_VALUES = 1000;
 
 /**
  * Stand-in for lib.d.ts: the global types the checker needs and the utility types metric code
- * uses (`ReturnType<typeof createMetrics>`), without the cost of loading the real libs.
+ * uses (`ReturnType<typeof createMetrics>`), without the cost of loading the real libs. Arrays,
+ * Maps and Sets are iterable (`for (const [kind, n] of counts)` types `kind`); a Map's `entries()`,
+ * `keys()` and `values()` are arrays here, iterated the same way.
  */
 const MINIMAL_LIB = `
-interface Array<T> { length: number; [n: number]: T; forEach(cb: (value: T, index: number) => void): void; map<U>(cb: (value: T, index: number) => U): U[]; filter(cb: (value: T) => unknown): T[]; }
-interface ReadonlyArray<T> { readonly length: number; readonly [n: number]: T; forEach(cb: (value: T, index: number) => void): void; map<U>(cb: (value: T, index: number) => U): U[]; filter(cb: (value: T) => unknown): T[]; }
+interface Array<T> { length: number; [n: number]: T; forEach(cb: (value: T, index: number) => void): void; map<U>(cb: (value: T, index: number) => U): U[]; filter(cb: (value: T) => unknown): T[]; [Symbol.iterator](): Iterator<T>; }
+interface ReadonlyArray<T> { readonly length: number; readonly [n: number]: T; forEach(cb: (value: T, index: number) => void): void; map<U>(cb: (value: T, index: number) => U): U[]; filter(cb: (value: T) => unknown): T[]; [Symbol.iterator](): Iterator<T>; }
 interface Boolean {} interface Function {} interface CallableFunction {} interface NewableFunction {}
 interface IArguments {} interface Number {} interface Object {} interface RegExp {} interface String {}
 interface Error { name: string; message: string; stack?: string; }
-interface Map<K, V> { get(key: K): V | undefined; set(key: K, value: V): this; has(key: K): boolean; delete(key: K): boolean; clear(): void; forEach(cb: (value: V, key: K) => void): void; readonly size: number; }
-interface ReadonlyMap<K, V> { get(key: K): V | undefined; has(key: K): boolean; forEach(cb: (value: V, key: K) => void): void; readonly size: number; }
-interface Set<T> { add(value: T): this; has(value: T): boolean; delete(value: T): boolean; clear(): void; forEach(cb: (value: T) => void): void; readonly size: number; }
-interface ReadonlySet<T> { has(value: T): boolean; forEach(cb: (value: T) => void): void; readonly size: number; }
+interface Map<K, V> { get(key: K): V | undefined; set(key: K, value: V): this; has(key: K): boolean; delete(key: K): boolean; clear(): void; forEach(cb: (value: V, key: K) => void): void; readonly size: number; entries(): [K, V][]; keys(): K[]; values(): V[]; [Symbol.iterator](): Iterator<[K, V]>; }
+interface ReadonlyMap<K, V> { get(key: K): V | undefined; has(key: K): boolean; forEach(cb: (value: V, key: K) => void): void; readonly size: number; entries(): [K, V][]; keys(): K[]; values(): V[]; [Symbol.iterator](): Iterator<[K, V]>; }
+interface Set<T> { add(value: T): this; has(value: T): boolean; delete(value: T): boolean; clear(): void; forEach(cb: (value: T) => void): void; readonly size: number; values(): T[]; keys(): T[]; [Symbol.iterator](): Iterator<T>; }
+interface ReadonlySet<T> { has(value: T): boolean; forEach(cb: (value: T) => void): void; readonly size: number; values(): T[]; keys(): T[]; [Symbol.iterator](): Iterator<T>; }
 interface WeakMap<K extends object, V> { get(key: K): V | undefined; set(key: K, value: V): this; has(key: K): boolean; delete(key: K): boolean; }
 declare var Map: new <K = any, V = any>(entries?: readonly (readonly [K, V])[] | null) => Map<K, V>;
 declare var Set: new <T = any>(values?: readonly T[] | null) => Set<T>;
 declare var WeakMap: new <K extends object = object, V = any>() => WeakMap<K, V>;
-interface Symbol {} interface TemplateStringsArray extends ReadonlyArray<string> {}
+interface Symbol {} interface SymbolConstructor { readonly iterator: unique symbol; } declare var Symbol: SymbolConstructor;
+interface IteratorYieldResult<T> { done?: false; value: T; } interface IteratorReturnResult<T> { done: true; value: T; }
+type IteratorResult<T, R = any> = IteratorYieldResult<T> | IteratorReturnResult<R>; interface Iterator<T, R = any, N = any> { next(...value: [] | [N]): IteratorResult<T, R>; }
+interface Iterable<T, R = any, N = any> { [Symbol.iterator](): Iterator<T, R, N>; } interface IterableIterator<T, R = any, N = any> extends Iterator<T, R, N> { [Symbol.iterator](): IterableIterator<T, R, N>; }
+interface TemplateStringsArray extends ReadonlyArray<string> {}
 interface PromiseLike<T> { then<R>(onfulfilled: (value: T) => R): PromiseLike<R>; }
 interface Promise<T> { then<R>(onfulfilled: (value: T) => R): Promise<R>; }
 type Awaited<T> = T extends PromiseLike<infer U> ? Awaited<U> : T;
