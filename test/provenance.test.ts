@@ -349,6 +349,21 @@ describe('label value provenance', () => {
       'finite eth_call,eth_getBalance',
     ],
     [
+      'an allow-list with an "other" bucket',
+      "const CODECS = ['opus', 'vp8'];\nexport function f(codec: string) { checkouts.inc({ value: CODECS.includes(codec) ? codec : 'other' }); }",
+      'finite opus,other,vp8',
+    ],
+    [
+      'past `if (!ALLOWED.includes(x)) return;` the value is one of the listed',
+      "const PAYING = ['card', 'sepa'];\nexport function f(method: string) { if (!PAYING.includes(method)) return;\n checkouts.inc({ value: method }); }",
+      'finite card,sepa',
+    ],
+    [
+      'past an `if (!…) { …; throw }` block the value is one of the listed',
+      "export function f(method: string) { if (!['card', 'sepa'].includes(method)) { console.warn(method); throw new Error('unsupported'); }\n checkouts.inc({ value: method }); }",
+      'finite card,sepa',
+    ],
+    [
       'inside `if ([..].includes(x))` the value is one of the listed',
       "const PAYING = ['card', 'sepa'];\nexport function f(method: string) { if (PAYING.includes(method)) { checkouts.inc({ value: method }); } }",
       'finite card,sepa',

@@ -7,17 +7,14 @@ import { EMPTY_ENV, scalarText, staticStrings, type Env, type StaticEvaluator } 
 
 /**
  * `if ([PREPARE, FX_PREPARE].includes(action)) … action`, `if (kind === 'a' || kind === 'b')`,
- * `case 'a': case 'b': … kind`: inside the branch, the value is one the check lets through.
+ * `case 'a': case 'b': … kind`, `ALLOWED.includes(kind) ? kind : 'other'`, and past
+ * `if (!ALLOWED.includes(kind)) return;`: inside the branch, the value is one the check lets through.
  */
 export function narrowed(e: ts.Expression, evaluator: StaticEvaluator, env: Env): Bound | undefined {
   const subject = e.getText();
   for (let child: ts.Node = e, n = e.parent; n && !ts.isFunctionLike(n); child = n, n = n.parent) {
-    const values = branchValues(n, child, subject, evaluator, env);
-    if (values)
-      return finite(
-        [...new Set(values)].sort(),
-        `narrowed by \`${text(ts.isCaseClause(n) ? n : (n as ts.IfStatement).expression)}\``,
-      );
+    const narrowing = branchValues(n, child, subject, evaluator, env);
+    if (narrowing) return finite([...new Set(narrowing.values)].sort(), `narrowed by \`${text(narrowing.by)}\``);
   }
   return undefined;
 }
@@ -35,7 +32,7 @@ export function parameterGuards(
   for (let child: ts.Node = use, n = use.parent; n && n !== fn; child = n, n = n.parent) {
     fn.parameters.forEach((param, index) => {
       if (!ts.isIdentifier(param.name)) return;
-      const values = branchValues(n, child, param.name.text, evaluator, EMPTY_ENV);
+      const values = branchValues(n, child, param.name.text, evaluator, EMPTY_ENV)?.values;
       if (!values) return;
       const before = guards.get(index);
       guards.set(index, new Set(before ? values.filter((v) => before.has(v)) : values));
@@ -44,15 +41,33 @@ export function parameterGuards(
   return guards;
 }
 
-/** The values `subject` may have where `child` runs under `n` (a branch or a case), when the check names them. */
+/**
+ * The values `subject` may have where `child` runs under `n` (a branch, a case, a block past an
+ * early exit), when the check (`by`) names them.
+ */
 function branchValues(
   n: ts.Node,
   child: ts.Node,
   subject: string,
   evaluator: StaticEvaluator,
   env: Env,
-): string[] | undefined {
-  if (ts.isIfStatement(n) && n.thenStatement === child) return allowedBy(n.expression, subject, evaluator, env);
+): { values: string[]; by: ts.Node } | undefined {
+  const checked = (check: ts.Expression): { values: string[]; by: ts.Node } | undefined => {
+    const values = allowedBy(check, subject, evaluator, env);
+    return values && { values, by: check };
+  };
+  if (ts.isIfStatement(n) && n.thenStatement === child) return checked(n.expression);
+  // `ALLOWED.includes(kind) ? kind : 'other'`
+  if (ts.isConditionalExpression(n) && n.whenTrue === child) return checked(n.condition);
+  // `if (!ALLOWED.includes(kind)) return; … kind`: past an early exit, the check held.
+  if ((ts.isBlock(n) || ts.isSourceFile(n)) && ts.isStatement(child)) {
+    const statements: readonly ts.Statement[] = n.statements;
+    for (const before of statements.slice(0, statements.indexOf(child)).reverse()) {
+      const held = exitUnless(before);
+      const narrowing = held && checked(held);
+      if (narrowing) return narrowing;
+    }
+  }
   if (ts.isCaseClause(n) && skipOuter(n.parent.parent.expression).getText() === subject) {
     // Empty clauses before this one fall through into it.
     const clauses = n.parent.clauses;
@@ -63,7 +78,7 @@ function branchValues(
       cases.push(clause);
     }
     const literals = cases.map((c) => scalarText(evaluator.eval(c.expression, env)));
-    if (literals.every((l) => l !== undefined)) return literals;
+    if (literals.every((l) => l !== undefined)) return { values: literals, by: n };
   }
   return undefined;
 }
@@ -107,4 +122,20 @@ function allowedBy(
   )
     return staticStrings(evaluator.eval((skipOuter(c.expression) as ts.PropertyAccessExpression).expression, env));
   return undefined;
+}
+
+/** `if (!check) return;` (or `throw`, `continue`, `break`, a block ending in one): the check past it. */
+function exitUnless(statement: ts.Statement): ts.Expression | undefined {
+  if (!ts.isIfStatement(statement) || statement.elseStatement) return undefined;
+  const condition = skipOuter(statement.expression);
+  if (!ts.isPrefixUnaryExpression(condition) || condition.operator !== ts.SyntaxKind.ExclamationToken) return undefined;
+  const then = statement.thenStatement;
+  const last = ts.isBlock(then) ? then.statements[then.statements.length - 1] : then;
+  const exits =
+    last !== undefined &&
+    (ts.isReturnStatement(last) ||
+      ts.isThrowStatement(last) ||
+      ts.isContinueStatement(last) ||
+      ts.isBreakStatement(last));
+  return exits ? condition.operand : undefined;
 }
