@@ -354,6 +354,11 @@ describe('label value provenance', () => {
       'finite opus,other,vp8',
     ],
     [
+      'inside `if (ALLOWED.has(x))` of a Set of literals',
+      "const PAYING = new Set(['card', 'sepa']);\nexport function f(method: string) { if (PAYING.has(method)) checkouts.inc({ value: method }); }",
+      'finite card,sepa',
+    ],
+    [
       'past `if (!ALLOWED.includes(x)) return;` the value is one of the listed',
       "const PAYING = ['card', 'sepa'];\nexport function f(method: string) { if (!PAYING.includes(method)) return;\n checkouts.inc({ value: method }); }",
       'finite card,sepa',

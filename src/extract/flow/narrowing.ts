@@ -1,7 +1,7 @@
 import { ts } from 'ts-morph';
 import type { Bound } from '../../types.js';
 import { finite } from '../../model/bounds.js';
-import { propertyName, skipOuter } from '../syntax/scope.js';
+import { lookup, propertyName, skipOuter } from '../syntax/scope.js';
 import { text } from './sources.js';
 import { EMPTY_ENV, scalarText, staticStrings, type Env, type StaticEvaluator } from './static-eval.js';
 
@@ -112,16 +112,32 @@ function allowedBy(
     }
     return undefined;
   }
-  // `[A, B].includes(subject)`, `ALLOWED.includes(subject)`.
+  // `[A, B].includes(subject)`, `ALLOWED.includes(subject)`, `ALLOWED.has(subject)` of a `new Set([…])`.
+  const method = ts.isCallExpression(c) ? propertyName(c.expression) : undefined;
   if (
     ts.isCallExpression(c) &&
-    propertyName(c.expression) === 'includes' &&
+    (method === 'includes' || method === 'has') &&
     ts.isPropertyAccessExpression(skipOuter(c.expression)) &&
     c.arguments[0] &&
     skipOuter(c.arguments[0]).getText() === subject
-  )
-    return staticStrings(evaluator.eval((skipOuter(c.expression) as ts.PropertyAccessExpression).expression, env));
+  ) {
+    const list = (skipOuter(c.expression) as ts.PropertyAccessExpression).expression;
+    return staticStrings(evaluator.eval(method === 'has' ? (setElements(list) ?? list) : list, env));
+  }
   return undefined;
+}
+
+/** The array a `Set` was built from (`const ALLOWED = new Set(['a', 'b'])`), when it is that direct. */
+function setElements(set: ts.Expression): ts.Expression | undefined {
+  let e = skipOuter(set);
+  if (ts.isIdentifier(e)) {
+    const decl = lookup(e.text, e);
+    if (decl?.kind !== 'variable' || !decl.isConst || decl.path.length > 0 || !decl.node.initializer) return undefined;
+    e = skipOuter(decl.node.initializer);
+  }
+  return ts.isNewExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'Set'
+    ? e.arguments?.[0]
+    : undefined;
 }
 
 /** `if (!check) return;` (or `throw`, `continue`, `break`, a block ending in one): the check past it. */
