@@ -19,7 +19,7 @@ export default defineRule({
       unknown:
         "{{word}} `{{label}}` of `{{metric}}` cannot be bounded ({{reason}}); the estimate assumes {{assumed}} values: give the value a union type (`'a' | 'b'`) or an enum, or set `metrics.{{metric}}.labels.{{label}}` in obslint.yaml",
       unknownShared:
-        "{{word}} `{{label}}` of `{{metric}}` and {{others}} more metric{{plural}} set here cannot be bounded ({{reason}}); the estimates assume {{assumed}} values: give the value a union type (`'a' | 'b'`) or an enum, or set `labels.{{label}}` in obslint.yaml",
+        "{{word}} `{{label}}` of `{{metric}}` and {{others}} more metric{{plural}} {{where}} cannot be bounded ({{reason}}); the estimates assume {{assumed}} values: give the value a union type (`'a' | 'b'`) or an enum, or set `labels.{{label}}` in obslint.yaml",
       unset:
         'no call site obslint can see sets {{word}} `{{label}}` of `{{metric}}`; the estimate assumes {{assumed}} values: set `metrics.{{metric}}.labels.{{label}}` in obslint.yaml if it is set where obslint cannot follow',
       unused:
@@ -60,7 +60,12 @@ export default defineRule({
     }[] = [];
     const causes = new Map<
       string,
-      { metrics: MetricDef[]; label: string; reason: string; loc: Location; flow: FlowStep[] | undefined }
+      {
+        uses: { def: MetricDef; loc: Location }[];
+        label: string;
+        reason: string;
+        flow: FlowStep[] | undefined;
+      }
     >();
     for (const def of ctx.catalog.metrics) {
       const est = ctx.estimate(def.id);
@@ -110,16 +115,16 @@ export default defineRule({
         const firstUnknown = ctx.usesOf(def.id).find((u) => u.label === label.label && u.bound.kind === 'unknown');
         const reason = firstUnknown?.bound.kind === 'unknown' ? firstUnknown.bound.reason : label.reason;
         const loc = firstUnknown?.loc ?? def.loc;
-        // One cause, one finding: a helper that sets the same label for many metrics is one place to fix.
-        const key = `${loc.file}:${loc.line}:${loc.column}\u0000${label.label}\u0000${reason}`;
+        // One cause, one finding: a value in one file (a helper that sets the same label for many
+        // metrics, one variable feeding several) is one place to fix.
+        const key = `${loc.file}\u0000${label.label}\u0000${reason}`;
         const cause = causes.get(key);
-        if (cause) cause.metrics.push(def);
+        if (cause) cause.uses.push({ def, loc });
         else
           causes.set(key, {
-            metrics: [def],
+            uses: [{ def, loc }],
             label: label.label,
             reason,
-            loc,
             flow: firstUnknown?.bound.kind === 'unknown' ? firstUnknown.bound.flow : undefined,
           });
       }
@@ -144,25 +149,35 @@ export default defineRule({
         related: rest.slice(0, 20).map((l) => ({ loc: l.def.loc, message: `\`${l.def.name}\`` })),
       });
     }
-    for (const { metrics, label, reason, loc, flow } of causes.values()) {
-      const [first] = metrics;
+    for (const { uses, label, reason, flow } of causes.values()) {
+      const [first, ...rest] = [...uses].sort((a, b) => compareLocations(a.loc, b.loc));
       const data = {
-        word: labelWord(first),
+        word: labelWord(first.def),
         label,
-        metric: first.name,
+        metric: first.def.name,
         reason,
         assumed: ctx.config.defaults.unknownLabelBound,
       };
-      if (metrics.length === 1) ctx.report({ messageId: 'unknown', data, loc, metric: first.name, label, flow });
-      else
-        ctx.report({
-          messageId: 'unknownShared',
-          data: { ...data, others: metrics.length - 1, plural: metrics.length === 2 ? '' : 's' },
-          loc,
-          metric: first.name,
-          label,
-          flow,
-        });
+      const { loc } = first;
+      if (rest.length === 0) {
+        ctx.report({ messageId: 'unknown', data, loc, metric: first.def.name, label, flow });
+        continue;
+      }
+      const elsewhere = rest.filter((u) => compareLocations(u.loc, loc) !== 0);
+      ctx.report({
+        messageId: 'unknownShared',
+        data: {
+          ...data,
+          others: rest.length,
+          plural: rest.length === 1 ? '' : 's',
+          where: elsewhere.length === 0 ? 'set here' : 'set from the same value in this file',
+        },
+        loc,
+        metric: first.def.name,
+        label,
+        flow,
+        related: elsewhere.slice(0, 20).map((u) => ({ loc: u.loc, message: `\`${u.def.name}\`` })),
+      });
     }
   },
 });
