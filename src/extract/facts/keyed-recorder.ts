@@ -1,7 +1,6 @@
 import { ts } from 'ts-morph';
 import type { Caller } from '../flow/call-graph.js';
 import { returnedValues } from '../syntax/functions.js';
-import { scalarText, type StaticEvaluator } from '../flow/static-eval.js';
 import { enclosingClassLike, lookup, propertyKey, skipOuter } from '../syntax/scope.js';
 
 /**
@@ -82,23 +81,4 @@ export function argumentsAt(
     if (passed && !ts.isSpreadElement(passed)) return passed;
     return recorder.fn.parameters[decl.index]?.initializer;
   });
-}
-
-/**
- * The constant keys a caller passes: one, or each branch of a conditional (directly or through a
- * `const`); empty when any of them is not a constant.
- */
-export function constantKeys(arg: ts.Expression, evaluator: StaticEvaluator, depth = 0): string[] {
-  const e = skipOuter(arg);
-  const value = scalarText(evaluator.eval(e));
-  if (value !== undefined) return [value];
-  if (depth > 4) return [];
-  if (ts.isConditionalExpression(e)) {
-    const [yes, no] = [constantKeys(e.whenTrue, evaluator, depth + 1), constantKeys(e.whenFalse, evaluator, depth + 1)];
-    return yes.length > 0 && no.length > 0 ? [...new Set([...yes, ...no])] : [];
-  }
-  const decl = ts.isIdentifier(e) ? lookup(e.text, e) : undefined;
-  return decl?.kind === 'variable' && decl.isConst && decl.path.length === 0 && decl.node.initializer
-    ? constantKeys(decl.node.initializer, evaluator, depth + 1)
-    : [];
 }

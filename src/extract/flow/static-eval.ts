@@ -715,3 +715,23 @@ function commonJsExport(e: ts.Expression): { member?: string; value: ts.Expressi
   const member = /^(?:module\.)?exports\.([A-Za-z_$][\w$]*)$/.exec(target)?.[1];
   return member === undefined ? undefined : { member, value: e.right };
 }
+
+/**
+ * The constants an expression may be: one, or each branch of a conditional (directly or through a
+ * `const`), as a key a caller passes (`observe(held ? NAMES.HOLD : NAMES.UNHOLD, s)`) or a lookup
+ * reads (`timers[fromIrc ? 'remote' : 'matrix']`); empty when any of them is not a constant.
+ */
+export function constantKeys(arg: ts.Expression, evaluator: StaticEvaluator, depth = 0): string[] {
+  const e = skipOuter(arg);
+  const value = scalarText(evaluator.eval(e));
+  if (value !== undefined) return [value];
+  if (depth > 4) return [];
+  if (ts.isConditionalExpression(e)) {
+    const [yes, no] = [constantKeys(e.whenTrue, evaluator, depth + 1), constantKeys(e.whenFalse, evaluator, depth + 1)];
+    return yes.length > 0 && no.length > 0 ? [...new Set([...yes, ...no])] : [];
+  }
+  const decl = ts.isIdentifier(e) ? lookup(e.text, e) : undefined;
+  return decl?.kind === 'variable' && decl.isConst && decl.path.length === 0 && decl.node.initializer
+    ? constantKeys(decl.node.initializer, evaluator, depth + 1)
+    : [];
+}

@@ -12,7 +12,7 @@ import {
 import { forEachDescendant } from '../syntax/walk.js';
 import { isMethodLike, type Caller } from './call-graph.js';
 import { returnedValues, calledFunction } from '../syntax/functions.js';
-import { bindArguments, EMPTY_ENV, iterations, scalarText, type StaticEvaluator } from './static-eval.js';
+import { bindArguments, constantKeys, EMPTY_ENV, iterations, scalarText, type StaticEvaluator } from './static-eval.js';
 import type { TypeOracle } from './type-oracle.js';
 
 /**
@@ -424,9 +424,8 @@ export class ValueFlow {
     const name = propertyName(e);
     if (name !== undefined) return [name];
     if (!ts.isElementAccessExpression(e)) return undefined;
-    const key = this.evaluator.eval(e.argumentExpression);
-    const constant = scalarText(key);
-    if (constant !== undefined) return [constant];
+    const constants = constantKeys(e.argumentExpression, this.evaluator);
+    if (constants.length > 0) return constants;
     // `this.metrics[name]` in `get(name)`: the constants its callers pass.
     const arg = skipOuter(e.argumentExpression);
     if (ts.isIdentifier(arg)) {
