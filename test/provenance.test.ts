@@ -349,6 +349,21 @@ describe('label value provenance', () => {
       'finite eth_call,eth_getBalance',
     ],
     [
+      'a header read with the Fetch API',
+      "export function f(requestContext: any) { checkouts.inc({ value: requestContext.request.http?.headers.get('origin') ?? 'none' }); }",
+      'unbounded request-input',
+    ],
+    [
+      "a header read with Express's req.get()",
+      "export function f(req: any, res: any) { checkouts.inc({ value: req.get('origin') }); res.end(); }",
+      'unbounded request-input',
+    ],
+    [
+      'a get() on something that is not a request stays open',
+      "export function f(config: { get(key: string): string }) { checkouts.inc({ value: config.get('region') }); }",
+      'unknown',
+    ],
+    [
       'an allow-list with an "other" bucket',
       "const CODECS = ['opus', 'vp8'];\nexport function f(codec: string) { checkouts.inc({ value: CODECS.includes(codec) ? codec : 'other' }); }",
       'finite opus,other,vp8',

@@ -119,6 +119,9 @@ export const DERIVING_METHODS = new Set([
   'toPrecision',
   'join',
   'match',
+  // `request.headers.get('origin')`, `url.searchParams.get('q')`: a value read out of request input.
+  'get',
+  'getAll',
 ]);
 
 export const MATH_PASSTHROUGH = new Set(['floor', 'ceil', 'round', 'trunc', 'abs']);
