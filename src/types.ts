@@ -96,6 +96,7 @@ export type UnboundedCategory =
   | 'email'
   | 'uuid'
   | 'timestamp'
+  | 'sequence'
   | 'error-message'
   | 'serialized'
   | 'random'

@@ -349,6 +349,16 @@ describe('label value provenance', () => {
       'finite eth_call,eth_getBalance',
     ],
     [
+      'a block height named so',
+      'export function f(block: { header: { height: number } }) { const blockHeight = block.header.height; checkouts.inc({ value: String(blockHeight) }); }',
+      'unbounded sequence',
+    ],
+    [
+      'a nonce reassigned from values obslint cannot bound',
+      'export function f(tx: any) { let nonce = 0; nonce = tx.nonce; checkouts.inc({ value: String(nonce) }); }',
+      'unbounded sequence',
+    ],
+    [
       'a header read with the Fetch API',
       "export function f(requestContext: any) { checkouts.inc({ value: requestContext.request.http?.headers.get('origin') ?? 'none' }); }",
       'unbounded request-input',

@@ -15,6 +15,7 @@ const REASON: Record<string, string> = {
   email: 'an email address',
   uuid: 'a generated id',
   timestamp: 'a timestamp',
+  sequence: 'a sequence number',
   'error-message': 'an error message',
   serialized: 'serialized data',
   random: 'a random value',

@@ -17,6 +17,8 @@ const FIX: Partial<Record<UnboundedCategory, string>> = {
     'map it onto a fixed set of values (an allow-list with an "other" bucket) before labelling, or drop the label',
   uuid: 'drop the label: a generated id is a new series every time',
   timestamp: 'drop the label: time belongs in the sample, not in a label',
+  sequence:
+    'drop the label: a block height, nonce or sequence number takes a new value with every block or message; record it on a span or log line',
   'error-message':
     "label with a bounded error class (map errors onto a union such as `'timeout' | 'refused' | 'other'`) and log the message",
   serialized: 'label with one bounded field instead of serialized data',

@@ -126,6 +126,7 @@ export const CATEGORY_TEXT: Record<UnboundedCategory, string> = {
   email: 'an email address, unbounded',
   uuid: 'a generated unique id, unbounded',
   timestamp: 'a timestamp, unbounded',
+  sequence: 'a sequence number (block height, nonce), unbounded',
   'error-message': 'an error message, unbounded',
   serialized: 'serialized data, unbounded',
   random: 'a random value, unbounded',

@@ -130,7 +130,7 @@ export const MATH_PASSTHROUGH = new Set(['floor', 'ceil', 'round', 'trunc', 'abs
 const BOUNDED_ID_NAMES =
   /^(route|operation|op|rule|type|kind|schema|region|zone|provider|channel|method|status|state|error|reason|locale|currency|country|plan|tier|feature|flag|metric|queue|topic|protocol|worker|thread|shard|partition|core|cpu|bucket|table|collection|category|service|cluster|pool|env|environment|chain|network|net)(Id|ID|_id)$/;
 
-/** Names that promise one value per entity: ids, keys, emails, timestamps. */
+/** Names that promise one value per entity or event: ids, keys, emails, timestamps, block heights and nonces. */
 export function categoryOfName(name: string): UnboundedCategory | undefined {
   if (BOUNDED_ID_NAMES.test(name)) return undefined;
   if (
@@ -147,6 +147,14 @@ export function categoryOfName(name: string): UnboundedCategory | undefined {
     /^(created|updated|deleted|started|ended|finished|sent|received)At$/.test(name)
   )
     return 'timestamp';
+  // Numbers that only grow: `blockHeight`, `lastProcessedBlockNumber`, `nonce`, `sequenceNumber`.
+  if (
+    /^(nonce|seqNo|seq_no|sequenceNumber|sequence_number)$/.test(name) ||
+    /[a-z0-9](BlockHeight|BlockNumber|Nonce|SequenceNumber|SeqNo)$/.test(name) ||
+    /^block(Height|Number|_height|_number)$/.test(name) ||
+    /_(block_height|block_number|nonce|sequence_number)$/.test(name)
+  )
+    return 'sequence';
   return undefined;
 }
 
@@ -320,7 +328,14 @@ export class KnownSources {
   byName(name: string, node: ts.Node): Bound | undefined {
     const category = categoryOfName(name);
     if (!category) return undefined;
-    const what = category === 'id' ? 'an id' : category === 'email' ? 'an email address' : 'a timestamp';
+    const what =
+      category === 'id'
+        ? 'an id'
+        : category === 'email'
+          ? 'an email address'
+          : category === 'sequence'
+            ? 'a sequence number'
+            : 'a timestamp';
     return unbounded(category, what, text(node), [this.step(node, `\`${text(node)}\` is ${what}`)]);
   }
 
