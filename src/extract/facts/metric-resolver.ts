@@ -69,6 +69,27 @@ export class MetricResolver {
 
   private readonly underKey = new Map<string, MetricDef | undefined>();
 
+  /**
+   * `METRICS[name]` with a key known only at run time (`Object.entries(stats).forEach(([name, v]) =>
+   * METRICS[name]?.inc(v))`), where `METRICS` is an object literal whose every entry is a metric:
+   * any of them.
+   */
+  private anyEntryOf(e: ts.ElementAccessExpression): MetricDef[] | undefined {
+    if (this.flow.keysRead(e) !== undefined) return undefined;
+    const tables = this.flow.origins(e.expression);
+    const entries: ts.Expression[] = [];
+    for (const table of tables) {
+      const literal = isInjected(table) || table.path.length > 0 ? undefined : skipOuter(table.expr);
+      if (!literal || !ts.isObjectLiteralExpression(literal)) return undefined;
+      for (const prop of literal.properties) {
+        if (!ts.isPropertyAssignment(prop)) return undefined;
+        entries.push(prop.initializer);
+      }
+    }
+    const defs = entries.map((entry) => this.resolve(entry)).filter((d): d is MetricDef => d !== undefined);
+    return defs.length > 0 && defs.length === entries.length ? [...new Set(defs)] : undefined;
+  }
+
   /** The metric an expression evaluates to, when it is exactly one. */
   resolve(expr: ts.Expression): MetricDef | undefined {
     const all = this.resolveAll(expr);
@@ -105,6 +126,7 @@ export class MetricResolver {
       }
       return optional(this.fromCallbackArgument(e));
     }
+    if (ts.isElementAccessExpression(e)) return this.anyEntryOf(e) ?? [];
     return [];
   }
 
