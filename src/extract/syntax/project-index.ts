@@ -194,8 +194,20 @@ export class ProjectIndex {
   followImport(decl: Extract<Declaration, { kind: 'import' }>): Declaration | undefined {
     const file = this.resolveModule(decl.module, decl.node.getSourceFile().fileName);
     if (!file) return undefined;
-    if (decl.imported === '*') return undefined;
+    if (decl.imported === '*') return this.requiredValue(decl, file);
     return this.findExport(file, decl.imported);
+  }
+
+  /**
+   * `const client = require('./statsd')` where that module is `module.exports = new StatsD(…)`: the
+   * value it assigns. A module that exports property by property, or is another module, is a
+   * namespace (see {@link namespaceFile}); an `import * as` is never the default.
+   */
+  private requiredValue(decl: Extract<Declaration, { kind: 'import' }>, file: ts.SourceFile): Declaration | undefined {
+    if (!ts.isVariableDeclaration(decl.node) && !ts.isImportEqualsDeclaration(decl.node)) return undefined;
+    const whole = wholeExport(file);
+    if (!whole || ts.isExportAssignment(whole.parent) || requiredModule(whole) !== undefined) return undefined;
+    return this.declarationOfExpression(whole);
   }
 
   /** What an identifier names: its declaration, or for an import the declaration in the imported project file. */
