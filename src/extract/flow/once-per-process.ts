@@ -1,5 +1,5 @@
 import { ts } from 'ts-morph';
-import { functionName, skipOuter } from '../syntax/scope.js';
+import { functionName, isStatic, skipOuter } from '../syntax/scope.js';
 import { forEachDescendant } from '../syntax/walk.js';
 import type { CallGraph } from './call-graph.js';
 
@@ -61,10 +61,6 @@ export class OncePerProcess {
       : this.calls.confirmedCallersOf(fn, true);
     return callers.length > 0 && callers.every((call) => this.runsOnce(call, hops + 1));
   }
-}
-
-function isStatic(member: ts.ClassElement): boolean {
-  return ts.getModifiers(member as ts.HasModifiers)?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword) ?? false;
 }
 
 /** `(async () => { … })()`: the call that runs the function right where it is written. */

@@ -5,6 +5,7 @@ import {
   enclosingClassLike,
   enclosingFunction,
   forEachThisAssignment,
+  isStatic,
   lookup,
   propertyKey,
   propertyName,
@@ -447,9 +448,8 @@ export class StaticEvaluator {
       (m): m is ts.PropertyDeclaration =>
         ts.isPropertyDeclaration(m) && propertyKey(m.name) === name && m.initializer !== undefined,
     );
-    const modifiers = (field && ts.getModifiers(field)) ?? [];
-    if (!field || !modifiers.some((m) => m.kind === ts.SyntaxKind.StaticKeyword)) return undefined;
-    const readonly = modifiers.some((m) => m.kind === ts.SyntaxKind.ReadonlyKeyword);
+    if (!field || !isStatic(field)) return undefined;
+    const readonly = ts.getModifiers(field)?.some((m) => m.kind === ts.SyntaxKind.ReadonlyKeyword) ?? false;
     return readonly || this.project.memberAssignments(name).length === 0
       ? this.eval(field.initializer!, env, depth + 1)
       : undefined;

@@ -3,6 +3,7 @@ import type { ProjectIndex } from '../syntax/project-index.js';
 import {
   enclosingClassLike,
   forEachThisAssignment,
+  isStatic,
   lookup,
   propertyKey,
   propertyName,
@@ -860,10 +861,7 @@ export class ValueFlow {
     const found: Source[] = [];
     for (const c of [cls, ...this.subclassesOf(cls)]) {
       const field = c.members.find(
-        (m) =>
-          ts.isPropertyDeclaration(m) &&
-          propertyKey(m.name) === member &&
-          ts.getModifiers(m)?.some((x) => x.kind === ts.SyntaxKind.StaticKeyword),
+        (m) => ts.isPropertyDeclaration(m) && propertyKey(m.name) === member && isStatic(m),
       ) as ts.PropertyDeclaration | undefined;
       if (field?.initializer) found.push(...this.follow(field.initializer, depth + 1));
     }

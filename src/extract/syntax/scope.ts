@@ -268,6 +268,14 @@ export function propertyName(expr: ts.Expression): string | undefined {
   return undefined;
 }
 
+/** Whether a class member is declared `static`. */
+export function isStatic(member: ts.ClassElement): boolean {
+  return (
+    ts.canHaveModifiers(member) &&
+    (ts.getModifiers(member)?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword) ?? false)
+  );
+}
+
 export function propertyKey(name: ts.PropertyName): string | undefined {
   if (
     ts.isIdentifier(name) ||
