@@ -95,11 +95,25 @@ export function labelCallsOn(
     if (!ts.isCallExpression(node) || !ts.isPropertyAccessExpression(node.expression)) return;
     if (!PROM_CLIENT.labelMethods.has(node.expression.name.text)) return;
     if (skipOuter(node.expression.expression).getText() !== text) return;
-    const first = node.arguments[0];
-    // `metric.inc(5)`: a value, no labels.
-    if (first && !ts.isNumericLiteral(skipOuter(first))) found.push({ call: node, labels: first });
+    const labels = labelsObjectOf(node);
+    if (labels) found.push({ call: node, labels });
   });
   return found;
+}
+
+/**
+ * The labels object a label call passes: not a value (`metric.inc(5)`) nor positional label values
+ * (`metric.labels('success')`, `metric.labels(route, method)`).
+ */
+function labelsObjectOf(call: ts.CallExpression): ts.Expression | undefined {
+  const first = call.arguments[0];
+  if (!first) return undefined;
+  const e = skipOuter(first);
+  if (ts.isNumericLiteral(e)) return undefined;
+  const positional =
+    propertyName(call.expression) === 'labels' &&
+    (call.arguments.length > 1 || ts.isStringLiteralLike(e) || ts.isTemplateExpression(e) || ts.isSpreadElement(e));
+  return positional ? undefined : first;
 }
 
 /**
@@ -114,8 +128,8 @@ export function labelCallsOnValue(expr: ts.Expression): { call: ts.CallExpressio
     const call = access.parent;
     if (!ts.isCallExpression(call) || call.expression !== access) return [];
     if (!PROM_CLIENT.labelMethods.has(access.name.text)) return [];
-    const first = call.arguments[0];
-    return first && !ts.isNumericLiteral(skipOuter(first)) ? [{ call, labels: first }] : [];
+    const labels = labelsObjectOf(call);
+    return labels ? [{ call, labels }] : [];
   }
   const holder = heldIn(e as ts.Expression);
   const within = holder && enclosingBody(holder);

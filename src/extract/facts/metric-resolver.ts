@@ -137,13 +137,16 @@ export class MetricResolver {
   private perInstance(creation: ts.Expression, use: ts.Expression): MetricDef[] | undefined {
     const defs = this.definitions.createdBy(creation);
     if (defs.length === 0) return undefined;
+    if (forwardsParameter(use)) return undefined;
     let owner: ts.ClassLikeDeclaration | undefined;
     for (let n: ts.Node | undefined = creation.parent; n && !owner; n = n.parent) {
       if (ts.isConstructorDeclaration(n) || ts.isPropertyDeclaration(n)) owner = n.parent;
-      else if (ts.isFunctionLike(n) || ts.isClassLike(n)) return undefined;
+      // `function makeMetrics(prefix) { const c = new Counter(…); c.labels('ok').inc(0); … }`: a
+      // use in the factory that creates one metric per call is a use of each.
+      else if (ts.isFunctionLike(n)) return isInside(use, n) ? [...defs] : undefined;
+      else if (ts.isClassLike(n)) return undefined;
     }
-    if (!owner || !this.project.inheritsFrom(enclosingClassLike(use), owner) || forwardsParameter(use))
-      return undefined;
+    if (!owner || !this.project.inheritsFrom(enclosingClassLike(use), owner)) return undefined;
     return [...defs];
   }
 
@@ -333,4 +336,9 @@ function forwardsParameter(receiver: ts.Expression): boolean {
   return (
     labelsFirst && first !== undefined && ts.isIdentifier(first) && lookup(first.text, first)?.kind === 'parameter'
   );
+}
+
+function isInside(node: ts.Node, container: ts.Node): boolean {
+  for (let n: ts.Node | undefined = node; n; n = n.parent) if (n === container) return true;
+  return false;
 }
