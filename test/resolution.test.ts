@@ -114,5 +114,10 @@ describe('ModuleResolver answers', () => {
     const backward = new ModuleResolver(packages, aliases, []);
     const reversed = [...questions].reverse().map(([spec, from]) => backward.resolve(spec, from, exists));
     expect(reversed.reverse()).toEqual(expected);
+    // Another file set (another `exists`) gets its own answers from the same resolver.
+    const other = new Set(['/repo/packages/db/index.ts']);
+    expect(forward.resolve('@acme/db', '/repo/apps/api/src/main.ts', (p) => other.has(p))).toBe(
+      '/repo/packages/db/index.ts',
+    );
   });
 });

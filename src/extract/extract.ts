@@ -346,6 +346,7 @@ function selectCandidates(
   const imports = new Map<string, string[]>();
   const importers = new Map<string, string[]>();
   const resolutions = new Map<string, string | undefined>();
+  const exists = (path: string): boolean => texts.has(path);
   for (const [file, text] of texts) {
     const helper = wrapperImport(text);
     const reason = METRIC_WORDS.test(text)
@@ -365,11 +366,7 @@ function selectCandidates(
     for (const match of text.matchAll(IMPORT_SPECIFIER)) {
       // The same specifier from the same directory resolves alike: resolve it once.
       const key = `${dirname(file)}\u0000${match[1]}`;
-      if (!resolutions.has(key))
-        resolutions.set(
-          key,
-          modules.resolve(match[1], file, (p) => texts.has(p)),
-        );
+      if (!resolutions.has(key)) resolutions.set(key, modules.resolve(match[1], file, exists));
       const target = resolutions.get(key);
       if (!target) continue;
       targets.push(target);

@@ -48,6 +48,11 @@ export class ModuleResolver {
     private readonly subpathImports: SubpathImports[] = [],
   ) {}
 
+  /**
+   * The project file an import names, or undefined. `exists` says which files the project has: the
+   * same function must always describe the same files (each caller passes one function per file set),
+   * since what a package name resolves to is kept per function.
+   */
   resolve(specifier: string, fromFile: string, exists: (path: string) => boolean): string | undefined {
     if (specifier.startsWith('.') || specifier.startsWith('/'))
       return probe(resolve(dirname(fromFile), specifier), exists);
@@ -56,7 +61,7 @@ export class ModuleResolver {
       this.resolveAliased(specifier, fromFile, exists) ??
       (specifier.startsWith('#')
         ? this.resolveSubpathImport(specifier, fromFile, exists)
-        : this.resolvePackage(specifier, exists))
+        : this.resolvePackageOnce(specifier, exists))
     );
   }
 
@@ -166,6 +171,21 @@ export class ModuleResolver {
       if (found) return found;
     }
     return undefined;
+  }
+
+  /**
+   * A workspace package's import means the same from every file (aliases aside, tried before): with
+   * thousands of directories importing the same few packages, each probed a dozen entry points.
+   */
+  private readonly packageResolutions = new WeakMap<(path: string) => boolean, Map<string, string | undefined>>();
+
+  private resolvePackageOnce(specifier: string, exists: (path: string) => boolean): string | undefined {
+    let byName = this.packageResolutions.get(exists);
+    if (!byName) this.packageResolutions.set(exists, (byName = new Map<string, string | undefined>()));
+    if (byName.has(specifier)) return byName.get(specifier);
+    const found = this.resolvePackage(specifier, exists);
+    byName.set(specifier, found);
+    return found;
   }
 
   private resolvePackage(specifier: string, exists: (path: string) => boolean): string | undefined {

@@ -66,16 +66,14 @@ export class ProjectIndex {
   /** Resolves a module specifier to a parsed project file; third-party packages resolve to nothing. */
   resolveModule(specifier: string, fromFile: string): ts.SourceFile | undefined {
     const key = `${dirname(fromFile)}\u0000${specifier}`;
-    if (!this.resolved.has(key))
-      this.resolved.set(
-        key,
-        this.modules.resolve(specifier, fromFile, (p) => this.files.has(p)),
-      );
+    if (!this.resolved.has(key)) this.resolved.set(key, this.modules.resolve(specifier, fromFile, this.hasFile));
     const path = this.resolved.get(key);
     return path === undefined ? undefined : this.files.get(path);
   }
 
   private readonly resolved = new Map<string, string | undefined>();
+  /** One function for the one file set (the resolver keeps answers per function). */
+  private readonly hasFile = (path: string): boolean => this.files.has(path);
   private readonly exports = new Map<string, Declaration | undefined>();
 
   /** The declaration an exported name refers to, following re-exports. */
