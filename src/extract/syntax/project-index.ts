@@ -3,7 +3,7 @@ import { ts } from 'ts-morph';
 import type { Location } from '../../types.js';
 import { displayPath } from '../../util/paths.js';
 import type { ModuleResolver } from './module-resolver.js';
-import { declaredByStatement, lookup, requiredModule, skipOuter, type Declaration } from './scope.js';
+import { declaredByStatement, lookup, propertyKey, requiredModule, skipOuter, type Declaration } from './scope.js';
 
 /** The parsed candidate files of one run and the cross-file lookups over them. */
 export class ProjectIndex {
@@ -35,7 +35,22 @@ export class ProjectIndex {
         list.push(node);
       }
     } else if (ts.isClassLike(node) && node.name) this.namedClasses.push(node);
+    else if (
+      ts.isObjectLiteralExpression(node) &&
+      node.properties.some((p) => ts.isPropertyAssignment(p) && propertyKey(p.name) === 'provide')
+    )
+      this.providerObjects.push(node);
   }
+
+  /**
+   * Object literals with a `provide:` property (dependency-injection providers), in file order:
+   * collected while indexing, since finding them walked every file of the project once more.
+   */
+  providers(): readonly ts.ObjectLiteralExpression[] {
+    return this.providerObjects;
+  }
+
+  private readonly providerObjects: ts.ObjectLiteralExpression[] = [];
 
   /** `x.member = value` anywhere in the project, in file order. */
   memberAssignments(member: string): readonly ts.BinaryExpression[] {
