@@ -1,5 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, symlinkSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { discover } from '../src/discovery/discover.js';
 import { GitIgnore } from '../src/discovery/gitignore.js';
@@ -53,5 +53,33 @@ describe('.gitignore', () => {
     const alone = tempProject({ 'sub/.gitignore': 'x.ts\n', 'sub/x.ts': SOURCE, 'sub/y.ts': SOURCE });
     const sub = GitIgnore.load(join(alone, 'sub'), []);
     expect([sub.ignores(join(alone, 'sub/x.ts')), sub.ignores(join(alone, 'sub/y.ts'))]).toEqual([true, false]);
+  });
+
+  it('keeps each walk its own settings while the walks share directory listings', async () => {
+    // One listing per directory serves the three walks (.gitignore files, manifests and tsconfigs,
+    // sources): the manifest walk still follows a symlinked directory, the source walk still does
+    // not, and the ignores found by the first walks still shape the last.
+    const vendored = tempProject({
+      'package.json': '{"name":"@acme/vendored"}',
+      'src/vendored.ts': SOURCE,
+    });
+    const dir = tempProject({
+      '.gitignore': '*.local.ts\n',
+      'tsconfig.json': '{ "compilerOptions": { "outDir": "lib" } }',
+      'lib/built.ts': SOURCE,
+      'src/app.ts': SOURCE,
+      'src/app.local.ts': SOURCE,
+      'packages/api/package.json': '{"name":"@acme/api"}',
+      'packages/api/.gitignore': 'generated/\n',
+      'packages/api/src/index.ts': SOURCE,
+      'packages/api/generated/client.ts': SOURCE,
+    });
+    symlinkSync(vendored, join(dir, 'vendor'), 'dir');
+    const found = await discover(['.'], dir, []);
+    expect(found.files.map((f) => relative(dir, f))).toEqual(['packages/api/src/index.ts', 'src/app.ts']);
+    expect(found.packages.map((p) => `${p.name} ${relative(dir, p.dir)}`).sort()).toEqual([
+      '@acme/api packages/api',
+      '@acme/vendored vendor',
+    ]);
   });
 });

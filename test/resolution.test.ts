@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../src/api.js';
+import { ModuleResolver } from '../src/extract/syntax/module-resolver.js';
 import { tempProject } from './helpers/cli.js';
 
 const metrics = (app: string) =>
@@ -64,5 +65,59 @@ describe('import resolution without node_modules', () => {
       'src/other.ts': `import { requests } from 'legacy/metrics';\nexport function other() { requests.inc({ page: 'cart' }); }\n`,
     });
     expect(await series(dir)).toEqual(['legacy_requests_total cart', 'new_requests_total checkout']);
+  });
+});
+
+describe('ModuleResolver answers', () => {
+  // The resolver keeps what each directory's aliases and each package name resolve to: the answer
+  // for a file must stay its own directory's, however many other files asked before it.
+  const aliases = [
+    { pattern: '@/*', targets: ['src/*'], baseDir: '/repo/apps/api', scope: '/repo/apps/api' },
+    { pattern: '@/*', targets: ['lib/*'], baseDir: '/repo/apps/api/legacy', scope: '/repo/apps/api/legacy' },
+  ];
+  const packages = [
+    { name: '@acme/db', dir: '/repo/packages/db', entries: ['dist/index.js'], scripts: [], dependencies: {} },
+  ];
+  const files = new Set([
+    '/repo/apps/api/src/metrics.ts',
+    '/repo/apps/api/legacy/lib/metrics.ts',
+    '/repo/apps/api/legacy/lib/metrics/index.ts',
+    '/repo/apps/api/src/routes/index.ts',
+    '/repo/packages/db/src/index.ts',
+  ]);
+  const exists = (p: string): boolean => files.has(p);
+  const questions: [string, string][] = [
+    ['@/metrics', '/repo/apps/api/src/handler.ts'],
+    ['@/metrics', '/repo/apps/api/legacy/old.ts'],
+    ['@/metrics', '/repo/apps/api/src/deep/er/handler.ts'],
+    ['@/metrics', '/repo/apps/web/handler.ts'],
+    ['./routes', '/repo/apps/api/src/main.ts'],
+    ['./metrics.js', '/repo/apps/api/src/main.ts'],
+    ['@acme/db', '/repo/apps/api/src/main.ts'],
+    ['@acme/db', '/repo/apps/api/legacy/old.ts'],
+  ];
+
+  it('resolves each import from its own directory, asked in any order', () => {
+    const expected = [
+      '/repo/apps/api/src/metrics.ts',
+      // The file before the directory's index, and the nearest tsconfig's aliases.
+      '/repo/apps/api/legacy/lib/metrics.ts',
+      '/repo/apps/api/src/metrics.ts',
+      undefined,
+      '/repo/apps/api/src/routes/index.ts',
+      '/repo/apps/api/src/metrics.ts',
+      '/repo/packages/db/src/index.ts',
+      '/repo/packages/db/src/index.ts',
+    ];
+    const forward = new ModuleResolver(packages, aliases, []);
+    expect(questions.map(([spec, from]) => forward.resolve(spec, from, exists))).toEqual(expected);
+    const backward = new ModuleResolver(packages, aliases, []);
+    const reversed = [...questions].reverse().map(([spec, from]) => backward.resolve(spec, from, exists));
+    expect(reversed.reverse()).toEqual(expected);
+    // Another file set (another `exists`) gets its own answers from the same resolver.
+    const other = new Set(['/repo/packages/db/index.ts']);
+    expect(forward.resolve('@acme/db', '/repo/apps/api/src/main.ts', (p) => other.has(p))).toBe(
+      '/repo/packages/db/index.ts',
+    );
   });
 });

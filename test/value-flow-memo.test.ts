@@ -116,4 +116,39 @@ describe('value flow memo', () => {
     // `console.log(m)`: the same parameter, from a node the first query did not reach.
     expect(shown(flow.origins(at('wide.ts', 'm', 1)))).toEqual(alone);
   });
+
+  it('reads each container of a file from its own writes, whichever container is asked first', () => {
+    // One walk of a scope lists what may write into any of its containers: each container must still
+    // get only the writes into itself, in source order, and the order of asking must not matter.
+    const files = {
+      'registry.ts': [
+        "import { Counter } from 'prom-client';",
+        'const byName = new Map<string, Counter>();',
+        'const byKey: Record<string, Counter> = {};',
+        "byName.set('orders', new Counter({ name: 'orders_total', help: 'Orders' }));",
+        "byKey['orders'] = new Counter({ name: 'keyed_orders_total', help: 'Keyed' });",
+        "byName.set('orders', new Counter({ name: 'late_orders_total', help: 'Late' }));",
+        "byKey.refunds = new Counter({ name: 'refunds_total', help: 'Refunds' });",
+        "export const fromMap = byName.get('orders');",
+        "export const fromObject = byKey['orders'];",
+      ].join('\n'),
+    };
+    const mapRead = (at: ReturnType<typeof engine>['at']): ts.Expression => at('registry.ts', "byName.get('orders')");
+    const objectRead = (at: ReturnType<typeof engine>['at']): ts.Expression => at('registry.ts', "byKey['orders']", 1);
+    const first = engine(files);
+    const expected = {
+      map: shown(first.flow.origins(mapRead(first.at))),
+      object: shown(first.flow.origins(objectRead(first.at))),
+    };
+    expect(expected).toEqual({
+      map: [
+        "new Counter({ name: 'orders_total', help: 'Orders' })",
+        "new Counter({ name: 'late_orders_total', help: 'Late' })",
+      ],
+      object: ["new Counter({ name: 'keyed_orders_total', help: 'Keyed' })"],
+    });
+    const { flow, at } = engine(files);
+    expect(shown(flow.origins(objectRead(at)))).toEqual(expected.object);
+    expect(shown(flow.origins(mapRead(at)))).toEqual(expected.map);
+  });
 });

@@ -5,6 +5,7 @@ import { UsageError } from '../config/errors.js';
 import type { PathAlias, SubpathImports, WorkspacePackage } from '../extract/syntax/module-resolver.js';
 import type { Notice } from '../types.js';
 import { compareStrings, displayPath, toPosix } from '../util/paths.js';
+import { cachedDirectoryReads } from './directory-cache.js';
 import { GitIgnore } from './gitignore.js';
 import { lineColumn, unclosedJson } from './json-text.js';
 import { ProjectConfigReader } from './tsconfig.js';
@@ -99,8 +100,9 @@ export function discoverSync(paths: string[], root: string, extraIgnores: string
   const readManifests = new Set<string>();
   const projectConfigs = new ProjectConfigReader(root, packages);
   const readConfigs = new Map<string, string[]>();
+  const fs = cachedDirectoryReads();
   for (const dir of [...contextDirs].sort()) {
-    const gitignore = GitIgnore.load(dir, ALWAYS_IGNORED);
+    const gitignore = GitIgnore.load(dir, ALWAYS_IGNORED, fs);
     // Manifests and project configs in one walk of the tree (each walk reads every directory).
     const settings = globbySync(['**/package.json', '**/{tsconfig,jsconfig}*.json'], {
       cwd: dir,
@@ -108,6 +110,7 @@ export function discoverSync(paths: string[], root: string, extraIgnores: string
       ignore: ALWAYS_IGNORED,
       dot: false,
       suppressErrors: true,
+      fs,
     });
     const isManifest = (f: string): boolean => basename(f) === 'package.json';
     const manifests = settings.filter(isManifest);
@@ -148,6 +151,7 @@ export function discoverSync(paths: string[], root: string, extraIgnores: string
       dot: false,
       followSymbolicLinks: false,
       suppressErrors: true,
+      fs,
     });
     for (const f of found) {
       const abs = resolve(f);

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
-import { globbySync } from 'globby';
+import { globbySync, type Options } from 'globby';
 import ignore, { type Ignore } from 'ignore';
 import { toPosix } from '../util/paths.js';
 
@@ -17,8 +17,11 @@ export class GitIgnore {
 
   private constructor(private readonly cwd: string) {}
 
-  /** Reads the .gitignore files from the repository root (the nearest `.git` above) down through `cwd`. */
-  static load(cwd: string, skip: readonly string[]): GitIgnore {
+  /**
+   * Reads the .gitignore files from the repository root (the nearest `.git` above) down through `cwd`;
+   * `fs` is how the tree is listed (discovery shares its directory listings between its walks).
+   */
+  static load(cwd: string, skip: readonly string[], fs?: Options['fs']): GitIgnore {
     const matcher = new GitIgnore(cwd);
     for (const dir of ancestorsInRepository(cwd)) matcher.read(join(dir, '.gitignore'));
     const nested = globbySync(['**/.gitignore'], {
@@ -28,6 +31,7 @@ export class GitIgnore {
       ignore: skip as string[],
       followSymbolicLinks: false,
       suppressErrors: true,
+      ...(fs ? { fs } : {}),
     });
     for (const file of nested.sort()) matcher.read(file);
     return matcher;

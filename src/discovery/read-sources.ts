@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync, statSync, readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import type { Notice } from '../types.js';
 import { displayPath } from '../util/paths.js';
 
@@ -6,52 +6,83 @@ export const MAX_FILE_BYTES = 5 * 1024 * 1024;
 
 type ReadOutcome = { text: string } | { skipped: Notice };
 
-/** Reads a source file unless it is huge or binary; both are skipped with a note, never fatal. */
+/**
+ * Reads a source file unless it is huge or binary; both are skipped with a note, never fatal. One
+ * descriptor serves the size, the first bytes and the text (12,000 files were stat'ed, opened twice
+ * and read once more each); any failure takes the path-by-path route, whose messages say what failed.
+ */
 function readSource(file: string, shownAs: string): ReadOutcome {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return readSourceByPath(file, shownAs);
+  }
+  try {
+    const size = fstatSync(fd).size;
+    if (size > MAX_FILE_BYTES) return tooLarge(size, shownAs);
+    if (startsBinary(fd)) return binary(shownAs);
+    // `pread` above left the descriptor's offset at 0: this reads the whole file.
+    return { text: readFileSync(fd, 'utf8') };
+  } catch {
+    return readSourceByPath(file, shownAs);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function readSourceByPath(file: string, shownAs: string): ReadOutcome {
   let size: number;
   try {
     size = statSync(file).size;
   } catch (error) {
-    return {
-      skipped: {
-        level: 'warning',
-        file: shownAs,
-        message: `cannot read file (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
-      },
-    };
+    return cannotRead(error, shownAs);
   }
-  if (size > MAX_FILE_BYTES) {
-    return {
-      skipped: {
-        level: 'note',
-        file: shownAs,
-        message: `skipped: ${(size / 1024 / 1024).toFixed(1)} MB is over the 5 MB limit for source files`,
-      },
-    };
-  }
+  if (size > MAX_FILE_BYTES) return tooLarge(size, shownAs);
   try {
-    if (looksBinary(file)) return { skipped: { level: 'note', file: shownAs, message: 'skipped: binary file' } };
+    const fd = openSync(file, 'r');
+    try {
+      if (startsBinary(fd)) return binary(shownAs);
+    } finally {
+      closeSync(fd);
+    }
     return { text: readFileSync(file, 'utf8') };
   } catch (error) {
-    return {
-      skipped: {
-        level: 'warning',
-        file: shownAs,
-        message: `cannot read file (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
-      },
-    };
+    return cannotRead(error, shownAs);
   }
 }
 
-function looksBinary(file: string): boolean {
-  const buffer = Buffer.alloc(8000);
-  const fd = openSync(file, 'r');
-  try {
-    const bytes = readSync(fd, buffer, 0, buffer.length, 0);
-    return buffer.subarray(0, bytes).includes(0);
-  } finally {
-    closeSync(fd);
-  }
+function cannotRead(error: unknown, shownAs: string): ReadOutcome {
+  return {
+    skipped: {
+      level: 'warning',
+      file: shownAs,
+      message: `cannot read file (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    },
+  };
+}
+
+function tooLarge(size: number, shownAs: string): ReadOutcome {
+  return {
+    skipped: {
+      level: 'note',
+      file: shownAs,
+      message: `skipped: ${(size / 1024 / 1024).toFixed(1)} MB is over the 5 MB limit for source files`,
+    },
+  };
+}
+
+function binary(shownAs: string): ReadOutcome {
+  return { skipped: { level: 'note', file: shownAs, message: 'skipped: binary file' } };
+}
+
+/** One buffer for every file's first bytes: a fresh 8 kB buffer per file was 100 MB of garbage on 12,000 files. */
+const head = Buffer.alloc(8000);
+
+/** A NUL byte in the first 8,000 bytes, as git decides a file is binary. */
+function startsBinary(fd: number): boolean {
+  const bytes = readSync(fd, head, 0, head.length, 0);
+  return head.subarray(0, bytes).includes(0);
 }
 
 /**

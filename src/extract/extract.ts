@@ -334,8 +334,8 @@ function selectCandidates(
 } {
   const importedWrapperModules = new Set<string>();
   // A file importing a metrics helper package defines or uses metrics through it.
-  const wrapperImport = (text: string): boolean => {
-    const found = [...text.matchAll(IMPORT_SPECIFIER)].filter((m) => wrapperModules.has(m[1]));
+  const wrapperImport = (specifiers: RegExpExecArray[]): boolean => {
+    const found = specifiers.filter((m) => wrapperModules.has(m[1]));
     found.forEach((m) => importedWrapperModules.add(m[1]));
     return found.length > 0;
   };
@@ -346,8 +346,11 @@ function selectCandidates(
   const imports = new Map<string, string[]>();
   const importers = new Map<string, string[]>();
   const resolutions = new Map<string, string | undefined>();
+  const exists = (path: string): boolean => texts.has(path);
   for (const [file, text] of texts) {
-    const helper = wrapperImport(text);
+    // One scan of the text for its imports serves the helper-package check and the import graph.
+    const specifiers = [...text.matchAll(IMPORT_SPECIFIER)];
+    const helper = wrapperImport(specifiers);
     const reason = METRIC_WORDS.test(text)
       ? 'metric words'
       : TRACE_WORDS.test(text)
@@ -362,14 +365,11 @@ function selectCandidates(
     else if (reason) routeFiles.add(file);
     if (DEFINES_METRICS.test(text) || helper) definers.add(file);
     const targets: string[] = [];
-    for (const match of text.matchAll(IMPORT_SPECIFIER)) {
+    const dir = dirname(file);
+    for (const match of specifiers) {
       // The same specifier from the same directory resolves alike: resolve it once.
-      const key = `${dirname(file)}\u0000${match[1]}`;
-      if (!resolutions.has(key))
-        resolutions.set(
-          key,
-          modules.resolve(match[1], file, (p) => texts.has(p)),
-        );
+      const key = `${dir}\u0000${match[1]}`;
+      if (!resolutions.has(key)) resolutions.set(key, modules.resolve(match[1], file, exists));
       const target = resolutions.get(key);
       if (!target) continue;
       targets.push(target);

@@ -8,7 +8,6 @@ import { isInjected, type Source, type ValueFlow } from '../flow/value-flow.js';
 import { NEST_PROMETHEUS } from '../libraries/prom-client.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
 import { enclosingClassLike, lookup, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
-import { forEachDescendant } from '../syntax/walk.js';
 import type { MetricDefinitions } from './metric-definitions.js';
 
 /** Resolves references to metrics: which definitions an expression may hold, by following its value. */
@@ -165,24 +164,21 @@ export class MetricResolver {
   private providedValues(token: string): ts.Expression[] {
     if (!this.providers) {
       this.providers = new Map();
-      for (const file of this.project.files.values()) {
-        forEachDescendant(file, (node) => {
-          if (!ts.isObjectLiteralExpression(node)) return;
-          const prop = (name: string): ts.Expression | undefined => {
-            const p = node.properties.find((x) => ts.isPropertyAssignment(x) && propertyKey(x.name) === name);
-            return p && ts.isPropertyAssignment(p) ? p.initializer : undefined;
-          };
-          const provide = prop('provide');
-          const key = provide && scalarText(this.evaluator.eval(provide));
-          if (key === undefined) return;
-          const values: ts.Expression[] = [];
-          const useValue = prop('useValue');
-          if (useValue) values.push(useValue);
-          const factory = prop('useFactory');
-          const fn = factory && skipOuter(factory);
-          if (fn && (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn))) values.push(...returnedValues(fn));
-          this.providers!.set(key, [...(this.providers!.get(key) ?? []), ...values]);
-        });
+      for (const node of this.project.providers()) {
+        const prop = (name: string): ts.Expression | undefined => {
+          const p = node.properties.find((x) => ts.isPropertyAssignment(x) && propertyKey(x.name) === name);
+          return p && ts.isPropertyAssignment(p) ? p.initializer : undefined;
+        };
+        const provide = prop('provide');
+        const key = provide && scalarText(this.evaluator.eval(provide));
+        if (key === undefined) continue;
+        const values: ts.Expression[] = [];
+        const useValue = prop('useValue');
+        if (useValue) values.push(useValue);
+        const factory = prop('useFactory');
+        const fn = factory && skipOuter(factory);
+        if (fn && (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn))) values.push(...returnedValues(fn));
+        this.providers.set(key, [...(this.providers.get(key) ?? []), ...values]);
       }
     }
     return this.providers.get(token) ?? [];

@@ -114,6 +114,28 @@ function fieldContainer(cls: ts.ClassLikeDeclaration, field: string): Container 
   return container;
 }
 
+/**
+ * The expressions under a scope that may write into a container (`x.set(k, v)` and its kin,
+ * `x[k] = v`, `x.k = v`), in source order. Each container of a scope was found by walking the whole
+ * scope again (a file's top-level registries walked the file each): one walk per scope serves them all.
+ */
+const scopeWrites = new WeakMap<ts.Node, (ts.CallExpression | ts.BinaryExpression)[]>();
+function possibleWritesIn(scope: ts.Node): (ts.CallExpression | ts.BinaryExpression)[] {
+  let writes = scopeWrites.get(scope);
+  if (writes) return writes;
+  const found: (ts.CallExpression | ts.BinaryExpression)[] = [];
+  forEachDescendant(scope, (node) => {
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
+      if (CONTAINER_WRITES.has(node.expression.name.text) && node.arguments.length >= 2) found.push(node);
+    } else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      const left = skipOuter(node.left);
+      if (ts.isElementAccessExpression(left) || ts.isPropertyAccessExpression(left)) found.push(node);
+    }
+  });
+  scopeWrites.set(scope, (writes = found));
+  return writes;
+}
+
 function describeVariable(decl: ts.VariableDeclaration): Container | undefined {
   if (!ts.isIdentifier(decl.name)) return undefined;
   const name = decl.name.text;
@@ -733,22 +755,19 @@ export class ValueFlow {
     const cached = this.containerWrites.get(id);
     if (cached) return cached;
     const found: ContainerWrite[] = [];
-    forEachDescendant(scope, (node) => {
-      if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
-        if (
-          CONTAINER_WRITES.has(node.expression.name.text) &&
-          node.arguments.length >= 2 &&
-          denotes(skipOuter(node.expression.expression))
-        )
-          found.push(...this.keyedWrites(node.arguments[0], node.arguments[1]));
-      } else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
-        const left = skipOuter(node.left);
+    for (const write of possibleWritesIn(scope)) {
+      if (ts.isCallExpression(write)) {
+        const callee = write.expression as ts.PropertyAccessExpression;
+        if (denotes(skipOuter(callee.expression)))
+          found.push(...this.keyedWrites(write.arguments[0], write.arguments[1]));
+      } else {
+        const left = skipOuter(write.left);
         if (ts.isElementAccessExpression(left) && denotes(skipOuter(left.expression)))
-          found.push(...this.keyedWrites(left.argumentExpression, node.right));
+          found.push(...this.keyedWrites(left.argumentExpression, write.right));
         else if (ts.isPropertyAccessExpression(left) && denotes(skipOuter(left.expression)))
-          found.push({ key: left.name.text, value: node.right });
+          found.push({ key: left.name.text, value: write.right });
       }
-    });
+    }
     // `new Map([['a', x], ['b', y]])`: entries given at construction.
     const created = init && skipOuter(init);
     if (created && ts.isNewExpression(created) && created.arguments?.[0]) {

@@ -48,6 +48,11 @@ export class ModuleResolver {
     private readonly subpathImports: SubpathImports[] = [],
   ) {}
 
+  /**
+   * The project file an import names, or undefined. `exists` says which files the project has: the
+   * same function must always describe the same files (each caller passes one function per file set),
+   * since what a package name resolves to is kept per function.
+   */
   resolve(specifier: string, fromFile: string, exists: (path: string) => boolean): string | undefined {
     if (specifier.startsWith('.') || specifier.startsWith('/'))
       return probe(resolve(dirname(fromFile), specifier), exists);
@@ -56,28 +61,50 @@ export class ModuleResolver {
       this.resolveAliased(specifier, fromFile, exists) ??
       (specifier.startsWith('#')
         ? this.resolveSubpathImport(specifier, fromFile, exists)
-        : this.resolvePackage(specifier, exists))
+        : this.resolvePackageOnce(specifier, exists))
     );
   }
 
   private resolveAliased(specifier: string, fromFile: string, exists: (path: string) => boolean): string | undefined {
-    // The nearest tsconfig above the importing file decides what its aliases mean.
-    const scope = this.aliases
-      .map((a) => a.scope)
-      .filter((dir) => fromFile.startsWith(`${dir}${sep}`))
-      .sort((a, b) => b.length - a.length)[0];
-    // Like TypeScript: the pattern with the longest prefix first; `baseUrl` (`*`) last.
-    const matches = this.aliases
-      .filter((alias) => alias.scope === scope)
-      .map((alias) => ({ alias, matched: matchPattern(alias.pattern, specifier) }))
-      .filter((m): m is { alias: PathAlias; matched: string } => m.matched !== undefined)
-      .sort((a, b) => prefixLength(b.alias.pattern) - prefixLength(a.alias.pattern));
-    for (const { alias, matched } of matches)
+    for (const { alias, matched } of this.aliasMatches(specifier, this.aliasScope(dirname(fromFile))))
       for (const target of alias.targets) {
         const found = probe(resolve(alias.baseDir, target.replace('*', matched)), exists);
         if (found) return found;
       }
     return undefined;
+  }
+
+  // Every import of every file asks which aliases apply, with hundreds of tsconfigs in a monorepo:
+  // the answers depend only on the importing directory and the specifier, so each is worked out once.
+  private readonly scopes = new Map<string, string | undefined>();
+  private readonly matches = new Map<string, { alias: PathAlias; matched: string }[]>();
+  private readonly packageOf = new Map<string, WorkspacePackage | undefined>();
+
+  /** The directory of the nearest tsconfig above a file in `dir`: it decides what the file's aliases mean. */
+  private aliasScope(dir: string): string | undefined {
+    if (this.scopes.has(dir)) return this.scopes.get(dir);
+    const within = dir.endsWith(sep) ? dir : `${dir}${sep}`;
+    const scope = this.aliases
+      .map((a) => a.scope)
+      .filter((scopeDir) => within.startsWith(`${scopeDir}${sep}`))
+      .sort((a, b) => b.length - a.length)[0];
+    this.scopes.set(dir, scope);
+    return scope;
+  }
+
+  /** Like TypeScript: the pattern with the longest prefix first; `baseUrl` (`*`) last. */
+  private aliasMatches(specifier: string, scope: string | undefined): { alias: PathAlias; matched: string }[] {
+    const key = `${scope ?? ''}\u0000${specifier}`;
+    let found = this.matches.get(key);
+    if (!found) {
+      found = this.aliases
+        .filter((alias) => alias.scope === scope)
+        .map((alias) => ({ alias, matched: matchPattern(alias.pattern, specifier) }))
+        .filter((m): m is { alias: PathAlias; matched: string } => m.matched !== undefined)
+        .sort((a, b) => prefixLength(b.alias.pattern) - prefixLength(a.alias.pattern));
+      this.matches.set(key, found);
+    }
+    return found;
   }
 
   /** `#internal/x` through the `imports` of the nearest package.json above the importing file. */
@@ -146,8 +173,28 @@ export class ModuleResolver {
     return undefined;
   }
 
+  /**
+   * A workspace package's import means the same from every file (aliases aside, tried before): with
+   * thousands of directories importing the same few packages, each probed a dozen entry points.
+   */
+  private readonly packageResolutions = new WeakMap<(path: string) => boolean, Map<string, string | undefined>>();
+
+  private resolvePackageOnce(specifier: string, exists: (path: string) => boolean): string | undefined {
+    let byName = this.packageResolutions.get(exists);
+    if (!byName) this.packageResolutions.set(exists, (byName = new Map<string, string | undefined>()));
+    if (byName.has(specifier)) return byName.get(specifier);
+    const found = this.resolvePackage(specifier, exists);
+    byName.set(specifier, found);
+    return found;
+  }
+
   private resolvePackage(specifier: string, exists: (path: string) => boolean): string | undefined {
-    const pkg = this.packages.find((p) => specifier === p.name || specifier.startsWith(`${p.name}/`));
+    let pkg = this.packageOf.get(specifier);
+    if (!this.packageOf.has(specifier))
+      this.packageOf.set(
+        specifier,
+        (pkg = this.packages.find((p) => specifier === p.name || specifier.startsWith(`${p.name}/`))),
+      );
     if (!pkg) return undefined;
     const subpath = specifier.slice(pkg.name.length + 1);
     if (subpath)
@@ -193,8 +240,15 @@ function prefixLength(pattern: string): number {
   return star < 0 ? Number.MAX_SAFE_INTEGER : star;
 }
 
+/** The file itself, then with each extension (`./x.js` for `./x.ts`), then the directory's index: the first that exists. */
 function probe(base: string, exists: (path: string) => boolean): string | undefined {
+  if (exists(base)) return base;
   const stripped = base.replace(/\.(c|m)?js$/, '');
-  const candidates = [base, ...EXTENSIONS.map((e) => stripped + e), ...EXTENSIONS.map((e) => join(base, `index${e}`))];
-  return candidates.find(exists);
+  for (const extension of EXTENSIONS) if (exists(stripped + extension)) return stripped + extension;
+  // Built only when needed: most imports name a file, and every probe ran for every import.
+  for (const extension of EXTENSIONS) {
+    const index = join(base, `index${extension}`);
+    if (exists(index)) return index;
+  }
+  return undefined;
 }

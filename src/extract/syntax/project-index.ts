@@ -3,7 +3,7 @@ import { ts } from 'ts-morph';
 import type { Location } from '../../types.js';
 import { displayPath } from '../../util/paths.js';
 import type { ModuleResolver } from './module-resolver.js';
-import { declaredByStatement, lookup, requiredModule, skipOuter, type Declaration } from './scope.js';
+import { declaredByStatement, lookup, propertyKey, requiredModule, skipOuter, type Declaration } from './scope.js';
 
 /** The parsed candidate files of one run and the cross-file lookups over them. */
 export class ProjectIndex {
@@ -35,7 +35,22 @@ export class ProjectIndex {
         list.push(node);
       }
     } else if (ts.isClassLike(node) && node.name) this.namedClasses.push(node);
+    else if (
+      ts.isObjectLiteralExpression(node) &&
+      node.properties.some((p) => ts.isPropertyAssignment(p) && propertyKey(p.name) === 'provide')
+    )
+      this.providerObjects.push(node);
   }
+
+  /**
+   * Object literals with a `provide:` property (dependency-injection providers), in file order:
+   * collected while indexing, since finding them walked every file of the project once more.
+   */
+  providers(): readonly ts.ObjectLiteralExpression[] {
+    return this.providerObjects;
+  }
+
+  private readonly providerObjects: ts.ObjectLiteralExpression[] = [];
 
   /** `x.member = value` anywhere in the project, in file order. */
   memberAssignments(member: string): readonly ts.BinaryExpression[] {
@@ -66,16 +81,14 @@ export class ProjectIndex {
   /** Resolves a module specifier to a parsed project file; third-party packages resolve to nothing. */
   resolveModule(specifier: string, fromFile: string): ts.SourceFile | undefined {
     const key = `${dirname(fromFile)}\u0000${specifier}`;
-    if (!this.resolved.has(key))
-      this.resolved.set(
-        key,
-        this.modules.resolve(specifier, fromFile, (p) => this.files.has(p)),
-      );
+    if (!this.resolved.has(key)) this.resolved.set(key, this.modules.resolve(specifier, fromFile, this.hasFile));
     const path = this.resolved.get(key);
     return path === undefined ? undefined : this.files.get(path);
   }
 
   private readonly resolved = new Map<string, string | undefined>();
+  /** One function for the one file set (the resolver keeps answers per function). */
+  private readonly hasFile = (path: string): boolean => this.files.has(path);
   private readonly exports = new Map<string, Declaration | undefined>();
 
   /** The declaration an exported name refers to, following re-exports. */
