@@ -65,20 +65,46 @@ function ownMethod(call: ts.CallExpression): ts.MethodDeclaration | undefined {
 }
 
 /**
+ * `observe(histogram, ...labels) { histogram.labels(...labels).observe(v) }`: a helper handed the
+ * metric itself, and label values, by its callers. Each caller uses the metric it passes.
+ */
+export function parameterRecorder(
+  receiver: ts.Expression,
+  recording: ts.CallExpression,
+): { fn: ts.SignatureDeclaration; index: number } | undefined {
+  const e = skipOuter(receiver);
+  const decl = ts.isIdentifier(e) ? lookup(e.text, e) : undefined;
+  if (decl?.kind !== 'parameter' || decl.path.length > 0) return undefined;
+  const passesParameter = recording.arguments.some((arg) => {
+    const a = skipOuter(ts.isSpreadElement(arg) ? arg.expression : arg);
+    const d = ts.isIdentifier(a) ? lookup(a.text, a) : undefined;
+    return d?.kind === 'parameter' && d.fn === decl.fn && d.path.length === 0;
+  });
+  return passesParameter ? { fn: decl.fn, index: decl.index } : undefined;
+}
+
+/**
  * The recording's arguments as one caller of the recorder gives them: a parameter of the recorder
- * is what that caller passes (or the parameter's default), anything else is the recorder's own.
+ * is what that caller passes (or the parameter's default), a spread rest parameter the caller's
+ * arguments from there on, anything else is the recorder's own.
  */
 export function argumentsAt(
   recorded: readonly ts.Expression[],
-  recorder: KeyedRecorder,
+  fn: ts.SignatureDeclaration,
   caller: Caller,
 ): (ts.Expression | undefined)[] {
-  return recorded.map((arg) => {
-    const e = skipOuter(arg);
+  const passed = caller.arguments ?? [];
+  return recorded.flatMap((arg) => {
+    const spread = ts.isSpreadElement(arg);
+    const e = skipOuter(spread ? arg.expression : arg);
     const decl = ts.isIdentifier(e) ? lookup(e.text, e) : undefined;
-    if (decl?.kind !== 'parameter' || decl.fn !== recorder.fn || decl.path.length > 0) return arg;
-    const passed = caller.arguments?.[decl.index];
-    if (passed && !ts.isSpreadElement(passed)) return passed;
-    return recorder.fn.parameters[decl.index]?.initializer;
+    if (decl?.kind !== 'parameter' || decl.fn !== fn || decl.path.length > 0) return [arg];
+    if (spread) {
+      const rest = fn.parameters[decl.index]?.dotDotDotToken !== undefined ? passed.slice(decl.index) : undefined;
+      return rest && !rest.some(ts.isSpreadElement) ? [...rest] : [arg];
+    }
+    const given = passed[decl.index];
+    if (given && !ts.isSpreadElement(given)) return [given];
+    return [fn.parameters[decl.index]?.initializer];
   });
 }

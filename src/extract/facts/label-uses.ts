@@ -12,7 +12,7 @@ import { unitOf } from './observed-units.js';
 import { lookup, propertyName, skipOuter } from '../syntax/scope.js';
 import { constantKeys, type StaticEvaluator } from '../flow/static-eval.js';
 import type { CallGraph } from '../flow/call-graph.js';
-import { argumentsAt, keyedRecorder, type KeyedRecorder } from './keyed-recorder.js';
+import { argumentsAt, keyedRecorder, parameterRecorder, type KeyedRecorder } from './keyed-recorder.js';
 import type { TypeOracle } from '../flow/type-oracle.js';
 import { isInjected, type ValueFlow } from '../flow/value-flow.js';
 import { forEachDescendant } from '../syntax/walk.js';
@@ -72,6 +72,8 @@ export class LabelUseCollector {
       : receiver;
     const recorder = method === 'labels' || chained ? undefined : keyedRecorder(metricExpr);
     if (recorder && this.recordByKey(recorder, call, method)) return;
+    const helper = chained ? undefined : parameterRecorder(metricExpr, call);
+    if (helper && this.recordByCaller(helper, call, method)) return;
     // An injected metrics object built in several places: the call feeds each of its metrics.
     const defs = this.resolver.resolveAll(metricExpr);
     this.shared(defs.length, () => {
@@ -98,7 +100,30 @@ export class LabelUseCollector {
       // `observe(held ? NAMES.HOLD : NAMES.UNHOLD, s)`: the call feeds each metric its key can name.
       this.shared(defs.length, () => {
         for (const def of defs)
-          this.promUse(def, call, method, false, argumentsAt(call.arguments, recorder, caller), caller);
+          this.promUse(def, call, method, false, argumentsAt(call.arguments, recorder.fn, caller), caller);
+      });
+    }
+    return found;
+  }
+
+  /**
+   * A recording in a helper handed the metric by its callers (see {@link parameterRecorder}): each
+   * caller uses the metric it passes, with the label values it passes. False when no caller's
+   * argument is a metric obslint knows.
+   */
+  private recordByCaller(
+    helper: { fn: ts.SignatureDeclaration; index: number },
+    call: ts.CallExpression,
+    method: string,
+  ): boolean {
+    let found = false;
+    for (const caller of this.calls.possibleCallersOf(helper.fn)) {
+      const metric = caller.arguments?.[helper.index];
+      const defs = metric && !ts.isSpreadElement(metric) ? this.resolver.resolveAll(metric) : [];
+      found ||= defs.length > 0;
+      this.shared(defs.length, () => {
+        for (const def of defs)
+          this.promUse(def, call, method, false, argumentsAt(call.arguments, helper.fn, caller), caller);
       });
     }
     return found;
@@ -174,7 +199,7 @@ export class LabelUseCollector {
     at: ts.Node = call,
   ): void {
     if (method === 'labels') {
-      this.labelsCall(def, call);
+      this.labelsCall(def, call, args);
     } else if (!chained) {
       const labelArg = this.labelArgument(method, args);
       if (labelArg) this.labelObject(def, method, labelArg);
@@ -283,8 +308,12 @@ export class LabelUseCollector {
     return this.types.isObjectType(first) ? first : undefined;
   }
 
-  private labelsCall(def: MetricDef, call: ts.CallExpression): void {
-    const args = this.spreadArguments(call.arguments);
+  private labelsCall(
+    def: MetricDef,
+    call: ts.CallExpression,
+    given: readonly (ts.Expression | undefined)[] = call.arguments,
+  ): void {
+    const args = given.every((a) => a !== undefined) ? this.spreadArguments(given) : undefined;
     if (!args) {
       this.facts.calls.push({
         metricId: def.id,
