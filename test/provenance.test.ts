@@ -349,6 +349,11 @@ describe('label value provenance', () => {
       'finite eth_call,eth_getBalance',
     ],
     [
+      'labels from a callback parameter whose default the callers leave in place',
+      "const defaultLabels = (ok: boolean) => ({ value: ok ? 'ok' : 'failed' });\nexport function track(ok: boolean, labelsOf: (ok: boolean) => { value: string } = defaultLabels) { checkouts.inc(labelsOf(ok)); }\nexport function run() { track(true); track(false); }",
+      'finite failed,ok',
+    ],
+    [
       'a block height named so',
       'export function f(block: { header: { height: number } }) { const blockHeight = block.header.height; checkouts.inc({ value: String(blockHeight) }); }',
       'unbounded sequence',

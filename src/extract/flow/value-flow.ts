@@ -548,7 +548,10 @@ export class ValueFlow {
       const found: Source[] = [];
       for (const call of this.callSites(fn)) {
         const arg = call.arguments?.[index];
-        if (arg && !ts.isSpreadElement(arg)) found.push(...this.members(this.follow(arg, depth + 1), path, depth));
+        // `prom(histogram)` of `prom(h, serialize = defaultSerializer)`: the default, where a call leaves it out.
+        const given = arg ?? (call.arguments?.some(ts.isSpreadElement) ? undefined : fn.parameters[index]?.initializer);
+        if (given && !ts.isSpreadElement(given))
+          found.push(...this.members(this.follow(given, depth + 1), path, depth));
       }
       return found;
     });
