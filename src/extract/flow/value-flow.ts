@@ -55,6 +55,21 @@ interface ContainerWrite {
 
 export const isInjected = (source: Source): source is InjectedOrigin => 'token' in source;
 
+/** Array methods whose callback's first parameter is each element. */
+const ARRAY_ITERATORS = new Set(['forEach', 'map', 'flatMap', 'filter', 'some', 'every', 'find', 'findLast']);
+/** `_.mapValues(o, cb)`, `_.forEach(o, cb)`: helpers (lodash, underscore, async) calling back with each value. */
+const COLLECTION_ITERATORS = new Set([
+  'mapValues',
+  'forOwn',
+  'forIn',
+  'forEach',
+  'each',
+  'map',
+  'filter',
+  'some',
+  'every',
+]);
+
 /** Appends without spreading: an object assembled from many spreads may hold more origins than a call takes arguments. */
 function append(into: Source[], items: readonly Source[]): void {
   for (const item of items) into.push(item);
@@ -494,7 +509,7 @@ export class ValueFlow {
       case 'parameter': {
         const injected = decl.path.length === 0 ? injectionToken(decl.node, this.evaluator) : undefined;
         if (injected) return [{ ...injected, node: decl.node, path: [] }];
-        return this.passed(decl.fn, decl.index, decl.path, depth);
+        return this.iteratedElements(decl, depth) ?? this.passed(decl.fn, decl.index, decl.path, depth);
       }
       case 'import': {
         const target = this.project.followImport(decl);
@@ -517,6 +532,52 @@ export class ValueFlow {
       default:
         return [{ expr: use, path: [] }];
     }
+  }
+
+  /**
+   * The first parameter of a callback that iterates a collection: `Object.values(metrics).forEach((m) => …)`,
+   * `list.map((m) => …)`, `_.mapValues(metrics, (m) => …)`, `Object.entries(metrics).forEach(([, m]) => …)`:
+   * the collection's elements (an object's property values).
+   */
+  private iteratedElements(decl: Extract<Declaration, { kind: 'parameter' }>, depth: number): Source[] | undefined {
+    const fn = decl.fn;
+    if (decl.index !== 0 || !(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn))) return undefined;
+    const call = fn.parent;
+    if (!ts.isCallExpression(call)) return undefined;
+    const callee = skipOuter(call.expression);
+    if (!ts.isPropertyAccessExpression(callee)) return undefined;
+    const method = callee.name.text;
+    const collection =
+      call.arguments[0] === fn && ARRAY_ITERATORS.has(method)
+        ? callee.expression
+        : call.arguments[1] === fn && COLLECTION_ITERATORS.has(method) && ts.isIdentifier(skipOuter(callee.expression))
+          ? call.arguments[0]
+          : undefined;
+    return collection && this.elementsOf(collection, decl.path, depth);
+  }
+
+  private elementsOf(collection: ts.Expression, path: string[], depth: number): Source[] | undefined {
+    const c = skipOuter(collection);
+    // `Object.values(o)`, `Object.entries(o)` (the value is element 1 of each pair).
+    if (ts.isCallExpression(c) && c.arguments[0] && skipOuter(c.expression).getText() === 'Object.values')
+      return this.valuesOf(c.arguments[0], path, depth);
+    if (ts.isCallExpression(c) && c.arguments[0] && skipOuter(c.expression).getText() === 'Object.entries')
+      return path[0] === '1' ? this.valuesOf(c.arguments[0], path.slice(1), depth) : undefined;
+    return this.valuesOf(c, path, depth);
+  }
+
+  /** The elements of an array literal or the property values of an object literal an expression holds. */
+  private valuesOf(holder: ts.Expression, path: string[], depth: number): Source[] | undefined {
+    const values: ts.Expression[] = [];
+    for (const origin of this.follow(holder, depth + 1)) {
+      const literal = isInjected(origin) || origin.path.length > 0 ? undefined : skipOuter(origin.expr);
+      if (literal && ts.isArrayLiteralExpression(literal) && !literal.elements.some(ts.isSpreadElement))
+        values.push(...literal.elements);
+      else if (literal && ts.isObjectLiteralExpression(literal) && literal.properties.every(ts.isPropertyAssignment))
+        values.push(...literal.properties.map((p) => (p as ts.PropertyAssignment).initializer));
+      else return undefined;
+    }
+    return values.length > 0 ? values.flatMap((v) => this.members(this.follow(v, depth + 1), path, depth)) : undefined;
   }
 
   /** Every value assigned to a `let`/`var` after its declaration, anywhere in its scope. */
