@@ -354,6 +354,11 @@ describe('label value provenance', () => {
       'finite failed,ok',
     ],
     [
+      'the status of a response named so (`gatewayRes?.status`)',
+      'export async function f(call: () => Promise<{ status: number }>) { const gatewayRes = await call(); checkouts.inc({ value: String(gatewayRes?.status) }); }',
+      'bounded 20',
+    ],
+    [
       'a block height named so',
       'export function f(block: { header: { height: number } }) { const blockHeight = block.header.height; checkouts.inc({ value: String(blockHeight) }); }',
       'unbounded sequence',

@@ -28,6 +28,8 @@ export function namedAsRequest(decl: Extract<Declaration, { kind: 'parameter' }>
 }
 
 const RESPONSE_ROOTS = new Set(['res', 'response', 'reply', 'ctx', 'context', 'c']);
+/** `gatewayRes`, `upstreamResponse`, `fetchResponse`: a response by its name. */
+const RESPONSE_NAME = /^[a-z][a-zA-Z0-9]*(Res|Response)$/;
 
 const RAW_URL_PROPS = new Set(['url', 'originalUrl', 'path', 'pathname', 'href', 'rawUrl']);
 
@@ -278,7 +280,7 @@ export class KnownSources {
     // `statusCode` is a status code whatever holds it (`reply`, `res`, `err`, `upstream`).
     if (
       last === 'statusCode' ||
-      (last === 'status' && (RESPONSE_ROOTS.has(root) || names.includes('res') || names.includes('response')))
+      (last === 'status' && names.slice(0, -1).some((n) => RESPONSE_ROOTS.has(n) || RESPONSE_NAME.test(n)))
     ) {
       return boundedPart('status-code', this.facts.statusCodes, `HTTP status code (${this.facts.statusCodes})`, {
         pattern: '^[1-5][0-9][0-9]$',
