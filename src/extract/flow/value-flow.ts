@@ -1039,6 +1039,7 @@ export class ValueFlow {
       return this.remembered(object, key, depth, () => this.readMember(object, member, depth));
     } finally {
       reading.delete(key);
+      if (reading.size === 0) this.readingMembers.delete(object);
     }
   }
 
