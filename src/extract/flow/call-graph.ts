@@ -109,8 +109,15 @@ export class CallGraph {
       this.confirmed,
       (declared, receiver) => {
         // `metrics.recordStatus(…)` on a `metrics: MetricsClient` calls each class implementing it.
+        // `exports.track = function (…)` in JS: the checker declares `track` at the assignment's left side.
         if (declared.length > 0)
-          return declared.some((d) => d === fn || d === fn.parent || this.declaredByInterfaceOf(d, owner));
+          return declared.some(
+            (d) =>
+              d === fn ||
+              d === fn.parent ||
+              (ts.isBinaryExpression(fn.parent) && d === fn.parent.left) ||
+              this.declaredByInterfaceOf(d, owner),
+          );
         // Of unknown type: a receiver named after the class (`repo.query()` for `OrderRepository`).
         return !owner?.name || namesAgree(owner.name.text, propertyName(receiver) ?? receiver.getText());
       },
