@@ -52,7 +52,7 @@ export class CallGraph {
     if (!name) return [];
     const group = this.callerGroup(name);
     if (ts.isConstructorDeclaration(fn)) return [...(group.byTarget.get(fn) ?? []), ...this.superCallsOf(fn)];
-    if (!isMethodLike(fn)) return group.byTarget.get(fn) ?? [];
+    if (!isMethodLike(fn)) return [...(group.byTarget.get(fn) ?? []), ...this.requiredCallers(fn, name)];
     // Calls without arguments run the method but pass nothing: a list of their own, not remembered.
     const known = withBareCalls ? undefined : this.methodCallers.get(fn);
     if (known) return known;
@@ -69,10 +69,25 @@ export class CallGraph {
       return !metric;
     });
     // A function in an exported object is called by name too, once imported on its own (`const { track } = require(…)`).
-    const direct = group.byTarget.get(fn)?.filter((call) => !callers.includes(call)) ?? [];
+    const direct = [...(group.byTarget.get(fn) ?? []), ...this.requiredCallers(fn, name)].filter(
+      (call) => !callers.includes(call),
+    );
     const all = direct.length > 0 ? [...callers, ...direct] : callers;
     if (final && !withBareCalls) this.methodCallers.set(fn, all);
     return all;
+  }
+
+  /**
+   * `rbac('orders:read')` where `const rbac = require('./rbac')` and rbac.js is `module.exports =
+   * function (permission) { … }`: calls under the names importers give the module, not the function's own.
+   */
+  private requiredCallers(fn: ts.SignatureDeclaration, ownName: string): Caller[] {
+    const file = fn.getSourceFile();
+    if (this.project.wholeExportedFunction(file) !== fn) return [];
+    return this.project
+      .requiredAs(file)
+      .filter((alias) => alias !== ownName)
+      .flatMap((alias) => this.callerGroup(alias).byTarget.get(fn) ?? []);
   }
 
   /**

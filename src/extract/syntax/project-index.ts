@@ -223,6 +223,52 @@ export class ProjectIndex {
     return this.declarationOfExpression(whole);
   }
 
+  /**
+   * The function a CommonJS module is (`module.exports = function (permission) { … }`, or a function
+   * declared in the file and assigned so), for its callers under the names its importers give it.
+   */
+  wholeExportedFunction(file: ts.SourceFile): ts.SignatureDeclaration | undefined {
+    if (!this.exportedFunctions.has(file)) this.exportedFunctions.set(file, this.findWholeExportedFunction(file));
+    return this.exportedFunctions.get(file);
+  }
+
+  private readonly exportedFunctions = new Map<ts.SourceFile, ts.SignatureDeclaration | undefined>();
+
+  private findWholeExportedFunction(file: ts.SourceFile): ts.SignatureDeclaration | undefined {
+    const whole = wholeExport(file);
+    if (!whole || ts.isExportAssignment(whole.parent)) return undefined;
+    const e = skipOuter(whole);
+    if (ts.isFunctionExpression(e) || ts.isArrowFunction(e)) return e;
+    const decl = ts.isIdentifier(e) ? lookup(e.text, e) : undefined;
+    if (decl?.kind === 'function') return decl.node;
+    const init = decl?.kind === 'variable' && decl.node.initializer ? skipOuter(decl.node.initializer) : undefined;
+    return init && (ts.isFunctionExpression(init) || ts.isArrowFunction(init)) ? init : undefined;
+  }
+
+  /** The names other files `require` a file under (`const rbac = require('../middleware/rbac')`). */
+  requiredAs(file: ts.SourceFile): readonly string[] {
+    if (!this.requireNames) {
+      this.requireNames = new Map();
+      // Top-level `require`s only: a module loaded inside a function is rare and costs a walk of every file.
+      for (const from of this.files.values())
+        for (const statement of from.statements) {
+          if (!ts.isVariableStatement(statement)) continue;
+          for (const decl of statement.declarationList.declarations) {
+            if (!ts.isIdentifier(decl.name)) continue;
+            const specifier = requiredModule(decl.initializer);
+            const target = specifier === undefined ? undefined : this.resolveModule(specifier, from.fileName);
+            if (!target) continue;
+            const names = this.requireNames.get(target) ?? [];
+            if (!names.includes(decl.name.text)) names.push(decl.name.text);
+            this.requireNames.set(target, names);
+          }
+        }
+    }
+    return this.requireNames.get(file) ?? [];
+  }
+
+  private requireNames?: Map<ts.SourceFile, string[]>;
+
   /** What an identifier names: its declaration, or for an import the declaration in the imported project file. */
   declarationOf(id: ts.Identifier): Declaration | undefined {
     const decl = lookup(id.text, id);
