@@ -1,7 +1,7 @@
 import { ts } from 'ts-morph';
 import type { Caller } from '../flow/call-graph.js';
 import { returnedValues } from '../syntax/functions.js';
-import { enclosingClassLike, lookup, propertyKey, skipOuter } from '../syntax/scope.js';
+import { enclosingClassLike, lookup, propertyKey, skipOuter, type Declaration } from '../syntax/scope.js';
 
 /**
  * A function that records on the metric its caller names: `inc(name, labels) { this.metrics[name]?.inc(labels) }`
@@ -48,9 +48,15 @@ function keyedAccess(expr: ts.Expression): KeyedRecorder | undefined {
 
 /** The function whose parameter a key is, and which parameter. */
 function keyedBy(key: ts.Expression): { fn: ts.SignatureDeclaration; keyIndex: number } | undefined {
-  const e = skipOuter(key);
+  const decl = bareParameter(key);
+  return decl && { fn: decl.fn, keyIndex: decl.index };
+}
+
+/** The parameter an expression is, read whole (`name`, not `{ name }` destructured from one). */
+function bareParameter(expr: ts.Expression): Extract<Declaration, { kind: 'parameter' }> | undefined {
+  const e = skipOuter(expr);
   const decl = ts.isIdentifier(e) ? lookup(e.text, e) : undefined;
-  return decl?.kind === 'parameter' && decl.path.length === 0 ? { fn: decl.fn, keyIndex: decl.index } : undefined;
+  return decl?.kind === 'parameter' && decl.path.length === 0 ? decl : undefined;
 }
 
 /** `this.getMetric(…)`: the method of the caller's own class. */
@@ -72,14 +78,11 @@ export function parameterRecorder(
   receiver: ts.Expression,
   recording: ts.CallExpression,
 ): { fn: ts.SignatureDeclaration; index: number } | undefined {
-  const e = skipOuter(receiver);
-  const decl = ts.isIdentifier(e) ? lookup(e.text, e) : undefined;
-  if (decl?.kind !== 'parameter' || decl.path.length > 0) return undefined;
-  const passesParameter = recording.arguments.some((arg) => {
-    const a = skipOuter(ts.isSpreadElement(arg) ? arg.expression : arg);
-    const d = ts.isIdentifier(a) ? lookup(a.text, a) : undefined;
-    return d?.kind === 'parameter' && d.fn === decl.fn && d.path.length === 0;
-  });
+  const decl = bareParameter(receiver);
+  if (!decl) return undefined;
+  const passesParameter = recording.arguments.some(
+    (arg) => bareParameter(ts.isSpreadElement(arg) ? arg.expression : arg)?.fn === decl.fn,
+  );
   return passesParameter ? { fn: decl.fn, index: decl.index } : undefined;
 }
 
@@ -96,12 +99,11 @@ export function argumentsAt(
   const passed = caller.arguments ?? [];
   return recorded.flatMap((arg) => {
     const spread = ts.isSpreadElement(arg);
-    const e = skipOuter(spread ? arg.expression : arg);
-    const decl = ts.isIdentifier(e) ? lookup(e.text, e) : undefined;
-    if (decl?.kind !== 'parameter' || decl.fn !== fn || decl.path.length > 0) return [arg];
+    const decl = bareParameter(spread ? arg.expression : arg);
+    if (decl?.fn !== fn) return [arg];
     if (spread) {
       const rest = fn.parameters[decl.index]?.dotDotDotToken !== undefined ? passed.slice(decl.index) : undefined;
-      return rest && !rest.some(ts.isSpreadElement) ? [...rest] : [arg];
+      return rest && !rest.some(ts.isSpreadElement) ? rest : [arg];
     }
     const given = passed[decl.index];
     if (given && !ts.isSpreadElement(given)) return [given];

@@ -11,7 +11,7 @@ import { text } from '../flow/sources.js';
 import { unitOf } from './observed-units.js';
 import { lookup, propertyName, skipOuter } from '../syntax/scope.js';
 import { constantKeys, type StaticEvaluator } from '../flow/static-eval.js';
-import type { CallGraph } from '../flow/call-graph.js';
+import type { CallGraph, Caller } from '../flow/call-graph.js';
 import { argumentsAt, keyedRecorder, parameterRecorder, type KeyedRecorder } from './keyed-recorder.js';
 import type { TypeOracle } from '../flow/type-oracle.js';
 import { isInjected, type ValueFlow } from '../flow/value-flow.js';
@@ -84,46 +84,48 @@ export class LabelUseCollector {
   }
 
   /**
-   * A recording inside a recorder by key: each caller that names a metric by a constant key uses
-   * that metric, with the labels and value it passes. False when no caller does (the call is then
-   * read as any other).
+   * A recording inside a recorder by key: each caller that names a metric by a constant key (or
+   * either branch of a conditional of constants) uses that metric.
    */
   private recordByKey(recorder: KeyedRecorder, call: ts.CallExpression, method: string): boolean {
-    let found = false;
-    for (const caller of this.calls.possibleCallersOf(recorder.fn)) {
+    return this.recordPerCaller(recorder.fn, call, method, (caller) => {
       const keyArg = caller.arguments?.[recorder.keyIndex];
       const keys = keyArg && !ts.isSpreadElement(keyArg) ? constantKeys(keyArg, this.evaluator) : [];
-      const defs = [...new Set(keys.map((key) => this.resolver.resolveUnder(recorder.access, key)))].filter(
-        (def): def is MetricDef => def !== undefined,
-      );
-      found ||= defs.length > 0;
-      // `observe(held ? NAMES.HOLD : NAMES.UNHOLD, s)`: the call feeds each metric its key can name.
-      this.shared(defs.length, () => {
-        for (const def of defs)
-          this.promUse(def, call, method, false, argumentsAt(call.arguments, recorder.fn, caller), caller);
-      });
-    }
-    return found;
+      return keys
+        .map((key) => this.resolver.resolveUnder(recorder.access, key))
+        .filter((def): def is MetricDef => def !== undefined);
+    });
   }
 
-  /**
-   * A recording in a helper handed the metric by its callers (see {@link parameterRecorder}): each
-   * caller uses the metric it passes, with the label values it passes. False when no caller's
-   * argument is a metric obslint knows.
-   */
+  /** A recording in a helper handed the metric by its callers (see {@link parameterRecorder}). */
   private recordByCaller(
     helper: { fn: ts.SignatureDeclaration; index: number },
     call: ts.CallExpression,
     method: string,
   ): boolean {
-    let found = false;
-    for (const caller of this.calls.possibleCallersOf(helper.fn)) {
+    return this.recordPerCaller(helper.fn, call, method, (caller) => {
       const metric = caller.arguments?.[helper.index];
-      const defs = metric && !ts.isSpreadElement(metric) ? this.resolver.resolveAll(metric) : [];
+      return metric && !ts.isSpreadElement(metric) ? this.resolver.resolveAll(metric) : [];
+    });
+  }
+
+  /**
+   * A recording whose metric each caller of `fn` decides: every caller uses the metrics `metricsOf`
+   * finds for it (a call that may be several feeds each), with the labels and value it passes.
+   * False when no caller leads to a metric obslint knows (the call is then read as any other).
+   */
+  private recordPerCaller(
+    fn: ts.SignatureDeclaration,
+    call: ts.CallExpression,
+    method: string,
+    metricsOf: (caller: Caller) => readonly MetricDef[],
+  ): boolean {
+    let found = false;
+    for (const caller of this.calls.possibleCallersOf(fn)) {
+      const defs = [...new Set(metricsOf(caller))];
       found ||= defs.length > 0;
       this.shared(defs.length, () => {
-        for (const def of defs)
-          this.promUse(def, call, method, false, argumentsAt(call.arguments, helper.fn, caller), caller);
+        for (const def of defs) this.promUse(def, call, method, false, argumentsAt(call.arguments, fn, caller), caller);
       });
     }
     return found;

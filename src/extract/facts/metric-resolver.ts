@@ -142,7 +142,7 @@ export class MetricResolver {
       if (ts.isConstructorDeclaration(n) || ts.isPropertyDeclaration(n)) owner = n.parent;
       // `function makeMetrics(prefix) { const c = new Counter(…); c.labels('ok').inc(0); … }`: a
       // use in the factory that creates one metric per call is a use of each.
-      else if (ts.isFunctionLike(n)) return isInside(use, n) ? [...defs] : undefined;
+      else if (ts.isFunctionLike(n)) return ts.findAncestor(use, (a) => a === n) ? [...defs] : undefined;
       else if (ts.isClassLike(n)) return undefined;
     }
     if (!owner || !this.project.inheritsFrom(enclosingClassLike(use), owner)) return undefined;
@@ -332,9 +332,4 @@ function forwardsParameter(receiver: ts.Expression): boolean {
   return (
     labelsFirst && first !== undefined && ts.isIdentifier(first) && lookup(first.text, first)?.kind === 'parameter'
   );
-}
-
-function isInside(node: ts.Node, container: ts.Node): boolean {
-  for (let n: ts.Node | undefined = node; n; n = n.parent) if (n === container) return true;
-  return false;
 }
