@@ -2,6 +2,7 @@ import { ts } from 'ts-morph';
 import type { ProjectIndex } from '../syntax/project-index.js';
 import { calledFunction, returnedValues } from '../syntax/functions.js';
 import {
+  commonJsExport,
   enclosingClassLike,
   enclosingFunction,
   forEachThisAssignment,
@@ -383,7 +384,7 @@ export class StaticEvaluator {
       }
       // CommonJS: `module.exports = { … }` (or what a call returns), `exports.KIND = 'audio'`.
       if (ts.isExpressionStatement(statement)) {
-        const assigned = commonJsExport(statement.expression);
+        const assigned = commonJsExport(statement);
         if (!assigned) continue;
         const value = this.eval(assigned.value, EMPTY_ENV, depth + 1);
         if (assigned.member !== undefined) props.set(assigned.member, value);
@@ -705,15 +706,6 @@ export function constructorParameterField(
   if (!value || !ts.isIdentifier(value) || enclosingFunction(value) !== ctor) return undefined;
   const decl = lookup(value.text, value);
   return decl?.kind === 'parameter' && decl.fn === ctor && decl.path.length === 0 ? decl.node : undefined;
-}
-
-/** `module.exports = value` (no member) or `module.exports.member = value` / `exports.member = value`. */
-function commonJsExport(e: ts.Expression): { member?: string; value: ts.Expression } | undefined {
-  if (!ts.isBinaryExpression(e) || e.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return undefined;
-  const target = e.left.getText().replace(/\s+/g, '');
-  if (target === 'module.exports') return { value: e.right };
-  const member = /^(?:module\.)?exports\.([A-Za-z_$][\w$]*)$/.exec(target)?.[1];
-  return member === undefined ? undefined : { member, value: e.right };
 }
 
 /**

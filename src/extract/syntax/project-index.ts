@@ -3,7 +3,15 @@ import { ts } from 'ts-morph';
 import type { Location } from '../../types.js';
 import { displayPath } from '../../util/paths.js';
 import type { ModuleResolver } from './module-resolver.js';
-import { declaredByStatement, lookup, propertyKey, requiredModule, skipOuter, type Declaration } from './scope.js';
+import {
+  commonJsExport,
+  declaredByStatement,
+  lookup,
+  propertyKey,
+  requiredModule,
+  skipOuter,
+  type Declaration,
+} from './scope.js';
 
 /** The parsed candidate files of one run and the cross-file lookups over them. */
 export class ProjectIndex {
@@ -173,11 +181,10 @@ export class ProjectIndex {
   /** `module.exports = { a }`, `module.exports.a = …`, `exports.a = …`, `module.exports = require('./a')`. */
   private findCommonJsExport(file: ts.SourceFile, exported: string, seen: Set<string>): Declaration | undefined {
     for (const statement of file.statements) {
-      if (!ts.isExpressionStatement(statement) || !ts.isBinaryExpression(statement.expression)) continue;
-      const { left, right, operatorToken } = statement.expression;
-      if (operatorToken.kind !== ts.SyntaxKind.EqualsToken) continue;
-      const target = left.getText(file);
-      if (target === 'module.exports') {
+      const assigned = commonJsExport(statement);
+      if (!assigned) continue;
+      const right = assigned.value;
+      if (assigned.member === undefined) {
         // A module that is another module (`module.exports = require('@acme/metrics')`): its exports.
         const required = requiredModule(right);
         const reexported = required !== undefined ? this.resolveModule(required, file.fileName) : undefined;
@@ -192,8 +199,7 @@ export class ProjectIndex {
           }
         }
       }
-      if (target === `module.exports.${exported}` || target === `exports.${exported}`)
-        return this.declarationOfExpression(right);
+      if (assigned.member === exported) return this.declarationOfExpression(right);
     }
     return undefined;
   }
@@ -371,25 +377,13 @@ function wholeExport(file: ts.SourceFile): ts.Expression | null | undefined {
     if (ts.isExportAssignment(statement)) return statement.expression;
     const modifiers = ts.canHaveModifiers(statement) ? ts.getModifiers(statement) : undefined;
     if (modifiers?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword)) return null;
-    if (
-      ts.isExpressionStatement(statement) &&
-      ts.isBinaryExpression(statement.expression) &&
-      statement.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
-      statement.expression.left.getText(file) === 'module.exports'
-    )
-      return statement.expression.right;
+    const assigned = commonJsExport(statement);
+    if (assigned && assigned.member === undefined) return assigned.value;
   }
   return undefined;
 }
 
 /** `module.exports.inc = inc` or `exports.inc = inc` at the top of the module. */
 function exportsPropertyByProperty(file: ts.SourceFile): boolean {
-  return file.statements.some((statement) => {
-    if (!ts.isExpressionStatement(statement) || !ts.isBinaryExpression(statement.expression)) return false;
-    const left = statement.expression.left;
-    if (statement.expression.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return false;
-    if (!ts.isPropertyAccessExpression(left)) return false;
-    const object = left.expression.getText(file);
-    return object === 'exports' || object === 'module.exports';
-  });
+  return file.statements.some((statement) => commonJsExport(statement)?.member !== undefined);
 }

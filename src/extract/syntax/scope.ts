@@ -268,6 +268,20 @@ export function propertyName(expr: ts.Expression): string | undefined {
   return undefined;
 }
 
+/**
+ * A top-level CommonJS export: `module.exports = value` (no member), or `module.exports.member =
+ * value` / `exports.member = value`.
+ */
+export function commonJsExport(statement: ts.Statement): { member?: string; value: ts.Expression } | undefined {
+  if (!ts.isExpressionStatement(statement)) return undefined;
+  const e = statement.expression;
+  if (!ts.isBinaryExpression(e) || e.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return undefined;
+  if (e.left.getText() === 'module.exports') return { value: e.right };
+  if (!ts.isPropertyAccessExpression(e.left)) return undefined;
+  const object = e.left.expression.getText();
+  return object === 'exports' || object === 'module.exports' ? { member: e.left.name.text, value: e.right } : undefined;
+}
+
 /** Whether a class member is declared `static`. */
 export function isStatic(member: ts.ClassElement): boolean {
   return (
