@@ -173,11 +173,17 @@ export default defineRule({
       if (!def.nameIsDynamic) {
         if (VALID_NAME.test(name) && /[a-z0-9][A-Z]/.test(name)) report('camelCase', { suggestion: snake(name) });
         if (name.includes(':')) report('colon');
-        if (def.kind === 'counter' && !name.endsWith('_total'))
-          report('counterTotal', { suggestion: `${snake(name)}_total` });
-        if (def.kind !== 'counter' && name.endsWith('_total')) report('nonCounterTotal');
         const reserved = ['_count', '_sum', '_bucket'].find((s) => name.endsWith(s));
-        if (reserved && def.kind !== 'histogram' && !(def.kind === 'summary' && reserved !== '_bucket'))
+        // A counter named `x_count` is one slip with one fix (`x_total`), so one finding.
+        if (def.kind === 'counter' && !name.endsWith('_total'))
+          report('counterTotal', { suggestion: `${snake(reserved ? name.slice(0, -reserved.length) : name)}_total` });
+        if (def.kind !== 'counter' && name.endsWith('_total')) report('nonCounterTotal');
+        if (
+          reserved &&
+          def.kind !== 'counter' &&
+          def.kind !== 'histogram' &&
+          !(def.kind === 'summary' && reserved !== '_bucket')
+        )
           report('reservedSuffix', { suffix: reserved });
         // As promlint: the first unit word decides; a base unit there is fine.
         const unit = unitOf(name);
@@ -235,6 +241,11 @@ const HOUSE_STYLES: Partial<Record<MessageId, { style: string; applies: (d: Metr
     style: 'are gauges or histograms ending in `_total` (Prometheus convention: that suffix means a counter)',
     applies: (d) => d.library === 'prom-client' && d.kind !== 'counter',
   },
+  reservedSuffix: {
+    style:
+      'are gauges ending in `{suffix}` (Prometheus convention: histograms and summaries expose series with that suffix)',
+    applies: (d) => d.library === 'prom-client' && d.kind === 'gauge',
+  },
   otelCase: {
     style: 'have instrument names with upper-case letters (OpenTelemetry convention: lowercase)',
     applies: (d) => d.library === 'opentelemetry',
@@ -248,6 +259,8 @@ function namesAUnit(name: string): boolean {
 /** A label name the project gives many metrics is its vocabulary: `tenantId` everywhere is one finding. */
 const SHARED_LABEL_STYLE = 'have it (Prometheus convention: snake_case)';
 const HOUSE_STYLE_MIN = 5;
+/** So many metrics breaking one convention are a house style even in a project with many more metrics. */
+const HOUSE_STYLE_MANY = 20;
 
 /**
  * A convention broken by most of a project's metrics (or a label name shared by many) is its house
@@ -261,13 +274,19 @@ function withHouseStyles(reports: NamingReport[], eligible: (messageId: MessageI
   out.push(...reports.filter((r) => !groupable(r)));
   // One convention: `_ms` everywhere is a house style, a different unit on each metric is not.
   const groups = groupBy(reports.filter(groupable), (r) =>
-    [r.messageId, r.messageId === 'labelCase' ? r.data.label : '', r.data.unit?.toLowerCase() ?? ''].join('\u0000'),
+    [
+      r.messageId,
+      r.messageId === 'labelCase' ? r.data.label : '',
+      r.data.unit?.toLowerCase() ?? '',
+      r.data.suffix ?? '',
+    ].join('\u0000'),
   );
   for (const group of groups.values()) {
     const { messageId, data } = group[0];
     const metrics = new Set(group.map((r) => r.metric));
     const shared = messageId === 'labelCase';
-    if (metrics.size < HOUSE_STYLE_MIN || (!shared && metrics.size * 2 < eligible(messageId))) {
+    const most = metrics.size * 2 >= eligible(messageId) || metrics.size >= HOUSE_STYLE_MANY;
+    if (metrics.size < HOUSE_STYLE_MIN || (!shared && !most)) {
       out.push(...group);
       continue;
     }
@@ -280,11 +299,13 @@ function withHouseStyles(reports: NamingReport[], eligible: (messageId: MessageI
         label: data.label ?? '',
         style: shared
           ? SHARED_LABEL_STYLE
-          : HOUSE_STYLES[messageId]!.style.replace('{unit}', data.unit ?? '').replace('{base}', data.base ?? ''),
+          : HOUSE_STYLES[messageId]!.style.replace('{unit}', data.unit ?? '')
+              .replace('{base}', data.base ?? '')
+              .replace('{suffix}', data.suffix ?? ''),
       },
       loc: first.loc,
       metric: first.metric,
-      cause: `houseStyle-${messageId}${data.label ?? ''}${data.unit?.toLowerCase() ?? ''}`,
+      cause: `houseStyle-${messageId}${data.label ?? ''}${data.unit?.toLowerCase() ?? ''}${data.suffix ?? ''}`,
       related,
     });
   }
