@@ -380,7 +380,7 @@ describe('label value provenance', () => {
     ],
     [
       'a get() on something that is not a request stays open',
-      "export function f(config: { get(key: string): string }) { checkouts.inc({ value: config.get('region') }); }",
+      "export function f(lookup: { get(key: string): string }) { checkouts.inc({ value: lookup.get('region') }); }",
       'unknown',
     ],
     [
@@ -512,6 +512,36 @@ describe('label value provenance', () => {
       'a value obslint cannot read, computed in start-up code, is one value per instance',
       "import { loadSettings } from './settings-loader';\nasync function start() { const zone = await loadSettings(); checkouts.inc({ value: zone }); }\nstart();",
       'bounded 1',
+    ],
+    [
+      'a property of the configuration, read per job, is one value per instance',
+      'export function makeJob({ config }: { config: { JOB_INTERVAL: number } }) { return () => checkouts.inc({ value: String(config.JOB_INTERVAL) }); }',
+      'bounded 1',
+    ],
+    [
+      'a configuration read with a constant key is one value per instance',
+      "import config from 'config';\nexport function handle(app: any) { app.post('/pay', () => checkouts.inc({ value: config.get('region') })); }",
+      'bounded 1',
+    ],
+    [
+      'a configuration read with a key from the request is not',
+      "import config from 'config';\nexport function handle(app: any) { app.post('/pay', (req: any) => checkouts.inc({ value: config.get(req.query.key) })); }",
+      'unknown',
+    ],
+    [
+      "the running build's version from a getter obslint cannot read is one value per instance",
+      "import { appInfo } from './app-info';\nexport async function report() { const version = await appInfo.getVersion(); checkouts.inc({ value: version }); }",
+      'bounded 1',
+    ],
+    [
+      'a version getter given an argument (a document version) is not',
+      "import { store } from './store';\nexport async function report(doc: string) { checkouts.inc({ value: await store.getVersion(doc) }); }",
+      'unknown',
+    ],
+    [
+      'a property of an object named settings holding an id is still an id',
+      'export function handle(settings: { workspaceId: string }) { checkouts.inc({ value: settings.workspaceId }); }',
+      'unbounded id',
     ],
     [
       'a function also handed on as a callback does not run once',
@@ -782,10 +812,10 @@ describe('label value provenance', () => {
 
   it('a `let` assigned a value obslint cannot bound gives that value as the reason, not "reassigned"', async () => {
     const bound = await boundOf(
-      "export function f(config: any) { let tier = 'standard'; if (config.premium) tier = config.tierName; checkouts.inc({ value: tier }); }",
+      "export function f(account: any) { let tier = 'standard'; if (account.premium) tier = account.tierName; checkouts.inc({ value: tier }); }",
     );
     expect(bound.kind).toBe('unknown');
-    expect(bound.reason).toContain('config.tierName');
+    expect(bound.reason).toContain('account.tierName');
     expect(bound.reason).not.toContain('reassigned');
   });
 

@@ -219,7 +219,9 @@ export class ProvenanceAnalyzer implements ValueWalker {
     const generated = name ? this.sources.generatedBy(e, name, receiver) : undefined;
     if (generated) return generated;
     if (name === 'uniqueId') return this.uniqueId(e);
-    return this.returnedBy(e, env, depth);
+    const returned = this.returnedBy(e, env, depth);
+    if (returned.kind !== 'unknown' || !name) return returned;
+    return this.sources.fixedPerProcess(e, name, receiver) ?? returned;
   }
 
   /** `_.uniqueId('w_')` counts up per call: one value where it runs once per process, else a new one each time. */
@@ -670,6 +672,8 @@ export class ProvenanceAnalyzer implements ValueWalker {
     const typed = this.types.finiteValues(e);
     if (typed)
       return finite(typed.values, `type \`${typed.type.length > 60 ? `${typed.type.slice(0, 57)}...` : typed.type}\``);
+    const configured = c && this.sources.configured(this.sources.expandAliases(c.names, e), text(e));
+    if (configured) return configured;
     return unknown(`\`${text(e)}\` is a property obslint cannot bound`, text(e));
   }
 }

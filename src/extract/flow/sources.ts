@@ -160,6 +160,13 @@ export function categoryOfName(name: string): UnboundedCategory | undefined {
   return undefined;
 }
 
+/** Objects holding a deployment's configuration, read at start-up: one value per instance. */
+const CONFIG_NAMES =
+  /^(config|conf|cfg|configuration|appConfig|serviceConfig|globalConfig|settings|configService|nconf)$/;
+/** Zero-argument getters of the running build's version: `getVersion()`, `getGitHash()`, `readAppVersion()`. */
+const VERSION_GETTERS =
+  /^(get|read|load|fetch|resolve)?(App|Application|Build|Package|Service|Git|Node|Release)?(Version|GitHash|GitSha|CommitHash|CommitSha|Commit|Revision)$/;
+
 /** What the project's routes tell about route-template labels, and the configured status codes. */
 export interface RouteFacts {
   routeTemplates: () => string[];
@@ -325,6 +332,40 @@ export class KnownSources {
   private perRoute(node: ts.Node, what: string, part: BoundPart, unmatched = '1 for requests no route matched'): Bound {
     if (part.count === 0) return unknown(`${what}, but obslint found no route registrations to count`, text(node));
     return bounded([part, { source: 'route-unmatched', count: 1, reason: unmatched, replaceable: true }]);
+  }
+
+  /**
+   * A value obslint cannot follow but whose access says it is fixed per process: a property of the
+   * configuration (`config.JOB_INTERVAL`, `this.settings.region`).
+   */
+  configured(names: string[], source: string): Bound | undefined {
+    if (names.length < 2 || !names.slice(0, -1).some((n) => CONFIG_NAMES.test(n))) return undefined;
+    return boundedPart(`config:${source}`, 1, `\`${source}\`, a configuration value (one value per instance)`);
+  }
+
+  /**
+   * A call obslint cannot follow whose name says its result is fixed per process: a configuration
+   * read with a constant key (`config.get('region')`, `configService.get('REGION')`) or a getter of
+   * the running build's version (`appInfo.getVersion()`, `getGitHash()`).
+   */
+  fixedPerProcess(e: ts.CallExpression, name: string, receiver: ts.Expression | undefined): Bound | undefined {
+    if (e.arguments.length === 0 && VERSION_GETTERS.test(name))
+      return boundedPart(
+        `version:${text(e)}`,
+        1,
+        `\`${text(e)}\`, the running build's version (one value per instance)`,
+      );
+    const key = e.arguments[0];
+    const holder = receiver ? chain(receiver)?.names.at(-1) : undefined;
+    if (
+      (name === 'get' || name === 'getOrThrow') &&
+      key &&
+      ts.isStringLiteralLike(key) &&
+      holder &&
+      CONFIG_NAMES.test(holder)
+    )
+      return boundedPart(`config:${text(e)}`, 1, `\`${text(e)}\`, a configuration value (one value per instance)`);
+    return undefined;
   }
 
   byName(name: string, node: ts.Node): Bound | undefined {
