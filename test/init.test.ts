@@ -19,7 +19,7 @@ metrics:
     maxSeries: 18 # estimate 12 = currency 3 × status 4 × 1 per child
   billing_payment_failures_total:
     maxSeries: 150 # estimate 100 = provider 100 × 1 per child
-    # TODO: bound \`provider\`, then uncomment: \`settings.paymentProvider\` is a property obslint cannot bound: assumed 100 (defaults.unknownLabelBound)
+    # TODO: bound \`provider\`, then uncomment: \`account.paymentProvider\` is a property obslint cannot bound: assumed 100 (defaults.unknownLabelBound)
     # labels: { provider: 100 }
   billing_pdf_render_seconds:
     maxSeries: 11 # estimate 7 = template 1 × 7 per child
