@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 import type { ArgumentPath, Library, Location, MetricDef, MetricKind, WrapperSpec } from '../../types.js';
-import { isMethodLike, type CallGraph, type Caller } from '../flow/call-graph.js';
+import { entryKey, isMethodLike, type CallGraph, type Caller } from '../flow/call-graph.js';
 import {
   bindArguments,
   constructorParameterField,
@@ -26,6 +26,7 @@ import { injectedStatsdCall } from '../libraries/injected-statsd.js';
 import { meterName, OTEL, otelInstrument } from '../libraries/opentelemetry.js';
 import { nestProviderKind, PROM_CLIENT, promClientClassAt, promClientMetricClass } from '../libraries/prom-client.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
+import { calledFunction } from '../syntax/functions.js';
 import {
   enclosingClassLike,
   enclosingFunction,
@@ -417,6 +418,8 @@ export class MetricDefinitions {
     if (iteratedCollection(param.decl)) return [creation];
     if (ts.isVariableDeclaration(param.decl)) return depth === 0 ? [] : [creation];
     const fn = param.decl.parent;
+    const closure = this.closureInstances(creation, fn, depth);
+    if (closure) return closure;
     // A method is matched to calls by name: not where the checker places the receiver elsewhere (`classList.add`).
     const calls = this.calls.possibleCallersOf(fn);
     // A wrapper's body is not a metric of its own: each call site is (none seen: nothing to list).
@@ -438,6 +441,32 @@ export class MetricDefinitions {
   }
 
   /**
+   * A parameter of a function the chain did not enter by a call but lexically (`make(scope)` returns
+   * `{ counter: (name) => create(`${scope}/${name}`) }`, called as `scoped.counter('x')`): bound by
+   * the call that made the object the method was called on, read from the receiver's origin. The
+   * metric stays where the chain's outermost call is; a receiver obslint cannot follow leaves the
+   * parameter open (`{scope}/x`) rather than a metric for every object ever made.
+   */
+  private closureInstances(creation: Creation, fn: ts.SignatureDeclaration, depth: number): Creation[] | undefined {
+    const [outer, next] = creation.calls;
+    const entered = outer && enclosingFunction(next ?? creation.node);
+    if (!entered || entered === fn || !(fn.pos <= entered.pos && entered.end <= fn.end)) return undefined;
+    const callee = skipOuter(outer.expression);
+    const made = ts.isPropertyAccessExpression(callee)
+      ? this.flow
+          .origins(callee.expression)
+          .flatMap((source) => (isInjected(source) || source.path.length > 0 ? [] : [skipOuter(source.expr)]))
+          .filter(
+            (e): e is ts.CallExpression => ts.isCallExpression(e) && calledFunction(e.expression, this.project) === fn,
+          )
+      : [];
+    if (made.length === 0) return [creation];
+    return made.flatMap((call) =>
+      this.instantiate({ ...creation, env: bindArguments(fn, call.arguments, EMPTY_ENV, creation.env) }, depth + 1),
+    );
+  }
+
+  /**
    * `for (const metric of METRICS) if (metric.type === 'counter') newCounter(metric.name, …)`: one
    * metric per element of a constant array, where the branch the creation is in is taken for it.
    */
@@ -456,6 +485,21 @@ export class MetricDefinitions {
     const names = new Set(instances.map((i) => this.readableName(i)));
     const [only] = names;
     return instances.length > 1 && names.size === 1 && only?.includes('{') ? [creation] : instances;
+  }
+
+  /**
+   * Whether each `creators[type](…)` in a wrapper chain, with what is bound, selects the entry the
+   * chain goes through (`getOrCreate('counter', name)` reaches `creators.counter` only).
+   */
+  private dispatchTaken(creation: Creation): boolean {
+    return creation.calls.every((call, i) => {
+      const callee = skipOuter(call.expression);
+      if (!ts.isCallExpression(call) || !ts.isElementAccessExpression(callee)) return true;
+      const target = enclosingFunction(creation.calls[i + 1] ?? creation.node);
+      const key = target && entryKey(target);
+      const selected = scalarText(this.evaluator.eval(callee.argumentExpression, creation.env));
+      return key === undefined || selected === undefined || selected === key;
+    });
   }
 
   /**
@@ -496,6 +540,25 @@ export class MetricDefinitions {
           return fallsThrough ? reached(index - 1) : false;
         };
         if (reached(clauses.indexOf(child)) === false) return false;
+        continue;
+      }
+      // `kind === 'counter' ? meter.createCounter(name) : meter.createHistogram(name)`.
+      if (ts.isConditionalExpression(parent) && child !== parent.condition) {
+        const taken = truthiness(this.evaluator.eval(parent.condition, env));
+        if (taken !== undefined && taken !== (child === parent.whenTrue)) return false;
+        continue;
+      }
+      // `if (kind === 'counter') return meter.createCounter(name);` before it: not reached for a counter.
+      if (ts.isBlock(parent) && ts.isStatement(child)) {
+        const before = parent.statements.slice(0, parent.statements.indexOf(child));
+        const exited = before.some(
+          (st) =>
+            ts.isIfStatement(st) &&
+            !st.elseStatement &&
+            exits(st.thenStatement) &&
+            truthiness(this.evaluator.eval(st.expression, env)) === true,
+        );
+        if (exited) return false;
         continue;
       }
       if (!ts.isIfStatement(parent)) continue;
@@ -599,7 +662,8 @@ export class MetricDefinitions {
     // Each level of a wrapper chain may choose by its arguments (`metric(type, name)` → `switch (type)`).
     if (
       creation.calls.length > 0 &&
-      ![node, ...creation.calls].every((level) => this.branchTaken(level, level.getSourceFile(), creation.env))
+      (![node, ...creation.calls].every((level) => this.branchTaken(level, level.getSourceFile(), creation.env)) ||
+        !this.dispatchTaken(creation))
     )
       return;
     const outer = calls[0];
@@ -907,4 +971,10 @@ function namespaced(name: Static | undefined, namespace: Static | undefined, spe
   const base = name && scalarText(name);
   const prefix = namespace ? scalarText(namespace) : spec.defaultNamespace;
   return base === undefined || prefix === undefined ? { k: 'unknown' } : { k: 'str', v: `${prefix}_${base}` };
+}
+
+/** A statement that always leaves the function: `return …`, `throw …`, or a block ending in one. */
+function exits(statement: ts.Statement): boolean {
+  if (ts.isReturnStatement(statement) || ts.isThrowStatement(statement)) return true;
+  return ts.isBlock(statement) && statement.statements.length > 0 && exits(statement.statements.at(-1)!);
 }

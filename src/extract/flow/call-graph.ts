@@ -69,9 +69,11 @@ export class CallGraph {
       return !metric;
     });
     // A function in an exported object is called by name too, once imported on its own (`const { track } = require(…)`).
-    const direct = [...(group.byTarget.get(fn) ?? []), ...this.requiredCallers(fn, name)].filter(
-      (call) => !callers.includes(call),
-    );
+    const direct = [
+      ...(group.byTarget.get(fn) ?? []),
+      ...this.requiredCallers(fn, name),
+      ...this.dispatchCallers(fn),
+    ].filter((call) => !callers.includes(call));
     const all = direct.length > 0 ? [...callers, ...direct] : callers;
     if (final && !withBareCalls) this.methodCallers.set(fn, all);
     return all;
@@ -197,6 +199,20 @@ export class CallGraph {
     return callers;
   }
 
+  /**
+   * `creators[type](meter, name)` where `const creators = { counter(meter, name) {…}, … }`: a call
+   * by a computed key may call any entry (which one, the key decides: see metric definitions).
+   */
+  private dispatchCallers(fn: ts.SignatureDeclaration): Caller[] {
+    const table = tableOf(fn);
+    if (!table || !ts.isIdentifier(table.name)) return [];
+    const name = table.name.text;
+    return (this.project.dispatchCallsByTable.get(name) ?? []).filter((call) => {
+      const decl = lookup(name, call);
+      return decl?.kind === 'variable' && decl.node === table && decl.path.length === 0;
+    });
+  }
+
   /** {@link confirmedCallersOf} and {@link possibleCallersOf} per method, for a final list of callers by name. */
   private readonly confirmed = new Map<ts.SignatureDeclaration, { from: Caller[]; callers: Caller[] }>();
   private readonly possible = new Map<ts.SignatureDeclaration, { from: Caller[]; callers: Caller[] }>();
@@ -278,6 +294,23 @@ function memberOfLiteral(object: ts.ObjectLiteralExpression, member: string): De
     return undefined;
   }
   return undefined;
+}
+
+/** The `const` an object literal of functions is stored in, for one of its entries (`counter(…) {…}`, `counter: (…) => …`). */
+function tableOf(fn: ts.SignatureDeclaration): ts.VariableDeclaration | undefined {
+  const entry = ts.isMethodDeclaration(fn) ? fn : ts.isPropertyAssignment(fn.parent) ? fn.parent : undefined;
+  if (!entry || !ts.isObjectLiteralExpression(entry.parent)) return undefined;
+  let holder: ts.Node = entry.parent.parent;
+  while (ts.isParenthesizedExpression(holder) || ts.isAsExpression(holder) || ts.isSatisfiesExpression(holder))
+    holder = holder.parent;
+  return ts.isVariableDeclaration(holder) ? holder : undefined;
+}
+
+/** The key an entry of an object literal of functions is stored under. */
+export function entryKey(fn: ts.SignatureDeclaration): string | undefined {
+  if (!tableOf(fn)) return undefined;
+  const entry = ts.isMethodDeclaration(fn) ? fn : (fn.parent as ts.PropertyAssignment);
+  return propertyKey(entry.name);
 }
 
 export function isMethodLike(fn: ts.SignatureDeclaration): boolean {

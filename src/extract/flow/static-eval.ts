@@ -8,6 +8,7 @@ import {
   forEachThisAssignment,
   isStatic,
   lookup,
+  parameterReassignedBefore,
   propertyKey,
   propertyName,
   skipOuter,
@@ -27,6 +28,22 @@ export type Static =
    */
   | { k: 'param'; decl: Binding }
   | { k: 'unknown' };
+
+/**
+ * Of the parameters a value depends on, the one its callers bind first: `${scope}/${name}` in a
+ * function nested in `make(scope)` depends on the inner function's `name` first (its callers pass
+ * it), then on `scope` (bound where the object holding the inner function was made).
+ */
+function innermostParam(parts: readonly Static[]): Extract<Static, { k: 'param' }> | undefined {
+  let found: Extract<Static, { k: 'param' }> | undefined;
+  for (const part of parts) {
+    if (part.k !== 'param') continue;
+    const owner = found?.decl.parent;
+    if (!found || (owner && owner.pos <= part.decl.pos && part.decl.end <= owner.end && owner !== part.decl.parent))
+      found = part;
+  }
+  return found;
+}
 
 /** What a wrapper call or a loop binds: a function parameter, or a `for…of` loop variable. */
 export type Binding = ts.ParameterDeclaration | ts.VariableDeclaration;
@@ -77,7 +94,7 @@ export class StaticEvaluator {
       let text = e.head.text;
       const parts = e.templateSpans.map((span) => this.eval(span.expression, env, depth + 1));
       // A part a caller or a loop element decides makes the whole depend on it, whatever the rest.
-      const symbolic = parts.find((p) => p.k === 'param');
+      const symbolic = innermostParam(parts);
       if (symbolic) return symbolic;
       for (const [i, span] of e.templateSpans.entries()) {
         const part = parts[i];
@@ -172,6 +189,9 @@ export class StaticEvaluator {
         if (target?.kind === 'variable' && target.isConst && target.node.initializer)
           return this.patternParts(target.node.initializer, EMPTY_ENV, depth + 1);
       }
+      const reassigned =
+        decl?.kind === 'parameter' && decl.path.length === 0 && parameterReassignedBefore(decl.node, e);
+      if (reassigned) return this.patternParts(reassigned, env, depth + 1);
       if ((decl?.kind === 'parameter' || decl?.kind === 'loop') && decl.path.length === 0) {
         const bound = env.get(decl.node);
         const known = bound?.value && scalarText(bound.value);
@@ -255,8 +275,8 @@ export class StaticEvaluator {
     }
     const left = this.eval(e.left, env, depth + 1);
     const right = this.eval(e.right, env, depth + 1);
-    if (left.k === 'param') return left;
-    if (right.k === 'param') return right;
+    const symbolic = innermostParam([left, right]);
+    if (symbolic) return symbolic;
     if (
       op === ts.SyntaxKind.EqualsEqualsEqualsToken ||
       op === ts.SyntaxKind.EqualsEqualsToken ||
@@ -313,6 +333,8 @@ export class StaticEvaluator {
   private identifier(id: ts.Identifier, env: Env, depth: number): Static {
     if (id.text === 'undefined') return UNKNOWN;
     const decl = lookup(id.text, id);
+    const reassigned = decl?.kind === 'parameter' && decl.path.length === 0 && parameterReassignedBefore(decl.node, id);
+    if (reassigned) return this.eval(reassigned, env, depth + 1);
     return decl ? this.declaration(decl, env, depth) : UNKNOWN;
   }
 

@@ -53,7 +53,11 @@ function declaresMeter(decl: Declaration, project: ProjectIndex, depth: number):
       decl.path.length === 0 &&
       isMeter(decl.node.initializer, project, depth + 1)
     );
-  if (decl.kind === 'parameter') return decl.node.type !== undefined && /\bMeter\b/.test(decl.node.type.getText());
+  // Typed `Meter`, or untyped and named for it (`counter(meter, name) {…}` in a table typed elsewhere).
+  if (decl.kind === 'parameter')
+    return decl.node.type !== undefined
+      ? /\bMeter\b/.test(decl.node.type.getText())
+      : decl.path.length === 0 && /meter$/i.test(decl.name.text);
   if (decl.kind === 'import') {
     const target = project.followImport(decl);
     return target !== undefined && declaresMeter(target, project, depth + 1);

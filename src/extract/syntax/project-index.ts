@@ -18,6 +18,8 @@ export class ProjectIndex {
   readonly files = new Map<string, ts.SourceFile>();
   /** Call and `new` expressions keyed by the called name (`f` in `f()`, `a.f()`, `new f()`). */
   readonly callsByName = new Map<string, (ts.CallExpression | ts.NewExpression)[]>();
+  /** `creators[kind](…)`: calls of an entry looked up by a computed key, by the name of the object. */
+  readonly dispatchCallsByTable = new Map<string, ts.CallExpression[]>();
 
   constructor(
     readonly root: string,
@@ -66,6 +68,15 @@ export class ProjectIndex {
   }
 
   private indexCall(call: ts.CallExpression | ts.NewExpression): void {
+    const callee = skipOuter(call.expression);
+    if (ts.isCallExpression(call) && ts.isElementAccessExpression(callee)) {
+      const table = skipOuter(callee.expression);
+      if (ts.isIdentifier(table)) {
+        let calls = this.dispatchCallsByTable.get(table.text);
+        if (!calls) this.dispatchCallsByTable.set(table.text, (calls = []));
+        calls.push(call);
+      }
+    }
     const name = calleeName(call.expression);
     if (!name) return;
     let list = this.callsByName.get(name);

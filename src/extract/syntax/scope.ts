@@ -232,6 +232,29 @@ type OuterExpression =
   | ts.AwaitExpression;
 
 /** Strips parentheses, type assertions, `!`, `satisfies` and `await`: they never change a value's provenance. */
+/**
+ * `name = prefix + name;` as a statement of the function's body before `at`: what the parameter
+ * holds there (the last such assignment). Assignments inside branches or loops are not followed.
+ */
+export function parameterReassignedBefore(param: ts.ParameterDeclaration, at: ts.Node): ts.Expression | undefined {
+  const fn = param.parent;
+  if (!ts.isIdentifier(param.name) || !('body' in fn) || !fn.body || !ts.isBlock(fn.body)) return undefined;
+  let value: ts.Expression | undefined;
+  for (const statement of fn.body.statements) {
+    if (statement.end > at.pos) break;
+    if (!ts.isExpressionStatement(statement)) continue;
+    const e = statement.expression;
+    if (
+      ts.isBinaryExpression(e) &&
+      e.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+      ts.isIdentifier(e.left) &&
+      e.left.text === param.name.text
+    )
+      value = e.right;
+  }
+  return value;
+}
+
 export function skipOuter(expr: ts.Expression): ts.Expression {
   let e = expr;
   while (OUTER_KINDS.has(e.kind)) e = (e as OuterExpression).expression;
