@@ -529,6 +529,16 @@ describe('label value provenance', () => {
       'unknown',
     ],
     [
+      "an entity's record named config, read in a request, is not the process's configuration",
+      "import { loadProviderConfig } from './providers';\nexport async function handle(id: string) { const config = await loadProviderConfig(id); checkouts.inc({ value: config.provider }); }",
+      'unknown',
+    ],
+    [
+      "an HTTP client's request config on an error is not the configuration",
+      "export function onError(error: { config?: { baseURL?: string } }) { checkouts.inc({ value: error.config?.baseURL ?? 'none' }); }",
+      'unknown',
+    ],
+    [
       "the running build's version from a getter obslint cannot read is one value per instance",
       "import { appInfo } from './app-info';\nexport async function report() { const version = await appInfo.getVersion(); checkouts.inc({ value: version }); }",
       'bounded 1',

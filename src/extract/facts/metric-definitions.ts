@@ -488,6 +488,24 @@ export class MetricDefinitions {
   }
 
   /**
+   * `kind === 'counter'` with `kind` bound to a string: whether it holds. Undefined for any other
+   * test, whose value the evaluator may have guessed (`bytes ?? 0` reads as its fallback).
+   */
+  private selectsByString(condition: ts.Expression, env: Env): boolean | undefined {
+    const e = skipOuter(condition);
+    if (!ts.isBinaryExpression(e) || !EQUALITY.has(e.operatorToken.kind)) return undefined;
+    const [literal, other] = ts.isStringLiteralLike(e.right) ? [e.right, e.left] : [e.left, e.right];
+    if (!ts.isStringLiteralLike(literal)) return undefined;
+    const value = this.evaluator.eval(other, env);
+    if (value.k !== 'str') return undefined;
+    const equal = value.v === literal.text;
+    const negated =
+      e.operatorToken.kind === ts.SyntaxKind.ExclamationEqualsEqualsToken ||
+      e.operatorToken.kind === ts.SyntaxKind.ExclamationEqualsToken;
+    return negated ? !equal : equal;
+  }
+
+  /**
    * Whether each `creators[type](…)` in a wrapper chain, with what is bound, selects the entry the
    * chain goes through (`getOrCreate('counter', name)` reaches `creators.counter` only).
    */
@@ -556,7 +574,7 @@ export class MetricDefinitions {
             ts.isIfStatement(st) &&
             !st.elseStatement &&
             exits(st.thenStatement) &&
-            truthiness(this.evaluator.eval(st.expression, env)) === true,
+            this.selectsByString(st.expression, env) === true,
         );
         if (exited) return false;
         continue;
@@ -978,3 +996,10 @@ function exits(statement: ts.Statement): boolean {
   if (ts.isReturnStatement(statement) || ts.isThrowStatement(statement)) return true;
   return ts.isBlock(statement) && statement.statements.length > 0 && exits(statement.statements.at(-1)!);
 }
+
+const EQUALITY = new Set([
+  ts.SyntaxKind.EqualsEqualsEqualsToken,
+  ts.SyntaxKind.EqualsEqualsToken,
+  ts.SyntaxKind.ExclamationEqualsEqualsToken,
+  ts.SyntaxKind.ExclamationEqualsToken,
+]);

@@ -315,12 +315,6 @@ const COMPOUND_ASSIGNMENTS = new Set([
   ts.SyntaxKind.AmpersandAmpersandEqualsToken,
 ]);
 
-/** A declaration at the top of a module (`export const CHAIN_ID = networks.acala`). */
-export function isModuleLevel(node: ts.VariableDeclaration): boolean {
-  const statement = node.parent?.parent;
-  return statement !== undefined && ts.isVariableStatement(statement) && ts.isSourceFile(statement.parent);
-}
-
 /** Whether a variable is written after its declaration (assignment, `++`/`--`) anywhere in its scope. */
 export function isReassigned(decl: Extract<Declaration, { kind: 'variable' }>): boolean {
   const list = decl.node.parent;

@@ -6,6 +6,7 @@ import {
   enclosingClassLike,
   forEachThisAssignment,
   functionName,
+  isModuleLevel,
   lookup,
   propertyKey,
   propertyName,
@@ -15,7 +16,7 @@ import {
 import type { CallGraph } from './call-graph.js';
 import { calledFunction, returnedValues } from '../syntax/functions.js';
 import { MAX_DEPTH, TOO_FAR } from './limits.js';
-import { assignedValues, isModuleLevel, isReassigned, ParameterValues, type ValueWalker } from './parameters.js';
+import { assignedValues, isReassigned, ParameterValues, type ValueWalker } from './parameters.js';
 import {
   chain,
   DERIVING_METHODS,
@@ -672,7 +673,7 @@ export class ProvenanceAnalyzer implements ValueWalker {
     const typed = this.types.finiteValues(e);
     if (typed)
       return finite(typed.values, `type \`${typed.type.length > 60 ? `${typed.type.slice(0, 57)}...` : typed.type}\``);
-    const configured = c && this.sources.configured(this.sources.expandAliases(c.names, e), text(e));
+    const configured = c && this.sources.configured(this.sources.expandAliases(c.names, e), e, text(e));
     if (configured) return configured;
     return unknown(`\`${text(e)}\` is a property obslint cannot bound`, text(e));
   }

@@ -3,7 +3,7 @@ import type { Bound, BoundPart, FlowStep, UnboundedCategory } from '../../types.
 import { bounded, boundedPart, finite, HTTP_METHODS, unbounded, unknown } from '../../model/bounds.js';
 import { ROUTE_METHODS } from '../libraries/web-frameworks.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
-import { enclosingClass, lookup, propertyName, skipOuter, type Declaration } from '../syntax/scope.js';
+import { enclosingClass, isModuleLevel, lookup, propertyName, skipOuter, type Declaration } from '../syntax/scope.js';
 
 export const REQUEST_ROOTS = new Set([
   'req',
@@ -166,6 +166,21 @@ const CONFIG_NAMES =
 /** Zero-argument getters of the running build's version: `getVersion()`, `getGitHash()`, `readAppVersion()`. */
 const VERSION_GETTERS =
   /^(get|read|load|fetch|resolve)?(App|Application|Build|Package|Service|Git|Node|Release)?(Version|GitHash|GitSha|CommitHash|CommitSha|Commit|Revision)$/;
+
+/**
+ * Whether `config.X` (`names`) reads the process's configuration: a module's `config` (imported or
+ * declared at its top) or a service's `this.config`. A `config` that is a local or a parameter may be
+ * one entity's record (`const config = await getProviderConfig(id)`): only its env-style
+ * `SCREAMING_CASE` settings count. Never a `config` met later in the path (`error.config.url` is
+ * the request an HTTP client sent).
+ */
+function holdsConfiguration(names: string[], node: ts.Node, key: string): boolean {
+  if (names[0] === 'this') return names.length > 2 && CONFIG_NAMES.test(names[1]);
+  if (!CONFIG_NAMES.test(names[0])) return false;
+  const decl = lookup(names[0], node);
+  if (decl?.kind === 'import' || (decl?.kind === 'variable' && isModuleLevel(decl.node))) return true;
+  return /^[A-Z][A-Z0-9_]{3,}$/.test(key);
+}
 
 /** What the project's routes tell about route-template labels, and the configured status codes. */
 export interface RouteFacts {
@@ -338,8 +353,8 @@ export class KnownSources {
    * A value obslint cannot follow but whose access says it is fixed per process: a property of the
    * configuration (`config.JOB_INTERVAL`, `this.settings.region`).
    */
-  configured(names: string[], source: string): Bound | undefined {
-    if (names.length < 2 || !names.slice(0, -1).some((n) => CONFIG_NAMES.test(n))) return undefined;
+  configured(names: string[], node: ts.Node, source: string): Bound | undefined {
+    if (names.length < 2 || !holdsConfiguration(names, node, names[names.length - 1])) return undefined;
     return boundedPart(`config:${source}`, 1, `\`${source}\`, a configuration value (one value per instance)`);
   }
 
@@ -356,13 +371,13 @@ export class KnownSources {
         `\`${text(e)}\`, the running build's version (one value per instance)`,
       );
     const key = e.arguments[0];
-    const holder = receiver ? chain(receiver)?.names.at(-1) : undefined;
+    const holder = receiver && chain(receiver)?.names;
     if (
       (name === 'get' || name === 'getOrThrow') &&
       key &&
       ts.isStringLiteralLike(key) &&
       holder &&
-      CONFIG_NAMES.test(holder)
+      holdsConfiguration([...holder, key.text], e, key.text)
     )
       return boundedPart(`config:${text(e)}`, 1, `\`${text(e)}\`, a configuration value (one value per instance)`);
     return undefined;

@@ -255,6 +255,12 @@ export function parameterReassignedBefore(param: ts.ParameterDeclaration, at: ts
   return value;
 }
 
+/** A declaration at the top of a module (`export const CHAIN_ID = networks.acala`). */
+export function isModuleLevel(node: ts.VariableDeclaration): boolean {
+  const statement = node.parent?.parent;
+  return statement !== undefined && ts.isVariableStatement(statement) && ts.isSourceFile(statement.parent);
+}
+
 export function skipOuter(expr: ts.Expression): ts.Expression {
   let e = expr;
   while (OUTER_KINDS.has(e.kind)) e = (e as OuterExpression).expression;
