@@ -67,6 +67,11 @@ export default defineRule({
         flow: FlowStep[] | undefined;
       }
     >();
+    // A factory's metrics made again by a one-off script (or another process) are used where the app makes them.
+    // A name built at run time is the same metric where the same expression in the factory builds it.
+    const twinKey = (d: MetricDef): string =>
+      [d.library, d.kind, d.name, d.nameIsDynamic ? placeOf(d.nameLoc ?? d.loc) : ''].join('\u0000');
+    const usedNames = new Set(ctx.catalog.metrics.filter((d) => ctx.callsOf(d.id).length > 0).map(twinKey));
     for (const def of ctx.catalog.metrics) {
       const est = ctx.estimate(def.id);
       const used = ctx.callsOf(def.id).length > 0;
@@ -85,7 +90,11 @@ export default defineRule({
             label,
           });
         }
-      } else if (unusedLabels.length > 0 && !mismatched.has(def.id)) {
+      } else if (
+        unusedLabels.length > 0 &&
+        !mismatched.has(def.id) &&
+        (def.trailLost || !usedNames.has(twinKey(def)))
+      ) {
         // "Nothing uses it" only where obslint followed the metric everywhere it can go.
         const messageId = def.trailLost?.readAt ? 'unmatched' : def.trailLost ? 'untraced' : 'unused';
         // One way obslint lost the trail in one file (a registry, a class of public fields, a dead
@@ -186,3 +195,5 @@ export default defineRule({
 function where(loc: Location, from: Location): string {
   return loc.file === from.file ? `line ${loc.line}` : `${loc.file} line ${loc.line}`;
 }
+
+const placeOf = (loc: Location): string => `${loc.file}:${loc.line}:${loc.column}`;
