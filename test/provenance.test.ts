@@ -539,6 +539,21 @@ describe('label value provenance', () => {
       'unknown',
     ],
     [
+      "a setting of the service's own config field is one value per instance, whatever its name",
+      'export class Bot { constructor(private readonly botConfig: { botId: string }) {} fill() { checkouts.inc({ value: this.botConfig.botId }); } }',
+      'bounded 1',
+    ],
+    [
+      'a property read in a constructor only start-up code calls is one value per instance, whatever its name',
+      'class Bot { private readonly name: string; constructor(config: { botId: string }) { this.name = config.botId; } run() { checkouts.inc({ value: this.name }); } }\nasync function main() { new Bot(JSON.parse(process.argv[2])).run(); }\nmain();',
+      'bounded 1',
+    ],
+    [
+      'a property read in a constructor called per request is not',
+      "class Job { private readonly name: string; constructor(config: { jobId: string }) { this.name = config.jobId; } run() { checkouts.inc({ value: this.name }); } }\nexport function handle(app: any) { app.post('/jobs', (req: any) => new Job(req.body).run()); }",
+      'unbounded request-input',
+    ],
+    [
       "the running build's version from a getter obslint cannot read is one value per instance",
       "import { appInfo } from './app-info';\nexport async function report() { const version = await appInfo.getVersion(); checkouts.inc({ value: version }); }",
       'bounded 1',

@@ -22,7 +22,7 @@ import { trailLoss } from './facts/metric-reach.js';
 import { markDuplicateRegistrations } from './facts/registrations.js';
 import { CallGraph } from './flow/call-graph.js';
 import { ValueFlow } from './flow/value-flow.js';
-import { WrapperIndex } from './libraries/wrappers.js';
+import { canonicalModule, WrapperIndex } from './libraries/wrappers.js';
 import { METRICS_LIBRARY_IMPORT } from './libraries/injected-statsd.js';
 import type { ModuleResolver, WorkspacePackage } from './syntax/module-resolver.js';
 import { ProjectIndex } from './syntax/project-index.js';
@@ -335,8 +335,8 @@ function selectCandidates(
   const importedWrapperModules = new Set<string>();
   // A file importing a metrics helper package defines or uses metrics through it.
   const wrapperImport = (specifiers: RegExpExecArray[]): boolean => {
-    const found = specifiers.filter((m) => wrapperModules.has(m[1]));
-    found.forEach((m) => importedWrapperModules.add(m[1]));
+    const found = specifiers.filter((m) => wrapperModules.has(canonicalModule(m[1])));
+    found.forEach((m) => importedWrapperModules.add(canonicalModule(m[1])));
     return found.length > 0;
   };
   const selected = new Set<string>();

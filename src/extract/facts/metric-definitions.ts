@@ -411,15 +411,28 @@ export class MetricDefinitions {
         : undefined;
     const param = nameValue?.k === 'param' ? nameValue : kindValue?.k === 'param' ? kindValue : undefined;
     if (!param || depth >= MAX_WRAPPER_DEPTH) return [creation];
-    const turns = iterations(param.decl, this.evaluator, this.project);
+    const turns = iterations(param.decl, this.evaluator, this.project, creation.env);
     if (turns) return this.perElement(creation, param.decl, turns, depth);
-    // Over a collection obslint cannot list (imported queues, a split environment variable): one
-    // metric whose name varies per element.
-    if (iteratedCollection(param.decl)) return [creation];
+    const collection = iteratedCollection(param.decl);
+    if (collection) {
+      // `for (const [key, options] of Object.entries(TABLE[service]))` in `init(service)`: the
+      // collection each caller of `init` selects.
+      const over = this.evaluator.eval(collection, creation.env);
+      if (over.k === 'param' && ts.isParameter(over.decl) && over.decl !== param.decl)
+        return this.viaCallers(creation, over.decl.parent, depth);
+      // Over a collection obslint cannot list (imported queues, a split environment variable): one
+      // metric whose name varies per element.
+      return [creation];
+    }
     if (ts.isVariableDeclaration(param.decl)) return depth === 0 ? [] : [creation];
     const fn = param.decl.parent;
     const closure = this.closureInstances(creation, fn, depth);
     if (closure) return closure;
+    return this.viaCallers(creation, fn, depth);
+  }
+
+  /** One instance per call of the wrapper `fn` (its arguments bound), or none where nothing calls it. */
+  private viaCallers(creation: Creation, fn: ts.SignatureDeclaration, depth: number): Creation[] {
     // A method is matched to calls by name: not where the checker places the receiver elsewhere (`classList.add`).
     const calls = this.calls.possibleCallersOf(fn);
     // A wrapper's body is not a metric of its own: each call site is (none seen: nothing to list).

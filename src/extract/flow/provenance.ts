@@ -654,6 +654,12 @@ export class ProvenanceAnalyzer implements ValueWalker {
     const evaluated = this.evaluator.eval(e, env);
     const value = scalarText(evaluated);
     if (value !== undefined) return finite([value], `constant \`${text(e)}\``);
+    // The process's configuration, whatever its setting is called (`this.botConfig.botId`).
+    const configured = c && this.sources.configured(this.sources.expandAliases(c.names, e), e, text(e));
+    if (configured) return configured;
+    // Read in start-up code that runs once (`new FillerBot(config)` from `main()`): one value per
+    // instance, whatever it is called (`config.botId`).
+    if (c && this.once.runsOnce(e)) return this.oncePerProcess(e, `\`${text(e)}\`, read once per process`);
     if (name !== undefined) {
       const byName = this.sources.byName(name, e);
       if (byName) return byName;
@@ -673,8 +679,6 @@ export class ProvenanceAnalyzer implements ValueWalker {
     const typed = this.types.finiteValues(e);
     if (typed)
       return finite(typed.values, `type \`${typed.type.length > 60 ? `${typed.type.slice(0, 57)}...` : typed.type}\``);
-    const configured = c && this.sources.configured(this.sources.expandAliases(c.names, e), e, text(e));
-    if (configured) return configured;
     return unknown(`\`${text(e)}\` is a property obslint cannot bound`, text(e));
   }
 }

@@ -163,6 +163,7 @@ export function categoryOfName(name: string): UnboundedCategory | undefined {
 /** Objects holding a deployment's configuration, read at start-up: one value per instance. */
 const CONFIG_NAMES =
   /^(config|conf|cfg|configuration|appConfig|serviceConfig|globalConfig|settings|configService|nconf)$/;
+const CONFIG_FIELD = /[a-z0-9](Config|Configuration|Settings)$/;
 /** Zero-argument getters of the running build's version: `getVersion()`, `getGitHash()`, `readAppVersion()`. */
 const VERSION_GETTERS =
   /^(get|read|load|fetch|resolve)?(App|Application|Build|Package|Service|Git|Node|Release)?(Version|GitHash|GitSha|CommitHash|CommitSha|Commit|Revision)$/;
@@ -175,7 +176,8 @@ const VERSION_GETTERS =
  * the request an HTTP client sent).
  */
 function holdsConfiguration(names: string[], node: ts.Node, key: string): boolean {
-  if (names[0] === 'this') return names.length > 2 && CONFIG_NAMES.test(names[1]);
+  // A service's own settings: `this.config`, `this.fillerConfig`, `this.appSettings`.
+  if (names[0] === 'this') return names.length > 2 && (CONFIG_NAMES.test(names[1]) || CONFIG_FIELD.test(names[1]));
   if (!CONFIG_NAMES.test(names[0])) return false;
   const decl = lookup(names[0], node);
   if (decl?.kind === 'import' || (decl?.kind === 'variable' && isModuleLevel(decl.node))) return true;

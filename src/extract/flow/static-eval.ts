@@ -564,6 +564,45 @@ export function constantArrayElements(expr: ts.Expression, project: ProjectIndex
   return [...e.elements];
 }
 
+/**
+ * `Object.entries(TABLE[service])` where `service` is one of the table's keys obslint cannot tell
+ * (`initCounters(serviceName ?? name)`): the entries of every member, each at the literal it is
+ * written as, so each is a metric where it is named.
+ */
+function anyMemberEntries(
+  collection: ts.Expression,
+  evaluator: StaticEvaluator,
+  project: ProjectIndex,
+  env: Env,
+): Iteration[] | undefined {
+  const call = skipOuter(collection);
+  if (!ts.isCallExpression(call) || !ts.isPropertyAccessExpression(call.expression)) return undefined;
+  const method = call.expression.name.text;
+  if (skipOuter(call.expression.expression).getText() !== 'Object' || (method !== 'entries' && method !== 'values'))
+    return undefined;
+  const arg = call.arguments.length > 0 ? skipOuter(call.arguments[0]) : undefined;
+  const member = arg && ts.isIdentifier(arg) ? constantInitializer(arg, project) : arg;
+  if (!member || !ts.isElementAccessExpression(member) || scalarText(evaluator.eval(member.argumentExpression, env)))
+    return undefined;
+  const table = skipOuter(member.expression);
+  const literal = ts.isIdentifier(table) ? constantInitializer(table, project) : undefined;
+  if (!literal || !ts.isObjectLiteralExpression(literal)) return undefined;
+  const turns: Iteration[] = [];
+  for (const group of literal.properties) {
+    if (!ts.isPropertyAssignment(group)) continue;
+    const entries = skipOuter(group.initializer);
+    if (!ts.isObjectLiteralExpression(entries)) return undefined;
+    for (const entry of entries.properties) {
+      const key = ts.isPropertyAssignment(entry) ? propertyKey(entry.name) : undefined;
+      if (!ts.isPropertyAssignment(entry) || key === undefined) return undefined;
+      const value = evaluator.eval(entry.initializer, EMPTY_ENV);
+      const item: Static = method === 'values' ? value : { k: 'arr', items: [{ k: 'str', v: key }, value] };
+      turns.push({ bound: { arg: undefined, env: EMPTY_ENV, value: item }, node: entry.initializer });
+    }
+  }
+  return turns.length > 0 ? turns : undefined;
+}
+
 /** The initializer of the `const` an identifier names (through an import), if it has one. */
 function constantInitializer(id: ts.Identifier, project: ProjectIndex): ts.Expression | undefined {
   const decl = project.declarationOf(id);
@@ -623,13 +662,14 @@ export function iterations(
   binding: Binding,
   evaluator: StaticEvaluator,
   project: ProjectIndex,
+  env: Env = EMPTY_ENV,
 ): Iteration[] | undefined {
   const collection = iteratedCollection(binding);
   if (!collection) return undefined;
   const written = constantArrayElements(collection, project);
   if (written) return written.map((node) => ({ bound: { arg: node, env: EMPTY_ENV }, node }));
-  const value = evaluator.eval(collection);
-  if (value.k !== 'arr') return undefined;
+  const value = evaluator.eval(collection, env);
+  if (value.k !== 'arr') return anyMemberEntries(collection, evaluator, project, env);
   return value.items.map((item) => ({ bound: { arg: undefined, env: EMPTY_ENV, value: item } }));
 }
 

@@ -20,7 +20,7 @@ export const PROM_CLIENT = {
 /**
  * Packages that hand prom-client's module object to their users: `new Prometheus.Counter(...)`
  * from @promster, `promClient` from express-prom-bundle, `metrics.client` of The Graph's
- * common-ts (`createMetrics()`, or an injected `Metrics`).
+ * common-ts (`createMetrics()`, or an injected `Metrics`), `client` of @snapshot-labs/snapshot-metrics.
  */
 const PROM_CLIENT_NAMESPACES: readonly { module: string; path: readonly string[] }[] = [
   ...['@promster/express', '@promster/fastify', '@promster/hapi', '@promster/metrics'].map((module) => ({
@@ -31,6 +31,8 @@ const PROM_CLIENT_NAMESPACES: readonly { module: string; path: readonly string[]
   { module: 'swagger-stats', path: ['getPromClient', '()'] },
   { module: '@graphprotocol/common-ts', path: ['createMetrics', '()', 'client'] },
   { module: '@graphprotocol/common-ts', path: ['Metrics', '()', 'client'] },
+  // Snapshot's services share one metrics package that re-exports prom-client as `client`.
+  { module: '@snapshot-labs/snapshot-metrics', path: ['client'] },
 ];
 
 /** The prom-client metric class a package path names (`prom-client` `Counter`, `@promster/express` `Prometheus Counter`). */

@@ -133,6 +133,12 @@ export const WRAPPER_PRESETS: readonly WrapperSpec[] = [
   ...statsd('statsd-client#default().', 2),
 ];
 
+/** A StatsD client republished under an organisation's scope (`@farcaster/hot-shots`) is the client it forks. */
+export function canonicalModule(module: string): string {
+  const fork = /^@[^/]+\/(hot-shots|node-statsd|statsd-client|datadog-metrics)$/.exec(module);
+  return fork ? fork[1] : module;
+}
+
 /** A wrapper's callee, split: `hot-shots#StatsD().increment` → module `hot-shots`, path `StatsD () increment`. */
 export interface CalleePattern {
   module: string;
@@ -181,6 +187,7 @@ export class WrapperIndex {
   keepImported(imported: ReadonlySet<string>): void {
     for (const [last, list] of this.byLast) {
       const kept = list.filter((w) => w.declared || imported.has(w.pattern.module));
+      // (`imported` holds canonical names: see `canonicalModule`.)
       if (kept.length > 0) this.byLast.set(last, kept);
       else this.byLast.delete(last);
     }
@@ -197,7 +204,7 @@ export class WrapperIndex {
     const candidates = this.byLast.get(normalized.at(-1) ?? '') ?? [];
     return candidates.find(
       (c) =>
-        c.pattern.module === module &&
+        c.pattern.module === canonicalModule(module) &&
         c.pattern.path.length === normalized.length &&
         c.pattern.path.every((s, i) => s === normalized[i]),
     );
