@@ -28,6 +28,14 @@ export function lookupGuard(node: ts.Node): { holder: ts.Expression | undefined 
       const missing = missingLookup(parent.expression);
       if (missing) return { holder: missing.kind === ts.SyntaxKind.CallExpression ? undefined : missing };
     }
+    // `if (metric) { return metric } else { create }`, and `if (existing) return existing; create`.
+    if (ts.isIfStatement(parent) && parent.elseStatement === child && presentLookup(parent.expression))
+      return { holder: undefined };
+    if (ts.isBlock(parent) && ts.isStatement(child)) {
+      const before = parent.statements.slice(0, parent.statements.indexOf(child));
+      if (before.some((st) => ts.isIfStatement(st) && endsInReturn(st.thenStatement) && presentLookup(st.expression)))
+        return { holder: undefined };
+    }
   }
   return undefined;
 }
@@ -58,6 +66,29 @@ function missingLookup(condition: ts.Expression): ts.Expression | undefined {
   }
   return undefined;
 }
+
+/** `metric` holding a lookup, `map.has(name)`, `metric !== undefined`: the looked-up metric is there. */
+function presentLookup(condition: ts.Expression): boolean {
+  const c = skipOuter(condition);
+  if (ts.isBinaryExpression(c) && INEQUALITY.has(c.operatorToken.kind)) {
+    const nullish = (e: ts.Expression): boolean =>
+      e.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(e) && e.text === 'undefined');
+    const looked = nullish(skipOuter(c.right)) ? c.left : nullish(skipOuter(c.left)) ? c.right : undefined;
+    return looked !== undefined && presentLookup(looked);
+  }
+  if (ts.isCallExpression(c)) return isLookupCall(c);
+  if (!ts.isIdentifier(c)) return false;
+  const decl = lookup(c.text, c);
+  const init = decl?.kind === 'variable' && decl.path.length === 0 ? decl.node.initializer : undefined;
+  return init !== undefined && isLookup(init);
+}
+
+function endsInReturn(statement: ts.Statement): boolean {
+  if (ts.isReturnStatement(statement)) return true;
+  return ts.isBlock(statement) && statement.statements.length > 0 && endsInReturn(statement.statements.at(-1)!);
+}
+
+const INEQUALITY = new Set([ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken]);
 
 /** A lookup by key: `metrics.get(name)`, `this.metrics[name]`. */
 function isLookup(expr: ts.Expression): boolean {

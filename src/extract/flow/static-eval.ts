@@ -191,7 +191,8 @@ export class StaticEvaluator {
       }
       const reassigned =
         decl?.kind === 'parameter' && decl.path.length === 0 && parameterReassignedBefore(decl.node, e);
-      if (reassigned) return this.patternParts(reassigned, env, depth + 1);
+      if (reassigned && this.eval(reassigned, env, depth + 1).k !== 'unknown')
+        return this.patternParts(reassigned, env, depth + 1);
       if ((decl?.kind === 'parameter' || decl?.kind === 'loop') && decl.path.length === 0) {
         const bound = env.get(decl.node);
         const known = bound?.value && scalarText(bound.value);
@@ -334,7 +335,12 @@ export class StaticEvaluator {
     if (id.text === 'undefined') return UNKNOWN;
     const decl = lookup(id.text, id);
     const reassigned = decl?.kind === 'parameter' && decl.path.length === 0 && parameterReassignedBefore(decl.node, id);
-    if (reassigned) return this.eval(reassigned, env, depth + 1);
+    // `name = prefix + name` is what the name is; `key = sanitize(key)` obslint cannot run keeps
+    // the caller's key, near enough to name the metric.
+    if (reassigned) {
+      const value = this.eval(reassigned, env, depth + 1);
+      if (value.k !== 'unknown') return value;
+    }
     return decl ? this.declaration(decl, env, depth) : UNKNOWN;
   }
 
