@@ -554,6 +554,16 @@ describe('label value provenance', () => {
       'unbounded request-input',
     ],
     [
+      'a property of the response every handler sets to a constant takes those constants',
+      "export function setup(app: any) {\n  app.use((req: any, res: any, next: any) => { res.on('finish', () => checkouts.inc({ value: res.handlerName })); next(); });\n  app.get('/carts', (req: any, res: any) => { res.handlerName = 'listCarts'; res.json([]); });\n  app.post('/carts', (req: any, res: any) => { res.handlerName = 'createCart'; res.sendStatus(201); });\n}",
+      'finite createCart,listCarts',
+    ],
+    [
+      'one handler setting it from the request makes it request input again',
+      "export function setup(app: any) {\n  app.use((req: any, res: any, next: any) => { res.on('finish', () => checkouts.inc({ value: res.handlerName })); next(); });\n  app.get('/carts', (req: any, res: any) => { res.handlerName = 'listCarts'; res.json([]); });\n  app.post('/carts/:kind', (req: any, res: any) => { res.handlerName = req.params.kind; res.sendStatus(201); });\n}",
+      'unknown',
+    ],
+    [
       "the running build's version from a getter obslint cannot read is one value per instance",
       "import { appInfo } from './app-info';\nexport async function report() { const version = await appInfo.getVersion(); checkouts.inc({ value: version }); }",
       'bounded 1',

@@ -239,6 +239,24 @@ export class ProvenanceAnalyzer implements ValueWalker {
     return boundedPart(`once:${file}:${line}:${column}`, 1, `${what} (one value per instance)`);
   }
 
+  /**
+   * `res.handlerName` that handlers set (`res.handlerName = 'autocomplete'`) and a middleware reads:
+   * a property of the request or response the project writes only constants to, anywhere, takes
+   * those. Names too common to be one property (`status`, `type`, `name`) are not read this way.
+   */
+  private assignedEverywhere(property: string): Bound | undefined {
+    if (!/[a-z][A-Z_]/.test(property)) return undefined;
+    const writes = this.project.memberAssignments(property);
+    if (writes.length === 0) return undefined;
+    const values = new Set<string>();
+    for (const write of writes) {
+      const value = scalarText(this.evaluator.eval(write.right));
+      if (value === undefined) return undefined;
+      values.add(value);
+    }
+    return finite([...values].sort(), `every value the project assigns to \`.${property}\``);
+  }
+
   /** A project function's result: the union of what its `return` statements give, for these arguments. */
   private returnedBy(call: ts.CallExpression, env: Env, depth: number): Bound {
     const fn = calledFunction(call.expression, this.project);
@@ -654,6 +672,11 @@ export class ProvenanceAnalyzer implements ValueWalker {
     const evaluated = this.evaluator.eval(e, env);
     const value = scalarText(evaluated);
     if (value !== undefined) return finite([value], `constant \`${text(e)}\``);
+    const written =
+      ts.isPropertyAccessExpression(e) && c && HANDLER_OBJECTS.test(c.names[0])
+        ? this.assignedEverywhere(e.name.text)
+        : undefined;
+    if (written) return written;
     // The process's configuration, whatever its setting is called (`this.botConfig.botId`).
     const configured = c && this.sources.configured(this.sources.expandAliases(c.names, e), e, text(e));
     if (configured) return configured;
@@ -709,3 +732,6 @@ function fieldWrites(project: ProjectIndex, cls: ts.ClassLikeDeclaration, name: 
 function describeWhole(e: ts.Expression): string {
   return ts.isTemplateExpression(e) ? 'a template string' : 'a concatenation';
 }
+
+/** The request and response a handler and its middleware share, where handlers leave notes for the middleware. */
+const HANDLER_OBJECTS = /^(req|request|res|response|reply|ctx)$/;
