@@ -55,8 +55,10 @@ export function trailLoss(
       ts.isPrivateIdentifier(parent.name);
     return isPrivate ? undefined : at(parent.name, `the public field \`${parent.name.getText()}\``);
   }
-  if (ts.isPropertyAssignment(parent) || ts.isShorthandPropertyAssignment(parent))
+  if (ts.isPropertyAssignment(parent) || ts.isShorthandPropertyAssignment(parent)) {
+    if (deadObject(parent.parent, project)) return undefined;
     return at(parent.name, `stored in an object as \`${parent.name.getText()}\``);
+  }
   if (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
     const target = skipOuter(parent.left);
     if (ts.isIdentifier(target)) return escapingReference(target, project);
@@ -211,6 +213,22 @@ function escapingReference(name: ts.Identifier, project: ProjectIndex): MetricDe
 }
 
 /** Whether another project file imports this module and names the export. */
+/**
+ * `export const metrics = { cpu: new Gauge(…) }` in a module no file of the project imports, and
+ * that its own file never reads: nothing can reach its metrics (a dead metrics module).
+ */
+function deadObject(object: ts.ObjectLiteralExpression, project: ProjectIndex): boolean {
+  const holder = object.parent;
+  if (!ts.isVariableDeclaration(holder) || holder.initializer !== object || !ts.isIdentifier(holder.name)) return false;
+  const statement = holder.parent?.parent;
+  if (!statement || !ts.isVariableStatement(statement) || !ts.isSourceFile(statement.parent)) return false;
+  const name = holder.name;
+  const readInFile = identifiersNamed(name.getSourceFile(), name.text).some(
+    (node) => node !== name && lookup(node.text, node)?.node === holder,
+  );
+  return !readInFile && !(exported(statement) && importedElsewhere(name, project));
+}
+
 function importedElsewhere(name: ts.Identifier, project: ProjectIndex): boolean {
   const home = name.getSourceFile();
   for (const file of project.files.values()) {
