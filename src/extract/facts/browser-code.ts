@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 import { calleeName } from '../syntax/project-index.js';
-import { skipOuter } from '../syntax/scope.js';
+import { lookup, skipOuter } from '../syntax/scope.js';
 import { forEachDescendant } from '../syntax/walk.js';
 import { runsServer, type PackageScope } from './workspace-packages.js';
 
@@ -9,11 +9,42 @@ const HOOK_NAME = /^use[A-Z0-9]/;
 /**
  * Whether an outbound call runs in the user's browser, where a server's tracing does not reach:
  * a request to a path of the page's own origin (`fetch('/api/…')`, which Node cannot resolve), a
- * call inside a React hook or a callback handed to one, or a component file (JSX) of a package
- * that runs no server.
+ * call inside a React hook or a callback handed to one, a component file (JSX) of a package
+ * that runs no server, or a file that reads `window` or `document`.
  */
 export function runsInBrowser(call: ts.CallExpression | ts.NewExpression, scope: PackageScope): boolean {
-  return sameOriginPath(call) || insideReactHook(call) || (hasJsx(call.getSourceFile()) && !runsServer(scope.manifest));
+  return (
+    sameOriginPath(call) ||
+    insideReactHook(call) ||
+    (hasJsx(call.getSourceFile()) && !runsServer(scope.manifest)) ||
+    usesBrowserGlobals(call.getSourceFile())
+  );
+}
+
+const browserGlobalFiles = new WeakMap<ts.SourceFile, boolean>();
+
+/**
+ * A file that reads the page's globals (`document.querySelector`, `window.location`) runs in a
+ * browser; one that tests for them (`typeof window !== 'undefined'`) may run on either side.
+ */
+function usesBrowserGlobals(file: ts.SourceFile): boolean {
+  let found = browserGlobalFiles.get(file);
+  if (found !== undefined) return found;
+  found = false;
+  if (/\b(window|document)\s*\./.test(file.text) && !/typeof\s+(window|document)\b/.test(file.text)) {
+    forEachDescendant(file, (n) => {
+      if (found) return false;
+      if (
+        ts.isPropertyAccessExpression(n) &&
+        ts.isIdentifier(n.expression) &&
+        (n.expression.text === 'window' || n.expression.text === 'document') &&
+        lookup(n.expression.text, n.expression) === undefined
+      )
+        found = true;
+    });
+  }
+  browserGlobalFiles.set(file, found);
+  return found;
 }
 
 function sameOriginPath(call: ts.CallExpression | ts.NewExpression): boolean {
