@@ -9,6 +9,7 @@ import {
   staticNumbers,
   staticStrings,
   truthiness,
+  UNKNOWN,
   iterations,
   iteratedCollection,
   type Binding,
@@ -473,7 +474,14 @@ export class MetricDefinitions {
             (e): e is ts.CallExpression => ts.isCallExpression(e) && calledFunction(e.expression, this.project) === fn,
           )
       : [];
-    if (made.length === 0) return [creation];
+    if (made.length === 0) {
+      // Left open, so the name's other parts are still bound by their callers (`{scope}/${name}`
+      // in a decorator factory `CallMetric('doc', 'merges')` over a Proxy-made scope).
+      const open = new Map(creation.env);
+      for (const p of fn.parameters) open.set(p, { arg: undefined, env: EMPTY_ENV, value: UNKNOWN });
+      // No call level is added: the depth limit counts wrapper calls.
+      return this.instantiate({ ...creation, env: open }, depth);
+    }
     return made.flatMap((call) =>
       this.instantiate({ ...creation, env: bindArguments(fn, call.arguments, EMPTY_ENV, creation.env) }, depth + 1),
     );

@@ -62,7 +62,7 @@ export interface Bound {
 export type Env = ReadonlyMap<Binding, Bound>;
 export const EMPTY_ENV: Env = new Map();
 
-const UNKNOWN: Static = { k: 'unknown' };
+export const UNKNOWN: Static = { k: 'unknown' };
 const MAX_DEPTH = 12;
 
 export function bindArguments(
@@ -191,7 +191,10 @@ export class StaticEvaluator {
       }
       const reassigned =
         decl?.kind === 'parameter' && decl.path.length === 0 && parameterReassignedBefore(decl.node, e);
-      if (reassigned && this.eval(reassigned, env, depth + 1).k !== 'unknown')
+      if (
+        reassigned &&
+        (this.eval(reassigned, env, depth + 1).k !== 'unknown' || !ts.isCallExpression(skipOuter(reassigned)))
+      )
         return this.patternParts(reassigned, env, depth + 1);
       if ((decl?.kind === 'parameter' || decl?.kind === 'loop') && decl.path.length === 0) {
         const bound = env.get(decl.node);
@@ -339,7 +342,7 @@ export class StaticEvaluator {
     // the caller's key, near enough to name the metric.
     if (reassigned) {
       const value = this.eval(reassigned, env, depth + 1);
-      if (value.k !== 'unknown') return value;
+      if (value.k !== 'unknown' || !ts.isCallExpression(skipOuter(reassigned))) return value;
     }
     return decl ? this.declaration(decl, env, depth) : UNKNOWN;
   }
