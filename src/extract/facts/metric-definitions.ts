@@ -419,7 +419,12 @@ export class MetricDefinitions {
       // `for (const [key, options] of Object.entries(TABLE[service]))` in `init(service)`: the
       // collection each caller of `init` selects.
       const over = this.evaluator.eval(collection, creation.env);
-      if (over.k === 'param' && ts.isParameter(over.decl) && over.decl !== param.decl)
+      if (
+        over.k === 'param' &&
+        ts.isParameter(over.decl) &&
+        over.decl !== param.decl &&
+        encloses(over.decl.parent, param.decl)
+      )
         return this.viaCallers(creation, over.decl.parent, depth);
       // Over a collection obslint cannot list (imported queues, a split environment variable): one
       // metric whose name varies per element.
@@ -464,7 +469,7 @@ export class MetricDefinitions {
   private closureInstances(creation: Creation, fn: ts.SignatureDeclaration, depth: number): Creation[] | undefined {
     const [outer, next] = creation.calls;
     const entered = outer && enclosingFunction(next ?? creation.node);
-    if (!entered || entered === fn || !(fn.pos <= entered.pos && entered.end <= fn.end)) return undefined;
+    if (!entered || entered === fn || !encloses(fn, entered)) return undefined;
     const callee = skipOuter(outer.expression);
     const made = ts.isPropertyAccessExpression(callee)
       ? this.flow
@@ -1024,3 +1029,8 @@ const EQUALITY = new Set([
   ts.SyntaxKind.ExclamationEqualsEqualsToken,
   ts.SyntaxKind.ExclamationEqualsToken,
 ]);
+
+/** Whether `inner` is written inside `outer` (positions compare only within one file). */
+function encloses(outer: ts.Node, inner: ts.Node): boolean {
+  return outer.getSourceFile() === inner.getSourceFile() && outer.pos <= inner.pos && inner.end <= outer.end;
+}

@@ -39,7 +39,14 @@ function innermostParam(parts: readonly Static[]): Extract<Static, { k: 'param' 
   for (const part of parts) {
     if (part.k !== 'param') continue;
     const owner = found?.decl.parent;
-    if (!found || (owner && owner.pos <= part.decl.pos && part.decl.end <= owner.end && owner !== part.decl.parent))
+    if (
+      !found ||
+      (owner &&
+        owner !== part.decl.parent &&
+        owner.getSourceFile() === part.decl.getSourceFile() &&
+        owner.pos <= part.decl.pos &&
+        part.decl.end <= owner.end)
+    )
       found = part;
   }
   return found;
@@ -191,10 +198,7 @@ export class StaticEvaluator {
       }
       const reassigned =
         decl?.kind === 'parameter' && decl.path.length === 0 && parameterReassignedBefore(decl.node, e);
-      if (
-        reassigned &&
-        (this.eval(reassigned, env, depth + 1).k !== 'unknown' || !ts.isCallExpression(skipOuter(reassigned)))
-      )
+      if (reassigned && !ts.isCallExpression(skipOuter(reassigned)))
         return this.patternParts(reassigned, env, depth + 1);
       if ((decl?.kind === 'parameter' || decl?.kind === 'loop') && decl.path.length === 0) {
         const bound = env.get(decl.node);
@@ -338,12 +342,9 @@ export class StaticEvaluator {
     if (id.text === 'undefined') return UNKNOWN;
     const decl = lookup(id.text, id);
     const reassigned = decl?.kind === 'parameter' && decl.path.length === 0 && parameterReassignedBefore(decl.node, id);
-    // `name = prefix + name` is what the name is; `key = sanitize(key)` obslint cannot run keeps
-    // the caller's key, near enough to name the metric.
-    if (reassigned) {
-      const value = this.eval(reassigned, env, depth + 1);
-      if (value.k !== 'unknown' || !ts.isCallExpression(skipOuter(reassigned))) return value;
-    }
+    // `name = prefix + name` is what the name is; `key = sanitize(key)` keeps the caller's key,
+    // near enough to name the metric (and what callers pass stays comparable).
+    if (reassigned && !ts.isCallExpression(skipOuter(reassigned))) return this.eval(reassigned, env, depth + 1);
     return decl ? this.declaration(decl, env, depth) : UNKNOWN;
   }
 
