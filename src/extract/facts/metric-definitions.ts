@@ -738,7 +738,7 @@ export class MetricDefinitions {
       // A wrapper call can create several metrics (`httpMetrics('api')` → requests, latency).
       id:
         outer || creation.element
-          ? `${loc.file}:${loc.line}:${loc.column}#${node.getStart()}${creation.element && !creation.element.node ? `@${creation.element.index}` : ''}`
+          ? `${loc.file}:${loc.line}:${loc.column}#${node.getStart()}${creation.element && !creation.element.node ? `@${creation.element.index}` : ''}${innerCalls(calls)}`
           : `${loc.file}:${loc.line}:${loc.column}`,
       name: name ?? this.readableName(creation) ?? nameText(nameNode ?? node),
       nameIsDynamic: name === undefined,
@@ -1033,4 +1033,18 @@ const EQUALITY = new Set([
 /** Whether `inner` is written inside `outer` (positions compare only within one file). */
 function encloses(outer: ts.Node, inner: ts.Node): boolean {
   return outer.getSourceFile() === inner.getSourceFile() && outer.pos <= inner.pos && inner.end <= outer.end;
+}
+
+/**
+ * The wrapper calls between the outermost one and the creation, for a metric's id: one call of
+ * `createQueue(name)` that reaches the same creation through two helper calls
+ * (`increment(\`${prefix}.completed\`)`, `increment(\`${prefix}.failed\`)`) defines two metrics.
+ */
+function innerCalls(calls: readonly Caller[]): string {
+  return calls.length > 1
+    ? `/${calls
+        .slice(1)
+        .map((c) => c.getStart())
+        .join('/')}`
+    : '';
 }
