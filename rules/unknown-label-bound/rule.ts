@@ -68,9 +68,9 @@ export default defineRule({
       }
     >();
     // A factory's metrics made again by a one-off script (or another process) are used where the app makes them.
-    // A name built at run time is the same metric where the same expression in the factory builds it.
+    // A name built at run time is the same metric where the same creation in the factory builds it.
     const twinKey = (d: MetricDef): string =>
-      [d.library, d.kind, d.name, d.nameIsDynamic ? placeOf(d.nameLoc ?? d.loc) : ''].join('\u0000');
+      [d.library, d.kind, d.name, d.nameIsDynamic ? placeOf(d.via?.loc ?? d.nameLoc ?? d.loc) : ''].join('\u0000');
     const usedNames = new Set(ctx.catalog.metrics.filter((d) => ctx.callsOf(d.id).length > 0).map(twinKey));
     for (const def of ctx.catalog.metrics) {
       const est = ctx.estimate(def.id);
@@ -138,7 +138,15 @@ export default defineRule({
           });
       }
     }
-    for (const group of groupBy(lost, (l) => l.key).values()) {
+    // Copies of one dead metric (the app's and each script's call of its factory) are one finding, at the first.
+    const firstCopies = new Map<string, Location>();
+    for (const l of lost) {
+      if (l.messageId !== 'unused') continue;
+      const seen = firstCopies.get(twinKey(l.def));
+      if (!seen || compareLocations(l.def.loc, seen) < 0) firstCopies.set(twinKey(l.def), l.def.loc);
+    }
+    const reportedLost = lost.filter((l) => l.messageId !== 'unused' || firstCopies.get(twinKey(l.def)) === l.def.loc);
+    for (const group of groupBy(reportedLost, (l) => l.key).values()) {
       const [first, ...rest] = [...group].sort((a, b) => compareLocations(a.def.loc, b.def.loc));
       if (rest.length === 0) {
         ctx.report({ messageId: first.messageId, data: first.data, loc: first.def.loc, metric: first.def.name });
