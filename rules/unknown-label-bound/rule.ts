@@ -71,7 +71,7 @@ export default defineRule({
     // A name built at run time is the same metric where the same creation in the factory builds it.
     const twinKey = (d: MetricDef): string =>
       [d.library, d.kind, d.name, d.nameIsDynamic ? placeOf(d.via?.loc ?? d.nameLoc ?? d.loc) : ''].join('\u0000');
-    const usedNames = new Set(ctx.catalog.metrics.filter((d) => ctx.callsOf(d.id).length > 0).map(twinKey));
+    const usedCopies = new Set(ctx.catalog.metrics.filter((d) => ctx.callsOf(d.id).length > 0).map(twinKey));
     for (const def of ctx.catalog.metrics) {
       const est = ctx.estimate(def.id);
       const used = ctx.callsOf(def.id).length > 0;
@@ -93,7 +93,7 @@ export default defineRule({
       } else if (
         unusedLabels.length > 0 &&
         !mismatched.has(def.id) &&
-        (def.trailLost || !usedNames.has(twinKey(def)))
+        (def.trailLost || !usedCopies.has(twinKey(def)))
       ) {
         // "Nothing uses it" only where obslint followed the metric everywhere it can go.
         const messageId = def.trailLost?.readAt ? 'unmatched' : def.trailLost ? 'untraced' : 'unused';

@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 import { PROM_CLIENT } from '../libraries/prom-client.js';
-import { lookup, propertyName, skipOuter } from '../syntax/scope.js';
+import { leavesFunction, lookup, propertyName, skipOuter } from '../syntax/scope.js';
 import { forEachDescendant } from '../syntax/walk.js';
 
 /**
@@ -33,7 +33,11 @@ export function lookupGuard(node: ts.Node): { holder: ts.Expression | undefined 
       return { holder: undefined };
     if (ts.isBlock(parent) && ts.isStatement(child)) {
       const before = parent.statements.slice(0, parent.statements.indexOf(child));
-      if (before.some((st) => ts.isIfStatement(st) && endsInReturn(st.thenStatement) && presentLookup(st.expression)))
+      if (
+        before.some(
+          (st) => ts.isIfStatement(st) && leavesFunction(st.thenStatement, false) && presentLookup(st.expression),
+        )
+      )
         return { holder: undefined };
     }
   }
@@ -81,11 +85,6 @@ function presentLookup(condition: ts.Expression): boolean {
   const decl = lookup(c.text, c);
   const init = decl?.kind === 'variable' && decl.path.length === 0 ? decl.node.initializer : undefined;
   return init !== undefined && isLookup(init);
-}
-
-function endsInReturn(statement: ts.Statement): boolean {
-  if (ts.isReturnStatement(statement)) return true;
-  return ts.isBlock(statement) && statement.statements.length > 0 && endsInReturn(statement.statements.at(-1)!);
 }
 
 const INEQUALITY = new Set([ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken]);

@@ -31,6 +31,7 @@ import { calledFunction } from '../syntax/functions.js';
 import {
   enclosingClassLike,
   enclosingFunction,
+  leavesFunction,
   lookup,
   propertyKey,
   propertyName,
@@ -599,7 +600,7 @@ export class MetricDefinitions {
           (st) =>
             ts.isIfStatement(st) &&
             !st.elseStatement &&
-            exits(st.thenStatement) &&
+            leavesFunction(st.thenStatement) &&
             this.selectsByString(st.expression, env) === true,
         );
         if (exited) return false;
@@ -1015,12 +1016,6 @@ function namespaced(name: Static | undefined, namespace: Static | undefined, spe
   const base = name && scalarText(name);
   const prefix = namespace ? scalarText(namespace) : spec.defaultNamespace;
   return base === undefined || prefix === undefined ? { k: 'unknown' } : { k: 'str', v: `${prefix}_${base}` };
-}
-
-/** A statement that always leaves the function: `return …`, `throw …`, or a block ending in one. */
-function exits(statement: ts.Statement): boolean {
-  if (ts.isReturnStatement(statement) || ts.isThrowStatement(statement)) return true;
-  return ts.isBlock(statement) && statement.statements.length > 0 && exits(statement.statements.at(-1)!);
 }
 
 const EQUALITY = new Set([

@@ -255,6 +255,14 @@ export function parameterReassignedBefore(param: ts.ParameterDeclaration, at: ts
   return value;
 }
 
+/** A statement that always leaves the function: `return …`, `throw …` (unless `throwing` is false), or a block ending in one. */
+export function leavesFunction(statement: ts.Statement, throwing = true): boolean {
+  if (ts.isReturnStatement(statement) || (throwing && ts.isThrowStatement(statement))) return true;
+  return (
+    ts.isBlock(statement) && statement.statements.length > 0 && leavesFunction(statement.statements.at(-1)!, throwing)
+  );
+}
+
 /** A declaration at the top of a module (`export const CHAIN_ID = networks.acala`). */
 export function isModuleLevel(node: ts.VariableDeclaration): boolean {
   const statement = node.parent?.parent;
