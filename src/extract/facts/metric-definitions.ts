@@ -717,7 +717,7 @@ export class MetricDefinitions {
     const props = config.props;
     const name = config.name ? scalarText(config.name) : undefined;
     // A metric declared as an element of a constant array is defined where the element names it.
-    const loc = this.project.location(namedAt(creation.element?.node) ?? site);
+    const loc = this.project.location(namedAt(creation.element?.node) ?? namingLine(site));
     // Get-or-create by name: a further call gets the metric the first one registered.
     const getOrCreate = wrapper?.spec.getOrCreate === true || guard !== undefined;
     const existing = getOrCreate && name !== undefined ? this.byName.get(name) : undefined;
@@ -1024,6 +1024,20 @@ const EQUALITY = new Set([
   ts.SyntaxKind.ExclamationEqualsEqualsToken,
   ts.SyntaxKind.ExclamationEqualsToken,
 ]);
+
+/**
+ * Where a call that defines a metric stands: its first line, or, for a chain broken over lines
+ * (`metrics.doc⏎  .counter('merges')`), the line of the called method, where the name is written and
+ * a rename changes it.
+ */
+function namingLine(site: ts.Node): ts.Node {
+  if (!ts.isCallExpression(site)) return site;
+  const callee = skipOuter(site.expression);
+  if (!ts.isPropertyAccessExpression(callee)) return site;
+  const file = site.getSourceFile();
+  const line = (n: ts.Node): number => file.getLineAndCharacterOfPosition(n.getStart(file)).line;
+  return line(callee.name) === line(site) ? site : callee.name;
+}
 
 /** Whether `inner` is written inside `outer` (positions compare only within one file). */
 function encloses(outer: ts.Node, inner: ts.Node): boolean {
