@@ -1,4 +1,4 @@
-import { compareLocations, defineRule, groupBy, type Report } from '../../src/engine/rule-api.js';
+import { compareLocations, defineRule, groupBy, placeOf, type Report } from '../../src/engine/rule-api.js';
 import type { Location, MetricDef } from '../../src/types.js';
 
 /** promlint's unit table: each unit word and the base unit to use (a base unit maps to itself). */
@@ -354,5 +354,3 @@ function firstWithRelated(
     .map((r) => ({ loc: r.loc, message: describe(r) }));
   return { first, related };
 }
-
-const placeOf = (loc: Location): string => `${loc.file}:${loc.line}:${loc.column}`;

@@ -1,4 +1,4 @@
-import { compareLocations, defineRule, groupBy, type RuleContext } from '../../src/engine/rule-api.js';
+import { compareLocations, defineRule, groupBy, placeOf, type RuleContext } from '../../src/engine/rule-api.js';
 import type { Location, MetricDef } from '../../src/types.js';
 
 export default defineRule({
@@ -20,9 +20,7 @@ export default defineRule({
     const summaries = ctx.catalog.metrics.filter((d) => d.kind === 'summary' && d.quantiles !== 0);
     for (const def of summaries) if (!def.via) report(ctx, def, [], def.loc);
     // Summaries a wrapper creates share its options: one finding where they are set, not one per call site.
-    const byWrapper = groupBy(summaries, (def) =>
-      def.via ? `${def.via.loc.file}:${def.via.loc.line}:${def.via.loc.column}` : undefined,
-    );
+    const byWrapper = groupBy(summaries, (def) => (def.via ? placeOf(def.via.loc) : undefined));
     for (const group of byWrapper.values()) {
       if (group.length === 1) report(ctx, group[0], [], group[0].loc);
       else {

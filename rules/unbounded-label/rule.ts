@@ -3,6 +3,7 @@ import {
   defineRule,
   hazardLocation,
   labelWord,
+  placeOf,
   unboundedSources,
   union,
 } from '../../src/engine/rule-api.js';
@@ -62,7 +63,7 @@ export default defineRule({
       for (const source of unboundedSources(use.bound)) {
         if (source.category === 'raw-url' || source.category === 'literal-path') continue;
         const loc = hazardLocation(use, source.flow);
-        const key = `${loc.file}:${loc.line}:${loc.column}\u0000${use.label}`;
+        const key = `${placeOf(loc)}\u0000${use.label}`;
         const cause = causes.get(key);
         if (!cause) causes.set(key, { loc, label: use.label, metrics: [metric], sources: [source] });
         else {

@@ -5,6 +5,7 @@ import {
   groupBy,
   isRejected,
   labelWord,
+  placeOf,
 } from '../../src/engine/rule-api.js';
 import type { FlowStep, Location, MetricDef } from '../../src/types.js';
 
@@ -203,5 +204,3 @@ export default defineRule({
 function where(loc: Location, from: Location): string {
   return loc.file === from.file ? `line ${loc.line}` : `${loc.file} line ${loc.line}`;
 }
-
-const placeOf = (loc: Location): string => `${loc.file}:${loc.line}:${loc.column}`;

@@ -15,6 +15,11 @@ export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** A location as one key (`src/a.ts:3:7`), to group or tell apart places in the code. */
+export function placeOf(loc: Location): string {
+  return `${loc.file}:${loc.line}:${loc.column}`;
+}
+
 /** Source order: file, then line, then column. */
 export function compareLocations(a: Location, b: Location): number {
   return compareStrings(a.file, b.file) || a.line - b.line || a.column - b.column;
