@@ -49,40 +49,34 @@ function missingLookup(condition: ts.Expression): ts.Expression | undefined {
   const c = skipOuter(condition);
   let looked: ts.Expression | undefined;
   if (ts.isPrefixUnaryExpression(c) && c.operator === ts.SyntaxKind.ExclamationToken) looked = skipOuter(c.operand);
-  else if (ts.isBinaryExpression(c) && EQUALITY.has(c.operatorToken.kind)) {
-    const nullish = (e: ts.Expression): boolean =>
-      e.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(e) && e.text === 'undefined');
-    looked = nullish(skipOuter(c.right))
-      ? skipOuter(c.left)
-      : nullish(skipOuter(c.left))
-        ? skipOuter(c.right)
-        : undefined;
-  }
+  else if (ts.isBinaryExpression(c) && EQUALITY.has(c.operatorToken.kind)) looked = comparedWithNullish(c);
   if (!looked) return undefined;
   if (ts.isCallExpression(looked)) return isLookupCall(looked) ? looked : undefined;
   if (ts.isElementAccessExpression(looked)) return looked;
-  if (ts.isIdentifier(looked)) {
-    const decl = lookup(looked.text, looked);
-    const init = decl?.kind === 'variable' && decl.path.length === 0 ? decl.node.initializer : undefined;
-    const value = init && skipOuter(init);
-    if (value && ((ts.isCallExpression(value) && isLookupCall(value)) || ts.isElementAccessExpression(value)))
-      return looked;
-  }
-  return undefined;
+  return ts.isIdentifier(looked) && holdsLookup(looked) ? looked : undefined;
 }
 
 /** `metric` holding a lookup, `map.has(name)`, `metric !== undefined`: the looked-up metric is there. */
 function presentLookup(condition: ts.Expression): boolean {
   const c = skipOuter(condition);
   if (ts.isBinaryExpression(c) && INEQUALITY.has(c.operatorToken.kind)) {
-    const nullish = (e: ts.Expression): boolean =>
-      e.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(e) && e.text === 'undefined');
-    const looked = nullish(skipOuter(c.right)) ? c.left : nullish(skipOuter(c.left)) ? c.right : undefined;
+    const looked = comparedWithNullish(c);
     return looked !== undefined && presentLookup(looked);
   }
   if (ts.isCallExpression(c)) return isLookupCall(c);
-  if (!ts.isIdentifier(c)) return false;
-  const decl = lookup(c.text, c);
+  return ts.isIdentifier(c) && holdsLookup(c);
+}
+
+/** `x === undefined`, `null !== x`: the side compared with null or undefined. */
+function comparedWithNullish(c: ts.BinaryExpression): ts.Expression | undefined {
+  const nullish = (e: ts.Expression): boolean =>
+    e.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(e) && e.text === 'undefined');
+  return nullish(skipOuter(c.right)) ? skipOuter(c.left) : nullish(skipOuter(c.left)) ? skipOuter(c.right) : undefined;
+}
+
+/** A variable declared as a lookup (`const metric = registry.getSingleMetric(name)`). */
+function holdsLookup(id: ts.Identifier): boolean {
+  const decl = lookup(id.text, id);
   const init = decl?.kind === 'variable' && decl.path.length === 0 ? decl.node.initializer : undefined;
   return init !== undefined && isLookup(init);
 }
