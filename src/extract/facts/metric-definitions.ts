@@ -31,6 +31,7 @@ import { calledFunction } from '../syntax/functions.js';
 import {
   enclosingClassLike,
   enclosingFunction,
+  encloses,
   leavesFunction,
   lookup,
   propertyKey,
@@ -1037,11 +1038,6 @@ function namingLine(site: ts.Node): ts.Node {
   const file = site.getSourceFile();
   const line = (n: ts.Node): number => file.getLineAndCharacterOfPosition(n.getStart(file)).line;
   return line(callee.name) === line(site) ? site : callee.name;
-}
-
-/** Whether `inner` is written inside `outer` (positions compare only within one file). */
-function encloses(outer: ts.Node, inner: ts.Node): boolean {
-  return outer.getSourceFile() === inner.getSourceFile() && outer.pos <= inner.pos && inner.end <= outer.end;
 }
 
 /**

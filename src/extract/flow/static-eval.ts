@@ -5,6 +5,7 @@ import {
   commonJsExport,
   enclosingClassLike,
   enclosingFunction,
+  encloses,
   forEachThisAssignment,
   isStatic,
   lookup,
@@ -39,15 +40,7 @@ function innermostParam(parts: readonly Static[]): Extract<Static, { k: 'param' 
   for (const part of parts) {
     if (part.k !== 'param') continue;
     const owner = found?.decl.parent;
-    if (
-      !found ||
-      (owner &&
-        owner !== part.decl.parent &&
-        owner.getSourceFile() === part.decl.getSourceFile() &&
-        owner.pos <= part.decl.pos &&
-        part.decl.end <= owner.end)
-    )
-      found = part;
+    if (!found || (owner && owner !== part.decl.parent && encloses(owner, part.decl))) found = part;
   }
   return found;
 }

@@ -263,6 +263,11 @@ export function leavesFunction(statement: ts.Statement, throwing = true): boolea
   );
 }
 
+/** Whether `inner` is written inside `outer` (positions compare only within one file). */
+export function encloses(outer: ts.Node, inner: ts.Node): boolean {
+  return outer.getSourceFile() === inner.getSourceFile() && outer.pos <= inner.pos && inner.end <= outer.end;
+}
+
 /** A declaration at the top of a module (`export const CHAIN_ID = networks.acala`). */
 export function isModuleLevel(node: ts.VariableDeclaration): boolean {
   const statement = node.parent?.parent;
