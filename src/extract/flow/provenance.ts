@@ -634,8 +634,10 @@ export class ProvenanceAnalyzer implements ValueWalker {
     const head = ts.isElementAccessExpression(e) ? this.splitHead(e) : undefined;
     if (head) return head;
     const c = chain(e);
-    if (c) {
-      const classified = this.sources.classifyChain(this.sources.expandAliases(c.names, e), e, text(e));
+    // The access path with local aliases replaced by what they were read from (`const { query } = req`).
+    const path = c && this.sources.expandAliases(c.names, e);
+    if (path) {
+      const classified = this.sources.classifyChain(path, e, text(e));
       if (classified) return classified;
     } else {
       // `req.originalUrl.split('?')[0]`, `new URL(req.url).pathname`: a part of an unbounded value.
@@ -678,7 +680,7 @@ export class ProvenanceAnalyzer implements ValueWalker {
         : undefined;
     if (written) return written;
     // The process's configuration, whatever its setting is called (`this.botConfig.botId`).
-    const configured = c && this.sources.configured(this.sources.expandAliases(c.names, e), e, text(e));
+    const configured = path && this.sources.configured(path, e, text(e));
     if (configured) return configured;
     // Read in start-up code that runs once (`new FillerBot(config)` from `main()`): one value per
     // instance, whatever it is called (`config.botId`).
