@@ -13,6 +13,7 @@ import {
   type Declaration,
 } from '../syntax/scope.js';
 import type { TypeOracle } from './type-oracle.js';
+import { isBuiltinCollection, isProxyTrap } from '../syntax/builtin-calls.js';
 
 export type Caller = ts.CallExpression | ts.NewExpression;
 
@@ -53,6 +54,7 @@ export class CallGraph {
     const group = this.callerGroup(name);
     if (ts.isConstructorDeclaration(fn)) return [...(group.byTarget.get(fn) ?? []), ...this.superCallsOf(fn)];
     if (!isMethodLike(fn)) return [...(group.byTarget.get(fn) ?? []), ...this.requiredCallers(fn, name)];
+    if (isProxyTrap(fn)) return [];
     // Calls without arguments run the method but pass nothing: a list of their own, not remembered.
     const known = withBareCalls ? undefined : this.methodCallers.get(fn);
     if (known) return known;
@@ -97,7 +99,7 @@ export class CallGraph {
    * name once none of the receivers it asked about was still being resolved.
    */
   callersSettled(fn: ts.SignatureDeclaration): boolean {
-    return !isMethodLike(fn) || this.methodCallers.has(fn);
+    return !isMethodLike(fn) || this.methodCallers.has(fn) || isProxyTrap(fn);
   }
 
   private superCallsByBase?: Map<ts.ClassLikeDeclaration, ts.CallExpression[]>;
@@ -230,7 +232,13 @@ export class CallGraph {
         if (!list) group.byTarget.set(target, (list = []));
         list.push(call);
       }
-      if (ts.isCallExpression(call) && ts.isPropertyAccessExpression(skipOuter(call.expression))) {
+      const callee = skipOuter(call.expression);
+      // `seen.add(id)` on a `Set` calls the collection's method, not a project method named `add`.
+      if (
+        ts.isCallExpression(call) &&
+        ts.isPropertyAccessExpression(callee) &&
+        !isBuiltinCollection(callee.expression)
+      ) {
         group.byMethodNameBare.push(call);
         if (call.arguments.length > 0) group.byMethodName.push(call);
       }

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { ts } from 'ts-morph';
+import { CallGraph } from '../src/extract/flow/call-graph.js';
+import { TypeOracle } from '../src/extract/flow/type-oracle.js';
+import { ModuleResolver } from '../src/extract/syntax/module-resolver.js';
+import { ProjectIndex } from '../src/extract/syntax/project-index.js';
+import { forEachDescendant } from '../src/extract/syntax/walk.js';
+import { functionName } from '../src/extract/syntax/scope.js';
+
+/** The callers by name the call graph gives each named function of one file, as `receiver.method`. */
+function callersByName(text: string, file = '/graph/app.ts'): Record<string, string[]> {
+  const modules = new ModuleResolver();
+  const index = new ProjectIndex('/graph', modules);
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  index.add(source);
+  const functions: ts.SignatureDeclaration[] = [];
+  forEachDescendant(source, (node) => {
+    index.indexNode(node);
+    if (ts.isFunctionLike(node) && functionName(node)) functions.push(node);
+  });
+  const calls = new CallGraph(index, new TypeOracle(index.files, modules));
+  const result: Record<string, string[]> = {};
+  for (const fn of functions) {
+    const line = source.getLineAndCharacterOfPosition(fn.getStart()).line + 1;
+    result[`${functionName(fn)}@${line}`] = calls.callersOf(fn).map((call) => call.expression.getText());
+  }
+  return result;
+}
+
+describe('callers by name leave out calls the runtime answers', () => {
+  it('a built-in collection method is not a call of a project method of that name', () => {
+    const found = callersByName(
+      [
+        'class Registry {',
+        '  private readonly seen = new Set<string>();',
+        '  private names: string[] = [];',
+        '  constructor(private readonly byId: Map<string, number>) {}',
+        '  add(name: string) { this.seen.add(name); this.names.push(name); this.byId.set(name, 1); }',
+        '  push(name: string) { return name; }',
+        '  set(name: string, n: number) { return n; }',
+        '}',
+        'declare const registry: Registry;',
+        "registry.add('orders');",
+        "registry.push('users');",
+        "registry.set('carts', 2);",
+        'const pending = new Map<string, number>();',
+        "pending.set('x', 1);",
+        'const ids: number[] = [];',
+        'ids.push(1);',
+        '[1, 2].push(3);',
+        'function fill(out: Set<string>, more: Array<string>) { out.add("a"); more.push("b"); }',
+        'fill(new Set(), []);',
+      ].join('\n'),
+    );
+    expect(found['add@5']).toEqual(['registry.add']);
+    expect(found['push@6']).toEqual(['registry.push']);
+    expect(found['set@7']).toEqual(['registry.set']);
+  });
+
+  it('a JavaScript class field only ever created as a collection is one', () => {
+    const found = callersByName(
+      [
+        'class Batcher {',
+        '  constructor() { this.pending = new Map(); this.other = createStore(); }',
+        '  set(key, value) { this.pending.set(key, value); this.other.set(key, value); }',
+        '}',
+        'const batcher = new Batcher();',
+        "batcher.set('a', 1);",
+      ].join('\n'),
+      '/graph/app.js',
+    );
+    // `this.other` may be anything: its call stays a possible caller.
+    expect(found['set@3']).toEqual(['this.other.set', 'batcher.set']);
+  });
+
+  it('a Proxy trap has no callers: `fn.apply(thisArg, args)` is Function.prototype.apply', () => {
+    const found = callersByName(
+      [
+        'export function wrap(handler: (...args: unknown[]) => unknown) {',
+        '  return new Proxy(handler, {',
+        '    apply: (target, thisArg, args) => target.apply(thisArg, args),',
+        '  });',
+        '}',
+        'const traps = { get(target: object, key: string) { return key; } };',
+        'export const open = new Proxy({}, traps);',
+        'const notAHandler = { apply(x: number) { return x; } };',
+        'notAHandler.apply(1);',
+        'wrap(() => 1).apply(undefined, []);',
+        "open.get('x');",
+      ].join('\n'),
+    );
+    expect(found['apply@3']).toEqual([]);
+    expect(found['get@6']).toEqual([]);
+    expect(found['apply@8']).toEqual(['target.apply', 'notAHandler.apply', 'wrap(() => 1).apply']);
+  });
+});
