@@ -28,6 +28,25 @@ function callersByName(text: string, file = '/graph/app.ts'): Record<string, str
 }
 
 describe('callers by name leave out calls the runtime answers', () => {
+  it('a static method is called on its class, not on instances that have a method of that name', () => {
+    const found = callersByName(
+      [
+        'class Node {',
+        '  static init(opts: { port: number }) { return new Node(); }',
+        '}',
+        'class Network { init(peers: string[]) { return peers; } }',
+        'const network = new Network();',
+        "network.init(['a']);",
+        'Node.init({ port: 1 });',
+        'const Alias = Node;',
+        'Alias.init({ port: 2 });',
+        'function boot(Kind: typeof Node, net: Network) { Kind.init({ port: 3 }); net.init([]); }',
+      ].join('\n'),
+    );
+    expect(found['init@2']).toEqual(['Node.init', 'Alias.init', 'Kind.init']);
+    expect(found['init@4']).toEqual(['network.init', 'Alias.init', 'Kind.init', 'net.init']);
+  });
+
   it('a built-in collection method is not a call of a project method of that name', () => {
     const found = callersByName(
       [

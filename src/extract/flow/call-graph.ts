@@ -6,6 +6,7 @@ import {
   enclosingClass,
   enclosingClassLike,
   functionName,
+  isStatic,
   lookup,
   propertyKey,
   propertyName,
@@ -60,11 +61,14 @@ export class CallGraph {
     if (known) return known;
     // `this.run(...)` calls a method of its own class; other receivers are matched by name.
     const owner = enclosingClassLike(fn);
+    const onClass = ts.isMethodDeclaration(fn) && isStatic(fn);
     let final = true;
     const callers = (withBareCalls ? group.byMethodNameBare : group.byMethodName).filter((call) => {
       const receiver = skipOuter((skipOuter(call.expression) as ts.PropertyAccessExpression).expression);
       if (receiver.kind === ts.SyntaxKind.ThisKeyword)
         return !owner || this.project.inheritsFrom(enclosingClassLike(call), owner);
+      // `BeaconNode.init(opts)` is called on a class: `network.init()` on an instance calls another `init`, and back.
+      if (onClass ? !mayNameClass(receiver) : namesClass(receiver)) return false;
       // `histogram.record(1, …)` records a metric; it does not call a project method named `record`.
       const metric = this.isMetric?.(receiver);
       if (metric === undefined && this.isMetric) final = false;
@@ -328,6 +332,35 @@ export function isMethodLike(fn: ts.SignatureDeclaration): boolean {
     ts.isPropertyDeclaration(fn.parent) ||
     assignedHook(fn) !== undefined
   );
+}
+
+/**
+ * Whether a receiver may be a class, for a static method's callers: a class or an import of one
+ * (or of anything: its module is not always read), a global, `ns.Class`, `this.constructor`, a
+ * parameter typed as a class; not a variable or parameter holding an instance, nor a call's or `new`'s result.
+ */
+function mayNameClass(receiver: ts.Expression): boolean {
+  if (ts.isIdentifier(receiver)) {
+    const decl = lookup(receiver.text, receiver);
+    if (!decl || decl.kind === 'class' || decl.kind === 'import') return true;
+    // `const Node = BeaconNode` or `= class extends Base {}`: an alias of a class.
+    if (decl.kind === 'variable' && decl.path.length === 0 && decl.node.initializer) {
+      const init = skipOuter(decl.node.initializer);
+      return ts.isIdentifier(init) || ts.isPropertyAccessExpression(init) || ts.isClassExpression(init);
+    }
+    // `function start(Service: typeof BaseService)`, or a JavaScript `function start(Service)`.
+    if (decl.kind === 'parameter')
+      return decl.node.type
+        ? ts.isTypeQueryNode(decl.node.type) || ts.isConstructorTypeNode(decl.node.type)
+        : /^[A-Z]/.test(receiver.text);
+    return false;
+  }
+  return ts.isPropertyAccessExpression(receiver) && /^[A-Z]|^constructor$/.test(receiver.name.text);
+}
+
+/** `Node.init()` on a class declared in the file: a static method's call, not an instance method's. */
+function namesClass(receiver: ts.Expression): boolean {
+  return ts.isIdentifier(receiver) && lookup(receiver.text, receiver)?.kind === 'class';
 }
 
 /** Whether a receiver's name shares a word with a class name (`orderRepo` and `OrderRepository`). */
