@@ -103,7 +103,7 @@ export class TypeOracle {
         for (const property of checker.getPropertiesOfType(t)) names.add(property.name);
       }
       return names.size > 0 && names.size <= MAX_VALUES
-        ? { values: [...names].sort(), type: checker.typeToString(type) }
+        ? { values: [...names].sort(), type: typeText(checker, type) }
         : undefined;
     });
   }
@@ -197,8 +197,23 @@ function extensionOf(file: string): ts.Extension {
 function finiteOf(checker: ts.TypeChecker, type: ts.Type): { values: string[]; type: string } | undefined {
   const values = literalValues(type);
   return values && values.length > 0 && values.length <= MAX_VALUES
-    ? { values, type: checker.typeToString(type) }
+    ? { values, type: typeText(checker, type) }
     : undefined;
+}
+
+/**
+ * How a type reads in a message. An anonymous union is written with its members sorted: the
+ * checker writes them in the order it first met each type, which any unrelated change to the
+ * questions asked before would change.
+ */
+function typeText(checker: ts.TypeChecker, type: ts.Type): string {
+  const named = type.aliasSymbol !== undefined || type.symbol !== undefined;
+  if (!type.isUnion() || named || type.flags & (ts.TypeFlags.Boolean | ts.TypeFlags.EnumLiteral))
+    return checker.typeToString(type);
+  return type.types
+    .map((member) => checker.typeToString(member))
+    .sort()
+    .join(' | ');
 }
 
 function literalValues(type: ts.Type): string[] | undefined {
