@@ -1,11 +1,14 @@
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { rules as allRules } from '../rules/index.js';
 import { ExtractionCache } from './cache/extraction-cache.js';
+import { combineFacts, parseFacts, serializeFacts, settingsDigest, sharedFile } from './cache/facts-file.js';
+import { UsageError } from './config/errors.js';
 import { BASELINE_FILE_NAME, findBaselineFile, readBaseline, writeBaseline } from './config/baseline.js';
 import { findConfigFile, loadConfig } from './config/load.js';
 import type { ResolvedConfig } from './config/types.js';
 import { diffRevisions, type DiffOptions } from './diff/run.js';
-import { discoverSync } from './discovery/discover.js';
+import { discoverSync, readManifest, type Discovery } from './discovery/discover.js';
 import { readSources } from './discovery/read-sources.js';
 import {
   applyBaseline,
@@ -19,6 +22,7 @@ import type { AnyRule } from './engine/define-rule.js';
 import { runRules, severityOf } from './engine/run-rules.js';
 import { estimate } from './estimate/estimate.js';
 import { extract, type Extraction } from './extract/extract.js';
+import { unreadHelpersNotice } from './extract/facts/unread-helpers.js';
 import { ModuleResolver } from './extract/syntax/module-resolver.js';
 import { filesChangedSince, type ChangedFiles } from './git/changed-files.js';
 import type { Notice, RunDiff, RunResult } from './types.js';
@@ -84,27 +88,38 @@ export function analyzeProject(
   options: Omit<AnalyzeOptions, 'changedSince'> = {},
   changed?: ChangedFiles,
 ): ProjectAnalysis {
+  const project = extractProject(options);
+  const { root, config, configFile, paths, discovery, extraction, readNotices } = project;
+  const { files, targets, wholeProject } = discovery;
+  const result = conclude(
+    { root, config, configFile, paths, files, targets, wholeProject, changed, options },
+    extraction,
+    discovery.notices,
+    readNotices,
+  );
+  return { result, inputs: configFile ? [...files, configFile] : files };
+}
+
+interface ExtractedProject {
+  root: string;
+  config: ResolvedConfig;
+  configFile: string | undefined;
+  paths: string[];
+  discovery: Discovery;
+  readNotices: Notice[];
+  extraction: Extraction;
+}
+
+/** The budget file, the file set and its texts, and the extracted facts (from the cache when it has them). */
+function extractProject(options: Omit<AnalyzeOptions, 'changedSince'>): ExtractedProject {
   const timer = options.timer ?? PhaseTimer.off();
-  const root = resolve(options.cwd ?? process.cwd());
-  const shown = (abs: string): string => displayPath(root, abs);
-  const configFile =
-    options.configFile === false
-      ? undefined
-      : options.configFile
-        ? resolve(root, options.configFile)
-        : findConfigFile(root);
-  const config = timer.time('discovery', () => loadConfig(configFile, shown));
+  const { root, configFile, config } = budgetFileOf(options);
   const paths = options.paths && options.paths.length > 0 ? options.paths : ['.'];
   // `ignore` globs are relative to the budget file, like everything in it.
-  const {
-    files,
-    targets,
-    packages,
-    aliases,
-    subpathImports,
-    notices: discoveryNotices,
-    wholeProject,
-  } = timer.time('discovery', () => discoverSync(paths, root, config.ignore, configFile ? dirname(configFile) : root));
+  const discovery = timer.time('discovery', () =>
+    discoverSync(paths, root, config.ignore, configFile ? dirname(configFile) : root),
+  );
+  const { files, packages, aliases, subpathImports } = discovery;
   const { texts, notices: readNotices } = timer.time('read', () => readSources(files, root));
   for (const [file, text] of options.sourceTexts ?? []) if (texts.has(file)) texts.set(file, text);
   const extractOptions = {
@@ -120,7 +135,7 @@ export function analyzeProject(
   let extraction: Extraction;
   if (options.cacheLocation) {
     const cache = new ExtractionCache<Extraction>(options.cacheLocation, root);
-    const shape = { root, packages, aliases, subpathImports, config: [config.defaults.statusCodes, config.wrappers] };
+    const shape = { root, packages, aliases, subpathImports, config: extractionSettings(config) };
     const key = timer.time('cache', () => ExtractionCache.key(texts, shape));
     const cached = timer.time('cache', () => cache.read(key));
     if (cached) timer.count('read from the cache', texts.size);
@@ -130,6 +145,140 @@ export function analyzeProject(
         cache.write(key, extraction);
       });
   } else extraction = run();
+  return { root, config, configFile, paths, discovery, readNotices, extraction };
+}
+
+/** The run's root and its budget file: named, found from the root upwards, or none (`false`). */
+function budgetFileOf(options: Pick<AnalyzeOptions, 'cwd' | 'configFile' | 'timer'>): {
+  root: string;
+  configFile: string | undefined;
+  config: ResolvedConfig;
+} {
+  const root = resolve(options.cwd ?? process.cwd());
+  const configFile =
+    options.configFile === false
+      ? undefined
+      : options.configFile
+        ? resolve(root, options.configFile)
+        : findConfigFile(root);
+  const shown = (abs: string): string => displayPath(root, abs);
+  const config = (options.timer ?? PhaseTimer.off()).time('discovery', () => loadConfig(configFile, shown));
+  return { root, configFile, config };
+}
+
+/** What of the budget file extraction reads: a change to it invalidates the cache and facts files. */
+function extractionSettings(config: ResolvedConfig): unknown {
+  return [config.defaults.statusCodes, config.wrappers];
+}
+
+export interface FactsOptions extends Pick<AnalyzeOptions, 'cwd' | 'configFile' | 'timer'> {
+  /** The package's directory, relative to the working directory. */
+  package: string;
+}
+
+/**
+ * `obslint facts <dir>`: one package analysed alone, its extracted facts as the text of a facts
+ * file. Value flow stops at the package's edge, as in a run of that directory.
+ */
+export function packageFacts(options: FactsOptions): string {
+  const root = resolve(options.cwd ?? process.cwd());
+  const dir = resolve(root, options.package);
+  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory())
+    throw new UsageError(`facts: not a directory: ${options.package}`);
+  const { config, discovery, readNotices, extraction } = extractProject({ ...options, paths: [options.package] });
+  return serializeFacts(
+    {
+      package: displayPath(root, dir) || '.',
+      files: discovery.files.map((abs) => displayPath(root, abs)),
+      filesParsed: extraction.filesParsed,
+      catalog: extraction.catalog,
+      directives: Object.fromEntries(extraction.directives),
+      notices: { discovery: discovery.notices, read: readNotices, extraction: extraction.notices },
+    },
+    settingsDigest(extractionSettings(config)),
+  );
+}
+
+export interface MergeOptions extends Omit<AnalyzeOptions, 'paths' | 'changedSince' | 'sourceTexts' | 'cacheLocation'> {
+  /** Facts files `obslint facts` wrote, relative to the working directory (where they were written from). */
+  factsFiles: string[];
+}
+
+/**
+ * `obslint merge`: packages' facts as one run over all of them: budgets over the whole project,
+ * duplicate names across packages, one report. Run from the directory the facts were written from.
+ */
+export function merge(options: MergeOptions): RunResult {
+  const { root, configFile, config } = budgetFileOf(options);
+  const settings = settingsDigest(extractionSettings(config));
+  const all = options.factsFiles.map((file) => {
+    let text: string;
+    try {
+      text = readFileSync(resolve(root, file), 'utf8');
+    } catch (error) {
+      throw new UsageError(`merge: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    }
+    const facts = parseFacts(text);
+    if ('problem' in facts) throw new UsageError(`merge: ${file}: ${facts.problem}`);
+    if (facts.settings !== settings)
+      throw new UsageError(
+        `merge: ${file} was written under other budget-file settings (wrappers or status codes): write it again`,
+      );
+    return facts;
+  });
+  const shared = sharedFile(all);
+  if (shared)
+    throw new UsageError(
+      `merge: ${shared.file} is in the facts of both ${shared.packages[0]} and ${shared.packages[1]}: give each file to one package`,
+    );
+  const combined = combineFacts(all);
+  // A package's run describes the repository root without reading its manifest; the whole run names it.
+  const rootTracing = combined.catalog.tracing['.'];
+  if (rootTracing && !all.some((facts) => facts.package === '.')) {
+    const read = readManifest(join(root, 'package.json'), root);
+    const name = 'pkg' in read ? read.pkg.name : undefined;
+    if (name && !name.startsWith('(unnamed:')) combined.catalog.tracing['.'] = { name, ...rootTracing };
+  }
+  const files = combined.files.map((file) => resolve(root, file));
+  const extraction: Extraction = {
+    catalog: combined.catalog,
+    notices: combined.notices.extraction,
+    directives: new Map(Object.entries(combined.directives)),
+    filesParsed: combined.filesParsed,
+  };
+  return conclude(
+    { root, config, configFile, paths: ['.'], files, targets: new Set(files), wholeProject: true, options },
+    extraction,
+    combined.notices.discovery,
+    combined.notices.read,
+  );
+}
+
+interface Conclusion {
+  root: string;
+  config: ResolvedConfig;
+  configFile: string | undefined;
+  paths: string[];
+  /** Every analysed file (absolute). */
+  files: readonly string[];
+  /** The files whose findings are reported (absolute). */
+  targets: ReadonlySet<string>;
+  /** Whether a directory was analysed whole: project-wide findings are reported then. */
+  wholeProject: boolean;
+  changed?: ChangedFiles;
+  options: Omit<AnalyzeOptions, 'changedSince'>;
+}
+
+/** From the extracted facts to the run's result: estimates, rules, the reported files, the baseline. */
+function conclude(
+  run: Conclusion,
+  extraction: Extraction,
+  discoveryNotices: readonly Notice[],
+  readNotices: readonly Notice[],
+): RunResult {
+  const { root, config, configFile, paths, files, targets, wholeProject, changed, options } = run;
+  const timer = options.timer ?? PhaseTimer.off();
+  const shown = (abs: string): string => displayPath(root, abs);
   const isReported = (abs: string): boolean => !changed || changed.files.has(abs);
   const reported = new Set([...targets].filter(isReported).map(shown));
   // Project-wide findings (total and owner budgets) sit on the budget file.
@@ -149,9 +298,12 @@ export function analyzeProject(
     return { estimates, allFindings };
   });
   let findings = allFindings.filter((f) => reported.has(f.loc.file));
+  const helpers = unreadHelpersNotice(extraction.catalog.unreadHelpers);
   const notices: Notice[] = [
     ...discoveryNotices,
-    ...[...readNotices, ...extraction.notices].filter((n) => !n.file || reported.has(n.file)),
+    ...[...readNotices, ...extraction.notices, ...(helpers ? [helpers] : [])].filter(
+      (n) => !n.file || reported.has(n.file),
+    ),
   ];
   if (targets.size === 0) notices.push({ level: 'note', message: `no source files found under ${paths.join(', ')}` });
   else if (changed && reported.size === 0)
@@ -192,7 +344,7 @@ export function analyzeProject(
     rules: summarizeRules(allRules, config),
   };
   if (baselineSummary) result.baseline = baselineSummary;
-  return { result, inputs: configFile ? [...files, configFile] : files };
+  return result;
 }
 
 /**

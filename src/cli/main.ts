@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { analyze, baseline, diff, rules } from '../api.js';
+import { analyze, baseline, diff, merge, packageFacts, rules } from '../api.js';
 import { defaultCacheLocation } from '../cache/extraction-cache.js';
 import { BASELINE_FILE_NAME } from '../config/baseline.js';
 import { LOCKFILE_NAME, readCatalogLock, writeCatalogLock } from '../config/catalog-lock.js';
@@ -198,6 +198,46 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
       io.stderr(
         `wrote ${shownAs}: ${n(starter.budgets, 'metric budget')}, ${n(starter.todos, 'label')} to bound (TODO), ${n(starter.unbounded, 'unbounded metric')} without a budget, ${n(starter.wrappers, 'wrapper stub')} to check\n`,
       );
+    });
+
+  program
+    .command('facts')
+    .description(
+      'analyse one package alone and write its facts for `obslint merge` (a CI matrix job, an Nx or Turborepo task)',
+    )
+    .argument('<dir>', 'the package directory')
+    .option('-c, --config <file>', 'budget file (default: obslint.yaml found from the working directory up)')
+    .option('-o, --output <file>', 'write the facts to a file instead of stdout')
+    .option('--timing', 'print where the run spent its time (per phase) to stderr')
+    .action((dir: string, options: Pick<CommonOptions, 'config' | 'output'> & { timing?: boolean }) => {
+      const timer = options.timing ? new PhaseTimer() : PhaseTimer.off();
+      const text = packageFacts({ cwd: io.cwd, package: dir, configFile: options.config, timer });
+      emit(io, options.output, text);
+      if (options.timing) io.stderr(formatTiming(timer));
+    });
+
+  common(program.command('merge'))
+    .description('report on packages analysed apart as one run: whole-project budgets, one report')
+    .argument('<facts...>', 'facts files written by `obslint facts`, from this directory')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('stylish'))
+    .option('--max-warnings <n>', 'exit 1 when there are more warnings than this (-1: no limit)', parseInteger, -1)
+    .option('--quiet', 'report errors only')
+    .option('--report-unused-disable-directives', 'report obslint-disable comments that suppress nothing')
+    .option('--require-reason', 'report obslint-disable comments that give no reason (`-- why`)')
+    .option('--baseline <file>', `known findings not to report (default: ${BASELINE_FILE_NAME} found from here up)`)
+    .option('--no-baseline', 'report every finding, ignoring the baseline')
+    .action(async (factsFiles: string[], options: LintOptions) => {
+      const result = merge({
+        cwd: io.cwd,
+        factsFiles,
+        configFile: options.config,
+        reportUnusedDirectives: options.reportUnusedDisableDirectives,
+        requireReason: options.requireReason,
+        baseline: options.baseline,
+      });
+      const reporter = await loadReporter(options.format);
+      emit(io, options.output, reporter(result, { color: useColor(io, options), quiet: Boolean(options.quiet) }));
+      exitCode = exitCodeOf(result, options);
     });
 
   common(program.command('catalog'))

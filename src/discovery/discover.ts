@@ -213,7 +213,7 @@ function projectRootOf(file: string): string {
 type ManifestRead = { pkg: WorkspacePackage; imports: Record<string, unknown> } | { notice: Notice };
 
 /** A package.json: the workspace package it declares and its `imports`; a broken one is a notice. */
-function readManifest(manifest: string, root: string): ManifestRead {
+export function readManifest(manifest: string, root: string): ManifestRead {
   let text: string;
   let json: unknown;
   try {

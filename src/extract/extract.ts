@@ -31,7 +31,7 @@ import { isRouteCall, nestRoutes, routeOf } from './facts/routes.js';
 import { propertyKey } from './syntax/scope.js';
 import { outboundCalls, tracingByPackage } from './facts/propagation.js';
 import { isSpanCall, spanFact } from './facts/spans.js';
-import { unreadHelpers, unreadHelpersNotice } from './facts/unread-helpers.js';
+import { unreadHelpers } from './facts/unread-helpers.js';
 import { PackageIndex } from './facts/workspace-packages.js';
 import { viewsIn } from './facts/views.js';
 import { parseSource } from './syntax/parse.js';
@@ -93,6 +93,7 @@ export interface ExtractOptions {
 
 export interface Extraction {
   catalog: Catalog;
+  /** Files that did not parse, expressions skipped (the unread helpers' note is the caller's: it sums up a catalog). */
   notices: Notice[];
   directives: Map<string, Directive[]>;
   filesParsed: number;
@@ -241,7 +242,6 @@ export function extract(options: ExtractOptions): Extraction {
     flow,
     evaluator,
   ).sort(byLocation);
-  const helpersNotice = unreadHelpersNotice(helpers);
   return {
     catalog: {
       metrics: [...definitions.defs].sort(byLocation),
@@ -258,7 +258,7 @@ export function extract(options: ExtractOptions): Extraction {
         : [],
       unreadHelpers: helpers,
     },
-    notices: [...notices, ...(helpersNotice ? [helpersNotice] : [])],
+    notices,
     directives,
     filesParsed: project.files.size,
   };
