@@ -160,7 +160,8 @@ export function extract(options: ExtractOptions): Extraction {
 
   const evaluator = new StaticEvaluator(project);
   const types = new TypeOracle(project.files, options.modules, timer);
-  const calls = new CallGraph(project, types);
+  const packages = new PackageIndex(root, options.packages);
+  const calls = new CallGraph(project, types, packages.processGroups(candidates.importers));
   const flow = new ValueFlow(
     project,
     evaluator,
@@ -230,7 +231,6 @@ export function extract(options: ExtractOptions): Extraction {
   }
 
   const everyCall = [...allCalls, ...allNews];
-  const packages = new PackageIndex(root, options.packages);
   const outbound = outboundCalls(everyCall, project, packages);
   const tracing = tracingByPackage(everyCall, project.files.values(), project, packages);
 

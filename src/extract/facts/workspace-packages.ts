@@ -86,6 +86,31 @@ export class PackageIndex {
     return [scope, ...[...related].filter((s) => s !== scope).sort((a, b) => compareStrings(a.key, b.key))];
   }
 
+  /**
+   * Which files may run in one process: packages joined by a declared dependency or by an import
+   * from one's files into the other's, as one group. Code in two groups never calls the other
+   * (four unrelated repositories in one directory, a monorepo's standalone examples).
+   */
+  processGroups(importers: ReadonlyMap<string, readonly string[]>): (fileName: string) => PackageScope {
+    const parent = new Map<PackageScope, PackageScope>();
+    const find = (s: PackageScope): PackageScope => {
+      let top = s;
+      for (let up = parent.get(top); up && up !== top; up = parent.get(top)) top = up;
+      parent.set(s, top);
+      return top;
+    };
+    const join = (a: PackageScope, b: PackageScope): void => {
+      const [x, y] = [find(a), find(b)];
+      // The group is named by its first package in directory order, whatever the order of joins.
+      if (x === y) return;
+      if (compareStrings(x.key, y.key) <= 0) parent.set(y, x);
+      else parent.set(x, y);
+    };
+    for (const scope of this.all()) for (const dep of this.dependenciesOf(scope)) join(scope, dep);
+    for (const [target, from] of importers) for (const file of from) join(this.of(target), this.of(file));
+    return (fileName) => find(this.of(fileName));
+  }
+
   private dependenciesOf(scope: PackageScope): PackageScope[] {
     const deps = Object.keys(scope.manifest?.dependencies ?? {});
     return deps.map((d) => this.byName.get(d)).filter((s): s is PackageScope => s !== undefined);

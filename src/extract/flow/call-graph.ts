@@ -42,6 +42,8 @@ export class CallGraph {
   constructor(
     private readonly project: ProjectIndex,
     private readonly types: TypeOracle,
+    /** Which files may run in one process (see PackageIndex.processGroups); one group when omitted. */
+    private readonly processGroupOf: (fileName: string) => unknown = () => undefined,
   ) {}
 
   /**
@@ -62,8 +64,11 @@ export class CallGraph {
     // `this.run(...)` calls a method of its own class; other receivers are matched by name.
     const owner = enclosingClassLike(fn);
     const onClass = ts.isMethodDeclaration(fn) && isStatic(fn);
+    const process = this.processGroupOf(fn.getSourceFile().fileName);
     let final = true;
     const callers = (withBareCalls ? group.byMethodNameBare : group.byMethodName).filter((call) => {
+      // `client.request(url)` in a package that never runs beside this one calls another `request`.
+      if (this.processGroupOf(call.getSourceFile().fileName) !== process) return false;
       const receiver = skipOuter((skipOuter(call.expression) as ts.PropertyAccessExpression).expression);
       if (receiver.kind === ts.SyntaxKind.ThisKeyword)
         return !owner || this.project.inheritsFrom(enclosingClassLike(call), owner);
