@@ -163,7 +163,7 @@ export function categoryOfName(name: string): UnboundedCategory | undefined {
 /** Objects holding a deployment's configuration, read at start-up: one value per instance. */
 const CONFIG_NAMES =
   /^(config|conf|cfg|configuration|appConfig|serviceConfig|globalConfig|settings|configService|nconf)$/;
-const CONFIG_FIELD = /[a-z0-9](Config|Configuration|Settings)$/;
+const CONFIG_FIELD = /[a-z0-9](Config|Configuration|Settings)s?$|^(Config|Configuration|Settings)s?$/;
 /** Zero-argument getters of the running build's version: `getVersion()`, `getGitHash()`, `readAppVersion()`. */
 const VERSION_GETTERS =
   /^(get|read|load|fetch|resolve)?(App|Application|Build|Package|Service|Git|Node|Release)?(Version|GitHash|GitSha|CommitHash|CommitSha|Commit|Revision)$/;
@@ -176,12 +176,31 @@ const VERSION_GETTERS =
  * the request an HTTP client sent).
  */
 function holdsConfiguration(names: string[], node: ts.Node, key: string): boolean {
-  // A service's own settings: `this.config`, `this.fillerConfig`, `this.appSettings`.
+  // A service's own settings: `this.config`, `this.fillerConfig`, `this.crankConfigs`, `this.appSettings`.
   if (names[0] === 'this') return names.length > 2 && (CONFIG_NAMES.test(names[1]) || CONFIG_FIELD.test(names[1]));
-  if (!CONFIG_NAMES.test(names[0])) return false;
   const decl = lookup(names[0], node);
+  // What a constructor is configured with (`constructor(client, config: LiquidatorConfig)`): the
+  // instance's settings, whoever builds it and however often it is retried.
+  if (
+    decl?.kind === 'parameter' &&
+    decl.path.length === 0 &&
+    ts.isConstructorDeclaration(decl.fn) &&
+    configurationParameter(decl.node)
+  )
+    return true;
+  if (!CONFIG_NAMES.test(names[0])) return false;
   if (decl?.kind === 'import' || (decl?.kind === 'variable' && isModuleLevel(decl.node))) return true;
   return /^[A-Z][A-Z0-9_]{3,}$/.test(key);
+}
+
+/** A parameter named or typed as configuration: `config`, `crankConfigs`, `settings: WorkerSettings`. */
+function configurationParameter(param: ts.ParameterDeclaration): boolean {
+  const name = ts.isIdentifier(param.name) ? param.name.text : '';
+  const type =
+    param.type && ts.isTypeReferenceNode(param.type) && ts.isIdentifier(param.type.typeName)
+      ? param.type.typeName.text
+      : '';
+  return CONFIG_NAMES.test(name) || CONFIG_FIELD.test(name) || CONFIG_FIELD.test(type);
 }
 
 /** What the project's routes tell about route-template labels, and the configured status codes. */
