@@ -1,5 +1,6 @@
 import { ts } from 'ts-morph';
 import { table } from '../../util/table.js';
+import { calledFunction, returnedValues } from '../syntax/functions.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
 import { enclosingClassLike, forEachThisAssignment, lookup, skipOuter, type Declaration } from '../syntax/scope.js';
 
@@ -11,7 +12,8 @@ import { enclosingClassLike, forEachThisAssignment, lookup, skipOuter, type Decl
  * scope as a workspace package): Google Cloud and other SDKs speak gRPC too, but their clients are
  * third-party packages, and trace context does not cross into a third party's API.
  */
-export type GrpcClient = 'grpc' | 'connect';
+/** `http`: a Connect client over an HTTP/1.1 transport, which Node's `http` module carries (and its instrumentation sees). */
+export type GrpcClient = 'grpc' | 'connect' | 'http';
 
 export interface GrpcCall {
   client: GrpcClient;
@@ -128,7 +130,36 @@ function clientOf(receiver: ts.Expression, r: Reader, depth: number): GrpcCall |
     const cls = enclosingClassLike(e);
     return cls ? memberClient(cls, e.name.text, r, depth) : undefined;
   }
+  // `gondul.instance.screeningQuestions(…)` where `gondul = getGondulClient()` returns `{ instance: createClient(…) }`.
+  if (ts.isPropertyAccessExpression(e)) return heldUnder(e.expression, e.name.text, r, depth + 1);
   return builtClient(e, r, depth);
+}
+
+/** The client an object holds under `member`: an object literal, as a variable holds it or a project function returns it. */
+function heldUnder(holder: ts.Expression, member: string, r: Reader, depth: number): GrpcCall | undefined {
+  if (depth > MAX_DEPTH) return undefined;
+  const e = skipOuter(holder);
+  if (ts.isObjectLiteralExpression(e)) {
+    for (const prop of e.properties)
+      if (ts.isPropertyAssignment(prop) && prop.name.getText() === member)
+        return builtClient(prop.initializer, r, depth + 1);
+    return undefined;
+  }
+  if (ts.isIdentifier(e)) {
+    const decl = lookup(e.text, e);
+    return decl?.kind === 'variable' && decl.path.length === 0 && decl.node.initializer
+      ? heldUnder(decl.node.initializer, member, r, depth + 1)
+      : undefined;
+  }
+  if (ts.isAwaitExpression(e)) return heldUnder(e.expression, member, r, depth + 1);
+  if (ts.isCallExpression(e)) {
+    const fn = calledFunction(skipOuter(e.expression), r.project);
+    for (const returned of fn ? returnedValues(fn) : []) {
+      const found = heldUnder(returned, member, r, depth + 1);
+      if (found) return found;
+    }
+  }
+  return undefined;
 }
 
 function declarationClient(decl: Declaration | undefined, r: Reader, depth: number): GrpcCall | undefined {
@@ -212,6 +243,13 @@ function builtClient(expr: ts.Expression, r: Reader, depth: number): GrpcCall | 
   const callee = skipOuter(e.expression);
   const factory = factoryClient(e, callee, r);
   if (factory) return factory;
+  // `getNjordClient()`, a project function that returns `createClient(Credits, transport)`.
+  const fn = calledFunction(callee, r.project);
+  if (fn)
+    for (const returned of returnedValues(fn)) {
+      const found = builtClient(returned, r, depth + 1);
+      if (found) return found;
+    }
   // `this.clients.getDefault()` on a provider typed with the client (`ClientProvider<FooServiceClient>`).
   if (ts.isPropertyAccessExpression(callee))
     return providedClient(skipOuter(callee.expression), callee.name.text, r, depth);
@@ -228,7 +266,11 @@ function factoryClient(call: ts.CallExpression, callee: ts.Expression, r: Reader
   if (packages) {
     const module = moduleOf(callee, r);
     if (module && packages.has(module))
-      return { client: CONNECT.has(module) ? 'connect' : 'grpc', service, origin: call };
+      return {
+        client: !CONNECT.has(module) ? 'grpc' : overHttp1(call.arguments[1], r, 0) ? 'http' : 'connect',
+        service,
+        origin: call,
+      };
     return undefined;
   }
   if (
@@ -238,6 +280,34 @@ function factoryClient(call: ts.CallExpression, callee: ts.Expression, r: Reader
   )
     return { client: 'grpc', service, origin: call };
   return undefined;
+}
+
+/**
+ * Whether a Connect transport speaks HTTP/1.1 (`createConnectTransport({ httpVersion: '1.1' })`),
+ * as the argument, the variable or the parameter default that holds it says. HTTP/2 transports
+ * (`createGrpcTransport`, `httpVersion: '2'`) go through `node:http2`, which no instrumentation patches.
+ */
+function overHttp1(transport: ts.Expression | undefined, r: Reader, depth: number): boolean {
+  if (!transport || depth > MAX_DEPTH) return false;
+  const e = skipOuter(transport);
+  if (ts.isIdentifier(e)) {
+    const decl = lookup(e.text, e);
+    const value =
+      decl?.kind === 'variable' || decl?.kind === 'parameter'
+        ? decl.path.length === 0 && decl.node.initializer
+        : undefined;
+    return value ? overHttp1(value, r, depth + 1) : false;
+  }
+  if (!ts.isCallExpression(e)) return false;
+  const options = e.arguments[0] && skipOuter(e.arguments[0]);
+  if (!options || !ts.isObjectLiteralExpression(options)) return false;
+  return options.properties.some(
+    (p) =>
+      ts.isPropertyAssignment(p) &&
+      p.name.getText() === 'httpVersion' &&
+      ts.isStringLiteralLike(skipOuter(p.initializer)) &&
+      (skipOuter(p.initializer) as ts.StringLiteralLike).text === '1.1',
+  );
 }
 
 /** Whether a call chain (`createClientFactory().use(a).use(b)`) starts with a call to that nice-grpc export. */
