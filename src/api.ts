@@ -2,6 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { rules as allRules } from '../rules/index.js';
 import { ExtractionCache } from './cache/extraction-cache.js';
+import { stampsOf, unchanged, type Stamps } from './cache/stamps.js';
 import { combineFacts, parseFacts, serializeFacts, settingsDigest, sharedFile } from './cache/facts-file.js';
 import { UsageError } from './config/errors.js';
 import { BASELINE_FILE_NAME, findBaselineFile, readBaseline, writeBaseline } from './config/baseline.js';
@@ -116,8 +117,11 @@ function extractProject(options: Omit<AnalyzeOptions, 'changedSince'>): Extracte
   const { root, configFile, config } = budgetFileOf(options);
   const paths = options.paths && options.paths.length > 0 ? options.paths : ['.'];
   // `ignore` globs are relative to the budget file, like everything in it.
+  const discover = (): Discovery => discoverSync(paths, root, config.ignore, configFile ? dirname(configFile) : root);
   const discovery = timer.time('discovery', () =>
-    discoverSync(paths, root, config.ignore, configFile ? dirname(configFile) : root),
+    options.cacheLocation
+      ? discoverWithCache(options.cacheLocation, root, paths, config.ignore, discover, timer)
+      : discover(),
   );
   const { files, packages, aliases, subpathImports } = discovery;
   const { texts, notices: readNotices } = timer.time('read', () => readSources(files, root));
@@ -146,6 +150,31 @@ function extractProject(options: Omit<AnalyzeOptions, 'changedSince'>): Extracte
       });
   } else extraction = run();
   return { root, config, configFile, paths, discovery, readNotices, extraction };
+}
+
+/**
+ * Discovery as the last run with the same paths and ignores found it, while no directory it listed,
+ * file it read or path it probed changed: walking and matching every path against the ignore rules
+ * was most of a warm run.
+ */
+function discoverWithCache(
+  location: string,
+  root: string,
+  paths: string[],
+  ignore: string[],
+  discover: () => Discovery,
+  timer: PhaseTimer,
+): Discovery {
+  const cache = new ExtractionCache<{ discovery: Discovery; stamps: Stamps }>(location, root, 'discovery');
+  const key = ExtractionCache.key(new Map(), { root, paths: paths.map((p) => resolve(root, p)), ignore });
+  const cached = cache.read(key);
+  if (cached && unchanged(cached.stamps)) {
+    timer.count('discovered from the cache', cached.discovery.files.length);
+    return cached.discovery;
+  }
+  const discovery = discover();
+  cache.write(key, { discovery, stamps: stampsOf(discovery.consulted) });
+  return discovery;
 }
 
 /** The run's root and its budget file: named, found from the root upwards, or none (`false`). */

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempDir, tempProject } from './helpers/cli.js';
@@ -23,7 +23,11 @@ describe('cache', () => {
     const uncached = await runCli(['.', '--format', 'json', '--no-cache'], { cwd: dir });
     expect(entries(join(dir, 'node_modules/.cache/obslint'))).toEqual([]);
     const cold = await runCli(['.', '--format', 'json', '--timing'], { cwd: dir });
-    expect(entries(join(dir, 'node_modules/.cache/obslint'))).toHaveLength(1);
+    // One entry per project for the file set, one for the extracted facts.
+    expect(entries(join(dir, 'node_modules/.cache/obslint'))).toEqual([
+      expect.stringMatching(/^discovery-[0-9a-f]{16}\.v8$/),
+      expect.stringMatching(/^extraction-[0-9a-f]{16}\.v8$/),
+    ]);
     const warm = await runCli(['.', '--format', 'json', '--timing'], { cwd: dir });
     expect(cold.stderr).not.toContain('read from the cache');
     expect(warm.stderr).toContain('  read from the cache: 2\n');
@@ -57,9 +61,8 @@ describe('cache', () => {
     const fresh = await runCli(['.', '--format', 'json', '--no-cache'], { cwd: dir });
     await runCli(['.', '--format', 'json', '--cache-location', location], { cwd: dir });
     expect(entries(join(dir, 'node_modules'))).toEqual([]);
-    const [entry] = entries(location);
     for (const content of ['not a cache entry', '\u00ff\u000fo"\u0006format"\u0003bad{\u0001']) {
-      writeFileSync(join(location, entry), content);
+      for (const entry of entries(location)) writeFileSync(join(location, entry), content);
       const run = await runCli(['.', '--format', 'json', '--timing', '--cache-location', location], { cwd: dir });
       expect(run.stderr).not.toContain('read from the cache');
       expect(run.stdout).toBe(fresh.stdout);
@@ -67,5 +70,61 @@ describe('cache', () => {
     const warm = await runCli(['.', '--format', 'json', '--timing', '--cache-location', location], { cwd: dir });
     expect(warm.stderr).toContain('read from the cache');
     expect(warm.stdout).toBe(fresh.stdout);
+  });
+});
+
+describe('discovery from the cache', () => {
+  const run = (dir: string, ...args: string[]) => runCli(['.', '--format', 'json', ...args], { cwd: dir });
+  const servedFromCache = (stderr: string): boolean => /^ {2}discovered from the cache: \d+$/m.test(stderr);
+
+  it('reuses the file set while nothing it was read from changed, and finds new, moved and ignored files', async () => {
+    const dir = tempProject({
+      'src/metrics.ts': METRICS,
+      'src/track.ts': UNBOUNDED.replace('req.params.userId', "'paid'"),
+    });
+    // The first run creates node_modules/.cache in the project, a change to its root: the second lists it again.
+    await run(dir);
+    await run(dir);
+    const warm = await run(dir, '--timing');
+    expect(servedFromCache(warm.stderr)).toBe(true);
+    expect(warm.code).toBe(0);
+    // A file in a directory that did not exist: its parent's listing changed.
+    mkdirSync(join(dir, 'src/http/handlers'), { recursive: true });
+    writeFileSync(join(dir, 'src/http/handlers/users.ts'), UNBOUNDED.replace("'./metrics'", "'../../metrics'"));
+    const added = await run(dir, '--timing');
+    expect(servedFromCache(added.stderr)).toBe(false);
+    expect(added.stdout).toBe((await run(dir, '--no-cache')).stdout);
+    expect(added.code).toBe(1);
+    // .gitignore's contents decide the file set: ignoring the directory drops the finding.
+    writeFileSync(join(dir, '.gitignore'), 'src/http/\n');
+    const ignored = await run(dir, '--timing');
+    expect(servedFromCache(ignored.stderr)).toBe(false);
+    expect(ignored.code).toBe(0);
+    writeFileSync(join(dir, '.gitignore'), '# nothing ignored\n');
+    const edited = await run(dir);
+    expect(edited.code).toBe(1);
+    expect(edited.stdout).toBe((await run(dir, '--no-cache')).stdout);
+    // Once more with nothing changed: served again.
+    expect(servedFromCache((await run(dir, '--timing')).stderr)).toBe(true);
+  });
+
+  it('reads tsconfig paths again when the config changes', async () => {
+    const dir = tempProject({
+      'tsconfig.json': '{ "compilerOptions": { "strict": true } }\n',
+      'src/lib/metrics.ts': METRICS,
+      'src/track.ts': UNBOUNDED.replace("'./metrics'", "'@lib/metrics'"),
+    });
+    const before = await run(dir);
+    await run(dir);
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      '{ "compilerOptions": { "strict": true, "baseUrl": ".", "paths": { "@lib/*": ["src/lib/*"] } } }\n',
+    );
+    const after = await run(dir, '--timing');
+    expect(servedFromCache(after.stderr)).toBe(false);
+    expect(after.stdout).toBe((await run(dir, '--no-cache')).stdout);
+    // The alias now links `track` to the metric: its user id label is found.
+    expect(before.code).toBe(0);
+    expect(after.code).toBe(1);
   });
 });

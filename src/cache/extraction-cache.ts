@@ -24,6 +24,8 @@ export class ExtractionCache<T> {
   constructor(
     private readonly location: string,
     private readonly root: string,
+    /** What the entry holds (`extraction`, `discovery`): one entry of each per project root. */
+    private readonly kind = 'extraction',
   ) {}
 
   /** A digest of everything extraction reads: each file's path and content hash, then the project's shape. */
@@ -64,7 +66,7 @@ export class ExtractionCache<T> {
   }
 
   private file(): string {
-    return join(this.location, `extraction-${createHash('sha256').update(this.root).digest('hex').slice(0, 16)}.v8`);
+    return join(this.location, `${this.kind}-${createHash('sha256').update(this.root).digest('hex').slice(0, 16)}.v8`);
   }
 }
 

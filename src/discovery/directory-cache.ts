@@ -1,5 +1,6 @@
 import { readdirSync, type Dirent } from 'node:fs';
 import type { Options } from 'globby';
+import type { Consulted } from './consulted.js';
 
 /**
  * The `fs` methods globby (fast-glob) walks a tree with, with each directory's listing read once:
@@ -9,9 +10,10 @@ import type { Options } from 'globby';
  * settings to the listings exactly as before; only the repeated `readdir` system calls go.
  * One cache per discovery: a later run reads the tree afresh.
  */
-export function cachedDirectoryReads(): NonNullable<Options['fs']> {
+export function cachedDirectoryReads(consulted?: Consulted): NonNullable<Options['fs']> {
   const listings = new Map<string, Dirent[]>();
   const readdir = ((path: string, options?: { withFileTypes?: boolean }) => {
+    consulted?.directories.add(path);
     // fast-glob asks for file types unless it is told to stat every entry; only those listings are kept.
     if (options?.withFileTypes !== true) return readdirSync(path, options as undefined);
     let listing = listings.get(path);

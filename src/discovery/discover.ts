@@ -1,10 +1,11 @@
-import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { globbySync } from 'globby';
 import { UsageError } from '../config/errors.js';
 import type { PathAlias, SubpathImports, WorkspacePackage } from '../extract/syntax/module-resolver.js';
 import type { Notice } from '../types.js';
 import { compareStrings, displayPath, toPosix } from '../util/paths.js';
+import { Consulted } from './consulted.js';
 import { cachedDirectoryReads } from './directory-cache.js';
 import { GitIgnore } from './gitignore.js';
 import { lineColumn, unclosedJson } from './json-text.js';
@@ -52,6 +53,8 @@ export interface Discovery {
   notices: Notice[];
   /** Whether a directory was named (then project-wide findings, such as budgets in obslint.yaml, are reported too). */
   wholeProject: boolean;
+  /** What the answer was read from: a later run with the same inputs reuses it while none of these changed. */
+  consulted: { directories: string[]; files: string[]; probes: string[] };
 }
 
 /**
@@ -66,11 +69,13 @@ export function discover(paths: string[], root: string, extraIgnores: string[], 
 
 /** `discover`, synchronously: ESLint rules cannot wait for a promise. */
 export function discoverSync(paths: string[], root: string, extraIgnores: string[], ignoreBase = root): Discovery {
+  const consulted = new Consulted();
   const namedFiles: string[] = [];
   const directories: string[] = [];
   const notices: Notice[] = [];
   for (const input of paths) {
     const abs = sameTreeAs(root, resolve(root, input));
+    consulted.probes.add(abs);
     let stat;
     try {
       stat = statSync(abs);
@@ -92,17 +97,17 @@ export function discoverSync(paths: string[], root: string, extraIgnores: string
 
   const targets = new Set(namedFiles);
   const contextDirs = new Set(directories);
-  for (const file of namedFiles) contextDirs.add(isInside(file, root) ? root : projectRootOf(file));
+  for (const file of namedFiles) contextDirs.add(isInside(file, root) ? root : projectRootOf(file, consulted));
   const files = new Set(namedFiles);
   const packages = new Map<string, WorkspacePackage>();
   const aliases: PathAlias[] = [];
   const subpathImports = new Map<string, SubpathImports>();
   const readManifests = new Set<string>();
-  const projectConfigs = new ProjectConfigReader(root, packages);
+  const projectConfigs = new ProjectConfigReader(root, packages, consulted);
   const readConfigs = new Map<string, string[]>();
-  const fs = cachedDirectoryReads();
+  const fs = cachedDirectoryReads(consulted);
   for (const dir of [...contextDirs].sort()) {
-    const gitignore = GitIgnore.load(dir, ALWAYS_IGNORED, fs);
+    const gitignore = GitIgnore.load(dir, ALWAYS_IGNORED, fs, consulted);
     // Manifests and project configs in one walk of the tree (each walk reads every directory).
     const settings = globbySync(['**/package.json', '**/{tsconfig,jsconfig}*.json'], {
       cwd: dir,
@@ -117,6 +122,7 @@ export function discoverSync(paths: string[], root: string, extraIgnores: string
     for (const manifest of manifests.filter((f) => !gitignore.ignores(f)).sort()) {
       if (readManifests.has(manifest)) continue;
       readManifests.add(manifest);
+      consulted.files.add(manifest);
       const read = readManifest(manifest, root);
       if ('notice' in read) {
         notices.push(read.notice);
@@ -174,6 +180,11 @@ export function discoverSync(paths: string[], root: string, extraIgnores: string
         (a.column ?? 0) - (b.column ?? 0),
     ),
     wholeProject: directories.length > 0,
+    consulted: {
+      directories: [...consulted.directories].sort(),
+      files: [...consulted.files].sort(),
+      probes: [...consulted.probes].sort(),
+    },
   };
 }
 
@@ -203,9 +214,9 @@ function isInside(file: string, dir: string): boolean {
 }
 
 /** The nearest directory above a file holding a package.json or a .git: the project it belongs to. */
-function projectRootOf(file: string): string {
+function projectRootOf(file: string, consulted: Consulted): string {
   for (let dir = dirname(file); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'package.json')) || existsSync(join(dir, '.git'))) return dir;
+    if (consulted.exists(join(dir, 'package.json')) || consulted.exists(join(dir, '.git'))) return dir;
     if (dirname(dir) === dir) return dirname(file);
   }
 }

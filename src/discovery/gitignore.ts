@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { globbySync, type Options } from 'globby';
 import ignore, { type Ignore } from 'ignore';
+import type { Consulted } from './consulted.js';
 import { toPosix } from '../util/paths.js';
 
 /**
@@ -15,15 +16,18 @@ export class GitIgnore {
   private readonly rules = new Map<string, Ignore>();
   private readonly ignoredDirectories = new Map<string, boolean>();
 
-  private constructor(private readonly cwd: string) {}
+  private constructor(
+    private readonly cwd: string,
+    private readonly consulted?: Consulted,
+  ) {}
 
   /**
    * Reads the .gitignore files from the repository root (the nearest `.git` above) down through `cwd`;
    * `fs` is how the tree is listed (discovery shares its directory listings between its walks).
    */
-  static load(cwd: string, skip: readonly string[], fs?: Options['fs']): GitIgnore {
-    const matcher = new GitIgnore(cwd);
-    for (const dir of ancestorsInRepository(cwd)) matcher.read(join(dir, '.gitignore'));
+  static load(cwd: string, skip: readonly string[], fs?: Options['fs'], consulted?: Consulted): GitIgnore {
+    const matcher = new GitIgnore(cwd, consulted);
+    for (const dir of ancestorsInRepository(cwd, consulted)) matcher.read(join(dir, '.gitignore'));
     const nested = globbySync(['**/.gitignore'], {
       cwd,
       absolute: true,
@@ -82,6 +86,7 @@ export class GitIgnore {
   }
 
   private read(file: string): void {
+    this.consulted?.files.add(file);
     let text: string;
     try {
       text = readFileSync(file, 'utf8');
@@ -94,12 +99,13 @@ export class GitIgnore {
 }
 
 /** The directories from the repository root (the nearest `.git` above `cwd`) down to `cwd`'s parent; none outside a repository. */
-function ancestorsInRepository(cwd: string): string[] {
-  if (existsSync(join(cwd, '.git'))) return [];
+function ancestorsInRepository(cwd: string, consulted?: Consulted): string[] {
+  const exists = (path: string): boolean => (consulted ? consulted.exists(path) : existsSync(path));
+  if (exists(join(cwd, '.git'))) return [];
   const above: string[] = [];
   for (let dir = dirname(cwd); ; dir = dirname(dir)) {
     above.push(dir);
-    if (existsSync(join(dir, '.git'))) return above.reverse();
+    if (exists(join(dir, '.git'))) return above.reverse();
     if (dirname(dir) === dir) return [];
   }
 }

@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { ts } from 'ts-morph';
 import type { PathAlias, WorkspacePackage } from '../extract/syntax/module-resolver.js';
 import type { Notice } from '../types.js';
+import { Consulted } from './consulted.js';
 import { unclosedJson } from './json-text.js';
 import { displayPath, toPosix } from '../util/paths.js';
 
@@ -41,9 +41,11 @@ export class ProjectConfigReader {
     private readonly root: string,
     /** The repository's own packages, by name (filled as discovery finds them). */
     packages: ReadonlyMap<string, WorkspacePackage>,
+    private readonly consulted = new Consulted(),
   ) {
     // `extends: "@repo/tsconfig/base.json"` in a workspace that is not installed: read the package's own directory.
     const located = (path: string): string => {
+      this.consulted.probes.add(path);
       if (ts.sys.fileExists(path)) return path;
       const match = /[\\/]node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)(.*)$/.exec(path);
       const dir = match && packages.get(toPosix(match[1]))?.dir;
@@ -54,8 +56,16 @@ export class ProjectConfigReader {
       getCurrentDirectory: () => root,
       // The file set is obslint's own (discovery); never let the parser walk `include` globs.
       readDirectory: () => [],
-      fileExists: (path) => ts.sys.fileExists(located(path)),
-      readFile: (path) => ts.sys.readFile(located(path)),
+      fileExists: (path) => {
+        const at = located(path);
+        this.consulted.probes.add(at);
+        return ts.sys.fileExists(at);
+      },
+      readFile: (path) => {
+        const at = located(path);
+        this.consulted.files.add(at);
+        return ts.sys.readFile(at);
+      },
       onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
         this.report(diagnostic, undefined);
       },
@@ -158,7 +168,7 @@ export class ProjectConfigReader {
 
   private dependenciesInstalled(dir: string): boolean {
     for (let d = dir; ; d = dirname(d)) {
-      if (existsSync(join(d, 'node_modules'))) return true;
+      if (this.consulted.exists(join(d, 'node_modules'))) return true;
       if (d === this.root || dirname(d) === d) return false;
     }
   }
@@ -182,7 +192,8 @@ export class ProjectConfigReader {
     configPath: string,
     target: string | undefined,
   ): Pick<Notice, 'file' | 'line' | 'column'> | undefined {
-    if (!existsSync(configPath)) return undefined;
+    if (!this.consulted.exists(configPath)) return undefined;
+    this.consulted.files.add(configPath);
     const json = ts.readJsonConfigFile(configPath, (p) => ts.sys.readFile(p));
     return this.extendsLocation(json, target);
   }
