@@ -9,7 +9,14 @@ import { BASELINE_FILE_NAME, findBaselineFile, readBaseline, writeBaseline } fro
 import { findConfigFile, loadConfig } from './config/load.js';
 import type { ResolvedConfig } from './config/types.js';
 import { diffRevisions, type DiffOptions } from './diff/run.js';
-import { discoverSync, readManifest, type Discovery } from './discovery/discover.js';
+import {
+  discoverSync,
+  readManifest,
+  walkProject,
+  type Discovery,
+  type ProjectWalk,
+  type Walker,
+} from './discovery/discover.js';
 import { readSources } from './discovery/read-sources.js';
 import {
   applyBaseline,
@@ -117,11 +124,9 @@ function extractProject(options: Omit<AnalyzeOptions, 'changedSince'>): Extracte
   const { root, configFile, config } = budgetFileOf(options);
   const paths = options.paths && options.paths.length > 0 ? options.paths : ['.'];
   // `ignore` globs are relative to the budget file, like everything in it.
-  const discover = (): Discovery => discoverSync(paths, root, config.ignore, configFile ? dirname(configFile) : root);
+  const walk = options.cacheLocation ? walkWithCache(options.cacheLocation, root, timer) : walkProject;
   const discovery = timer.time('discovery', () =>
-    options.cacheLocation
-      ? discoverWithCache(options.cacheLocation, root, paths, config.ignore, discover, timer)
-      : discover(),
+    discoverSync(paths, root, config.ignore, configFile ? dirname(configFile) : root, walk),
   );
   const { files, packages, aliases, subpathImports } = discovery;
   const { texts, notices: readNotices } = timer.time('read', () => readSources(files, root));
@@ -153,28 +158,24 @@ function extractProject(options: Omit<AnalyzeOptions, 'changedSince'>): Extracte
 }
 
 /**
- * Discovery as the last run with the same paths and ignores found it, while no directory it listed,
- * file it read or path it probed changed: walking and matching every path against the ignore rules
- * was most of a warm run.
+ * The walk of a project as the last run over the same directories and ignores found it, while no
+ * directory it listed, file it read or path it probed changed: walking and matching every path
+ * against the ignore rules was most of a warm run. Runs that name files (pre-commit) walk their
+ * project too, and share the entry with runs over the whole of it.
  */
-function discoverWithCache(
-  location: string,
-  root: string,
-  paths: string[],
-  ignore: string[],
-  discover: () => Discovery,
-  timer: PhaseTimer,
-): Discovery {
-  const cache = new ExtractionCache<{ discovery: Discovery; stamps: Stamps }>(location, root, 'discovery');
-  const key = ExtractionCache.key(new Map(), { root, paths: paths.map((p) => resolve(root, p)), ignore });
-  const cached = cache.read(key);
-  if (cached && unchanged(cached.stamps)) {
-    timer.count('discovered from the cache', cached.discovery.files.length);
-    return cached.discovery;
-  }
-  const discovery = discover();
-  cache.write(key, { discovery, stamps: stampsOf(discovery.consulted) });
-  return discovery;
+function walkWithCache(location: string, root: string, timer: PhaseTimer): Walker {
+  const cache = new ExtractionCache<{ walk: ProjectWalk; stamps: Stamps }>(location, root, 'discovery');
+  return (contextDirs, walkRoot, extraIgnores, ignoreBase) => {
+    const key = ExtractionCache.key(new Map(), { contextDirs, walkRoot, extraIgnores, ignoreBase });
+    const cached = cache.read(key);
+    if (cached && unchanged(cached.stamps)) {
+      timer.count('discovered from the cache', cached.walk.files.length);
+      return cached.walk;
+    }
+    const walk = walkProject(contextDirs, walkRoot, extraIgnores, ignoreBase);
+    cache.write(key, { walk, stamps: stampsOf(walk.consulted) });
+    return walk;
+  };
 }
 
 /** The run's root and its budget file: named, found from the root upwards, or none (`false`). */

@@ -106,6 +106,10 @@ describe('discovery from the cache', () => {
     expect(edited.stdout).toBe((await run(dir, '--no-cache')).stdout);
     // Once more with nothing changed: served again.
     expect(servedFromCache((await run(dir, '--timing')).stderr)).toBe(true);
+    // Named files (a pre-commit hook) walk the same project: the walk of `.` serves them.
+    const named = await runCli(['src/track.ts', '--format', 'json', '--timing'], { cwd: dir });
+    expect(servedFromCache(named.stderr)).toBe(true);
+    expect(named.stdout).toBe((await runCli(['src/track.ts', '--format', 'json', '--no-cache'], { cwd: dir })).stdout);
   });
 
   it('reads tsconfig paths again when the config changes', async () => {

@@ -1,4 +1,4 @@
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { globbySync } from 'globby';
 import { UsageError } from '../config/errors.js';
@@ -53,8 +53,6 @@ export interface Discovery {
   notices: Notice[];
   /** Whether a directory was named (then project-wide findings, such as budgets in obslint.yaml, are reported too). */
   wholeProject: boolean;
-  /** What the answer was read from: a later run with the same inputs reuses it while none of these changed. */
-  consulted: { directories: string[]; files: string[]; probes: string[] };
 }
 
 /**
@@ -68,14 +66,18 @@ export function discover(paths: string[], root: string, extraIgnores: string[], 
 }
 
 /** `discover`, synchronously: ESLint rules cannot wait for a promise. */
-export function discoverSync(paths: string[], root: string, extraIgnores: string[], ignoreBase = root): Discovery {
-  const consulted = new Consulted();
+export function discoverSync(
+  paths: string[],
+  root: string,
+  extraIgnores: string[],
+  ignoreBase = root,
+  walk: Walker = walkProject,
+): Discovery {
   const namedFiles: string[] = [];
   const directories: string[] = [];
   const notices: Notice[] = [];
   for (const input of paths) {
     const abs = sameTreeAs(root, resolve(root, input));
-    consulted.probes.add(abs);
     let stat;
     try {
       stat = statSync(abs);
@@ -97,8 +99,55 @@ export function discoverSync(paths: string[], root: string, extraIgnores: string
 
   const targets = new Set(namedFiles);
   const contextDirs = new Set(directories);
-  for (const file of namedFiles) contextDirs.add(isInside(file, root) ? root : projectRootOf(file, consulted));
-  const files = new Set(namedFiles);
+  for (const file of namedFiles) contextDirs.add(isInside(file, root) ? root : projectRootOf(file));
+  const walked = walk([...contextDirs].sort(), root, extraIgnores, ignoreBase);
+  const files = new Set([...namedFiles, ...walked.files]);
+  for (const file of walked.files) if (directories.some((d) => isInside(file, d))) targets.add(file);
+  const sorted = [...files].sort((a, b) => compareStrings(toPosix(a), toPosix(b)));
+  return {
+    files: sorted,
+    targets,
+    packages: walked.packages,
+    aliases: walked.aliases,
+    subpathImports: walked.subpathImports,
+    notices: [...notices, ...walked.notices].sort(
+      (a, b) =>
+        compareStrings(a.file ?? '', b.file ?? '') ||
+        (a.line ?? 0) - (b.line ?? 0) ||
+        (a.column ?? 0) - (b.column ?? 0),
+    ),
+    wholeProject: directories.length > 0,
+  };
+}
+
+/**
+ * The walk of the directories a run looks at (those named, and the projects of named files): their
+ * source files, packages, path aliases and subpath imports, what was wrong in their configs, and
+ * what the walk consulted. The same for every run over the same directories, whichever files are
+ * named in them: the part of discovery worth keeping between runs.
+ */
+export interface ProjectWalk {
+  /** Source files, absolute, in the order found. */
+  files: string[];
+  packages: WorkspacePackage[];
+  aliases: PathAlias[];
+  subpathImports: SubpathImports[];
+  notices: Notice[];
+  /** What the answer was read from: a later walk of the same directories reuses it while none of these changed. */
+  consulted: { directories: string[]; files: string[]; probes: string[] };
+}
+
+export type Walker = (contextDirs: string[], root: string, extraIgnores: string[], ignoreBase: string) => ProjectWalk;
+
+export function walkProject(
+  contextDirs: string[],
+  root: string,
+  extraIgnores: string[],
+  ignoreBase: string,
+): ProjectWalk {
+  const consulted = new Consulted();
+  const notices: Notice[] = [];
+  const files: string[] = [];
   const packages = new Map<string, WorkspacePackage>();
   const aliases: PathAlias[] = [];
   const subpathImports = new Map<string, SubpathImports>();
@@ -106,7 +155,7 @@ export function discoverSync(paths: string[], root: string, extraIgnores: string
   const projectConfigs = new ProjectConfigReader(root, packages, consulted);
   const readConfigs = new Map<string, string[]>();
   const fs = cachedDirectoryReads(consulted);
-  for (const dir of [...contextDirs].sort()) {
+  for (const dir of contextDirs) {
     const gitignore = GitIgnore.load(dir, ALWAYS_IGNORED, fs, consulted);
     // Manifests and project configs in one walk of the tree (each walk reads every directory).
     const settings = globbySync(['**/package.json', '**/{tsconfig,jsconfig}*.json'], {
@@ -162,24 +211,15 @@ export function discoverSync(paths: string[], root: string, extraIgnores: string
     for (const f of found) {
       const abs = resolve(f);
       if (gitignore.ignores(abs)) continue;
-      files.add(abs);
-      if (directories.some((d) => isInside(abs, d))) targets.add(abs);
+      files.push(abs);
     }
   }
-  const sorted = [...files].sort((a, b) => compareStrings(toPosix(a), toPosix(b)));
   return {
-    files: sorted,
-    targets,
+    files,
     packages: [...packages.values()],
     aliases,
     subpathImports: [...subpathImports.values()],
-    notices: [...notices, ...projectConfigs.notices].sort(
-      (a, b) =>
-        compareStrings(a.file ?? '', b.file ?? '') ||
-        (a.line ?? 0) - (b.line ?? 0) ||
-        (a.column ?? 0) - (b.column ?? 0),
-    ),
-    wholeProject: directories.length > 0,
+    notices: [...notices, ...projectConfigs.notices],
     consulted: {
       directories: [...consulted.directories].sort(),
       files: [...consulted.files].sort(),
@@ -214,9 +254,9 @@ function isInside(file: string, dir: string): boolean {
 }
 
 /** The nearest directory above a file holding a package.json or a .git: the project it belongs to. */
-function projectRootOf(file: string, consulted: Consulted): string {
+function projectRootOf(file: string): string {
   for (let dir = dirname(file); ; dir = dirname(dir)) {
-    if (consulted.exists(join(dir, 'package.json')) || consulted.exists(join(dir, '.git'))) return dir;
+    if (existsSync(join(dir, 'package.json')) || existsSync(join(dir, '.git'))) return dir;
     if (dirname(dir) === dir) return dirname(file);
   }
 }
