@@ -64,11 +64,11 @@ export class CallGraph {
     // `this.run(...)` calls a method of its own class; other receivers are matched by name.
     const owner = enclosingClassLike(fn);
     const onClass = ts.isMethodDeclaration(fn) && isStatic(fn);
-    const process = this.processGroupOf(fn.getSourceFile().fileName);
+    const ownGroup = this.processGroupOf(fn.getSourceFile().fileName);
     let final = true;
     const callers = (withBareCalls ? group.byMethodNameBare : group.byMethodName).filter((call) => {
       // `client.request(url)` in a package that never runs beside this one calls another `request`.
-      if (this.processGroupOf(call.getSourceFile().fileName) !== process) return false;
+      if (this.processGroupOf(call.getSourceFile().fileName) !== ownGroup) return false;
       const receiver = skipOuter((skipOuter(call.expression) as ts.PropertyAccessExpression).expression);
       if (receiver.kind === ts.SyntaxKind.ThisKeyword)
         return !owner || this.project.inheritsFrom(enclosingClassLike(call), owner);
