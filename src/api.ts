@@ -4,7 +4,7 @@ import { rules as allRules } from '../rules/index.js';
 import { ExtractionCache } from './cache/extraction-cache.js';
 import { stampsOf, unchanged, type Stamps } from './cache/stamps.js';
 import { combineFacts, parseFacts, serializeFacts, settingsDigest, sharedFile } from './cache/facts-file.js';
-import { UsageError } from './config/errors.js';
+import { UsageError, UserError } from './config/errors.js';
 import { BASELINE_FILE_NAME, findBaselineFile, readBaseline, writeBaseline } from './config/baseline.js';
 import { findConfigFile, loadConfig } from './config/load.js';
 import type { ResolvedConfig } from './config/types.js';
@@ -276,12 +276,21 @@ export function merge(options: MergeOptions): RunResult {
     directives: new Map(Object.entries(combined.directives)),
     filesParsed: combined.filesParsed,
   };
-  return conclude(
-    { root, config, configFile, paths: ['.'], files, targets: new Set(files), wholeProject: true, options },
-    extraction,
-    combined.notices.discovery,
-    combined.notices.read,
-  );
+  try {
+    return conclude(
+      { root, config, configFile, paths: ['.'], files, targets: new Set(files), wholeProject: true, options },
+      extraction,
+      combined.notices.discovery,
+      combined.notices.read,
+    );
+  } catch (error) {
+    // The files were checked field by field as far as merging needs; deeper damage (a facts file
+    // edited by hand) shows here, and is still the input's fault, not a crash.
+    if (error instanceof UserError) throw error;
+    throw new UsageError(
+      `merge: the facts of ${options.factsFiles.join(', ')} do not hold together (${error instanceof Error ? error.message : String(error)}): write them again with \`obslint facts\``,
+    );
+  }
 }
 
 interface Conclusion {

@@ -60,6 +60,18 @@ describe('obslint facts and obslint merge', () => {
     const partial = join(out, 'partial.json');
     writeFileSync(partial, JSON.stringify({ ...JSON.parse(readFileSync(search, 'utf8')), catalog: {} }));
     await refused([checkout, partial], /partial\.json: incomplete facts/);
+    const misplaced = join(out, 'misplaced.json');
+    const facts = JSON.parse(readFileSync(search, 'utf8')) as { catalog: { metrics: unknown[] } };
+    writeFileSync(misplaced, JSON.stringify({ ...facts, catalog: { ...facts.catalog, metrics: [1] } }));
+    await refused([checkout, misplaced], /misplaced\.json: incomplete facts/);
+    // Damage deeper than merging reads is still the input's: a usage error, not a crash.
+    const edited = join(out, 'edited.json');
+    const metric = facts.catalog.metrics[0] as Record<string, unknown>;
+    writeFileSync(
+      edited,
+      JSON.stringify({ ...facts, catalog: { ...facts.catalog, metrics: [{ ...metric, labelNames: 5 }] } }),
+    );
+    await refused([checkout, edited], /the facts of .*edited\.json do not hold together \(.*\): write them again/);
     // Facts written under other wrappers describe other metrics.
     const config = join(out, 'obslint.yaml');
     writeFileSync(config, "version: 1\nwrappers:\n  - { callee: '@fleet/metrics#counter', kind: counter, name: 0 }\n");

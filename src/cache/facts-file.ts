@@ -64,6 +64,10 @@ export function parseFacts(text: string): PackageFacts | { problem: string } {
     ['discovery', 'read', 'extraction'].every((k) => Array.isArray(notices[k])) &&
     isRecord(catalog) &&
     CATALOG_LISTS.every((k) => Array.isArray(catalog[k])) &&
+    LOCATED_LISTS.every((k) => (catalog[k] as unknown[]).every(isLocated)) &&
+    (catalog.metrics as Record<string, unknown>[]).every(
+      (m) => typeof m.id === 'string' && typeof m.name === 'string',
+    ) &&
     isRecord(catalog.tracing);
   return wellFormed
     ? (value as unknown as PackageFacts)
@@ -142,6 +146,13 @@ export function sharedFile(all: readonly PackageFacts[]): { file: string; packag
       owner.set(file, facts.package);
     }
   return undefined;
+}
+
+/** An entry sitting at a place in the code: what merging sorts by. */
+function isLocated(entry: unknown): boolean {
+  if (!isRecord(entry) || !isRecord(entry.loc)) return false;
+  const { file, line, column } = entry.loc;
+  return typeof file === 'string' && typeof line === 'number' && typeof column === 'number';
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
