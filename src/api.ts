@@ -1,4 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { rules as allRules } from '../rules/index.js';
 import { ExtractionCache } from './cache/extraction-cache.js';
@@ -9,14 +10,9 @@ import { BASELINE_FILE_NAME, findBaselineFile, readBaseline, writeBaseline } fro
 import { findConfigFile, loadConfig } from './config/load.js';
 import type { ResolvedConfig } from './config/types.js';
 import { diffRevisions, type DiffOptions } from './diff/run.js';
-import {
-  discoverSync,
-  readManifest,
-  walkProject,
-  type Discovery,
-  type ProjectWalk,
-  type Walker,
-} from './discovery/discover.js';
+import { discoverSync, type Discovery } from './discovery/discover.js';
+import { readManifest } from './discovery/manifest.js';
+import type { ProjectWalk, Walker } from './discovery/walk.js';
 import { readSources } from './discovery/read-sources.js';
 import {
   applyBaseline,
@@ -29,8 +25,8 @@ import {
 import type { AnyRule } from './engine/define-rule.js';
 import { runRules, severityOf } from './engine/run-rules.js';
 import { estimate } from './estimate/estimate.js';
-import { extract, type Extraction } from './extract/extract.js';
-import { unreadHelpersNotice } from './extract/facts/unread-helpers.js';
+import type { extract, Extraction } from './extract/extract.js';
+import { unreadHelpersNotice } from './model/unread-helpers.js';
 import { ModuleResolver } from './extract/syntax/module-resolver.js';
 import { filesChangedSince, type ChangedFiles } from './git/changed-files.js';
 import type { Notice, RunDiff, RunResult } from './types.js';
@@ -124,7 +120,9 @@ function extractProject(options: Omit<AnalyzeOptions, 'changedSince'>): Extracte
   const { root, configFile, config } = budgetFileOf(options);
   const paths = options.paths && options.paths.length > 0 ? options.paths : ['.'];
   // `ignore` globs are relative to the budget file, like everything in it.
-  const walk = options.cacheLocation ? walkWithCache(options.cacheLocation, root, timer) : walkProject;
+  const walk: Walker = options.cacheLocation
+    ? walkWithCache(options.cacheLocation, root, timer)
+    : (...args) => compilerStage().walkProject(...args);
   const discovery = timer.time('discovery', () =>
     discoverSync(paths, root, config.ignore, configFile ? dirname(configFile) : root, walk),
   );
@@ -140,7 +138,7 @@ function extractProject(options: Omit<AnalyzeOptions, 'changedSince'>): Extracte
     wrappers: config.wrappers,
     timer,
   };
-  const run = (): Extraction => timer.time('extract', () => extract(extractOptions));
+  const run = (): Extraction => timer.time('extract', () => compilerStage().extract(extractOptions));
   let extraction: Extraction;
   if (options.cacheLocation) {
     const cache = new ExtractionCache<Extraction>(options.cacheLocation, root);
@@ -155,6 +153,31 @@ function extractProject(options: Omit<AnalyzeOptions, 'changedSince'>): Extracte
       });
   } else extraction = run();
   return { root, config, configFile, paths, discovery, readNotices, extraction };
+}
+
+/** The stages that need the TypeScript compiler (see `extraction-stage.ts`). */
+export interface CompilerStage {
+  extract: typeof extract;
+  walkProject: Walker;
+}
+
+let stage: CompilerStage | undefined;
+
+/**
+ * For front ends that load everything up front (the Action's bundle, the ESLint plugin) or run from
+ * sources (the tests): the stage as they imported it, instead of loading it on first need.
+ */
+export function provideCompilerStage(provided: CompilerStage): void {
+  stage = provided;
+}
+
+/**
+ * Loaded on first need, synchronously (Node ≥ 20.19 requires ES modules): a run served from the
+ * cache never needs it, and loading the TypeScript compiler was most of such a run.
+ */
+function compilerStage(): CompilerStage {
+  stage ??= createRequire(import.meta.url)('./extraction-stage.js') as CompilerStage;
+  return stage;
 }
 
 /**
@@ -172,7 +195,7 @@ function walkWithCache(location: string, root: string, timer: PhaseTimer): Walke
       timer.count('discovered from the cache', cached.walk.files.length);
       return cached.walk;
     }
-    const walk = walkProject(contextDirs, walkRoot, extraIgnores, ignoreBase);
+    const walk = compilerStage().walkProject(contextDirs, walkRoot, extraIgnores, ignoreBase);
     cache.write(key, { walk, stamps: stampsOf(walk.consulted) });
     return walk;
   };

@@ -1,6 +1,7 @@
 import { relative, resolve } from 'node:path';
 import * as core from '@actions/core';
-import { analyze, diff } from '../api.js';
+import { provideCompilerStage, analyze, diff } from '../api.js';
+import * as compilerStage from '../extraction-stage.js';
 import { UserError } from '../config/errors.js';
 import { GitError } from '../git/git.js';
 import { changedLines, repositoryRoot } from '../git/revision.js';
@@ -20,6 +21,9 @@ import {
   type ReportInput,
 } from './report.js';
 import { writeSarif } from './sarif.js';
+
+// One bundle: the stage is in it, not beside it.
+provideCompilerStage(compilerStage);
 
 /**
  * The GitHub Action: analyse the workspace, compare it with the pull request's base, and report

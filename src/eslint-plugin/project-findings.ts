@@ -1,8 +1,12 @@
 import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
-import { analyzeProject } from '../api.js';
+import { provideCompilerStage, analyzeProject } from '../api.js';
+import * as compilerStage from '../extraction-stage.js';
 import type { Finding } from '../types.js';
 import { displayPath } from '../util/paths.js';
+
+// Everything is loaded up front here (an editor's long-lived process).
+provideCompilerStage(compilerStage);
 
 /**
  * The findings of one file, from an analysis of its whole project (cross-file facts: call sites,

@@ -1,6 +1,6 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { SOURCE_EXTENSIONS } from '../discovery/discover.js';
+import { SOURCE_EXTENSIONS } from '../discovery/source-files.js';
 import { catFileBatch, git, GitError, gitOrThrow } from './git.js';
 
 /** The top of the work tree that contains `cwd`. */

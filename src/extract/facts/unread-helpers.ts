@@ -1,5 +1,5 @@
 import { ts } from 'ts-morph';
-import type { MetricKind, Notice, UnreadHelper } from '../../types.js';
+import type { MetricKind, UnreadHelper } from '../../types.js';
 import { libraryPaths } from '../flow/library-path.js';
 import { scalarText, type StaticEvaluator } from '../flow/static-eval.js';
 import type { ValueFlow } from '../flow/value-flow.js';
@@ -92,18 +92,4 @@ function argumentShape(
   );
   if (labels > 0) shape.labelNames = labels;
   return shape;
-}
-
-/** One note for a run that met helpers it cannot read: why their metrics are missing, and what to do. */
-export function unreadHelpersNotice(helpers: readonly UnreadHelper[]): Notice | undefined {
-  const [first] = helpers;
-  if (!first) return undefined;
-  const more = helpers.length > 1 ? ` and ${helpers.length - 1} more` : '';
-  return {
-    level: 'note',
-    file: first.loc.file,
-    line: first.loc.line,
-    column: first.loc.column,
-    message: `metrics defined through \`${first.callee}\`${more} are not counted: obslint cannot read that module (an installed package, or one it cannot resolve); declare it under \`wrappers:\` in obslint.yaml (\`obslint init\` writes the stubs)`,
-  };
 }

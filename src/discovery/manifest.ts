@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { WorkspacePackage } from '../extract/syntax/module-resolver.js';
+import type { Notice } from '../types.js';
+import { displayPath } from '../util/paths.js';
+import { lineColumn, unclosedJson } from './json-text.js';
+
+export type ManifestRead = { pkg: WorkspacePackage; imports: Record<string, unknown> } | { notice: Notice };
+
+/** A package.json: the workspace package it declares and its `imports`; a broken one is a notice. */
+export function readManifest(manifest: string, root: string): ManifestRead {
+  let text: string;
+  let json: unknown;
+  try {
+    text = readFileSync(manifest, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    return { notice: { level: 'warning', file: displayPath(root, manifest), message: `cannot read (${code})` } };
+  }
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return {
+      notice: { level: 'warning', ...jsonErrorAt(text, (error as Error).message, displayPath(root, manifest)) },
+    };
+  }
+  if (!json || typeof json !== 'object' || Array.isArray(json))
+    return {
+      notice: {
+        level: 'warning',
+        file: displayPath(root, manifest),
+        line: 1,
+        column: 1,
+        message: 'package.json is not a JSON object; its name, imports and dependencies are not used',
+      },
+    };
+  const fields = json as Record<string, unknown>;
+  const entries = [fields.types, fields.module, fields.main].filter((e): e is string => typeof e === 'string');
+  const strings = (value: unknown): Record<string, string> =>
+    value && typeof value === 'object'
+      ? Object.fromEntries(Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string'))
+      : {};
+  const name = typeof fields.name === 'string' ? fields.name : `(unnamed:${manifest})`;
+  const imports =
+    fields.imports && typeof fields.imports === 'object' && !Array.isArray(fields.imports)
+      ? (fields.imports as Record<string, unknown>)
+      : {};
+  return {
+    pkg: {
+      name,
+      dir: dirname(manifest),
+      entries,
+      scripts: Object.values(strings(fields.scripts)),
+      dependencies: { ...strings(fields.devDependencies), ...strings(fields.dependencies) },
+      ...(fields.browser !== undefined && fields.browser !== false ? { browser: true } : {}),
+    },
+    imports,
+  };
+}
+
+/** Where a package.json stops being JSON: an unclosed bracket or string where it opens, else where JSON.parse stopped. */
+function jsonErrorAt(text: string, message: string, file: string): Omit<Notice, 'level'> {
+  const unclosed = unclosedJson(text, false);
+  const position = /at position (\d+)/.exec(message)?.[1];
+  let offset =
+    unclosed?.offset ??
+    (position !== undefined ? Number(position) : /end of JSON/.test(message) ? text.trimEnd().length : 0);
+  // `"version": "1.0.0",\n}`: JSON.parse stops at the `}`; the comma before it is what to delete.
+  const comma = unclosed ? undefined : /,\s*$/.exec(text.slice(0, offset));
+  if (comma && /^[}\]]/.test(text.slice(offset))) offset = comma.index;
+  const reason =
+    unclosed?.message ??
+    (comma && text[offset] === ',' ? 'a trailing comma (JSON allows none)' : undefined) ??
+    (text.trim() === '' ? 'the file is empty' : undefined) ??
+    message.replace(/, ".*" is not valid JSON$/s, '').replace(/ in JSON at position \d+$/, '');
+  return {
+    file,
+    ...lineColumn(text, offset),
+    message: `invalid JSON: ${reason}; this package's name, imports and dependencies are not used`,
+  };
+}
+
+/** Budget-file globs are relative to the budget file's directory; globby wants them relative to the scanned dir. */

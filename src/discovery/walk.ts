@@ -1,0 +1,155 @@
+import { basename, relative, resolve } from 'node:path';
+import { globbySync } from 'globby';
+import type { PathAlias, SubpathImports, WorkspacePackage } from '../extract/syntax/module-resolver.js';
+import type { Notice } from '../types.js';
+import { toPosix } from '../util/paths.js';
+import { Consulted } from './consulted.js';
+import { cachedDirectoryReads } from './directory-cache.js';
+import { GitIgnore } from './gitignore.js';
+import { readManifest } from './manifest.js';
+import { SOURCE_EXTENSIONS } from './source-files.js';
+import { ProjectConfigReader } from './tsconfig.js';
+
+/** Build output and dependencies: never user source, whatever .gitignore says. */
+const ALWAYS_IGNORED = [
+  '**/node_modules/**',
+  '**/dist/**',
+  '**/build/**',
+  '**/out/**',
+  '**/coverage/**',
+  '**/.git/**',
+  // Yarn's own release and plugins, and its zip cache: never the project's code.
+  '**/.yarn/**',
+  '**/*.d.ts',
+  '**/*.d.mts',
+  '**/*.d.cts',
+  '**/*.min.js',
+];
+
+/** Tests create metrics that never reach production; name them explicitly to analyse them. */
+const TEST_FILES = [
+  '**/*.test.*',
+  '**/*.spec.*',
+  '**/__tests__/**',
+  '**/__mocks__/**',
+  '**/test/**',
+  '**/tests/**',
+  '**/spec/**',
+];
+
+/**
+ * The walk of the directories a run looks at (those named, and the projects of named files): their
+ * source files, packages, path aliases and subpath imports, what was wrong in their configs, and
+ * what the walk consulted. The same for every run over the same directories, whichever files are
+ * named in them: the part of discovery worth keeping between runs.
+ */
+export interface ProjectWalk {
+  /** Source files, absolute, in the order found. */
+  files: string[];
+  packages: WorkspacePackage[];
+  aliases: PathAlias[];
+  subpathImports: SubpathImports[];
+  notices: Notice[];
+  /** What the answer was read from: a later walk of the same directories reuses it while none of these changed. */
+  consulted: { directories: string[]; files: string[]; probes: string[] };
+}
+
+export type Walker = (contextDirs: string[], root: string, extraIgnores: string[], ignoreBase: string) => ProjectWalk;
+
+export function walkProject(
+  contextDirs: string[],
+  root: string,
+  extraIgnores: string[],
+  ignoreBase: string,
+): ProjectWalk {
+  const consulted = new Consulted();
+  const notices: Notice[] = [];
+  const files: string[] = [];
+  const packages = new Map<string, WorkspacePackage>();
+  const aliases: PathAlias[] = [];
+  const subpathImports = new Map<string, SubpathImports>();
+  const readManifests = new Set<string>();
+  const projectConfigs = new ProjectConfigReader(root, packages, consulted);
+  const readConfigs = new Map<string, string[]>();
+  const fs = cachedDirectoryReads(consulted);
+  for (const dir of contextDirs) {
+    const gitignore = GitIgnore.load(dir, ALWAYS_IGNORED, fs, consulted);
+    // Manifests and project configs in one walk of the tree (each walk reads every directory).
+    const settings = globbySync(['**/package.json', '**/{tsconfig,jsconfig}*.json'], {
+      cwd: dir,
+      absolute: true,
+      ignore: ALWAYS_IGNORED,
+      dot: false,
+      suppressErrors: true,
+      fs,
+    });
+    const isManifest = (f: string): boolean => basename(f) === 'package.json';
+    const manifests = settings.filter(isManifest);
+    for (const manifest of manifests.filter((f) => !gitignore.ignores(f)).sort()) {
+      if (readManifests.has(manifest)) continue;
+      readManifests.add(manifest);
+      consulted.files.add(manifest);
+      const read = readManifest(manifest, root);
+      if ('notice' in read) {
+        notices.push(read.notice);
+        continue;
+      }
+      const pkg = read.pkg;
+      if (!packages.has(pkg.name)) packages.set(pkg.name, pkg);
+      subpathImports.set(pkg.dir, { dir: pkg.dir, imports: read.imports });
+    }
+    const configs = settings.filter((f) => !isManifest(f));
+    const outputDirs: string[] = [];
+    for (const config of configs.filter((f) => !gitignore.ignores(f)).sort()) {
+      let dirs = readConfigs.get(config);
+      if (!dirs) {
+        const read = projectConfigs.read(config);
+        aliases.push(...read.aliases);
+        readConfigs.set(config, (dirs = read.outputDirectories));
+      }
+      outputDirs.push(...dirs);
+    }
+    const buildDirs = outputDirs.map((d) => toPosix(relative(dir, d))).filter((d) => d && !d.startsWith('..'));
+    const ignore = [
+      ...ALWAYS_IGNORED,
+      ...TEST_FILES,
+      ...buildDirs.map((d) => `${d}/**`),
+      ...extraIgnores.map((g) => relativeGlob(g, ignoreBase, dir)).filter((g): g is string => Boolean(g)),
+    ];
+    const found = globbySync([`**/*.{${SOURCE_EXTENSIONS.join(',')}}`], {
+      cwd: dir,
+      absolute: true,
+      ignore,
+      dot: false,
+      followSymbolicLinks: false,
+      suppressErrors: true,
+      fs,
+    });
+    for (const f of found) {
+      const abs = resolve(f);
+      if (gitignore.ignores(abs)) continue;
+      files.push(abs);
+    }
+  }
+  return {
+    files,
+    packages: [...packages.values()],
+    aliases,
+    subpathImports: [...subpathImports.values()],
+    notices: [...notices, ...projectConfigs.notices],
+    consulted: {
+      directories: [...consulted.directories].sort(),
+      files: [...consulted.files].sort(),
+      probes: [...consulted.probes].sort(),
+    },
+  };
+}
+
+function relativeGlob(glob: string, base: string, dir: string): string | undefined {
+  if (glob.startsWith('**/')) return glob;
+  const down = toPosix(relative(base, dir));
+  if (!down) return glob;
+  if (!down.startsWith('..')) return glob.startsWith(`${down}/`) ? glob.slice(down.length + 1) : undefined;
+  const up = toPosix(relative(dir, base));
+  return up.startsWith('..') ? undefined : `${up}/${glob}`;
+}
