@@ -3,7 +3,6 @@ import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { rules as allRules } from '../rules/index.js';
 import { ExtractionCache } from './cache/extraction-cache.js';
-import { stampsOf, unchanged, type Stamps } from './cache/stamps.js';
 import { combineFacts, parseFacts, serializeFacts, settingsDigest, sharedFile } from './cache/facts-file.js';
 import { UsageError, UserError } from './config/errors.js';
 import { BASELINE_FILE_NAME, findBaselineFile, readBaseline, writeBaseline } from './config/baseline.js';
@@ -11,6 +10,7 @@ import { findConfigFile, loadConfig } from './config/load.js';
 import type { ResolvedConfig } from './config/types.js';
 import { diffRevisions, type DiffOptions } from './diff/run.js';
 import { discoverSync, type Discovery } from './discovery/discover.js';
+import { unchanged } from './discovery/consulted.js';
 import { readManifest } from './discovery/manifest.js';
 import type { ProjectWalk, Walker } from './discovery/walk.js';
 import { readSources } from './discovery/read-sources.js';
@@ -187,16 +187,16 @@ function compilerStage(): CompilerStage {
  * project too, and share the entry with runs over the whole of it.
  */
 function walkWithCache(location: string, root: string, timer: PhaseTimer): Walker {
-  const cache = new ExtractionCache<{ walk: ProjectWalk; stamps: Stamps }>(location, root, 'discovery');
+  const cache = new ExtractionCache<ProjectWalk>(location, root, 'discovery');
   return (contextDirs, walkRoot, extraIgnores, ignoreBase) => {
     const key = ExtractionCache.key(new Map(), { contextDirs, walkRoot, extraIgnores, ignoreBase });
     const cached = cache.read(key);
     if (cached && unchanged(cached.stamps)) {
-      timer.count('discovered from the cache', cached.walk.files.length);
-      return cached.walk;
+      timer.count('discovered from the cache', cached.files.length);
+      return cached;
     }
     const walk = compilerStage().walkProject(contextDirs, walkRoot, extraIgnores, ignoreBase);
-    cache.write(key, { walk, stamps: stampsOf(walk.consulted) });
+    cache.write(key, walk);
     return walk;
   };
 }
@@ -224,6 +224,11 @@ function extractionSettings(config: ResolvedConfig): unknown {
   return [config.defaults.statusCodes, config.wrappers];
 }
 
+/** What of the budget file a package's facts depend on: what extraction reads, and which files it analyses. */
+function factsSettings(config: ResolvedConfig): unknown {
+  return [extractionSettings(config), config.ignore];
+}
+
 export interface FactsOptions extends Pick<AnalyzeOptions, 'cwd' | 'configFile' | 'timer'> {
   /** The package's directory, relative to the working directory. */
   package: string;
@@ -248,7 +253,7 @@ export function packageFacts(options: FactsOptions): string {
       directives: Object.fromEntries(extraction.directives),
       notices: { discovery: discovery.notices, read: readNotices, extraction: extraction.notices },
     },
-    settingsDigest(extractionSettings(config)),
+    settingsDigest(factsSettings(config)),
   );
 }
 
@@ -263,7 +268,10 @@ export interface MergeOptions extends Omit<AnalyzeOptions, 'paths' | 'changedSin
  */
 export function merge(options: MergeOptions): RunResult {
   const { root, configFile, config } = budgetFileOf(options);
-  const settings = settingsDigest(extractionSettings(config));
+  const settings = settingsDigest(factsSettings(config));
+  const named = options.factsFiles.map((file) => resolve(root, file));
+  const twice = options.factsFiles.find((_, i) => named.indexOf(named[i]) !== i);
+  if (twice !== undefined) throw new UsageError(`merge: ${twice} is named twice`);
   const all = options.factsFiles.map((file) => {
     let text: string;
     try {
@@ -275,7 +283,7 @@ export function merge(options: MergeOptions): RunResult {
     if ('problem' in facts) throw new UsageError(`merge: ${file}: ${facts.problem}`);
     if (facts.settings !== settings)
       throw new UsageError(
-        `merge: ${file} was written under other budget-file settings (wrappers or status codes): write it again`,
+        `merge: ${file} was written under other budget-file settings (wrappers, status codes or ignore globs): write it again`,
       );
     return facts;
   });

@@ -76,6 +76,31 @@ describe('callers by name leave out calls the runtime answers', () => {
     expect(found['set@7']).toEqual(['registry.set']);
   });
 
+  it('a subclass of a collection, or a project class named like one, may be the project method', () => {
+    const found = callersByName(
+      [
+        'class CountingMap extends Map<string, number> { set(key: string, n: number) { return super.set(key, n + 1); } }',
+        'const seen: Map<string, number> = new CountingMap();',
+        "seen.set('a', 1);",
+        'class Set { add(layer: string) { return layer; } }',
+        "new Set().add('roads');",
+      ].join('\n'),
+    );
+    expect(found['set@1']).toEqual(['super.set', 'seen.set']);
+    expect(found['add@4']).toEqual(['new Set().add']);
+  });
+
+  it('a static method calls its base class through super', () => {
+    const found = callersByName(
+      [
+        'class Base { static record(status: string) { return status; } }',
+        "class Child extends Base { static record(status: string) { return super.record(status + '!'); } }",
+        "Child.record('ok');",
+      ].join('\n'),
+    );
+    expect(found['record@1']).toEqual(['super.record', 'Child.record']);
+  });
+
   it('a JavaScript class field only ever created as a collection is one', () => {
     const found = callersByName(
       [

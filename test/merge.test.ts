@@ -51,6 +51,7 @@ describe('obslint facts and obslint merge', () => {
       expect(run.stdout).toBe('');
     };
     await refused([join(out, 'missing.json')], /merge: cannot read .*missing\.json: ENOENT/);
+    await refused([checkout, search, checkout], /merge: .*checkout\.json is named twice/);
     const notJson = join(out, 'broken.json');
     writeFileSync(notJson, '{"format": "obslint-facts/1", ');
     await refused([checkout, notJson], /broken\.json: not JSON/);
@@ -78,6 +79,13 @@ describe('obslint facts and obslint merge', () => {
     const run = await runCli(['merge', checkout, search, '--config', config], { cwd: MONOREPO });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/was written under other budget-file settings/);
+    // Other ignore globs analyse other files.
+    writeFileSync(config, "version: 1\nignore: ['**/server.ts']\n");
+    const ignoring = await runCli(['merge', checkout, search, '--config', config], { cwd: MONOREPO });
+    expect(ignoring.code).toBe(2);
+    expect(ignoring.stderr).toMatch(
+      /was written under other budget-file settings \(wrappers, status codes or ignore globs\)/,
+    );
     // The same file in two packages' facts would count its metrics twice.
     const whole = join(out, 'services.json');
     expect((await runCli(['facts', 'services', '-o', whole], { cwd: MONOREPO })).code).toBe(0);

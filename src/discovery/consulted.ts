@@ -1,4 +1,27 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+
+/** Each consulted path with what it was just before discovery read it. */
+export type Stamps = [path: string, stamp: string][];
+
+/**
+ * A change this recent may share its timestamp with one still to come (file times come from a coarse
+ * clock): such a stamp never matches, and the next run looks again (git's "racily clean" entries).
+ */
+const RACY_NS = 100_000_000n;
+
+/**
+ * The paths of one kind discovery consulted, each stamped the first time, before it is read: a
+ * change made while the walk runs leaves the stamp older than what was read, so the next run looks
+ * again rather than trusting a stale answer.
+ */
+class StampedPaths {
+  readonly stamps = new Map<string, string>();
+  constructor(private readonly stamp: (path: string) => string) {}
+
+  add(path: string): void {
+    if (!this.stamps.has(path)) this.stamps.set(path, this.stamp(path));
+  }
+}
 
 /**
  * What discovery looked at, so that a later run can tell whether its answer still holds: every
@@ -7,13 +30,60 @@ import { existsSync } from 'node:fs';
  * whose mere existence it asked about (`.git`, `node_modules`).
  */
 export class Consulted {
-  readonly directories = new Set<string>();
-  readonly files = new Set<string>();
-  readonly probes = new Set<string>();
+  readonly directories = new StampedPaths(directoryStamp);
+  readonly files = new StampedPaths(fileStamp);
+  readonly probes = new StampedPaths(probeStamp);
 
   /** `existsSync`, remembered as a probe. */
   exists(path: string): boolean {
     this.probes.add(path);
     return existsSync(path);
   }
+
+  /** Every stamp, in a stable order. */
+  stamps(): Stamps {
+    return [this.directories, this.files, this.probes]
+      .flatMap((kind) => [...kind.stamps])
+      .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : 1));
+  }
+}
+
+/** Whether every stamped path is still as it was when discovery read it. */
+export function unchanged(stamps: Stamps): boolean {
+  for (const [path, stamp] of stamps) {
+    if (stamp.endsWith(':racy')) return false;
+    const now = stamp.startsWith('d:')
+      ? directoryStamp(path)
+      : stamp.startsWith('f:')
+        ? fileStamp(path)
+        : probeStamp(path);
+    if (now !== stamp) return false;
+  }
+  return true;
+}
+
+/**
+ * A directory by its modification and change times and inode (an entry added, removed or renamed
+ * changes them; a directory replaced by another has another inode), a file by those and its size
+ * (a restore that keeps the modification time, `cp -p` or a cache, still changes the change time).
+ */
+function directoryStamp(path: string): string {
+  return `d:${statStamp(path, false)}`;
+}
+
+function fileStamp(path: string): string {
+  return `f:${statStamp(path, true)}`;
+}
+
+function probeStamp(path: string): string {
+  return `p:${existsSync(path) ? 'yes' : 'no'}`;
+}
+
+function statStamp(path: string, withSize: boolean): string {
+  const stat = statSync(path, { bigint: true, throwIfNoEntry: false });
+  if (!stat) return 'missing';
+  const now = BigInt(Date.now()) * 1_000_000n;
+  const latest = stat.mtimeNs > stat.ctimeNs ? stat.mtimeNs : stat.ctimeNs;
+  if (now - latest < RACY_NS) return 'racy';
+  return `${stat.mtimeNs}:${stat.ctimeNs}:${stat.ino}${withSize ? `:${stat.size}` : ''}`;
 }

@@ -52,6 +52,7 @@ export function readManifest(manifest: string, root: string): ManifestRead {
       entries,
       scripts: Object.values(strings(fields.scripts)),
       dependencies: { ...strings(fields.devDependencies), ...strings(fields.dependencies) },
+      peers: Object.keys(strings(fields.peerDependencies)).sort(),
       ...(fields.browser !== undefined && fields.browser !== false ? { browser: true } : {}),
     },
     imports,

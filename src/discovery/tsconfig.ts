@@ -2,7 +2,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { ts } from 'ts-morph';
 import type { PathAlias, WorkspacePackage } from '../extract/syntax/module-resolver.js';
 import type { Notice } from '../types.js';
-import { Consulted } from './consulted.js';
+import type { Consulted } from './consulted.js';
 import { unclosedJson } from './json-text.js';
 import { displayPath, toPosix } from '../util/paths.js';
 
@@ -41,7 +41,7 @@ export class ProjectConfigReader {
     private readonly root: string,
     /** The repository's own packages, by name (filled as discovery finds them). */
     packages: ReadonlyMap<string, WorkspacePackage>,
-    private readonly consulted = new Consulted(),
+    private readonly consulted: Consulted,
   ) {
     // `extends: "@repo/tsconfig/base.json"` in a workspace that is not installed: read the package's own directory.
     const located = (path: string): string => {

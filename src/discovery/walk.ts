@@ -3,7 +3,7 @@ import { globbySync } from 'globby';
 import type { PathAlias, SubpathImports, WorkspacePackage } from '../extract/syntax/module-resolver.js';
 import type { Notice } from '../types.js';
 import { toPosix } from '../util/paths.js';
-import { Consulted } from './consulted.js';
+import { Consulted, type Stamps } from './consulted.js';
 import { cachedDirectoryReads } from './directory-cache.js';
 import { GitIgnore } from './gitignore.js';
 import { readManifest } from './manifest.js';
@@ -50,8 +50,8 @@ export interface ProjectWalk {
   aliases: PathAlias[];
   subpathImports: SubpathImports[];
   notices: Notice[];
-  /** What the answer was read from: a later walk of the same directories reuses it while none of these changed. */
-  consulted: { directories: string[]; files: string[]; probes: string[] };
+  /** What the answer was read from, stamped before reading: a later walk of the same directories reuses it while these hold. */
+  stamps: Stamps;
 }
 
 export type Walker = (contextDirs: string[], root: string, extraIgnores: string[], ignoreBase: string) => ProjectWalk;
@@ -137,11 +137,7 @@ export function walkProject(
     aliases,
     subpathImports: [...subpathImports.values()],
     notices: [...notices, ...projectConfigs.notices],
-    consulted: {
-      directories: [...consulted.directories].sort(),
-      files: [...consulted.files].sort(),
-      probes: [...consulted.probes].sort(),
-    },
+    stamps: consulted.stamps(),
   };
 }
 

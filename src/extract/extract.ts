@@ -161,7 +161,7 @@ export function extract(options: ExtractOptions): Extraction {
   const evaluator = new StaticEvaluator(project);
   const types = new TypeOracle(project.files, options.modules, timer);
   const packages = new PackageIndex(root, options.packages);
-  const calls = new CallGraph(project, types, packages.processGroups(candidates.importers));
+  const calls = new CallGraph(project, types, packages.processGroups(candidates.importers, texts.keys()));
   const flow = new ValueFlow(
     project,
     evaluator,

@@ -87,11 +87,14 @@ export class PackageIndex {
   }
 
   /**
-   * Which files may run in one process: packages joined by a declared dependency or by an import
-   * from one's files into the other's, as one group. Code in two groups never calls the other
+   * Which files may run in one process: packages joined by a declared dependency (or peer
+   * dependency) with code, or by an import from one's files into the other's, as one group. Code in two groups never calls the other
    * (four unrelated repositories in one directory, a monorepo's standalone examples).
    */
-  processGroups(importers: ReadonlyMap<string, readonly string[]>): (fileName: string) => PackageScope {
+  processGroups(
+    importers: ReadonlyMap<string, readonly string[]>,
+    files: Iterable<string>,
+  ): (fileName: string) => PackageScope {
     const parent = new Map<PackageScope, PackageScope>();
     const find = (s: PackageScope): PackageScope => {
       let top = s;
@@ -106,9 +109,20 @@ export class PackageIndex {
       if (compareStrings(x.key, y.key) <= 0) parent.set(y, x);
       else parent.set(x, y);
     };
-    for (const scope of this.all()) for (const dep of this.dependenciesOf(scope)) join(scope, dep);
+    // A package of shared configuration (`@repo/tsconfig` in every app's devDependencies) runs
+    // nowhere: only a dependency with code of its own joins two packages.
+    const withCode = new Set([...files].map((file) => this.of(file)));
+    for (const scope of this.all())
+      for (const dep of [...this.dependenciesOf(scope), ...this.peersOf(scope)])
+        if (withCode.has(dep)) join(scope, dep);
     for (const [target, from] of importers) for (const file of from) join(this.of(target), this.of(file));
     return (fileName) => find(this.of(fileName));
+  }
+
+  private peersOf(scope: PackageScope): PackageScope[] {
+    return (scope.manifest?.peers ?? [])
+      .map((d) => this.byName.get(d))
+      .filter((s): s is PackageScope => s !== undefined);
   }
 
   private dependenciesOf(scope: PackageScope): PackageScope[] {

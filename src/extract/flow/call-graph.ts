@@ -341,10 +341,12 @@ export function isMethodLike(fn: ts.SignatureDeclaration): boolean {
 
 /**
  * Whether a receiver may be a class, for a static method's callers: a class or an import of one
- * (or of anything: its module is not always read), a global, `ns.Class`, `this.constructor`, a
+ * (or of anything: its module is not always read), a global, `super`, `ns.Class`, `this.constructor`, a
  * parameter typed as a class; not a variable or parameter holding an instance, nor a call's or `new`'s result.
  */
 function mayNameClass(receiver: ts.Expression): boolean {
+  // `super.record(s)` in a static method calls the base class's static method.
+  if (receiver.kind === ts.SyntaxKind.SuperKeyword) return true;
   if (ts.isIdentifier(receiver)) {
     const decl = lookup(receiver.text, receiver);
     if (!decl || decl.kind === 'class' || decl.kind === 'import') return true;

@@ -2,7 +2,14 @@ import { ts } from 'ts-morph';
 import { table } from '../../util/table.js';
 import { calledFunction, returnedValues } from '../syntax/functions.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
-import { enclosingClassLike, forEachThisAssignment, lookup, skipOuter, type Declaration } from '../syntax/scope.js';
+import {
+  enclosingClassLike,
+  forEachThisAssignment,
+  lookup,
+  propertyKey,
+  skipOuter,
+  type Declaration,
+} from '../syntax/scope.js';
 
 /**
  * gRPC clients of the project's own services: `@grpc/grpc-js` (and the old `grpc`) clients
@@ -140,9 +147,12 @@ function heldUnder(holder: ts.Expression, member: string, r: Reader, depth: numb
   if (depth > MAX_DEPTH) return undefined;
   const e = skipOuter(holder);
   if (ts.isObjectLiteralExpression(e)) {
-    for (const prop of e.properties)
-      if (ts.isPropertyAssignment(prop) && prop.name.getText() === member)
+    for (const prop of e.properties) {
+      if (ts.isPropertyAssignment(prop) && propertyKey(prop.name) === member)
         return builtClient(prop.initializer, r, depth + 1);
+      // `return { instance, garmr }` after `const instance = createClient(…)`.
+      if (ts.isShorthandPropertyAssignment(prop) && prop.name.text === member) return clientOf(prop.name, r, depth + 1);
+    }
     return undefined;
   }
   if (ts.isIdentifier(e)) {
@@ -304,7 +314,7 @@ function overHttp1(transport: ts.Expression | undefined, r: Reader, depth: numbe
   return options.properties.some(
     (p) =>
       ts.isPropertyAssignment(p) &&
-      p.name.getText() === 'httpVersion' &&
+      propertyKey(p.name) === 'httpVersion' &&
       ts.isStringLiteralLike(skipOuter(p.initializer)) &&
       (skipOuter(p.initializer) as ts.StringLiteralLike).text === '1.1',
   );

@@ -59,21 +59,27 @@ function fieldIsCollection(cls: ts.ClassLikeDeclaration, name: string): boolean 
 }
 
 function declaresCollection(type: ts.TypeNode | undefined, initializer: ts.Expression | undefined): boolean {
+  const value = initializer && skipOuter(initializer);
+  // `seen: Map<string, number> = new CountingMap()`: a subclass may override the method.
+  if (value && ts.isNewExpression(value) && !isCollectionCreation(value)) return false;
   if (type) return isCollectionType(type);
-  if (!initializer) return false;
-  const value = skipOuter(initializer);
-  return ts.isArrayLiteralExpression(value) || isCollectionCreation(value);
+  return value !== undefined && (ts.isArrayLiteralExpression(value) || isCollectionCreation(value));
 }
 
 function isCollectionType(type: ts.TypeNode): boolean {
   if (ts.isArrayTypeNode(type) || ts.isTupleTypeNode(type)) return true;
   if (ts.isTypeOperatorNode(type) && type.operator === ts.SyntaxKind.ReadonlyKeyword)
     return isCollectionType(type.type);
-  return ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) && BUILTIN_COLLECTIONS.has(type.typeName.text);
+  return ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) && isBuiltinName(type.typeName);
 }
 
 function isCollectionCreation(e: ts.Expression): boolean {
-  return ts.isNewExpression(e) && ts.isIdentifier(e.expression) && BUILTIN_COLLECTIONS.has(e.expression.text);
+  return ts.isNewExpression(e) && ts.isIdentifier(e.expression) && isBuiltinName(e.expression);
+}
+
+/** `Map` the global, not a project class or an import that happens to be called `Map`. */
+function isBuiltinName(name: ts.Identifier): boolean {
+  return BUILTIN_COLLECTIONS.has(name.text) && lookup(name.text, name) === undefined;
 }
 
 /** The class `this` is an instance of where it is read: the nearest enclosing non-arrow function's class. */

@@ -11,6 +11,8 @@ export interface WorkspacePackage {
   /** Its npm scripts (an instrumentation can be registered with `--require` there). */
   scripts: string[];
   dependencies: Record<string, string>;
+  /** `peerDependencies`: a plugin of a host it does not import (the host loads it by name). */
+  peers?: string[];
   /** A `browser` field: the package is built for the browser. */
   browser?: boolean;
 }

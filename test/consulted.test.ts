@@ -1,0 +1,43 @@
+import { statSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Consulted, unchanged } from '../src/discovery/consulted.js';
+import { tempDir } from './helpers/cli.js';
+
+const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 150));
+
+describe('stamps of what discovery consulted', () => {
+  it('notice a file replaced with the same size and modification time (cp -p, a cache restore)', async () => {
+    const dir = tempDir();
+    const config = join(dir, 'tsconfig.json');
+    writeFileSync(config, '{ "compilerOptions": { "paths": { "@lib/*": ["src/lix/*"] } } }');
+    await settle();
+    const consulted = new Consulted();
+    consulted.files.add(config);
+    const stamps = consulted.stamps();
+    expect(unchanged(stamps)).toBe(true);
+    const { atime, mtime } = statSync(config);
+    await settle();
+    writeFileSync(config, '{ "compilerOptions": { "paths": { "@lib/*": ["src/lib/*"] } } }');
+    utimesSync(config, atime, mtime);
+    await settle();
+    expect(statSync(config).mtimeMs).toBe(mtime.getTime());
+    expect(unchanged(stamps)).toBe(false);
+  });
+
+  it('never trust a stamp of a change too recent to be told from the next one', async () => {
+    const dir = tempDir();
+    const consulted = new Consulted();
+    writeFileSync(join(dir, 'a.ts'), '');
+    consulted.directories.add(dir);
+    // Stamped in the same instant as the change: a later change could share its timestamp.
+    expect(unchanged(consulted.stamps())).toBe(false);
+    await settle();
+    const later = new Consulted();
+    later.directories.add(dir);
+    later.probes.add(join(dir, '.git'));
+    expect(unchanged(later.stamps())).toBe(true);
+    writeFileSync(join(dir, 'b.ts'), '');
+    expect(unchanged(later.stamps())).toBe(false);
+  });
+});
