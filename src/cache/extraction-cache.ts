@@ -16,7 +16,8 @@ export function defaultCacheLocation(root: string): string {
  * The extraction of one project, kept on disk between runs. Extraction is a pure function of the
  * file texts and the project's shape (packages, aliases, manifests, the budget file's wrappers and
  * status codes), so a run whose inputs hash the same reads the catalog back instead of parsing:
- * the output is byte-identical by construction. One entry per project root, overwritten when
+ * the output is byte-identical by construction. One entry per project root and kind (the
+ * extraction; the project's walk, `discovery`, whose validity its own stamps decide), overwritten when
  * anything changes; an entry that is corrupt, of another format, obslint version or build, or
  * keyed differently is ignored, never trusted.
  */

@@ -79,15 +79,18 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
       .option('--color', 'force colour')
       .option('--no-color', 'disable colour (also: NO_COLOR)');
 
-  common(program)
-    .argument('[paths...]', 'files and directories to analyse', [])
-    .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('stylish'))
-    .option('--max-warnings <n>', 'exit 1 when there are more warnings than this (-1: no limit)', parseInteger, -1)
-    .option('--quiet', 'report errors only')
-    .option('--report-unused-disable-directives', 'report obslint-disable comments that suppress nothing')
-    .option('--require-reason', 'report obslint-disable comments that give no reason (`-- why`)')
-    .option('--baseline <file>', `known findings not to report (default: ${BASELINE_FILE_NAME} found from here up)`)
-    .option('--no-baseline', 'report every finding, ignoring the baseline')
+  // What a report of findings takes, from a run or from merged facts.
+  const reporting = (cmd: Command): Command =>
+    cmd
+      .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('stylish'))
+      .option('--max-warnings <n>', 'exit 1 when there are more warnings than this (-1: no limit)', parseInteger, -1)
+      .option('--quiet', 'report errors only')
+      .option('--report-unused-disable-directives', 'report obslint-disable comments that suppress nothing')
+      .option('--require-reason', 'report obslint-disable comments that give no reason (`-- why`)')
+      .option('--baseline <file>', `known findings not to report (default: ${BASELINE_FILE_NAME} found from here up)`)
+      .option('--no-baseline', 'report every finding, ignoring the baseline');
+
+  reporting(common(program).argument('[paths...]', 'files and directories to analyse', []))
     .option('--timing', 'print where the run spent its time (per phase) to stderr')
     .option('--no-cache', 'analyse every file again instead of reading the cache')
     .option('--cache-location <dir>', 'where the cache lives (default: node_modules/.cache/obslint)')
@@ -216,29 +219,23 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
       if (options.timing) io.stderr(formatTiming(timer));
     });
 
-  common(program.command('merge'))
-    .description('report on packages analysed apart as one run: whole-project budgets, one report')
-    .argument('<facts...>', 'facts files written by `obslint facts`, from this directory')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('stylish'))
-    .option('--max-warnings <n>', 'exit 1 when there are more warnings than this (-1: no limit)', parseInteger, -1)
-    .option('--quiet', 'report errors only')
-    .option('--report-unused-disable-directives', 'report obslint-disable comments that suppress nothing')
-    .option('--require-reason', 'report obslint-disable comments that give no reason (`-- why`)')
-    .option('--baseline <file>', `known findings not to report (default: ${BASELINE_FILE_NAME} found from here up)`)
-    .option('--no-baseline', 'report every finding, ignoring the baseline')
-    .action(async (factsFiles: string[], options: LintOptions) => {
-      const result = merge({
-        cwd: io.cwd,
-        factsFiles,
-        configFile: options.config,
-        reportUnusedDirectives: options.reportUnusedDisableDirectives,
-        requireReason: options.requireReason,
-        baseline: options.baseline,
-      });
-      const reporter = await loadReporter(options.format);
-      emit(io, options.output, reporter(result, { color: useColor(io, options), quiet: Boolean(options.quiet) }));
-      exitCode = exitCodeOf(result, options);
+  reporting(
+    common(program.command('merge'))
+      .description('report on packages analysed apart as one run: whole-project budgets, one report')
+      .argument('<facts...>', 'facts files written by `obslint facts`, from this directory'),
+  ).action(async (factsFiles: string[], options: LintOptions) => {
+    const result = merge({
+      cwd: io.cwd,
+      factsFiles,
+      configFile: options.config,
+      reportUnusedDirectives: options.reportUnusedDisableDirectives,
+      requireReason: options.requireReason,
+      baseline: options.baseline,
     });
+    const reporter = await loadReporter(options.format);
+    emit(io, options.output, reporter(result, { color: useColor(io, options), quiet: Boolean(options.quiet) }));
+    exitCode = exitCodeOf(result, options);
+  });
 
   common(program.command('catalog'))
     .description('list every metric with its labels, bounds and estimated series')

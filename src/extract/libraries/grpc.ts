@@ -17,9 +17,10 @@ import {
  * clients, nice-grpc `createClient`, and Connect `createClient`/`createPromiseClient`. A service is
  * the project's own when its client is generated into the repository (or a package of the same npm
  * scope as a workspace package): Google Cloud and other SDKs speak gRPC too, but their clients are
- * third-party packages, and trace context does not cross into a third party's API.
+ * third-party packages, and trace context does not cross into a third party's API. `http`: a
+ * Connect client over an HTTP/1.1 transport, which Node's `http` module carries (and its
+ * instrumentation sees).
  */
-/** `http`: a Connect client over an HTTP/1.1 transport, which Node's `http` module carries (and its instrumentation sees). */
 export type GrpcClient = 'grpc' | 'connect' | 'http';
 
 export interface GrpcCall {
