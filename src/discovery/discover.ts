@@ -7,7 +7,6 @@ import { compareStrings, toPosix } from '../util/paths.js';
 import { isSourceFile } from './source-files.js';
 import type { Walker } from './walk.js';
 
-export { SOURCE_EXTENSIONS } from './source-files.js';
 
 export interface Discovery {
   /** Every file to analyse, absolute, sorted by posix form. */
