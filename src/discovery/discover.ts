@@ -7,7 +7,6 @@ import { compareStrings, toPosix } from '../util/paths.js';
 import { isSourceFile } from './source-files.js';
 import type { Walker } from './walk.js';
 
-
 export interface Discovery {
   /** Every file to analyse, absolute, sorted by posix form. */
   files: string[];
