@@ -30,9 +30,14 @@ describe('stamps of what discovery consulted', () => {
     const dir = tempDir();
     const consulted = new Consulted();
     writeFileSync(join(dir, 'a.ts'), '');
+    // Changed "now" as far as the clock can tell (a time ahead of it, so that a slow machine cannot
+    // age it past the window): a later change could share its timestamp.
+    const ahead = new Date(Date.now() + 5_000);
+    utimesSync(dir, ahead, ahead);
     consulted.directories.add(dir);
-    // Stamped in the same instant as the change: a later change could share its timestamp.
     expect(unchanged(consulted.stamps())).toBe(false);
+    const now = new Date();
+    utimesSync(dir, now, now);
     await settle();
     const later = new Consulted();
     later.directories.add(dir);
