@@ -2,20 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { ts } from 'ts-morph';
 import { CallGraph } from '../src/extract/flow/call-graph.js';
 import { TypeOracle } from '../src/extract/flow/type-oracle.js';
-import { ModuleResolver } from '../src/extract/syntax/module-resolver.js';
-import { ProjectIndex } from '../src/extract/syntax/project-index.js';
 import { forEachDescendant } from '../src/extract/syntax/walk.js';
 import { functionName } from '../src/extract/syntax/scope.js';
+import { indexedProject } from './helpers/indexed-project.js';
 
 /** The callers by name the call graph gives each named function of one file, as `receiver.method`. */
 function callersByName(text: string, file = '/graph/app.ts'): Record<string, string[]> {
-  const modules = new ModuleResolver();
-  const index = new ProjectIndex('/graph', modules);
-  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
-  index.add(source);
+  const {
+    index,
+    modules,
+    sources: [source],
+  } = indexedProject('/graph', { [file]: text });
   const functions: ts.SignatureDeclaration[] = [];
   forEachDescendant(source, (node) => {
-    index.indexNode(node);
     if (ts.isFunctionLike(node) && functionName(node)) functions.push(node);
   });
   const calls = new CallGraph(index, new TypeOracle(index.files, modules));

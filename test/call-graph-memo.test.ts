@@ -4,9 +4,9 @@ import { CallGraph } from '../src/extract/flow/call-graph.js';
 import { StaticEvaluator } from '../src/extract/flow/static-eval.js';
 import { TypeOracle } from '../src/extract/flow/type-oracle.js';
 import { isInjected, ValueFlow, type Source } from '../src/extract/flow/value-flow.js';
-import { ModuleResolver } from '../src/extract/syntax/module-resolver.js';
 import { ProjectIndex } from '../src/extract/syntax/project-index.js';
 import { forEachDescendant } from '../src/extract/syntax/walk.js';
+import { indexedProject } from './helpers/indexed-project.js';
 
 /**
  * A method's callers by name are kept once final: while a receiver is still being resolved (its
@@ -18,13 +18,11 @@ function project(text: string): {
   index: ProjectIndex;
   at: <T extends ts.Node>(test: (node: ts.Node) => node is T, nth?: number) => T;
 } {
-  const modules = new ModuleResolver();
-  const index = new ProjectIndex('/graph', modules);
-  const file = ts.createSourceFile('/graph/app.ts', text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
-  index.add(file);
-  forEachDescendant(file, (node) => {
-    index.indexNode(node);
-  });
+  const {
+    index,
+    modules,
+    sources: [file],
+  } = indexedProject('/graph', { '/graph/app.ts': text });
   const types = new TypeOracle(index.files, modules);
   const at = <T extends ts.Node>(test: (node: ts.Node) => node is T, nth = 0): T => {
     const found: T[] = [];

@@ -4,9 +4,8 @@ import { CallGraph } from '../src/extract/flow/call-graph.js';
 import { StaticEvaluator } from '../src/extract/flow/static-eval.js';
 import { TypeOracle } from '../src/extract/flow/type-oracle.js';
 import { isInjected, ValueFlow, type Source } from '../src/extract/flow/value-flow.js';
-import { ModuleResolver } from '../src/extract/syntax/module-resolver.js';
-import { ProjectIndex } from '../src/extract/syntax/project-index.js';
 import { forEachDescendant } from '../src/extract/syntax/walk.js';
+import { indexedProject } from './helpers/indexed-project.js';
 
 /**
  * Value flow keeps sub-answers (what a parameter receives, what a member holds) across queries.
@@ -18,15 +17,10 @@ function engine(files: Record<string, string>): {
   flow: ValueFlow;
   at: (file: string, text: string, nth?: number) => ts.Expression;
 } {
-  const modules = new ModuleResolver();
-  const project = new ProjectIndex('/memo', modules);
-  for (const [name, text] of Object.entries(files)) {
-    const file = ts.createSourceFile(`/memo/${name}`, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
-    project.add(file);
-    forEachDescendant(file, (node) => {
-      project.indexNode(node);
-    });
-  }
+  const { index: project, modules } = indexedProject(
+    '/memo',
+    Object.fromEntries(Object.entries(files).map(([name, text]) => [`/memo/${name}`, text])),
+  );
   const types = new TypeOracle(project.files, modules);
   const calls = new CallGraph(project, types);
   const flow = new ValueFlow(project, new StaticEvaluator(project), types, (fn) => calls.callersOf(fn));
