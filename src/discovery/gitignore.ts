@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { globbySync, type Options } from 'globby';
 import ignore, { type Ignore } from 'ignore';
-import type { Consulted } from './consulted.js';
+import { Consulted } from './consulted.js';
 import { toPosix } from '../util/paths.js';
 
 /**
@@ -18,14 +18,14 @@ export class GitIgnore {
 
   private constructor(
     private readonly cwd: string,
-    private readonly consulted?: Consulted,
+    private readonly consulted: Consulted,
   ) {}
 
   /**
    * Reads the .gitignore files from the repository root (the nearest `.git` above) down through `cwd`;
    * `fs` is how the tree is listed (discovery shares its directory listings between its walks).
    */
-  static load(cwd: string, skip: readonly string[], fs?: Options['fs'], consulted?: Consulted): GitIgnore {
+  static load(cwd: string, skip: readonly string[], fs?: Options['fs'], consulted = new Consulted()): GitIgnore {
     const matcher = new GitIgnore(cwd, consulted);
     for (const dir of ancestorsInRepository(cwd, consulted)) matcher.read(join(dir, '.gitignore'));
     const nested = globbySync(['**/.gitignore'], {
@@ -86,7 +86,7 @@ export class GitIgnore {
   }
 
   private read(file: string): void {
-    this.consulted?.files.add(file);
+    this.consulted.files.add(file);
     let text: string;
     try {
       text = readFileSync(file, 'utf8');
@@ -99,13 +99,12 @@ export class GitIgnore {
 }
 
 /** The directories from the repository root (the nearest `.git` above `cwd`) down to `cwd`'s parent; none outside a repository. */
-function ancestorsInRepository(cwd: string, consulted?: Consulted): string[] {
-  const exists = (path: string): boolean => (consulted ? consulted.exists(path) : existsSync(path));
-  if (exists(join(cwd, '.git'))) return [];
+function ancestorsInRepository(cwd: string, consulted: Consulted): string[] {
+  if (consulted.exists(join(cwd, '.git'))) return [];
   const above: string[] = [];
   for (let dir = dirname(cwd); ; dir = dirname(dir)) {
     above.push(dir);
-    if (exists(join(dir, '.git'))) return above.reverse();
+    if (consulted.exists(join(dir, '.git'))) return above.reverse();
     if (dirname(dir) === dir) return [];
   }
 }
