@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempProject } from './helpers/cli.js';
 
@@ -139,9 +141,15 @@ describe('bad input never crashes and never hides other results', () => {
       'src/orders.ts': HAZARD,
       'tsconfig.json': '{\n  "extends": "@tsconfig/node22/tsconfig.json"\n}\n',
     };
-    const notInstalled = await runCli(['.'], { cwd: tempProject(files) });
+    const bare = tempProject(files);
+    const notInstalled = await runCli(['.'], { cwd: bare });
     expect(notInstalled.stdout).not.toMatch(/^(note|warning) /m);
-    const installed = await runCli(['.'], { cwd: tempProject({ ...files, 'node_modules/.package-lock.json': '{}' }) });
+    // The first run's cache (node_modules/.cache/obslint) is no install: the next run reads the same.
+    expect(existsSync(join(bare, 'node_modules', '.cache', 'obslint'))).toBe(true);
+    expect((await runCli(['.'], { cwd: bare })).stdout).toBe(notInstalled.stdout);
+    const installed = await runCli(['.'], {
+      cwd: tempProject({ ...files, 'node_modules/.package-lock.json': '{}', 'node_modules/zod/package.json': '{}' }),
+    });
     expect(installed.stdout).toContain(
       'note  tsconfig.json:2:14: `extends` names @tsconfig/node22/tsconfig.json, which is not installed; obslint reads this config without it (install the dependencies if it defines paths or baseUrl)',
     );

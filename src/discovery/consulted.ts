@@ -1,4 +1,5 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 
 /** Each consulted path with what it was just before discovery read it. */
 export type Stamps = [path: string, stamp: string][];
@@ -38,6 +39,22 @@ export class Consulted {
   exists(path: string): boolean {
     this.probes.add(path);
     return existsSync(path);
+  }
+
+  /**
+   * Whether `dir/node_modules` holds installed packages. A directory of dot entries only is not an
+   * install: obslint's own cache (`node_modules/.cache/obslint`) creates one in a project that has
+   * none, and the next run must not read the project differently because of it.
+   */
+  hasPackages(dir: string): boolean {
+    const modules = join(dir, 'node_modules');
+    if (!this.exists(modules)) return false;
+    this.directories.add(modules);
+    try {
+      return readdirSync(modules).some((entry) => !entry.startsWith('.'));
+    } catch {
+      return false;
+    }
   }
 
   /** Every stamp, in a stable order. */

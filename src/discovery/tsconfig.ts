@@ -168,7 +168,7 @@ export class ProjectConfigReader {
 
   private dependenciesInstalled(dir: string): boolean {
     for (let d = dir; ; d = dirname(d)) {
-      if (this.consulted.exists(join(d, 'node_modules'))) return true;
+      if (this.consulted.hasPackages(d)) return true;
       if (d === this.root || dirname(d) === d) return false;
     }
   }
