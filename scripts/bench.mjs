@@ -8,7 +8,9 @@
 // --eslint (also ESLint with typescript-eslint's parser, no types, one rule, over the same files),
 // --partial (warm runs that report part of the project: 10 named files, as pre-commit passes them,
 // and `--changed-since` with one changed file; the root is committed to a throwaway git directory
-// outside it, and the revision compared with differs from it in one file: the root is not touched).
+// outside it, and the revision compared with differs from it in one file; then warm runs after one
+// file's text changed, a file obslint parses and one it does not: that file is edited in place and
+// restored afterwards, the only write to the root).
 // Each obslint run's JSON report is hashed: the same hash before and after a change means the
 // same findings, byte for byte.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -18,6 +20,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { discover } from '../dist/src/discovery/discover.js';
+import { readSourceFile } from '../dist/src/discovery/read-sources.js';
+import { importResolver, scanSource, selectCandidates } from '../dist/src/extract/prefilter.js';
+import { WrapperIndex } from '../dist/src/extract/libraries/wrappers.js';
+import { ModuleResolver } from '../dist/src/extract/syntax/module-resolver.js';
 import { generateMonorepo } from './bench-corpus.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -76,8 +82,13 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) 
 const seconds = (ms) => `${(ms / 1000).toFixed(2)} s`;
 const mib = (kib) => `${(kib / 1024).toFixed(0)} MiB`;
 
+/** Each root's discovery, for the prefilter's module settings. */
+const discovered = new Map();
+
 async function bench(name, root, options, work) {
-  const { files } = await discover(['.'], root, []);
+  const discovery = await discover(['.'], root, []);
+  discovered.set(root, discovery);
+  const { files } = discovery;
   const list = join(work, 'files.json');
   writeFileSync(list, JSON.stringify(files));
   const parse = [];
@@ -194,7 +205,60 @@ function partialRuns(root, files, withFinding, options, work, cache) {
     };
   };
   rmSync(gitEnv.GIT_DIR, { recursive: true, force: true });
-  return { named: summary(namedRuns), changed: { ...summary(changedRuns), file: changed } };
+  const edited = editedRuns(root, files, named, changed, args, options, work);
+  return { named: summary(namedRuns), changed: { ...summary(changedRuns), file: changed }, edited };
+}
+
+/**
+ * Warm runs after one file's text changed (a line appended), as between two commits or saves: a
+ * file extraction parses (the first with a finding) and one the prefilter leaves out (the first of
+ * the named files that is not a candidate, decided by obslint's own prefilter). Before each measured
+ * run the file is as it was and the cache is refilled with it, so no run is served an entry made of
+ * the edited text; the file is restored afterwards, whatever happens.
+ */
+function editedRuns(root, files, named, parsedFile, args, options, work) {
+  const candidates = new Set(candidatesOf(root, files));
+  const unparsed = named.find((f) => !candidates.has(join(root, f)));
+  const rows = {};
+  for (const [kind, file] of [
+    ['parsed', parsedFile],
+    ['not parsed', unparsed],
+  ]) {
+    if (!file) continue;
+    const path = join(root, file);
+    const original = readFileSync(path);
+    const runs = [];
+    try {
+      for (let i = 0; i < options.runs; i++) {
+        writeFileSync(path, original);
+        run(['obslint', root, ...args], work);
+        writeFileSync(path, Buffer.concat([original, Buffer.from('\n// edited by the obslint bench\n')]));
+        runs.push(run(['obslint', root, ...args], work));
+      }
+    } finally {
+      writeFileSync(path, original);
+    }
+    rows[kind] = {
+      file,
+      wall: median(runs.map((r) => r.wallMs)),
+      cpu: median(runs.map((r) => r.cpuMs)),
+      rss: Math.max(...runs.map((r) => r.maxRssKiB)),
+    };
+  }
+  return rows;
+}
+
+/** The files obslint's prefilter admits (the built `dist`), with the project's default settings. */
+function candidatesOf(root, files) {
+  const { packages, aliases, subpathImports } = discovered.get(root);
+  const scans = new Map();
+  for (const file of files) {
+    const read = readSourceFile(file, root);
+    if ('text' in read) scans.set(file, scanSource(read.text));
+  }
+  const resolve = importResolver(new ModuleResolver(packages, aliases, subpathImports), new Set(scans.keys()));
+  const importsOf = (file) => resolve(file, scans.get(file).specifiers);
+  return selectCandidates(scans, importsOf, new WrapperIndex([]).modules, () => {}).files;
 }
 
 const options = parseArgs(process.argv.slice(2));
@@ -246,5 +310,15 @@ if (rows.some((r) => r.partial)) {
     );
   }
 }
+console.log('');
+console.log('Warm runs after one file was edited (a line appended; the cache filled before the edit):');
+console.log('');
+console.log('| root | parse wall | edited file | parsed by obslint | wall | wall ratio | CPU ratio | RSS |');
+console.log('| --- | ---: | --- | --- | ---: | ---: | ---: | ---: |');
+for (const r of rows.filter((row) => row.partial))
+  for (const [kind, e] of Object.entries(r.partial.edited))
+    console.log(
+      `| ${r.name} | ${seconds(r.parse.wall)} | ${e.file} | ${kind === 'parsed' ? 'yes' : 'no'} | ${seconds(e.wall)} | **${(e.wall / r.parse.wall).toFixed(2)}×** | ${(e.cpu / r.parse.cpu).toFixed(2)}× | ${mib(e.rss)} |`,
+    );
 if (!options.keep) rmSync(work, { recursive: true, force: true });
 else console.error(`corpora kept in ${work}`);

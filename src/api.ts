@@ -13,7 +13,6 @@ import { discoverSync, type Discovery } from './discovery/discover.js';
 import { unchanged } from './discovery/consulted.js';
 import { readManifest } from './discovery/manifest.js';
 import type { ProjectWalk, Walker } from './discovery/walk.js';
-import { readSources } from './discovery/read-sources.js';
 import {
   applyBaseline,
   describeEntry,
@@ -28,6 +27,9 @@ import { estimate } from './estimate/estimate.js';
 import type { extract, Extraction } from './extract/extract.js';
 import { unreadHelpersNotice } from './model/unread-helpers.js';
 import { ModuleResolver } from './extract/syntax/module-resolver.js';
+import { WrapperIndex } from './extract/libraries/wrappers.js';
+import { selectCandidates } from './extract/prefilter.js';
+import { ProjectSources } from './project-sources.js';
 import { filesChangedSince, type ChangedFiles } from './git/changed-files.js';
 import type { Notice, RunDiff, RunResult } from './types.js';
 import { docsUrl, VERSION } from './util/package.js';
@@ -127,32 +129,69 @@ function extractProject(options: Omit<AnalyzeOptions, 'changedSince'>): Extracte
     discoverSync(paths, root, config.ignore, configFile ? dirname(configFile) : root, walk),
   );
   const { files, packages, aliases, subpathImports } = discovery;
-  const { texts, notices: readNotices } = timer.time('read', () => readSources(files, root));
-  for (const [file, text] of options.sourceTexts ?? []) if (texts.has(file)) texts.set(file, text);
-  const extractOptions = {
-    root,
-    texts,
-    statusCodes: config.defaults.statusCodes,
-    modules: new ModuleResolver(packages, aliases, subpathImports),
-    packages,
-    wrappers: config.wrappers,
-    timer,
-  };
-  const run = (): Extraction => timer.time('extract', () => compilerStage().extract(extractOptions));
-  let extraction: Extraction;
-  if (options.cacheLocation) {
-    const cache = new ExtractionCache<Extraction>(options.cacheLocation, root);
-    const shape = { root, packages, aliases, subpathImports, config: extractionSettings(config) };
-    const key = timer.time('cache', () => ExtractionCache.key(texts, shape));
-    const cached = timer.time('cache', () => cache.read(key));
-    if (cached) timer.count('read from the cache', texts.size);
-    extraction = cached ?? run();
-    if (!cached)
-      timer.time('cache', () => {
-        cache.write(key, extraction);
-      });
-  } else extraction = run();
-  return { root, config, configFile, paths, discovery, readNotices, extraction };
+  const modules = new ModuleResolver(packages, aliases, subpathImports);
+  const location = options.cacheLocation;
+  const sources = new ProjectSources(files, root, location, options.sourceTexts, timer);
+  // What extraction depends on besides the files (`config` is the budget file's part it reads).
+  const settings = { root, packages, aliases, subpathImports, config: extractionSettings(config) };
+  const cache = location ? new ExtractionCache<Extraction>(location, root) : undefined;
+  const lastKey = sources.lastExtraction(settings);
+  const kept = lastKey ? timer.time('cache', () => cache?.read(lastKey)) : undefined;
+  if (kept) timer.count('read from the cache', sources.analysable);
+  const extraction = kept ?? extractChanged();
+  return { root, config, configFile, paths, discovery, readNotices: sources.notices, extraction };
+
+  function extractChanged(): Extraction {
+    sources.scan();
+    timer.count('discovered', sources.readable.length);
+    const candidates = timer.time('prefilter', () =>
+      selectCandidates(
+        sources.scans,
+        sources.importsOf(modules, { packages, aliases, subpathImports }),
+        new WrapperIndex(config.wrappers).modules,
+        (reason, n) => {
+          timer.count(`admitted: ${reason}`, n);
+        },
+      ),
+    );
+    // Extraction reads the texts of the files it parses and, of the rest, only what the prefilter
+    // made of them: an edit elsewhere that leaves the selection as it was is served from the cache.
+    const key = ExtractionCache.key(
+      {
+        ...settings,
+        files: sources.readable,
+        candidates: {
+          imported: [...candidates.imported],
+          importers: [...candidates.importers],
+          importedWrapperModules: [...candidates.importedWrapperModules],
+          metricsLibraryImported: candidates.metricsLibraryImported,
+        },
+      },
+      sources.hashesOf(candidates.files),
+    );
+    const served = cache && timer.time('cache', () => cache.read(key));
+    if (served) timer.count('read from the cache', sources.readable.length);
+    const extraction =
+      served ??
+      timer.time('extract', () =>
+        compilerStage().extract({
+          root,
+          texts: timer.time('read', () => sources.textsOf(candidates.files)),
+          files: sources.readable,
+          candidates,
+          statusCodes: config.defaults.statusCodes,
+          modules,
+          packages,
+          wrappers: config.wrappers,
+          timer,
+        }),
+      );
+    timer.time('cache', () => {
+      if (cache && !served && !sources.stale) cache.write(key, extraction);
+      sources.save(settings, key);
+    });
+    return extraction;
+  }
 }
 
 /** The stages that need the TypeScript compiler (see `extraction-stage.ts`). */
@@ -189,7 +228,7 @@ function compilerStage(): CompilerStage {
 function walkWithCache(location: string, root: string, timer: PhaseTimer): Walker {
   const cache = new ExtractionCache<ProjectWalk>(location, root, 'discovery');
   return (contextDirs, walkRoot, extraIgnores, ignoreBase) => {
-    const key = ExtractionCache.key(new Map(), { contextDirs, walkRoot, extraIgnores, ignoreBase });
+    const key = ExtractionCache.key({ contextDirs, walkRoot, extraIgnores, ignoreBase });
     const cached = cache.read(key);
     if (cached && unchanged(cached.stamps)) {
       timer.count('discovered from the cache', cached.files.length);

@@ -15,6 +15,12 @@ export function track(req: { params: { userId: string } }): void {
 }
 `;
 
+/** A module no metric code imports and without metric words: the prefilter leaves it out. */
+const STRINGS = `export const greeting = 'hello';\n`;
+
+// A change younger than 100 ms may share its timestamp with one to come: its stamp never matches.
+const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 150));
+
 const entries = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir) : []);
 
 describe('cache', () => {
@@ -23,10 +29,12 @@ describe('cache', () => {
     const uncached = await runCli(['.', '--format', 'json', '--no-cache'], { cwd: dir });
     expect(entries(join(dir, 'node_modules/.cache/obslint'))).toEqual([]);
     const cold = await runCli(['.', '--format', 'json', '--timing'], { cwd: dir });
-    // One entry per project for the file set, one for the extracted facts.
+    // Per project: the file set, the extracted facts, and each file's stamp and prefilter scan.
     expect(entries(join(dir, 'node_modules/.cache/obslint'))).toEqual([
       expect.stringMatching(/^discovery-[0-9a-f]{16}\.v8$/),
       expect.stringMatching(/^extraction-[0-9a-f]{16}\.v8$/),
+      expect.stringMatching(/^scans-[0-9a-f]{16}\.v8$/),
+      expect.stringMatching(/^stamps-[0-9a-f]{16}\.v8$/),
     ]);
     const warm = await runCli(['.', '--format', 'json', '--timing'], { cwd: dir });
     expect(cold.stderr).not.toContain('read from the cache');
@@ -35,6 +43,42 @@ describe('cache', () => {
     expect(cold.stdout).toBe(uncached.stdout);
     expect(warm.stdout).toBe(uncached.stdout);
     expect(warm.code).toBe(1);
+  });
+
+  it('reads no file again when none changed, and only the changed one when one did', async () => {
+    const dir = tempProject({ 'src/metrics.ts': METRICS, 'src/track.ts': UNBOUNDED, 'src/strings.ts': STRINGS });
+    const fresh = await runCli(['.', '--format', 'json', '--no-cache'], { cwd: dir });
+    await runCli(['.', '--format', 'json'], { cwd: dir });
+    await settle();
+    // The first run after the files settled stamps them for good; the next one trusts the stamps.
+    await runCli(['.', '--format', 'json'], { cwd: dir });
+    const warm = await runCli(['.', '--format', 'json', '--timing'], { cwd: dir });
+    expect(warm.stderr).toContain('  not read again (unchanged since the last run): 3\n');
+    expect(warm.stderr).toContain('  read from the cache: 3\n');
+    expect(warm.stdout).toBe(fresh.stdout);
+    writeFileSync(join(dir, 'src/strings.ts'), `${STRINGS}export const farewell = 'bye';\n`);
+    await settle();
+    const edited = await runCli(['.', '--format', 'json', '--timing'], { cwd: dir });
+    expect(edited.stderr).toContain('  not read again (unchanged since the last run): 2\n');
+    expect(edited.stdout).toBe((await runCli(['.', '--format', 'json', '--no-cache'], { cwd: dir })).stdout);
+  });
+
+  it('serves the extracted facts when the edited file is one extraction does not parse', async () => {
+    const dir = tempProject({ 'src/metrics.ts': METRICS, 'src/track.ts': UNBOUNDED, 'src/strings.ts': STRINGS });
+    await runCli(['.', '--format', 'json'], { cwd: dir });
+    writeFileSync(join(dir, 'src/strings.ts'), `${STRINGS}export const farewell = 'bye';\n`);
+    const edited = await runCli(['.', '--format', 'json', '--timing'], { cwd: dir });
+    expect(edited.stderr).toContain('  read from the cache: 3\n');
+    expect(edited.stderr).not.toMatch(/^ {2}parse /m);
+    expect(edited.stdout).toBe((await runCli(['.', '--format', 'json', '--no-cache'], { cwd: dir })).stdout);
+    // The same file now imported by metric code is parsed for its values: extraction runs again.
+    writeFileSync(
+      join(dir, 'src/track.ts'),
+      `import { greeting } from './strings';\n${UNBOUNDED.replace('req.params.userId', 'greeting')}`,
+    );
+    const imported = await runCli(['.', '--format', 'json', '--timing'], { cwd: dir });
+    expect(imported.stderr).not.toContain('read from the cache');
+    expect(imported.code).toBe(0);
   });
 
   it('analyses again when a file, the budget file or the file set changes', async () => {
@@ -76,8 +120,6 @@ describe('cache', () => {
 describe('discovery from the cache', () => {
   const run = (dir: string, ...args: string[]) => runCli(['.', '--format', 'json', ...args], { cwd: dir });
   const servedFromCache = (stderr: string): boolean => /^ {2}discovered from the cache: \d+$/m.test(stderr);
-  // A change younger than 100 ms may share its timestamp with one to come: its stamp never matches.
-  const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 150));
 
   it('reuses the file set while nothing it was read from changed, and finds new, moved and ignored files', async () => {
     const dir = tempProject({

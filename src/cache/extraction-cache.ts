@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
 import { VERSION } from '../util/package.js';
 
-const FORMAT = 'obslint-extraction-cache/1';
+const FORMAT = 'obslint-extraction-cache/2';
 
 /** Where CI caches usually live (ESLint's and Babel's caches sit beside it). */
 export function defaultCacheLocation(root: string): string {
@@ -29,16 +29,18 @@ export class ExtractionCache<T> {
     private readonly kind = 'extraction',
   ) {}
 
-  /** A digest of everything extraction reads: each file's path and content hash, then the project's shape. */
-  static key(texts: ReadonlyMap<string, string>, shape: unknown): string {
+  /** A digest of everything an entry depends on: the shape of its inputs, then each file's path and content hash. */
+  static key(shape: unknown, hashes: Iterable<readonly [file: string, hash: string]> = []): string {
     const hash = createHash('sha256');
     hash.update(`${FORMAT}\u0000${VERSION}\u0000${codeFingerprint()}\u0000`);
     hash.update(JSON.stringify(shape));
-    for (const [file, text] of texts) {
-      hash.update(`\u0000${file}\u0000`);
-      hash.update(createHash('sha1').update(text).digest());
-    }
+    for (const [file, digest] of hashes) hash.update(`\u0000${file}\u0000${digest}`);
     return hash.digest('hex');
+  }
+
+  /** A file's content hash, as `key` takes it. */
+  static contentHash(text: string): string {
+    return createHash('sha1').update(text).digest('hex');
   }
 
   read(key: string): T | undefined {

@@ -88,7 +88,7 @@ function directoryStamp(path: string): string {
   return `d:${statStamp(path, false)}`;
 }
 
-function fileStamp(path: string): string {
+export function fileStamp(path: string): string {
   return `f:${statStamp(path, true)}`;
 }
 

@@ -1,5 +1,5 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { UsageError } from '../config/errors.js';
 import type { PathAlias, SubpathImports, WorkspacePackage } from '../extract/syntax/module-resolver.js';
 import type { Notice } from '../types.js';
@@ -114,6 +114,8 @@ function sameTreeAs(root: string, abs: string): string {
 }
 
 function isInside(file: string, dir: string): boolean {
+  // Both absolute and normalized (resolved) here: a prefix decides, without resolving them again.
+  if (file === dir || file.startsWith(dir.endsWith(sep) ? dir : dir + sep)) return true;
   const rel = relative(dir, file);
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }

@@ -103,17 +103,24 @@ export function looksMinified(text: string): boolean {
   return longest > 1000 && text.length / lines > 300;
 }
 
-/** The text of every file that can be analysed, in the order given; the rest become notices. */
-export function readSources(files: readonly string[], root: string): { texts: Map<string, string>; notices: Notice[] } {
-  const texts = new Map<string, string>();
+/** A file as read for analysis: its text, or why it is left out (a notice, or that it looks minified). */
+export type SourceRead = { text: string } | { skipped: Notice } | { minified: string };
+
+/** One file, read for analysis unless it is huge, binary, unreadable or minified. */
+export function readSourceFile(file: string, root: string): SourceRead {
+  const shownAs = displayPath(root, file);
+  const read = readSource(file, shownAs);
+  if ('skipped' in read) return read;
+  return looksMinified(read.text) ? { minified: shownAs } : read;
+}
+
+/** The notices for the files left out, in the order given: one each, and one for all that look minified. */
+export function readNotices(reads: Iterable<Exclude<SourceRead, { text: string }>>): Notice[] {
   const notices: Notice[] = [];
   const minified: string[] = [];
-  for (const file of files) {
-    const shownAs = displayPath(root, file);
-    const read = readSource(file, shownAs);
+  for (const read of reads) {
     if ('skipped' in read) notices.push(read.skipped);
-    else if (looksMinified(read.text)) minified.push(shownAs);
-    else texts.set(file, read.text);
+    else minified.push(read.minified);
   }
   if (minified.length > 0) {
     const named = minified.slice(0, 3).join(', ');
@@ -124,5 +131,5 @@ export function readSources(files: readonly string[], root: string): { texts: Ma
       message: `skipped ${minified.length === 1 ? 'a file that looks' : `${minified.length} files that look`} minified or generated (lines averaging over 300 characters): ${named}${more}`,
     });
   }
-  return { texts, notices };
+  return notices;
 }

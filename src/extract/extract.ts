@@ -1,4 +1,3 @@
-import { dirname } from 'node:path';
 import { ts } from 'ts-morph';
 import type {
   Catalog,
@@ -22,8 +21,8 @@ import { trailLoss } from './facts/metric-reach.js';
 import { markDuplicateRegistrations } from './facts/registrations.js';
 import { CallGraph } from './flow/call-graph.js';
 import { ValueFlow } from './flow/value-flow.js';
-import { canonicalModule, WrapperIndex } from './libraries/wrappers.js';
-import { METRICS_LIBRARY_IMPORT } from './libraries/injected-statsd.js';
+import { WrapperIndex } from './libraries/wrappers.js';
+import type { Candidates } from './prefilter.js';
 import type { ModuleResolver, WorkspacePackage } from './syntax/module-resolver.js';
 import { ProjectIndex } from './syntax/project-index.js';
 import { ProvenanceAnalyzer } from './flow/provenance.js';
@@ -40,54 +39,21 @@ import { TypeOracle } from './flow/type-oracle.js';
 import { forEachDescendant } from './syntax/walk.js';
 import { PhaseTimer } from '../util/phase-timer.js';
 
-/** Metric words: libraries, metric classes and holders, label-setting calls. `.set(` alone is not one (every Map has it). */
-const METRIC_WORDS =
-  /prom-client|nestjs-prometheus|@opentelemetry|startSpan|startActiveSpan|[tT]racer\b|[mM]etric|[mM]eter\b|\.labels\s*\(|\.(inc|dec|observe|startTimer)\s*\(|\b(Counter|Gauge|Histogram|Summary)\b/;
-/** Outbound clients, messaging, tracing setup and propagation: what missing-trace-propagation reads. */
-const TRACE_WORDS =
-  /\bfetch\s*\(|axios|\bgot\b|undici|node-fetch|\bky\b|superagent|https?\.(request|get)\s*\(|kafkajs|amqplib|client-sqs|@google-cloud\/pubsub|bullmq|['"]nats['"]|pg-boss|dd-trace|@sentry\/node|@vercel\/otel|propagation|traceparent|Instrumentation\b|NodeSDK|grpc|_pb['"]|\.pb['"]|@connectrpc|@bufbuild\/connect|jaeger-client|opentracing|newrelic|elastic-apm-node/;
-/** Route registrations, which bound route-template labels. */
-const ROUTE_WORDS = /\.(get|post|put|patch|delete|all|route)\s*\(\s*(['"`]\/|[A-Z][A-Z0-9_]*\.|\{)|@Controller\s*\(/;
-/** Files that define metrics: their importers may create or use metrics through them. */
-const DEFINES_METRICS = /prom-client|nestjs-prometheus|@opentelemetry\/api|getMeter\s*\(/;
-/** An event name, literal or constant (`'order.placed'`, `Events.ORDER_PLACED`). */
-const LISTENED_EVENT =
-  /\.(?:on|once|addListener|prependListener)\s*\(\s*(?:(['"`])([^'"`]+)\1|([A-Za-z_$][\w$]*\.[\w$.]+))/g;
-const EMITTED_EVENT = /\.emit\s*\(\s*(?:(['"`])([^'"`]+)\1|([A-Za-z_$][\w$]*\.[\w$.]+))/g;
-/** Stream and socket events: emitted by libraries, everywhere; no reason to parse more files. */
-const LIBRARY_EVENTS = new Set([
-  'data',
-  'end',
-  'error',
-  'close',
-  'finish',
-  'message',
-  'connect',
-  'connection',
-  'drain',
-  'readable',
-  'exit',
-  'ready',
-  'listening',
-  'request',
-  'response',
-  'timeout',
-  'open',
-]);
-const IMPORT_SPECIFIER = /(?:from\s+|require\s*\(\s*|import\s*\(\s*)['"]([^'"]+)['"]/g;
-const IMPORT_CLOSURE_DEPTH = 3;
-
 export interface ExtractOptions {
   root: string;
-  /** The text of every discovered file that could be read, by absolute path, in discovery order. */
+  /** The text of every file the prefilter selected (`candidates.files`), by absolute path. */
   texts: ReadonlyMap<string, string>;
+  /** Every discovered file that could be read, in discovery order: which packages have code. */
+  files: readonly string[];
+  /** What the prefilter (`prefilter.ts`) selected from every file's scan. */
+  candidates: Candidates;
   statusCodes: number;
   modules: ModuleResolver;
   /** The repository's packages: tracing is decided per package, by its own dependencies and setup. */
   packages: readonly WorkspacePackage[];
   /** Declared metric factories (the budget file's `wrappers:`); presets are added here. */
   wrappers: readonly WrapperSpec[];
-  /** Charged with prefilter, parse, index and checker time; the rest of extraction is the caller's. */
+  /** Charged with parse, index and checker time; the rest of extraction is the caller's. */
   timer?: PhaseTimer;
 }
 
@@ -112,12 +78,7 @@ export function extract(options: ExtractOptions): Extraction {
   const routeCalls: ts.CallExpression[] = [];
   const controllers: ts.ClassDeclaration[] = [];
   const viewNodes: ts.Node[] = [];
-  timer.count('discovered', texts.size);
-  const candidates = timer.time('prefilter', () =>
-    selectCandidates(texts, options.modules, wrappers.modules, (reason, n) => {
-      timer.count(`admitted: ${reason}`, n);
-    }),
-  );
+  const { candidates } = options;
   timer.count('parsed', candidates.files.length);
   // Every file's calls, for the project-wide facts; the ones above leave out files only imported by metric code.
   const allCalls: ts.CallExpression[] = [];
@@ -161,7 +122,7 @@ export function extract(options: ExtractOptions): Extraction {
   const evaluator = new StaticEvaluator(project);
   const types = new TypeOracle(project.files, options.modules, timer);
   const packages = new PackageIndex(root, options.packages);
-  const calls = new CallGraph(project, types, packages.processGroups(candidates.importers, texts.keys()));
+  const calls = new CallGraph(project, types, packages.processGroups(candidates.importers, options.files));
   const flow = new ValueFlow(
     project,
     evaluator,
@@ -181,7 +142,7 @@ export function extract(options: ExtractOptions): Extraction {
         definitions.discover(call);
       });
   // A StatsD client handed over by a framework, in a project that imports no metrics library.
-  if (![...texts.values()].some((text) => METRICS_LIBRARY_IMPORT.test(text)))
+  if (!candidates.metricsLibraryImported)
     for (const call of callExpressions)
       guarded(call, notices, root, () => {
         definitions.discoverInjected(call);
@@ -310,134 +271,5 @@ function guarded(node: ts.Node, notices: Notice[], root: string, step: () => voi
       column: character + 1,
       message: `skipped this expression: ${why}`,
     });
-  }
-}
-
-/**
- * The cheap syntactic pass: files that mention metric words; files importing (up to three levels)
- * a file that defines metrics, since those use metrics or wrappers without naming the library; the
- * files those import (types, constants, route tables) up to three levels, where label values come
- * from: parsed, but only for what the analysis of the others reads there.
- */
-function selectCandidates(
-  texts: ReadonlyMap<string, string>,
-  modules: ModuleResolver,
-  wrapperModules: ReadonlySet<string>,
-  admitted: (reason: string, files: number) => void,
-): {
-  files: string[];
-  /** Of the files, those only imported by metric code: parsed for declarations and callers, not analysed. */
-  imported: ReadonlySet<string>;
-  importers: ReadonlyMap<string, readonly string[]>;
-  /** The metric helper packages (declared wrappers and presets) some file imports. */
-  importedWrapperModules: ReadonlySet<string>;
-} {
-  const importedWrapperModules = new Set<string>();
-  // A file importing a metrics helper package defines or uses metrics through it.
-  const wrapperImport = (specifiers: RegExpExecArray[]): boolean => {
-    const found = specifiers.filter((m) => wrapperModules.has(canonicalModule(m[1])));
-    found.forEach((m) => importedWrapperModules.add(canonicalModule(m[1])));
-    return found.length > 0;
-  };
-  const selected = new Set<string>();
-  const metricFiles = new Set<string>();
-  const routeFiles = new Set<string>();
-  const definers = new Set<string>();
-  const imports = new Map<string, string[]>();
-  const importers = new Map<string, string[]>();
-  const resolutions = new Map<string, string | undefined>();
-  const exists = (path: string): boolean => texts.has(path);
-  for (const [file, text] of texts) {
-    // One scan of the text for its imports serves the helper-package check and the import graph.
-    const specifiers = [...text.matchAll(IMPORT_SPECIFIER)];
-    const helper = wrapperImport(specifiers);
-    const reason = METRIC_WORDS.test(text)
-      ? 'metric words'
-      : TRACE_WORDS.test(text)
-        ? 'outbound and tracing words'
-        : helper
-          ? 'imports a metrics helper package'
-          : ROUTE_WORDS.test(text)
-            ? 'route words'
-            : undefined;
-    if (reason) admitted(reason, 1);
-    if (reason && reason !== 'route words') metricFiles.add(file);
-    else if (reason) routeFiles.add(file);
-    if (DEFINES_METRICS.test(text) || helper) definers.add(file);
-    const targets: string[] = [];
-    const dir = dirname(file);
-    for (const match of specifiers) {
-      // The same specifier from the same directory resolves alike: resolve it once.
-      const key = `${dir}\u0000${match[1]}`;
-      if (!resolutions.has(key)) resolutions.set(key, modules.resolve(match[1], file, exists));
-      const target = resolutions.get(key);
-      if (!target) continue;
-      targets.push(target);
-      let list = importers.get(target);
-      if (!list) importers.set(target, (list = []));
-      list.push(file);
-    }
-    imports.set(file, targets);
-  }
-  metricFiles.forEach((f) => selected.add(f));
-  routeFiles.forEach((f) => selected.add(f));
-  // Metric code that listens for an event takes its values from wherever that event is emitted.
-  let before = selected.size;
-  const step = (reason: string): void => {
-    admitted(reason, selected.size - before);
-    before = selected.size;
-  };
-  const eventName = (m: RegExpMatchArray): string => m[2] ?? m[3];
-  const events = new Set(
-    [...metricFiles]
-      .flatMap((f) => [...texts.get(f)!.matchAll(LISTENED_EVENT)].map(eventName))
-      .filter((e) => !LIBRARY_EVENTS.has(e)),
-  );
-  if (events.size > 0) {
-    for (const [file, text] of texts) {
-      if (
-        !selected.has(file) &&
-        text.includes('.emit') &&
-        [...text.matchAll(EMITTED_EVENT)].some((m) => events.has(eventName(m)))
-      )
-        selected.add(file);
-    }
-  }
-  step('emits an event metric code listens for');
-  closure(definers, importers, selected, IMPORT_CLOSURE_DEPTH);
-  step('imports a file that defines metrics (3 levels)');
-  // What metric code imports holds label values (types, enums, constants) and calls of its
-  // functions: parsed for declarations and callers; no metric code of its own is looked for there.
-  const imported = new Set<string>();
-  closure(new Set(selected), imports, imported, IMPORT_CLOSURE_DEPTH, (f) => !routeFiles.has(f) || metricFiles.has(f));
-  // Route files: their route tables.
-  closure(routeFiles, imports, selected, 1);
-  step('imported by a route file');
-  selected.forEach((f) => imported.delete(f));
-  admitted('imported by metric code (3 levels), read for declarations and callers', imported.size);
-  // Every file's importers, parsed or not: which files a process loads together.
-  return { files: [...selected, ...imported].sort(), imported, importers, importedWrapperModules };
-}
-
-function closure(
-  start: Set<string>,
-  edges: Map<string, string[]>,
-  into: Set<string>,
-  depth: number,
-  from: (file: string) => boolean = () => true,
-): void {
-  const visited = new Set(start);
-  let frontier = new Set([...start].filter(from));
-  for (let level = 0; level < depth && frontier.size > 0; level++) {
-    const next = new Set<string>();
-    for (const file of frontier) {
-      for (const neighbour of edges.get(file) ?? []) {
-        if (visited.has(neighbour)) continue;
-        visited.add(neighbour);
-        next.add(neighbour);
-        into.add(neighbour);
-      }
-    }
-    frontier = next;
   }
 }

@@ -22,10 +22,6 @@ const METHODS: Readonly<Record<string, MetricKind>> = {
   endTiming: 'histogram',
 };
 
-/** Imports that show the project records metrics through a library obslint reads. */
-export const METRICS_LIBRARY_IMPORT =
-  /(?:from\s+|require\s*\(\s*)['"](?:prom-client|@opentelemetry\/api|@opentelemetry\/sdk-metrics|@willsoto\/nestjs-prometheus|hot-shots|node-statsd|statsd-client|dd-trace|datadog-metrics|lynx|node-dogstatsd)['"]/;
-
 /**
  * The spec of an injected StatsD call, read from its shape alone: `<x>.metrics.<method>(name, …)`
  * Whether the holder really comes from outside the project is for the value flow to say.

@@ -1,0 +1,229 @@
+import { dirname } from 'node:path';
+import { canonicalModule } from './libraries/wrappers.js';
+import type { ModuleResolver } from './syntax/module-resolver.js';
+
+/** Metric words: libraries, metric classes and holders, label-setting calls. `.set(` alone is not one (every Map has it). */
+const METRIC_WORDS =
+  /prom-client|nestjs-prometheus|@opentelemetry|startSpan|startActiveSpan|[tT]racer\b|[mM]etric|[mM]eter\b|\.labels\s*\(|\.(inc|dec|observe|startTimer)\s*\(|\b(Counter|Gauge|Histogram|Summary)\b/;
+/** Outbound clients, messaging, tracing setup and propagation: what missing-trace-propagation reads. */
+const TRACE_WORDS =
+  /\bfetch\s*\(|axios|\bgot\b|undici|node-fetch|\bky\b|superagent|https?\.(request|get)\s*\(|kafkajs|amqplib|client-sqs|@google-cloud\/pubsub|bullmq|['"]nats['"]|pg-boss|dd-trace|@sentry\/node|@vercel\/otel|propagation|traceparent|Instrumentation\b|NodeSDK|grpc|_pb['"]|\.pb['"]|@connectrpc|@bufbuild\/connect|jaeger-client|opentracing|newrelic|elastic-apm-node/;
+/** Route registrations, which bound route-template labels. */
+const ROUTE_WORDS = /\.(get|post|put|patch|delete|all|route)\s*\(\s*(['"`]\/|[A-Z][A-Z0-9_]*\.|\{)|@Controller\s*\(/;
+/** Files that define metrics: their importers may create or use metrics through them. */
+const DEFINES_METRICS = /prom-client|nestjs-prometheus|@opentelemetry\/api|getMeter\s*\(/;
+/** Imports that show the project records metrics through a library obslint reads. */
+const METRICS_LIBRARY_IMPORT =
+  /(?:from\s+|require\s*\(\s*)['"](?:prom-client|@opentelemetry\/api|@opentelemetry\/sdk-metrics|@willsoto\/nestjs-prometheus|hot-shots|node-statsd|statsd-client|dd-trace|datadog-metrics|lynx|node-dogstatsd)['"]/;
+/** An event name, literal or constant (`'order.placed'`, `Events.ORDER_PLACED`). */
+const LISTENED_EVENT =
+  /\.(?:on|once|addListener|prependListener)\s*\(\s*(?:(['"`])([^'"`]+)\1|([A-Za-z_$][\w$]*\.[\w$.]+))/g;
+const EMITTED_EVENT = /\.emit\s*\(\s*(?:(['"`])([^'"`]+)\1|([A-Za-z_$][\w$]*\.[\w$.]+))/g;
+/** Stream and socket events: emitted by libraries, everywhere; no reason to parse more files. */
+const LIBRARY_EVENTS = new Set([
+  'data',
+  'end',
+  'error',
+  'close',
+  'finish',
+  'message',
+  'connect',
+  'connection',
+  'drain',
+  'readable',
+  'exit',
+  'ready',
+  'listening',
+  'request',
+  'response',
+  'timeout',
+  'open',
+]);
+const IMPORT_SPECIFIER = /(?:from\s+|require\s*\(\s*|import\s*\(\s*)['"]([^'"]+)['"]/g;
+const IMPORT_CLOSURE_DEPTH = 3;
+
+/**
+ * What the prefilter reads in one file's text, by itself: a function of the text alone, so a run can
+ * keep it for a file whose text did not change and never read that file again.
+ */
+export interface SourceScan {
+  /** The words that admit the file by themselves (route words only where no other kind is found). */
+  words?: 'metric' | 'trace' | 'route';
+  /** Import specifiers, in the order written. */
+  specifiers: string[];
+  definesMetrics: boolean;
+  importsMetricsLibrary: boolean;
+  /** Event names the file listens for, other than streams' and sockets' own. */
+  listened: string[];
+  /** Event names the file emits. */
+  emitted: string[];
+}
+
+export function scanSource(text: string): SourceScan {
+  const words = METRIC_WORDS.test(text)
+    ? 'metric'
+    : TRACE_WORDS.test(text)
+      ? 'trace'
+      : ROUTE_WORDS.test(text)
+        ? 'route'
+        : undefined;
+  const eventName = (m: RegExpMatchArray): string => m[2] ?? m[3];
+  return {
+    ...(words ? { words } : {}),
+    specifiers: [...text.matchAll(IMPORT_SPECIFIER)].map((m) => m[1]),
+    definesMetrics: DEFINES_METRICS.test(text),
+    importsMetricsLibrary: METRICS_LIBRARY_IMPORT.test(text),
+    // Every listening call has `.on` or `Listener` in it: most files need no regular expression.
+    listened:
+      text.includes('.on') || text.includes('Listener')
+        ? [...text.matchAll(LISTENED_EVENT)].map(eventName).filter((e) => !LIBRARY_EVENTS.has(e))
+        : [],
+    emitted: text.includes('.emit') ? [...text.matchAll(EMITTED_EVENT)].map(eventName) : [],
+  };
+}
+
+/** The files extraction parses, and what it needs to know of the rest. */
+export interface Candidates {
+  /** Parsed, sorted. */
+  files: string[];
+  /** Of the files, those only imported by metric code: parsed for declarations and callers, not analysed. */
+  imported: ReadonlySet<string>;
+  /** Every file's importers, parsed or not: which files a process loads together. */
+  importers: ReadonlyMap<string, readonly string[]>;
+  /** The metric helper packages (declared wrappers and presets) some file imports. */
+  importedWrapperModules: ReadonlySet<string>;
+  /** Some file imports a metrics library obslint reads (else a framework may hand over a StatsD client). */
+  metricsLibraryImported: boolean;
+}
+
+/**
+ * The cheap syntactic pass, from each file's scan: files that mention metric words; files importing
+ * (up to three levels) a file that defines metrics, since those use metrics or wrappers without
+ * naming the library; the files those import (types, constants, route tables) up to three levels,
+ * where label values come from: parsed, but only for what the analysis of the others reads there.
+ */
+export function selectCandidates(
+  scans: ReadonlyMap<string, SourceScan>,
+  /** The project files a file imports (see `importResolver`). */
+  importsOf: (file: string) => readonly string[],
+  wrapperModules: ReadonlySet<string>,
+  admitted: (reason: string, files: number) => void,
+): Candidates {
+  const importedWrapperModules = new Set<string>();
+  // A file importing a metrics helper package defines or uses metrics through it.
+  const wrapperImport = (specifiers: string[]): boolean => {
+    const found = specifiers.filter((s) => wrapperModules.has(canonicalModule(s)));
+    found.forEach((s) => importedWrapperModules.add(canonicalModule(s)));
+    return found.length > 0;
+  };
+  const selected = new Set<string>();
+  const metricFiles = new Set<string>();
+  const routeFiles = new Set<string>();
+  const definers = new Set<string>();
+  const imports = new Map<string, readonly string[]>();
+  const importers = new Map<string, string[]>();
+  let metricsLibraryImported = false;
+  for (const [file, scan] of scans) {
+    const helper = wrapperImport(scan.specifiers);
+    const reason =
+      scan.words === 'metric'
+        ? 'metric words'
+        : scan.words === 'trace'
+          ? 'outbound and tracing words'
+          : helper
+            ? 'imports a metrics helper package'
+            : scan.words === 'route'
+              ? 'route words'
+              : undefined;
+    if (reason) admitted(reason, 1);
+    if (reason && reason !== 'route words') metricFiles.add(file);
+    else if (reason) routeFiles.add(file);
+    if (scan.definesMetrics || helper) definers.add(file);
+    if (scan.importsMetricsLibrary) metricsLibraryImported = true;
+    const targets = importsOf(file);
+    for (const target of targets) {
+      let list = importers.get(target);
+      if (!list) importers.set(target, (list = []));
+      list.push(file);
+    }
+    imports.set(file, targets);
+  }
+  metricFiles.forEach((f) => selected.add(f));
+  routeFiles.forEach((f) => selected.add(f));
+  // Metric code that listens for an event takes its values from wherever that event is emitted.
+  let before = selected.size;
+  const step = (reason: string): void => {
+    admitted(reason, selected.size - before);
+    before = selected.size;
+  };
+  const events = new Set([...metricFiles].flatMap((f) => scans.get(f)!.listened));
+  if (events.size > 0)
+    for (const [file, scan] of scans)
+      if (!selected.has(file) && scan.emitted.some((e) => events.has(e))) selected.add(file);
+  step('emits an event metric code listens for');
+  closure(definers, importers, selected, IMPORT_CLOSURE_DEPTH);
+  step('imports a file that defines metrics (3 levels)');
+  // What metric code imports holds label values (types, enums, constants) and calls of its
+  // functions: parsed for declarations and callers; no metric code of its own is looked for there.
+  const imported = new Set<string>();
+  closure(new Set(selected), imports, imported, IMPORT_CLOSURE_DEPTH, (f) => !routeFiles.has(f) || metricFiles.has(f));
+  // Route files: their route tables.
+  closure(routeFiles, imports, selected, 1);
+  step('imported by a route file');
+  selected.forEach((f) => imported.delete(f));
+  admitted('imported by metric code (3 levels), read for declarations and callers', imported.size);
+  return {
+    files: [...selected, ...imported].sort(),
+    imported,
+    importers,
+    importedWrapperModules,
+    metricsLibraryImported,
+  };
+}
+
+/**
+ * The project files a file's import specifiers name, among `files`: a function of the specifiers,
+ * the project's module settings and the file set, so a run can keep it while those hold.
+ */
+export function importResolver(
+  modules: ModuleResolver,
+  files: ReadonlySet<string>,
+): (file: string, specifiers: readonly string[]) => string[] {
+  const resolutions = new Map<string, string | undefined>();
+  const exists = (path: string): boolean => files.has(path);
+  return (file, specifiers) => {
+    const targets: string[] = [];
+    const dir = dirname(file);
+    for (const specifier of specifiers) {
+      // The same specifier from the same directory resolves alike: resolve it once.
+      const key = `${dir}\u0000${specifier}`;
+      if (!resolutions.has(key)) resolutions.set(key, modules.resolve(specifier, file, exists));
+      const target = resolutions.get(key);
+      if (target) targets.push(target);
+    }
+    return targets;
+  };
+}
+
+function closure(
+  start: Set<string>,
+  edges: Map<string, readonly string[]>,
+  into: Set<string>,
+  depth: number,
+  from: (file: string) => boolean = () => true,
+): void {
+  const visited = new Set(start);
+  let frontier = new Set([...start].filter(from));
+  for (let level = 0; level < depth && frontier.size > 0; level++) {
+    const next = new Set<string>();
+    for (const file of frontier) {
+      for (const neighbour of edges.get(file) ?? []) {
+        if (visited.has(neighbour)) continue;
+        visited.add(neighbour);
+        next.add(neighbour);
+        into.add(neighbour);
+      }
+    }
+    frontier = next;
+  }
+}

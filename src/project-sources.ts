@@ -1,0 +1,386 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { statSync } from 'node:fs';
+import { ExtractionCache } from './cache/extraction-cache.js';
+import { readNotices, readSourceFile, type SourceRead } from './discovery/read-sources.js';
+import { importResolver, scanSource, type SourceScan } from './extract/prefilter.js';
+import type { ModuleResolver } from './extract/syntax/module-resolver.js';
+import type { Notice } from './types.js';
+import { PhaseTimer } from './util/phase-timer.js';
+
+type LeftOut = Exclude<SourceRead, { text: string }>;
+
+/**
+ * What a run keeps of the file texts, in two cache entries written together. `stamps`, small, is
+ * all that a run in which nothing changed reads: each file's stamp and the key of the extraction
+ * made from them. `scans` holds what reading each file gave (content hash, prefilter scan, resolved
+ * imports), read only when something changed, so that only the changed files are read again.
+ */
+interface Stamps {
+  generation: string;
+  /** A digest of every file's path, in order: the files `stamps` is aligned with. */
+  files: string;
+  /** Per file: modification time, change time, inode, size; NaN where no stamp can be trusted. */
+  stamps: Float64Array;
+  leftOut: [index: number, read: LeftOut][];
+  /** A digest of the settings the extraction below was made with. */
+  settings: string;
+  extractionKey: string;
+}
+
+interface Scans {
+  generation: string;
+  files: string[];
+  /** Per file: its content hash, '' where it was left out. */
+  hashes: string[];
+  /** Per file: 0 no words, 1 metric, 2 trace, 3 route. */
+  words: Uint8Array;
+  /** Per file: bit 0 defines metrics, bit 1 imports a metrics library. */
+  flags: Uint8Array;
+  /** Per file: lists joined with NUL. */
+  specifiers: string[];
+  listened: string[];
+  emitted: string[];
+  /** The module settings and file set the imports were resolved in (see `importsOf`). */
+  resolvedIn: string;
+  /** File i imports files[importTargets[importOffsets[i] .. importOffsets[i + 1]]]. */
+  importOffsets: Int32Array;
+  importTargets: Int32Array;
+}
+
+/** A file that can be analysed, as read in this run or, unchanged, in the last (`reused`: its index there). */
+interface Read {
+  hash: string;
+  scan: SourceScan;
+  imports?: string[];
+  reused?: number;
+}
+
+const STAMP_FIELDS = 4;
+/** A change this recent may share its timestamp with one to come (see `discovery/consulted.ts`). */
+const RACY_MS = 100;
+const WORDS = [undefined, 'metric', 'trace', 'route'] as const;
+
+/**
+ * The project's files as extraction takes them: which can be analysed, each one's content hash and
+ * prefilter scan, and the notices for the rest. With a cache, a file whose stamp (modification and
+ * change time, inode, size) is the one the last run recorded is not read again; when no file and no
+ * setting changed, the last extraction's key is known without looking at any scan.
+ */
+export class ProjectSources {
+  /** The files that can be analysed, in the order given (after `scan`). */
+  readonly readable: string[] = [];
+  /** Each analysable file's scan, in the order given (the prefilter's counts and import lists follow it). */
+  readonly scans = new Map<string, SourceScan>();
+  notices: Notice[] = [];
+  private readonly hashes = new Map<string, string>();
+  /** Texts read in this run. */
+  private readonly texts = new Map<string, string>();
+  private readonly stampCache: ExtractionCache<Stamps> | undefined;
+  private readonly scanCache: ExtractionCache<Scans> | undefined;
+  private readonly last: Stamps | undefined;
+  private readonly now: Float64Array;
+  private readonly filesDigest: string;
+  private readonly unchanged: boolean;
+  /** What each file's reading gave, in the order given (after `scan`). */
+  private reads: (LeftOut | Read)[] = [];
+  private lastScans: Scans | undefined;
+  private resolvedIn = '';
+  /** A file extraction read was no longer the one hashed (changed during the run): nothing of this run is kept. */
+  stale = false;
+
+  constructor(
+    private readonly files: readonly string[],
+    private readonly root: string,
+    cacheLocation: string | undefined,
+    /** Texts to analyse instead of what is on disk (an editor's buffer): never kept for the next run. */
+    private readonly given: ReadonlyMap<string, string> = new Map(),
+    private readonly timer: PhaseTimer = PhaseTimer.off(),
+  ) {
+    this.stampCache = cacheLocation ? new ExtractionCache(cacheLocation, root, 'stamps') : undefined;
+    this.scanCache = cacheLocation ? new ExtractionCache(cacheLocation, root, 'scans') : undefined;
+    this.filesDigest = createHash('sha256').update(files.join('\u0000')).digest('hex');
+    this.now = new Float64Array(cacheLocation ? files.length * STAMP_FIELDS : 0);
+    this.last = timer.time('cache', () => validStamps(this.stampCache?.read(ENTRY_KEY)));
+    // Stamped before anything is read: a change while this run reads leaves the stamp older than the text.
+    // The last stamps are aligned with this run's files when the file lists agree; `scan` maps them by path otherwise.
+    let unchanged =
+      this.last !== undefined &&
+      this.last.files === this.filesDigest &&
+      this.last.stamps.length === this.now.length &&
+      given.size === 0;
+    if (cacheLocation)
+      timer.time('read', () => {
+        const clock = Date.now();
+        for (let i = 0; i < files.length; i++) {
+          stampInto(this.now, i, files[i], clock);
+          if (unchanged && !sameStamp(this.now, i, this.last!.stamps, i)) unchanged = false;
+        }
+      });
+    this.unchanged = unchanged;
+  }
+
+  /** How many files can be analysed: known from the last run when nothing changed, else after `scan`. */
+  get analysable(): number {
+    return this.reads.length > 0 ? this.readable.length : this.files.length - (this.last?.leftOut.length ?? 0);
+  }
+
+  /**
+   * When no file changed since the last run and `settings` are the ones it extracted with: the key
+   * its extraction was kept under, and the notices for the files it left out.
+   */
+  lastExtraction(settings: unknown): string | undefined {
+    if (!this.unchanged || this.last!.settings !== digest(settings)) return undefined;
+    this.notices = readNotices(this.last!.leftOut.map(([, read]) => read));
+    this.timer.count('not read again (unchanged since the last run)', this.files.length);
+    return this.last!.extractionKey;
+  }
+
+  /** Reads the files that changed since the last run (every file without a cache), and scans them. */
+  scan(): void {
+    const last = this.last && this.timer.time('cache', () => validScans(this.scanCache?.read(ENTRY_KEY), this.last!));
+    this.lastScans = last;
+    const before = last ? new Map(last.files.map((file, i) => [file, i])) : new Map<string, number>();
+    let unread = 0;
+    this.timer.time('read', () => {
+      this.reads = this.files.map((file, i) => {
+        const text = this.given.get(file);
+        if (text !== undefined) {
+          this.texts.set(file, text);
+          return { hash: '', scan: UNSCANNED };
+        }
+        const j = before.get(file);
+        if (last && j !== undefined && sameStamp(this.now, i, this.last.stamps, j)) {
+          const leftOut = last.hashes[j] ? undefined : this.last.leftOut.find(([k]) => k === j)?.[1];
+          if (last.hashes[j] || leftOut) unread++;
+          if (last.hashes[j]) return { hash: last.hashes[j], scan: scanAt(last, j), reused: j };
+          if (leftOut) return leftOut;
+        }
+        const read = readSourceFile(file, this.root);
+        if (!('text' in read)) return read;
+        this.texts.set(file, read.text);
+        return { hash: '', scan: UNSCANNED };
+      });
+    });
+    if (unread > 0) this.timer.count('not read again (unchanged since the last run)', unread);
+    this.timer.time('prefilter', () => {
+      this.files.forEach((file, i) => {
+        const read = this.reads[i];
+        if (!('hash' in read)) return;
+        const text = this.texts.get(file);
+        if (text !== undefined) this.reads[i] = { hash: ExtractionCache.contentHash(text), scan: scanSource(text) };
+        const { hash, scan } = this.reads[i] as Read;
+        this.readable.push(file);
+        this.hashes.set(file, hash);
+        this.scans.set(file, scan);
+      });
+    });
+    this.notices = readNotices(this.reads.filter((read): read is LeftOut => !('hash' in read)));
+  }
+
+  /**
+   * The project files each file imports. The last run's, for a file whose text did not change, while
+   * the module settings (packages, aliases, subpath imports) and the file set are the same.
+   */
+  importsOf(modules: ModuleResolver, settings: unknown): (file: string) => readonly string[] {
+    this.resolvedIn = digest([settings, this.readable]);
+    const last = this.lastScans?.resolvedIn === this.resolvedIn ? this.lastScans : undefined;
+    const index = new Map(this.files.map((file, i) => [file, i]));
+    const resolve = importResolver(modules, new Set(this.readable));
+    return (file) => {
+      const read = this.reads[index.get(file)!];
+      if (!('hash' in read)) return [];
+      if (!read.imports) {
+        const j = read.reused;
+        read.imports =
+          last && j !== undefined
+            ? [...last.importTargets.subarray(last.importOffsets[j], last.importOffsets[j + 1])].map(
+                (t) => last.files[t],
+              )
+            : resolve(file, read.scan.specifiers);
+      }
+      return read.imports;
+    };
+  }
+
+  /** Each analysable file's content hash, for a cache key. */
+  hashesOf(files: readonly string[]): [string, string][] {
+    return files.map((file) => [file, this.hashes.get(file)!]);
+  }
+
+  /**
+   * The texts of the files extraction parses: read in this run, or read now. A file whose text is no
+   * longer the one hashed (changed during the run) is analysed as it is now, and nothing this run
+   * made from it is kept.
+   */
+  textsOf(files: readonly string[]): Map<string, string> {
+    const texts = new Map<string, string>();
+    for (const file of files) {
+      let text = this.texts.get(file);
+      if (text === undefined) {
+        const read = readSourceFile(file, this.root);
+        text = 'text' in read ? read.text : '';
+        if (ExtractionCache.contentHash(text) !== this.hashes.get(file)) this.stale = true;
+      }
+      texts.set(file, text);
+    }
+    this.texts.clear();
+    return texts;
+  }
+
+  /** Keeps this run's stamps and scans for the next run, with the key its extraction was kept under (cache only). */
+  save(settings: unknown, extractionKey: string | undefined): void {
+    if (!this.stampCache || !this.scanCache || this.stale) return;
+    const generation = randomUUID();
+    const scans: Scans = {
+      generation,
+      files: [...this.files],
+      hashes: [],
+      words: new Uint8Array(this.files.length),
+      flags: new Uint8Array(this.files.length),
+      specifiers: [],
+      listened: [],
+      emitted: [],
+      resolvedIn: this.resolvedIn,
+      importOffsets: new Int32Array(this.files.length + 1),
+      importTargets: new Int32Array(0),
+    };
+    const index = new Map(this.files.map((file, i) => [file, i]));
+    const targets: number[] = [];
+    const leftOut: [number, LeftOut][] = [];
+    this.reads.forEach((read, i) => {
+      scans.importOffsets[i] = targets.length;
+      if (!('hash' in read)) {
+        leftOut.push([i, read]);
+        scans.hashes.push('');
+        scans.specifiers.push('');
+        scans.listened.push('');
+        scans.emitted.push('');
+        return;
+      }
+      const { scan } = read;
+      scans.hashes.push(this.given.has(this.files[i]) ? '' : read.hash);
+      scans.words[i] = WORDS.indexOf(scan.words);
+      scans.flags[i] = (scan.definesMetrics ? 1 : 0) | (scan.importsMetricsLibrary ? 2 : 0);
+      scans.specifiers.push(scan.specifiers.join('\u0000'));
+      scans.listened.push(scan.listened.join('\u0000'));
+      scans.emitted.push(scan.emitted.join('\u0000'));
+      for (const target of read.imports ?? []) targets.push(index.get(target)!);
+    });
+    scans.importOffsets[this.files.length] = targets.length;
+    scans.importTargets = Int32Array.from(targets);
+    // A file given as text (an editor's buffer) has no stamp that stands for its text.
+    const stamps = new Float64Array(this.now);
+    for (const file of this.given.keys())
+      if (index.has(file)) stamps.fill(NaN, index.get(file)! * STAMP_FIELDS, (index.get(file)! + 1) * STAMP_FIELDS);
+    this.scanCache.write(ENTRY_KEY, scans);
+    this.stampCache.write(ENTRY_KEY, {
+      generation,
+      files: this.filesDigest,
+      stamps,
+      leftOut,
+      settings: extractionKey && this.given.size === 0 ? digest(settings) : '',
+      extractionKey: extractionKey ?? '',
+    });
+  }
+}
+
+const ENTRY_KEY = 'per-file';
+const UNSCANNED: SourceScan = {
+  specifiers: [],
+  definesMetrics: false,
+  importsMetricsLibrary: false,
+  listened: [],
+  emitted: [],
+};
+
+function digest(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex');
+}
+
+/** A file's stamp into `into` at `i`: NaN (never equal) where missing or changed too recently to trust. */
+function stampInto(into: Float64Array, i: number, file: string, clock: number): void {
+  const stat = statSync(file, { throwIfNoEntry: false });
+  const at = i * STAMP_FIELDS;
+  if (!stat || clock - Math.max(stat.mtimeMs, stat.ctimeMs) < RACY_MS) {
+    into.fill(NaN, at, at + STAMP_FIELDS);
+    return;
+  }
+  into[at] = stat.mtimeMs;
+  into[at + 1] = stat.ctimeMs;
+  into[at + 2] = stat.ino;
+  into[at + 3] = stat.size;
+}
+
+function sameStamp(a: Float64Array, i: number, b: Float64Array, j: number): boolean {
+  for (let k = 0; k < STAMP_FIELDS; k++) if (a[i * STAMP_FIELDS + k] !== b[j * STAMP_FIELDS + k]) return false;
+  return true;
+}
+
+function split(joined: string): string[] {
+  return joined === '' ? [] : joined.split('\u0000');
+}
+
+function scanAt(scans: Scans, j: number): SourceScan {
+  const words = WORDS[scans.words[j]];
+  return {
+    ...(words ? { words } : {}),
+    specifiers: split(scans.specifiers[j]),
+    definesMetrics: (scans.flags[j] & 1) !== 0,
+    importsMetricsLibrary: (scans.flags[j] & 2) !== 0,
+    listened: split(scans.listened[j]),
+    emitted: split(scans.emitted[j]),
+  };
+}
+
+/** The last run's stamps, if they have the shape this build writes; anything else is ignored. */
+function validStamps(value: unknown): Stamps | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const v = value as Partial<Stamps>;
+  if (
+    typeof v.generation !== 'string' ||
+    typeof v.files !== 'string' ||
+    !(v.stamps instanceof Float64Array) ||
+    v.stamps.length % STAMP_FIELDS !== 0 ||
+    !Array.isArray(v.leftOut) ||
+    !v.leftOut.every((e) => Array.isArray(e) && typeof e[0] === 'number' && isLeftOut(e[1])) ||
+    typeof v.settings !== 'string' ||
+    typeof v.extractionKey !== 'string'
+  )
+    return undefined;
+  return v as Stamps;
+}
+
+/** The last run's scans, if written with `stamps` and of the shape this build writes. */
+function validScans(value: unknown, stamps: Stamps): Scans | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const v = value as Partial<Scans>;
+  const n = v.files?.length ?? -1;
+  const strings = (a: unknown): boolean => Array.isArray(a) && a.length === n && a.every((s) => typeof s === 'string');
+  if (
+    v.generation !== stamps.generation ||
+    !strings(v.files) ||
+    stamps.stamps.length !== n * STAMP_FIELDS ||
+    !strings(v.hashes) ||
+    !strings(v.specifiers) ||
+    !strings(v.listened) ||
+    !strings(v.emitted) ||
+    !(v.words instanceof Uint8Array) ||
+    v.words.length !== n ||
+    v.words.some((w) => w >= WORDS.length) ||
+    !(v.flags instanceof Uint8Array) ||
+    v.flags.length !== n ||
+    typeof v.resolvedIn !== 'string' ||
+    !(v.importOffsets instanceof Int32Array) ||
+    v.importOffsets.length !== n + 1 ||
+    !(v.importTargets instanceof Int32Array) ||
+    v.importTargets.some((t) => t < 0 || t >= n) ||
+    v.importOffsets.some((o, i) => o < 0 || o > v.importTargets!.length || (i > 0 && o < v.importOffsets![i - 1]))
+  )
+    return undefined;
+  return v as Scans;
+}
+
+function isLeftOut(read: unknown): read is LeftOut {
+  if (!read || typeof read !== 'object') return false;
+  return 'skipped' in read || ('minified' in read && typeof read.minified === 'string');
+}
