@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, runBin, runCli, tempProject } from './helpers/cli.js';
@@ -112,6 +112,15 @@ describe('obslint CLI', () => {
       { level: 'note', file: 'README.md', message: 'skipped: not a JavaScript or TypeScript source file' },
     ]);
     expect(result.stats.metrics).toBe(7);
+  });
+
+  it('the installed bin runs the bundled command line, which reports what the modules do', async () => {
+    // `npm run build` writes the bundle; the bin falls back to the modules only without it.
+    expect(existsSync(join(REPO_ROOT, 'dist', 'src', 'bundle', 'main.js'))).toBe(true);
+    const bundled = await runBin([SERVICE, '--format', 'json', '--no-cache']);
+    const modules = await runCli([SERVICE, '--format', 'json', '--no-cache'], { cwd: REPO_ROOT });
+    expect(bundled.code).toBe(modules.code);
+    expect(bundled.stdout).toBe(modules.stdout);
   });
 
   it('the installed bin runs and sets the exit code', async () => {
