@@ -3,7 +3,7 @@
 //   node scripts/bench-child.mjs parse <file-list.json>       read + ts.createSourceFile, nothing else
 //   node scripts/bench-child.mjs obslint <root> [cli args…]    the obslint CLI, JSON report to BENCH_OUTPUT
 //   node scripts/bench-child.mjs eslint <file-list.json> <root>  ESLint + typescript-eslint's parser, no types, one rule
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 const [mode, target, ...rest] = process.argv.slice(2);
 let detail = {};
@@ -36,7 +36,9 @@ if (mode === 'parse') {
   }
   detail = { files: files.length, statements };
 } else if (mode === 'obslint') {
-  const { main } = await import('../dist/src/cli/main.js');
+  // What bin/obslint.js runs: the bundled CLI when the build wrote it.
+  const bundle = new URL('../dist/src/bundle/main.js', import.meta.url);
+  const { main } = await import(existsSync(bundle) ? bundle.href : '../dist/src/cli/main.js');
   const stderr = [];
   // BENCH_PATHS: a JSON list of paths to pass instead of `.` (the named-files rows).
   const paths = process.env.BENCH_PATHS ? JSON.parse(readFileSync(process.env.BENCH_PATHS, 'utf8')) : ['.'];
