@@ -29,6 +29,7 @@ import { unreadHelpersNotice } from './model/unread-helpers.js';
 import { ModuleResolver } from './extract/syntax/module-resolver.js';
 import { WrapperIndex } from './extract/libraries/wrappers.js';
 import { selectCandidates } from './extract/prefilter.js';
+import { mergeExtractions, partitionByProcess } from './extract/process-partition.js';
 import { ProjectSources } from './project-sources.js';
 import { filesChangedSince, type ChangedFiles } from './git/changed-files.js';
 import type { Notice, RunDiff, RunResult } from './types.js';
@@ -134,9 +135,9 @@ function extractProject(options: Omit<AnalyzeOptions, 'changedSince'>): Extracte
   const sources = new ProjectSources(files, root, location, options.sourceTexts, timer);
   // What extraction depends on besides the files (`config` is the budget file's part it reads).
   const settings = { root, packages, aliases, subpathImports, config: extractionSettings(config) };
-  const cache = location ? new ExtractionCache<Extraction>(location, root) : undefined;
+  const cache = location ? new ExtractionCache<KeptExtraction>(location, root) : undefined;
   const lastKey = sources.lastExtraction(settings);
-  const kept = lastKey ? timer.time('cache', () => cache?.read(lastKey)) : undefined;
+  const kept = lastKey ? timer.time('cache', () => cache?.read(lastKey)?.merged) : undefined;
   if (kept) timer.count('read from the cache', sources.analysable);
   const extraction = kept ?? extractChanged();
   return { root, config, configFile, paths, discovery, readNotices: sources.notices, extraction };
@@ -154,31 +155,37 @@ function extractProject(options: Omit<AnalyzeOptions, 'changedSince'>): Extracte
         },
       ),
     );
-    // Extraction reads the texts of the files it parses and, of the rest, only what the prefilter
-    // made of them: an edit elsewhere that leaves the selection as it was is served from the cache.
-    const key = ExtractionCache.key(
-      {
-        ...settings,
-        files: sources.readable,
-        candidates: {
-          imported: [...candidates.imported],
-          importers: [...candidates.importers],
-          importedWrapperModules: [...candidates.importedWrapperModules],
-          metricsLibraryImported: candidates.metricsLibraryImported,
+    // Each process group is extracted alone (see `partitionByProcess`), from the texts of the files
+    // it parses and, of the rest, only what the prefilter made of them: a group none of whose inputs
+    // changed is served from the cache, whatever changed elsewhere.
+    const parts = partitionByProcess(candidates, sources.readable, root, packages);
+    const last = cache && timer.time('cache', () => keptParts(cache.readAnyKey()));
+    let served = 0;
+    const extracted = parts.map((part) => {
+      const key = ExtractionCache.key(
+        {
+          ...settings,
+          part: part.shape,
+          candidates: {
+            imported: [...part.candidates.imported],
+            importedWrapperModules: [...candidates.importedWrapperModules],
+            metricsLibraryImported: candidates.metricsLibraryImported,
+          },
         },
-      },
-      sources.hashesOf(candidates.files),
-    );
-    const served = cache && timer.time('cache', () => cache.read(key));
-    if (served) timer.count('read from the cache', sources.readable.length);
-    const extraction =
-      served ??
-      timer.time('extract', () =>
+        sources.hashesOf(part.candidates.files),
+      );
+      const kept = last?.get(part.name);
+      if (kept?.key === key) {
+        served += kept.extraction.filesParsed;
+        return { part, key, extraction: kept.extraction };
+      }
+      const extraction = timer.time('extract', () =>
         compilerStage().extract({
           root,
-          texts: timer.time('read', () => sources.textsOf(candidates.files)),
+          texts: timer.time('read', () => sources.textsOf(part.candidates.files)),
           files: sources.readable,
-          candidates,
+          candidates: part.candidates,
+          describe: part.describe,
           statusCodes: config.defaults.statusCodes,
           modules,
           packages,
@@ -186,12 +193,41 @@ function extractProject(options: Omit<AnalyzeOptions, 'changedSince'>): Extracte
           timer,
         }),
       );
+      return { part, key, extraction };
+    });
+    if (served > 0) timer.count('parsed files whose facts were read from the cache', served);
+    if (served > 0 && extracted.every((e) => last?.get(e.part.name)?.key === e.key))
+      timer.count('read from the cache', sources.readable.length);
+    const extraction = mergeExtractions(extracted, root, packages);
+    const key = ExtractionCache.key(extracted.map((e) => e.key));
     timer.time('cache', () => {
-      if (cache && !served && !sources.stale) cache.write(key, extraction);
+      if (cache && !sources.stale)
+        cache.write(key, {
+          merged: extraction,
+          parts: extracted.map((e) => [e.part.name, e.key, e.extraction]),
+        });
       sources.save(settings, key);
     });
     return extraction;
   }
+}
+
+/** What the extraction cache holds: the merged extraction (a run where nothing changed reads it) and each group's. */
+interface KeptExtraction {
+  merged: Extraction;
+  parts: [name: string, key: string, extraction: Extraction][];
+}
+
+/** Each process group's kept extraction by name, if the entry has the shape this build writes. */
+function keptParts(value: unknown): Map<string, { key: string; extraction: Extraction }> | undefined {
+  const parts = (value as Partial<KeptExtraction> | undefined)?.parts;
+  if (!Array.isArray(parts)) return undefined;
+  const kept = new Map<string, { key: string; extraction: Extraction }>();
+  for (const part of parts) {
+    if (!Array.isArray(part) || typeof part[0] !== 'string' || typeof part[1] !== 'string') return undefined;
+    kept.set(part[0], { key: part[1], extraction: part[2] });
+  }
+  return kept;
 }
 
 /** The stages that need the TypeScript compiler (see `extraction-stage.ts`). */

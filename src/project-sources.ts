@@ -216,6 +216,8 @@ export class ProjectSources {
     const texts = new Map<string, string>();
     for (const file of files) {
       let text = this.texts.get(file);
+      // Each file's text is asked for once: what was read is let go as it is handed over.
+      this.texts.delete(file);
       if (text === undefined) {
         const read = readSourceFile(file, this.root);
         text = 'text' in read ? read.text : '';
@@ -223,7 +225,6 @@ export class ProjectSources {
       }
       texts.set(file, text);
     }
-    this.texts.clear();
     return texts;
   }
 

@@ -81,6 +81,31 @@ describe('cache', () => {
     expect(imported.code).toBe(0);
   });
 
+  it('extracts again only the process group a changed file belongs to', async () => {
+    const service = (name: string) => ({
+      [`services/${name}/package.json`]: JSON.stringify({
+        name: `@shop/${name}`,
+        dependencies: { 'prom-client': '^15' },
+      }),
+      [`services/${name}/src/metrics.ts`]: METRICS.replaceAll('orders', name),
+    });
+    const dir = tempProject({
+      'package.json': JSON.stringify({ name: 'shop', private: true, workspaces: ['services/*'] }),
+      ...service('billing'),
+      ...service('shipping'),
+    });
+    await runCli(['.', '--format', 'json'], { cwd: dir });
+    writeFileSync(
+      join(dir, 'services/billing/src/metrics.ts'),
+      `${METRICS.replaceAll('orders', 'billing')}// edited\n`,
+    );
+    const edited = await runCli(['.', '--format', 'json', '--timing'], { cwd: dir });
+    // shipping's one parsed file is served; billing's is parsed again.
+    expect(edited.stderr).toContain('  parsed files whose facts were read from the cache: 1\n');
+    expect(edited.stderr).toContain('  parsed: 1\n');
+    expect(edited.stdout).toBe((await runCli(['.', '--format', 'json', '--no-cache'], { cwd: dir })).stdout);
+  });
+
   it('analyses again when a file, the budget file or the file set changes', async () => {
     const dir = tempProject({ 'src/metrics.ts': METRICS, 'src/track.ts': UNBOUNDED });
     const first = await runCli(['.', '--format', 'json'], { cwd: dir });

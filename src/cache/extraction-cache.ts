@@ -44,6 +44,19 @@ export class ExtractionCache<T> {
   }
 
   read(key: string): T | undefined {
+    const entry = this.entry();
+    return entry && entry.key === key ? (entry.value as T) : undefined;
+  }
+
+  /**
+   * The entry whatever its key, when this build wrote it: for a value whose parts carry keys of
+   * their own (the extraction of each process group), which the caller checks one by one.
+   */
+  readAnyKey(): unknown {
+    return this.entry()?.value;
+  }
+
+  private entry(): { key: unknown; value: unknown } | undefined {
     let entry: unknown;
     try {
       entry = deserialize(readFileSync(this.file()));
@@ -51,9 +64,9 @@ export class ExtractionCache<T> {
       return undefined;
     }
     if (!entry || typeof entry !== 'object') return undefined;
-    const { format, version, build, key: stored, value } = entry as Record<string, unknown>;
-    if (format !== FORMAT || version !== VERSION || build !== codeFingerprint() || stored !== key) return undefined;
-    return value as T;
+    const { format, version, build, key, value } = entry as Record<string, unknown>;
+    if (format !== FORMAT || version !== VERSION || build !== codeFingerprint()) return undefined;
+    return { key, value };
   }
 
   /** Best effort: a cache that cannot be written (read-only checkout) only costs the next run time. */

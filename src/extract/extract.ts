@@ -47,6 +47,8 @@ export interface ExtractOptions {
   files: readonly string[];
   /** What the prefilter (`prefilter.ts`) selected from every file's scan. */
   candidates: Candidates;
+  /** The packages whose tracing to describe (see `process-partition.ts`); every one when omitted. */
+  describe?: ReadonlySet<string>;
   statusCodes: number;
   modules: ModuleResolver;
   /** The repository's packages: tracing is decided per package, by its own dependencies and setup. */
@@ -193,7 +195,7 @@ export function extract(options: ExtractOptions): Extraction {
 
   const everyCall = [...allCalls, ...allNews];
   const outbound = outboundCalls(everyCall, project, packages);
-  const tracing = tracingByPackage(everyCall, project.files.values(), project, packages);
+  const tracing = tracingByPackage(everyCall, project.files.values(), project, packages, options.describe);
 
   const byLocation = (a: { loc: Location }, b: { loc: Location }): number => compareLocations(a.loc, b.loc);
   const helpers = unreadHelpers(

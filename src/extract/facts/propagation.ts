@@ -94,6 +94,8 @@ export function tracingByPackage(
   files: Iterable<ts.SourceFile>,
   project: ProjectIndex,
   packages: PackageIndex,
+  /** The packages to describe (a process group's, when groups are extracted apart); every one when omitted. */
+  describe?: ReadonlySet<string>,
 ): Record<string, TracingFacts> {
   const callsOf = new Map<string, (ts.CallExpression | ts.NewExpression)[]>();
   const filesOf = new Map<string, ts.SourceFile[]>();
@@ -120,6 +122,7 @@ export function tracingByPackage(
   );
   const out: Record<string, TracingFacts> = {};
   for (const scope of packages.all()) {
+    if (describe && !describe.has(scope.key)) continue;
     const related = packages.related(scope);
     const [self, ...others] = related.map((s) =>
       startsWith(starters, s, related) ? own.get(s.key)! : notStarted(own.get(s.key)!),

@@ -101,6 +101,14 @@ export class PackageIndex {
     importers: ReadonlyMap<string, readonly string[]>,
     files: Iterable<string>,
   ): (fileName: string) => PackageScope {
+    return this.processGrouping(importers, files).ofFile;
+  }
+
+  /** `processGroups`, asked of a file or of a package. */
+  processGrouping(
+    importers: ReadonlyMap<string, readonly string[]>,
+    files: Iterable<string>,
+  ): { ofFile: (fileName: string) => PackageScope; ofScope: (scope: PackageScope) => PackageScope } {
     const parent = new Map<PackageScope, PackageScope>();
     const find = (s: PackageScope): PackageScope => {
       let top = s;
@@ -122,7 +130,7 @@ export class PackageIndex {
       for (const dep of [...this.dependenciesOf(scope), ...this.peersOf(scope)])
         if (withCode.has(dep)) join(scope, dep);
     for (const [target, from] of importers) for (const file of from) join(this.of(target), this.of(file));
-    return (fileName) => find(this.of(fileName));
+    return { ofFile: (fileName) => find(this.of(fileName)), ofScope: find };
   }
 
   private peersOf(scope: PackageScope): PackageScope[] {
