@@ -141,8 +141,12 @@ describe('label value provenance', () => {
       'export function f(user: { email: string }) { checkouts.inc({ value: user.email }); }',
       'unbounded email',
     ],
-    ['uuid', "import { randomUUID } from 'node:crypto';\ncheckouts.inc({ value: randomUUID() });", 'unbounded uuid'],
-    ['timestamp', 'checkouts.inc({ value: new Date().toISOString() });', 'unbounded timestamp'],
+    [
+      'uuid',
+      "import { randomUUID } from 'node:crypto';\nexport function f() { checkouts.inc({ value: randomUUID() }); }",
+      'unbounded uuid',
+    ],
+    ['timestamp', 'export function f() { checkouts.inc({ value: new Date().toISOString() }); }', 'unbounded timestamp'],
     [
       'error message',
       'export function f(err: Error) { checkouts.inc({ value: err.message }); }',
@@ -244,8 +248,13 @@ describe('label value provenance', () => {
       'bounded 1',
     ],
     [
-      'a generated module constant still changes every start',
-      "import { randomUUID } from 'node:crypto';\nconst BOOT_ID = randomUUID();\ncheckouts.inc({ value: BOOT_ID });",
+      'an id generated once per process is one value per instance',
+      "import { randomUUID } from 'node:crypto';\nconst BOOT_ID = randomUUID();\nexport function f() { checkouts.inc({ value: BOOT_ID }); }",
+      'bounded 1',
+    ],
+    [
+      'an id generated in a function any request may call is not',
+      "import { randomUUID } from 'node:crypto';\nfunction traceId() { return randomUUID(); }\nexport function f() { checkouts.inc({ value: traceId() }); }\nexport function g() { checkouts.inc({ value: traceId() }); }",
       'unbounded uuid',
     ],
     [

@@ -29,7 +29,12 @@ export function spanFact(
   if (method === 'startSpan' && !isTracer(receiver)) return undefined;
   if (method === 'updateName' && !/span/i.test(text(receiver))) return undefined;
   const name = call.arguments[0];
-  const fact: SpanFact = { call: method, name: text(name), bound: provenance.of(name), loc: project.location(name) };
+  const fact: SpanFact = {
+    call: method,
+    name: text(name),
+    bound: provenance.ofName(name),
+    loc: project.location(name),
+  };
   if (method === 'startSpan' || method === 'startActiveSpan') fact.lifecycle = lifecycle(call, method, project);
   return fact;
 }

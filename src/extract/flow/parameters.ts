@@ -25,6 +25,8 @@ export interface ValueWalker {
   valueAt(expr: ts.Expression, path: string[], env: Env, depth: number): Bound;
   arrayElements(expr: ts.Expression): ts.Expression[] | undefined;
   grows(expr: ts.Expression): boolean;
+  /** Whether the value is read for a name (a span's, a tracer's): see `ProvenanceAnalyzer.ofName`. */
+  readonly readingNames: boolean;
 }
 
 /**
@@ -32,7 +34,8 @@ export interface ValueWalker {
  * for a listened event, the elements iterated, a loop counter's range.
  */
 export class ParameterValues {
-  private readonly paramMemo = new Map<ts.ParameterDeclaration, Bound>();
+  /** Per parameter, as read for a label value and as read for a name (they differ for values made once per process). */
+  private readonly paramMemo = [new Map<ts.ParameterDeclaration, Bound>(), new Map<ts.ParameterDeclaration, Bound>()];
   private readonly inProgress = new Set<ts.ParameterDeclaration>();
 
   constructor(
@@ -50,7 +53,7 @@ export class ParameterValues {
     const fnName = functionName(decl.fn);
     // Only the callers that can reach the use count; the memo holds unguarded answers.
     const guards = parameterGuards(use, decl.fn, this.evaluator);
-    const memo = guards.size === 0 ? this.paramMemo.get(decl.node) : undefined;
+    const memo = guards.size === 0 ? this.paramMemo[Number(this.walker.readingNames)].get(decl.node) : undefined;
     if (memo && decl.path.length === 0) return memo;
     // A recursive call passes on what the outer calls passed: it adds no value of its own.
     if (this.inProgress.has(decl.node)) return finite([], 'recursive call');
@@ -58,7 +61,9 @@ export class ParameterValues {
     if (iterated) return iterated;
     const emitted = this.emittedValues(decl, depth);
     if (emitted) return emitted;
-    const calls = this.calls.confirmedCallersOf(decl.fn).filter((call) => this.reaches(call, decl, guards));
+    // A call that passes nothing leaves an optional parameter `undefined` (or its default): one of its values.
+    const optional = decl.node.questionToken !== undefined || decl.node.initializer !== undefined;
+    const calls = this.calls.confirmedCallersOf(decl.fn, optional).filter((call) => this.reaches(call, decl, guards));
     if (calls.length === 0 || depth >= MAX_DEPTH) {
       return unknown(
         fnName
@@ -102,7 +107,8 @@ export class ParameterValues {
         : result;
     // Results cut short by the depth limit depend on where the walk started: not reusable.
     const cutShort = bounds.some((b) => b.kind === 'unknown' && b.reason === TOO_FAR);
-    if (decl.path.length === 0 && !cutShort && guards.size === 0) this.paramMemo.set(decl.node, named);
+    if (decl.path.length === 0 && !cutShort && guards.size === 0)
+      this.paramMemo[Number(this.walker.readingNames)].set(decl.node, named);
     return named;
   }
 

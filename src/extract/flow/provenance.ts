@@ -73,6 +73,23 @@ export class ProvenanceAnalyzer implements ValueWalker {
     return this.sources.step(node, message);
   }
 
+  /** See `ofName`. */
+  readingNames = false;
+
+  /**
+   * What a name (a span's, a tracer's or meter's) is built from. Unlike a label value, a value made
+   * once per process is no bound here: an id made at start-up is a new name for every process.
+   */
+  ofName(expr: ts.Expression): Bound {
+    const before = this.readingNames;
+    this.readingNames = true;
+    try {
+      return this.of(expr);
+    } finally {
+      this.readingNames = before;
+    }
+  }
+
   of(expr: ts.Expression, env: Env = EMPTY_ENV, depth = 0): Bound {
     if (depth > MAX_DEPTH) return unknown(TOO_FAR, text(expr));
     const e = skipOuter(expr);
@@ -218,7 +235,12 @@ export class ProvenanceAnalyzer implements ValueWalker {
       if (base.kind === 'unbounded') return withStep(base, this.sources.step(e, `\`${text(e)}\` is derived from it`));
     }
     const generated = name ? this.sources.generatedBy(e, name, receiver) : undefined;
-    if (generated) return generated;
+    // An id, a timestamp or a random value made once per process (an instance id at start-up) is
+    // one value per instance, like `_.uniqueId` below.
+    if (generated)
+      return generated.kind === 'unbounded' && !this.readingNames && this.once.runsOnce(e)
+        ? this.oncePerProcess(e, `\`${text(e)}\`, evaluated once per process`)
+        : generated;
     if (name === 'uniqueId') return this.uniqueId(e);
     const returned = this.returnedBy(e, env, depth);
     if (returned.kind !== 'unknown' || !name) return returned;
