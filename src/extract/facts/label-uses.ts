@@ -532,8 +532,8 @@ export class LabelUseCollector {
       evidence: '`startTimer()` observes seconds',
       loc: this.project.location(call),
     });
-    const holder = call.parent;
-    if (!holder || !ts.isVariableDeclaration(holder) || !ts.isIdentifier(holder.name)) return;
+    const holder = timerHolder(call);
+    if (!holder || !ts.isIdentifier(holder.name)) return;
     const name = holder.name.text;
     const scope = holder.parent?.parent?.parent;
     if (!scope) return;
@@ -543,8 +543,14 @@ export class LabelUseCollector {
       if (!ts.isIdentifier(node) || node.text !== name || node === holder.name) return;
       const decl = lookup(name, node);
       if (decl?.kind !== 'variable' || decl.node !== holder) return;
-      const parent = node.parent;
-      if (parent && ts.isCallExpression(parent) && parent.expression === node) {
+      // `end = h.startTimer()` (a `let` set later, in a callback perhaps) stores the timer: no use.
+      if (isAssignedTo(node)) return;
+      // `end!(labels)` and `(end)(labels)` call it as `end(labels)` does; `end?.(labels)` is a call already.
+      let callee: ts.Node = node;
+      while (callee.parent && (ts.isNonNullExpression(callee.parent) || ts.isParenthesizedExpression(callee.parent)))
+        callee = callee.parent;
+      const parent = callee.parent;
+      if (parent && ts.isCallExpression(parent) && parent.expression === callee) {
         if (parent.arguments[0]) {
           bare = false;
           this.labelObject(def, 'end', parent.arguments[0]);
@@ -562,6 +568,33 @@ export class LabelUseCollector {
         loc: this.project.location(call),
       });
   }
+}
+
+/**
+ * The variable that holds a timer's end function: `const end = h.startTimer()`, or a variable
+ * declared before and assigned the timer (`let stop = null; … stop = h.startTimer()`).
+ */
+function timerHolder(call: ts.CallExpression): ts.VariableDeclaration | undefined {
+  const holder = call.parent;
+  if (holder && ts.isVariableDeclaration(holder)) return holder;
+  if (
+    holder &&
+    ts.isBinaryExpression(holder) &&
+    holder.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+    holder.right === call &&
+    ts.isIdentifier(holder.left)
+  ) {
+    const decl = lookup(holder.left.text, holder.left);
+    return decl?.kind === 'variable' && ts.isVariableDeclaration(decl.node) ? decl.node : undefined;
+  }
+  return undefined;
+}
+
+function isAssignedTo(node: ts.Identifier): boolean {
+  const parent = node.parent;
+  return (
+    ts.isBinaryExpression(parent) && parent.left === node && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken
+  );
 }
 
 function isScalarLike(e: ts.Expression): boolean {
