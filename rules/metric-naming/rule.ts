@@ -250,6 +250,16 @@ const HOUSE_STYLES: Partial<Record<MessageId, { style: string; applies: (d: Metr
     style: 'have instrument names with upper-case letters (OpenTelemetry convention: lowercase)',
     applies: (d) => d.library === 'opentelemetry',
   },
+  otelUnitInName: {
+    style:
+      'carry their unit, `{unit}`, in the instrument name (OpenTelemetry convention: the unit in the `unit` option, the name says what is measured)',
+    applies: (d) => d.library === 'opentelemetry',
+  },
+  otelTotal: {
+    style:
+      'are instruments ending in `{suffix}` (OpenTelemetry convention: no suffix; a Prometheus exporter adds `_total`)',
+    applies: (d) => d.library === 'opentelemetry',
+  },
 };
 /** A name that says its unit, spelled out or abbreviated: where a unit convention applies. */
 function namesAUnit(name: string): boolean {
