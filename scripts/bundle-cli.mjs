@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// Bundles the command line (dist/src/cli/main.js) and the compiler stage it loads on first need
-// (dist/src/extraction-stage.js) into dist/src/bundle/, run by bin/obslint.js. Node spends most of
-// a warm run's start loading modules one by one (obslint's 120 files and its dependencies': 0.14 s
-// of a 0.3 s run on 12,000 files); two entry files and their shared chunks load in about half that.
-// The entries and chunks sit in one directory: the stage is required as './extraction-stage.js'
-// beside the code that requires it. `npm run build` runs this after tsc; the library entry points
+// Bundles the command line (dist/src/cli/main.js), the compiler stage it loads on first need
+// (dist/src/extraction-stage.js) and what extraction's worker threads run (dist/src/extract-worker.js)
+// into dist/src/bundle/, run by bin/obslint.js. Node spends most of a warm run's start loading
+// modules one by one (obslint's 120 files and its dependencies': 0.14 s of a 0.3 s run on 12,000
+// files); the entry files and their shared chunks load in about half that. Entries and chunks sit
+// in one directory: the stage and the worker are loaded by path, beside the code that loads them. `npm run build` runs this after tsc; the library entry points
 // (`obslint`, `obslint/eslint-plugin`) stay the unbundled dist/src.
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -23,7 +23,12 @@ const BANNER = [
 rmSync(outdir, { recursive: true, force: true });
 await esbuild.build({
   absWorkingDir: root,
-  entryPoints: { main: 'dist/src/cli/main.js', 'extraction-stage': 'dist/src/extraction-stage.js' },
+  entryPoints: {
+    main: 'dist/src/cli/main.js',
+    'extraction-stage': 'dist/src/extraction-stage.js',
+    // Loaded by path (`new URL('./extract-worker.js', import.meta.url)`) beside the pool's chunk.
+    'extract-worker': 'dist/src/extract-worker.js',
+  },
   outdir,
   bundle: true,
   splitting: true,

@@ -31,6 +31,7 @@ import { WrapperIndex } from './extract/libraries/wrappers.js';
 import { selectCandidates } from './extract/prefilter.js';
 import { mergeExtractions, partitionByProcess } from './extract/process-partition.js';
 import { ProjectSources } from './project-sources.js';
+import { concurrencyOf, extractInParallel } from './extraction-pool.js';
 import { filesChangedSince, type ChangedFiles } from './git/changed-files.js';
 import type { Notice, RunDiff, RunResult } from './types.js';
 import { docsUrl, VERSION } from './util/package.js';
@@ -58,6 +59,8 @@ export interface AnalyzeOptions {
   sourceTexts?: ReadonlyMap<string, string>;
   /** Collects where the run's time goes (`--timing`). */
   timer?: PhaseTimer;
+  /** How many threads extract process groups at once (`--concurrency`): a number, or `auto` (one per core); one by default. */
+  concurrency?: number | 'auto';
   /** Directory of the extraction cache (the CLI's default: node_modules/.cache/obslint); none when omitted. */
   cacheLocation?: string;
   /**
@@ -160,9 +163,9 @@ function extractProject(options: Omit<AnalyzeOptions, 'changedSince'>): Extracte
     // changed is served from the cache, whatever changed elsewhere.
     const parts = partitionByProcess(candidates, sources.readable, root, packages);
     const last = cache && timer.time('cache', () => keptParts(cache.readAnyKey()));
-    let served = 0;
-    const extracted = parts.map((part) => {
-      const key = ExtractionCache.key(
+    const keyed = parts.map((part) => ({
+      part,
+      key: ExtractionCache.key(
         {
           ...settings,
           part: part.shape,
@@ -173,26 +176,36 @@ function extractProject(options: Omit<AnalyzeOptions, 'changedSince'>): Extracte
           },
         },
         sources.hashesOf(part.candidates.files),
-      );
-      const kept = last?.get(part.name);
-      if (kept?.key === key) {
-        served += kept.extraction.filesParsed;
-        return { part, key, extraction: kept.extraction };
-      }
-      const extraction = timer.time('extract', () =>
-        compilerStage().extract({
-          root,
-          texts: timer.time('read', () => sources.textsOf(part.candidates.files)),
-          files: sources.readable,
-          candidates: part.candidates,
-          describe: part.describe,
-          statusCodes: config.defaults.statusCodes,
-          modules,
-          packages,
-          wrappers: config.wrappers,
-          timer,
-        }),
-      );
+      ),
+    }));
+    const stale = keyed.filter(({ part, key }) => last?.get(part.name)?.key !== key);
+    const jobs = stale.map(({ part }) => ({
+      root,
+      texts: timer.time('read', () => sources.textsOf(part.candidates.files)),
+      files: sources.readable,
+      candidates: part.candidates,
+      describe: part.describe,
+      statusCodes: config.defaults.statusCodes,
+      modules: [packages, aliases, subpathImports] as ConstructorParameters<typeof ModuleResolver>,
+      packages,
+      wrappers: config.wrappers,
+    }));
+    const fresh = timer.time('extract', () =>
+      extractInParallel(
+        jobs,
+        concurrencyOf(options.concurrency),
+        (job) => compilerStage().extract({ ...job, modules, timer }),
+        (what, n) => {
+          timer.count(what, n);
+        },
+      ),
+    );
+    let served = 0;
+    const extracted = keyed.map(({ part, key }) => {
+      const i = stale.findIndex((s) => s.part === part);
+      if (i >= 0) return { part, key, extraction: fresh[i] };
+      const { extraction } = last!.get(part.name)!;
+      served += extraction.filesParsed;
       return { part, key, extraction };
     });
     if (served > 0) timer.count('parsed files whose facts were read from the cache', served);

@@ -123,6 +123,20 @@ describe('obslint CLI', () => {
     expect(bundled.stdout).toBe(modules.stdout);
   });
 
+  it('--concurrency extracts independent process groups in worker threads, with the same report', async () => {
+    const project = join(REPO_ROOT, 'fixtures', 'projects', 'separate-services');
+    const args = [project, '--format', 'json', '--no-cache', '--timing'];
+    const one = await runBin([...args, '--concurrency', '1']);
+    const two = await runBin([...args, '--concurrency', '2']);
+    expect(two.stderr).toContain('  extraction threads: 2\n');
+    expect(one.stderr).not.toContain('extraction threads');
+    expect(two.stdout).toBe(one.stdout);
+    expect(JSON.parse(two.stdout).stats.filesParsed).toBe(2);
+    const invalid = await runBin([project, '--concurrency', '0']);
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toContain('a positive integer or auto');
+  });
+
   it('the installed bin runs and sets the exit code', async () => {
     const run = await runBin([SERVICE, '--format', 'json']);
     expect(run.code).toBe(1);

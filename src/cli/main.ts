@@ -36,6 +36,7 @@ interface LintOptions extends CommonOptions {
   timing?: boolean;
   cache: boolean;
   cacheLocation?: string;
+  concurrency?: number | 'auto';
   changedSince?: string;
 }
 
@@ -95,6 +96,11 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     .option('--no-cache', 'analyse every file again instead of reading the cache')
     .option('--cache-location <dir>', 'where the cache lives (default: node_modules/.cache/obslint)')
     .option(
+      '--concurrency <n>',
+      'threads that extract independent process groups at once: a number, or auto (one per core); default 1',
+      parseConcurrency,
+    )
+    .option(
       '--changed-since <ref>',
       'report only files changed since the merge base of <ref> and HEAD, and untracked files (the whole project is still analysed)',
     )
@@ -118,6 +124,7 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
         cacheLocation: options.cache
           ? resolve(io.cwd, options.cacheLocation ?? defaultCacheLocation(io.cwd))
           : undefined,
+        concurrency: options.concurrency,
         changedSince: options.changedSince,
       }).catch((error: unknown) => {
         // Only --changed-since asks git anything here: say which option failed.
@@ -343,6 +350,13 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
 function schemaReference(fileDir: string, cwd: string): string {
   const modules = toPosix(relative(fileDir, join(cwd, 'node_modules')));
   return `${modules.startsWith('.') ? modules : `./${modules}`}/obslint/schema/obslint.schema.json`;
+}
+
+function parseConcurrency(value: string): number | 'auto' {
+  if (value === 'auto') return 'auto';
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a positive integer or auto');
+  return n;
 }
 
 function parseInteger(value: string): number {
