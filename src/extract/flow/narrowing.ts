@@ -41,6 +41,21 @@ export function parameterGuards(
   return guards;
 }
 
+/** Whether a call's constant arguments let it past the checks `guards` holds (see `parameterGuards`). */
+export function passesGuards(
+  call: ts.CallExpression | ts.NewExpression,
+  fn: ts.SignatureDeclaration,
+  guards: ReadonlyMap<number, ReadonlySet<string>>,
+  evaluator: StaticEvaluator,
+): boolean {
+  for (const [index, allowed] of guards) {
+    const arg = call.arguments?.[index] ?? fn.parameters[index]?.initializer;
+    const value = arg ? scalarText(evaluator.eval(arg)) : 'undefined';
+    if (value !== undefined && !allowed.has(value)) return false;
+  }
+  return true;
+}
+
 /**
  * The values `subject` may have where `child` runs under `n` (a branch, a case, a block past an
  * early exit), when the check (`by`) names them.

@@ -7,7 +7,7 @@ import { forEachDescendant } from '../syntax/walk.js';
 import type { CallGraph } from './call-graph.js';
 import type { TypeOracle } from './type-oracle.js';
 import { MAX_DEPTH, TOO_FAR } from './limits.js';
-import { parameterGuards } from './narrowing.js';
+import { parameterGuards, passesGuards } from './narrowing.js';
 import { text, type KnownSources } from './sources.js';
 import {
   bindArguments,
@@ -63,7 +63,9 @@ export class ParameterValues {
     if (emitted) return emitted;
     // A call that passes nothing leaves an optional parameter `undefined` (or its default): one of its values.
     const optional = decl.node.questionToken !== undefined || decl.node.initializer !== undefined;
-    const calls = this.calls.confirmedCallersOf(decl.fn, optional).filter((call) => this.reaches(call, decl, guards));
+    const calls = this.calls
+      .confirmedCallersOf(decl.fn, optional)
+      .filter((call) => passesGuards(call, decl.fn, guards, this.evaluator));
     if (calls.length === 0 || depth >= MAX_DEPTH) {
       return unknown(
         fnName
@@ -110,20 +112,6 @@ export class ParameterValues {
     if (decl.path.length === 0 && !cutShort && guards.size === 0)
       this.paramMemo[Number(this.walker.readingNames)].set(decl.node, named);
     return named;
-  }
-
-  /** Whether a call's constant arguments let it past the checks guarding the use (`system === 'vm.query'`). */
-  private reaches(
-    call: ts.CallExpression | ts.NewExpression,
-    decl: Extract<Declaration, { kind: 'parameter' }>,
-    guards: Map<number, Set<string>>,
-  ): boolean {
-    for (const [index, allowed] of guards) {
-      const arg = call.arguments?.[index] ?? decl.fn.parameters[index]?.initializer;
-      const value = arg ? scalarText(this.evaluator.eval(arg)) : 'undefined';
-      if (value !== undefined && !allowed.has(value)) return false;
-    }
-    return true;
   }
 
   /** `for (let i = 0; i < SUBNETS; i++)`: the counter takes each value from start to limit. */

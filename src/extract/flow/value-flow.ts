@@ -15,6 +15,7 @@ import { isMethodLike, type Caller } from './call-graph.js';
 import { returnedValues, calledFunction } from '../syntax/functions.js';
 import { bindArguments, constantKeys, EMPTY_ENV, iterations, scalarText, type StaticEvaluator } from './static-eval.js';
 import type { TypeOracle } from './type-oracle.js';
+import { parameterGuards, passesGuards } from './narrowing.js';
 
 /**
  * Where a value may come from: an expression obslint does not follow further (a `new`, a call into
@@ -509,7 +510,9 @@ export class ValueFlow {
       case 'parameter': {
         const injected = decl.path.length === 0 ? injectionToken(decl.node, this.evaluator) : undefined;
         if (injected) return [{ ...injected, node: decl.node, path: [] }];
-        return this.iteratedElements(decl, depth) ?? this.passed(decl.fn, decl.index, decl.path, depth);
+        // `switch (metric) { case 'a': a.inc(labels) … }`: only the callers that pass 'a' reach this use.
+        const guards = parameterGuards(use, decl.fn, this.evaluator);
+        return this.iteratedElements(decl, depth) ?? this.passed(decl.fn, decl.index, decl.path, depth, guards);
       }
       case 'import': {
         const target = this.project.followImport(decl);
@@ -604,10 +607,18 @@ export class ValueFlow {
   }
 
   /** What every call site passes as parameter `index` of `fn` (`new Client(urls, { metrics })`). */
-  private passed(fn: ts.SignatureDeclaration, index: number, path: string[], depth: number): Source[] {
-    return this.remembered(fn, ['passed', index, ...path].join('\u0000'), depth, () => {
+  private passed(
+    fn: ts.SignatureDeclaration,
+    index: number,
+    path: string[],
+    depth: number,
+    guards: ReadonlyMap<number, ReadonlySet<string>> = new Map(),
+  ): Source[] {
+    const guarded = [...guards].map(([i, values]) => `${i}=${[...values].sort().join('|')}`);
+    return this.remembered(fn, ['passed', index, ...path, ...guarded].join('\u0000'), depth, () => {
       const found: Source[] = [];
       for (const call of this.callSites(fn)) {
+        if (!passesGuards(call, fn, guards, this.evaluator)) continue;
         const arg = call.arguments?.[index];
         // `prom(histogram)` of `prom(h, serialize = defaultSerializer)`: the default, where a call leaves it out.
         const given = arg ?? (call.arguments?.some(ts.isSpreadElement) ? undefined : fn.parameters[index]?.initializer);
