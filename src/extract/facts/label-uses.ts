@@ -286,12 +286,23 @@ export class LabelUseCollector {
       let array = skipOuter(arg.expression);
       if (ts.isIdentifier(array)) {
         const decl = lookup(array.text, array);
-        if (decl?.kind === 'variable' && decl.node.initializer) array = skipOuter(decl.node.initializer);
+        if (decl?.kind === 'variable' && decl.path.length === 0 && decl.node.initializer)
+          array = skipOuter(decl.node.initializer);
       }
+      // `labels(...metricLabels)` of a parameter (or an option) that its one caller builds as a literal.
+      if (!ts.isArrayLiteralExpression(array)) array = this.oneArrayLiteral(arg.expression) ?? array;
       if (!ts.isArrayLiteralExpression(array) || array.elements.some(ts.isSpreadElement)) return undefined;
       out.push(...array.elements);
     }
     return out;
+  }
+
+  /** The array literal an expression always is, followed by value (through parameters, options, fields). */
+  private oneArrayLiteral(e: ts.Expression): ts.ArrayLiteralExpression | undefined {
+    const origins = this.flow.origins(e).filter((o) => isInjected(o) || !o.expanded);
+    if (origins.length !== 1 || isInjected(origins[0]) || origins[0].path.length > 0) return undefined;
+    const origin = skipOuter(origins[0].expr);
+    return ts.isArrayLiteralExpression(origin) ? origin : undefined;
   }
 
   /** For `inc/dec/set/observe/startTimer/remove`: the argument that carries labels, if any. */
