@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT, runBin, runCli, tempProject } from './helpers/cli.js';
+import { REPO_ROOT, runBin, runCli, tempDir, tempProject } from './helpers/cli.js';
 
 const SERVICE = 'fixtures/projects/inventory-service';
 
@@ -158,6 +158,20 @@ describe('obslint catalog and explain', () => {
     );
     expect(run.stdout).toMatch(/http_request_duration_seconds +histogram +method=9 route=6 status_code=20 +11,880/);
     expect(run.stdout).toContain('7 metrics, 11,931 series estimated + 3 unbounded');
+  });
+
+  it('catalog and explain read and fill the cache as a run does, and take --no-cache', async () => {
+    const location = tempDir();
+    const fresh = await runCli(['catalog', SERVICE, '--no-cache'], { cwd: REPO_ROOT });
+    expect(fresh.code).toBe(0);
+    const filled = await runCli(['catalog', SERVICE, '--cache-location', location], { cwd: REPO_ROOT });
+    expect(filled.stdout).toBe(fresh.stdout);
+    expect(readdirSync(location).some((f) => f.startsWith('extraction-'))).toBe(true);
+    const explained = await runCli(['explain', 'inventory_deletes_total', SERVICE, '--cache-location', location], {
+      cwd: REPO_ROOT,
+    });
+    expect(explained.code).toBe(0);
+    expect(explained.stdout).toContain('inventory_deletes_total');
   });
 
   it('says when an instrument has no uses to read its labels from', async () => {

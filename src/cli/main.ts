@@ -91,10 +91,8 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
       .option('--baseline <file>', `known findings not to report (default: ${BASELINE_FILE_NAME} found from here up)`)
       .option('--no-baseline', 'report every finding, ignoring the baseline');
 
-  reporting(common(program).argument('[paths...]', 'files and directories to analyse', []))
+  cached(reporting(common(program).argument('[paths...]', 'files and directories to analyse', [])))
     .option('--timing', 'print where the run spent its time (per phase) to stderr')
-    .option('--no-cache', 'analyse every file again instead of reading the cache')
-    .option('--cache-location <dir>', 'where the cache lives (default: node_modules/.cache/obslint)')
     .option(
       '--concurrency <n>',
       'threads that extract independent process groups at once: a number, or auto (one per core); default 1',
@@ -121,9 +119,7 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
         requireReason: options.requireReason,
         baseline: options.baseline,
         timer,
-        cacheLocation: options.cache
-          ? resolve(io.cwd, options.cacheLocation ?? defaultCacheLocation(io.cwd))
-          : undefined,
+        cacheLocation: cacheLocationOf(io, options),
         concurrency: options.concurrency,
         changedSince: options.changedSince,
       }).catch((error: unknown) => {
@@ -244,7 +240,7 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     exitCode = exitCodeOf(result, options);
   });
 
-  common(program.command('catalog'))
+  cached(common(program.command('catalog')))
     .description('list every metric with its labels, bounds and estimated series')
     .argument('[paths...]', 'files and directories to analyse', [])
     .addOption(new Option('-f, --format <format>', 'output format').choices(CATALOG_FORMATS).default('table'))
@@ -256,10 +252,17 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     .action(
       async (
         paths: string[],
-        options: CommonOptions & { format: CatalogFormat; lock?: boolean; check?: boolean; lockfile?: string },
+        options: CommonOptions &
+          CacheOptions & { format: CatalogFormat; lock?: boolean; check?: boolean; lockfile?: string },
       ) => {
         // The catalog is about metrics, not findings: the baseline has nothing to say here.
-        const result = await analyze({ cwd: io.cwd, paths, configFile: options.config, baseline: false });
+        const result = await analyze({
+          cwd: io.cwd,
+          paths,
+          configFile: options.config,
+          baseline: false,
+          cacheLocation: cacheLocationOf(io, options),
+        });
         printNotices(io, result);
         if (!options.lock && !options.check) {
           emit(io, options.output, renderCatalog(result, options.format));
@@ -284,12 +287,18 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
       },
     );
 
-  common(program.command('explain'))
+  cached(common(program.command('explain')))
     .description('show how the series estimate of a metric is computed')
     .argument('<metric>', 'metric name')
     .argument('[paths...]', 'files and directories to analyse', [])
-    .action(async (metric: string, paths: string[], options: CommonOptions) => {
-      const result = await analyze({ cwd: io.cwd, paths, configFile: options.config, baseline: false });
+    .action(async (metric: string, paths: string[], options: CommonOptions & CacheOptions) => {
+      const result = await analyze({
+        cwd: io.cwd,
+        paths,
+        configFile: options.config,
+        baseline: false,
+        cacheLocation: cacheLocationOf(io, options),
+      });
       const text = renderExplain(result, metric);
       if (!text) {
         const names = result.catalog.metrics.map((m) => m.name);
@@ -350,6 +359,22 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
 function schemaReference(fileDir: string, cwd: string): string {
   const modules = toPosix(relative(fileDir, join(cwd, 'node_modules')));
   return `${modules.startsWith('.') ? modules : `./${modules}`}/obslint/schema/obslint.schema.json`;
+}
+
+interface CacheOptions {
+  cache: boolean;
+  cacheLocation?: string;
+}
+
+/** The cache options, for every command that analyses the project. */
+function cached(command: Command): Command {
+  return command
+    .option('--no-cache', 'analyse every file again instead of reading the cache')
+    .option('--cache-location <dir>', 'where the cache lives (default: node_modules/.cache/obslint)');
+}
+
+function cacheLocationOf(io: CliIO, options: CacheOptions): string | undefined {
+  return options.cache ? resolve(io.cwd, options.cacheLocation ?? defaultCacheLocation(io.cwd)) : undefined;
 }
 
 function parseConcurrency(value: string): number | 'auto' {
