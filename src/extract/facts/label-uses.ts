@@ -274,35 +274,52 @@ export class LabelUseCollector {
     }
   }
 
-  /** `labels(...LABELS)` with a static array: its elements as arguments; undefined when unknown. */
-  private spreadArguments(args: readonly ts.Expression[]): readonly ts.Expression[] | undefined {
-    if (!args.some(ts.isSpreadElement)) return args;
-    const out: ts.Expression[] = [];
+  /**
+   * `labels(...LABELS)` with static arrays: the argument lists the call can receive, one per array a
+   * spread can be (a helper's callers each pass their own: `measureTime({ labelValues: [chainId] })`);
+   * undefined when some spread is not an array literal obslint can see.
+   */
+  private spreadArguments(args: readonly ts.Expression[]): (readonly ts.Expression[])[] | undefined {
+    if (!args.some(ts.isSpreadElement)) return [args];
+    let lists: ts.Expression[][] = [[]];
     for (const arg of args) {
       if (!ts.isSpreadElement(arg)) {
-        out.push(arg);
+        lists.forEach((list) => list.push(arg));
         continue;
       }
-      let array = skipOuter(arg.expression);
-      if (ts.isIdentifier(array)) {
-        const decl = lookup(array.text, array);
-        if (decl?.kind === 'variable' && decl.path.length === 0 && decl.node.initializer)
-          array = skipOuter(decl.node.initializer);
-      }
-      // `labels(...metricLabels)` of a parameter (or an option) that its one caller builds as a literal.
-      if (!ts.isArrayLiteralExpression(array)) array = this.oneArrayLiteral(arg.expression) ?? array;
-      if (!ts.isArrayLiteralExpression(array) || array.elements.some(ts.isSpreadElement)) return undefined;
-      out.push(...array.elements);
+      const arrays = this.arrayLiterals(arg.expression);
+      if (!arrays) return undefined;
+      lists = lists.flatMap((list) => arrays.map((array) => [...list, ...array.elements]));
+      if (lists.length > MAX_ARGUMENT_LISTS) return undefined;
     }
-    return out;
+    return lists;
   }
 
-  /** The array literal an expression always is, followed by value (through parameters, options, fields). */
-  private oneArrayLiteral(e: ts.Expression): ts.ArrayLiteralExpression | undefined {
-    const origins = this.flow.origins(e).filter((o) => isInjected(o) || !o.expanded);
-    if (origins.length !== 1 || isInjected(origins[0]) || origins[0].path.length > 0) return undefined;
-    const origin = skipOuter(origins[0].expr);
-    return ts.isArrayLiteralExpression(origin) ? origin : undefined;
+  /** The array literals (without spreads of their own) an expression can be: a local `const`, or followed by value. */
+  private arrayLiterals(expr: ts.Expression): ts.ArrayLiteralExpression[] | undefined {
+    let array = skipOuter(expr);
+    if (ts.isIdentifier(array)) {
+      const decl = lookup(array.text, array);
+      if (decl?.kind === 'variable' && decl.path.length === 0 && decl.node.initializer)
+        array = skipOuter(decl.node.initializer);
+    }
+    const arrays = ts.isArrayLiteralExpression(array) ? [array] : this.arraysByValue(expr);
+    return arrays && arrays.length > 0 && arrays.every((a) => !a.elements.some(ts.isSpreadElement))
+      ? arrays
+      : undefined;
+  }
+
+  /** `labels(...metricLabels)` of a parameter or an option: the array literals its callers build. */
+  private arraysByValue(e: ts.Expression): ts.ArrayLiteralExpression[] | undefined {
+    const arrays: ts.ArrayLiteralExpression[] = [];
+    for (const origin of this.flow.origins(e)) {
+      if (!isInjected(origin) && origin.expanded) continue;
+      if (isInjected(origin) || origin.path.length > 0) return undefined;
+      const expr = skipOuter(origin.expr);
+      if (!ts.isArrayLiteralExpression(expr)) return undefined;
+      arrays.push(expr);
+    }
+    return arrays;
   }
 
   /** For `inc/dec/set/observe/startTimer/remove`: the argument that carries labels, if any. */
@@ -326,8 +343,14 @@ export class LabelUseCollector {
     call: ts.CallExpression,
     given: readonly (ts.Expression | undefined)[] = call.arguments,
   ): void {
-    const args = given.every((a) => a !== undefined) ? this.spreadArguments(given) : undefined;
-    if (!args) {
+    const lists = given.every((a) => a !== undefined) ? this.spreadArguments(given) : undefined;
+    // Where the arrays differ by caller, a metric takes those with as many values as it has labels
+    // (prom-client throws on any other count): each helper caller's own labels.
+    const fitting =
+      lists && lists.length > 1 && def.labelNamesKnown
+        ? lists.filter((list) => list.length === def.labelNames.length)
+        : lists;
+    if (!fitting || fitting.length === 0) {
       this.facts.calls.push({
         metricId: def.id,
         method: 'labels',
@@ -337,6 +360,10 @@ export class LabelUseCollector {
       });
       return;
     }
+    for (const args of fitting) this.positionalLabels(def, call, args);
+  }
+
+  private positionalLabels(def: MetricDef, call: ts.CallExpression, args: readonly ts.Expression[]): void {
     const first = args[0] && skipOuter(args[0]);
     if (args.length === 1 && first && this.isLabelsObject(def, first)) {
       this.labelObject(def, 'labels', first);
@@ -607,6 +634,9 @@ function isAssignedTo(node: ts.Identifier): boolean {
     ts.isBinaryExpression(parent) && parent.left === node && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken
   );
 }
+
+/** Argument lists a call with spreads is followed into at most (each spread multiplies them). */
+const MAX_ARGUMENT_LISTS = 8;
 
 function isScalarLike(e: ts.Expression): boolean {
   return (

@@ -349,7 +349,11 @@ export class ProjectIndex {
    * (`module.exports = require('@acme/metrics')`) stands for that one.
    */
   namespaceFile(decl: Extract<Declaration, { kind: 'import' }>): ts.SourceFile | undefined {
-    if (decl.imported !== '*' && decl.imported !== 'default') return undefined;
+    if (decl.imported !== '*' && decl.imported !== 'default') {
+      // `import { metrics } from './utils'` where utils says `export * as metrics from './metrics'`.
+      const target = this.followImport(decl);
+      return target?.kind === 'import' && target.imported === '*' ? this.namespaceFile(target) : undefined;
+    }
     let file = this.importedFile(decl);
     let namespace = decl.imported === '*';
     for (let hops = 0; file && hops < 5; hops++) {
