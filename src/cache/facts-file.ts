@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { Catalog, Directive, Location, Notice } from '../types.js';
+import type { Catalog, Directive, Notice } from '../types.js';
 import { VERSION } from '../util/package.js';
-import { compareLocations, compareStrings } from '../util/paths.js';
+import { LOCATED_LISTS, mergeCatalogs } from '../util/merge-catalogs.js';
+import { compareStrings } from '../util/paths.js';
 
 const FORMAT = 'obslint-facts/1';
 
@@ -74,20 +75,7 @@ export function parseFacts(text: string): PackageFacts | { problem: string } {
     : { problem: 'incomplete facts (a field is missing or of the wrong type)' };
 }
 
-/** The catalog's lists of located facts, each sorted by location. */
-const LOCATED_LISTS = [
-  'metrics',
-  'labelUses',
-  'labelCalls',
-  'observations',
-  'routes',
-  'views',
-  'spans',
-  'outbound',
-  'unreadHelpers',
-] as const satisfies readonly (keyof Catalog)[];
-
-const CATALOG_LISTS = [...LOCATED_LISTS, 'exporters'] as const;
+const CATALOG_LISTS = [...LOCATED_LISTS, 'exporters'] as const satisfies readonly (keyof Catalog)[];
 
 /**
  * Several packages' facts as one run's: lists concatenated in package order and sorted by location
@@ -96,10 +84,6 @@ const CATALOG_LISTS = [...LOCATED_LISTS, 'exporters'] as const;
  */
 export function combineFacts(all: readonly PackageFacts[]): PackageFactsBody {
   const shards = [...all].sort((a, b) => compareStrings(a.package, b.package));
-  const located = <K extends (typeof LOCATED_LISTS)[number]>(list: K): Catalog[K] =>
-    shards
-      .flatMap((s) => s.catalog[list] as { loc: Location }[])
-      .sort((a, b) => compareLocations(a.loc, b.loc)) as Catalog[K];
   const keys = [...new Set(shards.flatMap((s) => Object.keys(s.catalog.tracing)))].sort(compareStrings);
   const tracing: Catalog['tracing'] = {};
   for (const key of keys) {
@@ -109,19 +93,10 @@ export function combineFacts(all: readonly PackageFacts[]): PackageFactsBody {
     tracing[key] = owner.catalog.tracing[key];
   }
   // In the order extraction writes them: a merged report reads like one run's.
-  const catalog: Catalog = {
-    metrics: located('metrics'),
-    labelUses: located('labelUses'),
-    labelCalls: located('labelCalls'),
-    observations: located('observations'),
-    routes: located('routes'),
-    views: located('views'),
-    spans: located('spans'),
-    outbound: located('outbound'),
+  const catalog = mergeCatalogs(
+    shards.map((s) => s.catalog),
     tracing,
-    exporters: [...new Set(shards.flatMap((s) => s.catalog.exporters))].sort(),
-    unreadHelpers: located('unreadHelpers'),
-  };
+  );
   return {
     package: '.',
     files: shards.flatMap((s) => s.files).sort(compareStrings),

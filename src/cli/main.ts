@@ -255,14 +255,7 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
         options: CommonOptions &
           CacheOptions & { format: CatalogFormat; lock?: boolean; check?: boolean; lockfile?: string },
       ) => {
-        // The catalog is about metrics, not findings: the baseline has nothing to say here.
-        const result = await analyze({
-          cwd: io.cwd,
-          paths,
-          configFile: options.config,
-          baseline: false,
-          cacheLocation: cacheLocationOf(io, options),
-        });
+        const result = await analyzeMetrics(io, paths, options);
         printNotices(io, result);
         if (!options.lock && !options.check) {
           emit(io, options.output, renderCatalog(result, options.format));
@@ -292,13 +285,7 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     .argument('<metric>', 'metric name')
     .argument('[paths...]', 'files and directories to analyse', [])
     .action(async (metric: string, paths: string[], options: CommonOptions & CacheOptions) => {
-      const result = await analyze({
-        cwd: io.cwd,
-        paths,
-        configFile: options.config,
-        baseline: false,
-        cacheLocation: cacheLocationOf(io, options),
-      });
+      const result = await analyzeMetrics(io, paths, options);
       const text = renderExplain(result, metric);
       if (!text) {
         const names = result.catalog.metrics.map((m) => m.name);
@@ -371,6 +358,17 @@ function cached(command: Command): Command {
   return command
     .option('--no-cache', 'analyse every file again instead of reading the cache')
     .option('--cache-location <dir>', 'where the cache lives (default: node_modules/.cache/obslint)');
+}
+
+/** For `catalog` and `explain`: about metrics, not findings, so the baseline has nothing to say. */
+function analyzeMetrics(io: CliIO, paths: string[], options: CommonOptions & CacheOptions): Promise<RunResult> {
+  return analyze({
+    cwd: io.cwd,
+    paths,
+    configFile: options.config,
+    baseline: false,
+    cacheLocation: cacheLocationOf(io, options),
+  });
 }
 
 function cacheLocationOf(io: CliIO, options: CacheOptions): string | undefined {

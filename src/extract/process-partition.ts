@@ -1,5 +1,6 @@
-import type { Catalog, Location } from '../types.js';
-import { compareLocations, compareStrings } from '../util/paths.js';
+import type { Catalog } from '../types.js';
+import { mergeCatalogs } from '../util/merge-catalogs.js';
+import { compareStrings } from '../util/paths.js';
 import type { Extraction } from './extract.js';
 import type { Candidates } from './prefilter.js';
 import { PackageIndex } from './facts/workspace-packages.js';
@@ -68,10 +69,6 @@ export function mergeExtractions(
 ): Extraction {
   if (parts.length === 1) return parts[0].extraction;
   const all = parts.map((p) => p.extraction);
-  const located = <K extends LocatedList>(list: K): Catalog[K] =>
-    all
-      .flatMap((e) => e.catalog[list] as { loc: Location }[])
-      .sort((a, b) => compareLocations(a.loc, b.loc)) as Catalog[K];
   // Each package is described by exactly one part; in directory order, as one extraction writes them.
   const described = new Map(all.flatMap((e) => Object.entries(e.catalog.tracing)));
   const tracing: Catalog['tracing'] = {};
@@ -80,24 +77,12 @@ export function mergeExtractions(
     if (facts) tracing[scope.key] = facts;
   }
   return {
-    catalog: {
-      metrics: located('metrics'),
-      labelUses: located('labelUses'),
-      labelCalls: located('labelCalls'),
-      observations: located('observations'),
-      routes: located('routes'),
-      views: located('views'),
-      spans: located('spans'),
-      outbound: located('outbound'),
+    catalog: mergeCatalogs(
+      all.map((e) => e.catalog),
       tracing,
-      exporters: [...new Set(all.flatMap((e) => e.catalog.exporters))].sort(),
-      unreadHelpers: located('unreadHelpers'),
-    },
+    ),
     notices: all.flatMap((e) => e.notices),
     directives: new Map(all.flatMap((e) => [...e.directives]).sort((a, b) => compareStrings(a[0], b[0]))),
     filesParsed: all.reduce((n, e) => n + e.filesParsed, 0),
   };
 }
-
-type LocatedList =
-  'metrics' | 'labelUses' | 'labelCalls' | 'observations' | 'routes' | 'views' | 'spans' | 'outbound' | 'unreadHelpers';
