@@ -1,6 +1,8 @@
 import { ts } from 'ts-morph';
 import type { ProjectIndex } from '../syntax/project-index.js';
 import {
+  constructorFunctionAssignments,
+  constructorFunctionOf,
   enclosingClassLike,
   forEachThisAssignment,
   isStatic,
@@ -426,10 +428,7 @@ export class ValueFlow {
       skipOuter(base.expression).kind === ts.SyntaxKind.ThisKeyword
     )
       return keys.flatMap((key) => this.staticFieldPerSubclass(e, key, depth));
-    if (base.kind === ts.SyntaxKind.ThisKeyword) {
-      const cls = enclosingClassLike(e);
-      return cls ? keys.flatMap((key) => this.instanceField(cls, key, depth)) : [];
-    }
+    if (base.kind === ts.SyntaxKind.ThisKeyword) return keys.flatMap((key) => this.thisMember(e, key, depth));
     const bagged = this.putInRequestBag(base, keys, depth);
     if (bagged.length > 0) return bagged;
     // The flow first: structurally equal types (`m.mesh` and `m.topics`) are one type to the
@@ -856,6 +855,17 @@ export class ValueFlow {
     return found;
   }
 
+  /**
+   * `this.member` at `at`: the class's field, or, outside a class, what a constructor function's
+   * body assigns (`function P() { this.client = client }`, read in `P.prototype.m = function () { … }`).
+   */
+  private thisMember(at: ts.Node, member: string, depth: number): Source[] {
+    const cls = enclosingClassLike(at);
+    if (cls) return this.instanceField(cls, member, depth);
+    const ctor = constructorFunctionOf(at);
+    return ctor ? constructorFunctionAssignments(ctor, member).flatMap((v) => this.follow(v, depth + 1)) : [];
+  }
+
   /** `this.metrics`: its initializer, every `this.metrics = …` in the class and its bases, or a parameter property. */
   private instanceField(cls: ts.ClassLikeDeclaration, member: string, depth: number, hops = 0): Source[] {
     return this.remembered(cls, `field\u0000${hops}\u0000${member}`, depth, () =>
@@ -1061,6 +1071,8 @@ export class ValueFlow {
   private readonly membersBeingRead: string[] = [];
 
   private readMember(object: ts.Expression, member: string, depth: number): Source[] | undefined {
+    // `const { client, register } = this`
+    if (object.kind === ts.SyntaxKind.ThisKeyword) return this.thisMember(object, member, depth);
     if (ts.isObjectLiteralExpression(object)) {
       const found: Source[] = [];
       for (const prop of object.properties) {

@@ -395,6 +395,69 @@ export function forEachThisAssignment(
 }
 
 /**
+ * The function a pre-class constructor's `this` belongs to, where `this` is used outside a class:
+ * `function Prometheus(config) { this.client = client }` itself, or the constructor a method is
+ * assigned to (`Prometheus.prototype.registerMetrics = function () { … this … }`). Arrow functions
+ * keep the `this` around them.
+ */
+export function constructorFunctionOf(node: ts.Node): ts.FunctionDeclaration | undefined {
+  let fn: ts.Node | undefined = node.parent;
+  while (fn && !(ts.isFunctionLike(fn) && !ts.isArrowFunction(fn))) fn = fn.parent;
+  if (!fn || ts.isClassLike(fn.parent)) return undefined;
+  if (ts.isFunctionDeclaration(fn)) return fn.name ? fn : undefined;
+  if (!ts.isFunctionExpression(fn)) return undefined;
+  // `X.prototype.name = function () { … }`
+  const assignment = fn.parent;
+  if (!ts.isBinaryExpression(assignment) || assignment.right !== fn) return undefined;
+  const target = skipOuter(assignment.left);
+  const prototype = ts.isPropertyAccessExpression(target) ? skipOuter(target.expression) : undefined;
+  if (!prototype || !ts.isPropertyAccessExpression(prototype) || prototype.name.text !== 'prototype') return undefined;
+  const owner = skipOuter(prototype.expression);
+  const decl = ts.isIdentifier(owner) ? lookup(owner.text, owner) : undefined;
+  return decl?.kind === 'function' && ts.isFunctionDeclaration(decl.node) ? decl.node : undefined;
+}
+
+/**
+ * `this.<member> = value` in a constructor function's body and in the methods its file assigns to
+ * its prototype (`P.prototype.register = function () { this.counter = … }`), as a class's members.
+ */
+export function constructorFunctionAssignments(fn: ts.FunctionDeclaration, member: string): ts.Expression[] {
+  const found: ts.Expression[] = [];
+  const name = fn.name?.text;
+  const bodies: ts.Node[] = fn.body ? [fn.body] : [];
+  for (const statement of fn.getSourceFile().statements) {
+    const assigned = ts.isExpressionStatement(statement) ? skipOuter(statement.expression) : undefined;
+    if (!assigned || !ts.isBinaryExpression(assigned) || !ts.isFunctionExpression(assigned.right)) continue;
+    const target = skipOuter(assigned.left);
+    const prototype = ts.isPropertyAccessExpression(target) ? skipOuter(target.expression) : undefined;
+    if (
+      prototype &&
+      ts.isPropertyAccessExpression(prototype) &&
+      prototype.name.text === 'prototype' &&
+      ts.isIdentifier(prototype.expression) &&
+      prototype.expression.text === name &&
+      assigned.right.body
+    )
+      bodies.push(assigned.right.body);
+  }
+  for (const body of bodies)
+    forEachDescendant(body, (node) => {
+      if (ts.isFunctionLike(node) && !ts.isArrowFunction(node)) return false;
+      if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+        const left = skipOuter(node.left);
+        if (
+          ts.isPropertyAccessExpression(left) &&
+          left.expression.kind === ts.SyntaxKind.ThisKeyword &&
+          left.name.text === member
+        )
+          found.push(node.right);
+      }
+      return undefined;
+    });
+  return found;
+}
+
+/**
  * Every `this.<member> = value` of a class by member, in source order: asked per class and member
  * from several analyses, and walking the whole class each time was a visible share of a run.
  */
