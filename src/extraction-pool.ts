@@ -19,8 +19,8 @@ export type ExtractReply = { extraction: Extraction; counts: [string, number][] 
  * 1,120 MiB); where a machine has more cores, measure before making it the default.
  */
 export function concurrencyOf(requested: number | 'auto' | undefined): number {
-  if (requested === undefined) return 1;
-  return requested === 'auto' ? availableParallelism() : Math.max(1, requested);
+  if (requested === 'auto') return availableParallelism();
+  return requested !== undefined && Number.isInteger(requested) && requested > 1 ? requested : 1;
 }
 
 /**
@@ -50,16 +50,26 @@ export function extractInParallel(
   counted('extraction threads', threads);
   const results: (Extraction | undefined)[] = jobs.map(() => undefined);
   const signal = new Int32Array(new SharedArrayBuffer(4));
-  const workers = lanes.slice(1).map((lane) => {
-    const { port1, port2 } = new MessageChannel();
-    const worker = new Worker(script, { workerData: { port: port2, signal }, transferList: [port2] });
-    for (const index of lane.jobs) port1.postMessage({ index, job: jobs[index] });
-    return { worker, port: port1, pending: new Set(lane.jobs) };
-  });
+  const workers: { worker: Worker; port: MessagePort; pending: Set<number> }[] = [];
   try {
+    for (const lane of lanes.slice(1)) {
+      const { port1, port2 } = new MessageChannel();
+      // The main thread's stack (about 1 MB), so that nesting too deep here is too deep there too.
+      const worker = new Worker(script, {
+        workerData: { port: port2, signal },
+        transferList: [port2],
+        resourceLimits: { stackSizeMb: 1 },
+      });
+      workers.push({ worker, port: port1, pending: new Set(lane.jobs) });
+      for (const index of lane.jobs) port1.postMessage({ index, job: jobs[index] });
+    }
+    const started = performance.now();
     for (const index of lanes[0].jobs) results[index] = here(jobs[index]);
+    // A worker that dies (out of memory, a chunk that fails to load) never replies, and its events
+    // cannot be heard while this thread waits: past a deadline its groups are extracted here instead.
+    const deadline = performance.now() + Math.max(60_000, 3 * (performance.now() - started));
     let seen = 0;
-    while (workers.some((w) => w.pending.size > 0)) {
+    while (workers.some((w) => w.pending.size > 0) && performance.now() < deadline) {
       // A worker adds one to the signal after each reply it posts: wait for the next, then read them all.
       Atomics.wait(signal, 0, seen, 1000);
       seen = Atomics.load(signal, 0);

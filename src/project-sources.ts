@@ -269,10 +269,13 @@ export class ProjectSources {
     });
     scans.importOffsets[this.files.length] = targets.length;
     scans.importTargets = Int32Array.from(targets);
-    // A file given as text (an editor's buffer) has no stamp that stands for its text.
     const stamps = new Float64Array(this.now);
-    for (const file of this.given.keys())
-      if (index.has(file)) stamps.fill(NaN, index.get(file)! * STAMP_FIELDS, (index.get(file)! + 1) * STAMP_FIELDS);
+    const untrusted = (i: number): void => void stamps.fill(NaN, i * STAMP_FIELDS, (i + 1) * STAMP_FIELDS);
+    // A file given as text (an editor's buffer) has no stamp that stands for its text.
+    for (const file of this.given.keys()) if (index.has(file)) untrusted(index.get(file)!);
+    // A read that failed (permissions, a file locked for a moment) is tried again, not remembered.
+    for (const [i, read] of leftOut)
+      if ('skipped' in read && read.skipped.message.startsWith(CANNOT_READ)) untrusted(i);
     this.scanCache.write(ENTRY_KEY, scans);
     this.stampCache.write(ENTRY_KEY, {
       generation,
@@ -286,6 +289,8 @@ export class ProjectSources {
 }
 
 const ENTRY_KEY = 'per-file';
+/** How `readSourceFile` words a file it could not read (see `discovery/read-sources.ts`). */
+const CANNOT_READ = 'cannot read file';
 const UNSCANNED: SourceScan = {
   specifiers: [],
   definesMetrics: false,

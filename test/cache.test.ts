@@ -106,6 +106,19 @@ describe('cache', () => {
     expect(edited.stdout).toBe((await runCli(['.', '--format', 'json', '--no-cache'], { cwd: dir })).stdout);
   });
 
+  it('describes the tracing of a project with nothing to parse, from its manifest', async () => {
+    const dir = tempProject({
+      'package.json': JSON.stringify({
+        name: 'worker',
+        scripts: { start: 'node --require @opentelemetry/auto-instrumentations-node/register dist/main.js' },
+      }),
+      'src/main.ts': 'export const answer = 42;\n',
+    });
+    const run = await runCli(['.', '--format', 'json', '--no-cache'], { cwd: dir });
+    const tracing = JSON.parse(run.stdout).catalog.tracing as Record<string, { instrumented: object }>;
+    expect(Object.keys(tracing['.'].instrumented).length).toBeGreaterThan(0);
+  });
+
   it('analyses again when a file, the budget file or the file set changes', async () => {
     const dir = tempProject({ 'src/metrics.ts': METRICS, 'src/track.ts': UNBOUNDED });
     const first = await runCli(['.', '--format', 'json'], { cwd: dir });

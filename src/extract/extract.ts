@@ -87,7 +87,7 @@ export function extract(options: ExtractOptions): Extraction {
   const allNews: ts.NewExpression[] = [];
   for (const file of candidates.files) {
     const shownAs = displayPath(root, file);
-    const parsed = timer.time('parse', () => parseSource(file, texts.get(file)!, shownAs));
+    const parsed = timer.time('parse', () => parseOrSkip(file, texts.get(file)!, shownAs));
     if ('problem' in parsed) {
       notices.push(parsed.problem);
       continue;
@@ -231,6 +231,16 @@ export function extract(options: ExtractOptions): Extraction {
  * Runs one step of the analysis; a failure (a construct nested too deep for the stack, a bug) costs
  * that one node, reported with its location, never the run.
  */
+/** `parseSource`, with a file nested too deep for the parser's stack skipped with a note rather than ending the run. */
+function parseOrSkip(file: string, text: string, shownAs: string): ReturnType<typeof parseSource> {
+  try {
+    return parseSource(file, text, shownAs);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    return { problem: { level: 'warning', file: shownAs, message: 'skipped: too deeply nested to parse' } };
+  }
+}
+
 /** OpenTelemetry instruments and StatsD metrics declare no label names: they are the keys their uses pass. */
 function attributeKeysAsLabels(defs: MetricDef[], calls: LabelCall[]): void {
   const keys = new Map<string, Set<string>>();

@@ -42,12 +42,24 @@ export function partitionByProcess(
   for (const file of candidates.files) push(members, grouping.ofFile(file).key, file);
   for (const edge of candidates.importers) push(edges, grouping.ofFile(edge[0]).key, edge);
   for (const scope of index.all()) push(scopes, grouping.ofScope(scope).key, scope.key);
+  // A project with nothing to parse is still one part: its packages' tracing comes from their manifests.
+  if (members.size === 0) members.set('.', []);
   const names = [...members.keys()].sort(compareStrings);
-  const orphans = [...scopes].filter(([name]) => !members.has(name)).flatMap(([, keys]) => keys);
-  return names.map((name, i) => {
+  // A package in a group with nothing to parse (one without code) is described by the part of a
+  // package it runs beside (a dependent's, whose setup traces it), else by the first part.
+  const describedBy = new Map<string, string[]>();
+  for (const [group, keys] of scopes) {
+    if (members.has(group)) continue;
+    for (const key of keys) {
+      const scope = index.all().find((s) => s.key === key)!;
+      const beside = index.related(scope).find((s) => members.has(grouping.ofScope(s).key));
+      push(describedBy, beside ? grouping.ofScope(beside).key : names[0], key);
+    }
+  }
+  return names.map((name) => {
     const files = members.get(name)!;
     const group = new Set(files);
-    const describe = [...(scopes.get(name) ?? []), ...(i === 0 ? orphans : [])];
+    const describe = [...(scopes.get(name) ?? []), ...(describedBy.get(name) ?? [])];
     return {
       name,
       describe: new Set(describe),

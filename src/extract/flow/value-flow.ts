@@ -613,7 +613,7 @@ export class ValueFlow {
     depth: number,
     guards: ReadonlyMap<number, ReadonlySet<string>> = new Map(),
   ): Source[] {
-    const guarded = [...guards].map(([i, values]) => `${i}=${[...values].sort().join('|')}`);
+    const guarded = guards.size > 0 ? [JSON.stringify([...guards].map(([i, values]) => [i, [...values].sort()]))] : [];
     return this.remembered(fn, ['passed', index, ...path, ...guarded].join('\u0000'), depth, () => {
       const found: Source[] = [];
       for (const call of this.callSites(fn)) {

@@ -422,7 +422,16 @@ export function constructorFunctionOf(node: ts.Node): ts.FunctionDeclaration | u
  * its prototype (`P.prototype.register = function () { this.counter = … }`), as a class's members.
  */
 export function constructorFunctionAssignments(fn: ts.FunctionDeclaration, member: string): ts.Expression[] {
-  const found: ts.Expression[] = [];
+  let byMember = constructorAssignments.get(fn);
+  if (!byMember) constructorAssignments.set(fn, (byMember = assignmentsOfConstructor(fn)));
+  return byMember.get(member) ?? [];
+}
+
+/** Per constructor function, its `this` assignments by member: one walk, however many reads ask. */
+const constructorAssignments = new WeakMap<ts.FunctionDeclaration, Map<string, ts.Expression[]>>();
+
+function assignmentsOfConstructor(fn: ts.FunctionDeclaration): Map<string, ts.Expression[]> {
+  const found = new Map<string, ts.Expression[]>();
   const name = fn.name?.text;
   const bodies: ts.Node[] = fn.body ? [fn.body] : [];
   for (const statement of fn.getSourceFile().statements) {
@@ -445,12 +454,11 @@ export function constructorFunctionAssignments(fn: ts.FunctionDeclaration, membe
       if (ts.isFunctionLike(node) && !ts.isArrowFunction(node)) return false;
       if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
         const left = skipOuter(node.left);
-        if (
-          ts.isPropertyAccessExpression(left) &&
-          left.expression.kind === ts.SyntaxKind.ThisKeyword &&
-          left.name.text === member
-        )
-          found.push(node.right);
+        if (ts.isPropertyAccessExpression(left) && left.expression.kind === ts.SyntaxKind.ThisKeyword) {
+          let values = found.get(left.name.text);
+          if (!values) found.set(left.name.text, (values = []));
+          values.push(node.right);
+        }
       }
       return undefined;
     });
