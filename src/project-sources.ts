@@ -145,6 +145,10 @@ export class ProjectSources {
       this.reads = this.files.map((file, i) => {
         const text = this.given.get(file);
         if (text !== undefined) {
+          // A buffer stands for a file analysed from disk: one that is huge, binary, minified or
+          // unreadable there stays left out, as in a run from the command line.
+          const disk = readSourceFile(file, this.root);
+          if (!('text' in disk)) return disk;
           this.texts.set(file, text);
           return { hash: '', scan: UNSCANNED };
         }

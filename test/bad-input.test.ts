@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { analyze } from '../src/api.js';
 import { runCli, tempProject } from './helpers/cli.js';
 
 const HAZARD =
@@ -134,6 +135,18 @@ describe('bad input never crashes and never hides other results', () => {
     for (const metric of ['orders_total', 'invoices_total', 'queries_total'])
       expect(run.stdout).toContain(`label \`customer\` of \`${metric}\` takes \`req.params.customer\``);
     expect(run.stdout).not.toContain('lib/orders.js');
+  });
+
+  it('leaves out a file that is binary on disk even when an editor gives its text', async () => {
+    const dir = tempProject({ 'src/orders.ts': HAZARD, 'src/blob.ts': 'export const x = 1;\u0000\n' });
+    const result = await analyze({
+      cwd: dir,
+      configFile: false,
+      baseline: false,
+      sourceTexts: new Map([[join(dir, 'src/blob.ts'), HAZARD.replaceAll('orders', 'blobs')]]),
+    });
+    expect(result.notices).toContainEqual({ level: 'note', file: 'src/blob.ts', message: 'skipped: binary file' });
+    expect(result.catalog.metrics.map((m) => m.name)).toEqual(['orders_total']);
   });
 
   it('notes an extended config package that is missing only where dependencies are installed', async () => {
