@@ -409,12 +409,18 @@ export function constructorFunctionOf(node: ts.Node): ts.FunctionDeclaration | u
   // `X.prototype.name = function () { … }`
   const assignment = fn.parent;
   if (!ts.isBinaryExpression(assignment) || assignment.right !== fn) return undefined;
-  const target = skipOuter(assignment.left);
-  const prototype = ts.isPropertyAccessExpression(target) ? skipOuter(target.expression) : undefined;
+  const owner = prototypeOwner(assignment.left);
+  const decl = owner ? lookup(owner.text, owner) : undefined;
+  return decl?.kind === 'function' && ts.isFunctionDeclaration(decl.node) ? decl.node : undefined;
+}
+
+/** `X` of `X.prototype.name`, the target a pre-class method is assigned to. */
+function prototypeOwner(target: ts.Expression): ts.Identifier | undefined {
+  const member = skipOuter(target);
+  const prototype = ts.isPropertyAccessExpression(member) ? skipOuter(member.expression) : undefined;
   if (!prototype || !ts.isPropertyAccessExpression(prototype) || prototype.name.text !== 'prototype') return undefined;
   const owner = skipOuter(prototype.expression);
-  const decl = ts.isIdentifier(owner) ? lookup(owner.text, owner) : undefined;
-  return decl?.kind === 'function' && ts.isFunctionDeclaration(decl.node) ? decl.node : undefined;
+  return ts.isIdentifier(owner) ? owner : undefined;
 }
 
 /**
@@ -437,32 +443,25 @@ function assignmentsOfConstructor(fn: ts.FunctionDeclaration): Map<string, ts.Ex
   for (const statement of fn.getSourceFile().statements) {
     const assigned = ts.isExpressionStatement(statement) ? skipOuter(statement.expression) : undefined;
     if (!assigned || !ts.isBinaryExpression(assigned) || !ts.isFunctionExpression(assigned.right)) continue;
-    const target = skipOuter(assigned.left);
-    const prototype = ts.isPropertyAccessExpression(target) ? skipOuter(target.expression) : undefined;
-    if (
-      prototype &&
-      ts.isPropertyAccessExpression(prototype) &&
-      prototype.name.text === 'prototype' &&
-      ts.isIdentifier(prototype.expression) &&
-      prototype.expression.text === name &&
-      assigned.right.body
-    )
-      bodies.push(assigned.right.body);
+    if (prototypeOwner(assigned.left)?.text === name && assigned.right.body) bodies.push(assigned.right.body);
   }
   for (const body of bodies)
     forEachDescendant(body, (node) => {
       if (ts.isFunctionLike(node) && !ts.isArrowFunction(node)) return false;
-      if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
-        const left = skipOuter(node.left);
-        if (ts.isPropertyAccessExpression(left) && left.expression.kind === ts.SyntaxKind.ThisKeyword) {
-          let values = found.get(left.name.text);
-          if (!values) found.set(left.name.text, (values = []));
-          values.push(node.right);
-        }
-      }
+      recordThisAssignment(node, found);
       return undefined;
     });
   return found;
+}
+
+/** `this.<member> = value`: the value, kept under its member. */
+function recordThisAssignment(node: ts.Node, found: Map<string, ts.Expression[]>): void {
+  if (!ts.isBinaryExpression(node) || node.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return;
+  const left = skipOuter(node.left);
+  if (!ts.isPropertyAccessExpression(left) || left.expression.kind !== ts.SyntaxKind.ThisKeyword) return;
+  let values = found.get(left.name.text);
+  if (!values) found.set(left.name.text, (values = []));
+  values.push(node.right);
 }
 
 /**
@@ -478,14 +477,8 @@ function thisAssignments(cls: ts.ClassLikeDeclaration): Map<string, ts.Expressio
   for (const element of cls.members) {
     forEachDescendant(element, (node) => {
       if (node !== element && ts.isClassLike(node)) return false;
-      if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
-        const left = skipOuter(node.left);
-        if (ts.isPropertyAccessExpression(left) && left.expression.kind === ts.SyntaxKind.ThisKeyword) {
-          let values = found.get(left.name.text);
-          if (!values) found.set(left.name.text, (values = []));
-          values.push(node.right);
-        }
-      }
+      recordThisAssignment(node, found);
+      return undefined;
     });
   }
   thisAssignmentsByClass.set(cls, (byMember = found));
