@@ -303,23 +303,13 @@ export class LabelUseCollector {
       if (decl?.kind === 'variable' && decl.path.length === 0 && decl.node.initializer)
         array = skipOuter(decl.node.initializer);
     }
-    const arrays = ts.isArrayLiteralExpression(array) ? [array] : this.arraysByValue(expr);
+    // `labels(...metricLabels)` of a parameter or an option: the array literals its callers build.
+    const arrays = ts.isArrayLiteralExpression(array)
+      ? [array]
+      : this.literalOrigins(expr, ts.isArrayLiteralExpression);
     return arrays && arrays.length > 0 && arrays.every((a) => !a.elements.some(ts.isSpreadElement))
       ? arrays
       : undefined;
-  }
-
-  /** `labels(...metricLabels)` of a parameter or an option: the array literals its callers build. */
-  private arraysByValue(e: ts.Expression): ts.ArrayLiteralExpression[] | undefined {
-    const arrays: ts.ArrayLiteralExpression[] = [];
-    for (const origin of this.flow.origins(e)) {
-      if (!isInjected(origin) && origin.expanded) continue;
-      if (isInjected(origin) || origin.path.length > 0) return undefined;
-      const expr = skipOuter(origin.expr);
-      if (!ts.isArrayLiteralExpression(expr)) return undefined;
-      arrays.push(expr);
-    }
-    return arrays;
   }
 
   /** For `inc/dec/set/observe/startTimer/remove`: the argument that carries labels, if any. */
@@ -437,11 +427,19 @@ export class LabelUseCollector {
   private objectLiterals(arg: ts.Expression): ts.ObjectLiteralExpression[] {
     const e = skipOuter(arg);
     if (ts.isObjectLiteralExpression(e)) return [e];
-    const literals: ts.ObjectLiteralExpression[] = [];
+    return this.literalOrigins(e, ts.isObjectLiteralExpression) ?? [];
+  }
+
+  /** The literals of one kind every origin of a value is, followed by value; undefined when some origin is not one. */
+  private literalOrigins<T extends ts.Expression>(
+    e: ts.Expression,
+    isLiteral: (n: ts.Node) => n is T,
+  ): T[] | undefined {
+    const literals: T[] = [];
     for (const source of this.flow.origins(e)) {
       if (!isInjected(source) && source.expanded) continue;
       const origin = isInjected(source) || source.path.length > 0 ? undefined : skipOuter(source.expr);
-      if (!origin || !ts.isObjectLiteralExpression(origin)) return [];
+      if (!origin || !isLiteral(origin)) return undefined;
       literals.push(origin);
     }
     return literals;
