@@ -200,17 +200,17 @@ function extractProject(options: Omit<AnalyzeOptions, 'changedSince'>): Extracte
         },
       ),
     );
+    // `fresh` holds the stale parts' extractions in their order.
     let served = 0;
+    let next = 0;
     const extracted = keyed.map(({ part, key }) => {
-      const i = stale.findIndex((s) => s.part === part);
-      if (i >= 0) return { part, key, extraction: fresh[i] };
-      const { extraction } = last!.get(part.name)!;
-      served += extraction.filesParsed;
-      return { part, key, extraction };
+      const kept = last?.get(part.name);
+      if (kept?.key !== key) return { part, key, extraction: fresh[next++] };
+      served += kept.extraction.filesParsed;
+      return { part, key, extraction: kept.extraction };
     });
     if (served > 0) timer.count('parsed files whose facts were read from the cache', served);
-    if (served > 0 && extracted.every((e) => last?.get(e.part.name)?.key === e.key))
-      timer.count('read from the cache', sources.readable.length);
+    if (served > 0 && stale.length === 0) timer.count('read from the cache', sources.readable.length);
     const extraction = mergeExtractions(extracted, root, packages);
     const key = ExtractionCache.key(extracted.map((e) => e.key));
     timer.time('cache', () => {

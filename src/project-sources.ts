@@ -188,7 +188,7 @@ export class ProjectSources {
   importsOf(modules: ModuleResolver, settings: unknown): (file: string) => readonly string[] {
     this.resolvedIn = digest([settings, this.readable]);
     const last = this.lastScans?.resolvedIn === this.resolvedIn ? this.lastScans : undefined;
-    const index = new Map(this.files.map((file, i) => [file, i]));
+    const index = this.positions();
     const resolve = importResolver(modules, new Set(this.readable));
     return (file) => {
       const read = this.reads[index.get(file)!];
@@ -232,6 +232,14 @@ export class ProjectSources {
     return texts;
   }
 
+  /** Each file's position in the order given, built once for the runs that need it. */
+  private positions(): Map<string, number> {
+    this.positionsByFile ??= new Map(this.files.map((file, i) => [file, i]));
+    return this.positionsByFile;
+  }
+
+  private positionsByFile: Map<string, number> | undefined;
+
   /** Keeps this run's stamps and scans for the next run, with the key its extraction was kept under (cache only). */
   save(settings: unknown, extractionKey: string | undefined): void {
     if (!this.stampCache || !this.scanCache || this.stale) return;
@@ -249,7 +257,7 @@ export class ProjectSources {
       importOffsets: new Int32Array(this.files.length + 1),
       importTargets: new Int32Array(0),
     };
-    const index = new Map(this.files.map((file, i) => [file, i]));
+    const index = this.positions();
     const targets: number[] = [];
     const leftOut: [number, LeftOut][] = [];
     this.reads.forEach((read, i) => {
