@@ -137,6 +137,19 @@ describe('obslint CLI', () => {
     expect(invalid.stderr).toContain('a positive integer or auto');
   });
 
+  it('a project outside the working directory keeps its workspace packages', async () => {
+    // `obslint ../other-repo`: each package's tracing is still decided from its own manifest.
+    const project = join(REPO_ROOT, 'fixtures', 'projects', 'standalone-examples');
+    const args = ['--format', 'json', '--no-cache'];
+    const inside = JSON.parse((await runCli(['.', ...args], { cwd: project })).stdout);
+    const outside = JSON.parse((await runCli([project, ...args], { cwd: join(REPO_ROOT, 'test') })).stdout);
+    const shape = (report: { findings: { ruleId: string; loc: { line: number } }[] }): string[] =>
+      report.findings.map((f) => `${f.ruleId}:${f.loc.line}`);
+    expect(inside.findings[0].message).toContain('package `@relay/http-client` sets up no tracing yet');
+    expect(outside.findings[0].message).toContain('package `@relay/http-client` sets up no tracing yet');
+    expect(shape(outside)).toEqual(shape(inside));
+  });
+
   it('the installed bin runs and sets the exit code', async () => {
     const run = await runBin([SERVICE, '--format', 'json']);
     expect(run.code).toBe(1);

@@ -49,7 +49,6 @@ export class PackageIndex {
   ) {
     this.scopes = packages
       .map((manifest) => ({ key: this.keyOf(manifest.dir), manifest }))
-      .filter((s) => !s.key.startsWith('..'))
       // Deepest first, the root last: the first that contains a file is its nearest package.json.
       .sort(
         (a, b) =>
