@@ -65,6 +65,30 @@ const SETUP_RANK = [
   'getTracer',
 ];
 
+/** Sentry's server SDKs: each is `@sentry/node` underneath, whose `init()` instruments http and fetch from major 8 on. */
+const SENTRY_NODE_SDKS = [
+  '@sentry/node',
+  '@sentry/nestjs',
+  '@sentry/nextjs',
+  '@sentry/remix',
+  '@sentry/sveltekit',
+  '@sentry/astro',
+  '@sentry/nuxt',
+  '@sentry/bun',
+  '@sentry/aws-serverless',
+  '@sentry/google-cloud-serverless',
+];
+
+/**
+ * Whether a Sentry dependency's range is major 8 or later: a range without a version (`latest`,
+ * `workspace:*`, a `file:` tarball) installs the current major.
+ */
+function sentryTraces(range: string | undefined): boolean {
+  if (range === undefined) return false;
+  const major = /\d+/.exec(range.replace(/^(file|link|portal):.*$/, ''))?.[0];
+  return major === undefined || Number(major) >= 8;
+}
+
 /** `node -r <module>`, `--require=<module>`, `--import <module>`, quoted or not. */
 const PRELOAD = /(?:--require|--import|-r)[ =]+['"]?([^\s'"]+)/g;
 /**
@@ -294,10 +318,10 @@ function tracingFacts(
       }
   }
   if (manifests.dependencies['@opentelemetry/sdk-trace-web'] !== undefined) facts.web = true;
-  const sentry = manifests.dependencies['@sentry/node'];
-  if (sentry && Number(/\d+/.exec(sentry)?.[0] ?? 0) >= 8) {
-    cover([...HTTP_BASED, ...FETCH_BASED], '@sentry/node 8+');
-    facts.setup ??= { what: '@sentry/node' };
+  const sentry = SENTRY_NODE_SDKS.find((sdk) => sentryTraces(manifests.dependencies[sdk]));
+  if (sentry) {
+    cover([...HTTP_BASED, ...FETCH_BASED], `${sentry} 8+`);
+    facts.setup ??= { what: sentry };
   }
   facts.ignoredHosts.sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
   return facts;
