@@ -647,6 +647,32 @@ export class ProvenanceAnalyzer implements ValueWalker {
     return heads;
   }
 
+  /** A part of an unbounded value: a URL's host is one of the few a service talks to, not the raw URL. */
+  private partOf(
+    e: ts.PropertyAccessExpression | ts.ElementAccessExpression,
+    base: Bound & { kind: 'unbounded' },
+  ): Bound {
+    if (base.category === 'raw-url' && HOST_PARTS.has(propertyName(e) ?? ''))
+      return unknown(`the host of \`${base.source}\``, text(e), [this.sources.step(e, `\`${text(e)}\` is a host`)]);
+    return withStep(base, this.sources.step(e, `\`${text(e)}\` is part of it`));
+  }
+
+  /**
+   * `url.pathname` where `const url = new URL(req.url)` (or a helper's `new URL(…)` of it): only a
+   * variable's URL; the property of another unbounded value (`user.name` of a user read by a request's
+   * id) is not a part of that value.
+   */
+  private partOfUrlVariable(
+    e: ts.PropertyAccessExpression | ts.ElementAccessExpression,
+    env: Env,
+    depth: number,
+  ): Bound | undefined {
+    const base = skipOuter(e.expression);
+    if (!ts.isIdentifier(base) || lookup(base.text, base)?.kind !== 'variable') return undefined;
+    const bound = this.of(base, env, depth + 1);
+    return bound.kind === 'unbounded' && bound.category === 'raw-url' ? this.partOf(e, bound) : undefined;
+  }
+
   private member(e: ts.PropertyAccessExpression | ts.ElementAccessExpression, env: Env, depth: number): Bound {
     // A constant is a constant, whatever its path looks like (`KIND.message`, `config.host`).
     const constant = scalarText(this.evaluator.eval(e, env));
@@ -661,13 +687,13 @@ export class ProvenanceAnalyzer implements ValueWalker {
     if (path) {
       const classified = this.sources.classifyChain(path, e, text(e));
       if (classified) return classified;
+      // `const url = new URL(req.url); url.pathname`: a part of the raw URL a variable holds.
+      const urlPart = this.partOfUrlVariable(e, env, depth);
+      if (urlPart) return urlPart;
     } else {
       // `req.originalUrl.split('?')[0]`, `new URL(req.url).pathname`: a part of an unbounded value.
       const base = this.of(e.expression, env, depth + 1);
-      // `new URL(url).hostname`: a host, of which a service talks to few; not the raw URL.
-      if (base.kind === 'unbounded' && base.category === 'raw-url' && HOST_PARTS.has(propertyName(e) ?? ''))
-        return unknown(`the host of \`${base.source}\``, text(e), [this.sources.step(e, `\`${text(e)}\` is a host`)]);
-      if (base.kind === 'unbounded') return withStep(base, this.sources.step(e, `\`${text(e)}\` is part of it`));
+      if (base.kind === 'unbounded') return this.partOf(e, base);
     }
     const base = skipOuter(e.expression);
     if (ts.isPropertyAccessExpression(e) && base.kind === ts.SyntaxKind.ThisKeyword) {
