@@ -70,26 +70,70 @@ function ownMethod(call: ts.CallExpression): ts.MethodDeclaration | undefined {
   );
 }
 
+/** A parameter, or one property of an options parameter (`{ errors }` destructured, `opts.errors`). */
+export interface ParameterPart {
+  fn: ts.SignatureDeclaration;
+  index: number;
+  /** Empty for the parameter itself, else the one property read. */
+  path: string[];
+}
+
+function parameterPart(expr: ts.Expression): ParameterPart | undefined {
+  const e = skipOuter(expr);
+  if (ts.isIdentifier(e)) {
+    const decl = lookup(e.text, e);
+    return decl?.kind === 'parameter' && decl.path.length <= 1
+      ? { fn: decl.fn, index: decl.index, path: decl.path }
+      : undefined;
+  }
+  const base = ts.isPropertyAccessExpression(e) ? bareParameter(e.expression) : undefined;
+  return base && ts.isPropertyAccessExpression(e) ? { fn: base.fn, index: base.index, path: [e.name.text] } : undefined;
+}
+
 /**
- * `observe(histogram, ...labels) { histogram.labels(...labels).observe(v) }`: a helper handed the
+ * `observe(histogram, ...labels) { histogram.labels(...labels).observe(v) }`, or
+ * `measure({ labelValues, errors }) { errors.labels(...labelValues).inc() }`: a helper handed the
  * metric itself, and label values, by its callers. Each caller uses the metric it passes.
  */
-export function parameterRecorder(
-  receiver: ts.Expression,
-  recording: ts.CallExpression,
-): { fn: ts.SignatureDeclaration; index: number } | undefined {
-  const decl = bareParameter(receiver);
-  if (!decl) return undefined;
+export function parameterRecorder(receiver: ts.Expression, recording: ts.CallExpression): ParameterPart | undefined {
+  const part = parameterPart(receiver);
+  if (!part) return undefined;
   const passesParameter = recording.arguments.some(
-    (arg) => bareParameter(ts.isSpreadElement(arg) ? arg.expression : arg)?.fn === decl.fn,
+    (arg) => parameterPart(ts.isSpreadElement(arg) ? arg.expression : arg)?.fn === part.fn,
   );
-  return passesParameter ? { fn: decl.fn, index: decl.index } : undefined;
+  return passesParameter ? part : undefined;
+}
+
+/** What one caller passes for a parameter or a property of it (an object literal's property); undefined when it cannot tell. */
+export function passedAt(caller: Caller, part: Omit<ParameterPart, 'fn'>): ts.Expression | undefined {
+  const given = caller.arguments?.[part.index];
+  if (!given || ts.isSpreadElement(given)) return undefined;
+  if (part.path.length === 0) return given;
+  const options = skipOuter(given);
+  if (!ts.isObjectLiteralExpression(options)) return undefined;
+  for (const prop of options.properties) {
+    if (ts.isPropertyAssignment(prop) && propertyKey(prop.name) === part.path[0]) return prop.initializer;
+    if (ts.isShorthandPropertyAssignment(prop) && prop.name.text === part.path[0]) return prop.name;
+  }
+  return undefined;
+}
+
+/** The array literal (without spreads) an expression is: written there, or a `const` initialized with it. */
+function arrayLiteralOf(expr: ts.Expression): ts.ArrayLiteralExpression | undefined {
+  let e = skipOuter(expr);
+  if (ts.isIdentifier(e)) {
+    const decl = lookup(e.text, e);
+    if (decl?.kind === 'variable' && decl.isConst && decl.path.length === 0 && decl.node.initializer)
+      e = skipOuter(decl.node.initializer);
+  }
+  return ts.isArrayLiteralExpression(e) && !e.elements.some(ts.isSpreadElement) ? e : undefined;
 }
 
 /**
  * The recording's arguments as one caller of the recorder gives them: a parameter of the recorder
- * is what that caller passes (or the parameter's default), a spread rest parameter the caller's
- * arguments from there on, anything else is the recorder's own.
+ * (or a property of an options parameter) is what that caller passes (or the parameter's default),
+ * a spread rest parameter the caller's arguments from there on, a spread option the caller's array;
+ * anything else is the recorder's own.
  */
 export function argumentsAt(
   recorded: readonly ts.Expression[],
@@ -99,14 +143,20 @@ export function argumentsAt(
   const passed = caller.arguments ?? [];
   return recorded.flatMap((arg) => {
     const spread = ts.isSpreadElement(arg);
-    const decl = bareParameter(spread ? arg.expression : arg);
-    if (decl?.fn !== fn) return [arg];
+    const part = parameterPart(spread ? arg.expression : arg);
+    if (part?.fn !== fn) return [arg];
     if (spread) {
-      const rest = fn.parameters[decl.index]?.dotDotDotToken !== undefined ? passed.slice(decl.index) : undefined;
-      return rest && !rest.some(ts.isSpreadElement) ? rest : [arg];
+      const rest =
+        part.path.length === 0 && fn.parameters[part.index]?.dotDotDotToken !== undefined
+          ? passed.slice(part.index)
+          : undefined;
+      if (rest) return rest.some(ts.isSpreadElement) ? [arg] : rest;
+      const given = passedAt(caller, part);
+      const array = given && arrayLiteralOf(given);
+      return array ? [...array.elements] : [arg];
     }
-    const given = passed[decl.index];
-    if (given && !ts.isSpreadElement(given)) return [given];
-    return [fn.parameters[decl.index]?.initializer];
+    const given = passedAt(caller, part);
+    if (given) return [given];
+    return [part.path.length === 0 ? fn.parameters[part.index]?.initializer : undefined];
   });
 }

@@ -12,7 +12,14 @@ import { unitOf } from './observed-units.js';
 import { lookup, propertyName, skipOuter } from '../syntax/scope.js';
 import { constantKeys, type StaticEvaluator } from '../flow/static-eval.js';
 import type { CallGraph, Caller } from '../flow/call-graph.js';
-import { argumentsAt, keyedRecorder, parameterRecorder, type KeyedRecorder } from './keyed-recorder.js';
+import {
+  argumentsAt,
+  keyedRecorder,
+  parameterRecorder,
+  passedAt,
+  type KeyedRecorder,
+  type ParameterPart,
+} from './keyed-recorder.js';
 import type { TypeOracle } from '../flow/type-oracle.js';
 import { isInjected, type ValueFlow } from '../flow/value-flow.js';
 import { forEachDescendant } from '../syntax/walk.js';
@@ -98,14 +105,10 @@ export class LabelUseCollector {
   }
 
   /** A recording in a helper handed the metric by its callers (see {@link parameterRecorder}). */
-  private recordByCaller(
-    helper: { fn: ts.SignatureDeclaration; index: number },
-    call: ts.CallExpression,
-    method: string,
-  ): boolean {
+  private recordByCaller(helper: ParameterPart, call: ts.CallExpression, method: string): boolean {
     return this.recordPerCaller(helper.fn, call, method, (caller) => {
-      const metric = caller.arguments?.[helper.index];
-      return metric && !ts.isSpreadElement(metric) ? this.resolver.resolveAll(metric) : [];
+      const metric = passedAt(caller, helper);
+      return metric ? this.resolver.resolveAll(metric) : [];
     });
   }
 
@@ -336,10 +339,12 @@ export class LabelUseCollector {
     const lists = given.every((a) => a !== undefined) ? this.spreadArguments(given) : undefined;
     // Where the arrays differ by caller, a metric takes those with as many values as it has labels
     // (prom-client throws on any other count): each helper caller's own labels.
-    const fitting =
+    const fitted =
       lists && lists.length > 1 && def.labelNamesKnown
         ? lists.filter((list) => list.length === def.labelNames.length)
         : lists;
+    // None fits: whichever array reaches the call with this metric, prom-client throws (a mismatch).
+    const fitting = fitted?.length === 0 ? lists : fitted;
     if (!fitting || fitting.length === 0) {
       this.facts.calls.push({
         metricId: def.id,
