@@ -178,6 +178,11 @@ export interface LabelCall {
   loc: Location;
   /** The call feeds several metrics: which labels object goes with which metric is not known. */
   shared?: true;
+  /**
+   * Positional values named after another declared label (`labels(chainId, owner, handler)` for
+   * `['chain_id', 'handler', 'owner']`): each value, the label it lands on, the label it names.
+   */
+  misplaced?: { value: string; at: string; names: string; loc: Location }[];
 }
 
 /** An observation whose unit can be inferred from the value expression. */

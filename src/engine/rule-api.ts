@@ -10,5 +10,5 @@ export { isPositionalMismatch, isRejected, undeclaredLabels } from '../model/lab
 export { DEFAULT_UNBOUNDED_NAMES, labelWord } from '../model/label-names.js';
 export { templatize } from '../model/paths.js';
 export { groupBy } from '../util/group.js';
-export { compareLocations, placeOf } from '../util/paths.js';
+export { compareLocations, compareStrings, placeOf } from '../util/paths.js';
 export { productText } from '../util/product-text.js';

@@ -365,12 +365,14 @@ export class LabelUseCollector {
       return;
     }
     const labels = args.map((_, i) => def.labelNames[i] ?? `#${i + 1}`);
+    const misplaced = def.labelNamesKnown ? this.misplacedValues(def.labelNames, args) : [];
     this.facts.calls.push({
       metricId: def.id,
       method: 'labels',
       form: 'positional',
       labels,
       loc: this.project.location(call),
+      ...(misplaced.length > 0 ? { misplaced } : {}),
     });
     // prom-client throws on a wrong count: such a call creates no series, and which value was
     // meant for which label is a guess.
@@ -378,6 +380,24 @@ export class LabelUseCollector {
     args.forEach((arg, i) => {
       const label = def.labelNames[i];
       if (label) this.use(def, label, arg);
+    });
+  }
+
+  /**
+   * Positional values whose name is another declared label's, not their own (`owner` passed where
+   * `handler` is declared, and `owner` is a label too): the order of the values differs from `labelNames`.
+   */
+  private misplacedValues(
+    labelNames: readonly string[],
+    args: readonly ts.Expression[],
+  ): NonNullable<LabelCall['misplaced']> {
+    if (args.length !== labelNames.length) return [];
+    const declared = labelNames.map(comparableName);
+    return args.flatMap((arg, i) => {
+      const name = valueName(arg);
+      const named = name === undefined ? -1 : declared.indexOf(comparableName(name));
+      if (named < 0 || named === i) return [];
+      return [{ value: text(arg), at: labelNames[i], names: labelNames[named], loc: this.project.location(arg) }];
     });
   }
 
@@ -658,4 +678,24 @@ function isModuleCode(node: ts.Node): boolean {
     if (ts.isFunctionLike(n) || ts.isClassLike(n)) return false;
   }
   return false;
+}
+
+/** The name a positional value goes by: `owner`, `order.owner`, `chainId.toString()`, `String(chainId)`. */
+function valueName(arg: ts.Expression): string | undefined {
+  const e = skipOuter(arg);
+  if (ts.isIdentifier(e)) return e.text;
+  if (ts.isPropertyAccessExpression(e)) return e.name.text;
+  if (ts.isCallExpression(e)) {
+    const callee = skipOuter(e.expression);
+    if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'toString' && e.arguments.length === 0)
+      return valueName(callee.expression);
+    if (ts.isIdentifier(callee) && callee.text === 'String' && e.arguments.length === 1)
+      return valueName(e.arguments[0]);
+  }
+  return undefined;
+}
+
+/** `chainId`, `chain_id` and `ChainID` name the same label. */
+function comparableName(name: string): string {
+  return name.replace(/_/g, '').toLowerCase();
 }
