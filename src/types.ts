@@ -291,6 +291,8 @@ export interface TracingFacts {
 export interface RouteFact {
   template: string;
   loc: Location;
+  /** The HTTP method it serves (`GET`); absent where it serves any (`app.all`, `@All()`, a fastify route with several). */
+  method?: string;
 }
 
 /**

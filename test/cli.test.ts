@@ -24,7 +24,7 @@ describe('obslint CLI', () => {
     expect(run.stdout).toMatch(
       / {2}8:32 {2}error {2}label `path` of `inventory_lookups_total` takes `req\.originalUrl` \(raw URL, unbounded\).* {2}obslint\/untemplated-route/,
     );
-    expect(run.stdout).toMatch(/✖ 6 problems \(4 errors, 2 warnings\)/);
+    expect(run.stdout).toMatch(/✖ 5 problems \(3 errors, 2 warnings\)/);
     expect(run.stdout).toContain('rules/untemplated-route/README.md');
   });
 
@@ -45,7 +45,7 @@ describe('obslint CLI', () => {
   it('--quiet reports errors only', async () => {
     const run = await runCli([SERVICE, '--quiet']);
     expect(run.stdout).not.toMatch(/\d+:\d+ {2}warning/);
-    expect(run.stdout).toContain('4 problems (4 errors, 0 warnings)');
+    expect(run.stdout).toContain('3 problems (3 errors, 0 warnings)');
     const dir = tempProject({ 'src/metrics.ts': WARNING_ONLY });
     expect((await runCli(['.', '--quiet', '--max-warnings', '0'], { cwd: dir })).code).toBe(0);
   });
@@ -169,8 +169,8 @@ describe('obslint catalog and explain', () => {
     expect(lines[1]).toMatch(
       /^inventory_deletes_total +counter +sku=∞ +unbounded +fixtures\/projects\/inventory-service\/src\/metrics.ts:25$/,
     );
-    expect(run.stdout).toMatch(/http_request_duration_seconds +histogram +method=9 route=6 status_code=20 +11,880/);
-    expect(run.stdout).toContain('7 metrics, 11,931 series estimated + 3 unbounded');
+    expect(run.stdout).toMatch(/http_request_duration_seconds +histogram +method=1 route=18 status_code=20 +3,960/);
+    expect(run.stdout).toContain('7 metrics, 4,011 series estimated + 3 unbounded');
   });
 
   it('catalog and explain read and fill the cache as a run does, and take --no-cache', async () => {
@@ -209,20 +209,24 @@ describe('obslint catalog and explain', () => {
     const histogram = json.metrics.find((m: { name: string }) => m.name === 'http_request_duration_seconds');
     expect(histogram.kind).toBe('histogram');
     expect(histogram.labelNames).toEqual(['method', 'route', 'status_code']);
-    expect(histogram.estimate.series).toBe(11880);
+    expect(histogram.estimate.series).toBe(3960);
     const markdown = (await runCli(['catalog', SERVICE, '--format', 'markdown'])).stdout;
     expect(markdown).toContain(
-      '| `http_request_duration_seconds` | histogram | 11,880 | method 9 × route 6 × status_code 20 × 11 per child |',
+      '| `http_request_duration_seconds` | histogram | 3,960 | method 1 × route 18 × status_code 20 × 11 per child |',
     );
   });
 
   it('explains an estimate factor by factor', async () => {
     const run = await runCli(['explain', 'http_request_duration_seconds', SERVICE]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('method                      9  HTTP method (9)');
+    expect(run.stdout).toContain(
+      'method                      1  counted with `route`: each route serves the methods it is registered for',
+    );
+    // Five routes, each with its methods (a GET route answers HEAD too), and any method where none matched.
+    expect(run.stdout).toContain('9 (method, route) pairs + 1 other value × 9 methods');
     expect(run.stdout).toContain('status_code                20  HTTP status code (20)');
     expect(run.stdout).toContain('per label set              11  8 buckets + 1 (+Inf) + 2 (_sum, _count)');
-    expect(run.stdout).toContain('= method 9 × route 6 × status_code 20 × 11 per child = 11,880 series');
+    expect(run.stdout).toContain('= method 1 × route 18 × status_code 20 × 11 per child = 3,960 series');
   });
 
   it('explain exits 2 for an unknown metric and suggests close names', async () => {

@@ -63,19 +63,25 @@ describe('SARIF reporter', () => {
     // A finding over several lines (a summary's definition) keeps only its first line's region.
     const summary = run.results.find((r: { ruleId: string }) => r.ruleId === 'obslint/summary-quantiles');
     expect(summary.locations[0].physicalLocation.region).toEqual({ startLine: 44, startColumn: 29 });
-    // A budget finding sits on its largest factor (the status_code value) and points at the definition.
-    const budget = run.results.find((r: { ruleId: string }) => r.ruleId === 'obslint/cardinality-budget');
+    // A budget finding sits on its largest factor (the status code value) and points at the definition.
+    const budgeted = JSON.parse(
+      (await runCli(['fixtures/rules/_otel/metrics-cardinality-budget', '--format', 'sarif'])).stdout,
+    );
+    const budget = budgeted.runs[0].results.find((r: { ruleId: string }) => r.ruleId === 'obslint/cardinality-budget');
     expect(budget.locations[0].physicalLocation.artifactLocation.uri).toBe(
-      'fixtures/projects/inventory-service/src/app.ts',
+      'fixtures/rules/_otel/metrics-cardinality-budget/src/app.ts',
     );
     expect(budget.relatedLocations).toEqual([
       {
         id: 1,
         physicalLocation: {
-          artifactLocation: { uri: 'fixtures/projects/inventory-service/src/metrics.ts', uriBaseId: '%SRCROOT%' },
-          region: expect.objectContaining({ startLine: 6 }),
+          artifactLocation: {
+            uri: 'fixtures/rules/_otel/metrics-cardinality-budget/src/telemetry.ts',
+            uriBaseId: '%SRCROOT%',
+          },
+          region: expect.objectContaining({ startLine: 5 }),
         },
-        message: { text: '`http_request_duration_seconds` is defined here' },
+        message: { text: '`http.server.request.duration` is defined here' },
       },
     ]);
   });

@@ -4,14 +4,15 @@ import { union } from '../model/bounds.js';
 import { groupByMetric } from '../util/group.js';
 import { isPositionalMismatch } from '../model/label-calls.js';
 import { viewMatches } from '../model/views.js';
-import type { Catalog, Estimate, LabelEstimate, MetricDef, ViewFact } from '../types.js';
+import type { Catalog, Estimate, LabelEstimate, MetricDef, RouteFact, ViewFact } from '../types.js';
+import { withMethodsPerRoute } from './methods-per-route.js';
 
 /** series = Π bound(label) × seriesPerChild × replicas, with the reason for every factor. */
 export function estimate(catalog: Catalog, config: ResolvedConfig): Estimate[] {
   const uses = groupByMetric(catalog.labelUses);
   const calls = groupByMetric(catalog.labelCalls);
   return catalog.metrics.map((def) =>
-    estimateMetric(def, uses.get(def.id) ?? [], calls.get(def.id) ?? [], catalog.views, config),
+    estimateMetric(def, uses.get(def.id) ?? [], calls.get(def.id) ?? [], catalog.views, catalog.routes, config),
   );
 }
 
@@ -20,6 +21,7 @@ function estimateMetric(
   uses: Catalog['labelUses'],
   calls: Catalog['labelCalls'],
   views: ViewFact[],
+  routes: RouteFact[],
   config: ResolvedConfig,
 ): Estimate {
   const matching =
@@ -34,7 +36,7 @@ function estimateMetric(
         }
       : seriesPerChild(def);
   const replicas = config.defaults.replicas;
-  const byLabel = def.labelNames.map((label, index): LabelEstimate => {
+  const perLabel = def.labelNames.map((label, index): LabelEstimate => {
     if (allowList && !allowList.attributeKeys!.includes(label)) {
       return {
         label,
@@ -52,6 +54,7 @@ function estimateMetric(
     );
     return leftUnset(def, estimate, label, index, calls);
   });
+  const byLabel = withMethodsPerRoute(perLabel, uses, routes);
   let sets: number | 'unbounded' = 1;
   for (const l of byLabel) sets = sets === 'unbounded' || l.count === 'unbounded' ? 'unbounded' : sets * l.count;
   // The SDK keeps at most `aggregationCardinalityLimit` attribute sets (the last one for overflow).

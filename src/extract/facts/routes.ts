@@ -57,16 +57,33 @@ export function routeOf(
     if (template === undefined) return undefined;
     // koa-router's matched route carries the router's prefix: `new Router({ prefix: '/orders' })`.
     const prefix = routerPrefix(call, evaluator);
-    return { template: prefix ? joinPaths(prefix, template) : template, loc: project.location(named ?? first) };
+    return {
+      template: prefix ? joinPaths(prefix, template) : template,
+      loc: project.location(named ?? first),
+      ...methodOf(propertyName(skipOuter(call.expression))),
+    };
   }
   if (propertyName(skipOuter(call.expression)) !== 'route') return undefined;
+  let route: RouteFact | undefined;
+  let method: string | undefined;
   for (const prop of first.properties) {
-    if (ts.isPropertyAssignment(prop) && (propertyKey(prop.name) === 'url' || propertyKey(prop.name) === 'path')) {
+    if (!ts.isPropertyAssignment(prop)) continue;
+    const key = propertyKey(prop.name);
+    if (key === 'url' || key === 'path') {
       const template = path(prop.initializer);
-      if (template !== undefined) return { template, loc: project.location(prop.initializer) };
+      if (template !== undefined) route ??= { template, loc: project.location(prop.initializer) };
     }
+    // fastify `route({ method: 'GET', … })`; several methods (`['GET', 'HEAD']`) serve any of them.
+    if (key === 'method') method = scalarText(evaluator.eval(prop.initializer));
   }
-  return undefined;
+  return route && { ...route, ...methodOf(method) };
+}
+
+/** `get` → `{ method: 'GET' }`; nothing for a registration that serves any method (`all`, `use`, `route`). */
+function methodOf(name: string | undefined): { method?: string } {
+  const method = name?.toUpperCase();
+  if (method === undefined || method === 'ALL' || method === 'ROUTE' || method === 'USE') return {};
+  return { method: method === 'DEL' ? 'DELETE' : method };
 }
 
 /** `prefix` of the `new Router({ prefix })` a route is registered on, if any. */
@@ -105,7 +122,11 @@ export function nestRoutes(cls: ts.ClassDeclaration, project: ProjectIndex, eval
         continue;
       for (const prefix of prefixes) {
         for (const path of decoratorPaths(call, evaluator))
-          routes.push({ template: joinPaths(prefix, path) || '/', loc: project.location(decorator) });
+          routes.push({
+            template: joinPaths(prefix, path) || '/',
+            loc: project.location(decorator),
+            ...methodOf(call.expression.text),
+          });
       }
     }
   }

@@ -1,0 +1,70 @@
+import { HTTP_METHODS, union } from '../model/bounds.js';
+import type { Bound, Catalog, LabelEstimate, RouteFact } from '../types.js';
+
+/**
+ * An HTTP-method label beside a matched-route label (`{ method, route, status }`): each route is
+ * registered for its own methods, so the two labels take the (method, route) pairs the project
+ * registers (and any method for requests no route matched), not every method with every route.
+ * Counted on the route label; the method label then counts 1. Unchanged where either label takes
+ * anything else, or where the pairs are no fewer than the product.
+ */
+export function withMethodsPerRoute(
+  byLabel: LabelEstimate[],
+  uses: Catalog['labelUses'],
+  routes: readonly RouteFact[],
+): LabelEstimate[] {
+  const boundOf = (label: string): Bound | undefined =>
+    union(uses.filter((u) => u.label === label).map((u) => u.bound));
+  const method = byLabel.find((l) => l.kind === 'bounded' && onlyMethods(boundOf(l.label)));
+  const route = byLabel.find((l) => l.kind === 'bounded' && routeTemplates(boundOf(l.label)) !== undefined);
+  const methodCount = method?.count;
+  const routeCount = route?.count;
+  if (!method || !route || typeof methodCount !== 'number' || typeof routeCount !== 'number') return byLabel;
+  const bound = boundOf(route.label) as Extract<Bound, { kind: 'bounded' }>;
+  const templates = new Set(routeTemplates(bound));
+  const methods = new Map<string, Set<string> | 'any'>();
+  for (const r of routes) {
+    if (!templates.has(r.template)) continue;
+    const known = methods.get(r.template);
+    // Express, koa-router, fastify and Hono answer HEAD with a GET route's handler.
+    const served = r.method === 'GET' ? ['GET', 'HEAD'] : r.method === undefined ? [] : [r.method];
+    if (r.method === undefined || known === 'any') methods.set(r.template, 'any');
+    else if (known) served.forEach((m) => known.add(m));
+    else methods.set(r.template, new Set(served));
+  }
+  const pairs = [...methods.values()].reduce((n, m) => n + (m === 'any' ? methodCount : m.size), 0);
+  // The route label's other values (none matched, a literal fallback, left unset) come with any method.
+  const others = Math.max(0, routeCount - templates.size);
+  const paired = pairs + others * methodCount;
+  if (methods.size !== templates.size || paired >= methodCount * routeCount) return byLabel;
+  return byLabel.map((l): LabelEstimate => {
+    if (l === method)
+      return {
+        ...l,
+        count: 1,
+        reason: `counted with \`${route.label}\`: each route serves the methods it is registered for`,
+      };
+    if (l === route)
+      return {
+        ...l,
+        count: paired,
+        reason: `${route.reason}, each route with the methods it is registered for: ${pairs} (method, route) pair${pairs === 1 ? '' : 's'}${others > 0 ? ` + ${others} other value${others === 1 ? '' : 's'} × ${methodCount} methods` : ''}`,
+        values: undefined,
+      };
+    return l;
+  });
+}
+
+function onlyMethods(bound: Bound | undefined): boolean {
+  if (bound?.kind !== 'bounded' || bound.parts.length !== 1 || bound.parts[0].source !== 'http-method') return false;
+  return bound.values.every((v) => HTTP_METHODS.includes(v.toUpperCase()));
+}
+
+/** The route templates a label takes, when its other values are literals (a fallback) or none matched. */
+function routeTemplates(bound: Bound | undefined): string[] | undefined {
+  if (bound?.kind !== 'bounded') return undefined;
+  const template = bound.parts.find((p) => p.source === 'route-template');
+  if (!template?.domain || bound.parts.some((p) => p.source !== 'route-template' && p.source !== 'route-unmatched'))
+    return undefined;
+  return template.domain;
+}
