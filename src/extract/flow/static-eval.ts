@@ -1,6 +1,7 @@
 import { ts } from 'ts-morph';
 import type { ProjectIndex } from '../syntax/project-index.js';
 import { calledFunction, returnedValues } from '../syntax/functions.js';
+import { forEachDescendant } from '../syntax/walk.js';
 import {
   commonJsExport,
   enclosingClassLike,
@@ -338,7 +339,62 @@ export class StaticEvaluator {
     // `name = prefix + name` is what the name is; `key = sanitize(key)` keeps the caller's key,
     // near enough to name the metric (and what callers pass stays comparable).
     if (reassigned && !ts.isCallExpression(skipOuter(reassigned))) return this.eval(reassigned, env, depth + 1);
-    return decl ? this.declaration(decl, env, depth) : UNKNOWN;
+    const value = decl ? this.declaration(decl, env, depth) : UNKNOWN;
+    return value.k === 'obj' && decl?.kind === 'variable' && decl.path.length === 0
+      ? this.withAssignedKeys(value, decl.node, id, env, depth)
+      : value;
+  }
+
+  /** Per object-literal `const`, the `x.key = value` statements in its scope. */
+  private readonly keyAssignments = new Map<ts.VariableDeclaration, ts.BinaryExpression[]>();
+
+  /**
+   * `const config = { name, help }; if (labelNames) config.labelNames = [...labelNames]; new Histogram(config)`:
+   * keys assigned to the object before `use` are part of it (unknown where the value is, since the
+   * assignment may not run).
+   */
+  private withAssignedKeys(
+    value: Extract<Static, { k: 'obj' }>,
+    node: ts.VariableDeclaration,
+    use: ts.Identifier,
+    env: Env,
+    depth: number,
+  ): Static {
+    const assignments = this.assignmentsTo(node).filter(
+      (a) => a.getEnd() <= use.getStart() && !(use.pos >= a.pos && use.end <= a.end),
+    );
+    if (assignments.length === 0) return value;
+    const props = new Map(value.props);
+    for (const a of assignments) {
+      const key = (a.left as ts.PropertyAccessExpression).name.text;
+      const assigned = this.eval(a.right, env, depth + 1);
+      const conditional = !isStatementOf(a, node);
+      props.set(key, conditional && assigned.k !== 'arr' && assigned.k !== 'str' ? UNKNOWN : assigned);
+    }
+    return { ...value, props };
+  }
+
+  private assignmentsTo(node: ts.VariableDeclaration): ts.BinaryExpression[] {
+    let found = this.keyAssignments.get(node);
+    if (found) return found;
+    found = [];
+    const scope = node.parent.parent.parent;
+    if (ts.isIdentifier(node.name) && node.initializer && ts.isObjectLiteralExpression(skipOuter(node.initializer))) {
+      const name = node.name.text;
+      forEachDescendant(scope, (n) => {
+        if (
+          ts.isBinaryExpression(n) &&
+          n.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+          ts.isPropertyAccessExpression(n.left) &&
+          ts.isIdentifier(n.left.expression) &&
+          n.left.expression.text === name &&
+          lookup(name, n.left.expression)?.node === node
+        )
+          found.push(n);
+      });
+    }
+    this.keyAssignments.set(node, found);
+    return found;
   }
 
   declaration(decl: Declaration, env: Env, depth: number): Static {
@@ -351,7 +407,7 @@ export class StaticEvaluator {
         return this.eval(decl.node, env, depth + 1);
       case 'parameter': {
         const bound = env.get(decl.node);
-        if (bound?.value) return this.path(bound.value, decl.path);
+        if (bound?.value) return this.withDefault(bound.value, decl, env, depth);
         if (bound) {
           // Arguments of an inner wrapper call may use the outer wrapper's parameters, bound later.
           const callerEnv = bound.env === env || bound.env.size === 0 ? env : new Map([...env, ...bound.env]);
@@ -360,7 +416,7 @@ export class StaticEvaluator {
             : decl.node.initializer
               ? this.eval(decl.node.initializer, env, depth + 1)
               : UNKNOWN;
-          return this.path(value, decl.path);
+          return this.withDefault(value, decl, env, depth);
         }
         return { k: 'param', decl: decl.node };
       }
@@ -428,6 +484,25 @@ export class StaticEvaluator {
   /** The values an iterated array's elements take at a destructuring path (`[key, value]`, `{ name }`). */
   elementsAt(iterated: Static, path: readonly string[]): Static | undefined {
     return iterated.k === 'arr' ? { k: 'arr', items: iterated.items.map((item) => this.path(item, path)) } : undefined;
+  }
+
+  /**
+   * The part of an argument a parameter destructures; `{ prefix = PROM_PREFIX }` from an object
+   * literal without `prefix` is the default (a `prefix` obslint cannot evaluate stays unknown).
+   */
+  private withDefault(
+    argument: Static,
+    decl: Extract<Declaration, { kind: 'parameter' }>,
+    env: Env,
+    depth: number,
+  ): Static {
+    const value = this.path(argument, decl.path);
+    const element = decl.name.parent;
+    if (value.k !== 'unknown' || decl.path.length === 0 || !ts.isBindingElement(element) || !element.initializer)
+      return value;
+    const holder = this.path(argument, decl.path.slice(0, -1));
+    const absent = holder.k === 'obj' && !holder.spreadParam && !holder.props.has(decl.path[decl.path.length - 1]);
+    return absent ? this.eval(element.initializer, env, depth + 1) : value;
   }
 
   private path(value: Static, path: readonly string[]): Static {
@@ -791,4 +866,10 @@ export function constantKeys(arg: ts.Expression, evaluator: StaticEvaluator, dep
   return decl?.kind === 'variable' && decl.isConst && decl.path.length === 0 && decl.node.initializer
     ? constantKeys(decl.node.initializer, evaluator, depth + 1)
     : [];
+}
+
+/** Whether an assignment is a statement of the block that declares `node` (it runs whenever the block does). */
+function isStatementOf(assignment: ts.BinaryExpression, node: ts.VariableDeclaration): boolean {
+  const statement = assignment.parent;
+  return ts.isExpressionStatement(statement) && statement.parent === node.parent.parent.parent;
 }
