@@ -135,6 +135,7 @@ function lifecycle(
       node.getStart() > start &&
       node.getStart() < lastEnd &&
       !endedBefore(node, ends) &&
+      !(ts.isThrowStatement(node) && caughtWhereEnded(node, ends, scope)) &&
       // `return promise.then(() => span.finish(), …)`: what it returns ends the span.
       !ends.some((end) => end.pos >= node.pos && end.end <= node.end)
     )
@@ -209,6 +210,22 @@ function tryWithoutEnd(ends: ts.CallExpression[], scope: ts.Node): ts.Node | und
     if (!ends.some((e) => e.pos >= handler.pos && e.end <= handler.end)) return handler;
   }
   return undefined;
+}
+
+/**
+ * A throw the nearest enclosing `try` catches (a throw in an inner `catch` goes on to the next
+ * `try` out), where that catch clause ends the span: `catch (err) { span.end(); throw err; }`.
+ */
+function caughtWhereEnded(exit: ts.ThrowStatement, ends: ts.CallExpression[], scope: ts.Node): boolean {
+  let child: ts.Node = exit;
+  for (const n of ancestors(exit, scope)) {
+    if (ts.isTryStatement(n) && n.tryBlock === child && n.catchClause) {
+      const handler = n.catchClause;
+      return ends.some((e) => e.pos >= handler.pos && e.end <= handler.end);
+    }
+    child = n;
+  }
+  return false;
 }
 
 /** An `end()` that runs before this exit: earlier in the source, in a block that contains the exit. */
