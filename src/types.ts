@@ -282,6 +282,8 @@ export interface TracingFacts {
   setup?: { what: string; loc?: Location; api?: 'opentracing' };
   /** It sets up web tracing (`@opentelemetry/sdk-trace-web`): its browser code is in scope. */
   web?: true;
+  /** Client → what instruments it in the page only (Grafana Faro's tracing): for browser code. */
+  webInstrumented?: Partial<Record<Client, string>>;
   /** Client → what instruments it (`@opentelemetry/auto-instrumentations-node` …). */
   instrumented: Partial<Record<Client, string>>;
   /** Hosts an instrumentation's ignore hook names, and the clients that instrumentation covers. */

@@ -13,12 +13,79 @@ const HOOK_NAME = /^use[A-Z0-9]/;
  * that runs no server, or a file that reads `window` or `document`.
  */
 export function runsInBrowser(call: ts.CallExpression | ts.NewExpression, scope: PackageScope): boolean {
+  const file = call.getSourceFile();
   return (
     sameOriginPath(call) ||
     insideReactHook(call) ||
-    (hasJsx(call.getSourceFile()) && !runsServer(scope.manifest)) ||
-    usesBrowserGlobals(call.getSourceFile())
+    (hasJsx(file) && (!runsServer(scope.manifest) || (rendersPages(scope) && !serverSideOfPage(call)))) ||
+    usesBrowserGlobals(file)
   );
+}
+
+/** Full-stack frameworks whose component files render on the server once, then run in the page. */
+const PAGE_FRAMEWORKS = ['next', '@remix-run/react', '@react-router/dev', 'nuxt', 'astro'];
+
+function rendersPages(scope: PackageScope): boolean {
+  return PAGE_FRAMEWORKS.some((d) => scope.manifest?.dependencies[d] !== undefined);
+}
+
+/** Data functions of a page module: they run on the server (Next.js pages, Remix and React Router routes). */
+const SERVER_DATA_FUNCTIONS = new Set([
+  'getServerSideProps',
+  'getStaticProps',
+  'getStaticPaths',
+  'generateMetadata',
+  'generateStaticParams',
+  'loader',
+  'action',
+]);
+
+/**
+ * In a component file of a full-stack framework, what still runs on the server: a `'use server'`
+ * module, the page's data functions, and the body of an async component (a React Server Component
+ * awaiting its data). Event handlers, effects and the helpers they call run in the page.
+ */
+function serverSideOfPage(call: ts.CallExpression | ts.NewExpression): boolean {
+  const file = call.getSourceFile();
+  if (hasDirective(file, 'use server')) return true;
+  if (hasDirective(file, 'use client')) return false;
+  let fn: ts.Node | undefined = call.parent;
+  while (fn && !ts.isFunctionLike(fn)) fn = fn.parent;
+  for (let n: ts.Node | undefined = fn; n; n = n.parent) {
+    const name = ts.isFunctionDeclaration(n)
+      ? n.name?.text
+      : ts.isVariableDeclaration(n) && ts.isIdentifier(n.name)
+        ? n.name.text
+        : undefined;
+    if (name && SERVER_DATA_FUNCTIONS.has(name)) return true;
+  }
+  // `export default async function Page() { const res = await fetch(…) }`: a server component.
+  return (
+    fn !== undefined &&
+    (ts.isFunctionDeclaration(fn) || ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) &&
+    fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword) === true &&
+    isExported(fn)
+  );
+}
+
+function isExported(fn: ts.FunctionDeclaration | ts.ArrowFunction | ts.FunctionExpression): boolean {
+  if (ts.isFunctionDeclaration(fn)) return fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) === true;
+  const holder = fn.parent;
+  if (ts.isExportAssignment(holder)) return true;
+  const statement = ts.isVariableDeclaration(holder) ? holder.parent.parent : undefined;
+  return (
+    statement !== undefined &&
+    ts.isVariableStatement(statement) &&
+    statement.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) === true
+  );
+}
+
+function hasDirective(file: ts.SourceFile, directive: string): boolean {
+  for (const statement of file.statements) {
+    if (!ts.isExpressionStatement(statement) || !ts.isStringLiteral(statement.expression)) return false;
+    if (statement.expression.text === directive) return true;
+  }
+  return false;
 }
 
 const browserGlobalFiles = new WeakMap<ts.SourceFile, boolean>();

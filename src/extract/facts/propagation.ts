@@ -79,6 +79,10 @@ const SENTRY_NODE_SDKS = [
   '@sentry/google-cloud-serverless',
 ];
 
+const FARO = '@grafana/faro-web-tracing';
+
+const SKIPS_SENTRY_TRACING = /\bskipOpenTelemetrySetup\s*:\s*true\b/;
+
 /**
  * Whether a Sentry dependency's range is major 8 or later: a range without a version (`latest`,
  * `workspace:*`, a `file:` tarball) installs the current major.
@@ -191,6 +195,7 @@ function notStarted(facts: TracingFacts): TracingFacts {
   const kept: TracingFacts = { instrumented: {}, ignoredHosts: [] };
   if (apiOnly(facts.setup)) kept.setup = facts.setup;
   if (facts.web) kept.web = true;
+  if (facts.webInstrumented) kept.webInstrumented = facts.webInstrumented;
   return kept;
 }
 
@@ -210,6 +215,8 @@ function mergeTracing(parts: TracingFacts[]): TracingFacts {
     if (part.web) merged.web = true;
     for (const [client, what] of Object.entries(part.instrumented) as [Client, string][])
       merged.instrumented[client] ??= what;
+    for (const [client, what] of Object.entries(part.webInstrumented ?? {}) as [Client, string][])
+      (merged.webInstrumented ??= {})[client] ??= what;
     for (const ignored of part.ignoredHosts) hosts.set(`${ignored.host}\u0000${ignored.clients.join()}`, ignored);
   }
   merged.ignoredHosts = [...hosts.values()].sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
@@ -318,8 +325,15 @@ function tracingFacts(
       }
   }
   if (manifests.dependencies['@opentelemetry/sdk-trace-web'] !== undefined) facts.web = true;
+  // Grafana Faro's TracingInstrumentation (or a subclass of it) runs OpenTelemetry's fetch and
+  // XMLHttpRequest instrumentations in the page, with trace headers to its own origin.
+  if (manifests.dependencies['@grafana/faro-web-tracing'] !== undefined) {
+    facts.web = true;
+    facts.webInstrumented = { fetch: FARO, ky: FARO, axios: FARO, superagent: FARO };
+  }
   const sentry = SENTRY_NODE_SDKS.find((sdk) => sentryTraces(manifests.dependencies[sdk]));
-  if (sentry) {
+  // `Sentry.init({ skipOpenTelemetrySetup: true })` captures errors only: no instrumentation runs.
+  if (sentry && ![...files].some((file) => SKIPS_SENTRY_TRACING.test(file.text))) {
     cover([...HTTP_BASED, ...FETCH_BASED], `${sentry} 8+`);
     facts.setup ??= { what: sentry };
   }
