@@ -67,6 +67,13 @@ export class ParameterValues {
       .confirmedCallersOf(decl.fn, optional)
       .filter((call) => passesGuards(call, decl.fn, guards, this.evaluator));
     if (calls.length === 0 || depth >= MAX_DEPTH) {
+      // `Object.values(stats).forEach(({ accountType }) => …)`: the type the checker infers bounds it.
+      const typed = ts.isIdentifier(use) ? this.types.finiteValues(use) : undefined;
+      if (typed)
+        return finite(
+          typed.values,
+          `type \`${typed.type.length > 60 ? `${typed.type.slice(0, 57)}...` : typed.type}\``,
+        );
       return unknown(
         fnName
           ? `parameter \`${name}\` of \`${fnName}()\` has no call site obslint can see`

@@ -7,13 +7,18 @@ const MAX_VALUES = 1000;
 
 /**
  * Stand-in for lib.d.ts: the global types the checker needs and the utility types metric code
- * uses (`ReturnType<typeof createMetrics>`), without the cost of loading the real libs. Arrays,
- * Maps and Sets are iterable (`for (const [kind, n] of counts)` types `kind`); a Map's `entries()`,
- * `keys()` and `values()` are arrays here, iterated the same way.
+ * uses (`ReturnType<typeof createMetrics>`), without the cost of loading the real libs. Arrays
+ * (`reduce` and `find` too) and `Object.values`, `entries` and `keys` keep their element types
+ * (`Object.values(stats).forEach(({ kind }) => …)` types `kind`); Arrays, Maps and Sets are
+ * iterable (`for (const [kind, n] of counts)` types `kind`); a Map's `entries()`, `keys()` and
+ * `values()` are arrays here, iterated the same way.
  */
 const MINIMAL_LIB = `
-interface Array<T> { length: number; [n: number]: T; forEach(cb: (value: T, index: number) => void): void; map<U>(cb: (value: T, index: number) => U): U[]; filter(cb: (value: T) => unknown): T[]; [Symbol.iterator](): Iterator<T>; }
-interface ReadonlyArray<T> { readonly length: number; readonly [n: number]: T; forEach(cb: (value: T, index: number) => void): void; map<U>(cb: (value: T, index: number) => U): U[]; filter(cb: (value: T) => unknown): T[]; [Symbol.iterator](): Iterator<T>; }
+interface Array<T> { length: number; [n: number]: T; forEach(cb: (value: T, index: number) => void): void; map<U>(cb: (value: T, index: number) => U): U[]; filter(cb: (value: T) => unknown): T[]; find(cb: (value: T) => unknown): T | undefined; reduce<U>(cb: (acc: U, value: T, index: number) => U, initial: U): U; [Symbol.iterator](): Iterator<T>; }
+interface ReadonlyArray<T> { readonly length: number; readonly [n: number]: T; forEach(cb: (value: T, index: number) => void): void; map<U>(cb: (value: T, index: number) => U): U[]; filter(cb: (value: T) => unknown): T[]; find(cb: (value: T) => unknown): T | undefined; reduce<U>(cb: (acc: U, value: T, index: number) => U, initial: U): U; [Symbol.iterator](): Iterator<T>; }
+interface ArrayLike<T> { readonly length: number; readonly [n: number]: T; }
+interface ObjectConstructor { values<T>(o: { [s: string]: T } | ArrayLike<T>): T[]; entries<T>(o: { [s: string]: T } | ArrayLike<T>): [string, T][]; keys(o: object): string[]; }
+declare var Object: ObjectConstructor;
 interface Boolean {} interface Function {} interface CallableFunction {} interface NewableFunction {}
 interface IArguments {} interface Number {} interface Object {} interface RegExp {} interface String {}
 interface Error { name: string; message: string; stack?: string; }
