@@ -443,6 +443,10 @@ export class MetricDefinitions {
   private viaCallers(creation: Creation, fn: ts.SignatureDeclaration, depth: number): Creation[] {
     // A method is matched to calls by name: not where the checker places the receiver elsewhere (`classList.add`).
     const calls = this.calls.possibleCallersOf(fn);
+    if (calls.length === 0) {
+      const invoked = this.callbackInstances(creation, fn, depth);
+      if (invoked) return invoked;
+    }
     // A wrapper's body is not a metric of its own: each call site is (none seen: nothing to list).
     // A call site whose name still depends on its own caller, none of which obslint sees, is one
     // metric with a partly known name (`indexer_ok_{networkIdentifier}`).
@@ -462,6 +466,46 @@ export class MetricDefinitions {
   }
 
   /**
+   * A callback handed to a function that calls it: `counters(name, (name) => meter.createCounter(…))`
+   * where `counters` (made by a caching helper) runs `creator(name)`. Each call of the callback's
+   * parameter inside that function binds the callback's parameters, the function's own bound by
+   * the call handing the callback over; undefined when the callback is not an argument or its
+   * receiver cannot be followed to a function that calls it.
+   */
+  private callbackInstances(creation: Creation, fn: ts.SignatureDeclaration, depth: number): Creation[] | undefined {
+    const handedTo = fn.parent;
+    if (!(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) || !ts.isCallExpression(handedTo)) return undefined;
+    const index = handedTo.arguments.indexOf(fn);
+    if (index < 0) return undefined;
+    const direct = calledFunction(handedTo.expression, this.project);
+    const receivers: ts.SignatureDeclaration[] = direct
+      ? [direct]
+      : this.flow
+          .origins(handedTo.expression)
+          .flatMap((source) => (isInjected(source) || source.path.length > 0 ? [] : [skipOuter(source.expr)]))
+          .filter(
+            (e): e is ts.ArrowFunction | ts.FunctionExpression => ts.isArrowFunction(e) || ts.isFunctionExpression(e),
+          );
+    const instances: Creation[] = [];
+    for (const receiver of receivers) {
+      const parameter = receiver.parameters[index];
+      const body = (receiver as ts.FunctionLikeDeclaration).body;
+      if (!parameter || !body) continue;
+      const receiverEnv = bindArguments(receiver, handedTo.arguments, creation.env, creation.env);
+      forEachDescendant(body, (node) => {
+        if (node !== body && ts.isFunctionLike(node)) return false;
+        if (!ts.isCallExpression(node) || !ts.isIdentifier(skipOuter(node.expression))) return;
+        const called = skipOuter(node.expression) as ts.Identifier;
+        const decl = lookup(called.text, called);
+        if (decl?.kind !== 'parameter' || decl.node !== parameter || decl.path.length > 0) return;
+        const env = bindArguments(fn, node.arguments, receiverEnv, creation.env);
+        instances.push(...this.instantiate({ ...creation, env, calls: [handedTo, ...creation.calls] }, depth + 1));
+      });
+    }
+    return receivers.length > 0 && instances.length > 0 ? instances : undefined;
+  }
+
+  /**
    * A parameter of a function the chain did not enter by a call but lexically (`make(scope)` returns
    * `{ counter: (name) => create(`${scope}/${name}`) }`, called as `scoped.counter('x')`): bound by
    * the call that made the object the method was called on, read from the receiver's origin. The
@@ -472,6 +516,8 @@ export class MetricDefinitions {
     const [outer, next] = creation.calls;
     const entered = outer && enclosingFunction(next ?? creation.node);
     if (!entered || entered === fn || !encloses(fn, entered)) return undefined;
+    // A callback `outer` handed over and its receiver ran (see `callbackInstances`): `outer` is a call in `fn`.
+    if (entered.parent === outer) return undefined;
     const callee = skipOuter(outer.expression);
     const made = ts.isPropertyAccessExpression(callee)
       ? this.flow

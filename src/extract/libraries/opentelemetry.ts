@@ -47,11 +47,13 @@ function meterFactory(call: ts.CallExpression, project: ProjectIndex, depth: num
 }
 
 function declaresMeter(decl: Declaration, project: ProjectIndex, depth: number): boolean {
+  // `let meter: Meter | undefined`, set on first use (`meter ??= metrics.getMeter('app')`): its type says it.
   if (decl.kind === 'variable')
     return (
-      decl.node.initializer !== undefined &&
       decl.path.length === 0 &&
-      isMeter(decl.node.initializer, project, depth + 1)
+      (decl.node.initializer !== undefined
+        ? isMeter(decl.node.initializer, project, depth + 1)
+        : decl.node.type !== undefined && /\bMeter\b/.test(decl.node.type.getText()))
     );
   // Typed `Meter`, or untyped and named for it (`counter(meter, name) {…}` in a table typed elsewhere).
   if (decl.kind === 'parameter')

@@ -178,7 +178,7 @@ export class ProjectIndex {
         (ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement))
       ) {
         return ts.isFunctionDeclaration(statement)
-          ? { kind: 'function', node: statement }
+          ? (declaredByStatement(statement, statement.name?.text ?? '') ?? { kind: 'function', node: statement })
           : { kind: 'class', node: statement };
       }
       if (isExported) {

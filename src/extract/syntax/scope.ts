@@ -119,7 +119,7 @@ function statementsOf(scope: ts.Node): readonly ts.Statement[] | undefined {
 export function declaredByStatement(statement: ts.Statement, name: string): Declaration | undefined {
   if (ts.isVariableStatement(statement)) return inVariableList(statement.declarationList, name);
   if (ts.isFunctionDeclaration(statement) && statement.name?.text === name)
-    return { kind: 'function', node: statement };
+    return { kind: 'function', node: implementationOf(statement) };
   if (ts.isClassDeclaration(statement) && statement.name?.text === name) return { kind: 'class', node: statement };
   if (ts.isEnumDeclaration(statement) && statement.name.text === name) return { kind: 'enum', node: statement };
   if ((ts.isTypeAliasDeclaration(statement) || ts.isInterfaceDeclaration(statement)) && statement.name.text === name) {
@@ -483,4 +483,13 @@ function thisAssignments(cls: ts.ClassLikeDeclaration): Map<string, ts.Expressio
   }
   thisAssignmentsByClass.set(cls, (byMember = found));
   return byMember;
+}
+
+/** An overload signature's implementation (`function f(a: string): T; function f(a) { … }`): the one with a body. */
+function implementationOf(fn: ts.FunctionDeclaration): ts.FunctionDeclaration {
+  if (fn.body || !fn.name) return fn;
+  const siblings: readonly ts.Statement[] = 'statements' in fn.parent ? (fn.parent as ts.Block).statements : [];
+  for (const s of siblings)
+    if (ts.isFunctionDeclaration(s) && s.body !== undefined && s.name?.text === fn.name.text) return s;
+  return fn;
 }
