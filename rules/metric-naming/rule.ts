@@ -1,5 +1,5 @@
 import { compareLocations, defineRule, groupBy, placeOf, type Report } from '../../src/engine/rule-api.js';
-import type { Location, MetricDef } from '../../src/types.js';
+import type { Location } from '../../src/types.js';
 
 /** promlint's unit table: each unit word and the base unit to use (a base unit maps to itself). */
 const UNITS = new Map<string, string>([
@@ -202,17 +202,13 @@ export default defineRule({
           report('confusingLabel', { label, owner: label === 'le' ? 'histogram' : 'summary' });
       }
     }
-    const eligible = (messageId: MessageId): number =>
-      ctx.catalog.metrics.filter(
-        (d) => d.library !== 'statsd' && !d.nameIsDynamic && HOUSE_STYLES[messageId]?.applies(d),
-      ).length;
     const multiWordLabels = new Set(
       ctx.catalog.metrics
         .filter((d) => d.library === 'prom-client')
         .flatMap((d) => d.labelNames)
         .filter((l) => VALID_LABEL.test(l) && !l.startsWith('__') && /[a-z0-9](_|[A-Z])[a-zA-Z0-9]/.test(l)),
     );
-    for (const r of withHouseStyles(withLabelHouseStyle(reports, multiWordLabels.size), eligible)) ctx.report(r);
+    for (const r of withHouseStyles(withLabelHouseStyle(reports, multiWordLabels.size))) ctx.report(r);
   },
 });
 
@@ -220,64 +216,52 @@ type MessageId = keyof typeof MESSAGES;
 type NamingReport = Report<MessageId> & { data: Record<string, string> };
 
 /** Checks a project may break on purpose, everywhere: its own naming style rather than a slip. */
-const HOUSE_STYLES: Partial<Record<MessageId, { style: string; applies: (d: MetricDef) => boolean }>> = {
+const HOUSE_STYLES: Partial<Record<MessageId, { style: string }>> = {
   camelCase: {
     style: 'have camelCase names (Prometheus convention: snake_case)',
-    applies: (d) => d.library === 'prom-client',
   },
   counterTotal: {
     style: 'are counters without the `_total` suffix',
-    applies: (d) => d.library === 'prom-client' && d.kind === 'counter',
   },
   abbreviatedUnit: {
     style: 'abbreviate their unit as `{unit}` (Prometheus convention: the base unit spelled out, `_seconds`, `_bytes`)',
-    applies: (d) => d.library === 'prom-client' && namesAUnit(d.name),
   },
   nonBaseUnit: {
     style: 'are in `{unit}` (Prometheus convention: the base unit, {base}, with values scaled to it)',
-    applies: (d) => d.library === 'prom-client' && namesAUnit(d.name),
   },
   nonCounterTotal: {
     style: 'are gauges or histograms ending in `_total` (Prometheus convention: that suffix means a counter)',
-    applies: (d) => d.library === 'prom-client' && d.kind !== 'counter',
   },
   reservedSuffix: {
     style:
       'are gauges ending in `{suffix}` (Prometheus convention: histograms and summaries expose series with that suffix)',
-    applies: (d) => d.library === 'prom-client' && d.kind === 'gauge',
+  },
+  typeInName: {
+    style: 'include their type in the name (Prometheus convention: the type is metadata)',
   },
   otelCase: {
     style: 'have instrument names with upper-case letters (OpenTelemetry convention: lowercase)',
-    applies: (d) => d.library === 'opentelemetry',
   },
   otelUnitInName: {
     style:
       'carry their unit, `{unit}`, in the instrument name (OpenTelemetry convention: the unit in the `unit` option, the name says what is measured)',
-    applies: (d) => d.library === 'opentelemetry',
   },
   otelTotal: {
     style:
       'are instruments ending in `{suffix}` (OpenTelemetry convention: no suffix; a Prometheus exporter adds `_total`)',
-    applies: (d) => d.library === 'opentelemetry',
   },
 };
-/** A name that says its unit, spelled out or abbreviated: where a unit convention applies. */
-function namesAUnit(name: string): boolean {
-  return unitOf(name) !== undefined || ABBREVIATED_UNITS.test(name);
-}
-
 /** A label name the project gives many metrics is its vocabulary: `tenantId` everywhere is one finding. */
 const SHARED_LABEL_STYLE = 'have it (Prometheus convention: snake_case)';
 const HOUSE_STYLE_MIN = 5;
-/** So many metrics breaking one convention are a house style even in a project with many more metrics. */
-const HOUSE_STYLE_MANY = 20;
 
 /**
- * A convention broken by most of a project's metrics (or a label name shared by many) is its house
- * style: renaming them all breaks every dashboard and alert for a cosmetic gain, so it is one
- * finding (the others as related locations) rather than one per metric that nobody would act on.
+ * A convention five or more of a project's metrics break the same way (the same unit, suffix or
+ * type; or a label name shared by many) is its house style: renaming them all breaks every
+ * dashboard and alert for a cosmetic gain, so it is one finding (the others as related locations)
+ * rather than one per metric that nobody would act on.
  */
-function withHouseStyles(reports: NamingReport[], eligible: (messageId: MessageId) => number): Report<MessageId>[] {
+function withHouseStyles(reports: NamingReport[]): Report<MessageId>[] {
   const out: Report<MessageId>[] = [];
   const groupable = (r: NamingReport): boolean =>
     HOUSE_STYLES[r.messageId] !== undefined || r.messageId === 'labelCase';
@@ -295,8 +279,7 @@ function withHouseStyles(reports: NamingReport[], eligible: (messageId: MessageI
     const { messageId, data } = group[0];
     const metrics = new Set(group.map((r) => r.metric));
     const shared = messageId === 'labelCase';
-    const most = metrics.size * 2 >= eligible(messageId) || metrics.size >= HOUSE_STYLE_MANY;
-    if (metrics.size < HOUSE_STYLE_MIN || (!shared && !most)) {
+    if (metrics.size < HOUSE_STYLE_MIN) {
       out.push(...group);
       continue;
     }
