@@ -976,9 +976,25 @@ export class MetricDefinitions {
         }
     const labels = wrapper?.spec.labels;
     if (labels) {
-      const argument = node.arguments?.[Number(labels.slice(4))];
+      const index = Number(labels.slice(4));
+      const argument = wrapper?.spec.library === 'statsd' ? this.statsdTags(node, env, index) : node.arguments?.[index];
       this.pass(node, def, argument && this.bound(argument, env));
     }
+  }
+
+  /**
+   * A StatsD client's tags: its optional numeric arguments may be left out, the tags taking their
+   * place (hot-shots: `increment(stat, tags)`, `distribution(stat, value, sampleRate, tags)`): the
+   * first argument after the name that is an object or array, else the one at the usual place.
+   */
+  private statsdTags(node: ts.CallExpression | ts.NewExpression, env: Env, usual: number): ts.Expression | undefined {
+    const args = node.arguments ?? [];
+    for (let i = 1; i < Math.min(args.length, 5); i++) {
+      const passed = this.bound(args[i], env);
+      const e = passed && skipOuter(passed);
+      if (e && (ts.isObjectLiteralExpression(e) || ts.isArrayLiteralExpression(e))) return args[i];
+    }
+    return args[usual];
   }
 
   /** Records that `call` passes label values (`argument`) for `def`. */

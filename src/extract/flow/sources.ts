@@ -129,12 +129,27 @@ export const DERIVING_METHODS = new Set([
 export const MATH_PASSTHROUGH = new Set(['floor', 'ceil', 'round', 'trunc', 'abs']);
 
 /** Ids of things a service has few of: routes, operations, rules, types, regions. */
-const BOUNDED_ID_NAMES =
-  /^(route|operation|op|rule|type|kind|schema|region|zone|provider|channel|method|status|state|error|reason|locale|currency|country|plan|tier|feature|flag|metric|queue|topic|protocol|worker|thread|shard|partition|core|cpu|bucket|table|collection|category|service|cluster|pool|env|environment|chain|network|net)(Id|ID|_id)$/;
+const BOUNDED_ID_WORDS = new Set(
+  'route operation op rule type kind schema region zone provider channel method status state error reason locale currency country plan tier feature flag metric queue topic protocol worker thread shard partition core cpu bucket table collection category service cluster pool env environment chain network net'.split(
+    ' ',
+  ),
+);
+
+/** `chainId`, `ethChainId`, `source_chain_id`: an id whose last word names something a service has few of. */
+function boundedIdName(name: string): boolean {
+  const base = /^(.+?)(Id|ID|_id)$/.exec(name)?.[1];
+  const last = base
+    ?.split('_')
+    .pop()
+    ?.split(/(?=[A-Z])/)
+    .pop()
+    ?.toLowerCase();
+  return last !== undefined && BOUNDED_ID_WORDS.has(last);
+}
 
 /** Names that promise one value per entity or event: ids, keys, emails, timestamps, block heights and nonces. */
 export function categoryOfName(name: string): UnboundedCategory | undefined {
-  if (BOUNDED_ID_NAMES.test(name)) return undefined;
+  if (boundedIdName(name)) return undefined;
   if (
     /^(id|uuid|guid|ulid)$/i.test(name) ||
     /[a-z0-9](Id|ID|Uuid|UUID|Guid)$/.test(name) ||
