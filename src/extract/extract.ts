@@ -152,7 +152,9 @@ export function extract(options: ExtractOptions): Extraction {
   definitions.finish();
   markDuplicateRegistrations(definitions.registrations, candidates.importers);
   // Every creation has been seen: references can now be resolved (and memoized) for good.
-  const resolver = new MetricResolver(definitions, project, evaluator, types, calls, flow);
+  const resolver = new MetricResolver(definitions, project, evaluator, types, calls, flow, (from, to) =>
+    packages.reaches(from, to),
+  );
   for (const [site, def] of [...definitions.sites(), ...definitions.elementSites()]) {
     if (def.trailLost !== undefined) continue;
     const lost = trailLoss(site, def, project, definitions.creationOf(def), flow);

@@ -24,6 +24,8 @@ export class MetricResolver {
     private readonly types: TypeOracle,
     calls: CallGraph,
     private readonly flow: ValueFlow,
+    /** Whether code in the first file's package can hold objects of the second's (`PackageIndex.reaches`). */
+    private readonly reaches: (from: string, to: string) => boolean = () => true,
   ) {
     // Origins followed while definitions were still being found may have counted metric calls as callers.
     flow.forget();
@@ -189,6 +191,7 @@ export class MetricResolver {
     if (!this.holderIndex) {
       this.holderIndex = new Map();
       for (const [site, def] of this.definitions.sites()) {
+        if (!this.definedIn.has(def)) this.definedIn.set(def, site.getSourceFile().fileName);
         const holder = holderName(site);
         if (!holder) continue;
         const list = this.holderIndex.get(holder) ?? [];
@@ -200,6 +203,8 @@ export class MetricResolver {
   }
 
   private holderIndex?: Map<string, MetricDef[]>;
+  /** The file each metric is defined in (its first site), filled with the holder index. */
+  private readonly definedIn = new Map<MetricDef, string>();
 
   /** Where the value flow loses the trail (typed parameters, injected interfaces): the checker's answer. */
   private typedDefs(e: ts.Expression): MetricDef[] {
@@ -218,10 +223,13 @@ export class MetricResolver {
       for (const def of defs) found.add(def);
       // Declared by an interface (an injected `Metrics` object): structural typing joins it to the
       // object that created the metric, which obslint can name only when one metric has that holder.
+      // A metric of the same name in a package the interface's does not depend on is another object:
+      // `retrieval`'s `operationDuration` is not the one `agent-cache`'s `Telemetry` interface declares.
       if (
         defs.length === 0 &&
         ts.isPropertySignature(decl) &&
         candidates.length === 1 &&
+        this.reaches(decl.getSourceFile().fileName, this.definedIn.get(candidates[0]) ?? '') &&
         /\b(Counter|Gauge|Histogram|Summary|UpDownCounter|ObservableGauge|ObservableCounter)\b/.test(
           decl.type?.getText() ?? '',
         )

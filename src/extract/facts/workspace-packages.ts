@@ -132,6 +132,12 @@ export class PackageIndex {
     return { ofFile: (fileName) => find(this.of(fileName)), ofScope: find };
   }
 
+  /** Whether code of `from`'s package can hold `to`'s objects: the same package, or one it depends on (transitively). */
+  reaches(from: string, to: string): boolean {
+    const target = this.of(to);
+    return this.closure([this.of(from)], (s) => this.dependenciesOf(s)).has(target);
+  }
+
   private peersOf(scope: PackageScope): PackageScope[] {
     return (scope.manifest?.peers ?? [])
       .map((d) => this.byName.get(d))
