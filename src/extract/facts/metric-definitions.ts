@@ -636,7 +636,7 @@ export class MetricDefinitions {
       }
       // `kind === 'counter' ? meter.createCounter(name) : meter.createHistogram(name)`.
       if (ts.isConditionalExpression(parent) && child !== parent.condition) {
-        const taken = truthiness(this.evaluator.eval(parent.condition, env));
+        const taken = this.conditionHolds(parent.condition, env);
         if (taken !== undefined && taken !== (child === parent.whenTrue)) return false;
         continue;
       }
@@ -654,12 +654,77 @@ export class MetricDefinitions {
         continue;
       }
       if (!ts.isIfStatement(parent)) continue;
-      const taken = truthiness(this.evaluator.eval(parent.expression, env));
+      const taken = this.conditionHolds(parent.expression, env);
       if (taken === undefined) continue;
       if (child === parent.thenStatement && !taken) return false;
       if (child === parent.elseStatement && taken) return false;
     }
     return true;
+  }
+
+  /**
+   * Whether a condition holds for a wrapper instance: `labelNames && labelNames.length > 0` is false
+   * where the caller passed no `labelNames` (an argument left out is `undefined`); undefined when
+   * obslint cannot tell.
+   */
+  private conditionHolds(expr: ts.Expression, env: Env): boolean | undefined {
+    const e = skipOuter(expr);
+    if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken) {
+      const inner = this.conditionHolds(e.operand, env);
+      return inner === undefined ? undefined : !inner;
+    }
+    if (ts.isBinaryExpression(e)) {
+      const op = e.operatorToken.kind;
+      if (op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken) {
+        const and = op === ts.SyntaxKind.AmpersandAmpersandToken;
+        const left = this.conditionHolds(e.left, env);
+        if (left === !and) return left;
+        const right = this.conditionHolds(e.right, env);
+        if (left === and) return right;
+        return right === !and ? right : undefined;
+      }
+      const compared = [
+        ts.SyntaxKind.GreaterThanToken,
+        ts.SyntaxKind.GreaterThanEqualsToken,
+        ts.SyntaxKind.LessThanToken,
+        ts.SyntaxKind.LessThanEqualsToken,
+      ].includes(op);
+      if (compared) {
+        const [l, r] = [this.numberOf(e.left, env), this.numberOf(e.right, env)];
+        if (l === undefined || r === undefined) return undefined;
+        if (op === ts.SyntaxKind.GreaterThanToken) return l > r;
+        if (op === ts.SyntaxKind.GreaterThanEqualsToken) return l >= r;
+        if (op === ts.SyntaxKind.LessThanToken) return l < r;
+        return l <= r;
+      }
+    }
+    if (ts.isIdentifier(e) && this.leftOut(e, env)) return false;
+    return truthiness(this.evaluator.eval(e, env));
+  }
+
+  /** A parameter the instance's call leaves out, without a default: `undefined`. */
+  private leftOut(id: ts.Identifier, env: Env): boolean {
+    const decl = lookup(id.text, id);
+    if (decl?.kind !== 'parameter') return false;
+    const bound = env.get(decl.node);
+    if (!bound || bound.value) return false;
+    if (decl.path.length === 0) return bound.arg === undefined && decl.node.initializer === undefined;
+    // `{ labelNames }` destructured from an object literal without it.
+    const element = decl.name.parent;
+    if (ts.isBindingElement(element) && element.initializer) return false;
+    const given = bound.arg && this.evaluator.eval(bound.arg, bound.env);
+    return given?.k === 'obj' && !given.spreadParam && !given.props.has(decl.path[decl.path.length - 1]);
+  }
+
+  /** A number a comparison reads: a constant, or the `length` of an array or string. */
+  private numberOf(expr: ts.Expression, env: Env): number | undefined {
+    const e = skipOuter(expr);
+    if (ts.isPropertyAccessExpression(e) && e.name.text === 'length') {
+      const base = this.evaluator.eval(e.expression, env);
+      return base.k === 'arr' ? base.items.length : base.k === 'str' ? base.v.length : undefined;
+    }
+    const value = this.evaluator.eval(e, env);
+    return value.k === 'num' ? value.v : undefined;
   }
 
   /**
