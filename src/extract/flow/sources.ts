@@ -53,6 +53,8 @@ const REQUEST_INPUT_PROPS = new Set([
 
 const ROUTE_TEMPLATE_SUFFIXES = [
   ['route', 'path'],
+  // Hono: each of `c.req.matchedRoutes` is a route the request matched, with its pattern.
+  ['matchedRoutes', '[]', 'path'],
   ['routeOptions', 'url'],
   ['routerPath'],
   ['routeConfig', 'url'],
@@ -291,6 +293,11 @@ export class KnownSources {
       // `app.get('/x', ({ query }, res) => …)`: destructured from the request.
       if (decl?.kind === 'parameter' && decl.index === 0 && decl.path.length > 0 && isRequestHandler(decl.fn))
         return ['req', ...decl.path, ...expanded.slice(1)];
+      // `c.req.matchedRoutes.filter(…).map((r) => r.path)`: an element of the collection iterated.
+      if (decl?.kind === 'parameter' && decl.index === 0) {
+        const iterated = iteratedCollection(decl.fn);
+        if (iterated) return [...iterated.names, '[]', ...decl.path, ...expanded.slice(1)];
+      }
       if (decl?.kind !== 'variable' || !decl.isConst || !decl.node.initializer) return expanded;
       const source = chain(skipOuter(decl.node.initializer));
       if (!source) return expanded;
@@ -461,6 +468,27 @@ export function isRequestHandler(fn: ts.SignatureDeclaration): boolean {
   if (!parent || !ts.isCallExpression(parent)) return false;
   const method = propertyName(parent.expression);
   return method !== undefined && (ROUTE_METHODS.has(method) || method === 'use');
+}
+
+/** Array methods whose callback's first parameter is an element of the receiver. */
+const ELEMENT_CALLBACKS = new Set(['map', 'forEach', 'filter', 'find', 'some', 'every', 'flatMap']);
+
+/**
+ * The access path of the array a callback iterates (`rows.filter(…).map((r) => …)` → `rows`), for a
+ * callback passed to an array method; chained `filter`/`slice`/`sort` keep the elements.
+ */
+function iteratedCollection(fn: ts.SignatureDeclaration): { names: string[] } | undefined {
+  if (!(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) || !ts.isCallExpression(fn.parent)) return undefined;
+  let callee = skipOuter(fn.parent.expression);
+  if (!ts.isPropertyAccessExpression(callee) || !ELEMENT_CALLBACKS.has(callee.name.text)) return undefined;
+  let base = skipOuter(callee.expression);
+  while (ts.isCallExpression(base)) {
+    callee = skipOuter(base.expression);
+    if (!ts.isPropertyAccessExpression(callee) || !['filter', 'slice', 'sort', 'reverse'].includes(callee.name.text))
+      return undefined;
+    base = skipOuter(callee.expression);
+  }
+  return chain(base);
 }
 
 function isRouteTemplate(names: string[]): boolean {

@@ -23,6 +23,9 @@ import { parameterGuards, passesGuards } from './narrowing.js';
  * Where a value may come from: an expression obslint does not follow further (a `new`, a call into
  * a library, a literal, a request object), with the members still to be read from it.
  */
+/** Array methods whose result holds (some of) the receiver's elements. */
+const ELEMENT_KEEPING = new Set(['filter', 'slice', 'sort', 'reverse', 'toSorted', 'toReversed']);
+
 export interface Origin {
   expr: ts.Expression;
   path: string[];
@@ -526,7 +529,8 @@ export class ValueFlow {
       case 'loop': {
         // `for (const { metrics } of [{ metrics: m.mesh }, { metrics: m.topic }])`: each element.
         const items = ts.isForOfStatement(decl.loop) ? skipOuter(decl.loop.expression) : undefined;
-        if (!items || !ts.isArrayLiteralExpression(items)) return [];
+        if (!items) return [];
+        if (!ts.isArrayLiteralExpression(items)) return this.elementsOf(items, decl.path, depth + 1) ?? [];
         return items.elements.flatMap((item) =>
           ts.isSpreadElement(item) ? [] : this.members(this.follow(item, depth + 1), decl.path, depth + 1),
         );
@@ -559,7 +563,23 @@ export class ValueFlow {
   }
 
   private elementsOf(collection: ts.Expression, path: string[], depth: number): Source[] | undefined {
+    if (depth > MAX_DEPTH) return undefined;
     const c = skipOuter(collection);
+    // `const rows = list.filter(…).map((r) => ({ … }))`: the elements the callback returns.
+    if (ts.isIdentifier(c)) {
+      const decl = lookup(c.text, c);
+      if (decl?.kind === 'variable' && decl.isConst && decl.path.length === 0 && decl.node.initializer) {
+        const init = skipOuter(decl.node.initializer);
+        if (ts.isCallExpression(init)) return this.elementsOf(init, path, depth + 1);
+      }
+    }
+    const callee = ts.isCallExpression(c) ? skipOuter(c.expression) : undefined;
+    if (ts.isCallExpression(c) && callee && ts.isPropertyAccessExpression(callee)) {
+      const callback = c.arguments[0] && skipOuter(c.arguments[0]);
+      if (callee.name.text === 'map' && callback && (ts.isArrowFunction(callback) || ts.isFunctionExpression(callback)))
+        return returnedValues(callback).flatMap((v) => this.members(this.follow(v, depth + 1), path, depth));
+      if (ELEMENT_KEEPING.has(callee.name.text)) return this.elementsOf(callee.expression, path, depth + 1);
+    }
     // `Object.values(o)`, `Object.entries(o)` (the value is element 1 of each pair).
     if (ts.isCallExpression(c) && c.arguments[0] && skipOuter(c.expression).getText() === 'Object.values')
       return this.valuesOf(c.arguments[0], path, depth);
