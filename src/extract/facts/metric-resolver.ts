@@ -222,19 +222,22 @@ export class MetricResolver {
       const defs = init ? this.resolveAll(init) : [];
       for (const def of defs) found.add(def);
       // Declared by an interface (an injected `Metrics` object): structural typing joins it to the
-      // object that created the metric, which obslint can name only when one metric has that holder.
-      // A metric of the same name in a package the interface's does not depend on is another object:
-      // `retrieval`'s `operationDuration` is not the one `agent-cache`'s `Telemetry` interface declares.
+      // object that created the metric, which obslint can name only when one metric has that holder
+      // in the interface's package or those it depends on: `retrieval`'s `operationDuration` is not
+      // the one `agent-cache`'s `Telemetry` interface declares, and each service of a monorepo
+      // holds its own `staleCursorCounter`.
       if (
         defs.length === 0 &&
         ts.isPropertySignature(decl) &&
-        candidates.length === 1 &&
-        this.reaches(decl.getSourceFile().fileName, this.definedIn.get(candidates[0]) ?? '') &&
         /\b(Counter|Gauge|Histogram|Summary|UpDownCounter|ObservableGauge|ObservableCounter)\b/.test(
           decl.type?.getText() ?? '',
         )
-      )
-        found.add(candidates[0]);
+      ) {
+        const reachable = candidates.filter((c) =>
+          this.reaches(decl.getSourceFile().fileName, this.definedIn.get(c) ?? ''),
+        );
+        if (reachable.length === 1) found.add(reachable[0]);
+      }
     }
     return [...found];
   }

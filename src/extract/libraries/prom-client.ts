@@ -2,7 +2,7 @@ import { ts } from 'ts-morph';
 import type { MetricKind } from '../../types.js';
 import { table } from '../../util/table.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
-import { lookup, requiredModule, skipOuter, type Declaration } from '../syntax/scope.js';
+import { lookup, propertyName, requiredModule, skipOuter, type Declaration } from '../syntax/scope.js';
 
 /** What obslint knows about prom-client (v12–v15). */
 export const PROM_CLIENT = {
@@ -78,6 +78,14 @@ export function isPromClientModule(expr: ts.Expression, project: ProjectIndex): 
   const e = skipOuter(expr);
   const required = requiredModule(e);
   if (required !== undefined) return PROM_CLIENT.modules.has(required);
+  // fastify-metrics hands prom-client to the app as `fastify.metrics.client`.
+  if (
+    ts.isPropertyAccessExpression(e) &&
+    e.name.text === 'client' &&
+    propertyName(skipOuter(e.expression)) === 'metrics' &&
+    importsModule(e.getSourceFile(), 'fastify-metrics')
+  )
+    return true;
   if (!ts.isIdentifier(e)) return false;
   const decl = lookup(e.text, e);
   if (decl?.kind === 'import')
@@ -118,4 +126,14 @@ function classOfDeclaration(decl: Declaration, project: ProjectIndex, depth: num
     if (decl.path.length === 0) return promClientMetricClass(decl.node.initializer, project, depth + 1);
   }
   return undefined;
+}
+
+/** Whether a file imports (or requires) a module. */
+function importsModule(file: ts.SourceFile, module: string): boolean {
+  return file.statements.some(
+    (st) =>
+      (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier) && st.moduleSpecifier.text === module) ||
+      (ts.isVariableStatement(st) &&
+        st.declarationList.declarations.some((d) => d.initializer && requiredModule(d.initializer) === module)),
+  );
 }
