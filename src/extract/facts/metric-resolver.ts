@@ -191,7 +191,7 @@ export class MetricResolver {
     if (!this.holderIndex) {
       this.holderIndex = new Map();
       for (const [site, def] of this.definitions.sites()) {
-        if (!this.definedIn.has(def)) this.definedIn.set(def, site.getSourceFile().fileName);
+        if (!this.definedAt.has(def)) this.definedAt.set(def, site);
         const holder = holderName(site);
         if (!holder) continue;
         const list = this.holderIndex.get(holder) ?? [];
@@ -203,8 +203,8 @@ export class MetricResolver {
   }
 
   private holderIndex?: Map<string, MetricDef[]>;
-  /** The file each metric is defined in (its first site), filled with the holder index. */
-  private readonly definedIn = new Map<MetricDef, string>();
+  /** Where each metric is defined (its first site), filled with the holder index. */
+  private readonly definedAt = new Map<MetricDef, ts.Node>();
 
   /** Where the value flow loses the trail (typed parameters, injected interfaces): the checker's answer. */
   private typedDefs(e: ts.Expression): MetricDef[] {
@@ -219,7 +219,21 @@ export class MetricResolver {
         ts.isPropertyAssignment(decl) || ts.isPropertyDeclaration(decl) || ts.isVariableDeclaration(decl)
           ? decl.initializer
           : undefined;
-      const defs = init ? this.resolveAll(init) : [];
+      // A class field declared without a value (`latency: Histogram;`) holds what the class assigns
+      // to it (`this.latency = new Histogram(…)` in its constructor).
+      const defs = init
+        ? this.resolveAll(init)
+        : ts.isPropertyDeclaration(decl)
+          ? candidates.filter((c) => {
+              const site = this.definedAt.get(c);
+              return (
+                site !== undefined &&
+                site.pos >= decl.parent.pos &&
+                site.end <= decl.parent.end &&
+                site.getSourceFile() === decl.getSourceFile()
+              );
+            })
+          : [];
       for (const def of defs) found.add(def);
       // Declared by an interface (an injected `Metrics` object): structural typing joins it to the
       // object that created the metric, which obslint can name only when one metric has that holder
@@ -234,7 +248,7 @@ export class MetricResolver {
         )
       ) {
         const reachable = candidates.filter((c) =>
-          this.reaches(decl.getSourceFile().fileName, this.definedIn.get(c) ?? ''),
+          this.reaches(decl.getSourceFile().fileName, this.definedAt.get(c)?.getSourceFile().fileName ?? ''),
         );
         if (reachable.length === 1) found.add(reachable[0]);
       }
