@@ -594,12 +594,22 @@ export class LabelUseCollector {
       loc: this.project.location(call),
     });
     const holder = timerHolder(call);
-    if (!holder || !ts.isIdentifier(holder.name)) return;
+    if (!holder) {
+      // `timers.set(request, h.startTimer())`, later `const end = timers.get(request); end(labels)`.
+      for (const stored of storedTimerHolders(call)) this.timerEnds(def, call, stored, false);
+      return;
+    }
+    this.timerEnds(def, call, holder, !chained && call.arguments.length === 0);
+  }
+
+  /** The labels each call of a timer's end function (held in `holder`) passes. */
+  private timerEnds(def: MetricDef, call: ts.CallExpression, holder: ts.VariableDeclaration, bareStart: boolean): void {
+    if (!ts.isIdentifier(holder.name)) return;
     const name = holder.name.text;
     const scope = holder.parent?.parent?.parent;
     if (!scope) return;
     // Whether every use of the timer is a bare `end()`: then, with a bare `startTimer()`, no label is ever set.
-    let bare = !chained && call.arguments.length === 0;
+    let bare = bareStart;
     forEachDescendant(scope, (node) => {
       if (!ts.isIdentifier(node) || node.text !== name || node === holder.name) return;
       const decl = lookup(name, node);
@@ -629,6 +639,33 @@ export class LabelUseCollector {
         loc: this.project.location(call),
       });
   }
+}
+
+/**
+ * Timers kept in a map by request: `timers.set(request, h.startTimer())` stores one, and each
+ * `const end = timers.get(request)` in the map's file holds what was stored.
+ */
+function storedTimerHolders(call: ts.CallExpression): ts.VariableDeclaration[] {
+  const store = call.parent;
+  if (!store || !ts.isCallExpression(store) || store.arguments[1] !== call) return [];
+  const callee = skipOuter(store.expression);
+  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'set') return [];
+  const map = skipOuter(callee.expression);
+  if (!ts.isIdentifier(map)) return [];
+  const mapDecl = lookup(map.text, map);
+  if (mapDecl?.kind !== 'variable') return [];
+  const holders: ts.VariableDeclaration[] = [];
+  forEachDescendant(call.getSourceFile(), (node) => {
+    if (!ts.isVariableDeclaration(node) || !node.initializer) return;
+    const init = skipOuter(node.initializer);
+    if (!ts.isCallExpression(init)) return;
+    const getter = skipOuter(init.expression);
+    if (!ts.isPropertyAccessExpression(getter) || getter.name.text !== 'get') return;
+    const from = skipOuter(getter.expression);
+    if (ts.isIdentifier(from) && from.text === map.text && lookup(from.text, from)?.node === mapDecl.node)
+      holders.push(node);
+  });
+  return holders;
 }
 
 /**

@@ -109,6 +109,20 @@ export class ProvenanceAnalyzer implements ValueWalker {
       const url = this.of(e.arguments[0], env, depth + 1);
       if (url.kind === 'unbounded') return withStep(url, this.sources.step(e, `parsed by \`${text(e)}\``));
     }
+    // `new URLSearchParams(req.url.split('?')[1])`: the query string of a request, its values request input.
+    if (
+      ts.isNewExpression(e) &&
+      ts.isIdentifier(e.expression) &&
+      e.expression.text === 'URLSearchParams' &&
+      e.arguments?.[0]
+    ) {
+      const query = this.of(e.arguments[0], env, depth + 1);
+      if (query.kind === 'unbounded')
+        return withStep(
+          query.category === 'raw-url' ? { ...query, category: 'request-input', reason: 'request input' } : query,
+          this.sources.step(e, `parsed by \`${text(e)}\``),
+        );
+    }
     if (ts.isNewExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'Date') {
       return unbounded('timestamp', 'a timestamp', text(e), [this.sources.step(e, `\`${text(e)}\` is a timestamp`)]);
     }
