@@ -80,7 +80,8 @@ function isExported(fn: ts.FunctionDeclaration | ts.ArrowFunction | ts.FunctionE
   );
 }
 
-function hasDirective(file: ts.SourceFile, directive: string): boolean {
+/** A module directive among the file's leading string statements: `'use client'`, `'use server'`. */
+export function hasDirective(file: ts.SourceFile, directive: string): boolean {
   for (const statement of file.statements) {
     if (!ts.isExpressionStatement(statement) || !ts.isStringLiteral(statement.expression)) return false;
     if (statement.expression.text === directive) return true;

@@ -7,7 +7,7 @@ import type { MetricDefinitions } from './metric-definitions.js';
 import type { MetricResolver } from './metric-resolver.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
 import type { ProvenanceAnalyzer } from '../flow/provenance.js';
-import { text } from '../flow/sources.js';
+import { shortened, text } from '../flow/sources.js';
 import { unitOf } from './observed-units.js';
 import { lookup, propertyName, skipOuter } from '../syntax/scope.js';
 import { constantKeys, type StaticEvaluator } from '../flow/static-eval.js';
@@ -533,7 +533,7 @@ export class LabelUseCollector {
       const typed = this.types.propertyValues(arg, label);
       const expression = `${text(arg)}.${label}`;
       const bound = typed
-        ? finite(typed.values, `type \`${typed.type.length > 60 ? `${typed.type.slice(0, 57)}...` : typed.type}\``)
+        ? finite(typed.values, `type \`${shortened(typed.type)}\``)
         : unknown(`\`${expression}\` of a labels object obslint cannot see into`, expression, [
             this.provenance.step(arg, `label \`${label}\` of \`${def.name}\``),
           ]);
@@ -547,10 +547,7 @@ export class LabelUseCollector {
     if (bound.kind === 'unknown' || bound.kind === 'bounded') {
       const typed = this.types.finiteValues(value);
       if (typed && (bound.kind === 'unknown' || typed.values.length < bound.count)) {
-        bound = finite(
-          typed.values,
-          `type \`${typed.type.length > 60 ? `${typed.type.slice(0, 57)}...` : typed.type}\``,
-        );
+        bound = finite(typed.values, `type \`${shortened(typed.type)}\``);
       }
     }
     // `info.labels(config.get('version')).set(1)` when the module loads or in start-up code: one

@@ -7,7 +7,7 @@ import type { TypeOracle } from '../flow/type-oracle.js';
 import { isInjected, type Source, type ValueFlow } from '../flow/value-flow.js';
 import { NEST_PROMETHEUS } from '../libraries/prom-client.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
-import { enclosingClassLike, lookup, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
+import { enclosingClassLike, encloses, lookup, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
 import type { MetricDefinitions } from './metric-definitions.js';
 
 /** Resolves references to metrics: which definitions an expression may hold, by following its value. */
@@ -226,12 +226,7 @@ export class MetricResolver {
         : ts.isPropertyDeclaration(decl)
           ? candidates.filter((c) => {
               const site = this.definedAt.get(c);
-              return (
-                site !== undefined &&
-                site.pos >= decl.parent.pos &&
-                site.end <= decl.parent.end &&
-                site.getSourceFile() === decl.getSourceFile()
-              );
+              return site !== undefined && encloses(decl.parent, site);
             })
           : [];
       for (const def of defs) found.add(def);

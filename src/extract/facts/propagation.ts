@@ -9,7 +9,7 @@ import { table } from '../../util/table.js';
 import { forEachDescendant } from '../syntax/walk.js';
 import { builtForBrowser, type PackageIndex } from './workspace-packages.js';
 import { startsWith, tracingStarters } from './tracing-starters.js';
-import { runsInBrowser } from './browser-code.js';
+import { hasDirective, runsInBrowser } from './browser-code.js';
 import { ScheduledQueues } from './scheduled-jobs.js';
 
 const HTTP_BASED: Client[] = ['http', 'https', 'axios', 'got', 'node-fetch', 'superagent'];
@@ -327,7 +327,7 @@ function tracingFacts(
   if (manifests.dependencies['@opentelemetry/sdk-trace-web'] !== undefined) facts.web = true;
   // Grafana Faro's TracingInstrumentation (or a subclass of it) runs OpenTelemetry's fetch and
   // XMLHttpRequest instrumentations in the page, with trace headers to its own origin.
-  if (manifests.dependencies['@grafana/faro-web-tracing'] !== undefined) {
+  if (manifests.dependencies[FARO] !== undefined) {
     facts.web = true;
     facts.webInstrumented = { fetch: FARO, ky: FARO, axios: FARO, superagent: FARO };
   }
@@ -487,7 +487,8 @@ export function outboundCalls(
       package: scope.key,
     };
     if (rpc) outbound.service = rpc.service;
-    if (isClientComponent(file) || builtForBrowser(scope.manifest) || runsInBrowser(call, scope))
+    // A React Server Components `'use client'` module runs in the browser.
+    if (hasDirective(file, 'use client') || builtForBrowser(scope.manifest) || runsInBrowser(call, scope))
       outbound.browser = true;
     const evidence =
       found.client === 'bullmq' && scheduledOnly(call, queues)
@@ -500,15 +501,6 @@ export function outboundCalls(
     out.push(outbound);
   }
   return out;
-}
-
-/** A React Server Components `'use client'` module: it runs in the browser. */
-function isClientComponent(file: ts.SourceFile): boolean {
-  for (const statement of file.statements) {
-    if (!ts.isExpressionStatement(statement) || !ts.isStringLiteral(statement.expression)) return false;
-    if (statement.expression.text === 'use client') return true;
-  }
-  return false;
 }
 
 /**

@@ -3,7 +3,7 @@ import type { SpanFact, SpanLifecycle } from '../../types.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
 import type { ProvenanceAnalyzer } from '../flow/provenance.js';
 import { text } from '../flow/sources.js';
-import { lookup, propertyName, skipOuter, type Declaration } from '../syntax/scope.js';
+import { encloses, lookup, propertyName, skipOuter, type Declaration } from '../syntax/scope.js';
 import { forEachDescendant } from '../syntax/walk.js';
 
 const SPAN_NAMING_CALLS = new Set(['startSpan', 'startActiveSpan', 'updateName', 'getTracer', 'getMeter']);
@@ -221,7 +221,7 @@ function caughtWhereEnded(exit: ts.ThrowStatement, ends: ts.CallExpression[], sc
   for (const n of ancestors(exit, scope)) {
     if (ts.isTryStatement(n) && n.tryBlock === child && n.catchClause) {
       const handler = n.catchClause;
-      return ends.some((e) => e.pos >= handler.pos && e.end <= handler.end);
+      return ends.some((e) => encloses(handler, e));
     }
     child = n;
   }

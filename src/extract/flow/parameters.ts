@@ -8,7 +8,7 @@ import type { CallGraph } from './call-graph.js';
 import type { TypeOracle } from './type-oracle.js';
 import { MAX_DEPTH, TOO_FAR } from './limits.js';
 import { parameterGuards, passesGuards } from './narrowing.js';
-import { text, type KnownSources } from './sources.js';
+import { shortened, text, type KnownSources } from './sources.js';
 import {
   bindArguments,
   EMPTY_ENV,
@@ -69,11 +69,7 @@ export class ParameterValues {
     if (calls.length === 0 || depth >= MAX_DEPTH) {
       // `Object.values(stats).forEach(({ accountType }) => …)`: the type the checker infers bounds it.
       const typed = ts.isIdentifier(use) ? this.types.finiteValues(use) : undefined;
-      if (typed)
-        return finite(
-          typed.values,
-          `type \`${typed.type.length > 60 ? `${typed.type.slice(0, 57)}...` : typed.type}\``,
-        );
+      if (typed) return finite(typed.values, `type \`${shortened(typed.type)}\``);
       return unknown(
         fnName
           ? `parameter \`${name}\` of \`${fnName}()\` has no call site obslint can see`
@@ -254,10 +250,7 @@ export class ParameterValues {
 
   private keysOfType(object: ts.Expression): Bound | undefined {
     const keys = this.types.keyNames(object);
-    return (
-      keys &&
-      finite(keys.values, `keys of type \`${keys.type.length > 60 ? `${keys.type.slice(0, 57)}...` : keys.type}\``)
-    );
+    return keys && finite(keys.values, `keys of type \`${shortened(keys.type)}\``);
   }
 
   loopVariable(decl: Extract<Declaration, { kind: 'loop' }>, use: ts.Expression, env: Env, depth: number): Bound {

@@ -24,6 +24,7 @@ import {
   MATH_PASSTHROUGH,
   namedAsRequest,
   PASSTHROUGH_METHODS,
+  shortened,
   text,
   type RouteFacts,
 } from './sources.js';
@@ -764,8 +765,7 @@ export class ProvenanceAnalyzer implements ValueWalker {
     }
     // `query.method` where `query: { method: 'balanceOf' | 'owner' }`: the property's type is the bound.
     const typed = this.types.finiteValues(e);
-    if (typed)
-      return finite(typed.values, `type \`${typed.type.length > 60 ? `${typed.type.slice(0, 57)}...` : typed.type}\``);
+    if (typed) return finite(typed.values, `type \`${shortened(typed.type)}\``);
     return unknown(`\`${text(e)}\` is a property obslint cannot bound`, text(e));
   }
 }

@@ -2,6 +2,7 @@ import { ts } from 'ts-morph';
 import type { Bound, BoundPart, FlowStep, UnboundedCategory } from '../../types.js';
 import { bounded, boundedPart, finite, HTTP_METHODS, unbounded, unknown } from '../../model/bounds.js';
 import { ROUTE_METHODS } from '../libraries/web-frameworks.js';
+import { ARRAY_ITERATORS, ELEMENT_KEEPING } from '../syntax/builtin-calls.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
 import { enclosingClass, isModuleLevel, lookup, propertyName, skipOuter, type Declaration } from '../syntax/scope.js';
 
@@ -470,9 +471,6 @@ export function isRequestHandler(fn: ts.SignatureDeclaration): boolean {
   return method !== undefined && (ROUTE_METHODS.has(method) || method === 'use');
 }
 
-/** Array methods whose callback's first parameter is an element of the receiver. */
-const ELEMENT_CALLBACKS = new Set(['map', 'forEach', 'filter', 'find', 'some', 'every', 'flatMap']);
-
 /**
  * The access path of the array a callback iterates (`rows.filter(…).map((r) => …)` → `rows`), for a
  * callback passed to an array method; chained `filter`/`slice`/`sort` keep the elements.
@@ -480,12 +478,11 @@ const ELEMENT_CALLBACKS = new Set(['map', 'forEach', 'filter', 'find', 'some', '
 function iteratedCollection(fn: ts.SignatureDeclaration): { names: string[] } | undefined {
   if (!(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) || !ts.isCallExpression(fn.parent)) return undefined;
   let callee = skipOuter(fn.parent.expression);
-  if (!ts.isPropertyAccessExpression(callee) || !ELEMENT_CALLBACKS.has(callee.name.text)) return undefined;
+  if (!ts.isPropertyAccessExpression(callee) || !ARRAY_ITERATORS.has(callee.name.text)) return undefined;
   let base = skipOuter(callee.expression);
   while (ts.isCallExpression(base)) {
     callee = skipOuter(base.expression);
-    if (!ts.isPropertyAccessExpression(callee) || !['filter', 'slice', 'sort', 'reverse'].includes(callee.name.text))
-      return undefined;
+    if (!ts.isPropertyAccessExpression(callee) || !ELEMENT_KEEPING.has(callee.name.text)) return undefined;
     base = skipOuter(callee.expression);
   }
   return chain(base);
@@ -522,6 +519,10 @@ export function chain(expr: ts.Expression): { names: string[] } | undefined {
 }
 
 export function text(node: ts.Node): string {
-  const t = node.getText().replace(/\s+/g, ' ');
+  return shortened(node.getText().replace(/\s+/g, ' '));
+}
+
+/** Source text or a type as a message quotes it: at most 60 characters. */
+export function shortened(t: string): string {
   return t.length > 60 ? `${t.slice(0, 57)}...` : t;
 }

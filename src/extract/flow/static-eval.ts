@@ -360,9 +360,7 @@ export class StaticEvaluator {
     env: Env,
     depth: number,
   ): Static {
-    const assignments = this.assignmentsTo(node).filter(
-      (a) => a.getEnd() <= use.getStart() && !(use.pos >= a.pos && use.end <= a.end),
-    );
+    const assignments = this.assignmentsTo(node).filter((a) => a.getEnd() <= use.getStart());
     if (assignments.length === 0) return value;
     const props = new Map(value.props);
     for (const a of assignments) {

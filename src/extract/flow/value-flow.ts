@@ -13,6 +13,7 @@ import {
   type Declaration,
 } from '../syntax/scope.js';
 import { forEachDescendant } from '../syntax/walk.js';
+import { ARRAY_ITERATORS, ELEMENT_KEEPING } from '../syntax/builtin-calls.js';
 import { isMethodLike, type Caller } from './call-graph.js';
 import { returnedValues, calledFunction } from '../syntax/functions.js';
 import { bindArguments, constantKeys, EMPTY_ENV, iterations, scalarText, type StaticEvaluator } from './static-eval.js';
@@ -23,9 +24,6 @@ import { parameterGuards, passesGuards } from './narrowing.js';
  * Where a value may come from: an expression obslint does not follow further (a `new`, a call into
  * a library, a literal, a request object), with the members still to be read from it.
  */
-/** Array methods whose result holds (some of) the receiver's elements. */
-const ELEMENT_KEEPING = new Set(['filter', 'slice', 'sort', 'reverse', 'toSorted', 'toReversed']);
-
 export interface Origin {
   expr: ts.Expression;
   path: string[];
@@ -61,8 +59,6 @@ interface ContainerWrite {
 
 export const isInjected = (source: Source): source is InjectedOrigin => 'token' in source;
 
-/** Array methods whose callback's first parameter is each element. */
-const ARRAY_ITERATORS = new Set(['forEach', 'map', 'flatMap', 'filter', 'some', 'every', 'find', 'findLast']);
 /** `_.mapValues(o, cb)`, `_.forEach(o, cb)`: helpers (lodash, underscore, async) calling back with each value. */
 const COLLECTION_ITERATORS = new Set([
   'mapValues',

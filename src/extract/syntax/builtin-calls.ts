@@ -2,6 +2,12 @@ import { ts } from 'ts-morph';
 import { forEachThisAssignment, lookup, propertyKey, skipOuter } from './scope.js';
 import { forEachDescendant } from './walk.js';
 
+/** Array methods whose callback's first parameter is each element. */
+export const ARRAY_ITERATORS = new Set(['forEach', 'map', 'flatMap', 'filter', 'some', 'every', 'find', 'findLast']);
+
+/** Array methods whose result holds (some of) the receiver's elements. */
+export const ELEMENT_KEEPING = new Set(['filter', 'slice', 'sort', 'reverse', 'toSorted', 'toReversed']);
+
 /**
  * The built-in collections whose methods share their names with project methods (`add`, `set`,
  * `get`, `has`, `delete`, `push`): `seen.add(id)` on a `Set` does not call a project class's `add`.
