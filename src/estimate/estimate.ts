@@ -194,6 +194,13 @@ function labelEstimate(
     case 'unbounded':
       return { label, count: 'unbounded', kind: 'unbounded', reason: bound.reason };
     case 'unknown':
+      if (isInfoMetric(def))
+        return {
+          label,
+          count: 1,
+          kind: 'bounded',
+          reason: `${bound.reason}, on an info metric: one value per instance (an info metric's labels describe the running process and stay fixed while it runs)`,
+        };
       return {
         label,
         count: config.defaults.unknownLabelBound,
@@ -201,6 +208,16 @@ function labelEstimate(
         reason: `${bound.reason}: assumed ${config.defaults.unknownLabelBound} (defaults.unknownLabelBound)`,
       };
   }
+}
+
+/**
+ * An info metric (`*_info`, a gauge: OpenMetrics' Info type, `build_info`, `version_info`) exposes
+ * text about the running process that does not change while it runs: a label value obslint cannot
+ * follow there is one value per instance, as `process.env.X` is. A value obslint knows to be
+ * unbounded (a request's URL) is still unbounded.
+ */
+function isInfoMetric(def: MetricDef): boolean {
+  return def.kind === 'gauge' && !def.nameIsDynamic && /(^|[._])info$/.test(def.name);
 }
 
 function seriesPerChild(def: MetricDef): { count: number; reason: string } {
