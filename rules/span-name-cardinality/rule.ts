@@ -1,4 +1,12 @@
-import { defineRule, hazardLocation, templatize, unboundedSources } from '../../src/engine/rule-api.js';
+import {
+  compareLocations,
+  defineRule,
+  hazardLocation,
+  placeOf,
+  templatize,
+  unboundedSources,
+} from '../../src/engine/rule-api.js';
+import type { FlowStep, Location } from '../../src/types.js';
 
 const WHAT = {
   startSpan: 'span name',
@@ -22,6 +30,12 @@ const REASON: Record<string, string> = {
   'literal-path': 'a path built from values',
 };
 
+/** Where the value became the name: the last step before it was passed on to the span's call, else the span. */
+function namedAt(span: Location, flow: readonly FlowStep[]): Location {
+  const passed = flow.findIndex((step) => step.call);
+  return passed > 0 ? flow[passed - 1].loc : span;
+}
+
 /** A template literal's text without its backticks, so the message can quote it. */
 function displayName(name: string): string {
   return name.startsWith('`') && name.endsWith('`') ? name.slice(1, -1) : name;
@@ -44,22 +58,35 @@ export default defineRule({
   },
   defaultOptions: {},
   check(ctx) {
+    // Spans named from one helper's value (three spans naming themselves after `getPath(request)`)
+    // are one place to fix, where the value enters: one finding there, the spans as related locations.
+    const entries = new Map<string, { report: Parameters<typeof ctx.report>[0]; spans: Location[] }>();
     for (const span of ctx.catalog.spans) {
       const what = WHAT[span.call];
       const perInstance = span.call === 'getTracer' || span.call === 'getMeter';
       for (const source of unboundedSources(span.bound)) {
-        ctx.report({
-          messageId: perInstance ? 'instance' : 'span',
-          data: {
-            what,
-            name: displayName(span.name),
-            source: source.origin ?? source.source,
-            reason: source.origin ? REASON[source.category] : source.reason,
-            noun: span.call === 'getTracer' ? 'tracer' : 'meter',
+        const loc = hazardLocation(span, source.flow);
+        const key = [span.call, placeOf(loc), source.origin ?? source.source].join('\u0000');
+        const entry = entries.get(key);
+        if (entry) {
+          entry.spans.push(namedAt(span.loc, source.flow));
+          continue;
+        }
+        entries.set(key, {
+          spans: [namedAt(span.loc, source.flow)],
+          report: {
+            messageId: perInstance ? 'instance' : 'span',
+            data: {
+              what,
+              name: displayName(span.name),
+              source: source.origin ?? source.source,
+              reason: source.origin ? REASON[source.category] : source.reason,
+              noun: span.call === 'getTracer' ? 'tracer' : 'meter',
+            },
+            loc,
+            flow: source.flow,
+            cause: `${span.call}:${source.source}`,
           },
-          loc: hazardLocation(span, source.flow),
-          flow: source.flow,
-          cause: `${span.call}:${source.source}`,
         });
       }
       if (span.bound.kind === 'finite' || span.bound.kind === 'bounded') {
@@ -76,6 +103,19 @@ export default defineRule({
             });
         }
       }
+    }
+    for (const { report, spans } of entries.values()) {
+      const places = new Map(spans.map((loc) => [placeOf(loc), loc]));
+      ctx.report(
+        places.size > 1
+          ? {
+              ...report,
+              related: [...places.values()]
+                .sort(compareLocations)
+                .map((loc) => ({ loc, message: `${report.data!.what} built here` })),
+            }
+          : report,
+      );
     }
   },
 });
