@@ -6,6 +6,8 @@ import { forEachDescendant } from './walk.js';
 /** The project function a call's callee names (`f`, an imported `f`, `const f = () => …`). */
 export function calledFunction(callee: ts.Expression, project: ProjectIndex): ts.SignatureDeclaration | undefined {
   const e = skipOuter(callee);
+  // `(() => { try { return new Histogram(…) } catch { … } })()`: the function called in place.
+  if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) return e;
   if (!ts.isIdentifier(e)) return undefined;
   let decl = lookup(e.text, e);
   if (decl?.kind === 'import') decl = project.followImport(decl);
