@@ -45,8 +45,6 @@ import { isInjected, type ValueFlow } from './value-flow.js';
 import { subscriptionsFor } from '../libraries/kafkajs.js';
 
 /** Array methods that add elements in place. */
-const GROWING_METHODS = new Set(['push', 'unshift', 'splice']);
-
 /** Parts of a parsed URL that name its server, not the resource. */
 const HOST_PARTS = new Set(['hostname', 'host', 'origin', 'protocol', 'port']);
 
@@ -463,7 +461,7 @@ export class ProvenanceAnalyzer implements ValueWalker {
         !ts.isArrayLiteralExpression(array) ||
         array.elements.length === 0 ||
         array.elements.some((e) => ts.isSpreadElement(e) || ts.isOmittedExpression(e)) ||
-        this.appendedTo(array.parent)
+        this.project.isAppendedTo(array.parent)
       )
         return undefined;
       elements.push(...array.elements);
@@ -476,25 +474,7 @@ export class ProvenanceAnalyzer implements ValueWalker {
     const e = skipOuter(expr);
     if (!ts.isIdentifier(e)) return false;
     const decl = lookup(e.text, e);
-    return decl?.kind === 'variable' && decl.path.length === 0 && this.appendedTo(decl.node);
-  }
-
-  private grownVariables?: Set<ts.Node>;
-
-  /** `const topics = ['a']; topics.push(extra)`: the literal is only where the array starts. */
-  private appendedTo(holder: ts.Node): boolean {
-    if (!this.grownVariables) {
-      // Every variable the project appends to, found once: each loop variable asks.
-      this.grownVariables = new Set();
-      for (const method of GROWING_METHODS)
-        for (const call of this.project.callsByName.get(method) ?? []) {
-          const callee = skipOuter(call.expression);
-          const receiver = ts.isPropertyAccessExpression(callee) ? skipOuter(callee.expression) : undefined;
-          const decl = receiver && ts.isIdentifier(receiver) ? lookup(receiver.text, receiver) : undefined;
-          if (decl?.kind === 'variable' && decl.path.length === 0) this.grownVariables.add(decl.node);
-        }
-    }
-    return this.grownVariables.has(holder);
+    return decl?.kind === 'variable' && decl.path.length === 0 && this.project.isAppendedTo(decl.node);
   }
 
   /** The value of `expr`, or of the property `path` reads from it (a destructured binding). */
@@ -766,6 +746,13 @@ export class ProvenanceAnalyzer implements ValueWalker {
     // `query.method` where `query: { method: 'balanceOf' | 'owner' }`: the property's type is the bound.
     const typed = this.types.finiteValues(e);
     if (typed) return finite(typed.values, `type \`${shortened(typed.type)}\``);
+    // `String(events.length)`: a measured quantity, every distinct count a series. How large it gets
+    // (a batch of any size, or the few blobs a block may carry) is not in the code.
+    if (ts.isPropertyAccessExpression(e) && (name === 'length' || name === 'size'))
+      return unknown(
+        `\`${text(e)}\` is a count of items, one series per distinct count: record it as the value of a histogram instead`,
+        text(e),
+      );
     return unknown(`\`${text(e)}\` is a property obslint cannot bound`, text(e));
   }
 }

@@ -133,6 +133,10 @@ export class StaticEvaluator {
       }
       if (name === undefined) return UNKNOWN;
       if (name === 'length') {
+        // `const found = []; … found.push(x); found.length`: not the literal's length.
+        const holder = skipOuter(e.expression);
+        const decl = ts.isIdentifier(holder) ? lookup(holder.text, holder) : undefined;
+        if (decl?.kind === 'variable' && this.project.isAppendedTo(decl.node)) return UNKNOWN;
         const base = this.eval(e.expression, env, depth + 1);
         if (base.k === 'arr') return { k: 'num', v: base.items.length };
       }

@@ -13,6 +13,8 @@ import {
   type Declaration,
 } from './scope.js';
 
+const GROWING_METHODS = ['push', 'unshift', 'splice'];
+
 /** The parsed candidate files of one run and the cross-file lookups over them. */
 export class ProjectIndex {
   readonly files = new Map<string, ts.SourceFile>();
@@ -61,6 +63,27 @@ export class ProjectIndex {
   }
 
   private readonly providerObjects: ts.ObjectLiteralExpression[] = [];
+
+  /**
+   * Whether the project appends to the variable (`const topics = ['a']; topics.push(extra)`): its
+   * array literal is only where the array starts, not what it holds.
+   */
+  isAppendedTo(variable: ts.Node): boolean {
+    if (!this.appendedVariables) {
+      // Every variable appended to, found once: each loop variable and each `.length` asks.
+      this.appendedVariables = new Set();
+      for (const method of GROWING_METHODS)
+        for (const call of this.callsByName.get(method) ?? []) {
+          const callee = skipOuter(call.expression);
+          const receiver = ts.isPropertyAccessExpression(callee) ? skipOuter(callee.expression) : undefined;
+          const decl = receiver && ts.isIdentifier(receiver) ? lookup(receiver.text, receiver) : undefined;
+          if (decl?.kind === 'variable' && decl.path.length === 0) this.appendedVariables.add(decl.node);
+        }
+    }
+    return this.appendedVariables.has(variable);
+  }
+
+  private appendedVariables?: Set<ts.Node>;
 
   /** `x.member = value` anywhere in the project, in file order. */
   memberAssignments(member: string): readonly ts.BinaryExpression[] {
