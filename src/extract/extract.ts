@@ -131,6 +131,7 @@ export function extract(options: ExtractOptions): Extraction {
     types,
     (fn) => calls.callersOf(fn),
     (fn) => calls.callersSettled(fn),
+    (from, to) => packages.reaches(from, to),
   );
   wrappers.keepImported(candidates.importedWrapperModules);
   const definitions = new MetricDefinitions(project, evaluator, calls, flow, wrappers);

@@ -263,6 +263,8 @@ export class ValueFlow {
     private readonly callersOf: (fn: ts.SignatureDeclaration) => Caller[],
     /** Whether `callersOf(fn)` can no longer change (the call graph's `callersSettled`). */
     private readonly callersSettled: (fn: ts.SignatureDeclaration) => boolean = () => false,
+    /** Whether code in the first file's package can hold objects of the second's (`PackageIndex.reaches`). */
+    private readonly reaches: (from: string, to: string) => boolean = () => true,
   ) {}
 
   /** Drops what was learnt so far (the call graph's answers change once every metric is known). */
@@ -434,7 +436,39 @@ export class ValueFlow {
     // checker, which then names only one of them. The checker where the flow stops short.
     const flowed = [...keys.flatMap((key) => this.members(this.follow(base, depth + 1), [key], depth)), ...stored];
     if (flowed.some((o) => isInjected(o) || o.path.length === 0)) return flowed;
-    return (keys.length === 1 && this.declaredByChecker(e, depth)) || flowed;
+    const declared = keys.length === 1 && this.declaredByChecker(e, depth);
+    if (declared) return declared;
+    const decorated = keys.length === 1 ? this.decoration(e, keys[0], depth) : [];
+    return decorated.length > 0 ? decorated : flowed;
+  }
+
+  /**
+   * `server.customMetrics.staleCursorCounter` where `server` is the framework's instance (its type
+   * from the framework's package, which obslint does not read): what the project decorates that
+   * instance with under the name, `fastify.customMetrics = { … }` or `fastify.decorate('customMetrics',
+   * { … })` in a plugin. Only for names no ordinary object would use (`customMetrics`, `app_metrics`),
+   * and only when every plain assignment of the name is to such an instance (a variable or parameter);
+   * only decorations in packages the reading code can reach (two services may each decorate theirs).
+   */
+  private decoration(read: ts.Expression, key: string, depth: number): Source[] {
+    if (!/[a-z][A-Z_]/.test(key)) return [];
+    const reachable = (node: ts.Node): boolean =>
+      this.reaches(read.getSourceFile().fileName, node.getSourceFile().fileName);
+    const writes = this.memberWritesOf(key).filter(reachable);
+    const holders = writes.map((w) => skipOuter((skipOuter(w.left) as ts.PropertyAccessExpression).expression));
+    if (!holders.every(ts.isIdentifier)) return [];
+    const decorations = (this.project.callsByName.get('decorate') ?? []).filter(
+      (call): call is ts.CallExpression =>
+        ts.isCallExpression(call) &&
+        call.arguments.length >= 2 &&
+        ts.isStringLiteralLike(call.arguments[0]) &&
+        call.arguments[0].text === key &&
+        reachable(call),
+    );
+    return [
+      ...writes.flatMap((w) => this.follow(w.right, depth + 1)),
+      ...decorations.flatMap((call) => this.follow(call.arguments[1], depth + 1)),
+    ];
   }
 
   /**
