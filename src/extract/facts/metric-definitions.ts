@@ -167,9 +167,19 @@ export class MetricDefinitions {
    * The metric named `name` among those `node` (a `new Counter(…)` inside a factory) creates: a
    * registry keyed by name hands out the one stored under that name.
    */
-  createdNamed(node: ts.Node, name: string): MetricDef | undefined {
-    return this.byCreation.get(node)?.find((def) => !def.nameIsDynamic && def.name === name);
+  createdNamed(node: ts.Node, name: string, writtenUnder?: ts.Expression): MetricDef | undefined {
+    const created = this.byCreation.get(node);
+    const named = created?.find((def) => !def.nameIsDynamic && def.name === name);
+    if (named || !writtenUnder) return named;
+    // `counters[\`${name}/${label || ''}\`] = new Counter({ name })`: the key each creation's arguments build.
+    return created?.find((def) => {
+      const env = this.creationEnvs.get(def);
+      return env !== undefined && scalarText(this.evaluator.eval(writtenUnder, env)) === name;
+    });
   }
+
+  /** The arguments each metric's creation was bound to (a factory's parameters, by the call that made it). */
+  private readonly creationEnvs = new Map<MetricDef, Env>();
 
   /** The `new Counter(…)` (or library call) that creates a metric, inside its factory when it has one. */
   creationOf(def: MetricDef): ts.Node | undefined {
@@ -1009,6 +1019,7 @@ export class MetricDefinitions {
     if (!created) this.byCreation.set(node, [def]);
     else if (!created.includes(def)) created.push(def);
     if (!this.creations.has(def)) this.creations.set(def, node);
+    if (!this.creationEnvs.has(def)) this.creationEnvs.set(def, env);
     // One call inside a loop creates a metric per element: its value is none of them in particular.
     if (creation.element) {
       this.byNode.delete(site);

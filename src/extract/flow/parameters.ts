@@ -2,11 +2,11 @@ import { ts } from 'ts-morph';
 import type { Bound } from '../../types.js';
 import { finite, union, unknown, withStep } from '../../model/bounds.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
-import { functionName, lookup, propertyName, skipOuter, type Declaration } from '../syntax/scope.js';
-import { forEachDescendant } from '../syntax/walk.js';
+import { functionName, propertyName, skipOuter, type Declaration } from '../syntax/scope.js';
 import type { CallGraph } from './call-graph.js';
 import type { TypeOracle } from './type-oracle.js';
 import { MAX_DEPTH, TOO_FAR } from './limits.js';
+import { writesInside } from './variable-writes.js';
 import { parameterGuards, passesGuards } from './narrowing.js';
 import { shortened, text, type KnownSources } from './sources.js';
 import {
@@ -298,78 +298,3 @@ interface EmitSite {
 
 const LISTENER_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
 
-const COMPOUND_ASSIGNMENTS = new Set([
-  ts.SyntaxKind.EqualsToken,
-  ts.SyntaxKind.PlusEqualsToken,
-  ts.SyntaxKind.MinusEqualsToken,
-  ts.SyntaxKind.AsteriskEqualsToken,
-  ts.SyntaxKind.SlashEqualsToken,
-  ts.SyntaxKind.QuestionQuestionEqualsToken,
-  ts.SyntaxKind.BarBarEqualsToken,
-  ts.SyntaxKind.AmpersandAmpersandEqualsToken,
-]);
-
-/** Whether a variable is written after its declaration (assignment, `++`/`--`) anywhere in its scope. */
-export function isReassigned(decl: Extract<Declaration, { kind: 'variable' }>): boolean {
-  const list = decl.node.parent;
-  return writesInside(list?.parent?.parent ?? decl.node.getSourceFile(), decl);
-}
-
-/**
- * `let kind = 'unknown'; … kind = 'unary';`: every value a `let` is given, its initializer first,
- * when each write is a plain `=` of the variable itself; undefined for `++`, `+=`, destructuring.
- */
-export function assignedValues(decl: Extract<Declaration, { kind: 'variable' }>): ts.Expression[] | undefined {
-  if (decl.path.length > 0) return undefined;
-  const values: ts.Expression[] = decl.node.initializer ? [decl.node.initializer] : [];
-  let other = false;
-  forEachDescendant(decl.node.parent?.parent?.parent ?? decl.node.getSourceFile(), (node) => {
-    if (other) return false;
-    const assigned = plainAssignment(node, decl);
-    if (assigned) values.push(assigned);
-    else other = otherWrite(node, decl);
-  });
-  return !other && values.length > 0 ? values : undefined;
-}
-
-/** Whether anything under `scope` writes the variable (assignment, `++`/`--`). */
-function writesInside(scope: ts.Node, decl: Extract<Declaration, { kind: 'variable' }>): boolean {
-  let found = false;
-  forEachDescendant(scope, (node) => {
-    if (found) return false;
-    found = plainAssignment(node, decl) !== undefined || otherWrite(node, decl);
-  });
-  return found;
-}
-
-/** `x = value` of the variable itself: the value. */
-function plainAssignment(node: ts.Node, decl: Extract<Declaration, { kind: 'variable' }>): ts.Expression | undefined {
-  if (!ts.isBinaryExpression(node) || node.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return undefined;
-  const left = skipOuter(node.left);
-  return ts.isIdentifier(left) && isVariable(left, decl) ? node.right : undefined;
-}
-
-/** Any other write of the variable: `x += 1`, `x ??= …`, `x++`, `[x] = …`, `({ x } = …)`. */
-function otherWrite(node: ts.Node, decl: Extract<Declaration, { kind: 'variable' }>): boolean {
-  if (ts.isBinaryExpression(node) && COMPOUND_ASSIGNMENTS.has(node.operatorToken.kind)) {
-    const target = skipOuter(node.left);
-    if (ts.isIdentifier(target))
-      return node.operatorToken.kind !== ts.SyntaxKind.EqualsToken && isVariable(target, decl);
-    return (
-      (ts.isObjectLiteralExpression(target) || ts.isArrayLiteralExpression(target)) &&
-      target.getText().includes(decl.name.text)
-    );
-  }
-  if (
-    (ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) &&
-    (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken)
-  ) {
-    const operand = skipOuter(node.operand);
-    return ts.isIdentifier(operand) && isVariable(operand, decl);
-  }
-  return false;
-}
-
-function isVariable(id: ts.Identifier, decl: Extract<Declaration, { kind: 'variable' }>): boolean {
-  return id.text === decl.name.text && lookup(id.text, id)?.node === decl.node;
-}

@@ -16,7 +16,8 @@ import {
 import type { CallGraph } from './call-graph.js';
 import { calledFunction, returnedValues } from '../syntax/functions.js';
 import { MAX_DEPTH, TOO_FAR } from './limits.js';
-import { assignedValues, isReassigned, ParameterValues, type ValueWalker } from './parameters.js';
+import { ParameterValues, type ValueWalker } from './parameters.js';
+import { assignedValues, isReassigned } from './variable-writes.js';
 import {
   chain,
   DERIVING_METHODS,

@@ -1,4 +1,5 @@
 import { ts } from 'ts-morph';
+import { readBeforeAnyWrite } from './variable-writes.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
 import { calledFunction, returnedValues } from '../syntax/functions.js';
 import { forEachDescendant } from '../syntax/walk.js';
@@ -343,7 +344,13 @@ export class StaticEvaluator {
     // `name = prefix + name` is what the name is; `key = sanitize(key)` keeps the caller's key,
     // near enough to name the metric (and what callers pass stays comparable).
     if (reassigned && !ts.isCallExpression(skipOuter(reassigned))) return this.eval(reassigned, env, depth + 1);
-    const value = decl ? this.declaration(decl, env, depth) : UNKNOWN;
+    // A `let` read before it is first written still holds its initializer.
+    const value =
+      decl?.kind === 'variable' && !decl.isConst && readBeforeAnyWrite(decl, id)
+        ? this.eval(decl.node.initializer!, env, depth + 1)
+        : decl
+          ? this.declaration(decl, env, depth)
+          : UNKNOWN;
     return value.k === 'obj' && decl?.kind === 'variable' && decl.path.length === 0
       ? this.withAssignedKeys(value, decl.node, id, env, depth)
       : value;

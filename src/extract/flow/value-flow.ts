@@ -19,6 +19,7 @@ import { returnedValues, calledFunction } from '../syntax/functions.js';
 import { bindArguments, constantKeys, EMPTY_ENV, iterations, scalarText, type StaticEvaluator } from './static-eval.js';
 import type { TypeOracle } from './type-oracle.js';
 import { parameterGuards, passesGuards } from './narrowing.js';
+import { readBeforeAnyWrite } from './variable-writes.js';
 
 /**
  * Where a value may come from: an expression obslint does not follow further (a `new`, a call into
@@ -37,6 +38,11 @@ export interface Origin {
    * by name, so the value is the metric of that name among those the write may hold.
    */
   key?: string;
+  /**
+   * The key the write used, built at run time (`` `${name}/${label || ''}` ``): the metric is the one
+   * whose creation's arguments build `key` from it, where the key is more than the metric's name.
+   */
+  writtenUnder?: ts.Expression;
 }
 
 /** A value injected by a DI container under a token obslint can read (`@InjectMetric('orders_total')`). */
@@ -55,6 +61,8 @@ interface ContainerWrite {
   key: string | undefined;
   value: ts.Expression;
   element?: number;
+  /** The key expression, where it is built at run time. */
+  keyExpr?: ts.Expression;
 }
 
 export const isInjected = (source: Source): source is InjectedOrigin => 'token' in source;
@@ -498,11 +506,11 @@ export class ValueFlow {
     const constants = constantKeys(e.argumentExpression, this.evaluator);
     if (constants.length > 0) return constants;
     // `this.metrics[name]` in `get(name)`: the constants its callers pass.
-    const arg = skipOuter(e.argumentExpression);
+    const arg = keyExpression(e.argumentExpression);
     if (ts.isIdentifier(arg)) {
       const decl = lookup(arg.text, arg);
       if (decl?.kind === 'parameter' && decl.path.length === 0) {
-        const passed = this.callSites(decl.fn).map((call) => call.arguments?.[decl.index]);
+        const passed = this.callSites(decl.fn).flatMap((call) => eitherBranch(call.arguments?.[decl.index]));
         const values = passed.map((p) => (p ? scalarText(this.evaluator.eval(p)) : undefined));
         if (values.length > 0 && values.every((v) => v !== undefined)) return [...new Set(values)];
       }
@@ -511,8 +519,10 @@ export class ValueFlow {
     // `this.metrics[`app_${kind}_total`]` in `count(kind)`: the key built from what each caller passes.
     const fn = this.parameterOwner(arg);
     if (!fn) return undefined;
-    const values = this.callSites(fn).map((call) =>
-      scalarText(this.evaluator.eval(arg, bindArguments(fn, call.arguments ?? [], EMPTY_ENV))),
+    const values = this.callSites(fn).flatMap((call) =>
+      argumentChoices(call.arguments ?? []).map((args) =>
+        scalarText(this.evaluator.eval(arg, bindArguments(fn, args, EMPTY_ENV))),
+      ),
     );
     return values.length > 0 && values.every((v) => v !== undefined) ? [...new Set(values)] : undefined;
   }
@@ -828,10 +838,16 @@ export class ValueFlow {
         // A write under a key built at run time, read under a constant one: the key tells which.
         const key = w.key === undefined && keys?.length === 1 ? keys[0] : undefined;
         if (element === undefined && key === undefined) return found;
+        const writtenUnder = key === undefined ? undefined : w.keyExpr;
         return found.map((o) =>
           isInjected(o)
             ? o
-            : { ...o, ...(element === undefined ? {} : { element }), ...(key === undefined ? {} : { key }) },
+            : {
+                ...o,
+                ...(element === undefined ? {} : { element }),
+                ...(key === undefined ? {} : { key }),
+                ...(writtenUnder === undefined ? {} : { writtenUnder }),
+              },
         );
       });
   }
@@ -843,10 +859,11 @@ export class ValueFlow {
   private keyedWrites(key: ts.Expression, value: ts.Expression): ContainerWrite[] {
     const evaluated = this.evaluator.eval(key);
     const constant = scalarText(evaluated);
-    if (constant !== undefined || evaluated.k !== 'param') return [{ key: constant, value }];
+    if (constant !== undefined) return [{ key: constant, value }];
+    if (evaluated.k !== 'param') return [{ key: undefined, value, keyExpr: key }];
     const binding = evaluated.decl;
     const turns = iterations(binding, this.evaluator, this.project);
-    if (!turns) return [{ key: undefined, value }];
+    if (!turns) return [{ key: undefined, value, keyExpr: key }];
     return turns.map(({ bound }, element) => ({
       key: scalarText(this.evaluator.eval(key, new Map([[binding, bound]]))),
       value,
@@ -1255,4 +1272,41 @@ function dedupe(origins: Source[], limit: number): Source[] {
     kept.push(o);
   }
   return kept;
+}
+
+/**
+ * The expression a lookup key stands for: `const key = \`${name}/\`; counters[key]` is
+ * `counters[\`${name}/\`]` (a `let` too, where it is read before it is first written).
+ */
+function keyExpression(expr: ts.Expression): ts.Expression {
+  let e = skipOuter(expr);
+  for (let hops = 0; hops < 4 && ts.isIdentifier(e); hops++) {
+    const decl = lookup(e.text, e);
+    if (
+      decl?.kind !== 'variable' ||
+      decl.path.length > 0 ||
+      !decl.node.initializer ||
+      (!decl.isConst && !readBeforeAnyWrite(decl, e))
+    )
+      break;
+    e = skipOuter(decl.node.initializer);
+  }
+  return e;
+}
+
+/** `hit ? HITS : MISSES`: each branch an argument may be (a conditional's two, anything else itself). */
+function eitherBranch(arg: ts.Expression | undefined): (ts.Expression | undefined)[] {
+  const e = arg && skipOuter(arg);
+  return e && ts.isConditionalExpression(e) ? [...eitherBranch(e.whenTrue), ...eitherBranch(e.whenFalse)] : [arg];
+}
+
+/** The argument lists a call may pass, one per choice of its conditional arguments (at most 16). */
+function argumentChoices(args: readonly ts.Expression[]): (readonly ts.Expression[])[] {
+  let lists: ts.Expression[][] = [[]];
+  for (const arg of args) {
+    const branches = eitherBranch(arg).filter((b): b is ts.Expression => b !== undefined);
+    if (lists.length * branches.length > 16) return [args];
+    lists = lists.flatMap((list) => branches.map((b) => [...list, b]));
+  }
+  return lists;
 }

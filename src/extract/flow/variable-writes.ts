@@ -1,0 +1,114 @@
+import { ts } from 'ts-morph';
+import { lookup, skipOuter, type Declaration } from '../syntax/scope.js';
+import { forEachDescendant } from '../syntax/walk.js';
+
+type Variable = Extract<Declaration, { kind: 'variable' }>;
+
+const COMPOUND_ASSIGNMENTS = new Set([
+  ts.SyntaxKind.EqualsToken,
+  ts.SyntaxKind.PlusEqualsToken,
+  ts.SyntaxKind.MinusEqualsToken,
+  ts.SyntaxKind.AsteriskEqualsToken,
+  ts.SyntaxKind.SlashEqualsToken,
+  ts.SyntaxKind.QuestionQuestionEqualsToken,
+  ts.SyntaxKind.BarBarEqualsToken,
+  ts.SyntaxKind.AmpersandAmpersandEqualsToken,
+]);
+
+/** Whether a variable is written after its declaration (assignment, `++`/`--`) anywhere in its scope. */
+export function isReassigned(decl: Variable): boolean {
+  const list = decl.node.parent;
+  return writesInside(list?.parent?.parent ?? decl.node.getSourceFile(), decl);
+}
+
+/**
+ * `let kind = 'unknown'; … kind = 'unary';`: every value a `let` is given, its initializer first,
+ * when each write is a plain `=` of the variable itself; undefined for `++`, `+=`, destructuring.
+ */
+export function assignedValues(decl: Variable): ts.Expression[] | undefined {
+  if (decl.path.length > 0) return undefined;
+  const values: ts.Expression[] = decl.node.initializer ? [decl.node.initializer] : [];
+  let other = false;
+  forEachDescendant(decl.node.parent?.parent?.parent ?? decl.node.getSourceFile(), (node) => {
+    if (other) return false;
+    const assigned = plainAssignment(node, decl);
+    if (assigned) values.push(assigned);
+    else other = otherWrite(node, decl);
+  });
+  return !other && values.length > 0 ? values : undefined;
+}
+
+/** Whether anything under `scope` writes the variable (assignment, `++`/`--`). */
+export function writesInside(scope: ts.Node, decl: Variable): boolean {
+  let found = false;
+  forEachDescendant(scope, (node) => {
+    if (found) return false;
+    found = plainAssignment(node, decl) !== undefined || otherWrite(node, decl);
+  });
+  return found;
+}
+
+/** `x = value` of the variable itself: the value. */
+function plainAssignment(node: ts.Node, decl: Variable): ts.Expression | undefined {
+  if (!ts.isBinaryExpression(node) || node.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return undefined;
+  const left = skipOuter(node.left);
+  return ts.isIdentifier(left) && isVariable(left, decl) ? node.right : undefined;
+}
+
+/** Any other write of the variable: `x += 1`, `x ??= …`, `x++`, `[x] = …`, `({ x } = …)`. */
+function otherWrite(node: ts.Node, decl: Variable): boolean {
+  if (ts.isBinaryExpression(node) && COMPOUND_ASSIGNMENTS.has(node.operatorToken.kind)) {
+    const target = skipOuter(node.left);
+    if (ts.isIdentifier(target))
+      return node.operatorToken.kind !== ts.SyntaxKind.EqualsToken && isVariable(target, decl);
+    return (
+      (ts.isObjectLiteralExpression(target) || ts.isArrayLiteralExpression(target)) &&
+      target.getText().includes(decl.name.text)
+    );
+  }
+  if (
+    (ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) &&
+    (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken)
+  ) {
+    const operand = skipOuter(node.operand);
+    return ts.isIdentifier(operand) && isVariable(operand, decl);
+  }
+  return false;
+}
+
+function isVariable(id: ts.Identifier, decl: Variable): boolean {
+  return id.text === decl.name.text && lookup(id.text, id)?.node === decl.node;
+}
+
+/**
+ * `let key = \`${name}/\`; let counter = counters[key]; for (…) { key = other }`: at a read that comes
+ * before every write of the variable, in the function that declares it and outside any loop that
+ * writes it, the variable still holds its initializer.
+ */
+export function readBeforeAnyWrite(decl: Variable, read: ts.Identifier): boolean {
+  if (decl.path.length > 0 || !decl.node.initializer || read.getStart() < decl.node.getEnd()) return false;
+  const home = enclosingFunction(decl.node);
+  if (enclosingFunction(read) !== home) return false;
+  let safe = true;
+  forEachDescendant(home ?? decl.node.getSourceFile(), (node) => {
+    if (!safe) return false;
+    if (plainAssignment(node, decl) === undefined && !otherWrite(node, decl)) return;
+    safe = node.getStart() > read.getEnd() && !sharedLoop(node, read);
+  });
+  return safe;
+}
+
+function enclosingFunction(node: ts.Node): ts.Node | undefined {
+  for (let n = node.parent; n; n = n.parent) if (ts.isFunctionLike(n)) return n;
+  return undefined;
+}
+
+/** A loop around both nodes: a write late in its body reaches a read early in the next iteration. */
+function sharedLoop(write: ts.Node, read: ts.Node): boolean {
+  for (let n = write.parent; n; n = n.parent) {
+    if (ts.isFunctionLike(n)) return false;
+    if (ts.isIterationStatement(n, false) && read.getStart() >= n.getStart() && read.getEnd() <= n.getEnd())
+      return true;
+  }
+  return false;
+}
