@@ -110,7 +110,8 @@ export class MetricResolver {
     }
     if (source.path.length > 0) return [];
     // `this.metrics['sas_requests']` where the factory stored each metric under its built name.
-    const named = source.key === undefined ? undefined : this.definitions.createdNamed(e, source.key, source.writtenUnder);
+    const named =
+      source.key === undefined ? undefined : this.definitions.createdNamed(e, source.key, source.writtenUnder);
     if (named) return [named];
     const direct =
       source.element === undefined ? this.definitions.atNode(e) : this.definitions.atElement(e, source.element);

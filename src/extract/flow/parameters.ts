@@ -297,4 +297,3 @@ interface EmitSite {
 }
 
 const LISTENER_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
-
