@@ -9,6 +9,7 @@ import { NEST_PROMETHEUS } from '../libraries/prom-client.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
 import { enclosingClassLike, encloses, lookup, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
 import type { MetricDefinitions } from './metric-definitions.js';
+import { forEachDescendant } from '../syntax/walk.js';
 
 /** Resolves references to metrics: which definitions an expression may hold, by following its value. */
 export class MetricResolver {
@@ -145,8 +146,12 @@ export class MetricResolver {
       if (ts.isConstructorDeclaration(n) || ts.isPropertyDeclaration(n)) owner = n.parent;
       // `function makeMetrics(prefix) { const c = new Counter(…); c.labels('ok').inc(0); … }`: a
       // use in the factory that creates one metric per call is a use of each.
-      else if (ts.isFunctionLike(n)) return ts.findAncestor(use, (a) => a === n) ? [...defs] : undefined;
-      else if (ts.isClassLike(n)) return undefined;
+      else if (ts.isFunctionLike(n)) {
+        if (ts.findAncestor(use, (a) => a === n)) return [...defs];
+        // `registerMetrics()` that the constructor calls: part of constructing each instance.
+        if (!calledByConstructor(n)) return undefined;
+        owner = n.parent as ts.ClassLikeDeclaration;
+      } else if (ts.isClassLike(n)) return undefined;
     }
     if (!owner || !this.project.inheritsFrom(enclosingClassLike(use), owner)) return undefined;
     return [...defs];
@@ -353,4 +358,24 @@ function forwardsParameter(receiver: ts.Expression): boolean {
   return (
     labelsFirst && first !== undefined && ts.isIdentifier(first) && lookup(first.text, first)?.kind === 'parameter'
   );
+}
+
+/** A method the class's constructor calls on `this` (`constructor() { this.registerMetrics(); }`). */
+function calledByConstructor(fn: ts.SignatureDeclaration): boolean {
+  if (!ts.isMethodDeclaration(fn) || !ts.isClassLike(fn.parent)) return false;
+  const name = propertyKey(fn.name);
+  const ctor = fn.parent.members.find(ts.isConstructorDeclaration);
+  if (!name || !ctor?.body) return false;
+  let called = false;
+  forEachDescendant(ctor.body, (node) => {
+    if (called || (node !== ctor.body && ts.isFunctionLike(node))) return false;
+    if (
+      ts.isCallExpression(node) &&
+      ts.isPropertyAccessExpression(node.expression) &&
+      node.expression.expression.kind === ts.SyntaxKind.ThisKeyword &&
+      node.expression.name.text === name
+    )
+      called = true;
+  });
+  return called;
 }
