@@ -288,6 +288,12 @@ export interface TracingFacts {
   instrumented: Partial<Record<Client, string>>;
   /** Hosts an instrumentation's ignore hook names, and the clients that instrumentation covers. */
   ignoredHosts: { host: string; clients: Client[] }[];
+  /**
+   * The tracing setup switches outbound HTTP tracing off on purpose (`new HttpInstrumentation({
+   * ignoreOutgoingRequestHook: () => true })`, `disableOutgoingRequestInstrumentation: true`): the
+   * package chose to send no trace context with its HTTP calls.
+   */
+  outgoingOff?: { what: string; loc: Location };
 }
 
 export interface RouteFact {

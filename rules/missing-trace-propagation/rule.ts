@@ -8,6 +8,18 @@ import {
 import type { Client, OutboundCall, TracingFacts } from '../../src/types.js';
 
 const MESSAGING = new Set<Client>(['kafkajs', 'amqplib', 'sqs', 'pubsub', 'bullmq', 'nats', 'pg-boss']);
+/** Clients of plain HTTP requests: what switching outbound HTTP tracing off is about. */
+const HTTP_CLIENTS = new Set<Client>([
+  'fetch',
+  'undici',
+  'http',
+  'https',
+  'axios',
+  'got',
+  'node-fetch',
+  'ky',
+  'superagent',
+]);
 
 /** Where each client carries context: the carrier to inject into (or extract from), and what it is. */
 const REQUEST_HEADERS = { code: 'headers', where: 'the request headers' };
@@ -52,6 +64,8 @@ export default defineRule({
         '{{what}} starts work from a message without restoring its trace context{{more}}: no instrumentation exists for {{client}}; extract it from {{where}} with `propagation.extract(context.active(), {{carrier}})` and run the handler in that context',
       receive:
         '{{what}} starts work from a message without restoring its trace context ({{why}}){{more}}: register {{instrumentation}}, or `propagation.extract(context.active(), {{carrier}})` and run the handler in that context',
+      outgoingOff:
+        '{{package}} switches outbound HTTP tracing off in its tracing setup ({{switch}}, {{at}}), so its {{calls}} ({{clients}}; {{where}}) {{carry}} no W3C trace context, by that choice; where a call must continue the trace (to a service of your own), inject it there with `propagation.inject(context.active(), headers)`',
       untraced:
         '{{package}} sets up no tracing yet, so its {{calls}} ({{clients}}; {{where}}) {{carry}} no W3C trace context and no trace breaks today; when it starts tracing, {{fix}}',
     },
@@ -81,6 +95,9 @@ export default defineRule({
     // where a package traces nothing, all its calls share that.
     const groups = new Map<string, OutboundCall[]>();
     const untraced = new Map<string, OutboundCall[]>();
+    // A package whose setup switches outbound HTTP tracing off chose to send no context: one note
+    // for the calls obslint cannot tell are to the project's own services.
+    const optedOut = new Map<string, OutboundCall[]>();
     for (const call of ctx.catalog.outbound) {
       const tracing = tracingOf(call);
       if (call.evidence || tracing.instrumented[call.client] || instrumented.has(call.client)) continue;
@@ -89,10 +106,18 @@ export default defineRule({
       // An OpenTracing tracer instruments no client: every call needs code of its own, so only a call
       // known to reach the project's own service is worth one (a host obslint cannot read may be anyone's).
       if (tracing.setup?.api === 'opentracing' && !knownOwn(call)) continue;
-      const key = tracing.setup
-        ? `${call.loc.file}\u0000${call.client}\u0000${call.direction}\u0000${call.service ?? ''}`
-        : call.package;
-      const into = tracing.setup ? groups : untraced;
+      // A call known to reach a service of the project still breaks a trace the switch may not have meant to.
+      const chose =
+        tracing.setup &&
+        tracing.outgoingOff &&
+        call.direction === 'send' &&
+        HTTP_CLIENTS.has(call.client) &&
+        !knownOwn(call);
+      const key =
+        tracing.setup && !chose
+          ? `${call.loc.file}\u0000${call.client}\u0000${call.direction}\u0000${call.service ?? ''}`
+          : call.package;
+      const into = chose ? optedOut : tracing.setup ? groups : untraced;
       const group = into.get(key);
       if (group) group.push(call);
       else into.set(key, [call]);
@@ -112,6 +137,26 @@ export default defineRule({
         loc: calls[0].loc,
         cause: `untraced:${pkg}`,
         note: true,
+      });
+    }
+    for (const [pkg, calls] of optedOut) {
+      const tracing = ctx.catalog.tracing[pkg] ?? NO_TRACING;
+      const off = tracing.outgoingOff!;
+      ctx.report({
+        messageId: 'outgoingOff',
+        data: {
+          package: !tracing.name && pkg === '.' ? 'this project' : packageName(pkg, tracing),
+          switch: off.what,
+          at: `${off.loc.file}:${off.loc.line}`,
+          calls: callCount(calls),
+          carry: calls.length === 1 ? 'carries' : 'carry',
+          clients: clientList(calls),
+          where: whereList(calls),
+        },
+        loc: calls[0].loc,
+        cause: `outgoing-off:${pkg}`,
+        note: true,
+        related: [{ loc: off.loc, message: 'outbound HTTP tracing switched off here' }],
       });
     }
     for (const [first, ...rest] of groups.values()) {

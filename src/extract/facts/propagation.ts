@@ -212,6 +212,7 @@ function mergeTracing(parts: TracingFacts[]): TracingFacts {
   const hosts = new Map<string, { host: string; clients: Client[] }>();
   for (const part of parts) {
     merged.setup ??= part.setup;
+    merged.outgoingOff ??= part.outgoingOff;
     if (part.web) merged.web = true;
     for (const [client, what] of Object.entries(part.instrumented) as [Client, string][])
       merged.instrumented[client] ??= what;
@@ -263,11 +264,18 @@ function tracingFacts(
       // `{ '@opentelemetry/instrumentation-undici': { enabled: false } }` switches one part off.
       for (const [module, clients] of Object.entries(AUTO_PARTS)) {
         const part = optionsLiteral && objectProperty(optionsLiteral, module);
+        if (part && module.endsWith('-http') && ignoresAllOutgoing(part))
+          facts.outgoingOff ??= { what: `\`${module}\` ${outgoingSwitch(part)}`, loc: project.location(part) };
         if (part && (disabled(part) || (module.endsWith('-http') && ignoresAllOutgoing(part)))) continue;
         cover(clients, instrumentation.what);
         if (part) ignore(facts, ignoredHostsOf(part), clients);
       }
     } else if (instrumentation) {
+      if (optionsLiteral && name === 'HttpInstrumentation' && ignoresAllOutgoing(optionsLiteral))
+        facts.outgoingOff ??= {
+          what: `\`HttpInstrumentation\` ${outgoingSwitch(optionsLiteral)}`,
+          loc: project.location(call),
+        };
       if (
         optionsLiteral &&
         (disabled(optionsLiteral) || (name === 'HttpInstrumentation' && ignoresAllOutgoing(optionsLiteral)))
@@ -395,8 +403,29 @@ function disabled(options: ts.ObjectLiteralExpression): boolean {
   );
 }
 
-/** `{ ignoreOutgoingRequestHook: () => true }`: the HTTP instrumentation traces nothing outbound. */
+/** How the options switch outbound tracing off, for messages. */
+function outgoingSwitch(options: ts.ObjectLiteralExpression): string {
+  return switchesOutgoingOff(options)
+    ? 'with `disableOutgoingRequestInstrumentation: true`'
+    : 'with an `ignoreOutgoingRequestHook` that ignores every request';
+}
+
+/** `{ disableOutgoingRequestInstrumentation: true }`: the HTTP instrumentation does not patch outbound calls. */
+function switchesOutgoingOff(options: ts.ObjectLiteralExpression): boolean {
+  return options.properties.some(
+    (p) =>
+      ts.isPropertyAssignment(p) &&
+      propertyKey(p.name) === 'disableOutgoingRequestInstrumentation' &&
+      skipOuter(p.initializer).kind === ts.SyntaxKind.TrueKeyword,
+  );
+}
+
+/**
+ * `{ ignoreOutgoingRequestHook: () => true }` or `{ disableOutgoingRequestInstrumentation: true }`:
+ * the HTTP instrumentation traces nothing outbound.
+ */
 function ignoresAllOutgoing(options: ts.ObjectLiteralExpression): boolean {
+  if (switchesOutgoingOff(options)) return true;
   const hook = hookOf(options);
   if (
     !hook ||
