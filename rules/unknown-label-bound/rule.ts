@@ -53,6 +53,9 @@ export default defineRule({
       ctx.catalog.labelCalls.filter((c) => !isRejected(ctx.metric(c.metricId), c)).map((c) => c.metricId),
     );
     const mismatched = new Set(ctx.catalog.labelCalls.map((c) => c.metricId).filter((id) => !accepted.has(id)));
+    const misplacedValues = new Set(
+      ctx.catalog.labelCalls.flatMap((c) => (c.misplaced ?? []).map((m) => placeOf(m.loc))),
+    );
     const lost: {
       key: string;
       def: MetricDef;
@@ -122,7 +125,10 @@ export default defineRule({
       }
       for (const label of est.byLabel) {
         if (label.kind !== 'unknown' || reported(label.label)) continue;
-        const firstUnknown = ctx.usesOf(def.id).find((u) => u.label === label.label && u.bound.kind === 'unknown');
+        const unknowns = ctx.usesOf(def.id).filter((u) => u.label === label.label && u.bound.kind === 'unknown');
+        // A value passed in another label's place is label-mismatch's finding, not a bound to ask for.
+        if (unknowns.length > 0 && unknowns.every((u) => misplacedValues.has(placeOf(u.loc)))) continue;
+        const firstUnknown = unknowns.find((u) => !misplacedValues.has(placeOf(u.loc)));
         const reason = firstUnknown?.bound.kind === 'unknown' ? firstUnknown.bound.reason : label.reason;
         const loc = firstUnknown?.loc ?? def.loc;
         // One cause, one finding: a value in one file (a helper that sets the same label for many
