@@ -395,11 +395,17 @@ function objectProperty(literal: ts.ObjectLiteralExpression, key: string): ts.Ob
 }
 
 function disabled(options: ts.ObjectLiteralExpression): boolean {
+  return setTo(options, 'enabled', ts.SyntaxKind.FalseKeyword);
+}
+
+/** Whether the options literal sets `key` to the literal `true` or `false`. */
+function setTo(
+  options: ts.ObjectLiteralExpression,
+  key: string,
+  value: ts.SyntaxKind.TrueKeyword | ts.SyntaxKind.FalseKeyword,
+): boolean {
   return options.properties.some(
-    (p) =>
-      ts.isPropertyAssignment(p) &&
-      propertyKey(p.name) === 'enabled' &&
-      skipOuter(p.initializer).kind === ts.SyntaxKind.FalseKeyword,
+    (p) => ts.isPropertyAssignment(p) && propertyKey(p.name) === key && skipOuter(p.initializer).kind === value,
   );
 }
 
@@ -412,12 +418,7 @@ function outgoingSwitch(options: ts.ObjectLiteralExpression): string {
 
 /** `{ disableOutgoingRequestInstrumentation: true }`: the HTTP instrumentation does not patch outbound calls. */
 function switchesOutgoingOff(options: ts.ObjectLiteralExpression): boolean {
-  return options.properties.some(
-    (p) =>
-      ts.isPropertyAssignment(p) &&
-      propertyKey(p.name) === 'disableOutgoingRequestInstrumentation' &&
-      skipOuter(p.initializer).kind === ts.SyntaxKind.TrueKeyword,
-  );
+  return setTo(options, 'disableOutgoingRequestInstrumentation', ts.SyntaxKind.TrueKeyword);
 }
 
 /**
