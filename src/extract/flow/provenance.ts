@@ -747,6 +747,8 @@ export class ProvenanceAnalyzer implements ValueWalker {
     // `query.method` where `query: { method: 'balanceOf' | 'owner' }`: the property's type is the bound.
     const typed = this.types.finiteValues(e);
     if (typed) return finite(typed.values, `type \`${shortened(typed.type)}\``);
+    const augmented = ts.isPropertyAccessExpression(e) ? augmentedTypeOf(e, this.project, this.evaluator) : undefined;
+    if (augmented) return augmented;
     // `String(events.length)`: a measured quantity, every distinct count a series. How large it gets
     // (a batch of any size, or the few blobs a block may carry) is not in the code.
     if (ts.isPropertyAccessExpression(e) && (name === 'length' || name === 'size'))
@@ -756,6 +758,26 @@ export class ProvenanceAnalyzer implements ValueWalker {
       );
     return unknown(`\`${text(e)}\` is a property obslint cannot bound`, text(e));
   }
+}
+
+/**
+ * `reply.rpcStatus` in a hook whose `reply` the framework types: the type the project gives the
+ * member where it augments the framework's interfaces (`interface FastifyReply { rpcStatus: RpcStatus }`),
+ * when every such declaration of the name has a finite type and they agree.
+ */
+function augmentedTypeOf(
+  e: ts.PropertyAccessExpression,
+  project: ProjectIndex,
+  evaluator: StaticEvaluator,
+): Bound | undefined {
+  const members = project.augmentedMembers(e.name.text).filter(ts.isPropertySignature);
+  if (members.length === 0) return undefined;
+  const bounds = members.map((m) => (m.type ? typeBound(m.type, project, evaluator) : undefined));
+  if (bounds.some((b) => b === undefined)) return undefined;
+  const bound = union(bounds as Bound[]);
+  return bound && bound.kind === 'finite'
+    ? finite(bound.values, `type of \`${e.name.text}\` where the project augments its framework's types`)
+    : undefined;
 }
 
 /**

@@ -52,6 +52,7 @@ type Omit<T, K extends keyof any> = Pick<T, Exclude<keyof T, K>>;
 type NonNullable<T> = T & {};
 `;
 const MINIMAL_LIB_PATH = '/__obslint__/lib.d.ts';
+const STUB_DIR = '/__obslint__/augmented/';
 
 const OPTIONS: ts.CompilerOptions = {
   noLib: true,
@@ -151,10 +152,13 @@ export class TypeOracle {
   private ensure(): ts.TypeChecker {
     if (this.checker) return this.checker;
     const lib = ts.createSourceFile(MINIMAL_LIB_PATH, MINIMAL_LIB, ts.ScriptTarget.Latest, true);
+    const augmented = augmentedModules(this.files.values());
+    const stub = (path: string): ts.SourceFile | undefined =>
+      path.startsWith(STUB_DIR) ? ts.createSourceFile(path, 'export {};', ts.ScriptTarget.Latest, true) : undefined;
     const exists = (path: string): boolean => this.files.has(path);
     const resolutions = new Map<string, string | undefined>();
     const host: ts.CompilerHost = {
-      getSourceFile: (name) => (name === MINIMAL_LIB_PATH ? lib : this.files.get(name)),
+      getSourceFile: (name) => (name === MINIMAL_LIB_PATH ? lib : (this.files.get(name) ?? stub(name))),
       getDefaultLibFileName: () => MINIMAL_LIB_PATH,
       writeFile: () => undefined,
       getCurrentDirectory: () => '/',
@@ -169,7 +173,11 @@ export class TypeOracle {
           // same few modules, and each resolution probes every extension (and every alias).
           const key = `${dirname(containingFile)}\u0000${literal.text}`;
           if (!resolutions.has(key)) resolutions.set(key, this.modules.resolve(literal.text, containingFile, exists));
-          const resolved = resolutions.get(key);
+          // A package the project augments (`declare module 'fastify' { interface FastifyReply { … } }`)
+          // but obslint does not read: an empty module, so that the augmentation types what it declares.
+          const resolved =
+            resolutions.get(key) ??
+            (augmented.has(literal.text) ? `${STUB_DIR}${literal.text.replace(/[^\w@/.-]/g, '_')}.d.ts` : undefined);
           return {
             resolvedModule: resolved
               ? { resolvedFileName: resolved, extension: extensionOf(resolved), isExternalLibraryImport: false }
@@ -181,6 +189,22 @@ export class TypeOracle {
     this.checker = program.getTypeChecker();
     return this.checker;
   }
+}
+
+/** The bare module names the files augment: `declare module 'fastify' { … }` in a module file. */
+function augmentedModules(files: Iterable<ts.SourceFile>): Set<string> {
+  const names = new Set<string>();
+  for (const file of files) {
+    if (!ts.isExternalModule(file)) continue;
+    for (const statement of file.statements)
+      if (
+        ts.isModuleDeclaration(statement) &&
+        ts.isStringLiteral(statement.name) &&
+        !statement.name.text.startsWith('.')
+      )
+        names.add(statement.name.text);
+  }
+  return names;
 }
 
 function extensionOf(file: string): ts.Extension {

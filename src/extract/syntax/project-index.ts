@@ -85,6 +85,37 @@ export class ProjectIndex {
 
   private appendedVariables?: Set<ts.Node>;
 
+  /**
+   * Members the project declares on a package's interfaces by augmenting it (`declare module 'fastify'
+   * { interface FastifyReply { rpcStatus: RpcStatus } }`), by member name: what a framework's request,
+   * reply or instance carries, where obslint does not read the framework's own types.
+   */
+  augmentedMembers(name: string): readonly ts.TypeElement[] {
+    if (!this.augmentations) {
+      this.augmentations = new Map();
+      for (const file of this.files.values()) {
+        if (!ts.isExternalModule(file)) continue;
+        for (const statement of file.statements) {
+          if (!ts.isModuleDeclaration(statement) || !ts.isStringLiteral(statement.name)) continue;
+          const body = statement.body;
+          if (!body || !ts.isModuleBlock(body)) continue;
+          for (const declared of body.statements)
+            if (ts.isInterfaceDeclaration(declared))
+              for (const member of declared.members) {
+                const key = member.name && propertyKey(member.name);
+                if (!key) continue;
+                const list = this.augmentations.get(key);
+                if (list) list.push(member);
+                else this.augmentations.set(key, [member]);
+              }
+        }
+      }
+    }
+    return this.augmentations.get(name) ?? [];
+  }
+
+  private augmentations?: Map<string, ts.TypeElement[]>;
+
   /** `x.member = value` anywhere in the project, in file order. */
   memberAssignments(member: string): readonly ts.BinaryExpression[] {
     return this.assignmentsByMember.get(member) ?? [];
