@@ -15,7 +15,7 @@ import {
 } from '../syntax/scope.js';
 import type { CallGraph } from './call-graph.js';
 import { calledFunction, returnedValues } from '../syntax/functions.js';
-import { MAX_DEPTH, TOO_FAR } from './limits.js';
+import { MAX_DEPTH, STEP_BUDGET, TOO_FAR } from './limits.js';
 import { ParameterValues, type ValueWalker } from './parameters.js';
 import { assignedValues, isReassigned } from './variable-writes.js';
 import {
@@ -91,6 +91,29 @@ export class ProvenanceAnalyzer implements ValueWalker {
   }
 
   of(expr: ts.Expression, env: Env = EMPTY_ENV, depth = 0): Bound {
+    return this.counted(expr, () => this.uncounted(expr, env, depth));
+  }
+
+  /** Steps taken by the question being answered (every `of` and `pathOf` from the outermost call). */
+  private steps = 0;
+  private nesting = 0;
+
+  /**
+   * One step of the current question, within its budget: a value that reaches many callers, each
+   * reaching many more, is exponential in the depth followed (a 7-minute run on one codebase).
+   */
+  private counted(at: ts.Node, step: () => Bound): Bound {
+    if (this.nesting === 0) this.steps = 0;
+    if (++this.steps > STEP_BUDGET) return unknown(TOO_FAR, text(at));
+    this.nesting++;
+    try {
+      return step();
+    } finally {
+      this.nesting--;
+    }
+  }
+
+  private uncounted(expr: ts.Expression, env: Env, depth: number): Bound {
     if (depth > MAX_DEPTH) return unknown(TOO_FAR, text(expr));
     const e = skipOuter(expr);
 
@@ -485,6 +508,10 @@ export class ProvenanceAnalyzer implements ValueWalker {
 
   /** `const { a } = x` and destructured parameters: the property of the bound value. */
   private pathOf(base: ts.Expression, path: string[], env: Env, depth: number): Bound {
+    return this.counted(base, () => this.pathOfUncounted(base, path, env, depth));
+  }
+
+  private pathOfUncounted(base: ts.Expression, path: string[], env: Env, depth: number): Bound {
     if (depth > MAX_DEPTH) return unknown(TOO_FAR, text(base));
     let e = skipOuter(base);
     for (let i = 0; i < path.length; i++) {
