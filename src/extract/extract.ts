@@ -191,7 +191,7 @@ export function extract(options: ExtractOptions): Extraction {
   for (const call of callExpressions) {
     if (!isSpanCall(call)) continue;
     guarded(call, notices, root, () => {
-      const fact = spanFact(call, project, provenance);
+      const fact = spanFact(call, project, provenance, (callee) => implementedInProject(types.declarations(callee)));
       if (fact) spans.push(fact);
     });
   }
@@ -287,4 +287,18 @@ function guarded(node: ts.Node, notices: Notice[], root: string, step: () => voi
       message: `skipped this expression: ${why}`,
     });
   }
+}
+
+/**
+ * A method the project implements (`TriggerTracer.startActiveSpan`, which ends the span it starts):
+ * a wrapper of the tracer, whose own call of the tracer is where the span's lifecycle is checked.
+ */
+function implementedInProject(declarations: readonly ts.Node[]): boolean {
+  return declarations.some(
+    (d) =>
+      (ts.isMethodDeclaration(d) && d.body !== undefined) ||
+      ((ts.isPropertyDeclaration(d) || ts.isPropertyAssignment(d)) &&
+        d.initializer !== undefined &&
+        (ts.isArrowFunction(d.initializer) || ts.isFunctionExpression(d.initializer))),
+  );
 }

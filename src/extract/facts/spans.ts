@@ -20,6 +20,8 @@ export function spanFact(
   call: ts.CallExpression,
   project: ProjectIndex,
   provenance: ProvenanceAnalyzer,
+  /** Whether the called method is one the project implements (a wrapper that manages the span itself). */
+  projectMethod: (callee: ts.PropertyAccessExpression) => boolean = () => false,
 ): SpanFact | undefined {
   const callee = skipOuter(call.expression);
   const method = propertyName(callee) as SpanFact['call'];
@@ -35,7 +37,9 @@ export function spanFact(
     bound: provenance.ofName(name),
     loc: project.location(name),
   };
-  if (method === 'startSpan' || method === 'startActiveSpan') fact.lifecycle = lifecycle(call, method, project);
+  // A project's own `startActiveSpan` wrapper ends the span itself (or not: checked at its tracer call).
+  if ((method === 'startSpan' || method === 'startActiveSpan') && !projectMethod(callee))
+    fact.lifecycle = lifecycle(call, method, project);
   return fact;
 }
 
