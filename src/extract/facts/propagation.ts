@@ -680,6 +680,18 @@ function injectedCarriers(scope: ts.Node): Set<string> {
     )
       addCarrier(names, n.arguments[2]);
   });
+  // `headers.traceparent = traceparent`, `headers['traceparent'] = …`: the header set by hand.
+  forEachDescendant(scope, (n) => {
+    if (!ts.isBinaryExpression(n) || n.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return;
+    const left = skipOuter(n.left);
+    const key = ts.isPropertyAccessExpression(left)
+      ? left.name.text
+      : ts.isElementAccessExpression(left) && ts.isStringLiteralLike(left.argumentExpression)
+        ? left.argumentExpression.text
+        : undefined;
+    const target = key && TRACE_HEADERS.has(key.toLowerCase()) && skipOuter((left as ts.AccessExpression).expression);
+    if (target && ts.isIdentifier(target)) names.add(target.text);
+  });
   // gRPC metadata the context is copied into: `metadata.set('traceparent', …)`, `metadata.set(k, carrier[k])`.
   forEachDescendant(scope, (n) => {
     if (!ts.isCallExpression(n) || !['set', 'add'].includes(propertyName(skipOuter(n.expression)) ?? '')) return;
