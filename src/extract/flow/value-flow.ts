@@ -763,6 +763,21 @@ export class ValueFlow {
     if (!ts.isPropertyAccessExpression(callee)) return undefined;
     const method = callee.name.text;
     const receiver = skipOuter(callee.expression);
+    // `stats.getClient()` where `stats = require('./statsd')` (or `import * as stats`): the module's export.
+    const moduleDecl = ts.isIdentifier(receiver) ? lookup(receiver.text, receiver) : undefined;
+    const moduleFile = moduleDecl?.kind === 'import' ? this.project.namespaceFile(moduleDecl) : undefined;
+    if (moduleFile) {
+      const exported = this.project.findExport(moduleFile, method);
+      if (exported?.kind === 'function') return exported.node;
+      if (exported?.kind === 'variable' && exported.node.initializer && exported.path.length === 0) {
+        const init = skipOuter(exported.node.initializer);
+        if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) return init;
+      }
+      if (exported?.kind === 'expression') {
+        const value = skipOuter(exported.node);
+        if (ts.isArrowFunction(value) || ts.isFunctionExpression(value)) return value;
+      }
+    }
     const classes: ts.ClassLikeDeclaration[] = [];
     if (receiver.kind === ts.SyntaxKind.ThisKeyword) {
       const cls = enclosingClassLike(receiver);
