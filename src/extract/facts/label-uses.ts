@@ -10,6 +10,7 @@ import type { ProvenanceAnalyzer } from '../flow/provenance.js';
 import { shortened, text } from '../flow/sources.js';
 import { unitOf } from './observed-units.js';
 import { lookup, propertyName, skipOuter } from '../syntax/scope.js';
+import { exemplarForm } from './lookup-guard.js';
 import { constantKeys, type StaticEvaluator } from '../flow/static-eval.js';
 import type { CallGraph, Caller } from '../flow/call-graph.js';
 import {
@@ -203,6 +204,9 @@ export class LabelUseCollector {
     args: readonly (ts.Expression | undefined)[] = call.arguments,
     at: ts.Node = call,
   ): void {
+    // prom-client's exemplar form (`enableExemplars: true`): `inc({ labels, value, exemplarLabels })`.
+    const exemplar = method === 'inc' || method === 'observe' ? exemplarForm(args[0]) : undefined;
+    if (exemplar) args = exemplar;
     if (method === 'labels') {
       this.labelsCall(def, call, args);
     } else if (!chained) {

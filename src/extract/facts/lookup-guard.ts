@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 import { PROM_CLIENT } from '../libraries/prom-client.js';
-import { leavesFunction, lookup, propertyName, skipOuter } from '../syntax/scope.js';
+import { leavesFunction, lookup, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
 import { forEachDescendant } from '../syntax/walk.js';
 
 /**
@@ -134,6 +134,8 @@ function labelsObjectOf(call: ts.CallExpression): ts.Expression | undefined {
   if (!first) return undefined;
   const e = skipOuter(first);
   if (ts.isNumericLiteral(e)) return undefined;
+  const exemplar = exemplarForm(first);
+  if (exemplar) return exemplar[0];
   const positional =
     propertyName(call.expression) === 'labels' &&
     (call.arguments.length > 1 || ts.isStringLiteralLike(e) || ts.isTemplateExpression(e) || ts.isSpreadElement(e));
@@ -163,4 +165,25 @@ export function labelCallsOnValue(expr: ts.Expression): { call: ts.CallExpressio
 function enclosingBody(node: ts.Node): ts.Node | undefined {
   for (let n: ts.Node | undefined = node.parent; n; n = n.parent) if (ts.isFunctionLike(n)) return n;
   return undefined;
+}
+
+const EXEMPLAR_KEYS = new Set(['labels', 'value', 'exemplarLabels']);
+
+/**
+ * `{ labels, value, exemplarLabels }` (prom-client's `inc`/`observe` with exemplars): the labels and
+ * the value as the plain form passes them, `[labels, value]`; undefined for any other argument.
+ */
+export function exemplarForm(arg: ts.Expression | undefined): (ts.Expression | undefined)[] | undefined {
+  const object = arg && skipOuter(arg);
+  if (!object || !ts.isObjectLiteralExpression(object) || object.properties.length === 0) return undefined;
+  const byKey = new Map<string, ts.Expression>();
+  for (const p of object.properties) {
+    const key = p.name && propertyKey(p.name);
+    if (!key || !EXEMPLAR_KEYS.has(key)) return undefined;
+    if (ts.isPropertyAssignment(p)) byKey.set(key, p.initializer);
+    else if (ts.isShorthandPropertyAssignment(p)) byKey.set(key, p.name);
+    else return undefined;
+  }
+  if (!byKey.has('labels') && !byKey.has('exemplarLabels')) return undefined;
+  return [byKey.get('labels'), byKey.get('value')];
 }

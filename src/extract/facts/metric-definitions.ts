@@ -42,7 +42,7 @@ import {
 import { forEachDescendant } from '../syntax/walk.js';
 import type { WrapperIndex } from '../libraries/wrappers.js';
 import { calleeName } from '../syntax/project-index.js';
-import { placement } from './metric-placement.js';
+import { handlerByParameters, placement } from './metric-placement.js';
 import { compareStrings } from '../../util/paths.js';
 import { registersOnce, registriesOf, type Registration } from './registrations.js';
 
@@ -454,7 +454,7 @@ export class MetricDefinitions {
     // A method is matched to calls by name: not where the checker places the receiver elsewhere (`classList.add`).
     const calls = this.calls.possibleCallersOf(fn);
     if (calls.length === 0) {
-      const invoked = this.callbackInstances(creation, fn, depth);
+      const invoked = this.callbackInstances(creation, fn, depth) ?? this.curriedInstances(creation, fn, depth);
       if (invoked) return invoked;
     }
     // A wrapper's body is not a metric of its own: each call site is (none seen: nothing to list).
@@ -473,6 +473,27 @@ export class MetricDefinitions {
     });
     // A call site (depth > 0) is a metric even when no caller of its own function passes a name.
     return instances.length === 0 && depth > 0 ? [creation] : instances;
+  }
+
+  /**
+   * A function another function returns, called where that call's result is (`counterWith({ prefix })({
+   * name })`, or `const counter = counterWith({}); counter({ name })`): each such call binds the inner
+   * function's parameters, the call that made it the outer one's.
+   */
+  private curriedInstances(creation: Creation, fn: ts.SignatureDeclaration, depth: number): Creation[] | undefined {
+    if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return undefined;
+    const outer = returningFunction(fn);
+    if (!outer) return undefined;
+    const instances: Creation[] = [];
+    for (const made of this.calls.possibleCallersOf(outer)) {
+      if (!ts.isCallExpression(made)) continue;
+      const outerEnv = bindArguments(outer, made.arguments, EMPTY_ENV, creation.env);
+      for (const call of callsOfResult(made, this.project)) {
+        const env = bindArguments(fn, call.arguments, EMPTY_ENV, outerEnv);
+        instances.push(...this.instantiate({ ...creation, env, calls: [call, ...creation.calls] }, depth + 1));
+      }
+    }
+    return instances.length > 0 ? instances : undefined;
   }
 
   /**
@@ -1107,10 +1128,13 @@ export class MetricDefinitions {
     if (where !== 'function' && !(where === 'factory' && staticName)) return where;
     const fn = enclosingFunction(site);
     // Methods are matched to calls by name only: too weak to call a metric hot.
-    for (const call of fn && !isMethodLike(fn) ? this.calls.callersOf(fn) : []) {
+    const callers = fn && !isMethodLike(fn) ? this.calls.callersOf(fn) : [];
+    for (const call of callers) {
       const caller = placement(call, staticName);
       if (caller === 'loop' || caller === 'callback') return caller;
     }
+    // A named handler (`async function onMessage(message)`) is registered by reference: no call of its own.
+    if (fn && callers.length === 0 && where === 'function' && handlerByParameters(fn)) return 'callback';
     return where;
   }
 }
@@ -1190,4 +1214,27 @@ function innerCalls(calls: readonly Caller[]): string {
         .map((c) => c.getStart())
         .join('/')}`
     : '';
+}
+
+/** The function that returns `fn` itself (`(opts) => { return (args) => … }`, `(opts) => (args) => …`). */
+function returningFunction(fn: ts.ArrowFunction | ts.FunctionExpression): ts.SignatureDeclaration | undefined {
+  const parent = fn.parent;
+  if ((ts.isArrowFunction(parent) || ts.isFunctionExpression(parent)) && parent.body === fn) return parent;
+  if (!ts.isReturnStatement(parent)) return undefined;
+  for (let n: ts.Node | undefined = parent.parent; n; n = n.parent) if (ts.isFunctionLike(n)) return n;
+  return undefined;
+}
+
+/** The calls of what `made` returns: `made(…)` in place, or through the `const` it is stored in. */
+function callsOfResult(made: ts.CallExpression, project: ProjectIndex): ts.CallExpression[] {
+  const holder = made.parent;
+  if (ts.isCallExpression(holder) && holder.expression === made) return [holder];
+  if (!ts.isVariableDeclaration(holder) || !ts.isIdentifier(holder.name)) return [];
+  const name = holder.name.text;
+  return (project.callsByName.get(name) ?? []).filter(
+    (call): call is ts.CallExpression =>
+      ts.isCallExpression(call) &&
+      ts.isIdentifier(skipOuter(call.expression)) &&
+      lookup(name, skipOuter(call.expression) as ts.Identifier)?.node === holder,
+  );
 }

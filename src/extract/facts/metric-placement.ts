@@ -2,7 +2,7 @@ import { ts } from 'ts-morph';
 import type { MetricDef } from '../../types.js';
 import { returnExpressions } from '../syntax/functions.js';
 import { ROUTE_METHODS } from '../libraries/web-frameworks.js';
-import { lookup, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
+import { functionName, lookup, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
 import { forEachDescendant } from '../syntax/walk.js';
 
 /** Calls whose function argument runs once per request or event. */
@@ -49,11 +49,18 @@ export function placement(node: ts.Node, staticName: boolean): MetricDef['create
       if (parent && ts.isPropertyAssignment(parent) && CALLBACK_KEYS.test(propertyKey(parent.name) ?? ''))
         return 'callback';
       if (returnsCreation(fn, node)) return 'factory';
-      if (fn.parameters.some((p) => bindingNames(p.name).some((name) => HANDLER_PARAMS.test(name)))) return 'callback';
+      // An unnamed function taking `(req, res)` or `(ctx)` is a handler; a named one is judged by
+      // its callers (`createApis(ctx)` called once at start-up is not), see `handlerByParameters`.
+      if (handlerByParameters(fn) && !functionName(fn)) return 'callback';
       return 'function';
     }
   }
   return loop && staticName ? 'loop' : 'module';
+}
+
+/** Whether a function's parameters are named like a request or event handler's (`req`, `ctx`, `message`). */
+export function handlerByParameters(fn: ts.SignatureDeclaration): boolean {
+  return fn.parameters.some((p) => bindingNames(p.name).some((name) => HANDLER_PARAMS.test(name)));
 }
 
 /** `cached ??= new Gauge(…)`, `register.getSingleMetric(n) ?? new Counter(…)`: created once. */
