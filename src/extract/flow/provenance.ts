@@ -790,7 +790,7 @@ export class ProvenanceAnalyzer implements ValueWalker {
 /**
  * `reply.rpcStatus` in a hook whose `reply` the framework types: the type the project gives the
  * member where it augments the framework's interfaces (`interface FastifyReply { rpcStatus: RpcStatus }`),
- * when every such declaration of the name has a finite type and they agree.
+ * when every such declaration of the name has a finite type (their union, where packages differ).
  */
 function augmentedTypeOf(
   e: ts.PropertyAccessExpression,
