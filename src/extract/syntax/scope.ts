@@ -353,6 +353,8 @@ export function functionName(fn: ts.SignatureDeclaration): string | undefined {
   ) {
     return fn.name.text;
   }
+  // `#recordIngest(kind, mode)`, called as `this.#recordIngest('traces', 'worker')`.
+  if (ts.isMethodDeclaration(fn) && ts.isPrivateIdentifier(fn.name)) return fn.name.text;
   const parent = fn.parent;
   if (parent && ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return parent.name.text;
   if (parent && ts.isPropertyAssignment(parent)) return propertyKey(parent.name);
