@@ -8,18 +8,6 @@ import {
 import type { Client, OutboundCall, TracingFacts } from '../../src/types.js';
 
 const MESSAGING = new Set<Client>(['kafkajs', 'amqplib', 'sqs', 'pubsub', 'bullmq', 'nats', 'pg-boss']);
-/** Clients of plain HTTP requests: what switching outbound HTTP tracing off is about. */
-const HTTP_CLIENTS = new Set<Client>([
-  'fetch',
-  'undici',
-  'http',
-  'https',
-  'axios',
-  'got',
-  'node-fetch',
-  'ky',
-  'superagent',
-]);
 
 /** Where each client carries context: the carrier to inject into (or extract from), and what it is. */
 const REQUEST_HEADERS = { code: 'headers', where: 'the request headers' };
@@ -106,12 +94,13 @@ export default defineRule({
       // An OpenTracing tracer instruments no client: every call needs code of its own, so only a call
       // known to reach the project's own service is worth one (a host obslint cannot read may be anyone's).
       if (tracing.setup?.api === 'opentracing' && !knownOwn(call)) continue;
-      // A call known to reach a service of the project still breaks a trace the switch may not have meant to.
+      // The switch is about HTTP requests (the clients whose carrier is the request headers); a call
+      // known to reach a service of the project still breaks a trace the switch may not have meant to.
       const chose =
         tracing.setup &&
         tracing.outgoingOff &&
         call.direction === 'send' &&
-        HTTP_CLIENTS.has(call.client) &&
+        CARRIER[call.client] === REQUEST_HEADERS &&
         !knownOwn(call);
       const key =
         tracing.setup && !chose

@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 import { calleeName } from '../syntax/project-index.js';
-import { lookup, skipOuter } from '../syntax/scope.js';
+import { enclosingFunction, hasModifier, lookup, skipOuter } from '../syntax/scope.js';
 import { forEachDescendant } from '../syntax/walk.js';
 import { runsServer, type PackageScope } from './workspace-packages.js';
 
@@ -49,8 +49,7 @@ function serverSideOfPage(call: ts.CallExpression | ts.NewExpression): boolean {
   const file = call.getSourceFile();
   if (hasDirective(file, 'use server')) return true;
   if (hasDirective(file, 'use client')) return false;
-  let fn: ts.Node | undefined = call.parent;
-  while (fn && !ts.isFunctionLike(fn)) fn = fn.parent;
+  const fn = enclosingFunction(call);
   for (let n: ts.Node | undefined = fn; n; n = n.parent) {
     const name = ts.isFunctionDeclaration(n)
       ? n.name?.text
@@ -63,20 +62,18 @@ function serverSideOfPage(call: ts.CallExpression | ts.NewExpression): boolean {
   return (
     fn !== undefined &&
     (ts.isFunctionDeclaration(fn) || ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) &&
-    fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword) === true &&
+    hasModifier(fn, ts.SyntaxKind.AsyncKeyword) &&
     isExported(fn)
   );
 }
 
 function isExported(fn: ts.FunctionDeclaration | ts.ArrowFunction | ts.FunctionExpression): boolean {
-  if (ts.isFunctionDeclaration(fn)) return fn.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) === true;
+  if (ts.isFunctionDeclaration(fn)) return hasModifier(fn, ts.SyntaxKind.ExportKeyword);
   const holder = fn.parent;
   if (ts.isExportAssignment(holder)) return true;
   const statement = ts.isVariableDeclaration(holder) ? holder.parent.parent : undefined;
   return (
-    statement !== undefined &&
-    ts.isVariableStatement(statement) &&
-    statement.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) === true
+    statement !== undefined && ts.isVariableStatement(statement) && hasModifier(statement, ts.SyntaxKind.ExportKeyword)
   );
 }
 

@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 import { PROM_CLIENT } from '../libraries/prom-client.js';
-import { leavesFunction, lookup, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
+import { enclosingFunction, leavesFunction, lookup, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
 import { forEachDescendant } from '../syntax/walk.js';
 
 /**
@@ -158,13 +158,8 @@ export function labelCallsOnValue(expr: ts.Expression): { call: ts.CallExpressio
     return labels ? [{ call, labels }] : [];
   }
   const holder = heldIn(e as ts.Expression);
-  const within = holder && enclosingBody(holder);
+  const within = holder && enclosingFunction(holder);
   return holder && within ? labelCallsOn(holder, within) : [];
-}
-
-function enclosingBody(node: ts.Node): ts.Node | undefined {
-  for (let n: ts.Node | undefined = node.parent; n; n = n.parent) if (ts.isFunctionLike(n)) return n;
-  return undefined;
 }
 
 const EXEMPLAR_KEYS = new Set(['labels', 'value', 'exemplarLabels']);

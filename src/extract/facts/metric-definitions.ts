@@ -1220,9 +1220,7 @@ function innerCalls(calls: readonly Caller[]): string {
 function returningFunction(fn: ts.ArrowFunction | ts.FunctionExpression): ts.SignatureDeclaration | undefined {
   const parent = fn.parent;
   if ((ts.isArrowFunction(parent) || ts.isFunctionExpression(parent)) && parent.body === fn) return parent;
-  if (!ts.isReturnStatement(parent)) return undefined;
-  for (let n: ts.Node | undefined = parent.parent; n; n = n.parent) if (ts.isFunctionLike(n)) return n;
-  return undefined;
+  return ts.isReturnStatement(parent) ? enclosingFunction(parent) : undefined;
 }
 
 /** The calls of what `made` returns: `made(…)` in place, or through the `const` it is stored in. */

@@ -2,7 +2,7 @@ import { ts } from 'ts-morph';
 import type { MetricDef } from '../../types.js';
 import type { ValueFlow } from '../flow/value-flow.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
-import { enclosingClassLike, enclosingFunction, lookup, skipOuter } from '../syntax/scope.js';
+import { enclosingClassLike, enclosingFunction, hasModifier, lookup, skipOuter } from '../syntax/scope.js';
 import { forEachDescendant } from '../syntax/walk.js';
 
 /**
@@ -289,5 +289,5 @@ function requiredSpecifiers(file: ts.SourceFile): string[] {
 }
 
 function exported(statement: ts.VariableStatement): boolean {
-  return ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) === true;
+  return hasModifier(statement, ts.SyntaxKind.ExportKeyword);
 }

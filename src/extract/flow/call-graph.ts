@@ -15,6 +15,7 @@ import {
 } from '../syntax/scope.js';
 import type { TypeOracle } from './type-oracle.js';
 import { isBuiltinCollection, isProxyTrap } from '../syntax/builtin-calls.js';
+import { followImports, functionOfDeclaration } from '../syntax/functions.js';
 
 export type Caller = ts.CallExpression | ts.NewExpression;
 
@@ -274,22 +275,11 @@ export class CallGraph {
       if (ns?.kind === 'expression' && ts.isObjectLiteralExpression(skipOuter(ns.node)))
         decl = memberOfLiteral(skipOuter(ns.node) as ts.ObjectLiteralExpression, callee.name.text);
     }
-    for (let depth = 0; decl && depth < 5; depth++) {
-      if (decl.kind === 'function') return decl.node;
-      if (decl.kind === 'class')
-        return ts.isNewExpression(call) ? decl.node.members.find(ts.isConstructorDeclaration) : undefined;
-      if (decl.kind === 'variable' && decl.path.length === 0 && decl.node.initializer) {
-        const init = skipOuter(decl.node.initializer);
-        return ts.isArrowFunction(init) || ts.isFunctionExpression(init) ? init : undefined;
-      }
-      // `const { track } = require('./stats')` where stats.js is `module.exports = { track: (…) => … }`.
-      if (decl.kind === 'expression') {
-        const fn = skipOuter(decl.node);
-        return ts.isArrowFunction(fn) || ts.isFunctionExpression(fn) ? fn : undefined;
-      }
-      decl = decl.kind === 'import' ? this.project.followImport(decl) : undefined;
-    }
-    return undefined;
+    const target = followImports(decl, this.project);
+    if (target?.kind === 'class')
+      return ts.isNewExpression(call) ? target.node.members.find(ts.isConstructorDeclaration) : undefined;
+    // `const { track } = require('./stats')` where stats.js is `module.exports = { track: (…) => … }`.
+    return functionOfDeclaration(target);
   }
 }
 

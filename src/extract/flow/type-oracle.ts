@@ -2,6 +2,7 @@ import { dirname } from 'node:path';
 import { ts } from 'ts-morph';
 import type { PhaseTimer } from '../../util/phase-timer.js';
 import type { ModuleResolver } from '../syntax/module-resolver.js';
+import { moduleAugmentations } from '../syntax/project-index.js';
 
 const MAX_VALUES = 1000;
 
@@ -194,16 +195,8 @@ export class TypeOracle {
 /** The bare module names the files augment: `declare module 'fastify' { … }` in a module file. */
 function augmentedModules(files: Iterable<ts.SourceFile>): Set<string> {
   const names = new Set<string>();
-  for (const file of files) {
-    if (!ts.isExternalModule(file)) continue;
-    for (const statement of file.statements)
-      if (
-        ts.isModuleDeclaration(statement) &&
-        ts.isStringLiteral(statement.name) &&
-        !statement.name.text.startsWith('.')
-      )
-        names.add(statement.name.text);
-  }
+  for (const file of files)
+    for (const { name } of moduleAugmentations(file)) if (!name.text.startsWith('.')) names.add(name.text);
   return names;
 }
 

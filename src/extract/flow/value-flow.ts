@@ -15,7 +15,7 @@ import {
 import { forEachDescendant } from '../syntax/walk.js';
 import { ARRAY_ITERATORS, ELEMENT_KEEPING } from '../syntax/builtin-calls.js';
 import { isMethodLike, type Caller } from './call-graph.js';
-import { returnedValues, calledFunction } from '../syntax/functions.js';
+import { returnedValues, calledFunction, functionOfDeclaration } from '../syntax/functions.js';
 import { bindArguments, constantKeys, EMPTY_ENV, iterations, scalarText, type StaticEvaluator } from './static-eval.js';
 import type { TypeOracle } from './type-oracle.js';
 import { parameterGuards, passesGuards } from './narrowing.js';
@@ -766,18 +766,8 @@ export class ValueFlow {
     // `stats.getClient()` where `stats = require('./statsd')` (or `import * as stats`): the module's export.
     const moduleDecl = ts.isIdentifier(receiver) ? lookup(receiver.text, receiver) : undefined;
     const moduleFile = moduleDecl?.kind === 'import' ? this.project.namespaceFile(moduleDecl) : undefined;
-    if (moduleFile) {
-      const exported = this.project.findExport(moduleFile, method);
-      if (exported?.kind === 'function') return exported.node;
-      if (exported?.kind === 'variable' && exported.node.initializer && exported.path.length === 0) {
-        const init = skipOuter(exported.node.initializer);
-        if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) return init;
-      }
-      if (exported?.kind === 'expression') {
-        const value = skipOuter(exported.node);
-        if (ts.isArrowFunction(value) || ts.isFunctionExpression(value)) return value;
-      }
-    }
+    const exported = moduleFile && functionOfDeclaration(this.project.findExport(moduleFile, method));
+    if (exported) return exported;
     const classes: ts.ClassLikeDeclaration[] = [];
     if (receiver.kind === ts.SyntaxKind.ThisKeyword) {
       const cls = enclosingClassLike(receiver);

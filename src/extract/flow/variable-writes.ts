@@ -1,5 +1,5 @@
 import { ts } from 'ts-morph';
-import { lookup, skipOuter, type Declaration } from '../syntax/scope.js';
+import { enclosingFunction, lookup, skipOuter, type Declaration } from '../syntax/scope.js';
 import { forEachDescendant } from '../syntax/walk.js';
 
 type Variable = Extract<Declaration, { kind: 'variable' }>;
@@ -96,11 +96,6 @@ export function readBeforeAnyWrite(decl: Variable, read: ts.Identifier): boolean
     safe = node.getStart() > read.getEnd() && !sharedLoop(node, read);
   });
   return safe;
-}
-
-function enclosingFunction(node: ts.Node): ts.Node | undefined {
-  for (let n = node.parent; n; n = n.parent) if (ts.isFunctionLike(n)) return n;
-  return undefined;
 }
 
 /** A loop around both nodes: a write late in its body reaches a read early in the next iteration. */

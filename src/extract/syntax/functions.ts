@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 import type { ProjectIndex } from './project-index.js';
-import { lookup, skipOuter } from './scope.js';
+import { lookup, skipOuter, type Declaration } from './scope.js';
 import { forEachDescendant } from './walk.js';
 
 /** The project function a call's callee names (`f`, an imported `f`, `const f = () => …`). */
@@ -17,6 +17,29 @@ export function calledFunction(callee: ts.Expression, project: ProjectIndex): ts
     if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) return init;
   }
   return undefined;
+}
+
+/** A declaration with the imports and re-exports in front of it followed (four hops at most). */
+export function followImports(decl: Declaration | undefined, project: ProjectIndex): Declaration | undefined {
+  let d = decl;
+  for (let hops = 0; d?.kind === 'import' && hops < 4; hops++) d = project.followImport(d);
+  return d;
+}
+
+/**
+ * The function a declaration names: a function, or a variable or an exported value that is an arrow
+ * or function expression (`const track = () => …`, `module.exports = { track: (…) => … }`).
+ */
+export function functionOfDeclaration(decl: Declaration | undefined): ts.SignatureDeclaration | undefined {
+  if (decl?.kind === 'function') return decl.node;
+  const value =
+    decl?.kind === 'variable' && decl.path.length === 0
+      ? decl.node.initializer
+      : decl?.kind === 'expression'
+        ? decl.node
+        : undefined;
+  const fn = value && skipOuter(value);
+  return fn && (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) ? fn : undefined;
 }
 
 /** What a function can return: its `return` expressions, or an arrow function's expression body. */

@@ -15,6 +15,14 @@ import {
 
 const GROWING_METHODS = ['push', 'unshift', 'splice'];
 
+/** `declare module 'fastify' { … }` in a module file: the project augmenting a package's declarations. */
+export function moduleAugmentations(file: ts.SourceFile): ts.ModuleDeclaration[] {
+  if (!ts.isExternalModule(file)) return [];
+  return file.statements.filter(
+    (s): s is ts.ModuleDeclaration => ts.isModuleDeclaration(s) && ts.isStringLiteral(s.name),
+  );
+}
+
 /** The parsed candidate files of one run and the cross-file lookups over them. */
 export class ProjectIndex {
   readonly files = new Map<string, ts.SourceFile>();
@@ -94,10 +102,8 @@ export class ProjectIndex {
     if (!this.augmentations) {
       this.augmentations = new Map();
       for (const file of this.files.values()) {
-        if (!ts.isExternalModule(file)) continue;
-        for (const statement of file.statements) {
-          if (!ts.isModuleDeclaration(statement) || !ts.isStringLiteral(statement.name)) continue;
-          const body = statement.body;
+        for (const augmentation of moduleAugmentations(file)) {
+          const body = augmentation.body;
           if (!body || !ts.isModuleBlock(body)) continue;
           for (const declared of body.statements)
             if (ts.isInterfaceDeclaration(declared))

@@ -324,12 +324,14 @@ export function commonJsExport(statement: ts.Statement): { member?: string; valu
   return object === 'exports' || object === 'module.exports' ? { member: e.left.name.text, value: e.right } : undefined;
 }
 
+/** Whether a declaration carries a modifier (`export`, `static`, `async`). */
+export function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
+  return ts.canHaveModifiers(node) && (ts.getModifiers(node)?.some((m) => m.kind === kind) ?? false);
+}
+
 /** Whether a class member is declared `static`. */
 export function isStatic(member: ts.ClassElement): boolean {
-  return (
-    ts.canHaveModifiers(member) &&
-    (ts.getModifiers(member)?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword) ?? false)
-  );
+  return hasModifier(member, ts.SyntaxKind.StaticKeyword);
 }
 
 export function propertyKey(name: ts.PropertyName): string | undefined {
