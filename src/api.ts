@@ -185,6 +185,7 @@ function extractProject(options: Omit<AnalyzeOptions, 'changedSince'>): Extracte
       files: sources.readable,
       candidates: part.candidates,
       describe: part.describe,
+      oneProcessGroup: true,
       statusCodes: config.defaults.statusCodes,
       modules: [packages, aliases, subpathImports] as ConstructorParameters<typeof ModuleResolver>,
       packages,

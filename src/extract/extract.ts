@@ -49,6 +49,11 @@ export interface ExtractOptions {
   candidates: Candidates;
   /** The packages whose tracing to describe (see `process-partition.ts`); every one when omitted. */
   describe?: ReadonlySet<string>;
+  /**
+   * The candidates are one process group already (a part of `partitionByProcess`): no call needs
+   * telling apart by group, and grouping every import edge of the project again, per part, was the cost.
+   */
+  oneProcessGroup?: boolean;
   statusCodes: number;
   modules: ModuleResolver;
   /** The repository's packages: tracing is decided per package, by its own dependencies and setup. */
@@ -124,7 +129,11 @@ export function extract(options: ExtractOptions): Extraction {
   const evaluator = new StaticEvaluator(project);
   const types = new TypeOracle(project.files, options.modules, timer);
   const packages = new PackageIndex(root, options.packages);
-  const calls = new CallGraph(project, types, packages.processGroups(candidates.importers, options.files));
+  const calls = new CallGraph(
+    project,
+    types,
+    options.oneProcessGroup ? undefined : packages.processGroups(candidates.importers, options.files),
+  );
   const flow = new ValueFlow(
     project,
     evaluator,

@@ -1,7 +1,7 @@
 import { ts } from 'ts-morph';
 import type { Client, OutboundCall, TracingFacts } from '../../types.js';
 import { calledFunction } from '../syntax/functions.js';
-import { clientCall, messagingClientsOf, moduleOf, type ClientCall } from '../libraries/clients.js';
+import { clientCall, httpClientNames, messagingClientsOf, moduleOf, type ClientCall } from '../libraries/clients.js';
 import { GrpcClients, usesGrpc, type GrpcCall } from '../libraries/grpc.js';
 import { calleeName, type ProjectIndex } from '../syntax/project-index.js';
 import { enclosingFunction, lookup, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
@@ -494,8 +494,22 @@ export function outboundCalls(
   packages: PackageIndex,
 ): OutboundCall[] {
   const grpc = usesGrpc(project.files.values()) ? new GrpcClients(project, ownPackages(packages)) : undefined;
+  const requires = new Map<ts.SourceFile, ts.CallExpression[]>();
+  for (const call of project.callsByName.get('require') ?? [])
+    if (ts.isCallExpression(call)) {
+      const list = requires.get(call.getSourceFile());
+      if (list) list.push(call);
+      else requires.set(call.getSourceFile(), [call]);
+    }
+  const clientNames = new Map<ts.SourceFile, ReadonlySet<string>>();
+  const clientNamesOf = (file: ts.SourceFile): ReadonlySet<string> => {
+    let names = clientNames.get(file);
+    if (!names) clientNames.set(file, (names = httpClientNames(file, requires.get(file) ?? [])));
+    return names;
+  };
   const clientCalls = calls.flatMap((call): { call: typeof call; client: ClientCall; rpc?: GrpcCall }[] => {
-    const client = clientCall(call, project, messagingClientsOf(call.getSourceFile()));
+    const file = call.getSourceFile();
+    const client = clientCall(call, project, messagingClientsOf(file), clientNamesOf(file));
     if (client) return [{ call, client }];
     const rpc = grpc && ts.isCallExpression(call) ? grpc.callOf(call) : undefined;
     return rpc ? [{ call, client: { client: rpc.client, direction: 'send' }, rpc }] : [];

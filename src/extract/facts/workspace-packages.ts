@@ -134,9 +134,14 @@ export class PackageIndex {
 
   /** Whether code of `from`'s package can hold `to`'s objects: the same package, or one it depends on (transitively). */
   reaches(from: string, to: string): boolean {
-    const target = this.of(to);
-    return this.closure([this.of(from)], (s) => this.dependenciesOf(s)).has(target);
+    const start = this.of(from);
+    let reachable = this.reachable.get(start);
+    if (!reachable) this.reachable.set(start, (reachable = this.closure([start], (s) => this.dependenciesOf(s))));
+    return reachable.has(this.of(to));
   }
+
+  /** Each package's transitive dependencies, itself included: value flow asks `reaches` at every step. */
+  private readonly reachable = new Map<PackageScope, Set<PackageScope>>();
 
   private peersOf(scope: PackageScope): PackageScope[] {
     return (scope.manifest?.peers ?? [])
@@ -151,8 +156,21 @@ export class PackageIndex {
 
   private dependentsOf(scope: PackageScope): PackageScope[] {
     const name = scope.manifest?.name;
-    return name === undefined ? [] : this.scopes.filter((s) => s.manifest?.dependencies[name] !== undefined);
+    if (name === undefined) return [];
+    if (!this.dependents) {
+      // Every package's dependents at once: asking each package for its own scanned them all.
+      this.dependents = new Map();
+      for (const s of this.scopes)
+        for (const dependency of Object.keys(s.manifest.dependencies)) {
+          const list = this.dependents.get(dependency);
+          if (list) list.push(s);
+          else this.dependents.set(dependency, [s]);
+        }
+    }
+    return this.dependents.get(name) ?? [];
   }
+
+  private dependents?: Map<string, PackageScope[]>;
 
   private closure(start: PackageScope[], next: (s: PackageScope) => PackageScope[]): Set<PackageScope> {
     const seen = new Set(start);

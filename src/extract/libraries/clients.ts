@@ -8,9 +8,11 @@ import {
   enclosingFunction,
   forEachThisAssignment,
   lookup,
+  requiredModule,
   skipOuter,
   type Declaration,
 } from '../syntax/scope.js';
+import { forEachDescendant } from '../syntax/walk.js';
 
 /** HTTP client packages, by module specifier. */
 const HTTP_MODULES = table<Client>({
@@ -92,16 +94,27 @@ export function messagingClientsOf(file: ts.SourceFile): ReadonlySet<Client> {
     if (specifier && MESSAGING_MODULES[specifier]) clients.add(MESSAGING_MODULES[specifier]);
   }
   const text = file.text;
-  for (const [module, client] of Object.entries(MESSAGING_MODULES))
-    if (text.includes(`require('${module}')`) || text.includes(`require("${module}")`)) clients.add(client);
+  // Most files require nothing: one search instead of two per package.
+  if (text.includes('require('))
+    for (const [module, client] of Object.entries(MESSAGING_MODULES))
+      if (text.includes(`require('${module}')`) || text.includes(`require("${module}")`)) clients.add(client);
   return clients;
 }
 
-/** The outbound client a call uses, resolved by import (a `fetch` you declared yourself is not one). */
+/** Every producer or consumer method of a messaging client: a call named otherwise is no messaging call. */
+const MESSAGING_METHODS = new Set(
+  MESSAGING_CLIENTS.flatMap((client) => [...(PRODUCER_METHODS[client] ?? []), ...(CONSUMER_METHODS[client] ?? [])]),
+);
+
+/**
+ * The outbound client a call uses, resolved by import (a `fetch` you declared yourself is not one).
+ * `clientNames` are the names its file may bind to an HTTP client (`httpClientNames`).
+ */
 export function clientCall(
   call: ts.CallExpression | ts.NewExpression,
   project: ProjectIndex,
   messaging: ReadonlySet<Client>,
+  clientNames: ReadonlySet<string>,
 ): ClientCall | undefined {
   const callee = skipOuter(call.expression);
   if (ts.isNewExpression(call)) {
@@ -113,6 +126,7 @@ export function clientCall(
   }
   if (ts.isIdentifier(callee)) {
     if (callee.text === 'fetch' && !lookup('fetch', callee)) return { client: 'fetch', direction: 'send' };
+    if (!clientNames.has(callee.text)) return undefined;
     const module = moduleOf(callee, project);
     const client = module ? HTTP_MODULES[module] : undefined;
     if (!client) return undefined;
@@ -124,11 +138,12 @@ export function clientCall(
   if (!ts.isPropertyAccessExpression(callee)) return undefined;
   const method = callee.name.text;
   const receiver = skipOuter(callee.expression);
-  const viaPackage = clientOfReceiver(receiver, project);
+  const viaPackage = clientNames.size > 0 ? clientOfReceiver(receiver, project, clientNames) : undefined;
   if (viaPackage) {
     const allowed = REQUEST_METHODS[viaPackage] ?? VERB_METHODS;
     return allowed.has(method) ? { client: viaPackage, direction: 'send' } : undefined;
   }
+  if (!MESSAGING_METHODS.has(method)) return pubsubListener(call, method, messaging);
   const origin = originOf(receiver, project);
   for (const client of MESSAGING_CLIENTS) {
     const producer = PRODUCER_METHODS[client]?.has(method);
@@ -144,15 +159,61 @@ export function clientCall(
       ? { client, direction: 'send' }
       : { client, direction: 'receive', handler: consumerHandler(client, call) };
   }
-  if (
-    messaging.has('pubsub') &&
+  return pubsubListener(call, method, messaging);
+}
+
+/** `subscription.on('message', handler)` in a file importing Pub/Sub. */
+function pubsubListener(
+  call: ts.CallExpression,
+  method: string,
+  messaging: ReadonlySet<Client>,
+): ClientCall | undefined {
+  const event = call.arguments[0];
+  return messaging.has('pubsub') &&
     method === 'on' &&
-    ts.isStringLiteralLike(call.arguments[0] ?? ts.factory.createNull()) &&
-    (call.arguments[0] as ts.StringLiteral).text === 'message'
-  ) {
-    return { client: 'pubsub', direction: 'receive', handler: call.arguments[1] };
+    event &&
+    ts.isStringLiteralLike(event) &&
+    event.text === 'message'
+    ? { client: 'pubsub', direction: 'receive', handler: call.arguments[1] }
+    : undefined;
+}
+
+/**
+ * The names a file binds to an HTTP client package or to a project module (which may re-export
+ * one): `import axios from 'axios'`, `const got = require('got')`, `import { api } from './http'`.
+ * Only such a name can be an HTTP client: most calls' names are not, and resolving each was the cost.
+ * `requires` are the file's `require(…)` calls.
+ */
+export function httpClientNames(file: ts.SourceFile, requires: readonly ts.CallExpression[]): ReadonlySet<string> {
+  const names = new Set<string>();
+  const mayBeClient = (module: string): boolean => module.startsWith('.') || HTTP_MODULES[module] !== undefined;
+  const addBinding = (name: ts.BindingName): void => {
+    forEachDescendant(name, (n) => {
+      if (ts.isIdentifier(n)) names.add(n.text);
+    });
+  };
+  for (const statement of file.statements) {
+    if (ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier)) {
+      const clause = statement.importClause;
+      if (!clause || !mayBeClient(statement.moduleSpecifier.text)) continue;
+      if (clause.name) names.add(clause.name.text);
+      const bindings = clause.namedBindings;
+      if (bindings && ts.isNamespaceImport(bindings)) names.add(bindings.name.text);
+      else if (bindings) bindings.elements.forEach((e) => names.add(e.name.text));
+    } else if (ts.isImportEqualsDeclaration(statement) && ts.isExternalModuleReference(statement.moduleReference)) {
+      const ref = statement.moduleReference.expression;
+      if (ts.isStringLiteral(ref) && mayBeClient(ref.text)) names.add(statement.name.text);
+    }
   }
-  return undefined;
+  // `const x = require('m')`, through parentheses, `as` and the like (a superset is enough here).
+  for (const call of requires) {
+    const module = requiredModule(call);
+    if (module === undefined || !mayBeClient(module)) continue;
+    let holder: ts.Node = call.parent;
+    while (ts.isExpression(holder) && !ts.isCallExpression(holder)) holder = holder.parent;
+    if (ts.isVariableDeclaration(holder)) addBinding(holder.name);
+  }
+  return names;
 }
 
 /** What each messaging client's producer/consumer object is created by, and named like when that cannot be seen. */
@@ -236,14 +297,19 @@ function consumerHandler(client: Client, call: ts.CallExpression): ts.Node | und
 }
 
 /** The client package a receiver is (`axios`, `got`), or an instance made from one (`axios.create()`). */
-function clientOfReceiver(receiver: ts.Expression, project: ProjectIndex, depth = 0): Client | undefined {
+function clientOfReceiver(
+  receiver: ts.Expression,
+  project: ProjectIndex,
+  clientNames: ReadonlySet<string>,
+  depth = 0,
+): Client | undefined {
   if (depth > 4) return undefined;
   if (ts.isIdentifier(receiver)) {
-    const module = moduleOf(receiver, project);
+    const module = clientNames.has(receiver.text) ? moduleOf(receiver, project) : undefined;
     if (module && HTTP_MODULES[module]) return HTTP_MODULES[module];
     const decl = lookup(receiver.text, receiver);
     const init = decl?.kind === 'variable' && decl.path.length === 0 ? decl.node.initializer : undefined;
-    return init ? instanceOf(init, project, depth) : undefined;
+    return init ? instanceOf(init, project, clientNames, depth) : undefined;
   }
   if (ts.isPropertyAccessExpression(receiver) && receiver.expression.kind === ts.SyntaxKind.ThisKeyword) {
     // `http = axios.create(...)` as a field, or `this.http = axios.create(...)` in the class.
@@ -251,21 +317,26 @@ function clientOfReceiver(receiver: ts.Expression, project: ProjectIndex, depth 
     if (!cls) return undefined;
     const field = cls.members.find((m) => ts.isPropertyDeclaration(m) && m.name.getText() === receiver.name.text) as
       ts.PropertyDeclaration | undefined;
-    let client = field?.initializer ? instanceOf(field.initializer, project, depth) : undefined;
+    let client = field?.initializer ? instanceOf(field.initializer, project, clientNames, depth) : undefined;
     forEachThisAssignment(cls, receiver.name.text, (value) => {
-      client ??= instanceOf(value, project, depth);
+      client ??= instanceOf(value, project, clientNames, depth);
     });
     return client;
   }
   return undefined;
 }
 
-function instanceOf(init: ts.Expression, project: ProjectIndex, depth: number): Client | undefined {
+function instanceOf(
+  init: ts.Expression,
+  project: ProjectIndex,
+  clientNames: ReadonlySet<string>,
+  depth: number,
+): Client | undefined {
   const e = skipOuter(init);
   if (!ts.isCallExpression(e)) return undefined;
   const callee = skipOuter(e.expression);
   if (ts.isPropertyAccessExpression(callee) && INSTANCE_FACTORIES.has(callee.name.text))
-    return clientOfReceiver(skipOuter(callee.expression), project, depth + 1);
+    return clientOfReceiver(skipOuter(callee.expression), project, clientNames, depth + 1);
   return undefined;
 }
 
