@@ -86,12 +86,12 @@ export class TypeOracle {
 
   /** The finite set of values the expression's type allows, or undefined when the type is open. */
   finiteValues(node: ts.Expression): { values: string[]; type: string } | undefined {
-    return this.ask((checker) => finiteOf(checker, checker.getTypeAtLocation(node)));
+    return this.ask(node, (checker) => finiteOf(checker, checker.getTypeAtLocation(node)));
   }
 
   /** The finite values of property `name` of the expression's (object) type, e.g. a typed labels object. */
   propertyValues(node: ts.Expression, name: string): { values: string[]; type: string } | undefined {
-    return this.ask((checker) => {
+    return this.ask(node, (checker) => {
       const property = checker.getNonNullableType(checker.getTypeAtLocation(node)).getProperty(name);
       return property ? finiteOf(checker, checker.getTypeOfSymbolAtLocation(property, node)) : undefined;
     });
@@ -102,7 +102,7 @@ export class TypeOracle {
    * union of such; undefined for an index signature (`Record<string, …>`), `any` or a primitive.
    */
   keyNames(node: ts.Expression): { values: string[]; type: string } | undefined {
-    return this.ask((checker) => {
+    return this.ask(node, (checker) => {
       const type = checker.getNonNullableType(checker.getTypeAtLocation(node));
       const names = new Set<string>();
       for (const t of type.isUnion() ? type.types : [type]) {
@@ -123,7 +123,7 @@ export class TypeOracle {
   declarations(node: ts.Expression): readonly ts.Node[] {
     let found = this.declared.get(node);
     if (!found) {
-      found = this.ask((checker) => {
+      found = this.ask(node, (checker) => {
         const at = ts.isPropertyAccessExpression(node) ? node.name : node;
         let symbol = checker.getSymbolAtLocation(at);
         if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
@@ -138,7 +138,7 @@ export class TypeOracle {
 
   /** Whether the expression's type is an object (a labels object) rather than a number or string. */
   isObjectType(node: ts.Expression): boolean {
-    return this.ask((checker) => {
+    return this.ask(node, (checker) => {
       const type = checker.getNonNullableType(checker.getTypeAtLocation(node));
       const members = type.isUnion() ? type.types : [type];
       return members.length > 0 && members.every((t) => (t.flags & ts.TypeFlags.Object) !== 0);
@@ -146,8 +146,13 @@ export class TypeOracle {
   }
 
   /** Building the program and every question to the checker are charged to the checker phase. */
-  private ask<T>(question: (checker: ts.TypeChecker) => T): T {
-    return this.timer ? this.timer.time('checker', () => question(this.ensure())) : question(this.ensure());
+  private ask<T>(node: ts.Node, question: (checker: ts.TypeChecker) => T): T {
+    const answer = (): T => {
+      const checker = this.ensure();
+      bind(node.getSourceFile());
+      return question(checker);
+    };
+    return this.timer ? this.timer.time('checker', answer) : answer();
   }
 
   private ensure(): ts.TypeChecker {
@@ -187,9 +192,48 @@ export class TypeOracle {
         }),
     };
     const program = ts.createProgram({ rootNames: [MINIMAL_LIB_PATH, ...this.files.keys()], options: OPTIONS, host });
-    this.checker = program.getTypeChecker();
+    this.checker = lazilyBoundChecker(program);
     return this.checker;
   }
+}
+
+/** The compiler's own binder and checker, which `program.getTypeChecker()` would run over every file. */
+const compiler = ts as unknown as {
+  bindSourceFile(file: ts.SourceFile, options: ts.CompilerOptions): void;
+  createTypeChecker(host: ts.Program): ts.TypeChecker;
+};
+
+/**
+ * A checker that binds a file when it first resolves an import to it or is asked about it, not
+ * all up front: binding every parsed file was most of the checker's cost, and questions reach a
+ * fraction of them. Files that can add to what every file sees (scripts, `declare global`,
+ * `declare module`, `export as namespace`) are bound up front, as the compiler's checker needs.
+ * Binding is idempotent and kept on the syntax tree, so a file bound late is bound the same; every
+ * question binds its node's file first (`TypeOracle.ask`).
+ */
+function lazilyBoundChecker(program: ts.Program): ts.TypeChecker {
+  const upFront = program.getSourceFiles().filter(addsToEveryFile);
+  const host: ts.Program = Object.assign(Object.create(program) as ts.Program, {
+    getSourceFiles: () => upFront,
+    getSourceFile: (name: string) => {
+      const file = program.getSourceFile(name);
+      if (file) bind(file);
+      return file;
+    },
+  });
+  return compiler.createTypeChecker(host);
+}
+
+/** Binds a file the checker has not bound yet (see `lazilyBoundChecker`): a question's own file. */
+function bind(file: ts.SourceFile): void {
+  compiler.bindSourceFile(file, OPTIONS);
+}
+
+function addsToEveryFile(file: ts.SourceFile): boolean {
+  return (
+    !ts.isExternalModule(file) ||
+    file.statements.some((s) => ts.isModuleDeclaration(s) || ts.isNamespaceExportDeclaration(s))
+  );
 }
 
 /** The bare module names the files augment: `declare module 'fastify' { … }` in a module file. */
