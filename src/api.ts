@@ -171,6 +171,7 @@ function extractProject(options: Omit<AnalyzeOptions, 'changedSince'>): Extracte
           part: part.shape,
           candidates: {
             imported: [...part.candidates.imported],
+            deferred: [...part.candidates.deferred],
             importedWrapperModules: [...candidates.importedWrapperModules],
             metricsLibraryImported: candidates.metricsLibraryImported,
           },

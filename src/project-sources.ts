@@ -273,7 +273,8 @@ export class ProjectSources {
       const { scan } = read;
       scans.hashes.push(this.given.has(this.files[i]) ? '' : read.hash);
       scans.words[i] = WORDS.indexOf(scan.words);
-      scans.flags[i] = (scan.definesMetrics ? 1 : 0) | (scan.importsMetricsLibrary ? 2 : 0);
+      scans.flags[i] =
+        (scan.definesMetrics ? 1 : 0) | (scan.importsMetricsLibrary ? 2 : 0) | (scan.moduleScoped ? 4 : 0);
       scans.specifiers.push(scan.specifiers.join('\u0000'));
       scans.listened.push(scan.listened.join('\u0000'));
       scans.emitted.push(scan.emitted.join('\u0000'));
@@ -307,6 +308,7 @@ const UNSCANNED: SourceScan = {
   specifiers: [],
   definesMetrics: false,
   importsMetricsLibrary: false,
+  moduleScoped: false,
   listened: [],
   emitted: [],
 };
@@ -345,6 +347,7 @@ function scanAt(scans: Scans, j: number): SourceScan {
     specifiers: split(scans.specifiers[j]),
     definesMetrics: (scans.flags[j] & 1) !== 0,
     importsMetricsLibrary: (scans.flags[j] & 2) !== 0,
+    moduleScoped: (scans.flags[j] & 4) !== 0,
     listened: split(scans.listened[j]),
     emitted: split(scans.emitted[j]),
   };

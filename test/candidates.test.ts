@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LabelUse, RunResult } from '../src/types.js';
+import { scanSource } from '../src/extract/prefilter.js';
 import { runCli } from './helpers/cli.js';
 
 const GATEWAY = 'fixtures/projects/api-client-metrics';
@@ -17,8 +18,33 @@ describe('candidate selection', () => {
     });
     // The metric and the service names reach the client through calls in a file only imported by metric code.
     expect(bound('service')).toMatchObject({ kind: 'finite', values: ['orders', 'payments'] });
-    // Not parsed: catalog/retry-policy.ts (four imports away) and scripts/seed-catalog.ts (imported by nothing).
-    expect(report.stats).toMatchObject({ filesDiscovered: 10, filesParsed: 8 });
-    expect(stderr).toContain('  admitted: imported by metric code (3 levels), read for declarations and callers: 5\n');
+    // Not parsed: catalog/retry-policy.ts (four imports away), scripts/seed-catalog.ts (imported by
+    // nothing) and limits.ts (imports nothing of the project, and no import into it is followed).
+    expect(report.stats).toMatchObject({ filesDiscovered: 11, filesParsed: 8 });
+    expect(stderr).toContain('  admitted: imported by metric code (3 levels), read for declarations and callers: 6\n');
+    // catalog/operation.ts and limits.ts wait for an import to lead there; only the enum's does.
+    expect(stderr).toContain('  deferred: declarations only, parsed where an import leads: 2\n');
+    expect(stderr).toContain('  deferred, then parsed: 1\n');
+  });
+});
+
+describe('the scan of a file', () => {
+  it('tells an ES module whose declarations only its importers see, whose parsing can wait', () => {
+    expect(scanSource('export const MAX_BODY_BYTES = 1_000_000;\n').moduleScoped).toBe(true);
+    expect(
+      scanSource("import type { Region } from './regions';\nexport type Zone = `${Region}-a`;\n").moduleScoped,
+    ).toBe(true);
+    // Declarations every file sees: the checker needs them before any import leads there.
+    expect(scanSource('export {};\ndeclare global {\n  interface Window { build: string }\n}\n').moduleScoped).toBe(
+      false,
+    );
+    expect(
+      scanSource("import 'fastify';\ndeclare module 'fastify' {\n  interface FastifyReply { rpcStatus: string }\n}\n")
+        .moduleScoped,
+    ).toBe(false);
+    expect(scanSource('export as namespace Billing;\nexport const CURRENCY = "EUR";\n').moduleScoped).toBe(false);
+    // Scripts and CommonJS modules are not ES modules; a dynamic import() does not make one.
+    expect(scanSource('const LIMIT = 5;\nmodule.exports = { LIMIT };\n').moduleScoped).toBe(false);
+    expect(scanSource("import('./plugins').then((p) => p.load());\n").moduleScoped).toBe(false);
   });
 });

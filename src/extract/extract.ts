@@ -10,7 +10,7 @@ import type {
   SpanFact,
   WrapperSpec,
 } from '../types.js';
-import { compareLocations, displayPath } from '../util/paths.js';
+import { compareLocations, compareStrings, displayPath } from '../util/paths.js';
 import { parseDirectives } from './syntax/directives.js';
 import { LabelUseCollector } from './facts/label-uses.js';
 import { OTEL } from './libraries/opentelemetry.js';
@@ -86,12 +86,23 @@ export function extract(options: ExtractOptions): Extraction {
   const controllers: ts.ClassDeclaration[] = [];
   const viewNodes: ts.Node[] = [];
   const { candidates } = options;
-  timer.count('parsed', candidates.files.length);
+  if (candidates.deferred.size > 0)
+    timer.count('deferred: declarations only, parsed where an import leads', candidates.deferred.size);
   // Every file's calls, for the project-wide facts; the ones above leave out files only imported by metric code.
   const allCalls: ts.CallExpression[] = [];
   const allNews: ts.NewExpression[] = [];
+  const lateProblems: Notice[] = [];
   for (const file of candidates.files) {
     const shownAs = displayPath(root, file);
+    if (candidates.deferred.has(file)) {
+      project.defer(file, () => {
+        const late = timer.time('parse', () => parseOrSkip(file, texts.get(file)!, shownAs));
+        if ('sourceFile' in late) return late.sourceFile;
+        lateProblems.push(late.problem);
+        return undefined;
+      });
+      continue;
+    }
     const parsed = timer.time('parse', () => parseOrSkip(file, texts.get(file)!, shownAs));
     if ('problem' in parsed) {
       notices.push(parsed.problem);
@@ -127,7 +138,7 @@ export function extract(options: ExtractOptions): Extraction {
   }
 
   const evaluator = new StaticEvaluator(project);
-  const types = new TypeOracle(project.files, options.modules, timer);
+  const types = new TypeOracle(project.files, options.modules, timer, project);
   const packages = new PackageIndex(root, options.packages);
   const calls = new CallGraph(
     project,
@@ -217,6 +228,9 @@ export function extract(options: ExtractOptions): Extraction {
     flow,
     evaluator,
   ).sort(byLocation);
+  notices.push(...lateProblems.sort((a, b) => compareStrings(a.file ?? '', b.file ?? '')));
+  if (candidates.deferred.size > 0) timer.count('deferred, then parsed', project.parsedOnDemand);
+  timer.count('parsed', project.files.size + project.parsedOnDemand);
   return {
     catalog: {
       metrics: [...definitions.defs].sort(byLocation),
@@ -235,7 +249,7 @@ export function extract(options: ExtractOptions): Extraction {
     },
     notices,
     directives,
-    filesParsed: project.files.size,
+    filesParsed: project.files.size + project.parsedOnDemand,
   };
 }
 

@@ -39,8 +39,14 @@ const LIBRARY_EVENTS = new Set([
   'timeout',
   'open',
 ]);
+/** An `import` or `export` statement at the start of a line (not `import(…)`): the file is an ES module. */
+const ES_MODULE_STATEMENT = /^[ \t]*(?:import[ \t]*[\w{*'"]|export[ \t])/m;
+/** Declarations a module makes for every file: globals, other modules' augmentations, a UMD global. */
+const OUTSIDE_DECLARATION = /\bdeclare\s+(?:global|module)\b|\bexport\s+as\s+namespace\b/;
 const IMPORT_SPECIFIER = /(?:from\s+|require\s*\(\s*|import\s*\(\s*)['"]([^'"]+)['"]/g;
 const IMPORT_CLOSURE_DEPTH = 3;
+/** Node's HTTP modules: a file importing one may call out without any of the words above. */
+const HTTP_MODULES = new Set(['http', 'https', 'node:http', 'node:https']);
 
 /**
  * What the prefilter reads in one file's text, by itself: a function of the text alone, so a run can
@@ -53,6 +59,11 @@ export interface SourceScan {
   specifiers: string[];
   definesMetrics: boolean;
   importsMetricsLibrary: boolean;
+  /**
+   * An ES module that declares nothing outside itself (no `declare global`, `declare module`,
+   * `export as namespace`): what it declares is seen only by importing it, so parsing it can wait.
+   */
+  moduleScoped: boolean;
   /** Event names the file listens for, other than streams' and sockets' own. */
   listened: string[];
   /** Event names the file emits. */
@@ -73,6 +84,7 @@ export function scanSource(text: string): SourceScan {
     specifiers: [...text.matchAll(IMPORT_SPECIFIER)].map((m) => m[1]),
     definesMetrics: DEFINES_METRICS.test(text),
     importsMetricsLibrary: METRICS_LIBRARY_IMPORT.test(text),
+    moduleScoped: ES_MODULE_STATEMENT.test(text) && !OUTSIDE_DECLARATION.test(text),
     // Every listening call has `.on` or `Listener` in it: most files need no regular expression.
     listened:
       text.includes('.on') || text.includes('Listener')
@@ -88,6 +100,12 @@ export interface Candidates {
   files: string[];
   /** Of the files, those only imported by metric code: parsed for declarations and callers, not analysed. */
   imported: ReadonlySet<string>;
+  /**
+   * Of those, the ones that import no other file of the run and no HTTP module (constants, enums,
+   * types): they call nothing the analysis follows and make no outbound call, so they are parsed
+   * only when an import is followed into them (see `ProjectIndex.defer`).
+   */
+  deferred: ReadonlySet<string>;
   /** Every file's importers, parsed or not: which files a process loads together. */
   importers: ReadonlyMap<string, readonly string[]>;
   /** The metric helper packages (declared wrappers and presets) some file imports. */
@@ -172,9 +190,18 @@ export function selectCandidates(
   step('imported by a route file');
   selected.forEach((f) => imported.delete(f));
   admitted('imported by metric code (3 levels), read for declarations and callers', imported.size);
+  const deferred = new Set(
+    [...imported].filter(
+      (f) =>
+        scans.get(f)!.moduleScoped &&
+        !(imports.get(f) ?? []).some((target) => selected.has(target) || imported.has(target)) &&
+        !scans.get(f)!.specifiers.some((s) => HTTP_MODULES.has(s)),
+    ),
+  );
   return {
     files: [...selected, ...imported].sort(),
     imported,
+    deferred,
     importers,
     importedWrapperModules,
     metricsLibraryImported,

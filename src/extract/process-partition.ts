@@ -67,6 +67,7 @@ export function partitionByProcess(
         ...candidates,
         files,
         imported: new Set([...candidates.imported].filter((f) => group.has(f))),
+        deferred: new Set([...candidates.deferred].filter((f) => group.has(f))),
       },
       shape: { name, edges: edges.get(name) ?? [], packages: describe },
     };

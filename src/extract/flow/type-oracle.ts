@@ -68,12 +68,19 @@ const OPTIONS: ts.CompilerOptions = {
   jsx: ts.JsxEmit.Preserve,
 };
 
+/** Files parsed only when something reads them (see `ProjectIndex.defer`). */
+export interface DeferredFiles {
+  fileAt(path: string): ts.SourceFile | undefined;
+  knows(path: string): boolean;
+}
+
 /**
  * The type checker, for what syntax cannot decide (`order.status` typed by an interface, a metric
  * object passed around as `ReturnType<typeof createMetrics>`). Built once, lazily, over the source
  * files extraction already parsed (no second parse: its nodes are the extraction's nodes), with
  * obslint's own module resolution, without lib files or node_modules: literal and enum types need
- * neither, and the check stays cheap.
+ * neither, and the check stays cheap. No program is built over the files: the checker reaches a
+ * file, and binds it, only when it resolves an import to it or a question is asked in it.
  */
 export class TypeOracle {
   private checker?: ts.TypeChecker;
@@ -82,6 +89,7 @@ export class TypeOracle {
     private readonly files: ReadonlyMap<string, ts.SourceFile>,
     private readonly modules: ModuleResolver,
     private readonly timer?: PhaseTimer,
+    private readonly deferred?: DeferredFiles,
   ) {}
 
   /** The finite set of values the expression's type allows, or undefined when the type is open. */
@@ -149,7 +157,7 @@ export class TypeOracle {
   private ask<T>(node: ts.Node, question: (checker: ts.TypeChecker) => T): T {
     const answer = (): T => {
       const checker = this.ensure();
-      bind(node.getSourceFile());
+      prepare(node.getSourceFile());
       return question(checker);
     };
     return this.timer ? this.timer.time('checker', answer) : answer();
@@ -159,74 +167,122 @@ export class TypeOracle {
     if (this.checker) return this.checker;
     const lib = ts.createSourceFile(MINIMAL_LIB_PATH, MINIMAL_LIB, ts.ScriptTarget.Latest, true);
     const augmented = augmentedModules(this.files.values());
-    const stub = (path: string): ts.SourceFile | undefined =>
-      path.startsWith(STUB_DIR) ? ts.createSourceFile(path, 'export {};', ts.ScriptTarget.Latest, true) : undefined;
-    const exists = (path: string): boolean => this.files.has(path);
+    const stubs = new Map<string, ts.SourceFile>();
+    const stub = (path: string): ts.SourceFile | undefined => {
+      if (!path.startsWith(STUB_DIR)) return undefined;
+      let file = stubs.get(path);
+      if (!file) stubs.set(path, (file = ts.createSourceFile(path, 'export {};', ts.ScriptTarget.Latest, true)));
+      return file;
+    };
+    const exists = (path: string): boolean => this.files.has(path) || (this.deferred?.knows(path) ?? false);
+    const fileAt = (path: string): ts.SourceFile | undefined =>
+      path === MINIMAL_LIB_PATH ? lib : (this.files.get(path) ?? this.deferred?.fileAt(path) ?? stub(path));
     const resolutions = new Map<string, string | undefined>();
-    const host: ts.CompilerHost = {
-      getSourceFile: (name) => (name === MINIMAL_LIB_PATH ? lib : (this.files.get(name) ?? stub(name))),
+    const resolve = (specifier: string, containingFile: string): string | undefined => {
+      // A specifier means the same from every file of a directory: thousands of files import the
+      // same few modules, and each resolution probes every extension (and every alias).
+      const key = `${dirname(containingFile)}\u0000${specifier}`;
+      if (!resolutions.has(key)) resolutions.set(key, this.modules.resolve(specifier, containingFile, exists));
+      // A package the project augments (`declare module 'fastify' { interface FastifyReply { … } }`)
+      // but obslint does not read: an empty module, so that the augmentation types what it declares.
+      return (
+        resolutions.get(key) ??
+        (augmented.has(specifier) ? `${STUB_DIR}${specifier.replace(/[^\w@/.-]/g, '_')}.d.ts` : undefined)
+      );
+    };
+    const libOnly: ts.CompilerHost = {
+      getSourceFile: (name) => (name === MINIMAL_LIB_PATH ? lib : undefined),
       getDefaultLibFileName: () => MINIMAL_LIB_PATH,
       writeFile: () => undefined,
       getCurrentDirectory: () => '/',
       getCanonicalFileName: (name) => name,
       useCaseSensitiveFileNames: () => true,
       getNewLine: () => '\n',
-      fileExists: (name) => name === MINIMAL_LIB_PATH || exists(name),
+      fileExists: (name) => name === MINIMAL_LIB_PATH,
       readFile: () => undefined,
-      resolveModuleNameLiterals: (literals, containingFile) =>
-        literals.map((literal) => {
-          // A specifier means the same from every file of a directory: thousands of files import the
-          // same few modules, and each resolution probes every extension (and every alias).
-          const key = `${dirname(containingFile)}\u0000${literal.text}`;
-          if (!resolutions.has(key)) resolutions.set(key, this.modules.resolve(literal.text, containingFile, exists));
-          // A package the project augments (`declare module 'fastify' { interface FastifyReply { … } }`)
-          // but obslint does not read: an empty module, so that the augmentation types what it declares.
-          const resolved =
-            resolutions.get(key) ??
-            (augmented.has(literal.text) ? `${STUB_DIR}${literal.text.replace(/[^\w@/.-]/g, '_')}.d.ts` : undefined);
-          return {
-            resolvedModule: resolved
-              ? { resolvedFileName: resolved, extension: extensionOf(resolved), isExternalLibraryImport: false }
-              : undefined,
-          };
-        }),
     };
-    const program = ts.createProgram({ rootNames: [MINIMAL_LIB_PATH, ...this.files.keys()], options: OPTIONS, host });
-    this.checker = lazilyBoundChecker(program);
+    // A program of the lib alone answers what the checker asks of a program beyond files and imports
+    // (the options, each file's module format).
+    const base = ts.createProgram({ rootNames: [MINIMAL_LIB_PATH], options: OPTIONS, host: libOnly });
+    this.checker = lazyChecker(base, [lib, ...[...this.files.values()].filter(addsToEveryFile)], fileAt, resolve);
     return this.checker;
   }
 }
 
-/** The compiler's own binder and checker, which `program.getTypeChecker()` would run over every file. */
+/** The compiler's own binder and checker, which a program runs over every one of its files. */
 const compiler = ts as unknown as {
   bindSourceFile(file: ts.SourceFile, options: ts.CompilerOptions): void;
   createTypeChecker(host: ts.Program): ts.TypeChecker;
 };
 
 /**
- * A checker that binds a file when it first resolves an import to it or is asked about it, not
- * all up front: binding every parsed file was most of the checker's cost, and questions reach a
- * fraction of them. Files that can add to what every file sees (scripts, `declare global`,
- * `declare module`, `export as namespace`) are bound up front, as the compiler's checker needs.
- * Binding is idempotent and kept on the syntax tree, so a file bound late is bound the same; every
- * question binds its node's file first (`TypeOracle.ask`).
+ * A checker over files it binds as it reaches them: binding every parsed file was most of the
+ * checker's cost, and questions reach a fraction of them. `upFront` are the files that can add to
+ * what every file sees (scripts, `declare global`, `declare module`, `export as namespace`), which
+ * the checker merges when it starts. Files are reached through `fileAt` and imports resolved by
+ * `resolve`, obslint's own resolution; the rest of what a checker asks of a program, `base` answers.
  */
-function lazilyBoundChecker(program: ts.Program): ts.TypeChecker {
-  const upFront = program.getSourceFiles().filter(addsToEveryFile);
-  const host: ts.Program = Object.assign(Object.create(program) as ts.Program, {
+function lazyChecker(
+  base: ts.Program,
+  upFront: ts.SourceFile[],
+  fileAt: (path: string) => ts.SourceFile | undefined,
+  resolve: (specifier: string, containingFile: string) => string | undefined,
+): ts.TypeChecker {
+  upFront.forEach(prepare);
+  const reach = (path: string): ts.SourceFile | undefined => {
+    const file = fileAt(path);
+    return file && prepare(file);
+  };
+  const host: ts.Program = Object.assign(Object.create(base) as ts.Program, {
     getSourceFiles: () => upFront,
-    getSourceFile: (name: string) => {
-      const file = program.getSourceFile(name);
-      if (file) bind(file);
-      return file;
+    getSourceFile: reach,
+    getSourceFileByPath: reach,
+    getResolvedModule: (file: ts.SourceFile, specifier: string) => {
+      const resolved = resolve(specifier, file.fileName);
+      return {
+        resolvedModule: resolved
+          ? { resolvedFileName: resolved, extension: extensionOf(resolved), isExternalLibraryImport: false }
+          : undefined,
+      };
     },
   });
   return compiler.createTypeChecker(host);
 }
 
-/** Binds a file the checker has not bound yet (see `lazilyBoundChecker`): a question's own file. */
-function bind(file: ts.SourceFile): void {
+const prepared = new WeakSet<ts.SourceFile>();
+
+/**
+ * What a program does to a file before its checker reads it: its paths, its module augmentations,
+ * its binding. Idempotent, and kept on the syntax tree: a file reached late is prepared the same.
+ */
+function prepare(file: ts.SourceFile): ts.SourceFile {
+  if (prepared.has(file)) return file;
+  prepared.add(file);
+  const internal = file as unknown as {
+    path?: string;
+    resolvedPath?: string;
+    originalFileName?: string;
+    moduleAugmentations?: readonly ts.Node[];
+  };
+  internal.path ??= file.fileName;
+  internal.resolvedPath ??= file.fileName;
+  internal.originalFileName ??= file.fileName;
+  internal.moduleAugmentations ??= augmentationNames(file);
   compiler.bindSourceFile(file, OPTIONS);
+  return file;
+}
+
+/** A program's record of a module's augmentations: the names of its `declare module 'x'` and `declare global`. */
+function augmentationNames(file: ts.SourceFile): ts.Node[] {
+  if (!ts.isExternalModule(file)) return [];
+  return file.statements
+    .filter(
+      (s): s is ts.ModuleDeclaration =>
+        ts.isModuleDeclaration(s) &&
+        (ts.isStringLiteral(s.name) || (s.flags & ts.NodeFlags.GlobalAugmentation) !== 0) &&
+        (s.modifiers?.some((m) => m.kind === ts.SyntaxKind.DeclareKeyword) ?? false),
+    )
+    .map((s) => s.name);
 }
 
 function addsToEveryFile(file: ts.SourceFile): boolean {

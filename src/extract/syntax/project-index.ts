@@ -40,6 +40,39 @@ export class ProjectIndex {
     this.files.set(sourceFile.fileName, sourceFile);
   }
 
+  /**
+   * A file parsed only when something reads it (an import followed into it, the checker): it holds
+   * declarations for the others and nothing of its own to look for (see `Candidates.deferred`). It
+   * never joins `files`, so what is indexed and iterated does not depend on which questions were
+   * asked first; a file that does not parse is as absent as it would be parsed up front.
+   */
+  defer(path: string, parse: () => ts.SourceFile | undefined): void {
+    this.deferred.set(path, parse);
+  }
+
+  /** The parsed file at `path`, parsing a deferred one on first need. */
+  fileAt(path: string): ts.SourceFile | undefined {
+    const parsed = this.files.get(path);
+    if (parsed) return parsed;
+    const parse = this.deferred.get(path);
+    if (!parse) return undefined;
+    if (!this.parsedLate.has(path)) this.parsedLate.set(path, parse());
+    return this.parsedLate.get(path);
+  }
+
+  /** Whether `path` is a file of the run, parsed or deferred. */
+  knows(path: string): boolean {
+    return this.files.has(path) || this.deferred.has(path);
+  }
+
+  /** How many deferred files were parsed after all. */
+  get parsedOnDemand(): number {
+    return [...this.parsedLate.values()].filter((f) => f !== undefined).length;
+  }
+
+  private readonly deferred = new Map<string, () => ts.SourceFile | undefined>();
+  private readonly parsedLate = new Map<string, ts.SourceFile | undefined>();
+
   /** Every `x.member = value` (`this.member = value` included), by member name. */
   private readonly assignmentsByMember = new Map<string, ts.BinaryExpression[]>();
   private readonly namedClasses: ts.ClassLikeDeclaration[] = [];
@@ -162,12 +195,12 @@ export class ProjectIndex {
     const key = `${dirname(fromFile)}\u0000${specifier}`;
     if (!this.resolved.has(key)) this.resolved.set(key, this.modules.resolve(specifier, fromFile, this.hasFile));
     const path = this.resolved.get(key);
-    return path === undefined ? undefined : this.files.get(path);
+    return path === undefined ? undefined : this.fileAt(path);
   }
 
   private readonly resolved = new Map<string, string | undefined>();
   /** One function for the one file set (the resolver keeps answers per function). */
-  private readonly hasFile = (path: string): boolean => this.files.has(path);
+  private readonly hasFile = (path: string): boolean => this.knows(path);
   private readonly exports = new Map<string, Declaration | undefined>();
 
   /** The declaration an exported name refers to, following re-exports. */
