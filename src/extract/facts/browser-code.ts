@@ -9,16 +9,90 @@ const HOOK_NAME = /^use[A-Z0-9]/;
 /**
  * Whether an outbound call runs in the user's browser, where a server's tracing does not reach:
  * a request to a path of the page's own origin (`fetch('/api/…')`, which Node cannot resolve), a
- * call inside a React hook or a callback handed to one, a component file (JSX) of a package
- * that runs no server, or a file that reads `window` or `document`.
+ * call inside a React hook or a callback handed to one, or inside a component that calls hooks
+ * (its event handlers), a component file (JSX) of a package that runs no server, a file that
+ * reads `window` or `document`, one written for the DOM (`/// <reference lib="dom" />`), or one
+ * that renders a page into it (`render` from `preact`, `createRoot` from `react-dom/client`).
  */
 export function runsInBrowser(call: ts.CallExpression | ts.NewExpression, scope: PackageScope): boolean {
   const file = call.getSourceFile();
   return (
     sameOriginPath(call) ||
     insideReactHook(call) ||
+    insideComponentWithHooks(call) ||
     (hasJsx(file) && (!runsServer(scope.manifest) || (rendersPages(scope) && !serverSideOfPage(call)))) ||
-    usesBrowserGlobals(file)
+    usesBrowserGlobals(file) ||
+    writtenForTheDom(file) ||
+    rendersIntoThePage(file)
+  );
+}
+
+/** `/// <reference lib="dom" />`: the file declares that it runs where the DOM is. */
+function writtenForTheDom(file: ts.SourceFile): boolean {
+  return file.libReferenceDirectives.some((ref) => ref.fileName.toLowerCase() === 'dom');
+}
+
+/** The functions that mount components into the page, by the module that exports them. */
+const PAGE_RENDERERS: Readonly<Record<string, readonly string[]>> = {
+  preact: ['render', 'hydrate'],
+  'react-dom': ['render', 'hydrate', 'createRoot', 'hydrateRoot'],
+  'react-dom/client': ['createRoot', 'hydrateRoot'],
+  'solid-js/web': ['render', 'hydrate'],
+};
+
+/** A module that imports what mounts components into the page: the page's own entry. */
+function rendersIntoThePage(file: ts.SourceFile): boolean {
+  return file.statements.some(
+    (s) =>
+      ts.isImportDeclaration(s) &&
+      ts.isStringLiteral(s.moduleSpecifier) &&
+      s.importClause?.namedBindings !== undefined &&
+      ts.isNamedImports(s.importClause.namedBindings) &&
+      s.importClause.namedBindings.elements.some((e) =>
+        (PAGE_RENDERERS[(s.moduleSpecifier as ts.StringLiteral).text] ?? []).includes((e.propertyName ?? e.name).text),
+      ),
+  );
+}
+
+/**
+ * Inside a function component that calls hooks (`const [error, setError] = useState(null)`): its
+ * event handlers and effects run in the page. Hooks are not allowed in server components.
+ */
+function insideComponentWithHooks(node: ts.Node): boolean {
+  if (!importsUiLibrary(node.getSourceFile())) return false;
+  for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
+    const body = 'body' in fn ? fn.body : undefined;
+    if (body && ts.isBlock(body) && body.statements.some(callsHook)) return true;
+  }
+  return false;
+}
+
+/** Component libraries: in a file importing none, `useContainer(…)` and the like are no hooks. */
+const UI_LIBRARIES = ['react', 'preact', 'htm/preact', 'solid-js', 'vue'];
+
+function importsUiLibrary(file: ts.SourceFile): boolean {
+  return file.statements.some(
+    (s) =>
+      ts.isImportDeclaration(s) &&
+      ts.isStringLiteral(s.moduleSpecifier) &&
+      UI_LIBRARIES.some((ui) => {
+        const module = (s.moduleSpecifier as ts.StringLiteral).text;
+        return module === ui || module.startsWith(`${ui}/`);
+      }),
+  );
+}
+
+/** A statement of a component's body that calls a hook: `useEffect(…)`, `const [a, setA] = useState()`. */
+function callsHook(statement: ts.Statement): boolean {
+  const isHookCall = (e: ts.Expression | undefined): boolean => {
+    const call = e && skipOuter(e);
+    if (!call || !ts.isCallExpression(call)) return false;
+    const name = calleeName(skipOuter(call.expression));
+    return name !== undefined && HOOK_NAME.test(name);
+  };
+  if (ts.isExpressionStatement(statement)) return isHookCall(statement.expression);
+  return (
+    ts.isVariableStatement(statement) && statement.declarationList.declarations.some((d) => isHookCall(d.initializer))
   );
 }
 

@@ -27,6 +27,9 @@ export function lookupGuard(node: ts.Node): { holder: ts.Expression | undefined 
     if (ts.isIfStatement(parent) && parent.thenStatement === child) {
       const missing = missingLookup(parent.expression);
       if (missing) return { holder: missing.kind === ts.SyntaxKind.CallExpression ? undefined : missing };
+      // `if (!gauge) gauge = new Gauge(…)`: made once, into the variable tested, on first need.
+      const unset = missingValue(parent.expression);
+      if (unset && assignedTo(node, unset)) return { holder: unset };
     }
     // `if (metric) { return metric } else { create }`, and `if (existing) return existing; create`.
     if (ts.isIfStatement(parent) && parent.elseStatement === child && presentLookup(parent.expression))
@@ -54,6 +57,31 @@ function missingLookup(condition: ts.Expression): ts.Expression | undefined {
   if (ts.isCallExpression(looked)) return isLookupCall(looked) ? looked : undefined;
   if (ts.isElementAccessExpression(looked)) return looked;
   return ts.isIdentifier(looked) && holdsLookup(looked) ? looked : undefined;
+}
+
+/** `!gauge`, `gauge == null`, `this.gauge === undefined`: the variable or field tested for no value. */
+function missingValue(condition: ts.Expression): ts.Expression | undefined {
+  const c = skipOuter(condition);
+  const tested =
+    ts.isPrefixUnaryExpression(c) && c.operator === ts.SyntaxKind.ExclamationToken
+      ? skipOuter(c.operand)
+      : ts.isBinaryExpression(c) && EQUALITY.has(c.operatorToken.kind)
+        ? comparedWithNullish(c)
+        : undefined;
+  return tested && (ts.isIdentifier(tested) || ts.isPropertyAccessExpression(tested)) ? tested : undefined;
+}
+
+/** `holder = node` (through parentheses and type assertions). */
+function assignedTo(node: ts.Node, holder: ts.Expression): boolean {
+  let value: ts.Node = node;
+  while (ts.isParenthesizedExpression(value.parent) || ts.isAsExpression(value.parent)) value = value.parent;
+  const assignment = value.parent;
+  return (
+    ts.isBinaryExpression(assignment) &&
+    assignment.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+    assignment.right === value &&
+    skipOuter(assignment.left).getText() === holder.getText()
+  );
 }
 
 /** `metric` holding a lookup, `map.has(name)`, `metric !== undefined`: the looked-up metric is there. */

@@ -7,6 +7,8 @@ import { encloses, lookup, propertyName, skipOuter, type Declaration } from '../
 import { forEachDescendant } from '../syntax/walk.js';
 
 const SPAN_NAMING_CALLS = new Set(['startSpan', 'startActiveSpan', 'updateName', 'getTracer', 'getMeter']);
+/** What an OpenTelemetry API, provider or SDK is called: `metrics`, `trace`, `meterProvider`, `otel`, `sdk`. */
+const TELEMETRY_RECEIVER = /metric|meter|trac|provider|otel|telemetry|sdk|opentelemetry|api/i;
 /** OpenTelemetry spans end with `end()`; OpenTracing's and dd-trace's with `finish()`. */
 const END_METHODS = new Set(['end', 'finish']);
 
@@ -30,6 +32,8 @@ export function spanFact(
   // `startSpan` and `updateName` are common words: the receiver must look like a tracer or a span.
   if (method === 'startSpan' && !isTracer(receiver)) return undefined;
   if (method === 'updateName' && !/span/i.test(text(receiver))) return undefined;
+  // `metrics.getMeter`, `tracerProvider.getTracer`: not a device's `D(vatAdmin).getMeter(meterID)`.
+  if ((method === 'getMeter' || method === 'getTracer') && !TELEMETRY_RECEIVER.test(text(receiver))) return undefined;
   const name = call.arguments[0];
   const fact: SpanFact = {
     call: method,
