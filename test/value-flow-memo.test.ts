@@ -92,8 +92,10 @@ describe('value flow memo', () => {
     const files = {
       'wide.ts': [
         "import { Counter } from 'prom-client';",
-        'export function spread(p: unknown) { return p; }',
-        'export function sink(m: Counter) { console.log(m); return m; }',
+        // Each returns a copy of its parameter, not the parameter itself (which a call would take
+        // from its own argument): its callers are followed.
+        'export function spread(p: unknown) { const q = p; return q; }',
+        'export function sink(m: Counter) { console.log(m); const kept = m; return kept; }',
         'export function pick(b: Counter) { return spread(-1) ?? sink(b); }',
         ...Array.from({ length: 560 }, (_, i) => `spread(${i});`),
         ...Array.from({ length: 40 }, (_, i) => `sink(new Counter({ name: 'sunk_${i}_total', help: 'Sunk' }));`),

@@ -206,8 +206,19 @@ export class ProvenanceAnalyzer implements ValueWalker {
       literalParts.push(span.literal.text);
     }
     if (parts.length === 1 && !e.head.text && !e.templateSpans[0].literal.text)
-      return this.of(parts[0], env, depth + 1);
+      return this.typedWhereUnknown(parts[0], this.of(parts[0], env, depth + 1));
     return this.concatenation(parts, e, env, depth, literalParts);
+  }
+
+  /**
+   * A part of a template or concatenation obslint cannot follow, bounded by its type where that is a
+   * union of literals (`${runtimeType}` with `runtimeType: 'nodejs' | 'aworker'`): as for a label's
+   * value itself, whose type is asked only of the whole, here a `string`.
+   */
+  private typedWhereUnknown(part: ts.Expression, bound: Bound): Bound {
+    if (bound.kind !== 'unknown') return bound;
+    const typed = this.types.finiteValues(part);
+    return typed ? finite(typed.values, `type \`${shortened(typed.type)}\``) : bound;
   }
 
   private concatenation(
@@ -217,7 +228,7 @@ export class ProvenanceAnalyzer implements ValueWalker {
     depth: number,
     literals?: string[],
   ): Bound {
-    const bounds = exprs.map((x) => this.of(x, env, depth + 1));
+    const bounds = exprs.map((x) => this.typedWhereUnknown(x, this.of(x, env, depth + 1)));
     const staticText =
       literals?.join('') ??
       exprs

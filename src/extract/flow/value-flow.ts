@@ -697,6 +697,9 @@ export class ValueFlow {
       if (stored) return stored;
     }
     const fn = calledFunction(callee, this.project) ?? this.calledMethod(callee, depth);
+    const passedBack = fn && this.returnedArguments(fn, e);
+    if (passedBack)
+      return [{ expr: e, path: [], expanded: true }, ...passedBack.flatMap((a) => this.follow(a, depth + 1))];
     const returns = fn
       ? returnedValues(fn).flatMap((r) => this.invokedArgument(fn, r, e) ?? [r])
       : this.passedFunctions(callee, depth).flatMap(returnedValues);
@@ -706,6 +709,23 @@ export class ValueFlow {
       { expr: e, path: [], expanded: true },
       ...returns.flatMap((r) => (fn && this.fieldNamedByArgument(fn, r, e, depth)) ?? this.follow(r, depth + 1)),
     ];
+  }
+
+  /**
+   * `attachMetric(name, metric)` that returns `metric` (or the one registered under the same name):
+   * a function that hands back an argument returns, at each call, what that call passed, not what
+   * every caller passes. Undefined when no returned value is a parameter.
+   */
+  private returnedArguments(fn: ts.SignatureDeclaration, call: ts.CallExpression): ts.Expression[] | undefined {
+    const passed: ts.Expression[] = [];
+    for (const returned of returnedValues(fn)) {
+      const r = skipOuter(returned);
+      const decl = ts.isIdentifier(r) ? lookup(r.text, r) : undefined;
+      if (decl?.kind !== 'parameter' || decl.fn !== fn || decl.path.length > 0 || decl.node.dotDotDotToken) continue;
+      const arg = call.arguments[decl.index];
+      if (arg && !ts.isSpreadElement(arg)) passed.push(arg);
+    }
+    return passed.length > 0 ? passed : undefined;
   }
 
   /**
@@ -769,10 +789,13 @@ export class ValueFlow {
     const exported = moduleFile && functionOfDeclaration(this.project.findExport(moduleFile, method));
     if (exported) return exported;
     const classes: ts.ClassLikeDeclaration[] = [];
+    // `Monitoring.attachMetric(…)`: a static method of the class named.
+    const named = receiver.kind === ts.SyntaxKind.ThisKeyword ? undefined : this.classNamed(receiver);
     if (receiver.kind === ts.SyntaxKind.ThisKeyword) {
       const cls = enclosingClassLike(receiver);
       if (cls) classes.push(cls);
-    } else {
+    } else if (named) classes.push(named);
+    else {
       for (const source of this.follow(receiver, depth + 1)) {
         if (isInjected(source) || source.path.length > 0) continue;
         const created = skipOuter(source.expr);
@@ -795,8 +818,15 @@ export class ValueFlow {
     return undefined;
   }
 
+  /** The class an expression names: `Metrics`, imported or not, or a namespace's `metrics.Metrics`. */
   private classNamed(expr: ts.Expression): ts.ClassDeclaration | undefined {
     const callee = skipOuter(expr);
+    if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(skipOuter(callee.expression))) {
+      const namespace = skipOuter(callee.expression) as ts.Identifier;
+      const decl = lookup(namespace.text, namespace);
+      const file = decl?.kind === 'import' ? this.project.namespaceFile(decl) : undefined;
+      return file ? classOf(this.project.findExport(file, callee.name.text)) : undefined;
+    }
     const decl = ts.isIdentifier(callee) ? lookup(callee.text, callee) : undefined;
     return decl?.kind === 'class'
       ? decl.node
@@ -1175,24 +1205,12 @@ export class ValueFlow {
         if (target?.kind === 'import' && this.isPackage(target)) return [{ expr: target.name, path: [] }];
         return target ? this.declared(target, object, depth + 1) : undefined;
       }
-      const cls =
-        decl?.kind === 'class'
-          ? decl.node
-          : decl?.kind === 'import'
-            ? classOf(this.project.followImport(decl))
-            : undefined;
+      const cls = this.classNamed(object);
       if (cls) return this.staticField(cls, member, depth);
       return undefined;
     }
     if (ts.isNewExpression(object)) {
-      const callee = skipOuter(object.expression);
-      const decl = ts.isIdentifier(callee) ? lookup(callee.text, callee) : undefined;
-      const cls =
-        decl?.kind === 'class'
-          ? decl.node
-          : decl?.kind === 'import'
-            ? classOf(this.project.followImport(decl))
-            : undefined;
+      const cls = this.classNamed(object.expression);
       return cls ? this.instanceField(cls, member, depth) : undefined;
     }
     // A record filled by key (`const metrics = {}; metrics[name] = new Counter(…)`) is read in `follow`.
