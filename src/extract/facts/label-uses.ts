@@ -9,7 +9,7 @@ import type { ProjectIndex } from '../syntax/project-index.js';
 import type { ProvenanceAnalyzer } from '../flow/provenance.js';
 import { shortened, text } from '../flow/sources.js';
 import { unitOf } from './observed-units.js';
-import { lookup, propertyName, skipOuter } from '../syntax/scope.js';
+import { enclosingClassLike, lookup, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
 import { exemplarForm } from './lookup-guard.js';
 import { constantKeys, type StaticEvaluator } from '../flow/static-eval.js';
 import type { CallGraph, Caller } from '../flow/call-graph.js';
@@ -235,28 +235,35 @@ export class LabelUseCollector {
         .filter((def) => def.library === 'opentelemetry')
         .map((def) => ({ def, value: args[0], attributes: args[1] }));
     }
-    return [this.observableRecording(args, receiver)].filter((r) => r !== undefined);
+    return this.observableRecordings(args, receiver);
   }
 
-  private observableRecording(
+  /**
+   * `result.observe(…)` in an observable callback: the instrument the callback was registered on
+   * (`gauge.addCallback(cb)`), or the one observed (`meter.addBatchObservableCallback(cb, [gauge])`).
+   */
+  private observableRecordings(
     args: ts.NodeArray<ts.Expression>,
     receiver: ts.Expression,
-  ): { def: MetricDef; value?: ts.Expression; attributes?: ts.Expression } | undefined {
-    if (!ts.isIdentifier(receiver)) return undefined;
+  ): { def: MetricDef; value?: ts.Expression; attributes?: ts.Expression }[] {
+    if (!ts.isIdentifier(receiver)) return [];
     const decl = lookup(receiver.text, receiver);
-    const registration = decl?.kind === 'parameter' && decl.index === 0 ? decl.fn.parent : undefined;
-    if (!registration || !ts.isCallExpression(registration) || !ts.isPropertyAccessExpression(registration.expression))
-      return undefined;
-    const registrar = registration.expression.name.text;
-    if (registrar === 'addCallback') {
-      const def = this.resolver.resolve(registration.expression.expression);
-      return def?.library === 'opentelemetry' ? { def, value: args[0], attributes: args[1] } : undefined;
+    if (decl?.kind !== 'parameter' || decl.index !== 0) return [];
+    const recordings: { def: MetricDef; value?: ts.Expression; attributes?: ts.Expression }[] = [];
+    for (const registration of observableRegistrations(decl.fn, this.project)) {
+      const registrar = (registration.expression as ts.PropertyAccessExpression).name.text;
+      const def =
+        registrar === 'addCallback'
+          ? this.resolver.resolve((registration.expression as ts.PropertyAccessExpression).expression)
+          : args[0] && this.resolver.resolve(args[0]);
+      if (def?.library !== 'opentelemetry' || recordings.some((r) => r.def === def)) continue;
+      recordings.push(
+        registrar === 'addCallback'
+          ? { def, value: args[0], attributes: args[1] }
+          : { def, value: args[1], attributes: args[2] },
+      );
     }
-    if (registrar === 'addBatchObservableCallback' && args[0]) {
-      const def = this.resolver.resolve(args[0]);
-      return def?.library === 'opentelemetry' ? { def, value: args[1], attributes: args[2] } : undefined;
-    }
-    return undefined;
+    return recordings;
   }
 
   private otelUse(
@@ -736,4 +743,52 @@ function valueName(arg: ts.Expression): string | undefined {
 /** `chainId`, `chain_id` and `ChainID` name the same label. */
 function comparableName(name: string): string {
   return name.replace(/_/g, '').toLowerCase();
+}
+
+const OBSERVABLE_REGISTRARS = ['addCallback', 'addBatchObservableCallback'];
+
+/**
+ * Where an observable callback is registered: the call it is written in, or the calls that pass it
+ * by name, a class's field or method (`meter.addBatchObservableCallback(this.onObservation, […])`),
+ * bound or not (`gauge.addCallback(this.collect.bind(this))`).
+ */
+function observableRegistrations(fn: ts.SignatureDeclaration, project: ProjectIndex): ts.CallExpression[] {
+  const registering = (call: ts.Node): call is ts.CallExpression =>
+    ts.isCallExpression(call) &&
+    ts.isPropertyAccessExpression(call.expression) &&
+    OBSERVABLE_REGISTRARS.includes(call.expression.name.text);
+  if (registering(fn.parent) && fn.parent.arguments[0] === fn) return [fn.parent];
+  const holder = ts.isPropertyDeclaration(fn.parent) && fn.parent.initializer === fn ? fn.parent : fn;
+  const member =
+    (ts.isPropertyDeclaration(holder) || ts.isMethodDeclaration(holder)) && holder.name
+      ? propertyKey(holder.name)
+      : undefined;
+  const owner = member !== undefined ? holder.parent : undefined;
+  const named =
+    ts.isFunctionDeclaration(fn) && fn.name
+      ? fn.name.text
+      : ts.isVariableDeclaration(fn.parent) && ts.isIdentifier(fn.parent.name)
+        ? fn.parent.name.text
+        : undefined;
+  const passes = (arg: ts.Expression | undefined): boolean => {
+    let e = arg && skipOuter(arg);
+    // `this.collect.bind(this)`
+    if (e && ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === 'bind')
+      e = skipOuter(e.expression.expression);
+    if (!e) return false;
+    if (member !== undefined && owner && ts.isPropertyAccessExpression(e))
+      return (
+        e.name.text === member &&
+        skipOuter(e.expression).kind === ts.SyntaxKind.ThisKeyword &&
+        enclosingClassLike(e) === owner
+      );
+    if (named !== undefined && ts.isIdentifier(e) && e.text === named) {
+      const decl = lookup(e.text, e);
+      return decl?.node === fn || decl?.node === fn.parent;
+    }
+    return false;
+  };
+  return OBSERVABLE_REGISTRARS.flatMap((name) => project.callsByName.get(name) ?? []).filter(
+    (call): call is ts.CallExpression => registering(call) && passes(call.arguments[0]),
+  );
 }

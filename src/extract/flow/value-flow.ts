@@ -454,14 +454,15 @@ export class ValueFlow {
    * `server.customMetrics.staleCursorCounter` where `server` is the framework's instance (its type
    * from the framework's package, which obslint does not read): what the project decorates that
    * instance with under the name, `fastify.customMetrics = { … }` or `fastify.decorate('customMetrics',
-   * { … })` in a plugin. Only for names no ordinary object would use (`customMetrics`, `app_metrics`),
-   * and only when every plain assignment of the name is to such an instance (a variable or parameter);
-   * only decorations in packages the reading code can reach (two services may each decorate theirs).
+   * { … })` in a plugin. A plain assignment counts only for names no ordinary object would use
+   * (`customMetrics`, `app_metrics`), a `decorate('otel', …)` for any name, and only when every plain
+   * assignment of the name is to such an instance (a variable or parameter); only decorations in
+   * packages the reading code can reach (two services may each decorate theirs).
    */
   private decoration(read: ts.Expression, key: string, depth: number): Source[] {
-    if (!/[a-z][A-Z_]/.test(key)) return [];
     const reachable = (node: ts.Node): boolean =>
       this.reaches(read.getSourceFile().fileName, node.getSourceFile().fileName);
+    const distinctive = /[a-z][A-Z_]/.test(key);
     const writes = this.memberWritesOf(key).filter(reachable);
     const holders = writes.map((w) => skipOuter((skipOuter(w.left) as ts.PropertyAccessExpression).expression));
     if (!holders.every(ts.isIdentifier)) return [];
@@ -473,8 +474,9 @@ export class ValueFlow {
         call.arguments[0].text === key &&
         reachable(call),
     );
+    if (!distinctive && decorations.length === 0) return [];
     return [
-      ...writes.flatMap((w) => this.follow(w.right, depth + 1)),
+      ...(distinctive ? writes.flatMap((w) => this.follow(w.right, depth + 1)) : []),
       ...decorations.flatMap((call) => this.follow(call.arguments[1], depth + 1)),
     ];
   }
