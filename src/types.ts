@@ -108,6 +108,8 @@ export interface MetricDef {
   name: string;
   /** True when the name could not be evaluated statically; `name` is then the source text. */
   nameIsDynamic: boolean;
+  /** For a dynamic name, what it is built from (`update.action.${update.action}.count`): each value is a metric of its own. */
+  nameBound?: Bound;
   kind: MetricKind;
   library: Library;
   help?: string;

@@ -45,7 +45,7 @@ export default defineRule({
   id: 'span-name-cardinality',
   meta: {
     description:
-      'A span, tracer or meter name built from unbounded values (ids, raw URLs, request input): span names are grouped and indexed like metric labels.',
+      'A span, tracer, meter or metric name built from unbounded values (ids, raw URLs, request input): span names are grouped and indexed like metric labels, and each metric name is a metric of its own.',
     defaultSeverity: 'error',
     scope: 'file',
     messages: {
@@ -54,6 +54,8 @@ export default defineRule({
         '{{what}} `{{name}}` is built from `{{source}}` ({{reason}}, unbounded): name it after the library or component, once; a new {{noun}} per value leaks memory and splits its telemetry',
       literal:
         '{{what}} `{{name}}` is the literal path `{{value}}`: use the template `{{template}}` and put the id in an attribute',
+      metric:
+        'metric name `{{name}}` is built from `{{source}}` ({{reason}}, unbounded): each value is a metric of its own; use a fixed name and record a bounded form of the value as a {{word}}, or drop it',
     },
   },
   defaultOptions: {},
@@ -102,6 +104,35 @@ export default defineRule({
               cause: value,
             });
         }
+      }
+    }
+    // A metric name built from values (StatsD's `update.action.${action}.count`): one metric per value.
+    for (const def of ctx.catalog.metrics) {
+      if (!def.nameBound) continue;
+      for (const source of unboundedSources(def.nameBound)) {
+        const loc = hazardLocation({ loc: def.nameLoc ?? def.via?.loc ?? def.loc }, source.flow);
+        const key = ['metric', placeOf(loc), source.origin ?? source.source].join('\u0000');
+        const entry = entries.get(key);
+        if (entry) {
+          entry.spans.push(def.nameLoc ?? def.loc);
+          continue;
+        }
+        entries.set(key, {
+          spans: [def.nameLoc ?? def.loc],
+          report: {
+            messageId: 'metric',
+            data: {
+              what: 'metric name',
+              name: displayName(def.name),
+              source: source.origin ?? source.source,
+              reason: source.origin ? REASON[source.category] : source.reason,
+              word: def.library === 'statsd' ? 'tag' : def.library === 'opentelemetry' ? 'attribute' : 'label',
+            },
+            loc,
+            flow: source.flow,
+            cause: `metric:${source.source}`,
+          },
+        });
       }
     }
     for (const { report, spans } of entries.values()) {

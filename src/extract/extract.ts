@@ -201,6 +201,11 @@ export function extract(options: ExtractOptions): Extraction {
     flow,
     types,
   );
+  // A name built from values (StatsD's `update.action.${action}.count`): each value is a metric of its own.
+  for (const [def, name] of definitions.dynamicNames)
+    guarded(name, notices, root, () => {
+      def.nameBound = provenance.ofName(name);
+    });
   const collector = new LabelUseCollector(project, resolver, definitions, provenance, evaluator, types, flow, calls);
   for (const call of [...callExpressions, ...newExpressions])
     guarded(call, notices, root, () => {

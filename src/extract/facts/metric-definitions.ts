@@ -110,6 +110,8 @@ function isStaticName(node: ts.NewExpression | ts.CallExpression): boolean {
 /** Finds metric definitions: direct ones and, through project wrappers, one per wrapper call site. */
 export class MetricDefinitions {
   readonly defs: MetricDef[] = [];
+  /** The expression a metric's name is built from, where no constant names it (`update.action.${action}.count`). */
+  readonly dynamicNames = new Map<MetricDef, ts.Expression>();
   /** The node whose value is the metric: the `new` expression, or the outermost wrapper call. */
   private readonly byNode = new Map<ts.Node, MetricDef>();
   private readonly byName = new Map<string, MetricDef>();
@@ -442,7 +444,10 @@ export class MetricDefinitions {
       // metric whose name varies per element.
       return [creation];
     }
-    if (ts.isVariableDeclaration(param.decl)) return depth === 0 ? [] : [creation];
+    // A StatsD call is the metric wherever it is (it records as it defines): a name built from a
+    // value there is one metric per value, not a helper's body.
+    const recordsHere = creation.library === 'statsd';
+    if (ts.isVariableDeclaration(param.decl)) return depth === 0 && !recordsHere ? [] : [creation];
     const fn = param.decl.parent;
     const closure = this.closureInstances(creation, fn, depth);
     if (closure) return closure;
@@ -460,7 +465,7 @@ export class MetricDefinitions {
     // A wrapper's body is not a metric of its own: each call site is (none seen: nothing to list).
     // A call site whose name still depends on its own caller, none of which obslint sees, is one
     // metric with a partly known name (`indexer_ok_{networkIdentifier}`).
-    if (calls.length === 0) return depth === 0 ? [] : [creation];
+    if (calls.length === 0) return depth === 0 && creation.library !== 'statsd' ? [] : [creation];
     const byMethodName = isMethodLike(fn);
     const instances = calls.flatMap((call) => {
       const env = bindArguments(fn, call.arguments ?? [], EMPTY_ENV, creation.env);
@@ -943,6 +948,8 @@ export class MetricDefinitions {
     }
     this.locateFactors(def, creation, site);
     this.defs.push(def);
+    const nameSource = library === 'prom-client' ? nameExpression(node) : node.arguments?.[0];
+    if (def.nameIsDynamic && nameSource) this.dynamicNames.set(def, nameSource);
     // A get-or-create (guarded by a lookup of its name) registers only when nothing holds the name.
     if (!guard) this.noteRegistration(def, creation, site, config);
     this.record(def, creation, site, guard);

@@ -106,6 +106,13 @@ function allowedBy(
   env: Env,
 ): string[] | undefined {
   const c = skipOuter(condition);
+  // `const isSendMetric = 'auth' === data.type || 'getLock' === data.type; if (isSendMetric) …`
+  if (ts.isIdentifier(c)) {
+    const decl = lookup(c.text, c);
+    return decl?.kind === 'variable' && decl.isConst && decl.path.length === 0 && decl.node.initializer
+      ? allowedBy(decl.node.initializer, subject, evaluator, env)
+      : undefined;
+  }
   if (ts.isBinaryExpression(c)) {
     const op = c.operatorToken.kind;
     if (op === ts.SyntaxKind.BarBarToken) {
