@@ -46,5 +46,15 @@ describe('the scan of a file', () => {
     // Scripts and CommonJS modules are not ES modules; a dynamic import() does not make one.
     expect(scanSource('const LIMIT = 5;\nmodule.exports = { LIMIT };\n').moduleScoped).toBe(false);
     expect(scanSource("import('./plugins').then((p) => p.load());\n").moduleScoped).toBe(false);
+    expect(scanSource("importScripts('worker-helpers.js');\n").moduleScoped).toBe(false);
+    expect(scanSource('const imports = [];\nimports.push(1);\n').moduleScoped).toBe(false);
+    // A module that writes what the analysis reads from its indexes is parsed up front.
+    expect(scanSource("export const REGIONS = ['eu'];\nREGIONS.push(process.env.EXTRA_REGION);\n").moduleScoped).toBe(
+      false,
+    );
+    expect(scanSource("import { config } from 'app-config';\nconfig.region = 'eu';\nexport {};\n").moduleScoped).toBe(
+      false,
+    );
+    expect(scanSource("export const isEu = (region: string) => region === 'eu';\n").moduleScoped).toBe(true);
   });
 });

@@ -109,16 +109,17 @@ export default defineRule({
     // A metric name built from values (StatsD's `update.action.${action}.count`): one metric per value.
     for (const def of ctx.catalog.metrics) {
       if (!def.nameBound) continue;
+      const named = def.nameLoc ?? def.via?.loc ?? def.loc;
       for (const source of unboundedSources(def.nameBound)) {
-        const loc = hazardLocation({ loc: def.nameLoc ?? def.via?.loc ?? def.loc }, source.flow);
+        const loc = hazardLocation({ loc: named }, source.flow);
         const key = ['metric', placeOf(loc), source.origin ?? source.source].join('\u0000');
         const entry = entries.get(key);
         if (entry) {
-          entry.spans.push(def.nameLoc ?? def.loc);
+          entry.spans.push(namedAt(named, source.flow));
           continue;
         }
         entries.set(key, {
-          spans: [def.nameLoc ?? def.loc],
+          spans: [namedAt(named, source.flow)],
           report: {
             messageId: 'metric',
             data: {

@@ -95,6 +95,9 @@ export function extract(options: ExtractOptions): Extraction {
   for (const file of candidates.files) {
     const shownAs = displayPath(root, file);
     if (candidates.deferred.has(file)) {
+      // Its suppressions count without a parse: a finding can still sit where a value enters there.
+      const found = parseDirectives(texts.get(file)!);
+      if (found.length > 0) directives.set(shownAs, found);
       project.defer(file, () => {
         const late = timer.time('parse', () => parseOrSkip(file, texts.get(file)!, shownAs));
         if ('sourceFile' in late) return late.sourceFile;
@@ -202,9 +205,9 @@ export function extract(options: ExtractOptions): Extraction {
     types,
   );
   // A name built from values (StatsD's `update.action.${action}.count`): each value is a metric of its own.
-  for (const [def, name] of definitions.dynamicNames)
+  for (const [def, { name, env }] of definitions.dynamicNames)
     guarded(name, notices, root, () => {
-      def.nameBound = provenance.ofName(name);
+      def.nameBound = provenance.ofName(name, env);
     });
   const collector = new LabelUseCollector(project, resolver, definitions, provenance, evaluator, types, flow, calls);
   for (const call of [...callExpressions, ...newExpressions])

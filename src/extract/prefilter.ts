@@ -39,8 +39,13 @@ const LIBRARY_EVENTS = new Set([
   'timeout',
   'open',
 ]);
-/** An `import` or `export` statement at the start of a line (not `import(…)`): the file is an ES module. */
-const ES_MODULE_STATEMENT = /^[ \t]*(?:import[ \t]*[\w{*'"]|export[ \t])/m;
+/** An `import` or `export` statement at the start of a line (not `import(…)`, `importScripts(…)`, `imports.push`). */
+const ES_MODULE_STATEMENT = /^[ \t]*(?:import(?:[ \t]+[\w$*{'"]|[ \t]*[{*'"])|export[ \t{*])/m;
+/**
+ * What a file does beyond declaring: grows an array (`REGIONS.push(x)`) or assigns a member
+ * (`config.region = …`). The indexes the analysis asks about such writes hold parsed files only.
+ */
+const WRITES = /\.(?:push|unshift|splice)\s*\(|[\w$\])]\s*\.\s*[\w$]+\s*=[^=>]/;
 /** Declarations a module makes for every file: globals, other modules' augmentations, a UMD global. */
 const OUTSIDE_DECLARATION = /\bdeclare\s+(?:global|module)\b|\bexport\s+as\s+namespace\b/;
 const IMPORT_SPECIFIER = /(?:from\s+|require\s*\(\s*|import\s*\(\s*)['"]([^'"]+)['"]/g;
@@ -60,8 +65,9 @@ export interface SourceScan {
   definesMetrics: boolean;
   importsMetricsLibrary: boolean;
   /**
-   * An ES module that declares nothing outside itself (no `declare global`, `declare module`,
-   * `export as namespace`): what it declares is seen only by importing it, so parsing it can wait.
+   * An ES module that only declares, and only for its importers: no `declare global`, `declare
+   * module` or `export as namespace`, no array it grows, no member it assigns. Parsing it can wait
+   * until an import leads there (see `Candidates.deferred`).
    */
   moduleScoped: boolean;
   /** Event names the file listens for, other than streams' and sockets' own. */
@@ -84,7 +90,7 @@ export function scanSource(text: string): SourceScan {
     specifiers: [...text.matchAll(IMPORT_SPECIFIER)].map((m) => m[1]),
     definesMetrics: DEFINES_METRICS.test(text),
     importsMetricsLibrary: METRICS_LIBRARY_IMPORT.test(text),
-    moduleScoped: ES_MODULE_STATEMENT.test(text) && !OUTSIDE_DECLARATION.test(text),
+    moduleScoped: ES_MODULE_STATEMENT.test(text) && !OUTSIDE_DECLARATION.test(text) && !WRITES.test(text),
     // Every listening call has `.on` or `Listener` in it: most files need no regular expression.
     listened:
       text.includes('.on') || text.includes('Listener')
@@ -101,9 +107,10 @@ export interface Candidates {
   /** Of the files, those only imported by metric code: parsed for declarations and callers, not analysed. */
   imported: ReadonlySet<string>;
   /**
-   * Of those, the ones that import no other file of the run and no HTTP module (constants, enums,
-   * types): they call nothing the analysis follows and make no outbound call, so they are parsed
-   * only when an import is followed into them (see `ProjectIndex.defer`).
+   * Of those, the ones that import no other file of the run and no HTTP module and only declare
+   * (`SourceScan.moduleScoped`: constants, enums, types): no call in them reaches a function of the
+   * run through an import, they make no outbound call and write nothing the indexes hold, so they
+   * are parsed only when an import is followed into them (see `ProjectIndex.defer`).
    */
   deferred: ReadonlySet<string>;
   /** Every file's importers, parsed or not: which files a process loads together. */

@@ -2,6 +2,7 @@ import { ts } from 'ts-morph';
 import { calleeName } from '../syntax/project-index.js';
 import { enclosingFunction, hasModifier, lookup, skipOuter } from '../syntax/scope.js';
 import { forEachDescendant } from '../syntax/walk.js';
+import { table } from '../../util/table.js';
 import { runsServer, type PackageScope } from './workspace-packages.js';
 
 const HOOK_NAME = /^use[A-Z0-9]/;
@@ -33,12 +34,12 @@ function writtenForTheDom(file: ts.SourceFile): boolean {
 }
 
 /** The functions that mount components into the page, by the module that exports them. */
-const PAGE_RENDERERS: Readonly<Record<string, readonly string[]>> = {
+const PAGE_RENDERERS = table<readonly string[]>({
   preact: ['render', 'hydrate'],
   'react-dom': ['render', 'hydrate', 'createRoot', 'hydrateRoot'],
   'react-dom/client': ['createRoot', 'hydrateRoot'],
   'solid-js/web': ['render', 'hydrate'],
-};
+});
 
 /** A module that imports what mounts components into the page: the page's own entry. */
 function rendersIntoThePage(file: ts.SourceFile): boolean {

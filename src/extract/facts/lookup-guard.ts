@@ -4,7 +4,8 @@ import { enclosingFunction, leavesFunction, lookup, propertyKey, propertyName, s
 import { forEachDescendant } from '../syntax/walk.js';
 
 /**
- * Get-or-create by name, written by hand: the creation runs only when a lookup found nothing.
+ * Get-or-create by name, written by hand: the creation runs only when a lookup found nothing (or,
+ * for a module variable tested for no value, only the first time).
  *   let metric = registry.getSingleMetric(name); if (!metric) metric = newCounter(name, …);
  *   this.metrics[name] ??= new Counter({ name, … });
  *   if (!this.counters.has(name)) this.counters.set(name, new Counter(…));
@@ -27,9 +28,10 @@ export function lookupGuard(node: ts.Node): { holder: ts.Expression | undefined 
     if (ts.isIfStatement(parent) && parent.thenStatement === child) {
       const missing = missingLookup(parent.expression);
       if (missing) return { holder: missing.kind === ts.SyntaxKind.CallExpression ? undefined : missing };
-      // `if (!gauge) gauge = new Gauge(…)`: made once, into the variable tested, on first need.
+      // `if (!gauge) gauge = new Gauge(…)`: made once per process, into the module variable tested, on
+      // first need (an instance field would be made once per instance: no guard there).
       const unset = missingValue(parent.expression);
-      if (unset && assignedTo(node, unset)) return { holder: unset };
+      if (unset && isModuleVariable(unset) && assignedTo(node, unset)) return { holder: unset };
     }
     // `if (metric) { return metric } else { create }`, and `if (existing) return existing; create`.
     if (ts.isIfStatement(parent) && parent.elseStatement === child && presentLookup(parent.expression))
@@ -59,7 +61,7 @@ function missingLookup(condition: ts.Expression): ts.Expression | undefined {
   return ts.isIdentifier(looked) && holdsLookup(looked) ? looked : undefined;
 }
 
-/** `!gauge`, `gauge == null`, `this.gauge === undefined`: the variable or field tested for no value. */
+/** `!gauge`, `gauge == null`, `gauge === undefined`: the variable tested for no value. */
 function missingValue(condition: ts.Expression): ts.Expression | undefined {
   const c = skipOuter(condition);
   const tested =
@@ -68,7 +70,12 @@ function missingValue(condition: ts.Expression): ts.Expression | undefined {
       : ts.isBinaryExpression(c) && EQUALITY.has(c.operatorToken.kind)
         ? comparedWithNullish(c)
         : undefined;
-  return tested && (ts.isIdentifier(tested) || ts.isPropertyAccessExpression(tested)) ? tested : undefined;
+  return tested && ts.isIdentifier(tested) ? tested : undefined;
+}
+
+function isModuleVariable(e: ts.Expression): boolean {
+  const decl = ts.isIdentifier(e) ? lookup(e.text, e) : undefined;
+  return decl?.kind === 'variable' && decl.path.length === 0 && ts.isSourceFile(decl.node.parent.parent.parent);
 }
 
 /** `holder = node` (through parentheses and type assertions). */

@@ -110,8 +110,11 @@ function isStaticName(node: ts.NewExpression | ts.CallExpression): boolean {
 /** Finds metric definitions: direct ones and, through project wrappers, one per wrapper call site. */
 export class MetricDefinitions {
   readonly defs: MetricDef[] = [];
-  /** The expression a metric's name is built from, where no constant names it (`update.action.${action}.count`). */
-  readonly dynamicNames = new Map<MetricDef, ts.Expression>();
+  /**
+   * The expression a metric's name is built from, where no constant names it
+   * (`update.action.${action}.count`), with the arguments of the calls that reach it bound.
+   */
+  readonly dynamicNames = new Map<MetricDef, { name: ts.Expression; env: Env }>();
   /** The node whose value is the metric: the `new` expression, or the outermost wrapper call. */
   private readonly byNode = new Map<ts.Node, MetricDef>();
   private readonly byName = new Map<string, MetricDef>();
@@ -444,10 +447,7 @@ export class MetricDefinitions {
       // metric whose name varies per element.
       return [creation];
     }
-    // A StatsD call is the metric wherever it is (it records as it defines): a name built from a
-    // value there is one metric per value, not a helper's body.
-    const recordsHere = creation.library === 'statsd';
-    if (ts.isVariableDeclaration(param.decl)) return depth === 0 && !recordsHere ? [] : [creation];
+    if (ts.isVariableDeclaration(param.decl)) return depth === 0 && !recordsWhereCalled(creation) ? [] : [creation];
     const fn = param.decl.parent;
     const closure = this.closureInstances(creation, fn, depth);
     if (closure) return closure;
@@ -462,10 +462,10 @@ export class MetricDefinitions {
       const invoked = this.callbackInstances(creation, fn, depth) ?? this.curriedInstances(creation, fn, depth);
       if (invoked) return invoked;
     }
-    // A wrapper's body is not a metric of its own: each call site is (none seen: nothing to list).
-    // A call site whose name still depends on its own caller, none of which obslint sees, is one
-    // metric with a partly known name (`indexer_ok_{networkIdentifier}`).
-    if (calls.length === 0) return depth === 0 && creation.library !== 'statsd' ? [] : [creation];
+    // A wrapper's body is not a metric of its own: each call site is (none seen: nothing to list),
+    // but a StatsD call is one wherever it is. A call site whose name still depends on its own
+    // caller, none of which obslint sees, is one metric with a partly known name (`indexer_ok_{networkIdentifier}`).
+    if (calls.length === 0) return depth === 0 && !recordsWhereCalled(creation) ? [] : [creation];
     const byMethodName = isMethodLike(fn);
     const instances = calls.flatMap((call) => {
       const env = bindArguments(fn, call.arguments ?? [], EMPTY_ENV, creation.env);
@@ -949,7 +949,7 @@ export class MetricDefinitions {
     this.locateFactors(def, creation, site);
     this.defs.push(def);
     const nameSource = library === 'prom-client' ? nameExpression(node) : node.arguments?.[0];
-    if (def.nameIsDynamic && nameSource) this.dynamicNames.set(def, nameSource);
+    if (def.nameIsDynamic && nameSource) this.dynamicNames.set(def, { name: nameSource, env: creation.env });
     // A get-or-create (guarded by a lookup of its name) registers only when nothing holds the name.
     if (!guard) this.noteRegistration(def, creation, site, config);
     this.record(def, creation, site, guard);
@@ -1242,4 +1242,12 @@ function callsOfResult(made: ts.CallExpression, project: ProjectIndex): ts.CallE
       ts.isIdentifier(skipOuter(call.expression)) &&
       lookup(name, skipOuter(call.expression) as ts.Identifier)?.node === holder,
   );
+}
+
+/**
+ * A StatsD call is the metric wherever it is (it records as it defines): a name built from a value
+ * there is one metric per value, not the body of a helper whose callers name the metrics.
+ */
+function recordsWhereCalled(creation: Creation): boolean {
+  return creation.library === 'statsd';
 }

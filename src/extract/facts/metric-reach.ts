@@ -238,10 +238,10 @@ function importedElsewhere(name: ts.Identifier, project: ProjectIndex): boolean 
         ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier)
           ? statement.moduleSpecifier.text
           : undefined;
-      if (specifier !== undefined && project.resolveModule(specifier, file.fileName) === home) return true;
+      if (specifier !== undefined && project.resolvedPath(specifier, file.fileName) === home.fileName) return true;
     }
     // CommonJS `require('./metrics')` anywhere in the file.
-    if (requiredSpecifiers(file).some((specifier) => project.resolveModule(specifier, file.fileName) === home))
+    if (requiredSpecifiers(file).some((specifier) => project.resolvedPath(specifier, file.fileName) === home.fileName))
       return true;
   }
   return false;

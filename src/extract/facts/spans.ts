@@ -8,7 +8,7 @@ import { forEachDescendant } from '../syntax/walk.js';
 
 const SPAN_NAMING_CALLS = new Set(['startSpan', 'startActiveSpan', 'updateName', 'getTracer', 'getMeter']);
 /** What an OpenTelemetry API, provider or SDK is called: `metrics`, `trace`, `meterProvider`, `otel`, `sdk`. */
-const TELEMETRY_RECEIVER = /metric|meter|trac|provider|otel|telemetry|sdk|opentelemetry|api/i;
+const TELEMETRY_RECEIVER = /metric|meter|trac|provider|otel|telemetry|sdk|api/i;
 /** OpenTelemetry spans end with `end()`; OpenTracing's and dd-trace's with `finish()`. */
 const END_METHODS = new Set(['end', 'finish']);
 

@@ -80,11 +80,11 @@ export class ProvenanceAnalyzer implements ValueWalker {
    * What a name (a span's, a tracer's or meter's) is built from. Unlike a label value, a value made
    * once per process is no bound here: an id made at start-up is a new name for every process.
    */
-  ofName(expr: ts.Expression): Bound {
+  ofName(expr: ts.Expression, env: Env = EMPTY_ENV): Bound {
     const before = this.readingNames;
     this.readingNames = true;
     try {
-      return this.of(expr);
+      return this.of(expr, env);
     } finally {
       this.readingNames = before;
     }

@@ -463,9 +463,6 @@ export class ValueFlow {
     const reachable = (node: ts.Node): boolean =>
       this.reaches(read.getSourceFile().fileName, node.getSourceFile().fileName);
     const distinctive = /[a-z][A-Z_]/.test(key);
-    const writes = this.memberWritesOf(key).filter(reachable);
-    const holders = writes.map((w) => skipOuter((skipOuter(w.left) as ts.PropertyAccessExpression).expression));
-    if (!holders.every(ts.isIdentifier)) return [];
     const decorations = (this.project.callsByName.get('decorate') ?? []).filter(
       (call): call is ts.CallExpression =>
         ts.isCallExpression(call) &&
@@ -475,6 +472,9 @@ export class ValueFlow {
         reachable(call),
     );
     if (!distinctive && decorations.length === 0) return [];
+    const writes = this.memberWritesOf(key).filter(reachable);
+    const holders = writes.map((w) => skipOuter((skipOuter(w.left) as ts.PropertyAccessExpression).expression));
+    if (!holders.every(ts.isIdentifier)) return [];
     return [
       ...(distinctive ? writes.flatMap((w) => this.follow(w.right, depth + 1)) : []),
       ...decorations.flatMap((call) => this.follow(call.arguments[1], depth + 1)),

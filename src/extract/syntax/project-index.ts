@@ -192,10 +192,15 @@ export class ProjectIndex {
 
   /** Resolves a module specifier to a parsed project file; third-party packages resolve to nothing. */
   resolveModule(specifier: string, fromFile: string): ts.SourceFile | undefined {
+    const path = this.resolvedPath(specifier, fromFile);
+    return path === undefined ? undefined : this.fileAt(path);
+  }
+
+  /** The project file a specifier names, without parsing it if it is deferred: for asking which file, not what is in it. */
+  resolvedPath(specifier: string, fromFile: string): string | undefined {
     const key = `${dirname(fromFile)}\u0000${specifier}`;
     if (!this.resolved.has(key)) this.resolved.set(key, this.modules.resolve(specifier, fromFile, this.hasFile));
-    const path = this.resolved.get(key);
-    return path === undefined ? undefined : this.fileAt(path);
+    return this.resolved.get(key);
   }
 
   private readonly resolved = new Map<string, string | undefined>();
@@ -366,7 +371,7 @@ export class ProjectIndex {
           for (const decl of statement.declarationList.declarations) {
             if (!ts.isIdentifier(decl.name)) continue;
             const specifier = requiredModule(decl.initializer);
-            const target = specifier === undefined ? undefined : this.resolveModule(specifier, from.fileName);
+            const target = specifier === undefined ? undefined : this.resolvedPath(specifier, from.fileName);
             if (!target) continue;
             const names = this.requireNames.get(target) ?? [];
             if (!names.includes(decl.name.text)) names.push(decl.name.text);
@@ -374,10 +379,10 @@ export class ProjectIndex {
           }
         }
     }
-    return this.requireNames.get(file) ?? [];
+    return this.requireNames.get(file.fileName) ?? [];
   }
 
-  private requireNames?: Map<ts.SourceFile, string[]>;
+  private requireNames?: Map<string, string[]>;
 
   /** What an identifier names: its declaration, or for an import the declaration in the imported project file. */
   declarationOf(id: ts.Identifier): Declaration | undefined {
