@@ -252,16 +252,22 @@ export class LabelUseCollector {
     const recordings: { def: MetricDef; value?: ts.Expression; attributes?: ts.Expression }[] = [];
     for (const registration of observableRegistrations(decl.fn, this.project)) {
       const registrar = (registration.expression as ts.PropertyAccessExpression).name.text;
-      const def =
+      // A batch callback observes the instrument it is given, which may be one of several
+      // (`observables.get(item.name)` of a map holding two gauges): each is a use.
+      const defs =
         registrar === 'addCallback'
-          ? this.resolver.resolve((registration.expression as ts.PropertyAccessExpression).expression)
-          : args[0] && this.resolver.resolve(args[0]);
-      if (def?.library !== 'opentelemetry' || recordings.some((r) => r.def === def)) continue;
-      recordings.push(
-        registrar === 'addCallback'
-          ? { def, value: args[0], attributes: args[1] }
-          : { def, value: args[1], attributes: args[2] },
-      );
+          ? [this.resolver.resolve((registration.expression as ts.PropertyAccessExpression).expression)]
+          : args[0]
+            ? this.resolver.resolveAll(args[0])
+            : [];
+      for (const def of defs) {
+        if (def?.library !== 'opentelemetry' || recordings.some((r) => r.def === def)) continue;
+        recordings.push(
+          registrar === 'addCallback'
+            ? { def, value: args[0], attributes: args[1] }
+            : { def, value: args[1], attributes: args[2] },
+        );
+      }
     }
     return recordings;
   }
