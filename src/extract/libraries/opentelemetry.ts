@@ -24,13 +24,21 @@ export const OTEL = {
 
 /**
  * Whether an expression is an OpenTelemetry meter: a `getMeter()` call (on `metrics` or a
- * MeterProvider), a variable or field holding one, or a parameter typed `Meter`.
+ * MeterProvider), a variable or field holding one, a parameter typed `Meter`, or a choice of these.
  */
 export function isMeter(expr: ts.Expression, project: ProjectIndex, depth = 0): boolean {
   if (depth > 6) return false;
   const e = skipOuter(expr);
   if (ts.isCallExpression(e))
     return propertyName(skipOuter(e.expression)) === 'getMeter' || meterFactory(e, project, depth);
+  // `options.meter ?? getMeter('run-queue')`, `injected || metrics.getMeter('app')`: a meter either way.
+  if (
+    ts.isBinaryExpression(e) &&
+    (e.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || e.operatorToken.kind === ts.SyntaxKind.BarBarToken)
+  )
+    return isMeter(e.left, project, depth + 1) || isMeter(e.right, project, depth + 1);
+  if (ts.isConditionalExpression(e))
+    return isMeter(e.whenTrue, project, depth + 1) || isMeter(e.whenFalse, project, depth + 1);
   if (ts.isIdentifier(e)) {
     const decl = lookup(e.text, e);
     return decl !== undefined && declaresMeter(decl, project, depth);
