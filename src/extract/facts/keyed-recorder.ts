@@ -10,8 +10,8 @@ import { enclosingClassLike, lookup, propertyKey, skipOuter, type Declaration } 
  */
 export interface KeyedRecorder {
   fn: ts.SignatureDeclaration;
-  /** The lookup the recording reads its metric from (`this.metrics[name]`). */
-  access: ts.ElementAccessExpression;
+  /** The lookup the recording reads its metric from (`this.metrics[name]`, `this.counters.get(name)`). */
+  access: KeyedLookup;
   /** Which of `fn`'s parameters is the key. */
   keyIndex: number;
 }
@@ -28,9 +28,9 @@ export function keyedRecorder(receiver: ts.Expression): KeyedRecorder | undefine
     e = skipOuter(decl.node.initializer);
   }
   // `const metric = this.getMetric(name)`, where `getMetric(name) { return this.metrics[name]; }`.
-  if (ts.isCallExpression(e)) {
-    const getter = ownMethod(e);
-    const returned = getter ? returnedValues(getter) : [];
+  const getter = ts.isCallExpression(e) ? ownMethod(e) : undefined;
+  if (getter && ts.isCallExpression(e)) {
+    const returned = returnedValues(getter);
     const access = returned.length === 1 ? keyedAccess(returned[0]) : undefined;
     const passed = access?.fn === getter && access ? e.arguments[access.keyIndex] : undefined;
     const outer = passed && keyedBy(passed);
@@ -39,10 +39,24 @@ export function keyedRecorder(receiver: ts.Expression): KeyedRecorder | undefine
   return keyedAccess(e);
 }
 
+/** A lookup by key: `record[key]`, or `map.get(key)` of a Map the code fills with `set(key, …)`. */
+export type KeyedLookup = ts.ElementAccessExpression | ts.CallExpression;
+
+/** The container a keyed lookup reads, and the key it reads under. */
+export function lookupParts(access: KeyedLookup): { container: ts.Expression; key: ts.Expression } | undefined {
+  if (ts.isElementAccessExpression(access))
+    return { container: skipOuter(access.expression), key: access.argumentExpression };
+  const callee = skipOuter(access.expression);
+  return ts.isPropertyAccessExpression(callee) && callee.name.text === 'get' && access.arguments.length === 1
+    ? { container: skipOuter(callee.expression), key: access.arguments[0] }
+    : undefined;
+}
+
 function keyedAccess(expr: ts.Expression): KeyedRecorder | undefined {
   const e = skipOuter(expr);
-  if (!ts.isElementAccessExpression(e)) return undefined;
-  const outer = keyedBy(e.argumentExpression);
+  if (!ts.isElementAccessExpression(e) && !ts.isCallExpression(e)) return undefined;
+  const parts = lookupParts(e);
+  const outer = parts && keyedBy(parts.key);
   return outer && { ...outer, access: e };
 }
 

@@ -6,6 +6,7 @@ import { scalarText, type StaticEvaluator } from '../flow/static-eval.js';
 import type { TypeOracle } from '../flow/type-oracle.js';
 import { isInjected, type Source, type ValueFlow } from '../flow/value-flow.js';
 import { NEST_PROMETHEUS } from '../libraries/prom-client.js';
+import { lookupParts, type KeyedLookup } from './keyed-recorder.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
 import { enclosingClassLike, encloses, lookup, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
 import type { MetricDefinitions } from './metric-definitions.js';
@@ -59,11 +60,13 @@ export class MetricResolver {
   }
 
   /** The metric stored under `key` where `access` reads (`this.metrics[name]`, for the name one caller passes). */
-  resolveUnder(access: ts.ElementAccessExpression, key: string): MetricDef | undefined {
+  resolveUnder(access: KeyedLookup, key: string): MetricDef | undefined {
     const memoKey = `${access.pos}\u0000${access.getSourceFile().fileName}\u0000${key}`;
     if (!this.underKey.has(memoKey)) {
       const defs = new Set<MetricDef>();
-      for (const source of this.flow.originsUnder(access, key)) for (const def of this.metricsAt(source)) defs.add(def);
+      const parts = lookupParts(access);
+      const sources = parts ? this.flow.originsUnder(parts.container, key) : [];
+      for (const source of sources) for (const def of this.metricsAt(source)) defs.add(def);
       this.underKey.set(memoKey, defs.size === 1 ? [...defs][0] : undefined);
     }
     return this.underKey.get(memoKey);

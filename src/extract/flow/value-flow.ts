@@ -485,10 +485,10 @@ export class ValueFlow {
    * What `base[key]` holds for one key a caller chose (`this.metrics[name]` in `inc(name, labels)`,
    * called as `agent.inc(NAMES.ERRORS, …)`): the container's value under that key.
    */
-  originsUnder(access: ts.ElementAccessExpression, key: string): Source[] {
+  originsUnder(container: ts.Expression, key: string): Source[] {
     this.steps = 0;
     this.queryMemo.clear();
-    const base = skipOuter(access.expression);
+    const base = skipOuter(container);
     return dedupe(
       [...this.members(this.follow(base, 1), [key], 1), ...this.storedIn(this.containerAt(base), [key], 1)],
       MAX_ORIGINS,
