@@ -2,6 +2,7 @@ import {
   compareLocations,
   defineRule,
   hazardLocation,
+  labelWord,
   placeOf,
   templatize,
   unboundedSources,
@@ -63,33 +64,31 @@ export default defineRule({
     // Spans named from one helper's value (three spans naming themselves after `getPath(request)`)
     // are one place to fix, where the value enters: one finding there, the spans as related locations.
     const entries = new Map<string, { report: Parameters<typeof ctx.report>[0]; spans: Location[] }>();
+    /** The first name built from a source at a place reports; the others are its related places. */
+    const add = (key: string, named: Location, report: () => Parameters<typeof ctx.report>[0]): void => {
+      const entry = entries.get(key);
+      if (entry) entry.spans.push(named);
+      else entries.set(key, { spans: [named], report: report() });
+    };
     for (const span of ctx.catalog.spans) {
       const what = WHAT[span.call];
       const perInstance = span.call === 'getTracer' || span.call === 'getMeter';
       for (const source of unboundedSources(span.bound)) {
         const loc = hazardLocation(span, source.flow);
         const key = [span.call, placeOf(loc), source.origin ?? source.source].join('\u0000');
-        const entry = entries.get(key);
-        if (entry) {
-          entry.spans.push(namedAt(span.loc, source.flow));
-          continue;
-        }
-        entries.set(key, {
-          spans: [namedAt(span.loc, source.flow)],
-          report: {
-            messageId: perInstance ? 'instance' : 'span',
-            data: {
-              what,
-              name: displayName(span.name),
-              source: source.origin ?? source.source,
-              reason: source.origin ? REASON[source.category] : source.reason,
-              noun: span.call === 'getTracer' ? 'tracer' : 'meter',
-            },
-            loc,
-            flow: source.flow,
-            cause: `${span.call}:${source.source}`,
+        add(key, namedAt(span.loc, source.flow), () => ({
+          messageId: perInstance ? 'instance' : 'span',
+          data: {
+            what,
+            name: displayName(span.name),
+            source: source.origin ?? source.source,
+            reason: source.origin ? REASON[source.category] : source.reason,
+            noun: span.call === 'getTracer' ? 'tracer' : 'meter',
           },
-        });
+          loc,
+          flow: source.flow,
+          cause: `${span.call}:${source.source}`,
+        }));
       }
       if (span.bound.kind === 'finite' || span.bound.kind === 'bounded') {
         for (const value of span.bound.values) {
@@ -113,27 +112,19 @@ export default defineRule({
       for (const source of unboundedSources(def.nameBound)) {
         const loc = hazardLocation({ loc: named }, source.flow);
         const key = ['metric', placeOf(loc), source.origin ?? source.source].join('\u0000');
-        const entry = entries.get(key);
-        if (entry) {
-          entry.spans.push(namedAt(named, source.flow));
-          continue;
-        }
-        entries.set(key, {
-          spans: [namedAt(named, source.flow)],
-          report: {
-            messageId: 'metric',
-            data: {
-              what: 'metric name',
-              name: displayName(def.name),
-              source: source.origin ?? source.source,
-              reason: source.origin ? REASON[source.category] : source.reason,
-              word: def.library === 'statsd' ? 'tag' : def.library === 'opentelemetry' ? 'attribute' : 'label',
-            },
-            loc,
-            flow: source.flow,
-            cause: `metric:${source.source}`,
+        add(key, namedAt(named, source.flow), () => ({
+          messageId: 'metric',
+          data: {
+            what: 'metric name',
+            name: displayName(def.name),
+            source: source.origin ?? source.source,
+            reason: source.origin ? REASON[source.category] : source.reason,
+            word: labelWord(def),
           },
-        });
+          loc,
+          flow: source.flow,
+          cause: `metric:${source.source}`,
+        }));
       }
     }
     for (const { report, spans } of entries.values()) {

@@ -85,16 +85,20 @@ function importsUiLibrary(file: ts.SourceFile): boolean {
 
 /** A statement of a component's body that calls a hook: `useEffect(…)`, `const [a, setA] = useState()`. */
 function callsHook(statement: ts.Statement): boolean {
-  const isHookCall = (e: ts.Expression | undefined): boolean => {
-    const call = e && skipOuter(e);
-    if (!call || !ts.isCallExpression(call)) return false;
-    const name = calleeName(skipOuter(call.expression));
-    return name !== undefined && HOOK_NAME.test(name);
-  };
-  if (ts.isExpressionStatement(statement)) return isHookCall(statement.expression);
+  if (ts.isExpressionStatement(statement)) return isHookCall(skipOuter(statement.expression));
   return (
-    ts.isVariableStatement(statement) && statement.declarationList.declarations.some((d) => isHookCall(d.initializer))
+    ts.isVariableStatement(statement) &&
+    statement.declarationList.declarations.some(
+      (d) => d.initializer !== undefined && isHookCall(skipOuter(d.initializer)),
+    )
   );
+}
+
+/** A call of a hook: `useState(…)`, `React.useEffect(…)`, `useQuery(…)`. */
+function isHookCall(node: ts.Node): boolean {
+  if (!ts.isCallExpression(node)) return false;
+  const name = calleeName(skipOuter(node.expression));
+  return name !== undefined && HOOK_NAME.test(name);
 }
 
 /** Full-stack frameworks whose component files render on the server once, then run in the page. */
@@ -206,10 +210,7 @@ function insideReactHook(node: ts.Node): boolean {
       HOOK_NAME.test(n.parent.name.text)
     )
       return true;
-    if (ts.isCallExpression(n) && n !== node) {
-      const name = calleeName(skipOuter(n.expression));
-      if (name && HOOK_NAME.test(name)) return true;
-    }
+    if (n !== node && isHookCall(n)) return true;
   }
   return false;
 }

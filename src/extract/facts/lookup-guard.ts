@@ -51,25 +51,23 @@ export function lookupGuard(node: ts.Node): { holder: ts.Expression | undefined 
 
 /** `!metric` where `metric` holds a lookup, `!map.has(name)`, `metric === undefined`: what was looked up. */
 function missingLookup(condition: ts.Expression): ts.Expression | undefined {
-  const c = skipOuter(condition);
-  let looked: ts.Expression | undefined;
-  if (ts.isPrefixUnaryExpression(c) && c.operator === ts.SyntaxKind.ExclamationToken) looked = skipOuter(c.operand);
-  else if (ts.isBinaryExpression(c) && EQUALITY.has(c.operatorToken.kind)) looked = comparedWithNullish(c);
+  const looked = testedForNoValue(condition);
   if (!looked) return undefined;
   if (ts.isCallExpression(looked)) return isLookupCall(looked) ? looked : undefined;
   if (ts.isElementAccessExpression(looked)) return looked;
   return ts.isIdentifier(looked) && holdsLookup(looked) ? looked : undefined;
 }
 
+/** `!x`, `x == null`, `x === undefined`: the expression a condition tests for no value. */
+function testedForNoValue(condition: ts.Expression): ts.Expression | undefined {
+  const c = skipOuter(condition);
+  if (ts.isPrefixUnaryExpression(c) && c.operator === ts.SyntaxKind.ExclamationToken) return skipOuter(c.operand);
+  return ts.isBinaryExpression(c) && EQUALITY.has(c.operatorToken.kind) ? comparedWithNullish(c) : undefined;
+}
+
 /** `!gauge`, `gauge == null`, `gauge === undefined`: the variable tested for no value. */
 function missingValue(condition: ts.Expression): ts.Expression | undefined {
-  const c = skipOuter(condition);
-  const tested =
-    ts.isPrefixUnaryExpression(c) && c.operator === ts.SyntaxKind.ExclamationToken
-      ? skipOuter(c.operand)
-      : ts.isBinaryExpression(c) && EQUALITY.has(c.operatorToken.kind)
-        ? comparedWithNullish(c)
-        : undefined;
+  const tested = testedForNoValue(condition);
   return tested && ts.isIdentifier(tested) ? tested : undefined;
 }
 

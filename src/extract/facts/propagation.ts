@@ -5,6 +5,7 @@ import { clientCall, httpClientNames, messagingClientsOf, moduleOf, type ClientC
 import { GrpcClients, usesGrpc, type GrpcCall } from '../libraries/grpc.js';
 import { calleeName, type ProjectIndex } from '../syntax/project-index.js';
 import { enclosingFunction, lookup, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
+import { groupBy } from '../../util/group.js';
 import { table } from '../../util/table.js';
 import { forEachDescendant } from '../syntax/walk.js';
 import { builtForBrowser, type PackageIndex } from './workspace-packages.js';
@@ -494,13 +495,9 @@ export function outboundCalls(
   packages: PackageIndex,
 ): OutboundCall[] {
   const grpc = usesGrpc(project.files.values()) ? new GrpcClients(project, ownPackages(packages)) : undefined;
-  const requires = new Map<ts.SourceFile, ts.CallExpression[]>();
-  for (const call of project.callsByName.get('require') ?? [])
-    if (ts.isCallExpression(call)) {
-      const list = requires.get(call.getSourceFile());
-      if (list) list.push(call);
-      else requires.set(call.getSourceFile(), [call]);
-    }
+  const requires = groupBy((project.callsByName.get('require') ?? []).filter(ts.isCallExpression), (call) =>
+    call.getSourceFile(),
+  );
   const clientNames = new Map<ts.SourceFile, ReadonlySet<string>>();
   const clientNamesOf = (file: ts.SourceFile): ReadonlySet<string> => {
     let names = clientNames.get(file);
