@@ -21,15 +21,12 @@ describe('obslint baseline', () => {
     const recorded = await runCli(['baseline'], { cwd: dir });
     expect(recorded.code).toBe(0);
     expect(recorded.stderr).toBe(
-      'obslint-baseline.json: 3 findings recorded (3 new); the baseline holds 3 findings in 3 files\n',
+      'obslint-baseline.json: 2 findings recorded (2 new); the baseline holds 2 findings in 2 files\n',
     );
     const file = JSON.parse(readFileSync(join(dir, 'obslint-baseline.json'), 'utf8')) as Baseline;
     expect(file).toEqual({
       version: 1,
       files: {
-        'src/metrics.ts': [
-          { rule: 'unknown-label-bound', metric: 'billing_payment_failures_total', label: 'provider', count: 1 },
-        ],
         'src/routes/customers.ts': [
           { rule: 'unbounded-label', metric: 'billing_customer_lookups_total', label: 'customer_id', count: 1 },
         ],
@@ -40,10 +37,10 @@ describe('obslint baseline', () => {
     });
     const run = await runCli([], { cwd: dir });
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('note  3 known findings are in the baseline obslint-baseline.json and not reported');
+    expect(run.stdout).toContain('note  2 known findings are in the baseline obslint-baseline.json and not reported');
     expect(run.stdout).toContain('✔ no problems');
     const again = await runCli(['baseline'], { cwd: dir });
-    expect(again.stderr).toContain('3 findings recorded (0 new)');
+    expect(again.stderr).toContain('2 findings recorded (0 new)');
     expect(readFileSync(join(dir, 'obslint-baseline.json'), 'utf8')).toBe(`${JSON.stringify(file, null, 2)}\n`);
   });
 
@@ -61,7 +58,7 @@ describe('obslint baseline', () => {
     const moved = await lint(dir);
     expect(moved.code).toBe(0);
     expect(moved.result.findings).toEqual([]);
-    expect(moved.result.baseline).toEqual({ file: 'obslint-baseline.json', suppressed: 3, stale: [] });
+    expect(moved.result.baseline).toEqual({ file: 'obslint-baseline.json', suppressed: 2, stale: [] });
 
     // A new unbounded label in a file that already has one baselined finding of that rule.
     edit(dir, 'src/routes/customers.ts', (t) =>
@@ -80,7 +77,6 @@ describe('obslint baseline', () => {
     // --no-baseline shows everything.
     const all = await lint(dir, ['--no-baseline']);
     expect(all.result.findings.map((f) => [f.ruleId, f.label])).toEqual([
-      ['unknown-label-bound', 'provider'],
       ['unbounded-label', 'customer_id'],
       ['unbounded-label', 'email'],
       ['untemplated-route', 'route'],
@@ -104,7 +100,7 @@ describe('obslint baseline', () => {
     expect(pruned.code).toBe(0);
     expect(pruned.stderr).toContain('pruned 1 stale entry');
     const file = JSON.parse(readFileSync(join(dir, 'obslint-baseline.json'), 'utf8')) as Baseline;
-    expect(Object.keys(file.files)).toEqual(['src/metrics.ts', 'src/routes/customers.ts']);
+    expect(Object.keys(file.files)).toEqual(['src/routes/customers.ts']);
     const clean = await lint(dir);
     expect(clean.code).toBe(0);
     expect(clean.result.baseline?.stale).toEqual([]);
@@ -120,10 +116,10 @@ describe('obslint baseline', () => {
     expect(run.result.baseline).toEqual({ file: '../../obslint-baseline.json', suppressed: 1, stale: [] });
     const pruned = await runCli(['baseline', '--prune'], { cwd: routes });
     expect(pruned.stderr).toBe(
-      '../../obslint-baseline.json: 1 finding recorded (0 new); the baseline holds 3 findings in 3 files\n',
+      '../../obslint-baseline.json: 1 finding recorded (0 new); the baseline holds 2 findings in 2 files\n',
     );
     const file = JSON.parse(readFileSync(join(dir, 'obslint-baseline.json'), 'utf8')) as Baseline;
-    expect(Object.keys(file.files)).toEqual(['src/metrics.ts', 'src/routes/customers.ts', 'src/routes/invoices.ts']);
+    expect(Object.keys(file.files)).toEqual(['src/routes/customers.ts', 'src/routes/invoices.ts']);
   });
 
   it('refuses a broken baseline with file:line:col and exit 2', async () => {

@@ -13,14 +13,14 @@ export default defineRule({
   id: 'unknown-label-bound',
   meta: {
     description:
-      "obslint cannot bound a label's values; the estimate assumes defaults.unknownLabelBound. Says how to bound it.",
+      "obslint cannot bound a label's values and, with defaults.unknownLabelBound assumed, the metric is over its budget (or its uses cannot be seen). Says how to bound it.",
     defaultSeverity: 'warn',
     scope: 'project',
     messages: {
       unknown:
-        "{{word}} `{{label}}` of `{{metric}}` cannot be bounded ({{reason}}); the estimate assumes {{assumed}} values: give the value a union type (`'a' | 'b'`) or an enum, or set `metrics.{{metric}}.labels.{{label}}` in obslint.yaml",
+        "{{word}} `{{label}}` of `{{metric}}` cannot be bounded ({{reason}}); the estimate assumes {{assumed}} values{{budget}}: give the value a union type (`'a' | 'b'`) or an enum, or set `metrics.{{metric}}.labels.{{label}}` in obslint.yaml",
       unknownShared:
-        "{{word}} `{{label}}` of `{{metric}}` and {{others}} more metric{{plural}} {{where}} cannot be bounded ({{reason}}); the estimates assume {{assumed}} values: give the value a union type (`'a' | 'b'`) or an enum, or set `labels.{{label}}` in obslint.yaml",
+        "{{word}} `{{label}}` of `{{metric}}` and {{others}} more metric{{plural}} {{where}} cannot be bounded ({{reason}}); the estimates assume {{assumed}} values{{budget}}: give the value a union type (`'a' | 'b'`) or an enum, or set `labels.{{label}}` in obslint.yaml",
       unset:
         'no call site obslint can see sets {{word}} `{{label}}` of `{{metric}}`; the estimate assumes {{assumed}} values: set `metrics.{{metric}}.labels.{{label}}` in obslint.yaml if it is set where obslint cannot follow',
       unused:
@@ -37,8 +37,17 @@ export default defineRule({
         'obslint sees no use of `{{metric}}` or {{others}} more metric{{plural}}: it stops following them where they are {{how}} (line {{line}}), so their labels cannot be bounded and the estimates assume {{assumed}} values each: give what receives them a type obslint can follow, declare the wrapper that uses them under `wrappers:` in obslint.yaml, or set `metrics.<name>.labels` there',
     },
   },
-  defaultOptions: {},
+  defaultOptions: { report: 'over-budget' },
   check(ctx) {
+    // A value obslint cannot bound matters when the assumption decides the verdict: under budget
+    // with the assumed values, the estimate is an estimate, visible in `obslint explain`.
+    const budgetOf = (def: MetricDef): number =>
+      ctx.config.metrics[def.name]?.maxSeries ?? ctx.config.defaults.maxSeriesPerMetric;
+    const overBudget = (def: MetricDef): number | undefined => {
+      const { series } = ctx.estimate(def.id);
+      return typeof series === 'number' && series > budgetOf(def) ? series : undefined;
+    };
+    const reportsValue = (def: MetricDef): boolean => ctx.options.report === 'always' || overBudget(def) !== undefined;
     // The names unbounded-label reports (its `names` option replaces the defaults).
     const unboundedRule = ctx.config.rules['unbounded-label'];
     const unboundedNames = new Set(
@@ -124,7 +133,7 @@ export default defineRule({
         });
       }
       for (const label of est.byLabel) {
-        if (label.kind !== 'unknown' || reported(label.label)) continue;
+        if (label.kind !== 'unknown' || reported(label.label) || !reportsValue(def)) continue;
         const unknowns = ctx.usesOf(def.id).filter((u) => u.label === label.label && u.bound.kind === 'unknown');
         // A value passed in another label's place is label-mismatch's finding, not a bound to ask for.
         if (unknowns.length > 0 && unknowns.every((u) => misplacedValues.has(placeOf(u.loc)))) continue;
@@ -175,12 +184,17 @@ export default defineRule({
     }
     for (const { uses, label, reason, flow } of causes.values()) {
       const [first, ...rest] = [...uses].sort((a, b) => compareLocations(a.loc, b.loc));
+      const series = overBudget(first.def);
       const data = {
         word: labelWord(first.def),
         label,
         metric: first.def.name,
         reason,
         assumed: ctx.config.defaults.unknownLabelBound,
+        budget:
+          series === undefined
+            ? ''
+            : `, which puts \`${first.def.name}\` at ${series.toLocaleString('en-US')} series, over its budget of ${budgetOf(first.def).toLocaleString('en-US')}`,
       };
       const { loc } = first;
       if (rest.length === 0) {
