@@ -24,6 +24,7 @@ import {
 import type { TypeOracle } from '../flow/type-oracle.js';
 import { isInjected, type ValueFlow } from '../flow/value-flow.js';
 import { forEachDescendant } from '../syntax/walk.js';
+import { returnedParameters } from '../syntax/functions.js';
 
 export interface LabelFacts {
   uses: LabelUse[];
@@ -487,26 +488,35 @@ export class LabelUseCollector {
     return literals;
   }
 
-  /** `const labels = { method }; … labels.path = req.path; end(labels)`: keys added after the literal. */
+  /**
+   * `const labels = { method }; … labels.path = req.path; end(labels)`: keys added after the literal,
+   * and by a helper that sets them on the object it is passed and returns it (`params =
+   * withEnvironment(params)` where `withEnvironment` does `params.environment = …; return params`).
+   */
   private assignedLater(arg: ts.Expression): { key: string; value: ts.Expression }[] {
     const e = skipOuter(arg);
     if (!ts.isIdentifier(e)) return [];
     const decl = lookup(e.text, e);
-    if (decl?.kind !== 'variable' || decl.path.length > 0) return [];
-    const scope = decl.node.parent?.parent?.parent;
-    const found: { key: string; value: ts.Expression }[] = [];
-    if (!scope) return found;
+    if ((decl?.kind !== 'variable' && decl?.kind !== 'parameter') || decl.path.length > 0) return [];
+    const scope =
+      decl.kind === 'variable' ? decl.node.parent?.parent?.parent : (decl.fn as ts.FunctionLikeDeclaration).body;
+    if (!scope) return [];
+    const found = assignmentsTo(decl.node, e.text, scope);
+    // What the binding is set to by a call: keys the called helper sets on the object it returns.
+    const values = decl.kind === 'variable' && decl.node.initializer ? [decl.node.initializer] : [];
     forEachDescendant(scope, (node) => {
-      if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
-        const target = skipOuter(node.left);
-        const key = propertyName(target);
-        if (key !== undefined && (ts.isPropertyAccessExpression(target) || ts.isElementAccessExpression(target))) {
-          const base = skipOuter(target.expression);
-          if (ts.isIdentifier(base) && base.text === e.text && lookup(base.text, base)?.node === decl.node)
-            found.push({ key, value: node.right });
-        }
-      }
+      if (!ts.isBinaryExpression(node) || node.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return;
+      const left = skipOuter(node.left);
+      if (ts.isIdentifier(left) && left.text === e.text && lookup(left.text, left)?.node === decl.node)
+        values.push(node.right);
     });
+    for (const value of values) {
+      const call = skipOuter(value);
+      const fn = ts.isCallExpression(call) ? this.flow.functionCalled(call) : undefined;
+      const body = fn && (fn as ts.FunctionLikeDeclaration).body;
+      if (!body) continue;
+      for (const param of returnedParameters(fn)) found.push(...assignmentsTo(param.node, param.name.text, body));
+    }
     return found;
   }
 
@@ -797,4 +807,24 @@ function observableRegistrations(fn: ts.SignatureDeclaration, project: ProjectIn
   return OBSERVABLE_REGISTRARS.flatMap((name) => project.callsByName.get(name) ?? []).filter(
     (call): call is ts.CallExpression => registering(call) && passes(call.arguments[0]),
   );
+}
+
+/** `name.key = value` (or `name['key'] = value`) in `scope`, where `name` is the binding `declaration` makes. */
+function assignmentsTo(declaration: ts.Node, name: string, scope: ts.Node): { key: string; value: ts.Expression }[] {
+  const found: { key: string; value: ts.Expression }[] = [];
+  forEachDescendant(scope, (node) => {
+    if (!ts.isBinaryExpression(node) || node.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return;
+    const target = skipOuter(node.left);
+    if (!ts.isPropertyAccessExpression(target) && !ts.isElementAccessExpression(target)) return;
+    const key = propertyName(target);
+    const base = skipOuter(target.expression);
+    if (
+      key !== undefined &&
+      ts.isIdentifier(base) &&
+      base.text === name &&
+      lookup(base.text, base)?.node === declaration
+    )
+      found.push({ key, value: node.right });
+  });
+  return found;
 }

@@ -15,7 +15,7 @@ import {
 import { forEachDescendant } from '../syntax/walk.js';
 import { ARRAY_ITERATORS, ELEMENT_KEEPING } from '../syntax/builtin-calls.js';
 import { isMethodLike, type Caller } from './call-graph.js';
-import { returnedValues, calledFunction, functionOfDeclaration } from '../syntax/functions.js';
+import { returnedValues, returnedParameters, calledFunction, functionOfDeclaration } from '../syntax/functions.js';
 import { bindArguments, constantKeys, EMPTY_ENV, iterations, scalarText, type StaticEvaluator } from './static-eval.js';
 import type { TypeOracle } from './type-oracle.js';
 import { parameterGuards, passesGuards } from './narrowing.js';
@@ -720,14 +720,21 @@ export class ValueFlow {
    */
   private returnedArguments(fn: ts.SignatureDeclaration, call: ts.CallExpression): ts.Expression[] | undefined {
     const passed: ts.Expression[] = [];
-    for (const returned of returnedValues(fn)) {
-      const r = skipOuter(returned);
-      const decl = ts.isIdentifier(r) ? lookup(r.text, r) : undefined;
-      if (decl?.kind !== 'parameter' || decl.fn !== fn || decl.path.length > 0 || decl.node.dotDotDotToken) continue;
+    for (const decl of returnedParameters(fn)) {
       const arg = call.arguments[decl.index];
       if (arg && !ts.isSpreadElement(arg)) passed.push(arg);
     }
     return passed.length > 0 ? passed : undefined;
+  }
+
+  /** The project function or method a call runs, as value flow resolves it (`this.configure(…)` too). */
+  functionCalled(call: ts.CallExpression): ts.SignatureDeclaration | undefined {
+    const callee = skipOuter(call.expression);
+    const named = calledFunction(callee, this.project);
+    if (named) return named;
+    this.steps = 0;
+    this.queryMemo.clear();
+    return this.calledMethod(callee, 0);
   }
 
   /**

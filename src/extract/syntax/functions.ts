@@ -49,6 +49,18 @@ export function returnedValues(fn: ts.SignatureDeclaration): readonly ts.Express
   return ts.isBlock(body) ? returnExpressions(body) : [body];
 }
 
+/** The parameters a function hands back as they are (`return params`): each call returns what it passed there. */
+export function returnedParameters(fn: ts.SignatureDeclaration): Extract<Declaration, { kind: 'parameter' }>[] {
+  const params: Extract<Declaration, { kind: 'parameter' }>[] = [];
+  for (const returned of returnedValues(fn)) {
+    const r = skipOuter(returned);
+    const decl = ts.isIdentifier(r) ? lookup(r.text, r) : undefined;
+    if (decl?.kind !== 'parameter' || decl.fn !== fn || decl.path.length > 0 || decl.node.dotDotDotToken) continue;
+    if (!params.some((p) => p.node === decl.node)) params.push(decl);
+  }
+  return params;
+}
+
 /** Each body's `return` expressions, found once: value flow and metric placement ask for them again and again. */
 const returnsOf = new WeakMap<ts.Node, readonly ts.Expression[]>();
 
