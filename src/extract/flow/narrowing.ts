@@ -1,13 +1,13 @@
 import { ts } from 'ts-morph';
 import type { Bound } from '../../types.js';
 import { finite } from '../../model/bounds.js';
-import { lookup, propertyName, skipOuter } from '../syntax/scope.js';
+import { lookup, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
 import { text } from './sources.js';
 import { EMPTY_ENV, scalarText, staticStrings, type Env, type StaticEvaluator } from './static-eval.js';
 
 /**
  * `if ([PREPARE, FX_PREPARE].includes(action)) … action`, `if (kind === 'a' || kind === 'b')`,
- * `case 'a': case 'b': … kind`, `ALLOWED.includes(kind) ? kind : 'other'`, and past
+ * `case 'a': case 'b': … kind`, `ALLOWED.includes(kind) ? kind : 'other'`, `if (kind in TABLE)`, and past
  * `if (!ALLOWED.includes(kind)) return;`: inside the branch, the value is one the check lets through.
  */
 export function narrowed(e: ts.Expression, evaluator: StaticEvaluator, env: Env): Bound | undefined {
@@ -122,6 +122,9 @@ function allowedBy(
     }
     if (op === ts.SyntaxKind.AmpersandAmpersandToken)
       return allowedBy(c.left, subject, evaluator, env) ?? allowedBy(c.right, subject, evaluator, env);
+    // `if (type in GETTERS)`: the keys of a constant table.
+    if (op === ts.SyntaxKind.InKeyword)
+      return skipOuter(c.left).getText() === subject ? tableKeys(c.right, evaluator, env) : undefined;
     if (op === ts.SyntaxKind.EqualsEqualsEqualsToken || op === ts.SyntaxKind.EqualsEqualsToken) {
       const other =
         skipOuter(c.left).getText() === subject
@@ -136,6 +139,15 @@ function allowedBy(
   }
   // `[A, B].includes(subject)`, `ALLOWED.includes(subject)`, `ALLOWED.has(subject)` of a `new Set([…])`.
   const method = ts.isCallExpression(c) ? propertyName(c.expression) : undefined;
+  // `GETTERS.hasOwnProperty(type)`, `Object.hasOwn(GETTERS, type)`: the keys of a constant table.
+  if (ts.isCallExpression(c) && ts.isPropertyAccessExpression(skipOuter(c.expression))) {
+    const receiver = (skipOuter(c.expression) as ts.PropertyAccessExpression).expression;
+    const [first, second] = c.arguments;
+    if (method === 'hasOwnProperty' && first && skipOuter(first).getText() === subject)
+      return tableKeys(receiver, evaluator, env);
+    if (method === 'hasOwn' && receiver.getText() === 'Object' && second && skipOuter(second).getText() === subject)
+      return tableKeys(first, evaluator, env);
+  }
   if (
     ts.isCallExpression(c) &&
     (method === 'includes' || method === 'has') &&
@@ -145,6 +157,31 @@ function allowedBy(
   ) {
     const list = (skipOuter(c.expression) as ts.PropertyAccessExpression).expression;
     return staticStrings(evaluator.eval(method === 'has' ? (setElements(list) ?? list) : list, env));
+  }
+  return undefined;
+}
+
+/** The keys of an object obslint can evaluate (`const GETTERS = { yt: …, vi: … }`). */
+function tableKeys(table: ts.Expression, evaluator: StaticEvaluator, env: Env): string[] | undefined {
+  const value = evaluator.eval(literalMember(table) ?? table, env);
+  return value?.k === 'obj' ? [...value.props.keys()] : undefined;
+}
+
+/** `this.Getters` in a method of an object literal (`module.exports = { Getters, get() { … } }`): that property's value. */
+function literalMember(e: ts.Expression): ts.Expression | undefined {
+  const member = skipOuter(e);
+  if (!ts.isPropertyAccessExpression(member) || skipOuter(member.expression).kind !== ts.SyntaxKind.ThisKeyword)
+    return undefined;
+  let fn: ts.Node | undefined = member.parent;
+  while (fn && (!ts.isFunctionLike(fn) || ts.isArrowFunction(fn))) fn = fn.parent;
+  const holder = fn && ts.isFunctionExpression(fn) ? fn.parent : fn;
+  const literal =
+    holder && (ts.isPropertyAssignment(holder) || ts.isMethodDeclaration(holder)) ? holder.parent : undefined;
+  if (!literal || !ts.isObjectLiteralExpression(literal)) return undefined;
+  for (const prop of literal.properties) {
+    if (!prop.name || propertyKey(prop.name) !== member.name.text) continue;
+    if (ts.isPropertyAssignment(prop)) return prop.initializer;
+    if (ts.isShorthandPropertyAssignment(prop)) return prop.name;
   }
   return undefined;
 }

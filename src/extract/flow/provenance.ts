@@ -162,7 +162,17 @@ export class ProvenanceAnalyzer implements ValueWalker {
       op === ts.SyntaxKind.BarBarToken ||
       op === ts.SyntaxKind.AmpersandAmpersandToken
     ) {
-      return union([this.of(e.left, env, depth + 1), this.of(e.right, env, depth + 1)])!;
+      const left = this.of(e.left, env, depth + 1);
+      const right = this.of(e.right, env, depth + 1);
+      // `process.env.REGION ?? 'eu'`: a setting or its default, still one value per instance.
+      if (
+        op !== ts.SyntaxKind.AmpersandAmpersandToken &&
+        isPerInstance(left) &&
+        right.kind === 'finite' &&
+        right.values.length === 1
+      )
+        return left;
+      return union([left, right])!;
     }
     if (op === ts.SyntaxKind.PlusToken) {
       const baseUrl = this.sources.routeWithMount(e);
@@ -847,3 +857,10 @@ function describeWhole(e: ts.Expression): string {
 
 /** The request and response a handler and its middleware share, where handlers leave notes for the middleware. */
 const HANDLER_OBJECTS = /^(req|request|res|response|reply|ctx)$/;
+
+/** One value per running instance: an environment variable, a configuration value, a value computed once. */
+function isPerInstance(bound: Bound): boolean {
+  return (
+    bound.kind === 'bounded' && bound.count === 1 && bound.parts.every((p) => /^(env|config|once):/.test(p.source))
+  );
+}
