@@ -163,6 +163,8 @@ export class ProvenanceAnalyzer implements ValueWalker {
       op === ts.SyntaxKind.AmpersandAmpersandToken
     ) {
       const left = this.of(e.left, env, depth + 1);
+      // `options?.name ?? c.req.path` where every caller passes a `name`: the fallback never runs.
+      if (op !== ts.SyntaxKind.AmpersandAmpersandToken && this.alwaysPassed(e.left)) return left;
       const right = this.of(e.right, env, depth + 1);
       // `process.env.REGION ?? 'eu'`: a setting or its default, still one value per instance.
       if (
@@ -681,6 +683,34 @@ export class ProvenanceAnalyzer implements ValueWalker {
     return args.length > 0 && args.every((a) => a !== undefined) ? this.allHeads(args, depth) : undefined;
   }
 
+  /**
+   * `options?.name` (or `options.name`) on a parameter every visible caller passes an object literal
+   * that sets `name` to a value that is not itself nullish: the property is always there.
+   */
+  private alwaysPassed(e: ts.Expression): boolean {
+    const access = skipOuter(e);
+    if (!ts.isPropertyAccessExpression(access)) return false;
+    const base = skipOuter(access.expression);
+    const decl = ts.isIdentifier(base) ? lookup(base.text, base) : undefined;
+    if (decl?.kind !== 'parameter' || decl.path.length > 0 || decl.node.dotDotDotToken) return false;
+    const key = access.name.text;
+    const callers = this.calls.confirmedCallersOf(decl.fn);
+    return (
+      callers.length > 0 &&
+      callers.every((call) => {
+        const arg = call.arguments?.[decl.index];
+        const literal = arg && skipOuter(arg);
+        return (
+          literal !== undefined &&
+          ts.isObjectLiteralExpression(literal) &&
+          literal.properties.some(
+            (p) => ts.isPropertyAssignment(p) && propertyKey(p.name) === key && !maybeNullish(p.initializer),
+          )
+        );
+      })
+    );
+  }
+
   private allHeads(exprs: readonly ts.Expression[], depth: number): string[] | undefined {
     const heads: string[] = [];
     for (const x of exprs) {
@@ -863,4 +893,17 @@ function isPerInstance(bound: Bound): boolean {
   return (
     bound.kind === 'bounded' && bound.count === 1 && bound.parts.every((p) => /^(env|config|once):/.test(p.source))
   );
+}
+
+/** A value that may be `undefined` or `null` by its form: those literals, an optional chain, a conditional with one. */
+function maybeNullish(value: ts.Expression): boolean {
+  const e = skipOuter(value);
+  if (e.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(e) && e.text === 'undefined')) return true;
+  if (ts.isConditionalExpression(e)) return maybeNullish(e.whenTrue) || maybeNullish(e.whenFalse);
+  let chain: ts.Node = e;
+  while (ts.isPropertyAccessExpression(chain) || ts.isElementAccessExpression(chain) || ts.isCallExpression(chain)) {
+    if (chain.questionDotToken) return true;
+    chain = chain.expression;
+  }
+  return false;
 }
