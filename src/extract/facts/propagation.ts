@@ -563,8 +563,25 @@ function hostOf(call: ts.CallExpression | ts.NewExpression): string | undefined 
     });
   }
   const first = call.arguments?.[0] && skipOuter(call.arguments[0]);
+  if (!host && first) host = urlObjectHost(first);
   if (!host && first && ts.isIdentifier(first)) host = literalHost(constantInitializer(first));
   return host ?? instanceHost(call);
+}
+
+/**
+ * `fetch(url.toString())` (or `url.href`, `url`) where `const url = new URL('https://api.vercel.com/v1/env')`,
+ * or `new URL(path, 'https://api.vercel.com')`: the host of the literal the URL object was built from.
+ */
+function urlObjectHost(arg: ts.Expression): string | undefined {
+  let e = skipOuter(arg);
+  const callee = ts.isCallExpression(e) ? skipOuter(e.expression) : undefined;
+  if (callee && ts.isPropertyAccessExpression(callee) && callee.name.text === 'toString') e = skipOuter(callee.expression);
+  else if (ts.isPropertyAccessExpression(e) && e.name.text === 'href') e = skipOuter(e.expression);
+  const built = ts.isIdentifier(e) ? constantInitializer(e) : e;
+  if (!built || !ts.isNewExpression(built) || !ts.isIdentifier(built.expression) || built.expression.text !== 'URL')
+    return undefined;
+  const [path, base] = (built.arguments ?? []).map((a) => skipOuter(a));
+  return literalHost(path) ?? literalHost(base);
 }
 
 function literalHost(node: ts.Node | undefined): string | undefined {
