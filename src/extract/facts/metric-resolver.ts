@@ -109,7 +109,8 @@ export class MetricResolver {
       // `createMetrics().requests`: the metric the wrapper call created for that property.
       if (!ts.isCallExpression(e)) return [];
       const returned = this.returnedExpression(skipOuter(e.expression));
-      const created = returned && this.definitions.instancesAt(e)?.get(creationIn(returned, source.path[0])!);
+      const creation = returned && creationIn(returned, source.path[0], (callee) => this.returnedExpression(callee));
+      const created = creation && this.definitions.instancesAt(e)?.get(creation);
       return created ? [created] : [];
     }
     if (source.path.length > 0) return [];
@@ -306,11 +307,34 @@ export class MetricResolver {
 
 const optional = <T>(value: T | undefined): T[] => (value === undefined ? [] : [value]);
 
-/** The `new` expression behind `member` of a returned object literal (`{ requests: new Counter() }`). */
-function creationIn(returned: ts.Expression, member: string): ts.Node | undefined {
-  const object = skipOuter(returned);
+/**
+ * The `new` expression behind `member` of a returned object literal (`{ requests: new Counter() }`),
+ * also through a variable holding the literal and a spread of another factory's result
+ * (`{ uptime: new Gauge(), ...createHttpMetrics() }`).
+ */
+function creationIn(
+  returned: ts.Expression,
+  member: string,
+  returnedBy: (callee: ts.Expression) => ts.Expression | undefined,
+  depth = 0,
+): ts.Node | undefined {
+  let object = skipOuter(returned);
+  // `const metrics: HttpMetrics = { … }; return metrics`
+  if (ts.isIdentifier(object)) {
+    const decl = lookup(object.text, object);
+    if (decl?.kind === 'variable' && decl.path.length === 0 && decl.node.initializer)
+      object = skipOuter(decl.node.initializer);
+  }
   if (!ts.isObjectLiteralExpression(object)) return undefined;
-  for (const prop of object.properties) {
+  // A later property replaces an earlier one, and a spread what comes before it.
+  for (const prop of [...object.properties].reverse()) {
+    if (ts.isSpreadAssignment(prop)) {
+      const spread = skipOuter(prop.expression);
+      const inner = depth < 3 && ts.isCallExpression(spread) ? returnedBy(skipOuter(spread.expression)) : undefined;
+      const found = inner && creationIn(inner, member, returnedBy, depth + 1);
+      if (found) return found;
+      continue;
+    }
     const value =
       ts.isPropertyAssignment(prop) && propertyKey(prop.name) === member
         ? prop.initializer

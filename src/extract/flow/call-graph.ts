@@ -15,7 +15,7 @@ import {
 } from '../syntax/scope.js';
 import type { TypeOracle } from './type-oracle.js';
 import { isBuiltinCollection, isProxyTrap } from '../syntax/builtin-calls.js';
-import { followImports, functionOfDeclaration } from '../syntax/functions.js';
+import { dynamicallyImported, followImports, functionOfDeclaration } from '../syntax/functions.js';
 
 export type Caller = ts.CallExpression | ts.NewExpression;
 
@@ -263,6 +263,7 @@ export class CallGraph {
     let decl: Declaration | undefined;
     if (ts.isIdentifier(callee)) {
       decl = lookup(callee.text, callee);
+      decl = dynamicallyImported(decl, this.project) ?? decl;
     } else if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(skipOuter(callee.expression))) {
       const base = skipOuter(callee.expression) as ts.Identifier;
       let ns = lookup(base.text, base);

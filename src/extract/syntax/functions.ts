@@ -10,6 +10,7 @@ export function calledFunction(callee: ts.Expression, project: ProjectIndex): ts
   if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) return e;
   if (!ts.isIdentifier(e)) return undefined;
   let decl = lookup(e.text, e);
+  decl = dynamicallyImported(decl, project) ?? decl;
   if (decl?.kind === 'import') decl = project.followImport(decl);
   if (decl?.kind === 'function') return decl.node;
   if (decl?.kind === 'variable' && decl.node.initializer && decl.path.length === 0) {
@@ -17,6 +18,43 @@ export function calledFunction(callee: ts.Expression, project: ProjectIndex): ts
     if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) return init;
   }
   return undefined;
+}
+
+/**
+ * The export a binding takes from a module loaded with `import()`: `import('./setup.js').then(({ setup
+ * }) => setup(…))`, `const { setup } = await import('./setup.js')`, also through a loader function
+ * (`const load = () => import('./setup.js')`, then `load().then(…)`).
+ */
+export function dynamicallyImported(decl: Declaration | undefined, project: ProjectIndex): Declaration | undefined {
+  if ((decl?.kind !== 'parameter' && decl?.kind !== 'variable') || decl.path.length !== 1) return undefined;
+  let loaded: ts.Expression | undefined;
+  if (decl.kind === 'variable') {
+    // `skipOuter` looks through the `await`.
+    loaded = decl.node.initializer;
+  } else {
+    const fn = decl.fn;
+    const then = fn.parent;
+    if (decl.index !== 0 || !ts.isCallExpression(then) || then.arguments[0] !== fn) return undefined;
+    const callee = skipOuter(then.expression);
+    loaded = ts.isPropertyAccessExpression(callee) && callee.name.text === 'then' ? callee.expression : undefined;
+  }
+  const specifier = loaded && importedSpecifier(loaded);
+  const file = specifier && project.resolveModule(specifier, decl.node.getSourceFile().fileName);
+  return file ? project.findExport(file, decl.path[0]) : undefined;
+}
+
+/** `import('./setup.js')`, or a call of a local function that is just that: the specifier. */
+function importedSpecifier(loaded: ts.Expression): string | undefined {
+  let e = skipOuter(loaded);
+  if (ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.arguments.length === 0) {
+    const loader = lookup(e.expression.text, e.expression);
+    const init = loader?.kind === 'variable' && loader.path.length === 0 ? loader.node.initializer : undefined;
+    const fn = init && skipOuter(init);
+    if (fn && ts.isArrowFunction(fn) && !ts.isBlock(fn.body)) e = skipOuter(fn.body);
+  }
+  if (!ts.isCallExpression(e) || e.expression.kind !== ts.SyntaxKind.ImportKeyword) return undefined;
+  const specifier = e.arguments[0] && skipOuter(e.arguments[0]);
+  return specifier && ts.isStringLiteralLike(specifier) ? specifier.text : undefined;
 }
 
 /** A declaration with the imports and re-exports in front of it followed (four hops at most). */
