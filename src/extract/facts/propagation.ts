@@ -575,7 +575,8 @@ function hostOf(call: ts.CallExpression | ts.NewExpression): string | undefined 
 function urlObjectHost(arg: ts.Expression): string | undefined {
   let e = skipOuter(arg);
   const callee = ts.isCallExpression(e) ? skipOuter(e.expression) : undefined;
-  if (callee && ts.isPropertyAccessExpression(callee) && callee.name.text === 'toString') e = skipOuter(callee.expression);
+  if (callee && ts.isPropertyAccessExpression(callee) && callee.name.text === 'toString')
+    e = skipOuter(callee.expression);
   else if (ts.isPropertyAccessExpression(e) && e.name.text === 'href') e = skipOuter(e.expression);
   const built = ts.isIdentifier(e) ? constantInitializer(e) : e;
   if (!built || !ts.isNewExpression(built) || !ts.isIdentifier(built.expression) || built.expression.text !== 'URL')
