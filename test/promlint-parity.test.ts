@@ -62,12 +62,12 @@ const ABBREVIATED = [
  * One project per name: promlint judges each metric alone, while obslint reports a convention
  * most of a project's metrics share once, as its house style.
  */
-async function namingMessages(names: string[]): Promise<Map<string, string[]>> {
+async function namingMessages(names: string[], kind = 'Gauge'): Promise<Map<string, string[]>> {
   const byMetric = new Map<string, string[]>(names.map((n) => [n, []]));
   for (const name of names) {
     const dir = tempProject({
       'package.json': '{ "name": "parity", "dependencies": { "prom-client": "^15.1.3" } }',
-      'src/metrics.ts': `import { Gauge } from 'prom-client';\nexport const m = new Gauge({ name: '${name}', help: 'Test metric.' });`,
+      'src/metrics.ts': `import { ${kind} } from 'prom-client';\nexport const m = new ${kind}({ name: '${name}', help: 'Test metric.' });`,
     });
     const result = await analyze({ cwd: dir, paths: ['.'] });
     for (const f of result.findings) if (f.ruleId === 'metric-naming') byMetric.get(f.metric!)?.push(f.message);
@@ -84,6 +84,23 @@ describe("metric-naming agrees with promlint's test cases", () => {
         base ? [expect.stringContaining(`uses \`${unit}\`: use the base unit (${base})`)] : [],
       );
     }
+  });
+
+  it("the type in the name: the metric's own type only, as promlint's lintMetricTypeInName", async () => {
+    const gauges = await namingMessages(['pool_busy_gauge', 'queue_gauge_depth', 'aggregation_summary_time']);
+    expect(gauges.get('pool_busy_gauge')).toContainEqual(
+      expect.stringContaining('should not include its type (`gauge`)'),
+    );
+    expect(gauges.get('queue_gauge_depth')).toContainEqual(
+      expect.stringContaining('should not include its type (`gauge`)'),
+    );
+    // `summary` in a gauge's name is a word of its meaning (the whole run's time), not its type.
+    expect(gauges.get('aggregation_summary_time')).toEqual([]);
+    const counters = await namingMessages(['jobs_counter_total', 'histogram_rebuilds_total'], 'Counter');
+    expect(counters.get('jobs_counter_total')).toContainEqual(
+      expect.stringContaining('should not include its type (`counter`)'),
+    );
+    expect(counters.get('histogram_rebuilds_total')).toEqual([]);
   });
 
   it('abbreviated units, whatever their case and wherever in the name', async () => {

@@ -1,5 +1,5 @@
 import { compareLocations, defineRule, groupBy, placeOf, type Report } from '../../src/engine/rule-api.js';
-import type { Location } from '../../src/types.js';
+import type { Location, MetricKind } from '../../src/types.js';
 
 /** promlint's unit table: each unit word and the base unit to use (a base unit maps to itself). */
 const UNITS = new Map<string, string>([
@@ -59,6 +59,11 @@ function unitOf(name: string): { unit: string; base: string } | undefined {
 /** promlint's abbreviated units (matched case-insensitively), and the `millis` family besides. */
 const ABBREVIATED_UNITS = /_(ms|us|ns|sec|secs|s|kb|mb|gb|tb|pb|b|m|h|d|millis|micros|nanos)(_|$)/i;
 const TYPE_WORDS = /(^|_)(counter|gauge|histogram|summary)(_|$)/;
+
+/** The type a metric of this kind is exposed as (an OpenTelemetry up-down counter is a Prometheus gauge). */
+function exposedType(kind: MetricKind): string {
+  return kind === 'updowncounter' ? 'gauge' : kind;
+}
 // Names and labels prom-client rejects are metric-registration's (an error): here, valid ones only.
 const VALID_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const VALID_LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
@@ -190,8 +195,9 @@ export default defineRule({
         if (unit && unit.unit !== unit.base) report('nonBaseUnit', unit);
         const abbreviation = ABBREVIATED_UNITS.exec(name)?.[1];
         if (abbreviation) report('abbreviatedUnit', { unit: abbreviation });
+        // As promlint: the metric's own type (a gauge named `aggregation_summary_time` sums nothing up).
         const type = TYPE_WORDS.exec(snake(name))?.[2];
-        if (type) report('typeInName', { type });
+        if (type && type === exposedType(def.kind)) report('typeInName', { type });
       }
       for (const label of def.labelNames) {
         if (!VALID_LABEL.test(label)) continue;
