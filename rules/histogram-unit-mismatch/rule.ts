@@ -1,5 +1,5 @@
-import { defineRule } from '../../src/engine/rule-api.js';
-import type { MetricDef } from '../../src/types.js';
+import { defineRule, placeOf } from '../../src/engine/rule-api.js';
+import type { MetricDef, Observation } from '../../src/types.js';
 
 function declaredUnit(def: MetricDef): 'seconds' | 'milliseconds' | undefined {
   // StatsD timings are milliseconds by convention, whatever their name.
@@ -43,9 +43,10 @@ export default defineRule({
     defaultSeverity: 'warn',
     scope: 'project',
     messages: {
-      observed: '`{{metric}}` is in {{declared}} but observes `{{expression}}` in {{actual}} ({{evidence}}): {{fix}}',
+      observed:
+        '`{{metric}}`{{more}} is in {{declared}} but observes `{{expression}}` in {{actual}} ({{evidence}}): {{fix}}',
       recorded:
-        '`{{metric}}` is in {{declared}} (unit `{{unit}}`) but records `{{expression}}` in {{actual}} ({{evidence}}): {{fix}}',
+        '`{{metric}}`{{more}} is in {{declared}} (unit `{{unit}}`) but records `{{expression}}` in {{actual}} ({{evidence}}): {{fix}}',
       otelDefaultBuckets:
         '`{{metric}}` is in seconds (unit `s`) but keeps the default boundaries (0 to 10,000, made for milliseconds): everything under 5 s lands in one bucket; set `advice.explicitBucketBoundaries` (e.g. [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10])',
       buckets:
@@ -54,10 +55,21 @@ export default defineRule({
   },
   defaultOptions: {},
   check(ctx) {
+    // One call observing into several metrics (copies a factory made) is one place to fix.
+    const causes = new Map<string, { obs: Observation; defs: MetricDef[]; declared: string }>();
     for (const obs of ctx.catalog.observations) {
       const def = ctx.metric(obs.metricId);
       const declared = declaredUnit(def);
       if (!declared || obs.unit === 'unknown' || obs.unit === declared) continue;
+      const key = [placeOf(obs.loc), obs.expression, obs.unit, declared, def.library].join('\u0000');
+      const cause = causes.get(key);
+      if (cause) cause.defs.push(def);
+      else causes.set(key, { obs, defs: [def], declared });
+    }
+    for (const { obs, defs, declared } of causes.values()) {
+      const [def, ...others] = [...new Map(defs.map((d) => [d.name, d])).values()].sort((a, b) =>
+        a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+      );
       const fix =
         declared === 'seconds'
           ? obs.unit === 'milliseconds'
@@ -74,6 +86,7 @@ export default defineRule({
         messageId: def.library === 'opentelemetry' ? 'recorded' : 'observed',
         data: {
           metric: def.name,
+          more: others.length === 0 ? '' : ` (and ${others.map((o) => `\`${o.name}\``).join(', ')})`,
           declared,
           unit: def.unit ?? '',
           actual: obs.unit,
@@ -84,6 +97,7 @@ export default defineRule({
         loc: obs.loc,
         metric: def.name,
         cause: obs.expression,
+        related: others.map((o) => ({ loc: o.loc, message: `\`${o.name}\` is defined here` })),
       });
     }
     for (const def of ctx.catalog.metrics) {
