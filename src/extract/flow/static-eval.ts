@@ -410,7 +410,8 @@ export class StaticEvaluator {
     switch (decl.kind) {
       case 'variable': {
         if (!decl.isConst || !decl.node.initializer) return UNKNOWN;
-        return this.path(this.eval(decl.node.initializer, env, depth + 1), decl.path);
+        // `const { prefix = '' } = opts`: the default where `opts` has no `prefix`.
+        return this.withDefault(this.eval(decl.node.initializer, env, depth + 1), decl, env, depth);
       }
       case 'expression':
         return this.eval(decl.node, env, depth + 1);
@@ -501,7 +502,7 @@ export class StaticEvaluator {
    */
   private withDefault(
     argument: Static,
-    decl: Extract<Declaration, { kind: 'parameter' }>,
+    decl: Extract<Declaration, { kind: 'parameter' | 'variable' }>,
     env: Env,
     depth: number,
   ): Static {
