@@ -21,6 +21,10 @@ export default defineRule({
         "{{word}} `{{label}}` of `{{metric}}` cannot be bounded ({{reason}}); the estimate assumes {{assumed}} values{{budget}}: give the value a union type (`'a' | 'b'`) or an enum, or set `metrics.{{metric}}.labels.{{label}}` in obslint.yaml",
       unknownShared:
         "{{word}} `{{label}}` of `{{metric}}` and {{others}} more metric{{plural}} {{where}} cannot be bounded ({{reason}}); the estimates assume {{assumed}} values{{budget}}: give the value a union type (`'a' | 'b'`) or an enum, or set `labels.{{label}}` in obslint.yaml",
+      unknownMany:
+        "{{word}}s {{labels}} of `{{metric}}` cannot be bounded; the estimate assumes {{assumed}} values for each{{budget}}: give the values union types (`'a' | 'b'`) or enums, or set them under `metrics.{{metric}}.labels` in obslint.yaml",
+      unknownManyShared:
+        "{{word}}s {{labels}} of `{{metric}}` and {{others}} more metric{{plural}} {{where}} cannot be bounded; the estimates assume {{assumed}} values for each{{budget}}: give the values union types (`'a' | 'b'`) or enums, or set them under `labels` in obslint.yaml",
       unset:
         'no call site obslint can see sets {{word}} `{{label}}` of `{{metric}}`; the estimate assumes {{assumed}} values: set `metrics.{{metric}}.labels.{{label}}` in obslint.yaml if it is set where obslint cannot follow',
       unused:
@@ -182,12 +186,23 @@ export default defineRule({
         related: rest.slice(0, 20).map((l) => ({ loc: l.def.loc, message: `\`${l.def.name}\`` })),
       });
     }
-    for (const { uses, label, reason, flow } of causes.values()) {
-      const [first, ...rest] = [...uses].sort((a, b) => compareLocations(a.loc, b.loc));
+    // The labels of one metric (or of the same metrics) that one file cannot bound are one finding:
+    // one estimate over budget, one place to read, each label with its reason.
+    const byMetrics = groupBy([...causes.values()], (c) => {
+      const [first] = [...c.uses].sort((a, b) => compareLocations(a.loc, b.loc));
+      return `${first.loc.file}\u0000${[...new Set(c.uses.map((u) => u.def.id))].sort().join('\u0000')}`;
+    });
+    for (const group of byMetrics.values()) {
+      const labels = group
+        .map((c) => ({ ...c, uses: [...c.uses].sort((a, b) => compareLocations(a.loc, b.loc)) }))
+        .sort((a, b) => compareLocations(a.uses[0].loc, b.uses[0].loc) || (a.label < b.label ? -1 : 1));
+      const { uses, label, reason, flow } = labels[0];
+      const [first, ...rest] = uses;
       const series = overBudget(first.def);
       const data = {
         word: labelWord(first.def),
         label,
+        labels: listed(labels.map((l) => `\`${l.label}\` (${l.reason})`)),
         metric: first.def.name,
         reason,
         assumed: ctx.config.defaults.unknownLabelBound,
@@ -197,28 +212,46 @@ export default defineRule({
             : `, which puts \`${first.def.name}\` at ${series.toLocaleString('en-US')} series, over its budget of ${budgetOf(first.def).toLocaleString('en-US')}`,
       };
       const { loc } = first;
+      const many = labels.length > 1;
+      const otherLabels = labels
+        .slice(1)
+        .map((l) => ({ loc: l.uses[0].loc, message: `\`${l.label}\`` }))
+        .filter((r) => compareLocations(r.loc, loc) !== 0);
       if (rest.length === 0) {
-        ctx.report({ messageId: 'unknown', data, loc, metric: first.def.name, label, flow });
+        ctx.report({
+          messageId: many ? 'unknownMany' : 'unknown',
+          data,
+          loc,
+          metric: first.def.name,
+          label,
+          flow,
+          related: otherLabels,
+        });
         continue;
       }
       const elsewhere = rest.filter((u) => compareLocations(u.loc, loc) !== 0);
       ctx.report({
-        messageId: 'unknownShared',
+        messageId: many ? 'unknownManyShared' : 'unknownShared',
         data: {
           ...data,
           others: rest.length,
           plural: rest.length === 1 ? '' : 's',
-          where: elsewhere.length === 0 ? 'set here' : 'set from the same value in this file',
+          where: elsewhere.length === 0 ? 'set here' : `set from the same value${many ? 's' : ''} in this file`,
         },
         loc,
         metric: first.def.name,
         label,
         flow,
-        related: elsewhere.slice(0, 20).map((u) => ({ loc: u.loc, message: `\`${u.def.name}\`` })),
+        related: [...otherLabels, ...elsewhere.slice(0, 20).map((u) => ({ loc: u.loc, message: `\`${u.def.name}\`` }))],
       });
     }
   },
 });
+
+/** `a`, `b` and `c`. */
+function listed(items: string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
 
 /** `line 12` in the definition's file, `src/metrics.ts line 12` elsewhere. */
 function where(loc: Location, from: Location): string {
