@@ -13,7 +13,8 @@ const HOOK_NAME = /^use[A-Z0-9]/;
  * call inside a React hook or a callback handed to one, or inside a component that calls hooks
  * (its event handlers), a component file (JSX) of a package that runs no server, a file that
  * reads `window` or `document`, one written for the DOM (`/// <reference lib="dom" />`), or one
- * that renders a page into it (`render` from `preact`, `createRoot` from `react-dom/client`).
+ * that renders a page into it (`render` from `preact`, `createRoot` from `react-dom/client`), or a
+ * service worker's code.
  */
 export function runsInBrowser(call: ts.CallExpression | ts.NewExpression, scope: PackageScope): boolean {
   const file = call.getSourceFile();
@@ -24,8 +25,21 @@ export function runsInBrowser(call: ts.CallExpression | ts.NewExpression, scope:
     (hasJsx(file) && (!runsServer(scope.manifest) || (rendersPages(scope) && !serverSideOfPage(call)))) ||
     usesBrowserGlobals(file) ||
     writtenForTheDom(file) ||
-    rendersIntoThePage(file)
+    rendersIntoThePage(file) ||
+    serviceWorkerCode(file)
   );
+}
+
+/** A service worker's directory or file (`service-worker/`, `sw.js`). */
+const SERVICE_WORKER_PATH = /(?:^|\/)(?:service-?workers?|sw)(?:\/|\.[cm]?[jt]sx?$)/i;
+/** What only a service worker's global scope offers. */
+const SERVICE_WORKER_GLOBALS = /\bself\.(?:skipWaiting|registration|clients)\b|\bServiceWorkerGlobalScope\b/;
+
+/** Code of a service worker: it runs in the browser, beside the page, never on the server. */
+function serviceWorkerCode(file: ts.SourceFile): boolean {
+  // The last segments only: where the project itself sits says nothing.
+  const near = file.fileName.split('/').slice(-4).join('/');
+  return SERVICE_WORKER_PATH.test(near) || SERVICE_WORKER_GLOBALS.test(file.text);
 }
 
 /** `/// <reference lib="dom" />`: the file declares that it runs where the DOM is. */
