@@ -33,6 +33,8 @@ const RESPONSE_ROOTS = new Set(['res', 'response', 'reply', 'ctx', 'context', 'c
 const RESPONSE_NAME = /^[a-z][a-zA-Z0-9]*(Res|Response)$/;
 
 const RAW_URL_PROPS = new Set(['url', 'originalUrl', 'path', 'pathname', 'href', 'rawUrl']);
+/** OpenTelemetry semantic-convention attributes whose value is a raw URL, its path or its query. */
+const RAW_URL_ATTRIBUTES = new Set(['http.target', 'http.url', 'url.full', 'url.path', 'url.query']);
 
 const REQUEST_INPUT_PROPS = new Set([
   'params',
@@ -343,6 +345,9 @@ export class KnownSources {
         return unbounded('raw-url', 'raw URL', source, [this.step(node, `\`${source}\` is the raw request URL`)]);
       }
     }
+    // `span.attributes['http.target']`: OpenTelemetry's attributes that hold the raw URL.
+    if (names.length >= 2 && RAW_URL_ATTRIBUTES.has(last))
+      return unbounded('raw-url', 'raw URL', source, [this.step(node, `\`${source}\` is a raw URL`)]);
     // `statusCode` is a status code whatever holds it (`reply`, `res`, `err`, `upstream`).
     if (
       last === 'statusCode' ||
