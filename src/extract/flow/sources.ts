@@ -4,7 +4,16 @@ import { bounded, boundedPart, finite, HTTP_METHODS, unbounded, unknown } from '
 import { ROUTE_METHODS } from '../libraries/web-frameworks.js';
 import { ARRAY_ITERATORS, ELEMENT_KEEPING } from '../syntax/builtin-calls.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
-import { enclosingClass, isModuleLevel, lookup, propertyName, skipOuter, type Declaration } from '../syntax/scope.js';
+import {
+  enclosingClass,
+  enclosingFunction,
+  isModuleLevel,
+  lookup,
+  propertyName,
+  skipOuter,
+  type Declaration,
+} from '../syntax/scope.js';
+import { forEachDescendant } from '../syntax/walk.js';
 
 export const REQUEST_ROOTS = new Set([
   'req',
@@ -334,6 +343,9 @@ export class KnownSources {
     if (requestRoot) {
       const inputIndex = names.findIndex((n, i) => i > 0 && REQUEST_INPUT_PROPS.has(n));
       if (inputIndex > 0) {
+        // `const { error } = Schema.validate(req.body); if (error) return res.status(400)…`: only
+        // input the schema accepts gets past the handler's check, and the value's type says what that is.
+        if (validatedIn(node, names.slice(0, inputIndex + 1))) return undefined;
         return unbounded('request-input', 'request input', source, [this.step(node, `\`${source}\` is request input`)]);
       }
       // `req.method`, `ctx.request.method` (but `req.params.method` is request input, above).
@@ -501,6 +513,59 @@ function isRouteTemplate(names: string[]): boolean {
 }
 
 /** `a.b.c` (optional chains and `!` included) as names; undefined for anything else. */
+/** Schema libraries' checks (Joi, zod, yup, superstruct, ajv-style `validate`) that refuse invalid input. */
+const VALIDATING_METHODS = new Set([
+  'validate',
+  'validateSync',
+  'validateAsync',
+  'parse',
+  'parseAsync',
+  'safeParse',
+  'safeParseAsync',
+  'assert',
+  'attempt',
+  'create',
+]);
+
+/**
+ * Whether the handler around `node` checks the request input `input` (`req.body`) against a schema
+ * and returns or throws when the check fails: `Schema.validate(req.body)` followed by `if (error)
+ * return …`, or a check that throws itself (`schema.parse(req.body)`, `Joi.attempt(req.body, schema)`).
+ */
+function validatedIn(node: ts.Node, input: readonly string[]): boolean {
+  const fn = enclosingFunction(node);
+  const body = fn && (fn as ts.FunctionLikeDeclaration).body;
+  if (!body) return false;
+  const same = (e: ts.Expression): boolean => chain(e)?.names.join('.') === input.join('.');
+  let validated = false;
+  forEachDescendant(body, (n) => {
+    if (validated) return false;
+    if (n !== body && ts.isFunctionLike(n)) return false;
+    // A schema's method (`Schema.validate(…)`, `Joi.attempt(…)`), not a bare `assert(req.body)`.
+    if (!ts.isCallExpression(n) || !ts.isPropertyAccessExpression(skipOuter(n.expression))) return;
+    if (!VALIDATING_METHODS.has(propertyName(n.expression) ?? '')) return;
+    if (!n.arguments.some((a) => same(a))) return;
+    const method = propertyName(n.expression);
+    const throws = ['parse', 'parseAsync', 'validateSync', 'assert', 'attempt'].includes(method!);
+    validated = throws || exitsOnFailure(n);
+  });
+  return validated;
+}
+
+/** `const { error } = check(…); if (error) return …` (or `if (!result.success) throw …`): the check's failure ends the handler. */
+function exitsOnFailure(check: ts.CallExpression): boolean {
+  let statement: ts.Node = check;
+  while (statement.parent && !ts.isBlock(statement.parent) && !ts.isSourceFile(statement.parent))
+    statement = statement.parent;
+  const block = statement.parent;
+  if (!block || !ts.isBlock(block)) return false;
+  const next = block.statements[block.statements.indexOf(statement as ts.Statement) + 1];
+  if (!next || !ts.isIfStatement(next)) return false;
+  const then = next.thenStatement;
+  const last = ts.isBlock(then) ? then.statements[then.statements.length - 1] : then;
+  return last !== undefined && (ts.isReturnStatement(last) || ts.isThrowStatement(last));
+}
+
 export function chain(expr: ts.Expression): { names: string[] } | undefined {
   const names: string[] = [];
   let e: ts.Expression = skipOuter(expr);
