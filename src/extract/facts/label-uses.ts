@@ -341,6 +341,8 @@ export class LabelUseCollector {
     // `inc(labelsFor(req))`: labels when the helper returns an object literal.
     if (ts.isCallExpression(first)) return this.objectLiterals(first).length > 0 ? first : undefined;
     if (isScalarLike(first)) return undefined;
+    // `remove(a, b, c)`: positional values of series to drop, which adds none.
+    if (method === 'remove' && args.length >= 2) return undefined;
     // `inc(labels, 1)`: no need to follow the value to know it holds labels.
     if (args.length >= 2) return first;
     if (method === 'startTimer' || method === 'remove' || method === 'setToCurrentTime') return first;
