@@ -262,6 +262,8 @@ export class ValueFlow {
   /** What a member of an object, a field of a class, a parameter takes: see {@link remembered}. */
   private readonly remembers = new Map<ts.Node, Map<string, Remembered>>();
   private readonly assignments = new Map<ts.Node, ts.Expression[]>();
+  /** The caller guards of a use, while the writes to its function's parameters are followed. */
+  private readonly writeGuards = new Map<ts.SignatureDeclaration, ReadonlyMap<number, ReadonlySet<string>>>();
   private readonly containerWrites = new Map<string, { key: string | undefined; value: ts.Expression }[]>();
 
   constructor(
@@ -554,9 +556,21 @@ export class ValueFlow {
       case 'parameter': {
         const injected = decl.path.length === 0 ? injectionToken(decl.node, this.evaluator) : undefined;
         if (injected) return [{ ...injected, node: decl.node, path: [] }];
-        // `switch (metric) { case 'a': a.inc(labels) … }`: only the callers that pass 'a' reach this use.
-        const guards = parameterGuards(use, decl.fn, this.evaluator);
-        return this.iteratedElements(decl, depth) ?? this.passed(decl.fn, decl.index, decl.path, depth, guards);
+        // `switch (metric) { case 'a': a.inc(labels) … }`: only the callers that pass 'a' reach this use
+        // (and the same callers reach the parameter where a write reads it back: `params = f(params)`).
+        const guards = this.writeGuards.get(decl.fn) ?? parameterGuards(use, decl.fn, this.evaluator);
+        const given = this.iteratedElements(decl, depth) ?? this.passed(decl.fn, decl.index, decl.path, depth, guards);
+        // `context = { ...context, metricFailure }`: what the function writes to its parameter, too.
+        const written = decl.path.length === 0 ? this.writtenToParameter(decl) : [];
+        if (written.length === 0) return given;
+        const outer = this.writeGuards.get(decl.fn);
+        this.writeGuards.set(decl.fn, guards);
+        try {
+          return [...given, ...written.flatMap((v) => this.follow(v, depth + 1))];
+        } finally {
+          if (outer) this.writeGuards.set(decl.fn, outer);
+          else this.writeGuards.delete(decl.fn);
+        }
       }
       case 'import': {
         const target = this.project.followImport(decl);
@@ -663,6 +677,23 @@ export class ValueFlow {
           found.push(node.right);
       }
     });
+    this.assignments.set(decl.node, found);
+    return found;
+  }
+
+  /** The values a function assigns to one of its own parameters (`params = withDefaults(params)`). */
+  private writtenToParameter(decl: Extract<Declaration, { kind: 'parameter' }>): ts.Expression[] {
+    const cached = this.assignments.get(decl.node);
+    if (cached) return cached;
+    const found: ts.Expression[] = [];
+    const body = (decl.fn as ts.FunctionLikeDeclaration).body;
+    if (body)
+      forEachDescendant(body, (node) => {
+        if (!ts.isBinaryExpression(node) || node.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return;
+        const left = skipOuter(node.left);
+        if (ts.isIdentifier(left) && left.text === decl.name.text && lookup(left.text, left)?.node === decl.node)
+          found.push(node.right);
+      });
     this.assignments.set(decl.node, found);
     return found;
   }
