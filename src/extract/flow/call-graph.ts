@@ -16,6 +16,7 @@ import {
 import type { TypeOracle } from './type-oracle.js';
 import { isBuiltinCollection, isProxyTrap } from '../syntax/builtin-calls.js';
 import { dynamicallyImported, followImports, functionOfDeclaration } from '../syntax/functions.js';
+import { forEachDescendant } from '../syntax/walk.js';
 
 export type Caller = ts.CallExpression | ts.NewExpression;
 
@@ -57,7 +58,8 @@ export class CallGraph {
     if (!name) return [];
     const group = this.callerGroup(name);
     if (ts.isConstructorDeclaration(fn)) return [...(group.byTarget.get(fn) ?? []), ...this.superCallsOf(fn)];
-    if (!isMethodLike(fn)) return [...(group.byTarget.get(fn) ?? []), ...this.requiredCallers(fn, name)];
+    if (!isMethodLike(fn))
+      return [...(group.byTarget.get(fn) ?? []), ...this.requiredCallers(fn, name), ...this.callbackCallers(fn, name)];
     if (isProxyTrap(fn)) return [];
     // Calls without arguments run the method but pass nothing: a list of their own, not remembered.
     const known = withBareCalls ? undefined : this.methodCallers.get(fn);
@@ -103,6 +105,38 @@ export class CallGraph {
       .filter((alias) => alias !== ownName)
       .flatMap((alias) => this.callerGroup(alias).byTarget.get(fn) ?? []);
   }
+
+  /**
+   * `pollEndpoint(gaugeBlockHeight, context, 6)` where `pollEndpoint(func, context)` runs
+   * `func(context)`: the calls of the parameter a function is handed to are its calls, with the
+   * arguments they give it (followed from there like any other).
+   */
+  private callbackCallers(fn: ts.SignatureDeclaration, name: string): Caller[] {
+    const known = this.callbackCallerCache.get(fn);
+    if (known) return known;
+    const found: Caller[] = [];
+    for (const call of this.project.callsPassingName.get(name) ?? []) {
+      const index = call.arguments.findIndex((a) => ts.isIdentifier(a) && a.text === name);
+      const passed = call.arguments[index] as ts.Identifier;
+      if (functionOfDeclaration(followImports(lookup(name, passed), this.project)) !== fn) continue;
+      const receiver = this.calleeFunction(call);
+      if (!receiver || !ts.isFunctionLike(receiver) || receiver === fn) continue;
+      const param = receiver.parameters[index];
+      const body = (receiver as ts.FunctionLikeDeclaration).body;
+      if (!param || !ts.isIdentifier(param.name) || param.dotDotDotToken || !body) continue;
+      const paramName = param.name.text;
+      forEachDescendant(body, (n) => {
+        if (!ts.isCallExpression(n)) return;
+        const callee = skipOuter(n.expression);
+        if (ts.isIdentifier(callee) && callee.text === paramName && lookup(paramName, callee)?.node === param)
+          found.push(n);
+      });
+    }
+    this.callbackCallerCache.set(fn, found);
+    return found;
+  }
+
+  private readonly callbackCallerCache = new Map<ts.SignatureDeclaration, Caller[]>();
 
   /**
    * Whether `callersOf(fn)` is the final answer: a function's callers always are; a method's by

@@ -28,6 +28,8 @@ export class ProjectIndex {
   readonly files = new Map<string, ts.SourceFile>();
   /** Call and `new` expressions keyed by the called name (`f` in `f()`, `a.f()`, `new f()`). */
   readonly callsByName = new Map<string, (ts.CallExpression | ts.NewExpression)[]>();
+  /** Calls that pass a function by its name (`pollEndpoint(gaugeBlockHeight, ctx)`), by that name. */
+  readonly callsPassingName = new Map<string, ts.CallExpression[]>();
   /** `creators[kind](…)`: calls of an entry looked up by a computed key, by the name of the object. */
   readonly dispatchCallsByTable = new Map<string, ts.CallExpression[]>();
 
@@ -162,6 +164,13 @@ export class ProjectIndex {
 
   private indexCall(call: ts.CallExpression | ts.NewExpression): void {
     const callee = skipOuter(call.expression);
+    if (ts.isCallExpression(call))
+      for (const arg of call.arguments) {
+        if (!ts.isIdentifier(arg)) continue;
+        let passing = this.callsPassingName.get(arg.text);
+        if (!passing) this.callsPassingName.set(arg.text, (passing = []));
+        passing.push(call);
+      }
     if (ts.isCallExpression(call) && ts.isElementAccessExpression(callee)) {
       const table = skipOuter(callee.expression);
       if (ts.isIdentifier(table)) {
