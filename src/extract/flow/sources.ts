@@ -512,8 +512,7 @@ function isRouteTemplate(names: string[]): boolean {
   );
 }
 
-/** `a.b.c` (optional chains and `!` included) as names; undefined for anything else. */
-/** Schema libraries' checks (Joi, zod, yup, superstruct, ajv-style `validate`) that refuse invalid input. */
+/** Schema libraries' checks (Joi, zod, yup, ajv-style `validate`) that refuse invalid input. */
 const VALIDATING_METHODS = new Set([
   'validate',
   'validateSync',
@@ -524,7 +523,6 @@ const VALIDATING_METHODS = new Set([
   'safeParseAsync',
   'assert',
   'attempt',
-  'create',
 ]);
 
 /**
@@ -566,6 +564,7 @@ function exitsOnFailure(check: ts.CallExpression): boolean {
   return last !== undefined && (ts.isReturnStatement(last) || ts.isThrowStatement(last));
 }
 
+/** `a.b.c` (optional chains and `!` included) as names; undefined for anything else. */
 export function chain(expr: ts.Expression): { names: string[] } | undefined {
   const names: string[] = [];
   let e: ts.Expression = skipOuter(expr);

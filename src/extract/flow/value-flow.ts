@@ -659,12 +659,22 @@ export class ValueFlow {
   }
 
   /** Every value assigned to a `let`/`var` after its declaration, anywhere in its scope. */
+  /** What a `let` is assigned after its declaration (`x = …`, `x ??= …`, `x ||= …`). */
   private assignedTo(decl: Extract<Declaration, { kind: 'variable' }>): ts.Expression[] {
-    const cached = this.assignments.get(decl.node);
+    return this.writesTo(decl.node, decl.name.text, decl.node.parent?.parent?.parent ?? decl.node.getSourceFile());
+  }
+
+  /** The values a function assigns to one of its own parameters (`params = withDefaults(params)`). */
+  private writtenToParameter(decl: Extract<Declaration, { kind: 'parameter' }>): ts.Expression[] {
+    const body = (decl.fn as ts.FunctionLikeDeclaration).body;
+    return body ? this.writesTo(decl.node, decl.name.text, body) : [];
+  }
+
+  /** The right-hand sides of the assignments in `scope` to the binding `declaration` makes. */
+  private writesTo(declaration: ts.Node, name: string, scope: ts.Node): ts.Expression[] {
+    const cached = this.assignments.get(declaration);
     if (cached) return cached;
     const found: ts.Expression[] = [];
-    const list = decl.node.parent;
-    const scope = list?.parent?.parent ?? decl.node.getSourceFile();
     forEachDescendant(scope, (node) => {
       if (
         ts.isBinaryExpression(node) &&
@@ -673,28 +683,11 @@ export class ValueFlow {
           node.operatorToken.kind === ts.SyntaxKind.BarBarEqualsToken)
       ) {
         const left = skipOuter(node.left);
-        if (ts.isIdentifier(left) && left.text === decl.name.text && lookup(left.text, left)?.node === decl.node)
+        if (ts.isIdentifier(left) && left.text === name && lookup(left.text, left)?.node === declaration)
           found.push(node.right);
       }
     });
-    this.assignments.set(decl.node, found);
-    return found;
-  }
-
-  /** The values a function assigns to one of its own parameters (`params = withDefaults(params)`). */
-  private writtenToParameter(decl: Extract<Declaration, { kind: 'parameter' }>): ts.Expression[] {
-    const cached = this.assignments.get(decl.node);
-    if (cached) return cached;
-    const found: ts.Expression[] = [];
-    const body = (decl.fn as ts.FunctionLikeDeclaration).body;
-    if (body)
-      forEachDescendant(body, (node) => {
-        if (!ts.isBinaryExpression(node) || node.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return;
-        const left = skipOuter(node.left);
-        if (ts.isIdentifier(left) && left.text === decl.name.text && lookup(left.text, left)?.node === decl.node)
-          found.push(node.right);
-      });
-    this.assignments.set(decl.node, found);
+    this.assignments.set(declaration, found);
     return found;
   }
 
