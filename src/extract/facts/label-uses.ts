@@ -505,13 +505,13 @@ export class LabelUseCollector {
     if (!scope) return [];
     const found = assignmentsTo(decl.node, e.text, scope);
     // What the binding is set to by a call: keys the called helper sets on the object it returns.
-    const values = decl.kind === 'variable' && decl.node.initializer ? [decl.node.initializer] : [];
-    forEachDescendant(scope, (node) => {
-      if (!ts.isBinaryExpression(node) || node.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return;
-      const left = skipOuter(node.left);
-      if (ts.isIdentifier(left) && left.text === e.text && lookup(left.text, left)?.node === decl.node)
-        values.push(node.right);
-    });
+    const values = [
+      ...(decl.kind === 'variable' && decl.node.initializer ? [decl.node.initializer] : []),
+      ...this.flow
+        .assignmentsTo(decl)
+        .filter((a) => a.operatorToken.kind === ts.SyntaxKind.EqualsToken)
+        .map((a) => a.right),
+    ];
     for (const value of values) {
       const call = skipOuter(value);
       const fn = ts.isCallExpression(call) ? this.flow.functionCalled(call) : undefined;

@@ -512,18 +512,10 @@ function isRouteTemplate(names: string[]): boolean {
   );
 }
 
-/** Schema libraries' checks (Joi, zod, yup, ajv-style `validate`) that refuse invalid input. */
-const VALIDATING_METHODS = new Set([
-  'validate',
-  'validateSync',
-  'validateAsync',
-  'parse',
-  'parseAsync',
-  'safeParse',
-  'safeParseAsync',
-  'assert',
-  'attempt',
-]);
+/** Schema libraries' checks (Joi, zod, yup, ajv-style `validate`) that throw on invalid input. */
+const THROWING_CHECKS = new Set(['parse', 'parseAsync', 'validateSync', 'assert', 'attempt']);
+/** Checks that return their verdict (`{ error }`, `{ success }`): the handler must act on it. */
+const RETURNING_CHECKS = new Set(['validate', 'validateAsync', 'safeParse', 'safeParseAsync']);
 
 /**
  * Whether the handler around `node` checks the request input `input` (`req.body`) against a schema
@@ -541,11 +533,10 @@ function validatedIn(node: ts.Node, input: readonly string[]): boolean {
     if (n !== body && ts.isFunctionLike(n)) return false;
     // A schema's method (`Schema.validate(…)`, `Joi.attempt(…)`), not a bare `assert(req.body)`.
     if (!ts.isCallExpression(n) || !ts.isPropertyAccessExpression(skipOuter(n.expression))) return;
-    if (!VALIDATING_METHODS.has(propertyName(n.expression) ?? '')) return;
+    const method = propertyName(n.expression) ?? '';
+    if (!THROWING_CHECKS.has(method) && !RETURNING_CHECKS.has(method)) return;
     if (!n.arguments.some((a) => same(a))) return;
-    const method = propertyName(n.expression);
-    const throws = ['parse', 'parseAsync', 'validateSync', 'assert', 'attempt'].includes(method!);
-    validated = throws || exitsOnFailure(n);
+    validated = THROWING_CHECKS.has(method) || exitsOnFailure(n);
   });
   return validated;
 }

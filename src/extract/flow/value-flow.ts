@@ -261,7 +261,7 @@ export class ValueFlow {
   private deepest = -Infinity;
   /** What a member of an object, a field of a class, a parameter takes: see {@link remembered}. */
   private readonly remembers = new Map<ts.Node, Map<string, Remembered>>();
-  private readonly assignments = new Map<ts.Node, ts.Expression[]>();
+  private readonly assignments = new Map<ts.Node, ts.BinaryExpression[]>();
   /** The caller guards of a use, while the writes to its function's parameters are followed. */
   private readonly writeGuards = new Map<ts.SignatureDeclaration, ReadonlyMap<number, ReadonlySet<string>>>();
   private readonly containerWrites = new Map<string, { key: string | undefined; value: ts.Expression }[]>();
@@ -661,33 +661,40 @@ export class ValueFlow {
   /** Every value assigned to a `let`/`var` after its declaration, anywhere in its scope. */
   /** What a `let` is assigned after its declaration (`x = …`, `x ??= …`, `x ||= …`). */
   private assignedTo(decl: Extract<Declaration, { kind: 'variable' }>): ts.Expression[] {
-    return this.writesTo(decl.node, decl.name.text, decl.node.parent?.parent?.parent ?? decl.node.getSourceFile());
+    return this.assignmentsTo(decl).map((a) => a.right);
   }
 
   /** The values a function assigns to one of its own parameters (`params = withDefaults(params)`). */
   private writtenToParameter(decl: Extract<Declaration, { kind: 'parameter' }>): ts.Expression[] {
-    const body = (decl.fn as ts.FunctionLikeDeclaration).body;
-    return body ? this.writesTo(decl.node, decl.name.text, body) : [];
+    return this.assignmentsTo(decl).map((a) => a.right);
   }
 
-  /** The right-hand sides of the assignments in `scope` to the binding `declaration` makes. */
-  private writesTo(declaration: ts.Node, name: string, scope: ts.Node): ts.Expression[] {
-    const cached = this.assignments.get(declaration);
+  /**
+   * The assignments to a variable (in the block that declares it) or to a parameter (in its
+   * function): `x = …`, `x ??= …`, `x ||= …`.
+   */
+  assignmentsTo(decl: Extract<Declaration, { kind: 'variable' | 'parameter' }>): readonly ts.BinaryExpression[] {
+    const cached = this.assignments.get(decl.node);
     if (cached) return cached;
-    const found: ts.Expression[] = [];
-    forEachDescendant(scope, (node) => {
-      if (
-        ts.isBinaryExpression(node) &&
-        (node.operatorToken.kind === ts.SyntaxKind.EqualsToken ||
-          node.operatorToken.kind === ts.SyntaxKind.QuestionQuestionEqualsToken ||
-          node.operatorToken.kind === ts.SyntaxKind.BarBarEqualsToken)
-      ) {
-        const left = skipOuter(node.left);
-        if (ts.isIdentifier(left) && left.text === name && lookup(left.text, left)?.node === declaration)
-          found.push(node.right);
-      }
-    });
-    this.assignments.set(declaration, found);
+    const scope =
+      decl.kind === 'variable'
+        ? (decl.node.parent?.parent?.parent ?? decl.node.getSourceFile())
+        : (decl.fn as ts.FunctionLikeDeclaration).body;
+    const found: ts.BinaryExpression[] = [];
+    if (scope)
+      forEachDescendant(scope, (node) => {
+        if (
+          ts.isBinaryExpression(node) &&
+          (node.operatorToken.kind === ts.SyntaxKind.EqualsToken ||
+            node.operatorToken.kind === ts.SyntaxKind.QuestionQuestionEqualsToken ||
+            node.operatorToken.kind === ts.SyntaxKind.BarBarEqualsToken)
+        ) {
+          const left = skipOuter(node.left);
+          if (ts.isIdentifier(left) && left.text === decl.name.text && lookup(left.text, left)?.node === decl.node)
+            found.push(node);
+        }
+      });
+    this.assignments.set(decl.node, found);
     return found;
   }
 
