@@ -221,7 +221,7 @@ function extractProject(options: Omit<AnalyzeOptions, 'changedSince'>): Extracte
           merged: extraction,
           parts: extracted.map((e) => [e.part.name, e.key, e.extraction]),
         });
-      sources.save(settings, key);
+      sources.save(settings, key, new Set(candidates.files));
     });
     return extraction;
   }

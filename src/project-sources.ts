@@ -25,6 +25,10 @@ interface Stamps {
   /** A digest of the settings the extraction below was made with. */
   settings: string;
   extractionKey: string;
+  /** Per file: 1 where the extraction parsed it or could have (`Candidates.files`). */
+  candidates: Uint8Array;
+  /** Per file: the first 8 bytes of a digest of its prefilter scan (see {@link scanDigest}), 0 where left out. */
+  scanDigests: Uint32Array;
 }
 
 interface Scans {
@@ -56,6 +60,12 @@ interface Read {
 }
 
 const STAMP_FIELDS = 4;
+const DIGEST_WORDS = 2;
+/**
+ * At most this many changed files are read to check that the last extraction still holds; past it
+ * (a checkout, a rebase) the run reads and scans them all anyway.
+ */
+const MAX_RECHECKED = 64;
 /** A change this recent may share its timestamp with one to come (see `discovery/consulted.ts`). */
 const RACY_MS = 100;
 const WORDS = [undefined, 'metric', 'trace', 'route'] as const;
@@ -80,7 +90,8 @@ export class ProjectSources {
   private readonly last: Stamps | undefined;
   private readonly now: Float64Array;
   private readonly filesDigest: string;
-  private readonly unchanged: boolean;
+  /** The positions of the files whose stamps are not the last run's, when the file list is the last run's. */
+  private readonly changed: number[] | undefined;
   /** What each file's reading gave, in the order given (after `scan`). */
   private reads: (LeftOut | Read)[] = [];
   private lastScans: Scans | undefined;
@@ -103,20 +114,21 @@ export class ProjectSources {
     this.last = timer.time('cache', () => validStamps(this.stampCache?.read(ENTRY_KEY)));
     // Stamped before anything is read: a change while this run reads leaves the stamp older than the text.
     // The last stamps are aligned with this run's files when the file lists agree; `scan` maps them by path otherwise.
-    let unchanged =
+    const aligned =
       this.last !== undefined &&
       this.last.files === this.filesDigest &&
       this.last.stamps.length === this.now.length &&
       given.size === 0;
+    const changed: number[] = [];
     if (cacheLocation)
       timer.time('read', () => {
         const clock = Date.now();
         for (let i = 0; i < files.length; i++) {
           stampInto(this.now, i, files[i], clock);
-          if (unchanged && !sameStamp(this.now, i, this.last!.stamps, i)) unchanged = false;
+          if (aligned && !sameStamp(this.now, i, this.last.stamps, i)) changed.push(i);
         }
       });
-    this.unchanged = unchanged;
+    this.changed = aligned ? changed : undefined;
   }
 
   /** How many files can be analysed: known from the last run when nothing changed, else after `scan`. */
@@ -125,14 +137,30 @@ export class ProjectSources {
   }
 
   /**
-   * When no file changed since the last run and `settings` are the ones it extracted with: the key
-   * its extraction was kept under, and the notices for the files it left out.
+   * When the last run's extraction still holds: the key it was kept under (and the notices for the
+   * files it left out). It holds when `settings` are the ones it extracted with and no file changed,
+   * or the only files that changed are ones it did not parse and their scans are as they were: the
+   * candidates are a function of the scans, and extraction reads no other text.
    */
   lastExtraction(settings: unknown): string | undefined {
-    if (!this.unchanged || this.last!.settings !== digest(settings)) return undefined;
-    this.notices = readNotices(this.last!.leftOut.map(([, read]) => read));
-    this.timer.count('not read again (unchanged since the last run)', this.files.length);
-    return this.last!.extractionKey;
+    const last = this.last;
+    if (!last || !this.changed || last.settings !== digest(settings) || this.changed.length > MAX_RECHECKED)
+      return undefined;
+    const leftOut = new Set(last.leftOut.map(([i]) => i));
+    const rechecked = this.timer.time('read', () =>
+      this.changed!.every((i) => {
+        if (last.candidates[i] !== 0 || leftOut.has(i)) return false;
+        const read = readSourceFile(this.files[i], this.root);
+        if (!('text' in read)) return false;
+        const [high, low] = scanDigest(scanSource(read.text));
+        return last.scanDigests[i * DIGEST_WORDS] === high && last.scanDigests[i * DIGEST_WORDS + 1] === low;
+      }),
+    );
+    if (!rechecked) return undefined;
+    this.notices = readNotices(last.leftOut.map(([, read]) => read));
+    this.timer.count('not read again (unchanged since the last run)', this.files.length - this.changed.length);
+    if (this.changed.length > 0) this.timer.count('read again, not parsed and scanned as before', this.changed.length);
+    return last.extractionKey;
   }
 
   /** Reads the files that changed since the last run (every file without a cache), and scans them. */
@@ -240,8 +268,11 @@ export class ProjectSources {
 
   private positionsByFile: Map<string, number> | undefined;
 
-  /** Keeps this run's stamps and scans for the next run, with the key its extraction was kept under (cache only). */
-  save(settings: unknown, extractionKey: string | undefined): void {
+  /**
+   * Keeps this run's stamps and scans for the next run, with the key its extraction was kept under
+   * and the files it parsed or could have (cache only).
+   */
+  save(settings: unknown, extractionKey: string | undefined, candidates: ReadonlySet<string>): void {
     if (!this.stampCache || !this.scanCache || this.stale) return;
     const generation = randomUUID();
     const scans: Scans = {
@@ -260,6 +291,7 @@ export class ProjectSources {
     const index = this.positions();
     const targets: number[] = [];
     const leftOut: [number, LeftOut][] = [];
+    const scanDigests = new Uint32Array(this.files.length * DIGEST_WORDS);
     this.reads.forEach((read, i) => {
       scans.importOffsets[i] = targets.length;
       if (!('hash' in read)) {
@@ -271,6 +303,7 @@ export class ProjectSources {
         return;
       }
       const { scan } = read;
+      scanDigests.set(scanDigest(scan), i * DIGEST_WORDS);
       scans.hashes.push(this.given.has(this.files[i]) ? '' : read.hash);
       scans.words[i] = WORDS.indexOf(scan.words);
       scans.flags[i] =
@@ -297,6 +330,8 @@ export class ProjectSources {
       leftOut,
       settings: extractionKey && this.given.size === 0 ? digest(settings) : '',
       extractionKey: extractionKey ?? '',
+      candidates: Uint8Array.from(this.files, (file) => (candidates.has(file) ? 1 : 0)),
+      scanDigests,
     });
   }
 }
@@ -312,6 +347,24 @@ const UNSCANNED: SourceScan = {
   listened: [],
   emitted: [],
 };
+
+/** A scan's digest, as two 32-bit words: every field, in a fixed order. */
+function scanDigest(scan: SourceScan): [number, number] {
+  const hash = createHash('sha1')
+    .update(
+      JSON.stringify([
+        scan.words ?? '',
+        scan.specifiers,
+        scan.definesMetrics,
+        scan.importsMetricsLibrary,
+        scan.moduleScoped,
+        scan.listened,
+        scan.emitted,
+      ]),
+    )
+    .digest();
+  return [hash.readUInt32BE(0), hash.readUInt32BE(4)];
+}
 
 function digest(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex');
@@ -365,7 +418,11 @@ function validStamps(value: unknown): Stamps | undefined {
     !Array.isArray(v.leftOut) ||
     !v.leftOut.every((e) => Array.isArray(e) && typeof e[0] === 'number' && isLeftOut(e[1])) ||
     typeof v.settings !== 'string' ||
-    typeof v.extractionKey !== 'string'
+    typeof v.extractionKey !== 'string' ||
+    !(v.candidates instanceof Uint8Array) ||
+    v.candidates.length * STAMP_FIELDS !== v.stamps.length ||
+    !(v.scanDigests instanceof Uint32Array) ||
+    v.scanDigests.length !== v.candidates.length * DIGEST_WORDS
   )
     return undefined;
   return v as Stamps;

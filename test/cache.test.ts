@@ -65,12 +65,30 @@ describe('cache', () => {
 
   it('serves the extracted facts when the edited file is one extraction does not parse', async () => {
     const dir = tempProject({ 'src/metrics.ts': METRICS, 'src/track.ts': UNBOUNDED, 'src/strings.ts': STRINGS });
+    // Stamped for good (see `settle`): the files metric code is in are not among the changed ones.
+    await settle();
     await runCli(['.', '--format', 'json'], { cwd: dir });
     writeFileSync(join(dir, 'src/strings.ts'), `${STRINGS}export const farewell = 'bye';\n`);
     const edited = await runCli(['.', '--format', 'json', '--timing'], { cwd: dir });
     expect(edited.stderr).toContain('  read from the cache: 3\n');
     expect(edited.stderr).not.toMatch(/^ {2}parse /m);
     expect(edited.stdout).toBe((await runCli(['.', '--format', 'json', '--no-cache'], { cwd: dir })).stdout);
+    // Its scan is as before (no import, no metric word): the candidates are the same without selecting them again.
+    writeFileSync(join(dir, 'src/strings.ts'), `${STRINGS}export const farewell = 'goodbye';\n`);
+    const again = await runCli(['.', '--format', 'json', '--timing'], { cwd: dir });
+    expect(again.stderr).toContain('  read again, not parsed and scanned as before: 1\n');
+    expect(again.stderr).not.toMatch(/^ {2}prefilter /m);
+    expect(again.stdout).toBe(edited.stdout);
+    // A new import changes its scan: it is metric code now, and its label value is reported.
+    writeFileSync(
+      join(dir, 'src/strings.ts'),
+      `import { orders } from './metrics';\nexport function greet(name: string): void {\n  orders.inc({ status: name });\n}\n`,
+    );
+    const scanned = await runCli(['.', '--format', 'json', '--timing'], { cwd: dir });
+    expect(scanned.stderr).not.toContain('read again, not parsed');
+    expect(scanned.stdout).toBe((await runCli(['.', '--format', 'json', '--no-cache'], { cwd: dir })).stdout);
+    expect(scanned.stdout).toContain('src/strings.ts');
+    writeFileSync(join(dir, 'src/strings.ts'), STRINGS);
     // The same file now imported by metric code is parsed for its values: extraction runs again.
     writeFileSync(
       join(dir, 'src/track.ts'),
