@@ -180,9 +180,10 @@ function extractProject(options: Omit<AnalyzeOptions, 'changedSince'>): Extracte
       ),
     }));
     const stale = keyed.filter(({ part, key }) => last?.get(part.name)?.key !== key);
+    // What extraction reads of the other files is their scans: their texts go now.
+    sources.keepTextsOf(candidates.files);
     const jobs = stale.map(({ part }) => ({
       root,
-      texts: timer.time('read', () => sources.textsOf(part.candidates.files)),
       files: sources.readable,
       candidates: part.candidates,
       describe: part.describe,
@@ -196,6 +197,7 @@ function extractProject(options: Omit<AnalyzeOptions, 'changedSince'>): Extracte
       extractInParallel(
         jobs,
         concurrencyOf(options.concurrency),
+        (job) => timer.time('read', () => sources.textsOf(job.candidates.files)),
         (job) => compilerStage().extract({ ...job, modules, timer }),
         (what, n) => {
           timer.count(what, n);

@@ -10,6 +10,9 @@ export type ExtractJob = Omit<ExtractOptions, 'modules' | 'timer'> & {
   modules: ConstructorParameters<typeof ModuleResolver>;
 };
 
+/** A job before its files' texts are read: they are read as it starts, so only one group's texts are held at a time. */
+export type PendingJob = Omit<ExtractJob, 'texts'>;
+
 export type ExtractReply = { extraction: Extraction; counts: [string, number][] } | { error: string };
 
 /**
@@ -31,16 +34,17 @@ export function concurrencyOf(requested: number | 'auto' | undefined): number {
  * test, the Action's single-file bundle) or with one thread, everything runs here.
  */
 export function extractInParallel(
-  jobs: readonly ExtractJob[],
+  jobs: readonly PendingJob[],
   concurrency: number,
-  here: (job: ExtractJob) => Extraction,
+  textsOf: (job: PendingJob) => ReadonlyMap<string, string>,
+  extractHere: (job: ExtractJob) => Extraction,
   counted: (what: string, n: number) => void,
 ): Extraction[] {
+  const here = (job: PendingJob): Extraction => extractHere({ ...job, texts: textsOf(job) });
   const script = new URL('./extract-worker.js', import.meta.url);
   const threads = Math.min(concurrency, jobs.length);
   if (threads <= 1 || !existsSync(fileURLToPath(script))) return jobs.map(here);
-  const weight = (job: ExtractJob): number =>
-    job.candidates.files.reduce((n, file) => n + (job.texts.get(file)?.length ?? 0), 0);
+  const weight = (job: PendingJob): number => job.candidates.files.length;
   const lanes = Array.from({ length: threads }, () => ({ load: 0, jobs: [] as number[] }));
   for (const index of jobs.map((_, i) => i).sort((a, b) => weight(jobs[b]) - weight(jobs[a]) || a - b)) {
     const lane = lanes.reduce((least, l) => (l.load < least.load ? l : least));
@@ -61,7 +65,7 @@ export function extractInParallel(
         resourceLimits: { stackSizeMb: 1 },
       });
       workers.push({ worker, port: port1, pending: new Set(lane.jobs) });
-      for (const index of lane.jobs) port1.postMessage({ index, job: jobs[index] });
+      for (const index of lane.jobs) port1.postMessage({ index, job: { ...jobs[index], texts: textsOf(jobs[index]) } });
     }
     const started = performance.now();
     for (const index of lanes[0].jobs) results[index] = here(jobs[index]);

@@ -260,6 +260,12 @@ export class ProjectSources {
     return texts;
   }
 
+  /** Lets go of the texts read in this run except those of `files`, which extraction will ask for. */
+  keepTextsOf(files: readonly string[]): void {
+    const kept = new Set(files);
+    for (const file of this.texts.keys()) if (!kept.has(file)) this.texts.delete(file);
+  }
+
   /** Each file's position in the order given, built once for the runs that need it. */
   private positions(): Map<string, number> {
     this.positionsByFile ??= new Map(this.files.map((file, i) => [file, i]));
