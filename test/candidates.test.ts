@@ -29,6 +29,23 @@ describe('candidate selection', () => {
 });
 
 describe('the scan of a file', () => {
+  it('takes metric code by what it calls and imports, not by the word "metric"', () => {
+    const words = (text: string) => scanSource(text).words;
+    // Prose, configuration types and a web-vitals callback mention metrics and record none.
+    expect(words('// Metrics are scraped by the sidecar.\nexport const port = 9464;\n')).toBeUndefined();
+    expect(words('export interface MetricsOptions {\n  enabled: boolean;\n}\n')).toBeUndefined();
+    expect(words('onLCP((metric) => {\n  report(metric.name, metric.entries.length);\n});\n')).toBeUndefined();
+    // Recording through a metrics object the file does not import: a gauge's set, an OTel add, StatsD.
+    expect(words('export function track(metrics, n) {\n  metrics.active.set(n);\n}\n')).toBe('metric');
+    expect(words('this.metrics?.jobs.add(1, { queue });\n')).toBe('metric');
+    expect(words('fastify.otel.downloadSeconds.record(seconds);\n')).toBe('metric');
+    expect(words("ctx.metrics.increment('relay.received');\n")).toBe('metric');
+    expect(words("const started = meter.createCounter('journeys.started');\n")).toBe('metric');
+    expect(words('const meter = getMeter();\n')).toBe('metric');
+    expect(words("import { Counter } from 'prom-client';\n")).toBe('metric');
+    expect(words('requests.labels(route).inc();\n')).toBe('metric');
+  });
+
   it('tells an ES module whose declarations only its importers see, whose parsing can wait', () => {
     expect(scanSource('export const MAX_BODY_BYTES = 1_000_000;\n').moduleScoped).toBe(true);
     expect(

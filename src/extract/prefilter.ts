@@ -2,9 +2,25 @@ import { dirname } from 'node:path';
 import { canonicalModule } from './libraries/wrappers.js';
 import type { ModuleResolver } from './syntax/module-resolver.js';
 
-/** Metric words: libraries, metric classes and holders, label-setting calls. `.set(` alone is not one (every Map has it). */
-const METRIC_WORDS =
-  /prom-client|nestjs-prometheus|@opentelemetry|startSpan|startActiveSpan|[tT]racer\b|[mM]etric|[mM]eter\b|\.labels\s*\(|\.(inc|dec|observe|startTimer)\s*\(|\b(Counter|Gauge|Histogram|Summary)\b/;
+/**
+ * Metric words: libraries, tracers and spans, metric classes, instrument creation, recording calls.
+ * The word "metric" alone is not one (a comment, a config type, a web-vitals callback): a file that
+ * records through a metrics object names a library, imports metric code (its type, its factory),
+ * or calls a recording method on it (`metrics.active.set(n)`, `fastify.otel.jobSeconds.record(s)`,
+ * `ctx.metrics.increment(name)`).
+ * `.set(` alone is not one either (every Map has it).
+ */
+const METRIC_WORDS = new RegExp(
+  [
+    /prom-client|nestjs-prometheus|@opentelemetry|startSpan|startActiveSpan|[tT]racer\b/,
+    /getMeter\s*\(|\.create(?:Observable)?(?:Counter|UpDownCounter|Histogram|Gauge)\s*\(/,
+    /(?:[mM]etric[\w$]*|\botel)\s*\??\.(?:\s*[\w$]+\s*\??\.)*\s*(?:set|add|record)\s*\(/,
+    /\b(?:metrics|statsd|stats|dogstatsd)\s*\??\.\s*(?:increment|decrement|gauge|histogram|distribution|timing|endTiming)\s*\(/,
+    /\.labels\s*\(|\.(inc|dec|observe|startTimer)\s*\(|\b(Counter|Gauge|Histogram|Summary)\b/,
+  ]
+    .map((r) => r.source)
+    .join('|'),
+);
 /** Outbound clients, messaging, tracing setup and propagation: what missing-trace-propagation reads. */
 const TRACE_WORDS =
   /\bfetch\s*\(|axios|\bgot\b|undici|node-fetch|\bky\b|superagent|https?\.(request|get)\s*\(|kafkajs|amqplib|client-sqs|@google-cloud\/pubsub|bullmq|['"]nats['"]|pg-boss|dd-trace|@sentry\/node|@vercel\/otel|propagation|traceparent|Instrumentation\b|NodeSDK|grpc|_pb['"]|\.pb['"]|@connectrpc|@bufbuild\/connect|jaeger-client|opentracing|newrelic|elastic-apm-node/;
