@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { globbySync, type Options } from 'globby';
 import ignore, { type Ignore } from 'ignore';
 import { Consulted } from './consulted.js';
@@ -45,18 +45,15 @@ export class GitIgnore {
   ignores(file: string): boolean {
     const rel = relative(this.cwd, file);
     if (rel === '' || rel.startsWith('..')) return false;
-    const parts = rel.split(sep);
-    let dir = this.cwd;
-    for (const part of parts.slice(0, -1)) {
-      dir = join(dir, part);
-      if (this.directoryIgnored(dir)) return true;
-    }
-    return this.decide(file, false);
+    return this.underIgnoredDirectory(dirname(file)) || this.decide(file, false);
   }
 
-  private directoryIgnored(dir: string): boolean {
+  /** Whether `dir` (under `cwd`, or `cwd` itself) or a directory between it and `cwd` is ignored; kept per directory. */
+  private underIgnoredDirectory(dir: string): boolean {
+    if (dir === this.cwd || dirname(dir) === dir) return false;
     let known = this.ignoredDirectories.get(dir);
-    if (known === undefined) this.ignoredDirectories.set(dir, (known = this.decide(dir, true)));
+    if (known === undefined)
+      this.ignoredDirectories.set(dir, (known = this.underIgnoredDirectory(dirname(dir)) || this.decide(dir, true)));
     return known;
   }
 
@@ -72,18 +69,19 @@ export class GitIgnore {
     return ignored;
   }
 
-  /** The rule sets whose directory holds the path, outermost first. */
-  private *applicable(path: string): Generator<[string, Ignore]> {
-    const chain: string[] = [];
-    for (let dir = dirname(path); ; dir = dirname(dir)) {
-      chain.push(dir);
-      if (dirname(dir) === dir) break;
+  /** The rule sets whose directory holds the path, outermost first (every .gitignore is read before the first question). */
+  private applicable(path: string): readonly [string, Ignore][] {
+    const dir = dirname(path);
+    let found = this.applicableIn.get(dir);
+    if (!found) {
+      const above = dirname(dir) === dir ? [] : this.applicable(dir);
+      const own = this.rules.get(dir);
+      this.applicableIn.set(dir, (found = own ? [...above, [dir, own]] : above));
     }
-    for (const dir of chain.reverse()) {
-      const rules = this.rules.get(dir);
-      if (rules) yield [dir, rules];
-    }
+    return found;
   }
+
+  private readonly applicableIn = new Map<string, readonly [string, Ignore][]>();
 
   private read(file: string): void {
     this.consulted.files.add(file);
