@@ -43,6 +43,12 @@ describe('the scan of a file', () => {
     expect(words("const started = meter.createCounter('journeys.started');\n")).toBe('metric');
     expect(words('const meter = getMeter();\n')).toBe('metric');
     expect(words("import { Counter } from 'prom-client';\n")).toBe('metric');
+    // A helper package obslint cannot read: its factory calls are stubs for `obslint init`.
+    expect(
+      words("import { createTimer } from '@acme/metrics';\nexport const sync = createTimer('ledger_sync_seconds');\n"),
+    ).toBe('metric');
+    expect(words("const { count } = require('@acme/metrics-client');\n")).toBe('metric');
+    expect(words("import { formatMetric } from './format';\n")).toBeUndefined();
     expect(words('requests.labels(route).inc();\n')).toBe('metric');
   });
 

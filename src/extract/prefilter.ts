@@ -5,8 +5,8 @@ import type { ModuleResolver } from './syntax/module-resolver.js';
 /**
  * Metric words: libraries, tracers and spans, metric classes, instrument creation, recording calls.
  * The word "metric" alone is not one (a comment, a config type, a web-vitals callback): a file that
- * records through a metrics object names a library, imports metric code (its type, its factory),
- * or calls a recording method on it (`metrics.active.set(n)`, `fastify.otel.jobSeconds.record(s)`,
+ * records through a metrics object names a library, imports a metrics package or metric code (its
+ * type, its factory), calls a factory (`createTimer(…)`) or calls a recording method on it (`metrics.active.set(n)`, `fastify.otel.jobSeconds.record(s)`,
  * `ctx.metrics.increment(name)`).
  * `.set(` alone is not one either (every Map has it).
  */
@@ -14,6 +14,9 @@ const METRIC_WORDS = new RegExp(
   [
     /prom-client|nestjs-prometheus|@opentelemetry|startSpan|startActiveSpan|[tT]racer\b/,
     /getMeter\s*\(|\.create(?:Observable)?(?:Counter|UpDownCounter|Histogram|Gauge)\s*\(/,
+    // A metric factory of a package obslint may not read (`createTimer(name)` from `@acme/metrics`).
+    /\b(?:create|get|make|register|new)[\w$]*(?:Counter|Gauge|Histogram|Summary|Timer)\s*\(/,
+    /(?:from\s+|require\s*\(\s*)['"][^'"./][^'"]*(?:metric|statsd|prometheus)[^'"]*['"]/,
     /(?:[mM]etric[\w$]*|\botel)\s*\??\.(?:\s*[\w$]+\s*\??\.)*\s*(?:set|add|record)\s*\(/,
     /\b(?:metrics|statsd|stats|dogstatsd)\s*\??\.\s*(?:increment|decrement|gauge|histogram|distribution|timing|endTiming)\s*\(/,
     /\.labels\s*\(|\.(inc|dec|observe|startTimer)\s*\(|\b(Counter|Gauge|Histogram|Summary)\b/,
