@@ -5,6 +5,7 @@ import type { Notice } from '../types.js';
 import { toPosix } from '../util/paths.js';
 import { Consulted, type Stamps } from './consulted.js';
 import { cachedDirectoryReads } from './directory-cache.js';
+import { frameworkAliases } from './framework-aliases.js';
 import { GitIgnore } from './gitignore.js';
 import { readManifest } from './manifest.js';
 import { SOURCE_EXTENSIONS } from './source-files.js';
@@ -134,7 +135,7 @@ export function walkProject(
   return {
     files,
     packages: [...packages.values()],
-    aliases,
+    aliases: [...aliases, ...[...packages.values()].flatMap(frameworkAliases)],
     subpathImports: [...subpathImports.values()],
     notices: [...notices, ...projectConfigs.notices],
     stamps: consulted.stamps(),
