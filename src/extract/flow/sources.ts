@@ -144,7 +144,7 @@ export const MATH_PASSTHROUGH = new Set(['floor', 'ceil', 'round', 'trunc', 'abs
 
 /** Ids of things a service has few of: routes, operations, rules, types, regions. */
 const BOUNDED_ID_WORDS = new Set(
-  'route operation op rule type kind schema region zone provider channel method status state error reason locale currency country plan tier feature flag metric queue topic protocol worker thread shard partition core cpu bucket table collection category service cluster pool env environment chain network net market pair'.split(
+  'route operation op rule type kind schema region zone provider channel method status state error reason locale currency country plan tier feature flag metric model queue topic protocol worker thread shard partition core cpu bucket table collection category service cluster pool chain network net market pair'.split(
     ' ',
   ),
 );
@@ -447,6 +447,12 @@ export class KnownSources {
   byName(name: string, node: ts.Node): Bound | undefined {
     const category = categoryOfName(name);
     if (!category) return undefined;
+    // `region.id`, `model.id`: the id of something a service has few of, as `regionId` is.
+    if (category === 'id' && /^id$/i.test(name) && ts.isPropertyAccessExpression(node)) {
+      const held = skipOuter(node.expression);
+      const owner = ts.isIdentifier(held) ? held.text : propertyName(held);
+      if (owner !== undefined && boundedIdName(`${owner}Id`)) return undefined;
+    }
     const what =
       category === 'id'
         ? 'an id'
