@@ -52,6 +52,16 @@ describe('the scan of a file', () => {
     expect(words('requests.labels(route).inc();\n')).toBe('metric');
   });
 
+  it('counts an OpenTelemetry API import as a metrics library only where its metrics API is used', () => {
+    expect(scanSource("const { trace } = require('@opentelemetry/api');\n").importsMetricsLibrary).toBe(false);
+    expect(
+      scanSource("import { metrics } from '@opentelemetry/api';\nconst meter = metrics.getMeter('relay');\n")
+        .importsMetricsLibrary,
+    ).toBe(true);
+    expect(scanSource("import type { Meter } from '@opentelemetry/api';\n").importsMetricsLibrary).toBe(true);
+    expect(scanSource("import StatsD from 'hot-shots';\n").importsMetricsLibrary).toBe(true);
+  });
+
   it('tells an ES module whose declarations only its importers see, whose parsing can wait', () => {
     expect(scanSource('export const MAX_BODY_BYTES = 1_000_000;\n').moduleScoped).toBe(true);
     expect(

@@ -33,7 +33,11 @@ const ROUTE_WORDS = /\.(get|post|put|patch|delete|all|route)\s*\(\s*(['"`]\/|[A-
 const DEFINES_METRICS = /prom-client|nestjs-prometheus|@opentelemetry\/api|getMeter\s*\(/;
 /** Imports that show the project records metrics through a library obslint reads. */
 const METRICS_LIBRARY_IMPORT =
-  /(?:from\s+|require\s*\(\s*)['"](?:prom-client|@opentelemetry\/api|@opentelemetry\/sdk-metrics|@willsoto\/nestjs-prometheus|hot-shots|node-statsd|statsd-client|dd-trace|datadog-metrics|lynx|node-dogstatsd)['"]/;
+  /(?:from\s+|require\s*\(\s*)['"](?:prom-client|@opentelemetry\/sdk-metrics|@willsoto\/nestjs-prometheus|hot-shots|node-statsd|statsd-client|dd-trace|datadog-metrics|lynx|node-dogstatsd)['"]/;
+/** OpenTelemetry's API records metrics only where its metrics API is used: a tracing-only import records none. */
+const OTEL_API_IMPORT = /(?:from\s+|require\s*\(\s*)['"]@opentelemetry\/api['"]/;
+const OTEL_METRICS_USE =
+  /\bgetMeter\s*\(|\bMeter\b|\.create(?:Observable)?(?:Counter|UpDownCounter|Histogram|Gauge)\s*\(/;
 /** An event name, literal or constant (`'order.placed'`, `Events.ORDER_PLACED`). */
 const LISTENED_EVENT =
   /\.(?:on|once|addListener|prependListener)\s*\(\s*(?:(['"`])([^'"`]+)\1|([A-Za-z_$][\w$]*\.[\w$.]+))/g;
@@ -108,7 +112,8 @@ export function scanSource(text: string): SourceScan {
     ...(words ? { words } : {}),
     specifiers: [...text.matchAll(IMPORT_SPECIFIER)].map((m) => m[1]),
     definesMetrics: DEFINES_METRICS.test(text),
-    importsMetricsLibrary: METRICS_LIBRARY_IMPORT.test(text),
+    importsMetricsLibrary:
+      METRICS_LIBRARY_IMPORT.test(text) || (OTEL_API_IMPORT.test(text) && OTEL_METRICS_USE.test(text)),
     moduleScoped: ES_MODULE_STATEMENT.test(text) && !OUTSIDE_DECLARATION.test(text) && !WRITES.test(text),
     // Every listening call has `.on` or `Listener` in it: most files need no regular expression.
     listened:

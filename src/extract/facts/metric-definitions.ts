@@ -23,7 +23,7 @@ import { mayBeCalledOn } from '../flow/method-receiver.js';
 import { labelCallsOn, labelCallsOnValue, lookupGuard } from './lookup-guard.js';
 import { typeBound } from '../flow/type-bounds.js';
 import { isInjected, type ValueFlow } from '../flow/value-flow.js';
-import { injectedStatsdCall } from '../libraries/injected-statsd.js';
+import { injectedStatsdCall, isStatsdPackage } from '../libraries/injected-statsd.js';
 import { meterName, OTEL, otelInstrument } from '../libraries/opentelemetry.js';
 import { nestProviderKind, PROM_CLIENT, promClientClassAt, promClientMetricClass } from '../libraries/prom-client.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
@@ -240,6 +240,11 @@ export class MetricDefinitions {
     const found = injectedStatsdCall(node);
     if (!found) return;
     const origins = this.flow.origins(found.holder);
+    // A client of a StatsD package obslint does not read (`new StatsCollector(logger)` from
+    // `@jambonz/stats-collector`): its calls are StatsD's, as a client handed over would be.
+    const packaged = (e: ts.Expression): boolean =>
+      (ts.isNewExpression(e) || ts.isCallExpression(e)) &&
+      libraryPaths(e.expression, this.flow).some((p) => isStatsdPackage(p.module));
     // Values that could be a client the project builds itself; a string or a number cannot (a
     // method matched to calls by name sees the arguments of unrelated calls).
     const built = origins.some((o) => {
@@ -247,13 +252,14 @@ export class MetricDefinitions {
       const e = skipOuter(o.expr);
       return (
         ts.isObjectLiteralExpression(e) ||
-        ts.isNewExpression(e) ||
-        ts.isCallExpression(e) ||
+        ((ts.isNewExpression(e) || ts.isCallExpression(e)) && !packaged(e)) ||
         ts.isFunctionLike(e) ||
         ts.isClassExpression(e)
       );
     });
     if (built) return;
+    // A variable named `stats` is a client only where it holds one of such a package's.
+    if (ts.isIdentifier(found.holder) && !origins.some((o) => !isInjected(o) && packaged(skipOuter(o.expr)))) return;
     const { spec } = found;
     const first = skipOuter(node.arguments[0]);
     // StatsD clients take one name or a list of names (service-runner's `endTiming([name], start)`).

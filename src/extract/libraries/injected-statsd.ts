@@ -23,8 +23,9 @@ const METHODS: Readonly<Record<string, MetricKind>> = {
 };
 
 /**
- * The spec of an injected StatsD call, read from its shape alone: `<x>.metrics.<method>(name, …)`
- * Whether the holder really comes from outside the project is for the value flow to say.
+ * The spec of an injected StatsD call, read from its shape alone: `<x>.metrics.<method>(name, …)`,
+ * or `stats.<method>(name, …)` on a variable. Whether the holder really comes from outside the
+ * project, or from a StatsD package obslint does not read, is for the value flow to say.
  */
 export function injectedStatsdCall(call: ts.CallExpression): { spec: WrapperSpec; holder: ts.Expression } | undefined {
   const callee = skipOuter(call.expression);
@@ -32,11 +33,11 @@ export function injectedStatsdCall(call: ts.CallExpression): { spec: WrapperSpec
   const kind = Object.hasOwn(METHODS, callee.name.text) ? METHODS[callee.name.text] : undefined;
   const holder = skipOuter(callee.expression);
   const held = propertyName(holder);
-  if (!kind || held === undefined || !HOLDERS.has(held) || call.arguments.length === 0) return undefined;
-  if (!ts.isPropertyAccessExpression(holder) && !ts.isElementAccessExpression(holder)) return undefined;
+  const named = ts.isIdentifier(holder) ? holder.text : held;
+  if (!kind || named === undefined || !HOLDERS.has(named) || call.arguments.length === 0) return undefined;
   return {
     spec: {
-      callee: `${held}.${callee.name.text}`,
+      callee: `${named}.${callee.name.text}`,
       kind,
       name: 0,
       getOrCreate: true,
@@ -46,4 +47,9 @@ export function injectedStatsdCall(call: ts.CallExpression): { spec: WrapperSpec
     },
     holder,
   };
+}
+
+/** A package whose name says it is a StatsD client (`@jambonz/stats-collector`, `statsd-wrapper`). */
+export function isStatsdPackage(module: string): boolean {
+  return /(?:^|[/@_-])(?:stats|statsd|dogstatsd)(?:$|[/_-])/i.test(module);
 }
