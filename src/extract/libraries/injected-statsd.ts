@@ -32,8 +32,7 @@ export function injectedStatsdCall(call: ts.CallExpression): { spec: WrapperSpec
   if (!ts.isPropertyAccessExpression(callee)) return undefined;
   const kind = Object.hasOwn(METHODS, callee.name.text) ? METHODS[callee.name.text] : undefined;
   const holder = skipOuter(callee.expression);
-  const held = propertyName(holder);
-  const named = ts.isIdentifier(holder) ? holder.text : held;
+  const named = ts.isIdentifier(holder) ? holder.text : propertyName(holder);
   if (!kind || named === undefined || !HOLDERS.has(named) || call.arguments.length === 0) return undefined;
   return {
     spec: {
