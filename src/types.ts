@@ -242,6 +242,7 @@ export type Client =
   | 'node-fetch'
   | 'ky'
   | 'superagent'
+  | 'bent'
   | 'kafkajs'
   | 'amqplib'
   | 'sqs'

@@ -21,6 +21,7 @@ const CARRIER: Record<Client, { code: string; where: string }> = {
   'node-fetch': REQUEST_HEADERS,
   ky: REQUEST_HEADERS,
   superagent: REQUEST_HEADERS,
+  bent: REQUEST_HEADERS,
   kafkajs: { code: 'message.headers', where: 'the message headers' },
   amqplib: { code: 'options.headers', where: 'the message headers' },
   sqs: { code: 'MessageAttributes', where: 'the message attributes' },

@@ -11,6 +11,7 @@ export const INSTRUMENTATION_FOR: Partial<Record<Client, string>> = {
   got: '@opentelemetry/instrumentation-http',
   'node-fetch': '@opentelemetry/instrumentation-http',
   superagent: '@opentelemetry/instrumentation-http',
+  bent: '@opentelemetry/instrumentation-http',
   kafkajs: '@opentelemetry/instrumentation-kafkajs',
   amqplib: '@opentelemetry/instrumentation-amqplib',
   sqs: '@opentelemetry/instrumentation-aws-sdk',

@@ -13,7 +13,7 @@ import { startsWith, tracingStarters } from './tracing-starters.js';
 import { hasDirective, runsInBrowser } from './browser-code.js';
 import { ScheduledQueues } from './scheduled-jobs.js';
 
-const HTTP_BASED: Client[] = ['http', 'https', 'axios', 'got', 'node-fetch', 'superagent'];
+const HTTP_BASED: Client[] = ['http', 'https', 'axios', 'got', 'node-fetch', 'superagent', 'bent'];
 const FETCH_BASED: Client[] = ['fetch', 'undici', 'ky'];
 /** What `@opentelemetry/auto-instrumentations-node` instruments among the clients obslint knows. */
 const AUTO: Client[] = [...HTTP_BASED, ...FETCH_BASED, 'kafkajs', 'amqplib', 'sqs', 'grpc'];

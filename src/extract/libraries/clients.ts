@@ -124,6 +124,7 @@ export function clientCall(
       return { client: 'bullmq', direction: 'receive', handler: call.arguments?.[1] };
     return undefined;
   }
+  if (madeByBent(callee, project)) return { client: 'bent', direction: 'send' };
   if (ts.isIdentifier(callee)) {
     if (callee.text === 'fetch' && !lookup('fetch', callee)) return { client: 'fetch', direction: 'send' };
     if (!clientNames.has(callee.text)) return undefined;
@@ -349,6 +350,37 @@ export function moduleOf(id: ts.Identifier, project: ProjectIndex): string | und
     decl = project.followImport(decl);
   }
   return undefined;
+}
+
+/**
+ * A request function `bent(…)` made: bent's factory takes the method, base URL and expected status,
+ * and the function it returns makes the request (`bent('POST', 202)(url, body)`, `const post =
+ * bent(base, 'POST')`, `this.post = bent('POST', 'json')` in a constructor).
+ */
+function madeByBent(callee: ts.Expression, project: ProjectIndex): boolean {
+  const isBentCall = (e: ts.Expression): boolean => {
+    const made = skipOuter(e);
+    if (!ts.isCallExpression(made)) return false;
+    const factory = skipOuter(made.expression);
+    return ts.isIdentifier(factory) && moduleOf(factory, project) === 'bent';
+  };
+  if (ts.isCallExpression(callee)) return isBentCall(callee);
+  if (ts.isIdentifier(callee)) {
+    const decl = lookup(callee.text, callee);
+    return (
+      decl?.kind === 'variable' &&
+      decl.path.length === 0 &&
+      !!decl.node.initializer &&
+      isBentCall(decl.node.initializer)
+    );
+  }
+  if (ts.isPropertyAccessExpression(callee) && skipOuter(callee.expression).kind === ts.SyntaxKind.ThisKeyword) {
+    const cls = enclosingClassLike(callee);
+    let made = false;
+    if (cls) forEachThisAssignment(cls, callee.name.text, (value) => (made = isBentCall(value)));
+    return made;
+  }
+  return false;
 }
 
 function importedName(id: ts.Identifier): string | undefined {
