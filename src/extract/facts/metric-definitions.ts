@@ -248,7 +248,8 @@ export class MetricDefinitions {
     // Values that could be a client the project builds itself; a string or a number cannot (a
     // method matched to calls by name sees the arguments of unrelated calls).
     const built = origins.some((o) => {
-      if (isInjected(o)) return false;
+      // A member of what a call returns (`new Srf().locals.stats`) is not the call's value.
+      if (isInjected(o) || o.path.length > 0) return false;
       const e = skipOuter(o.expr);
       return (
         ts.isObjectLiteralExpression(e) ||
@@ -258,8 +259,14 @@ export class MetricDefinitions {
       );
     });
     if (built) return;
-    // A variable named `stats` is a client only where it holds one of such a package's.
-    if (ts.isIdentifier(found.holder) && !origins.some((o) => !isInjected(o) && packaged(skipOuter(o.expr)))) return;
+    // A variable named `stats` is a client where it is taken from such a property (`const { stats } =
+    // ctx.locals`) or holds a client of such a package.
+    if (
+      ts.isIdentifier(found.holder) &&
+      !destructuredAsNamed(found.holder) &&
+      !origins.some((o) => !isInjected(o) && packaged(skipOuter(o.expr)))
+    )
+      return;
     const { spec } = found;
     const first = skipOuter(node.arguments[0]);
     // StatsD clients take one name or a list of names (service-runner's `endTiming([name], start)`).
@@ -1256,4 +1263,11 @@ function callsOfResult(made: ts.CallExpression, project: ProjectIndex): ts.CallE
  */
 function recordsWhereCalled(creation: Creation): boolean {
   return creation.library === 'statsd';
+}
+
+/** `stats` declared as `const { stats } = …` (or `{ stats: stats }`): read from a property of its own name. */
+function destructuredAsNamed(id: ts.Identifier): boolean {
+  const decl = lookup(id.text, id);
+  if (decl?.kind !== 'variable' || decl.path.length !== 1 || decl.path[0] !== id.text) return false;
+  return ts.isObjectBindingPattern(decl.node.name);
 }
