@@ -352,12 +352,19 @@ export function moduleOf(id: ts.Identifier, project: ProjectIndex): string | und
   return undefined;
 }
 
+const bentImporters = new WeakMap<ts.SourceFile, boolean>();
+
 /**
  * A request function `bent(…)` made: bent's factory takes the method, base URL and expected status,
  * and the function it returns makes the request (`bent('POST', 202)(url, body)`, `const post =
  * bent(base, 'POST')`, `this.post = bent('POST', 'json')` in a constructor).
  */
 function madeByBent(callee: ts.Expression, project: ProjectIndex): boolean {
+  // Every call of every parsed file asks: only a file that imports bent can make its request functions.
+  const file = callee.getSourceFile();
+  let importing = bentImporters.get(file);
+  if (importing === undefined) bentImporters.set(file, (importing = /['"]bent['"]/.test(file.text)));
+  if (!importing) return false;
   const isBentCall = (e: ts.Expression): boolean => {
     const made = skipOuter(e);
     if (!ts.isCallExpression(made)) return false;
