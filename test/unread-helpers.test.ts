@@ -74,3 +74,38 @@ describe('a run that meets helpers it cannot read', () => {
     );
   });
 });
+
+describe('a project that records through a metrics library obslint does not read', () => {
+  it('says so once, where the library is first imported, instead of reporting a project without metrics', async () => {
+    const dir = tempProject({
+      'package.json':
+        '{ "name": "ledger-lambda", "type": "module", "dependencies": { "aws-embedded-metrics": "^4.2.0" } }',
+      'src/metrics.js': [
+        "import { createMetricsLogger, Unit } from 'aws-embedded-metrics';",
+        'export async function recordSync(ledger) {',
+        '  const metrics = createMetricsLogger();',
+        '  metrics.putDimensions({ ledger });',
+        "  metrics.putMetric('LedgerSyncs', 1, Unit.Count);",
+        '  await metrics.flush();',
+        '}',
+      ].join('\n'),
+      'src/handler.js': [
+        "import { recordSync } from './metrics.js';",
+        "import { metricScope } from 'aws-embedded-metrics';",
+        'export const handler = metricScope(() => async (event) => recordSync(event.ledger));',
+      ].join('\n'),
+    });
+    const result = await analyze({ cwd: dir });
+    expect(result.catalog.metrics).toEqual([]);
+    expect(result.notices.filter((n) => n.message.includes('does not read'))).toEqual([
+      {
+        level: 'note',
+        file: 'src/handler.js',
+        line: 2,
+        column: 1,
+        message:
+          "obslint does not read `aws-embedded-metrics` (CloudWatch's embedded metric format) yet: metrics recorded through it are not in the catalog and their dimensions are not checked",
+      },
+    ]);
+  });
+});

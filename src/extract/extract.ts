@@ -34,6 +34,7 @@ import { unreadHelpers } from './facts/unread-helpers.js';
 import { PackageIndex } from './facts/workspace-packages.js';
 import { viewsIn } from './facts/views.js';
 import { parseSource } from './syntax/parse.js';
+import { unsupportedMetricsImport } from './libraries/unsupported.js';
 import { StaticEvaluator } from './flow/static-eval.js';
 import { TypeOracle } from './flow/type-oracle.js';
 import { forEachDescendant } from './syntax/walk.js';
@@ -92,6 +93,8 @@ export function extract(options: ExtractOptions): Extraction {
   const allCalls: ts.CallExpression[] = [];
   const allNews: ts.NewExpression[] = [];
   const lateProblems: Notice[] = [];
+  /** Where each metrics library obslint does not read is first imported. */
+  const unsupported = new Map<string, { what: string; node: ts.Node }>();
   for (const file of candidates.files) {
     const shownAs = displayPath(root, file);
     if (candidates.deferred.has(file)) {
@@ -121,6 +124,10 @@ export function extract(options: ExtractOptions): Extraction {
     const analysed = !candidates.imported.has(file);
     forEachDescendant(parsed.sourceFile, (node) => {
       project.indexNode(node);
+      if (ts.isImportDeclaration(node) || ts.isCallExpression(node)) {
+        const library = unsupportedMetricsImport(node);
+        if (library && !unsupported.has(library.module)) unsupported.set(library.module, { what: library.what, node });
+      }
       if (
         (ts.isPropertyAssignment(node) || ts.isShorthandPropertyAssignment(node)) &&
         propertyKey(node.name) === 'views'
@@ -237,6 +244,16 @@ export function extract(options: ExtractOptions): Extraction {
     evaluator,
   ).sort(byLocation);
   notices.push(...lateProblems.sort((a, b) => compareStrings(a.file ?? '', b.file ?? '')));
+  for (const [module, { what, node }] of unsupported) {
+    const loc = project.location(node);
+    notices.push({
+      level: 'note',
+      file: loc.file,
+      line: loc.line,
+      column: loc.column,
+      message: `obslint does not read \`${module}\` (${what}) yet: metrics recorded through it are not in the catalog and their dimensions are not checked`,
+    });
+  }
   if (candidates.deferred.size > 0) timer.count('deferred, then parsed', project.parsedOnDemand);
   timer.count('parsed', project.files.size + project.parsedOnDemand);
   return {
