@@ -8,7 +8,15 @@ import { isInjected, type Source, type ValueFlow } from '../flow/value-flow.js';
 import { NEST_PROMETHEUS } from '../libraries/prom-client.js';
 import { lookupParts, type KeyedLookup } from './keyed-recorder.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
-import { enclosingClassLike, encloses, lookup, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
+import {
+  enclosingClassLike,
+  encloses,
+  lookup,
+  propertyKey,
+  propertyName,
+  skipOuter,
+  thisFunction,
+} from '../syntax/scope.js';
 import type { MetricDefinitions } from './metric-definitions.js';
 import { forEachDescendant } from '../syntax/walk.js';
 
@@ -263,8 +271,7 @@ export class MetricResolver {
 
   /** `new Gauge({ collect() { this.set(…) } })`: `this` in the config's `collect` is the metric. */
   private collectOwner(thisNode: ts.Node): MetricDef[] {
-    let fn: ts.Node | undefined = thisNode.parent;
-    while (fn && !(ts.isFunctionLike(fn) && !ts.isArrowFunction(fn))) fn = fn.parent;
+    const fn = thisFunction(thisNode);
     if (!fn) return [];
     const holder = ts.isMethodDeclaration(fn)
       ? fn

@@ -1,7 +1,7 @@
 import { ts } from 'ts-morph';
 import type { Bound } from '../../types.js';
 import { finite } from '../../model/bounds.js';
-import { lookup, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
+import { lookup, propertyKey, propertyName, skipOuter, thisFunction } from '../syntax/scope.js';
 import { text } from './sources.js';
 import { EMPTY_ENV, scalarText, staticStrings, type Env, type StaticEvaluator } from './static-eval.js';
 
@@ -172,8 +172,7 @@ function literalMember(e: ts.Expression): ts.Expression | undefined {
   const member = skipOuter(e);
   if (!ts.isPropertyAccessExpression(member) || skipOuter(member.expression).kind !== ts.SyntaxKind.ThisKeyword)
     return undefined;
-  let fn: ts.Node | undefined = member.parent;
-  while (fn && (!ts.isFunctionLike(fn) || ts.isArrowFunction(fn))) fn = fn.parent;
+  const fn = thisFunction(member);
   const holder = fn && ts.isFunctionExpression(fn) ? fn.parent : fn;
   const literal =
     holder && (ts.isPropertyAssignment(holder) || ts.isMethodDeclaration(holder)) ? holder.parent : undefined;

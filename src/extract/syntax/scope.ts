@@ -286,6 +286,12 @@ export function enclosingFunction(node: ts.Node): ts.SignatureDeclaration | unde
   return undefined;
 }
 
+/** The function whose `this` a node sees: the nearest one around it that is not an arrow function. */
+export function thisFunction(node: ts.Node): ts.SignatureDeclaration | undefined {
+  for (let n = node.parent; n; n = n.parent) if (ts.isFunctionLike(n) && !ts.isArrowFunction(n)) return n;
+  return undefined;
+}
+
 /** The nearest class around a node, whatever functions lie between. */
 export function enclosingClassLike(node: ts.Node): ts.ClassLikeDeclaration | undefined {
   for (let n = node.parent; n; n = n.parent) if (ts.isClassLike(n)) return n;
@@ -405,8 +411,7 @@ export function forEachThisAssignment(
  * keep the `this` around them.
  */
 export function constructorFunctionOf(node: ts.Node): ts.FunctionDeclaration | undefined {
-  let fn: ts.Node | undefined = node.parent;
-  while (fn && !(ts.isFunctionLike(fn) && !ts.isArrowFunction(fn))) fn = fn.parent;
+  const fn = thisFunction(node);
   if (!fn || ts.isClassLike(fn.parent)) return undefined;
   if (ts.isFunctionDeclaration(fn)) return fn.name ? fn : undefined;
   if (!ts.isFunctionExpression(fn)) return undefined;
