@@ -2,18 +2,21 @@ import { dirname } from 'node:path';
 import { canonicalModule } from './libraries/wrappers.js';
 import type { ModuleResolver } from './syntax/module-resolver.js';
 
+/** An OpenTelemetry instrument created (`meter.createHistogram(…)`): metric code, and the metrics API in use. */
+const CREATES_INSTRUMENT = /\.create(?:Observable)?(?:Counter|UpDownCounter|Histogram|Gauge)\s*\(/;
 /**
  * Metric words: libraries, tracers and spans, metric classes, instrument creation, recording calls.
  * The word "metric" alone is not one (a comment, a config type, a web-vitals callback): a file that
  * records through a metrics object names a library, imports a metrics package or metric code (its
- * type, its factory), calls a factory (`createTimer(…)`) or calls a recording method on it (`metrics.active.set(n)`, `fastify.otel.jobSeconds.record(s)`,
- * `ctx.metrics.increment(name)`).
+ * type, its factory), calls a factory (`createTimer(…)`) or calls a recording method on it
+ * (`metrics.active.set(n)`, `fastify.otel.jobSeconds.record(s)`, `ctx.metrics.increment(name)`).
  * `.set(` alone is not one either (every Map has it).
  */
 const METRIC_WORDS = new RegExp(
   [
     /prom-client|nestjs-prometheus|@opentelemetry|startSpan|startActiveSpan|[tT]racer\b/,
-    /getMeter\s*\(|\.create(?:Observable)?(?:Counter|UpDownCounter|Histogram|Gauge)\s*\(/,
+    /getMeter\s*\(/,
+    CREATES_INSTRUMENT,
     // A metric factory of a package obslint may not read (`createTimer(name)` from `@acme/metrics`).
     /\b(?:create|get|make|register|new)[\w$]*(?:Counter|Gauge|Histogram|Summary|Timer)\s*\(/,
     /(?:from\s+|require\s*\(\s*)['"][^'"./][^'"]*(?:metric|statsd|prometheus)[^'"]*['"]/,
@@ -36,8 +39,7 @@ const METRICS_LIBRARY_IMPORT =
   /(?:from\s+|require\s*\(\s*)['"](?:prom-client|@opentelemetry\/sdk-metrics|@willsoto\/nestjs-prometheus|hot-shots|node-statsd|statsd-client|dd-trace|datadog-metrics|lynx|node-dogstatsd)['"]/;
 /** OpenTelemetry's API records metrics only where its metrics API is used: a tracing-only import records none. */
 const OTEL_API_IMPORT = /(?:from\s+|require\s*\(\s*)['"]@opentelemetry\/api['"]/;
-const OTEL_METRICS_USE =
-  /\bgetMeter\s*\(|\bMeter\b|\.create(?:Observable)?(?:Counter|UpDownCounter|Histogram|Gauge)\s*\(/;
+const OTEL_METRICS_USE = new RegExp(`\\bgetMeter\\s*\\(|\\bMeter\\b|${CREATES_INSTRUMENT.source}`);
 /** An event name, literal or constant (`'order.placed'`, `Events.ORDER_PLACED`). */
 const LISTENED_EVENT =
   /\.(?:on|once|addListener|prependListener)\s*\(\s*(?:(['"`])([^'"`]+)\1|([A-Za-z_$][\w$]*\.[\w$.]+))/g;
