@@ -21,7 +21,8 @@ export interface FlowStep {
 }
 
 export type MetricKind = 'counter' | 'gauge' | 'histogram' | 'summary' | 'updowncounter';
-export type Library = 'prom-client' | 'opentelemetry' | 'statsd';
+/** `cloudwatch`: CloudWatch's embedded metric format, one metric per dimension combination. */
+export type Library = 'prom-client' | 'opentelemetry' | 'statsd' | 'cloudwatch';
 
 /** Where an argument of a wrapper call holds something: its index, or `index.option.path`. */
 export type ArgumentPath = number | string;
@@ -48,6 +49,12 @@ export interface WrapperSpec {
   defaultNamespace?: string;
   /** The call records on the metric another call registered under this name (`incCounter(name, labels)`); it defines none. */
   recordsOnly?: boolean;
+  /**
+   * (Presets only.) The label values are set by other calls on the same receiver: methods given a
+   * record of values (`logger.putDimensions({ Service })`) and methods given one name and its value
+   * (`metrics.addDimension('Service', name)`).
+   */
+  dimensionsFrom?: { records: readonly string[]; pairs: readonly string[] };
   library?: Library;
 }
 

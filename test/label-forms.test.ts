@@ -37,6 +37,33 @@ describe('labels objects that are not literals at the call', () => {
     expect(estimates).toEqual({ cache_lookups_total: 4 });
   });
 
+  it('attributes a helper builds under computed keys are unknown names, not none', async () => {
+    const dir = tempProject({
+      'src/auth.ts': [
+        "import { metrics } from '@opentelemetry/api';",
+        "const logins = metrics.getMeter('auth').createCounter('auth.logins');",
+        'function attributesOf(fields: Record<string, string>) {',
+        '  const out: Record<string, string> = {};',
+        '  for (const [key, value] of Object.entries(fields)) out[key.toLowerCase()] = value;',
+        '  return out;',
+        '}',
+        'function namedAttributes(method: string) {',
+        '  const out: Record<string, string> = {};',
+        '  out.method = method;',
+        '  return out;',
+        '}',
+        "export function onLogin(method: 'password' | 'sso') {",
+        '  logins.add(1, attributesOf({ method }));',
+        '  logins.add(1, namedAttributes(method));',
+        '}',
+      ].join('\n'),
+    });
+    const result = await analyze({ cwd: dir, paths: ['.'] });
+    const calls = result.catalog.labelCalls.map((c) => `${c.loc.line} ${c.form} ${c.labels.join(',')}`);
+    expect(calls).toEqual(['14 opaque ', '15 object method']);
+    expect(result.catalog.metrics.map((m) => [m.name, m.labelNamesKnown])).toEqual([['auth.logins', false]]);
+  });
+
   it('spreads a static array into positional labels', async () => {
     const { findings, estimates } = await run(
       [

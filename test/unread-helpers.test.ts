@@ -79,20 +79,17 @@ describe('a project that records through a metrics library obslint does not read
   it('says so once, where the library is first imported, instead of reporting a project without metrics', async () => {
     const dir = tempProject({
       'package.json':
-        '{ "name": "ledger-lambda", "type": "module", "dependencies": { "aws-embedded-metrics": "^4.2.0" } }',
+        '{ "name": "ledger-lambda", "type": "module", "dependencies": { "datadog-lambda-js": "^10.0.0" } }',
       'src/metrics.js': [
-        "import { createMetricsLogger, Unit } from 'aws-embedded-metrics';",
-        'export async function recordSync(ledger) {',
-        '  const metrics = createMetricsLogger();',
-        '  metrics.putDimensions({ ledger });',
-        "  metrics.putMetric('LedgerSyncs', 1, Unit.Count);",
-        '  await metrics.flush();',
+        "import { sendDistributionMetric } from 'datadog-lambda-js';",
+        'export function recordSync(ledger) {',
+        "  sendDistributionMetric('ledger.syncs', 1, `ledger:${ledger}`);",
         '}',
       ].join('\n'),
       'src/handler.js': [
+        "import { datadog } from 'datadog-lambda-js';",
         "import { recordSync } from './metrics.js';",
-        "import { metricScope } from 'aws-embedded-metrics';",
-        'export const handler = metricScope(() => async (event) => recordSync(event.ledger));',
+        'export const handler = datadog(async (event) => recordSync(event.ledger));',
       ].join('\n'),
     });
     const result = await analyze({ cwd: dir });
@@ -101,10 +98,10 @@ describe('a project that records through a metrics library obslint does not read
       {
         level: 'note',
         file: 'src/handler.js',
-        line: 2,
+        line: 1,
         column: 1,
         message:
-          "obslint does not read `aws-embedded-metrics` (CloudWatch's embedded metric format) yet: metrics recorded through it are not in the catalog and their dimensions are not checked",
+          "obslint does not read `datadog-lambda-js` (Datadog's Lambda metrics) yet: metrics recorded through it are not in the catalog and their labels are not checked",
       },
     ]);
   });

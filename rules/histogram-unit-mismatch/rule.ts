@@ -2,8 +2,8 @@ import { defineRule, placeOf } from '../../src/engine/rule-api.js';
 import type { MetricDef, Observation } from '../../src/types.js';
 
 function declaredUnit(def: MetricDef): 'seconds' | 'milliseconds' | undefined {
-  // StatsD timings are milliseconds by convention, whatever their name.
-  if (def.library === 'statsd') return undefined;
+  // StatsD timings are milliseconds by convention, whatever their name; CloudWatch records each value with its unit.
+  if (def.library === 'statsd' || def.library === 'cloudwatch') return undefined;
   if (def.library === 'opentelemetry')
     return def.unit === 's' ? 'seconds' : def.unit === 'ms' ? 'milliseconds' : undefined;
   if (/_seconds(_|$)/.test(def.name)) return 'seconds';

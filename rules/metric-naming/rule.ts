@@ -169,8 +169,8 @@ export default defineRule({
           cause: messageId + (data.label ?? ''),
         });
       };
-      // StatsD names are the backend's (dotted, free-form): Prometheus and OpenTelemetry rules do not apply.
-      if (def.library === 'statsd') continue;
+      // StatsD and CloudWatch names are the backend's (dotted, free-form): Prometheus and OpenTelemetry rules do not apply.
+      if (def.library === 'statsd' || def.library === 'cloudwatch') continue;
       if (def.library === 'opentelemetry') {
         if (!def.nameIsDynamic) checkOpenTelemetryName(name, report, prometheusExport);
         continue;

@@ -3,6 +3,7 @@ import {
   defineRule,
   hazardLocation,
   labelWord,
+  type LabelWord,
   placeOf,
   unboundedSources,
   union,
@@ -33,8 +34,8 @@ interface Cause {
   sources: UnboundedSource[];
 }
 
-/** The fix text in the metric library's words: OpenTelemetry records attributes, StatsD tags. */
-function inWords(fix: string, word: 'label' | 'attribute' | 'tag'): string {
+/** The fix text in the metric library's words: OpenTelemetry records attributes, StatsD tags, CloudWatch dimensions. */
+function inWords(fix: string, word: LabelWord): string {
   return word === 'label' ? fix : fix.replace(/\blabelling\b/g, `recording it`).replace(/\blabel\b/g, word);
 }
 

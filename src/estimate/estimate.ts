@@ -35,7 +35,8 @@ function estimateMetric(
           reason: `${rebucketed.boundaries} boundaries from the View at ${rebucketed.loc.file}:${rebucketed.loc.line} + 1 (+Inf) + 2 (_sum, _count)`,
         }
       : seriesPerChild(def);
-  const replicas = config.defaults.replicas;
+  // Each instance exposes its own Prometheus series; CloudWatch metrics carry no instance unless a dimension says so.
+  const replicas = def.library === 'cloudwatch' ? 1 : config.defaults.replicas;
   const perLabel = def.labelNames.map((label, index): LabelEstimate => {
     if (allowList && !allowList.attributeKeys!.includes(label)) {
       return {
@@ -224,6 +225,8 @@ function seriesPerChild(def: MetricDef): { count: number; reason: string } {
   // DogStatsD aggregates a histogram or timing into avg, count, median, 95th percentile and max.
   if (def.library === 'statsd' && def.kind === 'histogram')
     return { count: 5, reason: '5 aggregates (avg, count, median, 95percentile, max: DogStatsD histogram)' };
+  // CloudWatch keeps its statistics (sum, count, percentiles) on one metric per dimension combination.
+  if (def.library === 'cloudwatch') return { count: 1, reason: 'one CloudWatch metric per dimension combination' };
   switch (def.kind) {
     case 'histogram': {
       const buckets = def.buckets ?? 11;

@@ -251,7 +251,7 @@ export function extract(options: ExtractOptions): Extraction {
       file: loc.file,
       line: loc.line,
       column: loc.column,
-      message: `obslint does not read \`${module}\` (${what}) yet: metrics recorded through it are not in the catalog and their dimensions are not checked`,
+      message: `obslint does not read \`${module}\` (${what}) yet: metrics recorded through it are not in the catalog and their labels are not checked`,
     });
   }
   if (candidates.deferred.size > 0) timer.count('deferred, then parsed', project.parsedOnDemand);

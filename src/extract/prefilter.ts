@@ -1,5 +1,6 @@
 import { dirname } from 'node:path';
 import { canonicalModule } from './libraries/wrappers.js';
+import { UNSUPPORTED_METRICS_IMPORT } from './libraries/unsupported.js';
 import type { ModuleResolver } from './syntax/module-resolver.js';
 
 /** An OpenTelemetry instrument created (`meter.createHistogram(…)`): metric code, and the metrics API in use. */
@@ -17,6 +18,8 @@ const METRIC_WORDS = new RegExp(
     /prom-client|nestjs-prometheus|@opentelemetry|startSpan|startActiveSpan|[tT]racer\b/,
     /getMeter\s*\(/,
     CREATES_INSTRUMENT,
+    // A library obslint does not read: parsed to say so.
+    UNSUPPORTED_METRICS_IMPORT,
     // A metric factory of a package obslint may not read (`createTimer(name)` from `@acme/metrics`).
     /\b(?:create|get|make|register|new)[\w$]*(?:Counter|Gauge|Histogram|Summary|Timer)\s*\(/,
     /(?:from\s+|require\s*\(\s*)['"][^'"./][^'"]*(?:metric|statsd|prometheus)[^'"]*['"]/,
@@ -33,10 +36,11 @@ const TRACE_WORDS =
 /** Route registrations, which bound route-template labels. */
 const ROUTE_WORDS = /\.(get|post|put|patch|delete|all|route)\s*\(\s*(['"`]\/|[A-Z][A-Z0-9_]*\.|\{)|@Controller\s*\(/;
 /** Files that define metrics: their importers may create or use metrics through them. */
-const DEFINES_METRICS = /prom-client|nestjs-prometheus|@opentelemetry\/api|getMeter\s*\(/;
+const DEFINES_METRICS =
+  /prom-client|nestjs-prometheus|@opentelemetry\/api|getMeter\s*\(|aws-embedded-metrics|@aws-lambda-powertools\/metrics/;
 /** Imports that show the project records metrics through a library obslint reads. */
 const METRICS_LIBRARY_IMPORT =
-  /(?:from\s+|require\s*\(\s*)['"](?:prom-client|@opentelemetry\/sdk-metrics|@willsoto\/nestjs-prometheus|hot-shots|node-statsd|statsd-client|dd-trace|datadog-metrics|lynx|node-dogstatsd)['"]/;
+  /(?:from\s+|require\s*\(\s*)['"](?:prom-client|@opentelemetry\/sdk-metrics|@willsoto\/nestjs-prometheus|hot-shots|node-statsd|statsd-client|dd-trace|datadog-metrics|lynx|node-dogstatsd|aws-embedded-metrics|@aws-lambda-powertools\/metrics)['"]/;
 /** OpenTelemetry's API records metrics only where its metrics API is used: a tracing-only import records none. */
 const OTEL_API_IMPORT = /(?:from\s+|require\s*\(\s*)['"]@opentelemetry\/api['"]/;
 const OTEL_METRICS_USE = new RegExp(`\\bgetMeter\\s*\\(|\\bMeter\\b|${CREATES_INSTRUMENT.source}`);

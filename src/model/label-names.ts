@@ -20,7 +20,15 @@ export const DEFAULT_UNBOUNDED_NAMES = [
   'query',
 ];
 
-/** OpenTelemetry calls its labels attributes, StatsD tags; messages use the word of the metric's library. */
-export function labelWord(metric: { library: string }): 'label' | 'attribute' | 'tag' {
-  return metric.library === 'opentelemetry' ? 'attribute' : metric.library === 'statsd' ? 'tag' : 'label';
+export type LabelWord = 'label' | 'attribute' | 'tag' | 'dimension';
+
+const LABEL_WORDS: Readonly<Record<string, LabelWord>> = {
+  opentelemetry: 'attribute',
+  statsd: 'tag',
+  cloudwatch: 'dimension',
+};
+
+/** OpenTelemetry calls its labels attributes, StatsD tags, CloudWatch dimensions: messages use the metric library's word. */
+export function labelWord(metric: { library: string }): LabelWord {
+  return LABEL_WORDS[metric.library] ?? 'label';
 }

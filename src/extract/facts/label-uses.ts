@@ -11,7 +11,7 @@ import { shortened, text } from '../flow/sources.js';
 import { unitOf } from './observed-units.js';
 import { enclosingClassLike, lookup, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
 import { exemplarForm } from './lookup-guard.js';
-import { constantKeys, type StaticEvaluator } from '../flow/static-eval.js';
+import { constantKeys, scalarText, type StaticEvaluator } from '../flow/static-eval.js';
 import type { CallGraph, Caller } from '../flow/call-graph.js';
 import {
   argumentsAt,
@@ -53,7 +53,9 @@ export class LabelUseCollector {
     const passed = this.definitions.labelsPassedAt(call);
     if (passed.length > 0) {
       this.shared(passed.length, () => {
-        for (const { def, argument } of passed) this.passedLabels(def, call, argument);
+        for (const { def, argument, pair } of passed)
+          if (pair) this.passedPair(def, pair.key, pair.value);
+          else this.passedLabels(def, call, argument);
       });
       return;
     }
@@ -181,6 +183,19 @@ export class LabelUseCollector {
       loc: this.project.location(e),
     });
     for (const { key, value } of props) this.use(def, key, value);
+  }
+
+  /** One label given by name and value (`metrics.addDimension('Service', name)`). */
+  private passedPair(def: MetricDef, key: ts.Expression, value: ts.Expression): void {
+    const name = scalarText(this.evaluator.eval(key));
+    this.facts.calls.push({
+      metricId: def.id,
+      method: 'tags',
+      form: name === undefined ? 'opaque' : 'object',
+      labels: name === undefined ? [] : [name],
+      loc: this.project.location(key),
+    });
+    if (name !== undefined) this.use(def, name, value);
   }
 
   /** Marks the uses one call adds when it feeds more than one metric. */
@@ -452,6 +467,13 @@ export class LabelUseCollector {
     for (const literal of literals) {
       const entries = this.entries(literal, 0);
       entries.props.push(...this.assignedLater(arg));
+      // `const result = {}; for (…) result[key] = value; return result`: keys written where the labels are built.
+      const holder = literal.parent;
+      if (ts.isVariableDeclaration(holder) && lookup(text(arg), arg)?.node !== holder) {
+        const written = writesTo(holder);
+        entries.props.push(...written.props);
+        if (written.opaque) entries.opaque = true;
+      }
       this.facts.calls.push({
         metricId: def.id,
         method,
@@ -812,6 +834,35 @@ function observableRegistrations(fn: ts.SignatureDeclaration, project: ProjectIn
 }
 
 /** `name.key = value` (or `name['key'] = value`) in `scope`, where `name` is the binding `declaration` makes. */
+/**
+ * The keys written on the object a `const` holds (`labels.route = r`), in the block that declares it;
+ * opaque where a key is computed (`labels[key] = value`) or the object is merged into (`Object.assign(labels, …)`).
+ */
+function writesTo(holder: ts.VariableDeclaration): { props: { key: string; value: ts.Expression }[]; opaque: boolean } {
+  const scope = holder.parent.parent?.parent;
+  if (!ts.isIdentifier(holder.name) || !scope) return { props: [], opaque: false };
+  const name = holder.name.text;
+  const isHolder = (e: ts.Expression): boolean => {
+    const base = skipOuter(e);
+    return ts.isIdentifier(base) && base.text === name && lookup(name, base)?.node === holder;
+  };
+  let opaque = false;
+  forEachDescendant(scope, (node) => {
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      const target = skipOuter(node.left);
+      if (ts.isElementAccessExpression(target) && propertyName(target) === undefined && isHolder(target.expression))
+        opaque = true;
+    } else if (
+      ts.isCallExpression(node) &&
+      text(node.expression) === 'Object.assign' &&
+      node.arguments[0] &&
+      isHolder(node.arguments[0])
+    )
+      opaque = true;
+  });
+  return { props: assignmentsTo(holder, name, scope), opaque };
+}
+
 function assignmentsTo(declaration: ts.Node, name: string, scope: ts.Node): { key: string; value: ts.Expression }[] {
   const found: { key: string; value: ts.Expression }[] = [];
   forEachDescendant(scope, (node) => {

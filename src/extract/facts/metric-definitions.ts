@@ -72,6 +72,8 @@ export interface PassedLabels {
    * undefined where the call site passes none.
    */
   argument: ts.Expression | undefined;
+  /** One label given as a name and its value (`addDimension('Service', name)`), bound the same way. */
+  pair?: { key: ts.Expression; value: ts.Expression };
 }
 
 /** Parameter names that carry label values through a wrapper. */
@@ -1097,6 +1099,54 @@ export class MetricDefinitions {
       const argument = wrapper?.spec.library === 'statsd' ? this.statsdTags(node, env, index) : node.arguments?.[index];
       this.pass(node, def, argument && this.bound(argument, env));
     }
+    const dimensions = wrapper?.spec.dimensionsFrom;
+    if (dimensions) this.passDimensions(node, def, env, dimensions);
+  }
+
+  /**
+   * The dimensions set on the logger a CloudWatch metric is put on (`logger.putDimensions({ Service })`
+   * before `logger.putMetric(name, 1)`), by calls on the same variable, field or chain: each set is
+   * labels passed at the recording call; none set, the call records without any.
+   */
+  private passDimensions(
+    node: ts.CallExpression | ts.NewExpression,
+    def: MetricDef,
+    env: Env,
+    from: NonNullable<WrapperSpec['dimensionsFrom']>,
+  ): void {
+    const callee = skipOuter(node.expression);
+    if (!ts.isPropertyAccessExpression(callee)) return;
+    const setters = new Set([...from.records, ...from.pairs]);
+    const found: ts.CallExpression[] = [];
+    // `logger.putDimensions({ … }).putMetric(…)`: the chain's own calls, then the logger's.
+    let receiver = skipOuter(callee.expression);
+    while (ts.isCallExpression(receiver) && setters.has(propertyName(skipOuter(receiver.expression)) ?? '')) {
+      found.push(receiver);
+      receiver = skipOuter((skipOuter(receiver.expression) as ts.PropertyAccessExpression).expression);
+    }
+    for (const method of setters)
+      for (const call of this.project.callsByName.get(method) ?? [])
+        if (ts.isCallExpression(call) && !found.includes(call) && sameReceiver(call, receiver)) found.push(call);
+    if (found.length === 0) {
+      this.pass(node, def, undefined);
+      return;
+    }
+    for (const call of found) {
+      const method = propertyName(skipOuter(call.expression));
+      if (method !== undefined && from.pairs.includes(method)) {
+        const [key, value] = call.arguments;
+        const boundKey = key && this.bound(key, env);
+        const boundValue = value && this.bound(value, env);
+        if (boundKey && boundValue) this.passPair(node, def, boundKey, boundValue);
+      } else for (const argument of call.arguments) this.pass(node, def, this.bound(argument, env));
+    }
+  }
+
+  private passPair(call: ts.Node, def: MetricDef, key: ts.Expression, value: ts.Expression): void {
+    const list = this.passed.get(call);
+    const passed = { def, argument: undefined, pair: { key, value } };
+    if (list) list.push(passed);
+    else this.passed.set(call, [passed]);
   }
 
   /**
@@ -1263,6 +1313,33 @@ function callsOfResult(made: ts.CallExpression, project: ProjectIndex): ts.CallE
  */
 function recordsWhereCalled(creation: Creation): boolean {
   return creation.library === 'statsd';
+}
+
+/**
+ * Whether a call is made on the receiver another call is made on: the same variable or parameter, the
+ * same field of the same class (`this.metrics`), or the same chain from such a start.
+ */
+function sameReceiver(call: ts.CallExpression, receiver: ts.Expression): boolean {
+  const callee = skipOuter(call.expression);
+  if (!ts.isPropertyAccessExpression(callee)) return false;
+  return sameReference(skipOuter(callee.expression), receiver);
+}
+
+function sameReference(a: ts.Expression, b: ts.Expression): boolean {
+  if (ts.isIdentifier(a) && ts.isIdentifier(b)) {
+    if (a.text !== b.text) return false;
+    const declA = lookup(a.text, a);
+    return declA !== undefined && declA.node === lookup(b.text, b)?.node;
+  }
+  if (ts.isPropertyAccessExpression(a) && ts.isPropertyAccessExpression(b)) {
+    if (a.name.text !== b.name.text) return false;
+    const ownerA = skipOuter(a.expression);
+    const ownerB = skipOuter(b.expression);
+    if (ownerA.kind === ts.SyntaxKind.ThisKeyword && ownerB.kind === ts.SyntaxKind.ThisKeyword)
+      return enclosingClassLike(a) !== undefined && enclosingClassLike(a) === enclosingClassLike(b);
+    return sameReference(ownerA, ownerB);
+  }
+  return false;
 }
 
 /** `stats` declared as `const { stats } = …` (or `{ stats: stats }`): read from a property of its own name. */

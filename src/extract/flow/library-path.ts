@@ -25,6 +25,7 @@ export function libraryPaths(expr: ts.Expression, flow: ValueFlow, depth = 0): L
   for (const source of flow.origins(e)) out.push(...pathsOfSource(source, flow, depth));
   // Where the value cannot be followed to a package (a parameter fed from afar), its declared type.
   if (out.length === 0) out.push(...declaredType(e, flow));
+  if (out.length === 0) out.push(...libraryCallbackParameter(e, flow, depth));
   return dedupe(out).slice(0, MAX_PATHS);
 }
 
@@ -89,6 +90,24 @@ function declaredType(e: ts.Expression, flow: ValueFlow): LibraryPath[] {
   const decl = lookup(typeNode.typeName.text, typeNode);
   if (decl?.kind !== 'import' || !flow.isPackage(decl) || decl.imported === '*') return [];
   return [{ module: decl.module, path: decl.imported === 'default' ? ['()'] : [decl.imported, '()'] }];
+}
+
+/**
+ * The first parameter of a callback a package function is given (`metricScope((metrics) => …)`): what
+ * the package hands its callback, `=>` after the function's path.
+ */
+function libraryCallbackParameter(e: ts.Expression, flow: ValueFlow, depth: number): LibraryPath[] {
+  if (!ts.isIdentifier(e)) return [];
+  const decl = lookup(e.text, e);
+  if (decl?.kind !== 'parameter' || decl.path.length > 0) return [];
+  const fn = decl.node.parent;
+  if (!(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) || fn.parameters[0] !== decl.node) return [];
+  const call = fn.parent;
+  if (!ts.isCallExpression(call) || call.arguments[0] !== fn) return [];
+  return syntacticPath(skipOuter(call.expression), flow, depth + 1).map((p) => ({
+    module: p.module,
+    path: [...p.path, '=>'],
+  }));
 }
 
 /** The type annotation of a parameter or variable (`server: Hub`, `let hub: Hub | undefined`). */

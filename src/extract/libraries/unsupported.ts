@@ -6,11 +6,17 @@ import { requiredModule } from '../syntax/scope.js';
  * note saying so, rather than a clean report that looks like a project without metrics.
  */
 const UNSUPPORTED_METRICS: Readonly<Record<string, string>> = {
-  'aws-embedded-metrics': "CloudWatch's embedded metric format",
-  '@aws-lambda-powertools/metrics': "CloudWatch's embedded metric format (Powertools for AWS Lambda)",
+  'datadog-lambda-js': "Datadog's Lambda metrics",
 };
 
-/** The unsupported metrics library a node imports or requires (`import … from 'aws-embedded-metrics'`), if any. */
+/** `from 'datadog-lambda-js'`, `require("datadog-lambda-js")`: an import of one of them, for the prefilter. */
+export const UNSUPPORTED_METRICS_IMPORT = new RegExp(
+  `(?:from\\s+|require\\s*\\(\\s*)['"](?:${Object.keys(UNSUPPORTED_METRICS)
+    .map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('|')})['"]`,
+);
+
+/** The unsupported metrics library a node imports or requires (`import … from 'datadog-lambda-js'`), if any. */
 export function unsupportedMetricsImport(node: ts.Node): { module: string; what: string } | undefined {
   const module =
     ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)

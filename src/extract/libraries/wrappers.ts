@@ -23,6 +23,29 @@ function statsd(receiver: string, tagsArgument: number): WrapperSpec[] {
   }));
 }
 
+/**
+ * CloudWatch's embedded metric format: `putMetric(name, value, unit)` on a metrics logger records a metric
+ * per combination of the dimensions set on that logger (`putDimensions({ Service })`).
+ */
+const EMF_LOGGERS = ['createMetricsLogger().', 'MetricsLogger().', 'metricScope(=>).'];
+
+function cloudwatch(callee: string, dimensionsFrom: WrapperSpec['dimensionsFrom']): WrapperSpec {
+  return { callee, kind: 'gauge', name: 0, getOrCreate: true, dimensionsFrom, library: 'cloudwatch' };
+}
+
+const CLOUDWATCH_PRESETS: readonly WrapperSpec[] = [
+  ...EMF_LOGGERS.map((logger) =>
+    cloudwatch(`aws-embedded-metrics#${logger}putMetric`, { records: ['putDimensions', 'setDimensions'], pairs: [] }),
+  ),
+  // Powertools for AWS Lambda: `addMetric(name, unit, value)` on a `Metrics` instance (or one `singleMetric()` made).
+  ...['Metrics().', 'Metrics().singleMetric().'].map((metrics) =>
+    cloudwatch(`@aws-lambda-powertools/metrics#${metrics}addMetric`, {
+      records: ['addDimensions'],
+      pairs: ['addDimension'],
+    }),
+  ),
+];
+
 /** How a matrix-appservice-bridge project reaches its PrometheusMetrics. */
 const MATRIX_BRIDGE_METRICS = ['PrometheusMetrics().', 'Bridge().getPrometheusMetrics().'];
 
@@ -131,6 +154,7 @@ export const WRAPPER_PRESETS: readonly WrapperSpec[] = [
   ...statsd('datadog-metrics#', 2),
   ...statsd('node-statsd#default().', 3),
   ...statsd('statsd-client#default().', 2),
+  ...CLOUDWATCH_PRESETS,
 ];
 
 /** A StatsD client republished under an organisation's scope (`@farcaster/hot-shots`) is the client it forks. */
@@ -153,7 +177,14 @@ export function parseCallee(callee: string): CalleePattern | undefined {
     .slice(hash + 1)
     .split('.')
     .filter((s) => s.length > 0)
-    .flatMap((segment) => (segment.endsWith('()') ? [segment.slice(0, -2), '()'].filter(Boolean) : [segment]));
+    .flatMap((segment) =>
+      segment.endsWith('()')
+        ? [segment.slice(0, -2), '()'].filter(Boolean)
+        : // `metricScope(=>)`: the first parameter of the callback `metricScope` is given.
+          segment.endsWith('(=>)')
+          ? [segment.slice(0, -4), '=>']
+          : [segment],
+    );
   // `default` is the module object itself (`import x from 'm'`, `require('m')`).
   return { module, path: path[0] === 'default' ? path.slice(1) : path };
 }
