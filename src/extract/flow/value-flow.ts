@@ -10,6 +10,8 @@ import {
   propertyKey,
   propertyName,
   skipOuter,
+  thisFunction,
+  objectLiteralOfThis,
   type Declaration,
 } from '../syntax/scope.js';
 import { forEachDescendant } from '../syntax/walk.js';
@@ -215,14 +217,33 @@ function containerCreatedBy(created: ts.Expression): Container | undefined {
   }
   if (ts.isBinaryExpression(holder) && holder.right === at && holder.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
     const left = skipOuter(holder.left);
-    const cls = enclosingClassLike(holder);
-    if (ts.isPropertyAccessExpression(left) && skipOuter(left.expression).kind === ts.SyntaxKind.ThisKeyword && cls)
-      return fieldContainer(cls, left.name.text);
+    if (ts.isPropertyAccessExpression(left) && skipOuter(left.expression).kind === ts.SyntaxKind.ThisKeyword) {
+      const cls = enclosingClassLike(holder);
+      if (cls) return fieldContainer(cls, left.name.text);
+      // `function setupMetrics(this: Validator) { this.m = {}; this.m.jobs = new Counter(…) }`: filled where it is made.
+      const fn = thisFunction(holder);
+      if (fn) return thisFieldIn(fn, left.name.text);
+    }
   }
   return undefined;
 }
 
+function thisFieldIn(fn: ts.SignatureDeclaration, field: string): Container {
+  return {
+    id: `${fn.getSourceFile().fileName}:${fn.pos}#${field}`,
+    scope: fn,
+    denotes: (x) =>
+      ts.isPropertyAccessExpression(x) &&
+      skipOuter(x.expression).kind === ts.SyntaxKind.ThisKeyword &&
+      x.name.text === field &&
+      thisFunction(x) === fn,
+    init: undefined,
+  };
+}
+
 const MAX_DEPTH = 16;
+/** The global object, by its names in Node and in every runtime. */
+const GLOBAL_OBJECTS = new Set(['global', 'globalThis']);
 const MAX_ORIGINS = 64;
 /** Per query: a question whose answer fans out over the whole project is given up, and says so. */
 const MAX_STEPS = 600;
@@ -1002,8 +1023,10 @@ export class ValueFlow {
    * body assigns (`function P() { this.client = client }`, read in `P.prototype.m = function () { … }`).
    */
   private thisMember(at: ts.Node, member: string, depth: number): Source[] {
-    const cls = enclosingClassLike(at);
+    const cls = enclosingClassLike(at) ?? this.thisParameterClass(at);
     if (cls) return this.instanceField(cls, member, depth);
+    const literal = objectLiteralOfThis(at);
+    if (literal) return this.literalMember(literal, member, depth);
     const ctor = constructorFunctionOf(at);
     return ctor ? constructorFunctionAssignments(ctor, member).flatMap((v) => this.follow(v, depth + 1)) : [];
   }
@@ -1036,6 +1059,12 @@ export class ValueFlow {
       }
     }
     for (const value of this.thisAssignments(cls, member)) found.push(...this.follow(value, depth + 1));
+    // `export function setupMetrics(this: Validator) { this.m = {} }`, attached to the class as a field.
+    for (const write of this.project.memberAssignments(member)) {
+      const target = skipOuter(write.left) as ts.PropertyAccessExpression;
+      if (skipOuter(target.expression).kind === ts.SyntaxKind.ThisKeyword && this.thisParameterClass(write) === cls)
+        found.push(...this.follow(write.right, depth + 1));
+    }
     // `const collector = new Collector(); collector.metrics = createMetrics()`: written from outside.
     for (const write of this.memberWritesOf(member)) {
       const target = skipOuter(write.left) as ts.PropertyAccessExpression;
@@ -1086,6 +1115,29 @@ export class ValueFlow {
           skipOuter((skipOuter(write.left) as ts.PropertyAccessExpression).expression).kind !==
           ts.SyntaxKind.ThisKeyword,
       );
+  }
+
+  /**
+   * A member of an object literal read through `this` in one of its methods: what the literal holds
+   * under that name, and what its methods store there (`if (!this.instance) this.instance = new StatsD()`).
+   */
+  private literalMember(literal: ts.ObjectLiteralExpression, member: string, depth: number): Source[] {
+    const found = [...(this.memberOf(literal, member, depth) ?? [])];
+    for (const write of this.project.memberAssignments(member)) {
+      const target = skipOuter(write.left) as ts.PropertyAccessExpression;
+      if (skipOuter(target.expression).kind === ts.SyntaxKind.ThisKeyword && objectLiteralOfThis(write) === literal)
+        append(found, this.follow(write.right, depth + 1));
+    }
+    return distinct(found);
+  }
+
+  /** The class a function outside any class declares its `this` to be (`function setup(this: Validator)`). */
+  private thisParameterClass(at: ts.Node): ts.ClassDeclaration | undefined {
+    const fn = thisFunction(at);
+    if (!fn || ts.isClassLike(fn.parent)) return undefined;
+    const first = fn.parameters[0];
+    if (!first || !ts.isIdentifier(first.name) || first.name.text !== 'this' || !first.type) return undefined;
+    return ts.isTypeReferenceNode(first.type) ? this.classNamed(first.type.typeName as ts.Expression) : undefined;
   }
 
   private isInstanceOf(expr: ts.Expression, cls: ts.ClassLikeDeclaration): boolean {
@@ -1236,6 +1288,8 @@ export class ValueFlow {
     }
     if (ts.isIdentifier(object)) {
       const decl = lookup(object.text, object);
+      // `global.statsClient = getInstance()` in one module, `const { statsClient } = global` in another.
+      if (!decl && GLOBAL_OBJECTS.has(object.text)) return this.globalMember(member, depth);
       // `import * as metrics from './metrics'`: the module's export.
       // `import Metrics from '@acme/metrics'` of a module exporting property by property, alike.
       const file = decl?.kind === 'import' ? this.project.namespaceFile(decl) : undefined;
@@ -1255,6 +1309,17 @@ export class ValueFlow {
     }
     // A record filled by key (`const metrics = {}; metrics[name] = new Counter(…)`) is read in `follow`.
     return undefined;
+  }
+
+  /** What the project stores on the global object under a name (`global.statsClient = …`). */
+  private globalMember(member: string, depth: number): Source[] | undefined {
+    const found: Source[] = [];
+    for (const write of this.memberWritesOf(member)) {
+      const owner = skipOuter((skipOuter(write.left) as ts.PropertyAccessExpression).expression);
+      if (ts.isIdentifier(owner) && GLOBAL_OBJECTS.has(owner.text) && !lookup(owner.text, owner))
+        append(found, this.follow(write.right, depth + 1));
+    }
+    return found.length > 0 ? found : undefined;
   }
 
   /** `Metrics.requests`: the static field's initializer, or what `Metrics.requests = …` stores (a lazy singleton). */

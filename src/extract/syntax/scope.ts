@@ -292,6 +292,17 @@ export function thisFunction(node: ts.Node): ts.SignatureDeclaration | undefined
   return undefined;
 }
 
+/** The object literal whose method a node's `this` is in (`module.exports = { getInstance() { this.instance … } }`). */
+export function objectLiteralOfThis(node: ts.Node): ts.ObjectLiteralExpression | undefined {
+  const fn = thisFunction(node);
+  if (!fn) return undefined;
+  const member = ts.isFunctionExpression(fn) && ts.isPropertyAssignment(fn.parent) ? fn.parent : fn;
+  return (ts.isMethodDeclaration(member) || ts.isPropertyAssignment(member) || ts.isAccessor(member)) &&
+    ts.isObjectLiteralExpression(member.parent)
+    ? member.parent
+    : undefined;
+}
+
 /** The nearest class around a node, whatever functions lie between. */
 export function enclosingClassLike(node: ts.Node): ts.ClassLikeDeclaration | undefined {
   for (let n = node.parent; n; n = n.parent) if (ts.isClassLike(n)) return n;
