@@ -24,7 +24,8 @@ const METRIC_WORDS = new RegExp(
     /\b(?:create|get|make|register|new)[\w$]*(?:Counter|Gauge|Histogram|Summary|Timer)\s*\(/,
     /(?:from\s+|require\s*\(\s*)['"][^'"./][^'"]*(?:metric|statsd|prometheus)[^'"]*['"]/,
     /(?:[mM]etric[\w$]*|\botel)\s*\??\.(?:\s*[\w$]+\s*\??\.)*\s*(?:set|add|record)\s*\(/,
-    /\b(?:metrics|statsd|stats|dogstatsd)\s*\??\.\s*(?:increment|decrement|gauge|histogram|distribution|timing|endTiming)\s*\(/,
+    // A StatsD client by its holder's name: `statsd.increment(`, `global.statsClient.gauge(`, `this.dogstatsd.timing(`.
+    /\b[\w$]*(?:[mM]etrics|[sS]tats(?:[dD])?)(?:Client)?\s*\??\.\s*(?:increment|decrement|gauge|histogram|distribution|timing|endTiming)\s*\(/,
     /\.labels\s*\(|\.(inc|dec|observe|startTimer)\s*\(|\b(Counter|Gauge|Histogram|Summary)\b/,
   ]
     .map((r) => r.source)
@@ -77,7 +78,8 @@ const ES_MODULE_STATEMENT = /^[ \t]*(?:import(?:[ \t]+[\w$*{'"]|[ \t]*[{*'"])|ex
 const WRITES = /\.(?:push|unshift|splice)\s*\(|[\w$\])]\s*\.\s*[\w$]+\s*=[^=>]/;
 /** Declarations a module makes for every file: globals, other modules' augmentations, a UMD global. */
 const OUTSIDE_DECLARATION = /\bdeclare\s+(?:global|module)\b|\bexport\s+as\s+namespace\b/;
-const IMPORT_SPECIFIER = /(?:from\s+|require\s*\(\s*|import\s*\(\s*)['"]([^'"]+)['"]/g;
+/** `from 'x'`, `require('x')`, `import('x')` and the side-effect `import 'x'` (how a tracing set-up is loaded). */
+const IMPORT_SPECIFIER = /(?:from\s+|require\s*\(\s*|\bimport\s*(?:\(\s*)?)['"]([^'"]+)['"]/g;
 const IMPORT_CLOSURE_DEPTH = 3;
 /** Node's HTTP modules: a file importing one may call out without any of the words above. */
 const HTTP_MODULES = new Set(['http', 'https', 'node:http', 'node:https']);

@@ -173,7 +173,16 @@ export class LabelUseCollector {
         tag.templateSpans[0].literal.text === ''
       )
         props.push({ key: tag.head.text.slice(0, -1), value: tag.templateSpans[0].expression });
-      else opaque = true;
+      else if (
+        ts.isBinaryExpression(tag) &&
+        tag.operatorToken.kind === ts.SyntaxKind.PlusToken &&
+        ts.isStringLiteralLike(skipOuter(tag.left)) &&
+        (skipOuter(tag.left) as ts.StringLiteralLike).text.endsWith(':')
+      )
+        props.push({ key: (skipOuter(tag.left) as ts.StringLiteralLike).text.slice(0, -1), value: tag.right });
+      // A tag with no name (`[String(installationId)]`): a series per value all the same, named by what it is.
+      else if (ts.isSpreadElement(tag) || ts.isTemplateExpression(tag) || ts.isBinaryExpression(tag)) opaque = true;
+      else props.push({ key: shortened(text(tag)), value: tag });
     }
     this.facts.calls.push({
       metricId: def.id,

@@ -371,11 +371,17 @@ export class StaticEvaluator {
     env: Env,
     depth: number,
   ): Static {
-    const assignments = this.assignmentsTo(node).filter((a) => a.getEnd() <= use.getStart());
-    if (assignments.length === 0) return value;
+    const all = this.assignmentsTo(node);
+    if (all.length === 0) return value;
     const props = new Map(value.props);
-    for (const a of assignments) {
-      const key = (a.left as ts.PropertyAccessExpression).name.text;
+    for (const a of all) {
+      const target = skipOuter(a.left) as ts.PropertyAccessExpression | ts.ElementAccessExpression;
+      const key = ts.isPropertyAccessExpression(target)
+        ? target.name.text
+        : scalarText(this.eval(target.argumentExpression, env, depth + 1));
+      // `queues[installationId] = queue`, wherever it runs: keys obslint cannot list.
+      if (key === undefined) return UNKNOWN;
+      if (a.getEnd() > use.getStart()) continue;
       const assigned = this.eval(a.right, env, depth + 1);
       const conditional = !isStatementOf(a, node);
       props.set(key, conditional && assigned.k !== 'arr' && assigned.k !== 'str' ? UNKNOWN : assigned);
@@ -383,6 +389,7 @@ export class StaticEvaluator {
     return { ...value, props };
   }
 
+  /** `x.key = value` and `x[key] = value` on an object-literal `const`, in its scope. */
   private assignmentsTo(node: ts.VariableDeclaration): ts.BinaryExpression[] {
     let found = this.keyAssignments.get(node);
     if (found) return found;
@@ -391,13 +398,13 @@ export class StaticEvaluator {
     if (ts.isIdentifier(node.name) && node.initializer && ts.isObjectLiteralExpression(skipOuter(node.initializer))) {
       const name = node.name.text;
       forEachDescendant(scope, (n) => {
+        if (!ts.isBinaryExpression(n) || n.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return;
+        const target = skipOuter(n.left);
         if (
-          ts.isBinaryExpression(n) &&
-          n.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
-          ts.isPropertyAccessExpression(n.left) &&
-          ts.isIdentifier(n.left.expression) &&
-          n.left.expression.text === name &&
-          lookup(name, n.left.expression)?.node === node
+          (ts.isPropertyAccessExpression(target) || ts.isElementAccessExpression(target)) &&
+          ts.isIdentifier(target.expression) &&
+          target.expression.text === name &&
+          lookup(name, target.expression)?.node === node
         )
           found.push(n);
       });

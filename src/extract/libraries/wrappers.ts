@@ -153,6 +153,7 @@ export const WRAPPER_PRESETS: readonly WrapperSpec[] = [
   ...statsd('dd-trace#init().dogstatsd.', 2),
   ...statsd('datadog-metrics#', 2),
   ...statsd('node-statsd#default().', 3),
+  ...statsd('node-statsd#StatsD().', 3),
   ...statsd('statsd-client#default().', 2),
   ...CLOUDWATCH_PRESETS,
 ];
