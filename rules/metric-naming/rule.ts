@@ -90,6 +90,7 @@ const OTEL_UNITS: Record<string, string> = {
 /** OpenTelemetry's naming rules and semantic-convention guidance, instead of promlint's. */
 function checkOpenTelemetryName(
   name: string,
+  kind: MetricKind,
   report: (id: 'otelInvalid' | 'otelCase' | 'otelTotal' | 'otelUnitInName', data?: Record<string, string>) => void,
   prometheusExport: boolean,
 ): void {
@@ -98,7 +99,14 @@ function checkOpenTelemetryName(
   else if (/[A-Z]/.test(name)) report('otelCase', { suggestion: snake(name) });
   if (prometheusExport) return;
   const total = /([._])total$/.exec(name);
-  if (total) report('otelTotal', { suffix: `${total[1]}total`, suggestion: name.slice(0, total.index) });
+  // Exporters add `_total` to counters only: a gauge's `heap_total` (the total heap) is a slip of no
+  // one's, but it still shares the suffix with the house style of a project whose counters all have it.
+  if (total)
+    report('otelTotal', {
+      suffix: `${total[1]}total`,
+      suggestion: name.slice(0, total.index),
+      ...(kind === 'counter' ? {} : { styleOnly: 'yes' }),
+    });
   const unit =
     /[._](seconds|second|secs|sec|milliseconds|millis|ms|microseconds|nanoseconds|ns|bytes|kilobytes|megabytes|percent|ratio)$/.exec(
       name,
@@ -172,7 +180,7 @@ export default defineRule({
       // StatsD and CloudWatch names are the backend's (dotted, free-form): Prometheus and OpenTelemetry rules do not apply.
       if (def.library === 'statsd' || def.library === 'cloudwatch') continue;
       if (def.library === 'opentelemetry') {
-        if (!def.nameIsDynamic) checkOpenTelemetryName(name, report, prometheusExport);
+        if (!def.nameIsDynamic) checkOpenTelemetryName(name, def.kind, report, prometheusExport);
         continue;
       }
       if (!def.nameIsDynamic) {
@@ -286,7 +294,7 @@ function withHouseStyles(reports: NamingReport[]): Report<MessageId>[] {
     const metrics = new Set(group.map((r) => r.metric));
     const shared = messageId === 'labelCase';
     if (metrics.size < HOUSE_STYLE_MIN) {
-      out.push(...group);
+      out.push(...group.filter((r) => r.data.styleOnly === undefined));
       continue;
     }
     const { first, related } = firstWithRelated(group, (r) => `\`${r.data.metric}\``);

@@ -1,4 +1,5 @@
 import {
+  compareLocations,
   defineRule,
   hostMatches,
   INSTRUMENTATION_FOR,
@@ -57,6 +58,8 @@ export default defineRule({
         '{{package}} switches outbound HTTP tracing off in its tracing setup ({{switch}}, {{at}}), so its {{calls}} ({{clients}}; {{where}}) {{carry}} no W3C trace context, by that choice; where a call must continue the trace (to a service of your own), inject it there with `propagation.inject(context.active(), headers)`',
       untraced:
         '{{package}} sets up no tracing yet, so its {{calls}} ({{clients}}; {{where}}) {{carry}} no W3C trace context and no trace breaks today; when it starts tracing, {{fix}}',
+      untracedProject:
+        'none of the {{packages}} packages of this project that call out sets up tracing yet, so their {{calls}} ({{clients}}; {{where}}) carry no W3C trace context and no trace breaks today; when they start tracing, {{fix}}',
     },
   },
   defaultOptions: {},
@@ -112,7 +115,26 @@ export default defineRule({
       if (group) group.push(call);
       else into.set(key, [call]);
     }
-    for (const [pkg, calls] of untraced) {
+    // A repository none of whose packages traces: one note for all of them, not one per package.
+    const tracesAnywhere = Object.values(ctx.catalog.tracing).some((t) => t.setup !== undefined);
+    const perPackage = !tracesAnywhere && untraced.size > 1 ? [] : [...untraced];
+    if (perPackage.length === 0 && untraced.size > 0) {
+      const calls = [...untraced.values()].flat().sort((a, b) => compareLocations(a.loc, b.loc));
+      ctx.report({
+        messageId: 'untracedProject',
+        data: {
+          packages: String(untraced.size),
+          calls: callCount(calls),
+          clients: clientList(calls),
+          where: whereList(calls),
+          fix: fixFor(calls, 'their'),
+        },
+        loc: calls[0].loc,
+        cause: 'untraced:*',
+        note: true,
+      });
+    }
+    for (const [pkg, calls] of perPackage) {
       const tracing = ctx.catalog.tracing[pkg] ?? NO_TRACING;
       ctx.report({
         messageId: 'untraced',
@@ -229,7 +251,7 @@ function whereList(calls: OutboundCall[]): string {
 }
 
 /** What tracing these clients takes: their instrumentations, and hand-made propagation where none exists. */
-function fixFor(calls: OutboundCall[]): string {
+function fixFor(calls: OutboundCall[], whose: 'its' | 'their' = 'its'): string {
   const clients = [...new Set(calls.map((c) => c.client))];
   const instrumentations = [
     ...new Set(clients.map((c) => INSTRUMENTATION_FOR[c]).filter((i): i is string => i !== undefined)),
@@ -237,7 +259,7 @@ function fixFor(calls: OutboundCall[]): string {
   const manual = clients.filter((c) => INSTRUMENTATION_FOR[c] === undefined);
   const named = instrumentations.map((i) => (i.startsWith('@') ? `\`${i}\`` : i));
   const parts = [
-    named.length > 0 ? `register ${and(named)} in its tracing setup` : '',
+    named.length > 0 ? `register ${and(named)} in ${whose} tracing setup` : '',
     manual.length > 0
       ? `inject and extract the context by hand for ${and(manual)} (\`propagation.inject\`, \`propagation.extract\`)`
       : '',

@@ -233,7 +233,14 @@ export function extract(options: ExtractOptions): Extraction {
 
   const everyCall = [...allCalls, ...allNews];
   const outbound = outboundCalls(everyCall, project, packages);
-  const tracing = tracingByPackage(everyCall, project.files.values(), project, packages, options.describe);
+  const tracing = tracingByPackage(
+    everyCall,
+    project.files.values(),
+    project,
+    packages,
+    candidates.importers,
+    options.describe,
+  );
 
   const byLocation = (a: { loc: Location }, b: { loc: Location }): number => compareLocations(a.loc, b.loc);
   const helpers = unreadHelpers(

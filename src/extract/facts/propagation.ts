@@ -8,7 +8,7 @@ import { enclosingFunction, lookup, propertyKey, propertyName, skipOuter } from 
 import { groupBy } from '../../util/group.js';
 import { table } from '../../util/table.js';
 import { forEachDescendant } from '../syntax/walk.js';
-import { builtForBrowser, type PackageIndex } from './workspace-packages.js';
+import { builtForBrowser, type PackageIndex, type PackageScope } from './workspace-packages.js';
 import { startsWith, tracingStarters } from './tracing-starters.js';
 import { hasDirective, runsInBrowser } from './browser-code.js';
 import { ScheduledQueues } from './scheduled-jobs.js';
@@ -123,6 +123,8 @@ export function tracingByPackage(
   files: Iterable<ts.SourceFile>,
   project: ProjectIndex,
   packages: PackageIndex,
+  /** Every file's importers: a package whose code imports a file that sets up tracing as it loads runs that set-up. */
+  importers: ReadonlyMap<string, readonly string[]>,
   /** The packages to describe (a process group's, when groups are extracted apart); every one when omitted. */
   describe?: ReadonlySet<string>,
 ): Record<string, TracingFacts> {
@@ -144,15 +146,14 @@ export function tracingByPackage(
         dependencies: scope.manifest?.dependencies ?? {},
       }),
     );
-  const starters = tracingStarters(
-    calls.filter((call) => startsTracing(call, project)),
-    project,
-    packages,
-  );
+  const setups = calls.filter((call) => startsTracing(call, project));
+  const starters = tracingStarters(setups, project, packages);
+  const loadedSetups = setupsLoadedByImport(setups, importers, packages);
   const out: Record<string, TracingFacts> = {};
   for (const scope of packages.all()) {
     if (describe && !describe.has(scope.key)) continue;
     const related = packages.related(scope);
+    for (const loaded of loadedSetups.get(scope.key) ?? []) if (!related.includes(loaded)) related.push(loaded);
     const [self, ...others] = related.map((s) =>
       startsWith(starters, s, related) ? own.get(s.key)! : notStarted(own.get(s.key)!),
     );
@@ -163,6 +164,33 @@ export function tracingByPackage(
     out[scope.key] = name && !name.startsWith('(unnamed:') ? { name, ...merged } : merged;
   }
   return out;
+}
+
+/**
+ * `import '@td/tracer'` in a service whose manifest does not depend on the tracer (a path alias into a
+ * library with no manifest of its own): the packages of files set up tracing as they load (outside any
+ * function), by the packages whose files import them.
+ */
+function setupsLoadedByImport(
+  setups: readonly (ts.CallExpression | ts.NewExpression)[],
+  importers: ReadonlyMap<string, readonly string[]>,
+  packages: PackageIndex,
+): Map<string, PackageScope[]> {
+  const loaded = new Map<string, PackageScope[]>();
+  const setupFiles = new Set(
+    setups.filter((call) => enclosingFunction(call) === undefined).map((call) => call.getSourceFile().fileName),
+  );
+  for (const file of setupFiles) {
+    const owner = packages.of(file);
+    for (const importer of importers.get(file) ?? []) {
+      const by = packages.of(importer);
+      if (by === owner) continue;
+      const list = loaded.get(by.key) ?? [];
+      if (!list.includes(owner)) list.push(owner);
+      loaded.set(by.key, list);
+    }
+  }
+  return loaded;
 }
 
 /** A call that sets up tracing or an instrumentation (not one that only asks for a tracer). */
