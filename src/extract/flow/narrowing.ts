@@ -1,9 +1,9 @@
 import { ts } from 'ts-morph';
 import type { Bound } from '../../types.js';
 import { finite } from '../../model/bounds.js';
-import { lookup, propertyKey, propertyName, skipOuter, thisFunction } from '../syntax/scope.js';
+import { lookup, objectLiteralOfThis, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
 import { text } from './sources.js';
-import { EMPTY_ENV, scalarText, staticStrings, type Env, type StaticEvaluator } from './static-eval.js';
+import { EMPTY_ENV, scalarText, staticStrings, truthiness, type Env, type StaticEvaluator } from './static-eval.js';
 
 /**
  * `if ([PREPARE, FX_PREPARE].includes(action)) … action`, `if (kind === 'a' || kind === 'b')`,
@@ -137,6 +137,13 @@ function allowedBy(
     }
     return undefined;
   }
+  // `SUPPORTED_FORMATS[format] ? format : 'invalid'`: a key of a constant table whose value is truthy.
+  if (ts.isElementAccessExpression(c) && skipOuter(c.argumentExpression).getText() === subject) {
+    const table = evaluator.eval(literalMember(c.expression) ?? c.expression, env);
+    return table.k === 'obj' && table.spreadParam === undefined
+      ? [...table.props].filter(([, value]) => truthiness(value) !== false).map(([key]) => key)
+      : undefined;
+  }
   // `[A, B].includes(subject)`, `ALLOWED.includes(subject)`, `ALLOWED.has(subject)` of a `new Set([…])`.
   const method = ts.isCallExpression(c) ? propertyName(c.expression) : undefined;
   // `GETTERS.hasOwnProperty(type)`, `Object.hasOwn(GETTERS, type)`: the keys of a constant table.
@@ -172,12 +179,7 @@ function literalMember(e: ts.Expression): ts.Expression | undefined {
   const member = skipOuter(e);
   if (!ts.isPropertyAccessExpression(member) || skipOuter(member.expression).kind !== ts.SyntaxKind.ThisKeyword)
     return undefined;
-  const fn = thisFunction(member);
-  const holder = fn && ts.isFunctionExpression(fn) ? fn.parent : fn;
-  const literal =
-    holder && (ts.isPropertyAssignment(holder) || ts.isMethodDeclaration(holder)) ? holder.parent : undefined;
-  if (!literal || !ts.isObjectLiteralExpression(literal)) return undefined;
-  for (const prop of literal.properties) {
+  for (const prop of objectLiteralOfThis(member)?.properties ?? []) {
     if (!prop.name || propertyKey(prop.name) !== member.name.text) continue;
     if (ts.isPropertyAssignment(prop)) return prop.initializer;
     if (ts.isShorthandPropertyAssignment(prop)) return prop.name;
