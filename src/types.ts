@@ -255,6 +255,7 @@ export type Client =
   | 'sqs'
   | 'pubsub'
   | 'bullmq'
+  | 'bull'
   | 'nats'
   | 'pg-boss'
   | 'grpc'

@@ -560,7 +560,7 @@ export function outboundCalls(
     if (hasDirective(file, 'use client') || builtForBrowser(scope.manifest) || runsInBrowser(call, scope))
       outbound.browser = true;
     const evidence =
-      found.client === 'bullmq' && scheduledOnly(call, queues)
+      (found.client === 'bullmq' || found.client === 'bull') && scheduledOnly(call, queues)
         ? 'a repeatable job the application schedules itself (no request trace to carry)'
         : found.direction === 'send'
           ? (injected(call, project) ??

@@ -2,7 +2,7 @@ import { ts } from 'ts-morph';
 import { enclosingClassLike, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
 
 /**
- * BullMQ queues that only receive repeatable jobs the application schedules itself
+ * BullMQ (and Bull) queues that only receive repeatable jobs the application schedules itself
  * (`queue.add('cron', data, { repeat: { pattern } })`, `queue.upsertJobScheduler(…)`): no request
  * is behind such a job, so there is no trace to carry into it or to restore from it.
  */
@@ -43,10 +43,10 @@ const PRODUCER_METHODS = new Set(['add', 'addBulk', 'upsertJobScheduler']);
 
 function isScheduling(call: ts.CallExpression, method: string): boolean {
   if (method === 'upsertJobScheduler') return true;
-  if (method !== 'add') return false;
-  const options = call.arguments[2] && skipOuter(call.arguments[2]);
+  // BullMQ's `add(name, data, options)`, Bull's `add(data, options)` or `add(name, data, options)`.
+  if (method !== 'add' || call.arguments.length < 2) return false;
+  const options = skipOuter(call.arguments[call.arguments.length - 1]);
   return (
-    options !== undefined &&
     ts.isObjectLiteralExpression(options) &&
     options.properties.some((p) => p.name !== undefined && propertyKey(p.name) === 'repeat')
   );

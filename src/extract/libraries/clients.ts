@@ -45,6 +45,9 @@ const MESSAGING_MODULES = table<Client>({
   '@aws-sdk/client-sqs': 'sqs',
   '@google-cloud/pubsub': 'pubsub',
   bullmq: 'bullmq',
+  // Bull (v3, v4) and NestJS's module for it, whose `Queue` type is Bull's.
+  bull: 'bull',
+  '@nestjs/bull': 'bull',
   nats: 'nats',
   'pg-boss': 'pg-boss',
 });
@@ -53,6 +56,7 @@ const PRODUCER_METHODS: Partial<Record<Client, Set<string>>> = {
   amqplib: new Set(['publish', 'sendToQueue']),
   pubsub: new Set(['publishMessage', 'publish', 'publishJSON']),
   bullmq: new Set(['add', 'addBulk']),
+  bull: new Set(['add', 'addBulk']),
   nats: new Set(['publish', 'request']),
   'pg-boss': new Set(['send', 'publish', 'sendAfter', 'sendThrottled', 'insert']),
 };
@@ -60,6 +64,7 @@ const CONSUMER_METHODS: Partial<Record<Client, Set<string>>> = {
   kafkajs: new Set(['run']),
   amqplib: new Set(['consume']),
   nats: new Set(['subscribe']),
+  bull: new Set(['process']),
   'pg-boss': new Set(['work', 'fetch']),
 };
 const SQS_COMMANDS = table<'send' | 'receive'>({
@@ -224,6 +229,8 @@ const CLIENT_OBJECTS: Partial<Record<Client, { created: (origin: ts.Expression) 
   nats: { created: (o) => callTo(o, ['connect']) && fromModule(o, 'nats'), named: /nats|^nc$/i },
   'pg-boss': { created: (o) => ts.isNewExpression(o) && fromModule(o, 'pg-boss'), named: /boss/i },
   bullmq: { created: (o) => ts.isNewExpression(o) && fromModule(o, 'bullmq'), named: /queue/i },
+  // `new Queue('mail')` or `Queue('mail')`: Bull makes a queue either way.
+  bull: { created: (o) => fromModule(o, 'bull'), named: /queue/i },
   pubsub: { created: (o) => callTo(o, ['topic', 'subscription']), named: /topic|subscription/i },
 };
 
