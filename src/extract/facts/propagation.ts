@@ -502,7 +502,8 @@ function hookOf(options: ts.ObjectLiteralExpression): ts.Node | undefined {
  * product's own (`nodes/tools/` of an agent builder).
  */
 // `prisma/scripts/`: one-off data scripts beside the schema, run by hand like the package's own `scripts/`.
-const TOOLING_DIRECTORY = /^((?:prisma|db|database)\/scripts?|scripts?|bin|tools|examples?|benchmarks?|bench|e2e|__[\w-]+__)\//;
+const TOOLING_DIRECTORY =
+  /^((?:prisma|db|database)\/scripts?|scripts?|bin|tools|examples?|benchmarks?|bench|e2e|__[\w-]+__)\//;
 
 /** A demo or example program beside the code it shows (`src/demo.ts`): run by hand, like tooling. */
 const DEMO_FILE = /(?:^|\/)(?:demo|examples?)\.[cm]?[jt]sx?$/;
