@@ -24,6 +24,7 @@ import {
 import type { TypeOracle } from '../flow/type-oracle.js';
 import { isInjected, type ValueFlow } from '../flow/value-flow.js';
 import { forEachDescendant } from '../syntax/walk.js';
+import { writesToObject } from '../syntax/object-writes.js';
 import { returnedParameters } from '../syntax/functions.js';
 
 export interface LabelFacts {
@@ -479,9 +480,13 @@ export class LabelUseCollector {
       // `const result = {}; for (…) result[key] = value; return result`: keys written where the labels are built.
       const holder = literal.parent;
       if (ts.isVariableDeclaration(holder) && lookup(text(arg), arg)?.node !== holder) {
-        const written = writesTo(holder);
-        entries.props.push(...written.props);
-        if (written.opaque) entries.opaque = true;
+        const { assignments, merged } = writesToObject(holder);
+        for (const a of assignments) {
+          const key = propertyName(skipOuter(a.left));
+          if (key === undefined) entries.opaque = true;
+          else entries.props.push({ key, value: a.right });
+        }
+        if (merged) entries.opaque = true;
       }
       this.facts.calls.push({
         metricId: def.id,
@@ -843,35 +848,6 @@ function observableRegistrations(fn: ts.SignatureDeclaration, project: ProjectIn
 }
 
 /** `name.key = value` (or `name['key'] = value`) in `scope`, where `name` is the binding `declaration` makes. */
-/**
- * The keys written on the object a `const` holds (`labels.route = r`), in the block that declares it;
- * opaque where a key is computed (`labels[key] = value`) or the object is merged into (`Object.assign(labels, …)`).
- */
-function writesTo(holder: ts.VariableDeclaration): { props: { key: string; value: ts.Expression }[]; opaque: boolean } {
-  const scope = holder.parent.parent?.parent;
-  if (!ts.isIdentifier(holder.name) || !scope) return { props: [], opaque: false };
-  const name = holder.name.text;
-  const isHolder = (e: ts.Expression): boolean => {
-    const base = skipOuter(e);
-    return ts.isIdentifier(base) && base.text === name && lookup(name, base)?.node === holder;
-  };
-  let opaque = false;
-  forEachDescendant(scope, (node) => {
-    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
-      const target = skipOuter(node.left);
-      if (ts.isElementAccessExpression(target) && propertyName(target) === undefined && isHolder(target.expression))
-        opaque = true;
-    } else if (
-      ts.isCallExpression(node) &&
-      text(node.expression) === 'Object.assign' &&
-      node.arguments[0] &&
-      isHolder(node.arguments[0])
-    )
-      opaque = true;
-  });
-  return { props: assignmentsTo(holder, name, scope), opaque };
-}
-
 function assignmentsTo(declaration: ts.Node, name: string, scope: ts.Node): { key: string; value: ts.Expression }[] {
   const found: { key: string; value: ts.Expression }[] = [];
   forEachDescendant(scope, (node) => {

@@ -1137,16 +1137,9 @@ export class MetricDefinitions {
         const [key, value] = call.arguments;
         const boundKey = key && this.bound(key, env);
         const boundValue = value && this.bound(value, env);
-        if (boundKey && boundValue) this.passPair(node, def, boundKey, boundValue);
+        if (boundKey && boundValue) this.pass(node, def, undefined, { key: boundKey, value: boundValue });
       } else for (const argument of call.arguments) this.pass(node, def, this.bound(argument, env));
     }
-  }
-
-  private passPair(call: ts.Node, def: MetricDef, key: ts.Expression, value: ts.Expression): void {
-    const list = this.passed.get(call);
-    const passed = { def, argument: undefined, pair: { key, value } };
-    if (list) list.push(passed);
-    else this.passed.set(call, [passed]);
   }
 
   /**
@@ -1164,11 +1157,12 @@ export class MetricDefinitions {
     return args[usual];
   }
 
-  /** Records that `call` passes label values (`argument`) for `def`. */
-  private pass(call: ts.Node, def: MetricDef, argument: ts.Expression | undefined): void {
+  /** Records that `call` passes label values (`argument`, or one `pair`) for `def`. */
+  private pass(call: ts.Node, def: MetricDef, argument: ts.Expression | undefined, pair?: PassedLabels['pair']): void {
+    const passed: PassedLabels = pair ? { def, argument, pair } : { def, argument };
     const list = this.passed.get(call);
-    if (list) list.push({ def, argument });
-    else this.passed.set(call, [{ def, argument }]);
+    if (list) list.push(passed);
+    else this.passed.set(call, [passed]);
   }
 
   /**

@@ -2,7 +2,7 @@ import { ts } from 'ts-morph';
 import { readBeforeAnyWrite } from './variable-writes.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
 import { calledFunction, returnedValues } from '../syntax/functions.js';
-import { forEachDescendant } from '../syntax/walk.js';
+import { writesToObject } from '../syntax/object-writes.js';
 import {
   commonJsExport,
   enclosingClassLike,
@@ -356,14 +356,6 @@ export class StaticEvaluator {
       : value;
   }
 
-  /** Per object-literal `const`, the `x.key = value` statements in its scope. */
-  private readonly keyAssignments = new Map<ts.VariableDeclaration, ts.BinaryExpression[]>();
-
-  /**
-   * `const config = { name, help }; if (labelNames) config.labelNames = [...labelNames]; new Histogram(config)`:
-   * keys assigned to the object before `use` are part of it (unknown where the value is, since the
-   * assignment may not run).
-   */
   private withAssignedKeys(
     value: Extract<Static, { k: 'obj' }>,
     node: ts.VariableDeclaration,
@@ -371,10 +363,10 @@ export class StaticEvaluator {
     env: Env,
     depth: number,
   ): Static {
-    const all = this.assignmentsTo(node);
-    if (all.length === 0) return value;
+    const { assignments } = writesToObject(node);
+    if (assignments.length === 0) return value;
     const props = new Map(value.props);
-    for (const a of all) {
+    for (const a of assignments) {
       const target = skipOuter(a.left) as ts.PropertyAccessExpression | ts.ElementAccessExpression;
       const key = ts.isPropertyAccessExpression(target)
         ? target.name.text
@@ -387,30 +379,6 @@ export class StaticEvaluator {
       props.set(key, conditional && assigned.k !== 'arr' && assigned.k !== 'str' ? UNKNOWN : assigned);
     }
     return { ...value, props };
-  }
-
-  /** `x.key = value` and `x[key] = value` on an object-literal `const`, in its scope. */
-  private assignmentsTo(node: ts.VariableDeclaration): ts.BinaryExpression[] {
-    let found = this.keyAssignments.get(node);
-    if (found) return found;
-    found = [];
-    const scope = node.parent.parent.parent;
-    if (ts.isIdentifier(node.name) && node.initializer && ts.isObjectLiteralExpression(skipOuter(node.initializer))) {
-      const name = node.name.text;
-      forEachDescendant(scope, (n) => {
-        if (!ts.isBinaryExpression(n) || n.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return;
-        const target = skipOuter(n.left);
-        if (
-          (ts.isPropertyAccessExpression(target) || ts.isElementAccessExpression(target)) &&
-          ts.isIdentifier(target.expression) &&
-          target.expression.text === name &&
-          lookup(name, target.expression)?.node === node
-        )
-          found.push(n);
-      });
-    }
-    this.keyAssignments.set(node, found);
-    return found;
   }
 
   declaration(decl: Declaration, env: Env, depth: number): Static {

@@ -1060,11 +1060,8 @@ export class ValueFlow {
     }
     for (const value of this.thisAssignments(cls, member)) found.push(...this.follow(value, depth + 1));
     // `export function setupMetrics(this: Validator) { this.m = {} }`, attached to the class as a field.
-    for (const write of this.project.memberAssignments(member)) {
-      const target = skipOuter(write.left) as ts.PropertyAccessExpression;
-      if (skipOuter(target.expression).kind === ts.SyntaxKind.ThisKeyword && this.thisParameterClass(write) === cls)
-        found.push(...this.follow(write.right, depth + 1));
-    }
+    for (const value of this.thisWritesWhere(member, (write) => this.thisParameterClass(write) === cls))
+      found.push(...this.follow(value, depth + 1));
     // `const collector = new Collector(); collector.metrics = createMetrics()`: written from outside.
     for (const write of this.memberWritesOf(member)) {
       const target = skipOuter(write.left) as ts.PropertyAccessExpression;
@@ -1123,12 +1120,21 @@ export class ValueFlow {
    */
   private literalMember(literal: ts.ObjectLiteralExpression, member: string, depth: number): Source[] {
     const found = [...(this.memberOf(literal, member, depth) ?? [])];
-    for (const write of this.project.memberAssignments(member)) {
-      const target = skipOuter(write.left) as ts.PropertyAccessExpression;
-      if (skipOuter(target.expression).kind === ts.SyntaxKind.ThisKeyword && objectLiteralOfThis(write) === literal)
-        append(found, this.follow(write.right, depth + 1));
-    }
+    for (const value of this.thisWritesWhere(member, (write) => objectLiteralOfThis(write) === literal))
+      append(found, this.follow(value, depth + 1));
     return distinct(found);
+  }
+
+  /** What `this.member = value` stores, where the `this` of the write is the one asked about. */
+  private thisWritesWhere(member: string, ofThis: (write: ts.BinaryExpression) => boolean): ts.Expression[] {
+    return this.project
+      .memberAssignments(member)
+      .filter(
+        (write) =>
+          skipOuter((skipOuter(write.left) as ts.PropertyAccessExpression).expression).kind ===
+            ts.SyntaxKind.ThisKeyword && ofThis(write),
+      )
+      .map((write) => write.right);
   }
 
   /** The class a function outside any class declares its `this` to be (`function setup(this: Validator)`). */
@@ -1137,7 +1143,9 @@ export class ValueFlow {
     if (!fn || ts.isClassLike(fn.parent)) return undefined;
     const first = fn.parameters[0];
     if (!first || !ts.isIdentifier(first.name) || first.name.text !== 'this' || !first.type) return undefined;
-    return ts.isTypeReferenceNode(first.type) ? this.classNamed(first.type.typeName as ts.Expression) : undefined;
+    return ts.isTypeReferenceNode(first.type) && ts.isIdentifier(first.type.typeName)
+      ? this.classNamed(first.type.typeName)
+      : undefined;
   }
 
   private isInstanceOf(expr: ts.Expression, cls: ts.ClassLikeDeclaration): boolean {
