@@ -895,6 +895,17 @@ export class MetricDefinitions {
       this.record(existing, creation, site, guard);
       return;
     }
+    // Two implementations of one metrics facade (`OpenTelemetryMetricService` and a test double behind
+    // `MetricService.createCounter`), or two branches, make the same metric for one call: it is one.
+    const alternative = outer
+      ? [...(this.instances.get(site)?.values() ?? [])].find(
+          (d) => d.name === name && d.kind === kind && d.library === library,
+        )
+      : undefined;
+    if (alternative && name !== undefined) {
+      this.record(alternative, creation, site, guard);
+      return;
+    }
     const labels = library === 'prom-client' ? props.get('labelNames') : undefined;
     const labelNames = labels ? staticStrings(labels) : [];
     const nameNode = library !== 'prom-client' || wrapper ? node.arguments?.[0] : nameExpression(node);
@@ -1074,7 +1085,7 @@ export class MetricDefinitions {
       if (!perCall) this.instances.set(site, (perCall = new Map<ts.Node, MetricDef>()));
       perCall.set(node, def);
       // The call's value is the metric only when the wrapper creates exactly one.
-      if (perCall.size === 1) this.byNode.set(site, def);
+      if (new Set(perCall.values()).size === 1) this.byNode.set(site, def);
       else this.byNode.delete(site);
     } else {
       this.byNode.set(site, def);

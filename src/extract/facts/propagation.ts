@@ -83,6 +83,21 @@ const SENTRY_NODE_SDKS = [
 const FARO = '@grafana/faro-web-tracing';
 
 const SKIPS_SENTRY_TRACING = /\bskipOpenTelemetrySetup\s*:\s*true\b/;
+/** `tracesSampleRate: 0` (`0.0`): no trace is ever sampled, so none is carried. */
+const SAMPLES_NO_TRACE = /\btracesSampleRate\s*:\s*0(?:\.0*)?\s*[,}\n]/;
+/** A sample rate or sampler that may sample a trace: anything but a literal zero. */
+const SAMPLES_TRACES = /\btracesSampleRate\s*:(?!\s*0(?:\.0*)?\s*[,}\n])|\btracesSampler\b/;
+
+/** Whether a package's Sentry set-up captures errors only: no OpenTelemetry set-up, or no trace ever sampled. */
+function sentryErrorsOnly(files: Iterable<ts.SourceFile>): boolean {
+  let zeroRate = false;
+  for (const file of files) {
+    if (SKIPS_SENTRY_TRACING.test(file.text)) return true;
+    if (SAMPLES_TRACES.test(file.text)) return false;
+    zeroRate ||= SAMPLES_NO_TRACE.test(file.text);
+  }
+  return zeroRate;
+}
 
 /**
  * Whether a Sentry dependency's range is major 8 or later: a range without a version (`latest`,
@@ -369,8 +384,8 @@ function tracingFacts(
     facts.webInstrumented = { fetch: FARO, ky: FARO, axios: FARO, superagent: FARO };
   }
   const sentry = SENTRY_NODE_SDKS.find((sdk) => sentryTraces(manifests.dependencies[sdk]));
-  // `Sentry.init({ skipOpenTelemetrySetup: true })` captures errors only: no instrumentation runs.
-  if (sentry && ![...files].some((file) => SKIPS_SENTRY_TRACING.test(file.text))) {
+  // `Sentry.init({ skipOpenTelemetrySetup: true })` or `({ tracesSampleRate: 0 })` captures errors only.
+  if (sentry && !sentryErrorsOnly(files)) {
     cover([...HTTP_BASED, ...FETCH_BASED], `${sentry} 8+`);
     facts.setup ??= { what: sentry };
   }
