@@ -188,21 +188,30 @@ export default defineRule({
     }
     // The labels of one metric (or of the same metrics) that one file cannot bound are one finding:
     // one estimate over budget, one place to read, each label with its reason.
-    const byMetrics = groupBy([...causes.values()], (c) => {
-      const [first] = [...c.uses].sort((a, b) => compareLocations(a.loc, b.loc));
-      return `${first.loc.file}\u0000${[...new Set(c.uses.map((u) => u.def.id))].sort().join('\u0000')}`;
-    });
-    for (const group of byMetrics.values()) {
+    const firstUse = (c: { uses: { loc: Location }[] }): Location =>
+      [...c.uses].sort((a, b) => compareLocations(a.loc, b.loc))[0].loc;
+    const byMetrics = groupBy(
+      [...causes.values()],
+      (c) => `${firstUse(c).file}\u0000${[...new Set(c.uses.map((u) => u.def.id))].sort().join('\u0000')}`,
+    );
+    // One call that sets the labels of several metrics (`gauge.set(message.labels, v)` for every
+    // metric a message names) is one place to fix, whichever labels each metric has.
+    const byCall = groupBy([...byMetrics.values()], (group) => placeOf(firstUse(group[0])));
+    for (const group of [...byCall.values()].map((groups) => groups.flat())) {
       const labels = group
         .map((c) => ({ ...c, uses: [...c.uses].sort((a, b) => compareLocations(a.loc, b.loc)) }))
         .sort((a, b) => compareLocations(a.uses[0].loc, b.uses[0].loc) || (a.label < b.label ? -1 : 1));
-      const { uses, label, reason, flow } = labels[0];
-      const [first, ...rest] = uses;
+      const { label, reason, flow } = labels[0];
+      const seen = new Set<string>();
+      const [first, ...rest] = labels
+        .flatMap((l) => l.uses)
+        .sort((a, b) => compareLocations(a.loc, b.loc))
+        .filter((u) => !seen.has(u.def.id) && seen.add(u.def.id));
       const series = overBudget(first.def);
       const data = {
         word: labelWord(first.def),
         label,
-        labels: listed(labels.map((l) => `\`${l.label}\` (${l.reason})`)),
+        labels: labelsWithReasons(labels),
         metric: first.def.name,
         reason,
         assumed: ctx.config.defaults.unknownLabelBound,
@@ -247,6 +256,20 @@ export default defineRule({
     }
   },
 });
+
+/**
+ * `` `a` (why a), `b` (why b) ``; where every reason is the same but for the label's own name
+ * (`message.labels.a`, `message.labels.b`), `` `a` and `b` (`message.labels.*` …) ``.
+ */
+function labelsWithReasons(labels: readonly { label: string; reason: string }[]): string {
+  const named = (label: string): RegExp =>
+    new RegExp(`(?<![\\w$])${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w$])`, 'g');
+  const patterns = new Set(labels.map((l) => l.reason.replace(named(l.label), '*')));
+  const [pattern] = patterns;
+  return labels.length > 2 && patterns.size === 1 && pattern.includes('*')
+    ? `${listed(labels.map((l) => `\`${l.label}\``))} (${pattern})`
+    : listed(labels.map((l) => `\`${l.label}\` (${l.reason})`));
+}
 
 /** `a`, `b` and `c`. */
 function listed(items: string[]): string {
