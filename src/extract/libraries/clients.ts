@@ -8,6 +8,7 @@ import {
   enclosingFunction,
   forEachThisAssignment,
   lookup,
+  propertyKey,
   requiredModule,
   skipOuter,
   type Declaration,
@@ -130,6 +131,7 @@ export function clientCall(
     return undefined;
   }
   if (madeByBent(callee, project)) return { client: 'bent', direction: 'send' };
+  if (ts.isIdentifier(callee) && ts.isDecorator(call.parent)) return nestQueueProcessor(callee, call.parent.parent);
   if (ts.isIdentifier(callee)) {
     if (callee.text === 'fetch' && !lookup('fetch', callee)) return { client: 'fetch', direction: 'send' };
     if (!clientNames.has(callee.text)) return undefined;
@@ -166,6 +168,21 @@ export function clientCall(
       : { client, direction: 'receive', handler: consumerHandler(client, call) };
   }
   return pubsubListener(call, method, messaging);
+}
+
+/**
+ * A NestJS queue consumer, declared by decorators: a `@Process()` method of a Bull `@Processor` (from
+ * `@nestjs/bull`), or the `process(job)` method of a BullMQ `@Processor` class (from `@nestjs/bullmq`).
+ */
+function nestQueueProcessor(decorator: ts.Identifier, decorated: ts.Node): ClientCall | undefined {
+  if (decorator.text === 'Process' && ts.isMethodDeclaration(decorated) && importedFrom(decorator, '@nestjs/bull'))
+    return { client: 'bull', direction: 'receive', handler: decorated };
+  if (decorator.text !== 'Processor' || !ts.isClassDeclaration(decorated) || !importedFrom(decorator, '@nestjs/bullmq'))
+    return undefined;
+  const process = decorated.members.find(
+    (m) => ts.isMethodDeclaration(m) && m.name !== undefined && propertyKey(m.name) === 'process',
+  );
+  return process ? { client: 'bullmq', direction: 'receive', handler: process } : undefined;
 }
 
 /** `subscription.on('message', handler)` in a file importing Pub/Sub. */
