@@ -1,7 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, tempDir, tempProject } from './helpers/cli.js';
+import { REPO_ROOT, runCli, tempDir, tempProject } from './helpers/cli.js';
 
 const METRICS = `import { Counter } from 'prom-client';
 export const orders = new Counter({ name: 'orders_total', help: 'Orders', labelNames: ['status'] });
@@ -43,6 +44,28 @@ describe('cache', () => {
     expect(cold.stdout).toBe(uncached.stdout);
     expect(warm.stdout).toBe(uncached.stdout);
     expect(warm.code).toBe(1);
+  });
+
+  it('answers a warm run without loading the TypeScript compiler (most of such a run when it does)', async () => {
+    const dir = tempProject({ 'src/metrics.ts': METRICS, 'src/track.ts': UNBOUNDED });
+    // Printed as the process exits: the compiler's modules the built CLI required.
+    const preload = join(tempDir(), 'report-compiler.cjs');
+    writeFileSync(
+      preload,
+      "process.on('exit', () => { for (const m of Object.keys(require.cache)) if (/[\\\\/]node_modules[\\\\/](ts-morph|typescript)[\\\\/]/.test(m)) process.stderr.write('loaded ' + m + '\\n'); });\n",
+    );
+    const loaded = (): string[] => {
+      const run = spawnSync(process.execPath, ['--require', preload, join(REPO_ROOT, 'bin/obslint.js'), '.'], {
+        cwd: dir,
+        encoding: 'utf8',
+      });
+      expect(run.status).toBe(1);
+      return run.stderr.split('\n').filter((line) => line.startsWith('loaded '));
+    };
+    expect(loaded()).not.toEqual([]);
+    await settle();
+    loaded();
+    expect(loaded()).toEqual([]);
   });
 
   it('reads no file again when none changed, and only the changed one when one did', async () => {

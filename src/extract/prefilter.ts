@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import { canonicalModule } from './libraries/wrappers.js';
-import { UNSUPPORTED_METRICS_IMPORT } from './libraries/unsupported.js';
+import { UNSUPPORTED_METRICS_IMPORT } from './libraries/unsupported-modules.js';
 import type { ModuleResolver } from './syntax/module-resolver.js';
 
 /** An OpenTelemetry instrument created (`meter.createHistogram(…)`): metric code, and the metrics API in use. */
