@@ -52,16 +52,40 @@ describe('labels objects that are not literals at the call', () => {
         '  out.method = method;',
         '  return out;',
         '}',
-        "export function onLogin(method: 'password' | 'sso') {",
+        "export function onLogin(method: 'password' | 'sso', fields: Record<string, string>) {",
         '  logins.add(1, attributesOf({ method }));',
         '  logins.add(1, namedAttributes(method));',
+        '  const direct: Record<string, string> = {};',
+        '  for (const [key, value] of Object.entries(fields)) direct[key] = value;',
+        '  logins.add(1, direct);',
         '}',
       ].join('\n'),
     });
     const result = await analyze({ cwd: dir, paths: ['.'] });
     const calls = result.catalog.labelCalls.map((c) => `${c.loc.line} ${c.form} ${c.labels.join(',')}`);
-    expect(calls).toEqual(['14 opaque ', '15 object method']);
+    expect(calls).toEqual(['14 opaque ', '15 object method', '18 opaque ']);
     expect(result.catalog.metrics.map((m) => [m.name, m.labelNamesKnown])).toEqual([['auth.logins', false]]);
+  });
+
+  it("reads StatsD tags as `key:value` constants, 'key:' + value and bare tags named by what they are", async () => {
+    const dir = tempProject({
+      'package.json': '{ "name": "jobs", "dependencies": { "hot-shots": "^10.0.0" } }',
+      'src/jobs.ts': [
+        "import StatsD from 'hot-shots';",
+        'const statsd = new StatsD();',
+        "const ENV_TAG = 'env:prod';",
+        "export function done(queue: 'mail' | 'sms', accountId: string): void {",
+        "  statsd.increment('jobs.done', 1, [ENV_TAG, 'queue:' + queue, String(accountId)]);",
+        '}',
+      ].join('\n'),
+    });
+    const result = await analyze({ cwd: dir, paths: ['.'] });
+    expect(result.catalog.labelCalls.map((c) => `${c.form} ${c.labels.join(',')}`)).toEqual([
+      'object env,queue,String(accountId)',
+    ]);
+    expect(result.findings.map((f) => `${f.ruleId}: ${f.message.split(':')[0]}`)).toEqual([
+      'unbounded-label: tag `String(accountId)` of `jobs.done` takes `accountId` (an id, unbounded)',
+    ]);
   });
 
   it('spreads a static array into positional labels', async () => {

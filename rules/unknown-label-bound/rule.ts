@@ -196,17 +196,19 @@ export default defineRule({
     );
     // One call that sets the labels of several metrics (`gauge.set(message.labels, v)` for every
     // metric a message names) is one place to fix, whichever labels each metric has.
-    const byCall = groupBy([...byMetrics.values()], (group) => placeOf(firstUse(group[0])));
+    const byCall = groupBy([...byMetrics.values()], (group) => placeOf(group.map(firstUse).sort(compareLocations)[0]));
     for (const group of [...byCall.values()].map((groups) => groups.flat())) {
       const labels = group
         .map((c) => ({ ...c, uses: [...c.uses].sort((a, b) => compareLocations(a.loc, b.loc)) }))
         .sort((a, b) => compareLocations(a.uses[0].loc, b.uses[0].loc) || (a.label < b.label ? -1 : 1));
       const { label, reason, flow } = labels[0];
-      const seen = new Set<string>();
-      const [first, ...rest] = labels
-        .flatMap((l) => l.uses)
-        .sort((a, b) => compareLocations(a.loc, b.loc))
-        .filter((u) => !seen.has(u.def.id) && seen.add(u.def.id));
+      // Each metric once, at its first use.
+      const [first, ...rest] = [
+        ...groupBy(
+          labels.flatMap((l) => l.uses).sort((a, b) => compareLocations(a.loc, b.loc)),
+          (u) => u.def.id,
+        ).values(),
+      ].map((uses) => uses[0]);
       const series = overBudget(first.def);
       const data = {
         word: labelWord(first.def),
@@ -266,7 +268,7 @@ function labelsWithReasons(labels: readonly { label: string; reason: string }[])
     new RegExp(`(?<![\\w$])${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w$])`, 'g');
   const patterns = new Set(labels.map((l) => l.reason.replace(named(l.label), '*')));
   const [pattern] = patterns;
-  return labels.length > 2 && patterns.size === 1 && pattern.includes('*')
+  return labels.length > 1 && patterns.size === 1 && pattern.includes('*')
     ? `${listed(labels.map((l) => `\`${l.label}\``))} (${pattern})`
     : listed(labels.map((l) => `\`${l.label}\` (${l.reason})`));
 }

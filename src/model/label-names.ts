@@ -1,3 +1,5 @@
+import type { Library } from '../types.js';
+
 /** Label names that promise one value per entity, reported by `unbounded-label` when their values cannot be seen bounded. */
 export const DEFAULT_UNBOUNDED_NAMES = [
   'user_id',
@@ -22,7 +24,7 @@ export const DEFAULT_UNBOUNDED_NAMES = [
 
 export type LabelWord = 'label' | 'attribute' | 'tag' | 'dimension';
 
-const LABEL_WORDS: Readonly<Record<string, LabelWord>> = {
+const LABEL_WORDS: Readonly<Partial<Record<Library, LabelWord>>> = {
   opentelemetry: 'attribute',
   statsd: 'tag',
   cloudwatch: 'dimension',
@@ -30,5 +32,5 @@ const LABEL_WORDS: Readonly<Record<string, LabelWord>> = {
 
 /** OpenTelemetry calls its labels attributes, StatsD tags, CloudWatch dimensions: messages use the metric library's word. */
 export function labelWord(metric: { library: string }): LabelWord {
-  return LABEL_WORDS[metric.library] ?? 'label';
+  return LABEL_WORDS[metric.library as Library] ?? 'label';
 }

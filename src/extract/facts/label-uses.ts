@@ -181,9 +181,14 @@ export class LabelUseCollector {
         (skipOuter(tag.left) as ts.StringLiteralLike).text.endsWith(':')
       )
         props.push({ key: (skipOuter(tag.left) as ts.StringLiteralLike).text.slice(0, -1), value: tag.right });
-      // A tag with no name (`[String(installationId)]`): a series per value all the same, named by what it is.
       else if (ts.isSpreadElement(tag) || ts.isTemplateExpression(tag) || ts.isBinaryExpression(tag)) opaque = true;
-      else props.push({ key: shortened(text(tag)), value: tag });
+      else {
+        // `[ENV_TAG]` where `ENV_TAG = 'env:prod'`: the constant's tag.
+        const constant = scalarText(this.evaluator.eval(tag));
+        if (constant?.includes(':')) props.push({ key: constant.split(':')[0], value: tag });
+        // A tag with no name (`[String(installationId)]`): a series per value all the same, named by what it is.
+        else props.push({ key: shortened(text(tag)), value: tag });
+      }
     }
     this.facts.calls.push({
       metricId: def.id,
@@ -479,12 +484,14 @@ export class LabelUseCollector {
       entries.props.push(...this.assignedLater(arg));
       // `const result = {}; for (…) result[key] = value; return result`: keys written where the labels are built.
       const holder = literal.parent;
-      if (ts.isVariableDeclaration(holder) && lookup(text(arg), arg)?.node !== holder) {
+      if (ts.isVariableDeclaration(holder)) {
         const { assignments, merged } = writesToObject(holder);
+        // Passed by its own name, its named keys are `assignedLater`'s; computed ones make it opaque either way.
+        const passedByName = lookup(text(arg), arg)?.node === holder;
         for (const a of assignments) {
           const key = propertyName(skipOuter(a.left));
           if (key === undefined) entries.opaque = true;
-          else entries.props.push({ key, value: a.right });
+          else if (!passedByName) entries.props.push({ key, value: a.right });
         }
         if (merged) entries.opaque = true;
       }

@@ -4,9 +4,10 @@ import { calledFunction } from '../syntax/functions.js';
 import { clientCall, httpClientNames, messagingClientsOf, moduleOf, type ClientCall } from '../libraries/clients.js';
 import { GrpcClients, usesGrpc, type GrpcCall } from '../libraries/grpc.js';
 import { calleeName, type ProjectIndex } from '../syntax/project-index.js';
-import { enclosingFunction, lookup, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
+import { enclosingFunction, lookup, propertyKey, propertyName, requiredModule, skipOuter } from '../syntax/scope.js';
 import { groupBy } from '../../util/group.js';
 import { table } from '../../util/table.js';
+import { compareStrings } from '../../util/paths.js';
 import { forEachDescendant } from '../syntax/walk.js';
 import { builtForBrowser, type PackageIndex, type PackageScope } from './workspace-packages.js';
 import { startsWith, tracingStarters } from './tracing-starters.js';
@@ -84,19 +85,20 @@ const FARO = '@grafana/faro-web-tracing';
 
 const SKIPS_SENTRY_TRACING = /\bskipOpenTelemetrySetup\s*:\s*true\b/;
 /** `tracesSampleRate: 0` (`0.0`): no trace is ever sampled, so none is carried. */
-const SAMPLES_NO_TRACE = /\btracesSampleRate\s*:\s*0(?:\.0*)?\s*[,}\n]/;
+const SAMPLES_NO_TRACE = /\btracesSampleRate\s*:\s*0(?:\.0*)?\s*(?:[,}\n]|\/[/*]|$)/;
 /** A sample rate or sampler that may sample a trace: anything but a literal zero. */
-const SAMPLES_TRACES = /\btracesSampleRate\s*:(?!\s*0(?:\.0*)?\s*[,}\n])|\btracesSampler\b/;
+const SAMPLES_TRACES = /\btracesSampleRate\s*:(?!\s*0(?:\.0*)?\s*(?:[,}\n]|\/[/*]|$))|\btracesSampler\b/;
 
 /** Whether a package's Sentry set-up captures errors only: no OpenTelemetry set-up, or no trace ever sampled. */
 function sentryErrorsOnly(files: Iterable<ts.SourceFile>): boolean {
   let zeroRate = false;
+  let samples = false;
   for (const file of files) {
     if (SKIPS_SENTRY_TRACING.test(file.text)) return true;
-    if (SAMPLES_TRACES.test(file.text)) return false;
+    samples ||= SAMPLES_TRACES.test(file.text);
     zeroRate ||= SAMPLES_NO_TRACE.test(file.text);
   }
-  return zeroRate;
+  return zeroRate && !samples;
 }
 
 /**
@@ -163,12 +165,13 @@ export function tracingByPackage(
     );
   const setups = calls.filter((call) => startsTracing(call, project));
   const starters = tracingStarters(setups, project, packages);
-  const loadedSetups = setupsLoadedByImport(setups, importers, packages);
+  const loadedSetups = setupsLoadedByImport(setups, importers, packages, project);
   const out: Record<string, TracingFacts> = {};
   for (const scope of packages.all()) {
     if (describe && !describe.has(scope.key)) continue;
     const related = packages.related(scope);
     for (const loaded of loadedSetups.get(scope.key) ?? []) if (!related.includes(loaded)) related.push(loaded);
+    related.sort((a, b) => (a === scope ? -1 : b === scope ? 1 : compareStrings(a.key, b.key)));
     const [self, ...others] = related.map((s) =>
       startsWith(starters, s, related) ? own.get(s.key)! : notStarted(own.get(s.key)!),
     );
@@ -183,29 +186,83 @@ export function tracingByPackage(
 
 /**
  * `import '@td/tracer'` in a service whose manifest does not depend on the tracer (a path alias into a
- * library with no manifest of its own): the packages of files set up tracing as they load (outside any
- * function), by the packages whose files import them.
+ * library with no manifest of its own): the packages of files that set up tracing as they load (outside
+ * any function), or that load such a file from their own package (`index.ts` doing `import './sdk'`),
+ * by the packages whose files import them. An import of types only loads nothing.
  */
 function setupsLoadedByImport(
   setups: readonly (ts.CallExpression | ts.NewExpression)[],
   importers: ReadonlyMap<string, readonly string[]>,
   packages: PackageIndex,
+  project: ProjectIndex,
 ): Map<string, PackageScope[]> {
   const loaded = new Map<string, PackageScope[]>();
-  const setupFiles = new Set(
-    setups.filter((call) => enclosingFunction(call) === undefined).map((call) => call.getSourceFile().fileName),
-  );
-  for (const file of setupFiles) {
-    const owner = packages.of(file);
-    for (const importer of importers.get(file) ?? []) {
-      const by = packages.of(importer);
-      if (by === owner) continue;
-      const list = loaded.get(by.key) ?? [];
-      if (!list.includes(owner)) list.push(owner);
-      loaded.set(by.key, list);
+  const loads = (importer: string, target: string): boolean => {
+    const file = project.files.get(importer);
+    // A file obslint did not parse is taken at its word (the prefilter's scan of its imports).
+    return file === undefined || valueImports(file, project).has(target);
+  };
+  const starts = setups.filter((call) => enclosingFunction(call) === undefined);
+  for (const start of new Set(starts.map((call) => call.getSourceFile().fileName))) {
+    const owner = packages.of(start);
+    // The owner package's files that load the set-up, a few imports up.
+    const loading = new Set([start]);
+    let frontier = [start];
+    for (let level = 0; level < IMPORT_LEVELS && frontier.length > 0; level++) {
+      const next: string[] = [];
+      for (const file of frontier)
+        for (const importer of importers.get(file) ?? []) {
+          if (loading.has(importer) || !loads(importer, file)) continue;
+          const by = packages.of(importer);
+          if (by === owner) {
+            loading.add(importer);
+            next.push(importer);
+            continue;
+          }
+          const list = loaded.get(by.key) ?? [];
+          if (!list.includes(owner)) list.push(owner);
+          loaded.set(by.key, list);
+        }
+      frontier = next;
     }
   }
   return loaded;
+}
+
+const IMPORT_LEVELS = 3;
+const valueImportsByFile = new WeakMap<ts.SourceFile, Set<string>>();
+
+/** The files a parsed file loads: its imports but for `import type`, and its top-level `require`s. */
+function valueImports(file: ts.SourceFile, project: ProjectIndex): Set<string> {
+  let found = valueImportsByFile.get(file);
+  if (found) return found;
+  found = new Set<string>();
+  for (const statement of file.statements) {
+    let specifier: string | undefined;
+    if (ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier)) {
+      if (statement.importClause?.phaseModifier === ts.SyntaxKind.TypeKeyword) continue;
+      specifier = statement.moduleSpecifier.text;
+    } else if (
+      ts.isExportDeclaration(statement) &&
+      statement.moduleSpecifier &&
+      ts.isStringLiteral(statement.moduleSpecifier)
+    ) {
+      if (statement.isTypeOnly) continue;
+      specifier = statement.moduleSpecifier.text;
+    } else if (ts.isExpressionStatement(statement) && ts.isCallExpression(statement.expression))
+      specifier = requiredModule(statement.expression);
+    else if (ts.isVariableStatement(statement))
+      for (const declaration of statement.declarationList.declarations) {
+        const init = declaration.initializer && skipOuter(declaration.initializer);
+        const required = init && ts.isCallExpression(init) ? requiredModule(init) : undefined;
+        const target = required && project.resolvedPath(required, file.fileName);
+        if (target) found.add(target);
+      }
+    const target = specifier && project.resolvedPath(specifier, file.fileName);
+    if (target) found.add(target);
+  }
+  valueImportsByFile.set(file, found);
+  return found;
 }
 
 /** A call that sets up tracing or an instrumentation (not one that only asks for a tracer). */
@@ -516,7 +573,7 @@ function hookOf(options: ts.ObjectLiteralExpression): ts.Node | undefined {
  * service's tracing set-up and has no request trace to pass on. Deeper down such a name is the
  * product's own (`nodes/tools/` of an agent builder).
  */
-// `prisma/scripts/`: one-off data scripts beside the schema, run by hand like the package's own `scripts/`.
+// `prisma/scripts/`, `db/script/`: one-off data scripts beside the schema, run by hand like the package's own `scripts/`.
 const TOOLING_DIRECTORY =
   /^((?:prisma|db|database)\/scripts?|scripts?|bin|tools|examples?|benchmarks?|bench|e2e|__[\w-]+__)\//;
 

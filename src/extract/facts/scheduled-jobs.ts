@@ -43,9 +43,13 @@ const PRODUCER_METHODS = new Set(['add', 'addBulk', 'upsertJobScheduler']);
 
 function isScheduling(call: ts.CallExpression, method: string): boolean {
   if (method === 'upsertJobScheduler') return true;
-  // BullMQ's `add(name, data, options)`, Bull's `add(data, options)` or `add(name, data, options)`.
-  if (method !== 'add' || call.arguments.length < 2) return false;
-  const options = skipOuter(call.arguments[call.arguments.length - 1]);
+  // BullMQ's `add(name, data, options)`; Bull's `add(data, options)` too, told apart by a first
+  // argument that is no name (`add('notify', { repeat: 3 })` adds data with a `repeat` field).
+  if (method !== 'add') return false;
+  const named = call.arguments[0] !== undefined && ts.isStringLiteralLike(skipOuter(call.arguments[0]));
+  const optionsArgument = call.arguments[named || call.arguments.length > 2 ? 2 : 1];
+  if (!optionsArgument) return false;
+  const options = skipOuter(optionsArgument);
   return (
     ts.isObjectLiteralExpression(options) &&
     options.properties.some((p) => p.name !== undefined && propertyKey(p.name) === 'repeat')

@@ -356,6 +356,12 @@ export class StaticEvaluator {
       : value;
   }
 
+  /**
+   * `const config = { name, help }; if (labelNames) config.labelNames = [...labelNames]; new Histogram(config)`:
+   * keys assigned to the object before `use` are part of it (unknown where the value is, since the
+   * assignment may not run). A key computed at run time (`queues[accountId] = queue`) makes the keys
+   * unknown wherever it is written: a function defined later may run before `use`.
+   */
   private withAssignedKeys(
     value: Extract<Static, { k: 'obj' }>,
     node: ts.VariableDeclaration,
