@@ -26,3 +26,28 @@ describe('definition sites of helper calls', () => {
     expect(await lineOf("  scoped.sync\n    .counter('conflicts')\n    .add(1);", 'sync.conflicts')).toBe(4);
   });
 });
+
+describe('a declared wrapper reached through a callback parameter', () => {
+  it('`module#fn(=>).method` is what `fn` hands its callback; `library: cloudwatch` words labels as dimensions', async () => {
+    const dir = tempProject({
+      'package.json': '{ "name": "uploads", "dependencies": { "@acme/telemetry": "1.0.0" } }',
+      'obslint.yaml': [
+        'wrappers:',
+        "  - { callee: '@acme/telemetry#withRecorder(=>).count', kind: counter, name: 0, labels: 'arg:1', getOrCreate: true, library: cloudwatch }",
+      ].join('\n'),
+      'src/uploads.ts': [
+        "import { withRecorder } from '@acme/telemetry';",
+        'export const onUpload = withRecorder((recorder) => (req: { params: { bucket: string } }) => {',
+        "  recorder.count('UploadsReceived', { Bucket: req.params.bucket });",
+        '});',
+      ].join('\n'),
+    });
+    const result = await analyze({ cwd: dir, paths: ['.'] });
+    expect(result.catalog.metrics.map((m) => `${m.name} ${m.library} ${m.via?.wrapper}`)).toEqual([
+      'UploadsReceived cloudwatch @acme/telemetry#withRecorder(=>).count',
+    ]);
+    expect(result.findings.map((f) => f.message.split(':')[0])).toEqual([
+      'dimension `Bucket` of `UploadsReceived` takes `req.params.bucket` (request input, unbounded)',
+    ]);
+  });
+});

@@ -91,7 +91,11 @@ const OTEL_UNITS: Record<string, string> = {
 function checkOpenTelemetryName(
   name: string,
   kind: MetricKind,
-  report: (id: 'otelInvalid' | 'otelCase' | 'otelTotal' | 'otelUnitInName', data?: Record<string, string>) => void,
+  report: (
+    id: 'otelInvalid' | 'otelCase' | 'otelTotal' | 'otelUnitInName',
+    data?: Record<string, string>,
+    styleOnly?: boolean,
+  ) => void,
   prometheusExport: boolean,
 ): void {
   if (!/^[A-Za-z][A-Za-z0-9_.\-/]{0,254}$/.test(name)) report('otelInvalid');
@@ -102,11 +106,14 @@ function checkOpenTelemetryName(
   // Exporters add `_total` to counters only: a gauge's `heap_total` (the total heap) is a slip of no
   // one's, but it still shares the suffix with the house style of a project whose counters all have it.
   if (total)
-    report('otelTotal', {
-      suffix: `${total[1]}total`,
-      suggestion: name.slice(0, total.index),
-      ...(kind === 'counter' ? {} : { styleOnly: 'yes' }),
-    });
+    report(
+      'otelTotal',
+      {
+        suffix: `${total[1]}total`,
+        suggestion: name.slice(0, total.index),
+      },
+      kind !== 'counter',
+    );
   const unit =
     /[._](seconds|second|secs|sec|milliseconds|millis|ms|microseconds|nanoseconds|ns|bytes|kilobytes|megabytes|percent|ratio)$/.exec(
       name,
@@ -167,8 +174,9 @@ export default defineRule({
     const reports: NamingReport[] = [];
     for (const def of ctx.catalog.metrics) {
       const name = def.name;
-      const report = (messageId: MessageId, data: Record<string, string> = {}): void => {
+      const report = (messageId: MessageId, data: Record<string, string> = {}, styleOnly = false): void => {
         reports.push({
+          ...(styleOnly ? { styleOnly: true as const } : {}),
           messageId,
           data: { metric: name, kind: def.kind, ...data },
           // On the line a pull request changes: the name, or the label's entry.
@@ -227,7 +235,8 @@ export default defineRule({
 });
 
 type MessageId = keyof typeof MESSAGES;
-type NamingReport = Report<MessageId> & { data: Record<string, string> };
+/** `styleOnly`: counts towards a house style, reported only as part of one (a gauge's `heap_total`). */
+type NamingReport = Report<MessageId> & { data: Record<string, string>; styleOnly?: true };
 
 /** Checks a project may break on purpose, everywhere: its own naming style rather than a slip. */
 const HOUSE_STYLES: Partial<Record<MessageId, { style: string }>> = {
@@ -294,7 +303,7 @@ function withHouseStyles(reports: NamingReport[]): Report<MessageId>[] {
     const metrics = new Set(group.map((r) => r.metric));
     const shared = messageId === 'labelCase';
     if (metrics.size < HOUSE_STYLE_MIN) {
-      out.push(...group.filter((r) => r.data.styleOnly === undefined));
+      out.push(...group.filter((r) => !r.styleOnly));
       continue;
     }
     const { first, related } = firstWithRelated(group, (r) => `\`${r.data.metric}\``);

@@ -118,8 +118,8 @@ export default defineRule({
     }
     // A repository none of whose packages traces: one note for all of them, not one per package.
     const tracesAnywhere = Object.values(ctx.catalog.tracing).some((t) => t.setup !== undefined);
-    const perPackage = !tracesAnywhere && untraced.size > 1 ? [] : [...untraced];
-    if (perPackage.length === 0 && untraced.size > 0) {
+    const oneNoteForProject = !tracesAnywhere && untraced.size > 1;
+    if (oneNoteForProject) {
       const calls = [...untraced.values()].flat().sort((a, b) => compareLocations(a.loc, b.loc));
       ctx.report({
         messageId: 'untracedProject',
@@ -135,7 +135,7 @@ export default defineRule({
         note: true,
       });
     }
-    for (const [pkg, calls] of perPackage) {
+    for (const [pkg, calls] of oneNoteForProject ? [] : untraced) {
       const tracing = ctx.catalog.tracing[pkg] ?? NO_TRACING;
       ctx.report({
         messageId: 'untraced',

@@ -2,6 +2,7 @@ import {
   compareLocations,
   DEFAULT_UNBOUNDED_NAMES,
   defineRule,
+  escapeRegExp,
   groupBy,
   isRejected,
   labelWord,
@@ -264,8 +265,7 @@ export default defineRule({
  * (`message.labels.a`, `message.labels.b`), `` `a` and `b` (`message.labels.*` …) ``.
  */
 function labelsWithReasons(labels: readonly { label: string; reason: string }[]): string {
-  const named = (label: string): RegExp =>
-    new RegExp(`(?<![\\w$])${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w$])`, 'g');
+  const named = (label: string): RegExp => new RegExp(`(?<![\\w$])${escapeRegExp(label)}(?![\\w$])`, 'g');
   const patterns = new Set(labels.map((l) => l.reason.replace(named(l.label), '*')));
   const [pattern] = patterns;
   return labels.length > 1 && patterns.size === 1 && pattern.includes('*')

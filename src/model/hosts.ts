@@ -1,3 +1,5 @@
+import { escapeRegExp } from '../util/regexp.js';
+
 /**
  * Names that only resolve inside a private network: a call to one of them stays within the
  * system (a container, a cluster service, a VPC address), so trace context should cross it.
@@ -35,7 +37,7 @@ function isPrivateAddress(host: string): boolean {
 export function hostMatches(host: string, pattern: string): boolean {
   const p = pattern.toLowerCase();
   if (!p.includes('*')) return host === p || host.endsWith(`.${p}`);
-  const escaped = p.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'));
+  const escaped = p.split('*').map(escapeRegExp);
   return new RegExp(`^${escaped.join('.*')}$`).test(host);
 }
 

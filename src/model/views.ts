@@ -1,4 +1,5 @@
 import type { ViewFact } from '../types.js';
+import { escapeRegExp } from '../util/regexp.js';
 
 /** `http.server.*` style instrument-name selectors, and the meter a view is limited to. */
 export function viewMatches(
@@ -24,10 +25,5 @@ const INSTRUMENT_TYPES: Record<string, string> = {
 };
 
 function glob(pattern: string): RegExp {
-  return new RegExp(
-    `^${pattern
-      .split('*')
-      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-      .join('.*')}$`,
-  );
+  return new RegExp(`^${pattern.split('*').map(escapeRegExp).join('.*')}$`);
 }

@@ -36,6 +36,8 @@ import {
   lookup,
   propertyKey,
   propertyName,
+  receiverOf,
+  sameReference,
   skipOuter,
   type Declaration,
 } from '../syntax/scope.js';
@@ -1137,7 +1139,8 @@ export class MetricDefinitions {
     }
     for (const method of setters)
       for (const call of this.project.callsByName.get(method) ?? [])
-        if (ts.isCallExpression(call) && !found.includes(call) && sameReceiver(call, receiver)) found.push(call);
+        if (ts.isCallExpression(call) && !found.includes(call) && sameReference(receiverOf(call), receiver))
+          found.push(call);
     if (found.length === 0) {
       this.pass(node, def, undefined);
       return;
@@ -1318,33 +1321,6 @@ function callsOfResult(made: ts.CallExpression, project: ProjectIndex): ts.CallE
  */
 function recordsWhereCalled(creation: Creation): boolean {
   return creation.library === 'statsd';
-}
-
-/**
- * Whether a call is made on the receiver another call is made on: the same variable or parameter, the
- * same field of the same class (`this.metrics`), or the same chain from such a start.
- */
-function sameReceiver(call: ts.CallExpression, receiver: ts.Expression): boolean {
-  const callee = skipOuter(call.expression);
-  if (!ts.isPropertyAccessExpression(callee)) return false;
-  return sameReference(skipOuter(callee.expression), receiver);
-}
-
-function sameReference(a: ts.Expression, b: ts.Expression): boolean {
-  if (ts.isIdentifier(a) && ts.isIdentifier(b)) {
-    if (a.text !== b.text) return false;
-    const declA = lookup(a.text, a);
-    return declA !== undefined && declA.node === lookup(b.text, b)?.node;
-  }
-  if (ts.isPropertyAccessExpression(a) && ts.isPropertyAccessExpression(b)) {
-    if (a.name.text !== b.name.text) return false;
-    const ownerA = skipOuter(a.expression);
-    const ownerB = skipOuter(b.expression);
-    if (ownerA.kind === ts.SyntaxKind.ThisKeyword && ownerB.kind === ts.SyntaxKind.ThisKeyword)
-      return enclosingClassLike(a) !== undefined && enclosingClassLike(a) === enclosingClassLike(b);
-    return sameReference(ownerA, ownerB);
-  }
-  return false;
 }
 
 /** `stats` declared as `const { stats } = …` (or `{ stats: stats }`): read from a property of its own name. */

@@ -1127,15 +1127,33 @@ export class ValueFlow {
 
   /** What `this.member = value` stores, where the `this` of the write is the one asked about. */
   private thisWritesWhere(member: string, ofThis: (write: ts.BinaryExpression) => boolean): ts.Expression[] {
-    return this.project
-      .memberAssignments(member)
-      .filter(
-        (write) =>
-          skipOuter((skipOuter(write.left) as ts.PropertyAccessExpression).expression).kind ===
-            ts.SyntaxKind.ThisKeyword && ofThis(write),
-      )
+    return this.thisWritesOutsideMethods(member)
+      .filter(ofThis)
       .map((write) => write.right);
   }
+
+  /**
+   * `this.member = value` in functions that are no class's methods (a `this:`-typed function, an
+   * object literal's method), found once per member: each instance-field question asks.
+   */
+  private thisWritesOutsideMethods(member: string): ts.BinaryExpression[] {
+    let writes = this.outsideThisWrites.get(member);
+    if (!writes) {
+      writes = this.project.memberAssignments(member).filter((write) => {
+        if (
+          skipOuter((skipOuter(write.left) as ts.PropertyAccessExpression).expression).kind !==
+          ts.SyntaxKind.ThisKeyword
+        )
+          return false;
+        const fn = thisFunction(write);
+        return fn !== undefined && !ts.isClassLike(fn.parent);
+      });
+      this.outsideThisWrites.set(member, writes);
+    }
+    return writes;
+  }
+
+  private readonly outsideThisWrites = new Map<string, ts.BinaryExpression[]>();
 
   /** The class a function outside any class declares its `this` to be (`function setup(this: Validator)`). */
   private thisParameterClass(at: ts.Node): ts.ClassDeclaration | undefined {

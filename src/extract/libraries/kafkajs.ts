@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 import type { ProjectIndex } from '../syntax/project-index.js';
-import { enclosingClassLike, lookup, propertyKey, propertyName, skipOuter, type Declaration } from '../syntax/scope.js';
+import { propertyKey, propertyName, receiverOf, sameReference, skipOuter, type Declaration } from '../syntax/scope.js';
 
 /**
  * kafkajs hands a consumer's handler only messages of the topics it subscribed to: the handler's
@@ -41,7 +41,7 @@ export function subscriptionsFor(
   for (const call of project.callsByName.get('subscribe') ?? []) {
     if (!ts.isCallExpression(call)) continue;
     const receiver = receiverOf(call);
-    if (!receiver || !sameReceiver(receiver, consumer)) continue;
+    if (!receiver || !sameReference(receiver, consumer)) continue;
     const arg = call.arguments[0] && skipOuter(call.arguments[0]);
     if (!arg || !ts.isObjectLiteralExpression(arg)) return undefined;
     const subscription: Subscription = { call };
@@ -60,25 +60,4 @@ export function subscriptionsFor(
     subscriptions.push(subscription);
   }
   return subscriptions.length > 0 ? subscriptions : undefined;
-}
-
-function receiverOf(call: ts.CallExpression): ts.Expression | undefined {
-  const callee = skipOuter(call.expression);
-  return ts.isPropertyAccessExpression(callee) ? skipOuter(callee.expression) : undefined;
-}
-
-/** The same consumer: one variable (`consumer.subscribe`, `consumer.run`), or one field of one class (`this.consumer`). */
-function sameReceiver(a: ts.Expression, b: ts.Expression): boolean {
-  if (ts.isIdentifier(a) && ts.isIdentifier(b)) {
-    const declared = lookup(a.text, a);
-    return declared !== undefined && declared.node === lookup(b.text, b)?.node;
-  }
-  if (
-    ts.isPropertyAccessExpression(a) &&
-    ts.isPropertyAccessExpression(b) &&
-    skipOuter(a.expression).kind === ts.SyntaxKind.ThisKeyword &&
-    skipOuter(b.expression).kind === ts.SyntaxKind.ThisKeyword
-  )
-    return a.name.text === b.name.text && enclosingClassLike(a) === enclosingClassLike(b);
-  return false;
 }

@@ -1,3 +1,5 @@
+import { escapeRegExp } from '../../util/regexp.js';
+
 /**
  * Metrics libraries obslint knows of but does not read: a project that records through one gets a
  * note saying so, rather than a clean report that looks like a project without metrics. (Apart from
@@ -9,7 +11,5 @@ export const UNSUPPORTED_METRICS: Readonly<Record<string, string>> = {
 
 /** `from 'datadog-lambda-js'`, `require("datadog-lambda-js")`: an import of one of them, for the prefilter. */
 export const UNSUPPORTED_METRICS_IMPORT = new RegExp(
-  `(?:from\\s+|require\\s*\\(\\s*)['"](?:${Object.keys(UNSUPPORTED_METRICS)
-    .map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-    .join('|')})['"]`,
+  `(?:from\\s+|require\\s*\\(\\s*)['"](?:${Object.keys(UNSUPPORTED_METRICS).map(escapeRegExp).join('|')})['"]`,
 );

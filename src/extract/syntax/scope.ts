@@ -292,6 +292,33 @@ export function thisFunction(node: ts.Node): ts.SignatureDeclaration | undefined
   return undefined;
 }
 
+/** The object a method call is made on (`consumer` of `consumer.run(…)`), if the callee is a member. */
+export function receiverOf(call: ts.CallExpression): ts.Expression | undefined {
+  const callee = skipOuter(call.expression);
+  return ts.isPropertyAccessExpression(callee) ? skipOuter(callee.expression) : undefined;
+}
+
+/**
+ * Whether two expressions denote the same object the way a receiver is named: one variable or
+ * parameter, one field of one class (`this.consumer`), or the same member of such a start
+ * (`this.metrics.logger`).
+ */
+export function sameReference(a: ts.Expression | undefined, b: ts.Expression | undefined): boolean {
+  if (!a || !b) return false;
+  if (ts.isIdentifier(a) && ts.isIdentifier(b)) {
+    if (a.text !== b.text) return false;
+    const declared = lookup(a.text, a);
+    return declared !== undefined && declared.node === lookup(b.text, b)?.node;
+  }
+  if (!ts.isPropertyAccessExpression(a) || !ts.isPropertyAccessExpression(b) || a.name.text !== b.name.text)
+    return false;
+  const ownerA = skipOuter(a.expression);
+  const ownerB = skipOuter(b.expression);
+  if (ownerA.kind === ts.SyntaxKind.ThisKeyword && ownerB.kind === ts.SyntaxKind.ThisKeyword)
+    return enclosingClassLike(a) !== undefined && enclosingClassLike(a) === enclosingClassLike(b);
+  return sameReference(ownerA, ownerB);
+}
+
 /** The object literal whose method a node's `this` is in (`module.exports = { getInstance() { this.instance … } }`). */
 export function objectLiteralOfThis(node: ts.Node): ts.ObjectLiteralExpression | undefined {
   const fn = thisFunction(node);
