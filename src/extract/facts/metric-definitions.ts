@@ -1137,9 +1137,17 @@ export class MetricDefinitions {
       found.push(receiver);
       receiver = skipOuter((skipOuter(receiver.expression) as ts.PropertyAccessExpression).expression);
     }
+    // A setter later in the same function sets the dimensions of what is put after it, not of this put.
+    const within = enclosingFunction(node);
+    const after = (call: ts.Node): boolean => enclosingFunction(call) === within && call.getStart() > node.getStart();
     for (const method of setters)
       for (const call of this.project.callsByName.get(method) ?? [])
-        if (ts.isCallExpression(call) && !found.includes(call) && sameReference(receiverOf(call), receiver))
+        if (
+          ts.isCallExpression(call) &&
+          !found.includes(call) &&
+          !after(call) &&
+          sameReference(receiverOf(call), receiver)
+        )
           found.push(call);
     if (found.length === 0) {
       this.pass(node, def, undefined);
