@@ -177,15 +177,30 @@ function describeVariable(decl: ts.VariableDeclaration): Container | undefined {
 
 function describeField(cls: ts.ClassLikeDeclaration, field: string): Container {
   const declared = cls.members.find((m) => ts.isPropertyDeclaration(m) && propertyKey(m.name) === field);
+  return thisField(
+    cls,
+    field,
+    (x) => enclosingClassLike(x) === cls,
+    declared && ts.isPropertyDeclaration(declared) ? declared.initializer : undefined,
+  );
+}
+
+/** `this.<field>` where the `this` is `scope`'s (`owns` tells), filled within `scope`. */
+function thisField(
+  scope: ts.Node,
+  field: string,
+  owns: (read: ts.Node) => boolean,
+  init: ts.Expression | undefined,
+): Container {
   return {
-    id: `${cls.getSourceFile().fileName}:${cls.pos}#${field}`,
-    scope: cls,
+    id: `${scope.getSourceFile().fileName}:${scope.pos}#${field}`,
+    scope,
     denotes: (x) =>
       ts.isPropertyAccessExpression(x) &&
       skipOuter(x.expression).kind === ts.SyntaxKind.ThisKeyword &&
       x.name.text === field &&
-      enclosingClassLike(x) === cls,
-    init: declared && ts.isPropertyDeclaration(declared) ? declared.initializer : undefined,
+      owns(x),
+    init,
   };
 }
 
@@ -222,23 +237,10 @@ function containerCreatedBy(created: ts.Expression): Container | undefined {
       if (cls) return fieldContainer(cls, left.name.text);
       // `function setupMetrics(this: Validator) { this.m = {}; this.m.jobs = new Counter(…) }`: filled where it is made.
       const fn = thisFunction(holder);
-      if (fn) return thisFieldIn(fn, left.name.text);
+      if (fn) return thisField(fn, left.name.text, (x) => thisFunction(x) === fn, undefined);
     }
   }
   return undefined;
-}
-
-function thisFieldIn(fn: ts.SignatureDeclaration, field: string): Container {
-  return {
-    id: `${fn.getSourceFile().fileName}:${fn.pos}#${field}`,
-    scope: fn,
-    denotes: (x) =>
-      ts.isPropertyAccessExpression(x) &&
-      skipOuter(x.expression).kind === ts.SyntaxKind.ThisKeyword &&
-      x.name.text === field &&
-      thisFunction(x) === fn,
-    init: undefined,
-  };
 }
 
 const MAX_DEPTH = 16;
