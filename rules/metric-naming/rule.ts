@@ -118,7 +118,8 @@ function checkOpenTelemetryName(
     /[._](seconds|second|secs|sec|milliseconds|millis|ms|microseconds|nanoseconds|ns|bytes|kilobytes|megabytes|percent|ratio)$/.exec(
       name,
     );
-  if (unit)
+  // `transfer.bytes_per_second`: a rate, whose unit (`By/s`) the name spells; cutting `second` would garble it.
+  if (unit && !/[._]per$/.test(name.slice(0, unit.index)))
     report('otelUnitInName', { unit: unit[1], ucum: OTEL_UNITS[unit[1]], suggestion: name.slice(0, unit.index) });
 }
 

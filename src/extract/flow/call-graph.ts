@@ -58,8 +58,23 @@ export class CallGraph {
     if (!name) return [];
     const group = this.callerGroup(name);
     if (ts.isConstructorDeclaration(fn)) return [...(group.byTarget.get(fn) ?? []), ...this.superCallsOf(fn)];
-    if (!isMethodLike(fn))
-      return [...(group.byTarget.get(fn) ?? []), ...this.requiredCallers(fn, name), ...this.callbackCallers(fn, name)];
+    if (!isMethodLike(fn)) {
+      const direct = [
+        ...(group.byTarget.get(fn) ?? []),
+        ...this.requiredCallers(fn, name),
+        ...this.callbackCallers(fn, name),
+      ];
+      // `export const statsd = { increment }`: called as `statsd.increment(…)` too, matched by name as a method is.
+      if (!listedInObject(fn, name)) return direct;
+      const ownGroup = this.processGroupOf(fn.getSourceFile().fileName);
+      const asMember = group.byMethodName.filter(
+        (call) =>
+          !direct.includes(call) &&
+          this.processGroupOf(call.getSourceFile().fileName) === ownGroup &&
+          this.holdsListed(skipOuter((skipOuter(call.expression) as ts.PropertyAccessExpression).expression), fn),
+      );
+      return asMember.length > 0 ? [...direct, ...asMember] : direct;
+    }
     if (isProxyTrap(fn)) return [];
     // Calls without arguments run the method but pass nothing: a list of their own, not remembered.
     const known = withBareCalls ? undefined : this.methodCallers.get(fn);
@@ -91,6 +106,24 @@ export class CallGraph {
     const all = direct.length > 0 ? [...callers, ...direct] : callers;
     if (final && !withBareCalls) this.methodCallers.set(fn, all);
     return all;
+  }
+
+  /** Whether a receiver is a `const` (here or imported) holding an object literal that lists `fn`. */
+  private holdsListed(receiver: ts.Expression, fn: ts.SignatureDeclaration): boolean {
+    if (!ts.isIdentifier(receiver)) return false;
+    let decl = lookup(receiver.text, receiver);
+    if (decl?.kind === 'import') decl = this.project.followImport(decl);
+    const init = decl?.kind === 'variable' && decl.path.length === 0 ? decl.node.initializer : undefined;
+    const literal = init && skipOuter(init);
+    if (!literal || !ts.isObjectLiteralExpression(literal)) return false;
+    return literal.properties.some((p) => {
+      const value = ts.isShorthandPropertyAssignment(p)
+        ? p.name
+        : ts.isPropertyAssignment(p) && ts.isIdentifier(p.initializer)
+          ? p.initializer
+          : undefined;
+      return value !== undefined && functionOfDeclaration(lookup(value.text, value)) === fn;
+    });
   }
 
   /**
@@ -353,6 +386,27 @@ export function entryKey(fn: ts.SignatureDeclaration): string | undefined {
   if (!tableOf(fn)) return undefined;
   const entry = ts.isMethodDeclaration(fn) ? fn : (fn.parent as ts.PropertyAssignment);
   return propertyKey(entry.name);
+}
+
+const objectPropertyNames = new WeakMap<ts.SourceFile, Set<string>>();
+
+/**
+ * Whether the function a `const` holds is also a property of an object literal in its file
+ * (`{ increment }`, `{ increment: increment }`), so that `obj.increment(…)` calls it.
+ */
+function listedInObject(fn: ts.SignatureDeclaration, name: string): boolean {
+  if (!ts.isVariableDeclaration(fn.parent) && !ts.isFunctionDeclaration(fn)) return false;
+  const file = fn.getSourceFile();
+  let names = objectPropertyNames.get(file);
+  if (!names) {
+    const found = new Set<string>();
+    forEachDescendant(file, (node) => {
+      if (ts.isShorthandPropertyAssignment(node)) found.add(node.name.text);
+      else if (ts.isPropertyAssignment(node) && ts.isIdentifier(node.initializer)) found.add(node.initializer.text);
+    });
+    objectPropertyNames.set(file, (names = found));
+  }
+  return names.has(name);
 }
 
 export function isMethodLike(fn: ts.SignatureDeclaration): boolean {
