@@ -24,8 +24,9 @@ const METRIC_WORDS = new RegExp(
     /\b(?:create|get|make|register|new)[\w$]*(?:Counter|Gauge|Histogram|Summary|Timer)\s*\(/,
     /(?:from\s+|require\s*\(\s*)['"][^'"./][^'"]*(?:metric|statsd|prometheus)[^'"]*['"]/,
     /(?:[mM]etric[\w$]*|\botel)\s*\??\.(?:\s*[\w$]+\s*\??\.)*\s*(?:set|add|record)\s*\(/,
-    // A StatsD client by its holder's name: `statsd.increment(`, `global.statsClient.gauge(`, `this.dogstatsd.timing(`.
-    /\b[\w$]*(?:[mM]etrics|[sS]tats(?:[dD])?)(?:Client)?\s*\??\.\s*(?:increment|decrement|gauge|histogram|distribution|timing|endTiming)\s*\(/,
+    // A StatsD client by its holder's name: `statsd.increment(`, `global.statsClient.gauge(`, `this.dogstatsd.timing(`,
+    // `this.datadogService.increment(` (a loose net: a prefilter only decides what is parsed).
+    /\b[\w$]*(?:[mM]etrics|[sS]tats(?:[dD])?|[dD]atadog)(?:Client|Service)?\s*\??\.\s*(?:increment|decrement|gauge|histogram|distribution|timing|endTiming)\s*\(/,
     /\.labels\s*\(|\.(inc|dec|observe|startTimer)\s*\(|\b(Counter|Gauge|Histogram|Summary)\b/,
   ]
     .map((r) => r.source)
