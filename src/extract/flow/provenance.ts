@@ -293,6 +293,13 @@ export class ProvenanceAnalyzer implements ValueWalker {
     if (name && DERIVING_METHODS.has(name) && receiver) {
       const base = this.of(receiver, env, depth + 1);
       if (base.kind === 'unbounded') return withStep(base, this.sources.step(e, `\`${text(e)}\` is derived from it`));
+      // A function of a bounded value, given constants (`path.replace(/\\?.*/, '')`), takes no more values than it.
+      const constantArguments = e.arguments.every(
+        (a) => ts.isRegularExpressionLiteral(skipOuter(a)) || scalarText(this.evaluator.eval(a, env)) !== undefined,
+      );
+      if (base.kind === 'bounded' && constantArguments) return base;
+      if (base.kind === 'finite' && constantArguments)
+        return boundedPart(`derived:${text(e)}`, base.values.length, `\`${text(e)}\` of ${base.reason}`);
     }
     const generated = name ? this.sources.generatedBy(e, name, receiver) : undefined;
     // An id, a timestamp or a random value made once per process (an instance id at start-up) is
