@@ -1127,15 +1127,16 @@ export class MetricDefinitions {
     env: Env,
     from: NonNullable<WrapperSpec['dimensionsFrom']>,
   ): void {
-    const callee = skipOuter(node.expression);
-    if (!ts.isPropertyAccessExpression(callee)) return;
+    let receiver = ts.isCallExpression(node) ? receiverOf(node) : undefined;
+    if (!receiver) return;
     const setters = new Set([...from.records, ...from.pairs]);
     const found: ts.CallExpression[] = [];
     // `logger.putDimensions({ … }).putMetric(…)`: the chain's own calls, then the logger's.
-    let receiver = skipOuter(callee.expression);
     while (ts.isCallExpression(receiver) && setters.has(propertyName(skipOuter(receiver.expression)) ?? '')) {
       found.push(receiver);
-      receiver = skipOuter((skipOuter(receiver.expression) as ts.PropertyAccessExpression).expression);
+      const next = receiverOf(receiver);
+      if (!next) break;
+      receiver = next;
     }
     // A setter later in the same function sets the dimensions of what is put after it, not of this put.
     const within = enclosingFunction(node);

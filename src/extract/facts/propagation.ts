@@ -237,32 +237,29 @@ function valueImports(file: ts.SourceFile, project: ProjectIndex): Set<string> {
   let found = valueImportsByFile.get(file);
   if (found) return found;
   found = new Set<string>();
-  for (const statement of file.statements) {
-    let specifier: string | undefined;
-    if (ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier)) {
-      if (statement.importClause?.phaseModifier === ts.SyntaxKind.TypeKeyword) continue;
-      specifier = statement.moduleSpecifier.text;
-    } else if (
-      ts.isExportDeclaration(statement) &&
-      statement.moduleSpecifier &&
-      ts.isStringLiteral(statement.moduleSpecifier)
-    ) {
-      if (statement.isTypeOnly) continue;
-      specifier = statement.moduleSpecifier.text;
-    } else if (ts.isExpressionStatement(statement) && ts.isCallExpression(statement.expression))
-      specifier = requiredModule(statement.expression);
-    else if (ts.isVariableStatement(statement))
-      for (const declaration of statement.declarationList.declarations) {
-        const init = declaration.initializer && skipOuter(declaration.initializer);
-        const required = init && ts.isCallExpression(init) ? requiredModule(init) : undefined;
-        const target = required && project.resolvedPath(required, file.fileName);
-        if (target) found.add(target);
-      }
-    const target = specifier && project.resolvedPath(specifier, file.fileName);
+  for (const specifier of file.statements.flatMap(loadedSpecifiers)) {
+    const target = project.resolvedPath(specifier, file.fileName);
     if (target) found.add(target);
   }
   valueImportsByFile.set(file, found);
   return found;
+}
+
+/** What a top-level statement loads: an import or re-export (not of types only), or a `require`. */
+function loadedSpecifiers(statement: ts.Statement): string[] {
+  if (ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier))
+    return statement.importClause?.phaseModifier === ts.SyntaxKind.TypeKeyword ? [] : [statement.moduleSpecifier.text];
+  if (ts.isExportDeclaration(statement) && statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier))
+    return statement.isTypeOnly ? [] : [statement.moduleSpecifier.text];
+  const calls = ts.isExpressionStatement(statement)
+    ? [statement.expression]
+    : ts.isVariableStatement(statement)
+      ? statement.declarationList.declarations.flatMap((d) => (d.initializer ? [skipOuter(d.initializer)] : []))
+      : [];
+  return calls.flatMap((call) => {
+    const required = ts.isCallExpression(call) ? requiredModule(call) : undefined;
+    return required === undefined ? [] : [required];
+  });
 }
 
 /** A call that sets up tracing or an instrumentation (not one that only asks for a tracer). */

@@ -117,11 +117,7 @@ export class CallGraph {
     const literal = init && skipOuter(init);
     if (!literal || !ts.isObjectLiteralExpression(literal)) return false;
     return literal.properties.some((p) => {
-      const value = ts.isShorthandPropertyAssignment(p)
-        ? p.name
-        : ts.isPropertyAssignment(p) && ts.isIdentifier(p.initializer)
-          ? p.initializer
-          : undefined;
+      const value = heldIdentifier(p);
       return value !== undefined && functionOfDeclaration(lookup(value.text, value)) === fn;
     });
   }
@@ -390,6 +386,12 @@ export function entryKey(fn: ts.SignatureDeclaration): string | undefined {
 
 const objectPropertyNames = new WeakMap<ts.SourceFile, Set<string>>();
 
+/** The variable an object literal's property holds by name: `{ increment }`, `{ increment: increment }`. */
+function heldIdentifier(property: ts.ObjectLiteralElement): ts.Identifier | undefined {
+  if (ts.isShorthandPropertyAssignment(property)) return property.name;
+  return ts.isPropertyAssignment(property) && ts.isIdentifier(property.initializer) ? property.initializer : undefined;
+}
+
 /**
  * Whether the function a `const` holds is also a property of an object literal in its file
  * (`{ increment }`, `{ increment: increment }`), so that `obj.increment(…)` calls it.
@@ -401,8 +403,8 @@ function listedInObject(fn: ts.SignatureDeclaration, name: string): boolean {
   if (!names) {
     const found = new Set<string>();
     forEachDescendant(file, (node) => {
-      if (ts.isShorthandPropertyAssignment(node)) found.add(node.name.text);
-      else if (ts.isPropertyAssignment(node) && ts.isIdentifier(node.initializer)) found.add(node.initializer.text);
+      const value = ts.isObjectLiteralElement(node) ? heldIdentifier(node) : undefined;
+      if (value) found.add(value.text);
     });
     objectPropertyNames.set(file, (names = found));
   }

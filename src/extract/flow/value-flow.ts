@@ -243,6 +243,13 @@ function containerCreatedBy(created: ts.Expression): Container | undefined {
   return undefined;
 }
 
+/** `this.member = value`, of the member assignments the project index lists (`x.member = value`). */
+function writesThis(write: ts.BinaryExpression): boolean {
+  return (
+    skipOuter((skipOuter(write.left) as ts.PropertyAccessExpression).expression).kind === ts.SyntaxKind.ThisKeyword
+  );
+}
+
 const MAX_DEPTH = 16;
 /** The global object, by its names in Node and in every runtime. */
 const GLOBAL_OBJECTS = new Set(['global', 'globalThis']);
@@ -1107,13 +1114,7 @@ export class ValueFlow {
 
   /** `x.member = value` anywhere in the project, other than `this.member = value`. */
   private memberWritesOf(member: string): ts.BinaryExpression[] {
-    return this.project
-      .memberAssignments(member)
-      .filter(
-        (write) =>
-          skipOuter((skipOuter(write.left) as ts.PropertyAccessExpression).expression).kind !==
-          ts.SyntaxKind.ThisKeyword,
-      );
+    return this.project.memberAssignments(member).filter((write) => !writesThis(write));
   }
 
   /**
@@ -1142,12 +1143,7 @@ export class ValueFlow {
     let writes = this.outsideThisWrites.get(member);
     if (!writes) {
       writes = this.project.memberAssignments(member).filter((write) => {
-        if (
-          skipOuter((skipOuter(write.left) as ts.PropertyAccessExpression).expression).kind !==
-          ts.SyntaxKind.ThisKeyword
-        )
-          return false;
-        const fn = thisFunction(write);
+        const fn = writesThis(write) ? thisFunction(write) : undefined;
         return fn !== undefined && !ts.isClassLike(fn.parent);
       });
       this.outsideThisWrites.set(member, writes);
