@@ -445,9 +445,9 @@ function conclude(
   const reported = new Set([...targets].filter(isReported).map(shown));
   // Project-wide findings (total and owner budgets) sit on the budget file.
   if (wholeProject && configFile && config.fileDisplay && isReported(configFile)) reported.add(config.fileDisplay);
-  const { estimates, allFindings } = timer.time('rules', () => {
+  const { estimates, allFindings, ruleNotices } = timer.time('rules', () => {
     const estimates = estimate(extraction.catalog, config);
-    const allFindings = runRules({
+    const { findings: allFindings, notices: ruleNotices } = runRules({
       rules: allRules,
       catalog: extraction.catalog,
       estimates,
@@ -457,13 +457,13 @@ function conclude(
       requireReason: options.requireReason ?? false,
       today: options.today ?? new Date().toISOString().slice(0, 10),
     });
-    return { estimates, allFindings };
+    return { estimates, allFindings, ruleNotices };
   });
   let findings = allFindings.filter((f) => reported.has(f.loc.file));
   const helpers = unreadHelpersNotice(extraction.catalog.unreadHelpers);
   const notices: Notice[] = [
     ...discoveryNotices,
-    ...[...readNotices, ...extraction.notices, ...(helpers ? [helpers] : [])].filter(
+    ...[...readNotices, ...extraction.notices, ...(helpers ? [helpers] : []), ...ruleNotices].filter(
       (n) => !n.file || reported.has(n.file),
     ),
   ];

@@ -374,12 +374,6 @@ export interface Estimate {
 
 export type Severity = 'error' | 'warn';
 
-/**
- * A finding's level: a rule's severity, or `note` for information that is no problem today (calls
- * in a package that traces nothing): shown, never failing a run nor counted against `--max-warnings`.
- */
-export type FindingSeverity = Severity | 'note';
-
 /** `obslint-disable…` comments, honoured by the engine for every front end alike. */
 export interface Directive {
   kind: 'disable-next-line' | 'disable-line' | 'disable' | 'enable';
@@ -407,7 +401,7 @@ export interface RelatedLocation {
 
 export interface Finding {
   ruleId: string;
-  severity: FindingSeverity;
+  severity: Severity;
   messageId: string;
   message: string;
   loc: Location;
@@ -470,6 +464,8 @@ export interface LockedMetric {
 export interface Notice {
   level: 'warning' | 'note';
   message: string;
+  /** The rule that notes it (what a rule did not check and why), for a rule's note. */
+  ruleId?: string;
   file?: string;
   line?: number;
   column?: number;

@@ -114,14 +114,12 @@ describe('annotations', () => {
     expect(plan.more).toBe(2);
   });
 
-  it('leaves notes out of the annotations and out of fail-on: warning', () => {
-    const note = finding('note', 'a.ts', 3);
-    const plan = planAnnotations([note, finding('warn', 'a.ts', 4)], { errors: 10, warnings: 10 });
-    expect(plan.warnings.map((f) => f.fingerprint)).toEqual(['a.ts:4']);
-    expect(plan.more).toBe(1);
-    const result = { findings: [note] } as RunResult;
-    expect(failing(result, 'warning')).toBe(false);
-    expect(failing({ findings: [note, finding('warn', 'a.ts', 4)] } as RunResult, 'warning')).toBe(true);
+  it('fails on warnings only with fail-on: warning, and never with fail-on: never', () => {
+    const warned = { findings: [finding('warn', 'a.ts', 4)] } as RunResult;
+    expect(failing(warned, 'warning')).toBe(true);
+    expect(failing(warned, 'error')).toBe(false);
+    expect(failing({ findings: [finding('error', 'a.ts', 1)] } as RunResult, 'never')).toBe(false);
+    expect(failing({ findings: [] as Finding[] } as RunResult, 'warning')).toBe(false);
   });
 });
 

@@ -1,10 +1,10 @@
 import { relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES, findingKeys, fixtureDirs, readExpected, runFixture } from './helpers/fixtures.js';
+import { FIXTURES, findingKeys, fixtureDirs, readExpected, ruleNoticeKeys, runFixture } from './helpers/fixtures.js';
 
 /**
  * Every fixture project (fixtures/rules/<rule>/<case>, fixtures/projects/<scenario>) is analysed and
- * must produce exactly the findings its expected.json lists: nothing missing, nothing extra.
+ * must produce exactly the findings (and rule notes) its expected.json lists: nothing missing, nothing extra.
  */
 const dirs = [...fixtureDirs(`${FIXTURES}/rules`), ...fixtureDirs(`${FIXTURES}/projects`)];
 
@@ -28,6 +28,13 @@ describe('fixture projects', () => {
           );
         if (!f.message) continue;
         expect(found.map((x) => x.message)).toContainEqual(expect.stringContaining(f.message));
+      }
+      const notices = expected.notices ?? [];
+      expect(ruleNoticeKeys(result)).toEqual(notices.map((n) => `${n.file}:${n.line} ${n.rule}`));
+      for (const n of notices) {
+        if (!n.message) continue;
+        const found = result.notices.filter((x) => x.file === n.file && x.line === n.line && x.ruleId === n.rule);
+        expect(found.map((x) => x.message)).toContainEqual(expect.stringContaining(n.message));
       }
       for (const [metric, series] of Object.entries(expected.estimates ?? {})) {
         expect(result.estimates.find((e) => e.metric === metric)?.series, metric).toEqual(series);

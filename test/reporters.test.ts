@@ -131,19 +131,26 @@ describe('reporters', () => {
     expect(readFileSync(join(dir, 'report.txt'), 'utf8')).not.toMatch(new RegExp(`${String.fromCharCode(27)}\\[`));
   });
 
-  it('notes (a package that traces nothing) show in every format but fail no run and count as no warning', async () => {
-    const NOTIFIER = 'fixtures/rules/missing-trace-propagation/invalid-no-tracing';
+  it("a rule's note on the run (a package that traces nothing) is no finding: every format shows it as a note and it fails nothing", async () => {
+    const NOTIFIER = 'fixtures/rules/missing-trace-propagation/no-tracing-yet';
     const stylish = await runCli([NOTIFIER, '--max-warnings', '0']);
     expect(stylish.code).toBe(0);
-    expect(stylish.stdout).toMatch(/ {2}9:\d+ {2}note {2}package `notifier` sets up no tracing yet/);
-    expect(stylish.stdout).toContain('✔ no problems (1 note;');
+    expect(stylish.stdout).toMatch(/^note {2}\S*src\/notify\.ts:9:\d+: package `notifier` sets up no tracing yet/m);
+    expect(stylish.stdout).toContain('✔ no problems (');
     const github = (await runCli([NOTIFIER, '--format', 'github'])).stdout;
-    expect(github).toMatch(/^::notice file=.*title=obslint\/missing-trace-propagation/);
+    expect(github).toMatch(/^::notice file=\S*src\/notify\.ts,line=9::package `notifier` sets up no tracing yet/m);
     const sarif = JSON.parse((await runCli([NOTIFIER, '--format', 'sarif'])).stdout);
-    expect(sarif.runs[0].results.map((r: { level: string }) => r.level)).toEqual(['note']);
+    const run = sarif.runs[0];
+    expect(run.results).toEqual([]);
+    const [note] = run.invocations[0].toolExecutionNotifications;
+    expect(note.level).toBe('note');
+    expect(note.associatedRule.id).toBe('obslint/missing-trace-propagation');
+    expect(run.tool.driver.rules[note.associatedRule.index].id).toBe('obslint/missing-trace-propagation');
     const markdown = (await runCli([NOTIFIER, '--format', 'markdown'])).stdout;
-    expect(markdown).toContain('No problems found (1 note).');
-    expect(markdown).toMatch(/\| note \| \[missing-trace-propagation\]/);
-    expect(JSON.parse((await runCli([NOTIFIER, '--format', 'json', '--quiet'])).stdout).findings).toEqual([]);
+    expect(markdown).toContain('No problems found.');
+    expect(markdown).toMatch(/^- `\S*src\/notify\.ts:9`: package `notifier` sets up no tracing yet/m);
+    const json = JSON.parse((await runCli([NOTIFIER, '--format', 'json'])).stdout);
+    expect(json.findings).toEqual([]);
+    expect(json.notices).toContainEqual(expect.objectContaining({ ruleId: 'missing-trace-propagation', line: 9 }));
   });
 });

@@ -151,11 +151,10 @@ const MESSAGES = {
   confusingLabel:
     'label `{{label}}` of {{kind}} `{{metric}}` is the name Prometheus gives {{owner}} buckets or quantiles: queries and aggregations will confuse them',
   sharedLabelStyle:
-    "label `{{label}}` is not snake_case, and `{{metric}}` and {{more}} more metrics {{style}}: the project's house vocabulary, reported once (renaming it breaks their dashboards and alerts; name new labels by the convention)",
-  houseStyle:
-    "`{{metric}}` and {{more}} more metrics {{style}}: the project's house style, reported once (renaming existing metrics breaks their dashboards and alerts; name new ones by the convention)",
+    "label `{{label}}` is not snake_case, and `{{metric}}` and {{more}} more metrics {{style}}: the project's house vocabulary{{how}}",
+  houseStyle: "`{{metric}}` and {{more}} more metrics {{style}}: the project's house style{{how}}",
   labelHouseStyle:
-    "{{labels}} of {{metrics}} metrics: camelCase is the project's label vocabulary (most of its multi-word labels use it; Prometheus convention: snake_case), reported once (renaming them breaks their dashboards and alerts; name new labels by the convention)",
+    "{{labels}} of {{metrics}} metrics: camelCase is the project's label vocabulary (most of its multi-word labels use it; Prometheus convention: snake_case){{how}}",
 };
 
 export default defineRule({
@@ -167,7 +166,7 @@ export default defineRule({
     scope: 'file',
     messages: MESSAGES,
   },
-  defaultOptions: {},
+  defaultOptions: { houseStyle: 'note' },
   check(ctx) {
     // opentelemetry-js's Prometheus exporter adds no unit suffix: there `_seconds` in the name is
     // what keeps the exported name conventional, and `_total` is kept as it is.
@@ -231,7 +230,27 @@ export default defineRule({
         .flatMap((d) => d.labelNames)
         .filter((l) => VALID_LABEL.test(l) && !l.startsWith('__') && /[a-z0-9](_|[A-Z])[a-zA-Z0-9]/.test(l)),
     );
-    for (const r of withHouseStyles(withLabelHouseStyle(reports, multiWordLabels.size))) ctx.report(r);
+    const counters = ctx.catalog.metrics.filter(
+      (d) => d.library === 'prom-client' && d.kind === 'counter' && !d.nameIsDynamic,
+    );
+    const conventional = { counterTotal: counters.filter((d) => d.name.endsWith('_total')).length };
+    const houseStyles = withHouseStyles(withLabelHouseStyle(reports, multiWordLabels.size), conventional);
+    // A house style is the project's own convention, not a slip: a note on the run says it once, and
+    // a new metric that follows it adds nothing (`houseStyle: report` makes it one finding instead).
+    const asFinding = ctx.options.houseStyle === 'report';
+    for (const r of houseStyles) {
+      const grouped = HOUSE_STYLE_IDS.has(r.messageId);
+      const how = grouped
+        ? asFinding
+          ? ', reported once (renaming existing metrics breaks their dashboards and alerts; name new ones by the convention)'
+          : ', so not reported (renaming existing metrics breaks their dashboards and alerts; new ones that follow it add nothing)'
+        : undefined;
+      ctx.report({
+        ...r,
+        ...(how ? { data: { ...r.data, how } } : {}),
+        ...(grouped && !asFinding ? { note: true } : {}),
+      });
+    }
   },
 });
 
@@ -277,15 +296,21 @@ const HOUSE_STYLES: Partial<Record<MessageId, { style: string }>> = {
 };
 /** A label name the project gives many metrics is its vocabulary: `tenantId` everywhere is one finding. */
 const SHARED_LABEL_STYLE = 'have it (Prometheus convention: snake_case)';
-const HOUSE_STYLE_MIN = 5;
+const HOUSE_STYLE_MIN = 3;
+const HOUSE_STYLE_IDS = new Set<MessageId>(['houseStyle', 'sharedLabelStyle', 'labelHouseStyle']);
 
 /**
- * A convention five or more of a project's metrics break the same way (the same unit, suffix or
+ * A convention three or more of a project's metrics break the same way (the same unit, suffix or
  * type; or a label name shared by many) is its house style: renaming them all breaks every
- * dashboard and alert for a cosmetic gain, so it is one finding (the others as related locations)
- * rather than one per metric that nobody would act on.
+ * dashboard and alert for a cosmetic gain, so it is one report (the others as related locations)
+ * rather than one per metric that nobody would act on. Where more of the project's metrics follow
+ * the convention than break it (three counters without `_total` beside twenty with it), the
+ * breaks are slips, each reported.
  */
-function withHouseStyles(reports: NamingReport[]): Report<MessageId>[] {
+function withHouseStyles(
+  reports: NamingReport[],
+  conventional: Partial<Record<MessageId, number>>,
+): Report<MessageId>[] {
   const out: Report<MessageId>[] = [];
   const groupable = (r: NamingReport): boolean =>
     HOUSE_STYLES[r.messageId] !== undefined || r.messageId === 'labelCase';
@@ -303,7 +328,7 @@ function withHouseStyles(reports: NamingReport[]): Report<MessageId>[] {
     const { messageId, data } = group[0];
     const metrics = new Set(group.map((r) => r.metric));
     const shared = messageId === 'labelCase';
-    if (metrics.size < HOUSE_STYLE_MIN) {
+    if (metrics.size < HOUSE_STYLE_MIN || metrics.size < (conventional[messageId] ?? 0)) {
       out.push(...group.filter((r) => !r.styleOnly));
       continue;
     }

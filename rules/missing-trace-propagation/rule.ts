@@ -169,7 +169,6 @@ export default defineRule({
         loc: calls[0].loc,
         cause: `outgoing-off:${pkg}`,
         note: true,
-        related: [{ loc: off.loc, message: 'outbound HTTP tracing switched off here' }],
       });
     }
     for (const [first, ...rest] of groups.values()) {

@@ -30,7 +30,6 @@ export function planAnnotations(findings: Finding[], budget: { errors: number; w
       compareStrings(a.ruleId, b.ruleId),
   );
   const errors = sorted.filter((f) => f.severity === 'error').slice(0, Math.max(0, budget.errors));
-  // Notes are no problem today: they stay in the job summary and SARIF, not in GitHub's 10 annotations.
   const warnings = sorted.filter((f) => f.severity === 'warn').slice(0, Math.max(0, budget.warnings));
   return { errors, warnings, more: findings.length - errors.length - warnings.length };
 }

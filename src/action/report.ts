@@ -60,7 +60,7 @@ function fit(
 export function failing(result: RunResult, failOn: FailOn): boolean {
   const errors = result.findings.filter((f) => f.severity === 'error').length;
   if (failOn === 'never') return false;
-  return failOn === 'warning' ? result.findings.some((f) => f.severity !== 'note') : errors > 0;
+  return failOn === 'warning' ? result.findings.length > 0 : errors > 0;
 }
 
 const plural = (n: number, word: string): string => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
@@ -91,12 +91,12 @@ function where(input: ReportInput, file: string, line: number): string {
 
 function findingRows(input: ReportInput, findings: Finding[], count: number): string[][] {
   const docs = new Map(input.result.rules.map((r) => [r.id, r.docsUrl]));
-  const rank = { error: 0, warn: 1, note: 2 };
+  const rank = { error: 0, warn: 1 };
   const ordered = [...findings].sort((a, b) => rank[a.severity] - rank[b.severity]);
   return ordered
     .slice(0, count)
     .map((f) => [
-      f.severity === 'error' ? 'error' : f.severity === 'warn' ? 'warning' : 'note',
+      f.severity === 'error' ? 'error' : 'warning',
       where(input, f.loc.file, f.loc.line),
       docs.has(f.ruleId) ? `[${f.ruleId}](${docs.get(f.ruleId)})` : f.ruleId,
       cell(f.message),

@@ -37,7 +37,11 @@ export interface Report<MessageId extends string> {
   identityFile?: string;
   /** Lowers an error rule's finding to a warning (a duplicate obslint cannot be sure of). */
   downgrade?: boolean;
-  /** Lowers the finding to a note: information, not a problem today (e.g. calls where nothing traces yet). */
+  /**
+   * Not a finding but a note on the run: what obslint did not check and why (calls in a package
+   * that traces nothing yet). It claims nothing about the code, so it fails nothing and sits beside
+   * the run's other notes (SARIF `toolExecutionNotifications`), not among the findings.
+   */
   note?: boolean;
 }
 

@@ -8,6 +8,7 @@ import {
   type Estimate,
   type Finding,
   type Location,
+  type Notice,
   type Severity,
 } from '../types.js';
 import { groupByMetric } from '../util/group.js';
@@ -27,13 +28,20 @@ export interface EngineInput {
   today?: string;
 }
 
-export function runRules(input: EngineInput): Finding[] {
+export interface EngineOutput {
+  findings: Finding[];
+  /** The rules' notes on the run (what they did not check and why), in a stable order. */
+  notices: Notice[];
+}
+
+export function runRules(input: EngineInput): EngineOutput {
   const { catalog, config } = input;
   const metrics = new Map(catalog.metrics.map((m) => [m.id, m]));
   const estimates = new Map(input.estimates.map((e) => [e.metricId, e]));
   const uses = groupByMetric(catalog.labelUses);
   const calls = groupByMetric(catalog.labelCalls);
   const findings: Finding[] = [];
+  const notices: Notice[] = [];
   for (const rule of input.rules) {
     const setting = config.rules[rule.id];
     const severity = severityOf(rule, config);
@@ -46,7 +54,8 @@ export function runRules(input: EngineInput): Finding[] {
       estimate: (id) => estimates.get(id)!,
       usesOf: (id) => uses.get(id) ?? [],
       callsOf: (id) => calls.get(id) ?? [],
-      report: (report) => findings.push(toFinding(rule, severity, report)),
+      report: (report) =>
+        report.note ? notices.push(toNotice(rule, report)) : findings.push(toFinding(rule, severity, report)),
     });
   }
   // Suppress first, then keep one finding per cause: a suppressed first occurrence must not hide the next.
@@ -54,7 +63,14 @@ export function runRules(input: EngineInput): Finding[] {
   const unique = dedupe(kept);
   if (input.reportUnusedDirectives) unique.push(...unused);
   if (input.requireReason) unique.push(...withoutReason(input.directives));
-  return unique.sort(compareFindings);
+  notices.sort(
+    (a, b) =>
+      compareStrings(a.file ?? '', b.file ?? '') ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      (a.column ?? 0) - (b.column ?? 0) ||
+      compareStrings(a.message, b.message),
+  );
+  return { findings: unique.sort(compareFindings), notices };
 }
 
 /** The severity a run uses for a rule: the budget file's, or the rule's default. */
@@ -62,19 +78,27 @@ export function severityOf(rule: AnyRule, config: ResolvedConfig): Severity | 'o
   return config.rules[rule.id]?.severity ?? rule.meta.defaultSeverity;
 }
 
-function toFinding(rule: AnyRule, severity: Severity, report: Report<string>): Finding {
+function messageOf(rule: AnyRule, report: Report<string>): string {
   const template = rule.meta.messages[report.messageId];
   if (template === undefined) throw new Error(`rule ${rule.id} reported unknown messageId "${report.messageId}"`);
-  const message = template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, key: string) => {
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, key: string) => {
     const value = report.data?.[key];
     if (value === undefined) throw new Error(`rule ${rule.id} message "${report.messageId}" needs data "${key}"`);
     return typeof value === 'number' ? value.toLocaleString('en-US') : value;
   });
+}
+
+function toNotice(rule: AnyRule, report: Report<string>): Notice {
+  const { file, line, column } = report.loc;
+  return { level: 'note', ruleId: rule.id, message: messageOf(rule, report), file, line, column };
+}
+
+function toFinding(rule: AnyRule, severity: Severity, report: Report<string>): Finding {
   const finding: Finding = {
     ruleId: rule.id,
-    severity: report.note ? 'note' : report.downgrade && severity === 'error' ? 'warn' : severity,
+    severity: report.downgrade && severity === 'error' ? 'warn' : severity,
     messageId: report.messageId,
-    message,
+    message: messageOf(rule, report),
     loc: report.loc,
     fingerprint: fingerprint([
       rule.id,

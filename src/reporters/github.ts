@@ -4,7 +4,7 @@ import type { Reporter } from './types.js';
 export const github: Reporter = (result, { quiet }) => {
   const findings = quiet ? result.findings.filter((f) => f.severity === 'error') : result.findings;
   const lines = findings.map((f) => {
-    const level = f.severity === 'error' ? 'error' : f.severity === 'warn' ? 'warning' : 'notice';
+    const level = f.severity === 'error' ? 'error' : 'warning';
     const props = [
       `file=${escapeProperty(f.loc.file)}`,
       `line=${f.loc.line}`,

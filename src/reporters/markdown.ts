@@ -6,13 +6,11 @@ export const markdown: Reporter = (result, { quiet }) => {
   const findings = quiet ? result.findings.filter((f) => f.severity === 'error') : result.findings;
   const lines: string[] = ['## obslint', ''];
   const errors = findings.filter((f) => f.severity === 'error').length;
-  const warnings = findings.filter((f) => f.severity === 'warn').length;
-  const notes = findings.length - errors - warnings;
-  const noted = notes > 0 ? `${notes} note${notes === 1 ? '' : 's'}` : '';
+  const warnings = findings.length - errors;
   lines.push(
-    errors + warnings === 0
-      ? `No problems found${noted ? ` (${noted})` : ''}.`
-      : `**${errors + warnings}** problem${errors + warnings === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}${noted ? `, ${noted}` : ''}).`,
+    findings.length === 0
+      ? 'No problems found.'
+      : `**${findings.length}** problem${findings.length === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}).`,
     '',
   );
   if (findings.length > 0) {
@@ -22,6 +20,14 @@ export const markdown: Reporter = (result, { quiet }) => {
       const rule = docs.has(f.ruleId) ? `[${f.ruleId}](${docs.get(f.ruleId)})` : f.ruleId;
       lines.push(`| \`${f.loc.file}:${f.loc.line}:${f.loc.column}\` | ${f.severity} | ${rule} | ${cell(f.message)} |`);
     }
+    lines.push('');
+  }
+  // What the rules did not check and why (a package that traces nothing yet): no problem, but it says
+  // why a report is quiet there.
+  const ruleNotes = quiet ? [] : result.notices.filter((n) => n.ruleId !== undefined);
+  if (ruleNotes.length > 0) {
+    lines.push('Notes:', '');
+    for (const n of ruleNotes) lines.push(`- \`${n.file}:${n.line}\`: ${cell(n.message)}`);
     lines.push('');
   }
   lines.push(...catalogMarkdown(result));

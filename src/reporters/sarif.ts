@@ -91,6 +91,9 @@ export function renderSarif(result: Parameters<Reporter>[0], options: SarifOptio
   const results = findings.map((f) => toResult(f, ruleIndex.get(`obslint/${f.ruleId}`)!));
   const notifications: object[] = result.notices.map((n) => ({
     level: n.level === 'warning' ? 'warning' : 'note',
+    ...(n.ruleId && ruleIndex.has(`obslint/${n.ruleId}`)
+      ? { associatedRule: { id: `obslint/${n.ruleId}`, index: ruleIndex.get(`obslint/${n.ruleId}`) } }
+      : {}),
     message: { text: n.file ? `${n.file}${n.line ? `:${n.line}:${n.column ?? 1}` : ''}: ${n.message}` : n.message },
     ...(n.file
       ? {
@@ -153,7 +156,7 @@ function toResult(f: Finding, ruleIndex: number): object {
   const result: Record<string, unknown> = {
     ruleId: `obslint/${f.ruleId}`,
     ruleIndex,
-    level: f.severity === 'error' ? 'error' : f.severity === 'warn' ? 'warning' : 'note',
+    level: f.severity === 'error' ? 'error' : 'warning',
     message: { text: f.message },
     locations: [physical(f.loc)],
     partialFingerprints: { 'obslintFingerprint/v1': f.fingerprint },

@@ -16,8 +16,7 @@ export const stylish: Reporter = (result, { color, quiet }) => {
   for (const [file, list] of byFile) {
     lines.push('', c.underline(file));
     for (const f of list) {
-      const severity =
-        f.severity === 'error' ? c.red('error') : f.severity === 'warn' ? c.yellow('warning') : c.dim('note');
+      const severity = f.severity === 'error' ? c.red('error') : c.yellow('warning');
       lines.push(
         `  ${c.dim(`${f.loc.line}:${f.loc.column}`)}  ${severity}  ${f.message}  ${c.dim(`obslint/${f.ruleId}`)}`,
       );
@@ -30,15 +29,13 @@ export const stylish: Reporter = (result, { color, quiet }) => {
       lines.push(`${n.level === 'warning' ? c.yellow('warning') : c.dim('note')}  ${noticeWhere(n)}${n.message}`);
   }
   const errors = findings.filter((f) => f.severity === 'error').length;
-  const warnings = findings.filter((f) => f.severity === 'warn').length;
-  const notes = findings.length - errors - warnings;
-  const noted = notes > 0 ? `, ${notes} note${notes === 1 ? '' : 's'}` : '';
+  const warnings = findings.length - errors;
   lines.push('');
-  if (errors + warnings === 0) {
-    lines.push(c.green(`✔ no problems (${noted.slice(2)}${noted ? '; ' : ''}${counted(result)})`));
+  if (findings.length === 0) {
+    lines.push(c.green(`✔ no problems (${counted(result)})`));
   } else {
-    const problems = errors + warnings;
-    const summary = `✖ ${problems} problem${problems === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}${noted}) in ${counted(result)}`;
+    const problems = findings.length;
+    const summary = `✖ ${problems} problem${problems === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}) in ${counted(result)}`;
     lines.push(errors > 0 ? c.red.bold(summary) : c.yellow.bold(summary));
   }
   if (findings.length > 0) {

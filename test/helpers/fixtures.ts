@@ -7,16 +7,18 @@ export const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures');
 
 /** What a fixture expects: every finding, as `file:line ruleId`, plus optional message fragments. */
 export interface Expected {
-  /** `severity` is checked when given (`note` for information that is no problem). */
+  /** `severity` is checked when given. */
   findings: {
     file: string;
     line: number;
     rule: string;
     message?: string;
-    severity?: 'error' | 'warn' | 'note';
+    severity?: 'error' | 'warn';
     /** The finding's related locations, as `file:line`, in order. */
     related?: string[];
   }[];
+  /** Every note a rule makes on the run (what it did not check and why), as for findings. */
+  notices?: { file: string; line: number; rule: string; message?: string }[];
   /** Series estimates to check, by metric name. */
   estimates?: Record<string, number | 'unbounded'>;
 }
@@ -44,4 +46,9 @@ export async function runFixture(dir: string): Promise<RunResult> {
 
 export function findingKeys(result: RunResult): string[] {
   return result.findings.map((f) => `${f.loc.file}:${f.loc.line} ${f.ruleId}`);
+}
+
+/** The rules' notes on the run, as `file:line ruleId`. */
+export function ruleNoticeKeys(result: RunResult): string[] {
+  return result.notices.filter((n) => n.ruleId !== undefined).map((n) => `${n.file}:${n.line} ${n.ruleId}`);
 }
