@@ -304,7 +304,7 @@ const HOUSE_STYLE_IDS = new Set<MessageId>(['houseStyle', 'sharedLabelStyle', 'l
  * type; or a label name shared by many) is its house style: renaming them all breaks every
  * dashboard and alert for a cosmetic gain, so it is one report (the others as related locations)
  * rather than one per metric that nobody would act on. Where more of the project's metrics follow
- * the convention than break it (three counters without `_total` beside twenty with it), the
+ * the convention than break it, or as many (three counters without `_total` beside three with it), the
  * breaks are slips, each reported.
  */
 function withHouseStyles(
@@ -328,7 +328,7 @@ function withHouseStyles(
     const { messageId, data } = group[0];
     const metrics = new Set(group.map((r) => r.metric));
     const shared = messageId === 'labelCase';
-    if (metrics.size < HOUSE_STYLE_MIN || metrics.size < (conventional[messageId] ?? 0)) {
+    if (metrics.size < HOUSE_STYLE_MIN || metrics.size <= (conventional[messageId] ?? 0)) {
       out.push(...group.filter((r) => !r.styleOnly));
       continue;
     }

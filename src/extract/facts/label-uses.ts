@@ -9,10 +9,17 @@ import type { ProjectIndex } from '../syntax/project-index.js';
 import type { ProvenanceAnalyzer } from '../flow/provenance.js';
 import { shortened, text } from '../flow/sources.js';
 import { unitOf } from './observed-units.js';
-import { enclosingClassLike, lookup, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
+import {
+  enclosingClassLike,
+  enclosingFunction,
+  lookup,
+  propertyKey,
+  propertyName,
+  skipOuter,
+} from '../syntax/scope.js';
 import { exemplarForm } from './lookup-guard.js';
 import { constantKeys, scalarText, type StaticEvaluator } from '../flow/static-eval.js';
-import type { CallGraph, Caller } from '../flow/call-graph.js';
+import { isMethodLike, type CallGraph, type Caller } from '../flow/call-graph.js';
 import {
   argumentsAt,
   keyedRecorder,
@@ -505,6 +512,10 @@ export class LabelUseCollector {
       // An undeclared key is label-mismatch's finding; the declared ones still say what the fixed call sets.
       for (const { key, value } of entries.props)
         if (!def.labelNamesKnown || def.labelNames.includes(key)) this.use(def, key, value);
+      // `{ ...labels, module }` with `labels` a parameter: the spread may set every other label.
+      const named = new Set(entries.props.map((p) => p.key));
+      const rest = def.labelNames.filter((label) => !named.has(label));
+      for (const spread of entries.unread) this.opaqueUses(def, spread, rest);
     }
   }
 
@@ -568,8 +579,9 @@ export class LabelUseCollector {
   private entries(
     literal: ts.ObjectLiteralExpression,
     depth: number,
-  ): { props: { key: string; value: ts.Expression }[]; opaque: boolean } {
+  ): { props: { key: string; value: ts.Expression }[]; opaque: boolean; unread: ts.Expression[] } {
     const props: { key: string; value: ts.Expression }[] = [];
+    const unread: ts.Expression[] = [];
     let opaque = false;
     for (const prop of literal.properties) {
       if (ts.isPropertyAssignment(prop)) {
@@ -582,6 +594,7 @@ export class LabelUseCollector {
         const inner = depth < 3 ? this.objectLiterals(prop.expression) : [];
         if (inner.length === 0) {
           opaque = true;
+          unread.push(prop.expression);
           continue;
         }
         // The spread object may be any of its literals: every key of each replaces an earlier one.
@@ -589,6 +602,7 @@ export class LabelUseCollector {
         const spread = inner.flatMap((literal) => {
           const nested = this.entries(literal, depth + 1);
           opaque ||= nested.opaque;
+          unread.push(...nested.unread);
           return nested.props;
         });
         props.push(...earlier.filter((p) => !spread.some((q) => q.key === p.key)), ...spread);
@@ -596,12 +610,12 @@ export class LabelUseCollector {
         opaque = true;
       }
     }
-    return { props, opaque };
+    return { props, opaque, unread };
   }
 
-  /** A labels object obslint cannot see into: each label is what its property's type allows. */
-  private opaqueUses(def: MetricDef, arg: ts.Expression): void {
-    for (const label of def.labelNames) {
+  /** A labels object obslint cannot see into (or spread from one): each label is what its property's type allows. */
+  private opaqueUses(def: MetricDef, arg: ts.Expression, labels = def.labelNames): void {
+    for (const label of labels) {
       const typed = this.types.propertyValues(arg, label);
       const expression = `${text(arg)}.${label}`;
       const bound = typed
@@ -663,12 +677,24 @@ export class LabelUseCollector {
       loc: this.project.location(call),
     });
     const holder = timerHolder(call);
-    if (!holder) {
-      // `timers.set(request, h.startTimer())`, later `const end = timers.get(request); end(labels)`.
-      for (const stored of storedTimerHolders(call)) this.timerEnds(def, call, stored, false);
+    if (holder) {
+      this.timerEnds(def, call, holder, !chained && call.arguments.length === 0);
       return;
     }
-    this.timerEnds(def, call, holder, !chained && call.arguments.length === 0);
+    // `timers.set(request, h.startTimer())`, later `const end = timers.get(request); end(labels)`.
+    for (const stored of storedTimerHolders(call)) this.timerEnds(def, call, stored, false);
+    // `function resolveTimer(moch) { return h.startTimer({ moch }) }`: each caller holds the end
+    // function, `const end = resolveTimer(key); … end({ outcome })` or `resolveTimer(key)({ outcome })`.
+    const helper = returnedBy(call);
+    if (!helper || isMethodLike(helper)) return;
+    for (const caller of this.calls.callersOf(helper)) {
+      if (!ts.isCallExpression(caller)) continue;
+      const held = timerHolder(caller);
+      if (held) this.timerEnds(def, caller, held, false);
+      const ended = caller.parent;
+      if (ts.isCallExpression(ended) && ended.expression === caller && ended.arguments[0])
+        this.labelObject(def, 'end', ended.arguments[0]);
+    }
   }
 
   /** The labels each call of a timer's end function (held in `holder`) passes. */
@@ -708,6 +734,15 @@ export class LabelUseCollector {
         loc: this.project.location(call),
       });
   }
+}
+
+/** The function whose value `call` is: `return call` in its body, or an arrow's expression body. */
+function returnedBy(call: ts.CallExpression): ts.SignatureDeclaration | undefined {
+  const parent = call.parent;
+  if (ts.isArrowFunction(parent) && parent.body === call) return parent;
+  if (!ts.isReturnStatement(parent)) return undefined;
+  const fn = enclosingFunction(parent);
+  return fn;
 }
 
 /**

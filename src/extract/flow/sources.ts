@@ -279,6 +279,46 @@ export class KnownSources {
   }
 
   /**
+   * `addResult(req: MonkeyRequest<undefined, AddResultRequest>)` where `type AddResultRequest =
+   * z.infer<typeof AddResultRequestSchema>`: the handler's request is typed by a validation schema
+   * (zod, yup, TypeBox, valibot, io-ts), the contract its router validates the input against before
+   * the handler runs (ts-rest, tRPC, a validation middleware). As with `Schema.validate(req.body)`
+   * in the handler, the value's type says what gets through. Only the type's arguments count (the
+   * body, query or params a request type is given), read through type aliases a few steps deep.
+   */
+  private typedBySchema(root: string, node: ts.Node): boolean {
+    const decl = lookup(root, node);
+    if (decl?.kind !== 'parameter' || !decl.node.type || !ts.isTypeReferenceNode(decl.node.type)) return false;
+    return (decl.node.type.typeArguments ?? []).some((arg) => this.inferredFromSchema(arg, decl.node, 0));
+  }
+
+  private inferredFromSchema(type: ts.TypeNode, from: ts.Node, depth: number): boolean {
+    if (depth > 3) return false;
+    let found = false;
+    forEachDescendant(type, (n) => {
+      if (found) return false;
+      if (!ts.isTypeReferenceNode(n)) return;
+      if (isSchemaInference(n)) found = true;
+      else if (ts.isIdentifier(n.typeName)) {
+        const alias = this.typeAlias(n.typeName.text, from);
+        found = alias !== undefined && this.inferredFromSchema(alias.type, alias, depth + 1);
+      }
+      if (found) return false;
+    });
+    return found;
+  }
+
+  /** The type alias a name refers to where it is used, in the same file or through an import. */
+  private typeAlias(name: string, from: ts.Node): ts.TypeAliasDeclaration | undefined {
+    let decl = lookup(name, from);
+    if (decl?.kind === 'import') {
+      const file = this.project.resolveModule(decl.module, from.getSourceFile().fileName);
+      decl = file ? this.project.findExport(file, decl.imported) : undefined;
+    }
+    return decl?.kind === 'type' && ts.isTypeAliasDeclaration(decl.node) ? decl.node : undefined;
+  }
+
+  /**
    * `req.baseUrl + req.route.path` is still a template, but one per mount and route: the same
    * router-local path (`/`) under two mounts is two values, so every registration file counts.
    */
@@ -345,7 +385,7 @@ export class KnownSources {
       if (inputIndex > 0) {
         // `const { error } = Schema.validate(req.body); if (error) return res.status(400)…`: only
         // input the schema accepts gets past the handler's check, and the value's type says what that is.
-        if (validatedIn(node, names.slice(0, inputIndex + 1))) return undefined;
+        if (validatedIn(node, names.slice(0, inputIndex + 1)) || this.typedBySchema(root, node)) return undefined;
         return unbounded('request-input', 'request input', source, [this.step(node, `\`${source}\` is request input`)]);
       }
       // `req.method`, `ctx.request.method` (but `req.params.method` is request input, above).
@@ -545,6 +585,24 @@ function validatedIn(node: ts.Node, input: readonly string[]): boolean {
     validated = THROWING_CHECKS.has(method) || exitsOnFailure(n);
   });
   return validated;
+}
+
+/** Names of the types a validation library infers from a schema: `z.infer`, `z.output`, `yup.InferType`, `Static`, `v.InferOutput`, `t.TypeOf`. */
+const SCHEMA_INFERENCES = new Set([
+  'infer',
+  'input',
+  'output',
+  'Infer',
+  'InferType',
+  'InferOutput',
+  'Static',
+  'TypeOf',
+]);
+
+/** `z.infer<typeof Schema>` and its kin: a type computed from a schema value (`typeof` it). */
+function isSchemaInference(type: ts.TypeReferenceNode): boolean {
+  const name = ts.isQualifiedName(type.typeName) ? type.typeName.right.text : type.typeName.text;
+  return SCHEMA_INFERENCES.has(name) && (type.typeArguments ?? []).some(ts.isTypeQueryNode);
 }
 
 /** `const { error } = check(…); if (error) return …` (or `if (!result.success) throw …`): the check's failure ends the handler. */
