@@ -153,6 +153,8 @@ const MESSAGES = {
   sharedLabelStyle:
     "label `{{label}}` is not snake_case, and `{{metric}}` and {{more}} more metrics {{style}}: the project's house vocabulary{{how}}",
   houseStyle: "`{{metric}}` and {{more}} more metrics {{style}}: the project's house style{{how}}",
+  counterSlips:
+    "counter `{{metric}}` and {{more}} more lack the `_total` suffix that {{following}} of the project's counters have: slips from its own convention, one finding for all (`{{suggestion}}`, …)",
   labelHouseStyle:
     "{{labels}} of {{metrics}} metrics: camelCase is the project's label vocabulary (most of its multi-word labels use it; Prometheus convention: snake_case){{how}}",
 };
@@ -328,11 +330,29 @@ function withHouseStyles(
     const { messageId, data } = group[0];
     const metrics = new Set(group.map((r) => r.metric));
     const shared = messageId === 'labelCase';
-    if (metrics.size < HOUSE_STYLE_MIN || metrics.size <= (conventional[messageId] ?? 0)) {
+    if (metrics.size < HOUSE_STYLE_MIN) {
       out.push(...group.filter((r) => !r.styleOnly));
       continue;
     }
     const { first, related } = firstWithRelated(group, (r) => `\`${r.data.metric}\``);
+    const following = conventional[messageId] ?? 0;
+    // Counters without `_total` beside as many or more with it: slips, one finding naming them all.
+    if (metrics.size <= following) {
+      out.push({
+        messageId: 'counterSlips',
+        data: {
+          metric: first.data.metric,
+          more: String(metrics.size - 1),
+          following: String(following),
+          suggestion: first.data.suggestion ?? '',
+        },
+        loc: first.loc,
+        metric: first.metric,
+        cause: `slips-${messageId}`,
+        related,
+      });
+      continue;
+    }
     out.push({
       messageId: shared ? 'sharedLabelStyle' : 'houseStyle',
       data: {
