@@ -235,17 +235,21 @@ export default defineRule({
     const counters = ctx.catalog.metrics.filter(
       (d) => d.library === 'prom-client' && d.kind === 'counter' && !d.nameIsDynamic,
     );
-    const conventional = { counterTotal: counters.filter((d) => d.name.endsWith('_total')).length };
+    // By name: one `jobs_total` made by three factories is one counter following the convention.
+    const conventional = {
+      counterTotal: new Set(counters.filter((d) => d.name.endsWith('_total')).map((d) => d.name)).size,
+    };
     const houseStyles = withHouseStyles(withLabelHouseStyle(reports, multiWordLabels.size), conventional);
     // A house style is the project's own convention, not a slip: a note on the run says it once, and
     // a new metric that follows it adds nothing (`houseStyle: report` makes it one finding instead).
     const asFinding = ctx.options.houseStyle === 'report';
     for (const r of houseStyles) {
       const grouped = HOUSE_STYLE_IDS.has(r.messageId);
+      const what = r.messageId === 'houseStyle' ? 'metrics' : 'labels';
       const how = grouped
         ? asFinding
-          ? ', reported once (renaming existing metrics breaks their dashboards and alerts; name new ones by the convention)'
-          : ', so not reported (renaming existing metrics breaks their dashboards and alerts; new ones that follow it add nothing)'
+          ? `, reported once (renaming existing ${what} breaks their dashboards and alerts; name new ones by the convention)`
+          : `, so not reported (renaming existing ${what} breaks their dashboards and alerts; new ones that follow it add nothing)`
         : undefined;
       ctx.report({
         ...r,
@@ -381,7 +385,8 @@ function withHouseStyles(
 function withLabelHouseStyle(reports: NamingReport[], multiWordLabels: number): NamingReport[] {
   const camel = reports.filter((r) => r.messageId === 'labelCase');
   const names = new Set(camel.map((r) => r.data.label));
-  if (camel.length < 2 || names.size * 2 <= multiWordLabels) return reports;
+  const metrics = new Set(camel.map((r) => r.metric));
+  if (camel.length < 2 || metrics.size < HOUSE_STYLE_MIN || names.size * 2 <= multiWordLabels) return reports;
   const { first, related } = firstWithRelated(camel, (r) => `\`${r.data.label}\` of \`${r.data.metric}\``);
   const grouped: NamingReport = {
     messageId: 'labelHouseStyle',
@@ -390,7 +395,7 @@ function withLabelHouseStyle(reports: NamingReport[], multiWordLabels: number): 
         names.size === 1
           ? `label \`${first.data.label}\``
           : `label \`${first.data.label}\` and ${names.size - 1} more camelCase label${names.size === 2 ? '' : 's'}`,
-      metrics: String(new Set(camel.map((r) => r.metric)).size),
+      metrics: String(metrics.size),
     },
     loc: first.loc,
     metric: first.metric,

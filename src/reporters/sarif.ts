@@ -142,9 +142,9 @@ export function renderSarif(result: Parameters<Reporter>[0], options: SarifOptio
   return { text: `${JSON.stringify(log, null, 2)}\n`, written: findings.length, dropped };
 }
 
-const RANK = { error: 0, warn: 1, note: 2 };
+const RANK = { error: 0, warn: 1 };
 
-/** The first `limit` findings by severity (errors, then warnings, then notes), back in report order. */
+/** The first `limit` findings by severity (errors, then warnings), back in report order. */
 function worstFirst(findings: Finding[], limit: number): Finding[] {
   if (findings.length <= limit) return findings;
   const order = findings.map((f, i) => ({ f, i }));

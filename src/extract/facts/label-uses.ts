@@ -512,10 +512,16 @@ export class LabelUseCollector {
       // An undeclared key is label-mismatch's finding; the declared ones still say what the fixed call sets.
       for (const { key, value } of entries.props)
         if (!def.labelNamesKnown || def.labelNames.includes(key)) this.use(def, key, value);
-      // `{ ...labels, module }` with `labels` a parameter: the spread may set every other label.
-      const named = new Set(entries.props.map((p) => p.key));
-      const rest = def.labelNames.filter((label) => !named.has(label));
-      for (const spread of entries.unread) this.opaqueUses(def, spread, rest);
+      // `{ ...labels, module }` with `labels` a parameter: the spread may set every label not written after it.
+      // A spread whose type lists its keys (`labels: { tenant; database }`) sets only those.
+      for (const spread of entries.unread) {
+        const keys = this.types.keyNames(spread.expr)?.values;
+        this.opaqueUses(
+          def,
+          spread.expr,
+          def.labelNames.filter((label) => !spread.after.has(label) && (!keys || keys.includes(label))),
+        );
+      }
     }
   }
 
@@ -579,11 +585,16 @@ export class LabelUseCollector {
   private entries(
     literal: ts.ObjectLiteralExpression,
     depth: number,
-  ): { props: { key: string; value: ts.Expression }[]; opaque: boolean; unread: ts.Expression[] } {
+  ): { props: { key: string; value: ts.Expression }[]; opaque: boolean; unread: UnreadSpread[] } {
     const props: { key: string; value: ts.Expression }[] = [];
-    const unread: ts.Expression[] = [];
+    const unread: UnreadSpread[] = [];
     let opaque = false;
     for (const prop of literal.properties) {
+      // A key written after a spread obslint cannot read replaces what the spread may have set.
+      if (!ts.isSpreadAssignment(prop) && prop.name) {
+        const key = ts.isShorthandPropertyAssignment(prop) ? prop.name.text : this.evaluator.keyOf(prop.name);
+        if (key !== undefined) for (const spread of unread) spread.after.add(key);
+      }
       if (ts.isPropertyAssignment(prop)) {
         const key = this.evaluator.keyOf(prop.name);
         if (key === undefined) opaque = true;
@@ -594,17 +605,19 @@ export class LabelUseCollector {
         const inner = depth < 3 ? this.objectLiterals(prop.expression) : [];
         if (inner.length === 0) {
           opaque = true;
-          unread.push(prop.expression);
+          unread.push({ expr: prop.expression, after: new Set() });
           continue;
         }
         // The spread object may be any of its literals: every key of each replaces an earlier one.
         const earlier = props.splice(0);
+        const unreadBefore = unread.slice();
         const spread = inner.flatMap((literal) => {
           const nested = this.entries(literal, depth + 1);
           opaque ||= nested.opaque;
           unread.push(...nested.unread);
           return nested.props;
         });
+        for (const earlierSpread of unreadBefore) for (const q of spread) earlierSpread.after.add(q.key);
         props.push(...earlier.filter((p) => !spread.some((q) => q.key === p.key)), ...spread);
       } else {
         opaque = true;
@@ -736,10 +749,25 @@ export class LabelUseCollector {
   }
 }
 
+/** A spread in a labels object obslint cannot read, and the keys written after it (which it cannot set). */
+interface UnreadSpread {
+  expr: ts.Expression;
+  after: Set<string>;
+}
+
 /** The function whose value `call` is: `return call` in its body, or an arrow's expression body. */
 function returnedBy(call: ts.CallExpression): ts.SignatureDeclaration | undefined {
-  const parent = call.parent;
-  if (ts.isArrowFunction(parent) && parent.body === call) return parent;
+  // `return (h.startTimer() as Stop)`: the same value.
+  let value: ts.Expression = call;
+  while (
+    ts.isParenthesizedExpression(value.parent) ||
+    ts.isAsExpression(value.parent) ||
+    ts.isSatisfiesExpression(value.parent) ||
+    ts.isNonNullExpression(value.parent)
+  )
+    value = value.parent;
+  const parent = value.parent;
+  if (ts.isArrowFunction(parent) && parent.body === value) return parent;
   if (!ts.isReturnStatement(parent)) return undefined;
   const fn = enclosingFunction(parent);
   return fn;

@@ -283,13 +283,21 @@ export class KnownSources {
    * z.infer<typeof AddResultRequestSchema>`: the handler's request is typed by a validation schema
    * (zod, yup, TypeBox, valibot, io-ts), the contract its router validates the input against before
    * the handler runs (ts-rest, tRPC, a validation middleware). As with `Schema.validate(req.body)`
-   * in the handler, the value's type says what gets through. Only the type's arguments count (the
-   * body, query or params a request type is given), read through type aliases a few steps deep.
+   * in the handler, the value's type says what gets through. Only the body, query and params count
+   * (headers and cookies are never typed so), and only the type's arguments (the input a request
+   * type is given), read through type aliases a few steps deep; Express's `Request<P, ResBody,
+   * ReqBody, Query>` by position, its response body (the second) never.
    */
-  private typedBySchema(root: string, node: ts.Node): boolean {
+  private typedBySchema(root: string, input: string, node: ts.Node): boolean {
+    const position = EXPRESS_REQUEST_ARGUMENTS[input];
+    if (position === undefined) return false;
     const decl = lookup(root, node);
     if (decl?.kind !== 'parameter' || !decl.node.type || !ts.isTypeReferenceNode(decl.node.type)) return false;
-    return (decl.node.type.typeArguments ?? []).some((arg) => this.inferredFromSchema(arg, decl.node, 0));
+    const type = decl.node.type;
+    const args = type.typeArguments ?? [];
+    const express = (ts.isIdentifier(type.typeName) ? type.typeName.text : type.typeName.right.text) === 'Request';
+    const candidates = express ? args.filter((_, i) => i === position) : args;
+    return candidates.some((arg) => this.inferredFromSchema(arg, decl.node, 0));
   }
 
   private inferredFromSchema(type: ts.TypeNode, from: ts.Node, depth: number): boolean {
@@ -385,7 +393,8 @@ export class KnownSources {
       if (inputIndex > 0) {
         // `const { error } = Schema.validate(req.body); if (error) return res.status(400)…`: only
         // input the schema accepts gets past the handler's check, and the value's type says what that is.
-        if (validatedIn(node, names.slice(0, inputIndex + 1)) || this.typedBySchema(root, node)) return undefined;
+        if (validatedIn(node, names.slice(0, inputIndex + 1)) || this.typedBySchema(root, names[inputIndex], node))
+          return undefined;
         return unbounded('request-input', 'request input', source, [this.step(node, `\`${source}\` is request input`)]);
       }
       // `req.method`, `ctx.request.method` (but `req.params.method` is request input, above).
@@ -586,6 +595,9 @@ function validatedIn(node: ts.Node, input: readonly string[]): boolean {
   });
   return validated;
 }
+
+/** The request input a schema may type, and its type argument in Express's `Request<P, ResBody, ReqBody, Query>`. */
+const EXPRESS_REQUEST_ARGUMENTS: Record<string, number> = { params: 0, body: 2, query: 3 };
 
 /** Names of the types a validation library infers from a schema: `z.infer`, `z.output`, `yup.InferType`, `Static`, `v.InferOutput`, `t.TypeOf`. */
 const SCHEMA_INFERENCES = new Set([
