@@ -225,6 +225,26 @@ describe('job summary and comment size', () => {
     );
   });
 
+  it("lists the rules' notes on the run (what they did not check and why), at most 20", () => {
+    const note = (i: number) => ({
+      level: 'note' as const,
+      ruleId: 'missing-trace-propagation',
+      message: `package \`svc-${i}\` sets up no tracing yet`,
+      file: `packages/svc-${i}/src/client.ts`,
+      line: 3,
+      column: 1,
+    });
+    const input: ReportInput = {
+      result: { ...base, notices: Array.from({ length: 22 }, (_, i) => note(i)) },
+      failOn: 'error',
+    };
+    const text = jobSummary(input);
+    expect(text).toContain('### Notes');
+    expect(text).toContain('- `packages/svc-0/src/client.ts:3`: package `svc-0` sets up no tracing yet');
+    expect(text).not.toContain('svc-20`');
+    expect(text).toContain('- … 2 more notes');
+  });
+
   it('keeps the comment under GitHub’s 65,536 characters, marker first', () => {
     const input = huge();
     const text = pullRequestComment(input);

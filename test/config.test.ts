@@ -110,6 +110,9 @@ describe('budget file', () => {
     expect(configError('rules:\n  unbounded-label: [error, { names: user_id }]\n').message).toBe(
       'obslint.yaml:2:37: option `names` of rule `unbounded-label` must be array',
     );
+    expect(configError('rules:\n  metric-naming: [warn, { houseStyle: always }]\n').message).toBe(
+      'obslint.yaml:2:39: option `houseStyle` of rule `metric-naming` must be one of "note", "report"',
+    );
     expect(configError('rules:\n  unbounded-label: [error, { nmes: [user_id] }]\n').message).toBe(
       'obslint.yaml:2:30: unknown option `nmes` for rule `unbounded-label`',
     );

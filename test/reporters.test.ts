@@ -135,10 +135,14 @@ describe('reporters', () => {
     const NOTIFIER = 'fixtures/rules/missing-trace-propagation/no-tracing-yet';
     const stylish = await runCli([NOTIFIER, '--max-warnings', '0']);
     expect(stylish.code).toBe(0);
-    expect(stylish.stdout).toMatch(/^note {2}\S*src\/notify\.ts:9:\d+: package `notifier` sets up no tracing yet/m);
+    expect(stylish.stdout).toMatch(
+      /^note {2}\S*src\/notify\.ts:9:\d+: package `notifier` sets up no tracing yet.*obslint\/missing-trace-propagation$/m,
+    );
     expect(stylish.stdout).toContain('✔ no problems (');
     const github = (await runCli([NOTIFIER, '--format', 'github'])).stdout;
-    expect(github).toMatch(/^::notice file=\S*src\/notify\.ts,line=9::package `notifier` sets up no tracing yet/m);
+    expect(github).toMatch(
+      /^::notice file=\S*src\/notify\.ts,line=9,col=\d+,title=obslint\/missing-trace-propagation::package `notifier` sets up no tracing yet/m,
+    );
     const sarif = JSON.parse((await runCli([NOTIFIER, '--format', 'sarif'])).stdout);
     const run = sarif.runs[0];
     expect(run.results).toEqual([]);

@@ -210,6 +210,15 @@ export function jobSummary(input: ReportInput): string {
       }
       for (const n of result.notices.filter((n) => n.level === 'warning').slice(0, 20))
         lines.push(`> [!WARNING]\n> ${n.file ? `${code(n.file)}: ` : ''}${cell(n.message)}`, '');
+      // What the rules did not check and why (a package that traces nothing yet, a naming house style).
+      const ruleNotes = result.notices.filter((n) => n.ruleId !== undefined);
+      if (ruleNotes.length > 0) {
+        lines.push('### Notes', '');
+        for (const n of ruleNotes.slice(0, 20))
+          lines.push(`- ${n.file ? `${where(input, n.file, n.line ?? 1)}: ` : ''}${cell(n.message)}`);
+        if (ruleNotes.length > 20) lines.push(`- … ${plural(ruleNotes.length - 20, 'more note')}`);
+        lines.push('');
+      }
       lines.push(`<sub>obslint ${result.tool.version} · fail-on: ${input.failOn}</sub>`);
       return `${lines.join('\n')}\n`;
     },

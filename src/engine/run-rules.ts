@@ -41,7 +41,8 @@ export function runRules(input: EngineInput): EngineOutput {
   const uses = groupByMetric(catalog.labelUses);
   const calls = groupByMetric(catalog.labelCalls);
   const findings: Finding[] = [];
-  const notices: Notice[] = [];
+  // A rule's note goes through the same suppressions and de-duplication as its findings.
+  const notes = new Set<Finding>();
   for (const rule of input.rules) {
     const setting = config.rules[rule.id];
     const severity = severityOf(rule, config);
@@ -54,23 +55,21 @@ export function runRules(input: EngineInput): EngineOutput {
       estimate: (id) => estimates.get(id)!,
       usesOf: (id) => uses.get(id) ?? [],
       callsOf: (id) => calls.get(id) ?? [],
-      report: (report) =>
-        report.note ? notices.push(toNotice(rule, report)) : findings.push(toFinding(rule, severity, report)),
+      report: (report) => {
+        const finding = toFinding(rule, severity, report);
+        findings.push(finding);
+        if (report.note) notes.add(finding);
+      },
     });
   }
   // Suppress first, then keep one finding per cause: a suppressed first occurrence must not hide the next.
   const { kept, unused } = applyDirectives(findings.sort(compareFindings), input.directives, input.today);
   const unique = dedupe(kept);
-  if (input.reportUnusedDirectives) unique.push(...unused);
-  if (input.requireReason) unique.push(...withoutReason(input.directives));
-  notices.sort(
-    (a, b) =>
-      compareStrings(a.file ?? '', b.file ?? '') ||
-      (a.line ?? 0) - (b.line ?? 0) ||
-      (a.column ?? 0) - (b.column ?? 0) ||
-      compareStrings(a.message, b.message),
-  );
-  return { findings: unique.sort(compareFindings), notices };
+  const notices = unique.filter((f) => notes.has(f)).map(toNotice);
+  const reported = unique.filter((f) => !notes.has(f));
+  if (input.reportUnusedDirectives) reported.push(...unused);
+  if (input.requireReason) reported.push(...withoutReason(input.directives));
+  return { findings: reported.sort(compareFindings), notices };
 }
 
 /** The severity a run uses for a rule: the budget file's, or the rule's default. */
@@ -88,9 +87,9 @@ function messageOf(rule: AnyRule, report: Report<string>): string {
   });
 }
 
-function toNotice(rule: AnyRule, report: Report<string>): Notice {
-  const { file, line, column } = report.loc;
-  return { level: 'note', ruleId: rule.id, message: messageOf(rule, report), file, line, column };
+function toNotice(note: Finding): Notice {
+  const { file, line, column } = note.loc;
+  return { level: 'note', ruleId: note.ruleId, message: note.message, file, line, column };
 }
 
 function toFinding(rule: AnyRule, severity: Severity, report: Report<string>): Finding {

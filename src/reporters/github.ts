@@ -17,7 +17,14 @@ export const github: Reporter = (result, { quiet }) => {
   });
   for (const n of result.notices) {
     if (quiet && n.level !== 'warning') continue;
-    const props = n.file ? ` file=${escapeProperty(n.file)}${n.line ? `,line=${n.line}` : ''}` : '';
+    const props = [
+      ...(n.file ? [`file=${escapeProperty(n.file)}`] : []),
+      ...(n.file && n.line ? [`line=${n.line}`] : []),
+      ...(n.file && n.line && n.column ? [`col=${n.column}`] : []),
+      ...(n.ruleId ? [`title=${escapeProperty(`obslint/${n.ruleId}`)}`] : []),
+    ]
+      .join(',')
+      .replace(/^(?=.)/, ' ');
     lines.push(`::${n.level === 'warning' ? 'warning' : 'notice'}${props}::${escapeData(n.message)}`);
   }
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';

@@ -26,7 +26,9 @@ export const stylish: Reporter = (result, { color, quiet }) => {
   if (notices.length > 0) {
     lines.push('');
     for (const n of notices)
-      lines.push(`${n.level === 'warning' ? c.yellow('warning') : c.dim('note')}  ${noticeWhere(n)}${n.message}`);
+      lines.push(
+        `${n.level === 'warning' ? c.yellow('warning') : c.dim('note')}  ${noticeWhere(n)}${n.message}${n.ruleId ? `  ${c.dim(`obslint/${n.ruleId}`)}` : ''}`,
+      );
   }
   const errors = findings.filter((f) => f.severity === 'error').length;
   const warnings = findings.length - errors;

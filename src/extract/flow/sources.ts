@@ -293,11 +293,14 @@ export class KnownSources {
     if (position === undefined) return false;
     const decl = lookup(root, node);
     if (decl?.kind !== 'parameter' || !decl.node.type || !ts.isTypeReferenceNode(decl.node.type)) return false;
-    const type = decl.node.type;
+    let type = decl.node.type;
+    // `req: SaveScoreRequest` where `type SaveScoreRequest = ApiRequest<undefined, SaveScore>`.
+    const alias = !type.typeArguments && ts.isIdentifier(type.typeName) && this.typeAlias(type.typeName.text, type);
+    if (alias && ts.isTypeReferenceNode(alias.type)) type = alias.type;
     const args = type.typeArguments ?? [];
     const express = (ts.isIdentifier(type.typeName) ? type.typeName.text : type.typeName.right.text) === 'Request';
     const candidates = express ? args.filter((_, i) => i === position) : args;
-    return candidates.some((arg) => this.inferredFromSchema(arg, decl.node, 0));
+    return candidates.some((arg) => this.inferredFromSchema(arg, type, 0));
   }
 
   private inferredFromSchema(type: ts.TypeNode, from: ts.Node, depth: number): boolean {
