@@ -11,7 +11,9 @@ const HOOK_NAME = /^use[A-Z0-9]/;
  * Whether an outbound call runs in the user's browser, where a server's tracing does not reach:
  * a request to a path of the page's own origin (`fetch('/api/…')`, which Node cannot resolve), a
  * call inside a React hook or a callback handed to one, or inside a component that calls hooks
- * (its event handlers), a component file (JSX) of a package that runs no server, a file that
+ * (its event handlers), a module that imports hooks (`import { useState } from 'react'`: a client
+ * component's module, whose helpers its components call) outside a page's server-side data
+ * functions, a component file (JSX) of a package that runs no server, a file that
  * reads `window` or `document`, one written for the DOM (`/// <reference lib="dom" />`), or one
  * that renders a page into it (`render` from `preact`, `createRoot` from `react-dom/client`), or a
  * service worker's code.
@@ -22,6 +24,7 @@ export function runsInBrowser(call: ts.CallExpression | ts.NewExpression, scope:
     sameOriginPath(call) ||
     insideReactHook(call) ||
     insideComponentWithHooks(call) ||
+    (importsHooks(file) && !serverSideOfPage(call)) ||
     (hasJsx(file) && (!runsServer(scope.manifest) || (rendersPages(scope) && !serverSideOfPage(call)))) ||
     usesBrowserGlobals(file) ||
     writtenForTheDom(file) ||
@@ -85,15 +88,30 @@ function insideComponentWithHooks(node: ts.Node): boolean {
 /** Component libraries: in a file importing none, `useContainer(…)` and the like are no hooks. */
 const UI_LIBRARIES = ['react', 'preact', 'htm/preact', 'solid-js', 'vue'];
 
-function importsUiLibrary(file: ts.SourceFile): boolean {
-  return file.statements.some(
-    (s) =>
+/** The imports of a UI library (`react`, `preact/hooks`) in a file. */
+function uiImports(file: ts.SourceFile): ts.ImportDeclaration[] {
+  return file.statements.filter(
+    (s): s is ts.ImportDeclaration =>
       ts.isImportDeclaration(s) &&
       ts.isStringLiteral(s.moduleSpecifier) &&
       UI_LIBRARIES.some((ui) => {
         const module = (s.moduleSpecifier as ts.StringLiteral).text;
         return module === ui || module.startsWith(`${ui}/`);
       }),
+  );
+}
+
+function importsUiLibrary(file: ts.SourceFile): boolean {
+  return uiImports(file).length > 0;
+}
+
+/** `import { useCallback, useState } from 'react'`: hooks, which only components run. */
+function importsHooks(file: ts.SourceFile): boolean {
+  return uiImports(file).some(
+    (s) =>
+      s.importClause?.namedBindings !== undefined &&
+      ts.isNamedImports(s.importClause.namedBindings) &&
+      s.importClause.namedBindings.elements.some((e) => HOOK_NAME.test((e.propertyName ?? e.name).text)),
   );
 }
 

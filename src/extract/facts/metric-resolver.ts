@@ -386,9 +386,11 @@ function forwardsParameter(receiver: ts.Expression): boolean {
   if (!access || !ts.isPropertyAccessExpression(access)) return false;
   const call = access.parent;
   if (!ts.isCallExpression(call) || call.expression !== access) return false;
-  // The labels come first when a value follows them (`inc(labels, 1)`), or alone in `labels(…)`.
+  // The labels come first when a value follows them (`inc(labels, 1)`), or alone in `labels(…)`;
+  // `labels(version, major, minor)` passes values, one per label, not an object handed on.
   const first = call.arguments[0] && skipOuter(call.arguments[0]);
-  const labelsFirst = call.arguments.length >= 2 || access.name.text === 'labels';
+  const positional = access.name.text === 'labels' && call.arguments.length > 1;
+  const labelsFirst = !positional && (call.arguments.length >= 2 || access.name.text === 'labels');
   return (
     labelsFirst && first !== undefined && ts.isIdentifier(first) && lookup(first.text, first)?.kind === 'parameter'
   );
