@@ -203,7 +203,7 @@ export default defineRule({
             : `${who} traces (${setup.what}) but no instrumentation covers ${call.client}`,
           more:
             rest.length > 0
-              ? `; so do ${rest.length} more in this file (lines ${rest.map((r) => r.loc.line).join(', ')})`
+              ? `; so do ${rest.length} more in this file (line${rest.length === 1 ? '' : 's'} ${rest.map((r) => r.loc.line).join(', ')})`
               : '',
           instrumentation: `\`${(call.browser ? WEB_INSTRUMENTATION_FOR : INSTRUMENTATION_FOR)[call.client] ?? ''}\``,
           carrier: CARRIER[call.client].code,

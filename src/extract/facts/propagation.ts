@@ -663,7 +663,16 @@ function hostOf(call: ts.CallExpression | ts.NewExpression): string | undefined 
   }
   const first = call.arguments?.[0] && skipOuter(call.arguments[0]);
   if (!host && first) host = urlObjectHost(first);
-  if (!host && first && ts.isIdentifier(first)) host = literalHost(constantInitializer(first));
+  if (!host && first) {
+    // `fetch(IMDS_URI)`, `fetch(\`${IMDS_URI}${TOKEN_PATH}\`)`, `fetch(BASE + path)`: the constant the URL starts with.
+    const start =
+      ts.isTemplateExpression(first) && first.head.text === ''
+        ? skipOuter(first.templateSpans[0].expression)
+        : ts.isBinaryExpression(first) && first.operatorToken.kind === ts.SyntaxKind.PlusToken
+          ? skipOuter(first.left)
+          : first;
+    if (ts.isIdentifier(start)) host = literalHost(constantInitializer(start));
+  }
   return host ?? instanceHost(call);
 }
 
