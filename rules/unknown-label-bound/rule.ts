@@ -111,7 +111,9 @@ export default defineRule({
       } else if (
         unusedLabels.length > 0 &&
         !mismatched.has(def.id) &&
-        (def.trailLost || !usedCopies.has(twinKey(def)))
+        // A used definition of the same static name is this metric's use (a provider registered
+        // twice, a script's copy of a factory's metric): the exporter serves one metric per name.
+        (!usedCopies.has(twinKey(def)) || (def.trailLost !== undefined && def.nameIsDynamic))
       ) {
         // "Nothing uses it" only where obslint followed the metric everywhere it can go.
         const messageId = def.trailLost?.readAt ? 'unmatched' : def.trailLost ? 'untraced' : 'unused';
