@@ -3,6 +3,7 @@ import type { Bound } from '../../types.js';
 import { finite } from '../../model/bounds.js';
 import { lookup, objectLiteralOfThis, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
 import { text } from './sources.js';
+import { forEachDescendant } from '../syntax/walk.js';
 import { EMPTY_ENV, scalarText, staticStrings, truthiness, type Env, type StaticEvaluator } from './static-eval.js';
 
 /**
@@ -79,7 +80,7 @@ function branchValues(
     const statements: readonly ts.Statement[] = n.statements;
     for (const before of statements.slice(0, statements.indexOf(child)).reverse()) {
       const held = exitUnless(before);
-      const narrowing = held && checked(held);
+      const narrowing = (held && checked(held)) ?? passedThroughGuard(before, subject, evaluator);
       if (narrowing) return narrowing;
     }
   }
@@ -198,6 +199,58 @@ function setElements(set: ts.Expression): ts.Expression | undefined {
   return ts.isNewExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'Set'
     ? e.arguments?.[0]
     : undefined;
+}
+
+/**
+ * `await processEvent(type, payload)` (or `const result = …`) where `processEvent` returns only from
+ * branches that check `type` (`if (type === 'event') { … return … }`) and throws at its end: past
+ * the call, `type` is one of the values it handles.
+ */
+function passedThroughGuard(
+  statement: ts.Statement,
+  subject: string,
+  evaluator: StaticEvaluator,
+): { values: string[]; by: ts.Node } | undefined {
+  const called = ts.isExpressionStatement(statement)
+    ? statement.expression
+    : ts.isVariableStatement(statement) && statement.declarationList.declarations.length === 1
+      ? statement.declarationList.declarations[0].initializer
+      : undefined;
+  const call = called && skipOuter(called);
+  if (!call || !ts.isCallExpression(call)) return undefined;
+  const index = call.arguments.findIndex((a) => skipOuter(a).getText() === subject);
+  const fn = index >= 0 ? localFunction(call.expression) : undefined;
+  const param = fn?.parameters[index];
+  const body = fn?.body;
+  if (!param || !ts.isIdentifier(param.name) || !body || !ts.isBlock(body)) return undefined;
+  if (!ts.isThrowStatement(body.statements[body.statements.length - 1] ?? body)) return undefined;
+  const name = param.name.text;
+  const values: string[] = [];
+  let guarded = true;
+  forEachDescendant(body, (n) => {
+    if (!guarded || (n !== body && ts.isFunctionLike(n))) return false;
+    // A parameter the function reassigns is no longer what the caller passed.
+    if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && n.left.getText() === name)
+      guarded = false;
+    if (!ts.isReturnStatement(n)) return;
+    let allowed: string[] | undefined;
+    for (let child: ts.Node = n, p = n.parent; p !== body && !allowed; child = p, p = p.parent)
+      if (ts.isIfStatement(p) && p.thenStatement === child)
+        allowed = allowedBy(p.expression, name, evaluator, EMPTY_ENV);
+    if (allowed) values.push(...allowed);
+    else guarded = false;
+  });
+  return guarded && values.length > 0 ? { values, by: call } : undefined;
+}
+
+/** The function a callee names in its module: `function f() {}` or `const f = (…) => {}`. */
+function localFunction(callee: ts.Expression): ts.FunctionLikeDeclaration | undefined {
+  const e = skipOuter(callee);
+  if (!ts.isIdentifier(e)) return undefined;
+  const decl = lookup(e.text, e);
+  if (decl?.kind === 'function') return decl.node;
+  const init = decl?.kind === 'variable' && decl.isConst && decl.node.initializer && skipOuter(decl.node.initializer);
+  return init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) ? init : undefined;
 }
 
 /** `if (!check) return;` (or `throw`, `continue`, `break`, a block ending in one): the check past it. */
