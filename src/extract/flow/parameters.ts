@@ -13,8 +13,10 @@ import {
   bindArguments,
   EMPTY_ENV,
   iteratedCollection,
+  mappedTable,
   scalarText,
   staticStrings,
+  tableValues,
   type Env,
   type StaticEvaluator,
 } from './static-eval.js';
@@ -229,7 +231,11 @@ export class ParameterValues {
   private iteratedValues(decl: Extract<Declaration, { kind: 'parameter' }>): Bound | undefined {
     const collection = iteratedCollection(decl.node);
     if (!collection) return undefined;
-    const elements = this.evaluator.elementsAt(this.evaluator.eval(collection), decl.path);
+    const table = mappedTable(collection);
+    const elements = this.evaluator.elementsAt(
+      table ? tableValues(this.evaluator.eval(table)) : this.evaluator.eval(collection),
+      decl.path,
+    );
     const items = elements && staticStrings(elements);
     return items ? finite(items, `elements of \`${text(collection)}\``) : this.typedKeys(collection, decl.path);
   }

@@ -672,6 +672,27 @@ function anyMemberEntries(
   return turns.length > 0 ? turns : undefined;
 }
 
+/**
+ * `Object.keys(config).filter(…).map((key) => OPTIONS[key])`: whatever the keys are, each element is
+ * one of the table's values (a key it lacks reads `undefined`, no value). The table, if so.
+ */
+export function mappedTable(collection: ts.Expression): ts.Expression | undefined {
+  const call = skipOuter(collection);
+  if (!ts.isCallExpression(call) || !ts.isPropertyAccessExpression(call.expression)) return undefined;
+  if (call.expression.name.text !== 'map') return undefined;
+  const callback = call.arguments[0] && skipOuter(call.arguments[0]);
+  if (!callback || !ts.isArrowFunction(callback) || ts.isBlock(callback.body)) return undefined;
+  const read = skipOuter(callback.body);
+  const param = callback.parameters[0];
+  if (!ts.isElementAccessExpression(read) || !param || !ts.isIdentifier(param.name)) return undefined;
+  return skipOuter(read.argumentExpression).getText() === param.name.text ? read.expression : undefined;
+}
+
+/** An object's property values as an array (what iterating any of its keys reads); anything else as it is. */
+export function tableValues(table: Static): Static {
+  return table.k === 'obj' && table.spreadParam === undefined ? { k: 'arr', items: [...table.props.values()] } : table;
+}
+
 /** The initializer of the `const` an identifier names (through an import), if it has one. */
 function constantInitializer(id: ts.Identifier, project: ProjectIndex): ts.Expression | undefined {
   const decl = project.declarationOf(id);
