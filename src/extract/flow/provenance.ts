@@ -35,6 +35,7 @@ import {
   enumValues,
   scalarText,
   staticStrings,
+  tableValues,
   type Env,
   type StaticEvaluator,
 } from './static-eval.js';
@@ -797,6 +798,21 @@ export class ProvenanceAnalyzer implements ValueWalker {
       ) {
         const built = this.pathOf(decl.node.initializer, [...decl.path, e.name.text], env, depth + 1);
         if (built.kind !== 'unknown') return built;
+      }
+      // `const moch = MochOptions[key]; moch.key`: the property of any of a constant table's values.
+      const picked = decl?.kind === 'variable' && decl.isConst && decl.node.initializer;
+      const read = picked && skipOuter(picked);
+      if (
+        read &&
+        ts.isElementAccessExpression(read) &&
+        scalarText(this.evaluator.eval(read.argumentExpression, env)) === undefined
+      ) {
+        const table = this.evaluator.eval(read.expression, env);
+        const items =
+          table.k === 'obj' ? this.evaluator.elementsAt(tableValues(table), [...decl.path, e.name.text]) : undefined;
+        const values = items && staticStrings(items);
+        if (values)
+          return finite([...new Set(values)], `\`${e.name.text}\` of the values of \`${text(read.expression)}\``);
       }
     }
     const name = propertyName(e);
