@@ -77,27 +77,24 @@ export function severityOf(rule: AnyRule, config: ResolvedConfig): Severity | 'o
   return config.rules[rule.id]?.severity ?? rule.meta.defaultSeverity;
 }
 
-function messageOf(rule: AnyRule, report: Report<string>): string {
-  const template = rule.meta.messages[report.messageId];
-  if (template === undefined) throw new Error(`rule ${rule.id} reported unknown messageId "${report.messageId}"`);
-  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, key: string) => {
-    const value = report.data?.[key];
-    if (value === undefined) throw new Error(`rule ${rule.id} message "${report.messageId}" needs data "${key}"`);
-    return typeof value === 'number' ? value.toLocaleString('en-US') : value;
-  });
-}
-
 function toNotice(note: Finding): Notice {
   const { file, line, column } = note.loc;
   return { level: 'note', ruleId: note.ruleId, message: note.message, file, line, column };
 }
 
 function toFinding(rule: AnyRule, severity: Severity, report: Report<string>): Finding {
+  const template = rule.meta.messages[report.messageId];
+  if (template === undefined) throw new Error(`rule ${rule.id} reported unknown messageId "${report.messageId}"`);
+  const message = template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, key: string) => {
+    const value = report.data?.[key];
+    if (value === undefined) throw new Error(`rule ${rule.id} message "${report.messageId}" needs data "${key}"`);
+    return typeof value === 'number' ? value.toLocaleString('en-US') : value;
+  });
   const finding: Finding = {
     ruleId: rule.id,
     severity: report.downgrade && severity === 'error' ? 'warn' : severity,
     messageId: report.messageId,
-    message: messageOf(rule, report),
+    message,
     loc: report.loc,
     fingerprint: fingerprint([
       rule.id,
