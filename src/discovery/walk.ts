@@ -36,6 +36,12 @@ const TEST_FILES = [
   '**/test/**',
   '**/tests/**',
   '**/spec/**',
+  // What a test runner loads before the tests (`setupFiles`): test code, whatever its name.
+  '**/jest.setup.*',
+  '**/vitest.setup.*',
+  '**/setupTests.*',
+  '**/setup-tests.*',
+  '**/test-setup.*',
 ];
 
 /**
