@@ -755,6 +755,28 @@ export class ProvenanceAnalyzer implements ValueWalker {
     return bound.kind === 'unbounded' && bound.category === 'raw-url' ? this.partOf(e, bound) : undefined;
   }
 
+  /**
+   * `const match = Object.entries(STATIC).find(([, v]) => url.endsWith(v)); match?.[0]`: a part of
+   * the element `find` picked from a constant collection, one of that part's values across it.
+   */
+  private partOfFoundElement(e: ts.PropertyAccessExpression | ts.ElementAccessExpression, env: Env): Bound | undefined {
+    const key = ts.isPropertyAccessExpression(e)
+      ? e.name.text
+      : scalarText(this.evaluator.eval(e.argumentExpression, env));
+    const base = skipOuter(e.expression);
+    if (key === undefined || !ts.isIdentifier(base)) return undefined;
+    const decl = lookup(base.text, base);
+    if (decl?.kind !== 'variable' || !decl.isConst || !decl.node.initializer) return undefined;
+    const call = skipOuter(decl.node.initializer);
+    const callee = ts.isCallExpression(call) ? skipOuter(call.expression) : undefined;
+    if (!callee || !ts.isPropertyAccessExpression(callee) || !FINDING_METHODS.has(callee.name.text)) return undefined;
+    const items = this.evaluator.elementsAt(this.evaluator.eval(callee.expression, env), [...decl.path, key]);
+    const values = items && staticStrings(items);
+    return values
+      ? finite([...new Set(values)], `\`${key}\` of an element of \`${text(callee.expression)}\``)
+      : undefined;
+  }
+
   private member(e: ts.PropertyAccessExpression | ts.ElementAccessExpression, env: Env, depth: number): Bound {
     // A constant is a constant, whatever its path looks like (`KIND.message`, `config.host`).
     const constant = scalarText(this.evaluator.eval(e, env));
@@ -815,6 +837,8 @@ export class ProvenanceAnalyzer implements ValueWalker {
           return finite([...new Set(values)], `\`${e.name.text}\` of the values of \`${text(read.expression)}\``);
       }
     }
+    const found = this.partOfFoundElement(e, env);
+    if (found) return found;
     const name = propertyName(e);
     const evaluated = this.evaluator.eval(e, env);
     const value = scalarText(evaluated);
@@ -860,6 +884,9 @@ export class ProvenanceAnalyzer implements ValueWalker {
     return unknown(`\`${text(e)}\` is a property obslint cannot bound`, text(e));
   }
 }
+
+/** Array methods that return one of the array's elements (or undefined). */
+const FINDING_METHODS = new Set(['find', 'findLast']);
 
 /**
  * `reply.rpcStatus` in a hook whose `reply` the framework types: the type the project gives the
