@@ -32,6 +32,7 @@ import type { TypeOracle } from '../flow/type-oracle.js';
 import { isInjected, type ValueFlow } from '../flow/value-flow.js';
 import { forEachDescendant } from '../syntax/walk.js';
 import { writesToObject } from '../syntax/object-writes.js';
+import { outermost } from '../syntax/builtin-calls.js';
 import { returnedParameters } from '../syntax/functions.js';
 
 export interface LabelFacts {
@@ -758,14 +759,7 @@ interface UnreadSpread {
 /** The function whose value `call` is: `return call` in its body, or an arrow's expression body. */
 function returnedBy(call: ts.CallExpression): ts.SignatureDeclaration | undefined {
   // `return (h.startTimer() as Stop)`: the same value.
-  let value: ts.Expression = call;
-  while (
-    ts.isParenthesizedExpression(value.parent) ||
-    ts.isAsExpression(value.parent) ||
-    ts.isSatisfiesExpression(value.parent) ||
-    ts.isNonNullExpression(value.parent)
-  )
-    value = value.parent;
+  const value = outermost(call);
   const parent = value.parent;
   if (ts.isArrowFunction(parent) && parent.body === value) return parent;
   if (!ts.isReturnStatement(parent)) return undefined;

@@ -160,14 +160,15 @@ function isProxyHandlerArgument(node: ts.Expression): boolean {
         callee.expression.text === 'Proxy';
 }
 
-/** The expression an object literal is the value of, through parentheses and type assertions. */
-function outermost(node: ts.Expression): ts.Expression {
+/** The expression a value is the value of, through parentheses, type assertions and `!`. */
+export function outermost(node: ts.Expression): ts.Expression {
   let at: ts.Expression = node;
   while (
     ts.isParenthesizedExpression(at.parent) ||
     ts.isAsExpression(at.parent) ||
     ts.isSatisfiesExpression(at.parent) ||
-    ts.isTypeAssertionExpression(at.parent)
+    ts.isTypeAssertionExpression(at.parent) ||
+    ts.isNonNullExpression(at.parent)
   )
     at = at.parent;
   return at;
