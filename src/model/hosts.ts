@@ -1,4 +1,4 @@
-import { escapeRegExp } from '../util/regexp.js';
+import { wildcardRegExp } from '../util/regexp.js';
 
 /**
  * Names that only resolve inside a private network: a call to one of them stays within the
@@ -37,8 +37,7 @@ function isPrivateAddress(host: string): boolean {
 export function hostMatches(host: string, pattern: string): boolean {
   const p = pattern.toLowerCase();
   if (!p.includes('*')) return host === p || host.endsWith(`.${p}`);
-  const escaped = p.split('*').map(escapeRegExp);
-  return new RegExp(`^${escaped.join('.*')}$`).test(host);
+  return wildcardRegExp(p).test(host);
 }
 
 /**

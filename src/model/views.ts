@@ -1,5 +1,5 @@
 import type { ViewFact } from '../types.js';
-import { escapeRegExp } from '../util/regexp.js';
+import { wildcardRegExp } from '../util/regexp.js';
 
 /** `http.server.*` style instrument-name selectors, and the meter a view is limited to. */
 export function viewMatches(
@@ -10,7 +10,7 @@ export function viewMatches(
 ): boolean {
   if (view.meterName !== undefined && view.meterName !== meter) return false;
   if (view.instrumentType !== undefined && view.instrumentType !== INSTRUMENT_TYPES[kind ?? '']) return false;
-  return glob(view.instrumentName).test(instrument);
+  return wildcardRegExp(view.instrumentName).test(instrument);
 }
 
 /** sdk-metrics' InstrumentType names, by the creating call. */
@@ -23,7 +23,3 @@ const INSTRUMENT_TYPES: Record<string, string> = {
   createObservableUpDownCounter: 'OBSERVABLE_UP_DOWN_COUNTER',
   createObservableGauge: 'OBSERVABLE_GAUGE',
 };
-
-function glob(pattern: string): RegExp {
-  return new RegExp(`^${pattern.split('*').map(escapeRegExp).join('.*')}$`);
-}

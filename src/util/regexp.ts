@@ -2,3 +2,8 @@
 export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/** A pattern whose `*` stands for any characters (`http.server.*`, `*.svc.cluster.local`), matched whole. */
+export function wildcardRegExp(pattern: string): RegExp {
+  return new RegExp(`^${pattern.split('*').map(escapeRegExp).join('.*')}$`);
+}

@@ -591,13 +591,15 @@ export class LabelUseCollector {
     const unread: UnreadSpread[] = [];
     let opaque = false;
     for (const prop of literal.properties) {
+      const key =
+        ts.isSpreadAssignment(prop) || !prop.name
+          ? undefined
+          : ts.isShorthandPropertyAssignment(prop)
+            ? prop.name.text
+            : this.evaluator.keyOf(prop.name);
       // A key written after a spread obslint cannot read replaces what the spread may have set.
-      if (!ts.isSpreadAssignment(prop) && prop.name) {
-        const key = ts.isShorthandPropertyAssignment(prop) ? prop.name.text : this.evaluator.keyOf(prop.name);
-        if (key !== undefined) for (const spread of unread) spread.after.add(key);
-      }
+      if (key !== undefined) for (const spread of unread) spread.after.add(key);
       if (ts.isPropertyAssignment(prop)) {
-        const key = this.evaluator.keyOf(prop.name);
         if (key === undefined) opaque = true;
         else props.push({ key, value: prop.initializer });
       } else if (ts.isShorthandPropertyAssignment(prop)) {
@@ -762,9 +764,7 @@ function returnedBy(call: ts.CallExpression): ts.SignatureDeclaration | undefine
   const value = outermost(call);
   const parent = value.parent;
   if (ts.isArrowFunction(parent) && parent.body === value) return parent;
-  if (!ts.isReturnStatement(parent)) return undefined;
-  const fn = enclosingFunction(parent);
-  return fn;
+  return ts.isReturnStatement(parent) ? enclosingFunction(parent) : undefined;
 }
 
 /**

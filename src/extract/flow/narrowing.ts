@@ -4,6 +4,7 @@ import { finite } from '../../model/bounds.js';
 import { lookup, objectLiteralOfThis, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
 import { text } from './sources.js';
 import { forEachDescendant } from '../syntax/walk.js';
+import { functionOfDeclaration } from '../syntax/functions.js';
 import { EMPTY_ENV, scalarText, staticStrings, truthiness, type Env, type StaticEvaluator } from './static-eval.js';
 
 /**
@@ -221,7 +222,7 @@ function passedThroughGuard(
   const index = call.arguments.findIndex((a) => skipOuter(a).getText() === subject);
   const fn = index >= 0 ? localFunction(call.expression) : undefined;
   const param = fn?.parameters[index];
-  const body = fn?.body;
+  const body = fn && (fn as ts.FunctionLikeDeclaration).body;
   if (!param || !ts.isIdentifier(param.name) || !body || !ts.isBlock(body)) return undefined;
   if (!ts.isThrowStatement(body.statements[body.statements.length - 1] ?? body)) return undefined;
   const name = param.name.text;
@@ -243,14 +244,11 @@ function passedThroughGuard(
   return guarded && values.length > 0 ? { values, by: call } : undefined;
 }
 
-/** The function a callee names in its module: `function f() {}` or `const f = (…) => {}`. */
-function localFunction(callee: ts.Expression): ts.FunctionLikeDeclaration | undefined {
+/** The function a callee names in its module: `function f() {}` or `const f = (…) => {}` (not a `let`). */
+function localFunction(callee: ts.Expression): ts.SignatureDeclaration | undefined {
   const e = skipOuter(callee);
-  if (!ts.isIdentifier(e)) return undefined;
-  const decl = lookup(e.text, e);
-  if (decl?.kind === 'function') return decl.node;
-  const init = decl?.kind === 'variable' && decl.isConst && decl.node.initializer && skipOuter(decl.node.initializer);
-  return init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) ? init : undefined;
+  const decl = ts.isIdentifier(e) ? lookup(e.text, e) : undefined;
+  return decl?.kind === 'variable' && !decl.isConst ? undefined : functionOfDeclaration(decl);
 }
 
 /** `if (!check) return;` (or `throw`, `continue`, `break`, a block ending in one): the check past it. */

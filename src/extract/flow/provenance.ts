@@ -37,6 +37,7 @@ import {
   staticStrings,
   tableValues,
   type Env,
+  type Static,
   type StaticEvaluator,
 } from './static-eval.js';
 import { narrowed } from './narrowing.js';
@@ -756,10 +757,14 @@ export class ProvenanceAnalyzer implements ValueWalker {
   }
 
   /**
-   * `const match = Object.entries(STATIC).find(([, v]) => url.endsWith(v)); match?.[0]`: a part of
-   * the element `find` picked from a constant collection, one of that part's values across it.
+   * A part of an element a `const` picked from a constant collection, one of that part's values
+   * across it: `const moch = MochOptions[key]; moch.key` (any of a table's values, whatever the key),
+   * `const match = Object.entries(STATIC).find(([, v]) => url.endsWith(v)); match?.[0]`.
    */
-  private partOfFoundElement(e: ts.PropertyAccessExpression | ts.ElementAccessExpression, env: Env): Bound | undefined {
+  private partOfPickedElement(
+    e: ts.PropertyAccessExpression | ts.ElementAccessExpression,
+    env: Env,
+  ): Bound | undefined {
     const key = ts.isPropertyAccessExpression(e)
       ? e.name.text
       : scalarText(this.evaluator.eval(e.argumentExpression, env));
@@ -767,14 +772,27 @@ export class ProvenanceAnalyzer implements ValueWalker {
     if (key === undefined || !ts.isIdentifier(base)) return undefined;
     const decl = lookup(base.text, base);
     if (decl?.kind !== 'variable' || !decl.isConst || !decl.node.initializer) return undefined;
-    const call = skipOuter(decl.node.initializer);
-    const callee = ts.isCallExpression(call) ? skipOuter(call.expression) : undefined;
-    if (!callee || !ts.isPropertyAccessExpression(callee) || !FINDING_METHODS.has(callee.name.text)) return undefined;
-    const items = this.evaluator.elementsAt(this.evaluator.eval(callee.expression, env), [...decl.path, key]);
+    const picked = this.pickedFrom(skipOuter(decl.node.initializer), env);
+    const items = picked && this.evaluator.elementsAt(picked.elements, [...decl.path, key]);
     const values = items && staticStrings(items);
-    return values
-      ? finite([...new Set(values)], `\`${key}\` of an element of \`${text(callee.expression)}\``)
-      : undefined;
+    return values ? finite([...new Set(values)], `\`${key}\` of ${picked.what}`) : undefined;
+  }
+
+  /** The collection a picking expression takes one element of: `TABLE[anyKey]`, `list.find(…)`. */
+  private pickedFrom(read: ts.Expression, env: Env): { elements: Static; what: string } | undefined {
+    if (ts.isElementAccessExpression(read)) {
+      if (scalarText(this.evaluator.eval(read.argumentExpression, env)) !== undefined) return undefined;
+      const table = this.evaluator.eval(read.expression, env);
+      return table.k === 'obj'
+        ? { elements: tableValues(table), what: `the values of \`${text(read.expression)}\`` }
+        : undefined;
+    }
+    const callee = ts.isCallExpression(read) ? skipOuter(read.expression) : undefined;
+    if (!callee || !ts.isPropertyAccessExpression(callee) || !FINDING_METHODS.has(callee.name.text)) return undefined;
+    return {
+      elements: this.evaluator.eval(callee.expression, env),
+      what: `an element of \`${text(callee.expression)}\``,
+    };
   }
 
   private member(e: ts.PropertyAccessExpression | ts.ElementAccessExpression, env: Env, depth: number): Bound {
@@ -821,24 +839,9 @@ export class ProvenanceAnalyzer implements ValueWalker {
         const built = this.pathOf(decl.node.initializer, [...decl.path, e.name.text], env, depth + 1);
         if (built.kind !== 'unknown') return built;
       }
-      // `const moch = MochOptions[key]; moch.key`: the property of any of a constant table's values.
-      const picked = decl?.kind === 'variable' && decl.isConst && decl.node.initializer;
-      const read = picked && skipOuter(picked);
-      if (
-        read &&
-        ts.isElementAccessExpression(read) &&
-        scalarText(this.evaluator.eval(read.argumentExpression, env)) === undefined
-      ) {
-        const table = this.evaluator.eval(read.expression, env);
-        const items =
-          table.k === 'obj' ? this.evaluator.elementsAt(tableValues(table), [...decl.path, e.name.text]) : undefined;
-        const values = items && staticStrings(items);
-        if (values)
-          return finite([...new Set(values)], `\`${e.name.text}\` of the values of \`${text(read.expression)}\``);
-      }
     }
-    const found = this.partOfFoundElement(e, env);
-    if (found) return found;
+    const picked = this.partOfPickedElement(e, env);
+    if (picked) return picked;
     const name = propertyName(e);
     const evaluated = this.evaluator.eval(e, env);
     const value = scalarText(evaluated);

@@ -295,15 +295,15 @@ export class KnownSources {
     if (decl?.kind !== 'parameter' || !decl.node.type || !ts.isTypeReferenceNode(decl.node.type)) return false;
     let type = decl.node.type;
     // `req: SaveScoreRequest` where `type SaveScoreRequest = ApiRequest<undefined, SaveScore>`.
-    const alias = !type.typeArguments && ts.isIdentifier(type.typeName) && this.typeAlias(type.typeName.text, type);
+    const alias = !type.typeArguments && ts.isIdentifier(type.typeName) && this.typeAlias(type.typeName);
     if (alias && ts.isTypeReferenceNode(alias.type)) type = alias.type;
     const args = type.typeArguments ?? [];
     const express = (ts.isIdentifier(type.typeName) ? type.typeName.text : type.typeName.right.text) === 'Request';
     const candidates = express ? args.filter((_, i) => i === position) : args;
-    return candidates.some((arg) => this.inferredFromSchema(arg, type, 0));
+    return candidates.some((arg) => this.inferredFromSchema(arg, 0));
   }
 
-  private inferredFromSchema(type: ts.TypeNode, from: ts.Node, depth: number): boolean {
+  private inferredFromSchema(type: ts.TypeNode, depth: number): boolean {
     if (depth > 3) return false;
     let found = false;
     forEachDescendant(type, (n) => {
@@ -311,21 +311,17 @@ export class KnownSources {
       if (!ts.isTypeReferenceNode(n)) return;
       if (isSchemaInference(n)) found = true;
       else if (ts.isIdentifier(n.typeName)) {
-        const alias = this.typeAlias(n.typeName.text, from);
-        found = alias !== undefined && this.inferredFromSchema(alias.type, alias, depth + 1);
+        const alias = this.typeAlias(n.typeName);
+        found = alias !== undefined && this.inferredFromSchema(alias.type, depth + 1);
       }
       if (found) return false;
     });
     return found;
   }
 
-  /** The type alias a name refers to where it is used, in the same file or through an import. */
-  private typeAlias(name: string, from: ts.Node): ts.TypeAliasDeclaration | undefined {
-    let decl = lookup(name, from);
-    if (decl?.kind === 'import') {
-      const file = this.project.resolveModule(decl.module, from.getSourceFile().fileName);
-      decl = file ? this.project.findExport(file, decl.imported) : undefined;
-    }
+  /** The type alias a type name refers to, in the same file or through an import. */
+  private typeAlias(name: ts.Identifier): ts.TypeAliasDeclaration | undefined {
+    const decl = this.project.declarationOf(name);
     return decl?.kind === 'type' && ts.isTypeAliasDeclaration(decl.node) ? decl.node : undefined;
   }
 
