@@ -1,13 +1,13 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../src/api.js';
+import { tempDir } from './helpers/cli.js';
 import { FIXTURES } from './helpers/fixtures.js';
 
 /** The no-tracing-yet fixture in a temporary directory, with `comment` above its first call. */
 function withComment(comment: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'obslint-notes-'));
+  const dir = tempDir('obslint-notes-');
   cpSync(join(FIXTURES, 'rules/missing-trace-propagation/no-tracing-yet'), dir, { recursive: true });
   const file = join(dir, 'src/notify.ts');
   const lines = readFileSync(file, 'utf8').split('\n');
