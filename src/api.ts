@@ -7,7 +7,7 @@ import { combineFacts, parseFacts, serializeFacts, settingsDigest, sharedFile } 
 import { UsageError, UserError } from './config/errors.js';
 import { BASELINE_FILE_NAME, findBaselineFile, readBaseline, writeBaseline } from './config/baseline.js';
 import { findConfigFile, loadConfig } from './config/load.js';
-import type { ResolvedConfig } from './config/types.js';
+import type { ConventionScope, ResolvedConfig } from './config/types.js';
 import { diffRevisions, type DiffOptions } from './diff/run.js';
 import { discoverSync, type Discovery } from './discovery/discover.js';
 import { unchanged } from './discovery/consulted.js';
@@ -33,7 +33,7 @@ import { mergeExtractions, partitionByProcess } from './extract/process-partitio
 import { ProjectSources } from './project-sources.js';
 import { concurrencyOf, extractInParallel } from './extraction-pool.js';
 import { filesChangedSince, type ChangedFiles } from './git/changed-files.js';
-import type { Notice, RunDiff, RunResult } from './types.js';
+import type { Location, Notice, RunDiff, RunResult } from './types.js';
 import { docsUrl, VERSION } from './util/package.js';
 import { displayPath, toPosix } from './util/paths.js';
 import { PhaseTimer } from './util/phase-timer.js';
@@ -69,6 +69,13 @@ export interface AnalyzeOptions {
    * budgets and other files' metrics bound the changed files as in a full run.
    */
   changedSince?: string;
+  /** Where conventions (naming, summaries) are findings; the budget file's `conventions` when omitted. */
+  conventions?: ConventionScope;
+  /**
+   * The lines a change added, by absolute path (the GitHub Action's pull request diff): conventions
+   * there are findings. `changedSince` and named files mark their own.
+   */
+  changedLines?: ReadonlyMap<string, ReadonlySet<number>>;
 }
 
 /** The one entry point every front end calls: discovery → extract → estimate → rules. */
@@ -456,6 +463,7 @@ function conclude(
       reportUnusedDirectives: options.reportUnusedDirectives ?? false,
       requireReason: options.requireReason ?? false,
       today: options.today ?? new Date().toISOString().slice(0, 10),
+      changed: (options.conventions ?? config.conventions) === 'everywhere' ? undefined : changedCode(run),
     });
     return { estimates, allFindings, ruleNotices };
   });
@@ -507,6 +515,23 @@ function conclude(
   };
   if (baselineSummary) result.baseline = baselineSummary;
   return result;
+}
+
+/**
+ * Which lines a change added, for conventions: the pull request's diff, `--changed-since`'s (an
+ * untracked file is new throughout), every line of named files; none in a run over a directory.
+ */
+function changedCode(run: Conclusion): (loc: Location) => boolean {
+  const { root, changed, wholeProject, targets, options } = run;
+  const lines = options.changedLines;
+  if (lines) return (loc) => lines.get(resolve(root, loc.file))?.has(loc.line) ?? false;
+  if (changed)
+    return (loc) => {
+      const abs = resolve(root, loc.file);
+      return changed.files.has(abs) && (changed.lines.get(abs)?.has(loc.line) ?? true);
+    };
+  if (!wholeProject) return (loc) => targets.has(resolve(root, loc.file));
+  return () => false;
 }
 
 /**

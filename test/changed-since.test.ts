@@ -253,6 +253,46 @@ export function recordPayment(outcome: Outcome): void {
     expect(after.result.findings).toEqual([...budget, ...before.result.findings]);
   });
 
+  it('reports conventions on the lines the branch adds, and notes those on established lines', async () => {
+    const established = `import { Counter } from 'prom-client';
+
+export const refunds = new Counter({ name: 'orders_refunds', help: 'Refunds issued' });
+`;
+    const repo = ordersApiRepo({ 'lib/refunds.ts': established });
+    gitIn(repo, ['checkout', '--quiet', '-b', 'feature']);
+    write(
+      repo,
+      'lib/refunds.ts',
+      `${established}export const chargebacks = new Counter({ name: 'orders_chargebacks', help: 'Chargebacks received' });
+`,
+    );
+    write(
+      repo,
+      'lib/payouts.ts',
+      "import { Histogram } from 'prom-client';\n\nexport const payouts = new Histogram({ name: 'orders_payout_ms', help: 'Payout time' });\n",
+    );
+
+    const full = await lint(repo, []);
+    expect(where(full.result).filter((w) => w.includes('metric-naming'))).toEqual([]);
+    expect(full.result.notices.filter((n) => n.ruleId === 'metric-naming').map((n) => n.message)).toEqual([
+      expect.stringMatching(
+        /^3 metric-naming findings on established code \(`orders_payout_ms`, `orders_refunds`, `orders_chargebacks`\)/,
+      ),
+    ]);
+
+    const changed = await lint(repo, ['--changed-since', 'main']);
+    // The counter the branch adds to lib/refunds.ts (line 4) and the untracked file's: the counter
+    // on line 3 was there before the branch and is noted, not reported.
+    expect(where(changed.result)).toEqual(['lib/payouts.ts:3 metric-naming', 'lib/refunds.ts:4 metric-naming']);
+    expect(changed.result.notices.filter((n) => n.ruleId === 'metric-naming')).toMatchObject([
+      {
+        file: 'lib/refunds.ts',
+        line: 3,
+        message: expect.stringMatching(/^1 metric-naming finding on established code \(`orders_refunds`\)/),
+      },
+    ]);
+  });
+
   it('exits 2 with a clear message for an unknown revision, outside a repository, and without git', async () => {
     const repo = ordersApiRepo();
     const unknown = await runCli(['--changed-since', 'nope'], { cwd: repo });

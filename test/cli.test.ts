@@ -24,7 +24,11 @@ describe('obslint CLI', () => {
     expect(run.stdout).toMatch(
       / {2}8:32 {2}error {2}label `path` of `inventory_lookups_total` takes `req\.originalUrl` \(raw URL, unbounded\).* {2}obslint\/untemplated-route/,
     );
-    expect(run.stdout).toMatch(/✖ 5 problems \(3 errors, 2 warnings\)/);
+    expect(run.stdout).toMatch(/✖ 4 problems \(3 errors, 1 warning\)/);
+    // A run over a directory knows no change: the summary, a convention, is a note on established code.
+    expect(run.stdout).toMatch(
+      /note {2}fixtures\/projects\/inventory-service\/src\/metrics\.ts:44:29: 1 summary-quantiles finding on established code \(`inventory_sync_duration_seconds`\), not reported .* {2}obslint\/summary-quantiles/,
+    );
     expect(run.stdout).toContain('rules/untemplated-route/README.md');
   });
 
@@ -37,9 +41,11 @@ describe('obslint CLI', () => {
 
   it('exits 0 with warnings only, and 1 when they exceed --max-warnings', async () => {
     const dir = tempProject({ 'src/metrics.ts': WARNING_ONLY });
-    expect((await runCli(['.'], { cwd: dir })).code).toBe(0);
-    expect((await runCli(['.', '--max-warnings', '0'], { cwd: dir })).code).toBe(1);
-    expect((await runCli(['.', '--max-warnings', '1'], { cwd: dir })).code).toBe(0);
+    // A named file is what a change touches: its conventions are findings.
+    const named = ['src/metrics.ts'];
+    expect((await runCli(named, { cwd: dir })).code).toBe(0);
+    expect((await runCli([...named, '--max-warnings', '0'], { cwd: dir })).code).toBe(1);
+    expect((await runCli([...named, '--max-warnings', '1'], { cwd: dir })).code).toBe(0);
   });
 
   it('--quiet reports errors only', async () => {
@@ -47,7 +53,7 @@ describe('obslint CLI', () => {
     expect(run.stdout).not.toMatch(/\d+:\d+ {2}warning/);
     expect(run.stdout).toContain('3 problems (3 errors, 0 warnings)');
     const dir = tempProject({ 'src/metrics.ts': WARNING_ONLY });
-    expect((await runCli(['.', '--quiet', '--max-warnings', '0'], { cwd: dir })).code).toBe(0);
+    expect((await runCli(['src/metrics.ts', '--quiet', '--max-warnings', '0'], { cwd: dir })).code).toBe(0);
   });
 
   it('exits 2 on a missing path, naming it, without a stack trace', async () => {

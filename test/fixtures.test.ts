@@ -15,7 +15,7 @@ describe('fixture projects', () => {
   for (const dir of dirs) {
     it(relative(FIXTURES, dir), async () => {
       const expected = readExpected(dir);
-      const result = await runFixture(dir);
+      const result = await runFixture(dir, expected);
       expect(findingKeys(result)).toEqual(expected.findings.map((f) => `${f.file}:${f.line} ${f.rule}`));
       for (const f of expected.findings) {
         const found = result.findings.filter(

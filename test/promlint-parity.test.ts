@@ -69,7 +69,7 @@ async function namingMessages(names: string[], kind = 'Gauge'): Promise<Map<stri
       'package.json': '{ "name": "parity", "dependencies": { "prom-client": "^15.1.3" } }',
       'src/metrics.ts': `import { ${kind} } from 'prom-client';\nexport const m = new ${kind}({ name: '${name}', help: 'Test metric.' });`,
     });
-    const result = await analyze({ cwd: dir, paths: ['.'] });
+    const result = await analyze({ cwd: dir, paths: ['.'], conventions: 'everywhere' });
     for (const f of result.findings) if (f.ruleId === 'metric-naming') byMetric.get(f.metric!)?.push(f.message);
   }
   return byMetric;

@@ -167,6 +167,22 @@ export default defineRule({
     defaultSeverity: 'warn',
     scope: 'file',
     messages: MESSAGES,
+    // Not names that break something: `__` labels, invalid OTel names, bucket and quantile label names.
+    conventions: [
+      'camelCase',
+      'counterTotal',
+      'nonCounterTotal',
+      'reservedSuffix',
+      'nonBaseUnit',
+      'abbreviatedUnit',
+      'typeInName',
+      'colon',
+      'labelCase',
+      'otelCase',
+      'otelTotal',
+      'otelUnitInName',
+      'counterSlips',
+    ],
   },
   defaultOptions: { houseStyle: 'note' },
   check(ctx) {

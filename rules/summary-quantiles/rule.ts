@@ -14,6 +14,7 @@ export default defineRule({
       quantilesShared:
         '`{{wrapper}}` creates summaries (`{{metric}}` and {{more}} more) that compute {{quantiles}} per process: a p99 cannot be averaged or summed across instances; make it create Histograms (`histogram_quantile()`), or set `percentiles: []` if you only need `_sum` and `_count`',
     },
+    conventions: ['quantiles', 'quantilesShared'],
   },
   defaultOptions: {},
   check(ctx) {

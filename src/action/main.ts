@@ -4,7 +4,7 @@ import { provideCompilerStage, analyze, diff } from '../api.js';
 import * as compilerStage from '../extraction-stage.js';
 import { UserError } from '../config/errors.js';
 import { GitError } from '../git/git.js';
-import { changedLines, repositoryRoot } from '../git/revision.js';
+import { changedLines, comparisonBase, repositoryRoot, resolveCommit } from '../git/revision.js';
 import { seriesTotal } from '../diff/compare.js';
 import type { Finding, RunDiff } from '../types.js';
 import { toPosix } from '../util/paths.js';
@@ -55,15 +55,20 @@ async function runAction(): Promise<void> {
   const paths = inputs.paths.map((p) => toPosix(relative(cwd, resolve(workspace, p))) || '.');
   const configFile = inputs.config ? resolve(workspace, inputs.config) : undefined;
 
+  // The lines the pull request changes are known before the analysis: conventions there are findings.
+  const base = await pullRequestBase(inputs, context, root);
+  const changedLines = base.changed
+    ? new Map([...base.changed].map(([file, lines]) => [resolve(root!, file), lines]))
+    : undefined;
   core.info(`obslint: analysing ${paths.join(', ')}${configFile ? ` with ${inputs.config}` : ''}`);
-  const result = await analyze({ cwd, paths, configFile });
+  const result = await analyze({ cwd, paths, configFile, changedLines });
   const errors = result.findings.filter((f) => f.severity === 'error').length;
   const warnings = result.findings.filter((f) => f.severity === 'warn').length;
   core.info(
     `obslint: ${result.stats.filesDiscovered} files, ${result.stats.metrics} metrics, ${counted(errors, warnings)}`,
   );
 
-  const compared = await compare(inputs, context, { root, cwd, paths, configFile, result });
+  const compared = await compare(base, { cwd, paths, configFile, result, tempDir: context.tempDir });
   const changed = compared.changed ? onChangedLines(result.findings, compared.changed) : undefined;
   let warningsIssued = 0;
 
@@ -140,37 +145,53 @@ interface Comparison {
   error?: string;
 }
 
+/** The pull request's base, asked of git before the analysis; `changed` when it could be read. */
+interface BaseRevision extends Comparison {
+  /** As the inputs or the event name it. */
+  ref?: string;
+}
+
+async function pullRequestBase(inputs: ActionInputs, context: RunContext, root?: string): Promise<BaseRevision> {
+  const ref = inputs.baseRef ?? context.pullRequest?.baseSha;
+  if (!ref)
+    return {
+      noDiff: 'No base revision to compare with: this run is not for a pull request and `base-ref` is not set.',
+    };
+  if (!root) {
+    const error = `cannot compare with ${ref}: the workspace is not a git repository (check it out with actions/checkout)`;
+    return { ref, noDiff: `No series delta: ${error}.`, error };
+  }
+  try {
+    const commit = await comparisonBase(root, await resolveCommit(root, ref));
+    return { ref, changed: await changedLines(root, commit) };
+  } catch (error) {
+    if (!(error instanceof GitError)) throw error;
+    return { ref, noDiff: `No series delta: ${error.message}.`, error: error.message };
+  }
+}
+
 async function compare(
-  inputs: ActionInputs,
-  context: RunContext,
+  base: BaseRevision,
   run: {
-    root?: string;
     cwd: string;
     paths: string[];
     configFile?: string;
     result: Awaited<ReturnType<typeof analyze>>;
+    tempDir?: string;
   },
 ): Promise<Comparison> {
-  const base = inputs.baseRef ?? context.pullRequest?.baseSha;
-  if (!base)
-    return {
-      noDiff: 'No base revision to compare with: this run is not for a pull request and `base-ref` is not set.',
-    };
-  if (!run.root) {
-    const error = `cannot compare with ${base}: the workspace is not a git repository (check it out with actions/checkout)`;
-    return { noDiff: `No series delta: ${error}.`, error };
-  }
+  if (!base.ref || !base.changed) return base;
   try {
-    core.info(`obslint: comparing with ${base}`);
+    core.info(`obslint: comparing with ${base.ref}`);
     const result = await diff({
       cwd: run.cwd,
-      base,
+      base: base.ref,
       paths: run.paths,
       configFile: run.configFile,
       head: run.result,
-      tempDir: context.tempDir,
+      tempDir: run.tempDir,
     });
-    return { diff: result, changed: await changedLines(run.root, result.base.commit) };
+    return { diff: result, changed: base.changed };
   } catch (error) {
     if (!(error instanceof GitError)) throw error;
     return { noDiff: `No series delta: ${error.message}.`, error: error.message };

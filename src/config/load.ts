@@ -122,6 +122,7 @@ function resolveConfig(
     })),
     rules,
     ignore: raw.ignore ?? [],
+    conventions: raw.conventions ?? 'changed',
     propagation: {
       instrumented: raw.propagation?.instrumented ?? [],
       internalHosts: (raw.propagation?.internalHosts ?? []).map((h) => h.toLowerCase()),

@@ -2,6 +2,13 @@ import type { Severity, WrapperSpec } from '../types.js';
 
 export type RuleSetting = Severity | 'off';
 
+/**
+ * `changed`: a convention (a metric's name, a summary where a histogram aggregates) is a finding on
+ * the lines a change adds, and one note per rule on established code, whose dashboards and alerts a
+ * rename would break. `everywhere`: a finding wherever it is.
+ */
+export type ConventionScope = 'changed' | 'everywhere';
+
 /** What the user wrote in obslint.yaml; every key optional. */
 export interface BudgetFile {
   version?: 1;
@@ -12,6 +19,7 @@ export interface BudgetFile {
   owners?: { name?: string; paths: string[]; maxSeries: number }[];
   rules?: Record<string, RuleSetting | [RuleSetting, Record<string, unknown>?]>;
   ignore?: string[];
+  conventions?: ConventionScope;
   propagation?: { instrumented?: string[]; internalHosts?: string[]; ignoreHosts?: string[] };
   wrappers?: WrapperSpec[];
 }
@@ -29,6 +37,8 @@ export interface ResolvedConfig {
   owners: { name: string; paths: string[]; maxSeries: number }[];
   rules: Record<string, { severity: RuleSetting; options: Record<string, unknown> }>;
   ignore: string[];
+  /** Where conventions (naming, summaries) are findings: on changed lines only, or on all code. */
+  conventions: ConventionScope;
   propagation: { instrumented: string[]; internalHosts: string[]; ignoreHosts: string[] };
   /** Declared metric factories, in the budget file's order. */
   wrappers: WrapperSpec[];

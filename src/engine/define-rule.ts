@@ -17,6 +17,12 @@ export interface RuleMeta<MessageId extends string> {
   /** What the rule reads: a single file's facts, or the whole project (budgets, label unions). */
   scope: 'file' | 'project';
   messages: Record<MessageId, string>;
+  /**
+   * The messages that are conventions (a metric's name, a summary where a histogram would aggregate):
+   * worth acting on where a change adds them, not on an established metric whose dashboards and
+   * alerts a rename would break. Outside changed lines they make one note per rule.
+   */
+  conventions?: readonly NoInfer<MessageId>[];
 }
 
 export interface Report<MessageId extends string> {

@@ -26,6 +26,11 @@ export interface EngineInput {
   requireReason?: boolean;
   /** Today's date (UTC, `YYYY-MM-DD`), for `-- until <date>` suppressions; none expire without it. */
   today?: string;
+  /**
+   * Whether a location is on a line a change added: conventions elsewhere are summed up in one note
+   * per rule. Without it every convention is a finding (`conventions: everywhere`).
+   */
+  changed?: (loc: Location) => boolean;
 }
 
 export interface EngineOutput {
@@ -43,6 +48,7 @@ export function runRules(input: EngineInput): EngineOutput {
   const findings: Finding[] = [];
   // A rule's note goes through the same suppressions and de-duplication as its findings.
   const notes = new Set<Finding>();
+  const conventions = new Set<Finding>();
   for (const rule of input.rules) {
     const setting = config.rules[rule.id];
     const severity = severityOf(rule, config);
@@ -59,14 +65,20 @@ export function runRules(input: EngineInput): EngineOutput {
         const finding = toFinding(rule, severity, report);
         findings.push(finding);
         if (report.note) notes.add(finding);
+        else if (rule.meta.conventions?.includes(report.messageId)) conventions.add(finding);
       },
     });
   }
   // Suppress first, then keep one finding per cause: a suppressed first occurrence must not hide the next.
   const { kept, unused } = applyDirectives(findings.sort(compareFindings), input.directives, input.today);
   const unique = dedupe(kept);
-  const notices = unique.filter((f) => notes.has(f)).map(toNotice);
-  const reported = unique.filter((f) => !notes.has(f));
+  const { changed } = input;
+  const established = changed
+    ? unique.filter((f) => conventions.has(f) && ![f.loc, ...(f.related ?? []).map((r) => r.loc)].some(changed))
+    : [];
+  const notices = [...unique.filter((f) => notes.has(f)).map(toNotice), ...establishedNotices(established)];
+  const left = new Set([...notes, ...established]);
+  const reported = unique.filter((f) => !left.has(f));
   if (input.reportUnusedDirectives) reported.push(...unused);
   if (input.requireReason) reported.push(...withoutReason(input.directives));
   return { findings: reported.sort(compareFindings), notices };
@@ -75,6 +87,25 @@ export function runRules(input: EngineInput): EngineOutput {
 /** The severity a run uses for a rule: the budget file's, or the rule's default. */
 export function severityOf(rule: AnyRule, config: ResolvedConfig): Severity | 'off' {
   return config.rules[rule.id]?.severity ?? rule.meta.defaultSeverity;
+}
+
+/** One note per rule for the conventions established code breaks: how many, the first few, how to see them all. */
+function establishedNotices(established: Finding[]): Notice[] {
+  const byRule = new Map<string, Finding[]>();
+  for (const f of established) byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f]);
+  return [...byRule].map(([ruleId, list]) => {
+    const names = [...new Set(list.map((f) => f.metric).filter((m) => m !== undefined))];
+    const shown = names.slice(0, 3).map((m) => `\`${m}\``);
+    const of =
+      names.length === 0
+        ? ''
+        : ` (${shown.join(', ')}${names.length > shown.length ? `, ${names.length - shown.length} more` : ''})`;
+    const count = list.length === 1 ? 'finding' : 'findings';
+    return {
+      ...toNotice(list[0]),
+      message: `${list.length} ${ruleId} ${count} on established code${of}, not reported (renaming or retyping a metric breaks the dashboards and alerts that read it): conventions are findings on changed lines (\`--changed-since\`, named files, the GitHub Action on a pull request), or everywhere with \`conventions: everywhere\` in obslint.yaml`,
+    };
+  });
 }
 
 function toNotice(note: Finding): Notice {

@@ -13,7 +13,8 @@ provideCompilerStage(compilerStage);
  * routes, other files' metrics, the budget file). The analysis is memoised per project root and
  * reused while the files it read are unchanged on disk and the linted text is what it analysed:
  * one analysis serves every file of an `eslint .` run; an editor's unsaved buffer is analysed in
- * place of its file. Findings are those `obslint .` reports, run from the same directory.
+ * place of its file. Findings are those `obslint .` reports, run from the same directory, plus the
+ * conventions (naming, summaries) that a run over a directory notes instead (ESLint names each file).
  */
 interface Memo {
   findings: Map<string, Finding[]>;
@@ -73,6 +74,8 @@ function build(root: string, file: string, text: string): Memo {
     cwd: root,
     paths: ['.'],
     sourceTexts: buffer ? new Map([[file, text]]) : undefined,
+    // ESLint lints each file as if named (`obslint <file>`): its conventions are findings.
+    conventions: 'everywhere',
   });
   const findings = new Map<string, Finding[]>();
   for (const finding of result.findings) {

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { git, GitError, gitOrThrow } from './git.js';
-import { comparisonBase, resolveCommit } from './revision.js';
+import { comparisonBase, parseUnifiedDiff, resolveCommit } from './revision.js';
 
 /** What a branch changed since a revision: `--changed-since`. */
 export interface ChangedFiles {
@@ -10,6 +10,8 @@ export interface ChangedFiles {
   base: string;
   /** Changed files, absolute, spelled from the working directory the caller passed. */
   files: Set<string>;
+  /** The lines added or changed in each file `git diff` shows; a file without an entry (untracked) is new throughout. */
+  lines: Map<string, Set<number>>;
 }
 
 /**
@@ -25,7 +27,7 @@ export async function filesChangedSince(cwd: string, ref: string): Promise<Chang
   const top = resolve(cwd, cdup.stdout.replace(/\n$/, ''));
   const base = await comparisonBase(top, await resolveCommit(top, ref));
   // -z: paths with spaces, quotes or non-ASCII characters come out as they are, unquoted.
-  const [diffed, untracked] = await Promise.all([
+  const [diffed, untracked, hunks] = await Promise.all([
     gitOrThrow(
       // No rename detection: a renamed file is reported under its new name either way, and finding
       // renames costs time on a large diff.
@@ -44,9 +46,26 @@ export async function filesChangedSince(cwd: string, ref: string): Promise<Chang
       `cannot diff against ${ref}`,
     ),
     gitOrThrow(['ls-files', '--others', '--exclude-standard', '-z'], top, 'cannot list untracked files'),
+    gitOrThrow(
+      [
+        'diff',
+        '--unified=0',
+        '--no-color',
+        '--no-ext-diff',
+        '--no-textconv',
+        '--no-renames',
+        '--end-of-options',
+        base,
+        '--',
+      ],
+      top,
+      `cannot diff against ${ref}`,
+    ),
   ]);
   const files = new Set<string>();
   for (const path of [...diffed.split('\0'), ...untracked.split('\0')])
     if (path) files.add(join(top, ...path.split('/')));
-  return { ref, base, files };
+  const lines = new Map<string, Set<number>>();
+  for (const [path, added] of parseUnifiedDiff(hunks)) lines.set(join(top, ...path.split('/')), added);
+  return { ref, base, files, lines };
 }

@@ -21,6 +21,11 @@ export interface Expected {
   notices?: { file: string; line: number; rule: string; message?: string }[];
   /** Series estimates to check, by metric name. */
   estimates?: Record<string, number | 'unbounded'>;
+  /**
+   * The fixture is established code, run as a whole repository with no change: conventions are
+   * notes. Otherwise it is what a change adds, and conventions are findings.
+   */
+  established?: boolean;
 }
 
 /** Fixture directories (those holding an expected.json) under `dir`, sorted. */
@@ -40,8 +45,8 @@ export function readExpected(dir: string): Expected {
   return JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as Expected;
 }
 
-export async function runFixture(dir: string): Promise<RunResult> {
-  return analyze({ cwd: dir, paths: ['.'] });
+export async function runFixture(dir: string, expected?: Expected): Promise<RunResult> {
+  return analyze({ cwd: dir, paths: ['.'], conventions: expected?.established ? undefined : 'everywhere' });
 }
 
 export function findingKeys(result: RunResult): string[] {
