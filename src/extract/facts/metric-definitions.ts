@@ -25,7 +25,13 @@ import { typeBound } from '../flow/type-bounds.js';
 import { isInjected, type ValueFlow } from '../flow/value-flow.js';
 import { injectedStatsdCall, isStatsdPackage } from '../libraries/injected-statsd.js';
 import { meterName, OTEL, otelInstrument } from '../libraries/opentelemetry.js';
-import { nestProviderKind, PROM_CLIENT, promClientClassAt, promClientMetricClass } from '../libraries/prom-client.js';
+import {
+  nestProviderKind,
+  PROM_CLIENT,
+  promClientClassAt,
+  promClientMetricClass,
+  unreadPromClientClass,
+} from '../libraries/prom-client.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
 import { calledFunction } from '../syntax/functions.js';
 import {
@@ -213,7 +219,9 @@ export class MetricDefinitions {
   /** Defines the metric(s) a `new Counter()` or `meter.createCounter()` creates, if it is one. */
   discover(node: ts.NewExpression | ts.CallExpression): void {
     const prom = ts.isNewExpression(node)
-      ? (promClientMetricClass(node.expression, this.project) ?? this.promClientClassByValue(node))
+      ? (promClientMetricClass(node.expression, this.project) ??
+        this.promClientClassByValue(node) ??
+        unreadPromClientClass(node, this.project))
       : nestProviderKind(node);
     const otel = ts.isCallExpression(node) ? otelInstrument(node, this.project) : undefined;
     const kind = prom ?? otel;

@@ -2,7 +2,7 @@ import { ts } from 'ts-morph';
 import type { MetricKind } from '../../types.js';
 import { table } from '../../util/table.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
-import { lookup, propertyName, requiredModule, skipOuter, type Declaration } from '../syntax/scope.js';
+import { lookup, propertyKey, propertyName, requiredModule, skipOuter, type Declaration } from '../syntax/scope.js';
 
 /** What obslint knows about prom-client (v12–v15). */
 export const PROM_CLIENT = {
@@ -126,6 +126,25 @@ function classOfDeclaration(decl: Declaration, project: ProjectIndex, depth: num
     if (decl.path.length === 0) return promClientMetricClass(decl.node.initializer, project, depth + 1);
   }
   return undefined;
+}
+
+/**
+ * `new Counter({ name, help, … })` with `Counter` imported from a package obslint cannot read (not
+ * in the workspace): a shared package of the project's that re-exports prom-client's classes. The
+ * class name and prom-client's config shape (`name` and `help`) tell it apart from other libraries'
+ * `Counter`s, which take neither.
+ */
+export function unreadPromClientClass(node: ts.NewExpression, project: ProjectIndex): MetricKind | undefined {
+  const callee = skipOuter(node.expression);
+  if (!ts.isIdentifier(callee)) return undefined;
+  const decl = lookup(callee.text, callee);
+  if (decl?.kind !== 'import' || decl.module.startsWith('.') || decl.module.startsWith('/')) return undefined;
+  const kind = PROM_CLIENT.classes[decl.imported];
+  if (!kind || PROM_CLIENT.modules.has(decl.module) || project.followImport(decl)) return undefined;
+  const config = node.arguments?.[0] && skipOuter(node.arguments[0]);
+  if (!config || !ts.isObjectLiteralExpression(config)) return undefined;
+  const keys = new Set(config.properties.map((p) => (p.name ? propertyKey(p.name) : undefined)));
+  return keys.has('name') && keys.has('help') ? kind : undefined;
 }
 
 /** Whether a file imports (or requires) a module. */
