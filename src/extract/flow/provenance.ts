@@ -46,6 +46,7 @@ import { typeBound } from './type-bounds.js';
 import type { TypeOracle } from './type-oracle.js';
 import { isInjected, type ValueFlow } from './value-flow.js';
 import { subscriptionsFor } from '../libraries/kafkajs.js';
+import { GRPC_STATUS_NAMES, isGrpcStatusEnum } from '../libraries/grpc.js';
 
 /** Array methods that add elements in place. */
 /** Parts of a parsed URL that name its server, not the resource. */
@@ -632,9 +633,25 @@ export class ProvenanceAnalyzer implements ValueWalker {
     return withStep(union(values)!, step);
   }
 
+  /**
+   * `OperationStatus.COMPLETED`, an upper-case member of a capitalised import from a package obslint
+   * cannot read: a member of the package's enum or constant object. One value per site, spelled as
+   * written (its value is in the package).
+   */
+  private unreadPackageConstant(e: ts.PropertyAccessExpression): Bound | undefined {
+    const holder = skipOuter(e.expression);
+    if (!ts.isIdentifier(holder) || !/^[A-Z]/.test(holder.text) || !/^[A-Z][A-Z0-9_]*$/.test(e.name.text))
+      return undefined;
+    const decl = lookup(holder.text, holder);
+    if (decl?.kind !== 'import' || decl.module.startsWith('.') || this.project.followImport(decl)) return undefined;
+    return finite([text(e)], `constant \`${text(e)}\` of package \`${decl.module}\``);
+  }
+
   /** `Code[code]` on a numeric enum is a member's name: that one when the key is known, else any. */
   private enumMemberName(e: ts.ElementAccessExpression, env: Env): Bound | undefined {
     const table = skipOuter(e.expression);
+    if (ts.isIdentifier(table) && isGrpcStatusEnum(lookup(table.text, table)))
+      return finite([...GRPC_STATUS_NAMES], `gRPC status names (\`${text(e)}\`)`);
     const enumDecl = ts.isIdentifier(table) ? this.project.declarationOf(table) : undefined;
     if (enumDecl?.kind !== 'enum') return undefined;
     const numeric = [...enumValues(enumDecl.node)].filter(([, v]) => typeof v === 'number');
@@ -846,6 +863,8 @@ export class ProvenanceAnalyzer implements ValueWalker {
     const evaluated = this.evaluator.eval(e, env);
     const value = scalarText(evaluated);
     if (value !== undefined) return finite([value], `constant \`${text(e)}\``);
+    const packaged = ts.isPropertyAccessExpression(e) ? this.unreadPackageConstant(e) : undefined;
+    if (packaged) return packaged;
     const written =
       ts.isPropertyAccessExpression(e) && c && HANDLER_OBJECTS.test(c.names[0])
         ? this.assignedEverywhere(e.name.text)

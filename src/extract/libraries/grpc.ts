@@ -566,3 +566,41 @@ function declaredType(expr: ts.Expression): ts.TypeNode | undefined {
 function serviceName(name: string): string {
   return name.replace(/(?:Client|Definition|Desc)$/, '') || name;
 }
+
+/**
+ * gRPC's status codes, by name: what `Status[code]` (nice-grpc) or `status[code]` (@grpc/grpc-js)
+ * reads, whether or not the package is installed.
+ */
+export const GRPC_STATUS_NAMES: readonly string[] = [
+  'OK',
+  'CANCELLED',
+  'UNKNOWN',
+  'INVALID_ARGUMENT',
+  'DEADLINE_EXCEEDED',
+  'NOT_FOUND',
+  'ALREADY_EXISTS',
+  'PERMISSION_DENIED',
+  'RESOURCE_EXHAUSTED',
+  'FAILED_PRECONDITION',
+  'ABORTED',
+  'OUT_OF_RANGE',
+  'UNIMPLEMENTED',
+  'INTERNAL',
+  'UNAVAILABLE',
+  'DATA_LOSS',
+  'UNAUTHENTICATED',
+];
+
+/** The status-code enums gRPC packages export: `module#name`. */
+const GRPC_STATUS_ENUMS = new Set([
+  'nice-grpc#Status',
+  'nice-grpc-common#Status',
+  '@grpc/grpc-js#status',
+  'grpc#status',
+]);
+
+/** Whether `Status` in `Status[code]` is a gRPC package's status-code enum. */
+export function isGrpcStatusEnum(decl: Declaration | undefined): boolean {
+  return decl?.kind === 'import' && GRPC_STATUS_ENUMS.has(`${decl.module}#${decl.imported}`);
+}
+
