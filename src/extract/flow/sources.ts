@@ -9,6 +9,7 @@ import {
   enclosingFunction,
   isModuleLevel,
   lookup,
+  propertyKey,
   propertyName,
   skipOuter,
   type Declaration,
@@ -394,6 +395,8 @@ export class KnownSources {
         // input the schema accepts gets past the handler's check, and the value's type says what that is.
         if (validatedIn(node, names.slice(0, inputIndex + 1)) || this.typedBySchema(root, names[inputIndex], node))
           return undefined;
+        const allowed = routeSchemaValues(node, names[inputIndex], names[inputIndex + 1]);
+        if (allowed) return finite(allowed, `values the route's schema allows for \`${source}\``);
         return unbounded('request-input', 'request input', source, [this.step(node, `\`${source}\` is request input`)]);
       }
       // `req.method`, `ctx.request.method` (but `req.params.method` is request input, above).
@@ -593,6 +596,59 @@ function validatedIn(node: ts.Node, input: readonly string[]): boolean {
     validated = THROWING_CHECKS.has(method) || exitsOnFailure(n);
   });
   return validated;
+}
+
+/** Where a Fastify route schema describes each request input. */
+const ROUTE_SCHEMA_PARTS: Record<string, readonly string[]> = {
+  body: ['body'],
+  query: ['querystring', 'query'],
+  params: ['params'],
+  headers: ['headers'],
+};
+
+/**
+ * `server.post('/', { schema: { body: { properties: { reason: { enum: [...] } } } } }, handler)`:
+ * Fastify checks the request against the route's JSON schema before the handler runs, so a property
+ * the schema restricts to an `enum` (or a `const`) takes only those values.
+ */
+function routeSchemaValues(node: ts.Node, input: string, property: string | undefined): string[] | undefined {
+  const parts = ROUTE_SCHEMA_PARTS[input];
+  if (!parts || property === undefined) return undefined;
+  let fn = enclosingFunction(node);
+  while (fn && !(ts.isCallExpression(fn.parent) && ROUTE_METHODS.has(propertyName(fn.parent.expression) ?? '')))
+    fn = enclosingFunction(fn);
+  const registration = fn?.parent;
+  if (!registration || !ts.isCallExpression(registration)) return undefined;
+  for (const options of registration.arguments) {
+    const schema = member(options, 'schema');
+    const part = schema && parts.map((p) => member(schema, p)).find((x) => x !== undefined);
+    const spec = part && member(member(part, 'properties'), property);
+    const allowed = spec && member(spec, 'enum');
+    if (allowed && ts.isArrayLiteralExpression(allowed) && allowed.elements.every(ts.isStringLiteralLike))
+      return allowed.elements.map((e) => (e as ts.StringLiteralLike).text);
+    const only = spec && member(spec, 'const');
+    if (only && ts.isStringLiteralLike(only)) return [only.text];
+  }
+  return undefined;
+}
+
+/** A property of an object literal, written in place or held in a `const`. */
+function member(holder: ts.Expression | undefined, key: string): ts.Expression | undefined {
+  let object = holder && skipOuter(holder);
+  if (object && ts.isIdentifier(object)) {
+    const decl = lookup(object.text, object);
+    object =
+      decl?.kind === 'variable' && decl.isConst && decl.path.length === 0 && decl.node.initializer
+        ? skipOuter(decl.node.initializer)
+        : undefined;
+  }
+  if (!object || !ts.isObjectLiteralExpression(object)) return undefined;
+  for (const p of object.properties) {
+    if (!p.name || propertyKey(p.name) !== key) continue;
+    if (ts.isPropertyAssignment(p)) return p.initializer;
+    if (ts.isShorthandPropertyAssignment(p)) return p.name;
+  }
+  return undefined;
 }
 
 /** The request input a schema may type, and its type argument in Express's `Request<P, ResBody, ReqBody, Query>`. */
