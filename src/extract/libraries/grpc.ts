@@ -603,4 +603,3 @@ const GRPC_STATUS_ENUMS = new Set([
 export function isGrpcStatusEnum(decl: Declaration | undefined): boolean {
   return decl?.kind === 'import' && GRPC_STATUS_ENUMS.has(`${decl.module}#${decl.imported}`);
 }
-
