@@ -358,14 +358,23 @@ function tracingFacts(
     const instrumentation = INSTRUMENTATIONS[name];
     const options = call.arguments?.[0] && skipOuter(call.arguments[0]);
     const optionsLiteral = options && ts.isObjectLiteralExpression(options) ? options : undefined;
-    if (name === 'getNodeAutoInstrumentations') {
+    // A tracing wrapper (a company's `new Tracing({ autoInstrumentationsConfigMap: {…} })`) handed
+    // the auto-instrumentations' config map starts them with it, as `getNodeAutoInstrumentations` would.
+    const configMap = !instrumentation && optionsLiteral ? autoInstrumentationsConfig(optionsLiteral) : undefined;
+    const autoRank = SETUP_RANK.indexOf('getNodeAutoInstrumentations');
+    if (configMap && (setupRank < 0 || autoRank < setupRank)) {
+      setupRank = autoRank;
+      facts.setup = { what: name, loc: project.location(call) };
+    }
+    if (name === 'getNodeAutoInstrumentations' || configMap) {
+      const autoConfig = configMap ?? optionsLiteral;
       // `{ '@opentelemetry/instrumentation-undici': { enabled: false } }` switches one part off.
       for (const [module, clients] of Object.entries(AUTO_PARTS)) {
-        const part = optionsLiteral && objectProperty(optionsLiteral, module);
+        const part = autoConfig && objectProperty(autoConfig, module);
         if (part && module.endsWith('-http') && ignoresAllOutgoing(part))
           facts.outgoingOff ??= { what: `\`${module}\` ${outgoingSwitch(part)}`, loc: project.location(part) };
         if (part && (disabled(part) || (module.endsWith('-http') && ignoresAllOutgoing(part)))) continue;
-        cover(clients, instrumentation.what);
+        cover(clients, INSTRUMENTATIONS.getNodeAutoInstrumentations.what);
         if (part) ignore(facts, ignoredHostsOf(part), clients);
       }
     } else if (instrumentation) {
@@ -470,6 +479,20 @@ function loadsAgent(file: ts.SourceFile, module: RegExp): boolean {
 }
 
 /** The parts of the auto-instrumentations bundle obslint's clients depend on, by package name. */
+/** The property of a wrapper's options holding a config map keyed by instrumentation packages. */
+function autoInstrumentationsConfig(options: ts.ObjectLiteralExpression): ts.ObjectLiteralExpression | undefined {
+  for (const p of options.properties) {
+    const value = ts.isPropertyAssignment(p) ? skipOuter(p.initializer) : undefined;
+    if (
+      value &&
+      ts.isObjectLiteralExpression(value) &&
+      value.properties.some((q) => q.name && propertyKey(q.name)?.startsWith('@opentelemetry/instrumentation-'))
+    )
+      return value;
+  }
+  return undefined;
+}
+
 const AUTO_PARTS: Record<string, Client[]> = {
   '@opentelemetry/instrumentation-http': HTTP_BASED,
   '@opentelemetry/instrumentation-undici': FETCH_BASED,
