@@ -1,4 +1,5 @@
 import { defineRule } from '../../src/engine/rule-api.js';
+import type { MetricDef } from '../../src/types.js';
 
 /** prom-client's own checks (lib/validation.js): names outside these throw in the constructor. */
 const VALID_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
@@ -8,7 +9,7 @@ export default defineRule({
   id: 'metric-registration',
   meta: {
     description:
-      'A prom-client metric that throws when it is created, so the module that defines it fails to load: its name registered twice in one registry, an invalid metric or label name, a reserved label (`le` on a histogram, `quantile` on a summary), or no help text.',
+      'A prom-client metric that throws when it is created, so the module that defines it fails to load: its name registered twice in one registry, an invalid metric or label name, a reserved label (`le` on a histogram, `quantile` on a summary), or no help text; and an OpenTelemetry instrument created again on the same meter with another kind, unit or description.',
     defaultSeverity: 'error',
     // Duplicates are found across files.
     scope: 'project',
@@ -26,11 +27,40 @@ export default defineRule({
       reservedLabel:
         'label `{{label}}` is reserved on a {{kind}} (`{{metric}}`): prom-client throws `{{label}} is a reserved label keyword`',
       noHelp: '`{{metric}}` has no help text: prom-client throws `Missing mandatory help parameter`',
+      instrumentConflict:
+        'instrument `{{metric}}` of meter `{{meter}}` is created again at {{others}} with another {{differs}}, loaded by the same process: the OpenTelemetry SDK warns of a duplicate instrument registration and exports both under one name; define it once and share it',
     },
   },
   defaultOptions: {},
   check(ctx) {
+    const byLocation = new Map(
+      ctx.catalog.metrics.map((d) => [`${d.nameLoc?.file ?? d.loc.file}:${(d.nameLoc ?? d.loc).line}`, d]),
+    );
     for (const def of ctx.catalog.metrics) {
+      if (def.library === 'opentelemetry' && def.registeredAlsoAt) {
+        // The SDK returns the instrument already made for the same name and descriptor; another
+        // kind, unit or description is a second stream of the same name.
+        const conflicting = def.registeredAlsoAt.flatMap((o) => {
+          const other = byLocation.get(`${o.loc.file}:${o.loc.line}`);
+          const differs = other && descriptorDifference(def, other);
+          return differs ? [{ loc: o.loc, differs }] : [];
+        });
+        if (conflicting.length > 0)
+          ctx.report({
+            loc: def.nameLoc ?? def.loc,
+            metric: def.name,
+            messageId: 'instrumentConflict',
+            data: {
+              metric: def.name,
+              meter: def.meter ?? '',
+              others: conflicting.map((c) => `${c.loc.file}:${c.loc.line}`).join(', '),
+              differs: conflicting[0].differs,
+            },
+            related: conflicting.map((c) => ({ loc: c.loc, message: `\`${def.name}\` created here too` })),
+            cause: 'duplicate',
+            downgrade: true,
+          });
+      }
       if (def.library !== 'prom-client') continue;
       const at = (where: { name: string; loc: { file: string; line: number } }[]): string =>
         where.map((w) => `${w.loc.file}:${w.loc.line}`).join(', ');
@@ -71,3 +101,11 @@ export default defineRule({
     }
   },
 });
+
+/** The identifying field two instruments of one name differ in (OpenTelemetry's: kind, unit, description). */
+function descriptorDifference(a: MetricDef, b: MetricDef): string | undefined {
+  if (a.kind !== b.kind || a.instrument !== b.instrument) return 'kind';
+  if ((a.unit ?? '') !== (b.unit ?? '')) return 'unit';
+  if ((a.help ?? '') !== (b.help ?? '')) return 'description';
+  return undefined;
+}

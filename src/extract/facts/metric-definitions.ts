@@ -949,7 +949,9 @@ export class MetricDefinitions {
       def.unit = props.has('unit') ? scalarText(props.get('unit')!) : undefined;
       def.instrument = propertyName(skipOuter(node.expression));
       const callee = skipOuter(node.expression);
-      def.meter = ts.isPropertyAccessExpression(callee) ? meterName(callee.expression) : undefined;
+      // Through a helper's `meter` parameter: what this instance's call site passed.
+      const meter = ts.isPropertyAccessExpression(callee) ? this.bound(callee.expression, creation.env) : undefined;
+      def.meter = meter ? meterName(meter) : undefined;
     }
     if (outer) def.via = { wrapper: nameText(outer.expression), loc: this.project.location(node) };
     else if (wrapper) def.via = { wrapper: wrapper.spec.callee, loc };
@@ -1038,6 +1040,7 @@ export class MetricDefinitions {
   /**
    * A `new Counter(…)` of prom-client, directly or through a project wrapper, created once (module
    * scope or a class) and not guarded by a get-or-create: it registers its name when it is built.
+   * An OpenTelemetry instrument with a static name on a meter obslint can name, likewise.
    */
   private noteRegistration(
     def: MetricDef,
@@ -1046,8 +1049,14 @@ export class MetricDefinitions {
     config: ReturnType<MetricDefinitions['configOf']>,
   ): void {
     const { node, library, wrapper } = creation;
-    if (library !== 'prom-client' || wrapper || !ts.isNewExpression(node)) return;
     if (def.createdIn !== 'module' && def.createdIn !== 'class') return;
+    // An OpenTelemetry meter is a registry of its own: one instrument per name.
+    if (library === 'opentelemetry' && def.meter !== undefined && !def.nameIsDynamic) {
+      const file = site.getSourceFile().fileName;
+      this.registrations.push({ def, file, registries: [`meter:${def.meter}`] });
+      return;
+    }
+    if (library !== 'prom-client' || wrapper || !ts.isNewExpression(node)) return;
     if (registersOnce(node) || (site !== node && registersOnce(site))) return;
     const registries = registriesOf(node, config.props, config.readable, this.project);
     if (!registries || registries.length === 0) return;

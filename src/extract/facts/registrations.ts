@@ -8,12 +8,12 @@ import { lookup, propertyKey, skipOuter, type Declaration } from '../syntax/scop
 /** prom-client's default registry, as `registers` names it. */
 const DEFAULT_REGISTRY = 'default';
 
-/** A prom-client definition that registers itself when it is constructed. */
+/** A definition that registers its name when it is created: in a prom-client registry, or an OpenTelemetry meter. */
 export interface Registration {
   def: MetricDef;
   /** Absolute path of the file that constructs it (the outermost wrapper call's file). */
   file: string;
-  /** The registries it registers in: `default`, or the declaration of a `new Registry()`. */
+  /** The registries it registers in: `default`, the declaration of a `new Registry()`, or `meter:<name>`. */
   registries: string[];
   /** For a name built at run time: its text and the declarations it reads (equal: the same name). */
   built?: string;

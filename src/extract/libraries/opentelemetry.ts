@@ -3,7 +3,7 @@ import { calledFunction, returnedValues } from '../syntax/functions.js';
 import type { MetricKind } from '../../types.js';
 import { table } from '../../util/table.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
-import { lookup, propertyName, skipOuter, type Declaration } from '../syntax/scope.js';
+import { enclosingClassLike, lookup, propertyName, skipOuter, type Declaration } from '../syntax/scope.js';
 
 /** What obslint knows about the OpenTelemetry metrics API (@opentelemetry/api 1.x, sdk-metrics 1.x/2.x). */
 export const OTEL = {
@@ -94,6 +94,22 @@ export function meterName(expr: ts.Expression, depth = 0): string | undefined {
     return propertyName(skipOuter(e.expression)) === 'getMeter' && name && ts.isStringLiteralLike(name)
       ? name.text
       : undefined;
+  }
+  // `RoomWorker.meter` and `this.meter`: a class's field initialised with `metrics.getMeter('game')`.
+  if (ts.isPropertyAccessExpression(e)) {
+    const holder = skipOuter(e.expression);
+    const holderDecl = ts.isIdentifier(holder) ? lookup(holder.text, holder) : undefined;
+    const cls =
+      holder.kind === ts.SyntaxKind.ThisKeyword
+        ? enclosingClassLike(e)
+        : holderDecl?.kind === 'class'
+          ? holderDecl.node
+          : undefined;
+    const field = cls?.members.find(
+      (m): m is ts.PropertyDeclaration =>
+        ts.isPropertyDeclaration(m) && ts.isIdentifier(m.name) && m.name.text === e.name.text,
+    );
+    return field?.initializer ? meterName(field.initializer, depth + 1) : undefined;
   }
   if (!ts.isIdentifier(e)) return undefined;
   const decl = lookup(e.text, e);
