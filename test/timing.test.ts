@@ -55,6 +55,26 @@ describe('PhaseTimer', () => {
     expect(formatTiming(timer)).toMatch(/^ {2}total +118 ms +100\.0 % +59 ms CPU$/m);
   });
 
+  it('reads the CPU clock at the outermost phases only, and shares their CPU time out by wall time', () => {
+    let clock = 0;
+    let cpuReads = 0;
+    const timer = new PhaseTimer(
+      () => clock,
+      () => (cpuReads++, clock),
+    );
+    timer.time('extract', () => {
+      for (let i = 0; i < 3; i++) {
+        clock += 10;
+        timer.time('checker', () => (clock += 20));
+      }
+    });
+    expect(cpuReads).toBe(2);
+    expect(timer.report()).toEqual([
+      { phase: 'checker', ms: 60, cpuMs: 60 },
+      { phase: 'extract', ms: 30, cpuMs: 30 },
+    ]);
+  });
+
   it('stops a phase when its step throws', () => {
     let clock = 0;
     const timer = new PhaseTimer(
