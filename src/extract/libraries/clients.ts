@@ -14,6 +14,7 @@ import {
   type Declaration,
 } from '../syntax/scope.js';
 import { forEachDescendant } from '../syntax/walk.js';
+import { calledFunction } from '../syntax/functions.js';
 
 /** HTTP client packages, by module specifier. */
 const HTTP_MODULES = table<Client>({
@@ -159,8 +160,9 @@ export function clientCall(
     // By what made the receiver, wherever that is; by its name only in a file importing the package.
     if (!producer && !consumer) continue;
     const isClient = origin
-      ? CLIENT_OBJECTS[client]?.created(origin) === true &&
-        (messaging.has(client) || messagingClientsOf(origin.getSourceFile()).has(client))
+      ? (CLIENT_OBJECTS[client]?.created(origin) === true &&
+          (messaging.has(client) || messagingClientsOf(origin.getSourceFile()).has(client))) ||
+        returnsClientType(origin, client, project)
       : messaging.has(client) && isClientObject(client, receiver);
     if (!isClient) continue;
     return producer
@@ -250,6 +252,31 @@ const CLIENT_OBJECTS: Partial<Record<Client, { created: (origin: ts.Expression) 
   bull: { created: (o) => fromModule(o, 'bull'), named: /queue/i },
   pubsub: { created: (o) => callTo(o, ['topic', 'subscription']), named: /topic|subscription/i },
 };
+
+/**
+ * `await this.getQueue()` where `getQueue(): Promise<Queue>` and `Queue` is BullMQ's: a function of
+ * the project's that says it returns the client's object (made however it is, a dynamic import or a
+ * factory obslint cannot follow).
+ */
+function returnsClientType(origin: ts.Expression, client: Client, project: ProjectIndex | undefined): boolean {
+  const e = skipOuter(origin);
+  if (!project || !ts.isCallExpression(e)) return false;
+  const callee = skipOuter(e.expression);
+  // `this.payoutQueue()`: a method of the class around the call.
+  const fn =
+    ts.isPropertyAccessExpression(callee) && callee.expression.kind === ts.SyntaxKind.ThisKeyword
+      ? enclosingClassLike(callee)?.members.find(
+          (m): m is ts.MethodDeclaration =>
+            ts.isMethodDeclaration(m) && ts.isIdentifier(m.name) && m.name.text === callee.name.text,
+        )
+      : calledFunction(callee, project);
+  let type = fn?.type;
+  if (type && ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) && type.typeName.text === 'Promise')
+    type = type.typeArguments?.[0];
+  if (!type || !ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName)) return false;
+  const decl = lookup(type.typeName.text, type.typeName);
+  return decl?.kind === 'import' && MESSAGING_MODULES[decl.module] === client;
+}
 
 /** `new PgBoss()`, `connect()`: the constructor or function is imported from that package. */
 function fromModule(expr: ts.Expression, module: string): boolean {
