@@ -245,7 +245,7 @@ describe('label value provenance', () => {
     [
       'a module constant obslint cannot read is one value',
       "import { networks } from './networks.js';\nconst CHAIN_ID = networks.acala;\ncheckouts.inc({ value: CHAIN_ID });",
-      'bounded 1',
+      'finite networks.acala',
     ],
     [
       'an id generated once per process is one value per instance',

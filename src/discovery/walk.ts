@@ -21,33 +21,6 @@ const ALWAYS_IGNORED = [
   '**/.git/**',
   // Yarn's own release and plugins, and its zip cache: never the project's code.
   '**/.yarn/**',
-  // Dot directories are source too (Remix's `app/.server/`), but not the tools' and builds' own.
-  ...[
-    '.next',
-    '.nuxt',
-    '.output',
-    '.svelte-kit',
-    '.vercel',
-    '.netlify',
-    '.turbo',
-    '.cache',
-    '.parcel-cache',
-    '.angular',
-    '.expo',
-    '.docusaurus',
-    '.serverless',
-    '.wrangler',
-    '.react-router',
-    '.vite',
-    '.pnpm-store',
-    '.vscode',
-    '.idea',
-    '.husky',
-    '.github',
-    '.storybook',
-    '.devcontainer',
-    '.changeset',
-  ].map((dir) => `**/${dir}/**`),
   '**/*.d.ts',
   '**/*.d.mts',
   '**/*.d.cts',
@@ -150,11 +123,14 @@ export function walkProject(
       ...buildDirs.map((d) => `${d}/**`),
       ...extraIgnores.map((g) => relativeGlob(g, ignoreBase, dir)).filter((g): g is string => Boolean(g)),
     ];
-    const found = globbySync([`**/*.{${SOURCE_EXTENSIONS.join(',')}}`], {
+    const sources = `*.{${SOURCE_EXTENSIONS.join(',')}}`;
+    // Dot directories hold tools' files (`.github`, `.claude`, `.next`), except Remix's and React
+    // Router's server-only and client-only modules (`app/.server/`, `app/.client/`).
+    const found = globbySync([`**/${sources}`, `**/.{server,client}/**/${sources}`], {
       cwd: dir,
       absolute: true,
       ignore,
-      dot: true,
+      dot: false,
       followSymbolicLinks: false,
       suppressErrors: true,
       fs,

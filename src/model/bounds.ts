@@ -7,6 +7,26 @@ export function finite(values: Iterable<string>, reason: string): Bound {
   return { kind: 'finite', values: [...new Set(values)].sort(), reason };
 }
 
+/** One value per running instance: an environment variable, a configuration value, a value computed once. */
+export function isPerInstance(bound: Bound): boolean {
+  return (
+    bound.kind === 'bounded' && bound.count === 1 && bound.parts.every((p) => /^(env|config|once):/.test(p.source))
+  );
+}
+
+/** A configuration value: one per instance, set per deployment. */
+export function isConfigured(bound: Bound): boolean {
+  return bound.kind === 'bounded' && bound.count === 1 && bound.parts.every((p) => p.source.startsWith('config:'));
+}
+
+/** What a configuration value holds (a member, an element of a configured list): set per deployment, counted once. */
+export function configuredPart(
+  source: string,
+  reason = `\`${source}\`, read from a configuration value (one value per instance)`,
+): Bound {
+  return boundedPart(`config:${source}`, 1, reason);
+}
+
 export function boundedPart(source: string, count: number, reason: string, extra: Partial<BoundPart> = {}): Bound {
   return bounded([{ source, count, reason, ...extra }]);
 }

@@ -1,6 +1,18 @@
 import { ts } from 'ts-morph';
 import type { Bound, FlowStep } from '../../types.js';
-import { boundedPart, countOf, finite, product, unbounded, union, unknown, withStep } from '../../model/bounds.js';
+import {
+  boundedPart,
+  configuredPart,
+  countOf,
+  finite,
+  isConfigured,
+  isPerInstance,
+  product,
+  unbounded,
+  union,
+  unknown,
+  withStep,
+} from '../../model/bounds.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
 import {
   enclosingClassLike,
@@ -121,7 +133,12 @@ export class ProvenanceAnalyzer implements ValueWalker {
     const e = skipOuter(expr);
 
     if (ts.isStringLiteralLike(e) || ts.isNumericLiteral(e)) return finite([e.text], 'literal');
-    if (e.kind === ts.SyntaxKind.TrueKeyword || e.kind === ts.SyntaxKind.FalseKeyword)
+    // `let status: string | null = null`, set before every use: the placeholder is one value at most.
+    if (
+      e.kind === ts.SyntaxKind.TrueKeyword ||
+      e.kind === ts.SyntaxKind.FalseKeyword ||
+      e.kind === ts.SyntaxKind.NullKeyword
+    )
       return finite([e.getText()], 'literal');
     if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken)
       return finite(['true', 'false'], 'boolean');
@@ -635,16 +652,23 @@ export class ProvenanceAnalyzer implements ValueWalker {
 
   /**
    * `OperationStatus.COMPLETED`, an upper-case member of a capitalised import from a package obslint
-   * cannot read: a member of the package's enum or constant object. One value per site, spelled as
-   * written (its value is in the package).
+   * cannot read (or any member of an import from a project module that is missing): a member of an
+   * enum or constant object. One value per site, spelled as written (its value is in the module).
    */
   private unreadPackageConstant(e: ts.PropertyAccessExpression): Bound | undefined {
     const holder = skipOuter(e.expression);
-    if (!ts.isIdentifier(holder) || !/^[A-Z]/.test(holder.text) || !/^[A-Z][A-Z0-9_]*$/.test(e.name.text))
-      return undefined;
+    if (!ts.isIdentifier(holder)) return undefined;
     const decl = lookup(holder.text, holder);
-    if (decl?.kind !== 'import' || decl.module.startsWith('.') || this.project.followImport(decl)) return undefined;
-    return finite([text(e)], `constant \`${text(e)}\` of package \`${decl.module}\``);
+    if (decl?.kind !== 'import' || this.project.followImport(decl)) return undefined;
+    // A project module that is not there (a git submodule, generated code): what it exports is
+    // constant (`lithafalconEndpoints.itemId`, a path, whatever its name says).
+    const missingProjectModule = decl.module.startsWith('.');
+    if (!missingProjectModule && (!/^[A-Z]/.test(holder.text) || !/^[A-Z][A-Z0-9_]*$/.test(e.name.text)))
+      return undefined;
+    return finite(
+      [text(e)],
+      `constant \`${text(e)}\` of ${missingProjectModule ? 'module' : 'package'} \`${decl.module}\``,
+    );
   }
 
   /** `Code[code]` on a numeric enum is a member's name: that one when the key is known, else any. */
@@ -833,6 +857,8 @@ export class ProvenanceAnalyzer implements ValueWalker {
       // `req.originalUrl.split('?')[0]`, `new URL(req.url).pathname`: a part of an unbounded value.
       const base = this.of(e.expression, env, depth + 1);
       if (base.kind === 'unbounded') return this.partOf(e, base);
+      // `config.get('networks')[network].walletAddress`: what a configuration value holds is configuration.
+      if (isConfigured(base)) return configuredPart(text(e));
     }
     const base = skipOuter(e.expression);
     if (ts.isPropertyAccessExpression(e) && base.kind === ts.SyntaxKind.ThisKeyword) {
@@ -846,12 +872,16 @@ export class ProvenanceAnalyzer implements ValueWalker {
         const passed = this.parameter({ ...decl, path: [...decl.path, e.name.text] }, e, env, depth + 1);
         if (passed.kind !== 'unknown') return passed;
       }
-      // `const h = { ...request, type: 'http' }; h.path`: the property of the object it was built as.
+      // `const h = { ...request, type: 'http' }; h.path`: the property of the object it was built as;
+      // `const labels = this.getMetricsLabels(); labels.chain`: of the object the function returns.
+      const init =
+        decl?.kind === 'variable' && decl.isConst && decl.node.initializer && skipOuter(decl.node.initializer);
       if (
         decl?.kind === 'variable' &&
-        decl.isConst &&
         decl.node.initializer &&
-        ts.isObjectLiteralExpression(skipOuter(decl.node.initializer))
+        init &&
+        (ts.isObjectLiteralExpression(init) ||
+          (ts.isCallExpression(init) && calledFunction(init.expression, this.project) !== undefined))
       ) {
         const built = this.pathOf(decl.node.initializer, [...decl.path, e.name.text], env, depth + 1);
         if (built.kind !== 'unknown') return built;
@@ -959,13 +989,6 @@ function describeWhole(e: ts.Expression): string {
 
 /** The request and response a handler and its middleware share, where handlers leave notes for the middleware. */
 const HANDLER_OBJECTS = /^(req|request|res|response|reply|ctx)$/;
-
-/** One value per running instance: an environment variable, a configuration value, a value computed once. */
-function isPerInstance(bound: Bound): boolean {
-  return (
-    bound.kind === 'bounded' && bound.count === 1 && bound.parts.every((p) => /^(env|config|once):/.test(p.source))
-  );
-}
 
 /** A value that may be `undefined` or `null` by its form: those literals, an optional chain, a conditional with one. */
 function maybeNullish(value: ts.Expression): boolean {

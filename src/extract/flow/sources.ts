@@ -41,6 +41,19 @@ export function namedAsRequest(decl: Extract<Declaration, { kind: 'parameter' }>
 const RESPONSE_ROOTS = new Set(['res', 'response', 'reply', 'ctx', 'context', 'c']);
 /** `gatewayRes`, `upstreamResponse`, `fetchResponse`: a response by its name. */
 const RESPONSE_NAME = /^[a-z][a-zA-Z0-9]*(Res|Response)$/;
+/** JavaScript's own error classes. */
+const BUILTIN_ERRORS = [
+  'Error',
+  'TypeError',
+  'RangeError',
+  'SyntaxError',
+  'ReferenceError',
+  'EvalError',
+  'URIError',
+  'AggregateError',
+];
+/** What a caught error is called. */
+const ERROR_ROOTS = /^(e|err|error|ex|exception|httpError)$/;
 
 const RAW_URL_PROPS = new Set(['url', 'originalUrl', 'path', 'pathname', 'href', 'rawUrl']);
 /** OpenTelemetry semantic-convention attributes whose value is a raw URL, its path or its query. */
@@ -382,6 +395,9 @@ export class KnownSources {
     if (isRouteTemplate(names)) return this.routeTemplate(node);
     if (names.length === 3 && root === 'this' && names[1] === 'constructor' && last === 'name')
       return this.className(node);
+    // `err.constructor.name` of a caught error: one of the error classes a program throws.
+    if (names.length === 3 && ERROR_ROOTS.test(root) && names[1] === 'constructor' && last === 'name')
+      return this.errorClassName();
     if (
       last === 'operationId' &&
       names.some((n) => n === 'routeSchema' || n === 'schema' || n === 'routeOptions' || n === 'routeConfig')
@@ -414,7 +430,9 @@ export class KnownSources {
     // `statusCode` is a status code whatever holds it (`reply`, `res`, `err`, `upstream`).
     if (
       last === 'statusCode' ||
-      (last === 'status' && names.slice(0, -1).some((n) => RESPONSE_ROOTS.has(n) || RESPONSE_NAME.test(n)))
+      (last === 'status' && names.slice(0, -1).some((n) => RESPONSE_ROOTS.has(n) || RESPONSE_NAME.test(n))) ||
+      // `error.status`: the HTTP status an HTTP error carries (http-errors, Nest's HttpException).
+      (last === 'status' && names.length === 2 && ERROR_ROOTS.test(root))
     ) {
       return boundedPart('status-code', this.facts.statusCodes, `HTTP status code (${this.facts.statusCodes})`, {
         pattern: '^[1-5][0-9][0-9]$',
@@ -432,6 +450,19 @@ export class KnownSources {
     if (!own?.name) return undefined;
     const names = new Set(this.project.classesExtending(own).map((cls) => cls.name!.text));
     return finite([...names].sort(), `the class name (\`${own.name.text}\` or a class extending it)`);
+  }
+
+  /** An error's class name: the built-in errors, the project's own, and as many again for its libraries'. */
+  private errorClassName(): Bound {
+    const names = [...new Set([...BUILTIN_ERRORS, ...this.project.errorClassNames()])];
+    return boundedPart(
+      'error-class',
+      names.length * 2,
+      `an error class name (${names.length} in the language and the project, as many assumed for its libraries)`,
+      {
+        domain: names,
+      },
+    );
   }
 
   private routeTemplate(node: ts.Node): Bound {

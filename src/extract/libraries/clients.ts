@@ -260,16 +260,7 @@ const CLIENT_OBJECTS: Partial<Record<Client, { created: (origin: ts.Expression) 
  */
 function returnsClientType(origin: ts.Expression, client: Client, project: ProjectIndex | undefined): boolean {
   const e = skipOuter(origin);
-  if (!project || !ts.isCallExpression(e)) return false;
-  const callee = skipOuter(e.expression);
-  // `this.payoutQueue()`: a method of the class around the call.
-  const fn =
-    ts.isPropertyAccessExpression(callee) && callee.expression.kind === ts.SyntaxKind.ThisKeyword
-      ? enclosingClassLike(callee)?.members.find(
-          (m): m is ts.MethodDeclaration =>
-            ts.isMethodDeclaration(m) && ts.isIdentifier(m.name) && m.name.text === callee.name.text,
-        )
-      : calledFunction(callee, project);
+  const fn = project && ts.isCallExpression(e) ? calledFunction(e.expression, project) : undefined;
   let type = fn?.type;
   if (type && ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) && type.typeName.text === 'Promise')
     type = type.typeArguments?.[0];

@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 import type { ProjectIndex } from './project-index.js';
-import { lookup, skipOuter, type Declaration } from './scope.js';
+import { enclosingClassLike, lookup, skipOuter, type Declaration } from './scope.js';
 import { forEachDescendant } from './walk.js';
 
 /** The project function a call's callee names (`f`, an imported `f`, `const f = () => …`). */
@@ -8,6 +8,8 @@ export function calledFunction(callee: ts.Expression, project: ProjectIndex): ts
   const e = skipOuter(callee);
   // `(() => { try { return new Histogram(…) } catch { … } })()`: the function called in place.
   if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) return e;
+  if (ts.isPropertyAccessExpression(e) && skipOuter(e.expression).kind === ts.SyntaxKind.ThisKeyword)
+    return thisMethod(e, project);
   if (!ts.isIdentifier(e)) return undefined;
   let decl = lookup(e.text, e);
   decl = dynamicallyImported(decl, project) ?? decl;
@@ -16,6 +18,23 @@ export function calledFunction(callee: ts.Expression, project: ProjectIndex): ts
   if (decl?.kind === 'variable' && decl.node.initializer && decl.path.length === 0) {
     const init = skipOuter(decl.node.initializer);
     if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) return init;
+  }
+  return undefined;
+}
+
+/**
+ * `this.getLabels()`: the method of the class around the call, or of a class it extends. (A subclass
+ * may override it: the class the code is written in speaks for the instance, as TypeScript reads it.)
+ */
+function thisMethod(callee: ts.PropertyAccessExpression, project: ProjectIndex): ts.SignatureDeclaration | undefined {
+  const name = callee.name.text;
+  for (let cls = enclosingClassLike(callee), hops = 0; cls && hops < 8; cls = project.baseClass(cls), hops++) {
+    for (const member of cls.members) {
+      if (!member.name || !ts.isIdentifier(member.name) || member.name.text !== name) continue;
+      if (ts.isMethodDeclaration(member) && member.body) return member;
+      const init = ts.isPropertyDeclaration(member) && member.initializer && skipOuter(member.initializer);
+      if (init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init))) return init;
+    }
   }
   return undefined;
 }

@@ -443,6 +443,24 @@ export class ProjectIndex {
 
   private readonly families = new Map<ts.ClassLikeDeclaration, ts.ClassLikeDeclaration[]>();
 
+  /** The names of the project's error classes: those whose `extends` chain ends in a name ending in `Error`. */
+  errorClassNames(): string[] {
+    return (this.errorClasses ??= this.namedClasses
+      .filter((cls) => {
+        let c: ts.ClassLikeDeclaration | undefined = cls;
+        for (let hops = 0; c && hops < 8; hops++) {
+          const base = c.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
+          if (base && ts.isIdentifier(base) && /Error$/.test(base.text) && !this.baseClass(c)) return true;
+          c = this.baseClass(c);
+        }
+        return false;
+      })
+      .map((cls) => cls.name!.text)
+      .sort());
+  }
+
+  private errorClasses?: string[];
+
   /** Whether `cls` is `owner` or extends it (a few hops: inheritance cycles end). */
   inheritsFrom(cls: ts.ClassLikeDeclaration | undefined, owner: ts.ClassLikeDeclaration): boolean {
     for (let c = cls, hops = 0; c && hops < 8; c = this.baseClass(c), hops++) if (c === owner) return true;
