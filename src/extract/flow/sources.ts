@@ -75,7 +75,13 @@ const REQUEST_INPUT_PROPS = new Set([
   'rawHeaders',
   'subdomains',
   'header',
+  // A GraphQL request (Apollo's `requestContext.request`): what the client sent.
+  'operationName',
+  'variables',
 ]);
+
+/** The operation types of a GraphQL document (`operation.operation` of Apollo's parsed operation). */
+const GRAPHQL_OPERATION_TYPES = ['query', 'mutation', 'subscription'];
 
 const ROUTE_TEMPLATE_SUFFIXES = [
   ['route', 'path'],
@@ -395,6 +401,8 @@ export class KnownSources {
     if (isRouteTemplate(names)) return this.routeTemplate(node);
     if (names.length === 3 && root === 'this' && names[1] === 'constructor' && last === 'name')
       return this.className(node);
+    if (names.length === 2 && root === 'operation' && last === 'operation')
+      return finite(GRAPHQL_OPERATION_TYPES, 'GraphQL operation type');
     // `err.constructor.name` of a caught error: one of the error classes a program throws.
     if (names.length === 3 && ERROR_ROOTS.test(root) && names[1] === 'constructor' && last === 'name')
       return this.errorClassName();
