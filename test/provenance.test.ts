@@ -258,6 +258,16 @@ describe('label value provenance', () => {
       'unbounded uuid',
     ],
     [
+      "what the application keeps in koa's ctx.state is not request input",
+      'export function f(ctx: any) { checkouts.inc({ value: ctx.state.graphql.operationName }); }',
+      'unknown',
+    ],
+    [
+      "a GraphQL request's operation name is request input",
+      'export function f(request: { operationName?: string }) { checkouts.inc({ value: request.operationName }); }',
+      'unbounded request-input',
+    ],
+    [
       'statusCode is a status code whatever holds it',
       'export function f(upstream: any) { checkouts.inc({ value: upstream.statusCode }); }',
       'bounded 20',

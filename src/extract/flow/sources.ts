@@ -80,6 +80,9 @@ const REQUEST_INPUT_PROPS = new Set([
   'variables',
 ]);
 
+/** Where an application keeps its own values beside a request: koa's `ctx.state`, express's `res.locals`. */
+const APPLICATION_STATE = new Set(['state', 'locals']);
+
 /** The operation types of a GraphQL document (`operation.operation` of Apollo's parsed operation). */
 const GRAPHQL_OPERATION_TYPES = ['query', 'mutation', 'subscription'];
 
@@ -413,7 +416,11 @@ export class KnownSources {
       return this.routeOperation(node);
     const requestRoot = REQUEST_ROOTS.has(root) || names.includes('req') || names.includes('request');
     if (requestRoot) {
-      const inputIndex = names.findIndex((n, i) => i > 0 && REQUEST_INPUT_PROPS.has(n));
+      // What the application keeps beside the request (koa's `ctx.state`, express's `res.locals`) is its own.
+      const appState = names.findIndex((n, i) => i > 0 && APPLICATION_STATE.has(n));
+      const inputIndex = names.findIndex(
+        (n, i) => i > 0 && REQUEST_INPUT_PROPS.has(n) && (appState < 0 || i < appState),
+      );
       if (inputIndex > 0) {
         // `const { error } = Schema.validate(req.body); if (error) return res.status(400)…`: only
         // input the schema accepts gets past the handler's check, and the value's type says what that is.
