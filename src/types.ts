@@ -138,6 +138,11 @@ export interface MetricDef {
   bucketsReason?: string;
   /** Summary quantile count. */
   quantiles?: number;
+  /**
+   * Over what a summary's quantiles are computed: `sliding` (a `maxAgeSeconds` window), `lifetime`
+   * (a config obslint reads without one: prom-client's default, the whole life of the process).
+   */
+  quantileWindow?: 'sliding' | 'lifetime';
   loc: Location;
   /** Where the name is written (the literal or template a change to the name touches), when obslint sees it. */
   nameLoc?: Location;

@@ -228,11 +228,11 @@ describe('the GitHub Action (committed bundle, Node 24)', () => {
     ).join('');
     const summaries = Array.from(
       { length: 12 },
-      (_, i) => `export const s${i} = new Summary({ name: 'task_${i}_seconds', help: 'h' });\n`,
+      (_, i) => `export const s${i} = new Summary({ name: 'task_${i}_seconds', help: 'h', maxAgeSeconds: 60 });\n`,
     ).join('');
     // The summary the base already has is a convention on a line the pull request leaves alone: a note, not a 13th warning.
     const established =
-      "import { Counter, Summary } from 'prom-client';\nexport const legacy = new Summary({ name: 'legacy_seconds', help: 'h' });\n";
+      "import { Counter, Summary } from 'prom-client';\nexport const legacy = new Summary({ name: 'legacy_seconds', help: 'h', maxAgeSeconds: 60 });\n";
     const repo = fixtureRepo('many', {
       base: tempProject({ 'src/m.ts': established }),
       head: tempProject({ 'src/m.ts': `${established}${metrics}${summaries}` }),

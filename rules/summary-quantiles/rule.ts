@@ -11,9 +11,12 @@ export default defineRule({
     messages: {
       quantiles:
         'summary `{{metric}}` computes {{quantiles}} per process: a p99 cannot be averaged or summed across instances; use a Histogram and `histogram_quantile()`, or set `percentiles: []` if you only need `_sum` and `_count`',
+      lifetime:
+        'summary `{{metric}}` computes {{quantiles}} over the whole life of the process (no `maxAgeSeconds`): hours in, a p99 barely moves when latency does, and it cannot be averaged or summed across instances; use a Histogram and `histogram_quantile()`, or at least a `maxAgeSeconds` window',
       quantilesShared:
         '`{{wrapper}}` creates summaries (`{{metric}}` and {{more}} more) that compute {{quantiles}} per process: a p99 cannot be averaged or summed across instances; make it create Histograms (`histogram_quantile()`), or set `percentiles: []` if you only need `_sum` and `_count`',
     },
+    // A summary over a sliding window is a design choice; one over the process's whole life is broken.
     conventions: ['quantiles', 'quantilesShared'],
   },
   defaultOptions: {},
@@ -32,7 +35,7 @@ export default defineRule({
   },
 });
 
-type Context = RuleContext<Record<string, never>, 'quantiles' | 'quantilesShared'>;
+type Context = RuleContext<Record<string, never>, 'quantiles' | 'lifetime' | 'quantilesShared'>;
 
 function report(ctx: Context, def: MetricDef, others: MetricDef[], loc: Location): void {
   const quantiles =
@@ -40,7 +43,7 @@ function report(ctx: Context, def: MetricDef, others: MetricDef[], loc: Location
       ? 'quantiles (how many obslint cannot read)'
       : `${def.quantiles} quantile${def.quantiles === 1 ? '' : 's'}`;
   ctx.report({
-    messageId: others.length > 0 ? 'quantilesShared' : 'quantiles',
+    messageId: others.length > 0 ? 'quantilesShared' : def.quantileWindow === 'lifetime' ? 'lifetime' : 'quantiles',
     data: { metric: def.name, quantiles, more: others.length, wrapper: def.via?.wrapper ?? '' },
     loc,
     metric: def.name,

@@ -983,6 +983,8 @@ export class MetricDefinitions {
       const given = props.get('percentiles');
       const values = given ? staticNumbers(given) : undefined;
       def.quantiles = (values ?? (given ? undefined : PROM_CLIENT.defaultPercentiles))?.length;
+      if (props.has('maxAgeSeconds')) def.quantileWindow = 'sliding';
+      else if (config.readable && library === 'prom-client' && !wrapper) def.quantileWindow = 'lifetime';
     }
     this.locateFactors(def, creation, site);
     this.defs.push(def);
