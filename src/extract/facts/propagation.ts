@@ -171,6 +171,12 @@ export function tracingByPackage(
     if (describe && !describe.has(scope.key)) continue;
     const related = packages.related(scope);
     for (const loaded of loadedSetups.get(scope.key) ?? []) if (!related.includes(loaded)) related.push(loaded);
+    // A package whose set-up this one calls (through an alias, without depending on it) runs in its processes.
+    for (const [owner, from] of starters)
+      if (owner !== scope.key && from.has(scope.key)) {
+        const starting = packages.all().find((s) => s.key === owner);
+        if (starting && !related.includes(starting)) related.push(starting);
+      }
     related.sort((a, b) => (a === scope ? -1 : b === scope ? 1 : compareStrings(a.key, b.key)));
     const [self, ...others] = related.map((s) =>
       startsWith(starters, s, related) ? own.get(s.key)! : notStarted(own.get(s.key)!),
@@ -265,6 +271,7 @@ function loadedSpecifiers(statement: ts.Statement): string[] {
 /** A call that sets up tracing or an instrumentation (not one that only asks for a tracer). */
 function startsTracing(call: ts.CallExpression | ts.NewExpression, project: ProjectIndex): boolean {
   const name = calleeName(skipOuter(call.expression));
+  if (name === 'use') return ts.isCallExpression(call) && injectingAxiosInterceptor(call, project);
   if (name !== undefined && OPENTRACING_SETUPS[name]) return openTracingModule(call, project) !== undefined;
   return (
     name !== undefined && name !== 'getTracer' && (SETUP_RANK.includes(name) || INSTRUMENTATIONS[name] !== undefined)
@@ -391,6 +398,10 @@ function tracingFacts(
       cover(instrumentation.covers, instrumentation.what);
       if (optionsLiteral) ignore(facts, ignoredHostsOf(optionsLiteral), instrumentation.covers);
     }
+    // `axios.interceptors.request.use(inject)` on the default instance, wherever it is registered (a
+    // shared SDK's set-up): every default-axios call of the process carries the context it injects.
+    if (name === 'use' && ts.isCallExpression(call) && injectingAxiosInterceptor(call, project))
+      cover(['axios'], 'an axios request interceptor that injects trace context');
     // `new PubSub({ enableOpenTelemetryTracing: true })`, BullMQ `{ telemetry: … }`.
     if (ts.isNewExpression(call) && (name === 'PubSub' || name === 'Queue' || name === 'Worker')) {
       const options = [...(call.arguments ?? [])].map(skipOuter).find(ts.isObjectLiteralExpression);
@@ -969,6 +980,15 @@ function ownPackages(packages: PackageIndex): (specifier: string) => boolean {
 }
 
 /** `client.interceptors.request.use((config) => { propagation.inject(…, config.headers) … })` anywhere in the file. */
+/** `axios.interceptors.request.use(fn)` on the default axios whose interceptor injects trace context (itself or through a helper). */
+function injectingAxiosInterceptor(call: ts.CallExpression, project: ProjectIndex): boolean {
+  const callee = skipOuter(call.expression);
+  if (!/^axios\s*\.\s*interceptors\s*\.\s*request\s*\.\s*use$/.test(callee.getText())) return false;
+  const axios = lookup('axios', callee);
+  if (axios?.kind !== 'import' || axios.module !== 'axios') return false;
+  return call.arguments.some((a) => INJECTS.test(a.getText()) || callsInjectingHelper(a, project));
+}
+
 function interceptorInjects(receiver: ts.Expression): boolean {
   const name = ts.isIdentifier(receiver) ? receiver.text : propertyName(receiver);
   if (!name) return false;

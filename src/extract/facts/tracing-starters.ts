@@ -51,14 +51,27 @@ function callingPackages(
   wrapper: NamedFunction,
   project: ProjectIndex,
   packages: PackageIndex,
+  depth = 0,
 ): Set<string> | undefined {
   const callers = (project.callsByName.get(wrapper.name) ?? []).filter(
     (call) => ts.isCallExpression(call) && calledFunction(call.expression, project) === wrapper.fn,
   );
-  return callers.length > 0
-    ? new Set(callers.map((call) => packages.of(call.getSourceFile().fileName).key))
-    : undefined;
+  if (callers.length === 0) return undefined;
+  const own = packages.of(wrapper.fn.getSourceFile().fileName).key;
+  const found = new Set<string>();
+  for (const call of callers) {
+    const key = packages.of(call.getSourceFile().fileName).key;
+    // `initializePlatform()` of a shared SDK calls `createTraceHandler()`: the set-up starts where
+    // the SDK's entry point is called, a few calls up.
+    const outer = key === own && depth < CALL_LEVELS ? outermostNamedFunction(call) : undefined;
+    const further = outer && callingPackages(outer, project, packages, depth + 1);
+    if (further) further.forEach((k) => found.add(k));
+    else found.add(key);
+  }
+  return found;
 }
+
+const CALL_LEVELS = 3;
 
 /** Whether a package's tracing runs in the processes of `scope`: one of its starters is among them. */
 export function startsWith(
