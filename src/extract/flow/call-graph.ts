@@ -92,6 +92,8 @@ export class CallGraph {
         return !owner || this.project.inheritsFrom(enclosingClassLike(call), owner);
       // `BeaconNode.init(opts)` is called on a class: `network.init()` on an instance calls another `init`, and back.
       if (onClass ? !mayNameClass(receiver) : namesClass(receiver)) return false;
+      // `this.metricsService.record()` where the field is typed `RestMetricsService`: another class's `record`.
+      if (owner && this.typedAsOtherClass(receiver, owner)) return false;
       // `histogram.record(1, …)` records a metric; it does not call a project method named `record`.
       const metric = this.isMetric?.(receiver);
       if (metric === undefined && this.isMetric) final = false;
@@ -109,6 +111,18 @@ export class CallGraph {
   }
 
   /** Whether a receiver is a `const` (here or imported) holding an object literal that lists `fn`. */
+  /**
+   * Whether a receiver is declared with the type of a project class unrelated to `owner`: a field
+   * or parameter typed `RestMetricsService` does not hold a `GraphqlMetricsService`.
+   */
+  private typedAsOtherClass(receiver: ts.Expression, owner: ts.ClassLikeDeclaration): boolean {
+    const type = declaredType(receiver);
+    if (!type || !ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName)) return false;
+    const decl = this.project.declarationOf(type.typeName);
+    if (decl?.kind !== 'class') return false;
+    return !this.project.inheritsFrom(decl.node, owner) && !this.project.inheritsFrom(owner, decl.node);
+  }
+
   private holdsListed(receiver: ts.Expression, fn: ts.SignatureDeclaration): boolean {
     if (!ts.isIdentifier(receiver)) return false;
     let decl = lookup(receiver.text, receiver);
@@ -464,4 +478,25 @@ function namesAgree(className: string, receiver: string): boolean {
   return words(className).some((w) =>
     receiverWords.some((r) => r.startsWith(w.slice(0, 4)) || w.startsWith(r.slice(0, 4))),
   );
+}
+
+/** The type annotation a receiver was declared with: `this.x` (a field or constructor parameter property) or a parameter or variable. */
+function declaredType(receiver: ts.Expression): ts.TypeNode | undefined {
+  const e = skipOuter(receiver);
+  if (ts.isPropertyAccessExpression(e) && skipOuter(e.expression).kind === ts.SyntaxKind.ThisKeyword) {
+    const cls = enclosingClassLike(e);
+    for (const member of cls?.members ?? []) {
+      if (ts.isPropertyDeclaration(member) && ts.isIdentifier(member.name) && member.name.text === e.name.text)
+        return member.type;
+      if (ts.isConstructorDeclaration(member))
+        for (const p of member.parameters)
+          if (ts.isIdentifier(p.name) && p.name.text === e.name.text && ts.getModifiers(p)?.length) return p.type;
+    }
+    return undefined;
+  }
+  if (!ts.isIdentifier(e)) return undefined;
+  const decl = lookup(e.text, e);
+  return (decl?.kind === 'parameter' || decl?.kind === 'variable') && decl.path.length === 0
+    ? decl.node.type
+    : undefined;
 }
