@@ -464,6 +464,7 @@ function conclude(
       requireReason: options.requireReason ?? false,
       today: options.today ?? new Date().toISOString().slice(0, 10),
       changed: (options.conventions ?? config.conventions) === 'everywhere' ? undefined : changedCode(run),
+      reports: (file) => reported.has(file),
     });
     return { estimates, allFindings, ruleNotices };
   });

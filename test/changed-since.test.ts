@@ -258,7 +258,10 @@ export function recordPayment(outcome: Outcome): void {
 
 export const refunds = new Counter({ name: 'orders_refunds', help: 'Refunds issued' });
 `;
-    const repo = ordersApiRepo({ 'lib/refunds.ts': established });
+    // Another established convention, in a file the branch leaves alone.
+    const legacy =
+      "import { Histogram } from 'prom-client';\n\nexport const legacy = new Histogram({ name: 'orders_legacy_latency_ms', help: 'Legacy latency' });\n";
+    const repo = ordersApiRepo({ 'lib/refunds.ts': established, 'lib/legacy.ts': legacy });
     gitIn(repo, ['checkout', '--quiet', '-b', 'feature']);
     write(
       repo,
@@ -276,7 +279,7 @@ export const refunds = new Counter({ name: 'orders_refunds', help: 'Refunds issu
     expect(where(full.result).filter((w) => w.includes('metric-naming'))).toEqual([]);
     expect(full.result.notices.filter((n) => n.ruleId === 'metric-naming').map((n) => n.message)).toEqual([
       expect.stringMatching(
-        /^3 metric-naming findings on established code \(`orders_payout_ms`, `orders_refunds`, `orders_chargebacks`\)/,
+        /^4 metric-naming findings on established code \(`orders_legacy_latency_ms`, `orders_payout_ms`, `orders_refunds`, 1 more\)/,
       ),
     ]);
 

@@ -31,6 +31,8 @@ export interface EngineInput {
    * per rule. Without it every convention is a finding (`conventions: everywhere`).
    */
   changed?: (loc: Location) => boolean;
+  /** The files whose findings the run reports: the note counts only their conventions. */
+  reports?: (file: string) => boolean;
 }
 
 export interface EngineOutput {
@@ -76,7 +78,11 @@ export function runRules(input: EngineInput): EngineOutput {
   const established = changed
     ? unique.filter((f) => conventions.has(f) && ![f.loc, ...(f.related ?? []).map((r) => r.loc)].some(changed))
     : [];
-  const notices = [...unique.filter((f) => notes.has(f)).map(toNotice), ...establishedNotices(established)];
+  const reports = input.reports ?? (() => true);
+  const notices = [
+    ...unique.filter((f) => notes.has(f)).map(toNotice),
+    ...establishedNotices(established.filter((f) => reports(f.loc.file))),
+  ];
   const left = new Set([...notes, ...established]);
   const reported = unique.filter((f) => !left.has(f));
   if (input.reportUnusedDirectives) reported.push(...unused);
