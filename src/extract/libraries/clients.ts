@@ -336,7 +336,8 @@ function consumerHandler(client: Client, call: ts.CallExpression): ts.Node | und
     }
     return undefined;
   }
-  return call.arguments[call.arguments.length - 1];
+  // `channel.consume(queue, onMessage, { noAck: false })`: the last argument that is not options.
+  return [...call.arguments].reverse().find((a) => !ts.isObjectLiteralExpression(skipOuter(a)));
 }
 
 /** The client package a receiver is (`axios`, `got`), or an instance made from one (`axios.create()`). */
