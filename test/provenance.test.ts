@@ -258,6 +258,11 @@ describe('label value provenance', () => {
       'unbounded uuid',
     ],
     [
+      'what the functions every caller passes for a function parameter return',
+      "function timed(getStatus?: (r: number) => string) { checkouts.inc({ value: getStatus?.(1) || 'success' }); }\ntimed((r) => (r > 0 ? 'hit' : 'miss'));\ntimed();",
+      'finite hit,miss,success',
+    ],
+    [
       "what the application keeps in koa's ctx.state is not request input",
       'export function f(ctx: any) { checkouts.inc({ value: ctx.state.graphql.operationName }); }',
       'unknown',

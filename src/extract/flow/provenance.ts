@@ -366,6 +366,32 @@ export class ProvenanceAnalyzer implements ValueWalker {
     return finite([...values].sort(), `every value the project assigns to \`.${property}\``);
   }
 
+  /**
+   * `getStatus?.(result)` where `getStatus` is a parameter: what the functions every caller passes
+   * return (`(r) => (r ? 'hit' : 'miss')`), when each caller passes one obslint can read.
+   */
+  private passedFunctionsResult(call: ts.CallExpression, env: Env, depth: number): Bound | undefined {
+    const callee = skipOuter(call.expression);
+    const decl = ts.isIdentifier(callee) ? lookup(callee.text, callee) : undefined;
+    if (decl?.kind !== 'parameter' || decl.path.length > 0) return undefined;
+    const callers = this.calls.confirmedCallersOf(decl.fn);
+    if (callers.length === 0) return undefined;
+    const results: Bound[] = [];
+    for (const caller of callers) {
+      const arg = caller.arguments?.[decl.index];
+      // A caller that passes no function leaves the call out (`getStatus?.()`): it adds nothing.
+      if (!arg) continue;
+      const given = skipOuter(arg);
+      const fn =
+        ts.isArrowFunction(given) || ts.isFunctionExpression(given) ? given : calledFunction(given, this.project);
+      const returns = fn && (fn as ts.FunctionLikeDeclaration).body ? returnedValues(fn) : [];
+      if (returns.length === 0) return undefined;
+      results.push(...returns.map((r) => this.of(r, env, depth + 1)));
+    }
+    const bound = union(results);
+    return bound && bound.kind !== 'unknown' ? bound : undefined;
+  }
+
   /** A project function's result: the union of what its `return` statements give, for these arguments. */
   private returnedBy(call: ts.CallExpression, env: Env, depth: number): Bound {
     const fn = calledFunction(call.expression, this.project);
@@ -376,6 +402,10 @@ export class ProvenanceAnalyzer implements ValueWalker {
         (declared as Extract<Bound, { kind: 'finite' }>).values,
         `return type of \`${functionName(fn!) ?? text(call.expression)}()\``,
       );
+    if (!fn) {
+      const passed = this.passedFunctionsResult(call, env, depth);
+      if (passed) return passed;
+    }
     if (!fn || !(fn as ts.FunctionLikeDeclaration).body)
       return unknown(`the result of \`${text(call.expression)}()\``, text(call));
     const callEnv = bindArguments(fn, call.arguments, env);
