@@ -27,11 +27,30 @@ export function runsInBrowser(call: ts.CallExpression | ts.NewExpression, scope:
     (importsHooks(file) && !serverSideOfPage(call)) ||
     (hasJsx(file) && (!runsServer(scope.manifest) || (rendersPages(scope) && !serverSideOfPage(call)))) ||
     usesBrowserGlobals(file) ||
+    definesReduxSlice(file) ||
     writtenForTheDom(file) ||
     rendersIntoThePage(file) ||
     serviceWorkerCode(file)
   );
 }
+
+/**
+ * A Redux Toolkit slice or thunk (`createSlice`, `createAsyncThunk` from `@reduxjs/toolkit`): the state
+ * of a browser app's UI, even where one manifest holds the app and its server (an Nx monorepo).
+ */
+function definesReduxSlice(file: ts.SourceFile): boolean {
+  return file.statements.some(
+    (s) =>
+      ts.isImportDeclaration(s) &&
+      ts.isStringLiteral(s.moduleSpecifier) &&
+      s.moduleSpecifier.text === '@reduxjs/toolkit' &&
+      s.importClause?.namedBindings !== undefined &&
+      ts.isNamedImports(s.importClause.namedBindings) &&
+      s.importClause.namedBindings.elements.some((e) => REDUX_UI_STATE.has((e.propertyName ?? e.name).text)),
+  );
+}
+
+const REDUX_UI_STATE = new Set(['createSlice', 'createAsyncThunk']);
 
 /** A service worker's directory or file (`service-worker/`, `sw.js`). */
 const SERVICE_WORKER_PATH = /(?:^|\/)(?:service-?workers?|sw)(?:\/|\.[cm]?[jt]sx?$)/i;
