@@ -11,7 +11,7 @@ import {
   type Notice,
   type Severity,
 } from '../types.js';
-import { groupByMetric } from '../util/group.js';
+import { groupBy, groupByMetric } from '../util/group.js';
 import { compareLocations, compareStrings } from '../util/paths.js';
 import type { AnyRule, Report } from './define-rule.js';
 
@@ -97,9 +97,7 @@ export function severityOf(rule: AnyRule, config: ResolvedConfig): Severity | 'o
 
 /** One note per rule for the conventions established code breaks: how many, the first few, how to see them all. */
 function establishedNotices(established: Finding[]): Notice[] {
-  const byRule = new Map<string, Finding[]>();
-  for (const f of established) byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f]);
-  return [...byRule].map(([ruleId, list]) => {
+  return [...groupBy(established, (f) => f.ruleId)].map(([ruleId, list]) => {
     const names = [...new Set(list.map((f) => f.metric).filter((m) => m !== undefined))];
     const shown = names.slice(0, 3).map((m) => `\`${m}\``);
     const of =

@@ -19,12 +19,9 @@ export function isConfigured(bound: Bound): boolean {
   return bound.kind === 'bounded' && bound.count === 1 && bound.parts.every((p) => p.source.startsWith('config:'));
 }
 
-/** What a configuration value holds (a member, an element of a configured list): set per deployment, counted once. */
-export function configuredPart(
-  source: string,
-  reason = `\`${source}\`, read from a configuration value (one value per instance)`,
-): Bound {
-  return boundedPart(`config:${source}`, 1, reason);
+/** What a configuration value holds (a member of it): set per deployment, one value per instance. */
+export function configuredPart(source: string): Bound {
+  return boundedPart(`config:${source}`, 1, `\`${source}\`, read from a configuration value (one value per instance)`);
 }
 
 export function boundedPart(source: string, count: number, reason: string, extra: Partial<BoundPart> = {}): Bound {

@@ -39,6 +39,7 @@ import {
   enclosingFunction,
   encloses,
   leavesFunction,
+  literalProperty,
   lookup,
   propertyKey,
   propertyName,
@@ -1250,20 +1251,6 @@ function namedAt(element: ts.Expression | undefined): ts.Node | undefined {
   const e = element && skipOuter(element);
   if (!e || !ts.isObjectLiteralExpression(e)) return element;
   return e.properties.find((p) => ts.isPropertyAssignment(p) && propertyKey(p.name) === 'name') ?? element;
-}
-
-/** The expression at `path` inside object literals (`{ value: { version } }`, ['value']), if written there. */
-function literalProperty(expr: ts.Expression, path: readonly string[]): ts.Expression | undefined {
-  let e = expr;
-  for (const key of path) {
-    if (!ts.isObjectLiteralExpression(e)) return undefined;
-    const prop = e.properties.find(
-      (p) => (ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p)) && propertyKey(p.name) === key,
-    );
-    if (!prop) return undefined;
-    e = skipOuter(ts.isPropertyAssignment(prop) ? prop.initializer : (prop as ts.ShorthandPropertyAssignment).name);
-  }
-  return e;
 }
 
 /** The characters of a readable name outside its `{expression}` parts (which may hold braces). */

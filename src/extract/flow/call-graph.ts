@@ -15,6 +15,7 @@ import {
 } from '../syntax/scope.js';
 import type { TypeOracle } from './type-oracle.js';
 import { isBuiltinCollection, isProxyTrap } from '../syntax/builtin-calls.js';
+import { constructorParameterField } from './static-eval.js';
 import { dynamicallyImported, followImports, functionOfDeclaration } from '../syntax/functions.js';
 import { forEachDescendant } from '../syntax/walk.js';
 
@@ -110,7 +111,6 @@ export class CallGraph {
     return all;
   }
 
-  /** Whether a receiver is a `const` (here or imported) holding an object literal that lists `fn`. */
   /**
    * Whether a receiver is declared with the type of a project class unrelated to `owner`: a field
    * or parameter typed `RestMetricsService` does not hold a `GraphqlMetricsService`.
@@ -123,6 +123,7 @@ export class CallGraph {
     return !this.project.inheritsFrom(decl.node, owner) && !this.project.inheritsFrom(owner, decl.node);
   }
 
+  /** Whether a receiver is a `const` (here or imported) holding an object literal that lists `fn`. */
   private holdsListed(receiver: ts.Expression, fn: ts.SignatureDeclaration): boolean {
     if (!ts.isIdentifier(receiver)) return false;
     let decl = lookup(receiver.text, receiver);
@@ -485,14 +486,11 @@ function declaredType(receiver: ts.Expression): ts.TypeNode | undefined {
   const e = skipOuter(receiver);
   if (ts.isPropertyAccessExpression(e) && skipOuter(e.expression).kind === ts.SyntaxKind.ThisKeyword) {
     const cls = enclosingClassLike(e);
-    for (const member of cls?.members ?? []) {
-      if (ts.isPropertyDeclaration(member) && ts.isIdentifier(member.name) && member.name.text === e.name.text)
-        return member.type;
-      if (ts.isConstructorDeclaration(member))
-        for (const p of member.parameters)
-          if (ts.isIdentifier(p.name) && p.name.text === e.name.text && ts.getModifiers(p)?.length) return p.type;
-    }
-    return undefined;
+    if (!cls) return undefined;
+    const field = cls.members.find(
+      (m): m is ts.PropertyDeclaration => ts.isPropertyDeclaration(m) && propertyKey(m.name) === e.name.text,
+    );
+    return field?.type ?? constructorParameterField(cls, e.name.text)?.type;
   }
   if (!ts.isIdentifier(e)) return undefined;
   const decl = lookup(e.text, e);

@@ -381,9 +381,7 @@ export class ProvenanceAnalyzer implements ValueWalker {
       const arg = caller.arguments?.[decl.index];
       // A caller that passes no function leaves the call out (`getStatus?.()`): it adds nothing.
       if (!arg) continue;
-      const given = skipOuter(arg);
-      const fn =
-        ts.isArrowFunction(given) || ts.isFunctionExpression(given) ? given : calledFunction(given, this.project);
+      const fn = calledFunction(arg, this.project);
       const returns = fn && (fn as ts.FunctionLikeDeclaration).body ? returnedValues(fn) : [];
       if (returns.length === 0) return undefined;
       results.push(...returns.map((r) => this.of(r, env, depth + 1)));
@@ -908,12 +906,11 @@ export class ProvenanceAnalyzer implements ValueWalker {
         decl?.kind === 'variable' && decl.isConst && decl.node.initializer && skipOuter(decl.node.initializer);
       if (
         decl?.kind === 'variable' &&
-        decl.node.initializer &&
         init &&
         (ts.isObjectLiteralExpression(init) ||
           (ts.isCallExpression(init) && calledFunction(init.expression, this.project) !== undefined))
       ) {
-        const built = this.pathOf(decl.node.initializer, [...decl.path, e.name.text], env, depth + 1);
+        const built = this.pathOf(init, [...decl.path, e.name.text], env, depth + 1);
         if (built.kind !== 'unknown') return built;
       }
     }

@@ -8,8 +8,8 @@ import {
   enclosingClass,
   enclosingFunction,
   isModuleLevel,
+  literalProperty,
   lookup,
-  propertyKey,
   propertyName,
   skipOuter,
   type Declaration,
@@ -688,13 +688,7 @@ function member(holder: ts.Expression | undefined, key: string): ts.Expression |
         ? skipOuter(decl.node.initializer)
         : undefined;
   }
-  if (!object || !ts.isObjectLiteralExpression(object)) return undefined;
-  for (const p of object.properties) {
-    if (!p.name || propertyKey(p.name) !== key) continue;
-    if (ts.isPropertyAssignment(p)) return p.initializer;
-    if (ts.isShorthandPropertyAssignment(p)) return p.name;
-  }
-  return undefined;
+  return object && literalProperty(object, [key]);
 }
 
 /** The request input a schema may type, and its type argument in Express's `Request<P, ResBody, ReqBody, Query>`. */

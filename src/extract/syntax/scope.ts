@@ -389,6 +389,20 @@ export function propertyKey(name: ts.PropertyName): string | undefined {
   return undefined;
 }
 
+/** The expression at `path` inside object literals (`{ value: { version } }`, ['value']), if written there. */
+export function literalProperty(expr: ts.Expression, path: readonly string[]): ts.Expression | undefined {
+  let e = expr;
+  for (const key of path) {
+    if (!ts.isObjectLiteralExpression(e)) return undefined;
+    const prop = e.properties.find(
+      (p) => (ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p)) && propertyKey(p.name) === key,
+    );
+    if (!prop) return undefined;
+    e = skipOuter(ts.isPropertyAssignment(prop) ? prop.initializer : (prop as ts.ShorthandPropertyAssignment).name);
+  }
+  return e;
+}
+
 /** Name of a function for messages and for call-site matching. */
 export function functionName(fn: ts.SignatureDeclaration): string | undefined {
   if (ts.isConstructorDeclaration(fn)) return fn.parent.name?.text;
