@@ -1,7 +1,14 @@
 import { ts } from 'ts-morph';
 import type { Caller } from '../flow/call-graph.js';
-import { returnedValues } from '../syntax/functions.js';
-import { enclosingClassLike, lookup, propertyKey, skipOuter, type Declaration } from '../syntax/scope.js';
+import { methodOfReturnedObject, returnedValues } from '../syntax/functions.js';
+import {
+  enclosingClassLike,
+  enclosingFunction,
+  lookup,
+  propertyKey,
+  skipOuter,
+  type Declaration,
+} from '../syntax/scope.js';
 
 /**
  * A function that records on the metric its caller names: `inc(name, labels) { this.metrics[name]?.inc(labels) }`
@@ -116,6 +123,20 @@ export function parameterRecorder(receiver: ts.Expression, recording: ts.CallExp
     (arg) => parameterPart(ts.isSpreadElement(arg) ? arg.expression : arg)?.fn === part.fn,
   );
   return passesParameter ? part : undefined;
+}
+
+/**
+ * `labels: (l) => counter.labels(l)` in the object a wrapper returns (`createCounter(…)` returning
+ * `{ counter, labels }`): a recording that passes the method's parameters on. Each call of the
+ * method on what one wrapper call returned records on that call's metric, with its own labels.
+ */
+export function wrapperMethodRecording(recording: ts.CallExpression): ts.SignatureDeclaration | undefined {
+  const fn = enclosingFunction(recording);
+  if (!fn || !methodOfReturnedObject(fn)) return undefined;
+  const passesParameter = recording.arguments.some(
+    (arg) => parameterPart(ts.isSpreadElement(arg) ? arg.expression : arg)?.fn === fn,
+  );
+  return passesParameter ? fn : undefined;
 }
 
 /** What one caller passes for a parameter or a property of it (an object literal's property); undefined when it cannot tell. */

@@ -15,6 +15,7 @@ import {
   lookup,
   propertyKey,
   propertyName,
+  receiverOf,
   skipOuter,
 } from '../syntax/scope.js';
 import { exemplarForm } from './lookup-guard.js';
@@ -25,6 +26,7 @@ import {
   keyedRecorder,
   parameterRecorder,
   passedAt,
+  wrapperMethodRecording,
   type KeyedRecorder,
   type ParameterPart,
 } from './keyed-recorder.js';
@@ -33,7 +35,7 @@ import { isInjected, type ValueFlow } from '../flow/value-flow.js';
 import { forEachDescendant } from '../syntax/walk.js';
 import { writesToObject } from '../syntax/object-writes.js';
 import { outermost } from '../syntax/builtin-calls.js';
-import { returnedParameters } from '../syntax/functions.js';
+import { methodOfReturnedObject, returnedParameters } from '../syntax/functions.js';
 
 export interface LabelFacts {
   uses: LabelUse[];
@@ -94,6 +96,9 @@ export class LabelUseCollector {
     if (recorder && this.recordByKey(recorder, call, method)) return;
     const helper = chained ? undefined : parameterRecorder(metricExpr, call);
     if (helper && this.recordByCaller(helper, call, method)) return;
+    const wrapperMethod = chained ? undefined : wrapperMethodRecording(call);
+    if (wrapperMethod && this.recordOnReceivers(wrapperMethod, call, method)) return;
+    if (!chained && this.calls.callsWrapperMethod(call)) return;
     // An injected metrics object built in several places: the call feeds each of its metrics.
     const defs = this.resolver.resolveAll(metricExpr);
     this.shared(defs.length, () => {
@@ -117,6 +122,22 @@ export class LabelUseCollector {
     });
   }
 
+  /** A recording in a method of the object a wrapper returns (see {@link wrapperMethodRecording}). */
+  private recordOnReceivers(fn: ts.SignatureDeclaration, call: ts.CallExpression, method: string): boolean {
+    // `requests.inc()` runs the wrapper's `inc(value?)` too: calls without arguments count.
+    const callers = this.calls.callersOf(fn, true);
+    return this.recordPerCaller(
+      fn,
+      call,
+      method,
+      (caller) => {
+        const receiver = ts.isCallExpression(caller) ? receiverOf(caller) : undefined;
+        return receiver ? this.resolver.resolveAll(receiver) : [];
+      },
+      callers,
+    );
+  }
+
   /** A recording in a helper handed the metric by its callers (see {@link parameterRecorder}). */
   private recordByCaller(helper: ParameterPart, call: ts.CallExpression, method: string): boolean {
     return this.recordPerCaller(helper.fn, call, method, (caller) => {
@@ -135,9 +156,10 @@ export class LabelUseCollector {
     call: ts.CallExpression,
     method: string,
     metricsOf: (caller: Caller) => readonly MetricDef[],
+    callers = this.calls.possibleCallersOf(fn),
   ): boolean {
     let found = false;
-    for (const caller of this.calls.possibleCallersOf(fn)) {
+    for (const caller of callers) {
       const defs = [...new Set(metricsOf(caller))];
       found ||= defs.length > 0;
       this.shared(defs.length, () => {
@@ -481,6 +503,7 @@ export class LabelUseCollector {
 
   private labelObject(def: MetricDef, method: string, arg: ts.Expression): void {
     const literals = this.objectLiterals(arg);
+    if (literals.length === 0 && this.neverCalledWrapperMethod(arg)) return;
     if (literals.length === 0) {
       this.facts.calls.push({ metricId: def.id, method, form: 'opaque', labels: [], loc: this.project.location(arg) });
       this.opaqueUses(def, arg);
@@ -524,6 +547,23 @@ export class LabelUseCollector {
         );
       }
     }
+  }
+
+  /**
+   * `labels: (l) => counter.labels(l)` in the object a wrapper returns, when nothing calls that
+   * method: its calls are the uses of the wrapper's object (`requests.labels({ … })`), so none sets a label here.
+   */
+  private neverCalledWrapperMethod(arg: ts.Expression): boolean {
+    const e = skipOuter(arg);
+    if (!ts.isIdentifier(e)) return false;
+    const decl = lookup(e.text, e);
+    return (
+      decl?.kind === 'parameter' &&
+      decl.path.length === 0 &&
+      methodOfReturnedObject(decl.fn) &&
+      this.calls.callersSettled(decl.fn) &&
+      this.calls.callersOf(decl.fn).length === 0
+    );
   }
 
   /**

@@ -166,13 +166,28 @@ function labelsObjectOf(call: ts.CallExpression): ts.Expression | undefined {
   const first = call.arguments[0];
   if (!first) return undefined;
   const e = skipOuter(first);
-  if (ts.isNumericLiteral(e)) return undefined;
+  if (ts.isNumericLiteral(e) || declaredNumber(e)) return undefined;
   const exemplar = exemplarForm(first);
   if (exemplar) return exemplar[0];
   const positional =
     propertyName(call.expression) === 'labels' &&
     (call.arguments.length > 1 || ts.isStringLiteralLike(e) || ts.isTemplateExpression(e) || ts.isSpreadElement(e));
   return positional ? undefined : first;
+}
+
+/** `value` of `(value?: number) => counter.inc(value)`: declared a number, so a value, not labels. */
+function declaredNumber(e: ts.Expression): boolean {
+  if (!ts.isIdentifier(e)) return false;
+  const decl = lookup(e.text, e);
+  const type =
+    (decl?.kind === 'parameter' || decl?.kind === 'variable') && decl.path.length === 0 ? decl.node.type : undefined;
+  const members = type && ts.isUnionTypeNode(type) ? type.types : type ? [type] : [];
+  const values = members.filter(
+    (t) =>
+      t.kind !== ts.SyntaxKind.UndefinedKeyword &&
+      !(ts.isLiteralTypeNode(t) && t.literal.kind === ts.SyntaxKind.NullKeyword),
+  );
+  return values.length > 0 && values.every((t) => t.kind === ts.SyntaxKind.NumberKeyword);
 }
 
 /**

@@ -21,6 +21,7 @@ import {
 import { libraryPaths } from '../flow/library-path.js';
 import { mayBeCalledOn } from '../flow/method-receiver.js';
 import { labelCallsOn, labelCallsOnValue, lookupGuard } from './lookup-guard.js';
+import { wrapperMethodRecording } from './keyed-recorder.js';
 import { typeBound } from '../flow/type-bounds.js';
 import { isInjected, type ValueFlow } from '../flow/value-flow.js';
 import { injectedStatsdCall, isStatsdPackage } from '../libraries/injected-statsd.js';
@@ -1121,6 +1122,8 @@ export class MetricDefinitions {
     if (outer && !wrapper)
       for (const level of [...calls.slice(1), node])
         for (const use of labelCallsOnValue(level)) {
+          // In a method of the object the wrapper returns, the call records when that method is called.
+          if (wrapperMethodRecording(use.call)) continue;
           const passed = this.bound(use.labels, env);
           // No labels given (the wrapper's `labels = {}`): a use without labels, at the call site.
           const none = passed && ts.isObjectLiteralExpression(passed) && passed.properties.length === 0;

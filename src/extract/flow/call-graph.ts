@@ -15,8 +15,16 @@ import {
 } from '../syntax/scope.js';
 import type { TypeOracle } from './type-oracle.js';
 import { isBuiltinCollection, isProxyTrap } from '../syntax/builtin-calls.js';
-import { constructorParameterField } from './static-eval.js';
-import { dynamicallyImported, followImports, functionOfDeclaration } from '../syntax/functions.js';
+import { constructorParameterField, namespaceMember } from './static-eval.js';
+import {
+  calledFunction,
+  dynamicallyImported,
+  followImports,
+  functionOfDeclaration,
+  heldIdentifier,
+  objectLiteralLists,
+  returnedValues,
+} from '../syntax/functions.js';
 import { forEachDescendant } from '../syntax/walk.js';
 
 export type Caller = ts.CallExpression | ts.NewExpression;
@@ -68,7 +76,7 @@ export class CallGraph {
       // `export const statsd = { increment }`: called as `statsd.increment(…)` too, matched by name as a method is.
       if (!listedInObject(fn, name)) return direct;
       const ownGroup = this.processGroupOf(fn.getSourceFile().fileName);
-      const asMember = group.byMethodName.filter(
+      const asMember = (withBareCalls ? group.byMethodNameBare : group.byMethodName).filter(
         (call) =>
           !direct.includes(call) &&
           this.processGroupOf(call.getSourceFile().fileName) === ownGroup &&
@@ -95,6 +103,13 @@ export class CallGraph {
       if (onClass ? !mayNameClass(receiver) : namesClass(receiver)) return false;
       // `this.metricsService.record()` where the field is typed `RestMetricsService`: another class's `record`.
       if (owner && this.typedAsOtherClass(receiver, owner)) return false;
+      // A wrapper's object (`createCounter(…)` returning `{ counter, labels: (l) => counter.labels(l) }`)
+      // is a metric and its methods are the wrapper's.
+      if (inObjectLiteral(fn)) {
+        if (this.holdsListed(receiver, fn)) return true;
+        // `const counter = new Counter(…)` holds an instance of a class, never the literal.
+        if (this.holdsInstance(receiver)) return false;
+      }
       // `histogram.record(1, …)` records a metric; it does not call a project method named `record`.
       const metric = this.isMetric?.(receiver);
       if (metric === undefined && this.isMetric) final = false;
@@ -123,18 +138,70 @@ export class CallGraph {
     return !this.project.inheritsFrom(decl.node, owner) && !this.project.inheritsFrom(owner, decl.node);
   }
 
-  /** Whether a receiver is a `const` (here or imported) holding an object literal that lists `fn`. */
+  /**
+   * The project function a call runs, by name, through a namespace import (`MetricsClient.counterWith`)
+   * or curried (`counterWith({})({ name })` runs the function `counterWith` returns).
+   */
+  private factoryCalled(call: ts.CallExpression, depth: number): ts.SignatureDeclaration | undefined {
+    const callee = skipOuter(call.expression);
+    if (ts.isCallExpression(callee)) {
+      const outer = depth < 3 ? this.factoryCalled(callee, depth + 1) : undefined;
+      const returned = outer && returnedValues(outer).map(skipOuter);
+      return returned?.find(
+        (r): r is ts.ArrowFunction | ts.FunctionExpression => ts.isArrowFunction(r) || ts.isFunctionExpression(r),
+      );
+    }
+    const named = calledFunction(callee, this.project);
+    if (named || !ts.isPropertyAccessExpression(callee)) return named;
+    const member = namespaceMember(callee, this.project);
+    return member && (ts.isArrowFunction(member) || ts.isFunctionExpression(member)) ? member : undefined;
+  }
+
+  /**
+   * `requests.inc(1, { route })` where `const requests = counterWith({ … })` and the function returns
+   * `{ inc: (value, labels) => counter.inc(labels, value) }`: a call of the wrapper's method (whose
+   * recordings are followed to this call), not of the metric's own.
+   */
+  callsWrapperMethod(call: ts.CallExpression): boolean {
+    const callee = skipOuter(call.expression);
+    if (!ts.isPropertyAccessExpression(callee)) return false;
+    const method = callee.name.text;
+    return this.heldLiterals(skipOuter(callee.expression), false).some((literal) =>
+      literal.properties.some((p) => p.name !== undefined && propertyKey(p.name) === method),
+    );
+  }
+
+  /** Whether a receiver is a variable (here or imported) holding what a `new` expression built. */
+  private holdsInstance(receiver: ts.Expression): boolean {
+    const init = this.heldValue(receiver);
+    return init !== undefined && ts.isNewExpression(init);
+  }
+
+  /**
+   * Whether a receiver is a `const` (here or imported) holding an object literal that lists `fn`,
+   * or what a project factory returns when that is such a literal (`const gauge = createGauge({ … })`
+   * where `createGauge` returns `{ gauge, labels }`: `gauge.labels(…)` calls its `labels`).
+   */
   private holdsListed(receiver: ts.Expression, fn: ts.SignatureDeclaration): boolean {
-    if (!ts.isIdentifier(receiver)) return false;
+    return this.heldLiterals(receiver, true).some((literal) => objectLiteralLists(literal, fn));
+  }
+
+  /** The object literals a receiver holds: its initializer (with `direct`), or what the factory that initializes it returns. */
+  private heldLiterals(receiver: ts.Expression, direct: boolean): ts.ObjectLiteralExpression[] {
+    const value = this.heldValue(receiver);
+    if (!value) return [];
+    if (ts.isObjectLiteralExpression(value)) return direct ? [value] : [];
+    const factory = ts.isCallExpression(value) ? this.factoryCalled(value, 0) : undefined;
+    return factory ? returnedValues(factory).map(skipOuter).filter(ts.isObjectLiteralExpression) : [];
+  }
+
+  /** The initializer of the variable (here or imported) a receiver names. */
+  private heldValue(receiver: ts.Expression): ts.Expression | undefined {
+    if (!ts.isIdentifier(receiver)) return undefined;
     let decl = lookup(receiver.text, receiver);
     if (decl?.kind === 'import') decl = this.project.followImport(decl);
     const init = decl?.kind === 'variable' && decl.path.length === 0 ? decl.node.initializer : undefined;
-    const literal = init && skipOuter(init);
-    if (!literal || !ts.isObjectLiteralExpression(literal)) return false;
-    return literal.properties.some((p) => {
-      const value = heldIdentifier(p);
-      return value !== undefined && functionOfDeclaration(lookup(value.text, value)) === fn;
-    });
+    return init && skipOuter(init);
   }
 
   /**
@@ -402,9 +469,9 @@ export function entryKey(fn: ts.SignatureDeclaration): string | undefined {
 const objectPropertyNames = new WeakMap<ts.SourceFile, Set<string>>();
 
 /** The variable an object literal's property holds by name: `{ increment }`, `{ increment: increment }`. */
-function heldIdentifier(property: ts.ObjectLiteralElement): ts.Identifier | undefined {
-  if (ts.isShorthandPropertyAssignment(property)) return property.name;
-  return ts.isPropertyAssignment(property) && ts.isIdentifier(property.initializer) ? property.initializer : undefined;
+/** A method or function-valued property of an object literal (`{ labels(l) { … } }`, `{ labels: (l) => … }`). */
+function inObjectLiteral(fn: ts.SignatureDeclaration): boolean {
+  return ts.isObjectLiteralExpression(fn.parent) || ts.isObjectLiteralExpression(fn.parent.parent);
 }
 
 /**

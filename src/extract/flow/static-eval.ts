@@ -11,6 +11,7 @@ import {
   forEachThisAssignment,
   isStatic,
   lookup,
+  restSegmentOmits,
   parameterReassignedBefore,
   propertyKey,
   propertyName,
@@ -499,7 +500,11 @@ export class StaticEvaluator {
   private path(value: Static, path: readonly string[]): Static {
     let v = value;
     for (const key of path) {
-      if (v.k === 'obj') v = v.props.get(key) ?? spreadFrom(v);
+      const omits = restSegmentOmits(key);
+      if (omits && v.k === 'obj') {
+        const props = new Map([...v.props].filter(([k]) => !omits.includes(k)));
+        v = { k: 'obj', props, spreadParam: v.spreadParam };
+      } else if (v.k === 'obj') v = v.props.get(key) ?? spreadFrom(v);
       else if (v.k === 'arr' && /^\d+$/.test(key)) v = v.items[Number(key)] ?? UNKNOWN;
       else return v.k === 'param' ? v : UNKNOWN;
     }
@@ -701,7 +706,7 @@ function constantInitializer(id: ts.Identifier, project: ProjectIndex): ts.Expre
 }
 
 /** `config.METRICS` where `config` is a module namespace (`import * as config`): the initializer of that export. */
-function namespaceMember(access: ts.PropertyAccessExpression, project: ProjectIndex): ts.Expression | undefined {
+export function namespaceMember(access: ts.PropertyAccessExpression, project: ProjectIndex): ts.Expression | undefined {
   const base = skipOuter(access.expression);
   let decl = ts.isIdentifier(base) ? lookup(base.text, base) : undefined;
   // `import { config } from '.'` where the index does `export * as config from './config'`.

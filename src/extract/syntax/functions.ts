@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 import type { ProjectIndex } from './project-index.js';
-import { enclosingClassLike, lookup, skipOuter, type Declaration } from './scope.js';
+import { enclosingClassLike, enclosingFunction, lookup, skipOuter, type Declaration } from './scope.js';
 import { forEachDescendant } from './walk.js';
 
 /** The project function a call's callee names (`f`, an imported `f`, `const f = () => …`). */
@@ -131,4 +131,34 @@ export function returnExpressions(body: ts.Node): readonly ts.Expression[] {
   });
   returnsOf.set(body, out);
   return out;
+}
+
+/** Whether an object literal has `fn` as a property: by name (`{ labels }`) or written in place (`labels: (l) => …`). */
+export function objectLiteralLists(literal: ts.ObjectLiteralExpression, fn: ts.SignatureDeclaration): boolean {
+  return literal.properties.some((p) => {
+    if (p === fn || (ts.isPropertyAssignment(p) && skipOuter(p.initializer) === fn)) return true;
+    const value = heldIdentifier(p);
+    return value !== undefined && functionOfDeclaration(lookup(value.text, value)) === fn;
+  });
+}
+
+/**
+ * Whether `fn` is a method of the object literal the function around it returns: a wrapper's
+ * `{ counter, labels: (l) => counter.labels(l) }`. Its calls are the calls on what the wrapper returns.
+ */
+export function methodOfReturnedObject(fn: ts.SignatureDeclaration): boolean {
+  const factory = enclosingFunction(fn);
+  return (
+    factory !== undefined &&
+    returnedValues(factory).some((r) => {
+      const returned = skipOuter(r);
+      return ts.isObjectLiteralExpression(returned) && objectLiteralLists(returned, fn);
+    })
+  );
+}
+
+/** The name an object literal's property holds (`{ increment }`, `{ increment: increment }`). */
+export function heldIdentifier(property: ts.ObjectLiteralElement): ts.Identifier | undefined {
+  if (ts.isShorthandPropertyAssignment(property)) return property.name;
+  return ts.isPropertyAssignment(property) && ts.isIdentifier(property.initializer) ? property.initializer : undefined;
 }

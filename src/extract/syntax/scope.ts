@@ -182,20 +182,34 @@ export function requiredModule(expr: ts.Expression | undefined): string | undefi
   return undefined;
 }
 
+/**
+ * A path segment for the rest of an object pattern (`const { ttlMs, ...options } = config`): the
+ * object without the keys named beside it. Readers that do not know it find no such property.
+ */
+const REST_SEGMENT = '\u0000rest:';
+/** A rest whose content is not known: an array's, or beside a computed key. */
+const UNKNOWN_REST_SEGMENT = '\u0000rest';
+
+/** The keys a rest segment leaves out, or undefined for an ordinary property segment. */
+export function restSegmentOmits(segment: string): string[] | undefined {
+  return segment.startsWith(REST_SEGMENT) ? segment.slice(REST_SEGMENT.length).split(',').filter(Boolean) : undefined;
+}
+
 /** Where `name` sits inside a binding name: [] for a plain identifier, ['a','b'] for `{ a: { b: name } }`. */
 function bindingPath(binding: ts.BindingName, name: string): { id: ts.Identifier; path: string[] } | undefined {
   if (ts.isIdentifier(binding)) return binding.text === name ? { id: binding, path: [] } : undefined;
   if (ts.isObjectBindingPattern(binding)) {
     for (const element of binding.elements) {
-      const key = element.propertyName
-        ? ts.isIdentifier(element.propertyName) || ts.isStringLiteral(element.propertyName)
-          ? element.propertyName.text
-          : undefined
-        : ts.isIdentifier(element.name)
-          ? element.name.text
-          : undefined;
       const inner = bindingPath(element.name, name);
-      if (inner) return key === undefined ? undefined : { id: inner.id, path: [key, ...inner.path] };
+      if (!inner) continue;
+      if (element.dotDotDotToken) {
+        const named = binding.elements.filter((e) => e !== element).map(bindingKey);
+        // A computed key beside the rest: which keys it leaves out is not known.
+        const segment = named.includes(undefined) ? UNKNOWN_REST_SEGMENT : REST_SEGMENT + named.join(',');
+        return { id: inner.id, path: [segment, ...inner.path] };
+      }
+      const key = bindingKey(element);
+      return key === undefined ? undefined : { id: inner.id, path: [key, ...inner.path] };
     }
   }
   if (ts.isArrayBindingPattern(binding)) {
@@ -203,10 +217,21 @@ function bindingPath(binding: ts.BindingName, name: string): { id: ts.Identifier
       const element = binding.elements[i];
       if (ts.isOmittedExpression(element)) continue;
       const inner = bindingPath(element.name, name);
-      if (inner) return { id: inner.id, path: [String(i), ...inner.path] };
+      // `[first, ...others]`: the others are no one element.
+      if (inner)
+        return { id: inner.id, path: [element.dotDotDotToken ? UNKNOWN_REST_SEGMENT : String(i), ...inner.path] };
     }
   }
   return undefined;
+}
+
+/** The property an object pattern's element reads (`a` in `{ a: b }` and in `{ a }`), when it is not computed. */
+function bindingKey(element: ts.BindingElement): string | undefined {
+  if (element.propertyName)
+    return ts.isIdentifier(element.propertyName) || ts.isStringLiteral(element.propertyName)
+      ? element.propertyName.text
+      : undefined;
+  return ts.isIdentifier(element.name) ? element.name.text : undefined;
 }
 
 /**
