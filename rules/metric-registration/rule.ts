@@ -9,7 +9,7 @@ export default defineRule({
   id: 'metric-registration',
   meta: {
     description:
-      'A prom-client metric that throws when it is created, so the module that defines it fails to load: its name registered twice in one registry, an invalid metric or label name, a reserved label (`le` on a histogram, `quantile` on a summary), or no help text; and an OpenTelemetry instrument created again on the same meter with another kind, unit or description.',
+      'A prom-client metric that throws when it is created, so the module that defines it fails to load: its name registered twice in one registry, an invalid metric or label name, a reserved label (`le` on a histogram, `quantile` on a summary), or no help text; an OpenTelemetry instrument created again on the same meter with another kind, unit or description; and a get-or-create helper asked for a metric again with another kind, help text or label names (a copied name: the first one is handed back).',
     defaultSeverity: 'error',
     // Duplicates are found across files.
     scope: 'project',
@@ -27,6 +27,8 @@ export default defineRule({
       reservedLabel:
         'label `{{label}}` is reserved on a {{kind}} (`{{metric}}`): prom-client throws `{{label}} is a reserved label keyword`',
       noHelp: '`{{metric}}` has no help text: prom-client throws `Missing mandatory help parameter`',
+      askedDifferently:
+        '`{{metric}}` is asked for again here with another {{differs}} than at {{first}}: the get-or-create helper hands back the metric made there, so this {{differs}} is ignored and what is recorded here lands in `{{metric}}`; if it measures something else, give it its own name',
       instrumentConflict:
         'instrument `{{metric}}` of meter `{{meter}}` is created again at {{others}} with another {{differs}}, loaded by the same process: the OpenTelemetry SDK warns of a duplicate instrument registration and exports both under one name; define it once and share it',
     },
@@ -61,6 +63,21 @@ export default defineRule({
             downgrade: true,
           });
       }
+      // A get-or-create helper hands back the metric registered first, whatever a later call asks for.
+      for (const other of def.alsoAtDiffers ?? [])
+        ctx.report({
+          loc: other.loc,
+          metric: def.name,
+          messageId: 'askedDifferently',
+          data: {
+            metric: def.name,
+            first: `${(def.nameLoc ?? def.loc).file}:${(def.nameLoc ?? def.loc).line}`,
+            differs: other.differs,
+          },
+          related: [{ loc: def.nameLoc ?? def.loc, message: `\`${def.name}\` registered here first` }],
+          cause: 'askedDifferently',
+          downgrade: true,
+        });
       if (def.library !== 'prom-client') continue;
       const at = (where: { name: string; loc: { file: string; line: number } }[]): string =>
         where.map((w) => `${w.loc.file}:${w.loc.line}`).join(', ');

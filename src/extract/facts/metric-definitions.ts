@@ -72,6 +72,8 @@ interface Creation {
   wrapper?: { spec: WrapperSpec; declared: boolean };
   /** The turn of a loop over a constant collection the creation was bound to (one metric per element). */
   element?: { index: number; node?: ts.Expression; loop: ts.Node };
+  /** `new client[options.type]({ … })`: the class's name, read per instance once its arguments are bound. */
+  kindFrom?: ts.Expression;
 }
 
 /** Where a call passes label values for the metric it defines (StatsD tags), with its arguments bound. */
@@ -226,6 +228,12 @@ export class MetricDefinitions {
         unreadPromClientClass(node, this.project))
       : nestProviderKind(node);
     const otel = ts.isCallExpression(node) ? otelInstrument(node, this.project) : undefined;
+    const kindFrom = prom || otel ? undefined : this.promClientClassByName(node);
+    if (kindFrom) {
+      const creation: Creation = { node, library: 'prom-client', kind: 'gauge', env: EMPTY_ENV, calls: [], kindFrom };
+      for (const instance of this.instantiate(creation, 0)) this.define(instance);
+      return;
+    }
     const kind = prom ?? otel;
     if (kind) {
       const library: Library = prom ? 'prom-client' : 'opentelemetry';
@@ -310,6 +318,18 @@ export class MetricDefinitions {
     return undefined;
   }
 
+  /** `new this.client[options.type]({ … })` with `client` prom-client: the key that names the class. */
+  private promClientClassByName(node: ts.NewExpression | ts.CallExpression): ts.Expression | undefined {
+    const callee = ts.isNewExpression(node) ? skipOuter(node.expression) : undefined;
+    if (!callee || !ts.isElementAccessExpression(callee)) return undefined;
+    const key = skipOuter(callee.argumentExpression);
+    if (ts.isStringLiteralLike(key) || ts.isNumericLiteral(key)) return undefined;
+    const fromPromClient = libraryPaths(callee.expression, this.flow).some(
+      (path) => PROM_CLIENT.modules.has(path.module) && path.path.length === 0,
+    );
+    return fromPromClient ? callee.argumentExpression : undefined;
+  }
+
   /** Whether some declared or preset wrapper may be called here (cheap: by the called name). */
   mayBeWrapper(node: ts.CallExpression | ts.NewExpression): boolean {
     const name = calleeName(skipOuter(node.expression));
@@ -369,8 +389,7 @@ export class MetricDefinitions {
   private wrapperKind(creation: Creation, spec: WrapperSpec): MetricKind | undefined {
     if (!spec.kind.startsWith('arg:')) return spec.kind as MetricKind;
     const named = this.argumentAt(creation, Number(spec.kind.slice(4)));
-    const word = named ? scalarText(named)?.toLowerCase() : undefined;
-    return word === undefined ? undefined : KIND_WORDS[word];
+    return named && kindNamed(named);
   }
 
   /** The wrapper parameters (bound at this instance) an expression reads. */
@@ -453,7 +472,9 @@ export class MetricDefinitions {
     const kindValue =
       creation.wrapper?.spec.kind.startsWith('arg:') === true
         ? this.argumentAt(creation, Number(creation.wrapper.spec.kind.slice(4)))
-        : undefined;
+        : creation.kindFrom
+          ? this.evaluator.eval(creation.kindFrom, creation.env)
+          : undefined;
     const param = nameValue?.k === 'param' ? nameValue : kindValue?.k === 'param' ? kindValue : undefined;
     if (!param || depth >= MAX_WRAPPER_DEPTH) return [creation];
     const turns = iterations(param.decl, this.evaluator, this.project, creation.env);
@@ -871,7 +892,11 @@ export class MetricDefinitions {
 
   private define(creation: Creation): void {
     const { node, calls, library, wrapper } = creation;
-    const kind = wrapper ? this.wrapperKind(creation, wrapper.spec) : creation.kind;
+    const kind = wrapper
+      ? this.wrapperKind(creation, wrapper.spec)
+      : creation.kindFrom
+        ? kindNamed(this.evaluator.eval(creation.kindFrom, creation.env))
+        : creation.kind;
     if (!kind) return;
     const guard = this.guardOf(creation);
     if (guard && !this.finishing) {
@@ -904,6 +929,8 @@ export class MetricDefinitions {
     }
     if (existing && existing.library === library) {
       (existing.alsoAt ??= []).push(loc);
+      const differs = askedDifferently(existing, kind, props, site);
+      if (differs) (existing.alsoAtDiffers ??= []).push({ loc, differs });
       this.record(existing, creation, site, guard);
       return;
     }
@@ -1346,4 +1373,35 @@ function destructuredAsNamed(id: ts.Identifier): boolean {
   const decl = lookup(id.text, id);
   if (decl?.kind !== 'variable' || decl.path.length !== 1 || decl.path[0] !== id.text) return false;
   return ts.isObjectBindingPattern(decl.node.name);
+}
+
+/**
+ * What a further get-or-create call asks for that the metric registered first does not have: the
+ * registry hands back the first one regardless (`transaction_requests_get` asked for again with the
+ * help text "Post transaction request"). Only what both calls state as constants is compared.
+ */
+function askedDifferently(
+  existing: MetricDef,
+  kind: MetricKind,
+  props: ReadonlyMap<string, Static>,
+  call: ts.CallExpression | ts.NewExpression | undefined,
+): 'kind' | 'help text' | 'label names' | undefined {
+  if (kind !== existing.kind) return 'kind';
+  const help = props.has('help') ? scalarText(props.get('help')!) : undefined;
+  // A help text the call writes itself: not a helper's fallback made of the name (`create(name, name)`).
+  const written =
+    help !== undefined &&
+    !existing.name.includes(help) &&
+    call?.arguments?.some((a) => ts.isStringLiteralLike(a) && a.text === help) === true;
+  if (written && existing.help !== undefined && existing.help !== '' && help !== existing.help) return 'help text';
+  const labels = props.has('labelNames') ? staticStrings(props.get('labelNames')!) : undefined;
+  if (labels && existing.labelNamesKnown && [...labels].sort().join() !== [...existing.labelNames].sort().join())
+    return 'label names';
+  return undefined;
+}
+
+/** The metric kind a class or kind name stands for (`'Histogram'`, `'counter'`). */
+function kindNamed(value: Static): MetricKind | undefined {
+  const word = scalarText(value)?.toLowerCase();
+  return word === undefined ? undefined : KIND_WORDS[word];
 }

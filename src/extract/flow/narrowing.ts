@@ -5,7 +5,15 @@ import { lookup, objectLiteralOfThis, propertyKey, propertyName, skipOuter } fro
 import { text } from './sources.js';
 import { forEachDescendant } from '../syntax/walk.js';
 import { functionOfDeclaration } from '../syntax/functions.js';
-import { EMPTY_ENV, scalarText, staticStrings, truthiness, type Env, type StaticEvaluator } from './static-eval.js';
+import {
+  EMPTY_ENV,
+  scalarText,
+  staticStrings,
+  truthiness,
+  type Env,
+  type Static,
+  type StaticEvaluator,
+} from './static-eval.js';
 
 /**
  * `if ([PREPARE, FX_PREPARE].includes(action)) … action`, `if (kind === 'a' || kind === 'b')`,
@@ -80,8 +88,10 @@ function branchValues(
   if ((ts.isBlock(n) || ts.isSourceFile(n)) && ts.isStatement(child)) {
     const statements: readonly ts.Statement[] = n.statements;
     for (const before of statements.slice(0, statements.indexOf(child)).reverse()) {
-      const held = exitUnless(before);
-      const narrowing = (held && checked(held)) ?? passedThroughGuard(before, subject, evaluator);
+      const held = exitUnless(before)
+        .map(checked)
+        .find((narrowing) => narrowing !== undefined);
+      const narrowing = held ?? passedThroughGuard(before, subject, evaluator);
       if (narrowing) return narrowing;
     }
   }
@@ -141,10 +151,8 @@ function allowedBy(
   }
   // `SUPPORTED_FORMATS[format] ? format : 'invalid'`: a key of a constant table whose value is truthy.
   if (ts.isElementAccessExpression(c) && skipOuter(c.argumentExpression).getText() === subject) {
-    const table = evaluator.eval(literalMember(c.expression) ?? c.expression, env);
-    return table.k === 'obj' && table.spreadParam === undefined
-      ? [...table.props].filter(([, value]) => truthiness(value) !== false).map(([key]) => key)
-      : undefined;
+    const table = constantTable(literalMember(c.expression) ?? c.expression, evaluator, env);
+    return table && [...table].filter(([, value]) => truthiness(value) !== false).map(([key]) => key);
   }
   // `[A, B].includes(subject)`, `ALLOWED.includes(subject)`, `ALLOWED.has(subject)` of a `new Set([…])`.
   const method = ts.isCallExpression(c) ? propertyName(c.expression) : undefined;
@@ -168,6 +176,22 @@ function allowedBy(
     return staticStrings(evaluator.eval(method === 'has' ? (setElements(list) ?? list) : list, env));
   }
   return undefined;
+}
+
+/**
+ * The entries of a constant table: an object obslint can evaluate, or one of the tables a table of
+ * tables holds under a key it cannot (`HTTP_PATHS[version]`: the entries of every version's table).
+ */
+function constantTable(table: ts.Expression, evaluator: StaticEvaluator, env: Env): Map<string, Static> | undefined {
+  const value = evaluator.eval(table, env);
+  if (value.k === 'obj') return value.spreadParam === undefined ? value.props : undefined;
+  const e = skipOuter(table);
+  if (!ts.isElementAccessExpression(e)) return undefined;
+  const outer = evaluator.eval(e.expression, env);
+  if (outer.k !== 'obj' || outer.spreadParam !== undefined) return undefined;
+  const inner = [...outer.props.values()];
+  if (inner.length === 0 || inner.some((v) => v.k !== 'obj' || v.spreadParam !== undefined)) return undefined;
+  return new Map(inner.flatMap((v) => (v.k === 'obj' ? [...v.props] : [])));
 }
 
 /** The keys of an object obslint can evaluate (`const GETTERS = { yt: …, vi: … }`). */
@@ -251,11 +275,16 @@ function localFunction(callee: ts.Expression): ts.SignatureDeclaration | undefin
   return decl?.kind === 'variable' && !decl.isConst ? undefined : functionOfDeclaration(decl);
 }
 
-/** `if (!check) return;` (or `throw`, `continue`, `break`, a block ending in one): the check past it. */
-function exitUnless(statement: ts.Statement): ts.Expression | undefined {
-  if (!ts.isIfStatement(statement) || statement.elseStatement) return undefined;
-  const condition = skipOuter(statement.expression);
-  if (!ts.isPrefixUnaryExpression(condition) || condition.operator !== ts.SyntaxKind.ExclamationToken) return undefined;
+/**
+ * `if (!check) return;` (or `throw`, `continue`, `break`, a block ending in one): the check past it;
+ * `if (isNaN(v) || !TABLE[key]) return …`: each negated check of the `||`, all of which held.
+ */
+function exitUnless(statement: ts.Statement): ts.Expression[] {
+  if (!ts.isIfStatement(statement) || statement.elseStatement) return [];
+  const negated = disjuncts(statement.expression).flatMap((d) =>
+    ts.isPrefixUnaryExpression(d) && d.operator === ts.SyntaxKind.ExclamationToken ? [d.operand] : [],
+  );
+  if (negated.length === 0) return [];
   const then = statement.thenStatement;
   const last = ts.isBlock(then) ? then.statements[then.statements.length - 1] : then;
   const exits =
@@ -264,5 +293,13 @@ function exitUnless(statement: ts.Statement): ts.Expression | undefined {
       ts.isThrowStatement(last) ||
       ts.isContinueStatement(last) ||
       ts.isBreakStatement(last));
-  return exits ? condition.operand : undefined;
+  return exits ? negated : [];
+}
+
+/** The operands of an `a || b || c` chain (the expression itself when it is none). */
+function disjuncts(condition: ts.Expression): ts.Expression[] {
+  const c = skipOuter(condition);
+  return ts.isBinaryExpression(c) && c.operatorToken.kind === ts.SyntaxKind.BarBarToken
+    ? [...disjuncts(c.left), ...disjuncts(c.right)]
+    : [c];
 }

@@ -10,6 +10,7 @@ import {
   encloses,
   forEachThisAssignment,
   isStatic,
+  literalProperty,
   lookup,
   restSegmentOmits,
   parameterReassignedBefore,
@@ -210,10 +211,37 @@ export class StaticEvaluator {
       }
     }
     if (ts.isConditionalExpression(e)) {
-      const picked = truthiness(this.eval(e.condition, env, depth + 1));
+      const picked = truthiness(this.eval(e.condition, env, depth + 1)) ?? this.absentOption(e.condition, env, depth);
       if (picked !== undefined) return this.patternParts(picked ? e.whenTrue : e.whenFalse, env, depth + 1);
     }
+    // `options.name` of a wrapper's options: what this instance's caller wrote there.
+    if (ts.isPropertyAccessExpression(e) && ts.isIdentifier(skipOuter(e.expression))) {
+      const base = skipOuter(e.expression) as ts.Identifier;
+      const decl = lookup(base.text, base);
+      const bound = decl?.kind === 'parameter' && decl.path.length === 0 ? env.get(decl.node) : undefined;
+      const passed = bound?.arg && skipOuter(bound.arg);
+      // Passed as a constant holding the options (`makeMetric(requestDuration)`): the literal it holds.
+      const options =
+        passed && ts.isIdentifier(passed) ? (constantInitializer(passed, this.project) ?? passed) : passed;
+      const written = options && literalProperty(options, [e.name.text]);
+      if (bound && written)
+        return this.patternParts(written, bound.env.size === 0 ? env : new Map([...env, ...bound.env]), depth + 1);
+    }
     if (ts.isCallExpression(e)) {
+      // `String(name).replace(/\W/g, '_')` of a name built at run time: the method applied to its constant parts.
+      const callee = skipOuter(e.expression);
+      if (ts.isIdentifier(callee) && callee.text === 'String' && e.arguments.length === 1)
+        return this.patternParts(e.arguments[0], env, depth + 1);
+      if (ts.isPropertyAccessExpression(callee) && STRING_METHODS.has(callee.name.text)) {
+        const args = e.arguments.map((a) => this.eval(a, env, depth + 1));
+        const parts = this.patternParts(callee.expression, env, depth + 1);
+        // A pattern anchored at the ends (`/^_+|_+$/`) is about the whole string, not each part: left out.
+        const anchored = e.arguments.some((a) => ts.isRegularExpressionLiteral(a) && /[\^$]/.test(a.text));
+        const applied = anchored
+          ? parts
+          : parts.map((p) => (p.startsWith('{') ? p : stringMethod(p, callee.name.text, e.arguments, args)));
+        if (applied.every((p) => p !== undefined)) return applied;
+      }
       // `appendPrefix(metric.name)`: the function's one returned value, with this call's arguments.
       const returned = this.returnedByCall(e, env);
       if (returned) return this.patternParts(returned.value, returned.env, depth + 1);
@@ -251,7 +279,7 @@ export class StaticEvaluator {
    */
   private conditional(e: ts.ConditionalExpression, env: Env, depth: number): Static {
     const condition = this.eval(e.condition, env, depth + 1);
-    const picked = truthiness(condition);
+    const picked = truthiness(condition) ?? this.absentOption(e.condition, env, depth);
     // Scalars only (a name, a kind): a list or an object picked by a condition (`labels ? Object.keys(labels)
     // : []`) would make label names appear whose values the overloads around them hide.
     if (picked !== undefined) {
@@ -264,6 +292,17 @@ export class StaticEvaluator {
     const branches = [this.eval(e.whenTrue, env, depth + 1), this.eval(e.whenFalse, env, depth + 1)];
     const symbolic = branches.find((b) => b.k === 'param');
     return symbolic && branches.every((b) => b.k === 'param' || b.k === 'str') ? symbolic : UNKNOWN;
+  }
+
+  /**
+   * `options.prefix ? … : …` where the caller's options literal has no `prefix`: false. (A value
+   * obslint cannot read stays undecided: only a key absent from a literal it reads whole is.)
+   */
+  private absentOption(condition: ts.Expression, env: Env, depth: number): false | undefined {
+    const e = skipOuter(condition);
+    if (!ts.isPropertyAccessExpression(e)) return undefined;
+    const base = this.eval(e.expression, env, depth + 1);
+    return base.k === 'obj' && !base.spreadParam && !base.props.has(e.name.text) ? false : undefined;
   }
 
   private binary(e: ts.BinaryExpression, env: Env, depth: number): Static {
@@ -587,6 +626,16 @@ export class StaticEvaluator {
       if (name === 'entries')
         return { k: 'arr', items: [...obj.props].map(([k, v]) => ({ k: 'arr', items: [{ k: 'str', v: k }, v] })) };
     }
+    // `String(name)`, `name.replace(/\W/g, '_').toLowerCase()`: a helper normalising a constant name.
+    if (ts.isIdentifier(callee) && name === 'String' && args.length === 1) {
+      const value = scalarText(args[0]);
+      if (value !== undefined) return { k: 'str', v: value };
+    }
+    if (ts.isPropertyAccessExpression(callee) && name !== undefined && STRING_METHODS.has(name)) {
+      const base = this.eval(callee.expression, env, depth + 1);
+      const result = base.k === 'str' ? stringMethod(base.v, name, e.arguments, args) : undefined;
+      if (result !== undefined) return { k: 'str', v: result };
+    }
     if (ts.isPropertyAccessExpression(callee) && (name === 'concat' || name === 'slice')) {
       const base = this.eval(callee.expression, env, depth + 1);
       if (base.k === 'arr' && name === 'concat' && args.every((a) => a.k === 'arr')) {
@@ -889,4 +938,32 @@ export function constantKeys(arg: ts.Expression, evaluator: StaticEvaluator, dep
 function isStatementOf(assignment: ts.BinaryExpression, node: ts.VariableDeclaration): boolean {
   const statement = assignment.parent;
   return ts.isExpressionStatement(statement) && statement.parent === node.parent.parent.parent;
+}
+
+const STRING_METHODS = new Set(['replace', 'replaceAll', 'toLowerCase', 'toUpperCase', 'trim']);
+
+/** A string method applied to a constant, with constant arguments (a regular expression literal for a pattern). */
+function stringMethod(
+  value: string,
+  method: string,
+  argNodes: readonly ts.Expression[],
+  args: readonly Static[],
+): string | undefined {
+  if (method === 'toLowerCase') return value.toLowerCase();
+  if (method === 'toUpperCase') return value.toUpperCase();
+  if (method === 'trim') return value.trim();
+  const replacement = args[1]?.k === 'str' ? args[1].v : undefined;
+  if (replacement === undefined || argNodes.length !== 2) return undefined;
+  const pattern = skipOuter(argNodes[0]);
+  if (args[0].k === 'str')
+    return method === 'replace' ? value.replace(args[0].v, replacement) : value.replaceAll(args[0].v, replacement);
+  if (!ts.isRegularExpressionLiteral(pattern)) return undefined;
+  const literal = /^\/(.*)\/([a-z]*)$/s.exec(pattern.text);
+  try {
+    const regex = literal ? new RegExp(literal[1], literal[2]) : undefined;
+    if (!regex || (method === 'replaceAll' && !regex.global)) return undefined;
+    return value.replace(regex, replacement);
+  } catch {
+    return undefined;
+  }
 }
