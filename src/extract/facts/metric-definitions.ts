@@ -68,8 +68,11 @@ interface Creation {
   env: Env;
   /** Wrapper call sites, outermost first; the outermost is where the metric is defined. */
   calls: Caller[];
-  /** A declared or preset wrapper (`Metrics.getHistogram(name, help, labels)`) rather than the library. */
-  wrapper?: { spec: WrapperSpec; declared: boolean };
+  /**
+   * A declared or preset wrapper (`Metrics.getHistogram(name, help, labels)`) rather than the
+   * library, or the project's own metric class (`ownClass`), read the same way.
+   */
+  wrapper?: { spec: WrapperSpec; declared: boolean; ownClass?: true };
   /** The turn of a loop over a constant collection the creation was bound to (one metric per element). */
   element?: { index: number; node?: ts.Expression; loop: ts.Node };
   /** `new client[options.type]({ … })`: the class's name, read per instance once its arguments are bound. */
@@ -159,6 +162,13 @@ export class MetricDefinitions {
     return this.passed.get(call) ?? [];
   }
 
+  /** Whether `node` creates a metric of the project's own metric class (see `ownMetricClass`). */
+  ownClassCreation(node: ts.NewExpression): boolean {
+    return this.ownClassCreations.has(node);
+  }
+
+  private readonly ownClassCreations = new Set<ts.Node>();
+
   /** The metric whose value `node` is (a `new` expression or the outermost wrapper call). */
   atNode(node: ts.Node): MetricDef | undefined {
     return this.byNode.get(node);
@@ -241,7 +251,7 @@ export class MetricDefinitions {
         this.define(creation);
       return;
     }
-    const wrapper = this.wrapperAt(node);
+    const wrapper = this.wrapperAt(node) ?? this.ownMetricClass(node);
     if (!wrapper) return;
     const library = wrapper.spec.library ?? 'prom-client';
     // The kind of an `arg:N` wrapper is read per instance, once its arguments are bound.
@@ -316,6 +326,38 @@ export class MetricDefinitions {
       if (kind) return kind;
     }
     return undefined;
+  }
+
+  /**
+   * `new lib.Counter(name, help, { labels })` of a project's own Prometheus client (a class named
+   * `Counter`, `Gauge`, `Histogram` or `Summary` whose constructor takes a name and a help text): its
+   * arguments are read as a wrapper's are.
+   */
+  private ownMetricClass(node: ts.NewExpression | ts.CallExpression): Creation['wrapper'] {
+    const ctor = ts.isNewExpression(node) ? this.calls.constructorCalled(node) : undefined;
+    const cls = ctor?.parent;
+    const className = cls && ts.isClassDeclaration(cls) ? cls.name?.text : undefined;
+    const kind = className === undefined ? undefined : PROM_CLIENT.classes[className];
+    if (!ctor || !cls || !kind) return undefined;
+    const [name, help, options] = ctor.parameters.map((p) => (ts.isIdentifier(p.name) ? p.name.text : ''));
+    if (name !== 'name' || help !== 'help') return undefined;
+    const optionsType = ctor.parameters[2]?.type;
+    const labelsKey =
+      optionsType && ts.isTypeLiteralNode(optionsType)
+        ? optionsType.members
+            .map((m) => (m.name ? propertyKey(m.name) : undefined))
+            .find((k) => k === 'labels' || k === 'labelNames')
+        : undefined;
+    const spec: WrapperSpec = {
+      callee: `${this.project.location(cls).file}#${className}`,
+      kind,
+      name: 0,
+      help: 1,
+      ...(options !== undefined ? { labelNames: `2.${labelsKey ?? 'labels'}` } : {}),
+      library: 'prom-client',
+    };
+    this.ownClassCreations.add(node);
+    return { spec, declared: false, ownClass: true };
   }
 
   /** `new this.client[options.type]({ … })` with `client` prom-client: the key that names the class. */
@@ -983,7 +1025,8 @@ export class MetricDefinitions {
       def.meter = meter ? meterName(meter) : undefined;
     }
     if (outer) def.via = { wrapper: nameText(outer.expression), loc: this.project.location(node) };
-    else if (wrapper) def.via = { wrapper: wrapper.spec.callee, loc };
+    // A project's own metric class is the library there: its instances are followed as prom-client's are.
+    else if (wrapper && !wrapper.ownClass) def.via = { wrapper: wrapper.spec.callee, loc };
     const labelTypes = this.labelTypesOf(outer ?? node);
     if (labelTypes) def.labelTypes = labelTypes;
     if (kind === 'histogram') {

@@ -58,7 +58,7 @@ export class MetricResolver {
       try {
         const defs = new Set<MetricDef>();
         for (const source of this.flow.origins(e)) for (const def of this.metricsAt(source, e)) defs.add(def);
-        found = defs.size > 0 ? [...defs] : this.typedDefs(e);
+        found = defs.size > 0 ? [...defs] : (this.callbackOwner(e) ?? this.typedDefs(e));
       } finally {
         this.resolving.delete(e);
       }
@@ -267,6 +267,22 @@ export class MetricResolver {
       }
     }
     return [...found];
+  }
+
+  /**
+   * `new lib.Gauge(name, help, { callback(gauge) { gauge.set(…) } })` of a project's own metric
+   * class: the callback it is given is handed the metric.
+   */
+  private callbackOwner(e: ts.Expression): MetricDef[] | undefined {
+    const decl = ts.isIdentifier(e) ? lookup(e.text, e) : undefined;
+    if (decl?.kind !== 'parameter' || decl.index !== 0 || decl.path.length > 0) return undefined;
+    const holder = ts.isMethodDeclaration(decl.fn) ? decl.fn : decl.fn.parent;
+    const options =
+      holder && (ts.isPropertyAssignment(holder) || ts.isMethodDeclaration(holder)) ? holder.parent : undefined;
+    const creation = options && ts.isObjectLiteralExpression(options) ? options.parent : undefined;
+    if (!creation || !ts.isNewExpression(creation) || !this.definitions.ownClassCreation(creation)) return undefined;
+    const def = this.definitions.atNode(creation);
+    return def ? [def] : undefined;
   }
 
   /** `new Gauge({ collect() { this.set(…) } })`: `this` in the config's `collect` is the metric. */

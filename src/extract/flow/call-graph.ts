@@ -403,12 +403,27 @@ export class CallGraph {
   }
 
   /** The function (or class constructor, for `new`) a call invokes, when syntax can tell. */
+  /** `const { Gauge } = lib` where `lib` is a namespace import (`import * as lib from '@acme/lib'`): that export. */
+  private destructuredExport(decl: Declaration | undefined): Declaration | undefined {
+    const init = decl?.kind === 'variable' && decl.path.length === 1 ? decl.node.initializer : undefined;
+    const base = init && skipOuter(init);
+    const ns = base && ts.isIdentifier(base) ? lookup(base.text, base) : undefined;
+    const file = ns?.kind === 'import' ? this.project.namespaceFile(ns) : undefined;
+    return file && decl?.kind === 'variable' ? this.project.findExport(file, decl.path[0]) : undefined;
+  }
+
+  /** The constructor a `new` expression runs, when it constructs a project class that declares one. */
+  constructorCalled(node: ts.NewExpression): ts.ConstructorDeclaration | undefined {
+    const target = this.calleeFunction(node);
+    return target && ts.isConstructorDeclaration(target) ? target : undefined;
+  }
+
   private calleeFunction(call: Caller): ts.Node | undefined {
     const callee = skipOuter(call.expression);
     let decl: Declaration | undefined;
     if (ts.isIdentifier(callee)) {
       decl = lookup(callee.text, callee);
-      decl = dynamicallyImported(decl, this.project) ?? decl;
+      decl = dynamicallyImported(decl, this.project) ?? this.destructuredExport(decl) ?? decl;
     } else if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(skipOuter(callee.expression))) {
       const base = skipOuter(callee.expression) as ts.Identifier;
       let ns = lookup(base.text, base);
