@@ -55,6 +55,12 @@ export interface WrapperSpec {
    * (`metrics.addDimension('Service', name)`).
    */
   dimensionsFrom?: { records: readonly string[]; pairs: readonly string[] };
+  /**
+   * (Presets only.) The argument at this path is a record of declarations, metric name → `{ type,
+   * help, labelNames, buckets }` (`createMetricsComponent(metricDeclarations)`): each entry defines
+   * a metric where its key is written; `kind` is a placeholder, each entry's `type` gives its kind.
+   */
+  declarations?: ArgumentPath;
   library?: Library;
 }
 

@@ -77,6 +77,8 @@ interface Creation {
   element?: { index: number; node?: ts.Expression; loop: ts.Node };
   /** `new client[options.type]({ … })`: the class's name, read per instance once its arguments are bound. */
   kindFrom?: ts.Expression;
+  /** One entry of a record of declarations (see `WrapperSpec.declarations`): its name, key and options. */
+  entry?: { name: string; key: ts.Node; props: Map<string, Static> };
 }
 
 /** Where a call passes label values for the metric it defines (StatsD tags), with its arguments bound. */
@@ -168,6 +170,7 @@ export class MetricDefinitions {
   }
 
   private readonly ownClassCreations = new Set<ts.Node>();
+  private readonly declaredEntries = new Set<ts.Node>();
 
   /** The metric whose value `node` is (a `new` expression or the outermost wrapper call). */
   atNode(node: ts.Node): MetricDef | undefined {
@@ -253,6 +256,10 @@ export class MetricDefinitions {
     }
     const wrapper = this.wrapperAt(node) ?? this.ownMetricClass(node);
     if (!wrapper) return;
+    if (wrapper.spec.declarations !== undefined) {
+      for (const creation of this.declared(node, wrapper)) this.define(creation);
+      return;
+    }
     const library = wrapper.spec.library ?? 'prom-client';
     // The kind of an `arg:N` wrapper is read per instance, once its arguments are bound.
     const wrapperKind = wrapper.spec.kind.startsWith('arg:') ? 'gauge' : (wrapper.spec.kind as MetricKind);
@@ -270,7 +277,8 @@ export class MetricDefinitions {
    */
   discoverInjected(node: ts.CallExpression): void {
     const found = injectedStatsdCall(node);
-    if (!found) return;
+    // A component a preset knows (`metrics.increment(name)` on a well-known-components metrics component).
+    if (!found || this.wrapperAt(node)) return;
     const origins = this.flow.origins(found.holder);
     // A client of a StatsD package obslint does not read (`new StatsCollector(logger)` from
     // `@jambonz/stats-collector`): its calls are StatsD's, as a client handed over would be.
@@ -326,6 +334,33 @@ export class MetricDefinitions {
       if (kind) return kind;
     }
     return undefined;
+  }
+
+  /**
+   * `createMetricsComponent(metricDeclarations)`: one creation per entry of the record of
+   * declarations it is given (a literal, or a constant holding one, imported or not). Entries spread
+   * in from a package (`...getDefaultHttpMetrics()`) are that package's own.
+   */
+  private declared(node: ts.CallExpression | ts.NewExpression, wrapper: NonNullable<Creation['wrapper']>): Creation[] {
+    const [index] = String(wrapper.spec.declarations).split('.');
+    let record = node.arguments?.[Number(index)];
+    for (let hops = 0; record && hops < 4; hops++) {
+      const e = skipOuter(record);
+      if (ts.isObjectLiteralExpression(e)) break;
+      const decl = ts.isIdentifier(e) ? this.project.declarationOf(e) : undefined;
+      record = decl?.kind === 'variable' && decl.path.length === 0 ? decl.node.initializer : undefined;
+    }
+    const literal = record && skipOuter(record);
+    if (!literal || !ts.isObjectLiteralExpression(literal)) return [];
+    return literal.properties.flatMap((prop): Creation[] => {
+      const name = ts.isPropertyAssignment(prop) ? propertyKey(prop.name) : undefined;
+      const options = name === undefined ? undefined : this.evaluator.eval((prop as ts.PropertyAssignment).initializer);
+      if (name === undefined || options?.k !== 'obj') return [];
+      const kind = declaredKind((prop as ts.PropertyAssignment).initializer, options);
+      if (!kind) return [];
+      const entry = { name, key: prop.name!, props: options.props };
+      return [{ node, library: 'prom-client', kind, env: EMPTY_ENV, calls: [], wrapper, entry }];
+    });
   }
 
   /**
@@ -489,6 +524,8 @@ export class MetricDefinitions {
     readable: boolean;
     spreadParam?: ts.ParameterDeclaration;
   } {
+    if (creation.entry)
+      return { name: { k: 'str', v: creation.entry.name }, props: creation.entry.props, readable: true };
     if (creation.wrapper) return this.wrapperConfig(creation, creation.wrapper.spec);
     const args = creation.node.arguments ?? [];
     if (creation.library === 'opentelemetry') {
@@ -934,14 +971,22 @@ export class MetricDefinitions {
 
   private define(creation: Creation): void {
     const { node, calls, library, wrapper } = creation;
-    const kind = wrapper
-      ? this.wrapperKind(creation, wrapper.spec)
-      : creation.kindFrom
-        ? kindNamed(this.evaluator.eval(creation.kindFrom, creation.env))
-        : creation.kind;
+    const kind = creation.entry
+      ? creation.kind
+      : wrapper
+        ? this.wrapperKind(creation, wrapper.spec)
+        : creation.kindFrom
+          ? kindNamed(this.evaluator.eval(creation.kindFrom, creation.env))
+          : creation.kind;
     if (!kind) return;
+    // One record of declarations given to two components (an app and its worker): one metric per entry.
+    if (creation.entry) {
+      if (this.declaredEntries.has(creation.entry.key)) return;
+      this.declaredEntries.add(creation.entry.key);
+    }
     const guard = this.guardOf(creation);
-    if (guard && !this.finishing) {
+    // A use by name (`incCounter(name, labels)`) waits for every definition, wherever it is.
+    if ((guard || wrapper?.spec.recordsOnly) && !this.finishing) {
       this.deferred.push(creation);
       return;
     }
@@ -959,7 +1004,7 @@ export class MetricDefinitions {
     const props = config.props;
     const name = config.name ? scalarText(config.name) : undefined;
     // A metric declared as an element of a constant array is defined where the element names it.
-    const loc = this.project.location(namedAt(creation.element?.node) ?? namingLine(site));
+    const loc = this.project.location(creation.entry?.key ?? namedAt(creation.element?.node) ?? namingLine(site));
     // Get-or-create by name: a further call gets the metric the first one registered.
     const getOrCreate = wrapper?.spec.getOrCreate === true || guard !== undefined;
     const existing = getOrCreate && name !== undefined ? this.byName.get(name) : undefined;
@@ -1006,11 +1051,13 @@ export class MetricDefinitions {
       loc,
       // Getting a metric by name is safe anywhere: only the first call registers it.
       // One metric per element of a constant collection: the loop over it runs where the loop is.
-      createdIn: getOrCreate
-        ? 'module'
-        : creation.element
-          ? this.creationPlacement(creation.element.loop, false)
-          : this.creationPlacement(site, name !== undefined && !outer ? isStaticName(node) : false),
+      // A record of declarations is registered once, by the component it makes.
+      createdIn:
+        getOrCreate || creation.entry
+          ? 'module'
+          : creation.element
+            ? this.creationPlacement(creation.element.loop, false)
+            : this.creationPlacement(site, name !== undefined && !outer ? isStaticName(node) : false),
     };
     if (library === 'prom-client') {
       // '' marks a readable config without `help` (prom-client throws); undefined, one obslint cannot read.
@@ -1167,8 +1214,10 @@ export class MetricDefinitions {
     else if (!created.includes(def)) created.push(def);
     if (!this.creations.has(def)) this.creations.set(def, node);
     if (!this.creationEnvs.has(def)) this.creationEnvs.set(def, env);
-    // One call inside a loop creates a metric per element: its value is none of them in particular.
-    if (creation.element) {
+    // The component a record of declarations makes is none of its metrics (uses name them).
+    if (creation.entry) {
+      // Nothing holds one entry's metric.
+    } else if (creation.element) {
       this.byNode.delete(site);
       let perElement = this.byElement.get(site);
       if (!perElement) this.byElement.set(site, (perElement = new Map<number, MetricDef>()));
@@ -1447,4 +1496,18 @@ function askedDifferently(
 function kindNamed(value: Static): MetricKind | undefined {
   const word = scalarText(value)?.toLowerCase();
   return word === undefined ? undefined : KIND_WORDS[word];
+}
+
+/** The kind an entry of a record of declarations gives: `type: IMetricsComponent.CounterType`, or `'counter'`. */
+function declaredKind(options: ts.Expression, value: Extract<Static, { k: 'obj' }>): MetricKind | undefined {
+  const literal = skipOuter(options);
+  const type = ts.isObjectLiteralExpression(literal)
+    ? literal.properties.find((p) => ts.isPropertyAssignment(p) && propertyKey(p.name) === 'type')
+    : undefined;
+  const written = type && ts.isPropertyAssignment(type) ? skipOuter(type.initializer) : undefined;
+  const member =
+    written && ts.isPropertyAccessExpression(written) ? /^(\w+)Type$/.exec(written.name.text)?.[1] : undefined;
+  if (member) return KIND_WORDS[member.toLowerCase()];
+  const given = value.props.get('type');
+  return given ? kindNamed(given) : undefined;
 }

@@ -71,7 +71,17 @@ function declaredType(e: ts.Expression, flow: ValueFlow): LibraryPath[] {
   let typeNode: ts.TypeNode | undefined;
   if (ts.isIdentifier(e)) {
     const decl = lookup(e.text, e);
-    if (decl?.kind === 'parameter' && decl.path.length === 0) typeNode = decl.node.type;
+    // `({ metrics }: Pick<AppComponents, 'metrics'>)`, `const { metrics } = components` where
+    // `components` is so typed: the member's type, along the destructuring path.
+    const from = decl?.kind === 'variable' && decl.node.initializer ? skipOuter(decl.node.initializer) : undefined;
+    typeNode =
+      decl?.kind === 'parameter'
+        ? decl.node.type
+        : decl?.kind === 'variable' && decl.path.length > 0 && from
+          ? declaredTypeOf(from)
+          : undefined;
+    for (const key of decl?.kind === 'parameter' || decl?.kind === 'variable' ? decl.path : [])
+      typeNode = typeNode && memberType(withoutUndefined(typeNode), key, flow);
   } else if (ts.isPropertyAccessExpression(e) && skipOuter(e.expression).kind === ts.SyntaxKind.ThisKeyword) {
     const cls = enclosingClassLike(e);
     for (const member of cls?.members ?? []) {
@@ -119,10 +129,23 @@ function declaredTypeOf(e: ts.Expression): ts.TypeNode | undefined {
 }
 
 /** The declared type of property `name` in the project interface, type literal or class `owner` names. */
-function memberType(owner: ts.TypeNode, name: string, flow: ValueFlow): ts.TypeNode | undefined {
+function memberType(owner: ts.TypeNode, name: string, flow: ValueFlow, depth = 0): ts.TypeNode | undefined {
+  if (depth > 4) return undefined;
+  // `A & B`: the member of whichever declares it.
+  if (ts.isIntersectionTypeNode(owner))
+    for (const part of owner.types) {
+      const found = memberType(part, name, flow, depth + 1);
+      if (found) return found;
+    }
   if (!ts.isTypeReferenceNode(owner) || !ts.isIdentifier(owner.typeName)) return undefined;
+  // `Pick<AppComponents, 'metrics'>`, `Partial<…>`, `Readonly<…>`: the members of the type they derive from.
+  if (MAPPED_TYPES.has(owner.typeName.text) && owner.typeArguments?.[0])
+    return memberType(owner.typeArguments[0], name, flow, depth + 1);
   let decl = lookup(owner.typeName.text, owner);
   if (decl?.kind === 'import') decl = flow.followImport(decl);
+  // `type AppComponents = BaseComponents & { … }`: the type it names.
+  if (decl?.kind === 'type' && ts.isTypeAliasDeclaration(decl.node) && !ts.isTypeLiteralNode(decl.node.type))
+    return memberType(decl.node.type, name, flow, depth + 1);
   const members =
     decl?.kind === 'type'
       ? ts.isInterfaceDeclaration(decl.node)
@@ -142,6 +165,9 @@ function memberType(owner: ts.TypeNode, name: string, flow: ValueFlow): ts.TypeN
       return member.type;
   return undefined;
 }
+
+/** TypeScript's utility types that keep (some of) the members of their first argument. */
+const MAPPED_TYPES = new Set(['Pick', 'Omit', 'Partial', 'Required', 'Readonly']);
 
 /** `StatsD | undefined`, `StatsD | null`: the type itself. */
 function withoutUndefined(type: ts.TypeNode): ts.TypeNode {

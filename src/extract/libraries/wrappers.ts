@@ -46,6 +46,9 @@ const CLOUDWATCH_PRESETS: readonly WrapperSpec[] = [
   ),
 ];
 
+/** The packages that export well-known-components' `createMetricsComponent` (prom-client underneath). */
+const WELL_KNOWN_METRICS = ['@well-known-components/metrics#', '@dcl/metrics#'];
+
 /** How a matrix-appservice-bridge project reaches its PrometheusMetrics. */
 const MATRIX_BRIDGE_METRICS = ['PrometheusMetrics().', 'Bridge().getPrometheusMetrics().'];
 
@@ -111,6 +114,32 @@ export const WRAPPER_PRESETS: readonly WrapperSpec[] = [
       recordsOnly: true,
     })),
   ]),
+  // Decentraland's well-known-components: a metrics component made from a record of declarations
+  // (`createMetricsComponent(metricDeclarations, { config })`), recorded on by name
+  // (`metrics.increment('deployments_counter', { kind })`), in components handed around typed
+  // `IMetricsComponent`.
+  ...WELL_KNOWN_METRICS.flatMap((component): WrapperSpec[] => [
+    {
+      callee: `${component}createMetricsComponent`,
+      kind: 'counter',
+      name: 0,
+      declarations: 0,
+    },
+    ...['increment', 'decrement', 'observe', 'startTimer', 'reset'].map((method): WrapperSpec => ({
+      callee: `${component}createMetricsComponent().${method}`,
+      kind: 'counter',
+      name: 0,
+      labels: 'arg:1',
+      recordsOnly: true,
+    })),
+  ]),
+  ...['increment', 'decrement', 'observe', 'startTimer', 'reset'].map((method): WrapperSpec => ({
+    callee: `@well-known-components/interfaces#IMetricsComponent().${method}`,
+    kind: 'counter',
+    name: 0,
+    labels: 'arg:1',
+    recordsOnly: true,
+  })),
   // Mojaloop's shared metrics helper: get-or-create by name on the default registry.
   ...(
     [
