@@ -67,7 +67,7 @@ export type Env = ReadonlyMap<Binding, Bound>;
 export const EMPTY_ENV: Env = new Map();
 
 export const UNKNOWN: Static = { k: 'unknown' };
-const MAX_DEPTH = 12;
+const MAX_DEPTH = 18;
 
 export function bindArguments(
   fn: ts.SignatureDeclaration,
@@ -110,6 +110,10 @@ export class StaticEvaluator {
     }
     if (ts.isBinaryExpression(e)) return this.binary(e, env, depth);
     if (ts.isConditionalExpression(e)) return this.conditional(e, env, depth);
+    if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken) {
+      const operand = truthiness(this.eval(e.operand, env, depth + 1));
+      return operand === undefined ? UNKNOWN : { k: 'bool', v: !operand };
+    }
     if (ts.isArrayLiteralExpression(e)) {
       const items: Static[] = [];
       for (const element of e.elements) {
@@ -626,6 +630,9 @@ export class StaticEvaluator {
       if (name === 'entries')
         return { k: 'arr', items: [...obj.props].map(([k, v]) => ({ k: 'arr', items: [{ k: 'str', v: k }, v] })) };
     }
+    // `JSON.parse(JSON.stringify(config))`: a deep copy, the same value.
+    const copied = deepCopied(e);
+    if (copied) return this.eval(copied, env, depth + 1);
     // `String(name)`, `name.replace(/\W/g, '_').toLowerCase()`: a helper normalising a constant name.
     if (ts.isIdentifier(callee) && name === 'String' && args.length === 1) {
       const value = scalarText(args[0]);
@@ -635,6 +642,11 @@ export class StaticEvaluator {
       const base = this.eval(callee.expression, env, depth + 1);
       const result = base.k === 'str' ? stringMethod(base.v, name, e.arguments, args) : undefined;
       if (result !== undefined) return { k: 'str', v: result };
+    }
+    // `name.includes(PREFIX)`, `startsWith`, `endsWith` of constants.
+    if (ts.isPropertyAccessExpression(callee) && name !== undefined && STRING_TESTS.has(name) && args[0]?.k === 'str') {
+      const base = this.eval(callee.expression, env, depth + 1);
+      if (base.k === 'str') return { k: 'bool', v: stringTest(base.v, name, args[0].v) };
     }
     if (ts.isPropertyAccessExpression(callee) && (name === 'concat' || name === 'slice')) {
       const base = this.eval(callee.expression, env, depth + 1);
@@ -651,6 +663,9 @@ export class StaticEvaluator {
       const value = this.eval(returned.value, returned.env, depth + 1);
       if (value.k !== 'unknown') return value;
     }
+    // `if (!name.includes(PREFIX)) return PREFIX + name; return name;`: the return its guards pick.
+    const guarded = depth < MAX_DEPTH / 2 && !returned ? this.guardedReturn(e, env, depth) : undefined;
+    if (guarded) return guarded;
     return args.find((a) => a.k === 'param') ?? UNKNOWN;
   }
 
@@ -658,6 +673,30 @@ export class StaticEvaluator {
    * The one value a project function a call names returns, with the call's arguments bound;
    * `deferred` when the function is async or a generator (the call gives a promise or an iterator).
    */
+  /**
+   * The value a function returns when its body is early returns under conditions obslint can
+   * decide for this call, then a last `return`; undefined for any other shape.
+   */
+  private guardedReturn(call: ts.CallExpression, outer: Env, depth: number): Static | undefined {
+    const fn = calledFunction(call.expression, this.project);
+    const body = fn && (fn as ts.FunctionLikeDeclaration).body;
+    if (!fn || !body || !ts.isBlock(body) || (fn as ts.FunctionLikeDeclaration).asteriskToken || isAsync(fn))
+      return undefined;
+    const env = bindArguments(fn, call.arguments, outer, outer);
+    for (const statement of body.statements) {
+      if (ts.isReturnStatement(statement))
+        return statement.expression ? this.eval(statement.expression, env, depth + 1) : undefined;
+      if (!ts.isIfStatement(statement) || statement.elseStatement) return undefined;
+      const then = statement.thenStatement;
+      const exit = ts.isBlock(then) && then.statements.length === 1 ? then.statements[0] : then;
+      if (!ts.isReturnStatement(exit) || !exit.expression) return undefined;
+      const taken = truthiness(this.eval(statement.expression, env, depth + 1));
+      if (taken === undefined) return undefined;
+      if (taken) return this.eval(exit.expression, env, depth + 1);
+    }
+    return undefined;
+  }
+
   private returnedByCall(
     call: ts.CallExpression,
     env: Env,
@@ -754,6 +793,61 @@ function constantInitializer(id: ts.Identifier, project: ProjectIndex): ts.Expre
   return skipOuter(decl.node.initializer);
 }
 
+/**
+ * `Object.values(METRICS)` of constant records, written where obslint reads them: each entry's value.
+ * `Object.values(this.metricsSchema)` in a base class reads the record each subclass declares
+ * (`protected metricsSchema = chatMetrics`), every one of them.
+ */
+function constantTableValues(collection: ts.Expression, project: ProjectIndex): ts.Expression[] | undefined {
+  const call = skipOuter(collection);
+  if (
+    !ts.isCallExpression(call) ||
+    !ts.isPropertyAccessExpression(call.expression) ||
+    call.expression.name.text !== 'values' ||
+    skipOuter(call.expression.expression).getText() !== 'Object' ||
+    !call.arguments[0]
+  )
+    return undefined;
+  const arg = skipOuter(call.arguments[0]);
+  const held =
+    ts.isPropertyAccessExpression(arg) && skipOuter(arg.expression).kind === ts.SyntaxKind.ThisKeyword
+      ? fieldValuesInSubclasses(arg, project)
+      : [arg];
+  const tables = held.map((e) => literalHeld(e, project));
+  if (tables.length === 0 || tables.some((t) => !t || t.properties.some((p) => !ts.isPropertyAssignment(p))))
+    return undefined;
+  return tables.flatMap((t) => t!.properties.map((p) => (p as ts.PropertyAssignment).initializer));
+}
+
+/** What a class and the classes extending it initialise a field with (`this.metricsSchema`). */
+function fieldValuesInSubclasses(access: ts.PropertyAccessExpression, project: ProjectIndex): ts.Expression[] {
+  const owner = enclosingClassLike(access);
+  if (!owner) return [];
+  return [owner, ...project.classesExtending(owner)].flatMap((cls) =>
+    cls.members.flatMap((m) =>
+      ts.isPropertyDeclaration(m) && propertyKey(m.name) === access.name.text && m.initializer ? [m.initializer] : [],
+    ),
+  );
+}
+
+/** The object literal an expression is, through constants and default exports (a few hops). */
+function literalHeld(expr: ts.Expression, project: ProjectIndex): ts.ObjectLiteralExpression | undefined {
+  let e = skipOuter(expr);
+  for (let hops = 0; hops < 4 && ts.isIdentifier(e); hops++) {
+    let decl = project.declarationOf(e);
+    if (decl?.kind === 'import') decl = project.followImport(decl);
+    const next =
+      decl?.kind === 'variable' && decl.path.length === 0
+        ? decl.node.initializer
+        : decl?.kind === 'expression'
+          ? decl.node
+          : undefined;
+    if (!next) return undefined;
+    e = skipOuter(next);
+  }
+  return ts.isObjectLiteralExpression(e) ? e : undefined;
+}
+
 /** `config.METRICS` where `config` is a module namespace (`import * as config`): the initializer of that export. */
 export function namespaceMember(access: ts.PropertyAccessExpression, project: ProjectIndex): ts.Expression | undefined {
   const base = skipOuter(access.expression);
@@ -810,7 +904,7 @@ export function iterations(
 ): Iteration[] | undefined {
   const collection = iteratedCollection(binding);
   if (!collection) return undefined;
-  const written = constantArrayElements(collection, project);
+  const written = constantArrayElements(collection, project) ?? constantTableValues(collection, project);
   if (written) return written.map((node) => ({ bound: { arg: node, env: EMPTY_ENV }, node }));
   const value = evaluator.eval(collection, env);
   if (value.k !== 'arr') return anyMemberEntries(collection, evaluator, project, env);
@@ -941,6 +1035,12 @@ function isStatementOf(assignment: ts.BinaryExpression, node: ts.VariableDeclara
 }
 
 const STRING_METHODS = new Set(['replace', 'replaceAll', 'toLowerCase', 'toUpperCase', 'trim']);
+const STRING_TESTS = new Set(['includes', 'startsWith', 'endsWith']);
+
+function stringTest(value: string, method: string, searched: string): boolean {
+  if (method === 'includes') return value.includes(searched);
+  return method === 'startsWith' ? value.startsWith(searched) : value.endsWith(searched);
+}
 
 /** A string method applied to a constant, with constant arguments (a regular expression literal for a pattern). */
 function stringMethod(
@@ -966,4 +1066,19 @@ function stringMethod(
   } catch {
     return undefined;
   }
+}
+
+/** `JSON.parse(JSON.stringify(x))` and `structuredClone(x)`: `x`, copied. */
+function deepCopied(call: ts.CallExpression): ts.Expression | undefined {
+  const isJson = (e: ts.Expression, method: string): boolean =>
+    ts.isPropertyAccessExpression(e) && e.name.text === method && skipOuter(e.expression).getText() === 'JSON';
+  const callee = skipOuter(call.expression);
+  if (ts.isIdentifier(callee) && callee.text === 'structuredClone') return call.arguments[0];
+  const inner = call.arguments[0] && skipOuter(call.arguments[0]);
+  return isJson(callee, 'parse') &&
+    inner &&
+    ts.isCallExpression(inner) &&
+    isJson(skipOuter(inner.expression), 'stringify')
+    ? inner.arguments[0]
+    : undefined;
 }
