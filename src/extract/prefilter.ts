@@ -23,7 +23,9 @@ const METRIC_WORDS = new RegExp(
     // A metric factory of a package obslint may not read (`createTimer(name)` from `@acme/metrics`).
     /\b(?:create|get|make|register|new)[\w$]*(?:Counter|Gauge|Histogram|Summary|Timer)\s*\(/,
     /(?:from\s+|require\s*\(\s*)['"][^'"./][^'"]*(?:metric|statsd|prometheus)[^'"]*['"]/,
-    /(?:[mM]etric[\w$]*|\botel)\s*\??\.(?:\s*[\w$]+\s*\??\.)*\s*(?:set|add|record)\s*\(/,
+    /(?:[mM]etric[\w$]*|\botel|\b[mM]eter)\s*\??\.(?:\s*[\w$]+\s*\??\.)*\s*(?:set|add|record)\s*\(/,
+    // A project's meter helper handed in (`meter.increment('jobs_total', labels)`).
+    /\b[mM]eter\s*\??\.\s*(?:increment|decrement|gauge|histogram)\s*\(/,
     // A StatsD client by its holder's name: `statsd.increment(`, `global.statsClient.gauge(`, `this.dogstatsd.timing(`,
     // `this.datadogService.increment(` (a loose net: a prefilter only decides what is parsed).
     /\b[\w$]*(?:[mM]etrics|[sS]tats(?:[dD])?|[dD]atadog)(?:Client|Service)?\s*\??\.\s*(?:increment|decrement|gauge|histogram|distribution|timing|endTiming)\s*\(/,

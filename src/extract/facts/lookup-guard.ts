@@ -1,4 +1,5 @@
 import { ts } from 'ts-morph';
+import { OTEL } from '../libraries/opentelemetry.js';
 import { PROM_CLIENT } from '../libraries/prom-client.js';
 import { enclosingFunction, leavesFunction, lookup, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
 import { forEachDescendant } from '../syntax/walk.js';
@@ -194,13 +195,21 @@ function declaredNumber(e: ts.Expression): boolean {
  * The label calls made on the value of `expr` right where it is computed: `metric(name).inc(labels)`,
  * or through the constant it is stored in (`const m = metric(name); m.observe(labels, v)`).
  */
-export function labelCallsOnValue(expr: ts.Expression): { call: ts.CallExpression; labels: ts.Expression }[] {
+export function labelCallsOnValue(
+  expr: ts.Expression,
+  library?: string,
+): { call: ts.CallExpression; labels: ts.Expression }[] {
   let e: ts.Node = expr;
   while (ts.isParenthesizedExpression(e.parent) || ts.isNonNullExpression(e.parent)) e = e.parent;
   const access = e.parent;
   if (ts.isPropertyAccessExpression(access) && access.expression === e) {
     const call = access.parent;
     if (!ts.isCallExpression(call) || call.expression !== access) return [];
+    // An OpenTelemetry instrument's `add(value, attributes)`, `record(value, attributes)`.
+    if (library === 'opentelemetry') {
+      const attributes = OTEL.recordMethods.has(access.name.text) ? call.arguments[1] : undefined;
+      return attributes ? [{ call, labels: attributes }] : [];
+    }
     if (!PROM_CLIENT.labelMethods.has(access.name.text)) return [];
     const labels = labelsObjectOf(call);
     return labels ? [{ call, labels }] : [];

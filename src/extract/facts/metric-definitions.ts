@@ -1240,9 +1240,11 @@ export class MetricDefinitions {
     // `registry.metric('counter', key).inc(labels)`): each call site is a use, with the labels it passes.
     if (outer && !wrapper)
       for (const level of [...calls.slice(1), node])
-        for (const use of labelCallsOnValue(level)) {
-          // In a method of the object the wrapper returns, the call records when that method is called.
-          if (wrapperMethodRecording(use.call)) continue;
+        for (const use of labelCallsOnValue(level, def.library)) {
+          // In a method of the object the wrapper returns, the call records when that method is
+          // called, unless the method is itself a level of this instance (its call site named the metric).
+          const method = wrapperMethodRecording(use.call);
+          if (method && !method.parameters.some((p) => env.has(p))) continue;
           const passed = this.bound(use.labels, env);
           // No labels given (the wrapper's `labels = {}`): a use without labels, at the call site.
           const none = passed && ts.isObjectLiteralExpression(passed) && passed.properties.length === 0;

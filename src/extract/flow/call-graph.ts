@@ -5,6 +5,7 @@ import {
   assignedHook,
   enclosingClass,
   enclosingClassLike,
+  enclosingFunction,
   functionName,
   isStatic,
   lookup,
@@ -16,12 +17,14 @@ import {
 import type { TypeOracle } from './type-oracle.js';
 import { isBuiltinCollection, isProxyTrap } from '../syntax/builtin-calls.js';
 import { constructorParameterField, namespaceMember } from './static-eval.js';
+import { declaredTypeNode } from './declared-types.js';
 import {
   calledFunction,
   dynamicallyImported,
   followImports,
   functionOfDeclaration,
   heldIdentifier,
+  methodOfReturnedObject,
   objectLiteralLists,
   returnedValues,
 } from '../syntax/functions.js';
@@ -183,7 +186,28 @@ export class CallGraph {
    * where `createGauge` returns `{ gauge, labels }`: `gauge.labels(…)` calls its `labels`).
    */
   private holdsListed(receiver: ts.Expression, fn: ts.SignatureDeclaration): boolean {
-    return this.heldLiterals(receiver, true).some((literal) => objectLiteralLists(literal, fn));
+    return (
+      this.heldLiterals(receiver, true).some((literal) => objectLiteralLists(literal, fn)) ||
+      this.typedAsFactoryResult(receiver, fn)
+    );
+  }
+
+  /**
+   * `meter.increment(…)` where `meter` is declared `Meter` (a parameter, a field, a member of injected
+   * dependencies) and `fn` is a method of what `createMeter(config): Meter` returns.
+   */
+  private typedAsFactoryResult(receiver: ts.Expression, fn: ts.SignatureDeclaration): boolean {
+    const factory = methodOfReturnedObject(fn) ? enclosingFunction(fn) : undefined;
+    const returns = factory?.type && this.typeDeclaration(factory.type);
+    return returns !== undefined && this.typeDeclaration(declaredTypeNode(receiver, this.project)) === returns;
+  }
+
+  /** The project interface, type alias or class a type reference names. */
+  private typeDeclaration(type: ts.TypeNode | undefined): ts.Node | undefined {
+    if (!type || !ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName)) return undefined;
+    let decl = lookup(type.typeName.text, type);
+    if (decl?.kind === 'import') decl = this.project.followImport(decl);
+    return decl?.kind === 'type' || decl?.kind === 'class' ? decl.node : undefined;
   }
 
   /** The object literals a receiver holds: its initializer (with `direct`), or what the factory that initializes it returns. */
