@@ -106,6 +106,8 @@ export class CallGraph {
       if (onClass ? !mayNameClass(receiver) : namesClass(receiver)) return false;
       // `this.metricsService.record()` where the field is typed `RestMetricsService`: another class's `record`.
       if (owner && this.typedAsOtherClass(receiver, owner)) return false;
+      // `this.getService().doGetGeneric(url)` where `getService(): ApiNetworkProvider` of a package.
+      if (this.typedAsPackageObject(receiver)) return false;
       // A wrapper's object (`createCounter(…)` returning `{ counter, labels: (l) => counter.labels(l) }`)
       // is a metric and its methods are the wrapper's.
       if (inObjectLiteral(fn)) {
@@ -127,6 +129,20 @@ export class CallGraph {
     const all = direct.length > 0 ? [...callers, ...direct] : callers;
     if (final && !withBareCalls) this.methodCallers.set(fn, all);
     return all;
+  }
+
+  /**
+   * Whether a receiver is declared (or returned by a method declared) with a type a package
+   * exports: its methods are the package's, whatever their names.
+   */
+  private typedAsPackageObject(receiver: ts.Expression): boolean {
+    const type = ts.isCallExpression(receiver)
+      ? calledFunction(receiver.expression, this.project)?.type
+      : declaredTypeNode(receiver, this.project);
+    if (!type || !ts.isTypeReferenceNode(type)) return false;
+    const name = ts.isIdentifier(type.typeName) ? type.typeName : leftmost(type.typeName);
+    const decl = lookup(name.text, type);
+    return decl?.kind === 'import' && this.project.importedFile(decl) === undefined;
   }
 
   /**
@@ -603,4 +619,9 @@ function declaredType(receiver: ts.Expression): ts.TypeNode | undefined {
   return (decl?.kind === 'parameter' || decl?.kind === 'variable') && decl.path.length === 0
     ? decl.node.type
     : undefined;
+}
+
+/** `Api` of `Api.Client`: the name a qualified type name starts with. */
+function leftmost(name: ts.EntityName): ts.Identifier {
+  return ts.isIdentifier(name) ? name : leftmost(name.left);
 }

@@ -804,7 +804,8 @@ export class ProvenanceAnalyzer implements ValueWalker {
     e: ts.PropertyAccessExpression | ts.ElementAccessExpression,
     base: Bound & { kind: 'unbounded' },
   ): Bound {
-    if (base.category === 'raw-url' && HOST_PARTS.has(propertyName(e) ?? ''))
+    // The host of a URL built with an id in its path (`new URL(\`${api}/orders/${id}\`).hostname`) is the service's.
+    if ((base.category === 'raw-url' || parsedUrl(e.expression)) && HOST_PARTS.has(propertyName(e) ?? ''))
       return unknown(`the host of \`${base.source}\``, text(e), [this.sources.step(e, `\`${text(e)}\` is a host`)]);
     return withStep(base, this.sources.step(e, `\`${text(e)}\` is part of it`));
   }
@@ -1028,4 +1029,15 @@ function maybeNullish(value: ts.Expression): boolean {
     chain = chain.expression;
   }
   return false;
+}
+
+/** `new URL(…)`, directly or through the constant holding it. */
+function parsedUrl(expr: ts.Expression): boolean {
+  let e = skipOuter(expr);
+  if (ts.isIdentifier(e)) {
+    const decl = lookup(e.text, e);
+    if (decl?.kind === 'variable' && decl.isConst && decl.path.length === 0 && decl.node.initializer)
+      e = skipOuter(decl.node.initializer);
+  }
+  return ts.isNewExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'URL';
 }

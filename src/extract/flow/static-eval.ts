@@ -557,6 +557,11 @@ export class StaticEvaluator {
   /** `MXApiService.name`: the name a project class or function is declared with (no static `name` of its own). */
   private declaredName(base: ts.Expression): string | undefined {
     const e = skipOuter(base);
+    // `this.getTokenData.name`: the name of a method of the class (a function's `name` is its own).
+    if (ts.isPropertyAccessExpression(e) && skipOuter(e.expression).kind === ts.SyntaxKind.ThisKeyword) {
+      const method = calledFunction(e, this.project);
+      return method && ts.isMethodDeclaration(method) ? e.name.text : undefined;
+    }
     if (!ts.isIdentifier(e)) return undefined;
     const decl = this.project.declarationOf(e);
     if (decl?.kind === 'class') {

@@ -764,7 +764,7 @@ export class ValueFlow {
     if (passedBack)
       return [{ expr: e, path: [], expanded: true }, ...passedBack.flatMap((a) => this.follow(a, depth + 1))];
     const returns = fn
-      ? returnedValues(fn).flatMap((r) => this.invokedArgument(fn, r, e) ?? [r])
+      ? [...returnedValues(fn).flatMap((r) => this.invokedArgument(fn, r, e) ?? [r]), ...this.overridden(fn, callee)]
       : this.passedFunctions(callee, depth).flatMap(returnedValues);
     if (returns.length === 0) return [{ expr: e, path: [] }];
     // The call itself stays an origin: a wrapper call is where the metrics it creates are defined.
@@ -772,6 +772,24 @@ export class ValueFlow {
       { expr: e, path: [], expanded: true },
       ...returns.flatMap((r) => (fn && this.fieldNamedByArgument(fn, r, e, depth)) ?? this.follow(r, depth + 1)),
     ];
+  }
+
+  /**
+   * `this._registerMetricHandlers()` in a base class: what the subclasses that override the method
+   * return too (`this` may be any of them: a subclass's own metrics are built there).
+   */
+  private overridden(fn: ts.SignatureDeclaration, callee: ts.Expression): ts.Expression[] {
+    if (!ts.isMethodDeclaration(fn) || !ts.isPropertyAccessExpression(callee)) return [];
+    if (skipOuter(callee.expression).kind !== ts.SyntaxKind.ThisKeyword) return [];
+    const owner = enclosingClassLike(fn);
+    if (!owner) return [];
+    return this.project
+      .classesExtending(owner)
+      .flatMap((cls) =>
+        cls.members.flatMap((m) =>
+          ts.isMethodDeclaration(m) && m.body && propertyKey(m.name) === callee.name.text ? returnedValues(m) : [],
+        ),
+      );
   }
 
   /**
