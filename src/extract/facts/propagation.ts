@@ -46,6 +46,8 @@ const INSTRUMENTATIONS = table<{ covers: Client[]; what: string }>({
   AmqplibInstrumentation: { covers: ['amqplib'], what: '@opentelemetry/instrumentation-amqplib' },
   AwsInstrumentation: { covers: ['sqs'], what: '@opentelemetry/instrumentation-aws-sdk' },
   registerOTel: { covers: [...HTTP_BASED, ...FETCH_BASED], what: '@vercel/otel' },
+  // Azure Monitor's OpenTelemetry distro: by default only its http instrumentation is on.
+  useAzureMonitor: { covers: HTTP_BASED, what: '@azure/monitor-opentelemetry' },
   // In the browser: fetch, and XMLHttpRequest under axios and superagent.
   FetchInstrumentation: { covers: ['fetch', 'ky'], what: '@opentelemetry/instrumentation-fetch' },
   XMLHttpRequestInstrumentation: {
@@ -59,6 +61,7 @@ const SETUP_RANK = [
   'BasicTracerProvider',
   'WebTracerProvider',
   'registerOTel',
+  'useAzureMonitor',
   'registerInstrumentations',
   'getNodeAutoInstrumentations',
   'initTracerFromEnv',
