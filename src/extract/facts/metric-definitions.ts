@@ -34,7 +34,7 @@ import {
   unreadPromClientClass,
 } from '../libraries/prom-client.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
-import { calledFunction } from '../syntax/functions.js';
+import { calledFunction, objectLiteralHeld } from '../syntax/functions.js';
 import {
   enclosingClassLike,
   enclosingFunction,
@@ -343,15 +343,9 @@ export class MetricDefinitions {
    */
   private declared(node: ts.CallExpression | ts.NewExpression, wrapper: NonNullable<Creation['wrapper']>): Creation[] {
     const [index] = String(wrapper.spec.declarations).split('.');
-    let record = node.arguments?.[Number(index)];
-    for (let hops = 0; record && hops < 4; hops++) {
-      const e = skipOuter(record);
-      if (ts.isObjectLiteralExpression(e)) break;
-      const decl = ts.isIdentifier(e) ? this.project.declarationOf(e) : undefined;
-      record = decl?.kind === 'variable' && decl.path.length === 0 ? decl.node.initializer : undefined;
-    }
-    const literal = record && skipOuter(record);
-    if (!literal || !ts.isObjectLiteralExpression(literal)) return [];
+    const record = node.arguments?.[Number(index)];
+    const literal = record && objectLiteralHeld(record, this.project);
+    if (!literal) return [];
     return literal.properties.flatMap((prop): Creation[] => {
       const name = ts.isPropertyAssignment(prop) ? propertyKey(prop.name) : undefined;
       const options = name === undefined ? undefined : this.evaluator.eval((prop as ts.PropertyAssignment).initializer);

@@ -27,6 +27,7 @@ import {
   methodOfReturnedObject,
   objectLiteralLists,
   returnedValues,
+  valueOfDeclaration,
 } from '../syntax/functions.js';
 import { forEachDescendant } from '../syntax/walk.js';
 
@@ -240,7 +241,7 @@ export class CallGraph {
     if (!ts.isIdentifier(receiver)) return undefined;
     let decl = lookup(receiver.text, receiver);
     if (decl?.kind === 'import') decl = this.project.followImport(decl);
-    const init = decl?.kind === 'variable' && decl.path.length === 0 ? decl.node.initializer : undefined;
+    const init = valueOfDeclaration(decl);
     return init && skipOuter(init);
   }
 

@@ -1,7 +1,7 @@
 import { ts } from 'ts-morph';
 import { readBeforeAnyWrite } from './variable-writes.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
-import { calledFunction, returnedValues } from '../syntax/functions.js';
+import { calledFunction, objectLiteralHeld, returnedValues } from '../syntax/functions.js';
 import { writesToObject } from '../syntax/object-writes.js';
 import {
   commonJsExport,
@@ -818,7 +818,7 @@ function constantTableValues(collection: ts.Expression, project: ProjectIndex): 
     ts.isPropertyAccessExpression(arg) && skipOuter(arg.expression).kind === ts.SyntaxKind.ThisKeyword
       ? fieldValuesInSubclasses(arg, project)
       : [arg];
-  const tables = held.map((e) => literalHeld(e, project));
+  const tables = held.map((e) => objectLiteralHeld(e, project));
   if (tables.length === 0 || tables.some((t) => !t || t.properties.some((p) => !ts.isPropertyAssignment(p))))
     return undefined;
   return tables.flatMap((t) => t!.properties.map((p) => (p as ts.PropertyAssignment).initializer));
@@ -833,24 +833,6 @@ function fieldValuesInSubclasses(access: ts.PropertyAccessExpression, project: P
       ts.isPropertyDeclaration(m) && propertyKey(m.name) === access.name.text && m.initializer ? [m.initializer] : [],
     ),
   );
-}
-
-/** The object literal an expression is, through constants and default exports (a few hops). */
-function literalHeld(expr: ts.Expression, project: ProjectIndex): ts.ObjectLiteralExpression | undefined {
-  let e = skipOuter(expr);
-  for (let hops = 0; hops < 4 && ts.isIdentifier(e); hops++) {
-    let decl = project.declarationOf(e);
-    if (decl?.kind === 'import') decl = project.followImport(decl);
-    const next =
-      decl?.kind === 'variable' && decl.path.length === 0
-        ? decl.node.initializer
-        : decl?.kind === 'expression'
-          ? decl.node
-          : undefined;
-    if (!next) return undefined;
-    e = skipOuter(next);
-  }
-  return ts.isObjectLiteralExpression(e) ? e : undefined;
 }
 
 /** `config.METRICS` where `config` is a module namespace (`import * as config`): the initializer of that export. */

@@ -89,12 +89,7 @@ export function followImports(decl: Declaration | undefined, project: ProjectInd
  */
 export function functionOfDeclaration(decl: Declaration | undefined): ts.SignatureDeclaration | undefined {
   if (decl?.kind === 'function') return decl.node;
-  const value =
-    decl?.kind === 'variable' && decl.path.length === 0
-      ? decl.node.initializer
-      : decl?.kind === 'expression'
-        ? decl.node
-        : undefined;
+  const value = valueOfDeclaration(decl);
   const fn = value && skipOuter(value);
   return fn && (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) ? fn : undefined;
 }
@@ -161,4 +156,23 @@ export function methodOfReturnedObject(fn: ts.SignatureDeclaration): boolean {
 export function heldIdentifier(property: ts.ObjectLiteralElement): ts.Identifier | undefined {
   if (ts.isShorthandPropertyAssignment(property)) return property.name;
   return ts.isPropertyAssignment(property) && ts.isIdentifier(property.initializer) ? property.initializer : undefined;
+}
+
+/** The value a declaration holds: a plain variable's initializer, or `export default <value>`. */
+export function valueOfDeclaration(decl: Declaration | undefined): ts.Expression | undefined {
+  if (decl?.kind === 'variable' && decl.path.length === 0) return decl.node.initializer;
+  return decl?.kind === 'expression' ? decl.node : undefined;
+}
+
+/** The object literal an expression is, through constants, imports and default exports (a few hops). */
+export function objectLiteralHeld(expr: ts.Expression, project: ProjectIndex): ts.ObjectLiteralExpression | undefined {
+  let e = skipOuter(expr);
+  for (let hops = 0; hops < 4 && ts.isIdentifier(e); hops++) {
+    let decl = project.declarationOf(e);
+    if (decl?.kind === 'import') decl = project.followImport(decl);
+    const next = valueOfDeclaration(decl);
+    if (!next) return undefined;
+    e = skipOuter(next);
+  }
+  return ts.isObjectLiteralExpression(e) ? e : undefined;
 }
