@@ -20,7 +20,7 @@ import {
 } from '../syntax/scope.js';
 import { exemplarForm } from './lookup-guard.js';
 import { constantKeys, scalarText, type StaticEvaluator } from '../flow/static-eval.js';
-import { isMethodLike, type CallGraph, type Caller } from '../flow/call-graph.js';
+import type { CallGraph, Caller } from '../flow/call-graph.js';
 import {
   argumentsAt,
   keyedRecorder,
@@ -741,9 +741,11 @@ export class LabelUseCollector {
     for (const stored of storedTimerHolders(call)) this.timerEnds(def, call, stored, false);
     // `function resolveTimer(moch) { return h.startTimer({ moch }) }`: each caller holds the end
     // function, `const end = resolveTimer(key); … end({ outcome })` or `resolveTimer(key)({ outcome })`.
+    // A method too (`trackHttpRequest() { return this.httpHistogram.startTimer() }`), by the calls
+    // the call graph matches to it, those without arguments included.
     const helper = returnedBy(call);
-    if (!helper || isMethodLike(helper)) return;
-    for (const caller of this.calls.callersOf(helper)) {
+    if (!helper) return;
+    for (const caller of this.calls.callersOf(helper, true)) {
       if (!ts.isCallExpression(caller)) continue;
       const held = timerHolder(caller);
       if (held) this.timerEnds(def, caller, held, false);
