@@ -355,7 +355,9 @@ export class KnownSources {
   routeWithMount(e: ts.BinaryExpression): Bound | undefined {
     const left = chain(skipOuter(e.left));
     const right = chain(skipOuter(e.right));
-    if (left?.names.at(-1) !== 'baseUrl' || !right || !isRouteTemplate(right.names)) return undefined;
+    // `req.baseUrl + req.path` in a handler of a path without parameters is that route's template too.
+    const fixedPath = right?.names.at(-1) === 'path' && fixedRoutePaths(e) !== undefined;
+    if (left?.names.at(-1) !== 'baseUrl' || !right || !(isRouteTemplate(right.names) || fixedPath)) return undefined;
     const routes = this.facts.mountedRoutes();
     return this.perRoute(e, 'a mounted route template', {
       source: 'mounted-route-template',
@@ -435,6 +437,10 @@ export class KnownSources {
         return boundedPart('http-method', HTTP_METHODS.length, `HTTP method (${HTTP_METHODS.length})`, {
           domain: [...HTTP_METHODS, ...HTTP_METHODS.map((m) => m.toLowerCase())],
         });
+      // `req.path` in `app.get('/l3', (req, res) => …)`: the one path that handler serves (the query
+      // string is not part of it; `req.url` keeps it, and stays raw).
+      const fixed = last === 'path' ? fixedRoutePaths(node) : undefined;
+      if (fixed) return finite(fixed, `the paths of the route it is handled under (${fixed.join(', ')})`);
       if (RAW_URL_PROPS.has(last)) {
         return unbounded('raw-url', 'raw URL', source, [this.step(node, `\`${source}\` is the raw request URL`)]);
       }
@@ -756,4 +762,24 @@ export function text(node: ts.Node): string {
 /** Source text or a type as a message quotes it: at most 60 characters. */
 export function shortened(t: string): string {
   return t.length > 60 ? `${t.slice(0, 57)}...` : t;
+}
+
+/**
+ * The literal paths of the route whose handler `node` is in, when none has parameters or wildcards
+ * (`app.get('/l3', (req, res) => …)`, `app.get(['/l2', '/l2Cache'], …)`); undefined anywhere else.
+ */
+function fixedRoutePaths(node: ts.Node): string[] | undefined {
+  for (let n: ts.Node | undefined = node.parent; n; n = n.parent) {
+    if (!ts.isFunctionLike(n)) continue;
+    // A callback inside the handler (`.then(…)`, a local helper) runs for the handler's requests too.
+    const call = n.parent;
+    if (!call || !ts.isCallExpression(call) || !call.arguments.includes(n as unknown as ts.Expression)) continue;
+    const method = propertyName(skipOuter(call.expression));
+    const path = call.arguments[0] && skipOuter(call.arguments[0]);
+    if (method === undefined || !ROUTE_METHODS.has(method) || !path) continue;
+    const literals = ts.isArrayLiteralExpression(path) ? path.elements.map(skipOuter) : [path];
+    const paths = literals.map((p) => (ts.isStringLiteralLike(p) && /^\/[\w./-]*$/.test(p.text) ? p.text : undefined));
+    return paths.length > 0 && paths.every((p) => p !== undefined) ? paths : undefined;
+  }
+  return undefined;
 }
