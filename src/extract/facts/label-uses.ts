@@ -739,6 +739,7 @@ export class LabelUseCollector {
     }
     // `timers.set(request, h.startTimer())`, later `const end = timers.get(request); end(labels)`.
     for (const stored of storedTimerHolders(call)) this.timerEnds(def, call, stored, false);
+    for (const ended of storedTimerCalls(call)) this.labelObject(def, 'end', ended.arguments[0]);
     // `function resolveTimer(moch) { return h.startTimer({ moch }) }`: each caller holds the end
     // function, `const end = resolveTimer(key); … end({ outcome })` or `resolveTimer(key)({ outcome })`.
     // A method too (`trackHttpRequest() { return this.httpHistogram.startTimer() }`), by the calls
@@ -814,26 +815,59 @@ function returnedBy(call: ts.CallExpression): ts.SignatureDeclaration | undefine
  * `const end = timers.get(request)` in the map's file holds what was stored.
  */
 function storedTimerHolders(call: ts.CallExpression): ts.VariableDeclaration[] {
-  const store = call.parent;
-  if (!store || !ts.isCallExpression(store) || store.arguments[1] !== call) return [];
-  const callee = skipOuter(store.expression);
-  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'set') return [];
-  const map = skipOuter(callee.expression);
-  if (!ts.isIdentifier(map)) return [];
-  const mapDecl = lookup(map.text, map);
-  if (mapDecl?.kind !== 'variable') return [];
+  const map = timerMap(call);
   const holders: ts.VariableDeclaration[] = [];
+  if (!map) return holders;
   forEachDescendant(call.getSourceFile(), (node) => {
     if (!ts.isVariableDeclaration(node) || !node.initializer) return;
     const init = skipOuter(node.initializer);
-    if (!ts.isCallExpression(init)) return;
-    const getter = skipOuter(init.expression);
-    if (!ts.isPropertyAccessExpression(getter) || getter.name.text !== 'get') return;
-    const from = skipOuter(getter.expression);
-    if (ts.isIdentifier(from) && from.text === map.text && lookup(from.text, from)?.node === mapDecl.node)
-      holders.push(node);
+    if (ts.isCallExpression(init) && readsMap(init, map)) holders.push(node);
   });
   return holders;
+}
+
+/** `this.ends.get(requestId)?.({ status })`: end functions a map holds, called where they are read. */
+function storedTimerCalls(call: ts.CallExpression): ts.CallExpression[] {
+  const map = timerMap(call);
+  const ended: ts.CallExpression[] = [];
+  if (!map) return ended;
+  forEachDescendant(call.getSourceFile(), (node) => {
+    if (!ts.isCallExpression(node) || !node.arguments[0]) return;
+    const read = skipOuter(node.expression);
+    if (ts.isCallExpression(read) && readsMap(read, map)) ended.push(node);
+  });
+  return ended;
+}
+
+/** The map a timer is stored in (`timers.set(key, h.startTimer())`, `this.ends.set(…)`). */
+function timerMap(call: ts.CallExpression): ts.Expression | undefined {
+  const store = call.parent;
+  if (!store || !ts.isCallExpression(store) || store.arguments[1] !== call) return undefined;
+  const callee = skipOuter(store.expression);
+  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'set') return undefined;
+  const map = skipOuter(callee.expression);
+  if (ts.isIdentifier(map)) return lookup(map.text, map)?.kind === 'variable' ? map : undefined;
+  return ts.isPropertyAccessExpression(map) && skipOuter(map.expression).kind === ts.SyntaxKind.ThisKeyword
+    ? map
+    : undefined;
+}
+
+/** Whether a call is `<map>.get(key)` of the same map: the same variable, or the same field of the same class. */
+function readsMap(call: ts.CallExpression, map: ts.Expression): boolean {
+  const getter = skipOuter(call.expression);
+  if (!ts.isPropertyAccessExpression(getter) || getter.name.text !== 'get') return false;
+  const from = skipOuter(getter.expression);
+  if (ts.isIdentifier(map))
+    return (
+      ts.isIdentifier(from) && from.text === map.text && lookup(from.text, from)?.node === lookup(map.text, map)?.node
+    );
+  return (
+    ts.isPropertyAccessExpression(map) &&
+    ts.isPropertyAccessExpression(from) &&
+    skipOuter(from.expression).kind === ts.SyntaxKind.ThisKeyword &&
+    from.name.text === map.name.text &&
+    enclosingClassLike(from) === enclosingClassLike(map)
+  );
 }
 
 /**

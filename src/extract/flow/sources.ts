@@ -56,6 +56,8 @@ const BUILTIN_ERRORS = [
 const ERROR_ROOTS = /^(e|err|error|ex|exception|httpError)$/;
 
 const RAW_URL_PROPS = new Set(['url', 'originalUrl', 'path', 'pathname', 'href', 'rawUrl']);
+/** What an HTTP request's options are usually called (`options.method`, `init.method`). */
+const REQUEST_OPTIONS = /^(?:options|opts|init|requestOptions|reqOptions|requestInit|httpOptions)$/;
 /** OpenTelemetry semantic-convention attributes whose value is a raw URL, its path or its query. */
 const RAW_URL_ATTRIBUTES = new Set(['http.target', 'http.url', 'url.full', 'url.path', 'url.query']);
 
@@ -445,6 +447,11 @@ export class KnownSources {
         return unbounded('raw-url', 'raw URL', source, [this.step(node, `\`${source}\` is the raw request URL`)]);
       }
     }
+    // `options.method` of an HTTP request's options (`fetch(url, init)`, a client's hook): an HTTP method.
+    if (last === 'method' && names.length === 2 && REQUEST_OPTIONS.test(root))
+      return boundedPart('http-method', HTTP_METHODS.length, `HTTP method (${HTTP_METHODS.length})`, {
+        domain: [...HTTP_METHODS, ...HTTP_METHODS.map((m) => m.toLowerCase())],
+      });
     // `span.attributes['http.target']`: OpenTelemetry's attributes that hold the raw URL.
     if (names.length >= 2 && RAW_URL_ATTRIBUTES.has(last))
       return unbounded('raw-url', 'raw URL', source, [this.step(node, `\`${source}\` is a raw URL`)]);
