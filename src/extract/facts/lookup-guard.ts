@@ -1,5 +1,6 @@
 import { ts } from 'ts-morph';
 import { OTEL } from '../libraries/opentelemetry.js';
+import { withoutUndefined } from '../flow/declared-types.js';
 import { PROM_CLIENT } from '../libraries/prom-client.js';
 import { enclosingFunction, leavesFunction, lookup, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
 import { forEachDescendant } from '../syntax/walk.js';
@@ -182,13 +183,7 @@ function declaredNumber(e: ts.Expression): boolean {
   const decl = lookup(e.text, e);
   const type =
     (decl?.kind === 'parameter' || decl?.kind === 'variable') && decl.path.length === 0 ? decl.node.type : undefined;
-  const members = type && ts.isUnionTypeNode(type) ? type.types : type ? [type] : [];
-  const values = members.filter(
-    (t) =>
-      t.kind !== ts.SyntaxKind.UndefinedKeyword &&
-      !(ts.isLiteralTypeNode(t) && t.literal.kind === ts.SyntaxKind.NullKeyword),
-  );
-  return values.length > 0 && values.every((t) => t.kind === ts.SyntaxKind.NumberKeyword);
+  return type !== undefined && withoutUndefined(type).kind === ts.SyntaxKind.NumberKeyword;
 }
 
 /**

@@ -346,13 +346,12 @@ export class MetricDefinitions {
     const record = node.arguments?.[Number(index)];
     const literal = record && objectLiteralHeld(record, this.project);
     if (!literal) return [];
-    return literal.properties.flatMap((prop): Creation[] => {
-      const name = ts.isPropertyAssignment(prop) ? propertyKey(prop.name) : undefined;
-      const options = name === undefined ? undefined : this.evaluator.eval((prop as ts.PropertyAssignment).initializer);
-      if (name === undefined || options?.k !== 'obj') return [];
-      const kind = declaredKind((prop as ts.PropertyAssignment).initializer, options);
-      if (!kind) return [];
-      const entry = { name, key: prop.name!, props: options.props };
+    return literal.properties.filter(ts.isPropertyAssignment).flatMap((prop): Creation[] => {
+      const name = propertyKey(prop.name);
+      const options = name === undefined ? undefined : this.evaluator.eval(prop.initializer);
+      const kind = options?.k === 'obj' ? declaredKind(prop.initializer, options) : undefined;
+      if (name === undefined || options?.k !== 'obj' || !kind) return [];
+      const entry = { name, key: prop.name, props: options.props };
       return [{ node, library: 'prom-client', kind, env: EMPTY_ENV, calls: [], wrapper, entry }];
     });
   }
@@ -1496,11 +1495,7 @@ function kindNamed(value: Static): MetricKind | undefined {
 
 /** The kind an entry of a record of declarations gives: `type: IMetricsComponent.CounterType`, or `'counter'`. */
 function declaredKind(options: ts.Expression, value: Extract<Static, { k: 'obj' }>): MetricKind | undefined {
-  const literal = skipOuter(options);
-  const type = ts.isObjectLiteralExpression(literal)
-    ? literal.properties.find((p) => ts.isPropertyAssignment(p) && propertyKey(p.name) === 'type')
-    : undefined;
-  const written = type && ts.isPropertyAssignment(type) ? skipOuter(type.initializer) : undefined;
+  const written = literalProperty(skipOuter(options), ['type']);
   const member =
     written && ts.isPropertyAccessExpression(written) ? /^(\w+)Type$/.exec(written.name.text)?.[1] : undefined;
   if (member) return KIND_WORDS[member.toLowerCase()];

@@ -443,7 +443,6 @@ export class CallGraph {
     return group;
   }
 
-  /** The function (or class constructor, for `new`) a call invokes, when syntax can tell. */
   /** `const { Gauge } = lib` where `lib` is a namespace import (`import * as lib from '@acme/lib'`): that export. */
   private destructuredExport(decl: Declaration | undefined): Declaration | undefined {
     const init = decl?.kind === 'variable' && decl.path.length === 1 ? decl.node.initializer : undefined;
@@ -459,6 +458,7 @@ export class CallGraph {
     return target && ts.isConstructorDeclaration(target) ? target : undefined;
   }
 
+  /** The function (or class constructor, for `new`) a call invokes, when syntax can tell. */
   private calleeFunction(call: Caller): ts.Node | undefined {
     const callee = skipOuter(call.expression);
     let decl: Declaration | undefined;
@@ -524,7 +524,6 @@ export function entryKey(fn: ts.SignatureDeclaration): string | undefined {
 
 const objectPropertyNames = new WeakMap<ts.SourceFile, Set<string>>();
 
-/** The variable an object literal's property holds by name: `{ increment }`, `{ increment: increment }`. */
 /** A method or function-valued property of an object literal (`{ labels(l) { … } }`, `{ labels: (l) => … }`). */
 function inObjectLiteral(fn: ts.SignatureDeclaration): boolean {
   return ts.isObjectLiteralExpression(fn.parent) || ts.isObjectLiteralExpression(fn.parent.parent);

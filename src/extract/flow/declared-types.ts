@@ -92,7 +92,7 @@ function memberType(owner: ts.TypeNode, name: string, imports: ImportFollower, d
 const MAPPED_TYPES = new Set(['Pick', 'Omit', 'Partial', 'Required', 'Readonly']);
 
 /** `StatsD | undefined`, `StatsD | null`: the type itself. */
-function withoutUndefined(type: ts.TypeNode): ts.TypeNode {
+export function withoutUndefined(type: ts.TypeNode): ts.TypeNode {
   if (!ts.isUnionTypeNode(type)) return type;
   const defined = type.types.filter(
     (t) =>

@@ -148,7 +148,7 @@ export class ProvenanceAnalyzer implements ValueWalker {
     }
     if (ts.isTemplateExpression(e)) return this.template(e, env, depth);
     if (ts.isCallExpression(e)) return this.call(e, env, depth);
-    if (ts.isNewExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'URL' && e.arguments?.[0]) {
+    if (isNewUrl(e) && e.arguments?.[0]) {
       const url = this.of(e.arguments[0], env, depth + 1);
       if (url.kind === 'unbounded') return withStep(url, this.sources.step(e, `parsed by \`${text(e)}\``));
     }
@@ -1039,5 +1039,9 @@ function parsedUrl(expr: ts.Expression): boolean {
     if (decl?.kind === 'variable' && decl.isConst && decl.path.length === 0 && decl.node.initializer)
       e = skipOuter(decl.node.initializer);
   }
+  return isNewUrl(e);
+}
+
+function isNewUrl(e: ts.Expression): e is ts.NewExpression {
   return ts.isNewExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'URL';
 }

@@ -435,10 +435,7 @@ export class KnownSources {
         return unbounded('request-input', 'request input', source, [this.step(node, `\`${source}\` is request input`)]);
       }
       // `req.method`, `ctx.request.method` (but `req.params.method` is request input, above).
-      if (last === 'method' && names.length <= 3)
-        return boundedPart('http-method', HTTP_METHODS.length, `HTTP method (${HTTP_METHODS.length})`, {
-          domain: [...HTTP_METHODS, ...HTTP_METHODS.map((m) => m.toLowerCase())],
-        });
+      if (last === 'method' && names.length <= 3) return httpMethod();
       // `req.path` in `app.get('/l3', (req, res) => …)`: the one path that handler serves (the query
       // string is not part of it; `req.url` keeps it, and stays raw).
       const fixed = last === 'path' ? fixedRoutePaths(node) : undefined;
@@ -448,10 +445,7 @@ export class KnownSources {
       }
     }
     // `options.method` of an HTTP request's options (`fetch(url, init)`, a client's hook): an HTTP method.
-    if (last === 'method' && names.length === 2 && REQUEST_OPTIONS.test(root))
-      return boundedPart('http-method', HTTP_METHODS.length, `HTTP method (${HTTP_METHODS.length})`, {
-        domain: [...HTTP_METHODS, ...HTTP_METHODS.map((m) => m.toLowerCase())],
-      });
+    if (last === 'method' && names.length === 2 && REQUEST_OPTIONS.test(root)) return httpMethod();
     // `span.attributes['http.target']`: OpenTelemetry's attributes that hold the raw URL.
     if (names.length >= 2 && RAW_URL_ATTRIBUTES.has(last))
       return unbounded('raw-url', 'raw URL', source, [this.step(node, `\`${source}\` is a raw URL`)]);
@@ -789,4 +783,11 @@ function fixedRoutePaths(node: ts.Node): string[] | undefined {
     return paths.length > 0 && paths.every((p) => p !== undefined) ? paths : undefined;
   }
   return undefined;
+}
+
+/** One of the HTTP methods, in either case. */
+function httpMethod(): Bound {
+  return boundedPart('http-method', HTTP_METHODS.length, `HTTP method (${HTTP_METHODS.length})`, {
+    domain: [...HTTP_METHODS, ...HTTP_METHODS.map((m) => m.toLowerCase())],
+  });
 }

@@ -223,10 +223,8 @@ export class StaticEvaluator {
       const base = skipOuter(e.expression) as ts.Identifier;
       const decl = lookup(base.text, base);
       const bound = decl?.kind === 'parameter' && decl.path.length === 0 ? env.get(decl.node) : undefined;
-      const passed = bound?.arg && skipOuter(bound.arg);
-      // Passed as a constant holding the options (`makeMetric(requestDuration)`): the literal it holds.
-      const options =
-        passed && ts.isIdentifier(passed) ? (constantInitializer(passed, this.project) ?? passed) : passed;
+      // Passed as a literal, or as a constant holding one (`makeMetric(requestDuration)`).
+      const options = bound?.arg && objectLiteralHeld(bound.arg, this.project);
       const written = options && literalProperty(options, [e.name.text]);
       if (bound && written)
         return this.patternParts(written, bound.env.size === 0 ? env : new Map([...env, ...bound.env]), depth + 1);
@@ -675,10 +673,6 @@ export class StaticEvaluator {
   }
 
   /**
-   * The one value a project function a call names returns, with the call's arguments bound;
-   * `deferred` when the function is async or a generator (the call gives a promise or an iterator).
-   */
-  /**
    * The value a function returns when its body is early returns under conditions obslint can
    * decide for this call, then a last `return`; undefined for any other shape.
    */
@@ -702,6 +696,10 @@ export class StaticEvaluator {
     return undefined;
   }
 
+  /**
+   * The one value a project function a call names returns, with the call's arguments bound;
+   * `deferred` when the function is async or a generator (the call gives a promise or an iterator).
+   */
   private returnedByCall(
     call: ts.CallExpression,
     env: Env,

@@ -118,28 +118,24 @@ export const WRAPPER_PRESETS: readonly WrapperSpec[] = [
   // (`createMetricsComponent(metricDeclarations, { config })`), recorded on by name
   // (`metrics.increment('deployments_counter', { kind })`), in components handed around typed
   // `IMetricsComponent`.
-  ...WELL_KNOWN_METRICS.flatMap((component): WrapperSpec[] => [
-    {
-      callee: `${component}createMetricsComponent`,
-      kind: 'counter',
-      name: 0,
-      declarations: 0,
-    },
-    ...['increment', 'decrement', 'observe', 'startTimer', 'reset'].map((method): WrapperSpec => ({
-      callee: `${component}createMetricsComponent().${method}`,
+  ...WELL_KNOWN_METRICS.map((component): WrapperSpec => ({
+    callee: `${component}createMetricsComponent`,
+    kind: 'counter',
+    name: 0,
+    declarations: 0,
+  })),
+  ...[
+    ...WELL_KNOWN_METRICS.map((component) => `${component}createMetricsComponent().`),
+    '@well-known-components/interfaces#IMetricsComponent().',
+  ].flatMap((receiver) =>
+    ['increment', 'decrement', 'observe', 'startTimer', 'reset'].map((method): WrapperSpec => ({
+      callee: `${receiver}${method}`,
       kind: 'counter',
       name: 0,
       labels: 'arg:1',
       recordsOnly: true,
     })),
-  ]),
-  ...['increment', 'decrement', 'observe', 'startTimer', 'reset'].map((method): WrapperSpec => ({
-    callee: `@well-known-components/interfaces#IMetricsComponent().${method}`,
-    kind: 'counter',
-    name: 0,
-    labels: 'arg:1',
-    recordsOnly: true,
-  })),
+  ),
   // Mojaloop's shared metrics helper: get-or-create by name on the default registry.
   ...(
     [
