@@ -1,9 +1,10 @@
-import { basename, relative, resolve } from 'node:path';
+import { basename, relative, resolve, sep } from 'node:path';
 import { globbySync } from 'globby';
 import type { PathAlias, SubpathImports, WorkspacePackage } from '../extract/syntax/module-resolver.js';
 import type { Notice } from '../types.js';
-import { toPosix } from '../util/paths.js';
+import { displayPath, toPosix } from '../util/paths.js';
 import { Consulted, type Stamps } from './consulted.js';
+import { deployedTracing, DEPLOY_FILES } from './deploy-tracing.js';
 import { cachedDirectoryReads } from './directory-cache.js';
 import { frameworkAliases } from './framework-aliases.js';
 import { GitIgnore } from './gitignore.js';
@@ -31,6 +32,10 @@ const ALWAYS_IGNORED = [
 const TEST_FILES = [
   '**/*.test.*',
   '**/*.spec.*',
+  // Integration and end-to-end suites beside the code (`api.integration.ts`, `app.e2e-spec.ts`).
+  '**/*.integration.*',
+  '**/*.e2e.*',
+  '**/*.e2e-spec.*',
   '**/__tests__/**',
   '**/__mocks__/**',
   '**/test/**',
@@ -75,14 +80,14 @@ export function walkProject(
   const packages = new Map<string, WorkspacePackage>();
   const aliases: PathAlias[] = [];
   const subpathImports = new Map<string, SubpathImports>();
-  const readManifests = new Set<string>();
+  const readSettings = new Set<string>();
   const projectConfigs = new ProjectConfigReader(root, packages, consulted);
   const readConfigs = new Map<string, string[]>();
   const fs = cachedDirectoryReads(consulted);
   for (const dir of contextDirs) {
     const gitignore = GitIgnore.load(dir, ALWAYS_IGNORED, fs, consulted);
     // Manifests and project configs in one walk of the tree (each walk reads every directory).
-    const settings = globbySync(['**/package.json', '**/{tsconfig,jsconfig}*.json'], {
+    const settings = globbySync(['**/package.json', '**/{tsconfig,jsconfig}*.json', ...DEPLOY_FILES], {
       cwd: dir,
       absolute: true,
       ignore: ALWAYS_IGNORED,
@@ -91,10 +96,11 @@ export function walkProject(
       fs,
     });
     const isManifest = (f: string): boolean => basename(f) === 'package.json';
+    const isProjectConfig = (f: string): boolean => /^(?:tsconfig|jsconfig).*\.json$/.test(basename(f));
     const manifests = settings.filter(isManifest);
     for (const manifest of manifests.filter((f) => !gitignore.ignores(f)).sort()) {
-      if (readManifests.has(manifest)) continue;
-      readManifests.add(manifest);
+      if (readSettings.has(manifest)) continue;
+      readSettings.add(manifest);
       consulted.files.add(manifest);
       const read = readManifest(manifest, root);
       if ('notice' in read) {
@@ -105,7 +111,16 @@ export function walkProject(
       if (!packages.has(pkg.name)) packages.set(pkg.name, pkg);
       subpathImports.set(pkg.dir, { dir: pkg.dir, imports: read.imports });
     }
-    const configs = settings.filter((f) => !isManifest(f));
+    const deployFiles = settings.filter((f) => !isManifest(f) && !isProjectConfig(f) && !gitignore.ignores(f));
+    for (const file of deployFiles.sort()) {
+      if (readSettings.has(file)) continue;
+      readSettings.add(file);
+      const found = deployedTracing(file, displayPath(root, file));
+      consulted.files.add(file);
+      const owner = found.length > 0 ? nearestPackage(file, packages.values()) : undefined;
+      if (owner) (owner.deployed ??= []).push(...found);
+    }
+    const configs = settings.filter(isProjectConfig);
     const outputDirs: string[] = [];
     for (const config of configs.filter((f) => !gitignore.ignores(f)).sort()) {
       let dirs = readConfigs.get(config);
@@ -149,6 +164,14 @@ export function walkProject(
     notices: [...notices, ...projectConfigs.notices],
     stamps: consulted.stamps(),
   };
+}
+
+/** The package whose directory is the closest above the file. */
+function nearestPackage(file: string, packages: Iterable<WorkspacePackage>): WorkspacePackage | undefined {
+  let nearest: WorkspacePackage | undefined;
+  for (const pkg of packages)
+    if (file.startsWith(`${pkg.dir}${sep}`) && (!nearest || pkg.dir.length > nearest.dir.length)) nearest = pkg;
+  return nearest;
 }
 
 function relativeGlob(glob: string, base: string, dir: string): string | undefined {

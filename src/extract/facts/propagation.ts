@@ -4,6 +4,7 @@ import { calledFunction } from '../syntax/functions.js';
 import { clientCall, httpClientNames, messagingClientsOf, moduleOf, type ClientCall } from '../libraries/clients.js';
 import { GrpcClients, usesGrpc, type GrpcCall } from '../libraries/grpc.js';
 import { calleeName, type ProjectIndex } from '../syntax/project-index.js';
+import type { DeployedTracing } from '../syntax/module-resolver.js';
 import { enclosingFunction, lookup, propertyKey, propertyName, requiredModule, skipOuter } from '../syntax/scope.js';
 import { groupBy } from '../../util/group.js';
 import { table } from '../../util/table.js';
@@ -132,6 +133,8 @@ interface ManifestFacts {
   scripts: string[];
   /** Declared dependencies with their ranges (for agents whose tracing depends on the major). */
   dependencies: Record<string, string>;
+  /** What its deploy files start (a Dockerfile's preload, an operator's injected instrumentation). */
+  deployed: DeployedTracing[];
 }
 
 /**
@@ -164,6 +167,7 @@ export function tracingByPackage(
       tracingFacts(callsOf.get(scope.key) ?? [], filesOf.get(scope.key) ?? [], project, {
         scripts: scope.manifest?.scripts ?? [],
         dependencies: scope.manifest?.dependencies ?? {},
+        deployed: scope.manifest?.deployed ?? [],
       }),
     );
   const setups = calls.filter((call) => startsTracing(call, project));
@@ -435,23 +439,32 @@ function tracingFacts(
       facts.setup ??= { what: agent.what };
     }
   }
-  for (const script of manifests.scripts) {
-    for (const preload of script.matchAll(PRELOAD)) {
-      const distribution = PRELOADED_DISTRIBUTIONS.find((d) => preload[1].startsWith(d));
-      if (!distribution) continue;
-      cover(AUTO, `--require ${distribution} (package.json)`);
+  const preloaded = (module: string, from: string): void => {
+    const distribution = PRELOADED_DISTRIBUTIONS.find((d) => module.startsWith(d));
+    if (distribution) {
+      cover(AUTO, `--require ${distribution} (${from})`);
       facts.setup ??= { what: distribution.replace(/^@opentelemetry\//, '') };
     }
-    if (/(--require|--import|-r)[ =]+dd-trace\/init/.test(script)) {
-      cover(DD_TRACE, 'dd-trace/init (package.json)');
+    if (/^dd-trace\/init/.test(module)) {
+      cover(DD_TRACE, `dd-trace/init (${from})`);
       facts.setup ??= { what: 'dd-trace' };
     }
-    for (const preload of script.matchAll(PRELOAD))
-      for (const agent of AGENTS) {
-        if (!agent.module.test(preload[1])) continue;
-        cover(agent.covers, `--require ${preload[1]} (package.json)`);
-        facts.setup ??= { what: agent.what };
-      }
+    for (const agent of AGENTS) {
+      if (!agent.module.test(module)) continue;
+      cover(agent.covers, `--require ${module} (${from})`);
+      facts.setup ??= { what: agent.what };
+    }
+  };
+  for (const script of manifests.scripts)
+    for (const preload of script.matchAll(PRELOAD)) preloaded(preload[1], 'package.json');
+  // A Dockerfile's `NODE_OPTIONS`, an operator or platform that injects the Node auto-instrumentations
+  // into the pod: the process is traced before any of its code runs, however the code looks.
+  for (const deployed of manifests.deployed) {
+    if ('preload' in deployed) preloaded(deployed.preload, deployed.file);
+    else {
+      cover(AUTO, `${deployed.injected} (${deployed.file})`);
+      facts.setup ??= { what: deployed.injected };
+    }
   }
   if (manifests.dependencies['@opentelemetry/sdk-trace-web'] !== undefined) facts.web = true;
   // Grafana Faro's TracingInstrumentation (or a subclass of it) runs OpenTelemetry's fetch and

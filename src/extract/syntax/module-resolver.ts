@@ -15,7 +15,12 @@ export interface WorkspacePackage {
   peers?: string[];
   /** A `browser` field: the package is built for the browser. */
   browser?: boolean;
+  /** Tracing its deployment starts outside the code (a Dockerfile's preload, an injected auto-instrumentation). */
+  deployed?: DeployedTracing[];
 }
+
+/** Found in a deploy file beside the package: a module it preloads (`--require …`) or what injects instrumentation. */
+export type DeployedTracing = { file: string } & ({ preload: string } | { injected: string });
 
 /**
  * A tsconfig `paths` alias: `@app/*` → `<baseDir>/src/*`, for the files under `scope` (the tsconfig's
