@@ -57,8 +57,10 @@ export class MetricResolver {
       this.resolving.add(e);
       try {
         const defs = new Set<MetricDef>();
-        for (const source of this.flow.origins(e)) for (const def of this.metricsAt(source, e)) defs.add(def);
+        const origins = this.flow.origins(e);
+        for (const source of origins) for (const def of this.metricsAt(source, e)) defs.add(def);
         found = defs.size > 0 ? [...defs] : (this.callbackOwner(e) ?? this.typedDefs(e));
+        if (found.length === 0) found = this.storedAtSamePath(e, origins);
       } finally {
         this.resolving.delete(e);
       }
@@ -221,6 +223,42 @@ export class MetricResolver {
   }
 
   private holderIndex?: Map<string, MetricDef[]>;
+
+  /**
+   * `main.prometheusMetrics.sqlCommands.inc()` in plain JS, where `main` is an application object
+   * handed to every module and `this.main.prometheusMetrics.sqlCommands = new Counter(…)` stores the
+   * metric on it: the flow stops at an object it cannot follow (a parameter, an instance) with the
+   * same two properties still to read, and exactly one metric the code can reach is stored at that
+   * path. Two names, not one: `metrics.requests` alone names a metric in every service.
+   */
+  private storedAtSamePath(e: ts.Expression, origins: readonly Source[]): MetricDef[] {
+    if (!ts.isPropertyAccessExpression(e)) return [];
+    const container = skipOuter(e.expression);
+    const parent = ts.isPropertyAccessExpression(container) ? container.name.text : undefined;
+    if (parent === undefined) return [];
+    const path = [parent, e.name.text];
+    const lostAtObject = (source: Source): boolean =>
+      !isInjected(source) && source.path.length >= 2 && source.path.slice(-2).join('.') === path.join('.');
+    if (!origins.every(lostAtObject)) return [];
+    if (!this.holderPathIndex) {
+      this.holderPathIndex = new Map();
+      for (const [site, def] of this.definitions.sites()) {
+        const held = holderPath(site);
+        if (!held) continue;
+        const list = this.holderPathIndex.get(held) ?? [];
+        if (!list.includes(def)) list.push(def);
+        this.holderPathIndex.set(held, list);
+      }
+    }
+    this.holderNames();
+    const file = e.getSourceFile().fileName;
+    const reachable = (this.holderPathIndex.get(path.join('.')) ?? []).filter((def) =>
+      this.reaches(file, this.definedAt.get(def)?.getSourceFile().fileName ?? ''),
+    );
+    return reachable.length === 1 ? reachable : [];
+  }
+
+  private holderPathIndex?: Map<string, MetricDef[]>;
   /** Where each metric is defined (its first site), filled with the holder index. */
   private readonly definedAt = new Map<MetricDef, ts.Node>();
 
@@ -390,6 +428,32 @@ function holderName(site: ts.Node): string | undefined {
   }
   if (ts.isBinaryExpression(parent) && parent.right === site)
     return propertyName(skipOuter(parent.left)) ?? (ts.isIdentifier(parent.left) ? parent.left.text : undefined);
+  return undefined;
+}
+
+/**
+ * The last two property names of where a metric is stored: `prometheusMetrics.sqlCommands` for
+ * `this.main.prometheusMetrics.sqlCommands = new Counter(…)` and for
+ * `app.prometheusMetrics = { sqlCommands: new Counter(…) }`.
+ */
+function holderPath(site: ts.Node): string | undefined {
+  const parent = site.parent;
+  if (!parent) return undefined;
+  if (
+    ts.isBinaryExpression(parent) &&
+    parent.right === site &&
+    parent.operatorToken.kind === ts.SyntaxKind.EqualsToken
+  ) {
+    const left = skipOuter(parent.left);
+    if (!ts.isPropertyAccessExpression(left)) return undefined;
+    const inner = skipOuter(left.expression);
+    return ts.isPropertyAccessExpression(inner) ? `${inner.name.text}.${left.name.text}` : undefined;
+  }
+  if (ts.isPropertyAssignment(parent) && ts.isObjectLiteralExpression(parent.parent)) {
+    const name = propertyKey(parent.name);
+    const holder = holderName(parent.parent);
+    return name !== undefined && holder !== undefined ? `${holder}.${name}` : undefined;
+  }
   return undefined;
 }
 
