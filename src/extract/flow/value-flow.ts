@@ -763,9 +763,12 @@ export class ValueFlow {
     const passedBack = fn && this.returnedArguments(fn, e);
     if (passedBack)
       return [{ expr: e, path: [], expanded: true }, ...passedBack.flatMap((a) => this.follow(a, depth + 1))];
+    const passed = fn ? [] : this.passedFunctions(callee, depth).flatMap(returnedValues);
     const returns = fn
       ? [...returnedValues(fn).flatMap((r) => this.invokedArgument(fn, r, e) ?? [r]), ...this.overridden(fn, callee)]
-      : this.passedFunctions(callee, depth).flatMap(returnedValues);
+      : passed.length > 0
+        ? passed
+        : singletonFactory(e);
     if (returns.length === 0) return [{ expr: e, path: [] }];
     // The call itself stays an origin: a wrapper call is where the metrics it creates are defined.
     return [
@@ -1479,4 +1482,18 @@ function argumentChoices(args: readonly ts.Expression[]): (readonly ts.Expressio
     lists = lists.flatMap((list) => branches.map((b) => [...list, b]));
   }
   return lists;
+}
+
+/**
+ * `nextleton('metrics', () => new AppMetrics())`, `singleton(() => createMetrics())`: a library call
+ * handed a factory that takes nothing keeps one instance of what the factory makes (across hot
+ * reloads, per process) and returns it; what the factory returns, when the call's result is read
+ * as that object. A call that returns something else (a timer, a store) makes no metric resolve.
+ */
+function singletonFactory(call: ts.CallExpression): readonly ts.Expression[] {
+  const factories = call.arguments.filter(
+    (a): a is ts.ArrowFunction | ts.FunctionExpression =>
+      (ts.isArrowFunction(a) || ts.isFunctionExpression(a)) && a.parameters.length === 0,
+  );
+  return factories.length === 1 ? returnedValues(factories[0]) : [];
 }
