@@ -42,8 +42,9 @@ const TRACE_WORDS =
 /** Route registrations, which bound route-template labels. */
 const ROUTE_WORDS = /\.(get|post|put|patch|delete|all|route)\s*\(\s*(['"`]\/|[A-Z][A-Z0-9_]*\.|\{)|@Controller\s*\(/;
 /** Files that define metrics: their importers may create or use metrics through them. */
+// With the packages that hand prom-client's module to their users (`bundle.promClient.Counter`).
 const DEFINES_METRICS =
-  /prom-client|nestjs-prometheus|@opentelemetry\/api|getMeter\s*\(|aws-embedded-metrics|@aws-lambda-powertools\/metrics/;
+  /prom-client|nestjs-prometheus|@opentelemetry\/api|getMeter\s*\(|aws-embedded-metrics|@aws-lambda-powertools\/metrics|express-prom-bundle|@promster\/|swagger-stats|@graphprotocol\/common-ts|@snapshot-labs\/snapshot-metrics/;
 /** Imports that show the project records metrics through a library obslint reads. */
 const METRICS_LIBRARY_IMPORT =
   /(?:from\s+|require\s*\(\s*)['"](?:prom-client|@opentelemetry\/sdk-metrics|@willsoto\/nestjs-prometheus|hot-shots|node-statsd|statsd-client|dd-trace|datadog-metrics|lynx|node-dogstatsd|aws-embedded-metrics|@aws-lambda-powertools\/metrics)['"]/;

@@ -28,6 +28,8 @@ const PROM_CLIENT_NAMESPACES: readonly { module: string; path: readonly string[]
     path: ['Prometheus'],
   })),
   { module: 'express-prom-bundle', path: ['promClient'] },
+  // The middleware `promBundle({…})` returns carries the same module: `bundle.promClient.Counter`.
+  { module: 'express-prom-bundle', path: ['()', 'promClient'] },
   { module: 'swagger-stats', path: ['getPromClient', '()'] },
   { module: '@graphprotocol/common-ts', path: ['createMetrics', '()', 'client'] },
   { module: '@graphprotocol/common-ts', path: ['Metrics', '()', 'client'] },
