@@ -331,7 +331,7 @@ export class MetricResolver {
       ? fn
       : ts.isFunctionExpression(fn) && ts.isPropertyAssignment(fn.parent)
         ? fn.parent
-        : undefined;
+        : collectReference(fn);
     if (!holder || propertyKey(holder.name) !== 'collect') return [];
     const config = holder.parent;
     const creation = config && ts.isObjectLiteralExpression(config) ? config.parent : undefined;
@@ -429,6 +429,45 @@ function holderName(site: ts.Node): string | undefined {
   if (ts.isBinaryExpression(parent) && parent.right === site)
     return propertyName(skipOuter(parent.left)) ?? (ts.isIdentifier(parent.left) ? parent.left.text : undefined);
   return undefined;
+}
+
+/**
+ * `const collectGuilds = function (this: Gauge) { this.set(…) }` (or a function declaration) handed
+ * to a metric by name, `new Gauge({ …, collect: collectGuilds })`: the `collect` property naming it
+ * in its file.
+ */
+function collectReference(fn: ts.Node): ts.PropertyAssignment | ts.ShorthandPropertyAssignment | undefined {
+  let binding: ts.Node = fn;
+  while (binding.parent && (ts.isParenthesizedExpression(binding.parent) || ts.isAsExpression(binding.parent)))
+    binding = binding.parent;
+  const name = ts.isFunctionDeclaration(fn)
+    ? fn.name
+    : ts.isVariableDeclaration(binding.parent) &&
+        binding.parent.initializer === binding &&
+        ts.isIdentifier(binding.parent.name)
+      ? binding.parent.name
+      : undefined;
+  if (!name) return undefined;
+  const declaration = ts.isFunctionDeclaration(fn) ? fn : binding.parent;
+  let found: ts.PropertyAssignment | ts.ShorthandPropertyAssignment | undefined;
+  forEachDescendant(fn.getSourceFile(), (node) => {
+    if (found) return false;
+    const reference = ts.isPropertyAssignment(node)
+      ? skipOuter(node.initializer)
+      : ts.isShorthandPropertyAssignment(node)
+        ? node.name
+        : undefined;
+    if (
+      reference &&
+      ts.isIdentifier(reference) &&
+      reference.text === name.text &&
+      propertyKey((node as ts.PropertyAssignment).name) === 'collect' &&
+      lookup(reference.text, reference)?.node === declaration
+    )
+      found = node as ts.PropertyAssignment | ts.ShorthandPropertyAssignment;
+    return undefined;
+  });
+  return found;
 }
 
 /**
