@@ -618,13 +618,16 @@ export class ProvenanceAnalyzer implements ValueWalker {
         // `payload.queue` where `payload` is a parameter: the property of what this call (or every
         // call) passes; a constant object's property.
         if (ts.isIdentifier(e)) {
-          const decl = lookup(e.text, e);
+          // Through an import too: `mountRoute(app, listGuildsRoute)` of `export default defineRoute({ path: … })`.
+          const decl = this.project.declarationOf(e);
           const passed =
             decl?.kind === 'parameter' && !namedAsRequest(decl)
               ? this.parameter({ ...decl, path: [...decl.path, ...path.slice(i)] }, e, env, depth + 1)
               : decl?.kind === 'variable' && decl.isConst && decl.path.length === 0 && decl.node.initializer
                 ? this.pathOf(decl.node.initializer, path.slice(i), env, depth + 1)
-                : undefined;
+                : decl?.kind === 'expression'
+                  ? this.pathOf(decl.node, path.slice(i), EMPTY_ENV, depth + 1)
+                  : undefined;
           if (passed && passed.kind !== 'unknown') return passed;
         }
         // `this.dbReqOpts.bucketId`: the property of each object the class stores in that field.
