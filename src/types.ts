@@ -66,7 +66,7 @@ export interface WrapperSpec {
 
 /** Why a label can or cannot be bounded. `count` is the number of distinct values it can take. */
 export type Bound =
-  | { kind: 'finite'; values: string[]; reason: string }
+  | { kind: 'finite'; values: string[]; reason: string; together?: PassedTogether }
   | { kind: 'bounded'; count: number; reason: string; parts: BoundPart[]; values: string[] }
   | {
       kind: 'unbounded';
@@ -78,6 +78,18 @@ export type Bound =
       origin?: string;
     }
   | { kind: 'unknown'; reason: string; source: string; flow: FlowStep[] };
+
+/**
+ * The value each call site of one function passes for a parameter (`mountRoute(app, route)` and
+ * `route.path`, `route.method`): labels passed by the same call sites take their values in tuples,
+ * one per site, not every value of one with every value of the other.
+ */
+export interface PassedTogether {
+  /** The function whose call sites pass the values: the same for every label read from its parameters. */
+  by: string;
+  /** Per call site (its location), the one value it passes, or null where it passes several. */
+  perCall: [site: string, value: string | null][];
+}
 
 /** A further unbounded source of the same value (a parameter fed `req.body.note` here and `err.message` there). */
 export interface UnboundedSource {

@@ -86,7 +86,13 @@ export function union(bounds: Bound[]): Bound | undefined {
       b.parts.forEach((p) => parts.set(p.source, p));
     }
   }
-  if (parts.size === 0) return finite(values, [...reasons].join('; '));
+  if (parts.size === 0) {
+    const merged = finite(values, [...reasons].join('; '));
+    // The same call sites' values, met twice (two uses of one label): still passed together.
+    const [first, ...rest] = bounds.map((b) => (b.kind === 'finite' ? b.together : undefined));
+    const same = first && rest.every((t) => t && t.by === first.by && JSON.stringify(t) === JSON.stringify(first));
+    return same && merged.kind === 'finite' ? { ...merged, together: first } : merged;
+  }
   const absorbed = (v: string): boolean =>
     [...parts.values()].some(
       (p) => p.domain?.includes(v) || (p.pattern !== undefined && new RegExp(p.pattern).test(v)),

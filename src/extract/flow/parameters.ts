@@ -107,16 +107,31 @@ export class ParameterValues {
     const result = union(bounds)!;
     const named =
       result.kind === 'finite'
-        ? finite(
-            result.values,
-            `literals passed by ${calls.length} call site${calls.length === 1 ? '' : 's'} of \`${fnName}()\``,
-          )
+        ? {
+            ...finite(
+              result.values,
+              `literals passed by ${calls.length} call site${calls.length === 1 ? '' : 's'} of \`${fnName}()\``,
+            ),
+            together: {
+              by: this.site(decl.fn),
+              perCall: calls.map((call, i): [string, string | null] => {
+                const b = bounds[i];
+                return [this.site(call), b.kind === 'finite' && b.values.length === 1 ? b.values[0] : null];
+              }),
+            },
+          }
         : result;
     // Results cut short by the depth limit depend on where the walk started: not reusable.
     const cutShort = bounds.some((b) => b.kind === 'unknown' && b.reason === TOO_FAR);
     if (decl.path.length === 0 && !cutShort && guards.size === 0)
       this.paramMemo[Number(this.walker.readingNames)].set(decl.node, named);
     return named;
+  }
+
+  /** Where a node starts, as the catalog shows places (`src/app.ts:12:3`). */
+  private site(node: ts.Node): string {
+    const { file, line, column } = this.project.location(node);
+    return `${file}:${line}:${column}`;
   }
 
   /** `for (let i = 0; i < SUBNETS; i++)`: the counter takes each value from start to limit. */
