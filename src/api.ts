@@ -181,6 +181,7 @@ function extractProject(options: Omit<AnalyzeOptions, 'changedSince'>): Extracte
             deferred: [...part.candidates.deferred],
             importedWrapperModules: [...candidates.importedWrapperModules],
             metricsLibraryImported: candidates.metricsLibraryImported,
+            graphqlFields: candidates.graphqlFields,
           },
         },
         sources.hashesOf(part.candidates.files),

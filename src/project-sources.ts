@@ -44,6 +44,8 @@ interface Scans {
   specifiers: string[];
   listened: string[];
   emitted: string[];
+  /** Per file: the GraphQL fields it declares. */
+  graphqlFields: Uint32Array;
   /** The module settings and file set the imports were resolved in (see `importsOf`). */
   resolvedIn: string;
   /** File i imports files[importTargets[importOffsets[i] .. importOffsets[i + 1]]]. */
@@ -290,6 +292,7 @@ export class ProjectSources {
       specifiers: [],
       listened: [],
       emitted: [],
+      graphqlFields: new Uint32Array(this.files.length),
       resolvedIn: this.resolvedIn,
       importOffsets: new Int32Array(this.files.length + 1),
       importTargets: new Int32Array(0),
@@ -317,6 +320,7 @@ export class ProjectSources {
       scans.specifiers.push(scan.specifiers.join('\u0000'));
       scans.listened.push(scan.listened.join('\u0000'));
       scans.emitted.push(scan.emitted.join('\u0000'));
+      scans.graphqlFields[i] = scan.graphqlFields;
       for (const target of read.imports ?? []) targets.push(index.get(target)!);
     });
     scans.importOffsets[this.files.length] = targets.length;
@@ -352,6 +356,7 @@ const UNSCANNED: SourceScan = {
   moduleScoped: false,
   listened: [],
   emitted: [],
+  graphqlFields: 0,
 };
 
 /** A scan's digest, as two 32-bit words: every field, in a fixed order. */
@@ -366,6 +371,7 @@ function scanDigest(scan: SourceScan): [number, number] {
         scan.moduleScoped,
         scan.listened,
         scan.emitted,
+        scan.graphqlFields,
       ]),
     )
     .digest();
@@ -409,6 +415,7 @@ function scanAt(scans: Scans, j: number): SourceScan {
     moduleScoped: (scans.flags[j] & 4) !== 0,
     listened: split(scans.listened[j]),
     emitted: split(scans.emitted[j]),
+    graphqlFields: scans.graphqlFields[j],
   };
 }
 
@@ -453,6 +460,8 @@ function validScans(value: unknown, stamps: Stamps): Scans | undefined {
     v.words.some((w) => w >= WORDS.length) ||
     !(v.flags instanceof Uint8Array) ||
     v.flags.length !== n ||
+    !(v.graphqlFields instanceof Uint32Array) ||
+    v.graphqlFields.length !== n ||
     typeof v.resolvedIn !== 'string' ||
     !(v.importOffsets instanceof Int32Array) ||
     v.importOffsets.length !== n + 1 ||

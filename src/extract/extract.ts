@@ -206,6 +206,7 @@ export function extract(options: ExtractOptions): Extraction {
       routeTemplates: () => routeTemplates,
       mountedRoutes: () => mountedRoutes,
       routeRegistrations: () => routes.length,
+      graphqlFields: candidates.graphqlFields,
       statusCodes: options.statusCodes,
     },
     flow,

@@ -111,6 +111,8 @@ export interface SourceScan {
   listened: string[];
   /** Event names the file emits. */
   emitted: string[];
+  /** GraphQL fields the file declares a resolver or a schema line for (see `graphqlFields`). */
+  graphqlFields: number;
 }
 
 export function scanSource(text: string): SourceScan {
@@ -135,7 +137,28 @@ export function scanSource(text: string): SourceScan {
         ? [...text.matchAll(LISTENED_EVENT)].map(eventName).filter((e) => !LIBRARY_EVENTS.has(e))
         : [],
     emitted: text.includes('.emit') ? [...text.matchAll(EMITTED_EVENT)].map(eventName) : [],
+    graphqlFields: GRAPHQL_HINT.test(text) ? graphqlFields(text) : 0,
   };
+}
+
+/** Where a GraphQL schema or its resolvers may be written: decorators, tagged SDL, `typeDefs`. */
+const GRAPHQL_HINT = /@(?:Query|Mutation|Subscription|ResolveField|FieldResolver)\s*\(|\b(?:gql|graphql)\s*`|typeDefs/;
+/** NestJS and TypeGraphQL resolver decorators: one field each. */
+const RESOLVER_DECORATOR = /@(?:Query|Mutation|Subscription|ResolveField|FieldResolver)\s*\(/g;
+/** A type's body in SDL (`type Query { … }`, `extend type Order { … }`, `interface Node { … }`). */
+const SDL_TYPE = /\b(?:type|interface)\s+[A-Z]\w*[^{}`]*\{([^{}`]*)\}/g;
+/** A field line of an SDL body: `orders(first: Int): [Order!]!`, `id: ID!`. */
+const SDL_FIELD = /^\s*[A-Za-z_]\w*\s*(?:\([^)]*\))?\s*:/gm;
+
+/**
+ * The GraphQL fields a file declares: resolver decorators (code-first schemas) and the field lines
+ * of the SDL types it holds (schema-first ones). `info.fieldName` takes one of them.
+ */
+function graphqlFields(text: string): number {
+  let count = [...text.matchAll(RESOLVER_DECORATOR)].length;
+  if (/\b(?:gql|graphql)\s*`|typeDefs/.test(text))
+    for (const body of text.matchAll(SDL_TYPE)) count += [...body[1].matchAll(SDL_FIELD)].length;
+  return count;
 }
 
 /** The files extraction parses, and what it needs to know of the rest. */
@@ -157,6 +180,8 @@ export interface Candidates {
   importedWrapperModules: ReadonlySet<string>;
   /** Some file imports a metrics library obslint reads (else a framework may hand over a StatsD client). */
   metricsLibraryImported: boolean;
+  /** The GraphQL fields the project's files declare (resolvers and SDL lines), parsed or not. */
+  graphqlFields: number;
 }
 
 /**
@@ -186,7 +211,9 @@ export function selectCandidates(
   const imports = new Map<string, readonly string[]>();
   const importers = new Map<string, string[]>();
   let metricsLibraryImported = false;
+  let graphqlFields = 0;
   for (const [file, scan] of scans) {
+    graphqlFields += scan.graphqlFields;
     const helper = wrapperImport(scan.specifiers);
     const reason =
       scan.words === 'metric'
@@ -250,6 +277,7 @@ export function selectCandidates(
     importers,
     importedWrapperModules,
     metricsLibraryImported,
+    graphqlFields,
   };
 }
 

@@ -100,6 +100,22 @@ const ROUTE_TEMPLATE_SUFFIXES = [
   ['matchedRoute'],
 ];
 
+/** `info.fieldName`, `info.parentType.name`, `gqlInfo.returnType.name` of a resolver's `GraphQLResolveInfo`. */
+function isGraphqlFieldName(names: readonly string[]): boolean {
+  const rest = afterResolveInfo(names);
+  return rest === 'fieldName' || rest === 'parentType.name' || rest === 'returnType.name';
+}
+
+function isGraphqlResponseKey(names: readonly string[]): boolean {
+  return afterResolveInfo(names) === 'path.key';
+}
+
+/** What is read from a resolver's info object (`info.path.key` → `path.key`). */
+function afterResolveInfo(names: readonly string[]): string | undefined {
+  const info = names.findIndex((n) => /info$/i.test(n) || n === 'getInfo()');
+  return info < 0 ? undefined : names.slice(info + 1).join('.');
+}
+
 const UUID_CALLS = new Set([
   'randomUUID',
   'uuid',
@@ -262,6 +278,8 @@ export interface RouteFacts {
   routeTemplates: () => string[];
   mountedRoutes: () => number;
   routeRegistrations: () => number;
+  /** The GraphQL fields the project declares (resolvers, SDL field lines): what `info.fieldName` takes. */
+  graphqlFields: number;
   statusCodes: number;
 }
 
@@ -406,6 +424,12 @@ export class KnownSources {
     if (root === 'process' && (names[1] === 'env' || PROCESS_CONSTANTS.has(names[1])))
       return boundedPart(`env:${source}`, 1, `\`${source}\` (one value per instance)`);
     if (isRouteTemplate(names)) return this.routeTemplate(node);
+    if (isGraphqlFieldName(names)) return this.graphqlField(node);
+    // `info.path.key`: the response key the client chose (an alias: `a1: auction(id: 1)`).
+    if (isGraphqlResponseKey(names))
+      return unbounded('request-input', 'a GraphQL response key, which the client names', source, [
+        this.step(node, `\`${source}\` is the alias the query gives the field`),
+      ]);
     if (names.length === 3 && root === 'this' && names[1] === 'constructor' && last === 'name')
       return this.className(node);
     if (names.length === 2 && root === 'operation' && last === 'operation')
@@ -495,6 +519,23 @@ export class KnownSources {
       reason: `matched route template (${routes.length} route${routes.length === 1 ? '' : 's'} registered)`,
       domain: routes,
     });
+  }
+
+  /**
+   * A resolver's `info.fieldName` (or `info.parentType.name`): a field (type) of the project's
+   * schema, one of those it declares, not what the client sent (an alias is `info.path.key`).
+   */
+  private graphqlField(node: ts.Node): Bound {
+    const fields = this.facts.graphqlFields;
+    if (fields === 0)
+      return unknown('a GraphQL field name, but obslint found no schema or resolvers to count', text(node));
+    return bounded([
+      {
+        source: 'graphql-field',
+        count: fields,
+        reason: `a GraphQL schema field or type (${fields} fields declared by the project's resolvers and SDL)`,
+      },
+    ]);
   }
 
   /** fastify `request.routeOptions.schema.operationId`: at most one per registered route. */
