@@ -353,17 +353,20 @@ export class ProvenanceAnalyzer implements ValueWalker {
    * a property of the request or response the project writes only constants to, anywhere, takes
    * those. Names too common to be one property (`status`, `type`, `name`) are not read this way.
    */
-  private assignedEverywhere(property: string): Bound | undefined {
+  private assignedEverywhere(property: string, depth: number): Bound | undefined {
     if (!/[a-z][A-Z_]/.test(property)) return undefined;
     const writes = this.project.memberAssignments(property);
     if (writes.length === 0) return undefined;
-    const values = new Set<string>();
+    const bounds: Bound[] = [];
     for (const write of writes) {
       const value = scalarText(this.evaluator.eval(write.right));
-      if (value === undefined) return undefined;
-      values.add(value);
+      // `request.apiMethod = apiMethod` in `callApiMethod(apiMethod, request)`: what its callers pass.
+      const bound = value !== undefined ? finite([value], 'literal') : this.of(write.right, EMPTY_ENV, depth + 1);
+      if (bound.kind === 'unknown' || bound.kind === 'unbounded') return undefined;
+      bounds.push(bound);
     }
-    return finite([...values].sort(), `every value the project assigns to \`.${property}\``);
+    const all = union(bounds)!;
+    return all.kind === 'finite' ? finite(all.values, `every value the project assigns to \`.${property}\``) : all;
   }
 
   /**
@@ -928,7 +931,7 @@ export class ProvenanceAnalyzer implements ValueWalker {
     if (packaged) return packaged;
     const written =
       ts.isPropertyAccessExpression(e) && c && HANDLER_OBJECTS.test(c.names[0])
-        ? this.assignedEverywhere(e.name.text)
+        ? this.assignedEverywhere(e.name.text, depth)
         : undefined;
     if (written) return written;
     // The process's configuration, whatever its setting is called (`this.botConfig.botId`).
