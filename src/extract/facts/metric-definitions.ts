@@ -241,7 +241,7 @@ export class MetricDefinitions {
         unreadPromClientClass(node, this.project))
       : nestProviderKind(node);
     const otel = ts.isCallExpression(node) ? otelInstrument(node, this.project) : undefined;
-    const kindFrom = prom || otel ? undefined : this.promClientClassByName(node);
+    const kindFrom = prom || otel ? undefined : (this.promClientClassByName(node) ?? classParameter(node));
     if (kindFrom) {
       const creation: Creation = { node, library: 'prom-client', kind: 'gauge', env: EMPTY_ENV, calls: [], kindFrom };
       for (const instance of this.instantiate(creation, 0)) this.define(instance);
@@ -325,9 +325,25 @@ export class MetricDefinitions {
     for (const instance of instances.length > 0 ? instances : [creation]) this.define(instance);
   }
 
+  /**
+   * `getMetric(promClient.Gauge, { … })` of `function getMetric(Type, options) { return new Type(options) }`:
+   * the prom-client class the call site binds to the parameter the creation constructs.
+   */
+  private passedClass(creation: Creation): MetricKind | undefined {
+    const callee = creation.kindFrom && skipOuter(creation.kindFrom);
+    const decl = callee && ts.isIdentifier(callee) ? lookup(callee.text, callee) : undefined;
+    if (decl?.kind !== 'parameter' || decl.path.length > 0) return undefined;
+    const arg = creation.env.get(decl.node)?.arg;
+    if (!arg) return undefined;
+    return promClientMetricClass(arg, this.project) ?? this.promClientClassOf(skipOuter(arg));
+  }
+
   /** `new metrics.client.Counter(…)` where `metrics.client` is prom-client handed over by a package or a caller. */
   private promClientClassByValue(node: ts.NewExpression): MetricKind | undefined {
-    const callee = skipOuter(node.expression);
+    return this.promClientClassOf(skipOuter(node.expression));
+  }
+
+  private promClientClassOf(callee: ts.Expression): MetricKind | undefined {
     if (!ts.isPropertyAccessExpression(callee) || !(callee.name.text in PROM_CLIENT.classes)) return undefined;
     for (const path of libraryPaths(callee, this.flow)) {
       const kind = promClientClassAt(path.module, path.path);
@@ -969,7 +985,7 @@ export class MetricDefinitions {
       : wrapper
         ? this.wrapperKind(creation, wrapper.spec)
         : creation.kindFrom
-          ? kindNamed(this.evaluator.eval(creation.kindFrom, creation.env))
+          ? (kindNamed(this.evaluator.eval(creation.kindFrom, creation.env)) ?? this.passedClass(creation))
           : creation.kind;
     if (!kind) return;
     // One record of declarations given to two components (an app and its worker): one metric per entry.
@@ -1488,6 +1504,15 @@ function askedDifferently(
 }
 
 /** The metric kind a class or kind name stands for (`'Histogram'`, `'counter'`). */
+/** `new Type(options)` where `Type` is a parameter: the class each caller passes decides the kind. */
+function classParameter(node: ts.NewExpression | ts.CallExpression): ts.Expression | undefined {
+  if (!ts.isNewExpression(node)) return undefined;
+  const callee = skipOuter(node.expression);
+  if (!ts.isIdentifier(callee)) return undefined;
+  const decl = lookup(callee.text, callee);
+  return decl?.kind === 'parameter' && decl.path.length === 0 ? callee : undefined;
+}
+
 function kindNamed(value: Static): MetricKind | undefined {
   const word = scalarText(value)?.toLowerCase();
   return word === undefined ? undefined : KIND_WORDS[word];

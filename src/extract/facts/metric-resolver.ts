@@ -335,7 +335,8 @@ export class MetricResolver {
     if (!holder || propertyKey(holder.name) !== 'collect') return [];
     const config = holder.parent;
     const creation = config && ts.isObjectLiteralExpression(config) ? config.parent : undefined;
-    if (!creation || !ts.isNewExpression(creation)) return [];
+    // `new Gauge({ collect() {…} })`, or a wrapper handed the config (`getMetric(promClient.Gauge, {…})`).
+    if (!creation || !(ts.isNewExpression(creation) || ts.isCallExpression(creation))) return [];
     // A gauge a helper creates per call (`usageGauge('cpu')`): its `collect` serves each of them.
     const direct = this.definitions.atNode(creation);
     return direct ? [direct] : [...this.definitions.createdBy(creation)];

@@ -7,6 +7,7 @@ import {
   enclosingClassLike,
   enclosingFunction,
   functionName,
+  forEachThisAssignment,
   isStatic,
   lookup,
   propertyKey,
@@ -192,9 +193,39 @@ export class CallGraph {
   }
 
   /** Whether a receiver is a variable (here or imported) holding what a `new` expression built. */
-  private holdsInstance(receiver: ts.Expression): boolean {
+  private holdsInstance(receiver: ts.Expression, depth = 0): boolean {
     const init = this.heldValue(receiver);
-    return init !== undefined && ts.isNewExpression(init);
+    // `const pipeline = this.redis.multi()`: what an instance's method returns is the package's too.
+    if (init !== undefined)
+      return (
+        ts.isNewExpression(init) ||
+        (depth < 2 &&
+          ts.isCallExpression(init) &&
+          ts.isPropertyAccessExpression(skipOuter(init.expression)) &&
+          this.holdsInstance(
+            skipOuter((skipOuter(init.expression) as ts.PropertyAccessExpression).expression),
+            depth + 1,
+          ))
+      );
+    // `this.redis = options.redis || new Redis(…)`: a field the class fills with an instance.
+    const cls =
+      ts.isPropertyAccessExpression(receiver) && receiver.expression.kind === ts.SyntaxKind.ThisKeyword
+        ? enclosingClassLike(receiver)
+        : undefined;
+    let instance = false;
+    if (cls)
+      forEachThisAssignment(cls, (receiver as ts.PropertyAccessExpression).name.text, (value) => {
+        const v = skipOuter(value);
+        const fallback =
+          ts.isBinaryExpression(v) &&
+          (v.operatorToken.kind === ts.SyntaxKind.BarBarToken ||
+            v.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken)
+            ? skipOuter(v.right)
+            : v;
+        instance = ts.isNewExpression(fallback);
+        return instance;
+      });
+    return instance;
   }
 
   /**
@@ -475,9 +506,12 @@ export class CallGraph {
       decl = file && this.project.findExport(file, callee.name.text);
       // `import stats from './stats'` where stats.js is `module.exports = { counter }`.
       if (ns?.kind === 'expression' && ts.isObjectLiteralExpression(skipOuter(ns.node)))
-        decl = memberOfLiteral(skipOuter(ns.node) as ts.ObjectLiteralExpression, callee.name.text);
+        decl = memberOfLiteral(skipOuter(ns.node) as ts.ObjectLiteralExpression, callee.name.text, this.project);
     }
-    const target = followImports(decl, this.project);
+    let target = followImports(decl, this.project);
+    // `module.exports = { recordApiRequest: enabledHandler(recordApiRequest) }`: the function handed back.
+    const handed = target?.kind === 'expression' ? handedBack(target.node, this.project) : undefined;
+    if (handed && ts.isIdentifier(handed)) target = followImports(lookup(handed.text, handed), this.project);
     if (target?.kind === 'class')
       return ts.isNewExpression(call) ? target.node.members.find(ts.isConstructorDeclaration) : undefined;
     // `const { track } = require('./stats')` where stats.js is `module.exports = { track: (…) => … }`.
@@ -494,13 +528,42 @@ interface CallerGroup {
 }
 
 /** The declaration an object literal's member refers to (`{ counter }`, `{ counter: count }`, `{ counter() {} }`). */
-function memberOfLiteral(object: ts.ObjectLiteralExpression, member: string): Declaration | undefined {
+function memberOfLiteral(
+  object: ts.ObjectLiteralExpression,
+  member: string,
+  project: ProjectIndex,
+): Declaration | undefined {
   for (const prop of object.properties) {
     if (ts.isSpreadAssignment(prop) || propertyKey(prop.name) !== member) continue;
     if (ts.isShorthandPropertyAssignment(prop)) return lookup(prop.name.text, prop);
-    if (ts.isPropertyAssignment(prop) && ts.isIdentifier(skipOuter(prop.initializer)))
-      return lookup((skipOuter(prop.initializer) as ts.Identifier).text, prop);
+    const value = ts.isPropertyAssignment(prop)
+      ? (handedBack(prop.initializer, project) ?? prop.initializer)
+      : undefined;
+    if (value && ts.isIdentifier(value)) return lookup(value.text, prop);
     return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * `enabledHandler(recordApiRequest)` of `(handler, fallback = NOOP) => (ENABLED ? handler : fallback)`:
+ * the function a project helper hands back, called as the entry it is exported under.
+ */
+function handedBack(value: ts.Expression, project: ProjectIndex): ts.Expression | undefined {
+  const call = skipOuter(value);
+  if (!ts.isCallExpression(call)) return undefined;
+  const fn = calledFunction(call.expression, project);
+  if (!fn) return undefined;
+  const branches = (r: ts.Expression): ts.Expression[] => {
+    const e = skipOuter(r);
+    return ts.isConditionalExpression(e) ? [...branches(e.whenTrue), ...branches(e.whenFalse)] : [e];
+  };
+  const returned = returnedValues(fn).flatMap(branches);
+  for (const r of returned) {
+    const decl = ts.isIdentifier(r) ? lookup(r.text, r) : undefined;
+    if (decl?.kind !== 'parameter' || decl.fn !== fn || decl.path.length > 0) continue;
+    const arg = call.arguments[decl.index] && skipOuter(call.arguments[decl.index]);
+    if (arg && ts.isIdentifier(arg)) return arg;
   }
   return undefined;
 }

@@ -182,7 +182,12 @@ export class ProvenanceAnalyzer implements ValueWalker {
       op === ts.SyntaxKind.BarBarToken ||
       op === ts.SyntaxKind.AmpersandAmpersandToken
     ) {
-      const left = this.of(e.left, env, depth + 1);
+      // `err && err.response && err.response.status`: the left side is the value only when it is
+      // falsy (absent, empty), whatever it holds otherwise (an error, a request).
+      const left =
+        op === ts.SyntaxKind.AmpersandAmpersandToken
+          ? falsyPart(this.of(e.left, env, depth + 1))
+          : this.of(e.left, env, depth + 1);
       // `options?.name ?? c.req.path` where every caller passes a `name`: the fallback never runs.
       if (op !== ts.SyntaxKind.AmpersandAmpersandToken && this.alwaysPassed(e.left)) return left;
       const right = this.of(e.right, env, depth + 1);
@@ -1015,6 +1020,11 @@ function fieldWrites(project: ProjectIndex, cls: ts.ClassLikeDeclaration, name: 
     forEachThisAssignment(c, name, (value) => void writes.push(value));
   }
   return writes;
+}
+
+/** What `a && b` takes from `a`: its own literals where it has a few, else one "absent" value. */
+function falsyPart(bound: Bound): Bound {
+  return bound.kind === 'finite' ? bound : finite(['undefined'], 'the left side of `&&` when it is absent');
 }
 
 function describeWhole(e: ts.Expression): string {
