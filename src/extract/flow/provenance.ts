@@ -347,6 +347,30 @@ export class ProvenanceAnalyzer implements ValueWalker {
     ]);
   }
 
+  /**
+   * `Chain.id` where `export const Chain = chainIdToChainMap[_chain]` at a module's top level: computed
+   * once, when the module loads (from arguments, the environment, a table), and never assigned again.
+   * Not a collection's size, a method's result, or a member the project writes (`state.current = …`).
+   */
+  private moduleConstantMember(e: ts.PropertyAccessExpression): boolean {
+    if (e.name.text === 'length' || e.name.text === 'size') return false;
+    let root: ts.Expression = e;
+    while (ts.isPropertyAccessExpression(root)) root = skipOuter(root.expression);
+    if (!ts.isIdentifier(root)) return false;
+    const decl = this.project.declarationOf(root);
+    if (decl?.kind !== 'variable' || !decl.isConst || decl.path.length > 0 || !decl.node.initializer) return false;
+    const statement = decl.node.parent?.parent;
+    if (!statement || !ts.isVariableStatement(statement) || !ts.isSourceFile(statement.parent)) return false;
+    const init = skipOuter(decl.node.initializer);
+    // A module's tables and registries are filled and read by key: not one value.
+    if (ts.isArrayLiteralExpression(init) || ts.isNewExpression(init) || ts.isObjectLiteralExpression(init))
+      return false;
+    const rootName = root.text;
+    return !this.project
+      .memberAssignments(e.name.text)
+      .some((write) => text(skipOuter(write.left)).split('.')[0] === rootName);
+  }
+
   /** A value computed once per process, whatever it is: one value per instance. */
   private oncePerProcess(at: ts.Node, what: string): Bound {
     const { file, line, column } = this.project.location(at);
@@ -945,6 +969,8 @@ export class ProvenanceAnalyzer implements ValueWalker {
     // Read in start-up code that runs once (`new FillerBot(config)` from `main()`): one value per
     // instance, whatever it is called (`config.botId`).
     if (c && this.once.runsOnce(e)) return this.oncePerProcess(e, `\`${text(e)}\`, read once per process`);
+    if (ts.isPropertyAccessExpression(e) && this.moduleConstantMember(e))
+      return this.oncePerProcess(e, `\`${text(e)}\`, a module's constant, set as it loads`);
     if (name !== undefined) {
       const byName = this.sources.byName(name, e);
       if (byName) return byName;

@@ -176,6 +176,9 @@ export const WRAPPER_PRESETS: readonly WrapperSpec[] = [
   ...statsd('hot-shots#default().', 2),
   ...statsd('dd-trace#dogstatsd.', 2),
   ...statsd('dd-trace#init().dogstatsd.', 2),
+  // `import ddTrace from 'dd-trace'; ddTrace.tracer.init().dogstatsd`: the tracer the module also exports.
+  ...statsd('dd-trace#tracer.dogstatsd.', 2),
+  ...statsd('dd-trace#tracer.init().dogstatsd.', 2),
   ...statsd('datadog-metrics#', 2),
   ...statsd('node-statsd#default().', 3),
   ...statsd('node-statsd#StatsD().', 3),
