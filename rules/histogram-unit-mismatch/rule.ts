@@ -114,6 +114,12 @@ export default defineRule({
         ctx.report({ messageId: 'otelDefaultBuckets', data: { metric: def.name }, loc: def.loc, metric: def.name });
         continue;
       }
+      // Every value observed is known to be seconds (`searchMillis / 1000`, a prom-client timer): buckets
+      // from 1 s upwards are meant for waits of minutes and hours, whatever they look like.
+      // A name (`seconds`) is no proof: the value may still be milliseconds, as the buckets suggest.
+      const observed = ctx.catalog.observations.filter((o) => o.metricId === def.id);
+      if (observed.length > 0 && observed.every((o) => o.unit === 'seconds' && !/ is named in /.test(o.evidence)))
+        continue;
       if (looksLikeMilliseconds(def.bucketValues)) {
         ctx.report({
           messageId: 'buckets',
