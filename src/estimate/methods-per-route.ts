@@ -16,27 +16,36 @@ export function withMethodsPerRoute(
   const boundOf = (label: string): Bound | undefined =>
     union(uses.filter((u) => u.label === label).map((u) => u.bound));
   const method = byLabel.find((l) => l.kind === 'bounded' && onlyMethods(boundOf(l.label)));
-  const route = byLabel.find((l) => l.kind === 'bounded' && routeTemplates(boundOf(l.label)) !== undefined);
+  const route = byLabel.find(
+    (l) => l.kind === 'bounded' && (routeTemplates(boundOf(l.label)) !== undefined || mountedOnly(boundOf(l.label))),
+  );
   const methodCount = method?.count;
   const routeCount = route?.count;
   if (!method || !route || typeof methodCount !== 'number' || typeof routeCount !== 'number') return byLabel;
   const bound = boundOf(route.label) as Extract<Bound, { kind: 'bounded' }>;
-  const templates = new Set(routeTemplates(bound));
+  const templates = routeTemplates(bound);
+  // A mounted template (`req.baseUrl + req.route.path`) is one value per registration file and template.
+  const keyOf = (r: RouteFact): string | undefined =>
+    templates ? (templates.includes(r.template) ? r.template : undefined) : `${r.loc.file}\u0000${r.template}`;
   const methods = new Map<string, Set<string> | 'any'>();
   for (const r of routes) {
-    if (!templates.has(r.template)) continue;
-    const known = methods.get(r.template);
+    const key = keyOf(r);
+    if (key === undefined) continue;
+    const known = methods.get(key);
     // Express, koa-router, fastify and Hono answer HEAD with a GET route's handler.
     const served = r.method === 'GET' ? ['GET', 'HEAD'] : r.method === undefined ? [] : [r.method];
-    if (r.method === undefined || known === 'any') methods.set(r.template, 'any');
+    if (r.method === undefined || known === 'any') methods.set(key, 'any');
     else if (known) served.forEach((m) => known.add(m));
-    else methods.set(r.template, new Set(served));
+    else methods.set(key, new Set(served));
   }
   const pairs = [...methods.values()].reduce((n, m) => n + (m === 'any' ? methodCount : m.size), 0);
+  const counted = templates
+    ? templates.length
+    : (bound.parts.find((p) => p.source === 'mounted-route-template')?.count ?? 0);
   // The route label's other values (none matched, a literal fallback, left unset) come with any method.
-  const others = Math.max(0, routeCount - templates.size);
+  const others = Math.max(0, routeCount - counted);
   const paired = pairs + others * methodCount;
-  if (methods.size !== templates.size || paired >= methodCount * routeCount) return byLabel;
+  if (methods.size !== counted || paired >= methodCount * routeCount) return byLabel;
   return byLabel.map((l): LabelEstimate => {
     if (l === method)
       return {
@@ -58,6 +67,15 @@ export function withMethodsPerRoute(
 function onlyMethods(bound: Bound | undefined): boolean {
   if (bound?.kind !== 'bounded' || bound.parts.length !== 1 || bound.parts[0].source !== 'http-method') return false;
   return bound.values.every((v) => HTTP_METHODS.includes(v.toUpperCase()));
+}
+
+/** A mounted route template (and none matched, a literal fallback) is all the label takes. */
+function mountedOnly(bound: Bound | undefined): boolean {
+  return (
+    bound?.kind === 'bounded' &&
+    bound.parts.some((p) => p.source === 'mounted-route-template') &&
+    bound.parts.every((p) => p.source === 'mounted-route-template' || p.source === 'route-unmatched')
+  );
 }
 
 /** The route templates a label takes, when its other values are literals (a fallback) or none matched. */

@@ -146,7 +146,7 @@ export class ProvenanceAnalyzer implements ValueWalker {
     if (ts.isConditionalExpression(e)) {
       return union([this.of(e.whenTrue, env, depth + 1), this.of(e.whenFalse, env, depth + 1)])!;
     }
-    if (ts.isTemplateExpression(e)) return this.template(e, env, depth);
+    if (ts.isTemplateExpression(e)) return this.sources.routeWithMount(e) ?? this.template(e, env, depth);
     if (ts.isCallExpression(e)) return this.call(e, env, depth);
     if (isNewUrl(e) && e.arguments?.[0]) {
       const url = this.of(e.arguments[0], env, depth + 1);

@@ -372,9 +372,16 @@ export class KnownSources {
    * `req.baseUrl + req.route.path` is still a template, but one per mount and route: the same
    * router-local path (`/`) under two mounts is two values, so every registration file counts.
    */
-  routeWithMount(e: ts.BinaryExpression): Bound | undefined {
-    const left = chain(skipOuter(e.left));
-    const right = chain(skipOuter(e.right));
+  routeWithMount(e: ts.BinaryExpression | ts.TemplateExpression): Bound | undefined {
+    // `${req.baseUrl}${req.route.path}`: the same two parts, nothing between them.
+    const parts = ts.isBinaryExpression(e)
+      ? [e.left, e.right]
+      : e.head.text === '' && e.templateSpans.length === 2 && e.templateSpans.every((s) => s.literal.text === '')
+        ? e.templateSpans.map((s) => s.expression)
+        : undefined;
+    if (!parts) return undefined;
+    const left = chain(skipOuter(parts[0]));
+    const right = chain(skipOuter(parts[1]));
     // `req.baseUrl + req.path` in a handler of a path without parameters is that route's template too.
     const fixedPath = right?.names.at(-1) === 'path' && fixedRoutePaths(e) !== undefined;
     if (left?.names.at(-1) !== 'baseUrl' || !right || !(isRouteTemplate(right.names) || fixedPath)) return undefined;
