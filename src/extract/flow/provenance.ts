@@ -371,6 +371,44 @@ export class ProvenanceAnalyzer implements ValueWalker {
       .some((write) => text(skipOuter(write.left)).split('.')[0] === rootName);
   }
 
+  /**
+   * `keeperState.phase` of `export const keeperState = { phase: 'idle' }`, which functions here and
+   * in other modules assign (`keeperState.phase = 'settling'`, `keeperState.user = req.user.id`): the
+   * initial value and every value assigned, unbounded ones too; undefined where one cannot be followed.
+   */
+  private moduleStateValues(e: ts.PropertyAccessExpression, depth: number): Bound | undefined {
+    const base = skipOuter(e.expression);
+    if (!ts.isIdentifier(base)) return undefined;
+    const decl = this.project.declarationOf(base);
+    if (decl?.kind !== 'variable' || !decl.isConst || decl.path.length > 0 || !decl.node.initializer) return undefined;
+    const statement = decl.node.parent?.parent;
+    const init = skipOuter(decl.node.initializer);
+    if (!statement || !ts.isSourceFile(statement.parent) || !ts.isObjectLiteralExpression(init)) return undefined;
+    const holder = decl.node;
+    const writes = this.project.memberAssignments(e.name.text).filter((write) => {
+      const target = skipOuter(write.left);
+      const root = ts.isPropertyAccessExpression(target) ? skipOuter(target.expression) : undefined;
+      return root !== undefined && ts.isIdentifier(root) && this.project.declarationOf(root)?.node === holder;
+    });
+    if (writes.length === 0) return undefined;
+    const initial = init.properties.find(
+      (p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && propertyKey(p.name) === e.name.text,
+    );
+    // Where each write is: a finding sits where the value enters (`workerState.lastTenant = req.…`).
+    const bounds = [
+      ...(initial ? [this.of(initial.initializer, EMPTY_ENV, depth + 1)] : []),
+      ...writes.map((w) =>
+        withStep(this.of(w.right, EMPTY_ENV, depth + 1), {
+          ...this.sources.step(w, `assigned to \`${text(e)}\``),
+          call: true,
+        }),
+      ),
+    ];
+    if (bounds.some((b) => b.kind === 'unknown')) return undefined;
+    const all = union(bounds)!;
+    return all.kind === 'finite' ? finite(all.values, `every value the project gives \`${text(e)}\``) : all;
+  }
+
   /** A value computed once per process, whatever it is: one value per instance. */
   private oncePerProcess(at: ts.Node, what: string): Bound {
     const { file, line, column } = this.project.location(at);
@@ -963,6 +1001,8 @@ export class ProvenanceAnalyzer implements ValueWalker {
         ? this.assignedEverywhere(e.name.text, depth)
         : undefined;
     if (written) return written;
+    const state = ts.isPropertyAccessExpression(e) ? this.moduleStateValues(e, depth) : undefined;
+    if (state) return state;
     // The process's configuration, whatever its setting is called (`this.botConfig.botId`).
     const configured = path && this.sources.configured(path, e, text(e));
     if (configured) return configured;

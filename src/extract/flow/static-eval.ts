@@ -393,8 +393,10 @@ export class StaticEvaluator {
         : decl
           ? this.declaration(decl, env, depth)
           : UNKNOWN;
-    return value.k === 'obj' && decl?.kind === 'variable' && decl.path.length === 0
-      ? this.withAssignedKeys(value, decl.node, id, env, depth)
+    // An imported object is the exporting module's variable, with the writes made to it anywhere.
+    const held = decl?.kind === 'import' ? this.project.followImport(decl) : decl;
+    return value.k === 'obj' && held?.kind === 'variable' && held.path.length === 0
+      ? this.withAssignedKeys(value, held.node, id, env, depth)
       : value;
   }
 
@@ -412,7 +414,6 @@ export class StaticEvaluator {
     depth: number,
   ): Static {
     const { assignments } = writesToObject(node);
-    if (assignments.length === 0) return value;
     const props = new Map(value.props);
     for (const a of assignments) {
       const target = skipOuter(a.left) as ts.PropertyAccessExpression | ts.ElementAccessExpression;
@@ -421,12 +422,33 @@ export class StaticEvaluator {
         : scalarText(this.eval(target.argumentExpression, env, depth + 1));
       // `queues[installationId] = queue`, wherever it runs: keys obslint cannot list.
       if (key === undefined) return UNKNOWN;
-      if (a.getEnd() > use.getStart()) continue;
+      // `const state = { phase: 'idle' }` at module level, `state.phase = 'settling'` in a function:
+      // that function may run before the read, whatever their order in the file.
+      if (a.getEnd() > use.getStart()) {
+        if (enclosingFunction(a) !== undefined && enclosingFunction(a) !== enclosingFunction(use))
+          props.set(key, UNKNOWN);
+        continue;
+      }
       const assigned = this.eval(a.right, env, depth + 1);
       const conditional = !isStatementOf(a, node);
       props.set(key, conditional && assigned.k !== 'arr' && assigned.k !== 'str' ? UNKNOWN : assigned);
     }
+    // Written from another module that imports it (`keeperState.phase = 'settling'`).
+    if (ts.isSourceFile(node.parent.parent?.parent ?? node))
+      for (const key of [...props.keys()])
+        if (props.get(key)?.k !== 'unknown' && this.writtenElsewhere(node, key)) props.set(key, UNKNOWN);
     return { ...value, props };
+  }
+
+  /** Whether a module other than the declaring one assigns `<holder>.key` to the exported object. */
+  private writtenElsewhere(holder: ts.VariableDeclaration, key: string): boolean {
+    const file = holder.getSourceFile();
+    return this.project.memberAssignments(key).some((write) => {
+      if (write.getSourceFile() === file) return false;
+      const target = skipOuter(write.left);
+      const base = ts.isPropertyAccessExpression(target) ? skipOuter(target.expression) : undefined;
+      return base !== undefined && ts.isIdentifier(base) && this.project.declarationOf(base)?.node === holder;
+    });
   }
 
   declaration(decl: Declaration, env: Env, depth: number): Static {
