@@ -250,7 +250,7 @@ export class MetricResolver {
         this.holderPathIndex.set(held, list);
       }
     }
-    this.holderNames();
+    this.holderNames(); // fills `definedAt`
     const file = e.getSourceFile().fileName;
     const reachable = (this.holderPathIndex.get(path.join('.')) ?? []).filter((def) =>
       this.reaches(file, this.definedAt.get(def)?.getSourceFile().fileName ?? ''),

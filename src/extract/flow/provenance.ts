@@ -356,19 +356,13 @@ export class ProvenanceAnalyzer implements ValueWalker {
     if (e.name.text === 'length' || e.name.text === 'size') return false;
     let root: ts.Expression = e;
     while (ts.isPropertyAccessExpression(root)) root = skipOuter(root.expression);
-    if (!ts.isIdentifier(root)) return false;
-    const decl = this.project.declarationOf(root);
-    if (decl?.kind !== 'variable' || !decl.isConst || decl.path.length > 0 || !decl.node.initializer) return false;
-    const statement = decl.node.parent?.parent;
-    if (!statement || !ts.isVariableStatement(statement) || !ts.isSourceFile(statement.parent)) return false;
-    const init = skipOuter(decl.node.initializer);
+    const constant = ts.isIdentifier(root) ? this.project.moduleConstant(root) : undefined;
+    if (!constant) return false;
     // A module's tables and registries are filled and read by key: not one value.
+    const { init } = constant;
     if (ts.isArrayLiteralExpression(init) || ts.isNewExpression(init) || ts.isObjectLiteralExpression(init))
       return false;
-    const rootName = root.text;
-    return !this.project
-      .memberAssignments(e.name.text)
-      .some((write) => text(skipOuter(write.left)).split('.')[0] === rootName);
+    return this.project.memberWritesOf(constant.node, e.name.text).length === 0;
   }
 
   /**
@@ -378,18 +372,10 @@ export class ProvenanceAnalyzer implements ValueWalker {
    */
   private moduleStateValues(e: ts.PropertyAccessExpression, depth: number): Bound | undefined {
     const base = skipOuter(e.expression);
-    if (!ts.isIdentifier(base)) return undefined;
-    const decl = this.project.declarationOf(base);
-    if (decl?.kind !== 'variable' || !decl.isConst || decl.path.length > 0 || !decl.node.initializer) return undefined;
-    const statement = decl.node.parent?.parent;
-    const init = skipOuter(decl.node.initializer);
-    if (!statement || !ts.isSourceFile(statement.parent) || !ts.isObjectLiteralExpression(init)) return undefined;
-    const holder = decl.node;
-    const writes = this.project.memberAssignments(e.name.text).filter((write) => {
-      const target = skipOuter(write.left);
-      const root = ts.isPropertyAccessExpression(target) ? skipOuter(target.expression) : undefined;
-      return root !== undefined && ts.isIdentifier(root) && this.project.declarationOf(root)?.node === holder;
-    });
+    const constant = ts.isIdentifier(base) ? this.project.moduleConstant(base) : undefined;
+    const init = constant?.init;
+    if (!constant || !init || !ts.isObjectLiteralExpression(init)) return undefined;
+    const writes = this.project.memberWritesOf(constant.node, e.name.text);
     if (writes.length === 0) return undefined;
     const initial = init.properties.find(
       (p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && propertyKey(p.name) === e.name.text,

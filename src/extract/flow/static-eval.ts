@@ -443,12 +443,7 @@ export class StaticEvaluator {
   /** Whether a module other than the declaring one assigns `<holder>.key` to the exported object. */
   private writtenElsewhere(holder: ts.VariableDeclaration, key: string): boolean {
     const file = holder.getSourceFile();
-    return this.project.memberAssignments(key).some((write) => {
-      if (write.getSourceFile() === file) return false;
-      const target = skipOuter(write.left);
-      const base = ts.isPropertyAccessExpression(target) ? skipOuter(target.expression) : undefined;
-      return base !== undefined && ts.isIdentifier(base) && this.project.declarationOf(base)?.node === holder;
-    });
+    return this.project.memberWritesOf(holder, key).some((write) => write.getSourceFile() !== file);
   }
 
   declaration(decl: Declaration, env: Env, depth: number): Static {

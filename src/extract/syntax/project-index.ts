@@ -162,6 +162,24 @@ export class ProjectIndex {
     return this.assignmentsByMember.get(member) ?? [];
   }
 
+  /** `holder.member = value` anywhere in the project, where `holder` names this variable (here or through an import). */
+  memberWritesOf(holder: ts.VariableDeclaration, member: string): ts.BinaryExpression[] {
+    return this.memberAssignments(member).filter((write) => {
+      const target = skipOuter(write.left);
+      const root = ts.isPropertyAccessExpression(target) ? skipOuter(target.expression) : undefined;
+      return root !== undefined && ts.isIdentifier(root) && this.declarationOf(root)?.node === holder;
+    });
+  }
+
+  /** The module-level `const` an identifier names, here or through an import, with its initializer. */
+  moduleConstant(id: ts.Identifier): { node: ts.VariableDeclaration; init: ts.Expression } | undefined {
+    const decl = this.declarationOf(id);
+    if (decl?.kind !== 'variable' || !decl.isConst || decl.path.length > 0 || !decl.node.initializer) return undefined;
+    const statement = decl.node.parent?.parent;
+    if (!statement || !ts.isVariableStatement(statement) || !ts.isSourceFile(statement.parent)) return undefined;
+    return { node: decl.node, init: skipOuter(decl.node.initializer) };
+  }
+
   private indexCall(call: ts.CallExpression | ts.NewExpression): void {
     const callee = skipOuter(call.expression);
     if (ts.isCallExpression(call))
