@@ -22,6 +22,11 @@ export function withMethodsPerRoute(
   const methodCount = method?.count;
   const routeCount = route?.count;
   if (!method || !route || typeof methodCount !== 'number' || typeof routeCount !== 'number') return byLabel;
+  // A literal fallback beside the request's method (`cleanLabel(req.method, 'unknown')`) comes with any route.
+  const fallbacks = (boundOf(method.label) as Extract<Bound, { kind: 'bounded' }>).values.filter(
+    (v) => !HTTP_METHODS.includes(v.toUpperCase()),
+  ).length;
+  const httpMethods = methodCount - fallbacks;
   const bound = boundOf(route.label) as Extract<Bound, { kind: 'bounded' }>;
   const templates = routeTemplates(bound);
   // A mounted template (`req.baseUrl + req.route.path`) is one value per registration file and template.
@@ -38,13 +43,13 @@ export function withMethodsPerRoute(
     else if (known) served.forEach((m) => known.add(m));
     else methods.set(key, new Set(served));
   }
-  const pairs = [...methods.values()].reduce((n, m) => n + (m === 'any' ? methodCount : m.size), 0);
+  const pairs = [...methods.values()].reduce((n, m) => n + (m === 'any' ? httpMethods : m.size), 0);
   const counted = templates
     ? templates.length
     : (bound.parts.find((p) => p.source === 'mounted-route-template')?.count ?? 0);
   // The route label's other values (none matched, a literal fallback, left unset) come with any method.
   const others = Math.max(0, routeCount - counted);
-  const paired = pairs + others * methodCount;
+  const paired = pairs + others * methodCount + fallbacks * counted;
   if (methods.size !== counted || paired >= methodCount * routeCount) return byLabel;
   return byLabel.map((l): LabelEstimate => {
     if (l === method)
@@ -57,7 +62,7 @@ export function withMethodsPerRoute(
       return {
         ...l,
         count: paired,
-        reason: `${route.reason}, each route with the methods it is registered for: ${pairs} (method, route) pair${pairs === 1 ? '' : 's'}${others > 0 ? ` + ${others} other value${others === 1 ? '' : 's'} × ${methodCount} methods` : ''}`,
+        reason: `${route.reason}, each route with the methods it is registered for: ${pairs} (method, route) pair${pairs === 1 ? '' : 's'}${others > 0 ? ` + ${others} other value${others === 1 ? '' : 's'} × ${methodCount} methods` : ''}${fallbacks > 0 ? ` + ${counted} routes × ${fallbacks} fallback method value${fallbacks === 1 ? '' : 's'}` : ''}`,
         values: undefined,
       };
     return l;
@@ -65,8 +70,7 @@ export function withMethodsPerRoute(
 }
 
 function onlyMethods(bound: Bound | undefined): boolean {
-  if (bound?.kind !== 'bounded' || bound.parts.length !== 1 || bound.parts[0].source !== 'http-method') return false;
-  return bound.values.every((v) => HTTP_METHODS.includes(v.toUpperCase()));
+  return bound?.kind === 'bounded' && bound.parts.length === 1 && bound.parts[0].source === 'http-method';
 }
 
 /** A mounted route template (and none matched, a literal fallback) is all the label takes. */

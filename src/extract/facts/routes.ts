@@ -63,9 +63,11 @@ export function routeOf(
       ...methodOf(propertyName(skipOuter(call.expression))),
     };
   }
-  if (propertyName(skipOuter(call.expression)) !== 'route') return undefined;
+  // fastify's `route({ method, url })`, restify's `server.get({ name, path }, handler)`.
+  const called = propertyName(skipOuter(call.expression));
+  if (called !== 'route' && !ROUTE_METHODS.has(called ?? '')) return undefined;
   let route: RouteFact | undefined;
-  let method: string | undefined;
+  let method: string | undefined = called === 'route' ? undefined : called;
   for (const prop of first.properties) {
     if (!ts.isPropertyAssignment(prop)) continue;
     const key = propertyKey(prop.name);

@@ -187,7 +187,9 @@ export class ProvenanceAnalyzer implements ValueWalker {
       const left =
         op === ts.SyntaxKind.AmpersandAmpersandToken
           ? falsyPart(this.of(e.left, env, depth + 1))
-          : this.of(e.left, env, depth + 1);
+          : op === ts.SyntaxKind.BarBarToken
+            ? truthyPart(this.of(e.left, env, depth + 1))
+            : this.of(e.left, env, depth + 1);
       // `options?.name ?? c.req.path` where every caller passes a `name`: the fallback never runs.
       if (op !== ts.SyntaxKind.AmpersandAmpersandToken && this.alwaysPassed(e.left)) return left;
       const right = this.of(e.right, env, depth + 1);
@@ -1072,6 +1074,18 @@ function fieldWrites(project: ProjectIndex, cls: ts.ClassLikeDeclaration, name: 
     forEachThisAssignment(c, name, (value) => void writes.push(value));
   }
   return writes;
+}
+
+/** What `a || b` takes from `a`: not its empty values (`(req.route && req.route.path) || 'unmatched'`). */
+function truthyPart(bound: Bound): Bound {
+  const empty = (v: string): boolean => v === '' || v === 'undefined' || v === 'null';
+  if (bound.kind === 'finite' && bound.values.some(empty))
+    return { ...bound, values: bound.values.filter((v) => !empty(v)) };
+  if (bound.kind === 'bounded' && bound.values.some(empty)) {
+    const values = bound.values.filter((v) => !empty(v));
+    return { ...bound, values, count: bound.count - (bound.values.length - values.length) };
+  }
+  return bound;
 }
 
 /** What `a && b` takes from `a`: its own literals where it has a few, else one "absent" value. */
