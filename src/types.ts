@@ -150,6 +150,8 @@ export interface MetricDef {
   labelTypes?: Record<string, string[]>;
   /** False when `labelNames` is not a literal list obslint could read. */
   labelNamesKnown: boolean;
+  /** The metric declares no label names and takes any (a project's own class): they are the keys its uses pass. */
+  labelsFromUses?: true;
   /** Histogram bucket count (finite boundaries, excluding +Inf). */
   buckets?: number;
   bucketValues?: number[];

@@ -219,7 +219,8 @@ function labelEstimate(
  * unbounded (a request's URL) is still unbounded.
  */
 function isInfoMetric(def: MetricDef): boolean {
-  return def.kind === 'gauge' && !def.nameIsDynamic && /(^|[._])info$/.test(def.name);
+  // `${app}_version_info`: the constant end of a name built at run time says it too.
+  return def.kind === 'gauge' && /(^|[._])info$/.test(def.name);
 }
 
 function seriesPerChild(def: MetricDef): { count: number; reason: string } {

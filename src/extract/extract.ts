@@ -300,7 +300,10 @@ function parseOrSkip(file: string, text: string, shownAs: string): ReturnType<ty
   }
 }
 
-/** OpenTelemetry instruments and StatsD metrics declare no label names: they are the keys their uses pass. */
+/**
+ * OpenTelemetry instruments, StatsD metrics and a project's own classes that take any labels declare
+ * no label names: they are the keys their uses pass.
+ */
 function attributeKeysAsLabels(defs: MetricDef[], calls: LabelCall[]): void {
   const keys = new Map<string, Set<string>>();
   for (const call of calls) {
@@ -309,7 +312,7 @@ function attributeKeysAsLabels(defs: MetricDef[], calls: LabelCall[]): void {
     call.labels.forEach((l) => set.add(l));
   }
   for (const def of defs) {
-    if (def.library === 'prom-client') continue;
+    if (def.library === 'prom-client' && !def.labelsFromUses) continue;
     def.labelNames = [...(keys.get(def.id) ?? [])].sort();
     def.labelNamesKnown = !calls.some((c) => c.metricId === def.id && c.form === 'opaque');
   }

@@ -384,6 +384,28 @@ export class MetricDefinitions {
     const kind = className === undefined ? undefined : PROM_CLIENT.classes[className];
     if (!ctor || !cls || !kind) return undefined;
     const [name, help, options] = ctor.parameters.map((p) => (ts.isIdentifier(p.name) ? p.name.text : ''));
+    // `constructor(opts: { name: string; help: string; buckets?: number[] })`, prom-client's own shape.
+    const single = ctor.parameters.length === 1 ? ctor.parameters[0].type : undefined;
+    const keys =
+      single && ts.isTypeLiteralNode(single)
+        ? single.members.flatMap((m) => (m.name && propertyKey(m.name) !== undefined ? [propertyKey(m.name)!] : []))
+        : [];
+    // Only a class that writes Prometheus's text format (`# HELP`, `# TYPE`) exports what it counts:
+    // a `Counter` keeping in-process tallies with the same options is not a metric.
+    if (keys.includes('name') && /#\s*(?:HELP|TYPE)\b/.test(cls.getSourceFile().text)) {
+      this.ownClassCreations.add(node);
+      const labels = keys.find((k) => k === 'labelNames' || k === 'labels');
+      const spec: WrapperSpec = {
+        callee: `${this.project.location(cls).file}#${className}`,
+        kind,
+        name: '0.name',
+        ...(keys.includes('help') ? { help: '0.help' } : {}),
+        ...(labels ? { labelNames: `0.${labels}` } : {}),
+        ...(keys.includes('buckets') ? { buckets: '0.buckets' } : {}),
+        library: 'prom-client',
+      };
+      return { spec, declared: false, ownClass: true };
+    }
     if (name !== 'name' || help !== 'help') return undefined;
     const optionsType = ctor.parameters[2]?.type;
     const labelsKey =
@@ -1042,6 +1064,8 @@ export class MetricDefinitions {
       return;
     }
     const labels = library === 'prom-client' ? props.get('labelNames') : undefined;
+    // A project's own class whose options have no label names checks none: any the uses pass.
+    const openLabels = wrapper?.ownClass === true && wrapper.spec.labelNames === undefined;
     const labelNames = labels ? staticStrings(labels) : [];
     const nameNode = library !== 'prom-client' || wrapper ? node.arguments?.[0] : nameExpression(node);
     const def: MetricDef = {
@@ -1056,7 +1080,7 @@ export class MetricDefinitions {
       library,
       labelNames: labelNames ?? [],
       // OpenTelemetry declares no attribute keys: they are read from the uses (see extract.ts).
-      labelNamesKnown: library === 'prom-client' && labelNames !== undefined,
+      labelNamesKnown: library === 'prom-client' && labelNames !== undefined && !openLabels,
       loc,
       // Getting a metric by name is safe anywhere: only the first call registers it.
       // One metric per element of a constant collection: the loop over it runs where the loop is.
@@ -1068,6 +1092,7 @@ export class MetricDefinitions {
             ? this.creationPlacement(creation.element.loop, false)
             : this.creationPlacement(site, name !== undefined && !outer ? isStaticName(node) : false),
     };
+    if (openLabels) def.labelsFromUses = true;
     if (library === 'prom-client') {
       // '' marks a readable config without `help` (prom-client throws); undefined, one obslint cannot read.
       def.help = props.has('help') ? scalarText(props.get('help')!) : config.readable ? '' : undefined;

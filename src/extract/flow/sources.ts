@@ -5,6 +5,7 @@ import { ROUTE_METHODS } from '../libraries/web-frameworks.js';
 import { ARRAY_ITERATORS, ELEMENT_KEEPING } from '../syntax/builtin-calls.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
 import {
+  leavesFunction,
   enclosingClass,
   enclosingFunction,
   isModuleLevel,
@@ -362,6 +363,49 @@ export class KnownSources {
     return found;
   }
 
+  /**
+   * `const toolDef = getToolDefinition(toolName); if (!toolDef) return reply.status(404)…`: past the
+   * check, the input is a key the project's table has, not anything a client sends.
+   */
+  private foundByLookup(node: ts.Node, input: readonly string[]): boolean {
+    const want = input.join('.');
+    const sameInput = (e: ts.Expression): boolean => {
+      const c = chain(skipOuter(e));
+      return c !== undefined && this.expandAliases(c.names, e).join('.') === want;
+    };
+    for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
+      const body = (fn as ts.FunctionLikeDeclaration).body;
+      if (!body || !ts.isBlock(body)) continue;
+      for (const [i, statement] of body.statements.entries()) {
+        if (!ts.isVariableStatement(statement)) continue;
+        for (const decl of statement.declarationList.declarations) {
+          const init = decl.initializer && skipOuter(decl.initializer);
+          const keys = !init
+            ? []
+            : ts.isCallExpression(init)
+              ? [...init.arguments]
+              : ts.isElementAccessExpression(init)
+                ? [init.argumentExpression]
+                : [];
+          if (!ts.isIdentifier(decl.name) || !keys.some(sameInput)) continue;
+          const found = decl.name.text;
+          const checked = body.statements.slice(i + 1).some((next) => {
+            if (!ts.isIfStatement(next) || !leavesFunction(next.thenStatement)) return false;
+            const test = skipOuter(next.expression);
+            return (
+              ts.isPrefixUnaryExpression(test) &&
+              test.operator === ts.SyntaxKind.ExclamationToken &&
+              ts.isIdentifier(skipOuter(test.operand)) &&
+              (skipOuter(test.operand) as ts.Identifier).text === found
+            );
+          });
+          if (checked) return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /** The type alias a type name refers to, in the same file or through an import. */
   private typeAlias(name: ts.Identifier): ts.TypeAliasDeclaration | undefined {
     const decl = this.project.declarationOf(name);
@@ -459,7 +503,11 @@ export class KnownSources {
       if (inputIndex > 0) {
         // `const { error } = Schema.validate(req.body); if (error) return res.status(400)…`: only
         // input the schema accepts gets past the handler's check, and the value's type says what that is.
-        if (validatedIn(node, names.slice(0, inputIndex + 1)) || this.typedBySchema(root, names[inputIndex], node))
+        if (
+          validatedIn(node, names.slice(0, inputIndex + 1)) ||
+          this.typedBySchema(root, names[inputIndex], node) ||
+          this.foundByLookup(node, names)
+        )
           return undefined;
         const allowed = routeSchemaValues(node, names[inputIndex], names[inputIndex + 1]);
         if (allowed) return finite(allowed, `values the route's schema allows for \`${source}\``);
