@@ -1,4 +1,5 @@
 import { ts } from 'ts-morph';
+import { basename, dirname, relative, sep } from 'node:path';
 import type {
   Catalog,
   Directive,
@@ -181,7 +182,9 @@ export function extract(options: ExtractOptions): Extraction {
         definitions.discoverInjected(call);
       });
   definitions.finish();
-  markDuplicateRegistrations(definitions.registrations, candidates.importers);
+  markDuplicateRegistrations(definitions.registrations, candidates.importers, (file) =>
+    folderBarrel(file, project, packages),
+  );
   // Every creation has been seen: references can now be resolved (and memoized) for good.
   const resolver = new MetricResolver(definitions, project, evaluator, types, calls, flow, (from, to) =>
     packages.reaches(from, to),
@@ -360,4 +363,20 @@ function implementedInProject(declarations: readonly ts.Node[]): boolean {
         d.initializer !== undefined &&
         (ts.isArrowFunction(d.initializer) || ts.isFunctionExpression(d.initializer))),
   );
+}
+
+/**
+ * `src/webhooks/index.ts` that only imports and re-exports: a folder's barrel, loaded only by what
+ * imports it, never where a process starts. The package's own index (`index.ts`, `src/index.ts`) may
+ * be its entry, for a process or for another package.
+ */
+function folderBarrel(file: string, project: ProjectIndex, packages: PackageIndex): boolean {
+  if (!/^index\.[cm]?[jt]sx?$/.test(basename(file))) return false;
+  const source = project.files.get(file);
+  if (!source || !source.statements.every((s) => ts.isExportDeclaration(s) || ts.isImportDeclaration(s))) return false;
+  const dir = packages.of(file).manifest?.dir;
+  const folders = relative(dir ?? dirname(file), dirname(file))
+    .split(sep)
+    .filter((segment) => segment !== '' && segment !== 'src' && segment !== 'lib');
+  return dir !== undefined && folders.length > 0;
 }

@@ -119,6 +119,8 @@ function firstRemoval(block: ts.Block | ts.SourceFile): number {
 export function markDuplicateRegistrations(
   registrations: readonly Registration[],
   importers: ReadonlyMap<string, readonly string[]>,
+  /** A file that only re-exports, in a folder below its package's sources, that nothing imports: no process loads it. */
+  unloaded: (file: string) => boolean = () => false,
 ): void {
   const groups = new Map<string, Registration[]>();
   for (const r of registrations) {
@@ -141,7 +143,7 @@ export function markDuplicateRegistrations(
     if (group.length < 2) continue;
     for (const a of group) {
       for (const b of group) {
-        if (a.def === b.def || !loadedTogether(loadersOf(a.file), loadersOf(b.file))) continue;
+        if (a.def === b.def || !loadedTogether(loadersOf(a.file), loadersOf(b.file), importers, unloaded)) continue;
         const also = (a.def.registeredAlsoAt ??= []);
         const loc = b.def.nameLoc ?? b.def.loc;
         if (also.some((x) => x.loc === loc)) continue;
@@ -162,10 +164,30 @@ function nameKey(def: MetricDef): string | undefined {
   return constant.replace(/[{}_]/g, '').length >= 3 ? `{dynamic}${constant}` : undefined;
 }
 
-function loadedTogether(a: Set<string>, b: Set<string>): boolean {
+/**
+ * Whether some process loads both: a file both are imported from, directly or not, that is itself
+ * loaded. The closures hold every importer above, so only their common tops need a look: a top that
+ * nothing imports and no process starts from (a folder's barrel) loads nothing.
+ */
+function loadedTogether(
+  a: Set<string>,
+  b: Set<string>,
+  importers: ReadonlyMap<string, readonly string[]>,
+  unloaded: (file: string) => boolean,
+): boolean {
   const [small, large] = a.size <= b.size ? [a, b] : [b, a];
-  for (const file of small) if (large.has(file)) return true;
-  return false;
+  let common = false;
+  let tops = 0;
+  for (const file of small) {
+    if (!large.has(file)) continue;
+    common = true;
+    // A common file others import: they are common too, and decide.
+    if ((importers.get(file)?.length ?? 0) > 0) continue;
+    if (!unloaded(file)) return true;
+    tops++;
+  }
+  // Files importing each other in a circle, with no top: loaded together as before.
+  return common && tops === 0;
 }
 
 /** The file and every file that imports it, directly or not. */
