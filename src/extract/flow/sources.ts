@@ -78,6 +78,9 @@ const REQUEST_INPUT_PROPS = new Set([
   'rawHeaders',
   'subdomains',
   'header',
+  // multer's uploads (`req.file.mimetype`, `req.files[0].originalname`): what the client sent.
+  'file',
+  'files',
   // A GraphQL request (Apollo's `requestContext.request`): what the client sent.
   'operationName',
   'variables',
