@@ -633,6 +633,27 @@ function isTooling(file: string, packageKey: string): boolean {
   return TOOLING_DIRECTORY.test(inPackage) || DEMO_FILE.test(inPackage);
 }
 
+/**
+ * `fetch(url, { unix: socketPath })` (Bun), `http.request({ socketPath: '/var/run/docker.sock' })`: a
+ * local daemon's API over a Unix socket (Docker, a VMM, containerd), not a service that continues a trace.
+ */
+function overUnixSocket(call: ts.CallExpression | ts.NewExpression): boolean {
+  return (call.arguments ?? []).some((arg) => {
+    let options = skipOuter(arg);
+    if (ts.isIdentifier(options)) {
+      const decl = lookup(options.text, options);
+      const init = decl?.kind === 'variable' && decl.path.length === 0 ? decl.node.initializer : undefined;
+      if (init) options = skipOuter(init);
+    }
+    return (
+      ts.isObjectLiteralExpression(options) &&
+      options.properties.some((p) => p.name !== undefined && UNIX_SOCKET_OPTIONS.has(propertyKey(p.name) ?? ''))
+    );
+  });
+}
+
+const UNIX_SOCKET_OPTIONS = new Set(['socketPath', 'unix']);
+
 function scheduledOnly(call: ts.CallExpression | ts.NewExpression, queues: ScheduledQueues): boolean {
   return ts.isNewExpression(call) ? queues.onlyScheduled(call) : ScheduledQueues.isScheduling(call);
 }
@@ -668,7 +689,7 @@ export function outboundCalls(
     const file = call.getSourceFile();
     const loc = project.location(call.expression);
     const scope = packages.of(file.fileName);
-    if (isTooling(loc.file, scope.key)) continue;
+    if (isTooling(loc.file, scope.key) || overUnixSocket(call)) continue;
     const outbound: OutboundCall = {
       client: found.client,
       direction: found.direction,
