@@ -1,4 +1,4 @@
-import { HTTP_METHODS, union } from '../model/bounds.js';
+import { HTTP_METHODS, labelBound } from '../model/bounds.js';
 import type { Bound, Catalog, LabelEstimate, RouteFact } from '../types.js';
 
 /**
@@ -13,21 +13,20 @@ export function withMethodsPerRoute(
   uses: Catalog['labelUses'],
   routes: readonly RouteFact[],
 ): LabelEstimate[] {
-  const boundOf = (label: string): Bound | undefined =>
-    union(uses.filter((u) => u.label === label).map((u) => u.bound));
-  const method = byLabel.find((l) => l.kind === 'bounded' && onlyMethods(boundOf(l.label)));
-  const route = byLabel.find(
-    (l) => l.kind === 'bounded' && (routeTemplates(boundOf(l.label)) !== undefined || mountedOnly(boundOf(l.label))),
-  );
+  const method = byLabel.find((l) => l.kind === 'bounded' && onlyMethods(labelBound(uses, l.label)));
+  const route = byLabel.find((l) => {
+    const bound = labelBound(uses, l.label);
+    return l.kind === 'bounded' && (routeTemplates(bound) !== undefined || mountedOnly(bound));
+  });
   const methodCount = method?.count;
   const routeCount = route?.count;
   if (!method || !route || typeof methodCount !== 'number' || typeof routeCount !== 'number') return byLabel;
   // A literal fallback beside the request's method (`cleanLabel(req.method, 'unknown')`) comes with any route.
-  const fallbacks = (boundOf(method.label) as Extract<Bound, { kind: 'bounded' }>).values.filter(
+  const fallbacks = (labelBound(uses, method.label) as Extract<Bound, { kind: 'bounded' }>).values.filter(
     (v) => !HTTP_METHODS.includes(v.toUpperCase()),
   ).length;
   const httpMethods = methodCount - fallbacks;
-  const bound = boundOf(route.label) as Extract<Bound, { kind: 'bounded' }>;
+  const bound = labelBound(uses, route.label) as Extract<Bound, { kind: 'bounded' }>;
   const templates = routeTemplates(bound);
   // A mounted template (`req.baseUrl + req.route.path`) is one value per registration file and template.
   const keyOf = (r: RouteFact): string | undefined =>

@@ -1,4 +1,4 @@
-import { union } from '../model/bounds.js';
+import { labelBound } from '../model/bounds.js';
 import type { Catalog, LabelEstimate, PassedTogether } from '../types.js';
 
 /**
@@ -11,7 +11,7 @@ export function withValuesPassedTogether(byLabel: LabelEstimate[], uses: Catalog
   const passedBy = new Map<string, { estimate: LabelEstimate; together: PassedTogether }[]>();
   for (const estimate of byLabel) {
     if (estimate.kind !== 'finite' || typeof estimate.count !== 'number') continue;
-    const bound = union(uses.filter((u) => u.label === estimate.label).map((u) => u.bound));
+    const bound = labelBound(uses, estimate.label);
     if (bound?.kind !== 'finite' || !bound.together || bound.values.length !== estimate.count) continue;
     const group = passedBy.get(bound.together.by) ?? [];
     group.push({ estimate, together: bound.together });

@@ -54,6 +54,11 @@ export function countOf(bound: Bound): number | undefined {
   return undefined;
 }
 
+/** What a label takes over every use of it (the uses of one metric). */
+export function labelBound(uses: readonly { label: string; bound: Bound }[], label: string): Bound | undefined {
+  return union(uses.filter((u) => u.label === label).map((u) => u.bound));
+}
+
 /**
  * The bound of a value that is one of several expressions. Unbounded wins over unknown, unknown over
  * bounded; finite values merge as sets and each bounded source counts once, so two call sites that

@@ -383,47 +383,37 @@ export class MetricDefinitions {
     const className = cls && ts.isClassDeclaration(cls) ? cls.name?.text : undefined;
     const kind = className === undefined ? undefined : PROM_CLIENT.classes[className];
     if (!ctor || !cls || !kind) return undefined;
-    const [name, help, options] = ctor.parameters.map((p) => (ts.isIdentifier(p.name) ? p.name.text : ''));
-    // `constructor(opts: { name: string; help: string; buckets?: number[] })`, prom-client's own shape.
-    const single = ctor.parameters.length === 1 ? ctor.parameters[0].type : undefined;
-    const keys =
-      single && ts.isTypeLiteralNode(single)
-        ? single.members.flatMap((m) => (m.name && propertyKey(m.name) !== undefined ? [propertyKey(m.name)!] : []))
-        : [];
-    // Only a class that writes Prometheus's text format (`# HELP`, `# TYPE`) exports what it counts:
-    // a `Counter` keeping in-process tallies with the same options is not a metric.
-    if (keys.includes('name') && /#\s*(?:HELP|TYPE)\b/.test(cls.getSourceFile().text)) {
+    const own = (args: Omit<WrapperSpec, 'callee' | 'kind' | 'library'>): Creation['wrapper'] => {
       this.ownClassCreations.add(node);
-      const labels = keys.find((k) => k === 'labelNames' || k === 'labels');
       const spec: WrapperSpec = {
         callee: `${this.project.location(cls).file}#${className}`,
         kind,
+        ...args,
+        library: 'prom-client',
+      };
+      return { spec, declared: false, ownClass: true };
+    };
+    const [name, help, options] = ctor.parameters.map((p) => (ts.isIdentifier(p.name) ? p.name.text : ''));
+    // `constructor(opts: { name: string; help: string; buckets?: number[] })`, prom-client's own shape.
+    const single = ctor.parameters.length === 1 ? ctor.parameters[0].type : undefined;
+    const keys = single ? typeLiteralKeys(single) : [];
+    // Only a class that writes Prometheus's text format (`# HELP`, `# TYPE`) exports what it counts:
+    // a `Counter` keeping in-process tallies with the same options is not a metric.
+    if (keys.includes('name') && /#\s*(?:HELP|TYPE)\b/.test(cls.getSourceFile().text)) {
+      const labels = keys.find((k) => k === 'labelNames' || k === 'labels');
+      return own({
         name: '0.name',
         ...(keys.includes('help') ? { help: '0.help' } : {}),
         ...(labels ? { labelNames: `0.${labels}` } : {}),
         ...(keys.includes('buckets') ? { buckets: '0.buckets' } : {}),
-        library: 'prom-client',
-      };
-      return { spec, declared: false, ownClass: true };
+      });
     }
     if (name !== 'name' || help !== 'help') return undefined;
     const optionsType = ctor.parameters[2]?.type;
-    const labelsKey =
-      optionsType && ts.isTypeLiteralNode(optionsType)
-        ? optionsType.members
-            .map((m) => (m.name ? propertyKey(m.name) : undefined))
-            .find((k) => k === 'labels' || k === 'labelNames')
-        : undefined;
-    const spec: WrapperSpec = {
-      callee: `${this.project.location(cls).file}#${className}`,
-      kind,
-      name: 0,
-      help: 1,
-      ...(options !== undefined ? { labelNames: `2.${labelsKey ?? 'labels'}` } : {}),
-      library: 'prom-client',
-    };
-    this.ownClassCreations.add(node);
-    return { spec, declared: false, ownClass: true };
+    const labelsKey = (optionsType ? typeLiteralKeys(optionsType) : []).find(
+      (k) => k === 'labels' || k === 'labelNames',
+    );
+    return own({ name: 0, help: 1, ...(options !== undefined ? { labelNames: `2.${labelsKey ?? 'labels'}` } : {}) });
   }
 
   /** `new this.client[options.type]({ … })` with `client` prom-client: the key that names the class. */
@@ -1528,7 +1518,15 @@ function askedDifferently(
   return undefined;
 }
 
-/** The metric kind a class or kind name stands for (`'Histogram'`, `'counter'`). */
+/** The property names a type literal declares (`{ name: string; help: string }`); none for other types. */
+function typeLiteralKeys(type: ts.TypeNode): string[] {
+  if (!ts.isTypeLiteralNode(type)) return [];
+  return type.members.flatMap((m) => {
+    const key = m.name && propertyKey(m.name);
+    return key === undefined ? [] : [key];
+  });
+}
+
 /** `new Type(options)` where `Type` is a parameter: the class each caller passes decides the kind. */
 function classParameter(node: ts.NewExpression | ts.CallExpression): ts.Expression | undefined {
   if (!ts.isNewExpression(node)) return undefined;
@@ -1538,6 +1536,7 @@ function classParameter(node: ts.NewExpression | ts.CallExpression): ts.Expressi
   return decl?.kind === 'parameter' && decl.path.length === 0 ? callee : undefined;
 }
 
+/** The metric kind a class or kind name stands for (`'Histogram'`, `'counter'`). */
 function kindNamed(value: Static): MetricKind | undefined {
   const word = scalarText(value)?.toLowerCase();
   return word === undefined ? undefined : KIND_WORDS[word];

@@ -208,21 +208,34 @@ export class MetricResolver {
 
   /** Names of the variables, fields and properties that metric definitions are stored in. */
   private holderNames(): ReadonlyMap<string, MetricDef[]> {
+    return this.holders().byName;
+  }
+
+  /**
+   * One pass over the definition sites: each metric's first site, and the metrics stored under each
+   * holder name (`latency`) and each two-name holder path (`prometheusMetrics.latency`).
+   */
+  private holders(): { byName: Map<string, MetricDef[]>; byPath: Map<string, MetricDef[]> } {
     if (!this.holderIndex) {
-      this.holderIndex = new Map();
+      const byName = new Map<string, MetricDef[]>();
+      const byPath = new Map<string, MetricDef[]>();
+      const add = (index: Map<string, MetricDef[]>, key: string | undefined, def: MetricDef): void => {
+        if (key === undefined) return;
+        const list = index.get(key) ?? [];
+        if (!list.includes(def)) list.push(def);
+        index.set(key, list);
+      };
       for (const [site, def] of this.definitions.sites()) {
         if (!this.definedAt.has(def)) this.definedAt.set(def, site);
-        const holder = holderName(site);
-        if (!holder) continue;
-        const list = this.holderIndex.get(holder) ?? [];
-        if (!list.includes(def)) list.push(def);
-        this.holderIndex.set(holder, list);
+        add(byName, holderName(site), def);
+        add(byPath, holderPath(site), def);
       }
+      this.holderIndex = { byName, byPath };
     }
     return this.holderIndex;
   }
 
-  private holderIndex?: Map<string, MetricDef[]>;
+  private holderIndex?: { byName: Map<string, MetricDef[]>; byPath: Map<string, MetricDef[]> };
 
   /**
    * `main.prometheusMetrics.sqlCommands.inc()` in plain JS, where `main` is an application object
@@ -240,26 +253,14 @@ export class MetricResolver {
     const lostAtObject = (source: Source): boolean =>
       !isInjected(source) && source.path.length >= 2 && source.path.slice(-2).join('.') === path.join('.');
     if (!origins.every(lostAtObject)) return [];
-    if (!this.holderPathIndex) {
-      this.holderPathIndex = new Map();
-      for (const [site, def] of this.definitions.sites()) {
-        const held = holderPath(site);
-        if (!held) continue;
-        const list = this.holderPathIndex.get(held) ?? [];
-        if (!list.includes(def)) list.push(def);
-        this.holderPathIndex.set(held, list);
-      }
-    }
-    this.holderNames(); // fills `definedAt`
     const file = e.getSourceFile().fileName;
-    const reachable = (this.holderPathIndex.get(path.join('.')) ?? []).filter((def) =>
+    const reachable = (this.holders().byPath.get(path.join('.')) ?? []).filter((def) =>
       this.reaches(file, this.definedAt.get(def)?.getSourceFile().fileName ?? ''),
     );
     return reachable.length === 1 ? reachable : [];
   }
 
-  private holderPathIndex?: Map<string, MetricDef[]>;
-  /** Where each metric is defined (its first site), filled with the holder index. */
+  /** Where each metric is defined (its first site), filled with the holder indexes. */
   private readonly definedAt = new Map<MetricDef, ts.Node>();
 
   /** Where the value flow loses the trail (typed parameters, injected interfaces): the checker's answer. */

@@ -21,6 +21,7 @@ import { constructorParameterField, namespaceMember } from './static-eval.js';
 import { declaredTypeNode } from './declared-types.js';
 import {
   calledFunction,
+  conditionalBranches,
   dynamicallyImported,
   followImports,
   functionOfDeclaration,
@@ -554,12 +555,8 @@ function handedBack(value: ts.Expression, project: ProjectIndex): ts.Expression 
   if (!ts.isCallExpression(call)) return undefined;
   const fn = calledFunction(call.expression, project);
   if (!fn) return undefined;
-  const branches = (r: ts.Expression): ts.Expression[] => {
-    const e = skipOuter(r);
-    return ts.isConditionalExpression(e) ? [...branches(e.whenTrue), ...branches(e.whenFalse)] : [e];
-  };
-  const returned = returnedValues(fn).flatMap(branches);
-  for (const r of returned) {
+  for (const branch of returnedValues(fn).flatMap(conditionalBranches)) {
+    const r = skipOuter(branch);
     const decl = ts.isIdentifier(r) ? lookup(r.text, r) : undefined;
     if (decl?.kind !== 'parameter' || decl.fn !== fn || decl.path.length > 0) continue;
     const arg = call.arguments[decl.index] && skipOuter(call.arguments[decl.index]);

@@ -184,12 +184,13 @@ export class ProvenanceAnalyzer implements ValueWalker {
     ) {
       // `err && err.response && err.response.status`: the left side is the value only when it is
       // falsy (absent, empty), whatever it holds otherwise (an error, a request).
+      const whole = this.of(e.left, env, depth + 1);
       const left =
         op === ts.SyntaxKind.AmpersandAmpersandToken
-          ? falsyPart(this.of(e.left, env, depth + 1))
+          ? falsyPart(whole)
           : op === ts.SyntaxKind.BarBarToken
-            ? truthyPart(this.of(e.left, env, depth + 1))
-            : this.of(e.left, env, depth + 1);
+            ? truthyPart(whole)
+            : whole;
       // `options?.name ?? c.req.path` where every caller passes a `name`: the fallback never runs.
       if (op !== ts.SyntaxKind.AmpersandAmpersandToken && this.alwaysPassed(e.left)) return left;
       const right = this.of(e.right, env, depth + 1);

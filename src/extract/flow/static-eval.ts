@@ -9,6 +9,7 @@ import {
   enclosingFunction,
   encloses,
   forEachThisAssignment,
+  isModuleLevel,
   isStatic,
   literalProperty,
   lookup,
@@ -434,7 +435,7 @@ export class StaticEvaluator {
       props.set(key, conditional && assigned.k !== 'arr' && assigned.k !== 'str' ? UNKNOWN : assigned);
     }
     // Written from another module that imports it (`keeperState.phase = 'settling'`).
-    if (ts.isSourceFile(node.parent.parent?.parent ?? node))
+    if (isModuleLevel(node))
       for (const key of [...props.keys()])
         if (props.get(key)?.k !== 'unknown' && this.writtenElsewhere(node, key)) props.set(key, UNKNOWN);
     return { ...value, props };

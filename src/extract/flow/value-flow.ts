@@ -17,7 +17,13 @@ import {
 import { forEachDescendant } from '../syntax/walk.js';
 import { ARRAY_ITERATORS, ELEMENT_KEEPING } from '../syntax/builtin-calls.js';
 import { isMethodLike, type Caller } from './call-graph.js';
-import { returnedValues, returnedParameters, calledFunction, functionOfDeclaration } from '../syntax/functions.js';
+import {
+  calledFunction,
+  conditionalBranches,
+  functionOfDeclaration,
+  returnedParameters,
+  returnedValues,
+} from '../syntax/functions.js';
 import { bindArguments, constantKeys, EMPTY_ENV, iterations, scalarText, type StaticEvaluator } from './static-eval.js';
 import type { TypeOracle } from './type-oracle.js';
 import { parameterGuards, passesGuards } from './narrowing.js';
@@ -763,12 +769,10 @@ export class ValueFlow {
     const passedBack = fn && this.returnedArguments(fn, e);
     if (passedBack)
       return [{ expr: e, path: [], expanded: true }, ...passedBack.flatMap((a) => this.follow(a, depth + 1))];
-    const passed = fn ? [] : this.passedFunctions(callee, depth).flatMap(returnedValues);
-    const returns = fn
+    let returns: readonly ts.Expression[] = fn
       ? [...returnedValues(fn).flatMap((r) => this.invokedArgument(fn, r, e) ?? [r]), ...this.overridden(fn, callee)]
-      : passed.length > 0
-        ? passed
-        : singletonFactory(e);
+      : this.passedFunctions(callee, depth).flatMap(returnedValues);
+    if (!fn && returns.length === 0) returns = singletonFactory(e);
     if (returns.length === 0) return [{ expr: e, path: [] }];
     // The call itself stays an origin: a wrapper call is where the metrics it creates are defined.
     return [
@@ -1469,8 +1473,7 @@ function keyExpression(expr: ts.Expression): ts.Expression {
 
 /** `hit ? HITS : MISSES`: each branch an argument may be (a conditional's two, anything else itself). */
 function eitherBranch(arg: ts.Expression | undefined): (ts.Expression | undefined)[] {
-  const e = arg && skipOuter(arg);
-  return e && ts.isConditionalExpression(e) ? [...eitherBranch(e.whenTrue), ...eitherBranch(e.whenFalse)] : [arg];
+  return arg === undefined ? [arg] : conditionalBranches(arg);
 }
 
 /** The argument lists a call may pass, one per choice of its conditional arguments (at most 16). */

@@ -158,6 +158,14 @@ export function heldIdentifier(property: ts.ObjectLiteralElement): ts.Identifier
   return ts.isPropertyAssignment(property) && ts.isIdentifier(property.initializer) ? property.initializer : undefined;
 }
 
+/** `hit ? HITS : MISSES`: each value a conditional may be, nested ones too (anything else is itself). */
+export function conditionalBranches(expr: ts.Expression): ts.Expression[] {
+  const e = skipOuter(expr);
+  return ts.isConditionalExpression(e)
+    ? [...conditionalBranches(e.whenTrue), ...conditionalBranches(e.whenFalse)]
+    : [expr];
+}
+
 /** The value a declaration holds: a plain variable's initializer, or `export default <value>`. */
 export function valueOfDeclaration(decl: Declaration | undefined): ts.Expression | undefined {
   if (decl?.kind === 'variable' && decl.path.length === 0) return decl.node.initializer;

@@ -6,6 +6,7 @@ import type { ModuleResolver } from './module-resolver.js';
 import {
   commonJsExport,
   declaredByStatement,
+  isModuleLevel,
   lookup,
   propertyKey,
   requiredModule,
@@ -175,8 +176,7 @@ export class ProjectIndex {
   moduleConstant(id: ts.Identifier): { node: ts.VariableDeclaration; init: ts.Expression } | undefined {
     const decl = this.declarationOf(id);
     if (decl?.kind !== 'variable' || !decl.isConst || decl.path.length > 0 || !decl.node.initializer) return undefined;
-    const statement = decl.node.parent?.parent;
-    if (!statement || !ts.isVariableStatement(statement) || !ts.isSourceFile(statement.parent)) return undefined;
+    if (!isModuleLevel(decl.node)) return undefined;
     return { node: decl.node, init: skipOuter(decl.node.initializer) };
   }
 
