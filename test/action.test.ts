@@ -62,8 +62,8 @@ describe('the GitHub Action (committed bundle, Node 24)', () => {
         'sarif-file': 'obslint.sarif',
         errors: '1',
         warnings: '1',
-        'series-total': '2263',
-        'series-delta': '-367',
+        'series-total': '643',
+        'series-delta': '-97',
       });
     });
 
@@ -79,7 +79,7 @@ describe('the GitHub Action (committed bundle, Node 24)', () => {
       const s = first.summary;
       expect(s).toContain('## obslint');
       expect(s).toContain(
-        '❌ **1 error**, 1 warning in 2 files and 4 metrics (1 on lines this pull request changes). **2,263** series estimated + 1 unbounded metric, -367 against `main`.',
+        '❌ **1 error**, 1 warning in 2 files and 4 metrics (1 on lines this pull request changes). **643** series estimated + 1 unbounded metric, -97 against `main`.',
       );
       expect(s).toContain(`### Series delta against \`main\` (\`${repo.base.slice(0, 7)}\`)`);
       const link = (file: string, line: number): string =>
@@ -88,7 +88,7 @@ describe('the GitHub Action (committed bundle, Node 24)', () => {
         `| \`checkout_coupon_redemptions_total\` | added | counter | \`customer\` | 0 → unbounded | unbounded |  | [\`src/metrics.ts:18\`](${link('src/metrics.ts', 18)}) |`,
       );
       expect(s).toContain(
-        '| `http_request_duration_seconds` | changed | histogram | – | 2,520 → 2,160 | -360 | -360 KB–1.4 MB |',
+        '| `http_request_duration_seconds` | changed | histogram | – | 630 → 540 | -90 | -90 KB–360 KB |',
       );
       expect(s).toContain('#### Breaking changes');
       expect(s).toContain('- `checkout_legacy_cart_views_total` is removed');
@@ -99,7 +99,7 @@ describe('the GitHub Action (committed bundle, Node 24)', () => {
       expect(s).toMatch(/\| \[unknown-label-bound\]\([^)]+\) \| 0 \| 1 \| 0 \|/);
       expect(s).toContain('### Largest metrics');
       expect(s).toContain(
-        '| `http_request_duration_seconds` | histogram | 2,160 | 2.1 MB–8.4 MB | method 1 × route 12 × status_code 20 × 9 per child |',
+        '| `http_request_duration_seconds` | histogram | 540 | 540 KB–2.1 MB | method 1 × route 12 × status_code 5 × 9 per child |',
       );
       expect(s).toContain('### All findings\n\n<details><summary>2 findings</summary>');
       expect(s).toContain('SARIF: `obslint.sarif` with 2 results');
@@ -271,7 +271,7 @@ describe('the GitHub Action (committed bundle, Node 24)', () => {
     expect(run.summary).toContain('No series delta: the base revision');
     expect(run.summary).toContain('### Largest metrics');
     expect(run.outputs['series-delta']).toBe('');
-    expect(run.outputs['series-total']).toBe('2263');
+    expect(run.outputs['series-total']).toBe('643');
     expect(existsSync(join(clone, 'obslint.sarif'))).toBe(true);
   });
 
@@ -335,7 +335,7 @@ describe('the GitHub Action (committed bundle, Node 24)', () => {
       event: {},
       inputs: { 'base-ref': 'HEAD~1', comment: 'false' },
     });
-    expect(withBase.outputs['series-delta']).toBe('-367');
+    expect(withBase.outputs['series-delta']).toBe('-97');
     expect(withBase.summary).toContain(`### Series delta against \`HEAD~1\` (\`${repo.base.slice(0, 7)}\`)`);
   });
 

@@ -179,8 +179,8 @@ describe('obslint catalog and explain', () => {
     expect(lines[1]).toMatch(
       /^inventory_deletes_total +counter +sku=∞ +unbounded +fixtures\/projects\/inventory-service\/src\/metrics.ts:25$/,
     );
-    expect(run.stdout).toMatch(/http_request_duration_seconds +histogram +method=1 route=18 status_code=20 +3,960/);
-    expect(run.stdout).toContain('7 metrics, 4,011 series estimated + 3 unbounded');
+    expect(run.stdout).toMatch(/http_request_duration_seconds +histogram +method=1 route=18 status_code=5 +990/);
+    expect(run.stdout).toContain('7 metrics, 1,041 series estimated + 3 unbounded');
   });
 
   it('catalog and explain read and fill the cache as a run does, and take --no-cache', async () => {
@@ -219,10 +219,10 @@ describe('obslint catalog and explain', () => {
     const histogram = json.metrics.find((m: { name: string }) => m.name === 'http_request_duration_seconds');
     expect(histogram.kind).toBe('histogram');
     expect(histogram.labelNames).toEqual(['method', 'route', 'status_code']);
-    expect(histogram.estimate.series).toBe(3960);
+    expect(histogram.estimate.series).toBe(990);
     const markdown = (await runCli(['catalog', SERVICE, '--format', 'markdown'])).stdout;
     expect(markdown).toContain(
-      '| `http_request_duration_seconds` | histogram | 3,960 | method 1 × route 18 × status_code 20 × 11 per child |',
+      '| `http_request_duration_seconds` | histogram | 990 | method 1 × route 18 × status_code 5 × 11 per child |',
     );
   });
 
@@ -234,9 +234,11 @@ describe('obslint catalog and explain', () => {
     );
     // Five routes, each with its methods (a GET route answers HEAD too), and any method where none matched.
     expect(run.stdout).toContain('9 (method, route) pairs + 1 other value × 9 methods');
-    expect(run.stdout).toContain('status_code                20  HTTP status code (20)');
+    expect(run.stdout).toContain(
+      'status_code                 5  HTTP status code (20), counted with `route`: 5 status codes per route (defaults.statusCodesPerRoute)',
+    );
     expect(run.stdout).toContain('per label set              11  8 buckets + 1 (+Inf) + 2 (_sum, _count)');
-    expect(run.stdout).toContain('= method 1 × route 18 × status_code 20 × 11 per child = 3,960 series');
+    expect(run.stdout).toContain('= method 1 × route 18 × status_code 5 × 11 per child = 990 series');
   });
 
   it('explain exits 2 for an unknown metric and suggests close names', async () => {

@@ -22,7 +22,7 @@ describe('obslint diff --base', () => {
     expect(out).toMatch(/added\s+checkout_coupon_redemptions_total\s+counter\s+customer\s+0 → unbounded\s+unbounded/);
     expect(out).toMatch(/removed\s+checkout_legacy_cart_views_total\s+counter\s+variant\s+1 → 0\s+-1/);
     expect(out).toMatch(/changed\s+checkout_orders_placed_total\s+counter\s+-region\s+9 → 3\s+-6/);
-    expect(out).toMatch(/changed\s+http_request_duration_seconds\s+histogram\s+-\s+2,520 → 2,160\s+-360/);
+    expect(out).toMatch(/changed\s+http_request_duration_seconds\s+histogram\s+-\s+630 → 540\s+-90/);
     expect(out).toContain('✖ 2 breaking changes');
     expect(out).toContain(
       '`checkout_legacy_cart_views_total` is removed: dashboards, alerts and recording rules that query it will find no data',
@@ -31,7 +31,7 @@ describe('obslint diff --base', () => {
       'label `region` of `checkout_orders_placed_total` is removed: queries that select or aggregate by it break  src/metrics.ts:13',
     );
     expect(out).toContain(
-      'Series: 2,630 → 2,263 series (-367; -367 KB–1.4 MB at the backend, at 1–4 KB per series), unbounded metrics 0 → 1; 1 added, 2 changed, 1 removed, 1 unchanged metrics',
+      'Series: 740 → 643 series (-97; -97 KB–388 KB at the backend, at 1–4 KB per series), unbounded metrics 0 → 1; 1 added, 2 changed, 1 removed, 1 unchanged metrics',
     );
     // Nothing in the work tree, the index or HEAD changed, and the base revision's copy is gone.
     expect(gitIn(repo.dir, ['status', '--porcelain', '--ignored'])).toBe('');
@@ -52,7 +52,7 @@ describe('obslint diff --base', () => {
       ['added', 'checkout_coupon_redemptions_total', null],
       ['removed', 'checkout_legacy_cart_views_total', -1],
       ['changed', 'checkout_orders_placed_total', -6],
-      ['changed', 'http_request_duration_seconds', -360],
+      ['changed', 'http_request_duration_seconds', -90],
     ]);
     const orders = result.metrics.find((m) => m.metric === 'checkout_orders_placed_total')!;
     expect(orders.labelsRemoved).toEqual(['region']);
@@ -63,9 +63,9 @@ describe('obslint diff --base', () => {
       ['label-removed', 'checkout_orders_placed_total', 'region'],
     ]);
     expect(result.total).toEqual({
-      before: { series: 2630, metrics: 4, unbounded: 0, overBudget: 0, totalOverBudget: false },
-      after: { series: 2263, metrics: 4, unbounded: 1, overBudget: 0, totalOverBudget: false },
-      delta: -367,
+      before: { series: 740, metrics: 4, unbounded: 0, overBudget: 0, totalOverBudget: false },
+      after: { series: 643, metrics: 4, unbounded: 1, overBudget: 0, totalOverBudget: false },
+      delta: -97,
     });
     expect(result.unchanged).toBe(1);
   });

@@ -67,7 +67,7 @@ describe('SARIF reporter', () => {
     ).runs[0];
     const summary = named.results.find((r: { ruleId: string }) => r.ruleId === 'obslint/summary-quantiles');
     expect(summary.locations[0].physicalLocation.region).toEqual({ startLine: 44, startColumn: 29 });
-    // A budget finding sits on its largest factor (the status code value) and points at the definition.
+    // A budget finding sits on its largest factor (the route value) and points at the definition.
     const budgeted = JSON.parse(
       (await runCli(['fixtures/rules/_otel/metrics-cardinality-budget', '--format', 'sarif'])).stdout,
     );

@@ -12,7 +12,13 @@ export type ConventionScope = 'changed' | 'everywhere';
 /** What the user wrote in obslint.yaml; every key optional. */
 export interface BudgetFile {
   version?: 1;
-  defaults?: { maxSeriesPerMetric?: number; unknownLabelBound?: number; replicas?: number; statusCodes?: number };
+  defaults?: {
+    maxSeriesPerMetric?: number;
+    unknownLabelBound?: number;
+    replicas?: number;
+    statusCodes?: number;
+    statusCodesPerRoute?: number;
+  };
   total?: { maxSeries?: number };
   labels?: Record<string, number>;
   metrics?: Record<string, { maxSeries?: number; labels?: Record<string, number> }>;
@@ -30,7 +36,13 @@ export interface ResolvedConfig {
   file?: string;
   /** The budget file's path as reports show it (relative to the run's root). */
   fileDisplay?: string;
-  defaults: { maxSeriesPerMetric: number; unknownLabelBound: number; replicas: number; statusCodes: number };
+  defaults: {
+    maxSeriesPerMetric: number;
+    unknownLabelBound: number;
+    replicas: number;
+    statusCodes: number;
+    statusCodesPerRoute: number;
+  };
   totalMaxSeries?: number;
   labels: Record<string, number>;
   metrics: Record<string, { maxSeries?: number; labels: Record<string, number> }>;
@@ -51,4 +63,5 @@ export const DEFAULTS: ResolvedConfig['defaults'] = {
   unknownLabelBound: 100,
   replicas: 1,
   statusCodes: 20,
+  statusCodesPerRoute: 5,
 };

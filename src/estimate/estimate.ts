@@ -7,6 +7,7 @@ import { viewMatches } from '../model/views.js';
 import type { Catalog, Estimate, LabelEstimate, MetricDef, RouteFact, ViewFact } from '../types.js';
 import { withMethodsPerRoute } from './methods-per-route.js';
 import { withValuesPassedTogether } from './passed-together.js';
+import { withStatusesPerRoute } from './statuses-per-route.js';
 
 /** series = Π bound(label) × seriesPerChild × replicas, with the reason for every factor. */
 export function estimate(catalog: Catalog, config: ResolvedConfig): Estimate[] {
@@ -56,7 +57,11 @@ function estimateMetric(
     );
     return leftUnset(def, estimate, label, index, calls);
   });
-  const byLabel = withValuesPassedTogether(withMethodsPerRoute(perLabel, uses, routes), uses);
+  const byLabel = withStatusesPerRoute(
+    withValuesPassedTogether(withMethodsPerRoute(perLabel, uses, routes), uses),
+    uses,
+    config.defaults,
+  );
   let sets: number | 'unbounded' = 1;
   for (const l of byLabel) sets = sets === 'unbounded' || l.count === 'unbounded' ? 'unbounded' : sets * l.count;
   // The SDK keeps at most `aggregationCardinalityLimit` attribute sets (the last one for overflow).
