@@ -673,7 +673,8 @@ export class ProvenanceAnalyzer implements ValueWalker {
         const classified =
           root &&
           this.sources.classifyChain(this.sources.expandAliases([...root.names, ...path.slice(i)], e), e, synthetic);
-        if (classified) return classified;
+        const kept = classified && this.unlessJsonRpc(e, classified, e, synthetic);
+        if (kept) return kept;
         // `payload.queue` where `payload` is a parameter: the property of what this call (or every
         // call) passes; a constant object's property.
         if (ts.isIdentifier(e)) {
@@ -927,6 +928,17 @@ export class ProvenanceAnalyzer implements ValueWalker {
     };
   }
 
+  /**
+   * `request.method` of a JSON-RPC message (its type has `jsonrpc`) is the procedure the message
+   * names, not an HTTP method, whatever the variable is called: in a project that serves HTTP, the
+   * client's choice; elsewhere the value's flow decides (undefined).
+   */
+  private unlessJsonRpc(message: ts.Expression, classified: Bound, at: ts.Node, source: string): Bound | undefined {
+    const httpMethod = classified.kind === 'bounded' && classified.parts.some((p) => p.source === 'http-method');
+    if (!httpMethod || !this.types.hasProperty(message, 'jsonrpc')) return classified;
+    return this.sources.jsonRpcMethod(at, source);
+  }
+
   private member(e: ts.PropertyAccessExpression | ts.ElementAccessExpression, env: Env, depth: number): Bound {
     // A constant is a constant, whatever its path looks like (`KIND.message`, `config.host`).
     const constant = scalarText(this.evaluator.eval(e, env));
@@ -940,7 +952,8 @@ export class ProvenanceAnalyzer implements ValueWalker {
     const path = c && this.sources.expandAliases(c.names, e);
     if (path) {
       const classified = this.sources.classifyChain(path, e, text(e));
-      if (classified) return classified;
+      const kept = classified && this.unlessJsonRpc(e.expression, classified, e, text(e));
+      if (kept) return kept;
       // `const url = new URL(req.url); url.pathname`: a part of the raw URL a variable holds.
       const urlPart = this.partOfUrlVariable(e, env, depth);
       if (urlPart) return urlPart;

@@ -548,6 +548,14 @@ export class KnownSources {
     return undefined;
   }
 
+  /** The method a JSON-RPC message names: what the client sends, where the project serves HTTP. */
+  jsonRpcMethod(node: ts.Node, source: string): Bound | undefined {
+    if (this.facts.routeRegistrations() === 0) return undefined;
+    return unbounded('request-input', 'request input', source, [
+      this.step(node, `\`${source}\` is the method a JSON-RPC request names, which the client chooses`),
+    ]);
+  }
+
   /** `this.constructor.name`: the name of the class, or of one of the project's classes extending it. */
   private className(node: ts.Node): Bound | undefined {
     const own = enclosingClass(node);

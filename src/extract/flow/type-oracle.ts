@@ -11,12 +11,12 @@ const MAX_VALUES = 1000;
  * uses (`ReturnType<typeof createMetrics>`), without the cost of loading the real libs. Arrays
  * (`reduce` and `find` too) and `Object.values`, `entries` and `keys` keep their element types
  * (`Object.values(stats).forEach(({ kind }) => …)` types `kind`); Arrays, Maps and Sets are
- * iterable (`for (const [kind, n] of counts)` types `kind`); a Map's `entries()`, `keys()` and
- * `values()` are arrays here, iterated the same way.
+ * iterable (`for (const [kind, n] of counts)` types `kind`); an Array's `entries()` and a Map's `entries()`,
+ * `keys()` and `values()` are arrays here, iterated the same way.
  */
 const MINIMAL_LIB = `
-interface Array<T> { length: number; [n: number]: T; forEach(cb: (value: T, index: number) => void): void; map<U>(cb: (value: T, index: number) => U): U[]; filter(cb: (value: T) => unknown): T[]; find(cb: (value: T) => unknown): T | undefined; reduce<U>(cb: (acc: U, value: T, index: number) => U, initial: U): U; [Symbol.iterator](): Iterator<T>; }
-interface ReadonlyArray<T> { readonly length: number; readonly [n: number]: T; forEach(cb: (value: T, index: number) => void): void; map<U>(cb: (value: T, index: number) => U): U[]; filter(cb: (value: T) => unknown): T[]; find(cb: (value: T) => unknown): T | undefined; reduce<U>(cb: (acc: U, value: T, index: number) => U, initial: U): U; [Symbol.iterator](): Iterator<T>; }
+interface Array<T> { length: number; [n: number]: T; forEach(cb: (value: T, index: number) => void): void; map<U>(cb: (value: T, index: number) => U): U[]; filter(cb: (value: T) => unknown): T[]; find(cb: (value: T) => unknown): T | undefined; reduce<U>(cb: (acc: U, value: T, index: number) => U, initial: U): U; entries(): [number, T][]; [Symbol.iterator](): Iterator<T>; }
+interface ReadonlyArray<T> { readonly length: number; readonly [n: number]: T; forEach(cb: (value: T, index: number) => void): void; map<U>(cb: (value: T, index: number) => U): U[]; filter(cb: (value: T) => unknown): T[]; find(cb: (value: T) => unknown): T | undefined; reduce<U>(cb: (acc: U, value: T, index: number) => U, initial: U): U; entries(): [number, T][]; [Symbol.iterator](): Iterator<T>; }
 interface ArrayLike<T> { readonly length: number; readonly [n: number]: T; }
 interface ObjectConstructor { values<T>(o: { [s: string]: T } | ArrayLike<T>): T[]; entries<T>(o: { [s: string]: T } | ArrayLike<T>): [string, T][]; keys(o: object): string[]; }
 declare var Object: ObjectConstructor;
@@ -143,6 +143,15 @@ export class TypeOracle {
   }
 
   private readonly declared = new Map<ts.Expression, readonly ts.Node[]>();
+
+  /** Whether every member of the expression's (object) type has property `name`. */
+  hasProperty(node: ts.Expression, name: string): boolean {
+    return this.ask(node, (checker) => {
+      const type = checker.getNonNullableType(checker.getTypeAtLocation(node));
+      const members = type.isUnion() ? type.types : [type];
+      return members.length > 0 && members.every((t) => t.getProperty(name) !== undefined);
+    });
+  }
 
   /** Whether the expression's type is an object (a labels object) rather than a number or string. */
   isObjectType(node: ts.Expression): boolean {
