@@ -60,7 +60,11 @@ function syntacticPath(e: ts.Expression, flow: ValueFlow, depth: number): Librar
 function pathsOfSource(source: Source, flow: ValueFlow, depth: number): LibraryPath[] {
   if (isInjected(source)) return [];
   const origin = skipOuter(source.expr);
-  const base = syntacticPath(origin, flow, depth + 1);
+  let base = syntacticPath(origin, flow, depth + 1);
+  // A parameter the value was handed from (`setGlobalMetrics(metrics)` in `prepare(metrics: MetricsLogger)`):
+  // its declared type, or what the package calling it hands over.
+  if (base.length === 0) base = declaredType(origin, flow);
+  if (base.length === 0) base = libraryCallbackParameter(origin, flow, depth + 1);
   return base.map((p) => ({ module: p.module, path: [...p.path, ...source.path] }));
 }
 

@@ -84,6 +84,11 @@ const REQUEST_INPUT_PROPS = new Set([
   // A GraphQL request (Apollo's `requestContext.request`): what the client sent.
   'operationName',
   'variables',
+  // An API Gateway event handed to a Lambda handler (`event.queryStringParameters.pair`).
+  'queryStringParameters',
+  'multiValueQueryStringParameters',
+  'pathParameters',
+  'multiValueHeaders',
 ]);
 
 /** Where an application keeps its own values beside a request: koa's `ctx.state`, express's `res.locals`. */
@@ -457,7 +462,7 @@ export class KnownSources {
         if (iterated) return [...iterated.names, '[]', ...decl.path, ...expanded.slice(1)];
       }
       if (decl?.kind !== 'variable' || !decl.isConst || !decl.node.initializer) return expanded;
-      const source = chain(skipOuter(decl.node.initializer));
+      const source = chain(withoutEmptyFallback(skipOuter(decl.node.initializer)));
       if (!source) return expanded;
       expanded = [...source.names, ...decl.path, ...expanded.slice(1)];
     }
@@ -890,6 +895,18 @@ function fixedRoutePaths(node: ts.Node): string[] | undefined {
     return paths.length > 0 && paths.every((p) => p !== undefined) ? paths : undefined;
   }
   return undefined;
+}
+
+/** `event.queryStringParameters || {}`: the object read, when the fallback is an empty one. */
+function withoutEmptyFallback(e: ts.Expression): ts.Expression {
+  if (
+    ts.isBinaryExpression(e) &&
+    (e.operatorToken.kind === ts.SyntaxKind.BarBarToken || e.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken)
+  ) {
+    const fallback = skipOuter(e.right);
+    if (ts.isObjectLiteralExpression(fallback) && fallback.properties.length === 0) return skipOuter(e.left);
+  }
+  return e;
 }
 
 /** One of the HTTP methods, in either case. */

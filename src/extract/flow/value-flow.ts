@@ -598,6 +598,10 @@ export class ValueFlow {
         const given = this.iteratedElements(decl, depth) ?? this.passed(decl.fn, decl.index, decl.path, depth, guards);
         // `context = { ...context, metricFailure }`: what the function writes to its parameter, too.
         const written = decl.path.length === 0 ? this.writtenToParameter(decl) : [];
+        // `(metrics: MetricsLogger) => …` handed to a package, or a function nothing in the project
+        // calls: an instance of the package's class its type names (library paths read that type).
+        if (given.length === 0 && written.length === 0 && decl.path.length === 0 && this.typedByPackage(decl.node))
+          return [{ expr: decl.node.name as ts.Identifier, path: [] }];
         if (written.length === 0) return given;
         const outer = this.writeGuards.get(decl.fn);
         this.writeGuards.set(decl.fn, guards);
@@ -630,6 +634,14 @@ export class ValueFlow {
       default:
         return [{ expr: use, path: [] }];
     }
+  }
+
+  private typedByPackage(param: ts.ParameterDeclaration): boolean {
+    const type = param.type;
+    if (!ts.isIdentifier(param.name) || !type || !ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName))
+      return false;
+    const decl = lookup(type.typeName.text, type);
+    return decl?.kind === 'import' && this.isPackage(decl);
   }
 
   /**
