@@ -26,7 +26,7 @@ import {
   type Declaration,
 } from '../syntax/scope.js';
 import type { CallGraph } from './call-graph.js';
-import { calledFunction, returnedValues } from '../syntax/functions.js';
+import { calledFunction, copiedParameter, returnedValues } from '../syntax/functions.js';
 import { MAX_DEPTH, STEP_BUDGET, TOO_FAR } from './limits.js';
 import { ParameterValues, type ValueWalker } from './parameters.js';
 import { assignedValues, isReassigned } from './variable-writes.js';
@@ -939,6 +939,14 @@ export class ProvenanceAnalyzer implements ValueWalker {
     return this.sources.jsonRpcMethod(at, source);
   }
 
+  /** The argument a call returns a copy of (`sanitize(data)`), when it is an identifier. */
+  private copiedArgument(call: ts.CallExpression): ts.Identifier | undefined {
+    const fn = calledFunction(call.expression, this.project);
+    const index = fn && copiedParameter(fn);
+    const arg = index !== undefined ? call.arguments[index] && skipOuter(call.arguments[index]) : undefined;
+    return arg && ts.isIdentifier(arg) ? arg : undefined;
+  }
+
   private member(e: ts.PropertyAccessExpression | ts.ElementAccessExpression, env: Env, depth: number): Bound {
     // A constant is a constant, whatever its path looks like (`KIND.message`, `config.host`).
     const constant = scalarText(this.evaluator.eval(e, env));
@@ -980,6 +988,19 @@ export class ProvenanceAnalyzer implements ValueWalker {
       // `const labels = this.getMetricsLabels(); labels.chain`: of the object the function returns.
       const init =
         decl?.kind === 'variable' && decl.isConst && decl.node.initializer && skipOuter(decl.node.initializer);
+      // `const eventData = sanitize(data); … eventData.tier`: `data.tier`, read where `eventData.tier`
+      // is (inside `case Events.DraftCompleted:`, only the callers that pass that event).
+      const original = init && ts.isCallExpression(init) ? this.copiedArgument(init) : undefined;
+      const source = original && lookup(original.text, original);
+      if (
+        decl?.kind === 'variable' &&
+        decl.path.length === 0 &&
+        source?.kind === 'parameter' &&
+        !namedAsRequest(source)
+      ) {
+        const passed = this.parameter({ ...source, path: [...source.path, e.name.text] }, e, env, depth + 1);
+        if (passed.kind !== 'unknown') return passed;
+      }
       if (
         decl?.kind === 'variable' &&
         init &&

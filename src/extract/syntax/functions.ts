@@ -113,6 +113,63 @@ export function returnedParameters(fn: ts.SignatureDeclaration): Extract<Declara
   return params;
 }
 
+/**
+ * The parameter a function returns a copy of, entry by entry (`sanitize(data)`: `const result = {};
+ * for (const [key, value] of Object.entries(data)) result[key] = clean(value); return result`): a
+ * property of what it returns is that property of what the call passes, its value cleaned.
+ */
+export function copiedParameter(fn: ts.SignatureDeclaration): number | undefined {
+  const body = (fn as ts.FunctionLikeDeclaration).body;
+  const returns = returnedValues(fn).map(skipOuter);
+  if (!body || !ts.isBlock(body) || returns.length === 0 || !returns.every(ts.isIdentifier)) return undefined;
+  const copy = (returns[0] as ts.Identifier).text;
+  if (returns.some((r) => (r as ts.Identifier).text !== copy)) return undefined;
+  const decl = lookup(copy, returns[0]);
+  const init = decl?.kind === 'variable' && decl.path.length === 0 ? decl.node.initializer : undefined;
+  if (
+    !init ||
+    !ts.isObjectLiteralExpression(skipOuter(init)) ||
+    (skipOuter(init) as ts.ObjectLiteralExpression).properties.length > 0
+  )
+    return undefined;
+  let index: number | undefined;
+  forEachDescendant(body, (node) => {
+    if (index !== undefined) return false;
+    if (node !== body && ts.isFunctionLike(node)) return false;
+    if (!ts.isForOfStatement(node) || !ts.isVariableDeclarationList(node.initializer)) return;
+    const binding = node.initializer.declarations[0]?.name;
+    const key = binding && ts.isArrayBindingPattern(binding) ? binding.elements[0] : undefined;
+    if (!key || !ts.isBindingElement(key) || !ts.isIdentifier(key.name)) return;
+    const iterated = skipOuter(node.expression);
+    if (
+      !ts.isCallExpression(iterated) ||
+      !ts.isPropertyAccessExpression(iterated.expression) ||
+      iterated.expression.getText() !== 'Object.entries' ||
+      !iterated.arguments[0] ||
+      !ts.isIdentifier(skipOuter(iterated.arguments[0]))
+    )
+      return;
+    const source = lookup((skipOuter(iterated.arguments[0]) as ts.Identifier).text, iterated);
+    if (source?.kind !== 'parameter' || source.fn !== fn || source.path.length > 0) return;
+    const keyName = key.name.text;
+    let writes = false;
+    forEachDescendant(node.statement, (n) => {
+      if (
+        ts.isBinaryExpression(n) &&
+        n.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+        ts.isElementAccessExpression(n.left) &&
+        ts.isIdentifier(n.left.expression) &&
+        n.left.expression.text === copy &&
+        ts.isIdentifier(skipOuter(n.left.argumentExpression)) &&
+        (skipOuter(n.left.argumentExpression) as ts.Identifier).text === keyName
+      )
+        writes = true;
+    });
+    if (writes) index = source.index;
+  });
+  return index;
+}
+
 /** Each body's `return` expressions, found once: value flow and metric placement ask for them again and again. */
 const returnsOf = new WeakMap<ts.Node, readonly ts.Expression[]>();
 
