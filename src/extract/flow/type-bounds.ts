@@ -2,7 +2,7 @@ import { ts } from 'ts-morph';
 import type { Bound } from '../../types.js';
 import { finite, product } from '../../model/bounds.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
-import { enumValues, staticStrings, type StaticEvaluator } from './static-eval.js';
+import { enumValues, scalarText, staticStrings, type StaticEvaluator } from './static-eval.js';
 
 const MAX_DEPTH = 8;
 
@@ -56,6 +56,8 @@ function typeValues(
     return undefined;
   }
   if (ts.isTypeReferenceNode(type) && ts.isQualifiedName(type.typeName) && ts.isIdentifier(type.typeName.left)) {
+    const inferred = zodInferred(type, project, evaluator);
+    if (inferred) return inferred;
     // `Enum.Member` as a type
     const decl = project.declarationOf(type.typeName.left);
     if (decl?.kind === 'enum') {
@@ -94,6 +96,71 @@ function typeValues(
     return result.kind === 'finite' ? result.values : undefined;
   }
   return undefined;
+}
+
+const ZOD_INFERENCE = new Set(['infer', 'input', 'output', 'TypeOf']);
+
+/**
+ * `z.infer<typeof TaskKindSchema>` where `TaskKindSchema = z.enum(['draft', 'repair'])` (or
+ * `z.nativeEnum(Kind)`, `z.literal('a')`, `z.union([z.literal('a'), …])`): the values the schema
+ * accepts. zod's own types are not read (packages are not), so its schema is read instead.
+ */
+function zodInferred(
+  type: ts.TypeReferenceNode,
+  project: ProjectIndex,
+  evaluator: StaticEvaluator,
+): string[] | undefined {
+  const name = type.typeName as ts.QualifiedName;
+  const query = type.typeArguments?.length === 1 ? unparen(type.typeArguments[0]) : undefined;
+  if (!ZOD_INFERENCE.has(name.right.text) || !query || !ts.isTypeQueryNode(query) || !ts.isIdentifier(query.exprName))
+    return undefined;
+  const decl = project.declarationOf(query.exprName);
+  const init = decl?.kind === 'variable' && decl.path.length === 0 ? decl.node.initializer : undefined;
+  return init ? zodSchemaValues(init, project, evaluator, 0) : undefined;
+}
+
+function zodSchemaValues(
+  expr: ts.Expression,
+  project: ProjectIndex,
+  evaluator: StaticEvaluator,
+  depth: number,
+): string[] | undefined {
+  if (depth > MAX_DEPTH) return undefined;
+  let call = expr;
+  while (ts.isParenthesizedExpression(call) || ts.isAsExpression(call)) call = call.expression;
+  if (!ts.isCallExpression(call) || !ts.isPropertyAccessExpression(call.expression)) return undefined;
+  const method = call.expression.name.text;
+  const [arg] = call.arguments;
+  // `.describe('…')`, `.default('draft')`: the same values (a default is one of them or adds itself).
+  if (method === 'describe' || method === 'default' || method === 'readonly' || method === 'catch') {
+    const values = zodSchemaValues(call.expression.expression, project, evaluator, depth + 1);
+    const fallback = method === 'default' && arg ? scalarText(evaluator.eval(arg)) : undefined;
+    return values && [...new Set([...values, ...(fallback === undefined ? [] : [fallback])])];
+  }
+  if (!arg) return undefined;
+  if (method === 'enum') return staticStrings(evaluator.eval(arg));
+  if (method === 'literal') {
+    const value = scalarText(evaluator.eval(arg));
+    return value === undefined ? undefined : [value];
+  }
+  if (method === 'nativeEnum' && ts.isIdentifier(skipParens(arg))) {
+    const decl = project.declarationOf(skipParens(arg) as ts.Identifier);
+    return decl?.kind === 'enum' ? [...enumValues(decl.node).values()].map(String) : undefined;
+  }
+  if (method === 'union' && ts.isArrayLiteralExpression(skipParens(arg))) {
+    const all: string[] = [];
+    for (const member of (skipParens(arg) as ts.ArrayLiteralExpression).elements) {
+      const values = zodSchemaValues(member, project, evaluator, depth + 1);
+      if (!values) return undefined;
+      all.push(...values);
+    }
+    return [...new Set(all)];
+  }
+  return undefined;
+}
+
+function skipParens(e: ts.Expression): ts.Expression {
+  return ts.isParenthesizedExpression(e) ? skipParens(e.expression) : e;
 }
 
 function unparen(type: ts.TypeNode): ts.TypeNode {
