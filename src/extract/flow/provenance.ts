@@ -715,6 +715,9 @@ export class ProvenanceAnalyzer implements ValueWalker {
         // `{ ...request, type: 'http' }.path`: the spread object's property (the last spread wins).
         const spread = [...e.properties].reverse().find(ts.isSpreadAssignment);
         if (spread) return this.pathOf(spread.expression, path.slice(i), env, depth + 1);
+        // `emit(event, { modelId, task })` read as `data.taskId`: an object written in the call, with
+        // every key named, has nothing there: the read is undefined (and nothing can add it later).
+        if (isArgumentWithNamedKeys(e)) return finite(['undefined'], `\`${key}\` is not in \`${text(e)}\``);
         return unknown(`no \`${key}\` in \`${text(e)}\``, text(e));
       }
       const value = ts.isPropertyAssignment(prop) ? prop.initializer : (prop as ts.ShorthandPropertyAssignment).name;
@@ -1161,4 +1164,13 @@ function parsedUrl(expr: ts.Expression): boolean {
 
 function isNewUrl(e: ts.Expression): e is ts.NewExpression {
   return ts.isNewExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'URL';
+}
+
+function isArgumentWithNamedKeys(literal: ts.ObjectLiteralExpression): boolean {
+  const call = literal.parent;
+  return (
+    (ts.isCallExpression(call) || ts.isNewExpression(call)) &&
+    (call.arguments?.some((a) => a === literal) ?? false) &&
+    literal.properties.every((p) => p.name !== undefined && !ts.isComputedPropertyName(p.name))
+  );
 }
