@@ -4,7 +4,6 @@ import {
   hazardLocation,
   labelWord,
   type LabelWord,
-  placeOf,
   unboundedSources,
   union,
 } from '../../src/engine/rule-api.js';
@@ -64,12 +63,17 @@ export default defineRule({
       for (const source of unboundedSources(use.bound)) {
         if (source.category === 'raw-url' || source.category === 'literal-path') continue;
         const loc = hazardLocation(use, source.flow);
-        const key = `${placeOf(loc)}\u0000${use.label}`;
+        // Both branches of `e instanceof Error ? e.message : String(e)`: one line, one finding.
+        const key = `${loc.file}:${loc.line}\u0000${use.label}`;
         const cause = causes.get(key);
         if (!cause) causes.set(key, { loc, label: use.label, metrics: [metric], sources: [source] });
         else {
           if (!cause.metrics.includes(metric)) cause.metrics.push(metric);
-          if (!cause.sources.some((s) => s.source === source.source)) cause.sources.push(source);
+          if (cause.sources.some((s) => s.source === source.source)) continue;
+          if (loc.column < cause.loc.column) {
+            cause.loc = loc;
+            cause.sources.unshift(source);
+          } else cause.sources.push(source);
         }
       }
     }
