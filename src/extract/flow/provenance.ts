@@ -193,6 +193,10 @@ export class ProvenanceAnalyzer implements ValueWalker {
             : whole;
       // `options?.name ?? c.req.path` where every caller passes a `name`: the fallback never runs.
       if (op !== ts.SyntaxKind.AmpersandAmpersandToken && this.alwaysPassed(e.left)) return left;
+      // `request.route?.path || request.path` in a Nest interceptor: it runs inside the matched
+      // route's handler, so the route is always there and the fallback never runs.
+      if (op !== ts.SyntaxKind.AmpersandAmpersandToken && isRouteTemplateOnly(left) && inNestInterceptor(e))
+        return left;
       const right = this.of(e.right, env, depth + 1);
       // `process.env.REGION ?? 'eu'`: a setting or its default, still one value per instance.
       if (
@@ -1173,4 +1177,29 @@ function isArgumentWithNamedKeys(literal: ts.ObjectLiteralExpression): boolean {
     (call.arguments?.some((a) => a === literal) ?? false) &&
     literal.properties.every((p) => p.name !== undefined && !ts.isComputedPropertyName(p.name))
   );
+}
+
+function isRouteTemplateOnly(bound: Bound): boolean {
+  return (
+    bound.kind === 'bounded' &&
+    bound.parts.some((p) => p.source === 'route-template') &&
+    bound.parts.every((p) => p.source === 'route-template' || p.source === 'route-unmatched')
+  );
+}
+
+/** Inside `intercept()` of a class that implements Nest's `NestInterceptor`. */
+function inNestInterceptor(node: ts.Node): boolean {
+  for (let at: ts.Node | undefined = node; at; at = at.parent) {
+    if (!ts.isMethodDeclaration(at) || !ts.isIdentifier(at.name) || at.name.text !== 'intercept') continue;
+    const cls = at.parent;
+    return (
+      ts.isClassDeclaration(cls) &&
+      (cls.heritageClauses ?? []).some(
+        (h) =>
+          h.token === ts.SyntaxKind.ImplementsKeyword &&
+          h.types.some((t) => ts.isIdentifier(t.expression) && t.expression.text === 'NestInterceptor'),
+      )
+    );
+  }
+  return false;
 }
