@@ -562,7 +562,12 @@ export class MetricDefinitions {
     if (config?.k !== 'obj') return { name: undefined, props: new Map(), readable: false };
     const name =
       config.props.get('name') ?? (config.spreadParam ? { k: 'param' as const, decl: config.spreadParam } : undefined);
-    return { name, props: config.props, readable: !config.spreadParam, spreadParam: config.spreadParam };
+    return {
+      name,
+      props: config.props,
+      readable: !config.spreadParam && !config.openSpread,
+      spreadParam: config.spreadParam,
+    };
   }
 
   /** Direct definitions resolve to themselves; wrapper templates fan out to one definition per call site. */

@@ -27,7 +27,13 @@ export type Static =
   | { k: 'num'; v: number }
   | { k: 'bool'; v: boolean }
   | { k: 'arr'; items: Static[] }
-  | { k: 'obj'; props: Map<string, Static>; spreadParam?: ts.ParameterDeclaration }
+  | {
+      k: 'obj';
+      props: Map<string, Static>;
+      spreadParam?: ts.ParameterDeclaration;
+      /** A spread of something obslint cannot read (`{ ...loadDefaults(), name }`): other keys may be there. */
+      openSpread?: true;
+    }
   /**
    * Depends on a parameter of an enclosing function that no call site binds here, or on the
    * element a `for (const x of items)` loop binds (a `VariableDeclaration`).
@@ -364,6 +370,7 @@ export class StaticEvaluator {
   private object(e: ts.ObjectLiteralExpression, env: Env, depth: number): Static {
     const props = new Map<string, Static>();
     let spreadParam: ts.ParameterDeclaration | undefined;
+    let openSpread = false;
     for (const prop of e.properties) {
       if (ts.isPropertyAssignment(prop)) {
         const key = this.keyOf(prop.name, env, depth + 1);
@@ -373,11 +380,15 @@ export class StaticEvaluator {
       } else if (ts.isSpreadAssignment(prop)) {
         const spread = this.eval(prop.expression, env, depth + 1);
         if (spread.k === 'obj') spread.props.forEach((v, k) => props.set(k, v));
-        // `{ ...config, registers }` in a wrapper: the keys come from whoever calls it.
+        // `{ ...config, registers }` in a wrapper: the keys come from whoever calls it (and from
+        // whoever calls the wrapper that spread its own parameter into `config`).
         if (spread.k === 'param' && ts.isParameter(spread.decl)) spreadParam = spread.decl;
+        else if (spread.k === 'obj' && spread.spreadParam) spreadParam = spread.spreadParam;
+        if ((spread.k === 'obj' && spread.openSpread) || (spread.k !== 'obj' && spread.k !== 'param'))
+          openSpread = true;
       }
     }
-    return { k: 'obj', props, spreadParam };
+    return openSpread ? { k: 'obj', props, spreadParam, openSpread } : { k: 'obj', props, spreadParam };
   }
 
   private identifier(id: ts.Identifier, env: Env, depth: number): Static {
