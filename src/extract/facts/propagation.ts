@@ -5,7 +5,15 @@ import { clientCall, httpClientNames, messagingClientsOf, moduleOf, type ClientC
 import { GrpcClients, usesGrpc, type GrpcCall } from '../libraries/grpc.js';
 import { calleeName, type ProjectIndex } from '../syntax/project-index.js';
 import type { DeployedTracing } from '../syntax/module-resolver.js';
-import { enclosingFunction, lookup, propertyKey, propertyName, requiredModule, skipOuter } from '../syntax/scope.js';
+import {
+  enclosingClassLike,
+  enclosingFunction,
+  lookup,
+  propertyKey,
+  propertyName,
+  requiredModule,
+  skipOuter,
+} from '../syntax/scope.js';
 import { groupBy } from '../../util/group.js';
 import { table } from '../../util/table.js';
 import { compareStrings } from '../../util/paths.js';
@@ -694,7 +702,7 @@ export function outboundCalls(
       client: found.client,
       direction: found.direction,
       loc,
-      host: rpc ? rpcHost(rpc) : hostOf(call),
+      host: rpc ? rpcHost(rpc) : (hostOf(call) ?? builtUrlHost(call, project)),
       package: scope.key,
     };
     if (rpc) outbound.service = rpc.service;
@@ -745,6 +753,59 @@ function hostOf(call: ts.CallExpression | ts.NewExpression): string | undefined 
     if (ts.isIdentifier(start)) host = literalHost(constantInitializer(start));
   }
   return host ?? instanceHost(call);
+}
+
+/**
+ * The host a URL the project builds from constants starts with, followed through variables,
+ * imports and class fields: `fetch(\`${this.SO_API_URL}?page=${page}\`)` where the field is
+ * `'https://api.stackexchange.com/2.3/tags'`, `fetch(GITHUB_LINGUIST_URL)` imported from a
+ * constants module, `const url = \`${BASE}/search\`; fetch(url)`.
+ */
+function builtUrlHost(call: ts.CallExpression | ts.NewExpression, project: ProjectIndex): string | undefined {
+  const first = call.arguments?.[0];
+  const start = first && urlStart(first, project, 0);
+  const match = start && /^https?:\/\/([^/:?#$]+)/i.exec(start);
+  return match ? match[1].toLowerCase() : undefined;
+}
+
+/** The literal text a URL expression starts with, where constants say it. */
+function urlStart(expr: ts.Expression, project: ProjectIndex, depth: number): string | undefined {
+  if (depth > 6) return undefined;
+  const e = skipOuter(expr);
+  if (ts.isStringLiteralLike(e)) return e.text;
+  if (ts.isTemplateExpression(e))
+    return e.head.text !== '' ? e.head.text : urlStart(e.templateSpans[0].expression, project, depth + 1);
+  if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken)
+    return urlStart(e.left, project, depth + 1);
+  if (ts.isNewExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'URL') {
+    const [path, base] = e.arguments ?? [];
+    return (path && urlStart(path, project, depth + 1)) ?? (base && urlStart(base, project, depth + 1));
+  }
+  // `url.toString()`, `url.href` of a URL built from constants.
+  if (
+    ts.isCallExpression(e) &&
+    propertyName(e.expression) === 'toString' &&
+    ts.isPropertyAccessExpression(e.expression)
+  )
+    return urlStart(e.expression.expression, project, depth + 1);
+  if (ts.isPropertyAccessExpression(e) && e.name.text === 'href') return urlStart(e.expression, project, depth + 1);
+  if (ts.isIdentifier(e)) {
+    const decl = project.declarationOf(e);
+    return decl?.kind === 'variable' && decl.isConst && decl.path.length === 0 && decl.node.initializer
+      ? urlStart(decl.node.initializer, project, depth + 1)
+      : undefined;
+  }
+  // `this.SO_API_URL`: a field the class initializes with a constant and never assigns again.
+  if (ts.isPropertyAccessExpression(e) && skipOuter(e.expression).kind === ts.SyntaxKind.ThisKeyword) {
+    const cls = enclosingClassLike(e);
+    const field = cls?.members.find(
+      (m): m is ts.PropertyDeclaration =>
+        ts.isPropertyDeclaration(m) && ts.isIdentifier(m.name) && m.name.text === e.name.text,
+    );
+    const readonly = field?.modifiers?.some((m) => m.kind === ts.SyntaxKind.ReadonlyKeyword);
+    return field?.initializer && readonly ? urlStart(field.initializer, project, depth + 1) : undefined;
+  }
+  return undefined;
 }
 
 /**
