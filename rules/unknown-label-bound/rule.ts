@@ -14,7 +14,7 @@ export default defineRule({
   id: 'unknown-label-bound',
   meta: {
     description:
-      "obslint cannot bound a label's values and, with defaults.unknownLabelBound assumed, the metric is over its budget (or its uses cannot be seen). Says how to bound it.",
+      "obslint cannot bound a label's values and, with defaults.unknownLabelBound assumed, the metric is over its budget; a metric whose uses it cannot see is a note unless over budget. Says how to bound it.",
     defaultSeverity: 'warn',
     scope: 'project',
     messages: {
@@ -171,8 +171,17 @@ export default defineRule({
     const reportedLost = lost.filter((l) => l.messageId !== 'unused' || firstCopies.get(twinKey(l.def)) === l.def.loc);
     for (const group of groupBy(reportedLost, (l) => l.key).values()) {
       const [first, ...rest] = [...group].sort((a, b) => compareLocations(a.def.loc, b.def.loc));
+      // Within budget even with the assumed values, a metric obslint sees no use of says where the
+      // analysis stopped, not that anything is wrong: a note, unless every assumption is to be reported.
+      const note = !group.some((l) => reportsValue(l.def));
       if (rest.length === 0) {
-        ctx.report({ messageId: first.messageId, data: first.data, loc: first.def.loc, metric: first.def.name });
+        ctx.report({
+          messageId: first.messageId,
+          data: first.data,
+          loc: first.def.loc,
+          metric: first.def.name,
+          ...(note ? { note } : {}),
+        });
         continue;
       }
       const places = new Set(group.map((l) => l.data.line)).size;
@@ -187,6 +196,7 @@ export default defineRule({
         loc: first.def.loc,
         metric: first.def.name,
         related: rest.slice(0, 20).map((l) => ({ loc: l.def.loc, message: `\`${l.def.name}\`` })),
+        ...(note ? { note } : {}),
       });
     }
     // The labels of one metric (or of the same metrics) that one file cannot bound are one finding:
