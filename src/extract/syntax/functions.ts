@@ -122,8 +122,8 @@ export function copiedParameter(fn: ts.SignatureDeclaration): number | undefined
   const body = (fn as ts.FunctionLikeDeclaration).body;
   const returns = returnedValues(fn).map(skipOuter);
   if (!body || !ts.isBlock(body) || returns.length === 0 || !returns.every(ts.isIdentifier)) return undefined;
-  const copy = (returns[0]).text;
-  if (returns.some((r) => (r).text !== copy)) return undefined;
+  const copy = returns[0].text;
+  if (returns.some((r) => r.text !== copy)) return undefined;
   const decl = lookup(copy, returns[0]);
   const init = decl?.kind === 'variable' && decl.path.length === 0 ? decl.node.initializer : undefined;
   if (
