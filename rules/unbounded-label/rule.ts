@@ -68,7 +68,7 @@ export default defineRule({
         const cause = causes.get(key);
         if (!cause) causes.set(key, { loc, label: use.label, metrics: [metric], sources: [source] });
         else {
-          if (!cause.metrics.includes(metric)) cause.metrics.push(metric);
+          if (!cause.metrics.some((m) => m.name === metric.name)) cause.metrics.push(metric);
           if (cause.sources.some((s) => s.source === source.source)) continue;
           if (loc.column < cause.loc.column) {
             cause.loc = loc;
