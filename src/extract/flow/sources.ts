@@ -239,6 +239,20 @@ export function categoryOfName(name: string): UnboundedCategory | undefined {
   return undefined;
 }
 
+/**
+ * `blockHash`, `tx_hash`, `receipt.transactionHash`, and `hash` read from a block, a header or a
+ * transaction (`latest.hash`, `block.header.hash`): a new value with every block or transaction.
+ */
+function chainHash(name: string, node: ts.Node): boolean {
+  if (/^(block|parent|tx|transaction|receipt|log)_?hash$/i.test(name)) return true;
+  if (name !== 'hash' || !ts.isPropertyAccessExpression(node)) return false;
+  const held = skipOuter(node.expression);
+  const owner = ts.isIdentifier(held) ? held.text : propertyName(held);
+  return (
+    owner !== undefined && /^(latest|head|header|block|tx|transaction|receipt|parent)(Header|Block)?$/i.test(owner)
+  );
+}
+
 /** Objects holding a deployment's configuration, read at start-up: one value per instance. */
 const CONFIG_NAMES =
   /^(config|conf|cfg|configuration|appConfig|serviceConfig|globalConfig|settings|configService|nconf)$/;
@@ -661,6 +675,11 @@ export class KnownSources {
   }
 
   byName(name: string, node: ts.Node): Bound | undefined {
+    const hashed = chainHash(name, node);
+    if (hashed)
+      return unbounded('id', 'a block or transaction hash', text(node), [
+        this.step(node, `\`${text(node)}\` is a block or transaction hash, one per block or transaction`),
+      ]);
     const category = categoryOfName(name);
     if (!category) return undefined;
     // `region.id`, `model.id`: the id of something a service has few of, as `regionId` is.
