@@ -16,6 +16,7 @@ import {
   type Declaration,
 } from '../syntax/scope.js';
 import { forEachDescendant } from '../syntax/walk.js';
+import { calledFunction } from '../syntax/functions.js';
 
 export const REQUEST_ROOTS = new Set([
   'req',
@@ -527,6 +528,7 @@ export class KnownSources {
         // input the schema accepts gets past the handler's check, and the value's type says what that is.
         if (
           validatedIn(node, names.slice(0, inputIndex + 1)) ||
+          this.validatedBeforeHandler(node, names[inputIndex]) ||
           this.typedBySchema(root, names[inputIndex], node) ||
           this.foundByLookup(node, names)
         )
@@ -573,6 +575,47 @@ export class KnownSources {
     return unbounded('request-input', 'request input', source, [
       this.step(node, `\`${source}\` is the method a JSON-RPC request names, which the client chooses`),
     ]);
+  }
+
+  /**
+   * `router.post('/process', auth, validateProcessImageInput, processImage)`: a middleware registered
+   * before the handler checks `req.body` against a schema and refuses what fails, so the handler
+   * only sees what the schema accepts (its type, where obslint can read one, bounds it).
+   */
+  private validatedBeforeHandler(node: ts.Node, input: string): boolean {
+    const handler = enclosingFunction(node);
+    if (!handler) return false;
+    let known = this.checkedBefore.get(handler);
+    if (!known) this.checkedBefore.set(handler, (known = new Map()));
+    let answer = known.get(input);
+    if (answer === undefined) known.set(input, (answer = this.checkedByMiddleware(handler, input)));
+    return answer;
+  }
+
+  private readonly checkedBefore = new Map<ts.SignatureDeclaration, Map<string, boolean>>();
+
+  private checkedByMiddleware(handler: ts.SignatureDeclaration, input: string): boolean {
+    const registrations =
+      ts.isCallExpression(handler.parent) && handler.parent.arguments.includes(handler as ts.Expression)
+        ? [handler.parent]
+        : [...ROUTE_METHODS].flatMap((method) =>
+            (this.project.callsByName.get(method) ?? []).filter(
+              (call): call is ts.CallExpression =>
+                ts.isCallExpression(call) &&
+                call.arguments.some((a) => !ts.isStringLiteralLike(a) && calledFunction(a, this.project) === handler),
+            ),
+          );
+    return registrations.some((call) => {
+      if (!ROUTE_METHODS.has(propertyName(call.expression) ?? '')) return false;
+      const at = call.arguments.findIndex(
+        (a) => a === handler || (!ts.isStringLiteralLike(a) && calledFunction(a, this.project) === handler),
+      );
+      return call.arguments.slice(0, Math.max(at, 0)).some((a) => {
+        const middleware = ts.isStringLiteralLike(a) ? undefined : calledFunction(a, this.project);
+        const request = middleware?.parameters[0]?.name;
+        return request !== undefined && ts.isIdentifier(request) && validatesIn(middleware!, [request.text, input]);
+      });
+    });
   }
 
   /** `this.constructor.name`: the name of the class, or of one of the project's classes extending it. */
@@ -765,7 +808,12 @@ const RETURNING_CHECKS = new Set(['validate', 'validateAsync', 'safeParse', 'saf
  */
 function validatedIn(node: ts.Node, input: readonly string[]): boolean {
   const fn = enclosingFunction(node);
-  const body = fn && (fn as ts.FunctionLikeDeclaration).body;
+  return fn !== undefined && validatesIn(fn, input);
+}
+
+/** Whether a function checks `input` against a schema and refuses (throws, returns) what fails. */
+function validatesIn(fn: ts.SignatureDeclaration, input: readonly string[]): boolean {
+  const body = (fn as ts.FunctionLikeDeclaration).body;
   if (!body) return false;
   const same = (e: ts.Expression): boolean => chain(e)?.names.join('.') === input.join('.');
   let validated = false;
