@@ -537,6 +537,8 @@ export class KnownSources {
         if (allowed) return finite(allowed, `values the route's schema allows for \`${source}\``);
         return unbounded('request-input', 'request input', source, [this.step(node, `\`${source}\` is request input`)]);
       }
+      // `ctx.state.route.path`: what the application stored beside the request, its own value.
+      if (appState > 0) return undefined;
       // `req.method`, `ctx.request.method` (but `req.params.method` is request input, above).
       if (last === 'method' && names.length <= 3) return httpMethod();
       // `req.path` in `app.get('/l3', (req, res) => …)`: the one path that handler serves (the query
