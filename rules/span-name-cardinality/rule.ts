@@ -110,7 +110,9 @@ export default defineRule({
       if (!def.nameBound) continue;
       const named = def.nameLoc ?? def.via?.loc ?? def.loc;
       for (const source of unboundedSources(def.nameBound)) {
-        const loc = hazardLocation({ loc: named }, source.flow);
+        // Through a helper (`metric.putMetric(\`SOURCE_${header}\`)` reaching the helper's own call):
+        // where the value enters the caller's code, not the helper's line every caller shares.
+        const loc = def.via && source.flow[0] ? source.flow[0].loc : hazardLocation({ loc: named }, source.flow);
         const key = ['metric', placeOf(loc), source.origin ?? source.source].join('\u0000');
         add(key, namedAt(named, source.flow), () => ({
           messageId: 'metric',

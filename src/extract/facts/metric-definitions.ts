@@ -616,7 +616,7 @@ export class MetricDefinitions {
       if (invoked) return invoked;
     }
     // A wrapper's body is not a metric of its own: each call site is (none seen: nothing to list),
-    // but a StatsD call is one wherever it is. A call site whose name still depends on its own
+    // but a StatsD or CloudWatch call is one wherever it is. A call site whose name still depends on its own
     // caller, none of which obslint sees, is one metric with a partly known name (`indexer_ok_{networkIdentifier}`).
     if (calls.length === 0) return depth === 0 && !recordsWhereCalled(creation) ? [] : [creation];
     const byMethodName = isMethodLike(fn);
@@ -1031,8 +1031,13 @@ export class MetricDefinitions {
     const name = config.name ? scalarText(config.name) : undefined;
     // A metric declared as an element of a constant array is defined where the element names it.
     const loc = this.project.location(creation.entry?.key ?? namedAt(creation.element?.node) ?? namingLine(site));
-    // Get-or-create by name: a further call gets the metric the first one registered.
-    const getOrCreate = wrapper?.spec.getOrCreate === true || guard !== undefined;
+    // Get-or-create by name: a further call gets the metric the first one registered. A StatsD or
+    // CloudWatch call records under its name: nothing is registered, whoever declares the wrapper.
+    const getOrCreate =
+      wrapper?.spec.getOrCreate === true ||
+      wrapper?.spec.library === 'statsd' ||
+      wrapper?.spec.library === 'cloudwatch' ||
+      guard !== undefined;
     const existing = getOrCreate && name !== undefined ? this.byName.get(name) : undefined;
     // `incCounter(name, labels)`: a use of the metric registered under that name, if any.
     if (wrapper?.spec.recordsOnly) {
@@ -1488,7 +1493,7 @@ function callsOfResult(made: ts.CallExpression, project: ProjectIndex): ts.CallE
  * there is one metric per value, not the body of a helper whose callers name the metrics.
  */
 function recordsWhereCalled(creation: Creation): boolean {
-  return creation.library === 'statsd';
+  return creation.library === 'statsd' || creation.library === 'cloudwatch';
 }
 
 /** `stats` declared as `const { stats } = …` (or `{ stats: stats }`): read from a property of its own name. */

@@ -92,6 +92,16 @@ const REQUEST_INPUT_PROPS = new Set([
   'multiValueHeaders',
 ]);
 
+/** What an API Gateway event (a Lambda handler's `event`) carries from the client. */
+const API_GATEWAY_INPUT = new Set([
+  'headers',
+  'multiValueHeaders',
+  'queryStringParameters',
+  'multiValueQueryStringParameters',
+  'pathParameters',
+  'body',
+]);
+
 /** Where an application keeps its own values beside a request: koa's `ctx.state`, express's `res.locals`. */
 const APPLICATION_STATE = new Set(['state', 'locals']);
 
@@ -516,7 +526,12 @@ export class KnownSources {
       names.some((n) => n === 'routeSchema' || n === 'schema' || n === 'routeOptions' || n === 'routeConfig')
     )
       return this.routeOperation(node);
-    const requestRoot = REQUEST_ROOTS.has(root) || names.includes('req') || names.includes('request');
+    const requestRoot =
+      REQUEST_ROOTS.has(root) ||
+      names.includes('req') ||
+      names.includes('request') ||
+      // `params.event.headers['x-app-version']`: an API Gateway event handed on inside an object.
+      names.some((n, i) => n === 'event' && i > 0 && API_GATEWAY_INPUT.has(names[i + 1]));
     if (requestRoot) {
       // What the application keeps beside the request (koa's `ctx.state`, express's `res.locals`) is its own.
       const appState = names.findIndex((n, i) => i > 0 && APPLICATION_STATE.has(n));
