@@ -122,6 +122,7 @@ export type UnboundedCategory =
   | 'uuid'
   | 'timestamp'
   | 'sequence'
+  | 'hash'
   | 'error-message'
   | 'serialized'
   | 'random'

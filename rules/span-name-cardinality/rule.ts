@@ -25,6 +25,7 @@ const REASON: Record<string, string> = {
   uuid: 'a generated id',
   timestamp: 'a timestamp',
   sequence: 'a sequence number',
+  hash: 'a block or transaction hash',
   'error-message': 'an error message',
   serialized: 'serialized data',
   random: 'a random value',

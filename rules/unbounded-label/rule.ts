@@ -2,6 +2,7 @@ import {
   DEFAULT_UNBOUNDED_NAMES,
   defineRule,
   hazardLocation,
+  isInfoMetric,
   labelWord,
   type LabelWord,
   unboundedSources,
@@ -20,6 +21,7 @@ const FIX: Partial<Record<UnboundedCategory, string>> = {
   timestamp: 'drop the label: time belongs in the sample, not in a label',
   sequence:
     'drop the label: a block height, nonce or sequence number takes a new value with every block or message; record it on a span or log line',
+  hash: 'drop the label: a block or transaction hash takes a new value with every block or transaction; record it on a span or log line',
   'error-message':
     "label with a bounded error class (map errors onto a union such as `'timeout' | 'refused' | 'other'`) and log the message",
   serialized: 'label with one bounded field instead of serialized data',
@@ -62,6 +64,8 @@ export default defineRule({
       if (budgetedLabel(ctx.config, metric.name, use.label) || isDropped(ctx.estimate(metric.id), use.label)) continue;
       for (const source of unboundedSources(use.bound)) {
         if (source.category === 'raw-url' || source.category === 'literal-path') continue;
+        // `merge_block_details{terminalBlockHash}`: the one block an info metric describes.
+        if (source.category === 'hash' && isInfoMetric(metric)) continue;
         const loc = hazardLocation(use, source.flow);
         // Both branches of `e instanceof Error ? e.message : String(e)`: one line, one finding.
         const key = `${loc.file}:${loc.line}\u0000${use.label}`;

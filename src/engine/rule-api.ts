@@ -5,6 +5,7 @@
 export { defineRule, hazardLocation, type AnyRule, type Report, type Rule, type RuleContext } from './define-rule.js';
 export { unboundedSources, union } from '../model/bounds.js';
 export { hostMatches, isInternalHost } from '../model/hosts.js';
+export { isInfoMetric } from '../model/info-metric.js';
 export { INSTRUMENTATION_FOR, WEB_INSTRUMENTATION_FOR } from '../model/instrumentation.js';
 export { isPositionalMismatch, isRejected, undeclaredLabels } from '../model/label-calls.js';
 export { DEFAULT_UNBOUNDED_NAMES, labelWord, type LabelWord } from '../model/label-names.js';

@@ -1,6 +1,7 @@
 import { budgetedLabel } from './budget.js';
 import type { ResolvedConfig } from '../config/types.js';
-import { union } from '../model/bounds.js';
+import { union, unboundedSources } from '../model/bounds.js';
+import { isInfoMetric } from '../model/info-metric.js';
 import { groupByMetric } from '../util/group.js';
 import { isPositionalMismatch } from '../model/label-calls.js';
 import { viewMatches } from '../model/views.js';
@@ -199,6 +200,13 @@ function labelEstimate(
         values: bound.values.length > 0 ? bound.values : undefined,
       };
     case 'unbounded':
+      if (isInfoMetric(def) && unboundedSources(bound).every((s) => s.category === 'hash'))
+        return {
+          label,
+          count: 1,
+          kind: 'bounded',
+          reason: `${bound.reason}, on an info metric: the one block or transaction it describes`,
+        };
       return { label, count: 'unbounded', kind: 'unbounded', reason: bound.reason };
     case 'unknown':
       if (isInfoMetric(def))
@@ -215,17 +223,6 @@ function labelEstimate(
         reason: `${bound.reason}: assumed ${config.defaults.unknownLabelBound} (defaults.unknownLabelBound)`,
       };
   }
-}
-
-/**
- * An info metric (`*_info`, a gauge: OpenMetrics' Info type, `build_info`, `version_info`) exposes
- * text about the running process that does not change while it runs: a label value obslint cannot
- * follow there is one value per instance, as `process.env.X` is. A value obslint knows to be
- * unbounded (a request's URL) is still unbounded.
- */
-function isInfoMetric(def: MetricDef): boolean {
-  // `${app}_version_info`: the constant end of a name built at run time says it too.
-  return def.kind === 'gauge' && /(^|[._])info$/.test(def.name);
 }
 
 function seriesPerChild(def: MetricDef): { count: number; reason: string } {

@@ -155,6 +155,7 @@ export const CATEGORY_TEXT: Record<UnboundedCategory, string> = {
   uuid: 'a generated unique id, unbounded',
   timestamp: 'a timestamp, unbounded',
   sequence: 'a sequence number (block height, nonce), unbounded',
+  hash: 'a block or transaction hash, unbounded',
   'error-message': 'an error message, unbounded',
   serialized: 'serialized data, unbounded',
   random: 'a random value, unbounded',

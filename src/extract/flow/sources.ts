@@ -603,7 +603,7 @@ export class KnownSources {
     const handler = enclosingFunction(node);
     if (!handler) return false;
     let known = this.checkedBefore.get(handler);
-    if (!known) this.checkedBefore.set(handler, (known = new Map()));
+    if (!known) this.checkedBefore.set(handler, (known = new Map<string, boolean>()));
     let answer = known.get(input);
     if (answer === undefined) known.set(input, (answer = this.checkedByMiddleware(handler, input)));
     return answer;
@@ -737,7 +737,7 @@ export class KnownSources {
   byName(name: string, node: ts.Node): Bound | undefined {
     const hashed = chainHash(name, node);
     if (hashed)
-      return unbounded('id', 'a block or transaction hash', text(node), [
+      return unbounded('hash', 'a block or transaction hash', text(node), [
         this.step(node, `\`${text(node)}\` is a block or transaction hash, one per block or transaction`),
       ]);
     const category = categoryOfName(name);
