@@ -59,6 +59,7 @@ import type { TypeOracle } from './type-oracle.js';
 import { isInjected, type ValueFlow } from './value-flow.js';
 import { subscriptionsFor } from '../libraries/kafkajs.js';
 import { GRPC_STATUS_NAMES, isGrpcStatusEnum } from '../libraries/grpc.js';
+import { inNestInterceptor } from '../libraries/web-frameworks.js';
 
 /** Array methods that add elements in place. */
 /** Parts of a parsed URL that name its server, not the resource. */
@@ -1185,21 +1186,4 @@ function isRouteTemplateOnly(bound: Bound): boolean {
     bound.parts.some((p) => p.source === 'route-template') &&
     bound.parts.every((p) => p.source === 'route-template' || p.source === 'route-unmatched')
   );
-}
-
-/** Inside `intercept()` of a class that implements Nest's `NestInterceptor`. */
-function inNestInterceptor(node: ts.Node): boolean {
-  for (let at: ts.Node | undefined = node; at; at = at.parent) {
-    if (!ts.isMethodDeclaration(at) || !ts.isIdentifier(at.name) || at.name.text !== 'intercept') continue;
-    const cls = at.parent;
-    return (
-      ts.isClassDeclaration(cls) &&
-      (cls.heritageClauses ?? []).some(
-        (h) =>
-          h.token === ts.SyntaxKind.ImplementsKeyword &&
-          h.types.some((t) => ts.isIdentifier(t.expression) && t.expression.text === 'NestInterceptor'),
-      )
-    );
-  }
-  return false;
 }
