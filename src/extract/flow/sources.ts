@@ -27,6 +27,8 @@ export const REQUEST_ROOTS = new Set([
   'event',
   'incomingMessage',
   'httpRequest',
+  // An Apollo Server plugin's hook argument: the GraphQL request and what it resolved to.
+  'requestContext',
 ]);
 
 const AMBIGUOUS_ROOTS = new Set(['c', 'context', 'ctx', 'event']);
@@ -205,7 +207,7 @@ export const MATH_PASSTHROUGH = new Set(['floor', 'ceil', 'round', 'trunc', 'abs
 
 /** Ids of things a service has few of: routes, operations, rules, types, regions, its own instances. */
 const BOUNDED_ID_WORDS = new Set(
-  'route operation op rule type kind schema region zone provider channel method status state error reason locale currency country plan tier feature flag metric model queue topic protocol worker thread shard partition core cpu bucket table collection category service cluster pool chain network net market pair template instance replica'.split(
+  'route operation op rule type kind schema region zone provider channel method status state error reason locale currency country plan tier feature flag metric model queue topic protocol worker thread shard partition core cpu bucket table collection category service cluster pool chain network net market pair template instance replica warehouse datacenter'.split(
     ' ',
   ),
 );
@@ -516,7 +518,8 @@ export class KnownSources {
       ]);
     if (names.length === 3 && root === 'this' && names[1] === 'constructor' && last === 'name')
       return this.className(node);
-    if (names.length === 2 && root === 'operation' && last === 'operation')
+    // `operation.operation`, `requestContext.operation.operation`: the parsed operation's type.
+    if (names.length >= 2 && names[names.length - 2] === 'operation' && last === 'operation')
       return finite(GRAPHQL_OPERATION_TYPES, 'GraphQL operation type');
     // `err.constructor.name` of a caught error: one of the error classes a program throws.
     if (names.length === 3 && ERROR_ROOTS.test(root) && names[1] === 'constructor' && last === 'name')
