@@ -615,28 +615,47 @@ export class KnownSources {
   private readonly checkedBefore = new Map<ts.SignatureDeclaration, Map<string, boolean>>();
 
   private checkedByMiddleware(handler: ts.SignatureDeclaration, input: string): boolean {
-    const registrations =
-      ts.isCallExpression(handler.parent) && handler.parent.arguments.includes(handler as ts.Expression)
-        ? [handler.parent]
-        : [...ROUTE_METHODS].flatMap((method) =>
-            (this.project.callsByName.get(method) ?? []).filter(
-              (call): call is ts.CallExpression =>
-                ts.isCallExpression(call) &&
-                call.arguments.some((a) => !ts.isStringLiteralLike(a) && calledFunction(a, this.project) === handler),
-            ),
-          );
+    const inline = ts.isCallExpression(handler.parent) && handler.parent.arguments.includes(handler as ts.Expression);
+    const registrations = inline ? [handler.parent] : (this.handlersRegistered().get(handler) ?? []);
     return registrations.some((call) => {
       if (!ROUTE_METHODS.has(propertyName(call.expression) ?? '')) return false;
-      const at = call.arguments.findIndex(
-        (a) => a === handler || (!ts.isStringLiteralLike(a) && calledFunction(a, this.project) === handler),
-      );
-      return call.arguments.slice(0, Math.max(at, 0)).some((a) => {
-        const middleware = ts.isStringLiteralLike(a) ? undefined : calledFunction(a, this.project);
+      const handlers = call.arguments.map((a) => (a === handler ? handler : this.handlerOf(a)));
+      return handlers.slice(0, Math.max(handlers.indexOf(handler), 0)).some((middleware) => {
         const request = middleware?.parameters[0]?.name;
         return request !== undefined && ts.isIdentifier(request) && validatesIn(middleware!, [request.text, input]);
       });
     });
   }
+
+  /** A route registration's argument as the function it names (`processImage`, `validators.body`). */
+  private handlerOf(arg: ts.Expression): ts.SignatureDeclaration | undefined {
+    return ts.isIdentifier(arg) || ts.isPropertyAccessExpression(arg) ? calledFunction(arg, this.project) : undefined;
+  }
+
+  /**
+   * Each named function registered on a route (`router.post('/x', validate, handler)`), with the
+   * registrations: found once, over the calls whose first argument is a path.
+   */
+  private handlersRegistered(): Map<ts.SignatureDeclaration, ts.CallExpression[]> {
+    if (this.registered) return this.registered;
+    const registered = new Map<ts.SignatureDeclaration, ts.CallExpression[]>();
+    for (const method of ROUTE_METHODS)
+      for (const call of this.project.callsByName.get(method) ?? []) {
+        const [path, ...rest] = call.arguments ?? [];
+        if (!ts.isCallExpression(call) || !path || !ts.isStringLiteralLike(path) || !path.text.startsWith('/'))
+          continue;
+        for (const arg of rest) {
+          const fn = this.handlerOf(arg);
+          if (!fn) continue;
+          const calls = registered.get(fn);
+          if (calls) calls.push(call);
+          else registered.set(fn, [call]);
+        }
+      }
+    return (this.registered = registered);
+  }
+
+  private registered?: Map<ts.SignatureDeclaration, ts.CallExpression[]>;
 
   /** `this.constructor.name`: the name of the class, or of one of the project's classes extending it. */
   private className(node: ts.Node): Bound | undefined {

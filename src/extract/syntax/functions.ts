@@ -119,6 +119,13 @@ export function returnedParameters(fn: ts.SignatureDeclaration): Extract<Declara
  * property of what it returns is that property of what the call passes, its value cleaned.
  */
 export function copiedParameter(fn: ts.SignatureDeclaration): number | undefined {
+  if (!copies.has(fn)) copies.set(fn, copyOf(fn));
+  return copies.get(fn);
+}
+
+const copies = new WeakMap<ts.SignatureDeclaration, number | undefined>();
+
+function copyOf(fn: ts.SignatureDeclaration): number | undefined {
   const body = (fn as ts.FunctionLikeDeclaration).body;
   const returns = returnedValues(fn).map(skipOuter);
   if (!body || !ts.isBlock(body) || returns.length === 0 || !returns.every(ts.isIdentifier)) return undefined;
