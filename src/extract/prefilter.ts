@@ -30,7 +30,7 @@ const METRIC_WORDS = new RegExp(
     // A StatsD client by its holder's name: `statsd.increment(`, `global.statsClient.gauge(`, `this.dogstatsd.timing(`,
     // `this.datadogService.increment(` (a loose net: a prefilter only decides what is parsed).
     // The method first, its holder looked back for (three times faster on 16k files than the holder first).
-    /(?:increment|decrement|gauge|histogram|distribution|timing|endTiming)(?<=(?:[mM]etrics|[sS]tats[dD]?|[dD]atadog)(?:Client|Service)?\s*\??\.\s*(?:increment|decrement|gauge|histogram|distribution|timing|endTiming))\s*\(/,
+    /(?:increment|decrement|incr|decr|gauge|histogram|distribution|timing|endTiming)(?<=(?:[mM]etrics|[sS]tats[dD]?|[dD]atadog)(?:Client|Service)?\s*\??\.\s*(?:increment|decrement|incr|decr|gauge|histogram|distribution|timing|endTiming))\s*\(/,
     /\.labels\s*\(|\.(inc|dec|observe|startTimer)\s*\(|\b(Counter|Gauge|Histogram|Summary)\b/,
   ]
     .map((r) => r.source)

@@ -8,12 +8,14 @@ import { propertyName, skipOuter } from '../syntax/scope.js';
  * recognised by the property that holds it and StatsD's method names, and only in a project that
  * imports no metrics library at all (where `metrics.increment` is far more likely something else).
  */
-const HOLDERS = new Set(['metrics', 'statsd', 'stats', 'dogstatsd']);
+const HOLDERS = new Set(['metrics', 'statsd', 'stats', 'dogstatsd', 'statsClient']);
 
 /** StatsD methods and the metric kind each records (`set`, `timer` and `unique` collide with Maps and timers). */
 const METHODS: Readonly<Record<string, MetricKind>> = {
   increment: 'counter',
   decrement: 'counter',
+  incr: 'counter',
+  decr: 'counter',
   gauge: 'gauge',
   histogram: 'histogram',
   distribution: 'histogram',
