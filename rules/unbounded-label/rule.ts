@@ -1,8 +1,10 @@
 import {
   DEFAULT_UNBOUNDED_NAMES,
   defineRule,
+  compareLocations,
   hazardLocation,
   isInfoMetric,
+  placeOf,
   labelWord,
   type LabelWord,
   unboundedSources,
@@ -28,8 +30,13 @@ const FIX: Partial<Record<UnboundedCategory, string>> = {
   random: 'drop the label: a random value is a new series every time',
 };
 
+/** More places than this where one label use's unbounded values enter: one finding at the label. */
+const MAX_ENTRY_PLACES = 3;
+
 interface Cause {
   loc: Location;
+  /** Where the values enter, when there are too many places to report each. */
+  entries?: Location[];
   label: string;
   metrics: MetricDef[];
   sources: UnboundedSource[];
@@ -62,15 +69,30 @@ export default defineRule({
       const metric = ctx.metric(use.metricId);
       // Bounded in the budget file, or dropped by an OpenTelemetry View before aggregation.
       if (budgetedLabel(ctx.config, metric.name, use.label) || isDropped(ctx.estimate(metric.id), use.label)) continue;
-      for (const source of unboundedSources(use.bound)) {
-        if (source.category === 'raw-url' || source.category === 'literal-path') continue;
-        // `merge_block_details{terminalBlockHash}`: the one block an info metric describes.
-        if (source.category === 'hash' && isInfoMetric(metric)) continue;
-        const loc = hazardLocation(use, source.flow);
+      const sources = unboundedSources(use.bound).filter(
+        (source) =>
+          source.category !== 'raw-url' &&
+          source.category !== 'literal-path' &&
+          // `merge_block_details{terminalBlockHash}`: the one block an info metric describes.
+          !(source.category === 'hash' && isInfoMetric(metric)),
+      );
+      // A helper whose callers pass ids from many places (a job queue labelled by the studio each
+      // of twenty callers names) is one design to change, at the label, with the callers related.
+      const entries = new Map(sources.map((source) => hazardLocation(use, source.flow)).map((l) => [placeOf(l), l]));
+      const collapsed = entries.size > MAX_ENTRY_PLACES;
+      for (const source of sources) {
+        const loc = collapsed ? use.loc : hazardLocation(use, source.flow);
         // Both branches of `e instanceof Error ? e.message : String(e)`: one line, one finding.
         const key = `${loc.file}:${loc.line}\u0000${use.label}`;
         const cause = causes.get(key);
-        if (!cause) causes.set(key, { loc, label: use.label, metrics: [metric], sources: [source] });
+        if (!cause)
+          causes.set(key, {
+            loc,
+            label: use.label,
+            metrics: [metric],
+            sources: [source],
+            ...(collapsed ? { entries: [...entries.values()].sort(compareLocations) } : {}),
+          });
         else {
           if (!cause.metrics.some((m) => m.name === metric.name)) cause.metrics.push(metric);
           if (cause.sources.some((s) => s.source === source.source)) continue;
@@ -81,7 +103,7 @@ export default defineRule({
         }
       }
     }
-    for (const { loc, label, metrics, sources } of causes.values()) {
+    for (const { loc, label, metrics, sources, entries } of causes.values()) {
       const [metric, ...others] = metrics;
       const [source, ...moreSources] = sources;
       ctx.report({
@@ -108,6 +130,9 @@ export default defineRule({
         label,
         flow: source.flow,
         cause: source.source,
+        ...(entries
+          ? { related: entries.slice(0, 20).map((at) => ({ loc: at, message: 'an unbounded value enters here' })) }
+          : {}),
       });
     }
     const names = new Set(ctx.options.names.map((n) => n.toLowerCase()));
