@@ -59,7 +59,7 @@ import type { TypeOracle } from './type-oracle.js';
 import { isInjected, type ValueFlow } from './value-flow.js';
 import { subscriptionsFor } from '../libraries/kafkajs.js';
 import { GRPC_STATUS_NAMES, isGrpcStatusEnum } from '../libraries/grpc.js';
-import { inNestInterceptor } from '../libraries/web-frameworks.js';
+import { inMatchedNestRoute } from '../libraries/web-frameworks.js';
 
 /** Array methods that add elements in place. */
 /** Parts of a parsed URL that name its server, not the resource. */
@@ -145,7 +145,10 @@ export class ProvenanceAnalyzer implements ValueWalker {
       return finite(['true', 'false'], 'boolean');
     if (ts.isBinaryExpression(e)) return this.binary(e, env, depth);
     if (ts.isConditionalExpression(e)) {
-      return union([this.of(e.whenTrue, env, depth + 1), this.of(e.whenFalse, env, depth + 1)])!;
+      const whenTrue = this.of(e.whenTrue, env, depth + 1);
+      // `request.route ? request.route.path : request.path` where Nest runs the code: the route matched.
+      if (isRouteTemplateOnly(whenTrue) && inMatchedNestRoute(e)) return whenTrue;
+      return union([whenTrue, this.of(e.whenFalse, env, depth + 1)])!;
     }
     if (ts.isTemplateExpression(e)) return this.sources.routeWithMount(e) ?? this.template(e, env, depth);
     if (ts.isCallExpression(e)) return this.call(e, env, depth);
@@ -194,9 +197,9 @@ export class ProvenanceAnalyzer implements ValueWalker {
             : whole;
       // `options?.name ?? c.req.path` where every caller passes a `name`: the fallback never runs.
       if (op !== ts.SyntaxKind.AmpersandAmpersandToken && this.alwaysPassed(e.left)) return left;
-      // `request.route?.path || request.path` in a Nest interceptor: it runs inside the matched
-      // route's handler, so the route is always there and the fallback never runs.
-      if (op !== ts.SyntaxKind.AmpersandAmpersandToken && isRouteTemplateOnly(left) && inNestInterceptor(e))
+      // `request.route?.path || request.path` in a Nest interceptor or guard: it runs inside the
+      // matched route's handler, so the route is always there and the fallback never runs.
+      if (op !== ts.SyntaxKind.AmpersandAmpersandToken && isRouteTemplateOnly(left) && inMatchedNestRoute(e))
         return left;
       const right = this.of(e.right, env, depth + 1);
       // `process.env.REGION ?? 'eu'`: a setting or its default, still one value per instance.
