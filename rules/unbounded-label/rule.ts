@@ -59,6 +59,8 @@ export default defineRule({
       valueShared:
         '{{word}} `{{label}}` of `{{metric}}` and {{others}} more metric{{plural}} set here takes `{{source}}` ({{what}}, unbounded){{more}}: {{fix}}',
       name: '{{word}} name `{{label}}` of `{{metric}}` promises one series per {{what}}, and obslint cannot see its values bounded: use a bounded {{word}}, or bound it in obslint.yaml (`metrics.{{metric}}.labels.{{label}}`) if it really is',
+      nameShared:
+        '{{word}} name `{{label}}` of `{{metric}}` and {{others}} more metric{{plural}} in this file promises one series per {{what}}, and obslint cannot see its values bounded: use a bounded {{word}}, or bound it in obslint.yaml (`labels.{{label}}`) if it really is',
     },
   },
   defaultOptions: { names: DEFAULT_UNBOUNDED_NAMES },
@@ -136,6 +138,8 @@ export default defineRule({
       });
     }
     const names = new Set(ctx.options.names.map((n) => n.toLowerCase()));
+    // One label name in one file (a class of gauges each labelled `url`) is one finding.
+    const named = new Map<string, { metric: MetricDef; label: string; loc: Location }[]>();
     for (const metric of ctx.catalog.metrics) {
       for (const label of metric.labelNames) {
         if (
@@ -155,15 +159,32 @@ export default defineRule({
         if (bound && bound.kind !== 'unknown') continue;
         // Every call leaves it empty: one value, whatever its name promises.
         if (ctx.estimate(metric.id).byLabel.find((l) => l.label === label)?.kind === 'never-set') continue;
-        ctx.report({
-          messageId: 'name',
-          data: { word: labelWord(metric), label, metric: metric.name, what: label.replace(/[_.]/g, ' ') },
-          // On the `labelNames` entry, the line that added the label.
-          loc: metric.labelLocs?.[label] ?? metric.loc,
-          metric: metric.name,
-          label,
-        });
+        // On the `labelNames` entry, the line that added the label.
+        const loc = metric.labelLocs?.[label] ?? metric.loc;
+        const key = `${loc.file}\u0000${label}`;
+        const group = named.get(key);
+        if (group) group.push({ metric, label, loc });
+        else named.set(key, [{ metric, label, loc }]);
       }
+    }
+    for (const group of named.values()) {
+      const [first, ...rest] = [...group].sort((a, b) => compareLocations(a.loc, b.loc));
+      const data = {
+        word: labelWord(first.metric),
+        label: first.label,
+        metric: first.metric.name,
+        what: first.label.replace(/[_.]/g, ' '),
+      };
+      ctx.report({
+        messageId: rest.length > 0 ? 'nameShared' : 'name',
+        data: rest.length > 0 ? { ...data, others: rest.length, plural: rest.length === 1 ? '' : 's' } : data,
+        loc: first.loc,
+        metric: first.metric.name,
+        label: first.label,
+        ...(rest.length > 0
+          ? { related: rest.map((r) => ({ loc: r.loc, message: `\`${r.label}\` of \`${r.metric.name}\`` })) }
+          : {}),
+      });
     }
   },
 });
