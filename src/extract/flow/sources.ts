@@ -65,6 +65,16 @@ const REQUEST_OPTIONS = /^(?:options|opts|init|requestOptions|reqOptions|request
 /** OpenTelemetry semantic-convention attributes whose value is a raw URL, its path or its query. */
 const RAW_URL_ATTRIBUTES = new Set(['http.target', 'http.url', 'url.full', 'url.path', 'url.query']);
 
+/** What an API Gateway event (a Lambda handler's `event`) carries from the client. */
+const API_GATEWAY_INPUT = [
+  'headers',
+  'multiValueHeaders',
+  'queryStringParameters',
+  'multiValueQueryStringParameters',
+  'pathParameters',
+  'body',
+];
+
 const REQUEST_INPUT_PROPS = new Set([
   'params',
   'query',
@@ -88,20 +98,7 @@ const REQUEST_INPUT_PROPS = new Set([
   'operationName',
   'variables',
   // An API Gateway event handed to a Lambda handler (`event.queryStringParameters.pair`).
-  'queryStringParameters',
-  'multiValueQueryStringParameters',
-  'pathParameters',
-  'multiValueHeaders',
-]);
-
-/** What an API Gateway event (a Lambda handler's `event`) carries from the client. */
-const API_GATEWAY_INPUT = new Set([
-  'headers',
-  'multiValueHeaders',
-  'queryStringParameters',
-  'multiValueQueryStringParameters',
-  'pathParameters',
-  'body',
+  ...API_GATEWAY_INPUT,
 ]);
 
 /** Where an application keeps its own values beside a request: koa's `ctx.state`, express's `res.locals`. */
@@ -534,7 +531,7 @@ export class KnownSources {
       names.includes('req') ||
       names.includes('request') ||
       // `params.event.headers['x-app-version']`: an API Gateway event handed on inside an object.
-      names.some((n, i) => n === 'event' && i > 0 && API_GATEWAY_INPUT.has(names[i + 1]));
+      names.some((n, i) => n === 'event' && i > 0 && API_GATEWAY_INPUT.includes(names[i + 1]));
     if (requestRoot) {
       // What the application keeps beside the request (koa's `ctx.state`, express's `res.locals`) is its own.
       const appState = names.findIndex((n, i) => i > 0 && APPLICATION_STATE.has(n));
