@@ -351,6 +351,8 @@ export interface UnreadHelper {
   callee: string;
   /** Guessed from the called name (`createTimer` → histogram), when it names one. */
   kind?: MetricKind;
+  /** Guessed from the called name too: CloudWatch's `putMetric`, StatsD's `increment`, `timing` …. */
+  library?: Library;
   name: ArgumentPath;
   help?: ArgumentPath;
   labelNames?: ArgumentPath;

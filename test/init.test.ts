@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load.js';
 import { withHeadroom } from '../src/reporters/budget.js';
 import type { RunResult } from '../src/types.js';
-import { runCli } from './helpers/cli.js';
+import { runCli, tempProject } from './helpers/cli.js';
 import { adoptionRepo } from './helpers/git.js';
 
 const STARTER = `# yaml-language-server: $schema=./node_modules/obslint/schema/obslint.schema.json
@@ -89,6 +89,38 @@ describe('obslint init', () => {
     });
     const failures = run.result.estimates.find((e) => e.metric === 'billing_payment_failures_total');
     expect(failures?.series).toBe(4);
+  });
+
+  it('stubs a CloudWatch or StatsD SDK call as a wrapper of that library, and the uncommented stub counts its metrics', async () => {
+    const dir = tempProject({
+      'package.json': '{ "name": "quotes", "private": true, "dependencies": { "@acme/router-sdk": "^4.0.0" } }\n',
+      'src/quote.ts': [
+        "import { metric, MetricLoggerUnit } from '@acme/router-sdk';",
+        'export async function quote(chainId: 1 | 10): Promise<void> {',
+        "  metric.putMetric('QUOTE_REQUESTED', 1, MetricLoggerUnit.Count);",
+        "  for (const stage of ['route', 'simulate'] as const) metric.putMetric(`QUOTE_STAGE_${stage}`, 1, MetricLoggerUnit.Count);",
+        '  metric.putMetric(`QUOTE_CHAIN_${chainId}`, 1, MetricLoggerUnit.Count);',
+        '}',
+        '',
+      ].join('\n'),
+    });
+    expect((await runCli(['init'], { cwd: dir })).code).toBe(0);
+    const file = join(dir, 'obslint.yaml');
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain(
+      '#   - { callee: "@acme/router-sdk#metric.putMetric", kind: gauge, name: 0, library: cloudwatch } # QUOTE_REQUESTED at src/quote.ts:3',
+    );
+    writeFileSync(file, text.replace('# wrappers:\n#   - ', 'wrappers:\n  - '));
+    const run = await lintJson(dir);
+    expect(run.stderr).toBe('');
+    // Recorded in a function and a loop, yet nothing is registered twice: no metric-in-hot-path.
+    expect(run.result.findings.map((f) => f.ruleId)).not.toContain('metric-in-hot-path');
+    expect(run.result.catalog.metrics.map((m) => m.name).sort()).toEqual([
+      'QUOTE_CHAIN_{chainId}',
+      'QUOTE_REQUESTED',
+      'QUOTE_STAGE_route',
+      'QUOTE_STAGE_simulate',
+    ]);
   });
 
   it('a metric that grows past its budget fails the next run', async () => {

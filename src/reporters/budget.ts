@@ -127,6 +127,7 @@ function wrapperStub(h: UnreadHelper): string {
     `name: ${key(h.name)}`,
     ...(h.help !== undefined ? [`help: ${key(h.help)}`] : []),
     ...(h.labelNames !== undefined ? [`labelNames: ${key(h.labelNames)}`] : []),
+    ...(h.library !== undefined ? [`library: ${h.library}`] : []),
   ];
   return `{ ${fields.join(', ')} }${h.kind ? '' : ' # TODO: the kind'}`;
 }

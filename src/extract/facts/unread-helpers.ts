@@ -1,5 +1,5 @@
 import { ts } from 'ts-morph';
-import type { MetricKind, UnreadHelper } from '../../types.js';
+import type { Library, MetricKind, UnreadHelper } from '../../types.js';
 import { libraryPaths } from '../flow/library-path.js';
 import { scalarText, type StaticEvaluator } from '../flow/static-eval.js';
 import type { ValueFlow } from '../flow/value-flow.js';
@@ -16,6 +16,18 @@ const KIND_OF_WORD: [RegExp, MetricKind][] = [
   [/histogram|timer/i, 'histogram'],
   [/summary/i, 'summary'],
 ];
+/**
+ * Methods that record under the name they are given, in the APIs they are named after: CloudWatch's
+ * embedded metric format (`metric.putMetric(name, value, unit)`) and StatsD (`stats.timing(name, ms)`);
+ * not `gauge`/`histogram`, which registries name their factories too (`registry.gauge({ name })`).
+ */
+const RECORDING_METHODS: Readonly<Record<string, { kind: MetricKind; library: Library }>> = {
+  putMetric: { kind: 'gauge', library: 'cloudwatch' },
+  increment: { kind: 'counter', library: 'statsd' },
+  incr: { kind: 'counter', library: 'statsd' },
+  timing: { kind: 'histogram', library: 'statsd' },
+  distribution: { kind: 'histogram', library: 'statsd' },
+};
 /** Packages obslint reads itself (or knows the helpers of): their calls are never unread helpers. */
 const KNOWN_PACKAGE =
   /^(prom-client|@opentelemetry\/|hot-shots|node-statsd|statsd-client|node:|@willsoto\/nestjs-prometheus)/;
@@ -49,9 +61,11 @@ export function unreadHelpers(
     if (!path || !(FACTORY_WORD.test(word) || path.path.slice(0, -1).some((part) => FACTORY_WORD.test(part)))) continue;
     const callee = `${path.module}#${path.path.join('.').replace(/\.\(\)/g, '()')}`;
     if (found.has(callee)) continue;
+    const recorded = RECORDING_METHODS[word];
     found.set(callee, {
       callee,
-      kind: KIND_OF_WORD.find(([re]) => re.test(word))?.[1],
+      kind: recorded?.kind ?? KIND_OF_WORD.find(([re]) => re.test(word))?.[1],
+      ...(recorded ? { library: recorded.library } : {}),
       ...shape,
       loc: project.location(call),
     });
