@@ -256,11 +256,16 @@ export function categoryOfName(name: string): UnboundedCategory | undefined {
 function chainHash(name: string, node: ts.Node): boolean {
   if (/^(block|parent|tx|transaction|receipt|log)_?hash$/i.test(name)) return true;
   if (name !== 'hash' || !ts.isPropertyAccessExpression(node)) return false;
-  const held = skipOuter(node.expression);
-  const owner = ts.isIdentifier(held) ? held.text : propertyName(held);
+  const owner = holderName(node);
   return (
     owner !== undefined && /^(latest|head|header|block|tx|transaction|receipt|parent)(Header|Block)?$/i.test(owner)
   );
+}
+
+/** The name of what holds the property read: `region` of `region.id`, `header` of `block.header.hash`. */
+function holderName(node: ts.PropertyAccessExpression): string | undefined {
+  const held = skipOuter(node.expression);
+  return ts.isIdentifier(held) ? held.text : propertyName(held);
 }
 
 /** Objects holding a deployment's configuration, read at start-up: one value per instance. */
@@ -763,8 +768,7 @@ export class KnownSources {
     if (!category) return undefined;
     // `region.id`, `model.id`: the id of something a service has few of, as `regionId` is.
     if (category === 'id' && /^id$/i.test(name) && ts.isPropertyAccessExpression(node)) {
-      const held = skipOuter(node.expression);
-      const owner = ts.isIdentifier(held) ? held.text : propertyName(held);
+      const owner = holderName(node);
       if (owner !== undefined && boundedIdName(`${owner}Id`)) return undefined;
     }
     const what =
