@@ -702,7 +702,7 @@ export function outboundCalls(
       client: found.client,
       direction: found.direction,
       loc,
-      host: rpc ? rpcHost(rpc) : (hostOf(call) ?? builtUrlHost(call, project)),
+      host: rpc ? rpcHost(rpc) : hostOf(call, project),
       package: scope.key,
     };
     if (rpc) outbound.service = rpc.service;
@@ -724,10 +724,12 @@ export function outboundCalls(
 
 /**
  * The host of a literal absolute URL the call sends to: among the arguments
- * (`https://api.stripe.com/v1/…`, `{ hostname: 'api.github.com' }`), in a constant passed as the
- * URL, or in the base URL of the instance called (`axios.create({ baseURL })`, `got.extend({ prefixUrl })`).
+ * (`https://api.stripe.com/v1/…`, `{ hostname: 'api.github.com' }`), the one its URL starts with,
+ * followed through constants, imports, readonly fields and URL objects (`fetch(IMDS_URI)`,
+ * `` fetch(`${this.apiUrl}?page=${page}`) ``, `fetch(url.toString())` of `new URL(path, 'https://api.vercel.com')`),
+ * or the base URL of the instance called (`axios.create({ baseURL })`, `got.extend({ prefixUrl })`).
  */
-function hostOf(call: ts.CallExpression | ts.NewExpression): string | undefined {
+function hostOf(call: ts.CallExpression | ts.NewExpression, project: ProjectIndex): string | undefined {
   let host: string | undefined;
   for (const arg of call.arguments ?? []) {
     forEachDescendant(arg, (n) => {
@@ -740,32 +742,8 @@ function hostOf(call: ts.CallExpression | ts.NewExpression): string | undefined 
       }
     });
   }
-  const first = call.arguments?.[0] && skipOuter(call.arguments[0]);
-  if (!host && first) host = urlObjectHost(first);
-  if (!host && first) {
-    // `fetch(IMDS_URI)`, `fetch(\`${IMDS_URI}${TOKEN_PATH}\`)`, `fetch(BASE + path)`: the constant the URL starts with.
-    const start =
-      ts.isTemplateExpression(first) && first.head.text === ''
-        ? skipOuter(first.templateSpans[0].expression)
-        : ts.isBinaryExpression(first) && first.operatorToken.kind === ts.SyntaxKind.PlusToken
-          ? skipOuter(first.left)
-          : first;
-    if (ts.isIdentifier(start)) host = literalHost(constantInitializer(start));
-  }
-  return host ?? instanceHost(call);
-}
-
-/**
- * The host a URL the project builds from constants starts with, followed through variables,
- * imports and class fields: `fetch(\`${this.SO_API_URL}?page=${page}\`)` where the field is
- * `'https://api.stackexchange.com/2.3/tags'`, `fetch(GITHUB_LINGUIST_URL)` imported from a
- * constants module, `const url = \`${BASE}/search\`; fetch(url)`.
- */
-function builtUrlHost(call: ts.CallExpression | ts.NewExpression, project: ProjectIndex): string | undefined {
   const first = call.arguments?.[0];
-  const start = first && urlStart(first, project, 0);
-  const match = start && /^https?:\/\/([^/:?#$]+)/i.exec(start);
-  return match ? match[1].toLowerCase() : undefined;
+  return host ?? hostIn(first && urlStart(first, project, 0)) ?? instanceHost(call);
 }
 
 /** The literal text a URL expression starts with, where constants say it. */
@@ -777,9 +755,11 @@ function urlStart(expr: ts.Expression, project: ProjectIndex, depth: number): st
     return e.head.text !== '' ? e.head.text : urlStart(e.templateSpans[0].expression, project, depth + 1);
   if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken)
     return urlStart(e.left, project, depth + 1);
+  // `new URL(path, base)`: the path where it is absolute, else the base.
   if (ts.isNewExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'URL') {
     const [path, base] = e.arguments ?? [];
-    return (path && urlStart(path, project, depth + 1)) ?? (base && urlStart(base, project, depth + 1));
+    const start = path && urlStart(path, project, depth + 1);
+    return start !== undefined && hostIn(start) !== undefined ? start : base && urlStart(base, project, depth + 1);
   }
   // `url.toString()`, `url.href` of a URL built from constants.
   if (
@@ -808,27 +788,14 @@ function urlStart(expr: ts.Expression, project: ProjectIndex, depth: number): st
   return undefined;
 }
 
-/**
- * `fetch(url.toString())` (or `url.href`, `url`) where `const url = new URL('https://api.vercel.com/v1/env')`,
- * or `new URL(path, 'https://api.vercel.com')`: the host of the literal the URL object was built from.
- */
-function urlObjectHost(arg: ts.Expression): string | undefined {
-  let e = skipOuter(arg);
-  const callee = ts.isCallExpression(e) ? skipOuter(e.expression) : undefined;
-  if (callee && ts.isPropertyAccessExpression(callee) && callee.name.text === 'toString')
-    e = skipOuter(callee.expression);
-  else if (ts.isPropertyAccessExpression(e) && e.name.text === 'href') e = skipOuter(e.expression);
-  const built = ts.isIdentifier(e) ? constantInitializer(e) : e;
-  if (!built || !ts.isNewExpression(built) || !ts.isIdentifier(built.expression) || built.expression.text !== 'URL')
-    return undefined;
-  const [path, base] = (built.arguments ?? []).map((a) => skipOuter(a));
-  return literalHost(path) ?? literalHost(base);
-}
-
 function literalHost(node: ts.Node | undefined): string | undefined {
   if (!node) return undefined;
-  const text = ts.isStringLiteralLike(node) ? node.text : ts.isTemplateExpression(node) ? node.head.text : undefined;
-  const match = text && /^https?:\/\/([^/:?#]+)/i.exec(text);
+  return hostIn(ts.isStringLiteralLike(node) ? node.text : ts.isTemplateExpression(node) ? node.head.text : undefined);
+}
+
+/** The host an absolute URL's text starts with. */
+function hostIn(text: string | undefined): string | undefined {
+  const match = text && /^https?:\/\/([^/:?#$]+)/i.exec(text);
   return match ? match[1].toLowerCase() : undefined;
 }
 
