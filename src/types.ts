@@ -376,6 +376,15 @@ export interface Catalog {
   exporters: string[];
   /** Helpers from installed packages that seem to define metrics obslint cannot read (first call of each). */
   unreadHelpers: UnreadHelper[];
+  /** Functions that record metrics or start spans and that nothing in the project calls. */
+  unreached: UnreachedCode[];
+}
+
+/** A function nothing in the project calls (see `extract/facts/unreached-code.ts`): findings in it are notes. */
+export interface UnreachedCode {
+  name: string;
+  /** The whole declaration. */
+  loc: Location;
 }
 
 export interface LabelEstimate {

@@ -11,6 +11,7 @@ import {
   type Notice,
   type Severity,
 } from '../types.js';
+import { unreachedLookup, unreachedSuffix } from '../model/unreached-code.js';
 import { groupBy, groupByMetric } from '../util/group.js';
 import { compareLocations, compareStrings } from '../util/paths.js';
 import type { AnyRule, Report } from './define-rule.js';
@@ -51,6 +52,8 @@ export function runRules(input: EngineInput): EngineOutput {
   // A rule's note goes through the same suppressions and de-duplication as its findings.
   const notes = new Set<Finding>();
   const conventions = new Set<Finding>();
+  // What code nothing calls would record makes no series today: said, but as a note.
+  const unreachedAt = unreachedLookup(catalog.unreached);
   for (const rule of input.rules) {
     const setting = config.rules[rule.id];
     const severity = severityOf(rule, config);
@@ -66,7 +69,13 @@ export function runRules(input: EngineInput): EngineOutput {
       report: (report) => {
         const finding = toFinding(rule, severity, report);
         findings.push(finding);
-        if (report.note) notes.add(finding);
+        const unreached = unreachedAt(finding.loc);
+        if (unreached) {
+          finding.message += unreachedSuffix(unreached);
+          // Its own cause: a note in dead code never speaks for a finding in live code of the same file.
+          finding.fingerprint = fingerprint([finding.fingerprint, unreached.name]);
+        }
+        if (report.note || unreached) notes.add(finding);
         else if (rule.meta.conventions?.includes(report.messageId)) conventions.add(finding);
       },
     });

@@ -9,6 +9,7 @@ import type {
   Notice,
   RouteFact,
   SpanFact,
+  UnreachedCode,
   WrapperSpec,
 } from '../types.js';
 import { compareLocations, compareStrings, displayPath } from '../util/paths.js';
@@ -32,6 +33,7 @@ import { propertyKey } from './syntax/scope.js';
 import { outboundCalls, tracingByPackage } from './facts/propagation.js';
 import { isSpanCall, spanFact } from './facts/spans.js';
 import { unreadHelpers } from './facts/unread-helpers.js';
+import { UnreachedCodeFinder } from './facts/unreached-code.js';
 import { PackageIndex } from './facts/workspace-packages.js';
 import { viewsIn } from './facts/views.js';
 import { parseSource } from './syntax/parse.js';
@@ -221,17 +223,30 @@ export function extract(options: ExtractOptions): Extraction {
       def.nameBound = provenance.ofName(name, env);
     });
   const collector = new LabelUseCollector(project, resolver, definitions, provenance, evaluator, types, flow, calls);
-  for (const call of [...callExpressions, ...newExpressions])
+  const uncalled = new UnreachedCodeFinder(project);
+  const unreached = new Map<string, UnreachedCode>();
+  const recordedIn = (node: ts.Node): void => {
+    const found = uncalled.of(node);
+    if (found) unreached.set(`${found.loc.file}:${found.loc.line}:${found.loc.column}`, found);
+  };
+  const { facts } = collector;
+  for (const call of [...callExpressions, ...newExpressions]) {
+    const before = facts.uses.length + facts.calls.length + facts.observations.length;
     guarded(call, notices, root, () => {
       collector.visit(call);
     });
+    if (facts.uses.length + facts.calls.length + facts.observations.length > before) recordedIn(call);
+  }
   attributeKeysAsLabels(definitions.defs, collector.facts.calls);
   const spans: SpanFact[] = [];
   for (const call of callExpressions) {
     if (!isSpanCall(call)) continue;
     guarded(call, notices, root, () => {
       const fact = spanFact(call, project, provenance, (callee) => implementedInProject(types.declarations(callee)));
-      if (fact) spans.push(fact);
+      if (fact) {
+        spans.push(fact);
+        recordedIn(call);
+      }
     });
   }
 
@@ -282,6 +297,7 @@ export function extract(options: ExtractOptions): Extraction {
         ? ['prometheus']
         : [],
       unreadHelpers: helpers,
+      unreached: [...unreached.values()].sort(byLocation),
     },
     notices,
     directives,

@@ -12,6 +12,7 @@ export const LOCATED_LISTS = [
   'spans',
   'outbound',
   'unreadHelpers',
+  'unreached',
 ] as const;
 
 /**
@@ -36,5 +37,6 @@ export function mergeCatalogs(catalogs: readonly Catalog[], tracing: Catalog['tr
     tracing,
     exporters: [...new Set(catalogs.flatMap((c) => c.exporters))].sort(),
     unreadHelpers: located('unreadHelpers'),
+    unreached: located('unreached'),
   };
 }

@@ -15,6 +15,7 @@ import {
 } from './scope.js';
 
 const GROWING_METHODS = ['push', 'unshift', 'splice'];
+const IDENTIFIER_LIKE = /^[A-Za-z_$#][\w$]*$/;
 
 /** `declare module 'fastify' { … }` in a module file: the project augmenting a package's declarations. */
 export function moduleAugmentations(file: ts.SourceFile): ts.ModuleDeclaration[] {
@@ -39,9 +40,13 @@ export class ProjectIndex {
     private readonly modules: ModuleResolver,
   ) {}
 
+  /** Adds a parsed file; `indexNode` is then called on its nodes. */
   add(sourceFile: ts.SourceFile): void {
     this.files.set(sourceFile.fileName, sourceFile);
+    this.indexing = sourceFile.fileName;
   }
+
+  private indexing = '';
 
   /**
    * A file parsed only when something reads it (an import followed into it, the checker): it holds
@@ -73,6 +78,28 @@ export class ProjectIndex {
     return [...this.parsedLate.values()].filter((f) => f !== undefined).length;
   }
 
+  /**
+   * How many times the parsed files write a name, as an identifier or a string (`this['record']`,
+   * `emitter.on('record')`), and in how many files: a function whose name is written once, at its
+   * declaration, is one nothing in the project can call.
+   */
+  namings(name: string): { times: number; files: number } {
+    return this.names.get(name) ?? { times: 0, files: 0 };
+  }
+
+  private nameWritten(name: string): void {
+    const known = this.names.get(name);
+    if (!known) this.names.set(name, { times: 1, files: 1, last: this.indexing });
+    else {
+      known.times++;
+      if (known.last !== this.indexing) {
+        known.files++;
+        known.last = this.indexing;
+      }
+    }
+  }
+
+  private readonly names = new Map<string, { times: number; files: number; last: string }>();
   private readonly deferred = new Map<string, () => ts.SourceFile | undefined>();
   private readonly parsedLate = new Map<string, ts.SourceFile | undefined>();
 
@@ -82,6 +109,13 @@ export class ProjectIndex {
 
   /** Indexes one node of a parsed file: calls by name, member assignments, named classes. */
   indexNode(node: ts.Node): void {
+    if (node.kind === ts.SyntaxKind.Identifier || node.kind === ts.SyntaxKind.PrivateIdentifier)
+      this.nameWritten((node as ts.Identifier).text);
+    else if (
+      (node.kind === ts.SyntaxKind.StringLiteral || node.kind === ts.SyntaxKind.NoSubstitutionTemplateLiteral) &&
+      IDENTIFIER_LIKE.test((node as ts.StringLiteralLike).text)
+    )
+      this.nameWritten((node as ts.StringLiteralLike).text);
     if (ts.isCallExpression(node) || ts.isNewExpression(node)) this.indexCall(node);
     else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
       const left = skipOuter(node.left);

@@ -1,0 +1,154 @@
+import { ts } from 'ts-morph';
+import type { UnreachedCode } from '../../types.js';
+import type { ProjectIndex } from '../syntax/project-index.js';
+import { hasModifier, lookup, propertyKey } from '../syntax/scope.js';
+
+/**
+ * Names a framework, a runtime or a library calls by convention, never the project: route
+ * handlers, lifecycle hooks, middleware, entry points.
+ */
+const CALLED_BY_CONVENTION = new Set([
+  'GET',
+  'POST',
+  'PUT',
+  'PATCH',
+  'DELETE',
+  'HEAD',
+  'OPTIONS',
+  'default',
+  'main',
+  'handler',
+  'middleware',
+  'loader',
+  'action',
+  'getServerSideProps',
+  'getStaticProps',
+  'getInitialProps',
+  'generateMetadata',
+  'register',
+  'plugin',
+  'setup',
+  'init',
+  'initialize',
+  'start',
+  'stop',
+  'run',
+  'execute',
+  'handle',
+  'process',
+  'intercept',
+  'use',
+  'catch',
+  'canActivate',
+  'transform',
+  'resolve',
+  'validate',
+  'collect',
+  'render',
+  'connectedCallback',
+  'disconnectedCallback',
+]);
+
+/** `onModuleInit`, `ngOnDestroy`, `componentDidMount`: hooks their framework calls. */
+const HOOK_NAME = /^(?:on|ng)[A-Z]|^component[A-Z]|^_/;
+
+/** A name of one lowercase word (`export`, `shutdown`): what a library's interface asks a class to implement. */
+const ONE_WORD = /^[a-z]+$/;
+
+interface Unit {
+  node: ts.FunctionDeclaration | ts.MethodDeclaration | ts.VariableDeclaration | ts.PropertyDeclaration;
+  name: string;
+}
+
+/**
+ * Code that runs only when something calls it, and that nothing in the project calls: a metrics
+ * helper written ahead of its first caller, a method left behind when its caller was removed.
+ * What it records makes no series today; a finding there is a note until something calls it.
+ * The test is the name: written once in the project's parsed files (identifiers and strings
+ * alike), at its declaration, for a function the module keeps to itself or a method of a class
+ * other files use. Anything a framework, a library or a configuration file may call by name is
+ * left alone: exported functions, decorated methods, hooks, overrides of a library's class.
+ */
+export class UnreachedCodeFinder {
+  private readonly decided = new Map<ts.Node, UnreachedCode | null>();
+
+  constructor(private readonly project: ProjectIndex) {}
+
+  /** The function nothing calls that `node` runs in, if any. */
+  of(node: ts.Node): UnreachedCode | undefined {
+    const unit = enclosingUnit(node);
+    if (!unit) return undefined;
+    let decided = this.decided.get(unit.node);
+    if (decided === undefined) {
+      decided = this.uncalled(unit) ? this.describe(unit) : null;
+      this.decided.set(unit.node, decided);
+    }
+    return decided ?? undefined;
+  }
+
+  private uncalled(unit: Unit): boolean {
+    const { node, name } = unit;
+    if (this.project.namings(name).times !== 1 || CALLED_BY_CONVENTION.has(name) || HOOK_NAME.test(name)) return false;
+    if (ts.isFunctionDeclaration(node) || ts.isVariableDeclaration(node)) {
+      const statement = ts.isVariableDeclaration(node) ? node.parent.parent : node;
+      // Exported: an entry point a configuration names (a serverless handler), or another package's import.
+      return !hasModifier(statement, ts.SyntaxKind.ExportKeyword);
+    }
+    if (ts.getDecorators(node)?.length) return false;
+    const cls = node.parent;
+    // A class no other file names may be a package's API, its methods called from outside the project.
+    if (!ts.isClassLike(cls) || !cls.name || this.project.namings(cls.name.text).files < 2) return false;
+    for (const clause of cls.heritageClauses ?? [])
+      for (const type of clause.types) {
+        if (this.declaredInProject(type.expression)) continue;
+        // A library's base class calls what its subclasses override; its interface names what it calls.
+        if (clause.token === ts.SyntaxKind.ExtendsKeyword || ONE_WORD.test(name)) return false;
+      }
+    return true;
+  }
+
+  /** Whether the class or interface a heritage clause names is the project's own. */
+  private declaredInProject(expr: ts.Expression): boolean {
+    if (!ts.isIdentifier(expr)) return false;
+    const decl = lookup(expr.text, expr);
+    if (!decl) return false;
+    if (decl.kind === 'class' || decl.kind === 'type') return true;
+    if (decl.kind !== 'import') return false;
+    return this.project.resolvedPath(decl.module, expr.getSourceFile().fileName) !== undefined;
+  }
+
+  private describe(unit: Unit): UnreachedCode {
+    return { name: unit.name, loc: this.project.location(unit.node) };
+  }
+}
+
+/**
+ * The named function the node runs in, past the callbacks it passes (`app.use(() => …)` inside
+ * `setup()` runs when `setup()` does); undefined at module level, in an object literal's member
+ * (a handler table a framework may call), in constructors, accessors and class-field initializers.
+ */
+function enclosingUnit(node: ts.Node): Unit | undefined {
+  for (let at = node.parent; at && !ts.isSourceFile(at); at = at.parent) {
+    if (ts.isFunctionDeclaration(at)) return at.name ? { node: at, name: at.name.text } : undefined;
+    if (ts.isMethodDeclaration(at)) {
+      const name = propertyKey(at.name);
+      return ts.isClassLike(at.parent) && name ? { node: at, name } : undefined;
+    }
+    if (ts.isConstructorDeclaration(at) || ts.isAccessor(at) || ts.isClassStaticBlockDeclaration(at)) return undefined;
+    if (ts.isArrowFunction(at) || ts.isFunctionExpression(at)) {
+      const holder = at.parent;
+      if (ts.isVariableDeclaration(holder) && ts.isIdentifier(holder.name) && holder.initializer === at)
+        return ts.isVariableDeclarationList(holder.parent) && ts.isVariableStatement(holder.parent.parent)
+          ? { node: holder, name: holder.name.text }
+          : undefined;
+      if (ts.isPropertyDeclaration(holder) && holder.initializer === at) {
+        const name = propertyKey(holder.name);
+        return name ? { node: holder, name } : undefined;
+      }
+      if (ts.isPropertyAssignment(holder) || ts.isMethodDeclaration(holder)) return undefined;
+      continue;
+    }
+    if (ts.isPropertyDeclaration(at)) return undefined;
+  }
+  return undefined;
+}

@@ -1,0 +1,20 @@
+import type { Location, UnreachedCode } from '../types.js';
+import { groupBy } from '../util/group.js';
+
+/** The function nothing in the project calls that holds a location, by file. */
+export function unreachedLookup(unreached: readonly UnreachedCode[]): (loc: Location) => UnreachedCode | undefined {
+  const byFile = groupBy(unreached, (u) => u.loc.file);
+  return (loc) =>
+    byFile
+      .get(loc.file)
+      ?.find((u) => after(loc, u.loc.line, u.loc.column) && !after(loc, u.loc.endLine, u.loc.endColumn));
+}
+
+function after(loc: Location, line: number, column: number): boolean {
+  return loc.line > line || (loc.line === line && loc.column >= column);
+}
+
+/** What a finding in code nothing calls says besides its own message. */
+export function unreachedSuffix(unreached: UnreachedCode): string {
+  return ` (in \`${unreached.name}()\`, which nothing in the project calls: a note until something does)`;
+}
