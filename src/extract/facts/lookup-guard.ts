@@ -142,19 +142,23 @@ function isLookupCall(call: ts.CallExpression): boolean {
 
 /**
  * The label calls on a looked-up metric in the function that creates it when missing
- * (`metric.inc(tags, delta)`, `metric.observe(tags, v)`), with the argument holding the labels.
+ * (`metric.inc(tags, delta)`, `metric.observe(tags, v)`; an OpenTelemetry instrument's
+ * `counter.add(value, attributes)`), with the argument holding the labels.
  */
 export function labelCallsOn(
   holder: ts.Expression,
   within: ts.Node,
+  library?: string,
 ): { call: ts.CallExpression; labels: ts.Expression }[] {
   const text = skipOuter(holder).getText();
   const found: { call: ts.CallExpression; labels: ts.Expression }[] = [];
   forEachDescendant(within, (node) => {
     if (!ts.isCallExpression(node) || !ts.isPropertyAccessExpression(node.expression)) return;
-    if (!PROM_CLIENT.labelMethods.has(node.expression.name.text)) return;
+    const method = node.expression.name.text;
+    const otel = library === 'opentelemetry';
+    if (!(otel ? OTEL.recordMethods.has(method) : PROM_CLIENT.labelMethods.has(method))) return;
     if (skipOuter(node.expression.expression).getText() !== text) return;
-    const labels = labelsObjectOf(node);
+    const labels = otel ? node.arguments[1] : labelsObjectOf(node);
     if (labels) found.push({ call: node, labels });
   });
   return found;
@@ -211,7 +215,7 @@ export function labelCallsOnValue(
   }
   const holder = heldIn(e as ts.Expression);
   const within = holder && enclosingFunction(holder);
-  return holder && within ? labelCallsOn(holder, within) : [];
+  return holder && within ? labelCallsOn(holder, within, library) : [];
 }
 
 const EXEMPLAR_KEYS = new Set(['labels', 'value', 'exemplarLabels']);
