@@ -137,6 +137,22 @@ describe('bad input never crashes and never hides other results', () => {
     expect(run.stdout).not.toContain('lib/orders.js');
   });
 
+  it('reports a broken deno.json with its location and analyses the rest', async () => {
+    const dir = tempProject({
+      'src/orders.ts': HAZARD,
+      'supabase/functions/deno.json': '{\n  "imports": {\n    "supabase": "jsr:@supabase/supabase-js@2"\n  ]\n}\n',
+      'supabase/functions/notify/index.ts': "Deno.serve(() => new Response('ok'));\n",
+    });
+    const run = await runCli(['.'], { cwd: dir });
+    expect(run.code).toBe(1);
+    const notices = run.stdout.split('\n').filter((l) => /^(warning|note) /.test(l));
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatch(
+      /^warning {2}supabase\/functions\/deno\.json:4:3: invalid Deno configuration: .+; its import map is not used$/,
+    );
+    expect(run.stdout).toContain('label `customer` of `orders_total` takes `req.params.customer`');
+  });
+
   it('leaves out a file that is binary on disk even when an editor gives its text', async () => {
     const dir = tempProject({ 'src/orders.ts': HAZARD, 'src/blob.ts': 'export const x = 1;\u0000\n' });
     const result = await analyze({

@@ -1,9 +1,10 @@
-import { basename, relative, resolve, sep } from 'node:path';
+import { basename, dirname, relative, resolve, sep } from 'node:path';
 import { globbySync } from 'globby';
 import type { PathAlias, SubpathImports, WorkspacePackage } from '../extract/syntax/module-resolver.js';
 import type { Notice } from '../types.js';
 import { displayPath, toPosix } from '../util/paths.js';
 import { Consulted, type Stamps } from './consulted.js';
+import { readDenoConfig } from './deno-config.js';
 import { deployedTracing, DEPLOY_FILES } from './deploy-tracing.js';
 import { cachedDirectoryReads } from './directory-cache.js';
 import { frameworkAliases } from './framework-aliases.js';
@@ -87,14 +88,17 @@ export function walkProject(
   for (const dir of contextDirs) {
     const gitignore = GitIgnore.load(dir, ALWAYS_IGNORED, fs, consulted);
     // Manifests and project configs in one walk of the tree (each walk reads every directory).
-    const settings = globbySync(['**/package.json', '**/{tsconfig,jsconfig}*.json', ...DEPLOY_FILES], {
-      cwd: dir,
-      absolute: true,
-      ignore: ALWAYS_IGNORED,
-      dot: false,
-      suppressErrors: true,
-      fs,
-    });
+    const settings = globbySync(
+      ['**/package.json', '**/deno.json{,c}', '**/{tsconfig,jsconfig}*.json', ...DEPLOY_FILES],
+      {
+        cwd: dir,
+        absolute: true,
+        ignore: ALWAYS_IGNORED,
+        dot: false,
+        suppressErrors: true,
+        fs,
+      },
+    );
     const isManifest = (f: string): boolean => basename(f) === 'package.json';
     const isProjectConfig = (f: string): boolean => /^(?:tsconfig|jsconfig).*\.json$/.test(basename(f));
     const manifests = settings.filter(isManifest);
@@ -111,7 +115,19 @@ export function walkProject(
       if (!packages.has(pkg.name)) packages.set(pkg.name, pkg);
       subpathImports.set(pkg.dir, { dir: pkg.dir, imports: read.imports });
     }
-    const deployFiles = settings.filter((f) => !isManifest(f) && !isProjectConfig(f) && !gitignore.ignores(f));
+    const isDenoConfig = (f: string): boolean => /^deno\.jsonc?$/.test(basename(f));
+    const manifestDirs = new Set(manifests.map(dirname));
+    for (const config of settings.filter(isDenoConfig).sort()) {
+      if (readSettings.has(config) || manifestDirs.has(dirname(config)) || gitignore.ignores(config)) continue;
+      readSettings.add(config);
+      consulted.files.add(config);
+      const read = readDenoConfig(config, root);
+      if ('notice' in read) notices.push(read.notice);
+      else if (!packages.has(read.pkg.name)) packages.set(read.pkg.name, read.pkg);
+    }
+    const deployFiles = settings.filter(
+      (f) => !isManifest(f) && !isDenoConfig(f) && !isProjectConfig(f) && !gitignore.ignores(f),
+    );
     for (const file of deployFiles.sort()) {
       if (readSettings.has(file)) continue;
       readSettings.add(file);

@@ -179,7 +179,7 @@ export function tracingByPackage(
       }),
     );
   const setups = calls.filter((call) => startsTracing(call, project));
-  const starters = tracingStarters(setups, project, packages);
+  const starters = tracingStarters(setups, project, packages, importers);
   const loadedSetups = setupsLoadedByImport(setups, importers, packages, project);
   const out: Record<string, TracingFacts> = {};
   for (const scope of packages.all()) {

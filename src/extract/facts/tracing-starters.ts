@@ -15,6 +15,8 @@ export function tracingStarters(
   setupCalls: readonly (ts.CallExpression | ts.NewExpression)[],
   project: ProjectIndex,
   packages: PackageIndex,
+  /** Every file's importers, parsed or not (the prefilter's import graph). */
+  importers: ReadonlyMap<string, readonly string[]>,
 ): Map<string, Set<string>> {
   const wrappersOf = new Map<string, Map<ts.SignatureDeclaration, NamedFunction>>();
   const startsOnLoad = new Set<string>();
@@ -36,8 +38,9 @@ export function tracingStarters(
     for (const wrapper of wrappers.values()) {
       const callers = callingPackages(wrapper, project, packages);
       // A set-up function nobody in the project calls is called by a framework (Next.js `register`)
-      // or by code obslint does not see: it starts with its own package, as before.
-      if (!callers) unplaced = true;
+      // or by code obslint does not see: it starts with its own package, as before. Unless no file
+      // imports its module (`startOTel()` in a `config/otel.ts` left behind): then nothing can.
+      if (!callers) unplaced ||= !neverLoaded(wrapper, importers);
       else callers.forEach((c) => found.add(c));
     }
     if (unplaced) found.add(key);
@@ -81,6 +84,16 @@ export function startsWith(
 ): boolean {
   const from = starters.get(owner.key);
   return !from || related.some((s) => from.has(s.key));
+}
+
+/**
+ * A set-up function in a module no file imports (the whole import graph, not only the parsed files),
+ * that no framework loads by convention (Next.js `instrumentation.ts` and its `register`).
+ */
+function neverLoaded(wrapper: NamedFunction, importers: ReadonlyMap<string, readonly string[]>): boolean {
+  const file = wrapper.fn.getSourceFile().fileName;
+  if (/(?:^|\/)instrumentation(?:\.node)?\.[cm]?[jt]s$/.test(file) || wrapper.name === 'register') return false;
+  return (importers.get(file) ?? []).length === 0;
 }
 
 interface NamedFunction {

@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { ts } from 'ts-morph';
+import type { WorkspacePackage } from '../extract/syntax/module-resolver.js';
+import type { Notice } from '../types.js';
+import { displayPath } from '../util/paths.js';
+
+/**
+ * A `deno.json` (or `deno.jsonc`) without a package.json beside it: a Deno program (Supabase Edge
+ * Functions, Deno Deploy) is a package of its own. It runs in its own runtime, not under the Node
+ * tracing setup of the repository around it; its dependencies are its import map's.
+ */
+export function readDenoConfig(file: string, root: string): { pkg: WorkspacePackage } | { notice: Notice } {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    return { notice: { level: 'warning', file: displayPath(root, file), message: `cannot read (${code})` } };
+  }
+  // Deno reads both as JSON with comments and trailing commas, as TypeScript reads a tsconfig.
+  const { config, error } = ts.parseConfigFileTextToJson(file, text);
+  if (error || !config || typeof config !== 'object' || Array.isArray(config)) {
+    const at =
+      error?.file && error.start !== undefined ? error.file.getLineAndCharacterOfPosition(error.start) : undefined;
+    return {
+      notice: {
+        level: 'warning',
+        file: displayPath(root, file),
+        line: (at?.line ?? 0) + 1,
+        column: (at?.character ?? 0) + 1,
+        message: `invalid Deno configuration${error ? `: ${ts.flattenDiagnosticMessageText(error.messageText, ' ')}` : ''}; its import map is not used`,
+      },
+    };
+  }
+  const fields = config as Record<string, unknown>;
+  const record = (value: unknown): Record<string, unknown> =>
+    value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  const dependencies: Record<string, string> = {};
+  // `"@opentelemetry/api": "npm:@opentelemetry/api@1"`: the package the specifier stands for.
+  for (const [specifier, target] of Object.entries(record(fields.imports)))
+    if (typeof target === 'string') dependencies[specifier.replace(/\/$/, '')] = target;
+  const tasks = Object.values(record(fields.tasks)).filter((t): t is string => typeof t === 'string');
+  return {
+    pkg: {
+      name: `deno:${displayPath(root, dirname(file)) || '.'}`,
+      dir: dirname(file),
+      entries: [],
+      scripts: tasks,
+      dependencies,
+    },
+  };
+}
