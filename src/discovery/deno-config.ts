@@ -19,7 +19,9 @@ export function readDenoConfig(file: string, root: string): { pkg: WorkspacePack
     return { notice: { level: 'warning', file: displayPath(root, file), message: `cannot read (${code})` } };
   }
   // Deno reads both as JSON with comments and trailing commas, as TypeScript reads a tsconfig.
-  const { config, error } = ts.parseConfigFileTextToJson(file, text);
+  const parsed = ts.parseConfigFileTextToJson(file, text);
+  const config = parsed.config as unknown;
+  const error = parsed.error;
   if (error || !config || typeof config !== 'object' || Array.isArray(config)) {
     const at =
       error?.file && error.start !== undefined ? error.file.getLineAndCharacterOfPosition(error.start) : undefined;
