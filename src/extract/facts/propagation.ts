@@ -21,7 +21,7 @@ import { forEachDescendant } from '../syntax/walk.js';
 import { builtForBrowser, type PackageIndex, type PackageScope } from './workspace-packages.js';
 import { startsWith, tracingStarters } from './tracing-starters.js';
 import { hasDirective, runsInBrowser } from './browser-code.js';
-import { ScheduledQueues } from './scheduled-jobs.js';
+import { ScheduledQueues, scheduledRun } from './scheduled-jobs.js';
 
 const HTTP_BASED: Client[] = ['http', 'https', 'axios', 'got', 'node-fetch', 'superagent', 'bent'];
 const FETCH_BASED: Client[] = ['fetch', 'undici', 'ky'];
@@ -635,10 +635,13 @@ const TOOLING_DIRECTORY =
 /** A demo or example program beside the code it shows (`src/demo.ts`): run by hand, like tooling. */
 const DEMO_FILE = /(?:^|\/)(?:demo|examples?)\.[cm]?[jt]sx?$/;
 
+/** A workspace package of test support (`packages/test-utils`, `testing/`): loaded by test runs, not services. */
+const TEST_SUPPORT_PACKAGE = /(?:^|\/)(?:test-?utils?|test-?helpers|test-?kit|testing)$/i;
+
 function isTooling(file: string, packageKey: string): boolean {
   const inPackage =
     packageKey === '.' ? file : file.startsWith(`${packageKey}/`) ? file.slice(packageKey.length + 1) : file;
-  return TOOLING_DIRECTORY.test(inPackage) || DEMO_FILE.test(inPackage);
+  return TOOLING_DIRECTORY.test(inPackage) || DEMO_FILE.test(inPackage) || TEST_SUPPORT_PACKAGE.test(packageKey);
 }
 
 /**
@@ -709,13 +712,17 @@ export function outboundCalls(
     // A React Server Components `'use client'` module runs in the browser.
     if (hasDirective(file, 'use client') || builtForBrowser(scope.manifest) || runsInBrowser(call, scope))
       outbound.browser = true;
+    const schedule = found.direction === 'send' ? scheduledRun(call) : undefined;
     const evidence =
       (found.client === 'bullmq' || found.client === 'bull') && scheduledOnly(call, queues)
         ? 'a repeatable job the application schedules itself (no request trace to carry)'
-        : found.direction === 'send'
-          ? (injected(call, project) ??
-            (rpc && (clientInjects(rpc, project) ?? (rpc.origin ? undefined : injectedAtBinding.get(serviceKey(rpc))))))
-          : extracted(found.handler, project);
+        : schedule
+          ? `runs on a schedule (${schedule}) and starts no span: no request trace to carry`
+          : found.direction === 'send'
+            ? (injected(call, project) ??
+              (rpc &&
+                (clientInjects(rpc, project) ?? (rpc.origin ? undefined : injectedAtBinding.get(serviceKey(rpc))))))
+            : extracted(found.handler, project);
     if (evidence) outbound.evidence = evidence;
     out.push(outbound);
   }

@@ -1,5 +1,6 @@
 import { ts } from 'ts-morph';
 import { enclosingClassLike, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
+import { forEachDescendant } from '../syntax/walk.js';
 
 /**
  * BullMQ (and Bull) queues that only receive repeatable jobs the application schedules itself
@@ -68,4 +69,51 @@ function queueKey(receiver: ts.Expression): string | undefined {
   }
   const ownerKey = queueKey(owner);
   return ownerKey ? `${ownerKey}.${e.name.text}` : undefined;
+}
+
+const SCHEDULE_DECORATORS = new Set(['Cron', 'Interval', 'Timeout']);
+const SPAN_STARTS = new Set(['startSpan', 'startActiveSpan', 'withSpan', 'trace']);
+
+/**
+ * `@Cron(…)` (NestJS schedule), `cron.schedule('0 * * * *', fn)` (node-cron), `new CronJob(…, fn)`:
+ * the function a call runs in (past its callbacks) is started by a timer, not a request, and
+ * starts no span of its own, so no trace reaches the call. Says which schedule.
+ */
+export function scheduledRun(call: ts.CallExpression | ts.NewExpression): string | undefined {
+  for (let at: ts.Node | undefined = call.parent; at && !ts.isSourceFile(at); at = at.parent) {
+    if (!ts.isFunctionLike(at)) continue;
+    const body = (at as ts.FunctionLikeDeclaration).body;
+    if (!body || startsSpan(body)) return undefined;
+    if (ts.isMethodDeclaration(at)) {
+      const decorator = ts.getDecorators(at)?.find((d) => {
+        const e = d.expression;
+        return ts.isCallExpression(e) && ts.isIdentifier(e.expression) && SCHEDULE_DECORATORS.has(e.expression.text);
+      });
+      return decorator
+        ? `\`@${((decorator.expression as ts.CallExpression).expression as ts.Identifier).text}\``
+        : undefined;
+    }
+    const holder = at.parent;
+    if (
+      (ts.isCallExpression(holder) || ts.isNewExpression(holder)) &&
+      holder.arguments?.includes(at as ts.Expression)
+    ) {
+      const callee = skipOuter(holder.expression);
+      const first = holder.arguments[0];
+      if (ts.isNewExpression(holder) && ts.isIdentifier(callee) && callee.text === 'CronJob') return '`new CronJob`';
+      if (ts.isCallExpression(holder) && propertyName(callee) === 'schedule' && first && ts.isStringLiteralLike(first))
+        return `\`${callee.getText()}\``;
+    }
+  }
+  return undefined;
+}
+
+function startsSpan(body: ts.Node): boolean {
+  let found = false;
+  forEachDescendant(body, (node) => {
+    if (found) return false;
+    if (ts.isCallExpression(node) && SPAN_STARTS.has(propertyName(skipOuter(node.expression)) ?? '')) found = true;
+    return !found;
+  });
+  return found;
 }

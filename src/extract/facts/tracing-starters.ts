@@ -1,3 +1,5 @@
+import { relative } from 'node:path';
+import { toPosix } from '../../util/paths.js';
 import { ts } from 'ts-morph';
 import { calledFunction } from '../syntax/functions.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
@@ -20,27 +22,31 @@ export function tracingStarters(
 ): Map<string, Set<string>> {
   const wrappersOf = new Map<string, Map<ts.SignatureDeclaration, NamedFunction>>();
   const startsOnLoad = new Set<string>();
+  const inExamplesOnly = new Set<string>();
+  const example = exampleEntries(project.root, packages, importers);
   for (const call of setupCalls) {
     const key = packages.of(call.getSourceFile().fileName).key;
     const wrapper = outermostNamedFunction(call);
-    if (!wrapper) startsOnLoad.add(key);
+    if (!wrapper && example(call)) inExamplesOnly.add(key);
+    else if (!wrapper) startsOnLoad.add(key);
     else {
       let own = wrappersOf.get(key);
       if (!own) wrappersOf.set(key, (own = new Map<ts.SignatureDeclaration, NamedFunction>()));
       own.set(wrapper.fn, wrapper);
     }
   }
-  if (wrappersOf.size === 0) return new Map();
   const starters = new Map<string, Set<string>>();
+  // A set-up only an example runs (`example-server.ts`, which nothing imports): no process of the package.
+  for (const key of inExamplesOnly) if (!startsOnLoad.has(key) && !wrappersOf.has(key)) starters.set(key, new Set());
   for (const [key, wrappers] of wrappersOf) {
     const found = new Set<string>();
     let unplaced = startsOnLoad.has(key);
     for (const wrapper of wrappers.values()) {
-      const callers = callingPackages(wrapper, project, packages);
+      const callers = callingPackages(wrapper, project, packages, example);
       // A set-up function nobody in the project calls is called by a framework (Next.js `register`)
       // or by code obslint does not see: it starts with its own package, as before. Unless no file
       // imports its module (`startOTel()` in a `config/otel.ts` left behind): then nothing can.
-      if (!callers) unplaced ||= !neverLoaded(wrapper, importers);
+      if (!callers) unplaced ||= !neverLoaded(wrapper, importers, project, packages);
       else callers.forEach((c) => found.add(c));
     }
     if (unplaced) found.add(key);
@@ -54,6 +60,7 @@ function callingPackages(
   wrapper: NamedFunction,
   project: ProjectIndex,
   packages: PackageIndex,
+  example: (call: ts.Node) => boolean,
   depth = 0,
 ): Set<string> | undefined {
   const callers = (project.callsByName.get(wrapper.name) ?? []).filter(
@@ -63,11 +70,12 @@ function callingPackages(
   const own = packages.of(wrapper.fn.getSourceFile().fileName).key;
   const found = new Set<string>();
   for (const call of callers) {
+    if (example(call)) continue;
     const key = packages.of(call.getSourceFile().fileName).key;
     // `initializePlatform()` of a shared SDK calls `createTraceHandler()`: the set-up starts where
     // the SDK's entry point is called, a few calls up.
     const outer = key === own && depth < CALL_LEVELS ? outermostNamedFunction(call) : undefined;
-    const further = outer && callingPackages(outer, project, packages, depth + 1);
+    const further = outer && callingPackages(outer, project, packages, example, depth + 1);
     if (further) further.forEach((k) => found.add(k));
     else found.add(key);
   }
@@ -86,14 +94,60 @@ export function startsWith(
   return !from || related.some((s) => from.has(s.key));
 }
 
+const EXAMPLE = /(?:^|[/._-])(?:examples?|demos?|samples?)(?:[/._-]|$)/i;
+
 /**
- * A set-up function in a module no file imports (the whole import graph, not only the parsed files),
- * that no framework loads by convention (Next.js `instrumentation.ts` and its `register`).
+ * Whether a call runs at the top of an example or demo in a package of something else
+ * (`src/observability/example-server.ts`, `examples/basic.ts`) that no file imports: a process of
+ * its own, which no one deploys.
  */
-function neverLoaded(wrapper: NamedFunction, importers: ReadonlyMap<string, readonly string[]>): boolean {
+function exampleEntries(
+  root: string,
+  packages: PackageIndex,
+  importers: ReadonlyMap<string, readonly string[]>,
+): (call: ts.Node) => boolean {
+  return (call) => {
+    const file = call.getSourceFile().fileName;
+    if (outermostNamedFunction(call) || (importers.get(file) ?? []).length > 0) return false;
+    // Within its package: a package of examples (`examples/express/`) runs its examples as its processes.
+    return EXAMPLE.test(relative(packages.of(file).manifest?.dir ?? root, file));
+  };
+}
+
+/**
+ * A set-up function in a module no process loads (the whole import graph, not only the parsed
+ * files): no chain of importers leads up to a file nothing imports that does something (an entry);
+ * a barrel nothing imports (`src/tracing/index.ts` re-exporting it to no one) is none. Not one a
+ * framework loads by convention (Next.js `instrumentation.ts` and its `register`).
+ */
+function neverLoaded(
+  wrapper: NamedFunction,
+  importers: ReadonlyMap<string, readonly string[]>,
+  project: ProjectIndex,
+  packages: PackageIndex,
+): boolean {
   const file = wrapper.fn.getSourceFile().fileName;
   if (/(?:^|\/)instrumentation(?:\.node)?\.[cm]?[jt]s$/.test(file) || wrapper.name === 'register') return false;
-  return (importers.get(file) ?? []).length === 0;
+  // A package's own index is its API: what imports it may be outside the repository.
+  const packageIndex = (module: string): boolean =>
+    /^(?:(?:src|lib)\/)?index\.[cm]?[jt]sx?$/.test(
+      toPosix(relative(packages.of(module).manifest?.dir ?? project.root, module)),
+    );
+  const seen = new Set<string>([file]);
+  const loadedBy = (module: string): boolean =>
+    (importers.get(module) ?? []).some((importer) => {
+      if (seen.has(importer)) return false;
+      seen.add(importer);
+      const above = importers.get(importer) ?? [];
+      return above.length > 0 ? loadedBy(importer) : !isBarrel(importer, project) || packageIndex(importer);
+    });
+  return !packageIndex(file) && !loadedBy(file);
+}
+
+/** A parsed file of imports and re-exports only (an unparsed one may be anything). */
+function isBarrel(file: string, project: ProjectIndex): boolean {
+  const source = project.files.get(file);
+  return source !== undefined && source.statements.every((s) => ts.isExportDeclaration(s) || ts.isImportDeclaration(s));
 }
 
 interface NamedFunction {

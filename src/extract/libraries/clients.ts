@@ -47,6 +47,8 @@ const MESSAGING_MODULES = table<Client>({
   '@aws-sdk/client-sqs': 'sqs',
   '@google-cloud/pubsub': 'pubsub',
   bullmq: 'bullmq',
+  // NestJS's module for BullMQ: `@InjectQueue` hands over a BullMQ `Queue`.
+  '@nestjs/bullmq': 'bullmq',
   // Bull (v3, v4) and NestJS's module for it, whose `Queue` type is Bull's.
   bull: 'bull',
   '@nestjs/bull': 'bull',
