@@ -1,4 +1,5 @@
 import { readdirSync, type Dirent } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Options } from 'globby';
 import type { Consulted } from './consulted.js';
 
@@ -21,4 +22,19 @@ export function cachedDirectoryReads(consulted?: Consulted): NonNullable<Options
     return listing;
   }) as typeof readdirSync;
   return { readdirSync: readdir };
+}
+
+/**
+ * The same reads, with `skipped` directories (absolute) listed as empty: a walk does not descend
+ * into them. What `dir/**` ignore patterns did, without matching every entry of the tree against a
+ * pattern per directory (a monorepo's tsconfig `outDir`s are hundreds).
+ */
+export function skippingDirectories(
+  fs: NonNullable<Options['fs']>,
+  skipped: ReadonlySet<string>,
+): NonNullable<Options['fs']> {
+  const read = fs.readdirSync! as (path: string, options?: unknown) => unknown;
+  const readdir = ((path: string, options?: unknown) =>
+    skipped.has(resolve(path)) ? [] : read(path, options)) as unknown as typeof readdirSync;
+  return { ...fs, readdirSync: readdir };
 }

@@ -1,4 +1,4 @@
-import { basename, dirname, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { globbySync } from 'globby';
 import type { PathAlias, SubpathImports, WorkspacePackage } from '../extract/syntax/module-resolver.js';
 import type { Notice } from '../types.js';
@@ -6,7 +6,7 @@ import { displayPath, toPosix } from '../util/paths.js';
 import { Consulted, type Stamps } from './consulted.js';
 import { readDenoConfig } from './deno-config.js';
 import { deployedTracing, DEPLOY_FILES } from './deploy-tracing.js';
-import { cachedDirectoryReads } from './directory-cache.js';
+import { cachedDirectoryReads, skippingDirectories } from './directory-cache.js';
 import { frameworkAliases } from './framework-aliases.js';
 import { GitIgnore } from './gitignore.js';
 import { readManifest } from './manifest.js';
@@ -147,11 +147,18 @@ export function walkProject(
       }
       outputDirs.push(...dirs);
     }
-    const buildDirs = outputDirs.map((d) => toPosix(relative(dir, d))).filter((d) => d && !d.startsWith('..'));
+    // Build output under the walked directory: never descended into.
+    const buildDirs = new Set(
+      outputDirs
+        .filter((d) => {
+          const down = relative(dir, d);
+          return down !== '' && !down.startsWith('..') && !isAbsolute(down);
+        })
+        .map((d) => resolve(d)),
+    );
     const ignore = [
       ...ALWAYS_IGNORED,
       ...TEST_FILES,
-      ...buildDirs.map((d) => `${d}/**`),
       ...extraIgnores.map((g) => relativeGlob(g, ignoreBase, dir)).filter((g): g is string => Boolean(g)),
     ];
     const sources = `*.{${SOURCE_EXTENSIONS.join(',')}}`;
@@ -164,7 +171,7 @@ export function walkProject(
       dot: false,
       followSymbolicLinks: false,
       suppressErrors: true,
-      fs,
+      fs: skippingDirectories(fs, buildDirs),
     });
     for (const f of found) {
       const abs = resolve(f);
