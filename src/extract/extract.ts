@@ -9,7 +9,6 @@ import type {
   Notice,
   RouteFact,
   SpanFact,
-  UnreachedCode,
   WrapperSpec,
 } from '../types.js';
 import { compareLocations, compareStrings, displayPath } from '../util/paths.js';
@@ -224,18 +223,13 @@ export function extract(options: ExtractOptions): Extraction {
     });
   const collector = new LabelUseCollector(project, resolver, definitions, provenance, evaluator, types, flow, calls);
   const uncalled = new UnreachedCodeFinder(project);
-  const unreached = new Map<string, UnreachedCode>();
-  const recordedIn = (node: ts.Node): void => {
-    const found = uncalled.of(node);
-    if (found) unreached.set(`${found.loc.file}:${found.loc.line}:${found.loc.column}`, found);
-  };
   const { facts } = collector;
   for (const call of [...callExpressions, ...newExpressions]) {
     const before = facts.uses.length + facts.calls.length + facts.observations.length;
     guarded(call, notices, root, () => {
       collector.visit(call);
     });
-    if (facts.uses.length + facts.calls.length + facts.observations.length > before) recordedIn(call);
+    if (facts.uses.length + facts.calls.length + facts.observations.length > before) uncalled.recordsIn(call);
   }
   attributeKeysAsLabels(definitions.defs, collector.facts.calls);
   const spans: SpanFact[] = [];
@@ -245,7 +239,7 @@ export function extract(options: ExtractOptions): Extraction {
       const fact = spanFact(call, project, provenance, (callee) => implementedInProject(types.declarations(callee)));
       if (fact) {
         spans.push(fact);
-        recordedIn(call);
+        uncalled.recordsIn(call);
       }
     });
   }
@@ -297,7 +291,7 @@ export function extract(options: ExtractOptions): Extraction {
         ? ['prometheus']
         : [],
       unreadHelpers: helpers,
-      unreached: [...unreached.values()].sort(byLocation),
+      unreached: uncalled.unreached().sort(byLocation),
     },
     notices,
     directives,

@@ -64,31 +64,41 @@ interface Unit {
  * Code that runs only when something calls it, and that nothing in the project calls: a metrics
  * helper written ahead of its first caller, a method left behind when its caller was removed.
  * What it records makes no series today; a finding there is a note until something calls it.
- * The test is the name: written once in the project's parsed files (identifiers and strings
- * alike), at its declaration, for a function the module keeps to itself or a method of a class
- * other files use. Anything a framework, a library or a configuration file may call by name is
- * left alone: exported functions, decorated methods, hooks, overrides of a library's class.
+ * The test is the name: written in one parsed file (as an identifier, a property name or an
+ * element access's string), and once in its text (comments and strings too), at its declaration;
+ * for a function the module keeps to itself or a method of a class other files use. Anything a
+ * framework, a library or a configuration file may call by name is left alone: exported
+ * functions, decorated methods, hooks, overrides of a library's class.
  */
 export class UnreachedCodeFinder {
-  private readonly decided = new Map<ts.Node, UnreachedCode | null>();
+  /** The units recording code runs in, in the order met. */
+  private readonly units = new Map<ts.Node, Unit>();
 
   constructor(private readonly project: ProjectIndex) {}
 
-  /** The function nothing calls that `node` runs in, if any. */
-  of(node: ts.Node): UnreachedCode | undefined {
+  /** Notes that `node` records something; {@link unreached} then says whether its function is ever called. */
+  recordsIn(node: ts.Node): void {
     const unit = enclosingUnit(node);
-    if (!unit) return undefined;
-    let decided = this.decided.get(unit.node);
-    if (decided === undefined) {
-      decided = this.uncalled(unit) ? this.describe(unit) : null;
-      this.decided.set(unit.node, decided);
-    }
-    return decided ?? undefined;
+    if (unit && !this.units.has(unit.node)) this.units.set(unit.node, unit);
   }
 
-  private uncalled(unit: Unit): boolean {
+  /** The functions that record something and that nothing in the project calls. */
+  unreached(): UnreachedCode[] {
+    const names = new Set<string>();
+    for (const { node, name } of this.units.values()) {
+      names.add(name);
+      const cls = node.parent;
+      if (ts.isClassLike(cls) && cls.name) names.add(cls.name.text);
+    }
+    const namings = this.project.namings(names);
+    return [...this.units.values()]
+      .filter((unit) => this.uncalled(unit, namings))
+      .map((unit) => ({ name: unit.name, loc: this.project.location(unit.node) }));
+  }
+
+  private uncalled(unit: Unit, namings: ReadonlyMap<string, { files: number; times: number }>): boolean {
     const { node, name } = unit;
-    if (this.project.namings(name).times !== 1 || CALLED_BY_CONVENTION.has(name) || HOOK_NAME.test(name)) return false;
+    if (namings.get(name)?.times !== 1 || CALLED_BY_CONVENTION.has(name) || HOOK_NAME.test(name)) return false;
     if (ts.isFunctionDeclaration(node) || ts.isVariableDeclaration(node)) {
       const statement = ts.isVariableDeclaration(node) ? node.parent.parent : node;
       // Exported: an entry point a configuration names (a serverless handler), or another package's import.
@@ -97,7 +107,7 @@ export class UnreachedCodeFinder {
     if (ts.getDecorators(node)?.length) return false;
     const cls = node.parent;
     // A class no other file names may be a package's API, its methods called from outside the project.
-    if (!ts.isClassLike(cls) || !cls.name || this.project.namings(cls.name.text).files < 2) return false;
+    if (!ts.isClassLike(cls) || !cls.name || (namings.get(cls.name.text)?.files ?? 0) < 2) return false;
     for (const clause of cls.heritageClauses ?? [])
       for (const type of clause.types) {
         if (this.declaredInProject(type.expression)) continue;
@@ -115,10 +125,6 @@ export class UnreachedCodeFinder {
     if (decl.kind === 'class' || decl.kind === 'type') return true;
     if (decl.kind !== 'import') return false;
     return this.project.resolvedPath(decl.module, expr.getSourceFile().fileName) !== undefined;
-  }
-
-  private describe(unit: Unit): UnreachedCode {
-    return { name: unit.name, loc: this.project.location(unit.node) };
   }
 }
 

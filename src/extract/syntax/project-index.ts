@@ -15,7 +15,6 @@ import {
 } from './scope.js';
 
 const GROWING_METHODS = ['push', 'unshift', 'splice'];
-const IDENTIFIER_LIKE = /^[A-Za-z_$#][\w$]*$/;
 
 /** `declare module 'fastify' { … }` in a module file: the project augmenting a package's declarations. */
 export function moduleAugmentations(file: ts.SourceFile): ts.ModuleDeclaration[] {
@@ -40,13 +39,9 @@ export class ProjectIndex {
     private readonly modules: ModuleResolver,
   ) {}
 
-  /** Adds a parsed file; `indexNode` is then called on its nodes. */
   add(sourceFile: ts.SourceFile): void {
     this.files.set(sourceFile.fileName, sourceFile);
-    this.indexing = sourceFile.fileName;
   }
-
-  private indexing = '';
 
   /**
    * A file parsed only when something reads it (an import followed into it, the checker): it holds
@@ -79,27 +74,38 @@ export class ProjectIndex {
   }
 
   /**
-   * How many times the parsed files write a name, as an identifier or a string (`this['record']`,
-   * `emitter.on('record')`), and in how many files: a function whose name is written once, at its
-   * declaration, is one nothing in the project can call.
+   * For each name, how many parsed files write it (as an identifier, a property name or an element
+   * access's string: the names the parser keeps per file) and, where only one does, how many times
+   * its text holds the word (comments and strings too). One pass over the files for every name.
    */
-  namings(name: string): { times: number; files: number } {
-    return this.names.get(name) ?? { times: 0, files: 0 };
-  }
-
-  private nameWritten(name: string): void {
-    const known = this.names.get(name);
-    if (!known) this.names.set(name, { times: 1, files: 1, last: this.indexing });
-    else {
-      known.times++;
-      if (known.last !== this.indexing) {
-        known.files++;
-        known.last = this.indexing;
-      }
+  namings(names: ReadonlySet<string>): Map<string, { files: number; times: number }> {
+    const found = new Map<string, { files: number; times: number; file?: ts.SourceFile }>();
+    for (const name of names) found.set(name, { files: 0, times: 0 });
+    const count = (name: string, file: ts.SourceFile): void => {
+      const seen = found.get(name);
+      if (!seen) return;
+      seen.files++;
+      seen.file = file;
+    };
+    for (const file of this.files.values()) {
+      const written = (file as unknown as { identifiers?: ReadonlyMap<string, string> }).identifiers;
+      if (!written)
+        for (const name of names) {
+          if (file.text.includes(name)) count(name, file);
+        }
+      else if (written.size < names.size) for (const name of written.keys()) count(name, file);
+      else for (const name of names) if (written.has(name)) count(name, file);
     }
+    for (const [name, seen] of found) {
+      if (seen.files !== 1 || !seen.file) seen.times = seen.files;
+      else
+        seen.times =
+          seen.file.text.match(new RegExp(`(?<![\\w$])${name.replace(/\$/g, '\\$')}(?![\\w$])`, 'g'))?.length ?? 0;
+      delete seen.file;
+    }
+    return found;
   }
 
-  private readonly names = new Map<string, { times: number; files: number; last: string }>();
   private readonly deferred = new Map<string, () => ts.SourceFile | undefined>();
   private readonly parsedLate = new Map<string, ts.SourceFile | undefined>();
 
@@ -109,13 +115,6 @@ export class ProjectIndex {
 
   /** Indexes one node of a parsed file: calls by name, member assignments, named classes. */
   indexNode(node: ts.Node): void {
-    if (node.kind === ts.SyntaxKind.Identifier || node.kind === ts.SyntaxKind.PrivateIdentifier)
-      this.nameWritten((node as ts.Identifier).text);
-    else if (
-      (node.kind === ts.SyntaxKind.StringLiteral || node.kind === ts.SyntaxKind.NoSubstitutionTemplateLiteral) &&
-      IDENTIFIER_LIKE.test((node as ts.StringLiteralLike).text)
-    )
-      this.nameWritten((node as ts.StringLiteralLike).text);
     if (ts.isCallExpression(node) || ts.isNewExpression(node)) this.indexCall(node);
     else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
       const left = skipOuter(node.left);
