@@ -1,5 +1,5 @@
 import { ts } from 'ts-morph';
-import type { Bound, FlowStep } from '../../types.js';
+import type { Bound, FlowStep, UnboundedCategory } from '../../types.js';
 import {
   boundedPart,
   configuredPart,
@@ -9,6 +9,7 @@ import {
   isPerInstance,
   product,
   unbounded,
+  unboundedSources,
   union,
   unknown,
   withStep,
@@ -58,6 +59,7 @@ import { typeBound } from './type-bounds.js';
 import type { TypeOracle } from './type-oracle.js';
 import { isInjected, type ValueFlow } from './value-flow.js';
 import { subscriptionsFor } from '../libraries/kafkajs.js';
+import { zodField, zodParse } from '../libraries/zod.js';
 import { GRPC_STATUS_NAMES, isGrpcStatusEnum } from '../libraries/grpc.js';
 import { inMatchedNestRoute } from '../libraries/web-frameworks.js';
 
@@ -661,6 +663,8 @@ export class ProvenanceAnalyzer implements ValueWalker {
     let e = skipOuter(base);
     for (let i = 0; i < path.length; i++) {
       if (ts.isCallExpression(e)) {
+        const validated = this.zodValidated(e, path.slice(i), env, depth);
+        if (validated) return validated;
         // `const { stateId } = pick(x)`: the property of what the function returns.
         const fn = calledFunction(e.expression, this.project);
         if (fn) {
@@ -733,6 +737,40 @@ export class ProvenanceAnalyzer implements ValueWalker {
       e = skipOuter(value);
     }
     return this.of(e, env, depth + 1);
+  }
+
+  /**
+   * `intentSchema.parse(request.body).intentType`: a field of what a zod object schema let through.
+   * `z.enum([…])`, `z.literal(…)`, `z.boolean()` and unions of them bound it; `z.string()` (with
+   * length checks or a format) lets any text through, so parsing request input leaves request input.
+   */
+  private zodValidated(call: ts.CallExpression, path: string[], env: Env, depth: number): Bound | undefined {
+    const parsed = path.length === 1 ? zodParse(call, this.project) : undefined;
+    const field = parsed && zodField(parsed.shapes, path[0]);
+    if (!parsed || !field) return undefined;
+    const shown = `${text(call)}.${path[0]}`;
+    if (field.kind === 'values') {
+      const values = field.booleans ? ['true', 'false'] : [];
+      for (const expr of field.values) {
+        const evaluated = this.evaluator.eval(expr, env);
+        const strings = staticStrings(evaluated) ?? optionalList(scalarText(evaluated));
+        if (!strings) return undefined;
+        values.push(...strings);
+      }
+      return finite(values, `values the zod schema allows for \`${path[0]}\``);
+    }
+    // The schema's own check is not what makes the field bounded: what it lets through is read here.
+    let given = skipOuter(parsed.input);
+    while (ts.isBinaryExpression(given) && NULLISH_OR.has(given.operatorToken.kind)) given = skipOuter(given.left);
+    const root = chain(given);
+    const input = root
+      ? this.sources.classifyChain(this.sources.expandAliases(root.names, given), given, text(given), true)
+      : this.of(given, env, depth + 1);
+    if (!input || !unboundedSources(input).some((s) => s.category === 'request-input')) return undefined;
+    const [category, what] = ZOD_STRING_KINDS[field.format ?? ''] ?? ['request-input', 'request input'];
+    return unbounded(category, what, shown, [
+      this.sources.step(call, `\`${path[0]}\` is \`z.string()\` in the schema: any text the client sends passes`),
+    ]);
   }
 
   private instanceField(e: ts.PropertyAccessExpression, depth: number): Bound | undefined {
@@ -1016,7 +1054,8 @@ export class ProvenanceAnalyzer implements ValueWalker {
         decl?.kind === 'variable' &&
         init &&
         (ts.isObjectLiteralExpression(init) ||
-          (ts.isCallExpression(init) && calledFunction(init.expression, this.project) !== undefined))
+          (ts.isCallExpression(init) &&
+            (calledFunction(init.expression, this.project) !== undefined || zodParse(init, this.project))))
       ) {
         const built = this.pathOf(init, [...decl.path, e.name.text], env, depth + 1);
         if (built.kind !== 'unknown') return built;
@@ -1074,6 +1113,23 @@ export class ProvenanceAnalyzer implements ValueWalker {
       );
     return unknown(`\`${text(e)}\` is a property obslint cannot bound`, text(e));
   }
+}
+
+const NULLISH_OR = new Set([ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.BarBarToken]);
+
+/** What a zod string format says the text is. */
+const ZOD_STRING_KINDS: Record<string, [UnboundedCategory, string]> = {
+  uuid: ['id', 'an id'],
+  cuid: ['id', 'an id'],
+  cuid2: ['id', 'an id'],
+  ulid: ['id', 'an id'],
+  nanoid: ['id', 'an id'],
+  email: ['email', 'an email address'],
+  datetime: ['timestamp', 'a timestamp'],
+};
+
+function optionalList(value: string | undefined): string[] | undefined {
+  return value === undefined ? undefined : [value];
 }
 
 /** Array methods that return one of the array's elements (or undefined). */

@@ -499,7 +499,7 @@ export class KnownSources {
   }
 
   /** Request, response, error and environment properties recognised by their access path. */
-  classifyChain(names: string[], node: ts.Expression, source: string): Bound | undefined {
+  classifyChain(names: string[], node: ts.Expression, source: string, validatedHere = false): Bound | undefined {
     const root = names[0];
     const last = names[names.length - 1];
     // Short names (`c`, `context`, `event`) are a request only as a handler's parameter.
@@ -547,7 +547,7 @@ export class KnownSources {
         // `const { error } = Schema.validate(req.body); if (error) return res.status(400)…`: only
         // input the schema accepts gets past the handler's check, and the value's type says what that is.
         if (
-          validatedIn(node, names.slice(0, inputIndex + 1)) ||
+          (!validatedHere && validatedIn(node, names.slice(0, inputIndex + 1))) ||
           this.validatedBeforeHandler(node, names[inputIndex]) ||
           this.typedBySchema(root, names[inputIndex], node) ||
           this.foundByLookup(node, names)

@@ -1,0 +1,137 @@
+import { ts } from 'ts-morph';
+import type { ProjectIndex } from '../syntax/project-index.js';
+import { lookup, propertyKey, skipOuter } from '../syntax/scope.js';
+
+/** What a zod schema lets through for one field, as far as its values go. */
+export type ZodField =
+  /** `z.enum([...])`, `z.literal('a')`, `z.boolean()`, a union of those: the values, to evaluate. */
+  | { kind: 'values'; values: ts.Expression[]; booleans: boolean }
+  /** `z.string()` and its checks: any text the client sends (`format`: `.uuid()`, `.email()`, …). */
+  | { kind: 'string'; format?: string };
+
+const PARSE_METHODS = new Set(['parse', 'parseAsync']);
+/** Methods that keep an object schema's fields as they are. */
+const OBJECT_KEEPING = new Set([
+  'strict',
+  'strip',
+  'passthrough',
+  'refine',
+  'superRefine',
+  'partial',
+  'required',
+  'describe',
+  'readonly',
+  'catchall',
+]);
+/** Methods that keep a field schema's values as they are (or add `undefined`/`null`/a default). */
+const FIELD_KEEPING = new Set([
+  'optional',
+  'nullable',
+  'nullish',
+  'default',
+  'catch',
+  'describe',
+  'min',
+  'max',
+  'length',
+  'nonempty',
+  'trim',
+  'refine',
+  'superRefine',
+  'readonly',
+  'brand',
+]);
+const STRING_FORMATS = new Set(['uuid', 'cuid', 'cuid2', 'ulid', 'nanoid', 'email', 'url', 'datetime', 'ip']);
+
+/**
+ * `schema.parse(input)` (or `parseAsync`) where `schema` is a zod object schema of the project
+ * (`z.object({ … })`, through its constant, an import, `.strict()`, `.superRefine(…)`, `.extend(…)`):
+ * the schema's object literal chain and the input.
+ */
+export function zodParse(
+  call: ts.CallExpression,
+  project: ProjectIndex,
+): { shapes: ts.ObjectLiteralExpression[]; input: ts.Expression } | undefined {
+  const callee = skipOuter(call.expression);
+  if (!ts.isPropertyAccessExpression(callee) || !PARSE_METHODS.has(callee.name.text)) return undefined;
+  const input = call.arguments[0];
+  const shapes = input && objectShapes(callee.expression, project, 0);
+  return shapes && shapes.length > 0 ? { shapes, input } : undefined;
+}
+
+/** What the schema says of field `key`, when obslint can read it. */
+export function zodField(shapes: readonly ts.ObjectLiteralExpression[], key: string): ZodField | undefined {
+  for (const shape of shapes) {
+    const prop = shape.properties.find((p) => p.name !== undefined && propertyKey(p.name) === key);
+    if (prop) return ts.isPropertyAssignment(prop) ? fieldOf(prop.initializer) : undefined;
+  }
+  return undefined;
+}
+
+/** The object literals of an object schema, the latest extension first. */
+function objectShapes(expr: ts.Expression, project: ProjectIndex, depth: number): ts.ObjectLiteralExpression[] {
+  if (depth > 8) return [];
+  const e = skipOuter(expr);
+  if (ts.isIdentifier(e)) {
+    const decl = project.declarationOf(e);
+    const init =
+      decl?.kind === 'variable' && decl.isConst && decl.path.length === 0 ? decl.node.initializer : undefined;
+    return init ? objectShapes(init, project, depth + 1) : [];
+  }
+  if (!ts.isCallExpression(e)) return [];
+  const callee = skipOuter(e.expression);
+  if (!ts.isPropertyAccessExpression(callee)) return [];
+  const method = callee.name.text;
+  if (method === 'object' && isZod(callee.expression)) {
+    const shape = e.arguments[0] && skipOuter(e.arguments[0]);
+    return shape && ts.isObjectLiteralExpression(shape) ? [shape] : [];
+  }
+  if (method === 'extend') {
+    const shape = e.arguments[0] && skipOuter(e.arguments[0]);
+    const base = objectShapes(callee.expression, project, depth + 1);
+    return shape && ts.isObjectLiteralExpression(shape) && base.length > 0 ? [shape, ...base] : [];
+  }
+  return OBJECT_KEEPING.has(method) ? objectShapes(callee.expression, project, depth + 1) : [];
+}
+
+function fieldOf(expr: ts.Expression): ZodField | undefined {
+  let e = skipOuter(expr);
+  let format: string | undefined;
+  const defaults: ts.Expression[] = [];
+  for (;;) {
+    if (!ts.isCallExpression(e)) return undefined;
+    const callee = skipOuter(e.expression);
+    if (!ts.isPropertyAccessExpression(callee)) return undefined;
+    const method = callee.name.text;
+    if (isZod(callee.expression)) {
+      if (method === 'string') return { kind: 'string', ...(format ? { format } : {}) };
+      if (method === 'boolean') return { kind: 'values', values: defaults, booleans: true };
+      if ((method === 'enum' || method === 'literal') && e.arguments[0])
+        return { kind: 'values', values: [e.arguments[0], ...defaults], booleans: false };
+      if (method === 'union' && e.arguments[0]) {
+        const options = skipOuter(e.arguments[0]);
+        if (!ts.isArrayLiteralExpression(options)) return undefined;
+        const parts = options.elements.map(fieldOf);
+        if (!parts.every((p): p is Extract<ZodField, { kind: 'values' }> => p?.kind === 'values')) return undefined;
+        return {
+          kind: 'values',
+          values: [...parts.flatMap((p) => p.values), ...defaults],
+          booleans: parts.some((p) => p.booleans),
+        };
+      }
+      return undefined;
+    }
+    if (STRING_FORMATS.has(method)) format ??= method;
+    else if (method === 'default' && e.arguments[0]) defaults.push(e.arguments[0]);
+    else if (!FIELD_KEEPING.has(method)) return undefined;
+    e = skipOuter(callee.expression);
+  }
+}
+
+/** `z` (or any name) imported from `zod`. */
+function isZod(expr: ts.Expression): boolean {
+  const e = skipOuter(expr);
+  if (!ts.isIdentifier(e)) return false;
+  const decl = lookup(e.text, e);
+  return decl?.kind === 'import' && (decl.module === 'zod' || decl.module.startsWith('zod/'));
+}
