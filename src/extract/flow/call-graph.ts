@@ -3,6 +3,7 @@ import type { ProjectIndex } from '../syntax/project-index.js';
 import { groupBy } from '../../util/group.js';
 import {
   assignedHook,
+  encloses,
   enclosingClass,
   enclosingClassLike,
   enclosingFunction,
@@ -423,10 +424,27 @@ export class CallGraph {
       const callee = skipOuter(call.expression);
       if (!ts.isPropertyAccessExpression(callee)) return true;
       const receiver = skipOuter(callee.expression);
-      return receiver.kind === ts.SyntaxKind.ThisKeyword || keep(this.types.declarations(callee), receiver);
+      if (receiver.kind === ts.SyntaxKind.ThisKeyword) return true;
+      return (
+        !this.anotherModulesExport(receiver, callee.name.text, fn) && keep(this.types.declarations(callee), receiver)
+      );
     });
     if (this.methodCallers.get(fn) === calls) memo.set(fn, { from: calls, callers });
     return callers;
+  }
+
+  /**
+   * `redis.incr(key)` where `redis = require('./redis')` exports an `incr` of its own: a call of that
+   * module's function, not of `exports.incr` in another module that shares the name.
+   */
+  private anotherModulesExport(receiver: ts.Expression, name: string, fn: ts.SignatureDeclaration): boolean {
+    if (!ts.isIdentifier(receiver)) return false;
+    const decl = lookup(receiver.text, receiver);
+    if (decl?.kind !== 'import' || decl.imported !== '*') return false;
+    const target = this.project.resolveModule(decl.module, receiver.getSourceFile().fileName);
+    if (!target || target === fn.getSourceFile()) return false;
+    const exported = this.project.findExport(target, name);
+    return exported !== undefined && exported.node.getSourceFile() === target && !encloses(exported.node, fn);
   }
 
   /**
