@@ -461,7 +461,7 @@ export class KnownSources {
         ? e.templateSpans.map((s) => s.expression)
         : undefined;
     if (!parts) return undefined;
-    const left = chain(skipOuter(parts[0]));
+    const left = chain(withoutEmptyFallback(parts[0]));
     const right = chain(skipOuter(parts[1]));
     // `req.baseUrl + req.path` in a handler of a path without parameters is that route's template too.
     const fixedPath = right?.names.at(-1) === 'path' && fixedRoutePaths(e) !== undefined;
@@ -559,6 +559,11 @@ export class KnownSources {
       }
       // `ctx.state.route.path`: what the application stored beside the request, its own value.
       if (appState > 0) return undefined;
+      // `req.baseUrl` alone (express): the path the router serving the request is mounted at.
+      if (last === 'baseUrl' && names.length === 2) {
+        const mounts = this.mountPaths();
+        if (mounts) return finite(mounts, `the paths the project mounts routers at (${mounts.join(', ')})`);
+      }
       // `req.method`, `ctx.request.method` (but `req.params.method` is request input, above).
       if (last === 'method' && names.length <= 3) return httpMethod();
       // `req.path` in `app.get('/l3', (req, res) => …)`: the one path that handler serves (the query
@@ -679,6 +684,28 @@ export class KnownSources {
       },
     );
   }
+
+  /**
+   * The paths the project mounts routers at (`app.use('/api/orders', router)`), and `''` for routes
+   * of the app itself: what `req.baseUrl` can be, unless a mount path has a parameter
+   * (`/users/:id/posts` puts the id in it) or the project mounts none.
+   */
+  private mountPaths(): string[] | undefined {
+    if (this.mounts === undefined) {
+      const paths = new Set<string>(['']);
+      let open = false;
+      for (const call of this.project.callsByName.get('use') ?? []) {
+        const first = call.arguments?.[0];
+        if (!first || !ts.isStringLiteralLike(first) || !first.text.startsWith('/')) continue;
+        if (/[:*(?]/.test(first.text)) open = true;
+        paths.add(first.text.replace(/\/$/, ''));
+      }
+      this.mounts = open || paths.size === 1 ? null : [...paths].sort();
+    }
+    return this.mounts ?? undefined;
+  }
+
+  private mounts?: string[] | null;
 
   private routeTemplate(node: ts.Node): Bound {
     const routes = this.facts.routeTemplates();
@@ -1004,14 +1031,19 @@ function fixedRoutePaths(node: ts.Node): string[] | undefined {
   return undefined;
 }
 
-/** `event.queryStringParameters || {}`: the object read, when the fallback is an empty one. */
-function withoutEmptyFallback(e: ts.Expression): ts.Expression {
+/**
+ * `event.queryStringParameters || {}`, `req.baseUrl || ''`: the value read, when the fallback is an
+ * empty object or string.
+ */
+function withoutEmptyFallback(expr: ts.Expression): ts.Expression {
+  const e = skipOuter(expr);
   if (
     ts.isBinaryExpression(e) &&
     (e.operatorToken.kind === ts.SyntaxKind.BarBarToken || e.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken)
   ) {
     const fallback = skipOuter(e.right);
     if (ts.isObjectLiteralExpression(fallback) && fallback.properties.length === 0) return skipOuter(e.left);
+    if (ts.isStringLiteralLike(fallback) && fallback.text === '') return skipOuter(e.left);
   }
   return e;
 }
