@@ -44,8 +44,8 @@ export function tracingStarters(
     for (const wrapper of wrappers.values()) {
       const callers = callingPackages(wrapper, project, packages, example);
       // A set-up function nobody in the project calls is called by a framework (Next.js `register`)
-      // or by code obslint does not see: it starts with its own package, as before. Unless no file
-      // imports its module (`startOTel()` in a `config/otel.ts` left behind): then nothing can.
+      // or by code obslint does not see: it starts with its own package, as before. Unless no process
+      // loads its module (`startOTel()` in a `config/otel.ts` left behind): then nothing can call it.
       if (!callers) unplaced ||= !neverLoaded(wrapper, importers, project, packages);
       else callers.forEach((c) => found.add(c));
     }
@@ -110,7 +110,7 @@ function exampleEntries(
     const file = call.getSourceFile().fileName;
     if (outermostNamedFunction(call) || (importers.get(file) ?? []).length > 0) return false;
     // Within its package: a package of examples (`examples/express/`) runs its examples as its processes.
-    return EXAMPLE.test(relative(packages.of(file).manifest?.dir ?? root, file));
+    return EXAMPLE.test(toPosix(relative(packages.of(file).manifest?.dir ?? root, file)));
   };
 }
 
