@@ -745,10 +745,11 @@ export class ProvenanceAnalyzer implements ValueWalker {
    * length checks or a format) lets any text through, so parsing request input leaves request input.
    */
   private zodValidated(call: ts.CallExpression, path: string[], env: Env, depth: number): Bound | undefined {
-    const parsed = path.length === 1 ? zodParse(call, this.project) : undefined;
-    const field = parsed && zodField(parsed.shapes, path[0]);
-    if (!parsed || !field) return undefined;
-    const shown = `${text(call)}.${path[0]}`;
+    const parsed = zodParse(call, this.project);
+    const key = parsed && parsedKey(path, parsed.under);
+    const field = parsed && key !== undefined ? zodField(parsed.shapes, key) : undefined;
+    if (!parsed || !field || key === undefined) return undefined;
+    const shown = `${text(call)}.${path.join('.')}`;
     if (field.kind === 'values') {
       const values = field.booleans ? ['true', 'false'] : [];
       for (const expr of field.values) {
@@ -757,7 +758,7 @@ export class ProvenanceAnalyzer implements ValueWalker {
         if (!strings) return undefined;
         values.push(...strings);
       }
-      return finite(values, `values the zod schema allows for \`${path[0]}\``);
+      return finite(values, `values the zod schema allows for \`${key}\``);
     }
     // The schema's own check is not what makes the field bounded: what it lets through is read here.
     let given = skipOuter(parsed.input);
@@ -769,8 +770,23 @@ export class ProvenanceAnalyzer implements ValueWalker {
     if (!input || !unboundedSources(input).some((s) => s.category === 'request-input')) return undefined;
     const [category, what] = ZOD_STRING_KINDS[field.format ?? ''] ?? ['request-input', 'request input'];
     return unbounded(category, what, shown, [
-      this.sources.step(call, `\`${path[0]}\` is \`z.string()\` in the schema: any text the client sends passes`),
+      this.sources.step(call, `\`${key}\` is \`z.string()\` in the schema: any text the client sends passes`),
     ]);
+  }
+
+  /** `const checked = Schema.safeParse(req.body); … checked.data.plan`: the field the schema let through. */
+  private safeParsedField(e: ts.PropertyAccessExpression, env: Env, depth: number): Bound | undefined {
+    const holder = skipOuter(e.expression);
+    if (!ts.isPropertyAccessExpression(holder)) return undefined;
+    const id = skipOuter(holder.expression);
+    const decl = ts.isIdentifier(id) ? lookup(id.text, id) : undefined;
+    const init =
+      decl?.kind === 'variable' && decl.isConst && decl.path.length === 0 && decl.node.initializer
+        ? skipOuter(decl.node.initializer)
+        : undefined;
+    return init && ts.isCallExpression(init)
+      ? this.zodValidated(init, [holder.name.text, e.name.text], env, depth)
+      : undefined;
   }
 
   private instanceField(e: ts.PropertyAccessExpression, depth: number): Bound | undefined {
@@ -1061,6 +1077,8 @@ export class ProvenanceAnalyzer implements ValueWalker {
         if (built.kind !== 'unknown') return built;
       }
     }
+    const checked = ts.isPropertyAccessExpression(e) ? this.safeParsedField(e, env, depth) : undefined;
+    if (checked) return checked;
     const picked = this.partOfPickedElement(e, env);
     if (picked) return picked;
     const name = propertyName(e);
@@ -1127,6 +1145,12 @@ const ZOD_STRING_KINDS: Record<string, [UnboundedCategory, string]> = {
   email: ['email', 'an email address'],
   datetime: ['timestamp', 'a timestamp'],
 };
+
+/** The field a path reads of a parse's result: `.plan`, or `.data.plan` of a `safeParse`. */
+function parsedKey(path: readonly string[], under: string | undefined): string | undefined {
+  if (under === undefined) return path.length === 1 ? path[0] : undefined;
+  return path.length === 2 && path[0] === under ? path[1] : undefined;
+}
 
 function optionalList(value: string | undefined): string[] | undefined {
   return value === undefined ? undefined : [value];

@@ -10,6 +10,8 @@ export type ZodField =
   | { kind: 'string'; format?: string };
 
 const PARSE_METHODS = new Set(['parse', 'parseAsync']);
+/** What they return: `{ success, data, error }`, the parsed value under `data`. */
+const SAFE_PARSE_METHODS = new Set(['safeParse', 'safeParseAsync']);
 /** Methods that keep an object schema's fields as they are. */
 const OBJECT_KEEPING = new Set([
   'strict',
@@ -44,19 +46,23 @@ const FIELD_KEEPING = new Set([
 const STRING_FORMATS = new Set(['uuid', 'cuid', 'cuid2', 'ulid', 'nanoid', 'email', 'url', 'datetime', 'ip']);
 
 /**
- * `schema.parse(input)` (or `parseAsync`) where `schema` is a zod object schema of the project
- * (`z.object({ … })`, through its constant, an import, `.strict()`, `.superRefine(…)`, `.extend(…)`):
- * the schema's object literal chain and the input.
+ * `schema.parse(input)` (or `parseAsync`, or `safeParse` whose `data` is the parsed value) where
+ * `schema` is a zod object schema of the project (`z.object({ … })`, through its constant, an
+ * import, `.strict()`, `.superRefine(…)`, `.extend(…)`): the schema's object literal chain, the
+ * input, and the property the parsed value is read under (`data`), if any.
  */
 export function zodParse(
   call: ts.CallExpression,
   project: ProjectIndex,
-): { shapes: ts.ObjectLiteralExpression[]; input: ts.Expression } | undefined {
+): { shapes: ts.ObjectLiteralExpression[]; input: ts.Expression; under?: string } | undefined {
   const callee = skipOuter(call.expression);
-  if (!ts.isPropertyAccessExpression(callee) || !PARSE_METHODS.has(callee.name.text)) return undefined;
+  if (!ts.isPropertyAccessExpression(callee)) return undefined;
+  const safe = SAFE_PARSE_METHODS.has(callee.name.text);
+  if (!safe && !PARSE_METHODS.has(callee.name.text)) return undefined;
   const input = call.arguments[0];
   const shapes = input && objectShapes(callee.expression, project, 0);
-  return shapes && shapes.length > 0 ? { shapes, input } : undefined;
+  if (!shapes || shapes.length === 0) return undefined;
+  return safe ? { shapes, input, under: 'data' } : { shapes, input };
 }
 
 /** What the schema says of field `key`, when obslint can read it. */
