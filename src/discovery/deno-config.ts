@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ts } from 'ts-morph';
 import type { WorkspacePackage } from '../extract/syntax/module-resolver.js';
 import type { Notice } from '../types.js';
 import { displayPath } from '../util/paths.js';
+import { readSettingsText } from './manifest.js';
 
 /**
  * A `deno.json` (or `deno.jsonc`) without a package.json beside it: a Deno program (Supabase Edge
@@ -11,13 +11,9 @@ import { displayPath } from '../util/paths.js';
  * tracing setup of the repository around it; its dependencies are its import map's.
  */
 export function readDenoConfig(file: string, root: string): { pkg: WorkspacePackage } | { notice: Notice } {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    return { notice: { level: 'warning', file: displayPath(root, file), message: `cannot read (${code})` } };
-  }
+  const read = readSettingsText(file, root);
+  if ('notice' in read) return read;
+  const { text } = read;
   // Deno reads both as JSON with comments and trailing commas, as TypeScript reads a tsconfig.
   const parsed = ts.parseConfigFileTextToJson(file, text);
   const config = parsed.config as unknown;

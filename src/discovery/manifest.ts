@@ -7,16 +7,22 @@ import { lineColumn, unclosedJson } from './json-text.js';
 
 export type ManifestRead = { pkg: WorkspacePackage; imports: Record<string, unknown> } | { notice: Notice };
 
-/** A package.json: the workspace package it declares and its `imports`; a broken one is a notice. */
-export function readManifest(manifest: string, root: string): ManifestRead {
-  let text: string;
-  let json: unknown;
+/** A package's settings file as text, or the notice that it cannot be read. */
+export function readSettingsText(file: string, root: string): { text: string } | { notice: Notice } {
   try {
-    text = readFileSync(manifest, 'utf8');
+    return { text: readFileSync(file, 'utf8') };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    return { notice: { level: 'warning', file: displayPath(root, manifest), message: `cannot read (${code})` } };
+    return { notice: { level: 'warning', file: displayPath(root, file), message: `cannot read (${code})` } };
   }
+}
+
+/** A package.json: the workspace package it declares and its `imports`; a broken one is a notice. */
+export function readManifest(manifest: string, root: string): ManifestRead {
+  const read = readSettingsText(manifest, root);
+  if ('notice' in read) return read;
+  const { text } = read;
+  let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {

@@ -382,8 +382,7 @@ function implementedInProject(declarations: readonly ts.Node[]): boolean {
  */
 function folderBarrel(file: string, project: ProjectIndex, packages: PackageIndex): boolean {
   if (!/^index\.[cm]?[jt]sx?$/.test(basename(file))) return false;
-  const source = project.files.get(file);
-  if (!source || !source.statements.every((s) => ts.isExportDeclaration(s) || ts.isImportDeclaration(s))) return false;
+  if (!project.onlyImportsAndExports(file)) return false;
   const dir = packages.of(file).manifest?.dir;
   const folders = relative(dir ?? dirname(file), dirname(file))
     .split(sep)

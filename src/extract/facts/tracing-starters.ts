@@ -110,7 +110,7 @@ function exampleEntries(
     const file = call.getSourceFile().fileName;
     if (outermostNamedFunction(call) || (importers.get(file) ?? []).length > 0) return false;
     // Within its package: a package of examples (`examples/express/`) runs its examples as its processes.
-    return EXAMPLE.test(toPosix(relative(packages.of(file).manifest?.dir ?? root, file)));
+    return EXAMPLE.test(pathInPackage(file, packages, root));
   };
 }
 
@@ -130,24 +130,21 @@ function neverLoaded(
   if (/(?:^|\/)instrumentation(?:\.node)?\.[cm]?[jt]s$/.test(file) || wrapper.name === 'register') return false;
   // A package's own index is its API: what imports it may be outside the repository.
   const packageIndex = (module: string): boolean =>
-    /^(?:(?:src|lib)\/)?index\.[cm]?[jt]sx?$/.test(
-      toPosix(relative(packages.of(module).manifest?.dir ?? project.root, module)),
-    );
+    /^(?:(?:src|lib)\/)?index\.[cm]?[jt]sx?$/.test(pathInPackage(module, packages, project.root));
   const seen = new Set<string>([file]);
   const loadedBy = (module: string): boolean =>
     (importers.get(module) ?? []).some((importer) => {
       if (seen.has(importer)) return false;
       seen.add(importer);
       const above = importers.get(importer) ?? [];
-      return above.length > 0 ? loadedBy(importer) : !isBarrel(importer, project) || packageIndex(importer);
+      return above.length > 0 ? loadedBy(importer) : !project.onlyImportsAndExports(importer) || packageIndex(importer);
     });
   return !packageIndex(file) && !loadedBy(file);
 }
 
-/** A parsed file of imports and re-exports only (an unparsed one may be anything). */
-function isBarrel(file: string, project: ProjectIndex): boolean {
-  const source = project.files.get(file);
-  return source !== undefined && source.statements.every((s) => ts.isExportDeclaration(s) || ts.isImportDeclaration(s));
+/** A file's path within its package (within the run's root outside any), POSIX-style. */
+function pathInPackage(file: string, packages: PackageIndex, root: string): string {
+  return toPosix(relative(packages.of(file).manifest?.dir ?? root, file));
 }
 
 interface NamedFunction {

@@ -43,6 +43,14 @@ export class ProjectIndex {
     this.files.set(sourceFile.fileName, sourceFile);
   }
 
+  /** Whether `path` is a parsed file of imports and re-exports only, a barrel (an unparsed one may be anything). */
+  onlyImportsAndExports(path: string): boolean {
+    const source = this.files.get(path);
+    return (
+      source !== undefined && source.statements.every((s) => ts.isExportDeclaration(s) || ts.isImportDeclaration(s))
+    );
+  }
+
   /**
    * A file parsed only when something reads it (an import followed into it, the checker): it holds
    * declarations for the others and nothing of its own to look for (see `Candidates.deferred`). It
