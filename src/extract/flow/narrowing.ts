@@ -30,40 +30,126 @@ export function narrowed(e: ts.Expression, evaluator: StaticEvaluator, env: Env)
 }
 
 /**
- * `if (system === 'vm.query') { … func … }`: the values the function's other parameters must have
- * for `use` to run, by parameter index. A caller passing `'redis'` as `system` never reaches it.
+ * What a check on a parameter (or on one of its properties: `switch (event.type)`) lets through to
+ * a use, keyed by the checked expression's path from the parameter.
+ */
+export interface ParameterGuard {
+  index: number;
+  /** Property names from the parameter to the checked value: `[]` for the parameter itself. */
+  path: readonly string[];
+  values: ReadonlySet<string>;
+}
+export type ParameterGuards = ReadonlyMap<string, ParameterGuard>;
+
+/**
+ * `if (system === 'vm.query') { … func … }`, `switch (event.type) { case 'rate_limit': … }`: the
+ * values the function's parameters (or their properties) must have for `use` to run. A caller
+ * passing `'redis'` as `system`, or `{ type: 'csrf' }` as `event`, never reaches it.
  */
 export function parameterGuards(
   use: ts.Node,
   fn: ts.SignatureDeclaration,
   evaluator: StaticEvaluator,
-): Map<number, Set<string>> {
-  const guards = new Map<number, Set<string>>();
+): ParameterGuards {
+  const subjects = fn.parameters.flatMap((param, index) => guardSubjects(param, index));
+  const guards = new Map<string, ParameterGuard>();
+  if (subjects.length === 0) return guards;
   for (let child: ts.Node = use, n = use.parent; n && n !== fn; child = n, n = n.parent) {
-    fn.parameters.forEach((param, index) => {
-      if (!ts.isIdentifier(param.name)) return;
-      const values = branchValues(n, child, param.name.text, evaluator, EMPTY_ENV)?.values;
-      if (!values) return;
-      const before = guards.get(index);
-      guards.set(index, new Set(before ? values.filter((v) => before.has(v)) : values));
-    });
+    for (const { subject, index, path } of subjects) {
+      const values = branchValues(n, child, subject, evaluator, EMPTY_ENV)?.values;
+      if (!values) continue;
+      const key = [index, ...path].join('.');
+      const before = guards.get(key)?.values;
+      guards.set(key, { index, path, values: new Set(before ? values.filter((v) => before.has(v)) : values) });
+    }
   }
   return guards;
+}
+
+/** The texts a check on a parameter names: `event`, `event.type`, a destructured `type`. */
+function guardSubjects(
+  param: ts.ParameterDeclaration,
+  index: number,
+): { subject: string; index: number; path: string[] }[] {
+  if (ts.isObjectBindingPattern(param.name))
+    return param.name.elements.flatMap((element) => {
+      if (!ts.isIdentifier(element.name) || element.dotDotDotToken) return [];
+      const key = element.propertyName ? propertyKey(element.propertyName) : element.name.text;
+      return key !== undefined ? [{ subject: element.name.text, index, path: [key] }] : [];
+    });
+  if (!ts.isIdentifier(param.name)) return [];
+  const name = param.name.text;
+  return [
+    { subject: name, index, path: [] },
+    ...readProperties(param).map((property) => ({ subject: `${name}.${property}`, index, path: [property] })),
+  ];
+}
+
+const propertiesRead = new WeakMap<ts.ParameterDeclaration, string[]>();
+
+/** The properties a function reads off its parameter directly (`event.type`). */
+function readProperties(param: ts.ParameterDeclaration): string[] {
+  const known = propertiesRead.get(param);
+  if (known) return known;
+  const name = (param.name as ts.Identifier).text;
+  const properties = new Set<string>();
+  const fn = param.parent;
+  if ('body' in fn && fn.body)
+    forEachDescendant(fn.body, (n) => {
+      if (ts.isPropertyAccessExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === name)
+        properties.add(n.name.text);
+    });
+  const found = [...properties].sort();
+  propertiesRead.set(param, found);
+  return found;
 }
 
 /** Whether a call's constant arguments let it past the checks `guards` holds (see `parameterGuards`). */
 export function passesGuards(
   call: ts.CallExpression | ts.NewExpression,
   fn: ts.SignatureDeclaration,
-  guards: ReadonlyMap<number, ReadonlySet<string>>,
+  guards: ParameterGuards,
   evaluator: StaticEvaluator,
 ): boolean {
-  for (const [index, allowed] of guards) {
+  for (const { index, path, values } of guards.values()) {
     const arg = call.arguments?.[index] ?? fn.parameters[index]?.initializer;
-    const value = arg ? scalarText(evaluator.eval(arg)) : 'undefined';
-    if (value !== undefined && !allowed.has(value)) return false;
+    const passed = arg ? passedTexts(arg, path, evaluator) : path.length === 0 ? ['undefined'] : undefined;
+    if (passed && !passed.some((value) => values.has(value))) return false;
   }
   return true;
+}
+
+/**
+ * The constants a call may pass at `path`: `{ type: 'csrf' }` passes `'csrf'` at `['type']`,
+ * `{ type: ok ? GRANTED : DENIED }` one of two. Undefined when it may pass anything.
+ */
+function passedTexts(arg: ts.Expression, path: readonly string[], evaluator: StaticEvaluator): string[] | undefined {
+  const e = skipOuter(arg);
+  if (ts.isConditionalExpression(e)) {
+    const either = [passedTexts(e.whenTrue, path, evaluator), passedTexts(e.whenFalse, path, evaluator)];
+    return either[0] && either[1] ? [...either[0], ...either[1]] : undefined;
+  }
+  if (path.length > 0 && ts.isObjectLiteralExpression(e) && !e.properties.some(ts.isSpreadAssignment)) {
+    const property = e.properties.find((p) => p.name && propertyKey(p.name) === path[0]);
+    if (!property) return ['undefined'];
+    if (ts.isPropertyAssignment(property)) return passedTexts(property.initializer, path.slice(1), evaluator);
+    if (ts.isShorthandPropertyAssignment(property)) return passedTexts(property.name, path.slice(1), evaluator);
+    return undefined;
+  }
+  const value = passedText(evaluator.eval(e), path);
+  return value === undefined ? undefined : [value];
+}
+
+/** The constant at `path` in a passed value: `{ type: 'csrf', … }` holds `'csrf'` at `['type']`. */
+function passedText(value: Static, path: readonly string[]): string | undefined {
+  let v = value;
+  for (const key of path) {
+    if (v.k !== 'obj' || v.openSpread || v.spreadParam !== undefined) return undefined;
+    const next = v.props.get(key);
+    if (!next) return 'undefined';
+    v = next;
+  }
+  return scalarText(v);
 }
 
 /**

@@ -26,7 +26,7 @@ import {
 } from '../syntax/functions.js';
 import { bindArguments, constantKeys, EMPTY_ENV, iterations, scalarText, type StaticEvaluator } from './static-eval.js';
 import type { TypeOracle } from './type-oracle.js';
-import { parameterGuards, passesGuards } from './narrowing.js';
+import { parameterGuards, passesGuards, type ParameterGuards } from './narrowing.js';
 import { readBeforeAnyWrite } from './variable-writes.js';
 
 /**
@@ -299,7 +299,7 @@ export class ValueFlow {
   private readonly remembers = new Map<ts.Node, Map<string, Remembered>>();
   private readonly assignments = new Map<ts.Node, ts.BinaryExpression[]>();
   /** The caller guards of a use, while the writes to its function's parameters are followed. */
-  private readonly writeGuards = new Map<ts.SignatureDeclaration, ReadonlyMap<number, ReadonlySet<string>>>();
+  private readonly writeGuards = new Map<ts.SignatureDeclaration, ParameterGuards>();
   private readonly containerWrites = new Map<string, { key: string | undefined; value: ts.Expression }[]>();
 
   constructor(
@@ -752,9 +752,16 @@ export class ValueFlow {
     index: number,
     path: string[],
     depth: number,
-    guards: ReadonlyMap<number, ReadonlySet<string>> = new Map(),
+    guards: ParameterGuards = new Map(),
   ): Source[] {
-    const guarded = guards.size > 0 ? [JSON.stringify([...guards].map(([i, values]) => [i, [...values].sort()]))] : [];
+    const guarded =
+      guards.size > 0
+        ? [
+            JSON.stringify(
+              [...guards].sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, { values }]) => [key, [...values].sort()]),
+            ),
+          ]
+        : [];
     return this.remembered(fn, ['passed', index, ...path, ...guarded].join('\u0000'), depth, () => {
       const found: Source[] = [];
       for (const call of this.callSites(fn)) {
