@@ -8,6 +8,7 @@ import type { TypeOracle } from './type-oracle.js';
 import { MAX_DEPTH, TOO_FAR } from './limits.js';
 import { writesInside } from './variable-writes.js';
 import { parameterGuards, passesGuards } from './narrowing.js';
+import { emitterClass, mayShareInstance } from './emitter-class.js';
 import { shortened, text, type KnownSources } from './sources.js';
 import {
   bindArguments,
@@ -65,9 +66,11 @@ export class ParameterValues {
     if (emitted) return emitted;
     // A call that passes nothing leaves an optional parameter `undefined` (or its default): one of its values.
     const optional = decl.node.questionToken !== undefined || decl.node.initializer !== undefined;
-    const calls = this.calls
-      .confirmedCallersOf(decl.fn, optional)
-      .filter((call) => passesGuards(call, decl.fn, guards, this.evaluator));
+    const callers = this.calls.confirmedCallersOf(decl.fn, optional);
+    const calls = callers.filter((call) => passesGuards(call, decl.fn, guards, this.evaluator));
+    // `switch (event.type) { case 'validation': … }` where every caller passes another type: the use never runs.
+    if (calls.length === 0 && callers.length > 0)
+      return finite([], `no call of \`${fnName ?? 'the function'}()\` reaches this branch`);
     if (calls.length === 0 || depth >= MAX_DEPTH) {
       // `Object.values(stats).forEach(({ accountType }) => …)`: the type the checker infers bounds it.
       const typed = ts.isIdentifier(use) ? this.types.finiteValues(use) : undefined;
@@ -182,7 +185,11 @@ export class ParameterValues {
   private emittedValues(decl: Extract<Declaration, { kind: 'parameter' }>, depth: number): Bound | undefined {
     const event = this.listenedEvent(decl);
     if (event === undefined) return undefined;
-    const emits = this.emitsOf(event);
+    // `controller.on('agent.registered', …)` hears only the emits on a `SelfHealingController`.
+    const listener = emitterClass(receiverOf(decl.fn.parent as ts.CallExpression), this.project);
+    const emits = this.emitsOf(event).filter((emit) =>
+      mayShareInstance(emitterClass(receiverOf(emit.call), this.project), listener, this.project),
+    );
     if (emits.length === 0)
       return unknown(`listener of \`${event}\`, which nothing in the project emits`, decl.name.text);
     this.inProgress.add(decl.node);
@@ -307,6 +314,12 @@ export class ParameterValues {
   }
 
   private emitsByEvent?: Map<string, EmitSite[]>;
+}
+
+/** `bus` of `bus.on(…)`, `bus.emit(…)`. */
+function receiverOf(call: ts.CallExpression): ts.Expression | undefined {
+  const callee = skipOuter(call.expression);
+  return ts.isPropertyAccessExpression(callee) ? callee.expression : undefined;
 }
 
 /** An `emit` call and, when it sits in a helper that takes the event name, one call of the helper. */
