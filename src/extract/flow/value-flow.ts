@@ -600,7 +600,13 @@ export class ValueFlow {
         const written = decl.path.length === 0 ? this.writtenToParameter(decl) : [];
         // `(metrics: MetricsLogger) => …` handed to a package, or a function nothing in the project
         // calls: an instance of the package's class its type names (library paths read that type).
-        if (given.length === 0 && written.length === 0 && decl.path.length === 0 && this.typedByPackage(decl.node))
+        // `(metricsService: MetricsService)` that a container (Nest) fills: an instance of the project class.
+        if (
+          given.length === 0 &&
+          written.length === 0 &&
+          decl.path.length === 0 &&
+          (this.typedByPackage(decl.node) || this.injectedInstanceOf(decl.node))
+        )
           return [{ expr: decl.node.name as ts.Identifier, path: [] }];
         if (written.length === 0) return given;
         const outer = this.writeGuards.get(decl.fn);
@@ -634,6 +640,17 @@ export class ValueFlow {
       default:
         return [{ expr: use, path: [] }];
     }
+  }
+
+  /**
+   * The project class a parameter's type names, when nothing in the project passes it (a dependency-
+   * injection container constructs it: `constructor(private readonly metrics: MetricsService)`).
+   */
+  private injectedInstanceOf(param: ts.ParameterDeclaration): ts.ClassDeclaration | undefined {
+    const type = param.type;
+    if (!ts.isIdentifier(param.name) || !type || !ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName))
+      return undefined;
+    return this.classNamed(type.typeName);
   }
 
   private typedByPackage(param: ts.ParameterDeclaration): boolean {
@@ -1107,7 +1124,12 @@ export class ValueFlow {
           if (!ts.isIdentifier(param.name) || param.name.text !== member || !ts.getModifiers(param)?.length) return;
           const injected = injectionToken(param, this.evaluator);
           if (injected) found.push({ ...injected, node: param, path: [] });
-          else found.push(...this.passed(element, i, [], depth));
+          else {
+            const passed = this.passed(element, i, [], depth);
+            found.push(...passed);
+            // `constructor(private readonly metrics: MetricsService)`, filled by a container: an instance of it.
+            if (passed.length === 0 && this.injectedInstanceOf(param)) found.push({ expr: param.name, path: [] });
+          }
         });
       }
     }
@@ -1369,7 +1391,8 @@ export class ValueFlow {
       }
       const cls = this.classNamed(object);
       if (cls) return this.staticField(cls, member, depth);
-      return undefined;
+      const instanceOf = decl?.kind === 'parameter' && decl.path.length === 0 && this.injectedInstanceOf(decl.node);
+      return instanceOf ? this.instanceField(instanceOf, member, depth) : undefined;
     }
     if (ts.isNewExpression(object)) {
       const cls = this.classNamed(object.expression);
