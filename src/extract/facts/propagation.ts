@@ -8,6 +8,7 @@ import type { DeployedTracing } from '../syntax/module-resolver.js';
 import {
   enclosingClassLike,
   enclosingFunction,
+  functionName,
   lookup,
   propertyKey,
   propertyName,
@@ -18,6 +19,7 @@ import { groupBy } from '../../util/group.js';
 import { table } from '../../util/table.js';
 import { compareStrings } from '../../util/paths.js';
 import { forEachDescendant } from '../syntax/walk.js';
+import { carrierField } from './message-carrier.js';
 import { builtForBrowser, type PackageIndex, type PackageScope } from './workspace-packages.js';
 import { startsWith, tracingStarters } from './tracing-starters.js';
 import { hasDirective, runsInBrowser } from './browser-code.js';
@@ -841,6 +843,8 @@ function injected(call: ts.CallExpression | ts.NewExpression, project: ProjectIn
   const carriers = injectedCarriers(outerFunction(call) ?? call.getSourceFile());
   if (args.some((a) => mentionsAny(a, carriers))) return 'propagation.inject';
   if (args.some((a) => callsInjectingHelper(a, project))) return 'propagation.inject (helper)';
+  const field = carrierField(args, project);
+  if (field) return `a trace carrier in the message (\`${field}\`)`;
   const receiver = ts.isPropertyAccessExpression(skipOuter(call.expression))
     ? skipOuter((skipOuter(call.expression) as ts.PropertyAccessExpression).expression)
     : undefined;
@@ -859,27 +863,55 @@ function outerFunction(node: ts.Node): ts.SignatureDeclaration | undefined {
   return outer;
 }
 
-/** A consumer's handler that extracts the context from the message it receives. */
+/**
+ * A consumer's handler that extracts the context from the message it receives: itself, through
+ * helpers (`startChildSpan(job.data.otel_carrier)` → `extractSpan` → `propagation.extract`), or, for
+ * a factory's parameter (`createWorker(name, processor)`), in the handlers the factory's callers pass.
+ */
 function extracted(handler: ts.Node | undefined, project: ProjectIndex): string | undefined {
   if (!handler) return undefined;
   let fn: ts.Node | undefined = ts.isExpression(handler) ? skipOuter(handler) : handler;
-  if (ts.isIdentifier(fn)) fn = calledFunction(fn, project);
-  if (!fn) return undefined;
+  if (ts.isIdentifier(fn)) {
+    // The factory's callers restore the context in their handlers (the ones that do not are cron and
+    // maintenance jobs): the fix, where one is missing, is in that handler, not in the factory.
+    const passed = handlersPassedFor(fn, project);
+    if (passed)
+      return passed.some((h) => extracted(h, project)) ? 'propagation.extract (in the handlers passed)' : undefined;
+    fn = calledFunction(fn, project);
+  }
+  return fn && extractsIn(fn, project, new Set());
+}
+
+/** Whether code extracts trace context, itself or through the project's helpers (a few calls deep). */
+function extractsIn(fn: ts.Node, project: ProjectIndex, seen: Set<ts.Node>): string | undefined {
+  seen.add(fn);
   let found: string | undefined;
   forEachDescendant(fn, (n) => {
     if (found) return false;
-    if (
-      ts.isCallExpression(n) &&
-      propertyName(skipOuter(n.expression)) === 'extract' &&
-      /propagation/.test(n.expression.getText())
-    )
-      found = 'propagation.extract';
-    else if (ts.isCallExpression(n)) {
-      const helper = calledFunction(n.expression, project);
-      if (helper && /propagation\s*\.\s*extract\s*\(/.test(helper.getText())) found = 'propagation.extract (helper)';
+    if (!ts.isCallExpression(n)) return;
+    if (propertyName(skipOuter(n.expression)) === 'extract' && /propagation/.test(n.expression.getText())) {
+      found = seen.size === 1 ? 'propagation.extract' : 'propagation.extract (helper)';
+      return;
     }
+    const helper = calledFunction(n.expression, project);
+    if (helper && !seen.has(helper) && seen.size < 4 && extractsIn(helper, project, seen))
+      found = 'propagation.extract (helper)';
   });
   return found;
+}
+
+/**
+ * `new Worker(name, processor)` where `processor` is a parameter of the function around it: the
+ * handlers that function's callers pass. Undefined when the handler is no such parameter.
+ */
+function handlersPassedFor(id: ts.Identifier, project: ProjectIndex): ts.Expression[] | undefined {
+  const decl = lookup(id.text, id);
+  if (decl?.kind !== 'parameter' || decl.path.length !== 0) return undefined;
+  const name = functionName(decl.fn);
+  if (!name) return undefined;
+  return (project.callsByName.get(name) ?? [])
+    .filter((call) => calledFunction(call.expression, project) === decl.fn)
+    .flatMap((call) => call.arguments?.[decl.index] ?? []);
 }
 
 /** W3C's header, and Jaeger's (what jaeger-client injects unless told to use W3C). */
