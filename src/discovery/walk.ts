@@ -4,7 +4,7 @@ import type { PathAlias, SubpathImports, WorkspacePackage } from '../extract/syn
 import type { Notice } from '../types.js';
 import { displayPath, toPosix } from '../util/paths.js';
 import { Consulted, type Stamps } from './consulted.js';
-import { readDenoConfig } from './deno-config.js';
+import { cloudflareWorker, readDenoConfig } from './own-runtimes.js';
 import { deployedTracing, DEPLOY_FILES } from './deploy-tracing.js';
 import { cachedDirectoryReads, skippingDirectories } from './directory-cache.js';
 import { frameworkAliases } from './framework-aliases.js';
@@ -89,7 +89,13 @@ export function walkProject(
     const gitignore = GitIgnore.load(dir, ALWAYS_IGNORED, fs, consulted);
     // Manifests and project configs in one walk of the tree (each walk reads every directory).
     const settings = globbySync(
-      ['**/package.json', '**/deno.json{,c}', '**/{tsconfig,jsconfig}*.json', ...DEPLOY_FILES],
+      [
+        '**/package.json',
+        '**/deno.json{,c}',
+        '**/wrangler.{toml,json,jsonc}',
+        '**/{tsconfig,jsconfig}*.json',
+        ...DEPLOY_FILES,
+      ],
       {
         cwd: dir,
         absolute: true,
@@ -125,8 +131,16 @@ export function walkProject(
       if ('notice' in read) notices.push(read.notice);
       else if (!packages.has(read.pkg.name)) packages.set(read.pkg.name, read.pkg);
     }
+    const isWorkerConfig = (f: string): boolean => /^wrangler\.(?:toml|jsonc?)$/.test(basename(f));
+    for (const config of settings.filter(isWorkerConfig).sort()) {
+      if (readSettings.has(config) || manifestDirs.has(dirname(config)) || gitignore.ignores(config)) continue;
+      readSettings.add(config);
+      consulted.files.add(config);
+      const pkg = cloudflareWorker(config, root);
+      if (!packages.has(pkg.name)) packages.set(pkg.name, pkg);
+    }
     const deployFiles = settings.filter(
-      (f) => !isManifest(f) && !isDenoConfig(f) && !isProjectConfig(f) && !gitignore.ignores(f),
+      (f) => !isManifest(f) && !isDenoConfig(f) && !isWorkerConfig(f) && !isProjectConfig(f) && !gitignore.ignores(f),
     );
     for (const file of deployFiles.sort()) {
       if (readSettings.has(file)) continue;

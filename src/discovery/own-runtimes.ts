@@ -5,6 +5,8 @@ import type { Notice } from '../types.js';
 import { displayPath } from '../util/paths.js';
 import { readSettingsText } from './manifest.js';
 
+// Programs in a repository that run in a runtime of their own, not Node's: each is a package of its own.
+
 /**
  * A `deno.json` (or `deno.jsonc`) without a package.json beside it: a Deno program (Supabase Edge
  * Functions, Deno Deploy) is a package of its own. It runs in its own runtime, not under the Node
@@ -48,4 +50,14 @@ export function readDenoConfig(file: string, root: string): { pkg: WorkspacePack
       dependencies,
     },
   };
+}
+
+/**
+ * A `wrangler.toml` (or `.json`, `.jsonc`) without a package.json beside it: a Cloudflare Worker
+ * deployed on its own. It runs in Workers' runtime, not in the Node processes of the repository
+ * around it, so their tracing set-up is not its own; what it imports comes with its own files.
+ */
+export function cloudflareWorker(file: string, root: string): WorkspacePackage {
+  const dir = dirname(file);
+  return { name: `worker:${displayPath(root, dir) || '.'}`, dir, entries: [], scripts: [], dependencies: {} };
 }
