@@ -304,6 +304,11 @@ export interface OutboundCall {
   package: string;
   /** Browser code (a `'use client'` file, a package built for the browser). */
   browser?: true;
+  /**
+   * In a library traced only by the services that load it: the packages that load this call's
+   * module, none of which traces (`import { policy } from '@acme/tools'` does not load its sync client).
+   */
+  loadedOnlyUntracedBy?: string[];
 }
 
 /**

@@ -59,6 +59,8 @@ export default defineRule({
         '{{package}} switches outbound HTTP tracing off in its tracing setup ({{switch}}, {{at}}), so its {{calls}} ({{clients}}; {{where}}) {{carry}} no W3C trace context, by that choice; where a call must continue the trace (to a service of your own), inject it there with `propagation.inject(context.active(), headers)`',
       untraced:
         '{{package}} sets up no tracing yet, so its {{calls}} ({{clients}}; {{where}}) {{carry}} no W3C trace context and no trace breaks today; when it starts tracing, {{fix}}',
+      untracedUsers:
+        '{{package}} makes {{calls}} ({{clients}}; {{where}}) in modules only {{users}} {{load}}, and {{they}} {{set}} up no tracing yet: they carry no W3C trace context and no trace breaks today; when {{they}} {{start}} tracing, {{fix}}',
       untracedProject:
         'none of the {{packages}} packages of this project that call out sets up tracing yet, so their {{calls}} ({{clients}}; {{where}}) carry no W3C trace context and no trace breaks today; when they start tracing, {{fix}}',
     },
@@ -67,7 +69,9 @@ export default defineRule({
   check(ctx) {
     const { propagation } = ctx.config;
     const instrumented = new Set(propagation.instrumented);
-    const tracingOf = (call: OutboundCall): TracingFacts => ctx.catalog.tracing[call.package] ?? NO_TRACING;
+    // A library module only untraced services load runs untraced, whatever the library's other users do.
+    const tracingOf = (call: OutboundCall): TracingFacts =>
+      (!call.loadedOnlyUntracedBy && ctx.catalog.tracing[call.package]) || NO_TRACING;
     // Budget-file hosts apply to every client; an instrumentation's ignore hook only to its clients.
     const ignored = (call: OutboundCall): boolean =>
       call.host !== undefined &&
@@ -88,6 +92,8 @@ export default defineRule({
     // where a package traces nothing, all its calls share that.
     const groups = new Map<string, OutboundCall[]>();
     const untraced = new Map<string, OutboundCall[]>();
+    // A library's calls in modules only untraced services load: one note per library.
+    const untracedUsers = new Map<string, OutboundCall[]>();
     // A package whose setup switches outbound HTTP tracing off chose to send no context: one note
     // for the calls obslint cannot tell are to the project's own services.
     const optedOut = new Map<string, OutboundCall[]>();
@@ -111,7 +117,7 @@ export default defineRule({
         tracing.setup && !chose
           ? `${call.loc.file}\u0000${call.client}\u0000${call.direction}\u0000${call.service ?? ''}`
           : call.package;
-      const into = chose ? optedOut : tracing.setup ? groups : untraced;
+      const into = chose ? optedOut : tracing.setup ? groups : call.loadedOnlyUntracedBy ? untracedUsers : untraced;
       const group = into.get(key);
       if (group) group.push(call);
       else into.set(key, [call]);
@@ -149,6 +155,28 @@ export default defineRule({
         },
         loc: calls[0].loc,
         cause: `untraced:${pkg}`,
+        note: true,
+      });
+    }
+    for (const [pkg, calls] of untracedUsers) {
+      const users = [...new Set(calls.flatMap((call) => call.loadedOnlyUntracedBy!))].sort();
+      const one = users.length === 1;
+      ctx.report({
+        messageId: 'untracedUsers',
+        data: {
+          package: packageName(pkg, ctx.catalog.tracing[pkg] ?? NO_TRACING),
+          calls: callCount(calls),
+          clients: clientList(calls),
+          where: whereList(calls),
+          users: and(users.map((user) => packageName(user, ctx.catalog.tracing[user] ?? NO_TRACING))),
+          load: one ? 'loads' : 'load',
+          they: one ? 'it' : 'they',
+          set: one ? 'sets' : 'set',
+          start: one ? 'starts' : 'start',
+          fix: fixFor(calls, one ? 'its' : 'their'),
+        },
+        loc: calls[0].loc,
+        cause: `untraced-users:${pkg}`,
         note: true,
       });
     }

@@ -30,6 +30,7 @@ import { ProvenanceAnalyzer } from './flow/provenance.js';
 import { isRouteCall, nestRoutes, routeOf } from './facts/routes.js';
 import { propertyKey } from './syntax/scope.js';
 import { outboundCalls, tracingByPackage } from './facts/propagation.js';
+import { markCallsOnlyUntracedUsersLoad } from './facts/library-users.js';
 import { isSpanCall, spanFact } from './facts/spans.js';
 import { unreadHelpers } from './facts/unread-helpers.js';
 import { UnreachedCodeFinder } from './facts/unreached-code.js';
@@ -254,6 +255,7 @@ export function extract(options: ExtractOptions): Extraction {
     candidates.importers,
     options.describe,
   );
+  markCallsOnlyUntracedUsersLoad(outbound, tracing, project, packages, candidates.importers);
 
   const byLocation = (a: { loc: Location }, b: { loc: Location }): number => compareLocations(a.loc, b.loc);
   const helpers = unreadHelpers(

@@ -1,0 +1,134 @@
+import { resolve } from 'node:path';
+import { ts } from 'ts-morph';
+import type { OutboundCall, TracingFacts } from '../../types.js';
+import { toPosix } from '../../util/paths.js';
+import type { ProjectIndex } from '../syntax/project-index.js';
+import { requiredModule, skipOuter } from '../syntax/scope.js';
+import type { PackageIndex } from './workspace-packages.js';
+
+/** How many imports up from a call's module obslint looks for the packages that load it. */
+const IMPORT_LEVELS = 6;
+
+/**
+ * A library package runs traced in the processes of the services that load it (`PackageIndex.related`),
+ * but a service loads only the modules it imports: `import { detectInjectionMarker } from
+ * '@mana/tool-registry'` (through the package's barrel) runs its policy module, never its sync
+ * client. A call in a module that only services without tracing load runs untraced, whatever the
+ * library's other users do: it is marked with those services. Where obslint cannot tell which
+ * packages load the module (an import graph too deep), nothing changes.
+ */
+export function markCallsOnlyUntracedUsersLoad(
+  outbound: OutboundCall[],
+  tracing: Readonly<Record<string, TracingFacts>>,
+  project: ProjectIndex,
+  packages: PackageIndex,
+  importers: ReadonlyMap<string, readonly string[]>,
+): void {
+  const absolute = (file: string): string => toPosix(resolve(project.root, file));
+  const usersByFile = new Map<string, string[] | undefined>();
+  for (const call of outbound) {
+    const setup = tracing[call.package]?.setup?.loc;
+    if (!setup) continue;
+    const file = absolute(call.loc.file);
+    // Its own set-up, or one of a package it depends on: its own processes are traced.
+    if (packages.reaches(file, absolute(setup.file))) continue;
+    if (!usersByFile.has(file)) usersByFile.set(file, usersOf(file, call.package, project, packages, importers));
+    const users = usersByFile.get(file);
+    if (!users || users.length === 0) continue;
+    if (users.every((user) => user in tracing && tracing[user].setup === undefined)) call.loadedOnlyUntracedBy = users;
+  }
+}
+
+/** The other packages whose files load `file` (through its own package's modules), or undefined past the levels looked at. */
+function usersOf(
+  file: string,
+  own: string,
+  project: ProjectIndex,
+  packages: PackageIndex,
+  importers: ReadonlyMap<string, readonly string[]>,
+): string[] | undefined {
+  const loading = new Set([file]);
+  const users = new Set<string>();
+  let frontier = [file];
+  for (let level = 0; level < IMPORT_LEVELS && frontier.length > 0; level++) {
+    const next: string[] = [];
+    for (const target of frontier)
+      for (const importer of importers.get(target) ?? []) {
+        if (loading.has(importer)) continue;
+        // A file obslint did not parse is taken at the word of the prefilter's import scan: it loads the module.
+        const source = project.fileAt(importer);
+        if (source && !loadsThrough(source, target, loading, project)) continue;
+        const by = packages.of(importer).key;
+        if (by === own) {
+          loading.add(importer);
+          next.push(importer);
+        } else users.add(by);
+      }
+    frontier = next;
+  }
+  return frontier.length > 0 ? undefined : [...users].sort();
+}
+
+/**
+ * Whether `source` loads one of the `loading` modules through its imports of `target`: any value
+ * import of an ordinary module; of a barrel (a module of re-exports only), an import of a name
+ * declared in one of them.
+ */
+function loadsThrough(
+  source: ts.SourceFile,
+  target: string,
+  loading: ReadonlySet<string>,
+  project: ProjectIndex,
+): boolean {
+  const barrel = project.onlyImportsAndExports(target) ? project.files.get(target) : undefined;
+  let found = false;
+  let named = false;
+  for (const statement of source.statements) {
+    const specifier = importedSpecifier(statement);
+    if (specifier === undefined || project.resolvedPath(specifier, source.fileName) !== target) continue;
+    named = true;
+    const names = barrel ? importedNames(statement) : undefined;
+    if (names === undefined) found ||= !typeOnly(statement);
+    else
+      found ||= names.some((name) => {
+        const decl = project.findExport(barrel!, name);
+        return !decl || loading.has(decl.node.getSourceFile().fileName);
+      });
+  }
+  // An import the graph knows but these statements do not show (a dynamic `import()`): taken at its word.
+  return found || !named;
+}
+
+function importedSpecifier(statement: ts.Statement): string | undefined {
+  if ((ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) && statement.moduleSpecifier)
+    return ts.isStringLiteral(statement.moduleSpecifier) ? statement.moduleSpecifier.text : undefined;
+  if (ts.isExpressionStatement(statement)) return requiredModule(skipOuter(statement.expression));
+  if (ts.isVariableStatement(statement))
+    for (const d of statement.declarationList.declarations) {
+      const required = d.initializer && requiredModule(skipOuter(d.initializer));
+      if (required !== undefined) return required;
+    }
+  return undefined;
+}
+
+function typeOnly(statement: ts.Statement): boolean {
+  if (ts.isImportDeclaration(statement)) return statement.importClause?.phaseModifier === ts.SyntaxKind.TypeKeyword;
+  return ts.isExportDeclaration(statement) && statement.isTypeOnly;
+}
+
+/**
+ * The names an import or re-export takes (`import { a, b as c }`, `export { a } from`), type-only
+ * ones left out; undefined when it takes the whole module (a default, a namespace, `export *`, a side effect).
+ */
+function importedNames(statement: ts.Statement): string[] | undefined {
+  if (typeOnly(statement)) return [];
+  if (ts.isImportDeclaration(statement)) {
+    const clause = statement.importClause;
+    const bindings = clause?.namedBindings;
+    if (!clause || clause.name || !bindings || !ts.isNamedImports(bindings)) return undefined;
+    return bindings.elements.filter((e) => !e.isTypeOnly).map((e) => (e.propertyName ?? e.name).text);
+  }
+  if (ts.isExportDeclaration(statement) && statement.exportClause && ts.isNamedExports(statement.exportClause))
+    return statement.exportClause.elements.filter((e) => !e.isTypeOnly).map((e) => (e.propertyName ?? e.name).text);
+  return undefined;
+}
