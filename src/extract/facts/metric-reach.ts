@@ -22,8 +22,11 @@ export function trailLoss(
     return (
       (creation && storedByKey(creation, project, flow)) ?? { how: `created by \`${def.via.wrapper}\``, loc: def.loc }
     );
+  // A provider nothing injects (no `@InjectMetric` names it) is followed everywhere it goes: nowhere.
   if (ts.isCallExpression(site) && /Provider$/.test(site.expression.getText()))
-    return { how: `registered as a provider by \`${site.expression.getText()}\` and injected`, loc: def.loc };
+    return mayBeInjected(def.name, project)
+      ? { how: `registered as a provider by \`${site.expression.getText()}\` and injected`, loc: def.loc }
+      : undefined;
   let node = site;
   // `new Counter(…)` inside `cached ??= …`, `x || …`, parentheses: the expression that holds it.
   while (
@@ -290,4 +293,17 @@ function requiredSpecifiers(file: ts.SourceFile): string[] {
 
 function exported(statement: ts.VariableStatement): boolean {
   return hasModifier(statement, ts.SyntaxKind.ExportKeyword);
+}
+
+/**
+ * Whether a Nest provider of the metric `name` may be injected: an `@InjectMetric(name)` (or a
+ * `getToken(name)`) names it, or one names a metric obslint cannot read (a constant, a template).
+ */
+function mayBeInjected(name: string, project: ProjectIndex): boolean {
+  return ['InjectMetric', 'getToken'].some((injector) =>
+    (project.callsByName.get(injector) ?? []).some((call) => {
+      const token = call.arguments?.[0] && skipOuter(call.arguments[0]);
+      return !token || !ts.isStringLiteralLike(token) || token.text === name;
+    }),
+  );
 }
