@@ -203,6 +203,10 @@ export class ProvenanceAnalyzer implements ValueWalker {
       // matched route's handler, so the route is always there and the fallback never runs.
       if (op !== ts.SyntaxKind.AmpersandAmpersandToken && isRouteTemplateOnly(left) && inMatchedNestRoute(e))
         return left;
+      // `c.req.routePath || c.req.path`: Hono's route path is never empty (a middleware's own `*` where
+      // no route matched), so the fallback never runs.
+      if (op !== ts.SyntaxKind.AmpersandAmpersandToken && isRouteTemplateOnly(left) && isHonoRoutePath(e.left))
+        return left;
       const right = this.of(e.right, env, depth + 1);
       // `process.env.REGION ?? 'eu'`: a setting or its default, still one value per instance.
       if (
@@ -1260,6 +1264,16 @@ function isArgumentWithNamedKeys(literal: ts.ObjectLiteralExpression): boolean {
     (ts.isCallExpression(call) || ts.isNewExpression(call)) &&
     (call.arguments?.some((a) => a === literal) ?? false) &&
     literal.properties.every((p) => p.name !== undefined && !ts.isComputedPropertyName(p.name))
+  );
+}
+
+function isHonoRoutePath(e: ts.Expression): boolean {
+  const read = skipOuter(e);
+  return (
+    ts.isPropertyAccessExpression(read) &&
+    read.name.text === 'routePath' &&
+    ts.isPropertyAccessExpression(skipOuter(read.expression)) &&
+    (skipOuter(read.expression) as ts.PropertyAccessExpression).name.text === 'req'
   );
 }
 
