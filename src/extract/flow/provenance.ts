@@ -343,6 +343,8 @@ export class ProvenanceAnalyzer implements ValueWalker {
       if (base.kind === 'finite' && constantArguments)
         return boundedPart(`derived:${text(e)}`, base.values.length, `\`${text(e)}\` of ${base.reason}`);
     }
+    const status = name ? this.sources.statusOfError(name, receiver) : undefined;
+    if (status) return status;
     const generated = name ? this.sources.generatedBy(e, name, receiver) : undefined;
     // An id, a timestamp or a random value made once per process (an instance id at start-up) is
     // one value per instance, like `_.uniqueId` below.

@@ -332,6 +332,16 @@ export class KnownSources {
     private readonly facts: RouteFacts,
   ) {}
 
+  /** `exception.getStatus()` of Nest's `HttpException`: the HTTP status the error carries. */
+  statusOfError(name: string, receiver: ts.Expression | undefined): Bound | undefined {
+    if (name !== 'getStatus' || !receiver) return undefined;
+    const root = skipOuter(receiver);
+    if (!ts.isIdentifier(root) || !ERROR_ROOTS.test(root.text)) return undefined;
+    return boundedPart('status-code', this.facts.statusCodes, `HTTP status code (${this.facts.statusCodes})`, {
+      pattern: '^[1-5][0-9][0-9]$',
+    });
+  }
+
   /** A call whose result is unbounded by nature: serialized JSON, random values, ids, timestamps, request input. */
   generatedBy(e: ts.CallExpression, name: string, receiver: ts.Expression | undefined): Bound | undefined {
     const receiverText = receiver ? text(receiver) : '';
