@@ -31,6 +31,9 @@ export function spanFact(
   const receiver = skipOuter(callee.expression);
   // `startSpan` and `updateName` are common words: the receiver must look like a tracer or a span.
   if (method === 'startSpan' && !isTracer(receiver)) return undefined;
+  // Tracers name a span first (`startSpan(name, options)`: OpenTelemetry, OpenTracing, dd-trace); a
+  // `startSpan({ operationName, … })` is a project's own tracer, which keeps and ends its spans itself.
+  if (method === 'startSpan' && ts.isObjectLiteralExpression(skipOuter(call.arguments[0]))) return undefined;
   if (method === 'updateName' && !/span/i.test(text(receiver))) return undefined;
   // `metrics.getMeter`, `tracerProvider.getTracer`: not a device's `D(vatAdmin).getMeter(meterID)`.
   if ((method === 'getMeter' || method === 'getTracer') && !TELEMETRY_RECEIVER.test(text(receiver))) return undefined;
