@@ -51,58 +51,96 @@ export function parameterGuards(
   fn: ts.SignatureDeclaration,
   evaluator: StaticEvaluator,
 ): ParameterGuards {
-  const subjects = fn.parameters.flatMap((param, index) => guardSubjects(param, index));
   const guards = new Map<string, ParameterGuard>();
-  if (subjects.length === 0) return guards;
+  const subjects = fn.parameters.flatMap((param, index) =>
+    ts.isIdentifier(param.name) ? [{ subject: param.name.text, index, path: [] }] : [],
+  );
+  // Destructured names and properties (`event.type`) are looked for only where a check's text names
+  // them: most uses sit in no branch, and a function reads many.
+  let parts: GuardSubject[] | undefined;
+  const narrow = (n: ts.Node, child: ts.Node, { subject, index, path }: GuardSubject): void => {
+    const values = branchValues(n, child, subject, evaluator, EMPTY_ENV)?.values;
+    if (!values) return;
+    const key = [index, ...path].join('.');
+    const before = guards.get(key)?.values;
+    guards.set(key, { index, path, values: new Set(before ? values.filter((v) => before.has(v)) : values) });
+  };
   for (let child: ts.Node = use, n = use.parent; n && n !== fn; child = n, n = n.parent) {
-    for (const { subject, index, path } of subjects) {
-      const values = branchValues(n, child, subject, evaluator, EMPTY_ENV)?.values;
-      if (!values) continue;
-      const key = [index, ...path].join('.');
-      const before = guards.get(key)?.values;
-      guards.set(key, { index, path, values: new Set(before ? values.filter((v) => before.has(v)) : values) });
-    }
+    for (const subject of subjects) narrow(n, child, subject);
+    const check = checkText(n, child);
+    if (check === undefined) continue;
+    parts ??= fn.parameters.flatMap((param, index) => partSubjects(param, index));
+    for (const subject of parts) if (check.includes(subject.subject)) narrow(n, child, subject);
   }
   return guards;
 }
 
-/** The texts a check on a parameter names: `event`, `event.type`, a destructured `type`. */
-function guardSubjects(
-  param: ts.ParameterDeclaration,
-  index: number,
-): { subject: string; index: number; path: string[] }[] {
-  if (ts.isObjectBindingPattern(param.name))
-    return param.name.elements.flatMap((element) => {
-      if (!ts.isIdentifier(element.name) || element.dotDotDotToken) return [];
-      const key = element.propertyName ? propertyKey(element.propertyName) : element.name.text;
-      return key !== undefined ? [{ subject: element.name.text, index, path: [key] }] : [];
-    });
-  if (!ts.isIdentifier(param.name)) return [];
-  const name = param.name.text;
-  return [
-    { subject: name, index, path: [] },
-    ...readProperties(param).map((property) => ({ subject: `${name}.${property}`, index, path: [property] })),
-  ];
+interface GuardSubject {
+  subject: string;
+  index: number;
+  path: string[];
 }
 
-const propertiesRead = new WeakMap<ts.ParameterDeclaration, string[]>();
+/** The text of what may check a value where `child` runs under `n`: a condition, a switch's subject, the statements before. */
+function checkText(n: ts.Node, child: ts.Node): string | undefined {
+  if (ts.isIfStatement(n) && n.thenStatement === child) return n.expression.getText();
+  if (ts.isConditionalExpression(n) && n.whenTrue === child) return n.condition.getText();
+  if (ts.isCaseClause(n)) return n.parent.parent.expression.getText();
+  if ((ts.isBlock(n) || ts.isSourceFile(n)) && ts.isStatement(child) && n.statements[0] !== child)
+    return n.getSourceFile().text.slice(n.statements[0].getStart(), child.getStart());
+  return undefined;
+}
 
-/** The properties a function reads off its parameter directly (`event.type`). */
-function readProperties(param: ts.ParameterDeclaration): string[] {
-  const known = propertiesRead.get(param);
+/** The names a parameter destructures (`{ type, resource }`), or its properties the function checks (`event.type`). */
+function partSubjects(param: ts.ParameterDeclaration, index: number): GuardSubject[] {
+  if (ts.isIdentifier(param.name)) {
+    const name = param.name.text;
+    return checkedProperties(param).map((property) => ({ subject: `${name}.${property}`, index, path: [property] }));
+  }
+  if (!ts.isObjectBindingPattern(param.name)) return [];
+  return param.name.elements.flatMap((element) => {
+    if (!ts.isIdentifier(element.name) || element.dotDotDotToken) return [];
+    const key = element.propertyName ? propertyKey(element.propertyName) : element.name.text;
+    return key !== undefined ? [{ subject: element.name.text, index, path: [key] }] : [];
+  });
+}
+
+const propertiesChecked = new WeakMap<ts.ParameterDeclaration, string[]>();
+
+/**
+ * The properties of its parameter a function checks (`switch (event.type)`, `event.kind === 'x'`,
+ * `KINDS.includes(event.kind)`, `event.kind in TABLE`): the only ones a branch can be guarded by.
+ */
+function checkedProperties(param: ts.ParameterDeclaration): string[] {
+  const known = propertiesChecked.get(param);
   if (known) return known;
   const name = (param.name as ts.Identifier).text;
   const properties = new Set<string>();
   const fn = param.parent;
   if ('body' in fn && fn.body)
     forEachDescendant(fn.body, (n) => {
-      if (ts.isPropertyAccessExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === name)
-        properties.add(n.name.text);
+      if (!ts.isPropertyAccessExpression(n) || !ts.isIdentifier(n.expression) || n.expression.text !== name) return;
+      let at: ts.Node = n;
+      while (ts.isParenthesizedExpression(at.parent) || ts.isNonNullExpression(at.parent)) at = at.parent;
+      const parent = at.parent;
+      const checked =
+        (ts.isSwitchStatement(parent) && parent.expression === at) ||
+        (ts.isBinaryExpression(parent) && CHECKS.has(parent.operatorToken.kind)) ||
+        (ts.isCallExpression(parent) && parent.arguments.includes(at as ts.Expression));
+      if (checked) properties.add(n.name.text);
     });
   const found = [...properties].sort();
-  propertiesRead.set(param, found);
+  propertiesChecked.set(param, found);
   return found;
 }
+
+const CHECKS = new Set([
+  ts.SyntaxKind.EqualsEqualsEqualsToken,
+  ts.SyntaxKind.EqualsEqualsToken,
+  ts.SyntaxKind.ExclamationEqualsEqualsToken,
+  ts.SyntaxKind.ExclamationEqualsToken,
+  ts.SyntaxKind.InKeyword,
+]);
 
 /** Whether a call's constant arguments let it past the checks `guards` holds (see `parameterGuards`). */
 export function passesGuards(
