@@ -31,6 +31,7 @@ import { isRouteCall, nestRoutes, routeOf } from './facts/routes.js';
 import { propertyKey } from './syntax/scope.js';
 import { outboundCalls, tracingByPackage } from './facts/propagation.js';
 import { markCallsOnlyUntracedUsersLoad } from './facts/library-users.js';
+import { routesInScope } from './facts/routes-in-scope.js';
 import { isSpanCall, spanFact } from './facts/spans.js';
 import { unreadHelpers } from './facts/unread-helpers.js';
 import { UnreachedCodeFinder } from './facts/unreached-code.js';
@@ -200,17 +201,12 @@ export function extract(options: ExtractOptions): Extraction {
     ...routeCalls.map((call) => routeOf(call, project, evaluator)).filter((r): r is RouteFact => r !== undefined),
     ...controllers.flatMap((cls) => nestRoutes(cls, project, evaluator)),
   ];
-  const routeTemplates = [...new Set(routes.map((r) => r.template))].sort();
-  // Routers in different files can be mounted under different prefixes: their templates are distinct values.
-  const mountedRoutes = new Set(routes.map((r) => `${r.loc.file}\u0000${r.template}`)).size;
   const provenance = new ProvenanceAnalyzer(
     project,
     evaluator,
     calls,
     {
-      routeTemplates: () => routeTemplates,
-      mountedRoutes: () => mountedRoutes,
-      routeRegistrations: () => routes.length,
+      ...routesInScope(routes, packages, root),
       graphqlFields: candidates.graphqlFields,
       statusCodes: options.statusCodes,
     },

@@ -313,9 +313,10 @@ function configurationParameter(param: ts.ParameterDeclaration): boolean {
 
 /** What the project's routes tell about route-template labels, and the configured status codes. */
 export interface RouteFacts {
-  routeTemplates: () => string[];
-  mountedRoutes: () => number;
-  routeRegistrations: () => number;
+  /** The templates of the routes registered where `at` runs (see `routesInScope`). */
+  routeTemplates: (at: ts.Node) => string[];
+  mountedRoutes: (at: ts.Node) => number;
+  routeRegistrations: (at: ts.Node) => number;
   /** The GraphQL fields the project declares (resolvers, SDL field lines): what `info.fieldName` takes. */
   graphqlFields: number;
   statusCodes: number;
@@ -476,7 +477,7 @@ export class KnownSources {
     // `req.baseUrl + req.path` in a handler of a path without parameters is that route's template too.
     const fixedPath = right?.names.at(-1) === 'path' && fixedRoutePaths(e) !== undefined;
     if (left?.names.at(-1) !== 'baseUrl' || !right || !(isRouteTemplate(right.names) || fixedPath)) return undefined;
-    const routes = this.facts.mountedRoutes();
+    const routes = this.facts.mountedRoutes(e);
     return this.perRoute(e, 'a mounted route template', {
       source: 'mounted-route-template',
       count: routes,
@@ -608,7 +609,7 @@ export class KnownSources {
 
   /** The method a JSON-RPC message names: what the client sends, where the project serves HTTP. */
   jsonRpcMethod(node: ts.Node, source: string): Bound | undefined {
-    if (this.facts.routeRegistrations() === 0) return undefined;
+    if (this.facts.routeRegistrations(node) === 0) return undefined;
     return unbounded('request-input', 'request input', source, [
       this.step(node, `\`${source}\` is the method a JSON-RPC request names, which the client chooses`),
     ]);
@@ -718,7 +719,7 @@ export class KnownSources {
   private mounts?: string[] | null;
 
   private routeTemplate(node: ts.Node): Bound {
-    const routes = this.facts.routeTemplates();
+    const routes = this.facts.routeTemplates(node);
     return this.perRoute(node, 'a matched route template', {
       source: 'route-template',
       count: routes.length,
@@ -746,7 +747,7 @@ export class KnownSources {
 
   /** fastify `request.routeOptions.schema.operationId`: at most one per registered route. */
   private routeOperation(node: ts.Node): Bound {
-    const routes = this.facts.routeRegistrations();
+    const routes = this.facts.routeRegistrations(node);
     const part = {
       source: 'route-operation',
       count: routes,

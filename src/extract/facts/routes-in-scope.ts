@@ -1,0 +1,47 @@
+import { resolve } from 'node:path';
+import type { ts } from 'ts-morph';
+import type { RouteFact } from '../../types.js';
+import { toPosix } from '../../util/paths.js';
+import type { RouteFacts } from '../flow/sources.js';
+import type { PackageIndex } from './workspace-packages.js';
+
+/**
+ * The route facts a route label can take where it is set: the routes registered in the packages
+ * whose code runs in the same processes (`PackageIndex.related`). A monorepo's service labels its
+ * requests with its own routes, not every service's: mana-ai's 4 routes, not the repository's 125.
+ * A shared library's middleware runs in every service that loads it, and counts all their routes.
+ */
+export function routesInScope(
+  routes: readonly RouteFact[],
+  packages: PackageIndex,
+  root: string,
+): Pick<RouteFacts, 'routeTemplates' | 'mountedRoutes' | 'routeRegistrations'> {
+  const byPackage = new Map<string, RouteFact[]>();
+  for (const route of routes) {
+    const key = packages.of(toPosix(resolve(root, route.loc.file))).key;
+    const list = byPackage.get(key);
+    if (list) list.push(route);
+    else byPackage.set(key, [route]);
+  }
+  const memo = new Map<string, { templates: string[]; mounted: number; registrations: number }>();
+  const at = (node: ts.Node): { templates: string[]; mounted: number; registrations: number } => {
+    const scope = packages.of(node.getSourceFile().fileName);
+    let facts = memo.get(scope.key);
+    if (!facts) {
+      const inScope = packages.related(scope).flatMap((s) => byPackage.get(s.key) ?? []);
+      facts = {
+        templates: [...new Set(inScope.map((r) => r.template))].sort(),
+        // Routers in different files can be mounted under different prefixes: their templates are distinct values.
+        mounted: new Set(inScope.map((r) => `${r.loc.file}\u0000${r.template}`)).size,
+        registrations: inScope.length,
+      };
+      memo.set(scope.key, facts);
+    }
+    return facts;
+  };
+  return {
+    routeTemplates: (node) => at(node).templates,
+    mountedRoutes: (node) => at(node).mounted,
+    routeRegistrations: (node) => at(node).registrations,
+  };
+}
