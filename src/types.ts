@@ -112,6 +112,8 @@ export interface BoundPart {
   pattern?: string;
   /** A default that an explicit literal replaces (the "no route matched" value beside `?? 'unmatched'`). */
   replaceable?: boolean;
+  /** For route templates (mounted or not): the workspace packages whose routes they are (a service counts its own). */
+  packages?: string[];
 }
 
 export type UnboundedCategory =
@@ -345,6 +347,8 @@ export interface RouteFact {
   loc: Location;
   /** The HTTP method it serves (`GET`); absent where it serves any (`app.all`, `@All()`, a fastify route with several). */
   method?: string;
+  /** The workspace package it is registered in: its directory relative to the root (`.` for the root). */
+  package?: string;
 }
 
 /**

@@ -28,11 +28,16 @@ export function withMethodsPerRoute(
   const httpMethods = methodCount - fallbacks;
   const bound = labelBound(uses, route.label) as Extract<Bound, { kind: 'bounded' }>;
   const templates = routeTemplates(bound);
+  // The routes of the packages the label counts (its service's), not another service's with the same template.
+  const scope = bound.parts.find(
+    (p) => p.source === 'route-template' || p.source === 'mounted-route-template',
+  )?.packages;
   // A mounted template (`req.baseUrl + req.route.path`) is one value per registration file and template.
   const keyOf = (r: RouteFact): string | undefined =>
     templates ? (templates.includes(r.template) ? r.template : undefined) : `${r.loc.file}\u0000${r.template}`;
   const methods = new Map<string, Set<string> | 'any'>();
   for (const r of routes) {
+    if (scope && r.package !== undefined && !scope.includes(r.package)) continue;
     const key = keyOf(r);
     if (key === undefined) continue;
     const known = methods.get(key);

@@ -15,22 +15,25 @@ export function routesInScope(
   routes: readonly RouteFact[],
   packages: PackageIndex,
   root: string,
-): Pick<RouteFacts, 'routeTemplates' | 'mountedRoutes' | 'routeRegistrations'> {
+): Pick<RouteFacts, 'routeTemplates' | 'routePackages' | 'mountedRoutes' | 'routeRegistrations'> {
   const byPackage = new Map<string, RouteFact[]>();
   for (const route of routes) {
-    const key = packages.of(toPosix(resolve(root, route.loc.file))).key;
+    const key = route.package ?? packages.of(toPosix(resolve(root, route.loc.file))).key;
     const list = byPackage.get(key);
     if (list) list.push(route);
     else byPackage.set(key, [route]);
   }
-  const memo = new Map<string, { templates: string[]; mounted: number; registrations: number }>();
-  const at = (node: ts.Node): { templates: string[]; mounted: number; registrations: number } => {
+  type InScope = { templates: string[]; packages: string[]; mounted: number; registrations: number };
+  const memo = new Map<string, InScope>();
+  const at = (node: ts.Node): InScope => {
     const scope = packages.of(node.getSourceFile().fileName);
     let facts = memo.get(scope.key);
     if (!facts) {
-      const inScope = packages.related(scope).flatMap((s) => byPackage.get(s.key) ?? []);
+      const related = packages.related(scope).filter((s) => byPackage.has(s.key));
+      const inScope = related.flatMap((s) => byPackage.get(s.key)!);
       facts = {
         templates: [...new Set(inScope.map((r) => r.template))].sort(),
+        packages: related.map((s) => s.key).sort(),
         // Routers in different files can be mounted under different prefixes: their templates are distinct values.
         mounted: new Set(inScope.map((r) => `${r.loc.file}\u0000${r.template}`)).size,
         registrations: inScope.length,
@@ -41,6 +44,7 @@ export function routesInScope(
   };
   return {
     routeTemplates: (node) => at(node).templates,
+    routePackages: (node) => at(node).packages,
     mountedRoutes: (node) => at(node).mounted,
     routeRegistrations: (node) => at(node).registrations,
   };

@@ -315,6 +315,8 @@ function configurationParameter(param: ts.ParameterDeclaration): boolean {
 export interface RouteFacts {
   /** The templates of the routes registered where `at` runs (see `routesInScope`). */
   routeTemplates: (at: ts.Node) => string[];
+  /** The workspace packages whose routes those are. */
+  routePackages: (at: ts.Node) => string[];
   mountedRoutes: (at: ts.Node) => number;
   routeRegistrations: (at: ts.Node) => number;
   /** The GraphQL fields the project declares (resolvers, SDL field lines): what `info.fieldName` takes. */
@@ -482,6 +484,7 @@ export class KnownSources {
       source: 'mounted-route-template',
       count: routes,
       reason: `mount + route template (${routes} registration${routes === 1 ? '' : 's'}, counted per router file)`,
+      packages: this.facts.routePackages(e),
     });
   }
 
@@ -725,6 +728,7 @@ export class KnownSources {
       count: routes.length,
       reason: `matched route template (${routes.length} route${routes.length === 1 ? '' : 's'} registered)`,
       domain: routes,
+      packages: this.facts.routePackages(node),
     });
   }
 
