@@ -319,6 +319,9 @@ export class StaticEvaluator {
     if (op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.BarBarToken) {
       const left = this.eval(e.left, env, depth + 1);
       if (left.k !== 'unknown' && left.k !== 'param') return left;
+      // `noQuery || 'unknown'` of a value computed here: not the fallback alone (an absent option,
+      // `process.env.PREFIX ?? 'app_'`, is one; a value obslint could not compute is not).
+      if (left.k === 'unknown' && computedLocally(e.left)) return UNKNOWN;
       // `spec.labelNames || []`: the empty fallback says nothing of what the unknown side holds.
       const fallback = skipOuter(e.right);
       if (
@@ -739,6 +742,14 @@ export class StaticEvaluator {
     const deferred = (fn as ts.FunctionLikeDeclaration).asteriskToken !== undefined || isAsync(fn);
     return { value: returns[0], env: bindArguments(fn, call.arguments, env, env), deferred };
   }
+}
+
+/** A local variable (not a parameter, not an option read off one): a value the code computes. */
+function computedLocally(expr: ts.Expression): boolean {
+  const e = skipOuter(expr);
+  if (!ts.isIdentifier(e)) return false;
+  const decl = lookup(e.text, e);
+  return decl?.kind === 'variable' && decl.path.length === 0;
 }
 
 /** A key missing from `{ ...config, registers }` comes from whoever passes `config`. */
