@@ -23,7 +23,7 @@ import { carrierField } from './message-carrier.js';
 import { builtForBrowser, type PackageIndex, type PackageScope } from './workspace-packages.js';
 import { startsWith, tracingStarters } from './tracing-starters.js';
 import { hasDirective, runsInBrowser } from './browser-code.js';
-import { ScheduledQueues, scheduledRun } from './scheduled-jobs.js';
+import { detachedDelay, ScheduledQueues, scheduledRun } from './scheduled-jobs.js';
 
 const HTTP_BASED: Client[] = ['http', 'https', 'axios', 'got', 'node-fetch', 'superagent', 'bent'];
 const FETCH_BASED: Client[] = ['fetch', 'undici', 'ky'];
@@ -715,16 +715,20 @@ export function outboundCalls(
     if (hasDirective(file, 'use client') || builtForBrowser(scope.manifest) || runsInBrowser(call, scope))
       outbound.browser = true;
     const schedule = found.direction === 'send' ? scheduledRun(call) : undefined;
+    const bull = found.client === 'bullmq' || found.client === 'bull';
+    const delayed = bull ? detachedDelay(call) : undefined;
     const evidence =
-      (found.client === 'bullmq' || found.client === 'bull') && scheduledOnly(call, queues)
+      bull && scheduledOnly(call, queues)
         ? 'a repeatable job the application schedules itself (no request trace to carry)'
-        : schedule
-          ? `runs on a schedule (${schedule}) and starts no span: no request trace to carry`
-          : found.direction === 'send'
-            ? (injected(call, project) ??
-              (rpc &&
-                (clientInjects(rpc, project) ?? (rpc.origin ? undefined : injectedAtBinding.get(serviceKey(rpc))))))
-            : extracted(found.handler, project);
+        : delayed
+          ? `a job delayed by ${delayed}: it runs apart from the request that queued it`
+          : schedule
+            ? `runs on a schedule (${schedule}) and starts no span: no request trace to carry`
+            : found.direction === 'send'
+              ? (injected(call, project) ??
+                (rpc &&
+                  (clientInjects(rpc, project) ?? (rpc.origin ? undefined : injectedAtBinding.get(serviceKey(rpc))))))
+              : extracted(found.handler, project);
     if (evidence) outbound.evidence = evidence;
     out.push(outbound);
   }

@@ -1,5 +1,5 @@
 import { ts } from 'ts-morph';
-import { enclosingClassLike, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
+import { enclosingClassLike, lookup, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
 import { forEachDescendant } from '../syntax/walk.js';
 
 /**
@@ -55,6 +55,58 @@ function isScheduling(call: ts.CallExpression, method: string): boolean {
     ts.isObjectLiteralExpression(options) &&
     options.properties.some((p) => p.name !== undefined && propertyKey(p.name) === 'repeat')
   );
+}
+
+/** A delay from which on a job runs apart from the request that queued it: an hour. */
+const DETACHED_DELAY_MS = 60 * 60 * 1000;
+
+/**
+ * `queue.add('check', data, { delay: 24 * 60 * 60 * 1000 })`: a job that runs a day after the request
+ * that queued it is no part of that request's trace (a link at most). Says how long, when the delay
+ * is a constant of an hour or more.
+ */
+export function detachedDelay(call: ts.CallExpression | ts.NewExpression): string | undefined {
+  if (!ts.isCallExpression(call) || propertyName(skipOuter(call.expression)) !== 'add') return undefined;
+  const named = call.arguments[0] !== undefined && ts.isStringLiteralLike(skipOuter(call.arguments[0]));
+  const optionsArgument = call.arguments[named || call.arguments.length > 2 ? 2 : 1];
+  const options = optionsArgument && skipOuter(optionsArgument);
+  if (!options || !ts.isObjectLiteralExpression(options)) return undefined;
+  const delay = options.properties.find(
+    (p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && propertyKey(p.name) === 'delay',
+  );
+  const ms = delay && constantNumber(delay.initializer, 0);
+  if (ms === undefined || ms < DETACHED_DELAY_MS) return undefined;
+  const hours = ms / DETACHED_DELAY_MS;
+  return hours >= 48 && hours % 24 === 0 ? `${hours / 24} days` : `${Number(hours.toFixed(1))} h`;
+}
+
+/** `24 * 60 * 60 * 1000`, `ONE_DAY_MS` (a module constant): a number the code spells out. */
+function constantNumber(expr: ts.Expression, depth: number): number | undefined {
+  const e = skipOuter(expr);
+  if (ts.isNumericLiteral(e)) return Number(e.text.replace(/_/g, ''));
+  if (depth > 4) return undefined;
+  if (ts.isBinaryExpression(e)) {
+    const left = constantNumber(e.left, depth + 1);
+    const right = constantNumber(e.right, depth + 1);
+    if (left === undefined || right === undefined) return undefined;
+    switch (e.operatorToken.kind) {
+      case ts.SyntaxKind.AsteriskToken:
+        return left * right;
+      case ts.SyntaxKind.PlusToken:
+        return left + right;
+      case ts.SyntaxKind.MinusToken:
+        return left - right;
+      default:
+        return undefined;
+    }
+  }
+  if (ts.isIdentifier(e)) {
+    const decl = lookup(e.text, e);
+    return decl?.kind === 'variable' && decl.isConst && decl.path.length === 0 && decl.node.initializer
+      ? constantNumber(decl.node.initializer, depth + 1)
+      : undefined;
+  }
+  return undefined;
 }
 
 /** `PruneQueue.q`, `this.q` inside `class PruneQueue` (both `PruneQueue.q`), or a variable's name. */
