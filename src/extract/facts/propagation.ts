@@ -668,7 +668,7 @@ function overUnixSocket(call: ts.CallExpression | ts.NewExpression): boolean {
 const UNIX_SOCKET_OPTIONS = new Set(['socketPath', 'unix']);
 
 function scheduledOnly(call: ts.CallExpression | ts.NewExpression, queues: ScheduledQueues): boolean {
-  return ts.isNewExpression(call) ? queues.onlyScheduled(call) : ScheduledQueues.isScheduling(call);
+  return ts.isNewExpression(call) ? queues.onlyScheduled(call) : queues.scheduledOnly(call);
 }
 
 /** Every outbound call and message consumer in the parsed files, with its propagation evidence. */

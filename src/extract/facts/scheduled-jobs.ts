@@ -1,5 +1,12 @@
 import { ts } from 'ts-morph';
-import { enclosingClassLike, lookup, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
+import {
+  enclosingClassLike,
+  enclosingFunction,
+  lookup,
+  propertyKey,
+  propertyName,
+  skipOuter,
+} from '../syntax/scope.js';
 import { forEachDescendant } from '../syntax/walk.js';
 
 /**
@@ -9,35 +16,79 @@ import { forEachDescendant } from '../syntax/walk.js';
  */
 export class ScheduledQueues {
   private readonly producers = new Map<string, { scheduled: number; other: number }>();
+  /** A queue variable's name as `new Queue(QUEUE_NAMES.SWEEP)` spells it, by queue key. */
+  private readonly spelledAs = new Map<string, string>();
+  /**
+   * Queue and function pairs where a repeatable job is scheduled: `add('sweep', data, { repeat })`
+   * then `add('sweep-now', data)` in one set-up function kicks the schedule off at start-up, and no
+   * request is behind that one-off run either.
+   */
+  private readonly scheduling = new Set<string>();
 
   constructor(calls: readonly ts.CallExpression[]) {
+    const scheduling = this.scheduling;
+    const sends: { key: string; scheduled: boolean; where: string }[] = [];
     for (const call of calls) {
       const callee = skipOuter(call.expression);
       if (!ts.isPropertyAccessExpression(callee) || !PRODUCER_METHODS.has(callee.name.text)) continue;
-      const method = callee.name.text;
       const key = queueKey(callee.expression);
       if (!key) continue;
+      const where = `${key}\u0000${functionKey(call)}`;
+      const scheduled = isScheduling(call, callee.name.text);
+      if (scheduled) scheduling.add(where);
+      sends.push({ key, scheduled, where });
+      const spelled = queueNameText(callee.expression);
+      if (spelled) this.spelledAs.set(key, spelled);
+    }
+    for (const { key, scheduled, where } of sends) {
       const counts = this.producers.get(key) ?? { scheduled: 0, other: 0 };
-      if (isScheduling(call, method)) counts.scheduled++;
+      if (scheduled || scheduling.has(where)) counts.scheduled++;
       else counts.other++;
       this.producers.set(key, counts);
     }
   }
 
-  /** Whether a send is the scheduling of a repeatable job. */
-  static isScheduling(call: ts.CallExpression): boolean {
-    const method = propertyName(skipOuter(call.expression));
-    return method !== undefined && isScheduling(call, method);
+  /** Whether a send schedules a repeatable job, or is the start-up kick beside one (see `scheduling`). */
+  scheduledOnly(call: ts.CallExpression): boolean {
+    const callee = skipOuter(call.expression);
+    if (!ts.isPropertyAccessExpression(callee)) return false;
+    if (isScheduling(call, callee.name.text)) return true;
+    if (callee.name.text !== 'add') return false;
+    const key = queueKey(callee.expression);
+    return key !== undefined && this.scheduling.has(`${key}\u0000${functionKey(call)}`);
   }
 
-  /** Whether the queue a `new Worker(queue.name | 'name', …)` consumes only gets scheduled jobs. */
+  /**
+   * Whether the queue a `new Worker(queue.name | QUEUE_NAMES.SWEEP, …)` consumes only gets
+   * scheduled jobs (the name as the queue's `new Queue(…)` spells it).
+   */
   onlyScheduled(worker: ts.NewExpression): boolean {
     const first = worker.arguments?.[0] && skipOuter(worker.arguments[0]);
-    if (!first || !ts.isPropertyAccessExpression(first) || first.name.text !== 'name') return false;
-    const key = queueKey(first.expression);
-    const counts = key ? this.producers.get(key) : undefined;
-    return counts !== undefined && counts.scheduled > 0 && counts.other === 0;
+    if (!first) return false;
+    const keys =
+      ts.isPropertyAccessExpression(first) && first.name.text === 'name'
+        ? [queueKey(first.expression)]
+        : [...this.spelledAs].filter(([, text]) => text === first.getText()).map(([key]) => key);
+    const counts = keys.map((key) => (key ? this.producers.get(key) : undefined));
+    return counts.length > 0 && counts.every((c) => c !== undefined && c.scheduled > 0 && c.other === 0);
   }
+}
+
+/** The function a call is in, as a key (its position), or the module. */
+function functionKey(call: ts.Node): string {
+  const fn = enclosingFunction(call);
+  return fn ? `${fn.getSourceFile().fileName}:${fn.pos}` : call.getSourceFile().fileName;
+}
+
+/** `QUEUE_NAMES.SWEEP` of `const sweepQueue = new Queue(QUEUE_NAMES.SWEEP, …)`, for a queue variable. */
+function queueNameText(receiver: ts.Expression): string | undefined {
+  const e = skipOuter(receiver);
+  if (!ts.isIdentifier(e)) return undefined;
+  const decl = lookup(e.text, e);
+  const init = decl?.kind === 'variable' && decl.path.length === 0 ? decl.node.initializer : undefined;
+  const created = init && skipOuter(init);
+  if (!created || !ts.isNewExpression(created) || !created.arguments?.[0]) return undefined;
+  return skipOuter(created.arguments[0]).getText();
 }
 
 const PRODUCER_METHODS = new Set(['add', 'addBulk', 'upsertJobScheduler']);
