@@ -242,7 +242,7 @@ export function extract(options: ExtractOptions): Extraction {
   }
 
   const everyCall = [...allCalls, ...allNews];
-  const outbound = outboundCalls(everyCall, project, packages);
+  const outbound = outboundCalls(everyCall, project, packages, evaluator);
   const tracing = tracingByPackage(
     everyCall,
     project.files.values(),

@@ -19,6 +19,7 @@ import { groupBy } from '../../util/group.js';
 import { table } from '../../util/table.js';
 import { compareStrings } from '../../util/paths.js';
 import { forEachDescendant } from '../syntax/walk.js';
+import type { StaticEvaluator } from '../flow/static-eval.js';
 import { carrierField } from './message-carrier.js';
 import { builtForBrowser, type PackageIndex, type PackageScope } from './workspace-packages.js';
 import { startsWith, tracingStarters } from './tracing-starters.js';
@@ -676,6 +677,7 @@ export function outboundCalls(
   calls: (ts.CallExpression | ts.NewExpression)[],
   project: ProjectIndex,
   packages: PackageIndex,
+  evaluator: StaticEvaluator,
 ): OutboundCall[] {
   const grpc = usesGrpc(project.files.values()) ? new GrpcClients(project, ownPackages(packages)) : undefined;
   const requires = groupBy((project.callsByName.get('require') ?? []).filter(ts.isCallExpression), (call) =>
@@ -716,7 +718,7 @@ export function outboundCalls(
       outbound.browser = true;
     const schedule = found.direction === 'send' ? scheduledRun(call) : undefined;
     const bull = found.client === 'bullmq' || found.client === 'bull';
-    const delayed = bull ? detachedDelay(call) : undefined;
+    const delayed = bull ? detachedDelay(call, evaluator) : undefined;
     const evidence =
       bull && scheduledOnly(call, queues)
         ? 'a repeatable job the application schedules itself (no request trace to carry)'

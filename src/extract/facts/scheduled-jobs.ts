@@ -8,6 +8,7 @@ import {
   skipOuter,
 } from '../syntax/scope.js';
 import { forEachDescendant } from '../syntax/walk.js';
+import type { StaticEvaluator } from '../flow/static-eval.js';
 
 /**
  * BullMQ (and Bull) queues that only receive repeatable jobs the application schedules itself
@@ -114,9 +115,12 @@ const DETACHED_DELAY_MS = 60 * 60 * 1000;
 /**
  * `queue.add('check', data, { delay: 24 * 60 * 60 * 1000 })`: a job that runs a day after the request
  * that queued it is no part of that request's trace (a link at most). Says how long, when the delay
- * is a constant of an hour or more.
+ * is a constant of an hour or more (`24 * HOUR_MS`, an imported constant).
  */
-export function detachedDelay(call: ts.CallExpression | ts.NewExpression): string | undefined {
+export function detachedDelay(
+  call: ts.CallExpression | ts.NewExpression,
+  evaluator: StaticEvaluator,
+): string | undefined {
   if (!ts.isCallExpression(call) || propertyName(skipOuter(call.expression)) !== 'add') return undefined;
   const named = call.arguments[0] !== undefined && ts.isStringLiteralLike(skipOuter(call.arguments[0]));
   const optionsArgument = call.arguments[named || call.arguments.length > 2 ? 2 : 1];
@@ -125,39 +129,11 @@ export function detachedDelay(call: ts.CallExpression | ts.NewExpression): strin
   const delay = options.properties.find(
     (p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && propertyKey(p.name) === 'delay',
   );
-  const ms = delay && constantNumber(delay.initializer, 0);
+  const value = delay && evaluator.eval(delay.initializer);
+  const ms = value?.k === 'num' ? value.v : undefined;
   if (ms === undefined || ms < DETACHED_DELAY_MS) return undefined;
   const hours = ms / DETACHED_DELAY_MS;
   return hours >= 48 && hours % 24 === 0 ? `${hours / 24} days` : `${Number(hours.toFixed(1))} h`;
-}
-
-/** `24 * 60 * 60 * 1000`, `ONE_DAY_MS` (a module constant): a number the code spells out. */
-function constantNumber(expr: ts.Expression, depth: number): number | undefined {
-  const e = skipOuter(expr);
-  if (ts.isNumericLiteral(e)) return Number(e.text.replace(/_/g, ''));
-  if (depth > 4) return undefined;
-  if (ts.isBinaryExpression(e)) {
-    const left = constantNumber(e.left, depth + 1);
-    const right = constantNumber(e.right, depth + 1);
-    if (left === undefined || right === undefined) return undefined;
-    switch (e.operatorToken.kind) {
-      case ts.SyntaxKind.AsteriskToken:
-        return left * right;
-      case ts.SyntaxKind.PlusToken:
-        return left + right;
-      case ts.SyntaxKind.MinusToken:
-        return left - right;
-      default:
-        return undefined;
-    }
-  }
-  if (ts.isIdentifier(e)) {
-    const decl = lookup(e.text, e);
-    return decl?.kind === 'variable' && decl.isConst && decl.path.length === 0 && decl.node.initializer
-      ? constantNumber(decl.node.initializer, depth + 1)
-      : undefined;
-  }
-  return undefined;
 }
 
 /** `PruneQueue.q`, `this.q` inside `class PruneQueue` (both `PruneQueue.q`), or a variable's name. */
