@@ -3,7 +3,7 @@ import { ts } from 'ts-morph';
 import type { OutboundCall, TracingFacts } from '../../types.js';
 import { toPosix } from '../../util/paths.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
-import { requiredModule, skipOuter } from '../syntax/scope.js';
+import { loadedSpecifiers } from '../syntax/module-loads.js';
 import type { PackageIndex } from './workspace-packages.js';
 
 /** How many imports up from a call's module obslint looks for the packages that load it. */
@@ -84,36 +84,19 @@ function loadsThrough(
   let found = false;
   let named = false;
   for (const statement of source.statements) {
-    const specifier = importedSpecifier(statement);
-    if (specifier === undefined || project.resolvedPath(specifier, source.fileName) !== target) continue;
+    if (!loadedSpecifiers(statement).some((specifier) => project.resolvedPath(specifier, source.fileName) === target))
+      continue;
     named = true;
     const names = barrel ? importedNames(statement) : undefined;
-    if (names === undefined) found ||= !typeOnly(statement);
-    else
-      found ||= names.some((name) => {
+    found ||=
+      names === undefined ||
+      names.some((name) => {
         const decl = project.findExport(barrel!, name);
         return !decl || loading.has(decl.node.getSourceFile().fileName);
       });
   }
-  // An import the graph knows but these statements do not show (a dynamic `import()`): taken at its word.
+  // An import the graph knows but these statements do not show (a dynamic `import()`, types only): taken at its word.
   return found || !named;
-}
-
-function importedSpecifier(statement: ts.Statement): string | undefined {
-  if ((ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) && statement.moduleSpecifier)
-    return ts.isStringLiteral(statement.moduleSpecifier) ? statement.moduleSpecifier.text : undefined;
-  if (ts.isExpressionStatement(statement)) return requiredModule(skipOuter(statement.expression));
-  if (ts.isVariableStatement(statement))
-    for (const d of statement.declarationList.declarations) {
-      const required = d.initializer && requiredModule(skipOuter(d.initializer));
-      if (required !== undefined) return required;
-    }
-  return undefined;
-}
-
-function typeOnly(statement: ts.Statement): boolean {
-  if (ts.isImportDeclaration(statement)) return statement.importClause?.phaseModifier === ts.SyntaxKind.TypeKeyword;
-  return ts.isExportDeclaration(statement) && statement.isTypeOnly;
 }
 
 /**
@@ -121,7 +104,6 @@ function typeOnly(statement: ts.Statement): boolean {
  * ones left out; undefined when it takes the whole module (a default, a namespace, `export *`, a side effect).
  */
 function importedNames(statement: ts.Statement): string[] | undefined {
-  if (typeOnly(statement)) return [];
   if (ts.isImportDeclaration(statement)) {
     const clause = statement.importClause;
     const bindings = clause?.namedBindings;

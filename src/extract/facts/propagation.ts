@@ -12,13 +12,13 @@ import {
   lookup,
   propertyKey,
   propertyName,
-  requiredModule,
   skipOuter,
 } from '../syntax/scope.js';
 import { groupBy } from '../../util/group.js';
 import { table } from '../../util/table.js';
 import { compareStrings } from '../../util/paths.js';
 import { forEachDescendant } from '../syntax/walk.js';
+import { loadedSpecifiers } from '../syntax/module-loads.js';
 import type { StaticEvaluator } from '../flow/static-eval.js';
 import { carrierField } from './message-carrier.js';
 import { builtForBrowser, type PackageIndex, type PackageScope } from './workspace-packages.js';
@@ -267,23 +267,6 @@ function valueImports(file: ts.SourceFile, project: ProjectIndex): Set<string> {
   }
   valueImportsByFile.set(file, found);
   return found;
-}
-
-/** What a top-level statement loads: an import or re-export (not of types only), or a `require`. */
-function loadedSpecifiers(statement: ts.Statement): string[] {
-  if (ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier))
-    return statement.importClause?.phaseModifier === ts.SyntaxKind.TypeKeyword ? [] : [statement.moduleSpecifier.text];
-  if (ts.isExportDeclaration(statement) && statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier))
-    return statement.isTypeOnly ? [] : [statement.moduleSpecifier.text];
-  const calls = ts.isExpressionStatement(statement)
-    ? [statement.expression]
-    : ts.isVariableStatement(statement)
-      ? statement.declarationList.declarations.flatMap((d) => (d.initializer ? [skipOuter(d.initializer)] : []))
-      : [];
-  return calls.flatMap((call) => {
-    const required = ts.isCallExpression(call) ? requiredModule(call) : undefined;
-    return required === undefined ? [] : [required];
-  });
 }
 
 /** A call that sets up tracing or an instrumentation (not one that only asks for a tracer). */
