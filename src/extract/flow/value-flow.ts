@@ -647,17 +647,13 @@ export class ValueFlow {
    * injection container constructs it: `constructor(private readonly metrics: MetricsService)`).
    */
   private injectedInstanceOf(param: ts.ParameterDeclaration): ts.ClassDeclaration | undefined {
-    const type = param.type;
-    if (!ts.isIdentifier(param.name) || !type || !ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName))
-      return undefined;
-    return this.classNamed(type.typeName);
+    const typeName = namedType(param);
+    return typeName && this.classNamed(typeName);
   }
 
   private typedByPackage(param: ts.ParameterDeclaration): boolean {
-    const type = param.type;
-    if (!ts.isIdentifier(param.name) || !type || !ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName))
-      return false;
-    const decl = lookup(type.typeName.text, type);
+    const typeName = namedType(param);
+    const decl = typeName && lookup(typeName.text, typeName);
     return decl?.kind === 'import' && this.isPackage(decl);
   }
 
@@ -1425,6 +1421,14 @@ export class ValueFlow {
     }
     return found.length > 0 ? found : undefined;
   }
+}
+
+/** `Tracker` of a parameter `(tracker: Tracker)`: the one name its type annotation gives. */
+function namedType(param: ts.ParameterDeclaration): ts.Identifier | undefined {
+  const type = param.type;
+  return ts.isIdentifier(param.name) && type && ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName)
+    ? type.typeName
+    : undefined;
 }
 
 /** `@InjectMetric(NAME)` / `@Inject(TOKEN)` on a parameter or property: the token, when constant. */
