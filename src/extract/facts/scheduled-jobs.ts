@@ -27,7 +27,6 @@ export class ScheduledQueues {
   private readonly scheduling = new Set<string>();
 
   constructor(calls: readonly ts.CallExpression[]) {
-    const scheduling = this.scheduling;
     const sends: { key: string; scheduled: boolean; where: string }[] = [];
     for (const call of calls) {
       const callee = skipOuter(call.expression);
@@ -36,14 +35,14 @@ export class ScheduledQueues {
       if (!key) continue;
       const where = `${key}\u0000${functionKey(call)}`;
       const scheduled = isScheduling(call, callee.name.text);
-      if (scheduled) scheduling.add(where);
+      if (scheduled) this.scheduling.add(where);
       sends.push({ key, scheduled, where });
       const spelled = queueNameText(callee.expression);
       if (spelled) this.spelledAs.set(key, spelled);
     }
     for (const { key, scheduled, where } of sends) {
       const counts = this.producers.get(key) ?? { scheduled: 0, other: 0 };
-      if (scheduled || scheduling.has(where)) counts.scheduled++;
+      if (scheduled || this.scheduling.has(where)) counts.scheduled++;
       else counts.other++;
       this.producers.set(key, counts);
     }
