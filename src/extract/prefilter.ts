@@ -23,14 +23,15 @@ const METRIC_WORDS = new RegExp(
     // A metric factory of a package obslint may not read (`createTimer(name)` from `@acme/metrics`).
     // The kind first, its verb looked back for: a word's start is tried only where a kind is named.
     /(?:Counter|Gauge|Histogram|Summary|Timer)(?<=\b(?:create|get|make|register|new)[\w$]*(?:Counter|Gauge|Histogram|Summary|Timer))\s*\(/,
-    /(?:from\s+|require\s*\(\s*)['"][^'"./][^'"]*(?:metric|statsd|prometheus)[^'"]*['"]/,
+    /(?:from\s+|require[\w$]*\s*\(\s*)['"][^'"./][^'"]*(?:metric|statsd|prometheus)[^'"]*['"]/,
     /(?:[mM]etric[\w$]*|\botel|\b[mM]eter)\s*\??\.(?:\s*[\w$]+\s*\??\.)*\s*(?:set|add|record)\s*\(/,
     // A project's meter helper handed in (`meter.increment('jobs_total', labels)`).
     /\b[mM]eter\s*\??\.\s*(?:increment|decrement|gauge|histogram)\s*\(/,
     // A StatsD client by its holder's name: `statsd.increment(`, `global.statsClient.gauge(`, `this.dogstatsd.timing(`,
+    // `getStatsD().increment(`,
     // `this.datadogService.increment(` (a loose net: a prefilter only decides what is parsed).
     // The method first, its holder looked back for (three times faster on 16k files than the holder first).
-    /(?:increment|decrement|incr|decr|gauge|histogram|distribution|timing|endTiming)(?<=(?:[mM]etrics|[sS]tats[dD]?|[dD]atadog)(?:Client|Service)?\s*\??\.\s*(?:increment|decrement|incr|decr|gauge|histogram|distribution|timing|endTiming))\s*\(/,
+    /(?:increment|decrement|incr|decr|gauge|histogram|distribution|timing|endTiming)(?<=(?:[mM]etrics|[sS]tats[dD]?|[dD]atadog)(?:Client|Service)?(?:\(\s*\))?\s*\??\.\s*(?:increment|decrement|incr|decr|gauge|histogram|distribution|timing|endTiming))\s*\(/,
     /\.labels\s*\(|\.(inc|dec|observe|startTimer)\s*\(|\b(Counter|Gauge|Histogram|Summary)\b/,
     // CloudWatch's embedded metric format, on whatever logger an SDK hands over (`metric.putMetric(`).
     /\.putMetric\s*\(/,
@@ -49,7 +50,7 @@ const DEFINES_METRICS =
   /prom-client|nestjs-prometheus|@opentelemetry\/api|getMeter\s*\(|aws-embedded-metrics|@aws-lambda-powertools\/metrics|express-prom-bundle|@promster\/|swagger-stats|@graphprotocol\/common-ts|@snapshot-labs\/snapshot-metrics/;
 /** Imports that show the project records metrics through a library obslint reads. */
 const METRICS_LIBRARY_IMPORT =
-  /(?:from\s+|require\s*\(\s*)['"](?:prom-client|@opentelemetry\/sdk-metrics|@willsoto\/nestjs-prometheus|hot-shots|node-statsd|statsd-client|dd-trace|datadog-metrics|lynx|node-dogstatsd|aws-embedded-metrics|@aws-lambda-powertools\/metrics)['"]/;
+  /(?:from\s+|require[\w$]*\s*\(\s*)['"](?:prom-client|@opentelemetry\/sdk-metrics|@willsoto\/nestjs-prometheus|hot-shots|node-statsd|statsd-client|dd-trace|datadog-metrics|lynx|node-dogstatsd|aws-embedded-metrics|@aws-lambda-powertools\/metrics)['"]/;
 /** OpenTelemetry's API records metrics only where its metrics API is used: a tracing-only import records none. */
 const OTEL_API_IMPORT = /(?:from\s+|require\s*\(\s*)['"]@opentelemetry\/api['"]/;
 const OTEL_METRICS_USE = new RegExp(`\\bgetMeter\\s*\\(|\\bMeter\\b|${CREATES_INSTRUMENT.source}`);
@@ -86,8 +87,11 @@ const ES_MODULE_STATEMENT = /^[ \t]*(?:import(?:[ \t]+[\w$*{'"]|[ \t]*[{*'"])|ex
 const WRITES = /\.(?:push|unshift|splice)\s*\(|\.(?<=[\w$\])]\s*\.)\s*[\w$]+\s*=[^=>]/;
 /** Declarations a module makes for every file: globals, other modules' augmentations, a UMD global. */
 const OUTSIDE_DECLARATION = /\bdeclare\s+(?:global|module)\b|\bexport\s+as\s+namespace\b/;
-/** `from 'x'`, `require('x')`, `import('x')` and the side-effect `import 'x'` (how a tracing set-up is loaded). */
-const IMPORT_SPECIFIER = /(?:from\s+|require\s*\(\s*|\bimport\s*(?:\(\s*)?)['"]([^'"]+)['"]/g;
+/**
+ * `from 'x'`, `require('x')`, `import('x')` and the side-effect `import 'x'` (how a tracing set-up is
+ * loaded); `requirePeer('x')` too, a `require` made by `createRequire` (an optional peer's).
+ */
+const IMPORT_SPECIFIER = /(?:from\s+|require[\w$]*\s*\(\s*|\bimport\s*(?:\(\s*)?)['"]([^'"]+)['"]/g;
 const IMPORT_CLOSURE_DEPTH = 3;
 /** Node's HTTP modules: a file importing one may call out without any of the words above. */
 const HTTP_MODULES = new Set(['http', 'https', 'node:http', 'node:https']);

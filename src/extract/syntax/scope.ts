@@ -175,11 +175,25 @@ function inVariableList(list: ts.VariableDeclarationList, name: string): Declara
 export function requiredModule(expr: ts.Expression | undefined): string | undefined {
   if (!expr) return undefined;
   const inner = skipOuter(expr);
-  if (ts.isCallExpression(inner) && ts.isIdentifier(inner.expression) && inner.expression.text === 'require') {
+  if (ts.isCallExpression(inner) && isRequire(inner.expression)) {
     const arg = inner.arguments[0];
     if (arg && ts.isStringLiteralLike(arg)) return arg.text;
   }
   return undefined;
+}
+
+/**
+ * `require`, or a function `createRequire(…)` made (`const requirePeer = createRequire(__filename)`,
+ * how ES modules load CommonJS and optional peers).
+ */
+function isRequire(callee: ts.Expression): boolean {
+  if (!ts.isIdentifier(callee)) return false;
+  if (callee.text === 'require') return true;
+  if (!callee.getSourceFile().text.includes('createRequire')) return false;
+  const decl = lookup(callee.text, callee);
+  const init = decl?.kind === 'variable' && decl.isConst && decl.path.length === 0 ? decl.node.initializer : undefined;
+  const made = init && skipOuter(init);
+  return made !== undefined && ts.isCallExpression(made) && /(?:^|\.)createRequire$/.test(made.expression.getText());
 }
 
 /**
