@@ -474,8 +474,9 @@ export class KnownSources {
         ? e.templateSpans.map((s) => s.expression)
         : undefined;
     if (!parts) return undefined;
+    // `${req.baseUrl ?? ''}${req.route?.path ?? ''}`: an empty fallback on either side adds no value of its own.
     const left = chain(withoutEmptyFallback(parts[0]));
-    const right = chain(skipOuter(parts[1]));
+    const right = chain(withoutEmptyFallback(parts[1]));
     // `req.baseUrl + req.path` in a handler of a path without parameters is that route's template too.
     const fixedPath = right?.names.at(-1) === 'path' && fixedRoutePaths(e) !== undefined;
     if (left?.names.at(-1) !== 'baseUrl' || !right || !(isRouteTemplate(right.names) || fixedPath)) return undefined;
