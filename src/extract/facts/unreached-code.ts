@@ -49,6 +49,15 @@ const CALLED_BY_CONVENTION = new Set([
   'disconnectedCallback',
 ]);
 
+/** The route handlers of a Next.js `route.ts`, by the HTTP method they serve. */
+const HTTP_HANDLERS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
+
+/**
+ * A `route.ts` inside a private folder of the Next.js app router (`app/api/_metrics/record/route.ts`):
+ * a folder whose name starts with `_` is left out of routing, so no request reaches its handlers.
+ */
+const NEXT_PRIVATE_ROUTE = /\/app\/(?:[^/]+\/)*_[^/]*\/(?:[^/]+\/)*route\.[cm]?[jt]sx?$/;
+
 /** `onModuleInit`, `ngOnDestroy`, `componentDidMount`: hooks their framework calls. */
 const HOOK_NAME = /^(?:on|ng)[A-Z]|^component[A-Z]|^_/;
 
@@ -98,6 +107,7 @@ export class UnreachedCodeFinder {
 
   private uncalled(unit: Unit, namings: ReadonlyMap<string, { files: number; times: number }>): boolean {
     const { node, name } = unit;
+    if (HTTP_HANDLERS.has(name) && NEXT_PRIVATE_ROUTE.test(node.getSourceFile().fileName)) return true;
     if (namings.get(name)?.times !== 1 || CALLED_BY_CONVENTION.has(name) || HOOK_NAME.test(name)) return false;
     if (ts.isFunctionDeclaration(node) || ts.isVariableDeclaration(node)) {
       const statement = ts.isVariableDeclaration(node) ? node.parent.parent : node;
