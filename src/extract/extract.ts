@@ -1,5 +1,5 @@
 import { ts } from 'ts-morph';
-import { basename, dirname, relative, resolve, sep } from 'node:path';
+import { basename, dirname, relative, sep } from 'node:path';
 import type {
   Catalog,
   Directive,
@@ -11,7 +11,7 @@ import type {
   SpanFact,
   WrapperSpec,
 } from '../types.js';
-import { compareLocations, compareStrings, displayPath, toPosix } from '../util/paths.js';
+import { absolutePath, compareLocations, compareStrings, displayPath } from '../util/paths.js';
 import { parseDirectives } from './syntax/directives.js';
 import { LabelUseCollector } from './facts/label-uses.js';
 import { OTEL } from './libraries/opentelemetry.js';
@@ -200,13 +200,13 @@ export function extract(options: ExtractOptions): Extraction {
   const routes = [
     ...routeCalls.map((call) => routeOf(call, project, evaluator)).filter((r): r is RouteFact => r !== undefined),
     ...controllers.flatMap((cls) => nestRoutes(cls, project, evaluator)),
-  ].map((route) => ({ ...route, package: packages.of(toPosix(resolve(root, route.loc.file))).key }));
+  ].map((route) => ({ ...route, package: packages.of(absolutePath(root, route.loc.file)).key }));
   const provenance = new ProvenanceAnalyzer(
     project,
     evaluator,
     calls,
     {
-      ...routesInScope(routes, packages, root),
+      ...routesInScope(routes, packages),
       graphqlFields: candidates.graphqlFields,
       statusCodes: options.statusCodes,
     },

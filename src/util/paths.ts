@@ -1,5 +1,5 @@
 import type { Location } from '../types.js';
-import { isAbsolute, relative, sep } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 
 export function toPosix(path: string): string {
   return sep === '/' ? path : path.split(sep).join('/');
@@ -13,6 +13,11 @@ export function displayPath(root: string, file: string): string {
   if (file.startsWith(under) && !file.includes(`${sep}.`) && isAbsolute(root)) return toPosix(file.slice(under.length));
   const rel = toPosix(relative(root, file));
   return rel === '' ? '.' : rel;
+}
+
+/** The absolute posix path of a file `displayPath` showed relative to `root`. */
+export function absolutePath(root: string, shown: string): string {
+  return toPosix(resolve(root, shown));
 }
 
 export function compareStrings(a: string, b: string): number {

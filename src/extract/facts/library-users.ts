@@ -1,7 +1,6 @@
-import { resolve } from 'node:path';
 import { ts } from 'ts-morph';
 import type { OutboundCall, TracingFacts } from '../../types.js';
-import { toPosix } from '../../util/paths.js';
+import { absolutePath } from '../../util/paths.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
 import { loadedSpecifiers } from '../syntax/module-loads.js';
 import type { PackageIndex } from './workspace-packages.js';
@@ -24,14 +23,13 @@ export function markCallsOnlyUntracedUsersLoad(
   packages: PackageIndex,
   importers: ReadonlyMap<string, readonly string[]>,
 ): void {
-  const absolute = (file: string): string => toPosix(resolve(project.root, file));
   const usersByFile = new Map<string, string[] | undefined>();
   for (const call of outbound) {
     const setup = tracing[call.package]?.setup?.loc;
     if (!setup) continue;
-    const file = absolute(call.loc.file);
+    const file = absolutePath(project.root, call.loc.file);
     // Its own set-up, or one of a package it depends on: its own processes are traced.
-    if (packages.reaches(file, absolute(setup.file))) continue;
+    if (packages.reaches(file, absolutePath(project.root, setup.file))) continue;
     if (!usersByFile.has(file)) usersByFile.set(file, usersOf(file, call.package, project, packages, importers));
     const users = usersByFile.get(file);
     if (!users || users.length === 0) continue;

@@ -1,8 +1,7 @@
-import { resolve } from 'node:path';
 import type { ts } from 'ts-morph';
 import type { RouteFact } from '../../types.js';
-import { toPosix } from '../../util/paths.js';
 import type { RouteFacts } from '../flow/sources.js';
+import { groupBy } from '../../util/group.js';
 import type { PackageIndex } from './workspace-packages.js';
 
 /**
@@ -12,17 +11,10 @@ import type { PackageIndex } from './workspace-packages.js';
  * A shared library's middleware runs in every service that loads it, and counts all their routes.
  */
 export function routesInScope(
-  routes: readonly RouteFact[],
+  routes: readonly (RouteFact & { package: string })[],
   packages: PackageIndex,
-  root: string,
 ): Pick<RouteFacts, 'routeTemplates' | 'routePackages' | 'mountedRoutes' | 'routeRegistrations'> {
-  const byPackage = new Map<string, RouteFact[]>();
-  for (const route of routes) {
-    const key = route.package ?? packages.of(toPosix(resolve(root, route.loc.file))).key;
-    const list = byPackage.get(key);
-    if (list) list.push(route);
-    else byPackage.set(key, [route]);
-  }
+  const byPackage = groupBy(routes, (route) => route.package);
   type InScope = { templates: string[]; packages: string[]; mounted: number; registrations: number };
   const memo = new Map<string, InScope>();
   const at = (node: ts.Node): InScope => {

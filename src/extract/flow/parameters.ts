@@ -2,7 +2,7 @@ import { ts } from 'ts-morph';
 import type { Bound } from '../../types.js';
 import { finite, union, unknown, withStep } from '../../model/bounds.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
-import { functionName, propertyName, skipOuter, type Declaration } from '../syntax/scope.js';
+import { functionName, propertyName, receiverOf, skipOuter, type Declaration } from '../syntax/scope.js';
 import type { CallGraph } from './call-graph.js';
 import type { TypeOracle } from './type-oracle.js';
 import { MAX_DEPTH, TOO_FAR } from './limits.js';
@@ -314,12 +314,6 @@ export class ParameterValues {
   }
 
   private emitsByEvent?: Map<string, EmitSite[]>;
-}
-
-/** `bus` of `bus.on(…)`, `bus.emit(…)`. */
-function receiverOf(call: ts.CallExpression): ts.Expression | undefined {
-  const callee = skipOuter(call.expression);
-  return ts.isPropertyAccessExpression(callee) ? callee.expression : undefined;
 }
 
 /** An `emit` call and, when it sits in a helper that takes the event name, one call of the helper. */
