@@ -25,6 +25,7 @@ import { builtForBrowser, type PackageIndex, type PackageScope } from './workspa
 import { startsWith, tracingStarters } from './tracing-starters.js';
 import { hasDirective, runsInBrowser } from './browser-code.js';
 import { detachedDelay, ScheduledQueues, scheduledRun } from './scheduled-jobs.js';
+import { QueueFeeds } from './queue-feeds.js';
 
 const HTTP_BASED: Client[] = ['http', 'https', 'axios', 'got', 'node-fetch', 'superagent', 'bent'];
 const FETCH_BASED: Client[] = ['fetch', 'undici', 'ky'];
@@ -682,6 +683,17 @@ export function outboundCalls(
   const injectedAtBinding = grpc ? servicesBuiltInjecting(grpc, project) : new Map<string, string>();
   // Every `x.add(…)`: a queue's producers include calls whose receiver obslint cannot tie to BullMQ.
   const queues = new ScheduledQueues(calls.filter(ts.isCallExpression));
+  const feeds = new QueueFeeds(
+    clientCalls.flatMap(({ call, client }) =>
+      (client.client === 'bullmq' || client.client === 'bull') &&
+      client.direction === 'send' &&
+      ts.isCallExpression(call)
+        ? [{ call, scheduled: queues.scheduledOnly(call) }]
+        : [],
+    ),
+    evaluator,
+    project,
+  );
   const out: OutboundCall[] = [];
   for (const { call, client: found, rpc } of clientCalls) {
     const file = call.getSourceFile();
@@ -702,18 +714,21 @@ export function outboundCalls(
     const schedule = found.direction === 'send' ? scheduledRun(call) : undefined;
     const bull = found.client === 'bullmq' || found.client === 'bull';
     const delayed = bull ? detachedDelay(call, evaluator) : undefined;
+    const unfed = bull && found.direction === 'receive' ? feeds.unfed(call, found.handler) : undefined;
     const evidence =
-      bull && scheduledOnly(call, queues)
+      bull && (scheduledOnly(call, queues) || unfed?.by === 'schedule')
         ? 'a repeatable job the application schedules itself (no request trace to carry)'
-        : delayed
-          ? `a job delayed by ${delayed}: it runs apart from the request that queued it`
-          : schedule
-            ? `runs on a schedule (${schedule}) and starts no span: no request trace to carry`
-            : found.direction === 'send'
-              ? (injected(call, project) ??
-                (rpc &&
-                  (clientInjects(rpc, project) ?? (rpc.origin ? undefined : injectedAtBinding.get(serviceKey(rpc))))))
-              : extracted(found.handler, project);
+        : unfed
+          ? `nothing in the project adds jobs to queue \`${unfed.queue}\` (no trace to restore)`
+          : delayed
+            ? `a job delayed by ${delayed}: it runs apart from the request that queued it`
+            : schedule
+              ? `runs on a schedule (${schedule}) and starts no span: no request trace to carry`
+              : found.direction === 'send'
+                ? (injected(call, project) ??
+                  (rpc &&
+                    (clientInjects(rpc, project) ?? (rpc.origin ? undefined : injectedAtBinding.get(serviceKey(rpc))))))
+                : extracted(found.handler, project);
     if (evidence) outbound.evidence = evidence;
     out.push(outbound);
   }

@@ -1,0 +1,161 @@
+import { ts } from 'ts-morph';
+import type { StaticEvaluator } from '../flow/static-eval.js';
+import type { ProjectIndex } from '../syntax/project-index.js';
+import { enclosingClassLike, hasModifier, lookup, propertyKey, skipOuter } from '../syntax/scope.js';
+
+/**
+ * The queues the project adds jobs to, by name. A consumer of a queue nothing in the project feeds
+ * (a stub worker, a queue registered for a dashboard) has no trace to restore: no code of the
+ * project sends it a job. Said only where every producer obslint recognises names its queue: one
+ * whose queue it cannot name may be the one that feeds it. A project with no producer at all is fed
+ * from elsewhere (another service's repository), so its consumers are not judged here either.
+ */
+export class QueueFeeds {
+  /** Per queue name, how many producers schedule repeatable jobs and how many add others. */
+  private readonly fed = new Map<string, { scheduled: number; other: number }>();
+  private readonly complete: boolean;
+
+  constructor(
+    producers: readonly { call: ts.CallExpression; scheduled: boolean }[],
+    private readonly evaluator: StaticEvaluator,
+    private readonly project: ProjectIndex,
+  ) {
+    let named = true;
+    for (const { call, scheduled } of producers) {
+      const callee = skipOuter(call.expression);
+      const queue = ts.isPropertyAccessExpression(callee) ? this.queueOf(callee.expression) : undefined;
+      if (queue === undefined) {
+        named = false;
+        continue;
+      }
+      const counts = this.fed.get(queue) ?? { scheduled: 0, other: 0 };
+      if (scheduled) counts.scheduled++;
+      else counts.other++;
+      this.fed.set(queue, counts);
+    }
+    this.complete = named && producers.length > 0;
+  }
+
+  /**
+   * Why a consumer has no trace to restore, by what feeds its queue: nothing in the project, or
+   * only repeatable jobs the application schedules itself.
+   */
+  unfed(
+    consumer: ts.CallExpression | ts.NewExpression,
+    handler: ts.Node | undefined,
+  ): { queue: string; by: 'nothing' | 'schedule' } | undefined {
+    const queue = this.consumedQueue(consumer, handler);
+    if (queue === undefined) return undefined;
+    const counts = this.fed.get(queue);
+    if (!counts) return this.complete ? { queue, by: 'nothing' } : undefined;
+    return counts.other === 0 ? { queue, by: 'schedule' } : undefined;
+  }
+
+  /** `new Worker(NAME, …)`, `@Processor(NAME)` / `@Processor({ name })`, Bull's `queue.process(…)`. */
+  private consumedQueue(
+    consumer: ts.CallExpression | ts.NewExpression,
+    handler: ts.Node | undefined,
+  ): string | undefined {
+    if (ts.isNewExpression(consumer)) return this.text(consumer.arguments?.[0]);
+    const callee = skipOuter(consumer.expression);
+    if (ts.isDecorator(consumer.parent)) {
+      const cls =
+        handler &&
+        (ts.isClassDeclaration(consumer.parent.parent) ? consumer.parent.parent : enclosingClassLike(handler));
+      const processor = cls && processorDecorator(cls);
+      return processor ? this.processorQueue(processor) : undefined;
+    }
+    return ts.isPropertyAccessExpression(callee) ? this.queueOf(callee.expression) : undefined;
+  }
+
+  private processorQueue(processor: ts.CallExpression): string | undefined {
+    const first = processor.arguments[0] && skipOuter(processor.arguments[0]);
+    if (first && ts.isObjectLiteralExpression(first)) {
+      const name = first.properties.find(
+        (p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && propertyKey(p.name) === 'name',
+      );
+      return this.text(name?.initializer);
+    }
+    return this.text(first);
+  }
+
+  /**
+   * The name of the queue an expression holds: `new Queue(NAME)`, a get-by-name (`getQueue(NAME)`),
+   * a variable or field holding either, or a constructor parameter Nest fills with `@InjectQueue(NAME)`.
+   */
+  private queueOf(expr: ts.Expression, depth = 0): string | undefined {
+    if (depth > 4) return undefined;
+    const e = skipOuter(expr);
+    if ((ts.isNewExpression(e) || ts.isCallExpression(e)) && e.arguments?.[0]) return this.text(e.arguments[0]);
+    if (ts.isIdentifier(e)) {
+      const decl = lookup(e.text, e);
+      if (decl?.kind === 'parameter' && decl.path.length === 0)
+        return this.injectedQueue(decl.node) ?? this.passedQueue(decl.fn, decl.index, depth);
+      if (decl?.kind !== 'variable' || decl.path.length > 0) return undefined;
+      return decl.node.initializer ? this.queueOf(decl.node.initializer, depth + 1) : undefined;
+    }
+    if (ts.isPropertyAccessExpression(e) && skipOuter(e.expression).kind === ts.SyntaxKind.ThisKeyword) {
+      const cls = enclosingClassLike(e);
+      return cls ? this.fieldQueue(cls, e.name.text, depth) : undefined;
+    }
+    return undefined;
+  }
+
+  /** `@InjectQueue(NAME) private readonly queue: Queue`, a field's initializer, or `this.queue = …` in the constructor. */
+  private fieldQueue(cls: ts.ClassLikeDeclaration, field: string, depth: number): string | undefined {
+    for (const member of cls.members) {
+      if (ts.isConstructorDeclaration(member)) {
+        const param = member.parameters.find((p) => ts.isIdentifier(p.name) && p.name.text === field);
+        if (param) return this.injectedQueue(param);
+        const assigned = member.body?.statements
+          .map((s) => (ts.isExpressionStatement(s) ? skipOuter(s.expression) : undefined))
+          .find(
+            (s): s is ts.BinaryExpression =>
+              s !== undefined &&
+              ts.isBinaryExpression(s) &&
+              s.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+              ts.isPropertyAccessExpression(s.left) &&
+              s.left.expression.kind === ts.SyntaxKind.ThisKeyword &&
+              s.left.name.text === field,
+          );
+        if (assigned) return this.queueOf(assigned.right, depth + 1);
+      } else if (ts.isPropertyDeclaration(member) && member.name && propertyKey(member.name) === field) {
+        return member.initializer ? this.queueOf(member.initializer, depth + 1) : undefined;
+      }
+    }
+    return undefined;
+  }
+
+  /** `setupJobs(queue)` of a function its own module calls with queues of one name, and only those. */
+  private passedQueue(fn: ts.SignatureDeclaration, index: number, depth: number): string | undefined {
+    if (!ts.isFunctionDeclaration(fn) || !fn.name || hasModifier(fn, ts.SyntaxKind.ExportKeyword)) return undefined;
+    const calls = (this.project.callsByName.get(fn.name.text) ?? []).filter(
+      (c) => c.getSourceFile() === fn.getSourceFile() && ts.isIdentifier(c.expression),
+    );
+    const names = new Set(calls.map((c) => c.arguments?.[index] && this.queueOf(c.arguments[index], depth + 1)));
+    const [name] = names;
+    return names.size === 1 ? name : undefined;
+  }
+
+  private injectedQueue(param: ts.ParameterDeclaration): string | undefined {
+    for (const decorator of ts.getDecorators(param) ?? []) {
+      const e = decorator.expression;
+      if (ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'InjectQueue')
+        return this.text(e.arguments[0]);
+    }
+    return undefined;
+  }
+
+  private text(expr: ts.Expression | undefined): string | undefined {
+    const value = expr && this.evaluator.eval(expr);
+    return value?.k === 'str' ? value.v : undefined;
+  }
+}
+
+function processorDecorator(cls: ts.ClassLikeDeclaration): ts.CallExpression | undefined {
+  for (const decorator of ts.getDecorators(cls) ?? []) {
+    const e = decorator.expression;
+    if (ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'Processor') return e;
+  }
+  return undefined;
+}
