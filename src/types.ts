@@ -394,6 +394,8 @@ export interface UnreachedCode {
   name: string;
   /** The whole declaration. */
   loc: Location;
+  /** A class nothing loads (no module imports its file), rather than a function nothing calls. */
+  unloaded?: boolean;
 }
 
 export interface LabelEstimate {

@@ -219,7 +219,10 @@ export function extract(options: ExtractOptions): Extraction {
       def.nameBound = provenance.ofName(name, env);
     });
   const collector = new LabelUseCollector(project, resolver, definitions, provenance, evaluator, types, flow, calls);
-  const uncalled = new UnreachedCodeFinder(project);
+  const nestPackages = new Set([...candidates.nestCoreImporters].map((file) => packages.of(file).key));
+  const uncalled = new UnreachedCodeFinder(project, candidates.importers, (file) =>
+    nestPackages.has(packages.of(file).key),
+  );
   const { facts } = collector;
   for (const call of [...callExpressions, ...newExpressions]) {
     const before = facts.uses.length + facts.calls.length + facts.observations.length;

@@ -188,6 +188,8 @@ export interface Candidates {
   metricsLibraryImported: boolean;
   /** The GraphQL fields the project's files declare (resolvers and SDL lines), parsed or not. */
   graphqlFields: number;
+  /** The files that import `@nestjs/core` (where an application bootstraps Nest), parsed or not. */
+  nestCoreImporters: ReadonlySet<string>;
 }
 
 /**
@@ -218,8 +220,10 @@ export function selectCandidates(
   const importers = new Map<string, string[]>();
   let metricsLibraryImported = false;
   let graphqlFields = 0;
+  const nestCoreImporters = new Set<string>();
   for (const [file, scan] of scans) {
     graphqlFields += scan.graphqlFields;
+    if (scan.specifiers.includes('@nestjs/core')) nestCoreImporters.add(file);
     const helper = wrapperImport(scan.specifiers);
     const reason =
       scan.words === 'metric'
@@ -284,6 +288,7 @@ export function selectCandidates(
     importedWrapperModules,
     metricsLibraryImported,
     graphqlFields,
+    nestCoreImporters,
   };
 }
 

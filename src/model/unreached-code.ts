@@ -16,5 +16,7 @@ function after(loc: Location, line: number, column: number): boolean {
 
 /** What a finding in code nothing calls says besides its own message. */
 export function unreachedSuffix(unreached: UnreachedCode): string {
-  return ` (in \`${unreached.name}()\`, which nothing in the project calls: a note until something does)`;
+  return unreached.unloaded
+    ? ` (in \`${unreached.name}\`, which no module of the project imports, so Nest never creates it: a note until a module lists it)`
+    : ` (in \`${unreached.name}()\`, which nothing in the project calls: a note until something does)`;
 }

@@ -82,8 +82,15 @@ interface Unit {
 export class UnreachedCodeFinder {
   /** The units recording code runs in, in the order met. */
   private readonly units = new Map<ts.Node, Unit>();
-
-  constructor(private readonly project: ProjectIndex) {}
+  /**
+   * `importers`: every file's importers, parsed or not (the prefilter's import graph);
+   * `bootstrapsNest`: whether a file's package has a file importing `@nestjs/core` (its bootstrap).
+   */
+  constructor(
+    private readonly project: ProjectIndex,
+    private readonly importers: ReadonlyMap<string, readonly string[]>,
+    private readonly bootstrapsNest: (file: string) => boolean,
+  ) {}
 
   /** Notes that `node` records something; {@link unreached} then says whether its function is ever called. */
   recordsIn(node: ts.Node): void {
@@ -91,7 +98,7 @@ export class UnreachedCodeFinder {
     if (unit && !this.units.has(unit.node)) this.units.set(unit.node, unit);
   }
 
-  /** The functions that record something and that nothing in the project calls. */
+  /** The functions that record something and that nothing in the project calls, and the Nest classes nothing loads. */
   unreached(): UnreachedCode[] {
     const names = new Set<string>();
     for (const { node, name } of this.units.values()) {
@@ -100,9 +107,39 @@ export class UnreachedCodeFinder {
       if (ts.isClassLike(cls) && cls.name) names.add(cls.name.text);
     }
     const namings = this.project.namings(names);
-    return [...this.units.values()]
-      .filter((unit) => this.uncalled(unit, namings))
-      .map((unit) => ({ name: unit.name, loc: this.project.location(unit.node) }));
+    // Any finding in a class Nest never creates is a note, wherever the code it feeds records.
+    const unloaded = this.project
+      .classes()
+      .filter((cls): cls is ts.ClassDeclaration => ts.isClassDeclaration(cls) && this.unloadedNestClass(cls));
+    const inUnloaded = (node: ts.Node): boolean => unloaded.some((cls) => cls === node.parent);
+    return [
+      ...unloaded.map((cls): UnreachedCode => ({
+        name: cls.name!.text,
+        loc: this.project.location(cls),
+        unloaded: true,
+      })),
+      ...[...this.units.values()]
+        .filter((unit) => !inUnloaded(unit.node) && this.uncalled(unit, namings))
+        .map((unit) => ({ name: unit.name, loc: this.project.location(unit.node) })),
+    ];
+  }
+
+  /**
+   * A class Nest creates (a provider, a middleware, a controller) in a module no file imports, and
+   * not named in its own file outside itself, in a package that bootstraps Nest: no Nest module
+   * lists it, so Nest never creates it (Nest loads no file by a glob or a path). A middleware
+   * written and never applied.
+   */
+  private unloadedNestClass(cls: ts.ClassDeclaration): boolean {
+    const file = cls.getSourceFile();
+    if ((this.importers.get(file.fileName) ?? []).length > 0 || !nestManaged(cls)) return false;
+    // Without the application's bootstrap in sight, its modules may be elsewhere.
+    if (!this.bootstrapsNest(file.fileName)) return false;
+    const name = cls.name!.text;
+    const named = new RegExp(`(?<![\\w$])${name.replace(/\$/g, '\\$')}(?![\\w$])`, 'g');
+    for (const match of file.text.matchAll(named))
+      if (match.index < cls.getStart() || match.index >= cls.end) return false;
+    return true;
   }
 
   private uncalled(unit: Unit, namings: ReadonlyMap<string, { files: number; times: number }>): boolean {
@@ -136,6 +173,26 @@ export class UnreachedCodeFinder {
     if (decl.kind !== 'import') return false;
     return this.project.resolvedPath(decl.module, expr.getSourceFile().fileName) !== undefined;
   }
+}
+
+/** Decorators that make a class Nest's to create: it runs only if a module lists it. */
+const NEST_CLASS_DECORATORS = new Set([
+  'Injectable',
+  'Controller',
+  'Processor',
+  'Catch',
+  'Resolver',
+  'WebSocketGateway',
+]);
+
+function nestManaged(cls: ts.ClassDeclaration): boolean {
+  return (ts.getDecorators(cls) ?? []).some((d) => {
+    const e = d.expression;
+    const callee = ts.isCallExpression(e) ? e.expression : e;
+    if (!ts.isIdentifier(callee) || !NEST_CLASS_DECORATORS.has(callee.text)) return false;
+    const decl = lookup(callee.text, callee);
+    return decl?.kind === 'import' && decl.module.startsWith('@nestjs/');
+  });
 }
 
 /**

@@ -121,6 +121,11 @@ export class ProjectIndex {
   private readonly assignmentsByMember = new Map<string, ts.BinaryExpression[]>();
   private readonly namedClasses: ts.ClassLikeDeclaration[] = [];
 
+  /** Every named class of the parsed files, in the order indexed. */
+  classes(): readonly ts.ClassLikeDeclaration[] {
+    return this.namedClasses;
+  }
+
   /** Indexes one node of a parsed file: calls by name, member assignments, named classes. */
   indexNode(node: ts.Node): void {
     if (ts.isCallExpression(node) || ts.isNewExpression(node)) this.indexCall(node);
