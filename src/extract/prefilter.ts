@@ -50,7 +50,7 @@ const DEFINES_METRICS =
   /prom-client|nestjs-prometheus|@opentelemetry\/api|getMeter\s*\(|aws-embedded-metrics|@aws-lambda-powertools\/metrics|express-prom-bundle|@promster\/|swagger-stats|@graphprotocol\/common-ts|@snapshot-labs\/snapshot-metrics/;
 /** Imports that show the project records metrics through a library obslint reads. */
 const METRICS_LIBRARY_IMPORT =
-  /(?:from\s+|require[\w$]*\s*\(\s*)['"](?:prom-client|@opentelemetry\/sdk-metrics|@willsoto\/nestjs-prometheus|hot-shots|node-statsd|statsd-client|dd-trace|datadog-metrics|lynx|node-dogstatsd|aws-embedded-metrics|@aws-lambda-powertools\/metrics)['"]/;
+  /(?:from\s+|require[\w$]*\s*\(\s*)['"](?:prom-client|@opentelemetry\/sdk-metrics|@willsoto\/nestjs-prometheus|hot-shots|node-statsd|statsd-client|dd-trace|datadog-metrics|lynx|node-dogstatsd|monitor-dog|aws-embedded-metrics|@aws-lambda-powertools\/metrics)['"]/;
 /** OpenTelemetry's API records metrics only where its metrics API is used: a tracing-only import records none. */
 const OTEL_API_IMPORT = /(?:from\s+|require\s*\(\s*)['"]@opentelemetry\/api['"]/;
 const OTEL_METRICS_USE = new RegExp(`\\bgetMeter\\s*\\(|\\bMeter\\b|${CREATES_INSTRUMENT.source}`);

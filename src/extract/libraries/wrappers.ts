@@ -183,6 +183,10 @@ export const WRAPPER_PRESETS: readonly WrapperSpec[] = [
   ...statsd('node-statsd#default().', 3),
   ...statsd('node-statsd#StatsD().', 3),
   ...statsd('statsd-client#default().', 2),
+  // monitor-dog (a DogStatsD wrapper, one client per process): `increment(name, amount, tags)`, and
+  // `timer(name, start, tags)`, whose `stop()` sends the time.
+  ...statsd('monitor-dog#', 2),
+  { callee: 'monitor-dog#timer', kind: 'histogram', name: 0, getOrCreate: true, labels: 'arg:2', library: 'statsd' },
   ...CLOUDWATCH_PRESETS,
 ];
 
