@@ -1,5 +1,5 @@
 import { ts } from 'ts-morph';
-import { readBeforeAnyWrite } from './variable-writes.js';
+import { letWrites, readBeforeAnyWrite, type LetWrite } from './variable-writes.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
 import { calledFunction, objectLiteralHeld, returnedValues } from '../syntax/functions.js';
 import { writesToObject } from '../syntax/object-writes.js';
@@ -116,6 +116,12 @@ export class StaticEvaluator {
       return { k: 'str', v: text };
     }
     if (ts.isBinaryExpression(e)) return this.binary(e, env, depth);
+    if (ts.isTypeOfExpression(e)) {
+      const operand = this.eval(e.expression, env, depth + 1);
+      if (operand.k === 'param') return operand;
+      const type = { str: 'string', num: 'number', bool: 'boolean', obj: 'object', arr: 'object' }[operand.k as string];
+      return type ? { k: 'str', v: type } : UNKNOWN;
+    }
     if (ts.isConditionalExpression(e)) return this.conditional(e, env, depth);
     if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken) {
       const operand = truthiness(this.eval(e.operand, env, depth + 1));
@@ -397,6 +403,10 @@ export class StaticEvaluator {
   private identifier(id: ts.Identifier, env: Env, depth: number): Static {
     if (id.text === 'undefined') return UNKNOWN;
     const decl = lookup(id.text, id);
+    if (decl?.kind === 'variable' && !decl.isConst && !decl.node.initializer) {
+      const written = this.writtenOnPath(decl, id, env, depth);
+      if (written) return written;
+    }
     const reassigned = decl?.kind === 'parameter' && decl.path.length === 0 && parameterReassignedBefore(decl.node, id);
     // `name = prefix + name` is what the name is; `key = sanitize(key)` keeps the caller's key,
     // near enough to name the metric (and what callers pass stays comparable).
@@ -413,6 +423,53 @@ export class StaticEvaluator {
     return value.k === 'obj' && held?.kind === 'variable' && held.path.length === 0
       ? this.withAssignedKeys(value, held.node, id, env, depth)
       : value;
+  }
+
+  /**
+   * A `let` declared without a value and written in the branches of `if`s before `use`, in the same
+   * function: the value of the write whose conditions hold, where they can be decided (for a
+   * caller's argument, `typeof name === 'string'`); symbolic where they depend on a parameter not
+   * bound yet, so that each call site decides. Undefined when obslint cannot tell which write holds.
+   */
+  private writtenOnPath(
+    decl: Extract<Declaration, { kind: 'variable' }>,
+    use: ts.Identifier,
+    env: Env,
+    depth: number,
+  ): Static | undefined {
+    const writes = letWrites(decl);
+    const fn = enclosingFunction(use);
+    if (!writes || writes.length === 0) return undefined;
+    let holding: LetWrite | undefined;
+    for (const write of writes) {
+      if (write.at.getEnd() > use.getStart() || enclosingFunction(write.at) !== fn) return undefined;
+      const taken = this.branchTaken(write.at, decl.node, env, depth);
+      if (taken === undefined) return undefined;
+      if (taken !== true && taken !== false) return taken;
+      if (taken) holding = write;
+    }
+    if (!holding) return undefined;
+    if ('value' in holding) return this.eval(holding.value, env, depth + 1);
+    const from = this.eval(holding.from, env, depth + 1);
+    return from.k === 'obj' ? (from.props.get(holding.key) ?? UNKNOWN) : from.k === 'param' ? from : UNKNOWN;
+  }
+
+  /** Whether the `if`s between a write and its variable's declaration take the write's branch. */
+  private branchTaken(write: ts.Node, declared: ts.Node, env: Env, depth: number): boolean | Static | undefined {
+    const scope = declared.parent?.parent?.parent;
+    for (let at: ts.Node = write; at.parent && at.parent !== scope; at = at.parent) {
+      const parent = at.parent;
+      if (ts.isConditionalExpression(parent) || ts.isSwitchStatement(parent) || ts.isCaseClause(parent))
+        return undefined;
+      if (ts.isBinaryExpression(parent) && parent.right === at) return undefined;
+      if (!ts.isIfStatement(parent) || parent.expression === at) continue;
+      const condition = this.eval(parent.expression, env, depth + 1);
+      if (condition.k === 'param') return condition;
+      const holds = truthiness(condition);
+      if (holds === undefined) return undefined;
+      if (holds !== (parent.thenStatement === at)) return false;
+    }
+    return true;
   }
 
   /**

@@ -107,3 +107,48 @@ function sharedLoop(write: ts.Node, read: ts.Node): boolean {
   }
   return false;
 }
+
+/** A write of a `let`: `x = value`, or `({ key: x } = from)` (the value is `from[key]`). */
+export type LetWrite = { at: ts.BinaryExpression } & ({ value: ts.Expression } | { from: ts.Expression; key: string });
+
+/**
+ * `let timerName; if (typeof name === 'string') timerName = `${name}-time`; else ({ timer: timerName } = name);`:
+ * every write of a `let` declared without a value, in source order, when each is a plain `=` or an
+ * object destructuring by a property name; undefined for any other write.
+ */
+export function letWrites(decl: Variable): LetWrite[] | undefined {
+  if (decl.path.length > 0 || decl.node.initializer) return undefined;
+  const writes: LetWrite[] = [];
+  let other = false;
+  forEachDescendant(decl.node.parent?.parent?.parent ?? decl.node.getSourceFile(), (node) => {
+    if (other) return false;
+    const value = plainAssignment(node, decl);
+    if (value) {
+      writes.push({ at: node as ts.BinaryExpression, value });
+      return;
+    }
+    const destructured = destructuringKey(node, decl);
+    if (destructured) writes.push(destructured);
+    else other = otherWrite(node, decl);
+  });
+  return other ? undefined : writes;
+}
+
+/** `({ timer: x } = from)`: the property `x` takes. */
+function destructuringKey(node: ts.Node, decl: Variable): LetWrite | undefined {
+  if (!ts.isBinaryExpression(node) || node.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return undefined;
+  const target = skipOuter(node.left);
+  if (!ts.isObjectLiteralExpression(target)) return undefined;
+  for (const p of target.properties) {
+    if (ts.isShorthandPropertyAssignment(p) && isVariable(p.name, decl) && !p.objectAssignmentInitializer)
+      return { at: node, from: node.right, key: p.name.text };
+    if (
+      ts.isPropertyAssignment(p) &&
+      ts.isIdentifier(p.initializer) &&
+      isVariable(p.initializer, decl) &&
+      (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))
+    )
+      return { at: node, from: node.right, key: p.name.text };
+  }
+  return undefined;
+}
