@@ -43,6 +43,8 @@ export interface LabelFacts {
   observations: Observation[];
 }
 
+/** The most values a key built at run time may take and still name the metrics it records on. */
+const MAX_KEYS_PASSED = 32;
 /** Reads every call that sets labels or observes a value on a known metric. */
 export class LabelUseCollector {
   readonly facts: LabelFacts = { uses: [], calls: [], observations: [] };
@@ -115,11 +117,22 @@ export class LabelUseCollector {
   private recordByKey(recorder: KeyedRecorder, call: ts.CallExpression, method: string): boolean {
     return this.recordPerCaller(recorder.fn, call, method, (caller) => {
       const keyArg = caller.arguments?.[recorder.keyIndex];
-      const keys = keyArg && !ts.isSpreadElement(keyArg) ? constantKeys(keyArg, this.evaluator) : [];
+      const keys = keyArg && !ts.isSpreadElement(keyArg) ? this.keysPassed(keyArg) : [];
       return keys
         .map((key) => this.resolver.resolveUnder(recorder.access, key))
         .filter((def): def is MetricDef => def !== undefined);
     });
+  }
+
+  /**
+   * The keys a caller names a metric by: constants, or the few values a key built at run time can
+   * take (`` `${channel}_sent_total` `` with `channel: 'email' | 'sms' | 'voice'`).
+   */
+  private keysPassed(key: ts.Expression): string[] {
+    const constants = constantKeys(key, this.evaluator);
+    if (constants.length > 0) return constants;
+    const bound = this.provenance.ofName(key);
+    return bound.kind === 'finite' && bound.values.length <= MAX_KEYS_PASSED ? bound.values : [];
   }
 
   /** A recording in a method of the object a wrapper returns (see {@link wrapperMethodRecording}). */
