@@ -865,16 +865,32 @@ export class ValueFlow {
     call: ts.CallExpression,
     depth: number,
   ): Source[] | undefined {
-    const read = skipOuter(returned);
-    if (!ts.isElementAccessExpression(read) || skipOuter(read.expression).kind !== ts.SyntaxKind.ThisKeyword)
-      return undefined;
+    let read = skipOuter(returned);
+    // `const metric = this.metrics?.[name]; if (!metric) throw …; return metric`.
+    if (ts.isIdentifier(read)) {
+      const held = lookup(read.text, read);
+      if (held?.kind !== 'variable' || !held.isConst || held.path.length > 0 || !held.node.initializer)
+        return undefined;
+      read = skipOuter(held.node.initializer);
+    }
+    if (!ts.isElementAccessExpression(read)) return undefined;
     const key = skipOuter(read.argumentExpression);
     const decl = ts.isIdentifier(key) ? lookup(key.text, key) : undefined;
     if (decl?.kind !== 'parameter' || decl.fn !== fn || decl.path.length > 0) return undefined;
     const arg = call.arguments[decl.index];
     const name = arg && scalarText(this.evaluator.eval(arg));
-    const cls = enclosingClassLike(read);
-    return name !== undefined && cls ? this.instanceField(cls, name, depth + 1) : undefined;
+    if (name === undefined) return undefined;
+    const base = skipOuter(read.expression);
+    if (base.kind === ts.SyntaxKind.ThisKeyword) {
+      const cls = enclosingClassLike(read);
+      return cls ? this.instanceField(cls, name, depth + 1) : undefined;
+    }
+    // `this.metrics[name]` in `get(name)`: the member this call names, not every caller's.
+    const found = [
+      ...this.members(this.follow(base, depth + 1), [name], depth),
+      ...this.storedIn(this.containerAt(base), [name], depth),
+    ];
+    return found.length > 0 ? found : undefined;
   }
 
   /**
@@ -898,7 +914,11 @@ export class ValueFlow {
 
   /** `labels(operator)` where `labels` is a parameter: the functions the callers pass for it. */
   private passedFunctions(callee: ts.Expression, depth: number): ts.SignatureDeclaration[] {
-    if (!ts.isIdentifier(callee) || lookup(callee.text, callee)?.kind !== 'parameter') return [];
+    // A parameter, or a field the constructor keeps one in (`this.metricsDefinition()`).
+    const passed = ts.isIdentifier(callee)
+      ? lookup(callee.text, callee)?.kind === 'parameter'
+      : ts.isPropertyAccessExpression(callee) && skipOuter(callee.expression).kind === ts.SyntaxKind.ThisKeyword;
+    if (!passed) return [];
     return this.follow(callee, depth + 1).flatMap((source) => {
       const fn = isInjected(source) || source.path.length > 0 ? undefined : skipOuter(source.expr);
       return fn && (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) ? [fn] : [];
