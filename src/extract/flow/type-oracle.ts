@@ -38,6 +38,10 @@ interface Iterable<T, R = any, N = any> { [Symbol.iterator](): Iterator<T, R, N>
 interface TemplateStringsArray extends ReadonlyArray<string> {}
 interface PromiseLike<T> { then<R>(onfulfilled: (value: T) => R): PromiseLike<R>; }
 interface Promise<T> { then<R>(onfulfilled: (value: T) => R): Promise<R>; }
+interface PromiseFulfilledResult<T> { status: 'fulfilled'; value: T; } interface PromiseRejectedResult { status: 'rejected'; reason: any; }
+type PromiseSettledResult<T> = PromiseFulfilledResult<T> | PromiseRejectedResult;
+interface PromiseConstructor { new <T>(executor: (resolve: (value: T) => void, reject: (reason?: any) => void) => void): Promise<T>; all<T extends readonly unknown[] | []>(values: T): Promise<{ -readonly [P in keyof T]: Awaited<T[P]> }>; allSettled<T extends readonly unknown[] | []>(values: T): Promise<{ -readonly [P in keyof T]: PromiseSettledResult<Awaited<T[P]>> }>; resolve<T>(value: T): Promise<Awaited<T>>; }
+declare var Promise: PromiseConstructor;
 type Awaited<T> = T extends PromiseLike<infer U> ? Awaited<U> : T;
 type ReturnType<T extends (...args: any) => any> = T extends (...args: any) => infer R ? R : any;
 type Parameters<T extends (...args: any) => any> = T extends (...args: infer P) => any ? P : never;
