@@ -59,7 +59,7 @@ import { typeBound } from './type-bounds.js';
 import type { TypeOracle } from './type-oracle.js';
 import { isInjected, type ValueFlow } from './value-flow.js';
 import { subscriptionsFor } from '../libraries/kafkajs.js';
-import { zodField, zodParse } from '../libraries/zod.js';
+import { routeSchemaShapes, zodField, zodParse, type ZodField } from '../libraries/zod.js';
 import { GRPC_STATUS_NAMES, isGrpcStatusEnum } from '../libraries/grpc.js';
 import { inMatchedNestRoute } from '../libraries/web-frameworks.js';
 
@@ -686,6 +686,8 @@ export class ProvenanceAnalyzer implements ValueWalker {
         ])!;
       }
       if (!ts.isObjectLiteralExpression(e)) {
+        const validated = this.routeValidated(e, path[i], env);
+        if (validated) return validated;
         const synthetic = `${text(e)}.${path.slice(i).join('.')}`;
         const root = chain(e);
         const classified =
@@ -753,19 +755,10 @@ export class ProvenanceAnalyzer implements ValueWalker {
   private zodValidated(call: ts.CallExpression, path: string[], env: Env, depth: number): Bound | undefined {
     const parsed = zodParse(call, this.project);
     const key = parsed && parsedKey(path, parsed.under);
-    const field = parsed && key !== undefined ? zodField(parsed.shapes, key) : undefined;
+    const field = parsed && key !== undefined ? zodField(parsed.shapes, key, this.project) : undefined;
     if (!parsed || !field || key === undefined) return undefined;
     const shown = `${text(call)}.${path.join('.')}`;
-    if (field.kind === 'values') {
-      const values = field.booleans ? ['true', 'false'] : [];
-      for (const expr of field.values) {
-        const evaluated = this.evaluator.eval(expr, env);
-        const strings = staticStrings(evaluated) ?? optionalList(scalarText(evaluated));
-        if (!strings) return undefined;
-        values.push(...strings);
-      }
-      return finite(values, `values the zod schema allows for \`${key}\``);
-    }
+    if (field.kind === 'values') return this.zodValues(field, key, env);
     // The schema's own check is not what makes the field bounded: what it lets through is read here.
     let given = skipOuter(parsed.input);
     while (ts.isBinaryExpression(given) && NULLISH_OR.has(given.operatorToken.kind)) given = skipOuter(given.left);
@@ -778,6 +771,25 @@ export class ProvenanceAnalyzer implements ValueWalker {
     return unbounded(category, what, shown, [
       this.sources.step(call, `\`${key}\` is \`z.string()\` in the schema: any text the client sends passes`),
     ]);
+  }
+
+  /** The values a zod field of literals, enums and booleans lets through. */
+  private zodValues(field: Extract<ZodField, { kind: 'values' }>, key: string, env: Env): Bound | undefined {
+    const values = field.booleans ? ['true', 'false'] : [];
+    for (const expr of field.values) {
+      const evaluated = this.evaluator.eval(expr, env);
+      const strings = staticStrings(evaluated) ?? optionalList(scalarText(evaluated));
+      if (!strings) return undefined;
+      values.push(...strings);
+    }
+    return finite(values, `values the zod schema allows for \`${key}\``);
+  }
+
+  /** `request.params.providerId` where the route's zod schema declares `params`: what it lets through. */
+  private routeValidated(part: ts.Expression, key: string, env: Env): Bound | undefined {
+    const shapes = routeSchemaShapes(part, this.project);
+    const field = shapes && zodField(shapes, key, this.project);
+    return field?.kind === 'values' ? this.zodValues(field, key, env) : undefined;
   }
 
   /** `const checked = Schema.safeParse(req.body); … checked.data.plan`: the field the schema let through. */
@@ -1026,6 +1038,9 @@ export class ProvenanceAnalyzer implements ValueWalker {
     if (guarded) return guarded;
     const head = ts.isElementAccessExpression(e) ? this.splitHead(e) : undefined;
     if (head) return head;
+    const key = ts.isPropertyAccessExpression(e) ? e.name.text : undefined;
+    const validated = key !== undefined ? this.routeValidated(e.expression, key, env) : undefined;
+    if (validated) return validated;
     const c = chain(e);
     // The access path with local aliases replaced by what they were read from (`const { query } = req`).
     const path = c && this.sources.expandAliases(c.names, e);

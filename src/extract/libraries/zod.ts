@@ -66,12 +66,70 @@ export function zodParse(
 }
 
 /** What the schema says of field `key`, when obslint can read it. */
-export function zodField(shapes: readonly ts.ObjectLiteralExpression[], key: string): ZodField | undefined {
+export function zodField(
+  shapes: readonly ts.ObjectLiteralExpression[],
+  key: string,
+  project: ProjectIndex,
+): ZodField | undefined {
   for (const shape of shapes) {
     const prop = shape.properties.find((p) => p.name !== undefined && propertyKey(p.name) === key);
-    if (prop) return ts.isPropertyAssignment(prop) ? fieldOf(prop.initializer) : undefined;
+    if (prop) return ts.isPropertyAssignment(prop) ? fieldOf(prop.initializer, project) : undefined;
   }
   return undefined;
+}
+
+/** The route schema's key for each part of the request a handler reads. */
+const ROUTE_SCHEMA_PARTS: Readonly<Record<string, readonly string[]>> = {
+  params: ['params'],
+  body: ['body'],
+  query: ['querystring', 'query'],
+};
+
+/**
+ * `request.params` in a handler whose route declares a zod schema for it (Fastify with a zod type
+ * provider: `{ schema: { params: z.object({ providerId: z.enum(IDS) }) }, handler(request) { … } }`,
+ * or `app.get(path, { schema }, handler)`): the framework validates the part before the handler
+ * runs, so its fields are what the schema lets through. The schema's object literals, or undefined.
+ */
+export function routeSchemaShapes(
+  part: ts.Expression,
+  project: ProjectIndex,
+): ts.ObjectLiteralExpression[] | undefined {
+  const e = skipOuter(part);
+  if (!ts.isPropertyAccessExpression(e) || !Object.hasOwn(ROUTE_SCHEMA_PARTS, e.name.text)) return undefined;
+  const request = skipOuter(e.expression);
+  const decl = ts.isIdentifier(request) ? lookup(request.text, request) : undefined;
+  if (decl?.kind !== 'parameter' || decl.index !== 0 || decl.path.length > 0) return undefined;
+  const schema = routeSchemaOf(decl.fn);
+  const keys = ROUTE_SCHEMA_PARTS[e.name.text];
+  const declared = schema?.properties.find(
+    (p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && keys.includes(propertyKey(p.name) ?? ''),
+  );
+  const shapes = declared && objectShapes(declared.initializer, project, 0);
+  return shapes && shapes.length > 0 ? shapes : undefined;
+}
+
+/** The `schema` object of the route definition a handler belongs to. */
+function routeSchemaOf(handler: ts.SignatureDeclaration): ts.ObjectLiteralExpression | undefined {
+  const holder = handler.parent;
+  let options: ts.Expression | undefined;
+  if (
+    (ts.isPropertyAssignment(holder) && propertyKey(holder.name) === 'handler') ||
+    (ts.isMethodDeclaration(handler) && propertyKey(handler.name) === 'handler')
+  )
+    options = (ts.isMethodDeclaration(handler) ? handler : holder).parent as ts.Expression;
+  else if ((ts.isCallExpression(holder) || ts.isNewExpression(holder)) && holder.arguments) {
+    // `app.get('/x/:id', { schema }, async (request) => …)`: the options before the handler.
+    const at = holder.arguments.indexOf(handler as unknown as ts.Expression);
+    options = at > 0 ? holder.arguments[at - 1] : undefined;
+  }
+  const route = options && skipOuter(options);
+  if (!route || !ts.isObjectLiteralExpression(route)) return undefined;
+  const schema = route.properties.find(
+    (p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && propertyKey(p.name) === 'schema',
+  );
+  const value = schema && skipOuter(schema.initializer);
+  return value && ts.isObjectLiteralExpression(value) ? value : undefined;
 }
 
 /** The object literals of an object schema, the latest extension first. */
@@ -100,8 +158,15 @@ function objectShapes(expr: ts.Expression, project: ProjectIndex, depth: number)
   return OBJECT_KEEPING.has(method) ? objectShapes(callee.expression, project, depth + 1) : [];
 }
 
-function fieldOf(expr: ts.Expression): ZodField | undefined {
+function fieldOf(expr: ts.Expression, project: ProjectIndex, depth = 0): ZodField | undefined {
   let e = skipOuter(expr);
+  // `providerId: providerIdSchema`, a schema kept in a constant (of this module or an imported one).
+  if (ts.isIdentifier(e)) {
+    const decl = depth < 4 ? project.declarationOf(e) : undefined;
+    const init =
+      decl?.kind === 'variable' && decl.isConst && decl.path.length === 0 ? decl.node.initializer : undefined;
+    return init ? fieldOf(init, project, depth + 1) : undefined;
+  }
   let format: string | undefined;
   const defaults: ts.Expression[] = [];
   for (;;) {
@@ -117,7 +182,7 @@ function fieldOf(expr: ts.Expression): ZodField | undefined {
       if (method === 'union' && e.arguments[0]) {
         const options = skipOuter(e.arguments[0]);
         if (!ts.isArrayLiteralExpression(options)) return undefined;
-        const parts = options.elements.map(fieldOf);
+        const parts = options.elements.map((o) => fieldOf(o, project, depth + 1));
         if (!parts.every((p): p is Extract<ZodField, { kind: 'values' }> => p?.kind === 'values')) return undefined;
         return {
           kind: 'values',
