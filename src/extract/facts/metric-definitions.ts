@@ -39,6 +39,7 @@ import {
   enclosingClassLike,
   enclosingFunction,
   encloses,
+  functionName,
   leavesFunction,
   literalProperty,
   lookup,
@@ -1399,10 +1400,22 @@ export class MetricDefinitions {
       if (caller === 'loop' || caller === 'callback') return caller;
     }
     // A named handler (`async function onMessage(message)`) is registered by reference: no call of its own.
-    if (fn && callers.length === 0 && where === 'function' && handlerByParameters(fn)) return 'callback';
+    // One named for setting things up (`registerServiceMetrics(context)`) runs once, whatever its parameters.
+    if (
+      fn &&
+      callers.length === 0 &&
+      where === 'function' &&
+      handlerByParameters(fn) &&
+      !SETS_UP.test(functionName(fn) ?? '')
+    )
+      return 'callback';
     return where;
   }
 }
+
+/** A function named for what it sets up: `registerDispatcherMetrics`, `setupMetrics`, `initTelemetry`. */
+const SETS_UP =
+  /^(?:register|setup|setUp|init|initialize|create|define|make|build|configure|install|bootstrap)(?:[A-Z_]|$)/;
 
 /** An element `{ name: 'jobs_total', … }` of a metric list: its `name` entry, else the whole element. */
 function namedAt(element: ts.Expression | undefined): ts.Node | undefined {
