@@ -881,6 +881,25 @@ export class ProvenanceAnalyzer implements ValueWalker {
   }
 
   /**
+   * `request.routeOptions.url?.split('?', 1)[0]`: a part of each value a bounded expression takes
+   * is bounded as well, by no more values than it takes (a route template has no query to cut).
+   */
+  private splitPart(e: ts.ElementAccessExpression, env: Env, depth: number): Bound | undefined {
+    const index = skipOuter(e.argumentExpression);
+    const call = skipOuter(e.expression);
+    if (!ts.isNumericLiteral(index) || !ts.isCallExpression(call) || !call.arguments[0]) return undefined;
+    const callee = skipOuter(call.expression);
+    if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'split') return undefined;
+    const separator = scalarText(this.evaluator.eval(call.arguments[0], env));
+    if (separator === undefined) return undefined;
+    const whole = this.of(callee.expression, env, depth + 1);
+    const reason = `a part of \`${text(callee.expression)}\` split at \`${separator}\``;
+    if (whole.kind === 'finite')
+      return finite([...new Set(whole.values.map((v) => v.split(separator)[Number(index.text)] ?? ''))], reason);
+    return whole.kind === 'bounded' ? whole : undefined;
+  }
+
+  /**
    * The texts a string expression is known to start with, one per way it is built: `'user:' + id`,
    * `` `job:${id}` ``, through constants, parameters (each caller's argument) and returned values.
    */
@@ -1036,7 +1055,7 @@ export class ProvenanceAnalyzer implements ValueWalker {
     if (constant !== undefined) return finite([constant], `constant \`${text(e)}\``);
     const guarded = narrowed(e, this.evaluator, env);
     if (guarded) return guarded;
-    const head = ts.isElementAccessExpression(e) ? this.splitHead(e) : undefined;
+    const head = ts.isElementAccessExpression(e) ? (this.splitHead(e) ?? this.splitPart(e, env, depth)) : undefined;
     if (head) return head;
     const key = ts.isPropertyAccessExpression(e) ? e.name.text : undefined;
     const validated = key !== undefined ? this.routeValidated(e.expression, key, env) : undefined;
