@@ -340,6 +340,8 @@ export interface TracingFacts {
    * package chose to send no trace context with its HTTP calls.
    */
   outgoingOff?: { what: string; loc: Location };
+  /** Its spans go to the console (`ConsoleSpanExporter`) and nowhere else: tracing to debug one process. */
+  consoleOnly?: { what: string; loc: Location };
 }
 
 export interface RouteFact {

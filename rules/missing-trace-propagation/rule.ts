@@ -61,6 +61,8 @@ export default defineRule({
         '{{package}} sets up no tracing yet, so its {{calls}} ({{clients}}; {{where}}) {{carry}} no W3C trace context and no trace breaks today; when it starts tracing, {{fix}}',
       untracedUsers:
         '{{package}} makes {{calls}} ({{clients}}; {{where}}) in modules only {{users}} {{load}}, and {{they}} {{set}} up no tracing yet: they carry no W3C trace context and no trace breaks today; when {{they}} {{start}} tracing, {{fix}}',
+      consoleOnly:
+        '{{package}} traces to the console only ({{exporter}}, {{at}}), so no trace is collected that its {{calls}} ({{clients}}; {{where}}) could break; when it exports spans, {{fix}}',
       untracedProject:
         'none of the {{packages}} packages of this project that call out sets up tracing yet, so their {{calls}} ({{clients}}; {{where}}) carry no W3C trace context and no trace breaks today; when they start tracing, {{fix}}',
     },
@@ -97,6 +99,8 @@ export default defineRule({
     // A package whose setup switches outbound HTTP tracing off chose to send no context: one note
     // for the calls obslint cannot tell are to the project's own services.
     const optedOut = new Map<string, OutboundCall[]>();
+    // A package whose spans only go to the console: one note for its calls.
+    const printed = new Map<string, OutboundCall[]>();
     for (const call of ctx.catalog.outbound) {
       const tracing = tracingOf(call);
       if (call.evidence || tracing.instrumented[call.client] || instrumented.has(call.client)) continue;
@@ -114,10 +118,18 @@ export default defineRule({
         CARRIER[call.client] === REQUEST_HEADERS &&
         !knownOwn(call);
       const key =
-        tracing.setup && !chose
+        tracing.setup && !chose && !tracing.consoleOnly
           ? `${call.loc.file}\u0000${call.client}\u0000${call.direction}\u0000${call.service ?? ''}`
           : call.package;
-      const into = chose ? optedOut : tracing.setup ? groups : call.loadedOnlyUntracedBy ? untracedUsers : untraced;
+      const into = chose
+        ? optedOut
+        : tracing.setup && tracing.consoleOnly
+          ? printed
+          : tracing.setup
+            ? groups
+            : call.loadedOnlyUntracedBy
+              ? untracedUsers
+              : untraced;
       const group = into.get(key);
       if (group) group.push(call);
       else into.set(key, [call]);
@@ -196,6 +208,25 @@ export default defineRule({
         },
         loc: calls[0].loc,
         cause: `outgoing-off:${pkg}`,
+        note: true,
+      });
+    }
+    for (const [key, calls] of printed) {
+      const tracing = ctx.catalog.tracing[key] ?? NO_TRACING;
+      const printedBy = tracing.consoleOnly!;
+      ctx.report({
+        messageId: 'consoleOnly',
+        data: {
+          package: !tracing.name && key === '.' ? 'this project' : packageName(key, tracing),
+          exporter: `\`${printedBy.what}\``,
+          at: `${printedBy.loc.file}:${printedBy.loc.line}`,
+          calls: callCount(calls),
+          clients: clientList(calls),
+          where: whereList(calls),
+          fix: fixFor(calls),
+        },
+        loc: calls[0].loc,
+        cause: `console-only:${key}`,
         note: true,
       });
     }

@@ -68,6 +68,12 @@ const INSTRUMENTATIONS = table<{ covers: Client[]; what: string }>({
     what: '@opentelemetry/instrumentation-xml-http-request',
   },
 });
+/** Exporters that print spans (or keep them in memory, for tests) rather than send them anywhere. */
+const CONSOLE_EXPORTERS = new Set(['ConsoleSpanExporter', 'InMemorySpanExporter']);
+/** Set-ups that choose their exporter from the environment (`OTEL_TRACES_EXPORTER`) unless given one. */
+const EXPORTS_BY_ENVIRONMENT = new Set(['NodeSDK', 'registerOTel', 'useAzureMonitor', 'initTracerFromEnv']);
+const EXPORTER_OPTIONS = ['traceExporter', 'spanProcessor', 'spanProcessors'];
+
 const SETUP_RANK = [
   'NodeSDK',
   'NodeTracerProvider',
@@ -329,6 +335,9 @@ function mergeTracing(parts: TracingFacts[]): TracingFacts {
   }
   merged.ignoredHosts = [...hosts.values()].sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
   if (!merged.setup) delete merged.setup;
+  // Printed only when every set-up that runs prints only.
+  const started = parts.filter((part) => part.setup && !apiOnly(part.setup));
+  if (started.length > 0 && started.every((part) => part.consoleOnly)) merged.consoleOnly = started[0].consoleOnly;
   return merged;
 }
 
@@ -341,6 +350,10 @@ function tracingFacts(
 ): TracingFacts {
   const facts: TracingFacts = { instrumented: {}, ignoredHosts: [] };
   let setupRank = -1;
+  // Where spans go: a console exporter, any other exporter, or an SDK that picks its exporter from
+  // the environment (OTLP unless told otherwise).
+  let consoleExporter: ts.NewExpression | undefined;
+  let elsewhere = false;
   const cover = (clients: Client[], what: string): void => {
     for (const c of clients) facts.instrumented[c] ??= what;
   };
@@ -367,6 +380,18 @@ function tracingFacts(
     const instrumentation = INSTRUMENTATIONS[name];
     const options = call.arguments?.[0] && skipOuter(call.arguments[0]);
     const optionsLiteral = options && ts.isObjectLiteralExpression(options) ? options : undefined;
+    if (ts.isNewExpression(call) && CONSOLE_EXPORTERS.has(name)) consoleExporter ??= call;
+    else if (ts.isNewExpression(call) && /(?:Span|Trace)Exporter$/.test(name)) elsewhere = true;
+    else if (
+      EXPORTS_BY_ENVIRONMENT.has(name) &&
+      !(
+        optionsLiteral &&
+        optionsLiteral.properties.some(
+          (p) => p.name !== undefined && EXPORTER_OPTIONS.includes(propertyKey(p.name) ?? ''),
+        )
+      )
+    )
+      elsewhere = true;
     // A tracing wrapper (a company's `new Tracing({ autoInstrumentationsConfigMap: {…} })`) handed
     // the auto-instrumentations' config map starts them with it, as `getNodeAutoInstrumentations` would.
     const configMap = !instrumentation && optionsLiteral ? autoInstrumentationsConfig(optionsLiteral) : undefined;
@@ -461,6 +486,12 @@ function tracingFacts(
       facts.setup ??= { what: deployed.injected };
     }
   }
+  // Spans printed and nowhere else: tracing to debug one process, no distributed trace to break.
+  if (facts.setup && !facts.setup.api && consoleExporter && !elsewhere)
+    facts.consoleOnly = {
+      what: calleeName(skipOuter(consoleExporter.expression)) ?? 'ConsoleSpanExporter',
+      loc: project.location(consoleExporter),
+    };
   if (manifests.dependencies['@opentelemetry/sdk-trace-web'] !== undefined) facts.web = true;
   // Grafana Faro's TracingInstrumentation (or a subclass of it) runs OpenTelemetry's fetch and
   // XMLHttpRequest instrumentations in the page, with trace headers to its own origin.
