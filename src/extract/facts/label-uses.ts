@@ -527,7 +527,7 @@ export class LabelUseCollector {
       const entries = this.entries(literal, 0);
       entries.props.push(...this.assignedLater(arg));
       // `const result = {}; for (…) result[key] = value; return result`: keys written where the labels are built.
-      const holder = literal.parent;
+      const holder = outermost(literal).parent;
       if (ts.isVariableDeclaration(holder)) {
         const { assignments, merged } = writesToObject(holder);
         // Passed by its own name, its named keys are `assignedLater`'s; computed ones make it opaque either way.
