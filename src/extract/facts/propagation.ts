@@ -68,8 +68,8 @@ const INSTRUMENTATIONS = table<{ covers: Client[]; what: string }>({
     what: '@opentelemetry/instrumentation-xml-http-request',
   },
 });
-/** Exporters that print spans (or keep them in memory, for tests) rather than send them anywhere. */
-const CONSOLE_EXPORTERS = new Set(['ConsoleSpanExporter', 'InMemorySpanExporter']);
+/** Exporters that print spans rather than send them anywhere. */
+const CONSOLE_EXPORTERS = new Set(['ConsoleSpanExporter']);
 /** Set-ups that choose their exporter from the environment (`OTEL_TRACES_EXPORTER`) unless given one. */
 const EXPORTS_BY_ENVIRONMENT = new Set(['NodeSDK', 'registerOTel', 'useAzureMonitor', 'initTracerFromEnv']);
 const EXPORTER_OPTIONS = ['traceExporter', 'spanProcessor', 'spanProcessors'];
