@@ -5,9 +5,9 @@ import { enclosingClassLike, hasModifier, lookup, propertyKey, skipOuter } from 
 
 /**
  * The queues the project adds jobs to, by name. A consumer of a queue nothing in the project feeds
- * (a stub worker, a queue registered for a dashboard) has no trace to restore: no code of the
- * project sends it a job. Said only where every producer obslint recognises names its queue: one
- * whose queue it cannot name may be the one that feeds it. A project with no producer at all is fed
+ * (a stub worker, a queue registered for a dashboard), or only repeatable jobs it schedules itself,
+ * has no trace to restore: no request sends it a job. Said only where every producer obslint
+ * recognises names its queue: one whose queue it cannot name may be the one that feeds it. A project with no producer at all is fed
  * from elsewhere (another service's repository), so its consumers are not judged here either.
  */
 export class QueueFeeds {
@@ -44,10 +44,10 @@ export class QueueFeeds {
     consumer: ts.CallExpression | ts.NewExpression,
     handler: ts.Node | undefined,
   ): { queue: string; by: 'nothing' | 'schedule' } | undefined {
-    const queue = this.consumedQueue(consumer, handler);
+    const queue = this.complete ? this.consumedQueue(consumer, handler) : undefined;
     if (queue === undefined) return undefined;
     const counts = this.fed.get(queue);
-    if (!counts) return this.complete ? { queue, by: 'nothing' } : undefined;
+    if (!counts) return { queue, by: 'nothing' };
     return counts.other === 0 ? { queue, by: 'schedule' } : undefined;
   }
 
