@@ -881,6 +881,25 @@ export class ProvenanceAnalyzer implements ValueWalker {
   }
 
   /**
+   * `commandTypeDetails[command.category].id` of a constant table (`{ [CommandType.CUSTOM]: { id:
+   * 'Custom', … }, … }`) read by a key obslint cannot tell: whichever entry it is, its field is one
+   * of the entries' constants, whatever the field's name suggests.
+   */
+  private fieldOfEveryEntry(e: ts.PropertyAccessExpression | ts.ElementAccessExpression, env: Env): Bound | undefined {
+    const entry = skipOuter(e.expression);
+    if (!ts.isPropertyAccessExpression(e) || !ts.isElementAccessExpression(entry)) return undefined;
+    const table = this.evaluator.eval(entry.expression, env);
+    if (table.k !== 'obj' || table.props.size === 0) return undefined;
+    const values = new Set<string>();
+    for (const row of table.props.values()) {
+      const field = row.k === 'obj' ? scalarText(row.props.get(e.name.text) ?? { k: 'unknown' }) : undefined;
+      if (field === undefined) return undefined;
+      values.add(field);
+    }
+    return finite([...values], `the \`${e.name.text}\` of an entry of the constant \`${text(entry.expression)}\``);
+  }
+
+  /**
    * `request.routeOptions.url?.split('?', 1)[0]`: a part of each value a bounded expression takes
    * is bounded as well, by no more values than it takes (a route template has no query to cut).
    */
@@ -1053,6 +1072,8 @@ export class ProvenanceAnalyzer implements ValueWalker {
     // A constant is a constant, whatever its path looks like (`KIND.message`, `config.host`).
     const constant = scalarText(this.evaluator.eval(e, env));
     if (constant !== undefined) return finite([constant], `constant \`${text(e)}\``);
+    const tableField = this.fieldOfEveryEntry(e, env);
+    if (tableField) return tableField;
     const guarded = narrowed(e, this.evaluator, env);
     if (guarded) return guarded;
     const head = ts.isElementAccessExpression(e) ? (this.splitHead(e) ?? this.splitPart(e, env, depth)) : undefined;
