@@ -185,8 +185,16 @@ export function extract(options: ExtractOptions): Extraction {
         definitions.discoverInjected(call);
       });
   definitions.finish();
-  markDuplicateRegistrations(definitions.registrations, candidates.importers, (file) =>
-    folderBarrel(file, project, packages),
+  markDuplicateRegistrations(
+    definitions.registrations,
+    candidates.importers,
+    (file) => folderBarrel(file, project, packages),
+    (cls) =>
+      cls.name
+        ? (project.callsByName.get(cls.name.text) ?? []).filter(
+            (call) => ts.isNewExpression(call) && project.declarationOf(call.expression as ts.Identifier)?.node === cls,
+          )
+        : [],
   );
   // Every creation has been seen: references can now be resolved (and memoized) for good.
   const resolver = new MetricResolver(definitions, project, evaluator, types, calls, flow, (from, to) =>

@@ -1217,6 +1217,8 @@ export class MetricDefinitions {
     const registries = registriesOf(node, config.props, config.readable, this.project);
     if (!registries || registries.length === 0) return;
     const registration: Registration = { def, file: site.getSourceFile().fileName, registries };
+    const cls = def.createdIn === 'class' ? enclosingClassLike(site) : undefined;
+    if (cls) registration.createdBy = cls;
     const expr = def.nameIsDynamic && site === node ? nameExpression(node) : undefined;
     if (expr) registration.built = this.construction(expr);
     this.registrations.push(registration);

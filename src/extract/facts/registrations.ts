@@ -17,6 +17,8 @@ export interface Registration {
   registries: string[];
   /** For a name built at run time: its text and the declarations it reads (equal: the same name). */
   built?: string;
+  /** For a metric a class creates (in its constructor or a field): that class, which registers it when built. */
+  createdBy?: ts.ClassLikeDeclaration;
 }
 
 /**
@@ -121,6 +123,8 @@ export function markDuplicateRegistrations(
   importers: ReadonlyMap<string, readonly string[]>,
   /** A file that only re-exports, in a folder below its package's sources, that nothing imports: no process loads it. */
   unloaded: (file: string) => boolean = () => false,
+  /** The places a class is constructed (`new Postgres(…)`): two classes built only in different branches of one `if` never both register. */
+  constructions: (cls: ts.ClassLikeDeclaration) => readonly ts.Node[] = () => [],
 ): void {
   const groups = new Map<string, Registration[]>();
   for (const r of registrations) {
@@ -144,6 +148,7 @@ export function markDuplicateRegistrations(
     for (const a of group) {
       for (const b of group) {
         if (a.def === b.def || !loadedTogether(loadersOf(a.file), loadersOf(b.file), importers, unloaded)) continue;
+        if (a.createdBy && b.createdBy && builtApart(constructions(a.createdBy), constructions(b.createdBy))) continue;
         const also = (a.def.registeredAlsoAt ??= []);
         const loc = b.def.nameLoc ?? b.def.loc;
         if (also.some((x) => x.loc === loc)) continue;
@@ -153,6 +158,28 @@ export function markDuplicateRegistrations(
       }
     }
   }
+}
+
+/**
+ * `if (engine === 'postgres') db = new Postgres(…); else if (engine === 'sqlite') db = new SQLite3(…)`:
+ * every construction of one class and every construction of the other sit in different branches of
+ * one `if`, so a process builds one of them.
+ */
+function builtApart(a: readonly ts.Node[], b: readonly ts.Node[]): boolean {
+  if (a.length === 0 || b.length === 0) return false;
+  return a.every((x) => b.every((y) => inOtherBranches(x, y)));
+}
+
+function inOtherBranches(x: ts.Node, y: ts.Node): boolean {
+  const branches = new Map<ts.IfStatement, ts.Node>();
+  for (let at = x; at.parent; at = at.parent)
+    if (ts.isIfStatement(at.parent) && at !== at.parent.expression) branches.set(at.parent, at);
+  for (let at = y; at.parent; at = at.parent) {
+    const parent = at.parent;
+    const taken = ts.isIfStatement(parent) ? branches.get(parent) : undefined;
+    if (taken && taken !== at && ts.isIfStatement(parent) && at !== parent.expression) return true;
+  }
+  return false;
 }
 
 /** The name, or for a name built at run time and created once, its constant parts (`{}_requests_total`). */
