@@ -45,6 +45,7 @@ export interface LabelFacts {
 
 /** The most values a key built at run time may take and still name the metrics it records on. */
 const MAX_KEYS_PASSED = 32;
+
 /** Reads every call that sets labels or observes a value on a known metric. */
 export class LabelUseCollector {
   readonly facts: LabelFacts = { uses: [], calls: [], observations: [] };

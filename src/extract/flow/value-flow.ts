@@ -857,7 +857,8 @@ export class ValueFlow {
 
   /**
    * `getHistogram(title) { return this[title] }` called as `getHistogram('connectionDuration')`: the
-   * field that call names, not every field of the class.
+   * field that call names, not every field of the class; likewise `return this.metrics[name]`, the
+   * member of what the object holds.
    */
   private fieldNamedByArgument(
     fn: ts.SignatureDeclaration,
