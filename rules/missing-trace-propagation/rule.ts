@@ -158,7 +158,7 @@ export default defineRule({
       ctx.report({
         messageId: 'untraced',
         data: {
-          package: !tracing.name && pkg === '.' ? 'this project' : packageName(pkg, tracing),
+          package: packageOrProject(pkg, tracing),
           calls: callCount(calls),
           carry: calls.length === 1 ? 'carries' : 'carry',
           clients: clientList(calls),
@@ -198,7 +198,7 @@ export default defineRule({
       ctx.report({
         messageId: 'outgoingOff',
         data: {
-          package: !tracing.name && pkg === '.' ? 'this project' : packageName(pkg, tracing),
+          package: packageOrProject(pkg, tracing),
           switch: off.what,
           at: `${off.loc.file}:${off.loc.line}`,
           calls: callCount(calls),
@@ -217,7 +217,7 @@ export default defineRule({
       ctx.report({
         messageId: 'consoleOnly',
         data: {
-          package: !tracing.name && key === '.' ? 'this project' : packageName(key, tracing),
+          package: packageOrProject(key, tracing),
           exporter: `\`${printedBy.what}\``,
           at: `${printedBy.loc.file}:${printedBy.loc.line}`,
           calls: callCount(calls),
@@ -276,6 +276,11 @@ export default defineRule({
 });
 
 const NO_TRACING: TracingFacts = { instrumented: {}, ignoredHosts: [] };
+
+/** The root package without a name of its own is the project. */
+function packageOrProject(pkg: string, tracing: TracingFacts): string {
+  return !tracing.name && pkg === '.' ? 'this project' : packageName(pkg, tracing);
+}
 
 function packageName(pkg: string, tracing: TracingFacts): string {
   return `package \`${tracing.name ?? pkg}\``;
