@@ -187,9 +187,10 @@ export function walkProject(
       suppressErrors: true,
       fs: skippingDirectories(fs, buildDirs),
     });
+    const compiled = compiledBesideSource(found);
     for (const f of found) {
       const abs = resolve(f);
-      if (gitignore.ignores(abs)) continue;
+      if (gitignore.ignores(abs) || compiled.has(f)) continue;
       files.push(abs);
     }
   }
@@ -218,4 +219,16 @@ function relativeGlob(glob: string, base: string, dir: string): string | undefin
   if (!down.startsWith('..')) return glob.startsWith(`${down}/`) ? glob.slice(down.length + 1) : undefined;
   const up = toPosix(relative(dir, base));
   return up.startsWith('..') ? undefined : `${up}/${glob}`;
+}
+
+const TYPESCRIPT_SOURCE = /\.(?:ts|tsx|mts|cts)$/;
+const JAVASCRIPT_SOURCE = /\.(?:js|jsx|mjs|cjs)$/;
+
+/**
+ * `tracing.js` beside `tracing.ts`: the compiled copy a build committed next to its source. Its
+ * findings would be the source's again, at lines nobody edits; the source is what is read.
+ */
+function compiledBesideSource(files: readonly string[]): ReadonlySet<string> {
+  const sources = new Set(files.filter((f) => TYPESCRIPT_SOURCE.test(f)).map((f) => f.replace(TYPESCRIPT_SOURCE, '')));
+  return new Set(files.filter((f) => JAVASCRIPT_SOURCE.test(f) && sources.has(f.replace(JAVASCRIPT_SOURCE, ''))));
 }
