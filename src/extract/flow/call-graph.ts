@@ -120,6 +120,9 @@ export class CallGraph {
         if (this.holdsInstance(receiver)) return false;
       }
       // `histogram.record(1, …)` records a metric; it does not call a project method named `record`.
+      // A method no metric has (`setSigServerRequestMetric`) is the project's, whatever the receiver
+      // holds: an instance of a class whose construction defines metrics is also the class's.
+      if (!METRIC_METHODS.has(name)) return true;
       const metric = this.isMetric?.(receiver);
       if (metric === undefined && this.isMetric) final = false;
       return !metric;
@@ -640,6 +643,36 @@ export function isMethodLike(fn: ts.SignatureDeclaration): boolean {
  * (or of anything: its module is not always read), a global, `super`, `ns.Class`, `this.constructor`, a
  * parameter typed as a class; not a variable or parameter holding an instance, nor a call's or `new`'s result.
  */
+/** Methods the metric objects of the libraries obslint reads have (prom-client, OpenTelemetry, StatsD). */
+const METRIC_METHODS = new Set([
+  'inc',
+  'dec',
+  'set',
+  'observe',
+  'startTimer',
+  'labels',
+  'remove',
+  'reset',
+  'get',
+  'zero',
+  'setToCurrentTime',
+  'add',
+  'record',
+  'addCallback',
+  'removeCallback',
+  'bind',
+  'increment',
+  'decrement',
+  'incr',
+  'decr',
+  'gauge',
+  'histogram',
+  'distribution',
+  'timing',
+  'timer',
+  'unique',
+]);
+
 function mayNameClass(receiver: ts.Expression): boolean {
   // `super.record(s)` in a static method calls the base class's static method.
   if (receiver.kind === ts.SyntaxKind.SuperKeyword) return true;
