@@ -39,38 +39,54 @@ const shown = (sources: Source[]): string[] =>
 
 describe('call graph memo', () => {
   const text = [
-    'class Store { save(row: unknown) { return row; } }',
+    'class Store { record(row: unknown) { return row; } }',
     'declare const store: Store;',
-    'declare const histogram: { save(v: number): void };',
-    "store.save('order');",
-    'histogram.save(1);',
+    'declare const histogram: { record(v: number): void };',
+    "store.record('order');",
+    'histogram.record(1);',
   ].join('\n');
 
   it('asks again about a method whose receivers were still being resolved', () => {
     const { calls, at } = project(text);
-    const save = at(ts.isMethodDeclaration);
+    const record = at(ts.isMethodDeclaration);
     const receiver = (call: ts.CallExpression | ts.NewExpression): string =>
       ((call.expression as ts.PropertyAccessExpression).expression as ts.Identifier).text;
 
     // `histogram` is being resolved: its call is kept for now, and the answer is not final.
     let resolving = true;
     calls.knowMetrics((r) => (ts.isIdentifier(r) && r.text === 'histogram' ? (resolving ? undefined : true) : false));
-    expect(calls.callersOf(save).map(receiver)).toEqual(['store', 'histogram']);
-    expect(calls.callersSettled(save)).toBe(false);
+    expect(calls.callersOf(record).map(receiver)).toEqual(['store', 'histogram']);
+    expect(calls.callersSettled(record)).toBe(false);
 
-    // Resolved to a metric: `histogram.save(1)` records it, it calls no `Store.save`; final now.
+    // Resolved to a metric: `histogram.record(1)` records it, it calls no `Store.record`; final now.
     resolving = false;
-    expect(calls.callersOf(save).map(receiver)).toEqual(['store']);
-    expect(calls.callersSettled(save)).toBe(true);
+    expect(calls.callersOf(record).map(receiver)).toEqual(['store']);
+    expect(calls.callersSettled(record)).toBe(true);
+  });
+
+  it('keeps a call of a method no metric has, whatever its receiver holds', () => {
+    const { calls, at } = project(
+      [
+        'class Store { persist(row: unknown) { return row; } }',
+        'declare const store: Store;',
+        'declare const histogram: Store;',
+        "store.persist('order');",
+        'histogram.persist(1);',
+      ].join('\n'),
+    );
+    const persist = at(ts.isMethodDeclaration);
+    // `histogram` holds a metric (say, a class whose construction defines one), but no metric has `persist`.
+    calls.knowMetrics((r) => ts.isIdentifier(r) && r.text === 'histogram');
+    expect(calls.callersOf(persist)).toHaveLength(2);
   });
 
   it('forgets the callers found before the metrics were known', () => {
     const { calls, at } = project(text);
-    const save = at(ts.isMethodDeclaration);
-    expect(calls.callersOf(save)).toHaveLength(2);
-    expect(calls.callersSettled(save)).toBe(true);
+    const record = at(ts.isMethodDeclaration);
+    expect(calls.callersOf(record)).toHaveLength(2);
+    expect(calls.callersSettled(record)).toBe(true);
     calls.knowMetrics((r) => ts.isIdentifier(r) && r.text === 'histogram');
-    expect(calls.callersOf(save)).toHaveLength(1);
+    expect(calls.callersOf(record)).toHaveLength(1);
   });
 
   it("keeps what a method's parameter receives once its callers are final, as a fresh engine finds it", () => {
