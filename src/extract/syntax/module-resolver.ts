@@ -39,6 +39,25 @@ export interface SubpathImports {
   imports: Record<string, unknown>;
 }
 
+/**
+ * `import { initTracing } from '/app/shared/tracing'`: an absolute path in the container the code runs
+ * in (`WORKDIR /app`), not on this machine. Read as the same path below a directory above the
+ * importing file once its first one to three segments (`/app`, `/usr/src/app`) are dropped: the
+ * nearest such file of the project.
+ */
+function inContainerLayout(specifier: string, fromFile: string, exists: (path: string) => boolean): string | undefined {
+  const segments = specifier.split('/').filter(Boolean);
+  for (let drop = 1; drop <= Math.min(3, segments.length - 1); drop++) {
+    const rest = segments.slice(drop).join('/');
+    for (let dir = dirname(fromFile); ; dir = dirname(dir)) {
+      const found = probe(resolve(dir, rest), exists);
+      if (found) return found;
+      if (dirname(dir) === dir) break;
+    }
+  }
+  return undefined;
+}
+
 /** Conditions a server-side build does not take; tried only when no other condition resolves. */
 const FOREIGN_CONDITIONS = new Set(['browser', 'react-native', 'deno', 'worker', 'workerd', 'electron']);
 
@@ -61,8 +80,8 @@ export class ModuleResolver {
    * since what a package name resolves to is kept per function.
    */
   resolve(specifier: string, fromFile: string, exists: (path: string) => boolean): string | undefined {
-    if (specifier.startsWith('.') || specifier.startsWith('/'))
-      return probe(resolve(dirname(fromFile), specifier), exists);
+    if (specifier.startsWith('.')) return probe(resolve(dirname(fromFile), specifier), exists);
+    if (specifier.startsWith('/')) return probe(specifier, exists) ?? inContainerLayout(specifier, fromFile, exists);
     // tsconfig `paths` come first, for `#x` too, as in TypeScript.
     return (
       this.resolveAliased(specifier, fromFile, exists) ??
