@@ -192,7 +192,10 @@ export function extract(options: ExtractOptions): Extraction {
     (cls) =>
       cls.name
         ? (project.callsByName.get(cls.name.text) ?? []).filter(
-            (call) => ts.isNewExpression(call) && project.declarationOf(call.expression as ts.Identifier)?.node === cls,
+            (call) =>
+              ts.isNewExpression(call) &&
+              ts.isIdentifier(call.expression) &&
+              project.declarationOf(call.expression)?.node === cls,
           )
         : [],
   );

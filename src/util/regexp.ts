@@ -7,3 +7,8 @@ export function escapeRegExp(text: string): string {
 export function wildcardRegExp(pattern: string): RegExp {
   return new RegExp(`^${pattern.split('*').map(escapeRegExp).join('.*')}$`);
 }
+
+/** Every place an identifier is written whole (`limit` in `limit(…)`, not in `rateLimit`), for `matchAll`. */
+export function identifierRegExp(name: string): RegExp {
+  return new RegExp(`(?<![\\w$])${escapeRegExp(name)}(?![\\w$])`, 'g');
+}

@@ -1,6 +1,7 @@
 import { ts } from 'ts-morph';
 import type { UnreachedCode } from '../../types.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
+import { identifierRegExp } from '../../util/regexp.js';
 import { hasModifier, lookup, propertyKey } from '../syntax/scope.js';
 
 /**
@@ -136,8 +137,7 @@ export class UnreachedCodeFinder {
     // Without the application's bootstrap in sight, its modules may be elsewhere.
     if (!this.bootstrapsNest(file.fileName)) return false;
     const name = cls.name!.text;
-    const named = new RegExp(`(?<![\\w$])${name.replace(/\$/g, '\\$')}(?![\\w$])`, 'g');
-    for (const match of file.text.matchAll(named))
+    for (const match of file.text.matchAll(identifierRegExp(name)))
       if (match.index < cls.getStart() || match.index >= cls.end) return false;
     return true;
   }

@@ -2,6 +2,7 @@ import { dirname } from 'node:path';
 import { ts } from 'ts-morph';
 import type { Location } from '../../types.js';
 import { displayPath } from '../../util/paths.js';
+import { identifierRegExp } from '../../util/regexp.js';
 import type { ModuleResolver } from './module-resolver.js';
 import {
   commonJsExport,
@@ -106,9 +107,7 @@ export class ProjectIndex {
     }
     for (const [name, seen] of found) {
       if (seen.files !== 1 || !seen.file) seen.times = seen.files;
-      else
-        seen.times =
-          seen.file.text.match(new RegExp(`(?<![\\w$])${name.replace(/\$/g, '\\$')}(?![\\w$])`, 'g'))?.length ?? 0;
+      else seen.times = seen.file.text.match(identifierRegExp(name))?.length ?? 0;
       delete seen.file;
     }
     return found;
