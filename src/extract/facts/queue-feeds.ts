@@ -1,7 +1,15 @@
 import { ts } from 'ts-morph';
 import type { StaticEvaluator } from '../flow/static-eval.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
-import { enclosingClassLike, hasModifier, lookup, propertyKey, skipOuter } from '../syntax/scope.js';
+import { outermost } from '../syntax/builtin-calls.js';
+import {
+  enclosingClassLike,
+  forEachThisAssignment,
+  hasModifier,
+  lookup,
+  propertyKey,
+  skipOuter,
+} from '../syntax/scope.js';
 
 /**
  * The queues the project adds jobs to, by name. A consumer of a queue nothing in the project feeds
@@ -107,18 +115,15 @@ export class QueueFeeds {
       if (ts.isConstructorDeclaration(member)) {
         const param = member.parameters.find((p) => ts.isIdentifier(p.name) && p.name.text === field);
         if (param) return this.injectedQueue(param);
-        const assigned = member.body?.statements
-          .map((s) => (ts.isExpressionStatement(s) ? skipOuter(s.expression) : undefined))
-          .find(
-            (s): s is ts.BinaryExpression =>
-              s !== undefined &&
-              ts.isBinaryExpression(s) &&
-              s.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
-              ts.isPropertyAccessExpression(s.left) &&
-              s.left.expression.kind === ts.SyntaxKind.ThisKeyword &&
-              s.left.name.text === field,
-          );
-        if (assigned) return this.queueOf(assigned.right, depth + 1);
+        // The first `this.queue = …` among the constructor's own statements.
+        let assigned: ts.Expression | undefined;
+        forEachThisAssignment(cls, field, (value) => {
+          const statement = outermost(value.parent as ts.Expression).parent;
+          if (!ts.isExpressionStatement(statement) || statement.parent !== member.body) return false;
+          assigned = value;
+          return true;
+        });
+        if (assigned) return this.queueOf(assigned, depth + 1);
       } else if (ts.isPropertyDeclaration(member) && member.name && propertyKey(member.name) === field) {
         return member.initializer ? this.queueOf(member.initializer, depth + 1) : undefined;
       }
