@@ -33,6 +33,9 @@ import {
   valueOfDeclaration,
 } from '../syntax/functions.js';
 import { forEachDescendant } from '../syntax/walk.js';
+import { OTEL } from '../libraries/opentelemetry.js';
+import { PROM_CLIENT } from '../libraries/prom-client.js';
+import { STATSD_METHODS } from '../libraries/wrappers.js';
 
 export type Caller = ts.CallExpression | ts.NewExpression;
 
@@ -645,30 +648,15 @@ export function isMethodLike(fn: ts.SignatureDeclaration): boolean {
  */
 /** Methods the metric objects of the libraries obslint reads have (prom-client, OpenTelemetry, StatsD). */
 const METRIC_METHODS = new Set([
-  'inc',
-  'dec',
-  'set',
-  'observe',
-  'startTimer',
-  'labels',
-  'remove',
+  ...PROM_CLIENT.labelMethods,
   'reset',
   'get',
   'zero',
-  'setToCurrentTime',
-  'add',
-  'record',
+  ...OTEL.recordMethods,
   'addCallback',
   'removeCallback',
   'bind',
-  'increment',
-  'decrement',
-  'incr',
-  'decr',
-  'gauge',
-  'histogram',
-  'distribution',
-  'timing',
+  ...STATSD_METHODS.map(([method]) => method),
   'timer',
   'unique',
 ]);

@@ -1,7 +1,7 @@
 import type { MetricKind, WrapperSpec } from '../../types.js';
 
 /** Methods of a StatsD client: which metric kind each records. */
-const STATSD_METHODS: readonly (readonly [string, MetricKind])[] = [
+export const STATSD_METHODS: readonly (readonly [string, MetricKind])[] = [
   ['increment', 'counter'],
   ['decrement', 'counter'],
   ['incr', 'counter'],
