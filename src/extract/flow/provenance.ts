@@ -892,7 +892,8 @@ export class ProvenanceAnalyzer implements ValueWalker {
     if (table.k !== 'obj' || table.props.size === 0) return undefined;
     const values = new Set<string>();
     for (const row of table.props.values()) {
-      const field = row.k === 'obj' ? scalarText(row.props.get(e.name.text) ?? { k: 'unknown' }) : undefined;
+      const cell = row.k === 'obj' ? row.props.get(e.name.text) : undefined;
+      const field = cell && scalarText(cell);
       if (field === undefined) return undefined;
       values.add(field);
     }
