@@ -6,6 +6,8 @@ import { statSync } from 'node:fs';
 const bundle = new URL('../dist/src/bundle/main.js', import.meta.url);
 const modules = new URL('../dist/src/cli/main.js', import.meta.url);
 const built = (url) => statSync(url, { throwIfNoEntry: false })?.mtimeMs ?? -1;
-const { main } = await import(built(bundle) >= built(modules) ? bundle.href : modules.href);
+const { main, boundHeapGrowth } = await import(built(bundle) >= built(modules) ? bundle.href : modules.href);
+
+boundHeapGrowth();
 
 process.exitCode = await main(process.argv.slice(2));

@@ -38,7 +38,8 @@ if (mode === 'parse') {
 } else if (mode === 'obslint') {
   // What bin/obslint.js runs: the bundled CLI when the build wrote it.
   const bundle = new URL('../dist/src/bundle/main.js', import.meta.url);
-  const { main } = await import(existsSync(bundle) ? bundle.href : '../dist/src/cli/main.js');
+  const { main, boundHeapGrowth } = await import(existsSync(bundle) ? bundle.href : '../dist/src/cli/main.js');
+  boundHeapGrowth();
   const stderr = [];
   // BENCH_PATHS: a JSON list of paths to pass instead of `.` (the named-files rows).
   const paths = process.env.BENCH_PATHS ? JSON.parse(readFileSync(process.env.BENCH_PATHS, 'utf8')) : ['.'];

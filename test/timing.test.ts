@@ -14,6 +14,7 @@ describe('--timing', () => {
     for (const phase of ['discovery', 'read', 'prefilter', 'parse', 'index', 'checker', 'extract', 'rules', 'report'])
       expect(timed.stderr).toMatch(new RegExp(`^ {2}${phase} +\\d+ ms +[\\d.]+ % +\\d+ ms CPU$`, 'm'));
     expect(timed.stderr).toMatch(/^ {2}total +\d+ ms +100\.0 % +\d+ ms CPU$/m);
+    expect(timed.stderr).toMatch(/^ {2}peak memory +[1-9]\d* MiB RSS$/m);
     const { stats } = JSON.parse(plain.stdout) as { stats: { filesDiscovered: number; filesParsed: number } };
     expect(timed.stderr).toContain(`  discovered: ${stats.filesDiscovered}\n`);
     expect(timed.stderr).toContain(`  parsed: ${stats.filesParsed}\n`);

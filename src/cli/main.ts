@@ -18,6 +18,8 @@ import { docsUrl, VERSION } from '../util/package.js';
 import { displayPath, toPosix } from '../util/paths.js';
 import { formatTiming, PhaseTimer } from '../util/phase-timer.js';
 import { ProgressLine, wantsProgress } from './progress.js';
+
+export { boundHeapGrowth } from './heap-growth.js';
 import { CATALOG_FORMATS, renderCatalog, renderExplain, type CatalogFormat } from './catalog-view.js';
 
 interface CommonOptions {

@@ -131,7 +131,7 @@ export class PhaseTimer {
 }
 
 /** The `--timing` table: one line per phase with its milliseconds and share, then the total. */
-export function formatTiming(timer: PhaseTimer): string {
+export function formatTiming(timer: PhaseTimer, peakRssKiB = process.resourceUsage().maxRSS): string {
   const rows = timer.report();
   const total = rows.reduce((sum, r) => sum + r.ms, 0);
   const totalCpu = rows.reduce((sum, r) => sum + r.cpuMs, 0);
@@ -143,6 +143,8 @@ export function formatTiming(timer: PhaseTimer): string {
     'obslint timing:',
     ...rows.map((r) => line(r.phase, r.ms, r.cpuMs)),
     line('total', total, totalCpu),
+    // The whole process's, start-up included: what a CI runner or a pre-commit machine must have free.
+    `  peak memory  ${(peakRssKiB / 1024).toFixed(0).padStart(7)} MiB RSS`,
     ...(counts.length > 0 ? ['files:', ...counts] : []),
     '',
   ].join('\n');
