@@ -109,7 +109,10 @@ export class QueueFeeds {
     return undefined;
   }
 
-  /** `@InjectQueue(NAME) private readonly queue: Queue`, a field's initializer, or `this.queue = …` in the constructor. */
+  /**
+   * `@InjectQueue(NAME)` on a constructor parameter or a field, a field's initializer, or the first
+   * `this.queue = …` among the constructor's statements.
+   */
   private fieldQueue(cls: ts.ClassLikeDeclaration, field: string, depth: number): string | undefined {
     for (const member of cls.members) {
       if (ts.isConstructorDeclaration(member)) {
@@ -125,7 +128,11 @@ export class QueueFeeds {
         });
         if (assigned) return this.queueOf(assigned, depth + 1);
       } else if (ts.isPropertyDeclaration(member) && member.name && propertyKey(member.name) === field) {
-        return member.initializer ? this.queueOf(member.initializer, depth + 1) : undefined;
+        // `@InjectQueue(NAME) private readonly queue!: Queue`; a field declared without a value
+        // (`private queue: Queue;`) is filled by the constructor, wherever the class writes it.
+        const injected = this.injectedQueue(member);
+        if (injected !== undefined) return injected;
+        if (member.initializer) return this.queueOf(member.initializer, depth + 1);
       }
     }
     return undefined;
@@ -142,8 +149,8 @@ export class QueueFeeds {
     return names.size === 1 ? name : undefined;
   }
 
-  private injectedQueue(param: ts.ParameterDeclaration): string | undefined {
-    for (const decorator of ts.getDecorators(param) ?? []) {
+  private injectedQueue(holder: ts.ParameterDeclaration | ts.PropertyDeclaration): string | undefined {
+    for (const decorator of ts.getDecorators(holder) ?? []) {
       const e = decorator.expression;
       if (ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'InjectQueue')
         return this.text(e.arguments[0]);

@@ -295,7 +295,31 @@ function isClientObject(client: Client, receiver: ts.Expression): boolean {
     : ts.isPropertyAccessExpression(receiver)
       ? receiver.name.text
       : '';
-  return known.named.test(name);
+  return known.named.test(name) || ((client === 'bullmq' || client === 'bull') && injectedQueueField(receiver));
+}
+
+/**
+ * `this.reminders` where Nest fills the field or constructor parameter with `@InjectQueue(…)`: a
+ * queue whatever it is called (the file imports Nest's queue module, which `messaging` checked).
+ */
+function injectedQueueField(receiver: ts.Expression): boolean {
+  if (!ts.isPropertyAccessExpression(receiver) || skipOuter(receiver.expression).kind !== ts.SyntaxKind.ThisKeyword)
+    return false;
+  const cls = enclosingClassLike(receiver);
+  const field = receiver.name.text;
+  const holders = (cls?.members ?? []).flatMap((m): ts.HasDecorators[] =>
+    ts.isPropertyDeclaration(m) && m.name && propertyKey(m.name) === field
+      ? [m]
+      : ts.isConstructorDeclaration(m)
+        ? m.parameters.filter((p) => ts.isIdentifier(p.name) && p.name.text === field)
+        : [],
+  );
+  return holders.some((holder) =>
+    (ts.getDecorators(holder) ?? []).some((d) => {
+      const e = d.expression;
+      return ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'InjectQueue';
+    }),
+  );
 }
 
 /** The expression a receiver was created by: itself when it is a call, or its variable's or field's initializer. */
