@@ -23,23 +23,23 @@ export default defineRule({
       unknownShared:
         "{{word}} `{{label}}` of `{{metric}}` and {{others}} more metric{{plural}} {{where}} cannot be bounded ({{reason}}); the estimates assume {{assumed}} values{{budget}}: give the value a union type (`'a' | 'b'`) or an enum, or set `labels.{{label}}` in obslint.yaml",
       unknownMany:
-        "{{word}}s {{labels}} of `{{metric}}` cannot be bounded; the estimate assumes {{assumed}} values for each{{budget}}: give the values union types (`'a' | 'b'`) or enums, or set them under `metrics.{{metric}}.labels` in obslint.yaml",
+        "{{word}}s {{labels}} of `{{metric}}` cannot be bounded; the estimate assumes {{assumed}} combinations of their values{{budget}}: give the values union types (`'a' | 'b'`) or enums, or set them under `metrics.{{metric}}.labels` in obslint.yaml",
       unknownManyShared:
-        "{{word}}s {{labels}} of `{{metric}}` and {{others}} more metric{{plural}} {{where}} cannot be bounded; the estimates assume {{assumed}} values for each{{budget}}: give the values union types (`'a' | 'b'`) or enums, or set them under `labels` in obslint.yaml",
+        "{{word}}s {{labels}} of `{{metric}}` and {{others}} more metric{{plural}} {{where}} cannot be bounded; the estimates assume {{assumed}} combinations of their values{{budget}}: give the values union types (`'a' | 'b'`) or enums, or set them under `labels` in obslint.yaml",
       unset:
         'no call site obslint can see sets {{word}} `{{label}}` of `{{metric}}`; the estimate assumes {{assumed}} values: set `metrics.{{metric}}.labels.{{label}}` in obslint.yaml if it is set where obslint cannot follow',
       unused:
-        'nothing in the project uses `{{metric}}`, so its label{{plural}} {{labels}} cannot be bounded; the estimate assumes {{assumed}} values{{each}}: remove the metric if it is dead, or set `metrics.{{metric}}.labels` in obslint.yaml if it is used where obslint cannot follow',
+        'nothing in the project uses `{{metric}}`, so its label{{plural}} {{labels}} cannot be bounded; the estimate assumes {{assumed}}{{each}}: remove the metric if it is dead, or set `metrics.{{metric}}.labels` in obslint.yaml if it is used where obslint cannot follow',
       unmatched:
-        "obslint cannot tell which uses are `{{metric}}`'s: it is {{how}} ({{storedAt}}), and the lookups there ({{readAt}}) use keys obslint cannot match to that name, so its label{{plural}} {{labels}} cannot be bounded and the estimate assumes {{assumed}} values{{each}}: look it up by its name as a constant (or a parameter its callers pass constants to), or set `metrics.{{metric}}.labels` in obslint.yaml",
+        "obslint cannot tell which uses are `{{metric}}`'s: it is {{how}} ({{storedAt}}), and the lookups there ({{readAt}}) use keys obslint cannot match to that name, so its label{{plural}} {{labels}} cannot be bounded and the estimate assumes {{assumed}}{{each}}: look it up by its name as a constant (or a parameter its callers pass constants to), or set `metrics.{{metric}}.labels` in obslint.yaml",
       untraced:
-        'obslint sees no use of `{{metric}}`: it stops following it where it is {{how}} (line {{line}}), so its label{{plural}} {{labels}} cannot be bounded and the estimate assumes {{assumed}} values{{each}}: give what receives it a type obslint can follow, declare the wrapper that uses it under `wrappers:` in obslint.yaml, or set `metrics.{{metric}}.labels` there',
+        'obslint sees no use of `{{metric}}`: it stops following it where it is {{how}} (line {{line}}), so its label{{plural}} {{labels}} cannot be bounded and the estimate assumes {{assumed}}{{each}}: give what receives it a type obslint can follow, declare the wrapper that uses it under `wrappers:` in obslint.yaml, or set `metrics.{{metric}}.labels` there',
       unusedShared:
-        'nothing in the project uses `{{metric}}` or {{others}} more metric{{plural}} defined in this file, so their labels cannot be bounded; the estimates assume {{assumed}} values each: remove the metrics that are dead, or set `metrics.<name>.labels` in obslint.yaml for those used where obslint cannot follow',
+        'nothing in the project uses `{{metric}}` or {{others}} more metric{{plural}} defined in this file, so their labels cannot be bounded; the estimates assume {{assumed}} combinations of label values per metric: remove the metrics that are dead, or set `metrics.<name>.labels` in obslint.yaml for those used where obslint cannot follow',
       unmatchedShared:
-        "obslint cannot tell which uses are `{{metric}}`'s or those of {{others}} more metric{{plural}}: they are {{how}} ({{storedAt}}), and the lookups there ({{readAt}}) use keys obslint cannot match to their names, so their labels cannot be bounded and the estimates assume {{assumed}} values each: look them up by their names as constants (or parameters their callers pass constants to), or set `metrics.<name>.labels` in obslint.yaml",
+        "obslint cannot tell which uses are `{{metric}}`'s or those of {{others}} more metric{{plural}}: they are {{how}} ({{storedAt}}), and the lookups there ({{readAt}}) use keys obslint cannot match to their names, so their labels cannot be bounded and the estimates assume {{assumed}} combinations of label values per metric: look them up by their names as constants (or parameters their callers pass constants to), or set `metrics.<name>.labels` in obslint.yaml",
       untracedShared:
-        'obslint sees no use of `{{metric}}` or {{others}} more metric{{plural}}: it stops following them where they are {{how}} (line {{line}}), so their labels cannot be bounded and the estimates assume {{assumed}} values each: give what receives them a type obslint can follow, declare the wrapper that uses them under `wrappers:` in obslint.yaml, or set `metrics.<name>.labels` there',
+        'obslint sees no use of `{{metric}}` or {{others}} more metric{{plural}}: it stops following them where they are {{how}} (line {{line}}), so their labels cannot be bounded and the estimates assume {{assumed}} combinations of label values per metric: give what receives them a type obslint can follow, declare the wrapper that uses them under `wrappers:` in obslint.yaml, or set `metrics.<name>.labels` there',
     },
   },
   defaultOptions: { report: 'over-budget' },
@@ -130,7 +130,7 @@ export default defineRule({
             metric: def.name,
             labels: unusedLabels.map((l) => `\`${l}\``).join(', '),
             plural: unusedLabels.length === 1 ? '' : 's',
-            each: unusedLabels.length === 1 ? '' : ' each',
+            each: unusedLabels.length === 1 ? ' values' : ' combinations of their values',
             assumed: ctx.config.defaults.unknownLabelBound,
             how: def.trailLost?.how ?? '',
             line: def.trailLost?.loc.line ?? def.loc.line,
