@@ -8,6 +8,7 @@ import { cloudflareWorker, readDenoConfig } from './own-runtimes.js';
 import { deployedTracing, DEPLOY_FILES } from './deploy-tracing.js';
 import { cachedDirectoryReads, skippingDirectories } from './directory-cache.js';
 import { frameworkAliases } from './framework-aliases.js';
+import { nodePathAliases } from './node-path.js';
 import { GitIgnore } from './gitignore.js';
 import { readManifest } from './manifest.js';
 import { SOURCE_EXTENSIONS } from './source-files.js';
@@ -197,7 +198,10 @@ export function walkProject(
   return {
     files,
     packages: [...packages.values()],
-    aliases: [...aliases, ...[...packages.values()].flatMap(frameworkAliases)],
+    aliases: [
+      ...aliases,
+      ...[...packages.values()].flatMap((pkg) => [...frameworkAliases(pkg), ...nodePathAliases(pkg)]),
+    ],
     subpathImports: [...subpathImports.values()],
     notices: [...notices, ...projectConfigs.notices],
     stamps: consulted.stamps(),

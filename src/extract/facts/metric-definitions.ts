@@ -138,6 +138,7 @@ export class MetricDefinitions {
   /** The node whose value is the metric: the `new` expression, or the outermost wrapper call. */
   private readonly byNode = new Map<ts.Node, MetricDef>();
   private readonly byName = new Map<string, MetricDef>();
+  private readonly statsdByNameAndKind = new Map<string, MetricDef>();
   /** A creation in a loop over a constant array → the metric it creates per element. */
   private readonly byElement = new Map<ts.Node, Map<number, MetricDef>>();
   /** Wrapper call → the metrics it creates, by the `new` expression inside the wrapper. */
@@ -1039,7 +1040,13 @@ export class MetricDefinitions {
       wrapper?.spec.library === 'statsd' ||
       wrapper?.spec.library === 'cloudwatch' ||
       guard !== undefined;
-    const existing = getOrCreate && name !== undefined ? this.byName.get(name) : undefined;
+    // StatsD keeps a counter and a timer of one name apart (`stats.counters.x`, `stats.timers.x`).
+    const existing =
+      getOrCreate && name !== undefined
+        ? library === 'statsd'
+          ? this.statsdByNameAndKind.get(`${name}\u0000${kind}`)
+          : this.byName.get(name)
+        : undefined;
     // `incCounter(name, labels)`: a use of the metric registered under that name, if any.
     if (wrapper?.spec.recordsOnly) {
       const registered = name === undefined ? undefined : this.byName.get(name);
@@ -1148,6 +1155,9 @@ export class MetricDefinitions {
     if (!guard) this.noteRegistration(def, creation, site, config);
     this.record(def, creation, site, guard);
     if (!def.nameIsDynamic && !this.byName.has(def.name)) this.byName.set(def.name, def);
+    const statsdKey = `${def.name}\u0000${def.kind}`;
+    if (library === 'statsd' && !def.nameIsDynamic && !this.statsdByNameAndKind.has(statsdKey))
+      this.statsdByNameAndKind.set(statsdKey, def);
   }
 
   /**
@@ -1292,6 +1302,9 @@ export class MetricDefinitions {
       const index = Number(labels.slice(4));
       const argument = wrapper?.spec.library === 'statsd' ? this.statsdTags(node, env, index) : node.arguments?.[index];
       this.pass(node, def, argument && this.bound(argument, env));
+    } else if (wrapper?.spec.library === 'statsd') {
+      // A StatsD client without tags (lynx): the call sends the value, under its name alone.
+      this.pass(node, def, undefined);
     }
     const dimensions = wrapper?.spec.dimensionsFrom;
     if (dimensions) this.passDimensions(node, def, env, dimensions);

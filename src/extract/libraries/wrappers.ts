@@ -12,6 +12,16 @@ export const STATSD_METHODS: readonly (readonly [string, MetricKind])[] = [
   ['timing', 'histogram'],
 ];
 
+const LYNX_METHODS: readonly (readonly [string, MetricKind])[] = [
+  ['increment', 'counter'],
+  ['decrement', 'counter'],
+  ['count', 'counter'],
+  ['gauge', 'gauge'],
+  ['set', 'gauge'],
+  ['timing', 'histogram'],
+  ['createTimer', 'histogram'],
+];
+
 function statsd(receiver: string, tagsArgument: number): WrapperSpec[] {
   return STATSD_METHODS.map(([method, kind]) => ({
     callee: `${receiver}${method}`,
@@ -187,6 +197,15 @@ export const WRAPPER_PRESETS: readonly WrapperSpec[] = [
   // `timer(name, start, tags)`, whose `stop()` sends the time.
   ...statsd('monitor-dog#', 2),
   { callee: 'monitor-dog#timer', kind: 'histogram', name: 0, getOrCreate: true, labels: 'arg:2', library: 'statsd' },
+  // lynx (plain StatsD, no tags): `new Lynx(host, port).increment(name)`, `count(name, n)`,
+  // `gauge(name, v)`, `set(name, v)`, `timing(name, ms)`, and `createTimer(name)`, whose `stop()` sends.
+  ...LYNX_METHODS.map(([method, kind]): WrapperSpec => ({
+    callee: `lynx#default().${method}`,
+    kind,
+    name: 0,
+    getOrCreate: true,
+    library: 'statsd',
+  })),
   ...CLOUDWATCH_PRESETS,
 ];
 
