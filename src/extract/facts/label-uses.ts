@@ -889,19 +889,40 @@ function readsMap(call: ts.CallExpression, map: ts.Expression): boolean {
  * declared before and assigned the timer (`let stop = null; … stop = h.startTimer()`).
  */
 function timerHolder(call: ts.CallExpression): ts.VariableDeclaration | undefined {
-  const holder = call.parent;
+  const value = heldValue(call);
+  const holder = value.parent;
   if (holder && ts.isVariableDeclaration(holder)) return holder;
   if (
     holder &&
     ts.isBinaryExpression(holder) &&
     holder.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
-    holder.right === call &&
+    holder.right === value &&
     ts.isIdentifier(holder.left)
   ) {
     const decl = lookup(holder.left.text, holder.left);
     return decl?.kind === 'variable' && ts.isVariableDeclaration(decl.node) ? decl.node : undefined;
   }
   return undefined;
+}
+
+/**
+ * The expression whose value is the call's, or nothing: `enabled ? h.startTimer() : null`,
+ * `enabled && h.startTimer()`, `(h.startTimer() as Stop)`. A variable holding it holds the timer
+ * whenever it holds one, and each call of it ends that timer.
+ */
+function heldValue(call: ts.CallExpression): ts.Expression {
+  let at: ts.Expression = outermost(call);
+  for (;;) {
+    const parent = at.parent;
+    const op = ts.isBinaryExpression(parent) ? parent.operatorToken.kind : undefined;
+    const choice =
+      (ts.isConditionalExpression(parent) && parent.condition !== at) ||
+      (op === ts.SyntaxKind.AmpersandAmpersandToken && (parent as ts.BinaryExpression).right === at) ||
+      op === ts.SyntaxKind.BarBarToken ||
+      op === ts.SyntaxKind.QuestionQuestionToken;
+    if (!choice) return at;
+    at = outermost(parent as ts.Expression);
+  }
 }
 
 function isAssignedTo(node: ts.Identifier): boolean {
