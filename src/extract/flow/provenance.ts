@@ -65,6 +65,20 @@ import { inMatchedNestRoute } from '../libraries/web-frameworks.js';
 
 /** Array methods that add elements in place. */
 /** Parts of a parsed URL that name its server, not the resource. */
+/** `baggage.getEntry(key)`, `propagation.getActiveBaggage()?.getEntry(key)`. */
+function isBaggageEntry(e: ts.Expression): boolean {
+  const call = skipOuter(e);
+  if (!ts.isCallExpression(call)) return false;
+  const callee = skipOuter(call.expression);
+  if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'getEntry') return false;
+  const holder = skipOuter(callee.expression);
+  const named = ts.isCallExpression(holder) ? skipOuter(holder.expression) : holder;
+  const holderName = ts.isIdentifier(named) ? named.text : propertyName(named);
+  return holderName !== undefined && /baggage/i.test(holderName);
+}
+
+/** `hono/route` helpers that return the pattern of the route the request matched. */
+const HONO_ROUTE_HELPERS = new Set(['routePath', 'baseRoutePath']);
 const HOST_PARTS = new Set(['hostname', 'host', 'origin', 'protocol', 'port']);
 
 /** Where a label value comes from, and how many values it can take. */
@@ -328,6 +342,12 @@ export class ProvenanceAnalyzer implements ValueWalker {
     ) {
       if (name === 'Boolean') return finite(['true', 'false'], 'boolean');
       return e.arguments[0] ? this.of(e.arguments[0], env, depth + 1) : finite([''], 'literal');
+    }
+    // Hono's `routePath(c)` and `baseRoutePath(c)` (from `hono/route`): the pattern of the route that matched.
+    if (ts.isIdentifier(callee)) {
+      const decl = lookup(callee.text, callee);
+      if (decl?.kind === 'import' && decl.module === 'hono/route' && HONO_ROUTE_HELPERS.has(decl.imported))
+        return this.sources.matchedRouteTemplate(e);
     }
     if (name && PASSTHROUGH_METHODS.has(name) && receiver) return this.of(receiver, env, depth + 1);
     if (name && MATH_PASSTHROUGH.has(name) && receiverText === 'Math' && e.arguments[0])
@@ -1079,6 +1099,12 @@ export class ProvenanceAnalyzer implements ValueWalker {
     if (guarded) return guarded;
     const head = ts.isElementAccessExpression(e) ? (this.splitHead(e) ?? this.splitPart(e, env, depth)) : undefined;
     if (head) return head;
+    // `propagation.getActiveBaggage()?.getEntry('tenant')?.value`: W3C baggage, which every caller
+    // upstream may set, a client at the edge included.
+    if (ts.isPropertyAccessExpression(e) && e.name.text === 'value' && isBaggageEntry(e.expression))
+      return unbounded('request-input', 'W3C baggage, which the caller sets', text(e), [
+        this.sources.step(e, `\`${text(e)}\` is a baggage entry the request carried`),
+      ]);
     const key = ts.isPropertyAccessExpression(e) ? e.name.text : undefined;
     const validated = key !== undefined ? this.routeValidated(e.expression, key, env) : undefined;
     if (validated) return validated;
@@ -1132,6 +1158,8 @@ export class ProvenanceAnalyzer implements ValueWalker {
         decl?.kind === 'variable' &&
         init &&
         (ts.isObjectLiteralExpression(init) ||
+          // `const operation = Array.isArray(body) ? body[0] : body; operation.operationName`
+          ts.isConditionalExpression(init) ||
           (ts.isCallExpression(init) &&
             (calledFunction(init.expression, this.project) !== undefined || zodParse(init, this.project))))
       ) {

@@ -119,6 +119,14 @@ const ROUTE_TEMPLATE_SUFFIXES = [
   ['matchedRoute'],
 ];
 
+/** `request.routeConfig.statsId`, `request.routeOptions.config.statsId` (not `…routeConfig.url`, a template). */
+function isRouteConfigValue(names: readonly string[]): boolean {
+  const at = names.findIndex(
+    (n, i) => i > 0 && (n === 'routeConfig' || (n === 'config' && names[i - 1] === 'routeOptions')),
+  );
+  return at > 0 && names.length === at + 2;
+}
+
 /** `info.fieldName`, `info.parentType.name`, `gqlInfo.returnType.name` of a resolver's `GraphQLResolveInfo`. */
 function isGraphqlFieldName(names: readonly string[]): boolean {
   const rest = afterResolveInfo(names);
@@ -527,6 +535,9 @@ export class KnownSources {
     if (root === 'process' && (names[1] === 'env' || PROCESS_CONSTANTS.has(names[1])))
       return boundedPart(`env:${source}`, 1, `\`${source}\` (one value per instance)`);
     if (isRouteTemplate(names)) return this.routeTemplate(node);
+    // fastify's `request.routeConfig.statsId` (`routeOptions.config.x`): the matched route's own
+    // configuration, written in the code beside the route, one value per route at most.
+    if (isRouteConfigValue(names)) return this.routeTemplate(node);
     if (isGraphqlFieldName(names)) return this.graphqlField(node);
     // `info.path.key`: the response key the client chose (an alias: `a1: auction(id: 1)`).
     if (isGraphqlResponseKey(names))
@@ -579,8 +590,9 @@ export class KnownSources {
         const mounts = this.mountPaths();
         if (mounts) return finite(mounts, `the paths the project mounts routers at (${mounts.join(', ')})`);
       }
-      // `req.method`, `ctx.request.method` (but `req.params.method` is request input, above).
-      if (last === 'method' && names.length <= 3) return httpMethod();
+      // `req.method`, `ctx.request.method` (but `req.params.method` is request input, above);
+      // fastify's `request.routerMethod`, the method the matched route is registered for.
+      if ((last === 'method' || last === 'routerMethod') && names.length <= 3) return httpMethod();
       // `req.path` in `app.get('/l3', (req, res) => …)`: the one path that handler serves (the query
       // string is not part of it; `req.url` keeps it, and stays raw).
       const fixed = last === 'path' ? fixedRoutePaths(node) : undefined;
@@ -721,6 +733,11 @@ export class KnownSources {
   }
 
   private mounts?: string[] | null;
+
+  /** A route template a framework's helper returns (Hono's `routePath(c)`), bound like `req.route.path`. */
+  matchedRouteTemplate(node: ts.Node): Bound {
+    return this.routeTemplate(node);
+  }
 
   private routeTemplate(node: ts.Node): Bound {
     const routes = this.facts.routeTemplates(node);
