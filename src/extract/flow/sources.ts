@@ -819,6 +819,12 @@ export class KnownSources {
   }
 
   byName(name: string, node: ts.Node): Bound | undefined {
+    // A GraphQL operation's name is written by the client, whatever carries it (graphql-ws's
+    // `payload.operationName` in `onSubscribe`), where obslint cannot follow it to the request.
+    if (name === 'operationName' && ts.isPropertyAccessExpression(node))
+      return unbounded('request-input', 'a GraphQL operation name, which the client writes', text(node), [
+        this.step(node, `\`${text(node)}\` is the name the client gave its operation`),
+      ]);
     const hashed = chainHash(name, node);
     if (hashed)
       return unbounded('hash', 'a block or transaction hash', text(node), [
