@@ -184,6 +184,8 @@ export const PASSTHROUGH_METHODS = new Set([
 ]);
 
 const REQUEST_INPUT_CALLS = new Set(['get', 'header', 'getHeader', 'param', 'cookie', 'query', 'queries']);
+/** What a request's reader methods are called on below the request itself (`c.req`, `request.headers`). */
+const REQUEST_PARTS = new Set(['req', 'request', 'headers', 'query', 'params', 'cookies', 'searchParams']);
 
 /** String and number methods whose result is as unbounded as their receiver. */
 export const DERIVING_METHODS = new Set([
@@ -373,7 +375,13 @@ export class KnownSources {
     }
     if (receiver && REQUEST_INPUT_CALLS.has(name)) {
       const root = chain(receiver);
-      if (root && REQUEST_ROOTS.has(root.names[0]) && root.names.length <= 2) {
+      // `req.get('x')`, `ctx.get('x')`, `c.req.header('x')`, `request.headers.get('origin')`; not a
+      // map the application keeps on a context object (`context.pendingLaunches.get(id)`).
+      if (
+        root &&
+        REQUEST_ROOTS.has(root.names[0]) &&
+        (root.names.length === 1 || (root.names.length === 2 && REQUEST_PARTS.has(root.names[1])))
+      ) {
         return unbounded('request-input', 'request input', text(e), [this.step(e, `\`${text(e)}\` reads the request`)]);
       }
     }
