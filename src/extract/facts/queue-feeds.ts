@@ -2,6 +2,7 @@ import { ts } from 'ts-morph';
 import type { StaticEvaluator } from '../flow/static-eval.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
 import { outermost } from '../syntax/builtin-calls.js';
+import { injectQueueDecorator } from '../libraries/clients.js';
 import {
   enclosingClassLike,
   forEachThisAssignment,
@@ -150,12 +151,8 @@ export class QueueFeeds {
   }
 
   private injectedQueue(holder: ts.ParameterDeclaration | ts.PropertyDeclaration): string | undefined {
-    for (const decorator of ts.getDecorators(holder) ?? []) {
-      const e = decorator.expression;
-      if (ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'InjectQueue')
-        return this.text(e.arguments[0]);
-    }
-    return undefined;
+    const decorator = injectQueueDecorator(holder);
+    return decorator && this.text(decorator.arguments[0]);
   }
 
   private text(expr: ts.Expression | undefined): string | undefined {

@@ -63,8 +63,12 @@ import { routeSchemaShapes, zodField, zodParse, type ZodField } from '../librari
 import { GRPC_STATUS_NAMES, isGrpcStatusEnum } from '../libraries/grpc.js';
 import { inMatchedNestRoute } from '../libraries/web-frameworks.js';
 
-/** Array methods that add elements in place. */
 /** Parts of a parsed URL that name its server, not the resource. */
+const HOST_PARTS = new Set(['hostname', 'host', 'origin', 'protocol', 'port']);
+
+/** `hono/route` helpers that return the pattern of the route the request matched. */
+const HONO_ROUTE_HELPERS = new Set(['routePath', 'baseRoutePath']);
+
 /** `baggage.getEntry(key)`, `propagation.getActiveBaggage()?.getEntry(key)`. */
 function isBaggageEntry(e: ts.Expression): boolean {
   const call = skipOuter(e);
@@ -76,10 +80,6 @@ function isBaggageEntry(e: ts.Expression): boolean {
   const holderName = ts.isIdentifier(named) ? named.text : propertyName(named);
   return holderName !== undefined && /baggage/i.test(holderName);
 }
-
-/** `hono/route` helpers that return the pattern of the route the request matched. */
-const HONO_ROUTE_HELPERS = new Set(['routePath', 'baseRoutePath']);
-const HOST_PARTS = new Set(['hostname', 'host', 'origin', 'protocol', 'port']);
 
 /** Where a label value comes from, and how many values it can take. */
 export class ProvenanceAnalyzer implements ValueWalker {
@@ -347,7 +347,7 @@ export class ProvenanceAnalyzer implements ValueWalker {
     if (ts.isIdentifier(callee)) {
       const decl = lookup(callee.text, callee);
       if (decl?.kind === 'import' && decl.module === 'hono/route' && HONO_ROUTE_HELPERS.has(decl.imported))
-        return this.sources.matchedRouteTemplate(e);
+        return this.sources.routeTemplate(e);
     }
     if (name && PASSTHROUGH_METHODS.has(name) && receiver) return this.of(receiver, env, depth + 1);
     if (name && MATH_PASSTHROUGH.has(name) && receiverText === 'Math' && e.arguments[0])

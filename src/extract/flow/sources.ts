@@ -742,12 +742,8 @@ export class KnownSources {
 
   private mounts?: string[] | null;
 
-  /** A route template a framework's helper returns (Hono's `routePath(c)`), bound like `req.route.path`. */
-  matchedRouteTemplate(node: ts.Node): Bound {
-    return this.routeTemplate(node);
-  }
-
-  private routeTemplate(node: ts.Node): Bound {
+  /** A matched route's template (`req.route.path`, or what Hono's `routePath(c)` returns). */
+  routeTemplate(node: ts.Node): Bound {
     const routes = this.facts.routeTemplates(node);
     return this.perRoute(node, 'a matched route template', {
       source: 'route-template',

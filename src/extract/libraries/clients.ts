@@ -314,12 +314,16 @@ function injectedQueueField(receiver: ts.Expression): boolean {
         ? m.parameters.filter((p) => ts.isIdentifier(p.name) && p.name.text === field)
         : [],
   );
-  return holders.some((holder) =>
-    (ts.getDecorators(holder) ?? []).some((d) => {
-      const e = d.expression;
-      return ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'InjectQueue';
-    }),
-  );
+  return holders.some((holder) => injectQueueDecorator(holder) !== undefined);
+}
+
+/** `@InjectQueue(NAME)` on a constructor parameter or a field: the decorator's call. */
+export function injectQueueDecorator(holder: ts.HasDecorators): ts.CallExpression | undefined {
+  for (const decorator of ts.getDecorators(holder) ?? []) {
+    const e = decorator.expression;
+    if (ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'InjectQueue') return e;
+  }
+  return undefined;
 }
 
 /** The expression a receiver was created by: itself when it is a call, or its variable's or field's initializer. */
