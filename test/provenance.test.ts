@@ -273,6 +273,11 @@ describe('label value provenance', () => {
       'unbounded request-input',
     ],
     [
+      "a GraphQL operation's name is the client's, whatever object carries it (graphql-ws's subscribe payload)",
+      'export function f(payload: any) { checkouts.inc({ value: payload.operationName }); }',
+      'unbounded request-input',
+    ],
+    [
       'statusCode is a status code whatever holds it',
       'export function f(upstream: any) { checkouts.inc({ value: upstream.statusCode }); }',
       'bounded 20',

@@ -824,8 +824,11 @@ export class KnownSources {
 
   byName(name: string, node: ts.Node): Bound | undefined {
     // A GraphQL operation's name is written by the client, whatever carries it (graphql-ws's
-    // `payload.operationName` in `onSubscribe`), where obslint cannot follow it to the request.
-    if (name === 'operationName' && ts.isPropertyAccessExpression(node))
+    // `payload.operationName` in `onSubscribe`), where obslint cannot follow it to the request;
+    // not what the application keeps beside the request (`ctx.state`, `res.locals`): its own value.
+    const kept =
+      ts.isPropertyAccessExpression(node) && chain(node)?.names.some((n, i) => i > 0 && APPLICATION_STATE.has(n));
+    if (name === 'operationName' && ts.isPropertyAccessExpression(node) && !kept)
       return unbounded('request-input', 'a GraphQL operation name, which the client writes', text(node), [
         this.step(node, `\`${text(node)}\` is the name the client gave its operation`),
       ]);
