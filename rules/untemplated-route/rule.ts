@@ -11,6 +11,8 @@ import { isDropped } from '../../src/estimate/explain.js';
 
 /** The matched-route accessor of the framework the raw value was read from. */
 function templateAccessor(source: string): string {
+  if (source === 'includePath: true')
+    return "`req.route.path`, through express-prom-bundle's `normalizePath` option (`normalizePath: (req) => req.route ? req.baseUrl + req.route.path : 'unmatched'`)";
   if (/^c\.req\./.test(source)) return '`c.req.routePath` (Hono)';
   if (/^ctx\./.test(source)) return '`ctx._matchedRoute` (koa-router)';
   return '`req.route.path` (express; fastify `request.routeOptions.url`, koa `ctx._matchedRoute`, Hono `c.req.routePath`)';

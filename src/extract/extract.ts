@@ -32,6 +32,7 @@ import { propertyKey } from './syntax/scope.js';
 import { outboundCalls, tracingByPackage } from './facts/propagation.js';
 import { markCallsOnlyUntracedUsersLoad } from './facts/library-users.js';
 import { routesInScope } from './facts/routes-in-scope.js';
+import { bundledRequestMetric } from './libraries/express-prom-bundle.js';
 import { isSpanCall, spanFact } from './facts/spans.js';
 import { unreadHelpers } from './facts/unread-helpers.js';
 import { UnreachedCodeFinder } from './facts/unreached-code.js';
@@ -242,6 +243,17 @@ export function extract(options: ExtractOptions): Extraction {
     });
     if (facts.uses.length + facts.calls.length + facts.observations.length > before) uncalled.recordsIn(call);
   }
+  // Metrics a middleware registers and records itself (express-prom-bundle's request histogram).
+  for (const call of callExpressions)
+    guarded(call, notices, root, () => {
+      const bundled = bundledRequestMetric(call, project, evaluator, options.statusCodes, (value) =>
+        provenance.of(value),
+      );
+      if (!bundled) return;
+      definitions.defs.push(bundled.def);
+      facts.uses.push(...bundled.uses);
+      facts.calls.push(bundled.call);
+    });
   attributeKeysAsLabels(definitions.defs, collector.facts.calls);
   const spans: SpanFact[] = [];
   for (const call of callExpressions) {
