@@ -547,6 +547,9 @@ export class LabelUseCollector {
         labels: entries.props.map((p) => p.key),
         loc: this.project.location(direct ? literal : arg),
       });
+      // `gauge.remove(labels)` drops a series, it adds none: its values bound nothing (the call still
+      // says which labels it names, for label-mismatch).
+      if (method === 'remove') continue;
       // An undeclared key is label-mismatch's finding; the declared ones still say what the fixed call sets.
       for (const { key, value } of entries.props)
         if (!def.labelNamesKnown || def.labelNames.includes(key)) this.use(def, key, value);
