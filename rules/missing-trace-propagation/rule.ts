@@ -134,100 +134,69 @@ export default defineRule({
       if (group) group.push(call);
       else into.set(key, [call]);
     }
+    // One note per package (or for the project): where its calls are, how many, through which clients.
+    const summaryNote = (
+      messageId: Parameters<typeof ctx.report>[0]['messageId'],
+      cause: string,
+      calls: OutboundCall[],
+      data: Record<string, string | number>,
+    ): void => {
+      ctx.report({
+        messageId,
+        data: { calls: callCount(calls), clients: clientList(calls), where: whereList(calls), ...data },
+        loc: calls[0].loc,
+        cause,
+        note: true,
+      });
+    };
+    const carry = (calls: OutboundCall[]): string => (calls.length === 1 ? 'carries' : 'carry');
     // A repository none of whose packages traces: one note for all of them, not one per package.
     const tracesAnywhere = Object.values(ctx.catalog.tracing).some((t) => t.setup !== undefined);
     const oneNoteForProject = !tracesAnywhere && untraced.size > 1;
     if (oneNoteForProject) {
       const calls = [...untraced.values()].flat().sort((a, b) => compareLocations(a.loc, b.loc));
-      ctx.report({
-        messageId: 'untracedProject',
-        data: {
-          packages: String(untraced.size),
-          calls: callCount(calls),
-          clients: clientList(calls),
-          where: whereList(calls),
-          fix: fixFor(calls, 'their'),
-        },
-        loc: calls[0].loc,
-        cause: 'untraced:*',
-        note: true,
+      summaryNote('untracedProject', 'untraced:*', calls, {
+        packages: String(untraced.size),
+        fix: fixFor(calls, 'their'),
       });
     }
-    for (const [pkg, calls] of oneNoteForProject ? [] : untraced) {
-      const tracing = ctx.catalog.tracing[pkg] ?? NO_TRACING;
-      ctx.report({
-        messageId: 'untraced',
-        data: {
-          package: packageOrProject(pkg, tracing),
-          calls: callCount(calls),
-          carry: calls.length === 1 ? 'carries' : 'carry',
-          clients: clientList(calls),
-          where: whereList(calls),
-          fix: fixFor(calls),
-        },
-        loc: calls[0].loc,
-        cause: `untraced:${pkg}`,
-        note: true,
+    for (const [pkg, calls] of oneNoteForProject ? [] : untraced)
+      summaryNote('untraced', `untraced:${pkg}`, calls, {
+        package: packageOrProject(pkg, ctx.catalog.tracing[pkg] ?? NO_TRACING),
+        carry: carry(calls),
+        fix: fixFor(calls),
       });
-    }
     for (const [pkg, calls] of untracedUsers) {
       const users = [...new Set(calls.flatMap((call) => call.loadedOnlyUntracedBy!))].sort();
       const one = users.length === 1;
-      ctx.report({
-        messageId: 'untracedUsers',
-        data: {
-          package: packageName(pkg, ctx.catalog.tracing[pkg] ?? NO_TRACING),
-          calls: callCount(calls),
-          clients: clientList(calls),
-          where: whereList(calls),
-          users: and(users.map((user) => packageName(user, ctx.catalog.tracing[user] ?? NO_TRACING))),
-          load: one ? 'loads' : 'load',
-          they: one ? 'it' : 'they',
-          set: one ? 'sets' : 'set',
-          start: one ? 'starts' : 'start',
-          fix: fixFor(calls, one ? 'its' : 'their'),
-        },
-        loc: calls[0].loc,
-        cause: `untraced-users:${pkg}`,
-        note: true,
+      summaryNote('untracedUsers', `untraced-users:${pkg}`, calls, {
+        package: packageName(pkg, ctx.catalog.tracing[pkg] ?? NO_TRACING),
+        users: and(users.map((user) => packageName(user, ctx.catalog.tracing[user] ?? NO_TRACING))),
+        load: one ? 'loads' : 'load',
+        they: one ? 'it' : 'they',
+        set: one ? 'sets' : 'set',
+        start: one ? 'starts' : 'start',
+        fix: fixFor(calls, one ? 'its' : 'their'),
       });
     }
     for (const [pkg, calls] of optedOut) {
       const tracing = ctx.catalog.tracing[pkg] ?? NO_TRACING;
       const off = tracing.outgoingOff!;
-      ctx.report({
-        messageId: 'outgoingOff',
-        data: {
-          package: packageOrProject(pkg, tracing),
-          switch: off.what,
-          at: `${off.loc.file}:${off.loc.line}`,
-          calls: callCount(calls),
-          carry: calls.length === 1 ? 'carries' : 'carry',
-          clients: clientList(calls),
-          where: whereList(calls),
-        },
-        loc: calls[0].loc,
-        cause: `outgoing-off:${pkg}`,
-        note: true,
+      summaryNote('outgoingOff', `outgoing-off:${pkg}`, calls, {
+        package: packageOrProject(pkg, tracing),
+        switch: off.what,
+        at: `${off.loc.file}:${off.loc.line}`,
+        carry: carry(calls),
       });
     }
     for (const [key, calls] of printed) {
       const tracing = ctx.catalog.tracing[key] ?? NO_TRACING;
       const printedBy = tracing.consoleOnly!;
-      ctx.report({
-        messageId: 'consoleOnly',
-        data: {
-          package: packageOrProject(key, tracing),
-          exporter: `\`${printedBy.what}\``,
-          at: `${printedBy.loc.file}:${printedBy.loc.line}`,
-          calls: callCount(calls),
-          clients: clientList(calls),
-          where: whereList(calls),
-          fix: fixFor(calls),
-        },
-        loc: calls[0].loc,
-        cause: `console-only:${key}`,
-        note: true,
+      summaryNote('consoleOnly', `console-only:${key}`, calls, {
+        package: packageOrProject(key, tracing),
+        exporter: `\`${printedBy.what}\``,
+        at: `${printedBy.loc.file}:${printedBy.loc.line}`,
+        fix: fixFor(calls),
       });
     }
     for (const [first, ...rest] of groups.values()) {
