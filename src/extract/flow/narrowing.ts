@@ -404,6 +404,8 @@ function localFunction(callee: ts.Expression): ts.SignatureDeclaration | undefin
  * `if (isNaN(v) || !TABLE[key]) return …`: each negated check of the `||`, all of which held.
  */
 function exitUnless(statement: ts.Statement): ts.Expression[] {
+  const asserted = assertedCondition(statement);
+  if (asserted) return [asserted];
   if (!ts.isIfStatement(statement) || statement.elseStatement) return [];
   const negated = disjuncts(statement.expression).flatMap((d) =>
     ts.isPrefixUnaryExpression(d) && d.operator === ts.SyntaxKind.ExclamationToken ? [d.operand] : [],
@@ -419,6 +421,24 @@ function exitUnless(statement: ts.Statement): ts.Expression[] {
       ts.isBreakStatement(last));
   return exits ? negated : [];
 }
+
+/**
+ * `assert(kind === 'a' || kind === 'b')`, `assert.ok(…)`, `invariant(…)`: each throws unless its
+ * condition holds (Node's `assert`, chai's, `tiny-invariant`; `console.assert` only logs).
+ */
+function assertedCondition(statement: ts.Statement): ts.Expression | undefined {
+  const call = ts.isExpressionStatement(statement) ? skipOuter(statement.expression) : undefined;
+  if (!call || !ts.isCallExpression(call) || !call.arguments[0]) return undefined;
+  const callee = skipOuter(call.expression);
+  const name = ts.isIdentifier(callee)
+    ? callee.text
+    : ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression)
+      ? `${callee.expression.text}.${callee.name.text}`
+      : undefined;
+  return name !== undefined && ASSERTIONS.has(name) ? call.arguments[0] : undefined;
+}
+
+const ASSERTIONS = new Set(['assert', 'assert.ok', 'assert.strict', 'invariant']);
 
 /** The operands of an `a || b || c` chain (the expression itself when it is none). */
 function disjuncts(condition: ts.Expression): ts.Expression[] {
