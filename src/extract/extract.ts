@@ -21,7 +21,7 @@ import { MetricResolver } from './facts/metric-resolver.js';
 import { trailLoss } from './facts/metric-reach.js';
 import { markDuplicateRegistrations } from './facts/registrations.js';
 import { CallGraph } from './flow/call-graph.js';
-import { ValueFlow } from './flow/value-flow.js';
+import { isInjected, ValueFlow, type Origin } from './flow/value-flow.js';
 import { WrapperIndex } from './libraries/wrappers.js';
 import type { Candidates } from './prefilter.js';
 import type { ModuleResolver, WorkspacePackage } from './syntax/module-resolver.js';
@@ -168,6 +168,10 @@ export function extract(options: ExtractOptions): Extraction {
     (fn) => calls.callersSettled(fn),
     (from, to) => packages.reaches(from, to),
   );
+  calls.followReceiversWith((receiver) => {
+    const found = flow.origins(receiver).filter((source): source is Origin => !isInjected(source));
+    return flow.wasCut() ? undefined : found;
+  });
   wrappers.keepImported(candidates.importedWrapperModules);
   const definitions = new MetricDefinitions(project, evaluator, calls, flow, wrappers);
   for (const node of newExpressions)

@@ -54,6 +54,15 @@ export class CallGraph {
    */
   private readonly methodCallers = new Map<ts.SignatureDeclaration, Caller[]>();
 
+  /** Where a receiver's value comes from (see `ValueFlow.origins`): set once value flow exists, which asks this graph for callers. */
+  private originsOf?: (receiver: ts.Expression) => { expr: ts.Expression; path: readonly string[] }[] | undefined;
+
+  followReceiversWith(
+    originsOf: (receiver: ts.Expression) => { expr: ts.Expression; path: readonly string[] }[] | undefined,
+  ): void {
+    this.originsOf = originsOf;
+  }
+
   /** Every metric is known: from now on a call on a metric is no caller (see {@link isMetric}). */
   knowMetrics(isMetric: (receiver: ts.Expression) => boolean | undefined): void {
     this.isMetric = isMetric;
@@ -372,11 +381,28 @@ export class CallGraph {
               (ts.isBinaryExpression(fn.parent) && d === fn.parent.left) ||
               this.declaredByInterfaceOf(d, owner),
           );
-        // Of unknown type: a receiver named after the class (`repo.query()` for `OrderRepository`).
-        return !owner?.name || namesAgree(owner.name.text, propertyName(receiver) ?? receiver.getText());
+        // Of unknown type: a receiver named after the class (`repo.query()` for `OrderRepository`),
+        // or one value flow follows to an instance of it (`module.exports = instance` where `let
+        // instance` is assigned `new ScubaClient(config)` when configuration asks for it).
+        return (
+          !owner?.name ||
+          namesAgree(owner.name.text, propertyName(receiver) ?? receiver.getText()) ||
+          this.constructs(receiver, owner)
+        );
       },
       withBareCalls,
     );
+  }
+
+  /** Whether value flow follows an identifier receiver to a `new` of the class (or of a subclass of it). */
+  private constructs(receiver: ts.Expression, owner: ts.ClassLikeDeclaration): boolean {
+    if (!ts.isIdentifier(receiver) || !this.originsOf) return false;
+    return (this.originsOf(receiver) ?? []).some((source) => {
+      const origin = skipOuter(source.expr);
+      if (source.path.length > 0 || !ts.isNewExpression(origin)) return false;
+      const built = ts.isIdentifier(origin.expression) ? this.project.declarationOf(origin.expression) : undefined;
+      return built?.kind === 'class' && (built.node === owner || this.project.inheritsFrom(built.node, owner));
+    });
   }
 
   private declaredByInterfaceOf(member: ts.Node, owner: ts.ClassLikeDeclaration | undefined): boolean {
