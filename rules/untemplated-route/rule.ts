@@ -1,13 +1,26 @@
 import {
   defineRule,
+  compareLocations,
   hazardLocation,
   labelWord,
   placeOf,
   templatize,
   unboundedSources,
 } from '../../src/engine/rule-api.js';
+import type { Location } from '../../src/types.js';
+import type { LabelWord } from '../../src/engine/rule-api.js';
 import { budgetedLabel } from '../../src/estimate/budget.js';
 import { isDropped } from '../../src/estimate/explain.js';
+
+type UnboundedSource = ReturnType<typeof unboundedSources>[number];
+
+/** One place a raw value is recorded at: a label of a metric. */
+interface Place {
+  loc: Location;
+  label: string;
+  metric: string;
+  word: LabelWord;
+}
 
 /** The matched-route accessor of the framework the raw value was read from. */
 function templateAccessor(source: string): string {
@@ -33,6 +46,10 @@ export default defineRule({
         '{{word}} `{{label}}` of `{{metric}}` and {{others}} more metric{{plural}} set here takes `{{source}}` ({{what}}, unbounded): use the route template {{template}}',
       builtShared:
         '{{word}} `{{label}}` of `{{metric}}` and {{others}} more metric{{plural}} set here takes `{{source}}` ({{what}}, unbounded): use the route template, with the ids as `:params`',
+      rawElsewhere:
+        '{{word}} `{{label}}` of `{{metric}}` and {{others}} more metric{{plural}} takes `{{source}}` ({{what}}, unbounded): use the route template {{template}}',
+      builtElsewhere:
+        '{{word}} `{{label}}` of `{{metric}}` and {{others}} more metric{{plural}} takes `{{source}}` ({{what}}, unbounded): use the route template, with the ids as `:params`',
       literal:
         '{{word}} `{{label}}` of `{{metric}}` takes the literal path `{{value}}`: use the template `{{template}}`',
     },
@@ -40,8 +57,10 @@ export default defineRule({
   defaultOptions: {},
   check(ctx) {
     // One cause, one finding: a raw path that several metrics take at one place (a middleware that
-    // records a counter and a histogram from one labels object) is one place to fix.
-    const shared = new Map<string, { report: Parameters<typeof ctx.report>[0]; metrics: string[] }>();
+    // records a counter and a histogram from one labels object), or from one variable that reads it
+    // once (`path = req.originalUrl`, then three metrics recorded with `route: path`), is one place
+    // to fix; the other places it is recorded at are related.
+    const shared = new Map<string, { source: UnboundedSource; places: Place[] }>();
     for (const use of ctx.catalog.labelUses) {
       const metric = ctx.metric(use.metricId);
       const b = use.bound;
@@ -51,31 +70,12 @@ export default defineRule({
         for (const source of unboundedSources(b)) {
           if (source.category !== 'raw-url' && source.category !== 'literal-path') continue;
           const loc = hazardLocation(use, source.flow);
-          const key = [placeOf(loc), use.label, source.source].join('\u0000');
+          const entry = source.flow[0]?.loc.file === loc.file ? source.flow[0].loc : loc;
+          const key = [placeOf(entry), use.label, source.source].join('\u0000');
+          const place = { loc, label: use.label, metric: metric.name, word: labelWord(metric) };
           const seen = shared.get(key);
-          if (seen) {
-            if (!seen.metrics.includes(metric.name)) seen.metrics.push(metric.name);
-            continue;
-          }
-          shared.set(key, {
-            metrics: [metric.name],
-            report: {
-              messageId: source.category === 'raw-url' ? 'raw' : 'built',
-              data: {
-                word: labelWord(metric),
-                label: use.label,
-                metric: metric.name,
-                source: source.source,
-                what: source.reason,
-                template: templateAccessor(source.source),
-              },
-              loc,
-              metric: metric.name,
-              label: use.label,
-              flow: source.flow,
-              cause: source.source,
-            },
-          });
+          if (!seen) shared.set(key, { source, places: [place] });
+          else seen.places.push(place);
         }
       } else if (b.kind === 'finite' || b.kind === 'bounded') {
         for (const value of b.values) {
@@ -92,17 +92,36 @@ export default defineRule({
         }
       }
     }
-    for (const { report, metrics } of shared.values()) {
+    for (const { source, places } of shared.values()) {
+      // The first place in the file speaks for the rest, whatever order the uses came in.
+      const sorted = places.sort((x, y) => compareLocations(x.loc, y.loc));
+      const [first] = sorted;
+      const metrics = [...new Set(sorted.map((p) => p.metric))];
+      const elsewhere = sorted.filter((p, i) => i > 0 && placeOf(p.loc) !== placeOf(first.loc));
+      const related = [...new Map(elsewhere.map((p) => [placeOf(p.loc), p])).values()];
+      const kind = source.category === 'raw-url' ? 'raw' : 'built';
       const others = metrics.length - 1;
-      ctx.report(
-        others === 0
-          ? report
-          : {
-              ...report,
-              messageId: `${report.messageId}Shared` as 'rawShared' | 'builtShared',
-              data: { ...report.data, others, plural: others === 1 ? '' : 's' },
-            },
-      );
+      ctx.report({
+        messageId: others === 0 ? kind : `${kind}${related.length > 0 ? 'Elsewhere' : 'Shared'}`,
+        data: {
+          word: first.word,
+          label: first.label,
+          metric: first.metric,
+          source: source.source,
+          what: source.reason,
+          template: templateAccessor(source.source),
+          others,
+          plural: others === 1 ? '' : 's',
+        },
+        loc: first.loc,
+        metric: first.metric,
+        label: first.label,
+        flow: source.flow,
+        cause: source.source,
+        ...(related.length > 0
+          ? { related: related.map((p) => ({ loc: p.loc, message: `also \`${p.label}\` of \`${p.metric}\`` })) }
+          : {}),
+      });
     }
   },
 });

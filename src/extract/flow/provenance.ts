@@ -167,11 +167,11 @@ export class ProvenanceAnalyzer implements ValueWalker {
       return union([whenTrue, this.of(e.whenFalse, env, depth + 1)])!;
     }
     if (ts.isTemplateExpression(e)) return this.sources.routeWithMount(e) ?? this.template(e, env, depth);
-    if (ts.isCallExpression(e)) return this.call(e, env, depth);
-    if (isNewUrl(e) && e.arguments?.[0]) {
+    if ((isNewUrl(e) || isUrlParse(e)) && e.arguments?.[0]) {
       const url = this.of(e.arguments[0], env, depth + 1);
       if (url.kind === 'unbounded') return withStep(url, this.sources.step(e, `parsed by \`${text(e)}\``));
     }
+    if (ts.isCallExpression(e)) return this.call(e, env, depth);
     // `new URLSearchParams(req.url.split('?')[1])`: the query string of a request, its values request input.
     if (
       ts.isNewExpression(e) &&
@@ -1337,11 +1337,25 @@ function parsedUrl(expr: ts.Expression): boolean {
     if (decl?.kind === 'variable' && decl.isConst && decl.path.length === 0 && decl.node.initializer)
       e = skipOuter(decl.node.initializer);
   }
-  return isNewUrl(e);
+  return isNewUrl(e) || isUrlParse(e);
 }
 
 function isNewUrl(e: ts.Expression): e is ts.NewExpression {
   return ts.isNewExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'URL';
+}
+
+const URL_MODULES = new Set(['url', 'node:url']);
+
+/** Node's legacy `url.parse(req.originalUrl)` (`import * as Url from 'url'`, `const { parse } = require('url')`). */
+function isUrlParse(e: ts.Expression): e is ts.CallExpression {
+  if (!ts.isCallExpression(e)) return false;
+  const callee = skipOuter(e.expression);
+  const [holder, imported] = ts.isPropertyAccessExpression(callee)
+    ? [skipOuter(callee.expression), callee.name.text === 'parse' ? ['*', 'default'] : []]
+    : [callee, ['parse']];
+  if (!ts.isIdentifier(holder) || imported.length === 0) return false;
+  const decl = lookup(holder.text, holder);
+  return decl?.kind === 'import' && URL_MODULES.has(decl.module) && imported.includes(decl.imported);
 }
 
 function isArgumentWithNamedKeys(literal: ts.ObjectLiteralExpression): boolean {
