@@ -58,6 +58,8 @@ export default defineRule({
       value: '{{word}} `{{label}}` of `{{metric}}` takes `{{source}}` ({{what}}, unbounded){{more}}: {{fix}}',
       valueShared:
         '{{word}} `{{label}}` of `{{metric}}` and {{others}} more metric{{plural}} set here takes `{{source}}` ({{what}}, unbounded){{more}}: {{fix}}',
+      valueElsewhere:
+        '{{word}} `{{label}}` of `{{metric}}` and {{others}} more metric{{plural}} takes `{{source}}` ({{what}}, unbounded){{more}}: {{fix}}',
       name: '{{word}} name `{{label}}` of `{{metric}}` promises one series per {{what}}, and obslint cannot see its values bounded: use a bounded {{word}}, or bound it in obslint.yaml (`metrics.{{metric}}.labels.{{label}}`) if it really is',
       nameShared:
         '{{word}} name `{{label}}` of `{{metric}}` and {{others}} more metric{{plural}} in this file promises one series per {{what}}, and obslint cannot see its values bounded: use a bounded {{word}}, or bound it in obslint.yaml (`labels.{{label}}`) if it really is',
@@ -105,11 +107,30 @@ export default defineRule({
         }
       }
     }
-    for (const { loc, label, metrics, sources, entries } of causes.values()) {
+    // One value read the same way in one file (`event.orgId` in each of seven listeners, `team.id`
+    // on six gauges) is one design to change: one finding at the first place, the others related.
+    const byRead = new Map<string, Cause[]>();
+    for (const cause of causes.values()) {
+      const key = cause.entries
+        ? `${placeOf(cause.loc)}\u0000${cause.label}`
+        : [cause.loc.file, cause.label, cause.sources[0].source, ctx.unreachedIn(cause.loc) ?? ''].join('\u0000');
+      const group = byRead.get(key);
+      if (group) group.push(cause);
+      else byRead.set(key, [cause]);
+    }
+    for (const group of byRead.values()) {
+      const [{ loc, label, sources, entries }, ...elsewhere] = group.sort((a, b) => compareLocations(a.loc, b.loc));
+      const metrics = [...new Map(group.flatMap((c) => c.metrics).map((m) => [m.name, m])).values()];
       const [metric, ...others] = metrics;
       const [source, ...moreSources] = sources;
+      const related = entries
+        ? entries.slice(0, 20).map((at) => ({ loc: at, message: 'an unbounded value enters here' }))
+        : elsewhere.map((c) => ({
+            loc: c.loc,
+            message: `also \`${c.label}\` of ${c.metrics.map((m) => `\`${m.name}\``).join(', ')}`,
+          }));
       ctx.report({
-        messageId: others.length > 0 ? 'valueShared' : 'value',
+        messageId: others.length === 0 ? 'value' : elsewhere.length > 0 ? 'valueElsewhere' : 'valueShared',
         data: {
           word: labelWord(metric),
           label,
@@ -132,9 +153,7 @@ export default defineRule({
         label,
         flow: source.flow,
         cause: source.source,
-        ...(entries
-          ? { related: entries.slice(0, 20).map((at) => ({ loc: at, message: 'an unbounded value enters here' })) }
-          : {}),
+        ...(related.length > 0 ? { related } : {}),
       });
     }
     const names = new Set(ctx.options.names.map((n) => n.toLowerCase()));

@@ -6,9 +6,9 @@ import {
   placeOf,
   templatize,
   unboundedSources,
+  type LabelWord,
 } from '../../src/engine/rule-api.js';
 import type { Location } from '../../src/types.js';
-import type { LabelWord } from '../../src/engine/rule-api.js';
 import { budgetedLabel } from '../../src/estimate/budget.js';
 import { isDropped } from '../../src/estimate/explain.js';
 

@@ -60,6 +60,11 @@ export interface RuleContext<Options, MessageId extends string> {
   /** The label uses and label-setting calls of one metric (indexed: rules need not scan the catalog). */
   usesOf(metricId: string): LabelUse[];
   callsOf(metricId: string): LabelCall[];
+  /**
+   * The function nothing in the project calls that a location is in (see `Catalog.unreached`):
+   * a finding there is a note, so it must not speak for one in live code.
+   */
+  unreachedIn(loc: Location): string | undefined;
   report(report: Report<MessageId>): void;
 }
 

@@ -66,6 +66,7 @@ export function runRules(input: EngineInput): EngineOutput {
       estimate: (id) => estimates.get(id)!,
       usesOf: (id) => uses.get(id) ?? [],
       callsOf: (id) => calls.get(id) ?? [],
+      unreachedIn: (loc) => unreachedAt(loc)?.name,
       report: (report) => {
         const finding = toFinding(rule, severity, report);
         findings.push(finding);
