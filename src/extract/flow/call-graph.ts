@@ -11,6 +11,7 @@ import {
   forEachThisAssignment,
   isStatic,
   lookup,
+  namingParent,
   propertyKey,
   propertyName,
   skipOuter,
@@ -377,7 +378,7 @@ export class CallGraph {
           return declared.some(
             (d) =>
               d === fn ||
-              d === fn.parent ||
+              d === namingParent(fn) ||
               (ts.isBinaryExpression(fn.parent) && d === fn.parent.left) ||
               this.declaredByInterfaceOf(d, owner),
           );
@@ -419,6 +420,8 @@ export class CallGraph {
    * is no call of a project `add`); a receiver of unknown type is kept.
    */
   possibleCallersOf(fn: ts.SignatureDeclaration): Caller[] {
+    // The class or object literal the method (or the property holding the function) is a member of.
+    const holder = ts.isMethodDeclaration(fn) ? fn.parent : namingParent(fn).parent;
     // Kept unless the checker places it in another class or in a library's declarations: an
     // interface of the project (`register: MetricsRegister`) or a module's export object
     // (`module.exports = { counter }`) may lead to the wrapper.
@@ -430,9 +433,9 @@ export class CallGraph {
         declared.some(
           (d) =>
             d === fn ||
-            d === fn.parent ||
+            d === namingParent(fn) ||
             (!d.getSourceFile().isDeclarationFile &&
-              !((ts.isMethodDeclaration(d) || ts.isPropertyDeclaration(d)) && d.parent !== fn.parent)),
+              !((ts.isMethodDeclaration(d) || ts.isPropertyDeclaration(d)) && d.parent !== holder)),
         ),
     );
   }
@@ -661,8 +664,8 @@ function listedInObject(fn: ts.SignatureDeclaration, name: string): boolean {
 export function isMethodLike(fn: ts.SignatureDeclaration): boolean {
   return (
     ts.isMethodDeclaration(fn) ||
-    ts.isPropertyAssignment(fn.parent) ||
-    ts.isPropertyDeclaration(fn.parent) ||
+    ts.isPropertyAssignment(namingParent(fn)) ||
+    ts.isPropertyDeclaration(namingParent(fn)) ||
     assignedHook(fn) !== undefined
   );
 }

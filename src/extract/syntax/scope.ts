@@ -454,13 +454,29 @@ export function functionName(fn: ts.SignatureDeclaration): string | undefined {
   }
   // `#recordIngest(kind, mode)`, called as `this.#recordIngest('traces', 'worker')`.
   if (ts.isMethodDeclaration(fn) && ts.isPrivateIdentifier(fn.name)) return fn.name.text;
-  const parent = fn.parent;
+  const parent = namingParent(fn);
   if (parent && ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return parent.name.text;
   if (parent && ts.isPropertyAssignment(parent)) return propertyKey(parent.name);
   if (parent && ts.isPropertyDeclaration(parent)) return propertyKey(parent.name);
   const hook = assignedHook(fn);
   if (hook) return hook.name.text;
   return undefined;
+}
+
+/**
+ * The node a function is stored in: its parent, or past `Object.assign(fn, { … })`, which attaches
+ * properties to the function and hands it back (`histogram = Object.assign((name) => …, { buckets })`).
+ */
+export function namingParent(fn: ts.SignatureDeclaration): ts.Node {
+  const parent = fn.parent;
+  return ts.isCallExpression(parent) &&
+    parent.arguments[0] === fn &&
+    ts.isPropertyAccessExpression(parent.expression) &&
+    parent.expression.name.text === 'assign' &&
+    ts.isIdentifier(parent.expression.expression) &&
+    parent.expression.expression.text === 'Object'
+    ? parent.parent
+    : parent;
 }
 
 /**
