@@ -1106,6 +1106,14 @@ export class ProvenanceAnalyzer implements ValueWalker {
         this.sources.step(e, `\`${text(e)}\` is a baggage entry the request carried`),
       ]);
     const key = ts.isPropertyAccessExpression(e) ? e.name.text : undefined;
+    const groupKey = key === '_id' ? aggregateGroupKey(e.expression) : undefined;
+    // Grouped by an id (`$userId`): as unbounded as the field; by `$type`, what the field holds.
+    const byField = groupKey !== undefined ? this.sources.byName(groupKey.split('.').pop()!, e) : undefined;
+    if (byField) return byField;
+    if (groupKey !== undefined)
+      return unknown(`\`${groupKey}\` of the documents grouped (the \`$group\` key)`, text(e), [
+        this.sources.step(e, `\`${text(e)}\` is the \`${groupKey}\` each group shares`),
+      ]);
     const validated = key !== undefined ? this.routeValidated(e.expression, key, env) : undefined;
     if (validated) return validated;
     const c = chain(e);
@@ -1356,6 +1364,40 @@ function isUrlParse(e: ts.Expression): e is ts.CallExpression {
   if (!ts.isIdentifier(holder) || imported.length === 0) return false;
   const decl = lookup(holder.text, holder);
   return decl?.kind === 'import' && URL_MODULES.has(decl.module) && imported.includes(decl.imported);
+}
+
+/**
+ * `for (const line of await coll.aggregate([{ $group: { _id: '$type', … } }]).toArray()) line._id`:
+ * a MongoDB group's `_id` is the field it groups by (`type`), not a document's id.
+ */
+function aggregateGroupKey(row: ts.Expression): string | undefined {
+  const base = skipOuter(row);
+  const decl = ts.isIdentifier(base) ? lookup(base.text, base) : undefined;
+  if (decl?.kind !== 'loop' || decl.path.length > 0 || !ts.isForOfStatement(decl.loop)) return undefined;
+  let rows = skipOuter(decl.loop.expression);
+  if (ts.isIdentifier(rows)) {
+    const held = lookup(rows.text, rows);
+    if (held?.kind !== 'variable' || held.path.length > 0 || !held.node.initializer) return undefined;
+    rows = skipOuter(held.node.initializer);
+  }
+  if (ts.isAwaitExpression(rows)) rows = skipOuter(rows.expression);
+  if (ts.isCallExpression(rows) && propertyName(rows.expression) === 'toArray')
+    rows = skipOuter((rows.expression as ts.PropertyAccessExpression).expression);
+  if (!ts.isCallExpression(rows) || propertyName(rows.expression) !== 'aggregate') return undefined;
+  const pipeline = rows.arguments[0] && skipOuter(rows.arguments[0]);
+  if (!pipeline || !ts.isArrayLiteralExpression(pipeline)) return undefined;
+  for (const stage of pipeline.elements) {
+    const group = ts.isObjectLiteralExpression(stage) ? propertyValue(stage, '$group') : undefined;
+    const id = group && ts.isObjectLiteralExpression(group) ? propertyValue(group, '_id') : undefined;
+    if (id && ts.isStringLiteralLike(id) && /^\$[\w.]+$/.test(id.text)) return id.text.slice(1);
+  }
+  return undefined;
+}
+
+function propertyValue(object: ts.ObjectLiteralExpression, key: string): ts.Expression | undefined {
+  for (const prop of object.properties)
+    if (ts.isPropertyAssignment(prop) && propertyKey(prop.name) === key) return skipOuter(prop.initializer);
+  return undefined;
 }
 
 function isArgumentWithNamedKeys(literal: ts.ObjectLiteralExpression): boolean {
