@@ -51,12 +51,14 @@ export function readManifest(manifest: string, root: string): ManifestRead {
     fields.imports && typeof fields.imports === 'object' && !Array.isArray(fields.imports)
       ? (fields.imports as Record<string, unknown>)
       : {};
+  const scripts = strings(fields.scripts);
   return {
     pkg: {
       name,
       dir: dirname(manifest),
       entries,
-      scripts: Object.values(strings(fields.scripts)),
+      scripts: Object.values(scripts),
+      ...(scripts.start ? { start: scripts.start } : {}),
       dependencies: { ...strings(fields.devDependencies), ...strings(fields.dependencies) },
       peers: Object.keys(strings(fields.peerDependencies)).sort(),
       ...(fields.browser !== undefined && fields.browser !== false ? { browser: true } : {}),

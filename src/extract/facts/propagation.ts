@@ -656,10 +656,13 @@ const DEMO_FILE = /(?:^|\/)(?:demo|examples?)\.[cm]?[jt]sx?$/;
 /** A workspace package of test support (`packages/test-utils`, `testing/`): loaded by test runs, not services. */
 const TEST_SUPPORT_PACKAGE = /(?:^|\/)(?:test-?utils?|test-?helpers|test-?kit|testing)$/i;
 
-function isTooling(file: string, packageKey: string): boolean {
+function isTooling(file: string, packageKey: string, start: string | undefined): boolean {
   const inPackage =
     packageKey === '.' ? file : file.startsWith(`${packageKey}/`) ? file.slice(packageKey.length + 1) : file;
-  return TOOLING_DIRECTORY.test(inPackage) || DEMO_FILE.test(inPackage) || TEST_SUPPORT_PACKAGE.test(packageKey);
+  const tooling = TOOLING_DIRECTORY.exec(inPackage);
+  // `"start": "node scripts/bin/server"`: the service itself lives there (its sources beside its build).
+  const serves = tooling !== null && start !== undefined && new RegExp(`(?:^|[\\s/.'"=])${tooling[1]}/`).test(start);
+  return (tooling !== null && !serves) || DEMO_FILE.test(inPackage) || TEST_SUPPORT_PACKAGE.test(packageKey);
 }
 
 /**
@@ -730,7 +733,7 @@ export function outboundCalls(
     const file = call.getSourceFile();
     const loc = project.location(call.expression);
     const scope = packages.of(file.fileName);
-    if (isTooling(loc.file, scope.key) || overUnixSocket(call)) continue;
+    if (isTooling(loc.file, scope.key, scope.manifest?.start) || overUnixSocket(call)) continue;
     const outbound: OutboundCall = {
       client: found.client,
       direction: found.direction,

@@ -14,7 +14,7 @@ import {
   type Declaration,
 } from '../syntax/scope.js';
 import { forEachDescendant } from '../syntax/walk.js';
-import { calledFunction } from '../syntax/functions.js';
+import { calledFunction, returnedValues } from '../syntax/functions.js';
 
 /** HTTP client packages, by module specifier. */
 const HTTP_MODULES = table<Client>({
@@ -411,6 +411,18 @@ function instanceOf(
   const callee = skipOuter(e.expression);
   if (ts.isPropertyAccessExpression(callee) && INSTANCE_FACTORIES.has(callee.name.text))
     return clientOfReceiver(skipOuter(callee.expression), project, clientNames, depth + 1);
+  // `const http = getHttpClient()` where the project's helper returns `axios.create(…)` (or a
+  // variable holding it): an instance of the package, made in the helper's file.
+  const helper = ts.isIdentifier(callee) && clientNames.has(callee.text) ? calledFunction(callee, project) : undefined;
+  if (!helper) return undefined;
+  const names = httpClientNames(helper.getSourceFile(), []);
+  for (const returned of returnedValues(helper)) {
+    const r = skipOuter(returned);
+    const client = ts.isIdentifier(r)
+      ? clientOfReceiver(r, project, names, depth + 1)
+      : instanceOf(r, project, names, depth + 1);
+    if (client) return client;
+  }
   return undefined;
 }
 

@@ -10,6 +10,8 @@ export interface WorkspacePackage {
   entries: string[];
   /** Its npm scripts (an instrumentation can be registered with `--require` there). */
   scripts: string[];
+  /** Its `start` script: what runs the package as a service. */
+  start?: string;
   dependencies: Record<string, string>;
   /** `peerDependencies`: a plugin of a host it does not import (the host loads it by name). */
   peers?: string[];
