@@ -30,6 +30,21 @@ const FIX: Partial<Record<UnboundedCategory, string>> = {
   random: 'drop the label: a random value is a new series every time',
 };
 
+/**
+ * A tenant's id (`app_id`, `tenant_id`, `org.id`): one series per tenant, a number a team knows and
+ * that grows with its customers, not with traffic. Still unbounded to obslint, but often kept on
+ * purpose: a warning that asks for the count (the budget file's `labels:`), or the label dropped.
+ */
+const TENANT = /^(?:tenant|org|organi[sz]ation|workspace|app|application|company)(?:_?id|Id|ID)?$/;
+
+function isTenantId(label: string, source: UnboundedSource): boolean {
+  if (source.category !== 'id') return false;
+  const names = source.source.split(/[.?!()[\]'"\s]+/).filter(Boolean);
+  const [holder, last] = names.slice(-2);
+  const owner = last !== undefined && /^(?:_?id)$/i.test(last) ? holder : (last ?? holder);
+  return TENANT.test(label) && owner !== undefined && TENANT.test(owner);
+}
+
 /** More places than this where one label use's unbounded values enter: one finding at the label. */
 const MAX_ENTRY_PLACES = 3;
 
@@ -123,6 +138,7 @@ export default defineRule({
       const metrics = [...new Map(group.flatMap((c) => c.metrics).map((m) => [m.name, m])).values()];
       const [metric, ...others] = metrics;
       const [source, ...moreSources] = sources;
+      const tenant = moreSources.length === 0 && isTenantId(label, source);
       const related = entries
         ? entries.slice(0, 20).map((at) => ({ loc: at, message: 'an unbounded value enters here' }))
         : elsewhere.map((c) => ({
@@ -138,7 +154,7 @@ export default defineRule({
           others: others.length,
           plural: others.length === 1 ? '' : 's',
           source: source.source,
-          what: source.reason,
+          what: tenant ? 'a tenant id' : source.reason,
           more:
             moreSources.length > 0
               ? `, and ${moreSources.length} more unbounded source${moreSources.length === 1 ? '' : 's'} (${moreSources
@@ -146,13 +162,19 @@ export default defineRule({
                   .map((s) => `\`${s.source}\``)
                   .join(', ')}${moreSources.length > 3 ? ', …' : ''})`
               : '',
-          fix: inWords(FIX[source.category] ?? 'drop the label or map it onto a bounded set', labelWord(metric)),
+          fix: inWords(
+            tenant
+              ? `if the tenants are few and their number known, set it in obslint.yaml (\`labels.${label}: <tenants>\`) so the estimate counts one series per tenant; otherwise drop the label`
+              : (FIX[source.category] ?? 'drop the label or map it onto a bounded set'),
+            labelWord(metric),
+          ),
         },
         loc,
         metric: metric.name,
         label,
         flow: source.flow,
         cause: source.source,
+        ...(tenant ? { downgrade: true } : {}),
         ...(related.length > 0 ? { related } : {}),
       });
     }
