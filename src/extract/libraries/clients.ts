@@ -407,7 +407,8 @@ function instanceOf(
   depth: number,
 ): Client | undefined {
   const e = skipOuter(init);
-  if (!ts.isCallExpression(e)) return undefined;
+  // A helper returning its own call (`const make = () => make()`) must not recurse for ever.
+  if (!ts.isCallExpression(e) || depth > 4) return undefined;
   const callee = skipOuter(e.expression);
   if (ts.isPropertyAccessExpression(callee) && INSTANCE_FACTORIES.has(callee.name.text))
     return clientOfReceiver(skipOuter(callee.expression), project, clientNames, depth + 1);
