@@ -224,7 +224,7 @@ describe('the GitHub Action (committed bundle, Node 24)', () => {
     const metrics = Array.from(
       { length: 14 },
       (_, i) =>
-        `export const c${i} = new Counter({ name: 'signups_${i}_total', help: 'h', labelNames: ['plan'] });\nexport function f${i}(req: { body: { plan: string } }) { c${i}.inc({ plan: req.body.plan }); }\n`,
+        `export const c${i} = new Counter({ name: 'signups_${i}_total', help: 'h', labelNames: ['plan_${i}'] });\nexport function f${i}(req: { body: { plan: string } }) { c${i}.inc({ plan_${i}: req.body.plan }); }\n`,
     ).join('');
     const summaries = Array.from(
       { length: 12 },
@@ -343,7 +343,7 @@ describe('the GitHub Action (committed bundle, Node 24)', () => {
     const many = Array.from(
       { length: 3000 },
       (_, i) =>
-        `export const c${i} = new Counter({ name: 'orders_region_${i}_total', help: 'h', labelNames: ['user_id'] });\nexport function f${i}(id: string) { c${i}.inc({ user_id: id }); }\n`,
+        `export const c${i} = new Counter({ name: 'orders_region_${i}_total', help: 'h', labelNames: ['user_id_${i}'] });\nexport function f${i}(id: string) { c${i}.inc({ user_id_${i}: id }); }\n`,
     ).join('');
     const repo = fixtureRepo('huge', {
       base: tempProject({ 'src/m.ts': "import { Counter } from 'prom-client';\n" }),
