@@ -20,6 +20,7 @@ import {
   forEachThisAssignment,
   functionName,
   isModuleLevel,
+  literalProperty,
   lookup,
   propertyKey,
   propertyName,
@@ -1387,16 +1388,9 @@ function aggregateGroupKey(row: ts.Expression): string | undefined {
   const pipeline = rows.arguments[0] && skipOuter(rows.arguments[0]);
   if (!pipeline || !ts.isArrayLiteralExpression(pipeline)) return undefined;
   for (const stage of pipeline.elements) {
-    const group = ts.isObjectLiteralExpression(stage) ? propertyValue(stage, '$group') : undefined;
-    const id = group && ts.isObjectLiteralExpression(group) ? propertyValue(group, '_id') : undefined;
+    const id = literalProperty(skipOuter(stage), ['$group', '_id']);
     if (id && ts.isStringLiteralLike(id) && /^\$[\w.]+$/.test(id.text)) return id.text.slice(1);
   }
-  return undefined;
-}
-
-function propertyValue(object: ts.ObjectLiteralExpression, key: string): ts.Expression | undefined {
-  for (const prop of object.properties)
-    if (ts.isPropertyAssignment(prop) && propertyKey(prop.name) === key) return skipOuter(prop.initializer);
   return undefined;
 }
 
