@@ -83,6 +83,7 @@ export default defineRule({
       'The estimated series count of a metric, a team (owner paths) or the whole project is over its budget.',
     defaultSeverity: 'error',
     scope: 'project',
+    harmsWhenRecorded: true,
     messages: {
       metric:
         '`{{metric}}` is estimated at {{series}} series ({{product}}), over its budget of {{budget}} ({{memory}} at the backend): the largest factor is {{largest}}; or raise `metrics.{{metric}}.maxSeries` in obslint.yaml',

@@ -42,6 +42,7 @@ export default defineRule({
       'A histogram or summary named in one unit observes values in another (milliseconds into `_seconds`), or its buckets are in the wrong unit.',
     defaultSeverity: 'warn',
     scope: 'project',
+    harmsWhenRecorded: true,
     messages: {
       observed:
         '`{{metric}}`{{more}} is in {{declared}} but observes `{{expression}}` in {{actual}} ({{evidence}}): {{fix}}',

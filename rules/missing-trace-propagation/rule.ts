@@ -119,7 +119,10 @@ export default defineRule({
         !knownOwn(call);
       const key =
         tracing.setup && !chose && !tracing.consoleOnly
-          ? `${call.loc.file}\u0000${call.client}\u0000${call.direction}\u0000${call.service ?? ''}`
+          ? // Calls in code nothing calls are a note of their own (see `unreachedIn`).
+            [call.loc.file, call.client, call.direction, call.service ?? '', ctx.unreachedIn(call.loc) ?? ''].join(
+              '\u0000',
+            )
           : call.package;
       const into = chose
         ? optedOut

@@ -8,6 +8,7 @@ export default defineRule({
       'A Summary computes quantiles inside each process; they cannot be aggregated across instances and cost quantiles + 2 series per label set.',
     defaultSeverity: 'warn',
     scope: 'file',
+    harmsWhenRecorded: true,
     messages: {
       quantiles:
         'summary `{{metric}}` computes {{quantiles}} per process: a p99 cannot be averaged or summed across instances; use a Histogram and `histogram_quantile()`, or set `percentiles: []` if you only need `_sum` and `_count`',

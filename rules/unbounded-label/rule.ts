@@ -69,6 +69,7 @@ export default defineRule({
       'A label takes values with unbounded provenance (ids, emails, request input, timestamps, error messages), or its name promises such values.',
     defaultSeverity: 'error',
     scope: 'project',
+    harmsWhenRecorded: true,
     messages: {
       value: '{{word}} `{{label}}` of `{{metric}}` takes `{{source}}` ({{what}}, unbounded){{more}}: {{fix}}',
       valueShared:
@@ -208,8 +209,13 @@ export default defineRule({
         else named.set(key, [{ metric, label, loc }]);
       }
     }
+    // A metric recorded only in code nothing calls speaks for the group only when all are (then a note).
+    const recordsLive = (metric: MetricDef): boolean =>
+      [...ctx.usesOf(metric.id), ...ctx.callsOf(metric.id)].some((r) => ctx.unreachedIn(r.loc) === undefined);
     for (const group of named.values()) {
-      const [first, ...rest] = [...group].sort((a, b) => compareLocations(a.loc, b.loc));
+      const [first, ...rest] = [...group].sort(
+        (a, b) => Number(recordsLive(b.metric)) - Number(recordsLive(a.metric)) || compareLocations(a.loc, b.loc),
+      );
       const data = {
         word: labelWord(first.metric),
         label: first.label,

@@ -17,6 +17,7 @@ export default defineRule({
       "obslint cannot bound a label's values and, with defaults.unknownLabelBound assumed, the metric is over its budget; a metric whose uses it cannot see is a note unless over budget. Says how to bound it.",
     defaultSeverity: 'warn',
     scope: 'project',
+    harmsWhenRecorded: true,
     messages: {
       unknown:
         "{{word}} `{{label}}` of `{{metric}}` cannot be bounded ({{reason}}); the estimate assumes {{assumed}} values{{budget}}: give the value a union type (`'a' | 'b'`) or an enum, or set `metrics.{{metric}}.labels.{{label}}` in obslint.yaml",

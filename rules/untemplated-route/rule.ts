@@ -38,6 +38,7 @@ export default defineRule({
       'A raw URL or path, or a path with ids in it, used as a label value: one series per URL ever requested.',
     defaultSeverity: 'error',
     scope: 'project',
+    harmsWhenRecorded: true,
     messages: {
       raw: '{{word}} `{{label}}` of `{{metric}}` takes `{{source}}` ({{what}}, unbounded): use the route template {{template}}',
       built:

@@ -62,6 +62,7 @@ export function readManifest(manifest: string, root: string): ManifestRead {
       dependencies: { ...strings(fields.devDependencies), ...strings(fields.dependencies) },
       peers: Object.keys(strings(fields.peerDependencies)).sort(),
       ...(fields.browser !== undefined && fields.browser !== false ? { browser: true } : {}),
+      ...(fields.private === true ? { private: true } : {}),
     },
     imports,
   };

@@ -23,6 +23,11 @@ export interface RuleMeta<MessageId extends string> {
    * alerts a rename would break. Outside changed lines they make one note per rule.
    */
   conventions?: readonly NoInfer<MessageId>[];
+  /**
+   * Its findings on a metric cost something only once the metric records (series, buckets): a
+   * finding about a metric every recording of which is in code nothing calls is a note.
+   */
+  harmsWhenRecorded?: boolean;
 }
 
 export interface Report<MessageId extends string> {

@@ -10,6 +10,7 @@ import {
   type Location,
   type Notice,
   type Severity,
+  type UnreachedCode,
 } from '../types.js';
 import { unreachedLookup, unreachedSuffix } from '../model/unreached-code.js';
 import { groupBy, groupByMetric } from '../util/group.js';
@@ -54,6 +55,17 @@ export function runRules(input: EngineInput): EngineOutput {
   const conventions = new Set<Finding>();
   // What code nothing calls would record makes no series today: said, but as a note.
   const unreachedAt = unreachedLookup(catalog.unreached);
+  const recordings = groupBy(
+    [...catalog.labelUses, ...catalog.labelCalls, ...catalog.observations],
+    (r) => metrics.get(r.metricId)!.name,
+  );
+  // The code nothing calls that holds every recording of a metric, if any records it at all.
+  const onlyRecordedIn = (name: string): UnreachedCode | undefined => {
+    const places = (recordings.get(name) ?? []).map((r) => unreachedAt(r.loc));
+    return places.length > 0 && places.every((u) => u !== undefined)
+      ? places.sort((a, b) => compareLocations(a.loc, b.loc))[0]
+      : undefined;
+  };
   for (const rule of input.rules) {
     const setting = config.rules[rule.id];
     const severity = severityOf(rule, config);
@@ -70,9 +82,11 @@ export function runRules(input: EngineInput): EngineOutput {
       report: (report) => {
         const finding = toFinding(rule, severity, report);
         findings.push(finding);
-        const unreached = unreachedAt(finding.loc);
+        const within = unreachedAt(finding.loc);
+        const unreached =
+          within ?? (rule.meta.harmsWhenRecorded && report.metric ? onlyRecordedIn(report.metric) : undefined);
         if (unreached) {
-          finding.message += unreachedSuffix(unreached);
+          finding.message += unreachedSuffix(unreached, !within);
           // Its own cause: a note in dead code never speaks for a finding in live code of the same file.
           finding.fingerprint = fingerprint([finding.fingerprint, unreached.name]);
         }

@@ -236,8 +236,11 @@ export function extract(options: ExtractOptions): Extraction {
     });
   const collector = new LabelUseCollector(project, resolver, definitions, provenance, evaluator, types, flow, calls);
   const nestPackages = new Set([...candidates.nestCoreImporters].map((file) => packages.of(file).key));
-  const uncalled = new UnreachedCodeFinder(project, candidates.importers, (file) =>
-    nestPackages.has(packages.of(file).key),
+  const uncalled = new UnreachedCodeFinder(
+    project,
+    candidates.importers,
+    (file) => nestPackages.has(packages.of(file).key),
+    (file) => packages.of(file).manifest?.private === true,
   );
   const { facts } = collector;
   for (const call of [...callExpressions, ...newExpressions]) {
@@ -272,7 +275,9 @@ export function extract(options: ExtractOptions): Extraction {
   }
 
   const everyCall = [...allCalls, ...allNews];
-  const outbound = outboundCalls(everyCall, project, packages, evaluator);
+  const outbound = outboundCalls(everyCall, project, packages, evaluator, (call) => {
+    uncalled.recordsIn(call);
+  });
   const tracing = tracingByPackage(
     everyCall,
     project.files.values(),
@@ -283,6 +288,7 @@ export function extract(options: ExtractOptions): Extraction {
   );
   markCallsOnlyUntracedUsersLoad(outbound, tracing, project, packages, candidates.importers);
 
+  uncalled.callersOfRecorders(project.callsByName);
   const byLocation = (a: { loc: Location }, b: { loc: Location }): number => compareLocations(a.loc, b.loc);
   const helpers = unreadHelpers(
     allCalls,

@@ -14,9 +14,13 @@ function after(loc: Location, line: number, column: number): boolean {
   return loc.line > line || (loc.line === line && loc.column >= column);
 }
 
-/** What a finding in code nothing calls says besides its own message. */
-export function unreachedSuffix(unreached: UnreachedCode): string {
+/**
+ * What a finding in code nothing calls says besides its own message; `recorded`: a finding about a
+ * metric that only that code records.
+ */
+export function unreachedSuffix(unreached: UnreachedCode, recorded = false): string {
+  const where = recorded ? 'recorded only in' : 'in';
   return unreached.unloaded
-    ? ` (in \`${unreached.name}\`, which no module of the project imports, so Nest never creates it: a note until a module lists it)`
-    : ` (in \`${unreached.name}()\`, which nothing in the project calls: a note until something does)`;
+    ? ` (${where} \`${unreached.name}\`, which no module the application loads lists, so Nest never creates it: a note until a module lists it)`
+    : ` (${where} \`${unreached.name}()\`, which nothing in the project calls: a note until something does)`;
 }

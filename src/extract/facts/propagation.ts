@@ -696,6 +696,8 @@ export function outboundCalls(
   project: ProjectIndex,
   packages: PackageIndex,
   evaluator: StaticEvaluator,
+  /** Told of each outbound call's node (see `UnreachedCodeFinder.recordsIn`). */
+  onCall: (call: ts.Node) => void = () => undefined,
 ): OutboundCall[] {
   const grpc = usesGrpc(project.files.values()) ? new GrpcClients(project, ownPackages(packages)) : undefined;
   const requires = groupBy((project.callsByName.get('require') ?? []).filter(ts.isCallExpression), (call) =>
@@ -765,6 +767,7 @@ export function outboundCalls(
                 : extracted(found.handler, project);
     if (evidence) outbound.evidence = evidence;
     out.push(outbound);
+    onCall(call);
   }
   return out;
 }

@@ -76,27 +76,45 @@ interface Unit {
  * What it records makes no series today; a finding there is a note until something calls it.
  * The test is the name: written in one parsed file (as an identifier, a property name or an
  * element access's string), and once in its text (comments and strings too), at its declaration;
- * for a function the module keeps to itself or a method of a class other files use. Anything a
- * framework, a library or a configuration file may call by name is left alone: exported
- * functions, decorated methods, hooks, overrides of a library's class.
+ * for a function the module keeps to itself, one exported where every importer is in sight (see
+ * `unusedExport`), or a method of a class other files use. Anything a framework, a library or a
+ * configuration file may call by name is left alone: exports of published packages, decorated
+ * methods, hooks, overrides of a library's class.
  */
 export class UnreachedCodeFinder {
   /** The units recording code runs in, in the order met. */
   private readonly units = new Map<ts.Node, Unit>();
   /**
    * `importers`: every file's importers, parsed or not (the prefilter's import graph);
-   * `bootstrapsNest`: whether a file's package has a file importing `@nestjs/core` (its bootstrap).
+   * `bootstrapsNest`: whether a file's package has a file importing `@nestjs/core` (its bootstrap);
+   * `unpublished`: whether a file's package is private (never published).
    */
   constructor(
     private readonly project: ProjectIndex,
     private readonly importers: ReadonlyMap<string, readonly string[]>,
     private readonly bootstrapsNest: (file: string) => boolean,
+    private readonly unpublished: (file: string) => boolean,
   ) {}
 
   /** Notes that `node` records something; {@link unreached} then says whether its function is ever called. */
   recordsIn(node: ts.Node): void {
     const unit = enclosingUnit(node);
     if (unit && !this.units.has(unit.node)) this.units.set(unit.node, unit);
+  }
+
+  /**
+   * Notes the functions that call a recording function by its name, up to two calls away: the
+   * value a label takes enters there (`metricsService.incrementRequest(req.path)` in a middleware),
+   * so a finding is located there, and that function too may be one nothing calls.
+   */
+  callersOfRecorders(callsByName: ReadonlyMap<string, readonly ts.Node[]>): void {
+    let recorders = [...this.units.values()];
+    for (let depth = 0; depth < 2 && recorders.length > 0; depth++) {
+      const known = this.units.size;
+      for (const name of new Set(recorders.map((unit) => unit.name)))
+        for (const call of callsByName.get(name) ?? []) this.recordsIn(call);
+      recorders = [...this.units.values()].slice(known);
+    }
   }
 
   /** The functions that record something and that nothing in the project calls, and the Nest classes nothing loads. */
@@ -126,20 +144,48 @@ export class UnreachedCodeFinder {
   }
 
   /**
-   * A class Nest creates (a provider, a middleware, a controller) in a module no file imports, and
-   * not named in its own file outside itself, in a package that bootstraps Nest: no Nest module
-   * lists it, so Nest never creates it (Nest loads no file by a glob or a path). A middleware
-   * written and never applied.
+   * A class Nest creates (a provider, a middleware, a controller) in a package that bootstraps Nest,
+   * in a module no file imports (and not named in its own file outside itself), or one only Nest
+   * modules nothing imports lead to: no Nest module the application loads lists it, so Nest never
+   * creates it (Nest loads no file by a glob or a path). A middleware written and never applied.
    */
   private unloadedNestClass(cls: ts.ClassDeclaration): boolean {
     const file = cls.getSourceFile();
-    if ((this.importers.get(file.fileName) ?? []).length > 0 || !nestManaged(cls)) return false;
     // Without the application's bootstrap in sight, its modules may be elsewhere.
-    if (!this.bootstrapsNest(file.fileName)) return false;
+    if (!nestManaged(cls) || !this.bootstrapsNest(file.fileName)) return false;
+    if ((this.importers.get(file.fileName) ?? []).length > 0) return this.onlyUnlistedModulesImport(file.fileName);
     const name = cls.name!.text;
     for (const match of file.text.matchAll(identifierRegExp(name)))
       if (match.index < cls.getStart() || match.index >= cls.end) return false;
     return true;
+  }
+
+  /**
+   * Whether every chain of imports that reaches `file` starts at a Nest module file nothing imports
+   * (a `LoggingModule` no other module lists); a chain from anywhere else (the bootstrap, a script,
+   * a test, a file not parsed) may load it.
+   */
+  private onlyUnlistedModulesImport(file: string): boolean {
+    const seen = new Set([file]);
+    const pending = [...(this.importers.get(file) ?? [])];
+    for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+      if (seen.has(next)) continue;
+      seen.add(next);
+      const importers = this.importers.get(next) ?? [];
+      if (importers.length > 0) pending.push(...importers);
+      else if (!this.unlistedModule(next)) return false;
+    }
+    return true;
+  }
+
+  /** A parsed file nothing imports that declares a Nest module and bootstraps nothing. */
+  private unlistedModule(file: string): boolean {
+    const source = this.project.files.get(file);
+    return (
+      source !== undefined &&
+      !source.text.includes('@nestjs/core') &&
+      source.statements.some((statement) => ts.isClassDeclaration(statement) && nestModule(statement))
+    );
   }
 
   private uncalled(unit: Unit, namings: ReadonlyMap<string, { files: number; times: number }>): boolean {
@@ -148,8 +194,7 @@ export class UnreachedCodeFinder {
     if (namings.get(name)?.times !== 1 || CALLED_BY_CONVENTION.has(name) || HOOK_NAME.test(name)) return false;
     if (ts.isFunctionDeclaration(node) || ts.isVariableDeclaration(node)) {
       const statement = ts.isVariableDeclaration(node) ? node.parent.parent : node;
-      // Exported: an entry point a configuration names (a serverless handler), or another package's import.
-      return !hasModifier(statement, ts.SyntaxKind.ExportKeyword);
+      return !hasModifier(statement, ts.SyntaxKind.ExportKeyword) || this.unusedExport(node.getSourceFile().fileName);
     }
     if (ts.getDecorators(node)?.length) return false;
     const cls = node.parent;
@@ -161,6 +206,28 @@ export class UnreachedCodeFinder {
         // A library's base class calls what its subclasses override; its interface names what it calls.
         if (clause.token === ts.SyntaxKind.ExtendsKeyword || ONE_WORD.test(name)) return false;
       }
+    return true;
+  }
+
+  /**
+   * Whether a function `file` exports, whose name no parsed file writes but its own declaration,
+   * is called by nothing: the package is never published (another repository may import a
+   * published one), and every file that imports `file`, directly or through re-exports, is parsed
+   * (so none names it); a file nothing imports only in a Nest application, which loads no file by
+   * a path or a glob (elsewhere it may be an entry point a configuration names: a serverless handler).
+   */
+  private unusedExport(file: string): boolean {
+    if (!this.unpublished(file)) return false;
+    const direct = this.importers.get(file) ?? [];
+    if (direct.length === 0) return this.bootstrapsNest(file);
+    const seen = new Set([file]);
+    const pending = [...direct];
+    for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+      if (seen.has(next)) continue;
+      if (!this.project.files.has(next)) return false;
+      seen.add(next);
+      pending.push(...(this.importers.get(next) ?? []));
+    }
     return true;
   }
 
@@ -186,10 +253,18 @@ const NEST_CLASS_DECORATORS = new Set([
 ]);
 
 function nestManaged(cls: ts.ClassDeclaration): boolean {
+  return decoratedByNest(cls, NEST_CLASS_DECORATORS);
+}
+
+function nestModule(cls: ts.ClassDeclaration): boolean {
+  return decoratedByNest(cls, new Set(['Module']));
+}
+
+function decoratedByNest(cls: ts.ClassDeclaration, decorators: ReadonlySet<string>): boolean {
   return (ts.getDecorators(cls) ?? []).some((d) => {
     const e = d.expression;
     const callee = ts.isCallExpression(e) ? e.expression : e;
-    if (!ts.isIdentifier(callee) || !NEST_CLASS_DECORATORS.has(callee.text)) return false;
+    if (!ts.isIdentifier(callee) || !decorators.has(callee.text)) return false;
     const decl = lookup(callee.text, callee);
     return decl?.kind === 'import' && decl.module.startsWith('@nestjs/');
   });

@@ -17,6 +17,8 @@ export interface WorkspacePackage {
   peers?: string[];
   /** A `browser` field: the package is built for the browser. */
   browser?: boolean;
+  /** `"private": true`: never published, so no other repository imports it. */
+  private?: boolean;
   /** Tracing its deployment starts outside the code (a Dockerfile's preload, an injected auto-instrumentation). */
   deployed?: DeployedTracing[];
 }
