@@ -38,7 +38,7 @@ interface Scans {
   hashes: string[];
   /** Per file: 0 no words, 1 metric, 2 trace, 3 route. */
   words: Uint8Array;
-  /** Per file: bit 0 defines metrics, bit 1 imports a metrics library. */
+  /** Per file: bit 0 defines metrics, bit 1 imports a metrics library, bit 2 module-scoped, bit 3 a barrel. */
   flags: Uint8Array;
   /** Per file: lists joined with NUL. */
   specifiers: string[];
@@ -316,7 +316,10 @@ export class ProjectSources {
       scans.hashes.push(this.given.has(this.files[i]) ? '' : read.hash);
       scans.words[i] = WORDS.indexOf(scan.words);
       scans.flags[i] =
-        (scan.definesMetrics ? 1 : 0) | (scan.importsMetricsLibrary ? 2 : 0) | (scan.moduleScoped ? 4 : 0);
+        (scan.definesMetrics ? 1 : 0) |
+        (scan.importsMetricsLibrary ? 2 : 0) |
+        (scan.moduleScoped ? 4 : 0) |
+        (scan.reexportsOnly ? 8 : 0);
       scans.specifiers.push(scan.specifiers.join('\u0000'));
       scans.listened.push(scan.listened.join('\u0000'));
       scans.emitted.push(scan.emitted.join('\u0000'));
@@ -357,6 +360,7 @@ const UNSCANNED: SourceScan = {
   listened: [],
   emitted: [],
   graphqlFields: 0,
+  reexportsOnly: false,
 };
 
 /** A scan's digest, as two 32-bit words: every field, in a fixed order. */
@@ -372,6 +376,7 @@ function scanDigest(scan: SourceScan): [number, number] {
         scan.listened,
         scan.emitted,
         scan.graphqlFields,
+        scan.reexportsOnly,
       ]),
     )
     .digest();
@@ -416,6 +421,7 @@ function scanAt(scans: Scans, j: number): SourceScan {
     listened: split(scans.listened[j]),
     emitted: split(scans.emitted[j]),
     graphqlFields: scans.graphqlFields[j],
+    reexportsOnly: (scans.flags[j] & 8) !== 0,
   };
 }
 

@@ -93,6 +93,8 @@ const OUTSIDE_DECLARATION = /\bdeclare\s+(?:global|module)\b|\bexport\s+as\s+nam
  */
 const IMPORT_SPECIFIER = /(?:from\s+|require[\w$]*\s*\(\s*|\bimport\s*(?:\(\s*)?)['"]([^'"]+)['"]/g;
 const IMPORT_CLOSURE_DEPTH = 3;
+/** The most importers a barrel may have for the closure to pass through it without counting a level. */
+const BARREL_MAX_IMPORTERS = 40;
 /** Node's HTTP modules: a file importing one may call out without any of the words above. */
 const HTTP_MODULES = new Set(['http', 'https', 'node:http', 'node:https']);
 
@@ -119,6 +121,8 @@ export interface SourceScan {
   emitted: string[];
   /** GraphQL fields the file declares a resolver or a schema line for (see `graphqlFields`). */
   graphqlFields: number;
+  /** A barrel: nothing but `export … from` statements (see `reexportsOnly`). */
+  reexportsOnly: boolean;
 }
 
 export function scanSource(text: string): SourceScan {
@@ -144,7 +148,26 @@ export function scanSource(text: string): SourceScan {
         : [],
     emitted: text.includes('.emit') ? [...text.matchAll(EMITTED_EVENT)].map(eventName) : [],
     graphqlFields: GRAPHQL_HINT.test(text) ? graphqlFields(text) : 0,
+    reexportsOnly: reexportsOnly(text),
   };
+}
+
+/** One `export * from 'x'`, `export * as ns from 'x'` or `export { a, type B } from 'x'`, with the blanks before it. */
+const REEXPORT = /\s*export\s+(?:type\s+)?(?:\*(?:\s+as\s+[\w$]+)?|\{[^{}]*\})\s*from\s*(['"])[^'"\n]+\1\s*;?/y;
+/** Barrels are short: a longer file is not read through. */
+const BARREL_MAX_LENGTH = 20_000;
+
+/**
+ * Whether a file only re-exports other modules (an `index.ts` barrel): it adds no code of its own,
+ * so the import closures pass through it without counting a level.
+ */
+function reexportsOnly(text: string): boolean {
+  if (text.length > BARREL_MAX_LENGTH || !text.includes('export')) return false;
+  const code = text.replace(/\/\*[\s\S]*?\*\/|(?<![:'"\w])\/\/[^\n]*/g, '').replace(/^\s*['"]use strict['"];?/, '');
+  let end = 0;
+  let statements = 0;
+  for (REEXPORT.lastIndex = 0; REEXPORT.test(code); end = REEXPORT.lastIndex) statements++;
+  return statements > 0 && code.slice(end).trim() === '';
 }
 
 /** Where a GraphQL schema or its resolvers may be written: decorators, tagged SDL, `typeDefs`. */
@@ -261,7 +284,10 @@ export function selectCandidates(
     for (const [file, scan] of scans)
       if (!selected.has(file) && scan.emitted.some((e) => events.has(e))) selected.add(file);
   step('emits an event metric code listens for');
-  closure(definers, importers, selected, IMPORT_CLOSURE_DEPTH);
+  // A barrel most of the project imports is a package's public face: its importers use the package, not the metric file.
+  const barrel = (file: string): boolean =>
+    scans.get(file)?.reexportsOnly === true && (importers.get(file)?.length ?? 0) <= BARREL_MAX_IMPORTERS;
+  closure(definers, importers, selected, IMPORT_CLOSURE_DEPTH, undefined, barrel);
   step('imports a file that defines metrics (3 levels)');
   // What metric code imports holds label values (types, enums, constants) and calls of its
   // functions: parsed for declarations and callers; no metric code of its own is looked for there.
@@ -322,17 +348,21 @@ function closure(
   into: Set<string>,
   depth: number,
   from: (file: string) => boolean = () => true,
+  /** Files the walk passes through without counting a level (barrels). */
+  through: (file: string) => boolean = () => false,
 ): void {
   const visited = new Set(start);
-  let frontier = new Set([...start].filter(from));
-  for (let level = 0; level < depth && frontier.size > 0; level++) {
-    const next = new Set<string>();
-    for (const file of frontier) {
-      for (const neighbour of edges.get(file) ?? []) {
+  let frontier = [...start].filter(from);
+  for (let level = 0; level < depth && frontier.length > 0; level++) {
+    const next: string[] = [];
+    // A barrel met on this level is walked on this level too: its neighbours are one level on.
+    for (let i = 0; i < frontier.length; i++) {
+      for (const neighbour of edges.get(frontier[i]) ?? []) {
         if (visited.has(neighbour)) continue;
         visited.add(neighbour);
-        next.add(neighbour);
         into.add(neighbour);
+        if (through(neighbour)) frontier.push(neighbour);
+        else next.push(neighbour);
       }
     }
     frontier = next;
