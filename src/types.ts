@@ -121,6 +121,7 @@ export type UnboundedCategory =
   | 'request-input'
   | 'id'
   | 'email'
+  | 'user-name'
   | 'uuid'
   | 'timestamp'
   | 'sequence'

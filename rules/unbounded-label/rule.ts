@@ -17,6 +17,8 @@ import type { Location, MetricDef, UnboundedCategory, UnboundedSource } from '..
 const FIX: Partial<Record<UnboundedCategory, string>> = {
   id: 'drop the label and put the id on a span or log line, or use a bounded property (plan, tier, region) instead',
   email: 'drop the label: an email address is one series per user (and personal data); record it on a span or log line',
+  'user-name':
+    "drop the label: a user's name is one series per user (and personal data); record it on a span or log line",
   'request-input':
     'map it onto a fixed set of values (an allow-list with an "other" bucket) before labelling, or drop the label',
   uuid: 'drop the label: a generated id is a new series every time',
@@ -31,18 +33,19 @@ const FIX: Partial<Record<UnboundedCategory, string>> = {
 };
 
 /**
- * A tenant's id (`app_id`, `tenant_id`, `org.id`): one series per tenant, a number a team knows and
+ * A tenant's id (`app_id`, `tenant_id`, `org.id`, a chat bot's `guild.id`): one series per tenant, a number a team knows and
  * that grows with its customers, not with traffic. Still unbounded to obslint, but often kept on
  * purpose: a warning that asks for the count (the budget file's `labels:`), or the label dropped.
  */
-const TENANT = /^(?:tenant|org|organi[sz]ation|workspace|app|application|company)(?:_?id|Id|ID)?$/;
+const TENANT = /^(?:tenant|org|organi[sz]ation|workspace|app|application|company|guild)(?:_?id|Id|ID)?$/;
 
 function isTenantId(label: string, source: UnboundedSource): boolean {
   if (source.category !== 'id') return false;
   const names = source.source.split(/[.?!()[\]'"\s]+/).filter(Boolean);
   const [holder, last] = names.slice(-2);
   const owner = last !== undefined && /^(?:_?id)$/i.test(last) ? holder : (last ?? holder);
-  return TENANT.test(label) && owner !== undefined && TENANT.test(owner);
+  // A one- or two-letter holder (`g.id` of a loop over the guilds) says nothing against the label's name.
+  return TENANT.test(label) && owner !== undefined && (TENANT.test(owner) || owner.length <= 2);
 }
 
 /** More places than this where one label use's unbounded values enter: one finding at the label. */

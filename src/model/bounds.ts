@@ -152,6 +152,7 @@ export const CATEGORY_TEXT: Record<UnboundedCategory, string> = {
   'request-input': 'request input, unbounded',
   id: 'an identifier, unbounded',
   email: 'an email address, unbounded',
+  'user-name': "a user's name, unbounded",
   uuid: 'a generated unique id, unbounded',
   timestamp: 'a timestamp, unbounded',
   sequence: 'a sequence number (block height, nonce), unbounded',
