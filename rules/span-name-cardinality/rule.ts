@@ -7,7 +7,7 @@ import {
   templatize,
   unboundedSources,
 } from '../../src/engine/rule-api.js';
-import type { FlowStep, Location } from '../../src/types.js';
+import type { FlowStep, Location, UnboundedCategory } from '../../src/types.js';
 
 const WHAT = {
   startSpan: 'span name',
@@ -17,11 +17,12 @@ const WHAT = {
   getMeter: 'meter name',
 } as const;
 
-const REASON: Record<string, string> = {
+const REASON: Record<UnboundedCategory, string> = {
   'raw-url': 'the raw URL',
   'request-input': 'request input',
   id: 'an id',
   email: 'an email address',
+  'user-name': "a user's name",
   uuid: 'a generated id',
   timestamp: 'a timestamp',
   sequence: 'a sequence number',

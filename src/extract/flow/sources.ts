@@ -242,12 +242,9 @@ export function categoryOfName(name: string): UnboundedCategory | undefined {
     return 'id';
   if (/^(email|e_mail|emailAddress|email_address)$/i.test(name) || /Email$/.test(name) || /(^|_)email(_|$)/i.test(name))
     return 'email';
-  // `username`, `user.displayName`, `authorUsername`: what a person calls themselves, one per user.
-  if (
-    /^(user_?name|display_?name|nick_?name|screen_?name)$/i.test(name) ||
-    /[a-z0-9](UserName|Username|DisplayName|Nickname)$/.test(name)
-  )
-    return 'user-name';
+  // `username`, `authorUsername`, `nickname`: what a person calls themselves, one per user (not a
+  // `displayName`: React components have one too).
+  if (/^(user_?name|nick_?name)$/i.test(name) || /[a-z0-9](UserName|Username|Nickname)$/.test(name)) return 'user-name';
   if (
     /^(timestamp|createdAt|updatedAt|deletedAt|created_at|updated_at|datetime|date|time)$/i.test(name) ||
     /[a-z0-9]Timestamp$/.test(name) ||
