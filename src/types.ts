@@ -301,6 +301,8 @@ export interface OutboundCall {
   host?: string;
   /** The gRPC service called (`UsageService`), for `grpc` and `connect` calls. */
   service?: string;
+  /** A health or readiness probe (`` `${base}/health` ``, `cfg.readinessUrl`): polled, no request trace to carry. */
+  probe?: true;
   /** How trace context reaches it (`propagation.inject`, a `traceparent` header …), when it does. */
   evidence?: string;
   /** The workspace package the call is in: its directory relative to the root (`.` for the root). */

@@ -744,6 +744,8 @@ export function outboundCalls(
       package: scope.key,
     };
     if (rpc) outbound.service = rpc.service;
+    const url = call.arguments?.[0];
+    if (!rpc && found.direction === 'send' && url && isProbe(url, project, 0)) outbound.probe = true;
     // A React Server Components `'use client'` module runs in the browser.
     if (hasDirective(file, 'use client') || builtForBrowser(scope.manifest) || runsInBrowser(call, scope))
       outbound.browser = true;
@@ -836,6 +838,38 @@ function urlStart(expr: ts.Expression, project: ProjectIndex, depth: number): st
     return field?.initializer && readonly ? urlStart(field.initializer, project, depth + 1) : undefined;
   }
   return undefined;
+}
+
+/** The last path segment of a health or readiness endpoint: `/health`, `/healthz`, `/readyz`, `/ping`. */
+const PROBE_PATH =
+  /\/(?:health|healthz|healthcheck|health-check|ready|readyz|readiness|live|livez|liveness|ping)\/?(?:[?#].*)?$/i;
+/** A variable or property named for a probe's URL: `readinessUrl`, `HEALTH_CHECK_URL`, `healthEndpoint`. */
+const PROBE_NAME = /^(?:health|readiness|liveness)[\w$]*?(?:url|uri|endpoint|path)$/i;
+
+/**
+ * Whether a URL expression is a health or readiness probe's: the literal text it ends with
+ * (`` `${baseUrl}/health` ``, `base + '/readyz'`), or the name of the variable or property that
+ * holds it (`cfg.readinessUrl`), followed through `const`s.
+ */
+function isProbe(expr: ts.Expression, project: ProjectIndex, depth: number): boolean {
+  if (depth > 6) return false;
+  const e = skipOuter(expr);
+  if (ts.isStringLiteralLike(e)) return PROBE_PATH.test(e.text);
+  if (ts.isTemplateExpression(e)) {
+    const tail = e.templateSpans[e.templateSpans.length - 1].literal.text;
+    return tail === ''
+      ? isProbe(e.templateSpans[e.templateSpans.length - 1].expression, project, depth + 1)
+      : PROBE_PATH.test(tail);
+  }
+  if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken)
+    return isProbe(e.right, project, depth + 1);
+  if (ts.isPropertyAccessExpression(e)) return PROBE_NAME.test(e.name.text);
+  if (!ts.isIdentifier(e)) return false;
+  if (PROBE_NAME.test(e.text)) return true;
+  const decl = project.declarationOf(e);
+  return decl?.kind === 'variable' && decl.isConst && decl.path.length === 0 && decl.node.initializer !== undefined
+    ? isProbe(decl.node.initializer, project, depth + 1)
+    : false;
 }
 
 function literalHost(node: ts.Node | undefined): string | undefined {
