@@ -745,7 +745,7 @@ export function outboundCalls(
     };
     if (rpc) outbound.service = rpc.service;
     const url = call.arguments?.[0];
-    if (!rpc && found.direction === 'send' && url && isProbe(url, project, 0)) outbound.probe = true;
+    if (!rpc && found.direction === 'send' && url && readsOnly(call) && isProbe(url, project, 0)) outbound.probe = true;
     // A React Server Components `'use client'` module runs in the browser.
     if (hasDirective(file, 'use client') || builtForBrowser(scope.manifest) || runsInBrowser(call, scope))
       outbound.browser = true;
@@ -845,6 +845,24 @@ const PROBE_PATH =
   /\/(?:health|healthz|healthcheck|health-check|ready|readyz|readiness|live|livez|liveness|ping)\/?(?:[?#].*)?$/i;
 /** A variable or property named for a probe's URL: `readinessUrl`, `HEALTH_CHECK_URL`, `healthEndpoint`. */
 const PROBE_NAME = /^(?:health|readiness|liveness)[\w$]*?(?:url|uri|endpoint|path)$/i;
+
+/** HTTP methods that change something: a `POST …/ready` reports readiness, it does not probe it. */
+const WRITING_METHODS = new Set(['post', 'put', 'patch', 'delete']);
+
+/** Whether a request only reads: no writing method named by the call (`axios.post`) or its options (`method: 'POST'`). */
+function readsOnly(call: ts.CallExpression | ts.NewExpression): boolean {
+  const callee = propertyName(call.expression);
+  if (callee !== undefined && WRITING_METHODS.has(callee.toLowerCase())) return false;
+  return !(call.arguments ?? []).some(
+    (arg) =>
+      ts.isObjectLiteralExpression(arg) &&
+      arg.properties.some((p) => {
+        if (!ts.isPropertyAssignment(p) || propertyKey(p.name) !== 'method') return false;
+        const value = skipOuter(p.initializer);
+        return !ts.isStringLiteralLike(value) || WRITING_METHODS.has(value.text.toLowerCase());
+      }),
+  );
+}
 
 /**
  * Whether a URL expression is a health or readiness probe's: the literal text it ends with
