@@ -288,6 +288,7 @@ export type Client =
   | 'bullmq'
   | 'bull'
   | 'nats'
+  | 'nats-streaming'
   | 'pg-boss'
   | 'grpc'
   | 'connect';

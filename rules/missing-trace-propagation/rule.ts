@@ -8,7 +8,17 @@ import {
 } from '../../src/engine/rule-api.js';
 import type { Client, OutboundCall, TracingFacts } from '../../src/types.js';
 
-const MESSAGING = new Set<Client>(['kafkajs', 'amqplib', 'sqs', 'pubsub', 'bullmq', 'bull', 'nats', 'pg-boss']);
+const MESSAGING = new Set<Client>([
+  'kafkajs',
+  'amqplib',
+  'sqs',
+  'pubsub',
+  'bullmq',
+  'bull',
+  'nats',
+  'nats-streaming',
+  'pg-boss',
+]);
 
 /** Where each client carries context: the carrier to inject into (or extract from), and what it is. */
 const REQUEST_HEADERS = { code: 'headers', where: 'the request headers' };
@@ -29,6 +39,7 @@ const CARRIER: Record<Client, { code: string; where: string }> = {
   pubsub: { code: 'message.attributes', where: 'the message attributes' },
   bullmq: { code: 'job.data', where: 'the job data' },
   nats: { code: 'msgHeaders', where: 'the message headers (`headers()`, passed as `{ headers }`)' },
+  'nats-streaming': { code: 'data', where: 'the message data (NATS Streaming messages have no headers)' },
   'pg-boss': { code: 'job.data', where: 'the job data' },
   bull: { code: 'job.data', where: 'the job data' },
   grpc: { code: 'metadata, { set: (m, k, v) => m.set(k, v) }', where: "the call's metadata" },

@@ -53,6 +53,8 @@ const MESSAGING_MODULES = table<Client>({
   bull: 'bull',
   '@nestjs/bull': 'bull',
   nats: 'nats',
+  // NATS Streaming (STAN): `stan.publish(subject, data)`, messages without headers.
+  'node-nats-streaming': 'nats-streaming',
   'pg-boss': 'pg-boss',
 });
 const PRODUCER_METHODS: Partial<Record<Client, Set<string>>> = {
@@ -62,12 +64,14 @@ const PRODUCER_METHODS: Partial<Record<Client, Set<string>>> = {
   bullmq: new Set(['add', 'addBulk']),
   bull: new Set(['add', 'addBulk']),
   nats: new Set(['publish', 'request']),
+  'nats-streaming': new Set(['publish']),
   'pg-boss': new Set(['send', 'publish', 'sendAfter', 'sendThrottled', 'insert']),
 };
 const CONSUMER_METHODS: Partial<Record<Client, Set<string>>> = {
   kafkajs: new Set(['run']),
   amqplib: new Set(['consume']),
   nats: new Set(['subscribe']),
+  'nats-streaming': new Set(['subscribe']),
   bull: new Set(['process']),
   'pg-boss': new Set(['work', 'fetch']),
 };
@@ -248,6 +252,10 @@ const CLIENT_OBJECTS: Partial<Record<Client, { created: (origin: ts.Expression) 
   kafkajs: { created: (o) => callTo(o, ['producer', 'consumer']), named: /producer|consumer/i },
   amqplib: { created: (o) => callTo(o, ['createChannel', 'createConfirmChannel']), named: /channel|^ch$/i },
   nats: { created: (o) => callTo(o, ['connect']) && fromModule(o, 'nats'), named: /nats|^nc$/i },
+  'nats-streaming': {
+    created: (o) => callTo(o, ['connect']) && fromModule(o, 'node-nats-streaming'),
+    named: /stan|nats/i,
+  },
   'pg-boss': { created: (o) => ts.isNewExpression(o) && fromModule(o, 'pg-boss'), named: /boss/i },
   bullmq: { created: (o) => ts.isNewExpression(o) && fromModule(o, 'bullmq'), named: /queue/i },
   // `new Queue('mail')` or `Queue('mail')`: Bull makes a queue either way.
@@ -271,10 +279,11 @@ function returnsClientType(origin: ts.Expression, client: Client, project: Proje
   return decl?.kind === 'import' && MESSAGING_MODULES[decl.module] === client;
 }
 
-/** `new PgBoss()`, `connect()`: the constructor or function is imported from that package. */
+/** `new PgBoss()`, `connect()`, `nats.connect()`: the constructor or function is that package's (or its default export's). */
 function fromModule(expr: ts.Expression, module: string): boolean {
   const e = skipOuter(expr);
-  const callee = ts.isCallExpression(e) || ts.isNewExpression(e) ? skipOuter(e.expression) : undefined;
+  let callee = ts.isCallExpression(e) || ts.isNewExpression(e) ? skipOuter(e.expression) : undefined;
+  if (callee && ts.isPropertyAccessExpression(callee)) callee = skipOuter(callee.expression);
   return callee !== undefined && ts.isIdentifier(callee) && importedFrom(callee, module);
 }
 
@@ -295,7 +304,37 @@ function isClientObject(client: Client, receiver: ts.Expression): boolean {
     : ts.isPropertyAccessExpression(receiver)
       ? receiver.name.text
       : '';
-  return known.named.test(name) || ((client === 'bullmq' || client === 'bull') && injectedQueueField(receiver));
+  return (
+    known.named.test(name) ||
+    typedAsClient(receiver, client) ||
+    ((client === 'bullmq' || client === 'bull') && injectedQueueField(receiver))
+  );
+}
+
+/**
+ * A receiver declared with the client's own type, whatever it is called: `this.client` of a class
+ * with `protected client: Stan` (a field, or a constructor parameter), or a parameter `client: Stan`,
+ * `Stan` imported from the client's package.
+ */
+function typedAsClient(receiver: ts.Expression, client: Client): boolean {
+  const e = skipOuter(receiver);
+  let type: ts.TypeNode | undefined;
+  if (ts.isPropertyAccessExpression(e) && skipOuter(e.expression).kind === ts.SyntaxKind.ThisKeyword) {
+    const field = e.name.text;
+    for (const member of enclosingClassLike(e)?.members ?? []) {
+      if (ts.isPropertyDeclaration(member) && member.name && propertyKey(member.name) === field) type = member.type;
+      if (ts.isConstructorDeclaration(member))
+        type ??= member.parameters.find(
+          (p) => ts.isIdentifier(p.name) && p.name.text === field && p.modifiers?.length,
+        )?.type;
+    }
+  } else if (ts.isIdentifier(e)) {
+    const decl = lookup(e.text, e);
+    if ((decl?.kind === 'parameter' || decl?.kind === 'variable') && decl.path.length === 0) type = decl.node.type;
+  }
+  if (!type || !ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName)) return false;
+  const decl = lookup(type.typeName.text, type.typeName);
+  return decl?.kind === 'import' && MESSAGING_MODULES[decl.module] === client;
 }
 
 /**
