@@ -176,7 +176,7 @@ export default defineRule({
     }
     for (const [pkg, calls] of oneNoteForProject ? [] : untraced)
       summaryNote('untraced', `untraced:${pkg}`, calls, {
-        package: packageOrProject(pkg, ctx.catalog.tracing[pkg] ?? NO_TRACING),
+        package: packageOrProject(pkg, ctx.catalog.tracing[pkg] ?? NO_TRACING, ctx.catalog.tracing),
         carry: carry(calls),
         fix: fixFor(calls),
       });
@@ -197,7 +197,7 @@ export default defineRule({
       const tracing = ctx.catalog.tracing[pkg] ?? NO_TRACING;
       const off = tracing.outgoingOff!;
       summaryNote('outgoingOff', `outgoing-off:${pkg}`, calls, {
-        package: packageOrProject(pkg, tracing),
+        package: packageOrProject(pkg, tracing, ctx.catalog.tracing),
         switch: off.what,
         at: `${off.loc.file}:${off.loc.line}`,
         carry: carry(calls),
@@ -207,7 +207,7 @@ export default defineRule({
       const tracing = ctx.catalog.tracing[key] ?? NO_TRACING;
       const printedBy = tracing.consoleOnly!;
       summaryNote('consoleOnly', `console-only:${key}`, calls, {
-        package: packageOrProject(key, tracing),
+        package: packageOrProject(key, tracing, ctx.catalog.tracing),
         exporter: `\`${printedBy.what}\``,
         at: `${printedBy.loc.file}:${printedBy.loc.line}`,
         fix: fixFor(calls),
@@ -260,9 +260,13 @@ export default defineRule({
 
 const NO_TRACING: TracingFacts = { instrumented: {}, ignoredHosts: [] };
 
-/** The root package without a name of its own is the project. */
-function packageOrProject(pkg: string, tracing: TracingFacts): string {
-  return !tracing.name && pkg === '.' ? 'this project' : packageName(pkg, tracing);
+/**
+ * The root package without a name of its own is the project, or, beside workspace packages of
+ * their own (services that may trace), the code outside them (a seed script in `dummyData/`).
+ */
+function packageOrProject(pkg: string, tracing: TracingFacts, all: Record<string, TracingFacts>): string {
+  if (tracing.name || pkg !== '.') return packageName(pkg, tracing);
+  return Object.keys(all).some((key) => key !== '.') ? 'the code outside the workspace packages' : 'this project';
 }
 
 function packageName(pkg: string, tracing: TracingFacts): string {
