@@ -38,7 +38,7 @@ interface Scans {
   hashes: string[];
   /** Per file: 0 no words, 1 metric, 2 trace, 3 route. */
   words: Uint8Array;
-  /** Per file: bit 0 defines metrics, bit 1 imports a metrics library, bit 2 module-scoped, bit 3 a barrel. */
+  /** Per file: bit 0 defines metrics, bit 1 imports a metrics library, bit 2 module-scoped, bit 3 a barrel, bit 4 sets up tracing. */
   flags: Uint8Array;
   /** Per file: lists joined with NUL. */
   specifiers: string[];
@@ -319,7 +319,8 @@ export class ProjectSources {
         (scan.definesMetrics ? 1 : 0) |
         (scan.importsMetricsLibrary ? 2 : 0) |
         (scan.moduleScoped ? 4 : 0) |
-        (scan.reexportsOnly ? 8 : 0);
+        (scan.reexportsOnly ? 8 : 0) |
+        (scan.setsUpTracing ? 16 : 0);
       scans.specifiers.push(scan.specifiers.join('\u0000'));
       scans.listened.push(scan.listened.join('\u0000'));
       scans.emitted.push(scan.emitted.join('\u0000'));
@@ -361,6 +362,7 @@ const UNSCANNED: SourceScan = {
   emitted: [],
   graphqlFields: 0,
   reexportsOnly: false,
+  setsUpTracing: false,
 };
 
 /** A scan's digest, as two 32-bit words: every field, in a fixed order. */
@@ -377,6 +379,7 @@ function scanDigest(scan: SourceScan): [number, number] {
         scan.emitted,
         scan.graphqlFields,
         scan.reexportsOnly,
+        scan.setsUpTracing,
       ]),
     )
     .digest();
@@ -422,6 +425,7 @@ function scanAt(scans: Scans, j: number): SourceScan {
     emitted: split(scans.emitted[j]),
     graphqlFields: scans.graphqlFields[j],
     reexportsOnly: (scans.flags[j] & 8) !== 0,
+    setsUpTracing: (scans.flags[j] & 16) !== 0,
   };
 }
 

@@ -1,4 +1,4 @@
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ts } from 'ts-morph';
 import type { WorkspacePackage } from '../extract/syntax/module-resolver.js';
 import type { Notice } from '../types.js';
@@ -60,4 +60,50 @@ export function readDenoConfig(file: string, root: string): { pkg: WorkspacePack
 export function cloudflareWorker(file: string, root: string): WorkspacePackage {
   const dir = dirname(file);
   return { name: `worker:${displayPath(root, dir) || '.'}`, dir, entries: [], scripts: [], dependencies: {} };
+}
+
+/**
+ * The applications of a Nest CLI monorepo (`nest-cli.json` with `"monorepo": true`): each project of
+ * type `application` (`apps/orders`, its own `main.ts`) runs as a process of its own, so each is a
+ * package of its own, with the dependencies and scripts of the package.json beside the config
+ * (`beside`). Its libraries (`libs/…`) stay in that package, loaded by the applications that import
+ * them. A project whose root has a package.json of its own is that package already.
+ */
+export function nestApplications(
+  file: string,
+  root: string,
+  beside: WorkspacePackage | undefined,
+  isPackageDir: (dir: string) => boolean,
+): { packages: WorkspacePackage[] } | { notice: Notice } {
+  const read = readSettingsText(file, root);
+  if ('notice' in read) return read;
+  const parsed = ts.parseConfigFileTextToJson(file, read.text);
+  const config = parsed.config as { monorepo?: unknown; projects?: unknown } | undefined;
+  if (parsed.error || !config || typeof config !== 'object')
+    return {
+      notice: {
+        level: 'warning',
+        file: displayPath(root, file),
+        message: 'invalid Nest CLI configuration; its applications are not told apart',
+      },
+    };
+  if (config.monorepo !== true || !config.projects || typeof config.projects !== 'object') return { packages: [] };
+  const base = dirname(file);
+  const packages: WorkspacePackage[] = [];
+  for (const [name, project] of Object.entries(config.projects as Record<string, unknown>)) {
+    const { type, root: projectRoot } = (project ?? {}) as { type?: unknown; root?: unknown };
+    if (type !== 'application' || typeof projectRoot !== 'string') continue;
+    const dir = join(base, projectRoot);
+    if (dir === base || !dir.startsWith(`${base}/`) || isPackageDir(dir)) continue;
+    packages.push({
+      name,
+      dir,
+      entries: [],
+      scripts: beside?.scripts ?? [],
+      // Its libraries are the package's: they run in the applications that load them.
+      dependencies: { ...beside?.dependencies, ...(beside ? { [beside.name]: '*' } : {}) },
+      ...(beside?.peers ? { peers: beside.peers } : {}),
+    });
+  }
+  return { packages };
 }

@@ -4,7 +4,7 @@ import type { PathAlias, SubpathImports, WorkspacePackage } from '../extract/syn
 import type { Notice } from '../types.js';
 import { displayPath, toPosix } from '../util/paths.js';
 import { Consulted, type Stamps } from './consulted.js';
-import { cloudflareWorker, readDenoConfig } from './own-runtimes.js';
+import { cloudflareWorker, nestApplications, readDenoConfig } from './own-runtimes.js';
 import { deployedTracing, DEPLOY_FILES } from './deploy-tracing.js';
 import { cachedDirectoryReads, skippingDirectories } from './directory-cache.js';
 import { frameworkAliases } from './framework-aliases.js';
@@ -94,6 +94,7 @@ export function walkProject(
         '**/package.json',
         '**/deno.json{,c}',
         '**/wrangler.{toml,json,jsonc}',
+        '**/nest-cli.json',
         '**/{tsconfig,jsconfig}*.json',
         ...DEPLOY_FILES,
       ],
@@ -140,8 +141,24 @@ export function walkProject(
       const pkg = cloudflareWorker(config, root);
       if (!packages.has(pkg.name)) packages.set(pkg.name, pkg);
     }
+    const isNestConfig = (f: string): boolean => basename(f) === 'nest-cli.json';
+    for (const config of settings.filter(isNestConfig).sort()) {
+      if (readSettings.has(config) || gitignore.ignores(config)) continue;
+      readSettings.add(config);
+      consulted.files.add(config);
+      const beside = [...packages.values()].find((p) => p.dir === dirname(config));
+      const read = nestApplications(config, root, beside, (dir) => manifestDirs.has(dir));
+      if ('notice' in read) notices.push(read.notice);
+      else for (const pkg of read.packages) if (!packages.has(pkg.name)) packages.set(pkg.name, pkg);
+    }
     const deployFiles = settings.filter(
-      (f) => !isManifest(f) && !isDenoConfig(f) && !isWorkerConfig(f) && !isProjectConfig(f) && !gitignore.ignores(f),
+      (f) =>
+        !isManifest(f) &&
+        !isDenoConfig(f) &&
+        !isWorkerConfig(f) &&
+        !isNestConfig(f) &&
+        !isProjectConfig(f) &&
+        !gitignore.ignores(f),
     );
     for (const file of deployFiles.sort()) {
       if (readSettings.has(file)) continue;

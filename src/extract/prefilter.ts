@@ -42,6 +42,9 @@ const METRIC_WORDS = new RegExp(
 /** Outbound clients, messaging, tracing setup and propagation: what missing-trace-propagation reads. */
 const TRACE_WORDS =
   /\bfetch\s*\(|axios|\bgot\b|undici|node-fetch|\bky\b|superagent|['"]bent['"]|https?\.(request|get)\s*\(|kafkajs|amqplib|client-sqs|@google-cloud\/pubsub|bullmq|['"](?:@nestjs\/)?bull['"]|['"]nats['"]|node-nats-streaming|pg-boss|dd-trace|@sentry\/node|@vercel\/otel|@azure\/monitor-opentelemetry|propagation|traceparent|Instrumentation\b|NodeSDK|grpc|_pb['"]|\.pb['"]|@connectrpc|@bufbuild\/connect|jaeger-client|opentracing|newrelic|elastic-apm-node/;
+/** A tracing set-up: its importers (a Nest application's `tracing.ts` calling a library's `startTelemetry()`) start it. */
+const SETS_UP_TRACING =
+  /NodeSDK|NodeTracerProvider|BasicTracerProvider|registerInstrumentations|auto-instrumentations-node|@sentry\/(?:node|nestjs|nextjs)|dd-trace|elastic-apm-node|newrelic|@vercel\/otel|@azure\/monitor-opentelemetry/;
 /** Route registrations, which bound route-template labels. */
 const ROUTE_WORDS = /\.(get|post|put|patch|delete|all|route)\s*\(\s*(['"`]\/|[A-Z][A-Z0-9_]*\.|\{)|@Controller\s*\(/;
 /** Files that define metrics: their importers may create or use metrics through them. */
@@ -123,6 +126,8 @@ export interface SourceScan {
   graphqlFields: number;
   /** A barrel: nothing but `export … from` statements (see `reexportsOnly`). */
   reexportsOnly: boolean;
+  /** Names a tracing SDK or set-up (see `SETS_UP_TRACING`). */
+  setsUpTracing: boolean;
 }
 
 export function scanSource(text: string): SourceScan {
@@ -149,6 +154,7 @@ export function scanSource(text: string): SourceScan {
     emitted: text.includes('.emit') ? [...text.matchAll(EMITTED_EVENT)].map(eventName) : [],
     graphqlFields: GRAPHQL_HINT.test(text) ? graphqlFields(text) : 0,
     reexportsOnly: reexportsOnly(text),
+    setsUpTracing: words === 'metric' || words === 'trace' ? SETS_UP_TRACING.test(text) : false,
   };
 }
 
@@ -289,6 +295,10 @@ export function selectCandidates(
     scans.get(file)?.reexportsOnly === true && (importers.get(file)?.length ?? 0) <= BARREL_MAX_IMPORTERS;
   closure(definers, importers, selected, IMPORT_CLOSURE_DEPTH, undefined, barrel);
   step('imports a file that defines metrics (3 levels)');
+  // What calls a library's set-up (`startTelemetry()` in an application's `tracing.ts`) starts tracing there.
+  const setups = new Set([...scans].filter(([, scan]) => scan.setsUpTracing).map(([file]) => file));
+  closure(setups, importers, selected, 1, undefined, barrel);
+  step('imports a file that sets up tracing');
   // What metric code imports holds label values (types, enums, constants) and calls of its
   // functions: parsed for declarations and callers; no metric code of its own is looked for there.
   const imported = new Set<string>();

@@ -202,8 +202,10 @@ export class UnreachedCodeFinder {
     }
     if (ts.getDecorators(node)?.length) return false;
     const cls = node.parent;
-    // A class no other file names may be a package's API, its methods called from outside the project.
+    // A class no other file names may be a package's API, its methods called from outside the project
+    // (a file that only re-exports it, `export { X } from './x'`, hands it on without using it).
     if (!ts.isClassLike(cls) || !cls.name || (namings.get(cls.name.text)?.files ?? 0) < 2) return false;
+    if (this.filesUsing(cls.name.text) < 2) return false;
     for (const clause of cls.heritageClauses ?? [])
       for (const type of clause.types) {
         if (this.declaredInProject(type.expression)) continue;
@@ -233,6 +235,22 @@ export class UnreachedCodeFinder {
       pending.push(...(this.importers.get(next) ?? []));
     }
     return true;
+  }
+
+  /** How many parsed files name `name` outside `export … from` statements. */
+  private filesUsing(name: string): number {
+    const pattern = new RegExp(identifierRegExp(name).source);
+    let files = 0;
+    for (const file of this.project.files.values()) {
+      if (!file.text.includes(name)) continue;
+      const used = file.statements.some(
+        (statement) =>
+          !(ts.isExportDeclaration(statement) && statement.moduleSpecifier) &&
+          pattern.test(statement.getText(file)),
+      );
+      if (used) files++;
+    }
+    return files;
   }
 
   /** Whether the class or interface a heritage clause names is the project's own. */
