@@ -245,8 +245,7 @@ export class UnreachedCodeFinder {
       if (!file.text.includes(name)) continue;
       const used = file.statements.some(
         (statement) =>
-          !(ts.isExportDeclaration(statement) && statement.moduleSpecifier) &&
-          pattern.test(statement.getText(file)),
+          !(ts.isExportDeclaration(statement) && statement.moduleSpecifier) && pattern.test(statement.getText(file)),
       );
       if (used) files++;
     }
