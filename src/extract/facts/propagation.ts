@@ -1060,14 +1060,24 @@ function injectedCarriers(scope: ts.Node): Set<string> {
     const target = key && TRACE_HEADERS.has(key.toLowerCase()) && skipOuter((left as ts.AccessExpression).expression);
     if (target && ts.isIdentifier(target)) names.add(target.text);
   });
-  // gRPC metadata the context is copied into: `metadata.set('traceparent', …)`, `metadata.set(k, carrier[k])`.
+  // Metadata or headers the context is copied into: `metadata.set('traceparent', …)`,
+  // `metadata.set(k, carrier[k])`, `hdrs.set(k, v)` in a loop over `Object.entries(carrier)`.
   forEachDescendant(scope, (n) => {
-    if (!ts.isCallExpression(n) || !['set', 'add'].includes(propertyName(skipOuter(n.expression)) ?? '')) return;
+    if (!ts.isCallExpression(n) || !['set', 'add', 'append'].includes(propertyName(skipOuter(n.expression)) ?? ''))
+      return;
     const target = skipOuter((skipOuter(n.expression) as ts.PropertyAccessExpression).expression);
     if (!ts.isIdentifier(target) || names.has(target.text)) return;
-    if (n.arguments.some((a) => mentionsTraceparent(a) || mentionsAny(a, names))) names.add(target.text);
+    if (n.arguments.some((a) => mentionsTraceparent(a) || mentionsAny(a, names)) || inLoopOver(n, names))
+      names.add(target.text);
   });
   return names;
+}
+
+/** Whether a node is inside a `for … of` over one of the carriers (`Object.entries(carrier)`). */
+function inLoopOver(node: ts.Node, carriers: Set<string>): boolean {
+  for (let at = node.parent; at && !ts.isFunctionLike(at); at = at.parent)
+    if (ts.isForOfStatement(at) || ts.isForInStatement(at)) return mentionsAny(at.expression, carriers);
+  return false;
 }
 
 function addCarrier(names: Set<string>, arg: ts.Expression | undefined): void {
