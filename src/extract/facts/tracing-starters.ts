@@ -3,7 +3,7 @@ import { toPosix } from '../../util/paths.js';
 import { ts } from 'ts-morph';
 import { calledFunction } from '../syntax/functions.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
-import { enclosingFunction } from '../syntax/scope.js';
+import { enclosingFunction, lookup } from '../syntax/scope.js';
 import type { PackageIndex, PackageScope } from './workspace-packages.js';
 
 /**
@@ -41,14 +41,20 @@ export function tracingStarters(
   for (const [key, wrappers] of wrappersOf) {
     const found = new Set<string>();
     let unplaced = startsOnLoad.has(key);
+    const uncalled: NamedFunction[] = [];
     for (const wrapper of wrappers.values()) {
       const callers = callingPackages(wrapper, project, packages, example);
-      // A set-up function nobody in the project calls is called by a framework (Next.js `register`)
-      // or by code obslint does not see: it starts with its own package, as before. Unless no process
-      // loads its module (`startOTel()` in a `config/otel.ts` left behind): then nothing can call it.
-      if (!callers) unplaced ||= !neverLoaded(wrapper, importers, project, packages);
+      if (!callers) uncalled.push(wrapper);
       else callers.forEach((c) => found.add(c));
     }
+    // A set-up function nobody in the project calls is called by a framework (Next.js `register`)
+    // or by code obslint does not see: it starts with its own package, as before. Unless no process
+    // loads its module (`startOTel()` in a `config/otel.ts` left behind): then nothing can call it;
+    // or the package has another set-up its services are seen calling (a library's `createJaegerTracing`
+    // beside the `JaegerTracingService` they construct): that one is how its processes start.
+    for (const wrapper of uncalled)
+      if (found.size === 0 || FRAMEWORK_HOOK.test(wrapper.name))
+        unplaced ||= !neverLoaded(wrapper, importers, project, packages);
     if (unplaced) found.add(key);
     starters.set(key, found);
   }
@@ -63,9 +69,15 @@ function callingPackages(
   example: (call: ts.Node) => boolean,
   depth = 0,
 ): Set<string> | undefined {
-  const callers = (project.callsByName.get(wrapper.name) ?? []).filter(
+  const named = project.callsByName.get(wrapper.name) ?? [];
+  let callers = named.filter(
     (call) => ts.isCallExpression(call) && calledFunction(call.expression, project) === wrapper.fn,
   );
+  // A method whose class obslint cannot reach through the import (`…/build/tracing`, a built path):
+  // the calls on an object made by `new` of a class of that name.
+  const cls =
+    ts.isMethodDeclaration(wrapper.fn) && ts.isClassLike(wrapper.fn.parent) ? wrapper.fn.parent.name : undefined;
+  if (callers.length === 0 && cls) callers = named.filter((call) => onInstanceOf(call, cls.text));
   if (callers.length === 0) return undefined;
   const own = packages.of(wrapper.fn.getSourceFile().fileName).key;
   const found = new Set<string>();
@@ -83,6 +95,23 @@ function callingPackages(
 }
 
 const CALL_LEVELS = 3;
+
+/** What a framework calls by name (`onModuleInit`, Next.js `register`): never seen called in the project. */
+const FRAMEWORK_HOOK = /^(?:on|ng)[A-Z]|^register$/;
+
+/** `tracing.initialize()` where `const tracing = new JaegerTracingService(…)`: a call on an instance of the class named. */
+function onInstanceOf(call: ts.CallExpression | ts.NewExpression, className: string): boolean {
+  const callee = ts.isCallExpression(call) ? call.expression : undefined;
+  if (!callee || !ts.isPropertyAccessExpression(callee) || !ts.isIdentifier(callee.expression)) return false;
+  const decl = lookup(callee.expression.text, callee.expression);
+  const init = decl?.kind === 'variable' && decl.path.length === 0 ? decl.node.initializer : undefined;
+  return (
+    init !== undefined &&
+    ts.isNewExpression(init) &&
+    ts.isIdentifier(init.expression) &&
+    init.expression.text === className
+  );
+}
 
 /** Whether a package's tracing runs in the processes of `scope`: one of its starters is among them. */
 export function startsWith(
@@ -164,8 +193,10 @@ function outermostNamedFunction(node: ts.Node): NamedFunction | undefined {
             ts.isVariableDeclaration(fn.parent) &&
             ts.isIdentifier(fn.parent.name)
           ? fn.parent.name.text
-          : undefined;
-    // Inside a method, a callback or an anonymous function obslint cannot tell when it runs.
+          : ts.isMethodDeclaration(fn) && ts.isClassDeclaration(fn.parent) && fn.parent.name && ts.isIdentifier(fn.name)
+            ? fn.name.text
+            : undefined;
+    // Inside a callback or an anonymous function obslint cannot tell when it runs.
     if (name === undefined) return undefined;
     outer = { fn, name };
   }
