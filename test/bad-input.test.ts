@@ -153,6 +153,22 @@ describe('bad input never crashes and never hides other results', () => {
     expect(run.stdout).toContain('label `customer` of `orders_total` takes `req.params.customer`');
   });
 
+  it('reports a broken nest-cli.json with its location and analyses the rest', async () => {
+    const dir = tempProject({
+      'src/orders.ts': HAZARD,
+      'nest-cli.json':
+        '{\n  "monorepo": true,\n  "projects": {\n    "orders": { "type": "application", "root": "apps/orders" \n}\n',
+    });
+    const run = await runCli(['.'], { cwd: dir });
+    expect(run.code).toBe(1);
+    const notices = run.stdout.split('\n').filter((l) => /^(warning|note) /.test(l));
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatch(
+      /^warning {2}nest-cli\.json:\d+:\d+: invalid Nest CLI configuration: .+; its applications are not told apart$/,
+    );
+    expect(run.stdout).toContain('label `customer` of `orders_total` takes `req.params.customer`');
+  });
+
   it('leaves out a file that is binary on disk even when an editor gives its text', async () => {
     const dir = tempProject({ 'src/orders.ts': HAZARD, 'src/blob.ts': 'export const x = 1;\u0000\n' });
     const result = await analyze({

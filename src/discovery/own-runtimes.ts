@@ -20,19 +20,8 @@ export function readDenoConfig(file: string, root: string): { pkg: WorkspacePack
   const parsed = ts.parseConfigFileTextToJson(file, text);
   const config = parsed.config as unknown;
   const error = parsed.error;
-  if (error || !config || typeof config !== 'object' || Array.isArray(config)) {
-    const at =
-      error?.file && error.start !== undefined ? error.file.getLineAndCharacterOfPosition(error.start) : undefined;
-    return {
-      notice: {
-        level: 'warning',
-        file: displayPath(root, file),
-        line: (at?.line ?? 0) + 1,
-        column: (at?.character ?? 0) + 1,
-        message: `invalid Deno configuration${error ? `: ${ts.flattenDiagnosticMessageText(error.messageText, ' ')}` : ''}; its import map is not used`,
-      },
-    };
-  }
+  if (error || !config || typeof config !== 'object' || Array.isArray(config))
+    return { notice: invalidConfig(file, root, error, 'Deno configuration', 'its import map is not used') };
   const fields = config as Record<string, unknown>;
   const record = (value: unknown): Record<string, unknown> =>
     value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
@@ -79,13 +68,9 @@ export function nestApplications(
   if ('notice' in read) return read;
   const parsed = ts.parseConfigFileTextToJson(file, read.text);
   const config = parsed.config as { monorepo?: unknown; projects?: unknown } | undefined;
-  if (parsed.error || !config || typeof config !== 'object')
+  if (parsed.error || !config || typeof config !== 'object' || Array.isArray(config))
     return {
-      notice: {
-        level: 'warning',
-        file: displayPath(root, file),
-        message: 'invalid Nest CLI configuration; its applications are not told apart',
-      },
+      notice: invalidConfig(file, root, parsed.error, 'Nest CLI configuration', 'its applications are not told apart'),
     };
   if (config.monorepo !== true || !config.projects || typeof config.projects !== 'object') return { packages: [] };
   const base = dirname(file);
@@ -106,4 +91,23 @@ export function nestApplications(
     });
   }
   return { packages };
+}
+
+/** A configuration TypeScript's JSON reader refuses (or that is no object), where it stops reading. */
+function invalidConfig(
+  file: string,
+  root: string,
+  error: ts.Diagnostic | undefined,
+  what: string,
+  consequence: string,
+): Notice {
+  const at =
+    error?.file && error.start !== undefined ? error.file.getLineAndCharacterOfPosition(error.start) : undefined;
+  return {
+    level: 'warning',
+    file: displayPath(root, file),
+    line: (at?.line ?? 0) + 1,
+    column: (at?.character ?? 0) + 1,
+    message: `invalid ${what}${error ? `: ${ts.flattenDiagnosticMessageText(error.messageText, ' ')}` : ''}; ${consequence}`,
+  };
 }
