@@ -158,6 +158,8 @@ export function clientCall(
     const allowed = REQUEST_METHODS[viaPackage] ?? VERB_METHODS;
     return allowed.has(method) ? { client: viaPackage, direction: 'send' } : undefined;
   }
+  const nest = NEST_CLIENT_METHODS.has(method) ? nestMicroserviceClient(receiver) : undefined;
+  if (nest) return { client: nest, direction: 'send' };
   if (!MESSAGING_METHODS.has(method)) return pubsubListener(call, method, messaging);
   const origin = originOf(receiver, project);
   for (const client of MESSAGING_CLIENTS) {
@@ -311,12 +313,35 @@ function isClientObject(client: Client, receiver: ts.Expression): boolean {
   );
 }
 
+/** The transports of NestJS microservice clients (`@nestjs/microservices`) that are a messaging client obslint knows. */
+const NEST_CLIENT_TYPES: Record<string, Client> = { ClientKafka: 'kafkajs', ClientRMQ: 'amqplib', ClientNats: 'nats' };
+/** What a NestJS microservice client sends with: `emit` (an event) and `send` (a request awaiting its reply). */
+const NEST_CLIENT_METHODS = new Set(['emit', 'send']);
+
+/** `this.kafka.emit(…)` where `kafka: ClientKafka` (NestJS injects it): the transport's client. */
+function nestMicroserviceClient(receiver: ts.Expression): Client | undefined {
+  const type = declaredType(receiver);
+  if (!type || !ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName)) return undefined;
+  const decl = lookup(type.typeName.text, type.typeName);
+  return decl?.kind === 'import' && decl.module === '@nestjs/microservices'
+    ? NEST_CLIENT_TYPES[decl.imported]
+    : undefined;
+}
+
 /**
  * A receiver declared with the client's own type, whatever it is called: `this.client` of a class
  * with `protected client: Stan` (a field, or a constructor parameter), or a parameter `client: Stan`,
  * `Stan` imported from the client's package.
  */
 function typedAsClient(receiver: ts.Expression, client: Client): boolean {
+  const type = declaredType(receiver);
+  if (!type || !ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName)) return false;
+  const decl = lookup(type.typeName.text, type.typeName);
+  return decl?.kind === 'import' && MESSAGING_MODULES[decl.module] === client;
+}
+
+/** The type a receiver is declared with: `this.x`'s field or constructor parameter property, or a parameter's or variable's. */
+function declaredType(receiver: ts.Expression): ts.TypeNode | undefined {
   const e = skipOuter(receiver);
   let type: ts.TypeNode | undefined;
   if (ts.isPropertyAccessExpression(e) && skipOuter(e.expression).kind === ts.SyntaxKind.ThisKeyword) {
@@ -332,9 +357,7 @@ function typedAsClient(receiver: ts.Expression, client: Client): boolean {
     const decl = lookup(e.text, e);
     if ((decl?.kind === 'parameter' || decl?.kind === 'variable') && decl.path.length === 0) type = decl.node.type;
   }
-  if (!type || !ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName)) return false;
-  const decl = lookup(type.typeName.text, type.typeName);
-  return decl?.kind === 'import' && MESSAGING_MODULES[decl.module] === client;
+  return type;
 }
 
 /**
