@@ -4,6 +4,7 @@ import { table } from '../../util/table.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
 import { KAFKAJS_HANDLERS } from './kafkajs.js';
 import {
+  declaredType,
   enclosingClassLike,
   enclosingFunction,
   forEachThisAssignment,
@@ -320,12 +321,8 @@ const NEST_CLIENT_METHODS = new Set(['emit', 'send']);
 
 /** `this.kafka.emit(…)` where `kafka: ClientKafka` (NestJS injects it): the transport's client. */
 function nestMicroserviceClient(receiver: ts.Expression): Client | undefined {
-  const type = declaredType(receiver);
-  if (!type || !ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName)) return undefined;
-  const decl = lookup(type.typeName.text, type.typeName);
-  return decl?.kind === 'import' && decl.module === '@nestjs/microservices'
-    ? NEST_CLIENT_TYPES[decl.imported]
-    : undefined;
+  const type = importedType(receiver);
+  return type?.module === '@nestjs/microservices' ? NEST_CLIENT_TYPES[type.imported] : undefined;
 }
 
 /**
@@ -334,30 +331,16 @@ function nestMicroserviceClient(receiver: ts.Expression): Client | undefined {
  * `Stan` imported from the client's package.
  */
 function typedAsClient(receiver: ts.Expression, client: Client): boolean {
-  const type = declaredType(receiver);
-  if (!type || !ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName)) return false;
-  const decl = lookup(type.typeName.text, type.typeName);
-  return decl?.kind === 'import' && MESSAGING_MODULES[decl.module] === client;
+  const type = importedType(receiver);
+  return type !== undefined && MESSAGING_MODULES[type.module] === client;
 }
 
-/** The type a receiver is declared with: `this.x`'s field or constructor parameter property, or a parameter's or variable's. */
-function declaredType(receiver: ts.Expression): ts.TypeNode | undefined {
-  const e = skipOuter(receiver);
-  let type: ts.TypeNode | undefined;
-  if (ts.isPropertyAccessExpression(e) && skipOuter(e.expression).kind === ts.SyntaxKind.ThisKeyword) {
-    const field = e.name.text;
-    for (const member of enclosingClassLike(e)?.members ?? []) {
-      if (ts.isPropertyDeclaration(member) && member.name && propertyKey(member.name) === field) type = member.type;
-      if (ts.isConstructorDeclaration(member))
-        type ??= member.parameters.find(
-          (p) => ts.isIdentifier(p.name) && p.name.text === field && p.modifiers?.length,
-        )?.type;
-    }
-  } else if (ts.isIdentifier(e)) {
-    const decl = lookup(e.text, e);
-    if ((decl?.kind === 'parameter' || decl?.kind === 'variable') && decl.path.length === 0) type = decl.node.type;
-  }
-  return type;
+/** The import a receiver's declared type names (`Stan` from `node-nats-streaming`), if it is one. */
+function importedType(receiver: ts.Expression): { module: string; imported: string } | undefined {
+  const type = declaredType(receiver);
+  if (!type || !ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName)) return undefined;
+  const decl = lookup(type.typeName.text, type.typeName);
+  return decl?.kind === 'import' ? decl : undefined;
 }
 
 /**

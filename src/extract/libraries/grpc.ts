@@ -3,6 +3,7 @@ import { table } from '../../util/table.js';
 import { calledFunction, returnedValues } from '../syntax/functions.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
 import {
+  declaredType,
   enclosingClassLike,
   forEachThisAssignment,
   lookup,
@@ -540,26 +541,6 @@ function handsOutTypeParameter(cls: ts.ClassLikeDeclaration, method: string, r: 
     );
   }
   return true;
-}
-
-/** The type annotation of a field, parameter property, parameter or variable a receiver names. */
-function declaredType(expr: ts.Expression): ts.TypeNode | undefined {
-  const e = skipOuter(expr);
-  if (ts.isIdentifier(e)) {
-    const decl = lookup(e.text, e);
-    return (decl?.kind === 'variable' || decl?.kind === 'parameter') && decl.path.length === 0
-      ? decl.node.type
-      : undefined;
-  }
-  if (!ts.isPropertyAccessExpression(e) || e.expression.kind !== ts.SyntaxKind.ThisKeyword) return undefined;
-  const cls = enclosingClassLike(e);
-  for (const member of cls?.members ?? []) {
-    if (ts.isPropertyDeclaration(member) && member.name.getText() === e.name.text && member.type) return member.type;
-    if (ts.isConstructorDeclaration(member))
-      for (const p of member.parameters)
-        if (ts.isIdentifier(p.name) && p.name.text === e.name.text && p.modifiers?.length && p.type) return p.type;
-  }
-  return undefined;
 }
 
 /** `UsageServiceClient`, `UsageServiceDefinition`, `UsageService` → `UsageService`. */

@@ -609,3 +609,23 @@ function implementationOf(fn: ts.FunctionDeclaration): ts.FunctionDeclaration {
     if (ts.isFunctionDeclaration(s) && s.body !== undefined && s.name?.text === fn.name.text) return s;
   return fn;
 }
+
+/** The type annotation of a field, parameter property, parameter or variable a receiver names. */
+export function declaredType(expr: ts.Expression): ts.TypeNode | undefined {
+  const e = skipOuter(expr);
+  if (ts.isIdentifier(e)) {
+    const decl = lookup(e.text, e);
+    return (decl?.kind === 'variable' || decl?.kind === 'parameter') && decl.path.length === 0
+      ? decl.node.type
+      : undefined;
+  }
+  if (!ts.isPropertyAccessExpression(e) || e.expression.kind !== ts.SyntaxKind.ThisKeyword) return undefined;
+  const cls = enclosingClassLike(e);
+  for (const member of cls?.members ?? []) {
+    if (ts.isPropertyDeclaration(member) && member.name.getText() === e.name.text && member.type) return member.type;
+    if (ts.isConstructorDeclaration(member))
+      for (const p of member.parameters)
+        if (ts.isIdentifier(p.name) && p.name.text === e.name.text && p.modifiers?.length && p.type) return p.type;
+  }
+  return undefined;
+}
