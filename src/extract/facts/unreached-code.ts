@@ -237,8 +237,13 @@ export class UnreachedCodeFinder {
     return true;
   }
 
+  /** Per class name, `filesUsing`'s answer: every method of a class asks it. */
+  private readonly filesUsingName = new Map<string, number>();
+
   /** How many parsed files name `name` outside `export … from` statements. */
   private filesUsing(name: string): number {
+    const known = this.filesUsingName.get(name);
+    if (known !== undefined) return known;
     const pattern = new RegExp(identifierRegExp(name).source);
     let files = 0;
     for (const file of this.project.files.values()) {
@@ -249,6 +254,7 @@ export class UnreachedCodeFinder {
       );
       if (used) files++;
     }
+    this.filesUsingName.set(name, files);
     return files;
   }
 
