@@ -169,6 +169,11 @@ function extractProject(options: Omit<AnalyzeOptions, 'changedSince'>): Extracte
     // it parses and, of the rest, only what the prefilter made of them: a group none of whose inputs
     // changed is served from the cache, whatever changed elsewhere.
     const parts = partitionByProcess(candidates, sources.readable, root, packages);
+    timer.count('process groups (extracted and cached apart)', parts.length);
+    timer.count(
+      'files to parse in the largest process group',
+      Math.max(...parts.map((p) => p.candidates.files.length)),
+    );
     const last = cache && timer.time('cache', () => keptParts(cache.readAnyKey()));
     const keyed = parts.map((part) => ({
       part,

@@ -3,6 +3,7 @@ import type { ProjectIndex } from '../syntax/project-index.js';
 import { groupBy } from '../../util/group.js';
 import {
   assignedHook,
+  declaredType,
   encloses,
   enclosingClass,
   enclosingClassLike,
@@ -19,7 +20,7 @@ import {
 } from '../syntax/scope.js';
 import type { TypeOracle } from './type-oracle.js';
 import { isBuiltinCollection, isProxyTrap } from '../syntax/builtin-calls.js';
-import { constructorParameterField, namespaceMember } from './static-eval.js';
+import { namespaceMember } from './static-eval.js';
 import { declaredTypeNode } from './declared-types.js';
 import {
   calledFunction,
@@ -729,24 +730,6 @@ function namesAgree(className: string, receiver: string): boolean {
   return words(className).some((w) =>
     receiverWords.some((r) => r.startsWith(w.slice(0, 4)) || w.startsWith(r.slice(0, 4))),
   );
-}
-
-/** The type annotation a receiver was declared with: `this.x` (a field or constructor parameter property) or a parameter or variable. */
-function declaredType(receiver: ts.Expression): ts.TypeNode | undefined {
-  const e = skipOuter(receiver);
-  if (ts.isPropertyAccessExpression(e) && skipOuter(e.expression).kind === ts.SyntaxKind.ThisKeyword) {
-    const cls = enclosingClassLike(e);
-    if (!cls) return undefined;
-    const field = cls.members.find(
-      (m): m is ts.PropertyDeclaration => ts.isPropertyDeclaration(m) && propertyKey(m.name) === e.name.text,
-    );
-    return field?.type ?? constructorParameterField(cls, e.name.text)?.type;
-  }
-  if (!ts.isIdentifier(e)) return undefined;
-  const decl = lookup(e.text, e);
-  return (decl?.kind === 'parameter' || decl?.kind === 'variable') && decl.path.length === 0
-    ? decl.node.type
-    : undefined;
 }
 
 /** `Api` of `Api.Client`: the name a qualified type name starts with. */

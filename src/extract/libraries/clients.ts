@@ -3,9 +3,11 @@ import type { Client } from '../../types.js';
 import { table } from '../../util/table.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
 import { KAFKAJS_HANDLERS } from './kafkajs.js';
+import { NEST_CLIENT_METHODS, nestMicroserviceClient } from './nest-microservices.js';
 import {
-  declaredType,
   enclosingClassLike,
+  fieldHolders,
+  importedType,
   enclosingFunction,
   forEachThisAssignment,
   lookup,
@@ -159,7 +161,7 @@ export function clientCall(
     const allowed = REQUEST_METHODS[viaPackage] ?? VERB_METHODS;
     return allowed.has(method) ? { client: viaPackage, direction: 'send' } : undefined;
   }
-  const nest = NEST_CLIENT_METHODS.has(method) ? nestMicroserviceClient(receiver) : undefined;
+  const nest = NEST_CLIENT_METHODS.has(method) ? nestMicroserviceClient(receiver, project) : undefined;
   if (nest) return { client: nest, direction: 'send' };
   if (!MESSAGING_METHODS.has(method)) return pubsubListener(call, method, messaging);
   const origin = originOf(receiver, project);
@@ -314,17 +316,6 @@ function isClientObject(client: Client, receiver: ts.Expression): boolean {
   );
 }
 
-/** The transports of NestJS microservice clients (`@nestjs/microservices`) that are a messaging client obslint knows. */
-const NEST_CLIENT_TYPES: Record<string, Client> = { ClientKafka: 'kafkajs', ClientRMQ: 'amqplib', ClientNats: 'nats' };
-/** What a NestJS microservice client sends with: `emit` (an event) and `send` (a request awaiting its reply). */
-const NEST_CLIENT_METHODS = new Set(['emit', 'send']);
-
-/** `this.kafka.emit(…)` where `kafka: ClientKafka` (NestJS injects it): the transport's client. */
-function nestMicroserviceClient(receiver: ts.Expression): Client | undefined {
-  const type = importedType(receiver);
-  return type?.module === '@nestjs/microservices' ? NEST_CLIENT_TYPES[type.imported] : undefined;
-}
-
 /**
  * A receiver declared with the client's own type, whatever it is called: `this.client` of a class
  * with `protected client: Stan` (a field, or a constructor parameter), or a parameter `client: Stan`,
@@ -335,31 +326,15 @@ function typedAsClient(receiver: ts.Expression, client: Client): boolean {
   return type !== undefined && MESSAGING_MODULES[type.module] === client;
 }
 
-/** The import a receiver's declared type names (`Stan` from `node-nats-streaming`), if it is one. */
-function importedType(receiver: ts.Expression): { module: string; imported: string } | undefined {
-  const type = declaredType(receiver);
-  if (!type || !ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName)) return undefined;
-  const decl = lookup(type.typeName.text, type.typeName);
-  return decl?.kind === 'import' ? decl : undefined;
-}
-
 /**
  * `this.reminders` where Nest fills the field or constructor parameter with `@InjectQueue(…)`: a
  * queue whatever it is called (the file imports Nest's queue module, which `messaging` checked).
  */
 function injectedQueueField(receiver: ts.Expression): boolean {
-  if (!ts.isPropertyAccessExpression(receiver) || skipOuter(receiver.expression).kind !== ts.SyntaxKind.ThisKeyword)
-    return false;
-  const cls = enclosingClassLike(receiver);
-  const field = receiver.name.text;
-  const holders = (cls?.members ?? []).flatMap((m): ts.HasDecorators[] =>
-    ts.isPropertyDeclaration(m) && m.name && propertyKey(m.name) === field
-      ? [m]
-      : ts.isConstructorDeclaration(m)
-        ? m.parameters.filter((p) => ts.isIdentifier(p.name) && p.name.text === field)
-        : [],
+  return (
+    ts.isPropertyAccessExpression(receiver) &&
+    fieldHolders(receiver).some((holder) => injectQueueDecorator(holder) !== undefined)
   );
-  return holders.some((holder) => injectQueueDecorator(holder) !== undefined);
 }
 
 /** `@InjectQueue(NAME)` on a constructor parameter or a field: the decorator's call. */

@@ -619,13 +619,31 @@ export function declaredType(expr: ts.Expression): ts.TypeNode | undefined {
       ? decl.node.type
       : undefined;
   }
-  if (!ts.isPropertyAccessExpression(e) || e.expression.kind !== ts.SyntaxKind.ThisKeyword) return undefined;
-  const cls = enclosingClassLike(e);
-  for (const member of cls?.members ?? []) {
-    if (ts.isPropertyDeclaration(member) && member.name.getText() === e.name.text && member.type) return member.type;
-    if (ts.isConstructorDeclaration(member))
-      for (const p of member.parameters)
-        if (ts.isIdentifier(p.name) && p.name.text === e.name.text && p.modifiers?.length && p.type) return p.type;
-  }
-  return undefined;
+  return ts.isPropertyAccessExpression(e) ? fieldHolders(e).find((holder) => holder.type)?.type : undefined;
+}
+
+/**
+ * What declares the field `this.x` names in its class: a property declaration, or a constructor
+ * parameter property (`constructor(private readonly x: X)`), where its type and decorators are.
+ */
+export function fieldHolders(e: ts.PropertyAccessExpression): (ts.PropertyDeclaration | ts.ParameterDeclaration)[] {
+  if (skipOuter(e.expression).kind !== ts.SyntaxKind.ThisKeyword) return [];
+  const field = e.name.text;
+  return (enclosingClassLike(e)?.members ?? []).flatMap((m): (ts.PropertyDeclaration | ts.ParameterDeclaration)[] =>
+    ts.isPropertyDeclaration(m) && propertyKey(m.name) === field
+      ? [m]
+      : ts.isConstructorDeclaration(m)
+        ? m.parameters.filter(
+            (p) => ts.isIdentifier(p.name) && p.name.text === field && (ts.getModifiers(p)?.length ?? 0) > 0,
+          )
+        : [],
+  );
+}
+
+/** The import a receiver's declared type names (`Stan` from `node-nats-streaming`), if it is one. */
+export function importedType(receiver: ts.Expression): { module: string; imported: string } | undefined {
+  const type = declaredType(receiver);
+  if (!type || !ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName)) return undefined;
+  const decl = lookup(type.typeName.text, type.typeName);
+  return decl?.kind === 'import' ? decl : undefined;
 }
