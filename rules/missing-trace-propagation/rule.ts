@@ -247,7 +247,9 @@ export default defineRule({
             rest.length > 0
               ? `; so do ${rest.length} more in this file (line${rest.length === 1 ? '' : 's'} ${rest.map((r) => r.loc.line).join(', ')})`
               : '',
-          instrumentation: `\`${(call.browser ? WEB_INSTRUMENTATION_FOR : INSTRUMENTATION_FOR)[call.client] ?? ''}\``,
+          instrumentation: shownInstrumentation(
+            (call.browser ? WEB_INSTRUMENTATION_FOR : INSTRUMENTATION_FOR)[call.client] ?? '',
+          ),
           carrier: CARRIER[call.client].code,
           where: CARRIER[call.client].where,
         },
@@ -301,6 +303,11 @@ function whereList(calls: OutboundCall[]): string {
     : files.join('; ');
 }
 
+/** A package in code quotes; an option (`BullMQ's \`telemetry\` option`) quotes its own code. */
+function shownInstrumentation(instrumentation: string): string {
+  return instrumentation.startsWith('@') ? `\`${instrumentation}\`` : instrumentation;
+}
+
 /** What tracing these clients takes: their instrumentations, and hand-made propagation where none exists. */
 function fixFor(calls: OutboundCall[], whose: 'its' | 'their' = 'its'): string {
   const clients = [...new Set(calls.map((c) => c.client))];
@@ -308,7 +315,7 @@ function fixFor(calls: OutboundCall[], whose: 'its' | 'their' = 'its'): string {
     ...new Set(clients.map((c) => INSTRUMENTATION_FOR[c]).filter((i): i is string => i !== undefined)),
   ];
   const manual = clients.filter((c) => INSTRUMENTATION_FOR[c] === undefined);
-  const named = instrumentations.map((i) => (i.startsWith('@') ? `\`${i}\`` : i));
+  const named = instrumentations.map(shownInstrumentation);
   const parts = [
     named.length > 0 ? `register ${and(named)} in ${whose} tracing setup` : '',
     manual.length > 0

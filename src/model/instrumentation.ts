@@ -16,7 +16,7 @@ export const INSTRUMENTATION_FOR: Partial<Record<Client, string>> = {
   amqplib: '@opentelemetry/instrumentation-amqplib',
   sqs: '@opentelemetry/instrumentation-aws-sdk',
   pubsub: "the client's `enableOpenTelemetryTracing: true` option",
-  bullmq: "BullMQ's `telemetry` option (bullmq-otel)",
+  bullmq: "BullMQ's `telemetry` option (`bullmq-otel`)",
   grpc: '@opentelemetry/instrumentation-grpc',
 };
 

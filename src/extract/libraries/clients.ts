@@ -173,7 +173,8 @@ export function clientCall(
     const isClient = origin
       ? (CLIENT_OBJECTS[client]?.created(origin) === true &&
           (messaging.has(client) || messagingClientsOf(origin.getSourceFile()).has(client))) ||
-        returnsClientType(origin, client, project)
+        returnsClientType(origin, client, project) ||
+        typedAsClient(receiver, client)
       : messaging.has(client) && isClientObject(client, receiver);
     if (!isClient) continue;
     return producer

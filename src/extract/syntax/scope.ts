@@ -615,11 +615,19 @@ export function declaredType(expr: ts.Expression): ts.TypeNode | undefined {
   const e = skipOuter(expr);
   if (ts.isIdentifier(e)) {
     const decl = lookup(e.text, e);
-    return (decl?.kind === 'variable' || decl?.kind === 'parameter') && decl.path.length === 0
-      ? decl.node.type
-      : undefined;
+    if ((decl?.kind !== 'variable' && decl?.kind !== 'parameter') || decl.path.length > 0) return undefined;
+    return decl.node.type ?? (decl.node.initializer && assertedType(decl.node.initializer));
   }
   return ts.isPropertyAccessExpression(e) ? fieldHolders(e).find((holder) => holder.type)?.type : undefined;
+}
+
+/** `queues.get(name) as unknown as Queue`: the type an initializer is asserted to have (not `unknown` or `any`). */
+function assertedType(initializer: ts.Expression): ts.TypeNode | undefined {
+  let e = initializer;
+  while (ts.isParenthesizedExpression(e) || ts.isAwaitExpression(e)) e = e.expression;
+  if (!ts.isAsExpression(e) && !ts.isTypeAssertionExpression(e)) return undefined;
+  const kind = e.type.kind;
+  return kind === ts.SyntaxKind.UnknownKeyword || kind === ts.SyntaxKind.AnyKeyword ? undefined : e.type;
 }
 
 /**
