@@ -2,7 +2,7 @@ import { ts } from 'ts-morph';
 import type { Client } from '../../types.js';
 import { table } from '../../util/table.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
-import { fieldHolders, importedType, literalProperty, propertyKey, skipOuter } from '../syntax/scope.js';
+import { fieldHolders, importedType, literalProperty, lookup, propertyKey, skipOuter } from '../syntax/scope.js';
 import { objectLiteralHeld, valueOfDeclaration } from '../syntax/functions.js';
 import { forEachDescendant } from '../syntax/walk.js';
 
@@ -25,7 +25,10 @@ export function nestMicroserviceClient(receiver: ts.Expression, project: Project
   if (type?.module !== '@nestjs/microservices') return undefined;
   if (type.imported !== 'ClientProxy') return CLIENT_TYPES[type.imported];
   const token = injectionToken(receiver, project);
-  return token === undefined ? undefined : (registeredTransports(project).get(token) ?? undefined);
+  if (token === undefined) return undefined;
+  const transports = registeredTransports(project);
+  // A token registered over a transport obslint does not check (`null`) stays unchecked.
+  return (transports.has(token) ? transports.get(token) : transports.get(ANY_TOKEN)) ?? undefined;
 }
 
 /** `@Inject(TOKEN)` on the field or constructor parameter `this.x` names: the token, as `tokenKey` reads it. */
@@ -62,6 +65,17 @@ function tokenKey(token: ts.Expression, project: ProjectIndex): string {
   return ts.isStringLiteralLike(e) ? `'${e.text}'` : token.getText();
 }
 
+/**
+ * A registration whose name is its function's parameter (`static register(serviceName: string)` of
+ * a dynamic module, called once per service): it registers whatever token its callers pass.
+ */
+const ANY_TOKEN = '*';
+
+function namedByParameter(token: ts.Expression): boolean {
+  const e = skipOuter(token);
+  return ts.isIdentifier(e) && lookup(e.text, e)?.kind === 'parameter';
+}
+
 /** Per project: each registered token's transport client (`null` where registrations disagree or say none obslint knows). */
 const transportsOf = new WeakMap<ProjectIndex, Map<string, Client | null>>();
 
@@ -70,7 +84,7 @@ function registeredTransports(project: ProjectIndex): Map<string, Client | null>
   if (found) return found;
   found = new Map();
   const register = (token: ts.Expression, options: ts.Node): void => {
-    const key = tokenKey(token, project);
+    const key = namedByParameter(token) ? ANY_TOKEN : tokenKey(token, project);
     const client = transportIn(options);
     const before = found.get(key);
     found.set(key, before === undefined || before === client ? client : null);
