@@ -174,6 +174,7 @@ export function clientCall(
       ? (CLIENT_OBJECTS[client]?.created(origin) === true &&
           (messaging.has(client) || messagingClientsOf(origin.getSourceFile()).has(client))) ||
         returnsClientType(origin, client, project) ||
+        returnsMadeClient(origin, client, project) ||
         typedAsClient(receiver, client)
       : messaging.has(client) && isClientObject(client, receiver);
     if (!isClient) continue;
@@ -283,6 +284,23 @@ function returnsClientType(origin: ts.Expression, client: Client, project: Proje
   if (!type || !ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName)) return false;
   const decl = lookup(type.typeName.text, type.typeName);
   return decl?.kind === 'import' && MESSAGING_MODULES[decl.module] === client;
+}
+
+/**
+ * `const queue = getQueue(name)` where the project's `getQueue` returns, in some branch, what it made
+ * with the client (`return new Queue(name, …)`, or a variable so made), whatever the type it claims
+ * (`as unknown as QueueLike`) and whatever else it returns (the same queue from a cache).
+ */
+function returnsMadeClient(origin: ts.Expression, client: Client, project: ProjectIndex | undefined): boolean {
+  const e = skipOuter(origin);
+  const fn = project && ts.isCallExpression(e) ? calledFunction(e.expression, project) : undefined;
+  return (
+    fn !== undefined &&
+    returnedValues(fn).some((returned) => {
+      const made = originOf(returned, project);
+      return made !== undefined && made !== e && CLIENT_OBJECTS[client]?.created(made) === true;
+    })
+  );
 }
 
 /** `new PgBoss()`, `connect()`, `nats.connect()`: the constructor or function is that package's (or its default export's). */
