@@ -611,14 +611,38 @@ function implementationOf(fn: ts.FunctionDeclaration): ts.FunctionDeclaration {
 }
 
 /** The type annotation of a field, parameter property, parameter or variable a receiver names. */
-export function declaredType(expr: ts.Expression): ts.TypeNode | undefined {
+export function declaredType(expr: ts.Expression, hops = 0): ts.TypeNode | undefined {
   const e = skipOuter(expr);
   if (ts.isIdentifier(e)) {
     const decl = lookup(e.text, e);
     if ((decl?.kind !== 'variable' && decl?.kind !== 'parameter') || decl.path.length > 0) return undefined;
     return decl.node.type ?? (decl.node.initializer && assertedType(decl.node.initializer));
   }
-  return ts.isPropertyAccessExpression(e) ? fieldHolders(e).find((holder) => holder.type)?.type : undefined;
+  if (!ts.isPropertyAccessExpression(e)) return undefined;
+  return fieldHolders(e).find((holder) => holder.type)?.type ?? (hops < 3 ? getterType(e, hops) : undefined);
+}
+
+/**
+ * `this.client` where the class has `get client() { …; return this._client; }`: the getter's return
+ * type, or the type of the field it hands out (`private _client?: Stan`).
+ */
+function getterType(e: ts.PropertyAccessExpression, hops: number): ts.TypeNode | undefined {
+  if (skipOuter(e.expression).kind !== ts.SyntaxKind.ThisKeyword) return undefined;
+  const getter = enclosingClassLike(e)?.members.find(
+    (m): m is ts.GetAccessorDeclaration => ts.isGetAccessorDeclaration(m) && propertyKey(m.name) === e.name.text,
+  );
+  if (!getter?.body) return getter?.type;
+  if (getter.type) return getter.type;
+  let handed: ts.Expression | undefined;
+  forEachDescendant(getter.body, (n) => {
+    if (handed || (n !== getter.body && ts.isFunctionLike(n))) return false;
+    if (ts.isReturnStatement(n) && n.expression) {
+      const returned = skipOuter(n.expression);
+      if (ts.isPropertyAccessExpression(returned) && returned.name.text !== e.name.text) handed = returned;
+    }
+    return undefined;
+  });
+  return handed && declaredType(handed, hops + 1);
 }
 
 /** `queues.get(name) as unknown as Queue`: the type an initializer is asserted to have (not `unknown` or `any`). */
@@ -648,9 +672,16 @@ export function fieldHolders(e: ts.PropertyAccessExpression): (ts.PropertyDeclar
   );
 }
 
+const NOTHING = new Set([ts.SyntaxKind.UndefinedKeyword, ts.SyntaxKind.NullKeyword]);
+
 /** The import a receiver's declared type names (`Stan` from `node-nats-streaming`), if it is one. */
 export function importedType(receiver: ts.Expression): { module: string; imported: string } | undefined {
-  const type = declaredType(receiver);
+  let type = declaredType(receiver);
+  // `private _client: Stan | undefined`: the client once it is set.
+  if (type && ts.isUnionTypeNode(type)) {
+    const defined = type.types.filter((t) => !NOTHING.has(ts.isLiteralTypeNode(t) ? t.literal.kind : t.kind));
+    type = defined.length === 1 ? defined[0] : undefined;
+  }
   if (!type || !ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName)) return undefined;
   const decl = lookup(type.typeName.text, type.typeName);
   return decl?.kind === 'import' ? decl : undefined;
