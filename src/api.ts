@@ -187,6 +187,7 @@ function extractProject(options: Omit<AnalyzeOptions, 'changedSince'>): Extracte
             importedWrapperModules: [...candidates.importedWrapperModules],
             metricsLibraryImported: candidates.metricsLibraryImported,
             graphqlFields: candidates.graphqlFields,
+            mongooseModels: candidates.mongooseModels,
           },
         },
         sources.hashesOf(part.candidates.files),

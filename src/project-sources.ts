@@ -46,6 +46,8 @@ interface Scans {
   emitted: string[];
   /** Per file: the GraphQL fields it declares. */
   graphqlFields: Uint32Array;
+  /** Per file: the Mongoose models it declares. */
+  mongooseModels: Uint32Array;
   /** The module settings and file set the imports were resolved in (see `importsOf`). */
   resolvedIn: string;
   /** File i imports files[importTargets[importOffsets[i] .. importOffsets[i + 1]]]. */
@@ -293,6 +295,7 @@ export class ProjectSources {
       listened: [],
       emitted: [],
       graphqlFields: new Uint32Array(this.files.length),
+      mongooseModels: new Uint32Array(this.files.length),
       resolvedIn: this.resolvedIn,
       importOffsets: new Int32Array(this.files.length + 1),
       importTargets: new Int32Array(0),
@@ -325,6 +328,7 @@ export class ProjectSources {
       scans.listened.push(scan.listened.join('\u0000'));
       scans.emitted.push(scan.emitted.join('\u0000'));
       scans.graphqlFields[i] = scan.graphqlFields;
+      scans.mongooseModels[i] = scan.mongooseModels;
       for (const target of read.imports ?? []) targets.push(index.get(target)!);
     });
     scans.importOffsets[this.files.length] = targets.length;
@@ -361,6 +365,7 @@ const UNSCANNED: SourceScan = {
   listened: [],
   emitted: [],
   graphqlFields: 0,
+  mongooseModels: 0,
   reexportsOnly: false,
   setsUpTracing: false,
 };
@@ -378,6 +383,7 @@ function scanDigest(scan: SourceScan): [number, number] {
         scan.listened,
         scan.emitted,
         scan.graphqlFields,
+        scan.mongooseModels,
         scan.reexportsOnly,
         scan.setsUpTracing,
       ]),
@@ -424,6 +430,7 @@ function scanAt(scans: Scans, j: number): SourceScan {
     listened: split(scans.listened[j]),
     emitted: split(scans.emitted[j]),
     graphqlFields: scans.graphqlFields[j],
+    mongooseModels: scans.mongooseModels[j],
     reexportsOnly: (scans.flags[j] & 8) !== 0,
     setsUpTracing: (scans.flags[j] & 16) !== 0,
   };
@@ -472,6 +479,8 @@ function validScans(value: unknown, stamps: Stamps): Scans | undefined {
     v.flags.length !== n ||
     !(v.graphqlFields instanceof Uint32Array) ||
     v.graphqlFields.length !== n ||
+    !(v.mongooseModels instanceof Uint32Array) ||
+    v.mongooseModels.length !== n ||
     typeof v.resolvedIn !== 'string' ||
     !(v.importOffsets instanceof Int32Array) ||
     v.importOffsets.length !== n + 1 ||

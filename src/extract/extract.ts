@@ -224,6 +224,7 @@ export function extract(options: ExtractOptions): Extraction {
     {
       ...routesInScope(routes, packages),
       graphqlFields: candidates.graphqlFields,
+      mongooseModels: candidates.mongooseModels,
       statusCodes: options.statusCodes,
     },
     flow,

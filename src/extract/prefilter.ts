@@ -124,6 +124,8 @@ export interface SourceScan {
   emitted: string[];
   /** GraphQL fields the file declares a resolver or a schema line for (see `graphqlFields`). */
   graphqlFields: number;
+  /** Mongoose models the file declares (see `mongooseModels`). */
+  mongooseModels: number;
   /** A barrel: nothing but `export … from` statements (see `reexportsOnly`). */
   reexportsOnly: boolean;
   /** Names a tracing SDK or set-up (see `SETS_UP_TRACING`). */
@@ -153,6 +155,7 @@ export function scanSource(text: string): SourceScan {
         : [],
     emitted: text.includes('.emit') ? [...text.matchAll(EMITTED_EVENT)].map(eventName) : [],
     graphqlFields: GRAPHQL_HINT.test(text) ? graphqlFields(text) : 0,
+    mongooseModels: text.includes('mongoose') ? mongooseModels(text) : 0,
     reexportsOnly: reexportsOnly(text),
     setsUpTracing: words === 'metric' || words === 'trace' ? SETS_UP_TRACING.test(text) : false,
   };
@@ -196,6 +199,20 @@ function graphqlFields(text: string): number {
   return count;
 }
 
+/** `@Schema(…)` of `@nestjs/mongoose`: one model (a collection) per decorated class. */
+const NEST_SCHEMA = /@Schema\s*\(/g;
+/** `mongoose.model('User', schema)`, `model<IUser>('User', …)`, `connection.model('Order', …)`: a model by its name. */
+const MODEL_CALL = /\bmodel\s*(?:<[^>()]*>)?\s*\(\s*['"`]/g;
+
+/**
+ * The Mongoose models a file declares, each one collection: what a query hook's
+ * `this.mongooseCollection.name` or a document's `constructor.modelName` takes.
+ */
+function mongooseModels(text: string): number {
+  const nest = text.includes('@nestjs/mongoose') ? [...text.matchAll(NEST_SCHEMA)].length : 0;
+  return nest + [...text.matchAll(MODEL_CALL)].length;
+}
+
 /** The files extraction parses, and what it needs to know of the rest. */
 export interface Candidates {
   /** Parsed, sorted. */
@@ -217,6 +234,8 @@ export interface Candidates {
   metricsLibraryImported: boolean;
   /** The GraphQL fields the project's files declare (resolvers and SDL lines), parsed or not. */
   graphqlFields: number;
+  /** The Mongoose models the project's files declare, parsed or not. */
+  mongooseModels: number;
   /** The files that import `@nestjs/core` (where an application bootstraps Nest), parsed or not. */
   nestCoreImporters: ReadonlySet<string>;
 }
@@ -249,9 +268,11 @@ export function selectCandidates(
   const importers = new Map<string, string[]>();
   let metricsLibraryImported = false;
   let graphqlFields = 0;
+  let mongooseModels = 0;
   const nestCoreImporters = new Set<string>();
   for (const [file, scan] of scans) {
     graphqlFields += scan.graphqlFields;
+    mongooseModels += scan.mongooseModels;
     if (scan.specifiers.includes('@nestjs/core')) nestCoreImporters.add(file);
     const helper = wrapperImport(scan.specifiers);
     const reason =
@@ -324,6 +345,7 @@ export function selectCandidates(
     importedWrapperModules,
     metricsLibraryImported,
     graphqlFields,
+    mongooseModels,
     nestCoreImporters,
   };
 }

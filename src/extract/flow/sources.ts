@@ -133,6 +133,22 @@ function isGraphqlFieldName(names: readonly string[]): boolean {
   return rest === 'fieldName' || rest === 'parentType.name' || rest === 'returnType.name';
 }
 
+/**
+ * `this.mongooseCollection.name` in a query hook, `this.model.collection.name`,
+ * `doc.constructor.modelName`, `Model.modelName`, `model.collection.collectionName`: which of the
+ * project's Mongoose models (and so collections) the value is.
+ */
+function isMongooseModelName(names: readonly string[]): boolean {
+  const last = names[names.length - 1];
+  const before = names[names.length - 2];
+  return (
+    (names.length >= 2 && last === 'modelName') ||
+    (before === 'mongooseCollection' && (last === 'name' || last === 'collectionName')) ||
+    (names.length >= 3 && names[names.length - 3] === 'model' && before === 'collection' && last === 'name') ||
+    (before === 'collection' && last === 'collectionName')
+  );
+}
+
 function isGraphqlResponseKey(names: readonly string[]): boolean {
   return afterResolveInfo(names) === 'path.key';
 }
@@ -334,6 +350,8 @@ export interface RouteFacts {
   routeRegistrations: (at: ts.Node) => number;
   /** The GraphQL fields the project declares (resolvers, SDL field lines): what `info.fieldName` takes. */
   graphqlFields: number;
+  /** The Mongoose models the project declares: what a model's collection name takes. */
+  mongooseModels: number;
   statusCodes: number;
 }
 
@@ -557,6 +575,7 @@ export class KnownSources {
       ]);
     if (names.length === 3 && root === 'this' && names[1] === 'constructor' && last === 'name')
       return this.className(node);
+    if (isMongooseModelName(names) && this.facts.mongooseModels > 0) return this.mongooseModel();
     // `operation.operation`, `requestContext.operation.operation`: the parsed operation's type.
     if (names.length >= 2 && names[names.length - 2] === 'operation' && last === 'operation')
       return finite(GRAPHQL_OPERATION_TYPES, 'GraphQL operation type');
@@ -770,6 +789,18 @@ export class KnownSources {
         source: 'graphql-field',
         count: fields,
         reason: `a GraphQL schema field or type (${fields} fields declared by the project's resolvers and SDL)`,
+      },
+    ]);
+  }
+
+  /** A Mongoose model's collection or model name: one per model the project declares. */
+  private mongooseModel(): Bound {
+    const models = this.facts.mongooseModels;
+    return bounded([
+      {
+        source: 'mongoose-model',
+        count: models,
+        reason: `a Mongoose model's collection (${models} model${models === 1 ? '' : 's'} declared by the project)`,
       },
     ]);
   }
