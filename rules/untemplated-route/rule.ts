@@ -40,17 +40,17 @@ export default defineRule({
     scope: 'project',
     harmsWhenRecorded: true,
     messages: {
-      raw: '{{word}} `{{label}}` of `{{metric}}` takes `{{source}}` ({{what}}, unbounded): use the route template {{template}}',
+      raw: '{{word}} `{{label}}` of `{{metric}}` takes {{source}} ({{what}}, unbounded): use the route template {{template}}',
       built:
-        '{{word}} `{{label}}` of `{{metric}}` takes `{{source}}` ({{what}}, unbounded): use the route template, with the ids as `:params`',
+        '{{word}} `{{label}}` of `{{metric}}` takes {{source}} ({{what}}, unbounded): use the route template, with the ids as `:params`',
       rawShared:
-        '{{word}} `{{label}}` of `{{metric}}` and {{others}} more metric{{plural}} set here takes `{{source}}` ({{what}}, unbounded): use the route template {{template}}',
+        '{{word}} `{{label}}` of `{{metric}}` and {{others}} more metric{{plural}} set here takes {{source}} ({{what}}, unbounded): use the route template {{template}}',
       builtShared:
-        '{{word}} `{{label}}` of `{{metric}}` and {{others}} more metric{{plural}} set here takes `{{source}}` ({{what}}, unbounded): use the route template, with the ids as `:params`',
+        '{{word}} `{{label}}` of `{{metric}}` and {{others}} more metric{{plural}} set here takes {{source}} ({{what}}, unbounded): use the route template, with the ids as `:params`',
       rawElsewhere:
-        '{{word}} `{{label}}` of `{{metric}}` and {{others}} more metric{{plural}} takes `{{source}}` ({{what}}, unbounded): use the route template {{template}}',
+        '{{word}} `{{label}}` of `{{metric}}` and {{others}} more metric{{plural}} takes {{source}} ({{what}}, unbounded): use the route template {{template}}',
       builtElsewhere:
-        '{{word}} `{{label}}` of `{{metric}}` and {{others}} more metric{{plural}} takes `{{source}}` ({{what}}, unbounded): use the route template, with the ids as `:params`',
+        '{{word}} `{{label}}` of `{{metric}}` and {{others}} more metric{{plural}} takes {{source}} ({{what}}, unbounded): use the route template, with the ids as `:params`',
       literal:
         '{{word}} `{{label}}` of `{{metric}}` takes the literal path `{{value}}`: use the template `{{template}}`',
     },
@@ -61,7 +61,8 @@ export default defineRule({
     // records a counter and a histogram from one labels object), or from one variable that reads it
     // once (`path = req.originalUrl`, then three metrics recorded with `route: path`), is one place
     // to fix; the other places it is recorded at are related.
-    const shared = new Map<string, { source: UnboundedSource; places: Place[] }>();
+    // Two raw reads on one line (`req.originalUrl ?? req.url`) are one value, and one finding.
+    const shared = new Map<string, { sources: UnboundedSource[]; places: Place[] }>();
     for (const use of ctx.catalog.labelUses) {
       const metric = ctx.metric(use.metricId);
       const b = use.bound;
@@ -72,11 +73,16 @@ export default defineRule({
           if (source.category !== 'raw-url' && source.category !== 'literal-path') continue;
           const loc = hazardLocation(use, source.flow);
           const entry = source.flow[0]?.loc.file === loc.file ? source.flow[0].loc : loc;
-          const key = [placeOf(entry), use.label, source.source].join('\u0000');
+          const key = [entry.file, entry.line, use.label, source.category].join('\u0000');
           const place = { loc, label: use.label, metric: metric.name, word: labelWord(metric) };
           const seen = shared.get(key);
-          if (!seen) shared.set(key, { source, places: [place] });
-          else seen.places.push(place);
+          if (!seen) shared.set(key, { sources: [source], places: [place] });
+          else {
+            const sameLine = (p: Place): boolean => p.loc.file === loc.file && p.loc.line === loc.line;
+            if (!seen.places.some((p) => sameLine(p) && p.metric === place.metric))
+              seen.places.push(place);
+            if (!seen.sources.some((s) => s.source === source.source)) seen.sources.push(source);
+          }
         }
       } else if (b.kind === 'finite' || b.kind === 'bounded') {
         for (const value of b.values) {
@@ -93,7 +99,8 @@ export default defineRule({
         }
       }
     }
-    for (const { source, places } of shared.values()) {
+    for (const { sources, places } of shared.values()) {
+      const [source] = sources;
       // The first place in the file speaks for the rest, whatever order the uses came in.
       const sorted = places.sort((x, y) => compareLocations(x.loc, y.loc));
       const [first] = sorted;
@@ -108,7 +115,7 @@ export default defineRule({
           word: first.word,
           label: first.label,
           metric: first.metric,
-          source: source.source,
+          source: sources.map((s) => `\`${s.source}\``).join(' or '),
           what: source.reason,
           template: templateAccessor(source.source),
           others,
