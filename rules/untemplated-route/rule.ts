@@ -79,8 +79,7 @@ export default defineRule({
           if (!seen) shared.set(key, { sources: [source], places: [place] });
           else {
             const sameLine = (p: Place): boolean => p.loc.file === loc.file && p.loc.line === loc.line;
-            if (!seen.places.some((p) => sameLine(p) && p.metric === place.metric))
-              seen.places.push(place);
+            if (!seen.places.some((p) => sameLine(p) && p.metric === place.metric)) seen.places.push(place);
             if (!seen.sources.some((s) => s.source === source.source)) seen.sources.push(source);
           }
         }
