@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 import type { Client, OutboundCall, TracingFacts } from '../../types.js';
-import { calledFunction } from '../syntax/functions.js';
+import { calledFunction, returnedValues } from '../syntax/functions.js';
 import { clientCall, httpClientNames, messagingClientsOf, moduleOf, type ClientCall } from '../libraries/clients.js';
 import { GrpcClients, usesGrpc, type GrpcCall } from '../libraries/grpc.js';
 import { calleeName, type ProjectIndex } from '../syntax/project-index.js';
@@ -8,6 +8,7 @@ import type { DeployedTracing } from '../syntax/module-resolver.js';
 import {
   enclosingClassLike,
   enclosingFunction,
+  forEachThisAssignment,
   functionName,
   lookup,
   propertyKey,
@@ -208,11 +209,32 @@ export function tracingByPackage(
     );
     // A library that only asks for a tracer (`trace.getTracer`) starts nothing: it makes the processes
     // that load it traced no more than they already are, and they make it traced only by starting an SDK.
-    const merged = mergeTracing([self, ...others.map(startedTracing)]);
+    // `new NodeClient({ skipOpenTelemetrySetup: true })` in the app: Sentry reports its errors and
+    // instruments nothing in its processes, whatever a library beside it depends on.
+    const sentryOff = sentryIn(scope) !== undefined && sentryErrorsOnly(filesOf.get(scope.key) ?? []);
+    const merged = mergeTracing([
+      self,
+      ...others.map(startedTracing).map((part) => (sentryOff ? withoutSentry(part) : part)),
+    ]);
     const name = scope.manifest?.name;
     out[scope.key] = name && !name.startsWith('(unnamed:') ? { name, ...merged } : merged;
   }
   return out;
+}
+
+/** The Sentry server SDK whose tracing a package's dependencies start (major 8 on), if any. */
+function sentryIn(scope: PackageScope): string | undefined {
+  const dependencies = scope.manifest?.dependencies ?? {};
+  return SENTRY_NODE_SDKS.find((sdk) => sentryTraces(dependencies[sdk]));
+}
+
+/** A related package's tracing without what a Sentry SDK would instrument. */
+function withoutSentry(facts: TracingFacts): TracingFacts {
+  const sentry = new Set(SENTRY_NODE_SDKS.map((sdk) => `${sdk} 8+`));
+  const instrumented = Object.fromEntries(Object.entries(facts.instrumented).filter(([, what]) => !sentry.has(what)));
+  const kept: TracingFacts = { ...facts, instrumented };
+  if (kept.setup && sentry.has(`${kept.setup.what} 8+`)) delete kept.setup;
+  return kept;
 }
 
 /**
@@ -422,8 +444,9 @@ function tracingFacts(
         (disabled(optionsLiteral) || (name === 'HttpInstrumentation' && ignoresAllOutgoing(optionsLiteral)))
       )
         continue;
-      cover(instrumentation.covers, instrumentation.what);
-      if (optionsLiteral) ignore(facts, ignoredHostsOf(optionsLiteral), instrumentation.covers);
+      const covers = name === 'registerOTel' ? vercelOtelCovers(optionsLiteral) : instrumentation.covers;
+      cover(covers, instrumentation.what);
+      if (optionsLiteral) ignore(facts, ignoredHostsOf(optionsLiteral), covers);
     }
     // `axios.interceptors.request.use(inject)` on the default instance, wherever it is registered (a
     // shared SDK's set-up): every default-axios call of the process carries the context it injects.
@@ -557,6 +580,23 @@ const AUTO_PARTS: Record<string, Client[]> = {
 
 function ignore(facts: TracingFacts, hosts: string[], clients: Client[]): void {
   for (const host of hosts) facts.ignoredHosts.push({ host, clients });
+}
+
+/**
+ * What `registerOTel(…)` of `@vercel/otel` instruments itself: its `fetch` instrumentation by
+ * default; given an `instrumentations` list, only what the list names (`'fetch'`, `'auto'`); the
+ * instrumentation objects in the list (`new HttpInstrumentation()`) count where they are made.
+ */
+function vercelOtelCovers(options: ts.ObjectLiteralExpression | undefined): Client[] {
+  const defaults = INSTRUMENTATIONS.registerOTel.covers;
+  const property = options?.properties.find(
+    (p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && propertyKey(p.name) === 'instrumentations',
+  );
+  const list = property && skipOuter(property.initializer);
+  if (!list || !ts.isArrayLiteralExpression(list)) return defaults;
+  const named = list.elements.flatMap((e) => (ts.isStringLiteralLike(e) ? [e.text] : []));
+  if (named.includes('auto')) return defaults;
+  return named.includes('fetch') ? FETCH_BASED : [];
 }
 
 function objectProperty(literal: ts.ObjectLiteralExpression, key: string): ts.ObjectLiteralExpression | undefined {
@@ -835,9 +875,40 @@ function urlStart(expr: ts.Expression, project: ProjectIndex, depth: number): st
         ts.isPropertyDeclaration(m) && ts.isIdentifier(m.name) && m.name.text === e.name.text,
     );
     const readonly = field?.modifiers?.some((m) => m.kind === ts.SyntaxKind.ReadonlyKeyword);
-    return field?.initializer && readonly ? urlStart(field.initializer, project, depth + 1) : undefined;
+    if (field?.initializer) return readonly ? urlStart(field.initializer, project, depth + 1) : undefined;
+    // `this.endpoint = \`https://builder.io/api/v1/write/${model}\`` in the constructor: the host
+    // every assignment gives the field.
+    const starts: (string | undefined)[] = [];
+    if (cls)
+      forEachThisAssignment(cls, e.name.text, (value) => {
+        starts.push(urlStart(value, project, depth + 1));
+      });
+    return sameHost(starts);
+  }
+  // `cond ? 'https://sandbox.example.com/' : 'https://api.example.com/'`.
+  if (ts.isConditionalExpression(e))
+    return sameHost([urlStart(e.whenTrue, project, depth + 1), urlStart(e.whenFalse, project, depth + 1)], true);
+  // `new URL('transactions', this.getBaseUrl())`: what the project function returns.
+  if (ts.isCallExpression(e)) {
+    const fn = calledFunction(e.expression, project);
+    return fn
+      ? sameHost(
+          returnedValues(fn).map((r) => urlStart(r, project, depth + 1)),
+          true,
+        )
+      : undefined;
   }
   return undefined;
+}
+
+/**
+ * The URL start of several values where each is an absolute URL: with one host, or (`anyHost`, a
+ * choice between environments such as a sandbox and production) whatever hosts they name.
+ */
+function sameHost(starts: readonly (string | undefined)[], anyHost = false): string | undefined {
+  const hosts = new Set(starts.map(hostIn));
+  if (starts.length === 0 || hosts.has(undefined) || (!anyHost && hosts.size > 1)) return undefined;
+  return starts[0];
 }
 
 /** The last path segment of a health or readiness endpoint: `/health`, `/healthz`, `/readyz`, `/ping`. */
