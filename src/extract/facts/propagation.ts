@@ -209,9 +209,13 @@ export function tracingByPackage(
     );
     // A library that only asks for a tracer (`trace.getTracer`) starts nothing: it makes the processes
     // that load it traced no more than they already are, and they make it traced only by starting an SDK.
-    // `new NodeClient({ skipOpenTelemetrySetup: true })` in the app: Sentry reports its errors and
-    // instruments nothing in its processes, whatever a library beside it depends on.
-    const sentryOff = sentryIn(scope) !== undefined && sentryErrorsOnly(filesOf.get(scope.key) ?? []);
+    // `new NodeClient({ skipOpenTelemetrySetup: true })` in an application (a private package): Sentry
+    // reports its errors and instruments nothing in its processes, whatever a library beside it
+    // depends on. A published library's own text (Sentry's SDKs name the option) decides no process.
+    const sentryOff =
+      scope.manifest?.private === true &&
+      sentryIn(scope) !== undefined &&
+      sentryErrorsOnly(filesOf.get(scope.key) ?? []);
     const merged = mergeTracing([
       self,
       ...others.map(startedTracing).map((part) => (sentryOff ? withoutSentry(part) : part)),
