@@ -3,6 +3,7 @@ import type { Client, OutboundCall, TracingFacts } from '../../types.js';
 import { calledFunction, returnedValues } from '../syntax/functions.js';
 import { clientCall, httpClientNames, messagingClientsOf, moduleOf, type ClientCall } from '../libraries/clients.js';
 import { GrpcClients, usesGrpc, type GrpcCall } from '../libraries/grpc.js';
+import { nestjsTracingStart } from '../libraries/opentelemetry-nestjs.js';
 import { calleeName, type ProjectIndex } from '../syntax/project-index.js';
 import type { DeployedTracing } from '../syntax/module-resolver.js';
 import {
@@ -304,6 +305,7 @@ function valueImports(file: ts.SourceFile, project: ProjectIndex): Set<string> {
 
 /** A call that sets up tracing or an instrumentation (not one that only asks for a tracer). */
 function startsTracing(call: ts.CallExpression | ts.NewExpression, project: ProjectIndex): boolean {
+  if (ts.isCallExpression(call) && nestjsTracingStart(call)) return true;
   const name = calleeName(skipOuter(call.expression));
   if (name === 'use') return ts.isCallExpression(call) && injectingAxiosInterceptor(call, project);
   if (name !== undefined && OPENTRACING_SETUPS[name]) return openTracingModule(call, project) !== undefined;
@@ -384,7 +386,9 @@ function tracingFacts(
     for (const c of clients) facts.instrumented[c] ??= what;
   };
   for (const call of calls) {
-    const name = calleeName(skipOuter(call.expression));
+    // `Tracing.init(config)` of opentelemetry-nestjs: a NodeSDK, started by the library.
+    const nestjs = ts.isCallExpression(call) ? nestjsTracingStart(call) : undefined;
+    const name = nestjs ? 'NodeSDK' : calleeName(skipOuter(call.expression));
     if (!name) continue;
     const openTracing =
       OPENTRACING_SETUPS[name] || name === 'globalTracer' ? openTracingModule(call, project) : undefined;
@@ -400,8 +404,9 @@ function tracingFacts(
             loc,
             api: 'opentracing',
           }
-        : { what: name === 'getTracer' ? 'trace.getTracer' : name, loc };
+        : { what: nestjs ? 'Tracing.init' : name === 'getTracer' ? 'trace.getTracer' : name, loc };
     }
+    if (nestjs === 'auto') cover(AUTO, 'Tracing.init (opentelemetry-nestjs)');
     if (name === 'WebTracerProvider') facts.web = true;
     const instrumentation = INSTRUMENTATIONS[name];
     const options = call.arguments?.[0] && skipOuter(call.arguments[0]);
