@@ -26,7 +26,7 @@ import { carrierField } from './message-carrier.js';
 import { builtForBrowser, type PackageIndex, type PackageScope } from './workspace-packages.js';
 import { startsWith, tracingStarters } from './tracing-starters.js';
 import { hasDirective, runsInBrowser } from './browser-code.js';
-import { detachedDelay, ScheduledQueues, scheduledRun } from './scheduled-jobs.js';
+import { detachedDelay, detachedDelayOf, ScheduledQueues, scheduledRun } from './scheduled-jobs.js';
 import { QueueFeeds } from './queue-feeds.js';
 
 const HTTP_BASED: Client[] = ['http', 'https', 'axios', 'got', 'node-fetch', 'superagent', 'bent'];
@@ -773,7 +773,7 @@ export function outboundCalls(
       (client.client === 'bullmq' || client.client === 'bull') &&
       client.direction === 'send' &&
       ts.isCallExpression(call)
-        ? [{ call, scheduled: queues.scheduledOnly(call) }]
+        ? [{ call, scheduled: queues.scheduledOnly(call), delay: detachedDelayOf(call, evaluator) }]
         : [],
     ),
     evaluator,
@@ -805,17 +805,20 @@ export function outboundCalls(
     const evidence =
       bull && (scheduledOnly(call, queues) || unfed?.by === 'schedule')
         ? 'a repeatable job the application schedules itself (no request trace to carry)'
-        : unfed
-          ? `nothing in the project adds jobs to queue \`${unfed.queue}\` (no trace to restore)`
-          : delayed
-            ? `a job delayed by ${delayed}: it runs apart from the request that queued it`
-            : schedule
-              ? `runs on a schedule (${schedule}) and starts no span: no request trace to carry`
-              : found.direction === 'send'
-                ? (injected(call, project) ??
-                  (rpc &&
-                    (clientInjects(rpc, project) ?? (rpc.origin ? undefined : injectedAtBinding.get(serviceKey(rpc))))))
-                : extracted(found.handler, project);
+        : unfed?.by === 'delay'
+          ? `every job added to queue \`${unfed.queue}\` is delayed (${unfed.delay}): it runs apart from the request that queued it`
+          : unfed
+            ? `nothing in the project adds jobs to queue \`${unfed.queue}\` (no trace to restore)`
+            : delayed
+              ? `a job delayed by ${delayed}: it runs apart from the request that queued it`
+              : schedule
+                ? `runs on a schedule (${schedule}) and starts no span: no request trace to carry`
+                : found.direction === 'send'
+                  ? (injected(call, project) ??
+                    (rpc &&
+                      (clientInjects(rpc, project) ??
+                        (rpc.origin ? undefined : injectedAtBinding.get(serviceKey(rpc))))))
+                  : extracted(found.handler, project);
     if (evidence) outbound.evidence = evidence;
     out.push(outbound);
     onCall(call);

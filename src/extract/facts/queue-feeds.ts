@@ -20,17 +20,23 @@ import {
  * from elsewhere (another service's repository), so its consumers are not judged here either.
  */
 export class QueueFeeds {
-  /** Per queue name, how many producers schedule repeatable jobs and how many add others. */
-  private readonly fed = new Map<string, { scheduled: number; other: number }>();
+  /**
+   * Per queue name, how many producers schedule repeatable jobs, how many add jobs delayed past a
+   * request (the shortest delay), and how many add others.
+   */
+  private readonly fed = new Map<
+    string,
+    { scheduled: number; delayed?: { ms: number; text: string }; other: number }
+  >();
   private readonly complete: boolean;
 
   constructor(
-    producers: readonly { call: ts.CallExpression; scheduled: boolean }[],
+    producers: readonly { call: ts.CallExpression; scheduled: boolean; delay?: { ms: number; text: string } }[],
     private readonly evaluator: StaticEvaluator,
     private readonly project: ProjectIndex,
   ) {
     let named = true;
-    for (const { call, scheduled } of producers) {
+    for (const { call, scheduled, delay } of producers) {
       const callee = skipOuter(call.expression);
       const queue = ts.isPropertyAccessExpression(callee) ? this.queueOf(callee.expression) : undefined;
       if (queue === undefined) {
@@ -39,7 +45,9 @@ export class QueueFeeds {
       }
       const counts = this.fed.get(queue) ?? { scheduled: 0, other: 0 };
       if (scheduled) counts.scheduled++;
-      else counts.other++;
+      else if (delay) {
+        if (!counts.delayed || delay.ms < counts.delayed.ms) counts.delayed = delay;
+      } else counts.other++;
       this.fed.set(queue, counts);
     }
     this.complete = named && producers.length > 0;
@@ -52,12 +60,18 @@ export class QueueFeeds {
   unfed(
     consumer: ts.CallExpression | ts.NewExpression,
     handler: ts.Node | undefined,
-  ): { queue: string; by: 'nothing' | 'schedule' } | undefined {
+  ): { queue: string; by: 'nothing' | 'schedule' | 'delay'; delay?: string } | undefined {
     const queue = this.complete ? this.consumedQueue(consumer, handler) : undefined;
     if (queue === undefined) return undefined;
     const counts = this.fed.get(queue);
     if (!counts) return { queue, by: 'nothing' };
-    return counts.other === 0 ? { queue, by: 'schedule' } : undefined;
+    if (counts.other > 0) return undefined;
+    // Every job is one the application schedules, or one it delays past the request that adds it.
+    return counts.delayed && counts.scheduled === 0
+      ? { queue, by: 'delay', delay: counts.delayed.text }
+      : counts.delayed
+        ? { queue, by: 'delay', delay: `${counts.delayed.text}, or scheduled` }
+        : { queue, by: 'schedule' };
   }
 
   /** `new Worker(NAME, …)`, `@Processor(NAME)` / `@Processor({ name })`, Bull's `queue.process(…)`. */

@@ -120,6 +120,14 @@ export function detachedDelay(
   call: ts.CallExpression | ts.NewExpression,
   evaluator: StaticEvaluator,
 ): string | undefined {
+  return detachedDelayOf(call, evaluator)?.text;
+}
+
+/** `detachedDelay`, with the delay in milliseconds beside its text. */
+export function detachedDelayOf(
+  call: ts.CallExpression | ts.NewExpression,
+  evaluator: StaticEvaluator,
+): { ms: number; text: string } | undefined {
   if (!ts.isCallExpression(call) || propertyName(skipOuter(call.expression)) !== 'add') return undefined;
   const named = call.arguments[0] !== undefined && ts.isStringLiteralLike(skipOuter(call.arguments[0]));
   const optionsArgument = call.arguments[named || call.arguments.length > 2 ? 2 : 1];
@@ -132,7 +140,7 @@ export function detachedDelay(
   const ms = value?.k === 'num' ? value.v : undefined;
   if (ms === undefined || ms < DETACHED_DELAY_MS) return undefined;
   const hours = ms / DETACHED_DELAY_MS;
-  return hours >= 48 && hours % 24 === 0 ? `${hours / 24} days` : `${Number(hours.toFixed(1))} h`;
+  return { ms, text: hours >= 48 && hours % 24 === 0 ? `${hours / 24} days` : `${Number(hours.toFixed(1))} h` };
 }
 
 /** `PruneQueue.q`, `this.q` inside `class PruneQueue` (both `PruneQueue.q`), or a variable's name. */
