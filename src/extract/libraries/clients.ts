@@ -6,10 +6,10 @@ import { KAFKAJS_HANDLERS } from './kafkajs.js';
 import { NEST_CLIENT_METHODS, nestMicroserviceClient } from './nest-microservices.js';
 import {
   enclosingClassLike,
-  fieldHolders,
-  importedType,
   enclosingFunction,
+  fieldHolders,
   forEachThisAssignment,
+  importedType,
   lookup,
   propertyKey,
   requiredModule,
