@@ -26,7 +26,7 @@ import { carrierField } from './message-carrier.js';
 import { builtForBrowser, type PackageIndex, type PackageScope } from './workspace-packages.js';
 import { startsWith, tracingStarters } from './tracing-starters.js';
 import { hasDirective, runsInBrowser } from './browser-code.js';
-import { detachedDelay, detachedDelayOf, ScheduledQueues, scheduledRun } from './scheduled-jobs.js';
+import { detachedDelay, ScheduledQueues, scheduledRun } from './scheduled-jobs.js';
 import { QueueFeeds } from './queue-feeds.js';
 
 const HTTP_BASED: Client[] = ['http', 'https', 'axios', 'got', 'node-fetch', 'superagent', 'bent'];
@@ -215,7 +215,7 @@ export function tracingByPackage(
     // depends on. A published library's own text (Sentry's SDKs name the option) decides no process.
     const sentryOff =
       scope.manifest?.private === true &&
-      sentryIn(scope) !== undefined &&
+      sentryIn(scope.manifest?.dependencies ?? {}) !== undefined &&
       sentryErrorsOnly(filesOf.get(scope.key) ?? []);
     const merged = mergeTracing([
       self,
@@ -228,17 +228,24 @@ export function tracingByPackage(
 }
 
 /** The Sentry server SDK whose tracing a package's dependencies start (major 8 on), if any. */
-function sentryIn(scope: PackageScope): string | undefined {
-  const dependencies = scope.manifest?.dependencies ?? {};
+function sentryIn(dependencies: Readonly<Record<string, string>>): string | undefined {
   return SENTRY_NODE_SDKS.find((sdk) => sentryTraces(dependencies[sdk]));
 }
 
+/** What a Sentry SDK's coverage is named by in `TracingFacts.instrumented`. */
+function sentryCoverage(sdk: string): string {
+  return `${sdk} 8+`;
+}
+
+const SENTRY_COVERAGE = new Set(SENTRY_NODE_SDKS.map(sentryCoverage));
+
 /** A related package's tracing without what a Sentry SDK would instrument. */
 function withoutSentry(facts: TracingFacts): TracingFacts {
-  const sentry = new Set(SENTRY_NODE_SDKS.map((sdk) => `${sdk} 8+`));
-  const instrumented = Object.fromEntries(Object.entries(facts.instrumented).filter(([, what]) => !sentry.has(what)));
+  const instrumented = Object.fromEntries(
+    Object.entries(facts.instrumented).filter(([, what]) => !SENTRY_COVERAGE.has(what)),
+  );
   const kept: TracingFacts = { ...facts, instrumented };
-  if (kept.setup && sentry.has(`${kept.setup.what} 8+`)) delete kept.setup;
+  if (kept.setup && SENTRY_NODE_SDKS.includes(kept.setup.what)) delete kept.setup;
   return kept;
 }
 
@@ -531,10 +538,10 @@ function tracingFacts(
     facts.web = true;
     facts.webInstrumented = { fetch: FARO, ky: FARO, axios: FARO, superagent: FARO };
   }
-  const sentry = SENTRY_NODE_SDKS.find((sdk) => sentryTraces(manifests.dependencies[sdk]));
+  const sentry = sentryIn(manifests.dependencies);
   // `Sentry.init({ skipOpenTelemetrySetup: true })` or `({ tracesSampleRate: 0 })` captures errors only.
   if (sentry && !sentryErrorsOnly(files)) {
-    cover([...HTTP_BASED, ...FETCH_BASED], `${sentry} 8+`);
+    cover([...HTTP_BASED, ...FETCH_BASED], sentryCoverage(sentry));
     facts.setup ??= { what: sentry };
   }
   facts.ignoredHosts.sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
@@ -768,17 +775,14 @@ export function outboundCalls(
   const injectedAtBinding = grpc ? servicesBuiltInjecting(grpc, project) : new Map<string, string>();
   // Every `x.add(…)`: a queue's producers include calls whose receiver obslint cannot tie to BullMQ.
   const queues = new ScheduledQueues(calls.filter(ts.isCallExpression));
-  const feeds = new QueueFeeds(
-    clientCalls.flatMap(({ call, client }) =>
-      (client.client === 'bullmq' || client.client === 'bull') &&
-      client.direction === 'send' &&
-      ts.isCallExpression(call)
-        ? [{ call, scheduled: queues.scheduledOnly(call), delay: detachedDelayOf(call, evaluator) }]
-        : [],
-    ),
-    evaluator,
-    project,
+  const producers = clientCalls.flatMap(({ call, client }) =>
+    (client.client === 'bullmq' || client.client === 'bull') && client.direction === 'send' && ts.isCallExpression(call)
+      ? [{ call, scheduled: queues.scheduledOnly(call), delay: detachedDelay(call, evaluator) }]
+      : [],
   );
+  // Each producer's delay, read once: its queue's feeds and its own evidence both need it.
+  const delays = new Map<ts.Node, string | undefined>(producers.map(({ call, delay }) => [call, delay?.text]));
+  const feeds = new QueueFeeds(producers, evaluator, project);
   const out: OutboundCall[] = [];
   for (const { call, client: found, rpc } of clientCalls) {
     const file = call.getSourceFile();
@@ -800,7 +804,7 @@ export function outboundCalls(
       outbound.browser = true;
     const schedule = found.direction === 'send' ? scheduledRun(call) : undefined;
     const bull = found.client === 'bullmq' || found.client === 'bull';
-    const delayed = bull ? detachedDelay(call, evaluator) : undefined;
+    const delayed = bull ? delays.get(call) : undefined;
     const unfed = bull && found.direction === 'receive' ? feeds.unfed(call, found.handler) : undefined;
     const evidence =
       bull && (scheduledOnly(call, queues) || unfed?.by === 'schedule')

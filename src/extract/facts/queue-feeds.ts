@@ -67,11 +67,9 @@ export class QueueFeeds {
     if (!counts) return { queue, by: 'nothing' };
     if (counts.other > 0) return undefined;
     // Every job is one the application schedules, or one it delays past the request that adds it.
-    return counts.delayed && counts.scheduled === 0
-      ? { queue, by: 'delay', delay: counts.delayed.text }
-      : counts.delayed
-        ? { queue, by: 'delay', delay: `${counts.delayed.text}, or scheduled` }
-        : { queue, by: 'schedule' };
+    if (!counts.delayed) return { queue, by: 'schedule' };
+    const { text } = counts.delayed;
+    return { queue, by: 'delay', delay: counts.scheduled === 0 ? text : `${text}, or scheduled` };
   }
 
   /** `new Worker(NAME, …)`, `@Processor(NAME)` / `@Processor({ name })`, Bull's `queue.process(…)`. */

@@ -119,14 +119,6 @@ const DETACHED_DELAY_MS = 60 * 60 * 1000;
 export function detachedDelay(
   call: ts.CallExpression | ts.NewExpression,
   evaluator: StaticEvaluator,
-): string | undefined {
-  return detachedDelayOf(call, evaluator)?.text;
-}
-
-/** `detachedDelay`, with the delay in milliseconds beside its text. */
-export function detachedDelayOf(
-  call: ts.CallExpression | ts.NewExpression,
-  evaluator: StaticEvaluator,
 ): { ms: number; text: string } | undefined {
   if (!ts.isCallExpression(call) || propertyName(skipOuter(call.expression)) !== 'add') return undefined;
   const named = call.arguments[0] !== undefined && ts.isStringLiteralLike(skipOuter(call.arguments[0]));
