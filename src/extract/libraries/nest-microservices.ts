@@ -3,7 +3,7 @@ import type { Client } from '../../types.js';
 import { table } from '../../util/table.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
 import { fieldHolders, importedType, literalProperty, lookup, propertyKey, skipOuter } from '../syntax/scope.js';
-import { objectLiteralHeld, valueOfDeclaration } from '../syntax/functions.js';
+import { heldValue, objectLiteralHeld } from '../syntax/functions.js';
 import { forEachDescendant } from '../syntax/walk.js';
 
 /** The typed clients of `@nestjs/microservices` whose transport is a messaging client obslint knows. */
@@ -51,12 +51,7 @@ function injectionToken(receiver: ts.Expression, project: ProjectIndex): string 
  * object's member, through imports), else its text (the same imported symbol on both sides).
  */
 function tokenKey(token: ts.Expression, project: ProjectIndex): string {
-  let e = skipOuter(token);
-  for (let hops = 0; hops < 4 && ts.isIdentifier(e); hops++) {
-    const value = valueOfDeclaration(project.declarationOf(e));
-    if (!value) break;
-    e = skipOuter(value);
-  }
+  let e = heldValue(token, project) ?? skipOuter(token);
   if (ts.isPropertyAccessExpression(e)) {
     const holder = objectLiteralHeld(e.expression, project);
     const member = holder && literalProperty(holder, [e.name.text]);

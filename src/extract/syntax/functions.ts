@@ -238,6 +238,15 @@ export function valueOfDeclaration(decl: Declaration | undefined): ts.Expression
 
 /** The object literal an expression is, through constants, imports and default exports (a few hops). */
 export function objectLiteralHeld(expr: ts.Expression, project: ProjectIndex): ts.ObjectLiteralExpression | undefined {
+  const e = heldValue(expr, project);
+  return e && ts.isObjectLiteralExpression(e) ? e : undefined;
+}
+
+/**
+ * The value an expression holds, through constants, imports and default exports (a few hops); the
+ * expression itself when it names nothing; undefined where a name holds no value obslint can read.
+ */
+export function heldValue(expr: ts.Expression, project: ProjectIndex): ts.Expression | undefined {
   let e = skipOuter(expr);
   for (let hops = 0; hops < 4 && ts.isIdentifier(e); hops++) {
     let decl = project.declarationOf(e);
@@ -246,5 +255,5 @@ export function objectLiteralHeld(expr: ts.Expression, project: ProjectIndex): t
     if (!next) return undefined;
     e = skipOuter(next);
   }
-  return ts.isObjectLiteralExpression(e) ? e : undefined;
+  return e;
 }

@@ -631,8 +631,7 @@ function getterType(e: ts.PropertyAccessExpression, hops: number): ts.TypeNode |
   const getter = enclosingClassLike(e)?.members.find(
     (m): m is ts.GetAccessorDeclaration => ts.isGetAccessorDeclaration(m) && propertyKey(m.name) === e.name.text,
   );
-  if (!getter?.body) return getter?.type;
-  if (getter.type) return getter.type;
+  if (!getter?.body || getter.type) return getter?.type;
   let handed: ts.Expression | undefined;
   forEachDescendant(getter.body, (n) => {
     if (handed || (n !== getter.body && ts.isFunctionLike(n))) return false;
