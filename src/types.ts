@@ -344,6 +344,11 @@ export interface TracingFacts {
    * package chose to send no trace context with its HTTP calls.
    */
   outgoingOff?: { what: string; loc: Location };
+  /**
+   * Client → the switch that turns its instrumentation off on purpose (dd-trace's
+   * `tracer.use('amqplib', { enabled: false })`): the package chose to send no trace context with it.
+   */
+  pluginsOff?: Partial<Record<Client, { what: string; loc: Location }>>;
   /** Its spans go to the console (`ConsoleSpanExporter`) and nowhere else: tracing to debug one process. */
   consoleOnly?: { what: string; loc: Location };
 }

@@ -66,8 +66,13 @@ export default defineRule({
         '{{what}} starts work from a message without restoring its trace context{{more}}: no instrumentation exists for {{client}}; extract it from {{where}} with `propagation.extract(context.active(), {{carrier}})` and run the handler in that context',
       receive:
         '{{what}} starts work from a message without restoring its trace context ({{why}}){{more}}: register {{instrumentation}}, or `propagation.extract(context.active(), {{carrier}})` and run the handler in that context',
+      hop: '`{{client}}` messages in this file are sent without W3C trace context and consumed without restoring it ({{sent}}, {{consumed}}; {{why}}): register {{instrumentation}}, or inject it with `propagation.inject(context.active(), {{carrier}})` where they are sent and extract it with `propagation.extract(context.active(), {{carrier}})` where they are consumed',
+      hopManual:
+        '`{{client}}` messages in this file are sent without W3C trace context and consumed without restoring it ({{sent}}, {{consumed}}): no instrumentation exists for {{client}}; inject it into {{where}} with `propagation.inject(context.active(), {{carrier}})` where they are sent and extract it with `propagation.extract(context.active(), {{carrier}})` where they are consumed',
       outgoingOff:
         '{{package}} switches outbound HTTP tracing off in its tracing setup ({{switch}}, {{at}}), so its {{calls}} ({{clients}}; {{where}}) {{carry}} no W3C trace context, by that choice; where a call must continue the trace (to a service of your own), inject it there with `propagation.inject(context.active(), headers)`',
+      pluginOff:
+        '{{package}} switches {{switch}} off in its tracing setup ({{at}}), so its {{calls}} ({{clients}}; {{where}}) {{carry}} no W3C trace context, by that choice; where one must continue the trace, switch the plugin back on or inject the context there by hand (`propagation.inject`)',
       untraced:
         '{{package}} sets up no tracing yet, so its {{calls}} ({{clients}}; {{where}}) {{carry}} no W3C trace context and no trace breaks today; when it starts tracing, {{fix}}',
       untracedUsers:
@@ -110,6 +115,8 @@ export default defineRule({
     // A package whose setup switches outbound HTTP tracing off chose to send no context: one note
     // for the calls obslint cannot tell are to the project's own services.
     const optedOut = new Map<string, OutboundCall[]>();
+    // A package whose setup switches a client's instrumentation off (a dd-trace plugin) chose the same: one note per switch.
+    const pluginOff = new Map<string, OutboundCall[]>();
     // A package whose spans only go to the console: one note for its calls.
     const printed = new Map<string, OutboundCall[]>();
     for (const call of ctx.catalog.outbound) {
@@ -128,12 +135,23 @@ export default defineRule({
         call.direction === 'send' &&
         CARRIER[call.client] === REQUEST_HEADERS &&
         !knownOwn(call);
+      const switchedOff = tracing.setup && !tracing.consoleOnly ? tracing.pluginsOff?.[call.client] : undefined;
+      if (switchedOff) {
+        const key = `${call.package}\u0000${switchedOff.what}\u0000${switchedOff.loc.file}:${switchedOff.loc.line}`;
+        pluginOff.set(key, [...(pluginOff.get(key) ?? []), call]);
+        continue;
+      }
       const key =
         tracing.setup && !chose && !tracing.consoleOnly
-          ? // Calls in code nothing calls are a note of their own (see `unreachedIn`).
-            [call.loc.file, call.client, call.direction, call.service ?? '', ctx.unreachedIn(call.loc) ?? ''].join(
-              '\u0000',
-            )
+          ? // Calls in code nothing calls are a note of their own (see `unreachedIn`); a file's
+            // messages sent and consumed are one hop that carries no context: one finding.
+            [
+              call.loc.file,
+              call.client,
+              MESSAGING.has(call.client) ? '' : call.direction,
+              call.service ?? '',
+              ctx.unreachedIn(call.loc) ?? '',
+            ].join('\u0000')
           : call.package;
       const into = chose
         ? optedOut
@@ -203,6 +221,16 @@ export default defineRule({
         carry: carry(calls),
       });
     }
+    for (const calls of pluginOff.values()) {
+      const tracing = tracingOf(calls[0]);
+      const off = tracing.pluginsOff![calls[0].client]!;
+      summaryNote('pluginOff', `plugin-off:${calls[0].package}:${off.what}`, calls, {
+        package: packageOrProject(calls[0].package, tracing, ctx.catalog.tracing),
+        switch: off.what,
+        at: `${off.loc.file}:${off.loc.line}`,
+        carry: carry(calls),
+      });
+    }
     for (const [key, calls] of printed) {
       const tracing = ctx.catalog.tracing[key] ?? NO_TRACING;
       const printedBy = tracing.consoleOnly!;
@@ -213,7 +241,15 @@ export default defineRule({
         fix: fixFor(calls),
       });
     }
-    for (const [first, ...rest] of groups.values()) {
+    for (const group of groups.values()) {
+      const sent = group.filter((c) => c.direction === 'send');
+      const consumed = group.filter((c) => c.direction === 'receive');
+      const tracing = tracingOf(group[0]);
+      if (sent.length > 0 && consumed.length > 0 && tracing.setup!.api !== 'opentracing') {
+        reportHop(group[0], sent, consumed, tracing);
+        continue;
+      }
+      const [first, ...rest] = group;
       const call = first;
       const messaging = MESSAGING.has(call.client);
       const what =
@@ -255,6 +291,31 @@ export default defineRule({
         },
         loc: call.loc,
         cause: `${call.client}:${call.direction}${call.service ? `:${call.service}` : ''}`,
+      });
+    }
+
+    function reportHop(
+      first: OutboundCall,
+      sent: OutboundCall[],
+      consumed: OutboundCall[],
+      tracing: TracingFacts,
+    ): void {
+      const who = first.package === '.' ? 'the project' : packageName(first.package, tracing);
+      const lines = (calls: OutboundCall[], verb: string): string =>
+        `${verb} at line${calls.length === 1 ? '' : 's'} ${calls.map((c) => c.loc.line).join(', ')}`;
+      ctx.report({
+        messageId: INSTRUMENTATION_FOR[first.client] === undefined ? 'hopManual' : 'hop',
+        data: {
+          client: first.client,
+          sent: lines(sent, 'sent'),
+          consumed: lines(consumed, 'consumed'),
+          why: `${who} traces (${tracing.setup!.what}) but no instrumentation covers ${first.client}`,
+          instrumentation: shownInstrumentation(INSTRUMENTATION_FOR[first.client] ?? ''),
+          carrier: CARRIER[first.client].code,
+          where: CARRIER[first.client].where,
+        },
+        loc: first.loc,
+        cause: `${first.client}:hop`,
       });
     }
   },

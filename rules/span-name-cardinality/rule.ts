@@ -65,20 +65,33 @@ export default defineRule({
   check(ctx) {
     // Spans named from one helper's value (three spans naming themselves after `getPath(request)`)
     // are one place to fix, where the value enters: one finding there, the spans as related locations.
-    const entries = new Map<string, { report: Parameters<typeof ctx.report>[0]; spans: Location[] }>();
-    /** The first name built from a source at a place reports; the others are its related places. */
-    const add = (key: string, named: Location, report: () => Parameters<typeof ctx.report>[0]): void => {
+    const entries = new Map<
+      string,
+      { report: Parameters<typeof ctx.report>[0]; spans: Location[]; sources: Set<string> }
+    >();
+    /**
+     * The first name built at a place reports; the others are its related places. Sources that enter
+     * at one place (`request.path` or `request.url`, by the request's kind) are one name to fix there.
+     */
+    const add = (
+      key: string,
+      source: string,
+      named: Location,
+      report: () => Parameters<typeof ctx.report>[0],
+    ): void => {
       const entry = entries.get(key);
-      if (entry) entry.spans.push(named);
-      else entries.set(key, { spans: [named], report: report() });
+      if (entry) {
+        entry.spans.push(named);
+        entry.sources.add(source);
+      } else entries.set(key, { spans: [named], report: report(), sources: new Set([source]) });
     };
     for (const span of ctx.catalog.spans) {
       const what = WHAT[span.call];
       const perInstance = span.call === 'getTracer' || span.call === 'getMeter';
       for (const source of unboundedSources(span.bound)) {
         const loc = hazardLocation(span, source.flow);
-        const key = [span.call, placeOf(loc), source.origin ?? source.source].join('\u0000');
-        add(key, namedAt(span.loc, source.flow), () => ({
+        const key = [span.call, placeOf(loc)].join('\u0000');
+        add(key, source.origin ?? source.source, namedAt(span.loc, source.flow), () => ({
           messageId: perInstance ? 'instance' : 'span',
           data: {
             what,
@@ -115,8 +128,8 @@ export default defineRule({
         // Through a helper (`metric.putMetric(\`SOURCE_${header}\`)` reaching the helper's own call):
         // where the value enters the caller's code, not the helper's line every caller shares.
         const loc = def.via && source.flow[0] ? source.flow[0].loc : hazardLocation({ loc: named }, source.flow);
-        const key = ['metric', placeOf(loc), source.origin ?? source.source].join('\u0000');
-        add(key, namedAt(named, source.flow), () => ({
+        const key = ['metric', placeOf(loc)].join('\u0000');
+        add(key, source.origin ?? source.source, namedAt(named, source.flow), () => ({
           messageId: 'metric',
           data: {
             what: 'metric name',
@@ -131,17 +144,20 @@ export default defineRule({
         }));
       }
     }
-    for (const { report, spans } of entries.values()) {
+    for (const { report, spans, sources } of entries.values()) {
       const places = new Map(spans.map((loc) => [placeOf(loc), loc]));
+      // Quoted by the message: `a` or `b`.
+      const data = sources.size > 1 ? { ...report.data, source: [...sources].join('` or `') } : report.data;
       ctx.report(
         places.size > 1
           ? {
               ...report,
+              data,
               related: [...places.values()]
                 .sort(compareLocations)
                 .map((loc) => ({ loc, message: `${report.data!.what} built here` })),
             }
-          : report,
+          : { ...report, data },
       );
     }
   },

@@ -41,7 +41,7 @@ const METRIC_WORDS = new RegExp(
 );
 /** Outbound clients, messaging, tracing setup and propagation: what missing-trace-propagation reads. */
 const TRACE_WORDS =
-  /\bfetch\s*\(|axios|\bgot\b|undici|node-fetch|\bky\b|superagent|['"]bent['"]|https?\.(request|get)\s*\(|kafkajs|amqplib|client-sqs|@google-cloud\/pubsub|bullmq|['"](?:@nestjs\/)?bull['"]|['"]nats['"]|node-nats-streaming|@nestjs\/microservices|pg-boss|dd-trace|@sentry\/node|@vercel\/otel|@azure\/monitor-opentelemetry|propagation|traceparent|Instrumentation\b|NodeSDK|grpc|_pb['"]|\.pb['"]|@connectrpc|@bufbuild\/connect|jaeger-client|opentracing|newrelic|elastic-apm-node|skipOpenTelemetrySetup|opentelemetry-nestjs/;
+  /\bfetch\s*\(|axios|\bgot\b|undici|node-fetch|\bky\b|superagent|['"]bent['"]|https?\.(request|get)\s*\(|kafkajs|amqplib|amqp-connection-manager|client-sqs|@google-cloud\/pubsub|bullmq|['"](?:@nestjs\/)?bull['"]|['"]nats['"]|node-nats-streaming|@nestjs\/microservices|pg-boss|dd-trace|@sentry\/node|@vercel\/otel|@azure\/monitor-opentelemetry|propagation|traceparent|Instrumentation\b|NodeSDK|grpc|_pb['"]|\.pb['"]|@connectrpc|@bufbuild\/connect|jaeger-client|opentracing|newrelic|elastic-apm-node|skipOpenTelemetrySetup|opentelemetry-nestjs/;
 /** A tracing set-up: its importers (a Nest application's `tracing.ts` calling a library's `startTelemetry()`) start it. */
 const SETS_UP_TRACING =
   /NodeSDK|NodeTracerProvider|BasicTracerProvider|registerInstrumentations|auto-instrumentations-node|@sentry\/(?:node|nestjs|nextjs)|dd-trace|elastic-apm-node|newrelic|@vercel\/otel|@azure\/monitor-opentelemetry|opentelemetry-nestjs/;

@@ -1,9 +1,10 @@
 import { ts } from 'ts-morph';
-import type { Client, OutboundCall, TracingFacts } from '../../types.js';
+import type { Client, Location, OutboundCall, TracingFacts } from '../../types.js';
 import { calledFunction, returnedValues } from '../syntax/functions.js';
 import { clientCall, httpClientNames, messagingClientsOf, moduleOf, type ClientCall } from '../libraries/clients.js';
 import { GrpcClients, usesGrpc, type GrpcCall } from '../libraries/grpc.js';
 import { nestjsTracingStart } from '../libraries/opentelemetry-nestjs.js';
+import { ddTraceSetup } from '../libraries/dd-trace.js';
 import { calleeName, type ProjectIndex } from '../syntax/project-index.js';
 import type { DeployedTracing } from '../syntax/module-resolver.js';
 import {
@@ -361,6 +362,8 @@ function mergeTracing(parts: TracingFacts[]): TracingFacts {
   for (const part of parts) {
     merged.setup ??= part.setup;
     merged.outgoingOff ??= part.outgoingOff;
+    for (const [client, off] of Object.entries(part.pluginsOff ?? {}) as [Client, { what: string; loc: Location }][])
+      (merged.pluginsOff ??= {})[client] ??= off;
     if (part.web) merged.web = true;
     for (const [client, what] of Object.entries(part.instrumented) as [Client, string][])
       merged.instrumented[client] ??= what;
@@ -379,7 +382,7 @@ function mergeTracing(parts: TracingFacts[]): TracingFacts {
 /** Whether a package sets up tracing, and which clients its instrumentation covers. */
 function tracingFacts(
   calls: (ts.CallExpression | ts.NewExpression)[],
-  files: Iterable<ts.SourceFile>,
+  files: readonly ts.SourceFile[],
   project: ProjectIndex,
   manifests: ManifestFacts,
 ): TracingFacts {
@@ -391,6 +394,19 @@ function tracingFacts(
   let elsewhere = false;
   const cover = (clients: Client[], what: string): void => {
     for (const c of clients) facts.instrumented[c] ??= what;
+  };
+  // dd-trace instruments every client it has a plugin for, but those its set-up switches off.
+  let ddTrace: ReturnType<typeof ddTraceSetup> | undefined;
+  const coverDdTrace = (what: string, at?: ts.Node): void => {
+    ddTrace ??= ddTraceSetup(files, DD_TRACE);
+    const setupAt = ddTrace.init ?? at;
+    facts.setup ??= setupAt ? { what: 'dd-trace', loc: project.location(setupAt) } : { what: 'dd-trace' };
+    for (const [client, { what: plugin, call }] of ddTrace.off)
+      (facts.pluginsOff ??= {})[client] ??= { what: `dd-trace's ${plugin}`, loc: project.location(call) };
+    cover(
+      DD_TRACE.filter((client) => !ddTrace!.off.has(client)),
+      what,
+    );
   };
   for (const call of calls) {
     // `Tracing.init(config)` of opentelemetry-nestjs: a NodeSDK, started by the library.
@@ -484,13 +500,11 @@ function tracingFacts(
           ? statement.moduleSpecifier.text
           : undefined;
       if (module === 'dd-trace' || module === 'dd-trace/init') {
-        cover(DD_TRACE, 'dd-trace');
-        facts.setup ??= { what: 'dd-trace', loc: project.location(statement) };
+        coverDdTrace('dd-trace', statement);
       }
     }
     if (/require\(\s*['"]dd-trace(\/init)?['"]\s*\)/.test(file.text)) {
-      cover(DD_TRACE, 'dd-trace');
-      facts.setup ??= { what: 'dd-trace' };
+      coverDdTrace('dd-trace');
     }
     for (const agent of AGENTS) {
       if (!loadsAgent(file, agent.module)) continue;
@@ -505,8 +519,7 @@ function tracingFacts(
       facts.setup ??= { what: distribution.replace(/^@opentelemetry\//, '') };
     }
     if (/^dd-trace\/init/.test(module)) {
-      cover(DD_TRACE, `dd-trace/init (${from})`);
-      facts.setup ??= { what: 'dd-trace' };
+      coverDdTrace(`dd-trace/init (${from})`);
     }
     for (const agent of AGENTS) {
       if (!agent.module.test(module)) continue;

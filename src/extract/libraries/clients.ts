@@ -47,6 +47,8 @@ const MESSAGING_MODULES = table<Client>({
   kafkajs: 'kafkajs',
   amqplib: 'amqplib',
   'amqplib/callback_api': 'amqplib',
+  // Reconnecting channels over amqplib (`ChannelWrapper#publish`, `#sendToQueue`): amqplib's calls underneath.
+  'amqp-connection-manager': 'amqplib',
   '@aws-sdk/client-sqs': 'sqs',
   '@google-cloud/pubsub': 'pubsub',
   bullmq: 'bullmq',
@@ -323,6 +325,8 @@ function callTo(expr: ts.Expression, names: string[]): boolean {
 function isClientObject(client: Client, receiver: ts.Expression): boolean {
   const known = CLIENT_OBJECTS[client];
   if (!known) return false;
+  // `channels[i]`: one of a pool of channels, named by its pool.
+  if (ts.isElementAccessExpression(receiver)) receiver = skipOuter(receiver.expression);
   const name = ts.isIdentifier(receiver)
     ? receiver.text
     : ts.isPropertyAccessExpression(receiver)
