@@ -795,7 +795,12 @@ export function outboundCalls(
   );
   // Each producer's delay, read once: its queue's feeds and its own evidence both need it.
   const delays = new Map<ts.Node, string | undefined>(producers.map(({ call, delay }) => [call, delay?.text]));
-  const feeds = new QueueFeeds(producers, evaluator, project);
+  const consumers = clientCalls.flatMap(({ call, client }) =>
+    (client.client === 'bullmq' || client.client === 'bull') && client.direction === 'receive'
+      ? [{ call, handler: client.handler }]
+      : [],
+  );
+  const feeds = new QueueFeeds(producers, consumers, evaluator, project);
   const out: OutboundCall[] = [];
   for (const { call, client: found, rpc } of clientCalls) {
     const file = call.getSourceFile();
@@ -819,23 +824,29 @@ export function outboundCalls(
     const bull = found.client === 'bullmq' || found.client === 'bull';
     const delayed = bull ? delays.get(call) : undefined;
     const unfed = bull && found.direction === 'receive' ? feeds.unfed(call, found.handler) : undefined;
+    const selfFed =
+      bull && found.direction === 'send' && ts.isCallExpression(call) ? feeds.feedsOnlyItself(call) : undefined;
     const evidence =
       bull && (scheduledOnly(call, queues) || unfed?.by === 'schedule')
         ? 'a repeatable job the application schedules itself (no request trace to carry)'
-        : unfed?.by === 'delay'
-          ? `every job added to queue \`${unfed.queue}\` is delayed (${unfed.delay}): it runs apart from the request that queued it`
-          : unfed
-            ? `nothing in the project adds jobs to queue \`${unfed.queue}\` (no trace to restore)`
-            : delayed
-              ? `a job delayed by ${delayed}: it runs apart from the request that queued it`
-              : schedule
-                ? `runs on a schedule (${schedule}) and starts no span: no request trace to carry`
-                : found.direction === 'send'
-                  ? (injected(call, project) ??
-                    (rpc &&
-                      (clientInjects(rpc, project) ??
-                        (rpc.origin ? undefined : injectedAtBinding.get(serviceKey(rpc))))))
-                  : extracted(found.handler, project);
+        : unfed?.by === 'itself'
+          ? `only its own worker adds jobs to queue \`${unfed.queue}\` (no request trace to restore)`
+          : selfFed
+            ? `adds to queue \`${selfFed}\` from that queue's own worker, which nothing else feeds (no request trace to carry)`
+            : unfed?.by === 'delay'
+              ? `every job added to queue \`${unfed.queue}\` is delayed (${unfed.delay}): it runs apart from the request that queued it`
+              : unfed
+                ? `nothing in the project adds jobs to queue \`${unfed.queue}\` (no trace to restore)`
+                : delayed
+                  ? `a job delayed by ${delayed}: it runs apart from the request that queued it`
+                  : schedule
+                    ? `runs on a schedule (${schedule}) and starts no span: no request trace to carry`
+                    : found.direction === 'send'
+                      ? (injected(call, project) ??
+                        (rpc &&
+                          (clientInjects(rpc, project) ??
+                            (rpc.origin ? undefined : injectedAtBinding.get(serviceKey(rpc))))))
+                      : extracted(found.handler, project);
     if (evidence) outbound.evidence = evidence;
     out.push(outbound);
     onCall(call);

@@ -3,9 +3,13 @@ import type { StaticEvaluator } from '../flow/static-eval.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
 import { outermost } from '../syntax/builtin-calls.js';
 import { injectQueueDecorator } from '../libraries/clients.js';
+import { calledFunction } from '../syntax/functions.js';
 import {
   enclosingClassLike,
+  enclosingFunction,
+  encloses,
   forEachThisAssignment,
+  functionName,
   hasModifier,
   lookup,
   propertyKey,
@@ -26,15 +30,23 @@ export class QueueFeeds {
    */
   private readonly fed = new Map<
     string,
-    { scheduled: number; delayed?: { ms: number; text: string }; other: number }
+    { scheduled: number; delayed?: { ms: number; text: string }; itself: number; other: number }
   >();
   private readonly complete: boolean;
+  /** Producers that run only in their own queue's worker (re-queueing the next batch), by the queue they feed. */
+  private readonly selfFeeding = new Map<ts.CallExpression, string>();
 
   constructor(
     producers: readonly { call: ts.CallExpression; scheduled: boolean; delay?: { ms: number; text: string } }[],
+    consumers: readonly { call: ts.CallExpression | ts.NewExpression; handler: ts.Node | undefined }[],
     private readonly evaluator: StaticEvaluator,
     private readonly project: ProjectIndex,
   ) {
+    const handlers = new Map<string, ts.Node[]>();
+    for (const { call, handler } of consumers) {
+      const queue = handler && this.consumedQueue(call, handler);
+      if (queue !== undefined) handlers.set(queue, [...(handlers.get(queue) ?? []), handler!]);
+    }
     let named = true;
     for (const { call, scheduled, delay } of producers) {
       const callee = skipOuter(call.expression);
@@ -43,14 +55,43 @@ export class QueueFeeds {
         named = false;
         continue;
       }
-      const counts = this.fed.get(queue) ?? { scheduled: 0, other: 0 };
+      const counts = this.fed.get(queue) ?? { scheduled: 0, itself: 0, other: 0 };
       if (scheduled) counts.scheduled++;
       else if (delay) {
         if (!counts.delayed || delay.ms < counts.delayed.ms) counts.delayed = delay;
+      } else if (this.runsOnlyIn(call, handlers.get(queue) ?? [])) {
+        counts.itself++;
+        this.selfFeeding.set(call, queue);
       } else counts.other++;
       this.fed.set(queue, counts);
     }
     this.complete = named && producers.length > 0;
+  }
+
+  /**
+   * A producer inside its queue's own worker, or in a function only that worker calls (`addToQueue`
+   * re-queueing the next cursor): the job it adds carries on the worker's job, not a request.
+   */
+  private runsOnlyIn(call: ts.CallExpression, handlers: readonly ts.Node[]): boolean {
+    if (handlers.length === 0) return false;
+    const inHandler = (node: ts.Node): boolean => handlers.some((handler) => encloses(handler, node));
+    if (inHandler(call)) return true;
+    const fn = enclosingFunction(call);
+    const name = fn && functionName(fn);
+    if (!fn || !name) return false;
+    const callers = (this.project.callsByName.get(name) ?? []).filter(
+      (c) => ts.isCallExpression(c) && calledFunction(c.expression, this.project) === fn,
+    );
+    return callers.length > 0 && callers.every(inHandler);
+  }
+
+  /**
+   * The queue a producer feeds from that queue's own worker, when nothing else but schedules and
+   * delayed jobs feeds it: no request trace is behind any of its jobs, so none to carry on.
+   */
+  feedsOnlyItself(producer: ts.CallExpression): string | undefined {
+    const queue = this.selfFeeding.get(producer);
+    return queue !== undefined && this.complete && this.fed.get(queue)!.other === 0 ? queue : undefined;
   }
 
   /**
@@ -60,14 +101,15 @@ export class QueueFeeds {
   unfed(
     consumer: ts.CallExpression | ts.NewExpression,
     handler: ts.Node | undefined,
-  ): { queue: string; by: 'nothing' | 'schedule' | 'delay'; delay?: string } | undefined {
+  ): { queue: string; by: 'nothing' | 'schedule' | 'delay' | 'itself'; delay?: string } | undefined {
     const queue = this.complete ? this.consumedQueue(consumer, handler) : undefined;
     if (queue === undefined) return undefined;
     const counts = this.fed.get(queue);
     if (!counts) return { queue, by: 'nothing' };
     if (counts.other > 0) return undefined;
-    // Every job is one the application schedules, or one it delays past the request that adds it.
-    if (!counts.delayed) return { queue, by: 'schedule' };
+    // Every job is one the application schedules, one its own worker adds, or one it delays past the
+    // request that adds it.
+    if (!counts.delayed) return { queue, by: counts.scheduled > 0 ? 'schedule' : 'itself' };
     const { text } = counts.delayed;
     return { queue, by: 'delay', delay: counts.scheduled === 0 ? text : `${text}, or scheduled` };
   }
