@@ -39,6 +39,12 @@ function namedAt(span: Location, flow: readonly FlowStep[]): Location {
   return passed > 0 ? flow[passed - 1].loc : span;
 }
 
+/** Reasons once each, in order (`the raw URL` and `raw URL` are one). */
+function distinctReasons(reasons: string[]): string[] {
+  const seen = new Set<string>();
+  return reasons.filter((r) => !seen.has(r.replace(/^the /, '')) && seen.add(r.replace(/^the /, '')));
+}
+
 /** A template literal's text without its backticks, so the message can quote it. */
 function displayName(name: string): string {
   return name.startsWith('`') && name.endsWith('`') ? name.slice(1, -1) : name;
@@ -67,7 +73,7 @@ export default defineRule({
     // are one place to fix, where the value enters: one finding there, the spans as related locations.
     const entries = new Map<
       string,
-      { report: Parameters<typeof ctx.report>[0]; spans: Location[]; sources: Set<string> }
+      { report: Parameters<typeof ctx.report>[0]; spans: Location[]; sources: Map<string, string> }
     >();
     /**
      * The first name built at a place reports; the others are its related places. Sources that enter
@@ -75,15 +81,15 @@ export default defineRule({
      */
     const add = (
       key: string,
-      source: string,
+      source: { name: string; reason: string },
       named: Location,
       report: () => Parameters<typeof ctx.report>[0],
     ): void => {
       const entry = entries.get(key);
       if (entry) {
         entry.spans.push(named);
-        entry.sources.add(source);
-      } else entries.set(key, { spans: [named], report: report(), sources: new Set([source]) });
+        if (!entry.sources.has(source.name)) entry.sources.set(source.name, source.reason);
+      } else entries.set(key, { spans: [named], report: report(), sources: new Map([[source.name, source.reason]]) });
     };
     for (const span of ctx.catalog.spans) {
       const what = WHAT[span.call];
@@ -91,13 +97,14 @@ export default defineRule({
       for (const source of unboundedSources(span.bound)) {
         const loc = hazardLocation(span, source.flow);
         const key = [span.call, placeOf(loc)].join('\u0000');
-        add(key, source.origin ?? source.source, namedAt(span.loc, source.flow), () => ({
+        const reason = source.origin ? REASON[source.category] : source.reason;
+        add(key, { name: source.origin ?? source.source, reason }, namedAt(span.loc, source.flow), () => ({
           messageId: perInstance ? 'instance' : 'span',
           data: {
             what,
             name: displayName(span.name),
             source: source.origin ?? source.source,
-            reason: source.origin ? REASON[source.category] : source.reason,
+            reason,
             noun: span.call === 'getTracer' ? 'tracer' : 'meter',
           },
           loc,
@@ -129,13 +136,14 @@ export default defineRule({
         // where the value enters the caller's code, not the helper's line every caller shares.
         const loc = def.via && source.flow[0] ? source.flow[0].loc : hazardLocation({ loc: named }, source.flow);
         const key = ['metric', placeOf(loc)].join('\u0000');
-        add(key, source.origin ?? source.source, namedAt(named, source.flow), () => ({
+        const reason = source.origin ? REASON[source.category] : source.reason;
+        add(key, { name: source.origin ?? source.source, reason }, namedAt(named, source.flow), () => ({
           messageId: 'metric',
           data: {
             what: 'metric name',
             name: displayName(def.name),
             source: source.origin ?? source.source,
-            reason: source.origin ? REASON[source.category] : source.reason,
+            reason,
             word: labelWord(def),
           },
           loc,
@@ -146,8 +154,15 @@ export default defineRule({
     }
     for (const { report, spans, sources } of entries.values()) {
       const places = new Map(spans.map((loc) => [placeOf(loc), loc]));
-      // Quoted by the message: `a` or `b`.
-      const data = sources.size > 1 ? { ...report.data, source: [...sources].join('` or `') } : report.data;
+      // Quoted by the message: `a` or `b`; each reason once (the raw URL, request input).
+      const data =
+        sources.size > 1
+          ? {
+              ...report.data,
+              source: [...sources.keys()].join('` or `'),
+              reason: distinctReasons([...sources.values()]).join(' or '),
+            }
+          : report.data;
       ctx.report(
         places.size > 1
           ? {
