@@ -42,6 +42,19 @@ const METRIC_WORDS = new RegExp(
 /** Outbound clients, messaging, tracing setup and propagation: what missing-trace-propagation reads. */
 const TRACE_WORDS =
   /\bfetch\s*\(|axios|\bgot\b|undici|node-fetch|\bky\b|superagent|['"]bent['"]|https?\.(request|get)\s*\(|kafkajs|amqplib|amqp-connection-manager|client-sqs|@google-cloud\/pubsub|bullmq|['"](?:@nestjs\/)?bull['"]|['"]nats['"]|node-nats-streaming|@nestjs\/microservices|pg-boss|dd-trace|@sentry\/node|@vercel\/otel|@azure\/monitor-opentelemetry|propagation|traceparent|Instrumentation\b|NodeSDK|grpc|_pb['"]|\.pb['"]|@connectrpc|@bufbuild\/connect|jaeger-client|opentracing|newrelic|elastic-apm-node|skipOpenTelemetrySetup|opentelemetry-nestjs/;
+/**
+ * A module that exports its own way to start Sentry (`export const initializeSentry = (app) => {
+ * Sentry.init(…) }`): the services that call it trace, whatever their manifests name. A module that
+ * only calls `Sentry.init` (an application's `instrument.ts`) traces its own package, as its
+ * dependency on the SDK already says: not read for that.
+ */
+const SENTRY_INIT_WRAPPER =
+  /export\s+(?:default\s+)?(?:async\s+)?(?:function|const|let|class)\b[\s\S]*?Sentry\.init\s*\(/;
+
+function sentryInitWrapper(text: string): boolean {
+  return text.includes('Sentry.init') && SENTRY_INIT_WRAPPER.test(text);
+}
+
 /** A tracing set-up: its importers (a Nest application's `tracing.ts` calling a library's `startTelemetry()`) start it. */
 const SETS_UP_TRACING =
   /NodeSDK|NodeTracerProvider|BasicTracerProvider|registerInstrumentations|auto-instrumentations-node|@sentry\/(?:node|nestjs|nextjs)|dd-trace|elastic-apm-node|newrelic|@vercel\/otel|@azure\/monitor-opentelemetry|opentelemetry-nestjs/;
@@ -135,7 +148,7 @@ export interface SourceScan {
 export function scanSource(text: string): SourceScan {
   const words = METRIC_WORDS.test(text)
     ? 'metric'
-    : TRACE_WORDS.test(text)
+    : TRACE_WORDS.test(text) || sentryInitWrapper(text)
       ? 'trace'
       : ROUTE_WORDS.test(text)
         ? 'route'

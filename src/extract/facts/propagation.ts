@@ -313,13 +313,34 @@ function valueImports(file: ts.SourceFile, project: ProjectIndex): Set<string> {
 
 /** A call that sets up tracing or an instrumentation (not one that only asks for a tracer). */
 function startsTracing(call: ts.CallExpression | ts.NewExpression, project: ProjectIndex): boolean {
-  if (ts.isCallExpression(call) && nestjsTracingStart(call)) return true;
+  if (ts.isCallExpression(call) && (nestjsTracingStart(call) || sentryInit(call, project))) return true;
   const name = calleeName(skipOuter(call.expression));
   if (name === 'use') return ts.isCallExpression(call) && injectingAxiosInterceptor(call, project);
   if (name !== undefined && OPENTRACING_SETUPS[name]) return openTracingModule(call, project) !== undefined;
   return (
     name !== undefined && name !== 'getTracer' && (SETUP_RANK.includes(name) || INSTRUMENTATIONS[name] !== undefined)
   );
+}
+
+/**
+ * `Sentry.init(…)` of a Sentry server SDK (`import * as Sentry from '@sentry/nestjs'`, or `init`
+ * imported by name): what its package's dependency on the SDK traces starts there, in the
+ * processes that run it (`initializeSentry('backend')` of a shared library, called by a service
+ * whose own manifest names no SDK).
+ */
+function sentryInit(call: ts.CallExpression, project: ProjectIndex): boolean {
+  const callee = skipOuter(call.expression);
+  const id = ts.isIdentifier(callee)
+    ? callee.text === 'init'
+      ? callee
+      : undefined
+    : ts.isPropertyAccessExpression(callee) &&
+        callee.name.text === 'init' &&
+        ts.isIdentifier(skipOuter(callee.expression))
+      ? (skipOuter(callee.expression) as ts.Identifier)
+      : undefined;
+  const module = id && moduleOf(id, project);
+  return module !== undefined && SENTRY_NODE_SDKS.includes(module);
 }
 
 /** `jaeger-client` or `opentracing`, when the called function (or its namespace) is imported from one (`initTracer` is a common name). */
