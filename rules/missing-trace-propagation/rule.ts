@@ -278,7 +278,7 @@ export default defineRule({
           target: call.host ? `${call.service ? 'at' : 'to'} \`${call.host}\` ` : '',
           why: openTracing
             ? `${who} traces with ${setup.what} (OpenTracing), which instruments no client`
-            : `${who} traces (${setup.what}) but no instrumentation covers ${call.client}`,
+            : tracesBut(call, tracingOf(call)),
           more:
             rest.length > 0
               ? `; so do ${rest.length} more in this file (line${rest.length === 1 ? '' : 's'} ${rest.map((r) => r.loc.line).join(', ')})`
@@ -300,7 +300,6 @@ export default defineRule({
       consumed: OutboundCall[],
       tracing: TracingFacts,
     ): void {
-      const who = first.package === '.' ? 'the project' : packageName(first.package, tracing);
       const lines = (calls: OutboundCall[], verb: string): string =>
         `${verb} at line${calls.length === 1 ? '' : 's'} ${calls.map((c) => c.loc.line).join(', ')}`;
       ctx.report({
@@ -309,7 +308,7 @@ export default defineRule({
           client: first.client,
           sent: lines(sent, 'sent'),
           consumed: lines(consumed, 'consumed'),
-          why: `${who} traces (${tracing.setup!.what}) but no instrumentation covers ${first.client}`,
+          why: tracesBut(first, tracing),
           instrumentation: shownInstrumentation(INSTRUMENTATION_FOR[first.client] ?? ''),
           carrier: CARRIER[first.client].code,
           where: CARRIER[first.client].where,
@@ -322,6 +321,12 @@ export default defineRule({
 });
 
 const NO_TRACING: TracingFacts = { instrumented: {}, ignoredHosts: [] };
+
+/** `package \`api\` traces (NodeSDK) but no instrumentation covers kafkajs`. */
+function tracesBut(call: OutboundCall, tracing: TracingFacts): string {
+  const who = call.package === '.' ? 'the project' : packageName(call.package, tracing);
+  return `${who} traces (${tracing.setup!.what}) but no instrumentation covers ${call.client}`;
+}
 
 /**
  * The root package without a name of its own is the project, or, beside workspace packages of

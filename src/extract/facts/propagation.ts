@@ -329,30 +329,25 @@ function startsTracing(call: ts.CallExpression | ts.NewExpression, project: Proj
  * whose own manifest names no SDK).
  */
 function sentryInit(call: ts.CallExpression, project: ProjectIndex): boolean {
-  const callee = skipOuter(call.expression);
-  const id = ts.isIdentifier(callee)
-    ? callee.text === 'init'
-      ? callee
-      : undefined
-    : ts.isPropertyAccessExpression(callee) &&
-        callee.name.text === 'init' &&
-        ts.isIdentifier(skipOuter(callee.expression))
-      ? (skipOuter(callee.expression) as ts.Identifier)
-      : undefined;
-  const module = id && moduleOf(id, project);
+  const module = calleeName(skipOuter(call.expression)) === 'init' ? calleeModule(call, project) : undefined;
   return module !== undefined && SENTRY_NODE_SDKS.includes(module);
 }
 
 /** `jaeger-client` or `opentracing`, when the called function (or its namespace) is imported from one (`initTracer` is a common name). */
 function openTracingModule(call: ts.CallExpression | ts.NewExpression, project: ProjectIndex): string | undefined {
+  const module = calleeModule(call, project);
+  return module && OPENTRACING_MODULES.has(module) ? module : undefined;
+}
+
+/** The package a called function, or the namespace it is called on (`Sentry.init`), is imported from. */
+function calleeModule(call: ts.CallExpression | ts.NewExpression, project: ProjectIndex): string | undefined {
   const callee = skipOuter(call.expression);
   const id = ts.isIdentifier(callee)
     ? callee
     : ts.isPropertyAccessExpression(callee) && ts.isIdentifier(skipOuter(callee.expression))
       ? (skipOuter(callee.expression) as ts.Identifier)
       : undefined;
-  const module = id && moduleOf(id, project);
-  return module && OPENTRACING_MODULES.has(module) ? module : undefined;
+  return id && moduleOf(id, project);
 }
 
 /** A set-up that only asks for a tracer: it traces its own package, not the processes that load it. */

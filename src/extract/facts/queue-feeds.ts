@@ -26,11 +26,11 @@ import {
 export class QueueFeeds {
   /**
    * Per queue name, how many producers schedule repeatable jobs, how many add jobs delayed past a
-   * request (the shortest delay), and how many add others.
+   * request (the shortest delay), and how many add others (not counting its own worker's).
    */
   private readonly fed = new Map<
     string,
-    { scheduled: number; delayed?: { ms: number; text: string }; itself: number; other: number }
+    { scheduled: number; delayed?: { ms: number; text: string }; other: number }
   >();
   private readonly complete: boolean;
   /** Producers that run only in their own queue's worker (re-queueing the next batch), by the queue they feed. */
@@ -55,14 +55,12 @@ export class QueueFeeds {
         named = false;
         continue;
       }
-      const counts = this.fed.get(queue) ?? { scheduled: 0, itself: 0, other: 0 };
+      const counts = this.fed.get(queue) ?? { scheduled: 0, other: 0 };
       if (scheduled) counts.scheduled++;
       else if (delay) {
         if (!counts.delayed || delay.ms < counts.delayed.ms) counts.delayed = delay;
-      } else if (this.runsOnlyIn(call, handlers.get(queue) ?? [])) {
-        counts.itself++;
-        this.selfFeeding.set(call, queue);
-      } else counts.other++;
+      } else if (this.runsOnlyIn(call, handlers.get(queue) ?? [])) this.selfFeeding.set(call, queue);
+      else counts.other++;
       this.fed.set(queue, counts);
     }
     this.complete = named && producers.length > 0;
@@ -95,8 +93,9 @@ export class QueueFeeds {
   }
 
   /**
-   * Why a consumer has no trace to restore, by what feeds its queue: nothing in the project, or
-   * only repeatable jobs the application schedules itself.
+   * Why a consumer has no trace to restore, by what feeds its queue: nothing in the project, only
+   * repeatable jobs the application schedules itself, only jobs its own worker adds, or only jobs
+   * delayed past the request that adds them.
    */
   unfed(
     consumer: ts.CallExpression | ts.NewExpression,
