@@ -32,6 +32,12 @@ const HTTP_MODULES = table<Client>({
   https: 'https',
   'node:https': 'https',
 });
+/** The types an HTTP client package gives its instances, by package. */
+const HTTP_INSTANCE_TYPES: Partial<Record<string, ReadonlySet<string>>> = {
+  axios: new Set(['AxiosInstance', 'AxiosStatic', 'Axios']),
+  got: new Set(['Got']),
+  ky: new Set(['KyInstance']),
+};
 const VERB_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'head', 'options', 'request']);
 /** Calls on a client package that make a request, per package (`http.get`, `undici.request`…). */
 const REQUEST_METHODS: Partial<Record<Client, Set<string>>> = {
@@ -421,6 +427,9 @@ function clientOfReceiver(
   depth = 0,
 ): Client | undefined {
   if (depth > 4) return undefined;
+  // `this.httpClient` declared `AxiosInstance` (handed over by a DI container), a parameter `http: Got`.
+  const typed = importedType(receiver);
+  if (typed && HTTP_INSTANCE_TYPES[typed.module]?.has(typed.imported)) return HTTP_MODULES[typed.module];
   if (ts.isIdentifier(receiver)) {
     const module = clientNames.has(receiver.text) ? moduleOf(receiver, project) : undefined;
     if (module && HTTP_MODULES[module]) return HTTP_MODULES[module];
