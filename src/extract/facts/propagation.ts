@@ -39,7 +39,11 @@ const DD_TRACE: Client[] = [...AUTO, 'pubsub', 'connect'];
 /** APM agents started by loading them (`require('newrelic')`, `elastic-apm-node/start`), and what they instrument. */
 const AGENTS: { module: RegExp; what: string; covers: Client[] }[] = [
   { module: /^newrelic$/, what: 'newrelic', covers: [...HTTP_BASED, ...FETCH_BASED, 'grpc', 'amqplib'] },
-  { module: /^elastic-apm-node\/start$/, what: 'elastic-apm-node', covers: [...HTTP_BASED, ...FETCH_BASED] },
+  {
+    module: /^elastic-apm-node\/start(?:\.[cm]?js)?$/,
+    what: 'elastic-apm-node',
+    covers: [...HTTP_BASED, ...FETCH_BASED],
+  },
 ];
 /**
  * OpenTracing set-ups: a Jaeger tracer made and registered as the global tracer. They instrument no

@@ -398,7 +398,34 @@ function originOf(receiver: ts.Expression, project?: ProjectIndex, depth = 0): t
   }
   const field = owner?.members.find((m) => ts.isPropertyDeclaration(m) && m.name.getText() === e.name.text) as
     ts.PropertyDeclaration | undefined;
-  return field?.initializer ? originOf(field.initializer, project, depth + 1) : undefined;
+  if (field?.initializer) return originOf(field.initializer, project, depth + 1);
+  // `ctx.nc` of an application context object (`const ctx = { nc: await connect(…) }`), reached as
+  // that object or as a parameter typed `Context` where `type Context = typeof ctx`.
+  const context = !owner && ts.isIdentifier(e.expression) ? contextObject(e.expression, project) : undefined;
+  const member = context?.properties.find(
+    (p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && propertyKey(p.name) === e.name.text,
+  );
+  return member ? originOf(member.initializer, project, depth + 1) : undefined;
+}
+
+/** The object literal a variable holds, or the one a parameter's type is `typeof` (through imports). */
+function contextObject(id: ts.Identifier, project: ProjectIndex | undefined): ts.ObjectLiteralExpression | undefined {
+  let decl = lookup(id.text, id);
+  if (decl?.kind === 'import' && project) decl = project.followImport(decl);
+  if (decl?.kind !== 'variable' && decl?.kind !== 'parameter') return undefined;
+  if (decl.path.length > 0) return undefined;
+  const init = decl.kind === 'variable' && decl.node.initializer ? skipOuter(decl.node.initializer) : undefined;
+  if (init) return ts.isObjectLiteralExpression(init) ? init : undefined;
+  const type = decl.node.type;
+  if (!type || !ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName)) return undefined;
+  let alias = lookup(type.typeName.text, type.typeName);
+  if (alias?.kind === 'import' && project) alias = project.followImport(alias);
+  const query = alias?.kind === 'type' && ts.isTypeAliasDeclaration(alias.node) ? alias.node.type : undefined;
+  if (!query || !ts.isTypeQueryNode(query) || !ts.isIdentifier(query.exprName)) return undefined;
+  const held = lookup(query.exprName.text, query.exprName);
+  const value = held?.kind === 'variable' && held.path.length === 0 ? held.node.initializer : undefined;
+  const object = value && skipOuter(value);
+  return object && ts.isObjectLiteralExpression(object) ? object : undefined;
 }
 
 function consumerHandler(client: Client, call: ts.CallExpression): ts.Node | undefined {
