@@ -160,6 +160,8 @@ interface ManifestFacts {
   dependencies: Record<string, string>;
   /** What its deploy files start (a Dockerfile's preload, an operator's injected instrumentation). */
   deployed: DeployedTracing[];
+  /** The dependencies of the packages above it (a workspace root), which it resolves when it names none itself. */
+  inheritedDependencies: Record<string, string>;
 }
 
 /**
@@ -193,16 +195,22 @@ export function tracingByPackage(
         scripts: scope.manifest?.scripts ?? [],
         dependencies: scope.manifest?.dependencies ?? {},
         deployed: scope.manifest?.deployed ?? [],
+        inheritedDependencies: dependenciesAbove(scope, packages),
       }),
     );
   const setups = calls.filter((call) => startsTracing(call, project));
   const starters = tracingStarters(setups, project, packages, importers);
   const loadedSetups = setupsLoadedByImport(setups, importers, packages, project);
+  const importingPackages = packagesImporting(importers, packages);
   const out: Record<string, TracingFacts> = {};
   for (const scope of packages.all()) {
     if (describe && !describe.has(scope.key)) continue;
     const related = packages.related(scope);
     for (const loaded of loadedSetups.get(scope.key) ?? []) if (!related.includes(loaded)) related.push(loaded);
+    // A library the services import through a path alias, without declaring it, runs in their
+    // processes; a package with a set-up of its own (a test harness beside the SDK) runs in its own.
+    if (!own.get(scope.key)!.setup)
+      for (const user of importingPackages.get(scope) ?? []) if (!related.includes(user)) related.push(user);
     // A package whose set-up this one calls (through an alias, without depending on it) runs in its processes.
     for (const [owner, from] of starters)
       if (owner !== scope.key && from.has(scope.key)) {
@@ -237,6 +245,31 @@ function sentryIn(dependencies: Readonly<Record<string, string>>): string | unde
   return SENTRY_NODE_SDKS.find((sdk) => sentryTraces(dependencies[sdk]));
 }
 
+/** The Sentry server SDK a package's own `Sentry.init` call starts, installed (a tracing major) by a package above it. */
+function sentryStartedHere(
+  calls: readonly (ts.CallExpression | ts.NewExpression)[],
+  project: ProjectIndex,
+  inherited: Readonly<Record<string, string>>,
+): string | undefined {
+  for (const call of calls) {
+    if (!ts.isCallExpression(call) || !sentryInit(call, project)) continue;
+    const sdk = calleeModule(call, project)!;
+    if (sentryTraces(inherited[sdk])) return sdk;
+  }
+  return undefined;
+}
+
+/** The dependencies of the packages whose directories hold `scope`'s; the nearest one's range wins. */
+function dependenciesAbove(scope: PackageScope, packages: PackageIndex): Record<string, string> {
+  const dependencies: Record<string, string> = {};
+  const above = packages
+    .all()
+    .filter((s) => s !== scope && (s.key === '.' || scope.key.startsWith(`${s.key}/`)))
+    .sort((a, b) => a.key.length - b.key.length);
+  for (const s of above) Object.assign(dependencies, s.manifest?.dependencies);
+  return dependencies;
+}
+
 /** What a Sentry SDK's coverage is named by in `TracingFacts.instrumented`. */
 function sentryCoverage(sdk: string): string {
   return `${sdk} 8+`;
@@ -252,6 +285,25 @@ function withoutSentry(facts: TracingFacts): TracingFacts {
   const kept: TracingFacts = { ...facts, instrumented };
   if (kept.setup && SENTRY_NODE_SDKS.includes(kept.setup.what)) delete kept.setup;
   return kept;
+}
+
+/** Per package, the other packages whose files import its files (declared as dependencies or not). */
+function packagesImporting(
+  importers: ReadonlyMap<string, readonly string[]>,
+  packages: PackageIndex,
+): Map<PackageScope, PackageScope[]> {
+  const users = new Map<PackageScope, Set<PackageScope>>();
+  for (const [file, by] of importers) {
+    const owner = packages.of(file);
+    for (const importer of by) {
+      const user = packages.of(importer);
+      if (user === owner) continue;
+      let set = users.get(owner);
+      if (!set) users.set(owner, (set = new Set()));
+      set.add(user);
+    }
+  }
+  return new Map([...users].map(([owner, set]) => [owner, [...set].sort((a, b) => compareStrings(a.key, b.key))]));
 }
 
 /**
@@ -571,7 +623,9 @@ function tracingFacts(
     facts.web = true;
     facts.webInstrumented = { fetch: FARO, ky: FARO, axios: FARO, superagent: FARO };
   }
-  const sentry = sentryIn(manifests.dependencies);
+  // An application whose own manifest names no SDK but whose code starts one the repository's root
+  // installs (an Nx workspace's `apps/api/src/instrument.ts` calling `Sentry.init`).
+  const sentry = sentryIn(manifests.dependencies) ?? sentryStartedHere(calls, project, manifests.inheritedDependencies);
   // `Sentry.init({ skipOpenTelemetrySetup: true })` or `({ tracesSampleRate: 0 })` captures errors only.
   if (sentry && !sentryErrorsOnly(files)) {
     cover([...HTTP_BASED, ...FETCH_BASED], sentryCoverage(sentry));
