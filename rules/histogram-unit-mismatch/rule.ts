@@ -4,11 +4,18 @@ import type { MetricDef, Observation } from '../../src/types.js';
 function declaredUnit(def: MetricDef): 'seconds' | 'milliseconds' | undefined {
   // StatsD timings are milliseconds by convention, whatever their name; CloudWatch records each value with its unit.
   if (def.library === 'statsd' || def.library === 'cloudwatch') return undefined;
-  if (def.library === 'opentelemetry')
+  // An instrument's `unit` says; without one, its name does, as for Prometheus (exported by a
+  // Prometheus exporter, `http_request_duration_seconds` keeps its name).
+  if (def.library === 'opentelemetry' && def.unit !== undefined)
     return def.unit === 's' ? 'seconds' : def.unit === 'ms' ? 'milliseconds' : undefined;
-  if (/_seconds(_|$)/.test(def.name)) return 'seconds';
-  if (/_(milliseconds|ms)(_|$)/.test(def.name)) return 'milliseconds';
+  if (/[_.]seconds([_.]|$)/.test(def.name)) return 'seconds';
+  if (/[_.](milliseconds|ms)([_.]|$)/.test(def.name)) return 'milliseconds';
   return undefined;
+}
+
+/** How a metric says its unit, for messages: the instrument's `unit`, or its name. */
+function saidBy(def: MetricDef): string {
+  return def.unit !== undefined ? `unit \`${def.unit}\`` : 'by its name';
 }
 
 /**
@@ -47,9 +54,9 @@ export default defineRule({
       observed:
         '`{{metric}}`{{more}} is in {{declared}} but observes `{{expression}}` in {{actual}} ({{evidence}}): {{fix}}',
       recorded:
-        '`{{metric}}`{{more}} is in {{declared}} (unit `{{unit}}`) but records `{{expression}}` in {{actual}} ({{evidence}}): {{fix}}',
+        '`{{metric}}`{{more}} is in {{declared}} ({{said}}) but records `{{expression}}` in {{actual}} ({{evidence}}): {{fix}}',
       otelDefaultBuckets:
-        '`{{metric}}` is in seconds (unit `s`) but keeps the default boundaries (0 to 10,000, made for milliseconds): everything under 5 s lands in one bucket; set `advice.explicitBucketBoundaries` (e.g. [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10])',
+        '`{{metric}}` is in seconds ({{said}}) but keeps the default boundaries (0 to 10,000, made for milliseconds): everything under 5 s lands in one bucket; set `advice.explicitBucketBoundaries` (e.g. [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10])',
       buckets:
         '`{{metric}}` is in seconds but its buckets ({{buckets}}) look like milliseconds: every observation lands in the first buckets; divide the boundaries by 1000',
     },
@@ -89,7 +96,7 @@ export default defineRule({
           metric: def.name,
           more: others.length === 0 ? '' : ` (and ${others.map((o) => `\`${o.name}\``).join(', ')})`,
           declared,
-          unit: def.unit ?? '',
+          said: saidBy(def),
           actual: obs.unit,
           expression: obs.expression,
           evidence: obs.evidence,
@@ -112,7 +119,12 @@ export default defineRule({
       if (def.bucketsReason === 'OpenTelemetry default boundaries' && !ctx.estimate(def.id).rebucketedBy) {
         // 0 to 10,000 s resolves runs of seconds to hours well: no claim for them.
         if (longRunning(def)) continue;
-        ctx.report({ messageId: 'otelDefaultBuckets', data: { metric: def.name }, loc: def.loc, metric: def.name });
+        ctx.report({
+          messageId: 'otelDefaultBuckets',
+          data: { metric: def.name, said: saidBy(def) },
+          loc: def.loc,
+          metric: def.name,
+        });
         continue;
       }
       // Every value observed is known to be seconds (`searchMillis / 1000`, a prom-client timer): buckets
