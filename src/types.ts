@@ -315,6 +315,8 @@ export interface OutboundCall {
    * module, none of which traces (`import { policy } from '@acme/tools'` does not load its sync client).
    */
   loadedOnlyUntracedBy?: string[];
+  /** Its client object is made without the option that instruments it (`new PubSub(…)` without `enableOpenTelemetryTracing`): the option, and where the client is made. */
+  uninstrumented?: { what: string; loc: Location };
 }
 
 /**

@@ -121,7 +121,9 @@ export default defineRule({
     const printed = new Map<string, OutboundCall[]>();
     for (const call of ctx.catalog.outbound) {
       const tracing = tracingOf(call);
-      if (call.evidence || tracing.instrumented[call.client] || instrumented.has(call.client)) continue;
+      // A package's instrumentation covers a client, unless this call's client object is made without it.
+      const covered = (tracing.instrumented[call.client] && !call.uninstrumented) || instrumented.has(call.client);
+      if (call.evidence || covered) continue;
       if (call.browser && tracing.webInstrumented?.[call.client]) continue;
       if (ignored(call) || thirdParty(call) || call.probe || (call.browser && !tracing.web)) continue;
       // An OpenTracing tracer instruments no client: every call needs code of its own, so only a call
@@ -325,7 +327,10 @@ const NO_TRACING: TracingFacts = { instrumented: {}, ignoredHosts: [] };
 /** `package \`api\` traces (NodeSDK) but no instrumentation covers kafkajs`. */
 function tracesBut(call: OutboundCall, tracing: TracingFacts): string {
   const who = call.package === '.' ? 'the project' : packageName(call.package, tracing);
-  return `${who} traces (${tracing.setup!.what}) but no instrumentation covers ${call.client}`;
+  const bare = call.uninstrumented;
+  return bare && tracing.instrumented[call.client]
+    ? `${who} traces (${tracing.setup!.what}), but the client this call uses is made without ${bare.what} (${bare.loc.file}:${bare.loc.line})`
+    : `${who} traces (${tracing.setup!.what}) but no instrumentation covers ${call.client}`;
 }
 
 /**

@@ -1,7 +1,14 @@
 import { ts } from 'ts-morph';
 import type { Client, Location, OutboundCall, TracingFacts } from '../../types.js';
 import { calledFunction, returnedValues } from '../syntax/functions.js';
-import { clientCall, httpClientNames, messagingClientsOf, moduleOf, type ClientCall } from '../libraries/clients.js';
+import {
+  clientCall,
+  httpClientNames,
+  messagingClientsOf,
+  moduleOf,
+  pubsubClientWithoutTracing,
+  type ClientCall,
+} from '../libraries/clients.js';
 import { GrpcClients, usesGrpc, type GrpcCall } from '../libraries/grpc.js';
 import { nestjsTracingStart } from '../libraries/opentelemetry-nestjs.js';
 import { ddTraceSetup } from '../libraries/dd-trace.js';
@@ -889,6 +896,13 @@ export function outboundCalls(
       package: scope.key,
     };
     if (rpc) outbound.service = rpc.service;
+    const bare =
+      found.client === 'pubsub' && ts.isCallExpression(call) ? pubsubClientWithoutTracing(call, project) : undefined;
+    if (bare)
+      outbound.uninstrumented = {
+        what: '`enableOpenTelemetryTracing`',
+        loc: project.location(bare),
+      };
     const url = call.arguments?.[0];
     if (!rpc && found.direction === 'send' && url && readsOnly(call) && isProbe(url, project, 0)) outbound.probe = true;
     // A React Server Components `'use client'` module runs in the browser.

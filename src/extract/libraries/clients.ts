@@ -225,6 +225,54 @@ function pubsubListener(
 }
 
 /**
+ * The `new PubSub(…)` a Pub/Sub call's topic or subscription comes from, when it is made without
+ * `enableOpenTelemetryTracing` (no spread in its options that may hold it): the one client a
+ * package-wide instrumentation does not cover.
+ */
+export function pubsubClientWithoutTracing(
+  call: ts.CallExpression,
+  project: ProjectIndex,
+): ts.NewExpression | undefined {
+  const callee = skipOuter(call.expression);
+  let at: ts.Expression | undefined = ts.isPropertyAccessExpression(callee) ? callee.expression : undefined;
+  for (let depth = 0; at && depth < 4; depth++) {
+    const origin = originOf(at, project);
+    if (!origin) return undefined;
+    if (ts.isNewExpression(origin)) {
+      const made = ts.isIdentifier(origin.expression) && origin.expression.text === 'PubSub';
+      const options = origin.arguments?.[0];
+      return made && !(options && mayHold(options, 'enableOpenTelemetryTracing')) ? origin : undefined;
+    }
+    if (!ts.isCallExpression(origin)) return undefined;
+    // `pubsub.topic(name)`, `pubsub.subscription(name)`: on to the client.
+    const inner = skipOuter(origin.expression);
+    at =
+      ts.isPropertyAccessExpression(inner) && ['topic', 'subscription'].includes(inner.name.text)
+        ? inner.expression
+        : undefined;
+  }
+  return undefined;
+}
+
+/** Whether an options object may set `key`: a property of that name, or a spread obslint cannot read. */
+function mayHold(expr: ts.Expression, key: string, depth = 0): boolean {
+  const e = skipOuter(expr);
+  if (depth > 4) return true;
+  if (ts.isConditionalExpression(e)) return mayHold(e.whenTrue, key, depth + 1) || mayHold(e.whenFalse, key, depth + 1);
+  if (ts.isIdentifier(e)) {
+    const decl = lookup(e.text, e);
+    const init = decl?.kind === 'variable' && decl.path.length === 0 ? decl.node.initializer : undefined;
+    return init ? mayHold(init, key, depth + 1) : true;
+  }
+  if (!ts.isObjectLiteralExpression(e)) return true;
+  return e.properties.some((p) =>
+    ts.isSpreadAssignment(p)
+      ? mayHold(p.expression, key, depth + 1)
+      : p.name !== undefined && propertyKey(p.name) === key,
+  );
+}
+
+/**
  * The names a file binds to an HTTP client package or to a project module (which may re-export
  * one): `import axios from 'axios'`, `const got = require('got')`, `import { api } from './http'`.
  * Only such a name can be an HTTP client: most calls' names are not, and resolving each was the cost.
