@@ -77,7 +77,8 @@ interface Unit {
  * The test is the name: written in one parsed file (as an identifier, a property name or an
  * element access's string), and once in its text (comments and strings too), at its declaration;
  * for a function the module keeps to itself, one exported where every importer is in sight (see
- * `unusedExport`), or a method of a class other files use. Anything a framework, a library or a
+ * `unusedExport`), or a method of a class other files use, in a module whose importers are all in
+ * sight (a published package's class is called from outside). Anything a framework, a library or a
  * configuration file may call by name is left alone: exports of published packages, decorated
  * methods, hooks, overrides of a library's class.
  */
@@ -206,6 +207,8 @@ export class UnreachedCodeFinder {
     // (a file that only re-exports it, `export { X } from './x'`, hands it on without using it).
     if (!ts.isClassLike(cls) || !cls.name || (namings.get(cls.name.text)?.files ?? 0) < 2) return false;
     if (this.filesUsing(cls.name.text) < 2) return false;
+    // A published package's class is called from outside; an importer obslint did not parse may call it too.
+    if (!this.unusedExport(node.getSourceFile().fileName)) return false;
     for (const clause of cls.heritageClauses ?? [])
       for (const type of clause.types) {
         if (this.declaredInProject(type.expression)) continue;
