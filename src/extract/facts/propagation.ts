@@ -168,7 +168,7 @@ interface ManifestFacts {
   /** What its deploy files start (a Dockerfile's preload, an operator's injected instrumentation). */
   deployed: DeployedTracing[];
   /** The dependencies of the packages above it (a workspace root), which it resolves when it names none itself. */
-  inheritedDependencies: Record<string, string>;
+  inheritedDependencies: () => Record<string, string>;
 }
 
 /**
@@ -202,7 +202,7 @@ export function tracingByPackage(
         scripts: scope.manifest?.scripts ?? [],
         dependencies: scope.manifest?.dependencies ?? {},
         deployed: scope.manifest?.deployed ?? [],
-        inheritedDependencies: dependenciesAbove(scope, packages),
+        inheritedDependencies: () => dependenciesAbove(scope, packages),
       }),
     );
   const setups = calls.filter((call) => startsTracing(call, project));
@@ -256,12 +256,12 @@ function sentryIn(dependencies: Readonly<Record<string, string>>): string | unde
 function sentryStartedHere(
   calls: readonly (ts.CallExpression | ts.NewExpression)[],
   project: ProjectIndex,
-  inherited: Readonly<Record<string, string>>,
+  inherited: () => Readonly<Record<string, string>>,
 ): string | undefined {
   for (const call of calls) {
     if (!ts.isCallExpression(call) || !sentryInit(call, project)) continue;
     const sdk = calleeModule(call, project)!;
-    if (sentryTraces(inherited[sdk])) return sdk;
+    if (sentryTraces(inherited()[sdk])) return sdk;
   }
   return undefined;
 }
