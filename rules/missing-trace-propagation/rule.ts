@@ -57,7 +57,7 @@ export default defineRule({
     defaultSeverity: 'error',
     scope: 'project',
     messages: {
-      send: '{{what}} {{target}}does not carry W3C trace context ({{why}}){{more}}: register {{instrumentation}} in your tracing setup, or inject it with `propagation.inject(context.active(), {{carrier}})`',
+      send: '{{what}} {{target}}does not carry W3C trace context ({{why}}){{more}}: {{register}}, or inject it with `propagation.inject(context.active(), {{carrier}})`',
       sendManual:
         '{{what}} {{target}}does not carry W3C trace context{{more}}: no instrumentation exists for {{client}}; inject it into {{where}} with `propagation.inject(context.active(), {{carrier}})`',
       sendOpenTracing:
@@ -65,8 +65,8 @@ export default defineRule({
       receiveManual:
         '{{what}} starts work from a message without restoring its trace context{{more}}: no instrumentation exists for {{client}}; extract it from {{where}} with `propagation.extract(context.active(), {{carrier}})` and run the handler in that context',
       receive:
-        '{{what}} starts work from a message without restoring its trace context ({{why}}){{more}}: register {{instrumentation}}, or `propagation.extract(context.active(), {{carrier}})` and run the handler in that context',
-      hop: '`{{client}}` messages in this file are sent without W3C trace context and consumed without restoring it ({{sent}}, {{consumed}}; {{why}}): register {{instrumentation}}, or inject it with `propagation.inject(context.active(), {{carrier}})` where they are sent and extract it with `propagation.extract(context.active(), {{carrier}})` where they are consumed',
+        '{{what}} starts work from a message without restoring its trace context ({{why}}){{more}}: {{register}}, or `propagation.extract(context.active(), {{carrier}})` and run the handler in that context',
+      hop: '`{{client}}` messages in this file are sent without W3C trace context and consumed without restoring it ({{sent}}, {{consumed}}; {{why}}): {{register}}, or inject it with `propagation.inject(context.active(), {{carrier}})` where they are sent and extract it with `propagation.extract(context.active(), {{carrier}})` where they are consumed',
       hopManual:
         '`{{client}}` messages in this file are sent without W3C trace context and consumed without restoring it ({{sent}}, {{consumed}}): no instrumentation exists for {{client}}; inject it into {{where}} with `propagation.inject(context.active(), {{carrier}})` where they are sent and extract it with `propagation.extract(context.active(), {{carrier}})` where they are consumed',
       outgoingOff:
@@ -285,9 +285,7 @@ export default defineRule({
             rest.length > 0
               ? `; so do ${rest.length} more in this file (line${rest.length === 1 ? '' : 's'} ${rest.map((r) => r.loc.line).join(', ')})`
               : '',
-          instrumentation: shownInstrumentation(
-            (call.browser ? WEB_INSTRUMENTATION_FOR : INSTRUMENTATION_FOR)[call.client] ?? '',
-          ),
+          register: registerFix(call.client, call.browser === true),
           carrier: CARRIER[call.client].code,
           where: CARRIER[call.client].where,
         },
@@ -311,7 +309,7 @@ export default defineRule({
           sent: lines(sent, 'sent'),
           consumed: lines(consumed, 'consumed'),
           why: tracesBut(first, tracing),
-          instrumentation: shownInstrumentation(INSTRUMENTATION_FOR[first.client] ?? ''),
+          register: registerFix(first.client, false),
           carrier: CARRIER[first.client].code,
           where: CARRIER[first.client].where,
         },
@@ -375,6 +373,23 @@ function whereList(calls: OutboundCall[]): string {
 }
 
 /** A package in code quotes; an option (`BullMQ's \`telemetry\` option`) quotes its own code. */
+/**
+ * What to do about a client no instrumentation covers: register an instrumentation in the tracing
+ * setup, or, where the client instruments itself, set its option where each client is made.
+ */
+function registerFix(client: Client, browser: boolean): string {
+  const instrumentation = shownInstrumentation((browser ? WEB_INSTRUMENTATION_FOR : INSTRUMENTATION_FOR)[client] ?? '');
+  return client in MADE_WITH_OPTION
+    ? `set ${instrumentation} on ${MADE_WITH_OPTION[client]}`
+    : `register ${instrumentation} in your tracing setup`;
+}
+
+/** Clients whose tracing is an option of each object made (BullMQ's `telemetry`), where it is set. */
+const MADE_WITH_OPTION: Partial<Record<Client, string>> = {
+  bullmq: 'each `Queue` and `Worker`',
+  pubsub: 'each `new PubSub(…)`',
+};
+
 function shownInstrumentation(instrumentation: string): string {
   return instrumentation.startsWith('@') ? `\`${instrumentation}\`` : instrumentation;
 }
