@@ -253,7 +253,7 @@ export interface ViewFact {
 
 /** A span, tracer or meter name, and for started spans whether they are ended on every path. */
 export interface SpanFact {
-  call: 'startSpan' | 'startActiveSpan' | 'updateName' | 'getTracer' | 'getMeter';
+  call: 'startSpan' | 'startActiveSpan' | 'updateName' | 'setTag' | 'getTracer' | 'getMeter';
   /** Source text of the name expression. */
   name: string;
   bound: Bound;

@@ -13,6 +13,7 @@ const WHAT = {
   startSpan: 'span name',
   startActiveSpan: 'span name',
   updateName: 'span name',
+  setTag: 'resource name',
   getTracer: 'tracer name',
   getMeter: 'meter name',
 } as const;
@@ -59,6 +60,8 @@ export default defineRule({
     scope: 'file',
     messages: {
       span: '{{what}} `{{name}}` is built from `{{source}}` ({{reason}}, unbounded): use a fixed name (the operation or route template) and put the value in an attribute, `span.setAttribute(...)`',
+      resource:
+        '{{what}} `{{name}}` is built from `{{source}}` ({{reason}}, unbounded): Datadog groups spans by resource; use a fixed one (the operation or route template) and put the value in a tag of its own',
       instance:
         '{{what}} `{{name}}` is built from `{{source}}` ({{reason}}, unbounded): name it after the library or component, once; a new {{noun}} per value leaks memory and splits its telemetry',
       literal:
@@ -99,7 +102,7 @@ export default defineRule({
         const key = [span.call, placeOf(loc)].join('\u0000');
         const reason = source.origin ? REASON[source.category] : source.reason;
         add(key, { name: source.origin ?? source.source, reason }, namedAt(span.loc, source.flow), () => ({
-          messageId: perInstance ? 'instance' : 'span',
+          messageId: perInstance ? 'instance' : span.call === 'setTag' ? 'resource' : 'span',
           data: {
             what,
             name: displayName(span.name),

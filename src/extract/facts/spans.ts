@@ -6,7 +6,12 @@ import { text } from '../flow/sources.js';
 import { encloses, lookup, propertyName, skipOuter, type Declaration } from '../syntax/scope.js';
 import { forEachDescendant } from '../syntax/walk.js';
 
-const SPAN_NAMING_CALLS = new Set(['startSpan', 'startActiveSpan', 'updateName', 'getTracer', 'getMeter']);
+const SPAN_NAMING_CALLS = new Set(['startSpan', 'startActiveSpan', 'updateName', 'setTag', 'getTracer', 'getMeter']);
+/**
+ * The tag that names a span's resource in Datadog (dd-trace, OpenTracing on it): what Datadog groups
+ * and indexes spans by, as a span name elsewhere.
+ */
+const RESOURCE_NAME_TAG = 'resource.name';
 /** What an OpenTelemetry API, provider or SDK is called: `metrics`, `trace`, `meterProvider`, `otel`, `sdk`. */
 const TELEMETRY_RECEIVER = /metric|meter|trac|provider|otel|telemetry|sdk|api/i;
 /** OpenTelemetry spans end with `end()`; OpenTracing's and dd-trace's with `finish()`. */
@@ -15,7 +20,14 @@ const END_METHODS = new Set(['end', 'finish']);
 /** Calls that name a span, tracer or meter, and what they name it with. */
 export function isSpanCall(call: ts.CallExpression): boolean {
   const method = propertyName(skipOuter(call.expression));
+  if (method === 'setTag') return namesResource(call);
   return method !== undefined && SPAN_NAMING_CALLS.has(method) && call.arguments.length > 0;
+}
+
+/** `span.setTag('resource.name', value)`. */
+function namesResource(call: ts.CallExpression): boolean {
+  const [tag, value] = call.arguments;
+  return tag !== undefined && value !== undefined && ts.isStringLiteralLike(tag) && tag.text === RESOURCE_NAME_TAG;
 }
 
 export function spanFact(
@@ -34,10 +46,10 @@ export function spanFact(
   // Tracers name a span first (`startSpan(name, options)`: OpenTelemetry, OpenTracing, dd-trace); a
   // `startSpan({ operationName, … })` is a project's own tracer, which keeps and ends its spans itself.
   if (method === 'startSpan' && ts.isObjectLiteralExpression(skipOuter(call.arguments[0]))) return undefined;
-  if (method === 'updateName' && !/span/i.test(text(receiver))) return undefined;
+  if ((method === 'updateName' || method === 'setTag') && !/span/i.test(text(receiver))) return undefined;
   // `metrics.getMeter`, `tracerProvider.getTracer`: not a device's `D(vatAdmin).getMeter(meterID)`.
   if ((method === 'getMeter' || method === 'getTracer') && !TELEMETRY_RECEIVER.test(text(receiver))) return undefined;
-  const name = call.arguments[0];
+  const name = method === 'setTag' ? call.arguments[1] : call.arguments[0];
   const fact: SpanFact = {
     call: method,
     name: text(name),
