@@ -138,13 +138,9 @@ export default defineRule({
         CARRIER[call.client] === REQUEST_HEADERS &&
         !knownOwn(call);
       const switchedOff = tracing.setup && !tracing.consoleOnly ? tracing.pluginsOff?.[call.client] : undefined;
-      if (switchedOff) {
-        const key = `${call.package}\u0000${switchedOff.what}\u0000${switchedOff.loc.file}:${switchedOff.loc.line}`;
-        pluginOff.set(key, [...(pluginOff.get(key) ?? []), call]);
-        continue;
-      }
-      const key =
-        tracing.setup && !chose && !tracing.consoleOnly
+      const key = switchedOff
+        ? [call.package, switchedOff.what, `${switchedOff.loc.file}:${switchedOff.loc.line}`].join('\u0000')
+        : tracing.setup && !chose && !tracing.consoleOnly
           ? // Calls in code nothing calls are a note of their own (see `unreachedIn`); a file's
             // messages sent and consumed are one hop that carries no context: one finding.
             [
@@ -155,15 +151,17 @@ export default defineRule({
               ctx.unreachedIn(call.loc) ?? '',
             ].join('\u0000')
           : call.package;
-      const into = chose
-        ? optedOut
-        : tracing.setup && tracing.consoleOnly
-          ? printed
-          : tracing.setup
-            ? groups
-            : call.loadedOnlyUntracedBy
-              ? untracedUsers
-              : untraced;
+      const into = switchedOff
+        ? pluginOff
+        : chose
+          ? optedOut
+          : tracing.setup && tracing.consoleOnly
+            ? printed
+            : tracing.setup
+              ? groups
+              : call.loadedOnlyUntracedBy
+                ? untracedUsers
+                : untraced;
       const group = into.get(key);
       if (group) group.push(call);
       else into.set(key, [call]);

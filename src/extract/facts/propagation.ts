@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 import type { Client, Location, OutboundCall, TracingFacts } from '../../types.js';
-import { calledFunction, returnedValues } from '../syntax/functions.js';
+import { calledFunction, callsTo, returnedValues } from '../syntax/functions.js';
 import {
   clientCall,
   httpClientNames,
@@ -22,6 +22,7 @@ import {
   lookup,
   propertyKey,
   propertyName,
+  setTo,
   skipOuter,
 } from '../syntax/scope.js';
 import { groupBy } from '../../util/group.js';
@@ -259,9 +260,8 @@ function sentryStartedHere(
   inherited: () => Readonly<Record<string, string>>,
 ): string | undefined {
   for (const call of calls) {
-    if (!ts.isCallExpression(call) || !sentryInit(call, project)) continue;
-    const sdk = calleeModule(call, project)!;
-    if (sentryTraces(inherited()[sdk])) return sdk;
+    const sdk = ts.isCallExpression(call) ? sentryInit(call, project) : undefined;
+    if (sdk && sentryTraces(inherited()[sdk])) return sdk;
   }
   return undefined;
 }
@@ -376,7 +376,7 @@ function valueImports(file: ts.SourceFile, project: ProjectIndex): Set<string> {
 
 /** A call that sets up tracing or an instrumentation (not one that only asks for a tracer). */
 function startsTracing(call: ts.CallExpression | ts.NewExpression, project: ProjectIndex): boolean {
-  if (ts.isCallExpression(call) && (nestjsTracingStart(call) || sentryInit(call, project))) return true;
+  if (ts.isCallExpression(call) && (nestjsTracingStart(call) || sentryInit(call, project) !== undefined)) return true;
   const name = calleeName(skipOuter(call.expression));
   if (name === 'use') return ts.isCallExpression(call) && injectingAxiosInterceptor(call, project);
   if (name !== undefined && OPENTRACING_SETUPS[name]) return openTracingModule(call, project) !== undefined;
@@ -386,14 +386,14 @@ function startsTracing(call: ts.CallExpression | ts.NewExpression, project: Proj
 }
 
 /**
- * `Sentry.init(…)` of a Sentry server SDK (`import * as Sentry from '@sentry/nestjs'`, or `init`
- * imported by name): what its package's dependency on the SDK traces starts there, in the
+ * The SDK of a `Sentry.init(…)` call of a Sentry server SDK (`import * as Sentry from '@sentry/nestjs'`,
+ * or `init` imported by name): what its package's dependency on the SDK traces starts there, in the
  * processes that run it (`initializeSentry('backend')` of a shared library, called by a service
  * whose own manifest names no SDK).
  */
-function sentryInit(call: ts.CallExpression, project: ProjectIndex): boolean {
+function sentryInit(call: ts.CallExpression, project: ProjectIndex): string | undefined {
   const module = calleeName(skipOuter(call.expression)) === 'init' ? calleeModule(call, project) : undefined;
-  return module !== undefined && SENTRY_NODE_SDKS.includes(module);
+  return module !== undefined && SENTRY_NODE_SDKS.includes(module) ? module : undefined;
 }
 
 /** `jaeger-client` or `opentracing`, when the called function (or its namespace) is imported from one (`initTracer` is a common name). */
@@ -720,17 +720,6 @@ function objectProperty(literal: ts.ObjectLiteralExpression, key: string): ts.Ob
 
 function disabled(options: ts.ObjectLiteralExpression): boolean {
   return setTo(options, 'enabled', ts.SyntaxKind.FalseKeyword);
-}
-
-/** Whether the options literal sets `key` to the literal `true` or `false`. */
-function setTo(
-  options: ts.ObjectLiteralExpression,
-  key: string,
-  value: ts.SyntaxKind.TrueKeyword | ts.SyntaxKind.FalseKeyword,
-): boolean {
-  return options.properties.some(
-    (p) => ts.isPropertyAssignment(p) && propertyKey(p.name) === key && skipOuter(p.initializer).kind === value,
-  );
 }
 
 /** How the options switch outbound tracing off, for messages. */
@@ -1201,9 +1190,7 @@ function handlersPassedFor(id: ts.Identifier, project: ProjectIndex): ts.Express
   if (decl?.kind !== 'parameter' || decl.path.length !== 0) return undefined;
   const name = functionName(decl.fn);
   if (!name) return undefined;
-  return (project.callsByName.get(name) ?? [])
-    .filter((call) => calledFunction(call.expression, project) === decl.fn)
-    .flatMap((call) => call.arguments?.[decl.index] ?? []);
+  return callsTo(decl.fn, name, project).flatMap((call) => call.arguments?.[decl.index] ?? []);
 }
 
 /** W3C's header, and Jaeger's (what jaeger-client injects unless told to use W3C). */

@@ -3,7 +3,7 @@ import type { StaticEvaluator } from '../flow/static-eval.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
 import { outermost } from '../syntax/builtin-calls.js';
 import { injectQueueDecorator } from '../libraries/clients.js';
-import { calledFunction } from '../syntax/functions.js';
+import { callsTo } from '../syntax/functions.js';
 import {
   enclosingClassLike,
   enclosingFunction,
@@ -45,7 +45,10 @@ export class QueueFeeds {
     const handlers = new Map<string, ts.Node[]>();
     for (const { call, handler } of consumers) {
       const queue = handler && this.consumedQueue(call, handler);
-      if (queue !== undefined) handlers.set(queue, [...(handlers.get(queue) ?? []), handler!]);
+      if (queue === undefined) continue;
+      const list = handlers.get(queue);
+      if (list) list.push(handler!);
+      else handlers.set(queue, [handler!]);
     }
     let named = true;
     for (const { call, scheduled, delay } of producers) {
@@ -77,9 +80,7 @@ export class QueueFeeds {
     const fn = enclosingFunction(call);
     const name = fn && functionName(fn);
     if (!fn || !name) return false;
-    const callers = (this.project.callsByName.get(name) ?? []).filter(
-      (c) => ts.isCallExpression(c) && calledFunction(c.expression, this.project) === fn,
-    );
+    const callers = callsTo(fn, name, this.project).filter(ts.isCallExpression);
     return callers.length > 0 && callers.every(inHandler);
   }
 

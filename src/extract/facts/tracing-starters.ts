@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { toPosix } from '../../util/paths.js';
 import { ts } from 'ts-morph';
-import { calledFunction } from '../syntax/functions.js';
+import { callsTo } from '../syntax/functions.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
 import { enclosingFunction, lookup } from '../syntax/scope.js';
 import type { PackageIndex, PackageScope } from './workspace-packages.js';
@@ -70,8 +70,8 @@ function callingPackages(
   depth = 0,
 ): Set<string> | undefined {
   const named = project.callsByName.get(wrapper.name) ?? [];
-  let callers = named.filter(
-    (call) => ts.isCallExpression(call) && calledFunction(call.expression, project) === wrapper.fn,
+  let callers: (ts.CallExpression | ts.NewExpression)[] = callsTo(wrapper.fn, wrapper.name, project).filter(
+    ts.isCallExpression,
   );
   // A method whose class obslint cannot reach through the import (`…/build/tracing`, a built path):
   // the calls on an object made by `new` of a class of that name.

@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 import type { Client } from '../../types.js';
-import { lookup, propertyKey, requiredModule, skipOuter } from '../syntax/scope.js';
+import { lookup, requiredModule, setTo, skipOuter } from '../syntax/scope.js';
 import { forEachDescendant } from '../syntax/walk.js';
 
 const DD_TRACE_MODULES = new Set(['dd-trace', 'dd-trace/init']);
@@ -44,14 +44,19 @@ export function ddTraceSetup(files: Iterable<ts.SourceFile>, all: readonly Clien
       if (!ts.isPropertyAccessExpression(callee) || !isTracer(callee.expression)) return;
       const [first, second] = node.arguments.map(skipOuter);
       if (callee.name.text === 'init') init ??= node;
-      if (callee.name.text === 'init' && first && ts.isObjectLiteralExpression(first) && setToFalse(first, 'plugins'))
+      if (
+        callee.name.text === 'init' &&
+        first &&
+        ts.isObjectLiteralExpression(first) &&
+        setTo(first, 'plugins', ts.SyntaxKind.FalseKeyword)
+      )
         pluginsOff ??= node;
       if (callee.name.text !== 'use' || !first || !ts.isStringLiteralLike(first)) return;
       const clients = PLUGINS[first.text] ?? [];
       const switchedOff =
         second !== undefined &&
         (second.kind === ts.SyntaxKind.FalseKeyword ||
-          (ts.isObjectLiteralExpression(second) && setToFalse(second, 'enabled')));
+          (ts.isObjectLiteralExpression(second) && setTo(second, 'enabled', ts.SyntaxKind.FalseKeyword)));
       for (const client of clients)
         if (!switchedOff) on.add(client);
         else if (!off.has(client)) off.set(client, { what: `\`${first.text}\` plugin`, call: node });
@@ -88,13 +93,4 @@ function isTracer(expr: ts.Expression, depth = 0): boolean {
   return decl?.kind === 'variable' && decl.path.length === 0 && decl.node.initializer !== undefined
     ? isTracer(decl.node.initializer, depth + 1)
     : false;
-}
-
-function setToFalse(options: ts.ObjectLiteralExpression, key: string): boolean {
-  return options.properties.some(
-    (p) =>
-      ts.isPropertyAssignment(p) &&
-      propertyKey(p.name) === key &&
-      skipOuter(p.initializer).kind === ts.SyntaxKind.FalseKeyword,
-  );
 }

@@ -22,6 +22,15 @@ export function calledFunction(callee: ts.Expression, project: ProjectIndex): ts
   return undefined;
 }
 
+/** The project's calls of `fn` by its name (`f(…)`, an imported `f`, `new f(…)`): those whose callee is `fn`. */
+export function callsTo(
+  fn: ts.SignatureDeclaration,
+  name: string,
+  project: ProjectIndex,
+): (ts.CallExpression | ts.NewExpression)[] {
+  return (project.callsByName.get(name) ?? []).filter((call) => calledFunction(call.expression, project) === fn);
+}
+
 /**
  * `this.getLabels()`: the method of the class around the call, or of a class it extends. (A subclass
  * may override it: the class the code is written in speaks for the instance, as TypeScript reads it.)

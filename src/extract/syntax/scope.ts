@@ -428,6 +428,17 @@ export function propertyKey(name: ts.PropertyName): string | undefined {
   return undefined;
 }
 
+/** Whether an options literal sets `key` to the literal `true` or `false`. */
+export function setTo(
+  options: ts.ObjectLiteralExpression,
+  key: string,
+  value: ts.SyntaxKind.TrueKeyword | ts.SyntaxKind.FalseKeyword,
+): boolean {
+  return options.properties.some(
+    (p) => ts.isPropertyAssignment(p) && propertyKey(p.name) === key && skipOuter(p.initializer).kind === value,
+  );
+}
+
 /** The expression at `path` inside object literals (`{ value: { version } }`, ['value']), if written there. */
 export function literalProperty(expr: ts.Expression, path: readonly string[]): ts.Expression | undefined {
   let e = expr;
