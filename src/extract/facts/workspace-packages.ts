@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { compareStrings, displayPath } from '../../util/paths.js';
 import type { WorkspacePackage } from '../syntax/module-resolver.js';
 
@@ -40,7 +41,7 @@ export class PackageIndex {
   private readonly scopes: (PackageScope & { manifest: WorkspacePackage })[];
   private readonly byName = new Map<string, PackageScope>();
   private readonly rootScope: PackageScope;
-  private readonly byFile = new Map<string, PackageScope>();
+  private readonly byDirectory = new Map<string, PackageScope>();
   private readonly byKey = new Map<string, PackageScope>();
 
   constructor(
@@ -67,7 +68,9 @@ export class PackageIndex {
 
   /** The package a file (absolute path) belongs to. */
   of(fileName: string): PackageScope {
-    let scope = this.byFile.get(fileName);
+    // Files of one directory share their package: asked per directory (12,000 files, 1,900 directories).
+    const directory = dirname(fileName);
+    let scope = this.byDirectory.get(directory);
     if (!scope) {
       // The nearest directory above the file that holds a package (356 packages, 12,000 files: looking
       // up each directory is cheaper than trying every package).
@@ -75,7 +78,7 @@ export class PackageIndex {
       for (let cut = key.lastIndexOf('/'); cut > 0 && !scope; cut = key.lastIndexOf('/', cut - 1))
         scope = this.byKey.get(key.slice(0, cut));
       scope ??= this.byKey.get('.') ?? this.rootScope;
-      this.byFile.set(fileName, scope);
+      this.byDirectory.set(directory, scope);
     }
     return scope;
   }

@@ -97,10 +97,54 @@ function declaringStatement(scope: ts.Node, statements: readonly ts.Statement[],
   let byName = declaringStatements.get(scope);
   if (!byName) declaringStatements.set(scope, (byName = new Map<string, number | undefined>()));
   if (byName.has(name)) return byName.get(name);
-  const index = statements.findIndex((statement) => declaredByStatement(statement, name) !== undefined);
-  const at = index < 0 ? undefined : index;
+  // Only the statements that name it can declare it: each scope's statements are read for names once.
+  let named = namingStatements.get(scope);
+  if (!named) namingStatements.set(scope, (named = statementsByName(statements)));
+  const at = named.get(name)?.find((index) => declaredByStatement(statements[index], name) !== undefined);
   byName.set(name, at);
   return at;
+}
+
+const namingStatements = new WeakMap<ts.Node, Map<string, number[]>>();
+
+/**
+ * For each name a statement may declare (every identifier `declaredByStatement` may answer for), the
+ * indexes of the statements naming it, in order: more than it declares, never less.
+ */
+function statementsByName(statements: readonly ts.Statement[]): Map<string, number[]> {
+  const byName = new Map<string, number[]>();
+  const add = (id: ts.Identifier | undefined, index: number): void => {
+    if (!id) return;
+    const list = byName.get(id.text);
+    if (!list) byName.set(id.text, [index]);
+    else if (list[list.length - 1] !== index) list.push(index);
+  };
+  const addBinding = (binding: ts.BindingName, index: number): void => {
+    if (ts.isIdentifier(binding)) add(binding, index);
+    else
+      for (const element of binding.elements)
+        if (!ts.isOmittedExpression(element)) addBinding(element.name, index);
+  };
+  statements.forEach((statement, index) => {
+    if (ts.isVariableStatement(statement))
+      for (const decl of statement.declarationList.declarations) addBinding(decl.name, index);
+    else if (
+      ts.isFunctionDeclaration(statement) ||
+      ts.isClassDeclaration(statement) ||
+      ts.isEnumDeclaration(statement) ||
+      ts.isTypeAliasDeclaration(statement) ||
+      ts.isInterfaceDeclaration(statement) ||
+      ts.isImportEqualsDeclaration(statement)
+    )
+      add(statement.name, index);
+    else if (ts.isImportDeclaration(statement) && statement.importClause) {
+      const { name, namedBindings } = statement.importClause;
+      add(name, index);
+      if (namedBindings && ts.isNamespaceImport(namedBindings)) add(namedBindings.name, index);
+      else if (namedBindings) for (const element of namedBindings.elements) add(element.name, index);
+    }
+  });
+  return byName;
 }
 
 function statementsOf(scope: ts.Node): readonly ts.Statement[] | undefined {
@@ -175,11 +219,9 @@ function inVariableList(list: ts.VariableDeclarationList, name: string): Declara
 export function requiredModule(expr: ts.Expression | undefined): string | undefined {
   if (!expr) return undefined;
   const inner = skipOuter(expr);
-  if (ts.isCallExpression(inner) && isRequire(inner.expression)) {
-    const arg = inner.arguments[0];
-    if (arg && ts.isStringLiteralLike(arg)) return arg.text;
-  }
-  return undefined;
+  if (!ts.isCallExpression(inner)) return undefined;
+  const arg = inner.arguments[0];
+  return arg && ts.isStringLiteralLike(arg) && isRequire(inner.expression) ? arg.text : undefined;
 }
 
 /**
@@ -189,12 +231,21 @@ export function requiredModule(expr: ts.Expression | undefined): string | undefi
 function isRequire(callee: ts.Expression): boolean {
   if (!ts.isIdentifier(callee)) return false;
   if (callee.text === 'require') return true;
-  if (!callee.getSourceFile().text.includes('createRequire')) return false;
+  if (!makesRequire(callee.getSourceFile())) return false;
   const decl = lookup(callee.text, callee);
   const init = decl?.kind === 'variable' && decl.isConst && decl.path.length === 0 ? decl.node.initializer : undefined;
   const made = init && skipOuter(init);
   return made !== undefined && ts.isCallExpression(made) && /(?:^|\.)createRequire$/.test(made.expression.getText());
 }
+
+/** Whether a file names `createRequire` at all: asked for every call of a function by name, read once per file. */
+function makesRequire(file: ts.SourceFile): boolean {
+  let found = namesCreateRequire.get(file);
+  if (found === undefined) namesCreateRequire.set(file, (found = file.text.includes('createRequire')));
+  return found;
+}
+
+const namesCreateRequire = new WeakMap<ts.SourceFile, boolean>();
 
 /**
  * A path segment for the rest of an object pattern (`const { ttlMs, ...options } = config`): the

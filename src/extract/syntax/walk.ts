@@ -6,14 +6,20 @@ import { ts } from 'ts-morph';
  */
 export function forEachDescendant(root: ts.Node, visit: (node: ts.Node) => unknown): void {
   const stack: ts.Node[] = [root];
-  const children: ts.Node[] = [];
+  // One callback for the whole walk: a closure per node was most of the walk's own time.
+  const push = (child: ts.Node): void => {
+    stack.push(child);
+  };
   while (stack.length > 0) {
     const node = stack.pop()!;
     if (visit(node) === false) continue;
-    children.length = 0;
-    ts.forEachChild(node, (child) => {
-      children.push(child);
-    });
-    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+    // The children go on the stack as found, then are turned around in place, so the first is popped first.
+    let low = stack.length;
+    ts.forEachChild(node, push);
+    for (let high = stack.length - 1; low < high; low++, high--) {
+      const first = stack[low];
+      stack[low] = stack[high];
+      stack[high] = first;
+    }
   }
 }
