@@ -151,19 +151,14 @@ export function clientCall(
   if (madeByBent(callee, project)) return { client: 'bent', direction: 'send' };
   if (ts.isIdentifier(callee) && ts.isDecorator(call.parent)) return nestQueueProcessor(callee, call.parent.parent);
   if (ts.isIdentifier(callee)) {
-    if (callee.text === 'fetch' && !lookup('fetch', callee)) return { client: 'fetch', direction: 'send' };
-    if (!clientNames.has(callee.text)) return undefined;
-    const module = moduleOf(callee, project);
-    const client = module ? HTTP_MODULES[module] : undefined;
-    if (!client) return undefined;
-    const imported = importedName(callee);
-    if (REQUEST_METHODS[client])
-      return REQUEST_METHODS[client].has(imported ?? '') ? { client, direction: 'send' } : undefined;
-    return { client, direction: 'send' };
+    const client = httpFunction(callee, project, clientNames);
+    return client ? { client, direction: 'send' } : undefined;
   }
   if (!ts.isPropertyAccessExpression(callee)) return undefined;
   const method = callee.name.text;
   const receiver = skipOuter(callee.expression);
+  const held = heldHttpFunction(callee, project, clientNames);
+  if (held) return { client: held, direction: 'send' };
   const viaPackage = clientNames.size > 0 ? clientOfReceiver(receiver, project, clientNames) : undefined;
   if (viaPackage) {
     const allowed = REQUEST_METHODS[viaPackage] ?? VERB_METHODS;
@@ -191,6 +186,64 @@ export function clientCall(
       : { client, direction: 'receive', handler: consumerHandler(client, call) };
   }
   return pubsubListener(call, method, messaging);
+}
+
+/** The HTTP client an identifier names as a function: the global `fetch`, or one imported from a client package. */
+function httpFunction(id: ts.Identifier, project: ProjectIndex, clientNames: ReadonlySet<string>): Client | undefined {
+  if (id.text === 'fetch' && !lookup('fetch', id)) return 'fetch';
+  if (!clientNames.has(id.text)) return undefined;
+  const module = moduleOf(id, project);
+  const client = module ? HTTP_MODULES[module] : undefined;
+  if (!client) return undefined;
+  return !REQUEST_METHODS[client] || REQUEST_METHODS[client].has(importedName(id) ?? '') ? client : undefined;
+}
+
+/**
+ * An HTTP function a class holds, injectable for tests: `this.fetch(…)` after `this.fetch = fetch`,
+ * `this.deps.fetch(…)` after `this.deps = { fetch, ...deps }` (a field's initializer, an assignment in
+ * the class, or a constructor parameter's default). What the class holds by default is what runs.
+ */
+function heldHttpFunction(
+  callee: ts.PropertyAccessExpression,
+  project: ProjectIndex,
+  clientNames: ReadonlySet<string>,
+): Client | undefined {
+  const receiver = skipOuter(callee.expression);
+  const holder =
+    receiver.kind === ts.SyntaxKind.ThisKeyword
+      ? callee
+      : ts.isPropertyAccessExpression(receiver) && receiver.expression.kind === ts.SyntaxKind.ThisKeyword
+        ? receiver
+        : undefined;
+  const cls = holder && enclosingClassLike(holder);
+  if (!cls) return undefined;
+  let found: Client | undefined;
+  const held = (value: ts.Expression): boolean => {
+    let e = skipOuter(value);
+    if (holder !== callee) {
+      if (!ts.isObjectLiteralExpression(e)) return false;
+      const property = e.properties.find(
+        (p): p is ts.PropertyAssignment | ts.ShorthandPropertyAssignment =>
+          (ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p)) &&
+          propertyKey(p.name) === callee.name.text,
+      );
+      if (!property) return false;
+      e = ts.isPropertyAssignment(property) ? skipOuter(property.initializer) : property.name;
+    }
+    found = ts.isIdentifier(e) ? httpFunction(e, project, clientNames) : undefined;
+    return found !== undefined;
+  };
+  const member = holder.name.text;
+  for (const element of cls.members) {
+    if (ts.isPropertyDeclaration(element) && propertyKey(element.name) === member && element.initializer)
+      if (held(element.initializer)) return found;
+    if (ts.isConstructorDeclaration(element))
+      for (const param of element.parameters)
+        if (ts.isIdentifier(param.name) && param.name.text === member && param.initializer && held(param.initializer))
+          return found;
+  }
+  forEachThisAssignment(cls, member, held);
+  return found;
 }
 
 /**

@@ -121,9 +121,7 @@ function statementsByName(statements: readonly ts.Statement[]): Map<string, numb
   };
   const addBinding = (binding: ts.BindingName, index: number): void => {
     if (ts.isIdentifier(binding)) add(binding, index);
-    else
-      for (const element of binding.elements)
-        if (!ts.isOmittedExpression(element)) addBinding(element.name, index);
+    else for (const element of binding.elements) if (!ts.isOmittedExpression(element)) addBinding(element.name, index);
   };
   statements.forEach((statement, index) => {
     if (ts.isVariableStatement(statement))
