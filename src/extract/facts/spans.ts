@@ -80,6 +80,23 @@ function isTracer(expr: ts.Expression, depth = 0): boolean {
 }
 
 /**
+ * Whether a context made around the span leaves the function: stored (`map.set(key, ctx)`, a
+ * property), returned, or handed to a call other than `context.with`/`bind`. Held in a local
+ * variable or run in place, it ends where the span's own uses say.
+ */
+function contextEscapes(made: ts.CallExpression): boolean {
+  let node: ts.Node = made;
+  while (ts.isParenthesizedExpression(node.parent) || ts.isAsExpression(node.parent)) node = node.parent;
+  const holder = node.parent;
+  if (ts.isVariableDeclaration(holder)) return false;
+  if (ts.isCallExpression(holder) && holder.expression !== node) {
+    const callee = propertyName(holder.expression);
+    return callee !== 'with' && callee !== 'bind';
+  }
+  return ts.isReturnStatement(holder) || ts.isBinaryExpression(holder) || ts.isPropertyAssignment(holder);
+}
+
+/**
  * Whether a started span is ended on every path, read from the syntax of the function that starts
  * it: an `end()` in `finally` ends it always; `end()` only in `try` leaks it when the try throws; a
  * `return` or `throw` after the start with no `end()` before it leaks it on that path.
@@ -128,11 +145,11 @@ function lifecycle(
       return;
     }
     // Returned, stored, or handed to a function other than context helpers: ended elsewhere, maybe.
-    if (
-      ts.isCallExpression(parent) &&
-      /^(setSpan|setSpanContext|with|bind)$/.test(propertyName(parent.expression) ?? '')
-    )
-      return;
+    // A context holding it (`trace.setSpan(ctx, span)`) escapes with it when that is stored or
+    // returned (`contextMap.set(request, trace.setSpan(ctx, span))`, ended in a later hook).
+    const helper = ts.isCallExpression(parent) ? propertyName(parent.expression) : undefined;
+    if (helper === 'with' || helper === 'bind') return;
+    if ((helper === 'setSpan' || helper === 'setSpanContext') && !contextEscapes(parent as ts.CallExpression)) return;
     escapes = true;
   });
   const variable = spanName.text;
