@@ -1,9 +1,9 @@
 import { relative } from 'node:path';
 import { toPosix } from '../../util/paths.js';
 import { ts } from 'ts-morph';
-import { callsTo } from '../syntax/functions.js';
+import { calledFunction, callsTo, returnedValues } from '../syntax/functions.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
-import { enclosingFunction, lookup } from '../syntax/scope.js';
+import { enclosingFunction, lookup, skipOuter } from '../syntax/scope.js';
 import type { PackageIndex, PackageScope } from './workspace-packages.js';
 
 /**
@@ -74,10 +74,10 @@ function callingPackages(
     ts.isCallExpression,
   );
   // A method whose class obslint cannot reach through the import (`…/build/tracing`, a built path):
-  // the calls on an object made by `new` of a class of that name.
+  // the calls on an object of a class of that name (made by `new` or a factory, or declared of it).
   const cls =
     ts.isMethodDeclaration(wrapper.fn) && ts.isClassLike(wrapper.fn.parent) ? wrapper.fn.parent.name : undefined;
-  if (callers.length === 0 && cls) callers = named.filter((call) => onInstanceOf(call, cls.text));
+  if (callers.length === 0 && cls) callers = named.filter((call) => onInstanceOf(call, cls.text, project));
   if (callers.length === 0) return undefined;
   const own = packages.of(wrapper.fn.getSourceFile().fileName).key;
   const found = new Set<string>();
@@ -99,18 +99,33 @@ const CALL_LEVELS = 3;
 /** What a framework calls by name (`onModuleInit`, Next.js `register`): never seen called in the project. */
 const FRAMEWORK_HOOK = /^(?:on|ng)[A-Z]|^register$/;
 
-/** `tracing.initialize()` where `const tracing = new JaegerTracingService(…)`: a call on an instance of the class named. */
-function onInstanceOf(call: ts.CallExpression | ts.NewExpression, className: string): boolean {
+/**
+ * `tracing.initialize()` on an instance of the class named: `const tracing = new JaegerTracingService(…)`,
+ * one a factory returns (`const tracing = configureTracing(…)` where it returns `new TracingInstance(…)`),
+ * or a variable or parameter declared of that class (`let tracing: TracingInstance | undefined`).
+ */
+function onInstanceOf(call: ts.CallExpression | ts.NewExpression, className: string, project: ProjectIndex): boolean {
   const callee = ts.isCallExpression(call) ? call.expression : undefined;
   if (!callee || !ts.isPropertyAccessExpression(callee) || !ts.isIdentifier(callee.expression)) return false;
   const decl = lookup(callee.expression.text, callee.expression);
-  const init = decl?.kind === 'variable' && decl.path.length === 0 ? decl.node.initializer : undefined;
-  return (
-    init !== undefined &&
-    ts.isNewExpression(init) &&
-    ts.isIdentifier(init.expression) &&
-    init.expression.text === className
-  );
+  if ((decl?.kind !== 'variable' && decl?.kind !== 'parameter') || decl.path.length > 0) return false;
+  if (namesClass(decl.node.type, className)) return true;
+  const init = decl.node.initializer && skipOuter(decl.node.initializer);
+  if (!init) return false;
+  if (isNewOf(init, className)) return true;
+  const factory = ts.isCallExpression(init) ? calledFunction(init.expression, project) : undefined;
+  return factory !== undefined && returnedValues(factory).some((value) => isNewOf(skipOuter(value), className));
+}
+
+function isNewOf(e: ts.Expression, className: string): boolean {
+  return ts.isNewExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === className;
+}
+
+/** A type annotation that is the class, or a union with it (`TracingInstance | undefined`). */
+function namesClass(type: ts.TypeNode | undefined, className: string): boolean {
+  if (!type) return false;
+  if (ts.isUnionTypeNode(type)) return type.types.some((t) => namesClass(t, className));
+  return ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) && type.typeName.text === className;
 }
 
 /** Whether a package's tracing runs in the processes of `scope`: one of its starters is among them. */
