@@ -353,6 +353,8 @@ export interface TracingFacts {
   pluginsOff?: Partial<Record<Client, { what: string; loc: Location }>>;
   /** Its spans go to the console (`ConsoleSpanExporter`) and nowhere else: tracing to debug one process. */
   consoleOnly?: { what: string; loc: Location };
+  /** Client → the release of its tracer that instruments it, where the declared one is older (`dd-trace` 5.82.0 for bullmq). */
+  upgrade?: Partial<Record<Client, string>>;
 }
 
 export interface RouteFact {

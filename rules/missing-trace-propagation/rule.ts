@@ -283,7 +283,7 @@ export default defineRule({
             rest.length > 0
               ? `; so do ${rest.length} more in this file (line${rest.length === 1 ? '' : 's'} ${rest.map((r) => r.loc.line).join(', ')})`
               : '',
-          register: registerFix(call.client, call.browser === true),
+          register: registerFix(call.client, call.browser === true, tracingOf(call)),
           carrier: CARRIER[call.client].code,
           where: CARRIER[call.client].where,
         },
@@ -307,7 +307,7 @@ export default defineRule({
           sent: lines(sent, 'sent'),
           consumed: lines(consumed, 'consumed'),
           why: tracesBut(first, tracing),
-          register: registerFix(first.client, false),
+          register: registerFix(first.client, false, tracing),
           carrier: CARRIER[first.client].code,
           where: CARRIER[first.client].where,
         },
@@ -375,7 +375,10 @@ function whereList(calls: OutboundCall[]): string {
  * What to do about a client no instrumentation covers: register an instrumentation in the tracing
  * setup, or, where the client instruments itself, set its option where each client is made.
  */
-function registerFix(client: Client, browser: boolean): string {
+function registerFix(client: Client, browser: boolean, tracing: TracingFacts): string {
+  // The package's own tracer instruments the client in a later release than it declares.
+  const release = browser ? undefined : tracing.upgrade?.[client];
+  if (release) return `upgrade to ${release} or later, whose ${client} plugin carries it`;
   const instrumentation = shownInstrumentation((browser ? WEB_INSTRUMENTATION_FOR : INSTRUMENTATION_FOR)[client] ?? '');
   return client in MADE_WITH_OPTION
     ? `set ${instrumentation} on ${MADE_WITH_OPTION[client]}`

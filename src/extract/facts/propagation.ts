@@ -11,7 +11,7 @@ import {
 } from '../libraries/clients.js';
 import { GrpcClients, usesGrpc, type GrpcCall } from '../libraries/grpc.js';
 import { nestjsTracingStart } from '../libraries/opentelemetry-nestjs.js';
-import { ddTraceSetup } from '../libraries/dd-trace.js';
+import { ddTraceClients, ddTraceSetup } from '../libraries/dd-trace.js';
 import { calleeName, type ProjectIndex } from '../syntax/project-index.js';
 import type { DeployedTracing } from '../syntax/module-resolver.js';
 import {
@@ -443,6 +443,8 @@ function mergeTracing(parts: TracingFacts[]): TracingFacts {
     merged.outgoingOff ??= part.outgoingOff;
     for (const [client, off] of Object.entries(part.pluginsOff ?? {}) as [Client, { what: string; loc: Location }][])
       (merged.pluginsOff ??= {})[client] ??= off;
+    for (const [client, release] of Object.entries(part.upgrade ?? {}) as [Client, string][])
+      (merged.upgrade ??= {})[client] ??= release;
     if (part.web) merged.web = true;
     for (const [client, what] of Object.entries(part.instrumented) as [Client, string][])
       merged.instrumented[client] ??= what;
@@ -452,6 +454,10 @@ function mergeTracing(parts: TracingFacts[]): TracingFacts {
   }
   merged.ignoredHosts = [...hosts.values()].sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
   if (!merged.setup) delete merged.setup;
+  // Another part's instrumentation covers the client: no upgrade to name.
+  const upgrades = Object.entries(merged.upgrade ?? {}).filter(([client]) => !merged.instrumented[client as Client]);
+  if (upgrades.length > 0) merged.upgrade = Object.fromEntries(upgrades);
+  else delete merged.upgrade;
   // Printed only when every set-up that runs prints only.
   const started = parts.filter((part) => part.setup && !apiOnly(part.setup));
   if (started.length > 0 && started.every((part) => part.consoleOnly)) merged.consoleOnly = started[0].consoleOnly;
@@ -477,15 +483,18 @@ function tracingFacts(
   // dd-trace instruments every client it has a plugin for, but those its set-up switches off.
   let ddTrace: ReturnType<typeof ddTraceSetup> | undefined;
   const coverDdTrace = (what: string, at?: ts.Node): void => {
-    ddTrace ??= ddTraceSetup(files, DD_TRACE);
+    const release = ddTraceClients(DD_TRACE, manifests.dependencies['dd-trace']);
+    ddTrace ??= ddTraceSetup(files, release.clients);
     const setupAt = ddTrace.init ?? at;
     facts.setup ??= setupAt ? { what: 'dd-trace', loc: project.location(setupAt) } : { what: 'dd-trace' };
     for (const [client, { what: plugin, call }] of ddTrace.off)
       (facts.pluginsOff ??= {})[client] ??= { what: `dd-trace's ${plugin}`, loc: project.location(call) };
     cover(
-      DD_TRACE.filter((client) => !ddTrace!.off.has(client)),
+      release.clients.filter((client) => !ddTrace!.off.has(client)),
       what,
     );
+    for (const [client, since] of Object.entries(release.upgrade) as [Client, string][])
+      if (!facts.instrumented[client]) (facts.upgrade ??= {})[client] ??= since;
   };
   for (const call of calls) {
     // `Tracing.init(config)` of opentelemetry-nestjs: a NodeSDK, started by the library.

@@ -1,3 +1,4 @@
+import semver from 'semver';
 import { ts } from 'ts-morph';
 import type { Client } from '../../types.js';
 import { lookup, requiredModule, setTo, skipOuter } from '../syntax/scope.js';
@@ -17,7 +18,40 @@ const PLUGINS: Record<string, Client[]> = {
   grpc: ['grpc'],
   'google-cloud-pubsub': ['pubsub'],
   http2: ['connect'],
+  bullmq: ['bullmq'],
 };
+
+/** Plugins dd-trace added after its clients were in use: the first release with each. */
+const PLUGIN_SINCE: Partial<Record<Client, string>> = { bullmq: '5.82.0' };
+
+/**
+ * The clients dd-trace instruments at the release a package declares (`dependencies['dd-trace']`),
+ * and those it would at a later one. A range without a version (`latest`, `*`) installs the current
+ * release; an undeclared one (the set-up in a package that does not list dd-trace) is not assumed new.
+ */
+export function ddTraceClients(
+  all: readonly Client[],
+  range: string | undefined,
+): { clients: Client[]; upgrade: Partial<Record<Client, string>> } {
+  const clients = [...all];
+  const upgrade: Partial<Record<Client, string>> = {};
+  for (const [client, since] of Object.entries(PLUGIN_SINCE) as [Client, string][]) {
+    if (range !== undefined && releasedBy(range, since)) clients.push(client);
+    else upgrade[client] = `dd-trace ${since}`;
+  }
+  return { clients, upgrade };
+}
+
+/** Whether every release a range allows is `version` or later. */
+function releasedBy(range: string, version: string): boolean {
+  if (!/\d/.test(range)) return !/^(?:file|link|portal|git|github):/.test(range);
+  try {
+    const least = semver.minVersion(range);
+    return least !== null && semver.gte(least, version);
+  } catch {
+    return false;
+  }
+}
 
 export interface DdTraceSetup {
   /** The first `tracer.init(…)`: where the set-up is, rather than a file that only imports the tracer. */
