@@ -2,6 +2,7 @@ import { ts } from 'ts-morph';
 import {
   enclosingClassLike,
   enclosingFunction,
+  hasModifier,
   lookup,
   propertyKey,
   propertyName,
@@ -157,7 +158,7 @@ const SPAN_STARTS = new Set(['startSpan', 'startActiveSpan', 'withSpan', 'trace'
  * the function a call runs in (past its callbacks) is started by a timer, not a request, and
  * starts no span of its own, so no trace reaches the call. Says which schedule.
  */
-export function scheduledRun(call: ts.CallExpression | ts.NewExpression): string | undefined {
+export function scheduledRun(call: ts.CallExpression | ts.NewExpression, hops = 0): string | undefined {
   for (let at: ts.Node | undefined = call.parent; at && !ts.isSourceFile(at); at = at.parent) {
     if (!ts.isFunctionLike(at)) continue;
     const body = (at as ts.FunctionLikeDeclaration).body;
@@ -167,9 +168,8 @@ export function scheduledRun(call: ts.CallExpression | ts.NewExpression): string
         const e = d.expression;
         return ts.isCallExpression(e) && ts.isIdentifier(e.expression) && SCHEDULE_DECORATORS.has(e.expression.text);
       });
-      return decorator
-        ? `\`@${((decorator.expression as ts.CallExpression).expression as ts.Identifier).text}\``
-        : undefined;
+      if (decorator) return `\`@${((decorator.expression as ts.CallExpression).expression as ts.Identifier).text}\``;
+      return hops < PRIVATE_HOPS ? scheduledThroughPrivateMethod(at, hops) : undefined;
     }
     const holder = at.parent;
     if (
@@ -184,6 +184,37 @@ export function scheduledRun(call: ts.CallExpression | ts.NewExpression): string
     }
   }
   return undefined;
+}
+
+/** How many private methods deep a scheduled method's work is followed (`@Cron` → `processJob` → `enqueue`). */
+const PRIVATE_HOPS = 2;
+
+/**
+ * A private method the class only calls from scheduled runs (`@Cron() processAll()` calling
+ * `this.processJob(job)`): its calls run on that timer too. Named otherwise than in a call (passed
+ * as a callback), or called from anywhere else, it may run in a request.
+ */
+function scheduledThroughPrivateMethod(method: ts.MethodDeclaration, hops: number): string | undefined {
+  const cls = method.parent;
+  const name = method.name;
+  const isPrivate =
+    ts.isPrivateIdentifier(name) || (ts.isIdentifier(name) && hasModifier(method, ts.SyntaxKind.PrivateKeyword));
+  if (!ts.isClassLike(cls) || !isPrivate) return undefined;
+  const calls: ts.CallExpression[] = [];
+  let elsewhere = false;
+  forEachDescendant(cls, (node) => {
+    if (
+      !ts.isPropertyAccessExpression(node) ||
+      node.expression.kind !== ts.SyntaxKind.ThisKeyword ||
+      node.name.text !== name.text
+    )
+      return;
+    if (ts.isCallExpression(node.parent) && node.parent.expression === node) calls.push(node.parent);
+    else elsewhere = true;
+  });
+  if (elsewhere || calls.length === 0) return undefined;
+  const runs = calls.map((c) => scheduledRun(c, hops + 1));
+  return runs.every((run) => run !== undefined) ? runs[0] : undefined;
 }
 
 function startsSpan(body: ts.Node): boolean {
