@@ -149,7 +149,8 @@ export function clientCall(
     return undefined;
   }
   if (madeByBent(callee, project)) return { client: 'bent', direction: 'send' };
-  if (ts.isIdentifier(callee) && ts.isDecorator(call.parent)) return nestQueueProcessor(callee, call.parent.parent);
+  if (ts.isIdentifier(callee) && ts.isDecorator(call.parent))
+    return nestQueueProcessor(callee, call.parent.parent, project);
   if (ts.isIdentifier(callee)) {
     const client = httpFunction(callee, project, clientNames);
     return client ? { client, direction: 'send' } : undefined;
@@ -250,15 +251,25 @@ function heldHttpFunction(
  * A NestJS queue consumer, declared by decorators: a `@Process()` method of a Bull `@Processor` (from
  * `@nestjs/bull`), or the `process(job)` method of a BullMQ `@Processor` class (from `@nestjs/bullmq`).
  */
-function nestQueueProcessor(decorator: ts.Identifier, decorated: ts.Node): ClientCall | undefined {
+function nestQueueProcessor(
+  decorator: ts.Identifier,
+  decorated: ts.Node,
+  project: ProjectIndex,
+): ClientCall | undefined {
   if (decorator.text === 'Process' && ts.isMethodDeclaration(decorated) && importedFrom(decorator, '@nestjs/bull'))
     return { client: 'bull', direction: 'receive', handler: decorated };
   if (decorator.text !== 'Processor' || !ts.isClassDeclaration(decorated) || !importedFrom(decorator, '@nestjs/bullmq'))
     return undefined;
-  const process = decorated.members.find(
-    (m) => ts.isMethodDeclaration(m) && m.name !== undefined && propertyKey(m.name) === 'process',
-  );
-  return process ? { client: 'bullmq', direction: 'receive', handler: process } : undefined;
+  // Its own `process`, or one a base class of the project gives every worker (`extends DelayedJobWorker`).
+  for (let cls: ts.ClassLikeDeclaration | undefined = decorated, hops = 0; cls && hops < 8; hops++) {
+    const process = cls.members.find(
+      (m) =>
+        ts.isMethodDeclaration(m) && m.body !== undefined && m.name !== undefined && propertyKey(m.name) === 'process',
+    );
+    if (process) return { client: 'bullmq', direction: 'receive', handler: process };
+    cls = project.baseClass(cls);
+  }
+  return undefined;
 }
 
 /** `subscription.on('message', handler)` in a file importing Pub/Sub. */
