@@ -30,6 +30,7 @@ import { ModuleResolver } from './extract/syntax/module-resolver.js';
 import { WrapperIndex } from './extract/libraries/wrappers.js';
 import { selectCandidates } from './extract/prefilter.js';
 import { mergeExtractions, partitionByProcess } from './extract/process-partition.js';
+import { packageLoads } from './extract/package-loads.js';
 import { ProjectSources } from './project-sources.js';
 import { concurrencyOf, extractInParallel } from './extraction-pool.js';
 import { filesChangedSince, type ChangedFiles } from './git/changed-files.js';
@@ -163,11 +164,13 @@ function extractProject(options: Omit<AnalyzeOptions, 'changedSince'>): Extracte
         (reason, n) => {
           timer.count(`admitted: ${reason}`, n);
         },
+        sources.typeImportsOf(modules),
       ),
     );
     // Each process group is extracted alone (see `partitionByProcess`), from the texts of the files
     // it parses and, of the rest, only what the prefilter made of them: a group none of whose inputs
     // changed is served from the cache, whatever changed elsewhere.
+    const loads = timer.time('prefilter', () => packageLoads(sources.scans, candidates, root, packages));
     const parts = partitionByProcess(candidates, sources.readable, root, packages);
     timer.count('process groups (extracted and cached apart)', parts.length);
     timer.count(
@@ -181,6 +184,7 @@ function extractProject(options: Omit<AnalyzeOptions, 'changedSince'>): Extracte
         {
           ...settings,
           part: part.shape,
+          loads,
           candidates: {
             imported: [...part.candidates.imported],
             deferred: [...part.candidates.deferred],
@@ -205,6 +209,7 @@ function extractProject(options: Omit<AnalyzeOptions, 'changedSince'>): Extracte
       statusCodes: config.defaults.statusCodes,
       modules: [packages, aliases, subpathImports] as ConstructorParameters<typeof ModuleResolver>,
       packages,
+      packageLoads: loads,
       wrappers: config.wrappers,
     }));
     const fresh = timer.time('extract', () =>

@@ -42,6 +42,7 @@ interface Scans {
   flags: Uint8Array;
   /** Per file: lists joined with NUL. */
   specifiers: string[];
+  typeOnly: string[];
   listened: string[];
   emitted: string[];
   /** Per file: the GraphQL fields it declares. */
@@ -238,6 +239,16 @@ export class ProjectSources {
     };
   }
 
+  /** The project files each file imports for types only (`import type`): none of their code runs for it. */
+  typeImportsOf(modules: ModuleResolver): (file: string) => readonly string[] {
+    const index = this.positions();
+    const resolve = importResolver(modules, new Set(this.readable));
+    return (file) => {
+      const read = this.reads[index.get(file)!];
+      return 'hash' in read && read.scan.typeOnly.length > 0 ? resolve(file, read.scan.typeOnly) : [];
+    };
+  }
+
   /** Each analysable file's content hash, for a cache key. */
   hashesOf(files: readonly string[]): [string, string][] {
     return files.map((file) => [file, this.hashes.get(file)!]);
@@ -292,6 +303,7 @@ export class ProjectSources {
       words: new Uint8Array(this.files.length),
       flags: new Uint8Array(this.files.length),
       specifiers: [],
+      typeOnly: [],
       listened: [],
       emitted: [],
       graphqlFields: new Uint32Array(this.files.length),
@@ -310,6 +322,7 @@ export class ProjectSources {
         leftOut.push([i, read]);
         scans.hashes.push('');
         scans.specifiers.push('');
+        scans.typeOnly.push('');
         scans.listened.push('');
         scans.emitted.push('');
         return;
@@ -325,6 +338,7 @@ export class ProjectSources {
         (scan.reexportsOnly ? 8 : 0) |
         (scan.setsUpTracing ? 16 : 0);
       scans.specifiers.push(scan.specifiers.join('\u0000'));
+      scans.typeOnly.push(scan.typeOnly.join('\u0000'));
       scans.listened.push(scan.listened.join('\u0000'));
       scans.emitted.push(scan.emitted.join('\u0000'));
       scans.graphqlFields[i] = scan.graphqlFields;
@@ -359,6 +373,7 @@ const ENTRY_KEY = 'per-file';
 const CANNOT_READ = 'cannot read file';
 const UNSCANNED: SourceScan = {
   specifiers: [],
+  typeOnly: [],
   definesMetrics: false,
   importsMetricsLibrary: false,
   moduleScoped: false,
@@ -377,6 +392,7 @@ function scanDigest(scan: SourceScan): [number, number] {
       JSON.stringify([
         scan.words ?? '',
         scan.specifiers,
+        scan.typeOnly,
         scan.definesMetrics,
         scan.importsMetricsLibrary,
         scan.moduleScoped,
@@ -424,6 +440,7 @@ function scanAt(scans: Scans, j: number): SourceScan {
   return {
     ...(words ? { words } : {}),
     specifiers: split(scans.specifiers[j]),
+    typeOnly: split(scans.typeOnly[j]),
     definesMetrics: (scans.flags[j] & 1) !== 0,
     importsMetricsLibrary: (scans.flags[j] & 2) !== 0,
     moduleScoped: (scans.flags[j] & 4) !== 0,
@@ -470,6 +487,7 @@ function validScans(value: unknown, stamps: Stamps): Scans | undefined {
     stamps.stamps.length !== n * STAMP_FIELDS ||
     !strings(v.hashes) ||
     !strings(v.specifiers) ||
+    !strings(v.typeOnly) ||
     !strings(v.listened) ||
     !strings(v.emitted) ||
     !(v.words instanceof Uint8Array) ||

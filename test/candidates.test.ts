@@ -52,6 +52,22 @@ describe('the scan of a file', () => {
     expect(words('requests.labels(route).inc();\n')).toBe('metric');
   });
 
+  it('tells the modules a file imports for types only from those whose code it loads', () => {
+    const scan = scanSource(
+      [
+        "import type { OrdersRouter } from '@shop/orders';",
+        "import type { Invoice } from './invoice';",
+        "import { render } from './invoice';",
+        "export type { Receipt } from './receipt';",
+        "import { createTRPCProxyClient } from '@trpc/client';",
+        '',
+      ].join('\n'),
+    );
+    expect(scan.specifiers).toEqual(['@shop/orders', './invoice', './invoice', './receipt', '@trpc/client']);
+    expect(scan.typeOnly).toEqual(['@shop/orders', './receipt']);
+    expect(scanSource("import { a } from 'x';\n").typeOnly).toEqual([]);
+  });
+
   it('counts an OpenTelemetry API import as a metrics library only where its metrics API is used', () => {
     expect(scanSource("const { trace } = require('@opentelemetry/api');\n").importsMetricsLibrary).toBe(false);
     expect(

@@ -65,6 +65,8 @@ export interface ExtractOptions {
   modules: ModuleResolver;
   /** The repository's packages: tracing is decided per package, by its own dependencies and setup. */
   packages: readonly WorkspacePackage[];
+  /** Which packages each package with code loads at run time (see `packageLoads`); the declared dependencies when omitted. */
+  packageLoads?: Record<string, string[]>;
   /** Declared metric factories (the budget file's `wrappers:`); presets are added here. */
   wrappers: readonly WrapperSpec[];
   /** Charged with parse, index and checker time; the rest of extraction is the caller's. */
@@ -156,6 +158,7 @@ export function extract(options: ExtractOptions): Extraction {
   const evaluator = new StaticEvaluator(project);
   const types = new TypeOracle(project.files, options.modules, timer, project);
   const packages = new PackageIndex(root, options.packages);
+  if (options.packageLoads) packages.knowLoads(options.packageLoads);
   const calls = new CallGraph(
     project,
     types,

@@ -126,6 +126,8 @@ export interface SourceScan {
   words?: 'metric' | 'trace' | 'route';
   /** Import specifiers, in the order written. */
   specifiers: string[];
+  /** Of those, the ones only `import type … from` or `export type … from` name: no code of theirs is loaded. */
+  typeOnly: string[];
   definesMetrics: boolean;
   importsMetricsLibrary: boolean;
   /**
@@ -157,9 +159,11 @@ export function scanSource(text: string): SourceScan {
         ? 'route'
         : undefined;
   const eventName = (m: RegExpMatchArray): string => m[2] ?? m[3];
+  const specifiers = [...text.matchAll(IMPORT_SPECIFIER)].map((m) => m[1]);
   return {
     ...(words ? { words } : {}),
-    specifiers: [...text.matchAll(IMPORT_SPECIFIER)].map((m) => m[1]),
+    specifiers,
+    typeOnly: typeOnlySpecifiers(text, specifiers),
     definesMetrics: DEFINES_METRICS.test(text),
     importsMetricsLibrary:
       METRICS_LIBRARY_IMPORT.test(text) || (OTEL_API_IMPORT.test(text) && OTEL_METRICS_USE.test(text)),
@@ -175,6 +179,17 @@ export function scanSource(text: string): SourceScan {
     reexportsOnly: reexportsOnly(text),
     setsUpTracing: words === 'metric' || words === 'trace' ? SETS_UP_TRACING.test(text) : false,
   };
+}
+
+/** `import type { A } from 'x'`, `export type { B } from 'x'`: the module's types only. */
+const TYPE_IMPORT = /^[ \t]*(?:import|export)[ \t]+type\b[^'";]*?\bfrom[ \t]*['"]([^'"]+)['"]/gm;
+
+/** The specifiers every import of which is for types only (each type import is one of `specifiers`' matches). */
+function typeOnlySpecifiers(text: string, specifiers: readonly string[]): string[] {
+  if (!text.includes('import type') && !text.includes('export type')) return [];
+  const typeImports = [...text.matchAll(TYPE_IMPORT)].map((m) => m[1]);
+  const count = (list: readonly string[], s: string): number => list.filter((x) => x === s).length;
+  return [...new Set(typeImports)].filter((s) => count(typeImports, s) === count(specifiers, s));
 }
 
 /** One `export * from 'x'`, `export * as ns from 'x'` or `export { a, type B } from 'x'`, with the blanks before it. */
@@ -244,6 +259,8 @@ export interface Candidates {
   deferred: ReadonlySet<string>;
   /** Every file's importers, parsed or not: which files a process loads together. */
   importers: ReadonlyMap<string, readonly string[]>;
+  /** Of those, the importers that import a file for its types only: none of its code runs for them. */
+  typeImporters: ReadonlyMap<string, readonly string[]>;
   /** The metric helper packages (declared wrappers and presets) some file imports. */
   importedWrapperModules: ReadonlySet<string>;
   /** Some file imports a metrics library obslint reads (else a framework may hand over a StatsD client). */
@@ -268,6 +285,8 @@ export function selectCandidates(
   importsOf: (file: string) => readonly string[],
   wrapperModules: ReadonlySet<string>,
   admitted: (reason: string, files: number) => void,
+  /** The project files a file imports for types only (see `SourceScan.typeOnly`). */
+  typeImportsOf: (file: string) => readonly string[] = () => [],
 ): Candidates {
   const importedWrapperModules = new Set<string>();
   // A file importing a metrics helper package defines or uses metrics through it.
@@ -282,6 +301,7 @@ export function selectCandidates(
   const definers = new Set<string>();
   const imports = new Map<string, readonly string[]>();
   const importers = new Map<string, string[]>();
+  const typeImporters = new Map<string, string[]>();
   let metricsLibraryImported = false;
   let graphqlFields = 0;
   let mongooseModels = 0;
@@ -313,6 +333,11 @@ export function selectCandidates(
       list.push(file);
     }
     imports.set(file, targets);
+    for (const target of typeImportsOf(file)) {
+      let list = typeImporters.get(target);
+      if (!list) typeImporters.set(target, (list = []));
+      list.push(file);
+    }
   }
   metricFiles.forEach((f) => selected.add(f));
   routeFiles.forEach((f) => selected.add(f));
@@ -358,6 +383,7 @@ export function selectCandidates(
     imported,
     deferred,
     importers,
+    typeImporters,
     importedWrapperModules,
     metricsLibraryImported,
     graphqlFields,

@@ -89,9 +89,32 @@ export class PackageIndex {
    * services that import it).
    */
   related(scope: PackageScope): PackageScope[] {
-    const dependents = [...this.closure([scope], (s) => this.dependentsOf(s))];
-    const related = this.closure(dependents, (s) => this.dependenciesOf(s));
+    const dependents = [...this.closure([scope], (s) => this.dependentsOf(s).filter((d) => this.loads(d, s)))];
+    const related = this.closure(dependents, (s) => this.dependenciesOf(s).filter((d) => this.loads(s, d)));
     return [scope, ...[...related].filter((s) => s !== scope).sort((a, b) => compareStrings(a.key, b.key))];
+  }
+
+  /** The workspace package of that name, if the repository has one. */
+  named(name: string): PackageScope | undefined {
+    return this.byName.get(name);
+  }
+
+  /**
+   * What each package with code loads at run time (see `packageLoads`), for `related`: a package
+   * with code runs a dependency's code only where it loads it (or one of its scripts preloads it).
+   */
+  knowLoads(loads: Readonly<Record<string, readonly string[]>>): void {
+    this.loaded = new Map(Object.entries(loads).map(([user, deps]) => [user, new Set(deps)]));
+  }
+
+  private loaded?: Map<string, Set<string>>;
+
+  /** Whether `user`'s processes run `dependency`'s code; declared is enough where obslint does not know what loads what. */
+  private loads(user: PackageScope, dependency: PackageScope): boolean {
+    const loaded = this.loaded?.get(user.key);
+    if (!loaded || !this.loaded!.has(dependency.key) || loaded.has(dependency.key)) return true;
+    const name = dependency.manifest?.name;
+    return name !== undefined && (user.manifest?.scripts ?? []).some((script) => script.includes(name));
   }
 
   /**
