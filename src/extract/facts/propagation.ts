@@ -869,7 +869,14 @@ export function outboundCalls(
   const queues = new ScheduledQueues(calls.filter(ts.isCallExpression));
   const producers = clientCalls.flatMap(({ call, client }) =>
     (client.client === 'bullmq' || client.client === 'bull') && client.direction === 'send' && ts.isCallExpression(call)
-      ? [{ call, scheduled: queues.scheduledOnly(call), delay: detachedDelay(call, evaluator) }]
+      ? [
+          {
+            call,
+            // A repeatable job, or one a timer's run adds (`@Cron`): no request trace reaches the queue from it.
+            scheduled: queues.scheduledOnly(call) || scheduledRun(call) !== undefined,
+            delay: detachedDelay(call, evaluator),
+          },
+        ]
       : [],
   );
   // Each producer's delay, read once: its queue's feeds and its own evidence both need it.
