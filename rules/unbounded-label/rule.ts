@@ -1,5 +1,6 @@
 import {
   DEFAULT_UNBOUNDED_NAMES,
+  labelNameKey,
   defineRule,
   compareLocations,
   hazardLocation,
@@ -182,13 +183,13 @@ export default defineRule({
         ...(related.length > 0 ? { related } : {}),
       });
     }
-    const names = new Set(ctx.options.names.map((n) => n.toLowerCase()));
+    const names = new Set(ctx.options.names.map(labelNameKey));
     // One label name in one file (a class of gauges each labelled `url`) is one finding.
     const named = new Map<string, { metric: MetricDef; label: string; loc: Location }[]>();
     for (const metric of ctx.catalog.metrics) {
       for (const label of metric.labelNames) {
         if (
-          !names.has(label.toLowerCase()) ||
+          !names.has(labelNameKey(label)) ||
           budgetedLabel(ctx.config, metric.name, label) ||
           isDropped(ctx.estimate(metric.id), label)
         )
@@ -223,7 +224,11 @@ export default defineRule({
         word: labelWord(first.metric),
         label: first.label,
         metric: first.metric.name,
-        what: first.label.replace(/[_.]/g, ' '),
+        // `user_id`, `user.id` and `userId` each promise one series per user id.
+        what: first.label
+          .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+          .replace(/[_.-]/g, ' ')
+          .toLowerCase(),
       };
       ctx.report({
         messageId: rest.length > 0 ? 'nameShared' : 'name',

@@ -1,6 +1,7 @@
 import {
   compareLocations,
   DEFAULT_UNBOUNDED_NAMES,
+  labelNameKey,
   defineRule,
   escapeRegExp,
   groupBy,
@@ -59,9 +60,7 @@ export default defineRule({
     const unboundedNames = new Set(
       unboundedRule?.severity === 'off'
         ? []
-        : ((unboundedRule?.options.names as string[] | undefined) ?? DEFAULT_UNBOUNDED_NAMES).map((n) =>
-            n.toLowerCase(),
-          ),
+        : ((unboundedRule?.options.names as string[] | undefined) ?? DEFAULT_UNBOUNDED_NAMES).map(labelNameKey),
     );
     // Metrics whose every call is rejected by prom-client: their empty labels are label-mismatch's finding.
     const accepted = new Set(
@@ -95,7 +94,7 @@ export default defineRule({
       const est = ctx.estimate(def.id);
       const used = ctx.callsOf(def.id).length > 0;
       // unbounded-label reports those names, on metrics something uses.
-      const reported = (label: string): boolean => used && unboundedNames.has(label.toLowerCase());
+      const reported = (label: string): boolean => used && unboundedNames.has(labelNameKey(label));
       const unusedLabels = est.byLabel.filter((l) => l.kind === 'unused' && !reported(l.label)).map((l) => l.label);
       // A metric with no visible use is one finding, not one per label; a metric whose only calls
       // are rejected by prom-client is label-mismatch's finding.

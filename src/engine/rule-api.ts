@@ -8,7 +8,7 @@ export { hostMatches, isInternalHost } from '../model/hosts.js';
 export { isInfoMetric } from '../model/info-metric.js';
 export { INSTRUMENTATION_FOR, WEB_INSTRUMENTATION_FOR } from '../model/instrumentation.js';
 export { isPositionalMismatch, isRejected, undeclaredLabels } from '../model/label-calls.js';
-export { DEFAULT_UNBOUNDED_NAMES, labelWord, type LabelWord } from '../model/label-names.js';
+export { DEFAULT_UNBOUNDED_NAMES, labelNameKey, labelWord, type LabelWord } from '../model/label-names.js';
 export { escapeRegExp } from '../util/regexp.js';
 export { templatize } from '../model/paths.js';
 export { groupBy } from '../util/group.js';

@@ -8,6 +8,13 @@ export const DEFAULT_UNBOUNDED_NAMES = [
   'account_id',
   'tenant_id',
   'order_id',
+  'org_id',
+  'organization_id',
+  'project_id',
+  'workspace_id',
+  'team_id',
+  'target_id',
+  'device_id',
   'email',
   'session',
   'session_id',
@@ -21,6 +28,14 @@ export const DEFAULT_UNBOUNDED_NAMES = [
   'path',
   'query',
 ];
+
+/**
+ * How label names are compared with the `names` option: case and `_`/`-` aside, so `user_id` names
+ * `userId`, `UserID` and `user-id` too.
+ */
+export function labelNameKey(name: string): string {
+  return name.toLowerCase().replace(/[_-]/g, '');
+}
 
 export type LabelWord = 'label' | 'attribute' | 'tag' | 'dimension';
 
