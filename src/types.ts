@@ -353,7 +353,7 @@ export interface TracingFacts {
   pluginsOff?: Partial<Record<Client, { what: string; loc: Location }>>;
   /** Its spans go to the console (`ConsoleSpanExporter`) and nowhere else: tracing to debug one process. */
   consoleOnly?: { what: string; loc: Location };
-  /** Client → the release of its tracer that instruments it, where the declared one is older (`dd-trace` 5.82.0 for bullmq). */
+  /** Client → the releases that instrument it where the declared ones are older (`dd-trace 5.82.0 and bullmq 5.66.0`). */
   upgrade?: Partial<Record<Client, string>>;
 }
 

@@ -483,7 +483,7 @@ function tracingFacts(
   // dd-trace instruments every client it has a plugin for, but those its set-up switches off.
   let ddTrace: ReturnType<typeof ddTraceSetup> | undefined;
   const coverDdTrace = (what: string, at?: ts.Node): void => {
-    const release = ddTraceClients(DD_TRACE, manifests.dependencies['dd-trace']);
+    const release = ddTraceClients(DD_TRACE, manifests.dependencies);
     ddTrace ??= ddTraceSetup(files, release.clients);
     const setupAt = ddTrace.init ?? at;
     facts.setup ??= setupAt ? { what: 'dd-trace', loc: project.location(setupAt) } : { what: 'dd-trace' };

@@ -21,29 +21,40 @@ const PLUGINS: Record<string, Client[]> = {
   bullmq: ['bullmq'],
 };
 
-/** Plugins dd-trace added after its clients were in use: the first release with each. */
-const PLUGIN_SINCE: Partial<Record<Client, string>> = { bullmq: '5.82.0' };
+/**
+ * Plugins dd-trace added after its clients were in use: the first dd-trace release with each, and
+ * the first release of the client it instruments (its bullmq plugin hooks bullmq 5.66.0 and later).
+ */
+const PLUGIN_SINCE: Partial<Record<Client, { ddTrace: string; client: string }>> = {
+  bullmq: { ddTrace: '5.82.0', client: '5.66.0' },
+};
 
 /**
- * The clients dd-trace instruments at the release a package declares (`dependencies['dd-trace']`),
- * and those it would at a later one. A range without a version (`latest`, `*`) installs the current
- * release; an undeclared one (the set-up in a package that does not list dd-trace) is not assumed new.
+ * The clients dd-trace instruments at the releases a package declares (its `dd-trace` range and
+ * the client's), and for the others the releases that would. A range without a version (`latest`,
+ * `*`) installs the current release; an undeclared one (the set-up in a package that does not list
+ * it) is not assumed new.
  */
 export function ddTraceClients(
   all: readonly Client[],
-  range: string | undefined,
+  dependencies: Readonly<Record<string, string>>,
 ): { clients: Client[]; upgrade: Partial<Record<Client, string>> } {
   const clients = [...all];
   const upgrade: Partial<Record<Client, string>> = {};
-  for (const [client, since] of Object.entries(PLUGIN_SINCE) as [Client, string][]) {
-    if (range !== undefined && releasedBy(range, since)) clients.push(client);
-    else upgrade[client] = `dd-trace ${since}`;
+  for (const [client, since] of Object.entries(PLUGIN_SINCE) as [Client, { ddTrace: string; client: string }][]) {
+    const behind = [
+      ['dd-trace', since.ddTrace],
+      [client, since.client],
+    ].filter(([name, version]) => !releasedBy(dependencies[name], version));
+    if (behind.length === 0) clients.push(client);
+    else upgrade[client] = behind.map(([name, version]) => `${name} ${version}`).join(' and ');
   }
   return { clients, upgrade };
 }
 
 /** Whether every release a range allows is `version` or later. */
-function releasedBy(range: string, version: string): boolean {
+function releasedBy(range: string | undefined, version: string): boolean {
+  if (range === undefined) return false;
   if (!/\d/.test(range)) return !/^(?:file|link|portal|git|github):/.test(range);
   try {
     const least = semver.minVersion(range);
