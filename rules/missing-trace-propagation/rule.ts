@@ -57,18 +57,18 @@ export default defineRule({
     defaultSeverity: 'error',
     scope: 'project',
     messages: {
-      send: '{{what}} {{target}}does not carry W3C trace context ({{why}}){{more}}: {{register}}, or inject it with `propagation.inject(context.active(), {{carrier}})`',
+      send: '{{what}} {{target}}does not carry W3C trace context ({{why}}){{more}}: {{register}}, or inject it with {{inject}}',
       sendManual:
-        '{{what}} {{target}}does not carry W3C trace context{{more}}: no instrumentation exists for {{client}}; inject it into {{where}} with `propagation.inject(context.active(), {{carrier}})`',
+        '{{what}} {{target}}does not carry W3C trace context{{more}}: no instrumentation exists for {{client}}; inject it into {{where}} with {{inject}}',
       sendOpenTracing:
         '{{what}} {{target}}does not carry trace context ({{why}}){{more}}: inject the active span with `tracer.inject(span.context(), FORMAT_HTTP_HEADERS, carrier)` and copy the carrier into {{where}}',
       receiveManual:
-        '{{what}} starts work from a message without restoring its trace context{{more}}: no instrumentation exists for {{client}}; extract it from {{where}} with `propagation.extract(context.active(), {{carrier}})` and run the handler in that context',
+        '{{what}} starts work from a message without restoring its trace context{{more}}: no instrumentation exists for {{client}}; extract it from {{where}} with {{extract}} and run the handler in that context',
       receive:
-        '{{what}} starts work from a message without restoring its trace context ({{why}}){{more}}: {{register}}, or `propagation.extract(context.active(), {{carrier}})` and run the handler in that context',
-      hop: '`{{client}}` messages in this file are sent without W3C trace context and consumed without restoring it ({{sent}}, {{consumed}}; {{why}}): {{register}}, or inject it with `propagation.inject(context.active(), {{carrier}})` where they are sent and extract it with `propagation.extract(context.active(), {{carrier}})` where they are consumed',
+        '{{what}} starts work from a message without restoring its trace context ({{why}}){{more}}: {{register}}, or {{extract}} and run the handler in that context',
+      hop: '`{{client}}` messages in this file are sent without W3C trace context and consumed without restoring it ({{sent}}, {{consumed}}; {{why}}): {{register}}, or inject it with {{inject}} where they are sent and extract it with {{extract}} where they are consumed',
       hopManual:
-        '`{{client}}` messages in this file are sent without W3C trace context and consumed without restoring it ({{sent}}, {{consumed}}): no instrumentation exists for {{client}}; inject it into {{where}} with `propagation.inject(context.active(), {{carrier}})` where they are sent and extract it with `propagation.extract(context.active(), {{carrier}})` where they are consumed',
+        '`{{client}}` messages in this file are sent without W3C trace context and consumed without restoring it ({{sent}}, {{consumed}}): no instrumentation exists for {{client}}; inject it into {{where}} with {{inject}} where they are sent and extract it with {{extract}} where they are consumed',
       outgoingOff:
         '{{package}} switches outbound HTTP tracing off in its tracing setup ({{switch}}, {{at}}), so its {{calls}} ({{clients}}; {{where}}) {{carry}} no W3C trace context, by that choice; where a call must continue the trace (to a service of your own), inject it there with `propagation.inject(context.active(), headers)`',
       pluginOff:
@@ -284,7 +284,7 @@ export default defineRule({
               ? `; so do ${rest.length} more in this file (line${rest.length === 1 ? '' : 's'} ${rest.map((r) => r.loc.line).join(', ')})`
               : '',
           register: registerFix(call.client, call.browser === true, tracingOf(call)),
-          carrier: CARRIER[call.client].code,
+          ...byHand(CARRIER[call.client].code, tracingOf(call)),
           where: CARRIER[call.client].where,
         },
         loc: call.loc,
@@ -308,7 +308,7 @@ export default defineRule({
           consumed: lines(consumed, 'consumed'),
           why: tracesBut(first, tracing),
           register: registerFix(first.client, false, tracing),
-          carrier: CARRIER[first.client].code,
+          ...byHand(CARRIER[first.client].code, tracing),
           where: CARRIER[first.client].where,
         },
         loc: first.loc,
@@ -383,6 +383,22 @@ function registerFix(client: Client, browser: boolean, tracing: TracingFacts): s
   return client in MADE_WITH_OPTION
     ? `set ${instrumentation} on ${MADE_WITH_OPTION[client]}`
     : `register ${instrumentation} in your tracing setup`;
+}
+
+/**
+ * How to carry the context by hand, in the package's own tracer's API: dd-trace's `tracer.inject`
+ * (which writes `traceparent` among its propagation styles), else OpenTelemetry's `propagation`.
+ */
+function byHand(carrier: string, tracing: TracingFacts): { inject: string; extract: string } {
+  return tracing.setup?.what === 'dd-trace'
+    ? {
+        inject: `\`tracer.inject(tracer.scope().active(), 'text_map', ${carrier})\``,
+        extract: `\`tracer.extract('text_map', ${carrier})\``,
+      }
+    : {
+        inject: `\`propagation.inject(context.active(), ${carrier})\``,
+        extract: `\`propagation.extract(context.active(), ${carrier})\``,
+      };
 }
 
 /** Clients whose tracing is an option of each object made (BullMQ's `telemetry`), where it is set. */
