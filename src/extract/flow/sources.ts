@@ -325,10 +325,24 @@ function holdsConfiguration(names: string[], node: ts.Node, key: string): boolea
     configurationParameter(decl.node)
   )
     return true;
+  // A function's parameter typed as the project's settings (`writeCsv(config: ClickHouseConfig, …)`).
+  if (decl?.kind === 'parameter' && decl.path.length === 0 && typedAsSettings(decl.node)) return true;
   if (!CONFIG_NAMES.test(names[0])) return false;
   if (decl?.kind === 'import' || (decl?.kind === 'variable' && isModuleLevel(decl.node))) return true;
   return /^[A-Z][A-Z0-9_]{3,}$/.test(key);
 }
+
+/**
+ * A parameter typed as settings (`ClickHouseConfig`, `WorkerSettings`), but not a request's own
+ * options (`InternalAxiosRequestConfig`, `FetchConfig`): what a request carries is no setting.
+ */
+function typedAsSettings(param: ts.ParameterDeclaration): boolean {
+  const type = param.type && ts.isTypeReferenceNode(param.type) ? param.type.typeName : undefined;
+  const name = type && (ts.isIdentifier(type) ? type.text : type.right.text);
+  return name !== undefined && CONFIG_FIELD.test(name) && !REQUEST_SETTINGS.test(name);
+}
+
+const REQUEST_SETTINGS = /Request|Axios|Fetch|Http|Call|Query|Job|Message|Event|Context/;
 
 /** A parameter named or typed as configuration: `config`, `crankConfigs`, `settings: WorkerSettings`. */
 function configurationParameter(param: ts.ParameterDeclaration): boolean {
