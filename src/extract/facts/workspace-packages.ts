@@ -86,7 +86,7 @@ export class PackageIndex {
   /**
    * The packages whose code runs in the same processes as `scope`'s: itself, what it depends on,
    * and the packages that depend on it with their own dependencies (a library runs inside the
-   * services that import it).
+   * services that import it); each dependency only where the dependent loads it (see `knowLoads`).
    */
   related(scope: PackageScope): PackageScope[] {
     const dependents = [...this.closure([scope], (s) => this.dependentsOf(s).filter((d) => this.loads(d, s)))];
