@@ -353,6 +353,11 @@ export interface TracingFacts {
   pluginsOff?: Partial<Record<Client, { what: string; loc: Location }>>;
   /** Its spans go to the console (`ConsoleSpanExporter`) and nowhere else: tracing to debug one process. */
   consoleOnly?: { what: string; loc: Location };
+  /**
+   * It traces only in the processes of packages that load it: its own (itself and what it loads)
+   * start no tracing. A module of it those packages never load runs untraced.
+   */
+  loadersOnly?: true;
   /** Client → the releases that instrument it where the declared ones are older (`dd-trace 5.82.0 and bullmq 5.66.0`). */
   upgrade?: Partial<Record<Client, string>>;
 }

@@ -25,15 +25,16 @@ export function markCallsOnlyUntracedUsersLoad(
 ): void {
   const usersByFile = new Map<string, string[] | undefined>();
   for (const call of outbound) {
-    const setup = tracing[call.package]?.setup?.loc;
-    if (!setup) continue;
+    // Its own processes start tracing (its set-up, or one of a package it loads): its modules run traced there.
+    if (!tracing[call.package]?.loadersOnly) continue;
     const file = absolutePath(project.root, call.loc.file);
-    // Its own set-up, or one of a package it depends on: its own processes are traced.
-    if (packages.reaches(file, absolutePath(project.root, setup.file))) continue;
     if (!usersByFile.has(file)) usersByFile.set(file, usersOf(file, call.package, project, packages, importers));
     const users = usersByFile.get(file);
-    if (!users || users.length === 0) continue;
-    if (users.every((user) => user in tracing && tracing[user].setup === undefined)) call.loadedOnlyUntracedBy = users;
+    if (!users) continue;
+    // A module no other package loads runs only in the package's own, untraced, processes.
+    if (users.length === 0) call.loadedOnlyUntracedBy = [call.package];
+    else if (users.every((user) => user in tracing && tracing[user].setup === undefined))
+      call.loadedOnlyUntracedBy = users;
   }
 }
 

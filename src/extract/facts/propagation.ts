@@ -210,6 +210,12 @@ export function tracingByPackage(
   const starters = tracingStarters(setups, project, packages, importers);
   const loadedSetups = setupsLoadedByImport(setups, importers, packages, project);
   const importingPackages = packagesImporting(importers, packages);
+  // The packages whose set-up functions `scope`'s code calls (`initializeSentry('scheduler')` through an alias).
+  const setupsCalledBy = (scope: PackageScope): PackageScope[] =>
+    [...starters]
+      .filter(([owner, from]) => owner !== scope.key && from.has(scope.key))
+      .map(([owner]) => packages.all().find((s) => s.key === owner))
+      .filter((s): s is PackageScope => s !== undefined);
   const out: Record<string, TracingFacts> = {};
   for (const scope of packages.all()) {
     if (describe && !describe.has(scope.key)) continue;
@@ -220,11 +226,7 @@ export function tracingByPackage(
     if (!own.get(scope.key)!.setup)
       for (const user of importingPackages.get(scope) ?? []) if (!related.includes(user)) related.push(user);
     // A package whose set-up this one calls (through an alias, without depending on it) runs in its processes.
-    for (const [owner, from] of starters)
-      if (owner !== scope.key && from.has(scope.key)) {
-        const starting = packages.all().find((s) => s.key === owner);
-        if (starting && !related.includes(starting)) related.push(starting);
-      }
+    for (const starting of setupsCalledBy(scope)) if (!related.includes(starting)) related.push(starting);
     related.sort((a, b) => (a === scope ? -1 : b === scope ? 1 : compareStrings(a.key, b.key)));
     const [self, ...others] = related.map((s) =>
       startsWith(starters, s, related) ? own.get(s.key)! : notStarted(own.get(s.key)!),
@@ -242,6 +244,14 @@ export function tracingByPackage(
       self,
       ...others.map(startedTracing).map((part) => (sentryOff ? withoutSentry(part) : part)),
     ]);
+    // Traced, but not by what its own processes start: only where packages that load it run it.
+    const alone = [...packages.ownProcess(scope), ...(loadedSetups.get(scope.key) ?? [])];
+    for (const starting of setupsCalledBy(scope)) if (!alone.includes(starting)) alone.push(starting);
+    const startsAlone = alone.some((s) => {
+      const setup = own.get(s.key)!.setup;
+      return setup !== undefined && !apiOnly(setup) && startsWith(starters, s, alone);
+    });
+    if (merged.setup && !apiOnly(merged.setup) && !startsAlone) merged.loadersOnly = true;
     const name = scope.manifest?.name;
     out[scope.key] = name && !name.startsWith('(unnamed:') ? { name, ...merged } : merged;
   }

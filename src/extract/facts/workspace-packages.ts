@@ -94,6 +94,12 @@ export class PackageIndex {
     return [scope, ...[...related].filter((s) => s !== scope).sort((a, b) => compareStrings(a.key, b.key))];
   }
 
+  /** What runs in `scope`'s own processes: itself and the dependencies it loads, without its dependents. */
+  ownProcess(scope: PackageScope): PackageScope[] {
+    const loaded = this.closure([scope], (s) => this.dependenciesOf(s).filter((d) => this.loads(s, d)));
+    return [scope, ...[...loaded].filter((s) => s !== scope)];
+  }
+
   /** The workspace package of that name, if the repository has one. */
   named(name: string): PackageScope | undefined {
     return this.byName.get(name);
