@@ -121,3 +121,41 @@ describe('ModuleResolver answers', () => {
     );
   });
 });
+
+describe("a workspace package's exports map", () => {
+  const packages = [
+    {
+      name: 'workbench',
+      dir: '/repo/packages/workbench',
+      entries: ['dist/index.js'],
+      scripts: [],
+      dependencies: {},
+      exports: {
+        '.': { types: './dist/index.d.ts', import: './dist/index.js' },
+        './hono': { types: './dist/adapters/hono.d.ts', import: './dist/adapters/hono.js' },
+        './plugins/*': './dist/plugins/*.js',
+      },
+    },
+  ];
+  const files = new Set([
+    '/repo/packages/workbench/src/index.ts',
+    '/repo/packages/workbench/src/adapters/hono.ts',
+    '/repo/packages/workbench/src/plugins/retry.ts',
+  ]);
+  const exists = (p: string): boolean => files.has(p);
+  const resolver = new ModuleResolver(packages, [], []);
+
+  it("reads a subpath from its build output's source, by an exact key or a pattern", () => {
+    expect(resolver.resolve('workbench/hono', '/repo/apps/worker/src/index.ts', exists)).toBe(
+      '/repo/packages/workbench/src/adapters/hono.ts',
+    );
+    expect(resolver.resolve('workbench/plugins/retry', '/repo/apps/worker/src/index.ts', exists)).toBe(
+      '/repo/packages/workbench/src/plugins/retry.ts',
+    );
+    expect(resolver.resolve('workbench', '/repo/apps/worker/src/index.ts', exists)).toBe(
+      '/repo/packages/workbench/src/index.ts',
+    );
+    // A subpath the map does not list, and no source file of that path: nothing.
+    expect(resolver.resolve('workbench/adapters/express', '/repo/apps/worker/src/index.ts', exists)).toBeUndefined();
+  });
+});

@@ -51,6 +51,13 @@ export function readManifest(manifest: string, root: string): ManifestRead {
     fields.imports && typeof fields.imports === 'object' && !Array.isArray(fields.imports)
       ? (fields.imports as Record<string, unknown>)
       : {};
+  // `exports` as a map of subpaths (`{ "./hono": { "import": "./dist/adapters/hono.js" } }`); a bare
+  // string or a map of conditions is the package's root entry alone.
+  const exported =
+    fields.exports && typeof fields.exports === 'object' && !Array.isArray(fields.exports)
+      ? (fields.exports as Record<string, unknown>)
+      : undefined;
+  const subpaths = exported && Object.keys(exported).some((k) => k.startsWith('.')) ? exported : undefined;
   const scripts = strings(fields.scripts);
   return {
     pkg: {
@@ -61,6 +68,7 @@ export function readManifest(manifest: string, root: string): ManifestRead {
       ...(scripts.start ? { start: scripts.start } : {}),
       dependencies: { ...strings(fields.devDependencies), ...strings(fields.dependencies) },
       peers: Object.keys(strings(fields.peerDependencies)).sort(),
+      ...(subpaths ? { exports: subpaths } : {}),
       ...(fields.browser !== undefined && fields.browser !== false ? { browser: true } : {}),
       ...(fields.private === true ? { private: true } : {}),
     },

@@ -15,6 +15,8 @@ export interface WorkspacePackage {
   dependencies: Record<string, string>;
   /** `peerDependencies`: a plugin of a host it does not import (the host loads it by name). */
   peers?: string[];
+  /** `exports` by subpath (`"./hono"`, `"./*"`), each a target or a map of conditions. */
+  exports?: Record<string, unknown>;
   /** A `browser` field: the package is built for the browser. */
   browser?: boolean;
   /** `"private": true`: never published, so no other repository imports it. */
@@ -162,6 +164,23 @@ export class ModuleResolver {
     return this.resolveImportTarget(scope.imports[key], matched, scope.dir, fromFile, exists, 0);
   }
 
+  /** A subpath through the package's `exports` map: an exact key, else the longest `*` pattern matching it. */
+  private resolveExport(pkg: WorkspacePackage, subpath: string, exists: (path: string) => boolean): string | undefined {
+    const exports = pkg.exports!;
+    const keys = Object.keys(exports);
+    let key = keys.includes(subpath) ? subpath : undefined;
+    let matched = '';
+    if (key === undefined) {
+      const best = keys
+        .filter((k) => k.split('*').length === 2 && matchPattern(k, subpath) !== undefined)
+        .sort((a, b) => prefixLength(b) - prefixLength(a) || b.length - a.length)[0];
+      if (best === undefined) return undefined;
+      key = best;
+      matched = matchPattern(best, subpath) ?? '';
+    }
+    return this.resolveImportTarget(exports[key], matched, pkg.dir, join(pkg.dir, 'package.json'), exists, 0);
+  }
+
   private resolveImportTarget(
     target: unknown,
     matched: string,
@@ -227,6 +246,9 @@ export class ModuleResolver {
       );
     if (!pkg) return undefined;
     const subpath = specifier.slice(pkg.name.length + 1);
+    // What the package's `exports` map says the subpath is (its build output read from its sources).
+    const exported = pkg.exports && this.resolveExport(pkg, subpath ? `./${subpath}` : '.', exists);
+    if (exported) return exported;
     if (subpath)
       return (
         probe(join(pkg.dir, 'src', subpath), exists) ??
