@@ -60,6 +60,7 @@ import { typeBound } from './type-bounds.js';
 import type { TypeOracle } from './type-oracle.js';
 import { isInjected, type ValueFlow } from './value-flow.js';
 import { subscriptionsFor } from '../libraries/kafkajs.js';
+import { trpcMiddlewareInput, type TrpcInput } from '../libraries/trpc.js';
 import { routeSchemaShapes, zodField, zodParse, type ZodField } from '../libraries/zod.js';
 import { GRPC_STATUS_NAMES, isGrpcStatusEnum } from '../libraries/grpc.js';
 import { inMatchedNestRoute } from '../libraries/web-frameworks.js';
@@ -621,11 +622,28 @@ export class ProvenanceAnalyzer implements ValueWalker {
     if (decl.path.length === 0 && namedAsRequest(decl)) return unknown(`\`${name}\` is a request object`, name);
     const subscribed = this.subscribedTopic(decl, depth);
     if (subscribed) return subscribed;
+    const trpc = trpcMiddlewareInput(decl, this.project);
+    if (trpc) return this.trpcInput(trpc, decl, use);
     // What the callers pass outranks what the name promises (`failed('missingBlock')` to `id`). An
     // event listener's parameter names are the emitter's, not the value's: no name heuristic there.
     const passed = this.parameters.fromCallers(decl, use, depth);
     if (passed.kind !== 'unknown' || this.parameters.listenedEvent(decl) !== undefined) return passed;
     return this.sources.byName(decl.name.text, use) ?? passed;
+  }
+
+  /** A tRPC middleware's `path` (one per procedure the project declares) or `type`. */
+  private trpcInput(input: TrpcInput, decl: Extract<Declaration, { kind: 'parameter' }>, use: ts.Expression): Bound {
+    if (input.input === 'type') return finite(['mutation', 'query', 'subscription'], 'tRPC procedure type');
+    const name = text(use);
+    if (input.procedures === 0) return unknown('a tRPC procedure path, but obslint found no procedures to count', name);
+    return withStep(
+      boundedPart(
+        'trpc-procedure',
+        input.procedures,
+        `a tRPC procedure path (${input.procedures} procedures declared)`,
+      ),
+      this.sources.step(decl.name, `\`${decl.name.text}\` is the path of the procedure the middleware runs for`),
+    );
   }
 
   /** A kafkajs handler's `topic`: one of the topics its consumer subscribed to. */
