@@ -354,6 +354,11 @@ export interface TracingFacts {
   /** Its spans go to the console (`ConsoleSpanExporter`) and nowhere else: tracing to debug one process. */
   consoleOnly?: { what: string; loc: Location };
   /**
+   * It traces with a tracer whose own headers are no W3C trace context (Sentry 7: `sentry-trace`,
+   * `baggage`): its traces end where it calls out, and a W3C-traced service starts a new one.
+   */
+  legacy?: { what: string };
+  /**
    * It traces only in the processes of packages that load it: its own (itself and what it loads)
    * start no tracing. A module of it those packages never load runs untraced.
    */

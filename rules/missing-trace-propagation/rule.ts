@@ -79,6 +79,8 @@ export default defineRule({
         '{{package}} makes {{calls}} ({{clients}}; {{where}}) in modules only {{users}} {{load}}, and {{they}} {{set}} up no tracing yet: they carry no W3C trace context and no trace breaks today; when {{they}} {{start}} tracing, {{fix}}',
       consoleOnly:
         '{{package}} traces to the console only ({{exporter}}, {{at}}), so no trace is collected that its {{calls}} ({{clients}}; {{where}}) could break; when it exports spans, {{fix}}',
+      untracedLegacy:
+        "{{package}} traces with {{legacy}}, whose own headers (`sentry-trace`, `baggage`) are no W3C trace context, so its {{calls}} ({{clients}}; {{where}}) {{carry}} none and a service traced with W3C context starts a new trace from each; when it moves to an OpenTelemetry-based tracer (OpenTelemetry's SDK, Sentry 8 or later), {{fix}}",
       untracedProject:
         'none of the {{packages}} packages of this project that call out sets up tracing yet, so their {{calls}} ({{clients}}; {{where}}) carry no W3C trace context and no trace breaks today; when they start tracing, {{fix}}',
     },
@@ -182,6 +184,18 @@ export default defineRule({
       });
     };
     const carry = (calls: OutboundCall[]): string => (calls.length === 1 ? 'carries' : 'carry');
+    // A package tracing with Sentry 7 gets a note of its own, whatever the others do.
+    for (const [pkg, calls] of [...untraced]) {
+      const legacy = ctx.catalog.tracing[pkg]?.legacy;
+      if (!legacy) continue;
+      untraced.delete(pkg);
+      summaryNote('untracedLegacy', `untraced-legacy:${pkg}`, calls, {
+        package: packageOrProject(pkg, ctx.catalog.tracing[pkg] ?? NO_TRACING, ctx.catalog.tracing),
+        legacy: legacy.what,
+        carry: carry(calls),
+        fix: fixFor(calls),
+      });
+    }
     // A repository none of whose packages traces: one note for all of them, not one per package.
     const tracesAnywhere = Object.values(ctx.catalog.tracing).some((t) => t.setup !== undefined);
     const oneNoteForProject = !tracesAnywhere && untraced.size > 1;

@@ -455,6 +455,7 @@ function mergeTracing(parts: TracingFacts[]): TracingFacts {
       (merged.pluginsOff ??= {})[client] ??= off;
     for (const [client, release] of Object.entries(part.upgrade ?? {}) as [Client, string][])
       (merged.upgrade ??= {})[client] ??= release;
+    merged.legacy ??= part.legacy;
     if (part.web) merged.web = true;
     for (const [client, what] of Object.entries(part.instrumented) as [Client, string][])
       merged.instrumented[client] ??= what;
@@ -464,6 +465,8 @@ function mergeTracing(parts: TracingFacts[]): TracingFacts {
   }
   merged.ignoredHosts = [...hosts.values()].sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
   if (!merged.setup) delete merged.setup;
+  // A tracer that reads W3C context runs beside it: what is left untraced is not Sentry 7's to explain.
+  if (merged.setup || !merged.legacy) delete merged.legacy;
   // Another part's instrumentation covers the client: no upgrade to name.
   const upgrades = Object.entries(merged.upgrade ?? {}).filter(([client]) => !merged.instrumented[client as Client]);
   if (upgrades.length > 0) merged.upgrade = Object.fromEntries(upgrades);
@@ -657,6 +660,18 @@ function tracingFacts(
     cover([...HTTP_BASED, ...FETCH_BASED], sentryCoverage(sentry));
     facts.setup ??= { what: sentry };
   }
+  // Sentry 7 samples traces of its own (`Sentry.init({ tracesSampleRate })`): no W3C context leaves them.
+  const legacy = SENTRY_NODE_SDKS.find((sdk) => {
+    const range = manifests.dependencies[sdk];
+    return range !== undefined && !sentryTraces(range);
+  });
+  if (
+    !facts.setup &&
+    legacy &&
+    calls.some((call) => ts.isCallExpression(call) && sentryInit(call, project) !== undefined) &&
+    files.some((file) => SAMPLES_TRACES.test(file.text))
+  )
+    facts.legacy = { what: `\`${legacy}\` ${manifests.dependencies[legacy]}` };
   facts.ignoredHosts.sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
   return facts;
 }
