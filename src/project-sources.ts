@@ -222,7 +222,6 @@ export class ProjectSources {
     this.resolvedIn = digest([settings, this.readable]);
     const last = this.lastScans?.resolvedIn === this.resolvedIn ? this.lastScans : undefined;
     const index = this.positions();
-    const resolve = importResolver(modules, new Set(this.readable));
     return (file) => {
       const read = this.reads[index.get(file)!];
       if (!('hash' in read)) return [];
@@ -233,7 +232,7 @@ export class ProjectSources {
             ? [...last.importTargets.subarray(last.importOffsets[j], last.importOffsets[j + 1])].map(
                 (t) => last.files[t],
               )
-            : resolve(file, read.scan.specifiers);
+            : this.resolverOf(modules)(file, read.scan.specifiers);
       }
       return read.imports;
     };
@@ -242,12 +241,20 @@ export class ProjectSources {
   /** The project files each file imports for types only (`import type`): none of their code runs for it. */
   typeImportsOf(modules: ModuleResolver): (file: string) => readonly string[] {
     const index = this.positions();
-    const resolve = importResolver(modules, new Set(this.readable));
     return (file) => {
       const read = this.reads[index.get(file)!];
-      return 'hash' in read && read.scan.typeOnly.length > 0 ? resolve(file, read.scan.typeOnly) : [];
+      return 'hash' in read && read.scan.typeOnly.length > 0 ? this.resolverOf(modules)(file, read.scan.typeOnly) : [];
     };
   }
+
+  /** One resolver for the run's imports and type imports: each directory's specifiers are resolved once. */
+  private resolverOf(modules: ModuleResolver): ReturnType<typeof importResolver> {
+    if (this.resolver?.modules !== modules)
+      this.resolver = { modules, resolve: importResolver(modules, new Set(this.readable)) };
+    return this.resolver.resolve;
+  }
+
+  private resolver?: { modules: ModuleResolver; resolve: ReturnType<typeof importResolver> };
 
   /** Each analysable file's content hash, for a cache key. */
   hashesOf(files: readonly string[]): [string, string][] {

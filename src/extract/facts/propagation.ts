@@ -892,13 +892,19 @@ export function outboundCalls(
   const injectedAtBinding = grpc ? servicesBuiltInjecting(grpc, project) : new Map<string, string>();
   // Every `x.add(…)`: a queue's producers include calls whose receiver obslint cannot tie to BullMQ.
   const queues = new ScheduledQueues(calls.filter(ts.isCallExpression));
+  // Each send's timer, read once: its queue's feeds and its own evidence both need it.
+  const schedules = new Map<ts.Node, string | undefined>();
+  const scheduleOf = (call: ts.CallExpression | ts.NewExpression): string | undefined => {
+    if (!schedules.has(call)) schedules.set(call, scheduledRun(call));
+    return schedules.get(call);
+  };
   const producers = clientCalls.flatMap(({ call, client }) =>
     (client.client === 'bullmq' || client.client === 'bull') && client.direction === 'send' && ts.isCallExpression(call)
       ? [
           {
             call,
             // A repeatable job, or one a timer's run adds (`@Cron`): no request trace reaches the queue from it.
-            scheduled: queues.scheduledOnly(call) || scheduledRun(call) !== undefined,
+            scheduled: queues.scheduledOnly(call) || scheduleOf(call) !== undefined,
             delay: detachedDelay(call, evaluator),
           },
         ]
@@ -938,7 +944,7 @@ export function outboundCalls(
     // A React Server Components `'use client'` module runs in the browser.
     if (hasDirective(file, 'use client') || builtForBrowser(scope.manifest) || runsInBrowser(call, scope))
       outbound.browser = true;
-    const schedule = found.direction === 'send' ? scheduledRun(call) : undefined;
+    const schedule = found.direction === 'send' ? scheduleOf(call) : undefined;
     const bull = found.client === 'bullmq' || found.client === 'bull';
     const delayed = bull ? delays.get(call) : undefined;
     const unfed = bull && found.direction === 'receive' ? feeds.unfed(call, found.handler) : undefined;

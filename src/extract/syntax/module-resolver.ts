@@ -149,36 +149,16 @@ export class ModuleResolver {
       .filter((s) => fromFile.startsWith(`${s.dir}${sep}`))
       .sort((a, b) => b.dir.length - a.dir.length)[0];
     if (!scope) return undefined;
-    const keys = Object.keys(scope.imports);
-    let key = keys.includes(specifier) ? specifier : undefined;
-    let matched = '';
-    if (key === undefined) {
-      // Node's order: the longest prefix before `*`, then the longest key.
-      const best = keys
-        .filter((k) => k.split('*').length === 2 && matchPattern(k, specifier) !== undefined)
-        .sort((a, b) => prefixLength(b) - prefixLength(a) || b.length - a.length)[0];
-      if (best === undefined) return undefined;
-      key = best;
-      matched = matchPattern(best, specifier) ?? '';
-    }
-    return this.resolveImportTarget(scope.imports[key], matched, scope.dir, fromFile, exists, 0);
+    const entry = mapEntry(scope.imports, specifier);
+    return entry && this.resolveImportTarget(entry.target, entry.matched, scope.dir, fromFile, exists, 0);
   }
 
-  /** A subpath through the package's `exports` map: an exact key, else the longest `*` pattern matching it. */
+  /** A subpath through the package's `exports` map. */
   private resolveExport(pkg: WorkspacePackage, subpath: string, exists: (path: string) => boolean): string | undefined {
-    const exports = pkg.exports!;
-    const keys = Object.keys(exports);
-    let key = keys.includes(subpath) ? subpath : undefined;
-    let matched = '';
-    if (key === undefined) {
-      const best = keys
-        .filter((k) => k.split('*').length === 2 && matchPattern(k, subpath) !== undefined)
-        .sort((a, b) => prefixLength(b) - prefixLength(a) || b.length - a.length)[0];
-      if (best === undefined) return undefined;
-      key = best;
-      matched = matchPattern(best, subpath) ?? '';
-    }
-    return this.resolveImportTarget(exports[key], matched, pkg.dir, join(pkg.dir, 'package.json'), exists, 0);
+    const entry = mapEntry(pkg.exports!, subpath);
+    return (
+      entry && this.resolveImportTarget(entry.target, entry.matched, pkg.dir, join(pkg.dir, 'package.json'), exists, 0)
+    );
   }
 
   private resolveImportTarget(
@@ -274,6 +254,19 @@ export class ModuleResolver {
     }
     return undefined;
   }
+}
+
+/**
+ * The entry of a package.json `imports` or `exports` map a specifier selects, and what its `*`
+ * stands for: the exact key, else, in Node's order, the pattern with the longest prefix before `*`,
+ * then the longest key.
+ */
+function mapEntry(map: Record<string, unknown>, specifier: string): { target: unknown; matched: string } | undefined {
+  if (Object.hasOwn(map, specifier)) return { target: map[specifier], matched: '' };
+  const best = Object.keys(map)
+    .filter((k) => k.split('*').length === 2 && matchPattern(k, specifier) !== undefined)
+    .sort((a, b) => prefixLength(b) - prefixLength(a) || b.length - a.length)[0];
+  return best === undefined ? undefined : { target: map[best], matched: matchPattern(best, specifier) ?? '' };
 }
 
 /** What `*` stands for when `specifier` matches `pattern` (`''` for an exact match), or undefined. */
