@@ -285,9 +285,17 @@ export function extract(options: ExtractOptions): Extraction {
   }
 
   const everyCall = [...allCalls, ...allNews];
-  const outbound = outboundCalls(everyCall, project, packages, evaluator, (call) => {
-    uncalled.recordsIn(call);
-  });
+  const outbound = outboundCalls(
+    everyCall,
+    project,
+    packages,
+    evaluator,
+    (fn) => calls.confirmedCallersOf(fn),
+    (file) => candidates.importers.get(file) ?? [],
+    (call) => {
+      uncalled.recordsIn(call);
+    },
+  );
   const tracing = tracingByPackage(
     everyCall,
     project.files.values(),

@@ -27,15 +27,17 @@ import {
 } from '../syntax/scope.js';
 import { groupBy } from '../../util/group.js';
 import { table } from '../../util/table.js';
-import { compareStrings } from '../../util/paths.js';
+import { compareStrings, displayPath } from '../../util/paths.js';
 import { forEachDescendant } from '../syntax/walk.js';
 import { loadedSpecifiers } from '../syntax/module-loads.js';
 import type { StaticEvaluator } from '../flow/static-eval.js';
+import type { Caller } from '../flow/call-graph.js';
 import { carrierField } from './message-carrier.js';
 import { builtForBrowser, type PackageIndex, type PackageScope } from './workspace-packages.js';
 import { startsWith, tracingStarters } from './tracing-starters.js';
 import { hasDirective, runsInBrowser } from './browser-code.js';
-import { detachedDelay, ScheduledQueues, scheduledRun } from './scheduled-jobs.js';
+import { ScheduledQueues, scheduledRun } from './scheduled-jobs.js';
+import { detachedDelay } from './job-delays.js';
 import { QueueFeeds } from './queue-feeds.js';
 
 const HTTP_BASED: Client[] = ['http', 'https', 'axios', 'got', 'node-fetch', 'superagent', 'bent'];
@@ -815,13 +817,13 @@ function hookOf(options: ts.ObjectLiteralExpression): ts.Node | undefined {
 
 /**
  * Developer tooling at the top of a package (`scripts/`, `tools/`, `examples/`, `benchmarks/`,
- * `e2e/`): each file runs as a process of its own, started by hand, which loads none of the
+ * `e2e/`; `scripts/` and `bin/` also in `src/`, unless the start script runs them): each file runs as a process of its own, started by hand, which loads none of the
  * service's tracing set-up and has no request trace to pass on. Deeper down such a name is the
  * product's own (`nodes/tools/` of an agent builder).
  */
 // `prisma/scripts/`, `db/script/`: one-off data scripts beside the schema, run by hand like the package's own `scripts/`.
 const TOOLING_DIRECTORY =
-  /^((?:prisma|db|database)\/scripts?|scripts?|bin|tools|examples?|benchmarks?|bench|e2e|__[\w-]+__)\//;
+  /^((?:prisma|db|database)\/scripts?|(?:src\/)?(?:scripts?|bin)|tools|examples?|benchmarks?|bench|e2e|__[\w-]+__)\//;
 
 /** A demo or example program beside the code it shows (`src/demo.ts`): run by hand, like tooling. */
 const DEMO_FILE = /(?:^|\/)(?:demo|examples?)\.[cm]?[jt]sx?$/;
@@ -834,7 +836,10 @@ function isTooling(file: string, packageKey: string, start: string | undefined):
     packageKey === '.' ? file : file.startsWith(`${packageKey}/`) ? file.slice(packageKey.length + 1) : file;
   const tooling = TOOLING_DIRECTORY.exec(inPackage);
   // `"start": "node scripts/bin/server"`: the service itself lives there (its sources beside its build).
-  const serves = tooling !== null && start !== undefined && new RegExp(`(?:^|[\\s/.'"=])${tooling[1]}/`).test(start);
+  // (`src/bin` is built to `dist/bin`.)
+  const directory = tooling?.[1].replace(/^src\//, '');
+  const serves =
+    directory !== undefined && start !== undefined && new RegExp(`(?:^|[\\s/.'"=])${directory}/`).test(start);
   return (tooling !== null && !serves) || DEMO_FILE.test(inPackage) || TEST_SUPPORT_PACKAGE.test(packageKey);
 }
 
@@ -869,6 +874,10 @@ export function outboundCalls(
   project: ProjectIndex,
   packages: PackageIndex,
   evaluator: StaticEvaluator,
+  /** The calls of a function, for a queue's wrapper (`addJob(job, opts)`) called with delays or only from scripts. */
+  callersOf: (fn: ts.SignatureDeclaration) => readonly Caller[],
+  /** The files that import a file, parsed or not. */
+  importersOf: (fileName: string) => readonly string[],
   /** Told of each outbound call's node (see `UnreachedCodeFinder.recordsIn`). */
   onCall: (call: ts.Node) => void = () => undefined,
 ): OutboundCall[] {
@@ -898,6 +907,25 @@ export function outboundCalls(
     if (!schedules.has(call)) schedules.set(call, scheduledRun(call));
     return schedules.get(call);
   };
+  const scriptPath = (fileName: string): string | undefined => {
+    const scope = packages.of(fileName);
+    const file = displayPath(project.root, fileName);
+    return isTooling(file, scope.key, scope.manifest?.start) ? file : undefined;
+  };
+  const scripts: ProducerScripts = {
+    scriptOf: (node) => scriptPath(node.getSourceFile().fileName),
+    callersOf,
+    unseenScripts: (file) => {
+      const found: string[] = [];
+      for (const importer of importersOf(file.fileName)) {
+        if (project.files.has(importer)) continue;
+        const script = scriptPath(importer);
+        if (!script) return undefined;
+        found.push(script);
+      }
+      return found.sort(compareStrings);
+    },
+  };
   const producers = clientCalls.flatMap(({ call, client }) =>
     (client.client === 'bullmq' || client.client === 'bull') && client.direction === 'send' && ts.isCallExpression(call)
       ? [
@@ -905,13 +933,15 @@ export function outboundCalls(
             call,
             // A repeatable job, or one a timer's run adds (`@Cron`): no request trace reaches the queue from it.
             scheduled: queues.scheduledOnly(call) || scheduleOf(call) !== undefined,
-            delay: detachedDelay(call, evaluator),
+            delay: detachedDelay(call, evaluator, callersOf),
+            scripted: scriptedCall(call, scripts),
           },
         ]
       : [],
   );
-  // Each producer's delay, read once: its queue's feeds and its own evidence both need it.
+  // Each producer's delay and scripts, read once: its queue's feeds and its own evidence both need them.
   const delays = new Map<ts.Node, string | undefined>(producers.map(({ call, delay }) => [call, delay?.text]));
+  const scriptsRunning = new Map<ts.Node, string | undefined>(producers.map(({ call, scripted }) => [call, scripted]));
   const consumers = clientCalls.flatMap(({ call, client }) =>
     (client.client === 'bullmq' || client.client === 'bull') && client.direction === 'receive'
       ? [{ call, handler: client.handler }]
@@ -947,6 +977,7 @@ export function outboundCalls(
     const schedule = found.direction === 'send' ? scheduleOf(call) : undefined;
     const bull = found.client === 'bullmq' || found.client === 'bull';
     const delayed = bull ? delays.get(call) : undefined;
+    const scripted = bull ? scriptsRunning.get(call) : undefined;
     const unfed = bull && found.direction === 'receive' ? feeds.unfed(call, found.handler) : undefined;
     const selfFed =
       bull && found.direction === 'send' && ts.isCallExpression(call) ? feeds.feedsOnlyItself(call) : undefined;
@@ -959,23 +990,66 @@ export function outboundCalls(
             ? `adds to queue \`${selfFed}\` from that queue's own worker, which nothing else feeds (no request trace to carry)`
             : unfed?.by === 'delay'
               ? `every job added to queue \`${unfed.queue}\` is delayed (${unfed.delay}): it runs apart from the request that queued it`
-              : unfed
-                ? `nothing in the project adds jobs to queue \`${unfed.queue}\` (no trace to restore)`
-                : delayed
-                  ? `a job delayed by ${delayed}: it runs apart from the request that queued it`
-                  : schedule
-                    ? `runs on a schedule (${schedule}) and starts no span: no request trace to carry`
-                    : found.direction === 'send'
-                      ? (injected(call, project) ??
-                        (rpc &&
-                          (clientInjects(rpc, project) ??
-                            (rpc.origin ? undefined : injectedAtBinding.get(serviceKey(rpc))))))
-                      : extracted(found.handler, project);
+              : unfed?.by === 'script'
+                ? `only the project's scripts add jobs to queue \`${unfed.queue}\` (no request trace to restore)`
+                : unfed
+                  ? `nothing in the project adds jobs to queue \`${unfed.queue}\` (no trace to restore)`
+                  : delayed
+                    ? `a job delayed ${delayed.startsWith('until') ? delayed : `by ${delayed}`}: it runs apart from the request that queued it`
+                    : scripted
+                      ? `only scripts run it (\`${scripted}\`): no request trace to carry`
+                      : schedule
+                        ? `runs on a schedule (${schedule}) and starts no span: no request trace to carry`
+                        : found.direction === 'send'
+                          ? (injected(call, project) ??
+                            (rpc &&
+                              (clientInjects(rpc, project) ??
+                                (rpc.origin ? undefined : injectedAtBinding.get(serviceKey(rpc))))))
+                          : extracted(found.handler, project);
     if (evidence) outbound.evidence = evidence;
     out.push(outbound);
     onCall(call);
   }
   return out;
+}
+
+/** How many functions deep the callers of a producer are followed to the scripts that call them. */
+const SCRIPT_HOPS = 2;
+
+interface ProducerScripts {
+  /** The script (a tooling file) a node is in. */
+  scriptOf: (node: ts.Node) => string | undefined;
+  callersOf: (fn: ts.SignatureDeclaration) => readonly Caller[];
+  /**
+   * The files importing this one that obslint did not parse, when all of them are scripts (calls
+   * there are out of its sight); undefined when one is not.
+   */
+  unseenScripts: (file: ts.SourceFile) => string[] | undefined;
+}
+
+/**
+ * The script a producer runs from: its file is tooling (`scripts/backfill.ts`), or every call of the
+ * function around it is made in tooling (`src/bin/delete-user.ts` calling `queue.addJob(…)`), two
+ * functions deep; a function no parsed file calls, when the files importing its module that obslint
+ * did not parse are all scripts, is called by them. A script run by hand starts no request trace,
+ * so the job carries none.
+ */
+function scriptedCall(node: ts.Node, scripts: ProducerScripts, hops = 0): string | undefined {
+  const script = scripts.scriptOf(node);
+  if (script) return script;
+  const fn = hops < SCRIPT_HOPS ? enclosingFunction(node) : undefined;
+  const unseen = fn && scripts.unseenScripts(fn.getSourceFile());
+  if (!fn || !unseen) return undefined;
+  const callers = scripts.callersOf(fn);
+  // Called nowhere obslint parsed: by the scripts that import its module (its callers are out of sight).
+  if (callers.length === 0) return unseen[0];
+  let first: string | undefined;
+  for (const caller of callers) {
+    const callerScript = scriptedCall(caller, scripts, hops + 1);
+    if (!callerScript) return undefined;
+    first ??= callerScript;
+  }
+  return first;
 }
 
 /**

@@ -30,14 +30,20 @@ export class QueueFeeds {
    */
   private readonly fed = new Map<
     string,
-    { scheduled: number; delayed?: { ms: number; text: string }; other: number }
+    { scheduled: number; scripted: number; delayed?: { ms: number; text: string }; other: number }
   >();
   private readonly complete: boolean;
   /** Producers that run only in their own queue's worker (re-queueing the next batch), by the queue they feed. */
   private readonly selfFeeding = new Map<ts.CallExpression, string>();
 
   constructor(
-    producers: readonly { call: ts.CallExpression; scheduled: boolean; delay?: { ms: number; text: string } }[],
+    producers: readonly {
+      call: ts.CallExpression;
+      scheduled: boolean;
+      delay?: { ms: number; text: string };
+      /** The script it runs from, when only scripts run it. */
+      scripted?: string;
+    }[],
     consumers: readonly { call: ts.CallExpression | ts.NewExpression; handler: ts.Node | undefined }[],
     private readonly evaluator: StaticEvaluator,
     private readonly project: ProjectIndex,
@@ -51,15 +57,16 @@ export class QueueFeeds {
       else handlers.set(queue, [handler!]);
     }
     let named = true;
-    for (const { call, scheduled, delay } of producers) {
+    for (const { call, scheduled, delay, scripted } of producers) {
       const callee = skipOuter(call.expression);
       const queue = ts.isPropertyAccessExpression(callee) ? this.queueOf(callee.expression) : undefined;
       if (queue === undefined) {
         named = false;
         continue;
       }
-      const counts = this.fed.get(queue) ?? { scheduled: 0, other: 0 };
+      const counts = this.fed.get(queue) ?? { scheduled: 0, scripted: 0, other: 0 };
       if (scheduled) counts.scheduled++;
+      else if (scripted) counts.scripted++;
       else if (delay) {
         if (!counts.delayed || delay.ms < counts.delayed.ms) counts.delayed = delay;
       } else if (this.runsOnlyIn(call, handlers.get(queue) ?? [])) this.selfFeeding.set(call, queue);
@@ -95,13 +102,13 @@ export class QueueFeeds {
 
   /**
    * Why a consumer has no trace to restore, by what feeds its queue: nothing in the project, only
-   * repeatable jobs the application schedules itself, only jobs its own worker adds, or only jobs
-   * delayed past the request that adds them.
+   * repeatable jobs the application schedules itself, only jobs its scripts or its own worker add,
+   * or only jobs delayed past the request that adds them.
    */
   unfed(
     consumer: ts.CallExpression | ts.NewExpression,
     handler: ts.Node | undefined,
-  ): { queue: string; by: 'nothing' | 'schedule' | 'delay' | 'itself'; delay?: string } | undefined {
+  ): { queue: string; by: 'nothing' | 'schedule' | 'script' | 'delay' | 'itself'; delay?: string } | undefined {
     const queue = this.complete ? this.consumedQueue(consumer, handler) : undefined;
     if (queue === undefined) return undefined;
     const counts = this.fed.get(queue);
@@ -109,9 +116,10 @@ export class QueueFeeds {
     if (counts.other > 0) return undefined;
     // Every job is one the application schedules, one its own worker adds, or one it delays past the
     // request that adds it.
-    if (!counts.delayed) return { queue, by: counts.scheduled > 0 ? 'schedule' : 'itself' };
-    const { text } = counts.delayed;
-    return { queue, by: 'delay', delay: counts.scheduled === 0 ? text : `${text}, or scheduled` };
+    if (!counts.delayed)
+      return { queue, by: counts.scheduled > 0 ? 'schedule' : counts.scripted > 0 ? 'script' : 'itself' };
+    const others = [counts.scheduled > 0 && 'scheduled', counts.scripted > 0 && 'added by scripts'].filter(Boolean);
+    return { queue, by: 'delay', delay: [counts.delayed.text, ...others].join(', or ') };
   }
 
   /** `new Worker(NAME, …)`, `@Processor(NAME)` / `@Processor({ name })`, Bull's `queue.process(…)`. */

@@ -9,7 +9,6 @@ import {
   skipOuter,
 } from '../syntax/scope.js';
 import { forEachDescendant } from '../syntax/walk.js';
-import type { StaticEvaluator } from '../flow/static-eval.js';
 
 /**
  * BullMQ (and Bull) queues that only receive repeatable jobs the application schedules itself
@@ -107,33 +106,6 @@ function isScheduling(call: ts.CallExpression, method: string): boolean {
     ts.isObjectLiteralExpression(options) &&
     options.properties.some((p) => p.name !== undefined && propertyKey(p.name) === 'repeat')
   );
-}
-
-/** A delay from which on a job runs apart from the request that queued it: an hour. */
-const DETACHED_DELAY_MS = 60 * 60 * 1000;
-
-/**
- * `queue.add('check', data, { delay: 24 * 60 * 60 * 1000 })`: a job that runs a day after the request
- * that queued it is no part of that request's trace (a link at most). Says how long, when the delay
- * is a constant of an hour or more (`24 * HOUR_MS`, an imported constant).
- */
-export function detachedDelay(
-  call: ts.CallExpression | ts.NewExpression,
-  evaluator: StaticEvaluator,
-): { ms: number; text: string } | undefined {
-  if (!ts.isCallExpression(call) || propertyName(skipOuter(call.expression)) !== 'add') return undefined;
-  const named = call.arguments[0] !== undefined && ts.isStringLiteralLike(skipOuter(call.arguments[0]));
-  const optionsArgument = call.arguments[named || call.arguments.length > 2 ? 2 : 1];
-  const options = optionsArgument && skipOuter(optionsArgument);
-  if (!options || !ts.isObjectLiteralExpression(options)) return undefined;
-  const delay = options.properties.find(
-    (p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && propertyKey(p.name) === 'delay',
-  );
-  const value = delay && evaluator.eval(delay.initializer);
-  const ms = value?.k === 'num' ? value.v : undefined;
-  if (ms === undefined || ms < DETACHED_DELAY_MS) return undefined;
-  const hours = ms / DETACHED_DELAY_MS;
-  return { ms, text: hours >= 48 && hours % 24 === 0 ? `${hours / 24} days` : `${Number(hours.toFixed(1))} h` };
 }
 
 /** `PruneQueue.q`, `this.q` inside `class PruneQueue` (both `PruneQueue.q`), or a variable's name. */
