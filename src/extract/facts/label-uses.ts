@@ -207,31 +207,15 @@ export class LabelUseCollector {
     const props: { key: string; value: ts.Expression }[] = [];
     let opaque = false;
     for (const element of e.elements) {
-      const tag = skipOuter(element);
-      // `'env:prod'` is a constant; `` `route:${route}` `` takes what `route` takes.
-      if (ts.isStringLiteralLike(tag) && tag.text.includes(':'))
-        props.push({ key: tag.text.split(':')[0], value: tag });
-      else if (
-        ts.isTemplateExpression(tag) &&
-        tag.head.text.endsWith(':') &&
-        tag.templateSpans.length === 1 &&
-        tag.templateSpans[0].literal.text === ''
-      )
-        props.push({ key: tag.head.text.slice(0, -1), value: tag.templateSpans[0].expression });
-      else if (
-        ts.isBinaryExpression(tag) &&
-        tag.operatorToken.kind === ts.SyntaxKind.PlusToken &&
-        ts.isStringLiteralLike(skipOuter(tag.left)) &&
-        (skipOuter(tag.left) as ts.StringLiteralLike).text.endsWith(':')
-      )
-        props.push({ key: (skipOuter(tag.left) as ts.StringLiteralLike).text.slice(0, -1), value: tag.right });
-      else if (ts.isSpreadElement(tag) || ts.isTemplateExpression(tag) || ts.isBinaryExpression(tag)) opaque = true;
+      const tag = keyedTag(element);
+      if (tag === 'opaque') opaque = true;
+      else if (tag) props.push(tag);
       else {
         // `[ENV_TAG]` where `ENV_TAG = 'env:prod'`: the constant's tag.
-        const constant = scalarText(this.evaluator.eval(tag));
-        if (constant?.includes(':')) props.push({ key: constant.split(':')[0], value: tag });
+        const constant = scalarText(this.evaluator.eval(element));
+        if (constant?.includes(':')) props.push({ key: constant.split(':')[0], value: element });
         // A tag with no name (`[String(installationId)]`): a series per value all the same, named by what it is.
-        else props.push({ key: shortened(text(tag)), value: tag });
+        else props.push({ key: shortened(text(element)), value: element });
       }
     }
     this.facts.calls.push({
@@ -1043,4 +1027,33 @@ function assignmentsTo(declaration: ts.Node, name: string, scope: ts.Node): { ke
       found.push({ key, value: node.right });
   });
   return found;
+}
+
+/**
+ * A `"key:value"` tag: `'env:prod'` (a constant), `` `route:${route}` `` or `'route:' + route` (takes
+ * what `route` takes), also held in a constant (`const providerTag = `provider:${id}``); 'opaque'
+ * for a spread or another template or sum; undefined for anything else.
+ */
+function keyedTag(element: ts.Expression, depth = 0): { key: string; value: ts.Expression } | 'opaque' | undefined {
+  const tag = skipOuter(element);
+  if (ts.isStringLiteralLike(tag))
+    return tag.text.includes(':') ? { key: tag.text.split(':')[0], value: tag } : undefined;
+  if (
+    ts.isTemplateExpression(tag) &&
+    tag.head.text.endsWith(':') &&
+    tag.templateSpans.length === 1 &&
+    tag.templateSpans[0].literal.text === ''
+  )
+    return { key: tag.head.text.slice(0, -1), value: tag.templateSpans[0].expression };
+  if (ts.isBinaryExpression(tag) && tag.operatorToken.kind === ts.SyntaxKind.PlusToken) {
+    const left = skipOuter(tag.left);
+    if (ts.isStringLiteralLike(left) && left.text.endsWith(':'))
+      return { key: left.text.slice(0, -1), value: tag.right };
+  }
+  if (ts.isSpreadElement(tag) || ts.isTemplateExpression(tag) || ts.isBinaryExpression(tag)) return 'opaque';
+  if (!ts.isIdentifier(tag) || depth > 2) return undefined;
+  const decl = lookup(tag.text, tag);
+  const init = decl?.kind === 'variable' && decl.isConst && decl.path.length === 0 ? decl.node.initializer : undefined;
+  const held = init && keyedTag(init, depth + 1);
+  return held && held !== 'opaque' ? held : undefined;
 }

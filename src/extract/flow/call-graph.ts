@@ -461,9 +461,9 @@ export class CallGraph {
       if (!ts.isPropertyAccessExpression(callee)) return true;
       const receiver = skipOuter(callee.expression);
       if (receiver.kind === ts.SyntaxKind.ThisKeyword) return true;
-      return (
-        !this.anotherModulesExport(receiver, callee.name.text, fn) && keep(this.types.declarations(callee), receiver)
-      );
+      const declared = this.types.declarations(callee);
+      if (declared.length === 0 && encloses(fn, call) && !namesHolder(receiver, fn)) return false;
+      return !this.anotherModulesExport(receiver, callee.name.text, fn) && keep(declared, receiver);
     });
     if (this.methodCallers.get(fn) === calls) memo.set(fn, { from: calls, callers });
     return callers;
@@ -735,4 +735,21 @@ function namesAgree(className: string, receiver: string): boolean {
 /** `Api` of `Api.Client`: the name a qualified type name starts with. */
 function leftmost(name: ts.EntityName): ts.Identifier {
   return ts.isIdentifier(name) ? name : leftmost(name.left);
+}
+
+/**
+ * A method calling a method of its own name on another receiver, of a type obslint cannot see
+ * (`increment(name) { statsd.increment(`app.${name}`) }`), delegates to it: no recursion, unless
+ * the receiver names the object or class the method belongs to (`metrics.increment(…)` inside
+ * `const metrics = { increment(…) {…} }`).
+ */
+function namesHolder(receiver: ts.Expression, fn: ts.SignatureDeclaration): boolean {
+  if (!ts.isIdentifier(receiver)) return false;
+  const holder = ts.isMethodDeclaration(fn) || ts.isConstructorDeclaration(fn) ? fn.parent : namingParent(fn).parent;
+  const named = ts.isClassLike(holder)
+    ? holder.name
+    : ts.isVariableDeclaration(holder.parent)
+      ? holder.parent.name
+      : undefined;
+  return named !== undefined && ts.isIdentifier(named) && named.text === receiver.text;
 }
