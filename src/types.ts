@@ -421,6 +421,8 @@ export interface UnreachedCode {
   loc: Location;
   /** A class nothing loads (no module imports its file), rather than a function nothing calls. */
   unloaded?: boolean;
+  /** The code that never runs which makes the only calls of this function. */
+  calledOnlyBy?: string;
 }
 
 export interface LabelEstimate {

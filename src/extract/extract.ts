@@ -246,6 +246,8 @@ export function extract(options: ExtractOptions): Extraction {
     candidates.importers,
     (file) => nestPackages.has(packages.of(file).key),
     (file) => packages.of(file).manifest?.private === true,
+    (file) => packages.of(file).key,
+    (from, to) => packages.reaches(from, to),
   );
   const { facts } = collector;
   for (const call of [...callExpressions, ...newExpressions]) {

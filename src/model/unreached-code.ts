@@ -22,5 +22,7 @@ export function unreachedSuffix(unreached: UnreachedCode, recorded = false): str
   const where = recorded ? 'recorded only in' : 'in';
   return unreached.unloaded
     ? ` (${where} \`${unreached.name}\`, which no module the application loads lists, so Nest never creates it: a note until a module lists it)`
-    : ` (${where} \`${unreached.name}()\`, which nothing in the project calls: a note until something does)`;
+    : unreached.calledOnlyBy
+      ? ` (${where} \`${unreached.name}()\`, which only \`${unreached.calledOnlyBy}\` calls, and that never runs: a note until it does)`
+      : ` (${where} \`${unreached.name}()\`, which nothing in the project calls: a note until something does)`;
 }

@@ -1,8 +1,9 @@
 import { ts } from 'ts-morph';
 import type { UnreachedCode } from '../../types.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
+import { groupBy } from '../../util/group.js';
 import { identifierRegExp } from '../../util/regexp.js';
-import { hasModifier, lookup, propertyKey } from '../syntax/scope.js';
+import { encloses, hasModifier, lookup, propertyKey } from '../syntax/scope.js';
 
 /**
  * Names a framework, a runtime or a library calls by convention, never the project: route
@@ -59,6 +60,9 @@ const HTTP_HANDLERS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 
  */
 const NEXT_PRIVATE_ROUTE = /\/app\/(?:[^/]+\/)*_[^/]*\/(?:[^/]+\/)*route\.[cm]?[jt]sx?$/;
 
+/** How many times the dead code found is searched again for the functions only it calls. */
+const DEAD_CALLER_ROUNDS = 3;
+
 /** `onModuleInit`, `ngOnDestroy`, `componentDidMount`: hooks their framework calls. */
 const HOOK_NAME = /^(?:on|ng)[A-Z]|^component[A-Z]|^_/;
 
@@ -88,13 +92,17 @@ export class UnreachedCodeFinder {
   /**
    * `importers`: every file's importers, parsed or not (the prefilter's import graph);
    * `bootstrapsNest`: whether a file's package has a file importing `@nestjs/core` (its bootstrap);
-   * `unpublished`: whether a file's package is private (never published).
+   * `unpublished`: whether a file's package is private (never published);
+   * `packageOf`: a file's workspace package; `reaches`: whether code of one file's package can call
+   * code of another's (the same package, or one it depends on).
    */
   constructor(
     private readonly project: ProjectIndex,
     private readonly importers: ReadonlyMap<string, readonly string[]>,
     private readonly bootstrapsNest: (file: string) => boolean,
     private readonly unpublished: (file: string) => boolean,
+    private readonly packageOf: (file: string) => string = () => '.',
+    private readonly reaches: (from: string, to: string) => boolean = () => true,
   ) {}
 
   /** Notes that `node` records something; {@link unreached} then says whether its function is ever called. */
@@ -120,27 +128,74 @@ export class UnreachedCodeFinder {
 
   /** The functions that record something and that nothing in the project calls, and the Nest classes nothing loads. */
   unreached(): UnreachedCode[] {
-    const names = new Set<string>();
+    // Names are counted where code can call the unit: in a monorepo, its package and those that
+    // depend on it (another app's method of the same name is no call of it).
+    const byPackage = new Map<string, { file: string; names: Set<string> }>();
     for (const { node, name } of this.units.values()) {
-      names.add(name);
+      const file = node.getSourceFile().fileName;
+      const key = this.packageOf(file);
+      let group = byPackage.get(key);
+      if (!group) byPackage.set(key, (group = { file, names: new Set() }));
+      group.names.add(name);
       const cls = node.parent;
-      if (ts.isClassLike(cls) && cls.name) names.add(cls.name.text);
+      if (ts.isClassLike(cls) && cls.name) group.names.add(cls.name.text);
     }
-    const namings = this.project.namings(names);
+    const countsByPackage = new Map(
+      [...byPackage].map(([key, { file, names }]) => [
+        key,
+        this.project.namings(names, (source) => this.reaches(source.fileName, file)),
+      ]),
+    );
+    const namingsOf = (unit: Unit): ReadonlyMap<string, { files: number; times: number }> =>
+      countsByPackage.get(this.packageOf(unit.node.getSourceFile().fileName))!;
     // Any finding in a class Nest never creates is a note, wherever the code it feeds records.
     const unloaded = this.project
       .classes()
       .filter((cls): cls is ts.ClassDeclaration => ts.isClassDeclaration(cls) && this.unloadedNestClass(cls));
     const inUnloaded = (node: ts.Node): boolean => unloaded.some((cls) => cls === node.parent);
+    const pending = [...this.units.values()].filter((unit) => !inUnloaded(unit.node));
+    // Other recording methods of the same name where the unit can be called (two services'
+    // `recordRequest`): each declaration writes the name once more, and calls no one.
+    const alikeKey = (unit: Unit): string => `${this.packageOf(unit.node.getSourceFile().fileName)}\u0000${unit.name}`;
+    const alike = groupBy(pending, alikeKey);
+    const othersAlike = (unit: Unit): number => alike.get(alikeKey(unit))!.length - 1;
+    const uncalled = pending.filter((unit) => this.uncalled(unit, namingsOf(unit), othersAlike(unit)));
+    // A function only dead code calls is dead too (a service method only an interceptor Nest never
+    // creates calls), as long as its name is written nowhere else.
+    const dead: ts.Node[] = [...unloaded, ...uncalled.map((unit) => unit.node)];
+    const inDead = (node: ts.Node): boolean => dead.some((d) => encloses(d, node));
+    const calledOnlyBy = new Map<Unit, string>();
+    for (let round = 0, grew = true; grew && round < DEAD_CALLER_ROUNDS; round++) {
+      grew = false;
+      for (const unit of pending) {
+        if (dead.includes(unit.node)) continue;
+        const file = unit.node.getSourceFile().fileName;
+        const calls = (this.project.callsByName.get(unit.name) ?? []).filter((call) =>
+          this.reaches(call.getSourceFile().fileName, file),
+        );
+        if (
+          calls.length === 0 ||
+          !calls.every(inDead) ||
+          !this.uncalled(unit, namingsOf(unit), calls.length + othersAlike(unit))
+        )
+          continue;
+        const caller = dead.find((d) => encloses(d, calls[0]))!;
+        calledOnlyBy.set(unit, ts.isClassDeclaration(caller) ? caller.name!.text : this.units.get(caller)!.name);
+        uncalled.push(unit);
+        dead.push(unit.node);
+        grew = true;
+      }
+    }
     return [
       ...unloaded.map((cls): UnreachedCode => ({
         name: cls.name!.text,
         loc: this.project.location(cls),
         unloaded: true,
       })),
-      ...[...this.units.values()]
-        .filter((unit) => !inUnloaded(unit.node) && this.uncalled(unit, namings))
-        .map((unit) => ({ name: unit.name, loc: this.project.location(unit.node) })),
+      ...uncalled.map((unit): UnreachedCode => {
+        const caller = calledOnlyBy.get(unit);
+        return { name: unit.name, loc: this.project.location(unit.node), ...(caller ? { calledOnlyBy: caller } : {}) };
+      }),
     ];
   }
 
@@ -193,10 +248,16 @@ export class UnreachedCodeFinder {
     );
   }
 
-  private uncalled(unit: Unit, namings: ReadonlyMap<string, { files: number; times: number }>): boolean {
+  /** `writtenElsewhere`: how many times code that calls nothing live writes its name (dead calls, other declarations). */
+  private uncalled(
+    unit: Unit,
+    namings: ReadonlyMap<string, { files: number; times: number }>,
+    writtenElsewhere = 0,
+  ): boolean {
     const { node, name } = unit;
     if (HTTP_HANDLERS.has(name) && NEXT_PRIVATE_ROUTE.test(node.getSourceFile().fileName)) return true;
-    if (namings.get(name)?.times !== 1 || CALLED_BY_CONVENTION.has(name) || HOOK_NAME.test(name)) return false;
+    if (namings.get(name)?.times !== 1 + writtenElsewhere || CALLED_BY_CONVENTION.has(name) || HOOK_NAME.test(name))
+      return false;
     if (ts.isFunctionDeclaration(node) || ts.isVariableDeclaration(node)) {
       const statement = ts.isVariableDeclaration(node) ? node.parent.parent : node;
       return !hasModifier(statement, ts.SyntaxKind.ExportKeyword) || this.unusedExport(node.getSourceFile().fileName);

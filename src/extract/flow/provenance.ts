@@ -320,12 +320,17 @@ export class ProvenanceAnalyzer implements ValueWalker {
     }
     const unsure = bounds.find((b) => b.kind === 'unknown');
     if (unsure) return withStep(unsure, this.sources.step(whole, `built into \`${text(whole)}\``));
+    // `${context.getClass().name}.${context.getHandler().name}`: a handler belongs to one class, so
+    // there are as many pairs as handlers.
+    const named = bounds.some((b) => onlyPart(b) === 'nest-getHandler')
+      ? bounds.map((b) => (onlyPart(b) === 'nest-getClass' ? finite([''], "the handler's class") : b))
+      : bounds;
     const pieces: Bound[] = [];
     if (literals) {
       pieces.push(finite([literals[0]], 'literal'));
-      bounds.forEach((b, i) => pieces.push(b, finite([literals[i + 1]], 'literal')));
+      named.forEach((b, i) => pieces.push(b, finite([literals[i + 1]], 'literal')));
     } else {
-      pieces.push(...bounds);
+      pieces.push(...named);
     }
     return product(pieces, 'template of bounded parts');
   }
@@ -1135,6 +1140,8 @@ export class ProvenanceAnalyzer implements ValueWalker {
       ]);
     const validated = key !== undefined ? this.routeValidated(e.expression, key, env) : undefined;
     if (validated) return validated;
+    const handler = key === 'name' ? this.sources.nestHandlerName(e.expression) : undefined;
+    if (handler) return handler;
     const c = chain(e);
     // The access path with local aliases replaced by what they were read from (`const { query } = req`).
     const path = c && this.sources.expandAliases(c.names, e);
@@ -1437,4 +1444,9 @@ function isRouteTemplateOnly(bound: Bound): boolean {
     bound.parts.some((p) => p.source === 'route-template') &&
     bound.parts.every((p) => p.source === 'route-template' || p.source === 'route-unmatched')
   );
+}
+
+/** The source of a bound made of one part (`nest-getClass`). */
+function onlyPart(bound: Bound): string | undefined {
+  return bound.kind === 'bounded' && bound.parts.length === 1 ? bound.parts[0].source : undefined;
 }

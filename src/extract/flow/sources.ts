@@ -297,6 +297,9 @@ function holderName(node: ts.PropertyAccessExpression): string | undefined {
   return ts.isIdentifier(held) ? held.text : propertyName(held);
 }
 
+/** How many controller handlers a NestJS service is assumed to have when obslint parsed none of its controllers. */
+const ASSUMED_NEST_HANDLERS = 50;
+
 /** Objects holding a deployment's configuration, read at start-up: one value per instance. */
 const CONFIG_NAMES =
   /^(config|conf|cfg|configuration|appConfig|serviceConfig|globalConfig|settings|configService|nconf)$/;
@@ -741,6 +744,29 @@ export class KnownSources {
     if (!own?.name) return undefined;
     const names = new Set(this.project.classesExtending(own).map((cls) => cls.name!.text));
     return finite([...names].sort(), `the class name (\`${own.name.text}\` or a class extending it)`);
+  }
+
+  /**
+   * `context.getClass().name`, `context.getHandler().name` of a NestJS `ExecutionContext` (in an
+   * interceptor or a guard): a controller class or one of its handlers, which the code declares.
+   * Counted over the controllers obslint parsed; a project where it parsed none is assumed to
+   * have as many as a mid-sized service.
+   */
+  nestHandlerName(e: ts.Expression): Bound | undefined {
+    const call = skipOuter(e);
+    if (!ts.isCallExpression(call) || call.arguments.length > 0) return undefined;
+    const method = propertyName(skipOuter(call.expression));
+    if (method !== 'getClass' && method !== 'getHandler') return undefined;
+    const handlers = this.project.nestHandlers();
+    const seen = method === 'getClass' ? handlers.size : [...handlers.values()].reduce((n, h) => n + h.length, 0);
+    const what = method === 'getClass' ? 'controller class' : 'controller handler';
+    return seen > 0
+      ? boundedPart(`nest-${method}`, seen, `a ${what} name (${seen} in the project)`)
+      : boundedPart(
+          `nest-${method}`,
+          ASSUMED_NEST_HANDLERS,
+          `a ${what} name (the code's own; ${ASSUMED_NEST_HANDLERS} assumed)`,
+        );
   }
 
   /** An error's class name: the built-in errors, the project's own, and as many again for its libraries'. */

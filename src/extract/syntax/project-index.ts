@@ -26,6 +26,11 @@ export function moduleAugmentations(file: ts.SourceFile): ts.ModuleDeclaration[]
 }
 
 /** The parsed candidate files of one run and the cross-file lookups over them. */
+/** How many files writing a name are read to count how often they write it (see `namings`). */
+const COUNTED_FILES = 8;
+
+const NEST_HANDLER_CLASSES = new Set(['Controller', 'Resolver', 'WebSocketGateway']);
+
 export class ProjectIndex {
   readonly files = new Map<string, ts.SourceFile>();
   /** Call and `new` expressions keyed by the called name (`f` in `f()`, `a.f()`, `new f()`). */
@@ -84,19 +89,24 @@ export class ProjectIndex {
 
   /**
    * For each name, how many parsed files write it (as an identifier, a property name or an element
-   * access's string: the names the parser keeps per file) and, where only one does, how many times
-   * its text holds the word (comments and strings too). One pass over the files for every name.
+   * access's string: the names the parser keeps per file) and, where a few do, how many times their
+   * text holds the word (comments and strings too). One pass over the files for every name.
    */
-  namings(names: ReadonlySet<string>): Map<string, { files: number; times: number }> {
-    const found = new Map<string, { files: number; times: number; file?: ts.SourceFile }>();
+  namings(
+    names: ReadonlySet<string>,
+    /** Only the files it says (those whose code can call the code asked about). */
+    within: (file: ts.SourceFile) => boolean = () => true,
+  ): Map<string, { files: number; times: number }> {
+    const found = new Map<string, { files: number; times: number; in?: ts.SourceFile[] }>();
     for (const name of names) found.set(name, { files: 0, times: 0 });
     const count = (name: string, file: ts.SourceFile): void => {
       const seen = found.get(name);
       if (!seen) return;
       seen.files++;
-      seen.file = file;
+      if (seen.files <= COUNTED_FILES) (seen.in ??= []).push(file);
     };
     for (const file of this.files.values()) {
+      if (!within(file)) continue;
       const written = (file as unknown as { identifiers?: ReadonlyMap<string, string> }).identifiers;
       if (!written)
         for (const name of names) {
@@ -105,10 +115,13 @@ export class ProjectIndex {
       else if (written.size < names.size) for (const name of written.keys()) count(name, file);
       else for (const name of names) if (written.has(name)) count(name, file);
     }
+    // Written in many files, a name is called from somewhere: its count is not worth reading them.
     for (const [name, seen] of found) {
-      if (seen.files !== 1 || !seen.file) seen.times = seen.files;
-      else seen.times = seen.file.text.match(identifierRegExp(name))?.length ?? 0;
-      delete seen.file;
+      seen.times =
+        seen.files > COUNTED_FILES
+          ? Number.MAX_SAFE_INTEGER
+          : (seen.in ?? []).reduce((n, file) => n + (file.text.match(identifierRegExp(name))?.length ?? 0), 0);
+      delete seen.in;
     }
     return found;
   }
@@ -523,6 +536,30 @@ export class ProjectIndex {
   }
 
   private errorClasses?: string[];
+
+  /**
+   * The request handlers of the project's NestJS classes (`@Controller`, `@Resolver`,
+   * `@WebSocketGateway`), by class name: what an `ExecutionContext`'s `getClass()` and
+   * `getHandler()` can name.
+   */
+  nestHandlers(): ReadonlyMap<string, readonly string[]> {
+    if (this.handlersByClass) return this.handlersByClass;
+    const found = new Map<string, string[]>();
+    for (const cls of this.namedClasses) {
+      const decorated = ts.getDecorators(cls)?.some((d) => {
+        const e = d.expression;
+        return ts.isCallExpression(e) && ts.isIdentifier(e.expression) && NEST_HANDLER_CLASSES.has(e.expression.text);
+      });
+      if (!decorated) continue;
+      const methods = cls.members.flatMap((m) =>
+        ts.isMethodDeclaration(m) && ts.isIdentifier(m.name) && ts.getDecorators(m)?.length ? [m.name.text] : [],
+      );
+      found.set(cls.name!.text, methods);
+    }
+    return (this.handlersByClass = found);
+  }
+
+  private handlersByClass?: Map<string, string[]>;
 
   /** Whether `cls` is `owner` or extends it (a few hops: inheritance cycles end). */
   inheritsFrom(cls: ts.ClassLikeDeclaration | undefined, owner: ts.ClassLikeDeclaration): boolean {
