@@ -391,7 +391,7 @@ const CLIENT_OBJECTS: Partial<Record<Client, { created: (origin: ts.Expression) 
 };
 
 /**
- * `await this.getQueue()` where `getQueue(): Promise<Queue>` and `Queue` is BullMQ's: a function of
+ * `await this.getQueue()` where `getQueue(): Promise<Queue>` (or `Queue | null`) and `Queue` is BullMQ's: a function of
  * the project's that says it returns the client's object (made however it is, a dynamic import or a
  * factory obslint cannot follow).
  */
@@ -401,9 +401,22 @@ function returnsClientType(origin: ts.Expression, client: Client, project: Proje
   let type = fn?.type;
   if (type && ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) && type.typeName.text === 'Promise')
     type = type.typeArguments?.[0];
+  // `Queue<Job> | null`: made only when configured (a queue, or none at all).
+  if (type && ts.isUnionTypeNode(type)) {
+    const present = type.types.filter((t) => !isNothing(t));
+    type = present.length === 1 ? present[0] : undefined;
+  }
   if (!type || !ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName)) return false;
   const decl = lookup(type.typeName.text, type.typeName);
   return decl?.kind === 'import' && MESSAGING_MODULES[decl.module] === client;
+}
+
+function isNothing(type: ts.TypeNode): boolean {
+  return (
+    type.kind === ts.SyntaxKind.UndefinedKeyword ||
+    type.kind === ts.SyntaxKind.VoidKeyword ||
+    (ts.isLiteralTypeNode(type) && type.literal.kind === ts.SyntaxKind.NullKeyword)
+  );
 }
 
 /**
