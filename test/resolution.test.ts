@@ -158,4 +158,26 @@ describe("a workspace package's exports map", () => {
     // A subpath the map does not list, and no source file of that path: nothing.
     expect(resolver.resolve('workbench/adapters/express', '/repo/apps/worker/src/index.ts', exists)).toBeUndefined();
   });
+
+  it('reads a subpath built once per module format (`dist/cjs/`, `dist/esm/`) from its source', () => {
+    const framework = {
+      name: '@acme/framework',
+      dir: '/repo/packages/framework',
+      entries: ['dist/cjs/index.cjs'],
+      scripts: [],
+      dependencies: {},
+      exports: {
+        './nest': {
+          require: { types: './dist/cjs/servers/nest.d.cts', default: './dist/cjs/servers/nest.cjs' },
+          import: { types: './dist/esm/servers/nest.d.ts', default: './dist/esm/servers/nest.js' },
+        },
+      },
+    };
+    const sources = new Set(['/repo/packages/framework/src/servers/nest.ts']);
+    expect(
+      new ModuleResolver([framework], [], []).resolve('@acme/framework/nest', '/repo/apps/api/src/main.ts', (p) =>
+        sources.has(p),
+      ),
+    ).toBe('/repo/packages/framework/src/servers/nest.ts');
+  });
 });

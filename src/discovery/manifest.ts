@@ -67,6 +67,7 @@ export function readManifest(manifest: string, root: string): ManifestRead {
       scripts: Object.values(scripts),
       ...(scripts.start ? { start: scripts.start } : {}),
       dependencies: { ...strings(fields.devDependencies), ...strings(fields.dependencies) },
+      ...devOnly(strings(fields.devDependencies), strings(fields.dependencies)),
       peers: Object.keys(strings(fields.peerDependencies)).sort(),
       ...(subpaths ? { exports: subpaths } : {}),
       ...(fields.browser !== undefined && fields.browser !== false ? { browser: true } : {}),
@@ -74,6 +75,12 @@ export function readManifest(manifest: string, root: string): ManifestRead {
     },
     imports,
   };
+}
+
+/** What a package needs only to develop (test runners, a dev proxy beside a single-page app). */
+function devOnly(dev: Record<string, string>, runtime: Record<string, string>): { devOnly?: string[] } {
+  const names = Object.keys(dev).filter((name) => runtime[name] === undefined);
+  return names.length > 0 ? { devOnly: names.sort() } : {};
 }
 
 /** Where a package.json stops being JSON: an unclosed bracket or string where it opens, else where JSON.parse stopped. */

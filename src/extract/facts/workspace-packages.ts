@@ -223,12 +223,16 @@ export class PackageIndex {
 
 /**
  * A package built for the browser: a package.json `browser` field, or a UI framework without any
- * server framework (a Vite or webpack single-page app).
+ * server framework (a Vite or webpack single-page app), but perhaps one it develops with (a dev
+ * proxy in `devDependencies`).
  */
 export function builtForBrowser(manifest: WorkspacePackage | undefined): boolean {
   if (!manifest) return false;
   if (manifest.browser) return true;
-  return BROWSER_FRAMEWORKS.some((d) => manifest.dependencies[d] !== undefined) && !runsServer(manifest);
+  return (
+    BROWSER_FRAMEWORKS.some((d) => manifest.dependencies[d] !== undefined) &&
+    !SERVER_FRAMEWORKS.some((d) => manifest.dependencies[d] !== undefined && !manifest.devOnly?.includes(d))
+  );
 }
 
 /** Whether a package runs a server (or may: without a package.json nobody can tell). */

@@ -13,6 +13,8 @@ export interface WorkspacePackage {
   /** Its `start` script: what runs the package as a service. */
   start?: string;
   dependencies: Record<string, string>;
+  /** Of those, the ones only in `devDependencies`. */
+  devOnly?: string[];
   /** `peerDependencies`: a plugin of a host it does not import (the host loads it by name). */
   peers?: string[];
   /** `exports` by subpath (`"./hono"`, `"./*"`), each a target or a map of conditions. */
@@ -173,10 +175,12 @@ export class ModuleResolver {
     if (typeof target === 'string') {
       const path = target.replaceAll('*', matched);
       if (!path.startsWith('./')) return path.startsWith('#') ? undefined : this.resolve(path, fromFile, exists);
-      // A target in build output (`./dist/db.js`) is read from its source (`./src/db.ts`).
+      // A target in build output (`./dist/db.js`, `./dist/cjs/servers/nest.cjs`) is read from its
+      // source (`./src/db.ts`, `./src/servers/nest.ts`).
       return (
         probe(resolve(dir, path), exists) ??
-        probe(resolve(dir, path.replace(/^\.\/(lib|dist|build)\//, './src/')), exists)
+        probe(resolve(dir, path.replace(BUILD_OUTPUT, './src/')), exists) ??
+        probe(resolve(dir, path.replace(BUILD_OUTPUT_BY_FORMAT, './src/')), exists)
       );
     }
     const next = (t: unknown): string | undefined =>
@@ -286,6 +290,11 @@ function prefixLength(pattern: string): number {
 }
 
 /** The file itself, then with each extension (`./x.js` for `./x.ts`), then the directory's index: the first that exists. */
+/** A build's output directory, which a package compiles from `src/`. */
+const BUILD_OUTPUT = /^\.\/(lib|dist|build)\//;
+/** One per module format (`dist/cjs/`, `dist/esm/`), as tsup and similar tools write. */
+const BUILD_OUTPUT_BY_FORMAT = /^\.\/(lib|dist|build)\/(cjs|esm|es|mjs|commonjs|module)\//;
+
 function probe(base: string, exists: (path: string) => boolean): string | undefined {
   if (exists(base)) return base;
   const stripped = base.replace(/\.(c|m)?js$/, '');
