@@ -144,8 +144,7 @@ export function clientCall(
   if (ts.isNewExpression(call)) {
     if (ts.isIdentifier(callee) && SQS_COMMANDS[callee.text] && importedFrom(callee, '@aws-sdk/client-sqs'))
       return { client: 'sqs', direction: SQS_COMMANDS[callee.text] };
-    if (ts.isIdentifier(callee) && callee.text === 'Worker' && importedFrom(callee, 'bullmq'))
-      return { client: 'bullmq', direction: 'receive', handler: call.arguments?.[1] };
+    if (bullmqWorkerClass(callee)) return { client: 'bullmq', direction: 'receive', handler: call.arguments?.[1] };
     return undefined;
   }
   if (madeByBent(callee, project)) return { client: 'bent', direction: 'send' };
@@ -409,6 +408,29 @@ function returnsClientType(origin: ts.Expression, client: Client, project: Proje
   if (!type || !ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName)) return false;
   const decl = lookup(type.typeName.text, type.typeName);
   return decl?.kind === 'import' && MESSAGING_MODULES[decl.module] === client;
+}
+
+/**
+ * BullMQ's `Worker`, BullMQ Pro's `WorkerPro`, or a constant choosing between them
+ * (`const WorkerClass = pro ? require('@taskforcesh/bullmq-pro').WorkerPro : Worker`).
+ */
+function bullmqWorkerClass(e: ts.Expression, depth = 0): boolean {
+  const x = skipOuter(e);
+  if (ts.isConditionalExpression(x))
+    return bullmqWorkerClass(x.whenTrue, depth + 1) || bullmqWorkerClass(x.whenFalse, depth + 1);
+  if (ts.isPropertyAccessExpression(x))
+    return x.name.text === 'WorkerPro' && requiredModule(x.expression) === '@taskforcesh/bullmq-pro';
+  if (!ts.isIdentifier(x)) return false;
+  if (x.text === 'Worker' && importedFrom(x, 'bullmq')) return true;
+  if (x.text === 'WorkerPro' && importedFrom(x, '@taskforcesh/bullmq-pro')) return true;
+  const decl = depth < 2 ? lookup(x.text, x) : undefined;
+  return (
+    decl?.kind === 'variable' &&
+    decl.isConst &&
+    decl.path.length === 0 &&
+    decl.node.initializer !== undefined &&
+    bullmqWorkerClass(decl.node.initializer, depth + 1)
+  );
 }
 
 function isNothing(type: ts.TypeNode): boolean {
