@@ -473,9 +473,16 @@ export class ProvenanceAnalyzer implements ValueWalker {
    * return (`(r) => (r ? 'hit' : 'miss')`), when each caller passes one obslint can read.
    */
   private passedFunctionsResult(call: ts.CallExpression, env: Env, depth: number): Bound | undefined {
-    const callee = skipOuter(call.expression);
+    // `getStatus()`, `args.queryId('daily')`, `queryId('daily')` of a destructured `{ queryId }`:
+    // a function a parameter holds, at some path.
+    const path: string[] = [];
+    let callee = skipOuter(call.expression);
+    while (ts.isPropertyAccessExpression(callee)) {
+      path.unshift(callee.name.text);
+      callee = skipOuter(callee.expression);
+    }
     const decl = ts.isIdentifier(callee) ? lookup(callee.text, callee) : undefined;
-    if (decl?.kind !== 'parameter' || decl.path.length > 0) return undefined;
+    if (decl?.kind !== 'parameter' || decl.path.length + path.length > PASSED_FUNCTION_PATH) return undefined;
     const callers = this.calls.confirmedCallersOf(decl.fn);
     if (callers.length === 0) return undefined;
     const results: Bound[] = [];
@@ -483,10 +490,12 @@ export class ProvenanceAnalyzer implements ValueWalker {
       const arg = caller.arguments?.[decl.index];
       // A caller that passes no function leaves the call out (`getStatus?.()`): it adds nothing.
       if (!arg) continue;
-      const fn = calledFunction(arg, this.project);
+      const fn = functionAt(arg, [...decl.path, ...path], this.project);
       const returns = fn && (fn as ts.FunctionLikeDeclaration).body ? returnedValues(fn) : [];
       if (returns.length === 0) return undefined;
-      results.push(...returns.map((r) => this.of(r, env, depth + 1)));
+      // Each function's result for the arguments of this call (`aggregation => `count_${aggregation}``).
+      const callEnv = bindArguments(fn!, call.arguments, env);
+      results.push(...returns.map((r) => this.of(r, callEnv, depth + 1)));
     }
     const bound = union(results);
     return bound && bound.kind !== 'unknown' ? bound : undefined;
@@ -1444,6 +1453,30 @@ function isRouteTemplateOnly(bound: Bound): boolean {
     bound.parts.some((p) => p.source === 'route-template') &&
     bound.parts.every((p) => p.source === 'route-template' || p.source === 'route-unmatched')
   );
+}
+
+/** How deep in a parameter's object a function it holds is looked for (`args.options.queryId`). */
+const PASSED_FUNCTION_PATH = 2;
+
+/**
+ * The function an argument holds at a property path (`{ queryId: (a) => … }` or `{ queryId(a) {…} }`
+ * at `queryId`, the argument itself at none), written in the call.
+ */
+function functionAt(
+  arg: ts.Expression,
+  path: readonly string[],
+  project: ProjectIndex,
+): ts.SignatureDeclaration | undefined {
+  let at: ts.Expression = skipOuter(arg);
+  for (const key of path) {
+    if (!ts.isObjectLiteralExpression(at)) return undefined;
+    const property = [...at.properties].reverse().find((p) => p.name !== undefined && propertyKey(p.name) === key);
+    if (property && ts.isMethodDeclaration(property) && key === path[path.length - 1]) return property;
+    if (property && ts.isPropertyAssignment(property)) at = skipOuter(property.initializer);
+    else if (property && ts.isShorthandPropertyAssignment(property)) at = property.name;
+    else return undefined;
+  }
+  return calledFunction(at, project);
 }
 
 /** The source of a bound made of one part (`nest-getClass`). */
