@@ -10,6 +10,7 @@ import { cachedDirectoryReads, skippingDirectories } from './directory-cache.js'
 import { frameworkAliases } from './framework-aliases.js';
 import { nodePathAliases } from './node-path.js';
 import { GitIgnore } from './gitignore.js';
+import { pinToLockfiles } from './lockfile.js';
 import { readManifest } from './manifest.js';
 import { SOURCE_EXTENSIONS } from './source-files.js';
 import { ProjectConfigReader } from './tsconfig.js';
@@ -212,6 +213,7 @@ export function walkProject(
       files.push(abs);
     }
   }
+  pinToLockfiles(packages.values(), root, consulted);
   return {
     files,
     packages: [...packages.values()],
