@@ -511,6 +511,8 @@ function tracingFacts(
     for (const [client, since] of Object.entries(release.upgrade) as [Client, string][])
       if (!facts.instrumented[client]) (facts.upgrade ??= {})[client] ??= since;
   };
+  // `new NodeSDK({ instrumentations: [new WinstonInstrumentation()] })`: the instrumentations chosen by hand.
+  let listed: ts.ArrayLiteralExpression | undefined;
   for (const call of calls) {
     // `Tracing.init(config)` of opentelemetry-nestjs: a NodeSDK, started by the library.
     const nestjs = ts.isCallExpression(call) ? nestjsTracingStart(call) : undefined;
@@ -533,6 +535,7 @@ function tracingFacts(
         : { what: nestjs ? 'Tracing.init' : name === 'getTracer' ? 'trace.getTracer' : name, loc };
     }
     if (nestjs === 'auto') cover(AUTO, 'Tracing.init (opentelemetry-nestjs)');
+    if (name === 'NodeSDK' && !nestjs) listed ??= instrumentationList(call);
     if (name === 'WebTracerProvider') facts.web = true;
     const instrumentation = INSTRUMENTATIONS[name];
     const options = call.arguments?.[0] && skipOuter(call.arguments[0]);
@@ -641,6 +644,13 @@ function tracingFacts(
       facts.setup ??= { what: deployed.injected };
     }
   }
+  // A list of instrumentations none of which traces a request or a message (only the logger's, to
+  // stamp trace ids on log lines): the service traces its own work, not its requests, by that choice.
+  if (listed && !HTTP_BASED.some((client) => facts.instrumented[client]) && !facts.outgoingOff)
+    facts.outgoingOff = {
+      what: `its \`instrumentations\` list (${listed.elements.map((e) => calleeName(skipOuter((skipOuter(e) as ts.NewExpression).expression)) ?? 'an instrumentation').join(', ')}) traces no request or message`,
+      loc: project.location(listed),
+    };
   // Spans printed and nowhere else: tracing to debug one process, no distributed trace to break.
   if (facts.setup && !facts.setup.api && consoleExporter && !elsewhere)
     facts.consoleOnly = {
@@ -1247,11 +1257,74 @@ function injected(call: ts.CallExpression | ts.NewExpression, project: ProjectIn
   if (args.some((a) => callsInjectingHelper(a, project))) return 'propagation.inject (helper)';
   const field = carrierField(args, project);
   if (field) return `a trace carrier in the message (\`${field}\`)`;
+  if (injectedByCallers(call, args, project)) return 'propagation.inject (by the callers)';
   const receiver = ts.isPropertyAccessExpression(skipOuter(call.expression))
     ? skipOuter((skipOuter(call.expression) as ts.PropertyAccessExpression).expression)
     : undefined;
   if (receiver && interceptorInjects(receiver)) return 'axios interceptor';
   return undefined;
+}
+
+/** A NodeSDK's `instrumentations` written as a non-empty list of instrumentations of the process's own work. */
+function instrumentationList(call: ts.CallExpression | ts.NewExpression): ts.ArrayLiteralExpression | undefined {
+  const options = call.arguments?.[0] && skipOuter(call.arguments[0]);
+  if (!options || !ts.isObjectLiteralExpression(options)) return undefined;
+  const property = options.properties.find(
+    (p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && propertyKey(p.name) === 'instrumentations',
+  );
+  const list = property && skipOuter(property.initializer);
+  return list &&
+    ts.isArrayLiteralExpression(list) &&
+    list.elements.length > 0 &&
+    list.elements.every((e) => {
+      const made = skipOuter(e);
+      return ts.isNewExpression(made) && LOCAL_INSTRUMENTATIONS.has(calleeName(skipOuter(made.expression)) ?? '');
+    })
+    ? list
+    : undefined;
+}
+
+/** Instrumentations of the process's own work (log lines, the runtime, files, lookups): no request or message. */
+const LOCAL_INSTRUMENTATIONS = new Set([
+  'WinstonInstrumentation',
+  'PinoInstrumentation',
+  'BunyanInstrumentation',
+  'RuntimeNodeInstrumentation',
+  'FsInstrumentation',
+  'DnsInstrumentation',
+]);
+
+/**
+ * `_enqueue(message) { topic.publishMessage({ json: message }) }` where every call of `_enqueue`
+ * passes a message holding a carrier its function filled (`this._enqueue({ ...message, traceContext:
+ * carrier })` after `propagation.inject(context.active(), carrier)`): the callers inject it.
+ */
+function injectedByCallers(
+  call: ts.CallExpression | ts.NewExpression,
+  args: readonly ts.Expression[],
+  project: ProjectIndex,
+): boolean {
+  const fn = enclosingFunction(call);
+  const name = fn && functionName(fn);
+  if (!fn || !name) return false;
+  const sent = fn.parameters.flatMap((p, i) =>
+    ts.isIdentifier(p.name) && args.some((a) => names(a, new Set([(p.name as ts.Identifier).text]))) ? [i] : [],
+  );
+  if (sent.length === 0) return false;
+  const callers = callsTo(fn, name, project);
+  return (
+    callers.length > 0 &&
+    callers.every((caller) => {
+      const carriers = injectedCarriers(outerFunction(caller) ?? caller.getSourceFile());
+      return sent.some((i) => caller.arguments?.[i] !== undefined && names(caller.arguments[i], carriers));
+    })
+  );
+}
+
+/** Whether an expression is, or mentions, one of the names. */
+function names(node: ts.Expression, of: Set<string>): boolean {
+  const e = skipOuter(node);
+  return (ts.isIdentifier(e) && of.has(e.text)) || mentionsAny(e, of);
 }
 
 /**
