@@ -223,16 +223,18 @@ export class PackageIndex {
 
 /**
  * A package built for the browser: a package.json `browser` field, or a UI framework without any
- * server framework (a Vite or webpack single-page app), but perhaps one it develops with (a dev
- * proxy in `devDependencies`).
+ * server framework (a Vite or webpack single-page app). An app that runs its UI framework (in
+ * `dependencies`) may develop with a server (a dev proxy in `devDependencies`); a package that only
+ * builds a UI (both in `devDependencies`: a dashboard a library serves through its server adapters)
+ * runs on the server.
  */
 export function builtForBrowser(manifest: WorkspacePackage | undefined): boolean {
   if (!manifest) return false;
   if (manifest.browser) return true;
-  return (
-    BROWSER_FRAMEWORKS.some((d) => manifest.dependencies[d] !== undefined) &&
-    !SERVER_FRAMEWORKS.some((d) => manifest.dependencies[d] !== undefined && !manifest.devOnly?.includes(d))
-  );
+  const declared = (d: string): boolean => manifest.dependencies[d] !== undefined;
+  const atRuntime = (d: string): boolean => declared(d) && !manifest.devOnly?.includes(d);
+  const runsUi = BROWSER_FRAMEWORKS.some(atRuntime);
+  return BROWSER_FRAMEWORKS.some(declared) && !SERVER_FRAMEWORKS.some(runsUi ? atRuntime : declared);
 }
 
 /** Whether a package runs a server (or may: without a package.json nobody can tell). */
