@@ -1308,7 +1308,7 @@ function injectedByCallers(
   const name = fn && functionName(fn);
   if (!fn || !name) return false;
   const sent = fn.parameters.flatMap((p, i) =>
-    ts.isIdentifier(p.name) && args.some((a) => names(a, new Set([(p.name as ts.Identifier).text]))) ? [i] : [],
+    ts.isIdentifier(p.name) && args.some((a) => isOrMentions(a, new Set([(p.name as ts.Identifier).text]))) ? [i] : [],
   );
   if (sent.length === 0) return false;
   const callers = callsTo(fn, name, project);
@@ -1316,13 +1316,13 @@ function injectedByCallers(
     callers.length > 0 &&
     callers.every((caller) => {
       const carriers = injectedCarriers(outerFunction(caller) ?? caller.getSourceFile());
-      return sent.some((i) => caller.arguments?.[i] !== undefined && names(caller.arguments[i], carriers));
+      return sent.some((i) => caller.arguments?.[i] !== undefined && isOrMentions(caller.arguments[i], carriers));
     })
   );
 }
 
 /** Whether an expression is, or mentions, one of the names. */
-function names(node: ts.Expression, of: Set<string>): boolean {
+function isOrMentions(node: ts.Expression, of: Set<string>): boolean {
   const e = skipOuter(node);
   return (ts.isIdentifier(e) && of.has(e.text)) || mentionsAny(e, of);
 }
