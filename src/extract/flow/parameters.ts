@@ -287,7 +287,8 @@ export class ParameterValues {
       // `for (const [queue, url] of Object.entries(QUEUES))`: each element at the destructured path.
       const elements = this.evaluator.elementsAt(this.evaluator.eval(decl.loop.expression, env), decl.path);
       const items = elements && staticStrings(elements);
-      if (items) return finite(items, `elements of \`${text(decl.loop.expression)}\``);
+      // None at all: a collection the code fills by keys obslint did not read (`bySeller[id] ??= []`).
+      if (items && items.length > 0) return finite(items, `elements of \`${text(decl.loop.expression)}\``);
       const typed = this.typedKeys(decl.loop.expression, decl.path);
       if (typed) return typed;
       // `for (const topic of topics)` where `topics` is passed down as `[orders(), refunds()]`.

@@ -801,12 +801,25 @@ export class StaticEvaluator {
   }
 }
 
-/** A local variable (not a parameter, not an option read off one): a value the code computes. */
+/**
+ * A local variable (not a parameter, not an option read off one): a value the code computes; also a
+ * field of a record a function fetched (`product.sellerId` of `const product = products.find(…)`),
+ * not of an object literal it wrote (whose missing option the fallback stands for).
+ */
 function computedLocally(expr: ts.Expression): boolean {
-  const e = skipOuter(expr);
+  let e = skipOuter(expr);
+  let fields = 0;
+  for (; ts.isPropertyAccessExpression(e); fields++) e = skipOuter(e.expression);
   if (!ts.isIdentifier(e)) return false;
   const decl = lookup(e.text, e);
-  return decl?.kind === 'variable' && decl.path.length === 0;
+  if (decl?.kind !== 'variable' || decl.path.length > 0) return false;
+  if (fields === 0) return true;
+  const init = decl.node.initializer && skipOuter(decl.node.initializer);
+  return (
+    enclosingFunction(decl.node) !== undefined &&
+    init !== undefined &&
+    (ts.isCallExpression(init) || ts.isAwaitExpression(init) || ts.isElementAccessExpression(init))
+  );
 }
 
 /** A key missing from `{ ...config, registers }` comes from whoever passes `config`. */
