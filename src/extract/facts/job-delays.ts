@@ -1,7 +1,7 @@
 import { ts } from 'ts-morph';
 import type { Caller } from '../flow/call-graph.js';
 import type { StaticEvaluator } from '../flow/static-eval.js';
-import { lookup, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
+import { constInitializer, lookup, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
 
 /** A delay from which on a job runs apart from the request that queued it: an hour. */
 const DETACHED_DELAY_MS = 60 * 60 * 1000;
@@ -74,9 +74,9 @@ class DelayReader {
     hops: number,
     read: (value: ts.Expression, hops: number) => JobDelay | undefined,
   ): JobDelay | undefined {
+    const init = constInitializer(name);
+    if (init) return read(init, hops);
     const decl = lookup(name.text, name);
-    if (decl?.kind === 'variable' && decl.path.length === 0 && decl.isConst && decl.node.initializer)
-      return read(decl.node.initializer, hops);
     if (decl?.kind !== 'parameter' || decl.path.length > 0 || hops >= WRAPPER_HOPS) return undefined;
     const callers = this.callersOf(decl.fn);
     let shortest: JobDelay | undefined;
@@ -104,10 +104,8 @@ function untilSetTime(value: ts.Expression, depth: number): boolean {
   if (depth > 4) return false;
   const e = skipOuter(value);
   if (ts.isIdentifier(e)) {
-    const decl = lookup(e.text, e);
-    return decl?.kind === 'variable' && decl.path.length === 0 && decl.node.initializer !== undefined
-      ? untilSetTime(decl.node.initializer, depth + 1)
-      : false;
+    const init = variableInitializer(e);
+    return init !== undefined && untilSetTime(init, depth + 1);
   }
   if (ts.isBinaryExpression(e)) return e.operatorToken.kind === ts.SyntaxKind.MinusToken && isNow(e.right, 0);
   if (!ts.isCallExpression(e)) return false;
@@ -131,10 +129,8 @@ function isNow(value: ts.Expression, depth: number): boolean {
     return ts.isIdentifier(e.expression) && e.expression.text === 'Date' && !e.arguments?.length;
   if (ts.isPrefixUnaryExpression(e)) return e.operator === ts.SyntaxKind.PlusToken && isNow(e.operand, depth + 1);
   if (ts.isIdentifier(e)) {
-    const decl = lookup(e.text, e);
-    return decl?.kind === 'variable' && decl.path.length === 0 && decl.node.initializer !== undefined
-      ? isNow(decl.node.initializer, depth + 1)
-      : false;
+    const init = variableInitializer(e);
+    return init !== undefined && isNow(init, depth + 1);
   }
   if (!ts.isCallExpression(e)) return false;
   const callee = skipOuter(e.expression);
@@ -146,4 +142,10 @@ function isNow(value: ts.Expression, depth: number): boolean {
   if (!ts.isPropertyAccessExpression(callee)) return false;
   if (callee.name.text === 'now') return e.arguments.length === 0;
   return (callee.name.text === 'getTime' || callee.name.text === 'valueOf') && isNow(callee.expression, depth + 1);
+}
+
+/** The initializer of the variable (`const` or `let`, not destructured) an identifier names. */
+function variableInitializer(id: ts.Identifier): ts.Expression | undefined {
+  const decl = lookup(id.text, id);
+  return decl?.kind === 'variable' && decl.path.length === 0 ? decl.node.initializer : undefined;
 }

@@ -10,6 +10,7 @@ import type { ProvenanceAnalyzer } from '../flow/provenance.js';
 import { shortened, text } from '../flow/sources.js';
 import { unitOf } from './observed-units.js';
 import {
+  constInitializer,
   enclosingClassLike,
   enclosingFunction,
   lookup,
@@ -1052,8 +1053,7 @@ function keyedTag(element: ts.Expression, depth = 0): { key: string; value: ts.E
   }
   if (ts.isSpreadElement(tag) || ts.isTemplateExpression(tag) || ts.isBinaryExpression(tag)) return 'opaque';
   if (!ts.isIdentifier(tag) || depth > 2) return undefined;
-  const decl = lookup(tag.text, tag);
-  const init = decl?.kind === 'variable' && decl.isConst && decl.path.length === 0 ? decl.node.initializer : undefined;
+  const init = constInitializer(tag);
   const held = init && keyedTag(init, depth + 1);
   return held && held !== 'opaque' ? held : undefined;
 }

@@ -1,8 +1,15 @@
 import { ts } from 'ts-morph';
 import { OTEL } from '../libraries/opentelemetry.js';
-import { withoutUndefined } from '../flow/declared-types.js';
 import { PROM_CLIENT } from '../libraries/prom-client.js';
-import { enclosingFunction, leavesFunction, lookup, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
+import {
+  enclosingFunction,
+  leavesFunction,
+  lookup,
+  propertyKey,
+  propertyName,
+  skipOuter,
+  withoutUndefined,
+} from '../syntax/scope.js';
 import { forEachDescendant } from '../syntax/walk.js';
 
 /**

@@ -15,6 +15,7 @@ import { ddTraceClients, ddTraceSetup } from '../libraries/dd-trace.js';
 import { calleeName, type ProjectIndex } from '../syntax/project-index.js';
 import type { DeployedTracing } from '../syntax/module-resolver.js';
 import {
+  constInitializer,
   enclosingClassLike,
   enclosingFunction,
   forEachThisAssignment,
@@ -827,8 +828,9 @@ function hookOf(options: ts.ObjectLiteralExpression): ts.Node | undefined {
 
 /**
  * Developer tooling at the top of a package (`scripts/`, `tools/`, `examples/`, `benchmarks/`,
- * `e2e/`; `scripts/` and `bin/` also in `src/`, unless the start script runs them): each file runs as a process of its own, started by hand, which loads none of the
- * service's tracing set-up and has no request trace to pass on. Deeper down such a name is the
+ * `e2e/`; `scripts/` and `bin/` also in `src/`, unless the start script runs them): each file runs
+ * as a process of its own, started by hand, which loads none of the service's tracing set-up and
+ * has no request trace to pass on. Deeper down such a name is the
  * product's own (`nodes/tools/` of an agent builder).
  */
 // `prisma/scripts/`, `db/script/`: one-off data scripts beside the schema, run by hand like the package's own `scripts/`.
@@ -950,8 +952,7 @@ export function outboundCalls(
       : [],
   );
   // Each producer's delay and scripts, read once: its queue's feeds and its own evidence both need them.
-  const delays = new Map<ts.Node, string | undefined>(producers.map(({ call, delay }) => [call, delay?.text]));
-  const scriptsRunning = new Map<ts.Node, string | undefined>(producers.map(({ call, scripted }) => [call, scripted]));
+  const producerOf = new Map<ts.Node, (typeof producers)[number]>(producers.map((p) => [p.call, p]));
   const consumers = clientCalls.flatMap(({ call, client }) =>
     (client.client === 'bullmq' || client.client === 'bull') && client.direction === 'receive'
       ? [{ call, handler: client.handler }]
@@ -986,8 +987,9 @@ export function outboundCalls(
       outbound.browser = true;
     const schedule = found.direction === 'send' ? scheduleOf(call) : undefined;
     const bull = found.client === 'bullmq' || found.client === 'bull';
-    const delayed = bull ? delays.get(call) : undefined;
-    const scripted = bull ? scriptsRunning.get(call) : undefined;
+    const producer = bull ? producerOf.get(call) : undefined;
+    const delayed = producer?.delay?.text;
+    const scripted = producer?.scripted;
     const unfed = bull && found.direction === 'receive' ? feeds.unfed(call, found.handler) : undefined;
     const selfFed =
       bull && found.direction === 'send' && ts.isCallExpression(call) ? feeds.feedsOnlyItself(call) : undefined;
@@ -1220,21 +1222,13 @@ function hostIn(text: string | undefined): string | undefined {
   return match ? match[1].toLowerCase() : undefined;
 }
 
-/** The initializer of a `const` the identifier names, in its own file. */
-function constantInitializer(id: ts.Identifier): ts.Expression | undefined {
-  const decl = lookup(id.text, id);
-  return decl?.kind === 'variable' && decl.isConst && decl.path.length === 0 && decl.node.initializer
-    ? skipOuter(decl.node.initializer)
-    : undefined;
-}
-
 const BASE_URL_OPTIONS = new Set(['baseURL', 'baseUrl', 'prefixUrl', 'prefixURL']);
 
 /** `const github = axios.create({ baseURL: 'https://api.github.com' }); github.get(…)`. */
 function instanceHost(call: ts.CallExpression | ts.NewExpression): string | undefined {
   const callee = skipOuter(call.expression);
   const receiver = ts.isPropertyAccessExpression(callee) ? skipOuter(callee.expression) : undefined;
-  const init = receiver && ts.isIdentifier(receiver) ? constantInitializer(receiver) : undefined;
+  const init = receiver && ts.isIdentifier(receiver) ? constInitializer(receiver) : undefined;
   if (!init || !ts.isCallExpression(init) || !['create', 'extend'].includes(propertyName(init.expression) ?? ''))
     return undefined;
   const options = init.arguments[0] && skipOuter(init.arguments[0]);

@@ -1,5 +1,12 @@
 import { ts } from 'ts-morph';
-import { enclosingClassLike, lookup, propertyKey, skipOuter, type Declaration } from '../syntax/scope.js';
+import {
+  enclosingClassLike,
+  lookup,
+  propertyKey,
+  skipOuter,
+  withoutUndefined,
+  type Declaration,
+} from '../syntax/scope.js';
 
 /** What resolves an import to the declaration it names (the project index, value flow). */
 interface ImportFollower {
@@ -90,14 +97,3 @@ function memberType(owner: ts.TypeNode, name: string, imports: ImportFollower, d
 
 /** TypeScript's utility types that keep (some of) the members of their first argument. */
 const MAPPED_TYPES = new Set(['Pick', 'Omit', 'Partial', 'Required', 'Readonly']);
-
-/** `StatsD | undefined`, `StatsD | null`: the type itself. */
-export function withoutUndefined(type: ts.TypeNode): ts.TypeNode {
-  if (!ts.isUnionTypeNode(type)) return type;
-  const defined = type.types.filter(
-    (t) =>
-      t.kind !== ts.SyntaxKind.UndefinedKeyword &&
-      !(ts.isLiteralTypeNode(t) && t.literal.kind === ts.SyntaxKind.NullKeyword),
-  );
-  return defined.length === 1 ? defined[0] : type;
-}

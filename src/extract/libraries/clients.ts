@@ -14,6 +14,7 @@ import {
   propertyKey,
   requiredModule,
   skipOuter,
+  withoutUndefined,
   type Declaration,
 } from '../syntax/scope.js';
 import { forEachDescendant } from '../syntax/walk.js';
@@ -401,10 +402,7 @@ function returnsClientType(origin: ts.Expression, client: Client, project: Proje
   if (type && ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) && type.typeName.text === 'Promise')
     type = type.typeArguments?.[0];
   // `Queue<Job> | null`: made only when configured (a queue, or none at all).
-  if (type && ts.isUnionTypeNode(type)) {
-    const present = type.types.filter((t) => !isNothing(t));
-    type = present.length === 1 ? present[0] : undefined;
-  }
+  if (type) type = withoutUndefined(type);
   if (!type || !ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName)) return false;
   const decl = lookup(type.typeName.text, type.typeName);
   return decl?.kind === 'import' && MESSAGING_MODULES[decl.module] === client;
@@ -430,14 +428,6 @@ function bullmqWorkerClass(e: ts.Expression, depth = 0): boolean {
     decl.path.length === 0 &&
     decl.node.initializer !== undefined &&
     bullmqWorkerClass(decl.node.initializer, depth + 1)
-  );
-}
-
-function isNothing(type: ts.TypeNode): boolean {
-  return (
-    type.kind === ts.SyntaxKind.UndefinedKeyword ||
-    type.kind === ts.SyntaxKind.VoidKeyword ||
-    (ts.isLiteralTypeNode(type) && type.literal.kind === ts.SyntaxKind.NullKeyword)
   );
 }
 

@@ -289,12 +289,12 @@ function prefixLength(pattern: string): number {
   return star < 0 ? Number.MAX_SAFE_INTEGER : star;
 }
 
-/** The file itself, then with each extension (`./x.js` for `./x.ts`), then the directory's index: the first that exists. */
 /** A build's output directory, which a package compiles from `src/`. */
 const BUILD_OUTPUT = /^\.\/(lib|dist|build)\//;
 /** One per module format (`dist/cjs/`, `dist/esm/`), as tsup and similar tools write. */
 const BUILD_OUTPUT_BY_FORMAT = /^\.\/(lib|dist|build)\/(cjs|esm|es|mjs|commonjs|module)\//;
 
+/** The file itself, then with each extension (`./x.js` for `./x.ts`), then the directory's index: the first that exists. */
 function probe(base: string, exists: (path: string) => boolean): string | undefined {
   if (exists(base)) return base;
   const stripped = base.replace(/\.(c|m)?js$/, '');

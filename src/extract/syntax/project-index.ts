@@ -25,12 +25,13 @@ export function moduleAugmentations(file: ts.SourceFile): ts.ModuleDeclaration[]
   );
 }
 
-/** The parsed candidate files of one run and the cross-file lookups over them. */
 /** How many files writing a name are read to count how often they write it (see `namings`). */
 const COUNTED_FILES = 8;
 
+/** Decorators of the NestJS classes whose methods handle requests (see `nestHandlers`). */
 const NEST_HANDLER_CLASSES = new Set(['Controller', 'Resolver', 'WebSocketGateway']);
 
+/** The parsed candidate files of one run and the cross-file lookups over them. */
 export class ProjectIndex {
   readonly files = new Map<string, ts.SourceFile>();
   /** Call and `new` expressions keyed by the called name (`f` in `f()`, `a.f()`, `new f()`). */

@@ -745,3 +745,22 @@ export function importedType(receiver: ts.Expression): { module: string; importe
   const decl = lookup(type.typeName.text, type.typeName);
   return decl?.kind === 'import' ? decl : undefined;
 }
+
+/** `StatsD | undefined`, `StatsD | null`: the type itself. */
+export function withoutUndefined(type: ts.TypeNode): ts.TypeNode {
+  if (!ts.isUnionTypeNode(type)) return type;
+  const defined = type.types.filter(
+    (t) =>
+      t.kind !== ts.SyntaxKind.UndefinedKeyword &&
+      !(ts.isLiteralTypeNode(t) && t.literal.kind === ts.SyntaxKind.NullKeyword),
+  );
+  return defined.length === 1 ? defined[0] : type;
+}
+
+/** The initializer of a `const` the identifier names, in its own file (not a destructured one). */
+export function constInitializer(id: ts.Identifier): ts.Expression | undefined {
+  const decl = lookup(id.text, id);
+  return decl?.kind === 'variable' && decl.isConst && decl.path.length === 0 && decl.node.initializer
+    ? skipOuter(decl.node.initializer)
+    : undefined;
+}
