@@ -302,6 +302,8 @@ export interface OutboundCall {
   host?: string;
   /** The gRPC service called (`UsageService`), for `grpc` and `connect` calls. */
   service?: string;
+  /** The BullMQ or Bull queue a job is added to or taken from, when obslint can name it. */
+  queue?: string;
   /** A health or readiness probe (`` `${base}/health` ``, `cfg.readinessUrl`): polled, no request trace to carry. */
   probe?: true;
   /** How trace context reaches it (`propagation.inject`, a `traceparent` header …), when it does. */

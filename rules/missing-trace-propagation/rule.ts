@@ -69,6 +69,10 @@ export default defineRule({
       hop: '`{{client}}` messages in this file are sent without W3C trace context and consumed without restoring it ({{sent}}, {{consumed}}; {{why}}): {{register}}, or inject it with {{inject}} where they are sent and extract it with {{extract}} where they are consumed',
       hopManual:
         '`{{client}}` messages in this file are sent without W3C trace context and consumed without restoring it ({{sent}}, {{consumed}}): no instrumentation exists for {{client}}; inject it into {{where}} with {{inject}} where they are sent and extract it with {{extract}} where they are consumed',
+      queueHop:
+        '`{{client}}` jobs of {{queue}} are sent without W3C trace context and consumed without restoring it ({{sent}}; {{consumed}}; {{why}}): {{register}}, or inject it with {{inject}} where they are sent and extract it with {{extract}} where they are consumed',
+      queueHopManual:
+        '`{{client}}` jobs of {{queue}} are sent without W3C trace context and consumed without restoring it ({{sent}}; {{consumed}}): no instrumentation exists for {{client}}; inject it into {{where}} with {{inject}} where they are sent and extract it with {{extract}} where they are consumed',
       outgoingOff:
         '{{package}} switches outbound HTTP tracing off in its tracing setup ({{switch}}, {{at}}), so its {{calls}} ({{clients}}; {{where}}) {{carry}} no W3C trace context, by that choice; where a call must continue the trace (to a service of your own), inject it there with `propagation.inject(context.active(), headers)`',
       pluginOff:
@@ -108,7 +112,8 @@ export default defineRule({
       call.service !== undefined ||
       MESSAGING.has(call.client) ||
       (call.host !== undefined && isInternalHost(call.host, propagation.internalHosts));
-    // One cause, one finding: the calls of one client in one file share their missing instrumentation;
+    // One cause, one finding: the calls of one client in one file share their missing instrumentation,
+    // as do a package's producers and consumers of one named queue, wherever they are (one hop);
     // where a package traces nothing, all its calls share that.
     const groups = new Map<string, OutboundCall[]>();
     const untraced = new Map<string, OutboundCall[]>();
@@ -255,7 +260,7 @@ export default defineRule({
         fix: fixFor(calls),
       });
     }
-    for (const group of groups.values()) {
+    for (const group of sameQueueJoined(groups)) {
       const sent = group.filter((c) => c.direction === 'send');
       const consumed = group.filter((c) => c.direction === 'receive');
       const tracing = tracingOf(group[0]);
@@ -293,10 +298,7 @@ export default defineRule({
           why: openTracing
             ? `${who} traces with ${setup.what} (OpenTracing), which instruments no client`
             : tracesBut(call, tracingOf(call)),
-          more:
-            rest.length > 0
-              ? `; so do ${rest.length} more in this file (line${rest.length === 1 ? '' : 's'} ${rest.map((r) => r.loc.line).join(', ')})`
-              : '',
+          more: moreLike(call, rest),
           register: registerFix(call.client, call.browser === true, tracingOf(call)),
           ...byHand(CARRIER[call.client].code, tracingOf(call)),
           where: CARRIER[call.client].where,
@@ -312,12 +314,17 @@ export default defineRule({
       consumed: OutboundCall[],
       tracing: TracingFacts,
     ): void {
+      const oneFile = [...sent, ...consumed].every((c) => c.loc.file === first.loc.file);
       const lines = (calls: OutboundCall[], verb: string): string =>
-        `${verb} at line${calls.length === 1 ? '' : 's'} ${calls.map((c) => c.loc.line).join(', ')}`;
+        oneFile
+          ? `${verb} at line${calls.length === 1 ? '' : 's'} ${calls.map((c) => c.loc.line).join(', ')}`
+          : `${verb} at ${whereList(calls)}`;
+      const manual = INSTRUMENTATION_FOR[first.client] === undefined;
       ctx.report({
-        messageId: INSTRUMENTATION_FOR[first.client] === undefined ? 'hopManual' : 'hop',
+        messageId: oneFile ? (manual ? 'hopManual' : 'hop') : manual ? 'queueHopManual' : 'queueHop',
         data: {
           client: first.client,
+          queue: queuesOf([...sent, ...consumed]),
           sent: lines(sent, 'sent'),
           consumed: lines(consumed, 'consumed'),
           why: tracesBut(first, tracing),
@@ -325,8 +332,9 @@ export default defineRule({
           ...byHand(CARRIER[first.client].code, tracing),
           where: CARRIER[first.client].where,
         },
-        loc: first.loc,
-        cause: `${first.client}:hop`,
+        // Across files, the hop sits where a job is sent: where a request's trace would enter the queue.
+        loc: oneFile ? first.loc : sent[0].loc,
+        cause: oneFile ? `${first.client}:hop` : `${first.client}:hop:${queuesOf(sent)}`,
       });
     }
   },
@@ -374,6 +382,53 @@ function clientList(calls: OutboundCall[]): string {
   return [...counts].map(([client, n]) => (n > 1 ? `${client} ×${n}` : client)).join(', ');
 }
 
+/**
+ * The groups (calls of one client in one file) joined where they add to or take from one queue of
+ * one package: that queue's jobs are one hop, whichever files send and consume them. Each joined
+ * group's calls are in location order, groups in the order of their first call.
+ */
+function sameQueueJoined(groups: ReadonlyMap<string, OutboundCall[]>): OutboundCall[][] {
+  const keys = [...groups.keys()];
+  const parent = keys.map((_, i) => i);
+  const root = (i: number): number => (parent[i] === i ? i : (parent[i] = root(parent[i])));
+  const byQueue = new Map<string, number>();
+  keys.forEach((key, i) => {
+    for (const call of groups.get(key)!) {
+      if (call.queue === undefined) continue;
+      // The group key holds the client and whether the code is reached: only alike groups join.
+      const queueKey = [call.package, call.queue, key.slice(key.indexOf('\u0000'))].join('\u0000');
+      const other = byQueue.get(queueKey);
+      if (other === undefined) byQueue.set(queueKey, i);
+      else parent[root(i)] = root(other);
+    }
+  });
+  const joined = new Map<number, OutboundCall[]>();
+  keys.forEach((key, i) => {
+    const into = joined.get(root(i));
+    if (into) into.push(...groups.get(key)!);
+    else joined.set(root(i), [...groups.get(key)!]);
+  });
+  return [...joined.values()].map((calls) => calls.sort((a, b) => compareLocations(a.loc, b.loc)));
+}
+
+/**
+ * `; so do 2 more in this file (lines 9, 12)`, or, for the other calls of one queue, wherever they
+ * are: `; so do 2 more adding to queue \`mail\` (src/a.ts line 9; src/b.ts line 4)`.
+ */
+function moreLike(first: OutboundCall, rest: OutboundCall[]): string {
+  if (rest.length === 0) return '';
+  if (rest.every((r) => r.loc.file === first.loc.file))
+    return `; so do ${rest.length} more in this file (line${rest.length === 1 ? '' : 's'} ${rest.map((r) => r.loc.line).join(', ')})`;
+  const verb = first.direction === 'send' ? 'adding to' : 'taking from';
+  return `; so do ${rest.length} more ${verb} ${queuesOf([first, ...rest])} (${whereList(rest)})`;
+}
+
+/** `queue \`mail\``, `queues \`mail\` and \`sms\``: the queues some calls name. */
+function queuesOf(calls: OutboundCall[]): string {
+  const names = [...new Set(calls.flatMap((c) => (c.queue === undefined ? [] : [`\`${c.queue}\``])))].sort();
+  return `${names.length === 1 ? 'queue' : 'queues'} ${and(names)}`;
+}
+
 /** `src/notify.ts lines 9, 10; src/jobs.ts line 4`, at most four files. */
 function whereList(calls: OutboundCall[]): string {
   const lines = new Map<string, number[]>();
@@ -384,7 +439,6 @@ function whereList(calls: OutboundCall[]): string {
     : files.join('; ');
 }
 
-/** A package in code quotes; an option (`BullMQ's \`telemetry\` option`) quotes its own code. */
 /**
  * What to do about a client no instrumentation covers: register an instrumentation in the tracing
  * setup, or, where the client instruments itself, set its option where each client is made.

@@ -973,6 +973,10 @@ export function outboundCalls(
       package: scope.key,
     };
     if (rpc) outbound.service = rpc.service;
+    if (found.client === 'bullmq' || found.client === 'bull') {
+      const queue = feeds.queueOfCall(call, found.direction, found.handler);
+      if (queue !== undefined) outbound.queue = queue;
+    }
     const bare =
       found.client === 'pubsub' && ts.isCallExpression(call) ? pubsubClientWithoutTracing(call, project) : undefined;
     if (bare)

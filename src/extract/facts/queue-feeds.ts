@@ -122,6 +122,17 @@ export class QueueFeeds {
     return { queue, by: 'delay', delay: [counts.delayed.text, ...others].join(', or ') };
   }
 
+  /** The queue a producer adds to (`queue.add(…)`) or a consumer takes from, when obslint can name it. */
+  queueOfCall(
+    call: ts.CallExpression | ts.NewExpression,
+    direction: 'send' | 'receive',
+    handler: ts.Node | undefined,
+  ): string | undefined {
+    if (direction === 'receive') return handler && this.consumedQueue(call, handler);
+    const callee = skipOuter(call.expression);
+    return ts.isPropertyAccessExpression(callee) ? this.queueOf(callee.expression) : undefined;
+  }
+
   /** `new Worker(NAME, …)`, `@Processor(NAME)` / `@Processor({ name })`, Bull's `queue.process(…)`. */
   private consumedQueue(
     consumer: ts.CallExpression | ts.NewExpression,
@@ -152,14 +163,16 @@ export class QueueFeeds {
 
   /**
    * The name of the queue an expression holds: `new Queue(NAME)`, a get-by-name (`getQueue(NAME)`),
-   * a variable or field holding either, or a constructor parameter Nest fills with `@InjectQueue(NAME)`.
+   * a variable (of this module or imported) or field holding either, or a constructor parameter Nest fills with `@InjectQueue(NAME)`.
    */
   private queueOf(expr: ts.Expression, depth = 0): string | undefined {
     if (depth > 4) return undefined;
     const e = skipOuter(expr);
     if ((ts.isNewExpression(e) || ts.isCallExpression(e)) && e.arguments?.[0]) return this.text(e.arguments[0]);
     if (ts.isIdentifier(e)) {
-      const decl = lookup(e.text, e);
+      // A queue made in a module of its own and imported where jobs are added (`import { mailQueue }`).
+      let decl = lookup(e.text, e);
+      if (decl?.kind === 'import') decl = this.project.followImport(decl);
       if (decl?.kind === 'parameter' && decl.path.length === 0)
         return this.injectedQueue(decl.node) ?? this.passedQueue(decl.fn, decl.index, depth);
       if (decl?.kind !== 'variable' || decl.path.length > 0) return undefined;
