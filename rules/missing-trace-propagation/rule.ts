@@ -80,7 +80,7 @@ export default defineRule({
       untraced:
         '{{package}} sets up no tracing yet, so its {{calls}} ({{clients}}; {{where}}) {{carry}} no W3C trace context and no trace breaks today; when it starts tracing, {{fix}}',
       untracedUsers:
-        '{{package}} makes {{calls}} ({{clients}}; {{where}}) in modules only {{users}} {{load}}, and {{they}} {{set}} up no tracing yet: they carry no W3C trace context and no trace breaks today; when {{they}} {{start}} tracing, {{fix}}',
+        '{{package}} makes {{calls}} ({{clients}}; {{where}}) in code only {{users}} {{use}}{{unshared}}, and {{they}} {{set}} up no tracing yet: they carry no W3C trace context and no trace breaks today; when {{they}} {{start}} tracing, {{fix}}',
       consoleOnly:
         '{{package}} traces to the console only ({{exporter}}, {{at}}), so no trace is collected that its {{calls}} ({{clients}}; {{where}}) could break; when it exports spans, {{fix}}',
       untracedLegacy:
@@ -117,7 +117,7 @@ export default defineRule({
     // where a package traces nothing, all its calls share that.
     const groups = new Map<string, OutboundCall[]>();
     const untraced = new Map<string, OutboundCall[]>();
-    // A library's calls in modules only untraced services load: one note per library.
+    // A library's calls in code only untraced services use: one note per library.
     const untracedUsers = new Map<string, OutboundCall[]>();
     // A package whose setup switches outbound HTTP tracing off chose to send no context: one note
     // for the calls obslint cannot tell are to the project's own services.
@@ -223,7 +223,9 @@ export default defineRule({
       summaryNote('untracedUsers', `untraced-users:${pkg}`, calls, {
         package: packageName(pkg, ctx.catalog.tracing[pkg] ?? NO_TRACING),
         users: and(users.map((user) => packageName(user, ctx.catalog.tracing[user] ?? NO_TRACING))),
-        load: one ? 'loads' : 'load',
+        use: one ? 'uses' : 'use',
+        // The package's own code, when no other package imports what these modules declare.
+        unshared: one && users[0] === pkg ? ' (no other package imports what its modules declare)' : '',
         they: one ? 'it' : 'they',
         set: one ? 'sets' : 'set',
         start: one ? 'starts' : 'start',

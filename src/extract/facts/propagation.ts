@@ -512,7 +512,8 @@ function tracingFacts(
     for (const [client, since] of Object.entries(release.upgrade) as [Client, string][])
       if (!facts.instrumented[client]) (facts.upgrade ??= {})[client] ??= since;
   };
-  // `new NodeSDK({ instrumentations: [new WinstonInstrumentation()] })`: the instrumentations chosen by hand.
+  // `new NodeSDK({ instrumentations: [new WinstonInstrumentation()] })`, `registerInstrumentations({
+  // instrumentations: [] })`: the instrumentations chosen by hand.
   let listed: ts.ArrayLiteralExpression | undefined;
   for (const call of calls) {
     // `Tracing.init(config)` of opentelemetry-nestjs: a NodeSDK, started by the library.
@@ -536,7 +537,7 @@ function tracingFacts(
         : { what: nestjs ? 'Tracing.init' : name === 'getTracer' ? 'trace.getTracer' : name, loc };
     }
     if (nestjs === 'auto') cover(AUTO, 'Tracing.init (opentelemetry-nestjs)');
-    if (name === 'NodeSDK' && !nestjs) listed ??= instrumentationList(call);
+    if ((name === 'NodeSDK' && !nestjs) || name === 'registerInstrumentations') listed ??= instrumentationList(call);
     if (name === 'WebTracerProvider') facts.web = true;
     const instrumentation = INSTRUMENTATIONS[name];
     const options = call.arguments?.[0] && skipOuter(call.arguments[0]);
@@ -649,7 +650,10 @@ function tracingFacts(
   // stamp trace ids on log lines): the service traces its own work, not its requests, by that choice.
   if (listed && !HTTP_BASED.some((client) => facts.instrumented[client]) && !facts.outgoingOff)
     facts.outgoingOff = {
-      what: `its \`instrumentations\` list (${listed.elements.map((e) => calleeName(skipOuter((skipOuter(e) as ts.NewExpression).expression)) ?? 'an instrumentation').join(', ')}) traces no request or message`,
+      what:
+        listed.elements.length === 0
+          ? 'its `instrumentations` list is empty: it traces no request or message'
+          : `its \`instrumentations\` list (${listed.elements.map((e) => calleeName(skipOuter((skipOuter(e) as ts.NewExpression).expression)) ?? 'an instrumentation').join(', ')}) traces no request or message`,
       loc: project.location(listed),
     };
   // Spans printed and nowhere else: tracing to debug one process, no distributed trace to break.
@@ -1263,7 +1267,10 @@ function injected(call: ts.CallExpression | ts.NewExpression, project: ProjectIn
   return undefined;
 }
 
-/** A NodeSDK's `instrumentations` written as a non-empty list of instrumentations of the process's own work. */
+/**
+ * A NodeSDK's or `registerInstrumentations`' `instrumentations` written as a list of instrumentations
+ * of the process's own work only, or as an empty one (every other commented out).
+ */
 function instrumentationList(call: ts.CallExpression | ts.NewExpression): ts.ArrayLiteralExpression | undefined {
   const options = call.arguments?.[0] && skipOuter(call.arguments[0]);
   if (!options || !ts.isObjectLiteralExpression(options)) return undefined;
@@ -1273,7 +1280,6 @@ function instrumentationList(call: ts.CallExpression | ts.NewExpression): ts.Arr
   const list = property && skipOuter(property.initializer);
   return list &&
     ts.isArrayLiteralExpression(list) &&
-    list.elements.length > 0 &&
     list.elements.every((e) => {
       const made = skipOuter(e);
       return ts.isNewExpression(made) && LOCAL_INSTRUMENTATIONS.has(calleeName(skipOuter(made.expression)) ?? '');

@@ -126,9 +126,10 @@ const SCHEDULE_DECORATORS = new Set(['Cron', 'Interval', 'Timeout']);
 const SPAN_STARTS = new Set(['startSpan', 'startActiveSpan', 'withSpan', 'trace']);
 
 /**
- * `@Cron(…)` (NestJS schedule), `cron.schedule('0 * * * *', fn)` (node-cron), `new CronJob(…, fn)`:
- * the function a call runs in (past its callbacks) is started by a timer, not a request, and
- * starts no span of its own, so no trace reaches the call. Says which schedule.
+ * `@Cron(…)` (NestJS schedule), `cron.schedule('0 * * * *', fn)` (node-cron), `new CronJob(…, fn)`,
+ * `setInterval(fn, ms)`, a function that re-runs itself with `setTimeout` (a polling loop): the
+ * function a call runs in (past its callbacks) is started by a timer, not a request, and starts no
+ * span of its own, so no trace reaches the call. Says which schedule.
  */
 export function scheduledRun(call: ts.CallExpression | ts.NewExpression, hops = 0): string | undefined {
   for (let at: ts.Node | undefined = call.parent; at && !ts.isSourceFile(at); at = at.parent) {
@@ -141,16 +142,20 @@ export function scheduledRun(call: ts.CallExpression | ts.NewExpression, hops = 
         return ts.isCallExpression(e) && ts.isIdentifier(e.expression) && SCHEDULE_DECORATORS.has(e.expression.text);
       });
       if (decorator) return `\`@${((decorator.expression as ts.CallExpression).expression as ts.Identifier).text}\``;
-      return hops < PRIVATE_HOPS ? scheduledThroughPrivateMethod(at, hops) : undefined;
     }
-    const holder = at.parent;
+    const loop = reschedulesItself(at as ts.FunctionLikeDeclaration);
+    if (loop) return loop;
+    if (ts.isMethodDeclaration(at)) return hops < PRIVATE_HOPS ? scheduledThroughPrivateMethod(at, hops) : undefined;
+    const holder: ts.Node = at.parent;
     if (
       (ts.isCallExpression(holder) || ts.isNewExpression(holder)) &&
       holder.arguments?.includes(at as ts.Expression)
     ) {
       const callee = skipOuter(holder.expression);
-      const first = holder.arguments[0];
+      const first: ts.Expression | undefined = holder.arguments?.[0];
       if (ts.isNewExpression(holder) && ts.isIdentifier(callee) && callee.text === 'CronJob') return '`new CronJob`';
+      if (ts.isCallExpression(holder) && ts.isIdentifier(callee) && callee.text === 'setInterval' && first === at)
+        return '`setInterval`';
       if (ts.isCallExpression(holder) && propertyName(callee) === 'schedule' && first && ts.isStringLiteralLike(first))
         return `\`${callee.getText()}\``;
     }
@@ -162,15 +167,58 @@ export function scheduledRun(call: ts.CallExpression | ts.NewExpression, hops = 
 const PRIVATE_HOPS = 2;
 
 /**
+ * A function that, when it is done, has a timer run it again (`finally { setTimeout(() =>
+ * this.poll(), ms) }`, `setTimeout(tick, ms)`): a polling loop, whose runs after the first are the
+ * timer's. The first is its caller's; such loops start when the process does.
+ */
+function reschedulesItself(fn: ts.FunctionLikeDeclaration): string | undefined {
+  const name = fn.name && ts.isIdentifier(fn.name) ? fn.name.text : undefined;
+  if (!name || !fn.body) return undefined;
+  // `this.poll` in a method, `poll` in a function.
+  const isSelf = (e: ts.Expression): boolean => {
+    const inner = skipOuter(e);
+    return ts.isMethodDeclaration(fn)
+      ? ts.isPropertyAccessExpression(inner) &&
+          inner.expression.kind === ts.SyntaxKind.ThisKeyword &&
+          inner.name.text === name
+      : ts.isIdentifier(inner) && inner.text === name;
+  };
+  let found = false;
+  forEachDescendant(fn.body, (node) => {
+    if (found) return false;
+    if (!ts.isCallExpression(node) || !ts.isIdentifier(node.expression) || node.expression.text !== 'setTimeout')
+      return;
+    const callback = node.arguments[0] && skipOuter(node.arguments[0]);
+    if (!callback) return;
+    // `setTimeout(poll, ms)`, `setTimeout(this.poll.bind(this), ms)`, `setTimeout(() => this.poll(…), ms)`.
+    const bound =
+      ts.isCallExpression(callback) && propertyName(callback.expression) === 'bind'
+        ? (callback.expression as ts.PropertyAccessExpression).expression
+        : callback;
+    if (isSelf(bound)) found = true;
+    else if (ts.isArrowFunction(callback) || ts.isFunctionExpression(callback))
+      forEachDescendant(callback.body, (inner) => {
+        if (ts.isCallExpression(inner) && isSelf(inner.expression)) found = true;
+        return !found;
+      });
+    return !found;
+  });
+  return found ? '`setTimeout` loop' : undefined;
+}
+
+/**
  * A private method the class only calls from scheduled runs (`@Cron() processAll()` calling
  * `this.processJob(job)`): its calls run on that timer too. Named otherwise than in a call (passed
- * as a callback), or called from anywhere else, it may run in a request.
+ * as a callback), or called from anywhere else, it may run in a request. A method of a class its
+ * module keeps to itself (not exported) is as private, when the module names it nowhere else.
  */
 function scheduledThroughPrivateMethod(method: ts.MethodDeclaration, hops: number): string | undefined {
   const cls = method.parent;
   const name = method.name;
   const isPrivate =
-    ts.isPrivateIdentifier(name) || (ts.isIdentifier(name) && hasModifier(method, ts.SyntaxKind.PrivateKeyword));
+    ts.isPrivateIdentifier(name) ||
+    (ts.isIdentifier(name) &&
+      (hasModifier(method, ts.SyntaxKind.PrivateKeyword) || (ts.isClassLike(cls) && keptByItsModule(cls, name.text))));
   if (!ts.isClassLike(cls) || !isPrivate) return undefined;
   const calls: ts.CallExpression[] = [];
   let elsewhere = false;
@@ -187,6 +235,25 @@ function scheduledThroughPrivateMethod(method: ts.MethodDeclaration, hops: numbe
   if (elsewhere || calls.length === 0) return undefined;
   const runs = calls.map((c) => scheduledRun(c, hops + 1));
   return runs.every((run) => run !== undefined) ? runs[0] : undefined;
+}
+
+/** A class its module does not export, whose method `name` the module names only inside the class. */
+function keptByItsModule(cls: ts.ClassLikeDeclaration, name: string): boolean {
+  if (!ts.isClassDeclaration(cls) || !cls.name || hasModifier(cls, ts.SyntaxKind.ExportKeyword)) return false;
+  const file = cls.getSourceFile();
+  let named = false;
+  forEachDescendant(file, (node) => {
+    if (named) return false;
+    if (node === cls) return false;
+    // `export { Queue }`, `export default Queue`, `module.exports = Queue`: the class leaves the module.
+    if (ts.isIdentifier(node) && node.text === cls.name!.text && !ts.isClassDeclaration(node.parent)) {
+      const parent = node.parent;
+      if (ts.isExportSpecifier(parent) || ts.isExportAssignment(parent) || ts.isBinaryExpression(parent)) named = true;
+    }
+    if (ts.isPropertyAccessExpression(node) && node.name.text === name) named = true;
+    return !named;
+  });
+  return !named;
 }
 
 function startsSpan(body: ts.Node): boolean {
