@@ -135,6 +135,8 @@ export interface MetricDef {
   /** Stable within a run: file + line + column of the creation site. */
   id: string;
   name: string;
+  /** The workspace package the definition is in: its directory relative to the root (`.` for the root). */
+  package?: string;
   /** True when the name could not be evaluated statically; `name` is then the source text. */
   nameIsDynamic: boolean;
   /** For a dynamic name, what it is built from (`update.action.${update.action}.count`): each value is a metric of its own. */

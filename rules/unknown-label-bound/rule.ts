@@ -32,12 +32,16 @@ export default defineRule({
         'no call site obslint can see sets {{word}} `{{label}}` of `{{metric}}`; the estimate assumes {{assumed}} values: set `metrics.{{metric}}.labels.{{label}}` in obslint.yaml if it is set where obslint cannot follow',
       unused:
         'nothing in the project uses `{{metric}}`, so its label{{plural}} {{labels}} cannot be bounded; the estimate assumes {{assumed}}{{each}}: remove the metric if it is dead, or set `metrics.{{metric}}.labels` in obslint.yaml if it is used where obslint cannot follow',
+      unusedHere:
+        "nothing in {{package}} uses `{{metric}}` (the one {{users}} {{use}} is {{their}} own, another process's), so its label{{plural}} {{labels}} cannot be bounded; the estimate assumes {{assumed}}{{each}}: remove the metric if it is dead, or set `metrics.{{metric}}.labels` in obslint.yaml if it is used where obslint cannot follow",
       unmatched:
         "obslint cannot tell which uses are `{{metric}}`'s: it is {{how}} ({{storedAt}}), and the lookups there ({{readAt}}) use keys obslint cannot match to that name, so its label{{plural}} {{labels}} cannot be bounded and the estimate assumes {{assumed}}{{each}}: look it up by its name as a constant (or a parameter its callers pass constants to), or set `metrics.{{metric}}.labels` in obslint.yaml",
       untraced:
         'obslint sees no use of `{{metric}}`: it stops following it where it is {{how}} (line {{line}}), so its label{{plural}} {{labels}} cannot be bounded and the estimate assumes {{assumed}}{{each}}: give what receives it a type obslint can follow, declare the wrapper that uses it under `wrappers:` in obslint.yaml, or set `metrics.{{metric}}.labels` there',
       unusedShared:
         'nothing in the project uses `{{metric}}` or {{others}} more metric{{plural}} defined in this file, so their labels cannot be bounded; the estimates assume {{assumed}} combinations of label values per metric: remove the metrics that are dead, or set `metrics.<name>.labels` in obslint.yaml for those used where obslint cannot follow',
+      unusedHereShared:
+        "nothing in {{package}} uses `{{metric}}` or {{others}} more metric{{plural}} defined in this file (those of the same names {{users}} {{use}} are {{their}} own, another process's), so their labels cannot be bounded; the estimates assume {{assumed}} combinations of label values per metric: remove the metrics that are dead, or set `metrics.<name>.labels` in obslint.yaml for those used where obslint cannot follow",
       unmatchedShared:
         "obslint cannot tell which uses are `{{metric}}`'s or those of {{others}} more metric{{plural}}: they are {{how}} ({{storedAt}}), and the lookups there ({{readAt}}) use keys obslint cannot match to their names, so their labels cannot be bounded and the estimates assume {{assumed}} combinations of label values per metric: look them up by their names as constants (or parameters their callers pass constants to), or set `metrics.<name>.labels` in obslint.yaml",
       untracedShared:
@@ -73,7 +77,7 @@ export default defineRule({
     const lost: {
       key: string;
       def: MetricDef;
-      messageId: 'unmatched' | 'untraced' | 'unused';
+      messageId: 'unmatched' | 'untraced' | 'unused' | 'unusedHere';
       data: Record<string, string | number>;
     }[] = [];
     const causes = new Map<
@@ -87,9 +91,22 @@ export default defineRule({
     >();
     // A factory's metrics made again by a one-off script (or another process) are used where the app makes them.
     // A name built at run time is the same metric where the same creation in the factory builds it.
+    // Copies of one metric are in one workspace package: another package's service is another process.
     const twinKey = (d: MetricDef): string =>
-      [d.library, d.kind, d.name, d.nameIsDynamic ? placeOf(d.via?.loc ?? d.nameLoc ?? d.loc) : ''].join('\u0000');
-    const usedCopies = new Set(ctx.catalog.metrics.filter((d) => ctx.callsOf(d.id).length > 0).map(twinKey));
+      [d.package ?? '', d.library, d.kind, d.name, d.nameIsDynamic ? placeOf(d.via?.loc ?? d.nameLoc ?? d.loc) : ''].join(
+        '\u0000',
+      );
+    const usedDefs = ctx.catalog.metrics.filter((d) => ctx.callsOf(d.id).length > 0);
+    const usedCopies = new Set(usedDefs.map(twinKey));
+    // The packages that use a metric of a name: a dead copy in another package is that package's.
+    const usersOfName = new Map<string, Set<string>>();
+    for (const d of usedDefs) {
+      const users = usersOfName.get(d.name) ?? new Set<string>();
+      users.add(d.package ?? '.');
+      usersOfName.set(d.name, users);
+    }
+    const packageName = (pkg: string): string =>
+      pkg === '.' ? 'the root package' : `package \`${ctx.catalog.tracing[pkg]?.name ?? pkg}\``;
     for (const def of ctx.catalog.metrics) {
       const est = ctx.estimate(def.id);
       const used = ctx.callsOf(def.id).length > 0;
@@ -111,12 +128,20 @@ export default defineRule({
       } else if (
         unusedLabels.length > 0 &&
         !mismatched.has(def.id) &&
-        // A used definition of the same static name is this metric's use (a provider registered
-        // twice, a script's copy of a factory's metric): the exporter serves one metric per name.
+        // A used definition of the same static name in the same package is this metric's use (a
+        // provider registered twice, a script's copy of a factory's metric): the exporter serves one
+        // metric per name.
         (!usedCopies.has(twinKey(def)) || (def.trailLost !== undefined && def.nameIsDynamic))
       ) {
         // "Nothing uses it" only where obslint followed the metric everywhere it can go.
-        const messageId = def.trailLost?.readAt ? 'unmatched' : def.trailLost ? 'untraced' : 'unused';
+        const elsewhere = [...(usersOfName.get(def.name) ?? [])].filter((pkg) => pkg !== (def.package ?? '.')).sort();
+        const messageId = def.trailLost?.readAt
+          ? 'unmatched'
+          : def.trailLost
+            ? 'untraced'
+            : elsewhere.length > 0 && !def.nameIsDynamic
+              ? 'unusedHere'
+              : 'unused';
         // One way obslint lost the trail in one file (a registry, a class of public fields, a dead
         // metrics module) is one finding.
         const place = def.trailLost
@@ -136,6 +161,10 @@ export default defineRule({
             line: def.trailLost?.loc.line ?? def.loc.line,
             storedAt: def.trailLost ? where(def.trailLost.loc, def.loc) : '',
             readAt: def.trailLost?.readAt ? where(def.trailLost.readAt, def.loc) : '',
+            package: packageName(def.package ?? '.'),
+            users: elsewhere.map(packageName).join(' and '),
+            use: elsewhere.length === 1 ? 'uses' : 'use',
+            their: elsewhere.length === 1 ? 'its' : 'their',
           },
         });
       }
@@ -164,11 +193,13 @@ export default defineRule({
     // Copies of one dead metric (the app's and each script's call of its factory) are one finding, at the first.
     const firstCopies = new Map<string, Location>();
     for (const l of lost) {
-      if (l.messageId !== 'unused') continue;
+      if (l.messageId !== 'unused' && l.messageId !== 'unusedHere') continue;
       const seen = firstCopies.get(twinKey(l.def));
       if (!seen || compareLocations(l.def.loc, seen) < 0) firstCopies.set(twinKey(l.def), l.def.loc);
     }
-    const reportedLost = lost.filter((l) => l.messageId !== 'unused' || firstCopies.get(twinKey(l.def)) === l.def.loc);
+    const reportedLost = lost.filter(
+      (l) => (l.messageId !== 'unused' && l.messageId !== 'unusedHere') || firstCopies.get(twinKey(l.def)) === l.def.loc,
+    );
     for (const group of groupBy(reportedLost, (l) => l.key).values()) {
       const [first, ...rest] = [...group].sort((a, b) => compareLocations(a.def.loc, b.def.loc));
       // Within budget even with the assumed values, a metric obslint sees no use of says where the

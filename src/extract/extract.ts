@@ -332,7 +332,9 @@ export function extract(options: ExtractOptions): Extraction {
   timer.count('parsed', project.files.size + project.parsedOnDemand);
   return {
     catalog: {
-      metrics: [...definitions.defs].sort(byLocation),
+      metrics: [...definitions.defs]
+        .map((def) => Object.assign(def, { package: packages.of(absolutePath(root, def.loc.file)).key }))
+        .sort(byLocation),
       labelUses: collector.facts.uses.sort(byLocation),
       labelCalls: collector.facts.calls.sort(byLocation),
       observations: collector.facts.observations.sort(byLocation),
