@@ -93,9 +93,13 @@ export default defineRule({
     // A name built at run time is the same metric where the same creation in the factory builds it.
     // Copies of one metric are in one workspace package: another package's service is another process.
     const twinKey = (d: MetricDef): string =>
-      [d.package ?? '', d.library, d.kind, d.name, d.nameIsDynamic ? placeOf(d.via?.loc ?? d.nameLoc ?? d.loc) : ''].join(
-        '\u0000',
-      );
+      [
+        d.package ?? '',
+        d.library,
+        d.kind,
+        d.name,
+        d.nameIsDynamic ? placeOf(d.via?.loc ?? d.nameLoc ?? d.loc) : '',
+      ].join('\u0000');
     const usedDefs = ctx.catalog.metrics.filter((d) => ctx.callsOf(d.id).length > 0);
     const usedCopies = new Set(usedDefs.map(twinKey));
     // The packages that use a metric of a name: a dead copy in another package is that package's.
@@ -198,7 +202,8 @@ export default defineRule({
       if (!seen || compareLocations(l.def.loc, seen) < 0) firstCopies.set(twinKey(l.def), l.def.loc);
     }
     const reportedLost = lost.filter(
-      (l) => (l.messageId !== 'unused' && l.messageId !== 'unusedHere') || firstCopies.get(twinKey(l.def)) === l.def.loc,
+      (l) =>
+        (l.messageId !== 'unused' && l.messageId !== 'unusedHere') || firstCopies.get(twinKey(l.def)) === l.def.loc,
     );
     for (const group of groupBy(reportedLost, (l) => l.key).values()) {
       const [first, ...rest] = [...group].sort((a, b) => compareLocations(a.def.loc, b.def.loc));
