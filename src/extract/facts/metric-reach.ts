@@ -71,7 +71,7 @@ export function trailLoss(
     return at(target, `assigned to \`${target.getText()}\``);
   }
   if (ts.isReturnStatement(parent) || ts.isArrowFunction(parent)) return at(node, 'returned');
-  if (ts.isCallExpression(parent) || ts.isNewExpression(parent))
+  if ((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && !registersOnly(parent))
     return at(parent, `passed to \`${parent.expression.getText()}\``);
   if (ts.isArrayLiteralExpression(parent)) return at(parent, 'stored in an array');
   if (ts.isExportAssignment(parent)) return at(parent, 'exported');
@@ -190,7 +190,11 @@ function escapingReference(name: ts.Identifier, project: ProjectIndex): MetricDe
     const parent = use.parent;
     const at = (how: string): MetricDef['trailLost'] => ({ how, loc: project.location(node) });
     if (!parent) continue;
-    if ((ts.isCallExpression(parent) || ts.isNewExpression(parent)) && parent.arguments?.includes(use as ts.Expression))
+    if (
+      (ts.isCallExpression(parent) || ts.isNewExpression(parent)) &&
+      parent.arguments?.includes(use as ts.Expression) &&
+      !registersOnly(parent)
+    )
       found = at(`passed to \`${parent.expression.getText()}\``);
     else if (ts.isReturnStatement(parent) || (ts.isArrowFunction(parent) && parent.body === use))
       found = at('returned');
@@ -215,7 +219,15 @@ function escapingReference(name: ts.Identifier, project: ProjectIndex): MetricDe
   return undefined;
 }
 
-/** Whether another project file imports this module and names the export. */
+/**
+ * `registry.registerMetric(counter)`: prom-client's registry only serves the metric it is given; it
+ * records nothing into it, and hands it to no code that could.
+ */
+function registersOnly(call: ts.CallExpression | ts.NewExpression): boolean {
+  const callee = skipOuter(call.expression);
+  return ts.isCallExpression(call) && ts.isPropertyAccessExpression(callee) && callee.name.text === 'registerMetric';
+}
+
 /**
  * `export const metrics = { cpu: new Gauge(…) }` in a module no file of the project imports, and
  * that its own file never reads: nothing can reach its metrics (a dead metrics module).
@@ -232,6 +244,7 @@ function deadObject(object: ts.ObjectLiteralExpression, project: ProjectIndex): 
   return !readInFile && !(exported(statement) && importedElsewhere(name, project));
 }
 
+/** Whether another project file imports this module and names the export. */
 function importedElsewhere(name: ts.Identifier, project: ProjectIndex): boolean {
   const home = name.getSourceFile();
   for (const file of project.files.values()) {

@@ -514,7 +514,7 @@ function tracingFacts(
   };
   // `new NodeSDK({ instrumentations: [new WinstonInstrumentation()] })`, `registerInstrumentations({
   // instrumentations: [] })`: the instrumentations chosen by hand.
-  let listed: ts.ArrayLiteralExpression | undefined;
+  let listed: { names: string[]; at: ts.Node } | undefined;
   for (const call of calls) {
     // `Tracing.init(config)` of opentelemetry-nestjs: a NodeSDK, started by the library.
     const nestjs = ts.isCallExpression(call) ? nestjsTracingStart(call) : undefined;
@@ -648,13 +648,22 @@ function tracingFacts(
   }
   // A list of instrumentations none of which traces a request or a message (only the logger's, to
   // stamp trace ids on log lines): the service traces its own work, not its requests, by that choice.
-  if (listed && !HTTP_BASED.some((client) => facts.instrumented[client]) && !facts.outgoingOff)
+  // With no instrumentation at all, spans made active by hand (`startActiveSpan`) are a trace that
+  // outbound calls continue only if they carry it: those calls are still checked.
+  if (
+    listed &&
+    (listed.names.length > 0 || !files.some((file) => ACTIVATES_SPANS.test(file.text))) &&
+    !HTTP_BASED.some((client) => facts.instrumented[client]) &&
+    !facts.outgoingOff
+  )
     facts.outgoingOff = {
       what:
-        listed.elements.length === 0
-          ? 'its `instrumentations` list is empty: it traces no request or message'
-          : `its \`instrumentations\` list (${listed.elements.map((e) => calleeName(skipOuter((skipOuter(e) as ts.NewExpression).expression)) ?? 'an instrumentation').join(', ')}) traces no request or message`,
-      loc: project.location(listed),
+        listed.names.length === 0
+          ? ts.isArrayLiteralExpression(listed.at)
+            ? 'its `instrumentations` list is empty: it traces no request or message'
+            : 'its NodeSDK is given no `instrumentations` and registers none by default: it traces no request or message'
+          : `its \`instrumentations\` list (${listed.names.join(', ')}) traces no request or message`,
+      loc: project.location(listed.at),
     };
   // Spans printed and nowhere else: tracing to debug one process, no distributed trace to break.
   if (facts.setup && !facts.setup.api && consoleExporter && !elsewhere)
@@ -1269,24 +1278,30 @@ function injected(call: ts.CallExpression | ts.NewExpression, project: ProjectIn
 
 /**
  * A NodeSDK's or `registerInstrumentations`' `instrumentations` written as a list of instrumentations
- * of the process's own work only, or as an empty one (every other commented out).
+ * of the process's own work only, or as an empty one (every other commented out), or a NodeSDK's
+ * options without one (it registers none by default): their names, and where the list is.
  */
-function instrumentationList(call: ts.CallExpression | ts.NewExpression): ts.ArrayLiteralExpression | undefined {
+function instrumentationList(call: ts.CallExpression | ts.NewExpression): { names: string[]; at: ts.Node } | undefined {
   const options = call.arguments?.[0] && skipOuter(call.arguments[0]);
   if (!options || !ts.isObjectLiteralExpression(options)) return undefined;
-  const property = options.properties.find(
-    (p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && propertyKey(p.name) === 'instrumentations',
-  );
-  const list = property && skipOuter(property.initializer);
-  return list &&
-    ts.isArrayLiteralExpression(list) &&
-    list.elements.every((e) => {
-      const made = skipOuter(e);
-      return ts.isNewExpression(made) && LOCAL_INSTRUMENTATIONS.has(calleeName(skipOuter(made.expression)) ?? '');
-    })
-    ? list
+  const property = options.properties.find((p) => p.name !== undefined && propertyKey(p.name) === 'instrumentations');
+  if (!property)
+    return options.properties.some(ts.isSpreadAssignment) || calleeName(skipOuter(call.expression)) !== 'NodeSDK'
+      ? undefined
+      : { names: [], at: options };
+  const list = ts.isPropertyAssignment(property) ? skipOuter(property.initializer) : undefined;
+  if (!list || !ts.isArrayLiteralExpression(list)) return undefined;
+  const names = list.elements.map((e) => {
+    const made = skipOuter(e);
+    return ts.isNewExpression(made) ? calleeName(skipOuter(made.expression)) : undefined;
+  });
+  return names.every((name) => name !== undefined && LOCAL_INSTRUMENTATIONS.has(name))
+    ? { names: names as string[], at: list }
     : undefined;
 }
+
+/** A span made the active context, which calls made inside it would carry: `startActiveSpan`, `context.with`. */
+const ACTIVATES_SPANS = /\.startActiveSpan\s*[<(]|\bcontext\.with\s*\(|\bwithActiveSpan\s*\(|\bwithSpan\s*\(/;
 
 /** Instrumentations of the process's own work (log lines, the runtime, files, lookups): no request or message. */
 const LOCAL_INSTRUMENTATIONS = new Set([
