@@ -323,6 +323,14 @@ export interface OutboundCall {
   uninstrumented?: { what: string; loc: Location };
 }
 
+/** Where tracing starts too late, and the instrumented libraries loaded before it (and where). */
+export interface LateTracingStart {
+  loc: Location;
+  /** The call that starts it (`\`startTracing()\``). */
+  what: string;
+  loaded: { module: string; loc: Location }[];
+}
+
 /**
  * Whether a workspace package's code runs traced, and which clients registered instrumentation
  * covers: its own setup, that of the packages it depends on, and that of the packages that depend
@@ -331,6 +339,11 @@ export interface OutboundCall {
 export interface TracingFacts {
   /** The package's name (package.json `name`), when it has one. */
   name?: string;
+  /**
+   * Its tracing starts after the process has loaded clients the SDK instruments (`startTracing()`
+   * below `import { createServer } from './app'`): those run unpatched.
+   */
+  lateStart?: LateTracingStart;
   /**
    * `api: 'opentracing'`: an OpenTracing tracer (jaeger-client), which instruments no client: every
    * hop is propagated by hand (`tracer.inject`).

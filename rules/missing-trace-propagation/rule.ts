@@ -73,6 +73,8 @@ export default defineRule({
         '`{{client}}` jobs of {{queue}} are sent without W3C trace context and consumed without restoring it ({{sent}}; {{consumed}}; {{why}}): {{register}}, or inject it with {{inject}} where they are sent and extract it with {{extract}} where they are consumed',
       queueHopManual:
         '`{{client}}` jobs of {{queue}} are sent without W3C trace context and consumed without restoring it ({{sent}}; {{consumed}}): no instrumentation exists for {{client}}; inject it into {{where}} with {{inject}} where they are sent and extract it with {{extract}} where they are consumed',
+      lateStart:
+        "{{package}} starts tracing at {{what}} after its process has loaded {{libraries}} ({{where}}): OpenTelemetry patches a library as it is loaded and leaves one loaded earlier unpatched (its SDK warns `Module … has been loaded before …`), so {{clients}} {{run}} unpatched and {{carry}} no W3C trace context; start tracing before anything else loads, in a module the entry imports first (`import './tracing'` above every other import) or preloads (`node --import ./tracing.js`)",
       outgoingOff:
         '{{package}} switches outbound HTTP tracing off in its tracing setup ({{switch}}, {{at}}), so its {{calls}} ({{clients}}; {{where}}) {{carry}} no W3C trace context, by that choice; where a call must continue the trace (to a service of your own), inject it there with `propagation.inject(context.active(), headers)`',
       pluginOff:
@@ -199,6 +201,26 @@ export default defineRule({
         legacy: legacy.what,
         carry: carry(calls),
         fix: fixFor(calls),
+      });
+    }
+    // Tracing started after the clients it instruments were loaded: one finding, where it starts.
+    for (const [pkg, tracing] of Object.entries(ctx.catalog.tracing)) {
+      const late = tracing.lateStart;
+      if (!late) continue;
+      const clients = late.loaded.filter((l) => PROPAGATING.has(l.module)).map((l) => `\`${l.module}\``);
+      ctx.report({
+        messageId: 'lateStart',
+        data: {
+          package: packageOrProject(pkg, tracing, ctx.catalog.tracing),
+          what: late.what,
+          libraries: and(late.loaded.map((l) => `\`${l.module}\``)),
+          where: late.loaded.map((l) => `${l.module}: ${l.loc.file}:${l.loc.line}`).join(', '),
+          clients: and(clients),
+          run: clients.length === 1 ? 'runs' : 'run',
+          carry: clients.length === 1 ? 'its calls carry' : 'their calls carry',
+        },
+        loc: late.loc,
+        cause: `late-start:${pkg}`,
       });
     }
     // A repository none of whose packages traces: one note for all of them, not one per package.
@@ -343,6 +365,9 @@ export default defineRule({
 });
 
 const NO_TRACING: TracingFacts = { instrumented: {}, ignoredHosts: [] };
+
+/** The libraries loaded too early whose calls carry trace context once patched (the others only make spans). */
+const PROPAGATING = new Set(['amqplib', 'kafkajs', '@grpc/grpc-js', '@aws-sdk/client-sqs']);
 
 /** `package \`api\` traces (NodeSDK) but no instrumentation covers kafkajs`. */
 function tracesBut(call: OutboundCall, tracing: TracingFacts): string {

@@ -72,6 +72,7 @@ export function readManifest(manifest: string, root: string): ManifestRead {
       ...(subpaths ? { exports: subpaths } : {}),
       ...(fields.browser !== undefined && fields.browser !== false ? { browser: true } : {}),
       ...(fields.private === true ? { private: true } : {}),
+      ...(fields.type === 'module' ? { esm: true } : {}),
     },
     imports,
   };

@@ -1,5 +1,5 @@
 import { ts } from 'ts-morph';
-import type { Client, Location, OutboundCall, TracingFacts } from '../../types.js';
+import type { Client, LateTracingStart, Location, OutboundCall, TracingFacts } from '../../types.js';
 import { calledFunction, callsTo, returnedValues } from '../syntax/functions.js';
 import {
   clientCall,
@@ -28,7 +28,7 @@ import {
 } from '../syntax/scope.js';
 import { groupBy } from '../../util/group.js';
 import { table } from '../../util/table.js';
-import { compareStrings, displayPath } from '../../util/paths.js';
+import { absolutePath, compareStrings, displayPath } from '../../util/paths.js';
 import { forEachDescendant } from '../syntax/walk.js';
 import { loadedSpecifiers } from '../syntax/module-loads.js';
 import type { StaticEvaluator } from '../flow/static-eval.js';
@@ -40,6 +40,7 @@ import { hasDirective, runsInBrowser } from './browser-code.js';
 import { ScheduledQueues, scheduledRun } from './scheduled-jobs.js';
 import { detachedDelay } from './job-delays.js';
 import { QueueFeeds } from './queue-feeds.js';
+import { lateTracingStarts } from './late-tracing-start.js';
 
 const HTTP_BASED: Client[] = ['http', 'https', 'axios', 'got', 'node-fetch', 'superagent', 'bent'];
 const FETCH_BASED: Client[] = ['fetch', 'undici', 'ky'];
@@ -219,6 +220,18 @@ export function tracingByPackage(
       .filter(([owner, from]) => owner !== scope.key && from.has(scope.key))
       .map(([owner]) => packages.all().find((s) => s.key === owner))
       .filter((s): s is PackageScope => s !== undefined);
+  const lateStarts = new Map<string, LateTracingStart>();
+  for (const late of lateTracingStarts(
+    [...filesOf.values()].flat(),
+    project,
+    importers,
+    (file) =>
+      /\.m[jt]s$/.test(file.fileName) ||
+      (!/\.c[jt]s$/.test(file.fileName) && packages.of(file.fileName).manifest?.esm === true),
+  )) {
+    const key = packages.of(absolutePath(project.root, late.loc.file)).key;
+    if (!lateStarts.has(key)) lateStarts.set(key, late);
+  }
   const out: Record<string, TracingFacts> = {};
   for (const scope of packages.all()) {
     if (describe && !describe.has(scope.key)) continue;
@@ -255,6 +268,11 @@ export function tracingByPackage(
       return setup !== undefined && !apiOnly(setup) && startsWith(starters, s, alone);
     });
     if (merged.setup && !apiOnly(merged.setup) && !startsAlone) merged.loadersOnly = true;
+    // A start after the clients it instruments are loaded, where the package's process runs it,
+    // unless a script preloads a module first.
+    const preloads = (scope.manifest?.scripts ?? []).some((script) => [...script.matchAll(PRELOAD)].length > 0);
+    const late = merged.setup && !preloads ? lateStarts.get(scope.key) : undefined;
+    if (late) merged.lateStart = late;
     const name = scope.manifest?.name;
     out[scope.key] = name && !name.startsWith('(unnamed:') ? { name, ...merged } : merged;
   }

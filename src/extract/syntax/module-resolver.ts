@@ -23,6 +23,8 @@ export interface WorkspacePackage {
   browser?: boolean;
   /** `"private": true`: never published, so no other repository imports it. */
   private?: boolean;
+  /** `"type": "module"`: its `.js` files are ES modules, whose imports all load before any statement runs. */
+  esm?: boolean;
   /** Tracing its deployment starts outside the code (a Dockerfile's preload, an injected auto-instrumentation). */
   deployed?: DeployedTracing[];
 }
