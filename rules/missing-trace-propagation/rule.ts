@@ -74,7 +74,7 @@ export default defineRule({
       queueHopManual:
         '`{{client}}` jobs of {{queue}} are sent without W3C trace context and consumed without restoring it ({{sent}}; {{consumed}}): no instrumentation exists for {{client}}; inject it into {{where}} with {{inject}} where they are sent and extract it with {{extract}} where they are consumed',
       lateStart:
-        "{{package}} starts tracing at {{what}} after its process has loaded {{libraries}} ({{where}}): OpenTelemetry patches a library as it is loaded and leaves one loaded earlier unpatched (its SDK warns `Module … has been loaded before …`), so {{clients}} {{run}} unpatched and {{carry}} no W3C trace context; start tracing before anything else loads, in a module the entry imports first (`import './tracing'` above every other import) or preloads (`node --import ./tracing.js`)",
+        "{{package}} starts tracing at {{what}} after its process has loaded {{libraries}} ({{where}}): OpenTelemetry patches a library as it is loaded and leaves one loaded earlier unpatched, so {{clients}} {{run}} unpatched and {{carry}} no W3C trace context; start tracing before anything else loads, in a module the entry imports first (`import './tracing'` above every other import) or preloads (`node --import ./tracing.js`)",
       outgoingOff:
         '{{package}} switches outbound HTTP tracing off in its tracing setup ({{switch}}, {{at}}), so its {{calls}} ({{clients}}; {{where}}) {{carry}} no W3C trace context, by that choice; where a call must continue the trace (to a service of your own), inject it there with `propagation.inject(context.active(), headers)`',
       pluginOff:

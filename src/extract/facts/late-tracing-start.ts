@@ -201,11 +201,41 @@ function calls(call: ts.CallExpression, fn: ts.SignatureDeclaration, project: Pr
   );
 }
 
-/** What a module loads (imports but for types, top-level `require`s), in order. */
+/**
+ * What a module loads (imports but for types, top-level `require`s), in order. An import whose
+ * names the module uses only as types (`import { ConsumeMessage } from 'amqplib'`) loads nothing:
+ * TypeScript drops it.
+ */
 function loadsOf(file: ts.SourceFile): Load[] {
   return file.statements.flatMap((statement) =>
-    loadedSpecifiers(statement).map((specifier) => ({ from: file, specifier, statement })),
+    typesOnly(statement) ? [] : loadedSpecifiers(statement).map((specifier) => ({ from: file, specifier, statement })),
   );
+}
+
+function typesOnly(statement: ts.Statement): boolean {
+  if (!ts.isImportDeclaration(statement) || !statement.importClause) return false;
+  const { name, namedBindings } = statement.importClause;
+  if (name || !namedBindings || !ts.isNamedImports(namedBindings) || namedBindings.elements.length === 0) return false;
+  const names = new Set(namedBindings.elements.filter((e) => !e.isTypeOnly).map((e) => e.name.text));
+  if (names.size === 0) return true;
+  let valueUse = false;
+  const visit = (node: ts.Node): void => {
+    if (valueUse || ts.isImportDeclaration(node)) return;
+    // `class Channel extends Base`: the base class is a value, though written as a type would be.
+    if (
+      ts.isExpressionWithTypeArguments(node) &&
+      ts.isHeritageClause(node.parent) &&
+      ts.isClassLike(node.parent.parent)
+    ) {
+      if (node.parent.token === ts.SyntaxKind.ExtendsKeyword) visit(node.expression);
+      return;
+    }
+    if (ts.isTypeNode(node)) return;
+    if (ts.isIdentifier(node) && names.has(node.text)) valueUse = true;
+    else ts.forEachChild(node, visit);
+  };
+  visit(statement.getSourceFile());
+  return !valueUse;
 }
 
 /** What a module loads before it loads `target`. */
