@@ -319,6 +319,11 @@ export interface OutboundCall {
    * module, none of which traces (`import { policy } from '@acme/tools'` does not load its sync client).
    */
   loadedOnlyUntracedBy?: string[];
+  /**
+   * Published by a transactional outbox's relay on a timer (`@Interval` reading the pending rows),
+   * which restores no trace context from the rows: each relay's schedule, and its call.
+   */
+  outboxRelays?: { schedule: string; loc: Location }[];
   /** Its client object is made without the option that instruments it (`new PubSub(…)` without `enableOpenTelemetryTracing`): the option, and where the client is made. */
   uninstrumented?: { what: string; loc: Location };
 }

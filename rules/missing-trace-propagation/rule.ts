@@ -73,6 +73,8 @@ export default defineRule({
         '`{{client}}` jobs of {{queue}} are sent without W3C trace context and consumed without restoring it ({{sent}}; {{consumed}}; {{why}}): {{register}}, or inject it with {{inject}} where they are sent and extract it with {{extract}} where they are consumed',
       queueHopManual:
         '`{{client}}` jobs of {{queue}} are sent without W3C trace context and consumed without restoring it ({{sent}}; {{consumed}}): no instrumentation exists for {{client}}; inject it into {{where}} with {{inject}} where they are sent and extract it with {{extract}} where they are consumed',
+      outboxRelay:
+        '`{{client}}` messages relayed from an outbox on a timer ({{schedule}}) start a new trace each: the request or message that wrote the row is not their parent ({{why}}); store the trace context with each row where it is written (`propagation.inject(context.active(), row.traceContext)`) and publish the row under it (`context.with(propagation.extract(ROOT_CONTEXT, row.traceContext), …)`)',
       lateStart:
         "{{package}} starts tracing at {{what}} after its process has loaded {{libraries}} ({{where}}): OpenTelemetry patches a library as it is loaded and leaves one loaded earlier unpatched, so {{clients}} {{run}} unpatched and {{carry}} no W3C trace context; start tracing before anything else loads, in a module the entry imports first (`import './tracing'` above every other import) or preloads (`node --import ./tracing.js`)",
       outgoingOff:
@@ -128,8 +130,18 @@ export default defineRule({
     const pluginOff = new Map<string, OutboundCall[]>();
     // A package whose spans only go to the console: one note for its calls.
     const printed = new Map<string, OutboundCall[]>();
+    // An outbox relay's messages, by the relay's file: one finding there, whatever instruments the client.
+    const relays = new Map<
+      string,
+      { call: OutboundCall; relay: NonNullable<OutboundCall['outboxRelays']>[number] }[]
+    >();
     for (const call of ctx.catalog.outbound) {
       const tracing = tracingOf(call);
+      if (tracing.setup && !tracing.consoleOnly && !call.browser)
+        for (const relay of call.outboxRelays ?? []) {
+          const key = `${relay.loc.file}\u0000${call.client}`;
+          relays.set(key, [...(relays.get(key) ?? []), { call, relay }]);
+        }
       // A package's instrumentation covers a client, unless this call's client object is made without it.
       const covered = (tracing.instrumented[call.client] && !call.uninstrumented) || instrumented.has(call.client);
       if (call.evidence || covered) continue;
@@ -201,6 +213,19 @@ export default defineRule({
         legacy: legacy.what,
         carry: carry(calls),
         fix: fixFor(calls),
+      });
+    }
+    for (const [{ call, relay }] of relays.values()) {
+      const tracing = tracingOf(call);
+      ctx.report({
+        messageId: 'outboxRelay',
+        data: {
+          client: call.client,
+          schedule: relay.schedule,
+          why: `its process traces (${tracing.setup!.what}), but the timer's run has no trace to give them`,
+        },
+        loc: relay.loc,
+        cause: `outbox-relay:${call.client}`,
       });
     }
     // Tracing started after the clients it instruments were loaded: one finding, where it starts.

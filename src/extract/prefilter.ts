@@ -2,6 +2,7 @@ import { dirname } from 'node:path';
 import { canonicalModule } from './libraries/wrappers.js';
 import { UNSUPPORTED_METRICS_IMPORT } from './libraries/unsupported-modules.js';
 import type { ModuleResolver } from './syntax/module-resolver.js';
+import { MESSAGING_MODULE_NAMES as MESSAGING_MODULES } from './libraries/clients.js';
 
 /** An OpenTelemetry instrument created (`meter.createHistogram(…)`): metric code, and the metrics API in use. */
 const CREATES_INSTRUMENT = /\.create(?:Observable)?(?:Counter|UpDownCounter|Histogram|Gauge)\s*\(/;
@@ -357,6 +358,13 @@ export function selectCandidates(
     scans.get(file)?.reexportsOnly === true && (importers.get(file)?.length ?? 0) <= BARREL_MAX_IMPORTERS;
   closure(definers, importers, selected, IMPORT_CLOSURE_DEPTH, undefined, barrel);
   step('imports a file that defines metrics (3 levels)');
+  // A module that makes a messaging client (`export const producer = kafka.producer()`): its
+  // importers send and consume through it (`producer.send(…)` in an outbox relay).
+  const clientMakers = new Set(
+    [...scans].filter(([, scan]) => scan.specifiers.some((s) => MESSAGING_MODULES.has(s))).map(([file]) => file),
+  );
+  closure(clientMakers, importers, selected, 1, undefined, barrel);
+  step('imports a file that makes a messaging client');
   // What calls a library's set-up (`startTelemetry()` in an application's `tracing.ts`) starts tracing there.
   const setups = new Set([...scans].filter(([, scan]) => scan.setsUpTracing).map(([file]) => file));
   closure(setups, importers, selected, 1, undefined, barrel);

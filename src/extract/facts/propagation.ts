@@ -41,6 +41,7 @@ import { ScheduledQueues, scheduledRun } from './scheduled-jobs.js';
 import { detachedDelay } from './job-delays.js';
 import { QueueFeeds } from './queue-feeds.js';
 import { lateTracingStarts } from './late-tracing-start.js';
+import { outboxRelays } from './outbox-relay.js';
 
 const HTTP_BASED: Client[] = ['http', 'https', 'axios', 'got', 'node-fetch', 'superagent', 'bent'];
 const FETCH_BASED: Client[] = ['fetch', 'undici', 'ky'];
@@ -958,10 +959,11 @@ export function outboundCalls(
   const scripts: ProducerScripts = {
     scriptOf: (node) => scriptPath(node.getSourceFile().fileName),
     callersOf,
-    unseenScripts: (file) => {
+    unseenScripts: (file, naming) => {
       const found: string[] = [];
       for (const importer of importersOf(file.fileName)) {
-        if (project.files.has(importer)) continue;
+        const parsed = project.files.get(importer);
+        if (parsed && (naming === undefined || !parsed.text.includes(naming))) continue;
         const script = scriptPath(importer);
         if (!script) return undefined;
         found.push(script);
@@ -1054,11 +1056,18 @@ export function outboundCalls(
                                 (rpc.origin ? undefined : injectedAtBinding.get(serviceKey(rpc))))))
                           : extracted(found.handler, project);
     if (evidence) outbound.evidence = evidence;
+    const relays =
+      found.direction === 'send' && RELAYED_CLIENTS.has(found.client) ? outboxRelays(call, scheduleOf, callersOf) : [];
+    if (relays.length > 0)
+      outbound.outboxRelays = relays.map((r) => ({ schedule: r.schedule, loc: project.location(r.at.expression) }));
     out.push(outbound);
     onCall(call);
   }
   return out;
 }
+
+/** The messaging clients an outbox relay publishes with. */
+const RELAYED_CLIENTS = new Set<Client>(['kafkajs', 'amqplib', 'sqs', 'pubsub', 'nats', 'bullmq', 'bull']);
 
 /** How many functions deep the callers of a producer are followed to the scripts that call them. */
 const SCRIPT_HOPS = 2;
@@ -1068,10 +1077,11 @@ interface ProducerScripts {
   scriptOf: (node: ts.Node) => string | undefined;
   callersOf: (fn: ts.SignatureDeclaration) => readonly Caller[];
   /**
-   * The files importing this one that obslint did not parse, when all of them are scripts (calls
-   * there are out of its sight); undefined when one is not.
+   * The files importing this one that obslint did not parse (and, given a name, the parsed ones
+   * that name it: their calls of it obslint could not tie to it), when all of them are scripts
+   * (calls there are out of its sight); undefined when one is not.
    */
-  unseenScripts: (file: ts.SourceFile) => string[] | undefined;
+  unseenScripts: (file: ts.SourceFile, naming?: string) => string[] | undefined;
 }
 
 /**
@@ -1088,8 +1098,13 @@ function scriptedCall(node: ts.Node, scripts: ProducerScripts, hops = 0): string
   const unseen = fn && scripts.unseenScripts(fn.getSourceFile());
   if (!fn || !unseen) return undefined;
   const callers = scripts.callersOf(fn);
-  // Called nowhere obslint parsed: by the scripts that import its module (its callers are out of sight).
-  if (callers.length === 0) return unseen[0];
+  // Called nowhere obslint can see: by the scripts that import its module (and name its class or
+  // function), when only scripts do.
+  if (callers.length === 0) {
+    const cls = ts.isMethodDeclaration(fn) ? enclosingClassLike(fn) : undefined;
+    const name = cls ? cls.name?.text : functionName(fn);
+    return name === undefined ? unseen[0] : scripts.unseenScripts(fn.getSourceFile(), name)?.[0];
+  }
   let first: string | undefined;
   for (const caller of callers) {
     const callerScript = scriptedCall(caller, scripts, hops + 1);

@@ -3,7 +3,7 @@ import type { StaticEvaluator } from '../flow/static-eval.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
 import { outermost } from '../syntax/builtin-calls.js';
 import { injectQueueDecorator } from '../libraries/clients.js';
-import { callsTo } from '../syntax/functions.js';
+import { calledFunction, callsTo, returnedValues } from '../syntax/functions.js';
 import {
   enclosingClassLike,
   enclosingFunction,
@@ -163,12 +163,22 @@ export class QueueFeeds {
 
   /**
    * The name of the queue an expression holds: `new Queue(NAME)`, a get-by-name (`getQueue(NAME)`),
-   * a variable (of this module or imported) or field holding either, or a constructor parameter Nest fills with `@InjectQueue(NAME)`.
+   * a function that returns one, a variable (of this module or imported) or field holding either, or a constructor parameter Nest fills with `@InjectQueue(NAME)`.
    */
   private queueOf(expr: ts.Expression, depth = 0): string | undefined {
     if (depth > 4) return undefined;
     const e = skipOuter(expr);
-    if ((ts.isNewExpression(e) || ts.isCallExpression(e)) && e.arguments?.[0]) return this.text(e.arguments[0]);
+    const named =
+      (ts.isNewExpression(e) || ts.isCallExpression(e)) && e.arguments?.[0] ? this.text(e.arguments[0]) : undefined;
+    if (named !== undefined) return named;
+    // `searchIndexQueue(connection)` of a function that returns `new Queue(SEARCH_INDEX_QUEUE, …)`.
+    const fn = ts.isCallExpression(e) ? calledFunction(e.expression, this.project) : undefined;
+    if (fn) {
+      const names = new Set(returnedValues(fn).map((value) => this.queueOf(value, depth + 1)));
+      const [name] = names;
+      return names.size === 1 ? name : undefined;
+    }
+    if (ts.isNewExpression(e) || ts.isCallExpression(e)) return undefined;
     if (ts.isIdentifier(e)) {
       // A queue made in a module of its own and imported where jobs are added (`import { mailQueue }`).
       let decl = lookup(e.text, e);

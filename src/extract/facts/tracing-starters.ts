@@ -77,7 +77,7 @@ function callingPackages(
   // the calls on an object of a class of that name (made by `new` or a factory, or declared of it).
   const cls =
     ts.isMethodDeclaration(wrapper.fn) && ts.isClassLike(wrapper.fn.parent) ? wrapper.fn.parent.name : undefined;
-  if (callers.length === 0 && cls) callers = named.filter((call) => onInstanceOf(call, cls.text, project));
+  if (callers.length === 0 && cls) callers = named.filter((call) => onInstanceOf(call, cls, project));
   if (callers.length === 0) return undefined;
   const own = packages.of(wrapper.fn.getSourceFile().fileName).key;
   const found = new Set<string>();
@@ -100,11 +100,16 @@ const CALL_LEVELS = 3;
 const FRAMEWORK_HOOK = /^(?:on|ng)[A-Z]|^register$/;
 
 /**
- * `tracing.initialize()` on an instance of the class named: `const tracing = new JaegerTracingService(…)`,
+ * `tracing.initialize()` on an instance of the class named (not one of the same name the calling
+ * module declares): `const tracing = new JaegerTracingService(…)`,
  * one a factory returns (`const tracing = configureTracing(…)` where it returns `new TracingInstance(…)`),
  * or a variable or parameter declared of that class (`let tracing: TracingInstance | undefined`).
  */
-function onInstanceOf(call: ts.CallExpression | ts.NewExpression, className: string, project: ProjectIndex): boolean {
+function onInstanceOf(call: ts.CallExpression | ts.NewExpression, cls: ts.Identifier, project: ProjectIndex): boolean {
+  const className = cls.text;
+  // A class of that name declared where the call is (another service's own stub of it) is another class.
+  const local = lookup(className, call);
+  if (local?.kind === 'class' && local.node.name !== cls) return false;
   const callee = ts.isCallExpression(call) ? call.expression : undefined;
   if (!callee || !ts.isPropertyAccessExpression(callee) || !ts.isIdentifier(callee.expression)) return false;
   const decl = lookup(callee.expression.text, callee.expression);

@@ -69,6 +69,9 @@ const MESSAGING_MODULES = table<Client>({
   'node-nats-streaming': 'nats-streaming',
   'pg-boss': 'pg-boss',
 });
+/** The messaging packages' module names. */
+export const MESSAGING_MODULE_NAMES: ReadonlySet<string> = new Set(Object.keys(MESSAGING_MODULES));
+
 const PRODUCER_METHODS: Partial<Record<Client, Set<string>>> = {
   kafkajs: new Set(['send', 'sendBatch']),
   amqplib: new Set(['publish', 'sendToQueue']),

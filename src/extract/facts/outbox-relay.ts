@@ -1,0 +1,41 @@
+import { ts } from 'ts-morph';
+import type { Caller } from '../flow/call-graph.js';
+import { enclosingClassLike, enclosingFunction, functionName } from '../syntax/scope.js';
+
+/** A transactional outbox, by the name of its module, class or function (`OutboxRelayService`, `outbox-processor.ts`). */
+const OUTBOX = /outbox/i;
+/** A relay that restores the context its rows carry (`propagation.extract`, a stored `traceparent`). */
+const RESTORES_CONTEXT = /propagation\s*\.\s*extract\s*\(|traceparent|trace_?context/i;
+
+/**
+ * A message an outbox relay publishes on a timer (`@Interval(1000) processPending()` reading the
+ * pending rows): its send, or a call of the function that sends (a producer service's `publish`),
+ * in an outbox's module, class or function, run by a schedule, in a module that restores no trace
+ * context from the rows. The request (or message) that wrote the row had a trace; the timer has
+ * none, so each message the relay publishes starts a new one. Each relay, and its schedule.
+ */
+export function outboxRelays(
+  send: Caller,
+  scheduleOf: (call: Caller) => string | undefined,
+  callersOf: (fn: ts.SignatureDeclaration) => readonly Caller[],
+): { schedule: string; at: Caller }[] {
+  const direct = relayAt(send, scheduleOf);
+  if (direct) return [direct];
+  const fn = enclosingFunction(send);
+  if (!fn) return [];
+  return callersOf(fn).flatMap((caller) => relayAt(caller, scheduleOf) ?? []);
+}
+
+function relayAt(
+  call: Caller,
+  scheduleOf: (call: Caller) => string | undefined,
+): { schedule: string; at: Caller } | undefined {
+  const file = call.getSourceFile();
+  if (RESTORES_CONTEXT.test(file.text)) return undefined;
+  const fn = enclosingFunction(call);
+  const cls = enclosingClassLike(call);
+  const named = [file.fileName.slice(file.fileName.lastIndexOf('/') + 1), cls?.name?.text, fn && functionName(fn)];
+  if (!named.some((name) => name !== undefined && OUTBOX.test(name))) return undefined;
+  const schedule = scheduleOf(call);
+  return schedule ? { schedule, at: call } : undefined;
+}
