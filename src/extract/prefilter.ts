@@ -2,7 +2,7 @@ import { dirname } from 'node:path';
 import { canonicalModule } from './libraries/wrappers.js';
 import { UNSUPPORTED_METRICS_IMPORT } from './libraries/unsupported-modules.js';
 import type { ModuleResolver } from './syntax/module-resolver.js';
-import { MESSAGING_MODULE_NAMES as MESSAGING_MODULES } from './libraries/clients.js';
+import { MESSAGING_MODULE_NAMES as MESSAGING_MODULES } from './libraries/messaging-modules.js';
 
 /** An OpenTelemetry instrument created (`meter.createHistogram(…)`): metric code, and the metrics API in use. */
 const CREATES_INSTRUMENT = /\.create(?:Observable)?(?:Counter|UpDownCounter|Histogram|Gauge)\s*\(/;

@@ -1,6 +1,7 @@
 import { ts } from 'ts-morph';
 import type { Client } from '../../types.js';
 import { table } from '../../util/table.js';
+import { MESSAGING_MODULES } from './messaging-modules.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
 import { KAFKAJS_HANDLERS } from './kafkajs.js';
 import { NEST_CLIENT_METHODS, nestMicroserviceClient } from './nest-microservices.js';
@@ -48,29 +49,6 @@ const REQUEST_METHODS: Partial<Record<Client, Set<string>>> = {
 };
 /** Calls that make a configured client instance (`axios.create()`, `got.extend()`). */
 const INSTANCE_FACTORIES = new Set(['create', 'extend']);
-
-/** Messaging packages: a file importing one makes its producer/consumer methods recognisable. */
-const MESSAGING_MODULES = table<Client>({
-  kafkajs: 'kafkajs',
-  amqplib: 'amqplib',
-  'amqplib/callback_api': 'amqplib',
-  // Reconnecting channels over amqplib (`ChannelWrapper#publish`, `#sendToQueue`): amqplib's calls underneath.
-  'amqp-connection-manager': 'amqplib',
-  '@aws-sdk/client-sqs': 'sqs',
-  '@google-cloud/pubsub': 'pubsub',
-  bullmq: 'bullmq',
-  // NestJS's module for BullMQ: `@InjectQueue` hands over a BullMQ `Queue`.
-  '@nestjs/bullmq': 'bullmq',
-  // Bull (v3, v4) and NestJS's module for it, whose `Queue` type is Bull's.
-  bull: 'bull',
-  '@nestjs/bull': 'bull',
-  nats: 'nats',
-  // NATS Streaming (STAN): `stan.publish(subject, data)`, messages without headers.
-  'node-nats-streaming': 'nats-streaming',
-  'pg-boss': 'pg-boss',
-});
-/** The messaging packages' module names. */
-export const MESSAGING_MODULE_NAMES: ReadonlySet<string> = new Set(Object.keys(MESSAGING_MODULES));
 
 const PRODUCER_METHODS: Partial<Record<Client, Set<string>>> = {
   kafkajs: new Set(['send', 'sendBatch']),

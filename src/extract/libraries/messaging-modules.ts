@@ -1,0 +1,25 @@
+import type { Client } from '../../types.js';
+import { table } from '../../util/table.js';
+
+/** Messaging packages: a file importing one makes its producer/consumer methods recognisable. */
+export const MESSAGING_MODULES = table<Client>({
+  kafkajs: 'kafkajs',
+  amqplib: 'amqplib',
+  'amqplib/callback_api': 'amqplib',
+  // Reconnecting channels over amqplib (`ChannelWrapper#publish`, `#sendToQueue`): amqplib's calls underneath.
+  'amqp-connection-manager': 'amqplib',
+  '@aws-sdk/client-sqs': 'sqs',
+  '@google-cloud/pubsub': 'pubsub',
+  bullmq: 'bullmq',
+  // NestJS's module for BullMQ: `@InjectQueue` hands over a BullMQ `Queue`.
+  '@nestjs/bullmq': 'bullmq',
+  // Bull (v3, v4) and NestJS's module for it, whose `Queue` type is Bull's.
+  bull: 'bull',
+  '@nestjs/bull': 'bull',
+  nats: 'nats',
+  // NATS Streaming (STAN): `stan.publish(subject, data)`, messages without headers.
+  'node-nats-streaming': 'nats-streaming',
+  'pg-boss': 'pg-boss',
+});
+/** The messaging packages' module names (the prefilter's, which loads no compiler). */
+export const MESSAGING_MODULE_NAMES: ReadonlySet<string> = new Set(Object.keys(MESSAGING_MODULES));
