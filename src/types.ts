@@ -331,9 +331,10 @@ export interface OutboundCall {
 /** Where tracing starts too late, and the instrumented libraries loaded before it (and where). */
 export interface LateTracingStart {
   loc: Location;
-  /** The call that starts it (`\`startTracing()\``). */
+  /** The call that starts it, in code quotes (`startTracing()`). */
   what: string;
-  loaded: { module: string; loc: Location }[];
+  /** The instrumented libraries loaded before it, where, and the client of those that carry trace context. */
+  loaded: { module: string; loc: Location; client?: Client }[];
 }
 
 /**

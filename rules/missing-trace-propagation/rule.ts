@@ -232,7 +232,7 @@ export default defineRule({
     for (const [pkg, tracing] of Object.entries(ctx.catalog.tracing)) {
       const late = tracing.lateStart;
       if (!late) continue;
-      const clients = late.loaded.filter((l) => PROPAGATING.has(l.module)).map((l) => `\`${l.module}\``);
+      const clients = late.loaded.filter((l) => l.client !== undefined).map((l) => `\`${l.module}\``);
       ctx.report({
         messageId: 'lateStart',
         data: {
@@ -390,9 +390,6 @@ export default defineRule({
 });
 
 const NO_TRACING: TracingFacts = { instrumented: {}, ignoredHosts: [] };
-
-/** The libraries loaded too early whose calls carry trace context once patched (the others only make spans). */
-const PROPAGATING = new Set(['amqplib', 'kafkajs', '@grpc/grpc-js', '@aws-sdk/client-sqs']);
 
 /** `package \`api\` traces (NodeSDK) but no instrumentation covers kafkajs`. */
 function tracesBut(call: OutboundCall, tracing: TracingFacts): string {

@@ -78,7 +78,11 @@ export function lateTracingStarts(
             at === call
               ? `\`${skipOuter(call.expression).getText()}()\``
               : `\`${skipOuter(at.expression).getText()}()\` (which runs \`${skipOuter(call.expression).getText()}()\`)`,
-          loaded: early.map((lib) => ({ module: lib.module, loc: project.location(lib.at) })),
+          loaded: early.map((lib) => {
+            const client = PATCHED_ON_LOAD[lib.module].client;
+            const loc = project.location(lib.at);
+            return client ? { module: lib.module, loc, client } : { module: lib.module, loc };
+          }),
         });
       }
     }
