@@ -1,4 +1,5 @@
 import { ts } from 'ts-morph';
+import { forEachDescendant } from '../syntax/walk.js';
 import { calledFunction, returnedValues } from '../syntax/functions.js';
 import type { MetricKind } from '../../types.js';
 import { table } from '../../util/table.js';
@@ -55,14 +56,16 @@ function meterFactory(call: ts.CallExpression, project: ProjectIndex, depth: num
 }
 
 function declaresMeter(decl: Declaration, project: ProjectIndex, depth: number): boolean {
-  // `let meter: Meter | undefined`, set on first use (`meter ??= metrics.getMeter('app')`): its type says it.
-  if (decl.kind === 'variable')
-    return (
-      decl.path.length === 0 &&
-      (decl.node.initializer !== undefined
-        ? isMeter(decl.node.initializer, project, depth + 1)
-        : decl.node.type !== undefined && /\bMeter\b/.test(decl.node.type.getText()))
-    );
+  // `let meter: Meter | undefined`, set on first use (`meter ??= metrics.getMeter('app')`): its type
+  // says it; so does a memo that starts empty (`let _meter = null`, `if (!_meter) _meter = metrics.getMeter('app')`)
+  // and what is assigned to it.
+  if (decl.kind === 'variable') {
+    if (decl.path.length > 0) return false;
+    const init = decl.node.initializer && skipOuter(decl.node.initializer);
+    if (init && !isEmpty(init)) return isMeter(init, project, depth + 1);
+    if (decl.node.type !== undefined && /\b(?:Meter|getMeter)\b/.test(decl.node.type.getText())) return true;
+    return init !== undefined && assignedValues(decl.node).some((value) => isMeter(value, project, depth + 1));
+  }
   // Typed `Meter`, or untyped and named for it (`counter(meter, name) {…}` in a table typed elsewhere).
   if (decl.kind === 'parameter')
     return decl.node.type !== undefined
@@ -75,6 +78,34 @@ function declaresMeter(decl: Declaration, project: ProjectIndex, depth: number):
   if (decl.kind === 'expression') return isMeter(decl.node, project, depth + 1);
   return false;
 }
+
+function isEmpty(e: ts.Expression): boolean {
+  return e.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(e) && e.text === 'undefined');
+}
+
+/** What its module assigns to a variable (`x = …`, `x ??= …`, `x ||= …`). */
+function assignedValues(variable: ts.VariableDeclaration): ts.Expression[] {
+  if (!ts.isIdentifier(variable.name)) return [];
+  const name = variable.name.text;
+  const values: ts.Expression[] = [];
+  forEachDescendant(variable.getSourceFile(), (node) => {
+    if (
+      ts.isBinaryExpression(node) &&
+      ASSIGNMENTS.has(node.operatorToken.kind) &&
+      ts.isIdentifier(skipOuter(node.left)) &&
+      (skipOuter(node.left) as ts.Identifier).text === name &&
+      lookup(name, node)?.node === variable
+    )
+      values.push(node.right);
+  });
+  return values;
+}
+
+const ASSIGNMENTS = new Set([
+  ts.SyntaxKind.EqualsToken,
+  ts.SyntaxKind.QuestionQuestionEqualsToken,
+  ts.SyntaxKind.BarBarEqualsToken,
+]);
 
 /** The instrument kind a `meter.createX(...)` call creates, if it is one. */
 export function otelInstrument(call: ts.CallExpression, project: ProjectIndex): MetricKind | undefined {
