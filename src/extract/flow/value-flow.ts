@@ -1381,6 +1381,9 @@ export class ValueFlow {
           append(found, this.follow(prop.initializer, depth + 1));
         else if (ts.isShorthandPropertyAssignment(prop) && prop.name.text === member)
           append(found, this.follow(prop.name, depth + 1));
+        // `get requests() { return (_requests ??= meter.createCounter(…)) }`: what the getter returns.
+        else if (ts.isGetAccessorDeclaration(prop) && propertyKey(prop.name) === member && prop.body)
+          for (const returned of returnedValues(prop)) append(found, this.follow(returned, depth + 1));
         else if (
           (ts.isMethodDeclaration(prop) || ts.isGetAccessorDeclaration(prop)) &&
           propertyKey(prop.name) === member
