@@ -1,6 +1,7 @@
 import {
   compareLocations,
   defineRule,
+  groupBy,
   hostMatches,
   INSTRUMENTATION_FOR,
   isInternalHost,
@@ -130,17 +131,15 @@ export default defineRule({
     const pluginOff = new Map<string, OutboundCall[]>();
     // A package whose spans only go to the console: one note for its calls.
     const printed = new Map<string, OutboundCall[]>();
-    // An outbox relay's messages, by the relay's file: one finding there, whatever instruments the client.
-    const relays = new Map<
-      string,
-      { call: OutboundCall; relay: NonNullable<OutboundCall['outboxRelays']>[number] }[]
-    >();
+    // An outbox relay's messages, by the relay's file: one finding there (at its first send), whatever
+    // instruments the client.
+    const relays = new Map<string, { call: OutboundCall; relay: NonNullable<OutboundCall['outboxRelays']>[number] }>();
     for (const call of ctx.catalog.outbound) {
       const tracing = tracingOf(call);
       if (tracing.setup && !tracing.consoleOnly && !call.browser)
         for (const relay of call.outboxRelays ?? []) {
           const key = `${relay.loc.file}\u0000${call.client}`;
-          relays.set(key, [...(relays.get(key) ?? []), { call, relay }]);
+          if (!relays.has(key)) relays.set(key, { call, relay });
         }
       // A package's instrumentation covers a client, unless this call's client object is made without it.
       const covered = (tracing.instrumented[call.client] && !call.uninstrumented) || instrumented.has(call.client);
@@ -215,7 +214,7 @@ export default defineRule({
         fix: fixFor(calls),
       });
     }
-    for (const [{ call, relay }] of relays.values()) {
+    for (const { call, relay } of relays.values()) {
       const tracing = tracingOf(call);
       ctx.report({
         messageId: 'outboxRelay',
@@ -365,9 +364,7 @@ export default defineRule({
     ): void {
       const oneFile = [...sent, ...consumed].every((c) => c.loc.file === first.loc.file);
       const lines = (calls: OutboundCall[], verb: string): string =>
-        oneFile
-          ? `${verb} at line${calls.length === 1 ? '' : 's'} ${calls.map((c) => c.loc.line).join(', ')}`
-          : `${verb} at ${whereList(calls)}`;
+        `${verb} at ${oneFile ? lineList(calls) : whereList(calls)}`;
       const manual = INSTRUMENTATION_FOR[first.client] === undefined;
       ctx.report({
         messageId: oneFile ? (manual ? 'hopManual' : 'hop') : manual ? 'queueHopManual' : 'queueHop',
@@ -467,9 +464,14 @@ function sameQueueJoined(groups: ReadonlyMap<string, OutboundCall[]>): OutboundC
 function moreLike(first: OutboundCall, rest: OutboundCall[]): string {
   if (rest.length === 0) return '';
   if (rest.every((r) => r.loc.file === first.loc.file))
-    return `; so do ${rest.length} more in this file (line${rest.length === 1 ? '' : 's'} ${rest.map((r) => r.loc.line).join(', ')})`;
+    return `; so do ${rest.length} more in this file (${lineList(rest)})`;
   const verb = first.direction === 'send' ? 'adding to' : 'taking from';
   return `; so do ${rest.length} more ${verb} ${queuesOf([first, ...rest])} (${whereList(rest)})`;
+}
+
+/** `line 9`, `lines 9, 12`: where calls of one file are. */
+function lineList(calls: OutboundCall[]): string {
+  return `line${calls.length === 1 ? '' : 's'} ${calls.map((c) => c.loc.line).join(', ')}`;
 }
 
 /** `queue \`mail\``, `queues \`mail\` and \`sms\``: the queues some calls name. */
@@ -480,9 +482,7 @@ function queuesOf(calls: OutboundCall[]): string {
 
 /** `src/notify.ts lines 9, 10; src/jobs.ts line 4`, at most four files. */
 function whereList(calls: OutboundCall[]): string {
-  const lines = new Map<string, number[]>();
-  for (const c of calls) lines.set(c.loc.file, [...(lines.get(c.loc.file) ?? []), c.loc.line]);
-  const files = [...lines].map(([file, l]) => `${file} line${l.length === 1 ? '' : 's'} ${l.join(', ')}`);
+  const files = [...groupBy(calls, (c) => c.loc.file)].map(([file, inFile]) => `${file} ${lineList(inFile)}`);
   return files.length > 4
     ? `${files.slice(0, 4).join('; ')}; and ${plural(files.length - 4, 'more file')}`
     : files.join('; ');

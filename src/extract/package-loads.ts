@@ -1,4 +1,4 @@
-import { compareStrings } from '../util/paths.js';
+import { compareStrings, packageOfSpecifier } from '../util/paths.js';
 import type { Candidates, SourceScan } from './prefilter.js';
 import { PackageIndex } from './facts/workspace-packages.js';
 import type { WorkspacePackage } from './syntax/module-resolver.js';
@@ -29,7 +29,7 @@ export function packageLoads(
     const typeOnly = new Set(scan.typeOnly);
     for (const specifier of scan.specifiers) {
       if (typeOnly.has(specifier) || specifier.startsWith('.')) continue;
-      const dependency = index.named(packageName(specifier));
+      const dependency = index.named(packageOfSpecifier(specifier));
       if (dependency) add(index.of(file).key, dependency.key);
     }
   }
@@ -41,10 +41,4 @@ export function packageLoads(
   const sorted: Record<string, string[]> = {};
   for (const user of [...loads.keys()].sort(compareStrings)) sorted[user] = [...loads.get(user)!].sort(compareStrings);
   return sorted;
-}
-
-/** The package a bare specifier names: `@scope/name` of `@scope/name/sub`, `name` of `name/sub`. */
-function packageName(specifier: string): string {
-  const parts = specifier.split('/');
-  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
 }

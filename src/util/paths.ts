@@ -33,3 +33,9 @@ export function placeOf(loc: Location): string {
 export function compareLocations(a: Location, b: Location): number {
   return compareStrings(a.file, b.file) || a.line - b.line || a.column - b.column;
 }
+
+/** The package a bare module specifier names: `@scope/name` of `@scope/name/sub`, `name` of `name/sub`. */
+export function packageOfSpecifier(specifier: string): string {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}

@@ -1,5 +1,7 @@
 import { ts } from 'ts-morph';
 import type { Client, LateTracingStart } from '../../types.js';
+import { packageOfSpecifier } from '../../util/paths.js';
+import { callsTo } from '../syntax/functions.js';
 import { calleeName, type ProjectIndex } from '../syntax/project-index.js';
 import { loadedSpecifiers } from '../syntax/module-loads.js';
 import { enclosingFunction, functionName, lookup, propertyKey, skipOuter } from '../syntax/scope.js';
@@ -178,8 +180,9 @@ function whereItRuns(
     for (const callee of frontier) {
       const name = functionName(callee);
       if (!name) continue;
-      for (const call of project.callsByName.get(name) ?? []) {
-        if (!ts.isCallExpression(call) || !calls(call, callee, project)) continue;
+      for (const call of callsTo(callee, name, project)) {
+        // `startTracing()`, by the name it is declared or imported under.
+        if (!ts.isCallExpression(call) || !ts.isIdentifier(skipOuter(call.expression))) continue;
         const outer = enclosingFunction(call);
         if (outer) next.push(outer);
         else out.push({ at: call, loadedFirst: loadedBefore(call) });
@@ -190,31 +193,27 @@ function whereItRuns(
   return out;
 }
 
-/** Whether a call, by its name, calls this function: declared in its file or imported from the function's. */
-function calls(call: ts.CallExpression, fn: ts.SignatureDeclaration, project: ProjectIndex): boolean {
-  const callee = skipOuter(call.expression);
-  if (!ts.isIdentifier(callee)) return false;
-  let decl = lookup(callee.text, callee);
-  if (decl?.kind === 'import') decl = project.followImport(decl);
-  if (!decl) return false;
-  return (
-    decl.node === fn ||
-    (ts.isVariableDeclaration(decl.node) &&
-      decl.node.initializer !== undefined &&
-      skipOuter(decl.node.initializer) === fn)
-  );
-}
-
 /**
  * What a module loads (imports but for types, top-level `require`s), in order. An import whose
  * names the module uses only as types (`import { ConsumeMessage } from 'amqplib'`) loads nothing:
  * TypeScript drops it.
  */
 function loadsOf(file: ts.SourceFile): Load[] {
-  return file.statements.flatMap((statement) =>
-    typesOnly(statement) ? [] : loadedSpecifiers(statement).map((specifier) => ({ from: file, specifier, statement })),
-  );
+  let loads = loadsByFile.get(file);
+  if (!loads)
+    loadsByFile.set(
+      file,
+      (loads = file.statements.flatMap((statement) =>
+        typesOnly(statement)
+          ? []
+          : loadedSpecifiers(statement).map((specifier) => ({ from: file, specifier, statement })),
+      )),
+    );
+  return loads;
 }
+
+/** Each module's loads, read once: every start's walk of the imports reaches the same modules. */
+const loadsByFile = new WeakMap<ts.SourceFile, Load[]>();
 
 function typesOnly(statement: ts.Statement): boolean {
   if (!ts.isImportDeclaration(statement) || !statement.importClause) return false;
@@ -265,15 +264,9 @@ function librariesLoadedBy(loads: readonly Load[], project: ProjectIndex): { mod
       if (source) for (const load of loadsOf(source)) visit(load, depth + 1);
       return;
     }
-    const module = specifier.startsWith('.') ? undefined : packageName(specifier);
+    const module = specifier.startsWith('.') ? undefined : packageOfSpecifier(specifier);
     if (module && PATCHED_ON_LOAD[module] && !found.has(module)) found.set(module, statement);
   };
   for (const load of loads) visit(load, 0);
   return [...found].map(([module, at]) => ({ module, at })).sort((a, b) => (a.module < b.module ? -1 : 1));
-}
-
-/** `@grpc/grpc-js/build/src/x` → `@grpc/grpc-js`; `amqplib/callback_api` → `amqplib`. */
-function packageName(specifier: string): string {
-  const parts = specifier.split('/');
-  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
 }

@@ -1,6 +1,7 @@
 import { ts } from 'ts-morph';
 import type { ProjectIndex } from '../syntax/project-index.js';
 import {
+  assignmentsIn,
   constructorFunctionAssignments,
   constructorFunctionOf,
   enclosingClassLike,
@@ -741,20 +742,7 @@ export class ValueFlow {
       decl.kind === 'variable'
         ? (decl.node.parent?.parent?.parent ?? decl.node.getSourceFile())
         : (decl.fn as ts.FunctionLikeDeclaration).body;
-    const found: ts.BinaryExpression[] = [];
-    if (scope)
-      forEachDescendant(scope, (node) => {
-        if (
-          ts.isBinaryExpression(node) &&
-          (node.operatorToken.kind === ts.SyntaxKind.EqualsToken ||
-            node.operatorToken.kind === ts.SyntaxKind.QuestionQuestionEqualsToken ||
-            node.operatorToken.kind === ts.SyntaxKind.BarBarEqualsToken)
-        ) {
-          const left = skipOuter(node.left);
-          if (ts.isIdentifier(left) && left.text === decl.name.text && lookup(left.text, left)?.node === decl.node)
-            found.push(node);
-        }
-      });
+    const found = scope ? assignmentsIn(scope, decl.name.text, decl.node) : [];
     this.assignments.set(decl.node, found);
     return found;
   }

@@ -1,10 +1,16 @@
 import { ts } from 'ts-morph';
-import { forEachDescendant } from '../syntax/walk.js';
 import { calledFunction, returnedValues } from '../syntax/functions.js';
 import type { MetricKind } from '../../types.js';
 import { table } from '../../util/table.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
-import { enclosingClassLike, lookup, propertyName, skipOuter, type Declaration } from '../syntax/scope.js';
+import {
+  assignmentsIn,
+  enclosingClassLike,
+  lookup,
+  propertyName,
+  skipOuter,
+  type Declaration,
+} from '../syntax/scope.js';
 
 /** What obslint knows about the OpenTelemetry metrics API (@opentelemetry/api 1.x, sdk-metrics 1.x/2.x). */
 export const OTEL = {
@@ -64,7 +70,13 @@ function declaresMeter(decl: Declaration, project: ProjectIndex, depth: number):
     const init = decl.node.initializer && skipOuter(decl.node.initializer);
     if (init && !isEmpty(init)) return isMeter(init, project, depth + 1);
     if (decl.node.type !== undefined && /\b(?:Meter|getMeter)\b/.test(decl.node.type.getText())) return true;
-    return init !== undefined && assignedValues(decl.node).some((value) => isMeter(value, project, depth + 1));
+    return (
+      init !== undefined &&
+      ts.isIdentifier(decl.node.name) &&
+      assignmentsIn(decl.node.getSourceFile(), decl.node.name.text, decl.node).some((a) =>
+        isMeter(a.right, project, depth + 1),
+      )
+    );
   }
   // Typed `Meter`, or untyped and named for it (`counter(meter, name) {…}` in a table typed elsewhere).
   if (decl.kind === 'parameter')
@@ -82,30 +94,6 @@ function declaresMeter(decl: Declaration, project: ProjectIndex, depth: number):
 function isEmpty(e: ts.Expression): boolean {
   return e.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(e) && e.text === 'undefined');
 }
-
-/** What its module assigns to a variable (`x = …`, `x ??= …`, `x ||= …`). */
-function assignedValues(variable: ts.VariableDeclaration): ts.Expression[] {
-  if (!ts.isIdentifier(variable.name)) return [];
-  const name = variable.name.text;
-  const values: ts.Expression[] = [];
-  forEachDescendant(variable.getSourceFile(), (node) => {
-    if (
-      ts.isBinaryExpression(node) &&
-      ASSIGNMENTS.has(node.operatorToken.kind) &&
-      ts.isIdentifier(skipOuter(node.left)) &&
-      (skipOuter(node.left) as ts.Identifier).text === name &&
-      lookup(name, node)?.node === variable
-    )
-      values.push(node.right);
-  });
-  return values;
-}
-
-const ASSIGNMENTS = new Set([
-  ts.SyntaxKind.EqualsToken,
-  ts.SyntaxKind.QuestionQuestionEqualsToken,
-  ts.SyntaxKind.BarBarEqualsToken,
-]);
 
 /** The instrument kind a `meter.createX(...)` call creates, if it is one. */
 export function otelInstrument(call: ts.CallExpression, project: ProjectIndex): MetricKind | undefined {

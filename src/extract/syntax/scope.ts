@@ -764,3 +764,21 @@ export function constInitializer(id: ts.Identifier): ts.Expression | undefined {
     ? skipOuter(decl.node.initializer)
     : undefined;
 }
+
+/** The assignment operators that give a variable a value of their own: `=`, `??=`, `||=`. */
+const VALUE_ASSIGNMENTS = new Set([
+  ts.SyntaxKind.EqualsToken,
+  ts.SyntaxKind.QuestionQuestionEqualsToken,
+  ts.SyntaxKind.BarBarEqualsToken,
+]);
+
+/** The assignments under `scope` to the variable or parameter `declaration` names: `x = …`, `x ??= …`, `x ||= …`. */
+export function assignmentsIn(scope: ts.Node, name: string, declaration: ts.Node): ts.BinaryExpression[] {
+  const found: ts.BinaryExpression[] = [];
+  forEachDescendant(scope, (node) => {
+    if (!ts.isBinaryExpression(node) || !VALUE_ASSIGNMENTS.has(node.operatorToken.kind)) return;
+    const left = skipOuter(node.left);
+    if (ts.isIdentifier(left) && left.text === name && lookup(left.text, left)?.node === declaration) found.push(node);
+  });
+  return found;
+}
