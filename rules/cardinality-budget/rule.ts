@@ -1,4 +1,4 @@
-import { defineRule, productText } from '../../src/engine/rule-api.js';
+import { defineRule, formatNumber, productText } from '../../src/engine/rule-api.js';
 import { posix } from 'node:path';
 import picomatch from 'picomatch';
 import type { Bound, Estimate, LabelUse, Location, MetricDef } from '../../src/types.js';
@@ -62,7 +62,7 @@ export function largestFactor(
       };
     return est.cap
       ? {
-          text: `the View's cardinality limit (${est.cap.limit.toLocaleString('en-US')} attribute sets)`,
+          text: `the View's cardinality limit (${formatNumber(est.cap.limit)} attribute sets)`,
           loc: undefined,
         }
       : { text: `\`defaults.replicas\` (${est.replicas})`, loc: undefined };
@@ -73,7 +73,7 @@ export function largestFactor(
     undefined,
   );
   const loc = widest && valuesAt(widest.bound) > 0 ? widest.loc : (def.labelLocs?.[label.label] ?? widest?.loc);
-  return { text: `\`${label.label}\` (${label.count.toLocaleString('en-US')} values): bound or drop it`, loc };
+  return { text: `\`${label.label}\` (${formatNumber(label.count)} values): bound or drop it`, loc };
 }
 
 export default defineRule({

@@ -4,6 +4,7 @@ import {
   labelNameKey,
   defineRule,
   escapeRegExp,
+  formatNumber,
   groupBy,
   isRejected,
   labelWord,
@@ -269,7 +270,7 @@ export default defineRule({
         budget:
           series === undefined
             ? ''
-            : `, which puts \`${first.def.name}\` at ${series.toLocaleString('en-US')} series, over its budget of ${budgetOf(first.def).toLocaleString('en-US')}`,
+            : `, which puts \`${first.def.name}\` at ${formatNumber(series)} series, over its budget of ${formatNumber(budgetOf(first.def))}`,
       };
       const { loc } = first;
       const many = labels.length > 1;

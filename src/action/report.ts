@@ -6,6 +6,7 @@ import type { Finding, RunDiff, RunResult } from '../types.js';
 import { cell, code, foldedTable, rowsNeeded, table } from '../util/markdown.js';
 import { memoryRange, signed } from '../util/memory.js';
 import type { FailOn } from './inputs.js';
+import { formatNumber } from '../util/numbers.js';
 
 /** GitHub refuses a step summary over 1 MiB; this leaves room for what @actions/core adds. */
 export const SUMMARY_LIMIT_BYTES = 1_000_000;
@@ -63,7 +64,7 @@ export function failing(result: RunResult, failOn: FailOn): boolean {
   return failOn === 'warning' ? result.findings.length > 0 : errors > 0;
 }
 
-const plural = (n: number, word: string): string => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+const plural = (n: number, word: string): string => `${formatNumber(n)} ${word}${n === 1 ? '' : 's'}`;
 
 function headline(input: ReportInput): string {
   const { result, diff, changed } = input;
@@ -75,13 +76,13 @@ function headline(input: ReportInput): string {
     errors + warnings === 0
       ? `No problems in ${files}`
       : `**${plural(errors, 'error')}**, ${plural(warnings, 'warning')} in ${files}`;
-  const onChanged = changed ? ` (${changed.length.toLocaleString('en-US')} on lines this pull request changes)` : '';
+  const onChanged = changed ? ` (${formatNumber(changed.length)} on lines this pull request changes)` : '';
   const total = diff?.total.after ?? seriesTotal(result);
   const unbounded = total.unbounded > 0 ? ` + ${plural(total.unbounded, 'unbounded metric')}` : '';
   const delta = diff
     ? `, ${signed(diff.total.delta)} against ${code(input.baseName ?? diff.base.commit.slice(0, 7))}`
     : '';
-  return `${icon} ${problems}${onChanged}. **${total.series.toLocaleString('en-US')}** series estimated${unbounded}${delta}.`;
+  return `${icon} ${problems}${onChanged}. **${formatNumber(total.series)}** series estimated${unbounded}${delta}.`;
 }
 
 function where(input: ReportInput, file: string, line: number): string {
@@ -144,7 +145,7 @@ function largestMetrics(input: ReportInput, caps: Caps): string[] {
       return [
         code(def.name),
         def.kind,
-        e.series === 'unbounded' ? '**unbounded**' : e.series.toLocaleString('en-US'),
+        e.series === 'unbounded' ? '**unbounded**' : formatNumber(e.series),
         e.series === 'unbounded' ? '' : memoryRange(e.series),
         cell(productText(e)),
         where(input, def.loc.file, def.loc.line),
@@ -201,7 +202,7 @@ export function jobSummary(input: ReportInput): string {
       if (input.sarif) {
         const dropped =
           input.sarif.dropped > 0
-            ? ` (${input.sarif.dropped.toLocaleString('en-US')} more left out: GitHub code scanning accepts 25,000 per run; the errors are kept first)`
+            ? ` (${formatNumber(input.sarif.dropped)} more left out: GitHub code scanning accepts 25,000 per run; the errors are kept first)`
             : '';
         lines.push(
           `SARIF: ${code(input.sarif.file)} with ${plural(input.sarif.written, 'result')}${dropped}, for \`github/codeql-action/upload-sarif\`.`,

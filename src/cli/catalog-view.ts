@@ -1,6 +1,7 @@
 import { productText } from '../util/product-text.js';
 import { catalogMarkdown, sortBySeries } from '../reporters/markdown.js';
 import type { Estimate, MetricDef, RunResult } from '../types.js';
+import { formatNumber } from '../util/numbers.js';
 
 export const CATALOG_FORMATS = ['table', 'json', 'markdown'] as const;
 export type CatalogFormat = (typeof CATALOG_FORMATS)[number];
@@ -44,7 +45,7 @@ export function renderCatalog(result: RunResult, format: CatalogFormat): string 
     metric.name,
     metric.kind,
     labelsColumn(metric, estimate),
-    estimate.series === 'unbounded' ? 'unbounded' : estimate.series.toLocaleString('en-US'),
+    estimate.series === 'unbounded' ? 'unbounded' : formatNumber(estimate.series),
     `${metric.loc.file}:${metric.loc.line}`,
     ...(viaColumn ? [metric.via?.wrapper ?? '-'] : []),
   ]);
@@ -57,7 +58,7 @@ export function renderCatalog(result: RunResult, format: CatalogFormat): string 
       .trimEnd();
   const total = list.reduce((sum, e) => sum + (e.estimate.series === 'unbounded' ? 0 : e.estimate.series), 0);
   const unbounded = list.filter((e) => e.estimate.series === 'unbounded').length;
-  return `${[line(header), ...rows.map(line)].join('\n')}\n\n${list.length} metrics, ${total.toLocaleString('en-US')} series estimated${unbounded ? ` + ${unbounded} unbounded` : ''} (? = bound assumed: see \`obslint explain <metric>\`)\n`;
+  return `${[line(header), ...rows.map(line)].join('\n')}\n\n${list.length} metrics, ${formatNumber(total)} series estimated${unbounded ? ` + ${unbounded} unbounded` : ''} (? = bound assumed: see \`obslint explain <metric>\`)\n`;
 }
 
 /** `obslint explain <metric>`: the product behind one estimate, factor by factor. */
@@ -80,7 +81,7 @@ export function renderExplain(result: RunResult, name: string): string | undefin
         if (estimate.cap) lines.push(row('capped at', estimate.cap.limit, estimate.cap.reason));
         lines.push(row('per label set', estimate.seriesPerChild, estimate.seriesPerChildReason));
         if (estimate.replicas > 1) lines.push(row('replicas', estimate.replicas, 'defaults.replicas'));
-        const series = estimate.series === 'unbounded' ? 'unbounded' : estimate.series.toLocaleString('en-US');
+        const series = estimate.series === 'unbounded' ? 'unbounded' : formatNumber(estimate.series);
         lines.push(`  = ${productText(estimate)} = ${series} series`);
         return lines.join('\n');
       })

@@ -13,4 +13,5 @@ export { escapeRegExp } from '../util/regexp.js';
 export { templatize } from '../model/paths.js';
 export { groupBy } from '../util/group.js';
 export { compareLocations, compareStrings, placeOf } from '../util/paths.js';
+export { formatNumber } from '../util/numbers.js';
 export { productText } from '../util/product-text.js';

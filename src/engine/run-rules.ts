@@ -16,6 +16,7 @@ import { unreachedLookup, unreachedSuffix } from '../model/unreached-code.js';
 import { groupBy, groupByMetric } from '../util/group.js';
 import { compareLocations, compareStrings } from '../util/paths.js';
 import type { AnyRule, Report } from './define-rule.js';
+import { formatNumber } from '../util/numbers.js';
 
 export interface EngineInput {
   rules: AnyRule[];
@@ -147,7 +148,7 @@ function toFinding(rule: AnyRule, severity: Severity, report: Report<string>): F
   const message = template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, key: string) => {
     const value = report.data?.[key];
     if (value === undefined) throw new Error(`rule ${rule.id} message "${report.messageId}" needs data "${key}"`);
-    return typeof value === 'number' ? value.toLocaleString('en-US') : value;
+    return typeof value === 'number' ? formatNumber(value) : value;
   });
   const finding: Finding = {
     ruleId: rule.id,

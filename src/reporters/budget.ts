@@ -2,6 +2,7 @@ import { stringify } from 'yaml';
 import type { Estimate, MetricDef, RunResult, UnreadHelper } from '../types.js';
 import { compareStrings } from '../util/paths.js';
 import { productText } from '../util/product-text.js';
+import { formatNumber } from '../util/numbers.js';
 
 export interface StarterBudgetOptions {
   /** `# yaml-language-server: $schema=…` for editors: a path relative to the file, or a URL. */
@@ -57,25 +58,22 @@ export function renderStarterBudget(result: RunResult, options: StarterBudgetOpt
 
   const lines = [
     `# yaml-language-server: $schema=${options.schema}`,
-    `# Written by \`obslint init\` from the code as it was: ${count(names.length, 'metric')}, ${total.toLocaleString('en-US')} series estimated${unbounded.length > 0 ? ` + ${unbounded.length} unbounded` : ''}.`,
+    `# Written by \`obslint init\` from the code as it was: ${count(names.length, 'metric')}, ${formatNumber(total)} series estimated${unbounded.length > 0 ? ` + ${unbounded.length} unbounded` : ''}.`,
     `# Each budget is today's estimate with headroom (×${HEADROOM}, rounded up): a change that grows a metric`,
     '# past it fails `cardinality-budget`, so that raising it is a reviewed change.',
     'version: 1',
   ];
-  if (total > 0)
-    lines.push('total:', `  maxSeries: ${withHeadroom(total)} # estimate ${total.toLocaleString('en-US')}`);
+  if (total > 0) lines.push('total:', `  maxSeries: ${withHeadroom(total)} # estimate ${formatNumber(total)}`);
   let todos = 0;
   if (bounded.length > 0 || unbounded.length > 0) lines.push('metrics:');
   for (const name of bounded) {
     const { estimate } = byName.get(name)!;
     const series = estimate.series as number;
     const over =
-      series > options.defaultMaxSeries
-        ? `; over the default budget of ${options.defaultMaxSeries.toLocaleString('en-US')}`
-        : '';
+      series > options.defaultMaxSeries ? `; over the default budget of ${formatNumber(options.defaultMaxSeries)}` : '';
     lines.push(
       `  ${key(name)}:`,
-      `    maxSeries: ${withHeadroom(series)} # estimate ${series.toLocaleString('en-US')} = ${productText(estimate)}${over}`,
+      `    maxSeries: ${withHeadroom(series)} # estimate ${formatNumber(series)} = ${productText(estimate)}${over}`,
     );
     const unknown = estimate.byLabel.filter(
       (l) => (l.kind === 'unknown' || l.kind === 'unused') && l.count !== 'unbounded',

@@ -2,6 +2,7 @@ import { Chalk } from 'chalk';
 import type { MetricDiff, MetricSide, RunDiff } from '../types.js';
 import { code, foldedTable, rowsNeeded } from '../util/markdown.js';
 import { memoryRange, signed } from '../util/memory.js';
+import { formatNumber } from '../util/numbers.js';
 
 export const DIFF_FORMATS = ['stylish', 'markdown', 'json'] as const;
 export type DiffFormat = (typeof DIFF_FORMATS)[number];
@@ -24,7 +25,7 @@ function baseName(diff: RunDiff): string {
 }
 
 export function seriesText(series: number | 'unbounded'): string {
-  return series === 'unbounded' ? 'unbounded' : series.toLocaleString('en-US');
+  return series === 'unbounded' ? 'unbounded' : formatNumber(series);
 }
 
 function labelsText(d: MetricDiff): string[] {
@@ -59,7 +60,7 @@ function totalLine(diff: RunDiff): string {
     after.unbounded !== before.unbounded || after.unbounded > 0
       ? `, unbounded metrics ${before.unbounded} → ${after.unbounded}`
       : '';
-  return `${before.series.toLocaleString('en-US')} → ${after.series.toLocaleString('en-US')} series (${signed(delta)}${memory})${unbounded}`;
+  return `${formatNumber(before.series)} → ${formatNumber(after.series)} series (${signed(delta)}${memory})${unbounded}`;
 }
 
 function counts(diff: RunDiff): string {

@@ -1,5 +1,6 @@
 import { productText } from '../util/product-text.js';
 import type { Reporter } from './types.js';
+import { formatNumber } from '../util/numbers.js';
 
 /** For pull-request comments and job summaries: findings, then the cardinality table. */
 export const markdown: Reporter = (result, { quiet }) => {
@@ -42,7 +43,7 @@ export function catalogMarkdown(result: Parameters<Reporter>[0]): string[] {
   for (const est of sortBySeries(result.estimates)) {
     const def = defs.get(est.metricId)!;
     lines.push(
-      `| \`${cell(def.name)}\` | ${def.kind} | ${est.series === 'unbounded' ? '**unbounded**' : est.series.toLocaleString('en-US')} | ${cell(productText(est))} | \`${def.loc.file}:${def.loc.line}\` |`,
+      `| \`${cell(def.name)}\` | ${def.kind} | ${est.series === 'unbounded' ? '**unbounded**' : formatNumber(est.series)} | ${cell(productText(est))} | \`${def.loc.file}:${def.loc.line}\` |`,
     );
   }
   return [...lines, ''];

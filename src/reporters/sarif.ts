@@ -2,6 +2,7 @@ import type { Finding, FlowStep, Location } from '../types.js';
 import { MISSING_REASON_RULE_ID, UNUSED_DIRECTIVE_RULE_ID } from '../types.js';
 import { HOMEPAGE } from '../util/package.js';
 import type { Reporter } from './types.js';
+import { formatNumber } from '../util/numbers.js';
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 
@@ -112,7 +113,7 @@ export function renderSarif(result: Parameters<Reporter>[0], options: SarifOptio
     notifications.unshift({
       level: 'warning',
       message: {
-        text: `${dropped.toLocaleString('en-US')} of ${reported.length.toLocaleString('en-US')} results were left out to stay within GitHub code scanning's upload limits (25,000 results per run, 10 MB gzipped): the errors are kept first, then the warnings. Run obslint locally for the full report.`,
+        text: `${formatNumber(dropped)} of ${formatNumber(reported.length)} results were left out to stay within GitHub code scanning's upload limits (25,000 results per run, 10 MB gzipped): the errors are kept first, then the warnings. Run obslint locally for the full report.`,
       },
     });
   const log = {

@@ -1,3 +1,4 @@
+import { formatNumber } from './numbers.js';
 /** Markdown pieces shared by the reports that GitHub renders (job summaries, PR comments). */
 
 /** Text safe inside a table cell: pipes escaped, one line. */
@@ -47,7 +48,7 @@ export function foldedTable(
   const lines = visible.length > 0 ? [...table(header, visible, options.align), ''] : [];
   if (hidden.length > 0) {
     lines.push(
-      `<details><summary>${hidden.length.toLocaleString('en-US')} ${visible.length > 0 ? 'more ' : ''}${options.noun}</summary>`,
+      `<details><summary>${formatNumber(hidden.length)} ${visible.length > 0 ? 'more ' : ''}${options.noun}</summary>`,
       '',
       ...table(header, hidden, options.align),
       '',
@@ -56,7 +57,7 @@ export function foldedTable(
   }
   if (left > 0) {
     if (hidden.length > 0) lines.push('');
-    const count = left.toLocaleString('en-US');
+    const count = formatNumber(left);
     lines.push(
       visible.length + hidden.length > 0
         ? `… and ${count} more ${options.noun} (${options.rest}).`

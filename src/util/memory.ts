@@ -1,3 +1,4 @@
+import { formatNumber } from './numbers.js';
 /** What active series cost at a Prometheus-style backend: 1–4 KB each (index and head chunk). */
 export const BYTES_PER_SERIES = { low: 1024, high: 4096 } as const;
 
@@ -18,5 +19,5 @@ function size(bytes: number): string {
 /** `+1,234` / `-56` / `0`, for deltas. */
 export function signed(n: number): string {
   if (n === 0) return '0';
-  return `${n > 0 ? '+' : '-'}${Math.abs(n).toLocaleString('en-US')}`;
+  return `${n > 0 ? '+' : '-'}${formatNumber(Math.abs(n))}`;
 }
