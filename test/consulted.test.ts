@@ -1,4 +1,4 @@
-import { statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Consulted, unchanged } from '../src/discovery/consulted.js';
@@ -45,5 +45,28 @@ describe('stamps of what discovery consulted', () => {
     expect(unchanged(later.stamps())).toBe(true);
     writeFileSync(join(dir, 'b.ts'), '');
     expect(unchanged(later.stamps())).toBe(false);
+  });
+
+  it('notice a probed path appear, in a directory it stamped and in one it did not', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'app'));
+    await settle();
+    const consulted = new Consulted();
+    consulted.directories.add(dir);
+    consulted.probes.add(join(dir, 'package-lock.json'));
+    // A probe outside every listed directory (the repository root above the project) is asked again.
+    consulted.probes.add(join(dir, 'app', 'yarn.lock'));
+    const stamps = consulted.stamps();
+    expect(unchanged(stamps)).toBe(true);
+    writeFileSync(join(dir, 'app', 'yarn.lock'), '');
+    expect(unchanged(stamps)).toBe(false);
+    await settle();
+    const again = new Consulted();
+    again.directories.add(dir);
+    again.probes.add(join(dir, 'package-lock.json'));
+    const fresh = again.stamps();
+    expect(unchanged(fresh)).toBe(true);
+    writeFileSync(join(dir, 'package-lock.json'), '{}');
+    expect(unchanged(fresh)).toBe(false);
   });
 });

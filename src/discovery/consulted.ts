@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /** Each consulted path with what it was just before discovery read it. */
 export type Stamps = [path: string, stamp: string][];
@@ -65,18 +65,24 @@ export class Consulted {
   }
 }
 
-/** Whether every stamped path is still as it was when discovery read it. */
+/**
+ * Whether every stamped path is still as it was when discovery read it. A probe in a directory
+ * whose stamp holds is not asked again: creating, removing or renaming an entry changes its
+ * directory (only a symbolic link whose target comes or goes escapes this, as it escapes git).
+ */
 export function unchanged(stamps: Stamps): boolean {
+  const directories = new Set<string>();
   for (const [path, stamp] of stamps) {
     if (stamp.endsWith(':racy')) return false;
-    const now = stamp.startsWith('d:')
-      ? directoryStamp(path)
-      : stamp.startsWith('f:')
-        ? fileStamp(path)
-        : probeStamp(path);
-    if (now !== stamp) return false;
+    if (stamp.startsWith('p:')) continue;
+    if (stamp.startsWith('d:')) {
+      if (directoryStamp(path) !== stamp) return false;
+      directories.add(path);
+    } else if (fileStamp(path) !== stamp) return false;
   }
-  return true;
+  return stamps.every(
+    ([path, stamp]) => !stamp.startsWith('p:') || directories.has(dirname(path)) || probeStamp(path) === stamp,
+  );
 }
 
 /**
