@@ -1420,6 +1420,10 @@ function extractsIn(fn: ts.Node, project: ProjectIndex, seen: Set<ts.Node>): str
       found = seen.size === 1 ? 'propagation.extract' : 'propagation.extract (helper)';
       return;
     }
+    if (continuesSentryTrace(n, project)) {
+      found = seen.size === 1 ? 'Sentry.continueTrace' : 'Sentry.continueTrace (helper)';
+      return;
+    }
     const helper = calledFunction(n.expression, project);
     if (helper && !seen.has(helper) && seen.size < 4 && extractsIn(helper, project, seen))
       found = 'propagation.extract (helper)';
@@ -1439,16 +1443,30 @@ function handlersPassedFor(id: ts.Identifier, project: ProjectIndex): ts.Express
   return callsTo(decl.fn, name, project).flatMap((call) => call.arguments?.[decl.index] ?? []);
 }
 
-/** W3C's header, and Jaeger's (what jaeger-client injects unless told to use W3C). */
-const TRACE_HEADERS = new Set(['traceparent', 'uber-trace-id']);
+/** W3C's header, Jaeger's (what jaeger-client injects unless told to use W3C) and Sentry's (what `Sentry.continueTrace` reads). */
+const TRACE_HEADERS = new Set(['traceparent', 'uber-trace-id', 'sentry-trace']);
 
 function mentionsTraceparent(node: ts.Node): boolean {
   let found = false;
   forEachDescendant(node, (n) => {
     if (found) return false;
     if ((ts.isStringLiteralLike(n) || ts.isIdentifier(n)) && TRACE_HEADERS.has(n.text.toLowerCase())) found = true;
+    else if (ts.isCallExpression(n) && isSentryTraceData(n)) found = true;
   });
   return found;
+}
+
+/** `Sentry.getTraceData()`: the active trace's `sentry-trace` and `baggage` (and `traceparent`), to send by hand. */
+function isSentryTraceData(call: ts.CallExpression): boolean {
+  const callee = skipOuter(call.expression);
+  return (ts.isIdentifier(callee) ? callee.text : propertyName(callee)) === 'getTraceData';
+}
+
+/** `Sentry.continueTrace({ sentryTrace, baggage }, callback)`: a consumer restoring what a producer sent. */
+function continuesSentryTrace(call: ts.CallExpression, project: ProjectIndex): boolean {
+  const callee = skipOuter(call.expression);
+  if ((ts.isIdentifier(callee) ? callee.text : propertyName(callee)) !== 'continueTrace') return false;
+  return calleeModule(call, project)?.startsWith('@sentry/') === true;
 }
 
 function mentionsAny(node: ts.Node, names: Set<string>): boolean {
@@ -1465,7 +1483,11 @@ function mentionsAny(node: ts.Node, names: Set<string>): boolean {
 function injectedCarriers(scope: ts.Node): Set<string> {
   const names = new Set<string>();
   forEachDescendant(scope, (n) => {
-    if (
+    // `const trace = Sentry.getTraceData()`: the carrier filled by Sentry.
+    if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer) {
+      const init = skipOuter(n.initializer);
+      if (ts.isCallExpression(init) && isSentryTraceData(init)) names.add(n.name.text);
+    } else if (
       ts.isCallExpression(n) &&
       propertyName(skipOuter(n.expression)) === 'inject' &&
       /propagation/.test(n.expression.getText())
@@ -1533,10 +1555,11 @@ function callsInjectingHelper(node: ts.Node, project: ProjectIndex): boolean {
 /**
  * Code that puts trace context into what it sends: OpenTelemetry's `propagation.inject`, an
  * OpenTracing `tracer.inject(span, FORMAT_HTTP_HEADERS | FORMAT_TEXT_MAP, carrier)`, a
- * `traceparent` or Jaeger `uber-trace-id` key, nice-grpc's OpenTelemetry client middleware.
+ * `traceparent`, Jaeger `uber-trace-id` or `sentry-trace` key, Sentry's `getTraceData()`,
+ * nice-grpc's OpenTelemetry client middleware.
  */
 const INJECTS =
-  /propagation\s*\.\s*inject\s*\(|traceparent|uber-trace-id|\.inject\s*\([^;]*FORMAT_(?:HTTP_HEADERS|TEXT_MAP)|openTelemetryClientMiddleware/i;
+  /propagation\s*\.\s*inject\s*\(|traceparent|uber-trace-id|sentry-trace|getTraceData\s*\(|\.inject\s*\([^;]*FORMAT_(?:HTTP_HEADERS|TEXT_MAP)|openTelemetryClientMiddleware/i;
 const OPENTRACING_FORMAT = /FORMAT_(?:HTTP_HEADERS|TEXT_MAP)$|^['"](?:http_headers|text_map)['"]$/;
 
 /**

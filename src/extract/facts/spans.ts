@@ -5,6 +5,7 @@ import type { ProvenanceAnalyzer } from '../flow/provenance.js';
 import { text } from '../flow/sources.js';
 import { encloses, lookup, propertyName, skipOuter, type Declaration } from '../syntax/scope.js';
 import { forEachDescendant } from '../syntax/walk.js';
+import { moduleOf } from '../libraries/clients.js';
 
 const SPAN_NAMING_CALLS = new Set(['startSpan', 'startActiveSpan', 'updateName', 'setTag', 'getTracer', 'getMeter']);
 /**
@@ -17,11 +18,47 @@ const TELEMETRY_RECEIVER = /metric|meter|trac|provider|otel|telemetry|sdk|api/i;
 /** OpenTelemetry spans end with `end()`; OpenTracing's and dd-trace's with `finish()`. */
 const END_METHODS = new Set(['end', 'finish']);
 
+/** Sentry's span starters (`@sentry/node` and the SDKs on it), each given its options: `startSpan({ name, op }, callback)`. */
+const SENTRY_SPAN_CALLS = new Set(['startSpan', 'startSpanManual', 'startInactiveSpan']);
+
 /** Calls that name a span, tracer or meter, and what they name it with. */
 export function isSpanCall(call: ts.CallExpression): boolean {
-  const method = propertyName(skipOuter(call.expression));
+  const callee = skipOuter(call.expression);
+  if (ts.isIdentifier(callee)) return SENTRY_SPAN_CALLS.has(callee.text) && sentryOptionsName(call) !== undefined;
+  const method = propertyName(callee);
   if (method === 'setTag') return namesResource(call);
   return method !== undefined && SPAN_NAMING_CALLS.has(method) && call.arguments.length > 0;
+}
+
+/** The `name` of the options a Sentry span starter is given first. */
+function sentryOptionsName(call: ts.CallExpression): ts.Expression | undefined {
+  const options = call.arguments[0] && skipOuter(call.arguments[0]);
+  if (!options || !ts.isObjectLiteralExpression(options)) return undefined;
+  for (const property of options.properties) {
+    const key = property.name;
+    if (!key || !(ts.isIdentifier(key) || ts.isStringLiteral(key)) || key.text !== 'name') continue;
+    if (ts.isPropertyAssignment(property)) return property.initializer;
+    if (ts.isShorthandPropertyAssignment(property)) return property.name;
+  }
+  return undefined;
+}
+
+/**
+ * A Sentry span's name (`Sentry.startSpan({ name: file.name }, …)`, or `startSpan` imported by
+ * name): what Sentry groups spans by in its performance views, as a span name elsewhere. Sentry
+ * ends a `startSpan`'s span when its callback returns; the others' lifecycles are not read.
+ */
+function sentrySpanFact(
+  call: ts.CallExpression,
+  project: ProjectIndex,
+  provenance: ProvenanceAnalyzer,
+): SpanFact | undefined {
+  const callee = skipOuter(call.expression);
+  const namespace = ts.isPropertyAccessExpression(callee) ? skipOuter(callee.expression) : callee;
+  if (!ts.isIdentifier(namespace) || !moduleOf(namespace, project)?.startsWith('@sentry/')) return undefined;
+  const name = sentryOptionsName(call);
+  if (!name) return undefined;
+  return { call: 'startSpan', name: text(name), bound: provenance.ofName(name), loc: project.location(name) };
 }
 
 /** `span.setTag('resource.name', value)`. */
@@ -39,6 +76,9 @@ export function spanFact(
 ): SpanFact | undefined {
   const callee = skipOuter(call.expression);
   const method = propertyName(callee) as SpanFact['call'];
+  const called = ts.isIdentifier(callee) ? callee.text : method;
+  if (SENTRY_SPAN_CALLS.has(called) && ts.isObjectLiteralExpression(skipOuter(call.arguments[0])))
+    return sentrySpanFact(call, project, provenance);
   if (!ts.isPropertyAccessExpression(callee)) return undefined;
   const receiver = skipOuter(callee.expression);
   // `startSpan` and `updateName` are common words: the receiver must look like a tracer or a span.
