@@ -141,6 +141,7 @@ export function clientCall(
   const receiver = skipOuter(callee.expression);
   const held = heldHttpFunction(callee, project, clientNames);
   if (held) return { client: held, direction: 'send' };
+  if (nestHttpService(receiver)) return VERB_METHODS.has(method) ? { client: 'axios', direction: 'send' } : undefined;
   const viaPackage = clientNames.size > 0 ? clientOfReceiver(receiver, project, clientNames) : undefined;
   if (viaPackage) {
     const allowed = REQUEST_METHODS[viaPackage] ?? VERB_METHODS;
@@ -170,6 +171,19 @@ export function clientCall(
   return pubsubListener(call, method, messaging);
 }
 
+/**
+ * Nest's `HttpService` (`@nestjs/axios`), injected: its verbs (`this.http.post(…)`, an Observable)
+ * and its axios instance's (`this.http.axiosRef.get(…)`) are axios requests.
+ */
+function nestHttpService(receiver: ts.Expression): boolean {
+  const service =
+    ts.isPropertyAccessExpression(receiver) && receiver.name.text === 'axiosRef'
+      ? skipOuter(receiver.expression)
+      : receiver;
+  const type = importedType(service);
+  return type?.module === '@nestjs/axios' && type.imported === 'HttpService';
+}
+
 /** The HTTP client an identifier names as a function: the global `fetch`, or one imported from a client package. */
 function httpFunction(id: ts.Identifier, project: ProjectIndex, clientNames: ReadonlySet<string>): Client | undefined {
   if (id.text === 'fetch' && !lookup('fetch', id)) return 'fetch';
@@ -177,7 +191,13 @@ function httpFunction(id: ts.Identifier, project: ProjectIndex, clientNames: Rea
   const module = moduleOf(id, project);
   const client = module ? HTTP_MODULES[module] : undefined;
   if (!client) return undefined;
-  return !REQUEST_METHODS[client] || REQUEST_METHODS[client].has(importedName(id) ?? '') ? client : undefined;
+  const imported = importedName(id) ?? '';
+  if (REQUEST_METHODS[client]) return REQUEST_METHODS[client].has(imported) ? client : undefined;
+  // The package's request function is what it exports by default (`axios(…)`, `got(…)`); its other
+  // exports are helpers (`isAxiosError(error)`, `isCancel`), except a verb (`import { get } from 'superagent'`).
+  return imported === 'default' || imported === '*' || imported === client || VERB_METHODS.has(imported)
+    ? client
+    : undefined;
 }
 
 /**
@@ -356,6 +376,9 @@ export function httpClientNames(file: ts.SourceFile, requires: readonly ts.CallE
 }
 
 /** What each messaging client's producer/consumer object is created by, and named like when that cannot be seen. */
+/** A queue by its name: `mailQueue`, `queues[i]`, `queueClient`; not a `t4aEnqueuerService` (whose `process` is its own). */
+const QUEUE_NAME = /queues?$|^queue/i;
+
 const CLIENT_OBJECTS: Partial<Record<Client, { created: (origin: ts.Expression) => boolean; named: RegExp }>> = {
   kafkajs: { created: (o) => callTo(o, ['producer', 'consumer']), named: /producer|consumer/i },
   amqplib: { created: (o) => callTo(o, ['createChannel', 'createConfirmChannel']), named: /channel|^ch$/i },
@@ -365,9 +388,9 @@ const CLIENT_OBJECTS: Partial<Record<Client, { created: (origin: ts.Expression) 
     named: /stan|nats/i,
   },
   'pg-boss': { created: (o) => ts.isNewExpression(o) && fromModule(o, 'pg-boss'), named: /boss/i },
-  bullmq: { created: (o) => ts.isNewExpression(o) && fromModule(o, 'bullmq'), named: /queue/i },
+  bullmq: { created: (o) => ts.isNewExpression(o) && fromModule(o, 'bullmq'), named: QUEUE_NAME },
   // `new Queue('mail')` or `Queue('mail')`: Bull makes a queue either way.
-  bull: { created: (o) => fromModule(o, 'bull'), named: /queue/i },
+  bull: { created: (o) => fromModule(o, 'bull'), named: QUEUE_NAME },
   pubsub: { created: (o) => callTo(o, ['topic', 'subscription']), named: /topic|subscription/i },
 };
 
