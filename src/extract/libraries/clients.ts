@@ -248,9 +248,13 @@ function heldHttpFunction(
   return found;
 }
 
+/** golevelup's RabbitMQ handlers: a method that consumes a queue (`@RabbitSubscribe({ exchange, routingKey, queue })`). */
+const RABBIT_HANDLERS = new Set(['RabbitSubscribe', 'RabbitRPC', 'RabbitHandler']);
+
 /**
  * A NestJS queue consumer, declared by decorators: a `@Process()` method of a Bull `@Processor` (from
- * `@nestjs/bull`), or the `process(job)` method of a BullMQ `@Processor` class (from `@nestjs/bullmq`).
+ * `@nestjs/bull`), the `process(job)` method of a BullMQ `@Processor` class (from `@nestjs/bullmq`),
+ * or a golevelup RabbitMQ handler method.
  */
 function nestQueueProcessor(
   decorator: ts.Identifier,
@@ -259,6 +263,12 @@ function nestQueueProcessor(
 ): ClientCall | undefined {
   if (decorator.text === 'Process' && ts.isMethodDeclaration(decorated) && importedFrom(decorator, '@nestjs/bull'))
     return { client: 'bull', direction: 'receive', handler: decorated };
+  if (
+    RABBIT_HANDLERS.has(decorator.text) &&
+    ts.isMethodDeclaration(decorated) &&
+    importedFrom(decorator, '@golevelup/nestjs-rabbitmq')
+  )
+    return { client: 'amqplib', direction: 'receive', handler: decorated };
   if (decorator.text !== 'Processor' || !ts.isClassDeclaration(decorated) || !importedFrom(decorator, '@nestjs/bullmq'))
     return undefined;
   // Its own `process`, or one a base class of the project gives every worker (`extends DelayedJobWorker`).

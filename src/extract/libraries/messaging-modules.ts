@@ -8,6 +8,8 @@ export const MESSAGING_MODULES = table<Client>({
   'amqplib/callback_api': 'amqplib',
   // Reconnecting channels over amqplib (`ChannelWrapper#publish`, `#sendToQueue`): amqplib's calls underneath.
   'amqp-connection-manager': 'amqplib',
+  // NestJS's RabbitMQ module (golevelup): `AmqpConnection#publish`, `@RabbitSubscribe` handlers, on amqplib.
+  '@golevelup/nestjs-rabbitmq': 'amqplib',
   '@aws-sdk/client-sqs': 'sqs',
   '@google-cloud/pubsub': 'pubsub',
   bullmq: 'bullmq',
