@@ -15,6 +15,7 @@ import { ddTraceClients, ddTraceSetup } from '../libraries/dd-trace.js';
 import { calleeName, type ProjectIndex } from '../syntax/project-index.js';
 import type { DeployedTracing } from '../syntax/module-resolver.js';
 import {
+  assignmentsIn,
   constInitializer,
   enclosingClassLike,
   enclosingFunction,
@@ -1406,7 +1407,77 @@ function extracted(handler: ts.Node | undefined, project: ProjectIndex): string 
       return passed.some((h) => extracted(h, project)) ? 'propagation.extract (in the handlers passed)' : undefined;
     fn = calledFunction(fn, project);
   }
-  return fn && extractsIn(fn, project, new Set());
+  return fn && (extractsIn(fn, project, new Set()) ?? dispatchedByLookup(fn, project));
+}
+
+/**
+ * A handler that hands each message to a function it looks up at run time (`jobFn =
+ * registry.get(job.name); await jobFn(args, context)`, `handlers[job.type](job.data)`): read where
+ * the lookup is a constant map of the project's functions (`{ created: onCreated }`), else beyond
+ * reading, so no claim is made about the consumer.
+ */
+function dispatchedByLookup(fn: ts.Node, project: ProjectIndex): string | undefined {
+  let found: string | undefined;
+  forEachDescendant(fn, (n) => {
+    if (found) return false;
+    if (!ts.isCallExpression(n) || calledFunction(n.expression, project)) return;
+    const callee = skipOuter(n.expression);
+    let lookups = [callee];
+    if (ts.isIdentifier(callee)) {
+      const decl = lookup(callee.text, callee);
+      if (decl?.kind !== 'variable' || decl.path.length !== 0) return;
+      lookups = [
+        ...(decl.node.initializer ? [decl.node.initializer] : []),
+        ...assignmentsIn(fn, callee.text, decl.node).map((a) => a.right),
+      ];
+    }
+    for (const at of lookups.map(skipOuter).filter(isRunTimeLookup)) {
+      const held = ts.isElementAccessExpression(at) ? constantHandlers(at.expression, project) : undefined;
+      if (!held)
+        found = `hands each message to a function looked up at run time (\`${at.getText()}\`), beyond obslint's reading`;
+      else if (held.some((h) => extractsIn(h, project, new Set())))
+        found = 'propagation.extract (in the handlers a map holds)';
+      if (found) return;
+    }
+  });
+  return found;
+}
+
+/** `handlers[job.type]`, `registry.get(job.name)`: a value chosen by a key known only at run time. */
+function isRunTimeLookup(e: ts.Expression): e is ts.ElementAccessExpression | ts.CallExpression {
+  if (ts.isElementAccessExpression(e)) return !ts.isStringLiteralLike(skipOuter(e.argumentExpression));
+  return (
+    ts.isCallExpression(e) &&
+    propertyName(skipOuter(e.expression)) === 'get' &&
+    e.arguments.length === 1 &&
+    !ts.isStringLiteralLike(skipOuter(e.arguments[0]))
+  );
+}
+
+/**
+ * `const handlers = { created: onCreated, deleted: (job) => … }`: the functions a constant map of
+ * handlers holds, when each is one the project declares; else undefined.
+ */
+function constantHandlers(map: ts.Expression, project: ProjectIndex): ts.SignatureDeclaration[] | undefined {
+  const holder = skipOuter(map);
+  const init = ts.isIdentifier(holder) ? constInitializer(holder) : undefined;
+  if (!init || !ts.isObjectLiteralExpression(init)) return undefined;
+  const fns: ts.SignatureDeclaration[] = [];
+  for (const property of init.properties) {
+    if (ts.isMethodDeclaration(property)) {
+      fns.push(property);
+      continue;
+    }
+    const value = ts.isPropertyAssignment(property)
+      ? property.initializer
+      : ts.isShorthandPropertyAssignment(property)
+        ? property.name
+        : undefined;
+    const held = value && calledFunction(value, project);
+    if (!held) return undefined;
+    fns.push(held);
+  }
+  return fns;
 }
 
 /** Whether code extracts trace context, itself or through the project's helpers (a few calls deep). */
