@@ -261,6 +261,12 @@ export interface SpanFact {
   bound: Bound;
   loc: Location;
   lifecycle?: SpanLifecycle;
+  /**
+   * A Sentry span named after a request by design (an `http.*` op, or a declared `sentry.source`):
+   * Sentry parametrizes such names itself (URL-sourced transactions are clustered, HTTP spans
+   * grouped by their normalized URL), so URL parts in them are no hazard.
+   */
+  sentryUrlName?: true;
 }
 
 export interface SpanLifecycle {

@@ -18,6 +18,13 @@ const WHAT = {
   getMeter: 'meter name',
 } as const;
 
+/** What Sentry parametrizes in a span it names after a request (see `SpanFact.sentryUrlName`). */
+const SENTRY_PARAMETRIZED: ReadonlySet<UnboundedCategory | undefined> = new Set([
+  'raw-url',
+  'request-input',
+  'literal-path',
+]);
+
 const REASON: Record<UnboundedCategory, string> = {
   'raw-url': 'the raw URL',
   'request-input': 'request input',
@@ -98,6 +105,7 @@ export default defineRule({
       const what = WHAT[span.call];
       const perInstance = span.call === 'getTracer' || span.call === 'getMeter';
       for (const source of unboundedSources(span.bound)) {
+        if (span.sentryUrlName && SENTRY_PARAMETRIZED.has(source.category)) continue;
         const loc = hazardLocation(span, source.flow);
         const key = [span.call, placeOf(loc)].join('\u0000');
         const reason = source.origin ? REASON[source.category] : source.reason;
@@ -115,7 +123,7 @@ export default defineRule({
           cause: `${span.call}:${source.source}`,
         }));
       }
-      if (span.bound.kind === 'finite' || span.bound.kind === 'bounded') {
+      if (!span.sentryUrlName && (span.bound.kind === 'finite' || span.bound.kind === 'bounded')) {
         for (const value of span.bound.values) {
           const template = /^(GET |POST |PUT |PATCH |DELETE )?\//.test(value)
             ? templatize(value.replace(/^[A-Z]+ /, ''))

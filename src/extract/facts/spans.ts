@@ -58,7 +58,49 @@ function sentrySpanFact(
   if (!ts.isIdentifier(namespace) || !moduleOf(namespace, project)?.startsWith('@sentry/')) return undefined;
   const name = sentryOptionsName(call);
   if (!name) return undefined;
-  return { call: 'startSpan', name: text(name), bound: provenance.ofName(name), loc: project.location(name) };
+  const fact: SpanFact = {
+    call: 'startSpan',
+    name: text(name),
+    bound: provenance.ofName(name),
+    loc: project.location(name),
+  };
+  if (namedAfterRequest(skipOuter(call.arguments[0]) as ts.ObjectLiteralExpression)) fact.sentryUrlName = true;
+  return fact;
+}
+
+/** Sentry's attribute keys for a span's op and for where its name comes from (`'url'`, `'route'`). */
+const SENTRY_OP_KEYS = new Set(['sentry.op', 'SEMANTIC_ATTRIBUTE_SENTRY_OP']);
+const SENTRY_SOURCE_KEYS = new Set(['sentry.source', 'SEMANTIC_ATTRIBUTE_SENTRY_SOURCE']);
+
+/** Options of a Sentry span with an `http.*` op (`op: 'http.server'`, or as an attribute) or a declared name source. */
+function namedAfterRequest(options: ts.ObjectLiteralExpression): boolean {
+  const httpOp = (value: ts.Expression | undefined): boolean => {
+    const e = value && skipOuter(value);
+    return e !== undefined && ts.isStringLiteralLike(e) && /^http\./.test(e.text);
+  };
+  const keyOf = (property: ts.ObjectLiteralElementLike): string | undefined => {
+    const key = property.name;
+    if (!key) return undefined;
+    if (ts.isIdentifier(key) || ts.isStringLiteralLike(key)) return key.text;
+    if (ts.isComputedPropertyName(key)) {
+      const e = skipOuter(key.expression);
+      return ts.isIdentifier(e) || ts.isStringLiteralLike(e) ? e.text : undefined;
+    }
+    return undefined;
+  };
+  for (const property of options.properties) {
+    if (!ts.isPropertyAssignment(property)) continue;
+    const key = keyOf(property);
+    if (key === 'op' && httpOp(property.initializer)) return true;
+    const attributes = key === 'attributes' ? skipOuter(property.initializer) : undefined;
+    if (!attributes || !ts.isObjectLiteralExpression(attributes)) continue;
+    for (const attribute of attributes.properties) {
+      const name = keyOf(attribute);
+      if (name === undefined || !ts.isPropertyAssignment(attribute)) continue;
+      if (SENTRY_SOURCE_KEYS.has(name) || (SENTRY_OP_KEYS.has(name) && httpOp(attribute.initializer))) return true;
+    }
+  }
+  return false;
 }
 
 /** `span.setTag('resource.name', value)`. */
