@@ -1,5 +1,5 @@
 import { ts } from 'ts-morph';
-import type { ProjectIndex } from '../syntax/project-index.js';
+import { classOfDeclaration, type ProjectIndex } from '../syntax/project-index.js';
 import { groupBy } from '../../util/group.js';
 import {
   assignedHook,
@@ -567,8 +567,8 @@ export class CallGraph {
     // `module.exports = { recordApiRequest: enabledHandler(recordApiRequest) }`: the function handed back.
     const handed = target?.kind === 'expression' ? handedBack(target.node, this.project) : undefined;
     if (handed && ts.isIdentifier(handed)) target = followImports(lookup(handed.text, handed), this.project);
-    if (target?.kind === 'class')
-      return ts.isNewExpression(call) ? target.node.members.find(ts.isConstructorDeclaration) : undefined;
+    const cls = classOfDeclaration(target);
+    if (cls) return ts.isNewExpression(call) ? cls.members.find(ts.isConstructorDeclaration) : undefined;
     // `const { track } = require('./stats')` where stats.js is `module.exports = { track: (…) => … }`.
     return functionOfDeclaration(target);
   }

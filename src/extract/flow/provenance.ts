@@ -16,6 +16,7 @@ import {
 } from '../../model/bounds.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
 import {
+  constInitializer,
   enclosingClassLike,
   forEachThisAssignment,
   functionName,
@@ -28,6 +29,23 @@ import {
   type Declaration,
 } from '../syntax/scope.js';
 import type { CallGraph } from './call-graph.js';
+
+/** `parts.length - 2` for `parts[…]`: a position counted from the end of the same array (numbers and its length only). */
+function fromOwnLength(index: ts.Expression, array: ts.Expression): boolean {
+  const e = skipOuter(index);
+  if (ts.isNumericLiteral(e)) return true;
+  if (ts.isPropertyAccessExpression(e))
+    return e.name.text === 'length' && skipOuter(e.expression).getText() === array.getText();
+  return (
+    ts.isBinaryExpression(e) &&
+    (e.operatorToken.kind === ts.SyntaxKind.MinusToken || e.operatorToken.kind === ts.SyntaxKind.PlusToken) &&
+    fromOwnLength(e.left, array) &&
+    fromOwnLength(e.right, array)
+  );
+}
+
+/** What a module knows of its own file: CommonJS' `module`, `__filename` and `__dirname`. */
+const MODULE_GLOBALS = new Set(['module', '__filename', '__dirname']);
 import { calledFunction, copiedParameter, returnedValues } from '../syntax/functions.js';
 import { MAX_DEPTH, STEP_BUDGET, TOO_FAR } from './limits.js';
 import { ParameterValues, type ValueWalker } from './parameters.js';
@@ -533,8 +551,19 @@ export class ProvenanceAnalyzer implements ValueWalker {
     const guarded = narrowed(id, this.evaluator, env);
     if (guarded) return guarded;
     const decl = lookup(id.text, id);
+    if (!decl && MODULE_GLOBALS.has(id.text) && !id.getSourceFile().isDeclarationFile) return this.ownModule(id);
     if (!decl) return unknown(`\`${id.text}\` is not declared in the project`, id.text);
     return this.declaration(decl, id, env, depth);
+  }
+
+  /**
+   * `module`, `__filename`, `__dirname` (CommonJS) and `import.meta` (ES modules): the module's own
+   * file, one value per module, whatever is read of it (`module.filename.split('/')`, a connector
+   * named after its directory): a base class given `module` by each subclass takes one per subclass.
+   */
+  private ownModule(at: ts.Node): Bound {
+    const { file } = this.project.location(at);
+    return boundedPart(`module:${file}`, 1, `the module \`${file}\` itself (one value per module)`);
   }
 
   private declaration(decl: Declaration, use: ts.Expression, env: Env, depth: number): Bound {
@@ -720,6 +749,8 @@ export class ProvenanceAnalyzer implements ValueWalker {
   private pathOfUncounted(base: ts.Expression, path: string[], env: Env, depth: number): Bound {
     if (depth > MAX_DEPTH) return unknown(TOO_FAR, text(base));
     let e = skipOuter(base);
+    // `new Connector(module)` read as `module.filename` by the constructor: the caller's own file.
+    if (ts.isIdentifier(e) && MODULE_GLOBALS.has(e.text) && !lookup(e.text, e)) return this.ownModule(e);
     for (let i = 0; i < path.length; i++) {
       if (ts.isCallExpression(e)) {
         const validated = this.zodValidated(e, path.slice(i), env, depth);
@@ -959,16 +990,22 @@ export class ProvenanceAnalyzer implements ValueWalker {
    */
   private splitPart(e: ts.ElementAccessExpression, env: Env, depth: number): Bound | undefined {
     const index = skipOuter(e.argumentExpression);
-    const call = skipOuter(e.expression);
-    if (!ts.isNumericLiteral(index) || !ts.isCallExpression(call) || !call.arguments[0]) return undefined;
+    const array = skipOuter(e.expression);
+    // `const parts = file.split('/'); parts[parts.length - 2]`: the split a constant holds.
+    const call = ts.isIdentifier(array) ? constInitializer(array) : array;
+    if (!call || !ts.isCallExpression(call) || !call.arguments[0]) return undefined;
+    // A fixed position, or one counted from the end of the same parts: one part per value split.
+    const literal = ts.isNumericLiteral(index) ? Number(index.text) : undefined;
+    if (literal === undefined && !fromOwnLength(index, array)) return undefined;
     const callee = skipOuter(call.expression);
     if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'split') return undefined;
     const separator = scalarText(this.evaluator.eval(call.arguments[0], env));
     if (separator === undefined) return undefined;
     const whole = this.of(callee.expression, env, depth + 1);
     const reason = `a part of \`${text(callee.expression)}\` split at \`${separator}\``;
-    if (whole.kind === 'finite')
-      return finite([...new Set(whole.values.map((v) => v.split(separator)[Number(index.text)] ?? ''))], reason);
+    if (whole.kind === 'finite' && literal !== undefined)
+      return finite([...new Set(whole.values.map((v) => v.split(separator)[literal] ?? ''))], reason);
+    if (whole.kind === 'finite') return boundedPart(`derived:${text(e)}`, whole.values.length, reason);
     return whole.kind === 'bounded' ? whole : undefined;
   }
 

@@ -481,8 +481,7 @@ export class ProjectIndex {
     const clause = cls.heritageClauses?.find((c) => c.token === ts.SyntaxKind.ExtendsKeyword);
     const base = clause?.types[0]?.expression;
     if (!base || !ts.isIdentifier(base)) return undefined;
-    const decl = this.declarationOf(base);
-    return decl?.kind === 'class' ? decl.node : undefined;
+    return classOfDeclaration(this.declarationOf(base));
   }
 
   /**
@@ -598,6 +597,22 @@ export class ProjectIndex {
   importedFile(decl: Extract<Declaration, { kind: 'import' }>): ts.SourceFile | undefined {
     return this.resolveModule(decl.module, decl.node.getSourceFile().fileName);
   }
+}
+
+/**
+ * The class a declaration is: a class declaration, or a class expression a CommonJS module exports
+ * (`module.exports = class Connector { … }`) or a variable holds (`const Connector = class { … }`).
+ */
+export function classOfDeclaration(decl: Declaration | undefined): ts.ClassLikeDeclaration | undefined {
+  if (decl?.kind === 'class') return decl.node;
+  const value =
+    decl?.kind === 'expression'
+      ? decl.node
+      : decl?.kind === 'variable' && decl.path.length === 0
+        ? decl.node.initializer
+        : undefined;
+  const e = value && skipOuter(value);
+  return e && ts.isClassExpression(e) ? e : undefined;
 }
 
 export function calleeName(expr: ts.Expression): string | undefined {
