@@ -1454,13 +1454,23 @@ function isRunTimeLookup(e: ts.Expression): e is ts.ElementAccessExpression | ts
   );
 }
 
+/** `this.providerMap` of a class that declares `private providerMap = { … }`: the field's initializer. */
+function fieldInitializer(e: ts.Expression): ts.Expression | undefined {
+  if (!ts.isPropertyAccessExpression(e) || skipOuter(e.expression).kind !== ts.SyntaxKind.ThisKeyword) return undefined;
+  const field = enclosingClassLike(e)?.members.find(
+    (m): m is ts.PropertyDeclaration =>
+      ts.isPropertyDeclaration(m) && m.name !== undefined && propertyKey(m.name) === e.name.text,
+  );
+  return field?.initializer && skipOuter(field.initializer);
+}
+
 /**
- * `const handlers = { created: onCreated, deleted: (job) => … }`: the functions a constant map of
- * handlers holds, when each is one the project declares; else undefined.
+ * `const handlers = { created: onCreated, deleted: (job) => … }` (or a class field so initialized):
+ * the functions a constant map of handlers holds, when each is one the project declares; else undefined.
  */
 function constantHandlers(map: ts.Expression, project: ProjectIndex): ts.SignatureDeclaration[] | undefined {
   const holder = skipOuter(map);
-  const init = ts.isIdentifier(holder) ? constInitializer(holder) : undefined;
+  const init = ts.isIdentifier(holder) ? constInitializer(holder) : fieldInitializer(holder);
   if (!init || !ts.isObjectLiteralExpression(init)) return undefined;
   const fns: ts.SignatureDeclaration[] = [];
   for (const property of init.properties) {
