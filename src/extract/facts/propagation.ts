@@ -407,6 +407,12 @@ function valueImports(file: ts.SourceFile, project: ProjectIndex): Set<string> {
   return found;
 }
 
+/** How a NestJS tracing library's start is named: `Tracing.init`, `OpenTelemetryModule.forRoot`. */
+function nestjsSetup(call: ts.CallExpression): string {
+  const method = propertyName(skipOuter(call.expression));
+  return method?.startsWith('forRoot') ? `OpenTelemetryModule.${method}` : 'Tracing.init';
+}
+
 /** A call that sets up tracing or an instrumentation (not one that only asks for a tracer). */
 function startsTracing(call: ts.CallExpression | ts.NewExpression, project: ProjectIndex): boolean {
   if (ts.isCallExpression(call) && (nestjsTracingStart(call) || sentryInit(call, project) !== undefined)) return true;
@@ -554,9 +560,12 @@ function tracingFacts(
             loc,
             api: 'opentracing',
           }
-        : { what: nestjs ? 'Tracing.init' : name === 'getTracer' ? 'trace.getTracer' : name, loc };
+        : {
+            what: nestjs ? nestjsSetup(call as ts.CallExpression) : name === 'getTracer' ? 'trace.getTracer' : name,
+            loc,
+          };
     }
-    if (nestjs === 'auto') cover(AUTO, 'Tracing.init (opentelemetry-nestjs)');
+    if (nestjs === 'auto') cover(AUTO, `${nestjsSetup(call as ts.CallExpression)} (its default instrumentations)`);
     if ((name === 'NodeSDK' && !nestjs) || name === 'registerInstrumentations') listed ??= instrumentationList(call);
     if (name === 'WebTracerProvider') facts.web = true;
     const instrumentation = INSTRUMENTATIONS[name];
