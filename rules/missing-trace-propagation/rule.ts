@@ -495,7 +495,10 @@ function whereList(calls: OutboundCall[]): string {
 function registerFix(client: Client, browser: boolean, tracing: TracingFacts): string {
   // The package's own tracer instruments the client in a later release than it declares.
   const release = browser ? undefined : tracing.upgrade?.[client];
-  if (release) return `upgrade to ${release} or later (dd-trace's ${client} plugin carries it)`;
+  if (release)
+    return release.startsWith('@sentry/')
+      ? `upgrade to ${release} or later (Sentry's ${client} integration carries it)`
+      : `upgrade to ${release} or later (dd-trace's ${client} plugin carries it)`;
   const instrumentation = shownInstrumentation((browser ? WEB_INSTRUMENTATION_FOR : INSTRUMENTATION_FOR)[client] ?? '');
   return client in MADE_WITH_OPTION
     ? `set ${instrumentation} on ${MADE_WITH_OPTION[client]}`

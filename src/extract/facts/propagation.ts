@@ -12,6 +12,7 @@ import {
 import { GrpcClients, usesGrpc, type GrpcCall } from '../libraries/grpc.js';
 import { nestjsTracingStart } from '../libraries/opentelemetry-nestjs.js';
 import { ddTraceClients, ddTraceSetup } from '../libraries/dd-trace.js';
+import { releasedBy } from '../libraries/releases.js';
 import { calleeName, type ProjectIndex } from '../syntax/project-index.js';
 import type { DeployedTracing } from '../syntax/module-resolver.js';
 import {
@@ -311,6 +312,15 @@ function dependenciesAbove(scope: PackageScope, packages: PackageIndex): Record<
 }
 
 /** What a Sentry SDK's coverage is named by in `TracingFacts.instrumented`. */
+/**
+ * The messaging clients Sentry's Node SDK instruments by default once it traces (its kafkajs and
+ * amqplib integrations, OpenTelemetry's instrumentations underneath), from the release that added each.
+ */
+const SENTRY_MESSAGING: readonly (readonly [Client, string])[] = [
+  ['kafkajs', '8.30.0'],
+  ['amqplib', '8.32.0'],
+];
+
 function sentryCoverage(sdk: string): string {
   return `${sdk} 8+`;
 }
@@ -713,6 +723,10 @@ function tracingFacts(
   // `Sentry.init({ skipOpenTelemetrySetup: true })` or `({ tracesSampleRate: 0 })` captures errors only.
   if (sentry && !sentryErrorsOnly(files)) {
     cover([...HTTP_BASED, ...FETCH_BASED], sentryCoverage(sentry));
+    const range = manifests.dependencies[sentry] ?? manifests.inheritedDependencies()[sentry];
+    for (const [client, since] of SENTRY_MESSAGING)
+      if (releasedBy(range, since)) cover([client], sentryCoverage(sentry));
+      else (facts.upgrade ??= {})[client] ??= `${sentry} ${since}`;
     facts.setup ??= { what: sentry };
   }
   // Sentry 7 samples traces of its own (`Sentry.init({ tracesSampleRate })`): no W3C context leaves them.

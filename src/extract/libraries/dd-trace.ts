@@ -1,5 +1,5 @@
-import semver from 'semver';
 import { ts } from 'ts-morph';
+import { releasedBy } from './releases.js';
 import type { Client } from '../../types.js';
 import { lookup, requiredModule, setTo, skipOuter } from '../syntax/scope.js';
 import { forEachDescendant } from '../syntax/walk.js';
@@ -50,18 +50,6 @@ export function ddTraceClients(
     else upgrade[client] = behind.map(([name, version]) => `${name} ${version}`).join(' and ');
   }
   return { clients, upgrade };
-}
-
-/** Whether every release a range allows is `version` or later. */
-function releasedBy(range: string | undefined, version: string): boolean {
-  if (range === undefined) return false;
-  if (!/\d/.test(range)) return !/^(?:file|link|portal|git|github):/.test(range);
-  try {
-    const least = semver.minVersion(range);
-    return least !== null && semver.gte(least, version);
-  } catch {
-    return false;
-  }
 }
 
 export interface DdTraceSetup {
