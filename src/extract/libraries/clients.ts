@@ -59,6 +59,8 @@ const PRODUCER_METHODS: Partial<Record<Client, Set<string>>> = {
   nats: new Set(['publish', 'request']),
   'nats-streaming': new Set(['publish']),
   'pg-boss': new Set(['send', 'publish', 'sendAfter', 'sendThrottled', 'insert']),
+  // The aggregated client (`new SQS()` of `@aws-sdk/client-sqs`, `new AWS.SQS()` of `aws-sdk` v2).
+  sqs: new Set(['sendMessage', 'sendMessageBatch']),
 };
 const CONSUMER_METHODS: Partial<Record<Client, Set<string>>> = {
   kafkajs: new Set(['run']),
@@ -67,6 +69,7 @@ const CONSUMER_METHODS: Partial<Record<Client, Set<string>>> = {
   'nats-streaming': new Set(['subscribe']),
   bull: new Set(['process']),
   'pg-boss': new Set(['work', 'fetch']),
+  sqs: new Set(['receiveMessage']),
 };
 const SQS_COMMANDS = table<'send' | 'receive'>({
   SendMessageCommand: 'send',
@@ -402,7 +405,18 @@ const CLIENT_OBJECTS: Partial<Record<Client, { created: (origin: ts.Expression) 
   // `new Queue('mail')` or `Queue('mail')`: Bull makes a queue either way.
   bull: { created: (o) => fromModule(o, 'bull'), named: QUEUE_NAME },
   pubsub: { created: (o) => callTo(o, ['topic', 'subscription']), named: /topic|subscription/i },
+  sqs: { created: madeSqsClient, named: /sqs/i },
 };
+
+/** `new SQS(…)` of `@aws-sdk/client-sqs` (or `aws-sdk/clients/sqs`), `new AWS.SQS(…)` of `aws-sdk` v2. */
+function madeSqsClient(origin: ts.Expression): boolean {
+  const e = skipOuter(origin);
+  if (!ts.isNewExpression(e)) return false;
+  const callee = skipOuter(e.expression);
+  if (ts.isIdentifier(callee))
+    return importedFrom(callee, '@aws-sdk/client-sqs') || importedFrom(callee, 'aws-sdk/clients/sqs');
+  return ts.isPropertyAccessExpression(callee) && callee.name.text === 'SQS' && fromModule(e, 'aws-sdk');
+}
 
 /**
  * `await this.getQueue()` where `getQueue(): Promise<Queue>` (or `Queue | null`) and `Queue` is BullMQ's: a function of
@@ -580,9 +594,10 @@ function contextObject(id: ts.Identifier, project: ProjectIndex | undefined): ts
 }
 
 function consumerHandler(client: Client, call: ts.CallExpression): ts.Node | undefined {
-  // `const jobs = await boss.fetch(queue)`: the code around the call handles the jobs.
+  // `const jobs = await boss.fetch(queue)`, `await sqs.receiveMessage(params)`: the code around the call handles them.
   if (client === 'pg-boss' && (call.expression as ts.PropertyAccessExpression).name.text === 'fetch')
     return enclosingFunction(call);
+  if (client === 'sqs') return enclosingFunction(call);
   if (client === 'kafkajs') {
     const config = call.arguments[0] && skipOuter(call.arguments[0]);
     if (config && ts.isObjectLiteralExpression(config)) {

@@ -11,6 +11,9 @@ export const MESSAGING_MODULES = table<Client>({
   // NestJS's RabbitMQ module (golevelup): `AmqpConnection#publish`, `@RabbitSubscribe` handlers, on amqplib.
   '@golevelup/nestjs-rabbitmq': 'amqplib',
   '@aws-sdk/client-sqs': 'sqs',
+  // The AWS SDK v2: its SQS client (`new AWS.SQS()`, or `aws-sdk/clients/sqs`), known by what made it.
+  'aws-sdk': 'sqs',
+  'aws-sdk/clients/sqs': 'sqs',
   '@google-cloud/pubsub': 'pubsub',
   bullmq: 'bullmq',
   // NestJS's module for BullMQ: `@InjectQueue` hands over a BullMQ `Queue`.
