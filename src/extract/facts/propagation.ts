@@ -1298,11 +1298,12 @@ function hostIn(text: string | undefined): string | undefined {
 
 const BASE_URL_OPTIONS = new Set(['baseURL', 'baseUrl', 'prefixUrl', 'prefixURL']);
 
-/** `const github = axios.create({ baseURL: 'https://api.github.com' }); github.get(…)`. */
+/** `const github = axios.create({ baseURL: 'https://api.github.com' }); github.get(…)` (or a class field so made). */
 function instanceHost(call: ts.CallExpression | ts.NewExpression): string | undefined {
   const callee = skipOuter(call.expression);
   const receiver = ts.isPropertyAccessExpression(callee) ? skipOuter(callee.expression) : undefined;
-  const init = receiver && ts.isIdentifier(receiver) ? constInitializer(receiver) : undefined;
+  // `const github = axios.create(…)`, or a class's `private axiosInstance = axios.create(…)`.
+  const init = receiver && (ts.isIdentifier(receiver) ? constInitializer(receiver) : fieldInitializer(receiver));
   if (!init || !ts.isCallExpression(init) || !['create', 'extend'].includes(propertyName(init.expression) ?? ''))
     return undefined;
   const options = init.arguments[0] && skipOuter(init.arguments[0]);
