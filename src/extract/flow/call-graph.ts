@@ -85,9 +85,9 @@ export class CallGraph {
    */
   callersOf(fn: ts.SignatureDeclaration, withBareCalls = false): Caller[] {
     const name = functionName(fn);
+    if (ts.isConstructorDeclaration(fn)) return this.constructorCallers(fn, name);
     if (!name) return [];
     const group = this.callerGroup(name);
-    if (ts.isConstructorDeclaration(fn)) return [...(group.byTarget.get(fn) ?? []), ...this.superCallsOf(fn)];
     if (!isMethodLike(fn)) {
       const direct = [
         ...(group.byTarget.get(fn) ?? []),
@@ -293,6 +293,19 @@ export class CallGraph {
     if (decl?.kind === 'import') decl = this.project.followImport(decl);
     const init = valueOfDeclaration(decl);
     return init && skipOuter(init);
+  }
+
+  /**
+   * `new Sub(…)` by its class's name, and by the names importers `require` its module under when the
+   * module is the class (`module.exports = class extends Connector`, `const Kessel =
+   * require('./impl'); new Kessel(module)`); `super(…)` in its subclasses.
+   */
+  private constructorCallers(fn: ts.ConstructorDeclaration, name: string | undefined): Caller[] {
+    const names = new Set(name === undefined ? [] : [name]);
+    const file = fn.getSourceFile();
+    if (this.project.wholeExportedClass(file) === fn.parent)
+      for (const alias of this.project.requiredAs(file)) names.add(alias);
+    return [...[...names].flatMap((n) => this.callerGroup(n).byTarget.get(fn) ?? []), ...this.superCallsOf(fn)];
   }
 
   /**

@@ -446,6 +446,17 @@ export class ProjectIndex {
     return init && (ts.isFunctionExpression(init) || ts.isArrowFunction(init)) ? init : undefined;
   }
 
+  /**
+   * The class a CommonJS module is (`module.exports = class extends Connector { … }`, or a class
+   * declared in the file and assigned so), for its `new` calls under the names importers give it.
+   */
+  wholeExportedClass(file: ts.SourceFile): ts.ClassLikeDeclaration | undefined {
+    const whole = wholeExport(file);
+    if (!whole || ts.isExportAssignment(whole.parent)) return undefined;
+    const e = skipOuter(whole);
+    return ts.isIdentifier(e) ? classOfDeclaration(lookup(e.text, e)) : ts.isClassExpression(e) ? e : undefined;
+  }
+
   /** The names other files `require` a file under (`const rbac = require('../middleware/rbac')`). */
   requiredAs(file: ts.SourceFile): readonly string[] {
     if (!this.requireNames) {
