@@ -85,7 +85,7 @@ export default defineRule({
       untraced:
         '{{package}} sets up no tracing yet, so its {{calls}} ({{clients}}; {{where}}) {{carry}} no W3C trace context and no trace breaks today; when it starts tracing, {{fix}}',
       untracedUsers:
-        '{{package}} makes {{calls}} ({{clients}}; {{where}}) in code only {{users}} {{use}}{{unshared}}, and {{they}} {{set}} up no tracing yet: they carry no W3C trace context and no trace breaks today; when {{they}} {{start}} tracing, {{fix}}',
+        '{{package}} makes {{calls}} ({{clients}}; {{where}}) in code only {{users}} {{use}}{{unshared}}, and {{they}} {{set}} up no tracing yet: {{callsAre}} {{carry}} no W3C trace context and no trace breaks today; when {{they}} {{start}} tracing, {{fix}}',
       consoleOnly:
         '{{package}} traces to the console only ({{exporter}}, {{at}}), so no trace is collected that its {{calls}} ({{clients}}; {{where}}) could break; when it exports spans, {{fix}}',
       untracedLegacy:
@@ -273,6 +273,8 @@ export default defineRule({
         // The package's own code, when no other package imports what these modules declare.
         unshared: one && users[0] === pkg ? ' (no other package imports what its modules declare)' : '',
         they: one ? 'it' : 'they',
+        callsAre: calls.length === 1 ? 'it' : 'they',
+        carry: carry(calls),
         set: one ? 'sets' : 'set',
         start: one ? 'starts' : 'start',
         fix: fixFor(calls, one ? 'its' : 'their'),

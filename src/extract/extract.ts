@@ -287,6 +287,7 @@ export function extract(options: ExtractOptions): Extraction {
   }
 
   const everyCall = [...allCalls, ...allNews];
+  const outboundNodes: ts.Node[] = [];
   const outbound = outboundCalls(
     everyCall,
     project,
@@ -295,6 +296,7 @@ export function extract(options: ExtractOptions): Extraction {
     (fn) => calls.confirmedCallersOf(fn),
     (file) => candidates.importers.get(file) ?? [],
     (call) => {
+      outboundNodes.push(call);
       uncalled.recordsIn(call);
     },
   );
@@ -306,7 +308,9 @@ export function extract(options: ExtractOptions): Extraction {
     candidates.importers,
     options.describe,
   );
-  markCallsOnlyUntracedUsersLoad(outbound, tracing, project, packages, candidates.importers);
+  markCallsOnlyUntracedUsersLoad(outbound, outboundNodes, tracing, project, packages, candidates.importers, (fn) =>
+    calls.callersOf(fn),
+  );
 
   uncalled.callersOfRecorders(project.callsByName);
   const byLocation = (a: { loc: Location }, b: { loc: Location }): number => compareLocations(a.loc, b.loc);

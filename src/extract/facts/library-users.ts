@@ -3,6 +3,7 @@ import type { OutboundCall, TracingFacts } from '../../types.js';
 import { absolutePath } from '../../util/paths.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
 import { loadedSpecifiers } from '../syntax/module-loads.js';
+import { enclosingFunction } from '../syntax/scope.js';
 import type { PackageIndex } from './workspace-packages.js';
 
 /** How many imports up from a call's module obslint looks for the packages that load it. */
@@ -18,24 +19,95 @@ const IMPORT_LEVELS = 6;
  */
 export function markCallsOnlyUntracedUsersLoad(
   outbound: OutboundCall[],
+  /** Each outbound call's node, in `outbound`'s order. */
+  nodes: readonly ts.Node[],
   tracing: Readonly<Record<string, TracingFacts>>,
   project: ProjectIndex,
   packages: PackageIndex,
   importers: ReadonlyMap<string, readonly string[]>,
+  callersOf: (fn: ts.SignatureDeclaration) => readonly ts.Node[],
 ): void {
   const usersByFile = new Map<string, string[] | undefined>();
-  for (const call of outbound) {
+  const untraced = (users: readonly string[]): boolean =>
+    users.every((user) => user in tracing && tracing[user].setup === undefined);
+  outbound.forEach((call, i) => {
     // Its own processes start tracing (its set-up, or one of a package it loads): its modules run traced there.
-    if (!tracing[call.package]?.loadersOnly) continue;
+    if (!tracing[call.package]?.loadersOnly) return;
     const file = absolutePath(project.root, call.loc.file);
     if (!usersByFile.has(file)) usersByFile.set(file, usersOf(file, call.package, project, packages, importers));
     const users = usersByFile.get(file);
-    if (!users) continue;
     // A module no other package loads runs only in the package's own, untraced, processes.
-    if (users.length === 0) call.loadedOnlyUntracedBy = [call.package];
-    else if (users.every((user) => user in tracing && tracing[user].setup === undefined))
-      call.loadedOnlyUntracedBy = users;
+    if (users?.length === 0) call.loadedOnlyUntracedBy = [call.package];
+    else if (users && untraced(users)) call.loadedOnlyUntracedBy = users;
+    else {
+      // Loaded by a traced service too, but run only on behalf of calls from untraced ones.
+      const callers = callingPackages(nodes[i], call.package, packages, callersOf);
+      if (callers && callers.length > 0 && untraced(callers)) call.loadedOnlyUntracedBy = callers;
+    }
+  });
+}
+
+/** How many functions up from a call obslint follows its callers to the packages that make them. */
+const FUNCTION_LEVELS = 4;
+
+/**
+ * The packages whose code calls, through the library's own functions, the function a call is in
+ * (`preHandle` of a content handler, run only by `preHandleContent`, which only the fetcher calls);
+ * the package itself for an exported function nothing in the project calls (an entry point its own
+ * process runs: a Cloud Function's handler). Undefined where the trail ends elsewhere: code that runs
+ * as its module loads, a callback obslint cannot place, more levels than it follows.
+ */
+function callingPackages(
+  node: ts.Node,
+  own: string,
+  packages: PackageIndex,
+  callersOf: (fn: ts.SignatureDeclaration) => readonly ts.Node[],
+): string[] | undefined {
+  const users = new Set<string>();
+  const seen = new Set<ts.Node>();
+  let frontier = [runningFunction(node)];
+  for (let level = 0; level < FUNCTION_LEVELS && frontier.length > 0; level++) {
+    const next: (ts.SignatureDeclaration | undefined)[] = [];
+    for (const fn of frontier) {
+      if (!fn) return undefined;
+      const callers = callersOf(fn);
+      if (callers.length === 0) {
+        if (!exported(fn)) return undefined;
+        users.add(own);
+      }
+      for (const caller of callers) {
+        const by = packages.of(caller.getSourceFile().fileName).key;
+        if (by !== own) users.add(by);
+        else {
+          const outer = runningFunction(caller);
+          if (outer && seen.has(outer)) continue;
+          if (outer) seen.add(outer);
+          next.push(outer);
+        }
+      }
+    }
+    frontier = next;
   }
+  return frontier.length > 0 ? undefined : [...users].sort();
+}
+
+/**
+ * The function whose run makes a call: the one around it, or, for a callback handed to a call
+ * (`handlers.find((h) => h.matches(url))`), the function around that call, which runs it.
+ */
+function runningFunction(node: ts.Node): ts.SignatureDeclaration | undefined {
+  let fn = enclosingFunction(node);
+  while (fn && (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && ts.isCallExpression(fn.parent))
+    fn = enclosingFunction(fn.parent);
+  return fn;
+}
+
+/** A function other modules can call: exported, a method of an exported class, or a CommonJS export. */
+function exported(fn: ts.SignatureDeclaration): boolean {
+  const holder = ts.isMethodDeclaration(fn) || ts.isConstructorDeclaration(fn) ? fn.parent : fn;
+  const statement = ts.isVariableDeclaration(holder.parent) ? holder.parent.parent.parent : holder;
+  const modifiers = ts.canHaveModifiers(statement) ? ts.getModifiers(statement) : undefined;
+  return modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) === true;
 }
 
 /** The other packages whose files load `file` (through its own package's modules), or undefined past the levels looked at. */
