@@ -125,6 +125,7 @@ export type UnboundedCategory =
   | 'uuid'
   | 'timestamp'
   | 'sequence'
+  | 'count'
   | 'hash'
   | 'error-message'
   | 'serialized'

@@ -34,6 +34,7 @@ const REASON: Record<UnboundedCategory, string> = {
   uuid: 'a generated id',
   timestamp: 'a timestamp',
   sequence: 'a sequence number',
+  count: 'a running count',
   hash: 'a block or transaction hash',
   'error-message': 'an error message',
   serialized: 'serialized data',

@@ -26,6 +26,8 @@ const FIX: Partial<Record<UnboundedCategory, string>> = {
   timestamp: 'drop the label: time belongs in the sample, not in a label',
   sequence:
     'drop the label: a block height, nonce or sequence number takes a new value with every block or message; record it on a span or log line',
+  count:
+    'drop the label: a count or total takes a new value with every run; record it as the value of a histogram (or add it to a counter) instead',
   hash: 'drop the label: a block or transaction hash takes a new value with every block or transaction; record it on a span or log line',
   'error-message':
     "label with a bounded error class (map errors onto a union such as `'timeout' | 'refused' | 'other'`) and log the message",

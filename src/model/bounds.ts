@@ -156,6 +156,7 @@ export const CATEGORY_TEXT: Record<UnboundedCategory, string> = {
   uuid: 'a generated unique id, unbounded',
   timestamp: 'a timestamp, unbounded',
   sequence: 'a sequence number (block height, nonce), unbounded',
+  count: 'a running count or total, unbounded',
   hash: 'a block or transaction hash, unbounded',
   'error-message': 'an error message, unbounded',
   serialized: 'serialized data, unbounded',

@@ -49,7 +49,7 @@ const MODULE_GLOBALS = new Set(['module', '__filename', '__dirname']);
 import { calledFunction, copiedParameter, returnedValues } from '../syntax/functions.js';
 import { MAX_DEPTH, STEP_BUDGET, TOO_FAR } from './limits.js';
 import { ParameterValues, type ValueWalker } from './parameters.js';
-import { assignedValues, isReassigned } from './variable-writes.js';
+import { assignedValues, isReassigned, runningTotal } from './variable-writes.js';
 import {
   chain,
   DERIVING_METHODS,
@@ -583,6 +583,11 @@ export class ProvenanceAnalyzer implements ValueWalker {
           return (
             typed ??
             this.parameters.loopCounter(decl) ??
+            (runningTotal(decl)
+              ? unbounded('count', 'a running total', name, [
+                  this.sources.step(use, `\`${name}\` adds up as it goes: each total is a series of its own`),
+                ])
+              : undefined) ??
             this.sources.byName(decl.name.text, use) ??
             // Every write is a plain assignment: the one obslint cannot bound is the reason to give.
             (values

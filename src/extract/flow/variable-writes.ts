@@ -38,6 +38,33 @@ export function assignedValues(decl: Variable): ts.Expression[] | undefined {
   return !other && values.length > 0 ? values : undefined;
 }
 
+/**
+ * `let total = 0; for (…) total += batch.length;`: a number that only adds up (`+=`, `-=`, `++`,
+ * `--` after a numeric initializer), outside a `for` header, whose counter a loop bounds instead.
+ */
+export function runningTotal(decl: Variable): boolean {
+  const init = decl.node.initializer && skipOuter(decl.node.initializer);
+  if (decl.path.length > 0 || !init || !ts.isNumericLiteral(init) || ts.isForStatement(decl.node.parent?.parent))
+    return false;
+  let adds = false;
+  let other = false;
+  forEachDescendant(decl.node.parent?.parent?.parent ?? decl.node.getSourceFile(), (node) => {
+    if (other) return false;
+    if (plainAssignment(node, decl) !== undefined) other = true;
+    else if (otherWrite(node, decl)) {
+      const adding =
+        (ts.isBinaryExpression(node) &&
+          (node.operatorToken.kind === ts.SyntaxKind.PlusEqualsToken ||
+            node.operatorToken.kind === ts.SyntaxKind.MinusEqualsToken)) ||
+        ts.isPrefixUnaryExpression(node) ||
+        ts.isPostfixUnaryExpression(node);
+      if (adding) adds = true;
+      else other = true;
+    }
+  });
+  return adds && !other;
+}
+
 /** Whether anything under `scope` writes the variable (assignment, `++`/`--`). */
 export function writesInside(scope: ts.Node, decl: Variable): boolean {
   let found = false;
