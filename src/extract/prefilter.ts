@@ -45,7 +45,7 @@ const METRIC_WORDS = new RegExp(
  * `fetch` as a value too (`{ fetch, ...deps }`, `this.send = fetch;`): a class may hold it to call later.
  */
 const TRACE_WORDS =
-  /\bfetch\s*[(,;}]|axios|\bgot\b|undici|node-fetch|\bky\b|superagent|['"]bent['"]|https?\.(request|get)\s*\(|kafkajs|amqplib|amqp-connection-manager|nestjs-rabbitmq|client-sqs|['"]aws-sdk|@google-cloud\/pubsub|bullmq|['"](?:@nestjs\/)?bull['"]|['"]nats['"]|node-nats-streaming|@nestjs\/microservices|pg-boss|dd-trace|@sentry\/node|@vercel\/otel|@azure\/monitor-opentelemetry|propagation|traceparent|Instrumentation\b|NodeSDK|grpc|_pb['"]|\.pb['"]|@connectrpc|@bufbuild\/connect|jaeger-client|opentracing|newrelic|elastic-apm-node|skipOpenTelemetrySetup|opentelemetry-nestjs|nestjs-opentelemetry/;
+  /\bfetch\s*[(,;}]|axios|\bgot\b|undici|node-fetch|\bky\b|superagent|['"]bent['"]|https?\.(request|get)\s*\(|kafkajs|amqplib|amqp-connection-manager|nestjs-rabbitmq|client-sqs|['"]aws-sdk|@google-cloud\/pubsub|bullmq|['"](?:@nestjs\/)?bull['"]|['"]nats['"]|node-nats-streaming|@nestjs\/microservices|pg-boss|dd-trace|@sentry\/node|Sentry\.init\s*\(|@vercel\/otel|@azure\/monitor-opentelemetry|propagation|traceparent|Instrumentation\b|NodeSDK|grpc|_pb['"]|\.pb['"]|@connectrpc|@bufbuild\/connect|jaeger-client|opentracing|newrelic|elastic-apm-node|skipOpenTelemetrySetup|opentelemetry-nestjs|nestjs-opentelemetry/;
 /**
  * A module that exports its own way to start Sentry (`export const initializeSentry = (app) => {
  * Sentry.init(…) }`): the services that call it trace, whatever their manifests name. A module that
