@@ -28,8 +28,9 @@ export function markCallsOnlyUntracedUsersLoad(
   callersOf: (fn: ts.SignatureDeclaration) => readonly ts.Node[],
 ): void {
   const usersByFile = new Map<string, string[] | undefined>();
+  // Sentry 7 traces with headers of its own: a user tracing so is no untraced one.
   const untraced = (users: readonly string[]): boolean =>
-    users.every((user) => user in tracing && tracing[user].setup === undefined);
+    users.every((user) => user in tracing && tracing[user].setup === undefined && !tracing[user].legacy);
   outbound.forEach((call, i) => {
     // Its own processes start tracing (its set-up, or one of a package it loads): its modules run traced there.
     if (!tracing[call.package]?.loadersOnly) return;
