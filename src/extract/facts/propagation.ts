@@ -311,7 +311,6 @@ function dependenciesAbove(scope: PackageScope, packages: PackageIndex): Record<
   return dependencies;
 }
 
-/** What a Sentry SDK's coverage is named by in `TracingFacts.instrumented`. */
 /**
  * The messaging clients Sentry's Node SDK instruments by default once it traces (its kafkajs and
  * amqplib integrations, OpenTelemetry's instrumentations underneath), from the release that added each.
@@ -321,6 +320,7 @@ const SENTRY_MESSAGING: readonly (readonly [Client, string])[] = [
   ['amqplib', '8.32.0'],
 ];
 
+/** What a Sentry SDK's coverage is named by in `TracingFacts.instrumented`. */
 function sentryCoverage(sdk: string): string {
   return `${sdk} 8+`;
 }
@@ -1563,14 +1563,12 @@ function mentionsTraceparent(node: ts.Node): boolean {
 
 /** `Sentry.getTraceData()`: the active trace's `sentry-trace` and `baggage` (and `traceparent`), to send by hand. */
 function isSentryTraceData(call: ts.CallExpression): boolean {
-  const callee = skipOuter(call.expression);
-  return (ts.isIdentifier(callee) ? callee.text : propertyName(callee)) === 'getTraceData';
+  return calleeName(skipOuter(call.expression)) === 'getTraceData';
 }
 
 /** `Sentry.continueTrace({ sentryTrace, baggage }, callback)`: a consumer restoring what a producer sent. */
 function continuesSentryTrace(call: ts.CallExpression, project: ProjectIndex): boolean {
-  const callee = skipOuter(call.expression);
-  if ((ts.isIdentifier(callee) ? callee.text : propertyName(callee)) !== 'continueTrace') return false;
+  if (calleeName(skipOuter(call.expression)) !== 'continueTrace') return false;
   return calleeModule(call, project)?.startsWith('@sentry/') === true;
 }
 

@@ -1,9 +1,9 @@
 import { ts } from 'ts-morph';
 import type { SpanFact, SpanLifecycle } from '../../types.js';
-import type { ProjectIndex } from '../syntax/project-index.js';
+import { calleeName, type ProjectIndex } from '../syntax/project-index.js';
 import type { ProvenanceAnalyzer } from '../flow/provenance.js';
 import { text } from '../flow/sources.js';
-import { encloses, lookup, propertyName, skipOuter, type Declaration } from '../syntax/scope.js';
+import { encloses, lookup, propertyKey, propertyName, skipOuter, type Declaration } from '../syntax/scope.js';
 import { forEachDescendant } from '../syntax/walk.js';
 import { moduleOf } from '../libraries/clients.js';
 
@@ -35,8 +35,7 @@ function sentryOptionsName(call: ts.CallExpression): ts.Expression | undefined {
   const options = call.arguments[0] && skipOuter(call.arguments[0]);
   if (!options || !ts.isObjectLiteralExpression(options)) return undefined;
   for (const property of options.properties) {
-    const key = property.name;
-    if (!key || !(ts.isIdentifier(key) || ts.isStringLiteral(key)) || key.text !== 'name') continue;
+    if (keyOf(property) !== 'name') continue;
     if (ts.isPropertyAssignment(property)) return property.initializer;
     if (ts.isShorthandPropertyAssignment(property)) return property.name;
   }
@@ -78,16 +77,6 @@ function namedAfterRequest(options: ts.ObjectLiteralExpression): boolean {
     const e = value && skipOuter(value);
     return e !== undefined && ts.isStringLiteralLike(e) && /^http\./.test(e.text);
   };
-  const keyOf = (property: ts.ObjectLiteralElementLike): string | undefined => {
-    const key = property.name;
-    if (!key) return undefined;
-    if (ts.isIdentifier(key) || ts.isStringLiteralLike(key)) return key.text;
-    if (ts.isComputedPropertyName(key)) {
-      const e = skipOuter(key.expression);
-      return ts.isIdentifier(e) || ts.isStringLiteralLike(e) ? e.text : undefined;
-    }
-    return undefined;
-  };
   for (const property of options.properties) {
     if (!ts.isPropertyAssignment(property)) continue;
     const key = keyOf(property);
@@ -101,6 +90,15 @@ function namedAfterRequest(options: ts.ObjectLiteralExpression): boolean {
     }
   }
   return false;
+}
+
+/** An option's key: `name`, `'sentry.source'`, or a constant's name in brackets (`[SEMANTIC_ATTRIBUTE_SENTRY_OP]`). */
+function keyOf(property: ts.ObjectLiteralElementLike): string | undefined {
+  const key = property.name;
+  if (!key) return undefined;
+  if (!ts.isComputedPropertyName(key)) return propertyKey(key);
+  const e = skipOuter(key.expression);
+  return ts.isIdentifier(e) || ts.isStringLiteralLike(e) ? e.text : undefined;
 }
 
 /** `span.setTag('resource.name', value)`. */
@@ -118,8 +116,7 @@ export function spanFact(
 ): SpanFact | undefined {
   const callee = skipOuter(call.expression);
   const method = propertyName(callee) as SpanFact['call'];
-  const called = ts.isIdentifier(callee) ? callee.text : method;
-  if (SENTRY_SPAN_CALLS.has(called) && ts.isObjectLiteralExpression(skipOuter(call.arguments[0])))
+  if (SENTRY_SPAN_CALLS.has(calleeName(callee) ?? '') && ts.isObjectLiteralExpression(skipOuter(call.arguments[0])))
     return sentrySpanFact(call, project, provenance);
   if (!ts.isPropertyAccessExpression(callee)) return undefined;
   const receiver = skipOuter(callee.expression);

@@ -30,22 +30,6 @@ import {
 } from '../syntax/scope.js';
 import type { CallGraph } from './call-graph.js';
 
-/** `parts.length - 2` for `parts[…]`: a position counted from the end of the same array (numbers and its length only). */
-function fromOwnLength(index: ts.Expression, array: ts.Expression): boolean {
-  const e = skipOuter(index);
-  if (ts.isNumericLiteral(e)) return true;
-  if (ts.isPropertyAccessExpression(e))
-    return e.name.text === 'length' && skipOuter(e.expression).getText() === array.getText();
-  return (
-    ts.isBinaryExpression(e) &&
-    (e.operatorToken.kind === ts.SyntaxKind.MinusToken || e.operatorToken.kind === ts.SyntaxKind.PlusToken) &&
-    fromOwnLength(e.left, array) &&
-    fromOwnLength(e.right, array)
-  );
-}
-
-/** What a module knows of its own file: CommonJS' `module`, `__filename` and `__dirname`. */
-const MODULE_GLOBALS = new Set(['module', '__filename', '__dirname']);
 import { calledFunction, copiedParameter, returnedValues } from '../syntax/functions.js';
 import { MAX_DEPTH, STEP_BUDGET, TOO_FAR } from './limits.js';
 import { ParameterValues, type ValueWalker } from './parameters.js';
@@ -82,6 +66,23 @@ import { trpcMiddlewareInput, type TrpcInput } from '../libraries/trpc.js';
 import { routeSchemaShapes, zodField, zodParse, type ZodField } from '../libraries/zod.js';
 import { GRPC_STATUS_NAMES, isGrpcStatusEnum } from '../libraries/grpc.js';
 import { inMatchedNestRoute } from '../libraries/web-frameworks.js';
+
+/** `parts.length - 2` for `parts[…]`: a position counted from the end of the same array (numbers and its length only). */
+function fromOwnLength(index: ts.Expression, array: ts.Expression): boolean {
+  const e = skipOuter(index);
+  if (ts.isNumericLiteral(e)) return true;
+  if (ts.isPropertyAccessExpression(e))
+    return e.name.text === 'length' && skipOuter(e.expression).getText() === array.getText();
+  return (
+    ts.isBinaryExpression(e) &&
+    (e.operatorToken.kind === ts.SyntaxKind.MinusToken || e.operatorToken.kind === ts.SyntaxKind.PlusToken) &&
+    fromOwnLength(e.left, array) &&
+    fromOwnLength(e.right, array)
+  );
+}
+
+/** What a module knows of its own file: CommonJS' `module`, `__filename` and `__dirname`. */
+const MODULE_GLOBALS = new Set(['module', '__filename', '__dirname']);
 
 /** Parts of a parsed URL that name its server, not the resource. */
 const HOST_PARTS = new Set(['hostname', 'host', 'origin', 'protocol', 'port']);
@@ -557,8 +558,7 @@ export class ProvenanceAnalyzer implements ValueWalker {
   }
 
   /**
-   * `module`, `__filename`, `__dirname` (CommonJS) and `import.meta` (ES modules): the module's own
-   * file, one value per module, whatever is read of it (`module.filename.split('/')`, a connector
+   * `module`, `__filename`, `__dirname` (CommonJS): the module's own file, one value per module, whatever is read of it (`module.filename.split('/')`, a connector
    * named after its directory): a base class given `module` by each subclass takes one per subclass.
    */
   private ownModule(at: ts.Node): Bound {
@@ -584,7 +584,7 @@ export class ProvenanceAnalyzer implements ValueWalker {
             typed ??
             this.parameters.loopCounter(decl) ??
             (runningTotal(decl)
-              ? unbounded('count', 'a running total', name, [
+              ? unbounded('count', 'a count added up as the code runs', name, [
                   this.sources.step(use, `\`${name}\` adds up as it goes: each total is a series of its own`),
                 ])
               : undefined) ??
