@@ -26,11 +26,13 @@ import { runRules, severityOf } from './engine/run-rules.js';
 import { estimate } from './estimate/estimate.js';
 import type { extract, Extraction } from './extract/extract.js';
 import { unreadHelpersNotice } from './model/unread-helpers.js';
-import { ModuleResolver } from './extract/syntax/module-resolver.js';
+import { ModuleResolver, type WorkspacePackage } from './extract/syntax/module-resolver.js';
 import { WrapperIndex } from './extract/libraries/wrappers.js';
 import { selectCandidates } from './extract/prefilter.js';
 import { mergeExtractions, partitionByProcess } from './extract/process-partition.js';
 import { packageLoads } from './extract/package-loads.js';
+import { PackageIndex } from './extract/facts/workspace-packages.js';
+import { dependsOnSentry7 } from './extract/libraries/sentry-sdks.js';
 import { ProjectSources } from './project-sources.js';
 import { concurrencyOf, extractInParallel } from './extraction-pool.js';
 import { filesChangedSince, type ChangedFiles } from './git/changed-files.js';
@@ -165,6 +167,7 @@ function extractProject(options: Omit<AnalyzeOptions, 'changedSince'>): Extracte
           timer.count(`admitted: ${reason}`, n);
         },
         sources.typeImportsOf(modules),
+        sentry7Files(root, packages),
       ),
     );
     // Each process group is extracted alone (see `partitionByProcess`), from the texts of the files
@@ -246,6 +249,13 @@ function extractProject(options: Omit<AnalyzeOptions, 'changedSince'>): Extracte
     });
     return extraction;
   }
+}
+
+/** Whether a file's package, or the repository's root one, depends on Sentry 7 or older (see `selectCandidates`). */
+function sentry7Files(root: string, packages: readonly WorkspacePackage[]): (file: string) => boolean {
+  const index = new PackageIndex(root, packages);
+  const rootOn7 = dependsOnSentry7(index.of(join(root, 'package.json')).manifest?.dependencies ?? {});
+  return (file) => rootOn7 || dependsOnSentry7(index.of(file).manifest?.dependencies ?? {});
 }
 
 /** What the extraction cache holds: the merged extraction (a run where nothing changed reads it) and each group's. */

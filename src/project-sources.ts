@@ -343,7 +343,8 @@ export class ProjectSources {
         (scan.importsMetricsLibrary ? 2 : 0) |
         (scan.moduleScoped ? 4 : 0) |
         (scan.reexportsOnly ? 8 : 0) |
-        (scan.setsUpTracing ? 16 : 0);
+        (scan.setsUpTracing ? 16 : 0) |
+        (scan.startsSentry ? 32 : 0);
       scans.specifiers.push(scan.specifiers.join('\u0000'));
       scans.typeOnly.push(scan.typeOnly.join('\u0000'));
       scans.listened.push(scan.listened.join('\u0000'));
@@ -390,6 +391,7 @@ const UNSCANNED: SourceScan = {
   mongooseModels: 0,
   reexportsOnly: false,
   setsUpTracing: false,
+  startsSentry: false,
 };
 
 /** A scan's digest, as two 32-bit words: every field, in a fixed order. */
@@ -409,6 +411,7 @@ function scanDigest(scan: SourceScan): [number, number] {
         scan.mongooseModels,
         scan.reexportsOnly,
         scan.setsUpTracing,
+        scan.startsSentry,
       ]),
     )
     .digest();
@@ -457,6 +460,7 @@ function scanAt(scans: Scans, j: number): SourceScan {
     mongooseModels: scans.mongooseModels[j],
     reexportsOnly: (scans.flags[j] & 8) !== 0,
     setsUpTracing: (scans.flags[j] & 16) !== 0,
+    startsSentry: (scans.flags[j] & 32) !== 0,
   };
 }
 

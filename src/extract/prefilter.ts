@@ -45,7 +45,7 @@ const METRIC_WORDS = new RegExp(
  * `fetch` as a value too (`{ fetch, ...deps }`, `this.send = fetch;`): a class may hold it to call later.
  */
 const TRACE_WORDS =
-  /\bfetch\s*[(,;}]|axios|\bgot\b|undici|node-fetch|\bky\b|superagent|['"]bent['"]|https?\.(request|get)\s*\(|kafkajs|amqplib|amqp-connection-manager|nestjs-rabbitmq|client-sqs|['"]aws-sdk|@google-cloud\/pubsub|bullmq|['"](?:@nestjs\/)?bull['"]|['"]nats['"]|node-nats-streaming|@nestjs\/microservices|pg-boss|dd-trace|@sentry\/node|Sentry\.init\s*\(|@vercel\/otel|@azure\/monitor-opentelemetry|propagation|traceparent|Instrumentation\b|NodeSDK|grpc|_pb['"]|\.pb['"]|@connectrpc|@bufbuild\/connect|jaeger-client|opentracing|newrelic|elastic-apm-node|skipOpenTelemetrySetup|opentelemetry-nestjs|nestjs-opentelemetry/;
+  /\bfetch\s*[(,;}]|axios|\bgot\b|undici|node-fetch|\bky\b|superagent|['"]bent['"]|https?\.(request|get)\s*\(|kafkajs|amqplib|amqp-connection-manager|nestjs-rabbitmq|client-sqs|['"]aws-sdk|@google-cloud\/pubsub|bullmq|['"](?:@nestjs\/)?bull['"]|['"]nats['"]|node-nats-streaming|@nestjs\/microservices|pg-boss|dd-trace|@sentry\/node|@vercel\/otel|@azure\/monitor-opentelemetry|propagation|traceparent|Instrumentation\b|NodeSDK|grpc|_pb['"]|\.pb['"]|@connectrpc|@bufbuild\/connect|jaeger-client|opentracing|newrelic|elastic-apm-node|skipOpenTelemetrySetup|opentelemetry-nestjs|nestjs-opentelemetry/;
 /**
  * A module that exports its own way to start Sentry (`export const initializeSentry = (app) => {
  * Sentry.init(…) }`): the services that call it trace, whatever their manifests name. A module that
@@ -149,6 +149,8 @@ export interface SourceScan {
   reexportsOnly: boolean;
   /** Names a tracing SDK or set-up (see `SETS_UP_TRACING`). */
   setsUpTracing: boolean;
+  /** Calls `Sentry.init(…)`: read where the package's Sentry traces with headers of its own (see `selectCandidates`). */
+  startsSentry: boolean;
 }
 
 export function scanSource(text: string): SourceScan {
@@ -179,6 +181,7 @@ export function scanSource(text: string): SourceScan {
     mongooseModels: text.includes('mongoose') ? mongooseModels(text) : 0,
     reexportsOnly: reexportsOnly(text),
     setsUpTracing: words === 'metric' || words === 'trace' ? SETS_UP_TRACING.test(text) : false,
+    startsSentry: text.includes('Sentry.init') && /\bSentry\.init\s*\(/.test(text),
   };
 }
 
@@ -288,6 +291,11 @@ export function selectCandidates(
   admitted: (reason: string, files: number) => void,
   /** The project files a file imports for types only (see `SourceScan.typeOnly`). */
   typeImportsOf: (file: string) => readonly string[] = () => [],
+  /**
+   * Whether a file's package depends on Sentry 7 or older: its `Sentry.init` call is read, since
+   * only its options tell whether it samples traces (with headers of its own, no W3C context).
+   */
+  onSentry7: (file: string) => boolean = () => false,
 ): Candidates {
   const importedWrapperModules = new Set<string>();
   // A file importing a metrics helper package defines or uses metrics through it.
@@ -319,9 +327,11 @@ export function selectCandidates(
           ? 'outbound and tracing words'
           : helper
             ? 'imports a metrics helper package'
-            : scan.words === 'route'
-              ? 'route words'
-              : undefined;
+            : scan.startsSentry && onSentry7(file)
+              ? 'starts Sentry 7'
+              : scan.words === 'route'
+                ? 'route words'
+                : undefined;
     if (reason) admitted(reason, 1);
     if (reason && reason !== 'route words') metricFiles.add(file);
     else if (reason) routeFiles.add(file);

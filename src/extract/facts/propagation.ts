@@ -13,6 +13,7 @@ import { GrpcClients, usesGrpc, type GrpcCall } from '../libraries/grpc.js';
 import { nestjsTracingStart } from '../libraries/opentelemetry-nestjs.js';
 import { ddTraceClients, ddTraceSetup } from '../libraries/dd-trace.js';
 import { releasedBy } from '../libraries/releases.js';
+import { SENTRY_NODE_SDKS, sentryTraces } from '../libraries/sentry-sdks.js';
 import { calleeName, type ProjectIndex } from '../syntax/project-index.js';
 import type { DeployedTracing } from '../syntax/module-resolver.js';
 import {
@@ -111,20 +112,6 @@ const SETUP_RANK = [
   'getTracer',
 ];
 
-/** Sentry's server SDKs: each is `@sentry/node` underneath, whose `init()` instruments http and fetch from major 8 on. */
-const SENTRY_NODE_SDKS = [
-  '@sentry/node',
-  '@sentry/nestjs',
-  '@sentry/nextjs',
-  '@sentry/remix',
-  '@sentry/sveltekit',
-  '@sentry/astro',
-  '@sentry/nuxt',
-  '@sentry/bun',
-  '@sentry/aws-serverless',
-  '@sentry/google-cloud-serverless',
-];
-
 const FARO = '@grafana/faro-web-tracing';
 
 const SKIPS_SENTRY_TRACING = /\bskipOpenTelemetrySetup\s*:\s*true\b/;
@@ -143,16 +130,6 @@ function sentryErrorsOnly(files: Iterable<ts.SourceFile>): boolean {
     zeroRate ||= SAMPLES_NO_TRACE.test(file.text);
   }
   return zeroRate && !samples;
-}
-
-/**
- * Whether a Sentry dependency's range is major 8 or later: a range without a version (`latest`,
- * `workspace:*`, a `file:` tarball) installs the current major.
- */
-function sentryTraces(range: string | undefined): boolean {
-  if (range === undefined) return false;
-  const major = /\d+/.exec(range.replace(/^(file|link|portal):.*$/, ''))?.[0];
-  return major === undefined || Number(major) >= 8;
 }
 
 /** `node -r <module>`, `--require=<module>`, `--import <module>`, quoted or not. */
