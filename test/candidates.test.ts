@@ -28,6 +28,31 @@ describe('candidate selection', () => {
   });
 });
 
+describe('a file that only starts Sentry', () => {
+  it('is read in a package on Sentry 7, whose options decide its tracing, and not on Sentry 8 or later', async () => {
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tempDir } = await import('./helpers/cli.js');
+    const parsedWith = async (sentry: string): Promise<number | undefined> => {
+      const dir = tempDir();
+      mkdirSync(join(dir, 'src'));
+      writeFileSync(
+        join(dir, 'package.json'),
+        JSON.stringify({ name: 'web', dependencies: { '@sentry/nextjs': sentry } }),
+      );
+      writeFileSync(
+        join(dir, 'src', 'instrument.ts'),
+        "import * as Sentry from '@sentry/nextjs';\nSentry.init({ tracesSampleRate: 1 });\n",
+      );
+      writeFileSync(join(dir, 'src', 'format.ts'), 'export const upper = (s: string): string => s.toUpperCase();\n');
+      const { stdout } = await runCli([dir, '--format', 'json', '--no-cache']);
+      return (JSON.parse(stdout) as RunResult).stats?.filesParsed;
+    };
+    expect(await parsedWith('^7.119.0')).toBe(1);
+    expect(await parsedWith('^9.20.0')).toBe(0);
+  });
+});
+
 describe('the scan of a file', () => {
   it('takes metric code by what it calls and imports, not by the word "metric"', () => {
     const words = (text: string) => scanSource(text).words;
