@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { LabelUse, RunResult } from '../src/types.js';
 import { scanSource } from '../src/extract/prefilter.js';
-import { runCli } from './helpers/cli.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli, tempDir } from './helpers/cli.js';
 
 const GATEWAY = 'fixtures/projects/api-client-metrics';
 
@@ -30,9 +32,6 @@ describe('candidate selection', () => {
 
 describe('a file that only starts Sentry', () => {
   it('is read in a package on Sentry 7, whose options decide its tracing, and not on Sentry 8 or later', async () => {
-    const { mkdirSync, writeFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { tempDir } = await import('./helpers/cli.js');
     const parsedWith = async (sentry: string): Promise<number | undefined> => {
       const dir = tempDir();
       mkdirSync(join(dir, 'src'));
