@@ -39,8 +39,9 @@ export function assignedValues(decl: Variable): ts.Expression[] | undefined {
 }
 
 /**
- * `let total = 0; for (…) total += batch.length;`: a number that only adds up (`+=`, `-=`, `++`,
- * `--` after a numeric initializer), outside a `for` header, whose counter a loop bounds instead.
+ * `let total = 0; for (…) total += batch.length;`: a number that adds up amounts (`+=`, `-=` of
+ * values, besides steps of a constant) after a numeric initializer, outside a `for` header, whose
+ * counter a loop bounds instead.
  */
 export function runningTotal(decl: Variable): boolean {
   const init = decl.node.initializer && skipOuter(decl.node.initializer);
@@ -53,13 +54,12 @@ export function runningTotal(decl: Variable): boolean {
     if (plainAssignment(node, decl) !== undefined) other = true;
     else if (otherWrite(node, decl)) {
       const adding =
-        (ts.isBinaryExpression(node) &&
-          (node.operatorToken.kind === ts.SyntaxKind.PlusEqualsToken ||
-            node.operatorToken.kind === ts.SyntaxKind.MinusEqualsToken)) ||
-        ts.isPrefixUnaryExpression(node) ||
-        ts.isPostfixUnaryExpression(node);
-      if (adding) adds = true;
-      else other = true;
+        ts.isBinaryExpression(node) &&
+        (node.operatorToken.kind === ts.SyntaxKind.PlusEqualsToken ||
+          node.operatorToken.kind === ts.SyntaxKind.MinusEqualsToken);
+      // `attempt += 1`, `retries++`: a counter of steps, which a retry limit or a loop usually bounds.
+      if (adding && !ts.isNumericLiteral(skipOuter(node.right))) adds = true;
+      else if (!adding && !ts.isPrefixUnaryExpression(node) && !ts.isPostfixUnaryExpression(node)) other = true;
     }
   });
   return adds && !other;
