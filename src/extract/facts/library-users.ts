@@ -103,7 +103,7 @@ function runningFunction(node: ts.Node): ts.SignatureDeclaration | undefined {
   return fn;
 }
 
-/** A function other modules can call: exported, a method of an exported class, or a CommonJS export. */
+/** A function other modules can call: exported, or a method of an exported class. */
 function exported(fn: ts.SignatureDeclaration): boolean {
   const holder = ts.isMethodDeclaration(fn) || ts.isConstructorDeclaration(fn) ? fn.parent : fn;
   const statement = ts.isVariableDeclaration(holder.parent) ? holder.parent.parent.parent : holder;
