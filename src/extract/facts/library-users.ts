@@ -42,8 +42,12 @@ export function markCallsOnlyUntracedUsersLoad(
     else if (users && untraced(users)) call.loadedOnlyUntracedBy = users;
     else {
       // Loaded by a traced service too, but run only on behalf of calls from untraced ones.
-      const callers = callingPackages(nodes[i], call.package, packages, callersOf);
-      if (callers && callers.length > 0 && untraced(callers)) call.loadedOnlyUntracedBy = callers;
+      // Its own processes, an entry point's, start no tracing of theirs (only its loaders trace it).
+      const callers = callingPackages(nodes[i], call.package, packages, callersOf, (file) =>
+        (importers.get(file) ?? []).every((importer) => project.fileAt(importer) !== undefined),
+      );
+      if (callers && callers.length > 0 && untraced(callers.filter((c) => c !== call.package)))
+        call.loadedOnlyUntracedBy = callers;
     }
   });
 }
@@ -54,8 +58,8 @@ const FUNCTION_LEVELS = 4;
 /**
  * The packages whose code calls, through the library's own functions, the function a call is in
  * (`preHandle` of a content handler, run only by `preHandleContent`, which only the fetcher calls);
- * the package itself for an exported function nothing in the project calls (an entry point its own
- * process runs: a Cloud Function's handler). Undefined where the trail ends elsewhere: code that runs
+ * the package itself for an exported function of a private package nothing calls where every
+ * importer of its module is read (an entry point its own process runs: a Cloud Function's handler). Undefined where the trail ends elsewhere: code that runs
  * as its module loads, a callback obslint cannot place, more levels than it follows.
  */
 function callingPackages(
@@ -63,6 +67,8 @@ function callingPackages(
   own: string,
   packages: PackageIndex,
   callersOf: (fn: ts.SignatureDeclaration) => readonly ts.Node[],
+  /** Whether every file importing a module was parsed, so that its calls are all seen. */
+  importersRead: (file: string) => boolean,
 ): string[] | undefined {
   const users = new Set<string>();
   const seen = new Set<ts.Node>();
@@ -73,12 +79,16 @@ function callingPackages(
       if (!fn) return undefined;
       const callers = callersOf(fn);
       if (callers.length === 0) {
-        if (!exported(fn)) return undefined;
+        // Called from nowhere obslint reads: an entry point only where every importer's calls are seen,
+        // in a package nobody installs (a published one's exports are called from outside).
+        const file = fn.getSourceFile().fileName;
+        if (!exported(fn) || !importersRead(file) || packages.of(file).manifest?.private !== true) return undefined;
         users.add(own);
       }
       for (const caller of callers) {
         const by = packages.of(caller.getSourceFile().fileName).key;
         if (by !== own) users.add(by);
+        else if (wrappedEntryPoint(caller)) users.add(own);
         else {
           const outer = runningFunction(caller);
           if (outer && seen.has(outer)) continue;
@@ -103,10 +113,31 @@ function runningFunction(node: ts.Node): ts.SignatureDeclaration | undefined {
   return fn;
 }
 
+/**
+ * A call in a handler an exported wrapper makes (`export const handler =
+ * Sentry.GCPFunction.wrapHttpFunction(async (req, res) => …)`, a Lambda's `wrapHandler`): the
+ * platform runs it, in the package's own process.
+ */
+function wrappedEntryPoint(node: ts.Node): boolean {
+  const fn = enclosingFunction(node);
+  if (!fn || !(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) || !ts.isCallExpression(fn.parent)) return false;
+  let holder: ts.Node = fn.parent;
+  while (ts.isAwaitExpression(holder.parent) || ts.isParenthesizedExpression(holder.parent)) holder = holder.parent;
+  const declaration = holder.parent;
+  return (
+    ts.isVariableDeclaration(declaration) &&
+    declaration.initializer === holder &&
+    hasExportKeyword(declaration.parent.parent)
+  );
+}
+
 /** A function other modules can call: exported, or a method of an exported class. */
 function exported(fn: ts.SignatureDeclaration): boolean {
   const holder = ts.isMethodDeclaration(fn) || ts.isConstructorDeclaration(fn) ? fn.parent : fn;
-  const statement = ts.isVariableDeclaration(holder.parent) ? holder.parent.parent.parent : holder;
+  return hasExportKeyword(ts.isVariableDeclaration(holder.parent) ? holder.parent.parent.parent : holder);
+}
+
+function hasExportKeyword(statement: ts.Node): boolean {
   const modifiers = ts.canHaveModifiers(statement) ? ts.getModifiers(statement) : undefined;
   return modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) === true;
 }
