@@ -43,9 +43,7 @@ export function markCallsOnlyUntracedUsersLoad(
     else {
       // Loaded by a traced service too, but run only on behalf of calls from untraced ones.
       // Its own processes, an entry point's, start no tracing of theirs (only its loaders trace it).
-      const callers = callingPackages(nodes[i], call.package, packages, callersOf, (file) =>
-        (importers.get(file) ?? []).every((importer) => project.fileAt(importer) !== undefined),
-      );
+      const callers = callingPackages(nodes[i], call.package, packages, callersOf);
       if (callers && callers.length > 0 && untraced(callers.filter((c) => c !== call.package)))
         call.loadedOnlyUntracedBy = callers;
     }
@@ -58,8 +56,8 @@ const FUNCTION_LEVELS = 4;
 /**
  * The packages whose code calls, through the library's own functions, the function a call is in
  * (`preHandle` of a content handler, run only by `preHandleContent`, which only the fetcher calls);
- * the package itself for an exported function of a private package nothing calls where every
- * importer of its module is read (an entry point its own process runs: a Cloud Function's handler). Undefined where the trail ends elsewhere: code that runs
+ * the package itself for a handler an exported wrapper makes (an entry point its own process runs).
+ * Undefined where the trail ends elsewhere: a function no call obslint reads reaches, code that runs
  * as its module loads, a callback obslint cannot place, more levels than it follows.
  */
 function callingPackages(
@@ -67,8 +65,6 @@ function callingPackages(
   own: string,
   packages: PackageIndex,
   callersOf: (fn: ts.SignatureDeclaration) => readonly ts.Node[],
-  /** Whether every file importing a module was parsed, so that its calls are all seen. */
-  importersRead: (file: string) => boolean,
 ): string[] | undefined {
   const users = new Set<string>();
   const seen = new Set<ts.Node>();
@@ -78,13 +74,8 @@ function callingPackages(
     for (const fn of frontier) {
       if (!fn) return undefined;
       const callers = callersOf(fn);
-      if (callers.length === 0) {
-        // Called from nowhere obslint reads: an entry point only where every importer's calls are seen,
-        // in a package nobody installs (a published one's exports are called from outside).
-        const file = fn.getSourceFile().fileName;
-        if (!exported(fn) || !importersRead(file) || packages.of(file).manifest?.private !== true) return undefined;
-        users.add(own);
-      }
+      // Called from nowhere obslint reads (a method through an interface, a caller not parsed): unknown.
+      if (callers.length === 0) return undefined;
       for (const caller of callers) {
         const by = packages.of(caller.getSourceFile().fileName).key;
         if (by !== own) users.add(by);
@@ -131,12 +122,7 @@ function wrappedEntryPoint(node: ts.Node): boolean {
   );
 }
 
-/** A function other modules can call: exported, or a method of an exported class. */
-function exported(fn: ts.SignatureDeclaration): boolean {
-  const holder = ts.isMethodDeclaration(fn) || ts.isConstructorDeclaration(fn) ? fn.parent : fn;
-  return hasExportKeyword(ts.isVariableDeclaration(holder.parent) ? holder.parent.parent.parent : holder);
-}
-
+/** `export const …`, `export function …`: a statement other modules import. */
 function hasExportKeyword(statement: ts.Node): boolean {
   const modifiers = ts.canHaveModifiers(statement) ? ts.getModifiers(statement) : undefined;
   return modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) === true;
