@@ -326,6 +326,8 @@ export interface OutboundCall {
    * module, none of which traces (`import { policy } from '@acme/tools'` does not load its sync client).
    */
   loadedOnlyUntracedBy?: string[];
+  /** Of those, its own package because a handler an exported wrapper makes runs the call (a Cloud Function). */
+  runByEntryPoint?: true;
   /**
    * Published by a transactional outbox's relay on a timer (`@Interval` reading the pending rows),
    * which restores no trace context from the rows: each relay's schedule, and its call.

@@ -271,7 +271,12 @@ export default defineRule({
         users: and(users.map((user) => packageName(user, ctx.catalog.tracing[user] ?? NO_TRACING))),
         use: one ? 'uses' : 'use',
         // The package's own code, when no other package imports what these modules declare.
-        unshared: one && users[0] === pkg ? ' (no other package imports what its modules declare)' : '',
+        unshared:
+          one && users[0] === pkg
+            ? calls.some((call) => call.runByEntryPoint)
+              ? ' (in its own processes, through an entry point it exports)'
+              : ' (no other package imports what its modules declare)'
+            : '',
         they: one ? 'it' : 'they',
         callsAre: calls.length === 1 ? 'it' : 'they',
         carry: carry(calls),

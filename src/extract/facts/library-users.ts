@@ -44,8 +44,10 @@ export function markCallsOnlyUntracedUsersLoad(
       // Loaded by a traced service too, but run only on behalf of calls from untraced ones.
       // Its own processes, an entry point's, start no tracing of theirs (only its loaders trace it).
       const callers = callingPackages(nodes[i], call.package, packages, callersOf);
-      if (callers && callers.length > 0 && untraced(callers.filter((c) => c !== call.package)))
+      if (callers && callers.length > 0 && untraced(callers.filter((c) => c !== call.package))) {
         call.loadedOnlyUntracedBy = callers;
+        if (callers.includes(call.package)) call.runByEntryPoint = true;
+      }
     }
   });
 }
