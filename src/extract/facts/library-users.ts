@@ -3,7 +3,7 @@ import type { OutboundCall, TracingFacts } from '../../types.js';
 import { absolutePath } from '../../util/paths.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
 import { loadedSpecifiers } from '../syntax/module-loads.js';
-import { enclosingFunction } from '../syntax/scope.js';
+import { enclosingFunction, hasModifier, outerParent, skipOuter } from '../syntax/scope.js';
 import type { PackageIndex } from './workspace-packages.js';
 
 /** How many imports up from a call's module obslint looks for the packages that load it. */
@@ -114,20 +114,13 @@ function runningFunction(node: ts.Node): ts.SignatureDeclaration | undefined {
 function wrappedEntryPoint(node: ts.Node): boolean {
   const fn = enclosingFunction(node);
   if (!fn || !(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) || !ts.isCallExpression(fn.parent)) return false;
-  let holder: ts.Node = fn.parent;
-  while (ts.isAwaitExpression(holder.parent) || ts.isParenthesizedExpression(holder.parent)) holder = holder.parent;
-  const declaration = holder.parent;
+  const declaration = outerParent(fn.parent);
   return (
     ts.isVariableDeclaration(declaration) &&
-    declaration.initializer === holder &&
-    hasExportKeyword(declaration.parent.parent)
+    declaration.initializer !== undefined &&
+    skipOuter(declaration.initializer) === fn.parent &&
+    hasModifier(declaration.parent.parent, ts.SyntaxKind.ExportKeyword)
   );
-}
-
-/** `export const …`, `export function …`: a statement other modules import. */
-function hasExportKeyword(statement: ts.Node): boolean {
-  const modifiers = ts.canHaveModifiers(statement) ? ts.getModifiers(statement) : undefined;
-  return modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) === true;
 }
 
 /** The other packages whose files load `file` (through its own package's modules), or undefined past the levels looked at. */

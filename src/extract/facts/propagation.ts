@@ -20,6 +20,7 @@ import {
   assignmentsIn,
   constInitializer,
   enclosingClassLike,
+  fieldHolders,
   enclosingFunction,
   forEachThisAssignment,
   functionName,
@@ -1457,12 +1458,10 @@ function isRunTimeLookup(e: ts.Expression): e is ts.ElementAccessExpression | ts
 
 /** `this.providerMap` of a class that declares `private providerMap = { … }`: the field's initializer. */
 function fieldInitializer(e: ts.Expression): ts.Expression | undefined {
-  if (!ts.isPropertyAccessExpression(e) || skipOuter(e.expression).kind !== ts.SyntaxKind.ThisKeyword) return undefined;
-  const field = enclosingClassLike(e)?.members.find(
-    (m): m is ts.PropertyDeclaration =>
-      ts.isPropertyDeclaration(m) && m.name !== undefined && propertyKey(m.name) === e.name.text,
-  );
-  return field?.initializer && skipOuter(field.initializer);
+  const init = ts.isPropertyAccessExpression(e)
+    ? fieldHolders(e).find(ts.isPropertyDeclaration)?.initializer
+    : undefined;
+  return init && skipOuter(init);
 }
 
 /**

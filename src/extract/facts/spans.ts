@@ -3,7 +3,15 @@ import type { SpanFact, SpanLifecycle } from '../../types.js';
 import { calleeName, type ProjectIndex } from '../syntax/project-index.js';
 import type { ProvenanceAnalyzer } from '../flow/provenance.js';
 import { text } from '../flow/sources.js';
-import { encloses, lookup, propertyKey, propertyName, skipOuter, type Declaration } from '../syntax/scope.js';
+import {
+  encloses,
+  lookup,
+  outerParent,
+  propertyKey,
+  propertyName,
+  skipOuter,
+  type Declaration,
+} from '../syntax/scope.js';
 import { forEachDescendant } from '../syntax/walk.js';
 import { moduleOf } from '../libraries/clients.js';
 
@@ -196,7 +204,7 @@ function lifecycle(
     spanName = param.name;
     scope = callback.body;
   } else {
-    const holder = skipParents(call);
+    const holder = outerParent(call);
     if (ts.isExpressionStatement(holder)) return { status: 'never', variable: '(discarded)' };
     if (!ts.isVariableDeclaration(holder) || !ts.isIdentifier(holder.name)) return { status: 'escapes' };
     spanName = holder.name;
@@ -268,16 +276,6 @@ function lifecycle(
       exit: ts.isReturnStatement(exit) ? 'return' : 'throw',
     };
   return { status: 'ended', variable };
-}
-
-function skipParents(node: ts.Node): ts.Node {
-  let n = node.parent;
-  while (
-    n &&
-    (ts.isAwaitExpression(n) || ts.isParenthesizedExpression(n) || ts.isAsExpression(n) || ts.isNonNullExpression(n))
-  )
-    n = n.parent;
-  return n;
 }
 
 function functionBodyOf(node: ts.Node): ts.Node {

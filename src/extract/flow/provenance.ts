@@ -81,8 +81,12 @@ function fromOwnLength(index: ts.Expression, array: ts.Expression): boolean {
   );
 }
 
-/** What a module knows of its own file: CommonJS' `module`, `__filename` and `__dirname`. */
+/** What a module knows of its own file: CommonJS' `module`, `__filename` and `__dirname`, not declared in it. */
 const MODULE_GLOBALS = new Set(['module', '__filename', '__dirname']);
+
+function isModuleGlobal(id: ts.Identifier): boolean {
+  return MODULE_GLOBALS.has(id.text) && !lookup(id.text, id) && !id.getSourceFile().isDeclarationFile;
+}
 
 /** Parts of a parsed URL that name its server, not the resource. */
 const HOST_PARTS = new Set(['hostname', 'host', 'origin', 'protocol', 'port']);
@@ -552,7 +556,7 @@ export class ProvenanceAnalyzer implements ValueWalker {
     const guarded = narrowed(id, this.evaluator, env);
     if (guarded) return guarded;
     const decl = lookup(id.text, id);
-    if (!decl && MODULE_GLOBALS.has(id.text) && !id.getSourceFile().isDeclarationFile) return this.ownModule(id);
+    if (!decl && isModuleGlobal(id)) return this.ownModule(id);
     if (!decl) return unknown(`\`${id.text}\` is not declared in the project`, id.text);
     return this.declaration(decl, id, env, depth);
   }
@@ -755,7 +759,7 @@ export class ProvenanceAnalyzer implements ValueWalker {
     if (depth > MAX_DEPTH) return unknown(TOO_FAR, text(base));
     let e = skipOuter(base);
     // `new Connector(module)` read as `module.filename` by the constructor: the caller's own file.
-    if (ts.isIdentifier(e) && MODULE_GLOBALS.has(e.text) && !lookup(e.text, e)) return this.ownModule(e);
+    if (ts.isIdentifier(e) && isModuleGlobal(e)) return this.ownModule(e);
     for (let i = 0; i < path.length; i++) {
       if (ts.isCallExpression(e)) {
         const validated = this.zodValidated(e, path.slice(i), env, depth);

@@ -368,6 +368,17 @@ export function skipOuter(expr: ts.Expression): ts.Expression {
   return e;
 }
 
+/** What holds an expression once the `await`, parentheses, `as` and `!` around it are left behind. */
+export function outerParent(node: ts.Node): ts.Node {
+  let n = node.parent;
+  while (
+    n &&
+    (ts.isAwaitExpression(n) || ts.isParenthesizedExpression(n) || ts.isAsExpression(n) || ts.isNonNullExpression(n))
+  )
+    n = n.parent;
+  return n;
+}
+
 /** The nearest function around a node (arrow functions and methods included). */
 export function enclosingFunction(node: ts.Node): ts.SignatureDeclaration | undefined {
   for (let n = node.parent; n; n = n.parent) if (ts.isFunctionLike(n)) return n;
