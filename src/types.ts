@@ -315,6 +315,8 @@ export interface OutboundCall {
   queue?: string;
   /** A health or readiness probe (`` `${base}/health` ``, `cfg.readinessUrl`): polled, no request trace to carry. */
   probe?: true;
+  /** A webhook delivery: its URL is a subscriber's endpoint read from data (`webhook.url`), a third party's. */
+  webhook?: true;
   /** How trace context reaches it (`propagation.inject`, a `traceparent` header …), when it does. */
   evidence?: string;
   /** The workspace package the call is in: its directory relative to the root (`.` for the root). */

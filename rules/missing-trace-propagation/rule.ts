@@ -145,7 +145,7 @@ export default defineRule({
       const covered = (tracing.instrumented[call.client] && !call.uninstrumented) || instrumented.has(call.client);
       if (call.evidence || covered) continue;
       if (call.browser && tracing.webInstrumented?.[call.client]) continue;
-      if (ignored(call) || thirdParty(call) || call.probe || (call.browser && !tracing.web)) continue;
+      if (ignored(call) || thirdParty(call) || call.probe || call.webhook || (call.browser && !tracing.web)) continue;
       // An OpenTracing tracer instruments no client: every call needs code of its own, so only a call
       // known to reach the project's own service is worth one (a host obslint cannot read may be anyone's).
       if (tracing.setup?.api === 'opentracing' && !knownOwn(call)) continue;

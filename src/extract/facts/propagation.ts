@@ -46,6 +46,7 @@ import { detachedDelay } from './job-delays.js';
 import { QueueFeeds } from './queue-feeds.js';
 import { lateTracingStarts } from './late-tracing-start.js';
 import { outboxRelays } from './outbox-relay.js';
+import { deliversWebhook } from './webhook-delivery.js';
 
 const HTTP_BASED: Client[] = ['http', 'https', 'axios', 'got', 'node-fetch', 'superagent', 'bent'];
 const FETCH_BASED: Client[] = ['fetch', 'undici', 'ky'];
@@ -1021,6 +1022,14 @@ export function outboundCalls(
       };
     const url = call.arguments?.[0];
     if (!rpc && found.direction === 'send' && url && readsOnly(call) && isProbe(url, project, 0)) outbound.probe = true;
+    if (
+      !rpc &&
+      found.direction === 'send' &&
+      outbound.host === undefined &&
+      [...HTTP_BASED, ...FETCH_BASED].includes(found.client) &&
+      deliversWebhook(call)
+    )
+      outbound.webhook = true;
     // A React Server Components `'use client'` module runs in the browser.
     if (hasDirective(file, 'use client') || builtForBrowser(scope.manifest) || runsInBrowser(call, scope))
       outbound.browser = true;
