@@ -781,6 +781,9 @@ export class ValueFlow {
   private called(e: ts.CallExpression, depth: number): Source[] {
     const callee = skipOuter(e.expression);
     const method = propertyName(callee);
+    // `app.get(MetricsService)`: the container's instance, read member by member (`memberOf`), though
+    // the application is written to like a map too (`app.set('trust proxy', 1)`).
+    if (this.resolvedFromContainer(e)) return [{ expr: e, path: [] }];
     if (method !== undefined && CONTAINER_READS.has(method) && ts.isPropertyAccessExpression(callee)) {
       const stored = this.containerRead(callee.expression, e.arguments[0], depth);
       if (stored) return stored;
@@ -955,6 +958,21 @@ export class ValueFlow {
   }
 
   /** The class an expression names: `Metrics`, imported or not, or a namespace's `metrics.Metrics`. */
+  /**
+   * `app.get(MetricsService)`, `moduleRef.resolve(MetricsService)`: a dependency-injection container
+   * (Nest's application or module reference) handing out its instance of a project class. A project
+   * method of that name is the project's own and is read as such.
+   */
+  private resolvedFromContainer(call: ts.CallExpression): ts.ClassDeclaration | undefined {
+    const callee = skipOuter(call.expression);
+    const method = propertyName(callee);
+    if ((method !== 'get' && method !== 'resolve') || call.arguments.length === 0) return undefined;
+    const token = skipOuter(call.arguments[0]);
+    if (!ts.isIdentifier(token) && !ts.isPropertyAccessExpression(token)) return undefined;
+    if (calledFunction(callee, this.project)) return undefined;
+    return this.classNamed(token);
+  }
+
   private classNamed(expr: ts.Expression): ts.ClassDeclaration | undefined {
     const callee = skipOuter(expr);
     if (ts.isPropertyAccessExpression(callee) && ts.isIdentifier(skipOuter(callee.expression))) {
@@ -1404,6 +1422,10 @@ export class ValueFlow {
     }
     if (ts.isNewExpression(object)) {
       const cls = this.classNamed(object.expression);
+      return cls ? this.instanceField(cls, member, depth) : undefined;
+    }
+    if (ts.isCallExpression(object)) {
+      const cls = this.resolvedFromContainer(object);
       return cls ? this.instanceField(cls, member, depth) : undefined;
     }
     // A record filled by key (`const metrics = {}; metrics[name] = new Counter(…)`) is read in `follow`.

@@ -213,13 +213,23 @@ function inVariableList(list: ts.VariableDeclarationList, name: string): Declara
   return undefined;
 }
 
-/** `require('m')` → 'm'. */
+/** `require('m')` → 'm'; also `await import('m')`, whose namespace a destructuring reads as `require`'s. */
 export function requiredModule(expr: ts.Expression | undefined): string | undefined {
   if (!expr) return undefined;
   const inner = skipOuter(expr);
   if (!ts.isCallExpression(inner)) return undefined;
   const arg = inner.arguments[0];
-  return arg && ts.isStringLiteralLike(arg) && isRequire(inner.expression) ? arg.text : undefined;
+  if (!arg || !ts.isStringLiteralLike(arg)) return undefined;
+  if (inner.expression.kind === ts.SyntaxKind.ImportKeyword) return awaited(inner) ? arg.text : undefined;
+  return isRequire(inner.expression) ? arg.text : undefined;
+}
+
+/** Whether an expression's value is awaited where it stands (`await import('m')`, `(await import('m'))`), not held as a promise. */
+function awaited(expr: ts.Expression): boolean {
+  let parent = expr.parent;
+  while (ts.isParenthesizedExpression(parent) || ts.isAsExpression(parent) || ts.isNonNullExpression(parent))
+    parent = parent.parent;
+  return ts.isAwaitExpression(parent);
 }
 
 /**
