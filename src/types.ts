@@ -114,6 +114,8 @@ export interface BoundPart {
   replaceable?: boolean;
   /** For route templates (mounted or not): the workspace packages whose routes they are (a service counts its own). */
   packages?: string[];
+  /** For status codes: read only where the request succeeded (an interceptor's `tap`), one per route. */
+  successOnly?: boolean;
 }
 
 export type UnboundedCategory =

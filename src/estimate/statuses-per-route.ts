@@ -26,12 +26,16 @@ export function withStatusesPerRoute(
     const bound = labelBound(uses, l.label);
     if (bound?.kind !== 'bounded' || !bound.parts.some((p) => p.source === 'status-code')) return l;
     if (!bound.parts.every((p) => p.source === 'status-code')) return l;
-    const count = l.count - defaults.statusCodes + perRoute;
+    // Read only where the request succeeded (an interceptor's `tap`): the handler's one success status.
+    const successOnly = bound.parts.every((p) => p.successOnly);
+    const count = l.count - defaults.statusCodes + (successOnly ? 1 : perRoute);
     if (count >= l.count) return l;
     return {
       ...l,
       count,
-      reason: `${l.reason}, counted with \`${route.label}\`: ${perRoute} status codes per route (defaults.statusCodesPerRoute)`,
+      reason: successOnly
+        ? `${l.reason}, counted with \`${route.label}\`: read only where the request succeeded, each route's one success status`
+        : `${l.reason}, counted with \`${route.label}\`: ${perRoute} status codes per route (defaults.statusCodesPerRoute)`,
     };
   });
 }

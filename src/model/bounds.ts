@@ -88,7 +88,14 @@ export function union(bounds: Bound[]): Bound | undefined {
       reasons.add(b.reason);
     } else if (b.kind === 'bounded') {
       b.values.forEach((v) => values.add(v));
-      b.parts.forEach((p) => parts.set(p.source, p));
+      for (const p of b.parts) {
+        // Status codes read where requests succeed and where they may fail: any of them.
+        const met = parts.get(p.source);
+        parts.set(
+          p.source,
+          met && Boolean(met.successOnly) !== Boolean(p.successOnly) ? { ...p, successOnly: undefined } : p,
+        );
+      }
     }
   }
   if (parts.size === 0) {

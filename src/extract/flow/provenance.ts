@@ -242,6 +242,8 @@ export class ProvenanceAnalyzer implements ValueWalker {
       // matched route's handler, so the route is always there and the fallback never runs.
       if (op !== ts.SyntaxKind.AmpersandAmpersandToken && isRouteTemplateOnly(left) && inMatchedNestRoute(e))
         return left;
+      // `req.method || 'UNKNOWN'`: a request a server received always has its method.
+      if (op !== ts.SyntaxKind.AmpersandAmpersandToken && isHttpMethodOnly(left)) return left;
       // `c.req.routePath || c.req.path`: Hono's route path is never empty (a middleware's own `*` where
       // no route matched), so the fallback never runs.
       if (op !== ts.SyntaxKind.AmpersandAmpersandToken && isRouteTemplateOnly(left) && isHonoRoutePath(e.left))
@@ -1490,6 +1492,16 @@ function isHonoRoutePath(e: ts.Expression): boolean {
     read.name.text === 'routePath' &&
     ts.isPropertyAccessExpression(skipOuter(read.expression)) &&
     (skipOuter(read.expression) as ts.PropertyAccessExpression).name.text === 'req'
+  );
+}
+
+/** A request's HTTP method and nothing else. */
+function isHttpMethodOnly(bound: Bound): boolean {
+  return (
+    bound.kind === 'bounded' &&
+    bound.values.length === 0 &&
+    bound.parts.length > 0 &&
+    bound.parts.every((p) => p.source === 'http-method')
   );
 }
 

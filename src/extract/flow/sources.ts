@@ -17,6 +17,7 @@ import {
 } from '../syntax/scope.js';
 import { forEachDescendant } from '../syntax/walk.js';
 import { calledFunction } from '../syntax/functions.js';
+import { runsOnlyOnSuccess } from './success-callbacks.js';
 
 export const REQUEST_ROOTS = new Set([
   'req',
@@ -662,6 +663,7 @@ export class KnownSources {
     ) {
       return boundedPart('status-code', this.facts.statusCodes, `HTTP status code (${this.facts.statusCodes})`, {
         pattern: '^[1-5][0-9][0-9]$',
+        ...(runsOnlyOnSuccess(node) && { successOnly: true }),
       });
     }
     if ((last === 'message' || last === 'stack') && names.length >= 2) {
