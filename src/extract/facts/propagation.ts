@@ -223,8 +223,11 @@ export function tracingByPackage(
     // processes; a package with a set-up of its own (a test harness beside the SDK) runs in its own.
     if (!own.get(scope.key)!.setup)
       for (const user of importingPackages.get(scope) ?? []) if (!related.includes(user)) related.push(user);
-    // A package whose set-up this one calls (through an alias, without depending on it) runs in its processes.
-    for (const starting of setupsCalledBy(scope)) if (!related.includes(starting)) related.push(starting);
+    // A package whose set-up this one calls (through an alias, without depending on it) runs in its
+    // processes; so does one whose set-up a service loading this one calls (a library the services
+    // import through an alias, traced by the shared `startTracing()` each service's entry calls).
+    for (const running of [...related])
+      for (const starting of setupsCalledBy(running)) if (!related.includes(starting)) related.push(starting);
     related.sort((a, b) => (a === scope ? -1 : b === scope ? 1 : compareStrings(a.key, b.key)));
     const [self, ...others] = related.map((s) =>
       startsWith(starters, s, related) ? own.get(s.key)! : notStarted(own.get(s.key)!),
