@@ -22,10 +22,15 @@ interface Place {
   word: LabelWord;
 }
 
+/** How nestjs-otel's API metrics option reads as a source (see `nestjsOtelApiMetrics`). */
+const NESTJS_OTEL_SOURCE = 'apiMetrics: { enable: true }';
+
 /** The matched-route accessor of the framework the raw value was read from. */
 function templateAccessor(source: string): string {
   if (source === 'includePath: true')
     return "`req.route.path`, through express-prom-bundle's `normalizePath` option (`normalizePath: (req) => req.route ? req.baseUrl + req.route.path : 'unmatched'`)";
+  if (source === NESTJS_OTEL_SOURCE || source === `${NESTJS_OTEL_SOURCE}, ignoreUndefinedRoutes: false`)
+    return "only, with nestjs-otel's `ignoreUndefinedRoutes: true` (a request no route matches is then not recorded)";
   if (/^c\.req\./.test(source)) return '`c.req.routePath` (Hono)';
   if (/^ctx\./.test(source)) return '`ctx._matchedRoute` (koa-router)';
   return '`req.route.path` (express; fastify `request.routeOptions.url`, koa `ctx._matchedRoute`, Hono `c.req.routePath`)';

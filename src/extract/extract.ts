@@ -33,6 +33,7 @@ import { outboundCalls, tracingByPackage } from './facts/propagation.js';
 import { markCallsOnlyUntracedUsersLoad } from './facts/library-users.js';
 import { routesInScope } from './facts/routes-in-scope.js';
 import { bundledRequestMetric } from './libraries/express-prom-bundle.js';
+import { nestjsOtelApiMetrics } from './libraries/nestjs-otel-api-metrics.js';
 import { isSpanCall, spanFact } from './facts/spans.js';
 import { madeByProxy } from './facts/proxied-tracers.js';
 import { unreadHelpers } from './facts/unread-helpers.js';
@@ -263,10 +264,21 @@ export function extract(options: ExtractOptions): Extraction {
       const bundled = bundledRequestMetric(call, project, evaluator, options.statusCodes, (value) =>
         provenance.of(value),
       );
-      if (!bundled) return;
-      definitions.defs.push(bundled.def);
-      facts.uses.push(...bundled.uses);
-      facts.calls.push(bundled.call);
+      const made = bundled
+        ? [bundled]
+        : nestjsOtelApiMetrics(
+            call,
+            project,
+            evaluator,
+            options.statusCodes,
+            (file) => packages.dependencyRange(file, 'nestjs-otel'),
+            (node) => provenance.routeTemplate(node),
+          );
+      for (const metric of made) {
+        definitions.defs.push(metric.def);
+        facts.uses.push(...metric.uses);
+        facts.calls.push(metric.call);
+      }
     });
   attributeKeysAsLabels(definitions.defs, collector.facts.calls);
   const spans: SpanFact[] = [];

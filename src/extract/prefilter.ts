@@ -16,7 +16,7 @@ const CREATES_INSTRUMENT = /\.create(?:Observable)?(?:Counter|UpDownCounter|Hist
  */
 const METRIC_WORDS = new RegExp(
   [
-    /prom-client|nestjs-prometheus|express-prom-bundle|@opentelemetry|startSpan|startActiveSpan|[tT]racer\b/,
+    /prom-client|nestjs-prometheus|express-prom-bundle|nestjs-otel|@opentelemetry|startSpan|startActiveSpan|[tT]racer\b/,
     /getMeter\s*\(/,
     CREATES_INSTRUMENT,
     // A library obslint does not read: parsed to say so.

@@ -106,6 +106,11 @@ export class PackageIndex {
     return [scope, ...[...loaded].filter((s) => s !== scope)];
   }
 
+  /** The range of a dependency the file's package declares, or else the repository root's (a workspace's shared manifest). */
+  dependencyRange(fileName: string, name: string): string | undefined {
+    return this.of(fileName).manifest?.dependencies[name] ?? this.byKey.get('.')?.manifest?.dependencies[name];
+  }
+
   /** The workspace package of that name, if the repository has one. */
   named(name: string): PackageScope | undefined {
     return this.byName.get(name);

@@ -129,6 +129,10 @@ export class ProvenanceAnalyzer implements ValueWalker {
   step(node: ts.Node, message: string): FlowStep {
     return this.sources.step(node, message);
   }
+  /** A matched route's template where `node` runs: the routes the project registers (a framework's own metrics label by it). */
+  routeTemplate(node: ts.Node): Bound {
+    return this.sources.routeTemplate(node);
+  }
 
   /** See `ofName`. */
   readingNames = false;
