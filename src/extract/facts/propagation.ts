@@ -224,10 +224,12 @@ export function tracingByPackage(
     if (!own.get(scope.key)!.setup)
       for (const user of importingPackages.get(scope) ?? []) if (!related.includes(user)) related.push(user);
     // A package whose set-up this one calls (through an alias, without depending on it) runs in its
-    // processes; so does one whose set-up a service loading this one calls (a library the services
-    // import through an alias, traced by the shared `startTracing()` each service's entry calls).
+    // processes; so does one whose set-up a service loading this one calls or loads (a library the
+    // services import through an alias, traced by the shared `startTracing()` or `otelSDK.start()` of
+    // each service's entry).
     for (const running of [...related])
-      for (const starting of setupsCalledBy(running)) if (!related.includes(starting)) related.push(starting);
+      for (const starting of [...setupsCalledBy(running), ...(loadedSetups.get(running.key) ?? [])])
+        if (!related.includes(starting)) related.push(starting);
     related.sort((a, b) => (a === scope ? -1 : b === scope ? 1 : compareStrings(a.key, b.key)));
     const [self, ...others] = related.map((s) =>
       startsWith(starters, s, related) ? own.get(s.key)! : notStarted(own.get(s.key)!),
