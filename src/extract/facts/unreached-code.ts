@@ -208,8 +208,13 @@ export class UnreachedCodeFinder {
   private unloadedNestClass(cls: ts.ClassDeclaration): boolean {
     const file = cls.getSourceFile();
     // Without the application's bootstrap in sight, its modules may be elsewhere.
-    if (!nestManaged(cls) || !this.bootstrapsNest(file.fileName)) return false;
-    if ((this.importers.get(file.fileName) ?? []).length > 0) return this.onlyUnlistedModulesImport(file.fileName);
+    if (!nestManaged(cls)) return false;
+    const imported = (this.importers.get(file.fileName) ?? []).length > 0;
+    // A library's class (an unpublished one: its users are all in the repository) runs where an
+    // application lists it; without the application's bootstrap in sight, its modules may be elsewhere.
+    if (!this.bootstrapsNest(file.fileName))
+      return imported && this.unpublished(file.fileName) && this.namedOnlyInImports(cls);
+    if (imported) return this.onlyUnlistedModulesImport(file.fileName) || this.namedOnlyInImports(cls);
     const name = cls.name!.text;
     for (const match of file.text.matchAll(identifierRegExp(name)))
       if (match.index < cls.getStart() || match.index >= cls.end) return false;
@@ -237,6 +242,38 @@ export class UnreachedCodeFinder {
     }
     // Chains that only go round in circles start nowhere obslint can name: no verdict.
     return roots > 0;
+  }
+
+  /**
+   * Whether every file that imports the class (directly, or through the barrels that re-export it)
+   * is in sight and names it only in its imports and exports: no module lists it among its
+   * providers, no `@UseInterceptors(…)`, `{ provide: APP_INTERCEPTOR, useClass: … }` or
+   * `useGlobalInterceptors(new …)` names it, so Nest never creates it (an interceptor a module
+   * imports and leaves out of its empty `providers`).
+   */
+  private namedOnlyInImports(cls: ts.ClassDeclaration): boolean {
+    const name = cls.name!.text;
+    const home = cls.getSourceFile();
+    if (references(home, name, cls) > 0) return false;
+    const seen = new Set([home.fileName]);
+    let pending = [...(this.importers.get(home.fileName) ?? [])];
+    for (let level = 0; level < BARREL_LEVELS && pending.length > 0; level++) {
+      const next: string[] = [];
+      for (const file of pending) {
+        if (seen.has(file)) continue;
+        seen.add(file);
+        const source = this.project.files.get(file);
+        if (!source) return false;
+        if (references(source, name) > 0) return false;
+        if (!reExports(source, name)) continue;
+        // A package's entry (a barrel nothing in sight imports) hands the class to code elsewhere.
+        const importers = this.importers.get(file) ?? [];
+        if (importers.length === 0) return false;
+        next.push(...importers);
+      }
+      pending = next;
+    }
+    return pending.every((file) => seen.has(file));
   }
 
   /** A parsed file nothing imports that declares a Nest module (and bootstraps nothing: checked by the walk). */
@@ -342,6 +379,38 @@ const NEST_CLASS_DECORATORS = new Set([
   'Resolver',
   'WebSocketGateway',
 ]);
+
+/** How many barrels up (`export * from './nest/request-observer.interceptor'`) the importers of a class are followed. */
+const BARREL_LEVELS = 3;
+
+/**
+ * How many times a file names `name` outside its imports and exports (and the class's own
+ * declaration). Types count: Nest injects a constructor parameter by its declared type.
+ */
+function references(source: ts.SourceFile, name: string, own?: ts.ClassDeclaration): number {
+  if (!source.text.includes(name)) return 0;
+  let count = 0;
+  const visit = (node: ts.Node): void => {
+    if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) return;
+    if (ts.isIdentifier(node) && node.text === name && node !== own?.name) count++;
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return count;
+}
+
+/** Whether a file hands the name on to its importers: `export * from …` or `export { Name } from …`. */
+function reExports(source: ts.SourceFile, name: string): boolean {
+  return source.statements.some(
+    (statement) =>
+      ts.isExportDeclaration(statement) &&
+      (!statement.exportClause ||
+        (ts.isNamedExports(statement.exportClause) &&
+          statement.exportClause.elements.some(
+            (e) => (e.propertyName ?? e.name).text === name || e.name.text === name,
+          ))),
+  );
+}
 
 function nestManaged(cls: ts.ClassDeclaration): boolean {
   return decoratedByNest(cls, NEST_CLASS_DECORATORS);
