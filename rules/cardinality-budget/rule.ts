@@ -1,4 +1,4 @@
-import { defineRule, formatNumber, productText } from '../../src/engine/rule-api.js';
+import { defineRule, formatNumber, productText, and } from '../../src/engine/rule-api.js';
 import { posix } from 'node:path';
 import picomatch from 'picomatch';
 import type { Bound, Estimate, LabelUse, Location, MetricDef } from '../../src/types.js';
@@ -86,7 +86,7 @@ export default defineRule({
     harmsWhenRecorded: true,
     messages: {
       metric:
-        '`{{metric}}` is estimated at {{series}} series ({{product}}), over its budget of {{budget}} ({{memory}} at the backend): the largest factor is {{largest}}; or raise `metrics.{{metric}}.maxSeries` in obslint.yaml',
+        '`{{metric}}` is estimated at {{series}} series ({{product}}), over its budget of {{budget}} ({{memory}} at the backend{{alike}}): the largest factor is {{largest}}; or raise `metrics.{{metric}}.maxSeries` in obslint.yaml',
       owner:
         'metrics under `{{owner}}` are estimated at {{series}} series, over the team budget of {{budget}}; largest: `{{largest}}` ({{largestSeries}})',
       total:
@@ -96,6 +96,9 @@ export default defineRule({
   defaultOptions: {},
   check(ctx) {
     const bounded: { def: MetricDef; series: number }[] = [];
+    // Metrics one call makes (a framework's request instruments, enabled by one option) over budget
+    // by the same factor: one finding, at the first, naming the others.
+    const over = new Map<string, { def: MetricDef; report: Parameters<typeof ctx.report>[0] }[]>();
     for (const def of ctx.catalog.metrics) {
       const est = ctx.estimate(def.id);
       // Unbounded metrics are reported by the rule that found the cause.
@@ -108,21 +111,31 @@ export default defineRule({
       // On the line that grew the metric, which a pull request changed; the definition beside it.
       const largest = largestFactor(def, est, ctx.usesOf(def.id));
       const loc = largest.loc ?? def.loc;
-      ctx.report({
-        messageId: 'metric',
-        data: {
+      const key = [def.loc, loc].map((l) => `${l.file}:${l.line}:${l.column}`).join('\u0000');
+      if (!over.has(key)) over.set(key, []);
+      over.get(key)!.push({
+        def,
+        report: {
+          messageId: 'metric',
+          data: {
+            metric: def.name,
+            series: est.series,
+            product: productText(est),
+            budget,
+            memory: memoryRange(est.series),
+            largest: largest.text,
+          },
+          loc,
           metric: def.name,
-          series: est.series,
-          product: productText(est),
-          budget,
-          memory: memoryRange(est.series),
-          largest: largest.text,
+          identityFile: def.loc.file,
+          related: loc === def.loc ? [] : [{ loc: def.loc, message: `\`${def.name}\` is defined here` }],
         },
-        loc,
-        metric: def.name,
-        identityFile: def.loc.file,
-        related: loc === def.loc ? [] : [{ loc: def.loc, message: `\`${def.name}\` is defined here` }],
       });
+    }
+    for (const [first, ...others] of over.values()) {
+      const names = others.map((o) => `\`${o.def.name}\``);
+      const alike = names.length === 0 ? '' : `; so ${names.length === 1 ? 'is' : 'are'} ${and(names)}, made with it`;
+      ctx.report({ ...first.report, data: { ...first.report.data, alike } });
     }
     const budgetLoc = (key: string, fallback: Location): Location => {
       const pos = ctx.config.positions[key];

@@ -6,6 +6,7 @@ import {
   INSTRUMENTATION_FOR,
   isInternalHost,
   WEB_INSTRUMENTATION_FOR,
+  and,
 } from '../../src/engine/rule-api.js';
 import type { Client, OutboundCall, TracingFacts } from '../../src/types.js';
 
@@ -553,8 +554,4 @@ function fixFor(calls: OutboundCall[], whose: 'its' | 'their' = 'its'): string {
       : '',
   ];
   return parts.filter(Boolean).join(', and ');
-}
-
-function and(items: string[]): string {
-  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }

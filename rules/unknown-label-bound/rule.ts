@@ -9,6 +9,7 @@ import {
   isRejected,
   labelWord,
   placeOf,
+  and,
 } from '../../src/engine/rule-api.js';
 import type { FlowStep, Location, MetricDef } from '../../src/types.js';
 
@@ -318,13 +319,8 @@ function labelsWithReasons(labels: readonly { label: string; reason: string }[])
   const patterns = new Set(labels.map((l) => l.reason.replace(named(l.label), '*')));
   const [pattern] = patterns;
   return labels.length > 1 && patterns.size === 1 && pattern.includes('*')
-    ? `${listed(labels.map((l) => `\`${l.label}\``))} (${pattern})`
-    : listed(labels.map((l) => `\`${l.label}\` (${l.reason})`));
-}
-
-/** `a`, `b` and `c`. */
-function listed(items: string[]): string {
-  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+    ? `${and(labels.map((l) => `\`${l.label}\``))} (${pattern})`
+    : and(labels.map((l) => `\`${l.label}\` (${l.reason})`));
 }
 
 /** `line 12` in the definition's file, `src/metrics.ts line 12` elsewhere. */

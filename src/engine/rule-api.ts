@@ -14,4 +14,5 @@ export { templatize } from '../model/paths.js';
 export { groupBy } from '../util/group.js';
 export { compareLocations, compareStrings, placeOf } from '../util/paths.js';
 export { formatNumber } from '../util/numbers.js';
+export { and } from '../util/lists.js';
 export { productText } from '../util/product-text.js';
