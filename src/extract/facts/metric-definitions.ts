@@ -53,7 +53,7 @@ import {
 import { forEachDescendant } from '../syntax/walk.js';
 import type { WrapperIndex } from '../libraries/wrappers.js';
 import { calleeName } from '../syntax/project-index.js';
-import { handlerByParameters, placement } from './metric-placement.js';
+import { handlerByParameters, placement, registeredInOwnRegistry } from './metric-placement.js';
 import { compareStrings } from '../../util/paths.js';
 import { registersOnce, registriesOf, type Registration } from './registrations.js';
 
@@ -1404,6 +1404,9 @@ export class MetricDefinitions {
    * called from a request handler constructs a metric per request).
    */
   private creationPlacement(site: ts.Node, staticName: boolean): MetricDef['createdIn'] {
+    // Registered only in a registry the same call makes (`const register = new Registry()` per
+    // scrape): each call's metrics live and go with it, and no name is registered twice.
+    if (registeredInOwnRegistry(site)) return 'function';
     const where = placement(site, staticName);
     // A factory of a fixed name throws on its second call just like a plain helper.
     if (where !== 'function' && !(where === 'factory' && staticName)) return where;

@@ -2,7 +2,15 @@ import { ts } from 'ts-morph';
 import type { MetricDef } from '../../types.js';
 import { returnExpressions } from '../syntax/functions.js';
 import { ROUTE_METHODS } from '../libraries/web-frameworks.js';
-import { functionName, lookup, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
+import {
+  enclosingFunction,
+  encloses,
+  functionName,
+  lookup,
+  propertyKey,
+  propertyName,
+  skipOuter,
+} from '../syntax/scope.js';
 import { forEachDescendant } from '../syntax/walk.js';
 
 /** Calls whose function argument runs once per request or event. */
@@ -61,6 +69,34 @@ export function placement(node: ts.Node, staticName: boolean): MetricDef['create
 /** Whether a function's parameters are named like a request or event handler's (`req`, `ctx`, `message`). */
 export function handlerByParameters(fn: ts.SignatureDeclaration): boolean {
   return fn.parameters.some((p) => bindingNames(p.name).some((name) => HANDLER_PARAMS.test(name)));
+}
+
+/** `new Gauge({ …, registers: [register] })` where every registry is a `new Registry()` of the function around it. */
+export function registeredInOwnRegistry(node: ts.Node): boolean {
+  if (!ts.isNewExpression(node)) return false;
+  const options = node.arguments?.[0] && skipOuter(node.arguments[0]);
+  if (!options || !ts.isObjectLiteralExpression(options)) return false;
+  const registers = options.properties.find(
+    (p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && propertyKey(p.name) === 'registers',
+  );
+  const list = registers && skipOuter(registers.initializer);
+  if (!list || !ts.isArrayLiteralExpression(list) || list.elements.length === 0) return false;
+  const fn = enclosingFunction(node);
+  return (
+    fn !== undefined &&
+    list.elements.every((element) => {
+      const e = skipOuter(element);
+      const decl = ts.isIdentifier(e) ? lookup(e.text, e) : undefined;
+      if (decl?.kind !== 'variable' || decl.path.length > 0 || !decl.isConst) return false;
+      const made = decl.node.initializer && skipOuter(decl.node.initializer);
+      return (
+        made !== undefined &&
+        ts.isNewExpression(made) &&
+        /(?:^|\.)Registry$/.test(made.expression.getText()) &&
+        encloses(fn, decl.node)
+      );
+    })
+  );
 }
 
 /** `cached ??= new Gauge(…)`, `register.getSingleMetric(n) ?? new Counter(…)`: created once. */

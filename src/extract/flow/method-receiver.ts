@@ -1,5 +1,5 @@
 import { ts } from 'ts-morph';
-import { lookup, propertyName, skipOuter } from '../syntax/scope.js';
+import { enclosingClassLike, lookup, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
 import { libraryPaths } from './library-path.js';
 import { isInjected, type ValueFlow } from './value-flow.js';
 
@@ -17,6 +17,9 @@ export function mayBeCalledOn(call: ts.CallExpression | ts.NewExpression, fn: ts
   if (receiver.kind === ts.SyntaxKind.ThisKeyword) return true;
   const holder = holderOf(fn);
   if (!holder) return true;
+  // `private readonly cache: ICache` calling `increment`: only what implements the interface.
+  const declared = declaredInterfaceOrClass(receiver, flow);
+  if (declared && !implementsDeclared(holder, declared)) return false;
   // A call of a project function stands for the values it returns, listed beside it.
   const origins = flow.origins(receiver).filter((source) => isInjected(source) || !source.expanded);
   if (origins.length === 0 || flow.wasCut()) return true;
@@ -50,4 +53,62 @@ function holderOf(fn: ts.Node): ts.Node | undefined {
   const parent =
     ts.isPropertyAssignment(fn.parent) || ts.isPropertyDeclaration(fn.parent) ? fn.parent.parent : fn.parent;
   return parent && (ts.isObjectLiteralExpression(parent) || ts.isClassLike(parent)) ? parent : undefined;
+}
+
+/**
+ * The project interface or class a receiver is declared as (`private readonly cache: ICache`, a
+ * parameter `(client: PaymentsClient)`), when its declaration says so with a type of the project's.
+ */
+function declaredInterfaceOrClass(
+  receiver: ts.Expression,
+  flow: ValueFlow,
+): ts.InterfaceDeclaration | ts.ClassDeclaration | undefined {
+  const type = declaredType(receiver);
+  if (!type || !ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName)) return undefined;
+  let decl = lookup(type.typeName.text, type.typeName);
+  if (decl?.kind === 'import') decl = flow.followImport(decl);
+  if (decl?.kind === 'class') return decl.node;
+  return decl?.kind === 'type' && ts.isInterfaceDeclaration(decl.node) ? decl.node : undefined;
+}
+
+/** The type written on a receiver's declaration: a variable, a parameter, or a field of `this`'s class. */
+function declaredType(receiver: ts.Expression): ts.TypeNode | undefined {
+  if (ts.isIdentifier(receiver)) {
+    const decl = lookup(receiver.text, receiver);
+    return (decl?.kind === 'variable' || decl?.kind === 'parameter') && decl.path.length === 0
+      ? decl.node.type
+      : undefined;
+  }
+  if (!ts.isPropertyAccessExpression(receiver) || skipOuter(receiver.expression).kind !== ts.SyntaxKind.ThisKeyword)
+    return undefined;
+  const cls = enclosingClassLike(receiver);
+  const name = receiver.name.text;
+  for (const member of cls?.members ?? []) {
+    if (ts.isPropertyDeclaration(member) && propertyKey(member.name) === name) return member.type;
+    if (ts.isConstructorDeclaration(member))
+      for (const param of member.parameters)
+        if (ts.isIdentifier(param.name) && param.name.text === name && ts.getModifiers(param)?.length)
+          return param.type;
+  }
+  return undefined;
+}
+
+/**
+ * Whether the object or class holding a method is of the declared type: the class itself, one
+ * that extends or implements it (by name, one level), or an object literal declared with it.
+ */
+function implementsDeclared(holder: ts.Node, declared: ts.InterfaceDeclaration | ts.ClassDeclaration): boolean {
+  const name = declared.name?.text;
+  if (holder === declared || !name) return true;
+  if (ts.isClassLike(holder))
+    return (holder.heritageClauses ?? []).some((clause) =>
+      clause.types.some((t) => t.expression.getText().split('.').pop() === name),
+    );
+  const variable = holder.parent;
+  return (
+    ts.isVariableDeclaration(variable) &&
+    variable.type !== undefined &&
+    ts.isTypeReferenceNode(variable.type) &&
+    variable.type.typeName.getText().split('.').pop() === name
+  );
 }

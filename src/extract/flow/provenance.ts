@@ -379,6 +379,9 @@ export class ProvenanceAnalyzer implements ValueWalker {
       if (name === 'Boolean') return finite(['true', 'false'], 'boolean');
       return e.arguments[0] ? this.of(e.arguments[0], env, depth + 1) : finite([''], 'literal');
     }
+    // `parseInt(req.query.marketIndex)`: a number read from the value takes at most as many values.
+    if ((name === 'parseInt' || name === 'parseFloat') && (!receiver || receiverText === 'Number') && e.arguments[0])
+      return this.of(e.arguments[0], env, depth + 1);
     // Hono's `routePath(c)` and `baseRoutePath(c)` (from `hono/route`): the pattern of the route that matched.
     if (ts.isIdentifier(callee)) {
       const decl = lookup(callee.text, callee);
