@@ -119,8 +119,9 @@ const FARO = '@grafana/faro-web-tracing';
 const SKIPS_SENTRY_TRACING = /\bskipOpenTelemetrySetup\s*:\s*true\b/;
 /** `tracesSampleRate: 0` (`0.0`): no trace is ever sampled, so none is carried. */
 const SAMPLES_NO_TRACE = /\btracesSampleRate\s*:\s*0(?:\.0*)?\s*(?:[,}\n]|\/[/*]|$)/;
-/** A sample rate or sampler that may sample a trace: anything but a literal zero. */
-const SAMPLES_TRACES = /\btracesSampleRate\s*:(?!\s*0(?:\.0*)?\s*(?:[,}\n]|\/[/*]|$))|\btracesSampler\b/;
+/** A sample rate or sampler that may sample a trace: anything but a literal zero (a variable, `{ tracesSampleRate }`). */
+const SAMPLES_TRACES =
+  /\btracesSampleRate\s*(?::(?!\s*0(?:\.0*)?\s*(?:[,}\n]|\/[/*]|$))|[,}\n]|\/[/*])|\btracesSampler\b/;
 
 /** Whether a package's Sentry set-up captures errors only: no OpenTelemetry set-up, or no trace ever sampled. */
 function sentryErrorsOnly(files: Iterable<ts.SourceFile>): boolean {

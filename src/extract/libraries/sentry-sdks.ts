@@ -10,6 +10,8 @@ export const SENTRY_NODE_SDKS = [
   '@sentry/bun',
   '@sentry/aws-serverless',
   '@sentry/google-cloud-serverless',
+  // Their name up to major 7 (`Sentry.AWSLambda.init`, `Sentry.GCPFunction.init`).
+  '@sentry/serverless',
 ];
 
 /**
