@@ -408,13 +408,18 @@ const CLIENT_OBJECTS: Partial<Record<Client, { created: (origin: ts.Expression) 
   sqs: { created: madeSqsClient, named: /sqs/i },
 };
 
-/** `new SQS(…)` of `@aws-sdk/client-sqs` (or `aws-sdk/clients/sqs`), `new AWS.SQS(…)` of `aws-sdk` v2. */
+/** `new SQS(…)` of `@aws-sdk/client-sqs` (or `aws-sdk/clients/sqs`, or `aws-sdk`'s named export), `new AWS.SQS(…)` of `aws-sdk` v2. */
 function madeSqsClient(origin: ts.Expression): boolean {
   const e = skipOuter(origin);
   if (!ts.isNewExpression(e)) return false;
   const callee = skipOuter(e.expression);
   if (ts.isIdentifier(callee))
-    return importedFrom(callee, '@aws-sdk/client-sqs') || importedFrom(callee, 'aws-sdk/clients/sqs');
+    return (
+      importedFrom(callee, '@aws-sdk/client-sqs') ||
+      importedFrom(callee, 'aws-sdk/clients/sqs') ||
+      // `import { SQS } from 'aws-sdk'`: v2's client by name.
+      (importedFrom(callee, 'aws-sdk') && importedName(callee) === 'SQS')
+    );
   return ts.isPropertyAccessExpression(callee) && callee.name.text === 'SQS' && fromModule(e, 'aws-sdk');
 }
 
