@@ -319,6 +319,11 @@ export interface OutboundCall {
   probe?: true;
   /** A webhook delivery: its URL is a subscriber's endpoint read from data (`webhook.url`), a third party's. */
   webhook?: true;
+  /**
+   * A BullMQ send on a queue a project factory makes in another file (`getQueue(name)` returning its
+   * `new Queue(…)`): where it is made, whose options (BullMQ's `telemetry`) every such send shares.
+   */
+  madeIn?: Location;
   /** How trace context reaches it (`propagation.inject`, a `traceparent` header …), when it does. */
   evidence?: string;
   /** The workspace package the call is in: its directory relative to the root (`.` for the root). */

@@ -165,7 +165,8 @@ export default defineRule({
           ? // Calls in code nothing calls are a note of their own (see `unreachedIn`); a file's
             // messages sent and consumed are one hop that carries no context: one finding.
             [
-              call.loc.file,
+              // Sends on queues one factory makes share its options: one cause, with the factory's file.
+              call.madeIn?.file ?? call.loc.file,
               call.client,
               MESSAGING.has(call.client) ? '' : call.direction,
               call.service ?? '',
@@ -354,7 +355,7 @@ export default defineRule({
           why: openTracing
             ? `${who} traces with ${setup.what} (OpenTracing), which instruments no client`
             : tracesBut(call, tracingOf(call)),
-          more: moreLike(call, rest),
+          more: `${moreLike(call, rest)}${madeInOne(group)}`,
           register: registerFix(call.client, call.browser === true, tracingOf(call)),
           ...byHand(CARRIER[call.client].code, tracingOf(call)),
           where: CARRIER[call.client].where,
@@ -372,7 +373,7 @@ export default defineRule({
     ): void {
       const oneFile = [...sent, ...consumed].every((c) => c.loc.file === first.loc.file);
       const lines = (calls: OutboundCall[], verb: string): string =>
-        `${verb} at ${oneFile ? lineList(calls) : whereList(calls)}`;
+        `${verb} at ${oneFile ? lineList(calls) : whereList(calls)}${madeInOne(calls)}`;
       const manual = INSTRUMENTATION_FOR[first.client] === undefined;
       ctx.report({
         messageId: oneFile ? (manual ? 'hopManual' : 'hop') : manual ? 'queueHopManual' : 'queueHop',
@@ -475,6 +476,19 @@ function moreLike(first: OutboundCall, rest: OutboundCall[]): string {
     return `; so do ${rest.length} more in this file (${lineList(rest)})`;
   const verb = first.direction === 'send' ? 'adding to' : 'taking from';
   return `; so do ${rest.length} more ${verb} ${queuesOf([first, ...rest])} (${whereList(rest)})`;
+}
+
+/** `, on the queues made at src/queue.ts line 55`: where one factory makes every queue the sends use. */
+function madeInOne(calls: OutboundCall[]): string {
+  const sent = calls.filter((c) => c.direction === 'send');
+  const made = sent.find((c) => c.madeIn)?.madeIn;
+  // Sends in the factory's own file use its queues directly.
+  return made &&
+    sent.every((c) =>
+      c.madeIn ? c.madeIn.file === made.file && c.madeIn.line === made.line : c.loc.file === made.file,
+    )
+    ? `, on the queues made at ${made.file} line ${made.line}`
+    : '';
 }
 
 /** `line 9`, `lines 9, 12`: where calls of one file are. */

@@ -4,6 +4,7 @@ import { calledFunction, callsTo, returnedValues } from '../syntax/functions.js'
 import {
   clientCall,
   httpClientNames,
+  madeByFactory,
   messagingClientsOf,
   moduleOf,
   pubsubClientWithoutTracing,
@@ -1019,6 +1020,9 @@ export function outboundCalls(
       const queue = feeds.queueOfCall(call, found.direction, found.handler);
       if (queue !== undefined) outbound.queue = queue;
     }
+    const factory =
+      found.client === 'bullmq' && found.direction === 'send' ? madeByFactory(call, 'bullmq', project) : undefined;
+    if (factory && factory.getSourceFile() !== file) outbound.madeIn = project.location(factory);
     const bare =
       found.client === 'pubsub' && ts.isCallExpression(call) ? pubsubClientWithoutTracing(call, project) : undefined;
     if (bare)

@@ -481,6 +481,35 @@ function returnsMadeClient(origin: ts.Expression, client: Client, project: Proje
   );
 }
 
+/**
+ * Where a project factory makes the client a call is made on: `getQueue(name).add(…)` or `const
+ * queue = getQueue(name); queue.add(…)`, where `getQueue` returns the one `new Queue(…)` it makes.
+ * Every call on its clients shares the options that one construction gives them.
+ */
+export function madeByFactory(
+  call: ts.CallExpression | ts.NewExpression,
+  client: Client,
+  project: ProjectIndex,
+): ts.Expression | undefined {
+  const callee = skipOuter(call.expression);
+  if (!ts.isPropertyAccessExpression(callee)) return undefined;
+  let receiver = skipOuter(callee.expression);
+  if (ts.isIdentifier(receiver)) {
+    const decl = lookup(receiver.text, receiver);
+    const init = decl?.kind === 'variable' && decl.path.length === 0 ? decl.node.initializer : undefined;
+    if (!init) return undefined;
+    receiver = skipOuter(init);
+  }
+  const fn = ts.isCallExpression(receiver) ? calledFunction(receiver.expression, project) : undefined;
+  if (!fn) return undefined;
+  const made = new Set<ts.Expression>();
+  for (const returned of returnedValues(fn)) {
+    const origin = originOf(returned, project);
+    if (origin && origin !== receiver && CLIENT_OBJECTS[client]?.created(origin) === true) made.add(origin);
+  }
+  return made.size === 1 ? [...made][0] : undefined;
+}
+
 /** `new PgBoss()`, `connect()`, `nats.connect()`: the constructor or function is that package's (or its default export's). */
 function fromModule(expr: ts.Expression, module: string): boolean {
   const e = skipOuter(expr);
