@@ -19,7 +19,7 @@ export function mayBeCalledOn(call: ts.CallExpression | ts.NewExpression, fn: ts
   if (!holder) return true;
   // `private readonly cache: ICache` calling `increment`: only what implements the interface.
   const declared = declaredInterfaceOrClass(receiver, flow);
-  if (declared && !implementsDeclared(holder, declared)) return false;
+  if (declared && !implementsDeclared(holder, declared, flow)) return false;
   // A call of a project function stands for the values it returns, listed beside it.
   const origins = flow.origins(receiver).filter((source) => isInjected(source) || !source.expanded);
   if (origins.length === 0 || flow.wasCut()) return true;
@@ -94,21 +94,50 @@ function declaredType(receiver: ts.Expression): ts.TypeNode | undefined {
 }
 
 /**
- * Whether the object or class holding a method is of the declared type: the class itself, one
- * that extends or implements it (by name, one level), or an object literal declared with it.
+ * Whether the object or class holding a method may be of the declared type: the class itself, one
+ * that extends or implements it (through the project's classes and interfaces, a few levels; a base
+ * obslint cannot resolve may be it), or an object literal declared with it.
  */
-function implementsDeclared(holder: ts.Node, declared: ts.InterfaceDeclaration | ts.ClassDeclaration): boolean {
+function implementsDeclared(
+  holder: ts.Node,
+  declared: ts.InterfaceDeclaration | ts.ClassDeclaration,
+  flow: ValueFlow,
+): boolean {
   const name = declared.name?.text;
   if (holder === declared || !name) return true;
-  if (ts.isClassLike(holder))
-    return (holder.heritageClauses ?? []).some((clause) =>
-      clause.types.some((t) => t.expression.getText().split('.').pop() === name),
+  if (!ts.isClassLike(holder)) {
+    const variable = holder.parent;
+    return (
+      ts.isVariableDeclaration(variable) &&
+      variable.type !== undefined &&
+      ts.isTypeReferenceNode(variable.type) &&
+      variable.type.typeName.getText().split('.').pop() === name
     );
-  const variable = holder.parent;
-  return (
-    ts.isVariableDeclaration(variable) &&
-    variable.type !== undefined &&
-    ts.isTypeReferenceNode(variable.type) &&
-    variable.type.typeName.getText().split('.').pop() === name
-  );
+  }
+  const seen = new Set<ts.Node>();
+  const reaches = (node: ts.ClassLikeDeclaration | ts.InterfaceDeclaration, depth: number): boolean => {
+    if (seen.has(node)) return false;
+    seen.add(node);
+    for (const clause of node.heritageClauses ?? [])
+      for (const type of clause.types) {
+        const expr = skipOuter(type.expression);
+        if (expr.getText().split('.').pop() === name) return true;
+        if (!ts.isIdentifier(expr) || depth >= HERITAGE_LEVELS) return true;
+        let decl = lookup(expr.text, expr);
+        if (decl?.kind === 'import') decl = flow.followImport(decl);
+        const base =
+          decl?.kind === 'class'
+            ? decl.node
+            : decl?.kind === 'type' && ts.isInterfaceDeclaration(decl.node)
+              ? decl.node
+              : undefined;
+        // A base of an installed package's, or one obslint cannot find: it may be the declared type.
+        if (!base || reaches(base, depth + 1)) return true;
+      }
+    return false;
+  };
+  return reaches(holder, 0);
 }
+
+/** How many bases up (`class Registry implements MetricsRegisterCustom`, `interface MetricsRegisterCustom extends MetricsRegister`) a holder's types are followed. */
+const HERITAGE_LEVELS = 4;
