@@ -320,8 +320,10 @@ export interface OutboundCall {
   /** A webhook delivery: its URL is a subscriber's endpoint read from data (`webhook.url`), a third party's. */
   webhook?: true;
   /**
-   * A BullMQ send on a queue a project factory makes in another file (`getQueue(name)` returning its
-   * `new Queue(…)`): where it is made, whose options (BullMQ's `telemetry`) every such send shares.
+   * Where what carries the call is made, whose options every call on it shares: for a BullMQ send,
+   * the queue a project factory makes in another file (`getQueue(name)` returning its `new Queue(…)`,
+   * where BullMQ's `telemetry` goes); for a Connect call, its client's transport
+   * (`createGrpcTransport(…)`, where an interceptor goes).
    */
   madeIn?: Location;
   /** How trace context reaches it (`propagation.inject`, a `traceparent` header …), when it does. */

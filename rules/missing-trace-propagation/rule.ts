@@ -169,7 +169,8 @@ export default defineRule({
               call.madeIn?.file ?? call.loc.file,
               call.client,
               MESSAGING.has(call.client) ? '' : call.direction,
-              call.service ?? '',
+              // Every service on one Connect transport shares its interceptors.
+              (call.client === 'connect' && call.madeIn ? '' : call.service) ?? '',
               ctx.unreachedIn(call.loc) ?? '',
             ].join('\u0000')
           : call.package;
@@ -474,20 +475,27 @@ function moreLike(first: OutboundCall, rest: OutboundCall[]): string {
   if (rest.length === 0) return '';
   if (rest.every((r) => r.loc.file === first.loc.file))
     return `; so do ${rest.length} more in this file (${lineList(rest)})`;
+  // Calls joined by what carries them (a Connect transport), not by a queue.
+  if (![first, ...rest].some((c) => c.queue !== undefined)) return `; so do ${rest.length} more (${whereList(rest)})`;
   const verb = first.direction === 'send' ? 'adding to' : 'taking from';
   return `; so do ${rest.length} more ${verb} ${queuesOf([first, ...rest])} (${whereList(rest)})`;
 }
 
-/** `, on the queues made at src/queue.ts line 55`: where one factory makes every queue the sends use. */
+/**
+ * `, on the queues made at src/queue.ts line 55` (`on the transport made at …`): where one factory
+ * makes every queue the sends use, or the one transport the calls go over.
+ */
 function madeInOne(calls: OutboundCall[]): string {
   const sent = calls.filter((c) => c.direction === 'send');
   const made = sent.find((c) => c.madeIn)?.madeIn;
+  // Said where it explains the grouping: calls in other files than where it is made.
+  if (!made || sent.every((c) => c.loc.file === made.file)) return '';
   // Sends in the factory's own file use its queues directly.
   return made &&
     sent.every((c) =>
       c.madeIn ? c.madeIn.file === made.file && c.madeIn.line === made.line : c.loc.file === made.file,
     )
-    ? `, on the queues made at ${made.file} line ${made.line}`
+    ? `, on the ${sent[0].client === 'connect' ? 'transport' : 'queues'} made at ${made.file} line ${made.line}`
     : '';
 }
 

@@ -1023,6 +1023,8 @@ export function outboundCalls(
     const factory =
       found.client === 'bullmq' && found.direction === 'send' ? madeByFactory(call, 'bullmq', project) : undefined;
     if (factory && factory.getSourceFile() !== file) outbound.madeIn = project.location(factory);
+    const transport = rpc && found.client === 'connect' ? connectTransport(rpc, project) : undefined;
+    if (transport) outbound.madeIn = project.location(transport);
     const bare =
       found.client === 'pubsub' && ts.isCallExpression(call) ? pubsubClientWithoutTracing(call, project) : undefined;
     if (bare)
@@ -1705,6 +1707,36 @@ function servicesBuiltInjecting(grpc: GrpcClients, project: ProjectIndex): Map<s
   const out = new Map<string, string>();
   for (const [key, how] of verdicts) if (how) out.set(key, how);
   return out;
+}
+
+/** Connect's transport factories: an interceptor given to the transport covers every client made on it. */
+const CONNECT_TRANSPORT = /^create(?:Grpc|GrpcWeb|Connect)Transport$/;
+
+/**
+ * Where the transport a Connect client is made on is created (`createClient(Pipelines, transport)`
+ * with `const transport = createGrpcTransport({ … })`, imported or not): the one place an
+ * interceptor covers every call of every client on it.
+ */
+function connectTransport(rpc: GrpcCall, project: ProjectIndex): ts.Expression | undefined {
+  const origin = rpc.origin && skipOuter(rpc.origin);
+  const made = (expr: ts.Expression | undefined, depth: number): ts.Expression | undefined => {
+    if (!expr || depth > 4) return undefined;
+    const e = skipOuter(expr);
+    if (ts.isCallExpression(e))
+      return CONNECT_TRANSPORT.test(calleeName(skipOuter(e.expression)) ?? '') ? e : undefined;
+    // `env.ORIGIN ? createGrpcTransport({ … }) : undefined`: made only where configured.
+    if (ts.isConditionalExpression(e)) return made(e.whenTrue, depth + 1) ?? made(e.whenFalse, depth + 1);
+    if (!ts.isIdentifier(e)) return undefined;
+    let decl = lookup(e.text, e);
+    if (decl?.kind === 'import') decl = project.followImport(decl);
+    // A variable, or a parameter's default (`getClient(clientTransport = transport)`).
+    const value =
+      (decl?.kind === 'variable' || decl?.kind === 'parameter') && decl.path.length === 0
+        ? decl.node.initializer
+        : undefined;
+    return made(value, depth + 1);
+  };
+  return origin && ts.isCallExpression(origin) ? made(origin.arguments[1], 0) : undefined;
 }
 
 /** The address of a client built with a literal one (`new InventoryClient('inventory:50051', creds)`). */
