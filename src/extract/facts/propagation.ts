@@ -10,7 +10,7 @@ import {
   pubsubClientWithoutTracing,
   type ClientCall,
 } from '../libraries/clients.js';
-import { GrpcClients, usesGrpc, type GrpcCall } from '../libraries/grpc.js';
+import { connectTransportOf, GrpcClients, usesGrpc, type GrpcCall } from '../libraries/grpc.js';
 import { nestjsTracingStart } from '../libraries/opentelemetry-nestjs.js';
 import { ddTraceClients, ddTraceSetup } from '../libraries/dd-trace.js';
 import { releasedBy } from '../libraries/releases.js';
@@ -51,6 +51,7 @@ import { deliversWebhook } from './webhook-delivery.js';
 
 const HTTP_BASED: Client[] = ['http', 'https', 'axios', 'got', 'node-fetch', 'superagent', 'bent'];
 const FETCH_BASED: Client[] = ['fetch', 'undici', 'ky'];
+const HTTP_CLIENTS = new Set([...HTTP_BASED, ...FETCH_BASED]);
 /** What `@opentelemetry/auto-instrumentations-node` instruments among the clients obslint knows. */
 const AUTO: Client[] = [...HTTP_BASED, ...FETCH_BASED, 'kafkajs', 'amqplib', 'sqs', 'grpc'];
 /** dd-trace's integrations: the above, Pub/Sub, and HTTP/2 (under Connect's gRPC transport). */
@@ -1023,7 +1024,7 @@ export function outboundCalls(
     const factory =
       found.client === 'bullmq' && found.direction === 'send' ? madeByFactory(call, 'bullmq', project) : undefined;
     if (factory && factory.getSourceFile() !== file) outbound.madeIn = project.location(factory);
-    const transport = rpc && found.client === 'connect' ? connectTransport(rpc, project) : undefined;
+    const transport = rpc && found.client === 'connect' ? connectTransportOf(rpc, project) : undefined;
     if (transport) outbound.madeIn = project.location(transport);
     const bare =
       found.client === 'pubsub' && ts.isCallExpression(call) ? pubsubClientWithoutTracing(call, project) : undefined;
@@ -1038,7 +1039,7 @@ export function outboundCalls(
       !rpc &&
       found.direction === 'send' &&
       outbound.host === undefined &&
-      [...HTTP_BASED, ...FETCH_BASED].includes(found.client) &&
+      HTTP_CLIENTS.has(found.client) &&
       deliversWebhook(call)
     )
       outbound.webhook = true;
@@ -1707,36 +1708,6 @@ function servicesBuiltInjecting(grpc: GrpcClients, project: ProjectIndex): Map<s
   const out = new Map<string, string>();
   for (const [key, how] of verdicts) if (how) out.set(key, how);
   return out;
-}
-
-/** Connect's transport factories: an interceptor given to the transport covers every client made on it. */
-const CONNECT_TRANSPORT = /^create(?:Grpc|GrpcWeb|Connect)Transport$/;
-
-/**
- * Where the transport a Connect client is made on is created (`createClient(Pipelines, transport)`
- * with `const transport = createGrpcTransport({ … })`, imported or not): the one place an
- * interceptor covers every call of every client on it.
- */
-function connectTransport(rpc: GrpcCall, project: ProjectIndex): ts.Expression | undefined {
-  const origin = rpc.origin && skipOuter(rpc.origin);
-  const made = (expr: ts.Expression | undefined, depth: number): ts.Expression | undefined => {
-    if (!expr || depth > 4) return undefined;
-    const e = skipOuter(expr);
-    if (ts.isCallExpression(e))
-      return CONNECT_TRANSPORT.test(calleeName(skipOuter(e.expression)) ?? '') ? e : undefined;
-    // `env.ORIGIN ? createGrpcTransport({ … }) : undefined`: made only where configured.
-    if (ts.isConditionalExpression(e)) return made(e.whenTrue, depth + 1) ?? made(e.whenFalse, depth + 1);
-    if (!ts.isIdentifier(e)) return undefined;
-    let decl = lookup(e.text, e);
-    if (decl?.kind === 'import') decl = project.followImport(decl);
-    // A variable, or a parameter's default (`getClient(clientTransport = transport)`).
-    const value =
-      (decl?.kind === 'variable' || decl?.kind === 'parameter') && decl.path.length === 0
-        ? decl.node.initializer
-        : undefined;
-    return made(value, depth + 1);
-  };
-  return origin && ts.isCallExpression(origin) ? made(origin.arguments[1], 0) : undefined;
 }
 
 /** The address of a client built with a literal one (`new InventoryClient('inventory:50051', creds)`). */

@@ -1,5 +1,5 @@
 import { ts } from 'ts-morph';
-import { enclosingClassLike, lookup, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
+import { declaredType, lookup, propertyName, skipOuter } from '../syntax/scope.js';
 import { libraryPaths } from './library-path.js';
 import { isInjected, type ValueFlow } from './value-flow.js';
 
@@ -69,28 +69,6 @@ function declaredInterfaceOrClass(
   if (decl?.kind === 'import') decl = flow.followImport(decl);
   if (decl?.kind === 'class') return decl.node;
   return decl?.kind === 'type' && ts.isInterfaceDeclaration(decl.node) ? decl.node : undefined;
-}
-
-/** The type written on a receiver's declaration: a variable, a parameter, or a field of `this`'s class. */
-function declaredType(receiver: ts.Expression): ts.TypeNode | undefined {
-  if (ts.isIdentifier(receiver)) {
-    const decl = lookup(receiver.text, receiver);
-    return (decl?.kind === 'variable' || decl?.kind === 'parameter') && decl.path.length === 0
-      ? decl.node.type
-      : undefined;
-  }
-  if (!ts.isPropertyAccessExpression(receiver) || skipOuter(receiver.expression).kind !== ts.SyntaxKind.ThisKeyword)
-    return undefined;
-  const cls = enclosingClassLike(receiver);
-  const name = receiver.name.text;
-  for (const member of cls?.members ?? []) {
-    if (ts.isPropertyDeclaration(member) && propertyKey(member.name) === name) return member.type;
-    if (ts.isConstructorDeclaration(member))
-      for (const param of member.parameters)
-        if (ts.isIdentifier(param.name) && param.name.text === name && ts.getModifiers(param)?.length)
-          return param.type;
-  }
-  return undefined;
 }
 
 /**

@@ -319,9 +319,21 @@ function constantTable(table: ts.Expression, evaluator: StaticEvaluator, env: En
 }
 
 /** The keys of an object obslint can evaluate (`const GETTERS = { yt: …, vi: … }`). */
-function tableKeys(table: ts.Expression, evaluator: StaticEvaluator, env: Env): string[] | undefined {
-  const value = evaluator.eval(literalMember(table) ?? table, env);
-  return value?.k === 'obj' ? [...value.props.keys()] : undefined;
+export function tableKeys(table: ts.Expression, evaluator: StaticEvaluator, env: Env): string[] | undefined {
+  const target = literalMember(table) ?? table;
+  const value = evaluator.eval(target, env);
+  if (value?.k === 'obj') return [...value.props.keys()];
+  // `const pathMap = HTTP_PATHS[version]`, a table a constant table holds: the keys of any of them.
+  const inner = constantTable(constInitializer(target) ?? target, evaluator, env);
+  return inner ? [...inner.keys()] : undefined;
+}
+
+/** What a `const` (not destructured) is initialized with. */
+function constInitializer(e: ts.Expression): ts.Expression | undefined {
+  const id = skipOuter(e);
+  if (!ts.isIdentifier(id)) return undefined;
+  const decl = lookup(id.text, id);
+  return decl?.kind === 'variable' && decl.isConst && decl.path.length === 0 ? decl.node.initializer : undefined;
 }
 
 /** `this.Getters` in a method of an object literal (`module.exports = { Getters, get() { … } }`): that property's value. */

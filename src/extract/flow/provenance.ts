@@ -56,7 +56,7 @@ import {
   type Static,
   type StaticEvaluator,
 } from './static-eval.js';
-import { narrowed } from './narrowing.js';
+import { narrowed, tableKeys } from './narrowing.js';
 import { OncePerProcess } from './once-per-process.js';
 import { typeBound } from './type-bounds.js';
 import type { TypeOracle } from './type-oracle.js';
@@ -378,6 +378,11 @@ export class ProvenanceAnalyzer implements ValueWalker {
     ) {
       if (name === 'Boolean') return finite(['true', 'false'], 'boolean');
       return e.arguments[0] ? this.of(e.arguments[0], env, depth + 1) : finite([''], 'literal');
+    }
+    // `Object.keys(pathMap).find(…)` of a constant table (or one of those a constant table holds): a key.
+    if (name && FINDING_METHODS.has(name) && receiver) {
+      const keys = keysListed(receiver, this.evaluator, env);
+      if (keys) return finite(keys, `a key of \`${text(skipOuter((receiver as ts.CallExpression).arguments[0]))}\``);
     }
     // `parseInt(req.query.marketIndex)`: a number read from the value takes at most as many values.
     if ((name === 'parseInt' || name === 'parseFloat') && (!receiver || receiverText === 'Number') && e.arguments[0])
@@ -1346,6 +1351,14 @@ function optionalList(value: string | undefined): string[] | undefined {
 
 /** Array methods that return one of the array's elements (or undefined). */
 const FINDING_METHODS = new Set(['find', 'findLast']);
+
+/** The keys `Object.keys(table)` lists, when the table is a constant one or one a constant table holds. */
+function keysListed(expr: ts.Expression, evaluator: StaticEvaluator, env: Env): string[] | undefined {
+  const e = skipOuter(expr);
+  if (!ts.isCallExpression(e) || e.arguments.length !== 1 || text(e.expression) !== 'Object.keys') return undefined;
+  const keys = tableKeys(e.arguments[0], evaluator, env);
+  return keys && keys.length > 0 ? [...new Set(keys)].sort() : undefined;
+}
 
 /**
  * `reply.rpcStatus` in a hook whose `reply` the framework types: the type the project gives the

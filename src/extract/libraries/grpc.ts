@@ -1,7 +1,7 @@
 import { ts } from 'ts-morph';
 import { table } from '../../util/table.js';
 import { calledFunction, returnedValues } from '../syntax/functions.js';
-import type { ProjectIndex } from '../syntax/project-index.js';
+import { calleeName, type ProjectIndex } from '../syntax/project-index.js';
 import {
   declaredType,
   enclosingClassLike,
@@ -583,4 +583,34 @@ const GRPC_STATUS_ENUMS = new Set([
 /** Whether `Status` in `Status[code]` is a gRPC package's status-code enum. */
 export function isGrpcStatusEnum(decl: Declaration | undefined): boolean {
   return decl?.kind === 'import' && GRPC_STATUS_ENUMS.has(`${decl.module}#${decl.imported}`);
+}
+
+/** Connect's transport factories: an interceptor given to the transport covers every client made on it. */
+const CONNECT_TRANSPORT = /^create(?:Grpc|GrpcWeb|Connect)Transport$/;
+
+/**
+ * Where the transport a Connect client is made on is created (`createClient(Pipelines, transport)`
+ * with `const transport = createGrpcTransport({ … })`, imported or not): the one place an
+ * interceptor covers every call of every client on it.
+ */
+export function connectTransportOf(rpc: GrpcCall, project: ProjectIndex): ts.Expression | undefined {
+  const origin = rpc.origin && skipOuter(rpc.origin);
+  const made = (expr: ts.Expression | undefined, depth: number): ts.Expression | undefined => {
+    if (!expr || depth > 4) return undefined;
+    const e = skipOuter(expr);
+    if (ts.isCallExpression(e))
+      return CONNECT_TRANSPORT.test(calleeName(skipOuter(e.expression)) ?? '') ? e : undefined;
+    // `env.ORIGIN ? createGrpcTransport({ … }) : undefined`: made only where configured.
+    if (ts.isConditionalExpression(e)) return made(e.whenTrue, depth + 1) ?? made(e.whenFalse, depth + 1);
+    if (!ts.isIdentifier(e)) return undefined;
+    let decl = lookup(e.text, e);
+    if (decl?.kind === 'import') decl = project.followImport(decl);
+    // A variable, or a parameter's default (`getClient(clientTransport = transport)`).
+    const value =
+      (decl?.kind === 'variable' || decl?.kind === 'parameter') && decl.path.length === 0
+        ? decl.node.initializer
+        : undefined;
+    return made(value, depth + 1);
+  };
+  return origin && ts.isCallExpression(origin) ? made(origin.arguments[1], 0) : undefined;
 }
