@@ -252,7 +252,8 @@ function boundedIdName(name: string): boolean {
 export function categoryOfName(name: string): UnboundedCategory | undefined {
   if (boundedIdName(name)) return undefined;
   if (
-    /^(id|uuid|guid|ulid)$/i.test(name) ||
+    // `cid`: a content id (IPFS), a correlation or client id: one per entity or request.
+    /^(id|uuid|guid|ulid|cid)$/i.test(name) ||
     /[a-z0-9](Id|ID|Uuid|UUID|Guid)$/.test(name) ||
     /_(id|uuid|guid)$/i.test(name)
   )
