@@ -1,5 +1,5 @@
 import { ts } from 'ts-morph';
-import { enclosingFunction, functionName, propertyKey, skipOuter } from '../syntax/scope.js';
+import { enclosingFunction, functionName, lookup, propertyKey, skipOuter } from '../syntax/scope.js';
 
 /** How many variables and properties back from the URL its trail is followed. */
 const TRAIL_STEPS = 6;
@@ -63,69 +63,18 @@ function urlTrail(url: ts.Expression): Trail {
   };
   const identifier = (id: ts.Identifier, steps: number): void => {
     trail.names.push(id.text);
-    const binding = bindingOf(id);
-    if (!binding) return;
-    trail.names.push(...binding.keys);
-    const holder = binding.declaration;
-    if (ts.isParameter(holder)) {
+    const decl = lookup(id.text, id);
+    if (decl?.kind !== 'variable' && decl?.kind !== 'parameter') return;
+    // The keys a destructuring reads on the way (`const { targetServer } = details`).
+    trail.names.push(...decl.path);
+    if (decl.kind === 'parameter') {
       trail.fromInput = true;
-      if (holder.type && ts.isTypeReferenceNode(holder.type)) trail.names.push(holder.type.typeName.getText());
-    } else if (holder.initializer) visit(holder.initializer, steps + 1);
+      const type = decl.node.type;
+      if (type && ts.isTypeReferenceNode(type)) trail.names.push(type.typeName.getText());
+    } else if (decl.node.initializer) visit(decl.node.initializer, steps + 1);
   };
   visit(url, 0);
   return trail;
-}
-
-/**
- * The declaration an identifier is bound by, in its own function or module (a variable or
- * parameter, also destructured: `const [url] = params`, `{ targetServer }`), with the property
- * keys destructuring reads on the way.
- */
-function bindingOf(
-  id: ts.Identifier,
-): { declaration: ts.VariableDeclaration | ts.ParameterDeclaration; keys: string[] } | undefined {
-  let scope: ts.Node | undefined = id.parent;
-  while (scope) {
-    if (ts.isFunctionLike(scope) || ts.isBlock(scope) || ts.isSourceFile(scope)) {
-      const found = declaredIn(scope, id.text);
-      if (found) return found;
-    }
-    scope = scope.parent;
-  }
-  return undefined;
-}
-
-function declaredIn(
-  scope: ts.Node,
-  name: string,
-): { declaration: ts.VariableDeclaration | ts.ParameterDeclaration; keys: string[] } | undefined {
-  if (ts.isFunctionLike(scope))
-    for (const param of scope.parameters) {
-      const keys = bindingKeys(param.name, name);
-      if (keys) return { declaration: param, keys };
-    }
-  const statements = ts.isBlock(scope) || ts.isSourceFile(scope) ? scope.statements : [];
-  for (const statement of statements) {
-    if (!ts.isVariableStatement(statement)) continue;
-    for (const declaration of statement.declarationList.declarations) {
-      const keys = bindingKeys(declaration.name, name);
-      if (keys) return { declaration, keys };
-    }
-  }
-  return undefined;
-}
-
-/** The keys destructuring reads to bind `name` (`{ hook: { url } }` → `hook`, `url`), or undefined where it binds no such name. */
-function bindingKeys(binding: ts.BindingName, name: string): string[] | undefined {
-  if (ts.isIdentifier(binding)) return binding.text === name ? [] : undefined;
-  for (const element of binding.elements) {
-    if (ts.isOmittedExpression(element)) continue;
-    const inner = bindingKeys(element.name, name);
-    if (!inner) continue;
-    const key = element.propertyName && propertyKey(element.propertyName);
-    return key ? [key, ...inner] : inner;
-  }
-  return undefined;
 }
 
 /**
