@@ -491,10 +491,9 @@ function madeInOne(calls: OutboundCall[]): string {
   // Said where it explains the grouping: calls in other files than where it is made.
   if (!made || sent.every((c) => c.loc.file === made.file)) return '';
   // Sends in the factory's own file use its queues directly.
-  return made &&
-    sent.every((c) =>
-      c.madeIn ? c.madeIn.file === made.file && c.madeIn.line === made.line : c.loc.file === made.file,
-    )
+  return sent.every((c) =>
+    c.madeIn ? c.madeIn.file === made.file && c.madeIn.line === made.line : c.loc.file === made.file,
+  )
     ? `, on the ${sent[0].client === 'connect' ? 'transport' : 'queues'} made at ${made.file} line ${made.line}`
     : '';
 }

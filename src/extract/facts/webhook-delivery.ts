@@ -1,4 +1,5 @@
 import { ts } from 'ts-morph';
+import { identifierWords } from '../../util/words.js';
 import { enclosingFunction, functionName, lookup, propertyKey, skipOuter } from '../syntax/scope.js';
 
 /** How many variables and properties back from the URL its trail is followed. */
@@ -83,11 +84,7 @@ function urlTrail(url: ts.Expression): Trail {
  * that handles webhooks (`WEBHOOKS_SERVICE_URL`).
  */
 function namesWebhook(name: string): boolean {
-  const words = name
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter(Boolean);
+  const words = identifierWords(name);
   if (words.some((w) => w === 'service' || w === 'server' || w === 'api')) return false;
   return words.some(
     (w, i) =>

@@ -1,4 +1,5 @@
 import { ts } from 'ts-morph';
+import { identifierWords } from '../../util/words.js';
 import { classOfDeclaration, type ProjectIndex } from '../syntax/project-index.js';
 import { groupBy } from '../../util/group.js';
 import {
@@ -732,13 +733,7 @@ function namesClass(receiver: ts.Expression): boolean {
 
 /** Whether a receiver's name shares a word with a class name (`orderRepo` and `OrderRepository`). */
 function namesAgree(className: string, receiver: string): boolean {
-  const words = (name: string): string[] =>
-    name
-      .replace(/[#_$]/g, ' ')
-      .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-      .toLowerCase()
-      .split(/\s+/)
-      .filter((w) => w.length >= 3);
+  const words = (name: string): string[] => identifierWords(name).filter((w) => w.length >= 3);
   const receiverWords = words(receiver);
   return words(className).some((w) =>
     receiverWords.some((r) => r.startsWith(w.slice(0, 4)) || w.startsWith(r.slice(0, 4))),

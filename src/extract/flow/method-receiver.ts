@@ -1,5 +1,5 @@
 import { ts } from 'ts-morph';
-import { declaredType, lookup, propertyName, skipOuter } from '../syntax/scope.js';
+import { declaredType, lookup, skipOuter } from '../syntax/scope.js';
 import { libraryPaths } from './library-path.js';
 import { isInjected, type ValueFlow } from './value-flow.js';
 
@@ -27,25 +27,12 @@ export function mayBeCalledOn(call: ts.CallExpression | ts.NewExpression, fn: ts
     if (isInjected(source) || source.path.length > 0) return true;
     const origin = skipOuter(source.expr);
     if (ts.isObjectLiteralExpression(origin)) return origin === holder;
-    if (ts.isCallExpression(origin) && resolvesClass(origin, holder, flow)) return true;
+    // `app.get(DatadogService)`: a container handing out its instance of the method's class.
+    if (ts.isCallExpression(origin) && flow.resolvedFromContainer(origin) === holder) return true;
     if (ts.isNewExpression(origin) || ts.isCallExpression(origin) || ts.isIdentifier(origin))
       return libraryPaths(origin, flow).length === 0;
     return !ts.isLiteralExpression(origin) && !ts.isArrayLiteralExpression(origin);
   });
-}
-
-/**
- * `app.get(DatadogService)`, `moduleRef.resolve(DatadogService)`: a dependency-injection container
- * handing out the instance of the class it is given, the method's own.
- */
-function resolvesClass(call: ts.CallExpression, holder: ts.Node, flow: ValueFlow): boolean {
-  const method = propertyName(skipOuter(call.expression));
-  const [token] = call.arguments;
-  if ((method !== 'get' && method !== 'resolve') || !token || !ts.isIdentifier(skipOuter(token))) return false;
-  const id = skipOuter(token) as ts.Identifier;
-  let decl = lookup(id.text, id);
-  if (decl?.kind === 'import') decl = flow.followImport(decl);
-  return decl?.kind === 'class' && decl.node === holder;
 }
 
 /** The object literal or class a method is written in. */

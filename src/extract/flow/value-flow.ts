@@ -963,7 +963,7 @@ export class ValueFlow {
    * (Nest's application or module reference) handing out its instance of a project class. A project
    * method of that name is the project's own and is read as such.
    */
-  private resolvedFromContainer(call: ts.CallExpression): ts.ClassDeclaration | undefined {
+  resolvedFromContainer(call: ts.CallExpression): ts.ClassDeclaration | undefined {
     const callee = skipOuter(call.expression);
     const method = propertyName(callee);
     if ((method !== 'get' && method !== 'resolve') || call.arguments.length === 0) return undefined;
