@@ -3,6 +3,7 @@ import type { MetricDef } from '../../types.js';
 import { returnExpressions } from '../syntax/functions.js';
 import { ROUTE_METHODS } from '../libraries/web-frameworks.js';
 import {
+  constInitializer,
   enclosingFunction,
   encloses,
   functionName,
@@ -86,14 +87,12 @@ export function registeredInOwnRegistry(node: ts.Node): boolean {
     fn !== undefined &&
     list.elements.every((element) => {
       const e = skipOuter(element);
-      const decl = ts.isIdentifier(e) ? lookup(e.text, e) : undefined;
-      if (decl?.kind !== 'variable' || decl.path.length > 0 || !decl.isConst) return false;
-      const made = decl.node.initializer && skipOuter(decl.node.initializer);
+      const made = ts.isIdentifier(e) ? constInitializer(e) : undefined;
       return (
         made !== undefined &&
         ts.isNewExpression(made) &&
         /(?:^|\.)Registry$/.test(made.expression.getText()) &&
-        encloses(fn, decl.node)
+        encloses(fn, made)
       );
     })
   );

@@ -1,7 +1,14 @@
 import { ts } from 'ts-morph';
 import type { Bound } from '../../types.js';
 import { finite } from '../../model/bounds.js';
-import { lookup, objectLiteralOfThis, propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
+import {
+  constInitializer,
+  lookup,
+  objectLiteralOfThis,
+  propertyKey,
+  propertyName,
+  skipOuter,
+} from '../syntax/scope.js';
 import { text } from './sources.js';
 import { forEachDescendant } from '../syntax/walk.js';
 import { functionOfDeclaration } from '../syntax/functions.js';
@@ -324,16 +331,9 @@ export function tableKeys(table: ts.Expression, evaluator: StaticEvaluator, env:
   const value = evaluator.eval(target, env);
   if (value?.k === 'obj') return [...value.props.keys()];
   // `const pathMap = HTTP_PATHS[version]`, a table a constant table holds: the keys of any of them.
-  const inner = constantTable(constInitializer(target) ?? target, evaluator, env);
+  const named = skipOuter(target);
+  const inner = constantTable((ts.isIdentifier(named) && constInitializer(named)) || target, evaluator, env);
   return inner ? [...inner.keys()] : undefined;
-}
-
-/** What a `const` (not destructured) is initialized with. */
-function constInitializer(e: ts.Expression): ts.Expression | undefined {
-  const id = skipOuter(e);
-  if (!ts.isIdentifier(id)) return undefined;
-  const decl = lookup(id.text, id);
-  return decl?.kind === 'variable' && decl.isConst && decl.path.length === 0 ? decl.node.initializer : undefined;
 }
 
 /** `this.Getters` in a method of an object literal (`module.exports = { Getters, get() { … } }`): that property's value. */

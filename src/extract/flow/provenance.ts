@@ -381,8 +381,8 @@ export class ProvenanceAnalyzer implements ValueWalker {
     }
     // `Object.keys(pathMap).find(…)` of a constant table (or one of those a constant table holds): a key.
     if (name && FINDING_METHODS.has(name) && receiver) {
-      const keys = keysListed(receiver, this.evaluator, env);
-      if (keys) return finite(keys, `a key of \`${text(skipOuter((receiver as ts.CallExpression).arguments[0]))}\``);
+      const listed = keysListed(receiver, this.evaluator, env);
+      if (listed) return finite(listed.keys, `a key of \`${text(listed.table)}\``);
     }
     // `parseInt(req.query.marketIndex)`: a number read from the value takes at most as many values.
     if ((name === 'parseInt' || name === 'parseFloat') && (!receiver || receiverText === 'Number') && e.arguments[0])
@@ -1353,11 +1353,16 @@ function optionalList(value: string | undefined): string[] | undefined {
 const FINDING_METHODS = new Set(['find', 'findLast']);
 
 /** The keys `Object.keys(table)` lists, when the table is a constant one or one a constant table holds. */
-function keysListed(expr: ts.Expression, evaluator: StaticEvaluator, env: Env): string[] | undefined {
+function keysListed(
+  expr: ts.Expression,
+  evaluator: StaticEvaluator,
+  env: Env,
+): { keys: string[]; table: ts.Expression } | undefined {
   const e = skipOuter(expr);
   if (!ts.isCallExpression(e) || e.arguments.length !== 1 || text(e.expression) !== 'Object.keys') return undefined;
-  const keys = tableKeys(e.arguments[0], evaluator, env);
-  return keys && keys.length > 0 ? [...new Set(keys)].sort() : undefined;
+  const table = skipOuter(e.arguments[0]);
+  const keys = tableKeys(table, evaluator, env);
+  return keys && keys.length > 0 ? { keys: [...new Set(keys)].sort(), table } : undefined;
 }
 
 /**
