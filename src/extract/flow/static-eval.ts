@@ -872,7 +872,8 @@ function anyMemberEntries(
       if (!ts.isPropertyAssignment(entry) || key === undefined) return undefined;
       const value = evaluator.eval(entry.initializer, EMPTY_ENV);
       const item: Static = method === 'values' ? value : { k: 'arr', items: [{ k: 'str', v: key }, value] };
-      turns.push({ bound: { arg: undefined, env: EMPTY_ENV, value: item }, node: entry.initializer });
+      const inGroup = { key: propertyKey(group.name), by: member.argumentExpression };
+      turns.push({ bound: { arg: undefined, env: EMPTY_ENV, value: item }, node: entry.initializer, group: inGroup });
     }
   }
   return turns.length > 0 ? turns : undefined;
@@ -984,6 +985,11 @@ export interface Iteration {
   bound: Bound;
   /** The array literal's element (`{ name: 'jobs_total', … }`), when the element is written in the code. */
   node?: ts.Expression;
+  /**
+   * For a loop over one group of a table of groups (`Object.entries(TABLE[service])`, the service
+   * not known): the group this turn's entry is in, and the key expression that chose the group.
+   */
+  group?: { key: string | undefined; by: ts.Expression };
 }
 
 /**

@@ -74,6 +74,28 @@ interface ContainerWrite {
   keyExpr?: ts.Expression;
 }
 
+/** A write into a held container through a computed outer key (`counters[service][key]`): the container's key and that expression. */
+interface GroupChoice {
+  key: string;
+  chosenBy: ts.Expression;
+}
+
+function groupChoice(container: Container, target: ts.ElementAccessExpression): GroupChoice | undefined {
+  const outer = skipOuter(target.expression);
+  return container.key !== undefined && ts.isElementAccessExpression(outer)
+    ? { key: container.key, chosenBy: outer.argumentExpression }
+    : undefined;
+}
+
+/** Two identifiers naming one binding (`TABLE[service]` and `counters[service]` in one function). */
+function sameName(a: ts.Expression, b: ts.Expression): boolean {
+  const x = skipOuter(a);
+  const y = skipOuter(b);
+  if (!ts.isIdentifier(x) || !ts.isIdentifier(y) || x.text !== y.text) return false;
+  const declared = lookup(x.text, x);
+  return declared !== undefined && declared.node === lookup(y.text, y)?.node;
+}
+
 export const isInjected = (source: Source): source is InjectedOrigin => 'token' in source;
 
 /** `_.mapValues(o, cb)`, `_.forEach(o, cb)`: helpers (lodash, underscore, async) calling back with each value. */
@@ -125,6 +147,8 @@ interface Container {
   scope: ts.Node;
   denotes: (expr: ts.Expression) => boolean;
   init: ts.Expression | undefined;
+  /** For a container held in another under a constant key (`counters.api`): that key. */
+  key?: string;
 }
 
 /**
@@ -1045,7 +1069,7 @@ export class ValueFlow {
    * A write's key: constant, or per element when it is read from the element of a loop over a
    * constant array (`for (const m of METRICS) this.metrics[m.name] = new Counter(…)`).
    */
-  private keyedWrites(key: ts.Expression, value: ts.Expression): ContainerWrite[] {
+  private keyedWrites(key: ts.Expression, value: ts.Expression, group?: GroupChoice): ContainerWrite[] {
     const evaluated = this.evaluator.eval(key);
     const constant = scalarText(evaluated);
     if (constant !== undefined) return [{ key: constant, value }];
@@ -1053,16 +1077,26 @@ export class ValueFlow {
     const binding = evaluated.decl;
     const turns = iterations(binding, this.evaluator, this.project);
     if (!turns) return [{ key: undefined, value, keyExpr: key }];
-    return turns.map(({ bound }, element) => ({
-      key: scalarText(this.evaluator.eval(key, new Map([[binding, bound]]))),
-      value,
-      element,
-    }));
+    return turns.flatMap(({ bound, group: turnGroup }, element) =>
+      // `counters[service][key] = …` over `Object.entries(TABLE[service])`, read as `counters.api.x`:
+      // only the entries of the table's `api` group are filed there.
+      group && turnGroup && turnGroup.key !== group.key && sameName(turnGroup.by, group.chosenBy)
+        ? []
+        : [{ key: scalarText(this.evaluator.eval(key, new Map([[binding, bound]]))), value, element }],
+    );
   }
 
-  /** The container an expression names: a variable (imported or not) or a field of `this`. */
+  /**
+   * The container an expression names: a variable (imported or not), a field of `this`, or one
+   * held in such a container under a constant key (`counters.api`, filled by `counters[s][k] = …`).
+   */
   private containerAt(container: ts.Expression): Container | undefined {
     const c = skipOuter(container);
+    const key = (ts.isPropertyAccessExpression(c) || ts.isElementAccessExpression(c)) && this.constantKeyOf(c);
+    if (key && !(ts.isPropertyAccessExpression(c) && skipOuter(c.expression).kind === ts.SyntaxKind.ThisKeyword)) {
+      const holder = this.containerAt(c.expression);
+      return holder && this.heldContainer(holder, key);
+    }
     if (ts.isIdentifier(c)) {
       const decl = this.project.declarationOf(c);
       if (decl?.kind !== 'variable' || decl.path.length > 0) return undefined;
@@ -1073,6 +1107,30 @@ export class ValueFlow {
       return cls ? fieldContainer(cls, c.name.text) : undefined;
     }
     return undefined;
+  }
+
+  /** The container held in `holder` under `key`: written through either a constant or a computed key. */
+  private heldContainer(holder: Container, key: string): Container {
+    const id = `${holder.id}\u0000.${key}`;
+    let held = this.heldContainers.get(id);
+    if (!held) {
+      const denotes = (x: ts.Expression): boolean =>
+        (ts.isPropertyAccessExpression(x) || ts.isElementAccessExpression(x)) &&
+        [key, undefined].includes(this.constantKeyOf(x)) &&
+        holder.denotes(skipOuter(x.expression));
+      this.heldContainers.set(id, (held = { id, scope: holder.scope, denotes, init: undefined, key }));
+    }
+    return held;
+  }
+
+  private readonly heldContainers = new Map<string, Container>();
+
+  /** `a.b`, `a['b']`, `a[B]` with `B` constant: the key; undefined when it is computed at run time. */
+  private constantKeyOf(e: ts.PropertyAccessExpression | ts.ElementAccessExpression): string | undefined {
+    return (
+      propertyName(e) ??
+      (ts.isElementAccessExpression(e) ? scalarText(this.evaluator.eval(e.argumentExpression)) : undefined)
+    );
   }
 
   /**
@@ -1093,7 +1151,7 @@ export class ValueFlow {
       } else {
         const left = skipOuter(write.left);
         if (ts.isElementAccessExpression(left) && denotes(skipOuter(left.expression)))
-          found.push(...this.keyedWrites(left.argumentExpression, write.right));
+          found.push(...this.keyedWrites(left.argumentExpression, write.right, groupChoice(container, left)));
         else if (ts.isPropertyAccessExpression(left) && denotes(skipOuter(left.expression)))
           found.push({ key: left.name.text, value: write.right });
       }
