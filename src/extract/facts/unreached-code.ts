@@ -66,8 +66,12 @@ const DEAD_CALLER_ROUNDS = 3;
 /** `onModuleInit`, `ngOnDestroy`, `componentDidMount`: hooks their framework calls. */
 const HOOK_NAME = /^(?:on|ng)[A-Z]|^component[A-Z]|^_/;
 
-/** A name of one lowercase word (`export`, `shutdown`): what a library's interface asks a class to implement. */
-const ONE_WORD = /^[a-z]+$/;
+/**
+ * Interfaces of one framework hook each (Nest's `OnModuleInit`, `NestInterceptor`, `CanActivate`,
+ * Angular's `OnInit`): implementing one says nothing of the class's other methods.
+ */
+const HOOK_INTERFACE =
+  /^(?:\w+\.)?(?:On[A-Z]\w*|BeforeApplicationShutdown|NestInterceptor|NestMiddleware|NestModule|CanActivate|PipeTransform|ExceptionFilter)$/;
 
 interface Unit {
   node: ts.FunctionDeclaration | ts.MethodDeclaration | ts.VariableDeclaration | ts.PropertyDeclaration;
@@ -308,11 +312,11 @@ export class UnreachedCodeFinder {
     // A published package's class is called from outside; an importer obslint did not parse may call it too.
     if (!this.unusedExport(node.getSourceFile().fileName)) return false;
     for (const clause of cls.heritageClauses ?? [])
-      for (const type of clause.types) {
-        if (this.declaredInProject(type.expression)) continue;
-        // A library's base class calls what its subclasses override; its interface names what it calls.
-        if (clause.token === ts.SyntaxKind.ExtendsKeyword || ONE_WORD.test(name)) return false;
-      }
+      for (const type of clause.types)
+        // A library's base class calls what its subclasses override; its interface names what it calls
+        // (TypeORM calls a `Logger`'s `logQuerySlow`), and its declarations are not read here. A
+        // framework's hook interface names only its hook, which the conventions above leave alone.
+        if (!this.declaredInProject(type.expression) && !HOOK_INTERFACE.test(type.expression.getText())) return false;
     return true;
   }
 
