@@ -155,6 +155,9 @@ interface Container {
  * Containers are looked up for every member read value flow follows: each is described once (its
  * id, its test and its initializer), not once per read.
  */
+/** How far up a class's bases a field is looked for. */
+const BASE_CLASS_HOPS = 8;
+
 const variableContainers = new WeakMap<ts.VariableDeclaration, Container | null>();
 const fieldContainers = new WeakMap<ts.ClassLikeDeclaration, Map<string, Container>>();
 
@@ -1225,8 +1228,13 @@ export class ValueFlow {
       if (instances.some((o) => !isInjected(o) && o.path.length === 0 && this.isInstanceOf(o.expr, cls)))
         found.push(...this.follow(write.right, depth + 1));
     }
-    const base = found.length === 0 && hops < 8 ? this.project.baseClass(cls) : undefined;
-    return base ? this.instanceField(base, member, depth + 1, hops + 1) : found;
+    if (found.length > 0 || hops >= BASE_CLASS_HOPS) return found;
+    const base = this.project.baseClass(cls);
+    const inherited = base ? this.instanceField(base, member, depth + 1, hops + 1) : [];
+    if (inherited.length > 0 || hops > 0) return inherited;
+    // `this.resolverMetrics.inc()` in a base class whose subclasses each create their own
+    // (`addMetrics() { this.resolverMetrics = new Counter(…) }`): any subclass's, none from above.
+    return this.subclassesOf(cls).flatMap((sub) => this.instanceField(sub, member, depth + 1, BASE_CLASS_HOPS));
   }
 
   /**
