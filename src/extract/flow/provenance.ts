@@ -383,6 +383,17 @@ export class ProvenanceAnalyzer implements ValueWalker {
     if (name && FINDING_METHODS.has(name) && receiver) {
       const listed = keysListed(receiver, this.evaluator, env);
       if (listed) return finite(listed.keys, `a key of \`${text(listed.table)}\``);
+      // `SUPPORTED.find((known) => known === lang)`: one of a constant list's values (or undefined).
+      const list = this.evaluator.eval(receiver, env);
+      const values = list.k === 'arr' ? list.items.map(scalarText) : [];
+      if (values.length > 0 && values.every((v) => v !== undefined))
+        return finite(values, `an element of \`${text(receiver)}\``);
+    }
+    // `Object.keys(req.body.types)[0]`: the keys (or values) of request input are the client's choice too.
+    if (receiverText === 'Object' && name && OBJECT_VIEWS.has(name) && e.arguments[0]) {
+      const viewed = this.of(e.arguments[0], env, depth + 1);
+      if (viewed.kind === 'unbounded')
+        return withStep(viewed, this.sources.step(e, `\`${text(e)}\` lists what it holds`));
     }
     // `parseInt(req.query.marketIndex)`: a number read from the value takes at most as many values.
     if ((name === 'parseInt' || name === 'parseFloat') && (!receiver || receiverText === 'Number') && e.arguments[0])
@@ -595,7 +606,7 @@ export class ProvenanceAnalyzer implements ValueWalker {
         // A `let` that is written again (`i++`, `x = …`) is not its initializer: only its type can bound it.
         if (!decl.isConst && isReassigned(decl)) {
           const assigned = assignedValues(decl);
-          const values = assigned && union(assigned.map((v) => this.of(v, env, depth + 1)));
+          const values = assigned && union(assigned.map((v) => this.valueAt(v.value, v.path, env, depth + 1)));
           if (values && values.kind !== 'unknown')
             return withStep(values, this.sources.step(use, `\`${name}\` is each value assigned to it`));
           return (
@@ -1348,6 +1359,9 @@ function parsedKey(path: readonly string[], under: string | undefined): string |
 function optionalList(value: string | undefined): string[] | undefined {
   return value === undefined ? undefined : [value];
 }
+
+/** `Object.keys(o)` and its kin: what `o` holds, listed. */
+const OBJECT_VIEWS = new Set(['keys', 'values', 'entries']);
 
 /** Array methods that return one of the array's elements (or undefined). */
 const FINDING_METHODS = new Set(['find', 'findLast']);

@@ -328,12 +328,12 @@ export class StaticEvaluator {
       // `noQuery || 'unknown'` of a value computed here: not the fallback alone (an absent option,
       // `process.env.PREFIX ?? 'app_'`, is one; a value obslint could not compute is not).
       if (left.k === 'unknown' && computedLocally(e.left)) return UNKNOWN;
-      // `spec.labelNames || []`: the empty fallback says nothing of what the unknown side holds.
+      // `spec.labelNames || []`, `Object.keys(req.body?.types || {})`: the empty fallback says nothing
+      // of what the unknown side (or the one a caller passes) holds.
       const fallback = skipOuter(e.right);
       if (
-        left.k === 'unknown' &&
-        ((ts.isArrayLiteralExpression(fallback) && fallback.elements.length === 0) ||
-          (ts.isObjectLiteralExpression(fallback) && fallback.properties.length === 0))
+        (ts.isArrayLiteralExpression(fallback) && fallback.elements.length === 0) ||
+        (ts.isObjectLiteralExpression(fallback) && fallback.properties.length === 0)
       )
         return UNKNOWN;
       return this.eval(e.right, env, depth + 1);

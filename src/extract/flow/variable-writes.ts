@@ -21,21 +21,66 @@ export function isReassigned(decl: Variable): boolean {
   return writesInside(list?.parent?.parent ?? decl.node.getSourceFile(), decl);
 }
 
+/** A value a variable is given: the expression, and the path inside it (`[lang] = langs` reads element 0). */
+export interface AssignedValue {
+  value: ts.Expression;
+  path: string[];
+}
+
 /**
- * `let kind = 'unknown'; … kind = 'unary';`: every value a `let` is given, its initializer first,
- * when each write is a plain `=` of the variable itself; undefined for `++`, `+=`, destructuring.
+ * `let kind = 'unknown'; … kind = 'unary';`, `let { lang } = query; if (Array.isArray(lang)) [lang] = lang;`:
+ * every value a `let` is given, its initializer first, when each write is a plain `=` of the
+ * variable itself or a destructuring `=` that names it by position or key; undefined for `++`, `+=`,
+ * and patterns with defaults or rests. A destructuring of the variable's own value adds nothing new.
  */
-export function assignedValues(decl: Variable): ts.Expression[] | undefined {
-  if (decl.path.length > 0) return undefined;
-  const values: ts.Expression[] = decl.node.initializer ? [decl.node.initializer] : [];
+export function assignedValues(decl: Variable): AssignedValue[] | undefined {
+  const values: AssignedValue[] = decl.node.initializer ? [{ value: decl.node.initializer, path: decl.path }] : [];
   let other = false;
   forEachDescendant(decl.node.parent?.parent?.parent ?? decl.node.getSourceFile(), (node) => {
     if (other) return false;
     const assigned = plainAssignment(node, decl);
-    if (assigned) values.push(assigned);
-    else other = otherWrite(node, decl);
+    if (assigned) {
+      values.push({ value: assigned, path: [] });
+      return;
+    }
+    if (!otherWrite(node, decl)) return;
+    const destructured = ts.isBinaryExpression(node) ? destructuredValue(node, decl) : undefined;
+    if (destructured === undefined) other = true;
+    else if (destructured !== SELF) values.push(destructured);
   });
   return !other && values.length > 0 ? values : undefined;
+}
+
+const SELF = Symbol('the variable itself');
+
+/** `[x] = from`, `({ key: x } = from)`: `from` at the position the variable has in the pattern. */
+function destructuredValue(node: ts.BinaryExpression, decl: Variable): AssignedValue | typeof SELF | undefined {
+  if (node.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return undefined;
+  const path = patternPath(skipOuter(node.left), decl);
+  if (!path) return undefined;
+  const from = skipOuter(node.right);
+  return ts.isIdentifier(from) && isVariable(from, decl) ? SELF : { value: node.right, path };
+}
+
+function patternPath(target: ts.Expression, decl: Variable): string[] | undefined {
+  if (ts.isIdentifier(target)) return isVariable(target, decl) ? [] : undefined;
+  if (ts.isArrayLiteralExpression(target))
+    for (const [i, element] of target.elements.entries()) {
+      if (ts.isSpreadElement(element) || ts.isOmittedExpression(element)) continue;
+      const inner = patternPath(skipOuter(element), decl);
+      if (inner) return [String(i), ...inner];
+    }
+  if (ts.isObjectLiteralExpression(target))
+    for (const p of target.properties) {
+      if (ts.isShorthandPropertyAssignment(p) && !p.objectAssignmentInitializer && isVariable(p.name, decl))
+        return [p.name.text];
+      const key =
+        ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) ? p.name.text : undefined;
+      const inner =
+        key === undefined ? undefined : patternPath(skipOuter((p as ts.PropertyAssignment).initializer), decl);
+      if (inner) return [key!, ...inner];
+    }
+  return undefined;
 }
 
 /**
