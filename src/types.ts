@@ -402,6 +402,11 @@ export interface TracingFacts {
    */
   legacy?: { what: string };
   /**
+   * It sets up nothing obslint reads, but calls a set-up of a monitoring package obslint does not
+   * read (`initLogger` of `@snapshot-labs/snapshot-sentry`): whether that traces is beyond sight.
+   */
+  unreadSetup?: { what: string; loc: Location };
+  /**
    * It traces only in the processes of packages that load it: its own (itself and what it loads)
    * start no tracing. A module of it those packages never load runs untraced.
    */

@@ -91,6 +91,8 @@ export default defineRule({
         '{{package}} traces to the console only ({{exporter}}, {{at}}), so no trace is collected that its {{calls}} ({{clients}}; {{where}}) could break; when it exports spans, {{fix}}',
       untracedLegacy:
         "{{package}} traces with {{legacy}}, whose own headers (`sentry-trace`, `baggage`) are no W3C trace context, so its {{calls}} ({{clients}}; {{where}}) {{carry}} none and a service traced with W3C context starts a new trace from each; when it moves to an OpenTelemetry-based tracer (OpenTelemetry's SDK, Sentry 8 or later), {{fix}}",
+      unreadSetup:
+        '{{package}} sets up tracing, if at all, through {{setup}} ({{at}}), a package obslint does not read, so it cannot tell whether its {{calls}} ({{clients}}; {{where}}) {{carry}} W3C trace context; where that set-up traces, list the clients it instruments under `propagation.instrumented` in obslint.yaml',
       untracedProject:
         'none of the {{packages}} packages of this project that call out sets up tracing yet, so their {{calls}} ({{clients}}; {{where}}) carry no W3C trace context and no trace breaks today; when they start tracing, {{fix}}',
     },
@@ -215,6 +217,18 @@ export default defineRule({
         legacy: legacy.what,
         carry: carry(calls),
         fix: fixFor(calls),
+      });
+    }
+    // A package whose only set-up is one obslint cannot read: it says what it cannot tell.
+    for (const [pkg, calls] of [...untraced]) {
+      const unread = ctx.catalog.tracing[pkg]?.unreadSetup;
+      if (!unread) continue;
+      untraced.delete(pkg);
+      summaryNote('unreadSetup', `unread-setup:${pkg}`, calls, {
+        package: packageOrProject(pkg, ctx.catalog.tracing[pkg] ?? NO_TRACING, ctx.catalog.tracing),
+        setup: unread.what,
+        at: `${unread.loc.file}:${unread.loc.line}`,
+        carry: carry(calls),
       });
     }
     for (const { call, relay } of relays.values()) {

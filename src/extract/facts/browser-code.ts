@@ -233,13 +233,58 @@ function usesBrowserGlobals(file: ts.SourceFile): boolean {
         ts.isPropertyAccessExpression(n) &&
         ts.isIdentifier(n.expression) &&
         (n.expression.text === 'window' || n.expression.text === 'document') &&
-        lookup(n.expression.text, n.expression) === undefined
+        isTheGlobal(n.expression)
       )
         found = true;
     });
   }
   browserGlobalFiles.set(file, found);
   return found;
+}
+
+/**
+ * `window` (or `document`) the global, taken from it, or the parameter of a function called at once with it (`(window => { … })(window)`,
+ * a browser script's wrapper).
+ */
+function isTheGlobal(id: ts.Identifier): boolean {
+  const decl = lookup(id.text, id);
+  if (decl === undefined) return true;
+  // `const { document } = window`.
+  const from = decl.kind === 'variable' && decl.node.initializer && skipOuter(decl.node.initializer);
+  if (from) return ts.isIdentifier(from) && from.text === 'window' && isTheGlobal(from);
+  if (decl.kind !== 'parameter' || decl.path.length > 0) return false;
+  let fn: ts.Node = decl.fn;
+  while (ts.isParenthesizedExpression(fn.parent)) fn = fn.parent;
+  const call = fn.parent;
+  const passed = ts.isCallExpression(call) && call.expression === fn ? call.arguments[decl.index] : undefined;
+  return (
+    passed !== undefined && ts.isIdentifier(passed) && passed.text === id.text && lookup(id.text, passed) === undefined
+  );
+}
+
+/** A React hook's module by its name (`hooks/useApi.ts`), for files obslint did not parse. */
+const HOOK_MODULE = /(?:^|\/)use[A-Z][A-Za-z0-9]*\.[cm]?[jt]sx?$/;
+
+/**
+ * A module only browser code imports (`lib/fetch.ts`, imported by the app's `useApi` and
+ * `useLocale` hooks): it runs where they do. Each importer is a client component's or a hook's
+ * module, one that reads `window`, or, unparsed, a hook's module by its name.
+ */
+export function importedOnlyByBrowserCode(
+  file: ts.SourceFile,
+  importersOf: (fileName: string) => readonly string[],
+  parsed: (fileName: string) => ts.SourceFile | undefined,
+): boolean {
+  const importers = importersOf(file.fileName);
+  return (
+    importers.length > 0 &&
+    importers.every((name) => {
+      const importer = parsed(name);
+      return importer
+        ? hasDirective(importer, 'use client') || importsHooks(importer) || usesBrowserGlobals(importer)
+        : HOOK_MODULE.test(name);
+    })
+  );
 }
 
 function sameOriginPath(call: ts.CallExpression | ts.NewExpression): boolean {

@@ -41,7 +41,7 @@ import type { Caller } from '../flow/call-graph.js';
 import { carrierField } from './message-carrier.js';
 import { builtForBrowser, type PackageIndex, type PackageScope } from './workspace-packages.js';
 import { startsWith, tracingStarters } from './tracing-starters.js';
-import { hasDirective, runsInBrowser } from './browser-code.js';
+import { hasDirective, importedOnlyByBrowserCode, runsInBrowser } from './browser-code.js';
 import { ScheduledQueues, scheduledRun } from './scheduled-jobs.js';
 import { detachedDelay } from './job-delays.js';
 import { QueueFeeds } from './queue-feeds.js';
@@ -449,6 +449,31 @@ function calleeModule(call: ts.CallExpression | ts.NewExpression, project: Proje
   return id && moduleOf(id, project);
 }
 
+/**
+ * A package of the company's own that says it monitors or traces (`@snapshot-labs/snapshot-sentry`,
+ * `@acme/otel-setup`), neither one obslint knows nor one of the repository: what it sets up is
+ * beyond sight.
+ */
+const MONITORING_PACKAGE =
+  /sentry|opentelemetry|otel|tracing|tracer|telemetry|\bapm\b|datadog|newrelic|honeycomb|instana|observability/i;
+/** What such a package's set-up is called (`initLogger`, `setupTracing`, `startTelemetry`). */
+const SETUP_CALL = /^(?:init|setup|start|configure|register|instrument|bootstrap)(?:[A-Z_]|$)/;
+
+/** The module of a call of a set-up function from a monitoring package obslint does not read. */
+function unreadSetupModule(call: ts.CallExpression | ts.NewExpression, project: ProjectIndex): string | undefined {
+  if (!ts.isCallExpression(call)) return undefined;
+  const name = calleeName(skipOuter(call.expression));
+  const module = name !== undefined && SETUP_CALL.test(name) ? calleeModule(call, project) : undefined;
+  if (module === undefined || module.startsWith('.') || !MONITORING_PACKAGE.test(module)) return undefined;
+  // Known SDKs are read by what they are; the repository's own packages by their code.
+  if (
+    /^@(?:sentry|opentelemetry)\/|^dd-trace(?:\/|$)/.test(module) ||
+    PRELOADED_DISTRIBUTIONS.some((known) => known.startsWith(module))
+  )
+    return undefined;
+  return project.resolvedPath(module, call.getSourceFile().fileName) === undefined ? module : undefined;
+}
+
 /** A set-up that only asks for a tracer: it traces its own package, not the processes that load it. */
 function apiOnly(setup: TracingFacts['setup']): boolean {
   return setup?.what === 'trace.getTracer' || setup?.what === 'opentracing.globalTracer';
@@ -482,6 +507,7 @@ function mergeTracing(parts: TracingFacts[]): TracingFacts {
     for (const [client, release] of Object.entries(part.upgrade ?? {}) as [Client, string][])
       (merged.upgrade ??= {})[client] ??= release;
     merged.legacy ??= part.legacy;
+    merged.unreadSetup ??= part.unreadSetup;
     if (part.web) merged.web = true;
     for (const [client, what] of Object.entries(part.instrumented) as [Client, string][])
       merged.instrumented[client] ??= what;
@@ -493,6 +519,7 @@ function mergeTracing(parts: TracingFacts[]): TracingFacts {
   if (!merged.setup) delete merged.setup;
   // A tracer that reads W3C context runs beside it: what is left untraced is not Sentry 7's to explain.
   if (merged.setup || !merged.legacy) delete merged.legacy;
+  if (merged.setup || merged.legacy || !merged.unreadSetup) delete merged.unreadSetup;
   // Another part's instrumentation covers the client: no upgrade to name.
   const upgrades = Object.entries(merged.upgrade ?? {}).filter(([client]) => !merged.instrumented[client as Client]);
   if (upgrades.length > 0) merged.upgrade = Object.fromEntries(upgrades);
@@ -728,6 +755,14 @@ function tracingFacts(
     files.some((file) => SAMPLES_TRACES.test(file.text))
   )
     facts.legacy = { what: `\`${legacy}\` ${manifests.dependencies[legacy]}` };
+  if (!facts.setup && !facts.legacy) {
+    const unread = calls.find((call) => unreadSetupModule(call, project) !== undefined);
+    if (unread)
+      facts.unreadSetup = {
+        what: `\`${calleeName(skipOuter(unread.expression))}\` of \`${unreadSetupModule(unread, project)}\``,
+        loc: project.location(unread),
+      };
+  }
   facts.ignoredHosts.sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
   return facts;
 }
@@ -1044,7 +1079,12 @@ export function outboundCalls(
     )
       outbound.webhook = true;
     // A React Server Components `'use client'` module runs in the browser.
-    if (hasDirective(file, 'use client') || builtForBrowser(scope.manifest) || runsInBrowser(call, scope))
+    if (
+      hasDirective(file, 'use client') ||
+      builtForBrowser(scope.manifest) ||
+      runsInBrowser(call, scope) ||
+      importedOnlyByBrowserCode(file, importersOf, (name) => project.files.get(name))
+    )
       outbound.browser = true;
     const schedule = found.direction === 'send' ? scheduleOf(call) : undefined;
     const bull = found.client === 'bullmq' || found.client === 'bull';
