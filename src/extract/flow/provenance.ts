@@ -877,6 +877,11 @@ export class ProvenanceAnalyzer implements ValueWalker {
     if (!parsed || !field || key === undefined) return undefined;
     const shown = `${text(call)}.${path.join('.')}`;
     if (field.kind === 'values') return this.zodValues(field, key, env);
+    // Hono validated a part of the request: any text the client sends for the field passes.
+    if (parsed.requestPart)
+      return unbounded('request-input', 'request input', shown, [
+        this.sources.step(call, `\`${key}\` is \`z.string()\` in the route's schema: any text the client sends passes`),
+      ]);
     // The schema's own check is not what makes the field bounded: what it lets through is read here.
     let given = skipOuter(parsed.input);
     while (ts.isBinaryExpression(given) && NULLISH_OR.has(given.operatorToken.kind)) given = skipOuter(given.left);
@@ -1283,6 +1288,13 @@ export class ProvenanceAnalyzer implements ValueWalker {
     }
     const checked = ts.isPropertyAccessExpression(e) ? this.safeParsedField(e, env, depth) : undefined;
     if (checked) return checked;
+    // `c.req.valid('query').customer`, `schema.parse(body).plan`: a field of what a schema let through.
+    const parsed = skipOuter(e.expression);
+    const field =
+      ts.isPropertyAccessExpression(e) && ts.isCallExpression(parsed)
+        ? this.zodValidated(parsed, [e.name.text], env, depth)
+        : undefined;
+    if (field) return field;
     const picked = this.partOfPickedElement(e, env);
     if (picked) return picked;
     const name = propertyName(e);

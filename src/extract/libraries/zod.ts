@@ -54,9 +54,11 @@ const STRING_FORMATS = new Set(['uuid', 'cuid', 'cuid2', 'ulid', 'nanoid', 'emai
 export function zodParse(
   call: ts.CallExpression,
   project: ProjectIndex,
-): { shapes: ts.ObjectLiteralExpression[]; input: ts.Expression; under?: string } | undefined {
+): { shapes: ts.ObjectLiteralExpression[]; input: ts.Expression; under?: string; requestPart?: true } | undefined {
   const callee = skipOuter(call.expression);
   if (!ts.isPropertyAccessExpression(callee)) return undefined;
+  const validated = honoValidated(call, project);
+  if (validated) return { shapes: validated, input: call, requestPart: true };
   const safe = SAFE_PARSE_METHODS.has(callee.name.text);
   if (!safe && !PARSE_METHODS.has(callee.name.text)) return undefined;
   const input = call.arguments[0];
@@ -132,6 +134,76 @@ function routeSchemaOf(handler: ts.SignatureDeclaration): ts.ObjectLiteralExpres
   return value && ts.isObjectLiteralExpression(value) ? value : undefined;
 }
 
+/** Where each part Hono's `c.req.valid(part)` names sits in a `createRoute({ request })` of `@hono/zod-openapi`. */
+const OPENAPI_REQUEST_PARTS: Readonly<Record<string, readonly string[]>> = {
+  param: ['params'],
+  query: ['query'],
+  header: ['headers'],
+  cookie: ['cookies'],
+  json: ['body', 'content', 'application/json', 'schema'],
+  form: ['body', 'content', 'application/x-www-form-urlencoded', 'schema'],
+};
+
+/**
+ * Hono's `c.req.valid('param')` in a handler given after a validator of that part: `zValidator('param',
+ * schema)` (`@hono/zod-validator`) among the route's middleware, or the `request` of the route
+ * `app.openapi(route, handler)` declares (`createRoute({ request: { params: z.object({ … }) } })`).
+ * Hono runs the validator before the handler: its fields are what the schema lets through.
+ */
+function honoValidated(call: ts.CallExpression, project: ProjectIndex): ts.ObjectLiteralExpression[] | undefined {
+  const callee = skipOuter(call.expression) as ts.PropertyAccessExpression;
+  const target = call.arguments[0] && skipOuter(call.arguments[0]);
+  if (callee.name.text !== 'valid' || !target || !ts.isStringLiteralLike(target)) return undefined;
+  const request = skipOuter(callee.expression);
+  const context =
+    ts.isPropertyAccessExpression(request) && request.name.text === 'req' && skipOuter(request.expression);
+  const decl = context && ts.isIdentifier(context) ? lookup(context.text, context) : undefined;
+  if (decl?.kind !== 'parameter' || decl.index !== 0 || decl.path.length > 0) return undefined;
+  const route = decl.fn.parent;
+  if (!ts.isCallExpression(route)) return undefined;
+  const at = route.arguments.indexOf(decl.fn as unknown as ts.Expression);
+  for (const before of route.arguments.slice(0, Math.max(at, 0))) {
+    const arg = skipOuter(before);
+    if (ts.isCallExpression(arg) && calleeText(arg) === 'zValidator') {
+      const part = arg.arguments[0] && skipOuter(arg.arguments[0]);
+      if (part && ts.isStringLiteralLike(part) && part.text === target.text && arg.arguments[1])
+        return nonEmpty(objectShapes(arg.arguments[1], project, 0));
+    }
+  }
+  if (at !== 1 || (skipOuter(route.expression) as ts.PropertyAccessExpression).name?.text !== 'openapi')
+    return undefined;
+  const definition = constantValue(route.arguments[0], project);
+  const options = definition && ts.isCallExpression(definition) ? definition.arguments[0] : undefined;
+  let schema: ts.Expression | undefined = options && constantValue(options, project);
+  for (const key of ['request', ...(OPENAPI_REQUEST_PARTS[target.text] ?? [''])]) {
+    const holder = schema && skipOuter(schema);
+    const prop =
+      holder && ts.isObjectLiteralExpression(holder)
+        ? holder.properties.find((p) => p.name !== undefined && propertyKey(p.name) === key)
+        : undefined;
+    schema = prop && ts.isPropertyAssignment(prop) ? prop.initializer : undefined;
+  }
+  return schema ? nonEmpty(objectShapes(schema, project, 0)) : undefined;
+}
+
+function calleeText(call: ts.CallExpression): string {
+  const callee = skipOuter(call.expression);
+  return ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
+}
+
+function nonEmpty<T>(list: T[]): T[] | undefined {
+  return list.length > 0 ? list : undefined;
+}
+
+/** What a constant names (`resolveRecordsRoute`, imported or not), or the expression itself. */
+function constantValue(expr: ts.Expression, project: ProjectIndex, depth = 0): ts.Expression | undefined {
+  const e = skipOuter(expr);
+  if (!ts.isIdentifier(e)) return e;
+  const decl = depth < 4 ? project.declarationOf(e) : undefined;
+  const init = decl?.kind === 'variable' && decl.isConst && decl.path.length === 0 ? decl.node.initializer : undefined;
+  return init && constantValue(init, project, depth + 1);
+}
+
 /** The object literals of an object schema, the latest extension first. */
 function objectShapes(expr: ts.Expression, project: ProjectIndex, depth: number): ts.ObjectLiteralExpression[] {
   if (depth > 8) return [];
@@ -167,6 +239,23 @@ function fieldOf(expr: ts.Expression, project: ProjectIndex, depth = 0): ZodFiel
       decl?.kind === 'variable' && decl.isConst && decl.path.length === 0 ? decl.node.initializer : undefined;
     return init ? fieldOf(init, project, depth + 1) : undefined;
   }
+  // `name: params.name`, a schema kept in a constant object of schemas (`const params = { name }`).
+  if (ts.isPropertyAccessExpression(e) && depth < 4) {
+    const key = e.name.text;
+    const holder = constantValue(e.expression, project);
+    const prop =
+      holder && ts.isObjectLiteralExpression(holder)
+        ? holder.properties.find((p) => p.name !== undefined && propertyKey(p.name) === key)
+        : undefined;
+    const value =
+      prop &&
+      (ts.isPropertyAssignment(prop)
+        ? prop.initializer
+        : ts.isShorthandPropertyAssignment(prop)
+          ? prop.name
+          : undefined);
+    return value ? fieldOf(value, project, depth + 1) : undefined;
+  }
   let format: string | undefined;
   const defaults: ts.Expression[] = [];
   for (;;) {
@@ -194,15 +283,28 @@ function fieldOf(expr: ts.Expression, project: ProjectIndex, depth = 0): ZodFiel
     }
     if (STRING_FORMATS.has(method)) format ??= method;
     else if (method === 'default' && e.arguments[0]) defaults.push(e.arguments[0]);
-    else if (!FIELD_KEEPING.has(method)) return undefined;
+    else if (!FIELD_KEEPING.has(method) && !(method === 'transform' && returnsItsInput(e.arguments[0])))
+      return undefined;
     e = skipOuter(callee.expression);
   }
 }
 
-/** `z` (or any name) imported from `zod`. */
+/** `z` (or any name) imported from `zod`, or from `@hono/zod-openapi`, which re-exports it. */
 function isZod(expr: ts.Expression): boolean {
   const e = skipOuter(expr);
   if (!ts.isIdentifier(e)) return false;
   const decl = lookup(e.text, e);
-  return decl?.kind === 'import' && (decl.module === 'zod' || decl.module.startsWith('zod/'));
+  return (
+    decl?.kind === 'import' &&
+    (decl.module === 'zod' || decl.module.startsWith('zod/') || decl.module === '@hono/zod-openapi')
+  );
+}
+
+/** `.transform((val) => val as Name)`: a transform that hands its input on (a cast is no change). */
+function returnsItsInput(fn: ts.Expression | undefined): boolean {
+  const f = fn && skipOuter(fn);
+  if (!f || !ts.isArrowFunction(f) || ts.isBlock(f.body) || !f.parameters[0]) return false;
+  const param = f.parameters[0].name;
+  const body = skipOuter(f.body);
+  return ts.isIdentifier(param) && ts.isIdentifier(body) && body.text === param.text;
 }
