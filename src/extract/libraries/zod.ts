@@ -1,4 +1,5 @@
 import { ts } from 'ts-morph';
+import { calledFunction, returnedValues } from '../syntax/functions.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
 import { lookup, propertyKey, skipOuter } from '../syntax/scope.js';
 
@@ -255,6 +256,12 @@ function fieldOf(expr: ts.Expression, project: ProjectIndex, depth = 0): ZodFiel
           ? prop.name
           : undefined);
     return value ? fieldOf(value, project, depth + 1) : undefined;
+  }
+  // `address: makeAddressSchema()`: the schema a project function returns.
+  if (ts.isCallExpression(e) && depth < 4) {
+    const fn = calledFunction(e.expression, project);
+    const returned = fn && returnedValues(fn);
+    if (returned?.length === 1) return fieldOf(returned[0], project, depth + 1);
   }
   let format: string | undefined;
   const defaults: ts.Expression[] = [];
