@@ -54,7 +54,8 @@ export function tracingStarters(
     // beside the `JaegerTracingService` they construct): that one is how its processes start.
     for (const wrapper of uncalled)
       if (found.size === 0 || FRAMEWORK_HOOK.test(wrapper.name))
-        unplaced ||= !neverLoaded(wrapper, importers, project, packages);
+        unplaced ||=
+          !neverLoaded(wrapper, importers, project, packages) && !calledNowhere(wrapper, importers, project, packages);
     if (unplaced) found.add(key);
     starters.set(key, found);
   }
@@ -189,6 +190,32 @@ function neverLoaded(
       return above.length > 0 ? loadedBy(importer) : !project.onlyImportsAndExports(importer) || packageIndex(importer);
     });
   return !packageIndex(file) && !loadedBy(file);
+}
+
+/**
+ * A set-up function of a private package (never published: no other repository calls it) whose
+ * name is written nowhere but at its declaration, in a module whose importers are all analysed
+ * (`setupSentryAndOpenTelemetry()` in a `config/log/sentry.ts` the entry loads, its call commented
+ * out): nothing runs it. A framework's hook is called by its name alone, and is left alone.
+ */
+function calledNowhere(
+  wrapper: NamedFunction,
+  importers: ReadonlyMap<string, readonly string[]>,
+  project: ProjectIndex,
+  packages: PackageIndex,
+): boolean {
+  const file = wrapper.fn.getSourceFile().fileName;
+  if (FRAMEWORK_HOOK.test(wrapper.name) || packages.of(file).manifest?.private !== true) return false;
+  if (project.namings(new Set([wrapper.name])).get(wrapper.name)?.times !== 1) return false;
+  const seen = new Set([file]);
+  const pending = [...(importers.get(file) ?? [])];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    if (seen.has(next)) continue;
+    if (!project.files.has(next)) return false;
+    seen.add(next);
+    pending.push(...(importers.get(next) ?? []));
+  }
+  return true;
 }
 
 /** A file's path within its package (within the run's root outside any), POSIX-style. */
