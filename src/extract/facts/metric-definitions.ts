@@ -197,6 +197,13 @@ export class MetricDefinitions {
     return this.byName.get(name);
   }
 
+  /** Every metric defined under a static name (two applications of a monorepo may each define one). */
+  allNamed(name: string): readonly MetricDef[] {
+    return this.everyNamed.get(name) ?? [];
+  }
+
+  private readonly everyNamed = new Map<string, MetricDef[]>();
+
   /**
    * The metric named `name` among those `node` (a `new Counter(…)` inside a factory) creates: a
    * registry keyed by name hands out the one stored under that name.
@@ -1155,6 +1162,7 @@ export class MetricDefinitions {
     if (!guard) this.noteRegistration(def, creation, site, config);
     this.record(def, creation, site, guard);
     if (!def.nameIsDynamic && !this.byName.has(def.name)) this.byName.set(def.name, def);
+    if (!def.nameIsDynamic) this.everyNamed.set(def.name, [...(this.everyNamed.get(def.name) ?? []), def]);
     const statsdKey = `${def.name}\u0000${def.kind}`;
     if (library === 'statsd' && !def.nameIsDynamic && !this.statsdByNameAndKind.has(statsdKey))
       this.statsdByNameAndKind.set(statsdKey, def);

@@ -113,7 +113,7 @@ export class MetricResolver {
 
   /** The metrics one origin of a value is. */
   private metricsAt(source: Source, use?: ts.Expression): MetricDef[] {
-    if (isInjected(source)) return source.path.length === 0 ? this.injected(source.token, source.by) : [];
+    if (isInjected(source)) return source.path.length === 0 ? this.injected(source.token, source.by, use) : [];
     const e = skipOuter(source.expr);
     if (source.path.length === 1) {
       // `createMetrics().requests`: the metric the wrapper call created for that property.
@@ -172,8 +172,17 @@ export class MetricResolver {
   }
 
   /** `@InjectMetric('orders_total')`: the metric of that name; `@Inject(TOKEN)`: what the provider gives. */
-  private injected(token: string, by: string): MetricDef[] {
-    if (by === NEST_PROMETHEUS.inject) return optional(this.definitions.named(token));
+  private injected(token: string, by: string, use?: ts.Expression): MetricDef[] {
+    // `@InjectMetric(NAME)`: the metric of that name the injecting code's application provides
+    // (two applications of a Nest monorepo may each define `external_requests_total`).
+    if (by === NEST_PROMETHEUS.inject) {
+      const from = use?.getSourceFile().fileName;
+      const reachable = this.definitions.allNamed(token).find((def) => {
+        const defined = this.definitions.creationOf(def)?.getSourceFile().fileName;
+        return from !== undefined && defined !== undefined && this.reaches(from, defined);
+      });
+      return optional(reachable ?? this.definitions.named(token));
+    }
     const defs = new Set<MetricDef>();
     for (const value of this.providedValues(token))
       for (const source of this.flow.origins(value)) for (const def of this.metricsAt(source)) defs.add(def);
