@@ -273,6 +273,7 @@ export function extract(options: ExtractOptions): Extraction {
             options.statusCodes,
             (file) => packages.dependencyRange(file, 'nestjs-otel'),
             (node) => provenance.routeTemplate(node),
+            (file) => packages.of(file).key,
           );
       for (const metric of made) {
         definitions.defs.push(metric.def);

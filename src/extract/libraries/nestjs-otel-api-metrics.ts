@@ -38,8 +38,10 @@ export function nestjsOtelApiMetrics(
   installedRange: (file: string) => string | undefined,
   /** The matched route's template where a node runs: the routes the project registers. */
   routeTemplate: (node: ts.Node) => Bound,
+  /** A file's workspace package (an application of a Nest monorepo): where its bootstrap is. */
+  packageOf: (file: string) => string = () => '.',
 ): BundledMetric[] {
-  if (!isForRoot(call)) return [];
+  if (!isForRoot(call) || onlyMicroservices(call, project, packageOf)) return [];
   if (releasedBy(installedRange(call.getSourceFile().fileName), WITHOUT_API_METRICS)) return [];
   const options = objectOf(call.arguments[0]);
   const apiMetrics = option(objectOf(option(options, 'metrics')?.initializer), 'apiMetrics');
@@ -115,6 +117,31 @@ export function nestjsOtelApiMetrics(
       },
     };
   });
+}
+
+/**
+ * An application Nest bootstraps only as a microservice (`NestFactory.createMicroservice(AppModule,
+ * { transport: Transport.KAFKA })`): no HTTP server, so no middleware, so the API metrics record nothing.
+ */
+function onlyMicroservices(
+  call: ts.CallExpression,
+  project: ProjectIndex,
+  packageOf: (file: string) => string,
+): boolean {
+  const own = packageOf(call.getSourceFile().fileName);
+  const boots = ['create', 'createMicroservice'].flatMap((name) =>
+    (project.callsByName.get(name) ?? []).filter(
+      (c): c is ts.CallExpression =>
+        ts.isCallExpression(c) &&
+        ts.isPropertyAccessExpression(c.expression) &&
+        skipOuter(c.expression.expression).getText() === 'NestFactory' &&
+        packageOf(c.getSourceFile().fileName) === own,
+    ),
+  );
+  return (
+    boots.length > 0 &&
+    boots.every((c) => (c.expression as ts.PropertyAccessExpression).name.text === 'createMicroservice')
+  );
 }
 
 /** A route label's bound without its "no route matched" value: `ignoreUndefinedRoutes` records no such request. */
