@@ -1,7 +1,7 @@
 import { ts } from 'ts-morph';
 import type { Bound, BoundPart, FlowStep, UnboundedCategory } from '../../types.js';
 import { bounded, boundedPart, finite, HTTP_METHODS, unbounded, unknown } from '../../model/bounds.js';
-import { ROUTE_METHODS } from '../libraries/web-frameworks.js';
+import { inMatchedNestRoute, ROUTE_METHODS } from '../libraries/web-frameworks.js';
 import { ARRAY_ITERATORS, ELEMENT_KEEPING } from '../syntax/builtin-calls.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
 import {
@@ -862,6 +862,8 @@ export class KnownSources {
   /** A bound counted from the project's route registrations, plus one value for requests none serves. */
   private perRoute(node: ts.Node, what: string, part: BoundPart, unmatched = '1 for requests no route matched'): Bound {
     if (part.count === 0) return unknown(`${what}, but obslint found no route registrations to count`, text(node));
+    // In a Nest interceptor or guard the route always matched: no value for requests none serves.
+    if (inMatchedNestRoute(node)) return bounded([part]);
     return bounded([part, { source: 'route-unmatched', count: 1, reason: unmatched, replaceable: true }]);
   }
 
