@@ -302,7 +302,8 @@ export type Client =
   | 'nats-streaming'
   | 'pg-boss'
   | 'grpc'
-  | 'connect';
+  | 'connect'
+  | 'nest-tcp';
 
 /** An outbound request or message (send), or a message consumer (receive). */
 export interface OutboundCall {

@@ -11,6 +11,7 @@ import {
 import type { Client, OutboundCall, TracingFacts } from '../../src/types.js';
 
 const MESSAGING = new Set<Client>([
+  'nest-tcp',
   'kafkajs',
   'amqplib',
   'sqs',
@@ -49,6 +50,7 @@ const CARRIER: Record<Client, { code: string; where: string }> = {
     code: 'req.header, { set: (h, k, v) => h.set(k, v) }',
     where: 'the request headers (in an interceptor on its transport)',
   },
+  'nest-tcp': { code: 'payload', where: "the message payload (Nest's TCP transport has no headers)" },
 };
 
 export default defineRule({

@@ -7,9 +7,14 @@ import { heldValue, objectLiteralHeld } from '../syntax/functions.js';
 import { forEachDescendant } from '../syntax/walk.js';
 
 /** The typed clients of `@nestjs/microservices` whose transport is a messaging client obslint knows. */
-const CLIENT_TYPES = table<Client>({ ClientKafka: 'kafkajs', ClientRMQ: 'amqplib', ClientNats: 'nats' });
+const CLIENT_TYPES = table<Client>({
+  ClientKafka: 'kafkajs',
+  ClientRMQ: 'amqplib',
+  ClientNats: 'nats',
+  ClientTCP: 'nest-tcp',
+});
 /** `Transport.KAFKA` and its kin: the client library each transport sends through. */
-const TRANSPORTS = table<Client>({ KAFKA: 'kafkajs', RMQ: 'amqplib', NATS: 'nats' });
+const TRANSPORTS = table<Client>({ KAFKA: 'kafkajs', RMQ: 'amqplib', NATS: 'nats', TCP: 'nest-tcp' });
 /** What a NestJS microservice client sends with: `emit` (an event) and `send` (a request awaiting its reply). */
 export const NEST_CLIENT_METHODS = new Set(['emit', 'send']);
 
@@ -25,10 +30,17 @@ export function nestMicroserviceClient(receiver: ts.Expression, project: Project
   if (type?.module !== '@nestjs/microservices') return undefined;
   if (type.imported !== 'ClientProxy') return CLIENT_TYPES[type.imported];
   const token = injectionToken(receiver, project);
-  if (token === undefined) return undefined;
   const transports = registeredTransports(project);
+  // A client handed over as a `ClientProxy` (`rpcCall(client: ClientProxy, …)`): the project's one transport, if it has one.
+  if (token === undefined) return soleTransport(transports);
   // A token registered over a transport obslint does not check (`null`) stays unchecked.
   return (transports.has(token) ? transports.get(token) : transports.get(ANY_TOKEN)) ?? undefined;
+}
+
+function soleTransport(transports: ReadonlyMap<string, Client | null>): Client | undefined {
+  const clients = new Set(transports.values());
+  const [only] = clients;
+  return clients.size === 1 && only !== null ? only : undefined;
 }
 
 /** `@Inject(TOKEN)` on the field or constructor parameter `this.x` names: the token, as `tokenKey` reads it. */
