@@ -138,17 +138,23 @@ export default defineRule({
     const printed = new Map<string, OutboundCall[]>();
     // An outbox relay's messages, by the relay's file: one finding there (at its first send), whatever
     // instruments the client.
-    const relays = new Map<string, { call: OutboundCall; relay: NonNullable<OutboundCall['outboxRelays']>[number] }>();
+    const relays = new Map<
+      string,
+      { call: OutboundCall; relay: NonNullable<OutboundCall['outboxRelays']>[number]; uncovered: boolean }
+    >();
     for (const call of ctx.catalog.outbound) {
       const tracing = tracingOf(call);
-      if (tracing.setup && !tracing.consoleOnly && !call.browser)
-        for (const relay of call.outboxRelays ?? []) {
-          const key = `${relay.loc.file}\u0000${call.client}`;
-          if (!relays.has(key)) relays.set(key, { call, relay });
-        }
       // A package's instrumentation covers a client, unless this call's client object is made without it.
       const covered = (tracing.instrumented[call.client] && !call.uninstrumented) || instrumented.has(call.client);
-      if (call.evidence || covered) continue;
+      const relayed = tracing.setup !== undefined && !tracing.consoleOnly && !call.browser && call.outboxRelays;
+      for (const relay of relayed || []) {
+        const key = `${relay.loc.file}\u0000${call.client}`;
+        const known = relays.get(key);
+        if (!known) relays.set(key, { call, relay, uncovered: !covered });
+        else known.uncovered ||= !covered;
+      }
+      // One cause, one finding: a relayed send's missing instrumentation is said in the relay's finding.
+      if (call.evidence || covered || (relayed && relayed.length > 0)) continue;
       if (call.browser && tracing.webInstrumented?.[call.client]) continue;
       if (ignored(call) || thirdParty(call) || call.probe || call.webhook || (call.browser && !tracing.web)) continue;
       // An OpenTracing tracer instruments no client: every call needs code of its own, so only a call
@@ -233,14 +239,18 @@ export default defineRule({
         carry: carry(calls),
       });
     }
-    for (const { call, relay } of relays.values()) {
+    for (const { call, relay, uncovered } of relays.values()) {
       const tracing = tracingOf(call);
       ctx.report({
         messageId: 'outboxRelay',
         data: {
           client: call.client,
           schedule: relay.schedule,
-          why: `its process traces (${tracing.setup!.what}), but the timer's run has no trace to give them`,
+          why: `its process traces (${tracing.setup!.what}), but the timer's run has no trace to give them${
+            uncovered
+              ? `, and no instrumentation covers ${call.client} to carry one: ${registerFix(call.client, false, tracing)} too`
+              : ''
+          }`,
         },
         loc: relay.loc,
         cause: `outbox-relay:${call.client}`,

@@ -23,19 +23,29 @@ export function outboxRelays(
   if (direct) return [direct];
   const fn = enclosingFunction(send);
   if (!fn) return [];
-  return callersOf(fn).flatMap((caller) => relayAt(caller, scheduleOf) ?? []);
+  const callers = callersOf(fn);
+  // The outbox's own publishing function, which a timer elsewhere runs (`setInterval(() =>
+  // publishOutbox(), 1000)` in the entry): its send, on that timer.
+  const timers = inOutbox(send) ? callers.map(scheduleOf) : [];
+  if (timers.length > 0 && timers.every((t) => t !== undefined)) return [{ schedule: timers[0], at: send }];
+  return callers.flatMap((caller) => relayAt(caller, scheduleOf) ?? []);
 }
 
 function relayAt(
   call: Caller,
   scheduleOf: (call: Caller) => string | undefined,
 ): { schedule: string; at: Caller } | undefined {
+  if (!inOutbox(call)) return undefined;
+  const schedule = scheduleOf(call);
+  return schedule ? { schedule, at: call } : undefined;
+}
+
+/** A call in an outbox's module, class or function, in a module that restores no context from the rows. */
+function inOutbox(call: Caller): boolean {
   const file = call.getSourceFile();
-  if (RESTORES_CONTEXT.test(file.text)) return undefined;
+  if (RESTORES_CONTEXT.test(file.text)) return false;
   const fn = enclosingFunction(call);
   const cls = enclosingClassLike(call);
   const named = [file.fileName.slice(file.fileName.lastIndexOf('/') + 1), cls?.name?.text, fn && functionName(fn)];
-  if (!named.some((name) => name !== undefined && OUTBOX.test(name))) return undefined;
-  const schedule = scheduleOf(call);
-  return schedule ? { schedule, at: call } : undefined;
+  return named.some((name) => name !== undefined && OUTBOX.test(name));
 }
