@@ -105,10 +105,13 @@ export function union(bounds: Bound[]): Bound | undefined {
     const same = first && rest.every((t) => t && t.by === first.by && JSON.stringify(t) === JSON.stringify(first));
     return same && merged.kind === 'finite' ? { ...merged, together: first } : merged;
   }
-  // A status read where the request succeeded is one value per route: a literal beside it (`500`) is another.
+  // A status read where the request succeeded is one value per route: an error's literal beside it
+  // (`errored ? 500 : res.statusCode`) is another; a success literal (`|| '200'`) may be that one.
   const absorbed = (v: string): boolean =>
     [...parts.values()].some(
-      (p) => p.domain?.includes(v) || (p.pattern !== undefined && !p.successOnly && new RegExp(p.pattern).test(v)),
+      (p) =>
+        p.domain?.includes(v) ||
+        (p.pattern !== undefined && (!p.successOnly || /^2/.test(v)) && new RegExp(p.pattern).test(v)),
     );
   for (const v of [...values]) if (absorbed(v)) values.delete(v);
   if (values.size > 0) for (const [key, p] of parts) if (p.replaceable) parts.delete(key);
