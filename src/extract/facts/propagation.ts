@@ -1114,7 +1114,7 @@ export function outboundCalls(
                       : schedule
                         ? `runs on a schedule (${schedule}) and starts no span: no request trace to carry`
                         : found.direction === 'send'
-                          ? (injected(call, project) ??
+                          ? (injected(call, project, callersOf) ??
                             (rpc &&
                               (clientInjects(rpc, project) ??
                                 (rpc.origin ? undefined : injectedAtBinding.get(serviceKey(rpc))))))
@@ -1358,7 +1358,11 @@ function instanceHost(call: ts.CallExpression | ts.NewExpression): string | unde
  * Trace context reaching an outbound call: a `traceparent` key in what it sends, a carrier that
  * `propagation.inject` filled in the same function, a helper (or axios interceptor) that injects.
  */
-function injected(call: ts.CallExpression | ts.NewExpression, project: ProjectIndex): string | undefined {
+function injected(
+  call: ts.CallExpression | ts.NewExpression,
+  project: ProjectIndex,
+  callersOf: (fn: ts.SignatureDeclaration) => readonly Caller[],
+): string | undefined {
   const args = [...(call.arguments ?? [])];
   if (args.some((a) => mentionsTraceparent(a))) return 'traceparent header';
   const carriers = injectedCarriers(outerFunction(call) ?? call.getSourceFile());
@@ -1366,7 +1370,7 @@ function injected(call: ts.CallExpression | ts.NewExpression, project: ProjectIn
   if (args.some((a) => callsInjectingHelper(a, project))) return 'propagation.inject (helper)';
   const field = carrierField(args, project);
   if (field) return `a trace carrier in the message (\`${field}\`)`;
-  if (injectedByCallers(call, args, project)) return 'propagation.inject (by the callers)';
+  if (injectedByCallers(call, args, project, callersOf)) return 'propagation.inject (by the callers)';
   const receiver = ts.isPropertyAccessExpression(skipOuter(call.expression))
     ? skipOuter((skipOuter(call.expression) as ts.PropertyAccessExpression).expression)
     : undefined;
@@ -1420,6 +1424,7 @@ function injectedByCallers(
   call: ts.CallExpression | ts.NewExpression,
   args: readonly ts.Expression[],
   project: ProjectIndex,
+  callersOf: (fn: ts.SignatureDeclaration) => readonly Caller[],
 ): boolean {
   const fn = enclosingFunction(call);
   const name = fn && functionName(fn);
@@ -1428,7 +1433,15 @@ function injectedByCallers(
     ts.isIdentifier(p.name) && args.some((a) => isOrMentions(a, new Set([(p.name as ts.Identifier).text]))) ? [i] : [],
   );
   if (sent.length === 0) return false;
-  const callers = callsTo(fn, name, project);
+  // The call graph where the callee is a method called through a field declared as the project's
+  // interface (`this.queueService.send(message, headers)`, a `QueueService<T>` its class implements).
+  const named = callsTo(fn, name, project);
+  // A call with fewer arguments than the method requires calls another method of that name
+  // (`queue.send(message)` on the wrapper, not the client's `send(message, headers)`), in TypeScript.
+  const required = /\.[cm]?tsx?$/.test(fn.getSourceFile().fileName)
+    ? fn.parameters.filter((p) => !p.questionToken && !p.initializer && !p.dotDotDotToken).length
+    : 0;
+  const callers = named.length > 0 ? named : callersOf(fn).filter((c) => (c.arguments?.length ?? 0) >= required);
   return (
     callers.length > 0 &&
     callers.every((caller) => {
