@@ -35,6 +35,17 @@ describe('.gitignore', () => {
     ]);
   });
 
+  it('skips an out/ directory of build output, but not a module of that name inside a source tree', async () => {
+    const dir = tempProject({
+      'out/server.js': SOURCE,
+      'packages/site/out/index.js': SOURCE,
+      'src/out/webhooks/metrics.js': SOURCE,
+      'src/process/events.js': SOURCE,
+    });
+    const { files } = await discover(['.'], dir, []);
+    expect(files.map((f) => f.slice(dir.length + 1))).toEqual(['src/out/webhooks/metrics.js', 'src/process/events.js']);
+  });
+
   it('reads the .gitignore files of the repository above the analysed directory', () => {
     const repo = tempProject({
       '.gitignore': 'legacy/\n',

@@ -15,12 +15,27 @@ import { readManifest } from './manifest.js';
 import { SOURCE_EXTENSIONS } from './source-files.js';
 import { ProjectConfigReader } from './tsconfig.js';
 
+/** `out/`: build output beside the sources (Next.js's export, a compiler's `outDir`), not inside them. */
+const OUT_DIRECTORIES = '**/out/**';
+
+/**
+ * A file under an `out/` directory that is not inside a source tree: `src/out/webhooks/` is a
+ * module of the project (its output adapters), `out/` beside `src/` is what a build wrote.
+ */
+function inBuildOutput(path: string): boolean {
+  const segments = toPosix(path).split('/');
+  const out = segments.indexOf('out');
+  return out >= 0 && out < segments.length - 1 && !segments.slice(0, out).some((s) => SOURCE_TREES.has(s));
+}
+
+const SOURCE_TREES = new Set(['src', 'lib', 'app', 'source', 'server']);
+
 /** Build output and dependencies: never user source, whatever .gitignore says. */
 const ALWAYS_IGNORED = [
   '**/node_modules/**',
   '**/dist/**',
   '**/build/**',
-  '**/out/**',
+  OUT_DIRECTORIES,
   '**/coverage/**',
   '**/.git/**',
   // Yarn's own release and plugins, and its zip cache: never the project's code.
@@ -190,7 +205,7 @@ export function walkProject(
         .map((d) => resolve(d)),
     );
     const ignore = [
-      ...ALWAYS_IGNORED,
+      ...ALWAYS_IGNORED.filter((g) => g !== OUT_DIRECTORIES),
       ...TEST_FILES,
       ...extraIgnores.map((g) => relativeGlob(g, ignoreBase, dir)).filter((g): g is string => Boolean(g)),
     ];
@@ -209,7 +224,7 @@ export function walkProject(
     const compiled = compiledBesideSource(found);
     for (const f of found) {
       const abs = resolve(f);
-      if (gitignore.ignores(abs) || compiled.has(f)) continue;
+      if (gitignore.ignores(abs) || compiled.has(f) || inBuildOutput(relative(dir, abs))) continue;
       files.push(abs);
     }
   }
