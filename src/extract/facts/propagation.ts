@@ -1118,7 +1118,7 @@ export function outboundCalls(
                             (rpc &&
                               (clientInjects(rpc, project) ??
                                 (rpc.origin ? undefined : injectedAtBinding.get(serviceKey(rpc))))))
-                          : extracted(found.handler, project);
+                          : extracted(found.handler, project, callersOf);
     if (evidence) outbound.evidence = evidence;
     const relays =
       found.direction === 'send' && RELAYED_CLIENTS.has(found.client) ? outboxRelays(call, scheduleOf, callersOf) : [];
@@ -1473,18 +1473,53 @@ function outerFunction(node: ts.Node): ts.SignatureDeclaration | undefined {
  * helpers (`startChildSpan(job.data.otel_carrier)` → `extractSpan` → `propagation.extract`), or, for
  * a factory's parameter (`createWorker(name, processor)`), in the handlers the factory's callers pass.
  */
-function extracted(handler: ts.Node | undefined, project: ProjectIndex): string | undefined {
-  if (!handler) return undefined;
+function extracted(
+  handler: ts.Node | undefined,
+  project: ProjectIndex,
+  callersOf: (fn: ts.SignatureDeclaration) => readonly Caller[],
+  seen = new Set<ts.Node>(),
+): string | undefined {
+  if (!handler || seen.has(handler) || seen.size > 8) return undefined;
+  seen.add(handler);
   let fn: ts.Node | undefined = ts.isExpression(handler) ? skipOuter(handler) : handler;
   if (ts.isIdentifier(fn)) {
     // The factory's callers restore the context in their handlers (the ones that do not are cron and
     // maintenance jobs): the fix, where one is missing, is in that handler, not in the factory.
-    const passed = handlersPassedFor(fn, project);
+    const passed = handlersPassedFor(fn, project, callersOf);
     if (passed)
-      return passed.some((h) => extracted(h, project)) ? 'propagation.extract (in the handlers passed)' : undefined;
+      return passed.some((h) => extracted(h, project, callersOf, seen))
+        ? 'propagation.extract (in the handlers passed)'
+        : undefined;
     fn = calledFunction(fn, project);
   }
-  return fn && (extractsIn(fn, project, new Set()) ?? dispatchedByLookup(fn, project));
+  return (
+    fn &&
+    (extractsIn(fn, project, new Set()) ??
+      dispatchedByLookup(fn, project) ??
+      callsPassedHandler(fn, project, callersOf, seen))
+  );
+}
+
+/**
+ * `eachMessage: async ({ message }) => { await callback(message) }` where `callback` is the
+ * parameter of the `subscribe(callback)` around it: the handlers `subscribe`'s callers pass (a traced
+ * wrapper's `instrumentedCallback`, which extracts the context and runs the callback in it).
+ */
+function callsPassedHandler(
+  fn: ts.Node,
+  project: ProjectIndex,
+  callersOf: (fn: ts.SignatureDeclaration) => readonly Caller[],
+  seen: Set<ts.Node>,
+): string | undefined {
+  let found: string | undefined;
+  forEachDescendant(fn, (n) => {
+    if (found) return false;
+    if (!ts.isCallExpression(n) || !ts.isIdentifier(skipOuter(n.expression))) return;
+    const passed = handlersPassedFor(skipOuter(n.expression) as ts.Identifier, project, callersOf);
+    if (passed?.some((h) => extracted(h, project, callersOf, seen)))
+      found = 'propagation.extract (in the handlers passed)';
+  });
+  return found;
 }
 
 /**
@@ -1591,12 +1626,19 @@ function extractsIn(fn: ts.Node, project: ProjectIndex, seen: Set<ts.Node>): str
  * `new Worker(name, processor)` where `processor` is a parameter of the function around it: the
  * handlers that function's callers pass. Undefined when the handler is no such parameter.
  */
-function handlersPassedFor(id: ts.Identifier, project: ProjectIndex): ts.Expression[] | undefined {
+function handlersPassedFor(
+  id: ts.Identifier,
+  project: ProjectIndex,
+  callersOf: (fn: ts.SignatureDeclaration) => readonly Caller[],
+): ts.Expression[] | undefined {
   const decl = lookup(id.text, id);
   if (decl?.kind !== 'parameter' || decl.path.length !== 0) return undefined;
   const name = functionName(decl.fn);
   if (!name) return undefined;
-  return callsTo(decl.fn, name, project).flatMap((call) => call.arguments?.[decl.index] ?? []);
+  // By name and import, else the call graph (a method called through a field declared as an interface).
+  const named = callsTo(decl.fn, name, project);
+  const calls = named.length > 0 ? named : callersOf(decl.fn);
+  return calls.flatMap((call) => call.arguments?.[decl.index] ?? []);
 }
 
 /** W3C's header, Jaeger's (what jaeger-client injects unless told to use W3C) and Sentry's (what `Sentry.continueTrace` reads). */
