@@ -88,8 +88,12 @@ const INSTRUMENTATIONS = table<{ covers: Client[]; what: string }>({
   registerOTel: { covers: [...HTTP_BASED, ...FETCH_BASED], what: '@vercel/otel' },
   // Azure Monitor's OpenTelemetry distro: by default only its http instrumentation is on.
   useAzureMonitor: { covers: HTTP_BASED, what: '@azure/monitor-opentelemetry' },
-  // In the browser: fetch, and XMLHttpRequest under axios and superagent.
+  // In the browser: fetch, and XMLHttpRequest under axios and superagent (the web auto-instrumentations: both).
   FetchInstrumentation: { covers: ['fetch', 'ky'], what: '@opentelemetry/instrumentation-fetch' },
+  getWebAutoInstrumentations: {
+    covers: ['fetch', 'ky', 'axios', 'superagent'],
+    what: '@opentelemetry/auto-instrumentations-web',
+  },
   XMLHttpRequestInstrumentation: {
     covers: ['axios', 'superagent'],
     what: '@opentelemetry/instrumentation-xml-http-request',
