@@ -401,7 +401,11 @@ const CLIENT_OBJECTS: Partial<Record<Client, { created: (origin: ts.Expression) 
     named: /stan|nats/i,
   },
   'pg-boss': { created: (o) => ts.isNewExpression(o) && fromModule(o, 'pg-boss'), named: /boss/i },
-  bullmq: { created: (o) => ts.isNewExpression(o) && fromModule(o, 'bullmq'), named: QUEUE_NAME },
+  // BullMQ's `Queue`, or BullMQ Pro's `QueuePro`.
+  bullmq: {
+    created: (o) => ts.isNewExpression(o) && (fromModule(o, 'bullmq') || fromModule(o, '@taskforcesh/bullmq-pro')),
+    named: QUEUE_NAME,
+  },
   // `new Queue('mail')` or `Queue('mail')`: Bull makes a queue either way.
   bull: { created: (o) => fromModule(o, 'bull'), named: QUEUE_NAME },
   pubsub: { created: (o) => callTo(o, ['topic', 'subscription']), named: /topic|subscription/i },

@@ -18,6 +18,8 @@ export const MESSAGING_MODULES = table<Client>({
   bullmq: 'bullmq',
   // NestJS's module for BullMQ: `@InjectQueue` hands over a BullMQ `Queue`.
   '@nestjs/bullmq': 'bullmq',
+  // BullMQ Pro: `QueuePro`, `WorkerPro`, BullMQ's with groups.
+  '@taskforcesh/bullmq-pro': 'bullmq',
   // Bull (v3, v4) and NestJS's module for it, whose `Queue` type is Bull's.
   bull: 'bull',
   '@nestjs/bull': 'bull',
