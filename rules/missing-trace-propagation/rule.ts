@@ -94,7 +94,7 @@ export default defineRule({
       untracedLegacy:
         "{{package}} traces with {{legacy}}, whose own headers (`sentry-trace`, `baggage`) are no W3C trace context, so its {{calls}} ({{clients}}; {{where}}) {{carry}} none and a service traced with W3C context starts a new trace from each; when it moves to an OpenTelemetry-based tracer (OpenTelemetry's SDK, Sentry 8 or later), {{fix}}",
       unreadSetup:
-        '{{package}} sets up tracing, if at all, through {{setup}} ({{at}}), a package obslint does not read, so it cannot tell whether its {{calls}} ({{clients}}; {{where}}) {{carry}} W3C trace context; where that set-up traces, list the clients it instruments under `propagation.instrumented` in obslint.yaml',
+        '{{package}} sets up tracing, if at all, through {{setup}} ({{at}}), which obslint does not read, so it cannot tell whether its {{calls}} ({{clients}}; {{where}}) {{carry}} W3C trace context; where that set-up traces, list the clients it instruments under `propagation.instrumented` in obslint.yaml',
       untracedProject:
         'none of the {{packages}} packages of this project that call out sets up tracing yet, so their {{calls}} ({{clients}}; {{where}}) carry no W3C trace context and no trace breaks today; when they start tracing, {{fix}}',
     },

@@ -478,6 +478,39 @@ function unreadSetupModule(call: ts.CallExpression | ts.NewExpression, project: 
   return project.resolvedPath(module, call.getSourceFile().fileName) === undefined ? module : undefined;
 }
 
+/** A module whose name says it sets up tracing (`./ee/otel.js`, `./tracing`, `../instrumentation`). */
+const TRACING_MODULE = /(?:^|[/._-])(?:otel|opentelemetry|tracing|tracer|telemetry|instrumentation)(?:[._-][a-z]+)*$/i;
+
+/**
+ * A module of the project's own, named for tracing, that the package loads but obslint cannot read
+ * (`await import('./ee/otel.js')` of a file the repository leaves out, a licensed edition's): the
+ * specifier, where it is loaded.
+ */
+function missingTracingModule(
+  calls: readonly (ts.CallExpression | ts.NewExpression)[],
+  files: readonly ts.SourceFile[],
+  project: ProjectIndex,
+): ts.StringLiteralLike | undefined {
+  const unreadable = (specifier: ts.Expression | undefined, from: ts.SourceFile): specifier is ts.StringLiteralLike =>
+    specifier !== undefined &&
+    ts.isStringLiteralLike(specifier) &&
+    specifier.text.startsWith('.') &&
+    TRACING_MODULE.test(specifier.text.replace(/\.[cm]?[jt]sx?$/, '')) &&
+    project.resolvedPath(specifier.text, from.fileName) === undefined;
+  for (const call of calls) {
+    const loads =
+      ts.isCallExpression(call) &&
+      (call.expression.kind === ts.SyntaxKind.ImportKeyword ||
+        (ts.isIdentifier(call.expression) && call.expression.text === 'require'));
+    if (loads && unreadable(call.arguments[0], call.getSourceFile())) return call.arguments[0];
+  }
+  for (const file of files)
+    for (const statement of file.statements)
+      if (ts.isImportDeclaration(statement) && unreadable(statement.moduleSpecifier, file))
+        return statement.moduleSpecifier;
+  return undefined;
+}
+
 /** A set-up that only asks for a tracer: it traces its own package, not the processes that load it. */
 function apiOnly(setup: TracingFacts['setup']): boolean {
   return setup?.what === 'trace.getTracer' || setup?.what === 'opentracing.globalTracer';
@@ -761,11 +794,13 @@ function tracingFacts(
     facts.legacy = { what: `\`${legacy}\` ${manifests.dependencies[legacy]}` };
   if (!facts.setup && !facts.legacy) {
     const unread = calls.find((call) => unreadSetupModule(call, project) !== undefined);
+    const missing = unread ? undefined : missingTracingModule(calls, files, project);
     if (unread)
       facts.unreadSetup = {
         what: `\`${calleeName(skipOuter(unread.expression))}\` of \`${unreadSetupModule(unread, project)}\``,
         loc: project.location(unread),
       };
+    else if (missing) facts.unreadSetup = { what: `\`${missing.text}\``, loc: project.location(missing) };
   }
   facts.ignoredHosts.sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
   return facts;
