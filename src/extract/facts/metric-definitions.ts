@@ -49,6 +49,7 @@ import {
   sameReference,
   skipOuter,
   type Declaration,
+  constInitializer,
 } from '../syntax/scope.js';
 import { forEachDescendant } from '../syntax/walk.js';
 import type { WrapperIndex } from '../libraries/wrappers.js';
@@ -1376,7 +1377,10 @@ export class MetricDefinitions {
     const args = node.arguments ?? [];
     for (let i = 1; i < Math.min(args.length, 5); i++) {
       const passed = this.bound(args[i], env);
-      const e = passed && skipOuter(passed);
+      // `const ddTags = { smsstatus: req.body.SmsStatus }`, handed over by name.
+      const e =
+        passed &&
+        (ts.isIdentifier(skipOuter(passed)) ? constInitializer(skipOuter(passed) as ts.Identifier) : skipOuter(passed));
       if (e && (ts.isObjectLiteralExpression(e) || ts.isArrayLiteralExpression(e))) return args[i];
     }
     return args[usual];

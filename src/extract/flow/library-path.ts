@@ -11,6 +11,9 @@ export interface LibraryPath {
 
 const MAX_PATHS = 8;
 
+/** Methods of a client instance that return another client of its kind (hot-shots' `childClient`). */
+const SAME_CLIENT_METHODS = new Set(['childClient']);
+
 /**
  * The package paths an expression may denote, followed by value: `client.increment` where
  * `client = new StatsD()` from `hot-shots` is `hot-shots` `StatsD () increment`; `metrics.client`
@@ -52,7 +55,12 @@ function syntacticPath(e: ts.Expression, flow: ValueFlow, depth: number): Librar
     const callee = skipOuter(e.expression);
     // `require('m')` is handled above; `import('m')` is the module too.
     if (ts.isCallExpression(e) && callee.kind === ts.SyntaxKind.ImportKeyword) return [];
-    return libraryPaths(callee, flow, depth + 1).map((p) => ({ module: p.module, path: [...p.path, '()'] }));
+    return libraryPaths(callee, flow, depth + 1).map((p) =>
+      // `statsd.childClient({ prefix })`: a client like the one it is made from (prefix and tags added).
+      SAME_CLIENT_METHODS.has(p.path[p.path.length - 1] ?? '') && p.path[p.path.length - 2] === '()'
+        ? { module: p.module, path: p.path.slice(0, -1) }
+        : { module: p.module, path: [...p.path, '()'] },
+    );
   }
   return [];
 }
