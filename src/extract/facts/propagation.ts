@@ -479,7 +479,8 @@ function unreadSetupModule(call: ts.CallExpression | ts.NewExpression, project: 
 }
 
 /** A module whose name says it sets up tracing (`./ee/otel.js`, `./tracing`, `../instrumentation`). */
-const TRACING_MODULE = /(?:^|[/._-])(?:otel|opentelemetry|tracing|tracer|telemetry|instrumentation)(?:[._-][a-z]+)*$/i;
+const TRACING_MODULE =
+  /(?:^|[/._-])(?:otel|opentelemetry|tracing|tracer|telemetry|instrumentation)(?:[._-](?:setup|init|config|node|server))?$/i;
 
 /**
  * A module of the project's own, named for tracing, that the package loads but obslint cannot read
@@ -504,9 +505,10 @@ function missingTracingModule(
         (ts.isIdentifier(call.expression) && call.expression.text === 'require'));
     if (loads && unreadable(call.arguments[0], call.getSourceFile())) return call.arguments[0];
   }
+  // `import './tracing'`: loaded for what it does, not for a binding (a type, a constant).
   for (const file of files)
     for (const statement of file.statements)
-      if (ts.isImportDeclaration(statement) && unreadable(statement.moduleSpecifier, file))
+      if (ts.isImportDeclaration(statement) && !statement.importClause && unreadable(statement.moduleSpecifier, file))
         return statement.moduleSpecifier;
   return undefined;
 }
