@@ -795,12 +795,14 @@ function tracingFacts(
   )
     facts.legacy = { what: `\`${legacy}\` ${manifests.dependencies[legacy]}` };
   if (!facts.setup && !facts.legacy) {
-    const unread = calls.find((call) => unreadSetupModule(call, project) !== undefined);
+    const unread = calls
+      .map((call) => ({ call, module: unreadSetupModule(call, project) }))
+      .find(({ module }) => module !== undefined);
     const missing = unread ? undefined : missingTracingModule(calls, files, project);
     if (unread)
       facts.unreadSetup = {
-        what: `\`${calleeName(skipOuter(unread.expression))}\` of \`${unreadSetupModule(unread, project)}\``,
-        loc: project.location(unread),
+        what: `\`${calleeName(skipOuter(unread.call.expression))}\` of \`${unread.module}\``,
+        loc: project.location(unread.call),
       };
     else if (missing) facts.unreadSetup = { what: `\`${missing.text}\``, loc: project.location(missing) };
   }
@@ -1474,15 +1476,12 @@ function injectedByCallers(
     ts.isIdentifier(p.name) && args.some((a) => isOrMentions(a, new Set([(p.name as ts.Identifier).text]))) ? [i] : [],
   );
   if (sent.length === 0) return false;
-  // The call graph where the callee is a method called through a field declared as the project's
-  // interface (`this.queueService.send(message, headers)`, a `QueueService<T>` its class implements).
-  const named = callsTo(fn, name, project);
   // A call with fewer arguments than the method requires calls another method of that name
   // (`queue.send(message)` on the wrapper, not the client's `send(message, headers)`), in TypeScript.
   const required = /\.[cm]?tsx?$/.test(fn.getSourceFile().fileName)
     ? fn.parameters.filter((p) => !p.questionToken && !p.initializer && !p.dotDotDotToken).length
     : 0;
-  const callers = named.length > 0 ? named : callersOf(fn).filter((c) => (c.arguments?.length ?? 0) >= required);
+  const callers = callsOfFunction(fn, name, project, callersOf).filter((c) => (c.arguments?.length ?? 0) >= required);
   return (
     callers.length > 0 &&
     callers.every((caller) => {
@@ -1676,10 +1675,21 @@ function handlersPassedFor(
   if (decl?.kind !== 'parameter' || decl.path.length !== 0) return undefined;
   const name = functionName(decl.fn);
   if (!name) return undefined;
-  // By name and import, else the call graph (a method called through a field declared as an interface).
-  const named = callsTo(decl.fn, name, project);
-  const calls = named.length > 0 ? named : callersOf(decl.fn);
-  return calls.flatMap((call) => call.arguments?.[decl.index] ?? []);
+  return callsOfFunction(decl.fn, name, project, callersOf).flatMap((call) => call.arguments?.[decl.index] ?? []);
+}
+
+/**
+ * A function's calls: by name and import, else through the call graph (a method called through a
+ * field declared as the project's interface, `this.inner.send(message, headers)`).
+ */
+function callsOfFunction(
+  fn: ts.SignatureDeclaration,
+  name: string,
+  project: ProjectIndex,
+  callersOf: (fn: ts.SignatureDeclaration) => readonly Caller[],
+): readonly Caller[] {
+  const named = callsTo(fn, name, project);
+  return named.length > 0 ? named : callersOf(fn);
 }
 
 /** W3C's header, Jaeger's (what jaeger-client injects unless told to use W3C) and Sentry's (what `Sentry.continueTrace` reads). */

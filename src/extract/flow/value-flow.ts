@@ -151,13 +151,13 @@ interface Container {
   key?: string;
 }
 
+/** How far up a class's bases a field is looked for. */
+const BASE_CLASS_HOPS = 8;
+
 /**
  * Containers are looked up for every member read value flow follows: each is described once (its
  * id, its test and its initializer), not once per read.
  */
-/** How far up a class's bases a field is looked for. */
-const BASE_CLASS_HOPS = 8;
-
 const variableContainers = new WeakMap<ts.VariableDeclaration, Container | null>();
 const fieldContainers = new WeakMap<ts.ClassLikeDeclaration, Map<string, Container>>();
 
