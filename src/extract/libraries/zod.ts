@@ -1,7 +1,7 @@
 import { ts } from 'ts-morph';
 import { calledFunction, returnedValues } from '../syntax/functions.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
-import { lookup, propertyKey, skipOuter } from '../syntax/scope.js';
+import { literalProperty, lookup, propertyKey, skipOuter } from '../syntax/scope.js';
 
 /** What a zod schema lets through for one field, as far as its values go. */
 export type ZodField =
@@ -175,15 +175,9 @@ function honoValidated(call: ts.CallExpression, project: ProjectIndex): ts.Objec
     return undefined;
   const definition = constantValue(route.arguments[0], project);
   const options = definition && ts.isCallExpression(definition) ? definition.arguments[0] : undefined;
-  let schema: ts.Expression | undefined = options && constantValue(options, project);
-  for (const key of ['request', ...(OPENAPI_REQUEST_PARTS[target.text] ?? [''])]) {
-    const holder = schema && skipOuter(schema);
-    const prop =
-      holder && ts.isObjectLiteralExpression(holder)
-        ? holder.properties.find((p) => p.name !== undefined && propertyKey(p.name) === key)
-        : undefined;
-    schema = prop && ts.isPropertyAssignment(prop) ? prop.initializer : undefined;
-  }
+  const definedRoute = options && constantValue(options, project);
+  const schema =
+    definedRoute && literalProperty(definedRoute, ['request', ...(OPENAPI_REQUEST_PARTS[target.text] ?? [''])]);
   return schema ? nonEmpty(objectShapes(schema, project, 0)) : undefined;
 }
 
@@ -242,19 +236,8 @@ function fieldOf(expr: ts.Expression, project: ProjectIndex, depth = 0): ZodFiel
   }
   // `name: params.name`, a schema kept in a constant object of schemas (`const params = { name }`).
   if (ts.isPropertyAccessExpression(e) && depth < 4) {
-    const key = e.name.text;
     const holder = constantValue(e.expression, project);
-    const prop =
-      holder && ts.isObjectLiteralExpression(holder)
-        ? holder.properties.find((p) => p.name !== undefined && propertyKey(p.name) === key)
-        : undefined;
-    const value =
-      prop &&
-      (ts.isPropertyAssignment(prop)
-        ? prop.initializer
-        : ts.isShorthandPropertyAssignment(prop)
-          ? prop.name
-          : undefined);
+    const value = holder && literalProperty(holder, [e.name.text]);
     return value ? fieldOf(value, project, depth + 1) : undefined;
   }
   // `address: makeAddressSchema()`: the schema a project function returns.
