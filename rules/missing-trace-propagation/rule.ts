@@ -215,29 +215,26 @@ export default defineRule({
       });
     };
     const carry = (calls: OutboundCall[]): string => (calls.length === 1 ? 'carries' : 'carry');
-    // A package tracing with Sentry 7 gets a note of its own, whatever the others do.
+    // A package tracing with Sentry 7, or whose only set-up is one obslint cannot read (it says what
+    // it cannot tell), gets a note of its own, whatever the others do.
     for (const [pkg, calls] of [...untraced]) {
-      const legacy = ctx.catalog.tracing[pkg]?.legacy;
-      if (!legacy) continue;
+      const tracing = ctx.catalog.tracing[pkg] ?? NO_TRACING;
+      const { legacy, unreadSetup: unread } = tracing;
+      if (!legacy && !unread) continue;
       untraced.delete(pkg);
-      summaryNote('untracedLegacy', `untraced-legacy:${pkg}`, calls, {
-        package: packageOrProject(pkg, ctx.catalog.tracing[pkg] ?? NO_TRACING, ctx.catalog.tracing),
-        legacy: legacy.what,
-        carry: carry(calls),
-        fix: fixFor(calls),
-      });
-    }
-    // A package whose only set-up is one obslint cannot read: it says what it cannot tell.
-    for (const [pkg, calls] of [...untraced]) {
-      const unread = ctx.catalog.tracing[pkg]?.unreadSetup;
-      if (!unread) continue;
-      untraced.delete(pkg);
-      summaryNote('unreadSetup', `unread-setup:${pkg}`, calls, {
-        package: packageOrProject(pkg, ctx.catalog.tracing[pkg] ?? NO_TRACING, ctx.catalog.tracing),
-        setup: unread.what,
-        at: `${unread.loc.file}:${unread.loc.line}`,
-        carry: carry(calls),
-      });
+      const shared = { package: packageOrProject(pkg, tracing, ctx.catalog.tracing), carry: carry(calls) };
+      if (legacy)
+        summaryNote('untracedLegacy', `untraced-legacy:${pkg}`, calls, {
+          ...shared,
+          legacy: legacy.what,
+          fix: fixFor(calls),
+        });
+      else if (unread)
+        summaryNote('unreadSetup', `unread-setup:${pkg}`, calls, {
+          ...shared,
+          setup: unread.what,
+          at: `${unread.loc.file}:${unread.loc.line}`,
+        });
     }
     for (const { call, relay, uncovered } of relays.values()) {
       const tracing = tracingOf(call);

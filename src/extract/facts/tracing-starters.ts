@@ -206,16 +206,10 @@ function calledNowhere(
 ): boolean {
   const file = wrapper.fn.getSourceFile().fileName;
   if (FRAMEWORK_HOOK.test(wrapper.name) || packages.of(file).manifest?.private !== true) return false;
-  if (project.namings(new Set([wrapper.name])).get(wrapper.name)?.times !== 1) return false;
-  const seen = new Set([file]);
-  const pending = [...(importers.get(file) ?? [])];
-  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-    if (seen.has(next)) continue;
-    if (!project.files.has(next)) return false;
-    seen.add(next);
-    pending.push(...(importers.get(next) ?? []));
-  }
-  return true;
+  return (
+    project.namings(new Set([wrapper.name])).get(wrapper.name)?.times === 1 &&
+    project.parsesEveryImporter(file, importers)
+  );
 }
 
 /** A file's path within its package (within the run's root outside any), POSIX-style. */

@@ -329,17 +329,8 @@ export class UnreachedCodeFinder {
    */
   private unusedExport(file: string): boolean {
     if (!this.unpublished(file)) return false;
-    const direct = this.importers.get(file) ?? [];
-    if (direct.length === 0) return this.bootstrapsNest(file);
-    const seen = new Set([file]);
-    const pending = [...direct];
-    for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-      if (seen.has(next)) continue;
-      if (!this.project.files.has(next)) return false;
-      seen.add(next);
-      pending.push(...(this.importers.get(next) ?? []));
-    }
-    return true;
+    if ((this.importers.get(file) ?? []).length === 0) return this.bootstrapsNest(file);
+    return this.project.parsesEveryImporter(file, this.importers);
   }
 
   /** Per class name, `filesUsing`'s answer: every method of a class asks it. */

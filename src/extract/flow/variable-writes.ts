@@ -206,21 +206,10 @@ export function letWrites(decl: Variable): LetWrite[] | undefined {
   return other ? undefined : writes;
 }
 
-/** `({ timer: x } = from)`: the property `x` takes. */
+/** `({ timer: x } = from)`: the property `x` takes (one level of an object pattern). */
 function destructuringKey(node: ts.Node, decl: Variable): LetWrite | undefined {
   if (!ts.isBinaryExpression(node) || node.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return undefined;
   const target = skipOuter(node.left);
-  if (!ts.isObjectLiteralExpression(target)) return undefined;
-  for (const p of target.properties) {
-    if (ts.isShorthandPropertyAssignment(p) && isVariable(p.name, decl) && !p.objectAssignmentInitializer)
-      return { at: node, from: node.right, key: p.name.text };
-    if (
-      ts.isPropertyAssignment(p) &&
-      ts.isIdentifier(p.initializer) &&
-      isVariable(p.initializer, decl) &&
-      (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))
-    )
-      return { at: node, from: node.right, key: p.name.text };
-  }
-  return undefined;
+  const path = ts.isObjectLiteralExpression(target) ? patternPath(target, decl) : undefined;
+  return path?.length === 1 ? { at: node, from: node.right, key: path[0] } : undefined;
 }

@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 import { calledFunction, returnedValues } from '../syntax/functions.js';
-import type { ProjectIndex } from '../syntax/project-index.js';
+import { calleeName, type ProjectIndex } from '../syntax/project-index.js';
 import { literalProperty, lookup, propertyKey, skipOuter } from '../syntax/scope.js';
 
 /** What a zod schema lets through for one field, as far as its values go. */
@@ -165,25 +165,20 @@ function honoValidated(call: ts.CallExpression, project: ProjectIndex): ts.Objec
   const at = route.arguments.indexOf(decl.fn as unknown as ts.Expression);
   for (const before of route.arguments.slice(0, Math.max(at, 0))) {
     const arg = skipOuter(before);
-    if (ts.isCallExpression(arg) && calleeText(arg) === 'zValidator') {
+    if (ts.isCallExpression(arg) && calleeName(skipOuter(arg.expression)) === 'zValidator') {
       const part = arg.arguments[0] && skipOuter(arg.arguments[0]);
       if (part && ts.isStringLiteralLike(part) && part.text === target.text && arg.arguments[1])
         return nonEmpty(objectShapes(arg.arguments[1], project, 0));
     }
   }
-  if (at !== 1 || (skipOuter(route.expression) as ts.PropertyAccessExpression).name?.text !== 'openapi')
-    return undefined;
+  const registrar = skipOuter(route.expression);
+  if (at !== 1 || !ts.isPropertyAccessExpression(registrar) || registrar.name.text !== 'openapi') return undefined;
   const definition = constantValue(route.arguments[0], project);
   const options = definition && ts.isCallExpression(definition) ? definition.arguments[0] : undefined;
   const definedRoute = options && constantValue(options, project);
   const schema =
     definedRoute && literalProperty(definedRoute, ['request', ...(OPENAPI_REQUEST_PARTS[target.text] ?? [''])]);
   return schema ? nonEmpty(objectShapes(schema, project, 0)) : undefined;
-}
-
-function calleeText(call: ts.CallExpression): string {
-  const callee = skipOuter(call.expression);
-  return ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
 }
 
 function nonEmpty<T>(list: T[]): T[] | undefined {

@@ -50,6 +50,22 @@ export class ProjectIndex {
     this.files.set(sourceFile.fileName, sourceFile);
   }
 
+  /**
+   * Whether every file that imports `path`, directly or through the files importing those, is
+   * parsed (so a call of what it exports, if any, is in sight). `importers`: the import graph.
+   */
+  parsesEveryImporter(path: string, importers: ReadonlyMap<string, readonly string[]>): boolean {
+    const seen = new Set([path]);
+    const pending = [...(importers.get(path) ?? [])];
+    for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+      if (seen.has(next)) continue;
+      if (!this.files.has(next)) return false;
+      seen.add(next);
+      pending.push(...(importers.get(next) ?? []));
+    }
+    return true;
+  }
+
   /** Whether `path` is a parsed file of imports and re-exports only, a barrel (an unparsed one may be anything). */
   onlyImportsAndExports(path: string): boolean {
     const source = this.files.get(path);
