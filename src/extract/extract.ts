@@ -215,7 +215,14 @@ export function extract(options: ExtractOptions): Extraction {
   );
   for (const [site, def] of [...definitions.sites(), ...definitions.elementSites()]) {
     if (def.trailLost !== undefined) continue;
-    const lost = trailLoss(site, def, project, definitions.creationOf(def), flow);
+    const lost = trailLoss(
+      site,
+      def,
+      project,
+      definitions.creationOf(def),
+      flow,
+      (file) => candidates.importers.get(file) ?? [],
+    );
     if (lost) def.trailLost = lost;
   }
   const routes = [

@@ -2,7 +2,15 @@ import { ts } from 'ts-morph';
 import type { MetricDef } from '../../types.js';
 import type { ValueFlow } from '../flow/value-flow.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
-import { enclosingClassLike, enclosingFunction, hasModifier, lookup, skipOuter } from '../syntax/scope.js';
+import {
+  enclosingClassLike,
+  enclosingFunction,
+  hasModifier,
+  lookup,
+  outerParent,
+  propertyKey,
+  skipOuter,
+} from '../syntax/scope.js';
 import { forEachDescendant } from '../syntax/walk.js';
 
 /**
@@ -17,6 +25,8 @@ export function trailLoss(
   project: ProjectIndex,
   creation?: ts.Node,
   flow?: ValueFlow,
+  /** Every file's importers, parsed or not: an export no importer reads is followed to its end. */
+  importersOf: (file: string) => readonly string[] = () => [],
 ): MetricDef['trailLost'] {
   if (def.via)
     return (
@@ -47,10 +57,11 @@ export function trailLoss(
       statement &&
       ts.isVariableStatement(statement) &&
       exported(statement) &&
-      importedElsewhere(parent.name, project)
+      importedElsewhere(parent.name, project) &&
+      readByImporters(parent.getSourceFile(), parent.name.text, project, importersOf)
     )
       return at(parent.name, `exported as \`${parent.name.text}\``);
-    return escapingReference(parent.name, project);
+    return escapingReference(parent.name, project, importersOf);
   }
   if (ts.isPropertyDeclaration(parent)) {
     const isPrivate =
@@ -64,7 +75,7 @@ export function trailLoss(
   }
   if (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
     const target = skipOuter(parent.left);
-    if (ts.isIdentifier(target)) return escapingReference(target, project);
+    if (ts.isIdentifier(target)) return escapingReference(target, project, importersOf);
     // `this.requests = new Counter(…)`: value flow follows a class's fields to every use.
     if (ts.isPropertyAccessExpression(target) && skipOuter(target.expression).kind === ts.SyntaxKind.ThisKeyword)
       return undefined;
@@ -174,10 +185,15 @@ function isWithin(node: ts.Node, ancestor: ts.Node): boolean {
 }
 
 /** A variable holding a metric: the first reference that hands it on (argument, return, export, object). */
-function escapingReference(name: ts.Identifier, project: ProjectIndex): MetricDef['trailLost'] {
+function escapingReference(
+  name: ts.Identifier,
+  project: ProjectIndex,
+  importersOf: (file: string) => readonly string[],
+): MetricDef['trailLost'] {
   const declaration = lookup(name.text, name)?.node;
+  const home = name.getSourceFile();
   let found: MetricDef['trailLost'];
-  for (const node of identifiersNamed(name.getSourceFile(), name.text)) {
+  for (const node of identifiersNamed(home, name.text)) {
     if (found) break;
     if (node === name) continue;
     if (lookup(node.text, node)?.node !== declaration) continue;
@@ -190,6 +206,10 @@ function escapingReference(name: ts.Identifier, project: ProjectIndex): MetricDe
     const parent = use.parent;
     const at = (how: string): MetricDef['trailLost'] => ({ how, loc: project.location(node) });
     if (!parent) continue;
+    // `module.exports = { errorCount }` that every importer leaves unread (`const { register } =
+    // require('./metrics')`): the trail goes on, and ends, in this file.
+    const exportedAs = moduleExportName(use);
+    if (exportedAs !== undefined && !readByImporters(home, exportedAs, project, importersOf)) continue;
     if (
       (ts.isCallExpression(parent) || ts.isNewExpression(parent)) &&
       parent.arguments?.includes(use as ts.Expression) &&
@@ -217,6 +237,118 @@ function escapingReference(name: ts.Identifier, project: ProjectIndex): MetricDe
   if (found) return found;
   // CommonJS: `module.exports = { counter }` is caught above; `exports.counter = counter` too.
   return undefined;
+}
+
+/**
+ * The name a reference is exported under, when it is one of the module's exports: `module.exports =
+ * { a }`, `export default { a: x }`, `export { a }`, `module.exports.a = x`, `exports.a = x`.
+ */
+function moduleExportName(use: ts.Node): string | undefined {
+  const parent = use.parent;
+  if (ts.isExportSpecifier(parent)) return parent.name.text;
+  if (ts.isShorthandPropertyAssignment(parent) || (ts.isPropertyAssignment(parent) && parent.initializer === use)) {
+    const object = parent.parent;
+    const holder = object.parent;
+    const key = propertyKey(parent.name);
+    if (ts.isExportAssignment(holder) && holder.expression === object) return key;
+    if (
+      ts.isBinaryExpression(holder) &&
+      holder.right === object &&
+      holder.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+      holder.left.getText() === 'module.exports'
+    )
+      return key;
+    return undefined;
+  }
+  if (
+    ts.isBinaryExpression(parent) &&
+    parent.right === use &&
+    parent.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+    ts.isPropertyAccessExpression(parent.left) &&
+    ['module.exports', 'exports'].includes(parent.left.expression.getText())
+  )
+    return parent.left.name.text;
+  return undefined;
+}
+
+/**
+ * Whether some file that imports `home` reads its export `name`, or may: a file obslint does not
+ * have, one that takes the module whole (`const metrics = require('./metrics')`, a namespace
+ * import) and writes the name, one whose binding of the name is read. A module nothing in the
+ * project imports may be an entry point others load: read, for all obslint knows.
+ */
+function readByImporters(
+  home: ts.SourceFile,
+  name: string,
+  project: ProjectIndex,
+  importersOf: (file: string) => readonly string[],
+): boolean {
+  const importers = importersOf(home.fileName);
+  return (
+    importers.length === 0 ||
+    importers.some((path) => {
+      const file = project.fileAt(path);
+      if (!file) return true;
+      if (!file.text.includes(name)) return false;
+      const bindings = importedBindings(file, home.fileName, name, project);
+      return (
+        bindings === undefined ||
+        bindings.some((binding) =>
+          identifiersNamed(file, binding.text).some(
+            (node) => node !== binding && lookup(node.text, node)?.node === lookup(binding.text, binding)?.node,
+          ),
+        )
+      );
+    })
+  );
+}
+
+/**
+ * The local names a file binds the export `name` of `target` to (`import { a as b }`, `const { a } =
+ * require(…)`); undefined when it takes the module another way that could reach the export.
+ */
+function importedBindings(
+  file: ts.SourceFile,
+  target: string,
+  name: string,
+  project: ProjectIndex,
+): ts.Identifier[] | undefined {
+  const bindings: ts.Identifier[] = [];
+  const names = (specifier: ts.Expression | undefined): boolean =>
+    specifier !== undefined &&
+    ts.isStringLiteralLike(specifier) &&
+    project.resolvedPath(specifier.text, file.fileName) === target;
+  let whole = false;
+  forEachDescendant(file, (node) => {
+    if (whole) return;
+    if (ts.isImportDeclaration(node) && names(node.moduleSpecifier)) {
+      const clause = node.importClause;
+      const named = clause?.namedBindings;
+      if (clause?.name || (named && !ts.isNamedImports(named))) whole = true;
+      else if (named)
+        for (const e of named.elements) if ((e.propertyName ?? e.name).text === name) bindings.push(e.name);
+      return;
+    }
+    if (ts.isExportDeclaration(node) && names(node.moduleSpecifier)) {
+      whole = true;
+      return;
+    }
+    if (!ts.isCallExpression(node) || !names(node.arguments[0])) return;
+    if (node.expression.kind === ts.SyntaxKind.ImportKeyword) {
+      whole = true;
+      return;
+    }
+    if (!ts.isIdentifier(node.expression) || node.expression.text !== 'require') return;
+    const holder = outerParent(node);
+    if (ts.isVariableDeclaration(holder) && ts.isObjectBindingPattern(holder.name)) {
+      for (const element of holder.name.elements) {
+        const key = element.propertyName ? propertyKey(element.propertyName) : (element.name as ts.Identifier).text;
+        if (element.dotDotDotToken || !ts.isIdentifier(element.name)) whole = true;
+        else if (key === name) bindings.push(element.name);
+      }
+    } else if (!(ts.isExpressionStatement(holder) && holder.expression === node)) whole = true;
+  });
+  return whole ? undefined : bindings;
 }
 
 /**
