@@ -54,6 +54,8 @@ const TEST_FILES = [
   '**/*.integration.*',
   '**/*.e2e.*',
   '**/*.e2e-spec.*',
+  // Suites run against a started service (`testMatch: ['**/*.functional.ts']`).
+  '**/*.functional.*',
   '**/__tests__/**',
   '**/__mocks__/**',
   '**/test/**',
