@@ -46,6 +46,10 @@ export default defineRule({
         "nothing in {{package}} uses `{{metric}}` or {{others}} more metric{{plural}} defined in this file (those of the same names {{users}} {{use}} are {{their}} own, another process's), so their labels cannot be bounded; the estimates assume {{assumed}} combinations of label values per metric: remove the metrics that are dead, or set `metrics.<name>.labels` in obslint.yaml for those used where obslint cannot follow",
       unmatchedShared:
         "obslint cannot tell which uses are `{{metric}}`'s or those of {{others}} more metric{{plural}}: they are {{how}} ({{storedAt}}), and the lookups there ({{readAt}}) use keys obslint cannot match to their names, so their labels cannot be bounded and the estimates assume {{assumed}} combinations of label values per metric: look them up by their names as constants (or parameters their callers pass constants to), or set `metrics.<name>.labels` in obslint.yaml",
+      untracedAttributes:
+        'obslint sees no use of `{{metric}}`: it stops following it where it is {{how}} (line {{line}}), so the attributes it is recorded with are not in its estimate: give what receives it a type obslint can follow, declare the wrapper that records it under `wrappers:` in obslint.yaml, or set `metrics.{{metric}}.labels` there',
+      untracedAttributesShared:
+        'obslint sees no use of `{{metric}}` or {{others}} more instrument{{plural}}: it stops following them where they are {{how}} (line {{line}}), so the attributes they are recorded with are not in their estimates: give what receives them a type obslint can follow, declare the wrapper that records them under `wrappers:` in obslint.yaml, or set `metrics.<name>.labels` there',
       untracedShared:
         'obslint sees no use of `{{metric}}` or {{others}} more metric{{plural}}: it stops following them where they are {{how}} (line {{line}}), so their labels cannot be bounded and the estimates assume {{assumed}} combinations of label values per metric: give what receives them a type obslint can follow, declare the wrapper that uses them under `wrappers:` in obslint.yaml, or set `metrics.<name>.labels` there',
     },
@@ -79,7 +83,7 @@ export default defineRule({
     const lost: {
       key: string;
       def: MetricDef;
-      messageId: 'unmatched' | 'untraced' | 'unused' | 'unusedHere';
+      messageId: 'unmatched' | 'untraced' | 'untracedAttributes' | 'unused' | 'unusedHere';
       data: Record<string, string | number>;
     }[] = [];
     const causes = new Map<
@@ -131,6 +135,23 @@ export default defineRule({
             label,
           });
         }
+      } else if (
+        // An instrument declares no attributes: where obslint lost it, the ones it is recorded with are unknown.
+        def.library === 'opentelemetry' &&
+        def.trailLost !== undefined &&
+        def.trailLost.readAt === undefined &&
+        est.byLabel.length === 0 &&
+        !usedCopies.has(twinKey(def))
+      ) {
+        lost.push({
+          // A wrapper's instruments, wherever it is called, are one cause: the wrapper to declare.
+          key: def.via
+            ? `untracedAttributes\u0000${def.trailLost.how}`
+            : `untracedAttributes\u0000${def.trailLost.loc.file}\u0000${def.trailLost.how.replace(/`[^`]*`/g, '``')}`,
+          def,
+          messageId: 'untracedAttributes',
+          data: { metric: def.name, how: def.trailLost.how, line: def.trailLost.loc.line },
+        });
       } else if (
         unusedLabels.length > 0 &&
         !mismatched.has(def.id) &&
@@ -211,7 +232,7 @@ export default defineRule({
       const [first, ...rest] = [...group].sort((a, b) => compareLocations(a.def.loc, b.def.loc));
       // Within budget even with the assumed values, a metric obslint sees no use of says where the
       // analysis stopped, not that anything is wrong: a note, unless every assumption is to be reported.
-      const note = !group.some((l) => reportsValue(l.def));
+      const note = first.messageId === 'untracedAttributes' || !group.some((l) => reportsValue(l.def));
       if (rest.length === 0) {
         ctx.report({
           messageId: first.messageId,
