@@ -76,6 +76,7 @@ export type Bound =
       flow: FlowStep[];
       also?: UnboundedSource[];
       origin?: string;
+      fallback?: RouteFallback;
     }
   | { kind: 'unknown'; reason: string; source: string; flow: FlowStep[] };
 
@@ -99,7 +100,15 @@ export interface UnboundedSource {
   flow: FlowStep[];
   /** For a value built from parts (a template string): the unbounded part it was built from. */
   origin?: string;
+  /**
+   * A raw URL read as the fallback of a route template (`req.route?.path || req.path`): read before
+   * the middleware calls `next()`, where no route has matched yet (`before-routing`), or for the
+   * requests no route matched (`unmatched`).
+   */
+  fallback?: RouteFallback;
 }
+
+export type RouteFallback = 'before-routing' | 'unmatched';
 
 /** A bounded source (HTTP method, status code, route template, …); the same source counts once. */
 export interface BoundPart {

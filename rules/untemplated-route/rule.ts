@@ -26,6 +26,15 @@ interface Place {
 const NESTJS_OTEL_SOURCE = 'apiMetrics: { enable: true }';
 
 /** The matched-route accessor of the framework the raw value was read from. */
+/** What to do about a raw URL: read the route template, or, where the code does, read it where it is set. */
+function fixFor(source: UnboundedSource): string {
+  if (source.fallback === 'before-routing')
+    return ", the fallback of a route template read before the middleware calls `next()`, where no route has matched yet, so it is every request's value: read the template once the response finishes (`res.on('finish', …)`), and give requests no route matched a fixed value (`'unmatched'`)";
+  if (source.fallback === 'unmatched')
+    return ", the fallback of the route template for requests no route matched (scanners, typos): give those a fixed value (`'unmatched'`)";
+  return `: use the route template ${templateAccessor(source.source)}`;
+}
+
 function templateAccessor(source: string): string {
   if (source === 'includePath: true')
     return "`req.route.path`, through express-prom-bundle's `normalizePath` option (`normalizePath: (req) => req.route ? req.baseUrl + req.route.path : 'unmatched'`)";
@@ -45,15 +54,15 @@ export default defineRule({
     scope: 'project',
     harmsWhenRecorded: true,
     messages: {
-      raw: '{{word}} `{{label}}` of `{{metric}}` takes {{source}} ({{what}}, unbounded): use the route template {{template}}',
+      raw: '{{word}} `{{label}}` of `{{metric}}` takes {{source}} ({{what}}, unbounded){{fix}}',
       built:
         '{{word}} `{{label}}` of `{{metric}}` takes {{source}} ({{what}}, unbounded): use the route template, with the ids as `:params`',
       rawShared:
-        '{{word}} `{{label}}` of `{{metric}}` and {{others}} more metric{{plural}} set here takes {{source}} ({{what}}, unbounded): use the route template {{template}}',
+        '{{word}} `{{label}}` of `{{metric}}` and {{others}} more metric{{plural}} set here takes {{source}} ({{what}}, unbounded){{fix}}',
       builtShared:
         '{{word}} `{{label}}` of `{{metric}}` and {{others}} more metric{{plural}} set here takes {{source}} ({{what}}, unbounded): use the route template, with the ids as `:params`',
       rawElsewhere:
-        '{{word}} `{{label}}` of `{{metric}}` and {{others}} more metric{{plural}} takes {{source}} ({{what}}, unbounded): use the route template {{template}}',
+        '{{word}} `{{label}}` of `{{metric}}` and {{others}} more metric{{plural}} takes {{source}} ({{what}}, unbounded){{fix}}',
       builtElsewhere:
         '{{word}} `{{label}}` of `{{metric}}` and {{others}} more metric{{plural}} takes {{source}} ({{what}}, unbounded): use the route template, with the ids as `:params`',
       literal:
@@ -121,7 +130,7 @@ export default defineRule({
           metric: first.metric,
           source: sources.map((s) => `\`${s.source}\``).join(' or '),
           what: source.reason,
-          template: templateAccessor(source.source),
+          fix: fixFor(source),
           others,
           plural: others === 1 ? '' : 's',
         },

@@ -154,8 +154,8 @@ export function withStep(bound: Bound, step: FlowStep): Bound {
 /** Every unbounded source of a value: the first and any others seen beside it. */
 export function unboundedSources(bound: Bound): UnboundedSource[] {
   if (bound.kind !== 'unbounded') return [];
-  const { category, reason, source, flow, origin } = bound;
-  return [{ category, reason, source, flow, origin }, ...(bound.also ?? [])];
+  const { category, reason, source, flow, origin, fallback } = bound;
+  return [{ category, reason, source, flow, origin, ...(fallback ? { fallback } : {}) }, ...(bound.also ?? [])];
 }
 
 export const CATEGORY_TEXT: Record<UnboundedCategory, string> = {

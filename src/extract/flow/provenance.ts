@@ -18,6 +18,7 @@ import type { ProjectIndex } from '../syntax/project-index.js';
 import {
   constInitializer,
   enclosingClassLike,
+  enclosingFunction,
   forEachThisAssignment,
   functionName,
   isModuleLevel,
@@ -31,6 +32,7 @@ import {
 import type { CallGraph } from './call-graph.js';
 
 import { calledFunction, copiedParameter, returnedValues } from '../syntax/functions.js';
+import { forEachDescendant } from '../syntax/walk.js';
 import { MAX_DEPTH, STEP_BUDGET, TOO_FAR } from './limits.js';
 import { ParameterValues, type ValueWalker } from './parameters.js';
 import { assignedValues, isReassigned, runningTotal } from './variable-writes.js';
@@ -65,7 +67,7 @@ import { subscriptionsFor } from '../libraries/kafkajs.js';
 import { trpcMiddlewareInput, type TrpcInput } from '../libraries/trpc.js';
 import { routeSchemaShapes, zodField, zodParse, type ZodField } from '../libraries/zod.js';
 import { GRPC_STATUS_NAMES, isGrpcStatusEnum } from '../libraries/grpc.js';
-import { inMatchedNestRoute } from '../libraries/web-frameworks.js';
+import { inEncapsulatedFastifyHook, inMatchedNestRoute } from '../libraries/web-frameworks.js';
 
 /** `parts.length - 2` for `parts[…]`: a position counted from the end of the same array (numbers and its length only). */
 function fromOwnLength(index: ts.Expression, array: ts.Expression): boolean {
@@ -191,9 +193,11 @@ export class ProvenanceAnalyzer implements ValueWalker {
     if (ts.isBinaryExpression(e)) return this.binary(e, env, depth);
     if (ts.isConditionalExpression(e)) {
       const whenTrue = this.of(e.whenTrue, env, depth + 1);
-      // `request.route ? request.route.path : request.path` where Nest runs the code: the route matched.
-      if (isRouteTemplateOnly(whenTrue) && inMatchedNestRoute(e)) return whenTrue;
-      return union([whenTrue, this.of(e.whenFalse, env, depth + 1)])!;
+      // `request.route ? request.route.path : request.path` where Nest (or an encapsulated fastify
+      // plugin's hook) runs the code: the route matched.
+      if (isRouteTemplateOnly(whenTrue) && (inMatchedNestRoute(e) || inEncapsulatedFastifyHook(e, this.project)))
+        return whenTrue;
+      return union([whenTrue, routeFallback(whenTrue, this.of(e.whenFalse, env, depth + 1), e)])!;
     }
     if (ts.isTemplateExpression(e)) return this.sources.routeWithMount(e) ?? this.template(e, env, depth);
     if ((isNewUrl(e) || isUrlParse(e)) && e.arguments?.[0]) {
@@ -246,13 +250,22 @@ export class ProvenanceAnalyzer implements ValueWalker {
       // matched route's handler, so the route is always there and the fallback never runs.
       if (op !== ts.SyntaxKind.AmpersandAmpersandToken && isRouteTemplateOnly(left) && inMatchedNestRoute(e))
         return left;
+      // `request.routeOptions?.url || request.url` in a hook of an encapsulated fastify plugin: the
+      // hook runs only for the plugin's own routes, so the fallback never runs.
+      if (
+        op !== ts.SyntaxKind.AmpersandAmpersandToken &&
+        isRouteTemplateOnly(left) &&
+        inEncapsulatedFastifyHook(e, this.project)
+      )
+        return left;
       // `req.method || 'UNKNOWN'`: a request a server received always has its method.
       if (op !== ts.SyntaxKind.AmpersandAmpersandToken && isHttpMethodOnly(left)) return left;
       // `c.req.routePath || c.req.path`: Hono's route path is never empty (a middleware's own `*` where
       // no route matched), so the fallback never runs.
       if (op !== ts.SyntaxKind.AmpersandAmpersandToken && isRouteTemplateOnly(left) && isHonoRoutePath(e.left))
         return left;
-      const right = this.of(e.right, env, depth + 1);
+      const value = this.of(e.right, env, depth + 1);
+      const right = op === ts.SyntaxKind.AmpersandAmpersandToken ? value : routeFallback(left, value, e);
       // `process.env.REGION ?? 'eu'`: a setting or its default, still one value per instance.
       if (
         op !== ts.SyntaxKind.AmpersandAmpersandToken &&
@@ -1554,6 +1567,39 @@ function isHttpMethodOnly(bound: Bound): boolean {
     bound.parts.length > 0 &&
     bound.parts.every((p) => p.source === 'http-method')
   );
+}
+
+/**
+ * `req.route?.path || req.path`, `req.route ? req.route.path : req.url`: the raw URL is read only
+ * where no route matched, which, before the middleware calls `next()`, is every request.
+ */
+function routeFallback(template: Bound, fallback: Bound, at: ts.Node): Bound {
+  if (!isRouteTemplateOnly(template) || fallback.kind !== 'unbounded' || fallback.category !== 'raw-url')
+    return fallback;
+  return { ...fallback, fallback: readBeforeNext(at) ? 'before-routing' : 'unmatched' };
+}
+
+/**
+ * Whether `node` is read in a middleware's own body before it calls its `next` parameter (`(req,
+ * res, next) => { … ; next(); }`, koa's `await next()`): the router has not matched the request yet.
+ */
+function readBeforeNext(node: ts.Node): boolean {
+  const fn = enclosingFunction(node);
+  const next = fn?.parameters.find((p) => ts.isIdentifier(p.name) && p.name.text === 'next');
+  if (!fn || !next || !('body' in fn) || !fn.body) return false;
+  let before = false;
+  forEachDescendant(fn.body, (n) => {
+    if (
+      !before &&
+      ts.isCallExpression(n) &&
+      ts.isIdentifier(n.expression) &&
+      n.expression.text === 'next' &&
+      n.getStart() > node.getEnd() &&
+      enclosingFunction(n) === fn
+    )
+      before = true;
+  });
+  return before;
 }
 
 function isRouteTemplateOnly(bound: Bound): boolean {
