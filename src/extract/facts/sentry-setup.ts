@@ -1,0 +1,80 @@
+import { ts } from 'ts-morph';
+import type { Client, TracingFacts } from '../../types.js';
+import { SENTRY_NODE_SDKS, sentryTraces } from '../libraries/sentry-sdks.js';
+import { calleeName, type ProjectIndex } from '../syntax/project-index.js';
+import { skipOuter } from '../syntax/scope.js';
+import { calleeModule } from './syntax-lookups.js';
+
+const SKIPS_SENTRY_TRACING = /\bskipOpenTelemetrySetup\s*:\s*true\b/;
+/** `tracesSampleRate: 0` (`0.0`): no trace is ever sampled, so none is carried. */
+const SAMPLES_NO_TRACE = /\btracesSampleRate\s*:\s*0(?:\.0*)?\s*(?:[,}\n]|\/[/*]|$)/;
+/** A sample rate or sampler that may sample a trace: anything but a literal zero (a variable, `{ tracesSampleRate }`). */
+export const SAMPLES_TRACES =
+  /\btracesSampleRate\s*(?::(?!\s*0(?:\.0*)?\s*(?:[,}\n]|\/[/*]|$))|[,}\n]|\/[/*])|\btracesSampler\b/;
+
+/** Whether a package's Sentry set-up captures errors only: no OpenTelemetry set-up, or no trace ever sampled. */
+export function sentryErrorsOnly(files: Iterable<ts.SourceFile>): boolean {
+  let zeroRate = false;
+  let samples = false;
+  for (const file of files) {
+    if (SKIPS_SENTRY_TRACING.test(file.text)) return true;
+    samples ||= SAMPLES_TRACES.test(file.text);
+    zeroRate ||= SAMPLES_NO_TRACE.test(file.text);
+  }
+  return zeroRate && !samples;
+}
+
+/** The Sentry server SDK whose tracing a package's dependencies start (major 8 on), if any. */
+export function sentryIn(dependencies: Readonly<Record<string, string>>): string | undefined {
+  return SENTRY_NODE_SDKS.find((sdk) => sentryTraces(dependencies[sdk]));
+}
+
+/** The Sentry server SDK a package's own `Sentry.init` call starts, installed (a tracing major) by a package above it. */
+export function sentryStartedHere(
+  calls: readonly (ts.CallExpression | ts.NewExpression)[],
+  project: ProjectIndex,
+  inherited: () => Readonly<Record<string, string>>,
+): string | undefined {
+  for (const call of calls) {
+    const sdk = ts.isCallExpression(call) ? sentryInit(call, project) : undefined;
+    if (sdk && sentryTraces(inherited()[sdk])) return sdk;
+  }
+  return undefined;
+}
+
+/**
+ * The messaging clients Sentry's Node SDK instruments by default once it traces (its kafkajs and
+ * amqplib integrations, OpenTelemetry's instrumentations underneath), from the release that added each.
+ */
+export const SENTRY_MESSAGING: readonly (readonly [Client, string])[] = [
+  ['kafkajs', '8.30.0'],
+  ['amqplib', '8.32.0'],
+];
+
+/** What a Sentry SDK's coverage is named by in `TracingFacts.instrumented`. */
+export function sentryCoverage(sdk: string): string {
+  return `${sdk} 8+`;
+}
+
+const SENTRY_COVERAGE = new Set(SENTRY_NODE_SDKS.map(sentryCoverage));
+
+/** A related package's tracing without what a Sentry SDK would instrument. */
+export function withoutSentry(facts: TracingFacts): TracingFacts {
+  const instrumented = Object.fromEntries(
+    Object.entries(facts.instrumented).filter(([, what]) => !SENTRY_COVERAGE.has(what)),
+  );
+  const kept: TracingFacts = { ...facts, instrumented };
+  if (kept.setup && SENTRY_NODE_SDKS.includes(kept.setup.what)) delete kept.setup;
+  return kept;
+}
+
+/**
+ * The SDK of a `Sentry.init(…)` call of a Sentry server SDK (`import * as Sentry from '@sentry/nestjs'`,
+ * or `init` imported by name): what its package's dependency on the SDK traces starts there, in the
+ * processes that run it (`initializeSentry('backend')` of a shared library, called by a service
+ * whose own manifest names no SDK).
+ */
+export function sentryInit(call: ts.CallExpression, project: ProjectIndex): string | undefined {
+  const module = calleeName(skipOuter(call.expression)) === 'init' ? calleeModule(call, project) : undefined;
+  return module !== undefined && SENTRY_NODE_SDKS.includes(module) ? module : undefined;
+}
