@@ -255,8 +255,16 @@ export default defineRule({
     }
     // Tracing started after the clients it instruments were loaded: one finding, where it starts.
     for (const [pkg, tracing] of Object.entries(ctx.catalog.tracing)) {
-      const late = tracing.lateStart;
-      if (!late) continue;
+      if (!tracing.lateStart) continue;
+      // A client whose every call here carries the context by hand (`propagation.inject` into a
+      // Kafka message's headers) loses nothing to the late start.
+      const byHand = (client: string): boolean => {
+        const calls = ctx.catalog.outbound.filter((c) => c.package === pkg && c.client === client);
+        return calls.length > 0 && calls.every((c) => c.evidence !== undefined);
+      };
+      const loaded = tracing.lateStart.loaded.filter((l) => l.client === undefined || !byHand(l.client));
+      if (!loaded.some((l) => l.client !== undefined)) continue;
+      const late = { ...tracing.lateStart, loaded };
       const clients = late.loaded.filter((l) => l.client !== undefined).map((l) => `\`${l.module}\``);
       ctx.report({
         messageId: 'lateStart',
