@@ -8,12 +8,23 @@ import { calleeModule } from './syntax-lookups.js';
 const SKIPS_SENTRY_TRACING = /\bskipOpenTelemetrySetup\s*:\s*true\b/;
 /** `tracesSampleRate: 0` (`0.0`): no trace is ever sampled, so none is carried. */
 const SAMPLES_NO_TRACE = /\btracesSampleRate\s*:\s*0(?:\.0*)?\s*(?:[,}\n]|\/[/*]|$)/;
-/** A sample rate or sampler that may sample a trace: anything but a literal zero (a variable, `{ tracesSampleRate }`). */
+/**
+ * A sample rate or sampler that may sample a trace: anything but a literal zero (a variable, `{
+ * tracesSampleRate }`), `enableTracing: true`, or the environment variable the SDK reads the rate from.
+ */
 export const SAMPLES_TRACES =
-  /\btracesSampleRate\s*(?::(?!\s*0(?:\.0*)?\s*(?:[,}\n]|\/[/*]|$))|[,}\n]|\/[/*])|\btracesSampler\b/;
+  /\btracesSampleRate\s*(?::(?!\s*0(?:\.0*)?\s*(?:[,}\n]|\/[/*]|$))|[,}\n]|\/[/*])|\btracesSampler\b|\benableTracing\s*:\s*true\b|\bSENTRY_TRACES_SAMPLE_RATE\b/;
 
-/** Whether a package's Sentry set-up captures errors only: no OpenTelemetry set-up, or no trace ever sampled. */
-export function sentryErrorsOnly(files: Iterable<ts.SourceFile>): boolean {
+/**
+ * Whether a package's Sentry set-up captures errors only: no OpenTelemetry set-up, or no trace ever
+ * sampled (a rate of zero, or an `init` whose options, all written there, set no rate or sampler:
+ * Sentry then records no span and its integrations for messaging clients stay off).
+ */
+export function sentryErrorsOnly(
+  files: Iterable<ts.SourceFile>,
+  calls: readonly (ts.CallExpression | ts.NewExpression)[] = [],
+  project?: ProjectIndex,
+): boolean {
   let zeroRate = false;
   let samples = false;
   for (const file of files) {
@@ -21,7 +32,19 @@ export function sentryErrorsOnly(files: Iterable<ts.SourceFile>): boolean {
     samples ||= SAMPLES_TRACES.test(file.text);
     zeroRate ||= SAMPLES_NO_TRACE.test(file.text);
   }
-  return zeroRate && !samples;
+  if (samples) return false;
+  return zeroRate || (project !== undefined && calls.some((call) => initWithoutRate(call, project)));
+}
+
+/** `Sentry.init({ dsn, environment })`: options written out in place, none of them a spread. */
+function initWithoutRate(call: ts.CallExpression | ts.NewExpression, project: ProjectIndex): boolean {
+  if (!ts.isCallExpression(call) || sentryInit(call, project) === undefined) return false;
+  const options = call.arguments[0] && skipOuter(call.arguments[0]);
+  return (
+    options !== undefined &&
+    ts.isObjectLiteralExpression(options) &&
+    options.properties.every((p) => !ts.isSpreadAssignment(p))
+  );
 }
 
 /** The Sentry server SDK whose tracing a package's dependencies start (major 8 on), if any. */
@@ -50,6 +73,15 @@ export const SENTRY_MESSAGING: readonly (readonly [Client, string])[] = [
   ['kafkajs', '8.30.0'],
   ['amqplib', '8.32.0'],
 ];
+
+/**
+ * The clients a Sentry SDK instruments beside its Node SDK's: `@sentry/aws-serverless`'s default
+ * integrations add `awsIntegration()` (OpenTelemetry's AWS SDK instrumentation, which carries the
+ * context in SQS message attributes).
+ */
+export const SENTRY_SDK_CLIENTS: Readonly<Record<string, readonly Client[]>> = {
+  '@sentry/aws-serverless': ['sqs'],
+};
 
 /** What a Sentry SDK's coverage is named by in `TracingFacts.instrumented`. */
 export function sentryCoverage(sdk: string): string {

@@ -16,6 +16,7 @@ import {
   sentryIn,
   sentryStartedHere,
   SENTRY_MESSAGING,
+  SENTRY_SDK_CLIENTS,
   sentryCoverage,
   sentryInit,
 } from './sentry-setup.js';
@@ -411,9 +412,9 @@ export function tracingFacts(
   // An application whose own manifest names no SDK but whose code starts one the repository's root
   // installs (an Nx workspace's `apps/api/src/instrument.ts` calling `Sentry.init`).
   const sentry = sentryIn(manifests.dependencies) ?? sentryStartedHere(calls, project, manifests.inheritedDependencies);
-  // `Sentry.init({ skipOpenTelemetrySetup: true })` or `({ tracesSampleRate: 0 })` captures errors only.
-  if (sentry && !sentryErrorsOnly(files)) {
-    cover([...HTTP_BASED, ...FETCH_BASED], sentryCoverage(sentry));
+  // `Sentry.init({ skipOpenTelemetrySetup: true })`, `({ tracesSampleRate: 0 })` or `({ dsn })` captures errors only.
+  if (sentry && !sentryErrorsOnly(files, calls, project)) {
+    cover([...HTTP_BASED, ...FETCH_BASED, ...(SENTRY_SDK_CLIENTS[sentry] ?? [])], sentryCoverage(sentry));
     const range = manifests.dependencies[sentry] ?? manifests.inheritedDependencies()[sentry];
     for (const [client, since] of SENTRY_MESSAGING)
       if (releasedBy(range, since)) cover([client], sentryCoverage(sentry));
