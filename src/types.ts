@@ -408,9 +408,10 @@ export interface TracingFacts {
   consoleOnly?: { what: string; loc: Location };
   /**
    * It traces with a tracer whose own headers are no W3C trace context (Sentry 7: `sentry-trace`,
-   * `baggage`): its traces end where it calls out, and a W3C-traced service starts a new one.
+   * `baggage`; Google's Cloud Trace agent: `x-cloud-trace-context`): its traces end where it calls
+   * out, and a W3C-traced service starts a new one. `headers` names them, Sentry's when omitted.
    */
-  legacy?: { what: string };
+  legacy?: { what: string; headers?: string };
   /**
    * It sets up nothing obslint reads, but calls a set-up of a monitoring package obslint does not
    * read (`initLogger` of `@snapshot-labs/snapshot-sentry`): whether that traces is beyond sight.

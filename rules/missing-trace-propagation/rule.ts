@@ -92,7 +92,7 @@ export default defineRule({
       consoleOnly:
         '{{package}} traces to the console only ({{exporter}}, {{at}}), so no trace is collected that its {{calls}} ({{clients}}; {{where}}) could break; when it exports spans, {{fix}}',
       untracedLegacy:
-        "{{package}} traces with {{legacy}}, whose own headers (`sentry-trace`, `baggage`) are no W3C trace context, so its {{calls}} ({{clients}}; {{where}}) {{carry}} none and a service traced with W3C context starts a new trace from each; when it moves to an OpenTelemetry-based tracer (OpenTelemetry's SDK, Sentry 8 or later), {{fix}}",
+        "{{package}} traces with {{legacy}}, whose own headers ({{headers}}) are no W3C trace context, so its {{calls}} ({{clients}}; {{where}}) {{carry}} none and a service traced with W3C context starts a new trace from each; when it moves to an OpenTelemetry-based tracer (OpenTelemetry's SDK, Sentry 8 or later), {{fix}}",
       unreadSetup:
         '{{package}} sets up tracing, if at all, through {{setup}} ({{at}}), which obslint does not read, so it cannot tell whether its {{calls}} ({{clients}}; {{where}}) {{carry}} W3C trace context; where that set-up traces, list the clients it instruments under `propagation.instrumented` in obslint.yaml',
       untracedProject:
@@ -227,6 +227,7 @@ export default defineRule({
         summaryNote('untracedLegacy', `untraced-legacy:${pkg}`, calls, {
           ...shared,
           legacy: legacy.what,
+          headers: legacy.headers ?? '`sentry-trace`, `baggage`',
           fix: fixFor(calls),
         });
       else if (unread)

@@ -45,7 +45,7 @@ const METRIC_WORDS = new RegExp(
  * `fetch` as a value too (`{ fetch, ...deps }`, `this.send = fetch;`): a class may hold it to call later.
  */
 const TRACE_WORDS =
-  /\bfetch\s*[(,;}]|axios|\bgot\b|undici|node-fetch|\bky\b|superagent|['"]bent['"]|https?\.(request|get)\s*\(|kafkajs|amqplib|amqp-connection-manager|nestjs-rabbitmq|client-sqs|['"]aws-sdk|@google-cloud\/pubsub|bullmq|['"](?:@nestjs\/)?bull['"]|['"]nats['"]|node-nats-streaming|@nestjs\/microservices|pg-boss|dd-trace|@sentry\/node|@vercel\/otel|@azure\/monitor-opentelemetry|propagation|traceparent|Instrumentation\b|NodeSDK|grpc|_pb['"]|\.pb['"]|@connectrpc|@bufbuild\/connect|jaeger-client|opentracing|newrelic|elastic-apm-node|skipOpenTelemetrySetup|opentelemetry-nestjs|nestjs-opentelemetry/;
+  /\bfetch\s*[(,;}]|axios|\bgot\b|undici|node-fetch|\bky\b|superagent|['"]bent['"]|https?\.(request|get)\s*\(|kafkajs|amqplib|amqp-connection-manager|nestjs-rabbitmq|client-sqs|['"]aws-sdk|@google-cloud\/pubsub|bullmq|['"](?:@nestjs\/)?bull['"]|['"]nats['"]|node-nats-streaming|@nestjs\/microservices|pg-boss|dd-trace|@sentry\/node|@vercel\/otel|@azure\/monitor-opentelemetry|propagation|traceparent|Instrumentation\b|NodeSDK|grpc|_pb['"]|\.pb['"]|@connectrpc|@bufbuild\/connect|jaeger-client|opentracing|newrelic|elastic-apm-node|@google-cloud\/trace-agent|skipOpenTelemetrySetup|opentelemetry-nestjs|nestjs-opentelemetry/;
 /**
  * A module that exports its own way to start Sentry (`export const initializeSentry = (app) => {
  * Sentry.init(…) }`): the services that call it trace, whatever their manifests name. A module that
@@ -61,7 +61,7 @@ function sentryInitWrapper(text: string): boolean {
 
 /** A tracing set-up: its importers (a Nest application's `tracing.ts` calling a library's `startTelemetry()`) start it. */
 const SETS_UP_TRACING =
-  /NodeSDK|NodeTracerProvider|BasicTracerProvider|registerInstrumentations|auto-instrumentations-node|@sentry\/(?:node|nestjs|nextjs)|dd-trace|elastic-apm-node|newrelic|@vercel\/otel|@azure\/monitor-opentelemetry|opentelemetry-nestjs|nestjs-opentelemetry/;
+  /NodeSDK|NodeTracerProvider|BasicTracerProvider|registerInstrumentations|auto-instrumentations-node|@sentry\/(?:node|nestjs|nextjs)|dd-trace|elastic-apm-node|newrelic|@google-cloud\/trace-agent|@vercel\/otel|@azure\/monitor-opentelemetry|opentelemetry-nestjs|nestjs-opentelemetry/;
 /** Route registrations, which bound route-template labels. */
 const ROUTE_WORDS = /\.(get|post|put|patch|delete|all|route)\s*\(\s*(['"`]\/|[A-Z][A-Z0-9_]*\.|\{)|@Controller\s*\(/;
 /** Files that define metrics: their importers may create or use metrics through them. */

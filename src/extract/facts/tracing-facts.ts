@@ -36,6 +36,10 @@ import { injectingAxiosInterceptor } from './trace-injection.js';
 /** dd-trace's integrations: the above, Pub/Sub, and HTTP/2 (under Connect's gRPC transport). */
 const DD_TRACE: Client[] = [...AUTO, 'pubsub', 'connect'];
 /** APM agents started by loading them (`require('newrelic')`, `elastic-apm-node/start`), and what they instrument. */
+/** Agents that trace with headers of their own, no W3C trace context (see `TracingFacts.legacy`). */
+const LEGACY_AGENTS: { module: RegExp; what: string; headers: string }[] = [
+  { module: /^@google-cloud\/trace-agent$/, what: '`@google-cloud/trace-agent`', headers: '`x-cloud-trace-context`' },
+];
 const AGENTS: { module: RegExp; what: string; covers: Client[] }[] = [
   { module: /^newrelic$/, what: 'newrelic', covers: [...HTTP_BASED, ...FETCH_BASED, 'grpc', 'amqplib'] },
   {
@@ -216,6 +220,7 @@ export function tracingFacts(
   manifests: ManifestFacts,
 ): TracingFacts {
   const facts: TracingFacts = { instrumented: {}, ignoredHosts: [] };
+  let legacyAgent: TracingFacts['legacy'];
   let setupRank = -1;
   // Where spans go: a console exporter, any other exporter, or an SDK that picks its exporter from
   // the environment (OTLP unless told otherwise).
@@ -350,6 +355,8 @@ export function tracingFacts(
       cover(agent.covers, agent.what);
       facts.setup ??= { what: agent.what };
     }
+    for (const agent of LEGACY_AGENTS)
+      if (loadsAgent(file, agent.module)) legacyAgent ??= { what: agent.what, headers: agent.headers };
   }
   const preloaded = (module: string, from: string): void => {
     const distribution = PRELOADED_DISTRIBUTIONS.find((d) => module.startsWith(d));
@@ -433,6 +440,7 @@ export function tracingFacts(
     files.some((file) => SAMPLES_TRACES.test(file.text))
   )
     facts.legacy = { what: `\`${legacy}\` ${manifests.dependencies[legacy]}` };
+  if (!facts.setup && legacyAgent) facts.legacy ??= legacyAgent;
   if (!facts.setup && !facts.legacy) {
     const unread = calls
       .map((call) => ({ call, module: unreadSetupModule(call, project) }))
