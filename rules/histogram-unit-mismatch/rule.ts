@@ -42,11 +42,26 @@ function looksLikeMilliseconds(buckets: number[]): boolean {
   return decimalSteps >= 2 || buckets.length >= 8;
 }
 
+/** Quantile levels people write for a summary's percentiles: p90, p95, p99, p99.9. */
+const QUANTILE_LEVELS = [0.9, 0.95, 0.99, 0.999];
+
+/**
+ * `[0.5, 0.75, 0.95, 0.99, 1]` for a duration: quantile levels (the median, p95, p99), not
+ * boundaries. Nothing above 1, and two of the levels percentiles are written with.
+ */
+function looksLikeQuantiles(buckets: number[]): boolean {
+  return (
+    buckets.length >= 3 &&
+    buckets.every((b) => b > 0 && b <= 1) &&
+    buckets.filter((b) => QUANTILE_LEVELS.includes(b)).length >= 2
+  );
+}
+
 export default defineRule({
   id: 'histogram-unit-mismatch',
   meta: {
     description:
-      'A histogram or summary named in one unit observes values in another (milliseconds into `_seconds`), or its buckets are in the wrong unit.',
+      'A histogram or summary named in one unit observes values in another (milliseconds into `_seconds`), or its buckets are in the wrong unit or are quantile levels (`[0.5, 0.95, 0.99]`).',
     defaultSeverity: 'warn',
     scope: 'project',
     harmsWhenRecorded: true,
@@ -59,6 +74,8 @@ export default defineRule({
         '`{{metric}}` is in seconds ({{said}}) but keeps the default boundaries (0 to 10,000, made for milliseconds): everything under 5 s lands in one bucket; set `advice.explicitBucketBoundaries` (e.g. [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10])',
       buckets:
         '`{{metric}}` is in seconds but its buckets ({{buckets}}) look like milliseconds: every observation lands in the first buckets; divide the boundaries by 1000',
+      quantileBuckets:
+        "`{{metric}}`'s buckets ({{buckets}}) are quantile levels ({{levels}}), not boundaries in {{unit}}: a histogram counts the observations up to each boundary and the quantiles are computed from those counts, so every duration under {{first}} {{symbol}} lands in the first bucket and every one over {{last}} {{symbol}} in `+Inf`; use boundaries in {{unit}} ({{example}})",
     },
   },
   defaultOptions: {},
@@ -109,12 +126,32 @@ export default defineRule({
       });
     }
     for (const def of ctx.catalog.metrics) {
-      if (
-        def.kind !== 'histogram' ||
-        declaredUnit(def) !== 'seconds' ||
-        !def.bucketValues ||
-        def.bucketValues.length === 0
-      )
+      const unit = declaredUnit(def);
+      if (def.kind === 'histogram' && unit && def.bucketValues && looksLikeQuantiles(def.bucketValues)) {
+        ctx.report({
+          messageId: 'quantileBuckets',
+          data: {
+            metric: def.name,
+            buckets: def.bucketValues.join(', '),
+            unit,
+            symbol: unit === 'seconds' ? 's' : 'ms',
+            levels: def.bucketValues
+              .filter((b) => b < 1)
+              .map((b) => (b === 0.5 ? 'the median' : `p${Number((b * 100).toFixed(1))}`))
+              .join(', '),
+            first: def.bucketValues[0],
+            last: def.bucketValues[def.bucketValues.length - 1],
+            example:
+              unit === 'seconds'
+                ? 'e.g. [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]'
+                : 'e.g. [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000]',
+          },
+          loc: def.loc,
+          metric: def.name,
+        });
+        continue;
+      }
+      if (def.kind !== 'histogram' || unit !== 'seconds' || !def.bucketValues || def.bucketValues.length === 0)
         continue;
       if (def.bucketsReason === 'OpenTelemetry default boundaries' && !ctx.estimate(def.id).rebucketedBy) {
         // 0 to 10,000 s resolves runs of seconds to hours well: no claim for them.
