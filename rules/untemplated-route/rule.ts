@@ -112,7 +112,22 @@ export default defineRule({
         }
       }
     }
-    for (const { sources, places } of shared.values()) {
+    // Raw reads that enter at different lines but reach the same labels at the same places
+    // (`routePath || req.path` on one line, `|| req.originalUrl` on the next, both returned by
+    // one helper) are one value to fix: one finding, naming each read.
+    const merged = new Map<string, { sources: UnboundedSource[]; places: Place[] }>();
+    for (const group of shared.values()) {
+      const key = [
+        group.sources[0].category,
+        ...group.places.map((p) => `${placeOf(p.loc)}\u0000${p.label}\u0000${p.metric}`).sort(),
+      ].join('\u0001');
+      const same = merged.get(key);
+      if (!same) merged.set(key, { sources: [...group.sources], places: group.places });
+      else
+        for (const source of group.sources)
+          if (!same.sources.some((s) => s.source === source.source)) same.sources.push(source);
+    }
+    for (const { sources, places } of merged.values()) {
       const [source] = sources;
       // The first place in the file speaks for the rest, whatever order the uses came in.
       const sorted = places.sort((x, y) => compareLocations(x.loc, y.loc));
