@@ -1,9 +1,11 @@
 import { ts } from 'ts-morph';
 import type { Client, OutboundCall } from '../../types.js';
 import {
+  bullmqObject,
   clientCall,
   httpClientNames,
   madeByFactory,
+  madeWithTelemetry,
   messagingClientsOf,
   pubsubClientWithoutTracing,
   type ClientCall,
@@ -246,12 +248,14 @@ export function outboundCalls(
                       ? `only scripts run it (\`${scripted}\`): no request trace to carry`
                       : schedule
                         ? `runs on a schedule (${schedule}) and starts no span: no request trace to carry`
-                        : found.direction === 'send'
-                          ? (injected(call, project, callersOf) ??
-                            (rpc &&
-                              (clientInjects(rpc, project) ??
-                                (rpc.origin ? undefined : injectedAtBinding.get(serviceKey(rpc))))))
-                          : extracted(found.handler, project, callersOf);
+                        : found.client === 'bullmq' && withTelemetry(call, project)
+                          ? "its Queue or Worker is made with BullMQ's `telemetry` option"
+                          : found.direction === 'send'
+                            ? (injected(call, project, callersOf) ??
+                              (rpc &&
+                                (clientInjects(rpc, project) ??
+                                  (rpc.origin ? undefined : injectedAtBinding.get(serviceKey(rpc))))))
+                            : extracted(found.handler, project, callersOf);
     if (evidence) outbound.evidence = evidence;
     const relays =
       found.direction === 'send' && RELAYED_CLIENTS.has(found.client) ? outboxRelays(call, scheduleOf, callersOf) : [];
@@ -324,4 +328,10 @@ function ownPackages(packages: PackageIndex): (specifier: string) => boolean {
   return (specifier) =>
     names.some((n) => specifier === n || specifier.startsWith(`${n}/`)) ||
     (specifier.startsWith('@') && scopes.has(specifier.split('/')[0]));
+}
+
+/** A BullMQ call on a Queue or Worker made with the `telemetry` option: it carries (or restores) the context itself. */
+function withTelemetry(call: ts.CallExpression | ts.NewExpression, project: ProjectIndex): boolean {
+  const made = bullmqObject(call, project);
+  return made !== undefined && madeWithTelemetry(made);
 }

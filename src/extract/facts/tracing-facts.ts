@@ -1,5 +1,6 @@
 import { ts } from 'ts-morph';
 import type { Client, TracingFacts } from '../../types.js';
+import { madeWithTelemetry } from '../libraries/clients.js';
 import { nestjsTracingStart } from '../libraries/opentelemetry-nestjs.js';
 import { ddTraceClients, ddTraceSetup } from '../libraries/dd-trace.js';
 import { releasedBy } from '../libraries/releases.js';
@@ -221,6 +222,7 @@ export function tracingFacts(
 ): TracingFacts {
   const facts: TracingFacts = { instrumented: {}, ignoredHosts: [] };
   let legacyAgent: TracingFacts['legacy'];
+  const bullmqObjects: ts.NewExpression[] = [];
   let setupRank = -1;
   // Where spans go: a console exporter, any other exporter, or an SDK that picks its exporter from
   // the environment (OTLP unless told otherwise).
@@ -328,15 +330,17 @@ export function tracingFacts(
     // shared SDK's set-up): every default-axios call of the process carries the context it injects.
     if (name === 'use' && ts.isCallExpression(call) && injectingAxiosInterceptor(call, project))
       cover(['axios'], 'an axios request interceptor that injects trace context');
-    // `new PubSub({ enableOpenTelemetryTracing: true })`, BullMQ `{ telemetry: … }`.
-    if (ts.isNewExpression(call) && (name === 'PubSub' || name === 'Queue' || name === 'Worker')) {
+    // `new PubSub({ enableOpenTelemetryTracing: true })`.
+    if (ts.isNewExpression(call) && name === 'PubSub') {
       const options = [...(call.arguments ?? [])].map(skipOuter).find(ts.isObjectLiteralExpression);
       const keys = options?.properties.map((p) => (p.name ? propertyKey(p.name) : undefined)) ?? [];
-      if (name === 'PubSub' && keys.includes('enableOpenTelemetryTracing'))
-        cover(['pubsub'], 'enableOpenTelemetryTracing');
-      if (name !== 'PubSub' && keys.includes('telemetry')) cover(['bullmq'], 'BullMQ telemetry');
+      if (keys.includes('enableOpenTelemetryTracing')) cover(['pubsub'], 'enableOpenTelemetryTracing');
     }
+    // BullMQ's `{ telemetry: … }` instruments the Queue or Worker made with it: the package's every
+    // job when all of them are (else each call made on one, see `outboundCalls`).
+    if (ts.isNewExpression(call) && (name === 'Queue' || name === 'Worker')) bullmqObjects.push(call);
   }
+  if (bullmqObjects.length > 0 && bullmqObjects.every(madeWithTelemetry)) cover(['bullmq'], 'BullMQ telemetry');
   for (const file of files) {
     for (const statement of file.statements) {
       const module =

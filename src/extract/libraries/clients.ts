@@ -6,6 +6,7 @@ import type { ProjectIndex } from '../syntax/project-index.js';
 import { KAFKAJS_HANDLERS } from './kafkajs.js';
 import { NEST_CLIENT_METHODS, nestMicroserviceClient } from './nest-microservices.js';
 import {
+  declaredType,
   enclosingClassLike,
   enclosingFunction,
   fieldHolders,
@@ -165,7 +166,7 @@ export function clientCall(
         returnsClientType(origin, client, project) ||
         returnsMadeClient(origin, client, project) ||
         typedAsClient(receiver, client)
-      : messaging.has(client) && isClientObject(client, receiver);
+      : (messaging.has(client) && isClientObject(client, receiver)) || memberTypedAsClient(receiver, client, project);
     if (!isClient) continue;
     return producer
       ? { client, direction: 'send' }
@@ -514,6 +515,41 @@ export function madeByFactory(
   return made.size === 1 ? [...made][0] : undefined;
 }
 
+/**
+ * The `new Queue(…)` or `new Worker(…)` of BullMQ a call is made on: the call itself for a Worker,
+ * what the receiver holds (a variable, a field, a factory's result) for a send; undefined where the
+ * receiver comes from elsewhere (injected, a parameter).
+ */
+export function bullmqObject(
+  call: ts.CallExpression | ts.NewExpression,
+  project: ProjectIndex,
+): ts.NewExpression | undefined {
+  if (ts.isNewExpression(call)) return call;
+  const callee = skipOuter(call.expression);
+  const origin = ts.isPropertyAccessExpression(callee) ? originOf(callee.expression, project) : undefined;
+  const made = origin && CLIENT_OBJECTS.bullmq!.created(origin) ? origin : madeByFactory(call, 'bullmq', project);
+  return made && ts.isNewExpression(made) ? made : undefined;
+}
+
+/**
+ * Whether a BullMQ `Queue` or `Worker` is made with the `telemetry` option (`new Worker(name, fn,
+ * { telemetry: new BullMQOtel(…) })`), in its options written in place or in a variable holding them.
+ */
+export function madeWithTelemetry(made: ts.NewExpression): boolean {
+  return (made.arguments ?? []).some((arg) => {
+    let options = skipOuter(arg);
+    if (ts.isIdentifier(options)) {
+      const decl = lookup(options.text, options);
+      const init = decl?.kind === 'variable' && decl.path.length === 0 ? decl.node.initializer : undefined;
+      if (init) options = skipOuter(init);
+    }
+    return (
+      ts.isObjectLiteralExpression(options) &&
+      options.properties.some((p) => p.name !== undefined && propertyKey(p.name) === 'telemetry')
+    );
+  });
+}
+
 /** `new PgBoss()`, `connect()`, `nats.connect()`: the constructor or function is that package's (or its default export's). */
 function fromModule(expr: ts.Expression, module: string): boolean {
   const e = skipOuter(expr);
@@ -556,6 +592,35 @@ function isClientObject(client: Client, receiver: ts.Expression): boolean {
 function typedAsClient(receiver: ts.Expression, client: Client): boolean {
   const type = importedType(receiver);
   return type !== undefined && MESSAGING_MODULES[type.module] === client;
+}
+
+/**
+ * `queues.delivery` where `queues` is declared with a type of the project's (`queues: Queues`,
+ * `interface Queues { delivery: Queue }`, in this file or imported) whose member has the client's
+ * own type: a queue whatever it is called, in a file that never imports the client's package.
+ */
+function memberTypedAsClient(receiver: ts.Expression, client: Client, project: ProjectIndex): boolean {
+  const e = skipOuter(receiver);
+  if (!ts.isPropertyAccessExpression(e) || e.expression.kind === ts.SyntaxKind.ThisKeyword) return false;
+  let holder = declaredType(e.expression);
+  if (holder) holder = withoutUndefined(holder);
+  if (!holder || !ts.isTypeReferenceNode(holder) || !ts.isIdentifier(holder.typeName)) return false;
+  let decl = lookup(holder.typeName.text, holder.typeName);
+  if (decl?.kind === 'import') decl = project.followImport(decl);
+  if (decl?.kind !== 'type') return false;
+  const members: readonly ts.TypeElement[] = ts.isInterfaceDeclaration(decl.node)
+    ? decl.node.members
+    : ts.isTypeLiteralNode(decl.node.type)
+      ? decl.node.type.members
+      : [];
+  const member = members.find(
+    (m): m is ts.PropertySignature =>
+      ts.isPropertySignature(m) && m.name !== undefined && propertyKey(m.name) === e.name.text,
+  );
+  const type = member?.type && withoutUndefined(member.type);
+  if (!type || !ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName)) return false;
+  const imported = lookup(type.typeName.text, type.typeName);
+  return imported?.kind === 'import' && MESSAGING_MODULES[imported.module] === client;
 }
 
 /**
