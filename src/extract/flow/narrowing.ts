@@ -3,6 +3,7 @@ import type { Bound } from '../../types.js';
 import { finite } from '../../model/bounds.js';
 import {
   constInitializer,
+  encloses,
   lookup,
   objectLiteralOfThis,
   propertyKey,
@@ -29,11 +30,25 @@ import {
  */
 export function narrowed(e: ts.Expression, evaluator: StaticEvaluator, env: Env): Bound | undefined {
   const subject = e.getText();
-  for (let child: ts.Node = e, n = e.parent; n && !ts.isFunctionLike(n); child = n, n = n.parent) {
+  for (
+    let child: ts.Node = e, n = e.parent;
+    n && (!ts.isFunctionLike(n) || closesOver(n, e));
+    child = n, n = n.parent
+  ) {
     const narrowing = branchValues(n, child, subject, evaluator, env);
     if (narrowing) return finite([...new Set(narrowing.values)].sort(), `narrowed by \`${text(narrowing.by)}\``);
   }
   return undefined;
+}
+
+/**
+ * A callback made where a `const` it reads is already checked (`if (!schemas[entity]) return;`, then
+ * `bb.on('close', () => counter.inc({ entity }))`): the check holds inside it, as the value cannot change.
+ */
+function closesOver(fn: ts.Node, e: ts.Expression): boolean {
+  if (!(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) || !ts.isIdentifier(e)) return false;
+  const decl = lookup(e.text, e);
+  return decl?.kind === 'variable' && decl.isConst && !encloses(fn, decl.node);
 }
 
 /**
