@@ -33,7 +33,7 @@ import { outboxRelays } from './outbox-relay.js';
 import { deliversWebhook } from './webhook-delivery.js';
 import { HTTP_BASED, FETCH_BASED } from './traced-clients.js';
 import { hostOf, rpcHost } from './call-hosts.js';
-import { readsOnly, isProbe } from './health-probes.js';
+import { exportsTelemetry, isProbe, readsOnly } from './url-endpoints.js';
 import { injected, clientInjects, serviceKey, servicesBuiltInjecting } from './trace-injection.js';
 import { extracted } from './trace-extraction.js';
 
@@ -179,6 +179,9 @@ export function outboundCalls(
     const loc = project.location(call.expression);
     const scope = packages.of(file.fileName);
     if (isTooling(loc.file, scope.key, scope.manifest?.start) || overUnixSocket(call)) continue;
+    // A hand-written export of spans or logs to a collector is telemetry leaving, not a service's call.
+    const target = call.arguments?.[0];
+    if (!rpc && HTTP_CLIENTS.has(found.client) && target && exportsTelemetry(target, project)) continue;
     const outbound: OutboundCall = {
       client: found.client,
       direction: found.direction,
@@ -203,8 +206,8 @@ export function outboundCalls(
         what: '`enableOpenTelemetryTracing`',
         loc: project.location(bare),
       };
-    const url = call.arguments?.[0];
-    if (!rpc && found.direction === 'send' && url && readsOnly(call) && isProbe(url, project, 0)) outbound.probe = true;
+    if (!rpc && found.direction === 'send' && target && readsOnly(call) && isProbe(target, project))
+      outbound.probe = true;
     if (
       !rpc &&
       found.direction === 'send' &&

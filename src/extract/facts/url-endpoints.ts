@@ -31,23 +31,49 @@ export function readsOnly(call: ts.CallExpression | ts.NewExpression): boolean {
  * (`` `${baseUrl}/health` ``, `base + '/readyz'`), or the name of the variable or property that
  * holds it (`cfg.readinessUrl`), followed through `const`s.
  */
-export function isProbe(expr: ts.Expression, project: ProjectIndex, depth: number): boolean {
+export function isProbe(expr: ts.Expression, project: ProjectIndex): boolean {
+  return endsLike(expr, PROBE_PATH, PROBE_NAME, project, 0);
+}
+
+/** OpenTelemetry's OTLP/HTTP paths, where spans, logs and metrics are exported to a collector. */
+const OTLP_PATH = /\/v1\/(?:traces|logs|metrics)\/?$/;
+/** `OTLP_HTTP_URL`, `otelEndpoint`, `OTEL_EXPORTER_OTLP_ENDPOINT`: a collector's address. */
+const OTLP_NAME = /^(?:otlp|otel)[\w$]*?(?:url|endpoint)$/i;
+
+/**
+ * Whether a request posts telemetry to a collector (`fetch(`${endpoint}/v1/traces`, …)`, written by
+ * hand): the export itself, no call between services whose trace could break.
+ */
+export function exportsTelemetry(expr: ts.Expression, project: ProjectIndex): boolean {
+  return endsLike(expr, OTLP_PATH, OTLP_NAME, project, 0);
+}
+
+/**
+ * Whether a URL's literal text ends like `path` (a template's or concatenation's last part, either
+ * side of a fallback), or the variable or property holding it is named like `name`, through `const`s.
+ */
+function endsLike(expr: ts.Expression, path: RegExp, name: RegExp, project: ProjectIndex, depth: number): boolean {
   if (depth > 6) return false;
   const e = skipOuter(expr);
-  if (ts.isStringLiteralLike(e)) return PROBE_PATH.test(e.text);
+  const next = (x: ts.Expression): boolean => endsLike(x, path, name, project, depth + 1);
+  if (ts.isStringLiteralLike(e)) return path.test(e.text);
   if (ts.isTemplateExpression(e)) {
-    const tail = e.templateSpans[e.templateSpans.length - 1].literal.text;
-    return tail === ''
-      ? isProbe(e.templateSpans[e.templateSpans.length - 1].expression, project, depth + 1)
-      : PROBE_PATH.test(tail);
+    const last = e.templateSpans[e.templateSpans.length - 1];
+    return last.literal.text === '' ? next(last.expression) : path.test(last.literal.text);
   }
-  if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken)
-    return isProbe(e.right, project, depth + 1);
-  if (ts.isPropertyAccessExpression(e)) return PROBE_NAME.test(e.name.text);
+  if (ts.isBinaryExpression(e)) {
+    const op = e.operatorToken.kind;
+    if (op === ts.SyntaxKind.PlusToken) return next(e.right);
+    // `process.env.OTLP_URL || 'http://127.0.0.1:4318/v1/traces'`: what either side is for.
+    if (op === ts.SyntaxKind.BarBarToken || op === ts.SyntaxKind.QuestionQuestionToken)
+      return next(e.left) || next(e.right);
+    return false;
+  }
+  if (ts.isPropertyAccessExpression(e)) return name.test(e.name.text);
   if (!ts.isIdentifier(e)) return false;
-  if (PROBE_NAME.test(e.text)) return true;
+  if (name.test(e.text)) return true;
   const decl = project.declarationOf(e);
   return decl?.kind === 'variable' && decl.isConst && decl.path.length === 0 && decl.node.initializer !== undefined
-    ? isProbe(decl.node.initializer, project, depth + 1)
+    ? next(decl.node.initializer)
     : false;
 }
