@@ -1049,12 +1049,23 @@ export class MetricDefinitions {
       wrapper?.spec.library === 'cloudwatch' ||
       guard !== undefined;
     // StatsD keeps a counter and a timer of one name apart (`stats.counters.x`, `stats.timers.x`).
-    const existing =
+    const named =
       getOrCreate && name !== undefined
         ? library === 'statsd'
           ? this.statsdByNameAndKind.get(`${name}\u0000${kind}`)
           : this.byName.get(name)
         : undefined;
+    // A cache of the module's own (`byRegistry.get(registry)` before `new Histogram(…)`) hands back
+    // what that module made, not what another module's cache made under the same name; the registry's
+    // own lookup (`getSingleMetric(name)`) is shared by whoever asks it.
+    const existing =
+      named &&
+      guard &&
+      !wrapper &&
+      !asksRegistry(guard.at) &&
+      this.creationOf(named)?.getSourceFile() !== node.getSourceFile()
+        ? undefined
+        : named;
     // `incCounter(name, labels)`: a use of the metric registered under that name, if any.
     if (wrapper?.spec.recordsOnly) {
       const registered = name === undefined ? undefined : this.byName.get(name);
@@ -1603,4 +1614,10 @@ function declaredKind(options: ts.Expression, value: Extract<Static, { k: 'obj' 
   if (member) return KIND_WORDS[member.toLowerCase()];
   const given = value.props.get('type');
   return given ? kindNamed(given) : undefined;
+}
+
+/** Whether the function a guarded creation is in looks the metric up in a registry (`getSingleMetric`). */
+function asksRegistry(at: ts.Node): boolean {
+  const fn = enclosingFunction(at);
+  return (fn ?? at.getSourceFile()).getText().includes('getSingleMetric');
 }
