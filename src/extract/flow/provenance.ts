@@ -113,6 +113,8 @@ export class ProvenanceAnalyzer implements ValueWalker {
   private readonly sources: KnownSources;
   private readonly parameters: ParameterValues;
   readonly once: OncePerProcess;
+  /** The `let`s whose writes are being read: one read inside its own writes adds nothing. */
+  private readonly readingWrites = new Set<ts.Node>();
 
   constructor(
     private readonly project: ProjectIndex,
@@ -618,8 +620,17 @@ export class ProvenanceAnalyzer implements ValueWalker {
             : undefined;
         // A `let` that is written again (`i++`, `x = …`) is not its initializer: only its type can bound it.
         if (!decl.isConst && isReassigned(decl)) {
+          // `status = res.statusCode || status || 200`: read inside its own writes, the variable holds
+          // one of the values the other writes give it, which the outer reading counts already.
+          if (this.readingWrites.has(decl.node)) return finite([], `\`${name}\` read in its own assignment`);
           const assigned = assignedValues(decl);
-          const values = assigned && union(assigned.map((v) => this.valueAt(v.value, v.path, env, depth + 1)));
+          this.readingWrites.add(decl.node);
+          let values: Bound | undefined;
+          try {
+            values = assigned && union(assigned.map((v) => this.valueAt(v.value, v.path, env, depth + 1)));
+          } finally {
+            this.readingWrites.delete(decl.node);
+          }
           if (values && values.kind !== 'unknown')
             return withStep(values, this.sources.step(use, `\`${name}\` is each value assigned to it`));
           return (
