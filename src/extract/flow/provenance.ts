@@ -901,10 +901,13 @@ export class ProvenanceAnalyzer implements ValueWalker {
     if (!parsed || !field || key === undefined) return undefined;
     const shown = `${text(call)}.${path.join('.')}`;
     if (field.kind === 'values') return this.zodValues(field, key, env);
-    // Hono validated a part of the request: any text the client sends for the field passes.
+    const [category, what] = ZOD_STRING_KINDS[field.format ?? ''] ?? ['request-input', 'request input'];
+    const written = `z.string()${field.format ? `.${field.format}()` : ''}`;
+    const passes = field.format ? `any ${field.format} the client sends passes` : 'any text the client sends passes';
+    // Hono validated a part of the request: whatever the client sends for the field, in its format, passes.
     if (parsed.requestPart)
-      return unbounded('request-input', 'request input', shown, [
-        this.sources.step(call, `\`${key}\` is \`z.string()\` in the route's schema: any text the client sends passes`),
+      return unbounded(category, what, shown, [
+        this.sources.step(call, `\`${key}\` is \`${written}\` in the route's schema: ${passes}`),
       ]);
     // The schema's own check is not what makes the field bounded: what it lets through is read here.
     let given = skipOuter(parsed.input);
@@ -914,9 +917,8 @@ export class ProvenanceAnalyzer implements ValueWalker {
       ? this.sources.classifyChain(this.sources.expandAliases(root.names, given), given, text(given), true)
       : this.of(given, env, depth + 1);
     if (!input || !unboundedSources(input).some((s) => s.category === 'request-input')) return undefined;
-    const [category, what] = ZOD_STRING_KINDS[field.format ?? ''] ?? ['request-input', 'request input'];
     return unbounded(category, what, shown, [
-      this.sources.step(call, `\`${key}\` is \`z.string()\` in the schema: any text the client sends passes`),
+      this.sources.step(call, `\`${key}\` is \`${written}\` in the schema: ${passes}`),
     ]);
   }
 
