@@ -12,6 +12,7 @@ import { nodePathAliases } from './node-path.js';
 import { GitIgnore } from './gitignore.js';
 import { pinToLockfiles } from './lockfile.js';
 import { readManifest } from './manifest.js';
+import { withCatalogRanges } from './pnpm-catalogs.js';
 import { SOURCE_EXTENSIONS } from './source-files.js';
 import { ProjectConfigReader } from './tsconfig.js';
 
@@ -233,7 +234,7 @@ export function walkProject(
   pinToLockfiles(packages.values(), root, consulted);
   return {
     files,
-    packages: [...packages.values()],
+    packages: withCatalogRanges([...packages.values()], root, consulted),
     aliases: [
       ...aliases,
       ...[...packages.values()].flatMap((pkg) => [...frameworkAliases(pkg), ...nodePathAliases(pkg)]),

@@ -3,7 +3,7 @@ import type { Client, TracingFacts } from '../../types.js';
 import { SENTRY_NODE_SDKS, sentryTraces } from '../libraries/sentry-sdks.js';
 import { calleeName, type ProjectIndex } from '../syntax/project-index.js';
 import { skipOuter } from '../syntax/scope.js';
-import { calleeModule } from './syntax-lookups.js';
+import { moduleOfCallee } from './syntax-lookups.js';
 
 const SKIPS_SENTRY_TRACING = /\bskipOpenTelemetrySetup\s*:\s*true\b/;
 /** `tracesSampleRate: 0` (`0.0`): no trace is ever sampled, so none is carried. */
@@ -107,6 +107,17 @@ export function withoutSentry(facts: TracingFacts): TracingFacts {
  * whose own manifest names no SDK).
  */
 export function sentryInit(call: ts.CallExpression, project: ProjectIndex): string | undefined {
-  const module = calleeName(skipOuter(call.expression)) === 'init' ? calleeModule(call, project) : undefined;
+  const callee = skipOuter(call.expression);
+  if (calleeName(callee) !== 'init') return undefined;
+  // `Sentry.AWSLambda.init(…)`, `Sentry.GCPFunction.init(…)` of the serverless SDK up to major 7.
+  const platform =
+    ts.isPropertyAccessExpression(callee) &&
+    ts.isPropertyAccessExpression(skipOuter(callee.expression)) &&
+    SERVERLESS_PLATFORMS.has((skipOuter(callee.expression) as ts.PropertyAccessExpression).name.text)
+      ? (skipOuter(callee.expression) as ts.PropertyAccessExpression)
+      : undefined;
+  const module = moduleOfCallee(platform ?? callee, project);
   return module !== undefined && SENTRY_NODE_SDKS.includes(module) ? module : undefined;
 }
+
+const SERVERLESS_PLATFORMS = new Set(['AWSLambda', 'GCPFunction']);

@@ -5,7 +5,12 @@ import { fieldHolders, skipOuter } from '../syntax/scope.js';
 
 /** The package a called function, or the namespace it is called on (`Sentry.init`), is imported from. */
 export function calleeModule(call: ts.CallExpression | ts.NewExpression, project: ProjectIndex): string | undefined {
-  const callee = skipOuter(call.expression);
+  return moduleOfCallee(call.expression, project);
+}
+
+/** The package a function expression (`init`, `Sentry.init`, `Sentry.AWSLambda`) is imported from, by its root name. */
+export function moduleOfCallee(expr: ts.Expression, project: ProjectIndex): string | undefined {
+  const callee = skipOuter(expr);
   const id = ts.isIdentifier(callee)
     ? callee
     : ts.isPropertyAccessExpression(callee) && ts.isIdentifier(skipOuter(callee.expression))
