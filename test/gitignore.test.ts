@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, symlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -64,6 +65,22 @@ describe('.gitignore', () => {
     const alone = tempProject({ 'sub/.gitignore': 'x.ts\n', 'sub/x.ts': SOURCE, 'sub/y.ts': SOURCE });
     const sub = GitIgnore.load(join(alone, 'sub'), []);
     expect([sub.ignores(join(alone, 'sub/x.ts')), sub.ignores(join(alone, 'sub/y.ts'))]).toEqual([true, false]);
+  });
+
+  it('keeps a file git tracks, whatever .gitignore says (`*.js` with the sources added by `git add -f`)', () => {
+    const repo = tempProject({
+      '.gitignore': '# To add new .js files, use git add -f\n*.js\n',
+      'server.js': SOURCE,
+      'app/routes.js': SOURCE,
+      'app/bundle.js': SOURCE,
+    });
+    execFileSync('git', ['init', '-q'], { cwd: repo });
+    execFileSync('git', ['add', '-f', 'server.js', 'app/routes.js'], { cwd: repo });
+    const matcher = GitIgnore.load(repo, []);
+    expect(matcher.ignores(join(repo, 'server.js'))).toBe(false);
+    expect(matcher.ignores(join(repo, 'app/routes.js'))).toBe(false);
+    // Not tracked: the rule holds.
+    expect(matcher.ignores(join(repo, 'app/bundle.js'))).toBe(true);
   });
 
   it('keeps each walk its own settings while the walks share directory listings', async () => {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { globbySync, type Options } from 'globby';
@@ -41,12 +42,40 @@ export class GitIgnore {
     return matcher;
   }
 
-  /** Whether the file (absolute, under `cwd`) is ignored, by its own name or an ignored directory above it. */
+  /**
+   * Whether the file (absolute, under `cwd`) is ignored, by its own name or an ignored directory above
+   * it. A file git tracks is not, whatever the rules say: `*.js` in .gitignore with the sources added
+   * by `git add -f` leaves every tracked `.js` file in the project.
+   */
   ignores(file: string): boolean {
     const rel = relative(this.cwd, file);
     if (rel === '' || rel.startsWith('..')) return false;
-    return this.underIgnoredDirectory(dirname(file)) || this.decide(file, false);
+    return (this.underIgnoredDirectory(dirname(file)) || this.decide(file, false)) && !this.tracked().has(file);
   }
+
+  /** The files git tracks in the repository around `cwd` (asked once, on the first ignored file); none outside one. */
+  private tracked(): ReadonlySet<string> {
+    if (this.trackedFiles) return this.trackedFiles;
+    this.trackedFiles = new Set();
+    const top = repositoryRoot(this.cwd, this.consulted);
+    if (top === undefined) return this.trackedFiles;
+    // The index changes when files are added or removed: a walk kept from before is not reused.
+    this.consulted.files.add(join(top, '.git', 'index'));
+    try {
+      const listed = execFileSync('git', ['ls-files', '-z', '--cached', '--full-name'], {
+        cwd: top,
+        encoding: 'utf8',
+        maxBuffer: 256 * 1024 * 1024,
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
+      for (const name of listed.split('\0')) if (name) this.trackedFiles.add(join(top, name));
+    } catch {
+      // No git, or not a work tree git can read: the rules alone decide, as they did.
+    }
+    return this.trackedFiles;
+  }
+
+  private trackedFiles?: Set<string>;
 
   /** Whether `dir` (under `cwd`, or `cwd` itself) or a directory between it and `cwd` is ignored; kept per directory. */
   private underIgnoredDirectory(dir: string): boolean {
@@ -93,6 +122,14 @@ export class GitIgnore {
     }
     const dir = dirname(file);
     if (!this.rules.has(dir)) this.rules.set(dir, ignore().add(text.replace(/^\uFEFF/, '')));
+  }
+}
+
+/** The nearest directory at or above `cwd` that holds `.git`, if any. */
+function repositoryRoot(cwd: string, consulted: Consulted): string | undefined {
+  for (let dir = cwd; ; dir = dirname(dir)) {
+    if (consulted.exists(join(dir, '.git'))) return dir;
+    if (dirname(dir) === dir) return undefined;
   }
 }
 
