@@ -354,6 +354,8 @@ export interface OutboundCall {
    * which restores no trace context from the rows: each relay's schedule, and its call.
    */
   outboxRelays?: { schedule: string; loc: Location }[];
+  /** It runs inside a span the code makes active by hand (`startActiveSpan`'s callback, or a function called from one). */
+  inHandSpan?: true;
   /** Its client object is made without the option that instruments it (`new PubSub(…)` without `enableOpenTelemetryTracing`): the option, and where the client is made. */
   uninstrumented?: { what: string; loc: Location };
 }
@@ -404,6 +406,11 @@ export interface TracingFacts {
    * `tracer.use('amqplib', { enabled: false })`): the package chose to send no trace context with it.
    */
   pluginsOff?: Partial<Record<Client, { what: string; loc: Location }>>;
+  /**
+   * It registers no instrumentation and traces only the spans its code makes active by hand
+   * (`startActiveSpan`): a call outside them has no trace to carry (see `OutboundCall.inHandSpan`).
+   */
+  handSpansOnly?: { what: string; loc: Location };
   /** Its spans go to the console (`ConsoleSpanExporter`) and nowhere else: tracing to debug one process. */
   consoleOnly?: { what: string; loc: Location };
   /**

@@ -81,6 +81,8 @@ export default defineRule({
         '`{{client}}` messages relayed from an outbox on a timer ({{schedule}}) start a new trace each: the request or message that wrote the row is not their parent ({{why}}); store the trace context with each row where it is written (`propagation.inject(context.active(), row.traceContext)`) and publish the row under it (`context.with(propagation.extract(ROOT_CONTEXT, row.traceContext), …)`)',
       lateStart:
         "{{package}} starts tracing at {{what}} after its process has loaded {{libraries}} ({{where}}): OpenTelemetry patches a library as it is loaded and leaves one loaded earlier unpatched, so {{clients}} {{run}} unpatched and {{carry}} no W3C trace context; start tracing before anything else loads, in a module the entry imports first (`import './tracing'` above every other import) or preloads (`node --import ./tracing.js`)",
+      outsideHandSpans:
+        '{{package}} registers no instrumentation ({{setup}}, {{at}}) and traces only the spans its code makes active by hand, so its {{calls}} ({{clients}}; {{where}}), made outside them, {{have}} no trace to carry; where one should continue a trace, make it inside such a span and inject the context there with `propagation.inject(context.active(), headers)`',
       outgoingOff:
         '{{package}} switches outbound HTTP tracing off in its tracing setup ({{switch}}, {{at}}), so its {{calls}} ({{clients}}; {{where}}) {{carry}} no W3C trace context, by that choice; where a call must continue the trace (to a service of your own), inject it there with `propagation.inject(context.active(), headers)`',
       pluginOff:
@@ -132,6 +134,7 @@ export default defineRule({
     // A package whose setup switches outbound HTTP tracing off chose to send no context: one note
     // for the calls obslint cannot tell are to the project's own services.
     const optedOut = new Map<string, OutboundCall[]>();
+    const outsideHandSpans = new Map<string, OutboundCall[]>();
     // A package whose setup switches a client's instrumentation off (a dd-trace plugin) chose the same: one note per switch.
     const pluginOff = new Map<string, OutboundCall[]>();
     // A package whose spans only go to the console: one note for its calls.
@@ -168,10 +171,12 @@ export default defineRule({
         call.direction === 'send' &&
         CARRIER[call.client] === REQUEST_HEADERS &&
         !knownOwn(call);
+      // A service with no instrumentation has a trace only inside the spans it makes active by hand.
+      const noTrace = tracing.setup && tracing.handSpansOnly && call.direction === 'send' && !call.inHandSpan;
       const switchedOff = tracing.setup && !tracing.consoleOnly ? tracing.pluginsOff?.[call.client] : undefined;
       const key = switchedOff
         ? [call.package, switchedOff.what, `${switchedOff.loc.file}:${switchedOff.loc.line}`].join('\u0000')
-        : tracing.setup && !chose && !tracing.consoleOnly
+        : tracing.setup && !chose && !noTrace && !tracing.consoleOnly
           ? // Calls in code nothing calls are a note of their own (see `unreachedIn`); a file's
             // messages sent and consumed are one hop that carries no context: one finding.
             [
@@ -186,15 +191,17 @@ export default defineRule({
           : call.package;
       const into = switchedOff
         ? pluginOff
-        : chose
-          ? optedOut
-          : tracing.setup && tracing.consoleOnly
-            ? printed
-            : tracing.setup
-              ? groups
-              : call.loadedOnlyUntracedBy
-                ? untracedUsers
-                : untraced;
+        : noTrace
+          ? outsideHandSpans
+          : chose
+            ? optedOut
+            : tracing.setup && tracing.consoleOnly
+              ? printed
+              : tracing.setup
+                ? groups
+                : call.loadedOnlyUntracedBy
+                  ? untracedUsers
+                  : untraced;
       const group = into.get(key);
       if (group) group.push(call);
       else into.set(key, [call]);
@@ -318,6 +325,16 @@ export default defineRule({
         set: one ? 'sets' : 'set',
         start: one ? 'starts' : 'start',
         fix: fixFor(calls, one ? 'its' : 'their'),
+      });
+    }
+    for (const [pkg, calls] of outsideHandSpans) {
+      const tracing = ctx.catalog.tracing[pkg] ?? NO_TRACING;
+      const hand = tracing.handSpansOnly!;
+      summaryNote('outsideHandSpans', `outside-hand-spans:${pkg}`, calls, {
+        package: packageOrProject(pkg, tracing, ctx.catalog.tracing),
+        setup: hand.what,
+        at: `${hand.loc.file}:${hand.loc.line}`,
+        have: calls.length === 1 ? 'has' : 'have',
       });
     }
     for (const [pkg, calls] of optedOut) {

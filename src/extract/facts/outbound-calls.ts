@@ -34,6 +34,7 @@ import { deliversWebhook } from './webhook-delivery.js';
 import { HTTP_BASED, FETCH_BASED } from './traced-clients.js';
 import { hostOf, rpcHost } from './call-hosts.js';
 import { exportsTelemetry, isProbe, readsOnly } from './url-endpoints.js';
+import { ACTIVATES_SPANS, HandSpans } from './hand-spans.js';
 import { injected, clientInjects, serviceKey, servicesBuiltInjecting } from './trace-injection.js';
 import { extracted } from './trace-extraction.js';
 
@@ -173,6 +174,10 @@ export function outboundCalls(
       : [],
   );
   const feeds = new QueueFeeds(producers, consumers, evaluator, project);
+  // Where code makes spans active by hand, which calls run inside them (a package with no instrumentation traces only those).
+  const handSpans = [...project.files.values()].some((file) => ACTIVATES_SPANS.test(file.text))
+    ? new HandSpans(project, callersOf)
+    : undefined;
   const out: OutboundCall[] = [];
   for (const { call, client: found, rpc } of clientCalls) {
     const file = call.getSourceFile();
@@ -208,6 +213,7 @@ export function outboundCalls(
       };
     if (!rpc && found.direction === 'send' && target && readsOnly(call) && isProbe(target, project))
       outbound.probe = true;
+    if (found.direction === 'send' && handSpans?.encloses(call)) outbound.inHandSpan = true;
     if (
       !rpc &&
       found.direction === 'send' &&

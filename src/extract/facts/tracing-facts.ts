@@ -1,6 +1,7 @@
 import { ts } from 'ts-morph';
 import type { Client, TracingFacts } from '../../types.js';
 import { madeWithTelemetry } from '../libraries/clients.js';
+import { ACTIVATES_SPANS } from './hand-spans.js';
 import { nestjsTracingStart } from '../libraries/opentelemetry-nestjs.js';
 import { ddTraceClients, ddTraceSetup } from '../libraries/dd-trace.js';
 import { releasedBy } from '../libraries/releases.js';
@@ -388,25 +389,45 @@ export function tracingFacts(
       facts.setup ??= { what: deployed.injected };
     }
   }
+  // A tracer provider made and registered by hand, with no instrumentation registered anywhere: as
+  // an empty list, it traces no request or message.
+  const provider = calls.find((call) => PROVIDERS.has(calleeName(skipOuter(call.expression)) ?? ''));
+  // (Spans printed and nowhere else are said below, whatever is instrumented.)
+  if (
+    !listed &&
+    provider &&
+    !(consoleExporter && !elsewhere) &&
+    Object.keys(facts.instrumented).length === 0 &&
+    !registersInstrumentation(calls)
+  )
+    listed = { names: [], at: provider };
   // A list of instrumentations none of which traces a request or a message (only the logger's, to
   // stamp trace ids on log lines): the service traces its own work, not its requests, by that choice.
   // With no instrumentation at all, spans made active by hand (`startActiveSpan`) are a trace that
-  // outbound calls continue only if they carry it: those calls are still checked.
-  if (
-    listed &&
-    (listed.names.length > 0 || !files.some((file) => ACTIVATES_SPANS.test(file.text))) &&
-    !HTTP_BASED.some((client) => facts.instrumented[client]) &&
-    !facts.outgoingOff
-  )
-    facts.outgoingOff = {
-      what:
-        listed.names.length === 0
-          ? ts.isArrayLiteralExpression(listed.at)
+  // outbound calls made inside them continue only if they carry it: those calls are still checked,
+  // the others have no trace to carry.
+  const byHand = listed?.names.length === 0 && files.some((file) => ACTIVATES_SPANS.test(file.text));
+  if (listed && !HTTP_BASED.some((client) => facts.instrumented[client]) && !facts.outgoingOff) {
+    const what =
+      listed.names.length > 0
+        ? `its \`instrumentations\` list (${listed.names.join(', ')}) traces no request or message`
+        : listed.at === provider
+          ? `its \`${calleeName(skipOuter(provider.expression))}\` registers no instrumentation: it traces no request or message`
+          : ts.isArrayLiteralExpression(listed.at)
             ? 'its `instrumentations` list is empty: it traces no request or message'
-            : 'its NodeSDK is given no `instrumentations` and registers none by default: it traces no request or message'
-          : `its \`instrumentations\` list (${listed.names.join(', ')}) traces no request or message`,
-      loc: project.location(listed.at),
-    };
+            : 'its NodeSDK is given no `instrumentations` and registers none by default: it traces no request or message';
+    if (byHand)
+      facts.handSpansOnly = {
+        what:
+          listed.at === provider
+            ? `its \`${calleeName(skipOuter(provider.expression))}\` is given none`
+            : ts.isArrayLiteralExpression(listed.at)
+              ? 'its `instrumentations` list is empty'
+              : 'its NodeSDK is given no `instrumentations`',
+        loc: project.location(listed.at),
+      };
+    else facts.outgoingOff = { what, loc: project.location(listed.at) };
+  }
   // Spans printed and nowhere else: tracing to debug one process, no distributed trace to break.
   if (facts.setup && !facts.setup.api && consoleExporter && !elsewhere)
     facts.consoleOnly = {
@@ -501,4 +522,19 @@ function vercelOtelCovers(options: ts.ObjectLiteralExpression | undefined): Clie
 }
 
 /** A span made the active context, which calls made inside it would carry: `startActiveSpan`, `context.with`. */
-const ACTIVATES_SPANS = /\.startActiveSpan\s*[<(]|\bcontext\.with\s*\(|\bwithActiveSpan\s*\(|\bwithSpan\s*\(/;
+/** Tracer providers a set-up makes and registers itself, instrumenting nothing unless told to. */
+const PROVIDERS = new Set(['NodeTracerProvider', 'BasicTracerProvider']);
+
+/** Whether a package's calls register an instrumentation anywhere (`registerInstrumentations`, a NodeSDK, an instrumentation made). */
+function registersInstrumentation(calls: readonly (ts.CallExpression | ts.NewExpression)[]): boolean {
+  return calls.some((call) => {
+    const name = calleeName(skipOuter(call.expression)) ?? '';
+    return (
+      name === 'registerInstrumentations' ||
+      name === 'NodeSDK' ||
+      name === 'getNodeAutoInstrumentations' ||
+      INSTRUMENTATIONS[name] !== undefined ||
+      /Instrumentation$/.test(name)
+    );
+  });
+}

@@ -237,6 +237,7 @@ function mergeTracing(parts: TracingFacts[]): TracingFacts {
   for (const part of parts) {
     merged.setup ??= part.setup;
     merged.outgoingOff ??= part.outgoingOff;
+    merged.handSpansOnly ??= part.handSpansOnly;
     for (const [client, off] of Object.entries(part.pluginsOff ?? {}) as [Client, { what: string; loc: Location }][])
       (merged.pluginsOff ??= {})[client] ??= off;
     for (const [client, release] of Object.entries(part.upgrade ?? {}) as [Client, string][])
@@ -252,6 +253,9 @@ function mergeTracing(parts: TracingFacts[]): TracingFacts {
   }
   merged.ignoredHosts = [...hosts.values()].sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
   if (!merged.setup) delete merged.setup;
+  if (!merged.handSpansOnly) delete merged.handSpansOnly;
+  // Another part instruments HTTP: its requests are traced, spans made by hand or not.
+  else if (merged.instrumented.http || merged.instrumented.fetch) delete merged.handSpansOnly;
   // A tracer that reads W3C context runs beside it: what is left untraced is not Sentry 7's to explain.
   if (merged.setup || !merged.legacy) delete merged.legacy;
   if (merged.setup || merged.legacy || !merged.unreadSetup) delete merged.unreadSetup;
