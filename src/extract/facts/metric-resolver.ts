@@ -115,11 +115,15 @@ export class MetricResolver {
   private metricsAt(source: Source, use?: ts.Expression): MetricDef[] {
     if (isInjected(source)) return source.path.length === 0 ? this.injected(source.token, source.by, use) : [];
     const e = skipOuter(source.expr);
-    if (source.path.length === 1) {
-      // `createMetrics().requests`: the metric the wrapper call created for that property.
+    if (source.path.length > 0 && source.path.length <= NESTED_RETURN_LEVELS) {
+      // `createMetrics().requests`: the metric the wrapper call created for that property; also one
+      // object down, `createRegistry().metrics.bytes` of `return { registry, metrics: { bytes } }`.
       if (!ts.isCallExpression(e)) return [];
-      const returned = this.returnedExpression(skipOuter(e.expression));
-      const creation = returned && creationIn(returned, source.path[0], (callee) => this.returnedExpression(callee));
+      let returned = this.returnedExpression(skipOuter(e.expression));
+      for (const key of source.path.slice(0, -1)) returned = returned && propertyValue(returned, key);
+      const creation =
+        returned &&
+        creationIn(returned, source.path[source.path.length - 1], (callee) => this.returnedExpression(callee));
       const created = creation && this.definitions.instancesAt(e)?.get(creation);
       return created ? [created] : [];
     }
@@ -384,6 +388,24 @@ const optional = <T>(value: T | undefined): T[] => (value === undefined ? [] : [
  * also through a variable holding the literal and a spread of another factory's result
  * (`{ uptime: new Gauge(), ...createHttpMetrics() }`).
  */
+/** How many objects down a factory's returned object a metric is looked for. */
+const NESTED_RETURN_LEVELS = 2;
+
+/** The value an object literal (or the `const` holding one) gives a key: `metrics: { … }`. */
+function propertyValue(object: ts.Expression, key: string): ts.Expression | undefined {
+  let o = skipOuter(object);
+  if (ts.isIdentifier(o)) {
+    const decl = lookup(o.text, o);
+    if (decl?.kind === 'variable' && decl.path.length === 0 && decl.node.initializer)
+      o = skipOuter(decl.node.initializer);
+  }
+  if (!ts.isObjectLiteralExpression(o)) return undefined;
+  const prop = o.properties.find(
+    (p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && propertyKey(p.name) === key,
+  );
+  return prop?.initializer;
+}
+
 function creationIn(
   returned: ts.Expression,
   member: string,
