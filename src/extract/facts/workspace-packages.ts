@@ -250,8 +250,36 @@ export function builtForBrowser(manifest: WorkspacePackage | undefined): boolean
   const declared = (d: string): boolean => manifest.dependencies[d] !== undefined;
   const atRuntime = (d: string): boolean => declared(d) && !manifest.devOnly?.includes(d);
   const runsUi = BROWSER_FRAMEWORKS.some(atRuntime);
-  return BROWSER_FRAMEWORKS.some(declared) && !SERVER_FRAMEWORKS.some(runsUi ? atRuntime : declared);
+  return (
+    BROWSER_FRAMEWORKS.some(declared) &&
+    !SERVER_FRAMEWORKS.some(runsUi ? atRuntime : declared) &&
+    !SERVER_ONLY.some(atRuntime)
+  );
 }
+
+/**
+ * Packages that only run on a server: a package that needs one at run time renders its UI on the
+ * server (`preact-render-to-string` in a Lambda), whatever UI library it also depends on.
+ */
+const SERVER_ONLY = [
+  'preact-render-to-string',
+  'prom-client',
+  '@opentelemetry/sdk-node',
+  '@opentelemetry/sdk-trace-node',
+  '@sentry/node',
+  '@sentry/serverless',
+  '@sentry/aws-serverless',
+  'dd-trace',
+  'sst',
+  'aws-cdk-lib',
+  'kafkajs',
+  'amqplib',
+  'bullmq',
+  'pg',
+  'mysql2',
+  'ioredis',
+  'mongoose',
+];
 
 /** Whether a package runs a server (or may: without a package.json nobody can tell). */
 export function runsServer(manifest: WorkspacePackage | undefined): boolean {
