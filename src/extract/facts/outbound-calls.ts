@@ -12,14 +12,7 @@ import {
 } from '../libraries/clients.js';
 import { connectTransportOf, GrpcClients, usesGrpc, type GrpcCall } from '../libraries/grpc.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
-import {
-  enclosingClassLike,
-  enclosingFunction,
-  functionName,
-  lookup,
-  propertyKey,
-  skipOuter,
-} from '../syntax/scope.js';
+import { enclosingClassLike, enclosingFunction, functionName, namesKey, objectArguments } from '../syntax/scope.js';
 import { groupBy } from '../../util/group.js';
 import { compareStrings, displayPath } from '../../util/paths.js';
 import type { StaticEvaluator } from '../flow/static-eval.js';
@@ -74,18 +67,7 @@ function isTooling(file: string, packageKey: string, start: string | undefined):
  * local daemon's API over a Unix socket (Docker, a VMM, containerd), not a service that continues a trace.
  */
 function overUnixSocket(call: ts.CallExpression | ts.NewExpression): boolean {
-  return (call.arguments ?? []).some((arg) => {
-    let options = skipOuter(arg);
-    if (ts.isIdentifier(options)) {
-      const decl = lookup(options.text, options);
-      const init = decl?.kind === 'variable' && decl.path.length === 0 ? decl.node.initializer : undefined;
-      if (init) options = skipOuter(init);
-    }
-    return (
-      ts.isObjectLiteralExpression(options) &&
-      options.properties.some((p) => p.name !== undefined && UNIX_SOCKET_OPTIONS.has(propertyKey(p.name) ?? ''))
-    );
-  });
+  return objectArguments(call).some((options) => namesKey(options, UNIX_SOCKET_OPTIONS));
 }
 
 const UNIX_SOCKET_OPTIONS = new Set(['socketPath', 'unix']);

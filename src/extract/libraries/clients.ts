@@ -13,6 +13,8 @@ import {
   forEachThisAssignment,
   importedType,
   lookup,
+  namesKey,
+  objectArguments,
   propertyKey,
   requiredModule,
   skipOuter,
@@ -536,19 +538,10 @@ export function bullmqObject(
  * { telemetry: new BullMQOtel(…) })`), in its options written in place or in a variable holding them.
  */
 export function madeWithTelemetry(made: ts.NewExpression): boolean {
-  return (made.arguments ?? []).some((arg) => {
-    let options = skipOuter(arg);
-    if (ts.isIdentifier(options)) {
-      const decl = lookup(options.text, options);
-      const init = decl?.kind === 'variable' && decl.path.length === 0 ? decl.node.initializer : undefined;
-      if (init) options = skipOuter(init);
-    }
-    return (
-      ts.isObjectLiteralExpression(options) &&
-      options.properties.some((p) => p.name !== undefined && propertyKey(p.name) === 'telemetry')
-    );
-  });
+  return objectArguments(made).some((options) => namesKey(options, TELEMETRY_OPTION));
 }
+
+const TELEMETRY_OPTION = new Set(['telemetry']);
 
 /** `new PgBoss()`, `connect()`, `nats.connect()`: the constructor or function is that package's (or its default export's). */
 function fromModule(expr: ts.Expression, module: string): boolean {

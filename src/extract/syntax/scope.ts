@@ -803,3 +803,24 @@ export function assignmentsIn(scope: ts.Node, name: string, declaration: ts.Node
   });
   return found;
 }
+
+/**
+ * The object literals a call is handed, written in place or held by the variable passed
+ * (`new Worker(name, fn, workerOptions)` with `const workerOptions = { … }`).
+ */
+export function objectArguments(call: ts.CallExpression | ts.NewExpression): ts.ObjectLiteralExpression[] {
+  return (call.arguments ?? []).flatMap((arg) => {
+    let options = skipOuter(arg);
+    if (ts.isIdentifier(options)) {
+      const decl = lookup(options.text, options);
+      const init = decl?.kind === 'variable' && decl.path.length === 0 ? decl.node.initializer : undefined;
+      if (init) options = skipOuter(init);
+    }
+    return ts.isObjectLiteralExpression(options) ? [options] : [];
+  });
+}
+
+/** Whether an object literal names one of `keys` (`{ socketPath }`, `{ telemetry: … }`). */
+export function namesKey(object: ts.ObjectLiteralExpression, keys: ReadonlySet<string>): boolean {
+  return object.properties.some((p) => p.name !== undefined && keys.has(propertyKey(p.name) ?? ''));
+}
