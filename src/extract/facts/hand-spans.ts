@@ -42,7 +42,10 @@ export class HandSpans {
     if (known === undefined) {
       // Asked again while answering (recursion): not in a span by that path.
       this.memo.set(fn, false);
-      known = this.callersOf(fn).some((caller) => this.encloses(caller, depth + 1));
+      const callers = this.callersOf(fn);
+      // A function of an object handed to code obslint does not read (`graphql: (q) => …` of the
+      // context a sandbox runs user code with, inside a span): it may run there, so its calls are checked.
+      known = callers.length === 0 ? objectMember(fn) : callers.some((caller) => this.encloses(caller, depth + 1));
       this.memo.set(fn, known);
     }
     return known;
@@ -73,4 +76,14 @@ function outer(fn: ts.Node): ts.Node {
   let n = fn.parent;
   while (n && (ts.isParenthesizedExpression(n) || ts.isAsExpression(n))) n = n.parent;
   return n;
+}
+
+/** A function that is an object literal's method or property value (`{ graphql: async (q) => … }`). */
+function objectMember(fn: ts.SignatureDeclaration): boolean {
+  return (
+    (ts.isMethodDeclaration(fn) && ts.isObjectLiteralExpression(fn.parent)) ||
+    ((ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) &&
+      ts.isPropertyAssignment(outer(fn)) &&
+      ts.isObjectLiteralExpression(outer(fn).parent))
+  );
 }
