@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import type { WorkspacePackage } from '../extract/syntax/module-resolver.js';
@@ -47,9 +47,9 @@ function readCatalogs(file: string, consulted: Consulted): Catalogs | undefined 
   consulted.files.add(file);
   let settings: unknown;
   try {
-    settings = existsSync(file) ? parse(readFileSync(file, 'utf8')) : undefined;
+    settings = parse(readFileSync(file, 'utf8'));
   } catch {
-    // A workspace file pnpm itself would refuse: its catalogs say nothing obslint can trust.
+    // A workspace file that cannot be read, or that pnpm itself would refuse: no catalog to trust.
     return undefined;
   }
   if (!settings || typeof settings !== 'object') return undefined;
