@@ -662,17 +662,40 @@ function originOf(receiver: ts.Expression, project?: ProjectIndex, depth = 0): t
   if (field?.initializer) return originOf(field.initializer, project, depth + 1);
   // `ctx.nc` of an application context object (`const ctx = { nc: await connect(…) }`), reached as
   // that object or as a parameter typed `Context` where `type Context = typeof ctx`.
-  const context = !owner && ts.isIdentifier(e.expression) ? contextObject(e.expression, project) : undefined;
+  // Also one object down: `scraper.queue.response` of `const scraper = { queue: { response: responseQueue } }`.
+  const context = owner ? undefined : objectAt(e.expression, project);
   const member = context?.properties.find(
     (p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && propertyKey(p.name) === e.name.text,
   );
   return member ? originOf(member.initializer, project, depth + 1) : undefined;
 }
 
+/** The object literal an identifier holds (see `contextObject`), or one of its members does (`scraper.queue`). */
+function objectAt(
+  expr: ts.Expression,
+  project: ProjectIndex | undefined,
+  depth = 0,
+): ts.ObjectLiteralExpression | undefined {
+  const e = skipOuter(expr);
+  if (ts.isIdentifier(e)) return contextObject(e, project);
+  if (!ts.isPropertyAccessExpression(e) || depth > 2) return undefined;
+  const member = objectAt(e.expression, project, depth + 1)?.properties.find(
+    (p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && propertyKey(p.name) === e.name.text,
+  );
+  const value = member && skipOuter(member.initializer);
+  return value && (ts.isObjectLiteralExpression(value) ? value : objectAt(value, project, depth + 1));
+}
+
 /** The object literal a variable holds, or the one a parameter's type is `typeof` (through imports). */
 function contextObject(id: ts.Identifier, project: ProjectIndex | undefined): ts.ObjectLiteralExpression | undefined {
   let decl = lookup(id.text, id);
   if (decl?.kind === 'import' && project) decl = project.followImport(decl);
+  // `export default scraper`: the variable the module exports.
+  if (decl?.kind === 'expression') {
+    const exported = skipOuter(decl.node);
+    if (ts.isObjectLiteralExpression(exported)) return exported;
+    return ts.isIdentifier(exported) && exported !== id ? contextObject(exported, project) : undefined;
+  }
   if (decl?.kind !== 'variable' && decl?.kind !== 'parameter') return undefined;
   if (decl.path.length > 0) return undefined;
   const init = decl.kind === 'variable' && decl.node.initializer ? skipOuter(decl.node.initializer) : undefined;
