@@ -147,7 +147,7 @@ export default defineRule({
           // A wrapper's instruments, wherever it is called, are one cause: the wrapper to declare.
           key: def.via
             ? `untracedAttributes\u0000${def.trailLost.how}`
-            : `untracedAttributes\u0000${def.trailLost.loc.file}\u0000${def.trailLost.how.replace(/`[^`]*`/g, '``')}`,
+            : `untracedAttributes\u0000${lostPlace(def.trailLost)}`,
           def,
           messageId: 'untracedAttributes',
           data: { metric: def.name, how: def.trailLost.how, line: def.trailLost.loc.line },
@@ -171,9 +171,7 @@ export default defineRule({
               : 'unused';
         // One way obslint lost the trail in one file (a registry, a class of public fields, a dead
         // metrics module) is one finding.
-        const place = def.trailLost
-          ? `${def.trailLost.loc.file}\u0000${def.trailLost.how.replace(/`[^`]*`/g, '``')}`
-          : def.loc.file;
+        const place = def.trailLost ? lostPlace(def.trailLost) : def.loc.file;
         lost.push({
           key: `${messageId}\u0000${place}`,
           def,
@@ -347,4 +345,9 @@ function labelsWithReasons(labels: readonly { label: string; reason: string }[])
 /** `line 12` in the definition's file, `src/metrics.ts line 12` elsewhere. */
 function where(loc: Location, from: Location): string {
   return loc.file === from.file ? `line ${loc.line}` : `${loc.file} line ${loc.line}`;
+}
+
+/** One way obslint lost metrics' trail in one file, whatever each was called there (`the public field \`x\``). */
+function lostPlace(trail: NonNullable<MetricDef['trailLost']>): string {
+  return `${trail.loc.file}\u0000${trail.how.replace(/`[^`]*`/g, '``')}`;
 }

@@ -1,7 +1,7 @@
 import { ts } from 'ts-morph';
 import type { MetricDef } from '../../types.js';
 import type { CallGraph } from '../flow/call-graph.js';
-import { calledFunction, returnedValues } from '../syntax/functions.js';
+import { calledFunction, objectLiteralHeld, returnedValues } from '../syntax/functions.js';
 import { scalarText, type StaticEvaluator } from '../flow/static-eval.js';
 import type { TypeOracle } from '../flow/type-oracle.js';
 import { isInjected, type Source, type ValueFlow } from '../flow/value-flow.js';
@@ -11,6 +11,7 @@ import type { ProjectIndex } from '../syntax/project-index.js';
 import {
   enclosingClassLike,
   encloses,
+  literalProperty,
   lookup,
   propertyKey,
   propertyName,
@@ -120,7 +121,10 @@ export class MetricResolver {
       // object down, `createRegistry().metrics.bytes` of `return { registry, metrics: { bytes } }`.
       if (!ts.isCallExpression(e)) return [];
       let returned = this.returnedExpression(skipOuter(e.expression));
-      for (const key of source.path.slice(0, -1)) returned = returned && propertyValue(returned, key);
+      for (const key of source.path.slice(0, -1)) {
+        const object = returned && objectLiteralHeld(returned, this.project);
+        returned = object && literalProperty(object, [key]);
+      }
       const creation =
         returned &&
         creationIn(returned, source.path[source.path.length - 1], (callee) => this.returnedExpression(callee));
@@ -383,29 +387,14 @@ export class MetricResolver {
 
 const optional = <T>(value: T | undefined): T[] => (value === undefined ? [] : [value]);
 
+/** How many objects down a factory's returned object a metric is looked for. */
+const NESTED_RETURN_LEVELS = 2;
+
 /**
  * The `new` expression behind `member` of a returned object literal (`{ requests: new Counter() }`),
  * also through a variable holding the literal and a spread of another factory's result
  * (`{ uptime: new Gauge(), ...createHttpMetrics() }`).
  */
-/** How many objects down a factory's returned object a metric is looked for. */
-const NESTED_RETURN_LEVELS = 2;
-
-/** The value an object literal (or the `const` holding one) gives a key: `metrics: { … }`. */
-function propertyValue(object: ts.Expression, key: string): ts.Expression | undefined {
-  let o = skipOuter(object);
-  if (ts.isIdentifier(o)) {
-    const decl = lookup(o.text, o);
-    if (decl?.kind === 'variable' && decl.path.length === 0 && decl.node.initializer)
-      o = skipOuter(decl.node.initializer);
-  }
-  if (!ts.isObjectLiteralExpression(o)) return undefined;
-  const prop = o.properties.find(
-    (p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && propertyKey(p.name) === key,
-  );
-  return prop?.initializer;
-}
-
 function creationIn(
   returned: ts.Expression,
   member: string,

@@ -110,12 +110,9 @@ export function sentryInit(call: ts.CallExpression, project: ProjectIndex): stri
   const callee = skipOuter(call.expression);
   if (calleeName(callee) !== 'init') return undefined;
   // `Sentry.AWSLambda.init(…)`, `Sentry.GCPFunction.init(…)` of the serverless SDK up to major 7.
+  const holder = ts.isPropertyAccessExpression(callee) ? skipOuter(callee.expression) : undefined;
   const platform =
-    ts.isPropertyAccessExpression(callee) &&
-    ts.isPropertyAccessExpression(skipOuter(callee.expression)) &&
-    SERVERLESS_PLATFORMS.has((skipOuter(callee.expression) as ts.PropertyAccessExpression).name.text)
-      ? (skipOuter(callee.expression) as ts.PropertyAccessExpression)
-      : undefined;
+    holder && ts.isPropertyAccessExpression(holder) && SERVERLESS_PLATFORMS.has(holder.name.text) ? holder : undefined;
   const module = moduleOfCallee(platform ?? callee, project);
   return module !== undefined && SENTRY_NODE_SDKS.includes(module) ? module : undefined;
 }

@@ -37,11 +37,11 @@ import { injectingAxiosInterceptor } from './trace-injection.js';
 
 /** dd-trace's integrations: the above, Pub/Sub, and HTTP/2 (under Connect's gRPC transport). */
 const DD_TRACE: Client[] = [...AUTO, 'pubsub', 'connect'];
-/** APM agents started by loading them (`require('newrelic')`, `elastic-apm-node/start`), and what they instrument. */
 /** Agents that trace with headers of their own, no W3C trace context (see `TracingFacts.legacy`). */
 const LEGACY_AGENTS: { module: RegExp; what: string; headers: string }[] = [
   { module: /^@google-cloud\/trace-agent$/, what: '`@google-cloud/trace-agent`', headers: '`x-cloud-trace-context`' },
 ];
+/** APM agents started by loading them (`require('newrelic')`, `elastic-apm-node/start`), and what they instrument. */
 const AGENTS: { module: RegExp; what: string; covers: Client[] }[] = [
   { module: /^newrelic$/, what: 'newrelic', covers: [...HTTP_BASED, ...FETCH_BASED, 'grpc', 'amqplib'] },
   {
@@ -521,7 +521,6 @@ function vercelOtelCovers(options: ts.ObjectLiteralExpression | undefined): Clie
   return named.includes('fetch') ? FETCH_BASED : [];
 }
 
-/** A span made the active context, which calls made inside it would carry: `startActiveSpan`, `context.with`. */
 /** Tracer providers a set-up makes and registers itself, instrumenting nothing unless told to. */
 const PROVIDERS = new Set(['NodeTracerProvider', 'BasicTracerProvider']);
 

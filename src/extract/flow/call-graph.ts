@@ -22,7 +22,7 @@ import {
 import type { TypeOracle } from './type-oracle.js';
 import { isBuiltinCollection, isProxyTrap } from '../syntax/builtin-calls.js';
 import { namespaceMember } from './static-eval.js';
-import { declaredTypeNode } from './declared-types.js';
+import { declaredTypeNode } from '../syntax/declared-types.js';
 import {
   calledFunction,
   conditionalBranches,

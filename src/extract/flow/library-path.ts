@@ -1,7 +1,7 @@
 import { ts } from 'ts-morph';
 import { lookup, propertyName, requiredModule, skipOuter } from '../syntax/scope.js';
 import { isInjected, type Source, type ValueFlow } from './value-flow.js';
-import { declaredTypeNode } from './declared-types.js';
+import { declaredTypeNode } from '../syntax/declared-types.js';
 
 /** Where in an installed package a value comes from: `hot-shots` `StatsD () increment`. */
 export interface LibraryPath {

@@ -12,6 +12,7 @@ import {
   fieldHolders,
   forEachThisAssignment,
   importedType,
+  literalProperty,
   lookup,
   namesKey,
   objectArguments,
@@ -22,7 +23,8 @@ import {
   type Declaration,
 } from '../syntax/scope.js';
 import { forEachDescendant } from '../syntax/walk.js';
-import { calledFunction, returnedValues } from '../syntax/functions.js';
+import { calledFunction, objectLiteralHeld, returnedValues } from '../syntax/functions.js';
+import { memberType } from '../syntax/declared-types.js';
 
 /** HTTP client packages, by module specifier. */
 const HTTP_MODULES = table<Client>({
@@ -595,22 +597,9 @@ function typedAsClient(receiver: ts.Expression, client: Client): boolean {
 function memberTypedAsClient(receiver: ts.Expression, client: Client, project: ProjectIndex): boolean {
   const e = skipOuter(receiver);
   if (!ts.isPropertyAccessExpression(e) || e.expression.kind === ts.SyntaxKind.ThisKeyword) return false;
-  let holder = declaredType(e.expression);
-  if (holder) holder = withoutUndefined(holder);
-  if (!holder || !ts.isTypeReferenceNode(holder) || !ts.isIdentifier(holder.typeName)) return false;
-  let decl = lookup(holder.typeName.text, holder.typeName);
-  if (decl?.kind === 'import') decl = project.followImport(decl);
-  if (decl?.kind !== 'type') return false;
-  const members: readonly ts.TypeElement[] = ts.isInterfaceDeclaration(decl.node)
-    ? decl.node.members
-    : ts.isTypeLiteralNode(decl.node.type)
-      ? decl.node.type.members
-      : [];
-  const member = members.find(
-    (m): m is ts.PropertySignature =>
-      ts.isPropertySignature(m) && m.name !== undefined && propertyKey(m.name) === e.name.text,
-  );
-  const type = member?.type && withoutUndefined(member.type);
+  const holder = declaredType(e.expression);
+  const member = holder && memberType(withoutUndefined(holder), e.name.text, project);
+  const type = member && withoutUndefined(member);
   if (!type || !ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName)) return false;
   const imported = lookup(type.typeName.text, type.typeName);
   return imported?.kind === 'import' && MESSAGING_MODULES[imported.module] === client;
@@ -679,10 +668,8 @@ function objectAt(
   const e = skipOuter(expr);
   if (ts.isIdentifier(e)) return contextObject(e, project);
   if (!ts.isPropertyAccessExpression(e) || depth > 2) return undefined;
-  const member = objectAt(e.expression, project, depth + 1)?.properties.find(
-    (p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && propertyKey(p.name) === e.name.text,
-  );
-  const value = member && skipOuter(member.initializer);
+  const holder = objectAt(e.expression, project, depth + 1);
+  const value = holder && literalProperty(holder, [e.name.text]);
   return value && (ts.isObjectLiteralExpression(value) ? value : objectAt(value, project, depth + 1));
 }
 
@@ -690,12 +677,8 @@ function objectAt(
 function contextObject(id: ts.Identifier, project: ProjectIndex | undefined): ts.ObjectLiteralExpression | undefined {
   let decl = lookup(id.text, id);
   if (decl?.kind === 'import' && project) decl = project.followImport(decl);
-  // `export default scraper`: the variable the module exports.
-  if (decl?.kind === 'expression') {
-    const exported = skipOuter(decl.node);
-    if (ts.isObjectLiteralExpression(exported)) return exported;
-    return ts.isIdentifier(exported) && exported !== id ? contextObject(exported, project) : undefined;
-  }
+  // `export default scraper`: the object the module exports.
+  if (decl?.kind === 'expression') return project && objectLiteralHeld(decl.node, project);
   if (decl?.kind !== 'variable' && decl?.kind !== 'parameter') return undefined;
   if (decl.path.length > 0) return undefined;
   const init = decl.kind === 'variable' && decl.node.initializer ? skipOuter(decl.node.initializer) : undefined;

@@ -1,12 +1,5 @@
 import { ts } from 'ts-morph';
-import {
-  enclosingClassLike,
-  lookup,
-  propertyKey,
-  skipOuter,
-  withoutUndefined,
-  type Declaration,
-} from '../syntax/scope.js';
+import { enclosingClassLike, lookup, propertyKey, skipOuter, withoutUndefined, type Declaration } from './scope.js';
 
 /** What resolves an import to the declaration it names (the project index, value flow). */
 interface ImportFollower {
@@ -58,7 +51,12 @@ function declaredTypeOf(e: ts.Expression): ts.TypeNode | undefined {
 }
 
 /** The declared type of property `name` in the project interface, type literal or class `owner` names. */
-function memberType(owner: ts.TypeNode, name: string, imports: ImportFollower, depth = 0): ts.TypeNode | undefined {
+export function memberType(
+  owner: ts.TypeNode,
+  name: string,
+  imports: ImportFollower,
+  depth = 0,
+): ts.TypeNode | undefined {
   if (depth > 4) return undefined;
   // `A & B`: the member of whichever declares it.
   if (ts.isIntersectionTypeNode(owner))
