@@ -76,6 +76,16 @@ describe('the scan of a file', () => {
     expect(words('requests.labels(route).inc();\n')).toBe('metric');
   });
 
+  it("takes a file loading the company's own monitoring package for its tracing set-up, not one loading a module or a known SDK", () => {
+    const words = (text: string) => scanSource(text).words;
+    expect(words("await import('@civic/o11y-sdk-node').then((sdk) => sdk.instrumentNode({}));\n")).toBe('trace');
+    expect(words("import { initLogger } from '@acme-labs/acme-sentry';\ninitLogger(app);\n")).toBe('trace');
+    expect(words("import { spanName } from './tracing';\nexport const name = spanName('a');\n")).toBeUndefined();
+    expect(
+      words("import { getCurrentScope } from '@sentry/core';\nexport const scope = getCurrentScope();\n"),
+    ).toBeUndefined();
+  });
+
   it('tells the modules a file imports for types only from those whose code it loads', () => {
     const scan = scanSource(
       [

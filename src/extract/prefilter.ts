@@ -3,6 +3,7 @@ import { canonicalModule } from './libraries/wrappers.js';
 import { UNSUPPORTED_METRICS_IMPORT } from './libraries/unsupported-modules.js';
 import type { ModuleResolver } from './syntax/module-resolver.js';
 import { MESSAGING_MODULE_NAMES as MESSAGING_MODULES } from './libraries/messaging-modules.js';
+import { ownMonitoringPackage } from './libraries/monitoring-packages.js';
 
 /** An OpenTelemetry instrument created (`meter.createHistogram(…)`): metric code, and the metrics API in use. */
 const CREATES_INSTRUMENT = /\.create(?:Observable)?(?:Counter|UpDownCounter|Histogram|Gauge)\s*\(/;
@@ -153,10 +154,16 @@ export interface SourceScan {
   startsSentry: boolean;
 }
 
+/** A file loading a monitoring package of the company's own (`import('@ogcio/o11y-sdk-node')`): perhaps its tracing set-up. */
+function importsMonitoringPackage(text: string): boolean {
+  for (const m of text.matchAll(IMPORT_SPECIFIER)) if (ownMonitoringPackage(m[1])) return true;
+  return false;
+}
+
 export function scanSource(text: string): SourceScan {
   const words = METRIC_WORDS.test(text)
     ? 'metric'
-    : TRACE_WORDS.test(text) || sentryInitWrapper(text)
+    : TRACE_WORDS.test(text) || sentryInitWrapper(text) || importsMonitoringPackage(text)
       ? 'trace'
       : ROUTE_WORDS.test(text)
         ? 'route'

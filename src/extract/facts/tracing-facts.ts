@@ -11,6 +11,7 @@ import type { DeployedTracing } from '../syntax/module-resolver.js';
 import { propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
 import { table } from '../../util/table.js';
 import { HTTP_BASED, FETCH_BASED, AUTO } from './traced-clients.js';
+import { ownMonitoringPackage } from '../libraries/monitoring-packages.js';
 import { calleeModule } from './syntax-lookups.js';
 import {
   SAMPLES_TRACES,
@@ -154,25 +155,20 @@ function openTracingModule(call: ts.CallExpression | ts.NewExpression, project: 
   return module && OPENTRACING_MODULES.has(module) ? module : undefined;
 }
 
-/**
- * A package of the company's own that says it monitors or traces (`@snapshot-labs/snapshot-sentry`,
- * `@acme/otel-setup`), neither one obslint knows nor one of the repository: what it sets up is
- * beyond sight.
- */
-const MONITORING_PACKAGE =
-  /sentry|opentelemetry|otel|tracing|tracer|telemetry|\bapm\b|datadog|newrelic|honeycomb|instana|observability/i;
-/** What such a package's set-up is called (`initLogger`, `setupTracing`, `startTelemetry`). */
-const SETUP_CALL = /^(?:init|setup|start|configure|register|instrument|bootstrap)(?:[A-Z_]|$)/;
+/** What a monitoring package's set-up is called (`initLogger`, `initializeTracing`, `setupTracing`, `startTelemetry`). */
+const SETUP_CALL = /^(?:init(?:iali[sz]e)?|setup|start|configure|register|instrument|bootstrap)(?:[A-Z_]|$)/;
+
+/** A monitoring package for the browser, by its name. */
+const BROWSER_SDK = /(?:^|[-/])(?:react|browser|web|angular|vue|rum)(?:[-/]|$)/;
 
 /** The module of a call of a set-up function from a monitoring package obslint does not read. */
 function unreadSetupModule(call: ts.CallExpression | ts.NewExpression, project: ProjectIndex): string | undefined {
   if (!ts.isCallExpression(call)) return undefined;
   const name = calleeName(skipOuter(call.expression));
   const module = name !== undefined && SETUP_CALL.test(name) ? calleeModule(call, project) : undefined;
-  if (module === undefined || module.startsWith('.') || !MONITORING_PACKAGE.test(module)) return undefined;
-  // Known SDKs are read by what they are; the repository's own packages by their code.
   if (
-    /^@(?:sentry|opentelemetry)\/|^dd-trace(?:\/|$)/.test(module) ||
+    module === undefined ||
+    !ownMonitoringPackage(module) ||
     PRELOADED_DISTRIBUTIONS.some((known) => known.startsWith(module))
   )
     return undefined;
@@ -467,9 +463,11 @@ export function tracingFacts(
     facts.legacy = { what: `\`${legacy}\` ${manifests.dependencies[legacy]}` };
   if (!facts.setup && legacyAgent) facts.legacy ??= legacyAgent;
   if (!facts.setup && !facts.legacy) {
-    const unread = calls
+    const unreadSetups = calls
       .map((call) => ({ call, module: unreadSetupModule(call, project) }))
-      .find(({ module }) => module !== undefined);
+      .filter(({ module }) => module !== undefined);
+    // A server's set-up before a browser one of the same company (`@acme/o11y-sdk-react`'s hook).
+    const unread = unreadSetups.find(({ module }) => !BROWSER_SDK.test(module!)) ?? unreadSetups[0];
     const missing = unread ? undefined : missingTracingModule(calls, files, project);
     if (unread)
       facts.unreadSetup = {

@@ -3,7 +3,7 @@ import { toPosix } from '../../util/paths.js';
 import { ts } from 'ts-morph';
 import { calledFunction, callsTo, returnedValues } from '../syntax/functions.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
-import { enclosingFunction, lookup, skipOuter } from '../syntax/scope.js';
+import { enclosingFunction, fieldHolders, lookup, skipOuter } from '../syntax/scope.js';
 import type { PackageIndex, PackageScope } from './workspace-packages.js';
 
 /**
@@ -112,15 +112,34 @@ function onInstanceOf(call: ts.CallExpression | ts.NewExpression, cls: ts.Identi
   const local = lookup(className, call);
   if (local?.kind === 'class' && local.node.name !== cls) return false;
   const callee = ts.isCallExpression(call) ? call.expression : undefined;
-  if (!callee || !ts.isPropertyAccessExpression(callee) || !ts.isIdentifier(callee.expression)) return false;
-  const decl = lookup(callee.expression.text, callee.expression);
+  if (!callee || !ts.isPropertyAccessExpression(callee)) return false;
+  const receiver = skipOuter(callee.expression);
+  // `this.tracingManager.initialize(…)` of a class that holds the instance in a field.
+  if (ts.isPropertyAccessExpression(receiver))
+    return fieldHolders(receiver).some((field) => holdsInstance(field, className, project));
+  if (!ts.isIdentifier(receiver)) return false;
+  const decl = lookup(receiver.text, receiver);
   if ((decl?.kind !== 'variable' && decl?.kind !== 'parameter') || decl.path.length > 0) return false;
-  if (namesClass(decl.node.type, className)) return true;
-  const init = decl.node.initializer && skipOuter(decl.node.initializer);
+  return holdsInstance(decl.node, className, project);
+}
+
+/** A variable, parameter or field declared of the class, or set to one made by `new` or by a factory. */
+function holdsInstance(
+  holder: ts.VariableDeclaration | ts.ParameterDeclaration | ts.PropertyDeclaration,
+  className: string,
+  project: ProjectIndex,
+): boolean {
+  if (namesClass(holder.type, className)) return true;
+  const init = holder.initializer && skipOuter(holder.initializer);
   if (!init) return false;
   if (isNewOf(init, className)) return true;
   const factory = ts.isCallExpression(init) ? calledFunction(init.expression, project) : undefined;
-  return factory !== undefined && returnedValues(factory).some((value) => isNewOf(skipOuter(value), className));
+  // `getTracing(name): GuardTracing`, which keeps one per name: its declared result says what it makes.
+  return (
+    factory !== undefined &&
+    (namesClass(factory.type, className) ||
+      returnedValues(factory).some((value) => isNewOf(skipOuter(value), className)))
+  );
 }
 
 function isNewOf(e: ts.Expression, className: string): boolean {

@@ -1,6 +1,13 @@
 import { ts } from 'ts-morph';
 import type { ProjectIndex } from './project-index.js';
-import { enclosingClassLike, enclosingFunction, lookup, skipOuter, type Declaration } from './scope.js';
+import {
+  dynamicImportSpecifier,
+  enclosingClassLike,
+  enclosingFunction,
+  lookup,
+  skipOuter,
+  type Declaration,
+} from './scope.js';
 import { forEachDescendant } from './walk.js';
 
 /** The project function a call's callee names (`f`, an imported `f`, `const f = () => …`). */
@@ -49,40 +56,16 @@ function thisMethod(callee: ts.PropertyAccessExpression, project: ProjectIndex):
 }
 
 /**
- * The export a binding takes from a module loaded with `import()`: `import('./setup.js').then(({ setup
- * }) => setup(…))`, `const { setup } = await import('./setup.js')`, also through a loader function
- * (`const load = () => import('./setup.js')`, then `load().then(…)`).
+ * The export a binding takes from a module loaded with `import()` through a loader function
+ * (`const load = () => import('./setup.js')`, then `const { setup } = await load()`). A callback of
+ * `import(…).then` is the module's import already (see `lookup`).
  */
 export function dynamicallyImported(decl: Declaration | undefined, project: ProjectIndex): Declaration | undefined {
-  if ((decl?.kind !== 'parameter' && decl?.kind !== 'variable') || decl.path.length !== 1) return undefined;
-  let loaded: ts.Expression | undefined;
-  if (decl.kind === 'variable') {
-    // `skipOuter` looks through the `await`.
-    loaded = decl.node.initializer;
-  } else {
-    const fn = decl.fn;
-    const then = fn.parent;
-    if (decl.index !== 0 || !ts.isCallExpression(then) || then.arguments[0] !== fn) return undefined;
-    const callee = skipOuter(then.expression);
-    loaded = ts.isPropertyAccessExpression(callee) && callee.name.text === 'then' ? callee.expression : undefined;
-  }
-  const specifier = loaded && importedSpecifier(loaded);
+  if (decl?.kind !== 'variable' || decl.path.length !== 1 || !decl.node.initializer) return undefined;
+  // `skipOuter` looks through the `await`.
+  const specifier = dynamicImportSpecifier(decl.node.initializer);
   const file = specifier && project.resolveModule(specifier, decl.node.getSourceFile().fileName);
   return file ? project.findExport(file, decl.path[0]) : undefined;
-}
-
-/** `import('./setup.js')`, or a call of a local function that is just that: the specifier. */
-function importedSpecifier(loaded: ts.Expression): string | undefined {
-  let e = skipOuter(loaded);
-  if (ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.arguments.length === 0) {
-    const loader = lookup(e.expression.text, e.expression);
-    const init = loader?.kind === 'variable' && loader.path.length === 0 ? loader.node.initializer : undefined;
-    const fn = init && skipOuter(init);
-    if (fn && ts.isArrowFunction(fn) && !ts.isBlock(fn.body)) e = skipOuter(fn.body);
-  }
-  if (!ts.isCallExpression(e) || e.expression.kind !== ts.SyntaxKind.ImportKeyword) return undefined;
-  const specifier = e.arguments[0] && skipOuter(e.arguments[0]);
-  return specifier && ts.isStringLiteralLike(specifier) ? specifier.text : undefined;
 }
 
 /** A declaration with the imports and re-exports in front of it followed (four hops at most). */

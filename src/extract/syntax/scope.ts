@@ -52,7 +52,12 @@ function declaredIn(scope: ts.Node, name: string): Declaration | undefined {
     for (let i = 0; i < fn.parameters.length; i++) {
       const param = fn.parameters[i];
       const hit = bindingPath(param.name, name);
-      if (hit) return { kind: 'parameter', node: param, fn, index: i, name: hit.id, path: hit.path };
+      if (!hit) continue;
+      const loaded = i === 0 ? loadedModule(fn) : undefined;
+      // `import('m').then((sdk) => sdk.start())`: the callback is handed the module's namespace.
+      if (loaded !== undefined)
+        return { kind: 'import', node: param, module: loaded, imported: hit.path[0] ?? '*', name: hit.id };
+      return { kind: 'parameter', node: param, fn, index: i, name: hit.id, path: hit.path };
     }
     if (
       (ts.isFunctionExpression(scope) || ts.isFunctionDeclaration(scope)) &&
@@ -211,6 +216,30 @@ function inVariableList(list: ts.VariableDeclarationList, name: string): Declara
     return { kind: 'variable', node: decl, name: hit.id, path: hit.path, isConst };
   }
   return undefined;
+}
+
+/** The module `import('m').then(fn)` (or `load().then(fn)`, see {@link dynamicImportSpecifier}) hands the function `fn`. */
+function loadedModule(fn: ts.SignatureDeclaration): string | undefined {
+  const call = fn.parent;
+  if (!ts.isCallExpression(call) || call.arguments[0] !== fn) return undefined;
+  const callee = skipOuter(call.expression);
+  return ts.isPropertyAccessExpression(callee) && callee.name.text === 'then'
+    ? dynamicImportSpecifier(callee.expression)
+    : undefined;
+}
+
+/** `import('./setup.js')`, or a call of a local function that is just that (`const load = () => import(…)`): the specifier. */
+export function dynamicImportSpecifier(loaded: ts.Expression): string | undefined {
+  let e = skipOuter(loaded);
+  if (ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.arguments.length === 0) {
+    const loader = lookup(e.expression.text, e.expression);
+    const init = loader?.kind === 'variable' && loader.path.length === 0 ? loader.node.initializer : undefined;
+    const fn = init && skipOuter(init);
+    if (fn && ts.isArrowFunction(fn) && !ts.isBlock(fn.body)) e = skipOuter(fn.body);
+  }
+  if (!ts.isCallExpression(e) || e.expression.kind !== ts.SyntaxKind.ImportKeyword) return undefined;
+  const specifier = e.arguments[0] && skipOuter(e.arguments[0]);
+  return specifier && ts.isStringLiteralLike(specifier) ? specifier.text : undefined;
 }
 
 /** `require('m')` → 'm'; also `await import('m')`, whose namespace a destructuring reads as `require`'s. */
