@@ -88,7 +88,8 @@ export default defineRule({
     >();
     /**
      * The first name built at a place reports; the others are its related places. Sources that enter
-     * at one place (`request.path` or `request.url`, by the request's kind) are one name to fix there.
+     * at one place (`request.path` or `request.url`, by the request's kind), or on one line (one
+     * fallback after the other), are one name to fix there.
      */
     const add = (
       key: string,
@@ -108,7 +109,8 @@ export default defineRule({
       for (const source of unboundedSources(span.bound)) {
         if (span.sentryUrlName && SENTRY_PARAMETRIZED.has(source.category)) continue;
         const loc = hazardLocation(span, source.flow);
-        const key = [span.call, placeOf(loc)].join('\u0000');
+        // `req.route?.path || req.path || req.url`: the values of one line are one name to fix.
+        const key = [span.call, loc.file, loc.line].join('\u0000');
         const reason = source.origin ? REASON[source.category] : source.reason;
         add(key, { name: source.origin ?? source.source, reason }, namedAt(span.loc, source.flow), () => ({
           messageId: perInstance ? 'instance' : span.call === 'setTag' ? 'resource' : 'span',

@@ -39,7 +39,7 @@ import { isSpanCall, spanFact } from './facts/spans.js';
 import { madeByProxy } from './facts/proxied-tracers.js';
 import { unreadHelpers } from './facts/unread-helpers.js';
 import { UnreachedCodeFinder } from './facts/unreached-code.js';
-import { PackageIndex } from './facts/workspace-packages.js';
+import { PackageIndex, packagesImporting } from './facts/workspace-packages.js';
 import { viewsIn } from './facts/views.js';
 import { parseSource } from './syntax/parse.js';
 import { unsupportedMetricsImport } from './libraries/unsupported.js';
@@ -250,13 +250,15 @@ export function extract(options: ExtractOptions): Extraction {
     });
   const collector = new LabelUseCollector(project, resolver, definitions, provenance, evaluator, types, flow, calls);
   const nestPackages = new Set([...candidates.nestCoreImporters].map((file) => packages.of(file).key));
+  const importing = packagesImporting(candidates.importers, packages);
   const uncalled = new UnreachedCodeFinder(
     project,
     candidates.importers,
     (file) => nestPackages.has(packages.of(file).key),
     (file) => packages.of(file).manifest?.private === true,
     (file) => packages.of(file).key,
-    (from, to) => packages.reaches(from, to),
+    // A package's code may call another's it imports by a relative path, without depending on it.
+    (from, to) => packages.reaches(from, to) || importing.get(packages.of(to))?.includes(packages.of(from)) === true,
   );
   const { facts } = collector;
   for (const call of [...callExpressions, ...newExpressions]) {

@@ -4,7 +4,7 @@ import type { ProjectIndex } from '../syntax/project-index.js';
 import { enclosingFunction } from '../syntax/scope.js';
 import { absolutePath, compareStrings } from '../../util/paths.js';
 import { loadedSpecifiers } from '../syntax/module-loads.js';
-import type { PackageIndex, PackageScope } from './workspace-packages.js';
+import { packagesImporting, type PackageIndex, type PackageScope } from './workspace-packages.js';
 import { startsWith, tracingStarters } from './tracing-starters.js';
 import { lateTracingStarts } from './late-tracing-start.js';
 import { sentryErrorsOnly, sentryIn, withoutSentry } from './sentry-setup.js';
@@ -127,25 +127,6 @@ function dependenciesAbove(scope: PackageScope, packages: PackageIndex): Record<
     .sort((a, b) => a.key.length - b.key.length);
   for (const s of above) Object.assign(dependencies, s.manifest?.dependencies);
   return dependencies;
-}
-
-/** Per package, the other packages whose files import its files (declared as dependencies or not). */
-function packagesImporting(
-  importers: ReadonlyMap<string, readonly string[]>,
-  packages: PackageIndex,
-): Map<PackageScope, PackageScope[]> {
-  const users = new Map<PackageScope, Set<PackageScope>>();
-  for (const [file, by] of importers) {
-    const owner = packages.of(file);
-    for (const importer of by) {
-      const user = packages.of(importer);
-      if (user === owner) continue;
-      let set = users.get(owner);
-      if (!set) users.set(owner, (set = new Set()));
-      set.add(user);
-    }
-  }
-  return new Map([...users].map(([owner, set]) => [owner, [...set].sort((a, b) => compareStrings(a.key, b.key))]));
 }
 
 /**

@@ -285,3 +285,22 @@ const SERVER_ONLY = [
 export function runsServer(manifest: WorkspacePackage | undefined): boolean {
   return !manifest || SERVER_FRAMEWORKS.some((d) => manifest.dependencies[d] !== undefined);
 }
+
+/** Per package, the other packages whose files import its files (declared as dependencies or not). */
+export function packagesImporting(
+  importers: ReadonlyMap<string, readonly string[]>,
+  packages: PackageIndex,
+): Map<PackageScope, PackageScope[]> {
+  const users = new Map<PackageScope, Set<PackageScope>>();
+  for (const [file, by] of importers) {
+    const owner = packages.of(file);
+    for (const importer of by) {
+      const user = packages.of(importer);
+      if (user === owner) continue;
+      let set = users.get(owner);
+      if (!set) users.set(owner, (set = new Set()));
+      set.add(user);
+    }
+  }
+  return new Map([...users].map(([owner, set]) => [owner, [...set].sort((a, b) => compareStrings(a.key, b.key))]));
+}
