@@ -6,6 +6,8 @@ import { skipOuter } from '../syntax/scope.js';
 import { moduleOfCallee } from './syntax-lookups.js';
 
 const SKIPS_SENTRY_TRACING = /\bskipOpenTelemetrySetup\s*:\s*true\b/;
+/** An import of Sentry's SDK for a browser framework. */
+const BROWSER_SENTRY = /['"]@sentry\/(?:browser|vue|react|angular|svelte|solid|ember|gatsby)['"]/;
 /** `tracesSampleRate: 0` (`0.0`): no trace is ever sampled, so none is carried. */
 const SAMPLES_NO_TRACE = /\btracesSampleRate\s*:\s*0(?:\.0*)?\s*(?:[,}\n]|\/[/*]|$)/;
 /**
@@ -29,7 +31,8 @@ export function sentryErrorsOnly(
   let samples = false;
   for (const file of files) {
     if (SKIPS_SENTRY_TRACING.test(file.text)) return true;
-    samples ||= SAMPLES_TRACES.test(file.text);
+    // A browser SDK's rate samples the page's traces, not the server's.
+    samples ||= SAMPLES_TRACES.test(file.text) && !BROWSER_SENTRY.test(file.text);
     zeroRate ||= SAMPLES_NO_TRACE.test(file.text);
   }
   if (samples) return false;

@@ -59,7 +59,64 @@ function injectedByCallers(
     callers.length > 0 &&
     callers.every((caller) => {
       const carriers = injectedCarriers(outerFunction(caller) ?? caller.getSourceFile());
-      return sent.some((i) => caller.arguments?.[i] !== undefined && isOrMentions(caller.arguments[i], carriers));
+      return sent.some((i) => {
+        const arg = caller.arguments?.[i];
+        return arg !== undefined && (holdsCarrier(arg, carriers) || handedInjected(arg, project));
+      });
+    })
+  );
+}
+
+/** Whether an expression is, or mentions, a carrier, or is a variable set to a value that holds one. */
+function holdsCarrier(node: ts.Expression, carriers: Set<string>): boolean {
+  if (isOrMentions(node, carriers)) return true;
+  const e = skipOuter(node);
+  const decl = ts.isIdentifier(e) ? lookup(e.text, e) : undefined;
+  if (decl?.kind !== 'variable' || decl.path.length > 0) return false;
+  // `outgoing = { ...envelope, traceparent: carrier.traceparent }` after `let outgoing = envelope`.
+  const values = decl.node.initializer ? [decl.node.initializer] : [];
+  const scope = enclosingFunction(decl.node) ?? decl.node.getSourceFile();
+  forEachDescendant(scope, (n) => {
+    if (
+      ts.isBinaryExpression(n) &&
+      n.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+      ts.isIdentifier(skipOuter(n.left)) &&
+      (skipOuter(n.left) as ts.Identifier).text === e.getText() &&
+      lookup((skipOuter(n.left) as ts.Identifier).text, n.left)?.node === decl.node
+    )
+      values.push(n.right);
+  });
+  return values.some((value) => mentionsTraceparent(value) || isOrMentions(value, carriers));
+}
+
+/**
+ * `(envelope) => publisher.publish(topic, envelope)` handed to `publishWithSpan(row, send)`, which
+ * calls `send(outgoing)` with the context it injected in `outgoing`: the parameter is what every
+ * call of the callback passes, a value holding the carrier.
+ */
+function handedInjected(node: ts.Expression, project: ProjectIndex): boolean {
+  const e = skipOuter(node);
+  const decl = ts.isIdentifier(e) ? lookup(e.text, e) : undefined;
+  if (decl?.kind !== 'parameter' || decl.path.length > 0) return false;
+  const callback = decl.fn;
+  const handedTo = callback.parent;
+  if (!ts.isCallExpression(handedTo)) return false;
+  const at = handedTo.arguments.findIndex((a) => a === callback);
+  const outer = at >= 0 ? calledFunction(handedTo.expression, project) : undefined;
+  const param = outer?.parameters[at];
+  if (!outer || !param || !ts.isIdentifier(param.name)) return false;
+  const name = param.name.text;
+  const calls: ts.CallExpression[] = [];
+  forEachDescendant(outer, (n) => {
+    if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === name)
+      if (lookup(name, n.expression)?.node === param) calls.push(n);
+  });
+  const carriers = injectedCarriers(outer);
+  return (
+    calls.length > 0 &&
+    calls.every((call) => {
+      const passed = call.arguments[decl.index];
+      return passed !== undefined && (mentionsTraceparent(passed) || holdsCarrier(passed, carriers));
     })
   );
 }

@@ -102,7 +102,8 @@ export class CallGraph {
         (call) =>
           !direct.includes(call) &&
           this.processGroupOf(call.getSourceFile().fileName) === ownGroup &&
-          this.holdsListed(skipOuter((skipOuter(call.expression) as ts.PropertyAccessExpression).expression), fn),
+          (this.holdsListed(skipOuter((skipOuter(call.expression) as ts.PropertyAccessExpression).expression), fn) ||
+            this.typedAsPortOf(skipOuter((skipOuter(call.expression) as ts.PropertyAccessExpression).expression), fn)),
       );
       return asMember.length > 0 ? [...direct, ...asMember] : direct;
     }
@@ -395,7 +396,8 @@ export class CallGraph {
               d === fn ||
               d === namingParent(fn) ||
               (ts.isBinaryExpression(fn.parent) && d === fn.parent.left) ||
-              this.declaredByInterfaceOf(d, owner),
+              this.declaredByInterfaceOf(d, owner) ||
+              this.literalOfInterfaceOf(d, fn),
           );
         // Of unknown type: a receiver named after the class (`repo.query()` for `OrderRepository`),
         // or one value flow follows to an instance of it (`module.exports = instance` where `let
@@ -428,6 +430,45 @@ export class CallGraph {
       ts.isInterfaceDeclaration(member.parent) &&
       this.project.implementsInterface(owner, member.parent)
     );
+  }
+
+  /**
+   * `sender.sendCommand(…)` on a receiver declared of a project interface (`sender: CommandSenderPort`)
+   * that a factory's object listing `fn` satisfies: a call of `fn`.
+   */
+  private typedAsPortOf(receiver: ts.Expression, fn: ts.SignatureDeclaration): boolean {
+    const type = declaredTypeNode(receiver, this.project);
+    if (!type || !ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName)) return false;
+    const iface = this.project.declarationOf(type.typeName);
+    if (iface?.kind !== 'type' || !ts.isInterfaceDeclaration(iface.node)) return false;
+    const name = functionName(fn);
+    const member = iface.node.members.find((m) => m.name !== undefined && propertyKey(m.name) === name);
+    return member !== undefined && this.literalOfInterfaceOf(member, fn);
+  }
+
+  /**
+   * `publisher.publish(…)` on a `publisher: EnvelopePublisher` calls the `publish` of an object
+   * literal typed as that interface (returned by a function declaring it as its result, held by a
+   * variable declared of it, `as` or `satisfies` it), or of a factory's literal with no type written
+   * that has every member the interface names (`return { connect, publish }`: it satisfies it
+   * structurally, a port and its adapter).
+   */
+  private literalOfInterfaceOf(member: ts.Node, fn: ts.SignatureDeclaration): boolean {
+    if (!(ts.isMethodSignature(member) || ts.isPropertySignature(member)) || !ts.isInterfaceDeclaration(member.parent))
+      return false;
+    const iface = member.parent;
+    const literal = holdingLiteral(fn);
+    if (!literal) return false;
+    const type = contextualTypeNode(literal);
+    if (type)
+      return (
+        ts.isTypeReferenceNode(type) &&
+        ts.isIdentifier(type.typeName) &&
+        this.project.declarationOf(type.typeName)?.node === iface
+      );
+    if (!ts.isReturnStatement(literal.parent) && !ts.isArrowFunction(literal.parent)) return false;
+    const keys = new Set(literal.properties.map((p) => (p.name ? propertyKey(p.name) : undefined)));
+    return iface.members.every((m) => m.name !== undefined && keys.has(propertyKey(m.name)));
   }
 
   /**
@@ -653,6 +694,38 @@ export function entryKey(fn: ts.SignatureDeclaration): string | undefined {
 const objectPropertyNames = new WeakMap<ts.SourceFile, Set<string>>();
 
 /** A method or function-valued property of an object literal (`{ labels(l) { … } }`, `{ labels: (l) => … }`). */
+/**
+ * The object literal a function is a member of: written in it, or a function of a factory listed in
+ * the literal it returns (`function sendCommand(…) {…}; return { sendCommand }`).
+ */
+function holdingLiteral(fn: ts.SignatureDeclaration): ts.ObjectLiteralExpression | undefined {
+  const holder = ts.isMethodDeclaration(fn) ? fn.parent : namingParent(fn).parent;
+  if (ts.isObjectLiteralExpression(holder)) return holder;
+  const name = ts.isFunctionDeclaration(fn) ? fn.name?.text : undefined;
+  const factory = name !== undefined ? enclosingFunction(fn) : undefined;
+  return factory
+    ? returnedValues(factory)
+        .map(skipOuter)
+        .filter(ts.isObjectLiteralExpression)
+        .find((literal) => literal.properties.some((p) => heldIdentifier(p)?.text === name))
+    : undefined;
+}
+
+/** The type an object literal is written to be: a function's declared result, a variable's type, `as` or `satisfies`. */
+function contextualTypeNode(literal: ts.ObjectLiteralExpression): ts.TypeNode | undefined {
+  let at: ts.Node = literal;
+  while (ts.isParenthesizedExpression(at.parent)) at = at.parent;
+  const parent = at.parent;
+  if (ts.isAsExpression(parent) || ts.isSatisfiesExpression(parent)) return parent.type;
+  if (ts.isVariableDeclaration(parent)) return parent.type;
+  if (ts.isArrowFunction(parent) && parent.body === at) return parent.type;
+  if (ts.isReturnStatement(parent)) {
+    const fn = enclosingFunction(parent);
+    return fn?.type;
+  }
+  return undefined;
+}
+
 function inObjectLiteral(fn: ts.SignatureDeclaration): boolean {
   return ts.isObjectLiteralExpression(fn.parent) || ts.isObjectLiteralExpression(fn.parent.parent);
 }
