@@ -425,6 +425,11 @@ export interface TracingFacts {
    */
   unreadSetup?: { what: string; loc: Location };
   /**
+   * It asks for a tracer (`trace.getTracer`) and nothing in its processes starts an SDK obslint
+   * sees: its spans go nowhere, unless something outside the code (a preload, an operator) starts one.
+   */
+  tracerWithoutSdk?: { what: string; loc: Location };
+  /**
    * It traces only in the processes of packages that load it: its own (itself and what it loads)
    * start no tracing. A module of it those packages never load runs untraced.
    */

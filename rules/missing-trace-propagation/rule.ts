@@ -97,6 +97,8 @@ export default defineRule({
         "{{package}} traces with {{legacy}}, whose own headers ({{headers}}) are no W3C trace context, so its {{calls}} ({{clients}}; {{where}}) {{carry}} none and a service traced with W3C context starts a new trace from each; when it moves to an OpenTelemetry-based tracer (OpenTelemetry's SDK, Sentry 8 or later), {{fix}}",
       unreadSetup:
         '{{package}} sets up tracing, if at all, through {{setup}} ({{at}}), which obslint does not read, so it cannot tell whether its {{calls}} ({{clients}}; {{where}}) {{carry}} W3C trace context; where that set-up traces, list the clients it instruments under `propagation.instrumented` in obslint.yaml',
+      tracerWithoutSdk:
+        '{{package}} asks for a tracer ({{setup}}, {{at}}) but starts no tracing SDK obslint can see, so the spans it makes go nowhere and its {{calls}} ({{clients}}; {{where}}) {{carry}} no W3C trace context; where an SDK is started outside the code (a preload, an operator), list the clients it instruments under `propagation.instrumented` in obslint.yaml',
       untracedProject:
         'none of the {{packages}} packages of this project that call out sets up tracing yet, so their {{calls}} ({{clients}}; {{where}}) carry no W3C trace context and no trace breaks today; when they start tracing, {{fix}}',
     },
@@ -222,12 +224,12 @@ export default defineRule({
       });
     };
     const carry = (calls: OutboundCall[]): string => (calls.length === 1 ? 'carries' : 'carry');
-    // A package tracing with Sentry 7, or whose only set-up is one obslint cannot read (it says what
-    // it cannot tell), gets a note of its own, whatever the others do.
+    // A package tracing with Sentry 7, whose only set-up is one obslint cannot read (it says what it
+    // cannot tell), or that asks for a tracer no SDK backs, gets a note of its own, whatever the others do.
     for (const [pkg, calls] of [...untraced]) {
       const tracing = ctx.catalog.tracing[pkg] ?? NO_TRACING;
-      const { legacy, unreadSetup: unread } = tracing;
-      if (!legacy && !unread) continue;
+      const { legacy, unreadSetup: unread, tracerWithoutSdk: tracerOnly } = tracing;
+      if (!legacy && !unread && !tracerOnly) continue;
       untraced.delete(pkg);
       const shared = { package: packageOrProject(pkg, tracing, ctx.catalog.tracing), carry: carry(calls) };
       if (legacy)
@@ -242,6 +244,12 @@ export default defineRule({
           ...shared,
           setup: unread.what,
           at: `${unread.loc.file}:${unread.loc.line}`,
+        });
+      else if (tracerOnly)
+        summaryNote('tracerWithoutSdk', `tracer-without-sdk:${pkg}`, calls, {
+          ...shared,
+          setup: `\`${tracerOnly.what}\``,
+          at: `${tracerOnly.loc.file}:${tracerOnly.loc.line}`,
         });
     }
     for (const { call, relay, uncovered } of relays.values()) {
@@ -576,7 +584,9 @@ function registerFix(client: Client, browser: boolean, tracing: TracingFacts): s
   if (release)
     return release.startsWith('@sentry/')
       ? `upgrade to ${release} or later (Sentry's ${client} integration carries it)`
-      : `upgrade to ${release} or later (dd-trace's ${client} plugin carries it)`;
+      : release.startsWith('@opentelemetry/')
+        ? `upgrade to ${release} or later (that release instruments ${client})`
+        : `upgrade to ${release} or later (dd-trace's ${client} plugin carries it)`;
   const instrumentation = shownInstrumentation((browser ? WEB_INSTRUMENTATION_FOR : INSTRUMENTATION_FOR)[client] ?? '');
   return client in MADE_WITH_OPTION
     ? `set ${instrumentation} on ${MADE_WITH_OPTION[client]}`

@@ -31,6 +31,15 @@ export const AUTO_PARTS: Record<string, Client[]> = {
   '@opentelemetry/instrumentation-grpc': ['grpc'],
 };
 
+/**
+ * The first `@opentelemetry/auto-instrumentations-node` release that registers a part (the package
+ * lists every instrumentation it knows; these joined later): an older one leaves its clients untraced.
+ */
+export const AUTO_PART_SINCE: Record<string, string> = {
+  '@opentelemetry/instrumentation-undici': '0.46.0',
+  '@opentelemetry/instrumentation-kafkajs': '0.49.0',
+};
+
 export function ignore(facts: TracingFacts, hosts: string[], clients: Client[]): void {
   for (const host of hosts) facts.ignoredHosts.push({ host, clients });
 }

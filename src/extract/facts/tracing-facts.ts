@@ -26,6 +26,7 @@ import {
 import {
   autoInstrumentationsConfig,
   AUTO_PARTS,
+  AUTO_PART_SINCE,
   ignore,
   objectProperty,
   disabled,
@@ -35,6 +36,8 @@ import {
   instrumentationList,
 } from './instrumentation-options.js';
 import { injectingAxiosInterceptor } from './trace-injection.js';
+
+const AUTO_PACKAGE = '@opentelemetry/auto-instrumentations-node';
 
 /** dd-trace's integrations: the above, Pub/Sub, and HTTP/2 (under Connect's gRPC transport). */
 const DD_TRACE: Client[] = [...AUTO, 'pubsub', 'connect'];
@@ -64,7 +67,7 @@ const OPENTRACING_MODULES = new Set(['jaeger-client', 'opentracing']);
 
 /** Instrumentations and agents, by the class or call that registers them, and the clients they cover. */
 const INSTRUMENTATIONS = table<{ covers: Client[]; what: string }>({
-  getNodeAutoInstrumentations: { covers: AUTO, what: '@opentelemetry/auto-instrumentations-node' },
+  getNodeAutoInstrumentations: { covers: AUTO, what: AUTO_PACKAGE },
   HttpInstrumentation: { covers: HTTP_BASED, what: '@opentelemetry/instrumentation-http' },
   GrpcInstrumentation: { covers: ['grpc'], what: '@opentelemetry/instrumentation-grpc' },
   UndiciInstrumentation: { covers: FETCH_BASED, what: '@opentelemetry/instrumentation-undici' },
@@ -244,6 +247,12 @@ export function tracingFacts(
     for (const [client, since] of Object.entries(release.upgrade) as [Client, string][])
       if (!facts.instrumented[client]) (facts.upgrade ??= {})[client] ??= since;
   };
+  // A release of the auto-instrumentations the package declares (its lockfile's, where there is
+  // one) older than the one that added a part; one it does not declare is not assumed old.
+  const olderAuto = (since: string): boolean => {
+    const range = manifests.dependencies[AUTO_PACKAGE] ?? manifests.inheritedDependencies()[AUTO_PACKAGE];
+    return range !== undefined && /\d/.test(range) && !releasedBy(range, since);
+  };
   // `new NodeSDK({ instrumentations: [new WinstonInstrumentation()] })`, `registerInstrumentations({
   // instrumentations: [] })`: the instrumentations chosen by hand.
   let listed: { names: string[]; at: ts.Node } | undefined;
@@ -305,6 +314,11 @@ export function tracingFacts(
         if (part && module.endsWith('-http') && ignoresAllOutgoing(part))
           facts.outgoingOff ??= { what: `\`${module}\` ${outgoingSwitch(part)}`, loc: project.location(part) };
         if (part && (disabled(part) || (module.endsWith('-http') && ignoresAllOutgoing(part)))) continue;
+        const since = AUTO_PART_SINCE[module];
+        if (since && olderAuto(since)) {
+          for (const client of clients) (facts.upgrade ??= {})[client] ??= `${AUTO_PACKAGE} ${since}`;
+          continue;
+        }
         cover(clients, INSTRUMENTATIONS.getNodeAutoInstrumentations.what);
         if (part) ignore(facts, ignoredHostsOf(part), clients);
       }

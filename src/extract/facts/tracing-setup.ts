@@ -84,7 +84,7 @@ export function tracingByPackage(
         if (!related.includes(starting)) related.push(starting);
     related.sort((a, b) => (a === scope ? -1 : b === scope ? 1 : compareStrings(a.key, b.key)));
     const [self, ...others] = related.map((s) =>
-      startsWith(starters, s, related) ? own.get(s.key)! : notStarted(own.get(s.key)!),
+      startsWith(starters, s, related, scope) ? own.get(s.key)! : notStarted(own.get(s.key)!),
     );
     // A library that only asks for a tracer (`trace.getTracer`) starts nothing: it makes the processes
     // that load it traced no more than they already are, and they make it traced only by starting an SDK.
@@ -95,16 +95,16 @@ export function tracingByPackage(
       scope.manifest?.private === true &&
       sentryIn(scope.manifest?.dependencies ?? {}) !== undefined &&
       sentryErrorsOnly(filesOf.get(scope.key) ?? []);
-    const merged = mergeTracing([
-      self,
-      ...others.map(startedTracing).map((part) => (sentryOff ? withoutSentry(part) : part)),
-    ]);
+    const merged = mergeTracing(
+      [self, ...others.map(startedTracing).map((part) => (sentryOff ? withoutSentry(part) : part))],
+      publishedLibrary(scope),
+    );
     // Traced, but not by what its own processes start: only where packages that load it run it.
     const alone = [...packages.ownProcess(scope), ...(loadedSetups.get(scope.key) ?? [])];
     for (const starting of setupsCalledBy(scope)) if (!alone.includes(starting)) alone.push(starting);
     const startsAlone = alone.some((s) => {
       const setup = own.get(s.key)!.setup;
-      return setup !== undefined && !apiOnly(setup) && startsWith(starters, s, alone);
+      return setup !== undefined && !apiOnly(setup) && startsWith(starters, s, alone, scope);
     });
     if (merged.setup && !apiOnly(merged.setup) && !startsAlone) merged.loadersOnly = true;
     // A start after the clients it instruments are loaded, where the package's process runs it,
@@ -211,8 +211,21 @@ function startedTracing(facts: TracingFacts): TracingFacts {
   return rest;
 }
 
-/** The tracing of code that runs with all of these packages: the first setup, every instrumentation. */
-function mergeTracing(parts: TracingFacts[]): TracingFacts {
+/** A package published for others to load (not private, with entry points): their processes may start an SDK. */
+function publishedLibrary(scope: PackageScope): boolean {
+  const manifest = scope.manifest;
+  return (
+    manifest !== undefined &&
+    manifest.private !== true &&
+    (manifest.entries.length > 0 || manifest.exports !== undefined)
+  );
+}
+
+/**
+ * The tracing of code that runs with all of these packages: the first setup, every instrumentation.
+ * `loadedElsewhere`: a published library, whose users' processes may start the SDK its tracer needs.
+ */
+function mergeTracing(parts: TracingFacts[], loadedElsewhere: boolean): TracingFacts {
   const merged: TracingFacts = { instrumented: {}, ignoredHosts: [] };
   const hosts = new Map<string, { host: string; clients: Client[] }>();
   for (const part of parts) {
@@ -247,5 +260,19 @@ function mergeTracing(parts: TracingFacts[]): TracingFacts {
   // Printed only when every set-up that runs prints only.
   const started = parts.filter((part) => part.setup && !apiOnly(part.setup));
   if (started.length > 0 && started.every((part) => part.consoleOnly)) merged.consoleOnly = started[0].consoleOnly;
+  // A tracer asked for where no SDK starts: the API hands out one that records nothing.
+  if (
+    !loadedElsewhere &&
+    apiOnly(merged.setup) &&
+    merged.setup!.loc &&
+    started.length === 0 &&
+    Object.keys(merged.instrumented).length === 0 &&
+    !merged.legacy &&
+    !merged.unreadSetup &&
+    !merged.web
+  ) {
+    merged.tracerWithoutSdk = { what: merged.setup!.what, loc: merged.setup!.loc };
+    delete merged.setup;
+  }
   return merged;
 }

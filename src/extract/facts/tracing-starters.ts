@@ -40,7 +40,7 @@ export function tracingStarters(
   for (const key of inExamplesOnly) if (!startsOnLoad.has(key) && !wrappersOf.has(key)) starters.set(key, new Set());
   for (const [key, wrappers] of wrappersOf) {
     const found = new Set<string>();
-    let unplaced = startsOnLoad.has(key);
+    let unplaced = false;
     const uncalled: NamedFunction[] = [];
     for (const wrapper of wrappers.values()) {
       const callers = callingPackages(wrapper, project, packages, example);
@@ -48,7 +48,8 @@ export function tracingStarters(
       else callers.forEach((c) => found.add(c));
     }
     // A set-up function nobody in the project calls is called by a framework (Next.js `register`)
-    // or by code obslint does not see: it starts with its own package, as before. Unless no process
+    // or by code obslint does not see: it starts in its own package's processes, not in those of the
+    // packages that depend on it (they would have to call it, and none does). Unless no process
     // loads its module (`startOTel()` in a `config/otel.ts` left behind): then nothing can call it;
     // or the package has another set-up its services are seen calling (a library's `createJaegerTracing`
     // beside the `JaegerTracingService` they construct): that one is how its processes start.
@@ -56,7 +57,8 @@ export function tracingStarters(
       if (found.size === 0 || FRAMEWORK_HOOK.test(wrapper.name))
         unplaced ||=
           !neverLoaded(wrapper, importers, project, packages) && !calledNowhere(wrapper, importers, project, packages);
-    if (unplaced) found.add(key);
+    if (startsOnLoad.has(key)) found.add(key);
+    else if (unplaced) found.add(ownProcesses(key));
     starters.set(key, found);
   }
   return starters;
@@ -78,7 +80,12 @@ function callingPackages(
   // the calls on an object of a class of that name (made by `new` or a factory, or declared of it).
   const cls =
     ts.isMethodDeclaration(wrapper.fn) && ts.isClassLike(wrapper.fn.parent) ? wrapper.fn.parent.name : undefined;
-  if (callers.length === 0 && cls) callers = named.filter((call) => onInstanceOf(call, cls, project));
+  if (callers.length === 0 && cls)
+    callers = named.filter((call) =>
+      isStatic(wrapper.fn)
+        ? onClass(call, wrapper.fn.parent as ts.ClassLikeDeclaration, project)
+        : onInstanceOf(call, cls, project),
+    );
   if (callers.length === 0) return undefined;
   const own = packages.of(wrapper.fn.getSourceFile().fileName).key;
   const found = new Set<string>();
@@ -90,7 +97,8 @@ function callingPackages(
     const outer = key === own && depth < CALL_LEVELS ? outermostNamedFunction(call) : undefined;
     const further = outer && callingPackages(outer, project, packages, example, depth + 1);
     if (further) further.forEach((k) => found.add(k));
-    else found.add(key);
+    // Its entry point, which nothing in the project calls: as a set-up function nobody calls.
+    else found.add(outer ? ownProcesses(key) : key);
   }
   return found;
 }
@@ -142,6 +150,23 @@ function holdsInstance(
   );
 }
 
+/** `Tracing.init(…)` on the class itself (imported under any name), for a static method. */
+function onClass(
+  call: ts.CallExpression | ts.NewExpression,
+  cls: ts.ClassLikeDeclaration,
+  project: ProjectIndex,
+): boolean {
+  const callee = ts.isCallExpression(call) ? skipOuter(call.expression) : undefined;
+  const receiver = callee && ts.isPropertyAccessExpression(callee) ? skipOuter(callee.expression) : undefined;
+  return receiver !== undefined && ts.isIdentifier(receiver) && project.declarationOf(receiver)?.node === cls;
+}
+
+function isStatic(fn: ts.SignatureDeclaration): boolean {
+  return (
+    ts.isMethodDeclaration(fn) && ts.getModifiers(fn)?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword) === true
+  );
+}
+
 function isNewOf(e: ts.Expression, className: string): boolean {
   return ts.isNewExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === className;
 }
@@ -153,14 +178,23 @@ function namesClass(type: ts.TypeNode | undefined, className: string): boolean {
   return ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) && type.typeName.text === className;
 }
 
-/** Whether a package's tracing runs in the processes of `scope`: one of its starters is among them. */
+/** The mark of a set-up that starts in its own package's processes only (see {@link tracingStarters}). */
+function ownProcesses(key: string): string {
+  return `${key}\u0000own`;
+}
+
+/**
+ * Whether a package's tracing runs in the processes of `scope` (which run `related`): one of its
+ * starters is among them, or it starts in its own processes and `scope` is that package.
+ */
 export function startsWith(
   starters: ReadonlyMap<string, ReadonlySet<string>>,
   owner: PackageScope,
   related: readonly PackageScope[],
+  scope: PackageScope,
 ): boolean {
   const from = starters.get(owner.key);
-  return !from || related.some((s) => from.has(s.key));
+  return !from || related.some((s) => from.has(s.key)) || (owner === scope && from.has(ownProcesses(owner.key)));
 }
 
 const EXAMPLE = /(?:^|[/._-])(?:examples?|demos?|samples?)(?:[/._-]|$)/i;
