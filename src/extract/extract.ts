@@ -255,7 +255,7 @@ export function extract(options: ExtractOptions): Extraction {
     project,
     candidates.importers,
     (file) => nestPackages.has(packages.of(file).key),
-    (file) => packages.of(file).manifest?.private === true,
+    (file) => packages.unpublished(packages.of(file)),
     (file) => packages.of(file).key,
     // A package's code may call another's it imports by a relative path, without depending on it.
     (from, to) => packages.reaches(from, to) || importing.get(packages.of(to))?.includes(packages.of(from)) === true,

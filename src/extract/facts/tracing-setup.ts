@@ -92,12 +92,12 @@ export function tracingByPackage(
     // reports its errors and instruments nothing in its processes, whatever a library beside it
     // depends on. A published library's own text (Sentry's SDKs name the option) decides no process.
     const sentryOff =
-      scope.manifest?.private === true &&
+      packages.unpublished(scope) &&
       sentryIn(scope.manifest?.dependencies ?? {}) !== undefined &&
       sentryErrorsOnly(filesOf.get(scope.key) ?? []);
     const merged = mergeTracing(
       [self, ...others.map(startedTracing).map((part) => (sentryOff ? withoutSentry(part) : part))],
-      publishedLibrary(scope),
+      publishedLibrary(scope, packages),
     );
     // Traced, but not by what its own processes start: only where packages that load it run it.
     const alone = [...packages.ownProcess(scope), ...(loadedSetups.get(scope.key) ?? [])];
@@ -212,11 +212,11 @@ function startedTracing(facts: TracingFacts): TracingFacts {
 }
 
 /** A package published for others to load (not private, with entry points): their processes may start an SDK. */
-function publishedLibrary(scope: PackageScope): boolean {
+function publishedLibrary(scope: PackageScope, packages: PackageIndex): boolean {
   const manifest = scope.manifest;
   return (
     manifest !== undefined &&
-    manifest.private !== true &&
+    !packages.unpublished(scope) &&
     (manifest.entries.length > 0 || manifest.exports !== undefined)
   );
 }

@@ -258,7 +258,7 @@ function calledNowhere(
   packages: PackageIndex,
 ): boolean {
   const file = wrapper.fn.getSourceFile().fileName;
-  if (FRAMEWORK_HOOK.test(wrapper.name) || packages.of(file).manifest?.private !== true) return false;
+  if (FRAMEWORK_HOOK.test(wrapper.name) || !packages.unpublished(packages.of(file))) return false;
   return (
     project.namings(new Set([wrapper.name])).get(wrapper.name)?.times === 1 &&
     project.parsesEveryImporter(file, importers)

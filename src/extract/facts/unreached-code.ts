@@ -307,8 +307,13 @@ export class UnreachedCodeFinder {
     const cls = node.parent;
     // A class no other file names may be a package's API, its methods called from outside the project
     // (a file that only re-exports it, `export { X } from './x'`, hands it on without using it).
-    if (!ts.isClassLike(cls) || !cls.name || (namings.get(cls.name.text)?.files ?? 0) < 2) return false;
-    if (this.filesUsing(cls.name.text) < 2) return false;
+    if (!ts.isClassLike(cls) || !cls.name) return false;
+    // The class, or the one instance its module exports (`export const metricsService = new MetricsService()`).
+    const instance = exportedInstance(cls);
+    const named =
+      ((namings.get(cls.name.text)?.files ?? 0) >= 2 && this.filesUsing(cls.name.text) >= 2) ||
+      (instance !== undefined && this.filesUsing(instance) >= 2);
+    if (!named) return false;
     // A published package's class is called from outside; an importer obslint did not parse may call it too.
     if (!this.unusedExport(node.getSourceFile().fileName)) return false;
     for (const clause of cls.heritageClauses ?? [])
@@ -363,6 +368,27 @@ export class UnreachedCodeFinder {
     if (decl.kind !== 'import') return false;
     return this.project.resolvedPath(decl.module, expr.getSourceFile().fileName) !== undefined;
   }
+}
+
+/** `export const metricsService = new MetricsService()` in the class's module: the instance's name. */
+function exportedInstance(cls: ts.ClassLikeDeclaration): string | undefined {
+  const name = cls.name?.text;
+  if (!name || !ts.isSourceFile(cls.parent)) return undefined;
+  for (const statement of cls.parent.statements) {
+    if (!ts.isVariableStatement(statement) || !hasModifier(statement, ts.SyntaxKind.ExportKeyword)) continue;
+    for (const decl of statement.declarationList.declarations) {
+      const init = decl.initializer;
+      if (
+        ts.isIdentifier(decl.name) &&
+        init &&
+        ts.isNewExpression(init) &&
+        ts.isIdentifier(init.expression) &&
+        init.expression.text === name
+      )
+        return decl.name.text;
+    }
+  }
+  return undefined;
 }
 
 /** Decorators that make a class Nest's to create: it runs only if a module lists it. */

@@ -111,6 +111,16 @@ export class PackageIndex {
     return [scope, ...[...loaded].filter((s) => s !== scope)];
   }
 
+  /**
+   * Whether a package is never published, so no other repository calls into it: `"private": true`,
+   * or an application (a `start` script) no package of the repository depends on.
+   */
+  unpublished(scope: PackageScope): boolean {
+    const manifest = scope.manifest;
+    if (!manifest) return false;
+    return manifest.private === true || (manifest.start !== undefined && this.dependentsOf(scope).length === 0);
+  }
+
   /** The range of a dependency the file's package declares, or else the repository root's (a workspace's shared manifest). */
   dependencyRange(fileName: string, name: string): string | undefined {
     return this.of(fileName).manifest?.dependencies[name] ?? this.byKey.get('.')?.manifest?.dependencies[name];
