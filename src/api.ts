@@ -195,6 +195,9 @@ function extractProject(options: Omit<AnalyzeOptions, 'changedSince'>): Extracte
             metricsLibraryImported: candidates.metricsLibraryImported,
             graphqlFields: candidates.graphqlFields,
             mongooseModels: candidates.mongooseModels,
+            // Unparsed files' imports that decide what parsed code means (a Nest bootstrap, a reverse proxy).
+            nestCoreImporters: [...candidates.nestCoreImporters].sort(),
+            proxyImporters: [...candidates.proxyImporters].sort(),
           },
         },
         sources.hashesOf(part.candidates.files),

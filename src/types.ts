@@ -108,7 +108,7 @@ export interface UnboundedSource {
   fallback?: RouteFallback;
 }
 
-export type RouteFallback = 'before-routing' | 'unmatched';
+export type RouteFallback = 'before-routing' | 'unmatched' | 'proxied';
 
 /** A bounded source (HTTP method, status code, route template, …); the same source counts once. */
 export interface BoundPart {

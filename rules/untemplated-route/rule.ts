@@ -30,6 +30,8 @@ const NESTJS_OTEL_SOURCE = 'apiMetrics: { enable: true }';
 function fixFor(source: UnboundedSource): string {
   if (source.fallback === 'before-routing')
     return ", the fallback of a route template read before the middleware calls `next()`, where no route has matched yet, so it is every request's value: read the template once the response finishes (`res.on('finish', …)`), and give requests no route matched a fixed value (`'unmatched'`)";
+  if (source.fallback === 'proxied')
+    return ", the fallback of the route template, taken by every request the app's reverse proxy forwards (no route of the app matches them) and by requests no route matched (scanners, typos): label proxied requests by their mount path (`req.baseUrl`) and the others with a fixed value (`'unmatched'`)";
   if (source.fallback === 'unmatched')
     return ", the fallback of the route template for requests no route matched (scanners, typos): give those a fixed value (`'unmatched'`)";
   return `: use the route template ${templateAccessor(source.source)}`;

@@ -230,12 +230,14 @@ export function extract(options: ExtractOptions): Extraction {
     ...routeCalls.map((call) => routeOf(call, project, evaluator)).filter((r): r is RouteFact => r !== undefined),
     ...controllers.flatMap((cls) => nestRoutes(cls, project, evaluator)),
   ].map((route) => ({ ...route, package: packages.of(absolutePath(root, route.loc.file)).key }));
+  const proxyPackages = new Set([...candidates.proxyImporters].map((file) => packages.of(file).key));
   const provenance = new ProvenanceAnalyzer(
     project,
     evaluator,
     calls,
     {
       ...routesInScope(routes, packages),
+      proxied: (at) => packages.related(packages.of(at.getSourceFile().fileName)).some((s) => proxyPackages.has(s.key)),
       graphqlFields: candidates.graphqlFields,
       mongooseModels: candidates.mongooseModels,
       statusCodes: options.statusCodes,

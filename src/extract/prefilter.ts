@@ -116,6 +116,8 @@ const IMPORT_SPECIFIER = /(?:from\s+|require[\w$]*\s*\(\s*|\bimport\s*(?:\(\s*)?
 const IMPORT_CLOSURE_DEPTH = 3;
 /** The most importers a barrel may have for the closure to pass through it without counting a level. */
 const BARREL_MAX_IMPORTERS = 40;
+/** Reverse-proxy middleware: requests it forwards match no route of the app that mounts it. */
+const PROXY_MIDDLEWARE = new Set(['http-proxy-middleware', 'express-http-proxy', '@fastify/http-proxy', 'koa-proxies']);
 /** Node's HTTP modules: a file importing one may call out without any of the words above. */
 const HTTP_MODULES = new Set(['http', 'https', 'node:http', 'node:https']);
 
@@ -282,6 +284,8 @@ export interface Candidates {
   mongooseModels: number;
   /** The files that import `@nestjs/core` (where an application bootstraps Nest), parsed or not. */
   nestCoreImporters: ReadonlySet<string>;
+  /** The files that import a reverse-proxy middleware (`http-proxy-middleware`), parsed or not. */
+  proxyImporters: ReadonlySet<string>;
 }
 
 /**
@@ -322,7 +326,9 @@ export function selectCandidates(
   let graphqlFields = 0;
   let mongooseModels = 0;
   const nestCoreImporters = new Set<string>();
+  const proxyImporters = new Set<string>();
   for (const [file, scan] of scans) {
+    if (scan.specifiers.some((s) => PROXY_MIDDLEWARE.has(s))) proxyImporters.add(file);
     graphqlFields += scan.graphqlFields;
     mongooseModels += scan.mongooseModels;
     if (scan.specifiers.includes('@nestjs/core')) nestCoreImporters.add(file);
@@ -414,6 +420,7 @@ export function selectCandidates(
     graphqlFields,
     mongooseModels,
     nestCoreImporters,
+    proxyImporters,
   };
 }
 

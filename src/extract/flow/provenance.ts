@@ -129,6 +129,20 @@ export class ProvenanceAnalyzer implements ValueWalker {
     this.parameters = new ParameterValues(project, evaluator, calls, this.sources, this, types);
   }
 
+  /**
+   * `req.route?.path || req.path`, `req.route ? req.route.path : req.url`: the raw URL is read only
+   * where no route matched, which, before the middleware calls `next()`, is every request, and in an
+   * app that mounts a reverse proxy, every request it forwards.
+   */
+  private routeFallback(template: Bound, fallback: Bound, at: ts.Node): Bound {
+    if (!isRouteTemplateOnly(template) || fallback.kind !== 'unbounded' || fallback.category !== 'raw-url')
+      return fallback;
+    return {
+      ...fallback,
+      fallback: readBeforeNext(at) ? 'before-routing' : this.sources.proxied(at) ? 'proxied' : 'unmatched',
+    };
+  }
+
   /** One step of a value's flow, at `node`. */
   step(node: ts.Node, message: string): FlowStep {
     return this.sources.step(node, message);
@@ -199,7 +213,7 @@ export class ProvenanceAnalyzer implements ValueWalker {
       // plugin's hook) runs the code: the route matched.
       if (isRouteTemplateOnly(whenTrue) && (inMatchedNestRoute(e) || inEncapsulatedFastifyHook(e, this.project)))
         return whenTrue;
-      return union([whenTrue, routeFallback(whenTrue, this.of(e.whenFalse, env, depth + 1), e)])!;
+      return union([whenTrue, this.routeFallback(whenTrue, this.of(e.whenFalse, env, depth + 1), e)])!;
     }
     if (ts.isTemplateExpression(e)) return this.sources.routeWithMount(e) ?? this.template(e, env, depth);
     if ((isNewUrl(e) || isUrlParse(e)) && e.arguments?.[0]) {
@@ -267,7 +281,7 @@ export class ProvenanceAnalyzer implements ValueWalker {
       if (op !== ts.SyntaxKind.AmpersandAmpersandToken && isRouteTemplateOnly(left) && isHonoRoutePath(e.left))
         return left;
       const value = this.of(e.right, env, depth + 1);
-      const right = op === ts.SyntaxKind.AmpersandAmpersandToken ? value : routeFallback(left, value, e);
+      const right = op === ts.SyntaxKind.AmpersandAmpersandToken ? value : this.routeFallback(left, value, e);
       // `process.env.REGION ?? 'eu'`: a setting or its default, still one value per instance.
       if (
         op !== ts.SyntaxKind.AmpersandAmpersandToken &&
@@ -1580,16 +1594,6 @@ function isHttpMethodOnly(bound: Bound): boolean {
     bound.parts.length > 0 &&
     bound.parts.every((p) => p.source === 'http-method')
   );
-}
-
-/**
- * `req.route?.path || req.path`, `req.route ? req.route.path : req.url`: the raw URL is read only
- * where no route matched, which, before the middleware calls `next()`, is every request.
- */
-function routeFallback(template: Bound, fallback: Bound, at: ts.Node): Bound {
-  if (!isRouteTemplateOnly(template) || fallback.kind !== 'unbounded' || fallback.category !== 'raw-url')
-    return fallback;
-  return { ...fallback, fallback: readBeforeNext(at) ? 'before-routing' : 'unmatched' };
 }
 
 /**

@@ -367,6 +367,8 @@ export interface RouteFacts {
   routePackages: (at: ts.Node) => string[];
   mountedRoutes: (at: ts.Node) => number;
   routeRegistrations: (at: ts.Node) => number;
+  /** Whether the processes where `at` runs mount a reverse proxy (`http-proxy-middleware`): its requests match no route. */
+  proxied: (at: ts.Node) => boolean;
   /** The GraphQL fields the project declares (resolvers, SDL field lines): what `info.fieldName` takes. */
   graphqlFields: number;
   /** The Mongoose models the project declares: what a model's collection name takes. */
@@ -384,6 +386,11 @@ export class KnownSources {
     private readonly project: ProjectIndex,
     private readonly facts: RouteFacts,
   ) {}
+
+  /** Whether the processes where `at` runs forward requests through a reverse proxy (see {@link RouteFacts.proxied}). */
+  proxied(at: ts.Node): boolean {
+    return this.facts.proxied(at);
+  }
 
   /** `exception.getStatus()` of Nest's `HttpException`: the HTTP status the error carries. */
   statusOfError(name: string, receiver: ts.Expression | undefined): Bound | undefined {
