@@ -133,6 +133,7 @@ const SPAN_STARTS = new Set(['startSpan', 'startActiveSpan', 'withSpan', 'trace'
  */
 export function scheduledRun(call: ts.CallExpression | ts.NewExpression, hops = 0): string | undefined {
   for (let at: ts.Node | undefined = call.parent; at && !ts.isSourceFile(at); at = at.parent) {
+    if (sleepingLoop(at)) return '`while` loop that sleeps between runs';
     if (!ts.isFunctionLike(at)) continue;
     const body = (at as ts.FunctionLikeDeclaration).body;
     if (!body || startsSpan(body)) return undefined;
@@ -146,6 +147,7 @@ export function scheduledRun(call: ts.CallExpression | ts.NewExpression, hops = 
     const loop = reschedulesItself(at as ts.FunctionLikeDeclaration);
     if (loop) return loop;
     if (ts.isMethodDeclaration(at)) return hops < PRIVATE_HOPS ? scheduledThroughPrivateMethod(at, hops) : undefined;
+    if (ts.isFunctionDeclaration(at)) return hops < PRIVATE_HOPS ? scheduledThroughModuleFunction(at, hops) : undefined;
     const holder: ts.Node = at.parent;
     if (
       (ts.isCallExpression(holder) || ts.isNewExpression(holder)) &&
@@ -161,6 +163,58 @@ export function scheduledRun(call: ts.CallExpression | ts.NewExpression, hops = 
     }
   }
   return undefined;
+}
+
+/**
+ * `while (running) { …; await sleep(ms); }`: a polling loop, each run after the first started by
+ * its own timer (`sleep`, `delay`, `wait`, `timers/promises`' `setTimeout`, `new Promise((r) =>
+ * setTimeout(r, ms))`).
+ */
+function sleepingLoop(node: ts.Node): boolean {
+  const body =
+    (ts.isWhileStatement(node) || ts.isDoStatement(node)) && runsUntilStopped(node.expression)
+      ? node.statement
+      : ts.isForStatement(node) && !node.condition
+        ? node.statement
+        : undefined;
+  if (!body) return false;
+  let sleeps = false;
+  forEachDescendant(body, (n) => {
+    // A sleep before a retry (`catch { await sleep(backoff) }`) is no schedule.
+    if (sleeps || ts.isFunctionLike(n) || ts.isCatchClause(n)) return false;
+    if (ts.isAwaitExpression(n) && isSleep(skipOuter(n.expression))) sleeps = true;
+    return !sleeps;
+  });
+  return sleeps;
+}
+
+/** A loop's condition that holds until the process stops it: `true`, `running`, `this.running`, `!this.stopped`. */
+function runsUntilStopped(condition: ts.Expression): boolean {
+  const e = skipOuter(condition);
+  if (e.kind === ts.SyntaxKind.TrueKeyword || ts.isIdentifier(e)) return true;
+  if (ts.isPropertyAccessExpression(e)) return e.expression.kind === ts.SyntaxKind.ThisKeyword;
+  return ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken && runsUntilStopped(e.operand);
+}
+
+const SLEEPS = /^(?:sleep|delay|wait|setTimeout)$/i;
+
+function isSleep(e: ts.Expression): boolean {
+  if (ts.isCallExpression(e)) {
+    const name = ts.isIdentifier(e.expression) ? e.expression.text : propertyName(e.expression);
+    return name !== undefined && SLEEPS.test(name);
+  }
+  // `new Promise((resolve) => setTimeout(resolve, ms))`.
+  if (ts.isNewExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'Promise') {
+    const executor = e.arguments?.[0] && skipOuter(e.arguments[0]);
+    if (!executor || !(ts.isArrowFunction(executor) || ts.isFunctionExpression(executor))) return false;
+    let timer = false;
+    forEachDescendant(executor.body, (n) => {
+      if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === 'setTimeout') timer = true;
+      return !timer;
+    });
+    return timer;
+  }
+  return false;
 }
 
 /** How many private methods deep a scheduled method's work is followed (`@Cron` → `processJob` → `enqueue`). */
@@ -183,8 +237,45 @@ function reschedulesItself(fn: ts.FunctionLikeDeclaration): string | undefined {
           inner.name.text === name
       : ts.isIdentifier(inner) && inner.text === name;
   };
+  return timerCallsBack(fn.body, isSelf) || rescheduledByHelper(fn, isSelf) ? '`setTimeout` loop' : undefined;
+}
+
+/**
+ * `pollAndRelay() { …; this.schedulePoll(); }` where `schedulePoll() { setTimeout(() =>
+ * this.pollAndRelay(), ms) }`: a method of the same class (or a function of the same module) the
+ * function calls sets the timer that runs it again.
+ */
+function rescheduledByHelper(fn: ts.FunctionLikeDeclaration, isSelf: (e: ts.Expression) => boolean): boolean {
+  const helpers: ts.FunctionLikeDeclaration[] = [];
+  forEachDescendant(fn.body!, (node) => {
+    if (!ts.isCallExpression(node) || node.arguments.length > 0) return;
+    const callee = skipOuter(node.expression);
+    const name = ts.isIdentifier(callee)
+      ? callee.text
+      : ts.isPropertyAccessExpression(callee) && callee.expression.kind === ts.SyntaxKind.ThisKeyword
+        ? callee.name.text
+        : undefined;
+    const holder = ts.isMethodDeclaration(fn) ? fn.parent : fn.getSourceFile();
+    const helper =
+      name !== undefined
+        ? ts.isClassLike(holder)
+          ? holder.members.find(
+              (m): m is ts.MethodDeclaration =>
+                ts.isMethodDeclaration(m) && ts.isIdentifier(m.name) && m.name.text === name && m !== fn,
+            )
+          : (holder as ts.SourceFile).statements.find(
+              (st): st is ts.FunctionDeclaration => ts.isFunctionDeclaration(st) && st.name?.text === name && st !== fn,
+            )
+        : undefined;
+    if (helper?.body) helpers.push(helper);
+  });
+  return helpers.some((helper) => timerCallsBack(helper.body!, isSelf));
+}
+
+/** Whether a body sets a timer (`setTimeout`) whose callback is, or calls, the function `isSelf` names. */
+function timerCallsBack(body: ts.Node, isSelf: (e: ts.Expression) => boolean): boolean {
   let found = false;
-  forEachDescendant(fn.body, (node) => {
+  forEachDescendant(body, (node) => {
     if (found) return false;
     if (!ts.isCallExpression(node) || !ts.isIdentifier(node.expression) || node.expression.text !== 'setTimeout')
       return;
@@ -203,7 +294,7 @@ function reschedulesItself(fn: ts.FunctionLikeDeclaration): string | undefined {
       });
     return !found;
   });
-  return found ? '`setTimeout` loop' : undefined;
+  return found;
 }
 
 /**
@@ -229,6 +320,27 @@ function scheduledThroughPrivateMethod(method: ts.MethodDeclaration, hops: numbe
       node.name.text !== name.text
     )
       return;
+    if (ts.isCallExpression(node.parent) && node.parent.expression === node) calls.push(node.parent);
+    else elsewhere = true;
+  });
+  if (elsewhere || calls.length === 0) return undefined;
+  const runs = calls.map((c) => scheduledRun(c, hops + 1));
+  return runs.every((run) => run !== undefined) ? runs[0] : undefined;
+}
+
+/**
+ * A function its module keeps to itself (not exported), called only from scheduled runs (`pollLoop()`'s
+ * `while (running) { await processEvent(e); await sleep(ms) }` calling `processEvent`): its calls run
+ * on that timer too. Named otherwise than in a call (passed as a callback), it may run anywhere.
+ */
+function scheduledThroughModuleFunction(fn: ts.FunctionDeclaration, hops: number): string | undefined {
+  const name = fn.name?.text;
+  if (!name || hasModifier(fn, ts.SyntaxKind.ExportKeyword) || !ts.isSourceFile(fn.parent)) return undefined;
+  const calls: ts.CallExpression[] = [];
+  let elsewhere = false;
+  forEachDescendant(fn.getSourceFile(), (node) => {
+    if (elsewhere) return false;
+    if (!ts.isIdentifier(node) || node.text !== name || node === fn.name) return;
     if (ts.isCallExpression(node.parent) && node.parent.expression === node) calls.push(node.parent);
     else elsewhere = true;
   });

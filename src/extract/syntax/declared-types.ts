@@ -23,7 +23,9 @@ export function declaredTypeNode(e: ts.Expression, imports: ImportFollower): ts.
         ? decl.node.type
         : decl?.kind === 'variable' && decl.path.length > 0 && from
           ? declaredTypeOf(from)
-          : undefined;
+          : decl?.kind === 'variable'
+            ? decl.node.type
+            : undefined;
     for (const key of decl?.kind === 'parameter' || decl?.kind === 'variable' ? decl.path : [])
       typeNode = typeNode && memberType(withoutUndefined(typeNode), key, imports);
   } else if (ts.isPropertyAccessExpression(e) && skipOuter(e.expression).kind === ts.SyntaxKind.ThisKeyword) {
