@@ -72,8 +72,9 @@ export function tracingByPackage(
     const related = packages.related(scope);
     for (const loaded of loadedSetups.get(scope.key) ?? []) if (!related.includes(loaded)) related.push(loaded);
     // A library the services import through a path alias, without declaring it, runs in their
-    // processes; a package with a set-up of its own (a test harness beside the SDK) runs in its own.
-    if (!own.get(scope.key)!.setup)
+    // processes; a package with a set-up of its own (a test harness beside the SDK) runs in its own,
+    // unless that set-up is a function only those services call (a shared `initializeSentry()`).
+    if (!own.get(scope.key)!.setup || !startsWith(starters, scope, [scope], scope))
       for (const user of importingPackages.get(scope) ?? []) if (!related.includes(user)) related.push(user);
     // A package whose set-up this one calls (through an alias, without depending on it) runs in its
     // processes; so does one whose set-up a service loading this one calls or loads (a library the
