@@ -655,7 +655,7 @@ export class ProvenanceAnalyzer implements ValueWalker {
                   this.sources.step(use, `\`${name}\` adds up as it goes: each total is a series of its own`),
                 ])
               : undefined) ??
-            this.sources.byName(decl.name.text, use) ??
+            this.byOwnName(decl.name.text, use) ??
             // Every write is a plain assignment: the one obslint cannot bound is the reason to give.
             (values
               ? withStep(values, this.sources.step(use, `\`${name}\` is each value assigned to it`))
@@ -681,9 +681,7 @@ export class ProvenanceAnalyzer implements ValueWalker {
           if (fromInit.kind === 'unknown' && decl.isConst && this.once.runsOnce(decl.node))
             return this.oncePerProcess(decl.name, `\`${decl.name.text}\`, computed once per process`);
           if (fromInit.kind === 'unknown')
-            return (
-              this.sources.byName(decl.name.text, use) ?? withStep(fromInit, this.sources.step(use, `\`${name}\``))
-            );
+            return this.byOwnName(decl.name.text, use) ?? withStep(fromInit, this.sources.step(use, `\`${name}\``));
           return withStep(
             fromInit,
             this.sources.step(decl.name, `\`${decl.name.text}\` = \`${text(decl.node.initializer)}\``),
@@ -691,8 +689,7 @@ export class ProvenanceAnalyzer implements ValueWalker {
         }
         if (typed) return typed;
         return (
-          this.sources.byName(decl.name.text, use) ??
-          unknown(`\`${name}\` is assigned where obslint does not follow`, name)
+          this.byOwnName(decl.name.text, use) ?? unknown(`\`${name}\` is assigned where obslint does not follow`, name)
         );
       }
       case 'expression':
@@ -713,6 +710,14 @@ export class ProvenanceAnalyzer implements ValueWalker {
       default:
         return unknown(`\`${name}\` is not a value obslint can follow`, name);
     }
+  }
+
+  /**
+   * What a variable's or parameter's name promises (`email`, `userId`), for a read of the binding
+   * itself: `email.templateId` reads a property of an object named `email`, not an email address.
+   */
+  private byOwnName(name: string, use: ts.Expression): Bound | undefined {
+    return ts.isIdentifier(skipOuter(use)) ? this.sources.byName(name, use) : undefined;
   }
 
   private parameter(
@@ -743,7 +748,7 @@ export class ProvenanceAnalyzer implements ValueWalker {
     // event listener's parameter names are the emitter's, not the value's: no name heuristic there.
     const passed = this.parameters.fromCallers(decl, use, depth);
     if (passed.kind !== 'unknown' || this.parameters.listenedEvent(decl) !== undefined) return passed;
-    return this.sources.byName(decl.name.text, use) ?? passed;
+    return this.byOwnName(decl.name.text, use) ?? passed;
   }
 
   /** A tRPC middleware's `path` (one per procedure the project declares) or `type`. */
