@@ -84,6 +84,10 @@ describe('the scan of a file', () => {
     expect(
       words("import { getCurrentScope } from '@sentry/core';\nexport const scope = getCurrentScope();\n"),
     ).toBeUndefined();
+    // A vendor's internal packages, a framework's tracing module, a subpath import: none is one.
+    expect(words("import { createRunner } from '@sentry-internal/test-utils';\ncreateRunner();\n")).toBeUndefined();
+    expect(words("import { traced } from 'h3/tracing';\nexport default traced;\n")).toBeUndefined();
+    expect(words("import config from '#sentry/storage-config.mjs';\nexport default config;\n")).toBeUndefined();
   });
 
   it('tells the modules a file imports for types only from those whose code it loads', () => {
