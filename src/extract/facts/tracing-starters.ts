@@ -3,7 +3,7 @@ import { toPosix } from '../../util/paths.js';
 import { ts } from 'ts-morph';
 import { calledFunction, callsTo, returnedValues } from '../syntax/functions.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
-import { enclosingFunction, fieldHolders, lookup, skipOuter } from '../syntax/scope.js';
+import { enclosingFunction, fieldHolders, isStatic, lookup, skipOuter } from '../syntax/scope.js';
 import type { PackageIndex, PackageScope } from './workspace-packages.js';
 
 /**
@@ -82,7 +82,7 @@ function callingPackages(
     ts.isMethodDeclaration(wrapper.fn) && ts.isClassLike(wrapper.fn.parent) ? wrapper.fn.parent.name : undefined;
   if (callers.length === 0 && cls)
     callers = named.filter((call) =>
-      isStatic(wrapper.fn)
+      ts.isMethodDeclaration(wrapper.fn) && isStatic(wrapper.fn)
         ? onClass(call, wrapper.fn.parent as ts.ClassLikeDeclaration, project)
         : onInstanceOf(call, cls, project),
     );
@@ -159,12 +159,6 @@ function onClass(
   const callee = ts.isCallExpression(call) ? skipOuter(call.expression) : undefined;
   const receiver = callee && ts.isPropertyAccessExpression(callee) ? skipOuter(callee.expression) : undefined;
   return receiver !== undefined && ts.isIdentifier(receiver) && project.declarationOf(receiver)?.node === cls;
-}
-
-function isStatic(fn: ts.SignatureDeclaration): boolean {
-  return (
-    ts.isMethodDeclaration(fn) && ts.getModifiers(fn)?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword) === true
-  );
 }
 
 function isNewOf(e: ts.Expression, className: string): boolean {

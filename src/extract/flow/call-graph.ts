@@ -98,13 +98,11 @@ export class CallGraph {
       // `export const statsd = { increment }`: called as `statsd.increment(…)` too, matched by name as a method is.
       if (!listedInObject(fn, name)) return direct;
       const ownGroup = this.processGroupOf(fn.getSourceFile().fileName);
-      const asMember = (withBareCalls ? group.byMethodNameBare : group.byMethodName).filter(
-        (call) =>
-          !direct.includes(call) &&
-          this.processGroupOf(call.getSourceFile().fileName) === ownGroup &&
-          (this.holdsListed(skipOuter((skipOuter(call.expression) as ts.PropertyAccessExpression).expression), fn) ||
-            this.typedAsPortOf(skipOuter((skipOuter(call.expression) as ts.PropertyAccessExpression).expression), fn)),
-      );
+      const asMember = (withBareCalls ? group.byMethodNameBare : group.byMethodName).filter((call) => {
+        if (direct.includes(call) || this.processGroupOf(call.getSourceFile().fileName) !== ownGroup) return false;
+        const receiver = skipOuter((skipOuter(call.expression) as ts.PropertyAccessExpression).expression);
+        return this.holdsListed(receiver, fn) || this.typedAsPortOf(receiver, fn);
+      });
       return asMember.length > 0 ? [...direct, ...asMember] : direct;
     }
     if (isProxyTrap(fn)) return [];
