@@ -12,7 +12,14 @@ import {
 } from '../libraries/clients.js';
 import { connectTransportOf, GrpcClients, usesGrpc, type GrpcCall } from '../libraries/grpc.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
-import { enclosingClassLike, enclosingFunction, functionName, namesKey, objectArguments } from '../syntax/scope.js';
+import {
+  enclosingClassLike,
+  enclosingFunction,
+  functionName,
+  literalProperty,
+  namesKey,
+  objectArguments,
+} from '../syntax/scope.js';
 import { groupBy } from '../../util/group.js';
 import { compareStrings, displayPath } from '../../util/paths.js';
 import type { StaticEvaluator } from '../flow/static-eval.js';
@@ -220,6 +227,8 @@ export function outboundCalls(
     const unfed = bull && found.direction === 'receive' ? feeds.unfed(call, found.handler) : undefined;
     const selfFed =
       bull && found.direction === 'send' && ts.isCallExpression(call) ? feeds.feedsOnlyItself(call) : undefined;
+    const deadLetter =
+      found.direction === 'send' ? deadLetterDestination(call, found.client, outbound.queue) : undefined;
     const evidence =
       bull && (scheduledOnly(call, queues) || unfed?.by === 'schedule')
         ? 'a repeatable job the application schedules itself (no request trace to carry)'
@@ -239,14 +248,16 @@ export function outboundCalls(
                       ? `only scripts run it (\`${scripted}\`): no request trace to carry`
                       : schedule
                         ? `runs on a schedule (${schedule}) and starts no span: no request trace to carry`
-                        : found.client === 'bullmq' && withTelemetry(call, project)
-                          ? "its Queue or Worker is made with BullMQ's `telemetry` option"
-                          : found.direction === 'send'
-                            ? (injected(call, project, callersOf) ??
-                              (rpc &&
-                                (clientInjects(rpc, project) ??
-                                  (rpc.origin ? undefined : injectedAtBinding.get(serviceKey(rpc))))))
-                            : extracted(found.handler, project, callersOf);
+                        : deadLetter
+                          ? `a dead-letter destination (\`${deadLetter}\`): operators and replay tools read it, not a traced consumer`
+                          : found.client === 'bullmq' && withTelemetry(call, project)
+                            ? "its Queue or Worker is made with BullMQ's `telemetry` option"
+                            : found.direction === 'send'
+                              ? (injected(call, project, callersOf) ??
+                                (rpc &&
+                                  (clientInjects(rpc, project) ??
+                                    (rpc.origin ? undefined : injectedAtBinding.get(serviceKey(rpc))))))
+                              : extracted(found.handler, project, callersOf);
     if (evidence) outbound.evidence = evidence;
     const relays =
       found.direction === 'send' && RELAYED_CLIENTS.has(found.client) ? outboxRelays(call, scheduleOf, callersOf) : [];
@@ -256,6 +267,35 @@ export function outboundCalls(
     onCall(call);
   }
   return out;
+}
+
+/**
+ * A dead-letter queue or topic by its name's end: `orders.dlq`, `${topic}.dlq`, `payments-dead-letter`,
+ * `jobs.dlx`, a parking lot; or a constant so named (`DLQ_TOPIC`). Not a queue that replays from one
+ * (`dlq-replay`): a service consumes that.
+ */
+const DEAD_LETTER =
+  /(?:dlq|dlx|dead[-_.]?letters?|parking[-_.]?lot)(?=['"`]|$)|(?:^|[_.])(?:DLQ|DLX|DEAD_LETTERS?)(?:_|$)/i;
+const REPLAYED = /replay|retry|reprocess/i;
+
+/**
+ * Where a message goes, when that is a dead-letter destination: a kafkajs `send`'s `topic`, an
+ * amqplib `sendToQueue` queue or `publish` exchange and routing key, a BullMQ queue's name.
+ */
+function deadLetterDestination(
+  call: ts.CallExpression | ts.NewExpression,
+  client: Client,
+  queue: string | undefined,
+): string | undefined {
+  const args = call.arguments ?? [];
+  let destination: (ts.Node | string)[] = [];
+  if (client === 'kafkajs') {
+    const topic = args[0] && literalProperty(args[0], ['topic']);
+    destination = topic ? [topic] : [];
+  } else if (client === 'amqplib') destination = args.slice(0, 2);
+  else if (client === 'bullmq' || client === 'bull') destination = queue !== undefined ? [queue] : [];
+  const text = destination.map((d) => (typeof d === 'string' ? d : d.getText())).join(', ');
+  return text && DEAD_LETTER.test(text) && !REPLAYED.test(text) ? text.replace(/\s+/g, ' ') : undefined;
 }
 
 /** The messaging clients an outbox relay publishes with. */

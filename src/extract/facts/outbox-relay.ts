@@ -1,6 +1,7 @@
 import { ts } from 'ts-morph';
 import type { Caller } from '../flow/call-graph.js';
 import { enclosingClassLike, enclosingFunction, functionName } from '../syntax/scope.js';
+import { forEachDescendant } from '../syntax/walk.js';
 
 /** A transactional outbox, by the name of its module, class or function (`OutboxRelayService`, `outbox-processor.ts`). */
 const OUTBOX = /outbox/i;
@@ -40,12 +41,26 @@ function relayAt(
   return schedule ? { schedule, at: call } : undefined;
 }
 
-/** A call in an outbox's module, class or function, in a module that restores no context from the rows. */
+/**
+ * A call in an outbox's module, class or function, or in a function that reads an outbox table
+ * (`select … from rail_outbox_messages`), in a module that restores no context from the rows.
+ */
 function inOutbox(call: Caller): boolean {
   const file = call.getSourceFile();
   if (RESTORES_CONTEXT.test(file.text)) return false;
   const fn = enclosingFunction(call);
   const cls = enclosingClassLike(call);
   const named = [file.fileName.slice(file.fileName.lastIndexOf('/') + 1), cls?.name?.text, fn && functionName(fn)];
-  return named.some((name) => name !== undefined && OUTBOX.test(name));
+  return named.some((name) => name !== undefined && OUTBOX.test(name)) || (fn !== undefined && readsOutboxTable(fn));
+}
+
+/** A query of a table named for an outbox in the function (`'select … from rail_outbox_messages …'`). */
+function readsOutboxTable(fn: ts.SignatureDeclaration): boolean {
+  let found = false;
+  forEachDescendant(fn, (n) => {
+    if (found) return false;
+    if (ts.isStringLiteralLike(n) && /\bfrom\s+[\w."]*outbox/i.test(n.text)) found = true;
+    return !found;
+  });
+  return found;
 }

@@ -248,10 +248,13 @@ export function tracingFacts(
       if (!facts.instrumented[client]) (facts.upgrade ??= {})[client] ??= since;
   };
   // A release of the auto-instrumentations the package declares (its lockfile's, where there is
-  // one) older than the one that added a part; one it does not declare is not assumed old.
+  // one) older than the one that added a part; one it does not declare is not assumed old, nor one
+  // a manifest above it declares newer (the root's install may be the one that runs).
   const olderAuto = (since: string): boolean => {
-    const range = manifests.dependencies[AUTO_PACKAGE] ?? manifests.inheritedDependencies()[AUTO_PACKAGE];
-    return range !== undefined && /\d/.test(range) && !releasedBy(range, since);
+    const ranges = [manifests.dependencies[AUTO_PACKAGE], manifests.inheritedDependencies()[AUTO_PACKAGE]].filter(
+      (range): range is string => range !== undefined,
+    );
+    return ranges.length > 0 && ranges.every((range) => /\d/.test(range) && !releasedBy(range, since));
   };
   // `new NodeSDK({ instrumentations: [new WinstonInstrumentation()] })`, `registerInstrumentations({
   // instrumentations: [] })`: the instrumentations chosen by hand.
