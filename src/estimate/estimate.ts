@@ -187,9 +187,17 @@ function labelEstimate(
     };
   }
   if (!bound) {
-    // A timer's end() may set the label where obslint cannot follow; the other calls say it stays empty.
+    // A timer's end() may set the label where obslint cannot follow (`return histogram.startTimer()`);
+    // the other calls say it stays empty, and so do the timers whose end() obslint saw after them.
+    const timers = calls.filter((c) => c.method === 'startTimer');
+    const ended = timers.every((t) =>
+      calls.some((e) => e.method === 'end' && e.loc.file === t.loc.file && e.loc.line >= t.loc.line),
+    );
     const definitive = calls.filter(
-      (c) => c.method !== 'startTimer' && c.method !== 'end' && c.form !== 'opaque' && !isPositionalMismatch(def, c),
+      (c) =>
+        (ended || (c.method !== 'startTimer' && c.method !== 'end')) &&
+        c.form !== 'opaque' &&
+        !isPositionalMismatch(def, c),
     );
     if (definitive.length > 0)
       return {
