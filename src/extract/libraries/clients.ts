@@ -649,6 +649,9 @@ function originOf(receiver: ts.Expression, project?: ProjectIndex, depth = 0): t
   const field = owner?.members.find((m) => ts.isPropertyDeclaration(m) && m.name.getText() === e.name.text) as
     ts.PropertyDeclaration | undefined;
   if (field?.initializer) return originOf(field.initializer, project, depth + 1);
+  // `private queue: Queue;` set once in the constructor (`this.queue = new Queue(name, {…})`).
+  const set = owner && constructorAssignment(owner, e.name.text);
+  if (set) return originOf(set, project, depth + 1);
   // `ctx.nc` of an application context object (`const ctx = { nc: await connect(…) }`), reached as
   // that object or as a parameter typed `Context` where `type Context = typeof ctx`.
   // Also one object down: `scraper.queue.response` of `const scraper = { queue: { response: responseQueue } }`.
@@ -657,6 +660,25 @@ function originOf(receiver: ts.Expression, project?: ProjectIndex, depth = 0): t
     (p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && propertyKey(p.name) === e.name.text,
   );
   return member ? originOf(member.initializer, project, depth + 1) : undefined;
+}
+
+/** The one value a class's constructor assigns to `this.<name>`, if it assigns one. */
+function constructorAssignment(owner: ts.ClassLikeDeclaration, name: string): ts.Expression | undefined {
+  const ctor = owner.members.find(ts.isConstructorDeclaration);
+  const values: ts.Expression[] = [];
+  for (const statement of ctor?.body?.statements ?? []) {
+    const e = ts.isExpressionStatement(statement) ? skipOuter(statement.expression) : undefined;
+    if (
+      e &&
+      ts.isBinaryExpression(e) &&
+      e.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+      ts.isPropertyAccessExpression(e.left) &&
+      e.left.expression.kind === ts.SyntaxKind.ThisKeyword &&
+      e.left.name.text === name
+    )
+      values.push(e.right);
+  }
+  return values.length === 1 ? values[0] : undefined;
 }
 
 /** The object literal an identifier holds (see `contextObject`), or one of its members does (`scraper.queue`). */

@@ -849,7 +849,18 @@ export function objectArguments(call: ts.CallExpression | ts.NewExpression): ts.
   });
 }
 
-/** Whether an object literal names one of `keys` (`{ socketPath }`, `{ telemetry: … }`). */
-export function namesKey(object: ts.ObjectLiteralExpression, keys: ReadonlySet<string>): boolean {
-  return object.properties.some((p) => p.name !== undefined && keys.has(propertyKey(p.name) ?? ''));
+/**
+ * Whether an object literal names one of `keys` (`{ socketPath }`, `{ telemetry: … }`), itself or in
+ * an object it spreads that a variable holds (`{ connection, ...defaultQueueOptions }`).
+ */
+export function namesKey(object: ts.ObjectLiteralExpression, keys: ReadonlySet<string>, depth = 0): boolean {
+  return object.properties.some((p) => {
+    if (p.name !== undefined) return keys.has(propertyKey(p.name) ?? '');
+    if (!ts.isSpreadAssignment(p) || depth >= 2) return false;
+    const spread = skipOuter(p.expression);
+    const decl = ts.isIdentifier(spread) ? lookup(spread.text, spread) : undefined;
+    const init = decl?.kind === 'variable' && decl.path.length === 0 ? decl.node.initializer : undefined;
+    const held = init && skipOuter(init);
+    return held !== undefined && ts.isObjectLiteralExpression(held) && namesKey(held, keys, depth + 1);
+  });
 }
