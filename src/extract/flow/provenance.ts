@@ -993,7 +993,7 @@ export class ProvenanceAnalyzer implements ValueWalker {
   }
 
   /**
-   * `OperationStatus.COMPLETED`, an upper-case member of a capitalised import from a package obslint
+   * `OperationStatus.COMPLETED`, `Method.AbciQuery`, a capitalised member of a capitalised import from a package obslint
    * cannot read (or any member of an import from a project module that is missing): a member of an
    * enum or constant object. One value per site, spelled as written (its value is in the module).
    */
@@ -1005,7 +1005,7 @@ export class ProvenanceAnalyzer implements ValueWalker {
     // A project module that is not there (a git submodule, generated code): what it exports is
     // constant (`lithafalconEndpoints.itemId`, a path, whatever its name says).
     const missingProjectModule = decl.module.startsWith('.');
-    if (!missingProjectModule && (!/^[A-Z]/.test(holder.text) || !/^[A-Z][A-Z0-9_]*$/.test(e.name.text)))
+    if (!missingProjectModule && (!/^[A-Z]/.test(holder.text) || !/^[A-Z][A-Za-z0-9_]*$/.test(e.name.text)))
       return undefined;
     return finite(
       [text(e)],
