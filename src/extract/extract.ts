@@ -324,6 +324,9 @@ export function extract(options: ExtractOptions): Extraction {
       outboundNodes.push(call);
       uncalled.recordsIn(call);
     },
+    (node, step) => {
+      guarded(node, notices, root, step);
+    },
   );
   const tracing = tracingByPackage(
     everyCall,

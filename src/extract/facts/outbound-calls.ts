@@ -95,6 +95,10 @@ export function outboundCalls(
   importersOf: (fileName: string) => readonly string[],
   /** Told of each outbound call's node (see `UnreachedCodeFinder.recordsIn`). */
   onCall: (call: ts.Node) => void = () => undefined,
+  /** Runs the analysis of one call, reporting an error in it where the call is. */
+  guard: (node: ts.Node, step: () => void) => void = (_node, step) => {
+    step();
+  },
 ): OutboundCall[] {
   const grpc = usesGrpc(project.files.values()) ? new GrpcClients(project, ownPackages(packages)) : undefined;
   const requires = groupBy((project.callsByName.get('require') ?? []).filter(ts.isCallExpression), (call) =>
@@ -119,7 +123,10 @@ export function outboundCalls(
   // Each send's timer, read once: its queue's feeds and its own evidence both need it.
   const schedules = new Map<ts.Node, string | undefined>();
   const scheduleOf = (call: ts.CallExpression | ts.NewExpression): string | undefined => {
-    if (!schedules.has(call)) schedules.set(call, scheduledRun(call));
+    if (!schedules.has(call)) {
+      schedules.set(call, undefined);
+      guard(call, () => schedules.set(call, scheduledRun(call)));
+    }
     return schedules.get(call);
   };
   const scriptPath = (fileName: string): string | undefined => {
@@ -168,104 +175,108 @@ export function outboundCalls(
     ? new HandSpans(project, callersOf)
     : undefined;
   const out: OutboundCall[] = [];
-  for (const { call, client: found, rpc } of clientCalls) {
-    const file = call.getSourceFile();
-    const loc = project.location(call.expression);
-    const scope = packages.of(file.fileName);
-    if (isTooling(loc.file, scope.key, scope.manifest?.start) || overUnixSocket(call)) continue;
-    // A hand-written export of spans or logs to a collector is telemetry leaving, not a service's call.
-    const target = call.arguments?.[0];
-    if (!rpc && HTTP_CLIENTS.has(found.client) && target && exportsTelemetry(target, project)) continue;
-    const outbound: OutboundCall = {
-      client: found.client,
-      direction: found.direction,
-      loc,
-      host: rpc ? rpcHost(rpc) : hostOf(call, project),
-      package: scope.key,
-    };
-    if (rpc) outbound.service = rpc.service;
-    if (found.client === 'bullmq' || found.client === 'bull') {
-      const queue = feeds.queueOfCall(call, found.direction, found.handler);
-      if (queue !== undefined) outbound.queue = queue;
-    }
-    const factory =
-      found.client === 'bullmq' && found.direction === 'send' ? madeByFactory(call, 'bullmq', project) : undefined;
-    if (factory && factory.getSourceFile() !== file) outbound.madeIn = project.location(factory);
-    const transport = rpc && found.client === 'connect' ? connectTransportOf(rpc, project) : undefined;
-    if (transport) outbound.madeIn = project.location(transport);
-    const bare =
-      found.client === 'pubsub' && ts.isCallExpression(call) ? pubsubClientWithoutTracing(call, project) : undefined;
-    if (bare)
-      outbound.uninstrumented = {
-        what: '`enableOpenTelemetryTracing`',
-        loc: project.location(bare),
+  for (const { call, client: found, rpc } of clientCalls)
+    // One call obslint cannot analyse is a notice where it is; the others are still checked.
+    guard(call, () => {
+      const file = call.getSourceFile();
+      const loc = project.location(call.expression);
+      const scope = packages.of(file.fileName);
+      if (isTooling(loc.file, scope.key, scope.manifest?.start) || overUnixSocket(call)) return;
+      // A hand-written export of spans or logs to a collector is telemetry leaving, not a service's call.
+      const target = call.arguments?.[0];
+      if (!rpc && HTTP_CLIENTS.has(found.client) && target && exportsTelemetry(target, project)) return;
+      const outbound: OutboundCall = {
+        client: found.client,
+        direction: found.direction,
+        loc,
+        host: rpc ? rpcHost(rpc) : hostOf(call, project),
+        package: scope.key,
       };
-    if (!rpc && found.direction === 'send' && target && readsOnly(call) && isProbe(target, project))
-      outbound.probe = true;
-    if (found.direction === 'send' && handSpans?.encloses(call)) outbound.inHandSpan = true;
-    if (
-      !rpc &&
-      found.direction === 'send' &&
-      outbound.host === undefined &&
-      HTTP_CLIENTS.has(found.client) &&
-      deliversWebhook(call)
-    )
-      outbound.webhook = true;
-    // A React Server Components `'use client'` module runs in the browser.
-    if (
-      hasDirective(file, 'use client') ||
-      builtForBrowser(scope.manifest) ||
-      runsInBrowser(call, scope) ||
-      importedOnlyByBrowserCode(file, importersOf, (name) => project.files.get(name))
-    )
-      outbound.browser = true;
-    const schedule = found.direction === 'send' ? scheduleOf(call) : undefined;
-    const bull = found.client === 'bullmq' || found.client === 'bull';
-    const producer = bull ? producerOf.get(call) : undefined;
-    const delayed = producer?.delay?.text;
-    const scripted = producer?.scripted;
-    const unfed = bull && found.direction === 'receive' ? feeds.unfed(call, found.handler) : undefined;
-    const selfFed =
-      bull && found.direction === 'send' && ts.isCallExpression(call) ? feeds.feedsOnlyItself(call) : undefined;
-    const deadLetter =
-      found.direction === 'send' ? deadLetterDestination(call, found.client, outbound.queue) : undefined;
-    const evidence =
-      bull && (scheduledOnly(call, queues) || unfed?.by === 'schedule')
-        ? 'a repeatable job the application schedules itself (no request trace to carry)'
-        : unfed?.by === 'itself'
-          ? `only its own worker adds jobs to queue \`${unfed.queue}\` (no request trace to restore)`
-          : selfFed
-            ? `adds to queue \`${selfFed}\` from that queue's own worker, which nothing else feeds (no request trace to carry)`
-            : unfed?.by === 'delay'
-              ? `every job added to queue \`${unfed.queue}\` is delayed (${unfed.delay}): it runs apart from the request that queued it`
-              : unfed?.by === 'script'
-                ? `only the project's scripts add jobs to queue \`${unfed.queue}\` (no request trace to restore)`
-                : unfed
-                  ? `nothing in the project adds jobs to queue \`${unfed.queue}\` (no trace to restore)`
-                  : delayed
-                    ? `a job delayed ${delayed.startsWith('until') ? delayed : `by ${delayed}`}: it runs apart from the request that queued it`
-                    : scripted
-                      ? `only scripts run it (\`${scripted}\`): no request trace to carry`
-                      : schedule
-                        ? `runs on a schedule (${schedule}) and starts no span: no request trace to carry`
-                        : deadLetter
-                          ? `a dead-letter destination (\`${deadLetter}\`): operators and replay tools read it, not a traced consumer`
-                          : found.client === 'bullmq' && withTelemetry(call, project)
-                            ? "its Queue or Worker is made with BullMQ's `telemetry` option"
-                            : found.direction === 'send'
-                              ? (injected(call, project, callersOf) ??
-                                (rpc &&
-                                  (clientInjects(rpc, project) ??
-                                    (rpc.origin ? undefined : injectedAtBinding.get(serviceKey(rpc))))))
-                              : extracted(found.handler, project, callersOf);
-    if (evidence) outbound.evidence = evidence;
-    const relays =
-      found.direction === 'send' && RELAYED_CLIENTS.has(found.client) ? outboxRelays(call, scheduleOf, callersOf) : [];
-    if (relays.length > 0)
-      outbound.outboxRelays = relays.map((r) => ({ schedule: r.schedule, loc: project.location(r.at.expression) }));
-    out.push(outbound);
-    onCall(call);
-  }
+      if (rpc) outbound.service = rpc.service;
+      if (found.client === 'bullmq' || found.client === 'bull') {
+        const queue = feeds.queueOfCall(call, found.direction, found.handler);
+        if (queue !== undefined) outbound.queue = queue;
+      }
+      const factory =
+        found.client === 'bullmq' && found.direction === 'send' ? madeByFactory(call, 'bullmq', project) : undefined;
+      if (factory && factory.getSourceFile() !== file) outbound.madeIn = project.location(factory);
+      const transport = rpc && found.client === 'connect' ? connectTransportOf(rpc, project) : undefined;
+      if (transport) outbound.madeIn = project.location(transport);
+      const bare =
+        found.client === 'pubsub' && ts.isCallExpression(call) ? pubsubClientWithoutTracing(call, project) : undefined;
+      if (bare)
+        outbound.uninstrumented = {
+          what: '`enableOpenTelemetryTracing`',
+          loc: project.location(bare),
+        };
+      if (!rpc && found.direction === 'send' && target && readsOnly(call) && isProbe(target, project))
+        outbound.probe = true;
+      if (found.direction === 'send' && handSpans?.encloses(call)) outbound.inHandSpan = true;
+      if (
+        !rpc &&
+        found.direction === 'send' &&
+        outbound.host === undefined &&
+        HTTP_CLIENTS.has(found.client) &&
+        deliversWebhook(call)
+      )
+        outbound.webhook = true;
+      // A React Server Components `'use client'` module runs in the browser.
+      if (
+        hasDirective(file, 'use client') ||
+        builtForBrowser(scope.manifest) ||
+        runsInBrowser(call, scope) ||
+        importedOnlyByBrowserCode(file, importersOf, (name) => project.files.get(name))
+      )
+        outbound.browser = true;
+      const schedule = found.direction === 'send' ? scheduleOf(call) : undefined;
+      const bull = found.client === 'bullmq' || found.client === 'bull';
+      const producer = bull ? producerOf.get(call) : undefined;
+      const delayed = producer?.delay?.text;
+      const scripted = producer?.scripted;
+      const unfed = bull && found.direction === 'receive' ? feeds.unfed(call, found.handler) : undefined;
+      const selfFed =
+        bull && found.direction === 'send' && ts.isCallExpression(call) ? feeds.feedsOnlyItself(call) : undefined;
+      const deadLetter =
+        found.direction === 'send' ? deadLetterDestination(call, found.client, outbound.queue) : undefined;
+      const evidence =
+        bull && (scheduledOnly(call, queues) || unfed?.by === 'schedule')
+          ? 'a repeatable job the application schedules itself (no request trace to carry)'
+          : unfed?.by === 'itself'
+            ? `only its own worker adds jobs to queue \`${unfed.queue}\` (no request trace to restore)`
+            : selfFed
+              ? `adds to queue \`${selfFed}\` from that queue's own worker, which nothing else feeds (no request trace to carry)`
+              : unfed?.by === 'delay'
+                ? `every job added to queue \`${unfed.queue}\` is delayed (${unfed.delay}): it runs apart from the request that queued it`
+                : unfed?.by === 'script'
+                  ? `only the project's scripts add jobs to queue \`${unfed.queue}\` (no request trace to restore)`
+                  : unfed
+                    ? `nothing in the project adds jobs to queue \`${unfed.queue}\` (no trace to restore)`
+                    : delayed
+                      ? `a job delayed ${delayed.startsWith('until') ? delayed : `by ${delayed}`}: it runs apart from the request that queued it`
+                      : scripted
+                        ? `only scripts run it (\`${scripted}\`): no request trace to carry`
+                        : schedule
+                          ? `runs on a schedule (${schedule}) and starts no span: no request trace to carry`
+                          : deadLetter
+                            ? `a dead-letter destination (\`${deadLetter}\`): operators and replay tools read it, not a traced consumer`
+                            : found.client === 'bullmq' && withTelemetry(call, project)
+                              ? "its Queue or Worker is made with BullMQ's `telemetry` option"
+                              : found.direction === 'send'
+                                ? (injected(call, project, callersOf) ??
+                                  (rpc &&
+                                    (clientInjects(rpc, project) ??
+                                      (rpc.origin ? undefined : injectedAtBinding.get(serviceKey(rpc))))))
+                                : extracted(found.handler, project, callersOf);
+      if (evidence) outbound.evidence = evidence;
+      const relays =
+        found.direction === 'send' && RELAYED_CLIENTS.has(found.client)
+          ? outboxRelays(call, scheduleOf, callersOf)
+          : [];
+      if (relays.length > 0)
+        outbound.outboxRelays = relays.map((r) => ({ schedule: r.schedule, loc: project.location(r.at.expression) }));
+      out.push(outbound);
+      onCall(call);
+    });
   return out;
 }
 

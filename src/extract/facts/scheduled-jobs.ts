@@ -255,21 +255,34 @@ function rescheduledByHelper(fn: ts.FunctionLikeDeclaration, isSelf: (e: ts.Expr
       : ts.isPropertyAccessExpression(callee) && callee.expression.kind === ts.SyntaxKind.ThisKeyword
         ? callee.name.text
         : undefined;
-    const holder = ts.isMethodDeclaration(fn) ? fn.parent : fn.getSourceFile();
-    const helper =
-      name !== undefined
-        ? ts.isClassLike(holder)
-          ? holder.members.find(
-              (m): m is ts.MethodDeclaration =>
-                ts.isMethodDeclaration(m) && ts.isIdentifier(m.name) && m.name.text === name && m !== fn,
-            )
-          : (holder as ts.SourceFile).statements.find(
-              (st): st is ts.FunctionDeclaration => ts.isFunctionDeclaration(st) && st.name?.text === name && st !== fn,
-            )
-        : undefined;
+    const helper = name !== undefined ? siblingFunction(fn, name) : undefined;
     if (helper?.body) helpers.push(helper);
   });
   return helpers.some((helper) => timerCallsBack(helper.body!, isSelf));
+}
+
+/**
+ * The function named `name` beside `fn`: another method of its class or object literal, for a method;
+ * a function declared in its module, for a function.
+ */
+function siblingFunction(fn: ts.FunctionLikeDeclaration, name: string): ts.FunctionLikeDeclaration | undefined {
+  const named = (node: ts.Node): node is ts.MethodDeclaration | ts.FunctionDeclaration =>
+    (ts.isMethodDeclaration(node) || ts.isFunctionDeclaration(node)) &&
+    node !== fn &&
+    node.name !== undefined &&
+    ts.isIdentifier(node.name) &&
+    node.name.text === name;
+  const pick = (nodes: readonly ts.Node[]): ts.FunctionLikeDeclaration | undefined => {
+    for (const node of nodes) if (named(node)) return node;
+    return undefined;
+  };
+  if (!ts.isMethodDeclaration(fn)) return pick(fn.getSourceFile().statements);
+  const holder = fn.parent;
+  return ts.isClassLike(holder)
+    ? pick(holder.members)
+    : ts.isObjectLiteralExpression(holder)
+      ? pick(holder.properties)
+      : undefined;
 }
 
 /** Whether a body sets a timer (`setTimeout`) whose callback is, or calls, the function `isSelf` names. */
