@@ -212,7 +212,7 @@ function startedTracing(facts: TracingFacts): TracingFacts {
   return rest;
 }
 
-/** A package published for others to load (not private, with entry points): their processes may start an SDK. */
+/** A package published for others to load (not private nor an application, with entry points): their processes may start an SDK. */
 function publishedLibrary(scope: PackageScope, packages: PackageIndex): boolean {
   const manifest = scope.manifest;
   return (
