@@ -6,7 +6,8 @@ import { tempProject } from './helpers/cli.js';
  * Mutation tests: a clean, real-looking service, and the same service with one hazard injected.
  * The clean twin must stay clean; each mutant must be caught by the rule that owns the hazard.
  */
-const SERVICE = `import express from 'express';
+const SERVICE = `import './tracing';
+import express from 'express';
 import { Counter, Histogram } from 'prom-client';
 import { context, propagation, trace } from '@opentelemetry/api';
 
@@ -86,8 +87,19 @@ const MUTANTS: { name: string; from: string; to: string; rule: string }[] = [
   },
 ];
 
+/** The service's tracing set-up, loaded first: server spans, and no instrumentation of `fetch`. */
+const TRACING = `import { NodeSDK } from '@opentelemetry/sdk-node';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+
+new NodeSDK({ serviceName: 'accounts', instrumentations: [new HttpInstrumentation()] }).start();
+`;
+
 async function findings(source: string): Promise<string[]> {
-  const dir = tempProject({ 'src/accounts.ts': source, 'package.json': '{"name":"accounts","private":true}' });
+  const dir = tempProject({
+    'src/accounts.ts': source,
+    'src/tracing.ts': TRACING,
+    'package.json': '{"name":"accounts","private":true}',
+  });
   const result = await analyze({ cwd: dir, paths: ['.'] });
   return result.findings.map((f) => f.ruleId);
 }
