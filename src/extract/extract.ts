@@ -313,31 +313,44 @@ export function extract(options: ExtractOptions): Extraction {
 
   const everyCall = [...allCalls, ...allNews];
   const outboundNodes: ts.Node[] = [];
-  const outbound = outboundCalls(
-    everyCall,
-    project,
-    packages,
-    evaluator,
-    (fn) => calls.confirmedCallersOf(fn),
-    (file) => candidates.importers.get(file) ?? [],
-    (call) => {
-      outboundNodes.push(call);
-      uncalled.recordsIn(call);
-    },
-    (node, step) => {
-      guarded(node, notices, root, step);
-    },
+  // Whole-project analyses: one that fails is a warning, and the other rules' results still stand.
+  const outbound = phase(
+    notices,
+    'outbound calls and messages',
+    () =>
+      outboundCalls(
+        everyCall,
+        project,
+        packages,
+        evaluator,
+        (fn) => calls.confirmedCallersOf(fn),
+        (file) => candidates.importers.get(file) ?? [],
+        (call) => {
+          outboundNodes.push(call);
+          uncalled.recordsIn(call);
+        },
+        (node, step) => {
+          guarded(node, notices, root, step);
+        },
+      ),
+    [],
   );
-  const tracing = tracingByPackage(
-    everyCall,
-    project.files.values(),
-    project,
-    packages,
-    candidates.importers,
-    options.describe,
+  const tracing = phase(
+    notices,
+    'tracing set-ups',
+    () =>
+      tracingByPackage(everyCall, project.files.values(), project, packages, candidates.importers, options.describe),
+    {},
   );
-  markCallsOnlyUntracedUsersLoad(outbound, outboundNodes, tracing, project, packages, candidates.importers, (fn) =>
-    calls.callersOf(fn),
+  phase(
+    notices,
+    'libraries only untraced packages load',
+    () => {
+      markCallsOnlyUntracedUsersLoad(outbound, outboundNodes, tracing, project, packages, candidates.importers, (fn) =>
+        calls.callersOf(fn),
+      );
+    },
+    undefined,
   );
 
   uncalled.callersOfRecorders(project.callsByName);
@@ -379,7 +392,7 @@ export function extract(options: ExtractOptions): Extraction {
         ? ['prometheus']
         : [],
       unreadHelpers: helpers,
-      unreached: uncalled.unreached().sort(byLocation),
+      unreached: phase(notices, 'code nothing calls', () => uncalled.unreached(), []).sort(byLocation),
     },
     notices,
     directives,
@@ -427,6 +440,22 @@ function isProviderCall(call: ts.CallExpression): boolean {
 function isInstrumentCall(call: ts.CallExpression): boolean {
   const method = ts.isPropertyAccessExpression(call.expression) ? call.expression.name.text : undefined;
   return method !== undefined && method in OTEL.instruments;
+}
+
+/**
+ * A whole-project analysis that throws (a bug obslint has not met yet) is skipped with a warning,
+ * its result taken as `fallback` (nothing found), so the rest of the run is still reported.
+ */
+function phase<T>(notices: Notice[], what: string, run: () => T, fallback: T): T {
+  try {
+    return run();
+  } catch (error) {
+    notices.push({
+      level: 'warning',
+      message: `skipped the analysis of ${what}: internal error (${error instanceof Error ? error.message : String(error)}), please report it`,
+    });
+    return fallback;
+  }
 }
 
 function guarded(node: ts.Node, notices: Notice[], root: string, step: () => void): void {
