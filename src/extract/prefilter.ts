@@ -156,22 +156,19 @@ export interface SourceScan {
   startsSentry: boolean;
 }
 
-/** A file loading a monitoring package of the company's own (`import('@ogcio/o11y-sdk-node')`): perhaps its tracing set-up. */
-function importsMonitoringPackage(text: string): boolean {
-  for (const m of text.matchAll(IMPORT_SPECIFIER)) if (ownMonitoringPackage(m[1])) return true;
-  return false;
-}
-
 export function scanSource(text: string): SourceScan {
+  const specifiers = [...text.matchAll(IMPORT_SPECIFIER)].map((m) => m[1]);
   const words = METRIC_WORDS.test(text)
     ? 'metric'
-    : TRACE_WORDS.test(text) || sentryInitWrapper(text) || importsMonitoringPackage(text)
+    : TRACE_WORDS.test(text) ||
+        sentryInitWrapper(text) ||
+        // A monitoring package of the company's own (`import('@ogcio/o11y-sdk-node')`): perhaps its tracing set-up.
+        specifiers.some(ownMonitoringPackage)
       ? 'trace'
       : ROUTE_WORDS.test(text)
         ? 'route'
         : undefined;
   const eventName = (m: RegExpMatchArray): string => m[2] ?? m[3];
-  const specifiers = [...text.matchAll(IMPORT_SPECIFIER)].map((m) => m[1]);
   return {
     ...(words ? { words } : {}),
     specifiers,

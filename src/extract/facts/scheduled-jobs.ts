@@ -336,9 +336,7 @@ function scheduledThroughPrivateMethod(method: ts.MethodDeclaration, hops: numbe
     if (ts.isCallExpression(node.parent) && node.parent.expression === node) calls.push(node.parent);
     else elsewhere = true;
   });
-  if (elsewhere || calls.length === 0) return undefined;
-  const runs = calls.map((c) => scheduledRun(c, hops + 1));
-  return runs.every((run) => run !== undefined) ? runs[0] : undefined;
+  return elsewhere ? undefined : scheduledEverywhere(calls, hops);
 }
 
 /**
@@ -357,9 +355,13 @@ function scheduledThroughModuleFunction(fn: ts.FunctionDeclaration, hops: number
     if (ts.isCallExpression(node.parent) && node.parent.expression === node) calls.push(node.parent);
     else elsewhere = true;
   });
-  if (elsewhere || calls.length === 0) return undefined;
+  return elsewhere ? undefined : scheduledEverywhere(calls, hops);
+}
+
+/** The schedule every one of a function's calls runs on (one hop further), when there are calls and each has one. */
+function scheduledEverywhere(calls: readonly ts.CallExpression[], hops: number): string | undefined {
   const runs = calls.map((c) => scheduledRun(c, hops + 1));
-  return runs.every((run) => run !== undefined) ? runs[0] : undefined;
+  return runs.length > 0 && runs.every((run) => run !== undefined) ? runs[0] : undefined;
 }
 
 /** A class its module does not export, whose method `name` the module names only inside the class. */

@@ -1,10 +1,11 @@
 import { ts } from 'ts-morph';
-import { calledFunction, callsTo } from '../syntax/functions.js';
+import { calledFunction, callsOfParameter, callsTo } from '../syntax/functions.js';
 import type { GrpcClients, GrpcCall } from '../libraries/grpc.js';
 import { calleeName, type ProjectIndex } from '../syntax/project-index.js';
 import { enclosingFunction, functionName, lookup, propertyName, skipOuter } from '../syntax/scope.js';
 import { forEachDescendant } from '../syntax/walk.js';
 import type { Caller } from '../flow/call-graph.js';
+import { assignedValues } from '../flow/variable-writes.js';
 import { carrierField } from './message-carrier.js';
 
 /**
@@ -74,19 +75,7 @@ function holdsCarrier(node: ts.Expression, carriers: Set<string>): boolean {
   const decl = ts.isIdentifier(e) ? lookup(e.text, e) : undefined;
   if (decl?.kind !== 'variable' || decl.path.length > 0) return false;
   // `outgoing = { ...envelope, traceparent: carrier.traceparent }` after `let outgoing = envelope`.
-  const values = decl.node.initializer ? [decl.node.initializer] : [];
-  const scope = enclosingFunction(decl.node) ?? decl.node.getSourceFile();
-  forEachDescendant(scope, (n) => {
-    if (
-      ts.isBinaryExpression(n) &&
-      n.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
-      ts.isIdentifier(skipOuter(n.left)) &&
-      (skipOuter(n.left) as ts.Identifier).text === e.getText() &&
-      lookup((skipOuter(n.left) as ts.Identifier).text, n.left)?.node === decl.node
-    )
-      values.push(n.right);
-  });
-  return values.some((value) => mentionsTraceparent(value) || isOrMentions(value, carriers));
+  return (assignedValues(decl) ?? []).some(({ value }) => mentionsTraceparent(value) || isOrMentions(value, carriers));
 }
 
 /**
@@ -104,13 +93,8 @@ function handedInjected(node: ts.Expression, project: ProjectIndex): boolean {
   const at = handedTo.arguments.findIndex((a) => a === callback);
   const outer = at >= 0 ? calledFunction(handedTo.expression, project) : undefined;
   const param = outer?.parameters[at];
-  if (!outer || !param || !ts.isIdentifier(param.name)) return false;
-  const name = param.name.text;
-  const calls: ts.CallExpression[] = [];
-  forEachDescendant(outer, (n) => {
-    if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === name)
-      if (lookup(name, n.expression)?.node === param) calls.push(n);
-  });
+  if (!outer || !param) return false;
+  const calls = callsOfParameter(outer, param);
   const carriers = injectedCarriers(outer);
   return (
     calls.length > 0 &&

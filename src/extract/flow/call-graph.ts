@@ -25,6 +25,7 @@ import { namespaceMember } from './static-eval.js';
 import { declaredTypeNode } from '../syntax/declared-types.js';
 import {
   calledFunction,
+  callsOfParameter,
   conditionalBranches,
   dynamicallyImported,
   followImports,
@@ -337,15 +338,7 @@ export class CallGraph {
       const receiver = this.calleeFunction(call);
       if (!receiver || !ts.isFunctionLike(receiver) || receiver === fn) continue;
       const param = receiver.parameters[index];
-      const body = (receiver as ts.FunctionLikeDeclaration).body;
-      if (!param || !ts.isIdentifier(param.name) || param.dotDotDotToken || !body) continue;
-      const paramName = param.name.text;
-      forEachDescendant(body, (n) => {
-        if (!ts.isCallExpression(n)) return;
-        const callee = skipOuter(n.expression);
-        if (ts.isIdentifier(callee) && callee.text === paramName && lookup(paramName, callee)?.node === param)
-          found.push(n);
-      });
+      if (param && !param.dotDotDotToken) found.push(...callsOfParameter(receiver, param));
     }
     this.callbackCallerCache.set(fn, found);
     return found;

@@ -25,6 +25,7 @@ import {
 import { forEachDescendant } from '../syntax/walk.js';
 import { calledFunction, objectLiteralHeld, returnedValues } from '../syntax/functions.js';
 import { memberType } from '../syntax/declared-types.js';
+import { outermost } from '../syntax/builtin-calls.js';
 
 /** HTTP client packages, by module specifier. */
 const HTTP_MODULES = table<Client>({
@@ -664,20 +665,13 @@ function originOf(receiver: ts.Expression, project?: ProjectIndex, depth = 0): t
 
 /** The one value a class's constructor assigns to `this.<name>`, if it assigns one. */
 function constructorAssignment(owner: ts.ClassLikeDeclaration, name: string): ts.Expression | undefined {
-  const ctor = owner.members.find(ts.isConstructorDeclaration);
+  const body = owner.members.find(ts.isConstructorDeclaration)?.body;
   const values: ts.Expression[] = [];
-  for (const statement of ctor?.body?.statements ?? []) {
-    const e = ts.isExpressionStatement(statement) ? skipOuter(statement.expression) : undefined;
-    if (
-      e &&
-      ts.isBinaryExpression(e) &&
-      e.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
-      ts.isPropertyAccessExpression(e.left) &&
-      e.left.expression.kind === ts.SyntaxKind.ThisKeyword &&
-      e.left.name.text === name
-    )
-      values.push(e.right);
-  }
+  forEachThisAssignment(owner, name, (value) => {
+    // A statement of the constructor's own, not one inside a branch or a callback.
+    const statement = outermost(value.parent as ts.Expression).parent;
+    if (body && ts.isExpressionStatement(statement) && statement.parent === body) values.push(value);
+  });
   return values.length === 1 ? values[0] : undefined;
 }
 

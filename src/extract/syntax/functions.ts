@@ -249,3 +249,17 @@ export function heldValue(expr: ts.Expression, project: ProjectIndex): ts.Expres
   }
   return e;
 }
+
+/** The calls of a function's own parameter in its body (`send(outgoing)`, where `send` is the parameter). */
+export function callsOfParameter(fn: ts.SignatureDeclaration, param: ts.ParameterDeclaration): ts.CallExpression[] {
+  const body = (fn as ts.FunctionLikeDeclaration).body;
+  if (!body || !ts.isIdentifier(param.name)) return [];
+  const name = param.name.text;
+  const calls: ts.CallExpression[] = [];
+  forEachDescendant(body, (n) => {
+    if (!ts.isCallExpression(n)) return;
+    const callee = skipOuter(n.expression);
+    if (ts.isIdentifier(callee) && callee.text === name && lookup(name, callee)?.node === param) calls.push(n);
+  });
+  return calls;
+}
