@@ -78,7 +78,14 @@ export type Bound =
       origin?: string;
       fallback?: RouteFallback;
     }
-  | { kind: 'unknown'; reason: string; source: string; flow: FlowStep[] };
+  | {
+      kind: 'unknown';
+      reason: string;
+      source: string;
+      flow: FlowStep[];
+      /** The elements of a list the deployment configures: how many is unknown, but not the traffic's choice. */
+      setting?: true;
+    };
 
 /**
  * The value each call site of one function passes for a parameter (`mountRoute(app, route)` and

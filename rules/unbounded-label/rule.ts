@@ -204,7 +204,8 @@ export default defineRule({
             .filter((u) => u.label === label)
             .map((u) => u.bound),
         );
-        if (bound && bound.kind !== 'unknown') continue;
+        // A list the deployment configures (node URLs, networks) is no traffic's choice, whatever its name.
+        if (bound && (bound.kind !== 'unknown' || bound.setting)) continue;
         // Every call leaves it empty: one value, whatever its name promises.
         if (ctx.estimate(metric.id).byLabel.find((l) => l.label === label)?.kind === 'never-set') continue;
         // On the `labelNames` entry, the line that added the label.

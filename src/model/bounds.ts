@@ -7,16 +7,21 @@ export function finite(values: Iterable<string>, reason: string): Bound {
   return { kind: 'finite', values: [...new Set(values)].sort(), reason };
 }
 
-/** One value per running instance: an environment variable, a configuration value, a value computed once. */
-export function isPerInstance(bound: Bound): boolean {
+/**
+ * One value per running instance: an environment variable, a configuration value, a value computed
+ * once, a module's constant.
+ */
+export function isPerInstance(bound: Bound): bound is Extract<Bound, { kind: 'bounded' }> {
   return (
-    bound.kind === 'bounded' && bound.count === 1 && bound.parts.every((p) => /^(env|config|once):/.test(p.source))
+    bound.kind === 'bounded' &&
+    bound.count === 1 &&
+    bound.parts.every((p) => /^(env|config|once|const):/.test(p.source))
   );
 }
 
-/** A configuration value: one per instance, set per deployment. */
-export function isConfigured(bound: Bound): boolean {
-  return bound.kind === 'bounded' && bound.count === 1 && bound.parts.every((p) => p.source.startsWith('config:'));
+/** Read from the environment, the configuration or start-up code only: set per deployment, a few values at most. */
+export function fromSettings(bound: Bound): bound is Extract<Bound, { kind: 'bounded' }> {
+  return bound.kind === 'bounded' && bound.parts.every((p) => /^(env|config|once|const):/.test(p.source));
 }
 
 /** What a configuration value holds (a member of it): set per deployment, one value per instance. */
@@ -48,6 +53,11 @@ export function unknown(reason: string, source: string, flow: FlowStep[] = []): 
   return { kind: 'unknown', reason, source, flow };
 }
 
+/** An element of a list of settings (`config.chains`, `NODE_URLS.split(',')`): as many as the deployment lists. */
+export function settingElements(reason: string, source: string, flow: FlowStep[] = []): Bound {
+  return { kind: 'unknown', reason, source, flow, setting: true };
+}
+
 export function countOf(bound: Bound): number | undefined {
   if (bound.kind === 'finite') return bound.values.length;
   if (bound.kind === 'bounded') return bound.count;
@@ -77,7 +87,8 @@ export function union(bounds: Bound[]): Bound | undefined {
       .map(({ category, reason, source, flow, origin }) => ({ category, reason, source, flow, origin }));
     return also.length > 0 ? { ...first, also } : { ...first, also: undefined };
   }
-  const worst = bounds.find((b) => b.kind === 'unknown');
+  const unknowns = bounds.filter((b) => b.kind === 'unknown');
+  const worst = unknowns.find((b) => !b.setting) ?? unknowns[0];
   if (worst) return worst;
   const values = new Set<string>();
   const parts = new Map<string, BoundPart>();

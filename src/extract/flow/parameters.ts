@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 import type { Bound } from '../../types.js';
-import { finite, union, unknown, withStep } from '../../model/bounds.js';
+import { finite, fromSettings, settingElements, union, unknown, withStep } from '../../model/bounds.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
 import { functionName, propertyName, receiverOf, skipOuter, type Declaration } from '../syntax/scope.js';
 import type { CallGraph } from './call-graph.js';
@@ -301,6 +301,15 @@ export class ParameterValues {
             this.sources.step(decl.name, `\`${name}\` is an element of \`${text(decl.loop.expression)}\``),
           );
       }
+      // `for (const chain of config.chains) chain.rpcUrl`: a list of settings holds settings, as many
+      // as the deployment lists.
+      const collection = this.walker.of(decl.loop.expression, env, depth + 1);
+      if (fromSettings(collection))
+        return settingElements(
+          `\`${name}\`, an element of \`${text(decl.loop.expression)}\`, a list the deployment configures`,
+          name,
+          [this.sources.step(decl.name, `\`${name}\` is an element of \`${text(decl.loop.expression)}\``)],
+        );
     }
     if (ts.isForInStatement(decl.loop)) {
       const obj = this.evaluator.eval(decl.loop.expression, env);

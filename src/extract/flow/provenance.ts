@@ -5,12 +5,13 @@ import {
   configuredPart,
   countOf,
   finite,
-  isConfigured,
+  fromSettings,
   isPerInstance,
   product,
   unbounded,
   unboundedSources,
   union,
+  settingElements,
   unknown,
   withStep,
 } from '../../model/bounds.js';
@@ -434,6 +435,16 @@ export class ProvenanceAnalyzer implements ValueWalker {
         return this.sources.routeTemplate(e);
     }
     if (name && PASSTHROUGH_METHODS.has(name) && receiver) return this.of(receiver, env, depth + 1);
+    // `urls.split(',').map((url) => url.trim())` of a setting: still the deployment's setting.
+    if (name && COLLECTION_TRANSFORMS.has(name) && receiver) {
+      const base = this.of(receiver, env, depth + 1);
+      if (fromSettings(base)) return base;
+    }
+    // `JSON.parse(process.env.NODE_URLS)`: what a setting spells out is a setting.
+    if (name === 'parse' && receiverText === 'JSON' && e.arguments[0]) {
+      const parsed = this.of(e.arguments[0], env, depth + 1);
+      if (fromSettings(parsed)) return parsed;
+    }
     if (name && MATH_PASSTHROUGH.has(name) && receiverText === 'Math' && e.arguments[0])
       return this.of(e.arguments[0], env, depth + 1);
     if (name && DERIVING_METHODS.has(name) && receiver) {
@@ -703,6 +714,9 @@ export class ProvenanceAnalyzer implements ValueWalker {
       case 'catch':
         return unbounded('error-message', 'an error', name, [this.sources.step(use, `\`${name}\` is a caught error`)]);
       case 'import': {
+        // `import { env } from 'node:process'`: the environment, one value per instance.
+        if (isProcessEnv(decl))
+          return boundedPart(`env:${name}`, 1, `\`${name}\`, the environment (one value per instance)`);
         const target = this.project.followImport(decl);
         if (target) return this.declaration(target, use, EMPTY_ENV, depth + 1);
         return unknown(`\`${name}\` is imported from \`${decl.module}\``, name);
@@ -803,6 +817,39 @@ export class ProvenanceAnalyzer implements ValueWalker {
       elements.push(...array.elements);
     }
     return elements;
+  }
+
+  /**
+   * An element of a collection read at a key obslint cannot know (`this.urls[this.current]`): what
+   * the collection's literals hold, or one value per instance where the collection is a setting
+   * (`this.urls = Array.isArray(urls) ? urls : [urls]`, `urls` from the configuration). Undefined
+   * where any origin is neither.
+   */
+  private elementOf(collection: ts.Expression, depth: number): Bound | undefined {
+    const origins = this.flow.origins(collection).filter((o) => isInjected(o) || !o.expanded);
+    if (origins.length === 0 || this.flow.leftValuesOut()) return undefined;
+    const bounds: Bound[] = [];
+    for (const origin of origins) {
+      if (isInjected(origin) || origin.path.length > 0) return undefined;
+      const held = skipOuter(origin.expr);
+      if (!ts.isArrayLiteralExpression(held)) {
+        // A list the deployment sets (`NODE_URLS.split(',')`); anything else (a string, a
+        // number) is no collection whose elements obslint knows.
+        if (!fromSettings(this.of(held, EMPTY_ENV, depth + 1))) return undefined;
+        bounds.push(
+          settingElements(`an element of \`${text(collection)}\`, a list the deployment configures`, text(collection)),
+        );
+        continue;
+      }
+      for (const item of held.elements) {
+        const value = ts.isSpreadElement(item)
+          ? this.elementOf(item.expression, depth + 1)
+          : this.of(item, EMPTY_ENV, depth + 1);
+        if (!value || (value.kind === 'unknown' && !value.setting)) return undefined;
+        bounds.push(value);
+      }
+    }
+    return union(bounds);
   }
 
   /** `topics` where `const topics = ['a']; topics.push(extra)`: more than its initializer. */
@@ -1286,8 +1333,8 @@ export class ProvenanceAnalyzer implements ValueWalker {
       // `req.originalUrl.split('?')[0]`, `new URL(req.url).pathname`: a part of an unbounded value.
       const base = this.of(e.expression, env, depth + 1);
       if (base.kind === 'unbounded') return this.partOf(e, base);
-      // `config.get('networks')[network].walletAddress`: what a configuration value holds is configuration.
-      if (isConfigured(base)) return configuredPart(text(e));
+      // `config.get('networks')[network].walletAddress`, `env[name]`: what a setting holds is a setting.
+      if (isPerInstance(base)) return configuredPart(text(e));
     }
     const base = skipOuter(e.expression);
     if (ts.isPropertyAccessExpression(e) && base.kind === ts.SyntaxKind.ThisKeyword) {
@@ -1297,6 +1344,11 @@ export class ProvenanceAnalyzer implements ValueWalker {
     // `order.customer` on a parameter: the property of what its callers (or emitters) pass.
     if (ts.isPropertyAccessExpression(e) && ts.isIdentifier(base)) {
       const decl = lookup(base.text, base);
+      // `for (const chain of config.chains) chain.rpcUrl`: the property of the collection's elements.
+      if (decl?.kind === 'loop') {
+        const element = this.parameters.loopVariable({ ...decl, path: [...decl.path, e.name.text] }, e, env, depth + 1);
+        if (element.kind !== 'unknown' || element.setting) return element;
+      }
       if (decl?.kind === 'parameter' && !namedAsRequest(decl)) {
         const passed = this.parameter({ ...decl, path: [...decl.path, e.name.text] }, e, env, depth + 1);
         if (passed.kind !== 'unknown') return passed;
@@ -1377,6 +1429,9 @@ export class ProvenanceAnalyzer implements ValueWalker {
       if (values) return finite([...values, 'undefined'], `values of \`${text(e.expression)}\``);
       const keyBound = this.of(e.argumentExpression, env, depth + 1);
       if (keyBound.kind === 'unbounded') return keyBound;
+      const element = this.elementOf(e.expression, depth);
+      if (element)
+        return withStep(element, this.sources.step(e, `\`${text(e)}\` is an element of \`${text(e.expression)}\``));
     }
     // `query.method` where `query: { method: 'balanceOf' | 'owner' }`: the property's type is the bound.
     const typed = this.types.finiteValues(e);
@@ -1392,6 +1447,15 @@ export class ProvenanceAnalyzer implements ValueWalker {
       );
     return unknown(`\`${text(e)}\` is a property obslint cannot bound`, text(e));
   }
+}
+
+/** Array methods whose result holds (some of) the receiver's elements, transformed by the code. */
+const COLLECTION_TRANSFORMS = new Set(['map', 'filter', 'flatMap', 'sort', 'reverse']);
+
+const PROCESS_MODULES = new Set(['process', 'node:process']);
+
+function isProcessEnv(decl: Extract<Declaration, { kind: 'import' }>): boolean {
+  return PROCESS_MODULES.has(decl.module) && decl.imported === 'env';
 }
 
 const NULLISH_OR = new Set([ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.BarBarToken]);

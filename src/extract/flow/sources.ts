@@ -568,6 +568,9 @@ export class KnownSources {
         const iterated = iteratedCollection(decl.fn);
         if (iterated) return [...iterated.names, '[]', ...decl.path, ...expanded.slice(1)];
       }
+      // `import { env } from 'node:process'`: `env.PORT` is `process.env.PORT`.
+      if (decl?.kind === 'import' && /^(node:)?process$/.test(decl.module) && decl.imported === 'env')
+        return ['process', 'env', ...expanded.slice(1)];
       if (decl?.kind !== 'variable' || !decl.isConst || !decl.node.initializer) return expanded;
       const source = chain(withoutEmptyFallback(skipOuter(decl.node.initializer)));
       if (!source) return expanded;

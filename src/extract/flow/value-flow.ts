@@ -312,6 +312,8 @@ export class ValueFlow {
   private readonly active = new Set<ts.Node>();
   /** Bumped whenever a walk is cut short: such a result depends on where it started, so is not kept. */
   private cuts = 0;
+  /** The cuts that left values out (too deep, too wide); a cycle adds nothing its other paths miss. */
+  private budgetCuts = 0;
   private steps = 0;
   private readonly queryMemo = new Map<ts.Node, Source[]>();
   /** Bumped on a read of {@link queryMemo}: a result built from a partial one is partial too. */
@@ -363,16 +365,24 @@ export class ValueFlow {
     this.queryMemo.clear();
     this.lastCut = false;
     const before = this.cuts;
+    const budgetBefore = this.budgetCuts;
     const found = this.follow(expr, 0);
     this.lastCut = this.cuts !== before;
+    this.lastBudgetCut = this.budgetCuts !== budgetBefore;
     return found;
   }
 
   private lastCut = false;
+  private lastBudgetCut = false;
 
-  /** Whether the last query was cut short (too deep, too wide): its answer may be incomplete. */
+  /** Whether the last query was cut short (a cycle, too deep, too wide): its answer may be incomplete. */
   wasCut(): boolean {
     return this.lastCut;
+  }
+
+  /** Whether the last query left values out (too deep, too wide), not only cycles that add nothing. */
+  leftValuesOut(): boolean {
+    return this.lastBudgetCut;
   }
 
   /**
@@ -436,6 +446,7 @@ export class ValueFlow {
     // fans out over the whole project is given up rather than allowed to dominate the run.
     if (depth > MAX_DEPTH || this.active.has(e) || ++this.steps > MAX_STEPS) {
       this.cuts++;
+      if (!this.active.has(e)) this.budgetCuts++;
       return [];
     }
     const cutsBefore = this.cuts;
@@ -1400,6 +1411,7 @@ export class ValueFlow {
     this.deepest = Math.max(this.deepest, depth);
     if (depth > MAX_DEPTH) {
       this.cuts++;
+      this.budgetCuts++;
       return [];
     }
     const found: Source[] = [];
