@@ -80,15 +80,51 @@ function functionKey(call: ts.Node): string {
   return fn ? `${fn.getSourceFile().fileName}:${fn.pos}` : call.getSourceFile().fileName;
 }
 
-/** `QUEUE_NAMES.SWEEP` of `const sweepQueue = new Queue(QUEUE_NAMES.SWEEP, …)`, for a queue variable. */
-function queueNameText(receiver: ts.Expression): string | undefined {
+/**
+ * `QUEUE_NAMES.SWEEP` of `const sweepQueue = new Queue(QUEUE_NAMES.SWEEP, …)`, for a queue variable,
+ * or for `cron.queue` where `for (const cron of crons)` and every `crons.push({ queue, … })` holds
+ * one such variable.
+ */
+function queueNameText(receiver: ts.Expression, hops = 0): string | undefined {
   const e = skipOuter(receiver);
+  if (ts.isPropertyAccessExpression(e)) return hops === 0 ? pushedQueueNameText(e) : undefined;
   if (!ts.isIdentifier(e)) return undefined;
   const decl = lookup(e.text, e);
   const init = decl?.kind === 'variable' && decl.path.length === 0 ? decl.node.initializer : undefined;
   const created = init && skipOuter(init);
   if (!created || !ts.isNewExpression(created) || !created.arguments?.[0]) return undefined;
   return skipOuter(created.arguments[0]).getText();
+}
+
+/** `cron.queue` of `for (const cron of crons)`: the name every object pushed into `crons` gives its `queue`. */
+function pushedQueueNameText(read: ts.PropertyAccessExpression): string | undefined {
+  const element = skipOuter(read.expression);
+  const loop = ts.isIdentifier(element) ? lookup(element.text, element) : undefined;
+  if (loop?.kind !== 'loop' || loop.path.length > 0 || !ts.isForOfStatement(loop.loop)) return undefined;
+  const list = skipOuter(loop.loop.expression);
+  const listDecl = ts.isIdentifier(list) ? lookup(list.text, list) : undefined;
+  if (listDecl?.kind !== 'variable' || listDecl.path.length > 0) return undefined;
+  const names = new Set<string | undefined>();
+  forEachDescendant(list.getSourceFile(), (node) => {
+    if (!ts.isCallExpression(node) || propertyName(node.expression) !== 'push') return;
+    const target = skipOuter((node.expression as ts.PropertyAccessExpression).expression);
+    if (!ts.isIdentifier(target) || lookup(target.text, target)?.node !== listDecl.node) return;
+    for (const arg of node.arguments) {
+      const pushed = skipOuter(arg);
+      const held = ts.isObjectLiteralExpression(pushed)
+        ? pushed.properties.find((p) => p.name !== undefined && propertyKey(p.name) === read.name.text)
+        : undefined;
+      const value =
+        held && ts.isShorthandPropertyAssignment(held)
+          ? held.name
+          : held && ts.isPropertyAssignment(held)
+            ? held.initializer
+            : undefined;
+      names.add(value && queueNameText(value, 1));
+    }
+  });
+  const [only, ...others] = names;
+  return others.length === 0 ? only : undefined;
 }
 
 const PRODUCER_METHODS = new Set(['add', 'addBulk', 'upsertJobScheduler']);
