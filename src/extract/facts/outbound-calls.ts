@@ -21,6 +21,7 @@ import {
   objectArguments,
 } from '../syntax/scope.js';
 import { groupBy } from '../../util/group.js';
+import { namesDeadLetters } from '../libraries/messaging-modules.js';
 import { compareStrings, displayPath } from '../../util/paths.js';
 import type { StaticEvaluator } from '../flow/static-eval.js';
 import type { Caller } from '../flow/call-graph.js';
@@ -281,15 +282,6 @@ export function outboundCalls(
 }
 
 /**
- * A dead-letter queue or topic by its name's end: `orders.dlq`, `${topic}.dlq`, `payments-dead-letter`,
- * `jobs.dlx`, a parking lot; or a constant so named (`DLQ_TOPIC`). Not a queue that replays from one
- * (`dlq-replay`): a service consumes that.
- */
-const DEAD_LETTER =
-  /(?:dlq|dlx|dead[-_.]?letters?|parking[-_.]?lot)(?=['"`]|$)|(?:^|[_.])(?:DLQ|DLX|DEAD_LETTERS?)(?:_|$)/i;
-const REPLAYED = /replay|retry|reprocess/i;
-
-/**
  * Where a message goes, when that is a dead-letter destination: a kafkajs `send`'s `topic`, an
  * amqplib `sendToQueue` queue or `publish` exchange and routing key, a BullMQ queue's name.
  */
@@ -306,7 +298,7 @@ function deadLetterDestination(
   } else if (client === 'amqplib') destination = args.slice(0, 2);
   else if (client === 'bullmq' || client === 'bull') destination = queue !== undefined ? [queue] : [];
   const text = destination.map((d) => (typeof d === 'string' ? d : d.getText())).join(', ');
-  return text && DEAD_LETTER.test(text) && !REPLAYED.test(text) ? text.replace(/\s+/g, ' ') : undefined;
+  return text && namesDeadLetters(text) ? text.replace(/\s+/g, ' ') : undefined;
 }
 
 /** The messaging clients an outbox relay publishes with. */

@@ -7,6 +7,7 @@ import { forEachDescendant } from '../syntax/walk.js';
 import type { Caller } from '../flow/call-graph.js';
 import { assignedValues } from '../flow/variable-writes.js';
 import { carrierField } from './message-carrier.js';
+import { namesDeadLetters } from '../libraries/messaging-modules.js';
 
 /**
  * Trace context reaching an outbound call: a `traceparent` key in what it sends, a carrier that
@@ -43,7 +44,9 @@ function injectedByCallers(
   project: ProjectIndex,
   callersOf: (fn: ts.SignatureDeclaration) => readonly Caller[],
 ): boolean {
-  const fn = enclosingFunction(call);
+  let fn = enclosingFunction(call);
+  // `new Promise((resolve, reject) => ch.sendToQueue(…, (err) => …))`: the function making the promise sends.
+  while (fn && !functionName(fn) && isPromiseExecutor(fn)) fn = enclosingFunction(fn);
   const name = fn && functionName(fn);
   if (!fn || !name) return false;
   const sent = fn.parameters.flatMap((p, i) =>
@@ -55,14 +58,18 @@ function injectedByCallers(
   const required = /\.[cm]?tsx?$/.test(fn.getSourceFile().fileName)
     ? fn.parameters.filter((p) => !p.questionToken && !p.initializer && !p.dotDotDotToken).length
     : 0;
-  const callers = callsOfFunction(fn, name, project, callersOf).filter((c) => (c.arguments?.length ?? 0) >= required);
+  const callers = callsOfFunction(fn, name, project, callersOf, true).filter(
+    (c) => (c.arguments?.length ?? 0) >= required,
+  );
   return (
     callers.length > 0 &&
     callers.every((caller) => {
       const carriers = injectedCarriers(outerFunction(caller) ?? caller.getSourceFile());
       return sent.some((i) => {
         const arg = caller.arguments?.[i];
-        return arg !== undefined && (holdsCarrier(arg, carriers) || handedInjected(arg, project));
+        return (
+          arg !== undefined && (holdsCarrier(arg, carriers) || handedInjected(arg, project) || replaysDeadLetter(arg))
+        );
       });
     })
   );
@@ -105,6 +112,34 @@ function handedInjected(node: ts.Expression, project: ProjectIndex): boolean {
   );
 }
 
+/**
+ * `env` of `const env = parse(JSON.parse(msg.content.toString()))` after `const msg = await
+ * ch.get(dlq)`: a dead-lettered message sent again as it was first sent, with whatever context it
+ * carried then; an operator's replay, behind which no request is.
+ */
+function replaysDeadLetter(node: ts.Expression): boolean {
+  const e = skipOuter(node);
+  const decl = ts.isIdentifier(e) ? lookup(e.text, e) : undefined;
+  const init = decl?.kind === 'variable' ? decl.node.initializer : undefined;
+  if (!init) return false;
+  let replayed = false;
+  forEachDescendant(init, (n) => {
+    if (replayed) return false;
+    if (!ts.isIdentifier(n)) return;
+    const read = lookup(n.text, n);
+    const value = read?.kind === 'variable' && read.node.initializer ? skipOuter(read.node.initializer) : undefined;
+    const got = value && ts.isAwaitExpression(value) ? skipOuter(value.expression) : value;
+    replayed =
+      got !== undefined &&
+      ts.isCallExpression(got) &&
+      propertyName(got.expression) === 'get' &&
+      got.arguments[0] !== undefined &&
+      namesDeadLetters(got.arguments[0].getText());
+    return !replayed;
+  });
+  return replayed;
+}
+
 /** Whether an expression is, or mentions, one of the names. */
 function isOrMentions(node: ts.Expression, of: Set<string>): boolean {
   const e = skipOuter(node);
@@ -131,9 +166,23 @@ export function callsOfFunction(
   name: string,
   project: ProjectIndex,
   callersOf: (fn: ts.SignatureDeclaration) => readonly Caller[],
+  /** Both: the calls by name and import, and those only the call graph ties to the function. */
+  every = false,
 ): readonly Caller[] {
   const named = callsTo(fn, name, project);
-  return named.length > 0 ? named : callersOf(fn);
+  if (named.length === 0) return callersOf(fn);
+  return every ? [...new Set([...named, ...callersOf(fn)])] : named;
+}
+
+/** `(resolve, reject) => …` handed to `new Promise`. */
+function isPromiseExecutor(fn: ts.SignatureDeclaration): boolean {
+  const made = fn.parent;
+  return (
+    ts.isNewExpression(made) &&
+    ts.isIdentifier(made.expression) &&
+    made.expression.text === 'Promise' &&
+    made.arguments?.[0] === fn
+  );
 }
 
 /** W3C's header, Jaeger's (what jaeger-client injects unless told to use W3C) and Sentry's (what `Sentry.continueTrace` reads). */

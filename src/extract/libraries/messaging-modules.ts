@@ -30,3 +30,16 @@ export const MESSAGING_MODULES = table<Client>({
 });
 /** The messaging packages' module names (the prefilter's, which loads no compiler). */
 export const MESSAGING_MODULE_NAMES: ReadonlySet<string> = new Set(Object.keys(MESSAGING_MODULES));
+
+/**
+ * A dead-letter queue or topic by its name's end: `orders.dlq`, `${topic}.dlq`, `payments-dead-letter`,
+ * `jobs.dlx`, a parking lot; or a constant so named (`DLQ_TOPIC`). Not a queue that replays from one
+ * (`dlq-replay`): a service consumes that.
+ */
+export function namesDeadLetters(destination: string): boolean {
+  return DEAD_LETTER.test(destination) && !REPLAYED.test(destination);
+}
+
+const DEAD_LETTER =
+  /(?:dlq|dlx|dead[-_.]?letters?|parking[-_.]?lot)(?=['"`]|$)|(?:^|[_.])(?:DLQ|DLX|DEAD_LETTERS?)(?:_|$)/i;
+const REPLAYED = /replay|retry|reprocess/i;
