@@ -1072,6 +1072,13 @@ export class MetricDefinitions {
       if (registered?.library === library) this.record(registered, creation, site);
       return;
     }
+    // Two branches of the helper one call runs (`if (this.buckets) histogram(…) else timing(…)`) make
+    // one metric of either kind: no second request.
+    const sameCall = existing !== undefined && [...(this.instances.get(site)?.values() ?? [])].includes(existing);
+    if (existing && sameCall) {
+      this.record(existing, creation, site, guard);
+      return;
+    }
     if (existing && existing.library === library) {
       (existing.alsoAt ??= []).push(loc);
       const differs = askedDifferently(existing, kind, props, site);

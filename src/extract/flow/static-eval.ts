@@ -408,9 +408,13 @@ export class StaticEvaluator {
       if (written) return written;
     }
     const reassigned = decl?.kind === 'parameter' && decl.path.length === 0 && parameterReassignedBefore(decl.node, id);
-    // `name = prefix + name` is what the name is; `key = sanitize(key)` keeps the caller's key,
-    // near enough to name the metric (and what callers pass stays comparable).
-    if (reassigned && !ts.isCallExpression(skipOuter(reassigned))) return this.eval(reassigned, env, depth + 1);
+    // `name = prefix + name` is what the name is, and so is `key = buildKey('timer_' + key)` where the
+    // function can be read; `key = sanitize(key)` that cannot keeps the caller's key, near enough to
+    // name the metric (and what callers pass stays comparable).
+    if (reassigned) {
+      const value = this.eval(reassigned, env, depth + 1);
+      if (!ts.isCallExpression(skipOuter(reassigned)) || value.k === 'str') return value;
+    }
     // A `let` read before it is first written still holds its initializer.
     const value =
       decl?.kind === 'variable' && !decl.isConst && readBeforeAnyWrite(decl, id)
