@@ -231,7 +231,7 @@ export const MATH_PASSTHROUGH = new Set(['floor', 'ceil', 'round', 'trunc', 'abs
 
 /** Ids of things a service has few of: routes, operations, rules, types, regions, its own instances. */
 const BOUNDED_ID_WORDS = new Set(
-  'route operation op rule type kind schema region zone provider channel method status state error reason locale currency country plan tier feature flag metric model queue topic protocol worker thread shard partition core cpu bucket table collection category service cluster pool chain network net market pair template instance replica warehouse datacenter'.split(
+  'route operation op rule type kind schema region zone provider channel method status state error reason locale currency country plan tier feature flag metric model queue topic protocol worker thread shard partition core cpu bucket table collection category service cluster pool chain network net market pair template instance replica warehouse datacenter module'.split(
     ' ',
   ),
 );
