@@ -526,6 +526,9 @@ export class StaticEvaluator {
     switch (decl.kind) {
       case 'variable': {
         if (!decl.isConst || !decl.node.initializer) return UNKNOWN;
+        // `const labelNames = ['server']; if (client) labelNames.push('client')`: the literal is
+        // only where the array starts.
+        if (decl.path.length === 0 && this.project.isAppendedTo(decl.node)) return UNKNOWN;
         // `const { prefix = '' } = opts`: the default where `opts` has no `prefix`.
         return this.withDefault(this.eval(decl.node.initializer, env, depth + 1), decl, env, depth);
       }
