@@ -165,6 +165,7 @@ export function extract(options: ExtractOptions): Extraction {
     project,
     types,
     options.oneProcessGroup ? undefined : packages.processGroups(candidates.importers, options.files),
+    packages.runBeside(candidates.importers),
   );
   const flow = new ValueFlow(
     project,

@@ -105,6 +105,25 @@ export class PackageIndex {
     return [scope, ...[...related].filter((s) => s !== scope).sort((a, b) => compareStrings(a.key, b.key))];
   }
 
+  /**
+   * Whether code of two files' packages may run in one process: one package, or one `related` to
+   * the other, or one importing the other's files (by a relative path, declared or not). Two
+   * services that share a library are not: neither calls the other's methods.
+   */
+  runBeside(importers: ReadonlyMap<string, readonly string[]>): (a: string, b: string) => boolean {
+    const importing = packagesImporting(importers, this);
+    const beside = new Map<PackageScope, Set<PackageScope>>();
+    const around = (scope: PackageScope): Set<PackageScope> => {
+      let set = beside.get(scope);
+      if (!set) beside.set(scope, (set = new Set([...this.related(scope), ...(importing.get(scope) ?? [])])));
+      return set;
+    };
+    return (a, b) => {
+      const [x, y] = [this.of(a), this.of(b)];
+      return x === y || around(y).has(x) || around(x).has(y);
+    };
+  }
+
   /** What runs in `scope`'s own processes: itself and the dependencies it loads, without its dependents. */
   ownProcess(scope: PackageScope): PackageScope[] {
     const loaded = this.closure([scope], (s) => this.dependenciesOf(s).filter((d) => this.loads(s, d)));

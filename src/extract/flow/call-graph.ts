@@ -59,7 +59,9 @@ export class CallGraph {
   private readonly methodCallers = new Map<ts.SignatureDeclaration, Caller[]>();
 
   /** Where a receiver's value comes from (see `ValueFlow.origins`): set once value flow exists, which asks this graph for callers. */
-  private originsOf?: (receiver: ts.Expression) => { expr: ts.Expression; path: readonly string[] }[] | undefined;
+  private originsOf?: (
+    receiver: ts.Expression,
+  ) => { expr: ts.Expression; path: readonly string[]; expanded?: true }[] | undefined;
 
   followReceiversWith(
     originsOf: (receiver: ts.Expression) => { expr: ts.Expression; path: readonly string[] }[] | undefined,
@@ -78,6 +80,11 @@ export class CallGraph {
     private readonly types: TypeOracle,
     /** Which files may run in one process (see PackageIndex.processGroups); one group when omitted. */
     private readonly processGroupOf: (fileName: string) => unknown = () => undefined,
+    /**
+     * Whether code in the first file may call a method defined in the second: their packages run
+     * beside each other (see PackageIndex.runBeside); always, when omitted.
+     */
+    private readonly mayCall: (callerFile: string, calleeFile: string) => boolean = () => true,
   ) {}
 
   /**
@@ -101,6 +108,7 @@ export class CallGraph {
       const ownGroup = this.processGroupOf(fn.getSourceFile().fileName);
       const asMember = (withBareCalls ? group.byMethodNameBare : group.byMethodName).filter((call) => {
         if (direct.includes(call) || this.processGroupOf(call.getSourceFile().fileName) !== ownGroup) return false;
+        if (!this.mayCall(call.getSourceFile().fileName, fn.getSourceFile().fileName)) return false;
         const receiver = skipOuter((skipOuter(call.expression) as ts.PropertyAccessExpression).expression);
         return this.holdsListed(receiver, fn) || this.typedAsPortOf(receiver, fn);
       });
@@ -118,6 +126,8 @@ export class CallGraph {
     const callers = (withBareCalls ? group.byMethodNameBare : group.byMethodName).filter((call) => {
       // `client.request(url)` in a package that never runs beside this one calls another `request`.
       if (this.processGroupOf(call.getSourceFile().fileName) !== ownGroup) return false;
+      // Nor in a sibling service of one monorepo group (two services sharing a library).
+      if (!this.mayCall(call.getSourceFile().fileName, fn.getSourceFile().fileName)) return false;
       const receiver = skipOuter((skipOuter(call.expression) as ts.PropertyAccessExpression).expression);
       if (receiver.kind === ts.SyntaxKind.ThisKeyword)
         return !owner || this.project.inheritsFrom(enclosingClassLike(call), owner);
@@ -131,8 +141,9 @@ export class CallGraph {
       // is a metric and its methods are the wrapper's.
       if (inObjectLiteral(fn)) {
         if (this.holdsListed(receiver, fn)) return true;
-        // `const counter = new Counter(…)` holds an instance of a class, never the literal.
-        if (this.holdsInstance(receiver)) return false;
+        // `const counter = new Counter(…)` holds an instance of a class, never the literal; so does
+        // `const client = redis.createClient(opts)` whose factory returns `new Redis(…)`.
+        if (this.holdsInstance(receiver) || this.holdsOnlyInstances(receiver)) return false;
       }
       // `histogram.record(1, …)` records a metric; it does not call a project method named `record`.
       // A method no metric has (`setSigServerRequestMetric`) is the project's, whatever the receiver
@@ -400,6 +411,23 @@ export class CallGraph {
         );
       },
       withBareCalls,
+    );
+  }
+
+  /**
+   * Whether value flow follows an identifier receiver only to `new` expressions (of any class) and to
+   * what a package's functions return (`require('@acme/redis').createClient(opts)`): never an object
+   * literal of the project's.
+   */
+  private holdsOnlyInstances(receiver: ts.Expression): boolean {
+    if (!ts.isIdentifier(receiver) || !this.originsOf) return false;
+    const origins = (this.originsOf(receiver) ?? []).filter((source) => !source.expanded);
+    return (
+      origins.length > 0 &&
+      origins.every((source) => {
+        const value = skipOuter(source.expr);
+        return source.path.length === 0 && (ts.isNewExpression(value) || madeByPackage(value));
+      })
     );
   }
 
@@ -824,4 +852,14 @@ function namesHolder(receiver: ts.Expression, fn: ts.SignatureDeclaration): bool
       ? holder.parent.name
       : undefined;
   return named !== undefined && ts.isIdentifier(named) && named.text === receiver.text;
+}
+
+/** `redis.createClient(opts)` where `redis` is a package's import (`require('@acme/redis')`). */
+function madeByPackage(value: ts.Expression): boolean {
+  const call = ts.isAwaitExpression(value) ? skipOuter(value.expression) : value;
+  if (!ts.isCallExpression(call)) return false;
+  let root = skipOuter(call.expression);
+  while (ts.isPropertyAccessExpression(root)) root = skipOuter(root.expression);
+  const decl = ts.isIdentifier(root) ? lookup(root.text, root) : undefined;
+  return decl?.kind === 'import' && !/^[.#/]/.test(decl.module);
 }
