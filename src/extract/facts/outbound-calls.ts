@@ -48,9 +48,10 @@ const HTTP_CLIENTS = new Set([...HTTP_BASED, ...FETCH_BASED]);
  * has no request trace to pass on. Deeper down such a name is the
  * product's own (`nodes/tools/` of an agent builder).
  */
-// `prisma/scripts/`, `db/script/`: one-off data scripts beside the schema, run by hand like the package's own `scripts/`.
+// `prisma/scripts/`, `db/script/`, `storage/scripts/`: one-off scripts beside the schema or the part of
+// the package they work on, run by hand like the package's own `scripts/`.
 const TOOLING_DIRECTORY =
-  /^((?:prisma|db|database)\/scripts?|(?:src\/)?(?:scripts?|bin)|tools|examples?|benchmarks?|bench|e2e|__[\w-]+__)\//;
+  /^([\w.-]+\/scripts?|(?:src\/)?(?:scripts?|bin)|tools|examples?|benchmarks?|bench|e2e|__[\w-]+__)\//;
 
 /** A demo or example program beside the code it shows (`src/demo.ts`): run by hand, like tooling. */
 const DEMO_FILE = /(?:^|\/)(?:demo|examples?)\.[cm]?[jt]sx?$/;
