@@ -48,7 +48,7 @@ export function deployedTracing(file: string, display: string): DeployedTracing[
 /** A NAIS Application whose `spec.observability.autoInstrumentation` is enabled for the Node runtime. */
 function naisNodeAutoInstrumentation(text: string): boolean {
   try {
-    const documents = parseAllDocuments(text);
+    const documents = parseAllDocuments(untemplated(text));
     if (!Array.isArray(documents)) return false;
     return documents.some((document) => {
       if (document.errors.length > 0) return false;
@@ -63,4 +63,12 @@ function naisNodeAutoInstrumentation(text: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * A manifest filled in by a template engine at deploy time (`image: {{image}}`, `{{#each ingresses}}`
+ * lines): each block tag's line dropped and each value a placeholder, so the rest parses as YAML.
+ */
+function untemplated(text: string): string {
+  return text.replace(/^[ \t-]*\{\{[#/^!>][^}]*\}\}[ \t]*$/gm, '').replace(/\{\{[^}]*\}\}/g, 'templated');
 }

@@ -184,8 +184,8 @@ export function walkProject(
       readSettings.add(file);
       const found = deployedTracing(file, displayPath(root, file));
       consulted.files.add(file);
-      const owner = found.length > 0 ? nearestPackage(file, packages.values()) : undefined;
-      if (owner) (owner.deployed ??= []).push(...found);
+      const owners = found.length > 0 ? deployedPackages(file, packages.values()) : [];
+      for (const owner of owners) (owner.deployed ??= []).push(...found);
     }
     const configs = settings.filter(isProjectConfig);
     const outputDirs: string[] = [];
@@ -246,6 +246,23 @@ export function walkProject(
 }
 
 /** The package whose directory is the closest above the file. */
+/**
+ * The packages a deploy file deploys: its nearest package; for `.nais/<app>/…` at the top of a
+ * monorepo, the packages named for the app (`packages/fyllut`, `packages/fyllut-backend`), when some are.
+ */
+function deployedPackages(file: string, packages: Iterable<WorkspacePackage>): WorkspacePackage[] {
+  const all = [...packages];
+  const nearest = nearestPackage(file, all);
+  const app = nearest && NAIS_APP.exec(toPosix(relative(nearest.dir, file)))?.[1];
+  const named = app
+    ? all.filter((pkg) => pkg !== nearest && (basename(pkg.dir) === app || basename(pkg.dir).startsWith(`${app}-`)))
+    : [];
+  return named.length > 0 ? named : nearest ? [nearest] : [];
+}
+
+/** `.nais/fyllut/prod.yaml`: the app directory of a NAIS manifest. */
+const NAIS_APP = /^\.nais\/([\w.-]+)\//;
+
 function nearestPackage(file: string, packages: Iterable<WorkspacePackage>): WorkspacePackage | undefined {
   let nearest: WorkspacePackage | undefined;
   for (const pkg of packages)
