@@ -1,14 +1,17 @@
 import { ts } from 'ts-morph';
-import { calledFunction, returnedValues } from '../syntax/functions.js';
+import { calledFunction, callsTo, returnedValues } from '../syntax/functions.js';
 import type { GrpcCall } from '../libraries/grpc.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
 import {
   constInitializer,
   enclosingClassLike,
   forEachThisAssignment,
+  functionName,
+  lookup,
   propertyKey,
   propertyName,
   skipOuter,
+  type Declaration,
 } from '../syntax/scope.js';
 import { forEachDescendant } from '../syntax/walk.js';
 import { fieldInitializer } from './syntax-lookups.js';
@@ -62,6 +65,7 @@ function urlStart(expr: ts.Expression, project: ProjectIndex, depth: number): st
   if (ts.isPropertyAccessExpression(e) && e.name.text === 'href') return urlStart(e.expression, project, depth + 1);
   if (ts.isIdentifier(e)) {
     const decl = project.declarationOf(e);
+    if (decl?.kind === 'parameter' && decl.path.length === 0) return parameterUrlStart(decl, project, depth);
     return decl?.kind === 'variable' && decl.isConst && decl.path.length === 0 && decl.node.initializer
       ? urlStart(decl.node.initializer, project, depth + 1)
       : undefined;
@@ -98,6 +102,37 @@ function urlStart(expr: ts.Expression, project: ProjectIndex, depth: number): st
       : undefined;
   }
   return undefined;
+}
+
+/**
+ * `downloadEmoji(url)` called with `https://cdn.discordapp.com/…` and `https://cdnjs.cloudflare.com/…`
+ * URLs, and `url = \`https://cdnjs.cloudflare.com/…\`` in its `catch`: the hosts every caller passes
+ * and every assignment gives the parameter, when each names one.
+ */
+function parameterUrlStart(
+  decl: Extract<Declaration, { kind: 'parameter' }>,
+  project: ProjectIndex,
+  depth: number,
+): string | undefined {
+  const name = functionName(decl.fn);
+  const calls = name ? callsTo(decl.fn, name, project) : [];
+  if (calls.length === 0) return undefined;
+  const values = calls.map((call) => call.arguments?.[decl.index]);
+  const body = (decl.fn as ts.FunctionLikeDeclaration).body;
+  if (body)
+    forEachDescendant(body, (node) => {
+      if (
+        ts.isBinaryExpression(node) &&
+        node.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+        ts.isIdentifier(node.left) &&
+        lookup(node.left.text, node.left)?.node === decl.node
+      )
+        values.push(node.right);
+    });
+  return sameHost(
+    values.map((value) => value && urlStart(value, project, depth + 1)),
+    true,
+  );
 }
 
 /**
