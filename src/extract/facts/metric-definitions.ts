@@ -1444,6 +1444,8 @@ export class MetricDefinitions {
     // Methods are matched to calls by name only: too weak to call a metric hot.
     const callers = fn && !isMethodLike(fn) ? this.calls.callersOf(fn) : [];
     for (const call of callers) {
+      // `if (!metrics) metrics = initMetrics(prometheus)` in a loop: the first turn makes them.
+      if (madeOnce(call)) continue;
       const caller = placement(call, staticName);
       if (caller === 'loop' || caller === 'callback') return caller;
     }
@@ -1459,6 +1461,28 @@ export class MetricDefinitions {
       return 'callback';
     return where;
   }
+}
+
+/**
+ * `metrics ??= initMetrics(p)`, `metrics ||= …`, or `metrics = initMetrics(p)` under `if (!metrics)`:
+ * the call's result is kept in a variable the call only runs to fill, once.
+ */
+function madeOnce(call: ts.Node): boolean {
+  const assignment = call.parent;
+  if (!ts.isBinaryExpression(assignment) || assignment.right !== call) return false;
+  const target = skipOuter(assignment.left).getText();
+  const op = assignment.operatorToken.kind;
+  if (op === ts.SyntaxKind.QuestionQuestionEqualsToken || op === ts.SyntaxKind.BarBarEqualsToken) return true;
+  if (op !== ts.SyntaxKind.EqualsToken) return false;
+  let at: ts.Node = assignment.parent;
+  while (ts.isExpressionStatement(at) || ts.isBlock(at)) at = at.parent;
+  if (!ts.isIfStatement(at)) return false;
+  const test = skipOuter(at.expression);
+  return (
+    ts.isPrefixUnaryExpression(test) &&
+    test.operator === ts.SyntaxKind.ExclamationToken &&
+    skipOuter(test.operand).getText() === target
+  );
 }
 
 /** A function named for what it sets up: `registerDispatcherMetrics`, `setupMetrics`, `initTelemetry`. */

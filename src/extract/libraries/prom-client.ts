@@ -138,16 +138,39 @@ function classOfDeclaration(decl: Declaration, project: ProjectIndex, depth: num
  */
 export function unreadPromClientClass(node: ts.NewExpression, project: ProjectIndex): MetricKind | undefined {
   const callee = skipOuter(node.expression);
-  if (!ts.isIdentifier(callee)) return undefined;
-  const decl = lookup(callee.text, callee);
-  if (decl?.kind !== 'import' || decl.module.startsWith('.') || decl.module.startsWith('/')) return undefined;
-  const kind = PROM_CLIENT.classes[decl.imported];
-  if (!kind || PROM_CLIENT.modules.has(decl.module) || project.followImport(decl)) return undefined;
+  const kind = ts.isIdentifier(callee) ? unreadImportedClass(callee, project) : handedClientClass(callee);
+  if (!kind) return undefined;
   const config = node.arguments?.[0] && skipOuter(node.arguments[0]);
   if (!config || !ts.isObjectLiteralExpression(config)) return undefined;
   const keys = new Set(config.properties.map((p) => (p.name ? propertyKey(p.name) : undefined)));
   return keys.has('name') && keys.has('help') ? kind : undefined;
 }
+
+function unreadImportedClass(callee: ts.Identifier, project: ProjectIndex): MetricKind | undefined {
+  const decl = lookup(callee.text, callee);
+  if (decl?.kind !== 'import' || decl.module.startsWith('.') || decl.module.startsWith('/')) return undefined;
+  const kind = PROM_CLIENT.classes[decl.imported];
+  return kind && !PROM_CLIENT.modules.has(decl.module) && !project.followImport(decl) ? kind : undefined;
+}
+
+/**
+ * `new client.Counter(…)` where a framework hands prom-client over (`initMetrics({ client, registry })`,
+ * `const { client } = getPrometheus()`, `prometheus.client`): a holder named for prom-client, which
+ * no project declaration obslint can read says is something else.
+ */
+function handedClientClass(callee: ts.Expression): MetricKind | undefined {
+  if (!ts.isPropertyAccessExpression(callee)) return undefined;
+  const kind = PROM_CLIENT.classes[callee.name.text];
+  const holder = skipOuter(callee.expression);
+  const name = ts.isIdentifier(holder) ? holder.text : ts.isPropertyAccessExpression(holder) ? holder.name.text : '';
+  if (!kind || !PROM_CLIENT_HOLDER.test(name)) return undefined;
+  const root = ts.isIdentifier(holder) ? holder : undefined;
+  const decl = root ? lookup(root.text, root) : undefined;
+  // An import or a class of the project's is read for what it is, not taken by its name.
+  return decl?.kind === 'import' || decl?.kind === 'class' ? undefined : kind;
+}
+
+const PROM_CLIENT_HOLDER = /^(?:client|promClient|prom|prometheus(?:Client)?|promclient)$/;
 
 /** Whether a file imports (or requires) a module. */
 function importsModule(file: ts.SourceFile, module: string): boolean {
