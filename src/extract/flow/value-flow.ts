@@ -29,6 +29,7 @@ import { bindArguments, constantKeys, EMPTY_ENV, iterations, scalarText, type St
 import type { TypeOracle } from './type-oracle.js';
 import { parameterGuards, passesGuards, type ParameterGuards } from './narrowing.js';
 import { readBeforeAnyWrite } from './variable-writes.js';
+import { NEST_PROMETHEUS } from '../libraries/prom-client.js';
 
 /**
  * Where a value may come from: an expression obslint does not follow further (a `new`, a call into
@@ -1553,10 +1554,49 @@ function injectionToken(
     if (!ts.isCallExpression(call) || !ts.isIdentifier(call.expression) || !INJECTORS.has(call.expression.text))
       continue;
     const arg = call.arguments[0];
-    const token = arg ? scalarText(evaluator.eval(arg)) : undefined;
-    if (token !== undefined) return { token, by: call.expression.text };
+    const token = arg ? tokenOf(arg, call.expression.text, evaluator) : undefined;
+    if (token) return token;
   }
-  return undefined;
+  return ts.isParameter(node) ? factoryInjection(node, evaluator) : undefined;
+}
+
+/**
+ * A token as an injector names it: `getToken(NAME)` (@willsoto/nestjs-prometheus) is the metric of
+ * that name, as `@InjectMetric(NAME)` is.
+ */
+function tokenOf(
+  arg: ts.Expression,
+  by: string,
+  evaluator: StaticEvaluator,
+): { token: string; by: string } | undefined {
+  const e = skipOuter(arg);
+  if (ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.arguments[0]) {
+    const decl = lookup(e.expression.text, e.expression);
+    if (decl?.kind === 'import' && NEST_PROMETHEUS.modules.has(decl.module) && decl.imported === 'getToken') {
+      const name = scalarText(evaluator.eval(e.arguments[0]));
+      return name !== undefined ? { token: name, by: NEST_PROMETHEUS.inject } : undefined;
+    }
+  }
+  const token = scalarText(evaluator.eval(e));
+  return token !== undefined ? { token, by } : undefined;
+}
+
+/** `{ provide: X, useFactory: (config, histogram) => …, inject: [Configuration, getToken(NAME)] }`: what the container passes. */
+function factoryInjection(
+  param: ts.ParameterDeclaration,
+  evaluator: StaticEvaluator,
+): { token: string; by: string } | undefined {
+  const factory = param.parent;
+  const holder = factory.parent;
+  if (!ts.isPropertyAssignment(holder) || propertyKey(holder.name) !== 'useFactory' || holder.initializer !== factory)
+    return undefined;
+  const inject = holder.parent.properties.find(
+    (p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && propertyKey(p.name) === 'inject',
+  );
+  const list = inject && skipOuter(inject.initializer);
+  const index = factory.parameters.indexOf(param);
+  const entry = list && ts.isArrayLiteralExpression(list) ? list.elements[index] : undefined;
+  return entry && !ts.isSpreadElement(entry) ? tokenOf(entry, 'Inject', evaluator) : undefined;
 }
 
 /** A sub-answer of {@link ValueFlow} kept across queries, and how far below its start depth it looked. */
