@@ -443,6 +443,11 @@ export interface TracingFacts {
   loadersOnly?: true;
   /** Client → the releases that instrument it where the declared ones are older (`dd-trace 5.82.0 and bullmq 5.66.0`). */
   upgrade?: Partial<Record<Client, string>>;
+  /**
+   * A library published for other repositories' applications to load (not private nor an application,
+   * with entry points): where it sets up nothing, its calls run under those applications' tracing.
+   */
+  published?: true;
 }
 
 export interface RouteFact {

@@ -89,6 +89,8 @@ export default defineRule({
         '{{package}} switches {{switch}} off in its tracing setup ({{at}}), so its {{calls}} ({{clients}}; {{where}}) {{carry}} no W3C trace context, by that choice; where one must continue the trace, switch the plugin back on or inject the context there by hand (`propagation.inject`)',
       untraced:
         '{{package}} sets up no tracing yet, so its {{calls}} ({{clients}}; {{where}}) {{carry}} no W3C trace context and no trace breaks today; when it starts tracing, {{fix}}',
+      untracedLibrary:
+        '{{package}} is a library other applications install, and sets up no tracing of its own: its {{calls}} ({{clients}}; {{where}}) {{carry}} W3C trace context only in the applications that load it and trace; for them to, {{fix}}',
       untracedUsers:
         '{{package}} makes {{calls}} ({{clients}}; {{where}}) in code only {{users}} {{use}}{{unshared}}, and {{they}} {{set}} up no tracing yet: {{callsAre}} {{carry}} no W3C trace context and no trace breaks today; when {{they}} {{start}} tracing, {{fix}}',
       consoleOnly:
@@ -307,12 +309,14 @@ export default defineRule({
         fix: fixFor(calls, 'their'),
       });
     }
-    for (const [pkg, calls] of oneNoteForProject ? [] : untraced)
-      summaryNote('untraced', `untraced:${pkg}`, calls, {
+    for (const [pkg, calls] of oneNoteForProject ? [] : untraced) {
+      const library = ctx.catalog.tracing[pkg]?.published === true;
+      summaryNote(library ? 'untracedLibrary' : 'untraced', `untraced:${pkg}`, calls, {
         package: packageOrProject(pkg, ctx.catalog.tracing[pkg] ?? NO_TRACING, ctx.catalog.tracing),
         carry: carry(calls),
-        fix: fixFor(calls),
+        fix: fixFor(calls, library ? 'their' : 'its'),
       });
+    }
     for (const [pkg, calls] of untracedUsers) {
       const users = [...new Set(calls.flatMap((call) => call.loadedOnlyUntracedBy!))].sort();
       const one = users.length === 1;

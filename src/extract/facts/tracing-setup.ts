@@ -96,10 +96,12 @@ export function tracingByPackage(
       packages.unpublished(scope) &&
       sentryIn(scope.manifest?.dependencies ?? {}) !== undefined &&
       sentryErrorsOnly(filesOf.get(scope.key) ?? []);
+    const published = publishedLibrary(scope, packages);
     const merged = mergeTracing(
       [self, ...others.map(startedTracing).map((part) => (sentryOff ? withoutSentry(part) : part))],
-      publishedLibrary(scope, packages),
+      published,
     );
+    if (published) merged.published = true;
     // Traced, but not by what its own processes start: only where packages that load it run it.
     const alone = [...packages.ownProcess(scope), ...(loadedSetups.get(scope.key) ?? [])];
     for (const starting of setupsCalledBy(scope)) if (!alone.includes(starting)) alone.push(starting);
