@@ -154,7 +154,7 @@ describe('obslint CLI', () => {
     const untraced = (report: { notices: { message: string }[] }): string[] =>
       report.notices
         .map((n) => n.message)
-        .filter((m) => m.startsWith('package `@relay/http-client` sets up no tracing yet'));
+        .filter((m) => m.startsWith('package `@relay/http-client` is a library other applications install'));
     expect(untraced(inside)).toHaveLength(1);
     expect(untraced(outside)).toHaveLength(1);
     expect(shape(outside)).toEqual(shape(inside));
