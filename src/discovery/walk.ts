@@ -245,7 +245,6 @@ export function walkProject(
   };
 }
 
-/** The package whose directory is the closest above the file. */
 /**
  * The packages a deploy file deploys: its nearest package; for `.nais/<app>/…` at the top of a
  * monorepo, the packages named for the app (`packages/fyllut`, `packages/fyllut-backend`), when some are.
@@ -263,6 +262,7 @@ function deployedPackages(file: string, packages: Iterable<WorkspacePackage>): W
 /** `.nais/fyllut/prod.yaml`: the app directory of a NAIS manifest. */
 const NAIS_APP = /^\.nais\/([\w.-]+)\//;
 
+/** The package whose directory is the closest above the file. */
 function nearestPackage(file: string, packages: Iterable<WorkspacePackage>): WorkspacePackage | undefined {
   let nearest: WorkspacePackage | undefined;
   for (const pkg of packages)

@@ -821,9 +821,9 @@ export class ProvenanceAnalyzer implements ValueWalker {
 
   /**
    * An element of a collection read at a key obslint cannot know (`this.urls[this.current]`): what
-   * the collection's literals hold, or one value per instance where the collection is a setting
-   * (`this.urls = Array.isArray(urls) ? urls : [urls]`, `urls` from the configuration). Undefined
-   * where any origin is neither.
+   * the collection's literals hold, or an element of a list of settings (`this.urls =
+   * Array.isArray(urls) ? urls : [urls]`, `urls` from the configuration: as many as it lists).
+   * Undefined where any origin is neither.
    */
   private elementOf(collection: ts.Expression, depth: number): Bound | undefined {
     const origins = this.flow.origins(collection).filter((o) => isInjected(o) || !o.expanded);
