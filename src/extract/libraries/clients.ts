@@ -33,6 +33,8 @@ const HTTP_MODULES = table<Client>({
   undici: 'undici',
   axios: 'axios',
   got: 'got',
+  // got's CommonJS build, for projects that cannot load ES modules.
+  'got-cjs': 'got',
   ky: 'ky',
   superagent: 'superagent',
   http: 'http',
@@ -44,6 +46,7 @@ const HTTP_MODULES = table<Client>({
 const HTTP_INSTANCE_TYPES: Partial<Record<string, ReadonlySet<string>>> = {
   axios: new Set(['AxiosInstance', 'AxiosStatic', 'Axios']),
   got: new Set(['Got']),
+  'got-cjs': new Set(['Got']),
   ky: new Set(['KyInstance']),
 };
 const VERB_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'head', 'options', 'request']);
