@@ -183,6 +183,19 @@ describe('obslint catalog and explain', () => {
     expect(run.stdout).toContain('7 metrics, 1,041 series estimated + 3 unbounded');
   });
 
+  it('shows the label names the uses pass where the definition cannot be read', async () => {
+    const project = join(
+      REPO_ROOT,
+      'fixtures',
+      'rules',
+      'unknown-label-bound',
+      'label-names-taken-from-the-first-call',
+    );
+    const run = await runCli(['catalog', project, '--no-cache']);
+    expect(run.stdout).toMatch(/school_accounts +gauge +role=3 \(names from the uses\) +3 /);
+    expect(run.stdout).toMatch(/school_pending_invitations +gauge +\? \(label names not readable\) +1 /);
+  });
+
   it('catalog and explain read and fill the cache as a run does, and take --no-cache', async () => {
     const location = tempDir();
     const fresh = await runCli(['catalog', SERVICE, '--no-cache'], { cwd: REPO_ROOT });

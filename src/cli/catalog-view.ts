@@ -29,15 +29,18 @@ export function renderCatalog(result: RunResult, format: CatalogFormat): string 
     // An OpenTelemetry instrument's labels are its uses' attributes: without uses, nothing is known.
     if (!used.has(metric.id) && (metric.library === 'opentelemetry' || metric.labelNames.length === 0))
       return '? (no uses found)';
-    if (!metric.labelNamesKnown) return '? (label names not readable)';
-    return (
-      estimate.byLabel
-        .map(
-          (l) =>
-            `${l.label}=${l.count === 'unbounded' ? '∞' : l.count}${l.kind === 'unknown' || l.kind === 'unused' ? '?' : ''}`,
-        )
-        .join(' ') || '-'
-    );
+    const values = estimate.byLabel
+      .map(
+        (l) =>
+          `${l.label}=${l.count === 'unbounded' ? '∞' : l.count}${l.kind === 'unknown' || l.kind === 'unused' ? '?' : ''}`,
+      )
+      .join(' ');
+    // Names obslint cannot read in the definition: those the uses pass, where they pass some.
+    if (!metric.labelNamesKnown)
+      return values && metric.library === 'prom-client'
+        ? `${values} (names from the uses)`
+        : '? (label names not readable)';
+    return values || '-';
   };
   // Which wrapper (a project function, a declared or built-in one) made a metric, when any did.
   const viaColumn = list.some(({ metric }) => metric.via);

@@ -417,7 +417,9 @@ function parseOrSkip(file: string, text: string, shownAs: string): ReturnType<ty
 
 /**
  * OpenTelemetry instruments, StatsD metrics and a project's own classes that take any labels declare
- * no label names: they are the keys their uses pass.
+ * no label names: they are the keys their uses pass. So are those of a prom-client metric whose
+ * `labelNames` obslint cannot read (`labels ? Object.keys(labels) : []` in a get-or-create helper),
+ * still not known: no label-set check reads them.
  */
 function attributeKeysAsLabels(defs: MetricDef[], calls: LabelCall[]): void {
   const keys = new Map<string, Set<string>>();
@@ -427,9 +429,10 @@ function attributeKeysAsLabels(defs: MetricDef[], calls: LabelCall[]): void {
     call.labels.forEach((l) => set.add(l));
   }
   for (const def of defs) {
-    if (def.library === 'prom-client' && !def.labelsFromUses) continue;
+    const unread = def.library === 'prom-client' && !def.labelNamesKnown && def.labelNames.length === 0;
+    if (def.library === 'prom-client' && !def.labelsFromUses && !unread) continue;
     def.labelNames = [...(keys.get(def.id) ?? [])].sort();
-    def.labelNamesKnown = !calls.some((c) => c.metricId === def.id && c.form === 'opaque');
+    def.labelNamesKnown = !unread && !calls.some((c) => c.metricId === def.id && c.form === 'opaque');
   }
 }
 
