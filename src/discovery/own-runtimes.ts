@@ -74,12 +74,16 @@ export function nestApplications(
     };
   if (config.monorepo !== true || !config.projects || typeof config.projects !== 'object') return { packages: [] };
   const base = dirname(file);
-  const packages: WorkspacePackage[] = [];
-  for (const [name, project] of Object.entries(config.projects as Record<string, unknown>)) {
+  const applications = Object.entries(config.projects as Record<string, unknown>).flatMap(([name, project]) => {
     const { type, root: projectRoot } = (project ?? {}) as { type?: unknown; root?: unknown };
-    if (type !== 'application' || typeof projectRoot !== 'string') continue;
-    const dir = join(base, projectRoot);
+    return type === 'application' && typeof projectRoot === 'string' ? [{ name, dir: join(base, projectRoot) }] : [];
+  });
+  const packages: WorkspacePackage[] = [];
+  for (const { name, dir } of applications) {
     if (dir === base || !dir.startsWith(`${base}/`) || isPackageDir(dir)) continue;
+    // Applications sharing one root (`"root": "src"`, told apart by their entry files) are no
+    // directories of their own: their code stays the package's.
+    if (applications.some((other) => other.name !== name && other.dir === dir)) continue;
     packages.push({
       name,
       dir,
