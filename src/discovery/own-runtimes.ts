@@ -75,15 +75,22 @@ export function nestApplications(
   if (config.monorepo !== true || !config.projects || typeof config.projects !== 'object') return { packages: [] };
   const base = dirname(file);
   const applications = Object.entries(config.projects as Record<string, unknown>).flatMap(([name, project]) => {
-    const { type, root: projectRoot } = (project ?? {}) as { type?: unknown; root?: unknown };
-    return type === 'application' && typeof projectRoot === 'string' ? [{ name, dir: join(base, projectRoot) }] : [];
+    const { type, root, sourceRoot } = (project ?? {}) as { type?: unknown; root?: unknown; sourceRoot?: unknown };
+    if (type !== 'application' || typeof root !== 'string') return [];
+    return [
+      { name, root: join(base, root), sources: typeof sourceRoot === 'string' ? join(base, sourceRoot) : undefined },
+    ];
   });
+  const shared = (key: 'root' | 'sources', app: (typeof applications)[number]): boolean =>
+    applications.some((other) => other !== app && other[key] === app[key]);
   const packages: WorkspacePackage[] = [];
-  for (const { name, dir } of applications) {
-    if (dir === base || !dir.startsWith(`${base}/`) || isPackageDir(dir)) continue;
-    // Applications sharing one root (`"root": "src"`, told apart by their entry files) are no
-    // directories of their own: their code stays the package's.
-    if (applications.some((other) => other.name !== name && other.dir === dir)) continue;
+  for (const app of applications) {
+    const { name } = app;
+    // Applications sharing one root are told apart by their source roots, where those differ; else
+    // (`"root": "src"`, `"sourceRoot": "src"`, only the entry files differ) they are no directories
+    // of their own, and their code stays the package's.
+    const dir = !shared('root', app) ? app.root : app.sources && !shared('sources', app) ? app.sources : undefined;
+    if (!dir || dir === base || !dir.startsWith(`${base}/`) || isPackageDir(dir)) continue;
     packages.push({
       name,
       dir,
