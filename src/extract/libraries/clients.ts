@@ -748,6 +748,13 @@ function clientOfReceiver(
     const module = clientNames.has(receiver.text) ? moduleOf(receiver, project) : undefined;
     if (module && HTTP_MODULES[module]) return HTTP_MODULES[module];
     const decl = lookup(receiver.text, receiver);
+    // `function request(opts, http = axios)`: the client the parameter holds unless a caller passes another.
+    if (decl?.kind === 'parameter' && decl.path.length === 0 && decl.node.initializer) {
+      const fallback = skipOuter(decl.node.initializer);
+      return ts.isIdentifier(fallback)
+        ? clientOfReceiver(fallback, project, clientNames, depth + 1)
+        : instanceOf(fallback, project, clientNames, depth);
+    }
     const init = decl?.kind === 'variable' && decl.path.length === 0 ? decl.node.initializer : undefined;
     return init ? instanceOf(init, project, clientNames, depth) : undefined;
   }
