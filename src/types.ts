@@ -445,7 +445,8 @@ export interface TracingFacts {
   upgrade?: Partial<Record<Client, string>>;
   /**
    * A library published for other repositories' applications to load (not private nor an application,
-   * with entry points): where it sets up nothing, its calls run under those applications' tracing.
+   * declaring its exports, or its types beside its `main`): where it sets up nothing, its calls run
+   * under those applications' tracing.
    */
   published?: true;
 }

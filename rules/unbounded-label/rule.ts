@@ -198,6 +198,9 @@ export default defineRule({
           continue;
         // A metric nothing uses has no values at all: unknown-label-bound reports it as unused.
         if (ctx.usesOf(metric.id).length === 0 && ctx.callsOf(metric.id).length === 0) continue;
+        // Label names read off the uses of a definition obslint cannot read (a helper's `path`, which
+        // its project may use for anything): no name of a declared label to judge.
+        if (metric.library === 'prom-client' && !metric.labelNamesKnown) continue;
         const bound = union(
           ctx
             .usesOf(metric.id)

@@ -101,7 +101,7 @@ export function tracingByPackage(
       [self, ...others.map(startedTracing).map((part) => (sentryOff ? withoutSentry(part) : part))],
       published,
     );
-    if (published) merged.published = true;
+    if (published && builtForOthers(scope)) merged.published = true;
     // Traced, but not by what its own processes start: only where packages that load it run it.
     const alone = [...packages.ownProcess(scope), ...(loadedSetups.get(scope.key) ?? [])];
     for (const starting of setupsCalledBy(scope)) if (!alone.includes(starting)) alone.push(starting);
@@ -221,6 +221,20 @@ function publishedLibrary(scope: PackageScope, packages: PackageIndex): boolean 
     manifest !== undefined &&
     !packages.unpublished(scope) &&
     (manifest.entries.length > 0 || manifest.exports !== undefined)
+  );
+}
+
+/**
+ * A package built for others to install: named, and declaring what it exports (`exports`) or its types
+ * or module build beside `main`; not a `"main": "index.js"` left by `npm init` in an application or a
+ * folder of scripts.
+ */
+function builtForOthers(scope: PackageScope): boolean {
+  const manifest = scope.manifest;
+  return (
+    manifest !== undefined &&
+    !manifest.name.startsWith('(unnamed:') &&
+    (manifest.exports !== undefined || manifest.entries.length > 1)
   );
 }
 
