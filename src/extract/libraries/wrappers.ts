@@ -162,6 +162,25 @@ export const WRAPPER_PRESETS: readonly WrapperSpec[] = [
     labelNames: 2,
     getOrCreate: true,
   })),
+  // balena's node-metrics-gatherer (prom-client underneath, one registry per process):
+  // `metrics.describe.counter(name, help, { labelNames, buckets })` declares; `metrics.counter(name, v,
+  // labels)` (and `gauge`, `histogram`, `summary`, `inc`, `dec`) records on what was declared under the name.
+  ...(['counter', 'gauge', 'histogram', 'summary'] as const).map((kind): WrapperSpec => ({
+    callee: `@balena/node-metrics-gatherer#metrics.describe.${kind}`,
+    kind,
+    name: 0,
+    help: 1,
+    labelNames: '2.labelNames',
+    buckets: '2.buckets',
+    getOrCreate: true,
+  })),
+  ...['counter', 'gauge', 'histogram', 'summary', 'inc', 'dec', 'reset'].map((method): WrapperSpec => ({
+    callee: `@balena/node-metrics-gatherer#metrics.${method}`,
+    kind: 'counter',
+    name: 0,
+    labels: 'arg:2',
+    recordsOnly: true,
+  })),
   // nestjs-otel's MetricService (injected): OpenTelemetry instruments, get-or-create by name.
   ...(
     [
