@@ -457,8 +457,7 @@ export class MetricDefinitions {
   /** The value at an argument path of a wrapper call (`1`, `0.name`), evaluated with the bound arguments. */
   private argumentAt(creation: Creation, path: ArgumentPath): Static | undefined {
     const [index, ...keys] = String(path).split('.');
-    const arg = creation.node.arguments?.[Number(index)];
-    let value: Static | undefined = arg ? this.evaluator.eval(arg, creation.env) : undefined;
+    let value = this.positionalArgument(creation, Number(index));
     for (const key of keys) {
       // `endTiming(['jobs_delay'], start)`: an element of an array argument.
       if (value?.k === 'arr' && /^\d+$/.test(key)) {
@@ -469,6 +468,27 @@ export class MetricDefinitions {
       value = value.props.get(key) ?? (value.spreadParam ? { k: 'param', decl: value.spreadParam } : undefined);
     }
     return value;
+  }
+
+  /**
+   * The argument at a position, through spreads (`getHistogram(...params)` where every caller passes
+   * `[name, help, ['success']]`); unknown where a spread obslint cannot read hides it, undefined
+   * where the call passes none.
+   */
+  private positionalArgument(creation: Creation, index: number): Static | undefined {
+    let position = 0;
+    for (const arg of creation.node.arguments ?? []) {
+      if (!ts.isSpreadElement(arg)) {
+        if (position === index) return this.evaluator.eval(arg, creation.env);
+        position++;
+        continue;
+      }
+      const spread = this.evaluator.eval(arg.expression, creation.env);
+      if (spread.k !== 'arr') return UNKNOWN;
+      if (index < position + spread.items.length) return spread.items[index - position];
+      position += spread.items.length;
+    }
+    return undefined;
   }
 
   /** A wrapper call's name and options, mapped onto the library's own option names. */
