@@ -3,7 +3,7 @@ import { canonicalModule } from './libraries/wrappers.js';
 import { UNSUPPORTED_METRICS_IMPORT } from './libraries/unsupported-modules.js';
 import type { ModuleResolver } from './syntax/module-resolver.js';
 import { MESSAGING_MODULE_NAMES as MESSAGING_MODULES } from './libraries/messaging-modules.js';
-import { ownMonitoringPackage } from './libraries/monitoring-packages.js';
+import { ownMonitoringPackage, TRACING_SETUP_CALLED } from './libraries/monitoring-packages.js';
 
 /** An OpenTelemetry instrument created (`meter.createHistogram(…)`): metric code, and the metrics API in use. */
 const CREATES_INSTRUMENT = /\.create(?:Observable)?(?:Counter|UpDownCounter|Histogram|Gauge)\s*\(/;
@@ -162,8 +162,10 @@ export function scanSource(text: string): SourceScan {
     ? 'metric'
     : TRACE_WORDS.test(text) ||
         sentryInitWrapper(text) ||
-        // A monitoring package of the company's own (`import('@ogcio/o11y-sdk-node')`): perhaps its tracing set-up.
-        specifiers.some(ownMonitoringPackage)
+        // A monitoring package of the company's own (`import('@ogcio/o11y-sdk-node')`), or a set-up named
+        // for tracing (`initTracing(serviceName)` of an application kit): perhaps its tracing set-up.
+        specifiers.some(ownMonitoringPackage) ||
+        TRACING_SETUP_CALLED.test(text)
       ? 'trace'
       : ROUTE_WORDS.test(text)
         ? 'route'

@@ -11,7 +11,7 @@ import type { DeployedTracing } from '../syntax/module-resolver.js';
 import { propertyKey, propertyName, skipOuter } from '../syntax/scope.js';
 import { table } from '../../util/table.js';
 import { HTTP_BASED, FETCH_BASED, AUTO } from './traced-clients.js';
-import { ownMonitoringPackage } from '../libraries/monitoring-packages.js';
+import { ownMonitoringPackage, ownPackageName, TRACING_SETUP_NAME } from '../libraries/monitoring-packages.js';
 import { calleeModule } from './syntax-lookups.js';
 import {
   SAMPLES_TRACES,
@@ -158,6 +158,11 @@ function openTracingModule(call: ts.CallExpression | ts.NewExpression, project: 
   return module && OPENTRACING_MODULES.has(module) ? module : undefined;
 }
 
+/** A set-up that only asks for a tracer: it traces its own package, not the processes that load it. */
+export function apiOnly(setup: TracingFacts['setup']): boolean {
+  return setup?.what === 'trace.getTracer' || setup?.what === 'opentracing.globalTracer';
+}
+
 /** What a monitoring package's set-up is called (`initLogger`, `initializeTracing`, `setupTracing`, `startTelemetry`). */
 const SETUP_CALL = /^(?:init(?:iali[sz]e)?|setup|start|configure|register|instrument|bootstrap)(?:[A-Z_]|$)/;
 
@@ -171,7 +176,8 @@ function unreadSetupModule(call: ts.CallExpression | ts.NewExpression, project: 
   const module = name !== undefined && SETUP_CALL.test(name) ? calleeModule(call, project) : undefined;
   if (
     module === undefined ||
-    !ownMonitoringPackage(module) ||
+    // A company's application kit (`@diia-inhouse/diia-app`) whose set-up says it traces (`initTracing`).
+    !(ownMonitoringPackage(module) || (TRACING_SETUP_NAME.test(name!) && ownPackageName(module) !== undefined)) ||
     PRELOADED_DISTRIBUTIONS.some((known) => known.startsWith(module))
   )
     return undefined;
@@ -479,7 +485,8 @@ export function tracingFacts(
   )
     facts.legacy = { what: `\`${legacy}\` ${manifests.dependencies[legacy]}` };
   if (!facts.setup && legacyAgent) facts.legacy ??= legacyAgent;
-  if (!facts.setup && !facts.legacy) {
+  // (A tracer asked for by the code, `trace.getTracer`, is no set-up of the process's.)
+  if ((!facts.setup || apiOnly(facts.setup)) && !facts.legacy) {
     const unreadSetups = calls
       .map((call) => ({ call, module: unreadSetupModule(call, project) }))
       .filter(({ module }) => module !== undefined);

@@ -8,7 +8,7 @@ import { packagesImporting, type PackageIndex, type PackageScope } from './works
 import { startsWith, tracingStarters } from './tracing-starters.js';
 import { lateTracingStarts } from './late-tracing-start.js';
 import { sentryErrorsOnly, sentryIn, withoutSentry } from './sentry-setup.js';
-import { PRELOAD, startsTracing, tracingFacts } from './tracing-facts.js';
+import { apiOnly, PRELOAD, startsTracing, tracingFacts } from './tracing-facts.js';
 
 /**
  * Tracing per workspace package: what each sets up itself (in its files, scripts and
@@ -193,11 +193,6 @@ function valueImports(file: ts.SourceFile, project: ProjectIndex): Set<string> {
   return found;
 }
 
-/** A set-up that only asks for a tracer: it traces its own package, not the processes that load it. */
-function apiOnly(setup: TracingFacts['setup']): boolean {
-  return setup?.what === 'trace.getTracer' || setup?.what === 'opentracing.globalTracer';
-}
-
 /** A package whose set-up runs in other processes than these: only its own tracer calls remain. */
 function notStarted(facts: TracingFacts): TracingFacts {
   const kept: TracingFacts = { instrumented: {}, ignoredHosts: [] };
@@ -269,7 +264,10 @@ function mergeTracing(parts: TracingFacts[], loadedElsewhere: boolean): TracingF
   else if (merged.instrumented.http || merged.instrumented.fetch) delete merged.handSpansOnly;
   // A tracer that reads W3C context runs beside it: what is left untraced is not Sentry 7's to explain.
   if (merged.setup || !merged.legacy) delete merged.legacy;
-  if (merged.setup || merged.legacy || !merged.unreadSetup) delete merged.unreadSetup;
+  // A tracer asked for (`trace.getTracer`) beside a set-up obslint cannot read (`initTracing()` of the
+  // company's kit) is that set-up's to start: whether it traces is beyond sight.
+  if ((merged.setup && !apiOnly(merged.setup)) || merged.legacy || !merged.unreadSetup) delete merged.unreadSetup;
+  else if (merged.setup) delete merged.setup;
   // Another part's instrumentation covers the client: no upgrade to name.
   const upgrades = Object.entries(merged.upgrade ?? {}).filter(([client]) => !merged.instrumented[client as Client]);
   if (upgrades.length > 0) merged.upgrade = Object.fromEntries(upgrades);
