@@ -34,6 +34,9 @@ export const REQUEST_ROOTS = new Set([
 
 const AMBIGUOUS_ROOTS = new Set(['c', 'context', 'ctx', 'event']);
 
+/** A response from upstream (a proxy's `proxyRes`, `upstreamResponse`): its `req` is the request this process sent. */
+const UPSTREAM_RESPONSES = /^(?:proxy|upstream|backend)Res(?:ponse)?$/;
+
 /**
  * Whether a parameter is taken for the request it is named after. `event` or `ctx` of a function
  * that is no handler (`report(event)`, a hook's `(ctx) => …`) is whatever its callers pass.
@@ -616,6 +619,9 @@ export class KnownSources {
       names.some((n) => n === 'routeSchema' || n === 'schema' || n === 'routeOptions' || n === 'routeConfig')
     )
       return this.routeOperation(node);
+    // `proxyRes.req.host` (http-proxy's `proxyRes` event): the request this process sent upstream,
+    // to a target of its own configuration, not the request it received.
+    if (UPSTREAM_RESPONSES.test(root) && names[1] === 'req') return undefined;
     const requestRoot =
       REQUEST_ROOTS.has(root) ||
       names.includes('req') ||
