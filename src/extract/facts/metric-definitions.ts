@@ -471,9 +471,9 @@ export class MetricDefinitions {
   }
 
   /**
-   * The argument at a position, through spreads (`getHistogram(...params)` where every caller passes
-   * `[name, help, ['success']]`); unknown where a spread obslint cannot read hides it, undefined
-   * where the call passes none.
+   * The argument at a position, through spreads of arrays obslint can read (`getHistogram(...PARAMS)`
+   * of a constant tuple); unknown where a spread it cannot read hides it (`...params` of a parameter),
+   * undefined where the call passes none.
    */
   private positionalArgument(creation: Creation, index: number): Static | undefined {
     let position = 0;
