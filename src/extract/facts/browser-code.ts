@@ -14,7 +14,7 @@ const HOOK_NAME = /^use[A-Z0-9]/;
  * (its event handlers), a module that imports hooks (`import { useState } from 'react'`: a client
  * component's module, whose helpers its components call) outside a page's server-side data
  * functions, a component file (JSX) of a package that runs no server, a file that
- * reads `window` or `document`, one written for the DOM (`/// <reference lib="dom" />`), or one
+ * reads `window`, `document` or the page's storage (`localStorage`), one written for the DOM (`/// <reference lib="dom" />`), or one
  * that renders a page into it (`render` from `preact`, `createRoot` from `react-dom/client`), or a
  * service worker's code.
  */
@@ -222,17 +222,23 @@ const browserGlobalFiles = new WeakMap<ts.SourceFile, boolean>();
  * A file that reads the page's globals (`document.querySelector`, `window.location`) runs in a
  * browser; one that tests for them (`typeof window !== 'undefined'`) may run on either side.
  */
+/** The page's globals (`window`, `document`) and its storage (`localStorage.setItem(…)`, a widget's session). */
+const BROWSER_GLOBALS = new Set(['window', 'document', 'localStorage', 'sessionStorage']);
+const BROWSER_GLOBAL_READ = /\b(?:window|document|localStorage|sessionStorage)\s*\./;
+/** A module that checks for them (`typeof window !== 'undefined'`) runs on the server too. */
+const BROWSER_GLOBAL_GUARD = /typeof\s+(?:window|document|localStorage|sessionStorage)\b/;
+
 function usesBrowserGlobals(file: ts.SourceFile): boolean {
   let found = browserGlobalFiles.get(file);
   if (found !== undefined) return found;
   found = false;
-  if (/\b(window|document)\s*\./.test(file.text) && !/typeof\s+(window|document)\b/.test(file.text)) {
+  if (BROWSER_GLOBAL_READ.test(file.text) && !BROWSER_GLOBAL_GUARD.test(file.text)) {
     forEachDescendant(file, (n) => {
       if (found) return false;
       if (
         ts.isPropertyAccessExpression(n) &&
         ts.isIdentifier(n.expression) &&
-        (n.expression.text === 'window' || n.expression.text === 'document') &&
+        BROWSER_GLOBALS.has(n.expression.text) &&
         isTheGlobal(n.expression)
       )
         found = true;
