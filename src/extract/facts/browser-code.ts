@@ -222,23 +222,34 @@ const browserGlobalFiles = new WeakMap<ts.SourceFile, boolean>();
  * A file that reads the page's globals (`document.querySelector`, `window.location`) runs in a
  * browser; one that tests for them (`typeof window !== 'undefined'`) may run on either side.
  */
-/** The page's globals (`window`, `document`) and its storage (`localStorage.setItem(…)`, a widget's session). */
-const BROWSER_GLOBALS = new Set(['window', 'document', 'localStorage', 'sessionStorage']);
-const BROWSER_GLOBAL_READ = /\b(?:window|document|localStorage|sessionStorage)\s*\./;
-/** A module that checks for them (`typeof window !== 'undefined'`) runs on the server too. */
-const BROWSER_GLOBAL_GUARD = /typeof\s+(?:window|document|localStorage|sessionStorage)\b/;
+/**
+ * The page's globals (`window`, `document`) and its storage (`localStorage.setItem(…)`, a widget's
+ * session), each with the checks that it exists (`typeof window`) that let a module run on the server.
+ */
+const BROWSER_GLOBALS = new Map([
+  ['window', /typeof\s+(?:window|document)\b/],
+  ['document', /typeof\s+(?:window|document)\b/],
+  ['localStorage', /typeof\s+localStorage\b/],
+  ['sessionStorage', /typeof\s+sessionStorage\b/],
+]);
 
 function usesBrowserGlobals(file: ts.SourceFile): boolean {
   let found = browserGlobalFiles.get(file);
   if (found !== undefined) return found;
   found = false;
-  if (BROWSER_GLOBAL_READ.test(file.text) && !BROWSER_GLOBAL_GUARD.test(file.text)) {
+  // A module that checks for one (`typeof window !== 'undefined'`) may run on the server too: only
+  // the globals it reads without such a check count.
+  const unguarded = [...BROWSER_GLOBALS].filter(
+    ([name, family]) => new RegExp(`\\b${name}\\s*\\.`).test(file.text) && !family.test(file.text),
+  );
+  if (unguarded.length > 0) {
+    const names = new Set(unguarded.map(([name]) => name));
     forEachDescendant(file, (n) => {
       if (found) return false;
       if (
         ts.isPropertyAccessExpression(n) &&
         ts.isIdentifier(n.expression) &&
-        BROWSER_GLOBALS.has(n.expression.text) &&
+        names.has(n.expression.text) &&
         isTheGlobal(n.expression)
       )
         found = true;
