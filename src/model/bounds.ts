@@ -12,11 +12,7 @@ export function finite(values: Iterable<string>, reason: string): Bound {
  * once, a module's constant.
  */
 export function isPerInstance(bound: Bound): bound is Extract<Bound, { kind: 'bounded' }> {
-  return (
-    bound.kind === 'bounded' &&
-    bound.count === 1 &&
-    bound.parts.every((p) => /^(env|config|once|const):/.test(p.source))
-  );
+  return fromSettings(bound) && bound.count === 1;
 }
 
 /** Read from the environment, the configuration or start-up code only: set per deployment, a few values at most. */

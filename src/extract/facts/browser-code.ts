@@ -226,12 +226,12 @@ const browserGlobalFiles = new WeakMap<ts.SourceFile, boolean>();
  * The page's globals (`window`, `document`) and its storage (`localStorage.setItem(…)`, a widget's
  * session), each with the checks that it exists (`typeof window`) that let a module run on the server.
  */
-const BROWSER_GLOBALS = new Map([
-  ['window', /typeof\s+(?:window|document)\b/],
-  ['document', /typeof\s+(?:window|document)\b/],
-  ['localStorage', /typeof\s+localStorage\b/],
-  ['sessionStorage', /typeof\s+sessionStorage\b/],
-]);
+const BROWSER_GLOBALS = [
+  { name: 'window', read: /\bwindow\s*\./, guard: /typeof\s+(?:window|document)\b/ },
+  { name: 'document', read: /\bdocument\s*\./, guard: /typeof\s+(?:window|document)\b/ },
+  { name: 'localStorage', read: /\blocalStorage\s*\./, guard: /typeof\s+localStorage\b/ },
+  { name: 'sessionStorage', read: /\bsessionStorage\s*\./, guard: /typeof\s+sessionStorage\b/ },
+];
 
 function usesBrowserGlobals(file: ts.SourceFile): boolean {
   let found = browserGlobalFiles.get(file);
@@ -239,11 +239,9 @@ function usesBrowserGlobals(file: ts.SourceFile): boolean {
   found = false;
   // A module that checks for one (`typeof window !== 'undefined'`) may run on the server too: only
   // the globals it reads without such a check count.
-  const unguarded = [...BROWSER_GLOBALS].filter(
-    ([name, family]) => new RegExp(`\\b${name}\\s*\\.`).test(file.text) && !family.test(file.text),
-  );
+  const unguarded = BROWSER_GLOBALS.filter(({ read, guard }) => read.test(file.text) && !guard.test(file.text));
   if (unguarded.length > 0) {
-    const names = new Set(unguarded.map(([name]) => name));
+    const names = new Set(unguarded.map(({ name }) => name));
     forEachDescendant(file, (n) => {
       if (found) return false;
       if (

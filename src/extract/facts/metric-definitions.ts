@@ -1484,16 +1484,18 @@ export class MetricDefinitions {
 }
 
 /**
- * `metrics ??= initMetrics(p)`, `metrics ||= …`, or `metrics = initMetrics(p)` under `if (!metrics)`:
- * the call's result is kept in a variable the call only runs to fill, once.
+ * `metrics = initMetrics(p)` under `if (!metrics)`: the call's result is kept in a variable the call
+ * only runs to fill, once. (`metrics ??= initMetrics(p)` is a guarded creation to `placement`.)
  */
 function madeOnce(call: ts.Node): boolean {
   const assignment = call.parent;
-  if (!ts.isBinaryExpression(assignment) || assignment.right !== call) return false;
+  if (
+    !ts.isBinaryExpression(assignment) ||
+    assignment.right !== call ||
+    assignment.operatorToken.kind !== ts.SyntaxKind.EqualsToken
+  )
+    return false;
   const target = skipOuter(assignment.left).getText();
-  const op = assignment.operatorToken.kind;
-  if (op === ts.SyntaxKind.QuestionQuestionEqualsToken || op === ts.SyntaxKind.BarBarEqualsToken) return true;
-  if (op !== ts.SyntaxKind.EqualsToken) return false;
   let at: ts.Node = assignment.parent;
   while (ts.isExpressionStatement(at) || ts.isBlock(at)) at = at.parent;
   if (!ts.isIfStatement(at)) return false;

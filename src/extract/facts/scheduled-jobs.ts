@@ -3,6 +3,7 @@ import {
   enclosingClassLike,
   enclosingFunction,
   hasModifier,
+  literalProperty,
   lookup,
   propertyKey,
   propertyName,
@@ -110,16 +111,7 @@ function pushedQueueNameText(read: ts.PropertyAccessExpression): string | undefi
     const target = skipOuter((node.expression as ts.PropertyAccessExpression).expression);
     if (!ts.isIdentifier(target) || lookup(target.text, target)?.node !== listDecl.node) return;
     for (const arg of node.arguments) {
-      const pushed = skipOuter(arg);
-      const held = ts.isObjectLiteralExpression(pushed)
-        ? pushed.properties.find((p) => p.name !== undefined && propertyKey(p.name) === read.name.text)
-        : undefined;
-      const value =
-        held && ts.isShorthandPropertyAssignment(held)
-          ? held.name
-          : held && ts.isPropertyAssignment(held)
-            ? held.initializer
-            : undefined;
+      const value = literalProperty(skipOuter(arg), [read.name.text]);
       names.add(value && queueNameText(value, 1));
     }
   });

@@ -40,6 +40,7 @@ import { assignedValues, isReassigned, runningTotal } from './variable-writes.js
 import {
   chain,
   DERIVING_METHODS,
+  isProcessEnv,
   KnownSources,
   MATH_PASSTHROUGH,
   namedAsRequest,
@@ -1451,12 +1452,6 @@ export class ProvenanceAnalyzer implements ValueWalker {
 
 /** Array methods whose result holds (some of) the receiver's elements, transformed by the code. */
 const COLLECTION_TRANSFORMS = new Set(['map', 'filter', 'flatMap', 'sort', 'reverse']);
-
-const PROCESS_MODULES = new Set(['process', 'node:process']);
-
-function isProcessEnv(decl: Extract<Declaration, { kind: 'import' }>): boolean {
-  return PROCESS_MODULES.has(decl.module) && decl.imported === 'env';
-}
 
 const NULLISH_OR = new Set([ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.BarBarToken]);
 

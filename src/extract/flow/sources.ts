@@ -34,6 +34,11 @@ export const REQUEST_ROOTS = new Set([
 
 const AMBIGUOUS_ROOTS = new Set(['c', 'context', 'ctx', 'event']);
 
+/** `import { env } from 'node:process'`: `process.env` by another name. */
+export function isProcessEnv(decl: Extract<Declaration, { kind: 'import' }>): boolean {
+  return /^(?:node:)?process$/.test(decl.module) && decl.imported === 'env';
+}
+
 /** A response from upstream (a proxy's `proxyRes`, `upstreamResponse`): its `req` is the request this process sent. */
 const UPSTREAM_RESPONSES = /^(?:proxy|upstream|backend)Res(?:ponse)?$/;
 
@@ -572,8 +577,7 @@ export class KnownSources {
         if (iterated) return [...iterated.names, '[]', ...decl.path, ...expanded.slice(1)];
       }
       // `import { env } from 'node:process'`: `env.PORT` is `process.env.PORT`.
-      if (decl?.kind === 'import' && /^(node:)?process$/.test(decl.module) && decl.imported === 'env')
-        return ['process', 'env', ...expanded.slice(1)];
+      if (decl?.kind === 'import' && isProcessEnv(decl)) return ['process', 'env', ...expanded.slice(1)];
       if (decl?.kind !== 'variable' || !decl.isConst || !decl.node.initializer) return expanded;
       const source = chain(withoutEmptyFallback(skipOuter(decl.node.initializer)));
       if (!source) return expanded;

@@ -7,6 +7,7 @@ import {
   enclosingClassLike,
   forEachThisAssignment,
   isStatic,
+  literalProperty,
   lookup,
   propertyKey,
   propertyName,
@@ -1590,10 +1591,7 @@ function factoryInjection(
   const holder = factory.parent;
   if (!ts.isPropertyAssignment(holder) || propertyKey(holder.name) !== 'useFactory' || holder.initializer !== factory)
     return undefined;
-  const inject = holder.parent.properties.find(
-    (p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && propertyKey(p.name) === 'inject',
-  );
-  const list = inject && skipOuter(inject.initializer);
+  const list = literalProperty(holder.parent, ['inject']);
   const index = factory.parameters.indexOf(param);
   const entry = list && ts.isArrayLiteralExpression(list) ? list.elements[index] : undefined;
   return entry && !ts.isSpreadElement(entry) ? tokenOf(entry, 'Inject', evaluator) : undefined;
