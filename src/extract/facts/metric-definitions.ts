@@ -472,8 +472,8 @@ export class MetricDefinitions {
 
   /**
    * The argument at a position, through spreads of arrays obslint can read (`getHistogram(...PARAMS)`
-   * of a constant tuple); unknown where a spread it cannot read hides it (`...params` of a parameter),
-   * undefined where the call passes none.
+   * of a constant tuple, or of a tuple parameter its callers bind); unknown where a spread it cannot
+   * read hides it, undefined where the call passes none.
    */
   private positionalArgument(creation: Creation, index: number): Static | undefined {
     let position = 0;
@@ -484,6 +484,8 @@ export class MetricDefinitions {
         continue;
       }
       const spread = this.evaluator.eval(arg.expression, creation.env);
+      // `getHistogram(...params)` of a tuple parameter: each caller's tuple, once its arguments are bound.
+      if (spread.k === 'param') return spread;
       if (spread.k !== 'arr') return UNKNOWN;
       if (index < position + spread.items.length) return spread.items[index - position];
       position += spread.items.length;
