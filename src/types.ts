@@ -201,8 +201,11 @@ export interface MetricDef {
   via?: { wrapper: string; loc: Location };
   /** Further call sites of a get-or-create helper that get this same metric by name. */
   alsoAt?: Location[];
-  /** Those of them that ask for it with another kind, help text or label names (the registry ignores theirs). */
-  alsoAtDiffers?: { loc: Location; differs: 'kind' | 'help text' | 'label names' }[];
+  /**
+   * Those of them that ask for it with another kind or help text (the registry ignores theirs), or
+   * with label names it does not have (`extra`: recording a value for one throws).
+   */
+  alsoAtDiffers?: { loc: Location; differs: 'kind' | 'help text' | 'label names'; extra?: string[] }[];
   /**
    * Where obslint stops following the metric object (exported, passed on, injected), if it does.
    * `readAt`: it is stored in a container under a key built at run time, and the container is

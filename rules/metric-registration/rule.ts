@@ -29,6 +29,8 @@ export default defineRule({
       noHelp: '`{{metric}}` has no help text: prom-client throws `Missing mandatory help parameter`',
       askedDifferently:
         '`{{metric}}` is asked for again here with another {{differs}} than at {{first}}: the get-or-create helper hands back the metric made there, so this {{differs}} is ignored and what is recorded here lands in `{{metric}}`; if it measures something else, give it its own name',
+      askedWithOtherLabels:
+        '`{{metric}}` is asked for again here with {{labels}} that the metric made at {{first}} does not have: the get-or-create helper hands back that metric, so prom-client throws `Added label … is not included in initial labelset` when this records; add the label where the metric is made, or give this one its own name',
       instrumentConflict:
         'instrument `{{metric}}` of meter `{{meter}}` is created again at {{others}} with another {{differs}}, loaded by the same process: the OpenTelemetry SDK warns of a duplicate instrument registration and exports both under one name; define it once and share it',
     },
@@ -64,20 +66,34 @@ export default defineRule({
           });
       }
       // A get-or-create helper hands back the metric registered first, whatever a later call asks for.
-      for (const other of def.alsoAtDiffers ?? [])
-        ctx.report({
-          loc: other.loc,
-          metric: def.name,
-          messageId: 'askedDifferently',
-          data: {
+      for (const other of def.alsoAtDiffers ?? []) {
+        const first = `${(def.nameLoc ?? def.loc).file}:${(def.nameLoc ?? def.loc).line}`;
+        const related = [{ loc: def.nameLoc ?? def.loc, message: `\`${def.name}\` registered here first` }];
+        // A label the first metric lacks throws where it is recorded; another kind or help text only misleads.
+        if (other.extra)
+          ctx.report({
+            loc: other.loc,
             metric: def.name,
-            first: `${(def.nameLoc ?? def.loc).file}:${(def.nameLoc ?? def.loc).line}`,
-            differs: other.differs,
-          },
-          related: [{ loc: def.nameLoc ?? def.loc, message: `\`${def.name}\` registered here first` }],
-          cause: 'askedDifferently',
-          downgrade: true,
-        });
+            messageId: 'askedWithOtherLabels',
+            data: {
+              metric: def.name,
+              first,
+              labels: `label${other.extra.length > 1 ? 's' : ''} ${other.extra.map((l) => `\`${l}\``).join(', ')}`,
+            },
+            related,
+            cause: 'askedDifferently',
+          });
+        else
+          ctx.report({
+            loc: other.loc,
+            metric: def.name,
+            messageId: 'askedDifferently',
+            data: { metric: def.name, first, differs: other.differs },
+            related,
+            cause: 'askedDifferently',
+            downgrade: true,
+          });
+      }
       if (def.library !== 'prom-client') continue;
       const at = (where: { name: string; loc: { file: string; line: number } }[]): string =>
         where.map((w) => `${w.loc.file}:${w.loc.line}`).join(', ');

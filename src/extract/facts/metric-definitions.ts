@@ -1104,7 +1104,7 @@ export class MetricDefinitions {
     if (existing && existing.library === library) {
       (existing.alsoAt ??= []).push(loc);
       const differs = askedDifferently(existing, kind, props, site);
-      if (differs) (existing.alsoAtDiffers ??= []).push({ loc, differs });
+      if (differs) (existing.alsoAtDiffers ??= []).push({ loc, ...differs });
       this.record(existing, creation, site, guard);
       return;
     }
@@ -1615,26 +1615,29 @@ function destructuredAsNamed(id: ts.Identifier): boolean {
 /**
  * What a further get-or-create call asks for that the metric registered first does not have: the
  * registry hands back the first one regardless (`transaction_requests_get` asked for again with the
- * help text "Post transaction request"). Only what both calls state as constants is compared.
+ * help text "Post transaction request"). Only what both calls state as constants is compared. Fewer
+ * label names are no difference (the first metric takes a subset of its labels, as a helper that
+ * asks with the keys of the labels it records does); a label name the first lacks is (`extra`):
+ * prom-client throws when a value for it is recorded.
  */
 function askedDifferently(
   existing: MetricDef,
   kind: MetricKind,
   props: ReadonlyMap<string, Static>,
   call: ts.CallExpression | ts.NewExpression | undefined,
-): 'kind' | 'help text' | 'label names' | undefined {
-  if (kind !== existing.kind) return 'kind';
+): { differs: 'kind' | 'help text' } | { differs: 'label names'; extra: string[] } | undefined {
+  if (kind !== existing.kind) return { differs: 'kind' };
   const help = props.has('help') ? scalarText(props.get('help')!) : undefined;
   // A help text the call writes itself: not a helper's fallback made of the name (`create(name, name)`).
   const written =
     help !== undefined &&
     !existing.name.includes(help) &&
     call?.arguments?.some((a) => ts.isStringLiteralLike(a) && a.text === help) === true;
-  if (written && existing.help !== undefined && existing.help !== '' && help !== existing.help) return 'help text';
+  if (written && existing.help !== undefined && existing.help !== '' && help !== existing.help)
+    return { differs: 'help text' };
   const labels = props.has('labelNames') ? staticStrings(props.get('labelNames')!) : undefined;
-  if (labels && existing.labelNamesKnown && [...labels].sort().join() !== [...existing.labelNames].sort().join())
-    return 'label names';
-  return undefined;
+  const extra = existing.labelNamesKnown ? (labels ?? []).filter((l) => !existing.labelNames.includes(l)) : [];
+  return extra.length > 0 ? { differs: 'label names', extra: [...new Set(extra)].sort() } : undefined;
 }
 
 /** The property names a type literal declares (`{ name: string; help: string }`); none for other types. */
