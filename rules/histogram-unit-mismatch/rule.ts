@@ -8,6 +8,8 @@ function declaredUnit(def: MetricDef): 'seconds' | 'milliseconds' | undefined {
   // Prometheus exporter, `http_request_duration_seconds` keeps its name).
   if (def.library === 'opentelemetry' && def.unit !== undefined)
     return def.unit === 's' ? 'seconds' : def.unit === 'ms' ? 'milliseconds' : undefined;
+  // `response_size_bytes_seconds`: bytes per second, a rate in another unit, not a duration.
+  if (/[_.](?:bytes|bits)[_.]seconds([_.]|$)/.test(def.name)) return undefined;
   if (/[_.]seconds([_.]|$)/.test(def.name)) return 'seconds';
   if (/[_.](milliseconds|ms)([_.]|$)/.test(def.name)) return 'milliseconds';
   return undefined;

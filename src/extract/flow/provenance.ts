@@ -41,6 +41,7 @@ import {
   chain,
   DERIVING_METHODS,
   isProcessEnv,
+  isRequestHandler,
   KnownSources,
   MATH_PASSTHROUGH,
   namedAsRequest,
@@ -755,6 +756,11 @@ export class ProvenanceAnalyzer implements ValueWalker {
       decl.node.type && decl.path.length === 0 ? typeBound(decl.node.type, this.project, this.evaluator) : undefined;
     if (typed) return typed;
     if (decl.path.length === 0 && namedAsRequest(decl)) return unknown(`\`${name}\` is a request object`, name);
+    // `async ({ method, route }, res) => …`: destructured from the request a handler is given.
+    if (ts.isObjectBindingPattern(decl.node.name) && decl.index === 0 && isRequestHandler(decl.fn)) {
+      const request = this.sources.classifyChain(['req', ...decl.path], use, name);
+      if (request) return request;
+    }
     const subscribed = this.subscribedTopic(decl, depth);
     if (subscribed) return subscribed;
     const trpc = trpcMiddlewareInput(decl, this.project);
