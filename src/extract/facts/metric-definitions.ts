@@ -929,7 +929,16 @@ export class MetricDefinitions {
     if (decl?.kind !== 'parameter') return false;
     const bound = env.get(decl.node);
     if (!bound || bound.value) return false;
-    if (decl.path.length === 0) return bound.arg === undefined && decl.node.initializer === undefined;
+    if (decl.path.length === 0) {
+      if (decl.node.initializer) return false;
+      if (bound.arg === undefined) return true;
+      // `newHistogram(name, help, labelNames, metric.buckets)` for a table entry without `buckets`.
+      const arg = skipOuter(bound.arg);
+      if (!ts.isPropertyAccessExpression(arg)) return false;
+      // A caller bound at the top level sees what is bound around it (the table entry a loop is at).
+      const holder = this.evaluator.eval(arg.expression, bound.env.size === 0 ? env : new Map([...env, ...bound.env]));
+      return holder.k === 'obj' && !holder.spreadParam && !holder.openSpread && !holder.props.has(arg.name.text);
+    }
     // `{ labelNames }` destructured from an object literal without it.
     const element = decl.name.parent;
     if (ts.isBindingElement(element) && element.initializer) return false;

@@ -28,10 +28,17 @@ export function trailLoss(
   /** Every file's importers, parsed or not: an export no importer reads is followed to its end. */
   importersOf: (file: string) => readonly string[] = () => [],
 ): MetricDef['trailLost'] {
-  if (def.via)
-    return (
-      (creation && storedByKey(creation, project, flow)) ?? { how: `created by \`${def.via.wrapper}\``, loc: def.loc }
-    );
+  if (def.via) {
+    const keyed = creation && storedByKey(creation, project, flow);
+    if (keyed) return keyed;
+    // `this.newHistogram(…)` as a statement, over a table of declarations: the wrapper registers and
+    // returns the metric, and nobody keeps what it returns. Only the registry holds it, and lookups by name are linked.
+    if (creation && discardedResult(site)) {
+      const inWrapper = trailLoss(creation, { ...def, via: undefined }, project);
+      if (inWrapper === undefined || inWrapper.how === 'returned') return undefined;
+    }
+    return { how: `created by \`${def.via.wrapper}\``, loc: def.loc };
+  }
   // A provider nothing injects (no `@InjectMetric` names it) is followed everywhere it goes: nowhere.
   if (ts.isCallExpression(site) && /Provider$/.test(site.expression.getText()))
     return mayBeInjected(def.name, project)
@@ -87,6 +94,14 @@ export function trailLoss(
   if (ts.isArrayLiteralExpression(parent)) return at(parent, 'stored in an array');
   if (ts.isExportAssignment(parent)) return at(parent, 'exported');
   return undefined;
+}
+
+/** A call whose result nobody keeps (`registerAll();`, `this.newCounter(name, help);`). */
+function discardedResult(call: ts.Node): boolean {
+  let node = call;
+  while (node.parent && (ts.isParenthesizedExpression(node.parent) || ts.isAwaitExpression(node.parent)))
+    node = node.parent;
+  return node.parent !== undefined && ts.isExpressionStatement(node.parent);
 }
 
 /**
