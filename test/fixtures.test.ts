@@ -37,7 +37,11 @@ describe('fixture projects', () => {
         expect(found.map((x) => x.message)).toContainEqual(expect.stringContaining(n.message));
       }
       for (const [metric, series] of Object.entries(expected.estimates ?? {})) {
-        expect(result.estimates.find((e) => e.metric === metric)?.series, metric).toEqual(series);
+        // One metric of that name unless a list says how many: a second (a branch not taken, a copy) is a metric that does not exist.
+        expect(
+          result.estimates.filter((e) => e.metric === metric).map((e) => e.series),
+          metric,
+        ).toEqual(Array.isArray(series) ? series : [series]);
       }
     });
   }

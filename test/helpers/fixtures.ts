@@ -19,8 +19,8 @@ export interface Expected {
   }[];
   /** Every note a rule makes on the run (what it did not check and why), as for findings. */
   notices?: { file: string; line: number; rule: string; message?: string }[];
-  /** Series estimates to check, by metric name. */
-  estimates?: Record<string, number | 'unbounded'>;
+  /** Series estimates to check, by metric name; a list where several metrics have the name, in catalog order. */
+  estimates?: Record<string, number | 'unbounded' | (number | 'unbounded')[]>;
   /**
    * The fixture is established code, run as a whole repository with no change: conventions are
    * notes. Otherwise it is what a change adds, and conventions are findings.

@@ -846,10 +846,7 @@ export class MetricDefinitions {
                 : undefined
             : matches(clauses[index]);
           if (own !== false || index === 0) return own;
-          const previous = clauses[index - 1];
-          const fallsThrough = !previous.statements.some(
-            (st) => ts.isBreakStatement(st) || ts.isReturnStatement(st) || ts.isThrowStatement(st),
-          );
+          const fallsThrough = !endsClause(clauses[index - 1].statements);
           return fallsThrough ? reached(index - 1) : false;
         };
         if (reached(clauses.indexOf(child)) === false) return false;
@@ -1603,6 +1600,17 @@ function callsOfResult(made: ts.CallExpression, project: ProjectIndex): ts.CallE
       ts.isCallExpression(call) &&
       ts.isIdentifier(skipOuter(call.expression)) &&
       lookup(name, skipOuter(call.expression) as ts.Identifier)?.node === holder,
+  );
+}
+
+/** Whether a `case` clause's statements leave it (`break`, `return`, `throw`), also from a block of its own (`case A: { …; return x; }`). */
+function endsClause(statements: readonly ts.Statement[]): boolean {
+  return statements.some(
+    (st) =>
+      ts.isBreakStatement(st) ||
+      ts.isReturnStatement(st) ||
+      ts.isThrowStatement(st) ||
+      (ts.isBlock(st) && endsClause(st.statements)),
   );
 }
 

@@ -317,7 +317,9 @@ export class StaticEvaluator {
     const e = skipOuter(condition);
     if (!ts.isPropertyAccessExpression(e)) return undefined;
     const base = this.eval(e.expression, env, depth + 1);
-    return base.k === 'obj' && !base.spreadParam && !base.props.has(e.name.text) ? false : undefined;
+    return base.k === 'obj' && !base.spreadParam && !base.openSpread && !base.props.has(e.name.text)
+      ? false
+      : undefined;
   }
 
   private binary(e: ts.BinaryExpression, env: Env, depth: number): Static {
@@ -325,6 +327,8 @@ export class StaticEvaluator {
     if (op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.BarBarToken) {
       const left = this.eval(e.left, env, depth + 1);
       if (left.k !== 'unknown' && left.k !== 'param') return left;
+      // `metric.labels || []` for a table entry without `labels`: the fallback is what it takes.
+      if (this.absentOption(e.left, env, depth) === false) return this.eval(e.right, env, depth + 1);
       // `noQuery || 'unknown'` of a value computed here: not the fallback alone (an absent option,
       // `process.env.PREFIX ?? 'app_'`, is one; a value obslint could not compute is not).
       if (left.k === 'unknown' && computedLocally(e.left)) return UNKNOWN;
