@@ -18,6 +18,7 @@ import {
 import type { ProjectIndex } from '../syntax/project-index.js';
 import {
   constInitializer,
+  declaredType,
   enclosingClassLike,
   enclosingFunction,
   forEachThisAssignment,
@@ -1285,8 +1286,17 @@ export class ProvenanceAnalyzer implements ValueWalker {
    */
   private unlessJsonRpc(message: ts.Expression, classified: Bound, at: ts.Node, source: string): Bound | undefined {
     const httpMethod = classified.kind === 'bounded' && classified.parts.some((p) => p.source === 'http-method');
-    if (!httpMethod || !this.types.hasProperty(message, 'jsonrpc')) return classified;
-    return this.sources.jsonRpcMethod(at, source);
+    if (!httpMethod) return classified;
+    // `let request: IJsonRpcRequest | IJsonRpcRequest[]` of a websocket message, whose type the
+    // checker may not resolve (another workspace package): its `method` is no HTTP method either.
+    const named = /json-?rpc/i.test(declaredType(message)?.getText() ?? '');
+    if (!named && !this.types.hasProperty(message, 'jsonrpc')) return classified;
+    return (
+      this.sources.jsonRpcMethod(at, source) ??
+      unknown(`the method a JSON-RPC message names (\`${source}\`)`, source, [
+        this.sources.step(at, `\`${source}\` is the method a JSON-RPC message names`),
+      ])
+    );
   }
 
   /** The argument a call returns a copy of (`sanitize(data)`), when it is an identifier. */
