@@ -1,6 +1,7 @@
 import { ts } from 'ts-morph';
 import type { Bound } from '../../types.js';
 import { finite, fromSettings, settingElements, union, unknown, withStep } from '../../model/bounds.js';
+import { calledFunction } from '../syntax/functions.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
 import { functionName, propertyName, receiverOf, skipOuter, type Declaration } from '../syntax/scope.js';
 import type { CallGraph } from './call-graph.js';
@@ -66,8 +67,12 @@ export class ParameterValues {
     if (emitted) return emitted;
     // A call that passes nothing leaves an optional parameter `undefined` (or its default): one of its values.
     const optional = decl.node.questionToken !== undefined || decl.node.initializer !== undefined;
-    const callers = this.calls.confirmedCallersOf(decl.fn, optional);
-    const calls = callers.filter((call) => passesGuards(call, decl.fn, guards, this.evaluator));
+    // `this.notifySubscribers.bind(this, tag)`: a call site too, for the arguments it binds ahead.
+    const bindings = this.bindingsOf(decl.fn);
+    const callers = [...this.calls.confirmedCallersOf(decl.fn, optional), ...bindings];
+    const calls = callers.filter(
+      (call) => bindings.includes(call as ts.CallExpression) || passesGuards(call, decl.fn, guards, this.evaluator),
+    );
     // `switch (event.type) { case 'validation': … }` where every caller passes another type: the use never runs.
     if (calls.length === 0 && callers.length > 0)
       return finite([], `no call of \`${fnName ?? 'the function'}()\` reaches this branch`);
@@ -87,7 +92,19 @@ export class ParameterValues {
     const bounds: Bound[] = [];
     try {
       for (const call of calls) {
-        const arg = call.arguments?.[decl.index];
+        const bound = bindings.includes(call as ts.CallExpression);
+        // A parameter past the arguments `bind` gives is given where the bound function is called.
+        if (bound && decl.index + 1 >= (call.arguments?.length ?? 0)) {
+          bounds.push(
+            unknown(
+              `parameter \`${name}\` of \`${fnName ?? 'a function'}()\` is given where the function \`bind\` made is called`,
+              name,
+              [this.sources.step(call, `\`${fnName ?? 'the function'}\` is bound here`)],
+            ),
+          );
+          continue;
+        }
+        const arg = call.arguments?.[bound ? decl.index + 1 : decl.index];
         if (!arg) {
           bounds.push(
             decl.node.initializer
@@ -130,6 +147,25 @@ export class ParameterValues {
       this.paramMemo[Number(this.walker.readingNames)].set(decl.node, named);
     return named;
   }
+
+  /** `fn.bind(thisArg, …args)` calls of the function (`this.handle.bind(this, queue)`): partial applications. */
+  private bindingsOf(fn: ts.SignatureDeclaration): ts.CallExpression[] {
+    let found = this.bindMemo.get(fn);
+    if (!found) {
+      found = (this.project.callsByName.get('bind') ?? []).filter((call): call is ts.CallExpression => {
+        const callee = skipOuter(call.expression);
+        return (
+          ts.isCallExpression(call) &&
+          ts.isPropertyAccessExpression(callee) &&
+          calledFunction(callee.expression, this.project) === fn
+        );
+      });
+      this.bindMemo.set(fn, found);
+    }
+    return found;
+  }
+
+  private readonly bindMemo = new Map<ts.SignatureDeclaration, ts.CallExpression[]>();
 
   /** Where a node starts, as the catalog shows places (`src/app.ts:12:3`). */
   private site(node: ts.Node): string {
