@@ -140,6 +140,7 @@ export type UnboundedCategory =
   | 'id'
   | 'email'
   | 'user-name'
+  | 'credential'
   | 'uuid'
   | 'timestamp'
   | 'sequence'

@@ -31,6 +31,7 @@ const REASON: Record<UnboundedCategory, string> = {
   id: 'an id',
   email: 'an email address',
   'user-name': "a user's name",
+  credential: 'an API key or token',
   uuid: 'a generated id',
   timestamp: 'a timestamp',
   sequence: 'a sequence number',

@@ -20,6 +20,8 @@ const FIX: Partial<Record<UnboundedCategory, string>> = {
   email: 'drop the label: an email address is one series per user (and personal data); record it on a span or log line',
   'user-name':
     "drop the label: a user's name is one series per user (and personal data); record it on a span or log line",
+  credential:
+    'drop the label: a key or token is one series per client, and anyone who can read the metrics can read it; label with what the key stands for (a plan, a source type) instead',
   'request-input':
     'map it onto a fixed set of values (an allow-list with an "other" bucket) before labelling, or drop the label',
   uuid: 'drop the label: a generated id is a new series every time',

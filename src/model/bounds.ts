@@ -171,6 +171,7 @@ export const CATEGORY_TEXT: Record<UnboundedCategory, string> = {
   id: 'an identifier, unbounded',
   email: 'an email address, unbounded',
   'user-name': "a user's name, unbounded",
+  credential: 'an API key or token, unbounded',
   uuid: 'a generated unique id, unbounded',
   timestamp: 'a timestamp, unbounded',
   sequence: 'a sequence number (block height, nonce), unbounded',

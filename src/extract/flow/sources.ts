@@ -257,6 +257,11 @@ function boundedIdName(name: string): boolean {
 }
 
 /** Names that promise one value per entity or event: ids, keys, emails, timestamps, block heights and nonces. */
+const CREDENTIAL_NAME =
+  /^(?:(?:api|write|access|secret|private|license|client|auth|app)_?key|(?:auth|access|refresh|bearer|id|api|session|csrf)_?token|password|passwd|client_?secret|api_?secret)$/i;
+const CREDENTIAL_SUFFIX =
+  /[a-z0-9](?:ApiKey|WriteKey|AccessKey|SecretKey|PrivateKey|AccessToken|AuthToken|RefreshToken|ApiToken|Password|ClientSecret)$/;
+
 export function categoryOfName(name: string): UnboundedCategory | undefined {
   if (boundedIdName(name)) return undefined;
   if (
@@ -271,6 +276,9 @@ export function categoryOfName(name: string): UnboundedCategory | undefined {
   // `username`, `authorUsername`, `nickname`: what a person calls themselves, one per user (not a
   // `displayName`: React components have one too).
   if (/^(user_?name|nick_?name)$/i.test(name) || /[a-z0-9](UserName|Username|Nickname)$/.test(name)) return 'user-name';
+  // `writeKey`, `api_key`, `accessToken`: one per client, and a secret (not `token` alone: a coin's
+  // symbol or a parser's token is no credential).
+  if (CREDENTIAL_NAME.test(name) || CREDENTIAL_SUFFIX.test(name)) return 'credential';
   if (
     /^(timestamp|createdAt|updatedAt|deletedAt|created_at|updated_at|datetime|date|time)$/i.test(name) ||
     /[a-z0-9]Timestamp$/.test(name) ||
@@ -950,9 +958,11 @@ export class KnownSources {
           ? 'an email address'
           : category === 'user-name'
             ? "a user's name"
-            : category === 'sequence'
-              ? 'a sequence number'
-              : 'a timestamp';
+            : category === 'credential'
+              ? 'an API key or token'
+              : category === 'sequence'
+                ? 'a sequence number'
+                : 'a timestamp';
     return unbounded(category, what, text(node), [this.step(node, `\`${text(node)}\` is ${what}`)]);
   }
 
