@@ -9,8 +9,10 @@ import {
   enclosingClass,
   enclosingFunction,
   isModuleLevel,
+  isStatic,
   literalProperty,
   lookup,
+  propertyKey,
   propertyName,
   skipOuter,
   type Declaration,
@@ -651,7 +653,7 @@ export class KnownSources {
         // input the schema accepts gets past the handler's check, and the value's type says what that is.
         if (
           (!validatedHere && validatedIn(node, names.slice(0, inputIndex + 1))) ||
-          this.validatedBeforeHandler(node, names[inputIndex]) ||
+          this.validatedBeforeHandler(node, names[inputIndex], names[inputIndex + 1]) ||
           this.typedBySchema(root, names[inputIndex], node) ||
           this.foundByLookup(node, names)
         )
@@ -714,19 +716,20 @@ export class KnownSources {
    * before the handler checks `req.body` against a schema and refuses what fails, so the handler
    * only sees what the schema accepts (its type, where obslint can read one, bounds it).
    */
-  private validatedBeforeHandler(node: ts.Node, input: string): boolean {
+  private validatedBeforeHandler(node: ts.Node, input: string, property: string | undefined): boolean {
     const handler = enclosingFunction(node);
     if (!handler) return false;
     let known = this.checkedBefore.get(handler);
     if (!known) this.checkedBefore.set(handler, (known = new Map<string, boolean>()));
-    let answer = known.get(input);
-    if (answer === undefined) known.set(input, (answer = this.checkedByMiddleware(handler, input)));
+    const key = `${input}.${property ?? ''}`;
+    let answer = known.get(key);
+    if (answer === undefined) known.set(key, (answer = this.checkedByMiddleware(handler, input, property)));
     return answer;
   }
 
   private readonly checkedBefore = new Map<ts.SignatureDeclaration, Map<string, boolean>>();
 
-  private checkedByMiddleware(handler: ts.SignatureDeclaration, input: string): boolean {
+  private checkedByMiddleware(handler: ts.SignatureDeclaration, input: string, property: string | undefined): boolean {
     const inline = ts.isCallExpression(handler.parent) && handler.parent.arguments.includes(handler as ts.Expression);
     const registrations = inline ? [handler.parent] : (this.handlersRegistered().get(handler) ?? []);
     return registrations.some((call) => {
@@ -734,14 +737,67 @@ export class KnownSources {
       const handlers = call.arguments.map((a) => (a === handler ? handler : this.handlerOf(a)));
       return handlers.slice(0, Math.max(handlers.indexOf(handler), 0)).some((middleware) => {
         const request = middleware?.parameters[0]?.name;
-        return request !== undefined && ts.isIdentifier(request) && validatesIn(middleware!, [request.text, input]);
+        if (request === undefined || !ts.isIdentifier(request)) return false;
+        return (
+          validatesIn(middleware!, [request.text, input]) ||
+          (property !== undefined && this.refusesUnless(middleware!, [request.text, input, property]))
+        );
       });
+    });
+  }
+
+  /**
+   * A middleware that ends the request unless a check of the input holds: `if
+   * (!validateDestination(ctx, ctx.params.destination)) return;` before `await next()`. The handler
+   * after it only sees values the check accepts (how many, obslint cannot tell: it is no longer the
+   * client's free choice).
+   */
+  private refusesUnless(middleware: ts.SignatureDeclaration, input: readonly string[]): boolean {
+    const body = (middleware as ts.FunctionLikeDeclaration).body;
+    if (!body || !ts.isBlock(body)) return false;
+    // `ctx.params.destination`, `ctx.request.body.destType` (koa's `ctx.request`), through aliases.
+    const [request, part, property] = input;
+    const checks = (e: ts.Expression): boolean => {
+      const names = chain(e)?.names;
+      const path = names && this.expandAliases(names, e);
+      return (
+        path !== undefined &&
+        path[0] === request &&
+        path.length <= 4 &&
+        path[path.length - 2] === part &&
+        path[path.length - 1] === property
+      );
+    };
+    return body.statements.some((st) => {
+      if (!ts.isIfStatement(st) || st.elseStatement || !leavesFunction(st.thenStatement)) return false;
+      const condition = skipOuter(st.expression);
+      const call =
+        ts.isPrefixUnaryExpression(condition) && condition.operator === ts.SyntaxKind.ExclamationToken
+          ? skipOuter(condition.operand)
+          : undefined;
+      return call !== undefined && ts.isCallExpression(call) && call.arguments.some(checks);
     });
   }
 
   /** A route registration's argument as the function it names (`processImage`, `validators.body`). */
   private handlerOf(arg: ts.Expression): ts.SignatureDeclaration | undefined {
-    return ts.isIdentifier(arg) || ts.isPropertyAccessExpression(arg) ? calledFunction(arg, this.project) : undefined;
+    if (!ts.isIdentifier(arg) && !ts.isPropertyAccessExpression(arg)) return undefined;
+    return calledFunction(arg, this.project) ?? this.staticMethod(arg);
+  }
+
+  /** `DestinationValidationMiddleware.pathParam`: a static method of a project class, named through the class. */
+  private staticMethod(arg: ts.Expression): ts.SignatureDeclaration | undefined {
+    const access = skipOuter(arg);
+    if (!ts.isPropertyAccessExpression(access) || !ts.isIdentifier(skipOuter(access.expression))) return undefined;
+    const decl = this.project.declarationOf(skipOuter(access.expression) as ts.Identifier);
+    if (decl?.kind !== 'class') return undefined;
+    for (const member of decl.node.members) {
+      if (!member.name || propertyKey(member.name) !== access.name.text || !isStatic(member)) continue;
+      if (ts.isMethodDeclaration(member)) return member;
+      const value = ts.isPropertyDeclaration(member) && member.initializer && skipOuter(member.initializer);
+      if (value && (ts.isArrowFunction(value) || ts.isFunctionExpression(value))) return value;
+    }
+    return undefined;
   }
 
   /**
