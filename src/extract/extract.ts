@@ -215,7 +215,7 @@ export function extract(options: ExtractOptions): Extraction {
   const resolver = new MetricResolver(definitions, project, evaluator, types, calls, flow, (from, to) =>
     packages.reaches(from, to),
   );
-  for (const [site, def] of [...definitions.sites(), ...definitions.elementSites()]) {
+  for (const [site, def] of [...definitions.sites(), ...definitions.elementSites(), ...definitions.sharedSites()]) {
     if (def.trailLost !== undefined) continue;
     const lost = trailLoss(
       site,

@@ -238,6 +238,24 @@ export class MetricDefinitions {
     return this.byNode.entries();
   }
 
+  /**
+   * The metrics of a wrapper call that creates several from one creation inside (a helper called
+   * twice on the way), with the call: those `sites` does not list. (A factory returning its metrics
+   * as an object literal's properties is followed through them: not listed.)
+   */
+  *sharedSites(): Generator<[ts.Node, MetricDef]> {
+    for (const [site, defs] of this.byWrapperCall)
+      for (const def of defs) {
+        const creation = this.creations.get(def);
+        let held = creation?.parent;
+        while (held && (ts.isParenthesizedExpression(held) || ts.isAsExpression(held))) held = held.parent;
+        if (this.byNode.get(site) !== def && !(held && ts.isPropertyAssignment(held))) yield [site, def];
+      }
+  }
+
+  /** Every metric each wrapper call creates (one creating node inside may make several, per its callers). */
+  private readonly byWrapperCall = new Map<ts.Node, Set<MetricDef>>();
+
   /** Every metric created per element of a constant collection, with the node that creates it. */
   *elementSites(): Generator<[ts.Node, MetricDef]> {
     for (const [site, perElement] of this.byElement) for (const def of perElement.values()) yield [site, def];
@@ -1325,6 +1343,9 @@ export class MetricDefinitions {
       if (!perElement) this.byElement.set(site, (perElement = new Map<number, MetricDef>()));
       perElement.set(creation.element.index, def);
     } else if (outer) {
+      let atCall = this.byWrapperCall.get(site);
+      if (!atCall) this.byWrapperCall.set(site, (atCall = new Set()));
+      atCall.add(def);
       let perCall = this.instances.get(site);
       if (!perCall) this.instances.set(site, (perCall = new Map<ts.Node, MetricDef>()));
       perCall.set(node, def);
