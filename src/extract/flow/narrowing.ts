@@ -319,7 +319,8 @@ function allowedBy(
     skipOuter(c.arguments[0]).getText() === subject
   ) {
     const list = (skipOuter(c.expression) as ts.PropertyAccessExpression).expression;
-    return staticStrings(evaluator.eval(method === 'has' ? (setElements(list) ?? list) : list, env));
+    const elements = method === 'has' ? setElements(list, env) : undefined;
+    return staticStrings(evaluator.eval(elements?.expr ?? list, elements?.env ?? env));
   }
   return undefined;
 }
@@ -365,16 +366,23 @@ function literalMember(e: ts.Expression): ts.Expression | undefined {
 }
 
 /** The array a `Set` was built from (`const ALLOWED = new Set(['a', 'b'])`), when it is that direct. */
-function setElements(set: ts.Expression): ts.Expression | undefined {
+function setElements(set: ts.Expression, env: Env, depth = 0): { expr: ts.Expression; env: Env } | undefined {
   let e = skipOuter(set);
   if (ts.isIdentifier(e)) {
     const decl = lookup(e.text, e);
+    // `normalize(value, allowed)` called with `SEC_FETCH_MODE_VALUES`: the set this call passes.
+    if (decl?.kind === 'parameter' && decl.path.length === 0) {
+      const bound = env.get(decl.node);
+      return bound?.arg && depth < 3 ? setElements(bound.arg, bound.env, depth + 1) : undefined;
+    }
     if (decl?.kind !== 'variable' || !decl.isConst || decl.path.length > 0 || !decl.node.initializer) return undefined;
     e = skipOuter(decl.node.initializer);
   }
-  return ts.isNewExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'Set'
-    ? e.arguments?.[0]
-    : undefined;
+  const elements =
+    ts.isNewExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'Set'
+      ? e.arguments?.[0]
+      : undefined;
+  return elements && { expr: elements, env };
 }
 
 /**
