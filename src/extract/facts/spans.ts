@@ -26,6 +26,36 @@ const TELEMETRY_RECEIVER = /metric|meter|trac|provider|otel|telemetry|sdk|api/i;
 /** OpenTelemetry spans end with `end()`; OpenTracing's and dd-trace's with `finish()`. */
 const END_METHODS = new Set(['end', 'finish']);
 
+/**
+ * Span methods that return the span (OpenTelemetry's setters, dd-trace's and OpenTracing's
+ * `setTag`/`addTags`), so that a call can go on from them: `span.setTag('error', err).finish()`.
+ */
+const CHAINABLE_METHODS = new Set([
+  'setAttribute',
+  'setAttributes',
+  'setStatus',
+  'addEvent',
+  'addLink',
+  'updateName',
+  'setTag',
+  'addTags',
+  'log',
+]);
+
+/** The `end()`/`finish()` call a method access on a span leads to, directly or after chained setters. */
+function chainedEnd(access: ts.PropertyAccessExpression): ts.CallExpression | undefined {
+  let at = access;
+  for (;;) {
+    const call = at.parent;
+    if (!ts.isCallExpression(call) || call.expression !== at) return undefined;
+    if (END_METHODS.has(at.name.text)) return call;
+    const next = call.parent;
+    if (!CHAINABLE_METHODS.has(at.name.text) || !ts.isPropertyAccessExpression(next) || next.expression !== call)
+      return undefined;
+    at = next;
+  }
+}
+
 /** Sentry's span starters (`@sentry/node` and the SDKs on it), each given its options: `startSpan({ name, op }, callback)`. */
 const SENTRY_SPAN_CALLS = new Set(['startSpan', 'startSpanManual', 'startInactiveSpan']);
 
@@ -223,12 +253,8 @@ function lifecycle(
       return;
     const parent = node.parent;
     if (ts.isPropertyAccessExpression(parent) && parent.expression === node) {
-      if (
-        END_METHODS.has(parent.name.text) &&
-        ts.isCallExpression(parent.parent) &&
-        parent.parent.expression === parent
-      )
-        ends.push(parent.parent);
+      const end = chainedEnd(parent);
+      if (end) ends.push(end);
       return;
     }
     // Returned, stored, or handed to a function other than context helpers: ended elsewhere, maybe.
