@@ -308,6 +308,9 @@ export class UnreachedCodeFinder {
     // A class no other file names may be a package's API, its methods called from outside the project
     // (a file that only re-exports it, `export { X } from './x'`, hands it on without using it).
     if (!ts.isClassLike(cls) || !cls.name) return false;
+    // An override of a method its base class declares (`abstract handleEvent(event)`, which the base's
+    // `start()` calls for each message): called wherever the base's is, from whichever package.
+    if (this.overridesBaseMethod(cls, name)) return false;
     // The class, or the one instance its module exports (`export const metricsService = new MetricsService()`).
     const instance = exportedInstance(cls);
     const named =
@@ -323,6 +326,16 @@ export class UnreachedCodeFinder {
         // framework's hook interface names only its hook, which the conventions above leave alone.
         if (!this.declaredInProject(type.expression) && !HOOK_INTERFACE.test(type.expression.getText())) return false;
     return true;
+  }
+
+  private overridesBaseMethod(cls: ts.ClassLikeDeclaration, name: string): boolean {
+    for (
+      let base = this.project.baseClass(cls), hops = 0;
+      base && hops < 8;
+      base = this.project.baseClass(base), hops++
+    )
+      if (base.members.some((m) => m.name !== undefined && propertyKey(m.name) === name)) return true;
+    return false;
   }
 
   /**

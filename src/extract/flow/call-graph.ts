@@ -124,13 +124,16 @@ export class CallGraph {
     const ownGroup = this.processGroupOf(fn.getSourceFile().fileName);
     let final = true;
     const callers = (withBareCalls ? group.byMethodNameBare : group.byMethodName).filter((call) => {
+      const receiver = skipOuter((skipOuter(call.expression) as ts.PropertyAccessExpression).expression);
+      const caller = receiver.kind === ts.SyntaxKind.ThisKeyword ? enclosingClassLike(call) : undefined;
+      // `this.handleEvent(event)` in a base class (a library's consumer) runs each subclass's override,
+      // whichever package the base is in: JavaScript's methods are all virtual, and the subclass chose its base.
+      if (owner && caller && caller !== owner && this.project.inheritsFrom(owner, caller)) return true;
       // `client.request(url)` in a package that never runs beside this one calls another `request`.
       if (this.processGroupOf(call.getSourceFile().fileName) !== ownGroup) return false;
       // Nor in a sibling service of one monorepo group (two services sharing a library).
       if (!this.mayCall(call.getSourceFile().fileName, fn.getSourceFile().fileName)) return false;
-      const receiver = skipOuter((skipOuter(call.expression) as ts.PropertyAccessExpression).expression);
-      if (receiver.kind === ts.SyntaxKind.ThisKeyword)
-        return !owner || this.project.inheritsFrom(enclosingClassLike(call), owner);
+      if (receiver.kind === ts.SyntaxKind.ThisKeyword) return !owner || this.project.inheritsFrom(caller, owner);
       // `BeaconNode.init(opts)` is called on a class: `network.init()` on an instance calls another `init`, and back.
       if (onClass ? !mayNameClass(receiver) : namesClass(receiver)) return false;
       // `this.metricsService.record()` where the field is typed `RestMetricsService`: another class's `record`.
