@@ -1,5 +1,6 @@
 import { ts } from 'ts-morph';
 import type { MetricDef } from '../../types.js';
+import { scalarText, StaticEvaluator } from '../flow/static-eval.js';
 import type { ValueFlow } from '../flow/value-flow.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
 import {
@@ -460,10 +461,13 @@ function exported(statement: ts.VariableStatement): boolean {
  * `getToken(name)`) names it, or one names a metric obslint cannot read (a constant, a template).
  */
 function mayBeInjected(name: string, project: ProjectIndex): boolean {
+  const evaluator = new StaticEvaluator(project);
   return ['InjectMetric', 'getToken'].some((injector) =>
     (project.callsByName.get(injector) ?? []).some((call) => {
-      const token = call.arguments?.[0] && skipOuter(call.arguments[0]);
-      return !token || !ts.isStringLiteralLike(token) || token.text === name;
+      const token = call.arguments?.[0];
+      // `@InjectMetric(REQUESTS_COUNTER)` of a constant names one metric; a token obslint cannot read may be any.
+      const named = token && scalarText(evaluator.eval(token));
+      return named === undefined || named === name;
     }),
   );
 }
