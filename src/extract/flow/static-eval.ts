@@ -152,6 +152,11 @@ export class StaticEvaluator {
         name = scalarText(key);
       }
       if (name === undefined) return UNKNOWN;
+      // npm and yarn set it to the package.json name of the package whose script runs the process.
+      if (name === 'npm_package_name' && skipOuter(e.expression).getText() === 'process.env') {
+        const own = this.project.packageName(e.getSourceFile().fileName);
+        return own === undefined ? UNKNOWN : { k: 'str', v: own };
+      }
       if (name === 'length') {
         // `const found = []; … found.push(x); found.length`: not the literal's length.
         const holder = skipOuter(e.expression);

@@ -84,6 +84,14 @@ export class ModuleResolver {
     private readonly subpathImports: SubpathImports[] = [],
   ) {}
 
+  /** The workspace package whose directory is the closest above a file. */
+  packageContaining(file: string): WorkspacePackage | undefined {
+    let nearest: WorkspacePackage | undefined;
+    for (const pkg of this.packages)
+      if (file.startsWith(`${pkg.dir}${sep}`) && (!nearest || pkg.dir.length > nearest.dir.length)) nearest = pkg;
+    return nearest;
+  }
+
   /**
    * The project file an import names, or undefined. `exists` says which files the project has: the
    * same function must always describe the same files (each caller passes one function per file set),

@@ -46,6 +46,11 @@ export class ProjectIndex {
     private readonly modules: ModuleResolver,
   ) {}
 
+  /** The `name` of the package.json nearest above a file (what npm and yarn set `npm_package_name` to). */
+  packageName(file: string): string | undefined {
+    return this.modules.packageContaining(file)?.name;
+  }
+
   add(sourceFile: ts.SourceFile): void {
     this.files.set(sourceFile.fileName, sourceFile);
   }
