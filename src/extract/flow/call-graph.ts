@@ -140,6 +140,8 @@ export class CallGraph {
       if (owner && this.typedAsOtherClass(receiver, owner)) return false;
       // `this.getService().doGetGeneric(url)` where `getService(): ApiNetworkProvider` of a package.
       if (this.typedAsPackageObject(receiver)) return false;
+      // `this.pub.publish(channel, message)` where the class sets `this.pub = createClient(…)` of redis.
+      if (fieldFilledByPackage(receiver)) return false;
       // A wrapper's object (`createCounter(…)` returning `{ counter, labels: (l) => counter.labels(l) }`)
       // is a metric and its methods are the wrapper's.
       if (inObjectLiteral(fn)) {
@@ -858,6 +860,22 @@ function namesHolder(receiver: ts.Expression, fn: ts.SignatureDeclaration): bool
 }
 
 /** `redis.createClient(opts)` where `redis` is a package's import (`require('@acme/redis')`). */
+/** `this.pub` where every assignment of the field in its class is what a package's function makes. */
+function fieldFilledByPackage(receiver: ts.Expression): boolean {
+  if (!ts.isPropertyAccessExpression(receiver) || skipOuter(receiver.expression).kind !== ts.SyntaxKind.ThisKeyword)
+    return false;
+  const cls = enclosingClassLike(receiver);
+  if (!cls) return false;
+  let writes = 0;
+  let fromPackage = true;
+  forEachThisAssignment(cls, receiver.name.text, (value) => {
+    writes++;
+    fromPackage = madeByPackage(skipOuter(value));
+    return !fromPackage;
+  });
+  return writes > 0 && fromPackage;
+}
+
 function madeByPackage(value: ts.Expression): boolean {
   const call = ts.isAwaitExpression(value) ? skipOuter(value.expression) : value;
   if (!ts.isCallExpression(call)) return false;
