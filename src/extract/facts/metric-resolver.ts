@@ -147,7 +147,13 @@ export class MetricResolver {
       const callee = skipOuter(e.expression);
       if (propertyName(callee) === 'getSingleMetric' && e.arguments[0]) {
         const name = scalarText(this.evaluator.eval(e.arguments[0]));
-        return name === undefined ? [] : optional(this.definitions.named(name));
+        if (name === undefined) return [];
+        // The registry's own metric of that name: the one this file creates (the lookup in the `catch`
+        // of its creation), not another registry's of the same name elsewhere.
+        const here = this.definitions
+          .allNamed(name)
+          .filter((def) => this.definitions.creationOf(def)?.getSourceFile() === e.getSourceFile());
+        return here.length === 1 ? here : optional(this.definitions.named(name));
       }
       return optional(this.fromCallbackArgument(e));
     }
