@@ -15,8 +15,8 @@ const HOOK_NAME = /^use[A-Z0-9]/;
  * component's module, whose helpers its components call) outside a page's server-side data
  * functions, a component file (JSX) of a package that runs no server, a file that
  * reads `window`, `document` or the page's storage (`localStorage`), one written for the DOM (`/// <reference lib="dom" />`), or one
- * that renders a page into it (`render` from `preact`, `createRoot` from `react-dom/client`), or a
- * service worker's code.
+ * that renders a page into it (`render` from `preact`, `createRoot` from `react-dom/client`), a
+ * service worker's code, or any file of a React component library.
  */
 export function runsInBrowser(call: ts.CallExpression | ts.NewExpression, scope: PackageScope): boolean {
   const file = call.getSourceFile();
@@ -30,8 +30,17 @@ export function runsInBrowser(call: ts.CallExpression | ts.NewExpression, scope:
     definesReduxSlice(file) ||
     writtenForTheDom(file) ||
     rendersIntoThePage(file) ||
-    serviceWorkerCode(file)
+    serviceWorkerCode(file) ||
+    reactComponentLibrary(scope)
   );
+}
+
+/**
+ * A package of React components (`react-dom` a peer dependency: the app that renders them brings
+ * it) that runs no server: its API clients run in the app's pages, in the browser.
+ */
+function reactComponentLibrary(scope: PackageScope): boolean {
+  return scope.manifest?.peers?.includes('react-dom') === true && !runsServer(scope.manifest);
 }
 
 /**
