@@ -59,6 +59,13 @@ const CLOUDWATCH_PRESETS: readonly WrapperSpec[] = [
 /** The packages that export well-known-components' `createMetricsComponent` (prom-client underneath). */
 const WELL_KNOWN_METRICS = ['@well-known-components/metrics#', '@dcl/metrics#'];
 
+/** How a Mojaloop vNext service reaches the platform's metrics: the interface it is handed, or the singleton. */
+const MOJALOOP_PLATFORM_METRICS = [
+  '@mojaloop/platform-shared-lib-observability-types-lib#IMetrics().',
+  '@mojaloop/platform-shared-lib-observability-client-lib#PrometheusMetrics.getInstance().',
+  '@mojaloop/platform-shared-lib-observability-client-lib#PrometheusMetrics().',
+];
+
 /** How a matrix-appservice-bridge project reaches its PrometheusMetrics. */
 const MATRIX_BRIDGE_METRICS = ['PrometheusMetrics().', 'Bridge().getPrometheusMetrics().'];
 
@@ -162,6 +169,26 @@ export const WRAPPER_PRESETS: readonly WrapperSpec[] = [
     labelNames: 2,
     getOrCreate: true,
   })),
+  // Mojaloop vNext's platform observability library: `getHistogram(name, help, labelNames, buckets)` and
+  // the like, get-or-create by name, on the `IMetrics` a service is handed or on the client's singleton.
+  ...MOJALOOP_PLATFORM_METRICS.flatMap((receiver) =>
+    (
+      [
+        ['getHistogram', 'histogram'],
+        ['getCounter', 'counter'],
+        ['getGauge', 'gauge'],
+        ['getSummary', 'summary'],
+      ] as const
+    ).map(([method, kind]): WrapperSpec => ({
+      callee: `${receiver}${method}`,
+      kind,
+      name: 0,
+      help: 1,
+      labelNames: 2,
+      ...(kind === 'histogram' ? { buckets: 3 } : {}),
+      getOrCreate: true,
+    })),
+  ),
   // balena's node-metrics-gatherer (prom-client underneath, one registry per process):
   // `metrics.describe.counter(name, help, { labelNames, buckets })` declares; `metrics.counter(name, v,
   // labels)` (and `gauge`, `histogram`, `summary`, `inc`, `dec`) records on what was declared under the name.
