@@ -458,14 +458,14 @@ function exported(statement: ts.VariableStatement): boolean {
 
 /**
  * Whether a Nest provider of the metric `name` may be injected: an `@InjectMetric(name)` (or a
- * `getToken(name)`) names it, or one names a metric obslint cannot read (a constant, a template).
+ * `getToken(name)`) names it, a literal or a constant holding it, or one names a metric obslint cannot
+ * read (a template of a parameter, a value computed at run time).
  */
 function mayBeInjected(name: string, project: ProjectIndex): boolean {
   const evaluator = new StaticEvaluator(project);
   return ['InjectMetric', 'getToken'].some((injector) =>
     (project.callsByName.get(injector) ?? []).some((call) => {
       const token = call.arguments?.[0];
-      // `@InjectMetric(REQUESTS_COUNTER)` of a constant names one metric; a token obslint cannot read may be any.
       const named = token && scalarText(evaluator.eval(token));
       return named === undefined || named === name;
     }),

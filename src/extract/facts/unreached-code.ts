@@ -328,6 +328,7 @@ export class UnreachedCodeFinder {
     return true;
   }
 
+  /** Whether a class the project declares above `cls` has a member named `name` (abstract or not). */
   private overridesBaseMethod(cls: ts.ClassLikeDeclaration, name: string): boolean {
     for (
       let base = this.project.baseClass(cls), hops = 0;

@@ -859,7 +859,6 @@ function namesHolder(receiver: ts.Expression, fn: ts.SignatureDeclaration): bool
   return named !== undefined && ts.isIdentifier(named) && named.text === receiver.text;
 }
 
-/** `redis.createClient(opts)` where `redis` is a package's import (`require('@acme/redis')`). */
 /** `this.pub` where every assignment of the field in its class is what a package's function makes. */
 function fieldFilledByPackage(receiver: ts.Expression): boolean {
   if (!ts.isPropertyAccessExpression(receiver) || skipOuter(receiver.expression).kind !== ts.SyntaxKind.ThisKeyword)
@@ -876,6 +875,7 @@ function fieldFilledByPackage(receiver: ts.Expression): boolean {
   return writes > 0 && fromPackage;
 }
 
+/** `redis.createClient(opts)` where `redis` is a package's import (`require('@acme/redis')`). */
 function madeByPackage(value: ts.Expression): boolean {
   const call = ts.isAwaitExpression(value) ? skipOuter(value.expression) : value;
   if (!ts.isCallExpression(call)) return false;

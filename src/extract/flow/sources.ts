@@ -258,12 +258,13 @@ function boundedIdName(name: string): boolean {
   return last !== undefined && BOUNDED_ID_WORDS.has(last);
 }
 
-/** Names that promise one value per entity or event: ids, keys, emails, timestamps, block heights and nonces. */
+/** An API key, a secret or an auth token by name; `…Token` only where the word before says auth. */
 const CREDENTIAL_NAME =
   /^(?:(?:api|write|access|secret|private|license|client|auth|app)_?key|(?:auth|access|refresh|bearer|id|api|session|csrf)_?token|password|passwd|client_?secret|api_?secret)$/i;
 const CREDENTIAL_SUFFIX =
   /[a-z0-9](?:ApiKey|WriteKey|AccessKey|SecretKey|PrivateKey|AccessToken|AuthToken|RefreshToken|ApiToken|Password|ClientSecret)$/;
 
+/** Names that promise one value per entity or event: ids, API keys, emails, timestamps, block heights and nonces. */
 export function categoryOfName(name: string): UnboundedCategory | undefined {
   if (boundedIdName(name)) return undefined;
   if (

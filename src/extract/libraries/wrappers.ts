@@ -66,6 +66,26 @@ const MOJALOOP_PLATFORM_METRICS = [
   '@mojaloop/platform-shared-lib-observability-client-lib#PrometheusMetrics().',
 ];
 
+/** Mojaloop's get-or-create getters, `(name, help, labelNames[, buckets])`, on a receiver. */
+function mojaloopGetters(receiver: string, buckets: boolean): WrapperSpec[] {
+  return (
+    [
+      ['getHistogram', 'histogram'],
+      ['getCounter', 'counter'],
+      ['getGauge', 'gauge'],
+      ['getSummary', 'summary'],
+    ] as const
+  ).map(([method, kind]) => ({
+    callee: `${receiver}${method}`,
+    kind,
+    name: 0,
+    help: 1,
+    labelNames: 2,
+    ...(buckets && kind === 'histogram' ? { buckets: 3 } : {}),
+    getOrCreate: true,
+  }));
+}
+
 /** How a matrix-appservice-bridge project reaches its PrometheusMetrics. */
 const MATRIX_BRIDGE_METRICS = ['PrometheusMetrics().', 'Bridge().getPrometheusMetrics().'];
 
@@ -154,41 +174,10 @@ export const WRAPPER_PRESETS: readonly WrapperSpec[] = [
     })),
   ),
   // Mojaloop's shared metrics helper: get-or-create by name on the default registry.
-  ...(
-    [
-      ['getHistogram', 'histogram'],
-      ['getCounter', 'counter'],
-      ['getGauge', 'gauge'],
-      ['getSummary', 'summary'],
-    ] as const
-  ).map(([method, kind]): WrapperSpec => ({
-    callee: `@mojaloop/central-services-metrics#${method}`,
-    kind,
-    name: 0,
-    help: 1,
-    labelNames: 2,
-    getOrCreate: true,
-  })),
+  ...mojaloopGetters('@mojaloop/central-services-metrics#', false),
   // Mojaloop vNext's platform observability library: `getHistogram(name, help, labelNames, buckets)` and
   // the like, get-or-create by name, on the `IMetrics` a service is handed or on the client's singleton.
-  ...MOJALOOP_PLATFORM_METRICS.flatMap((receiver) =>
-    (
-      [
-        ['getHistogram', 'histogram'],
-        ['getCounter', 'counter'],
-        ['getGauge', 'gauge'],
-        ['getSummary', 'summary'],
-      ] as const
-    ).map(([method, kind]): WrapperSpec => ({
-      callee: `${receiver}${method}`,
-      kind,
-      name: 0,
-      help: 1,
-      labelNames: 2,
-      ...(kind === 'histogram' ? { buckets: 3 } : {}),
-      getOrCreate: true,
-    })),
-  ),
+  ...MOJALOOP_PLATFORM_METRICS.flatMap((receiver) => mojaloopGetters(receiver, true)),
   // balena's node-metrics-gatherer (prom-client underneath, one registry per process):
   // `metrics.describe.counter(name, help, { labelNames, buckets })` declares; `metrics.counter(name, v,
   // labels)` (and `gauge`, `histogram`, `summary`, `inc`, `dec`) records on what was declared under the name.
