@@ -13,7 +13,7 @@ export default defineRule({
   id: 'label-mismatch',
   meta: {
     description:
-      'Labels used that the metric does not declare, or a positional label count that differs from the declaration: prom-client throws at run time.',
+      'Labels used that the metric does not declare, or a positional label count that differs from the declaration: prom-client throws at run time. A declared label no call sets (always empty) is a warning.',
     defaultSeverity: 'error',
     scope: 'project',
     messages: {
@@ -21,6 +21,8 @@ export default defineRule({
         '`{{metric}}` has no label `{{label}}` (declared: {{declared}}): prom-client throws `Added label "{{label}}" is not included in initial labelset`; add it to `labelNames` or drop it here',
       arity:
         '`{{metric}}.labels()` gets {{given}} value{{plural}} but the metric declares {{expected}} label{{expectedPlural}} ({{declared}}): prom-client throws "Invalid number of arguments"',
+      neverSet:
+        'label `{{label}}` of `{{metric}}` is declared but never set: {{calls}} leave{{s}} it empty, so every series has `{{label}}=""` and the dimension it promises is not there; set it where the metric records, or drop it from `labelNames`',
       misplaced:
         '{{landings}} of `{{metric}}`{{more}}: positional values follow `labelNames` ({{declared}}), so labels hold the values meant for others; pass them in that order, or pass an object',
     },
@@ -66,6 +68,35 @@ export default defineRule({
           loc: call.loc,
           metric: def.name,
           cause: `arity:${call.labels.length}`,
+        });
+      }
+    }
+    // A declared label no call sets (`published_images` declares `key`; its one `inc(1)` sets none).
+    for (const def of ctx.catalog.metrics) {
+      // Only where obslint followed the metric to its uses: here, or through the imports it parsed.
+      const followed =
+        def.trailLost === undefined || (!def.trailLost.readAt && def.trailLost.how.startsWith('exported'));
+      if (def.library !== 'prom-client' || !def.labelNamesKnown || !followed) continue;
+      // The calls that record on this metric alone (a helper's, shared with others, is not counted as its own).
+      const calls = ctx.catalog.labelCalls.filter((c) => c.metricId === def.id && !c.shared);
+      for (const estimate of ctx.estimate(def.id).byLabel) {
+        if (estimate.kind !== 'never-set' || calls.length === 0) continue;
+        ctx.report({
+          messageId: 'neverSet',
+          data: {
+            metric: def.name,
+            label: estimate.label,
+            calls: calls.length === 1 ? 'its one call site' : `all ${calls.length} of its call sites`,
+            s: calls.length === 1 ? 's' : '',
+          },
+          loc: def.labelLocs?.[estimate.label] ?? def.loc,
+          metric: def.name,
+          label: estimate.label,
+          cause: 'neverSet',
+          downgrade: true,
+          related: calls
+            .slice(0, 3)
+            .map((c) => ({ loc: c.loc, message: `\`${def.name}\` recorded here without \`${estimate.label}\`` })),
         });
       }
     }
