@@ -22,7 +22,7 @@ export default defineRule({
       arity:
         '`{{metric}}.labels()` gets {{given}} value{{plural}} but the metric declares {{expected}} label{{expectedPlural}} ({{declared}}): prom-client throws "Invalid number of arguments"',
       neverSet:
-        'label `{{label}}` of `{{metric}}` is declared but never set: {{calls}} leave{{s}} it empty, so every series has `{{label}}=""` and the dimension it promises is not there; set it where the metric records, or drop it from `labelNames`',
+        '{{labels}} of `{{metric}}` {{are}} declared but never set: {{calls}} leave{{s}} {{them}} empty, so every series has {{empty}} and the dimension {{they}} promise{{s2}} is not there; set {{them}} where the metric records, or drop {{them}} from `labelNames`',
       misplaced:
         '{{landings}} of `{{metric}}`{{more}}: positional values follow `labelNames` ({{declared}}), so labels hold the values meant for others; pass them in that order, or pass an object',
     },
@@ -79,26 +79,35 @@ export default defineRule({
       if (def.library !== 'prom-client' || !def.labelNamesKnown || !followed) continue;
       // The calls that record on this metric alone (a helper's, shared with others, is not counted as its own).
       const calls = ctx.catalog.labelCalls.filter((c) => c.metricId === def.id && !c.shared);
-      for (const estimate of ctx.estimate(def.id).byLabel) {
-        if (estimate.kind !== 'never-set' || calls.length === 0) continue;
-        ctx.report({
-          messageId: 'neverSet',
-          data: {
-            metric: def.name,
-            label: estimate.label,
-            calls: calls.length === 1 ? 'its one call site' : `all ${calls.length} of its call sites`,
-            s: calls.length === 1 ? 's' : '',
-          },
-          loc: def.labelLocs?.[estimate.label] ?? def.loc,
+      if (calls.length === 0) continue;
+      const unset = ctx
+        .estimate(def.id)
+        .byLabel.filter((l) => l.kind === 'never-set')
+        .map((l) => l.label);
+      if (unset.length === 0) continue;
+      const many = unset.length > 1;
+      ctx.report({
+        messageId: 'neverSet',
+        data: {
           metric: def.name,
-          label: estimate.label,
-          cause: 'neverSet',
-          downgrade: true,
-          related: calls
-            .slice(0, 3)
-            .map((c) => ({ loc: c.loc, message: `\`${def.name}\` recorded here without \`${estimate.label}\`` })),
-        });
-      }
+          labels: `label${many ? 's' : ''} ${unset.map((l) => `\`${l}\``).join(', ')}`,
+          are: many ? 'are' : 'is',
+          calls: calls.length === 1 ? 'its one call site' : `all ${calls.length} of its call sites`,
+          s: calls.length === 1 ? 's' : '',
+          them: many ? 'them' : 'it',
+          they: many ? 'they' : 'it',
+          s2: many ? '' : 's',
+          empty: unset.map((l) => `\`${l}=""\``).join(', '),
+        },
+        loc: def.labelLocs?.[unset[0]] ?? def.loc,
+        metric: def.name,
+        label: unset[0],
+        cause: 'neverSet',
+        downgrade: true,
+        related: calls
+          .slice(0, 3)
+          .map((c) => ({ loc: c.loc, message: `\`${def.name}\` recorded here without ${many ? 'them' : 'it'}` })),
+      });
     }
     for (const { call, values, metrics } of misplaced.values()) {
       const [first, ...others] = [...metrics].sort(compareStrings);

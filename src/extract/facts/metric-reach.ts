@@ -40,9 +40,10 @@ export function trailLoss(
     }
     return { how: `created by \`${def.via.wrapper}\``, loc: def.loc };
   }
-  // A provider nothing injects (no `@InjectMetric` names it) is followed everywhere it goes: nowhere.
+  // A provider is followed everywhere `@InjectMetric(NAME)` takes it (obslint links the injected field's
+  // uses): lost only where a `useFactory` or a token obslint cannot read may inject it.
   if (ts.isCallExpression(site) && /Provider$/.test(site.expression.getText()))
-    return mayBeInjected(def.name, project)
+    return mayBeInjectedUnseen(def.name, project)
       ? { how: `registered as a provider by \`${site.expression.getText()}\` and injected`, loc: def.loc }
       : undefined;
   let node = site;
@@ -457,17 +458,19 @@ function exported(statement: ts.VariableStatement): boolean {
 }
 
 /**
- * Whether a Nest provider of the metric `name` may be injected: an `@InjectMetric(name)` (or a
- * `getToken(name)`) names it, a literal or a constant holding it, or one names a metric obslint cannot
- * read (a template of a parameter, a value computed at run time).
+ * Whether a Nest provider of the metric `name` may be injected where obslint does not follow it: by
+ * `getToken(name)` (a `useFactory`'s `inject:` list, whose factory may use it anywhere), or by an
+ * `@InjectMetric(…)`/`getToken(…)` whose token it cannot read (a template of a parameter, a value
+ * computed at run time). `@InjectMetric(NAME)` with a token it reads is followed: it links the
+ * injected field's uses.
  */
-function mayBeInjected(name: string, project: ProjectIndex): boolean {
+function mayBeInjectedUnseen(name: string, project: ProjectIndex): boolean {
   const evaluator = new StaticEvaluator(project);
   return ['InjectMetric', 'getToken'].some((injector) =>
     (project.callsByName.get(injector) ?? []).some((call) => {
       const token = call.arguments?.[0];
       const named = token && scalarText(evaluator.eval(token));
-      return named === undefined || named === name;
+      return named === undefined || (injector === 'getToken' && named === name);
     }),
   );
 }
