@@ -1,8 +1,8 @@
-import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { globbySync } from 'globby';
 import type { PathAlias, SubpathImports, WorkspacePackage } from '../extract/syntax/module-resolver.js';
 import type { Notice } from '../types.js';
-import { displayPath, toPosix } from '../util/paths.js';
+import { displayPath, nearestAbove, toPosix } from '../util/paths.js';
 import { Consulted, type Stamps } from './consulted.js';
 import { cloudflareWorker, nestApplications, readDenoConfig } from './own-runtimes.js';
 import { deployedTracing, DEPLOY_FILES } from './deploy-tracing.js';
@@ -251,7 +251,7 @@ export function walkProject(
  */
 function deployedPackages(file: string, packages: Iterable<WorkspacePackage>): WorkspacePackage[] {
   const all = [...packages];
-  const nearest = nearestPackage(file, all);
+  const nearest = nearestAbove(file, all);
   const app = nearest && NAIS_APP.exec(toPosix(relative(nearest.dir, file)))?.[1];
   const named = app
     ? all.filter((pkg) => pkg !== nearest && (basename(pkg.dir) === app || basename(pkg.dir).startsWith(`${app}-`)))
@@ -261,14 +261,6 @@ function deployedPackages(file: string, packages: Iterable<WorkspacePackage>): W
 
 /** `.nais/fyllut/prod.yaml`: the app directory of a NAIS manifest. */
 const NAIS_APP = /^\.nais\/([\w.-]+)\//;
-
-/** The package whose directory is the closest above the file. */
-function nearestPackage(file: string, packages: Iterable<WorkspacePackage>): WorkspacePackage | undefined {
-  let nearest: WorkspacePackage | undefined;
-  for (const pkg of packages)
-    if (file.startsWith(`${pkg.dir}${sep}`) && (!nearest || pkg.dir.length > nearest.dir.length)) nearest = pkg;
-  return nearest;
-}
 
 function relativeGlob(glob: string, base: string, dir: string): string | undefined {
   if (glob.startsWith('**/')) return glob;

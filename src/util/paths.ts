@@ -15,6 +15,14 @@ export function displayPath(root: string, file: string): string {
   return rel === '' ? '.' : rel;
 }
 
+/** Of things that each have a directory (workspace packages), the one whose directory is the closest above a file. */
+export function nearestAbove<T extends { dir: string }>(file: string, items: Iterable<T>): T | undefined {
+  let nearest: T | undefined;
+  for (const item of items)
+    if (file.startsWith(`${item.dir}${sep}`) && (!nearest || item.dir.length > nearest.dir.length)) nearest = item;
+  return nearest;
+}
+
 /** The absolute posix path of a file `displayPath` showed relative to `root`. */
 export function absolutePath(root: string, shown: string): string {
   return toPosix(resolve(root, shown));

@@ -465,12 +465,25 @@ function exported(statement: ts.VariableStatement): boolean {
  * injected field's uses.
  */
 function mayBeInjectedUnseen(name: string, project: ProjectIndex): boolean {
+  const tokens = injectionTokens(project);
+  return tokens.unreadable || tokens.byFactory.has(name);
+}
+
+/** What the project's injection tokens name, read once per project (every provider asks). */
+function injectionTokens(project: ProjectIndex): { unreadable: boolean; byFactory: ReadonlySet<string> } {
+  let found = tokensRead.get(project);
+  if (found) return found;
   const evaluator = new StaticEvaluator(project);
-  return ['InjectMetric', 'getToken'].some((injector) =>
-    (project.callsByName.get(injector) ?? []).some((call) => {
+  found = { unreadable: false, byFactory: new Set<string>() };
+  for (const injector of ['InjectMetric', 'getToken'])
+    for (const call of project.callsByName.get(injector) ?? []) {
       const token = call.arguments?.[0];
       const named = token && scalarText(evaluator.eval(token));
-      return named === undefined || (injector === 'getToken' && named === name);
-    }),
-  );
+      if (named === undefined) found.unreadable = true;
+      else if (injector === 'getToken') found.byFactory.add(named);
+    }
+  tokensRead.set(project, found);
+  return found;
 }
+
+const tokensRead = new WeakMap<ProjectIndex, { unreadable: boolean; byFactory: Set<string> }>();

@@ -12,13 +12,12 @@ import {
   isStatic,
   literalProperty,
   lookup,
-  propertyKey,
   propertyName,
   skipOuter,
   type Declaration,
 } from '../syntax/scope.js';
 import { forEachDescendant } from '../syntax/walk.js';
-import { calledFunction } from '../syntax/functions.js';
+import { calledFunction, classFunction } from '../syntax/functions.js';
 import { runsOnlyOnSuccess } from './success-callbacks.js';
 
 export const REQUEST_ROOTS = new Set([
@@ -791,14 +790,7 @@ export class KnownSources {
     const access = skipOuter(arg);
     if (!ts.isPropertyAccessExpression(access) || !ts.isIdentifier(skipOuter(access.expression))) return undefined;
     const decl = this.project.declarationOf(skipOuter(access.expression) as ts.Identifier);
-    if (decl?.kind !== 'class') return undefined;
-    for (const member of decl.node.members) {
-      if (!member.name || propertyKey(member.name) !== access.name.text || !isStatic(member)) continue;
-      if (ts.isMethodDeclaration(member)) return member;
-      const value = ts.isPropertyDeclaration(member) && member.initializer && skipOuter(member.initializer);
-      if (value && (ts.isArrowFunction(value) || ts.isFunctionExpression(value))) return value;
-    }
-    return undefined;
+    return decl?.kind === 'class' ? classFunction(decl.node, access.name.text, isStatic) : undefined;
   }
 
   /**

@@ -43,14 +43,27 @@ export function callsTo(
  * may override it: the class the code is written in speaks for the instance, as TypeScript reads it.)
  */
 function thisMethod(callee: ts.PropertyAccessExpression, project: ProjectIndex): ts.SignatureDeclaration | undefined {
-  const name = callee.name.text;
   for (let cls = enclosingClassLike(callee), hops = 0; cls && hops < 8; cls = project.baseClass(cls), hops++) {
-    for (const member of cls.members) {
-      if (!member.name || !ts.isIdentifier(member.name) || member.name.text !== name) continue;
-      if (ts.isMethodDeclaration(member) && member.body) return member;
-      const init = ts.isPropertyDeclaration(member) && member.initializer && skipOuter(member.initializer);
-      if (init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init))) return init;
-    }
+    const found = classFunction(cls, callee.name.text, () => true);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * The function a class member of that name holds: a method with a body, or a field initialized with
+ * an arrow or function expression (`handle = async (ctx) => …`); `accept` picks the members (static ones).
+ */
+export function classFunction(
+  cls: ts.ClassLikeDeclaration,
+  name: string,
+  accept: (member: ts.ClassElement) => boolean,
+): ts.SignatureDeclaration | undefined {
+  for (const member of cls.members) {
+    if (!member.name || !ts.isIdentifier(member.name) || member.name.text !== name || !accept(member)) continue;
+    if (ts.isMethodDeclaration(member) && member.body) return member;
+    const init = ts.isPropertyDeclaration(member) && member.initializer && skipOuter(member.initializer);
+    if (init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init))) return init;
   }
   return undefined;
 }

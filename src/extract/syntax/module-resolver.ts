@@ -1,4 +1,5 @@
 import { dirname, join, resolve, sep } from 'node:path';
+import { nearestAbove } from '../../util/paths.js';
 
 const EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 
@@ -86,10 +87,7 @@ export class ModuleResolver {
 
   /** The workspace package whose directory is the closest above a file. */
   packageContaining(file: string): WorkspacePackage | undefined {
-    let nearest: WorkspacePackage | undefined;
-    for (const pkg of this.packages)
-      if (file.startsWith(`${pkg.dir}${sep}`) && (!nearest || pkg.dir.length > nearest.dir.length)) nearest = pkg;
-    return nearest;
+    return nearestAbove(file, this.packages);
   }
 
   /**
@@ -157,9 +155,7 @@ export class ModuleResolver {
     fromFile: string,
     exists: (path: string) => boolean,
   ): string | undefined {
-    const scope = this.subpathImports
-      .filter((s) => fromFile.startsWith(`${s.dir}${sep}`))
-      .sort((a, b) => b.dir.length - a.dir.length)[0];
+    const scope = nearestAbove(fromFile, this.subpathImports);
     if (!scope) return undefined;
     const entry = mapEntry(scope.imports, specifier);
     return entry && this.resolveImportTarget(entry.target, entry.matched, scope.dir, fromFile, exists, 0);
