@@ -34,8 +34,8 @@ export type ArgumentPath = number | string;
 export interface WrapperSpec {
   /** `module#export.path`; `()` after a segment is the result of calling or constructing it. */
   callee: string;
-  /** The metric kind, or `arg:N` for an argument naming it (`'Gauge'`). */
-  kind: MetricKind | `arg:${number}`;
+  /** The metric kind, or `arg:N` (`arg:N.key`) for an argument (a property of one) naming it (`'Gauge'`). */
+  kind: MetricKind | `arg:${number}` | `arg:${number}.${string}`;
   name: ArgumentPath;
   help?: ArgumentPath;
   labelNames?: ArgumentPath;
@@ -61,6 +61,8 @@ export interface WrapperSpec {
    * a metric where its key is written; `kind` is a placeholder, each entry's `type` gives its kind.
    */
   declarations?: ArgumentPath;
+  /** (Presets only.) The library registers the name (and label names) with every non-word character made `_`. */
+  normalizesNames?: true;
   library?: Library;
 }
 

@@ -11,6 +11,7 @@ import type {
   SpanFact,
   WrapperSpec,
 } from '../types.js';
+import { isServiceRunnerMakeMetric } from './libraries/service-runner.js';
 import { absolutePath, compareLocations, compareStrings, displayPath } from '../util/paths.js';
 import { parseDirectives } from './syntax/directives.js';
 import { LabelUseCollector } from './facts/label-uses.js';
@@ -186,7 +187,12 @@ export function extract(options: ExtractOptions): Extraction {
       definitions.discover(node);
     });
   for (const call of callExpressions)
-    if (isInstrumentCall(call) || isProviderCall(call) || definitions.mayBeWrapper(call))
+    if (
+      isInstrumentCall(call) ||
+      isProviderCall(call) ||
+      definitions.mayBeWrapper(call) ||
+      isServiceRunnerMakeMetric(call)
+    )
       guarded(call, notices, root, () => {
         definitions.discover(call);
       });

@@ -3,6 +3,7 @@ import type { LabelCall, LabelUse, MetricDef, Observation } from '../../types.js
 import { boundedPart, finite, unknown, withStep } from '../../model/bounds.js';
 import { OTEL } from '../libraries/opentelemetry.js';
 import { PROM_CLIENT } from '../libraries/prom-client.js';
+import { SERVICE_RUNNER_MAKE_METRIC, SERVICE_RUNNER_RECORDS } from '../libraries/service-runner.js';
 import type { MetricDefinitions } from './metric-definitions.js';
 import type { MetricResolver } from './metric-resolver.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
@@ -78,6 +79,8 @@ export class LabelUseCollector {
     const callee = skipOuter(call.expression);
     const method = propertyName(callee);
     if (!method || !(ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee))) return;
+    if (Object.hasOwn(SERVICE_RUNNER_RECORDS, method) && this.serviceRunnerRecording(call, method, callee.expression))
+      return;
     if (OTEL.recordMethods.has(method) || method === 'observe') {
       const recorded = this.otelRecording(call, method, skipOuter(callee.expression));
       if (recorded.length > 0) {
@@ -277,6 +280,46 @@ export class LabelUseCollector {
     }
     if (method === 'observe' || (method === 'set' && def.kind === 'histogram')) this.observation(def, args, chained);
     if (method === 'startTimer') this.timer(def, call, chained);
+  }
+
+  /**
+   * `metric.endTiming(start, [path, method, status])` on a metric service-runner's `makeMetric` made:
+   * the label values, in the order of its label names, and the value recorded. False where the
+   * receiver is no such metric.
+   */
+  private serviceRunnerRecording(call: ts.CallExpression, method: string, receiver: ts.Expression): boolean {
+    const defs = this.resolver
+      .resolveAll(skipOuter(receiver))
+      .filter((def) => def.via?.wrapper === SERVICE_RUNNER_MAKE_METRIC.callee);
+    if (defs.length === 0) return false;
+    const { value, labels, seconds } = SERVICE_RUNNER_RECORDS[method];
+    const given = call.arguments[labels] && skipOuter(call.arguments[labels]);
+    this.shared(defs.length, () => {
+      for (const def of defs) {
+        // No array: service-runner passes prom-client none, which throws where the metric has labels.
+        if (!given || ts.isArrayLiteralExpression(given))
+          this.positionalLabels(def, call, given ? [...given.elements] : []);
+        else
+          this.facts.calls.push({
+            metricId: def.id,
+            method: 'labels',
+            form: 'opaque',
+            labels: [],
+            loc: this.project.location(given),
+          });
+        if (seconds)
+          this.facts.observations.push({
+            metricId: def.id,
+            expression: `${method}(${call.arguments.map(text).join(', ')})`,
+            unit: 'seconds',
+            evidence: "service-runner's `endTiming(start)` observes the seconds since `start`",
+            loc: this.project.location(call),
+          });
+        else if (value !== undefined && (def.kind === 'histogram' || def.kind === 'summary'))
+          this.observation(def, [call.arguments[value]], false);
+      }
+    });
+    return true;
   }
 
   /**

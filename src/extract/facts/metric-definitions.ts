@@ -25,6 +25,11 @@ import { wrapperMethodRecording } from './keyed-recorder.js';
 import { typeBound } from '../flow/type-bounds.js';
 import { isInjected, type ValueFlow } from '../flow/value-flow.js';
 import { injectedStatsdCall, isStatsdPackage } from '../libraries/injected-statsd.js';
+import {
+  isServiceRunnerMakeMetric,
+  SERVICE_RUNNER_MAKE_METRIC,
+  serviceRunnerName,
+} from '../libraries/service-runner.js';
 import { meterName, OTEL, otelInstrument } from '../libraries/opentelemetry.js';
 import {
   nestProviderKind,
@@ -282,7 +287,7 @@ export class MetricDefinitions {
         this.define(creation);
       return;
     }
-    const wrapper = this.wrapperAt(node) ?? this.ownMetricClass(node);
+    const wrapper = this.wrapperAt(node) ?? this.ownMetricClass(node) ?? this.serviceRunnerMetric(node);
     if (!wrapper) return;
     if (wrapper.spec.declarations !== undefined) {
       for (const creation of this.declared(node, wrapper)) this.define(creation);
@@ -444,6 +449,15 @@ export class MetricDefinitions {
     return own({ name: 0, help: 1, ...(options !== undefined ? { labelNames: `2.${labelsKey ?? 'labels'}` } : {}) });
   }
 
+  /** service-runner's `app.metrics.makeMetric({ … })`, unless the project defines the `makeMetric` called. */
+  private serviceRunnerMetric(node: ts.NewExpression | ts.CallExpression): Creation['wrapper'] {
+    return ts.isCallExpression(node) &&
+      isServiceRunnerMakeMetric(node) &&
+      !calledFunction(node.expression, this.project)
+      ? { spec: SERVICE_RUNNER_MAKE_METRIC, declared: false }
+      : undefined;
+  }
+
   /** `new this.client[options.type]({ … })` with `client` prom-client: the key that names the class. */
   private promClientClassByName(node: ts.NewExpression | ts.CallExpression): ts.Expression | undefined {
     const callee = ts.isNewExpression(node) ? skipOuter(node.expression) : undefined;
@@ -536,7 +550,7 @@ export class MetricDefinitions {
   /** The kind of a wrapper instance: fixed by the spec, or named by an argument (`'Gauge'`). */
   private wrapperKind(creation: Creation, spec: WrapperSpec): MetricKind | undefined {
     if (!spec.kind.startsWith('arg:')) return spec.kind as MetricKind;
-    const named = this.argumentAt(creation, Number(spec.kind.slice(4)));
+    const named = this.argumentAt(creation, spec.kind.slice(4));
     return named && kindNamed(named);
   }
 
@@ -626,7 +640,7 @@ export class MetricDefinitions {
     // A wrapper passes on the name, or the kind (`getOrCreateMetric(type, options)`), it is given.
     const kindValue =
       creation.wrapper?.spec.kind.startsWith('arg:') === true
-        ? this.argumentAt(creation, Number(creation.wrapper.spec.kind.slice(4)))
+        ? this.argumentAt(creation, creation.wrapper.spec.kind.slice(4))
         : creation.kindFrom
           ? this.evaluator.eval(creation.kindFrom, creation.env)
           : undefined;
@@ -1084,7 +1098,9 @@ export class MetricDefinitions {
     const site = outer ?? node;
     const config = this.configOf(creation);
     const props = config.props;
-    const name = config.name ? scalarText(config.name) : undefined;
+    const normalized = (text: string): string => (wrapper?.spec.normalizesNames ? serviceRunnerName(text) : text);
+    const written = config.name ? scalarText(config.name) : undefined;
+    const name = written === undefined ? undefined : normalized(written);
     // A metric declared as an element of a constant array is defined where the element names it.
     const loc = this.project.location(creation.entry?.key ?? namedAt(creation.element?.node) ?? namingLine(site));
     // Get-or-create by name: a further call gets the metric the first one registered. A StatsD or
@@ -1146,7 +1162,7 @@ export class MetricDefinitions {
     const labels = library === 'prom-client' ? props.get('labelNames') : undefined;
     // A project's own class whose options have no label names checks none: any the uses pass.
     const openLabels = wrapper?.ownClass === true && wrapper.spec.labelNames === undefined;
-    const labelNames = labels ? staticStrings(labels) : [];
+    const labelNames = labels ? staticStrings(labels)?.map(normalized) : [];
     const nameNode = library !== 'prom-client' || wrapper ? node.arguments?.[0] : nameExpression(node);
     const def: MetricDef = {
       // A wrapper call can create several metrics (`httpMetrics('api')` → requests, latency).
@@ -1221,7 +1237,7 @@ export class MetricDefinitions {
     }
     this.locateFactors(def, creation, site);
     this.defs.push(def);
-    const nameSource = library === 'prom-client' ? nameExpression(node) : node.arguments?.[0];
+    const nameSource = this.nameArgument(creation);
     if (def.nameIsDynamic && nameSource) this.dynamicNames.set(def, { name: nameSource, env: creation.env });
     // A get-or-create (guarded by a lookup of its name) registers only when nothing holds the name.
     if (!guard) this.noteRegistration(def, creation, site, config);

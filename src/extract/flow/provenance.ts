@@ -16,6 +16,7 @@ import {
   withStep,
 } from '../../model/bounds.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
+import { moduleOf } from '../libraries/clients.js';
 import {
   constInitializer,
   declaredType,
@@ -330,6 +331,18 @@ export class ProvenanceAnalyzer implements ValueWalker {
     return unknown('arithmetic obslint cannot bound', text(e));
   }
 
+  /** The unbounded source among the values a `let` is given and what `+=` appends to it, if any. */
+  private appendedTo(decl: Extract<Declaration, { kind: 'variable' }>, env: Env, depth: number): Bound | undefined {
+    const parts = assignedValues(decl, true);
+    if (!parts) return undefined;
+    this.readingWrites.add(decl.node);
+    try {
+      return parts.map((v) => this.valueAt(v.value, v.path, env, depth + 1)).find((b) => b.kind === 'unbounded');
+    } finally {
+      this.readingWrites.delete(decl.node);
+    }
+  }
+
   private template(e: ts.TemplateExpression, env: Env, depth: number): Bound {
     const parts: ts.Expression[] = [];
     const literalParts: string[] = [e.head.text];
@@ -428,6 +441,9 @@ export class ProvenanceAnalyzer implements ValueWalker {
       if (viewed.kind === 'unbounded')
         return withStep(viewed, this.sources.step(e, `\`${text(e)}\` lists what it holds`));
     }
+    // Node's `util.format('req.%s.%s', src, zoom)`: a string built from its arguments, as a template is.
+    if (name === 'format' && e.arguments.length > 1 && fromNodeUtil(callee, this.project))
+      return this.concatenation([...e.arguments], e, env, depth);
     // `parseInt(req.query.marketIndex)`: a number read from the value takes at most as many values.
     if ((name === 'parseInt' || name === 'parseFloat') && (!receiver || receiverText === 'Number') && e.arguments[0])
       return this.of(e.arguments[0], env, depth + 1);
@@ -661,6 +677,10 @@ export class ProvenanceAnalyzer implements ValueWalker {
           }
           if (values && values.kind !== 'unknown')
             return withStep(values, this.sources.step(use, `\`${name}\` is each value assigned to it`));
+          // `mx = util.format('req.%s', src); if (scale) mx += scale`: appending to a string keeps
+          // what made it unbounded, and an unbounded part appended makes it so.
+          const grown = assigned ? undefined : this.appendedTo(decl, env, depth);
+          if (grown) return withStep(grown, this.sources.step(use, `\`${name}\` is built up by \`+=\``));
           return (
             typed ??
             this.parameters.loopCounter(decl) ??
@@ -1734,4 +1754,11 @@ function functionAt(
 /** The source of a bound made of one part (`nest-getClass`). */
 function onlyPart(bound: Bound): string | undefined {
   return bound.kind === 'bounded' && bound.parts.length === 1 ? bound.parts[0].source : undefined;
+}
+
+/** `util.format` (or `format`) imported from Node's `util`. */
+function fromNodeUtil(callee: ts.Expression, project: ProjectIndex): boolean {
+  const root = ts.isPropertyAccessExpression(callee) ? skipOuter(callee.expression) : callee;
+  const module = ts.isIdentifier(root) ? moduleOf(root, project) : undefined;
+  return module === 'util' || module === 'node:util';
 }

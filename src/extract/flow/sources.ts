@@ -560,7 +560,9 @@ export class KnownSources {
     const right = chain(withoutEmptyFallback(parts[1]));
     // `req.baseUrl + req.path` in a handler of a path without parameters is that route's template too.
     const fixedPath = right?.names.at(-1) === 'path' && fixedRoutePaths(e) !== undefined;
-    if (left?.names.at(-1) !== 'baseUrl' || !right || !(isRouteTemplate(right.names) || fixedPath)) return undefined;
+    const mounted = left !== undefined && this.mountAndLayer(left.names, parts[1]);
+    if (!mounted && (left?.names.at(-1) !== 'baseUrl' || !right || !(isRouteTemplate(right.names) || fixedPath)))
+      return undefined;
     const routes = this.facts.mountedRoutes(e);
     return this.perRoute(e, 'a mounted route template', {
       source: 'mounted-route-template',
@@ -568,6 +570,28 @@ export class KnownSources {
       reason: `mount + route template (${routes} registration${routes === 1 ? '' : 's'}, counted per router file)`,
       packages: this.facts.routePackages(e),
     });
+  }
+
+  /**
+   * `route.path + layer.route.path.slice(1)` where `layer` is one of `route.router.stack` (express's
+   * layers, walked to wrap each route's handlers): the path a router is mounted at and the template of
+   * one of its routes.
+   */
+  private mountAndLayer(mount: readonly string[], layerPath: ts.Expression): boolean {
+    let e = skipOuter(layerPath);
+    // `.slice(1)`: the template without its leading `/`.
+    if (ts.isCallExpression(e) && propertyName(skipOuter(e.expression)) === 'slice' && e.arguments.length <= 2)
+      e = skipOuter((skipOuter(e.expression) as ts.PropertyAccessExpression).expression);
+    const layer = chain(e);
+    if (!layer || mount.at(-1) !== 'path' || mount.length < 2) return false;
+    const names = this.expandAliases(layer.names, e);
+    const prefix = mount.slice(0, -1);
+    const rest = names.slice(prefix.length);
+    return (
+      prefix.every((n, i) => names[i] === n) &&
+      rest.length === 5 &&
+      ['router', 'stack', '[]', 'route', 'path'].every((n, i) => rest[i] === n)
+    );
   }
 
   /**
@@ -589,7 +613,7 @@ export class KnownSources {
       // `import { env } from 'node:process'`: `env.PORT` is `process.env.PORT`.
       if (decl?.kind === 'import' && isProcessEnv(decl)) return ['process', 'env', ...expanded.slice(1)];
       if (decl?.kind !== 'variable' || !decl.isConst || !decl.node.initializer) return expanded;
-      const source = chain(withoutEmptyFallback(skipOuter(decl.node.initializer)));
+      const source = chain(guardedAccess(withoutEmptyFallback(skipOuter(decl.node.initializer))));
       if (!source) return expanded;
       expanded = [...source.names, ...decl.path, ...expanded.slice(1)];
     }
@@ -1241,6 +1265,14 @@ function fixedRoutePaths(node: ts.Node): string[] | undefined {
  * `event.queryStringParameters || {}`, `req.baseUrl || ''`: the value read, when the fallback is an
  * empty object or string.
  */
+/** `req && req.params`: the access the guard protects. */
+function guardedAccess(e: ts.Expression): ts.Expression {
+  if (!ts.isBinaryExpression(e) || e.operatorToken.kind !== ts.SyntaxKind.AmpersandAmpersandToken) return e;
+  const guard = chain(e.left);
+  const access = chain(e.right);
+  return guard && access && guard.names.every((n, i) => access.names[i] === n) ? skipOuter(e.right) : e;
+}
+
 function withoutEmptyFallback(expr: ts.Expression): ts.Expression {
   const e = skipOuter(expr);
   if (

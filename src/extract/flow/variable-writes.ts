@@ -32,8 +32,9 @@ export interface AssignedValue {
  * every value a `let` is given, its initializer first, when each write is a plain `=` of the
  * variable itself or a destructuring `=` that names it by position or key; undefined for `++`, `+=`,
  * and patterns with defaults or rests. A destructuring of the variable's own value adds nothing new.
+ * `withAppends`: what each `+=` appends is listed too (a part of the values, not a value).
  */
-export function assignedValues(decl: Variable): AssignedValue[] | undefined {
+export function assignedValues(decl: Variable, withAppends = false): AssignedValue[] | undefined {
   const values: AssignedValue[] = decl.node.initializer ? [{ value: decl.node.initializer, path: decl.path }] : [];
   let other = false;
   forEachDescendant(decl.node.parent?.parent?.parent ?? decl.node.getSourceFile(), (node) => {
@@ -44,6 +45,10 @@ export function assignedValues(decl: Variable): AssignedValue[] | undefined {
       return;
     }
     if (!otherWrite(node, decl)) return;
+    if (withAppends && ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.PlusEqualsToken) {
+      values.push({ value: node.right, path: [] });
+      return;
+    }
     const destructured = ts.isBinaryExpression(node) ? destructuredValue(node, decl) : undefined;
     if (destructured === undefined) other = true;
     else if (destructured !== SELF) values.push(destructured);
