@@ -231,6 +231,11 @@ export const DERIVING_METHODS = new Set([
   'toPrecision',
   'join',
   'match',
+  // A list in another order holds the same values (`topics.sort().join(',')`).
+  'sort',
+  'reverse',
+  'toSorted',
+  'toReversed',
   // `request.headers.get('origin')`, `url.searchParams.get('q')`: a value read out of request input.
   'get',
   'getAll',
