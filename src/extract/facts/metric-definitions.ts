@@ -258,6 +258,17 @@ export class MetricDefinitions {
       }
   }
 
+  /**
+   * The metrics made through a call that wraps a creation (`register_metric(id)` in a base class's
+   * constructor), each with the outermost call of its chain (the `new WalletAddress('wallets')` that
+   * reached it).
+   */
+  madeThrough(call: ts.Node): readonly { def: MetricDef; outermost: ts.Node }[] {
+    return this.madeThroughCall.get(call) ?? [];
+  }
+
+  private readonly madeThroughCall = new Map<ts.Node, { def: MetricDef; outermost: ts.Node }[]>();
+
   /** Every metric each wrapper call creates (one creating node inside may make several, per its callers). */
   private readonly byWrapperCall = new Map<ts.Node, Set<MetricDef>>();
 
@@ -1359,6 +1370,11 @@ export class MetricDefinitions {
       if (!perElement) this.byElement.set(site, (perElement = new Map<number, MetricDef>()));
       perElement.set(creation.element.index, def);
     } else if (outer) {
+      for (const level of calls) {
+        const through = this.madeThroughCall.get(level) ?? [];
+        if (!through.some((t) => t.def === def)) through.push({ def, outermost: outer });
+        this.madeThroughCall.set(level, through);
+      }
       let atCall = this.byWrapperCall.get(site);
       if (!atCall) this.byWrapperCall.set(site, (atCall = new Set()));
       atCall.add(def);

@@ -10,6 +10,7 @@ import { lookupParts, type KeyedLookup } from './keyed-recorder.js';
 import type { ProjectIndex } from '../syntax/project-index.js';
 import {
   enclosingClassLike,
+  enclosingFunction,
   encloses,
   literalProperty,
   lookup,
@@ -33,7 +34,7 @@ export class MetricResolver {
     private readonly project: ProjectIndex,
     private readonly evaluator: StaticEvaluator,
     private readonly types: TypeOracle,
-    calls: CallGraph,
+    private readonly calls: CallGraph,
     private readonly flow: ValueFlow,
     /** Whether code in the first file's package can hold objects of the second's (`PackageIndex.reaches`). */
     private readonly reaches: (from: string, to: string) => boolean = () => true,
@@ -59,7 +60,11 @@ export class MetricResolver {
       try {
         const defs = new Set<MetricDef>();
         const origins = this.flow.origins(e);
-        for (const source of origins) for (const def of this.metricsAt(source, e)) defs.add(def);
+        for (const source of origins) for (const def of this.metricsAt(source, e, false)) defs.add(def);
+        // Every metric a class's construction makes is a use's only where no origin names its own:
+        // `const calls = this.addCounter({ name: 'calls' })` in the constructor is that call's metric.
+        if (defs.size === 0)
+          for (const source of origins) for (const def of this.metricsAt(source, e, true)) defs.add(def);
         found = defs.size > 0 ? [...defs] : (this.callbackOwner(e) ?? this.typedDefs(e));
         if (found.length === 0) found = this.storedAtSamePath(e, origins);
       } finally {
@@ -113,7 +118,7 @@ export class MetricResolver {
   }
 
   /** The metrics one origin of a value is. */
-  private metricsAt(source: Source, use?: ts.Expression): MetricDef[] {
+  private metricsAt(source: Source, use?: ts.Expression, perInstance = true): MetricDef[] {
     if (isInjected(source)) return source.path.length === 0 ? this.injected(source.token, source.by, use) : [];
     const e = skipOuter(source.expr);
     if (source.path.length > 0 && source.path.length <= NESTED_RETURN_LEVELS) {
@@ -140,8 +145,8 @@ export class MetricResolver {
       source.element === undefined ? this.definitions.atNode(e) : this.definitions.atElement(e, source.element);
     if (direct) return [direct];
     // `this.counter.inc()` in a class whose every `new` creates a metric of its own: each of them.
-    const perInstance = use && this.perInstance(e, use);
-    if (perInstance) return perInstance;
+    const instances = perInstance && use ? this.perInstance(e, use) : undefined;
+    if (instances) return instances;
     if (e.kind === ts.SyntaxKind.ThisKeyword) return this.collectOwner(e);
     if (ts.isCallExpression(e)) {
       const callee = skipOuter(e.expression);
@@ -166,7 +171,10 @@ export class MetricResolver {
    * that class (or a subclass): each instance's metric is used there.
    */
   private perInstance(creation: ts.Expression, use: ts.Expression): MetricDef[] | undefined {
-    const defs = this.definitions.createdBy(creation);
+    // `this.metric = register_metric(id)` in a base class's constructor: each subclass's own.
+    const inConstructor = ts.isConstructorDeclaration(enclosingFunction(creation) ?? creation);
+    const made = inConstructor ? this.definitions.madeThrough(creation) : [];
+    const defs = made.length > 0 ? this.constructedAs(made, use) : this.definitions.createdBy(creation);
     if (defs.length === 0) return undefined;
     if (forwardsParameter(use)) return undefined;
     let owner: ts.ClassLikeDeclaration | undefined;
@@ -183,6 +191,24 @@ export class MetricResolver {
     }
     if (!owner || !this.project.inheritsFrom(enclosingClassLike(use), owner)) return undefined;
     return [...defs];
+  }
+
+  /**
+   * Of the metrics a base class's construction makes per subclass (`this.metric = register_metric(id)`,
+   * reached by `new WalletAddress('wallets')`), those of instances of the class the use is in.
+   */
+  private constructedAs(made: readonly { def: MetricDef; outermost: ts.Node }[], use: ts.Expression): MetricDef[] {
+    const useClass = enclosingClassLike(use);
+    const ofClass = made.filter(({ outermost }) => {
+      // `new WalletAddress('wallets')`, or the `super('rss')` of a subclass constructed without arguments.
+      const constructed = ts.isNewExpression(outermost)
+        ? this.calls.constructorCalled(outermost)?.parent
+        : ts.isCallExpression(outermost) && outermost.expression.kind === ts.SyntaxKind.SuperKeyword
+          ? enclosingClassLike(outermost)
+          : undefined;
+      return constructed !== undefined && useClass !== undefined && this.project.inheritsFrom(constructed, useClass);
+    });
+    return (ofClass.length > 0 ? ofClass : made).map(({ def }) => def);
   }
 
   /** `@InjectMetric('orders_total')`: the metric of that name; `@Inject(TOKEN)`: what the provider gives. */

@@ -756,6 +756,18 @@ export class StaticEvaluator {
       const base = this.eval(callee.expression, env, depth + 1);
       if (base.k === 'str') return { k: 'bool', v: stringTest(base.v, name, args[0].v) };
     }
+    // `[opts.namespace || 'bridge', opts.name].join('_')`: joined as `+` would (a caller's parameter stays one).
+    if (ts.isPropertyAccessExpression(callee) && name === 'join' && args.length <= 1) {
+      const base = this.eval(callee.expression, env, depth + 1);
+      if (base.k === 'arr') {
+        const symbolic = innermostParam(base.items);
+        if (symbolic) return symbolic;
+        const texts = base.items.map(scalarText);
+        const separator = args[0] ? scalarText(args[0]) : ',';
+        if (separator !== undefined && texts.every((t) => t !== undefined))
+          return { k: 'str', v: texts.join(separator) };
+      }
+    }
     if (ts.isPropertyAccessExpression(callee) && (name === 'concat' || name === 'slice')) {
       const base = this.eval(callee.expression, env, depth + 1);
       if (base.k === 'arr' && name === 'concat' && args.every((a) => a.k === 'arr')) {
