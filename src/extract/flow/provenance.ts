@@ -49,6 +49,7 @@ import {
   namedAsRequest,
   PASSTHROUGH_METHODS,
   shortened,
+  socketIoInput,
   text,
   type RouteFacts,
 } from './sources.js';
@@ -782,6 +783,11 @@ export class ProvenanceAnalyzer implements ValueWalker {
       const request = this.sources.classifyChain(['req', ...decl.path], use, name);
       if (request) return request;
     }
+    // `socket.onAny((event) => …)`: the event name the client chose, and what it sent with it.
+    if (socketIoInput(decl, []))
+      return unbounded('request-input', 'what a socket.io client sends, event names included', name, [
+        this.sources.step(use, `\`${name}\` is what the client sent`),
+      ]);
     const subscribed = this.subscribedTopic(decl, depth);
     if (subscribed) return subscribed;
     const trpc = trpcMiddlewareInput(decl, this.project);

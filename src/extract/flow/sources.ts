@@ -665,6 +665,11 @@ export class KnownSources {
     // `proxyRes.req.host` (http-proxy's `proxyRes` event): the request this process sent upstream,
     // to a target of its own configuration, not the request it received.
     if (UPSTREAM_RESPONSES.test(root) && names[1] === 'req') return undefined;
+    const rootDecl = lookup(root, node);
+    if (rootDecl?.kind === 'parameter' && socketIoInput(rootDecl, names.slice(1)))
+      return unbounded('request-input', 'what a socket.io client sends, event names included', source, [
+        this.step(node, `\`${source}\` is what the client sent`),
+      ]);
     const requestRoot =
       REQUEST_ROOTS.has(root) ||
       names.includes('req') ||
@@ -1090,6 +1095,29 @@ function iteratedCollection(fn: ts.SignatureDeclaration): { names: string[] } | 
   }
   return chain(base);
 }
+
+/**
+ * socket.io's incoming packets: `socket.onevent = (packet) => …` (a hook on every event, `packet.data`
+ * the event name and its arguments) and `socket.onAny((event, ...args) => …)`.
+ */
+export function socketIoInput(decl: Extract<Declaration, { kind: 'parameter' }>, read: readonly string[]): boolean {
+  const holder = decl.fn.parent;
+  if (
+    holder &&
+    ts.isBinaryExpression(holder) &&
+    holder.right === decl.fn &&
+    propertyName(skipOuter(holder.left)) === 'onevent'
+  )
+    return decl.index === 0 && [...decl.path, ...read][0] === 'data';
+  return (
+    holder !== undefined &&
+    ts.isCallExpression(holder) &&
+    holder.arguments[0] === decl.fn &&
+    SOCKET_IO_LISTENERS.has(propertyName(holder.expression) ?? '')
+  );
+}
+
+const SOCKET_IO_LISTENERS = new Set(['onAny', 'prependAny']);
 
 function isRouteTemplate(names: string[]): boolean {
   return ROUTE_TEMPLATE_SUFFIXES.some(
