@@ -38,6 +38,28 @@ describe('unread metric helpers (the wrappers: stubs of obslint init)', () => {
   });
 });
 
+describe('string methods on a field named `metric`', () => {
+  it('are no helper of the package the object came from (`cloneDeep(rule).metric.replaceAll(…)`)', async () => {
+    const dir = tempProject({
+      'package.json': '{ "name": "alerts", "dependencies": { "lodash": "4.17.21", "prom-client": "15.1.3" } }',
+      'src/alert-rules.ts': [
+        "import _ from 'lodash';",
+        "import { Counter } from 'prom-client';",
+        "const evaluations = new Counter({ name: 'alert_rule_evaluations_total', help: 'Rules evaluated' });",
+        'export function forDataset(rule: { metric: string }, datasetId: string) {',
+        '  const copy = _.cloneDeep(rule);',
+        "  copy.metric = copy.metric.replaceAll('dataset_id', datasetId);",
+        '  evaluations.inc();',
+        '  return copy;',
+        '}',
+      ].join('\n'),
+    });
+    const result = await analyze({ cwd: dir });
+    expect(result.catalog.unreadHelpers).toEqual([]);
+    expect(result.notices.filter((n) => n.message.includes('are not counted'))).toEqual([]);
+  });
+});
+
 describe('a run that meets helpers it cannot read', () => {
   it('names a facade object from a package (ServiceMetrics.count) and says once that its metrics are not counted', async () => {
     const dir = tempProject({

@@ -14,6 +14,7 @@ import {
   constInitializer,
   enclosingClassLike,
   enclosingFunction,
+  literalProperty,
   lookup,
   propertyKey,
   propertyName,
@@ -33,11 +34,11 @@ import {
   type ParameterPart,
 } from './keyed-recorder.js';
 import type { TypeOracle } from '../flow/type-oracle.js';
-import { isInjected, type ValueFlow } from '../flow/value-flow.js';
+import { isInjected, type Source, type ValueFlow } from '../flow/value-flow.js';
 import { forEachDescendant } from '../syntax/walk.js';
 import { writesToObject } from '../syntax/object-writes.js';
 import { outermost } from '../syntax/builtin-calls.js';
-import { methodOfReturnedObject, returnedParameters } from '../syntax/functions.js';
+import { methodOfReturnedObject, returnedParameters, returnedValues } from '../syntax/functions.js';
 
 export interface LabelFacts {
   uses: LabelUse[];
@@ -625,15 +626,36 @@ export class LabelUseCollector {
   private literalOrigins<T extends ts.Expression>(
     e: ts.Expression,
     isLiteral: (n: ts.Node) => n is T,
+    depth = 0,
   ): T[] | undefined {
     const literals: T[] = [];
     for (const source of this.flow.origins(e)) {
       if (!isInjected(source) && source.expanded) continue;
+      // `const { metricLabels } = labelsOf(req)` of `return { duration, metricLabels }`: what the property holds.
+      const held = !isInjected(source) && source.path.length > 0 && depth < 2 ? this.heldAt(source) : undefined;
+      if (held) {
+        const inner = held.map((h) => this.literalOrigins(h, isLiteral, depth + 1));
+        if (inner.some((i) => i === undefined)) return undefined;
+        literals.push(...inner.flatMap((i) => i ?? []));
+        continue;
+      }
       const origin = isInjected(source) || source.path.length > 0 ? undefined : skipOuter(source.expr);
       if (!origin || !isLiteral(origin)) return undefined;
       literals.push(origin);
     }
     return literals;
+  }
+
+  /**
+   * What a property of an origin holds, where it is written in an object literal: the origin's own,
+   * or each the called function returns (undefined when some returned value is not a literal).
+   */
+  private heldAt(source: Source & { expr: ts.Expression }): ts.Expression[] | undefined {
+    const e = skipOuter(source.expr);
+    const fn = ts.isCallExpression(e) ? this.flow.functionCalled(e) : undefined;
+    const objects = ts.isObjectLiteralExpression(e) ? [e] : fn ? returnedValues(fn).map(skipOuter) : [];
+    const held = objects.map((o) => (ts.isObjectLiteralExpression(o) ? literalProperty(o, source.path) : undefined));
+    return held.length > 0 && held.every((h) => h !== undefined) ? held : undefined;
   }
 
   /**

@@ -5,6 +5,7 @@ import { scalarText, type StaticEvaluator } from '../flow/static-eval.js';
 import type { ValueFlow } from '../flow/value-flow.js';
 import { calleeName, type ProjectIndex } from '../syntax/project-index.js';
 import { propertyKey, skipOuter } from '../syntax/scope.js';
+import { STRING_AND_ARRAY_METHODS } from '../syntax/builtin-calls.js';
 
 /** Called names that promise a metric: `createTimer`, `getCounter`, `histogram`, `registerGauge`. */
 const FACTORY_WORD = /(counter|gauge|histogram|summary|timer|metric)/i;
@@ -51,7 +52,8 @@ export function unreadHelpers(
   for (const call of calls) {
     if (defined.has(call)) continue;
     const word = calleeName(skipOuter(call.expression));
-    if (word === undefined || TRACING_WORD.test(word)) continue;
+    // `metricData.metric.replaceAll('dataset_id', id)`: a string's method, whatever holds the string.
+    if (word === undefined || TRACING_WORD.test(word) || STRING_AND_ARRAY_METHODS.has(word)) continue;
     // Following the callee to its package costs: only for a call whose text promises a metric.
     if (!FACTORY_WORD.test(word) && !FACTORY_WORD.test(skipOuter(call.expression).getText())) continue;
     const shape = argumentShape(call, evaluator);

@@ -799,6 +799,42 @@ export class ProvenanceAnalyzer implements ValueWalker {
     return this.byOwnName(decl.name.text, use) ?? passed;
   }
 
+  /**
+   * `req.id` where the project's own middleware sets it (`(req as any).id = apiId`, each route passing
+   * its API's name): the values it sets, not what the name promises. Only a property no request
+   * carries by itself (not `req.body`, `req.params`, …), and only where every write is to a request.
+   */
+  private setOnRequest(path: readonly string[], at: ts.Node, depth: number): Bound | undefined {
+    if (path.length !== 2 || !REQUEST_ROOTS_SET.has(path[0]) || this.sources.isRequestInputProp(path[1]))
+      return undefined;
+    const writes = this.project.memberAssignments(path[1]).filter((write) => {
+      const target = skipOuter(write.left);
+      const holder = ts.isPropertyAccessExpression(target) ? skipOuter(target.expression) : undefined;
+      return (
+        holder !== undefined && ts.isIdentifier(holder) && REQUEST_ROOTS_SET.has(holder.text) && !this.neverRuns(write)
+      );
+    });
+    if (writes.length === 0 || depth > 8) return undefined;
+    const values = union(writes.map((write) => this.of(write.right, EMPTY_ENV, depth + 1)))!;
+    return values.kind === 'unknown'
+      ? undefined
+      : withStep(values, this.sources.step(at, `\`${path.join('.')}\` is what the project's code sets on the request`));
+  }
+
+  /**
+   * Whether code is in a middleware nothing makes: the function it is in is returned by a factory
+   * (`setApiId: (id) => (req, res, next) => …`) that nothing calls.
+   */
+  private neverRuns(node: ts.Node): boolean {
+    const fn = enclosingFunction(node);
+    const maker = fn && (ts.isArrowFunction(fn.parent) ? fn.parent : enclosingFunction(fn));
+    return (
+      maker !== undefined &&
+      returnedValues(maker).some((r) => skipOuter(r) === fn) &&
+      this.calls.callersOf(maker).length === 0
+    );
+  }
+
   /** A tRPC middleware's `path` (one per procedure the project declares) or `type`. */
   private trpcInput(input: TrpcInput, decl: Extract<Declaration, { kind: 'parameter' }>, use: ts.Expression): Bound {
     if (input.input === 'type') return finite(['mutation', 'query', 'subscription'], 'tRPC procedure type');
@@ -932,9 +968,10 @@ export class ProvenanceAnalyzer implements ValueWalker {
         if (validated) return validated;
         const synthetic = `${text(e)}.${path.slice(i).join('.')}`;
         const root = chain(e);
-        const classified =
-          root &&
-          this.sources.classifyChain(this.sources.expandAliases([...root.names, ...path.slice(i)], e), e, synthetic);
+        const expanded = root && this.sources.expandAliases([...root.names, ...path.slice(i)], e);
+        const set = expanded && this.setOnRequest(expanded, e, depth);
+        if (set) return set;
+        const classified = expanded && this.sources.classifyChain(expanded, e, synthetic);
         const kept = classified && this.unlessJsonRpc(e, classified, e, synthetic);
         if (kept) return kept;
         // `payload.queue` where `payload` is a parameter: the property of what this call (or every
@@ -1365,6 +1402,8 @@ export class ProvenanceAnalyzer implements ValueWalker {
     const c = chain(e);
     // The access path with local aliases replaced by what they were read from (`const { query } = req`).
     const path = c && this.sources.expandAliases(c.names, e);
+    const set = path && this.setOnRequest(path, e, depth);
+    if (set) return set;
     if (path) {
       const classified = this.sources.classifyChain(path, e, text(e));
       const kept = classified && this.unlessJsonRpc(e.expression, classified, e, text(e));
@@ -1768,3 +1807,6 @@ function fromNodeUtil(callee: ts.Expression, project: ProjectIndex): boolean {
   const module = ts.isIdentifier(root) ? moduleOf(root, project) : undefined;
   return module === 'util' || module === 'node:util';
 }
+
+/** The names a request object goes by where the project writes its own properties on it. */
+const REQUEST_ROOTS_SET = new Set(['req', 'request']);

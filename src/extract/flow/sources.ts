@@ -625,6 +625,11 @@ export class KnownSources {
     return expanded;
   }
 
+  /** Whether a request's property is input the client sends (`body`, `query`, `headers`, …). */
+  isRequestInputProp(name: string): boolean {
+    return REQUEST_INPUT_PROPS.has(name);
+  }
+
   /** Request, response, error and environment properties recognised by their access path. */
   classifyChain(names: string[], node: ts.Expression, source: string, validatedHere = false): Bound | undefined {
     const root = names[0];

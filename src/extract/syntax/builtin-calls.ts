@@ -6,6 +6,30 @@ import { forEachDescendant } from './walk.js';
 export const ARRAY_ITERATORS = new Set(['forEach', 'map', 'flatMap', 'filter', 'some', 'every', 'find', 'findLast']);
 
 /** Array methods whose result holds (some of) the receiver's elements. */
+/** Methods of strings and arrays, which a helper an installed package exports is never called. */
+export const STRING_AND_ARRAY_METHODS = new Set([
+  'replace',
+  'replaceAll',
+  'split',
+  'concat',
+  'slice',
+  'substring',
+  'includes',
+  'startsWith',
+  'endsWith',
+  'indexOf',
+  'match',
+  'trim',
+  'toLowerCase',
+  'toUpperCase',
+  'padStart',
+  'padEnd',
+  'join',
+  'push',
+  'at',
+  ...ARRAY_ITERATORS,
+]);
+
 export const ELEMENT_KEEPING = new Set(['filter', 'slice', 'sort', 'reverse', 'toSorted', 'toReversed']);
 
 /**
