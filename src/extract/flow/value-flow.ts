@@ -22,6 +22,7 @@ import { isMethodLike, type Caller } from './call-graph.js';
 import {
   calledFunction,
   conditionalBranches,
+  decoratedClasses,
   functionOfDeclaration,
   returnedParameters,
   returnedValues,
@@ -1192,6 +1193,11 @@ export class ValueFlow {
   private thisMember(at: ts.Node, member: string, depth: number): Source[] {
     const cls = enclosingClassLike(at) ?? this.thisParameterClass(at);
     if (cls) return this.instanceField(cls, member, depth);
+    // A method decorator's replacement (`descriptor.value = function () { this.prometheus … }`): the
+    // instance of each class whose method it decorates.
+    const replacement = thisFunction(at);
+    const decorated = replacement ? decoratedClasses(replacement, this.project) : [];
+    if (decorated.length > 0) return decorated.flatMap((c) => this.instanceField(c, member, depth));
     const literal = objectLiteralOfThis(at);
     if (literal) return this.literalMember(literal, member, depth);
     const ctor = constructorFunctionOf(at);

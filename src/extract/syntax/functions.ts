@@ -276,3 +276,39 @@ export function callsOfParameter(fn: ts.SignatureDeclaration, param: ts.Paramete
   });
   return calls;
 }
+
+/**
+ * The classes whose methods a method decorator wraps, for a function it puts in their place
+ * (`descriptor.value = function (...args) { … this.prometheus … }` in `function TrackRequest(target,
+ * key, descriptor)`): the classes with a method decorated `@TrackRequest`, or `@TrackTask('name')` of
+ * a factory returning the decorator.
+ */
+export function decoratedClasses(
+  replacement: ts.SignatureDeclaration,
+  project: ProjectIndex,
+): ts.ClassLikeDeclaration[] {
+  const assigned = replacement.parent;
+  if (!ts.isBinaryExpression(assigned) || assigned.right !== replacement) return [];
+  const target = skipOuter(assigned.left);
+  const descriptor =
+    ts.isPropertyAccessExpression(target) && target.name.text === 'value' ? skipOuter(target.expression) : undefined;
+  const decl = descriptor && ts.isIdentifier(descriptor) ? lookup(descriptor.text, descriptor) : undefined;
+  if (decl?.kind !== 'parameter' || decl.index !== 2 || decl.path.length > 0) return [];
+  const decorator = decl.fn;
+  const isDecorator = (expr: ts.Expression): boolean => {
+    const e = skipOuter(expr);
+    if (ts.isCallExpression(e)) {
+      const factory = calledFunction(e.expression, project);
+      return factory !== undefined && returnedValues(factory).some((r) => calledFunction(r, project) === decorator);
+    }
+    return calledFunction(e, project) === decorator;
+  };
+  return project
+    .classes()
+    .filter((cls) =>
+      cls.members.some(
+        (member) =>
+          ts.isMethodDeclaration(member) && (ts.getDecorators(member) ?? []).some((d) => isDecorator(d.expression)),
+      ),
+    );
+}
