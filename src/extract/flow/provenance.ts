@@ -1509,8 +1509,10 @@ export class ProvenanceAnalyzer implements ValueWalker {
       const values =
         table.k === 'obj' ? staticStrings({ k: 'arr', items: [...table.props.values()] }) : staticStrings(table);
       if (values) return finite([...values, 'undefined'], `values of \`${text(e.expression)}\``);
-      const keyBound = this.of(e.argumentExpression, env, depth + 1);
-      if (keyBound.kind === 'unbounded') return keyBound;
+      // A table the module builds once and never writes (`codeToType[id.slice(-2)]`) hands back one
+      // of its values, whatever the key: not the key's values.
+      const keyBound = moduleTable(e.expression) ? undefined : this.of(e.argumentExpression, env, depth + 1);
+      if (keyBound?.kind === 'unbounded') return keyBound;
       const element = this.elementOf(e.expression, depth);
       if (element)
         return withStep(element, this.sources.step(e, `\`${text(e)}\` is an element of \`${text(e.expression)}\``));
@@ -1810,3 +1812,12 @@ function fromNodeUtil(callee: ts.Expression, project: ProjectIndex): boolean {
 
 /** The names a request object goes by where the project writes its own properties on it. */
 const REQUEST_ROOTS_SET = new Set(['req', 'request']);
+
+/** A module-level `const` the file never writes an entry of (`TABLE[key] = …`): a table built once. */
+function moduleTable(expr: ts.Expression): boolean {
+  const e = skipOuter(expr);
+  const decl = ts.isIdentifier(e) ? lookup(e.text, e) : undefined;
+  if (decl?.kind !== 'variable' || !decl.isConst || decl.path.length > 0 || !isModuleLevel(decl.node)) return false;
+  const name = decl.name.text.replace(/[$]/g, '\\$');
+  return !new RegExp(`\\b${name}\\s*\\[[^\\]]*\\]\\s*=(?!=)`).test(decl.node.getSourceFile().text);
+}

@@ -20,7 +20,10 @@ interface ReadonlyArray<T> { readonly length: number; readonly [n: number]: T; f
 interface ArrayLike<T> { readonly length: number; readonly [n: number]: T; }
 interface ObjectConstructor { values<T>(o: { [s: string]: T } | ArrayLike<T>): T[]; entries<T>(o: { [s: string]: T } | ArrayLike<T>): [string, T][]; keys(o: object): string[]; }
 declare var Object: ObjectConstructor;
-interface Boolean {} interface Function {} interface CallableFunction {} interface NewableFunction {}
+interface Boolean {} interface Function {} interface NewableFunction {}
+interface CallableFunction extends Function { bind<T>(this: T, thisArg: ThisParameterType<T>): OmitThisParameter<T>; }
+type ThisParameterType<T> = T extends (this: infer U, ...args: never) => any ? U : unknown;
+type OmitThisParameter<T> = unknown extends ThisParameterType<T> ? T : T extends (...args: infer A) => infer R ? (...args: A) => R : T;
 interface IArguments {} interface Number {} interface Object {} interface RegExp {} interface String {}
 interface Error { name: string; message: string; stack?: string; }
 interface Map<K, V> { get(key: K): V | undefined; set(key: K, value: V): this; has(key: K): boolean; delete(key: K): boolean; clear(): void; forEach(cb: (value: V, key: K) => void): void; readonly size: number; entries(): [K, V][]; keys(): K[]; values(): V[]; [Symbol.iterator](): Iterator<[K, V]>; }

@@ -995,7 +995,12 @@ export class ValueFlow {
         );
         if (found) return found;
       }
-    return undefined;
+    // `ctx.metrics.getCounter(name)` where `ctx: Context` declares `metrics: MetricsHandler` and the
+    // framework makes `ctx`: the method the checker says it is.
+    if (classes.length > 0) return undefined;
+    return this.types
+      .declarations(callee)
+      .find((d): d is ts.MethodDeclaration => ts.isMethodDeclaration(d) && d.body !== undefined);
   }
 
   /** The class an expression names: `Metrics`, imported or not, or a namespace's `metrics.Metrics`. */
