@@ -805,13 +805,23 @@ export class ProvenanceAnalyzer implements ValueWalker {
    * carries by itself (not `req.body`, `req.params`, …), and only where every write is to a request.
    */
   private setOnRequest(path: readonly string[], at: ts.Node, depth: number): Bound | undefined {
-    if (path.length !== 2 || !REQUEST_ROOTS_SET.has(path[0]) || this.sources.isRequestInputProp(path[1]))
+    if (
+      path.length !== 2 ||
+      !REQUEST_ROOTS_SET.has(path[0]) ||
+      this.sources.isRequestInputProp(path[1]) ||
+      NATIVE_REQUEST_PROPS.has(path[1])
+    )
       return undefined;
     const writes = this.project.memberAssignments(path[1]).filter((write) => {
       const target = skipOuter(write.left);
       const holder = ts.isPropertyAccessExpression(target) ? skipOuter(target.expression) : undefined;
+      // The request a middleware is handed (`(req, res, next) => { req.id = … }`), not a local of that name.
+      const decl = holder && ts.isIdentifier(holder) ? lookup(holder.text, holder) : undefined;
       return (
-        holder !== undefined && ts.isIdentifier(holder) && REQUEST_ROOTS_SET.has(holder.text) && !this.neverRuns(write)
+        decl?.kind === 'parameter' &&
+        decl.path.length === 0 &&
+        REQUEST_ROOTS_SET.has(decl.name.text) &&
+        !this.neverRuns(write)
       );
     });
     if (writes.length === 0 || depth > 8) return undefined;
@@ -1809,6 +1819,25 @@ function fromNodeUtil(callee: ts.Expression, project: ProjectIndex): boolean {
   const module = ts.isIdentifier(root) ? moduleOf(root, project) : undefined;
   return module === 'util' || module === 'node:util';
 }
+
+/** What a request carries by itself (express, fastify, koa, node): a write to it does not make it the project's. */
+const NATIVE_REQUEST_PROPS = new Set([
+  'url',
+  'originalUrl',
+  'path',
+  'method',
+  'baseUrl',
+  'route',
+  'routeOptions',
+  'routerPath',
+  'ip',
+  'ips',
+  'hostname',
+  'host',
+  'protocol',
+  'socket',
+  'raw',
+]);
 
 /** The names a request object goes by where the project writes its own properties on it. */
 const REQUEST_ROOTS_SET = new Set(['req', 'request']);
