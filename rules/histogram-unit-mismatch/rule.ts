@@ -44,6 +44,18 @@ function looksLikeMilliseconds(buckets: number[]): boolean {
   return decimalSteps >= 2 || buckets.length >= 8;
 }
 
+/**
+ * The unit a prom-client histogram whose name says none is laid out for by its buckets: its default
+ * buckets (0.005 to 10) are seconds; a millisecond ladder is milliseconds.
+ */
+function bucketUnit(def: MetricDef): 'seconds' | 'milliseconds' | undefined {
+  if (def.library !== 'prom-client' || def.kind !== 'histogram') return undefined;
+  if (def.bucketsReason === 'prom-client default buckets') return 'seconds';
+  return def.bucketValues && def.bucketValues.length > 0 && looksLikeMilliseconds(def.bucketValues)
+    ? 'milliseconds'
+    : undefined;
+}
+
 /** Quantile levels people write for a summary's percentiles: p90, p95, p99, p99.9. */
 const QUANTILE_LEVELS = [0.9, 0.95, 0.99, 0.999];
 
@@ -74,6 +86,10 @@ export default defineRule({
         '`{{metric}}`{{more}} is in {{declared}} ({{said}}) but records `{{expression}}` in {{actual}} ({{evidence}}): {{fix}}',
       otelDefaultBuckets:
         '`{{metric}}` is in seconds ({{said}}) but keeps the default boundaries (0 to 10,000, made for milliseconds): everything under 5 s lands in one bucket; set `advice.explicitBucketBoundaries` (e.g. [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10])',
+      millisecondsIntoDefaultBuckets:
+        "`{{metric}}`{{more}} keeps prom-client's default buckets (0.005 to 10, made for seconds) but observes `{{expression}}` in milliseconds ({{evidence}}): every observation over 10 ms lands in `+Inf`; divide by 1000 and name it `_seconds`, or give it millisecond buckets and name it `_milliseconds`",
+      secondsIntoMillisecondBuckets:
+        '`{{metric}}`{{more}} has buckets in milliseconds ({{buckets}}) but observes `{{expression}}` in seconds ({{evidence}}): every observation below {{first}} (seconds, here) lands in the first bucket; multiply by 1000 and name it `_milliseconds`, or give it buckets in seconds',
       buckets:
         '`{{metric}}` is in seconds but its buckets ({{buckets}}) look like milliseconds: every observation lands in the first buckets; divide the boundaries by 1000',
       quantileBuckets:
@@ -84,14 +100,45 @@ export default defineRule({
   check(ctx) {
     // One call observing into several metrics (copies a factory made) is one place to fix.
     const causes = new Map<string, { obs: Observation; defs: MetricDef[]; declared: string }>();
+    const intoBuckets = new Map<string, { obs: Observation; defs: MetricDef[]; laidOut: 'seconds' | 'milliseconds' }>();
     for (const obs of ctx.catalog.observations) {
       const def = ctx.metric(obs.metricId);
       const declared = declaredUnit(def);
-      if (!declared || obs.unit === 'unknown' || obs.unit === declared) continue;
       const key = [placeOf(obs.loc), obs.expression, obs.unit, declared, def.library].join('\u0000');
+      // A name with no unit: the buckets say what the histogram was laid out for. A unit read from a
+      // variable's name (`ms`) is no proof against them.
+      const laidOut = declared === undefined ? bucketUnit(def) : undefined;
+      if (laidOut && (obs.unit === 'seconds' || obs.unit === 'milliseconds') && obs.unit !== laidOut) {
+        if (/ is named in /.test(obs.evidence)) continue;
+        const found = intoBuckets.get(key);
+        if (found) found.defs.push(def);
+        else intoBuckets.set(key, { obs, defs: [def], laidOut });
+        continue;
+      }
+      if (!declared || obs.unit === 'unknown' || obs.unit === declared) continue;
       const cause = causes.get(key);
       if (cause) cause.defs.push(def);
       else causes.set(key, { obs, defs: [def], declared });
+    }
+    for (const { obs, defs, laidOut } of intoBuckets.values()) {
+      const [def, ...others] = [...new Map(defs.map((d) => [d.name, d])).values()].sort((a, b) =>
+        a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+      );
+      ctx.report({
+        messageId: laidOut === 'seconds' ? 'millisecondsIntoDefaultBuckets' : 'secondsIntoMillisecondBuckets',
+        data: {
+          metric: def.name,
+          more: others.length === 0 ? '' : ` (and ${others.map((o) => `\`${o.name}\``).join(', ')})`,
+          expression: obs.expression,
+          evidence: obs.evidence,
+          buckets: (def.bucketValues ?? []).slice(0, 6).join(', ') + ((def.bucketValues?.length ?? 0) > 6 ? ', …' : ''),
+          first: def.bucketValues?.[0] ?? '',
+        },
+        loc: obs.loc,
+        metric: def.name,
+        cause: obs.expression,
+        related: others.map((o) => ({ loc: o.loc, message: `\`${o.name}\` is defined here` })),
+      });
     }
     for (const { obs, defs, declared } of causes.values()) {
       const [def, ...others] = [...new Map(defs.map((d) => [d.name, d])).values()].sort((a, b) =>
