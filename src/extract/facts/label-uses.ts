@@ -652,7 +652,8 @@ export class LabelUseCollector {
    */
   private heldAt(source: Source & { expr: ts.Expression }): ts.Expression[] | undefined {
     const e = skipOuter(source.expr);
-    const fn = ts.isCallExpression(e) ? this.flow.functionCalled(e) : undefined;
+    // (Only what syntax and value flow say: a labels object is no reason to ask the checker.)
+    const fn = ts.isCallExpression(e) ? this.flow.functionCalled(e, false) : undefined;
     const objects = ts.isObjectLiteralExpression(e) ? [e] : fn ? returnedValues(fn).map(skipOuter) : [];
     const held = objects.map((o) => (ts.isObjectLiteralExpression(o) ? literalProperty(o, source.path) : undefined));
     return held.length > 0 && held.every((h) => h !== undefined) ? held : undefined;

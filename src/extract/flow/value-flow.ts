@@ -878,13 +878,13 @@ export class ValueFlow {
   }
 
   /** The project function or method a call runs, as value flow resolves it (`this.configure(…)` too). */
-  functionCalled(call: ts.CallExpression): ts.SignatureDeclaration | undefined {
+  functionCalled(call: ts.CallExpression, askChecker = true): ts.SignatureDeclaration | undefined {
     const callee = skipOuter(call.expression);
     const named = calledFunction(callee, this.project);
     if (named) return named;
     this.steps = 0;
     this.queryMemo.clear();
-    return this.calledMethod(callee, 0);
+    return this.calledMethod(callee, 0, askChecker);
   }
 
   /**
@@ -959,7 +959,7 @@ export class ValueFlow {
   }
 
   /** `registry.counter(…)` where `registry` is an instance of a project class: that class's method. */
-  private calledMethod(callee: ts.Expression, depth: number): ts.SignatureDeclaration | undefined {
+  private calledMethod(callee: ts.Expression, depth: number, askChecker = true): ts.SignatureDeclaration | undefined {
     if (!ts.isPropertyAccessExpression(callee)) return undefined;
     const method = callee.name.text;
     const receiver = skipOuter(callee.expression);
@@ -997,10 +997,30 @@ export class ValueFlow {
       }
     // `ctx.metrics.getCounter(name)` where `ctx: Context` declares `metrics: MetricsHandler` and the
     // framework makes `ctx`: the method the checker says it is.
-    if (classes.length > 0) return undefined;
+    // (Asked only for a name some class of the project declares a method by: the checker is costly.)
+    if (!askChecker || classes.length > 0 || !handedOver(receiver) || !this.classMethodNames().has(method))
+      return undefined;
     return this.types
       .declarations(callee)
       .find((d): d is ts.MethodDeclaration => ts.isMethodDeclaration(d) && d.body !== undefined);
+  }
+
+  private readonly methodNames = new Set<string>();
+  private classesNamed = 0;
+
+  /** The names of the methods with a body the project's classes declare (those parsed so far). */
+  private classMethodNames(): ReadonlySet<string> {
+    const classes = this.project.classes();
+    if (classes.length > this.classesNamed) {
+      for (const cls of classes.slice(this.classesNamed))
+        for (const member of cls.members)
+          if (ts.isMethodDeclaration(member) && member.body && member.name) {
+            const name = propertyKey(member.name);
+            if (name !== undefined) this.methodNames.add(name);
+          }
+      this.classesNamed = classes.length;
+    }
+    return this.methodNames;
   }
 
   /** The class an expression names: `Metrics`, imported or not, or a namespace's `metrics.Metrics`. */
@@ -1706,4 +1726,11 @@ function singletonFactory(call: ts.CallExpression): readonly ts.Expression[] {
       (ts.isArrowFunction(a) || ts.isFunctionExpression(a)) && a.parameters.length === 0,
   );
   return factories.length === 1 ? returnedValues(factories[0]) : [];
+}
+
+/** A parameter, or a member of one (`ctx.metrics`): an object the caller (or a framework) hands over. */
+function handedOver(receiver: ts.Expression): boolean {
+  let root = skipOuter(receiver);
+  while (ts.isPropertyAccessExpression(root)) root = skipOuter(root.expression);
+  return ts.isIdentifier(root) && lookup(root.text, root)?.kind === 'parameter';
 }
