@@ -295,9 +295,9 @@ export function categoryOfName(name: string): UnboundedCategory | undefined {
   // Numbers that only grow: `blockHeight`, `lastProcessedBlockNumber`, `nonce`, `sequenceNumber`.
   if (
     /^(nonce|seqNo|seq_no|sequenceNumber|sequence_number)$/.test(name) ||
-    /[a-z0-9](BlockHeight|BlockNumber|Nonce|SequenceNumber|SeqNo)$/.test(name) ||
-    /^block(Height|Number|_height|_number)$/.test(name) ||
-    /_(block_height|block_number|nonce|sequence_number)$/.test(name)
+    /[a-z0-9](BlockHeight|BlockNumber|CheckpointNumber|Nonce|SequenceNumber|SeqNo)$/.test(name) ||
+    /^(block|checkpoint)(Height|Number|_height|_number)$/.test(name) ||
+    /_(block_height|block_number|checkpoint_number|nonce|sequence_number)$/.test(name)
   )
     return 'sequence';
   return undefined;
@@ -314,6 +314,12 @@ function chainHash(name: string, node: ts.Node): boolean {
   return (
     owner !== undefined && /^(latest|head|header|block|tx|transaction|receipt|parent)(Header|Block)?$/i.test(owner)
   );
+}
+
+/** `checkpoint.number`, `block.header.number`, `latestBlock.number`: what holds it comes one after another. */
+function numberedInSequence(node: ts.Node): boolean {
+  const owner = ts.isPropertyAccessExpression(node) ? holderName(node) : undefined;
+  return owner !== undefined && /^(?:\w*(?:Block|Checkpoint)|block|checkpoint|header|head)$/.test(owner);
 }
 
 /** The name of what holds the property read: `region` of `region.id`, `header` of `block.header.hash`. */
@@ -1032,7 +1038,9 @@ export class KnownSources {
       return unbounded('hash', 'a block or transaction hash', text(node), [
         this.step(node, `\`${text(node)}\` is a block or transaction hash, one per block or transaction`),
       ]);
-    const category = categoryOfName(name);
+    // `checkpoint.number`, `block.number`: the number of a block or a checkpoint, which only grows.
+    const category =
+      categoryOfName(name) ?? (name === 'number' && numberedInSequence(node) ? ('sequence' as const) : undefined);
     if (!category) return undefined;
     // `region.id`, `model.id`: the id of something a service has few of, as `regionId` is.
     if (category === 'id' && /^id$/i.test(name) && ts.isPropertyAccessExpression(node)) {
