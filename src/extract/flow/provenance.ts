@@ -465,8 +465,20 @@ export class ProvenanceAnalyzer implements ValueWalker {
       const parsed = this.of(e.arguments[0], env, depth + 1);
       if (fromSettings(parsed)) return parsed;
     }
-    if (name && MATH_PASSTHROUGH.has(name) && receiverText === 'Math' && e.arguments[0])
+    if (name && MATH_PASSTHROUGH.has(name) && receiverText === 'Math' && e.arguments[0]) {
+      // `Math.floor(statusCode / 100)`: the status class, one of five.
+      const divided = skipOuter(e.arguments[0]);
+      if (
+        ts.isBinaryExpression(divided) &&
+        divided.operatorToken.kind === ts.SyntaxKind.SlashToken &&
+        scalarText(this.evaluator.eval(divided.right, env)) === '100'
+      ) {
+        const code = this.of(divided.left, env, depth + 1);
+        if (code.kind === 'bounded' && code.parts.some((p) => p.source === 'status-code'))
+          return finite(['1', '2', '3', '4', '5'], 'the class of an HTTP status code');
+      }
       return this.of(e.arguments[0], env, depth + 1);
+    }
     if (name && DERIVING_METHODS.has(name) && receiver) {
       const base = this.of(receiver, env, depth + 1);
       if (base.kind === 'unbounded') return withStep(base, this.sources.step(e, `\`${text(e)}\` is derived from it`));
@@ -690,7 +702,7 @@ export class ProvenanceAnalyzer implements ValueWalker {
                   this.sources.step(use, `\`${name}\` adds up as it goes: each total is a series of its own`),
                 ])
               : undefined) ??
-            this.byOwnName(decl.name.text, use) ??
+            this.byOwnName(decl.name.text, use, decl.name) ??
             // Every write is a plain assignment: the one obslint cannot bound is the reason to give.
             (values
               ? withStep(values, this.sources.step(use, `\`${name}\` is each value assigned to it`))
@@ -716,7 +728,10 @@ export class ProvenanceAnalyzer implements ValueWalker {
           if (fromInit.kind === 'unknown' && decl.isConst && this.once.runsOnce(decl.node))
             return this.oncePerProcess(decl.name, `\`${decl.name.text}\`, computed once per process`);
           if (fromInit.kind === 'unknown')
-            return this.byOwnName(decl.name.text, use) ?? withStep(fromInit, this.sources.step(use, `\`${name}\``));
+            return (
+              this.byOwnName(decl.name.text, use, decl.name) ??
+              withStep(fromInit, this.sources.step(use, `\`${name}\``))
+            );
           return withStep(
             fromInit,
             this.sources.step(decl.name, `\`${decl.name.text}\` = \`${text(decl.node.initializer)}\``),
@@ -724,7 +739,8 @@ export class ProvenanceAnalyzer implements ValueWalker {
         }
         if (typed) return typed;
         return (
-          this.byOwnName(decl.name.text, use) ?? unknown(`\`${name}\` is assigned where obslint does not follow`, name)
+          this.byOwnName(decl.name.text, use, decl.name) ??
+          unknown(`\`${name}\` is assigned where obslint does not follow`, name)
         );
       }
       case 'expression':
@@ -754,8 +770,26 @@ export class ProvenanceAnalyzer implements ValueWalker {
    * What a variable's or parameter's name promises (`email`, `userId`), for a read of the binding
    * itself: `email.templateId` reads a property of an object named `email`, not an email address.
    */
-  private byOwnName(name: string, use: ts.Expression): Bound | undefined {
+  private byOwnName(name: string, use: ts.Expression, binding?: ts.Identifier): Bound | undefined {
+    // `conId = DEFAULT_CON_ID`: a binding that falls back to a constant selects one of a few things
+    // the code knows (a connection, a namespace), not one of an entity's ids.
+    if (binding && this.defaultsToConstant(binding)) return undefined;
     return ts.isIdentifier(skipOuter(use)) ? this.sources.byName(name, use) : undefined;
+  }
+
+  /**
+   * Whether a parameter or destructured binding has a default that is a constant, or a variable
+   * falls back to one (`const conId = args[3] ?? DEFAULT_CON_ID`).
+   */
+  private defaultsToConstant(name: ts.Identifier): boolean {
+    const holder = name.parent;
+    let fallback =
+      (ts.isParameter(holder) || ts.isBindingElement(holder)) && holder.name === name ? holder.initializer : undefined;
+    if (ts.isVariableDeclaration(holder) && holder.name === name && holder.initializer) {
+      const init = skipOuter(holder.initializer);
+      if (ts.isBinaryExpression(init) && NULLISH_OR.has(init.operatorToken.kind)) fallback = init.right;
+    }
+    return fallback !== undefined && scalarText(this.evaluator.eval(fallback)) !== undefined;
   }
 
   private parameter(
@@ -796,7 +830,7 @@ export class ProvenanceAnalyzer implements ValueWalker {
     // event listener's parameter names are the emitter's, not the value's: no name heuristic there.
     const passed = this.parameters.fromCallers(decl, use, depth);
     if (passed.kind !== 'unknown' || this.parameters.listenedEvent(decl) !== undefined) return passed;
-    return this.byOwnName(decl.name.text, use) ?? passed;
+    return this.byOwnName(decl.name.text, use, decl.name) ?? passed;
   }
 
   /**

@@ -572,8 +572,10 @@ export class KnownSources {
     // `req.baseUrl + req.path` in a handler of a path without parameters is that route's template too.
     const fixedPath = right?.names.at(-1) === 'path' && fixedRoutePaths(e) !== undefined;
     const mounted = left !== undefined && this.mountAndLayer(left.names, parts[1]);
-    if (!mounted && (left?.names.at(-1) !== 'baseUrl' || !right || !(isRouteTemplate(right.names) || fixedPath)))
-      return undefined;
+    // `const matched = (req as Request & { route?: … }).route; `${baseUrl}${matched.path}``: the route read through a local.
+    const template =
+      right && (isRouteTemplate(right.names) || isRouteTemplate(this.expandAliases(right.names, parts[1])));
+    if (!mounted && (left?.names.at(-1) !== 'baseUrl' || !right || !(template || fixedPath))) return undefined;
     const routes = this.facts.mountedRoutes(e);
     return this.perRoute(e, 'a mounted route template', {
       source: 'mounted-route-template',

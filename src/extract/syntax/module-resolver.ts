@@ -227,6 +227,27 @@ export class ModuleResolver {
     return found;
   }
 
+  private local?: [string, WorkspacePackage][];
+
+  /**
+   * The project's packages depended on by path (`"Common": "file:../Common"`, `link:`), by the name
+   * the dependent gives them, where that is not their own.
+   */
+  private localDependencies(): [string, WorkspacePackage][] {
+    if (!this.local) {
+      const byDir = new Map(this.packages.map((p) => [p.dir, p]));
+      const found = new Map<string, WorkspacePackage>();
+      for (const dependent of this.packages)
+        for (const [key, version] of Object.entries(dependent.dependencies)) {
+          const path = /^(?:file|link):(.+)$/.exec(version)?.[1];
+          const target = path === undefined ? undefined : byDir.get(resolve(dependent.dir, path));
+          if (target && target.name !== key && !found.has(key)) found.set(key, target);
+        }
+      this.local = [...found].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    }
+    return this.local;
+  }
+
   private resolvePackage(specifier: string, exists: (path: string) => boolean): string | undefined {
     let pkg = this.packageOf.get(specifier);
     if (!this.packageOf.has(specifier))
@@ -234,8 +255,14 @@ export class ModuleResolver {
         specifier,
         (pkg = this.packages.find((p) => specifier === p.name || specifier.startsWith(`${p.name}/`))),
       );
-    if (!pkg) return undefined;
-    const subpath = specifier.slice(pkg.name.length + 1);
+    // `"Common": "file:../Common"` in a dependent's package.json: `Common/…` is that package's, whatever its name.
+    let named = pkg?.name;
+    if (!pkg) {
+      const local = this.localDependencies().find(([key]) => specifier === key || specifier.startsWith(`${key}/`));
+      if (local) [named, pkg] = local;
+    }
+    if (!pkg || named === undefined) return undefined;
+    const subpath = specifier.slice(named.length + 1);
     // What the package's `exports` map says the subpath is (its build output read from its sources).
     const exported = pkg.exports && this.resolveExport(pkg, subpath ? `./${subpath}` : '.', exists);
     if (exported) return exported;
