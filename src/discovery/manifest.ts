@@ -70,7 +70,9 @@ export function readManifest(manifest: string, root: string): ManifestRead {
       ...devOnly(strings(fields.devDependencies), strings(fields.dependencies)),
       peers: Object.keys(strings(fields.peerDependencies)).sort(),
       ...(subpaths ? { exports: subpaths } : {}),
-      ...(fields.browser !== undefined && fields.browser !== false ? { browser: true } : {}),
+      ...((fields.browser !== undefined && fields.browser !== false) || targetsBrowsersOnly(fields.browserslist)
+        ? { browser: true }
+        : {}),
       ...(fields.private === true ? { private: true } : {}),
       ...(fields.type === 'module' ? { esm: true } : {}),
     },
@@ -107,3 +109,20 @@ function jsonErrorAt(text: string, message: string, file: string): Omit<Notice, 
 }
 
 /** Budget-file globs are relative to the budget file's directory; globby wants them relative to the scanned dir. */
+
+/**
+ * A `browserslist` that names no Node version (`[">0.2%", "not dead"]`, or one list per environment):
+ * the package is compiled for browsers.
+ */
+function targetsBrowsersOnly(browserslist: unknown): boolean {
+  const queries =
+    typeof browserslist === 'string'
+      ? [browserslist]
+      : Array.isArray(browserslist)
+        ? browserslist
+        : browserslist && typeof browserslist === 'object'
+          ? Object.values(browserslist).flat()
+          : [];
+  const strings = queries.filter((q): q is string => typeof q === 'string');
+  return strings.length > 0 && !strings.some((q) => /\bnode\b/i.test(q));
+}

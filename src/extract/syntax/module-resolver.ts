@@ -20,7 +20,7 @@ export interface WorkspacePackage {
   peers?: string[];
   /** `exports` by subpath (`"./hono"`, `"./*"`), each a target or a map of conditions. */
   exports?: Record<string, unknown>;
-  /** A `browser` field: the package is built for the browser. */
+  /** A `browser` field, or a `browserslist` naming no Node: the package is built for the browser. */
   browser?: boolean;
   /** `"private": true`: never published, so no other repository imports it. */
   private?: boolean;
