@@ -10,7 +10,7 @@ import { MAX_DEPTH, TOO_FAR } from './limits.js';
 import { writesInside } from './variable-writes.js';
 import { parameterGuards, passesGuards } from './narrowing.js';
 import { emitterClass, mayShareInstance } from './emitter-class.js';
-import { shortened, text, type KnownSources } from './sources.js';
+import { shortened, text, withoutEmptyFallback, type KnownSources } from './sources.js';
 import {
   bindArguments,
   EMPTY_ENV,
@@ -339,7 +339,8 @@ export class ParameterValues {
       }
       // `for (const chain of config.chains) chain.rpcUrl`: a list of settings holds settings, as many
       // as the deployment lists.
-      const collection = this.walker.of(decl.loop.expression, env, depth + 1);
+      // (`config.peerIds || []`: the list, or none.)
+      const collection = this.walker.of(withoutEmptyFallback(decl.loop.expression), env, depth + 1);
       if (fromSettings(collection))
         return settingElements(
           `\`${name}\`, an element of \`${text(decl.loop.expression)}\`, a list the deployment configures`,

@@ -829,7 +829,9 @@ export class ProvenanceAnalyzer implements ValueWalker {
     // What the callers pass outranks what the name promises (`failed('missingBlock')` to `id`). An
     // event listener's parameter names are the emitter's, not the value's: no name heuristic there.
     const passed = this.parameters.fromCallers(decl, use, depth);
-    if (passed.kind !== 'unknown' || this.parameters.listenedEvent(decl) !== undefined) return passed;
+    // An element of a list the deployment configures (`for (const peerId of config.peerIds)`) is one of
+    // those, whatever its name promises.
+    if (passed.kind !== 'unknown' || passed.setting || this.parameters.listenedEvent(decl) !== undefined) return passed;
     return this.byOwnName(decl.name.text, use, decl.name) ?? passed;
   }
 

@@ -1321,7 +1321,8 @@ function guardedAccess(e: ts.Expression): ts.Expression {
   return guard && access && guard.names.every((n, i) => access.names[i] === n) ? skipOuter(e.right) : e;
 }
 
-function withoutEmptyFallback(expr: ts.Expression): ts.Expression {
+/** `x || []`, `x ?? ''`: `x`, whose empty fallback adds no value of its own. */
+export function withoutEmptyFallback(expr: ts.Expression): ts.Expression {
   const e = skipOuter(expr);
   if (
     ts.isBinaryExpression(e) &&
@@ -1329,6 +1330,7 @@ function withoutEmptyFallback(expr: ts.Expression): ts.Expression {
   ) {
     const fallback = skipOuter(e.right);
     if (ts.isObjectLiteralExpression(fallback) && fallback.properties.length === 0) return skipOuter(e.left);
+    if (ts.isArrayLiteralExpression(fallback) && fallback.elements.length === 0) return skipOuter(e.left);
     if (ts.isStringLiteralLike(fallback) && fallback.text === '') return skipOuter(e.left);
   }
   return e;

@@ -295,13 +295,21 @@ export function decoratedClasses(
   const decl = descriptor && ts.isIdentifier(descriptor) ? lookup(descriptor.text, descriptor) : undefined;
   if (decl?.kind !== 'parameter' || decl.index !== 2 || decl.path.length > 0) return [];
   const decorator = decl.fn;
-  const isDecorator = (expr: ts.Expression): boolean => {
+  // `@TrackRequest`, `@TrackTask('sync')` of a factory returning the decorator, or one composing it
+  // with others (`applyDecorators(TrackTask(name), Cron(time))`).
+  const isDecorator = (expr: ts.Expression, depth = 0): boolean => {
     const e = skipOuter(expr);
-    if (ts.isCallExpression(e)) {
-      const factory = calledFunction(e.expression, project);
-      return factory !== undefined && returnedValues(factory).some((r) => calledFunction(r, project) === decorator);
-    }
-    return calledFunction(e, project) === decorator;
+    if (calledFunction(e, project) === decorator) return true;
+    if (!ts.isCallExpression(e) || depth > 2) return false;
+    const factory = calledFunction(e.expression, project);
+    const made = factory ? returnedValues(factory) : [];
+    return made.some(
+      (r) =>
+        calledFunction(r, project) === decorator ||
+        isDecorator(r, depth + 1) ||
+        (ts.isCallExpression(skipOuter(r)) &&
+          (skipOuter(r) as ts.CallExpression).arguments.some((a) => isDecorator(a, depth + 1))),
+    );
   };
   return project
     .classes()
