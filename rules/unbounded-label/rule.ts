@@ -101,8 +101,8 @@ export default defineRule({
         (source) =>
           source.category !== 'raw-url' &&
           source.category !== 'literal-path' &&
-          // `merge_block_details{terminalBlockHash}`: the one block an info metric describes.
-          !(source.category === 'hash' && isInfoMetric(metric)),
+          // `merge_block_details{terminalBlockHash, terminalBlockNumber}`: the one block an info metric describes.
+          !((source.category === 'hash' || source.category === 'sequence') && isInfoMetric(metric)),
       );
       // A helper whose callers pass ids from many places (a job queue labelled by the studio each
       // of twenty callers names) is one design to change, at the label, with the callers related.

@@ -232,7 +232,7 @@ function labelEstimate(
         values: bound.values.length > 0 ? bound.values : undefined,
       };
     case 'unbounded':
-      if (isInfoMetric(def) && unboundedSources(bound).every((s) => s.category === 'hash'))
+      if (isInfoMetric(def) && unboundedSources(bound).every((s) => describesOneBlock(s.category)))
         return {
           label,
           count: 1,
@@ -281,4 +281,9 @@ function seriesPerChild(def: MetricDef): { count: number; reason: string } {
     default:
       return { count: 1, reason: `1 series per label set (${def.kind})` };
   }
+}
+
+/** A block's or transaction's hash, or a block's number: on an info metric, the one it describes. */
+function describesOneBlock(category: string): boolean {
+  return category === 'hash' || category === 'sequence';
 }
