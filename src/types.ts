@@ -535,6 +535,11 @@ export interface Estimate {
   byLabel: LabelEstimate[];
   /** A cap on attribute sets (OpenTelemetry `aggregationCardinalityLimit`) that the product hit. */
   cap?: { limit: number; reason: string };
+  /**
+   * The label groups the calls set, where they set different ones (`inc({ method, objectType })`
+   * here, `inc({ method, edgeName })` there): the series are the sum of each group's product.
+   */
+  groups?: string[][];
   /** The OpenTelemetry View whose explicit boundaries replace the histogram's own. */
   rebucketedBy?: Location;
 }

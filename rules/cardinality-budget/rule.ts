@@ -17,12 +17,21 @@ export function memoryRange(series: number): string {
 /** The estimate with every assumed label bound (unknown, unused) counted as a single value. */
 export function knownSeries(estimate: Estimate): number {
   // A cap the product hit is what the SDK keeps, whatever the labels behind it.
+  const known = (l: Estimate['byLabel'][number], inGroup: boolean): number =>
+    l.kind === 'unknown' || l.kind === 'unused' || typeof l.count !== 'number'
+      ? 1
+      : // Within a group that sets it, a label takes no empty value (the `+ 1` of the calls that leave it unset).
+        Math.max(1, l.count - (inGroup && l.reason.includes('(left unset at') ? 1 : 0));
+  // Calls that set different groups of labels: the sum of each group's product.
+  const product = (labels: readonly string[] | undefined): number =>
+    estimate.byLabel
+      .filter((l) => labels === undefined || labels.includes(l.label))
+      .reduce((n, l) => n * known(l, labels !== undefined), 1);
   const sets = estimate.cap
     ? estimate.cap.limit
-    : estimate.byLabel.reduce(
-        (n, l) => n * (l.kind === 'unknown' || l.kind === 'unused' || typeof l.count !== 'number' ? 1 : l.count),
-        1,
-      );
+    : estimate.groups
+      ? estimate.groups.reduce((n, group) => n + product(group), 0)
+      : product(undefined);
   return sets * estimate.seriesPerChild * estimate.replicas;
 }
 

@@ -3,6 +3,7 @@ import type { ResolvedConfig } from '../config/types.js';
 import { union, unboundedSources } from '../model/bounds.js';
 import { isInfoMetric } from '../model/info-metric.js';
 import { groupByMetric } from '../util/group.js';
+import { compareStrings } from '../util/paths.js';
 import { isPositionalMismatch } from '../model/label-calls.js';
 import { viewMatches } from '../model/views.js';
 import type { Catalog, Estimate, LabelEstimate, MetricDef, RouteFact, ViewFact } from '../types.js';
@@ -67,6 +68,11 @@ function estimateMetric(
   );
   let sets: number | 'unbounded' = 1;
   for (const l of byLabel) sets = sets === 'unbounded' || l.count === 'unbounded' ? 'unbounded' : sets * l.count;
+  // Calls that set different groups of labels add their groups' series, not every label's product.
+  const groups = sets === 'unbounded' ? undefined : labelGroups(def, calls, byLabel);
+  const summed = groups && groupSeries(groups, byLabel);
+  const grouped = summed !== undefined && sets !== 'unbounded' && summed < sets;
+  if (grouped) sets = summed;
   // The SDK keeps at most `aggregationCardinalityLimit` attribute sets (the last one for overflow).
   const limited = matching.find((v) => v.cardinalityLimit !== undefined);
   let cap: Estimate['cap'];
@@ -103,8 +109,43 @@ function estimateMetric(
     byLabel,
   };
   if (cap) estimate.cap = cap;
+  if (grouped && groups) estimate.groups = groups;
   if (rebucketed && def.kind === 'histogram') estimate.rebucketedBy = rebucketed.loc;
   return estimate;
+}
+
+/**
+ * The distinct groups of labels the calls set (`{ method, objectType }` in some, `{ method,
+ * srcObjectType, edgeName }` in others), where each call names its labels in an object and obslint
+ * counts every label on its own: undefined where the calls set one group, or a call's labels are not
+ * all known (positional, opaque, a timer's split between start and end), or labels are counted together.
+ */
+function labelGroups(def: MetricDef, calls: Catalog['labelCalls'], byLabel: LabelEstimate[]): string[][] | undefined {
+  if (def.labelNames.length < 2 || calls.length === 0) return undefined;
+  if (byLabel.some((l) => l.count === 'unbounded' || l.reason.includes('counted with'))) return undefined;
+  if (calls.some((c) => c.form !== 'object' || c.method === 'startTimer' || c.method === 'end')) return undefined;
+  const declared = new Set(def.labelNames);
+  const distinct = new Map<string, string[]>();
+  for (const call of calls) {
+    const group = [...new Set(call.labels.filter((l) => declared.has(l)))].sort();
+    distinct.set(group.join('\u0000'), group);
+  }
+  return distinct.size > 1 ? [...distinct.values()].sort((a, b) => compareStrings(a.join(), b.join())) : undefined;
+}
+
+/** The series of the label groups the calls set: each group's product, summed (a label left unset adds none within a group). */
+function groupSeries(groups: string[][], byLabel: LabelEstimate[]): number | undefined {
+  let total = 0;
+  for (const group of groups) {
+    let product = 1;
+    for (const label of group) {
+      const l = byLabel.find((b) => b.label === label);
+      if (!l || l.count === 'unbounded') return undefined;
+      product *= l.reason.includes('(left unset at') ? Math.max(1, l.count - 1) : l.count;
+    }
+    total += product;
+  }
+  return total;
 }
 
 /**
