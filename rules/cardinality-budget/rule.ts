@@ -1,4 +1,4 @@
-import { defineRule, formatNumber, productText, and } from '../../src/engine/rule-api.js';
+import { and, countInGroup, defineRule, formatNumber, productText } from '../../src/engine/rule-api.js';
 import { posix } from 'node:path';
 import picomatch from 'picomatch';
 import type { Bound, Estimate, LabelUse, Location, MetricDef } from '../../src/types.js';
@@ -17,11 +17,10 @@ export function memoryRange(series: number): string {
 /** The estimate with every assumed label bound (unknown, unused) counted as a single value. */
 export function knownSeries(estimate: Estimate): number {
   // A cap the product hit is what the SDK keeps, whatever the labels behind it.
-  const known = (l: Estimate['byLabel'][number], inGroup: boolean): number =>
-    l.kind === 'unknown' || l.kind === 'unused' || typeof l.count !== 'number'
-      ? 1
-      : // Within a group that sets it, a label takes no empty value (the `+ 1` of the calls that leave it unset).
-        Math.max(1, l.count - (inGroup && l.reason.includes('(left unset at') ? 1 : 0));
+  const known = (l: Estimate['byLabel'][number], inGroup: boolean): number => {
+    const count = inGroup ? countInGroup(l) : l.count;
+    return l.kind === 'unknown' || l.kind === 'unused' || count === 'unbounded' ? 1 : count;
+  };
   // Calls that set different groups of labels: the sum of each group's product.
   const product = (labels: readonly string[] | undefined): number =>
     estimate.byLabel

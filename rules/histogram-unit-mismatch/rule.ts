@@ -56,6 +56,25 @@ function bucketUnit(def: MetricDef): 'seconds' | 'milliseconds' | undefined {
     : undefined;
 }
 
+/**
+ * The metrics one call observes into (copies a factory made), named once each: the first by name is
+ * reported, the others said in the message (`more`) and shown where they are defined (`related`).
+ */
+function oneCall(defs: readonly MetricDef[]): {
+  def: MetricDef;
+  more: string;
+  related: { loc: MetricDef['loc']; message: string }[];
+} {
+  const [def, ...others] = [...new Map(defs.map((d) => [d.name, d])).values()].sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
+  return {
+    def,
+    more: others.length === 0 ? '' : ` (and ${others.map((o) => `\`${o.name}\``).join(', ')})`,
+    related: others.map((o) => ({ loc: o.loc, message: `\`${o.name}\` is defined here` })),
+  };
+}
+
 /** Quantile levels people write for a summary's percentiles: p90, p95, p99, p99.9. */
 const QUANTILE_LEVELS = [0.9, 0.95, 0.99, 0.999];
 
@@ -121,14 +140,12 @@ export default defineRule({
       else causes.set(key, { obs, defs: [def], declared });
     }
     for (const { obs, defs, laidOut } of intoBuckets.values()) {
-      const [def, ...others] = [...new Map(defs.map((d) => [d.name, d])).values()].sort((a, b) =>
-        a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
-      );
+      const { def, more, related } = oneCall(defs);
       ctx.report({
         messageId: laidOut === 'seconds' ? 'millisecondsIntoDefaultBuckets' : 'secondsIntoMillisecondBuckets',
         data: {
           metric: def.name,
-          more: others.length === 0 ? '' : ` (and ${others.map((o) => `\`${o.name}\``).join(', ')})`,
+          more,
           expression: obs.expression,
           evidence: obs.evidence,
           buckets: (def.bucketValues ?? []).slice(0, 6).join(', ') + ((def.bucketValues?.length ?? 0) > 6 ? ', …' : ''),
@@ -137,13 +154,11 @@ export default defineRule({
         loc: obs.loc,
         metric: def.name,
         cause: obs.expression,
-        related: others.map((o) => ({ loc: o.loc, message: `\`${o.name}\` is defined here` })),
+        related,
       });
     }
     for (const { obs, defs, declared } of causes.values()) {
-      const [def, ...others] = [...new Map(defs.map((d) => [d.name, d])).values()].sort((a, b) =>
-        a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
-      );
+      const { def, more, related } = oneCall(defs);
       const fix =
         declared === 'seconds'
           ? obs.unit === 'milliseconds'
@@ -160,7 +175,7 @@ export default defineRule({
         messageId: def.library === 'opentelemetry' ? 'recorded' : 'observed',
         data: {
           metric: def.name,
-          more: others.length === 0 ? '' : ` (and ${others.map((o) => `\`${o.name}\``).join(', ')})`,
+          more,
           declared,
           said: saidBy(def),
           actual: obs.unit,
@@ -171,7 +186,7 @@ export default defineRule({
         loc: obs.loc,
         metric: def.name,
         cause: obs.expression,
-        related: others.map((o) => ({ loc: o.loc, message: `\`${o.name}\` is defined here` })),
+        related,
       });
     }
     for (const def of ctx.catalog.metrics) {

@@ -15,4 +15,4 @@ export { groupBy } from '../util/group.js';
 export { compareLocations, compareStrings, placeOf } from '../util/paths.js';
 export { formatNumber } from '../util/numbers.js';
 export { and } from '../util/lists.js';
-export { productText } from '../util/product-text.js';
+export { countInGroup, productText } from '../util/product-text.js';

@@ -4,6 +4,7 @@ import { union, unboundedSources } from '../model/bounds.js';
 import { isInfoMetric } from '../model/info-metric.js';
 import { groupByMetric } from '../util/group.js';
 import { compareStrings } from '../util/paths.js';
+import { countInGroup } from '../util/product-text.js';
 import { isPositionalMismatch } from '../model/label-calls.js';
 import { viewMatches } from '../model/views.js';
 import type { Catalog, Estimate, LabelEstimate, MetricDef, RouteFact, ViewFact } from '../types.js';
@@ -133,15 +134,16 @@ function labelGroups(def: MetricDef, calls: Catalog['labelCalls'], byLabel: Labe
   return distinct.size > 1 ? [...distinct.values()].sort((a, b) => compareStrings(a.join(), b.join())) : undefined;
 }
 
-/** The series of the label groups the calls set: each group's product, summed (a label left unset adds none within a group). */
+/** The series of the label groups the calls set: each group's product, summed. */
 function groupSeries(groups: string[][], byLabel: LabelEstimate[]): number | undefined {
   let total = 0;
   for (const group of groups) {
     let product = 1;
     for (const label of group) {
       const l = byLabel.find((b) => b.label === label);
-      if (!l || l.count === 'unbounded') return undefined;
-      product *= l.reason.includes('(left unset at') ? Math.max(1, l.count - 1) : l.count;
+      const count = l && countInGroup(l);
+      if (count === undefined || count === 'unbounded') return undefined;
+      product *= count;
     }
     total += product;
   }

@@ -1,14 +1,12 @@
-import type { Estimate } from '../types.js';
+import type { Estimate, LabelEstimate } from '../types.js';
 import { formatNumber } from './numbers.js';
 
 /** `route 31 × method 9 × 14 per child`: the product `obslint explain` prints. */
 export function productText(estimate: Estimate): string {
   const factor = (label: string, inGroup = false): string => {
     const l = estimate.byLabel.find((b) => b.label === label);
-    // Within a group that sets it, a label takes no empty value: the `+ 1` for calls leaving it unset is not there.
-    const unset = inGroup && l?.reason.includes('(left unset at') === true ? 1 : 0;
-    const count = l === undefined ? 1 : l.count === 'unbounded' ? '∞' : formatNumber(Math.max(1, l.count - unset));
-    return `${label} ${count}`;
+    const count = l === undefined ? 1 : inGroup ? countInGroup(l) : l.count;
+    return `${label} ${count === 'unbounded' ? '∞' : formatNumber(count)}`;
   };
   // Calls that set different groups of labels: the sum of each group's product.
   const labels = estimate.groups
@@ -21,4 +19,14 @@ export function productText(estimate: Estimate): string {
   factors.push(`${estimate.seriesPerChild} per child`);
   if (estimate.replicas > 1) factors.push(`${estimate.replicas} replicas`);
   return factors.join(' × ');
+}
+
+/**
+ * A label's values within a group of labels the calls set together (`Estimate.groups`): the calls
+ * of the group set it, so the empty value the calls leaving it unset add (`+ 1 (left unset at …)`) is
+ * not among them.
+ */
+export function countInGroup(label: LabelEstimate): number | 'unbounded' {
+  if (label.count === 'unbounded') return 'unbounded';
+  return label.reason.includes('(left unset at') ? Math.max(1, label.count - 1) : label.count;
 }

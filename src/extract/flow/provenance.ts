@@ -49,7 +49,6 @@ import {
   namedAsRequest,
   PASSTHROUGH_METHODS,
   shortened,
-  socketIoInput,
   text,
   type RouteFacts,
 } from './sources.js';
@@ -818,10 +817,8 @@ export class ProvenanceAnalyzer implements ValueWalker {
       if (request) return request;
     }
     // `socket.onAny((event) => …)`: the event name the client chose, and what it sent with it.
-    if (socketIoInput(decl, []))
-      return unbounded('request-input', 'what a socket.io client sends, event names included', name, [
-        this.sources.step(use, `\`${name}\` is what the client sent`),
-      ]);
+    const sent = this.sources.socketIoSent(decl, [], use, name);
+    if (sent) return sent;
     const subscribed = this.subscribedTopic(decl, depth);
     if (subscribed) return subscribed;
     const trpc = trpcMiddlewareInput(decl, this.project);
@@ -841,13 +838,7 @@ export class ProvenanceAnalyzer implements ValueWalker {
    * carries by itself (not `req.body`, `req.params`, …), and only where every write is to a request.
    */
   private setOnRequest(path: readonly string[], at: ts.Node, depth: number): Bound | undefined {
-    if (
-      path.length !== 2 ||
-      !REQUEST_ROOTS_SET.has(path[0]) ||
-      this.sources.isRequestInputProp(path[1]) ||
-      NATIVE_REQUEST_PROPS.has(path[1])
-    )
-      return undefined;
+    if (path.length !== 2 || !REQUEST_ROOTS_SET.has(path[0]) || this.sources.requestCarries(path[1])) return undefined;
     const writes = this.project.memberAssignments(path[1]).filter((write) => {
       const target = skipOuter(write.left);
       const holder = ts.isPropertyAccessExpression(target) ? skipOuter(target.expression) : undefined;
@@ -1855,25 +1846,6 @@ function fromNodeUtil(callee: ts.Expression, project: ProjectIndex): boolean {
   const module = ts.isIdentifier(root) ? moduleOf(root, project) : undefined;
   return module === 'util' || module === 'node:util';
 }
-
-/** What a request carries by itself (express, fastify, koa, node): a write to it does not make it the project's. */
-const NATIVE_REQUEST_PROPS = new Set([
-  'url',
-  'originalUrl',
-  'path',
-  'method',
-  'baseUrl',
-  'route',
-  'routeOptions',
-  'routerPath',
-  'ip',
-  'ips',
-  'hostname',
-  'host',
-  'protocol',
-  'socket',
-  'raw',
-]);
 
 /** The names a request object goes by where the project writes its own properties on it. */
 const REQUEST_ROOTS_SET = new Set(['req', 'request']);

@@ -633,9 +633,26 @@ export class KnownSources {
     return expanded;
   }
 
-  /** Whether a request's property is input the client sends (`body`, `query`, `headers`, …). */
-  isRequestInputProp(name: string): boolean {
-    return REQUEST_INPUT_PROPS.has(name);
+  /**
+   * Whether a request carries a property itself: input the client sends (`body`, `query`,
+   * `headers`, …) or what the server sets on every request (`url`, `method`, `route`, `ip`, …).
+   */
+  requestCarries(name: string): boolean {
+    return REQUEST_INPUT_PROPS.has(name) || NATIVE_REQUEST_PROPS.has(name);
+  }
+
+  /** What a socket.io client sent, read from a parameter of a handler of its packets (see {@link socketIoInput}). */
+  socketIoSent(
+    decl: Extract<Declaration, { kind: 'parameter' }>,
+    read: readonly string[],
+    node: ts.Node,
+    source: string,
+  ): Bound | undefined {
+    return socketIoInput(decl, read)
+      ? unbounded('request-input', 'what a socket.io client sends, event names included', source, [
+          this.step(node, `\`${source}\` is what the client sent`),
+        ])
+      : undefined;
   }
 
   /** Request, response, error and environment properties recognised by their access path. */
@@ -679,10 +696,8 @@ export class KnownSources {
     // to a target of its own configuration, not the request it received.
     if (UPSTREAM_RESPONSES.test(root) && names[1] === 'req') return undefined;
     const rootDecl = lookup(root, node);
-    if (rootDecl?.kind === 'parameter' && socketIoInput(rootDecl, names.slice(1)))
-      return unbounded('request-input', 'what a socket.io client sends, event names included', source, [
-        this.step(node, `\`${source}\` is what the client sent`),
-      ]);
+    const sent = rootDecl?.kind === 'parameter' ? this.socketIoSent(rootDecl, names.slice(1), node, source) : undefined;
+    if (sent) return sent;
     const requestRoot =
       REQUEST_ROOTS.has(root) ||
       names.includes('req') ||
@@ -1115,7 +1130,7 @@ function iteratedCollection(fn: ts.SignatureDeclaration): { names: string[] } | 
  * socket.io's incoming packets: `socket.onevent = (packet) => …` (a hook on every event, `packet.data`
  * the event name and its arguments) and `socket.onAny((event, ...args) => …)`.
  */
-export function socketIoInput(decl: Extract<Declaration, { kind: 'parameter' }>, read: readonly string[]): boolean {
+function socketIoInput(decl: Extract<Declaration, { kind: 'parameter' }>, read: readonly string[]): boolean {
   const holder = decl.fn.parent;
   if (
     holder &&
@@ -1133,6 +1148,25 @@ export function socketIoInput(decl: Extract<Declaration, { kind: 'parameter' }>,
 }
 
 const SOCKET_IO_LISTENERS = new Set(['onAny', 'prependAny']);
+
+/** What a request carries by itself (express, fastify, koa, node), beside the client's input. */
+const NATIVE_REQUEST_PROPS = new Set([
+  'url',
+  'originalUrl',
+  'path',
+  'method',
+  'baseUrl',
+  'route',
+  'routeOptions',
+  'routerPath',
+  'ip',
+  'ips',
+  'hostname',
+  'host',
+  'protocol',
+  'socket',
+  'raw',
+]);
 
 function isRouteTemplate(names: string[]): boolean {
   return ROUTE_TEMPLATE_SUFFIXES.some(

@@ -1,5 +1,5 @@
 import { dirname, join, resolve, sep } from 'node:path';
-import { nearestAbove } from '../../util/paths.js';
+import { compareStrings, nearestAbove } from '../../util/paths.js';
 
 const EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 
@@ -243,7 +243,7 @@ export class ModuleResolver {
           const target = path === undefined ? undefined : byDir.get(resolve(dependent.dir, path));
           if (target && target.name !== key && !found.has(key)) found.set(key, target);
         }
-      this.local = [...found].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      this.local = [...found].sort(([a], [b]) => compareStrings(a, b));
     }
     return this.local;
   }
